@@ -1,0 +1,1 @@
+"""mutualaid: plans a community's week of mutual aid."""

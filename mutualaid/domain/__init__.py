@@ -1,0 +1,1 @@
+"""The domain: what a volunteer, a task, a plan is."""

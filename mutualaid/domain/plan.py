@@ -1,0 +1,98 @@
+"""What a plan IS: who goes where and when, what stays unserved and why, and how good it is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mutualaid.domain.model import PRIORITIES, Scenario
+
+REASONS: tuple[str, ...] = ("no_skill", "out_of_range", "excluded", "no_time", "capacity")
+STATUSES: tuple[str, ...] = ("optimal", "feasible", "error")
+
+
+@dataclass(frozen=True)
+class AssignedVolunteer:
+    id: str
+    role: int
+    team: str | None = None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    task: str
+    start: int
+    """Minute of the week."""
+    end: int
+    volunteers: tuple[AssignedVolunteer, ...]
+
+
+@dataclass(frozen=True)
+class Unserved:
+    task: str
+    reason: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Objective:
+    served: dict[str, int]
+    tasks: dict[str, int]
+    continuity: int
+    travel_minutes: int
+    max_load: float
+
+    def coverage_key(self) -> tuple[int, ...]:
+        """Lexicographic coverage: more urgent first, then high, normal, low."""
+        return tuple(self.served[p] for p in PRIORITIES)
+
+    def key(self) -> tuple[float, ...]:
+        """The whole objective as one tuple where larger is better."""
+        return (*self.coverage_key(), self.continuity, -self.travel_minutes, -self.max_load)
+
+
+@dataclass
+class Plan:
+    scenario: str
+    status: str
+    solve_seconds: float
+    objective: Objective | None = None
+    bound: dict[str, int] = field(default_factory=dict)
+    assignments: list[Assignment] = field(default_factory=list)
+    unserved: list[Unserved] = field(default_factory=list)
+    error: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    """More fields the contract allows: routes, loads, stages, the greedy floor."""
+
+    def to_json(self, scenario: Scenario) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "scenario": self.scenario,
+            "status": self.status,
+            "solve_seconds": round(self.solve_seconds, 3),
+        }
+        if self.error is not None:
+            out["error"] = self.error
+        if self.objective is not None:
+            o = self.objective
+            out["objective"] = {
+                "served": dict(o.served),
+                "tasks": dict(o.tasks),
+                "continuity": o.continuity,
+                "travel_minutes": o.travel_minutes,
+                "max_load": round(o.max_load, 4),
+            }
+        out["bound"] = dict(self.bound)
+        out["assignments"] = [
+            {
+                "task": a.task,
+                "start": scenario.iso(a.start),
+                "end": scenario.iso(a.end),
+                "volunteers": [{"id": v.id, "role": v.role, "team": v.team} for v in a.volunteers],
+            }
+            for a in self.assignments
+        ]
+        out["unserved"] = [
+            {"task": u.task, "reason": u.reason, "detail": u.detail} for u in self.unserved
+        ]
+        out.update(self.extra)
+        return out

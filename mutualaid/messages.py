@@ -1,0 +1,283 @@
+"""Every sentence a user reads, in English and Chinese, in one catalogue.
+
+`msg(key, **fields)` formats one in the active locale: MUTUALAID_LANG (en | zh) if set, else
+LANG starting with "zh", else English. Tests check that both locales have every key and field.
+"""
+
+from __future__ import annotations
+
+import os
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # --- loading a scenario -----------------------------------------------------------------
+    "yaml_syntax": ("not valid YAML: {problem}", "不是有效的 YAML：{problem}"),
+    "file_unreadable": ("cannot read the file: {problem}", "无法读取文件：{problem}"),
+    "top_not_mapping": (
+        "a scenario is a mapping of fields (name, timezone, week_start, ...)",
+        "场景应为字段映射（name、timezone、week_start 等）",
+    ),
+    "unknown_field": ("unknown field '{key}'", "未知字段 '{key}'"),
+    "did_you_mean": (" (did you mean '{suggestion}'?)", "（是否想写 '{suggestion}'？）"),
+    "missing_field": ("required field is missing", "缺少必填字段"),
+    "not_string": ("must be a non-empty string, got {got}", "应为非空字符串，实际为 {got}"),
+    "not_positive_int": ("must be a whole number > 0, got {got}", "应为大于 0 的整数，实际为 {got}"),
+    "not_nonneg_int": ("must be a whole number >= 0, got {got}", "应为不小于 0 的整数，实际为 {got}"),
+    "not_positive_number": ("must be a number > 0, got {got}", "应为大于 0 的数，实际为 {got}"),
+    "not_nonneg_number": ("must be a number >= 0, got {got}", "应为不小于 0 的数，实际为 {got}"),
+    "not_bool": ("must be true or false, got {got}", "应为 true 或 false，实际为 {got}"),
+    "not_list": ("must be a list, got {got}", "应为列表，实际为 {got}"),
+    "not_mapping": ("must be a mapping of fields, got {got}", "应为字段映射，实际为 {got}"),
+    "not_choice": ("must be one of {choices}, got {got}", "应为 {choices} 之一，实际为 {got}"),
+    "bad_latlon": (
+        "must be a latitude in [-90, 90] and a longitude in [-180, 180], got {got}",
+        "纬度应在 [-90, 90]、经度应在 [-180, 180] 之间，实际为 {got}",
+    ),
+    "duplicate_id": ("duplicate id '{id}' (first used at {first})", "重复的 id '{id}'（首次出现于 {first}）"),
+    "unknown_ref": ("unknown {kind} '{id}'", "未知的{kind} '{id}'"),
+    "kind_site": ("site", "地点"),
+    "kind_team": ("team", "队伍"),
+    "kind_volunteer": ("volunteer", "志愿者"),
+    "kind_resident": ("resident", "居民"),
+    "kind_task": ("task", "任务"),
+    "bad_date": ("must be a date YYYY-MM-DD, got {got}", "应为日期 YYYY-MM-DD，实际为 {got}"),
+    "not_monday": (
+        "week_start {date} is a {weekday}, not a Monday",
+        "week_start {date} 是{weekday}，不是星期一",
+    ),
+    "bad_timezone": (
+        "unknown time zone '{got}' (use an IANA name such as Asia/Shanghai)",
+        "未知时区 '{got}'（请使用 IANA 名称，如 Asia/Shanghai）",
+    ),
+    "bad_clock": (
+        'must be a clock time "HH:MM" (24 h), got {got}',
+        '应为 24 小时制时刻 "HH:MM"，实际为 {got}',
+    ),
+    "clock_unquoted": (
+        'write clock times in quotes ("{text}"): unquoted, YAML reads {text} as the number {got}',
+        '时刻请加引号（"{text}"）：不加引号时 YAML 会把 {text} 读成数字 {got}',
+    ),
+    "from_not_before_to": (
+        "from {start} is not before to {end}",
+        "开始时间 {start} 不早于结束时间 {end}",
+    ),
+    "from_to_pair": (
+        "give both from and to, or neither (a whole day)",
+        "from 与 to 应同时给出，或都不给（表示全天）",
+    ),
+    "whole_day_not_allowed": (
+        "from and to are required here (only `unavailable` may name a whole day)",
+        "此处必须给出 from 和 to（只有 unavailable 可以表示全天）",
+    ),
+    "days_or_date": (
+        "give exactly one of days (a weekly block) or date (a one-off)",
+        "days（每周）与 date（单次）必须二选一",
+    ),
+    "bad_day": ("unknown day '{got}' (use mon, tue, wed, thu, fri, sat, sun)", "未知星期 '{got}'（请用 mon…sun）"),
+    "empty_list": ("must not be empty", "不能为空"),
+    "place_one_of": (
+        "give exactly one of resident, site or location",
+        "resident、site、location 必须且只能给出一个",
+    ),
+    "need_one_of": (
+        "a need names exactly one of skill, team_skill or team",
+        "每项需求必须且只能给出 skill、team_skill、team 之一",
+    ),
+    "min_gt_max": (
+        "min_members {min} is greater than max_members {max}",
+        "min_members {min} 大于 max_members {max}",
+    ),
+    "when_one_of": (
+        "give exactly one of windows, start (a fixed start) or every + window",
+        "windows、start（固定开始）、every + window 必须且只能给出一种",
+    ),
+    "every_needs_window": ("every needs a window {{from, to}}", "every 需要配合 window {{from, to}}"),
+    "bad_start": (
+        'must be a local date and time "YYYY-MM-DDTHH:MM", got {got}',
+        '应为本地日期时间 "YYYY-MM-DDTHH:MM"，实际为 {got}',
+    ),
+    "start_outside_week": (
+        "fixed start {got} is not in the week {week_start} .. {week_end}",
+        "固定开始时间 {got} 不在 {week_start} 至 {week_end} 这一周内",
+    ),
+    "start_crosses_week": (
+        "the event would end after the week ends (Sunday 24:00)",
+        "活动会在本周结束（周日 24:00）之后才结束",
+    ),
+    "duration_fits_no_window": (
+        "the duration of {duration} minutes fits no window (the longest is {longest} minutes)",
+        "时长 {duration} 分钟放不进任何时间窗（最长的时间窗为 {longest} 分钟）",
+    ),
+    "task_no_window_in_week": (
+        "no window of this task falls inside the week",
+        "该任务没有落在本周内的时间窗",
+    ),
+    "duplicate_decline": ("this decline is listed twice", "该拒绝记录重复"),
+    "duplicate_pin": ("task '{task}' is pinned twice", "任务 '{task}' 被重复固定"),
+    "pin_volunteer_twice": ("volunteer '{id}' appears twice in the pin", "志愿者 '{id}' 在固定安排中出现两次"),
+    "pin_too_many": (
+        "pins {count} volunteers but the task takes at most {max}",
+        "固定了 {count} 名志愿者，但该任务最多需要 {max} 名",
+    ),
+    "pin_breaks_rule": ("pinned volunteer '{id}' {why}", "固定的志愿者 '{id}'{why}"),
+    "pin_no_role": (
+        "fills none of the task's roles (no matching skill or team)",
+        "不符合该任务的任何角色（技能或队伍不符）",
+    ),
+    "pin_not_vetted": (
+        "is not vetted, and the task is vetted_only",
+        "未通过背景审核，而该任务要求 vetted_only",
+    ),
+    "pin_gender": ("does not match the resident's gender preference", "不符合居民的性别要求"),
+    "pin_language": ("speaks none of the task's languages", "不会该任务要求的任何语言"),
+    "pin_declined": ("declined this task", "已拒绝该任务"),
+    "pin_out_of_range": (
+        "lives {travel} minutes away, over their limit of {limit}",
+        "住处距离 {travel} 分钟，超过其上限 {limit} 分钟",
+    ),
+    "pin_hours": (
+        "has {hours} hours a week, less than the task's {duration} minutes",
+        "每周只有 {hours} 小时，少于该任务的 {duration} 分钟",
+    ),
+    "pin_no_time": (
+        "is never free for it, travel from and back home included",
+        "在该任务的时间内（含往返路程）没有空闲",
+    ),
+    "pin_no_common_time": (
+        "the pinned volunteers are never free together for this task",
+        "被固定的志愿者没有共同的空闲时间来完成该任务",
+    ),
+    "pin_roles": (
+        "the pinned volunteers cannot fill distinct roles of the task at once",
+        "被固定的志愿者无法同时各自承担该任务的不同角色",
+    ),
+    "expect_bad_reason": (
+        "unknown reason '{got}' (use no_skill, out_of_range, excluded, no_time, capacity)",
+        "未知原因 '{got}'（可用 no_skill、out_of_range、excluded、no_time、capacity）",
+    ),
+    "expect_fraction": ("must be a fraction between 0 and 1, got {got}", "应为 0 到 1 之间的比例，实际为 {got}"),
+    "scenario_invalid": (
+        "{file}: {count} problem(s) found; nothing was solved",
+        "{file}：发现 {count} 个问题，未进行求解",
+    ),
+    # --- reasons a task stays unserved ------------------------------------------------------
+    "why_no_skill_skill": (
+        "{have} volunteer(s) have skill '{skill}', {need} needed",
+        "具备技能“{skill}”的志愿者有 {have} 名，需要 {need} 名",
+    ),
+    "why_no_skill_team_skill": (
+        "no team with skill '{skill}' has {need} members (largest: {have})",
+        "没有具备“{skill}”的队伍有 {need} 名成员（最多 {have} 名）",
+    ),
+    "why_no_skill_team": (
+        "team '{team}' has {have} member(s), {need} needed",
+        "队伍“{team}”有 {have} 名成员，需要 {need} 名",
+    ),
+    "why_no_skill_people": (
+        "the roles need {need} different people, but only {have} qualify for them together",
+        "各角色共需 {need} 名不同的人，但能同时胜任的只有 {have} 名",
+    ),
+    "why_out_of_range": (
+        "too few within reach for '{role}': {inside} of {total} live within their travel limit"
+        "; the nearest other lives {nearest} minutes away (limit {limit})",
+        "“{role}”可达的人太少：{total} 人中只有 {inside} 人在其出行上限内"
+        "；最近的其他人距离 {nearest} 分钟（上限 {limit} 分钟）",
+    ),
+    "why_out_of_range_short": (
+        "too few within reach for '{role}': {inside} of {total} live within their travel limit",
+        "“{role}”可达的人太少：{total} 人中只有 {inside} 人在其出行上限内",
+    ),
+    "why_excluded": (
+        "too few remain for '{role}' after the safeguards: {why}",
+        "按保障要求筛选后“{role}”人数不足：{why}",
+    ),
+    "excl_vetted": ("not vetted: {ids}", "未审核：{ids}"),
+    "excl_gender": ("gender preference: {ids}", "性别要求：{ids}"),
+    "excl_language": ("no common language: {ids}", "语言不通：{ids}"),
+    "excl_declined": ("declined: {ids}", "已拒绝：{ids}"),
+    "why_no_time": (
+        "the {count} who qualify are never free together for {duration} minutes inside its "
+        "windows, travel from and back home included",
+        "符合条件的 {count} 人在其时间窗内没有共同的 {duration} 分钟空闲（含往返路程）",
+    ),
+    "why_no_time_hours": (
+        "nobody who qualifies has {duration} minutes of weekly hours",
+        "符合条件的人每周时长都不足 {duration} 分钟",
+    ),
+    "why_capacity": (
+        "could be served on its own, but its people were given to: {taken}",
+        "本可单独完成，但相关人员已被安排给：{taken}",
+    ),
+    "why_capacity_unknown": (
+        "could be served on its own, but not together with the tasks served",
+        "本可单独完成，但无法与已安排的任务同时完成",
+    ),
+    "taken_item": ("{task} ({volunteers})", "{task}（{volunteers}）"),
+    # --- the command line -------------------------------------------------------------------
+    "cli_solving": ("Solving {name}", "正在求解 {name}"),
+    "cli_progress": (
+        "best coverage {served}  bound {bound}  {elapsed:.1f}s",
+        "当前最优覆盖 {served}  上界 {bound}  {elapsed:.1f} 秒",
+    ),
+    "cli_status": ("status {status} in {seconds:.2f}s", "状态 {status}，用时 {seconds:.2f} 秒"),
+    "cli_coverage": ("Coverage by priority", "各优先级覆盖情况"),
+    "cli_priority": ("priority", "优先级"),
+    "cli_served": ("served", "已安排"),
+    "cli_tasks": ("tasks", "任务数"),
+    "cli_bound": ("bound", "上界"),
+    "cli_greedy": ("greedy", "贪心"),
+    "cli_unserved": ("Unserved tasks by reason", "未安排任务（按原因）"),
+    "cli_reason": ("reason", "原因"),
+    "cli_task": ("task", "任务"),
+    "cli_detail": ("detail", "说明"),
+    "cli_loads": ("Volunteers: load and route", "志愿者：负荷与路线"),
+    "cli_volunteer": ("volunteer", "志愿者"),
+    "cli_load": ("load", "负荷"),
+    "cli_route": ("route", "路线"),
+    "cli_figures": (
+        "continuity {continuity}   travel {travel} min   max load {max_load:.0%}",
+        "连续服务 {continuity}   路程 {travel} 分钟   最大负荷 {max_load:.0%}",
+    ),
+    "cli_wrote": ("plan written to {path}", "计划已写入 {path}"),
+    "cli_plan_error": ("no plan: {error}", "无法生成计划：{error}"),
+    "cli_check_ok": (
+        "{file}: ok — {volunteers} volunteers, {teams} teams, {residents} residents, "
+        "{tasks} tasks ({infeasible} impossible on their own)",
+        "{file}：通过——志愿者 {volunteers} 名、队伍 {teams} 支、居民 {residents} 名、"
+        "任务 {tasks} 项（其中 {infeasible} 项本身无法完成）",
+    ),
+    "cli_plan_ok": ("{file}: the plan keeps every rule", "{file}：计划符合全部规则"),
+    "cli_plan_bad": ("{file}: the plan breaks {count} rule(s):", "{file}：计划违反 {count} 条规则："),
+    "cli_safety_net": (
+        "BUG: the solver produced a plan that breaks the contract; please report it:",
+        "程序错误：求解器生成的计划违反约定，请报告此问题：",
+    ),
+    "cli_replay_ok": ("ok", "通过"),
+    "cli_replay_fail": ("FAIL", "失败"),
+    "cli_replay_summary": ("{passed} passed, {failed} failed", "{passed} passed, {failed} failed"),
+    "cli_no_scenarios": ("no scenario files found in {paths}", "在 {paths} 中没有找到场景文件"),
+    "cli_generated": (
+        "wrote {path}: {tasks} tasks, {volunteers} volunteers, {subdistricts} subdistricts",
+        "已写入 {path}：任务 {tasks} 项、志愿者 {volunteers} 名、街道 {subdistricts} 个",
+    ),
+    "expect_served_missing": ("expected served, but {task} is unserved ({reason})", "预期安排 {task}，但未安排（{reason}）"),
+    "expect_unserved_served": ("expected {task} unserved ({reason}), but it is served", "预期 {task} 未安排（{reason}），但已安排"),
+    "expect_reason_differs": ("{task}: reason {got}, expected {want}", "{task}：原因为 {got}，预期为 {want}"),
+    "expect_coverage_low": (
+        "coverage of {priority} is {got:.0%}, expected at least {want:.0%}",
+        "{priority} 覆盖率为 {got:.0%}，预期至少 {want:.0%}",
+    ),
+    "expect_unknown_task": ("expect names unknown task '{task}'", "expect 中的任务 '{task}' 不存在"),
+}
+
+LOCALES = ("en", "zh")
+
+
+def locale() -> str:
+    chosen = os.environ.get("MUTUALAID_LANG") or os.environ.get("LANG", "")
+    return "zh" if chosen.lower().startswith("zh") else "en"
+
+
+def msg(_key: str, **fields: object) -> str:
+    """The catalogue's sentence for key, in the active locale, with fields filled in."""
+    en, zh = CATALOGUE[_key]
+    return (zh if locale() == "zh" else en).format(**fields)

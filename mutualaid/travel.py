@@ -1,0 +1,49 @@
+"""The contract's travel model: haversine distance, a detour factor and a speed per mode.
+
+travel(a, b) = ceil(haversine_km(a, b) * detour_factor / speed_kmh[mode] * 60) whole minutes.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Protocol
+
+from mutualaid.domain.model import Location, Settings
+
+EARTH_RADIUS_KM = 6371.0
+# Floating point can put an exact whole minute a hair above itself; the contract means the
+# mathematical ceiling, so we forgive one part in a billion.
+_CEIL_SLACK = 1e-9
+
+
+def haversine_km(a: Location, b: Location) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = (
+        math.sin((la2 - la1) / 2) ** 2
+        + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+
+
+class TravelModel(Protocol):
+    def minutes(self, mode: str, a: Location, b: Location) -> int:
+        """Whole minutes to go from a to b by mode."""
+        ...
+
+
+class HaversineTravel:
+    """The reference model of the contract; results are cached per (mode, a, b)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._detour = settings.detour_factor
+        self._speeds = dict(settings.speeds_kmh)
+        self._cache: dict[tuple[str, Location, Location], int] = {}
+
+    def minutes(self, mode: str, a: Location, b: Location) -> int:
+        key = (mode, a, b)
+        got = self._cache.get(key)
+        if got is None:
+            hours = haversine_km(a, b) * self._detour / self._speeds[mode]
+            got = max(0, math.ceil(hours * 60 - _CEIL_SLACK))
+            self._cache[key] = got
+        return got

@@ -1,0 +1,194 @@
+"""The planner: a scenario in, a plan out. Static analysis prunes, greedy gives a floor and a
+complete hint, CP-SAT solves each independent part lexicographically. Knows no HTTP or database.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from mutualaid.domain.model import PRIORITIES, Scenario
+from mutualaid.domain.plan import Plan
+from mutualaid.travel import HaversineTravel, TravelModel
+from solver.analysis import Analyzer, TaskAnalysis
+from solver.cpsat import PlanModel, conflicting_pins, coverage_weights, split_bound, staged_solve
+from solver.greedy import greedy_plan
+from solver.solution import Solution, build_plan, figures
+
+Progress = Callable[[dict[str, int], dict[str, int], float], None]
+"""progress(best served per priority, coverage bound per priority, elapsed seconds)."""
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    time_limit: float | None = None
+    """Wall-clock budget in seconds; the scenario's settings.time_limit_seconds when None."""
+    workers: int = 8
+    """CP-SAT search workers; 1 makes the plan reproducible (deterministic time budget)."""
+    seed: int | None = None
+
+
+def analyse(scenario: Scenario, travel: TravelModel | None = None) -> dict[str, TaskAnalysis]:
+    return Analyzer(scenario, travel).analyse_all()
+
+
+def components(analyses: dict[str, TaskAnalysis]) -> list[list[str]]:
+    """Tasks that share no candidate volunteer can be planned apart (union-find on people)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for tid, a in analyses.items():
+        if a.reason is not None:
+            continue
+        find("t:" + tid)
+        for v in a.candidates:
+            parent[find("t:" + tid)] = find("v:" + v)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for tid, a in analyses.items():
+        if a.reason is None:
+            groups[find("t:" + tid)].append(tid)
+    return sorted(groups.values(), key=lambda g: (len(g), g[0]))
+
+
+def _honours_pins(scenario: Scenario, sol: Solution, tids: list[str]) -> bool:
+    mine = set(tids)
+    for pin in scenario.pinned:
+        if pin.task in mine:
+            crew = {a.id for a in sol.crews.get(pin.task, ())}
+            if not set(pin.volunteers) <= crew:
+                return False
+    return True
+
+
+def _pin_problems(scenario: Scenario, analyses: dict[str, TaskAnalysis]) -> list[str]:
+    out = []
+    for pin in scenario.pinned:
+        a = analyses[pin.task]
+        if a.reason is not None:
+            out.append(f"pinned task '{pin.task}' cannot be served at all ({a.reason}: {a.detail})")
+            continue
+        for vid in pin.volunteers:
+            if vid not in a.candidates:
+                out.append(
+                    f"pinned volunteer '{vid}' is never free when the crew of '{pin.task}' can be"
+                )
+    return out
+
+
+def greedy(scenario: Scenario) -> Plan:
+    """The greedy planner alone, as a Plan (never proved optimal)."""
+    started = time.monotonic()
+    travel = HaversineTravel(scenario.settings)
+    analyses = analyse(scenario, travel)
+    sol = greedy_plan(scenario, analyses, travel)
+    totals = figures(scenario, sol, travel).tasks
+    bound = {p: totals[p] for p in PRIORITIES}
+    plan = build_plan(
+        scenario, sol, analyses, travel, status="feasible", bound=bound, started=started
+    )
+    return plan
+
+
+def solve(
+    scenario: Scenario, options: SolveOptions | None = None, progress: Progress | None = None
+) -> Plan:
+    """The best plan CP-SAT finds in the budget, never worse than greedy's."""
+    options = options or SolveOptions()
+    started = time.monotonic()
+    budget = options.time_limit or scenario.settings.time_limit_seconds
+    seed = scenario.settings.seed if options.seed is None else options.seed
+    travel = HaversineTravel(scenario.settings)
+    analyses = analyse(scenario, travel)
+    problems = _pin_problems(scenario, analyses)
+    if problems:
+        return Plan(scenario.name, "error", time.monotonic() - started, error="; ".join(problems))
+    floor = greedy_plan(scenario, analyses, travel)
+    possible = {p: 0 for p in PRIORITIES}
+    for a in analyses.values():
+        if a.reason is None:
+            possible[a.task.priority] += 1
+    weights = coverage_weights(possible)
+    parts = components(analyses)
+    sizes = [sum(len(analyses[t].candidates) for t in part) for part in parts]
+    size_left = sum(sizes)
+    best = Solution()
+    weighted_bound = 0
+    optimal = True
+    stage_log: dict[str, dict[str, float]] = {}
+    done_served = dict.fromkeys(PRIORITIES, 0)
+    totals = {p: sum(1 for t in scenario.tasks.values() if t.priority == p) for p in PRIORITIES}
+    setup_seconds = time.monotonic() - started
+
+    for part, size in zip(parts, sizes, strict=True):
+        if options.workers == 1:
+            share = (budget - setup_seconds) * size / max(1, sum(sizes))
+        else:
+            share = max(0.0, budget - (time.monotonic() - started)) * size / max(1, size_left)
+        size_left -= size
+        model = PlanModel(scenario, analyses, part, travel, weights)
+        part_floor = floor if _honours_pins(scenario, floor, part) else None
+
+        def report(served: dict[str, int], elapsed: float) -> None:
+            if progress is not None:
+                now = {p: done_served[p] + served[p] for p in PRIORITIES}
+                progress(now, totals, time.monotonic() - started)
+
+        sol, stages, failure = staged_solve(
+            model,
+            part_floor,
+            budget=max(0.05, share),
+            workers=options.workers,
+            seed=seed,
+            report=report if progress else None,
+        )
+        if sol is None:
+            if failure == "INFEASIBLE":
+                diagnosis = PlanModel(scenario, analyses, part, travel, weights, pin_assumptions=True)
+                clash = conflicting_pins(diagnosis, options.workers)
+                error = "pins cannot all hold together: " + ", ".join(clash or ["?"])
+            else:
+                error = f"no plan found in time for a part of {len(part)} tasks ({failure})"
+            return Plan(scenario.name, "error", time.monotonic() - started, error=error)
+        best.merge(sol)
+        for tid in part:
+            if tid in sol.crews:
+                done_served[scenario.tasks[tid].priority] += 1
+        cover = stages[0]
+        weighted_bound += int(cover.bound + 1e-6) if not cover.optimal else cover.value
+        optimal = optimal and all(s.optimal for s in stages)
+        for s in stages:
+            log = stage_log.setdefault(s.name, {"seconds": 0.0, "optimal": 1.0})
+            log["seconds"] += s.seconds
+            log["optimal"] = min(log["optimal"], float(s.optimal))
+
+    served = figures(scenario, best, travel).served
+    bound = split_bound(weighted_bound, served, weights, totals)
+    bound = {p: min(bound[p], possible[p]) if p in possible else bound[p] for p in PRIORITIES}
+    if optimal:
+        bound = dict(served)
+    greedy_served = figures(scenario, floor, travel).served
+    extra: dict[str, object] = {
+        "components": len(parts),
+        "greedy": {"served": greedy_served},
+        "stages": {
+            k: {"seconds": round(v["seconds"], 3), "optimal": bool(v["optimal"])}
+            for k, v in stage_log.items()
+        },
+    }
+    return build_plan(
+        scenario,
+        best,
+        analyses,
+        travel,
+        status="optimal" if optimal else "feasible",
+        bound=bound,
+        started=started,
+        extra=extra,
+    )

@@ -1,0 +1,286 @@
+"""Static analysis: for each task, who could fill each role, when, and if nobody can, why.
+
+The contract's reason stages 1-4 (no_skill, out_of_range, excluded, no_time) are facts about the
+scenario. The same narrowing gives the solver its candidates: a volunteer who cannot serve a
+task on their own never gets a variable for it, and a task no one can serve gets none at all.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from mutualaid.domain.model import Need, Scenario, SkillNeed, Span, Task, TeamNeed, Volunteer
+from mutualaid.messages import msg
+from mutualaid.travel import HaversineTravel, TravelModel
+
+
+@dataclass(frozen=True)
+class Pool:
+    """One way to fill a role: any of `members` (all of one `team` for team roles)."""
+
+    team: str | None
+    members: frozenset[str]
+
+
+RolePools = list[list[Pool]]
+
+
+@dataclass
+class TaskAnalysis:
+    task: Task
+    reason: str | None = None
+    detail: str = ""
+    pools: RolePools = field(default_factory=list)
+    """Per role, the ways to fill it with people who pass stages 1-4 on their own."""
+    travel_home: dict[str, int] = field(default_factory=dict)
+    free: dict[str, list[Span]] = field(default_factory=dict)
+    """Per candidate, closed ranges of starts at which they can do the task from home."""
+    start_domain: list[Span] = field(default_factory=list)
+    """Closed ranges of starts at which the roles can all be filled at once."""
+
+    @property
+    def candidates(self) -> set[str]:
+        return {v for role in self.pools for pool in role for v in pool.members}
+
+
+def fillable(needs: tuple[Need, ...], pools: RolePools) -> bool:
+    """Can every role be filled at once by distinct people (team roles from one team)?"""
+    return best_fill(needs, pools)[0]
+
+
+def best_fill(needs: tuple[Need, ...], pools: RolePools) -> tuple[bool, int, int]:
+    """(fillable, most places filled, places needed) over every choice of teams."""
+    need_total = sum(n.min_people for n in needs)
+    best = 0
+    for choice in itertools.product(*pools):
+        slots: list[frozenset[str]] = []
+        for need, pool in zip(needs, choice, strict=True):
+            slots += [pool.members] * need.min_people
+        got = matching_size(slots)
+        best = max(best, got)
+        if got == need_total:
+            return True, got, need_total
+    return False, best, need_total
+
+
+def matching_size(slots: list[frozenset[str]]) -> int:
+    """Size of a maximum matching of slots to distinct people (augmenting paths)."""
+    owner: dict[str, int] = {}
+
+    def augment(i: int, seen: set[str]) -> bool:
+        for v in slots[i]:
+            if v in seen:
+                continue
+            seen.add(v)
+            if v not in owner or augment(owner[v], seen):
+                owner[v] = i
+                return True
+        return False
+
+    # the scarcest slots first find their people sooner
+    order = sorted(range(len(slots)), key=lambda i: len(slots[i]))
+    return sum(augment(i, set()) for i in order)
+
+
+def narrow(pools: RolePools, keep: set[str]) -> RolePools:
+    return [[Pool(p.team, p.members & keep) for p in role] for role in pools]
+
+
+def free_starts(blocks: Iterable[Span], task: Task, travel: int) -> list[Span]:
+    """Closed start ranges at which someone with these blocks, living `travel` minutes from the
+    task, can go from home, do it, and be home by the block's end."""
+    out = []
+    for bs, be in blocks:
+        lo, hi = bs + travel, be - travel - task.duration_minutes
+        for a, b in task.start_ranges:
+            if max(lo, a) <= min(hi, b):
+                out.append((max(lo, a), min(hi, b)))
+    return out
+
+
+class Analyzer:
+    """Builds TaskAnalysis for every task of a scenario, with indexes for speed."""
+
+    def __init__(self, scenario: Scenario, travel: TravelModel | None = None) -> None:
+        self.scenario = scenario
+        self.travel = travel or HaversineTravel(scenario.settings)
+        self.by_skill: dict[str, set[str]] = defaultdict(set)
+        self.by_team: dict[str, set[str]] = defaultdict(set)
+        for v in scenario.volunteers.values():
+            for s in v.skills:
+                self.by_skill[s].add(v.id)
+            for t in v.teams:
+                self.by_team[t].add(v.id)
+        self.teams_with_skill: dict[str, list[str]] = defaultdict(list)
+        for team in scenario.teams.values():
+            for s in team.skills:
+                self.teams_with_skill[s].append(team.id)
+        self.declined = scenario.declined_pairs()
+
+    def pools_for(self, need: Need) -> list[Pool]:
+        if isinstance(need, SkillNeed):
+            return [Pool(None, frozenset(self.by_skill.get(need.skill, ())))]
+        if isinstance(need, TeamNeed):
+            teams = [need.team] if need.team in self.scenario.teams else []
+        else:
+            teams = sorted(self.teams_with_skill.get(need.team_skill, ()))
+        return [Pool(t, frozenset(self.by_team.get(t, ()))) for t in teams]
+
+    def analyse_all(self) -> dict[str, TaskAnalysis]:
+        return {tid: self.analyse(task) for tid, task in self.scenario.tasks.items()}
+
+    def travel_minutes(self, vol: Volunteer, task: Task) -> int:
+        return self.travel.minutes(vol.mode, vol.home, task.location)
+
+    def analyse(self, task: Task) -> TaskAnalysis:
+        sc = self.scenario
+        a = TaskAnalysis(task)
+        needs = task.needs
+        pools: RolePools = [self.pools_for(n) for n in needs]
+        # 1. no_skill
+        if not all(pools) or not fillable(needs, pools):
+            a.reason, a.detail = "no_skill", self._why_no_skill(needs, pools)
+            return a
+        everyone = {v for role in pools for p in role for v in p.members}
+        # 2. out_of_range
+        travel = {v: self.travel_minutes(sc.volunteers[v], task) for v in everyone}
+        in_range = {v for v in everyone if travel[v] <= sc.volunteers[v].max_travel_minutes}
+        ranged = narrow(pools, in_range)
+        if not fillable(needs, ranged):
+            a.reason, a.detail = "out_of_range", self._why_out_of_range(needs, pools, in_range, travel)
+            return a
+        # 3. excluded
+        resident = sc.residents[task.resident] if task.resident else None
+        why_out: dict[str, list[str]] = defaultdict(list)
+        allowed = set()
+        for v in sorted(in_range):
+            vol = sc.volunteers[v]
+            if task.vetted_only and not vol.vetted:
+                why_out["excl_vetted"].append(v)
+            elif resident and resident.gender_preference and vol.gender != resident.gender_preference:
+                why_out["excl_gender"].append(v)
+            elif task.languages and not task.languages & vol.languages:
+                why_out["excl_language"].append(v)
+            elif (task.id, v) in self.declined:
+                why_out["excl_declined"].append(v)
+            else:
+                allowed.add(v)
+        kept = narrow(ranged, allowed)
+        if not fillable(needs, kept):
+            a.reason, a.detail = "excluded", self._why_excluded(needs, kept, why_out)
+            return a
+        # 4. no_time
+        dur = task.duration_minutes
+        free = {}
+        for v in allowed:
+            vol = sc.volunteers[v]
+            if vol.max_service_minutes >= dur:
+                starts = free_starts(vol.blocks, task, travel[v])
+                if starts:
+                    free[v] = starts
+        domain = self._start_domain(needs, narrow(kept, set(free)), free, task.start_ranges)
+        if not domain:
+            a.reason = "no_time"
+            if not any(sc.volunteers[v].max_service_minutes >= dur for v in allowed):
+                a.detail = msg("why_no_time_hours", duration=dur)
+            else:
+                a.detail = msg("why_no_time", count=len(allowed), duration=dur)
+            return a
+        # Drop people whose free starts miss the task's domain: they can never join a crew.
+        useful = {v for v, iv in free.items() if _overlaps(iv, domain)}
+        a.pools = narrow(kept, useful)
+        a.travel_home = {v: travel[v] for v in useful}
+        a.free = {v: free[v] for v in useful}
+        a.start_domain = domain
+        return a
+
+    def _start_domain(
+        self,
+        needs: tuple[Need, ...],
+        pools: RolePools,
+        free: dict[str, list[Span]],
+        ranges: tuple[Span, ...],
+    ) -> list[Span]:
+        """Sweep the start axis: the set of free people changes only where some free range
+        begins or ends, so testing one point per segment is exact."""
+        cuts = set()
+        for lo, hi in ranges:
+            cuts.update((lo, hi + 1))
+        for iv in free.values():
+            for lo, hi in iv:
+                cuts.update((lo, hi + 1))
+        points = sorted(cuts)
+        out: list[list[int]] = []
+        for p, q in itertools.pairwise(points):
+            if not any(lo <= p <= hi for lo, hi in ranges):
+                continue
+            ok = {v for v, iv in free.items() if any(lo <= p <= hi for lo, hi in iv)}
+            if fillable(needs, narrow(pools, ok)):
+                if out and out[-1][1] == p - 1:
+                    out[-1][1] = q - 1
+                else:
+                    out.append([p, q - 1])
+        return [(lo, hi) for lo, hi in out]
+
+    # --- the coordinator's sentences ------------------------------------------------------
+
+    def _why_no_skill(self, needs: tuple[Need, ...], pools: RolePools) -> str:
+        for need, role in zip(needs, pools, strict=True):
+            have = max((len(p.members) for p in role), default=0)
+            if have >= need.min_people:
+                continue
+            if isinstance(need, SkillNeed):
+                return msg("why_no_skill_skill", have=have, skill=need.skill, need=need.min_people)
+            if isinstance(need, TeamNeed):
+                return msg("why_no_skill_team", team=need.team, have=have, need=need.min_people)
+            return msg("why_no_skill_team_skill", skill=need.team_skill, need=need.min_people, have=have)
+        _, got, total = best_fill(needs, pools)
+        return msg("why_no_skill_people", need=total, have=got)
+
+    def _why_out_of_range(
+        self, needs: tuple[Need, ...], pools: RolePools, inside: set[str], travel: dict[str, int]
+    ) -> str:
+        for need, role in zip(needs, pools, strict=True):
+            members = {v for p in role for v in p.members}
+            near = members & inside
+            if any(len(p.members & inside) >= need.min_people for p in role):
+                continue
+            far = sorted(members - inside, key=lambda v: (travel[v], v))
+            if far:
+                v = far[0]
+                return msg(
+                    "why_out_of_range",
+                    role=_label(need),
+                    inside=len(near),
+                    total=len(members),
+                    nearest=travel[v],
+                    limit=self.scenario.volunteers[v].max_travel_minutes,
+                )
+        need = needs[0]
+        return msg("why_out_of_range_short", role=_label(need), inside=len(inside), total=len(travel))
+
+    def _why_excluded(
+        self, needs: tuple[Need, ...], kept: RolePools, why_out: dict[str, list[str]]
+    ) -> str:
+        failing = next(
+            (n for n, role in zip(needs, kept, strict=True)
+             if not any(len(p.members) >= n.min_people for p in role)),
+            needs[0],
+        )  # fmt: skip
+        parts = [msg(k, ids=", ".join(v[:5]) + (" …" if len(v) > 5 else "")) for k, v in why_out.items()]
+        return msg("why_excluded", role=_label(failing), why="; ".join(parts) or "-")
+
+
+def _label(need: Need) -> str:
+    if isinstance(need, SkillNeed):
+        return need.skill
+    if isinstance(need, TeamNeed):
+        return need.team
+    return need.team_skill
+
+
+def _overlaps(a: list[Span], b: list[Span]) -> bool:
+    return any(max(x, y) <= min(p, q) for x, p in a for y, q in b)

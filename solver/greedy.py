@@ -1,0 +1,167 @@
+"""The greedy planner: urgent before low, scarce before plentiful, each task at its earliest
+start where a whole crew can fit it into their routes. The warm start and the floor of CP-SAT.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Callable
+
+from mutualaid.domain.model import PRIORITIES, Location, Need, Scenario, Span, Task
+from mutualaid.domain.plan import AssignedVolunteer
+from mutualaid.travel import TravelModel
+from solver.analysis import Pool, TaskAnalysis
+from solver.solution import Solution
+
+
+class _Schedules:
+    """Each volunteer's booked visits per availability block, kept sorted by start."""
+
+    def __init__(self, scenario: Scenario, travel: TravelModel) -> None:
+        self.scenario = scenario
+        self.travel = travel
+        self.stops: dict[tuple[str, int], list[tuple[int, int, Location]]] = defaultdict(list)
+        self.minutes: dict[str, int] = defaultdict(int)
+
+    def insertion_starts(self, vid: str, task: Task, allowed: list[Span]) -> list[Span]:
+        """Closed start ranges at which `task` fits between the visits already booked."""
+        vol = self.scenario.volunteers[vid]
+        if self.minutes[vid] + task.duration_minutes > vol.max_service_minutes:
+            return []
+        dur = task.duration_minutes
+        out = []
+        for bi, (bs, be) in enumerate(vol.blocks):
+            if not any(lo <= be and hi >= bs for lo, hi in allowed):
+                continue
+            prev_loc, prev_end = vol.home, bs
+            stops = self.stops.get((vid, bi), [])
+            for s, e, loc in [*stops, (be, be, vol.home)]:
+                lo = prev_end + self.travel.minutes(vol.mode, prev_loc, task.location)
+                hi = s - self.travel.minutes(vol.mode, task.location, loc) - dur
+                for a, b in allowed:
+                    if max(lo, a) <= min(hi, b):
+                        out.append((max(lo, a), min(hi, b)))
+                prev_loc, prev_end = loc, e
+        return out
+
+    def book(self, vid: str, task: Task, start: int) -> None:
+        vol = self.scenario.volunteers[vid]
+        end = start + task.duration_minutes
+        bi = next(i for i, (bs, be) in enumerate(vol.blocks) if bs <= start and end <= be)
+        self.stops[(vid, bi)].append((start, end, task.location))
+        self.stops[(vid, bi)].sort(key=lambda x: x[0])
+        self.minutes[vid] += task.duration_minutes
+
+
+def assign_roles(
+    needs: tuple[Need, ...],
+    pools: list[list[Pool]],
+    free: set[str],
+    must: tuple[str, ...],
+    rank: Callable[[str], tuple[object, ...]],
+) -> tuple[AssignedVolunteer, ...] | None:
+    """A crew from `free` filling every role (team roles from one team), containing `must`;
+    the best-ranked people first. None when no crew exists."""
+    for choice in itertools.product(*pools):
+        slots: list[tuple[int, str | None, bool, list[str]]] = []
+        for r, (need, pool) in enumerate(zip(needs, choice, strict=True)):
+            cands = sorted(pool.members & free, key=rank)
+            slots += [(r, pool.team, True, cands)] * need.min_people
+            if must:
+                slots += [(r, pool.team, False, cands)] * (need.max_people - need.min_people)
+        owner: dict[int, str] = {}
+        place: dict[str, int] = {}
+
+        def take(v: str, s: int) -> None:
+            old = place.get(v)
+            if old is not None and owner.get(old) == v:
+                del owner[old]
+            owner[s], place[v] = v, s
+
+        def by_slot(s: int, seen: set[str]) -> bool:
+            for v in slots[s][3]:
+                if v in seen:
+                    continue
+                seen.add(v)
+                old = place.get(v)
+                if old is None or not slots[old][2] or by_slot(old, seen):
+                    take(v, s)
+                    return True
+            return False
+
+        def by_person(v: str, seen: set[int]) -> bool:
+            for s, slot in enumerate(slots):
+                if s in seen or v not in slot[3]:
+                    continue
+                seen.add(s)
+                if s not in owner or by_person(owner[s], seen):
+                    take(v, s)
+                    return True
+            return False
+
+        if not all(by_person(v, set()) for v in must):
+            continue
+        if all(s in owner or by_slot(s, set()) for s, slot in enumerate(slots) if slot[2]):
+            return tuple(
+                AssignedVolunteer(v, slots[s][0], slots[s][1]) for s, v in sorted(owner.items())
+            )
+    return None
+
+
+def greedy_plan(
+    scenario: Scenario,
+    analyses: dict[str, TaskAnalysis],
+    travel: TravelModel,
+    tasks: list[str] | None = None,
+) -> Solution:
+    """Serve tasks one by one in order of priority, pins first; never undo a choice."""
+    sched = _Schedules(scenario, travel)
+    pins = {p.task: p.volunteers for p in scenario.pinned}
+    continuity = scenario.continuity_pairs()
+    chosen = [t for t in (tasks if tasks is not None else list(scenario.tasks))
+              if analyses[t].reason is None]  # fmt: skip
+
+    def order(tid: str) -> tuple[object, ...]:
+        a = analyses[tid]
+        return (
+            tid not in pins,
+            PRIORITIES.index(a.task.priority),
+            len(a.candidates),
+            a.start_domain[0][0],
+            tid,
+        )
+
+    sol = Solution()
+    for tid in sorted(chosen, key=order):
+        a = analyses[tid]
+        task = a.task
+        must = pins.get(tid, ())
+        if any(v not in a.candidates for v in must):
+            continue
+        ranges = {
+            v: iv for v in sorted(a.candidates) if (iv := sched.insertion_starts(v, task, a.free[v]))
+        }
+        if not all(v in ranges for v in must):
+            continue
+        ranges = {v: [(max(lo, x), min(hi, y)) for lo, hi in iv for x, y in a.start_domain
+                      if max(lo, x) <= min(hi, y)] for v, iv in ranges.items()}  # fmt: skip
+        points = sorted({lo for iv in ranges.values() for lo, _ in iv})
+
+        def rank(v: str) -> tuple[object, ...]:
+            vol = scenario.volunteers[v]
+            load = sched.minutes[v] / max(1, vol.max_service_minutes)
+            return ((tid, v) not in continuity, a.travel_home[v], round(load, 3), v)
+
+        for p in points:
+            free = {v for v, iv in ranges.items() if any(lo <= p <= hi for lo, hi in iv)}
+            if not set(must) <= free:
+                continue
+            crew = assign_roles(task.needs, a.pools, free, must, rank)
+            if crew is not None:
+                for av in crew:
+                    sched.book(av.id, task, p)
+                sol.starts[tid] = p
+                sol.crews[tid] = crew
+                break
+    return sol
