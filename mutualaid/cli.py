@@ -1,0 +1,259 @@
+"""The `mutualaid` command: solve a week, check a scenario or a plan, replay scenarios, generate
+worlds. Bad input exits 2 with every problem named; a plan that breaks the contract exits 3.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+from rich.console import Console
+from rich.table import Table
+
+from mutualaid.domain.model import DAYS, MINUTES_PER_DAY, PRIORITIES, Scenario
+from mutualaid.domain.plan import REASONS, Plan
+from mutualaid.errors import ScenarioError
+from mutualaid.messages import msg
+from mutualaid.scenario import build_scenario, load_scenario
+from mutualaid.validation import check_expect, validate
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="Plan a community's week of mutual aid, and prove how good the plan is.",
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+EXIT_BAD_INPUT = 2
+EXIT_CONTRACT_BROKEN = 3
+
+
+def _load(path: Path) -> Scenario:
+    try:
+        return load_scenario(path)
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            errors.print(problem.render(str(path)), markup=False, highlight=False)
+        errors.print(msg("scenario_invalid", file=path, count=len(exc.problems)), style="red")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def _clock(m: int) -> str:
+    day, minute = divmod(m, MINUTES_PER_DAY)
+    return f"{DAYS[day]} {minute // 60:02d}:{minute % 60:02d}"
+
+
+def _solve(scenario: Scenario, time_limit: float | None, workers: int, seed: int | None,
+           *, show_progress: bool) -> Plan:  # fmt: skip
+    import solver  # the composition root: only the CLI (and later the API) knows the solver
+
+    options = solver.SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
+    if not show_progress:
+        return solver.solve(scenario, options)
+    with console.status(msg("cli_solving", name=scenario.name)) as status:
+
+        def progress(served: dict[str, int], totals: dict[str, int], elapsed: float) -> None:
+            cover = " ".join(f"{p}={served[p]}/{totals[p]}" for p in PRIORITIES if totals[p])
+            status.update(msg("cli_progress", served=cover, bound="…", elapsed=elapsed))
+
+        return solver.solve(scenario, options, progress)
+
+
+def _safety_net(scenario: Scenario, data: dict[str, Any]) -> None:
+    report = validate(scenario, data)
+    if not report.ok:
+        errors.print(msg("cli_safety_net"), style="bold red")
+        for v in report.violations[:50]:
+            errors.print(f"  - {v}", markup=False)
+        raise typer.Exit(EXIT_CONTRACT_BROKEN)
+
+
+def _summary(scenario: Scenario, plan: Plan, data: dict[str, Any], limit: int) -> None:
+    console.print(
+        f"[bold]{scenario.name}[/bold]  "
+        + msg("cli_status", status=plan.status, seconds=plan.solve_seconds)
+    )
+    obj = plan.objective
+    if obj is None:
+        return
+    greedy = (plan.extra.get("greedy") or {}).get("served", {})  # type: ignore[union-attr]
+    table = Table(title=msg("cli_coverage"), title_justify="left")
+    for col in ("cli_priority", "cli_served", "cli_tasks", "cli_bound", "cli_greedy"):
+        table.add_column(msg(col), justify="left" if col == "cli_priority" else "right")
+    for p in PRIORITIES:
+        if obj.tasks[p]:
+            table.add_row(p, str(obj.served[p]), str(obj.tasks[p]), str(plan.bound.get(p, "")),
+                          str(greedy.get(p, "")))  # fmt: skip
+    console.print(table)
+    console.print(
+        msg("cli_figures", continuity=obj.continuity, travel=obj.travel_minutes, max_load=obj.max_load)
+    )
+    if plan.unserved:
+        table = Table(title=msg("cli_unserved"), title_justify="left")
+        for col in ("cli_reason", "cli_task", "cli_detail"):
+            table.add_column(msg(col))
+        grouped = sorted(plan.unserved, key=lambda u: (REASONS.index(u.reason), u.task))
+        for u in grouped[:limit]:
+            table.add_row(u.reason, u.task, u.detail)
+        if len(grouped) > limit:
+            table.add_row("…", f"+{len(grouped) - limit}", "")
+        console.print(table)
+    loads = data.get("loads", {})
+    if loads:
+        table = Table(title=msg("cli_loads"), title_justify="left")
+        for col in ("cli_volunteer", "cli_load", "cli_route"):
+            table.add_column(msg(col))
+        starts = {a.task: a.start for a in plan.assignments}
+        visits: dict[str, list[str]] = defaultdict(list)
+        for a in plan.assignments:
+            for v in a.volunteers:
+                visits[v.id].append(a.task)
+        busiest = sorted(loads.items(), key=lambda kv: -kv[1]["minutes"] / max(1, kv[1]["max_minutes"]))
+        for vid, load in busiest[:limit]:
+            route = ", ".join(f"{_clock(starts[t])} {t}" for t in sorted(visits[vid], key=starts.get))
+            share = load["minutes"] / max(1, load["max_minutes"])
+            table.add_row(vid, f"{load['minutes']}/{load['max_minutes']} min ({share:.0%})", route)
+        if len(busiest) > limit:
+            table.add_row("…", f"+{len(busiest) - limit}", "")
+        console.print(table)
+
+
+@app.command()
+def solve(
+    file: Annotated[Path, typer.Argument(help="The scenario YAML.")],
+    out: Annotated[Path | None, typer.Option(help="Where to write the plan JSON ('-': stdout).")] = None,
+    time_limit: Annotated[float | None, typer.Option(help="Seconds (default: the scenario's).")] = None,
+    workers: Annotated[int, typer.Option(help="CP-SAT workers; 1 is reproducible.")] = 0,
+    seed: Annotated[int | None, typer.Option(help="Random seed (default: the scenario's).")] = None,
+    rows: Annotated[int, typer.Option(help="Rows shown per table.")] = 25,
+) -> None:
+    """Plan the week of FILE, write the plan, and print a summary."""
+    scenario = _load(file)
+    workers = workers or max(1, os.cpu_count() or 1)
+    plan = _solve(scenario, time_limit, workers, seed, show_progress=out != Path("-"))
+    data = plan.to_json(scenario)
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if out == Path("-"):
+        sys.stdout.write(text + "\n")
+    else:
+        target = out or Path(f"{file.stem}.plan.json")
+        target.write_text(text + "\n", encoding="utf-8")
+    if plan.status == "error":
+        errors.print(msg("cli_plan_error", error=plan.error), style="red")
+        raise typer.Exit(1)
+    _safety_net(scenario, data)
+    if out != Path("-"):
+        _summary(scenario, plan, data, rows)
+        console.print(msg("cli_wrote", path=target))
+
+
+@app.command()
+def check(
+    file: Annotated[Path, typer.Argument(help="The scenario YAML.")],
+    plan: Annotated[Path | None, typer.Option(help="Also check this plan JSON against it.")] = None,
+) -> None:
+    """Check a scenario (and optionally a plan) against the contract."""
+    scenario = _load(file)
+    if plan is None:
+        from solver import analyse
+
+        impossible = sum(1 for a in analyse(scenario).values() if a.reason is not None)
+        console.print(msg(
+            "cli_check_ok", file=file, volunteers=len(scenario.volunteers), teams=len(scenario.teams),
+            residents=len(scenario.residents), tasks=len(scenario.tasks), infeasible=impossible,
+        ))  # fmt: skip
+        return
+    try:
+        data = json.loads(plan.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        errors.print(f"{plan}: {exc}", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    report = validate(scenario, data)
+    if report.ok:
+        console.print(msg("cli_plan_ok", file=plan))
+        return
+    errors.print(msg("cli_plan_bad", file=plan, count=len(report.violations)), style="red")
+    for v in report.violations:
+        errors.print(f"  - {v}", markup=False)
+    raise typer.Exit(1)
+
+
+@app.command()
+def replay(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: scenarios/).")] = None,
+    time_limit: Annotated[float | None, typer.Option(help="Seconds per scenario.")] = None,
+    workers: Annotated[int, typer.Option(help="CP-SAT workers; 1 is reproducible.")] = 0,
+) -> None:
+    """Solve each scenario and check its expect: block; one line each, exit 1 if any fails."""
+    files: list[Path] = []
+    for p in paths or [Path("scenarios")]:
+        files += sorted(p.glob("**/*.yaml")) if p.is_dir() else [p]
+    if not files:
+        errors.print(msg("cli_no_scenarios", paths=", ".join(map(str, paths or ["scenarios"]))))
+        raise typer.Exit(EXIT_BAD_INPUT)
+    workers = workers or max(1, os.cpu_count() or 1)
+    failed = 0
+    for f in files:
+        t0 = time.monotonic()
+        try:
+            scenario = load_scenario(f)
+        except ScenarioError as exc:
+            failed += 1
+            console.print(f"[red]{msg('cli_replay_fail')}[/red] {f}: {exc.problems[0].render()}")
+            continue
+        plan = _solve(scenario, time_limit, workers, None, show_progress=False)
+        data = plan.to_json(scenario)
+        problems = [plan.error or "error"] if plan.status == "error" else []
+        problems += validate(scenario, data).violations if not problems else []
+        problems += check_expect(scenario, data) if not problems else []
+        took = time.monotonic() - t0
+        if problems:
+            failed += 1
+            console.print(f"[red]{msg('cli_replay_fail')}[/red] {f} ({took:.1f}s): " + "; ".join(problems[:5]))
+        else:
+            cover = " ".join(
+                f"{p}={data['objective']['served'][p]}/{data['objective']['tasks'][p]}"
+                for p in PRIORITIES if data["objective"]["tasks"][p]
+            )  # fmt: skip
+            console.print(f"[green]{msg('cli_replay_ok')}[/green] {f} ({took:.1f}s, {plan.status}) {cover}")
+    console.print(msg("cli_replay_summary", passed=len(files) - failed, failed=failed))
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def generate(
+    tasks: Annotated[int, typer.Option(help="Tasks in the week.")] = 200,
+    volunteers: Annotated[int, typer.Option(help="Volunteers.")] = 80,
+    subdistricts: Annotated[int, typer.Option(help="Subdistricts (clusters).")] = 1,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    contended: Annotated[bool, typer.Option(help="Demand far beyond capacity.")] = False,
+    out: Annotated[Path | None, typer.Option(help="Where to write the YAML ('-' or none: stdout).")] = None,
+) -> None:
+    """Write a plausible generated scenario in the contract's format."""
+    from mutualaid.generate import generate_world
+
+    data = generate_world(tasks, volunteers, subdistricts, seed, contended=contended)
+    scenario = build_scenario(data)  # a generated world that breaks the contract is a bug
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
+    if out is None or out == Path("-"):
+        sys.stdout.write(text)
+        return
+    out.write_text(text, encoding="utf-8")
+    console.print(msg(
+        "cli_generated", path=out, tasks=len(scenario.tasks), volunteers=len(scenario.volunteers),
+        subdistricts=subdistricts,
+    ))  # fmt: skip
+
+
+def main() -> None:
+    app()

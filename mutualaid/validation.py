@@ -1,0 +1,337 @@
+"""The executable spec: checks a plan (the contract's JSON) against every hard rule, the
+every-task-once rule and the static reasons, and recomputes the objective figures.
+
+Written apart from the solver on purpose (import-linter forbids `solver` here): it re-derives
+everything from the scenario with plain loops, so a solver bug cannot hide behind shared code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from mutualaid.domain.model import (
+    MINUTES_PER_DAY,
+    PRIORITIES,
+    Need,
+    Scenario,
+    SkillNeed,
+    Task,
+    TeamNeed,
+    Volunteer,
+)
+from mutualaid.messages import msg
+from mutualaid.travel import HaversineTravel
+
+
+@dataclass
+class Report:
+    violations: list[str] = field(default_factory=list)
+    figures: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+
+def _minute(scenario: Scenario, stamp: Any) -> int:
+    when = dt.datetime.fromisoformat(str(stamp))
+    if when.tzinfo is None:
+        raise ValueError(f"timestamp without offset: {stamp}")
+    there = when.astimezone(ZoneInfo(scenario.timezone))
+    day = (there.date() - scenario.week_start).days
+    if not 0 <= day < 7:
+        raise ValueError(f"timestamp outside the week: {stamp}")
+    return day * MINUTES_PER_DAY + there.hour * 60 + there.minute
+
+
+def _may_fill(scenario: Scenario, vol: Volunteer, need: Need, team: str | None) -> bool:
+    if isinstance(need, SkillNeed):
+        return need.skill in vol.skills
+    if team is None or team not in vol.teams:
+        return False
+    if isinstance(need, TeamNeed):
+        return team == need.team
+    return need.team_skill in scenario.teams[team].skills
+
+
+def _safeguards_ok(scenario: Scenario, task: Task, vol: Volunteer) -> str | None:
+    """Why this volunteer may not serve this task at all (rule 1 beyond skills), else None."""
+    if task.vetted_only and not vol.vetted:
+        return "is not vetted"
+    if task.resident:
+        pref = scenario.residents[task.resident].gender_preference
+        if pref and vol.gender != pref:
+            return "does not match the gender preference"
+    if task.languages and not task.languages & vol.languages:
+        return "speaks none of the task's languages"
+    if (task.id, vol.id) in scenario.declined_pairs():
+        return "declined the task"
+    return None
+
+
+def validate(scenario: Scenario, plan: dict[str, Any]) -> Report:
+    """Every way the plan breaks the contract, and the figures it should claim."""
+    rep = Report()
+    bad = rep.violations.append
+    if plan.get("status") not in ("optimal", "feasible"):
+        if plan.get("status") != "error" or not plan.get("error"):
+            bad(f"status {plan.get('status')!r} is not optimal, feasible or error with a message")
+        return rep
+    travel = HaversineTravel(scenario.settings)
+    tasks = scenario.tasks
+    listed: dict[str, int] = defaultdict(int)
+    visits: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    crews: dict[str, set[str]] = {}
+    served = dict.fromkeys(PRIORITIES, 0)
+    total = dict.fromkeys(PRIORITIES, 0)
+    for t in tasks.values():
+        total[t.priority] += 1
+    continuity_pairs = scenario.continuity_pairs()
+    continuity = 0
+
+    for a in plan.get("assignments", []):
+        tid = a.get("task")
+        if tid not in tasks:
+            bad(f"assignment for unknown task {tid!r}")
+            continue
+        listed[tid] += 1
+        task = tasks[tid]
+        served[task.priority] += 1
+        try:
+            start, end = _minute(scenario, a["start"]), _minute(scenario, a["end"])
+        except (KeyError, ValueError) as exc:
+            bad(f"{tid}: bad time ({exc})")
+            continue
+        if end - start != task.duration_minutes:
+            bad(f"{tid}: lasts {end - start} minutes, not {task.duration_minutes}")
+        if not any(lo <= start <= hi for lo, hi in task.start_ranges):
+            bad(f"{tid}: starts at {a['start']}, outside its windows or fixed start")
+        people = [x.get("id") for x in a.get("volunteers", [])]
+        if len(set(people)) != len(people):
+            bad(f"{tid}: one volunteer fills two roles")
+        crews[tid] = set(people)
+        per_role: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for x in a.get("volunteers", []):
+            vid, role = x.get("id"), x.get("role")
+            vol = scenario.volunteers.get(vid)
+            if vol is None:
+                bad(f"{tid}: unknown volunteer {vid!r}")
+                continue
+            if not isinstance(role, int) or not 0 <= role < len(task.needs):
+                bad(f"{tid}: {vid} has no role {role!r}")
+                continue
+            per_role[role].append(x)
+            if not _may_fill(scenario, vol, task.needs[role], x.get("team")):
+                bad(f"{tid}: {vid} does not qualify for role {role} (team {x.get('team')!r})")
+            why = _safeguards_ok(scenario, task, vol)
+            if why:
+                bad(f"{tid}: {vid} {why}")
+            tr = travel.minutes(vol.mode, vol.home, task.location)
+            if tr > vol.max_travel_minutes:
+                bad(f"{tid}: {vid} lives {tr} minutes away, over {vol.max_travel_minutes}")
+            visits[vid].append((start, end, tid))
+            if (tid, vid) in continuity_pairs:
+                continuity += 1
+        for r, need in enumerate(task.needs):
+            got = per_role.get(r, [])
+            if not need.min_people <= len(got) <= need.max_people:
+                bad(f"{tid}: role {r} has {len(got)}, needs {need.min_people}..{need.max_people}")
+            if not isinstance(need, SkillNeed) and len({x.get("team") for x in got}) > 1:
+                bad(f"{tid}: role {r} mixes teams")
+
+    for u in plan.get("unserved", []):
+        tid = u.get("task")
+        if tid not in tasks:
+            bad(f"unserved lists unknown task {tid!r}")
+            continue
+        listed[tid] += 1
+    for tid in tasks:
+        if listed[tid] != 1:
+            bad(f"{tid} is listed {listed[tid]} times, not once")
+
+    travel_total, worst = _routes(scenario, visits, travel, bad)
+    for pin in scenario.pinned:
+        if not set(pin.volunteers) <= crews.get(pin.task, set()):
+            bad(f"pin of {pin.task} ({', '.join(pin.volunteers)}) is not kept")
+
+    for u in plan.get("unserved", []):
+        tid = u.get("task")
+        if tid in tasks:
+            want = static_reason(scenario, tasks[tid], travel) or "capacity"
+            if u.get("reason") != want:
+                bad(f"{tid}: reason {u.get('reason')!r}, but it is {want!r}")
+    for tid in crews:
+        why = static_reason(scenario, tasks[tid], travel)
+        if why:
+            bad(f"{tid}: served although impossible on its own ({why})")
+
+    rep.figures = {
+        "served": served,
+        "tasks": total,
+        "continuity": continuity,
+        "travel_minutes": travel_total,
+        "max_load": round(worst, 4),
+    }
+    claimed = plan.get("objective") or {}
+    for key in ("served", "tasks", "continuity", "travel_minutes"):
+        if key in claimed and claimed[key] != rep.figures[key]:
+            bad(f"objective.{key} claims {claimed[key]} but is {rep.figures[key]}")
+    if "max_load" in claimed and abs(float(claimed["max_load"]) - worst) > 1e-3:
+        bad(f"objective.max_load claims {claimed['max_load']} but is {worst:.4f}")
+    bound = plan.get("bound")
+    if not isinstance(bound, dict):
+        bad("plan has no bound per priority")
+    else:
+        for p in PRIORITIES:
+            b = bound.get(p)
+            if not isinstance(b, int) or not served[p] <= b <= total[p]:
+                bad(f"bound.{p}={b!r} is not between served {served[p]} and tasks {total[p]}")
+            elif plan.get("status") == "optimal" and b != served[p]:
+                bad(f"status optimal but bound.{p}={b} != served {served[p]}")
+    return rep
+
+
+def _routes(
+    scenario: Scenario,
+    visits: dict[str, list[tuple[int, int, str]]],
+    travel: HaversineTravel,
+    bad: Any,
+) -> tuple[int, float]:
+    """Rules 4 and 5 for every volunteer; returns total route travel and the max load."""
+    total, worst = 0, 0.0
+    for vid, mine in visits.items():
+        vol = scenario.volunteers[vid]
+        minutes = sum(e - s for s, e, _ in mine)
+        if minutes > 60 * vol.max_hours_per_week:
+            bad(f"{vid}: {minutes} minutes of service, over {vol.max_hours_per_week} hours")
+        if vol.max_hours_per_week > 0:
+            worst = max(worst, minutes / (60 * vol.max_hours_per_week))
+        per_block: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+        for s, e, tid in mine:
+            inside = [i for i, (bs, be) in enumerate(vol.blocks) if bs <= s and e <= be]
+            if not inside:
+                bad(f"{vid}: {tid} is not inside one of their availability blocks")
+            else:
+                per_block[inside[0]].append((s, e, tid))
+        for b, stops in per_block.items():
+            bs, be = vol.blocks[b]
+            here, free_at = vol.home, bs
+            for s, e, tid in sorted(stops):
+                loc = scenario.tasks[tid].location
+                tr = travel.minutes(vol.mode, here, loc)
+                total += tr
+                if s < free_at + tr:
+                    bad(f"{vid}: cannot reach {tid} in time (free at {free_at}, {tr} min away)")
+                here, free_at = loc, e
+            back = travel.minutes(vol.mode, here, vol.home)
+            total += back
+            if free_at + back > be:
+                bad(f"{vid}: not home by the end of their block after {stops[-1][2]}")
+    return total, worst
+
+
+# --- static reasons, from first principles --------------------------------------------------
+
+
+def _ways(scenario: Scenario, need: Need) -> list[set[str]]:
+    """The sets of people that could fill a role, one per team (or one set for a skill)."""
+    vols = scenario.volunteers.values()
+    if isinstance(need, SkillNeed):
+        return [{v.id for v in vols if need.skill in v.skills}]
+    if isinstance(need, TeamNeed):
+        teams = [need.team] if need.team in scenario.teams else []
+    else:
+        teams = [t.id for t in scenario.teams.values() if need.team_skill in t.skills]
+    return [{v.id for v in vols if t in v.teams} for t in teams]
+
+
+def _can_fill(needs: tuple[Need, ...], ways: list[list[set[str]]], allowed: set[str]) -> bool:
+    for pick in itertools.product(*ways):
+        places = [people & allowed for need, people in zip(needs, pick, strict=True)
+                  for _ in range(need.min_people)]  # fmt: skip
+        if _perfect(places):
+            return True
+    return False
+
+
+def _perfect(places: list[set[str]]) -> bool:
+    taken: dict[str, int] = {}
+
+    def seat(i: int, tried: set[str]) -> bool:
+        for v in sorted(places[i]):
+            if v not in tried:
+                tried.add(v)
+                if v not in taken or seat(taken[v], tried):
+                    taken[v] = i
+                    return True
+        return False
+
+    return all(seat(i, set()) for i in range(len(places)))
+
+
+def static_reason(scenario: Scenario, task: Task, travel: HaversineTravel) -> str | None:
+    """The contract's reasons 1-4 for a task on its own, or None when it could be served."""
+    ways = [_ways(scenario, n) for n in task.needs]
+    everyone = set(scenario.volunteers)
+    if not _can_fill(task.needs, ways, everyone):
+        return "no_skill"
+    vols = scenario.volunteers
+    home_travel = {v: travel.minutes(vols[v].mode, vols[v].home, task.location) for v in everyone}
+    near = {v for v in everyone if home_travel[v] <= vols[v].max_travel_minutes}
+    if not _can_fill(task.needs, ways, near):
+        return "out_of_range"
+    ok = {v for v in near if _safeguards_ok(scenario, task, vols[v]) is None}
+    if not _can_fill(task.needs, ways, ok):
+        return "excluded"
+    dur = task.duration_minutes
+    windows: dict[str, list[tuple[int, int]]] = {}
+    for v in ok:
+        if vols[v].max_service_minutes < dur:
+            continue
+        tr = home_travel[v]
+        windows[v] = [(bs + tr, be - tr - dur) for bs, be in vols[v].blocks if be - tr - dur >= bs + tr]
+    candidates = {lo for lo, _ in task.start_ranges} | {
+        a for spans in windows.values() for a, _ in spans
+    }
+    for p in sorted(candidates):
+        if not any(lo <= p <= hi for lo, hi in task.start_ranges):
+            continue
+        free = {v for v, spans in windows.items() if any(a <= p <= b for a, b in spans)}
+        if _can_fill(task.needs, ways, free):
+            return None
+    return "no_time"
+
+
+# --- replay expectations ---------------------------------------------------------------------
+
+
+def check_expect(scenario: Scenario, plan: dict[str, Any]) -> list[str]:
+    """How the plan falls short of the scenario's `expect:` block (empty when it meets it)."""
+    exp = scenario.expect
+    if exp is None:
+        return []
+    out = []
+    served = {a["task"] for a in plan.get("assignments", [])}
+    reasons = {u["task"]: u["reason"] for u in plan.get("unserved", [])}
+    for tid in exp.served:
+        if tid not in served:
+            out.append(msg("expect_served_missing", task=tid, reason=reasons.get(tid, "?")))
+    for tid, want in exp.unserved.items():
+        if tid in served:
+            out.append(msg("expect_unserved_served", task=tid, reason=want))
+        elif reasons.get(tid) != want:
+            out.append(msg("expect_reason_differs", task=tid, got=reasons.get(tid), want=want))
+    for prio, frac in exp.coverage.items():
+        of_prio: Iterable[Task] = [t for t in scenario.tasks.values() if t.priority == prio]
+        n = len(list(of_prio))
+        got = sum(1 for t in scenario.tasks.values() if t.priority == prio and t.id in served)
+        share = got / n if n else 1.0
+        if share + 1e-9 < frac:
+            out.append(msg("expect_coverage_low", priority=prio, got=share, want=frac))
+    return out
