@@ -85,7 +85,7 @@ def _summary(scenario: Scenario, plan: Plan, data: dict[str, Any], limit: int) -
     obj = plan.objective
     if obj is None:
         return
-    greedy = (plan.extra.get("greedy") or {}).get("served", {})  # type: ignore[union-attr]
+    greedy: dict[str, int] = data.get("greedy", {}).get("served", {})
     table = Table(title=msg("cli_coverage"), title_justify="left")
     for col in ("cli_priority", "cli_served", "cli_tasks", "cli_bound", "cli_greedy"):
         table.add_column(msg(col), justify="left" if col == "cli_priority" else "right")
@@ -95,7 +95,12 @@ def _summary(scenario: Scenario, plan: Plan, data: dict[str, Any], limit: int) -
                           str(greedy.get(p, "")))  # fmt: skip
     console.print(table)
     console.print(
-        msg("cli_figures", continuity=obj.continuity, travel=obj.travel_minutes, max_load=obj.max_load)
+        msg(
+            "cli_figures",
+            continuity=obj.continuity,
+            travel=obj.travel_minutes,
+            max_load=obj.max_load,
+        )
     )
     if plan.unserved:
         table = Table(title=msg("cli_unserved"), title_justify="left")
@@ -117,9 +122,13 @@ def _summary(scenario: Scenario, plan: Plan, data: dict[str, Any], limit: int) -
         for a in plan.assignments:
             for v in a.volunteers:
                 visits[v.id].append(a.task)
-        busiest = sorted(loads.items(), key=lambda kv: -kv[1]["minutes"] / max(1, kv[1]["max_minutes"]))
+        busiest = sorted(
+            loads.items(), key=lambda kv: -kv[1]["minutes"] / max(1, kv[1]["max_minutes"])
+        )
         for vid, load in busiest[:limit]:
-            route = ", ".join(f"{_clock(starts[t])} {t}" for t in sorted(visits[vid], key=starts.get))
+            route = ", ".join(
+                f"{_clock(starts[t])} {t}" for t in sorted(visits[vid], key=lambda t: starts[t])
+            )
             share = load["minutes"] / max(1, load["max_minutes"])
             table.add_row(vid, f"{load['minutes']}/{load['max_minutes']} min ({share:.0%})", route)
         if len(busiest) > limit:
@@ -130,8 +139,12 @@ def _summary(scenario: Scenario, plan: Plan, data: dict[str, Any], limit: int) -
 @app.command()
 def solve(
     file: Annotated[Path, typer.Argument(help="The scenario YAML.")],
-    out: Annotated[Path | None, typer.Option(help="Where to write the plan JSON ('-': stdout).")] = None,
-    time_limit: Annotated[float | None, typer.Option(help="Seconds (default: the scenario's).")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Where to write the plan JSON ('-': stdout).")
+    ] = None,
+    time_limit: Annotated[
+        float | None, typer.Option(help="Seconds (default: the scenario's).")
+    ] = None,
     workers: Annotated[int, typer.Option(help="CP-SAT workers; 1 is reproducible.")] = 0,
     seed: Annotated[int | None, typer.Option(help="Random seed (default: the scenario's).")] = None,
     rows: Annotated[int, typer.Option(help="Rows shown per table.")] = 25,
@@ -167,10 +180,13 @@ def check(
         from solver import analyse
 
         impossible = sum(1 for a in analyse(scenario).values() if a.reason is not None)
-        console.print(msg(
-            "cli_check_ok", file=file, volunteers=len(scenario.volunteers), teams=len(scenario.teams),
-            residents=len(scenario.residents), tasks=len(scenario.tasks), infeasible=impossible,
-        ))  # fmt: skip
+        counts = {
+            "volunteers": len(scenario.volunteers),
+            "teams": len(scenario.teams),
+            "residents": len(scenario.residents),
+            "tasks": len(scenario.tasks),
+        }
+        console.print(msg("cli_check_ok", file=file, infeasible=impossible, **counts))
         return
     try:
         data = json.loads(plan.read_text(encoding="utf-8"))
@@ -189,16 +205,19 @@ def check(
 
 @app.command()
 def replay(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: scenarios/).")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders (default: scenarios/).")
+    ] = None,
     time_limit: Annotated[float | None, typer.Option(help="Seconds per scenario.")] = None,
     workers: Annotated[int, typer.Option(help="CP-SAT workers; 1 is reproducible.")] = 0,
 ) -> None:
     """Solve each scenario and check its expect: block; one line each, exit 1 if any fails."""
     files: list[Path] = []
-    for p in paths or [Path("scenarios")]:
+    roots = paths or [Path("scenarios")]
+    for p in roots:
         files += sorted(p.glob("**/*.yaml")) if p.is_dir() else [p]
     if not files:
-        errors.print(msg("cli_no_scenarios", paths=", ".join(map(str, paths or ["scenarios"]))))
+        errors.print(msg("cli_no_scenarios", paths=", ".join(map(str, roots))))
         raise typer.Exit(EXIT_BAD_INPUT)
     workers = workers or max(1, os.cpu_count() or 1)
     failed = 0
@@ -218,13 +237,17 @@ def replay(
         took = time.monotonic() - t0
         if problems:
             failed += 1
-            console.print(f"[red]{msg('cli_replay_fail')}[/red] {f} ({took:.1f}s): " + "; ".join(problems[:5]))
+            console.print(
+                f"[red]{msg('cli_replay_fail')}[/red] {f} ({took:.1f}s): " + "; ".join(problems[:5])
+            )
         else:
             cover = " ".join(
                 f"{p}={data['objective']['served'][p]}/{data['objective']['tasks'][p]}"
                 for p in PRIORITIES if data["objective"]["tasks"][p]
             )  # fmt: skip
-            console.print(f"[green]{msg('cli_replay_ok')}[/green] {f} ({took:.1f}s, {plan.status}) {cover}")
+            console.print(
+                f"[green]{msg('cli_replay_ok')}[/green] {f} ({took:.1f}s, {plan.status}) {cover}"
+            )
     console.print(msg("cli_replay_summary", passed=len(files) - failed, failed=failed))
     if failed:
         raise typer.Exit(1)
@@ -237,7 +260,9 @@ def generate(
     subdistricts: Annotated[int, typer.Option(help="Subdistricts (clusters).")] = 1,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     contended: Annotated[bool, typer.Option(help="Demand far beyond capacity.")] = False,
-    out: Annotated[Path | None, typer.Option(help="Where to write the YAML ('-' or none: stdout).")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Where to write the YAML ('-' or none: stdout).")
+    ] = None,
 ) -> None:
     """Write a plausible generated scenario in the contract's format."""
     from mutualaid.generate import generate_world

@@ -1,8 +1,8 @@
 """The errors mutualaid raises for things a user can fix.
 
-    MutualAidError            a user's mistake or an impossible request; never a traceback
-    ├── ScenarioError         a scenario that breaks the format: every Problem, with path and line
-    └── PlanViolation         a plan that breaks a hard rule (from the safety net: a solver bug)
+MutualAidError            a user's mistake or an impossible request; never a traceback
+├── ScenarioError         a scenario that breaks the format: every Problem, with path and line
+└── PlanViolation         a plan that breaks a hard rule (from the safety net: a solver bug)
 """
 
 from __future__ import annotations

@@ -20,8 +20,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "did_you_mean": (" (did you mean '{suggestion}'?)", "（是否想写 '{suggestion}'？）"),
     "missing_field": ("required field is missing", "缺少必填字段"),
     "not_string": ("must be a non-empty string, got {got}", "应为非空字符串，实际为 {got}"),
-    "not_positive_int": ("must be a whole number > 0, got {got}", "应为大于 0 的整数，实际为 {got}"),
-    "not_nonneg_int": ("must be a whole number >= 0, got {got}", "应为不小于 0 的整数，实际为 {got}"),
+    "not_positive_int": (
+        "must be a whole number > 0, got {got}",
+        "应为大于 0 的整数，实际为 {got}",
+    ),
+    "not_nonneg_int": (
+        "must be a whole number >= 0, got {got}",
+        "应为不小于 0 的整数，实际为 {got}",
+    ),
     "not_positive_number": ("must be a number > 0, got {got}", "应为大于 0 的数，实际为 {got}"),
     "not_nonneg_number": ("must be a number >= 0, got {got}", "应为不小于 0 的数，实际为 {got}"),
     "not_bool": ("must be true or false, got {got}", "应为 true 或 false，实际为 {got}"),
@@ -32,7 +38,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "must be a latitude in [-90, 90] and a longitude in [-180, 180], got {got}",
         "纬度应在 [-90, 90]、经度应在 [-180, 180] 之间，实际为 {got}",
     ),
-    "duplicate_id": ("duplicate id '{id}' (first used at {first})", "重复的 id '{id}'（首次出现于 {first}）"),
+    "duplicate_id": (
+        "duplicate id '{id}' (first used at {first})",
+        "重复的 id '{id}'（首次出现于 {first}）",
+    ),
     "unknown_ref": ("unknown {kind} '{id}'", "未知的{kind} '{id}'"),
     "kind_site": ("site", "地点"),
     "kind_team": ("team", "队伍"),
@@ -72,7 +81,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "give exactly one of days (a weekly block) or date (a one-off)",
         "days（每周）与 date（单次）必须二选一",
     ),
-    "bad_day": ("unknown day '{got}' (use mon, tue, wed, thu, fri, sat, sun)", "未知星期 '{got}'（请用 mon…sun）"),
+    "bad_day": (
+        "unknown day '{got}' (use mon, tue, wed, thu, fri, sat, sun)",
+        "未知星期 '{got}'（请用 mon…sun）",
+    ),
     "empty_list": ("must not be empty", "不能为空"),
     "place_one_of": (
         "give exactly one of resident, site or location",
@@ -90,7 +102,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "give exactly one of windows, start (a fixed start) or every + window",
         "windows、start（固定开始）、every + window 必须且只能给出一种",
     ),
-    "every_needs_window": ("every needs a window {{from, to}}", "every 需要配合 window {{from, to}}"),
+    "every_needs_window": (
+        "every needs a window {{from, to}}",
+        "every 需要配合 window {{from, to}}",
+    ),
     "bad_start": (
         'must be a local date and time "YYYY-MM-DDTHH:MM", got {got}',
         '应为本地日期时间 "YYYY-MM-DDTHH:MM"，实际为 {got}',
@@ -113,7 +128,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "duplicate_decline": ("this decline is listed twice", "该拒绝记录重复"),
     "duplicate_pin": ("task '{task}' is pinned twice", "任务 '{task}' 被重复固定"),
-    "pin_volunteer_twice": ("volunteer '{id}' appears twice in the pin", "志愿者 '{id}' 在固定安排中出现两次"),
+    "pin_volunteer_twice": (
+        "volunteer '{id}' appears twice in the pin",
+        "志愿者 '{id}' 在固定安排中出现两次",
+    ),
     "pin_too_many": (
         "pins {count} volunteers but the task takes at most {max}",
         "固定了 {count} 名志愿者，但该任务最多需要 {max} 名",
@@ -154,12 +172,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "unknown reason '{got}' (use no_skill, out_of_range, excluded, no_time, capacity)",
         "未知原因 '{got}'（可用 no_skill、out_of_range、excluded、no_time、capacity）",
     ),
-    "expect_fraction": ("must be a fraction between 0 and 1, got {got}", "应为 0 到 1 之间的比例，实际为 {got}"),
+    "expect_fraction": (
+        "must be a fraction between 0 and 1, got {got}",
+        "应为 0 到 1 之间的比例，实际为 {got}",
+    ),
     "scenario_invalid": (
         "{file}: {count} problem(s) found; nothing was solved",
         "{file}：发现 {count} 个问题，未进行求解",
     ),
     # --- reasons a task stays unserved ------------------------------------------------------
+    "why_no_skill_none": ("no volunteer has skill '{skill}'", "没有志愿者具备技能“{skill}”"),
     "why_no_skill_skill": (
         "{have} volunteer(s) have skill '{skill}', {need} needed",
         "具备技能“{skill}”的志愿者有 {have} 名，需要 {need} 名",
@@ -177,11 +199,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "各角色共需 {need} 名不同的人，但能同时胜任的只有 {have} 名",
     ),
     "why_out_of_range": (
-        "too few within reach for '{role}': {inside} of {total} live within their travel limit"
-        "; the nearest other lives {nearest} minutes away (limit {limit})",
-        "“{role}”可达的人太少：{total} 人中只有 {inside} 人在其出行上限内"
-        "；最近的其他人距离 {nearest} 分钟（上限 {limit} 分钟）",
+        "only {inside} of the {total} who can do '{role}' live within their travel limit, "
+        "{need} needed; the nearest other lives {nearest} minutes away by {mode} (limit {limit})",
+        "能承担“{role}”的 {total} 人中只有 {inside} 人在出行上限内，需要 {need} 人；"
+        "最近的其他人{mode}需 {nearest} 分钟（上限 {limit} 分钟）",
     ),
+    "why_out_of_range_none": (
+        "no volunteer within their travel limit can do '{role}'; the nearest who can lives "
+        "{nearest} minutes away by {mode} (limit {limit})",
+        "出行上限内没有能承担“{role}”的志愿者；最近的一位{mode}需 {nearest} 分钟（上限 {limit} 分钟）",
+    ),
+    "mode_walk": ("walk", "步行"),
+    "mode_bike": ("bike", "骑自行车"),
+    "mode_ebike": ("e-bike", "骑电动车"),
+    "mode_car": ("car", "开车"),
     "why_out_of_range_short": (
         "too few within reach for '{role}': {inside} of {total} live within their travel limit",
         "“{role}”可达的人太少：{total} 人中只有 {inside} 人在其出行上限内",
@@ -246,7 +277,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "任务 {tasks} 项（其中 {infeasible} 项本身无法完成）",
     ),
     "cli_plan_ok": ("{file}: the plan keeps every rule", "{file}：计划符合全部规则"),
-    "cli_plan_bad": ("{file}: the plan breaks {count} rule(s):", "{file}：计划违反 {count} 条规则："),
+    "cli_plan_bad": (
+        "{file}: the plan breaks {count} rule(s):",
+        "{file}：计划违反 {count} 条规则：",
+    ),
     "cli_safety_net": (
         "BUG: the solver produced a plan that breaks the contract; please report it:",
         "程序错误：求解器生成的计划违反约定，请报告此问题：",
@@ -259,14 +293,26 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "wrote {path}: {tasks} tasks, {volunteers} volunteers, {subdistricts} subdistricts",
         "已写入 {path}：任务 {tasks} 项、志愿者 {volunteers} 名、街道 {subdistricts} 个",
     ),
-    "expect_served_missing": ("expected served, but {task} is unserved ({reason})", "预期安排 {task}，但未安排（{reason}）"),
-    "expect_unserved_served": ("expected {task} unserved ({reason}), but it is served", "预期 {task} 未安排（{reason}），但已安排"),
-    "expect_reason_differs": ("{task}: reason {got}, expected {want}", "{task}：原因为 {got}，预期为 {want}"),
+    "expect_served_missing": (
+        "expected served, but {task} is unserved ({reason})",
+        "预期安排 {task}，但未安排（{reason}）",
+    ),
+    "expect_unserved_served": (
+        "expected {task} unserved ({reason}), but it is served",
+        "预期 {task} 未安排（{reason}），但已安排",
+    ),
+    "expect_reason_differs": (
+        "{task}: reason {got}, expected {want}",
+        "{task}：原因为 {got}，预期为 {want}",
+    ),
     "expect_coverage_low": (
         "coverage of {priority} is {got:.0%}, expected at least {want:.0%}",
         "{priority} 覆盖率为 {got:.0%}，预期至少 {want:.0%}",
     ),
-    "expect_unknown_task": ("expect names unknown task '{task}'", "expect 中的任务 '{task}' 不存在"),
+    "expect_unknown_task": (
+        "expect names unknown task '{task}'",
+        "expect 中的任务 '{task}' 不存在",
+    ),
 }
 
 LOCALES = ("en", "zh")

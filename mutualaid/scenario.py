@@ -126,7 +126,9 @@ def _read_yaml(text: str, source: str | None) -> tuple[Any, _Document]:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError([Problem("", msg("yaml_syntax", problem=problem), line)], source) from None
+        raise ScenarioError(
+            [Problem("", msg("yaml_syntax", problem=problem), line)], source
+        ) from None
     finally:
         loader.dispose()
     return data, doc
@@ -203,7 +205,14 @@ class _Reader:
         return out
 
     def number(
-        self, m: dict[str, Any], key: str, path: Path_, default: Any, *, integer: bool, positive: bool
+        self,
+        m: dict[str, Any],
+        key: str,
+        path: Path_,
+        default: Any,
+        *,
+        integer: bool,
+        positive: bool,
     ) -> Any:
         value = m.get(key, default)
         if value is None:
@@ -224,7 +233,9 @@ class _Reader:
             return None
         return int(value) if integer else float(value)
 
-    def boolean(self, m: dict[str, Any], key: str, path: Path_, default: bool | None) -> bool | None:
+    def boolean(
+        self, m: dict[str, Any], key: str, path: Path_, default: bool | None
+    ) -> bool | None:
         value = m.get(key, default)
         if value is None or isinstance(value, bool):
             return value
@@ -371,7 +382,9 @@ def parse_scenario(text: str, source: str | None = None) -> Scenario:
 def build_scenario(data: Any, source: str | None = None, doc: _Document | None = None) -> Scenario:
     """Domain objects from plain data (parsed YAML or JSON); raise ScenarioError on problems."""
     r = _Reader(doc)
-    top = r.mapping(data, (), _TOP, ("name", "timezone", "week_start")) if data is not None else None
+    top = (
+        r.mapping(data, (), _TOP, ("name", "timezone", "week_start")) if data is not None else None
+    )
     if top is None:
         if data is None:
             r.add((), msg("top_not_mapping"))
@@ -404,14 +417,17 @@ def build_scenario(data: Any, source: str | None = None, doc: _Document | None =
     tasks = _tasks(r, top, week_start)
 
     # references, each at the path where it is written
-    for vid, (p, vol) in volunteers.items():
+    for p, vol in volunteers.values():
         for i, team in enumerate(vol.teams if vol else ()):
             if team not in teams:
                 r.add((*p, "teams", i), msg("unknown_ref", kind=msg("kind_team"), id=team))
-    for rid, (p, res) in residents.items():
+    for p, res in residents.values():
         for i, v in enumerate(res.preferred_volunteers if res else ()):
             if v not in volunteers:
-                r.add((*p, "preferred_volunteers", i), msg("unknown_ref", kind=msg("kind_volunteer"), id=v))
+                r.add(
+                    (*p, "preferred_volunteers", i),
+                    msg("unknown_ref", kind=msg("kind_volunteer"), id=v),
+                )
     final_tasks: dict[str, Task] = {}
     for tid, (p, raw) in tasks.items():
         if raw is None:
@@ -569,7 +585,7 @@ def _volunteer(
         availability=tuple(available),
         unavailable=tuple(unavailable),
         blocks=blocks,
-        **vol,  # type: ignore[arg-type]
+        **vol,
     )
 
 
@@ -607,11 +623,17 @@ def _need(r: _Reader, item: Any, p: Path_) -> Need | None:
     if kind == "skill":
         for extra in ("min_members", "max_members"):
             if extra in m:
-                r.add((*p, extra), msg("unknown_field", key=extra) + msg("did_you_mean", suggestion="count"))
+                r.add(
+                    (*p, extra),
+                    msg("unknown_field", key=extra) + msg("did_you_mean", suggestion="count"),
+                )
         count = r.number(m, "count", p, 1, integer=True, positive=True)
         return SkillNeed(name, count) if name and count else None
     if "count" in m:
-        r.add((*p, "count"), msg("unknown_field", key="count") + msg("did_you_mean", suggestion="min_members"))
+        r.add(
+            (*p, "count"),
+            msg("unknown_field", key="count") + msg("did_you_mean", suggestion="min_members"),
+        )
     if m.get("min_members") is None:
         r.add((*p, "min_members"), msg("missing_field"))
         return None
@@ -649,7 +671,10 @@ def _tasks(
         location = r.location(m, "location", p) if "location" in places else None
         when = [k for k in ("windows", "start", "every") if m.get(k) is not None]
         if m.get("window") is not None and "every" not in when:
-            r.add((*p, "window"), msg("unknown_field", key="window") + msg("did_you_mean", suggestion="windows"))
+            r.add(
+                (*p, "window"),
+                msg("unknown_field", key="window") + msg("did_you_mean", suggestion="windows"),
+            )
         if len(when) != 1:
             r.add(p, msg("when_one_of"))
             continue
@@ -668,7 +693,9 @@ def _tasks(
         expanded: list[tuple[str, dict[str, Any]]] = []
         if when == ["windows"]:
             windows = [
-                b for q, x in r.items(m, "windows", p) if (b := r.time_block(x, q, whole_day_ok=False))
+                b
+                for q, x in r.items(m, "windows", p)
+                if (b := r.time_block(x, q, whole_day_ok=False))
             ]
             if isinstance(m["windows"], list) and not m["windows"]:
                 r.add((*p, "windows"), msg("empty_list"))
@@ -694,7 +721,15 @@ def _tasks(
                 if block is not None and ident is not None:
                     b = TimeBlock((d,), None, block.start, block.end)
                     expanded.append(
-                        (f"{ident}@{d}", {**base, "windows": [b], "series": ident, "window_path": (*p, "window")})
+                        (
+                            f"{ident}@{d}",
+                            {
+                                **base,
+                                "windows": [b],
+                                "series": ident,
+                                "window_path": (*p, "window"),
+                            },
+                        )
                     )
         for tid, raw in expanded:
             if tid is None:
@@ -757,7 +792,9 @@ def _place_task(
     if raw["resident"] is not None:
         got = residents.get(raw["resident"])
         if got is None:
-            r.add((*p, "resident"), msg("unknown_ref", kind=msg("kind_resident"), id=raw["resident"]))
+            r.add(
+                (*p, "resident"), msg("unknown_ref", kind=msg("kind_resident"), id=raw["resident"])
+            )
             return None
         location = got[1].location if got[1] else None
     if raw["site"] is not None:
@@ -784,7 +821,10 @@ def _place_task(
         ranges = sorted({(a, b - duration) for a, b in spans if b - duration >= a})
         if spans and not ranges:
             longest = max(b - a for a, b in spans)
-            r.add(raw["window_path"], msg("duration_fits_no_window", duration=duration, longest=longest))
+            r.add(
+                raw["window_path"],
+                msg("duration_fits_no_window", duration=duration, longest=longest),
+            )
             return None
         if not windows:
             return None
@@ -807,7 +847,6 @@ def _place_task(
     )
 
 
-
 def _ref(
     r: _Reader, m: dict[str, Any], key: str, p: Path_, known: dict[str, Any], kind: str
 ) -> str | None:
@@ -815,7 +854,7 @@ def _ref(
     if ident is not None and ident not in known:
         r.add((*p, key), msg("unknown_ref", kind=msg(kind), id=ident))
         return None
-    return ident
+    return str(ident) if ident is not None else None
 
 
 def _history(
@@ -946,7 +985,9 @@ def _check_pins(
                 why = msg("pin_no_role")
             elif task.vetted_only and not vol.vetted:
                 why = msg("pin_not_vetted")
-            elif resident and resident.gender_preference and vol.gender != resident.gender_preference:
+            elif (
+                resident and resident.gender_preference and vol.gender != resident.gender_preference
+            ):
                 why = msg("pin_gender")
             elif task.languages and not task.languages & vol.languages:
                 why = msg("pin_language")
@@ -968,7 +1009,10 @@ def _check_pins(
         common = free_starts[0]
         for other in free_starts[1:]:
             common = [
-                (max(a, c), min(b, d)) for a, b in common for c, d in other if max(a, c) <= min(b, d)
+                (max(a, c), min(b, d))
+                for a, b in common
+                for c, d in other
+                if max(a, c) <= min(b, d)
             ]
         if not common:
             r.add((*p, "volunteers"), msg("pin_no_common_time"))

@@ -295,7 +295,9 @@ def static_reason(scenario: Scenario, task: Task, travel: HaversineTravel) -> st
         if vols[v].max_service_minutes < dur:
             continue
         tr = home_travel[v]
-        windows[v] = [(bs + tr, be - tr - dur) for bs, be in vols[v].blocks if be - tr - dur >= bs + tr]
+        windows[v] = [
+            (bs + tr, be - tr - dur) for bs, be in vols[v].blocks if be - tr - dur >= bs + tr
+        ]
     candidates = {lo for lo, _ in task.start_ranges} | {
         a for spans in windows.values() for a, _ in spans
     }

@@ -150,7 +150,9 @@ def solve(
         )
         if sol is None:
             if failure == "INFEASIBLE":
-                diagnosis = PlanModel(scenario, analyses, part, travel, weights, pin_assumptions=True)
+                diagnosis = PlanModel(
+                    scenario, analyses, part, travel, weights, pin_assumptions=True
+                )
                 clash = conflicting_pins(diagnosis, options.workers)
                 error = "pins cannot all hold together: " + ", ".join(clash or ["?"])
             else:

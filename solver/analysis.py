@@ -150,7 +150,10 @@ class Analyzer:
         in_range = {v for v in everyone if travel[v] <= sc.volunteers[v].max_travel_minutes}
         ranged = narrow(pools, in_range)
         if not fillable(needs, ranged):
-            a.reason, a.detail = "out_of_range", self._why_out_of_range(needs, pools, in_range, travel)
+            a.reason, a.detail = (
+                "out_of_range",
+                self._why_out_of_range(needs, pools, in_range, travel),
+            )
             return a
         # 3. excluded
         resident = sc.residents[task.resident] if task.resident else None
@@ -160,7 +163,9 @@ class Analyzer:
             vol = sc.volunteers[v]
             if task.vetted_only and not vol.vetted:
                 why_out["excl_vetted"].append(v)
-            elif resident and resident.gender_preference and vol.gender != resident.gender_preference:
+            elif (
+                resident and resident.gender_preference and vol.gender != resident.gender_preference
+            ):
                 why_out["excl_gender"].append(v)
             elif task.languages and not task.languages & vol.languages:
                 why_out["excl_language"].append(v)
@@ -206,7 +211,7 @@ class Analyzer:
     ) -> list[Span]:
         """Sweep the start axis: the set of free people changes only where some free range
         begins or ends, so testing one point per segment is exact."""
-        cuts = set()
+        cuts: set[int] = set()
         for lo, hi in ranges:
             cuts.update((lo, hi + 1))
         for iv in free.values():
@@ -232,11 +237,15 @@ class Analyzer:
             have = max((len(p.members) for p in role), default=0)
             if have >= need.min_people:
                 continue
+            if isinstance(need, SkillNeed) and have == 0:
+                return msg("why_no_skill_none", skill=need.skill)
             if isinstance(need, SkillNeed):
                 return msg("why_no_skill_skill", have=have, skill=need.skill, need=need.min_people)
             if isinstance(need, TeamNeed):
                 return msg("why_no_skill_team", team=need.team, have=have, need=need.min_people)
-            return msg("why_no_skill_team_skill", skill=need.team_skill, need=need.min_people, have=have)
+            return msg(
+                "why_no_skill_team_skill", skill=need.team_skill, need=need.min_people, have=have
+            )
         _, got, total = best_fill(needs, pools)
         return msg("why_no_skill_people", need=total, have=got)
 
@@ -250,17 +259,26 @@ class Analyzer:
                 continue
             far = sorted(members - inside, key=lambda v: (travel[v], v))
             if far:
-                v = far[0]
+                vol = self.scenario.volunteers[far[0]]
+                fields = {
+                    "role": _label(need),
+                    "nearest": travel[vol.id],
+                    "limit": vol.max_travel_minutes,
+                    "mode": msg(f"mode_{vol.mode}"),
+                }
+                if not near:
+                    return msg("why_out_of_range_none", **fields)
                 return msg(
                     "why_out_of_range",
-                    role=_label(need),
                     inside=len(near),
                     total=len(members),
-                    nearest=travel[v],
-                    limit=self.scenario.volunteers[v].max_travel_minutes,
+                    need=need.min_people,
+                    **fields,
                 )
         need = needs[0]
-        return msg("why_out_of_range_short", role=_label(need), inside=len(inside), total=len(travel))
+        return msg(
+            "why_out_of_range_short", role=_label(need), inside=len(inside), total=len(travel)
+        )
 
     def _why_excluded(
         self, needs: tuple[Need, ...], kept: RolePools, why_out: dict[str, list[str]]
@@ -270,7 +288,9 @@ class Analyzer:
              if not any(len(p.members) >= n.min_people for p in role)),
             needs[0],
         )  # fmt: skip
-        parts = [msg(k, ids=", ".join(v[:5]) + (" …" if len(v) > 5 else "")) for k, v in why_out.items()]
+        parts = [
+            msg(k, ids=", ".join(v[:5]) + (" …" if len(v) > 5 else "")) for k, v in why_out.items()
+        ]
         return msg("why_excluded", role=_label(failing), why="; ".join(parts) or "-")
 
 

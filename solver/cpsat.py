@@ -190,7 +190,9 @@ class PlanModel:
             options = []
             for b, (bs, be) in enumerate(vol.blocks):
                 lo, hi = bs + tr, be - tr - dur
-                allowed = [(max(lo, x), min(hi, y)) for x, y in a.start_domain if max(lo, x) <= min(hi, y)]
+                allowed = [
+                    (max(lo, x), min(hi, y)) for x, y in a.start_domain if max(lo, x) <= min(hi, y)
+                ]
                 if not allowed:
                     continue
                 lit = m.new_bool_var(f"in_block[{vid},{tid},{b}]")
@@ -212,7 +214,7 @@ class PlanModel:
             return
         m = self.m
         node = {t: i + 1 for i, t in enumerate(tasks)}
-        arcs: list[tuple[int, int, cp_model.IntVar | cp_model.Literal]] = []
+        arcs: list[tuple[int, int, Any]] = []
         empty = self.idle[key] = m.new_bool_var(f"idle[{vid},{b}]")
         arcs.append((0, 0, empty))
         for t in tasks:
@@ -236,9 +238,7 @@ class PlanModel:
             arc = m.new_bool_var(f"arc[{vid},{b},{i}->{j}]")
             arcs.append((node[i], node[j], arc))
             self.arcs[(vid, b, i, j)] = (arc, cost)
-            m.add(
-                self.start[j] >= self.start[i] + ti.duration_minutes + cost
-            ).only_enforce_if(arc)
+            m.add(self.start[j] >= self.start[i] + ti.duration_minutes + cost).only_enforce_if(arc)
         for i, j in itertools.combinations(tasks, 2):
             if (vid, b, i, j) not in self.arcs and (vid, b, j, i) not in self.arcs:
                 m.add_bool_or([self.in_block[(vid, i, b)].Not(), self.in_block[(vid, j, b)].Not()])
@@ -246,47 +246,50 @@ class PlanModel:
 
     # --- hints and reading back ------------------------------------------------------------
 
-    def hint(self, sol: Solution) -> None:
+    def restrict(self, sol: Solution) -> Solution:
+        """The part of a solution that lies in this model's tasks."""
+        return Solution(
+            {t: s for t, s in sol.starts.items() if t in self.served},
+            {t: c for t, c in sol.crews.items() if t in self.served},
+        )
+
+    def hint(self, whole: Solution) -> None:
         """A complete hint: every variable gets the value the solution implies."""
         m = self.m
-        m.clear_hints()
-        chosen = {(av.id, tid, av.role, av.team) for tid in self.tids for av in sol.crews.get(tid, ())}
+        m.clear_hints()  # type: ignore[no-untyped-call]
+        sol = self.restrict(whole)
+        chosen = {(av.id, tid, av.role, av.team) for tid, crew in sol.crews.items() for av in crew}
         for tid in self.tids:
             m.add_hint(self.served[tid], tid in sol.crews)
-            s = sol.starts.get(tid, self.analyses[tid].start_domain[0][0])
-            m.add_hint(self.start[tid], s)
+            m.add_hint(self.start[tid], sol.starts.get(tid, self.analyses[tid].start_domain[0][0]))
         for key, lit in self.assign.items():
             m.add_hint(lit, key in chosen)
-        teams = {(tid, av.role, av.team) for tid in self.tids for av in sol.crews.get(tid, ())}
-        for key, lit in self.team.items():
-            m.add_hint(lit, key in teams)
+        teams = {(tid, r, team) for (_, tid, r, team) in chosen if team is not None}
+        for team_key, lit in self.team.items():
+            m.add_hint(lit, team_key in teams)
         works = {(v, t) for (v, t, _, _) in chosen}
-        for key, lit in self.works.items():
-            m.add_hint(lit, key in works)
+        for pair, lit in self.works.items():
+            m.add_hint(lit, pair in works)
         on_route: set[tuple[str, int, str, str]] = set()
         placed: set[tuple[str, str, int]] = set()
         for vid, legs in routes(self.scenario, sol, self.travel).items():
             for b, stops, _ in legs:
-                names = ["", *(s.task for s in stops if s.task in self.served), ""]
-                for s in stops:
-                    placed.add((vid, s.task, b))
+                names = ["", *(stop.task for stop in stops), ""]
+                placed.update((vid, stop.task, b) for stop in stops)
                 on_route.update((vid, b, x, y) for x, y in itertools.pairwise(names))
-        for key, lit in self.in_block.items():
-            m.add_hint(lit, key in placed)
-        for key, (lit, _) in self.arcs.items():
-            m.add_hint(lit, key in on_route)
+        for block_key, lit in self.in_block.items():
+            m.add_hint(lit, block_key in placed)
+        for arc_key, (lit, _) in self.arcs.items():
+            m.add_hint(lit, arc_key in on_route)
         for (vid, b), tasks in self.block_tasks.items():
             if len(tasks) > 1:
                 idle = not any((vid, t, b) in placed for t in tasks)
                 m.add_hint(self.idle[(vid, b)], idle)
-        m.add_hint(self.load, _scaled_load(self.scenario, sol, self.served))
+        m.add_hint(self.load, _scaled_load(self.scenario, sol))
 
     def stage_value(self, stage: str, sol: Solution) -> int:
         """The value a stage's objective takes at a solution of this part."""
-        mine = Solution(
-            {t: s for t, s in sol.starts.items() if t in self.served},
-            {t: c for t, c in sol.crews.items() if t in self.served},
-        )
+        mine = self.restrict(sol)
         if stage == "coverage":
             return sum(self.weights[self.scenario.tasks[t].priority] for t in mine.crews)
         fig = figures(self.scenario, mine, self.travel)
@@ -309,13 +312,10 @@ class PlanModel:
         return sol
 
 
-def _scaled_load(scenario: Scenario, sol: Solution, only: object = None) -> int:
-    """ceil(max load * LOAD_SCALE) over the volunteers of a solution (restricted to tasks in
-    `only` when given)."""
+def _scaled_load(scenario: Scenario, sol: Solution) -> int:
+    """ceil(max load * LOAD_SCALE) over the volunteers of a solution."""
     minutes: dict[str, int] = {}
     for tid, crew in sol.crews.items():
-        if only is not None and tid not in only:  # type: ignore[operator]
-            continue
         for av in crew:
             minutes[av.id] = minutes.get(av.id, 0) + scenario.tasks[tid].duration_minutes
     worst = 0
@@ -429,4 +429,6 @@ def conflicting_pins(model: PlanModel, workers: int) -> list[str]:
     if status != cp_model.INFEASIBLE:
         return []
     by_index = {lit.index: tid for tid, lit in model.pin_lits.items()}
-    return sorted(by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index)
+    return sorted(
+        by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index
+    )

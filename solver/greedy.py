@@ -54,6 +54,44 @@ class _Schedules:
         self.minutes[vid] += task.duration_minutes
 
 
+class _Matching:
+    """People to places (slots) of roles. Required places must all be taken; optional places
+    (up to a team role's max) only hold pinned people. A matched person stays matched when an
+    augmenting path moves them, which is what keeps pinned people in the crew."""
+
+    def __init__(self, slots: list[tuple[int, str | None, bool, list[str]]]) -> None:
+        self.slots = slots
+        self.owner: dict[int, str] = {}
+        self.place: dict[str, int] = {}
+
+    def _take(self, v: str, s: int) -> None:
+        old = self.place.get(v)
+        if old is not None and self.owner.get(old) == v:
+            del self.owner[old]
+        self.owner[s], self.place[v] = v, s
+
+    def fill(self, s: int, seen: set[str]) -> bool:
+        for v in self.slots[s][3]:
+            if v in seen:
+                continue
+            seen.add(v)
+            old = self.place.get(v)
+            if old is None or not self.slots[old][2] or self.fill(old, seen):
+                self._take(v, s)
+                return True
+        return False
+
+    def seat(self, v: str, seen: set[int]) -> bool:
+        for s, slot in enumerate(self.slots):
+            if s in seen or v not in slot[3]:
+                continue
+            seen.add(s)
+            if s not in self.owner or self.seat(self.owner[s], seen):
+                self._take(v, s)
+                return True
+        return False
+
+
 def assign_roles(
     needs: tuple[Need, ...],
     pools: list[list[Pool]],
@@ -70,43 +108,31 @@ def assign_roles(
             slots += [(r, pool.team, True, cands)] * need.min_people
             if must:
                 slots += [(r, pool.team, False, cands)] * (need.max_people - need.min_people)
-        owner: dict[int, str] = {}
-        place: dict[str, int] = {}
-
-        def take(v: str, s: int) -> None:
-            old = place.get(v)
-            if old is not None and owner.get(old) == v:
-                del owner[old]
-            owner[s], place[v] = v, s
-
-        def by_slot(s: int, seen: set[str]) -> bool:
-            for v in slots[s][3]:
-                if v in seen:
-                    continue
-                seen.add(v)
-                old = place.get(v)
-                if old is None or not slots[old][2] or by_slot(old, seen):
-                    take(v, s)
-                    return True
-            return False
-
-        def by_person(v: str, seen: set[int]) -> bool:
-            for s, slot in enumerate(slots):
-                if s in seen or v not in slot[3]:
-                    continue
-                seen.add(s)
-                if s not in owner or by_person(owner[s], seen):
-                    take(v, s)
-                    return True
-            return False
-
-        if not all(by_person(v, set()) for v in must):
+        match = _Matching(slots)
+        if not all(match.seat(v, set()) for v in must):
             continue
-        if all(s in owner or by_slot(s, set()) for s, slot in enumerate(slots) if slot[2]):
+        if all(s in match.owner or match.fill(s, set()) for s, x in enumerate(slots) if x[2]):
             return tuple(
-                AssignedVolunteer(v, slots[s][0], slots[s][1]) for s, v in sorted(owner.items())
+                AssignedVolunteer(v, slots[s][0], slots[s][1])
+                for s, v in sorted(match.owner.items())
             )
     return None
+
+
+def _ranking(
+    scenario: Scenario,
+    sched: _Schedules,
+    a: TaskAnalysis,
+    continuity: frozenset[tuple[str, str]],
+) -> Callable[[str], tuple[object, ...]]:
+    """Who to ask first: continuity, then the nearest, then the least loaded."""
+
+    def rank(v: str) -> tuple[object, ...]:
+        vol = scenario.volunteers[v]
+        load = sched.minutes[v] / max(1, vol.max_service_minutes)
+        return ((a.task.id, v) not in continuity, a.travel_home[v], round(load, 3), v)
+
+    return rank
 
 
 def greedy_plan(
@@ -140,7 +166,9 @@ def greedy_plan(
         if any(v not in a.candidates for v in must):
             continue
         ranges = {
-            v: iv for v in sorted(a.candidates) if (iv := sched.insertion_starts(v, task, a.free[v]))
+            v: iv
+            for v in sorted(a.candidates)
+            if (iv := sched.insertion_starts(v, task, a.free[v]))
         }
         if not all(v in ranges for v in must):
             continue
@@ -148,11 +176,7 @@ def greedy_plan(
                       if max(lo, x) <= min(hi, y)] for v, iv in ranges.items()}  # fmt: skip
         points = sorted({lo for iv in ranges.values() for lo, _ in iv})
 
-        def rank(v: str) -> tuple[object, ...]:
-            vol = scenario.volunteers[v]
-            load = sched.minutes[v] / max(1, vol.max_service_minutes)
-            return ((tid, v) not in continuity, a.travel_home[v], round(load, 3), v)
-
+        rank = _ranking(scenario, sched, a, continuity)
         for p in points:
             free = {v for v, iv in ranges.items() if any(lo <= p <= hi for lo, hi in iv)}
             if not set(must) <= free:

@@ -60,7 +60,9 @@ def routes(
             for tid in group:
                 task = scenario.tasks[tid]
                 tr = travel.minutes(vol.mode, here, task.location)
-                stops.append(RouteStop(tid, sol.starts[tid], sol.starts[tid] + task.duration_minutes, tr))
+                stops.append(
+                    RouteStop(tid, sol.starts[tid], sol.starts[tid] + task.duration_minutes, tr)
+                )
                 here = task.location
             out[vid].append((block, stops, travel.minutes(vol.mode, here, vol.home)))
     return out
@@ -95,9 +97,7 @@ def max_load(scenario: Scenario, sol: Solution) -> float:
     return max(loads, default=0.0)
 
 
-def capacity_detail(
-    scenario: Scenario, task: Task, analysis: TaskAnalysis, sol: Solution
-) -> str:
+def capacity_detail(scenario: Scenario, task: Task, analysis: TaskAnalysis, sol: Solution) -> str:
     """Name the served tasks that took this task's candidates at the times it could have run."""
     dur = task.duration_minutes
     taken: dict[str, list[str]] = defaultdict(list)
