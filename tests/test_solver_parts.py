@@ -1,0 +1,104 @@
+"""The solver's parts on their own: lexicographic weights, bounds, components, crews."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mutualaid.domain.model import PRIORITIES, SkillNeed, TeamSkillNeed
+from mutualaid.scenario import build_scenario
+from solver import analyse, components
+from solver.analysis import Pool
+from solver.cpsat import coverage_weights, split_bound
+from solver.greedy import assign_roles
+
+counts = st.fixed_dictionaries({p: st.integers(0, 40) for p in PRIORITIES})
+
+
+@given(counts, st.data())
+def test_weighted_coverage_orders_plans_lexicographically(
+    n: dict[str, int], data: st.DataObject
+) -> None:
+    w = coverage_weights(n)
+    a = {p: data.draw(st.integers(0, n[p])) for p in PRIORITIES}
+    b = {p: data.draw(st.integers(0, n[p])) for p in PRIORITIES}
+    key = lambda s: tuple(s[p] for p in PRIORITIES)  # noqa: E731
+    value = lambda s: sum(w[p] * s[p] for p in PRIORITIES)  # noqa: E731
+    if key(a) > key(b):
+        assert value(a) > value(b)
+    elif key(a) == key(b):
+        assert value(a) == value(b)
+
+
+@given(counts, st.data())
+def test_split_bound_is_tight_when_the_bound_is_the_plan(
+    n: dict[str, int], data: st.DataObject
+) -> None:
+    w = coverage_weights(n)
+    served = {p: data.draw(st.integers(0, n[p])) for p in PRIORITIES}
+    weighted = sum(w[p] * served[p] for p in PRIORITIES)
+    assert split_bound(weighted, served, w, n) == served
+    # one more unit of bound never lifts urgent unless it is worth an urgent task
+    loose = split_bound(weighted + w["urgent"], served, w, n)
+    assert loose["urgent"] == min(n["urgent"], served["urgent"] + 1)
+
+
+def test_split_bound_never_claims_less_than_served() -> None:
+    n = {"urgent": 2, "high": 3, "normal": 5, "low": 1}
+    w = coverage_weights(n)
+    served = {"urgent": 1, "high": 3, "normal": 2, "low": 0}
+    bound = split_bound(sum(w[p] * served[p] for p in PRIORITIES) + 7, served, w, n)
+    assert all(bound[p] >= served[p] for p in PRIORITIES)
+    assert all(bound[p] <= n[p] for p in PRIORITIES)
+
+
+def _world(far: bool) -> dict[str, object]:
+    lon2 = 113.80 if far else 113.681
+    return {
+        "name": "two places",
+        "timezone": "Asia/Shanghai",
+        "week_start": "2026-11-30",
+        "volunteers": [
+            {"id": "a", "skills": ["x"], "home": {"lat": 34.77, "lon": 113.68},
+             "availability": [{"days": ["mon"], "from": "09:00", "to": "12:00"}]},
+            {"id": "b", "skills": ["x"], "home": {"lat": 34.77, "lon": lon2},
+             "availability": [{"days": ["mon"], "from": "09:00", "to": "12:00"}]},
+        ],
+        "tasks": [
+            {"id": "t1", "location": {"lat": 34.7701, "lon": 113.68}, "needs": [{"skill": "x"}],
+             "duration_minutes": 30, "windows": [{"days": ["mon"], "from": "09:00", "to": "12:00"}]},
+            {"id": "t2", "location": {"lat": 34.7701, "lon": lon2}, "needs": [{"skill": "x"}],
+             "duration_minutes": 30, "windows": [{"days": ["mon"], "from": "09:00", "to": "12:00"}]},
+        ],
+    }  # fmt: skip
+
+
+def test_tasks_sharing_no_volunteer_are_solved_apart() -> None:
+    assert len(components(analyse(build_scenario(_world(far=True))))) == 2
+    assert len(components(analyse(build_scenario(_world(far=False))))) == 1
+
+
+def test_crew_keeps_pinned_people_and_fills_every_role() -> None:
+    needs = (TeamSkillNeed("lion_dance", 2, 3), SkillNeed("first_aid", 1))
+    pools = [
+        [Pool("lions", frozenset({"l1", "l2", "l3"}))],
+        [Pool(None, frozenset({"l1", "m"}))],
+    ]
+    free = {"l1", "l2", "l3", "m"}
+    crew = assign_roles(needs, pools, free, ("l1", "l2", "l3"), rank=lambda v: (v,))
+    assert crew is not None
+    assert {"l1", "l2", "l3"} <= {a.id for a in crew}
+    dancers = [a.id for a in crew if a.role == 0]
+    medics = [a.id for a in crew if a.role == 1]
+    assert 2 <= len(dancers) <= 3 and set(dancers) <= {"l1", "l2", "l3"}
+    assert len(medics) == 1 and medics[0] in {"l1", "m"}
+    assert len({a.id for a in crew}) == len(crew)
+    # without m, first aid must come from l1, leaving two dancers
+    crew = assign_roles(needs, pools, free - {"m"}, (), rank=lambda v: (v,))
+    assert crew is not None and len(crew) == 3
+    assert [a.id for a in crew if a.role == 1] == ["l1"]
+    # pinning l2, l3 and m leaves l1 free, and the crew still works
+    crew = assign_roles(needs, pools, free, ("l2", "l3", "m"), rank=lambda v: (v,))
+    assert crew is not None and {"l2", "l3", "m"} <= {a.id for a in crew}
+    # a pinned person who fits no role makes the crew impossible
+    assert assign_roles(needs, pools, free | {"x"}, ("x",), rank=lambda v: (v,)) is None
