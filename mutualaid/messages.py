@@ -42,6 +42,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "duplicate id '{id}' (first used at {first})",
         "重复的 id '{id}'（首次出现于 {first}）",
     ),
+    "duplicate_key": (
+        "field '{key}' is given twice (first at line {first})",
+        "字段 '{key}' 重复出现（首次出现于第 {first} 行）",
+    ),
     "unknown_ref": ("unknown {kind} '{id}'", "未知的{kind} '{id}'"),
     "kind_site": ("site", "地点"),
     "kind_team": ("team", "队伍"),
@@ -287,7 +291,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "cli_replay_ok": ("ok", "通过"),
     "cli_replay_fail": ("FAIL", "失败"),
-    "cli_replay_summary": ("{passed} passed, {failed} failed", "{passed} passed, {failed} failed"),
+    "cli_replay_summary": (
+        "{passed} passed, {failed} failed",
+        "通过 {passed} 个，失败 {failed} 个",
+    ),
     "cli_no_scenarios": ("no scenario files found in {paths}", "在 {paths} 中没有找到场景文件"),
     "cli_generated": (
         "wrote {path}: {tasks} tasks, {volunteers} volunteers, {subdistricts} subdistricts",

@@ -100,7 +100,7 @@ class _Document:
                     self.problems.append(
                         Problem(
                             render_path((*path, str(key))),
-                            msg("duplicate_id", id=key, first=f"line {self.lines[(*path, key)]}"),
+                            msg("duplicate_key", key=key, first=self.lines[(*path, key)]),
                             key_node.start_mark.line + 1,
                         )
                     )
@@ -462,7 +462,8 @@ def build_scenario(data: Any, source: str | None = None, doc: _Document | None =
     if scenario is not None and not r.problems:
         _check_pins(r, scenario, pins, travel)
     if r.problems or scenario is None:
-        raise ScenarioError(sorted(r.problems, key=lambda x: x.line or 0), source)
+        # one mistake reached twice (an id read twice, an `every` series) is told once
+        raise ScenarioError(sorted(dict.fromkeys(r.problems), key=lambda x: x.line or 0), source)
     return Scenario(**{**scenario.__dict__, "pinned": tuple(pin for _, pin in pins)})
 
 
@@ -1001,7 +1002,8 @@ def _check_pins(
                 free = _free_starts(vol.blocks, task, tr)
                 if not free:
                     why = msg("pin_no_time")
-                free_starts.append(free)
+                else:
+                    free_starts.append(free)
             if why is not None:
                 r.add((*p, "volunteers", i), msg("pin_breaks_rule", id=vid, why=why))
         if len(free_starts) != len(pin.volunteers):

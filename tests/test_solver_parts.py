@@ -52,6 +52,9 @@ def test_split_bound_never_claims_less_than_served() -> None:
     assert all(bound[p] <= n[p] for p in PRIORITIES)
 
 
+MONDAY = {"days": ["mon"], "from": "09:00", "to": "12:00"}
+
+
 def _world(far: bool) -> dict[str, object]:
     lon2 = 113.80 if far else 113.681
     return {
@@ -60,15 +63,15 @@ def _world(far: bool) -> dict[str, object]:
         "week_start": "2026-11-30",
         "volunteers": [
             {"id": "a", "skills": ["x"], "home": {"lat": 34.77, "lon": 113.68},
-             "availability": [{"days": ["mon"], "from": "09:00", "to": "12:00"}]},
+             "availability": [MONDAY]},
             {"id": "b", "skills": ["x"], "home": {"lat": 34.77, "lon": lon2},
-             "availability": [{"days": ["mon"], "from": "09:00", "to": "12:00"}]},
+             "availability": [MONDAY]},
         ],
         "tasks": [
             {"id": "t1", "location": {"lat": 34.7701, "lon": 113.68}, "needs": [{"skill": "x"}],
-             "duration_minutes": 30, "windows": [{"days": ["mon"], "from": "09:00", "to": "12:00"}]},
+             "duration_minutes": 30, "windows": [MONDAY]},
             {"id": "t2", "location": {"lat": 34.7701, "lon": lon2}, "needs": [{"skill": "x"}],
-             "duration_minutes": 30, "windows": [{"days": ["mon"], "from": "09:00", "to": "12:00"}]},
+             "duration_minutes": 30, "windows": [MONDAY]},
         ],
     }  # fmt: skip
 
