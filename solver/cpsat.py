@@ -14,17 +14,18 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ortools.sat.python import cp_model
 
-from mutualaid.domain.model import PRIORITIES, Scenario, Span
+from mutualaid.domain.model import PRIORITIES, Location, Scenario, Span
 from mutualaid.domain.plan import AssignedVolunteer
 from mutualaid.travel import TravelModel
 from solver.analysis import TaskAnalysis
-from solver.solution import Solution, figures, routes
+from solver.solution import Solution
 
 LOAD_SCALE = 10_000
 """Fairness is minimised as ceil(load * LOAD_SCALE): a load to 1/10,000."""
@@ -66,8 +67,28 @@ def split_bound(
     return out
 
 
+@dataclass(frozen=True)
+class Slot:
+    """A stretch of a volunteer's time a route may fill: an availability block from home to
+    home, or (around visits that stay fixed) the gap between two visits."""
+
+    begin: int
+    end: int
+    origin: Location
+    destination: Location
+
+
+Terms = list[tuple[cp_model.IntVar, int]]
+
+
 class PlanModel:
-    """One component's variables and constraints, and how to read a Solution back."""
+    """One part's variables and constraints, and how to read a Solution back.
+
+    `fixed` holds visits outside `tids` that stay as they are (neighbourhood search): they
+    cut the volunteers' blocks into slots and use up weekly hours. With `routing=False` the
+    routes are relaxed to no-overlap without travel between visits: a smaller model whose
+    coverage optimum is an upper bound of the true one.
+    """
 
     def __init__(
         self,
@@ -77,27 +98,41 @@ class PlanModel:
         travel: TravelModel,
         weights: dict[str, int],
         *,
+        fixed: Solution | None = None,
+        routing: bool = True,
         pin_assumptions: bool = False,
     ) -> None:
         self.scenario = scenario
         self.analyses = analyses
         self.tids = tids
         self.travel = travel
+        self.weights = weights
+        self.routing = routing
         m = self.m = cp_model.CpModel()
         self.served: dict[str, cp_model.IntVar] = {}
         self.start: dict[str, cp_model.IntVar] = {}
         self.assign: dict[tuple[str, str, int, str | None], cp_model.IntVar] = {}
         self.works: dict[tuple[str, str], cp_model.IntVar] = {}
-        self.in_block: dict[tuple[str, str, int], cp_model.IntVar] = {}
+        self.in_slot: dict[tuple[str, str, int], cp_model.IntVar] = {}
         self.team: dict[tuple[str, int, str], cp_model.IntVar] = {}
-        self.arcs: dict[tuple[str, int, str, str], tuple[cp_model.IntVar, int]] = {}
-        """(v, block, from, to) with '' for home -> (literal, travel minutes)."""
-        self.single: dict[tuple[str, str, int], int] = {}
-        """in_block literals alone in their block: cost of the round trip."""
-        self.block_tasks: dict[tuple[str, int], list[str]] = {}
-        self._windows: dict[tuple[str, str, int], list[Span]] = {}
+        self.arcs: dict[tuple[str, int, str, str], cp_model.IntVar] = {}
+        """(v, slot, from, to) with '' for the slot's ends -> literal."""
         self.idle: dict[tuple[str, int], cp_model.IntVar] = {}
-        self.weights = weights
+        self.slot_tasks: dict[tuple[str, int], list[str]] = {}
+        self.slots: dict[str, list[Slot]] = {}
+        self.travel_terms: Terms = []
+        self.travel_constant = 0
+        self._windows: dict[tuple[str, str, int], list[Span]] = {}
+        self._hinted: dict[int, int] = {}
+
+        mine = set(tids)
+        fixed_visits: dict[str, list[tuple[int, int, Location]]] = defaultdict(list)
+        for tid, crew in (fixed.crews if fixed else {}).items():
+            if tid not in mine:
+                task = scenario.tasks[tid]
+                start = fixed.starts[tid]  # type: ignore[union-attr]
+                for av in crew:
+                    fixed_visits[av.id].append((start, start + task.duration_minutes, task.location))
 
         for tid in tids:
             a = analyses[tid]
@@ -109,15 +144,25 @@ class PlanModel:
             self._roles(tid)
         volunteers = sorted({v for (v, _) in self.works})
         for vid in volunteers:
-            self._blocks(vid)
-        for key, tasks in self.block_tasks.items():
+            self.slots[vid] = self._slots_of(vid, sorted(fixed_visits.get(vid, [])))
+            self._place(vid)
+        for key, tasks in self.slot_tasks.items():
             self._route(key, tasks)
+        minutes_fixed = {
+            v: sum(e - s for s, e, _ in visits) for v, visits in fixed_visits.items()
+        }
+        self.minutes: dict[str, tuple[Terms, int]] = {}
+        """Per volunteer, service minutes as terms plus the fixed visits' minutes."""
         for vid in volunteers:
-            cap = scenario.volunteers[vid].max_service_minutes
-            mine = [(t, w) for (v, t), w in self.works.items() if v == vid]
-            total = sum(scenario.tasks[t].duration_minutes for t, _ in mine)
-            if total > cap:
-                m.add(sum(scenario.tasks[t].duration_minutes * w for t, w in mine) <= cap)
+            terms = [
+                (w, scenario.tasks[t].duration_minutes)
+                for (v, t), w in self.works.items()
+                if v == vid
+            ]
+            self.minutes[vid] = (terms, minutes_fixed.get(vid, 0))
+            cap = scenario.volunteers[vid].max_service_minutes - minutes_fixed.get(vid, 0)
+            if sum(c for _, c in terms) > cap:
+                m.add(_linear(terms) <= cap)
         self.pin_lits: dict[str, cp_model.IntVar] = {}
         for pin in scenario.pinned:
             if pin.task in self.served:
@@ -126,25 +171,35 @@ class PlanModel:
                 m.add(self.served[pin.task] == 1).only_enforce_if(lit)
                 for vid in pin.volunteers:
                     m.add(self.works[(vid, pin.task)] == 1).only_enforce_if(lit)
-                if not pin_assumptions:
-                    m.add(lit == 1)
-                else:
+                if pin_assumptions:
                     m.add_assumption(lit)
+                else:
+                    m.add(lit == 1)
 
-        self.coverage = sum(weights[scenario.tasks[t].priority] * self.served[t] for t in tids)
+        self.coverage_terms: Terms = [
+            (self.served[t], weights[scenario.tasks[t].priority]) for t in tids
+        ]
         pairs = scenario.continuity_pairs()
-        self.continuity = sum(w for (v, t), w in self.works.items() if (t, v) in pairs)
-        self.travel_minutes = sum(lit * cost for lit, cost in self.arcs.values()) + sum(
-            cost * self.in_block[key] for key, cost in self.single.items()
-        )
+        self.continuity_terms: Terms = [(w, 1) for (v, t), w in self.works.items() if (t, v) in pairs]
         self.load = m.new_int_var(0, LOAD_SCALE, "max_load")
         for vid in volunteers:
             cap = scenario.volunteers[vid].max_service_minutes
-            mine = [(t, w) for (v, t), w in self.works.items() if v == vid]
-            minutes = sum(scenario.tasks[t].duration_minutes * w for t, w in mine)
-            m.add(minutes * LOAD_SCALE <= self.load * max(cap, 1))
+            terms, base = self.minutes[vid]
+            m.add((_linear(terms) + base) * LOAD_SCALE <= self.load * max(cap, 1))
 
     # --- building ----------------------------------------------------------------------------
+
+    def _slots_of(self, vid: str, visits: list[tuple[int, int, Location]]) -> list[Slot]:
+        vol = self.scenario.volunteers[vid]
+        out = []
+        for bs, be in vol.blocks:
+            here, free_at = vol.home, bs
+            for s, e, loc in visits:
+                if bs <= s and e <= be:
+                    out.append(Slot(free_at, s, here, loc))
+                    here, free_at = loc, e
+            out.append(Slot(free_at, be, here, vol.home))
+        return out
 
     def _roles(self, tid: str) -> None:
         m, a = self.m, self.analyses[tid]
@@ -158,8 +213,8 @@ class PlanModel:
             for pool in pools:
                 if len(pool.members) < need.min_people:
                     continue
-                pick = m.new_bool_var(f"team[{tid},{r},{pool.team}]")
                 assert pool.team is not None
+                pick = m.new_bool_var(f"team[{tid},{r},{pool.team}]")
                 self.team[(tid, r, pool.team)] = pick
                 choices.append(pick)
                 lits = [self._assign(v, tid, r, pool.team, people) for v in sorted(pool.members)]
@@ -179,70 +234,124 @@ class PlanModel:
         people.setdefault(vid, []).append(lit)
         return lit
 
-    def _blocks(self, vid: str) -> None:
-        """Which availability block each of v's tasks would fall in, and the starts it allows."""
+    def _place(self, vid: str) -> None:
+        """Which slot each of v's tasks would fall in, and the starts that slot allows."""
         m, vol = self.m, self.scenario.volunteers[vid]
         for (v, tid), works in list(self.works.items()):
             if v != vid:
                 continue
             a = self.analyses[tid]
-            dur, tr = a.task.duration_minutes, a.travel_home[vid]
+            task = a.task
             options = []
-            for b, (bs, be) in enumerate(vol.blocks):
-                lo, hi = bs + tr, be - tr - dur
+            for k, slot in enumerate(self.slots[vid]):
+                lo = slot.begin + self.travel.minutes(vol.mode, slot.origin, task.location)
+                hi = (
+                    slot.end
+                    - self.travel.minutes(vol.mode, task.location, slot.destination)
+                    - task.duration_minutes
+                )
                 allowed = [
                     (max(lo, x), min(hi, y)) for x, y in a.start_domain if max(lo, x) <= min(hi, y)
                 ]
                 if not allowed:
                     continue
-                lit = m.new_bool_var(f"in_block[{vid},{tid},{b}]")
+                lit = m.new_bool_var(f"in_slot[{vid},{tid},{k}]")
                 m.add_linear_expression_in_domain(
                     self.start[tid], cp_model.Domain.from_intervals([list(s) for s in allowed])
                 ).only_enforce_if(lit)
-                self.in_block[(vid, tid, b)] = lit
-                self._windows[(vid, tid, b)] = allowed
-                self.block_tasks.setdefault((vid, b), []).append(tid)
+                self.in_slot[(vid, tid, k)] = lit
+                self._windows[(vid, tid, k)] = allowed
+                self.slot_tasks.setdefault((vid, k), []).append(tid)
                 options.append(lit)
             m.add(sum(options) == works)
 
     def _route(self, key: tuple[str, int], tasks: list[str]) -> None:
-        vid, b = key
+        vid, k = key
         vol = self.scenario.volunteers[vid]
-        if len(tasks) == 1:
-            tid = tasks[0]
-            self.single[(vid, tid, b)] = 2 * self.analyses[tid].travel_home[vid]
-            return
+        slot = self.slots[vid][k]
         m = self.m
+
+        def trip(a: Location, b: Location) -> int:
+            return self.travel.minutes(vol.mode, a, b)
+
+        passing = trip(slot.origin, slot.destination)
+        if not self.routing:
+            intervals = [
+                m.new_optional_fixed_size_interval_var(
+                    self.start[t],
+                    self.scenario.tasks[t].duration_minutes,
+                    self.in_slot[(vid, t, k)],
+                    f"visit[{vid},{t},{k}]",
+                )
+                for t in tasks
+            ]
+            if len(intervals) > 1:
+                m.add_no_overlap(intervals)
+            return
+        if len(tasks) == 1:
+            t = tasks[0]
+            loc = self.scenario.tasks[t].location
+            lit = self.in_slot[(vid, t, k)]
+            self.travel_terms.append((lit, trip(slot.origin, loc) + trip(loc, slot.destination) - passing))
+            self.travel_constant += passing
+            return
         node = {t: i + 1 for i, t in enumerate(tasks)}
         arcs: list[tuple[int, int, Any]] = []
-        empty = self.idle[key] = m.new_bool_var(f"idle[{vid},{b}]")
-        arcs.append((0, 0, empty))
+        idle = self.idle[key] = m.new_bool_var(f"idle[{vid},{k}]")
+        arcs.append((0, 0, idle))
+        self.travel_terms.append((idle, passing))
         for t in tasks:
-            lit = self.in_block[(vid, t, b)]
-            m.add_implication(empty, lit.Not())
+            lit = self.in_slot[(vid, t, k)]
+            m.add_implication(idle, lit.Not())
             arcs.append((node[t], node[t], lit.Not()))
-            tr = self.analyses[t].travel_home[vid]
-            for src, dst in ((0, node[t]), (node[t], 0)):
-                name = "home" if src == 0 else t
-                arc = m.new_bool_var(f"arc[{vid},{b},{name}->{'home' if dst == 0 else t}]")
+            loc = self.scenario.tasks[t].location
+            for src, dst, cost in ((0, node[t], trip(slot.origin, loc)), (node[t], 0, trip(loc, slot.destination))):
+                names = ("" if src == 0 else t, "" if dst == 0 else t)
+                arc = m.new_bool_var(f"arc[{vid},{k},{names[0] or 'start'}->{names[1] or 'end'}]")
                 arcs.append((src, dst, arc))
-                self.arcs[(vid, b, t if src else "", t if dst else "")] = (arc, tr)
-        m.add_bool_or([empty, *(self.in_block[(vid, t, b)] for t in tasks)])
+                self.arcs[(vid, k, *names)] = arc
+                self.travel_terms.append((arc, cost))
+        m.add_bool_or([idle, *(self.in_slot[(vid, t, k)] for t in tasks)])
         for i, j in itertools.permutations(tasks, 2):
             ti, tj = self.scenario.tasks[i], self.scenario.tasks[j]
-            cost = self.travel.minutes(vol.mode, ti.location, tj.location)
-            earliest_i = self._windows[(vid, i, b)][0][0]
-            latest_j = self._windows[(vid, j, b)][-1][1]
+            cost = trip(ti.location, tj.location)
+            earliest_i = self._windows[(vid, i, k)][0][0]
+            latest_j = self._windows[(vid, j, k)][-1][1]
             if earliest_i + ti.duration_minutes + cost > latest_j:
-                continue  # j can never follow i in this block
-            arc = m.new_bool_var(f"arc[{vid},{b},{i}->{j}]")
+                continue  # j can never follow i in this slot
+            arc = m.new_bool_var(f"arc[{vid},{k},{i}->{j}]")
             arcs.append((node[i], node[j], arc))
-            self.arcs[(vid, b, i, j)] = (arc, cost)
+            self.arcs[(vid, k, i, j)] = arc
+            self.travel_terms.append((arc, cost))
             m.add(self.start[j] >= self.start[i] + ti.duration_minutes + cost).only_enforce_if(arc)
         for i, j in itertools.combinations(tasks, 2):
-            if (vid, b, i, j) not in self.arcs and (vid, b, j, i) not in self.arcs:
-                m.add_bool_or([self.in_block[(vid, i, b)].Not(), self.in_block[(vid, j, b)].Not()])
+            if (vid, k, i, j) not in self.arcs and (vid, k, j, i) not in self.arcs:
+                m.add_bool_or([self.in_slot[(vid, i, k)].Not(), self.in_slot[(vid, j, k)].Not()])
         m.add_circuit(arcs)
+
+    # --- objectives ---------------------------------------------------------------------------
+
+    def objective(self, stage: str) -> tuple[Any, bool]:
+        """The stage's expression, and whether it is maximised."""
+        if stage == "coverage":
+            return _linear(self.coverage_terms), True
+        if stage == "continuity":
+            return _linear(self.continuity_terms), True
+        if stage == "travel":
+            return _linear(self.travel_terms) + self.travel_constant, False
+        return self.load, False
+
+    def hinted_value(self, stage: str) -> int:
+        """The value a stage's objective takes at the last hint."""
+        if stage == "fairness":
+            return self._hinted[self.load.index]
+        terms = {
+            "coverage": self.coverage_terms,
+            "continuity": self.continuity_terms,
+            "travel": self.travel_terms,
+        }[stage]
+        base = self.travel_constant if stage == "travel" else 0
+        return base + sum(c * self._hinted.get(v.index, 0) for v, c in terms)
 
     # --- hints and reading back ------------------------------------------------------------
 
@@ -253,51 +362,49 @@ class PlanModel:
             {t: c for t, c in sol.crews.items() if t in self.served},
         )
 
+    def _hint(self, var: cp_model.IntVar, value: int | bool) -> None:
+        self.m.add_hint(var, value)
+        self._hinted[var.index] = int(value)
+
     def hint(self, whole: Solution) -> None:
         """A complete hint: every variable gets the value the solution implies."""
-        m = self.m
-        m.clear_hints()  # type: ignore[no-untyped-call]
+        self.m.clear_hints()  # type: ignore[no-untyped-call]
+        self._hinted = {}
         sol = self.restrict(whole)
         chosen = {(av.id, tid, av.role, av.team) for tid, crew in sol.crews.items() for av in crew}
         for tid in self.tids:
-            m.add_hint(self.served[tid], tid in sol.crews)
-            m.add_hint(self.start[tid], sol.starts.get(tid, self.analyses[tid].start_domain[0][0]))
+            self._hint(self.served[tid], tid in sol.crews)
+            self._hint(self.start[tid], sol.starts.get(tid, self.analyses[tid].start_domain[0][0]))
         for key, lit in self.assign.items():
-            m.add_hint(lit, key in chosen)
+            self._hint(lit, key in chosen)
         teams = {(tid, r, team) for (_, tid, r, team) in chosen if team is not None}
         for team_key, lit in self.team.items():
-            m.add_hint(lit, team_key in teams)
+            self._hint(lit, team_key in teams)
         works = {(v, t) for (v, t, _, _) in chosen}
         for pair, lit in self.works.items():
-            m.add_hint(lit, pair in works)
-        on_route: set[tuple[str, int, str, str]] = set()
+            self._hint(lit, pair in works)
         placed: set[tuple[str, str, int]] = set()
-        for vid, legs in routes(self.scenario, sol, self.travel).items():
-            for b, stops, _ in legs:
-                names = ["", *(stop.task for stop in stops), ""]
-                placed.update((vid, stop.task, b) for stop in stops)
-                on_route.update((vid, b, x, y) for x, y in itertools.pairwise(names))
-        for block_key, lit in self.in_block.items():
-            m.add_hint(lit, block_key in placed)
-        for arc_key, (lit, _) in self.arcs.items():
-            m.add_hint(lit, arc_key in on_route)
-        for (vid, b), tasks in self.block_tasks.items():
-            if len(tasks) > 1:
-                idle = not any((vid, t, b) in placed for t in tasks)
-                m.add_hint(self.idle[(vid, b)], idle)
-        m.add_hint(self.load, _scaled_load(self.scenario, sol))
-
-    def stage_value(self, stage: str, sol: Solution) -> int:
-        """The value a stage's objective takes at a solution of this part."""
-        mine = self.restrict(sol)
-        if stage == "coverage":
-            return sum(self.weights[self.scenario.tasks[t].priority] for t in mine.crews)
-        fig = figures(self.scenario, mine, self.travel)
-        if stage == "continuity":
-            return fig.continuity
-        if stage == "travel":
-            return fig.travel_minutes
-        return _scaled_load(self.scenario, mine)
+        on_route: set[tuple[str, int, str, str]] = set()
+        for vid, slots in self.slots.items():
+            mine = sorted((sol.starts[t], t) for (v, t) in works if v == vid)
+            for k, slot in enumerate(slots):
+                inside = [t for s, t in mine if slot.begin <= s < slot.end]
+                placed.update((vid, t, k) for t in inside)
+                names = ["", *inside, ""]
+                on_route.update((vid, k, x, y) for x, y in itertools.pairwise(names))
+        for slot_key, lit in self.in_slot.items():
+            self._hint(lit, slot_key in placed)
+        for arc_key, lit in self.arcs.items():
+            self._hint(lit, arc_key in on_route)
+        for (vid, k), lit in self.idle.items():
+            self._hint(lit, not any((vid, t, k) in placed for t in self.slot_tasks[(vid, k)]))
+        worst = 0
+        for vid in self.slots:
+            cap = max(1, self.scenario.volunteers[vid].max_service_minutes)
+            terms, base = self.minutes[vid]
+            mins = base + sum(c * self._hinted.get(v.index, 0) for v, c in terms)
+            worst = max(worst, -(-mins * LOAD_SCALE // cap))
+        self._hint(self.load, min(worst, LOAD_SCALE))
 
     def extract(self, solver: cp_model.CpSolver) -> Solution:
         sol = Solution()
@@ -312,17 +419,8 @@ class PlanModel:
         return sol
 
 
-def _scaled_load(scenario: Scenario, sol: Solution) -> int:
-    """ceil(max load * LOAD_SCALE) over the volunteers of a solution."""
-    minutes: dict[str, int] = {}
-    for tid, crew in sol.crews.items():
-        for av in crew:
-            minutes[av.id] = minutes.get(av.id, 0) + scenario.tasks[tid].duration_minutes
-    worst = 0
-    for vid, mins in minutes.items():
-        cap = max(1, scenario.volunteers[vid].max_service_minutes)
-        worst = max(worst, -(-mins * LOAD_SCALE // cap))
-    return min(worst, LOAD_SCALE)
+def _linear(terms: Terms) -> Any:
+    return cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [c for _, c in terms])
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
@@ -346,30 +444,24 @@ def staged_solve(
     workers: int,
     seed: int,
     report: ProgressFn | None = None,
+    stages_wanted: tuple[str, ...] = ("coverage", "continuity", "travel", "fairness"),
 ) -> tuple[Solution | None, list[StageResult], str | None]:
     """Solve coverage, continuity, travel, fairness in turn. Returns the solution (None when
     the model is infeasible, which only conflicting pins can cause), the stages, and the
     status name of a failed stage."""
     m = model.m
     if floor is not None:
-        m.add(model.coverage >= model.stage_value("coverage", floor))
         model.hint(floor)
+        m.add(model.objective("coverage")[0] >= model.hinted_value("coverage"))
     stages: list[StageResult] = []
-    plan: list[tuple[str, Any, bool, float]] = [
-        ("coverage", model.coverage, True, 0.55),
-        ("continuity", model.continuity, True, 0.15),
-        ("travel", model.travel_minutes, False, 0.2),
-        ("fairness", model.load, False, 0.1),
-    ]
+    shares = {"coverage": 0.55, "continuity": 0.15, "travel": 0.2, "fairness": 0.1}
+    plan = [(name, shares[name]) for name in stages_wanted]
+    share_left = sum(share for _, share in plan)
     best: Solution | None = floor
     started = time.monotonic()
     spent = 0.0
-    share_left = 1.0
-    for name, expr, maximize, share in plan:
-        if isinstance(expr, int):  # nothing to optimise in this part
-            stages.append(StageResult(name, expr, expr, True, 0.0))
-            share_left -= share
-            continue
+    for name, share in plan:
+        expr, maximize = model.objective(name)
         limit = max(0.05, (budget - spent) * share / share_left)
         share_left -= share
         if maximize:
@@ -398,7 +490,7 @@ def staged_solve(
             # no solution in time: keep what we had (the floor at worst) and its value
             if best is None:
                 return None, stages, solver.status_name(status)
-            value = model.stage_value(name, best)
+            value = model.hinted_value(name)
             stages.append(StageResult(name, value, solver.best_objective_bound, False, seconds))
             _fix(m, expr, value, maximize, exact=False)
             continue
