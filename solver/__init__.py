@@ -13,8 +13,16 @@ from mutualaid.domain.model import PRIORITIES, Scenario
 from mutualaid.domain.plan import Plan
 from mutualaid.travel import HaversineTravel, TravelModel
 from solver.analysis import Analyzer, TaskAnalysis
-from solver.cpsat import PlanModel, conflicting_pins, coverage_weights, split_bound, staged_solve
+from solver.cpsat import (
+    PlanModel,
+    StageResult,
+    conflicting_pins,
+    coverage_weights,
+    split_bound,
+    staged_solve,
+)
 from solver.greedy import greedy_plan
+from solver.lns import improve
 from solver.solution import Solution, build_plan, figures
 
 Progress = Callable[[dict[str, int], dict[str, int], float], None]
@@ -55,6 +63,25 @@ def components(analyses: dict[str, TaskAnalysis]) -> list[list[str]]:
         if a.reason is None:
             groups[find("t:" + tid)].append(tid)
     return sorted(groups.values(), key=lambda g: (len(g), g[0]))
+
+
+MAX_EXACT_ARCS = 40_000
+"""Parts whose routing model would need more arcs than this are improved by neighbourhood
+search instead of one exact model (building and searching it would eat the whole budget)."""
+
+
+def route_arcs(scenario: Scenario, analyses: dict[str, TaskAnalysis], tids: list[str]) -> int:
+    """Arcs an exact model of these tasks would have: sum over (volunteer, block) of n*n for
+    the n tasks that could fall in that block."""
+    per_block: dict[tuple[str, int], int] = defaultdict(int)
+    for tid in tids:
+        a = analyses[tid]
+        for vid, starts in a.free.items():
+            blocks = scenario.volunteers[vid].blocks
+            for b, (bs, be) in enumerate(blocks):
+                if any(bs <= lo <= be or bs <= hi <= be for lo, hi in starts):
+                    per_block[(vid, b)] += 1
+    return sum(n * n for n in per_block.values() if n > 1)
 
 
 def _honours_pins(scenario: Scenario, sol: Solution, tids: list[str]) -> bool:
@@ -132,7 +159,6 @@ def solve(
         else:
             share = max(0.0, budget - (time.monotonic() - started)) * size / max(1, size_left)
         size_left -= size
-        model = PlanModel(scenario, analyses, part, travel, weights)
         part_floor = floor if _honours_pins(scenario, floor, part) else None
 
         def report(served: dict[str, int], elapsed: float) -> None:
@@ -140,14 +166,21 @@ def solve(
                 now = {p: done_served[p] + served[p] for p in PRIORITIES}
                 progress(now, totals, time.monotonic() - started)
 
-        sol, stages, failure = staged_solve(
-            model,
-            part_floor,
-            budget=max(0.05, share),
-            workers=options.workers,
-            seed=seed,
-            report=report if progress else None,
-        )
+        sol: Solution | None
+        if part_floor is not None and route_arcs(scenario, analyses, part) > MAX_EXACT_ARCS:
+            sol, stages = _search(scenario, analyses, part, travel, weights, part_floor,
+                                  share, options.workers, seed, report)  # fmt: skip
+            failure = None
+        else:
+            model = PlanModel(scenario, analyses, part, travel, weights)
+            sol, stages, failure = staged_solve(
+                model,
+                part_floor,
+                budget=max(0.05, share),
+                workers=options.workers,
+                seed=seed,
+                report=report if progress else None,
+            )
         if sol is None:
             if failure == "INFEASIBLE":
                 diagnosis = PlanModel(
@@ -194,3 +227,36 @@ def solve(
         started=started,
         extra=extra,
     )
+
+
+def _search(
+    scenario: Scenario,
+    analyses: dict[str, TaskAnalysis],
+    part: list[str],
+    travel: TravelModel,
+    weights: dict[str, int],
+    floor: Solution,
+    budget: float,
+    workers: int,
+    seed: int,
+    report: Callable[[dict[str, int], float], None],
+) -> tuple[Solution, list[StageResult]]:
+    """Neighbourhood search from the floor; the coverage bound is what static analysis proves
+    (every possible task), so the part is reported as feasible, not optimal."""
+    mine = Solution(
+        {t: floor.starts[t] for t in part if t in floor.crews},
+        {t: floor.crews[t] for t in part if t in floor.crews},
+    )
+
+    def served_of(sol: Solution) -> None:
+        served = dict.fromkeys(PRIORITIES, 0)
+        for t in sol.crews:
+            served[scenario.tasks[t].priority] += 1
+        report(served, 0.0)
+
+    sol, _ = improve(scenario, analyses, part, travel, weights, mine, budget=budget,
+                     workers=workers, seed=seed, report=served_of)  # fmt: skip
+    value = sum(weights[scenario.tasks[t].priority] for t in sol.crews)
+    ceiling = sum(weights[scenario.tasks[t].priority] for t in part)
+    later = [StageResult(name, 0, 0, False, 0.0) for name in ("continuity", "travel", "fairness")]
+    return sol, [StageResult("coverage", value, ceiling, value == ceiling, budget), *later]

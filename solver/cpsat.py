@@ -30,6 +30,10 @@ from solver.solution import Solution
 LOAD_SCALE = 10_000
 """Fairness is minimised as ceil(load * LOAD_SCALE): a load to 1/10,000."""
 
+LARGE_MODEL = 30_000
+"""Variables above which presolve skips probing: on a district-sized model probing alone
+took 26 of 28 seconds and found almost nothing."""
+
 ProgressFn = Callable[[dict[str, int], float], None]
 
 
@@ -132,7 +136,9 @@ class PlanModel:
                 task = scenario.tasks[tid]
                 start = fixed.starts[tid]  # type: ignore[union-attr]
                 for av in crew:
-                    fixed_visits[av.id].append((start, start + task.duration_minutes, task.location))
+                    fixed_visits[av.id].append(
+                        (start, start + task.duration_minutes, task.location)
+                    )
 
         for tid in tids:
             a = analyses[tid]
@@ -148,9 +154,7 @@ class PlanModel:
             self._place(vid)
         for key, tasks in self.slot_tasks.items():
             self._route(key, tasks)
-        minutes_fixed = {
-            v: sum(e - s for s, e, _ in visits) for v, visits in fixed_visits.items()
-        }
+        minutes_fixed = {v: sum(e - s for s, e, _ in visits) for v, visits in fixed_visits.items()}
         self.minutes: dict[str, tuple[Terms, int]] = {}
         """Per volunteer, service minutes as terms plus the fixed visits' minutes."""
         for vid in volunteers:
@@ -180,7 +184,9 @@ class PlanModel:
             (self.served[t], weights[scenario.tasks[t].priority]) for t in tids
         ]
         pairs = scenario.continuity_pairs()
-        self.continuity_terms: Terms = [(w, 1) for (v, t), w in self.works.items() if (t, v) in pairs]
+        self.continuity_terms: Terms = [
+            (w, 1) for (v, t), w in self.works.items() if (t, v) in pairs
+        ]
         self.load = m.new_int_var(0, LOAD_SCALE, "max_load")
         for vid in volunteers:
             cap = scenario.volunteers[vid].max_service_minutes
@@ -292,7 +298,9 @@ class PlanModel:
             t = tasks[0]
             loc = self.scenario.tasks[t].location
             lit = self.in_slot[(vid, t, k)]
-            self.travel_terms.append((lit, trip(slot.origin, loc) + trip(loc, slot.destination) - passing))
+            self.travel_terms.append(
+                (lit, trip(slot.origin, loc) + trip(loc, slot.destination) - passing)
+            )
             self.travel_constant += passing
             return
         node = {t: i + 1 for i, t in enumerate(tasks)}
@@ -305,7 +313,10 @@ class PlanModel:
             m.add_implication(idle, lit.Not())
             arcs.append((node[t], node[t], lit.Not()))
             loc = self.scenario.tasks[t].location
-            for src, dst, cost in ((0, node[t], trip(slot.origin, loc)), (node[t], 0, trip(loc, slot.destination))):
+            for src, dst, cost in (
+                (0, node[t], trip(slot.origin, loc)),
+                (node[t], 0, trip(loc, slot.destination)),
+            ):
                 names = ("" if src == 0 else t, "" if dst == 0 else t)
                 arc = m.new_bool_var(f"arc[{vid},{k},{names[0] or 'start'}->{names[1] or 'end'}]")
                 arcs.append((src, dst, arc))
@@ -398,6 +409,8 @@ class PlanModel:
             self._hint(lit, arc_key in on_route)
         for (vid, k), lit in self.idle.items():
             self._hint(lit, not any((vid, t, k) in placed for t in self.slot_tasks[(vid, k)]))
+        for tid, lit in self.pin_lits.items():
+            self._hint(lit, True)
         worst = 0
         for vid in self.slots:
             cap = max(1, self.scenario.volunteers[vid].max_service_minutes)
@@ -457,7 +470,7 @@ def staged_solve(
     shares = {"coverage": 0.55, "continuity": 0.15, "travel": 0.2, "fairness": 0.1}
     plan = [(name, shares[name]) for name in stages_wanted]
     share_left = sum(share for _, share in plan)
-    best: Solution | None = floor
+    best = model.restrict(floor) if floor is not None else None
     started = time.monotonic()
     spent = 0.0
     for name, share in plan:
@@ -472,6 +485,8 @@ def staged_solve(
         params = solver.parameters
         params.num_workers = workers
         params.random_seed = seed
+        if len(m.proto.variables) > LARGE_MODEL:
+            params.cp_model_probing_level = 0
         if workers == 1:
             # reproducible: the budget is CP-SAT's deterministic time, so the same seed gives
             # the same plan whatever else the machine is doing

@@ -1,0 +1,169 @@
+"""Neighbourhood search for parts too large for one CP-SAT model.
+
+Start from a complete plan (greedy's). Repeatedly free the tasks of one neighbourhood — tasks
+on the same day near a seed task, the unserved and urgent first — keep every other visit fixed,
+and solve the neighbourhood exactly with the staged lexicographic solve. The fixed visits cut
+volunteers' blocks into gaps and use up their hours, so every accepted result is a whole plan
+that keeps every rule and is lexicographically no worse than the one before.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+from mutualaid.domain.model import MINUTES_PER_DAY, PRIORITIES, Scenario
+from mutualaid.travel import TravelModel
+from solver.analysis import TaskAnalysis
+from solver.cpsat import PlanModel, StageResult, staged_solve
+from solver.solution import Solution
+
+NEIGHBOURHOOD_TASKS = 40
+"""Tasks freed at once: small enough that a neighbourhood solves to optimality in about a
+second, large enough that crews and routes can be rearranged."""
+
+
+def _km(a: TaskAnalysis, b: TaskAnalysis) -> float:
+    la, lb = a.task.location, b.task.location
+    dy = (la.lat - lb.lat) * 111.2
+    dx = (la.lon - lb.lon) * 111.2 * math.cos(math.radians(la.lat))
+    return math.hypot(dx, dy)
+
+
+def _days(a: TaskAnalysis) -> set[int]:
+    return {
+        d
+        for lo, hi in a.start_domain
+        for d in range(lo // MINUTES_PER_DAY, hi // MINUTES_PER_DAY + 1)
+    }
+
+
+def rivals(
+    analyses: dict[str, TaskAnalysis], seed: str, incumbent: Solution, size: int
+) -> list[str]:
+    """The seed and the served tasks that hold its candidates, those on its days first, then
+    the tasks nearest to it on its days: the tasks whose crews must move for it to be served."""
+    a = analyses[seed]
+    days = _days(a)
+    holding: dict[str, list[str]] = {}
+    for tid, crew in incumbent.crews.items():
+        for av in crew:
+            holding.setdefault(av.id, []).append(tid)
+    taken = {t for v in a.candidates for t in holding.get(v, [])}
+    ranked = sorted(taken, key=lambda t: (not (_days(analyses[t]) & days), _km(a, analyses[t]), t))
+    chosen = [seed, *ranked][:size]
+    if len(chosen) < size:
+        near = sorted(
+            (
+                t
+                for t, b in analyses.items()
+                if b.reason is None and t not in chosen and _days(b) & days
+            ),
+            key=lambda t: (_km(a, analyses[t]), t),
+        )
+        chosen += near[: size - len(chosen)]
+    return chosen
+
+
+def around(analyses: dict[str, TaskAnalysis], tids: list[str], size: int) -> list[list[str]]:
+    """Every task once as a seed, with the tasks nearest to it on its days (for polishing
+    continuity, travel and fairness once coverage stops improving)."""
+    by_day: dict[int, list[str]] = {}
+    for tid in tids:
+        for d in _days(analyses[tid]):
+            by_day.setdefault(d, []).append(tid)
+    out: list[list[str]] = []
+    covered: set[str] = set()
+    for seed in sorted(tids):
+        if seed in covered:
+            continue
+        near = {t for d in _days(analyses[seed]) for t in by_day[d]}
+        chosen = sorted(near, key=lambda t: (_km(analyses[seed], analyses[t]), t))[:size]
+        covered.update(chosen)
+        out.append(chosen)
+    return out
+
+
+def improve(
+    scenario: Scenario,
+    analyses: dict[str, TaskAnalysis],
+    tids: list[str],
+    travel: TravelModel,
+    weights: dict[str, int],
+    incumbent: Solution,
+    *,
+    budget: float,
+    workers: int,
+    seed: int,
+    report: Callable[[Solution], None] | None = None,
+) -> tuple[Solution, list[StageResult]]:
+    """The incumbent improved by neighbourhood search within the budget (seconds).
+
+    First coverage: each unserved task, most urgent first, with the tasks that hold its
+    people; a result is taken only when it serves more. Then polishing: neighbourhoods around
+    every task, solved through all four stages, so each result is no worse in any goal.
+    """
+    started = time.monotonic()
+    best = Solution(dict(incumbent.starts), dict(incumbent.crews))
+    log: list[StageResult] = []
+    mine = set(tids)
+    sub = {t: a for t, a in analyses.items() if t in mine}
+
+    def left() -> float:
+        return budget - (time.monotonic() - started)
+
+    def attempt(group: list[str], stages: tuple[str, ...], limit: float) -> bool:
+        model = PlanModel(scenario, analyses, group, travel, weights, fixed=best)
+        floor = best if _pins_hold(scenario, best, group) else None
+        sol, results, _ = staged_solve(
+            model, floor, budget=limit, workers=workers, seed=seed, stages_wanted=stages
+        )
+        log.extend(results)
+        if sol is None:
+            return False
+        gain = _key(scenario, sol, group, weights) - _key(scenario, best, group, weights)
+        if gain < 0 or (gain == 0 and stages == ("coverage",)):
+            return False
+        for tid in group:
+            best.starts.pop(tid, None)
+            best.crews.pop(tid, None)
+        best.merge(sol)
+        if gain > 0 and report is not None:
+            report(best)
+        return gain > 0
+
+    tried: set[str] = set()
+    while left() > 0.1:
+        waiting = sorted(
+            (t for t in tids if t not in best.crews and t not in tried),
+            key=lambda t: (PRIORITIES.index(analyses[t].task.priority), t),
+        )
+        if not waiting:
+            break
+        for tid in waiting:
+            if left() <= 0.1:
+                break
+            tried.add(tid)
+            if tid not in best.crews:
+                attempt(
+                    rivals(sub, tid, best, NEIGHBOURHOOD_TASKS), ("coverage",), min(1.0, left())
+                )
+    for group in around(sub, tids, NEIGHBOURHOOD_TASKS):
+        if left() <= 0.2:
+            break
+        attempt(group, ("coverage", "continuity", "travel", "fairness"), min(2.0, left()))
+    return best, log
+
+
+def _key(scenario: Scenario, sol: Solution, group: list[str], weights: dict[str, int]) -> int:
+    return sum(weights[scenario.tasks[t].priority] for t in group if t in sol.crews)
+
+
+def _pins_hold(scenario: Scenario, sol: Solution, group: list[str]) -> bool:
+    mine = set(group)
+    return all(
+        set(p.volunteers) <= {a.id for a in sol.crews.get(p.task, ())}
+        for p in scenario.pinned
+        if p.task in mine
+    )
