@@ -676,9 +676,6 @@ def _tasks(
                 (*p, "window"),
                 msg("unknown_field", key="window") + msg("did_you_mean", suggestion="windows"),
             )
-        if len(when) != 1:
-            r.add(p, msg("when_one_of"))
-            continue
         base = dict(
             title=r.string(m, "title", p, ident),
             needs=tuple(needs),
@@ -691,8 +688,12 @@ def _tasks(
             location=location,
             path=p,
         )
-        expanded: list[tuple[str, dict[str, Any]]] = []
-        if when == ["windows"]:
+        # a task whose timing is wrong keeps its ids (raw None), so references to it still resolve
+        expanded: list[tuple[str | None, dict[str, Any] | None]] = []
+        if len(when) != 1:
+            r.add(p, msg("when_one_of"))
+            expanded.append((ident, None))
+        elif when == ["windows"]:
             windows = [
                 b
                 for q, x in r.items(m, "windows", p)
@@ -705,33 +706,39 @@ def _tasks(
             start = _fixed_start(r, m["start"], (*p, "start"), week_start, duration)
             expanded.append((ident, {**base, "fixed_start": start}))
         else:
-            if m.get("window") is None:
-                r.add((*p, "every"), msg("every_needs_window"))
-                continue
-            wm = r.mapping(m["window"], (*p, "window"), ("from", "to"), ("from", "to"))
             days = []
             for q, d in r.items(m, "every", p):
                 if d in DAYS:
                     days.append(d)
                 else:
                     r.add(q, msg("bad_day", got=d))
-            if wm is None or "from" not in wm or "to" not in wm:
-                continue
-            block = r.time_block({"days": ["mon"], **wm}, (*p, "window"), whole_day_ok=False)
-            for d in dict.fromkeys(days):
-                if block is not None and ident is not None:
-                    b = TimeBlock((d,), None, block.start, block.end)
-                    expanded.append(
-                        (
-                            f"{ident}@{d}",
-                            {
-                                **base,
-                                "windows": [b],
-                                "series": ident,
-                                "window_path": (*p, "window"),
-                            },
-                        )
+            block = None
+            if m.get("window") is None:
+                r.add((*p, "every"), msg("every_needs_window"))
+            else:
+                wm = r.mapping(m["window"], (*p, "window"), ("from", "to"), ("from", "to"))
+                if wm is not None and "from" in wm and "to" in wm:
+                    block = r.time_block(
+                        {"days": ["mon"], **wm}, (*p, "window"), whole_day_ok=False
                     )
+            for d in dict.fromkeys(days):
+                if ident is None:
+                    continue
+                if block is None:
+                    expanded.append((f"{ident}@{d}", None))
+                    continue
+                b = TimeBlock((d,), None, block.start, block.end)
+                expanded.append(
+                    (
+                        f"{ident}@{d}",
+                        {
+                            **base,
+                            "windows": [b],
+                            "series": ident,
+                            "window_path": (*p, "window"),
+                        },
+                    )
+                )
         for tid, raw in expanded:
             if tid is None:
                 continue
