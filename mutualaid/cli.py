@@ -31,7 +31,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console()
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)  # one problem, one line, even in a pipe
 
 EXIT_BAD_INPUT = 2
 EXIT_CONTRACT_BROKEN = 3

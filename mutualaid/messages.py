@@ -57,6 +57,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "week_start {date} is a {weekday}, not a Monday",
         "week_start {date} 是{weekday}，不是星期一",
     ),
+    "day_mon": ("Monday", "星期一"),
+    "day_tue": ("Tuesday", "星期二"),
+    "day_wed": ("Wednesday", "星期三"),
+    "day_thu": ("Thursday", "星期四"),
+    "day_fri": ("Friday", "星期五"),
+    "day_sat": ("Saturday", "星期六"),
+    "day_sun": ("Sunday", "星期日"),
     "bad_timezone": (
         "unknown time zone '{got}' (use an IANA name such as Asia/Shanghai)",
         "未知时区 '{got}'（请使用 IANA 名称，如 Asia/Shanghai）",

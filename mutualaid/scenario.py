@@ -80,7 +80,7 @@ def _describe(value: object) -> str:
 
 class _Document:
     """Plain Python data from YAML, plus the line of every path and the raw text of numbers
-    that YAML 1.1 read out of clock-like text (09:00 -> 540)."""
+    that YAML 1.1 read out of clock-like text (9:00 -> 540; a leading zero keeps 09:00 text)."""
 
     def __init__(self) -> None:
         self.lines: dict[Path_, int] = {}
@@ -382,13 +382,11 @@ def parse_scenario(text: str, source: str | None = None) -> Scenario:
 def build_scenario(data: Any, source: str | None = None, doc: _Document | None = None) -> Scenario:
     """Domain objects from plain data (parsed YAML or JSON); raise ScenarioError on problems."""
     r = _Reader(doc)
-    top = (
-        r.mapping(data, (), _TOP, ("name", "timezone", "week_start")) if data is not None else None
-    )
-    if top is None:
-        if data is None:
-            r.add((), msg("top_not_mapping"))
+    if not isinstance(data, dict):
+        r.add((), msg("top_not_mapping"))
         raise ScenarioError(r.problems, source)
+    top = r.mapping(data, (), _TOP, ("name", "timezone", "week_start"))
+    assert top is not None
     root: Path_ = ()
     name = r.string(top, "name", root) or ""
     timezone = r.string(top, "timezone", root)
@@ -402,7 +400,7 @@ def build_scenario(data: Any, source: str | None = None, doc: _Document | None =
     if top.get("week_start") is not None:
         week_start = r.date(top["week_start"], ("week_start",))
         if week_start is not None and week_start.isoweekday() != 1:
-            weekday = DAYS[week_start.isoweekday() - 1]
+            weekday = msg(f"day_{DAYS[week_start.isoweekday() - 1]}")
             r.add(("week_start",), msg("not_monday", date=week_start.isoformat(), weekday=weekday))
             week_start = None
     settings = _settings(r, top)
