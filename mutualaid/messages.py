@@ -218,7 +218,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "why_out_of_range_none": (
         "no volunteer within their travel limit can do '{role}'; the nearest who can lives "
         "{nearest} minutes away by {mode} (limit {limit})",
-        "出行上限内没有能承担“{role}”的志愿者；最近的一位{mode}需 {nearest} 分钟（上限 {limit} 分钟）",
+        "出行上限内没有能承担“{role}”的志愿者；"
+        "最近的一位{mode}需 {nearest} 分钟（上限 {limit} 分钟）",
     ),
     "mode_walk": ("walk", "步行"),
     "mode_bike": ("bike", "骑自行车"),

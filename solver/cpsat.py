@@ -409,7 +409,7 @@ class PlanModel:
             self._hint(lit, arc_key in on_route)
         for (vid, k), lit in self.idle.items():
             self._hint(lit, not any((vid, t, k) in placed for t in self.slot_tasks[(vid, k)]))
-        for tid, lit in self.pin_lits.items():
+        for lit in self.pin_lits.values():
             self._hint(lit, True)
         worst = 0
         for vid in self.slots:
