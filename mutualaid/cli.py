@@ -61,9 +61,10 @@ def _solve(scenario: Scenario, time_limit: float | None, workers: int, seed: int
         return solver.solve(scenario, options)
     with console.status(msg("cli_solving", name=scenario.name)) as status:
 
-        def progress(served: dict[str, int], totals: dict[str, int], elapsed: float) -> None:
-            cover = " ".join(f"{p}={served[p]}/{totals[p]}" for p in PRIORITIES if totals[p])
-            status.update(msg("cli_progress", served=cover, bound="…", elapsed=elapsed))
+        def progress(served: dict[str, int], bound: dict[str, int], elapsed: float) -> None:
+            best = " ".join(f"{p}={served[p]}" for p in PRIORITIES if bound[p])
+            most = " ".join(f"{p}={bound[p]}" for p in PRIORITIES if bound[p])
+            status.update(msg("cli_progress", served=best, bound=most, elapsed=elapsed))
 
         return solver.solve(scenario, options, progress)
 

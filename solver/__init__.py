@@ -26,7 +26,8 @@ from solver.lns import improve
 from solver.solution import Solution, build_plan, figures
 
 Progress = Callable[[dict[str, int], dict[str, int], float], None]
-"""progress(best served per priority, coverage bound per priority, elapsed seconds)."""
+"""progress(best served per priority, coverage bound per priority, elapsed seconds); the bound
+is what static analysis proves (tasks someone could serve on their own)."""
 
 
 @dataclass(frozen=True)
@@ -151,11 +152,10 @@ def solve(
     stage_log: dict[str, dict[str, float]] = {}
     done_served = dict.fromkeys(PRIORITIES, 0)
     totals = {p: sum(1 for t in scenario.tasks.values() if t.priority == p) for p in PRIORITIES}
-    setup_seconds = time.monotonic() - started
 
     for part, size in zip(parts, sizes, strict=True):
-        if options.workers == 1:
-            share = (budget - setup_seconds) * size / max(1, sum(sizes))
+        if options.workers == 1:  # shares fixed in advance, so the plan does not depend on timing
+            share = budget * size / max(1, sum(sizes))
         else:
             share = max(0.0, budget - (time.monotonic() - started)) * size / max(1, size_left)
         size_left -= size
@@ -164,7 +164,7 @@ def solve(
         def report(served: dict[str, int], elapsed: float) -> None:
             if progress is not None:
                 now = {p: done_served[p] + served[p] for p in PRIORITIES}
-                progress(now, totals, time.monotonic() - started)
+                progress(now, possible, time.monotonic() - started)
 
         sol: Solution | None
         if part_floor is not None and route_arcs(scenario, analyses, part) > MAX_EXACT_ARCS:

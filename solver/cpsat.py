@@ -44,6 +44,9 @@ class StageResult:
     bound: float
     optimal: bool
     seconds: float
+    work: float = 0.0
+    """CP-SAT's deterministic time: the same on every machine, so budgets counted in it keep
+    a one-worker solve reproducible."""
 
 
 def coverage_weights(counts: dict[str, int]) -> dict[str, int]:
@@ -506,16 +509,24 @@ def staged_solve(
             if best is None:
                 return None, stages, solver.status_name(status)
             value = model.hinted_value(name)
-            stages.append(StageResult(name, value, solver.best_objective_bound, False, seconds))
+            stages.append(
+                StageResult(name, value, solver.best_objective_bound, False, seconds, _work(solver))
+            )
             _fix(m, expr, value, maximize, exact=False)
             continue
         value = round(solver.objective_value)
         optimal = status == cp_model.OPTIMAL
-        stages.append(StageResult(name, value, solver.best_objective_bound, optimal, seconds))
+        stages.append(
+            StageResult(name, value, solver.best_objective_bound, optimal, seconds, _work(solver))
+        )
         best = model.extract(solver)
         _fix(m, expr, value, maximize, exact=optimal)
         model.hint(best)
     return best, stages, None
+
+
+def _work(solver: cp_model.CpSolver) -> float:
+    return float(solver.response_proto.deterministic_time)
 
 
 def _fix(m: cp_model.CpModel, expr: Any, value: int, maximize: bool, *, exact: bool) -> None:

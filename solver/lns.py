@@ -111,6 +111,8 @@ def improve(
     sub = {t: a for t, a in analyses.items() if t in mine}
 
     def left() -> float:
+        if workers == 1:  # reproducible: count CP-SAT's deterministic time, not the clock
+            return budget - sum(r.work for r in log)
         return budget - (time.monotonic() - started)
 
     def attempt(group: list[str], stages: tuple[str, ...], limit: float) -> bool:
