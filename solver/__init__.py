@@ -30,6 +30,11 @@ Progress = Callable[[dict[str, int], dict[str, int], float], None]
 is what static analysis proves (tasks someone could serve on their own)."""
 
 
+MAX_EXACT_ARCS = 40_000
+"""Parts whose routing model would need more arcs than this are improved by neighbourhood
+search instead of one exact model (building and searching it would eat the whole budget)."""
+
+
 @dataclass(frozen=True)
 class SolveOptions:
     time_limit: float | None = None
@@ -37,6 +42,8 @@ class SolveOptions:
     workers: int = 8
     """CP-SAT search workers; 1 makes the plan reproducible (deterministic time budget)."""
     seed: int | None = None
+    max_exact_arcs: int = MAX_EXACT_ARCS
+    """Parts with more routing arcs than this use neighbourhood search (0: always)."""
 
 
 def analyse(scenario: Scenario, travel: TravelModel | None = None) -> dict[str, TaskAnalysis]:
@@ -64,11 +71,6 @@ def components(analyses: dict[str, TaskAnalysis]) -> list[list[str]]:
         if a.reason is None:
             groups[find("t:" + tid)].append(tid)
     return sorted(groups.values(), key=lambda g: (len(g), g[0]))
-
-
-MAX_EXACT_ARCS = 40_000
-"""Parts whose routing model would need more arcs than this are improved by neighbourhood
-search instead of one exact model (building and searching it would eat the whole budget)."""
 
 
 def route_arcs(scenario: Scenario, analyses: dict[str, TaskAnalysis], tids: list[str]) -> int:
@@ -167,7 +169,7 @@ def solve(
                 progress(now, possible, time.monotonic() - started)
 
         sol: Solution | None
-        if part_floor is not None and route_arcs(scenario, analyses, part) > MAX_EXACT_ARCS:
+        if part_floor is not None and route_arcs(scenario, analyses, part) > options.max_exact_arcs:
             sol, stages = _search(scenario, analyses, part, travel, weights, part_floor,
                                   share, options.workers, seed, report)  # fmt: skip
             failure = None
