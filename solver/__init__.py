@@ -198,7 +198,8 @@ def solve(
             if tid in sol.crews:
                 done_served[scenario.tasks[tid].priority] += 1
         cover = stages[0]
-        weighted_bound += int(cover.bound + 1e-6) if not cover.optimal else cover.value
+        ceiling = sum(weights[scenario.tasks[t].priority] for t in part)
+        weighted_bound += cover.value if cover.optimal else int(min(ceiling, cover.bound + 1e-6))
         optimal = optimal and all(s.optimal for s in stages)
         for s in stages:
             log = stage_log.setdefault(s.name, {"seconds": 0.0, "optimal": 1.0})
