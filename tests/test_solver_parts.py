@@ -105,3 +105,18 @@ def test_crew_keeps_pinned_people_and_fills_every_role() -> None:
     assert crew is not None and {"l2", "l3", "m"} <= {a.id for a in crew}
     # a pinned person who fits no role makes the crew impossible
     assert assign_roles(needs, pools, free | {"x"}, ("x",), rank=lambda v: (v,)) is None
+
+
+def test_a_bound_from_a_short_solve_holds_against_a_longer_one() -> None:
+    """Regression: a coverage stage that timed out once reported its own plan as the bound."""
+    from mutualaid.generate import generate_world
+    from solver import SolveOptions, solve
+
+    scenario = build_scenario(generate_world(200, 80, 1, 1))
+    short = solve(scenario, SolveOptions(time_limit=0.5, workers=2))
+    long = solve(scenario, SolveOptions(time_limit=12, workers=2))
+    assert short.objective is not None and long.objective is not None
+    for p in PRIORITIES:
+        assert short.bound[p] >= long.objective.served[p]
+        if short.objective.served[p] != long.objective.served[p]:
+            break  # lower priorities' bounds assume what this plan serves above them
