@@ -145,6 +145,8 @@ def solve(
         if a.reason is None:
             possible[a.task.priority] += 1
     weights = coverage_weights(possible)
+    if progress is not None:  # greedy's plan is the first feasible plan
+        progress(figures(scenario, floor, travel).served, possible, time.monotonic() - started)
     parts = components(analyses)
     sizes = [sum(len(analyses[t].candidates) for t in part) for part in parts]
     size_left = sum(sizes)

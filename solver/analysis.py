@@ -8,13 +8,14 @@ task on their own never gets a variable for it, and a task no one can serve gets
 from __future__ import annotations
 
 import itertools
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from mutualaid.domain.model import Need, Scenario, SkillNeed, Span, Task, TeamNeed, Volunteer
 from mutualaid.messages import msg
-from mutualaid.travel import HaversineTravel, TravelModel
+from mutualaid.travel import EARTH_RADIUS_KM, HaversineTravel, TravelModel
 
 
 @dataclass(frozen=True)
@@ -145,11 +146,16 @@ class Analyzer:
             a.reason, a.detail = "no_skill", self._why_no_skill(needs, pools)
             return a
         everyone = {v for role in pools for p in role for v in p.members}
-        # 2. out_of_range
-        travel = {v: self.travel_minutes(sc.volunteers[v], task) for v in everyone}
-        in_range = {v for v in everyone if travel[v] <= sc.volunteers[v].max_travel_minutes}
+        # 2. out_of_range (exact travel only for those a cheap test cannot rule out)
+        travel = {
+            v: self.travel_minutes(sc.volunteers[v], task)
+            for v in everyone
+            if self._may_reach(sc.volunteers[v], task)
+        }
+        in_range = {v for v, t in travel.items() if t <= sc.volunteers[v].max_travel_minutes}
         ranged = narrow(pools, in_range)
         if not fillable(needs, ranged):
+            travel = {v: self.travel_minutes(sc.volunteers[v], task) for v in everyone}
             a.reason, a.detail = (
                 "out_of_range",
                 self._why_out_of_range(needs, pools, in_range, travel),
@@ -202,6 +208,16 @@ class Analyzer:
         a.start_domain = domain
         return a
 
+    def _may_reach(self, vol: Volunteer, task: Task) -> bool:
+        """False only when the volunteer is surely out of range: the great-circle distance is
+        at least the latitude difference along a meridian, R * |dlat|."""
+        dlat = abs(math.radians(vol.home.lat - task.location.lat))
+        settings = self.scenario.settings
+        minutes = (
+            dlat * EARTH_RADIUS_KM * settings.detour_factor / settings.speeds_kmh[vol.mode] * 60
+        )
+        return minutes <= vol.max_travel_minutes + 1
+
     def _start_domain(
         self,
         needs: tuple[Need, ...],
@@ -211,6 +227,16 @@ class Analyzer:
     ) -> list[Span]:
         """Sweep the start axis: the set of free people changes only where some free range
         begins or ends, so testing one point per segment is exact."""
+        if len(needs) == 1 and needs[0].min_people == 1 and len(pools[0]) == 1:
+            # one person: the task can start whenever any candidate can (most home visits)
+            spans = [
+                (max(lo, a), min(hi, b))
+                for v in pools[0][0].members
+                for lo, hi in free[v]
+                for a, b in ranges
+                if max(lo, a) <= min(hi, b)
+            ]
+            return _merge_closed(spans)
         cuts: set[int] = set()
         for lo, hi in ranges:
             cuts.update((lo, hi + 1))
@@ -304,3 +330,14 @@ def _label(need: Need) -> str:
 
 def _overlaps(a: list[Span], b: list[Span]) -> bool:
     return any(max(x, y) <= min(p, q) for x, p in a for y, q in b)
+
+
+def _merge_closed(spans: list[Span]) -> list[Span]:
+    """Union of closed integer ranges, adjacent ones joined."""
+    out: list[list[int]] = []
+    for lo, hi in sorted(spans):
+        if out and lo <= out[-1][1] + 1:
+            out[-1][1] = max(out[-1][1], hi)
+        else:
+            out.append([lo, hi])
+    return [(lo, hi) for lo, hi in out]
