@@ -150,8 +150,10 @@ def greedy_plan(
 
     def order(tid: str) -> tuple[object, ...]:
         a = analyses[tid]
+        width = sum(hi - lo for lo, hi in a.start_domain)
         return (
             tid not in pins,
+            width if tid in pins else 0,  # pinned events with a fixed start go first
             PRIORITIES.index(a.task.priority),
             len(a.candidates),
             a.start_domain[0][0],

@@ -135,22 +135,25 @@ def improve(
             report(best)
         return gain > 0
 
-    tried: set[str] = set()
-    while left() > 0.1:
+    # coverage first: sweep the unserved tasks until a sweep gains nothing, widening the
+    # neighbourhoods once small ones stop helping
+    size = NEIGHBOURHOOD_TASKS
+    while left() > 0.2:
+        gained = False
         waiting = sorted(
-            (t for t in tids if t not in best.crews and t not in tried),
+            (t for t in tids if t not in best.crews),
             key=lambda t: (PRIORITIES.index(analyses[t].task.priority), t),
         )
-        if not waiting:
-            break
         for tid in waiting:
             if left() <= 0.1:
                 break
-            tried.add(tid)
             if tid not in best.crews:
-                attempt(
-                    rivals(sub, tid, best, NEIGHBOURHOOD_TASKS), ("coverage",), min(1.0, left())
-                )
+                group = rivals(sub, tid, best, size)
+                gained = attempt(group, ("coverage",), min(1.0, left())) or gained
+        if not gained:
+            if size >= 2 * NEIGHBOURHOOD_TASKS:
+                break
+            size += NEIGHBOURHOOD_TASKS // 2
     for group in around(sub, tids, NEIGHBOURHOOD_TASKS):
         if left() <= 0.2:
             break

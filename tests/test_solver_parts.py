@@ -120,3 +120,16 @@ def test_a_bound_from_a_short_solve_holds_against_a_longer_one() -> None:
         assert short.bound[p] >= long.objective.served[p]
         if short.objective.served[p] != long.objective.served[p]:
             break  # lower priorities' bounds assume what this plan serves above them
+
+
+def test_greedy_places_pinned_events_before_flexible_pinned_visits() -> None:
+    from pathlib import Path
+
+    from mutualaid.scenario import load_scenario
+    from mutualaid.validation import validate
+    from solver import greedy
+
+    scenario = load_scenario(Path(__file__).parent / "worlds" / "greedy-pins.yaml")
+    plan = greedy(scenario)
+    assert {a.task for a in plan.assignments} == {"t-a", "t-b"}
+    assert validate(scenario, plan.to_json(scenario)).violations == []

@@ -1,0 +1,14 @@
+"""Shared test set-up: the Hypothesis profiles (`ci`, reproducible, is the default)."""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import settings
+
+# Same examples on every run and machine, no example database to carry between runs, and a
+# blob to reproduce any failure with @reproduce_failure.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+# HYPOTHESIS_PROFILE=dev explores new examples on each run.
+settings.register_profile("dev", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
