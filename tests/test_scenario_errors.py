@@ -820,9 +820,8 @@ def test_problems_in_many_sections_are_all_reported_in_order() -> None:
 def test_a_scenario_error_renders_file_line_path_and_message() -> None:
     with pytest.raises(ScenarioError) as caught:
         parse_scenario(variant({"week_start": "2026-12-01"}), "week.yaml")
-    assert (
-        str(caught.value) == "week.yaml:3: week_start: week_start 2026-12-01 is a Tuesday, not a Monday"
-    )
+    want = "week.yaml:3: week_start: week_start 2026-12-01 is a Tuesday, not a Monday"
+    assert str(caught.value) == want
 
 
 # --- the command line -----------------------------------------------------------------------
