@@ -281,5 +281,26 @@ def generate(
     ))  # fmt: skip
 
 
+db = typer.Typer(no_args_is_help=True, help="The database: migrations.")
+app.add_typer(db, name="db")
+DEFAULT_DATABASE_URL = "sqlite:///mutualaid.db"
+
+
+def _database_url(url: str | None) -> str:
+    return url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+@db.command("upgrade")
+def db_upgrade(
+    url: Annotated[str | None, typer.Option(help="Database URL (default: $DATABASE_URL).")] = None,
+) -> None:
+    """Apply every migration the database does not have yet."""
+    from mutualaid.adapters.migrate import current, upgrade
+
+    target = _database_url(url)
+    upgrade(target)
+    console.print(msg("cli_db_upgraded", revision=current(target)))
+
+
 def main() -> None:
     app()

@@ -308,6 +308,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "wrote {path}: {tasks} tasks, {volunteers} volunteers, {subdistricts} subdistricts",
         "已写入 {path}：任务 {tasks} 项、志愿者 {volunteers} 名、街道 {subdistricts} 个",
     ),
+    "cli_db_upgraded": ("database at revision {revision}", "数据库已升级到版本 {revision}"),
     "expect_served_missing": (
         "expected served, but {task} is unserved ({reason})",
         "预期安排 {task}，但未安排（{reason}）",

@@ -1,0 +1,175 @@
+"""Who may do what (API tokens, stored hashed), what they did (the audit log), and replays
+of requests sent twice (idempotency keys)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from mutualaid.adapters.base import Repository, as_utc, maybe_utc
+from mutualaid.adapters.tables import ROLES, AuditRow, IdempotencyRow, TokenRow
+from mutualaid.services.ports import (
+    AuditEntry,
+    IdempotencyKeyReused,
+    NotFoundError,
+    StoredResponse,
+    TokenRecord,
+)
+
+TOKEN_PREFIX = "ma_"
+
+
+def hash_secret(secret: str) -> str:
+    """sha256 of the token, hex. The secret has 256 random bits, so no salt or slow hash is
+    needed: a stolen hash cannot be turned back into a usable token."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+class SqlTokens(Repository):
+    def create(
+        self, role: str, areas: Sequence[str] = (), volunteer: str | None = None,
+        name: str | None = None,
+    ) -> tuple[TokenRecord, str]:  # fmt: skip
+        """A new token and its secret, which is shown this once and never stored.
+
+        admin: no scope; coordinator: one or more areas; volunteer: one area and their id.
+        """
+        areas = list(dict.fromkeys(areas))
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        if role == "coordinator" and not areas:
+            raise ValueError("a coordinator's token names at least one area")
+        if role == "volunteer" and (volunteer is None or len(areas) != 1):
+            raise ValueError("a volunteer's token names their area and their volunteer id")
+        if role != "volunteer" and volunteer is not None:
+            raise ValueError("only a volunteer's token names a volunteer")
+        secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        row = TokenRow(
+            id=secrets.token_hex(6),
+            token_hash=hash_secret(secret),
+            role=role,
+            areas=areas,
+            volunteer_id=volunteer,
+            name=name,
+            created_at=self.now(),
+        )
+        self.session.add(row)
+        self.session.flush()
+        return _token(row), secret
+
+    def authenticate(self, secret: str) -> TokenRecord | None:
+        """The token whose secret this is, if it exists and is not revoked."""
+        digest = hash_secret(secret)
+        row = self.session.exec(select(TokenRow).where(TokenRow.token_hash == digest)).first()
+        if row is None or row.revoked_at is not None:
+            return None
+        if not hmac.compare_digest(row.token_hash, digest):  # pragma: no cover - belt and braces
+            return None
+        return _token(row)
+
+    def all(self) -> list[TokenRecord]:
+        stmt = select(TokenRow).order_by(col(TokenRow.created_at), col(TokenRow.id))
+        return [_token(r) for r in self.session.exec(stmt)]
+
+    def revoke(self, ident: str) -> None:
+        row = self.session.get(TokenRow, ident)
+        if row is None:
+            raise NotFoundError("token", ident)
+        if row.revoked_at is None:
+            row.revoked_at = self.now()
+            self.session.flush()
+
+
+def _token(row: TokenRow) -> TokenRecord:
+    return TokenRecord(
+        id=row.id,
+        role=row.role,
+        areas=tuple(row.areas),
+        volunteer=row.volunteer_id,
+        name=row.name,
+        created_at=as_utc(row.created_at),
+        revoked_at=maybe_utc(row.revoked_at),
+    )
+
+
+class SqlAudit(Repository):
+    def record(
+        self, actor: str, action: str, target: str, area: str | None = None,
+        detail: Mapping[str, Any] | None = None,
+    ) -> AuditEntry:  # fmt: skip
+        """One line of the log: `actor` (a token id, or `system`) did `action` to `target`."""
+        row = AuditRow(
+            at=self.now(),
+            actor=actor,
+            action=action,
+            area_id=area,
+            target=target,
+            detail=dict(detail or {}),
+        )
+        self.session.add(row)
+        self.session.flush()
+        return _entry(row)
+
+    def entries(self, area: str | None = None, limit: int = 100) -> list[AuditEntry]:
+        """The newest entries first; of one area when `area` is given."""
+        stmt = select(AuditRow)
+        if area is not None:
+            stmt = stmt.where(AuditRow.area_id == area)
+        stmt = stmt.order_by(col(AuditRow.at).desc(), col(AuditRow.id).desc()).limit(limit)
+        return [_entry(r) for r in self.session.exec(stmt)]
+
+
+def _entry(row: AuditRow) -> AuditEntry:
+    assert row.id is not None
+    return AuditEntry(
+        row.id, as_utc(row.at), row.actor, row.action, row.area_id, row.target, dict(row.detail)
+    )
+
+
+class SqlIdempotency(Repository):
+    def lookup(self, scope: str, key: str, request_hash: str) -> StoredResponse | None:
+        """The response stored for this key, to send again; None the first time.
+        IdempotencyKeyReused when the key came before with a different request."""
+        row = self.session.get(IdempotencyRow, (scope, key), populate_existing=True)
+        if row is None:
+            return None
+        if row.request_hash != request_hash:
+            raise IdempotencyKeyReused(
+                f"Idempotency-Key '{key}' was used before for a different request"
+            )
+        return _stored(row)
+
+    def save(
+        self, scope: str, key: str, request_hash: str, status_code: int, response: Any
+    ) -> StoredResponse:
+        """Store the response in the request's own transaction. If a concurrent request with
+        the key was stored first, IdempotencyKeyReused: roll back and look up again."""
+        row = IdempotencyRow(
+            scope=scope,
+            key=key,
+            request_hash=request_hash,
+            status_code=status_code,
+            response=response,
+            created_at=self.now(),
+        )
+        try:
+            with self.savepoint():
+                self.session.add(row)
+        except IntegrityError:
+            raise IdempotencyKeyReused(
+                f"a request with Idempotency-Key '{key}' was stored meanwhile; send it again"
+            ) from None
+        return _stored(row)
+
+
+def _stored(row: IdempotencyRow) -> StoredResponse:
+    return StoredResponse(
+        row.scope, row.key, row.request_hash, row.status_code, row.response,
+        as_utc(row.created_at),
+    )  # fmt: skip

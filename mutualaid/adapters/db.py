@@ -1,0 +1,122 @@
+"""Engines, sessions and the two column types every table shares (UTC times, JSON).
+
+Nothing here runs at import time: `make_engine(url)` is called by the composition root
+(`api/app.py::create_app`) and by test fixtures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pendulum
+from sqlalchemy import JSON, DateTime, event
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import URL, Connection, Dialect, Engine, make_url
+from sqlalchemy.types import TypeDecorator, TypeEngine
+from sqlmodel import Session, create_engine
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+"""How long a SQLite writer waits for the write lock before giving up."""
+
+READ_ONLY = "mutualaid_read_only"
+"""Execution option: on SQLite, begin a deferred (shared) transaction instead of IMMEDIATE."""
+
+
+def _json_type() -> TypeEngine[Any]:
+    return JSON().with_variant(JSONB(), "postgresql")
+
+
+JSONType: TypeEngine[Any] = _json_type()
+"""JSON everywhere; JSONB on PostgreSQL."""
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """An aware instant in, an aware pendulum DateTime in UTC out.
+
+    PostgreSQL keeps it as `timestamptz`; SQLite keeps no zone, so the value is stored as naive
+    UTC text and UTC is attached again on the way out. Naive values are refused: a naive time
+    in this code base is a bug.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: give an aware time")
+        utc = value.astimezone(dt.UTC)
+        if dialect.name == "sqlite":
+            return utc.replace(tzinfo=None)
+        return utc
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> pendulum.DateTime | None:
+        if value is None:
+            return None
+        assert isinstance(value, dt.datetime)
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        out: pendulum.DateTime = pendulum.instance(value.astimezone(dt.UTC), tz="UTC")
+        return out
+
+
+def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
+    """An engine for `url`: SQLite (WAL, foreign keys, BEGIN IMMEDIATE) or PostgreSQL.
+
+    `postgresql://` and `postgres://` URLs are taken to mean psycopg 3.
+    """
+    u = make_url(url)
+    if u.drivername in ("postgresql", "postgres"):
+        u = u.set(drivername="postgresql+psycopg")
+    if u.get_backend_name() == "sqlite":
+        return _sqlite_engine(u, echo)
+    return create_engine(u, echo=echo, pool_pre_ping=True)
+
+
+def _sqlite_engine(url: URL, echo: bool) -> Engine:
+    engine = create_engine(
+        url,
+        echo=echo,
+        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, say when transactions begin (see _on_begin).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            if url.database not in (None, "", ":memory:"):
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # A writer takes the write lock when it begins, so two writers never both read and
+        # then deadlock on upgrading; readers (READ_ONLY) stay deferred and never wait in WAL.
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def make_session_factory(engine: Engine) -> SessionFactory:
+    return SessionFactory(engine)
+
+
+class SessionFactory:
+    """Makes sessions bound to one engine; objects stay readable after commit."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def __call__(self) -> Session:
+        return Session(self.engine, expire_on_commit=False, autoflush=True)

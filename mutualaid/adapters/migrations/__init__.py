@@ -1,0 +1,1 @@
+"""Alembic's environment for mutualaid's schema; run it with `mutualaid.adapters.migrate`."""

@@ -1,0 +1,411 @@
+"""Plans as jobs (queued -> running -> optimal | feasible | error, leased to workers) and the
+assignments a finished plan gives each volunteer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+import pendulum
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, and_, col, or_, select
+
+from mutualaid.adapters.base import Repository, as_date, as_utc, maybe_utc
+from mutualaid.adapters.tables import AssignmentRow, PlanRow, TaskRow, WeekRow
+from mutualaid.adapters.weeks import SqlWeeks, expanded_ids
+from mutualaid.services.ports import (
+    ActivePlanExists,
+    AssignmentRecord,
+    Clock,
+    ConflictError,
+    LeaseLost,
+    NotFoundError,
+    PlanRecord,
+)
+
+DONE = ("optimal", "feasible", "error")
+CANCELLED = "cancelled"
+
+
+class SqlPlans(Repository):
+    def __init__(self, session: Session, clock: Clock, weeks: SqlWeeks) -> None:
+        super().__init__(session, clock)
+        self.weeks = weeks
+
+    def create(
+        self, area: str, week_start: dt.date, *, kind: str = "solve",
+        parent_id: str | None = None, request: Mapping[str, Any] | None = None,
+    ) -> PlanRecord:  # fmt: skip
+        """A queued plan for an existing week. ActivePlanExists when one is queued or
+        running; the partial unique index holds that line against concurrent requests."""
+        week = self.weeks.row(area, week_start)
+        if self._active_row(week) is not None:
+            raise ActivePlanExists(area, as_date(week.week_start))
+        row = PlanRow(
+            id=uuid.uuid4().hex,
+            area_id=area,
+            week_id=_week_id(week),
+            kind=kind,
+            parent_id=parent_id,
+            request=dict(request or {}),
+            created_at=self.now(),
+        )
+        try:
+            with self.savepoint():
+                self.session.add(row)
+        except IntegrityError:
+            raise ActivePlanExists(area, as_date(week.week_start)) from None
+        return self._record(row, week)
+
+    def row(self, ident: str, *, lock: bool = False) -> PlanRow:
+        stmt = select(PlanRow).where(PlanRow.id == ident).execution_options(populate_existing=True)
+        if lock:
+            stmt = stmt.with_for_update()
+        row = self.session.exec(stmt).first()
+        if row is None:
+            raise NotFoundError("plan", ident)
+        return row
+
+    def get(self, ident: str) -> PlanRecord:
+        return self._record(self.row(ident))
+
+    def for_week(self, area: str, week_start: dt.date) -> list[PlanRecord]:
+        week = self.weeks.row(area, week_start)
+        stmt = (
+            select(PlanRow)
+            .where(PlanRow.week_id == week.id)
+            .order_by(col(PlanRow.created_at), col(PlanRow.id))
+        )
+        return [self._record(r, week) for r in self.session.exec(stmt)]
+
+    def active(self, area: str, week_start: dt.date) -> PlanRecord | None:
+        week = self.weeks.row(area, week_start)
+        row = self._active_row(week)
+        return None if row is None else self._record(row, week)
+
+    def _active_row(self, week: WeekRow) -> PlanRow | None:
+        stmt = select(PlanRow).where(
+            PlanRow.week_id == week.id, col(PlanRow.status).in_(("queued", "running"))
+        )
+        return self.session.exec(stmt.execution_options(populate_existing=True)).first()
+
+    def published(self, area: str, week_start: dt.date) -> PlanRecord | None:
+        week = self.weeks.row(area, week_start)
+        row = self._published_row(week.id)
+        return None if row is None else self._record(row, week)
+
+    def _published_row(self, week_id: int | None) -> PlanRow | None:
+        stmt = select(PlanRow).where(
+            PlanRow.week_id == week_id, col(PlanRow.published_at).is_not(None)
+        )
+        return self.session.exec(stmt.execution_options(populate_existing=True)).first()
+
+    # --- the dispatcher's side ------------------------------------------------------------
+
+    def claim(self, worker: str, lease_seconds: float, max_attempts: int = 3) -> PlanRecord | None:
+        """Give `worker` the oldest queued plan, or a running one whose lease ran out (its
+        worker died); None when there is none. A plan whose runs died `max_attempts` times
+        is failed instead of run again; one cancelled while its worker died is failed too."""
+        now = self.now()
+        while True:
+            stmt = (
+                select(PlanRow)
+                .where(
+                    or_(
+                        col(PlanRow.status) == "queued",
+                        and_(
+                            col(PlanRow.status) == "running",
+                            col(PlanRow.lease_expires_at) < now,
+                        ),
+                    )
+                )
+                .order_by(col(PlanRow.created_at), col(PlanRow.id))
+                .limit(1)
+                .with_for_update(skip_locked=True)
+                .execution_options(populate_existing=True)
+            )
+            row = self.session.exec(stmt).first()
+            if row is None:
+                return None
+            if row.status == "running" and (row.cancel_requested or row.attempts >= max_attempts):
+                why = CANCELLED if row.cancel_requested else f"gave up after {row.attempts} runs"
+                self._end(row, "error", error=why)
+                continue
+            row.status = "running"
+            row.worker = worker
+            row.attempts += 1
+            row.started_at = row.started_at or now
+            row.lease_expires_at = now.add(seconds=lease_seconds)
+            self.session.flush()
+            return self._record(row)
+
+    def heartbeat(
+        self, ident: str, worker: str, lease_seconds: float,
+        progress: Mapping[str, Any] | None = None,
+    ) -> PlanRecord:  # fmt: skip
+        """Extend `worker`'s lease and store progress (best coverage, bound, elapsed ...).
+        LeaseLost when the plan is no longer this worker's to run; the record's
+        `cancel_requested` tells the worker to stop."""
+        row = self._owned(ident, worker)
+        row.lease_expires_at = self.now().add(seconds=lease_seconds)
+        if progress is not None:
+            row.progress = dict(progress)
+        self.session.flush()
+        return self._record(row)
+
+    def finish(
+        self, ident: str, result: Mapping[str, Any], worker: str | None = None
+    ) -> PlanRecord:
+        """Store the contract plan JSON as the result, its status as the plan's, and one
+        assignment row per volunteer per task. With `worker`, only that worker's run may."""
+        row = self._owned(ident, worker) if worker is not None else self._open(ident)
+        status = str(result.get("status", "error"))
+        if status not in DONE:
+            raise ValueError(f"a finished plan is optimal, feasible or error, not {status!r}")
+        self._end(row, status, result=dict(result), error=result.get("error"))
+        if status != "error":
+            self._store_assignments(row, result)
+        self.session.flush()
+        return self._record(row)
+
+    def fail(self, ident: str, error: str, worker: str | None = None) -> PlanRecord:
+        row = self._owned(ident, worker) if worker is not None else self._open(ident)
+        self._end(row, "error", error=error)
+        return self._record(row)
+
+    def cancel(self, ident: str) -> PlanRecord:
+        """A queued plan ends at once (error: cancelled); a running one is asked to stop
+        (its worker sees `cancel_requested` at its next heartbeat). ConflictError if done."""
+        row = self._open(ident)
+        if row.status == "queued":
+            self._end(row, "error", error=CANCELLED)
+        else:
+            row.cancel_requested = True
+            self.session.flush()
+        return self._record(row)
+
+    def _open(self, ident: str) -> PlanRow:
+        row = self.row(ident, lock=True)
+        if row.status in DONE:
+            raise ConflictError(f"plan {ident} has already finished ({row.status})")
+        return row
+
+    def _owned(self, ident: str, worker: str) -> PlanRow:
+        row = self.row(ident, lock=True)
+        if row.status != "running" or row.worker != worker:
+            raise LeaseLost(f"plan {ident} is not {worker}'s to run any more")
+        return row
+
+    def _end(
+        self, row: PlanRow, status: str, *, result: dict[str, Any] | None = None,
+        error: Any = None,
+    ) -> None:  # fmt: skip
+        row.status = status
+        row.result = result
+        row.error = None if error is None else str(error)
+        row.finished_at = self.now()
+        row.worker = None
+        row.lease_expires_at = None
+        self.session.flush()
+
+    def _store_assignments(self, row: PlanRow, result: Mapping[str, Any]) -> None:
+        week = self.session.get(WeekRow, row.week_id)
+        assert week is not None
+        zone = self.weeks.areas.row(row.area_id).timezone
+        residents: dict[str, str | None] = {}
+        for task in self.session.exec(select(TaskRow).where(TaskRow.week_id == row.week_id)):
+            for tid in expanded_ids(task):
+                residents[tid] = task.resident_id
+        for a in result.get("assignments") or ():
+            start = _instant(a["start"], zone)
+            end = _instant(a["end"], zone)
+            for v in a["volunteers"]:
+                self.session.add(
+                    AssignmentRow(
+                        plan_id=row.id,
+                        area_id=row.area_id,
+                        week_id=row.week_id,
+                        task_id=str(a["task"]),
+                        volunteer_id=str(v["id"]),
+                        role=int(v["role"]),
+                        team_id=v.get("team"),
+                        resident_id=residents.get(str(a["task"])),
+                        start_at=start,
+                        end_at=end,
+                        timezone=zone,
+                    )
+                )
+
+    # --- publishing -----------------------------------------------------------------------
+
+    def publish(self, ident: str) -> PlanRecord:
+        """Make the plan the week's published plan (replacing the one before, if any).
+        Answers already given carry over to assignments that did not change (same task,
+        volunteer and times). ConflictError unless the plan is optimal or feasible."""
+        row = self.row(ident)
+        week = self.session.get(WeekRow, row.week_id)
+        assert week is not None
+        self.weeks.row(week.area_id, week.week_start, lock=True)
+        row = self.row(ident, lock=True)
+        if row.status not in ("optimal", "feasible"):
+            raise ConflictError(f"plan {ident} is {row.status}; only a finished plan is published")
+        if row.published_at is not None:
+            return self._record(row, week)
+        before = self._published_row(row.week_id)
+        answers: dict[tuple[str, str, dt.datetime, dt.datetime], AssignmentRow] = {}
+        if before is not None:
+            for a in self._assignment_rows(before.id):
+                answers[(a.task_id, a.volunteer_id, a.start_at, a.end_at)] = a
+            before.published_at = None
+            self.session.flush()  # the unique index allows one published plan per week
+        row.published_at = self.now()
+        for a in self._assignment_rows(row.id):
+            old = answers.get((a.task_id, a.volunteer_id, a.start_at, a.end_at))
+            if old is not None and a.state == "pending":
+                a.state, a.decline_reason = old.state, old.decline_reason
+                a.responded_at = old.responded_at
+        self.session.flush()
+        return self._record(row, week)
+
+    def _assignment_rows(self, plan_id: str) -> list[AssignmentRow]:
+        stmt = select(AssignmentRow).where(AssignmentRow.plan_id == plan_id)
+        return list(self.session.exec(stmt.execution_options(populate_existing=True)))
+
+    def _record(self, row: PlanRow, week: WeekRow | None = None) -> PlanRecord:
+        if week is None:
+            week = self.session.get(WeekRow, row.week_id)
+            assert week is not None
+        return PlanRecord(
+            id=row.id,
+            area=row.area_id,
+            week_start=as_date(week.week_start),
+            kind=row.kind,
+            parent_id=row.parent_id,
+            status=row.status,
+            progress=dict(row.progress),
+            request=dict(row.request),
+            result=None if row.result is None else dict(row.result),
+            error=row.error,
+            created_at=as_utc(row.created_at),
+            started_at=maybe_utc(row.started_at),
+            finished_at=maybe_utc(row.finished_at),
+            published_at=maybe_utc(row.published_at),
+            attempts=row.attempts,
+            worker=row.worker,
+            lease_expires_at=maybe_utc(row.lease_expires_at),
+            cancel_requested=row.cancel_requested,
+        )
+
+
+class SqlAssignments(Repository):
+    def __init__(self, session: Session, clock: Clock, weeks: SqlWeeks) -> None:
+        super().__init__(session, clock)
+        self.weeks = weeks
+
+    def get(self, ident: int) -> AssignmentRecord:
+        return self._record(self._row(ident))
+
+    def _row(self, ident: int, *, lock: bool = False) -> AssignmentRow:
+        stmt = select(AssignmentRow).where(AssignmentRow.id == ident)
+        if lock:
+            stmt = stmt.with_for_update()
+        row = self.session.exec(stmt.execution_options(populate_existing=True)).first()
+        if row is None:
+            raise NotFoundError("assignment", ident)
+        return row
+
+    def for_plan(self, plan_id: str) -> list[AssignmentRecord]:
+        if self.session.get(PlanRow, plan_id) is None:
+            raise NotFoundError("plan", plan_id)
+        stmt = (
+            select(AssignmentRow)
+            .where(AssignmentRow.plan_id == plan_id)
+            .order_by(col(AssignmentRow.start_at), col(AssignmentRow.id))
+        )
+        return [self._record(r) for r in self.session.exec(stmt)]
+
+    def for_volunteer(
+        self, area: str, volunteer: str, week_start: dt.date
+    ) -> list[AssignmentRecord]:
+        """The volunteer's assignments in the week's published plan, by start (none when
+        nothing is published)."""
+        week = self.weeks.row(area, week_start)
+        stmt = (
+            select(AssignmentRow)
+            .join(PlanRow, col(PlanRow.id) == col(AssignmentRow.plan_id))
+            .where(
+                col(PlanRow.week_id) == week.id,
+                col(PlanRow.published_at).is_not(None),
+                col(AssignmentRow.volunteer_id) == volunteer,
+            )
+            .order_by(col(AssignmentRow.start_at), col(AssignmentRow.id))
+        )
+        return [self._record(r, week) for r in self.session.exec(stmt)]
+
+    def accept(self, ident: int) -> AssignmentRecord:
+        row = self._answerable(ident)
+        if row.state == "declined":
+            raise ConflictError(f"assignment {ident} was declined")
+        if row.state != "accepted":
+            row.state, row.responded_at = "accepted", self.now()
+            self.session.flush()
+        return self._record(row)
+
+    def decline(self, ident: int, reason: str | None = None) -> AssignmentRecord:
+        """Mark it declined and record the decline for the week, so no later plan of the
+        week gives the volunteer this task. Declining twice changes nothing."""
+        row = self._answerable(ident)
+        if row.state != "declined":
+            row.state, row.decline_reason, row.responded_at = "declined", reason, self.now()
+            week = self.session.get(WeekRow, row.week_id)
+            assert week is not None
+            self.weeks.add_decline(
+                row.area_id, week.week_start, row.task_id, row.volunteer_id, reason
+            )
+            self.session.flush()
+        return self._record(row)
+
+    def _answerable(self, ident: int) -> AssignmentRow:
+        row = self._row(ident, lock=True)
+        plan = self.session.get(PlanRow, row.plan_id)
+        if plan is None or plan.published_at is None:
+            raise ConflictError(f"assignment {ident} is not in the week's published plan")
+        return row
+
+    def _record(self, row: AssignmentRow, week: WeekRow | None = None) -> AssignmentRecord:
+        if week is None:
+            week = self.session.get(WeekRow, row.week_id)
+            assert week is not None
+        assert row.id is not None
+        return AssignmentRecord(
+            id=row.id,
+            plan_id=row.plan_id,
+            area=row.area_id,
+            week_start=as_date(week.week_start),
+            task=row.task_id,
+            volunteer=row.volunteer_id,
+            role=row.role,
+            team=row.team_id,
+            resident=row.resident_id,
+            start=as_utc(row.start_at).in_timezone(row.timezone),
+            end=as_utc(row.end_at).in_timezone(row.timezone),
+            timezone=row.timezone,
+            state=row.state,
+            decline_reason=row.decline_reason,
+            responded_at=maybe_utc(row.responded_at),
+        )
+
+
+def _week_id(week: WeekRow) -> int:
+    assert week.id is not None
+    return week.id
+
+
+def _instant(text: str, zone: str) -> pendulum.DateTime:
+    """An ISO time from a plan; one without an offset is read in the area's zone."""
+    parsed = dt.datetime.fromisoformat(text)
+    if parsed.tzinfo is None:
+        return pendulum.instance(parsed, tz=zone).in_timezone("UTC")
+    return pendulum.instance(parsed).in_timezone("UTC")

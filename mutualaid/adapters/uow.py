@@ -1,0 +1,122 @@
+"""The SQL Unit of Work: one session and transaction, every repository on it.
+
+    with SqlUnitOfWork(sessions) as uow:
+        uow.weeks.put_tasks(area, week_start, tasks)
+        uow.commit()
+
+Leaving the block without `commit()` (or by an exception) rolls everything back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, Self
+
+from sqlmodel import Session
+
+from mutualaid.adapters.access import SqlAudit, SqlIdempotency, SqlTokens
+from mutualaid.adapters.base import utc_now
+from mutualaid.adapters.db import READ_ONLY
+from mutualaid.adapters.plans import SqlAssignments, SqlPlans
+from mutualaid.adapters.roster import (
+    SqlAreas,
+    SqlResidents,
+    SqlRoster,
+    SqlSites,
+    SqlTeams,
+    SqlVolunteers,
+)
+from mutualaid.adapters.weeks import SqlWeeks
+from mutualaid.services.ports import (
+    AreaRepository,
+    AssignmentRepository,
+    AuditRepository,
+    Clock,
+    IdempotencyRepository,
+    PlanRepository,
+    RosterRepository,
+    TokenRepository,
+    WeekRepository,
+)
+
+
+class SqlUnitOfWork:
+    areas: AreaRepository
+    sites: RosterRepository
+    teams: RosterRepository
+    volunteers: RosterRepository
+    residents: RosterRepository
+    weeks: WeekRepository
+    plans: PlanRepository
+    assignments: AssignmentRepository
+    tokens: TokenRepository
+    audit: AuditRepository
+    idempotency: IdempotencyRepository
+
+    def __init__(
+        self,
+        session_factory: Callable[[], Session],
+        clock: Clock = utc_now,
+        *,
+        read_only: bool = False,
+    ) -> None:
+        """`read_only`: on SQLite, a deferred transaction that never waits for writers
+        (use it for requests that only read); on PostgreSQL, a READ ONLY transaction."""
+        self.session_factory = session_factory
+        self.clock = clock
+        self.read_only = read_only
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("use the unit of work inside `with uow:`")
+        return self._session
+
+    def __enter__(self) -> Self:
+        session = self.session_factory()
+        if self.read_only:
+            options: dict[str, Any] = {READ_ONLY: True}
+            if session.get_bind().dialect.name == "postgresql":
+                options["postgresql_readonly"] = True
+            session.connection(execution_options=options)
+        self._session = session
+        areas = SqlAreas(session, self.clock)
+        roster: dict[str, SqlRoster[Any]] = {
+            "sites": SqlSites(session, self.clock),
+            "teams": SqlTeams(session, self.clock),
+            "volunteers": SqlVolunteers(session, self.clock),
+            "residents": SqlResidents(session, self.clock),
+        }
+        weeks = SqlWeeks(session, self.clock, areas, roster)
+        self.areas = areas
+        self.sites = roster["sites"]
+        self.teams = roster["teams"]
+        self.volunteers = roster["volunteers"]
+        self.residents = roster["residents"]
+        self.weeks = weeks
+        self.plans = SqlPlans(session, self.clock, weeks)
+        self.assignments = SqlAssignments(session, self.clock, weeks)
+        self.tokens = SqlTokens(session, self.clock)
+        self.audit = SqlAudit(session, self.clock)
+        self.idempotency = SqlIdempotency(session, self.clock)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self.rollback()  # nothing left to undo after commit()
+        finally:
+            self.session.close()
+            self._session = None
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()

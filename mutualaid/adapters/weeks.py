@@ -1,0 +1,517 @@
+"""A week of an area: its tasks, pins, declines and history; whole scenarios in and out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pendulum
+from sqlmodel import Session, col, delete, func, select
+
+from mutualaid.adapters import contract
+from mutualaid.adapters.base import Repository, as_date, maybe_utc
+from mutualaid.adapters.roster import SqlAreas, SqlRoster, raise_problems_under
+from mutualaid.adapters.tables import (
+    AreaRow,
+    AssignmentRow,
+    DeclineRow,
+    HistoryRow,
+    PinRow,
+    PlanRow,
+    ResidentRow,
+    TaskRow,
+    WeekRow,
+)
+from mutualaid.domain.model import DAYS, Scenario
+from mutualaid.errors import Problem, ScenarioError
+from mutualaid.messages import msg
+from mutualaid.scenario import build_scenario
+from mutualaid.services.ports import (
+    Clock,
+    ConflictError,
+    DeclineRecord,
+    Json,
+    NotFoundError,
+    WeekRecord,
+)
+
+ROSTER_KINDS = ("sites", "teams", "volunteers", "residents")
+
+
+def expanded_ids(row: TaskRow) -> list[str]:
+    """The ids a task row stands for in plans, pins and declines (`t@mon` for a series)."""
+    return [f"{row.id}@{d}" for d in row.every] if row.every else [row.id]
+
+
+class SqlWeeks(Repository):
+    def __init__(
+        self,
+        session: Session,
+        clock: Clock,
+        areas: SqlAreas,
+        roster: Mapping[str, SqlRoster[Any]],
+    ) -> None:
+        super().__init__(session, clock)
+        self.areas = areas
+        self.roster = roster
+
+    # --- weeks ----------------------------------------------------------------------------
+
+    def row(self, area: str, week_start: dt.date, *, lock: bool = False) -> WeekRow:
+        stmt = select(WeekRow).where(
+            col(WeekRow.area_id) == area, col(WeekRow.week_start) == _monday(week_start)
+        )
+        if lock:
+            # writers of one week queue here (PostgreSQL); SQLite's BEGIN IMMEDIATE already did
+            stmt = stmt.with_for_update().execution_options(populate_existing=True)
+        row = self.session.exec(stmt).first()
+        if row is None:
+            raise NotFoundError("week", f"{area}/{_monday(week_start).isoformat()}")
+        return row
+
+    def ensure(
+        self, area: str, week_start: dt.date, name: str | None = None,
+        settings: Mapping[str, Any] | None = None,
+    ) -> WeekRecord:  # fmt: skip
+        """The week, created when missing; `name` and `settings` replace what is stored."""
+        return self._record(self._ensure(area, week_start, name, settings))
+
+    def _ensure(
+        self, area: str, week_start: dt.date, name: str | None,
+        settings: Mapping[str, Any] | None,
+    ) -> WeekRow:  # fmt: skip
+        area_row = self.areas.row(area)
+        monday = _monday(week_start)
+        if monday.weekday() != 0:
+            weekday = msg(f"day_{DAYS[monday.weekday()]}")
+            text = msg("not_monday", date=monday.isoformat(), weekday=weekday)
+            raise ScenarioError([Problem("week_start", text)])
+        now = self.now()
+        self.insert_or_update(
+            WeekRow,
+            {
+                "area_id": area,
+                "week_start": monday,
+                "name": name or f"{area_row.name} — week of {monday.isoformat()}",
+                "settings": contract.settings(settings),
+                "created_at": now,
+                "updated_at": now,
+            },
+            ("area_id", "week_start"),
+            keep=("name", "settings", "created_at", "updated_at"),
+        )
+        row = self.row(area, monday, lock=True)
+        if name is not None:
+            row.name = name
+        if settings is not None:
+            row.settings = contract.settings(settings)
+        if name is not None or settings is not None:
+            row.updated_at = now
+        self.session.flush()
+        return row
+
+    def get(self, area: str, week_start: dt.date) -> WeekRecord:
+        return self._record(self.row(area, week_start))
+
+    def all(self, area: str) -> list[WeekRecord]:
+        self.areas.row(area)
+        stmt = select(WeekRow).where(WeekRow.area_id == area).order_by(col(WeekRow.week_start))
+        return [self._record(r) for r in self.session.exec(stmt)]
+
+    def _record(self, row: WeekRow) -> WeekRecord:
+        area = self.areas.row(row.area_id)
+        return WeekRecord(
+            row.area_id, as_date(row.week_start), row.name, area.timezone, dict(row.settings)
+        )
+
+    # --- whole scenarios ------------------------------------------------------------------
+
+    def import_scenario(
+        self, area: str, data: Mapping[str, Any] | Scenario, *, validate: bool = True
+    ) -> WeekRecord:
+        """Store a scenario as the area's roster and the week's content.
+
+        The scenario's sites, teams, volunteers and residents are upserted into the area's
+        roster (others already there stay, listed after them); the week's name, settings,
+        tasks, pins, declines, written history and expect are replaced. The area is created
+        when missing (named by its id), in the scenario's zone. Raises ScenarioError when
+        `data` is not a valid scenario, ConflictError when the area keeps another zone.
+        """
+        if isinstance(data, Scenario):
+            canonical = contract.from_scenario(data)
+        else:
+            if validate:
+                build_scenario(data)
+            canonical = contract.scenario(data)
+        area_row = self.session.get(AreaRow, area)
+        if area_row is None:
+            self.areas.add(area, area, canonical["timezone"])
+        elif area_row.timezone != canonical["timezone"]:
+            raise ConflictError(
+                f"area '{area}' keeps its times in {area_row.timezone}, "
+                f"the scenario in {canonical['timezone']}"
+            )
+        week_start = dt.date.fromisoformat(canonical["week_start"])
+        week = self._ensure(area, week_start, canonical["name"], canonical["settings"])
+        week.expect = canonical.get("expect")
+        for kind in ROSTER_KINDS:
+            repo = self.roster[kind]
+            for i, item in enumerate(canonical[kind]):
+                repo.write(area, item, i)
+            repo.reorder(area, [item["id"] for item in canonical[kind]])
+        self._replace_tasks(week, canonical["tasks"])
+        self._replace_pins(week, canonical["pinned"])
+        old = {(d.task_id, d.volunteer_id): d for d in self._decline_rows(week)}
+        self.session.exec(delete(DeclineRow).where(col(DeclineRow.week_id) == week.id))
+        for i, d in enumerate(canonical["declined"]):
+            before = old.get((d["task"], d["volunteer"]))
+            self.session.add(
+                DeclineRow(
+                    week_id=_id(week),
+                    task_id=d["task"],
+                    volunteer_id=d["volunteer"],
+                    area_id=area,
+                    position=i,
+                    reason=before.reason if before else None,
+                    declined_at=before.declined_at if before else None,
+                )
+            )
+        self.session.exec(delete(HistoryRow).where(col(HistoryRow.week_id) == week.id))
+        for i, h in enumerate(canonical["history"]):
+            self.session.add(
+                HistoryRow(
+                    week_id=_id(week),
+                    position=i,
+                    area_id=area,
+                    resident_id=h["resident"],
+                    volunteer_id=h["volunteer"],
+                )
+            )
+        self.session.flush()
+        return self._record(week)
+
+    def export_scenario(self, area: str, week_start: dt.date) -> Json:
+        """The week as a contract scenario (canonical form, see `contract`), with the area's
+        whole roster and the history written for it plus what the week before's published
+        plan gave (pairs not already written)."""
+        week = self.row(area, week_start)
+        area_row = self.areas.row(area)
+        out: Json = {
+            "name": week.name,
+            "timezone": area_row.timezone,
+            "week_start": week.week_start.isoformat(),
+            "settings": contract.settings(week.settings),
+        }
+        for kind in ROSTER_KINDS:
+            out[kind] = self.roster[kind].all(area)
+        out["tasks"] = [_task_json(r) for r in self._task_rows(week)]
+        out["history"] = [{"resident": r, "volunteer": v} for r, v in self._history(area, week)]
+        out["pinned"] = self._pinned(week)
+        out["declined"] = [
+            {"task": d.task_id, "volunteer": d.volunteer_id} for d in self._decline_rows(week)
+        ]
+        expect = contract.expect(week.expect)
+        if expect is not None:
+            out["expect"] = expect
+        return out
+
+    def load_scenario(self, area: str, week_start: dt.date) -> Scenario:
+        """The week as a domain Scenario (raises ScenarioError if stored data no longer forms
+        a valid scenario, e.g. a task that names a team since removed)."""
+        return build_scenario(self.export_scenario(area, week_start))
+
+    # --- tasks ----------------------------------------------------------------------------
+
+    def tasks(self, area: str, week_start: dt.date) -> list[Json]:
+        return [_task_json(r) for r in self._task_rows(self.row(area, week_start))]
+
+    def get_task(self, area: str, week_start: dt.date, ident: str) -> Json:
+        return _task_json(self._task_row(self.row(area, week_start), ident))
+
+    def put_tasks(
+        self, area: str, week_start: dt.date, tasks: Sequence[Mapping[str, Any]],
+        *, validate: bool = True,
+    ) -> list[Json]:  # fmt: skip
+        """Replace all the week's tasks (the week is created when missing). Pins and declines
+        of tasks no longer there are dropped. With `validate`, the week as it would be is
+        checked by the loader first: ScenarioError with its paths (`tasks[3].needs`)."""
+        week = self._ensure(area, week_start, None, None)
+        if validate:
+            self._check(area, week_start, list(tasks), None)
+        self._replace_tasks(week, [contract.task(t) for t in tasks])
+        self._drop_dangling(week)
+        week.updated_at = self.now()
+        self.session.flush()
+        return [_task_json(r) for r in self._task_rows(week)]
+
+    def put_task(
+        self, area: str, week_start: dt.date, task: Mapping[str, Any], *, validate: bool = True
+    ) -> tuple[Json, bool]:
+        """Store one task (new ones go last); True when it is new. With `validate`, as
+        put_tasks, with paths relative to the task (`needs[0].count`)."""
+        week = self._ensure(area, week_start, None, None)
+        if validate:
+            tasks: list[Any] = self.tasks(area, week_start)
+            ident = task.get("id") if isinstance(task, Mapping) else None
+            index = next((i for i, t in enumerate(tasks) if t["id"] == ident), len(tasks))
+            tasks[index : index + 1] = [task]
+            self._check(area, week_start, tasks, f"tasks[{index}]")
+        canonical = contract.task(task)
+        existing = self.session.get(TaskRow, (week.id, canonical["id"]))
+        if existing is not None:
+            position = existing.position
+            self.session.delete(existing)
+            self.session.flush()
+        else:
+            top = self.session.exec(
+                select(func.max(TaskRow.position)).where(TaskRow.week_id == week.id)
+            ).first()
+            position = 0 if top is None else int(top) + 1
+        self.session.add(self._task_row_of(week, canonical, position))
+        self._drop_dangling(week)
+        week.updated_at = self.now()
+        self.session.flush()
+        return _task_json(self._task_row(week, canonical["id"])), existing is None
+
+    def delete_task(self, area: str, week_start: dt.date, ident: str) -> None:
+        week = self.row(area, week_start, lock=True)
+        self.session.delete(self._task_row(week, ident))
+        self.session.flush()
+        self._drop_dangling(week)
+        week.updated_at = self.now()
+        self.session.flush()
+
+    def _check(self, area: str, week_start: dt.date, tasks: list[Any], focus: str | None) -> None:
+        candidate = self.export_scenario(area, week_start)
+        candidate["tasks"] = tasks
+        ids = {i for t in tasks for i in _written_ids(t)}
+        candidate["pinned"] = [p for p in candidate["pinned"] if p["task"] in ids]
+        candidate["declined"] = [d for d in candidate["declined"] if d["task"] in ids]
+        candidate.pop("expect", None)  # only replays read it
+        raise_problems_under(candidate, focus, others=True)
+
+    def _task_rows(self, week: WeekRow) -> list[TaskRow]:
+        stmt = (
+            select(TaskRow)
+            .where(TaskRow.week_id == week.id)
+            .order_by(col(TaskRow.position), col(TaskRow.id))
+            .execution_options(populate_existing=True)
+        )
+        return list(self.session.exec(stmt))
+
+    def _task_row(self, week: WeekRow, ident: str) -> TaskRow:
+        row = self.session.get(TaskRow, (week.id, ident))
+        if row is None:
+            raise NotFoundError("task", ident)
+        return row
+
+    def _task_row_of(self, week: WeekRow, task: Json, position: int) -> TaskRow:
+        zone = self.areas.row(week.area_id).timezone
+        start_at = None
+        if "start" in task:
+            local = dt.datetime.fromisoformat(task["start"])
+            start_at = pendulum.datetime(
+                local.year, local.month, local.day, local.hour, local.minute, tz=zone
+            ).in_timezone("UTC")
+        location = task.get("location") or {}
+        return TaskRow(
+            week_id=_id(week),
+            id=task["id"],
+            position=position,
+            area_id=week.area_id,
+            title=task["title"],
+            resident_id=task.get("resident"),
+            site_id=task.get("site"),
+            lat=location.get("lat"),
+            lon=location.get("lon"),
+            needs=task["needs"],
+            duration_minutes=task["duration_minutes"],
+            windows=task.get("windows"),
+            start_at=start_at,
+            start_zone=zone if start_at is not None else None,
+            every=task.get("every"),
+            window=task.get("window"),
+            priority=task["priority"],
+            vetted_only=task["vetted_only"],
+            languages=task["languages"],
+        )
+
+    def _replace_tasks(self, week: WeekRow, tasks: Sequence[Json]) -> None:
+        self.session.exec(delete(TaskRow).where(col(TaskRow.week_id) == week.id))
+        for i, task in enumerate(tasks):
+            self.session.add(self._task_row_of(week, task, i))
+        self.session.flush()
+
+    def _drop_dangling(self, week: WeekRow) -> None:
+        ids = {i for r in self._task_rows(week) for i in expanded_ids(r)}
+        for model in (PinRow, DeclineRow):
+            table: Any = model
+            self.session.exec(
+                delete(model).where(
+                    col(table.week_id) == week.id, col(table.task_id).not_in(ids or {""})
+                )
+            )
+
+    # --- pins, declines, history ----------------------------------------------------------
+
+    def set_pinned(
+        self, area: str, week_start: dt.date, pinned: Sequence[Mapping[str, Any]]
+    ) -> None:
+        week = self.row(area, week_start, lock=True)
+        self._replace_pins(week, [dict(p) for p in pinned])
+        self.session.flush()
+
+    def _replace_pins(self, week: WeekRow, pinned: Sequence[Mapping[str, Any]]) -> None:
+        self.session.exec(delete(PinRow).where(col(PinRow.week_id) == week.id))
+        for i, pin in enumerate(pinned):
+            for slot, vid in enumerate(contract.unique(pin["volunteers"])):
+                self.session.add(
+                    PinRow(
+                        week_id=_id(week),
+                        task_id=str(pin["task"]),
+                        volunteer_id=vid,
+                        area_id=week.area_id,
+                        pin_position=i,
+                        slot=slot,
+                    )
+                )
+        self.session.flush()
+
+    def _pinned(self, week: WeekRow) -> list[Json]:
+        stmt = (
+            select(PinRow)
+            .where(PinRow.week_id == week.id)
+            .order_by(col(PinRow.pin_position), col(PinRow.slot))
+        )
+        out: dict[str, list[str]] = {}
+        for pin in self.session.exec(stmt):
+            out.setdefault(pin.task_id, []).append(pin.volunteer_id)
+        return [{"task": t, "volunteers": v} for t, v in out.items()]
+
+    def add_decline(
+        self, area: str, week_start: dt.date, task: str, volunteer: str,
+        reason: str | None = None,
+    ) -> DeclineRecord:  # fmt: skip
+        """Record that `volunteer` said no to `task` (an expanded id for a series); a second
+        decline of the same pair keeps the first."""
+        week = self.row(area, week_start, lock=True)
+        top = self.session.exec(
+            select(func.max(DeclineRow.position)).where(DeclineRow.week_id == week.id)
+        ).first()
+        self.insert_or_update(
+            DeclineRow,
+            {
+                "week_id": week.id,
+                "task_id": task,
+                "volunteer_id": volunteer,
+                "area_id": area,
+                "position": 0 if top is None else int(top) + 1,
+                "reason": reason,
+                "declined_at": self.now(),
+            },
+            ("week_id", "task_id", "volunteer_id"),
+            keep=("area_id", "position", "reason", "declined_at"),
+        )
+        row = self.session.exec(
+            select(DeclineRow)
+            .where(
+                DeclineRow.week_id == week.id,
+                DeclineRow.task_id == task,
+                DeclineRow.volunteer_id == volunteer,
+            )
+            .execution_options(populate_existing=True)
+        ).one()
+        return _decline(row)
+
+    def declines(self, area: str, week_start: dt.date) -> list[DeclineRecord]:
+        return [_decline(r) for r in self._decline_rows(self.row(area, week_start))]
+
+    def _decline_rows(self, week: WeekRow) -> list[DeclineRow]:
+        stmt = (
+            select(DeclineRow)
+            .where(DeclineRow.week_id == week.id)
+            .order_by(col(DeclineRow.position), col(DeclineRow.task_id))
+            .execution_options(populate_existing=True)
+        )
+        return list(self.session.exec(stmt))
+
+    def history(self, area: str, week_start: dt.date) -> list[tuple[str, str]]:
+        """(resident, volunteer) pairs: those written for the week, then those of the week
+        before's published plan (its assignments not declined, at a resident's home)."""
+        return self._history(area, self.row(area, week_start))
+
+    def _history(self, area: str, week: WeekRow) -> list[tuple[str, str]]:
+        written = self.session.exec(
+            select(HistoryRow)
+            .where(HistoryRow.week_id == week.id)
+            .order_by(col(HistoryRow.position))
+        )
+        pairs = [(h.resident_id, h.volunteer_id) for h in written]
+        before = week.week_start - dt.timedelta(days=7)
+        residents = set(
+            self.session.exec(select(ResidentRow.id).where(ResidentRow.area_id == area))
+        )
+        derived = self.session.exec(
+            select(AssignmentRow.resident_id, AssignmentRow.volunteer_id)
+            .join(PlanRow, col(PlanRow.id) == col(AssignmentRow.plan_id))
+            .join(WeekRow, col(WeekRow.id) == col(PlanRow.week_id))
+            .where(
+                col(WeekRow.area_id) == area,
+                col(WeekRow.week_start) == before,
+                col(PlanRow.published_at).is_not(None),
+                col(AssignmentRow.state) != "declined",
+                col(AssignmentRow.resident_id).is_not(None),
+            )
+            .order_by(col(AssignmentRow.start_at), col(AssignmentRow.id))
+        )
+        for resident, volunteer in derived:
+            if resident is not None and resident in residents:
+                pairs.append((resident, volunteer))
+        return list(dict.fromkeys(pairs))
+
+
+def _written_ids(task: Any) -> list[str]:
+    """The ids a task as sent stands for, however malformed it is."""
+    if not isinstance(task, Mapping):
+        return []
+    ident = str(task.get("id", "")).strip()
+    every = task.get("every")
+    return [f"{ident}@{d}" for d in every] if isinstance(every, list) else [ident]
+
+
+def _monday(value: dt.date) -> dt.date:
+    return dt.date(value.year, value.month, value.day)
+
+
+def _id(week: WeekRow) -> int:
+    assert week.id is not None
+    return week.id
+
+
+def _decline(row: DeclineRow) -> DeclineRecord:
+    return DeclineRecord(row.task_id, row.volunteer_id, row.reason, maybe_utc(row.declined_at))
+
+
+def _task_json(row: TaskRow) -> Json:
+    out: Json = {"id": row.id, "title": row.title}
+    if row.resident_id is not None:
+        out["resident"] = row.resident_id
+    elif row.site_id is not None:
+        out["site"] = row.site_id
+    else:
+        out["location"] = {"lat": row.lat, "lon": row.lon}
+    out["needs"] = row.needs
+    out["duration_minutes"] = row.duration_minutes
+    if row.windows is not None:
+        out["windows"] = row.windows
+    elif row.start_at is not None:
+        local = pendulum.instance(row.start_at).in_timezone(row.start_zone or "UTC")
+        out["start"] = local.strftime("%Y-%m-%dT%H:%M")
+    else:
+        out["every"] = row.every
+        out["window"] = row.window
+    out["priority"] = row.priority
+    out["vetted_only"] = row.vetted_only
+    out["languages"] = row.languages
+    return contract.task(out)

@@ -1,0 +1,304 @@
+"""What the use cases need from storage, as Protocols, with the records and errors it gives.
+
+MutualAidError
+└── StoreError              something about stored data the caller should answer for
+    ├── NotFoundError       an unknown id (HTTP 404)
+    └── ConflictError       the request clashes with what is stored (HTTP 409)
+        ├── ActivePlanExists    a second queued/running solve for one area and week
+        ├── LeaseLost           a worker's claim on a plan was taken over or ended
+        └── IdempotencyKeyReused the key came with a different request
+
+Times in records are aware pendulum DateTimes; an assignment's are in its own zone.
+Contract structures (sites, volunteers, tasks, scenarios, plans) are plain dicts (`Json`)
+with the contract's field names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Literal, Protocol, Self
+
+import pendulum
+
+from mutualaid.domain.model import Scenario
+from mutualaid.errors import MutualAidError
+
+Json = dict[str, Any]
+Clock = Callable[[], pendulum.DateTime]
+RosterKind = Literal["sites", "teams", "volunteers", "residents"]
+
+
+class StoreError(MutualAidError):
+    """Base of the errors of stored data."""
+
+
+class NotFoundError(StoreError):
+    def __init__(self, kind: str, ident: object) -> None:
+        self.kind, self.ident = kind, ident
+        super().__init__(f"no {kind} '{ident}'")
+
+
+class ConflictError(StoreError):
+    pass
+
+
+class ActivePlanExists(ConflictError):
+    def __init__(self, area: str, week_start: pendulum.Date) -> None:
+        super().__init__(
+            f"a plan for {area}, week of {week_start.isoformat()} is already queued or running"
+        )
+
+
+class LeaseLost(ConflictError):
+    pass
+
+
+class IdempotencyKeyReused(ConflictError):
+    pass
+
+
+@dataclass(frozen=True)
+class AreaRecord:
+    id: str
+    name: str
+    timezone: str
+
+
+@dataclass(frozen=True)
+class WeekRecord:
+    area: str
+    week_start: pendulum.Date
+    name: str
+    timezone: str
+    settings: Json
+
+
+@dataclass(frozen=True)
+class PlanRecord:
+    id: str
+    area: str
+    week_start: pendulum.Date
+    kind: str
+    """`solve`, or `repair` of `parent_id`."""
+    parent_id: str | None
+    status: str
+    """queued | running | optimal | feasible | error"""
+    progress: Json
+    request: Json
+    result: Json | None
+    """The contract's plan JSON once done."""
+    error: str | None
+    created_at: pendulum.DateTime
+    started_at: pendulum.DateTime | None
+    finished_at: pendulum.DateTime | None
+    published_at: pendulum.DateTime | None
+    attempts: int
+    worker: str | None
+    lease_expires_at: pendulum.DateTime | None
+    cancel_requested: bool
+
+    @property
+    def active(self) -> bool:
+        return self.status in ("queued", "running")
+
+
+@dataclass(frozen=True)
+class AssignmentRecord:
+    id: int
+    plan_id: str
+    area: str
+    week_start: pendulum.Date
+    task: str
+    volunteer: str
+    role: int
+    team: str | None
+    resident: str | None
+    start: pendulum.DateTime
+    end: pendulum.DateTime
+    timezone: str
+    state: str
+    """pending | accepted | declined"""
+    decline_reason: str | None
+    responded_at: pendulum.DateTime | None
+
+
+@dataclass(frozen=True)
+class DeclineRecord:
+    task: str
+    volunteer: str
+    reason: str | None
+    at: pendulum.DateTime | None
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    id: str
+    role: str
+    """admin | coordinator | volunteer"""
+    areas: tuple[str, ...]
+    volunteer: str | None
+    name: str | None
+    created_at: pendulum.DateTime
+    revoked_at: pendulum.DateTime | None = None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: pendulum.DateTime
+    actor: str
+    action: str
+    area: str | None
+    target: str
+    detail: Json = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    scope: str
+    key: str
+    request_hash: str
+    status_code: int
+    response: Any
+    created_at: pendulum.DateTime
+
+
+class AreaRepository(Protocol):
+    def add(self, ident: str, name: str, timezone: str) -> AreaRecord: ...
+    def get(self, ident: str) -> AreaRecord: ...
+    def all(self) -> Sequence[AreaRecord]: ...
+
+
+class RosterRepository(Protocol):
+    """Sites, teams, volunteers or residents of an area, as contract dicts."""
+
+    def all(self, area: str) -> list[Json]: ...
+    def get(self, area: str, ident: str) -> Json: ...
+    def upsert(
+        self, area: str, item: Mapping[str, Any], *, validate: bool = True
+    ) -> tuple[Json, bool]: ...
+    def delete(self, area: str, ident: str) -> None: ...
+
+
+class WeekRepository(Protocol):
+    def ensure(
+        self, area: str, week_start: pendulum.Date, name: str | None = None,
+        settings: Mapping[str, Any] | None = None,
+    ) -> WeekRecord: ...  # fmt: skip
+    def get(self, area: str, week_start: pendulum.Date) -> WeekRecord: ...
+    def all(self, area: str) -> list[WeekRecord]: ...
+    def import_scenario(
+        self, area: str, data: Mapping[str, Any] | Scenario, *, validate: bool = True
+    ) -> WeekRecord: ...
+    def export_scenario(self, area: str, week_start: pendulum.Date) -> Json: ...
+    def load_scenario(self, area: str, week_start: pendulum.Date) -> Scenario: ...
+    def tasks(self, area: str, week_start: pendulum.Date) -> list[Json]: ...
+    def get_task(self, area: str, week_start: pendulum.Date, ident: str) -> Json: ...
+    def put_tasks(
+        self, area: str, week_start: pendulum.Date, tasks: Sequence[Mapping[str, Any]],
+        *, validate: bool = True,
+    ) -> list[Json]: ...  # fmt: skip
+    def put_task(
+        self, area: str, week_start: pendulum.Date, task: Mapping[str, Any],
+        *, validate: bool = True,
+    ) -> tuple[Json, bool]: ...  # fmt: skip
+    def delete_task(self, area: str, week_start: pendulum.Date, ident: str) -> None: ...
+    def set_pinned(
+        self, area: str, week_start: pendulum.Date, pinned: Sequence[Mapping[str, Any]]
+    ) -> None: ...
+    def add_decline(
+        self, area: str, week_start: pendulum.Date, task: str, volunteer: str,
+        reason: str | None = None,
+    ) -> DeclineRecord: ...  # fmt: skip
+    def declines(self, area: str, week_start: pendulum.Date) -> list[DeclineRecord]: ...
+    def history(self, area: str, week_start: pendulum.Date) -> list[tuple[str, str]]: ...
+
+
+class PlanRepository(Protocol):
+    def create(
+        self, area: str, week_start: pendulum.Date, *, kind: str = "solve",
+        parent_id: str | None = None, request: Mapping[str, Any] | None = None,
+    ) -> PlanRecord: ...  # fmt: skip
+    def get(self, ident: str) -> PlanRecord: ...
+    def for_week(self, area: str, week_start: pendulum.Date) -> list[PlanRecord]: ...
+    def active(self, area: str, week_start: pendulum.Date) -> PlanRecord | None: ...
+    def published(self, area: str, week_start: pendulum.Date) -> PlanRecord | None: ...
+    def claim(
+        self, worker: str, lease_seconds: float, max_attempts: int = 3
+    ) -> PlanRecord | None: ...
+    def heartbeat(
+        self,
+        ident: str,
+        worker: str,
+        lease_seconds: float,
+        progress: Mapping[str, Any] | None = None,
+    ) -> PlanRecord: ...
+    def finish(
+        self, ident: str, result: Mapping[str, Any], worker: str | None = None
+    ) -> PlanRecord: ...
+    def fail(self, ident: str, error: str, worker: str | None = None) -> PlanRecord: ...
+    def cancel(self, ident: str) -> PlanRecord: ...
+    def publish(self, ident: str) -> PlanRecord: ...
+
+
+class AssignmentRepository(Protocol):
+    def get(self, ident: int) -> AssignmentRecord: ...
+    def for_plan(self, plan_id: str) -> list[AssignmentRecord]: ...
+    def for_volunteer(
+        self, area: str, volunteer: str, week_start: pendulum.Date
+    ) -> list[AssignmentRecord]: ...
+    def accept(self, ident: int) -> AssignmentRecord: ...
+    def decline(self, ident: int, reason: str | None = None) -> AssignmentRecord: ...
+
+
+class TokenRepository(Protocol):
+    def create(
+        self, role: str, areas: Sequence[str] = (), volunteer: str | None = None,
+        name: str | None = None,
+    ) -> tuple[TokenRecord, str]: ...  # fmt: skip
+    def authenticate(self, secret: str) -> TokenRecord | None: ...
+    def all(self) -> list[TokenRecord]: ...
+    def revoke(self, ident: str) -> None: ...
+
+
+class AuditRepository(Protocol):
+    def record(
+        self, actor: str, action: str, target: str, area: str | None = None,
+        detail: Mapping[str, Any] | None = None,
+    ) -> AuditEntry: ...  # fmt: skip
+    def entries(self, area: str | None = None, limit: int = 100) -> list[AuditEntry]: ...
+
+
+class IdempotencyRepository(Protocol):
+    def lookup(self, scope: str, key: str, request_hash: str) -> StoredResponse | None: ...
+    def save(
+        self, scope: str, key: str, request_hash: str, status_code: int, response: Any
+    ) -> StoredResponse: ...
+
+
+class UnitOfWork(Protocol):
+    """`with uow: ...; uow.commit()`; leaving the block without commit rolls back."""
+
+    areas: AreaRepository
+    sites: RosterRepository
+    teams: RosterRepository
+    volunteers: RosterRepository
+    residents: RosterRepository
+    weeks: WeekRepository
+    plans: PlanRepository
+    assignments: AssignmentRepository
+    tokens: TokenRepository
+    audit: AuditRepository
+    idempotency: IdempotencyRepository
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...

@@ -1,0 +1,200 @@
+"""The roster of an area and the tasks of a week, one by one and in batches."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from mutualaid.errors import ScenarioError
+from mutualaid.services.ports import ConflictError, NotFoundError
+
+from . import world
+from .conftest import UowFactory
+
+
+def _volunteer(ident: str, **extra: object) -> dict[str, object]:
+    return {"id": ident, "home": {"lat": 34.78, "lon": 113.68}, "skills": ["meals"], **extra}
+
+
+def test_roster_entities_are_stored_listed_and_removed(make_uow: UowFactory) -> None:
+    with make_uow() as uow:
+        uow.areas.add("a", "经八路街道", "Asia/Shanghai")
+        v, created = uow.volunteers.upsert("a", _volunteer("v-1", mode="bike"))
+        assert created and v["mode"] == "bike" and v["name"] == "v-1"
+        uow.volunteers.upsert("a", _volunteer("v-2"))
+        v, created = uow.volunteers.upsert("a", _volunteer("v-1", name="一号"))
+        assert not created and v["name"] == "一号" and v["mode"] == "walk"
+        uow.teams.upsert("a", {"id": "lions", "skills": ["lion_dance"]})
+        uow.commit()
+    with make_uow() as uow:
+        assert [v["id"] for v in uow.volunteers.all("a")] == ["v-1", "v-2"]  # as first added
+        assert uow.volunteers.all("elsewhere") == []
+        uow.volunteers.delete("a", "v-2")
+        with pytest.raises(NotFoundError):
+            uow.volunteers.get("a", "v-2")
+        with pytest.raises(NotFoundError):
+            uow.volunteers.delete("a", "v-2")
+        uow.commit()
+    with make_uow() as uow:
+        assert [v["id"] for v in uow.volunteers.all("a")] == ["v-1"]
+        with pytest.raises(ConflictError):
+            uow.areas.add("a", "x", "Europe/Berlin")  # an area's zone never changes
+
+
+def test_an_entity_in_use_cannot_be_removed(make_uow: UowFactory) -> None:
+    with make_uow() as uow:
+        uow.weeks.import_scenario(world.AREA, world.scenario())
+        uow.commit()
+    with make_uow() as uow:
+        with pytest.raises(ConflictError, match="task"):
+            uow.residents.delete(world.AREA, "r-zhang")  # a task at her home (foreign key)
+        with pytest.raises(ConflictError, match="volunteer 'v-wang'"):
+            uow.teams.delete(world.AREA, "lions")  # a member (JSON list)
+        uow.residents.delete(world.AREA, "r-liu")  # nothing refers to him
+        uow.commit()
+    with make_uow() as uow:
+        assert [r["id"] for r in uow.residents.all(world.AREA)] == ["r-zhang"]
+        uow.weeks.load_scenario(world.AREA, world.WEEK)  # still a valid scenario
+
+
+def test_tasks_are_replaced_in_a_batch_or_put_one_by_one(make_uow: UowFactory) -> None:
+    scenario = world.scenario()
+    with make_uow() as uow:
+        uow.weeks.import_scenario(world.AREA, scenario)
+        uow.weeks.add_decline(world.AREA, world.WEEK, "t-meals@wed", "v-li", "away")
+        uow.weeks.add_decline(world.AREA, world.WEEK, "t-show", "v-wang")
+        uow.weeks.set_pinned(world.AREA, world.WEEK, [{"task": "t-show", "volunteers": ["v-wang"]}])
+        uow.commit()
+    with make_uow() as uow:
+        tasks = uow.weeks.put_tasks(world.AREA, world.WEEK, scenario["tasks"][:2])
+        assert [t["id"] for t in tasks] == ["t-visit-zhang", "t-meals"]
+        # t-show is gone, and with it its pin and decline; t-meals@wed's decline stays
+        assert [(d.task, d.reason) for d in uow.weeks.declines(world.AREA, world.WEEK)] == [
+            ("t-meals@wed", "away")
+        ]
+        exported = uow.weeks.export_scenario(world.AREA, world.WEEK)
+        assert exported["pinned"] == []
+        task, created = uow.weeks.put_task(world.AREA, world.WEEK, scenario["tasks"][2])
+        assert created and task["start"] == "2026-12-04T15:00"
+        changed = {**scenario["tasks"][1], "every": ["mon"]}
+        task, created = uow.weeks.put_task(world.AREA, world.WEEK, changed)
+        assert not created and task["every"] == ["mon"]
+        assert [t["id"] for t in uow.weeks.tasks(world.AREA, world.WEEK)] == [
+            "t-visit-zhang",
+            "t-meals",
+            "t-show",
+        ]
+        assert uow.weeks.declines(world.AREA, world.WEEK) == []  # no t-meals@wed any more
+        uow.weeks.delete_task(world.AREA, world.WEEK, "t-show")
+        with pytest.raises(NotFoundError):
+            uow.weeks.get_task(world.AREA, world.WEEK, "t-show")
+        uow.commit()
+    with make_uow() as uow:
+        assert [t["id"] for t in uow.weeks.tasks(world.AREA, world.WEEK)] == [
+            "t-visit-zhang",
+            "t-meals",
+        ]
+        uow.weeks.load_scenario(world.AREA, world.WEEK)
+
+
+def test_a_decline_keeps_its_reason_and_time(make_uow: UowFactory) -> None:
+    with make_uow() as uow:
+        uow.weeks.import_scenario(world.AREA, world.scenario())
+        first = uow.weeks.add_decline(world.AREA, world.WEEK, "t-show", "v-wang", "busy")
+        again = uow.weeks.add_decline(world.AREA, world.WEEK, "t-show", "v-wang", "other")
+        uow.commit()
+    assert first == again and first.reason == "busy" and first.at is not None
+    with make_uow() as uow:
+        # importing the exported week again keeps what the contract cannot carry
+        uow.weeks.import_scenario(world.AREA, uow.weeks.export_scenario(world.AREA, world.WEEK))
+        assert uow.weeks.declines(world.AREA, world.WEEK) == [first]
+
+
+def test_an_invalid_scenario_is_refused_with_paths(make_uow: UowFactory) -> None:
+    bad = world.scenario()
+    bad["tasks"][0]["duration_minutes"] = -5
+    bad["volunteers"][0]["mdoe"] = "car"
+    with make_uow() as uow, pytest.raises(ScenarioError) as err:
+        uow.weeks.import_scenario(world.AREA, bad)
+    paths = {p.path for p in err.value.problems}
+    assert {"tasks[0].duration_minutes", "volunteers[0].mdoe"} <= paths
+
+
+def test_concurrent_writers_lose_and_duplicate_nothing(make_uow: UowFactory) -> None:
+    with make_uow() as uow:
+        uow.weeks.import_scenario(world.AREA, world.scenario())
+        uow.commit()
+    errors: list[BaseException] = []
+
+    def coordinator(i: int) -> None:
+        try:
+            with make_uow() as uow:
+                uow.volunteers.upsert(world.AREA, _volunteer(f"v-new-{i}"))
+                uow.volunteers.upsert(world.AREA, _volunteer("v-shared", name=f"by {i}"))
+                task = {**world.scenario()["tasks"][0], "id": f"t-{i}"}
+                uow.weeks.put_task(world.AREA, world.WEEK, task)
+                uow.commit()
+        except BaseException as exc:  # pragma: no cover - shown by the assert below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=coordinator, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with make_uow() as uow:
+        ids = [v["id"] for v in uow.volunteers.all(world.AREA)]
+        tasks = [t["id"] for t in uow.weeks.tasks(world.AREA, world.WEEK)]
+    assert sorted(i for i in ids if i.startswith("v-new-")) == sorted(
+        f"v-new-{i}" for i in range(20)
+    )
+    assert ids.count("v-shared") == 1 and len(ids) == len(set(ids)) == 3 + 21
+    assert len(tasks) == len(set(tasks)) == 3 + 20
+
+
+def test_bad_input_is_refused_with_the_loaders_paths(make_uow: UowFactory) -> None:
+    with make_uow() as uow:
+        uow.weeks.import_scenario(world.AREA, world.scenario())
+        uow.commit()
+    with make_uow() as uow:
+        with pytest.raises(NotFoundError):
+            uow.volunteers.upsert("nowhere", _volunteer("v-9"))
+        with pytest.raises(ScenarioError) as err:
+            uow.volunteers.upsert(world.AREA, _volunteer("v-9", mdoe="car", teams=["dragons"]))
+        assert [(p.path, p.message) for p in err.value.problems] == [
+            ("mdoe", "unknown field 'mdoe' (did you mean 'mode'?)"),
+            ("teams[0]", "unknown team 'dragons'"),
+        ]
+        with pytest.raises(ScenarioError) as err:
+            uow.residents.upsert(world.AREA, {"id": "r-zhang", "location": {"lat": 99, "lon": 0}})
+        assert [p.path for p in err.value.problems] == ["location"]
+        task = {**world.scenario()["tasks"][0], "resident": "r-nobody"}
+        with pytest.raises(ScenarioError) as err:
+            uow.weeks.put_task(world.AREA, world.WEEK, task)
+        assert [p.path for p in err.value.problems] == ["resident"]
+        tasks = world.scenario()["tasks"]
+        tasks[2] = {**tasks[2], "needs": [{"skill": "x", "count": 0}]}
+        with pytest.raises(ScenarioError) as err:
+            uow.weeks.put_tasks(world.AREA, world.WEEK, tasks)
+        assert [p.path for p in err.value.problems] == ["tasks[2].needs[0].count"]
+        with pytest.raises(ScenarioError):
+            uow.weeks.put_tasks(world.AREA, world.WEEK, [tasks[0], tasks[0]])  # duplicate id
+        uow.commit()
+    with make_uow() as uow:
+        assert uow.weeks.export_scenario(world.AREA, world.WEEK) == uow.weeks.export_scenario(
+            world.AREA, world.WEEK
+        )
+        assert [v["id"] for v in uow.volunteers.all(world.AREA)] == ["v-wang", "v-li", "v-zhao"]
+        assert uow.residents.get(world.AREA, "r-zhang")["location"]["lat"] == 34.7749
+
+
+def test_a_week_starts_on_a_monday(make_uow: UowFactory) -> None:
+    with make_uow() as uow:
+        uow.areas.add("a", "A", "Asia/Shanghai")
+        with pytest.raises(ScenarioError, match="not a Monday"):
+            uow.weeks.ensure("a", world.WEEK.add(days=1))
+        week = uow.weeks.ensure("a", world.WEEK, settings={"seed": 3})
+        assert week.settings["seed"] == 3 and week.settings["detour_factor"] == 1.3
+        assert week.timezone == "Asia/Shanghai" and uow.weeks.all("a") == [week]
