@@ -4,6 +4,7 @@ worlds. Bad input exits 2 with every problem named; a plan that breaks the contr
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -17,6 +18,7 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
+from api.settings import Settings, SettingsError
 from mutualaid.domain.model import DAYS, MINUTES_PER_DAY, PRIORITIES, Scenario
 from mutualaid.domain.plan import REASONS, Plan
 from mutualaid.errors import ScenarioError
@@ -67,15 +69,6 @@ def _solve(scenario: Scenario, time_limit: float | None, workers: int, seed: int
             status.update(msg("cli_progress", served=best, bound=most, elapsed=elapsed))
 
         return solver.solve(scenario, options, progress)
-
-
-def _safety_net(scenario: Scenario, data: dict[str, Any]) -> None:
-    report = validate(scenario, data)
-    if not report.ok:
-        errors.print(msg("cli_safety_net"), style="bold red")
-        for v in report.violations[:50]:
-            errors.print(f"  - {v}", markup=False)
-        raise typer.Exit(EXIT_CONTRACT_BROKEN)
 
 
 def _summary(scenario: Scenario, plan: Plan, data: dict[str, Any], limit: int) -> None:
@@ -153,21 +146,31 @@ def solve(
     """Plan the week of FILE, write the plan, and print a summary."""
     scenario = _load(file)
     workers = workers or max(1, os.cpu_count() or 1)
+    target = out or Path(f"{file.stem}.plan.json")
+    if target.is_dir():
+        errors.print(msg("cli_out_is_dir", path=target))
+        raise typer.Exit(EXIT_BAD_INPUT)
     plan = _solve(scenario, time_limit, workers, seed, show_progress=out != Path("-"))
     data = plan.to_json(scenario)
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    if out == Path("-"):
-        sys.stdout.write(text + "\n")
-    else:
-        target = out or Path(f"{file.stem}.plan.json")
-        target.write_text(text + "\n", encoding="utf-8")
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if plan.status == "error":
         errors.print(msg("cli_plan_error", error=plan.error), style="red")
         raise typer.Exit(1)
-    _safety_net(scenario, data)
-    if out != Path("-"):
-        _summary(scenario, plan, data, rows)
-        console.print(msg("cli_wrote", path=target))
+    report = validate(scenario, data)
+    if not report.ok:  # the safety net: a plan that breaks the contract is a bug, never output
+        errors.print(msg("cli_safety_net"), style="bold red")
+        for v in report.violations[:50]:
+            errors.print(f"  - {v}", markup=False)
+        rejected = target.with_suffix(".rejected.json")
+        rejected.write_text(text, encoding="utf-8")
+        errors.print(msg("cli_rejected", path=rejected))
+        raise typer.Exit(EXIT_CONTRACT_BROKEN)
+    if out == Path("-"):
+        sys.stdout.write(text)
+        return
+    target.write_text(text, encoding="utf-8")
+    _summary(scenario, plan, data, rows)
+    console.print(msg("cli_wrote", path=target))
 
 
 @app.command()
@@ -209,8 +212,8 @@ def replay(
     paths: Annotated[
         list[Path] | None, typer.Argument(help="Files or folders (default: scenarios/).")
     ] = None,
-    time_limit: Annotated[float | None, typer.Option(help="Seconds per scenario.")] = None,
-    workers: Annotated[int, typer.Option(help="CP-SAT workers; 1 is reproducible.")] = 0,
+    time_limit: Annotated[float | None, typer.Option(min=0.1, help="Seconds per scenario.")] = None,
+    workers: Annotated[int, typer.Option(min=0, help="CP-SAT workers; 1 is reproducible.")] = 0,
 ) -> None:
     """Solve each scenario and check its expect: block; one line each, exit 1 if any fails."""
     files: list[Path] = []
@@ -256,9 +259,9 @@ def replay(
 
 @app.command()
 def generate(
-    tasks: Annotated[int, typer.Option(help="Tasks in the week.")] = 200,
-    volunteers: Annotated[int, typer.Option(help="Volunteers.")] = 80,
-    subdistricts: Annotated[int, typer.Option(help="Subdistricts (clusters).")] = 1,
+    tasks: Annotated[int, typer.Option(min=0, help="Tasks in the week.")] = 200,
+    volunteers: Annotated[int, typer.Option(min=0, help="Volunteers.")] = 80,
+    subdistricts: Annotated[int, typer.Option(min=1, help="Subdistricts (clusters).")] = 1,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     contended: Annotated[bool, typer.Option(help="Demand far beyond capacity.")] = False,
     out: Annotated[
@@ -300,6 +303,114 @@ def db_upgrade(
     target = _database_url(url)
     upgrade(target)
     console.print(msg("cli_db_upgraded", revision=current(target)))
+
+
+def _settings(url: str | None = None) -> Settings:
+    """The service's settings from the environment (`api.settings`), exiting 2 when one is
+    unusable; `url` replaces DATABASE_URL."""
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        errors.print(str(exc), markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    if url:
+        settings = dataclasses.replace(
+            settings, database=dataclasses.replace(settings.database, url=url)
+        )
+    return settings
+
+
+def _refuse(exc: Exception) -> typer.Exit:
+    """Print a use case's refusal (every problem, one a line) and exit 2."""
+    for problem in getattr(exc, "problems", None) or [exc]:
+        text = problem.render() if hasattr(problem, "render") else str(problem)
+        errors.print(text, markup=False, highlight=False)
+    return typer.Exit(EXIT_BAD_INPUT)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address (default: $MUTUALAID_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: $MUTUALAID_PORT).")] = None,
+    load: Annotated[
+        Path | None, typer.Option(help="Import this scenario when the database has no area.")
+    ] = None,
+    area: Annotated[str, typer.Option(help="The area --load imports into.")] = "jingbalu",
+    admin_token: Annotated[
+        bool, typer.Option(help="Create an admin token and print it with a curl example.")
+    ] = False,
+) -> None:
+    """Run the HTTP service (database from $DATABASE_URL, default ./mutualaid.db)."""
+    from api.app import open_infrastructure, run
+    from mutualaid.errors import MutualAidError
+    from mutualaid.services import access, roster, weeks
+
+    settings = _settings()
+    server = dataclasses.replace(
+        settings.server, host=host or settings.server.host, port=port or settings.server.port
+    )
+    settings = dataclasses.replace(settings, server=server)
+    try:
+        with open_infrastructure(settings) as infra:
+            areas = roster.list_areas(infra.reader(), access.CLI)
+            if load is not None and not areas:
+                data = yaml.safe_load(load.read_text(encoding="utf-8"))
+                week = str(data.get("week_start")) if isinstance(data, dict) else ""
+                weeks.import_scenario(infra.uow(), access.CLI, area, week, data)
+                console.print(msg("cli_loaded", file=load, area=area, week=week))
+            secret = None
+            if admin_token:
+                token, secret = access.create_token(infra.uow(), access.CLI, "admin", name="demo")
+            known = roster.list_areas(infra.reader(), access.CLI)
+            where = known[0].id if known else area
+            stored = weeks.list_weeks(infra.reader(), access.CLI, where) if known else []
+    except MutualAidError as exc:
+        raise _refuse(exc) from None
+    console.print(msg("cli_serving", url=server.url) + f"  ({server.url}/schema/swagger)")
+    if secret is not None:
+        week = stored[-1].week_start.isoformat() if stored else "2026-11-30"
+        console.print(msg("cli_token_created", id=token.id, role=token.role))
+        console.print(f"  {secret}", markup=False, highlight=False)
+        console.print(msg("cli_try"))
+        auth = f'-H "Authorization: Bearer {secret}"'
+        base = f"{server.url}/weeks/{week}"
+        for line in (
+            f'curl {auth} "{base}/tasks?area={where}"',
+            f'curl -X POST {auth} "{base}/plans?area={where}"',
+            f'curl {auth} "{server.url}/plans/<id from the answer above>"',
+        ):
+            console.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
+    run(settings)
+
+
+token_app = typer.Typer(no_args_is_help=True, help="API tokens.")
+app.add_typer(token_app, name="token")
+
+
+@token_app.command("create")
+def token_create(
+    role: Annotated[str, typer.Option(help="admin | coordinator | volunteer")],
+    area: Annotated[
+        list[str] | None, typer.Option(help="An area the token acts in (repeat for more).")
+    ] = None,
+    volunteer: Annotated[str | None, typer.Option(help="The volunteer a token is for.")] = None,
+    name: Annotated[str | None, typer.Option(help="A note: whose token it is.")] = None,
+    url: Annotated[str | None, typer.Option(help="Database URL (default: $DATABASE_URL).")] = None,
+) -> None:
+    """Create a token; its secret goes to stdout, this once (it is stored hashed)."""
+    from api.app import open_infrastructure
+    from mutualaid.errors import MutualAidError
+    from mutualaid.services import access
+
+    try:
+        with open_infrastructure(_settings(url)) as infra:
+            token, secret = access.create_token(
+                infra.uow(), access.CLI, role, area or [], volunteer, name
+            )
+    except MutualAidError as exc:
+        raise _refuse(exc) from None
+    errors.print(msg("cli_token_created", id=token.id, role=token.role))
+    sys.stdout.write(secret + "\n")
 
 
 def main() -> None:

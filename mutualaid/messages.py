@@ -38,6 +38,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "must be a latitude in [-90, 90] and a longitude in [-180, 180], got {got}",
         "纬度应在 [-90, 90]、经度应在 [-180, 180] 之间，实际为 {got}",
     ),
+    "too_large": ("must be at most {max}, got {got}", "不能超过 {max}，实际为 {got}"),
+    "yaml_recursive": ("an alias refers to itself", "别名引用了自身"),
+    "start_has_offset": (
+        "give the local time without an offset (the scenario's time zone applies), got {got}",
+        "请填写不带时差的本地时间（按场景的时区），实际为 {got}",
+    ),
+    "start_in_gap": (
+        "{got} does not exist in {zone}: the clocks jump over it (daylight saving)",
+        "{got} 在 {zone} 不存在：时钟在夏令时切换时跳过了这一时刻",
+    ),
+    "cli_out_is_dir": (
+        "{path} is a folder; give a file name for the plan",
+        "{path} 是文件夹，请给出计划的文件名",
+    ),
+    "cli_rejected": (
+        "the broken plan is kept in {path} for the report",
+        "违规的计划已保存到 {path}，便于报告",
+    ),
     "duplicate_id": (
         "duplicate id '{id}' (first used at {first})",
         "重复的 id '{id}'（首次出现于 {first}）",
@@ -179,6 +197,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the pinned volunteers cannot fill distinct roles of the task at once",
         "被固定的志愿者无法同时各自承担该任务的不同角色",
     ),
+    "pin_task_impossible": (
+        "pinned task '{task}' cannot be served at all ({reason}: {detail})",
+        "被固定的任务“{task}”本身无法完成（{reason}：{detail}）",
+    ),
+    "pin_never_in_crew": (
+        "pinned volunteer '{id}' can never be part of a full crew for '{task}'",
+        "被固定的志愿者“{id}”无法与他人组成“{task}”的完整人员",
+    ),
+    "pins_clash": ("pins cannot all hold together: {tasks}", "以下固定安排无法同时满足：{tasks}"),
+    "model_infeasible": (
+        "BUG: a part of {tasks} tasks has no plan at all; please report this scenario",
+        "程序错误：一部分（{tasks} 项任务）找不到任何计划，请报告此场景",
+    ),
+    "no_plan_in_time": (
+        "no plan found in time for a part of {tasks} tasks ({status})",
+        "在时限内未能为一部分（{tasks} 项任务）找到计划（{status}）",
+    ),
     "expect_bad_reason": (
         "unknown reason '{got}' (use no_skill, out_of_range, excluded, no_time, capacity)",
         "未知原因 '{got}'（可用 no_skill、out_of_range、excluded、no_time、capacity）",
@@ -255,6 +290,104 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "本可单独完成，但无法与已安排的任务同时完成",
     ),
     "taken_item": ("{task} ({volunteers})", "{task}（{volunteers}）"),
+    # --- the service ------------------------------------------------------------------------
+    "unauthenticated": (
+        "give a valid token: Authorization: Bearer <token>",
+        "请提供有效的令牌：Authorization: Bearer <令牌>",
+    ),
+    "forbidden_role": ("a {role} token may not do this", "{role} 令牌无权执行此操作"),
+    "forbidden_area": (
+        "this token may not act in area '{area}'",
+        "此令牌无权操作区域 '{area}'",
+    ),
+    "forbidden_volunteer": (
+        "this token may only act for volunteer '{volunteer}'",
+        "此令牌只能代表志愿者 '{volunteer}' 操作",
+    ),
+    "area_required": (
+        "name the area (?area=...): this token may act in {areas}",
+        "请指明区域（?area=...）：此令牌可操作的区域为 {areas}",
+    ),
+    "bad_area_id": (
+        "an area id is 1-64 letters, digits, '-', '_' or '.', got {got}",
+        "区域 id 应为 1 至 64 个字母、数字、'-'、'_' 或 '.'，实际为 {got}",
+    ),
+    "json_syntax": ("not valid JSON: {problem}", "不是有效的 JSON：{problem}"),
+    "bad_body": ("the request body is not valid: {problem}", "请求内容无效：{problem}"),
+    "week_mismatch": (
+        "the scenario is for the week of {got}, but the request names the week of {want}",
+        "场景属于 {got} 这一周，但请求指定的是 {want} 这一周",
+    ),
+    "id_mismatch": (
+        "the body names id '{got}', but the path names '{want}'",
+        "请求内容中的 id 为 '{got}'，但路径中为 '{want}'",
+    ),
+    "already_exists": (
+        "{kind} '{id}' already exists (PUT changes it)",
+        "{kind} '{id}' 已存在（可用 PUT 修改）",
+    ),
+    "not_found": ("no {kind} '{id}'", "不存在的{kind} '{id}'"),
+    "route_not_found": ("no such resource: {path}", "没有此资源：{path}"),
+    "method_not_allowed": (
+        "{method} is not allowed on {path}",
+        "{path} 不支持 {method} 方法",
+    ),
+    "plan_active": (
+        "a plan for this area and week is already queued or running; wait for it or cancel it",
+        "该区域本周已有排队或运行中的计划；请等待其完成或取消它",
+    ),
+    "idempotency_key_reused": (
+        "this Idempotency-Key was used before with a different request",
+        "此 Idempotency-Key 已用于另一个不同的请求",
+    ),
+    "conflict": (
+        "the request clashes with what is stored: {detail}",
+        "请求与已存数据冲突：{detail}",
+    ),
+    "invalid_request": (
+        "{count} problem(s) in the request; nothing was stored",
+        "请求中有 {count} 个问题，未保存任何内容",
+    ),
+    "server_error": (
+        "something went wrong on our side; nothing of this request was stored",
+        "服务器内部出错；此请求的内容均未保存",
+    ),
+    "token_needs_area": (
+        "a coordinator's token names at least one area",
+        "协调员的令牌至少需要指定一个区域",
+    ),
+    "token_volunteer": (
+        "a volunteer's token names exactly one area and the volunteer's id",
+        "志愿者的令牌需要指定一个区域和该志愿者的 id",
+    ),
+    "token_no_volunteer": (
+        "only a volunteer's token names a volunteer",
+        "只有志愿者的令牌才能指定志愿者",
+    ),
+    "plan_cancelled": ("cancelled", "已取消"),
+    "plan_safety_net": (
+        "the solver's plan breaks the contract (a bug; please report it): {violations}",
+        "求解器生成的计划违反约定（程序错误，请报告）：{violations}",
+    ),
+    "plan_solver_failed": ("the solver failed: {error}", "求解器出错：{error}"),
+    "plan_scenario_invalid": (
+        "the stored week no longer forms a valid scenario: {problems}",
+        "已存的这一周数据不再构成有效的场景：{problems}",
+    ),
+    "setting_invalid": (
+        "environment variable {name}={got}: {problem}",
+        "环境变量 {name}={got}：{problem}",
+    ),
+    "cli_serving": ("mutualaid serves at {url}", "mutualaid 服务地址：{url}"),
+    "cli_loaded": (
+        "loaded {file} into area '{area}', week of {week}",
+        "已将 {file} 载入区域 '{area}'（{week} 这一周）",
+    ),
+    "cli_token_created": (
+        "token {id} ({role}); the secret is shown this once:",
+        "令牌 {id}（{role}）；密钥仅显示这一次：",
+    ),
+    "cli_try": ("try:", "试试："),
     # --- the command line -------------------------------------------------------------------
     "cli_solving": ("Solving {name}", "正在求解 {name}"),
     "cli_progress": (

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import pendulum
 import yaml
@@ -54,6 +56,25 @@ Path_ = tuple[str | int, ...]
 T = TypeVar("T")
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 _MISSING = object()
+
+
+LIMITS: dict[str, float] = {
+    "service_circle_minutes": 24 * 60,
+    "detour_factor": 10,
+    "time_limit_seconds": 24 * 3600,
+    "seed": 2**31 - 1,
+    "max_travel_minutes": 24 * 60,
+    "max_hours_per_week": 7 * 24,
+    "count": 500,
+    "min_members": 500,
+    "max_members": 500,
+    "duration_minutes": MINUTES_PER_WEEK,
+    "walk": 500,
+    "bike": 500,
+    "ebike": 500,
+    "car": 500,
+}
+"""Upper bounds past which a number is a typo, not a week (and would overflow the solver)."""
 
 
 def render_path(path: Path_) -> str:
@@ -110,7 +131,10 @@ class _Document:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, loader, (*path, i)) for i, item in enumerate(node.value)]
-        value = loader.construct_object(node, deep=True)
+        try:
+            value = loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError):  # e.g. an impossible date such as 2026-02-30
+            return str(node.value)
         if isinstance(value, int) and ":" in str(node.value):
             self.raw_clock[path] = str(node.value)
         return value
@@ -122,6 +146,9 @@ def _read_yaml(text: str, source: str | None) -> tuple[Any, _Document]:
     try:
         node = loader.get_single_node()
         data = None if node is None else doc.build(node, loader, ())
+    except RecursionError:
+        problem = msg("yaml_recursive")
+        raise ScenarioError([Problem("", msg("yaml_syntax", problem=problem))], source) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -213,10 +240,13 @@ class _Reader:
         *,
         integer: bool,
         positive: bool,
+        maximum: float | None = None,
     ) -> Any:
         value = m.get(key, default)
         if value is None:
             return None
+        if maximum is None:
+            maximum = LIMITS.get(key)
         ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
         if ok and integer and not float(value).is_integer():
             ok = False
@@ -230,6 +260,9 @@ class _Reader:
                 (False, False): "not_nonneg_number",
             }[(integer, positive)]
             self.add((*path, key), msg(key_msg, got=_describe(value)))
+            return None
+        if maximum is not None and value > maximum:
+            self.add((*path, key), msg("too_large", max=maximum, got=_describe(value)))
             return None
         return int(value) if integer else float(value)
 
@@ -412,7 +445,7 @@ def build_scenario(data: Any, source: str | None = None, doc: _Document | None =
         r, top, "volunteers", lambda m, p: _volunteer(r, m, p, settings, week_start)
     )
     residents = _entities(r, top, "residents", lambda m, p: _resident(r, m, p))
-    tasks = _tasks(r, top, week_start)
+    tasks = _tasks(r, top, week_start, timezone)
 
     # references, each at the path where it is written
     for p, vol in volunteers.values():
@@ -647,7 +680,7 @@ def _need(r: _Reader, item: Any, p: Path_) -> Need | None:
 
 
 def _tasks(
-    r: _Reader, top: dict[str, Any], week_start: pendulum.Date | None
+    r: _Reader, top: dict[str, Any], week_start: pendulum.Date | None, timezone: str | None
 ) -> dict[str, tuple[Path_, dict[str, Any] | None]]:
     """Tasks checked field by field, with `every` expanded; places are resolved later."""
     out: dict[str, tuple[Path_, dict[str, Any] | None]] = {}
@@ -701,7 +734,7 @@ def _tasks(
                 r.add((*p, "windows"), msg("empty_list"))
             expanded.append((ident, {**base, "windows": windows, "window_path": (*p, "windows")}))
         elif when == ["start"]:
-            start = _fixed_start(r, m["start"], (*p, "start"), week_start, duration)
+            start = _fixed_start(r, m["start"], (*p, "start"), week_start, duration, timezone)
             expanded.append((ident, {**base, "fixed_start": start}))
         else:
             days = []
@@ -710,6 +743,8 @@ def _tasks(
                     days.append(d)
                 else:
                     r.add(q, msg("bad_day", got=d))
+            if isinstance(m["every"], list) and not m["every"]:
+                r.add((*p, "every"), msg("empty_list"))
             block = None
             if m.get("window") is None:
                 r.add((*p, "every"), msg("every_needs_window"))
@@ -747,7 +782,12 @@ def _tasks(
 
 
 def _fixed_start(
-    r: _Reader, value: Any, path: Path_, week_start: pendulum.Date | None, duration: int | None
+    r: _Reader,
+    value: Any,
+    path: Path_,
+    week_start: pendulum.Date | None,
+    duration: int | None,
+    timezone: str | None = None,
 ) -> int | None:
     parsed: dt.datetime | None = None
     if isinstance(value, dt.datetime):
@@ -760,6 +800,15 @@ def _fixed_start(
     if parsed is None:
         r.add(path, msg("bad_start", got=_describe(value)))
         return None
+    if parsed.tzinfo is not None:
+        r.add(path, msg("start_has_offset", got=_describe(value)))
+        return None
+    if timezone is not None:
+        zone = ZoneInfo(timezone)
+        there = parsed.replace(tzinfo=zone).astimezone(dt.UTC).astimezone(zone)
+        if there.replace(tzinfo=None) != parsed:  # clocks jump over it (daylight saving)
+            r.add(path, msg("start_in_gap", got=_describe(value), zone=timezone))
+            return None
     if week_start is None:
         return None
     offset = (pendulum.Date(parsed.year, parsed.month, parsed.day) - week_start).in_days()
@@ -931,6 +980,9 @@ def _expect(r: _Reader, top: dict[str, Any], tasks: dict[str, Any]) -> Expect | 
         return None
     served = []
     for q, tid in r.items(m, "served", p):
+        if not isinstance(tid, str):
+            r.add(q, msg("not_string", got=_describe(tid)))
+            continue
         if tid not in tasks:
             r.add(q, msg("unknown_ref", kind=msg("kind_task"), id=tid))
         served.append(str(tid))
@@ -1039,19 +1091,45 @@ def _free_starts(blocks: Iterable[Span], task: Task, tr: int) -> list[Span]:
 
 
 def _pins_fill_roles(scenario: Scenario, task: Task, pin: Pin) -> bool:
-    """Each pinned volunteer takes a distinct place in some role (roles have max_people places)."""
-    places = [i for i, n in enumerate(task.needs) for _ in range(n.max_people)]
-    owner: dict[int, str] = {}
+    """Each pinned volunteer takes a distinct place in some role (roles have max_people
+    places), with every team role's people from one team that has enough members."""
 
-    def place(vid: str, seen: set[int]) -> bool:
-        vol = scenario.volunteers[vid]
-        for k, i in enumerate(places):
-            if k in seen or not _qualifies(scenario, vol, task.needs[i]):
-                continue
-            seen.add(k)
-            if k not in owner or place(owner[k], seen):
-                owner[k] = vid
-                return True
-        return False
+    def teams_for(need: Need) -> list[str | None]:
+        if isinstance(need, SkillNeed):
+            return [None]
+        names = (
+            [need.team]
+            if isinstance(need, TeamNeed)
+            else [t.id for t in scenario.teams.values() if need.team_skill in t.skills]
+        )
+        size = {t: sum(t in v.teams for v in scenario.volunteers.values()) for t in names}
+        return [t for t in names if size[t] >= need.min_people]
 
-    return all(place(v, set()) for v in pin.volunteers)
+    options = [teams_for(n) for n in task.needs]
+    for choice in itertools.product(*options):
+        places = [(i, team) for i, n in enumerate(task.needs) for _ in range(n.max_people)
+                  for team in [choice[i]]]  # fmt: skip
+        owner: dict[int, str] = {}
+
+        def fits(vid: str, k: int, places: list[tuple[int, str | None]] = places) -> bool:
+            i, team = places[k]
+            vol = scenario.volunteers[vid]
+            return (
+                team in vol.teams if team is not None else _qualifies(scenario, vol, task.needs[i])
+            )
+
+        def place(
+            vid: str, seen: set[int], owner: dict[int, str] = owner, n: int = len(places)
+        ) -> bool:
+            for k in range(n):
+                if k in seen or not fits(vid, k):
+                    continue
+                seen.add(k)
+                if k not in owner or place(owner[k], seen):
+                    owner[k] = vid
+                    return True
+            return False
+
+        if all(place(v, set()) for v in pin.volunteers):
+            return True
+    return False

@@ -79,6 +79,14 @@ def validate(scenario: Scenario, plan: dict[str, Any]) -> Report:
     """Every way the plan breaks the contract, and the figures it should claim."""
     rep = Report()
     bad = rep.violations.append
+    if not isinstance(plan, dict):
+        bad("the plan is not a JSON object")
+        return rep
+    for key in ("assignments", "unserved"):
+        items = plan.get(key, [])
+        if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
+            bad(f"{key} is not a list of objects")
+            return rep
     if plan.get("status") not in ("optimal", "feasible"):
         if plan.get("status") != "error" or not plan.get("error"):
             bad(f"status {plan.get('status')!r} is not optimal, feasible or error with a message")
@@ -97,7 +105,7 @@ def validate(scenario: Scenario, plan: dict[str, Any]) -> Report:
 
     for a in plan.get("assignments", []):
         tid = a.get("task")
-        if tid not in tasks:
+        if not isinstance(tid, str) or tid not in tasks:
             bad(f"assignment for unknown task {tid!r}")
             continue
         listed[tid] += 1
@@ -147,7 +155,7 @@ def validate(scenario: Scenario, plan: dict[str, Any]) -> Report:
 
     for u in plan.get("unserved", []):
         tid = u.get("task")
-        if tid not in tasks:
+        if not isinstance(tid, str) or tid not in tasks:
             bad(f"unserved lists unknown task {tid!r}")
             continue
         listed[tid] += 1
@@ -162,7 +170,7 @@ def validate(scenario: Scenario, plan: dict[str, Any]) -> Report:
 
     for u in plan.get("unserved", []):
         tid = u.get("task")
-        if tid in tasks:
+        if isinstance(tid, str) and tid in tasks:
             want = static_reason(scenario, tasks[tid], travel) or "capacity"
             if u.get("reason") != want:
                 bad(f"{tid}: reason {u.get('reason')!r}, but it is {want!r}")

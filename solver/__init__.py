@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from mutualaid.domain.model import PRIORITIES, Scenario
 from mutualaid.domain.plan import Plan
+from mutualaid.messages import msg
 from mutualaid.travel import HaversineTravel, TravelModel
 from solver.analysis import Analyzer, TaskAnalysis
 from solver.cpsat import (
@@ -102,13 +103,11 @@ def _pin_problems(scenario: Scenario, analyses: dict[str, TaskAnalysis]) -> list
     for pin in scenario.pinned:
         a = analyses[pin.task]
         if a.reason is not None:
-            out.append(f"pinned task '{pin.task}' cannot be served at all ({a.reason}: {a.detail})")
+            out.append(msg("pin_task_impossible", task=pin.task, reason=a.reason, detail=a.detail))
             continue
         for vid in pin.volunteers:
             if vid not in a.candidates:
-                out.append(
-                    f"pinned volunteer '{vid}' is never free when the crew of '{pin.task}' can be"
-                )
+                out.append(msg("pin_never_in_crew", id=vid, task=pin.task))
     return out
 
 
@@ -190,10 +189,14 @@ def solve(
                 diagnosis = PlanModel(
                     scenario, analyses, part, travel, weights, pin_assumptions=True
                 )
-                clash = conflicting_pins(diagnosis, options.workers)
-                error = "pins cannot all hold together: " + ", ".join(clash or ["?"])
+                clash = conflicting_pins(diagnosis, options.workers, budget)
+                error = (
+                    msg("pins_clash", tasks=", ".join(clash))
+                    if clash
+                    else msg("model_infeasible", tasks=len(part))
+                )
             else:
-                error = f"no plan found in time for a part of {len(part)} tasks ({failure})"
+                error = msg("no_plan_in_time", tasks=len(part), status=failure)
             return Plan(scenario.name, "error", time.monotonic() - started, error=error)
         best.merge(sol)
         for tid in part:

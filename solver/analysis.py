@@ -202,7 +202,11 @@ class Analyzer:
             return a
         # Drop people whose free starts miss the task's domain: they can never join a crew.
         useful = {v for v, iv in free.items() if _overlaps(iv, domain)}
-        a.pools = narrow(kept, useful)
+        # a team that cannot field the crew with useful people is no way to fill the role
+        a.pools = [
+            [pool for pool in role if len(pool.members) >= need.min_people]
+            for need, role in zip(needs, narrow(kept, useful), strict=True)
+        ]
         a.travel_home = {v: travel[v] for v in useful}
         a.free = {v: free[v] for v in useful}
         a.start_domain = domain

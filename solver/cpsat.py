@@ -29,7 +29,7 @@ from solver.analysis import TaskAnalysis
 from solver.solution import Solution
 
 LOAD_SCALE = 10_000
-"""Fairness is minimised as ceil(load * LOAD_SCALE): a load to 1/10,000."""
+"""Fairness is minimised as ceil(load * LOAD_SCALE): 'optimal' fairness is proved to 1/10,000."""
 
 LARGE_MODEL = 10_000
 """Variables above which presolve skips probing. Measured: on a 200-task subdistrict probing
@@ -94,9 +94,7 @@ class PlanModel:
     """One part's variables and constraints, and how to read a Solution back.
 
     `fixed` holds visits outside `tids` that stay as they are (neighbourhood search): they
-    cut the volunteers' blocks into slots and use up weekly hours. With `routing=False` the
-    routes are relaxed to no-overlap without travel between visits: a smaller model whose
-    coverage optimum is an upper bound of the true one.
+    cut the volunteers' blocks into slots and use up weekly hours.
     """
 
     def __init__(
@@ -108,7 +106,6 @@ class PlanModel:
         weights: dict[str, int],
         *,
         fixed: Solution | None = None,
-        routing: bool = True,
         pin_assumptions: bool = False,
     ) -> None:
         self.scenario = scenario
@@ -116,7 +113,6 @@ class PlanModel:
         self.tids = tids
         self.travel = travel
         self.weights = weights
-        self.routing = routing
         m = self.m = cp_model.CpModel()
         self.served: dict[str, cp_model.IntVar] = {}
         self.start: dict[str, cp_model.IntVar] = {}
@@ -194,9 +190,9 @@ class PlanModel:
         ]
         self.load = m.new_int_var(0, LOAD_SCALE, "max_load")
         for vid in volunteers:
-            cap = scenario.volunteers[vid].max_service_minutes
+            cap = _load_denominator(scenario.volunteers[vid].max_hours_per_week)
             terms, base = self.minutes[vid]
-            m.add((_linear(terms) + base) * LOAD_SCALE <= self.load * max(cap, 1))
+            m.add((_linear(terms) + base) * LOAD_SCALE * 100 <= self.load * cap)
 
     # --- building ----------------------------------------------------------------------------
 
@@ -286,19 +282,6 @@ class PlanModel:
             return self.travel.minutes(vol.mode, a, b)
 
         passing = trip(slot.origin, slot.destination)
-        if not self.routing:
-            intervals = [
-                m.new_optional_fixed_size_interval_var(
-                    self.start[t],
-                    self.scenario.tasks[t].duration_minutes,
-                    self.in_slot[(vid, t, k)],
-                    f"visit[{vid},{t},{k}]",
-                )
-                for t in tasks
-            ]
-            if len(intervals) > 1:
-                m.add_no_overlap(intervals)
-            return
         if len(tasks) == 1:
             t = tasks[0]
             loc = self.scenario.tasks[t].location
@@ -418,10 +401,10 @@ class PlanModel:
             self._hint(lit, True)
         worst = 0
         for vid in self.slots:
-            cap = max(1, self.scenario.volunteers[vid].max_service_minutes)
+            cap = _load_denominator(self.scenario.volunteers[vid].max_hours_per_week)
             terms, base = self.minutes[vid]
             mins = base + sum(c * self._hinted.get(v.index, 0) for v, c in terms)
-            worst = max(worst, -(-mins * LOAD_SCALE // cap))
+            worst = max(worst, -(-mins * LOAD_SCALE * 100 // cap))
         self._hint(self.load, min(worst, LOAD_SCALE))
 
     def extract(self, solver: cp_model.CpSolver) -> Solution:
@@ -435,6 +418,12 @@ class PlanModel:
                     if t == tid and solver.boolean_value(lit)
                 )
         return sol
+
+
+def _load_denominator(hours: float) -> int:
+    """100 * 60 * hours as an integer: loads are minutes / (60 * hours), exactly as the plan
+    reports them (not over the whole minutes the hours allow), to 1/100 of a minute."""
+    return max(1, round(6000 * hours))
 
 
 def _linear(terms: Terms) -> Any:
@@ -504,14 +493,14 @@ def staged_solve(
             # reproducible: the budget is CP-SAT's deterministic time, so the same seed gives
             # the same plan whatever else the machine is doing
             params.max_deterministic_time = limit
-            params.max_time_in_seconds = 10 * limit + 5
+            params.max_time_in_seconds = 3 * limit + 1  # a safety net on slow machines
         else:
             params.max_time_in_seconds = limit
         callback = _Progress(model, report, started) if (report and name == "coverage") else None
         t0 = time.monotonic()
         status = solver.solve(m, callback)
         seconds = time.monotonic() - t0
-        spent += seconds
+        spent += _work(solver) if workers == 1 else seconds
         if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
             return None, stages, solver.status_name(status)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -551,11 +540,11 @@ def _fix(m: cp_model.CpModel, expr: Any, value: int, maximize: bool, *, exact: b
         m.add(expr <= value)
 
 
-def conflicting_pins(model: PlanModel, workers: int) -> list[str]:
+def conflicting_pins(model: PlanModel, workers: int, budget: float = 30.0) -> list[str]:
     """Tasks whose pins cannot all hold together (a small sufficient set, from assumptions)."""
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = workers
-    solver.parameters.max_time_in_seconds = 30
+    solver.parameters.max_time_in_seconds = max(1.0, budget)
     status = solver.solve(model.m)
     if status != cp_model.INFEASIBLE:
         return []

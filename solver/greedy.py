@@ -139,14 +139,12 @@ def greedy_plan(
     scenario: Scenario,
     analyses: dict[str, TaskAnalysis],
     travel: TravelModel,
-    tasks: list[str] | None = None,
 ) -> Solution:
     """Serve tasks one by one in order of priority, pins first; never undo a choice."""
     sched = _Schedules(scenario, travel)
     pins = {p.task: p.volunteers for p in scenario.pinned}
     continuity = scenario.continuity_pairs()
-    chosen = [t for t in (tasks if tasks is not None else list(scenario.tasks))
-              if analyses[t].reason is None]  # fmt: skip
+    chosen = [t for t in scenario.tasks if analyses[t].reason is None]
 
     def order(tid: str) -> tuple[object, ...]:
         a = analyses[tid]

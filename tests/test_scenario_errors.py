@@ -900,3 +900,60 @@ def test_long_problem_lines_are_not_wrapped(
     result = CliRunner().invoke(app, ["check", name])
     first = result.stderr.splitlines()[0]
     assert first.endswith("(did you mean 'duration_minutes'?)")
+
+
+# --- found in review: numbers past any real week, and times that are not local ---------
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        ("settings", {"seed": 2**31}),
+        ("settings", {"detour_factor": 1e308}),
+        ("settings", {"speeds_kmh": {"walk": 1e9}}),
+        ("volunteers[0].max_hours_per_week", 1e15),
+        ("tasks[0].needs[0].count", 10**9),
+        ("tasks[0].duration_minutes", 10**6),
+    ],
+)
+def test_numbers_past_any_real_week_are_refused_with_their_limit(path: str, value: Any) -> None:
+    problem = only_problem(variant({path: value}))
+    assert "must be at most" in problem.message
+    assert problem.path.startswith(path)
+
+
+def test_a_fixed_start_with_an_offset_is_refused() -> None:
+    problem = only_problem(variant({"tasks[3].start": "2026-12-04T10:00+05:00"}))
+    assert problem.path == "tasks[3].start"
+    assert "without an offset" in problem.message
+
+
+def test_a_fixed_start_that_daylight_saving_skips_is_refused() -> None:
+    text = variant({"timezone": "America/New_York", "week_start": "2026-03-02",
+                    "tasks[3].start": "2026-03-08T02:30"})  # fmt: skip
+    problems = [p for p in problems_in(text) if p.path == "tasks[3].start"]
+    assert problems and "does not exist in America/New_York" in problems[0].message
+
+
+def test_an_empty_every_is_refused_rather_than_dropping_the_task() -> None:
+    problem = only_problem(variant({"tasks[2].every": []}))
+    assert problem.path == "tasks[2].every"
+
+
+def test_an_impossible_date_is_named_at_its_field() -> None:
+    text = variant().replace("week_start: '2026-11-30'", "week_start: 2026-02-30")
+    text = text.replace("week_start: 2026-11-30", "week_start: 2026-02-30")
+    problem = only_problem(text)
+    assert problem.path == "week_start" and "2026-02-30" in problem.message
+
+
+def test_a_recursive_alias_is_a_yaml_problem_not_a_crash() -> None:
+    problem = only_problem("name: &a [*a]\n")
+    assert "refers to itself" in problem.message
+
+
+def test_a_pin_into_a_team_too_small_to_field_the_crew_is_refused() -> None:
+    path = Path(__file__).parent / "worlds" / "pin-small-team.yaml"
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert [p.path for p in caught.value.problems] == ["pinned[0].volunteers"]

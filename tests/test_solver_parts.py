@@ -133,3 +133,18 @@ def test_greedy_places_pinned_events_before_flexible_pinned_visits() -> None:
     plan = greedy(scenario)
     assert {a.task for a in plan.assignments} == {"t-a", "t-b"}
     assert validate(scenario, plan.to_json(scenario)).violations == []
+
+
+def test_fairness_divides_by_the_hours_given_not_the_whole_minutes() -> None:
+    """Review finding: 1.01 h and 1.0 h looked alike to the model (int minutes), so it could
+    pick the 1.0 h volunteer (load 1.0) and still claim optimal fairness."""
+    from pathlib import Path
+
+    from mutualaid.scenario import load_scenario
+    from solver import SolveOptions, solve
+
+    scenario = load_scenario(Path(__file__).parent / "worlds" / "fairness-hours.yaml")
+    plan = solve(scenario, SolveOptions(time_limit=5, workers=1))
+    assert plan.status == "optimal" and plan.objective is not None
+    assert [v.id for a in plan.assignments for v in a.volunteers] == ["a"]
+    assert plan.objective.max_load < 1.0
