@@ -12,12 +12,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
+# The service on the embedded default (SQLite ./mutualaid.db, solves in a worker thread): the
+# sample week is loaded into area `jingbalu` when the database is empty; an admin token and a
+# curl example are printed; then it serves in the foreground (Ctrl-C stops it).
 demo: $(STAMP)
-	$(BIN)/mutualaid solve scenarios/01-jingbalu-life-centre.yaml --out demo-plan.json --time-limit 10
+	$(BIN)/mutualaid serve --load scenarios/01-jingbalu-life-centre.yaml --area jingbalu --admin-token
 
 lint: $(STAMP)
-	$(BIN)/ruff check mutualaid solver tests bench
-	$(BIN)/ruff format --check mutualaid solver tests bench
+	$(BIN)/ruff check mutualaid solver api tests bench
+	$(BIN)/ruff format --check mutualaid solver api tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

@@ -333,7 +333,12 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Address (default: $MUTUALAID_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default: $MUTUALAID_PORT).")] = None,
     load: Annotated[
-        Path | None, typer.Option(help="Import this scenario when the database has no area.")
+        Path | None,
+        typer.Option(
+            help="Import this scenario when the database has no area.",
+            exists=True,
+            dir_okay=False,
+        ),
     ] = None,
     area: Annotated[str, typer.Option(help="The area --load imports into.")] = "jingbalu",
     admin_token: Annotated[
@@ -354,24 +359,25 @@ def serve(
         with open_infrastructure(settings) as infra:
             areas = roster.list_areas(infra.reader(), access.CLI)
             if load is not None and not areas:
-                data = yaml.safe_load(load.read_text(encoding="utf-8"))
-                week = str(data.get("week_start")) if isinstance(data, dict) else ""
+                data = weeks.read_scenario(load.read_bytes(), "application/yaml")
+                week = str(data["week_start"])
                 weeks.import_scenario(infra.uow(), access.CLI, area, week, data)
-                console.print(msg("cli_loaded", file=load, area=area, week=week))
+                console.print(msg("cli_loaded", file=load, area=area, week=week), soft_wrap=True)
             secret = None
             if admin_token:
                 token, secret = access.create_token(infra.uow(), access.CLI, "admin", name="demo")
             known = roster.list_areas(infra.reader(), access.CLI)
             where = known[0].id if known else area
             stored = weeks.list_weeks(infra.reader(), access.CLI, where) if known else []
-    except MutualAidError as exc:
+    except (MutualAidError, OSError) as exc:
         raise _refuse(exc) from None
-    console.print(msg("cli_serving", url=server.url) + f"  ({server.url}/schema/swagger)")
+    say = Console(soft_wrap=True, highlight=False)  # a token or a curl line is one line
+    say.print(msg("cli_serving", url=server.url) + f"  ({server.url}/schema/swagger)")
     if secret is not None:
         week = stored[-1].week_start.isoformat() if stored else "2026-11-30"
-        console.print(msg("cli_token_created", id=token.id, role=token.role))
-        console.print(f"  {secret}", markup=False, highlight=False)
-        console.print(msg("cli_try"))
+        say.print(msg("cli_token_created", id=token.id, role=token.role))
+        say.print(f"  {secret}", markup=False)
+        say.print(msg("cli_try"))
         auth = f'-H "Authorization: Bearer {secret}"'
         base = f"{server.url}/weeks/{week}"
         for line in (
@@ -379,7 +385,7 @@ def serve(
             f'curl -X POST {auth} "{base}/plans?area={where}"',
             f'curl {auth} "{server.url}/plans/<id from the answer above>"',
         ):
-            console.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
+            say.print(f"  {line}", markup=False)
     run(settings)
 
 

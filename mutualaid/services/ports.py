@@ -1,12 +1,17 @@
 """What the use cases need from storage, as Protocols, with the records and errors it gives.
 
 MutualAidError
+├── ScenarioError           (mutualaid.errors) input that breaks the format (HTTP 400)
+├── InvalidRequest          a request that is malformed beyond the scenario format (HTTP 400)
+├── AccessError             who may do what
+│   ├── Unauthenticated     no token, or one that is unknown or revoked (HTTP 401)
+│   └── Forbidden           a token acting outside its role or areas (HTTP 403)
 └── StoreError              something about stored data the caller should answer for
     ├── NotFoundError       an unknown id (HTTP 404)
     └── ConflictError       the request clashes with what is stored (HTTP 409)
         ├── ActivePlanExists    a second queued/running solve for one area and week
         ├── LeaseLost           a worker's claim on a plan was taken over or ended
-        └── IdempotencyKeyReused the key came with a different request
+        └── IdempotencyKeyReused the key came with a different request (HTTP 422)
 
 Times in records are aware pendulum DateTimes; an assignment's are in its own zone.
 Contract structures (sites, volunteers, tasks, scenarios, plans) are plain dicts (`Json`)
@@ -23,11 +28,31 @@ from typing import Any, Literal, Protocol, Self
 import pendulum
 
 from mutualaid.domain.model import Scenario
-from mutualaid.errors import MutualAidError
+from mutualaid.errors import MutualAidError, Problem
 
 Json = dict[str, Any]
 Clock = Callable[[], pendulum.DateTime]
 RosterKind = Literal["sites", "teams", "volunteers", "residents"]
+
+
+class InvalidRequest(MutualAidError):
+    """Bad input that is not a scenario: every problem with its path, as ScenarioError."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(p.render() for p in problems))
+
+
+class AccessError(MutualAidError):
+    """Base of the errors of who may do what."""
+
+
+class Unauthenticated(AccessError):
+    pass
+
+
+class Forbidden(AccessError):
+    pass
 
 
 class StoreError(MutualAidError):
@@ -302,3 +327,26 @@ class UnitOfWork(Protocol):
     ) -> None: ...
     def commit(self) -> None: ...
     def rollback(self) -> None: ...
+
+
+Progress = Callable[[Json], None]
+"""progress({"served": {...}, "bound": {...}, "elapsed": s}); may raise to stop the solve."""
+
+
+class Planner(Protocol):
+    """Solves one week: a scenario in, the contract's plan JSON out."""
+
+    def budget(self, scenario: Scenario) -> float:
+        """Seconds the solve of `scenario` may take (for the lease on its plan)."""
+        ...
+
+    def plan(self, scenario: Scenario, progress: Progress) -> Json: ...
+
+
+class JobRunner(Protocol):
+    """Runs queued plans. The database is the queue: `submit` only says a plan is waiting,
+    so a runner that missed it still finds it when it next claims."""
+
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+    def submit(self, plan_id: str) -> None: ...

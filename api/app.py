@@ -1,0 +1,132 @@
+"""The composition root: `create_app(settings)` builds everything the service runs on — the
+engine, sessions, migrations, the planner and the job runner — and nothing else does.
+
+    app = create_app(Settings.from_env())      # `mutualaid serve` runs it with uvicorn
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
+
+import anyio.to_thread
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+from sqlalchemy.engine import Engine
+
+from api.auth import PUBLIC, BearerAuth, provide_actor
+from api.controllers import ROUTES
+from api.errors import handle
+from api.jobs import InProcessJobRunner, SolverPlanner
+from api.settings import Settings
+from mutualaid.adapters.db import SessionFactory, make_engine, make_session_factory
+from mutualaid.adapters.migrate import upgrade
+from mutualaid.adapters.uow import SqlUnitOfWork
+from mutualaid.services.ports import JobRunner, UnitOfWork
+
+DESCRIPTION = """\
+Plans a community's week of mutual aid. JSON field names are the scenario format's
+(docs/scenarios.md). Every route but /schema needs `Authorization: Bearer <token>`
+(`mutualaid token create`). Area-owned resources take `?area=`, which may be left out when
+the token names exactly one area. Errors: 400 with every problem's field path, 401, 403,
+404, 409 and 422, one body shape (`ErrorBody`).
+"""
+
+
+@dataclass
+class Infrastructure:
+    """What requests and jobs run on; built by `open_infrastructure` only."""
+
+    engine: Engine
+    sessions: SessionFactory
+    runner: JobRunner
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.sessions)
+
+    def reader(self) -> SqlUnitOfWork:
+        """A unit of work for requests that only read (never waits for SQLite writers)."""
+        return SqlUnitOfWork(self.sessions, read_only=True)
+
+
+@contextmanager
+def open_infrastructure(settings: Settings) -> Iterator[Infrastructure]:
+    """Engine and sessions on an up-to-date schema (migrations applied), and a job runner
+    (not started). Everything is closed on the way out."""
+    engine = make_engine(settings.database.url, echo=settings.database.echo)
+    try:
+        upgrade(engine)
+        sessions = make_session_factory(engine)
+        planner = SolverPlanner(settings.solver)
+        runner = InProcessJobRunner(lambda: SqlUnitOfWork(sessions), planner, settings.jobs)
+        yield Infrastructure(engine, sessions, runner)
+    finally:
+        engine.dispose()
+
+
+def create_app(settings: Settings) -> Litestar:
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        opened = open_infrastructure(settings)
+        infra = await anyio.to_thread.run_sync(opened.__enter__)
+        app.state.infra = infra
+        infra.runner.start()
+        try:
+            yield
+        finally:
+            await anyio.to_thread.run_sync(infra.runner.stop)
+            await anyio.to_thread.run_sync(opened.__exit__, None, None, None)
+
+    return Litestar(
+        route_handlers=ROUTES,
+        lifespan=[lifespan],
+        middleware=[DefineMiddleware(BearerAuth, exclude=PUBLIC)],
+        dependencies={
+            "actor": Provide(provide_actor, sync_to_thread=False),
+            "uow": Provide(provide_uow, sync_to_thread=False),
+            "reader": Provide(provide_reader, sync_to_thread=False),
+            "jobs": Provide(provide_jobs, sync_to_thread=False),
+        },
+        exception_handlers={Exception: handle},
+        openapi_config=OpenAPIConfig(
+            title="mutualaid",
+            version="0.1.0",
+            description=DESCRIPTION,
+            path="/schema",
+            components=Components(
+                security_schemes={
+                    "bearer": SecurityScheme(type="http", scheme="bearer", description="a token")
+                }
+            ),
+            security=[{"bearer": []}],
+        ),
+        debug=False,
+    )
+
+
+def run(settings: Settings) -> None:
+    """Serve the app with uvicorn on the settings' host and port (in the foreground)."""
+    import uvicorn
+
+    uvicorn.run(create_app(settings), host=settings.server.host, port=settings.server.port)
+
+
+def provide_uow(state: State) -> UnitOfWork:
+    """A unit of work for the request: one session, opened by the use case."""
+    infra: Infrastructure = state.infra
+    return infra.uow()
+
+
+def provide_reader(state: State) -> UnitOfWork:
+    infra: Infrastructure = state.infra
+    return infra.reader()
+
+
+def provide_jobs(state: State) -> JobRunner:
+    infra: Infrastructure = state.infra
+    return infra.runner

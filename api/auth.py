@@ -1,0 +1,40 @@
+"""Who is asking: Bearer tokens, checked for every route but the OpenAPI schema.
+
+The middleware only authenticates (401); what the actor may do is asked by the use cases
+(403), so the rules hold the same from HTTP, the CLI and tests.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio.to_thread
+from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+
+from mutualaid.services.access import Actor, authenticate
+from mutualaid.services.ports import Unauthenticated
+
+PUBLIC = ["^/schema"]
+"""Paths anyone may read: the OpenAPI schema and its viewers."""
+
+
+class BearerAuth(AbstractAuthenticationMiddleware):
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
+        scheme, _, secret = connection.headers.get("authorization", "").partition(" ")
+        secret = secret.strip()
+        if scheme.lower() != "bearer" or not secret:
+            raise Unauthenticated()
+        infra = connection.app.state.infra
+        actor = await anyio.to_thread.run_sync(authenticate, infra.reader(), secret)
+        if actor is None:
+            raise Unauthenticated()
+        return AuthenticationResult(user=actor, auth=actor.id)
+
+
+def provide_actor(request: Request[Actor, str, Any]) -> Actor:
+    """The authenticated actor of the request."""
+    return request.user

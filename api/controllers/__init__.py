@@ -1,0 +1,20 @@
+"""The API's controllers, one per resource; `ROUTES` is what the app serves."""
+
+from __future__ import annotations
+
+from litestar.types import ControllerRouterHandler
+
+from api.controllers.access import AuditController, TokenController
+from api.controllers.areas import AreaController
+from api.controllers.plans import PlanController
+from api.controllers.roster import ROSTER_CONTROLLERS
+from api.controllers.weeks import WeekController
+
+ROUTES: list[ControllerRouterHandler] = [
+    AreaController,
+    *ROSTER_CONTROLLERS,
+    WeekController,
+    PlanController,
+    TokenController,
+    AuditController,
+]

@@ -1,0 +1,103 @@
+"""Sites, teams, volunteers and residents of an area, in the scenario format's structures."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Response, delete, get, post, put
+from litestar.openapi.spec import Example
+from litestar.params import Body, FromPath
+
+from api.controllers.common import AreaParam, CurrentActor, Uow
+from api.errors import responses
+from mutualaid.services import roster
+from mutualaid.services.ports import Json, RosterKind
+
+EXAMPLES: dict[RosterKind, Json] = {
+    "sites": {
+        "id": "dahe-home",
+        "name": "大河路街道敬老院",
+        "kind": "nursing_home",
+        "location": {"lat": 34.8702, "lon": 113.6251},
+    },
+    "teams": {"id": "huijiqiao-lions", "name": "惠济桥舞狮队", "skills": ["lion_dance"]},
+    "volunteers": {
+        "id": "v-wang",
+        "name": "王师傅",
+        "skills": ["home_repair", "companionship"],
+        "home": {"lat": 34.7731, "lon": 113.6809},
+        "mode": "walk",
+        "max_hours_per_week": 8,
+        "vetted": True,
+        "availability": [{"days": ["mon", "wed", "fri"], "from": "09:00", "to": "12:00"}],
+    },
+    "residents": {
+        "id": "r-zhang",
+        "name": "张奶奶",
+        "location": {"lat": 34.7749, "lon": 113.6832},
+        "categories": ["over_70", "living_alone"],
+        "preferred_volunteers": ["v-wang"],
+    },
+}
+
+EntityBody = Annotated[
+    dict[str, Any],
+    Body(
+        title="entity",
+        description=(
+            "A site, team, volunteer or resident in the scenario format (docs/scenarios.md), "
+            "checked as the loader checks a scenario's."
+        ),
+        examples=[Example(summary=kind, value=value) for kind, value in EXAMPLES.items()],
+    ),
+]
+
+
+def roster_controller(kind: RosterKind) -> type[Controller]:
+    """The controller of one kind of roster entity, at /{kind}."""
+
+    class RosterController(Controller):
+        path = f"/{kind}"
+        tags = (kind,)
+
+        @get("/", sync_to_thread=True, responses=responses(404))
+        def list_entities(
+            self, actor: CurrentActor, reader: Uow, area: AreaParam = None
+        ) -> list[Json]:
+            return roster.list_entities(reader, actor, kind, area)
+
+        @post("/", sync_to_thread=True, responses=responses(404, 409))
+        def create_entity(
+            self, actor: CurrentActor, uow: Uow, data: EntityBody,
+            area: AreaParam = None,
+        ) -> Json:  # fmt: skip
+            """Add one (201); 409 when its id is taken."""
+            return roster.create_entity(uow, actor, kind, area, data)
+
+        @get("/{ident:str}", sync_to_thread=True, responses=responses(404))
+        def get_entity(
+            self, actor: CurrentActor, reader: Uow, ident: FromPath[str], area: AreaParam = None
+        ) -> Json:
+            return roster.get_entity(reader, actor, kind, area, ident)
+
+        @put("/{ident:str}", sync_to_thread=True, responses=responses(404))
+        def put_entity(
+            self, actor: CurrentActor, uow: Uow, ident: FromPath[str], data: EntityBody,
+            area: AreaParam = None,
+        ) -> Response[Json]:  # fmt: skip
+            """Create (201) or replace (200) it."""
+            stored, new = roster.put_entity(uow, actor, kind, area, ident, data)
+            return Response(stored, status_code=201 if new else 200)
+
+        @delete("/{ident:str}", sync_to_thread=True, responses=responses(404, 409))
+        def delete_entity(
+            self, actor: CurrentActor, uow: Uow, ident: FromPath[str], area: AreaParam = None
+        ) -> None:
+            """Remove it (204); 409 while a task, pin, decline or plan still refers to it."""
+            roster.delete_entity(uow, actor, kind, area, ident)
+
+    RosterController.__name__ = RosterController.__qualname__ = f"{kind.title()}Controller"
+    return RosterController
+
+
+ROSTER_CONTROLLERS = [roster_controller(kind) for kind in roster.KINDS]

@@ -1,0 +1,234 @@
+"""Every error the API answers, in one place: the exception hierarchy mapped to HTTP statuses
+and one body shape, and the same mapping declared in the OpenAPI schema with examples.
+
+    MutualAidError
+    ├── ScenarioError, InvalidRequest    400 invalid (every problem: path, message, line)
+    ├── Unauthenticated                  401 unauthenticated
+    ├── Forbidden                        403 forbidden
+    ├── NotFoundError                    404 not_found
+    ├── IdempotencyKeyReused             422 idempotency_key_reused
+    ├── ActivePlanExists                 409 active_plan_exists
+    └── ConflictError                    409 conflict
+    Litestar's own: a body or parameter that does not decode 400, an unknown route 404,
+    a method the route lacks 405. Anything else is our bug: 500, and nothing is stored
+    (every use case commits only at its end).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    MethodNotAllowedException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import Example
+
+from mutualaid.errors import MutualAidError, Problem, ScenarioError
+from mutualaid.messages import msg
+from mutualaid.services.ports import (
+    ActivePlanExists,
+    ConflictError,
+    Forbidden,
+    IdempotencyKeyReused,
+    InvalidRequest,
+    NotFoundError,
+    Unauthenticated,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ProblemBody:
+    path: str
+    """Where, as the scenario format's field path (`tasks[3].needs[0].count`); empty for
+    the body as a whole."""
+    message: str
+    line: int | None = None
+    """The line in a YAML or JSON body, where known."""
+
+
+@dataclass
+class ErrorBody:
+    status_code: int
+    error: str
+    """A stable code: invalid, unauthenticated, forbidden, not_found, method_not_allowed,
+    conflict, active_plan_exists, idempotency_key_reused, server_error."""
+    detail: str
+    """One sentence for a person (MUTUALAID_LANG picks English or Chinese)."""
+    problems: list[ProblemBody] = field(default_factory=list)
+
+
+STATUS: tuple[tuple[type[BaseException], int, str], ...] = (
+    (ScenarioError, 400, "invalid"),
+    (InvalidRequest, 400, "invalid"),
+    (Unauthenticated, 401, "unauthenticated"),
+    (NotAuthorizedException, 401, "unauthenticated"),
+    (Forbidden, 403, "forbidden"),
+    (PermissionDeniedException, 403, "forbidden"),
+    (NotFoundError, 404, "not_found"),
+    (NotFoundException, 404, "not_found"),
+    (MethodNotAllowedException, 405, "method_not_allowed"),
+    (IdempotencyKeyReused, 422, "idempotency_key_reused"),
+    (ActivePlanExists, 409, "active_plan_exists"),
+    (ConflictError, 409, "conflict"),
+    (MutualAidError, 400, "invalid"),
+    (ValidationException, 400, "invalid"),
+)
+"""The one mapping: the first row whose class the error is an instance of."""
+
+
+def status_of(exc: BaseException) -> tuple[int, str]:
+    for kind, status, code in STATUS:
+        if isinstance(exc, kind):
+            return status, code
+    if isinstance(exc, HTTPException) and 400 <= exc.status_code < 500:
+        return exc.status_code, "invalid"
+    return 500, "server_error"
+
+
+def error_body(request: Request[Any, Any, Any], exc: BaseException) -> ErrorBody:
+    status, code = status_of(exc)
+    problems: list[Problem] = []
+    if isinstance(exc, ScenarioError | InvalidRequest):
+        problems = list(exc.problems)
+        detail = msg("invalid_request", count=len(problems))
+    elif isinstance(exc, NotFoundError):
+        detail = msg("not_found", kind=exc.kind, id=exc.ident)
+    elif isinstance(exc, NotFoundException):
+        detail = msg("route_not_found", path=request.url.path)
+    elif isinstance(exc, MethodNotAllowedException):
+        detail = msg("method_not_allowed", method=request.method, path=request.url.path)
+    elif isinstance(exc, Unauthenticated | NotAuthorizedException):
+        detail = msg("unauthenticated")
+    elif isinstance(exc, ActivePlanExists):
+        detail = msg("plan_active")
+    elif isinstance(exc, IdempotencyKeyReused):
+        detail = msg("idempotency_key_reused")
+    elif isinstance(exc, ConflictError):
+        detail = msg("conflict", detail=exc)
+    elif isinstance(exc, Forbidden | MutualAidError):
+        detail = str(exc)
+    elif status == 400:
+        problems = _decoding_problems(exc)
+        detail = msg("invalid_request", count=len(problems))
+    elif isinstance(exc, HTTPException) and status < 500:
+        detail = exc.detail
+    else:
+        log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+        detail = msg("server_error")
+    return ErrorBody(
+        status, code, detail, [ProblemBody(p.path, p.message, p.line) for p in problems]
+    )
+
+
+def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[ErrorBody]:
+    """The app's only exception handler."""
+    body = error_body(request, exc)
+    headers = {"WWW-Authenticate": "Bearer"} if body.status_code == 401 else None
+    return Response(body, status_code=body.status_code, headers=headers)
+
+
+_AT = re.compile(r"- at `\$\.?(?P<path>[^`]*)`")
+_FIELD = re.compile(r"field `(?P<path>[^`]*)`")
+
+
+def _decoding_problems(exc: BaseException) -> list[Problem]:
+    """Litestar's words for a body or parameter that does not decode, as problems."""
+    detail = str(getattr(exc, "detail", "") or exc)
+    extra = getattr(exc, "extra", None)
+    problems = []
+    if isinstance(extra, list):
+        for item in extra:
+            if isinstance(item, dict):
+                key = str(item.get("key") or "")
+                path = "" if item.get("source") == "body" and key == "data" else key
+                problems.append(Problem(path, msg("bad_body", problem=item.get("message"))))
+    if problems:
+        return problems
+    if detail.startswith("JSON is malformed"):
+        return [Problem("", msg("json_syntax", problem=detail.split(":", 1)[-1].strip()))]
+    found = _AT.search(detail) or _FIELD.search(detail)
+    path = found.group("path").replace(".[", "[") if found else ""
+    return [Problem(path, msg("bad_body", problem=detail))]
+
+
+# --- the OpenAPI side -----------------------------------------------------------------------
+
+_EXAMPLES: dict[int, tuple[str, ErrorBody]] = {
+    400: (
+        "Bad input: every problem with its field path, the loader's message and line",
+        ErrorBody(
+            400,
+            "invalid",
+            "2 problem(s) in the request; nothing was stored",
+            [
+                ProblemBody("tasks[0].needs[0].count", "must be a whole number > 0, got 0 (int)"),
+                ProblemBody(
+                    "tasks[1].dureation_minutes",
+                    "unknown field 'dureation_minutes' (did you mean 'duration_minutes'?)",
+                    14,
+                ),
+            ],
+        ),
+    ),
+    401: (
+        "No token, or one that is unknown or revoked",
+        ErrorBody(401, "unauthenticated", "give a valid token: Authorization: Bearer <token>"),
+    ),
+    403: (
+        "The token acts outside its role or areas",
+        ErrorBody(403, "forbidden", "this token may not act in area 'dahelu'"),
+    ),
+    404: ("An unknown id", ErrorBody(404, "not_found", "no plan '3f2a…'")),
+    409: (
+        "The request clashes with what is stored (a second active plan, a roster entity "
+        "still in use, a plan not finished)",
+        ErrorBody(
+            409,
+            "active_plan_exists",
+            "a plan for this area and week is already queued or running; wait for it or cancel it",
+        ),
+    ),
+    422: (
+        "The Idempotency-Key came before with a different body",
+        ErrorBody(
+            422,
+            "idempotency_key_reused",
+            "this Idempotency-Key was used before with a different request",
+        ),
+    ),
+}
+
+
+def responses(*codes: int) -> dict[int, ResponseSpec]:
+    """The error responses of a route for its OpenAPI entry; 400, 401 and 403 always."""
+    out: dict[int, ResponseSpec] = {}
+    for code in sorted({400, 401, 403, *codes}):
+        description, example = _EXAMPLES[code]
+        out[code] = ResponseSpec(
+            data_container=ErrorBody,
+            description=description,
+            generate_examples=False,
+            examples=[Example(summary=example.error, value=_plain(example))],
+        )
+    return out
+
+
+def _plain(body: ErrorBody) -> dict[str, Any]:
+    return {
+        "status_code": body.status_code,
+        "error": body.error,
+        "detail": body.detail,
+        "problems": [p.__dict__ for p in body.problems],
+    }

@@ -1,0 +1,156 @@
+"""The service's settings: one frozen dataclass per concern, read from the environment here
+and nowhere else (`Settings.from_env()`)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from mutualaid.errors import MutualAidError
+from mutualaid.messages import msg
+
+T = TypeVar("T")
+RUNNERS = ("inprocess",)
+
+
+class SettingsError(MutualAidError):
+    """An environment variable the service cannot use."""
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str = "sqlite:///mutualaid.db"
+    """DATABASE_URL: SQLite (a file; the default is ./mutualaid.db) or PostgreSQL
+    (`postgresql://user:pass@host:5432/db`, driven by psycopg 3)."""
+    echo: bool = False
+    """MUTUALAID_DB_ECHO: log every SQL statement."""
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    host: str = "127.0.0.1"
+    """MUTUALAID_HOST: the address `mutualaid serve` listens on."""
+    port: int = 8000
+    """MUTUALAID_PORT: the port `mutualaid serve` listens on."""
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+
+@dataclass(frozen=True)
+class SolverSettings:
+    time_limit_seconds: float | None = None
+    """MUTUALAID_SOLVER_TIME_LIMIT: seconds per solve; unset, each scenario's own
+    `settings.time_limit_seconds`."""
+    workers: int = 1
+    """MUTUALAID_SOLVER_WORKERS: CP-SAT search workers per solve (1: the same week and seed
+    always give the same plan)."""
+
+
+@dataclass(frozen=True)
+class JobSettings:
+    runner: str = "inprocess"
+    """MUTUALAID_JOB_RUNNER: what runs solves; `inprocess` is a worker thread in the
+    server."""
+    lease_seconds: float = 60.0
+    """MUTUALAID_JOB_LEASE_SECONDS: how long a worker's claim on a plan holds without a
+    heartbeat, on top of the solve's budget; then another worker takes the plan."""
+    heartbeat_seconds: float = 1.0
+    """MUTUALAID_JOB_HEARTBEAT_SECONDS: how often, at most, a solve writes its progress."""
+    poll_seconds: float = 2.0
+    """MUTUALAID_JOB_POLL_SECONDS: how often an idle runner looks for queued plans it was
+    not told about (plans left by another process, or by a worker that died)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    server: ServerSettings = field(default_factory=ServerSettings)
+    solver: SolverSettings = field(default_factory=SolverSettings)
+    jobs: JobSettings = field(default_factory=JobSettings)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Settings from the environment (or `env`); defaults for what is unset.
+        SettingsError names a variable that is set but unusable."""
+        env = os.environ if env is None else env
+        read = _Reader(env)
+        settings = cls(
+            database=DatabaseSettings(
+                url=read("DATABASE_URL", str, DatabaseSettings.url),
+                echo=read("MUTUALAID_DB_ECHO", _bool, False),
+            ),
+            server=ServerSettings(
+                host=read("MUTUALAID_HOST", str, ServerSettings.host),
+                port=read("MUTUALAID_PORT", _port, ServerSettings.port),
+            ),
+            solver=SolverSettings(
+                time_limit_seconds=read("MUTUALAID_SOLVER_TIME_LIMIT", _positive, None),
+                workers=read("MUTUALAID_SOLVER_WORKERS", _count, SolverSettings.workers),
+            ),
+            jobs=JobSettings(
+                runner=read("MUTUALAID_JOB_RUNNER", _runner, JobSettings.runner),
+                lease_seconds=read(
+                    "MUTUALAID_JOB_LEASE_SECONDS", _positive, JobSettings.lease_seconds
+                ),
+                heartbeat_seconds=read(
+                    "MUTUALAID_JOB_HEARTBEAT_SECONDS", _positive, JobSettings.heartbeat_seconds
+                ),
+                poll_seconds=read(
+                    "MUTUALAID_JOB_POLL_SECONDS", _positive, JobSettings.poll_seconds
+                ),
+            ),
+        )
+        return settings
+
+
+class _Reader:
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.env = env
+
+    def __call__(self, name: str, parse: Callable[[str], T], default: T) -> T:
+        raw = self.env.get(name)
+        if raw is None or not raw.strip():
+            return default
+        try:
+            return parse(raw.strip())
+        except ValueError as exc:
+            raise SettingsError(msg("setting_invalid", name=name, got=raw, problem=exc)) from None
+
+
+def _bool(text: str) -> bool:
+    if text.lower() in ("1", "true", "yes", "on"):
+        return True
+    if text.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(msg("not_bool", got=text))
+
+
+def _positive(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise ValueError(msg("not_positive_number", got=text))
+    return value
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ValueError(msg("not_positive_int", got=text))
+    return value
+
+
+def _port(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 65535:
+        raise ValueError(msg("not_choice", choices="0..65535", got=text))
+    return value
+
+
+def _runner(text: str) -> str:
+    if text not in RUNNERS:
+        raise ValueError(msg("not_choice", choices=", ".join(RUNNERS), got=text))
+    return text

@@ -1,0 +1,70 @@
+"""Use cases of plans as a coordinator sees them: request a solve, follow it, cancel it,
+publish the result. Solves themselves run in `jobs`."""
+
+from __future__ import annotations
+
+from mutualaid.services.access import Actor, parse_week
+from mutualaid.services.ports import JobRunner, PlanRecord, UnitOfWork
+
+
+def request_plan(
+    uow: UnitOfWork, jobs: JobRunner | None, actor: Actor, area: str | None, week_start: str
+) -> PlanRecord:
+    """Queue a solve of the week: the plan row is written in this transaction (so it is
+    never lost), then the job runner is told. ActivePlanExists while one is queued or
+    running for the same area and week."""
+    where, week = actor.area(area), parse_week(week_start)
+    with uow:
+        uow.weeks.get(where, week)
+        plan = uow.plans.create(where, week, request={"requested_by": actor.id})
+        uow.audit.record(
+            actor.id, "plan.request", f"plan {plan.id}", where, {"week": week.isoformat()}
+        )
+        uow.commit()
+    if jobs is not None:
+        jobs.submit(plan.id)
+    return plan
+
+
+def list_plans(
+    uow: UnitOfWork, actor: Actor, area: str | None, week_start: str
+) -> list[PlanRecord]:
+    where, week = actor.area(area), parse_week(week_start)
+    with uow:
+        return uow.plans.for_week(where, week)
+
+
+def get_plan(uow: UnitOfWork, actor: Actor, ident: str) -> PlanRecord:
+    """The plan's status, live progress and, once done, its result."""
+    actor.require_manager()
+    with uow:
+        plan = uow.plans.get(ident)
+    actor.require_area(plan.area)
+    return plan
+
+
+def cancel_plan(uow: UnitOfWork, actor: Actor, ident: str) -> PlanRecord:
+    """A queued plan ends at once; a running one stops at its next heartbeat.
+    ConflictError when it has already finished."""
+    actor.require_manager()
+    with uow:
+        actor.require_area(uow.plans.get(ident).area)
+        plan = uow.plans.cancel(ident)
+        uow.audit.record(actor.id, "plan.cancel", f"plan {ident}", plan.area)
+        uow.commit()
+    return plan
+
+
+def publish_plan(uow: UnitOfWork, actor: Actor, ident: str) -> PlanRecord:
+    """Make a finished plan the week's plan (the one before stops being it).
+    ConflictError unless the plan is optimal or feasible."""
+    actor.require_manager()
+    with uow:
+        actor.require_area(uow.plans.get(ident).area)
+        plan = uow.plans.publish(ident)
+        uow.audit.record(
+            actor.id, "plan.publish", f"plan {ident}", plan.area,
+            {"week": plan.week_start.isoformat()},
+        )  # fmt: skip
+        uow.commit()
+    return plan

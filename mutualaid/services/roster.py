@@ -1,0 +1,188 @@
+"""Use cases of areas (sub-districts) and their roster: sites, teams, volunteers, residents.
+
+Roster entities are the scenario format's structures (plain dicts, its field names); they are
+checked as the loader checks a scenario's, so errors carry its paths and wording.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import pendulum
+
+from mutualaid.errors import Problem
+from mutualaid.messages import msg
+from mutualaid.services.access import Actor
+from mutualaid.services.ports import (
+    AreaRecord,
+    ConflictError,
+    InvalidRequest,
+    Json,
+    RosterKind,
+    RosterRepository,
+    UnitOfWork,
+)
+
+KINDS: tuple[RosterKind, ...] = ("sites", "teams", "volunteers", "residents")
+SINGULAR: dict[RosterKind, str] = {
+    "sites": "site",
+    "teams": "team",
+    "volunteers": "volunteer",
+    "residents": "resident",
+}
+_AREA_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def _repo(uow: UnitOfWork, kind: RosterKind) -> RosterRepository:
+    repos: dict[RosterKind, RosterRepository] = {
+        "sites": uow.sites,
+        "teams": uow.teams,
+        "volunteers": uow.volunteers,
+        "residents": uow.residents,
+    }
+    return repos[kind]
+
+
+# --- areas ----------------------------------------------------------------------------------
+
+
+def list_areas(uow: UnitOfWork, actor: Actor) -> list[AreaRecord]:
+    """The areas the actor may act in."""
+    actor.require_manager()
+    with uow:
+        return [a for a in uow.areas.all() if actor.may_manage(a.id)]
+
+
+def get_area(uow: UnitOfWork, actor: Actor, area: str) -> AreaRecord:
+    actor.require_area(area)
+    with uow:
+        return uow.areas.get(area)
+
+
+def _check_area(ident: Any, name: Any, timezone: Any) -> tuple[str, str, str]:
+    problems = []
+    if not isinstance(ident, str) or not _AREA_ID.match(ident):
+        problems.append(Problem("id", msg("bad_area_id", got=repr(ident))))
+    if name is not None and (not isinstance(name, str) or not name.strip()):
+        problems.append(Problem("name", msg("not_string", got=repr(name))))
+    try:
+        if not isinstance(timezone, str):
+            raise ValueError(timezone)
+        pendulum.timezone(timezone)
+    except Exception:  # pendulum raises its own InvalidTimezone or a ValueError
+        problems.append(Problem("timezone", msg("bad_timezone", got=timezone)))
+    if problems:
+        raise InvalidRequest(problems)
+    return ident, (name or ident).strip(), timezone
+
+
+def create_area(
+    uow: UnitOfWork, actor: Actor, ident: str, name: str | None, timezone: str
+) -> AreaRecord:
+    """A new area (ConflictError when the id is taken)."""
+    actor.require_admin()
+    ident, name, timezone = _check_area(ident, name, timezone)
+    with uow:
+        if any(a.id == ident for a in uow.areas.all()):
+            raise ConflictError(msg("already_exists", kind="area", id=ident))
+        record = uow.areas.add(ident, name, timezone)
+        uow.audit.record(actor.id, "area.create", f"area {ident}", ident, {"name": name})
+        uow.commit()
+    return record
+
+
+def put_area(
+    uow: UnitOfWork, actor: Actor, ident: str, name: str | None, timezone: str
+) -> tuple[AreaRecord, bool]:
+    """Create or rename the area; True when new. Its time zone never changes (409)."""
+    actor.require_admin()
+    ident, name, timezone = _check_area(ident, name, timezone)
+    with uow:
+        new = all(a.id != ident for a in uow.areas.all())
+        record = uow.areas.add(ident, name, timezone)
+        action = "area.create" if new else "area.update"
+        uow.audit.record(actor.id, action, f"area {ident}", ident, {"name": name})
+        uow.commit()
+    return record, new
+
+
+# --- the roster -----------------------------------------------------------------------------
+
+
+def list_entities(uow: UnitOfWork, actor: Actor, kind: RosterKind, area: str | None) -> list[Json]:
+    where = actor.area(area)
+    with uow:
+        uow.areas.get(where)
+        return _repo(uow, kind).all(where)
+
+
+def get_entity(
+    uow: UnitOfWork, actor: Actor, kind: RosterKind, area: str | None, ident: str
+) -> Json:
+    where = actor.area(area)
+    with uow:
+        uow.areas.get(where)
+        return _repo(uow, kind).get(where, ident)
+
+
+def create_entity(
+    uow: UnitOfWork, actor: Actor, kind: RosterKind, area: str | None, item: Any
+) -> Json:
+    """Add a new site, team, volunteer or resident (ConflictError when the id is taken)."""
+    where = actor.area(area)
+    with uow:
+        repo = _repo(uow, kind)
+        ident = item.get("id") if isinstance(item, Mapping) else None
+        if isinstance(ident, str) and any(e["id"] == ident.strip() for e in repo.all(where)):
+            raise ConflictError(msg("already_exists", kind=SINGULAR[kind], id=ident.strip()))
+        stored, _ = repo.upsert(where, item)
+        _audit(uow, actor, f"{SINGULAR[kind]}.create", where, kind, stored["id"])
+        uow.commit()
+    return stored
+
+
+def put_entity(
+    uow: UnitOfWork, actor: Actor, kind: RosterKind, area: str | None, ident: str, item: Any
+) -> tuple[Json, bool]:
+    """Store the entity under `ident` (the body's id, when given, must be the same); True
+    when it is new."""
+    where = actor.area(area)
+    item = with_id(item, ident)
+    with uow:
+        stored, new = _repo(uow, kind).upsert(where, item)
+        action = f"{SINGULAR[kind]}.{'create' if new else 'update'}"
+        _audit(uow, actor, action, where, kind, stored["id"])
+        uow.commit()
+    return stored, new
+
+
+def delete_entity(
+    uow: UnitOfWork, actor: Actor, kind: RosterKind, area: str | None, ident: str
+) -> None:
+    """Remove it; ConflictError while a task, pin, decline, plan or entity refers to it."""
+    where = actor.area(area)
+    with uow:
+        uow.areas.get(where)
+        _repo(uow, kind).delete(where, ident)
+        _audit(uow, actor, f"{SINGULAR[kind]}.delete", where, kind, ident)
+        uow.commit()
+
+
+def with_id(item: Any, ident: str) -> Any:
+    """The body with the path's id filled in; InvalidRequest when it names another."""
+    if not isinstance(item, Mapping):
+        return item  # the loader names what is wrong with it
+    given = item.get("id")
+    if given is None:
+        return {"id": ident, **item}
+    if not isinstance(given, str) or given.strip() != ident:
+        raise InvalidRequest([Problem("id", msg("id_mismatch", got=given, want=ident))])
+    return dict(item)
+
+
+def _audit(
+    uow: UnitOfWork, actor: Actor, action: str, area: str, kind: RosterKind, ident: str
+) -> None:
+    uow.audit.record(actor.id, action, f"{SINGULAR[kind]} {ident}", area)

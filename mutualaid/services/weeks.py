@@ -1,0 +1,181 @@
+"""Use cases of a week: its tasks (in one idempotent batch or one by one) and whole scenarios
+in and out (YAML or JSON, the contract's format)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from mutualaid.errors import Problem
+from mutualaid.messages import msg
+from mutualaid.scenario import build_scenario, parse_scenario
+from mutualaid.services.access import Actor, parse_week
+from mutualaid.services.ports import (
+    IdempotencyKeyReused,
+    InvalidRequest,
+    Json,
+    UnitOfWork,
+    WeekRecord,
+)
+from mutualaid.services.roster import with_id
+
+JSON_TYPES = ("application/json",)
+
+
+def list_weeks(uow: UnitOfWork, actor: Actor, area: str | None) -> list[WeekRecord]:
+    where = actor.area(area)
+    with uow:
+        return uow.weeks.all(where)
+
+
+def list_tasks(uow: UnitOfWork, actor: Actor, area: str | None, week_start: str) -> list[Json]:
+    where, week = actor.area(area), parse_week(week_start)
+    with uow:
+        return uow.weeks.tasks(where, week)
+
+
+def get_task(uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, ident: str) -> Json:
+    where, week = actor.area(area), parse_week(week_start)
+    with uow:
+        return uow.weeks.get_task(where, week, ident)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    tasks: list[Json]
+    """The week's tasks as stored."""
+    replayed: bool
+    """True when the Idempotency-Key was seen before: nothing was done again."""
+
+
+def request_hash(body: Any) -> str:
+    """A fingerprint of a request body (key order does not matter)."""
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def submit_tasks(
+    uow: UnitOfWork,
+    actor: Actor,
+    area: str | None,
+    week_start: str,
+    tasks: Any,
+    idempotency_key: str | None = None,
+) -> Submitted:
+    """Replace the week's tasks (the week is created when missing).
+
+    With an idempotency key, the first request's answer is stored in the same transaction as
+    its effect; the same key with the same body answers it again and changes nothing, with a
+    different body it is refused (IdempotencyKeyReused).
+    """
+    where, week = actor.area(area), parse_week(week_start)
+    if not isinstance(tasks, list):
+        got = type(tasks).__name__
+        raise InvalidRequest([Problem("tasks", msg("not_list", got=got))])
+    scope = f"PUT tasks {where}/{week.isoformat()}"
+    digest = request_hash(tasks)
+    for attempt in range(2):
+        with uow:
+            if idempotency_key is not None:
+                stored = uow.idempotency.lookup(scope, idempotency_key, digest)
+                if stored is not None:
+                    return Submitted(list(stored.response), replayed=True)
+            saved = uow.weeks.put_tasks(where, week, tasks)
+            detail: Json = {"tasks": len(saved)}
+            if idempotency_key is not None:
+                detail["idempotency_key"] = idempotency_key
+            uow.audit.record(actor.id, "tasks.submit", _week(where, week_start), where, detail)
+            if idempotency_key is not None:
+                try:
+                    uow.idempotency.save(scope, idempotency_key, digest, 200, saved)
+                except IdempotencyKeyReused:
+                    if attempt:
+                        raise
+                    continue  # the same key was stored meanwhile: look it up again
+            uow.commit()
+            return Submitted(saved, replayed=False)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def put_task(
+    uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, ident: str, task: Any
+) -> tuple[Json, bool]:
+    """Store one task of the week (new ones go last); True when it is new."""
+    where, week = actor.area(area), parse_week(week_start)
+    task = with_id(task, ident)
+    with uow:
+        stored, new = uow.weeks.put_task(where, week, task)
+        action = "task.create" if new else "task.update"
+        uow.audit.record(actor.id, action, f"task {ident}", where, {"week": week.isoformat()})
+        uow.commit()
+    return stored, new
+
+
+def delete_task(
+    uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, ident: str
+) -> None:
+    where, week = actor.area(area), parse_week(week_start)
+    with uow:
+        uow.weeks.delete_task(where, week, ident)
+        uow.audit.record(
+            actor.id, "task.delete", f"task {ident}", where, {"week": week.isoformat()}
+        )
+        uow.commit()
+
+
+def read_scenario(body: bytes, media_type: str | None) -> Any:
+    """The scenario in a request body: JSON when the media type says so, else YAML (which
+    also reads JSON). Syntax errors and a scenario that breaks the format raise with every
+    problem (YAML ones with their line)."""
+    media = (media_type or "").split(";")[0].strip().lower()
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidRequest([Problem("", msg("bad_body", problem=exc))]) from None
+    if media in JSON_TYPES or media.endswith("+json"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            problem = Problem("", msg("json_syntax", problem=exc.msg), exc.lineno)
+            raise InvalidRequest([problem]) from None
+        build_scenario(data)
+        return data
+    parse_scenario(text)
+    return yaml.safe_load(text)
+
+
+def import_scenario(
+    uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, data: Any
+) -> WeekRecord:
+    """Store a whole scenario: its roster into the area, the rest as the week. Its
+    week_start must be the week named. Only an admin creates an area this way."""
+    where, week = actor.area(area), parse_week(week_start)
+    scenario = build_scenario(data)
+    if scenario.week_start != week:
+        text = msg("week_mismatch", got=scenario.week_start.isoformat(), want=week.isoformat())
+        raise InvalidRequest([Problem("week_start", text)])
+    assert isinstance(data, Mapping)
+    with uow:
+        if not actor.is_admin:
+            uow.areas.get(where)
+        record = uow.weeks.import_scenario(where, data, validate=False)
+        counts = {k: len(data.get(k) or ()) for k in ("volunteers", "residents", "tasks")}
+        uow.audit.record(actor.id, "scenario.import", _week(where, week_start), where, counts)
+        uow.commit()
+    return record
+
+
+def export_scenario(uow: UnitOfWork, actor: Actor, area: str | None, week_start: str) -> Json:
+    """The week as a scenario in the contract's format (every default written out)."""
+    where, week = actor.area(area), parse_week(week_start)
+    with uow:
+        return uow.weeks.export_scenario(where, week)
+
+
+def _week(area: str, week_start: str) -> str:
+    return f"week {area}/{week_start.strip()}"

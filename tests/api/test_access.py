@@ -1,0 +1,200 @@
+"""Who may do what, for every route: 401 without a token or with a bad one, 403 outside the
+token's role or areas — and the table here must name every route the app serves."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+
+from api.app import create_app
+from mutualaid.services import access
+from tests.adapters import world
+
+from .conftest import Client, bearer, empty_database_url, infra, short_solves, wait_for
+
+WEEK = world.WEEK.isoformat()
+NORTH, SOUTH = "north", "south"
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    """As the app names it (`/sites/{ident:str}`)."""
+    who: str
+    """admin: admins only; area: admins and the area's coordinators; managers: admins and
+    coordinators (the answer is limited to their areas)."""
+    body: Any = None
+
+    @property
+    def scoped(self) -> bool:
+        """Takes ?area= (the area-owned resources)."""
+        return self.who == "area" and not self.path.startswith(("/areas", "/plans"))
+
+
+TASK = world.scenario()["tasks"][0]
+ROUTES = [
+    Route("GET", "/areas", "managers"),
+    Route("POST", "/areas", "admin", {"id": "east", "timezone": world.ZONE}),
+    Route("GET", "/areas/{area:str}", "area"),
+    Route("PUT", "/areas/{area:str}", "admin", {"timezone": world.ZONE}),
+    *[
+        route
+        for kind, entity in (
+            ("sites", world.scenario()["sites"][0]),
+            ("teams", world.scenario()["teams"][0]),
+            ("volunteers", world.scenario()["volunteers"][0]),
+            ("residents", world.scenario()["residents"][0]),
+        )
+        for route in (
+            Route("GET", f"/{kind}", "area"),
+            Route("POST", f"/{kind}", "area", entity),
+            Route("GET", f"/{kind}/{{ident:str}}", "area"),
+            Route("PUT", f"/{kind}/{{ident:str}}", "area", entity),
+            Route("DELETE", f"/{kind}/{{ident:str}}", "area"),
+        )
+    ],
+    Route("GET", "/weeks", "area"),
+    Route("GET", "/weeks/{week_start:str}/tasks", "area"),
+    Route("PUT", "/weeks/{week_start:str}/tasks", "area", [TASK]),
+    Route("GET", "/weeks/{week_start:str}/tasks/{task:str}", "area"),
+    Route("PUT", "/weeks/{week_start:str}/tasks/{task:str}", "area", TASK),
+    Route("DELETE", "/weeks/{week_start:str}/tasks/{task:str}", "area"),
+    Route("GET", "/weeks/{week_start:str}/scenario", "area"),
+    Route("POST", "/weeks/{week_start:str}/scenario", "area", world.scenario()),
+    Route("GET", "/weeks/{week_start:str}/plans", "area"),
+    Route("POST", "/weeks/{week_start:str}/plans", "area"),
+    Route("GET", "/plans/{plan_id:str}", "area"),
+    Route("DELETE", "/plans/{plan_id:str}", "area"),
+    Route("POST", "/plans/{plan_id:str}/publish", "area"),
+    Route("GET", "/tokens", "admin"),
+    Route("POST", "/tokens", "admin", {"role": "coordinator", "areas": [NORTH]}),
+    Route("DELETE", "/tokens/{token_id:str}", "admin"),
+    Route("GET", "/audit", "area"),
+]
+
+
+@dataclass
+class World:
+    client: Client
+    tokens: dict[str, dict[str, str]]
+    plan_id: str
+    token_id: str
+
+    def url(self, route: Route, area: str = NORTH) -> str:
+        path = (
+            route.path.replace("{area:str}", area)
+            .replace("{ident:str}", "x-probe")
+            .replace("{week_start:str}", WEEK)
+            .replace("{task:str}", TASK["id"])
+            .replace("{plan_id:str}", self.plan_id)
+            .replace("{token_id:str}", self.token_id)
+        )
+        return f"{path}?area={area}" if route.scoped else path
+
+    def send(self, route: Route, headers: dict[str, str] | None, area: str = NORTH) -> Any:
+        return self.client.request(route.method, self.url(route, area), json=route.body,
+                                   headers=headers)  # fmt: skip
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def world_(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    """Two areas; an admin, a coordinator of each, a volunteer of the north, a revoked
+    token; a finished plan in the north."""
+    url = empty_database_url(request.param, request, tmp_path_factory.mktemp("access"))
+    with TestClient(create_app(short_solves(url))) as client:
+        uow = infra(client).uow
+        _, admin = access.create_token(uow(), access.CLI, "admin")
+        headers = bearer(admin)
+        assert client.post(f"/weeks/{WEEK}/scenario?area={NORTH}", json=world.scenario(),
+                           headers=headers).status_code == 200  # fmt: skip
+        assert client.post("/areas", json={"id": SOUTH, "timezone": world.ZONE},
+                           headers=headers).status_code == 201  # fmt: skip
+        tokens = {"admin": headers}
+        for name, role, areas, volunteer in (
+            ("coordinator", "coordinator", [NORTH], None),
+            ("other coordinator", "coordinator", [SOUTH], None),
+            ("volunteer", "volunteer", [NORTH], "v-wang"),
+            ("revoked", "admin", [], None),
+        ):
+            token, secret = access.create_token(uow(), access.CLI, role, areas, volunteer)
+            tokens[name] = bearer(secret)
+        access.revoke_token(uow(), access.CLI, token.id)
+        plan = client.post(f"/weeks/{WEEK}/plans?area={NORTH}", headers=headers).json()
+        wait_for(
+            lambda: (
+                client.get(f"/plans/{plan['id']}", headers=headers).json()["status"]
+                not in ("queued", "running")
+            )
+        )
+        yield World(client, tokens, plan["id"], token.id)
+
+
+def test_the_table_names_every_route_the_app_serves(world_: World) -> None:
+    served = {
+        (method, route.path)
+        for route in world_.client.app.routes
+        if not route.path.startswith("/schema")
+        for method in route.methods
+        if method not in ("OPTIONS", "HEAD")
+    }
+    assert served == {(r.method, r.path) for r in ROUTES}
+
+
+def _ids(route: Route) -> str:
+    return f"{route.method} {route.path}"
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=_ids)
+def test_without_a_valid_token_every_route_is_401(world_: World, route: Route) -> None:
+    for headers in (
+        None,
+        {"Authorization": "Bearer"},
+        {"Authorization": "Bearer ma_not-a-token"},
+        {"Authorization": "Basic YWRtaW46YWRtaW4="},
+        world_.tokens["revoked"],
+    ):
+        answer = world_.send(route, headers)
+        assert answer.status_code == 401, (headers, answer.text)
+        assert answer.json()["error"] == "unauthenticated"
+        assert answer.headers["WWW-Authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=_ids)
+def test_outside_its_role_or_areas_a_token_gets_403(world_: World, route: Route) -> None:
+    outsiders = {
+        "admin": ["coordinator", "volunteer"],
+        "area": ["other coordinator", "volunteer"],
+        "managers": ["volunteer"],
+    }[route.who]
+    for name in outsiders:
+        answer = world_.send(route, world_.tokens[name])
+        assert answer.status_code == 403, (name, answer.text)
+        assert answer.json()["error"] == "forbidden"
+    if route.scoped:  # the other coordinator may not reach north by naming it either way
+        answer = world_.send(route, world_.tokens["other coordinator"], area=NORTH)
+        assert answer.status_code == 403
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.method == "GET"], ids=_ids)
+def test_those_in_scope_may_read(world_: World, route: Route) -> None:
+    allowed = ["admin"] if route.who == "admin" else ["admin", "coordinator"]
+    for name in allowed:
+        answer = world_.send(route, world_.tokens[name])
+        assert answer.status_code not in (401, 403) and answer.status_code < 500, answer.text
+
+
+def test_a_coordinator_sees_only_its_areas_and_their_audit(world_: World) -> None:
+    client, tokens = world_.client, world_.tokens
+    areas = client.get("/areas", headers=tokens["coordinator"]).json()
+    assert [a["id"] for a in areas] == [NORTH]
+    audit = client.get("/audit", headers=tokens["coordinator"]).json()
+    assert audit and {e["area"] for e in audit} == {NORTH}
+    other = client.get("/audit", headers=tokens["other coordinator"]).json()
+    assert [(e["area"], e["action"]) for e in other] == [(SOUTH, "area.create")]

@@ -1,0 +1,190 @@
+"""Bad input gets 400 with every problem's field path, unknown ids 404, conflicts 409 — one
+body shape, never a 500 — and a failed request loses nothing already stored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.adapters import world
+
+from .conftest import Client
+
+WEEK = world.WEEK.isoformat()
+Q = f"?area={world.AREA}"
+
+
+@pytest.fixture
+def stored(client: Client, admin: dict[str, str]) -> dict[str, Any]:
+    """The small world of the adapter tests, imported; what GET gives back for it."""
+    answer = client.post(f"/weeks/{WEEK}/scenario{Q}", json=world.scenario(), headers=admin)
+    assert answer.status_code == 200, answer.text
+    return _everything(client, admin)
+
+
+def _everything(client: Client, admin: dict[str, str]) -> dict[str, Any]:
+    out = {kind: client.get(f"/{kind}{Q}", headers=admin).json() for kind in _KINDS}
+    out["scenario"] = client.get(f"/weeks/{WEEK}/scenario{Q}", headers=admin).json()
+    return out
+
+
+_KINDS = ("sites", "teams", "volunteers", "residents")
+
+
+def _problems(answer: Any) -> list[tuple[str, str]]:
+    assert answer.status_code == 400, answer.text
+    body = answer.json()
+    assert body["error"] == "invalid" and body["status_code"] == 400
+    return [(p["path"], p["message"]) for p in body["problems"]]
+
+
+BAD_TASKS = [
+    {"id": "t-a", "resident": "r-zhang", "needs": [{"skill": "x", "count": 0}],
+     "duration_minutes": 30, "windows": [{"days": ["tue"], "from": "09:00", "to": "11:00"}]},
+    {"id": "t-b", "site": "nowhere", "needs": [{"skill": "x"}], "duration_minutes": 30,
+     "windows": [{"days": ["tue"], "from": "09:00", "to": "11:00"}]},
+    {"id": "t-c", "site": "centre", "needs": [{"skill": "x"}], "dureation_minutes": 30,
+     "windows": [{"days": ["tue"], "from": "09:00", "to": "11:00"}]},
+]  # fmt: skip
+
+
+def test_bad_tasks_get_every_field_path_and_the_week_keeps_its_tasks(
+    client: Client, admin: dict[str, str], stored: dict[str, Any]
+) -> None:
+    answer = client.put(f"/weeks/{WEEK}/tasks{Q}", json=BAD_TASKS, headers=admin)
+    paths = {path for path, _ in _problems(answer)}
+    assert {"tasks[0].needs[0].count", "tasks[1].site", "tasks[2].dureation_minutes"} <= paths
+    messages = dict(_problems(answer))
+    assert messages["tasks[2].dureation_minutes"].startswith("unknown field 'dureation_minutes'")
+    one = client.put(f"/weeks/{WEEK}/tasks/t-a{Q}", json=BAD_TASKS[0], headers=admin)
+    assert ("needs[0].count", "must be a whole number > 0, got 0 (int)") in _problems(one)
+    assert _everything(client, admin) == stored
+
+
+@pytest.mark.parametrize(
+    ("body", "media", "path", "line"),
+    [
+        (b"name: x\ntimezone: [unclosed\n", "application/yaml", "", 3),
+        (b'{"name": "x",', "application/json", "", 1),
+        (b"[1, 2]", "application/json", "", None),
+        (b"\xff\xfe", "application/yaml", "", None),
+        (
+            b"name: x\ntimezone: Asia/Shanghai\nweek_start: 2026-12-01\n",
+            "text/yaml",
+            "week_start",
+            3,
+        ),
+        (
+            b"name: x\ntimezone: Asia/Shanghai\nweek_start: 2026-12-07\n",
+            "application/yaml",
+            "week_start",
+            None,
+        ),
+    ],
+    ids=["yaml-syntax", "json-syntax", "not-a-mapping", "not-utf8", "not-monday", "other-week"],
+)
+def test_a_bad_scenario_body_is_400_with_where_and_nothing_changes(
+    client: Client, admin: dict[str, str], stored: dict[str, Any],
+    body: bytes, media: str, path: str, line: int | None,
+) -> None:  # fmt: skip
+    answer = client.post(
+        f"/weeks/{WEEK}/scenario{Q}", content=body, headers={**admin, "Content-Type": media}
+    )
+    assert answer.status_code == 400, answer.text
+    problems = answer.json()["problems"]
+    assert problems and problems[0]["path"] == path and problems[0]["message"]
+    if line is not None:
+        assert problems[0]["line"] == line
+    assert _everything(client, admin) == stored
+
+
+def _paths(answer: Any) -> list[str]:
+    return [path for path, _ in _problems(answer)]
+
+
+def test_bad_roster_entities_areas_and_weeks_are_400_with_their_paths(
+    client: Client, admin: dict[str, str], stored: dict[str, Any]
+) -> None:
+    volunteer = {"id": "v-new", "home": {"lat": 95, "lon": 113.6}, "mode": "rocket",
+                 "availability": [{"days": ["mon"], "from": "9:00", "to": "08:00"}]}  # fmt: skip
+    paths = _paths(client.post(f"/volunteers{Q}", json=volunteer, headers=admin))
+    assert {"home", "mode", "availability[0]"} <= set(paths)
+    mismatch = {"id": "other", "name": "x"}
+    assert _paths(client.put(f"/sites/centre{Q}", json=mismatch, headers=admin)) == ["id"]
+    assert _problems(client.put(f"/sites/centre{Q}", json=[1], headers=admin))
+    area = {"id": "a b", "timezone": "Mars/Olympus"}
+    assert _paths(client.post("/areas", json=area, headers=admin)) == ["id", "timezone"]
+    unknown = {"id": "x", "timezone": "UTC", "zz": 1}
+    assert _paths(client.post("/areas", json=unknown, headers=admin)) == ["zz"]
+    as_json = {**admin, "Content-Type": "application/json"}
+    assert _problems(client.post("/areas", content=b"{bad", headers=as_json))
+    assert _paths(client.get(f"/weeks/2026-12-01/tasks{Q}", headers=admin)) == ["week_start"]
+    assert _paths(client.get(f"/weeks/someday/tasks{Q}", headers=admin)) == ["week_start"]
+    assert _paths(client.get("/sites", headers=admin)) == ["area"]
+    assert _problems(client.get("/audit?limit=0", headers=admin))
+    assert _everything(client, admin) == stored
+
+
+def test_unknown_ids_are_404_and_conflicts_409(
+    client: Client, admin: dict[str, str], stored: dict[str, Any]
+) -> None:
+    for path in ("/plans/nope", f"/sites/nope{Q}", f"/weeks/2030-01-07/tasks{Q}",
+                 f"/weeks/{WEEK}/tasks/nope{Q}", "/areas/nope", "/sites?area=nope"):  # fmt: skip
+        answer = client.get(path, headers=admin)
+        assert answer.status_code == 404, (path, answer.text)
+        assert answer.json()["error"] == "not_found"
+    assert client.get("/no/such/route", headers=admin).status_code == 404
+    assert client.patch("/areas", headers=admin).json()["error"] == "method_not_allowed"
+    # a team with members, a site a task uses, an id taken, a zone changed: 409, all kept
+    for method, path, body in (
+        ("DELETE", f"/teams/lions{Q}", None),
+        ("DELETE", f"/sites/centre{Q}", None),
+        ("POST", f"/sites{Q}", stored["sites"][0]),
+        ("POST", "/areas", {"id": world.AREA, "timezone": world.ZONE}),
+        ("PUT", f"/areas/{world.AREA}", {"timezone": "Europe/Paris"}),
+    ):
+        answer = client.request(method, path, json=body, headers=admin)
+        assert answer.status_code == 409, (path, answer.text)
+        assert answer.json()["error"] == "conflict"
+    assert _everything(client, admin) == stored
+
+
+def test_the_schema_declares_the_errors_with_examples(client: Client) -> None:
+    schema = client.get("/schema/openapi.json").json()
+    put_tasks = schema["paths"]["/weeks/{week_start}/tasks"]["put"]
+    for code in ("400", "401", "403", "404", "422"):
+        content = put_tasks["responses"][code]["content"]["application/json"]
+        assert content["examples"], code
+    plans = schema["paths"]["/weeks/{week_start}/plans"]["post"]["responses"]
+    assert {"202", "409"} <= set(plans)
+    assert "ErrorBody" in schema["components"]["schemas"]
+    assert schema["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+
+
+JUNK: list[Any] = [None, 0, -1.5, "x", [], {}, [None], [{}], {"id": 5}, {"id": ""},
+                   {"id": "x", "name": None}, [{"id": "t", "needs": "many"}]]  # fmt: skip
+
+
+def test_no_body_makes_any_route_fail_with_a_server_error(
+    client: Client, admin: dict[str, str], stored: dict[str, Any]
+) -> None:
+    from .test_access import ROUTES
+
+    plan = client.post(f"/weeks/{WEEK}/plans{Q}", headers=admin).json()["id"]
+    for route in ROUTES:
+        path = (
+            route.path.replace("{area:str}", world.AREA)
+            .replace("{ident:str}", "centre")
+            .replace("{week_start:str}", WEEK)
+            .replace("{task:str}", "t-show")
+            .replace("{plan_id:str}", plan)
+            .replace("{token_id:str}", "nope")
+        )
+        url = f"{path}{Q}" if route.scoped else path
+        bodies = JUNK if route.method in ("POST", "PUT") else [None]
+        for body in bodies:
+            answer = client.request(route.method, url, json=body, headers=admin)
+            assert answer.status_code < 500, (route, body, answer.text)
+            if answer.status_code >= 400:
+                assert set(answer.json()) == {"status_code", "error", "detail", "problems"}

@@ -1,0 +1,250 @@
+"""The use cases on the real unit of work (SQLite and PostgreSQL): scope, audit, idempotency
+and plans as jobs, with planners that solve, crash, break the contract or get cancelled."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from api.jobs import SolverPlanner
+from api.settings import SolverSettings
+from mutualaid.adapters.access import SqlIdempotency
+from mutualaid.domain.model import Scenario
+from mutualaid.errors import ScenarioError
+from mutualaid.services import access, plans, roster, weeks
+from mutualaid.services.access import Actor
+from mutualaid.services.jobs import RunOptions, run_next_plan
+from mutualaid.services.ports import (
+    Forbidden,
+    IdempotencyKeyReused,
+    InvalidRequest,
+    Json,
+    Planner,
+    Progress,
+)
+from mutualaid.validation import validate
+from tests.adapters import world
+from tests.adapters.conftest import FakeClock, UowFactory
+
+WEEK = world.WEEK.isoformat()
+ADMIN = Actor("tok-admin", "admin")
+COORDINATOR = Actor("tok-coord", "coordinator", (world.AREA,))
+STRANGER = Actor("tok-south", "coordinator", ("south",))
+VOLUNTEER = Actor("tok-vol", "volunteer", (world.AREA,), "v-wang")
+
+
+@pytest.fixture
+def week(make_uow: UowFactory) -> str:
+    weeks.import_scenario(make_uow(), ADMIN, world.AREA, WEEK, world.scenario())
+    return WEEK
+
+
+def test_a_coordinator_acts_only_in_its_areas_and_a_volunteer_only_for_themself() -> None:
+    assert COORDINATOR.area(None) == world.AREA  # the token's only area
+    with pytest.raises(Forbidden):
+        STRANGER.area(world.AREA)
+    with pytest.raises(InvalidRequest):
+        ADMIN.area(None)  # an admin names the area
+    with pytest.raises(Forbidden):
+        VOLUNTEER.area(None)  # a volunteer manages nothing
+    with pytest.raises(Forbidden):
+        COORDINATOR.require_admin()
+    VOLUNTEER.require_volunteer(world.AREA, "v-wang")
+    COORDINATOR.require_volunteer(world.AREA, "v-wang")
+    ADMIN.require_volunteer("anywhere", "anyone")
+    with pytest.raises(Forbidden):
+        VOLUNTEER.require_volunteer(world.AREA, "v-li")
+    with pytest.raises(Forbidden):
+        VOLUNTEER.require_volunteer("south", "v-wang")
+    with pytest.raises(Forbidden):
+        STRANGER.require_volunteer(world.AREA, "v-wang")
+
+
+def test_every_change_is_audited_with_who_what_and_when(
+    make_uow: UowFactory, clock: FakeClock, week: str
+) -> None:
+    site = {"id": "hall", "name": "礼堂", "location": {"lat": 34.78, "lon": 113.68}}
+    roster.put_entity(make_uow(), COORDINATOR, "sites", None, "hall", site)
+    tasks = weeks.list_tasks(make_uow(), COORDINATOR, None, WEEK)
+    weeks.submit_tasks(make_uow(), COORDINATOR, None, WEEK, tasks[:2])
+    weeks.put_task(make_uow(), COORDINATOR, None, WEEK, tasks[2]["id"], tasks[2])
+    weeks.delete_task(make_uow(), COORDINATOR, None, WEEK, tasks[0]["id"])
+    roster.delete_entity(make_uow(), COORDINATOR, "sites", None, "hall")
+    plan = plans.request_plan(make_uow(), None, COORDINATOR, None, WEEK)
+    plans.cancel_plan(make_uow(), COORDINATOR, plan.id)
+    entries = access.read_audit(make_uow(read_only=True), COORDINATOR)
+    assert [(e.actor, e.action) for e in reversed(entries)] == [
+        ("tok-admin", "scenario.import"),
+        ("tok-coord", "site.create"),
+        ("tok-coord", "tasks.submit"),
+        ("tok-coord", "task.create"),
+        ("tok-coord", "task.delete"),
+        ("tok-coord", "site.delete"),
+        ("tok-coord", "plan.request"),
+        ("tok-coord", "plan.cancel"),
+    ]
+    assert {e.at for e in entries} == {clock.now}
+    assert {e.area for e in entries} == {world.AREA}
+    with pytest.raises(Forbidden):
+        access.read_audit(make_uow(), STRANGER, world.AREA)
+
+
+def test_a_batch_sent_twice_under_one_key_has_one_effect(make_uow: UowFactory, week: str) -> None:
+    tasks = weeks.list_tasks(make_uow(), ADMIN, world.AREA, WEEK)
+    first = weeks.submit_tasks(make_uow(), ADMIN, world.AREA, WEEK, tasks[:1], "k-1")
+    again = weeks.submit_tasks(make_uow(), ADMIN, world.AREA, WEEK, tasks[:1], "k-1")
+    assert (first.replayed, again.replayed) == (False, True)
+    assert first.tasks == again.tasks
+    with pytest.raises(IdempotencyKeyReused):
+        weeks.submit_tasks(make_uow(), ADMIN, world.AREA, WEEK, tasks, "k-1")
+    assert weeks.list_tasks(make_uow(), ADMIN, world.AREA, WEEK) == first.tasks
+    # the same key is another request in another week
+    other = world.NEXT_WEEK.isoformat()
+    assert not weeks.submit_tasks(make_uow(), ADMIN, world.AREA, other, [], "k-1").replayed
+    actions = [e.action for e in access.read_audit(make_uow(), ADMIN, world.AREA)]
+    assert actions.count("tasks.submit") == 2
+
+
+def test_a_key_stored_meanwhile_by_a_concurrent_request_is_answered_from_it(
+    make_uow: UowFactory, week: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tasks = weeks.list_tasks(make_uow(), ADMIN, world.AREA, WEEK)
+    first = weeks.submit_tasks(make_uow(), ADMIN, world.AREA, WEEK, tasks[:1], "k-race")
+    # our lookup ran before the concurrent request stored the key: save is what notices
+    looked: list[str] = []
+    real_lookup = SqlIdempotency.lookup
+
+    def lookup_late(self: SqlIdempotency, scope: str, key: str, digest: str) -> Any:
+        looked.append(key)
+        return None if len(looked) == 1 else real_lookup(self, scope, key, digest)
+
+    monkeypatch.setattr(SqlIdempotency, "lookup", lookup_late)
+    again = weeks.submit_tasks(make_uow(), ADMIN, world.AREA, WEEK, tasks[:1], "k-race")
+    assert again.replayed and again.tasks == first.tasks and len(looked) == 2
+
+
+def test_a_failed_request_loses_nothing(make_uow: UowFactory, week: str) -> None:
+    before = weeks.export_scenario(make_uow(), ADMIN, world.AREA, WEEK)
+    broken = [*before["tasks"], {"id": "t-bad", "needs": []}]
+    with pytest.raises(ScenarioError):
+        weeks.submit_tasks(make_uow(), ADMIN, world.AREA, WEEK, broken, "k-bad")
+    with pytest.raises(Forbidden):
+        weeks.submit_tasks(make_uow(), STRANGER, world.AREA, WEEK, [], "k-bad")
+    assert weeks.export_scenario(make_uow(), ADMIN, world.AREA, WEEK) == before
+    # the key was not spent on the failure
+    assert not weeks.submit_tasks(make_uow(), ADMIN, world.AREA, WEEK, [], "k-bad").replayed
+
+
+# --- plans as jobs --------------------------------------------------------------------------
+
+
+class FakePlanner:
+    """A planner that solves for real, then does what a test needs to the plan."""
+
+    def __init__(self, *, calls: int = 0, on_progress: Any = None, change: Any = None) -> None:
+        self.real = SolverPlanner(SolverSettings(time_limit_seconds=2.0, workers=1))
+        self.calls, self.on_progress, self.change = calls, on_progress, change
+
+    def budget(self, scenario: Scenario) -> float:
+        return 2.0
+
+    def plan(self, scenario: Scenario, progress: Progress) -> Json:
+        for i in range(self.calls):
+            if self.on_progress is not None:
+                self.on_progress(i)
+            progress({"served": {"normal": i}, "bound": {"normal": 9}, "elapsed": i / 10})
+        result = self.real.plan(scenario, progress)
+        return self.change(result) if self.change else result
+
+
+def _run(make_uow: UowFactory, planner: Any, **options: Any) -> Any:
+    opts = RunOptions(worker="w-1", lease_seconds=30, heartbeat_seconds=0, **options)
+    return run_next_plan(lambda: make_uow(), planner, opts)
+
+
+def test_a_queued_plan_is_solved_checked_and_stored_with_its_progress(
+    make_uow: UowFactory, week: str
+) -> None:
+    plan = plans.request_plan(make_uow(), None, COORDINATOR, None, WEEK)
+    assert _run(make_uow, FakePlanner()).id == plan.id
+    done = plans.get_plan(make_uow(), COORDINATOR, plan.id)
+    assert done.status in ("optimal", "feasible") and done.result is not None
+    assert set(done.progress) == {"served", "bound", "elapsed"}
+    with make_uow(read_only=True) as uow:
+        scenario = uow.weeks.load_scenario(world.AREA, world.WEEK)
+    assert validate(scenario, done.result).ok
+    assert _run(make_uow, FakePlanner()) is None  # nothing else waits
+    published = plans.publish_plan(make_uow(), COORDINATOR, plan.id)
+    assert published.published_at is not None
+
+
+def test_a_plan_that_breaks_the_contract_is_never_stored(make_uow: UowFactory, week: str) -> None:
+    def drop_one(result: Json) -> Json:
+        return {**result, "assignments": result["assignments"][1:]}
+
+    plan = plans.request_plan(make_uow(), None, ADMIN, world.AREA, WEEK)
+    failed = _run(make_uow, FakePlanner(change=drop_one))
+    assert (failed.id, failed.status, failed.result) == (plan.id, "error", None)
+    assert failed.error.startswith("the solver's plan breaks the contract")
+
+
+def test_a_solver_crash_fails_its_plan_not_the_runner(make_uow: UowFactory, week: str) -> None:
+    def crash(result: Json) -> Json:
+        raise RuntimeError("boom")
+
+    plans.request_plan(make_uow(), None, ADMIN, world.AREA, WEEK)
+    failed = _run(make_uow, FakePlanner(change=crash))
+    assert failed.status == "error" and "boom" in failed.error
+
+
+def test_a_running_plan_stops_at_the_heartbeat_after_its_cancel(
+    make_uow: UowFactory, week: str
+) -> None:
+    plan = plans.request_plan(make_uow(), None, COORDINATOR, None, WEEK)
+
+    def cancel_at_third(i: int) -> None:
+        if i == 2:
+            asked = plans.cancel_plan(make_uow(), COORDINATOR, plan.id)
+            assert (asked.status, asked.cancel_requested) == ("running", True)
+
+    ended = _run(make_uow, FakePlanner(calls=10, on_progress=cancel_at_third))
+    assert (ended.status, ended.error) == ("error", "cancelled")
+    assert ended.progress["served"] == {"normal": 2}
+
+
+def test_a_stopped_worker_leaves_its_plan_to_be_taken_again(
+    make_uow: UowFactory, clock: FakeClock, week: str
+) -> None:
+    plan = plans.request_plan(make_uow(), None, ADMIN, world.AREA, WEEK)
+    left = _run(make_uow, FakePlanner(calls=3), stopping=lambda: True)
+    assert (left.id, left.status, left.worker) == (plan.id, "running", "w-1")
+    assert _run(make_uow, FakePlanner()) is None  # its lease still holds
+    clock.advance(60)
+    again = _run(make_uow, FakePlanner())
+    assert (again.id, again.status in ("optimal", "feasible"), again.attempts) == (plan.id, True, 2)
+
+
+def test_only_an_admin_hands_out_tokens_and_they_name_what_exists(
+    make_uow: UowFactory, week: str
+) -> None:
+    with pytest.raises(Forbidden):
+        access.create_token(make_uow(), COORDINATOR, "admin")
+    for role, areas, volunteer in (
+        ("mayor", [], None),
+        ("coordinator", [], None),
+        ("volunteer", [world.AREA], None),
+        ("admin", [], "v-wang"),
+    ):
+        with pytest.raises(InvalidRequest):
+            access.create_token(make_uow(), ADMIN, role, areas, volunteer)
+    token, secret = access.create_token(make_uow(), ADMIN, "volunteer", [world.AREA], "v-wang")
+    actor = access.authenticate(make_uow(read_only=True), secret)
+    assert actor == Actor(token.id, "volunteer", (world.AREA,), "v-wang")
+    access.revoke_token(make_uow(), ADMIN, token.id)
+    assert access.authenticate(make_uow(read_only=True), secret) is None
+
+
+def test_the_fake_planner_is_a_planner() -> None:
+    planner: Planner = FakePlanner()  # mypy checks it against the port
+    assert planner.budget is not None
