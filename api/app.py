@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 
 from api.auth import PUBLIC, BearerAuth, provide_actor
 from api.controllers import ROUTES
+from api.dask_jobs import DaskJobRunner
 from api.errors import handle
 from api.jobs import InProcessJobRunner, SolverPlanner
 from api.settings import Settings
@@ -63,7 +64,13 @@ def open_infrastructure(settings: Settings) -> Iterator[Infrastructure]:
         upgrade(engine)
         sessions = make_session_factory(engine)
         planner = SolverPlanner(settings.solver)
-        runner = InProcessJobRunner(lambda: SqlUnitOfWork(sessions), planner, settings.jobs)
+        runner: JobRunner
+        if settings.jobs.runner == "dask":
+            runner = DaskJobRunner(
+                lambda: SqlUnitOfWork(sessions), planner, settings.jobs, settings.database.url
+            )
+        else:
+            runner = InProcessJobRunner(lambda: SqlUnitOfWork(sessions), planner, settings.jobs)
         yield Infrastructure(engine, sessions, runner)
     finally:
         engine.dispose()

@@ -12,7 +12,7 @@ from mutualaid.errors import MutualAidError
 from mutualaid.messages import msg
 
 T = TypeVar("T")
-RUNNERS = ("inprocess",)
+RUNNERS = ("inprocess", "dask")
 
 
 class SettingsError(MutualAidError):
@@ -54,7 +54,10 @@ class SolverSettings:
 class JobSettings:
     runner: str = "inprocess"
     """MUTUALAID_JOB_RUNNER: what runs solves; `inprocess` is a worker thread in the
-    server."""
+    server, `dask` Dask distributed tasks (see `dask_scheduler`)."""
+    dask_scheduler: str | None = None
+    """MUTUALAID_DASK_SCHEDULER: with the `dask` runner, the address of a cluster's scheduler
+    (`tcp://host:8786`) whose workers can reach DATABASE_URL; unset, an in-process cluster."""
     lease_seconds: float = 60.0
     """MUTUALAID_JOB_LEASE_SECONDS: how long a worker's claim on a plan holds without a
     heartbeat, on top of the solve's budget; then another worker takes the plan."""
@@ -93,6 +96,7 @@ class Settings:
             ),
             jobs=JobSettings(
                 runner=read("MUTUALAID_JOB_RUNNER", _runner, JobSettings.runner),
+                dask_scheduler=read("MUTUALAID_DASK_SCHEDULER", str, None),
                 lease_seconds=read(
                     "MUTUALAID_JOB_LEASE_SECONDS", _positive, JobSettings.lease_seconds
                 ),

@@ -462,6 +462,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "expect names unknown task '{task}'",
         "expect 中的任务 '{task}' 不存在",
     ),
+    "place_home": ("{name}'s home", "{name}家"),
+    "cal_helps": ("Helping: {who}", "服务对象：{who}"),
+    "cal_role": ("Role: {role}", "角色：{role}"),
+    "cal_with": ("With: {who}", "同行：{who}"),
+    "cal_alone": ("With: nobody else", "同行：无"),
+    "cal_name": ("mutualaid: {name}, week of {week}", "互助：{name}，{week} 这一周"),
 }
 
 LOCALES = ("en", "zh")

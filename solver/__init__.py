@@ -24,6 +24,10 @@ from solver.cpsat import (
 )
 from solver.greedy import greedy_plan
 from solver.lns import improve
+from solver.repair import Repair as Repair
+from solver.repair import changed_pairs as changed_pairs
+from solver.repair import repair as repair
+from solver.repair import solution_of as solution_of
 from solver.solution import Solution, build_plan, figures
 
 Progress = Callable[[dict[str, int], dict[str, int], float], None]

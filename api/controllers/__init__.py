@@ -8,6 +8,7 @@ from api.controllers.access import AuditController, TokenController
 from api.controllers.areas import AreaController
 from api.controllers.plans import PlanController
 from api.controllers.roster import ROSTER_CONTROLLERS
+from api.controllers.volunteers import AssignmentController, VolunteerController
 from api.controllers.weeks import WeekController
 
 ROUTES: list[ControllerRouterHandler] = [
@@ -17,4 +18,6 @@ ROUTES: list[ControllerRouterHandler] = [
     PlanController,
     TokenController,
     AuditController,
+    VolunteerController,
+    AssignmentController,
 ]

@@ -343,6 +343,14 @@ class Planner(Protocol):
     def plan(self, scenario: Scenario, progress: Progress) -> Json: ...
 
 
+class Repairer(Protocol):
+    """Re-plans one declined task of a published plan, changing as few assignments as it can."""
+
+    def repair(self, scenario: Scenario, published: Json, task: str) -> tuple[Json, int]:
+        """The repaired plan (contract JSON) and how many volunteer-task pairs it changed."""
+        ...
+
+
 class JobRunner(Protocol):
     """Runs queued plans. The database is the queue: `submit` only says a plan is waiting,
     so a runner that missed it still finds it when it next claims."""

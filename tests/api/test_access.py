@@ -27,13 +27,16 @@ class Route:
     """As the app names it (`/sites/{ident:str}`)."""
     who: str
     """admin: admins only; area: admins and the area's coordinators; managers: admins and
-    coordinators (the answer is limited to their areas)."""
+    coordinators (the answer is limited to their areas); own: admins, the area's
+    coordinators and the volunteer themself (the probe is another volunteer's)."""
     body: Any = None
 
     @property
     def scoped(self) -> bool:
         """Takes ?area= (the area-owned resources)."""
-        return self.who == "area" and not self.path.startswith(("/areas", "/plans"))
+        return self.who in ("area", "own") and not self.path.startswith(
+            ("/areas", "/plans", "/assignments")
+        )
 
 
 TASK = world.scenario()["tasks"][0]
@@ -75,6 +78,10 @@ ROUTES = [
     Route("POST", "/tokens", "admin", {"role": "coordinator", "areas": [NORTH]}),
     Route("DELETE", "/tokens/{token_id:str}", "admin"),
     Route("GET", "/audit", "area"),
+    Route("GET", "/volunteers/{ident:str}/assignments", "own"),
+    Route("GET", "/volunteers/{ident:str}/calendar.ics", "own"),
+    Route("POST", "/assignments/{assignment_id:int}/accept", "own"),
+    Route("POST", "/assignments/{assignment_id:int}/decline", "own", {"reason": "probe"}),
 ]
 
 
@@ -84,6 +91,8 @@ class World:
     tokens: dict[str, dict[str, str]]
     plan_id: str
     token_id: str
+    assignment_id: int
+    """One of the plan's assignments that is not the volunteer token's."""
 
     def url(self, route: Route, area: str = NORTH) -> str:
         path = (
@@ -93,6 +102,7 @@ class World:
             .replace("{task:str}", TASK["id"])
             .replace("{plan_id:str}", self.plan_id)
             .replace("{token_id:str}", self.token_id)
+            .replace("{assignment_id:int}", str(self.assignment_id))
         )
         return f"{path}?area={area}" if route.scoped else path
 
@@ -133,7 +143,10 @@ def world_(
                 not in ("queued", "running")
             )
         )
-        yield World(client, tokens, plan["id"], token.id)
+        with infra(client).reader() as reader:
+            others = [a.id for a in reader.assignments.for_plan(plan["id"])
+                      if a.volunteer != "v-wang"]  # fmt: skip
+        yield World(client, tokens, plan["id"], token.id, others[0])
 
 
 def test_the_table_names_every_route_the_app_serves(world_: World) -> None:
@@ -172,6 +185,7 @@ def test_outside_its_role_or_areas_a_token_gets_403(world_: World, route: Route)
         "admin": ["coordinator", "volunteer"],
         "area": ["other coordinator", "volunteer"],
         "managers": ["volunteer"],
+        "own": ["other coordinator", "volunteer"],
     }[route.who]
     for name in outsiders:
         answer = world_.send(route, world_.tokens[name])

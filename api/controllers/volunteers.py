@@ -1,0 +1,235 @@
+"""The volunteer's side: their week's published assignments (JSON and an iCalendar feed),
+accepting and declining; a decline repairs the week's plan in the request (`SolverRepairer`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pendulum
+from litestar import Controller, Response, get, post
+from litestar.params import Body, FromPath, QueryParameter
+
+import solver
+from api.controllers.common import AreaParam, CurrentActor, Uow
+from api.errors import responses
+from mutualaid.domain.model import Scenario
+from mutualaid.messages import msg
+from mutualaid.services import volunteers
+from mutualaid.services.ports import AssignmentRecord, Json
+
+REPAIR_SECONDS = 1.0
+"""The repair's CP-SAT budget (deterministic time, one worker: the same decline gives the
+same repair)."""
+
+WeekParam = Annotated[
+    str | None,
+    QueryParameter(
+        description="The week's Monday, YYYY-MM-DD; the current week when left out.",
+    ),
+]
+
+
+class SolverRepairer:
+    """`solver.repair` as the services' Repairer."""
+
+    def __init__(self, budget: float = REPAIR_SECONDS, workers: int = 1) -> None:
+        self.budget, self.workers = budget, workers
+
+    def repair(self, scenario: Scenario, published: Json, task: str) -> tuple[Json, int]:
+        before = solver.solution_of(scenario, published)
+        done = solver.repair(scenario, before, task, self.budget, self.workers)
+        return done.plan.to_json(scenario), done.changed
+
+
+@dataclass
+class CoVolunteerView:
+    id: str
+    name: str
+    role: int
+    team: str | None
+
+
+@dataclass
+class AssignmentView:
+    id: int
+    plan_id: str
+    task: str
+    volunteer: str
+    start: str
+    """ISO 8601 with the area's offset."""
+    end: str
+    role: int
+    team: str | None
+    state: str
+    """pending | accepted | declined"""
+    decline_reason: str | None
+
+    @classmethod
+    def of(cls, r: AssignmentRecord) -> AssignmentView:
+        return cls(
+            r.id, r.plan_id, r.task, r.volunteer, r.start.isoformat(), r.end.isoformat(),
+            r.role, r.team, r.state, r.decline_reason,
+        )  # fmt: skip
+
+
+@dataclass
+class VolunteerAssignmentView(AssignmentView):
+    title: str = ""
+    place: str = ""
+    """The site's name, the resident's home, or the task's title."""
+    location: dict[str, float] | None = None
+    resident: str | None = None
+    resident_name: str | None = None
+    role_name: str = ""
+    co_volunteers: list[CoVolunteerView] | None = None
+
+    @classmethod
+    def seen(cls, a: volunteers.VolunteerAssignment) -> VolunteerAssignmentView:
+        base = AssignmentView.of(a.record)
+        return cls(
+            **vars(base),
+            title=a.title,
+            place=a.place,
+            location={"lat": a.location.lat, "lon": a.location.lon},
+            resident=a.record.resident,
+            resident_name=a.resident_name,
+            role_name=a.role_name,
+            co_volunteers=[CoVolunteerView(c.id, c.name, c.role, c.team) for c in a.co_volunteers],
+        )
+
+
+@dataclass
+class ScheduleView:
+    area: str
+    volunteer: str
+    name: str
+    week_start: str
+    timezone: str
+    assignments: list[VolunteerAssignmentView]
+
+
+@dataclass
+class DeclineWrite:
+    reason: str | None = None
+
+
+@dataclass
+class RepairView:
+    plan_id: str
+    status: str
+    changed: int
+    """Volunteer-task pairs added or removed versus the plan published before."""
+    served: bool
+    """Whether someone else now serves the declined task."""
+    published: bool
+
+
+@dataclass
+class DeclineView:
+    assignment: AssignmentView
+    repair: RepairView | None
+    """None when nothing was re-planned (declined before, or a solve is queued or running)."""
+
+
+def calendar(schedule: volunteers.Schedule) -> bytes:
+    """An iCalendar of the week: one event per assignment, in the area's zone (TZID)."""
+    zone = ZoneInfo(schedule.timezone)
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//mutualaid//volunteer calendar//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", msg("cal_name", name=schedule.volunteer_name,
+                                week=schedule.week_start.isoformat()))  # fmt: skip
+    cal.add("x-wr-timezone", schedule.timezone)
+    stamp = dt.datetime.now(dt.UTC)
+    for a in schedule.assignments:
+        r = a.record
+        event = icalendar.Event()
+        event.add(
+            "uid", f"{schedule.area}/{r.week_start.isoformat()}/{r.task}/{r.volunteer}@mutualaid"
+        )
+        event.add("dtstamp", stamp)
+        event.add("dtstart", _local(r.start, zone))
+        event.add("dtend", _local(r.end, zone))
+        event.add("summary", a.title)
+        event.add("location", a.place)
+        event.add("geo", (a.location.lat, a.location.lon))
+        lines = []
+        if a.resident_name:
+            lines.append(msg("cal_helps", who=a.resident_name))
+        lines.append(msg("cal_role", role=a.role_name))
+        names = ", ".join(c.name for c in a.co_volunteers)
+        lines.append(msg("cal_with", who=names) if names else msg("cal_alone"))
+        event.add("description", "\n".join(lines))
+        event.add("status", "CANCELLED" if r.state == "declined" else "CONFIRMED")
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return bytes(cal.to_ical())
+
+
+def _local(when: pendulum.DateTime, zone: ZoneInfo) -> dt.datetime:
+    there = when.in_timezone(str(zone))
+    return dt.datetime(there.year, there.month, there.day, there.hour, there.minute,
+                       there.second, tzinfo=zone)  # fmt: skip
+
+
+class VolunteerController(Controller):
+    path = "/volunteers/{ident:str}"
+    tags = ("volunteers",)
+
+    @get("/assignments", sync_to_thread=True, responses=responses(404))
+    def assignments(
+        self, actor: CurrentActor, reader: Uow, ident: FromPath[str], area: AreaParam = None,
+        week: WeekParam = None,
+    ) -> ScheduleView:  # fmt: skip
+        """The volunteer's assignments in the week's published plan: task, title, place and
+        location, who is helped, start and end, role, team, who else goes, state. A volunteer
+        sees only their own; the area's coordinators and admins see anyone's."""
+        s = volunteers.volunteer_schedule(reader, actor, ident, week, area)
+        return ScheduleView(
+            s.area, s.volunteer, s.volunteer_name, s.week_start.isoformat(), s.timezone,
+            [VolunteerAssignmentView.seen(a) for a in s.assignments],
+        )  # fmt: skip
+
+    @get("/calendar.ics", sync_to_thread=True, responses=responses(404), media_type="text/calendar")
+    def calendar_ics(
+        self, actor: CurrentActor, reader: Uow, ident: FromPath[str], area: AreaParam = None,
+        week: WeekParam = None,
+    ) -> Response[bytes]:  # fmt: skip
+        """The same assignments as an iCalendar (one VEVENT each, in the area's time zone
+        with its VTIMEZONE), for a phone's calendar."""
+        s = volunteers.volunteer_schedule(reader, actor, ident, week, area)
+        return Response(calendar(s), media_type="text/calendar; charset=utf-8")
+
+
+class AssignmentController(Controller):
+    path = "/assignments/{assignment_id:int}"
+    tags = ("volunteers",)
+
+    @post("/accept", status_code=200, sync_to_thread=True, responses=responses(404, 409))
+    def accept(self, actor: CurrentActor, uow: Uow, assignment_id: FromPath[int]) -> AssignmentView:
+        """The volunteer will go. Only the assignment's volunteer, the area's coordinators and
+        admins; 409 once declined or when the plan is no longer the published one."""
+        return AssignmentView.of(volunteers.accept_assignment(uow, actor, assignment_id))
+
+    @post("/decline", status_code=200, sync_to_thread=True, responses=responses(404, 409))
+    def decline(
+        self, actor: CurrentActor, uow: Uow, assignment_id: FromPath[int],
+        data: Annotated[DeclineWrite | None, Body(description="an optional reason")] = None,
+    ) -> DeclineView:  # fmt: skip
+        """Decline (with an optional reason): recorded for the week, then the published plan
+        is repaired in the request — only the declined task (or a small neighbourhood around
+        it) is re-planned, with as few changed assignments as possible — and the repair is
+        published when it passes the validator. `repair.changed` counts the volunteer-task
+        pairs added or removed."""
+        reason = data.reason if data is not None else None
+        done = volunteers.decline_assignment(uow, SolverRepairer(), actor, assignment_id, reason)
+        repair = None
+        if done.repair is not None:
+            p = done.repair.plan
+            repair = RepairView(p.id, p.status, done.repair.changed, done.repair.served,
+                                p.published_at is not None)  # fmt: skip
+        return DeclineView(AssignmentView.of(done.assignment), repair)

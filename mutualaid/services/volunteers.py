@@ -1,0 +1,234 @@
+"""The volunteer's side: their published assignments of a week (with place, who is helped and
+who else goes), accepting and declining them; a decline triggers a repair of the week's plan.
+
+A repair runs in the request (it frees only the declined task, or a small neighbourhood around
+it, and takes well under a second); the repaired plan is validated and, when valid, published
+at once: the week was already in volunteers' hands, and the repair keeps every other answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pendulum
+
+from mutualaid.domain.model import Location, Scenario, SkillNeed, TeamNeed, TeamSkillNeed
+from mutualaid.errors import Problem
+from mutualaid.messages import msg
+from mutualaid.services.access import Actor, parse_week
+from mutualaid.services.ports import (
+    ActivePlanExists,
+    AssignmentRecord,
+    InvalidRequest,
+    PlanRecord,
+    Repairer,
+    UnitOfWork,
+)
+from mutualaid.validation import validate
+
+
+@dataclass(frozen=True)
+class Colleague:
+    id: str
+    name: str
+    role: int
+    team: str | None
+
+
+@dataclass(frozen=True)
+class VolunteerAssignment:
+    """One published assignment as its volunteer sees it."""
+
+    record: AssignmentRecord
+    title: str
+    place: str
+    """The site's name, the resident's home, or the task's title for a bare location."""
+    location: Location
+    resident_name: str | None
+    role_name: str
+    """What the volunteer's role needs (a skill, a team skill or a team)."""
+    co_volunteers: tuple[Colleague, ...]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    area: str
+    volunteer: str
+    volunteer_name: str
+    week_start: pendulum.Date
+    timezone: str
+    assignments: list[VolunteerAssignment]
+
+
+@dataclass(frozen=True)
+class RepairOutcome:
+    plan: PlanRecord
+    changed: int
+    """Volunteer-task pairs added or removed versus the plan published before."""
+    served: bool
+    """Whether the declined task is served again."""
+
+
+@dataclass(frozen=True)
+class Declined:
+    assignment: AssignmentRecord
+    repair: RepairOutcome | None
+    """None when nothing was re-planned: declined before, or a solve of the week is queued
+    or running (it will see the decline)."""
+
+
+def volunteer_area(actor: Actor, area: str | None) -> str:
+    """The area named, or the token's only one (checked by `require_volunteer` after)."""
+    if area is not None and area.strip():
+        return area.strip()
+    if len(actor.areas) != 1:
+        shown = ", ".join(actor.areas) or "*"
+        raise InvalidRequest([Problem("area", msg("area_required", areas=shown))])
+    return actor.areas[0]
+
+
+def volunteer_schedule(
+    uow: UnitOfWork, actor: Actor, volunteer: str, week: str | None, area: str | None = None
+) -> Schedule:
+    """The volunteer's assignments in the week's published plan, by start. Without a week,
+    the current week in the area's time zone."""
+    where = volunteer_area(actor, area)
+    actor.require_volunteer(where, volunteer)
+    with uow:
+        zone = uow.areas.get(where).timezone
+        if week is None or not week.strip():
+            week_start = pendulum.now(zone).date().start_of("week")
+        else:
+            week_start = parse_week(week)
+        person = uow.volunteers.get(where, volunteer)
+        records = uow.assignments.for_volunteer(where, volunteer, week_start)
+        scenario = uow.weeks.load_scenario(where, week_start)
+        crews: dict[tuple[str, str], list[AssignmentRecord]] = {}
+        for plan_id in {r.plan_id for r in records}:
+            for other in uow.assignments.for_plan(plan_id):
+                crews.setdefault((plan_id, other.task), []).append(other)
+    seen = [_view(scenario, r, crews.get((r.plan_id, r.task), [])) for r in records]
+    name = str(person.get("name") or volunteer)
+    return Schedule(where, volunteer, name, week_start, scenario.timezone, seen)
+
+
+def _view(
+    scenario: Scenario, r: AssignmentRecord, crew: list[AssignmentRecord]
+) -> VolunteerAssignment:
+    task = scenario.tasks.get(r.task)
+    if task is None:  # the task was withdrawn after the plan was published
+        return VolunteerAssignment(r, r.task, r.task, Location(0.0, 0.0), None, str(r.role), ())
+    resident = scenario.residents.get(task.resident) if task.resident else None
+    if task.site is not None and task.site in scenario.sites:
+        place = scenario.sites[task.site].name
+    elif resident is not None:
+        place = msg("place_home", name=resident.name)
+    else:
+        place = task.title
+    role_name = str(r.role)
+    if 0 <= r.role < len(task.needs):
+        need = task.needs[r.role]
+        if isinstance(need, SkillNeed):
+            role_name = need.skill
+        elif isinstance(need, TeamSkillNeed):
+            role_name = need.team_skill
+        elif isinstance(need, TeamNeed):
+            role_name = need.team
+    others = tuple(
+        Colleague(
+            o.volunteer,
+            scenario.volunteers[o.volunteer].name
+            if o.volunteer in scenario.volunteers
+            else o.volunteer,
+            o.role,
+            o.team,
+        )
+        for o in sorted(crew, key=lambda o: (o.role, o.volunteer))
+        if o.volunteer != r.volunteer
+    )
+    return VolunteerAssignment(
+        r, task.title, place, task.location, None if resident is None else resident.name,
+        role_name, others,
+    )  # fmt: skip
+
+
+def accept_assignment(uow: UnitOfWork, actor: Actor, ident: int) -> AssignmentRecord:
+    """The volunteer will go. ConflictError once declined, or when not published."""
+    with uow:
+        found = uow.assignments.get(ident)
+        actor.require_volunteer(found.area, found.volunteer)
+        done = uow.assignments.accept(ident)
+        uow.audit.record(
+            actor.id, "assignment.accept", f"assignment {ident}", done.area,
+            {"task": done.task, "volunteer": done.volunteer},
+        )  # fmt: skip
+        uow.commit()
+    return done
+
+
+def decline_assignment(
+    uow: UnitOfWork, repairer: Repairer, actor: Actor, ident: int, reason: str | None = None
+) -> Declined:
+    """Record the decline (no later plan of the week gives the volunteer this task), then
+    repair the published plan and publish the repair when it passes the validator."""
+    reason = reason.strip() if reason and reason.strip() else None
+    with uow:
+        found = uow.assignments.get(ident)
+        actor.require_volunteer(found.area, found.volunteer)
+        done = uow.assignments.decline(ident, reason)
+        uow.audit.record(
+            actor.id, "assignment.decline", f"assignment {ident}", done.area,
+            {"task": done.task, "volunteer": done.volunteer, "reason": reason},
+        )  # fmt: skip
+        uow.commit()
+    if found.state == "declined":
+        return Declined(done, None)
+    return Declined(done, repair_week(uow, repairer, actor, done))
+
+
+def repair_week(
+    uow: UnitOfWork, repairer: Repairer, actor: Actor, declined: AssignmentRecord
+) -> RepairOutcome | None:
+    """A `repair` plan of the published plan that re-plans the declined task; published when
+    valid, stored as an error otherwise. None when a solve is queued or running."""
+    area, week = declined.area, declined.week_start
+    for _ in range(3):  # another repair may publish meanwhile: repair the newer plan then
+        with uow:
+            published = uow.plans.published(area, week)
+            scenario = uow.weeks.load_scenario(area, week)
+        if published is None or published.result is None:
+            return None
+        result, changed = repairer.repair(scenario, published.result, declined.task)
+        result["repair"] = {**result.get("repair", {}), "parent": published.id, "changed": changed}
+        report = validate(scenario, result)
+        with uow:
+            now = uow.plans.published(area, week)
+            if now is None or now.id != published.id:
+                continue
+            try:
+                plan = uow.plans.create(
+                    area, week, kind="repair", parent_id=published.id,
+                    request={"requested_by": actor.id, "declined": declined.id},
+                )  # fmt: skip
+            except ActivePlanExists:
+                return None
+            if report.ok:
+                uow.plans.finish(plan.id, result)
+                plan = uow.plans.publish(plan.id)
+            else:
+                violations = "; ".join(report.violations[:10])
+                plan = uow.plans.fail(plan.id, msg("plan_safety_net", violations=violations))
+            uow.audit.record(
+                actor.id, "plan.repair", f"plan {plan.id}", area,
+                {"parent": published.id, "changed": changed, "status": plan.status},
+            )  # fmt: skip
+            uow.commit()
+        return RepairOutcome(plan, changed, declined.task in _served(result))
+    return None
+
+
+def _served(result: dict[str, object]) -> set[str]:
+    items = result.get("assignments")
+    return (
+        {str(a["task"]) for a in items if isinstance(a, dict)} if isinstance(items, list) else set()
+    )

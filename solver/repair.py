@@ -1,0 +1,165 @@
+"""Repairing a published plan after a decline: serve the declined task again while changing as
+few volunteer-task pairs as possible, every other visit staying exactly where it is.
+
+First only the declined task is freed (someone else takes it, everything else fixed); when no
+one can, neighbourhoods of growing size around it (`solver.lns.rivals`) are freed, each solved
+with every task it served kept served and the number of changed pairs minimised. The first
+neighbourhood that serves the task wins; when none does, the task stays unserved (capacity).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ortools.sat.python import cp_model
+
+from mutualaid.domain.model import MINUTES_PER_DAY, PRIORITIES, Scenario
+from mutualaid.domain.plan import AssignedVolunteer, Plan
+from mutualaid.travel import HaversineTravel, TravelModel
+from solver.analysis import Analyzer, TaskAnalysis
+from solver.cpsat import PlanModel, coverage_weights
+from solver.lns import rivals
+from solver.solution import Solution, build_plan
+
+NEIGHBOURHOODS = (1, 4, 8, 16, 32)
+"""Tasks freed in turn: the declined task alone, then it and its rivals."""
+
+Pair = tuple[str, str]
+"""(volunteer, task)"""
+
+
+@dataclass(frozen=True)
+class Repair:
+    plan: Plan
+    changed: int
+    """Volunteer-task pairs added or removed versus the published plan."""
+    freed: int
+    """Tasks of the neighbourhood that was re-planned (0: the task could not be served)."""
+    served: bool
+    """Whether the declined task is served again."""
+
+
+def pairs(sol: Solution) -> set[Pair]:
+    return {(av.id, tid) for tid, crew in sol.crews.items() for av in crew}
+
+
+def changed_pairs(before: Solution, after: Solution) -> set[Pair]:
+    """The volunteer-task pairs one plan has and the other has not."""
+    return pairs(before) ^ pairs(after)
+
+
+def solution_of(scenario: Scenario, plan: dict[str, Any]) -> Solution:
+    """A contract plan's assignments as a Solution (starts in minutes of the week)."""
+    zone = ZoneInfo(scenario.timezone)
+    sol = Solution()
+    for a in plan.get("assignments") or ():
+        there = dt.datetime.fromisoformat(str(a["start"])).astimezone(zone)
+        day = (there.date() - scenario.week_start).days
+        tid = str(a["task"])
+        sol.starts[tid] = day * MINUTES_PER_DAY + there.hour * 60 + there.minute
+        sol.crews[tid] = tuple(
+            AssignedVolunteer(str(v["id"]), int(v["role"]), v.get("team")) for v in a["volunteers"]
+        )
+    return sol
+
+
+def repair(
+    scenario: Scenario,
+    published: Solution,
+    task_id: str,
+    budget: float = 1.0,
+    workers: int = 1,
+    seed: int | None = None,
+) -> Repair:
+    """The published plan with `task_id` re-planned (the decline is in `scenario`, so the
+    volunteer who declined is no longer a candidate)."""
+    started = time.monotonic()
+    seed = scenario.settings.seed if seed is None else seed
+    travel = HaversineTravel(scenario.settings)
+    analyses = Analyzer(scenario, travel).analyse_all()
+    possible = dict.fromkeys(PRIORITIES, 0)
+    for a in analyses.values():
+        if a.reason is None:
+            possible[a.task.priority] += 1
+    weights = coverage_weights(possible)
+    kept = {
+        t: crew
+        for t, crew in published.crews.items()
+        if t in scenario.tasks and t != task_id and all(av.id in scenario.volunteers for av in crew)
+    }
+    base = Solution({t: published.starts[t] for t in kept}, kept)
+    result, freed = base, 0
+    if task_id in analyses and analyses[task_id].reason is None:
+        for size in NEIGHBOURHOODS:
+            left = budget - (time.monotonic() - started)
+            if left <= 0:
+                break
+            group = [task_id] if size == 1 else rivals(analyses, task_id, base, size)
+            group = [t for t in group if analyses[t].reason is None]
+            found = _serve(
+                scenario, analyses, group, travel, weights, base, published, task_id,
+                limit=max(0.1, left / 2), workers=workers, seed=seed,
+            )  # fmt: skip
+            if found is not None:
+                result = Solution(
+                    {t: s for t, s in base.starts.items() if t not in group},
+                    {t: c for t, c in base.crews.items() if t not in group},
+                )
+                result.merge(found)
+                freed = len(group)
+                break
+    plan = build_plan(
+        scenario, result, analyses, travel, status="feasible", bound=possible, started=started,
+        extra={"repair": {"task": task_id, "freed": freed}},
+    )  # fmt: skip
+    changed = len(changed_pairs(published, result))
+    plan.extra["repair"]["changed"] = changed
+    return Repair(plan, changed, freed, task_id in result.crews)
+
+
+def _serve(
+    scenario: Scenario,
+    analyses: dict[str, TaskAnalysis],
+    group: list[str],
+    travel: TravelModel,
+    weights: dict[str, int],
+    base: Solution,
+    published: Solution,
+    task_id: str,
+    *,
+    limit: float,
+    workers: int,
+    seed: int,
+) -> Solution | None:
+    """The group re-planned around the fixed rest, serving `task_id` and every task of the
+    group `base` serves, with the fewest changed pairs; None when that is impossible (or not
+    found within `limit` seconds)."""
+    model = PlanModel(scenario, analyses, group, travel, weights, fixed=base)
+    m = model.m
+    m.add(model.served[task_id] == 1)
+    for tid in group:
+        if tid in base.crews:
+            m.add(model.served[tid] == 1)
+    before = {p for p in pairs(published) if p[1] in model.served}
+    # a pair of the published plan that has no variable (the declined one) is lost anyway
+    lost = sum(1 for p in before if p not in model.works)
+    changes = [(1 - lit) if pair in before else lit for pair, lit in model.works.items()]
+    m.minimize(sum(changes) + lost)
+    model.hint(base)
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = workers
+    params.random_seed = seed
+    if workers == 1:  # reproducible, as in staged_solve
+        params.max_deterministic_time = limit
+        params.max_time_in_seconds = 3 * limit + 1
+    else:
+        params.max_time_in_seconds = limit
+    status = solver.solve(m)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return model.extract(solver)

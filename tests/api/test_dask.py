@@ -1,0 +1,215 @@
+# distributed's Client, LocalCluster and Future are only partly annotated.
+# mypy: disable-error-code="no-untyped-call"
+"""Solves on Dask: a LocalCluster of two worker processes (one thread each) gives the plan the
+in-process runner gives, and a run whose worker died is taken again and completed by the
+dispatcher — on a SQLite file the processes share, and on PostgreSQL."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import os
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import dask
+import pytest
+import yaml
+from distributed import Client, LocalCluster
+from litestar.testing import TestClient
+
+from api.app import create_app, open_infrastructure
+from api.dask_jobs import DaskJobRunner
+from api.jobs import SolverPlanner
+from api.settings import Settings
+from mutualaid.domain.model import Scenario
+from mutualaid.services import access, plans, weeks
+from mutualaid.services.jobs import RunOptions, claim_plan
+from mutualaid.services.ports import Json, PlanRecord, Progress
+
+from .conftest import infra, wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIO = ROOT / "scenarios" / "09-edge-reason-codes.yaml"
+AREA = "jianzhongjie"
+WEEK = "2026-11-30"
+DONE = ("optimal", "feasible", "error")
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    """The address of a LocalCluster of 2 worker processes with one thread each."""
+    cluster = LocalCluster(
+        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0"
+    )  # fmt: skip
+    try:
+        yield cluster.scheduler_address
+    finally:
+        cluster.close()
+
+
+def on_dask(settings: Settings, address: str | None) -> Settings:
+    return dataclasses.replace(
+        settings, jobs=dataclasses.replace(settings.jobs, runner="dask", dask_scheduler=address)
+    )
+
+
+def import_week(settings: Settings) -> None:
+    """The scenario stored as area AREA's week (no runner started)."""
+    with open_infrastructure(settings) as opened:
+        data = yaml.safe_load(SCENARIO.read_text(encoding="utf-8"))
+        weeks.import_scenario(opened.uow(), access.CLI, AREA, WEEK, data)
+
+
+def solve(settings: Settings) -> PlanRecord:
+    """Queue a solve through the app (its lifespan starts the runner) and wait for the end."""
+    with TestClient(create_app(settings)) as client:
+        jobs = infra(client).runner
+        queued = plans.request_plan(infra(client).uow(), jobs, access.CLI, AREA, WEEK)
+
+        def ended() -> PlanRecord | None:
+            plan = plans.get_plan(infra(client).reader(), access.CLI, queued.id)
+            return plan if plan.status in DONE else None
+
+        done: PlanRecord = wait_for(ended, timeout=60.0)
+        return done
+
+
+def workers(settings: Settings, plan: PlanRecord) -> list[str]:
+    """Who ran `plan`, run by run (from the audit log)."""
+    with open_infrastructure(settings) as opened, opened.reader() as uow:
+        entries = uow.audit.entries(AREA, limit=1000)
+    starts = [e for e in entries if e.action == "plan.start" and e.target == f"plan {plan.id}"]
+    return [str(e.detail["worker"]) for e in sorted(starts, key=lambda e: e.id)]
+
+
+def outcome(plan: PlanRecord) -> dict[str, Any]:
+    assert plan.status in ("optimal", "feasible"), plan.error
+    assert plan.result is not None
+    return {key: plan.result[key] for key in ("assignments", "unserved")}
+
+
+def test_a_two_process_cluster_gives_the_plan_the_in_process_runner_gives(
+    settings: Settings, scheduler: str
+) -> None:
+    import_week(settings)
+    in_process = solve(settings)  # one worker: the same week always gives the same plan
+    on_cluster = solve(on_dask(settings, scheduler))
+    assert [w.split("-")[0] for w in workers(settings, on_cluster)] == ["dask"]
+    assert outcome(on_cluster) == outcome(in_process)
+    assert outcome(on_cluster)["unserved"]  # the week has something to say about each reason
+
+
+@pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
+def test_without_a_scheduler_address_solves_run_on_an_in_process_cluster(
+    settings: Settings,
+) -> None:
+    import_week(settings)
+    in_process = solve(settings)
+    in_cluster = solve(on_dask(settings, None))
+    assert [w.split("-")[0] for w in workers(settings, in_cluster)] == ["dask"]
+    assert outcome(in_cluster) == outcome(in_process)
+
+
+def test_the_runner_and_the_scheduler_come_from_the_environment() -> None:
+    env = {"MUTUALAID_JOB_RUNNER": "dask", "MUTUALAID_DASK_SCHEDULER": "tcp://10.0.0.5:8786"}
+    jobs = Settings.from_env(env).jobs
+    assert (jobs.runner, jobs.dask_scheduler) == ("dask", "tcp://10.0.0.5:8786")
+    assert Settings.from_env({}).jobs.dask_scheduler is None
+
+
+def test_a_run_whose_worker_died_is_completed_by_the_dispatcher(
+    settings: Settings, scheduler: str
+) -> None:
+    import_week(settings)
+    with open_infrastructure(settings) as opened:
+        queued = plans.request_plan(opened.uow(), None, access.CLI, AREA, WEEK)
+        # a worker claims the plan with a short lease and dies before its first heartbeat
+        dead = claim_plan(opened.uow(), RunOptions(worker="died-mid-solve", lease_seconds=0.5))
+    assert dead is not None and dead.id == queued.id and dead.status == "running"
+
+    with TestClient(create_app(on_dask(settings, scheduler))) as client:
+
+        def ended() -> PlanRecord | None:
+            plan = plans.get_plan(infra(client).reader(), access.CLI, queued.id)
+            return plan if plan.status in DONE else None
+
+        done: PlanRecord = wait_for(ended, timeout=60.0)
+    outcome(done)
+    assert done.attempts == 2
+    assert [w.split("-")[0] for w in workers(settings, done)] == ["died", "dask"]
+
+
+@dataclasses.dataclass(frozen=True)
+class SlowPlanner:
+    """The solver, after `seconds` of reporting no progress: a solve long enough to kill."""
+
+    inner: SolverPlanner
+    seconds: float
+
+    def budget(self, scenario: Scenario) -> float:
+        return self.inner.budget(scenario) + self.seconds
+
+    def plan(self, scenario: Scenario, progress: Progress) -> Json:
+        end = time.monotonic() + self.seconds
+        while time.monotonic() < end:
+            progress({"served": {}, "bound": {}, "elapsed": 0.0})
+            time.sleep(0.05)
+        return self.inner.plan(scenario, progress)
+
+
+def test_a_worker_killed_mid_solve_leaves_a_run_that_the_dispatcher_completes(
+    settings: Settings,
+) -> None:
+    import_week(settings)
+    reference = outcome(solve(settings))
+    # A cluster of its own, one of whose worker processes is killed (its nanny starts another).
+    # Dask would rerun the lost task itself; with no failures allowed it gives up on it
+    # (KilledWorker), so only the dispatcher's claim of the expired lease can finish the plan.
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+        cluster = LocalCluster(
+            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0"
+        )  # fmt: skip
+    client = Client(cluster, set_as_default=False)
+    client.run(importlib.import_module, "api.dask_jobs")  # the claim's lease need not cover it
+    jobs = dataclasses.replace(settings.jobs, runner="dask", lease_seconds=4.0)
+    try:
+        with open_infrastructure(settings) as opened:
+            runner = DaskJobRunner(
+                opened.uow,
+                SlowPlanner(SolverPlanner(settings.solver), seconds=2.0),
+                dataclasses.replace(jobs, dask_scheduler=cluster.scheduler_address),
+                settings.database.url,
+            )
+            runner.start()
+            try:
+                queued = plans.request_plan(opened.uow(), runner, access.CLI, AREA, WEEK)
+
+                def solving() -> str | None:
+                    plan = plans.get_plan(opened.reader(), access.CLI, queued.id)
+                    if plan.status != "running" or not plan.progress:
+                        return None
+                    busy = [w for w, keys in client.processing().items() if keys]
+                    return busy[0] if busy else None
+
+                address = wait_for(solving, timeout=60.0)
+                pid = client.run(os.getpid, workers=[address])[address]
+                os.kill(pid, signal.SIGKILL)
+
+                def ended() -> PlanRecord | None:
+                    plan = plans.get_plan(opened.reader(), access.CLI, queued.id)
+                    return plan if plan.status in DONE else None
+
+                done: PlanRecord = wait_for(ended, timeout=60.0)
+            finally:
+                runner.stop()
+    finally:
+        client.close()
+        cluster.close()
+    assert outcome(done) == reference
+    # the killed run and the dispatcher's rerun (and, on a slow machine, a claim whose lease
+    # ran out before its task started, taken again as well)
+    assert 2 <= done.attempts == len(workers(settings, done))
