@@ -308,6 +308,8 @@ class SqlAssignments(Repository):
         return self._record(self._row(ident))
 
     def _row(self, ident: int, *, lock: bool = False) -> AssignmentRow:
+        if not 0 < ident < 2**31:  # no such row, and past what an INTEGER column can compare
+            raise NotFoundError("assignment", ident)
         stmt = select(AssignmentRow).where(AssignmentRow.id == ident)
         if lock:
             stmt = stmt.with_for_update()
