@@ -442,6 +442,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "已写入 {path}：任务 {tasks} 项、志愿者 {volunteers} 名、街道 {subdistricts} 个",
     ),
     "cli_db_upgraded": ("database at revision {revision}", "数据库已升级到版本 {revision}"),
+    "decline_withdrawn_task": (
+        "task '{task}' was withdrawn after the plan was published; there is nothing to decline",
+        "任务“{task}”在计划发布后已被撤回，无需拒绝",
+    ),
     "expect_served_missing": (
         "expected served, but {task} is unserved ({reason})",
         "预期安排 {task}，但未安排（{reason}）",

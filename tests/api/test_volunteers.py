@@ -182,3 +182,19 @@ def test_a_repair_changes_only_the_pairs_it_reports_on_a_real_week() -> None:
         widened += done.freed > 1
         assert repaired["repair"]["changed"] == done.changed
     assert declines and widened >= 1
+
+
+def test_declining_a_task_withdrawn_after_publishing_is_refused_and_stores_nothing(
+    client: Client, admin: Headers, published: str
+) -> None:
+    """Found by the stateful test: the decline was stored, then the repair failed (400) and
+    the volunteer's whole week could no longer be read."""
+    wang = volunteer(client, "v-wang")
+    visit = next(a for a in schedule(client, "v-wang", wang)["assignments"]
+                 if a["task"] == "t-visit-zhang")  # fmt: skip
+    gone = client.delete(f"/weeks/{WEEK}/tasks/t-visit-zhang?area={AREA}", headers=admin)
+    assert gone.status_code == 204, gone.text
+    refused = client.post(f"/assignments/{visit['id']}/decline", headers=wang)
+    assert refused.status_code == 409, refused.text
+    assert "withdrawn" in refused.text
+    assert schedule(client, "v-wang", wang)["assignments"]  # the week still reads
