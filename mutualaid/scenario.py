@@ -6,6 +6,7 @@ line in the file where there is one, and what is wrong; then one ScenarioError l
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import itertools
@@ -44,6 +45,7 @@ from mutualaid.domain.model import (
     TeamSkillNeed,
     TimeBlock,
     Volunteer,
+    free_starts,
     merge_spans,
     subtract_spans,
 )
@@ -495,7 +497,7 @@ def build_scenario(data: Any, source: str | None = None, doc: _Document | None =
     if r.problems or scenario is None:
         # one mistake reached twice (an id read twice, an `every` series) is told once
         raise ScenarioError(sorted(dict.fromkeys(r.problems), key=lambda x: x.line or 0), source)
-    return Scenario(**{**scenario.__dict__, "pinned": tuple(pin for _, pin in pins)})
+    return dataclasses.replace(scenario, pinned=tuple(pin for _, pin in pins))
 
 
 def _settings(r: _Reader, top: dict[str, Any]) -> Settings:
@@ -1034,7 +1036,7 @@ def _check_pins(
             r.add((*p, "volunteers"), msg("pin_too_many", count=len(pin.volunteers), max=most))
             continue
         resident = scenario.residents.get(task.resident) if task.resident else None
-        free_starts: list[list[Span]] = []
+        starts: list[list[Span]] = []
         for i, vid in enumerate(pin.volunteers):
             vol = scenario.volunteers[vid]
             tr = travel.minutes(vol.mode, vol.home, task.location)
@@ -1056,17 +1058,17 @@ def _check_pins(
             elif vol.max_service_minutes < task.duration_minutes:
                 why = msg("pin_hours", hours=vol.max_hours_per_week, duration=task.duration_minutes)
             else:
-                free = _free_starts(vol.blocks, task, tr)
+                free = free_starts(vol.blocks, task, tr)
                 if not free:
                     why = msg("pin_no_time")
                 else:
-                    free_starts.append(free)
+                    starts.append(free)
             if why is not None:
                 r.add((*p, "volunteers", i), msg("pin_breaks_rule", id=vid, why=why))
-        if len(free_starts) != len(pin.volunteers):
+        if len(starts) != len(pin.volunteers):
             continue
-        common = free_starts[0]
-        for other in free_starts[1:]:
+        common = starts[0]
+        for other in starts[1:]:
             common = [
                 (max(a, c), min(b, d))
                 for a, b in common
@@ -1077,17 +1079,6 @@ def _check_pins(
             r.add((*p, "volunteers"), msg("pin_no_common_time"))
         elif not _pins_fill_roles(scenario, task, pin):
             r.add((*p, "volunteers"), msg("pin_roles"))
-
-
-def _free_starts(blocks: Iterable[Span], task: Task, tr: int) -> list[Span]:
-    """Closed ranges of starts at which a volunteer living tr minutes away can do the task."""
-    out = []
-    for bs, be in blocks:
-        lo, hi = bs + tr, be - tr - task.duration_minutes
-        for a, b in task.start_ranges:
-            if max(lo, a) <= min(hi, b):
-                out.append((max(lo, a), min(hi, b)))
-    return out
 
 
 def _pins_fill_roles(scenario: Scenario, task: Task, pin: Pin) -> bool:

@@ -10,10 +10,18 @@ from __future__ import annotations
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from mutualaid.domain.model import Need, Scenario, SkillNeed, Span, Task, TeamNeed, Volunteer
+from mutualaid.domain.model import (
+    Need,
+    Scenario,
+    SkillNeed,
+    Span,
+    Task,
+    TeamNeed,
+    Volunteer,
+    free_starts,
+)
 from mutualaid.messages import msg
 from mutualaid.travel import EARTH_RADIUS_KM, HaversineTravel, TravelModel
 
@@ -88,18 +96,6 @@ def matching_size(slots: list[frozenset[str]]) -> int:
 
 def narrow(pools: RolePools, keep: set[str]) -> RolePools:
     return [[Pool(p.team, p.members & keep) for p in role] for role in pools]
-
-
-def free_starts(blocks: Iterable[Span], task: Task, travel: int) -> list[Span]:
-    """Closed start ranges at which someone with these blocks, living `travel` minutes from the
-    task, can go from home, do it, and be home by the block's end."""
-    out = []
-    for bs, be in blocks:
-        lo, hi = bs + travel, be - travel - task.duration_minutes
-        for a, b in task.start_ranges:
-            if max(lo, a) <= min(hi, b):
-                out.append((max(lo, a), min(hi, b)))
-    return out
 
 
 class Analyzer:

@@ -229,6 +229,18 @@ class Task(Entity):
     """Closed ranges [lo, hi] of allowed start minutes (windows less the duration)."""
 
 
+def free_starts(blocks: tuple[Span, ...], task: Task, travel: int) -> list[Span]:
+    """Closed start ranges at which someone with these blocks, living `travel` minutes from the
+    task, can go from home, do it, and be home by the block's end."""
+    out = []
+    for bs, be in blocks:
+        lo, hi = bs + travel, be - travel - task.duration_minutes
+        for a, b in task.start_ranges:
+            if max(lo, a) <= min(hi, b):
+                out.append((max(lo, a), min(hi, b)))
+    return out
+
+
 @dataclass(frozen=True)
 class Pin:
     task: str
