@@ -290,6 +290,127 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "本可单独完成，但无法与已安排的任务同时完成",
     ),
     "taken_item": ("{task} ({volunteers})", "{task}（{volunteers}）"),
+    # --- checking a plan --------------------------------------------------------------------
+    "check_not_object": ("the plan is not a JSON object", "计划不是 JSON 对象"),
+    "check_not_list": ("{key} is not a list of objects", "{key} 不是由对象组成的列表"),
+    "check_bad_status": (
+        "status {status!r} is not optimal, feasible or error with a message",
+        "状态 {status!r} 既不是 optimal、feasible，也不是附带说明的 error",
+    ),
+    "check_unknown_task": (
+        "assignment for unknown task {task!r}",
+        "安排中的任务 {task!r} 不存在",
+    ),
+    "check_bad_time": ("{task}: bad time ({problem})", "{task}：时间有误（{problem}）"),
+    "check_time_missing": ("no {field}", "缺少 {field}"),
+    "check_time_not_iso": (
+        "not an ISO 8601 timestamp: {stamp}",
+        "不是 ISO 8601 格式的时间戳：{stamp}",
+    ),
+    "check_time_no_offset": ("timestamp without offset: {stamp}", "时间戳未带时差：{stamp}"),
+    "check_time_outside_week": (
+        "timestamp outside the week: {stamp}",
+        "时间戳不在本周内：{stamp}",
+    ),
+    "check_duration": (
+        "{task}: lasts {minutes} minutes, not {want}",
+        "{task}：持续 {minutes} 分钟，而应为 {want} 分钟",
+    ),
+    "check_start_outside": (
+        "{task}: starts at {start}, outside its windows or fixed start",
+        "{task}：开始时间 {start} 不在其时间窗内，也不是其固定开始时间",
+    ),
+    "check_two_roles": (
+        "{task}: one volunteer fills two roles",
+        "{task}：同一名志愿者承担了两个角色",
+    ),
+    "check_unknown_volunteer": (
+        "{task}: unknown volunteer {volunteer!r}",
+        "{task}：志愿者 {volunteer!r} 不存在",
+    ),
+    "check_no_role": (
+        "{task}: {volunteer} has no role {role!r}",
+        "{task}：{volunteer} 所担任的角色 {role!r} 不存在",
+    ),
+    "check_unqualified": (
+        "{task}: {volunteer} does not qualify for role {role} (team {team!r})",
+        "{task}：{volunteer} 不能胜任角色 {role}（队伍 {team!r}）",
+    ),
+    "check_not_vetted": ("{task}: {volunteer} is not vetted", "{task}：{volunteer} 未通过背景审核"),
+    "check_gender": (
+        "{task}: {volunteer} does not match the gender preference",
+        "{task}：{volunteer} 不符合性别要求",
+    ),
+    "check_language": (
+        "{task}: {volunteer} speaks none of the task's languages",
+        "{task}：{volunteer} 不会该任务要求的任何语言",
+    ),
+    "check_declined": ("{task}: {volunteer} declined the task", "{task}：{volunteer} 已拒绝该任务"),
+    "check_too_far": (
+        "{task}: {volunteer} lives {travel} minutes away, over {limit}",
+        "{task}：{volunteer} 住处距离 {travel} 分钟，超过其上限 {limit} 分钟",
+    ),
+    "check_role_size": (
+        "{task}: role {role} has {count}, needs {min}..{max}",
+        "{task}：角色 {role} 有 {count} 人，应为 {min} 至 {max} 人",
+    ),
+    "check_mixed_teams": (
+        "{task}: role {role} mixes teams",
+        "{task}：角色 {role} 的成员来自不同队伍",
+    ),
+    "check_unknown_unserved": (
+        "unserved lists unknown task {task!r}",
+        "unserved 中的任务 {task!r} 不存在",
+    ),
+    "check_listed": (
+        "{task} is listed {count} times, not once",
+        "{task} 出现了 {count} 次，而应恰好出现一次",
+    ),
+    "check_pin_not_kept": (
+        "pin of {task} ({volunteers}) is not kept",
+        "{task} 的固定安排（{volunteers}）未被遵守",
+    ),
+    "check_wrong_reason": (
+        "{task}: reason {got!r}, but it is {want!r}",
+        "{task}：原因写为 {got!r}，实际应为 {want!r}",
+    ),
+    "check_served_impossible": (
+        "{task}: served although impossible on its own ({reason})",
+        "{task}：本身无法完成（{reason}），却被安排了",
+    ),
+    "check_wrong_figure": (
+        "objective.{key} claims {claimed} but is {actual}",
+        "objective.{key} 声称为 {claimed}，实际为 {actual}",
+    ),
+    "check_wrong_max_load": (
+        "objective.max_load claims {claimed} but is {actual:.4f}",
+        "objective.max_load 声称为 {claimed}，实际为 {actual:.4f}",
+    ),
+    "check_no_bound": ("plan has no bound per priority", "计划缺少各优先级的上界（bound）"),
+    "check_bound_range": (
+        "bound.{priority}={bound!r} is not between served {served} and tasks {tasks}",
+        "bound.{priority}={bound!r} 不在已安排数 {served} 与任务数 {tasks} 之间",
+    ),
+    "check_bound_not_served": (
+        "status optimal but bound.{priority}={bound} != served {served}",
+        "状态为 optimal，但 bound.{priority}={bound} 不等于已安排数 {served}",
+    ),
+    "check_over_hours": (
+        "{volunteer}: {minutes} minutes of service, over {hours} hours",
+        "{volunteer}：服务 {minutes} 分钟，超过每周 {hours} 小时的上限",
+    ),
+    "check_outside_blocks": (
+        "{volunteer}: {task} is not inside one of their availability blocks",
+        "{volunteer}：{task} 不在其任何一个空闲时段内",
+    ),
+    "check_late": (
+        "{volunteer}: cannot reach {task} in time (free at {free_at}, {travel} min away)",
+        "{volunteer}：无法及时赶到 {task}（{free_at} 才有空，路程 {travel} 分钟）",
+    ),
+    "check_not_home": (
+        "{volunteer}: not home by the end of their block after {task}",
+        "{volunteer}：完成 {task} 后无法在空闲时段结束前回到家",
+    ),
     # --- the service ------------------------------------------------------------------------
     "unauthenticated": (
         "give a valid token: Authorization: Bearer <token>",
@@ -370,6 +491,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "求解器生成的计划违反约定（程序错误，请报告）：{violations}",
     ),
     "plan_solver_failed": ("the solver failed: {error}", "求解器出错：{error}"),
+    "publish_stale": (
+        "plan {plan} no longer fits the week as it is now (it changed since the solve): "
+        "{violations}; solve the week again",
+        "计划 {plan} 已不符合本周的现状（求解之后本周有改动）：{violations}；请重新求解本周",
+    ),
+    "and_more": ("; and {count} more", "；另有 {count} 处"),
     "plan_scenario_invalid": (
         "the stored week no longer forms a valid scenario: {problems}",
         "已存的这一周数据不再构成有效的场景：{problems}",
@@ -442,9 +569,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "已写入 {path}：任务 {tasks} 项、志愿者 {volunteers} 名、街道 {subdistricts} 个",
     ),
     "cli_db_upgraded": ("database at revision {revision}", "数据库已升级到版本 {revision}"),
-    "decline_withdrawn_task": (
-        "task '{task}' was withdrawn after the plan was published; there is nothing to decline",
-        "任务“{task}”在计划发布后已被撤回，无需拒绝",
+    "assignment_withdrawn": (
+        "task '{task}' was withdrawn after the plan was published; there is nothing to answer",
+        "任务“{task}”在计划发布后已被撤回，无需答复",
     ),
     "expect_served_missing": (
         "expected served, but {task} is unserved ({reason})",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -39,14 +39,24 @@ class Report:
         return not self.violations
 
 
-def _minute(scenario: Scenario, stamp: Any) -> int:
-    when = dt.datetime.fromisoformat(str(stamp))
+def _minute(scenario: Scenario, assignment: dict[str, Any], key: str) -> int:
+    """The minute of the week of an assignment's start or end; ValueError says what is wrong."""
+    stamp = assignment.get(key)
+    if stamp is None:
+        raise ValueError(msg("check_time_missing", field=key))
+    try:
+        when = dt.datetime.fromisoformat(str(stamp))
+    except ValueError:
+        raise ValueError(msg("check_time_not_iso", stamp=stamp)) from None
     if when.tzinfo is None:
-        raise ValueError(f"timestamp without offset: {stamp}")
-    there = when.astimezone(ZoneInfo(scenario.timezone))
+        raise ValueError(msg("check_time_no_offset", stamp=stamp))
+    try:
+        there = when.astimezone(ZoneInfo(scenario.timezone))
+    except OverflowError:  # year 1 or 9999 shifted past the calendar: far outside the week
+        raise ValueError(msg("check_time_outside_week", stamp=stamp)) from None
     day = (there.date() - scenario.week_start).days
     if not 0 <= day < 7:
-        raise ValueError(f"timestamp outside the week: {stamp}")
+        raise ValueError(msg("check_time_outside_week", stamp=stamp))
     return day * MINUTES_PER_DAY + there.hour * 60 + there.minute
 
 
@@ -61,17 +71,19 @@ def _may_fill(scenario: Scenario, vol: Volunteer, need: Need, team: str | None) 
 
 
 def _safeguards_ok(scenario: Scenario, task: Task, vol: Volunteer) -> str | None:
-    """Why this volunteer may not serve this task at all (rule 1 beyond skills), else None."""
+    """Why this volunteer may not serve this task at all (rule 1 beyond skills), as the
+    violation to report, else None."""
+    who = {"task": task.id, "volunteer": vol.id}
     if task.vetted_only and not vol.vetted:
-        return "is not vetted"
+        return msg("check_not_vetted", **who)
     if task.resident:
         pref = scenario.residents[task.resident].gender_preference
         if pref and vol.gender != pref:
-            return "does not match the gender preference"
+            return msg("check_gender", **who)
     if task.languages and not task.languages & vol.languages:
-        return "speaks none of the task's languages"
+        return msg("check_language", **who)
     if (task.id, vol.id) in scenario.declined_pairs():
-        return "declined the task"
+        return msg("check_declined", **who)
     return None
 
 
@@ -80,16 +92,16 @@ def validate(scenario: Scenario, plan: dict[str, Any]) -> Report:
     rep = Report()
     bad = rep.violations.append
     if not isinstance(plan, dict):
-        bad("the plan is not a JSON object")
+        bad(msg("check_not_object"))
         return rep
     for key in ("assignments", "unserved"):
         items = plan.get(key, [])
         if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
-            bad(f"{key} is not a list of objects")
+            bad(msg("check_not_list", key=key))
             return rep
     if plan.get("status") not in ("optimal", "feasible"):
         if plan.get("status") != "error" or not plan.get("error"):
-            bad(f"status {plan.get('status')!r} is not optimal, feasible or error with a message")
+            bad(msg("check_bad_status", status=plan.get("status")))
         return rep
     travel = HaversineTravel(scenario.settings)
     tasks = scenario.tasks
@@ -106,78 +118,80 @@ def validate(scenario: Scenario, plan: dict[str, Any]) -> Report:
     for a in plan.get("assignments", []):
         tid = a.get("task")
         if not isinstance(tid, str) or tid not in tasks:
-            bad(f"assignment for unknown task {tid!r}")
+            bad(msg("check_unknown_task", task=tid))
             continue
         listed[tid] += 1
         task = tasks[tid]
         served[task.priority] += 1
         try:
-            start, end = _minute(scenario, a["start"]), _minute(scenario, a["end"])
-        except (KeyError, ValueError) as exc:
-            bad(f"{tid}: bad time ({exc})")
+            start, end = _minute(scenario, a, "start"), _minute(scenario, a, "end")
+        except ValueError as exc:
+            bad(msg("check_bad_time", task=tid, problem=exc))
             continue
         if end - start != task.duration_minutes:
-            bad(f"{tid}: lasts {end - start} minutes, not {task.duration_minutes}")
+            bad(msg("check_duration", task=tid, minutes=end - start, want=task.duration_minutes))
         if not any(lo <= start <= hi for lo, hi in task.start_ranges):
-            bad(f"{tid}: starts at {a['start']}, outside its windows or fixed start")
+            bad(msg("check_start_outside", task=tid, start=a["start"]))
         people = [x.get("id") for x in a.get("volunteers", [])]
         if len(set(people)) != len(people):
-            bad(f"{tid}: one volunteer fills two roles")
+            bad(msg("check_two_roles", task=tid))
         crews[tid] = set(people)
         per_role: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for x in a.get("volunteers", []):
-            vid, role = x.get("id"), x.get("role")
+            vid, role, team = x.get("id"), x.get("role"), x.get("team")
             vol = scenario.volunteers.get(vid)
             if vol is None:
-                bad(f"{tid}: unknown volunteer {vid!r}")
+                bad(msg("check_unknown_volunteer", task=tid, volunteer=vid))
                 continue
             if not isinstance(role, int) or not 0 <= role < len(task.needs):
-                bad(f"{tid}: {vid} has no role {role!r}")
+                bad(msg("check_no_role", task=tid, volunteer=vid, role=role))
                 continue
             per_role[role].append(x)
-            if not _may_fill(scenario, vol, task.needs[role], x.get("team")):
-                bad(f"{tid}: {vid} does not qualify for role {role} (team {x.get('team')!r})")
+            if not _may_fill(scenario, vol, task.needs[role], team):
+                bad(msg("check_unqualified", task=tid, volunteer=vid, role=role, team=team))
             why = _safeguards_ok(scenario, task, vol)
             if why:
-                bad(f"{tid}: {vid} {why}")
+                bad(why)
             tr = travel.minutes(vol.mode, vol.home, task.location)
             if tr > vol.max_travel_minutes:
-                bad(f"{tid}: {vid} lives {tr} minutes away, over {vol.max_travel_minutes}")
+                limit = vol.max_travel_minutes
+                bad(msg("check_too_far", task=tid, volunteer=vid, travel=tr, limit=limit))
             visits[vid].append((start, end, tid))
             if (tid, vid) in continuity_pairs:
                 continuity += 1
         for r, need in enumerate(task.needs):
             got = per_role.get(r, [])
-            if not need.min_people <= len(got) <= need.max_people:
-                bad(f"{tid}: role {r} has {len(got)}, needs {need.min_people}..{need.max_people}")
+            least, most = need.min_people, need.max_people
+            if not least <= len(got) <= most:
+                bad(msg("check_role_size", task=tid, role=r, count=len(got), min=least, max=most))
             if not isinstance(need, SkillNeed) and len({x.get("team") for x in got}) > 1:
-                bad(f"{tid}: role {r} mixes teams")
+                bad(msg("check_mixed_teams", task=tid, role=r))
 
     for u in plan.get("unserved", []):
         tid = u.get("task")
         if not isinstance(tid, str) or tid not in tasks:
-            bad(f"unserved lists unknown task {tid!r}")
+            bad(msg("check_unknown_unserved", task=tid))
             continue
         listed[tid] += 1
     for tid in tasks:
         if listed[tid] != 1:
-            bad(f"{tid} is listed {listed[tid]} times, not once")
+            bad(msg("check_listed", task=tid, count=listed[tid]))
 
     travel_total, worst = _routes(scenario, visits, travel, bad)
     for pin in scenario.pinned:
         if not set(pin.volunteers) <= crews.get(pin.task, set()):
-            bad(f"pin of {pin.task} ({', '.join(pin.volunteers)}) is not kept")
+            bad(msg("check_pin_not_kept", task=pin.task, volunteers=", ".join(pin.volunteers)))
 
     for u in plan.get("unserved", []):
         tid = u.get("task")
         if isinstance(tid, str) and tid in tasks:
             want = static_reason(scenario, tasks[tid], travel) or "capacity"
             if u.get("reason") != want:
-                bad(f"{tid}: reason {u.get('reason')!r}, but it is {want!r}")
+                bad(msg("check_wrong_reason", task=tid, got=u.get("reason"), want=want))
     for tid in crews:
         why = static_reason(scenario, tasks[tid], travel)
         if why:
-            bad(f"{tid}: served although impossible on its own ({why})")
+            bad(msg("check_served_impossible", task=tid, reason=why))
 
     rep.figures = {
         "served": served,
@@ -189,19 +203,19 @@ def validate(scenario: Scenario, plan: dict[str, Any]) -> Report:
     claimed = plan.get("objective") or {}
     for key in ("served", "tasks", "continuity", "travel_minutes"):
         if key in claimed and claimed[key] != rep.figures[key]:
-            bad(f"objective.{key} claims {claimed[key]} but is {rep.figures[key]}")
+            bad(msg("check_wrong_figure", key=key, claimed=claimed[key], actual=rep.figures[key]))
     if "max_load" in claimed and abs(float(claimed["max_load"]) - worst) > 1e-3:
-        bad(f"objective.max_load claims {claimed['max_load']} but is {worst:.4f}")
+        bad(msg("check_wrong_max_load", claimed=claimed["max_load"], actual=worst))
     bound = plan.get("bound")
     if not isinstance(bound, dict):
-        bad("plan has no bound per priority")
+        bad(msg("check_no_bound"))
     else:
         for p in PRIORITIES:
             b = bound.get(p)
             if not isinstance(b, int) or not served[p] <= b <= total[p]:
-                bad(f"bound.{p}={b!r} is not between served {served[p]} and tasks {total[p]}")
+                bad(msg("check_bound_range", priority=p, bound=b, served=served[p], tasks=total[p]))
             elif plan.get("status") == "optimal" and b != served[p]:
-                bad(f"status optimal but bound.{p}={b} != served {served[p]}")
+                bad(msg("check_bound_not_served", priority=p, bound=b, served=served[p]))
     return rep
 
 
@@ -209,7 +223,7 @@ def _routes(
     scenario: Scenario,
     visits: dict[str, list[tuple[int, int, str]]],
     travel: HaversineTravel,
-    bad: Any,
+    bad: Callable[[str], None],
 ) -> tuple[int, float]:
     """Rules 4 and 5 for every volunteer; returns total route travel and the max load."""
     total, worst = 0, 0.0
@@ -217,14 +231,15 @@ def _routes(
         vol = scenario.volunteers[vid]
         minutes = sum(e - s for s, e, _ in mine)
         if minutes > 60 * vol.max_hours_per_week:
-            bad(f"{vid}: {minutes} minutes of service, over {vol.max_hours_per_week} hours")
+            hours = vol.max_hours_per_week
+            bad(msg("check_over_hours", volunteer=vid, minutes=minutes, hours=hours))
         if vol.max_hours_per_week > 0:
             worst = max(worst, minutes / (60 * vol.max_hours_per_week))
         per_block: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
         for s, e, tid in mine:
             inside = [i for i, (bs, be) in enumerate(vol.blocks) if bs <= s and e <= be]
             if not inside:
-                bad(f"{vid}: {tid} is not inside one of their availability blocks")
+                bad(msg("check_outside_blocks", volunteer=vid, task=tid))
             else:
                 per_block[inside[0]].append((s, e, tid))
         for b, stops in per_block.items():
@@ -235,12 +250,13 @@ def _routes(
                 tr = travel.minutes(vol.mode, here, loc)
                 total += tr
                 if s < free_at + tr:
-                    bad(f"{vid}: cannot reach {tid} in time (free at {free_at}, {tr} min away)")
+                    free = scenario.iso(free_at)
+                    bad(msg("check_late", volunteer=vid, task=tid, free_at=free, travel=tr))
                 here, free_at = loc, e
             back = travel.minutes(vol.mode, here, vol.home)
             total += back
             if free_at + back > be:
-                bad(f"{vid}: not home by the end of their block after {stops[-1][2]}")
+                bad(msg("check_not_home", volunteer=vid, task=stops[-1][2]))
     return total, worst
 
 

@@ -26,7 +26,7 @@ from mutualaid.domain.model import PRIORITIES, Location, Scenario, Span
 from mutualaid.domain.plan import AssignedVolunteer
 from mutualaid.travel import TravelModel
 from solver.analysis import TaskAnalysis
-from solver.solution import Solution
+from solver.solution import Solution, count_by_priority, service_minutes
 
 LOAD_SCALE = 10_000
 """Fairness is minimised as ceil(load * LOAD_SCALE): 'optimal' fairness is proved to 1/10,000."""
@@ -131,15 +131,14 @@ class PlanModel:
         self._hinted: dict[int, int] = {}
 
         mine = set(tids)
+        kept = {t: c for t, c in fixed.crews.items() if t not in mine} if fixed else {}
+        fixed_starts = fixed.starts if fixed else {}
         fixed_visits: dict[str, list[tuple[int, int, Location]]] = defaultdict(list)
-        for tid, crew in (fixed.crews if fixed else {}).items():
-            if tid not in mine:
-                task = scenario.tasks[tid]
-                start = fixed.starts[tid]  # type: ignore[union-attr]
-                for av in crew:
-                    fixed_visits[av.id].append(
-                        (start, start + task.duration_minutes, task.location)
-                    )
+        for tid, crew in kept.items():
+            task = scenario.tasks[tid]
+            start = fixed_starts[tid]
+            for av in crew:
+                fixed_visits[av.id].append((start, start + task.duration_minutes, task.location))
 
         for tid in tids:
             a = analyses[tid]
@@ -155,7 +154,7 @@ class PlanModel:
             self._place(vid)
         for key, tasks in self.slot_tasks.items():
             self._route(key, tasks)
-        minutes_fixed = {v: sum(e - s for s, e, _ in visits) for v, visits in fixed_visits.items()}
+        minutes_fixed = service_minutes(scenario, kept)
         self.minutes: dict[str, tuple[Terms, int]] = {}
         """Per volunteer, service minutes as terms plus the fixed visits' minutes."""
         for vid in volunteers:
@@ -436,10 +435,8 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self.model, self.report, self.started = model, report, started
 
     def on_solution_callback(self) -> None:
-        served = dict.fromkeys(PRIORITIES, 0)
-        for tid, lit in self.model.served.items():
-            if self.boolean_value(lit):
-                served[self.model.scenario.tasks[tid].priority] += 1
+        chosen = (tid for tid, lit in self.model.served.items() if self.boolean_value(lit))
+        served = count_by_priority(self.model.scenario, chosen)
         self.report(served, time.monotonic() - self.started)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from mutualaid.domain.model import PRIORITIES, Scenario, Task
@@ -29,6 +30,25 @@ class Solution:
             for a in crew:
                 out[a.id].append(tid)
         return out
+
+
+def count_by_priority(scenario: Scenario, tids: Iterable[str]) -> dict[str, int]:
+    """How many of these tasks there are of each priority (every priority, in order)."""
+    out = dict.fromkeys(PRIORITIES, 0)
+    for tid in tids:
+        out[scenario.tasks[tid].priority] += 1
+    return out
+
+
+def service_minutes(
+    scenario: Scenario, crews: Mapping[str, Iterable[AssignedVolunteer]]
+) -> dict[str, int]:
+    """Volunteer -> minutes of service in these crews (only volunteers who serve)."""
+    out: dict[str, int] = defaultdict(int)
+    for tid, crew in crews.items():
+        for a in crew:
+            out[a.id] += scenario.tasks[tid].duration_minutes
+    return dict(out)
 
 
 @dataclass(frozen=True)
@@ -69,12 +89,8 @@ def routes(
 
 
 def figures(scenario: Scenario, sol: Solution, travel: TravelModel) -> Objective:
-    served = dict.fromkeys(PRIORITIES, 0)
-    total = dict.fromkeys(PRIORITIES, 0)
-    for task in scenario.tasks.values():
-        total[task.priority] += 1
-        if task.id in sol.crews:
-            served[task.priority] += 1
+    served = count_by_priority(scenario, sol.crews)
+    total = count_by_priority(scenario, scenario.tasks)
     pairs = scenario.continuity_pairs()
     continuity = sum((tid, a.id) in pairs for tid, crew in sol.crews.items() for a in crew)
     travel_total = 0
@@ -85,10 +101,7 @@ def figures(scenario: Scenario, sol: Solution, travel: TravelModel) -> Objective
 
 
 def max_load(scenario: Scenario, sol: Solution) -> float:
-    minutes: dict[str, int] = defaultdict(int)
-    for tid, crew in sol.crews.items():
-        for a in crew:
-            minutes[a.id] += scenario.tasks[tid].duration_minutes
+    minutes = service_minutes(scenario, sol.crews)
     loads = [
         m / (60 * scenario.volunteers[v].max_hours_per_week)
         for v, m in minutes.items()
@@ -165,10 +178,7 @@ def build_plan(
         ]
         for vid, legs in sorted(routes(scenario, sol, travel).items())
     }
-    minutes: dict[str, int] = defaultdict(int)
-    for tid, crew in sol.crews.items():
-        for av in crew:
-            minutes[av.id] += scenario.tasks[tid].duration_minutes
+    minutes = service_minutes(scenario, sol.crews)
     loads = {
         vid: {
             "minutes": minutes[vid],

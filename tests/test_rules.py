@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -410,6 +411,40 @@ def test_an_error_plan_needs_a_message() -> None:
     scenario = build_scenario(rules_world())
     assert validate(scenario, {"status": "error"}).violations
     assert validate(scenario, {"status": "error", "error": "pins clash: t-lion"}).ok
+
+
+@pytest.mark.parametrize(
+    ("stamp", "problem"),
+    [
+        (None, "no start"),
+        ("half past nine", "not an ISO 8601 timestamp"),
+        (f"{MON}T09:30:00", "timestamp without offset"),
+        ("2026-12-07T09:30:00+08:00", "timestamp outside the week"),
+        ("0001-01-01T00:00:00+14:00", "timestamp outside the week"),
+    ],
+)
+def test_a_bad_timestamp_is_named_not_a_crash(stamp: str | None, problem: str) -> None:
+    plan = rules_plan()
+    if stamp is None:
+        del assignment(plan, "t-fix-gu")["start"]
+    else:
+        assignment(plan, "t-fix-gu")["start"] = stamp
+    violations = validate(build_scenario(rules_world()), plan).violations
+    assert [v for v in violations if "bad time" in v] == [
+        f"t-fix-gu: bad time ({problem}{'' if stamp is None else ': ' + stamp})"
+    ]
+
+
+@pytest.mark.parametrize("name", list(BREAKS))
+def test_a_broken_plan_is_explained_in_chinese_under_zh(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MUTUALAID_LANG", "zh")
+    world, plan = rules_world(), rules_plan()
+    task, change = BREAKS[name]
+    change(world, plan, task)
+    violations = validate(build_scenario(copy.deepcopy(world)), plan).violations
+    assert violations and all(re.search(r"[\u4e00-\u9fff]", v) for v in violations), violations
 
 
 # --- 2. the solver keeps each rule where it is what decides ---------------------------------
