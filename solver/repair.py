@@ -67,6 +67,32 @@ def solution_of(scenario: Scenario, plan: dict[str, Any]) -> Solution:
     return sol
 
 
+def still_fits(analysis: TaskAnalysis, start: int, crew: tuple[AssignedVolunteer, ...]) -> bool:
+    """Whether a published crew and start still fit the task as stored now, each person on
+    their own (the week may have changed since publishing: a task's times or needs, someone's
+    hours or skills). A crew that no longer fits is dropped by the repair, not kept."""
+    if analysis.reason is not None or len({av.id for av in crew}) != len(crew):
+        return False
+    needs = analysis.task.needs
+    for role, need in enumerate(needs):
+        mine = [av for av in crew if av.role == role]
+        if not need.min_people <= len(mine) <= need.max_people:
+            return False
+        if len({av.team for av in mine}) > 1:
+            return False
+    for av in crew:
+        if not 0 <= av.role < len(needs):
+            return False
+        if not any(
+            av.id in pool.members and (pool.team is None or pool.team == av.team)
+            for pool in analysis.pools[av.role]
+        ):
+            return False
+        if not any(lo <= start <= hi for lo, hi in analysis.free.get(av.id, ())):
+            return False
+    return True
+
+
 def repair(
     scenario: Scenario,
     published: Solution,
@@ -89,7 +115,7 @@ def repair(
     kept = {
         t: crew
         for t, crew in published.crews.items()
-        if t in scenario.tasks and t != task_id and all(av.id in scenario.volunteers for av in crew)
+        if t != task_id and t in analyses and still_fits(analyses[t], published.starts[t], crew)
     }
     base = Solution({t: published.starts[t] for t in kept}, kept)
     result, freed = base, 0

@@ -15,6 +15,7 @@ from sqlmodel import Session, and_, col, or_, select
 from mutualaid.adapters.base import Repository, as_date, as_utc, maybe_utc
 from mutualaid.adapters.tables import AssignmentRow, PlanRow, TaskRow, WeekRow
 from mutualaid.adapters.weeks import SqlWeeks, expanded_ids
+from mutualaid.messages import msg
 from mutualaid.services.ports import (
     ActivePlanExists,
     AssignmentRecord,
@@ -263,7 +264,7 @@ class SqlPlans(Repository):
         row.published_at = self.now()
         for a in self._assignment_rows(row.id):
             old = answers.get((a.task_id, a.volunteer_id, a.start_at, a.end_at))
-            if old is not None and a.state == "pending":
+            if old is not None and a.state == "pending" and old.state != "withdrawn":
                 a.state, a.decline_reason = old.state, old.decline_reason
                 a.responded_at = old.responded_at
         self.session.flush()
@@ -332,7 +333,7 @@ class SqlAssignments(Repository):
         self, area: str, volunteer: str, week_start: dt.date
     ) -> list[AssignmentRecord]:
         """The volunteer's assignments in the week's published plan, by start (none when
-        nothing is published)."""
+        nothing is published); those of tasks withdrawn since are left out."""
         week = self.weeks.row(area, week_start)
         stmt = (
             select(AssignmentRow)
@@ -341,6 +342,7 @@ class SqlAssignments(Repository):
                 col(PlanRow.week_id) == week.id,
                 col(PlanRow.published_at).is_not(None),
                 col(AssignmentRow.volunteer_id) == volunteer,
+                col(AssignmentRow.state) != "withdrawn",
             )
             .order_by(col(AssignmentRow.start_at), col(AssignmentRow.id))
         )
@@ -374,6 +376,8 @@ class SqlAssignments(Repository):
         plan = self.session.get(PlanRow, row.plan_id)
         if plan is None or plan.published_at is None:
             raise ConflictError(f"assignment {ident} is not in the week's published plan")
+        if row.state == "withdrawn":
+            raise ConflictError(msg("assignment_withdrawn", task=row.task_id))
         return row
 
     def _record(self, row: AssignmentRow, week: WeekRow | None = None) -> AssignmentRecord:

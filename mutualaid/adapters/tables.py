@@ -27,7 +27,7 @@ NAMING_CONVENTION = {
 
 PLAN_STATUSES = ("queued", "running", "optimal", "feasible", "error")
 ACTIVE_STATUSES = ("queued", "running")
-ASSIGNMENT_STATES = ("pending", "accepted", "declined")
+ASSIGNMENT_STATES = ("pending", "accepted", "declined", "withdrawn")
 ROLES = ("admin", "coordinator", "volunteer")
 
 

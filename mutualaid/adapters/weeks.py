@@ -189,6 +189,7 @@ class SqlWeeks(Repository):
                 )
             )
         self.session.flush()
+        self._drop_dangling(week)  # published assignments of tasks the import left out
         return self._record(week)
 
     def export_scenario(self, area: str, week_start: dt.date) -> Json:
@@ -217,9 +218,12 @@ class SqlWeeks(Repository):
         return out
 
     def load_scenario(self, area: str, week_start: dt.date) -> Scenario:
-        """The week as a domain Scenario (raises ScenarioError if stored data no longer forms
-        a valid scenario, e.g. a task that names a team since removed)."""
-        return build_scenario(self.export_scenario(area, week_start))
+        """The week as a domain Scenario, to plan (raises ScenarioError if stored data no
+        longer forms a valid scenario, e.g. a task that names a team since removed). Without
+        its `expect` block: only replays read that, and it describes the week as imported."""
+        data = self.export_scenario(area, week_start)
+        data.pop("expect", None)
+        return build_scenario(data)
 
     # --- tasks ----------------------------------------------------------------------------
 
@@ -274,13 +278,15 @@ class SqlWeeks(Repository):
         self.session.flush()
         return _task_json(self._task_row(week, canonical["id"])), existing is None
 
-    def delete_task(self, area: str, week_start: dt.date, ident: str) -> None:
+    def delete_task(self, area: str, week_start: dt.date, ident: str) -> int:
+        """Delete the task; the number of its published assignments withdrawn."""
         week = self.row(area, week_start, lock=True)
         self.session.delete(self._task_row(week, ident))
         self.session.flush()
-        self._drop_dangling(week)
+        withdrawn = self._drop_dangling(week)
         week.updated_at = self.now()
         self.session.flush()
+        return withdrawn
 
     def _check(self, area: str, week_start: dt.date, tasks: list[Any], focus: str | None) -> None:
         candidate = self.export_scenario(area, week_start)
@@ -343,7 +349,10 @@ class SqlWeeks(Repository):
             self.session.add(self._task_row_of(week, task, i))
         self.session.flush()
 
-    def _drop_dangling(self, week: WeekRow) -> None:
+    def _drop_dangling(self, week: WeekRow) -> int:
+        """After the week's tasks changed: drop pins, declines and `expect` entries of tasks
+        no longer there, and withdraw their assignments (whatever the answer was: the task is
+        gone; the audit log keeps the answers). The number of assignments withdrawn."""
         ids = {i for r in self._task_rows(week) for i in expanded_ids(r)}
         for model in (PinRow, DeclineRow):
             table: Any = model
@@ -352,6 +361,19 @@ class SqlWeeks(Repository):
                     col(table.week_id) == week.id, col(table.task_id).not_in(ids or {""})
                 )
             )
+        if week.expect:
+            week.expect = _expect_of(week.expect, ids)
+        gone = self.session.exec(
+            select(AssignmentRow).where(
+                col(AssignmentRow.week_id) == week.id,
+                col(AssignmentRow.task_id).not_in(ids or {""}),
+                col(AssignmentRow.state) != "withdrawn",
+            )
+        ).all()
+        for row in gone:
+            row.state, row.responded_at = "withdrawn", self.now()
+        self.session.flush()
+        return len(gone)
 
     # --- pins, declines, history ----------------------------------------------------------
 
@@ -438,7 +460,8 @@ class SqlWeeks(Repository):
 
     def history(self, area: str, week_start: dt.date) -> list[tuple[str, str]]:
         """(resident, volunteer) pairs: those written for the week, then those of the week
-        before's published plan (its assignments not declined, at a resident's home)."""
+        before's published plan (its assignments not declined or withdrawn, at a resident's
+        home)."""
         return self._history(area, self.row(area, week_start))
 
     def _history(self, area: str, week: WeekRow) -> list[tuple[str, str]]:
@@ -460,7 +483,7 @@ class SqlWeeks(Repository):
                 col(WeekRow.area_id) == area,
                 col(WeekRow.week_start) == before,
                 col(PlanRow.published_at).is_not(None),
-                col(AssignmentRow.state) != "declined",
+                col(AssignmentRow.state).not_in(("declined", "withdrawn")),
                 col(AssignmentRow.resident_id).is_not(None),
             )
             .order_by(col(AssignmentRow.start_at), col(AssignmentRow.id))
@@ -515,3 +538,12 @@ def _task_json(row: TaskRow) -> Json:
     out["vetted_only"] = row.vetted_only
     out["languages"] = row.languages
     return contract.task(out)
+
+
+def _expect_of(value: Mapping[str, Any], ids: set[str]) -> Json:
+    """The stored `expect` block without the tasks no longer in the week (a served or
+    unserved task deleted since the import would make the exported scenario invalid)."""
+    out: Json = dict(value)
+    out["served"] = [t for t in value.get("served") or () if t in ids]
+    out["unserved"] = {t: r for t, r in (value.get("unserved") or {}).items() if t in ids}
+    return out

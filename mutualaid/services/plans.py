@@ -3,8 +3,10 @@ publish the result. Solves themselves run in `jobs`."""
 
 from __future__ import annotations
 
+from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
-from mutualaid.services.ports import JobRunner, PlanRecord, UnitOfWork
+from mutualaid.services.ports import ConflictError, JobRunner, PlanRecord, UnitOfWork
+from mutualaid.validation import validate
 
 
 def request_plan(
@@ -57,10 +59,24 @@ def cancel_plan(uow: UnitOfWork, actor: Actor, ident: str) -> PlanRecord:
 
 def publish_plan(uow: UnitOfWork, actor: Actor, ident: str) -> PlanRecord:
     """Make a finished plan the week's plan (the one before stops being it).
-    ConflictError unless the plan is optimal or feasible."""
+
+    ConflictError unless the plan is optimal or feasible, and unless it still fits the week
+    as stored now: tasks, roster and declines may have changed since it was solved (a
+    volunteer declined, a task was deleted), and a plan that no longer passes the validator
+    is refused with what broke, to be solved again.
+    """
     actor.require_manager()
     with uow:
-        actor.require_area(uow.plans.get(ident).area)
+        found = uow.plans.get(ident)
+        actor.require_area(found.area)
+        if found.result is not None and found.published_at is None:
+            report = validate(uow.weeks.load_scenario(found.area, found.week_start), found.result)
+            if not report.ok:
+                shown = "; ".join(report.violations[:5])
+                more = len(report.violations) - 5
+                if more > 0:
+                    shown += msg("and_more", count=more)
+                raise ConflictError(msg("publish_stale", plan=ident, violations=shown))
         plan = uow.plans.publish(ident)
         uow.audit.record(
             actor.id, "plan.publish", f"plan {ident}", plan.area,

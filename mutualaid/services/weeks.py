@@ -118,14 +118,16 @@ def put_task(
 
 def delete_task(
     uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, ident: str
-) -> None:
+) -> int:
     where, week = actor.area(area), parse_week(week_start)
+    """Delete the task; its published assignments are withdrawn (no longer listed to their
+    volunteers). The number withdrawn."""
     with uow:
-        uow.weeks.delete_task(where, week, ident)
-        uow.audit.record(
-            actor.id, "task.delete", f"task {ident}", where, {"week": week.isoformat()}
-        )
+        withdrawn = uow.weeks.delete_task(where, week, ident)
+        detail = {"week": week.isoformat(), "withdrawn": withdrawn}
+        uow.audit.record(actor.id, "task.delete", f"task {ident}", where, detail)
         uow.commit()
+    return withdrawn
 
 
 def read_scenario(body: bytes, media_type: str | None) -> Any:
