@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-# The service on the embedded default (SQLite ./mutualaid.db, solves in a worker thread): the
+# The service on the embedded default (SQLite ./mutualaid.db, solves on an in-process Dask cluster): the
 # sample week is loaded into area `jingbalu` when the database is empty; an admin token and a
 # curl example are printed; then it serves in the foreground (Ctrl-C stops it).
 demo: $(STAMP)

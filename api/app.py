@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 
 from api.auth import PUBLIC, BearerAuth, provide_actor
 from api.controllers import ROUTES
+from api.controllers.volunteers import SolverRepairer
 from api.dask_jobs import DaskJobRunner
 from api.errors import handle
 from api.jobs import InProcessJobRunner, SolverPlanner
@@ -28,7 +29,7 @@ from api.settings import Settings
 from mutualaid.adapters.db import SessionFactory, make_engine, make_session_factory
 from mutualaid.adapters.migrate import upgrade
 from mutualaid.adapters.uow import SqlUnitOfWork
-from mutualaid.services.ports import JobRunner, UnitOfWork
+from mutualaid.services.ports import JobRunner, Repairer, UnitOfWork
 
 DESCRIPTION = """\
 Plans a community's week of mutual aid. JSON field names are the scenario format's
@@ -46,6 +47,7 @@ class Infrastructure:
     engine: Engine
     sessions: SessionFactory
     runner: JobRunner
+    repairer: Repairer
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.sessions)
@@ -71,7 +73,8 @@ def open_infrastructure(settings: Settings) -> Iterator[Infrastructure]:
             )
         else:
             runner = InProcessJobRunner(lambda: SqlUnitOfWork(sessions), planner, settings.jobs)
-        yield Infrastructure(engine, sessions, runner)
+        repairer = SolverRepairer(settings.solver.repair_seconds)
+        yield Infrastructure(engine, sessions, runner, repairer)
     finally:
         engine.dispose()
 
@@ -98,6 +101,7 @@ def create_app(settings: Settings) -> Litestar:
             "uow": Provide(provide_uow, sync_to_thread=False),
             "reader": Provide(provide_reader, sync_to_thread=False),
             "jobs": Provide(provide_jobs, sync_to_thread=False),
+            "repairer": Provide(provide_repairer, sync_to_thread=False),
         },
         exception_handlers={Exception: handle},
         openapi_config=OpenAPIConfig(
@@ -137,3 +141,8 @@ def provide_reader(state: State) -> UnitOfWork:
 def provide_jobs(state: State) -> JobRunner:
     infra: Infrastructure = state.infra
     return infra.runner
+
+
+def provide_repairer(state: State) -> Repairer:
+    infra: Infrastructure = state.infra
+    return infra.repairer

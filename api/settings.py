@@ -48,13 +48,18 @@ class SolverSettings:
     workers: int = 1
     """MUTUALAID_SOLVER_WORKERS: CP-SAT search workers per solve (1: the same week and seed
     always give the same plan)."""
+    repair_seconds: float = 1.0
+    """MUTUALAID_REPAIR_SECONDS: the CP-SAT budget of the repair a decline triggers, in the
+    request (deterministic time on one worker, so the same decline gives the same repair;
+    wall time is about the same)."""
 
 
 @dataclass(frozen=True)
 class JobSettings:
-    runner: str = "inprocess"
-    """MUTUALAID_JOB_RUNNER: what runs solves; `inprocess` is a worker thread in the
-    server, `dask` Dask distributed tasks (see `dask_scheduler`)."""
+    runner: str = "dask"
+    """MUTUALAID_JOB_RUNNER: what runs solves; `dask` (the default) Dask distributed tasks,
+    on an in-process cluster unless `dask_scheduler` names one; `inprocess` a plain worker
+    thread in the server (no Dask at all: starts faster, one solve at a time)."""
     dask_scheduler: str | None = None
     """MUTUALAID_DASK_SCHEDULER: with the `dask` runner, the address of a cluster's scheduler
     (`tcp://host:8786`) whose workers can reach DATABASE_URL; unset, an in-process cluster."""
@@ -93,6 +98,9 @@ class Settings:
             solver=SolverSettings(
                 time_limit_seconds=read("MUTUALAID_SOLVER_TIME_LIMIT", _positive, None),
                 workers=read("MUTUALAID_SOLVER_WORKERS", _count, SolverSettings.workers),
+                repair_seconds=read(
+                    "MUTUALAID_REPAIR_SECONDS", _positive, SolverSettings.repair_seconds
+                ),
             ),
             jobs=JobSettings(
                 runner=read("MUTUALAID_JOB_RUNNER", _runner, JobSettings.runner),

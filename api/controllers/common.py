@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import HeaderParameter, QueryParameter, SkipValidation
 
 from mutualaid.services.access import Actor
-from mutualaid.services.ports import JobRunner, UnitOfWork
+from mutualaid.services.ports import JobRunner, Repairer, UnitOfWork
 
 AreaParam = Annotated[
     str | None,
@@ -38,5 +38,7 @@ Uow = NamedDependency[SkipValidation[UnitOfWork]]
 """A unit of work for the request (`uow` writes; `reader` only reads)."""
 Jobs = NamedDependency[SkipValidation[JobRunner]]
 """The job runner, told of each plan requested."""
+Repairs = NamedDependency[SkipValidation[Repairer]]
+"""What repairs a published plan after a decline."""
 CurrentActor = NamedDependency[Actor]
 """Who is asking (the token's holder), from the authentication middleware."""

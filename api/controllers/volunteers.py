@@ -14,16 +14,12 @@ from litestar import Controller, Response, get, post
 from litestar.params import Body, FromPath, QueryParameter
 
 import solver
-from api.controllers.common import AreaParam, CurrentActor, Uow
+from api.controllers.common import AreaParam, CurrentActor, Repairs, Uow
 from api.errors import responses
 from mutualaid.domain.model import Scenario
 from mutualaid.messages import msg
 from mutualaid.services import volunteers
 from mutualaid.services.ports import AssignmentRecord, Json
-
-REPAIR_SECONDS = 1.0
-"""The repair's CP-SAT budget (deterministic time, one worker: the same decline gives the
-same repair)."""
 
 WeekParam = Annotated[
     str | None,
@@ -34,9 +30,10 @@ WeekParam = Annotated[
 
 
 class SolverRepairer:
-    """`solver.repair` as the services' Repairer."""
+    """`solver.repair` as the services' Repairer: `budget` seconds of CP-SAT deterministic
+    time on `workers` (one: the same decline gives the same repair)."""
 
-    def __init__(self, budget: float = REPAIR_SECONDS, workers: int = 1) -> None:
+    def __init__(self, budget: float, workers: int = 1) -> None:
         self.budget, self.workers = budget, workers
 
     def repair(self, scenario: Scenario, published: Json, task: str) -> tuple[Json, int]:
@@ -217,7 +214,7 @@ class AssignmentController(Controller):
 
     @post("/decline", status_code=200, sync_to_thread=True, responses=responses(404, 409))
     def decline(
-        self, actor: CurrentActor, uow: Uow, assignment_id: FromPath[int],
+        self, actor: CurrentActor, uow: Uow, repairer: Repairs, assignment_id: FromPath[int],
         data: Annotated[DeclineWrite | None, Body(description="an optional reason")] = None,
     ) -> DeclineView:  # fmt: skip
         """Decline (with an optional reason): recorded for the week, then the published plan
@@ -226,7 +223,7 @@ class AssignmentController(Controller):
         published when it passes the validator. `repair.changed` counts the volunteer-task
         pairs added or removed."""
         reason = data.reason if data is not None else None
-        done = volunteers.decline_assignment(uow, SolverRepairer(), actor, assignment_id, reason)
+        done = volunteers.decline_assignment(uow, repairer, actor, assignment_id, reason)
         repair = None
         if done.repair is not None:
             p = done.repair.plan

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import pendulum
@@ -319,15 +319,20 @@ class SqlAssignments(Repository):
             raise NotFoundError("assignment", ident)
         return row
 
-    def for_plan(self, plan_id: str) -> list[AssignmentRecord]:
-        if self.session.get(PlanRow, plan_id) is None:
+    def for_plan(
+        self, plan_id: str, tasks: Collection[str] | None = None
+    ) -> list[AssignmentRecord]:
+        """The plan's assignments by start; only those of `tasks` (expanded ids) if given."""
+        # the week only: loading the plan row would decode its whole result
+        week_id = self.session.exec(select(PlanRow.week_id).where(PlanRow.id == plan_id)).first()
+        if week_id is None:
             raise NotFoundError("plan", plan_id)
-        stmt = (
-            select(AssignmentRow)
-            .where(AssignmentRow.plan_id == plan_id)
-            .order_by(col(AssignmentRow.start_at), col(AssignmentRow.id))
-        )
-        return [self._record(r) for r in self.session.exec(stmt)]
+        week = self.session.get(WeekRow, week_id)
+        stmt = select(AssignmentRow).where(AssignmentRow.plan_id == plan_id)
+        if tasks is not None:
+            stmt = stmt.where(col(AssignmentRow.task_id).in_(sorted(set(tasks))))
+        stmt = stmt.order_by(col(AssignmentRow.start_at), col(AssignmentRow.id))
+        return [self._record(r, week) for r in self.session.exec(stmt)]
 
     def for_volunteer(
         self, area: str, volunteer: str, week_start: dt.date

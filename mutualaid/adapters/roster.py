@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import pendulum
@@ -110,6 +110,15 @@ class SqlRoster(Repository, Generic[R]):
 
     def get(self, area: str, ident: str) -> Json:
         return self.to_json(self.row(area, ident))
+
+    def some(self, area: str, idents: Collection[str]) -> dict[str, Json]:
+        """Those of `idents` that exist, by id, in one query."""
+        if not idents:
+            return {}
+        stmt = select(self.model).where(
+            col(self.model.area_id) == area, col(self.model.id).in_(sorted(set(idents)))
+        )
+        return {r.id: self.to_json(r) for r in self.session.exec(stmt)}
 
     def upsert(
         self, area: str, item: Mapping[str, Any], *, validate: bool = True

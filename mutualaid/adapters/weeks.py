@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import pendulum
@@ -227,8 +227,20 @@ class SqlWeeks(Repository):
 
     # --- tasks ----------------------------------------------------------------------------
 
-    def tasks(self, area: str, week_start: dt.date) -> list[Json]:
-        return [_task_json(r) for r in self._task_rows(self.row(area, week_start))]
+    def tasks(
+        self, area: str, week_start: dt.date, idents: Collection[str] | None = None
+    ) -> list[Json]:
+        """The week's tasks in order; only those of `idents` (as written, a series once)
+        when given."""
+        week = self.row(area, week_start)
+        if idents is None:
+            return [_task_json(r) for r in self._task_rows(week)]
+        stmt = (
+            select(TaskRow)
+            .where(TaskRow.week_id == week.id, col(TaskRow.id).in_(sorted(set(idents))))
+            .order_by(col(TaskRow.position), col(TaskRow.id))
+        )
+        return [_task_json(r) for r in self.session.exec(stmt)]
 
     def get_task(self, area: str, week_start: dt.date, ident: str) -> Json:
         return _task_json(self._task_row(self.row(area, week_start), ident))

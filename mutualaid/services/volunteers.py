@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pendulum
 
-from mutualaid.domain.model import Location, Scenario, SkillNeed, TeamNeed, TeamSkillNeed
+from mutualaid.domain.model import Location
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
@@ -20,6 +20,7 @@ from mutualaid.services.ports import (
     ActivePlanExists,
     AssignmentRecord,
     InvalidRequest,
+    Json,
     PlanRecord,
     Repairer,
     UnitOfWork,
@@ -91,7 +92,11 @@ def volunteer_schedule(
     uow: UnitOfWork, actor: Actor, volunteer: str, week: str | None, area: str | None = None
 ) -> Schedule:
     """The volunteer's assignments in the week's published plan, by start. Without a week,
-    the current week in the area's time zone."""
+    the current week in the area's time zone.
+
+    Reads only what the volunteer's assignments name (their tasks, places, residents and
+    crews), not the whole week: volunteers read their week far more often than it changes.
+    """
     where = volunteer_area(actor, area)
     actor.require_volunteer(where, volunteer)
     with uow:
@@ -102,53 +107,71 @@ def volunteer_schedule(
             week_start = parse_week(week)
         person = uow.volunteers.get(where, volunteer)
         records = uow.assignments.for_volunteer(where, volunteer, week_start)
-        scenario = uow.weeks.load_scenario(where, week_start)
+        named = {r.task for r in records}
+        tasks = {t["id"]: t for t in uow.weeks.tasks(where, week_start, _written(named))}
         crews: dict[tuple[str, str], list[AssignmentRecord]] = {}
-        for plan_id in {r.plan_id for r in records}:
-            for other in uow.assignments.for_plan(plan_id):
+        for plan_id in sorted({r.plan_id for r in records}):
+            for other in uow.assignments.for_plan(plan_id, named):
                 crews.setdefault((plan_id, other.task), []).append(other)
-    seen = [_view(scenario, r, crews.get((r.plan_id, r.task), [])) for r in records]
+        people = uow.volunteers.some(where, {o.volunteer for c in crews.values() for o in c})
+        sites = uow.sites.some(where, {str(t["site"]) for t in tasks.values() if t.get("site")})
+        residents = uow.residents.some(
+            where, {str(t["resident"]) for t in tasks.values() if t.get("resident")}
+        )
+    places = _Places(sites, residents, people)
+    seen = [
+        _view(places, tasks.get(_written_id(r.task)), r, crews.get((r.plan_id, r.task), []))
+        for r in records
+    ]
     name = str(person.get("name") or volunteer)
-    return Schedule(where, volunteer, name, week_start, scenario.timezone, seen)
+    return Schedule(where, volunteer, name, week_start, zone, seen)
+
+
+def _written_id(task: str) -> str:
+    """The id a task is written under (`t-meals` for the series' `t-meals@mon`)."""
+    return task.split("@", 1)[0]
+
+
+def _written(tasks: set[str]) -> set[str]:
+    return {_written_id(t) for t in tasks}
+
+
+@dataclass(frozen=True)
+class _Places:
+    """The roster entries a volunteer's assignments name, by id (contract dicts)."""
+
+    sites: dict[str, Json]
+    residents: dict[str, Json]
+    people: dict[str, Json]
 
 
 def _view(
-    scenario: Scenario, r: AssignmentRecord, crew: list[AssignmentRecord]
+    places: _Places, task: Json | None, r: AssignmentRecord, crew: list[AssignmentRecord]
 ) -> VolunteerAssignment:
-    task = scenario.tasks.get(r.task)
-    if task is None:  # the task was withdrawn after the plan was published
-        return VolunteerAssignment(r, r.task, r.task, Location(0.0, 0.0), None, str(r.role), ())
-    resident = scenario.residents.get(task.resident) if task.resident else None
-    if task.site is not None and task.site in scenario.sites:
-        place = scenario.sites[task.site].name
-    elif resident is not None:
-        place = msg("place_home", name=resident.name)
-    else:
-        place = task.title
-    role_name = str(r.role)
-    if 0 <= r.role < len(task.needs):
-        need = task.needs[r.role]
-        if isinstance(need, SkillNeed):
-            role_name = need.skill
-        elif isinstance(need, TeamSkillNeed):
-            role_name = need.team_skill
-        elif isinstance(need, TeamNeed):
-            role_name = need.team
+    names = {o.volunteer: places.people.get(o.volunteer, {}).get("name") for o in crew}
     others = tuple(
-        Colleague(
-            o.volunteer,
-            scenario.volunteers[o.volunteer].name
-            if o.volunteer in scenario.volunteers
-            else o.volunteer,
-            o.role,
-            o.team,
-        )
+        Colleague(o.volunteer, str(names[o.volunteer] or o.volunteer), o.role, o.team)
         for o in sorted(crew, key=lambda o: (o.role, o.volunteer))
         if o.volunteer != r.volunteer
     )
+    if task is None:  # withdrawn assignments are not listed; this is a safeguard
+        return VolunteerAssignment(r, r.task, r.task, Location(0.0, 0.0), None, str(r.role), others)
+    resident = places.residents.get(str(task.get("resident")))
+    site = places.sites.get(str(task.get("site")))
+    if site is not None:
+        place, where = str(site["name"]), site["location"]
+    elif resident is not None:
+        place, where = msg("place_home", name=resident["name"]), resident["location"]
+    else:
+        place, where = str(task["title"]), task.get("location") or {"lat": 0.0, "lon": 0.0}
+    role_name = str(r.role)
+    needs = task.get("needs") or []
+    if 0 <= r.role < len(needs):
+        need = needs[r.role]
+        role_name = str(need.get("skill") or need.get("team_skill") or need.get("team"))
     return VolunteerAssignment(
-        r, task.title, place, task.location, None if resident is None else resident.name,
-        role_name, others,
+        r, str(task["title"]), place, Location(float(where["lat"]), float(where["lon"])),
+        None if resident is None else str(resident["name"]), role_name, others,
     )  # fmt: skip
 
 

@@ -60,7 +60,9 @@ def short_solves(url: str) -> Settings:
     return Settings(
         database=DatabaseSettings(url=url),
         solver=SolverSettings(time_limit_seconds=2.0, workers=1),
-        jobs=JobSettings(lease_seconds=30.0, heartbeat_seconds=0.2, poll_seconds=0.2),
+        jobs=JobSettings(
+            runner="inprocess", lease_seconds=30.0, heartbeat_seconds=0.2, poll_seconds=0.2
+        ),
     )
 
 

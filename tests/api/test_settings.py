@@ -1,0 +1,62 @@
+"""Settings come from the environment in one place; a variable that is set but unusable is
+named with what was wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from api.app import open_infrastructure
+from api.controllers.volunteers import SolverRepairer
+from api.settings import DatabaseSettings, JobSettings, Settings, SettingsError, SolverSettings
+
+
+def test_the_defaults_are_the_embedded_service() -> None:
+    settings = Settings.from_env({})
+    assert settings.database.url == "sqlite:///mutualaid.db"
+    assert settings.jobs.runner == "dask" and settings.jobs.dask_scheduler is None
+    assert settings.solver.workers == 1 and settings.solver.repair_seconds == 1.0
+
+
+def test_every_variable_is_read() -> None:
+    settings = Settings.from_env({
+        "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/test",
+        "MUTUALAID_PORT": "8080",
+        "MUTUALAID_SOLVER_TIME_LIMIT": "12.5",
+        "MUTUALAID_SOLVER_WORKERS": "4",
+        "MUTUALAID_REPAIR_SECONDS": "0.25",
+        "MUTUALAID_JOB_RUNNER": "inprocess",
+    })  # fmt: skip
+    assert settings.database.url.startswith("postgresql://")
+    assert settings.server.port == 8080
+    assert settings.solver.time_limit_seconds == 12.5 and settings.solver.workers == 4
+    assert settings.solver.repair_seconds == 0.25
+    assert settings.jobs.runner == "inprocess"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("MUTUALAID_REPAIR_SECONDS", "0"),
+        ("MUTUALAID_REPAIR_SECONDS", "soon"),
+        ("MUTUALAID_SOLVER_WORKERS", "0"),
+        ("MUTUALAID_JOB_RUNNER", "celery"),
+        ("MUTUALAID_PORT", "70000"),
+    ],
+)
+def test_an_unusable_variable_is_named(name: str, value: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({name: value})
+    assert name in str(caught.value) and value in str(caught.value)
+
+
+def test_the_repair_budget_reaches_the_repairer(tmp_path: Path) -> None:
+    settings = Settings(
+        database=DatabaseSettings(url=f"sqlite:///{tmp_path / 'a.db'}"),
+        solver=SolverSettings(repair_seconds=0.3),
+        jobs=JobSettings(runner="inprocess"),
+    )
+    with open_infrastructure(settings) as infra:
+        assert isinstance(infra.repairer, SolverRepairer)
+        assert infra.repairer.budget == 0.3
