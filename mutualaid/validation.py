@@ -8,7 +8,9 @@ everything from the scenario with plain loops, so a solver bug cannot hide behin
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -18,6 +20,7 @@ from zoneinfo import ZoneInfo
 from mutualaid.domain.model import (
     MINUTES_PER_DAY,
     PRIORITIES,
+    Location,
     Need,
     Scenario,
     SkillNeed,
@@ -26,7 +29,7 @@ from mutualaid.domain.model import (
     Volunteer,
 )
 from mutualaid.messages import msg
-from mutualaid.travel import HaversineTravel
+from mutualaid.travel import EARTH_RADIUS_KM, HaversineTravel
 
 
 @dataclass
@@ -70,9 +73,11 @@ def _may_fill(scenario: Scenario, vol: Volunteer, need: Need, team: str | None) 
     return need.team_skill in scenario.teams[team].skills
 
 
-def _safeguards_ok(scenario: Scenario, task: Task, vol: Volunteer) -> str | None:
+def _safeguards_ok(
+    scenario: Scenario, task: Task, vol: Volunteer, declined: frozenset[tuple[str, str]]
+) -> str | None:
     """Why this volunteer may not serve this task at all (rule 1 beyond skills), as the
-    violation to report, else None."""
+    violation to report, else None (`declined`: the scenario's declined pairs)."""
     who = {"task": task.id, "volunteer": vol.id}
     if task.vetted_only and not vol.vetted:
         return msg("check_not_vetted", **who)
@@ -82,7 +87,7 @@ def _safeguards_ok(scenario: Scenario, task: Task, vol: Volunteer) -> str | None
             return msg("check_gender", **who)
     if task.languages and not task.languages & vol.languages:
         return msg("check_language", **who)
-    if (task.id, vol.id) in scenario.declined_pairs():
+    if (task.id, vol.id) in declined:
         return msg("check_declined", **who)
     return None
 
@@ -105,6 +110,7 @@ def validate(scenario: Scenario, plan: dict[str, Any]) -> Report:
         return rep
     travel = HaversineTravel(scenario.settings)
     tasks = scenario.tasks
+    declined = scenario.declined_pairs()
     listed: dict[str, int] = defaultdict(int)
     visits: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     crews: dict[str, set[str]] = {}
@@ -149,7 +155,7 @@ def validate(scenario: Scenario, plan: dict[str, Any]) -> Report:
             per_role[role].append(x)
             if not _may_fill(scenario, vol, task.needs[role], team):
                 bad(msg("check_unqualified", task=tid, volunteer=vid, role=role, team=team))
-            why = _safeguards_ok(scenario, task, vol)
+            why = _safeguards_ok(scenario, task, vol, declined)
             if why:
                 bad(why)
             tr = travel.minutes(vol.mode, vol.home, task.location)
@@ -185,11 +191,11 @@ def validate(scenario: Scenario, plan: dict[str, Any]) -> Report:
     for u in plan.get("unserved", []):
         tid = u.get("task")
         if isinstance(tid, str) and tid in tasks:
-            want = static_reason(scenario, tasks[tid], travel) or "capacity"
+            want = static_reason(scenario, tasks[tid], travel, declined) or "capacity"
             if u.get("reason") != want:
                 bad(msg("check_wrong_reason", task=tid, got=u.get("reason"), want=want))
     for tid in crews:
-        why = static_reason(scenario, tasks[tid], travel)
+        why = static_reason(scenario, tasks[tid], travel, declined)
         if why:
             bad(msg("check_served_impossible", task=tid, reason=why))
 
@@ -299,18 +305,47 @@ def _perfect(places: list[set[str]]) -> bool:
     return all(seat(i, set()) for i in range(len(places)))
 
 
-def static_reason(scenario: Scenario, task: Task, travel: HaversineTravel) -> str | None:
-    """The contract's reasons 1-4 for a task on its own, or None when it could be served."""
+def _surely_too_far(scenario: Scenario, vol: Volunteer, there: Location) -> bool:
+    """True when the straight chord through the earth (never longer than the great-circle
+    distance) already takes longer than the volunteer travels; saves the full haversine for
+    most pairs of a large world and never changes an answer (one minute of slack)."""
+    a, b = _unit(vol.home), _unit(there)
+    km = EARTH_RADIUS_KM * math.dist(a, b)
+    minutes = km * scenario.settings.detour_factor / scenario.settings.speeds_kmh[vol.mode] * 60
+    return minutes > vol.max_travel_minutes + 1
+
+
+@functools.lru_cache(maxsize=65536)
+def _unit(at: Location) -> tuple[float, float, float]:
+    """The point on the unit sphere."""
+    lat, lon = math.radians(at.lat), math.radians(at.lon)
+    return (math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat))
+
+
+def static_reason(
+    scenario: Scenario,
+    task: Task,
+    travel: HaversineTravel,
+    declined: frozenset[tuple[str, str]] | None = None,
+) -> str | None:
+    """The contract's reasons 1-4 for a task on its own, or None when it could be served.
+    Only people who could fill some role are looked at: no one else changes the answer."""
     ways = [_ways(scenario, n) for n in task.needs]
-    everyone = set(scenario.volunteers)
+    everyone = {v for way in ways for people in way for v in people}
+    if declined is None:
+        declined = scenario.declined_pairs()
     if not _can_fill(task.needs, ways, everyone):
         return "no_skill"
     vols = scenario.volunteers
-    home_travel = {v: travel.minutes(vols[v].mode, vols[v].home, task.location) for v in everyone}
-    near = {v for v in everyone if home_travel[v] <= vols[v].max_travel_minutes}
+    home_travel = {
+        v: travel.minutes(vols[v].mode, vols[v].home, task.location)
+        for v in everyone
+        if not _surely_too_far(scenario, vols[v], task.location)
+    }
+    near = {v for v, tr in home_travel.items() if tr <= vols[v].max_travel_minutes}
     if not _can_fill(task.needs, ways, near):
         return "out_of_range"
-    ok = {v for v in near if _safeguards_ok(scenario, task, vols[v]) is None}
+    ok = {v for v in near if _safeguards_ok(scenario, task, vols[v], declined) is None}
     if not _can_fill(task.needs, ways, ok):
         return "excluded"
     dur = task.duration_minutes
