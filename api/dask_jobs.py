@@ -2,7 +2,9 @@
 # mypy: disable-error-code="no-untyped-call"
 """Solves on Dask distributed: a dispatcher thread in the server claims queued plans and
 submits each solve as a Dask task, on an in-process cluster or on a real one at a scheduler
-address (`MUTUALAID_DASK_SCHEDULER`).
+address (`MUTUALAID_DASK_SCHEDULER`). A solve whose week falls into independent parts
+launches each part as a Dask task of its own from within its task (`map_on_cluster`), so the
+parts are solved side by side on whichever workers are free.
 
 The database stays the queue and the durable record. A task opens its own engine from the
 database URL (it may run in another process or on another machine), heartbeats progress into
@@ -16,13 +18,14 @@ from __future__ import annotations
 import logging
 import os
 import socket
-import threading
 import uuid
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
 
-from distributed import Client, Future, LocalCluster, get_worker
+from distributed import Client, Future, LocalCluster, as_completed, get_worker, worker_client
 from distributed.core import Status
 
+from api.jobs import Dispatcher
 from api.settings import JobSettings
 from mutualaid.adapters.db import make_engine, make_session_factory
 from mutualaid.adapters.uow import SqlUnitOfWork
@@ -33,13 +36,43 @@ log = logging.getLogger(__name__)
 
 _RUNNING = (Status.running, Status.paused)
 
+Shared = TypeVar("Shared")
+Job = TypeVar("Job")
+Result = TypeVar("Result")
+
+
+def map_on_cluster(
+    solve: Callable[[Shared, Job], Result], shared: Shared, jobs: Sequence[Job]
+) -> Iterator[tuple[int, Result]]:
+    """The planner's `map_parts` inside a Dask task: `solve(shared, job)` for each job as a
+    Dask task of its own (keyed `<this task's key>-part-<index>`), launched from this task
+    through `worker_client`, which secedes it from its worker's thread pool while it waits.
+    `shared` (the scenario) is scattered once, not pickled into every part. Yields (index,
+    result) as each part finishes; closed early (the plan was cancelled), it cancels the parts
+    not yet done. The solver calls it only for weeks of two or more parts: one part is solved
+    in this task, reporting progress as it goes."""
+    parent = get_worker().get_current_task()
+    with worker_client() as client:
+        scattered = client.scatter(shared, hash=False)
+        futures = [
+            client.submit(solve, scattered, job, key=f"{parent}-part-{i}", pure=False)
+            for i, job in enumerate(jobs)
+        ]
+        index = {future.key: i for i, future in enumerate(futures)}
+        try:
+            for future, result in as_completed(futures, with_results=True):
+                yield index[future.key], result
+        finally:
+            client.cancel(futures)
+
 
 def solve_plan(
     database_url: str, plan_id: str, worker: str, planner: Planner, job_settings: JobSettings
 ) -> str:
-    """The Dask task: run the plan `worker` claimed, on an engine of its own; the plan's
-    final (or current) status. Stops at the next progress report when its Dask worker
-    shuts down, leaving the plan to be taken again."""
+    """The Dask task: run the plan `worker` claimed, on an engine of its own, its independent
+    parts as tasks of their own (`map_on_cluster`); the plan's final (or current) status.
+    Stops at the next progress report when its Dask worker shuts down, leaving the plan to be
+    taken again."""
     engine = make_engine(database_url)
     try:
         sessions = make_session_factory(engine)
@@ -53,95 +86,70 @@ def solve_plan(
             return plan.status  # another claim took it meanwhile (this task was a retry)
         try:
             dask_worker = get_worker()
-        except ValueError:  # run outside Dask (in a test, or by hand)
+        except ValueError:  # run outside Dask (in a test, or by hand): the parts in turn
             dask_worker = None
         options = RunOptions(
             worker=worker,
             lease_seconds=job_settings.lease_seconds,
             heartbeat_seconds=job_settings.heartbeat_seconds,
             stopping=lambda: dask_worker is not None and dask_worker.status not in _RUNNING,
+            map_parts=map_on_cluster if dask_worker is not None else None,
         )
         return run_plan(new_uow, planner, plan, options).status
     finally:
         engine.dispose()
 
 
-class DaskJobRunner:
+class DaskJobRunner(Dispatcher):
     """The dispatcher: claims queued plans (and running ones whose lease ran out) while the
     cluster has a free thread, and submits each as a `solve_plan` task. Idle, it waits to be
     told of a new plan (`submit`) or polls.
 
     Plans are claimed only for free threads, so a claimed plan does not wait in Dask's queue:
     the claim's lease (`lease_seconds`) need only cover the task's start; its heartbeats then
-    extend it. Without a scheduler address it starts (and on `stop` closes) an in-process
-    cluster; an unreachable scheduler is tried again at each poll.
+    extend it. (A solve task waiting for its parts has left its thread to them.) Without a
+    scheduler address it starts (and on `stop` closes) an in-process cluster, whose running
+    solves stop at their next progress report; an unreachable scheduler is tried again at
+    each poll. The cluster and client are made, used and closed in the dispatcher thread only,
+    never on the server's event loop.
     """
+
+    thread_name = "mutualaid-dask"
+    stop_seconds = 60.0
 
     def __init__(
         self, new_uow: UowFactory, planner: Planner, settings: JobSettings, database_url: str
     ) -> None:
+        super().__init__(settings.poll_seconds)
         self.new_uow = new_uow
         self.planner = planner
         """Pickled into each task (SolverPlanner is: it holds only its settings)."""
         self.settings = settings
         self.database_url = database_url
         self.name = f"dask-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
-        self._wake = threading.Event()
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._cluster: LocalCluster | None = None
+        self._client: Client | None = None
         self._running: dict[str, Future[Any]] = {}
         """The submitted tasks not yet seen done, by Dask key."""
 
-    def start(self) -> None:
-        if self._thread is not None:
-            return
-        self._stopping.clear()
-        # The cluster and client are made, used and closed in the dispatcher thread only,
-        # never on the server's event loop.
-        self._thread = threading.Thread(target=self._loop, name="mutualaid-dask", daemon=True)
-        self._thread.start()
+    def step(self) -> bool:
+        if self._client is None:  # (again) until the scheduler answers
+            if self._cluster is None and self.settings.dask_scheduler is None:
+                self._cluster = LocalCluster(
+                    processes=False, n_workers=1, threads_per_worker=2, dashboard_address=":0"
+                )
+            target = self._cluster or self.settings.dask_scheduler
+            self._client = Client(target, set_as_default=False)
+        return self._dispatch(self._client)
 
-    def stop(self, timeout: float = 60.0) -> None:
-        """Stop dispatching and close the client (and the in-process cluster, whose running
-        solves stop at their next progress report; their plans are taken again later)."""
-        self._stopping.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
-
-    def submit(self, plan_id: str) -> None:
-        self._wake.set()
-
-    def _loop(self) -> None:
-        cluster: LocalCluster | None = None
-        client: Client | None = None
-        try:
-            while not self._stopping.is_set():
-                self._wake.clear()
-                dispatched = False
-                try:
-                    if client is None:  # (again) until the scheduler answers
-                        if cluster is None and self.settings.dask_scheduler is None:
-                            cluster = LocalCluster(
-                                processes=False,
-                                n_workers=1,
-                                threads_per_worker=2,
-                                dashboard_address=":0",
-                            )
-                        target = cluster or self.settings.dask_scheduler
-                        client = Client(target, set_as_default=False)
-                    dispatched = self._dispatch(client)
-                except Exception:  # the database or the scheduler went away for a moment
-                    log.exception("dask runner: dispatching failed")
-                if not dispatched:
-                    self._wake.wait(self.settings.poll_seconds)
-        finally:
-            self._running.clear()
-            if client is not None:
-                client.close()
-            if cluster is not None:
-                cluster.close()
+    def close(self) -> None:
+        self._running.clear()
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
 
     def _dispatch(self, client: Client) -> bool:
         """Submit one claimed plan when a thread is free; whether one was submitted."""

@@ -1,8 +1,9 @@
 """Where solves run: the solver behind the Planner port, and the in-process job runner (a
 dispatcher thread that claims queued plans and solves them off the event loop).
 
-A Dask runner can replace `InProcessJobRunner` behind the same JobRunner port: the use cases
-in `mutualaid.services.jobs` (claim, run with heartbeats, validate, finish) stay as they are.
+A Dask runner (`api.dask_jobs`) replaces `InProcessJobRunner` behind the same JobRunner port,
+on the same dispatcher thread (`Dispatcher`): the use cases in `mutualaid.services.jobs`
+(claim, run with heartbeats, validate, finish) stay as they are.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import os
 import socket
 import threading
 import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import solver
 from api.settings import JobSettings, SolverSettings
@@ -31,7 +34,12 @@ class SolverPlanner:
     def budget(self, scenario: Scenario) -> float:
         return self.settings.time_limit_seconds or scenario.settings.time_limit_seconds
 
-    def plan(self, scenario: Scenario, progress: Progress) -> Json:
+    def plan(
+        self,
+        scenario: Scenario,
+        progress: Progress,
+        map_parts: Callable[..., Iterator[tuple[int, Any]]] | None = None,
+    ) -> Json:
         options = solver.SolveOptions(
             time_limit=self.settings.time_limit_seconds, workers=self.settings.workers
         )
@@ -39,18 +47,19 @@ class SolverPlanner:
         def report(served: dict[str, int], bound: dict[str, int], elapsed: float) -> None:
             progress({"served": dict(served), "bound": dict(bound), "elapsed": round(elapsed, 2)})
 
-        return solver.solve(scenario, options, report).to_json(scenario)
+        return solver.solve(scenario, options, report, map_parts).to_json(scenario)
 
 
-class InProcessJobRunner:
-    """One dispatcher thread: claim a plan, solve it, repeat; idle, it waits to be told of a
-    new plan (`submit`) or polls for plans it was not told about."""
+class Dispatcher:
+    """A job runner's dispatcher thread: `start` runs `step` in it until `stop`; a step that
+    did nothing waits to be told of a new plan (`submit`) or `poll_seconds` at most."""
 
-    def __init__(self, new_uow: UowFactory, planner: Planner, settings: JobSettings) -> None:
-        self.new_uow = new_uow
-        self.planner = planner
-        self.settings = settings
-        self.worker = f"inprocess-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+    thread_name = "mutualaid-jobs"
+    stop_seconds = 30.0
+    """How long `stop` waits for the thread by default."""
+
+    def __init__(self, poll_seconds: float) -> None:
+        self.poll_seconds = poll_seconds
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -59,34 +68,58 @@ class InProcessJobRunner:
         if self._thread is not None:
             return
         self._stopping.clear()
-        self._thread = threading.Thread(target=self._loop, name="mutualaid-jobs", daemon=True)
+        self._thread = threading.Thread(target=self._loop, name=self.thread_name, daemon=True)
         self._thread.start()
 
-    def stop(self, timeout: float = 30.0) -> None:
-        """Stop after the current solve's next progress report (its plan is taken again
-        when its lease runs out)."""
+    def stop(self, timeout: float | None = None) -> None:
+        """Stop after the current step (a solve stops at its next progress report; its plan
+        is taken again when its lease runs out)."""
         self._stopping.set()
         self._wake.set()
         if self._thread is not None:
-            self._thread.join(timeout)
+            self._thread.join(self.stop_seconds if timeout is None else timeout)
             self._thread = None
 
     def submit(self, plan_id: str) -> None:
         self._wake.set()
 
+    def step(self) -> bool:
+        """Do one piece of work in the thread; whether there was any."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release what the steps opened, in the thread, as it ends."""
+
     def _loop(self) -> None:
-        options = RunOptions(
+        try:
+            while not self._stopping.is_set():
+                self._wake.clear()
+                try:
+                    busy = self.step()
+                except Exception:  # the database (or scheduler) went away for a moment
+                    log.exception("%s: a dispatcher step failed", self.thread_name)
+                    busy = False
+                if not busy:
+                    self._wake.wait(self.poll_seconds)
+        finally:
+            self.close()
+
+
+class InProcessJobRunner(Dispatcher):
+    """Claims a plan and solves it in the dispatcher thread, one plan at a time."""
+
+    def __init__(self, new_uow: UowFactory, planner: Planner, settings: JobSettings) -> None:
+        super().__init__(settings.poll_seconds)
+        self.new_uow = new_uow
+        self.planner = planner
+        self.settings = settings
+        self.worker = f"inprocess-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self.options = RunOptions(
             worker=self.worker,
-            lease_seconds=self.settings.lease_seconds,
-            heartbeat_seconds=self.settings.heartbeat_seconds,
+            lease_seconds=settings.lease_seconds,
+            heartbeat_seconds=settings.heartbeat_seconds,
             stopping=self._stopping.is_set,
         )
-        while not self._stopping.is_set():
-            self._wake.clear()
-            try:
-                ran = run_next_plan(self.new_uow, self.planner, options)
-            except Exception:  # the database went away for a moment: keep the runner alive
-                log.exception("job runner: running the next plan failed")
-                ran = None
-            if ran is None:
-                self._wake.wait(self.settings.poll_seconds)
+
+    def step(self) -> bool:
+        return run_next_plan(self.new_uow, self.planner, self.options) is not None

@@ -1,13 +1,14 @@
 """The planner: a scenario in, a plan out. Static analysis prunes, greedy gives a floor and a
-complete hint, CP-SAT solves each independent part lexicographically. Knows no HTTP or database.
+complete hint, CP-SAT solves each independent part lexicographically (`solve_part`: one after
+another, or mapped by the caller, e.g. onto a cluster). Knows no HTTP or database.
 """
 
 from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass, replace
 
 from mutualaid.domain.model import PRIORITIES, Scenario
 from mutualaid.domain.plan import Plan
@@ -16,6 +17,7 @@ from mutualaid.travel import HaversineTravel, TravelModel
 from solver.analysis import Analyzer, TaskAnalysis
 from solver.cpsat import (
     PlanModel,
+    ProgressFn,
     StageResult,
     conflicting_pins,
     coverage_weights,
@@ -28,7 +30,7 @@ from solver.repair import Repair as Repair
 from solver.repair import changed_pairs as changed_pairs
 from solver.repair import repair as repair
 from solver.repair import solution_of as solution_of
-from solver.solution import Solution, build_plan, figures
+from solver.solution import Solution, build_plan, count_by_priority, figures
 
 Progress = Callable[[dict[str, int], dict[str, int], float], None]
 """progress(best served per priority, coverage bound per priority, elapsed seconds); the bound
@@ -129,11 +131,89 @@ def greedy(scenario: Scenario) -> Plan:
     return plan
 
 
+@dataclass(frozen=True)
+class PartJob:
+    """Everything the solve of one independent part needs but the scenario, which all parts
+    share (so a cluster can send it once). Picklable, so a part can be solved elsewhere."""
+
+    tids: list[str]
+    analyses: dict[str, TaskAnalysis]
+    """The analyses of the part's tasks only."""
+    weights: dict[str, int]
+    floor: Solution | None
+    """Greedy's plan of the part's tasks, when it keeps the part's pins (else no floor)."""
+    share: float
+    """Seconds (CP-SAT's deterministic time with one worker) this part may take."""
+    budget: float
+    """The whole solve's budget (for naming clashing pins)."""
+    workers: int
+    seed: int
+    max_exact_arcs: int
+
+
+@dataclass(frozen=True)
+class PartResult:
+    """What the solve of one part gives back to the assembly of the plan. Picklable."""
+
+    solution: Solution | None
+    """None when the part could not be solved (then `error` says why)."""
+    stages: list[StageResult]
+    error: str | None
+    weighted_bound: int
+    """What the part can serve at most, in weighted coverage."""
+
+
+PartSolver = Callable[[Scenario, PartJob], PartResult]
+MapParts = Callable[[PartSolver, Scenario, list[PartJob]], Iterator[tuple[int, PartResult]]]
+"""map_parts(solve_part, scenario, jobs) solves every job, perhaps in parallel or elsewhere,
+and yields (index of the job, its result) as each finishes, in any order."""
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What every part's solve and the assembly of the plan share."""
+
+    started: float
+    budget: float
+    travel: TravelModel
+    analyses: dict[str, TaskAnalysis]
+    floor: Solution
+    possible: dict[str, int]
+    """Tasks per priority that static analysis allows."""
+    weights: dict[str, int]
+    jobs: list[PartJob]
+    """One per independent part, with a share of the budget fixed by its size."""
+    sizes: list[int]
+
+
 def solve(
-    scenario: Scenario, options: SolveOptions | None = None, progress: Progress | None = None
+    scenario: Scenario,
+    options: SolveOptions | None = None,
+    progress: Progress | None = None,
+    map_parts: MapParts | None = None,
 ) -> Plan:
-    """The best plan CP-SAT finds in the budget, never worse than greedy's."""
+    """The best plan CP-SAT finds in the budget, never worse than greedy's.
+
+    The independent parts are solved one after another, or through `map_parts` when given and
+    there are two or more: then each part's share of the budget is fixed by its size (as it
+    always is with one worker, so with one worker the plan is the same either way), and
+    progress is reported as each part finishes rather than during its search.
+    """
     options = options or SolveOptions()
+    prepared = _prepare(scenario, options, progress)
+    if isinstance(prepared, Plan):
+        return prepared
+    if map_parts is None or len(prepared.jobs) < 2:
+        results = _solve_in_turn(scenario, options, prepared, progress)
+    else:
+        results = _solve_mapped(scenario, prepared, map_parts, progress)
+    return _assemble(scenario, prepared, results)
+
+
+def _prepare(
+    scenario: Scenario, options: SolveOptions, progress: Progress | None
+) -> _Prepared | Plan:
+    """Analysis, the pins' problems (an error plan), greedy's floor, the weights, the parts."""
     started = time.monotonic()
     budget = options.time_limit or scenario.settings.time_limit_seconds
     seed = scenario.settings.seed if options.seed is None else options.seed
@@ -152,77 +232,154 @@ def solve(
         progress(figures(scenario, floor, travel).served, possible, time.monotonic() - started)
     parts = components(analyses)
     sizes = [sum(len(analyses[t].candidates) for t in part) for part in parts]
-    size_left = sum(sizes)
-    best = Solution()
-    weighted_bound = 0
-    optimal = True
-    stage_log: dict[str, dict[str, float]] = {}
-    done_served = dict.fromkeys(PRIORITIES, 0)
-    totals = {p: sum(1 for t in scenario.tasks.values() if t.priority == p) for p in PRIORITIES}
+    jobs = [
+        PartJob(
+            tids=part,
+            analyses={t: analyses[t] for t in part},
+            weights=weights,
+            floor=_part_of(floor, part) if _honours_pins(scenario, floor, part) else None,
+            share=budget * size / max(1, sum(sizes)),
+            budget=budget,
+            workers=options.workers,
+            seed=seed,
+            max_exact_arcs=options.max_exact_arcs,
+        )
+        for part, size in zip(parts, sizes, strict=True)
+    ]
+    return _Prepared(started, budget, travel, analyses, floor, possible, weights, jobs, sizes)
 
-    for part, size in zip(parts, sizes, strict=True):
-        if options.workers == 1:  # shares fixed in advance, so the plan does not depend on timing
-            share = budget * size / max(1, sum(sizes))
-        else:
-            share = max(0.0, budget - (time.monotonic() - started)) * size / max(1, size_left)
+
+def _part_of(sol: Solution, tids: list[str]) -> Solution:
+    mine = set(tids)
+    return Solution(
+        {t: s for t, s in sol.starts.items() if t in mine},
+        {t: c for t, c in sol.crews.items() if t in mine},
+    )
+
+
+def _solve_in_turn(
+    scenario: Scenario, options: SolveOptions, prepared: _Prepared, progress: Progress | None
+) -> list[PartResult]:
+    """The parts one after another, reporting progress during each part's search; stops at
+    the first part that fails."""
+    started, budget = prepared.started, prepared.budget
+    size_left = sum(prepared.sizes)
+    done_served = dict.fromkeys(PRIORITIES, 0)
+    results: list[PartResult] = []
+    for job, size in zip(prepared.jobs, prepared.sizes, strict=True):
+        if options.workers != 1:  # with one worker the shares stay fixed in advance, so the
+            # plan does not depend on timing; else a part may use what earlier ones left
+            left = max(0.0, budget - (time.monotonic() - started))
+            job = replace(job, share=left * size / max(1, size_left))
         size_left -= size
-        part_floor = floor if _honours_pins(scenario, floor, part) else None
 
         def report(served: dict[str, int], elapsed: float) -> None:
             if progress is not None:
                 now = {p: done_served[p] + served[p] for p in PRIORITIES}
-                progress(now, possible, time.monotonic() - started)
+                progress(now, prepared.possible, time.monotonic() - started)
 
-        sol: Solution | None
-        if part_floor is not None and route_arcs(scenario, analyses, part) > options.max_exact_arcs:
-            sol, stages = _search(scenario, analyses, part, travel, weights, part_floor,
-                                  share, options.workers, seed, report)  # fmt: skip
-            failure = None
-        else:
-            model = PlanModel(scenario, analyses, part, travel, weights)
-            sol, stages, failure = staged_solve(
-                model,
-                part_floor,
-                budget=max(0.05, share),
-                workers=options.workers,
-                seed=seed,
-                report=report if progress else None,
+        result = solve_part(scenario, job, report if progress is not None else None)
+        results.append(result)
+        if result.solution is None:
+            break
+        for p, n in count_by_priority(scenario, result.solution.crews).items():
+            done_served[p] += n
+    return results
+
+
+def _solve_mapped(
+    scenario: Scenario, prepared: _Prepared, map_parts: MapParts, progress: Progress | None
+) -> list[PartResult]:
+    """Every part through `map_parts`, reporting progress as each finishes."""
+    results: list[PartResult | None] = [None] * len(prepared.jobs)
+    done_served = dict.fromkeys(PRIORITIES, 0)
+    finished = map_parts(solve_part, scenario, prepared.jobs)
+    try:
+        for index, result in finished:
+            results[index] = result
+            if result.solution is not None:
+                for p, n in count_by_priority(scenario, result.solution.crews).items():
+                    done_served[p] += n
+            if progress is not None:
+                elapsed = time.monotonic() - prepared.started
+                progress(dict(done_served), prepared.possible, elapsed)
+    finally:  # a progress report that stops the solve lets the map cancel what still runs
+        if isinstance(finished, Generator):
+            finished.close()
+    missing = [i for i, r in enumerate(results) if r is None]
+    if missing:
+        raise RuntimeError(f"map_parts gave no result for parts {missing}")
+    return [r for r in results if r is not None]
+
+
+def solve_part(scenario: Scenario, job: PartJob, report: ProgressFn | None = None) -> PartResult:
+    """One independent part: staged CP-SAT, or neighbourhood search from the floor when the
+    part is too large for one exact model. Pure: the same job gives the same result with one
+    worker, wherever it runs; `report(served in the part, seconds)` only watches."""
+    travel = HaversineTravel(scenario.settings)
+    tids, analyses, weights = job.tids, job.analyses, job.weights
+    sol: Solution | None
+    if job.floor is not None and route_arcs(scenario, analyses, tids) > job.max_exact_arcs:
+        sol, stages = _search(scenario, analyses, tids, travel, weights, job.floor,
+                              job.share, job.workers, job.seed, report)  # fmt: skip
+        failure = None
+    else:
+        model = PlanModel(scenario, analyses, tids, travel, weights)
+        sol, stages, failure = staged_solve(
+            model,
+            job.floor,
+            budget=max(0.05, job.share),
+            workers=job.workers,
+            seed=job.seed,
+            report=report,
+        )
+    if sol is None:
+        if failure == "INFEASIBLE":
+            diagnosis = PlanModel(scenario, analyses, tids, travel, weights, pin_assumptions=True)
+            clash = conflicting_pins(diagnosis, job.workers, job.budget)
+            error = (
+                msg("pins_clash", tasks=", ".join(clash))
+                if clash
+                else msg("model_infeasible", tasks=len(tids))
             )
-        if sol is None:
-            if failure == "INFEASIBLE":
-                diagnosis = PlanModel(
-                    scenario, analyses, part, travel, weights, pin_assumptions=True
-                )
-                clash = conflicting_pins(diagnosis, options.workers, budget)
-                error = (
-                    msg("pins_clash", tasks=", ".join(clash))
-                    if clash
-                    else msg("model_infeasible", tasks=len(part))
-                )
-            else:
-                error = msg("no_plan_in_time", tasks=len(part), status=failure)
-            return Plan(scenario.name, "error", time.monotonic() - started, error=error)
-        best.merge(sol)
-        for tid in part:
-            if tid in sol.crews:
-                done_served[scenario.tasks[tid].priority] += 1
-        cover = stages[0]
-        ceiling = sum(weights[scenario.tasks[t].priority] for t in part)
-        weighted_bound += cover.value if cover.optimal else int(min(ceiling, cover.bound + 1e-6))
-        optimal = optimal and all(s.optimal for s in stages)
-        for s in stages:
+        else:
+            error = msg("no_plan_in_time", tasks=len(tids), status=failure)
+        return PartResult(None, stages, error, 0)
+    cover = stages[0]
+    ceiling = sum(weights[scenario.tasks[t].priority] for t in tids)
+    bound = cover.value if cover.optimal else int(min(ceiling, cover.bound + 1e-6))
+    return PartResult(sol, stages, None, bound)
+
+
+def _assemble(scenario: Scenario, prepared: _Prepared, results: list[PartResult]) -> Plan:
+    """The parts' solutions as one plan, with the bound their coverage stages prove; the
+    first failed part (in the parts' order) makes the plan an error."""
+    started, weights, possible = prepared.started, prepared.weights, prepared.possible
+    best = Solution()
+    weighted_bound = 0
+    optimal = True
+    stage_log: dict[str, dict[str, float]] = {}
+    for result in results:
+        if result.solution is None:
+            return Plan(scenario.name, "error", time.monotonic() - started, error=result.error)
+        best.merge(result.solution)
+        weighted_bound += result.weighted_bound
+        optimal = optimal and all(s.optimal for s in result.stages)
+        for s in result.stages:
             log = stage_log.setdefault(s.name, {"seconds": 0.0, "optimal": 1.0})
             log["seconds"] += s.seconds
             log["optimal"] = min(log["optimal"], float(s.optimal))
 
+    totals = {p: sum(1 for t in scenario.tasks.values() if t.priority == p) for p in PRIORITIES}
+    travel = prepared.travel
     served = figures(scenario, best, travel).served
     bound = split_bound(weighted_bound, served, weights, totals)
     bound = {p: min(bound[p], possible[p]) if p in possible else bound[p] for p in PRIORITIES}
     if optimal:
         bound = dict(served)
-    greedy_served = figures(scenario, floor, travel).served
+    greedy_served = figures(scenario, prepared.floor, travel).served
     extra: dict[str, object] = {
-        "components": len(parts),
+        "components": len(prepared.jobs),
         "greedy": {"served": greedy_served},
         "stages": {
             k: {"seconds": round(v["seconds"], 3), "optimal": bool(v["optimal"])}
@@ -232,7 +389,7 @@ def solve(
     return build_plan(
         scenario,
         best,
-        analyses,
+        prepared.analyses,
         travel,
         status="optimal" if optimal else "feasible",
         bound=bound,
@@ -251,7 +408,7 @@ def _search(
     budget: float,
     workers: int,
     seed: int,
-    report: Callable[[dict[str, int], float], None],
+    report: ProgressFn | None,
 ) -> tuple[Solution, list[StageResult]]:
     """Neighbourhood search from the floor; the coverage bound is what static analysis proves
     (every possible task), so the part is reported as feasible, not optimal."""
@@ -261,13 +418,11 @@ def _search(
     )
 
     def served_of(sol: Solution) -> None:
-        served = dict.fromkeys(PRIORITIES, 0)
-        for t in sol.crews:
-            served[scenario.tasks[t].priority] += 1
-        report(served, 0.0)
+        if report is not None:
+            report(count_by_priority(scenario, sol.crews), 0.0)
 
-    sol, _ = improve(scenario, analyses, part, travel, weights, mine, budget=budget,
-                     workers=workers, seed=seed, report=served_of)  # fmt: skip
+    sol = improve(scenario, analyses, part, travel, weights, mine, budget=budget,
+                 workers=workers, seed=seed, report=served_of)  # fmt: skip
     value = sum(weights[scenario.tasks[t].priority] for t in sol.crews)
     ceiling = sum(weights[scenario.tasks[t].priority] for t in part)
     later = [StageResult(name, 0, 0, False, 0.0) for name in ("continuity", "travel", "fairness")]

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from mutualaid.domain.model import MINUTES_PER_DAY, PRIORITIES, Scenario
 from mutualaid.travel import TravelModel
 from solver.analysis import TaskAnalysis
-from solver.cpsat import PlanModel, StageResult, staged_solve
+from solver.cpsat import PlanModel, staged_solve
 from solver.solution import Solution
 
 NEIGHBOURHOOD_TASKS = 40
@@ -97,7 +97,7 @@ def improve(
     workers: int,
     seed: int,
     report: Callable[[Solution], None] | None = None,
-) -> tuple[Solution, list[StageResult]]:
+) -> Solution:
     """The incumbent improved by neighbourhood search within the budget (seconds).
 
     First coverage: each unserved task, most urgent first, with the tasks that hold its
@@ -106,22 +106,24 @@ def improve(
     """
     started = time.monotonic()
     best = Solution(dict(incumbent.starts), dict(incumbent.crews))
-    log: list[StageResult] = []
+    spent = 0.0  # CP-SAT's deterministic time so far
     mine = set(tids)
     sub = {t: a for t, a in analyses.items() if t in mine}
 
     def left() -> float:
         if workers == 1:  # reproducible: count CP-SAT's deterministic time, not the clock
-            return budget - sum(r.work for r in log)
+            return budget - spent
         return budget - (time.monotonic() - started)
 
     def attempt(group: list[str], stages: tuple[str, ...], limit: float) -> bool:
+        nonlocal spent
         model = PlanModel(scenario, analyses, group, travel, weights, fixed=best)
         floor = best if _pins_hold(scenario, best, group) else None
         sol, results, _ = staged_solve(
             model, floor, budget=limit, workers=workers, seed=seed, stages_wanted=stages
         )
-        log.extend(results)
+        for r in results:
+            spent += r.work
         if sol is None:
             return False
         gain = _key(scenario, sol, group, weights) - _key(scenario, best, group, weights)
@@ -158,7 +160,7 @@ def improve(
         if left() <= 0.2:
             break
         attempt(group, ("coverage", "continuity", "travel", "fairness"), min(2.0, left()))
-    return best, log
+    return best
 
 
 def _key(scenario: Scenario, sol: Solution, group: list[str], weights: dict[str, int]) -> int:

@@ -10,8 +10,9 @@ honoured at the next heartbeat (the progress callback raises), or at the end of 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import msg
@@ -47,6 +48,8 @@ class RunOptions:
     """Progress is written at most this often."""
     stopping: Callable[[], bool] = field(default=lambda: False)
     """True when the runner shuts down (checked at each progress report)."""
+    map_parts: Callable[..., Iterator[tuple[int, Any]]] | None = None
+    """Handed to the planner, to solve a week's independent parts elsewhere (see Planner)."""
 
 
 def claim_plan(uow: UnitOfWork, options: RunOptions) -> PlanRecord | None:
@@ -106,7 +109,10 @@ def run_plan(
     try:
         if beat().cancel_requested:
             raise PlanCancelled
-        result = planner.plan(scenario, progress)
+        if options.map_parts is None:
+            result = planner.plan(scenario, progress)
+        else:
+            result = planner.plan(scenario, progress, options.map_parts)
         if beat().cancel_requested:  # the last figures, and a cancel that came meanwhile
             raise PlanCancelled
     except PlanCancelled:

@@ -345,7 +345,13 @@ class Planner(Protocol):
         """Seconds the solve of `scenario` may take (for the lease on its plan)."""
         ...
 
-    def plan(self, scenario: Scenario, progress: Progress) -> Json: ...
+    def plan(
+        self, scenario: Scenario, progress: Progress, map_parts: Callable[..., Any] | None = None
+    ) -> Json:
+        """`map_parts(solve, shared, jobs)`, when given, runs `solve(shared, job)` for each of
+        the week's independent parts, perhaps in parallel elsewhere, and yields (index of the
+        job, its result) as each finishes; without it the planner solves the parts itself."""
+        ...
 
 
 class Repairer(Protocol):

@@ -1,8 +1,9 @@
 # distributed's Client, LocalCluster and Future are only partly annotated.
 # mypy: disable-error-code="no-untyped-call"
 """Solves on Dask: a LocalCluster of two worker processes (one thread each) gives the plan the
-in-process runner gives, and a run whose worker died is taken again and completed by the
-dispatcher — on a SQLite file the processes share, and on PostgreSQL."""
+in-process runner gives, a week's independent parts run as Dask tasks of their own, and a
+run whose worker died is taken again and completed by the dispatcher — on a SQLite file the
+processes share, and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -11,16 +12,18 @@ import importlib
 import os
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import dask
+import pendulum
 import pytest
 import yaml
-from distributed import Client, LocalCluster
+from distributed import Client, LocalCluster, get_task_stream
 from litestar.testing import TestClient
 
+import solver
 from api.app import create_app, open_infrastructure
 from api.dask_jobs import DaskJobRunner
 from api.jobs import SolverPlanner
@@ -34,6 +37,7 @@ from .conftest import infra, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = ROOT / "scenarios" / "09-edge-reason-codes.yaml"
+MANY_PARTS = ROOT / "scenarios" / "01-jingbalu-life-centre.yaml"
 AREA = "jianzhongjie"
 WEEK = "2026-11-30"
 DONE = ("optimal", "feasible", "error")
@@ -57,10 +61,10 @@ def on_dask(settings: Settings, address: str | None) -> Settings:
     )
 
 
-def import_week(settings: Settings) -> None:
+def import_week(settings: Settings, scenario: Path = SCENARIO) -> None:
     """The scenario stored as area AREA's week (no runner started)."""
     with open_infrastructure(settings) as opened:
-        data = yaml.safe_load(SCENARIO.read_text(encoding="utf-8"))
+        data = yaml.safe_load(scenario.read_text(encoding="utf-8"))
         weeks.import_scenario(opened.uow(), access.CLI, AREA, WEEK, data)
 
 
@@ -104,14 +108,34 @@ def test_a_two_process_cluster_gives_the_plan_the_in_process_runner_gives(
 
 
 @pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("scenario", [SCENARIO, MANY_PARTS], ids=["one-part", "many-parts"])
 def test_without_a_scheduler_address_solves_run_on_an_in_process_cluster(
-    settings: Settings,
+    settings: Settings, scenario: Path
 ) -> None:
-    import_week(settings)
+    import_week(settings, scenario)
     in_process = solve(settings)
     in_cluster = solve(on_dask(settings, None))
     assert [w.split("-")[0] for w in workers(settings, in_cluster)] == ["dask"]
     assert outcome(in_cluster) == outcome(in_process)
+
+
+def test_the_independent_parts_of_a_week_are_solved_as_dask_tasks_of_their_own(
+    settings: Settings, scheduler: str
+) -> None:
+    import_week(settings, MANY_PARTS)
+    with open_infrastructure(settings) as opened, opened.reader() as uow:
+        stored = uow.weeks.load_scenario(AREA, pendulum.Date.fromisoformat(WEEK))
+    parts = len(solver.components(solver.analyse(stored)))
+    assert parts > 1
+    with Client(scheduler, set_as_default=False) as client, get_task_stream(client) as stream:
+        on_cluster = solve(on_dask(settings, scheduler))
+    mine = {
+        str(t["key"]) for t in stream.data if str(t["key"]).startswith(f"solve-{on_cluster.id}-")
+    }
+    assert len(mine) == 1 + parts  # the solve, and a task per part
+    options = solver.SolveOptions(time_limit=settings.solver.time_limit_seconds, workers=1)
+    in_process = solver.solve(stored, options).to_json(stored)
+    assert outcome(on_cluster) == {k: in_process[k] for k in ("assignments", "unserved")}
 
 
 def test_the_runner_and_the_scheduler_come_from_the_environment() -> None:
@@ -153,12 +177,14 @@ class SlowPlanner:
     def budget(self, scenario: Scenario) -> float:
         return self.inner.budget(scenario) + self.seconds
 
-    def plan(self, scenario: Scenario, progress: Progress) -> Json:
+    def plan(
+        self, scenario: Scenario, progress: Progress, map_parts: Callable[..., Any] | None = None
+    ) -> Json:
         end = time.monotonic() + self.seconds
         while time.monotonic() < end:
             progress({"served": {}, "bound": {}, "elapsed": 0.0})
             time.sleep(0.05)
-        return self.inner.plan(scenario, progress)
+        return self.inner.plan(scenario, progress, map_parts)
 
 
 def test_a_worker_killed_mid_solve_leaves_a_run_that_the_dispatcher_completes(

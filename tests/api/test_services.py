@@ -149,7 +149,7 @@ class FakePlanner:
     def budget(self, scenario: Scenario) -> float:
         return 2.0
 
-    def plan(self, scenario: Scenario, progress: Progress) -> Json:
+    def plan(self, scenario: Scenario, progress: Progress, map_parts: Any = None) -> Json:
         for i in range(self.calls):
             if self.on_progress is not None:
                 self.on_progress(i)
