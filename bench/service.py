@@ -180,7 +180,11 @@ def main() -> int:
             declined.raise_for_status()
             repair = declined.json().get("repair") or {}
             changed = f"{repair_s * 1000:.0f} ms, {repair.get('changed')} assignments changed"
-            rows.append(("decline + repair (one assignment)", changed))
+            rows.append(("decline + repair over HTTP (one assignment)", changed))
+            if repair.get("plan_id"):
+                made = httpx.get(f"{base}/plans/{repair['plan_id']}", headers=auth, timeout=60)
+                inner = (made.json().get("plan") or {}).get("solve_seconds")
+                rows.append(("  of which solver.repair (analysis + CP-SAT)", f"{inner} s"))
         finally:
             proc.terminate()
             proc.wait(timeout=30)

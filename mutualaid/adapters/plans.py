@@ -9,6 +9,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 import pendulum
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, and_, col, or_, select
 
@@ -219,25 +220,26 @@ class SqlPlans(Repository):
         for task in self.session.exec(select(TaskRow).where(TaskRow.week_id == row.week_id)):
             for tid in expanded_ids(task):
                 residents[tid] = task.resident_id
-        for a in result.get("assignments") or ():
-            start = _instant(a["start"], zone)
-            end = _instant(a["end"], zone)
-            for v in a["volunteers"]:
-                self.session.add(
-                    AssignmentRow(
-                        plan_id=row.id,
-                        area_id=row.area_id,
-                        week_id=row.week_id,
-                        task_id=str(a["task"]),
-                        volunteer_id=str(v["id"]),
-                        role=int(v["role"]),
-                        team_id=v.get("team"),
-                        resident_id=residents.get(str(a["task"])),
-                        start_at=start,
-                        end_at=end,
-                        timezone=zone,
-                    )
-                )
+        rows = [
+            {
+                "plan_id": row.id,
+                "area_id": row.area_id,
+                "week_id": row.week_id,
+                "task_id": str(a["task"]),
+                "volunteer_id": str(v["id"]),
+                "role": int(v["role"]),
+                "team_id": v.get("team"),
+                "resident_id": residents.get(str(a["task"])),
+                "start_at": _instant(a["start"], zone),
+                "end_at": _instant(a["end"], zone),
+                "timezone": zone,
+                "state": "pending",
+            }
+            for a in result.get("assignments") or ()
+            for v in a["volunteers"]
+        ]
+        if rows:  # one executemany, not an ORM object per row (a district plan has thousands)
+            self.session.execute(insert(AssignmentRow), rows)
 
     # --- publishing -----------------------------------------------------------------------
 
