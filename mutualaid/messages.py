@@ -374,10 +374,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{task}: reason {got!r}, but it is {want!r}",
         "{task}：原因写为 {got!r}，实际应为 {want!r}",
     ),
-    "check_served_impossible": (
-        "{task}: served although impossible on its own ({reason})",
-        "{task}：本身无法完成（{reason}），却被安排了",
-    ),
     "check_wrong_figure": (
         "objective.{key} claims {claimed} but is {actual}",
         "objective.{key} 声称为 {claimed}，实际为 {actual}",

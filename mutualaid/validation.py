@@ -194,10 +194,9 @@ def validate(scenario: Scenario, plan: dict[str, Any]) -> Report:
             want = static_reason(scenario, tasks[tid], travel, declined) or "capacity"
             if u.get("reason") != want:
                 bad(msg("check_wrong_reason", task=tid, got=u.get("reason"), want=want))
-    for tid in crews:
-        why = static_reason(scenario, tasks[tid], travel, declined)
-        if why:
-            bad(msg("check_served_impossible", task=tid, reason=why))
+    # A served task needs no static check of its own: each of its crew was checked above
+    # (skills, range, safeguards, window, hours, routes), and a crew that passes proves the
+    # task possible. On a district week that check was most of the validator's time.
 
     rep.figures = {
         "served": served,
