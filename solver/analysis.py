@@ -10,10 +10,12 @@ from __future__ import annotations
 import itertools
 import math
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from mutualaid.domain.model import (
     Need,
+    Resident,
     Scenario,
     SkillNeed,
     Span,
@@ -22,6 +24,7 @@ from mutualaid.domain.model import (
     Volunteer,
     free_starts,
 )
+from mutualaid.domain.plan import AssignedVolunteer
 from mutualaid.messages import msg
 from mutualaid.travel import EARTH_RADIUS_KM, HaversineTravel, TravelModel
 
@@ -129,6 +132,10 @@ class Analyzer:
     def analyse_all(self) -> dict[str, TaskAnalysis]:
         return {tid: self.analyse(task) for tid, task in self.scenario.tasks.items()}
 
+    def lazily(self) -> LazyAnalyses:
+        """The analyses as a mapping that analyses each task when first asked for it."""
+        return LazyAnalyses(self)
+
     def travel_minutes(self, vol: Volunteer, task: Task) -> int:
         return self.travel.minutes(vol.mode, vol.home, task.location)
 
@@ -162,19 +169,11 @@ class Analyzer:
         why_out: dict[str, list[str]] = defaultdict(list)
         allowed = set()
         for v in sorted(in_range):
-            vol = sc.volunteers[v]
-            if task.vetted_only and not vol.vetted:
-                why_out["excl_vetted"].append(v)
-            elif (
-                resident and resident.gender_preference and vol.gender != resident.gender_preference
-            ):
-                why_out["excl_gender"].append(v)
-            elif task.languages and not task.languages & vol.languages:
-                why_out["excl_language"].append(v)
-            elif (task.id, v) in self.declined:
-                why_out["excl_declined"].append(v)
-            else:
+            why = self._exclusion(task, sc.volunteers[v], resident)
+            if why is None:
                 allowed.add(v)
+            else:
+                why_out[why].append(v)
         kept = narrow(ranged, allowed)
         if not fillable(needs, kept):
             a.reason, a.detail = "excluded", self._why_excluded(needs, kept, why_out)
@@ -207,6 +206,36 @@ class Analyzer:
         a.free = {v: free[v] for v in useful}
         a.start_domain = domain
         return a
+
+    def _exclusion(self, task: Task, vol: Volunteer, resident: Resident | None) -> str | None:
+        """The safeguard that keeps the volunteer from the task (a message key), else None."""
+        if task.vetted_only and not vol.vetted:
+            return "excl_vetted"
+        if resident and resident.gender_preference and vol.gender != resident.gender_preference:
+            return "excl_gender"
+        if task.languages and not task.languages & vol.languages:
+            return "excl_language"
+        if (task.id, vol.id) in self.declined:
+            return "excl_declined"
+        return None
+
+    def can_serve(self, task: Task, av: AssignedVolunteer, start: int) -> bool:
+        """Whether this one person may fill their role of the task at this start, on their
+        own (stages 1-4 for one volunteer; no other task considered): what a published
+        assignment must still satisfy after the week changed."""
+        vol = self.scenario.volunteers.get(av.id)
+        if vol is None or not 0 <= av.role < len(task.needs):
+            return False
+        pools = self.pools_for(task.needs[av.role])
+        if not any(vol.id in p.members and p.team == av.team for p in pools):
+            return False
+        resident = self.scenario.residents.get(task.resident) if task.resident else None
+        if self._exclusion(task, vol, resident) is not None:
+            return False
+        travel = self.travel_minutes(vol, task)
+        if travel > vol.max_travel_minutes or vol.max_service_minutes < task.duration_minutes:
+            return False
+        return any(lo <= start <= hi for lo, hi in free_starts(vol.blocks, task, travel))
 
     def _may_reach(self, vol: Volunteer, task: Task) -> bool:
         """False only when the volunteer is surely out of range: the great-circle distance is
@@ -341,3 +370,27 @@ def _merge_closed(spans: list[Span]) -> list[Span]:
         else:
             out.append([lo, hi])
     return [(lo, hi) for lo, hi in out]
+
+
+class LazyAnalyses(Mapping[str, TaskAnalysis]):
+    """Every task's analysis, each made when first read: a repair reads a few tasks' (the
+    declined one, its rivals, the unserved), not a district's two thousand."""
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        self.analyzer = analyzer
+        self.done: dict[str, TaskAnalysis] = {}
+
+    def __getitem__(self, tid: str) -> TaskAnalysis:
+        found = self.done.get(tid)
+        if found is None:
+            found = self.done[tid] = self.analyzer.analyse(self.analyzer.scenario.tasks[tid])
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.analyzer.scenario.tasks)
+
+    def __len__(self) -> int:
+        return len(self.analyzer.scenario.tasks)
+
+    def __contains__(self, tid: object) -> bool:
+        return tid in self.analyzer.scenario.tasks

@@ -16,7 +16,7 @@ import itertools
 import math
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,7 +100,7 @@ class PlanModel:
     def __init__(
         self,
         scenario: Scenario,
-        analyses: dict[str, TaskAnalysis],
+        analyses: Mapping[str, TaskAnalysis],
         tids: list[str],
         travel: TravelModel,
         weights: dict[str, int],

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from mutualaid.domain.model import MINUTES_PER_DAY, PRIORITIES, Scenario
 from mutualaid.travel import TravelModel
@@ -40,7 +40,7 @@ def _days(a: TaskAnalysis) -> set[int]:
 
 
 def rivals(
-    analyses: dict[str, TaskAnalysis], seed: str, incumbent: Solution, size: int
+    analyses: Mapping[str, TaskAnalysis], seed: str, incumbent: Solution, size: int
 ) -> list[str]:
     """The seed and the served tasks that hold its candidates, those on its days first, then
     the tasks nearest to it on its days: the tasks whose crews must move for it to be served."""

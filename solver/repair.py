@@ -11,19 +11,20 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from ortools.sat.python import cp_model
 
-from mutualaid.domain.model import MINUTES_PER_DAY, PRIORITIES, Scenario
+from mutualaid.domain.model import MINUTES_PER_DAY, PRIORITIES, Scenario, Task
 from mutualaid.domain.plan import AssignedVolunteer, Plan
 from mutualaid.travel import HaversineTravel, TravelModel
 from solver.analysis import Analyzer, TaskAnalysis
 from solver.cpsat import PlanModel, coverage_weights
 from solver.lns import rivals
-from solver.solution import Solution, build_plan
+from solver.solution import Solution, build_plan, count_by_priority
 
 NEIGHBOURHOODS = (1, 4, 8, 16, 32)
 """Tasks freed in turn: the declined task alone, then it and its rivals."""
@@ -67,30 +68,22 @@ def solution_of(scenario: Scenario, plan: dict[str, Any]) -> Solution:
     return sol
 
 
-def still_fits(analysis: TaskAnalysis, start: int, crew: tuple[AssignedVolunteer, ...]) -> bool:
-    """Whether a published crew and start still fit the task as stored now, each person on
-    their own (the week may have changed since publishing: a task's times or needs, someone's
-    hours or skills). A crew that no longer fits is dropped by the repair, not kept."""
-    if analysis.reason is not None or len({av.id for av in crew}) != len(crew):
+def still_fits(
+    analyzer: Analyzer, task: Task, start: int, crew: tuple[AssignedVolunteer, ...]
+) -> bool:
+    """Whether a published crew and start still fit the task as stored now (the week may
+    have changed since publishing: a task's times or needs, someone's hours or skills). Each
+    person is checked on their own, the crew for its size, distinct people and one team per
+    team role. A crew that no longer fits is dropped by the repair, not kept."""
+    if len({av.id for av in crew}) != len(crew):
         return False
-    needs = analysis.task.needs
-    for role, need in enumerate(needs):
+    for role, need in enumerate(task.needs):
         mine = [av for av in crew if av.role == role]
         if not need.min_people <= len(mine) <= need.max_people:
             return False
         if len({av.team for av in mine}) > 1:
             return False
-    for av in crew:
-        if not 0 <= av.role < len(needs):
-            return False
-        if not any(
-            av.id in pool.members and (pool.team is None or pool.team == av.team)
-            for pool in analysis.pools[av.role]
-        ):
-            return False
-        if not any(lo <= start <= hi for lo, hi in analysis.free.get(av.id, ())):
-            return False
-    return True
+    return all(analyzer.can_serve(task, av, start) for av in crew)
 
 
 def repair(
@@ -100,22 +93,26 @@ def repair(
     budget: float = 1.0,
     workers: int = 1,
     seed: int | None = None,
+    bound: dict[str, int] | None = None,
 ) -> Repair:
     """The published plan with `task_id` re-planned (the decline is in `scenario`, so the
-    volunteer who declined is no longer a candidate)."""
+    volunteer who declined is no longer a candidate). `bound`: the published plan's bound
+    per priority, still one after a decline (else the number of tasks)."""
     started = time.monotonic()
     seed = scenario.settings.seed if seed is None else seed
     travel = HaversineTravel(scenario.settings)
-    analyses = Analyzer(scenario, travel).analyse_all()
-    possible = dict.fromkeys(PRIORITIES, 0)
-    for a in analyses.values():
-        if a.reason is None:
-            possible[a.task.priority] += 1
-    weights = coverage_weights(possible)
+    analyzer = Analyzer(scenario, travel)
+    # only the tasks the repair reads are analysed: the declined one, its rivals, the unserved
+    analyses = analyzer.lazily()
+    tasks = count_by_priority(scenario, scenario.tasks)
+    weights = coverage_weights(tasks)  # dominance holds for any counts at least the possible
+    bound = {p: min(tasks[p], (bound or tasks)[p]) for p in PRIORITIES}
     kept = {
         t: crew
         for t, crew in published.crews.items()
-        if t != task_id and t in analyses and still_fits(analyses[t], published.starts[t], crew)
+        if t != task_id
+        and t in scenario.tasks
+        and still_fits(analyzer, scenario.tasks[t], published.starts[t], crew)
     }
     base = Solution({t: published.starts[t] for t in kept}, kept)
     result, freed = base, 0
@@ -139,7 +136,7 @@ def repair(
                 freed = len(group)
                 break
     plan = build_plan(
-        scenario, result, analyses, travel, status="feasible", bound=possible, started=started,
+        scenario, result, analyses, travel, status="feasible", bound=bound, started=started,
         extra={"repair": {"task": task_id, "freed": freed}},
     )  # fmt: skip
     changed = len(changed_pairs(published, result))
@@ -149,7 +146,7 @@ def repair(
 
 def _serve(
     scenario: Scenario,
-    analyses: dict[str, TaskAnalysis],
+    analyses: Mapping[str, TaskAnalysis],
     group: list[str],
     travel: TravelModel,
     weights: dict[str, int],

@@ -136,7 +136,7 @@ def capacity_detail(scenario: Scenario, task: Task, analysis: TaskAnalysis, sol:
 def build_plan(
     scenario: Scenario,
     sol: Solution,
-    analyses: dict[str, TaskAnalysis],
+    analyses: Mapping[str, TaskAnalysis],
     travel: TravelModel,
     *,
     status: str,

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mutualaid.domain.model import PRIORITIES, SkillNeed, TeamSkillNeed
+from mutualaid.domain.plan import AssignedVolunteer
 from mutualaid.scenario import build_scenario
 from solver import analyse, components
-from solver.analysis import Pool
+from solver.analysis import Analyzer, Pool
 from solver.cpsat import coverage_weights, split_bound
 from solver.greedy import assign_roles
+from tests.strategies import World, small_worlds
 
 counts = st.fixed_dictionaries({p: st.integers(0, 40) for p in PRIORITIES})
 
@@ -148,3 +150,35 @@ def test_fairness_divides_by_the_hours_given_not_the_whole_minutes() -> None:
     assert plan.status == "optimal" and plan.objective is not None
     assert [v.id for a in plan.assignments for v in a.volunteers] == ["a"]
     assert plan.objective.max_load < 1.0
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(world=small_worlds())
+def test_one_person_s_check_agrees_with_the_analysis(world: World) -> None:
+    """`can_serve` (what a repair asks of a published crew) says yes exactly for the people
+    and starts the analysis gives a task: candidates, in their team, at their free starts.
+    The lazy analyses are the same as the eager ones."""
+    scenario = build_scenario(world)
+    analyzer = Analyzer(scenario)
+    analyses = analyzer.analyse_all()
+    lazy = analyzer.lazily()
+    assert dict(lazy.items()) == analyses
+    for tid, a in analyses.items():
+        task = scenario.tasks[tid]
+        starts = sorted({lo for lo, _ in task.start_ranges} | {hi for _, hi in task.start_ranges})
+        for vid in scenario.volunteers:
+            for role, need in enumerate(task.needs):
+                teams = [p.team for p in analyzer.pools_for(need) if vid in p.members] or [None]
+                for team in teams:
+                    av = AssignedVolunteer(vid, role, team)
+                    edges = {e + d for lo, hi in a.free.get(vid, ()) for e in (lo, hi)
+                             for d in (-1, 0, 1)}  # fmt: skip
+                    for start in sorted(set(starts) | edges):
+                        said = analyzer.can_serve(task, av, start)
+                        if (
+                            a.reason is None
+                            and vid in a.free
+                            and any(vid in p.members and p.team == team for p in a.pools[role])
+                        ):
+                            free = any(lo <= start <= hi for lo, hi in a.free[vid])
+                            assert said == free, (tid, vid, role, start)

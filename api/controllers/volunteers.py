@@ -38,7 +38,9 @@ class SolverRepairer:
 
     def repair(self, scenario: Scenario, published: Json, task: str) -> tuple[Json, int]:
         before = solver.solution_of(scenario, published)
-        done = solver.repair(scenario, before, task, self.budget, self.workers)
+        bound = published.get("bound")
+        known = {str(k): int(v) for k, v in bound.items()} if isinstance(bound, dict) else None
+        done = solver.repair(scenario, before, task, self.budget, self.workers, bound=known)
         return done.plan.to_json(scenario), done.changed
 
 
