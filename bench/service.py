@@ -137,7 +137,8 @@ def main() -> int:
         scenario = Path(tmp, "district.yaml")
         world = generate_world(args.tasks, args.volunteers, args.subdistricts, 1)
         scenario.write_text(yaml.safe_dump(world, allow_unicode=True, sort_keys=False))
-        env = {"MUTUALAID_SOLVER_TIME_LIMIT": str(args.time_limit), "MUTUALAID_SOLVER_WORKERS": "2"}
+        env = {"MUTUALAID_SOLVER_TIME_LIMIT": str(args.time_limit), "MUTUALAID_SOLVER_WORKERS": "2",
+               "MUTUALAID_JOB_RUNNER": "inprocess"}  # fmt: skip
 
         # 1. in-process runner: solve, publish, read under load, decline and repair
         port = free_port()

@@ -71,7 +71,7 @@ def components(analyses: dict[str, TaskAnalysis]) -> list[list[str]]:
         if a.reason is not None:
             continue
         find("t:" + tid)
-        for v in a.candidates:
+        for v in sorted(a.candidates):
             parent[find("t:" + tid)] = find("v:" + v)
     groups: dict[str, list[str]] = defaultdict(list)
     for tid, a in analyses.items():

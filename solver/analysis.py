@@ -55,6 +55,8 @@ class TaskAnalysis:
 
     @property
     def candidates(self) -> set[str]:
+        """Everyone who could fill some role. A set, whose order follows the hash seed: sort
+        it before iterating wherever the order can reach a model, a hint or a plan."""
         return {v for role in self.pools for pool in role for v in pool.members}
 
 
@@ -152,13 +154,13 @@ class Analyzer:
         # 2. out_of_range (exact travel only for those a cheap test cannot rule out)
         travel = {
             v: self.travel_minutes(sc.volunteers[v], task)
-            for v in everyone
+            for v in sorted(everyone)
             if self._may_reach(sc.volunteers[v], task)
         }
         in_range = {v for v, t in travel.items() if t <= sc.volunteers[v].max_travel_minutes}
         ranged = narrow(pools, in_range)
         if not fillable(needs, ranged):
-            travel = {v: self.travel_minutes(sc.volunteers[v], task) for v in everyone}
+            travel = {v: self.travel_minutes(sc.volunteers[v], task) for v in sorted(everyone)}
             a.reason, a.detail = (
                 "out_of_range",
                 self._why_out_of_range(needs, pools, in_range, travel),
@@ -180,8 +182,8 @@ class Analyzer:
             return a
         # 4. no_time
         dur = task.duration_minutes
-        free = {}
-        for v in allowed:
+        free = {}  # by id, so `free` and `travel_home` keep one order whatever the hash seed
+        for v in sorted(allowed):
             vol = sc.volunteers[v]
             if vol.max_service_minutes >= dur:
                 starts = free_starts(vol.blocks, task, travel[v])
@@ -202,8 +204,8 @@ class Analyzer:
             [pool for pool in role if len(pool.members) >= need.min_people]
             for need, role in zip(needs, narrow(kept, useful), strict=True)
         ]
-        a.travel_home = {v: travel[v] for v in useful}
-        a.free = {v: free[v] for v in useful}
+        a.travel_home = {v: travel[v] for v in free if v in useful}
+        a.free = {v: iv for v, iv in free.items() if v in useful}
         a.start_domain = domain
         return a
 

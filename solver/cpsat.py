@@ -490,7 +490,7 @@ def staged_solve(
             # reproducible: the budget is CP-SAT's deterministic time, so the same seed gives
             # the same plan whatever else the machine is doing
             params.max_deterministic_time = limit
-            params.max_time_in_seconds = 3 * limit + 1  # a safety net on slow machines
+            params.max_time_in_seconds = wall_safety_net(limit)
         else:
             params.max_time_in_seconds = limit
         callback = _Progress(model, report, started) if (report and name == "coverage") else None
@@ -522,6 +522,15 @@ def staged_solve(
         _fix(m, expr, value, maximize, exact=optimal)
         model.hint(best)
     return best, stages, None
+
+
+def wall_safety_net(limit: float) -> float:
+    """The wall-clock cap of a one-worker stage whose budget is `limit` seconds of CP-SAT's
+    deterministic time. It only guards against a stage that never ends: when it fires, the
+    plan depends on the machine's load. 3x + 1 s fired on a loaded 2-core machine (a stage
+    needed 6x its deterministic time in wall time) and made one-worker plans differ between
+    runs; 10x + 5 s did not in our measurements."""
+    return 10 * limit + 5
 
 
 def _work(solver: cp_model.CpSolver) -> float:

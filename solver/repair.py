@@ -22,7 +22,7 @@ from mutualaid.domain.model import MINUTES_PER_DAY, PRIORITIES, Scenario, Task
 from mutualaid.domain.plan import AssignedVolunteer, Plan
 from mutualaid.travel import HaversineTravel, TravelModel
 from solver.analysis import Analyzer, TaskAnalysis
-from solver.cpsat import PlanModel, coverage_weights
+from solver.cpsat import PlanModel, coverage_weights, wall_safety_net
 from solver.lns import rivals
 from solver.solution import Solution, build_plan, count_by_priority
 
@@ -116,17 +116,19 @@ def repair(
     }
     base = Solution({t: published.starts[t] for t in kept}, kept)
     result, freed = base, 0
+    spent = 0.0  # with one worker CP-SAT's deterministic time (reproducible), else seconds
     if task_id in analyses and analyses[task_id].reason is None:
         for size in NEIGHBOURHOODS:
-            left = budget - (time.monotonic() - started)
+            left = budget - (spent if workers == 1 else time.monotonic() - started)
             if left <= 0:
                 break
             group = [task_id] if size == 1 else rivals(analyses, task_id, base, size)
             group = [t for t in group if analyses[t].reason is None]
-            found = _serve(
+            found, work = _serve(
                 scenario, analyses, group, travel, weights, base, published, task_id,
                 limit=max(0.1, left / 2), workers=workers, seed=seed,
             )  # fmt: skip
+            spent += work
             if found is not None:
                 result = Solution(
                     {t: s for t, s in base.starts.items() if t not in group},
@@ -157,10 +159,10 @@ def _serve(
     limit: float,
     workers: int,
     seed: int,
-) -> Solution | None:
+) -> tuple[Solution | None, float]:
     """The group re-planned around the fixed rest, serving `task_id` and every task of the
     group `base` serves, with the fewest changed pairs; None when that is impossible (or not
-    found within `limit` seconds)."""
+    found within `limit` seconds). With the time it took (deterministic with one worker)."""
     model = PlanModel(scenario, analyses, group, travel, weights, fixed=base)
     m = model.m
     m.add(model.served[task_id] == 1)
@@ -179,10 +181,12 @@ def _serve(
     params.random_seed = seed
     if workers == 1:  # reproducible, as in staged_solve
         params.max_deterministic_time = limit
-        params.max_time_in_seconds = 3 * limit + 1
+        params.max_time_in_seconds = wall_safety_net(limit)
     else:
         params.max_time_in_seconds = limit
+    t0 = time.monotonic()
     status = solver.solve(m)
+    work = solver.response_proto.deterministic_time if workers == 1 else time.monotonic() - t0
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return model.extract(solver)
+        return None, work
+    return model.extract(solver), work
