@@ -325,16 +325,18 @@ class SqlAssignments(Repository):
         self, plan_id: str, tasks: Collection[str] | None = None
     ) -> list[AssignmentRecord]:
         """The plan's assignments by start; only those of `tasks` (expanded ids) if given."""
-        # the week only: loading the plan row would decode its whole result
-        week_id = self.session.exec(select(PlanRow.week_id).where(PlanRow.id == plan_id)).first()
-        if week_id is None:
-            raise NotFoundError("plan", plan_id)
-        week = self.session.get(WeekRow, week_id)
         stmt = select(AssignmentRow).where(AssignmentRow.plan_id == plan_id)
         if tasks is not None:
             stmt = stmt.where(col(AssignmentRow.task_id).in_(sorted(set(tasks))))
-        stmt = stmt.order_by(col(AssignmentRow.start_at), col(AssignmentRow.id))
-        return [self._record(r, week) for r in self.session.exec(stmt)]
+        rows = self.session.exec(stmt.order_by(col(AssignmentRow.start_at), col(AssignmentRow.id)))
+        found = [self._record(r) for r in rows]  # the week: read once, then from the session
+        # (not the plan row: loading it would decode its whole result)
+        if (
+            not found
+            and self.session.exec(select(PlanRow.id).where(PlanRow.id == plan_id)).first() is None
+        ):
+            raise NotFoundError("plan", plan_id)
+        return found
 
     def for_volunteer(
         self, area: str, volunteer: str, week_start: dt.date

@@ -55,19 +55,26 @@ class SqlWeeks(Repository):
         super().__init__(session, clock)
         self.areas = areas
         self.roster = roster
+        self._rows: dict[tuple[str, dt.date], WeekRow] = {}
+        """Week rows this session has read (weeks are never deleted): a read path that asks
+        for the same week twice queries it once."""
 
     # --- weeks ----------------------------------------------------------------------------
 
     def row(self, area: str, week_start: dt.date, *, lock: bool = False) -> WeekRow:
+        key = (area, _monday(week_start))
+        if not lock and key in self._rows:
+            return self._rows[key]
         stmt = select(WeekRow).where(
-            col(WeekRow.area_id) == area, col(WeekRow.week_start) == _monday(week_start)
+            col(WeekRow.area_id) == area, col(WeekRow.week_start) == key[1]
         )
         if lock:
             # writers of one week queue here (PostgreSQL); SQLite's BEGIN IMMEDIATE already did
             stmt = stmt.with_for_update().execution_options(populate_existing=True)
         row = self.session.exec(stmt).first()
         if row is None:
-            raise NotFoundError("week", f"{area}/{_monday(week_start).isoformat()}")
+            raise NotFoundError("week", f"{area}/{key[1].isoformat()}")
+        self._rows[key] = row
         return row
 
     def ensure(
