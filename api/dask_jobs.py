@@ -9,12 +9,16 @@ parts are solved side by side on whichever workers are free.
 The database stays the queue and the durable record. A task opens its own engine from the
 database URL (it may run in another process or on another machine), heartbeats progress into
 the plan's row and finishes or fails it, through the same use case as the in-process runner
-(`mutualaid.services.jobs.run_plan`). A task whose worker dies leaves its plan `running` with
-a lease that runs out; the dispatcher's next claim takes the plan again and resubmits it.
+(`mutualaid.services.jobs.run_plan`). While its parts run, a task still reports progress every
+`heartbeat_seconds` (a tick), so its lease is extended and a cancel or a worker shutting down
+is noticed within about that time, not when the largest part finishes. A task whose worker
+dies leaves its plan `running` with a lease that runs out; the dispatcher's next claim takes
+the plan again and resubmits it.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import socket
@@ -22,7 +26,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from distributed import Client, Future, LocalCluster, as_completed, get_worker, worker_client
+from distributed import Client, Future, LocalCluster, get_worker, wait, worker_client
 from distributed.core import Status
 
 from api.jobs import Dispatcher
@@ -42,15 +46,23 @@ Result = TypeVar("Result")
 
 
 def map_on_cluster(
-    solve: Callable[[Shared, Job], Result], shared: Shared, jobs: Sequence[Job]
-) -> Iterator[tuple[int, Result]]:
+    solve: Callable[[Shared, Job], Result],
+    shared: Shared,
+    jobs: Sequence[Job],
+    tick: float | None = 1.0,
+) -> Iterator[tuple[int, Result] | None]:
     """The planner's `map_parts` inside a Dask task: `solve(shared, job)` for each job as a
     Dask task of its own (keyed `<this task's key>-part-<index>`), launched from this task
     through `worker_client`, which secedes it from its worker's thread pool while it waits.
-    `shared` (the scenario) is scattered once, not pickled into every part. Yields (index,
-    result) as each part finishes; closed early (the plan was cancelled), it cancels the parts
-    not yet done. The solver calls it only for weeks of two or more parts: one part is solved
-    in this task, reporting progress as it goes."""
+    `shared` (the scenario) is scattered once, not pickled into every part.
+
+    Yields (index, result) as each part finishes (a part that raises, raises here as soon as
+    it is done), and None (a tick) after each `tick` seconds in which none finished, so the
+    solve can report progress, heartbeat and notice a cancel while its parts run; no ticks
+    when `tick` is None. Closed early (the plan was cancelled, the worker is stopping), it
+    cancels the parts not yet done (one already running goes on to the end of its share: Dask
+    cannot stop a running task). The solver calls it only for weeks of two or more parts: one
+    part is solved in this task, reporting progress as it goes."""
     parent = get_worker().get_current_task()
     with worker_client() as client:
         scattered = client.scatter(shared, hash=False)
@@ -59,9 +71,19 @@ def map_on_cluster(
             for i, job in enumerate(jobs)
         ]
         index = {future.key: i for i, future in enumerate(futures)}
+        pending = set(futures)
         try:
-            for future, result in as_completed(futures, with_results=True):
-                yield index[future.key], result
+            while pending:
+                try:
+                    with client.as_current():  # `wait` runs on the current client
+                        done = wait(pending, timeout=tick, return_when="FIRST_COMPLETED").done
+                except TimeoutError:
+                    done = set()
+                if not done:
+                    yield None
+                for future in sorted(done, key=lambda f: index[f.key]):
+                    pending.discard(future)
+                    yield index[future.key], future.result()
         finally:
             client.cancel(futures)
 
@@ -72,7 +94,8 @@ def solve_plan(
     """The Dask task: run the plan `worker` claimed, on an engine of its own, its independent
     parts as tasks of their own (`map_on_cluster`); the plan's final (or current) status.
     Stops at the next progress report when its Dask worker shuts down, leaving the plan to be
-    taken again."""
+    taken again. While parts run on the cluster, a report comes at least every
+    `heartbeat_seconds` (the map's tick), however long the largest part takes."""
     engine = make_engine(database_url)
     try:
         sessions = make_session_factory(engine)
@@ -93,7 +116,11 @@ def solve_plan(
             lease_seconds=job_settings.lease_seconds,
             heartbeat_seconds=job_settings.heartbeat_seconds,
             stopping=lambda: dask_worker is not None and dask_worker.status not in _RUNNING,
-            map_parts=map_on_cluster if dask_worker is not None else None,
+            map_parts=(
+                functools.partial(map_on_cluster, tick=job_settings.heartbeat_seconds)
+                if dask_worker is not None
+                else None
+            ),
         )
         return run_plan(new_uow, planner, plan, options).status
     finally:
@@ -107,11 +134,12 @@ class DaskJobRunner(Dispatcher):
 
     Plans are claimed only for free threads, so a claimed plan does not wait in Dask's queue:
     the claim's lease (`lease_seconds`) need only cover the task's start; its heartbeats then
-    extend it. (A solve task waiting for its parts has left its thread to them.) Without a
-    scheduler address it starts (and on `stop` closes) an in-process cluster, whose running
-    solves stop at their next progress report; an unreachable scheduler is tried again at
-    each poll. The cluster and client are made, used and closed in the dispatcher thread only,
-    never on the server's event loop.
+    extend it. (A solve task waiting for its parts has left its thread to them, and still
+    heartbeats every `heartbeat_seconds`.) Without a scheduler address it starts (and on
+    `stop` closes) an in-process cluster, whose running solves stop at their next progress
+    report (a solve whose parts run stops within a tick); an unreachable scheduler is tried
+    again at each poll. The cluster and client are made, used and closed in the dispatcher
+    thread only, never on the server's event loop.
     """
 
     thread_name = "mutualaid-dask"

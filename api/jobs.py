@@ -38,7 +38,7 @@ class SolverPlanner:
         self,
         scenario: Scenario,
         progress: Progress,
-        map_parts: Callable[..., Iterator[tuple[int, Any]]] | None = None,
+        map_parts: Callable[..., Iterator[tuple[int, Any] | None]] | None = None,
     ) -> Json:
         options = solver.SolveOptions(
             time_limit=self.settings.time_limit_seconds, workers=self.settings.workers

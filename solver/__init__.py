@@ -164,9 +164,11 @@ class PartResult:
 
 
 PartSolver = Callable[[Scenario, PartJob], PartResult]
-MapParts = Callable[[PartSolver, Scenario, list[PartJob]], Iterator[tuple[int, PartResult]]]
+MapParts = Callable[[PartSolver, Scenario, list[PartJob]], Iterator[tuple[int, PartResult] | None]]
 """map_parts(solve_part, scenario, jobs) solves every job, perhaps in parallel or elsewhere,
-and yields (index of the job, its result) as each finishes, in any order."""
+and yields (index of the job, its result) as each finishes, in any order; and None (a tick)
+now and then while it waits, so that progress is reported (and a cancel noticed) while long
+parts run. Closed early when a progress report raises: it should then stop what still runs."""
 
 
 @dataclass(frozen=True)
@@ -197,7 +199,8 @@ def solve(
     The independent parts are solved one after another, or through `map_parts` when given and
     there are two or more: then each part's share of the budget is fixed by its size (as it
     always is with one worker, so with one worker the plan is the same either way), and
-    progress is reported as each part finishes rather than during its search.
+    progress (the parts finished so far) is reported as each part finishes and at each tick
+    of the map, rather than during a part's search.
     """
     options = options or SolveOptions()
     prepared = _prepare(scenario, options, progress)
@@ -290,16 +293,19 @@ def _solve_in_turn(
 def _solve_mapped(
     scenario: Scenario, prepared: _Prepared, map_parts: MapParts, progress: Progress | None
 ) -> list[PartResult]:
-    """Every part through `map_parts`, reporting progress as each finishes."""
+    """Every part through `map_parts`, reporting progress as each finishes and at each tick
+    (the figures of the parts finished so far)."""
     results: list[PartResult | None] = [None] * len(prepared.jobs)
     done_served = dict.fromkeys(PRIORITIES, 0)
     finished = map_parts(solve_part, scenario, prepared.jobs)
     try:
-        for index, result in finished:
-            results[index] = result
-            if result.solution is not None:
-                for p, n in count_by_priority(scenario, result.solution.crews).items():
-                    done_served[p] += n
+        for item in finished:
+            if item is not None:
+                index, result = item
+                results[index] = result
+                if result.solution is not None:
+                    for p, n in count_by_priority(scenario, result.solution.crews).items():
+                        done_served[p] += n
             if progress is not None:
                 elapsed = time.monotonic() - prepared.started
                 progress(dict(done_served), prepared.possible, elapsed)

@@ -48,8 +48,10 @@ class RunOptions:
     """Progress is written at most this often."""
     stopping: Callable[[], bool] = field(default=lambda: False)
     """True when the runner shuts down (checked at each progress report)."""
-    map_parts: Callable[..., Iterator[tuple[int, Any]]] | None = None
-    """Handed to the planner, to solve a week's independent parts elsewhere (see Planner)."""
+    map_parts: Callable[..., Iterator[tuple[int, Any] | None]] | None = None
+    """Handed to the planner, to solve a week's independent parts elsewhere (see Planner); it
+    should tick about every `heartbeat_seconds`, so that a long part does not hold up the
+    heartbeat, or a cancel."""
 
 
 def claim_plan(uow: UnitOfWork, options: RunOptions) -> PlanRecord | None:
@@ -91,11 +93,13 @@ def run_plan(
 
     def beat() -> PlanRecord:
         """Extend the lease and write the latest progress; the row says whether to stop."""
+        began = time.monotonic()  # timed from its start, so that reports coming every
+        # heartbeat_seconds (a map's ticks) each write, however long a write takes
         with new_uow() as uow:
             record = uow.plans.heartbeat(plan.id, worker, lease, latest[0])
             uow.commit()
         if latest[0] is not None:
-            last_written[0] = time.monotonic()
+            last_written[0] = began
         return record
 
     def progress(figures: Json) -> None:

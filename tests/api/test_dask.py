@@ -1,9 +1,9 @@
 # distributed's Client, LocalCluster and Future are only partly annotated.
 # mypy: disable-error-code="no-untyped-call"
 """Solves on Dask: a LocalCluster of two worker processes (one thread each) gives the plan the
-in-process runner gives, a week's independent parts run as Dask tasks of their own, and a
-run whose worker died is taken again and completed by the dispatcher — on a SQLite file the
-processes share, and on PostgreSQL."""
+in-process runner gives, a week's independent parts run as Dask tasks of their own (and a
+cancel stops them within a heartbeat or so), and a run whose worker died is taken again and
+completed by the dispatcher — on a SQLite file the processes share, and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ from api.dask_jobs import DaskJobRunner
 from api.jobs import SolverPlanner
 from api.settings import Settings
 from mutualaid.domain.model import Scenario
+from mutualaid.generate import generate_world
+from mutualaid.scenario import build_scenario
 from mutualaid.services import access, plans, weeks
 from mutualaid.services.jobs import RunOptions, claim_plan
 from mutualaid.services.ports import Json, PlanRecord, Progress
@@ -239,3 +241,55 @@ def test_a_worker_killed_mid_solve_leaves_a_run_that_the_dispatcher_completes(
     # the killed run and the dispatcher's rerun (and, on a slow machine, a claim whose lease
     # ran out before its task started, taken again as well)
     assert 2 <= done.attempts == len(workers(settings, done))
+
+
+@pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
+def test_a_cancel_stops_a_plan_whose_parts_run_on_the_cluster_within_a_heartbeat_or_so(
+    settings: Settings,
+) -> None:
+    world = generate_world(500, 200, 3, 3)  # a small part, and one that takes its whole share
+    assert len(solver.components(solver.analyse(build_scenario(world)))) > 1
+    budget = 30.0
+    long_solves = dataclasses.replace(settings.solver, time_limit_seconds=budget)
+    # A cluster of its own: the large part runs on after the cancel (Dask cannot stop a
+    # running task), until its worker process is killed as the cluster closes.
+    cluster = LocalCluster(
+        n_workers=1, processes=True, threads_per_worker=3, dashboard_address=":0"
+    )  # fmt: skip
+    client = Client(cluster, set_as_default=False)
+    client.run(importlib.import_module, "api.dask_jobs")
+    jobs = dataclasses.replace(
+        settings.jobs, runner="dask", dask_scheduler=cluster.scheduler_address
+    )
+    try:
+        with open_infrastructure(settings) as opened:
+            weeks.import_scenario(opened.uow(), access.CLI, AREA, WEEK, world)
+            runner = DaskJobRunner(
+                opened.uow, SolverPlanner(long_solves), jobs, settings.database.url
+            )
+            runner.start()
+            try:
+                queued = plans.request_plan(opened.uow(), runner, access.CLI, AREA, WEEK)
+
+                def parts_running() -> bool:
+                    keys = [k for ks in client.processing().values() for k in ks]
+                    return any(f"solve-{queued.id}-" in k and "-part-" in k for k in keys)
+
+                wait_for(parts_running, timeout=30.0)
+                time.sleep(1.0)  # well into the large part's search
+                asked = time.monotonic()
+                plans.cancel_plan(opened.uow(), access.CLI, queued.id)
+
+                def ended() -> PlanRecord | None:
+                    plan = plans.get_plan(opened.reader(), access.CLI, queued.id)
+                    return plan if plan.status in DONE else None
+
+                done: PlanRecord = wait_for(ended, timeout=budget)
+                took = time.monotonic() - asked
+            finally:
+                runner.stop()
+    finally:
+        client.close()
+        cluster.close()
+    assert (done.status, done.error) == ("error", "cancelled")
+    assert took < 5.0, took  # a tick (the 0.2 s heartbeat) and a write, not the large part
