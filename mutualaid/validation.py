@@ -36,10 +36,19 @@ from mutualaid.travel import EARTH_RADIUS_KM, HaversineTravel
 class Report:
     violations: list[str] = field(default_factory=list)
     figures: dict[str, Any] = field(default_factory=dict)
+    derived: list[str] = field(default_factory=list)
+    """The violations of what a plan *says* about its assignments (figures, reasons, bound,
+    a task not listed at all), not of what it assigns: scoring the same assignments again
+    clears them."""
 
     @property
     def ok(self) -> bool:
         return not self.violations
+
+    @property
+    def assignments_ok(self) -> bool:
+        """Every hard rule is kept: only what the plan says of itself is wrong (if anything)."""
+        return len(self.violations) == len(self.derived)
 
 
 def _minute(scenario: Scenario, assignment: dict[str, Any], key: str) -> int:
@@ -96,6 +105,11 @@ def validate(scenario: Scenario, plan: dict[str, Any]) -> Report:
     """Every way the plan breaks the contract, and the figures it should claim."""
     rep = Report()
     bad = rep.violations.append
+
+    def said(text: str) -> None:
+        rep.violations.append(text)
+        rep.derived.append(text)
+
     if not isinstance(plan, dict):
         bad(msg("check_not_object"))
         return rep
@@ -176,12 +190,12 @@ def validate(scenario: Scenario, plan: dict[str, Any]) -> Report:
     for u in plan.get("unserved", []):
         tid = u.get("task")
         if not isinstance(tid, str) or tid not in tasks:
-            bad(msg("check_unknown_unserved", task=tid))
+            said(msg("check_unknown_unserved", task=tid))
             continue
         listed[tid] += 1
     for tid in tasks:
         if listed[tid] != 1:
-            bad(msg("check_listed", task=tid, count=listed[tid]))
+            (said if listed[tid] == 0 else bad)(msg("check_listed", task=tid, count=listed[tid]))
 
     travel_total, worst = _routes(scenario, visits, travel, bad)
     for pin in scenario.pinned:
@@ -193,7 +207,7 @@ def validate(scenario: Scenario, plan: dict[str, Any]) -> Report:
         if isinstance(tid, str) and tid in tasks:
             want = static_reason(scenario, tasks[tid], travel, declined) or "capacity"
             if u.get("reason") != want:
-                bad(msg("check_wrong_reason", task=tid, got=u.get("reason"), want=want))
+                said(msg("check_wrong_reason", task=tid, got=u.get("reason"), want=want))
     # A served task needs no static check of its own: each of its crew was checked above
     # (skills, range, safeguards, window, hours, routes), and a crew that passes proves the
     # task possible. On a district week that check was most of the validator's time.
@@ -208,19 +222,20 @@ def validate(scenario: Scenario, plan: dict[str, Any]) -> Report:
     claimed = plan.get("objective") or {}
     for key in ("served", "tasks", "continuity", "travel_minutes"):
         if key in claimed and claimed[key] != rep.figures[key]:
-            bad(msg("check_wrong_figure", key=key, claimed=claimed[key], actual=rep.figures[key]))
+            said(msg("check_wrong_figure", key=key, claimed=claimed[key], actual=rep.figures[key]))
     if "max_load" in claimed and abs(float(claimed["max_load"]) - worst) > 1e-3:
-        bad(msg("check_wrong_max_load", claimed=claimed["max_load"], actual=worst))
+        said(msg("check_wrong_max_load", claimed=claimed["max_load"], actual=worst))
     bound = plan.get("bound")
     if not isinstance(bound, dict):
-        bad(msg("check_no_bound"))
+        said(msg("check_no_bound"))
     else:
         for p in PRIORITIES:
             b = bound.get(p)
             if not isinstance(b, int) or not served[p] <= b <= total[p]:
-                bad(msg("check_bound_range", priority=p, bound=b, served=served[p], tasks=total[p]))
+                fields = {"priority": p, "bound": b, "served": served[p], "tasks": total[p]}
+                said(msg("check_bound_range", **fields))
             elif plan.get("status") == "optimal" and b != served[p]:
-                bad(msg("check_bound_not_served", priority=p, bound=b, served=served[p]))
+                said(msg("check_bound_not_served", priority=p, bound=b, served=served[p]))
     return rep
 
 

@@ -190,3 +190,22 @@ def _serve(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, work
     return model.extract(solver), work
+
+
+def rescore(scenario: Scenario, plan: dict[str, Any]) -> Plan:
+    """The plan's assignments (those of tasks still in the week) scored against the week as
+    it is now: figures, every task listed once, the reasons of the unserved, and a bound from
+    static analysis (what each priority could serve at most, whatever the others serve).
+    For a finished plan whose week changed since the solve without breaking its assignments
+    (a roster edit, last week's history, a task added): publishing it keeps every visit."""
+    started = time.monotonic()
+    travel = HaversineTravel(scenario.settings)
+    analyses = Analyzer(scenario, travel).analyse_all()
+    kept = [a for a in plan.get("assignments") or () if str(a.get("task")) in scenario.tasks]
+    sol = solution_of(scenario, {"assignments": kept})
+    possible = count_by_priority(scenario, (t for t, a in analyses.items() if a.reason is None))
+    extra = {k: plan[k] for k in ("repair",) if k in plan}
+    return build_plan(
+        scenario, sol, analyses, travel, status="feasible", bound=possible, started=started,
+        extra={**extra, "rescored": True},
+    )  # fmt: skip

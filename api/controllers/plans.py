@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Controller, delete, get, post
 from litestar.params import FromPath
 
-from api.controllers.common import CurrentActor, Uow
+from api.controllers.common import CurrentActor, Repairs, Uow
 from api.dto import PlanDTO, PlanView
 from api.errors import responses
 from mutualaid.services import plans
@@ -32,6 +32,11 @@ class PlanController(Controller):
         "/{plan_id:str}/publish", status_code=200, sync_to_thread=True,
         responses=responses(404, 409),
     )  # fmt: skip
-    def publish_plan(self, actor: CurrentActor, uow: Uow, plan_id: FromPath[str]) -> PlanView:
-        """Make the plan the week's published plan. 409 unless it is optimal or feasible."""
-        return PlanView.of(plans.publish_plan(uow, actor, plan_id))
+    def publish_plan(
+        self, actor: CurrentActor, uow: Uow, repairer: Repairs, plan_id: FromPath[str]
+    ) -> PlanView:
+        """Make the plan the week's published plan. 409 unless it is optimal or feasible and
+        its assignments keep every rule of the week as it is now (a decline or a deleted task
+        since the solve: solve again). When the week changed in ways that break no
+        assignment, the plan is scored again (figures, reasons, bound) and published."""
+        return PlanView.of(plans.publish_plan(uow, repairer, actor, plan_id))

@@ -20,6 +20,7 @@ from mutualaid.domain.model import Scenario
 from mutualaid.messages import msg
 from mutualaid.services import volunteers
 from mutualaid.services.ports import AssignmentRecord, Json
+from solver.repair import rescore
 
 WeekParam = Annotated[
     str | None,
@@ -42,6 +43,9 @@ class SolverRepairer:
         known = {str(k): int(v) for k, v in bound.items()} if isinstance(bound, dict) else None
         done = solver.repair(scenario, before, task, self.budget, self.workers, bound=known)
         return done.plan.to_json(scenario), done.changed
+
+    def rescore(self, scenario: Scenario, plan: Json) -> Json:
+        return rescore(scenario, plan).to_json(scenario)
 
 
 @dataclass

@@ -105,7 +105,10 @@ class WeekController(Controller):
         self, actor: CurrentActor, uow: Uow, week_start: FromPath[str], task: FromPath[str],
         area: AreaParam = None,
     ) -> None:  # fmt: skip
-        """Remove one task (204); its pins and declines go with it."""
+        """Remove one task (204); its pins and declines go with it, and its assignments in
+        the published plan are withdrawn: their volunteers no longer see them, and answering
+        them is refused (409). A task added again under the same id is a new request: the
+        next solve plans it."""
         weeks.delete_task(uow, actor, area, week_start, task)
 
     # --- whole scenarios ----------------------------------------------------------------------

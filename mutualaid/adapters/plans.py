@@ -272,6 +272,17 @@ class SqlPlans(Repository):
         self.session.flush()
         return self._record(row, week)
 
+    def rescore(self, ident: str, result: Mapping[str, Any]) -> PlanRecord:
+        """Replace a finished, unpublished plan's result by the same assignments scored
+        again (`Repairer.rescore`); its assignment rows stay as they are."""
+        row = self.row(ident, lock=True)
+        if row.status not in ("optimal", "feasible") or row.published_at is not None:
+            raise ConflictError(f"plan {ident} is {row.status}; only a finished plan is rescored")
+        row.result = dict(result)
+        row.status = str(result.get("status", row.status))
+        self.session.flush()
+        return self._record(row)
+
     def _assignment_rows(self, plan_id: str) -> list[AssignmentRow]:
         stmt = select(AssignmentRow).where(AssignmentRow.plan_id == plan_id)
         return list(self.session.exec(stmt.execution_options(populate_existing=True)))

@@ -77,6 +77,12 @@ class SqlWeeks(Repository):
         self._rows[key] = row
         return row
 
+    def lock(self, area: str, week_start: dt.date) -> None:
+        """Take the week's write lock for the rest of the transaction: other writers of the
+        week (a decline, a publish, a task edit) wait (a row lock on PostgreSQL; SQLite's
+        BEGIN IMMEDIATE has already serialised every writer)."""
+        self.row(area, week_start, lock=True)
+
     def ensure(
         self, area: str, week_start: dt.date, name: str | None = None,
         settings: Mapping[str, Any] | None = None,
@@ -370,8 +376,10 @@ class SqlWeeks(Repository):
 
     def _drop_dangling(self, week: WeekRow) -> int:
         """After the week's tasks changed: drop pins, declines and `expect` entries of tasks
-        no longer there, and withdraw their assignments (whatever the answer was: the task is
-        gone; the audit log keeps the answers). The number of assignments withdrawn."""
+        no longer there, and withdraw their assignments in the published plan (whatever the
+        answer was: the task is gone; the audit log keeps the answers). Withdrawn stays
+        withdrawn when a task of the same id comes back: that is a new request, for the next
+        plan. The number of assignments withdrawn."""
         ids = {i for r in self._task_rows(week) for i in expanded_ids(r)}
         for model in (PinRow, DeclineRow):
             table: Any = model
@@ -382,9 +390,15 @@ class SqlWeeks(Repository):
             )
         if week.expect:
             week.expect = _expect_of(week.expect, ids)
+        # the published plan's only: another plan's rows are seen by no one, and a plan
+        # published later is checked against the week then (a task re-added meanwhile keeps
+        # its rows pending there)
         gone = self.session.exec(
-            select(AssignmentRow).where(
+            select(AssignmentRow)
+            .join(PlanRow, col(PlanRow.id) == col(AssignmentRow.plan_id))
+            .where(
                 col(AssignmentRow.week_id) == week.id,
+                col(PlanRow.published_at).is_not(None),
                 col(AssignmentRow.task_id).not_in(ids or {""}),
                 col(AssignmentRow.state) != "withdrawn",
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
-from mutualaid.services.ports import ConflictError, JobRunner, PlanRecord, UnitOfWork
+from mutualaid.services.ports import ConflictError, JobRunner, PlanRecord, Repairer, UnitOfWork
 from mutualaid.validation import validate
 
 
@@ -57,26 +57,34 @@ def cancel_plan(uow: UnitOfWork, actor: Actor, ident: str) -> PlanRecord:
     return plan
 
 
-def publish_plan(uow: UnitOfWork, actor: Actor, ident: str) -> PlanRecord:
+def publish_plan(uow: UnitOfWork, repairer: Repairer, actor: Actor, ident: str) -> PlanRecord:
     """Make a finished plan the week's plan (the one before stops being it).
 
-    ConflictError unless the plan is optimal or feasible, and unless it still fits the week
-    as stored now: tasks, roster and declines may have changed since it was solved (a
-    volunteer declined, a task was deleted), and a plan that no longer passes the validator
-    is refused with what broke, to be solved again.
+    ConflictError unless the plan is optimal or feasible, and unless its assignments still
+    keep every hard rule of the week as stored now: a decline, a deleted task or a roster
+    change since the solve may break them, and such a plan is refused with what broke, to be
+    solved again. When only what the plan says of them went stale (figures, reasons, the
+    bound, a task added since), the same assignments are scored again and published.
+    The check holds the week's lock, so no decline slips in between.
     """
     actor.require_manager()
     with uow:
         found = uow.plans.get(ident)
         actor.require_area(found.area)
         if found.result is not None and found.published_at is None:
-            report = validate(uow.weeks.load_scenario(found.area, found.week_start), found.result)
+            uow.weeks.lock(found.area, found.week_start)
+            scenario = uow.weeks.load_scenario(found.area, found.week_start)
+            report = validate(scenario, found.result)
+            if not report.assignments_ok:
+                hard = [v for v in report.violations if v not in report.derived]
+                raise ConflictError(msg("publish_stale", plan=ident, violations=_shown(hard)))
             if not report.ok:
-                shown = "; ".join(report.violations[:5])
-                more = len(report.violations) - 5
-                if more > 0:
-                    shown += msg("and_more", count=more)
-                raise ConflictError(msg("publish_stale", plan=ident, violations=shown))
+                rescored = repairer.rescore(scenario, found.result)
+                again = validate(scenario, rescored)
+                if not again.ok:  # a bug, not the user's: say so
+                    shown = _shown(again.violations)
+                    raise ConflictError(msg("plan_safety_net", violations=shown))
+                uow.plans.rescore(ident, rescored)
         plan = uow.plans.publish(ident)
         uow.audit.record(
             actor.id, "plan.publish", f"plan {ident}", plan.area,
@@ -84,3 +92,10 @@ def publish_plan(uow: UnitOfWork, actor: Actor, ident: str) -> PlanRecord:
         )  # fmt: skip
         uow.commit()
     return plan
+
+
+def _shown(violations: list[str], most: int = 5) -> str:
+    shown = "; ".join(violations[:most])
+    if len(violations) > most:
+        shown += msg("and_more", count=len(violations) - most)
+    return shown

@@ -214,6 +214,7 @@ class WeekRepository(Protocol):
         settings: Mapping[str, Any] | None = None,
     ) -> WeekRecord: ...  # fmt: skip
     def get(self, area: str, week_start: pendulum.Date) -> WeekRecord: ...
+    def lock(self, area: str, week_start: pendulum.Date) -> None: ...
     def all(self, area: str) -> list[WeekRecord]: ...
     def import_scenario(
         self, area: str, data: Mapping[str, Any] | Scenario, *, validate: bool = True
@@ -269,6 +270,7 @@ class PlanRepository(Protocol):
     def fail(self, ident: str, error: str, worker: str | None = None) -> PlanRecord: ...
     def cancel(self, ident: str) -> PlanRecord: ...
     def publish(self, ident: str) -> PlanRecord: ...
+    def rescore(self, ident: str, result: Mapping[str, Any]) -> PlanRecord: ...
 
 
 class AssignmentRepository(Protocol):
@@ -350,15 +352,24 @@ class Planner(Protocol):
     ) -> Json:
         """`map_parts(solve, shared, jobs)`, when given, runs `solve(shared, job)` for each of
         the week's independent parts, perhaps in parallel elsewhere, and yields (index of the
-        job, its result) as each finishes; without it the planner solves the parts itself."""
+        job, its result) as each finishes, and None (a tick) now and then while it waits; the
+        planner calls `progress` at each, so a long part holds up neither the heartbeat nor a
+        cancel. When `progress` raises, the planner closes the map, which stops what still
+        runs. Without a map the planner solves the parts itself."""
         ...
 
 
 class Repairer(Protocol):
-    """Re-plans one declined task of a published plan, changing as few assignments as it can."""
+    """Changes a finished plan without solving the week again: re-plans one declined task,
+    changing as few assignments as it can, or scores the same assignments again."""
 
     def repair(self, scenario: Scenario, published: Json, task: str) -> tuple[Json, int]:
         """The repaired plan (contract JSON) and how many volunteer-task pairs it changed."""
+        ...
+
+    def rescore(self, scenario: Scenario, plan: Json) -> Json:
+        """The plan's assignments, unchanged, with what it says of them (figures, reasons of
+        the unserved, every task listed, the bound) made true of the week as it is now."""
         ...
 
 

@@ -108,7 +108,7 @@ def volunteer_schedule(
         person = uow.volunteers.get(where, volunteer)
         records = uow.assignments.for_volunteer(where, volunteer, week_start)
         named = {r.task for r in records}
-        tasks = {t["id"]: t for t in uow.weeks.tasks(where, week_start, _written(named))}
+        tasks = {t["id"]: t for t in uow.weeks.tasks(where, week_start, named | _written(named))}
         crews: dict[tuple[str, str], list[AssignmentRecord]] = {}
         for plan_id in sorted({r.plan_id for r in records}):
             for other in uow.assignments.for_plan(plan_id, named):
@@ -120,20 +120,26 @@ def volunteer_schedule(
         )
     places = _Places(sites, residents, people)
     seen = [
-        _view(places, tasks.get(_written_id(r.task)), r, crews.get((r.plan_id, r.task), []))
+        _view(places, _task_of(tasks, r.task), r, crews.get((r.plan_id, r.task), []))
         for r in records
     ]
     name = str(person.get("name") or volunteer)
     return Schedule(where, volunteer, name, week_start, zone, seen)
 
 
-def _written_id(task: str) -> str:
-    """The id a task is written under (`t-meals` for the series' `t-meals@mon`)."""
-    return task.split("@", 1)[0]
-
-
 def _written(tasks: set[str]) -> set[str]:
-    return {_written_id(t) for t in tasks}
+    """The ids these may be written under: a series' `t-meals@mon` is `t-meals`."""
+    return {t.rsplit("@", 1)[0] for t in tasks if "@" in t}
+
+
+def _task_of(tasks: dict[str, Json], ident: str) -> Json | None:
+    """The stored task a plan's task id names: itself (an id may contain '@'), or the series
+    it is a day of."""
+    if ident in tasks and not tasks[ident].get("every"):
+        return tasks[ident]
+    base, _, day = ident.rpartition("@")
+    series = tasks.get(base)
+    return series if series is not None and day in (series.get("every") or ()) else None
 
 
 @dataclass(frozen=True)

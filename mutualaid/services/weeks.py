@@ -119,9 +119,9 @@ def put_task(
 def delete_task(
     uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, ident: str
 ) -> int:
-    where, week = actor.area(area), parse_week(week_start)
     """Delete the task; its published assignments are withdrawn (no longer listed to their
     volunteers). The number withdrawn."""
+    where, week = actor.area(area), parse_week(week_start)
     with uow:
         withdrawn = uow.weeks.delete_task(where, week, ident)
         detail = {"week": week.isoformat(), "withdrawn": withdrawn}

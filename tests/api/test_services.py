@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from api.controllers.volunteers import SolverRepairer
 from api.jobs import SolverPlanner
 from api.settings import SolverSettings
 from mutualaid.adapters.access import SqlIdempotency
@@ -175,7 +176,7 @@ def test_a_queued_plan_is_solved_checked_and_stored_with_its_progress(
         scenario = uow.weeks.load_scenario(world.AREA, world.WEEK)
     assert validate(scenario, done.result).ok
     assert _run(make_uow, FakePlanner()) is None  # nothing else waits
-    published = plans.publish_plan(make_uow(), COORDINATOR, plan.id)
+    published = plans.publish_plan(make_uow(), SolverRepairer(1.0), COORDINATOR, plan.id)
     assert published.published_at is not None
 
 
