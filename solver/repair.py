@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from ortools.sat.python import cp_model
 
-from mutualaid.domain.model import MINUTES_PER_DAY, PRIORITIES, Scenario, Task
+from mutualaid.domain.model import MINUTES_PER_DAY, PRIORITIES, Location, Scenario, Task
 from mutualaid.domain.plan import AssignedVolunteer, Plan
 from mutualaid.travel import HaversineTravel, TravelModel
 from solver.analysis import Analyzer, TaskAnalysis
@@ -97,7 +97,9 @@ def repair(
 ) -> Repair:
     """The published plan with `task_id` re-planned (the decline is in `scenario`, so the
     volunteer who declined is no longer a candidate). `bound`: the published plan's bound
-    per priority, still one after a decline (else the number of tasks)."""
+    per priority, given only when the week is the one it was made for save for declines;
+    it is kept for each priority below which the repair serves what the published plan
+    served (the contract's bound is conditional on those), else the number of tasks."""
     started = time.monotonic()
     seed = scenario.settings.seed if seed is None else seed
     travel = HaversineTravel(scenario.settings)
@@ -106,7 +108,7 @@ def repair(
     analyses = analyzer.lazily()
     tasks = count_by_priority(scenario, scenario.tasks)
     weights = coverage_weights(tasks)  # dominance holds for any counts at least the possible
-    bound = {p: min(tasks[p], (bound or tasks)[p]) for p in PRIORITIES}
+    known = bound or {}
     kept = {
         t: crew
         for t, crew in published.crews.items()
@@ -114,7 +116,7 @@ def repair(
         and t in scenario.tasks
         and still_fits(analyzer, scenario.tasks[t], published.starts[t], crew)
     }
-    base = Solution({t: published.starts[t] for t in kept}, kept)
+    base, unpinned = _consistent(scenario, Solution({t: published.starts[t] for t in kept}, kept))
     result, freed = base, 0
     spent = 0.0  # with one worker CP-SAT's deterministic time (reproducible), else seconds
     if task_id in analyses and analyses[task_id].reason is None:
@@ -123,6 +125,7 @@ def repair(
             if left <= 0:
                 break
             group = [task_id] if size == 1 else rivals(analyses, task_id, base, size)
+            group += [t for t in unpinned if t not in group]  # their pins must hold again
             group = [t for t in group if analyses[t].reason is None]
             found, work = _serve(
                 scenario, analyses, group, travel, weights, base, published, task_id,
@@ -138,7 +141,8 @@ def repair(
                 freed = len(group)
                 break
     plan = build_plan(
-        scenario, result, analyses, travel, status="feasible", bound=bound, started=started,
+        scenario, result, analyses, travel, status="feasible",
+        bound=_kept_bound(scenario, known, published, result, tasks), started=started,
         extra={"repair": {"task": task_id, "freed": freed}},
     )  # fmt: skip
     changed = len(changed_pairs(published, result))
@@ -190,6 +194,73 @@ def _serve(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, work
     return model.extract(solver), work
+
+
+def _consistent(scenario: Scenario, base: Solution) -> tuple[Solution, list[str]]:
+    """The kept crews without those that clash now that the week changed (each person was
+    checked on their own): a visit a volunteer can no longer reach from the one before in
+    the same block, or one past their weekly hours, loses its task's whole crew, and so does
+    a pinned task whose crew lacks its pinned people; those (and pinned tasks not served) are
+    returned, to be planned again with the declined one (the model keeps pins)."""
+    travel = HaversineTravel(scenario.settings)
+    crews = dict(base.crews)
+    pinned = [
+        p.task
+        for p in scenario.pinned
+        if not set(p.volunteers) <= {av.id for av in crews.get(p.task, ())}
+    ]
+    for tid in pinned:
+        crews.pop(tid, None)
+    changed = True
+    while changed:
+        changed = False
+        visits: dict[str, list[str]] = {}
+        for tid in sorted(crews, key=lambda t: (base.starts[t], t)):
+            for av in crews[tid]:
+                visits.setdefault(av.id, []).append(tid)
+        for vid, mine in sorted(visits.items()):
+            vol = scenario.volunteers[vid]
+            minutes, last = 0, dict[int, tuple[int, Location]]()
+            for tid in mine:
+                task = scenario.tasks[tid]
+                start, end = base.starts[tid], base.starts[tid] + task.duration_minutes
+                block = next(
+                    (b for b, (bs, be) in enumerate(vol.blocks) if bs <= start and end <= be), -1
+                )
+                before = last.get(block)
+                late = before is not None and start < before[0] + travel.minutes(
+                    vol.mode, before[1], task.location
+                )
+                minutes += task.duration_minutes
+                if late or minutes > vol.max_service_minutes:
+                    del crews[tid]
+                    changed = True
+                    break
+                last[block] = (end, task.location)
+            if changed:
+                break
+    kept = Solution({t: base.starts[t] for t in crews}, crews)
+    return kept, pinned
+
+
+def _kept_bound(
+    scenario: Scenario,
+    known: dict[str, int],
+    published: Solution,
+    result: Solution,
+    tasks: dict[str, int],
+) -> dict[str, int]:
+    """Per priority, the published bound while every higher priority is served exactly as in
+    the published plan (declines only take options away, so it still holds), from there on
+    the number of tasks (a proven bound, however weak)."""
+    before = count_by_priority(scenario, (t for t in published.crews if t in scenario.tasks))
+    after = count_by_priority(scenario, result.crews)
+    out: dict[str, int] = {}
+    same_above = True
+    for p in PRIORITIES:
+        out[p] = min(tasks[p], known[p]) if same_above and p in known else tasks[p]
+        same_above = same_above and before[p] == after[p]
+    return out
 
 
 def rescore(scenario: Scenario, plan: dict[str, Any]) -> Plan:

@@ -37,9 +37,11 @@ class SolverRepairer:
     def __init__(self, budget: float, workers: int = 1) -> None:
         self.budget, self.workers = budget, workers
 
-    def repair(self, scenario: Scenario, published: Json, task: str) -> tuple[Json, int]:
+    def repair(
+        self, scenario: Scenario, published: Json, task: str, same_week: bool = False
+    ) -> tuple[Json, int]:
         before = solver.solution_of(scenario, published)
-        bound = published.get("bound")
+        bound = published.get("bound") if same_week else None
         known = {str(k): int(v) for k, v in bound.items()} if isinstance(bound, dict) else None
         done = solver.repair(scenario, before, task, self.budget, self.workers, bound=known)
         return done.plan.to_json(scenario), done.changed

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
@@ -55,6 +57,7 @@ class SqlWeeks(Repository):
         super().__init__(session, clock)
         self.areas = areas
         self.roster = roster
+        self._bases: dict[tuple[str, dt.date], str] = {}
         self._rows: dict[tuple[str, dt.date], WeekRow] = {}
         """Week rows this session has read (weeks are never deleted): a read path that asks
         for the same week twice queries it once."""
@@ -236,7 +239,19 @@ class SqlWeeks(Repository):
         its `expect` block: only replays read that, and it describes the week as imported."""
         data = self.export_scenario(area, week_start)
         data.pop("expect", None)
+        self._bases[(area, _monday(week_start))] = _basis(data)
         return build_scenario(data)
+
+    def basis(self, area: str, week_start: dt.date) -> str:
+        """A fingerprint of the week and its area's roster, declines left out: equal
+        fingerprints mean the same week, save for declines (which only take options away).
+        That of the last `load_scenario` of the week in this session, else read now."""
+        found = self._bases.get((area, _monday(week_start)))
+        if found is None:
+            data = self.export_scenario(area, week_start)
+            data.pop("expect", None)
+            found = _basis(data)
+        return found
 
     # --- tasks ----------------------------------------------------------------------------
 
@@ -580,3 +595,9 @@ def _expect_of(value: Mapping[str, Any], ids: set[str]) -> Json:
     out["served"] = [t for t in value.get("served") or () if t in ids]
     out["unserved"] = {t: r for t, r in (value.get("unserved") or {}).items() if t in ids}
     return out
+
+
+def _basis(data: Mapping[str, Any]) -> str:
+    kept = {k: v for k, v in data.items() if k not in ("declined", "expect")}
+    text = json.dumps(kept, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]

@@ -84,6 +84,7 @@ def run_plan(
     try:
         with new_uow() as uow:
             scenario = uow.weeks.load_scenario(plan.area, plan.week_start)
+            basis = uow.weeks.basis(plan.area, plan.week_start)
     except ScenarioError as exc:
         problems = "; ".join(p.render() for p in exc.problems[:10])
         return _fail(new_uow, plan, worker, msg("plan_scenario_invalid", problems=problems))
@@ -127,6 +128,7 @@ def run_plan(
     except Exception as exc:  # a solver crash fails its plan, never the runner
         return _fail(new_uow, plan, worker, msg("plan_solver_failed", error=repr(exc)))
     if result.get("status") != "error":
+        result["basis"] = basis  # what its bound rests on (see `WeekRepository.basis`)
         report = validate(scenario, result)
         if not report.ok:  # the safety net: a plan that breaks a hard rule is never stored
             violations = "; ".join(report.violations[:10])

@@ -80,6 +80,7 @@ def publish_plan(uow: UnitOfWork, repairer: Repairer, actor: Actor, ident: str) 
                 raise ConflictError(msg("publish_stale", plan=ident, violations=_shown(hard)))
             if not report.ok:
                 rescored = repairer.rescore(scenario, found.result)
+                rescored["basis"] = uow.weeks.basis(found.area, found.week_start)
                 again = validate(scenario, rescored)
                 if not again.ok:  # a bug, not the user's: say so
                     shown = _shown(again.violations)

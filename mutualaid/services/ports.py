@@ -221,6 +221,7 @@ class WeekRepository(Protocol):
     ) -> WeekRecord: ...
     def export_scenario(self, area: str, week_start: pendulum.Date) -> Json: ...
     def load_scenario(self, area: str, week_start: pendulum.Date) -> Scenario: ...
+    def basis(self, area: str, week_start: pendulum.Date) -> str: ...
     def tasks(
         self, area: str, week_start: pendulum.Date, idents: Collection[str] | None = None
     ) -> list[Json]: ...
@@ -363,8 +364,12 @@ class Repairer(Protocol):
     """Changes a finished plan without solving the week again: re-plans one declined task,
     changing as few assignments as it can, or scores the same assignments again."""
 
-    def repair(self, scenario: Scenario, published: Json, task: str) -> tuple[Json, int]:
-        """The repaired plan (contract JSON) and how many volunteer-task pairs it changed."""
+    def repair(
+        self, scenario: Scenario, published: Json, task: str, same_week: bool = False
+    ) -> tuple[Json, int]:
+        """The repaired plan (contract JSON) and how many volunteer-task pairs it changed.
+        `same_week`: the week is the one the published plan was made for, save for declines,
+        so the published bound may be kept where the repair serves as much above it."""
         ...
 
     def rescore(self, scenario: Scenario, plan: Json) -> Json:

@@ -225,10 +225,13 @@ def repair_week(
         with uow:
             published = uow.plans.published(area, week)
             scenario = uow.weeks.load_scenario(area, week)
+            basis = uow.weeks.basis(area, week)
         if published is None or published.result is None:
             return None
-        result, changed = repairer.repair(scenario, published.result, declined.task)
+        same = published.result.get("basis") == basis
+        result, changed = repairer.repair(scenario, published.result, declined.task, same)
         result["repair"] = {**result.get("repair", {}), "parent": published.id, "changed": changed}
+        result["basis"] = basis
         report = validate(scenario, result)
         with uow:
             now = uow.plans.published(area, week)
