@@ -51,7 +51,7 @@ class SolverSettings:
     repair_seconds: float = 1.0
     """MUTUALAID_REPAIR_SECONDS: the CP-SAT budget of the repair a decline triggers, in the
     request (deterministic time on one worker, so the same decline gives the same repair;
-    wall time is about the same)."""
+    on a quiet machine wall time is about the same, each step is capped at 10x + 5 s)."""
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,9 @@ WeekParam = Annotated[
 
 
 class SolverRepairer:
-    """`solver.repair` as the services' Repairer: `budget` seconds of CP-SAT deterministic
-    time on `workers` (one: the same decline gives the same repair)."""
+    """`solver.repair` and `rescore` as the services' Repairer: `budget` seconds of CP-SAT
+    deterministic time on `workers` CP-SAT workers (the service uses one: the same decline
+    gives the same repair, and a request does not take every core)."""
 
     def __init__(self, budget: float, workers: int = 1) -> None:
         self.budget, self.workers = budget, workers
