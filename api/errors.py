@@ -34,7 +34,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example
 
 from mutualaid.errors import MutualAidError, Problem, ScenarioError
-from mutualaid.messages import msg
+from mutualaid.messages import CATALOGUE, msg
 from mutualaid.services.ports import (
     ActivePlanExists,
     ConflictError,
@@ -104,7 +104,8 @@ def error_body(request: Request[Any, Any, Any], exc: BaseException) -> ErrorBody
         problems = list(exc.problems)
         detail = msg("invalid_request", count=len(problems))
     elif isinstance(exc, NotFoundError):
-        detail = msg("not_found", kind=exc.kind, id=exc.ident)
+        kind = msg(f"kind_{exc.kind}") if f"kind_{exc.kind}" in CATALOGUE else exc.kind
+        detail = msg("not_found", kind=kind, id=exc.ident)
     elif isinstance(exc, NotFoundException):
         detail = msg("route_not_found", path=request.url.path)
     elif isinstance(exc, MethodNotAllowedException):

@@ -461,6 +461,54 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request clashes with what is stored: {detail}",
         "请求与已存数据冲突：{detail}",
     ),
+    "kind_area": ("area", "区域"),
+    "kind_week": ("week", "周"),
+    "kind_plan": ("plan", "计划"),
+    "kind_assignment": ("assignment", "安排"),
+    "kind_token": ("token", "令牌"),
+    "area_keeps_zone": (
+        "area '{area}' keeps its times in {zone}, not {got}",
+        "区域“{area}”的时间按 {zone} 记录，不能改为 {got}",
+    ),
+    "still_used_by": ("{kind} '{id}' is still used by {users}", "{kind}“{id}”仍被使用：{users}"),
+    "still_used": (
+        "{kind} '{id}' is still used by tasks, pins, declines, history or plans",
+        "{kind}“{id}”仍被任务、固定安排、拒绝记录、历史或计划使用",
+    ),
+    "used_by_item": ("{kind} '{id}'", "{kind}“{id}”"),
+    "plan_active_for": (
+        "a plan for {area}, week of {week} is already queued or running",
+        "{area} 在 {week} 这一周已有排队或运行中的计划",
+    ),
+    "plan_already_finished": (
+        "plan {plan} has already finished ({status})",
+        "计划 {plan} 已经结束（{status}）",
+    ),
+    "plan_not_finished": (
+        "plan {plan} is {status}; only a finished plan is published or scored again",
+        "计划 {plan} 的状态是 {status}；只有已完成的计划才能发布或重新评分",
+    ),
+    "assignment_was_declined": ("assignment {id} was declined", "安排 {id} 已被拒绝"),
+    "assignment_not_published": (
+        "assignment {id} is not in the week's published plan",
+        "安排 {id} 不在本周已发布的计划中",
+    ),
+    "token_bad_role": (
+        "role must be one of {roles}, not {got}",
+        "角色应为 {roles} 之一，而不是 {got}",
+    ),
+    "token_coordinator_areas": (
+        "a coordinator's token names at least one area",
+        "协调员的令牌至少要指定一个区域",
+    ),
+    "token_volunteer_scope": (
+        "a volunteer's token names their area and their volunteer id",
+        "志愿者的令牌要指定其区域和志愿者编号",
+    ),
+    "token_volunteer_only": (
+        "only a volunteer's token names a volunteer",
+        "只有志愿者的令牌才指定志愿者",
+    ),
     "invalid_request": (
         "{count} problem(s) in the request; nothing was stored",
         "请求中有 {count} 个问题，未保存任何内容",

@@ -14,6 +14,7 @@ from sqlmodel import col, select
 
 from mutualaid.adapters.base import Repository, as_utc, maybe_utc
 from mutualaid.adapters.tables import ROLES, AuditRow, IdempotencyRow, TokenRow
+from mutualaid.messages import msg
 from mutualaid.services.ports import (
     AuditEntry,
     IdempotencyKeyReused,
@@ -42,13 +43,13 @@ class SqlTokens(Repository):
         """
         areas = list(dict.fromkeys(areas))
         if role not in ROLES:
-            raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+            raise ValueError(msg("token_bad_role", roles=", ".join(ROLES), got=repr(role)))
         if role == "coordinator" and not areas:
-            raise ValueError("a coordinator's token names at least one area")
+            raise ValueError(msg("token_coordinator_areas"))
         if role == "volunteer" and (volunteer is None or len(areas) != 1):
-            raise ValueError("a volunteer's token names their area and their volunteer id")
+            raise ValueError(msg("token_volunteer_scope"))
         if role != "volunteer" and volunteer is not None:
-            raise ValueError("only a volunteer's token names a volunteer")
+            raise ValueError(msg("token_volunteer_only"))
         secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
         row = TokenRow(
             id=secrets.token_hex(6),

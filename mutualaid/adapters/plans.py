@@ -191,7 +191,7 @@ class SqlPlans(Repository):
     def _open(self, ident: str) -> PlanRow:
         row = self.row(ident, lock=True)
         if row.status in DONE:
-            raise ConflictError(f"plan {ident} has already finished ({row.status})")
+            raise ConflictError(msg("plan_already_finished", plan=ident, status=row.status))
         return row
 
     def _owned(self, ident: str, worker: str) -> PlanRow:
@@ -253,7 +253,7 @@ class SqlPlans(Repository):
         self.weeks.row(week.area_id, week.week_start, lock=True)
         row = self.row(ident, lock=True)
         if row.status not in ("optimal", "feasible"):
-            raise ConflictError(f"plan {ident} is {row.status}; only a finished plan is published")
+            raise ConflictError(msg("plan_not_finished", plan=ident, status=row.status))
         if row.published_at is not None:
             return self._record(row, week)
         before = self._published_row(row.week_id)
@@ -277,7 +277,7 @@ class SqlPlans(Repository):
         again (`Repairer.rescore`); its assignment rows stay as they are."""
         row = self.row(ident, lock=True)
         if row.status not in ("optimal", "feasible") or row.published_at is not None:
-            raise ConflictError(f"plan {ident} is {row.status}; only a finished plan is rescored")
+            raise ConflictError(msg("plan_not_finished", plan=ident, status=row.status))
         row.result = dict(result)
         row.status = str(result.get("status", row.status))
         self.session.flush()
@@ -371,7 +371,7 @@ class SqlAssignments(Repository):
     def accept(self, ident: int) -> AssignmentRecord:
         row = self._answerable(ident)
         if row.state == "declined":
-            raise ConflictError(f"assignment {ident} was declined")
+            raise ConflictError(msg("assignment_was_declined", id=ident))
         if row.state != "accepted":
             row.state, row.responded_at = "accepted", self.now()
             self.session.flush()
@@ -395,7 +395,7 @@ class SqlAssignments(Repository):
         row = self._row(ident, lock=True)
         plan = self.session.get(PlanRow, row.plan_id)
         if plan is None or plan.published_at is None:
-            raise ConflictError(f"assignment {ident} is not in the week's published plan")
+            raise ConflictError(msg("assignment_not_published", id=ident))
         if row.state == "withdrawn":
             raise ConflictError(msg("assignment_withdrawn", task=row.task_id))
         return row

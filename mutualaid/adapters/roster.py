@@ -39,7 +39,7 @@ class SqlAreas(Repository):
             row = AreaRow(id=ident, name=name, timezone=timezone, created_at=self.now())
             self.session.add(row)
         elif row.timezone != timezone:
-            raise ConflictError(f"area '{ident}' keeps its times in {row.timezone}, not {timezone}")
+            raise ConflictError(msg("area_keeps_zone", area=ident, zone=row.timezone, got=timezone))
         else:
             row.name = name
         self.session.flush()
@@ -176,7 +176,8 @@ class SqlRoster(Repository, Generic[R]):
         self.row(area, ident)
         users = self.references(area, ident)
         if users:
-            raise ConflictError(f"{self.kind} '{ident}' is still used by {', '.join(users)}")
+            kind = msg(f"kind_{self.kind}")
+            raise ConflictError(msg("still_used_by", kind=kind, id=ident, users=", ".join(users)))
         try:
             with self.savepoint():
                 self.session.exec(
@@ -186,7 +187,7 @@ class SqlRoster(Repository, Generic[R]):
                 )
         except IntegrityError:
             raise ConflictError(
-                f"{self.kind} '{ident}' is still used by tasks, pins, declines, history or plans"
+                msg("still_used", kind=msg(f"kind_{self.kind}"), id=ident)
             ) from None
 
     def reorder(self, area: str, first: Sequence[str]) -> None:
@@ -285,12 +286,16 @@ class SqlTeams(SqlRoster[TeamRow]):
 
     def references(self, area: str, ident: str) -> list[str]:
         users = [
-            f"volunteer '{v.id}'"
+            msg("used_by_item", kind=msg("kind_volunteer"), id=v.id)
             for v in self.session.exec(select(VolunteerRow).where(VolunteerRow.area_id == area))
             if ident in v.teams
         ]
         tasks = self.session.exec(select(TaskRow).where(TaskRow.area_id == area))
-        users += [f"task '{t.id}'" for t in tasks if any(n.get("team") == ident for n in t.needs)]
+        users += [
+            msg("used_by_item", kind=msg("kind_task"), id=t.id)
+            for t in tasks
+            if any(n.get("team") == ident for n in t.needs)
+        ]
         return users
 
 
@@ -343,7 +348,11 @@ class SqlVolunteers(SqlRoster[VolunteerRow]):
 
     def references(self, area: str, ident: str) -> list[str]:
         residents = self.session.exec(select(ResidentRow).where(ResidentRow.area_id == area))
-        return [f"resident '{r.id}'" for r in residents if ident in r.preferred_volunteers]
+        return [
+            msg("used_by_item", kind=msg("kind_resident"), id=r.id)
+            for r in residents
+            if ident in r.preferred_volunteers
+        ]
 
 
 class SqlResidents(SqlRoster[ResidentRow]):

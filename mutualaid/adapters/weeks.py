@@ -165,8 +165,7 @@ class SqlWeeks(Repository):
             self.areas.add(area, area, canonical["timezone"])
         elif area_row.timezone != canonical["timezone"]:
             raise ConflictError(
-                f"area '{area}' keeps its times in {area_row.timezone}, "
-                f"the scenario in {canonical['timezone']}"
+                msg("area_keeps_zone", area=area, zone=area_row.timezone, got=canonical["timezone"])
             )
         week_start = dt.date.fromisoformat(canonical["week_start"])
         week = self._ensure(area, week_start, canonical["name"], canonical["settings"])

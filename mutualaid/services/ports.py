@@ -29,6 +29,7 @@ import pendulum
 
 from mutualaid.domain.model import Scenario
 from mutualaid.errors import MutualAidError, Problem
+from mutualaid.messages import msg
 
 Json = dict[str, Any]
 Clock = Callable[[], pendulum.DateTime]
@@ -71,9 +72,7 @@ class ConflictError(StoreError):
 
 class ActivePlanExists(ConflictError):
     def __init__(self, area: str, week_start: pendulum.Date) -> None:
-        super().__init__(
-            f"a plan for {area}, week of {week_start.isoformat()} is already queued or running"
-        )
+        super().__init__(msg("plan_active_for", area=area, week=week_start.isoformat()))
 
 
 class LeaseLost(ConflictError):

@@ -188,3 +188,20 @@ def test_no_body_makes_any_route_fail_with_a_server_error(
             assert answer.status_code < 500, (route, body, answer.text)
             if answer.status_code >= 400:
                 assert set(answer.json()) == {"status_code", "error", "detail", "problems"}
+
+
+def test_not_found_and_conflicts_read_in_chinese_under_zh(
+    client: Client, admin: dict[str, str], stored: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the store says back (unknown ids, things still in use, a zone that cannot change)
+    comes from the catalogue, so a zh locale is complete there too."""
+    monkeypatch.setenv("MUTUALAID_LANG", "zh")
+    for path, words in (("/plans/nope", "计划"), (f"/weeks/2030-01-07/tasks{Q}", "周")):
+        detail = client.get(path, headers=admin).json()["detail"]
+        assert words in detail and "no " not in detail, detail
+    for method, path, body, words in (
+        ("DELETE", f"/teams/lions{Q}", None, "仍被使用"),
+        ("PUT", f"/areas/{world.AREA}", {"timezone": "Europe/Paris"}, "时间按"),
+    ):
+        detail = client.request(method, path, json=body, headers=admin).json()["detail"]
+        assert words in detail and "still used" not in detail, detail
