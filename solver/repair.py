@@ -140,6 +140,14 @@ def repair(
                 result.merge(found)
                 freed = len(group)
                 break
+    missing = [t for t in unpinned if t not in result.crews and analyses[t].reason is None]
+    if missing:  # the declined task could not be served with them: the pins on their own
+        found, _ = _serve(
+            scenario, analyses, missing, travel, weights, result, published, None,
+            limit=max(0.1, budget / 2), workers=workers, seed=seed,
+        )  # fmt: skip
+        if found is not None:
+            result.merge(found)
     plan = build_plan(
         scenario, result, analyses, travel, status="feasible",
         bound=_kept_bound(scenario, known, published, result, tasks), started=started,
@@ -158,18 +166,19 @@ def _serve(
     weights: dict[str, int],
     base: Solution,
     published: Solution,
-    task_id: str,
+    task_id: str | None,
     *,
     limit: float,
     workers: int,
     seed: int,
 ) -> tuple[Solution | None, float]:
-    """The group re-planned around the fixed rest, serving `task_id` and every task of the
-    group `base` serves, with the fewest changed pairs; None when that is impossible (or not
+    """The group re-planned around the fixed rest, serving `task_id` (if any) and every task
+    of the group `base` serves, with the fewest changed pairs; None when that is impossible (or not
     found within `limit` seconds). With the time it took (deterministic with one worker)."""
     model = PlanModel(scenario, analyses, group, travel, weights, fixed=base)
     m = model.m
-    m.add(model.served[task_id] == 1)
+    if task_id is not None:
+        m.add(model.served[task_id] == 1)
     for tid in group:
         if tid in base.crews:
             m.add(model.served[tid] == 1)
@@ -199,9 +208,10 @@ def _serve(
 def _consistent(scenario: Scenario, base: Solution) -> tuple[Solution, list[str]]:
     """The kept crews without those that clash now that the week changed (each person was
     checked on their own): a visit a volunteer can no longer reach from the one before in
-    the same block, or one past their weekly hours, loses its task's whole crew, and so does
-    a pinned task whose crew lacks its pinned people; those (and pinned tasks not served) are
-    returned, to be planned again with the declined one (the model keeps pins)."""
+    the same block, or one past their weekly hours, loses its task's whole crew (of the two
+    visits that clash, the one not pinned), and so does a pinned task whose crew lacks its
+    pinned people; the pinned tasks left without their crew are returned, to be planned again
+    (the model keeps pins)."""
     travel = HaversineTravel(scenario.settings)
     crews = dict(base.crews)
     pinned = [
@@ -211,6 +221,7 @@ def _consistent(scenario: Scenario, base: Solution) -> tuple[Solution, list[str]
     ]
     for tid in pinned:
         crews.pop(tid, None)
+    pins = {p.task for p in scenario.pinned}
     changed = True
     while changed:
         changed = False
@@ -220,7 +231,7 @@ def _consistent(scenario: Scenario, base: Solution) -> tuple[Solution, list[str]
                 visits.setdefault(av.id, []).append(tid)
         for vid, mine in sorted(visits.items()):
             vol = scenario.volunteers[vid]
-            minutes, last = 0, dict[int, tuple[int, Location]]()
+            minutes, last = 0, dict[int, tuple[int, Location, str]]()
             for tid in mine:
                 task = scenario.tasks[tid]
                 start, end = base.starts[tid], base.starts[tid] + task.duration_minutes
@@ -233,10 +244,19 @@ def _consistent(scenario: Scenario, base: Solution) -> tuple[Solution, list[str]
                 )
                 minutes += task.duration_minutes
                 if late or minutes > vol.max_service_minutes:
-                    del crews[tid]
+                    loose = [t for t in mine[: mine.index(tid)] if t not in pins]
+                    if tid in pins and late and before is not None and before[2] not in pins:
+                        gone = before[2]
+                    elif tid in pins and not late and loose:
+                        gone = loose[-1]
+                    else:
+                        gone = tid
+                    del crews[gone]
+                    if gone in pins:
+                        pinned.append(gone)
                     changed = True
                     break
-                last[block] = (end, task.location)
+                last[block] = (end, task.location, tid)
             if changed:
                 break
     kept = Solution({t: base.starts[t] for t in crews}, crews)

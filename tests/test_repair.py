@@ -105,3 +105,69 @@ def test_a_repair_keeps_every_rule_and_claims_only_a_true_bound(
                 assert repaired["bound"][p] >= best[p], (kind, p, repaired["bound"], best)
                 if repaired["objective"]["served"][p] != best[p]:
                     break  # below, the bound is conditional on a different count
+
+
+def _week() -> dict[str, Any]:
+    """vA does T1 at 09:00 and pinned T2 at 10:10 one km north (by bike); vB or vC does T3."""
+    home = {"lat": 34.78, "lon": 113.68}
+
+    def person(ident: str, skills: list[str], day: str) -> dict[str, Any]:
+        return {"id": ident, "skills": skills, "home": home, "mode": "bike",
+                "max_travel_minutes": 60,
+                "availability": [{"days": [day], "from": "08:00", "to": "18:00"}]}  # fmt: skip
+
+    def task(ident: str, skill: str, at: dict[str, float], **when: Any) -> dict[str, Any]:
+        return {"id": ident, "location": at, "needs": [{"skill": skill, "count": 1}],
+                "duration_minutes": 60, **when}  # fmt: skip
+
+    return {
+        "name": "w", "timezone": "Asia/Shanghai", "week_start": "2026-11-30",
+        "volunteers": [person("vA", ["s1", "s2"], "mon"), person("vB", ["s3"], "tue"),
+                       person("vC", ["s3"], "tue")],
+        "tasks": [
+            task("T1", "s1", home, start="2026-11-30T09:00", priority="low"),
+            task("T2", "s2", {"lat": 34.789, "lon": 113.68}, start="2026-11-30T10:10"),
+            task("T3", "s3", home, windows=[{"days": ["tue"], "from": "09:00", "to": "12:00"}]),
+        ],
+        "pinned": [{"task": "T2", "volunteers": ["vA"]}],
+    }  # fmt: skip
+
+
+def _repair(before: dict[str, Any], after: dict[str, Any], task: str) -> list[str]:
+    scenario = build_scenario(before)
+    plan = solver.solve(scenario, solver.SolveOptions(time_limit=2, workers=1)).to_json(scenario)
+    who = next(v["id"] for a in plan["assignments"] if a["task"] == task for v in a["volunteers"])
+    after["declined"] = [{"task": task, "volunteer": who}]
+    changed = build_scenario(after)
+    done = solver.repair(changed, solver.solution_of(changed, plan), task, 1.0, 1)
+    return validate(changed, done.plan.to_json(changed)).violations
+
+
+def test_a_clash_after_the_week_changed_drops_the_visit_that_is_not_pinned() -> None:
+    """Review: vA now walks, so T1 -> T2 no longer fits; the pinned T2 was dropped and never
+    planned again, and the repair broke its pin."""
+    after = _week()
+    after["volunteers"][0]["mode"] = "walk"
+    assert _repair(_week(), after, "T3") == []
+
+
+@pytest.mark.parametrize("alone", [False, True])
+def test_a_pin_added_since_publishing_holds_even_when_the_declined_task_cannot(
+    alone: bool,
+) -> None:
+    """Review: a new pin was planned again only together with the declined task, so when
+    no one else could take that one the pin stayed broken."""
+    before = _week()
+    before["pinned"] = []
+    before["volunteers"].append({**copy.deepcopy(before["volunteers"][0]), "id": "vA2",
+                                 "skills": ["s1"]})  # fmt: skip
+    if alone:
+        before["volunteers"] = [v for v in before["volunteers"] if v["id"] != "vC"]
+    scenario = build_scenario(before)
+    plan = solver.solve(scenario, solver.SolveOptions(time_limit=2, workers=1)).to_json(scenario)
+    holder = next(
+        v["id"] for a in plan["assignments"] if a["task"] == "T1" for v in a["volunteers"]
+    )
+    after = copy.deepcopy(before)
+    after["pinned"] = [{"task": "T1", "volunteers": ["vA2" if holder == "vA" else "vA"]}]
+    assert _repair(before, after, "T3") == []

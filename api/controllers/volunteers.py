@@ -48,7 +48,9 @@ class SolverRepairer:
         return done.plan.to_json(scenario), done.changed
 
     def rescore(self, scenario: Scenario, plan: Json) -> Json:
-        return rescore(scenario, plan).to_json(scenario)
+        out = rescore(scenario, plan).to_json(scenario)
+        out["solve_seconds"] = plan.get("solve_seconds", out["solve_seconds"])  # the solve's
+        return out
 
 
 @dataclass

@@ -264,7 +264,13 @@ class SqlPlans(Repository):
             before.published_at = None
             self.session.flush()  # the unique index allows one published plan per week
         row.published_at = self.now()
+        tasks = self.session.exec(select(TaskRow).where(TaskRow.week_id == row.week_id))
+        present = {i for t in tasks for i in expanded_ids(t)}
         for a in self._assignment_rows(row.id):
+            if a.state == "withdrawn" and a.task_id in present:
+                # withdrawn while an earlier publication of this plan was out, and the task
+                # came back since: published again, the plan gives it again
+                a.state, a.decline_reason, a.responded_at = "pending", None, None
             old = answers.get((a.task_id, a.volunteer_id, a.start_at, a.end_at))
             if old is not None and a.state == "pending" and old.state != "withdrawn":
                 a.state, a.decline_reason = old.state, old.decline_reason

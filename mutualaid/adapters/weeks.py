@@ -57,7 +57,7 @@ class SqlWeeks(Repository):
         super().__init__(session, clock)
         self.areas = areas
         self.roster = roster
-        self._bases: dict[tuple[str, dt.date], str] = {}
+        self._bases: dict[tuple[str, dt.date], Json] = {}
         self._rows: dict[tuple[str, dt.date], WeekRow] = {}
         """Week rows this session has read (weeks are never deleted): a read path that asks
         for the same week twice queries it once."""
@@ -241,10 +241,12 @@ class SqlWeeks(Repository):
         self._bases[(area, _monday(week_start))] = _basis(data)
         return build_scenario(data)
 
-    def basis(self, area: str, week_start: dt.date) -> str:
-        """A fingerprint of the week and its area's roster, declines left out: equal
-        fingerprints mean the same week, save for declines (which only take options away).
-        That of the last `load_scenario` of the week in this session, else read now."""
+    def basis(self, area: str, week_start: dt.date) -> Json:
+        """What a plan of the week rests on: `week`, a fingerprint of the week and its area's
+        roster without the declines, and `declined`, the declined pairs. A week whose
+        fingerprint is the same and whose declines include these offers no option the plan
+        did not have (see `mutualaid.services.plans.same_or_narrower`). That of the last
+        `load_scenario` of the week in this session, else read now."""
         found = self._bases.get((area, _monday(week_start)))
         if found is None:
             data = self.export_scenario(area, week_start)
@@ -596,7 +598,8 @@ def _expect_of(value: Mapping[str, Any], ids: set[str]) -> Json:
     return out
 
 
-def _basis(data: Mapping[str, Any]) -> str:
+def _basis(data: Mapping[str, Any]) -> Json:
     kept = {k: v for k, v in data.items() if k not in ("declined", "expect")}
     text = json.dumps(kept, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    declined = sorted([str(d["task"]), str(d["volunteer"])] for d in data.get("declined") or ())
+    return {"week": hashlib.sha256(text.encode("utf-8")).hexdigest()[:32], "declined": declined}

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
-from mutualaid.services.ports import ConflictError, JobRunner, PlanRecord, Repairer, UnitOfWork
+from mutualaid.services.ports import (
+    ConflictError,
+    JobRunner,
+    Json,
+    PlanRecord,
+    Repairer,
+    UnitOfWork,
+)
 from mutualaid.validation import validate
 
 
@@ -65,7 +72,9 @@ def publish_plan(uow: UnitOfWork, repairer: Repairer, actor: Actor, ident: str) 
     change since the solve may break them, and such a plan is refused with what broke, to be
     solved again. When only what the plan says of them went stale (figures, reasons, the
     bound, a task added since), the same assignments are scored again and published.
-    The check holds the week's lock, so no decline slips in between.
+    So is a plan whose week has since gained options (someone added, a decline taken
+    back), whose status and bound may no longer hold. The check holds the week's lock, so no
+    decline slips in between.
     """
     actor.require_manager()
     with uow:
@@ -75,12 +84,15 @@ def publish_plan(uow: UnitOfWork, repairer: Repairer, actor: Actor, ident: str) 
             uow.weeks.lock(found.area, found.week_start)
             scenario = uow.weeks.load_scenario(found.area, found.week_start)
             report = validate(scenario, found.result)
+            basis = uow.weeks.basis(found.area, found.week_start)
             if not report.assignments_ok:
                 hard = [v for v in report.violations if v not in report.derived]
                 raise ConflictError(msg("publish_stale", plan=ident, violations=_shown(hard)))
-            if not report.ok:
+            if not report.ok or not same_or_narrower(found.result.get("basis"), basis):
+                # stale figures, or a week with options the plan did not have: its status
+                # and bound may no longer hold either
                 rescored = repairer.rescore(scenario, found.result)
-                rescored["basis"] = uow.weeks.basis(found.area, found.week_start)
+                rescored["basis"] = basis
                 again = validate(scenario, rescored)
                 if not again.ok:  # a bug, not the user's: say so
                     shown = _shown(again.violations)
@@ -93,6 +105,16 @@ def publish_plan(uow: UnitOfWork, repairer: Repairer, actor: Actor, ident: str) 
         )  # fmt: skip
         uow.commit()
     return plan
+
+
+def same_or_narrower(then: object, now: Json) -> bool:
+    """Whether the week now (its `basis`) offers no option the week a plan was made for did:
+    the same week and roster, and the declines then still among the declines now. A plan's
+    bound and optimality then still hold for it (declines only take options away)."""
+    if not isinstance(then, dict) or then.get("week") != now.get("week"):
+        return False
+    declined_now = {tuple(d) for d in now.get("declined") or ()}
+    return all(tuple(d) in declined_now for d in then.get("declined") or ())
 
 
 def _shown(violations: list[str], most: int = 5) -> str:

@@ -16,6 +16,7 @@ from mutualaid.domain.model import Location
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
+from mutualaid.services.plans import same_or_narrower
 from mutualaid.services.ports import (
     ActivePlanExists,
     AssignmentRecord,
@@ -228,7 +229,7 @@ def repair_week(
             basis = uow.weeks.basis(area, week)
         if published is None or published.result is None:
             return None
-        same = published.result.get("basis") == basis
+        same = same_or_narrower(published.result.get("basis"), basis)
         result, changed = repairer.repair(scenario, published.result, declined.task, same)
         result["repair"] = {**result.get("repair", {}), "parent": published.id, "changed": changed}
         result["basis"] = basis
