@@ -77,6 +77,7 @@ def publish_plan(uow: UnitOfWork, repairer: Repairer, actor: Actor, ident: str) 
     decline slips in between.
     """
     actor.require_manager()
+    rescored: Json | None = None
     with uow:
         found = uow.plans.get(ident)
         actor.require_area(found.area)
@@ -99,10 +100,10 @@ def publish_plan(uow: UnitOfWork, repairer: Repairer, actor: Actor, ident: str) 
                     raise ConflictError(msg("plan_safety_net", violations=shown))
                 uow.plans.rescore(ident, rescored)
         plan = uow.plans.publish(ident)
-        uow.audit.record(
-            actor.id, "plan.publish", f"plan {ident}", plan.area,
-            {"week": plan.week_start.isoformat()},
-        )  # fmt: skip
+        detail: Json = {"week": plan.week_start.isoformat()}
+        if rescored is not None:
+            detail["rescored"] = True
+        uow.audit.record(actor.id, "plan.publish", f"plan {ident}", plan.area, detail)
         uow.commit()
     return plan
 

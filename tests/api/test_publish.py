@@ -54,6 +54,8 @@ def test_a_harmless_roster_edit_is_scored_again_not_refused(
     plan = client.get(f"/plans/{ident}", headers=admin).json()["plan"]
     assert plan["rescored"] is True and plan["assignments"] == result["assignments"]
     assert plan["objective"]["max_load"] != result["objective"]["max_load"]
+    audit = client.get(f"/audit?area={AREA}", headers=admin).json()
+    assert [e["detail"].get("rescored") for e in audit if e["target"] == f"plan {ident}"] == [True]
     report = validate(current(client, admin), plan)
     assert report.ok, report.violations
 
