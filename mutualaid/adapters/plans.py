@@ -264,8 +264,7 @@ class SqlPlans(Repository):
             before.published_at = None
             self.session.flush()  # the unique index allows one published plan per week
         row.published_at = self.now()
-        tasks = self.session.exec(select(TaskRow).where(TaskRow.week_id == row.week_id))
-        present = {i for t in tasks for i in expanded_ids(t)}
+        present = self.weeks.task_ids(week)
         for a in self._assignment_rows(row.id):
             if a.state == "withdrawn" and a.task_id in present:
                 # withdrawn while an earlier publication of this plan was out, and the task

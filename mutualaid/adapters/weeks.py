@@ -338,6 +338,10 @@ class SqlWeeks(Repository):
         candidate.pop("expect", None)  # only replays read it
         raise_problems_under(candidate, focus, others=True)
 
+    def task_ids(self, week: WeekRow) -> set[str]:
+        """The ids the week's tasks stand for in plans, pins and declines (series expanded)."""
+        return {i for r in self._task_rows(week) for i in expanded_ids(r)}
+
     def _task_rows(self, week: WeekRow) -> list[TaskRow]:
         stmt = (
             select(TaskRow)
@@ -396,7 +400,7 @@ class SqlWeeks(Repository):
         answer was: the task is gone; the audit log keeps the answers). Withdrawn stays
         withdrawn when a task of the same id comes back: that is a new request, for the next
         plan. The number of assignments withdrawn."""
-        ids = {i for r in self._task_rows(week) for i in expanded_ids(r)}
+        ids = self.task_ids(week)
         for model in (PinRow, DeclineRow):
             table: Any = model
             self.session.exec(
