@@ -115,6 +115,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "未知星期 '{got}'（请用 mon…sun）",
     ),
     "empty_list": ("must not be empty", "不能为空"),
+    "duplicate_goal": ("'{goal}' is named twice", "'{goal}' 重复出现"),
     "place_one_of": (
         "give exactly one of resident, site or location",
         "resident、site、location 必须且只能给出一个",

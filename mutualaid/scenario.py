@@ -23,6 +23,7 @@ import yaml
 from mutualaid.domain.model import (
     CATEGORIES,
     DAYS,
+    LATER_GOALS,
     MINUTES_PER_DAY,
     MINUTES_PER_WEEK,
     MODES,
@@ -75,6 +76,7 @@ LIMITS: dict[str, float] = {
     "bike": 500,
     "ebike": 500,
     "car": 500,
+    "waited": 520,
 }
 """Upper bounds past which a number is a typo, not a week (and would overflow the solver)."""
 
@@ -395,7 +397,7 @@ _VOLUNTEER = (
 )  # fmt: skip
 _TASK = (
     "id", "title", "resident", "site", "location", "needs", "duration_minutes", "windows",
-    "start", "every", "window", "priority", "vetted_only", "languages",
+    "start", "every", "window", "priority", "vetted_only", "languages", "waited",
 )  # fmt: skip
 
 
@@ -505,7 +507,10 @@ def _settings(r: _Reader, top: dict[str, Any]) -> Settings:
     if raw is None:
         return Settings()
     path: Path_ = ("settings",)
-    fields = ("service_circle_minutes", "detour_factor", "speeds_kmh", "time_limit_seconds", "seed")
+    fields = (
+        "service_circle_minutes", "detour_factor", "speeds_kmh", "time_limit_seconds", "seed",
+        "objective_order",
+    )  # fmt: skip
     m = r.mapping(raw, path, fields)
     if m is None:
         return Settings()
@@ -522,13 +527,37 @@ def _settings(r: _Reader, top: dict[str, Any]) -> Settings:
     detour = r.number(m, "detour_factor", path, 1.3, integer=False, positive=True)
     limit = r.number(m, "time_limit_seconds", path, 10, integer=False, positive=True)
     seed = r.number(m, "seed", path, 0, integer=True, positive=False)
+    order = _objective_order(r, m, path)
     return Settings(
         service_circle_minutes=circle if circle is not None else 15,
         detour_factor=detour or 1.3,
         speeds_kmh=speeds,
         time_limit_seconds=limit or 10.0,
         seed=seed if seed is not None else 0,
+        objective_order=order,
     )
+
+
+def _objective_order(r: _Reader, m: dict[str, Any], path: Path_) -> tuple[str, ...]:
+    """`settings.objective_order`: some or all of the later goals, each once; the goals it
+    leaves out follow in their default order."""
+    raw = m.get("objective_order")
+    if raw is None:
+        return LATER_GOALS
+    p = (*path, "objective_order")
+    if not isinstance(raw, list):
+        r.add(p, msg("not_list", got=_describe(raw)))
+        return LATER_GOALS
+    named: list[str] = []
+    for i, goal in enumerate(raw):
+        if goal not in LATER_GOALS:
+            choices = ", ".join(LATER_GOALS)
+            r.add((*p, i), msg("not_choice", choices=choices, got=_describe(goal)))
+        elif goal in named:
+            r.add((*p, i), msg("duplicate_goal", goal=goal))
+        else:
+            named.append(goal)
+    return (*named, *(g for g in LATER_GOALS if g not in named))
 
 
 def _entities(
@@ -697,6 +726,7 @@ def _tasks(
             r.add((*p, "needs"), msg("empty_list"))
         duration = r.number(m, "duration_minutes", p, None, integer=True, positive=True)
         priority = r.choice(m, "priority", p, PRIORITIES, "normal")
+        waited = r.number(m, "waited", p, 0, integer=True, positive=False)
         vetted_only = r.boolean(m, "vetted_only", p, None)
         languages = frozenset(r.strings(m, "languages", p))
         places = [k for k in ("resident", "site", "location") if m.get(k) is not None]
@@ -714,6 +744,7 @@ def _tasks(
             needs=tuple(needs),
             duration=duration,
             priority=priority,
+            waited=waited or 0,
             vetted_only=vetted_only,
             languages=languages,
             resident=r.string(m, "resident", p, None),
@@ -897,6 +928,7 @@ def _place_task(
         windows=windows,
         fixed_start=fixed,
         priority=raw["priority"],
+        waited=raw["waited"],
         vetted_only=vetted if vetted is not None else raw["resident"] is not None,
         languages=raw["languages"],
         series=raw.get("series"),

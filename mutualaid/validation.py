@@ -134,6 +134,7 @@ def validate(scenario: Scenario, plan: dict[str, Any]) -> Report:
         total[t.priority] += 1
     continuity_pairs = scenario.continuity_pairs()
     continuity = 0
+    waited = 0
 
     for a in plan.get("assignments", []):
         tid = a.get("task")
@@ -143,6 +144,7 @@ def validate(scenario: Scenario, plan: dict[str, Any]) -> Report:
         listed[tid] += 1
         task = tasks[tid]
         served[task.priority] += 1
+        waited += task.waited
         try:
             start, end = _minute(scenario, a, "start"), _minute(scenario, a, "end")
         except ValueError as exc:
@@ -218,9 +220,10 @@ def validate(scenario: Scenario, plan: dict[str, Any]) -> Report:
         "continuity": continuity,
         "travel_minutes": travel_total,
         "max_load": round(worst, 4),
+        "waited": waited,
     }
     claimed = plan.get("objective") or {}
-    for key in ("served", "tasks", "continuity", "travel_minutes"):
+    for key in ("served", "tasks", "continuity", "travel_minutes", "waited"):
         if key in claimed and claimed[key] != rep.figures[key]:
             said(msg("check_wrong_figure", key=key, claimed=claimed[key], actual=rep.figures[key]))
     if "max_load" in claimed and abs(float(claimed["max_load"]) - worst) > 1e-3:

@@ -431,5 +431,6 @@ def _search(
                  workers=workers, seed=seed, report=served_of)  # fmt: skip
     value = sum(weights[scenario.tasks[t].priority] for t in sol.crews)
     ceiling = sum(weights[scenario.tasks[t].priority] for t in part)
-    later = [StageResult(name, 0, 0, False, 0.0) for name in ("continuity", "travel", "fairness")]
+    goals = ("waited", *scenario.settings.objective_order)
+    later = [StageResult(name, 0, 0, False, 0.0) for name in goals]
     return sol, [StageResult("coverage", value, ceiling, value == ceiling, budget), *later]

@@ -6,8 +6,9 @@ availability block b; the depot is home), team[t,r,team]. Routes are one AddCirc
 (volunteer, block) over the tasks that could fall in it; a task left out takes its self-loop.
 
 Stages, each keeping the optimum (or the best found) of the one before:
-coverage (priorities weighted so one urgent outweighs every high, and so on), continuity,
-travel, fairness.
+coverage (priorities weighted so one urgent outweighs every high, and so on), waiting (the sum
+of `waited` served; only when some task waited), then continuity, travel and fairness in the
+order of `settings.objective_order`.
 """
 
 from __future__ import annotations
@@ -183,6 +184,9 @@ class PlanModel:
         self.coverage_terms: Terms = [
             (self.served[t], weights[scenario.tasks[t].priority]) for t in tids
         ]
+        self.waited_terms: Terms = [
+            (self.served[t], scenario.tasks[t].waited) for t in tids if scenario.tasks[t].waited
+        ]
         pairs = scenario.continuity_pairs()
         self.continuity_terms: Terms = [
             (w, 1) for (v, t), w in self.works.items() if (t, v) in pairs
@@ -329,10 +333,18 @@ class PlanModel:
 
     # --- objectives ---------------------------------------------------------------------------
 
+    def stages(self) -> tuple[str, ...]:
+        """The objective's goals in order: coverage, waiting (only when some task of the part
+        waited), then the later goals in the scenario's `objective_order`."""
+        waiting = ("waited",) if self.waited_terms else ()
+        return ("coverage", *waiting, *self.scenario.settings.objective_order)
+
     def objective(self, stage: str) -> tuple[Any, bool]:
         """The stage's expression, and whether it is maximised."""
         if stage == "coverage":
             return _linear(self.coverage_terms), True
+        if stage == "waited":
+            return _linear(self.waited_terms), True
         if stage == "continuity":
             return _linear(self.continuity_terms), True
         if stage == "travel":
@@ -345,6 +357,7 @@ class PlanModel:
             return self._hinted[self.load.index]
         terms = {
             "coverage": self.coverage_terms,
+            "waited": self.waited_terms,
             "continuity": self.continuity_terms,
             "travel": self.travel_terms,
         }[stage]
@@ -448,28 +461,30 @@ def staged_solve(
     workers: int,
     seed: int,
     report: ProgressFn | None = None,
-    stages_wanted: tuple[str, ...] = ("coverage", "continuity", "travel", "fairness"),
+    stages_wanted: tuple[str, ...] | None = None,
 ) -> tuple[Solution | None, list[StageResult], str | None]:
-    """Solve coverage, continuity, travel, fairness in turn. Returns the solution (None when
-    the model is infeasible, which only conflicting pins can cause), the stages, and the
-    status name of a failed stage."""
+    """Solve the objective's goals in turn (`model.stages()` unless `stages_wanted`): coverage,
+    waiting, then continuity, travel and fairness in the scenario's order. Returns the
+    solution (None when the model is infeasible, which only conflicting pins can cause), the
+    stages, and the status name of a failed stage."""
     m = model.m
     if floor is not None:
         model.hint(floor)
         m.add(model.objective("coverage")[0] >= model.hinted_value("coverage"))
     stages: list[StageResult] = []
-    shares = {"coverage": 0.55, "continuity": 0.15, "travel": 0.2, "fairness": 0.1}
-    plan = [(name, shares[name]) for name in stages_wanted]
+    shares = {"coverage": 0.55, "waited": 0.1, "continuity": 0.15, "travel": 0.2, "fairness": 0.1}
+    plan = [(name, shares[name]) for name in stages_wanted or model.stages()]
     share_left = sum(share for _, share in plan)
     best = model.restrict(floor) if floor is not None else None
     started = time.monotonic()
     spent = 0.0
     for name, share in plan:
         expr, maximize = model.objective(name)
-        if name == "coverage" and floor is not None:
-            ceiling = sum(c for _, c in model.coverage_terms)
-            if model.hinted_value("coverage") == ceiling:
-                # greedy already serves every task that static analysis allows: proved
+        if name in ("coverage", "waited") and floor is not None:
+            terms = model.coverage_terms if name == "coverage" else model.waited_terms
+            ceiling = sum(c for _, c in terms)
+            if model.hinted_value(name) == ceiling:
+                # the hint already serves every task that static analysis allows: proved
                 stages.append(StageResult(name, ceiling, ceiling, True, 0.0))
                 m.add(expr == ceiling)
                 share_left -= share

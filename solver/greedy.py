@@ -140,7 +140,8 @@ def greedy_plan(
     analyses: dict[str, TaskAnalysis],
     travel: TravelModel,
 ) -> Solution:
-    """Serve tasks one by one in order of priority, pins first; never undo a choice."""
+    """Serve tasks one by one in order of priority (then longest waited), pins first; never
+    undo a choice."""
     sched = _Schedules(scenario, travel)
     pins = {p.task: p.volunteers for p in scenario.pinned}
     continuity = scenario.continuity_pairs()
@@ -153,6 +154,7 @@ def greedy_plan(
             tid not in pins,
             width if tid in pins else 0,  # pinned events with a fixed start go first
             PRIORITIES.index(a.task.priority),
+            -a.task.waited,  # a request that already waited before an equal one that did not
             len(a.candidates),
             a.start_domain[0][0],
             tid,

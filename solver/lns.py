@@ -115,7 +115,7 @@ def improve(
             return budget - spent
         return budget - (time.monotonic() - started)
 
-    def attempt(group: list[str], stages: tuple[str, ...], limit: float) -> bool:
+    def attempt(group: list[str], stages: tuple[str, ...] | None, limit: float) -> bool:
         nonlocal spent
         model = PlanModel(scenario, analyses, group, travel, weights, fixed=best)
         floor = best if _pins_hold(scenario, best, group) else None
@@ -126,16 +126,16 @@ def improve(
             spent += r.work
         if sol is None:
             return False
-        gain = _key(scenario, sol, group, weights) - _key(scenario, best, group, weights)
-        if gain < 0 or (gain == 0 and stages == ("coverage",)):
+        new, old = _key(scenario, sol, group, weights), _key(scenario, best, group, weights)
+        if new < old or (new == old and stages == ("coverage",)):
             return False
         for tid in group:
             best.starts.pop(tid, None)
             best.crews.pop(tid, None)
         best.merge(sol)
-        if gain > 0 and report is not None:
+        if new > old and report is not None:
             report(best)
-        return gain > 0
+        return new > old
 
     # coverage first: sweep the unserved tasks until a sweep gains nothing, widening the
     # neighbourhoods once small ones stop helping
@@ -159,12 +159,16 @@ def improve(
     for group in around(sub, tids, NEIGHBOURHOOD_TASKS):
         if left() <= 0.2:
             break
-        attempt(group, ("coverage", "continuity", "travel", "fairness"), min(2.0, left()))
+        attempt(group, None, min(2.0, left()))  # every goal, in the model's order
     return best
 
 
-def _key(scenario: Scenario, sol: Solution, group: list[str], weights: dict[str, int]) -> int:
-    return sum(weights[scenario.tasks[t].priority] for t in group if t in sol.crews)
+def _key(
+    scenario: Scenario, sol: Solution, group: list[str], weights: dict[str, int]
+) -> tuple[int, int]:
+    """Weighted coverage, then waiting, of the group: what a neighbourhood may not lose."""
+    served = [scenario.tasks[t] for t in group if t in sol.crews]
+    return sum(weights[t.priority] for t in served), sum(t.waited for t in served)
 
 
 def _pins_hold(scenario: Scenario, sol: Solution, group: list[str]) -> bool:

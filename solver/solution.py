@@ -97,7 +97,8 @@ def figures(scenario: Scenario, sol: Solution, travel: TravelModel) -> Objective
     for legs in routes(scenario, sol, travel).values():
         for _, stops, back in legs:
             travel_total += back + sum(s.travel_in for s in stops)
-    return Objective(served, total, continuity, travel_total, max_load(scenario, sol))
+    waited = sum(scenario.tasks[tid].waited for tid in sol.crews)
+    return Objective(served, total, continuity, travel_total, max_load(scenario, sol), waited)
 
 
 def max_load(scenario: Scenario, sol: Solution) -> float:

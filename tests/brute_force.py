@@ -1,5 +1,6 @@
 """An exact solver for tiny worlds, written from SCENARIOS.md alone: the best coverage per
-priority (urgent, then high, normal, low) that any plan keeping hard rules 1-6 can reach.
+priority (urgent, then high, normal, low), then the most `waited` served, that any plan keeping
+hard rules 1-6 can reach.
 
 It shares nothing with `solver/`: it reads the domain objects of `build_scenario` (blocks are the
 merged availability less unavailability, `start_ranges` the allowed starts) and the contract's
@@ -63,9 +64,11 @@ class Optimum:
     """The most tasks of each priority, lexicographically."""
     plan: dict[str, tuple[int, Crew]]
     """A witness: task -> (start minute of the week, crew)."""
+    waited: int = 0
+    """The most `waited` summed over served tasks, among plans of that coverage."""
 
     def key(self) -> tuple[int, ...]:
-        return tuple(self.served[p] for p in PRIORITIES)
+        return (*(self.served[p] for p in PRIORITIES), self.waited)
 
 
 class BruteForce:
@@ -231,7 +234,7 @@ class BruteForce:
     # --- the objective -----------------------------------------------------------------------
 
     def solve(self) -> Optimum:
-        """The lexicographically best coverage, with a plan that reaches it."""
+        """The lexicographically best coverage, then waiting, with a plan that reaches it."""
         tasks = sorted(self.sc.tasks.values(), key=lambda t: (PRIORITIES.index(t.priority), t.id))
         options = {
             t.id: [c for c in self.crews(t) if self.schedule({t.id: c}) is not None] for t in tasks
@@ -239,20 +242,25 @@ class BruteForce:
         tasks = [t for t in tasks if options[t.id]]
         # left[i][p]: how many tasks of priority p are at position i or later
         left = [dict.fromkeys(PRIORITIES, 0) for _ in range(len(tasks) + 1)]
+        waited_left = [0] * (len(tasks) + 1)
         for i in range(len(tasks) - 1, -1, -1):
             left[i] = dict(left[i + 1])
             left[i][tasks[i].priority] += 1
+            waited_left[i] = waited_left[i + 1] + tasks[i].waited
         best: list[Optimum] = [Optimum(dict.fromkeys(PRIORITIES, 0), {})]
         counts = dict.fromkeys(PRIORITIES, 0)
         chosen: dict[str, Crew] = {}
 
+        def waited() -> int:
+            return sum(self.sc.tasks[t].waited for t in chosen)
+
         def search(i: int, starts: dict[str, int]) -> None:
             if i == len(tasks):
-                if tuple(counts[p] for p in PRIORITIES) > best[0].key():
+                if (*(counts[p] for p in PRIORITIES), waited()) > best[0].key():
                     plan = {t: (starts[t], crew) for t, crew in chosen.items()}
-                    best[0] = Optimum(dict(counts), plan)
+                    best[0] = Optimum(dict(counts), plan, waited())
                 return
-            ceiling = tuple(counts[p] + left[i][p] for p in PRIORITIES)
+            ceiling = (*(counts[p] + left[i][p] for p in PRIORITIES), waited() + waited_left[i])
             if ceiling <= best[0].key():
                 return
             task = tasks[i]

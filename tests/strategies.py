@@ -197,6 +197,8 @@ def tasks(
             )
         task["windows"] = windows
     task["priority"] = draw(st.sampled_from(PRIORITIES))
+    if draw(st.integers(0, 2)) == 0:
+        task["waited"] = draw(st.integers(0, 3))
     if draw(st.integers(0, 4)) == 0:
         task["vetted_only"] = draw(st.booleans())
     if draw(st.integers(0, 11)) == 0:
@@ -265,6 +267,9 @@ def worlds(draw: st.DrawFn, size: Size = SMALL) -> World:
         "residents": residents,
         "tasks": task_list,
     }
+    if draw(st.integers(0, 3)) == 0:
+        goals = draw(st.permutations(("continuity", "travel", "fairness")))
+        world["settings"] = {"objective_order": list(goals)}
     if res_ids:
         history = draw(
             st.lists(

@@ -95,7 +95,7 @@ def test_every_plan_keeps_every_rule_by_both_checkers(world: World, scratch: Pat
 @settings(max_examples=150, deadline=None, suppress_health_check=SLOW_OK)
 @given(world=tiny_worlds())
 def test_tiny_worlds_reach_the_brute_force_optimum(world: World) -> None:
-    """Coverage per priority is exactly the exhaustive optimum, and proved so."""
+    """Coverage per priority, then waiting, is exactly the exhaustive optimum, and proved so."""
     scenario = build_scenario(world)
     brute = BruteForce(scenario)
     assume(brute.assumptions_hold())
@@ -103,6 +103,7 @@ def test_tiny_worlds_reach_the_brute_force_optimum(world: World) -> None:
     _, plan = solve(world)
     assert plan["status"] == "optimal"
     assert plan["objective"]["served"] == best.served
+    assert plan["objective"]["waited"] == best.waited
     assert plan["bound"] == best.served
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from mutualaid.domain.model import (
+    LATER_GOALS,
     MINUTES_PER_DAY,
     Need,
     Scenario,
@@ -87,7 +88,14 @@ def settings(value: Mapping[str, Any] | None) -> Json:
         "speeds_kmh": speeds,
         "time_limit_seconds": float(given.get("time_limit_seconds", base.time_limit_seconds)),
         "seed": int(given.get("seed", base.seed)),
+        "objective_order": _goals(given.get("objective_order")),
     }
+
+
+def _goals(value: Iterable[str] | None) -> list[str]:
+    """The later goals in full: those named first, the rest in their default order."""
+    named = unique(value or ())
+    return [*named, *(g for g in LATER_GOALS if g not in named)]
 
 
 def site(value: Mapping[str, Any]) -> Json:
@@ -178,6 +186,7 @@ def task(value: Mapping[str, Any]) -> Json:
         window = value["window"]
         out["window"] = {"from": clock(window["from"]), "to": clock(window["to"])}
     out["priority"] = value.get("priority") or "normal"
+    out["waited"] = int(value.get("waited") or 0)
     vetted = value.get("vetted_only")
     out["vetted_only"] = bool(vetted) if vetted is not None else "resident" in out
     out["languages"] = unique(value.get("languages") or ())
@@ -268,6 +277,7 @@ def _task_of(s: Scenario, t: Task, ident: str) -> Json:
     else:
         out["windows"] = [_block_of(w) for w in t.windows]
     out["priority"] = t.priority
+    out["waited"] = t.waited
     out["vetted_only"] = t.vetted_only
     out["languages"] = sorted(t.languages)
     return out
@@ -322,6 +332,7 @@ def from_scenario(s: Scenario) -> Json:
                 "speeds_kmh": st.speeds_kmh,
                 "time_limit_seconds": st.time_limit_seconds,
                 "seed": st.seed,
+                "objective_order": st.objective_order,
             }
         ),
         "sites": [

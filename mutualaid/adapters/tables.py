@@ -170,6 +170,8 @@ class TaskRow(Base, table=True):
     every: list[str] | None = Field(default=None, sa_type=JSONType)
     window: dict[str, Any] | None = Field(default=None, sa_type=JSONType)
     priority: str = "normal"
+    waited: int = 0
+    """Weeks the request already waited unserved."""
     vetted_only: bool
     languages: list[str] = Field(default_factory=list, sa_type=JSONType)
 

@@ -384,6 +384,7 @@ class SqlWeeks(Repository):
             every=task.get("every"),
             window=task.get("window"),
             priority=task["priority"],
+            waited=task["waited"],
             vetted_only=task["vetted_only"],
             languages=task["languages"],
         )
@@ -588,6 +589,7 @@ def _task_json(row: TaskRow) -> Json:
         out["every"] = row.every
         out["window"] = row.window
     out["priority"] = row.priority
+    out["waited"] = row.waited
     out["vetted_only"] = row.vetted_only
     out["languages"] = row.languages
     return contract.task(out)

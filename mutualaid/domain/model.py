@@ -14,6 +14,8 @@ import pendulum
 DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PRIORITIES: tuple[str, ...] = ("urgent", "high", "normal", "low")
 MODES: tuple[str, ...] = ("walk", "bike", "ebike", "car")
+LATER_GOALS: tuple[str, ...] = ("continuity", "travel", "fairness")
+"""The goals after coverage and waiting, in their default order (`settings.objective_order`)."""
 CATEGORIES: tuple[str, ...] = (
     "over_70",
     "living_alone",
@@ -98,6 +100,8 @@ class Settings:
     )
     time_limit_seconds: float = 10.0
     seed: int = 0
+    objective_order: tuple[str, ...] = LATER_GOALS
+    """The order of the goals after coverage and waiting (`settings.objective_order`)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -227,6 +231,8 @@ class Task(Entity):
     """For a task expanded from `every`, the id it was written under."""
     start_ranges: tuple[Span, ...] = ()
     """Closed ranges [lo, hi] of allowed start minutes (windows less the duration)."""
+    waited: int = 0
+    """Weeks this request already waited unserved (the objective's waiting stage)."""
 
 
 def free_starts(blocks: tuple[Span, ...], task: Task, travel: int) -> list[Span]:

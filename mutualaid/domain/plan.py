@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from mutualaid.domain.model import PRIORITIES, Scenario
+from mutualaid.domain.model import LATER_GOALS, PRIORITIES, Scenario
 
 REASONS: tuple[str, ...] = ("no_skill", "out_of_range", "excluded", "no_time", "capacity")
 STATUSES: tuple[str, ...] = ("optimal", "feasible", "error")
@@ -41,14 +41,21 @@ class Objective:
     continuity: int
     travel_minutes: int
     max_load: float
+    waited: int = 0
+    """Sum of `waited` over served tasks."""
 
     def coverage_key(self) -> tuple[int, ...]:
         """Lexicographic coverage: more urgent first, then high, normal, low."""
         return tuple(self.served[p] for p in PRIORITIES)
 
-    def key(self) -> tuple[float, ...]:
-        """The whole objective as one tuple where larger is better."""
-        return (*self.coverage_key(), self.continuity, -self.travel_minutes, -self.max_load)
+    def key(self, order: tuple[str, ...] = LATER_GOALS) -> tuple[float, ...]:
+        """The whole objective as one tuple where larger is better, the later goals in `order`."""
+        later = {
+            "continuity": self.continuity,
+            "travel": -self.travel_minutes,
+            "fairness": -self.max_load,
+        }
+        return (*self.coverage_key(), self.waited, *(later[g] for g in order))
 
 
 @dataclass
@@ -80,6 +87,7 @@ class Plan:
                 "continuity": o.continuity,
                 "travel_minutes": o.travel_minutes,
                 "max_load": round(o.max_load, 4),
+                "waited": o.waited,
             }
         out["bound"] = dict(self.bound)
         out["assignments"] = [

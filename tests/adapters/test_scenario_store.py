@@ -28,7 +28,8 @@ def normalise(written: dict[str, Any]) -> dict[str, Any]:
     - `settings` has every field, `speeds_kmh` every mode; absent lists are [];
     - names and titles default to the id, `mode` to walk, `max_hours_per_week` to 40,
       `vetted` to false, a skill need's `count` to 1, `max_members` to `min_members`,
-      `priority` to normal, `vetted_only` to "the task is at a resident's home";
+      `priority` to normal, `waited` to 0, `vetted_only` to "the task is at a resident's
+      home", `objective_order` to the default order;
     - `expect` gets all three parts.
 
     Not made explicit, because the contract gives them no value of their own: a site's
@@ -61,6 +62,7 @@ def normalise(written: dict[str, Any]) -> dict[str, Any]:
         "detour_factor": 1.3,
         "time_limit_seconds": 10,
         "seed": 0,
+        "objective_order": ["continuity", "travel", "fairness"],
         **settings,
         "speeds_kmh": {**SPEEDS, **(settings.get("speeds_kmh") or {})},
     }
@@ -88,6 +90,7 @@ def normalise(written: dict[str, Any]) -> dict[str, Any]:
         task = {
             "title": t["id"],
             "priority": "normal",
+            "waited": 0,
             "vetted_only": "resident" in t,
             "languages": [],
             **t,
