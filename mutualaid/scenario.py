@@ -505,8 +505,14 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 def parse_scenario(text: str, source: str | None = None) -> Scenario:
+    return read_scenario_text(text, source)[0]
+
+
+def read_scenario_text(text: str, source: str | None = None) -> tuple[Scenario, Any]:
+    """The scenario in YAML (or JSON) text, and the plain data it was built from (read once,
+    within the bounds)."""
     data, doc = _read_yaml(text, source)
-    return build_scenario(data, source, doc)
+    return build_scenario(data, source, doc), data
 
 
 def build_scenario(data: Any, source: str | None = None, doc: _Document | None = None) -> Scenario:
