@@ -64,6 +64,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{got} does not exist in {zone}: the clocks jump over it (daylight saving)",
         "{got} 在 {zone} 不存在：时钟在夏令时切换时跳过了这一时刻",
     ),
+    "cli_out_unwritable": (
+        "cannot write the plan to {path}: {problem}; nothing was solved",
+        "无法将计划写入 {path}：{problem}；未进行求解",
+    ),
+    "cli_bad_workers": (
+        "--workers must be a whole number of 1 or more, got {got}",
+        "--workers 应为不小于 1 的整数，实际为 {got}",
+    ),
+    "cli_bad_time_limit": (
+        "--time-limit must be a number of seconds > 0 and at most {limit}, got {got}",
+        "--time-limit 应为大于 0 且不超过 {limit} 的秒数，实际为 {got}",
+    ),
+    "cli_plan_other_scenario": (
+        "{file} is a plan for the scenario '{got}', not for '{want}' ({scenario})",
+        "{file} 是场景“{got}”的计划，不是“{want}”（{scenario}）的计划",
+    ),
+    "cli_plan_other_tasks": (
+        "{file} names none of the tasks of {scenario} (it has {tasks}); "
+        "it is a plan for another week",
+        "{file} 中没有 {scenario} 的任何任务（其中为 {tasks}）；这是另一周的计划",
+    ),
     "cli_out_is_dir": (
         "{path} is a folder; give a file name for the plan",
         "{path} 是文件夹，请给出计划的文件名",
