@@ -67,24 +67,27 @@ def check_data(data: Any, root: str = "") -> list[Problem]:
 
 
 def _clean(data: Any) -> bool:
-    """True when data is within every bound (the fast walk: no paths kept)."""
-    nodes = 0
-    text, ident = _TEXT_CONTROL.search, _ID_CONTROL.search
-    stack: list[tuple[Any, int]] = [(data, 1)]
-    while stack:
-        value, depth = stack.pop()
-        nodes += 1
+    """True when data is within every bound: the fast walk, a level at a time, keeping no
+    paths and searching all text of a level in one go."""
+    nodes, depth, level = 0, 1, [data]
+    while level:
+        nodes += len(level)
         if depth > MAX_DEPTH or nodes > MAX_NODES:
             return False
-        if isinstance(value, dict):
-            for key in value:
-                if isinstance(key, str) and ident(key):
-                    return False
-            stack.extend((item, depth + 1) for item in value.values())
-        elif isinstance(value, list):
-            stack.extend((item, depth + 1) for item in value)
-        elif isinstance(value, str) and text(value):
+        below: list[Any] = []
+        keys: list[str] = []
+        texts: list[str] = []
+        for value in level:
+            if isinstance(value, dict):
+                keys.extend(k for k in value if isinstance(k, str))
+                below.extend(value.values())
+            elif isinstance(value, list):
+                below.extend(value)
+            elif isinstance(value, str):
+                texts.append(value)
+        if _ID_CONTROL.search(" ".join(keys)) or _TEXT_CONTROL.search(" ".join(texts)):
             return False
+        level, depth = below, depth + 1
     return True
 
 

@@ -169,12 +169,19 @@ class _Refused(Exception):
 
 
 class _BoundedLoader(yaml.SafeLoader):
-    """A SafeLoader that refuses nesting deeper than MAX_DEPTH while it composes, so a deep
-    document never reaches Python's recursion limit."""
+    """A SafeLoader that refuses nesting deeper than MAX_DEPTH while it scans (flow `[{`) and
+    composes (block indentation), so a deep document never reaches Python's recursion limit."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.depth = 0
+
+    def fetch_flow_collection_start(self, TokenClass: Any) -> None:
+        # Refused while scanning: past this the scanner keeps a possible key per `[` and
+        # slows to seconds per thousand before the composer sees the depth.
+        if self.flow_level >= MAX_DEPTH:
+            raise _Refused(msg("too_deep", limit=MAX_DEPTH), self.line + 1)
+        super().fetch_flow_collection_start(TokenClass)
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         self.depth += 1
