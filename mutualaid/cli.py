@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.settings import Settings, SettingsError
+from mutualaid.bounds import MAX_DEPTH
 from mutualaid.domain.model import DAYS, MINUTES_PER_DAY, PRIORITIES, Scenario
 from mutualaid.domain.plan import REASONS, Plan
 from mutualaid.errors import ScenarioError
@@ -230,6 +231,9 @@ def check(
         data = json.loads(plan.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         errors.print(f"{plan}: {exc}", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except RecursionError:  # JSON nested far past any plan's depth
+        errors.print(f"{plan}: {msg('too_deep', limit=MAX_DEPTH)}", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     _check_same_scenario(file, scenario, plan, data)
     report = validate(scenario, data)

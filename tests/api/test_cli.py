@@ -142,3 +142,16 @@ def test_check_says_a_plan_of_another_scenario_is_not_this_ones(
     result = runner.invoke(app, ["check", str(SAMPLE), "--plan", str(foreign)])
     assert result.exit_code == 2, result.output
     assert "names none of the tasks" in result.output and "t-elsewhere-0" in result.output
+
+
+def test_check_refuses_a_plan_nested_past_any_depth_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MUTUALAID_LANG", "en")
+    plan = tmp_path / "plan.json"
+    plan.write_text("[" * 100_000 + "]" * 100_000)
+    result = runner.invoke(app, ["check", str(SAMPLE), "--plan", str(plan)])
+    assert (result.exit_code == 2 and result.exception is None) or isinstance(
+        result.exception, SystemExit
+    ), result.output
+    assert "nested deeper than 32 levels" in result.output
