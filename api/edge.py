@@ -35,13 +35,16 @@ async def check_request(request: Request[Any, Any, Any]) -> None:
         problems.append(Problem(IDEMPOTENCY_KEY, bad))
     if problems:
         raise InvalidRequest(problems)
-    if "data" in request.route_handler.parsed_fn_signature.parameters:
-        problems = await _body_problems(request)
+    body = request.route_handler.parsed_fn_signature.parameters.get("data")
+    if body is not None:
+        # a list body is named as the use case names it (`tasks[3].title`)
+        title = getattr(body.kwarg_definition, "title", None) or ""
+        problems = await _body_problems(request, title)
         if problems:
             raise InvalidRequest(problems)
 
 
-async def _body_problems(request: Request[Any, Any, Any]) -> list[Problem]:
+async def _body_problems(request: Request[Any, Any, Any], title: str) -> list[Problem]:
     """The bounds' problems of a body the handler will read as JSON (decoded once: Litestar
     keeps the decoded body for the handler)."""
     if request.content_type[0] in _NOT_JSON or not await request.body():
@@ -52,4 +55,4 @@ async def _body_problems(request: Request[Any, Any, Any]) -> list[Problem]:
         return []  # not JSON: the handler's decoding says so, with Litestar's words
     except RecursionError:  # nested far past MAX_DEPTH: the decoder gave up
         return [Problem("", msg("too_deep", limit=MAX_DEPTH))]
-    return check_data(data)
+    return check_data(data, title if isinstance(data, list) else "")

@@ -270,7 +270,7 @@ def test_nul_and_control_characters_are_400_naming_where_and_nothing_changes(
         ("GET", f"/weeks/{WEEK}/tasks?area=jing%00balu", None, "area"),
         ("GET", f"/weeks/{WEEK}/tasks?area=jingbalu%0A", None, "area"),
         ("PUT", f"/weeks/{WEEK}/tasks/{task['id']}{Q}", {**task, "title": "Visit\x00"}, "title"),
-        ("PUT", f"/weeks/{WEEK}/tasks{Q}", [{**task, "id": "t\x00"}], "[0].id"),
+        ("PUT", f"/weeks/{WEEK}/tasks{Q}", [{**task, "id": "t\x00"}], "tasks[0].id"),
         ("POST", "/areas", {"id": "x", "timezone": "UTC", "name": "a\x07"}, "name"),
         ("POST", "/assignments/1/decline", {"reason": "ill\x00"}, "reason"),
         ("POST", f"/weeks/{WEEK}/scenario{Q}", {**stored["scenario"], "name": "w\x00"}, "name"),
