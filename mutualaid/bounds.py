@@ -46,9 +46,13 @@ def check_data(data: Any, root: str = "") -> list[Problem]:
     if _clean(data):
         return []
     problems: list[Problem] = []
+    nodes = 0
     stack: list[tuple[Any, str, int]] = [(data, root, 1)]
     while stack:  # the slow walk, only for data known to be bad: every problem with its path
         value, path, depth = stack.pop()
+        nodes += 1
+        if nodes > MAX_NODES:
+            return [Problem(root, msg("too_many_nodes", limit=f"{MAX_NODES:,}"))]
         if depth > MAX_DEPTH:
             return [Problem(path, msg("too_deep", limit=MAX_DEPTH))]
         if isinstance(value, dict):
@@ -61,9 +65,7 @@ def check_data(data: Any, root: str = "") -> list[Problem]:
             stack.extend((item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value))
         elif isinstance(value, str) and (problem := control_problem(value)):
             problems.append(Problem(path, problem))
-    return sorted(problems, key=lambda p: p.path) or [
-        Problem(root, msg("too_many_nodes", limit=f"{MAX_NODES:,}"))
-    ]
+    return sorted(problems, key=lambda p: p.path)
 
 
 def _clean(data: Any) -> bool:

@@ -1079,3 +1079,14 @@ def test_a_window_date_in_another_spelling_is_refused() -> None:
     problem = only_problem(text)
     assert problem.path == "volunteers[0].unavailable[0].date"
     assert "YYYY-MM-DD" in problem.message
+
+
+def test_plain_data_with_more_values_than_the_bound_is_refused() -> None:
+    from mutualaid.bounds import MAX_NODES, check_data
+
+    # the mapping, its list and the list's items: one value more than the bound
+    with pytest.raises(ScenarioError) as caught:
+        build_scenario({"tasks": [0] * (MAX_NODES - 1)})
+    [problem] = caught.value.problems
+    assert problem.path == "" and "more than 2,000,000 values" in problem.message
+    assert check_data({"tasks": [0] * (MAX_NODES - 2)}) == []  # at the bound: read
