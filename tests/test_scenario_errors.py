@@ -1090,3 +1090,9 @@ def test_plain_data_with_more_values_than_the_bound_is_refused() -> None:
     [problem] = caught.value.problems
     assert problem.path == "" and "more than 2,000,000 values" in problem.message
     assert check_data({"tasks": [0] * (MAX_NODES - 2)}) == []  # at the bound: read
+
+
+def test_yaml_nested_past_the_bound_in_block_style_is_refused() -> None:
+    text = "".join(f"{'  ' * i}k{i}:\n" for i in range(40)) + "  " * 40 + "end\n"
+    problem = only_problem(text)
+    assert "nested deeper than 32 levels" in problem.message and problem.line is not None
