@@ -1096,3 +1096,14 @@ def test_yaml_nested_past_the_bound_in_block_style_is_refused() -> None:
     text = "".join(f"{'  ' * i}k{i}:\n" for i in range(40)) + "  " * 40 + "end\n"
     problem = only_problem(text)
     assert "nested deeper than 32 levels" in problem.message and problem.line is not None
+
+
+@pytest.mark.parametrize("command", ["check", "solve"])
+def test_cli_refuses_an_alias_bomb_with_exit_2_naming_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("bomb.yaml").write_text(_alias_bomb(), encoding="utf-8")
+    result = CliRunner().invoke(app, [command, "bomb.yaml"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("bomb.yaml: not valid YAML: more than 2,000,000 values")
