@@ -200,7 +200,8 @@ def _measure(node: yaml.Node, depth: int, seen: dict[int, tuple[int, int]], open
     however many times an alias is expanded (an alias bomb is refused before it is built)."""
     key = id(node)
     if key in open_:
-        raise _Refused(msg("yaml_recursive"), node.start_mark.line + 1)
+        problem = msg("yaml_syntax", problem=msg("yaml_recursive"))
+        raise _Refused(problem, node.start_mark.line + 1)
     if key not in seen:
         if isinstance(node, yaml.MappingNode):
             children = [n for pair in node.value for n in pair]
@@ -235,8 +236,7 @@ def _read_yaml(text: str, source: str | None) -> tuple[Any, _Document]:
             raise _Refused(msg("too_many_nodes", limit=f"{MAX_NODES:,}"))
         data = None if node is None else doc.build(node, loader, ())
     except _Refused as exc:
-        refused = Problem("", msg("yaml_syntax", problem=exc.message), exc.line)
-        raise ScenarioError([refused], source) from None
+        raise ScenarioError([Problem("", exc.message, exc.line)], source) from None
     except RecursionError:  # a safety net: the bounds above should come first
         problem = msg("yaml_recursive")
         raise ScenarioError([Problem("", msg("yaml_syntax", problem=problem))], source) from None

@@ -1106,4 +1106,4 @@ def test_cli_refuses_an_alias_bomb_with_exit_2_naming_the_limit(
     Path("bomb.yaml").write_text(_alias_bomb(), encoding="utf-8")
     result = CliRunner().invoke(app, [command, "bomb.yaml"])
     assert result.exit_code == 2, result.output
-    assert result.stderr.startswith("bomb.yaml: not valid YAML: more than 2,000,000 values")
+    assert result.stderr.startswith("bomb.yaml: more than 2,000,000 values")
