@@ -23,6 +23,7 @@ from api.auth import PUBLIC, BearerAuth, provide_actor
 from api.controllers import ROUTES
 from api.controllers.volunteers import SolverRepairer
 from api.dask_jobs import DaskJobRunner
+from api.edge import check_request
 from api.errors import handle
 from api.jobs import InProcessJobRunner, SolverPlanner
 from api.settings import Settings
@@ -104,6 +105,7 @@ def create_app(settings: Settings) -> Litestar:
             "repairer": Provide(provide_repairer, sync_to_thread=False),
         },
         exception_handlers={Exception: handle},
+        before_request=check_request,
         openapi_config=OpenAPIConfig(
             title="mutualaid",
             version="0.1.0",

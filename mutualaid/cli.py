@@ -19,11 +19,12 @@ from rich.console import Console
 from rich.table import Table
 
 from api.settings import Settings, SettingsError
+from mutualaid.bounds import MAX_DEPTH
 from mutualaid.domain.model import DAYS, MINUTES_PER_DAY, PRIORITIES, Scenario
 from mutualaid.domain.plan import REASONS, Plan
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import msg
-from mutualaid.scenario import build_scenario, load_scenario
+from mutualaid.scenario import LIMITS, build_scenario, load_scenario
 from mutualaid.validation import check_expect, validate
 
 app = typer.Typer(
@@ -130,6 +131,34 @@ def _summary(scenario: Scenario, plan: Plan, data: dict[str, Any], limit: int) -
         console.print(table)
 
 
+def _check_options(time_limit: float | None, workers: int | None) -> None:
+    """Exit 2 on a time limit or a worker count no solve could use (before any work)."""
+    limit = LIMITS["time_limit_seconds"]
+    if time_limit is not None and not (0 < time_limit <= limit):  # also refuses NaN
+        errors.print(msg("cli_bad_time_limit", limit=f"{limit:g}", got=time_limit))
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if workers is not None and workers < 1:
+        errors.print(msg("cli_bad_workers", got=workers))
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _check_writable(target: Path) -> None:
+    """Exit 2 unless the plan can be written to target (tried by opening it, so a missing
+    folder, a folder in the way or a lacking permission is found before solving)."""
+    if target.is_dir():
+        errors.print(msg("cli_out_is_dir", path=target))
+        raise typer.Exit(EXIT_BAD_INPUT)
+    existed = target.exists()
+    try:
+        with target.open("a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        errors.print(msg("cli_out_unwritable", path=target, problem=exc.strerror or exc))
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    if not existed:
+        target.unlink(missing_ok=True)
+
+
 @app.command()
 def solve(
     file: Annotated[Path, typer.Argument(help="The scenario YAML.")],
@@ -139,17 +168,19 @@ def solve(
     time_limit: Annotated[
         float | None, typer.Option(help="Seconds (default: the scenario's).")
     ] = None,
-    workers: Annotated[int, typer.Option(help="CP-SAT workers; 1 is reproducible.")] = 0,
+    workers: Annotated[
+        int | None, typer.Option(help="CP-SAT workers (default: every core); 1 is reproducible.")
+    ] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed (default: the scenario's).")] = None,
     rows: Annotated[int, typer.Option(help="Rows shown per table.")] = 25,
 ) -> None:
     """Plan the week of FILE, write the plan, and print a summary."""
+    _check_options(time_limit, workers)
+    target = out or Path(f"{file.stem}.plan.json")
+    if out != Path("-"):
+        _check_writable(target)
     scenario = _load(file)
     workers = workers or max(1, os.cpu_count() or 1)
-    target = out or Path(f"{file.stem}.plan.json")
-    if target.is_dir():
-        errors.print(msg("cli_out_is_dir", path=target))
-        raise typer.Exit(EXIT_BAD_INPUT)
     plan = _solve(scenario, time_limit, workers, seed, show_progress=out != Path("-"))
     data = plan.to_json(scenario)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -168,7 +199,11 @@ def solve(
     if out == Path("-"):
         sys.stdout.write(text)
         return
-    target.write_text(text, encoding="utf-8")
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:  # checked before solving, but a disk may fill up meanwhile
+        errors.print(msg("cli_out_unwritable", path=target, problem=exc.strerror or exc))
+        raise typer.Exit(EXIT_BAD_INPUT) from None
     _summary(scenario, plan, data, rows)
     console.print(msg("cli_wrote", path=target))
 
@@ -197,6 +232,10 @@ def check(
     except (OSError, ValueError) as exc:
         errors.print(f"{plan}: {exc}", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    except RecursionError:  # JSON nested far past any plan's depth
+        errors.print(f"{plan}: {msg('too_deep', limit=MAX_DEPTH)}", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    _check_same_scenario(file, scenario, plan, data)
     report = validate(scenario, data)
     if report.ok:
         console.print(msg("cli_plan_ok", file=plan))
@@ -205,6 +244,29 @@ def check(
     for v in report.violations:
         errors.print(f"  - {v}", markup=False)
     raise typer.Exit(1)
+
+
+def _check_same_scenario(file: Path, scenario: Scenario, plan: Path, data: Any) -> None:
+    """Exit 2 when the plan is plainly another scenario's: another name, or none of the
+    scenario's tasks (a plan that breaks rules of this scenario is `validate`'s, exit 1)."""
+    if not isinstance(data, dict):
+        return
+    name = data.get("scenario")
+    if isinstance(name, str) and name != scenario.name:
+        errors.print(
+            msg("cli_plan_other_scenario", file=plan, got=name, want=scenario.name, scenario=file),
+            markup=False,
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
+    listed = [data.get(key) for key in ("assignments", "unserved")]
+    items = [item for got in listed if isinstance(got, list) for item in got]
+    named = [item.get("task") for item in items if isinstance(item, dict)]
+    if named and not any(isinstance(t, str) and t in scenario.tasks for t in named):
+        shown = ", ".join(map(str, named[:3])) + (", …" if len(named) > 3 else "")
+        errors.print(
+            msg("cli_plan_other_tasks", file=plan, scenario=file, tasks=shown), markup=False
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
 
 
 @app.command()

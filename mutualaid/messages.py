@@ -40,6 +40,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "too_large": ("must be at most {max}, got {got}", "不能超过 {max}，实际为 {got}"),
     "yaml_recursive": ("an alias refers to itself", "别名引用了自身"),
+    "too_deep": (
+        "nested deeper than {limit} levels; a scenario needs far fewer",
+        "嵌套超过 {limit} 层；场景远不需要这么深",
+    ),
+    "too_many_nodes": (
+        "more than {limit} values (YAML aliases counted as expanded); split the week",
+        "超过 {limit} 个值（YAML 别名按展开后计算）；请拆分这一周",
+    ),
+    "control_char": (
+        "must not contain the control character {code} (character {at})",
+        "不得包含控制字符 {code}（第 {at} 个字符）",
+    ),
+    "date_out_of_range": (
+        "the date {got} is not between the years {low} and {high}",
+        "日期 {got} 不在 {low} 年至 {high} 年之间",
+    ),
     "start_has_offset": (
         "give the local time without an offset (the scenario's time zone applies), got {got}",
         "请填写不带时差的本地时间（按场景的时区），实际为 {got}",
@@ -47,6 +63,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "start_in_gap": (
         "{got} does not exist in {zone}: the clocks jump over it (daylight saving)",
         "{got} 在 {zone} 不存在：时钟在夏令时切换时跳过了这一时刻",
+    ),
+    "cli_out_unwritable": (
+        "cannot write the plan to {path}: {problem}; nothing was solved",
+        "无法将计划写入 {path}：{problem}；未进行求解",
+    ),
+    "cli_bad_workers": (
+        "--workers must be a whole number of 1 or more, got {got}",
+        "--workers 应为不小于 1 的整数，实际为 {got}",
+    ),
+    "cli_bad_time_limit": (
+        "--time-limit must be a number of seconds > 0 and at most {limit}, got {got}",
+        "--time-limit 应为大于 0 且不超过 {limit} 的秒数，实际为 {got}",
+    ),
+    "cli_plan_other_scenario": (
+        "{file} is a plan for the scenario '{got}', not for '{want}' ({scenario})",
+        "{file} 是场景“{got}”的计划，不是“{want}”（{scenario}）的计划",
+    ),
+    "cli_plan_other_tasks": (
+        "{file} names none of the tasks of {scenario} (it has {tasks}); "
+        "it is a plan for another week",
+        "{file} 中没有 {scenario} 的任何任务（其中为 {tasks}）；这是另一周的计划",
     ),
     "cli_out_is_dir": (
         "{path} is a folder; give a file name for the plan",
@@ -432,6 +469,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "json_syntax": ("not valid JSON: {problem}", "不是有效的 JSON：{problem}"),
     "bad_body": ("the request body is not valid: {problem}", "请求内容无效：{problem}"),
+    "empty_header": (
+        "the {header} header is empty; send a non-empty value or leave the header out",
+        "{header} 请求头为空；请填写非空值，或不发送该请求头",
+    ),
     "week_mismatch": (
         "the scenario is for the week of {got}, but the request names the week of {want}",
         "场景属于 {got} 这一周，但请求指定的是 {want} 这一周",

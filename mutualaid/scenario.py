@@ -20,6 +20,14 @@ from zoneinfo import ZoneInfo
 import pendulum
 import yaml
 
+from mutualaid.bounds import (
+    MAX_DEPTH,
+    MAX_NODES,
+    check_data,
+    control_problem,
+    parse_date,
+    parse_week_start,
+)
 from mutualaid.domain.model import (
     CATEGORIES,
     DAYS,
@@ -110,6 +118,7 @@ class _Document:
     def __init__(self) -> None:
         self.lines: dict[Path_, int] = {}
         self.raw_clock: dict[Path_, str] = {}
+        self.raw_dates: dict[Path_, str] = {}
         self.problems: list[Problem] = []
 
     def build(self, node: yaml.Node, loader: yaml.SafeLoader, path: Path_) -> Any:
@@ -121,6 +130,11 @@ class _Document:
                 key = loader.construct_object(key_node, deep=True)
                 if not isinstance(key, str | int | float | bool) or key is None:
                     key = str(key)
+                if isinstance(key, str) and (bad := control_problem(key, ident=True)):
+                    self.problems.append(
+                        Problem(render_path(path), bad, key_node.start_mark.line + 1)
+                    )
+                    continue
                 if key in out:
                     self.problems.append(
                         Problem(
@@ -141,18 +155,100 @@ class _Document:
             return str(node.value)
         if isinstance(value, int) and ":" in str(node.value):
             self.raw_clock[path] = str(node.value)
+        if isinstance(value, dt.date):  # the text, so a date is read only as YYYY-MM-DD
+            self.raw_dates[path] = str(node.value)
+        if isinstance(value, str) and (bad := control_problem(value)):
+            self.problems.append(Problem(render_path(path), bad, node.start_mark.line + 1))
         return value
+
+
+class _Refused(Exception):
+    """A document past a bound (too deep, too large, recursive), found while composing."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message, self.line = message, line
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """A SafeLoader that refuses nesting deeper than MAX_DEPTH while it scans (flow `[{`) and
+    composes (block indentation), so a deep document never reaches Python's recursion limit."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+
+    def fetch_flow_collection_start(self, TokenClass: Any) -> None:
+        # Refused while scanning: past this the scanner keeps a possible key per `[` and
+        # slows to seconds per thousand before the composer sees the depth.
+        if self.flow_level >= MAX_DEPTH:
+            raise _Refused(msg("too_deep", limit=MAX_DEPTH), self.line + 1)
+        super().fetch_flow_collection_start(TokenClass)
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                line = self.peek_event().start_mark.line + 1  # type: ignore[no-untyped-call]
+                raise _Refused(msg("too_deep", limit=MAX_DEPTH), line)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _measure(node: yaml.Node, depth: int, seen: dict[int, tuple[int, int]], open_: set[int]) -> int:
+    """The values node expands to (aliases expanded), refusing past MAX_NODES or MAX_DEPTH or
+    a cycle. Composed aliases share their node, so `seen` keeps this linear in the text's size
+    however many times an alias is expanded (an alias bomb is refused before it is built)."""
+    key = id(node)
+    if key in open_:
+        problem = msg("yaml_syntax", problem=msg("yaml_recursive"))
+        raise _Refused(problem, node.start_mark.line + 1)
+    if key not in seen:
+        if isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        else:
+            children = []
+        size, height = 1, 1
+        open_.add(key)
+        for child in children:
+            if depth + 1 > MAX_DEPTH:
+                raise _Refused(msg("too_deep", limit=MAX_DEPTH), child.start_mark.line + 1)
+            size += _measure(child, depth + 1, seen, open_)
+            height = max(height, 1 + seen[id(child)][1])
+            if size > MAX_NODES:
+                raise _Refused(msg("too_many_nodes", limit=f"{MAX_NODES:,}"))
+        open_.discard(key)
+        seen[key] = (size, height)
+    size, height = seen[key]
+    if depth + height - 1 > MAX_DEPTH:
+        raise _Refused(msg("too_deep", limit=MAX_DEPTH), node.start_mark.line + 1)
+    return size
 
 
 def _read_yaml(text: str, source: str | None) -> tuple[Any, _Document]:
     doc = _Document()
-    loader = yaml.SafeLoader(text)
+    loader: _BoundedLoader | None = None
     try:
+        loader = _BoundedLoader(text)  # its reader already refuses some characters
         node = loader.get_single_node()
+        if node is not None and _measure(node, 1, {}, set()) > MAX_NODES:
+            raise _Refused(msg("too_many_nodes", limit=f"{MAX_NODES:,}"))
         data = None if node is None else doc.build(node, loader, ())
-    except RecursionError:
+    except _Refused as exc:
+        raise ScenarioError([Problem("", exc.message, exc.line)], source) from None
+    except RecursionError:  # a safety net: the bounds above should come first
         problem = msg("yaml_recursive")
         raise ScenarioError([Problem("", msg("yaml_syntax", problem=problem))], source) from None
+    except yaml.reader.ReaderError as exc:  # a raw control character, or a byte not UTF-8
+        at = text.count("\n", 0, exc.position) + 1
+        bad = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        what = msg("control_char", code=f"U+{bad:04X}", at=column)
+        found = Problem("", msg("yaml_syntax", problem=what), at)
+        raise ScenarioError([found], source) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -161,7 +257,8 @@ def _read_yaml(text: str, source: str | None) -> tuple[Any, _Document]:
             [Problem("", msg("yaml_syntax", problem=problem), line)], source
         ) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return data, doc
 
 
@@ -303,20 +400,25 @@ class _Reader:
             return None
         return Location(float(lat), float(lon))
 
-    def date(self, value: Any, path: Path_) -> pendulum.Date | None:
-        if isinstance(value, dt.datetime):
-            value = value.date()
-        if isinstance(value, dt.date):
-            return pendulum.Date(value.year, value.month, value.day)
-        if isinstance(value, str):
-            try:
-                parsed = dt.date.fromisoformat(value.strip())
-            except ValueError:
-                pass
-            else:
-                return pendulum.Date(parsed.year, parsed.month, parsed.day)
-        self.add(path, msg("bad_date", got=_describe(value)))
-        return None
+    def date(self, value: Any, path: Path_, *, week: bool = False) -> pendulum.Date | None:
+        """A date written YYYY-MM-DD in a sane range (a Monday when it is a week's start)."""
+        if not isinstance(value, str | dt.date):
+            self.add(path, msg("bad_date", got=_describe(value)))
+            return None
+        try:
+            text = self.doc.raw_dates.get(path, value)
+            return parse_week_start(text) if week else parse_date(text)
+        except ValueError as exc:
+            self.add(path, str(exc))
+            return None
+
+    def ident(self, m: dict[str, Any], key: str, path: Path_) -> Any:
+        """An id: a string as `string` reads it, without control characters."""
+        text = self.string(m, key, path)
+        if isinstance(text, str) and (bad := control_problem(text, ident=True)):
+            self.add((*path, key), bad)
+            return None
+        return text
 
     def clock(self, value: Any, path: Path_) -> int | None:
         """Minutes of the day of "HH:MM"; "24:00" is allowed as an end."""
@@ -412,12 +514,20 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 def parse_scenario(text: str, source: str | None = None) -> Scenario:
+    return read_scenario_text(text, source)[0]
+
+
+def read_scenario_text(text: str, source: str | None = None) -> tuple[Scenario, Any]:
+    """The scenario in YAML (or JSON) text, and the plain data it was built from (read once,
+    within the bounds)."""
     data, doc = _read_yaml(text, source)
-    return build_scenario(data, source, doc)
+    return build_scenario(data, source, doc), data
 
 
 def build_scenario(data: Any, source: str | None = None, doc: _Document | None = None) -> Scenario:
     """Domain objects from plain data (parsed YAML or JSON); raise ScenarioError on problems."""
+    if doc is None and (bad := check_data(data)):  # YAML was bounded while it was read
+        raise ScenarioError(bad, source)
     r = _Reader(doc)
     if not isinstance(data, dict):
         r.add((), msg("top_not_mapping"))
@@ -435,11 +545,7 @@ def build_scenario(data: Any, source: str | None = None, doc: _Document | None =
             timezone = None
     week_start = None
     if top.get("week_start") is not None:
-        week_start = r.date(top["week_start"], ("week_start",))
-        if week_start is not None and week_start.isoweekday() != 1:
-            weekday = msg(f"day_{DAYS[week_start.isoweekday() - 1]}")
-            r.add(("week_start",), msg("not_monday", date=week_start.isoformat(), weekday=weekday))
-            week_start = None
+        week_start = r.date(top["week_start"], ("week_start",), week=True)
     settings = _settings(r, top)
     travel = HaversineTravel(settings)
 
@@ -572,7 +678,7 @@ def _entities(
         if not isinstance(item, dict):
             r.add(p, msg("not_mapping", got=_describe(item)))
             continue
-        ident = r.string(item, "id", p)
+        ident = r.ident(item, "id", p)
         if ident is None:
             if "id" not in item:
                 r.add((*p, "id"), msg("missing_field"))
@@ -589,7 +695,7 @@ def _site(r: _Reader, item: dict[str, Any], p: Path_) -> Site | None:
     if m is None:
         return None
     loc = r.location(m, "location", p)
-    ident = r.string(m, "id", p)
+    ident = r.ident(m, "id", p)
     if loc is None or ident is None:
         return None
     return Site(ident, r.string(m, "name", p, ident), r.string(m, "kind", p, None), loc)
@@ -599,7 +705,7 @@ def _team(r: _Reader, item: dict[str, Any], p: Path_) -> Team | None:
     m = r.mapping(item, p, ("id", "name", "skills"), ("id",))
     if m is None:
         return None
-    ident = r.string(m, "id", p)
+    ident = r.ident(m, "id", p)
     skills = frozenset(r.strings(m, "skills", p))
     return Team(ident, r.string(m, "name", p, ident), skills) if ident else None
 
@@ -614,7 +720,7 @@ def _volunteer(
     m = r.mapping(item, p, _VOLUNTEER, ("id", "home"))
     if m is None:
         return None
-    ident = r.string(m, "id", p)
+    ident = r.ident(m, "id", p)
     home = r.location(m, "home", p)
     available = [
         b for q, x in r.items(m, "availability", p) if (b := r.time_block(x, q, whole_day_ok=True))
@@ -657,7 +763,7 @@ def _resident(r: _Reader, item: dict[str, Any], p: Path_) -> Resident | None:
     m = r.mapping(item, p, fields, ("id", "location"))
     if m is None:
         return None
-    ident = r.string(m, "id", p)
+    ident = r.ident(m, "id", p)
     loc = r.location(m, "location", p)
     categories = []
     for q, c in r.items(m, "categories", p):
@@ -720,7 +826,7 @@ def _tasks(
         m = r.mapping(item, p, _TASK, ("id", "needs", "duration_minutes"))
         if m is None:
             continue
-        ident = r.string(m, "id", p)
+        ident = r.ident(m, "id", p)
         needs = [n for q, x in r.items(m, "needs", p) if (n := _need(r, x, q)) is not None]
         if m.get("needs") is not None and isinstance(m["needs"], list) and not m["needs"]:
             r.add((*p, "needs"), msg("empty_list"))

@@ -7,6 +7,7 @@ the coordinator would read: `week.yaml:LINE: tasks[1].duration_minutes: ...`.
 from __future__ import annotations
 
 import copy
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -957,3 +958,152 @@ def test_a_pin_into_a_team_too_small_to_field_the_crew_is_refused() -> None:
     with pytest.raises(ScenarioError) as caught:
         load_scenario(path)
     assert [p.path for p in caught.value.problems] == ["pinned[0].volunteers"]
+
+
+# --- bounded input: size, depth, control characters, the one spelling of a date ------------
+
+
+def _alias_bomb(levels: int = 8, fan: int = 10) -> str:
+    """A few hundred bytes of YAML that expand to fan**levels values (a billion laughs)."""
+    lines = ["a0: &a0 [" + ", ".join(["x"] * fan) + "]"]
+    for i in range(1, levels + 1):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * fan) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_an_alias_bomb_is_refused_before_it_is_expanded() -> None:
+    text = _alias_bomb()
+    assert len(text.encode()) < 600
+    problem = only_problem(text)  # expanded, this is 10**9 values: hours and gigabytes
+    assert "2,000,000 values" in problem.message and "aliases" in problem.message
+
+
+def test_aliases_within_the_bound_are_expanded_as_before() -> None:
+    data = variant_data()
+    windowed = [t for t in data["tasks"] if "windows" in t]
+    for task in windowed[1:]:
+        task["windows"] = windowed[0]["windows"]  # one object: the dumper writes an alias
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    assert "*id001" in text
+    unshared = json.loads(json.dumps(data))  # nothing shared: no aliases
+    plain = yaml.safe_dump(unshared, allow_unicode=True, sort_keys=False)
+    assert "*id" not in plain
+    assert parse_scenario(text) == parse_scenario(plain)
+
+
+@pytest.mark.parametrize("depth", [33, 1_000, 100_000])
+def test_yaml_nested_past_the_bound_is_refused_with_its_line(depth: int) -> None:
+    text = "name: x\ntasks: " + "[" * depth + "]" * depth + "\n"
+    problem = only_problem(text)
+    assert "nested deeper than 32 levels" in problem.message
+    assert problem.line == 2
+
+
+def test_an_alias_that_nests_a_document_past_the_bound_is_refused() -> None:
+    lines = ["a0: &a0 [[[[[[[[[[x]]]]]]]]]]"]
+    lines += [f"a{i}: &a{i} [[[[[[[[[[*a{i - 1}]]]]]]]]]]" for i in range(1, 5)]
+    problem = only_problem("\n".join(lines) + "\n")
+    assert "nested deeper than 32 levels" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        ("name", "Week\x00 one"),
+        ("tasks[0].title", "Visit\x07"),
+        ("tasks[0].id", "t-a\x1b[31m"),
+        ("tasks[0].id", "t\ta"),  # a tab is fine in a title, never in an id
+        ("volunteers[1].languages[0]", "mandarin\x00"),
+    ],
+)
+def test_control_characters_in_text_and_ids_are_refused_with_path_and_line(
+    path: str, value: str
+) -> None:
+    text = variant({path: value})  # the dumper writes them as escapes in double quotes
+    escaped = yaml.safe_dump(value).strip().strip('"')[:6]
+    found = problem_at(problems_in(text), path)
+    assert "control character U+" in found.message
+    assert found.line == line_of(text, escaped)
+
+
+def test_newlines_and_tabs_stay_allowed_in_free_text() -> None:
+    scenario = parse_scenario(variant({"tasks[0].title": "Visit\tMrs Zhang\nbring tea"}))
+    assert scenario.tasks
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x01", "\x1b", "\x7f"])
+def test_a_raw_control_character_in_yaml_is_a_problem_with_its_line(char: str) -> None:
+    text = variant().replace("timezone:", f"timezone: Asia{char}\n#", 1)
+    problem = only_problem(text)
+    assert "control character U+" in problem.message
+    assert problem.line == line_of(text, "timezone:")
+
+
+def test_control_characters_in_plain_data_are_named_by_path() -> None:
+    data = variant_data({"tasks[1].title": "Repair\x00", "volunteers[0].name": "Wang\x08"})
+    with pytest.raises(ScenarioError) as caught:
+        build_scenario(data)
+    paths = [p.path for p in caught.value.problems]
+    assert paths == ["tasks[1].title", "volunteers[0].name"]
+
+
+def test_plain_data_nested_past_the_bound_is_refused() -> None:
+    deep: Any = []
+    for _ in range(5_000):
+        deep = [deep]
+    with pytest.raises(ScenarioError) as caught:
+        build_scenario({"name": "x", "tasks": deep})
+    assert "nested deeper than 32 levels" in caught.value.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("written", "gist"),
+    [
+        ("'2026-W49-1'", "YYYY-MM-DD"),  # an ISO week date for 2026-11-30
+        ("'20261130'", "YYYY-MM-DD"),
+        ("20261130", "YYYY-MM-DD"),
+        ("2026-11-30T00:00:00", "YYYY-MM-DD"),
+        ("2026-1-5", "YYYY-MM-DD"),  # a Monday, but YAML 1.1 reads one-digit months
+        ("0001-01-01", "between the years 2000 and 2100"),
+        ("9999-12-27", "between the years 2000 and 2100"),
+    ],
+)
+def test_week_start_has_exactly_one_spelling(written: str, gist: str) -> None:
+    text = re.sub(r"(?m)^week_start: .*$", f"week_start: {written}", variant())
+    problem = only_problem(text)
+    assert problem.path == "week_start" and gist in problem.message
+
+
+def test_a_window_date_in_another_spelling_is_refused() -> None:
+    text = variant({"volunteers[0].unavailable": [{"date": "2026-W49-2"}]})
+    problem = only_problem(text)
+    assert problem.path == "volunteers[0].unavailable[0].date"
+    assert "YYYY-MM-DD" in problem.message
+
+
+def test_plain_data_with_more_values_than_the_bound_is_refused() -> None:
+    from mutualaid.bounds import MAX_NODES, check_data
+
+    # the mapping, its list and the list's items: one value more than the bound
+    with pytest.raises(ScenarioError) as caught:
+        build_scenario({"tasks": [0] * (MAX_NODES - 1)})
+    [problem] = caught.value.problems
+    assert problem.path == "" and "more than 2,000,000 values" in problem.message
+    assert check_data({"tasks": [0] * (MAX_NODES - 2)}) == []  # at the bound: read
+
+
+def test_yaml_nested_past_the_bound_in_block_style_is_refused() -> None:
+    text = "".join(f"{'  ' * i}k{i}:\n" for i in range(40)) + "  " * 40 + "end\n"
+    problem = only_problem(text)
+    assert "nested deeper than 32 levels" in problem.message and problem.line is not None
+
+
+@pytest.mark.parametrize("command", ["check", "solve"])
+def test_cli_refuses_an_alias_bomb_with_exit_2_naming_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("bomb.yaml").write_text(_alias_bomb(), encoding="utf-8")
+    result = CliRunner().invoke(app, [command, "bomb.yaml"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("bomb.yaml: more than 2,000,000 values")

@@ -28,6 +28,7 @@ IdempotencyKey = Annotated[
             "Any unique string. Sent again with the same body, the first answer is repeated "
             "and nothing changes; with a different body, 422."
         ),
+        min_length=1,
         max_length=200,
     ),
 ]

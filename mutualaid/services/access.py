@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pendulum
 
-from mutualaid.domain.model import DAYS
+from mutualaid.bounds import parse_week_start
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
 from mutualaid.services.ports import (
@@ -162,14 +162,10 @@ def read_audit(
         return uow.audit.entries(scope, limit)
 
 
-def parse_week(text: str) -> pendulum.Date:
-    """A week_start from a path: a Monday, YYYY-MM-DD (InvalidRequest otherwise)."""
+def parse_week(text: str, field: str = "week_start") -> pendulum.Date:
+    """A week_start from a path or a query (`field`): a Monday written YYYY-MM-DD in the
+    years the bounds allow (InvalidRequest naming the field otherwise)."""
     try:
-        parsed = pendulum.Date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidRequest([Problem("week_start", msg("bad_date", got=repr(text)))]) from None
-    if parsed.isoweekday() != 1:
-        weekday = msg(f"day_{DAYS[parsed.weekday()]}")
-        text = msg("not_monday", date=parsed.isoformat(), weekday=weekday)
-        raise InvalidRequest([Problem("week_start", text)])
-    return pendulum.Date(parsed.year, parsed.month, parsed.day)
+        return parse_week_start(text)
+    except ValueError as exc:
+        raise InvalidRequest([Problem(field, str(exc))]) from None

@@ -105,7 +105,7 @@ def volunteer_schedule(
         if week is None or not week.strip():
             week_start = pendulum.now(zone).date().start_of("week")
         else:
-            week_start = parse_week(week)
+            week_start = parse_week(week, "week")
         person = uow.volunteers.get(where, volunteer)
         records = uow.assignments.for_volunteer(where, volunteer, week_start)
         named = {r.task for r in records}

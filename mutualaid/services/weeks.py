@@ -9,11 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
+from mutualaid.bounds import MAX_DEPTH
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
-from mutualaid.scenario import build_scenario, parse_scenario
+from mutualaid.scenario import build_scenario, read_scenario_text
 from mutualaid.services.access import Actor, parse_week
 from mutualaid.services.ports import (
     IdempotencyKeyReused,
@@ -145,10 +144,11 @@ def read_scenario(body: bytes, media_type: str | None) -> Any:
         except json.JSONDecodeError as exc:
             problem = Problem("", msg("json_syntax", problem=exc.msg), exc.lineno)
             raise InvalidRequest([problem]) from None
+        except RecursionError:  # far past MAX_DEPTH, which build_scenario names otherwise
+            raise InvalidRequest([Problem("", msg("too_deep", limit=MAX_DEPTH))]) from None
         build_scenario(data)
         return data
-    parse_scenario(text)
-    return yaml.safe_load(text)
+    return read_scenario_text(text)[1]
 
 
 def import_scenario(

@@ -1,8 +1,11 @@
-"""`mutualaid token create` and `mutualaid serve` (up to where uvicorn would take over)."""
+"""`mutualaid token create` and `mutualaid serve` (up to where uvicorn would take over), and
+what `solve` and `check` refuse before doing any work."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -57,3 +60,96 @@ def test_serve_loads_the_sample_into_an_empty_database_and_prints_how_to_start(
     assert len(served) == 2
     missing = runner.invoke(app, ["serve", "--load", "nope.yaml", "--area", "x"])
     assert missing.exit_code == 2
+
+
+@pytest.fixture
+def no_solving(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail a test that reaches the solver."""
+    monkeypatch.setenv("MUTUALAID_LANG", "en")
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the solver was reached")
+
+    monkeypatch.setattr("mutualaid.cli._solve", refuse)
+
+
+@pytest.mark.parametrize(
+    ("where", "gist"),
+    [("missing/plan.json", "No such file or directory"), ("file/plan.json", "Not a directory")],
+)
+def test_solve_refuses_an_unwritable_out_before_solving(
+    tmp_path: Path, no_solving: None, where: str, gist: str
+) -> None:
+    (tmp_path / "file").write_text("x")
+    out = tmp_path / where
+    result = runner.invoke(app, ["solve", str(SAMPLE), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert f"cannot write the plan to {out}" in result.output and gist in result.output
+    assert "nothing was solved" in result.output and not out.exists()
+
+
+def test_solve_leaves_no_file_behind_when_it_checks_out_and_then_is_refused(
+    tmp_path: Path, no_solving: None
+) -> None:
+    out = tmp_path / "plan.json"
+    result = runner.invoke(app, ["solve", str(tmp_path / "nowhere.yaml"), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "gist"),
+    [
+        ("--workers", "-3", "--workers must be a whole number of 1 or more, got -3"),
+        ("--workers", "0", "--workers must be a whole number of 1 or more, got 0"),
+        ("--time-limit", "-1", "--time-limit must be a number of seconds > 0"),
+        ("--time-limit", "0", "--time-limit must be a number of seconds > 0"),
+        ("--time-limit", "nan", "--time-limit must be a number of seconds > 0"),
+        ("--time-limit", "1e9", "at most 86400"),
+    ],
+)
+def test_solve_refuses_workers_below_one_and_a_time_limit_not_above_zero(
+    tmp_path: Path, no_solving: None, option: str, value: str, gist: str
+) -> None:
+    out = tmp_path / "plan.json"
+    result = runner.invoke(app, ["solve", str(SAMPLE), "--out", str(out), option, value])
+    assert result.exit_code == 2, result.output
+    assert gist in result.output and "MODEL_INVALID" not in result.output
+    assert not out.exists()
+
+
+def _plan(tmp_path: Path, **fields: Any) -> Path:
+    body = {"scenario": "x", "status": "optimal", "solve_seconds": 1.0, "assignments": [],
+            "unserved": [], **fields}  # fmt: skip
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_check_says_a_plan_of_another_scenario_is_not_this_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MUTUALAID_LANG", "en")
+    other = _plan(tmp_path, scenario="大河路 — week of 2026-12-07")
+    result = runner.invoke(app, ["check", str(SAMPLE), "--plan", str(other)])
+    assert result.exit_code == 2, result.output
+    assert "is a plan for the scenario '大河路 — week of 2026-12-07', not for" in result.output
+    from mutualaid.scenario import load_scenario
+
+    name = load_scenario(SAMPLE).name
+    unserved = [{"task": f"t-elsewhere-{i}", "reason": "no_volunteer_free"} for i in range(5)]
+    foreign = _plan(tmp_path, scenario=name, unserved=unserved)
+    result = runner.invoke(app, ["check", str(SAMPLE), "--plan", str(foreign)])
+    assert result.exit_code == 2, result.output
+    assert "names none of the tasks" in result.output and "t-elsewhere-0" in result.output
+
+
+def test_check_refuses_a_plan_nested_past_any_depth_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MUTUALAID_LANG", "en")
+    plan = tmp_path / "plan.json"
+    plan.write_text("[" * 100_000 + "]" * 100_000)
+    result = runner.invoke(app, ["check", str(SAMPLE), "--plan", str(plan)])
+    assert result.exit_code == 2, result.output  # a traceback would be exit 1
+    assert "nested deeper than 32 levels" in result.output

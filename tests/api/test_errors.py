@@ -205,3 +205,106 @@ def test_not_found_and_conflicts_read_in_chinese_under_zh(
     ):
         detail = client.request(method, path, json=body, headers=admin).json()["detail"]
         assert words in detail and "still used" not in detail, detail
+
+
+# --- bounded input at the edge ---------------------------------------------------------------
+
+
+def _nested(depth: int) -> bytes:
+    return b"[" * depth + b"]" * depth
+
+
+def test_json_nested_far_too_deep_is_400_on_every_kind_of_body(
+    client: Client, admin: dict[str, str], stored: dict[str, Any]
+) -> None:
+    as_json = {**admin, "Content-Type": "application/json"}
+    for depth in (33, 1_000, 100_000):
+        for method, path in (
+            ("PUT", f"/weeks/{WEEK}/tasks{Q}"),
+            ("PUT", f"/weeks/{WEEK}/tasks/t-deep{Q}"),
+            ("POST", "/areas"),
+            ("POST", f"/weeks/{WEEK}/scenario{Q}"),
+        ):
+            body = (
+                _nested(depth) if "scenario" not in path else b'{"name": ' + _nested(depth) + b"}"
+            )
+            answer = client.request(method, path, content=body, headers=as_json)
+            messages = [message for _, message in _problems(answer)]
+            assert any("nested deeper than 32 levels" in m for m in messages), (path, messages)
+    assert _everything(client, admin) == stored
+
+
+def test_an_alias_bomb_is_refused_at_once_and_nothing_changes(
+    client: Client, admin: dict[str, str], stored: dict[str, Any]
+) -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    bomb = ("\n".join(lines) + "\n").encode()
+    assert len(bomb) < 600  # 10**9 values once expanded
+    as_yaml = {**admin, "Content-Type": "application/yaml"}
+    answer = client.post(f"/weeks/{WEEK}/scenario{Q}", content=bomb, headers=as_yaml)
+    [(path, message)] = _problems(answer)
+    assert path == "" and "more than 2,000,000 values" in message
+    assert _everything(client, admin) == stored
+
+
+def test_a_raw_control_character_in_a_yaml_body_is_400_with_its_line(
+    client: Client, admin: dict[str, str], stored: dict[str, Any]
+) -> None:
+    body = b"name: x\ntimezone: Asia/Shanghai\x00\nweek_start: 2026-11-30\n"
+    as_yaml = {**admin, "Content-Type": "application/yaml"}
+    answer = client.post(f"/weeks/{WEEK}/scenario{Q}", content=body, headers=as_yaml)
+    assert answer.status_code == 400, answer.text
+    [problem] = answer.json()["problems"]
+    assert "U+0000" in problem["message"] and problem["line"] == 2
+    assert _everything(client, admin) == stored
+
+
+def test_nul_and_control_characters_are_400_naming_where_and_nothing_changes(
+    client: Client, admin: dict[str, str], stored: dict[str, Any]
+) -> None:
+    task = client.get(f"/weeks/{WEEK}/tasks{Q}", headers=admin).json()[0]
+    cases: list[tuple[str, str, Any, str]] = [
+        ("GET", f"/weeks/{WEEK}/tasks/t%00x{Q}", None, "task"),
+        ("DELETE", f"/sites/cen%1btre{Q}", None, "ident"),
+        ("GET", f"/weeks/{WEEK}/tasks?area=jing%00balu", None, "area"),
+        ("GET", f"/weeks/{WEEK}/tasks?area=jingbalu%0A", None, "area"),
+        ("PUT", f"/weeks/{WEEK}/tasks/{task['id']}{Q}", {**task, "title": "Visit\x00"}, "title"),
+        ("PUT", f"/weeks/{WEEK}/tasks{Q}", [{**task, "id": "t\x00"}], "tasks[0].id"),
+        ("POST", "/areas", {"id": "x", "timezone": "UTC", "name": "a\x07"}, "name"),
+        ("POST", "/assignments/1/decline", {"reason": "ill\x00"}, "reason"),
+        ("POST", f"/weeks/{WEEK}/scenario{Q}", {**stored["scenario"], "name": "w\x00"}, "name"),
+    ]
+    for method, path, body, where in cases:
+        answer = client.request(method, path, json=body, headers=admin)
+        problems = _problems(answer)
+        assert any(p == where and "control character U+" in m for p, m in problems), (
+            path,
+            problems,
+        )
+    assert _everything(client, admin) == stored
+    task["title"] = "Visit\tMrs Zhang\nbring tea"  # tabs and newlines are fine in free text
+    answer = client.put(f"/weeks/{WEEK}/tasks/{task['id']}{Q}", json=task, headers=admin)
+    assert answer.status_code == 200, answer.text
+
+
+@pytest.mark.parametrize("week", ["2026-W49-1", "20261130", "0001-01-01", "2026-11-30T00:00"])
+def test_a_week_in_another_spelling_is_400_and_never_another_week(
+    client: Client, admin: dict[str, str], stored: dict[str, Any], week: str
+) -> None:
+    answer = client.put(f"/weeks/{week}/tasks{Q}", json=[], headers=admin)
+    assert _paths(answer) == ["week_start"]
+    answer = client.get(f"/volunteers/v-zhao/assignments{Q}&week={week}", headers=admin)
+    assert _paths(answer) == ["week"]
+    assert _everything(client, admin) == stored
+
+
+def test_an_empty_idempotency_key_is_400_naming_the_header(
+    client: Client, admin: dict[str, str], stored: dict[str, Any]
+) -> None:
+    for key in ("", "   "):
+        headers = {**admin, "Idempotency-Key": key}
+        answer = client.put(f"/weeks/{WEEK}/tasks{Q}", json=[], headers=headers)
+        [(path, message)] = _problems(answer)
+        assert path == "Idempotency-Key" and "empty" in message
+    assert _everything(client, admin) == stored
