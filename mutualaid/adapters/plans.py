@@ -373,6 +373,39 @@ class SqlAssignments(Repository):
         )
         return [self._record(r, week) for r in self.session.exec(stmt)]
 
+    def for_calendar(
+        self, area: str, volunteer: str, week_start: dt.date
+    ) -> list[list[AssignmentRecord]]:
+        """The volunteer's assignments in the week's published plan and in the plans it
+        repaired (each published before it), newest plan first: a calendar feed cancels
+        what a repair or a decline took away. One list per plan, the current one first."""
+        week = self.weeks.row(area, week_start)
+        # ids, kinds and parents only: a plan row's result is the whole plan
+        head = select(PlanRow.id, PlanRow.kind, PlanRow.parent_id)
+        link = self.session.exec(
+            head.where(PlanRow.week_id == week.id, col(PlanRow.published_at).is_not(None))
+        ).first()
+        chain: list[str] = []
+        while link is not None and link[0] not in chain:
+            chain.append(link[0])
+            if link[1] != "repair" or link[2] is None:
+                break
+            link = self.session.exec(head.where(PlanRow.id == link[2])).first()
+        if not chain:
+            return []
+        stmt = (
+            select(AssignmentRow)
+            .where(
+                col(AssignmentRow.plan_id).in_(chain),
+                col(AssignmentRow.volunteer_id) == volunteer,
+            )
+            .order_by(col(AssignmentRow.start_at), col(AssignmentRow.id))
+        )
+        by_plan: dict[str, list[AssignmentRecord]] = {p: [] for p in chain}
+        for row in self.session.exec(stmt):
+            by_plan[row.plan_id].append(self._record(row, week))
+        return [by_plan[p] for p in chain]
+
     def accept(self, ident: int) -> AssignmentRecord:
         row = self._answerable(ident)
         if row.state == "declined":

@@ -143,7 +143,7 @@ class AssignmentRecord:
     end: pendulum.DateTime
     timezone: str
     state: str
-    """pending | accepted | declined"""
+    """pending | accepted | declined | withdrawn"""
     decline_reason: str | None
     responded_at: pendulum.DateTime | None
 
@@ -281,6 +281,9 @@ class AssignmentRepository(Protocol):
     def for_volunteer(
         self, area: str, volunteer: str, week_start: pendulum.Date
     ) -> list[AssignmentRecord]: ...
+    def for_calendar(
+        self, area: str, volunteer: str, week_start: pendulum.Date
+    ) -> list[list[AssignmentRecord]]: ...
     def accept(self, ident: int) -> AssignmentRecord: ...
     def decline(self, ident: int, reason: str | None = None) -> AssignmentRecord: ...
 

@@ -109,6 +109,44 @@ def test_the_calendar_parses_back_in_the_area_s_zone(client: Client, published: 
     assert {str(e["UID"]) for e in again.walk("VEVENT")} == uids
 
 
+def statuses(client: Client, ident: str, headers: Headers) -> dict[str, tuple[str, int, str]]:
+    """The volunteer's calendar: each event's task (from its UID) -> STATUS, SEQUENCE, UID."""
+    answer = client.get(f"/volunteers/{ident}/calendar.ics?week={WEEK}", headers=headers)
+    assert answer.status_code == 200, answer.text
+    out = {}
+    for event in icalendar.Calendar.from_ical(answer.content).walk("VEVENT"):
+        uid = str(event["UID"])
+        task = uid.split("/")[2]
+        out[task] = (str(event["STATUS"]), int(event.get("SEQUENCE", 0)), uid)
+    return out
+
+
+def test_the_calendar_says_tentative_confirmed_and_cancelled(
+    client: Client, admin: Headers, published: str
+) -> None:
+    """Found in review: a pending visit said CONFIRMED, and declined or withdrawn visits left
+    the feed, so phone calendars kept them."""
+    wang = volunteer(client, "v-wang")
+    first = statuses(client, "v-wang", wang)
+    assert {t: s for t, (s, _, _) in first.items()} == {
+        "t-visit-zhang": "TENTATIVE", "t-show": "TENTATIVE"
+    }  # fmt: skip
+    mine = {a["task"]: a["id"] for a in schedule(client, "v-wang", wang)["assignments"]}
+    assert client.post(f"/assignments/{mine['t-visit-zhang']}/accept", headers=wang).is_success
+    declined = client.post(f"/assignments/{mine['t-show']}/decline", headers=wang)
+    assert declined.status_code == 200 and declined.json()["repair"]["published"]
+    after = statuses(client, "v-wang", wang)
+    assert after["t-visit-zhang"][:2] == ("CONFIRMED", 0)
+    assert after["t-show"][0] == "CANCELLED" and after["t-show"][1] > first["t-show"][1]
+    assert {t: uid for t, (_, _, uid) in after.items()} == {
+        t: uid for t, (_, _, uid) in first.items()
+    }  # the same UIDs across the repair: the phone updates its events
+    assert client.delete(f"/weeks/{WEEK}/tasks/t-visit-zhang?area={AREA}", headers=admin).is_success
+    gone = statuses(client, "v-wang", wang)
+    assert gone["t-visit-zhang"][0] == "CANCELLED" and gone["t-visit-zhang"][1] > 0
+    assert [a["task"] for a in schedule(client, "v-wang", wang)["assignments"]] == []
+
+
 def test_accepting_and_declining_change_the_state(client: Client, published: str) -> None:
     wang, li = volunteer(client, "v-wang"), volunteer(client, "v-li")
     visit = next(a for a in schedule(client, "v-wang", wang)["assignments"]
@@ -200,8 +238,7 @@ def test_deleting_a_task_withdraws_its_published_assignments(
     assert gone.status_code == 204, gone.text
     left = schedule(client, "v-wang", wang)["assignments"]
     assert left and "t-visit-zhang" not in {a["task"] for a in left}
-    assert "t-visit-zhang" not in client.get(f"/volunteers/v-wang/calendar.ics?week={WEEK}",
-                                             headers=wang).text  # fmt: skip
+    assert statuses(client, "v-wang", wang)["t-visit-zhang"][0] == "CANCELLED"  # phones drop it
     for answer in ("decline", "accept"):
         refused = client.post(f"/assignments/{visit['id']}/{answer}", headers=wang)
         assert refused.status_code == 409, refused.text
