@@ -613,6 +613,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "已写入 {path}：任务 {tasks} 项、志愿者 {volunteers} 名、街道 {subdistricts} 个",
     ),
     "cli_db_upgraded": ("database at revision {revision}", "数据库已升级到版本 {revision}"),
+    "would_withdraw": (
+        "this would withdraw {count} assignment(s) of the published plan, of {tasks} task(s) "
+        "no longer in the week: {ids}; send it again with ?replace=true to replace them",
+        "此操作将撤回已发布计划中的 {count} 项安排，涉及本周不再包含的 {tasks} 个任务：{ids}；"
+        "确需替换请加上 ?replace=true 重新提交",
+    ),
     "assignment_withdrawn": (
         "task '{task}' was withdrawn after the plan was published; there is nothing to answer",
         "任务“{task}”在计划发布后已被撤回，无需答复",

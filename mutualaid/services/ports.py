@@ -75,6 +75,19 @@ class ActivePlanExists(ConflictError):
         super().__init__(msg("plan_active_for", area=area, week=week_start.isoformat()))
 
 
+class WouldWithdraw(ConflictError):
+    """Replacing a week would withdraw assignments of its published plan, and the request
+    did not say `replace`."""
+
+    def __init__(self, withdrawn: Mapping[str, int]) -> None:
+        self.withdrawn = dict(withdrawn)
+        tasks = sorted(withdrawn)
+        shown = ", ".join(tasks[:20]) + (", …" if len(tasks) > 20 else "")
+        super().__init__(
+            msg("would_withdraw", count=sum(withdrawn.values()), tasks=len(tasks), ids=shown)
+        )
+
+
 class LeaseLost(ConflictError):
     pass
 
@@ -234,6 +247,7 @@ class WeekRepository(Protocol):
         *, validate: bool = True,
     ) -> tuple[Json, bool]: ...  # fmt: skip
     def delete_task(self, area: str, week_start: pendulum.Date, ident: str) -> int: ...
+    def published_tasks(self, area: str, week_start: pendulum.Date) -> dict[str, int]: ...
     def set_pinned(
         self, area: str, week_start: pendulum.Date, pinned: Sequence[Mapping[str, Any]]
     ) -> None: ...

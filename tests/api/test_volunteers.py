@@ -340,3 +340,42 @@ def test_a_repair_drops_crews_that_no_longer_fit_the_week() -> None:
     for t, crew in published.crews.items():
         if t not in touched and t != moved:
             assert after.crews.get(t) == crew and after.starts[t] == published.starts[t], t
+
+
+def test_replacing_a_published_week_without_its_tasks_needs_replace(
+    client: Client, admin: Headers, published: str
+) -> None:
+    """Found by probing: posting another scenario (or a batch of tasks) into a week with a
+    published plan silently withdrew the visits volunteers had in hand."""
+    wang = volunteer(client, "v-wang")
+    crew = {v["id"] for a in world.result()["assignments"] if a["task"] == "t-visit-zhang"
+            for v in a["volunteers"]}  # fmt: skip
+    fewer = world.scenario()
+    fewer["tasks"] = [t for t in fewer["tasks"] if t["id"] != "t-visit-zhang"]
+    tasks = client.get(f"/weeks/{WEEK}/tasks?area={AREA}", headers=admin).json()
+    kept = [t for t in tasks if t["id"] != "t-visit-zhang"]
+    for refused in (
+        client.post(f"/weeks/{WEEK}/scenario?area={AREA}", json=fewer, headers=admin),
+        client.put(f"/weeks/{WEEK}/tasks?area={AREA}", json=kept, headers=admin),
+        client.put(f"/weeks/{WEEK}/tasks?area={AREA}&replace=false", json=kept, headers=admin),
+    ):
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["error"] == "conflict"
+        detail = refused.json()["detail"]
+        assert "t-visit-zhang" in detail and f"{len(crew)} assignment" in detail
+        assert "replace=true" in detail
+    # nothing was stored: the week and the volunteer's visits are as before
+    assert client.get(f"/weeks/{WEEK}/tasks?area={AREA}", headers=admin).json() == tasks
+    assert "t-visit-zhang" in {a["task"] for a in schedule(client, "v-wang", wang)["assignments"]}
+    # the same week again withdraws nothing: no need to say replace
+    same = client.post(f"/weeks/{WEEK}/scenario?area={AREA}", json=world.scenario(), headers=admin)
+    assert same.status_code == 200, same.text
+    replaced = client.put(f"/weeks/{WEEK}/tasks?area={AREA}&replace=true", json=kept,
+                          headers=admin)  # fmt: skip
+    assert replaced.status_code == 200, replaced.text
+    assert "t-visit-zhang" not in {
+        a["task"] for a in schedule(client, "v-wang", wang)["assignments"]
+    }
+    audit = client.get(f"/audit?area={AREA}", headers=admin).json()
+    submits = [e for e in audit if e["action"] == "tasks.submit"]
+    assert [e["detail"].get("withdrawn") for e in submits] == [len(crew)]
