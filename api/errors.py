@@ -42,6 +42,7 @@ from mutualaid.services.ports import (
     IdempotencyKeyReused,
     InvalidRequest,
     NotFoundError,
+    TokenExpired,
     Unauthenticated,
 )
 
@@ -110,6 +111,8 @@ def error_body(request: Request[Any, Any, Any], exc: BaseException) -> ErrorBody
         detail = msg("route_not_found", path=request.url.path)
     elif isinstance(exc, MethodNotAllowedException):
         detail = msg("method_not_allowed", method=request.method, path=request.url.path)
+    elif isinstance(exc, TokenExpired):
+        detail = str(exc)
     elif isinstance(exc, Unauthenticated | NotAuthorizedException):
         detail = msg("unauthenticated")
     elif isinstance(exc, ActivePlanExists):

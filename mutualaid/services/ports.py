@@ -52,6 +52,10 @@ class Unauthenticated(AccessError):
     pass
 
 
+class TokenExpired(Unauthenticated):
+    """A known token whose expiry has passed: 401 saying so."""
+
+
 class Forbidden(AccessError):
     pass
 
@@ -179,6 +183,8 @@ class TokenRecord:
     name: str | None
     created_at: pendulum.DateTime
     revoked_at: pendulum.DateTime | None = None
+    expires_at: pendulum.DateTime | None = None
+    """When it stops working (401); None: until revoked."""
 
 
 @dataclass(frozen=True)
@@ -305,7 +311,7 @@ class AssignmentRepository(Protocol):
 class TokenRepository(Protocol):
     def create(
         self, role: str, areas: Sequence[str] = (), volunteer: str | None = None,
-        name: str | None = None,
+        name: str | None = None, expires_in: pendulum.Duration | None = None,
     ) -> tuple[TokenRecord, str]: ...  # fmt: skip
     def authenticate(self, secret: str) -> TokenRecord | None: ...
     def all(self) -> list[TokenRecord]: ...

@@ -57,3 +57,45 @@ def test_serve_loads_the_sample_into_an_empty_database_and_prints_how_to_start(
     assert len(served) == 2
     missing = runner.invoke(app, ["serve", "--load", "nope.yaml", "--area", "x"])
     assert missing.exit_code == 2
+
+
+def test_serve_keeps_one_demo_admin_token_and_writes_it_for_scripts(
+    database: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Found by probing: each `serve --admin-token` start added another admin token that never
+    expired."""
+    from api.app import open_infrastructure
+    from api.settings import Settings
+
+    monkeypatch.setattr("api.app.run", lambda settings: None)
+    monkeypatch.chdir(tmp_path)
+    secrets = []
+    for _ in range(2):
+        started = runner.invoke(app, ["serve", "--admin-token"])
+        assert started.exit_code == 0, started.output
+        written = tmp_path / ".demo-token"
+        assert written.stat().st_mode & 0o777 == 0o600
+        secrets.append(written.read_text().strip())
+        assert secrets[-1] in started.output and ".demo-token" in started.output
+    first, second = secrets
+    with open_infrastructure(Settings.from_env()) as infra:
+        assert access.authenticate(infra.reader(), first) is None  # revoked at the restart
+        assert access.authenticate(infra.reader(), second) is not None
+        demo = [t for t in access.list_tokens(infra.reader(), access.CLI) if t.name == "demo"]
+    assert [t.revoked_at is None for t in demo] == [False, True]
+
+
+def test_token_create_takes_an_expiry(database: str) -> None:
+    made = runner.invoke(app, ["token", "create", "--role", "admin", "--expires-in", "30d"])
+    assert made.exit_code == 0, made.output
+    from api.app import open_infrastructure
+    from api.settings import Settings
+
+    with open_infrastructure(Settings.from_env()) as infra:
+        (token,) = access.list_tokens(infra.reader(), access.CLI)
+    assert token.expires_at is not None
+    assert 29.9 < (token.expires_at - token.created_at).total_days() <= 30
+    for bad in ("soon", "0d", "-3d", "4000d"):
+        refused = runner.invoke(app, ["token", "create", "--role", "admin", "--expires-in", bad])
+        assert refused.exit_code == 2, refused.output
+        assert "--expires-in" in refused.output
