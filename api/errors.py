@@ -8,7 +8,8 @@ and one body shape, and the same mapping declared in the OpenAPI schema with exa
     ├── NotFoundError                    404 not_found
     ├── IdempotencyKeyReused             422 idempotency_key_reused
     ├── ActivePlanExists                 409 active_plan_exists
-    └── ConflictError                    409 conflict
+    ├── ConflictError                    409 conflict
+    └── Throttled (api.throttle)         429 too_many_failures (with Retry-After)
     Litestar's own: a body or parameter that does not decode 400, an unknown route 404,
     a method the route lacks 405. Anything else is our bug: 500, and nothing is stored
     (every use case commits only at its end).
@@ -33,6 +34,7 @@ from litestar.exceptions import (
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example
 
+from api.throttle import Throttled
 from mutualaid.errors import MutualAidError, Problem, ScenarioError
 from mutualaid.messages import CATALOGUE, msg
 from mutualaid.services.ports import (
@@ -64,7 +66,7 @@ class ErrorBody:
     status_code: int
     error: str
     """A stable code: invalid, unauthenticated, forbidden, not_found, method_not_allowed,
-    conflict, active_plan_exists, idempotency_key_reused, server_error."""
+    conflict, active_plan_exists, idempotency_key_reused, too_many_failures, server_error."""
     detail: str
     """One sentence for a person (MUTUALAID_LANG picks English or Chinese)."""
     problems: list[ProblemBody] = field(default_factory=list)
@@ -83,6 +85,7 @@ STATUS: tuple[tuple[type[BaseException], int, str], ...] = (
     (IdempotencyKeyReused, 422, "idempotency_key_reused"),
     (ActivePlanExists, 409, "active_plan_exists"),
     (ConflictError, 409, "conflict"),
+    (Throttled, 429, "too_many_failures"),
     (MutualAidError, 400, "invalid"),
     (ValidationException, 400, "invalid"),
 )
@@ -111,7 +114,7 @@ def error_body(request: Request[Any, Any, Any], exc: BaseException) -> ErrorBody
         detail = msg("route_not_found", path=request.url.path)
     elif isinstance(exc, MethodNotAllowedException):
         detail = msg("method_not_allowed", method=request.method, path=request.url.path)
-    elif isinstance(exc, TokenExpired):
+    elif isinstance(exc, TokenExpired | Throttled):
         detail = str(exc)
     elif isinstance(exc, Unauthenticated | NotAuthorizedException):
         detail = msg("unauthenticated")
@@ -140,6 +143,8 @@ def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[ErrorBod
     """The app's only exception handler."""
     body = error_body(request, exc)
     headers = {"WWW-Authenticate": "Bearer"} if body.status_code == 401 else None
+    if isinstance(exc, Throttled):
+        headers = {"Retry-After": str(exc.retry_after)}
     return Response(body, status_code=body.status_code, headers=headers)
 
 

@@ -493,6 +493,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "assignment {id} is not in the week's published plan",
         "安排 {id} 不在本周已发布的计划中",
     ),
+    "auth_throttled": (
+        "too many failed sign-ins from this address; try again in {seconds} s",
+        "此地址登录失败次数过多；请 {seconds} 秒后再试",
+    ),
     "token_expired": (
         "this token expired at {at}; ask an admin for a new one",
         "此令牌已于 {at} 过期；请向管理员申请新令牌",
