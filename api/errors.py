@@ -10,7 +10,8 @@ and one body shape, and the same mapping declared in the OpenAPI schema with exa
     ├── ActivePlanExists                 409 active_plan_exists
     ├── ConflictError                    409 conflict
     └── Throttled (api.throttle)         429 too_many_failures (with Retry-After)
-    Litestar's own: a body or parameter that does not decode 400, an unknown route 404,
+    Litestar's own: a body or parameter that does not decode 400, a body the client hung up
+    in the middle of 400 client_disconnected (logged as one line), an unknown route 404,
     a method the route lacks 405. Anything else is our bug: 500, and nothing is stored
     (every use case commits only at its end).
 """
@@ -25,6 +26,7 @@ from typing import Any
 from litestar import Request, Response
 from litestar.exceptions import (
     HTTPException,
+    InternalServerException,
     MethodNotAllowedException,
     NotAuthorizedException,
     NotFoundException,
@@ -66,7 +68,8 @@ class ErrorBody:
     status_code: int
     error: str
     """A stable code: invalid, unauthenticated, forbidden, not_found, method_not_allowed,
-    conflict, active_plan_exists, idempotency_key_reused, too_many_failures, server_error."""
+    conflict, active_plan_exists, idempotency_key_reused, too_many_failures,
+    client_disconnected, server_error."""
     detail: str
     """One sentence for a person (MUTUALAID_LANG picks English or Chinese)."""
     problems: list[ProblemBody] = field(default_factory=list)
@@ -101,7 +104,17 @@ def status_of(exc: BaseException) -> tuple[int, str]:
     return 500, "server_error"
 
 
+def hung_up(exc: BaseException) -> bool:
+    """The client closed the connection before sending the whole body (Litestar's words for
+    an `http.disconnect` while reading it)."""
+    return isinstance(exc, InternalServerException) and "disconnected" in str(exc.detail)
+
+
 def error_body(request: Request[Any, Any, Any], exc: BaseException) -> ErrorBody:
+    if hung_up(exc):  # nobody is left to read the answer: a line in the log, not a traceback
+        client = request.client.host if request.client else "?"
+        log.info("client %s hung up during %s %s", client, request.method, request.url.path)
+        return ErrorBody(400, "client_disconnected", msg("client_disconnected"))
     status, code = status_of(exc)
     problems: list[Problem] = []
     if isinstance(exc, ScenarioError | InvalidRequest):

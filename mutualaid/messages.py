@@ -493,6 +493,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "assignment {id} is not in the week's published plan",
         "安排 {id} 不在本周已发布的计划中",
     ),
+    "client_disconnected": (
+        "the connection closed before the whole request body arrived; nothing was stored",
+        "请求体尚未完整收到连接就已关闭；未保存任何内容",
+    ),
     "auth_throttled": (
         "too many failed sign-ins from this address; try again in {seconds} s",
         "此地址登录失败次数过多；请 {seconds} 秒后再试",
