@@ -17,6 +17,9 @@ runner = CliRunner()
 
 @pytest.fixture
 def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A SQLite file of its own, and the test's folder as the working directory (`serve
+    --admin-token` writes .demo-token there, not into the checkout)."""
+    monkeypatch.chdir(tmp_path)
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("MUTUALAID_LANG", "en")
@@ -68,7 +71,6 @@ def test_serve_keeps_one_demo_admin_token_and_writes_it_for_scripts(
     from api.settings import Settings
 
     monkeypatch.setattr("api.app.run", lambda settings: None)
-    monkeypatch.chdir(tmp_path)
     secrets = []
     for _ in range(2):
         started = runner.invoke(app, ["serve", "--admin-token"])
