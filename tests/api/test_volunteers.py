@@ -147,6 +147,26 @@ def test_the_calendar_says_tentative_confirmed_and_cancelled(
     assert [a["task"] for a in schedule(client, "v-wang", wang)["assignments"]] == []
 
 
+def test_an_accepted_visit_a_new_plan_leaves_out_is_cancelled_in_the_calendar(
+    client: Client, published: str
+) -> None:
+    wang = volunteer(client, "v-wang")
+    mine = {a["task"]: a["id"] for a in schedule(client, "v-wang", wang)["assignments"]}
+    assert client.post(f"/assignments/{mine['t-visit-zhang']}/accept", headers=wang).is_success
+    before = statuses(client, "v-wang", wang)
+    result = world.result()
+    result["assignments"] = [a for a in result["assignments"] if a["task"] != "t-visit-zhang"]
+    with infra(client).uow() as uow:  # another solve, published over the first
+        plan = uow.plans.create(AREA, world.WEEK)
+        uow.plans.finish(plan.id, result)
+        uow.plans.publish(plan.id)
+        uow.commit()
+    after = statuses(client, "v-wang", wang)
+    assert after["t-visit-zhang"][0] == "CANCELLED" and after["t-visit-zhang"][1] > 0
+    assert after["t-visit-zhang"][2] == before["t-visit-zhang"][2]
+    assert after["t-show"][0] == "TENTATIVE"
+
+
 def test_accepting_and_declining_change_the_state(client: Client, published: str) -> None:
     wang, li = volunteer(client, "v-wang"), volunteer(client, "v-li")
     visit = next(a for a in schedule(client, "v-wang", wang)["assignments"]
