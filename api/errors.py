@@ -222,6 +222,15 @@ _EXAMPLES: dict[int, tuple[str, ErrorBody]] = {
             "a plan for this area and week is already queued or running; wait for it or cancel it",
         ),
     ),
+    429: (
+        "Too many failed sign-ins from this address: wait Retry-After seconds (a token that "
+        "already signed in from it is still served)",
+        ErrorBody(
+            429,
+            "too_many_failures",
+            "too many failed sign-ins from this address; try again in 10 s",
+        ),
+    ),
     422: (
         "The Idempotency-Key came before with a different body",
         ErrorBody(
@@ -234,9 +243,9 @@ _EXAMPLES: dict[int, tuple[str, ErrorBody]] = {
 
 
 def responses(*codes: int) -> dict[int, ResponseSpec]:
-    """The error responses of a route for its OpenAPI entry; 400, 401 and 403 always."""
+    """The error responses of a route for its OpenAPI entry; 400, 401, 403 and 429 always."""
     out: dict[int, ResponseSpec] = {}
-    for code in sorted({400, 401, 403, *codes}):
+    for code in sorted({400, 401, 403, 429, *codes}):
         description, example = _EXAMPLES[code]
         out[code] = ResponseSpec(
             data_container=ErrorBody,
