@@ -91,6 +91,7 @@ def create_app(settings: Settings) -> Litestar:
             settings.auth.failure_burst,
             settings.auth.failures_per_minute,
             settings.auth.tracked_addresses,
+            settings.auth.throttled_hold_seconds,
         )
         infra.runner.start()
         try:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
 import anyio.to_thread
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
-from api.throttle import FailedSignIns
+from api.throttle import FailedSignIns, Throttled
 from mutualaid.services.access import Actor, authenticate
 from mutualaid.services.ports import Unauthenticated
 
@@ -32,7 +33,13 @@ class BearerAuth(AbstractAuthenticationMiddleware):
             raise Unauthenticated()
         throttle: FailedSignIns = connection.app.state.throttle
         address = connection.client.host if connection.client else ""
-        throttle.check(address, secret)  # before the database: a throttled guess costs nothing
+        try:
+            throttle.check(address, secret)  # before the database: a throttled guess is cheap
+        except Throttled:
+            # held a moment (without a thread, the event loop serves others meanwhile): a
+            # guesser that waits for answers, as most do, slows down to the held pace
+            await anyio.sleep(throttle.hold)
+            raise
         infra = connection.app.state.infra
         try:
             actor = await anyio.to_thread.run_sync(authenticate, infra.reader(), secret)

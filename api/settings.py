@@ -82,6 +82,11 @@ class AuthSettings:
     failures_per_minute: float = 6.0
     """MUTUALAID_AUTH_FAILURES_PER_MINUTE: how fast a throttled address earns tries back
     (6: one every 10 s)."""
+    throttled_hold_seconds: float = 1.0
+    """MUTUALAID_AUTH_THROTTLED_HOLD_SECONDS: how long a throttled request waits before its
+    429 (on the event loop, no thread): a guesser waiting for answers slows to that pace
+    instead of taking the server's time away from good requests (bench/auth.py); 0 answers
+    at once."""
     tracked_addresses: int = 10_000
     """MUTUALAID_AUTH_TRACKED_ADDRESSES: client addresses remembered (the least recently seen
     are forgotten first), which bounds the throttle's memory. Behind a reverse proxy every
@@ -140,6 +145,11 @@ class Settings:
                     _positive,
                     AuthSettings.failures_per_minute,
                 ),
+                throttled_hold_seconds=read(
+                    "MUTUALAID_AUTH_THROTTLED_HOLD_SECONDS",
+                    _nonnegative,
+                    AuthSettings.throttled_hold_seconds,
+                ),
                 tracked_addresses=read(
                     "MUTUALAID_AUTH_TRACKED_ADDRESSES", _count, AuthSettings.tracked_addresses
                 ),
@@ -174,6 +184,13 @@ def _positive(text: str) -> float:
     value = float(text)
     if not value > 0:
         raise ValueError(msg("not_positive_number", got=text))
+    return value
+
+
+def _nonnegative(text: str) -> float:
+    value = float(text)
+    if not value >= 0:
+        raise ValueError(msg("not_nonneg_number", got=text))
     return value
 
 

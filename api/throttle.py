@@ -44,10 +44,12 @@ class _Address:
 
 class FailedSignIns:
     def __init__(
-        self, burst: int, per_minute: float, addresses: int,
+        self, burst: int, per_minute: float, addresses: int, hold: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:  # fmt: skip
         self.burst, self.rate, self.addresses = burst, per_minute / 60.0, addresses
+        self.hold = hold
+        """Seconds a throttled request is held before its 429 (by the caller)."""
         self.clock = clock
         self._seen: OrderedDict[str, _Address] = OrderedDict()
         self._lock = threading.Lock()
