@@ -15,7 +15,7 @@ from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
-from api.throttle import FailedSignIns, Throttled
+from api.throttle import FailedSignIns, Throttled, client_key
 from mutualaid.services.access import Actor, authenticate
 from mutualaid.services.ports import Unauthenticated
 
@@ -32,7 +32,7 @@ class BearerAuth(AbstractAuthenticationMiddleware):
         if scheme.lower() != "bearer" or not secret:
             raise Unauthenticated()
         throttle: FailedSignIns = connection.app.state.throttle
-        address = connection.client.host if connection.client else ""
+        address = client_key(connection.client.host if connection.client else "")
         try:
             throttle.check(address, secret)  # before the database: a throttled guess is cheap
         except Throttled:

@@ -1,15 +1,17 @@
-"""Failed sign-ins throttled per client address: a token bucket of failures per address, in
-memory (bounded: the least recently seen addresses are forgotten first), safe across threads.
+"""Failed sign-ins throttled per client address (an IPv6 /64 counts as one): a token bucket of
+failures per address, in memory (bounded: the least recently seen addresses are forgotten
+first), safe across threads.
 
 An address may fail `burst` times at once, then earns one more try every 60/`per_minute`
-seconds; meanwhile its requests are answered 429 with Retry-After, without a database look-up
-— except those carrying a token that already signed in from that address, so a coordinator
-behind the same router as a guesser keeps working.
+seconds; meanwhile its requests are answered 429 with Retry-After (held `hold` seconds first),
+without a database look-up — except those carrying a token that already signed in from that
+address, so a coordinator behind the same router as a guesser keeps working.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 import threading
 import time
@@ -98,6 +100,20 @@ class FailedSignIns:
         while len(self._seen) > self.addresses:
             self._seen.popitem(last=False)
         return state
+
+
+def client_key(host: str) -> str:
+    """Whose failures these are: the IPv4 address, or the /64 of an IPv6 one (one home or
+    subscriber gets a whole /64, so its addresses are one guesser)."""
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
 
 
 def _digest(secret: str) -> str:

@@ -12,7 +12,7 @@ from litestar.testing import TestClient
 
 from api.app import create_app
 from api.settings import AuthSettings, Settings
-from api.throttle import FailedSignIns, Throttled
+from api.throttle import FailedSignIns, Throttled, client_key
 from mutualaid.services import access
 
 from .conftest import Client, bearer, infra
@@ -58,6 +58,13 @@ def test_a_token_that_signed_in_from_the_address_is_not_throttled() -> None:
     throttle.failed("10.0.0.1", "ma_good")  # revoked since: no longer let through
     with pytest.raises(Throttled):
         throttle.check("10.0.0.1", "ma_good")
+
+
+def test_an_ipv6_subscriber_s_addresses_count_as_one() -> None:
+    assert client_key("2001:db8:1:2:aaaa::1") == client_key("2001:db8:1:2:bbbb::9")
+    assert client_key("2001:db8:1:2::1") != client_key("2001:db8:1:3::1")
+    assert client_key("::ffff:10.0.0.1") == client_key("10.0.0.1") == "10.0.0.1"
+    assert client_key("testclient") == "testclient"
 
 
 def test_memory_is_bounded_by_the_addresses_it_remembers() -> None:
