@@ -20,6 +20,7 @@ from mutualaid.services.ports import (
     IdempotencyKeyReused,
     InvalidRequest,
     Json,
+    NotFoundError,
     UnitOfWork,
     WeekRecord,
     WouldWithdraw,
@@ -90,7 +91,7 @@ def submit_tasks(
                 stored = uow.idempotency.lookup(scope, idempotency_key, digest)
                 if stored is not None:
                     return Submitted(list(stored.response), replayed=True)
-            before = uow.weeks.published_tasks(where, week)
+            before = _published(uow, where, week)
             saved = uow.weeks.put_tasks(where, week, tasks)
             detail: Json = {"tasks": len(saved), **_withdrawn(uow, where, week, before, replace)}
             if idempotency_key is not None:
@@ -174,7 +175,7 @@ def import_scenario(
     with uow:
         if not actor.is_admin:
             uow.areas.get(where)
-        before = uow.weeks.published_tasks(where, week)
+        before = _published(uow, where, week)
         record = uow.weeks.import_scenario(where, data, validate=False)
         counts: Json = {k: len(data.get(k) or ()) for k in ("volunteers", "residents", "tasks")}
         counts.update(_withdrawn(uow, where, week, before, replace))
@@ -188,6 +189,16 @@ def export_scenario(uow: UnitOfWork, actor: Actor, area: str | None, week_start:
     where, week = actor.area(area), parse_week(week_start)
     with uow:
         return uow.weeks.export_scenario(where, week)
+
+
+def _published(uow: UnitOfWork, area: str, week: pendulum.Date) -> dict[str, int]:
+    """The published plan's live assignments per task, read under the week's lock (so no
+    publish slips in before the replacement); none when the week is new."""
+    try:
+        uow.weeks.lock(area, week)
+    except NotFoundError:
+        return {}
+    return uow.weeks.published_tasks(area, week)
 
 
 def _withdrawn(
