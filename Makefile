@@ -13,7 +13,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # The service on the embedded default (SQLite ./mutualaid.db, solves on an in-process Dask cluster): the
-# sample week is loaded into area `jingbalu` when the database is empty; an admin token and a
+# sample week is loaded into area `jingbalu` when the database is empty; an admin token (also
+# written to .demo-token, replacing the last start's) and a
 # curl example are printed; then it serves in the foreground (Ctrl-C stops it).
 demo: $(STAMP)
 	$(BIN)/mutualaid serve --load scenarios/01-jingbalu-life-centre.yaml --area jingbalu --admin-token

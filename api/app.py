@@ -27,6 +27,7 @@ from api.edge import check_request
 from api.errors import handle
 from api.jobs import InProcessJobRunner, SolverPlanner
 from api.settings import Settings
+from api.throttle import FailedSignIns
 from mutualaid.adapters.db import SessionFactory, make_engine, make_session_factory
 from mutualaid.adapters.migrate import upgrade
 from mutualaid.adapters.uow import SqlUnitOfWork
@@ -37,7 +38,8 @@ Plans a community's week of mutual aid. JSON field names are the scenario format
 (docs/scenarios.md). Every route but /schema needs `Authorization: Bearer <token>`
 (`mutualaid token create`). Area-owned resources take `?area=`, which may be left out when
 the token names exactly one area. Errors: 400 with every problem's field path, 401, 403,
-404, 409 and 422, one body shape (`ErrorBody`).
+404, 409, 422 and 429 (too many failed sign-ins from an address; Retry-After), one body shape
+(`ErrorBody`).
 """
 
 
@@ -86,6 +88,12 @@ def create_app(settings: Settings) -> Litestar:
         opened = open_infrastructure(settings)
         infra = await anyio.to_thread.run_sync(opened.__enter__)
         app.state.infra = infra
+        app.state.throttle = FailedSignIns(
+            settings.auth.failure_burst,
+            settings.auth.failures_per_minute,
+            settings.auth.tracked_addresses,
+            settings.auth.throttled_hold_seconds,
+        )
         infra.runner.start()
         try:
             yield

@@ -108,12 +108,14 @@ class TokenView:
     name: str | None
     created_at: str
     revoked_at: str | None
+    expires_at: str | None = None
+    """When it stops working; null: until revoked."""
 
     @classmethod
     def of(cls, r: TokenRecord) -> TokenView:
         return cls(
             r.id, r.role, list(r.areas), r.volunteer, r.name, r.created_at.isoformat(),
-            _iso(r.revoked_at),
+            _iso(r.revoked_at), _iso(r.expires_at),
         )  # fmt: skip
 
 
@@ -127,6 +129,8 @@ class TokenCreated:
     volunteer: str | None
     name: str | None
     secret: str
+    expires_at: str | None = None
+    """When it stops working; null: until revoked."""
 
 
 @dataclass
@@ -136,6 +140,9 @@ class TokenWrite:
     areas: list[str] = field(default_factory=list)
     volunteer: str | None = None
     name: str | None = None
+    expires_in_days: float | None = None
+    """The token stops working this many days from now (up to 3650); unset, it works until
+    revoked."""
 
 
 @dataclass

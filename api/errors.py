@@ -8,8 +8,10 @@ and one body shape, and the same mapping declared in the OpenAPI schema with exa
     ├── NotFoundError                    404 not_found
     ├── IdempotencyKeyReused             422 idempotency_key_reused
     ├── ActivePlanExists                 409 active_plan_exists
-    └── ConflictError                    409 conflict
-    Litestar's own: a body or parameter that does not decode 400, an unknown route 404,
+    ├── ConflictError                    409 conflict
+    └── Throttled (api.throttle)         429 too_many_failures (with Retry-After)
+    Litestar's own: a body or parameter that does not decode 400, a body the client hung up
+    in the middle of 400 client_disconnected (logged as one line), an unknown route 404,
     a method the route lacks 405. Anything else is our bug: 500, and nothing is stored
     (every use case commits only at its end).
 """
@@ -24,6 +26,7 @@ from typing import Any
 from litestar import Request, Response
 from litestar.exceptions import (
     HTTPException,
+    InternalServerException,
     MethodNotAllowedException,
     NotAuthorizedException,
     NotFoundException,
@@ -33,6 +36,7 @@ from litestar.exceptions import (
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example
 
+from api.throttle import Throttled
 from mutualaid.errors import MutualAidError, Problem, ScenarioError
 from mutualaid.messages import CATALOGUE, msg
 from mutualaid.services.ports import (
@@ -42,6 +46,7 @@ from mutualaid.services.ports import (
     IdempotencyKeyReused,
     InvalidRequest,
     NotFoundError,
+    TokenExpired,
     Unauthenticated,
 )
 
@@ -63,7 +68,8 @@ class ErrorBody:
     status_code: int
     error: str
     """A stable code: invalid, unauthenticated, forbidden, not_found, method_not_allowed,
-    conflict, active_plan_exists, idempotency_key_reused, server_error."""
+    conflict, active_plan_exists, idempotency_key_reused, too_many_failures,
+    client_disconnected, server_error."""
     detail: str
     """One sentence for a person (MUTUALAID_LANG picks English or Chinese)."""
     problems: list[ProblemBody] = field(default_factory=list)
@@ -82,6 +88,7 @@ STATUS: tuple[tuple[type[BaseException], int, str], ...] = (
     (IdempotencyKeyReused, 422, "idempotency_key_reused"),
     (ActivePlanExists, 409, "active_plan_exists"),
     (ConflictError, 409, "conflict"),
+    (Throttled, 429, "too_many_failures"),
     (MutualAidError, 400, "invalid"),
     (ValidationException, 400, "invalid"),
 )
@@ -97,7 +104,17 @@ def status_of(exc: BaseException) -> tuple[int, str]:
     return 500, "server_error"
 
 
+def hung_up(exc: BaseException) -> bool:
+    """The client closed the connection before sending the whole body (Litestar's words for
+    an `http.disconnect` while reading it)."""
+    return isinstance(exc, InternalServerException) and "disconnected" in str(exc.detail)
+
+
 def error_body(request: Request[Any, Any, Any], exc: BaseException) -> ErrorBody:
+    if hung_up(exc):  # nobody is left to read the answer: a line in the log, not a traceback
+        client = request.client.host if request.client else "?"
+        log.info("client %s hung up during %s %s", client, request.method, request.url.path)
+        return ErrorBody(400, "client_disconnected", msg("client_disconnected"))
     status, code = status_of(exc)
     problems: list[Problem] = []
     if isinstance(exc, ScenarioError | InvalidRequest):
@@ -110,6 +127,8 @@ def error_body(request: Request[Any, Any, Any], exc: BaseException) -> ErrorBody
         detail = msg("route_not_found", path=request.url.path)
     elif isinstance(exc, MethodNotAllowedException):
         detail = msg("method_not_allowed", method=request.method, path=request.url.path)
+    elif isinstance(exc, TokenExpired | Throttled):
+        detail = str(exc)
     elif isinstance(exc, Unauthenticated | NotAuthorizedException):
         detail = msg("unauthenticated")
     elif isinstance(exc, ActivePlanExists):
@@ -137,6 +156,8 @@ def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[ErrorBod
     """The app's only exception handler."""
     body = error_body(request, exc)
     headers = {"WWW-Authenticate": "Bearer"} if body.status_code == 401 else None
+    if isinstance(exc, Throttled):
+        headers = {"Retry-After": str(exc.retry_after)}
     return Response(body, status_code=body.status_code, headers=headers)
 
 
@@ -201,6 +222,15 @@ _EXAMPLES: dict[int, tuple[str, ErrorBody]] = {
             "a plan for this area and week is already queued or running; wait for it or cancel it",
         ),
     ),
+    429: (
+        "Too many failed sign-ins from this address: wait Retry-After seconds (a token that "
+        "already signed in from it is still served)",
+        ErrorBody(
+            429,
+            "too_many_failures",
+            "too many failed sign-ins from this address; try again in 10 s",
+        ),
+    ),
     422: (
         "The Idempotency-Key came before with a different body",
         ErrorBody(
@@ -213,9 +243,9 @@ _EXAMPLES: dict[int, tuple[str, ErrorBody]] = {
 
 
 def responses(*codes: int) -> dict[int, ResponseSpec]:
-    """The error responses of a route for its OpenAPI entry; 400, 401 and 403 always."""
+    """The error responses of a route for its OpenAPI entry; 400, 401, 403 and 429 always."""
     out: dict[int, ResponseSpec] = {}
-    for code in sorted({400, 401, 403, *codes}):
+    for code in sorted({400, 401, 403, 429, *codes}):
         description, example = _EXAMPLES[code]
         out[code] = ResponseSpec(
             data_container=ErrorBody,

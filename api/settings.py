@@ -74,11 +74,32 @@ class JobSettings:
 
 
 @dataclass(frozen=True)
+class AuthSettings:
+    failure_burst: int = 20
+    """MUTUALAID_AUTH_FAILURE_BURST: failed sign-ins (an unknown, revoked or expired token) an
+    address may make at once; then its requests are answered 429 with Retry-After, except
+    those with a token that already signed in from it."""
+    failures_per_minute: float = 6.0
+    """MUTUALAID_AUTH_FAILURES_PER_MINUTE: how fast a throttled address earns tries back
+    (6: one every 10 s)."""
+    throttled_hold_seconds: float = 1.0
+    """MUTUALAID_AUTH_THROTTLED_HOLD_SECONDS: how long a throttled request waits before its
+    429 (on the event loop, no thread): a guesser waiting for answers slows to that pace
+    instead of taking the server's time away from good requests (bench/auth.py); 0 answers
+    at once."""
+    tracked_addresses: int = 10_000
+    """MUTUALAID_AUTH_TRACKED_ADDRESSES: client addresses remembered (the least recently seen
+    are forgotten first), which bounds the throttle's memory. Behind a reverse proxy every
+    client has the proxy's address: throttle there instead."""
+
+
+@dataclass(frozen=True)
 class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
     solver: SolverSettings = field(default_factory=SolverSettings)
     jobs: JobSettings = field(default_factory=JobSettings)
+    auth: AuthSettings = field(default_factory=AuthSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -115,6 +136,24 @@ class Settings:
                     "MUTUALAID_JOB_POLL_SECONDS", _positive, JobSettings.poll_seconds
                 ),
             ),
+            auth=AuthSettings(
+                failure_burst=read(
+                    "MUTUALAID_AUTH_FAILURE_BURST", _count, AuthSettings.failure_burst
+                ),
+                failures_per_minute=read(
+                    "MUTUALAID_AUTH_FAILURES_PER_MINUTE",
+                    _positive,
+                    AuthSettings.failures_per_minute,
+                ),
+                throttled_hold_seconds=read(
+                    "MUTUALAID_AUTH_THROTTLED_HOLD_SECONDS",
+                    _nonnegative,
+                    AuthSettings.throttled_hold_seconds,
+                ),
+                tracked_addresses=read(
+                    "MUTUALAID_AUTH_TRACKED_ADDRESSES", _count, AuthSettings.tracked_addresses
+                ),
+            ),
         )
         return settings
 
@@ -145,6 +184,13 @@ def _positive(text: str) -> float:
     value = float(text)
     if not value > 0:
         raise ValueError(msg("not_positive_number", got=text))
+    return value
+
+
+def _nonnegative(text: str) -> float:
+    value = float(text)
+    if not value >= 0:
+        raise ValueError(msg("not_nonneg_number", got=text))
     return value
 
 

@@ -57,7 +57,7 @@ def serve(
     # the server's output goes to a file: a pipe nobody reads fills up and blocks the server
     proc = subprocess.Popen(
         [str(BIN / "mutualaid"), "serve", "--load", str(scenario), "--area", AREA, "--admin-token",
-         "--port", str(port)],
+         "--token-file", str(db.with_suffix(".token")), "--port", str(port)],
         env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, text=True, cwd=ROOT,
     )  # fmt: skip
     wait_up(f"http://127.0.0.1:{port}/schema/openapi.json", proc)

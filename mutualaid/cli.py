@@ -404,8 +404,15 @@ def serve(
     ] = None,
     area: Annotated[str, typer.Option(help="The area --load imports into.")] = "jingbalu",
     admin_token: Annotated[
-        bool, typer.Option(help="Create an admin token and print it with a curl example.")
+        bool,
+        typer.Option(
+            help="Create the admin token named 'demo' (revoking the one made before), print "
+            "it with a curl example and write it to --token-file."
+        ),
     ] = False,
+    token_file: Annotated[
+        Path, typer.Option(help="Where --admin-token writes the secret (mode 0600).")
+    ] = Path(".demo-token"),
 ) -> None:
     """Run the HTTP service (database from $DATABASE_URL, default ./mutualaid.db)."""
     from api.app import open_infrastructure, run
@@ -427,7 +434,10 @@ def serve(
                 console.print(msg("cli_loaded", file=load, area=area, week=week), soft_wrap=True)
             secret = None
             if admin_token:
-                token, secret = access.create_token(infra.uow(), access.CLI, "admin", name="demo")
+                token, secret = access.create_token(
+                    infra.uow(), access.CLI, "admin", name="demo", replace_named=True
+                )
+                _write_secret(token_file, secret)
             known = roster.list_areas(infra.reader(), access.CLI)
             where = known[0].id if known else area
             stored = weeks.list_weeks(infra.reader(), access.CLI, where) if known else []
@@ -439,6 +449,7 @@ def serve(
         week = stored[-1].week_start.isoformat() if stored else "2026-11-30"
         say.print(msg("cli_token_created", id=token.id, role=token.role))
         say.print(f"  {secret}", markup=False)
+        say.print(msg("cli_token_file", file=token_file), markup=False)
         say.print(msg("cli_try"))
         auth = f'-H "Authorization: Bearer {secret}"'
         base = f"{server.url}/weeks/{week}"
@@ -449,6 +460,18 @@ def serve(
         ):
             say.print(f"  {line}", markup=False)
     run(settings)
+
+
+def _write_secret(path: Path, secret: str) -> None:
+    """Write a token's secret for scripts, readable by its owner only (replaced whole)."""
+    part = path.with_name(path.name + ".part")
+    fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)  # a .part left by an earlier run may have other bits
+        os.write(fd, (secret + "\n").encode())
+    finally:
+        os.close(fd)
+    os.replace(part, path)
 
 
 token_app = typer.Typer(no_args_is_help=True, help="API tokens.")
@@ -463,6 +486,10 @@ def token_create(
     ] = None,
     volunteer: Annotated[str | None, typer.Option(help="The volunteer a token is for.")] = None,
     name: Annotated[str | None, typer.Option(help="A note: whose token it is.")] = None,
+    expires_in: Annotated[
+        str | None,
+        typer.Option(help="It stops working after this long: 30d, 12h, 90m (default: never)."),
+    ] = None,
     url: Annotated[str | None, typer.Option(help="Database URL (default: $DATABASE_URL).")] = None,
 ) -> None:
     """Create a token; its secret goes to stdout, this once (it is stored hashed)."""
@@ -470,14 +497,23 @@ def token_create(
     from mutualaid.errors import MutualAidError
     from mutualaid.services import access
 
+    lasts = None
+    if expires_in is not None:
+        try:
+            lasts = access.parse_expiry(expires_in)
+        except ValueError as exc:
+            errors.print(f"--expires-in: {exc}", markup=False, highlight=False)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
     try:
         with open_infrastructure(_settings(url)) as infra:
             token, secret = access.create_token(
-                infra.uow(), access.CLI, role, area or [], volunteer, name
+                infra.uow(), access.CLI, role, area or [], volunteer, name, lasts
             )
     except MutualAidError as exc:
         raise _refuse(exc) from None
     errors.print(msg("cli_token_created", id=token.id, role=token.role))
+    if token.expires_at is not None:
+        errors.print(msg("cli_token_expires", at=token.expires_at.to_iso8601_string()))
     sys.stdout.write(secret + "\n")
 
 

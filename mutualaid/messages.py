@@ -535,6 +535,30 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "assignment {id} is not in the week's published plan",
         "安排 {id} 不在本周已发布的计划中",
     ),
+    "client_disconnected": (
+        "the connection closed before the whole request body arrived; nothing was stored",
+        "请求体尚未完整收到连接就已关闭；未保存任何内容",
+    ),
+    "auth_throttled": (
+        "too many failed sign-ins from this address; try again in {seconds} s",
+        "此地址登录失败次数过多；请 {seconds} 秒后再试",
+    ),
+    "token_expired": (
+        "this token expired at {at}; ask an admin for a new one",
+        "此令牌已于 {at} 过期；请向管理员申请新令牌",
+    ),
+    "token_expiry_range": (
+        "must be between 1 and {most} days, got {got}",
+        "应在 1 到 {most} 天之间，实际为 {got}",
+    ),
+    "token_expiry_format": (
+        "must be a number of days, hours or minutes such as 30d, 12h or 90m, got {got!r}",
+        "应为天数、小时数或分钟数，如 30d、12h 或 90m，实际为 {got!r}",
+    ),
+    "token_replaced": (
+        "revoked {count} earlier token(s) named '{name}'",
+        "已撤销 {count} 个同名（“{name}”）的旧令牌",
+    ),
     "token_bad_role": (
         "role must be one of {roles}, not {got}",
         "角色应为 {roles} 之一，而不是 {got}",
@@ -601,6 +625,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "令牌 {id}（{role}）；密钥仅显示这一次：",
     ),
     "cli_try": ("try:", "试试："),
+    "cli_token_file": (
+        "also written to {file} (readable by you only); in a shell: export T=$(cat {file})",
+        "同时写入 {file}（仅本人可读）；在 shell 中：export T=$(cat {file})",
+    ),
+    "cli_token_expires": ("it expires at {at}", "过期时间：{at}"),
     # --- the command line -------------------------------------------------------------------
     "cli_solving": ("Solving {name}", "正在求解 {name}"),
     "cli_progress": (
@@ -655,6 +684,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "已写入 {path}：任务 {tasks} 项、志愿者 {volunteers} 名、街道 {subdistricts} 个",
     ),
     "cli_db_upgraded": ("database at revision {revision}", "数据库已升级到版本 {revision}"),
+    "would_withdraw": (
+        "this would withdraw {count} assignment(s) of the published plan, of {tasks} task(s) "
+        "no longer in the week: {ids}; send it again with ?replace=true to replace them",
+        "此操作将撤回已发布计划中的 {count} 项安排，涉及本周不再包含的 {tasks} 个任务：{ids}；"
+        "确需替换请加上 ?replace=true 重新提交",
+    ),
     "assignment_withdrawn": (
         "task '{task}' was withdrawn after the plan was published; there is nothing to answer",
         "任务“{task}”在计划发布后已被撤回，无需答复",

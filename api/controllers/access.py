@@ -38,13 +38,17 @@ class TokenController(Controller):
     def create_token(
         self, actor: CurrentActor, uow: Uow, data: JSONBody[TokenWrite]
     ) -> TokenCreated:
-        """A new token (admin); its secret is in this answer only."""
+        """A new token (admin); its secret is in this answer only. With `expires_in_days`
+        it is refused (401) from then on."""
+        expires_in = access.expiry_in_days(data.expires_in_days)
         token, secret = access.create_token(
-            uow, actor, data.role, data.areas, data.volunteer, data.name
+            uow, actor, data.role, data.areas, data.volunteer, data.name, expires_in
         )
+        expires_at = None if token.expires_at is None else token.expires_at.isoformat()
         return TokenCreated(
-            token.id, token.role, list(token.areas), token.volunteer, token.name, secret
-        )
+            token.id, token.role, list(token.areas), token.volunteer, token.name, secret,
+            expires_at,
+        )  # fmt: skip
 
     @delete("/{token_id:str}", sync_to_thread=True, responses=responses(404))
     def revoke_token(self, actor: CurrentActor, uow: Uow, token_id: FromPath[str]) -> None:

@@ -73,7 +73,7 @@ class AssignmentView:
     role: int
     team: str | None
     state: str
-    """pending | accepted | declined"""
+    """pending | accepted | declined (withdrawn ones are not listed)"""
     decline_reason: str | None
 
     @classmethod
@@ -143,8 +143,14 @@ class DeclineView:
     """None when nothing was re-planned (declined before, or a solve is queued or running)."""
 
 
+CALENDAR_STATUS = {"pending": "TENTATIVE", "accepted": "CONFIRMED"}
+"""An assignment's state as an event's STATUS; declined and withdrawn ones are CANCELLED."""
+
+
 def calendar(schedule: volunteers.Schedule) -> bytes:
-    """An iCalendar of the week: one event per assignment, in the area's zone (TZID)."""
+    """An iCalendar of the week: one event per assignment, in the area's zone (TZID). Its UID
+    is the task and volunteer's, the same across repairs; visits the volunteer no longer has
+    stay listed as CANCELLED with a higher SEQUENCE, so a phone's calendar removes them."""
     zone = ZoneInfo(schedule.timezone)
     cal = icalendar.Calendar()
     cal.add("prodid", "-//mutualaid//volunteer calendar//EN")
@@ -172,7 +178,8 @@ def calendar(schedule: volunteers.Schedule) -> bytes:
         names = ", ".join(c.name for c in a.co_volunteers)
         lines.append(msg("cal_with", who=names) if names else msg("cal_alone"))
         event.add("description", "\n".join(lines))
-        event.add("status", "CANCELLED" if r.state == "declined" else "CONFIRMED")
+        event.add("status", CALENDAR_STATUS.get(r.state, "CANCELLED"))
+        event.add("sequence", a.sequence)
         cal.add_component(event)
     cal.add_missing_timezones()
     return bytes(cal.to_ical())
@@ -208,8 +215,10 @@ class VolunteerController(Controller):
         week: WeekParam = None,
     ) -> Response[bytes]:  # fmt: skip
         """The same assignments as an iCalendar (one VEVENT each, in the area's time zone
-        with its VTIMEZONE), for a phone's calendar."""
-        s = volunteers.volunteer_schedule(reader, actor, ident, week, area)
+        with its VTIMEZONE), for a phone's calendar: STATUS TENTATIVE while pending,
+        CONFIRMED once accepted, CANCELLED (with a higher SEQUENCE) once declined, withdrawn
+        or moved to someone else by a repair."""
+        s = volunteers.volunteer_calendar(reader, actor, ident, week, area)
         return Response(calendar(s), media_type="text/calendar; charset=utf-8")
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import yaml
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.openapi.spec import Example
-from litestar.params import Body, FromPath, RawBody
+from litestar.params import Body, FromPath, QueryParameter, RawBody
 
 from api.controllers.common import AreaParam, CurrentActor, IdempotencyKey, Jobs, Uow
 from api.dto import PlanDTO, PlanView, WeekDTO, WeekView
@@ -18,6 +18,15 @@ from mutualaid.services.access import Actor
 from mutualaid.services.ports import Json
 
 YAML = "application/yaml"
+ReplaceParam = Annotated[
+    bool,
+    QueryParameter(
+        description=(
+            "Withdraw the published plan's assignments of tasks the request leaves out "
+            "(without it: 409 naming them, and nothing stored)."
+        ),
+    ),
+]
 TASK = {
     "id": "t-visit-zhang",
     "title": "Weekly companionship visit",
@@ -74,13 +83,16 @@ class WeekController(Controller):
     ) -> list[Json]:
         return weeks.list_tasks(reader, actor, area, week_start)
 
-    @put("/{week_start:str}/tasks", sync_to_thread=True, responses=responses(404, 422))
+    @put("/{week_start:str}/tasks", sync_to_thread=True, responses=responses(404, 409, 422))
     def submit_tasks(
         self, actor: CurrentActor, uow: Uow, week_start: FromPath[str], data: TasksBody,
         area: AreaParam = None, idempotency_key: IdempotencyKey = None,
+        replace: ReplaceParam = False,
     ) -> Response[list[Json]]:  # fmt: skip
-        """Replace the week's tasks in one batch (the week is created when missing)."""
-        done = weeks.submit_tasks(uow, actor, area, week_start, data, idempotency_key)
+        """Replace the week's tasks in one batch (the week is created when missing). 409,
+        storing nothing, when tasks the published plan gives are left out (their assignments
+        would be withdrawn) unless `?replace=true`."""
+        done = weeks.submit_tasks(uow, actor, area, week_start, data, idempotency_key, replace)
         headers = {"Idempotent-Replayed": "true"} if done.replayed else None
         return Response(done.tasks, headers=headers)
 
@@ -120,11 +132,14 @@ class WeekController(Controller):
     def import_scenario(
         self, request: Request[Actor, str, Any], actor: CurrentActor, uow: Uow,
         week_start: FromPath[str], body: ScenarioBody, area: AreaParam = None,
+        replace: ReplaceParam = False,
     ) -> WeekView:  # fmt: skip
         """Store a whole scenario: its roster into the area (added to or replacing what is
-        there), its tasks, pins, declines and history as the week's."""
+        there), its tasks, pins, declines and history as the week's. 409, storing nothing,
+        when tasks the published plan gives are left out (their assignments would be
+        withdrawn) unless `?replace=true`."""
         data = weeks.read_scenario(body, request.headers.get("content-type"))
-        return WeekView.of(weeks.import_scenario(uow, actor, area, week_start, data))
+        return WeekView.of(weeks.import_scenario(uow, actor, area, week_start, data, replace))
 
     @get(
         "/{week_start:str}/scenario", sync_to_thread=True, responses=responses(404),

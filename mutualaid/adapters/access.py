@@ -9,6 +9,7 @@ import secrets
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import pendulum
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
@@ -20,6 +21,7 @@ from mutualaid.services.ports import (
     IdempotencyKeyReused,
     NotFoundError,
     StoredResponse,
+    TokenExpired,
     TokenRecord,
 )
 
@@ -35,11 +37,12 @@ def hash_secret(secret: str) -> str:
 class SqlTokens(Repository):
     def create(
         self, role: str, areas: Sequence[str] = (), volunteer: str | None = None,
-        name: str | None = None,
+        name: str | None = None, expires_in: pendulum.Duration | None = None,
     ) -> tuple[TokenRecord, str]:  # fmt: skip
         """A new token and its secret, which is shown this once and never stored.
 
         admin: no scope; coordinator: one or more areas; volunteer: one area and their id.
+        With `expires_in`, it is refused (TokenExpired) once that much time has passed.
         """
         areas = list(dict.fromkeys(areas))
         if role not in ROLES:
@@ -51,6 +54,7 @@ class SqlTokens(Repository):
         if role != "volunteer" and volunteer is not None:
             raise ValueError(msg("token_volunteer_only"))
         secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        now = self.now()
         row = TokenRow(
             id=secrets.token_hex(6),
             token_hash=hash_secret(secret),
@@ -58,21 +62,26 @@ class SqlTokens(Repository):
             areas=areas,
             volunteer_id=volunteer,
             name=name,
-            created_at=self.now(),
+            created_at=now,
+            expires_at=None if expires_in is None else now + expires_in,
         )
         self.session.add(row)
         self.session.flush()
         return _token(row), secret
 
     def authenticate(self, secret: str) -> TokenRecord | None:
-        """The token whose secret this is, if it exists and is not revoked."""
+        """The token whose secret this is, if it exists and is not revoked. TokenExpired
+        when its expiry has passed."""
         digest = hash_secret(secret)
         row = self.session.exec(select(TokenRow).where(TokenRow.token_hash == digest)).first()
         if row is None or row.revoked_at is not None:
             return None
         if not hmac.compare_digest(row.token_hash, digest):  # pragma: no cover - belt and braces
             return None
-        return _token(row)
+        token = _token(row)
+        if token.expires_at is not None and token.expires_at <= self.now():
+            raise TokenExpired(msg("token_expired", at=token.expires_at.to_iso8601_string()))
+        return token
 
     def all(self) -> list[TokenRecord]:
         stmt = select(TokenRow).order_by(col(TokenRow.created_at), col(TokenRow.id))
@@ -96,6 +105,7 @@ def _token(row: TokenRow) -> TokenRecord:
         name=row.name,
         created_at=as_utc(row.created_at),
         revoked_at=maybe_utc(row.revoked_at),
+        expires_at=maybe_utc(row.expires_at),
     )
 
 

@@ -373,6 +373,53 @@ class SqlAssignments(Repository):
         )
         return [self._record(r, week) for r in self.session.exec(stmt)]
 
+    def for_calendar(
+        self, area: str, volunteer: str, week_start: dt.date
+    ) -> list[list[AssignmentRecord]]:
+        """The volunteer's assignments in the week's published plan and in the plans it
+        repaired (each published before it), newest plan first, then those of other plans of
+        the week that were answered or withdrawn (so published once, then replaced by
+        another solve): a calendar feed cancels what is no longer the volunteer's. One list
+        per plan, the current one first, the others' last."""
+        week = self.weeks.row(area, week_start)
+        # ids, kinds and parents only: a plan row's result is the whole plan
+        head = select(PlanRow.id, PlanRow.kind, PlanRow.parent_id)
+        link = self.session.exec(
+            head.where(PlanRow.week_id == week.id, col(PlanRow.published_at).is_not(None))
+        ).first()
+        chain: list[str] = []
+        while link is not None and link[0] not in chain:
+            chain.append(link[0])
+            if link[1] != "repair" or link[2] is None:
+                break
+            link = self.session.exec(head.where(PlanRow.id == link[2])).first()
+        if not chain:
+            return []
+        stmt = (
+            select(AssignmentRow)
+            .where(
+                col(AssignmentRow.plan_id).in_(chain),
+                col(AssignmentRow.volunteer_id) == volunteer,
+            )
+            .order_by(col(AssignmentRow.start_at), col(AssignmentRow.id))
+        )
+        by_plan: dict[str, list[AssignmentRecord]] = {p: [] for p in chain}
+        for row in self.session.exec(stmt):
+            by_plan[row.plan_id].append(self._record(row, week))
+        # pending rows of a replaced plan cannot be told from a never-published plan's
+        answered = (
+            select(AssignmentRow)
+            .where(
+                col(AssignmentRow.week_id) == week.id,
+                col(AssignmentRow.volunteer_id) == volunteer,
+                col(AssignmentRow.plan_id).not_in(chain),
+                col(AssignmentRow.state).in_(("accepted", "declined", "withdrawn")),
+            )
+            .order_by(col(AssignmentRow.responded_at).desc(), col(AssignmentRow.id).desc())
+        )
+        others = [self._record(r, week) for r in self.session.exec(answered)]
+        return [by_plan[p] for p in chain] + [others]
+
     def accept(self, ident: int) -> AssignmentRecord:
         row = self._answerable(ident)
         if row.state == "declined":

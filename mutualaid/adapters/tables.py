@@ -308,6 +308,8 @@ class TokenRow(Base, table=True):
     name: str | None = None
     created_at: dt.datetime = Field(sa_type=UTCDateTime)
     revoked_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    expires_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    """When the token stops working; never when NULL."""
 
 
 class AuditRow(Base, table=True):

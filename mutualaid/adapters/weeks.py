@@ -429,6 +429,23 @@ class SqlWeeks(Repository):
         self.session.flush()
         return len(gone)
 
+    def published_tasks(self, area: str, week_start: dt.date) -> dict[str, int]:
+        """How many assignments of each task the week's published plan gives that are not
+        withdrawn (none when there is no such week or plan)."""
+        stmt = (
+            select(AssignmentRow.task_id, func.count())
+            .join(PlanRow, col(PlanRow.id) == col(AssignmentRow.plan_id))
+            .join(WeekRow, col(WeekRow.id) == col(AssignmentRow.week_id))
+            .where(
+                col(WeekRow.area_id) == area,
+                col(WeekRow.week_start) == _monday(week_start),
+                col(PlanRow.published_at).is_not(None),
+                col(AssignmentRow.state) != "withdrawn",
+            )
+            .group_by(col(AssignmentRow.task_id))
+        )
+        return {task: int(n) for task, n in self.session.exec(stmt)}
+
     # --- pins, declines, history ----------------------------------------------------------
 
     def set_pinned(

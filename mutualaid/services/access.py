@@ -7,6 +7,7 @@ actor first, so the rules hold whatever calls the use case (HTTP, CLI, tests).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -24,6 +25,9 @@ from mutualaid.services.ports import (
 )
 
 ROLES = ("admin", "coordinator", "volunteer")
+MAX_EXPIRY_DAYS = 3650
+"""The longest a token may be made to last (ten years); without an expiry it lasts until
+revoked."""
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,8 @@ CLI = Actor("cli", "admin")
 
 
 def authenticate(uow: UnitOfWork, secret: str) -> Actor | None:
-    """The actor whose token this is (None when unknown or revoked)."""
+    """The actor whose token this is (None when unknown or revoked; TokenExpired once its
+    expiry has passed)."""
     with uow:
         token = uow.tokens.authenticate(secret)
     return None if token is None else Actor.of(token)
@@ -105,8 +110,13 @@ def create_token(
     areas: Sequence[str] = (),
     volunteer: str | None = None,
     name: str | None = None,
+    expires_in: pendulum.Duration | None = None,
+    replace_named: bool = False,
 ) -> tuple[TokenRecord, str]:
-    """A new token and its secret (shown once). Its areas, and volunteer, must exist."""
+    """A new token and its secret (shown once). Its areas, and volunteer, must exist. With
+    `expires_in` (at most MAX_EXPIRY_DAYS) it is refused once that has passed; with
+    `replace_named`, the tokens of the same name still in use are revoked in the same
+    transaction (`serve --admin-token`'s one demo token)."""
     actor.require_admin()
     areas = [a.strip() for a in areas if a.strip()]
     volunteer = volunteer.strip() if volunteer and volunteer.strip() else None
@@ -119,6 +129,13 @@ def create_token(
         problems.append(Problem("volunteer", msg("token_volunteer")))
     elif role != "volunteer" and volunteer is not None:
         problems.append(Problem("volunteer", msg("token_no_volunteer")))
+    if expires_in is not None and not 0 < expires_in.total_days() <= MAX_EXPIRY_DAYS:
+        got = f"{expires_in.total_days():g}"
+        problems.append(
+            Problem("expires_in_days", msg("token_expiry_range", most=MAX_EXPIRY_DAYS, got=got))
+        )
+    if replace_named and not name:
+        raise ValueError("replace_named needs a name")
     if problems:
         raise InvalidRequest(problems)
     with uow:
@@ -126,12 +143,45 @@ def create_token(
             uow.areas.get(area)
         if volunteer is not None:
             uow.volunteers.get(areas[0], volunteer)
-        token, secret = uow.tokens.create(role, areas, volunteer, name)
-        uow.audit.record(
-            actor.id, "token.create", f"token {token.id}", None, {"role": role, "areas": areas}
-        )
+        replaced = []
+        if replace_named:
+            for old in uow.tokens.all():
+                if old.name == name and old.revoked_at is None:
+                    uow.tokens.revoke(old.id)
+                    replaced.append(old.id)
+        token, secret = uow.tokens.create(role, areas, volunteer, name, expires_in)
+        detail: dict[str, object] = {"role": role, "areas": areas}
+        if token.expires_at is not None:
+            detail["expires_at"] = token.expires_at.to_iso8601_string()
+        if replaced:
+            detail["replaced"] = replaced
+        uow.audit.record(actor.id, "token.create", f"token {token.id}", None, detail)
         uow.commit()
     return token, secret
+
+
+def expiry_in_days(days: float | None) -> pendulum.Duration | None:
+    """`expires_in_days` as a duration (None stays None); InvalidRequest outside
+    (0, MAX_EXPIRY_DAYS]."""
+    if days is None:
+        return None
+    if not 0 < days <= MAX_EXPIRY_DAYS:  # also NaN
+        text = msg("token_expiry_range", most=MAX_EXPIRY_DAYS, got=days)
+        raise InvalidRequest([Problem("expires_in_days", text)])
+    return pendulum.duration(seconds=round(days * 86400))
+
+
+def parse_expiry(text: str) -> pendulum.Duration:
+    """`30d`, `12h` or `90m` (a bare number is days) as a duration; ValueError otherwise."""
+    found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([dhm]?)\s*", text.lower())
+    if found is None:
+        raise ValueError(msg("token_expiry_format", got=text))
+    number, unit = float(found[1]), found[2] or "d"
+    days = number / {"d": 1, "h": 24, "m": 1440}[unit]
+    duration = expiry_in_days(days) if 0 < days <= MAX_EXPIRY_DAYS else None
+    if duration is None:
+        raise ValueError(msg("token_expiry_range", most=MAX_EXPIRY_DAYS, got=f"{days:g}"))
+    return duration
 
 
 def list_tokens(uow: UnitOfWork, actor: Actor) -> list[TokenRecord]:

@@ -52,6 +52,10 @@ class Unauthenticated(AccessError):
     pass
 
 
+class TokenExpired(Unauthenticated):
+    """A known token whose expiry has passed: 401 saying so."""
+
+
 class Forbidden(AccessError):
     pass
 
@@ -73,6 +77,19 @@ class ConflictError(StoreError):
 class ActivePlanExists(ConflictError):
     def __init__(self, area: str, week_start: pendulum.Date) -> None:
         super().__init__(msg("plan_active_for", area=area, week=week_start.isoformat()))
+
+
+class WouldWithdraw(ConflictError):
+    """Replacing a week would withdraw assignments of its published plan, and the request
+    did not say `replace`."""
+
+    def __init__(self, withdrawn: Mapping[str, int]) -> None:
+        self.withdrawn = dict(withdrawn)
+        tasks = sorted(withdrawn)
+        shown = ", ".join(tasks[:20]) + (", …" if len(tasks) > 20 else "")
+        super().__init__(
+            msg("would_withdraw", count=sum(withdrawn.values()), tasks=len(tasks), ids=shown)
+        )
 
 
 class LeaseLost(ConflictError):
@@ -143,7 +160,7 @@ class AssignmentRecord:
     end: pendulum.DateTime
     timezone: str
     state: str
-    """pending | accepted | declined"""
+    """pending | accepted | declined | withdrawn"""
     decline_reason: str | None
     responded_at: pendulum.DateTime | None
 
@@ -166,6 +183,8 @@ class TokenRecord:
     name: str | None
     created_at: pendulum.DateTime
     revoked_at: pendulum.DateTime | None = None
+    expires_at: pendulum.DateTime | None = None
+    """When it stops working (401); None: until revoked."""
 
 
 @dataclass(frozen=True)
@@ -234,6 +253,7 @@ class WeekRepository(Protocol):
         *, validate: bool = True,
     ) -> tuple[Json, bool]: ...  # fmt: skip
     def delete_task(self, area: str, week_start: pendulum.Date, ident: str) -> int: ...
+    def published_tasks(self, area: str, week_start: pendulum.Date) -> dict[str, int]: ...
     def set_pinned(
         self, area: str, week_start: pendulum.Date, pinned: Sequence[Mapping[str, Any]]
     ) -> None: ...
@@ -281,6 +301,9 @@ class AssignmentRepository(Protocol):
     def for_volunteer(
         self, area: str, volunteer: str, week_start: pendulum.Date
     ) -> list[AssignmentRecord]: ...
+    def for_calendar(
+        self, area: str, volunteer: str, week_start: pendulum.Date
+    ) -> list[list[AssignmentRecord]]: ...
     def accept(self, ident: int) -> AssignmentRecord: ...
     def decline(self, ident: int, reason: str | None = None) -> AssignmentRecord: ...
 
@@ -288,7 +311,7 @@ class AssignmentRepository(Protocol):
 class TokenRepository(Protocol):
     def create(
         self, role: str, areas: Sequence[str] = (), volunteer: str | None = None,
-        name: str | None = None,
+        name: str | None = None, expires_in: pendulum.Duration | None = None,
     ) -> tuple[TokenRecord, str]: ...  # fmt: skip
     def authenticate(self, secret: str) -> TokenRecord | None: ...
     def all(self) -> list[TokenRecord]: ...

@@ -8,6 +8,7 @@ at once: the week was already in volunteers' hands, and the repair keeps every o
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import pendulum
@@ -50,6 +51,9 @@ class VolunteerAssignment:
     role_name: str
     """What the volunteer's role needs (a skill, a team skill or a team)."""
     co_volunteers: tuple[Colleague, ...]
+    sequence: int = 0
+    """How often the visit changed for the volunteer (its times, being cancelled): the
+    calendar's SEQUENCE."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,45 @@ def volunteer_schedule(
     Reads only what the volunteer's assignments name (their tasks, places, residents and
     crews), not the whole week: volunteers read their week far more often than it changes.
     """
+    return _schedule(uow, actor, volunteer, week, area, calendar=False)
+
+
+def volunteer_calendar(
+    uow: UnitOfWork, actor: Actor, volunteer: str, week: str | None, area: str | None = None
+) -> Schedule:
+    """As `volunteer_schedule`, for a calendar feed: also the visits the volunteer no longer
+    has (declined, withdrawn, or moved to someone else by a repair), as state `declined` or
+    `withdrawn`, so a phone's calendar removes them; each with its `sequence`."""
+    return _schedule(uow, actor, volunteer, week, area, calendar=True)
+
+
+def _versions(plans: list[list[AssignmentRecord]]) -> list[tuple[AssignmentRecord, int]]:
+    """Each task's newest assignment in the chain of published plans (current first), with
+    how often it changed: its distinct times, plus one once it is no longer the volunteer's.
+    A task missing from the current plan is `withdrawn` unless it was declined."""
+    if not plans:
+        return []
+    current = {r.task for r in plans[0]}
+    newest: dict[str, AssignmentRecord] = {}
+    times: dict[str, set[tuple[pendulum.DateTime, pendulum.DateTime]]] = {}
+    for records in plans:
+        for r in records:
+            newest.setdefault(r.task, r)
+            times.setdefault(r.task, set()).add((r.start, r.end))
+    out = []
+    for task, r in newest.items():
+        if task not in current and r.state != "declined":
+            r = dataclasses.replace(r, state="withdrawn")
+        gone = r.state in ("declined", "withdrawn")
+        out.append((r, len(times[task]) - 1 + int(gone)))
+    out.sort(key=lambda v: (v[0].start, v[0].task))
+    return out
+
+
+def _schedule(
+    uow: UnitOfWork, actor: Actor, volunteer: str, week: str | None, area: str | None,
+    *, calendar: bool,
+) -> Schedule:  # fmt: skip
     where = volunteer_area(actor, area)
     actor.require_volunteer(where, volunteer)
     with uow:
@@ -107,7 +150,11 @@ def volunteer_schedule(
         else:
             week_start = parse_week(week, "week")
         person = uow.volunteers.get(where, volunteer)
-        records = uow.assignments.for_volunteer(where, volunteer, week_start)
+        if calendar:
+            versions = _versions(uow.assignments.for_calendar(where, volunteer, week_start))
+        else:
+            versions = [(r, 0) for r in uow.assignments.for_volunteer(where, volunteer, week_start)]
+        records = [r for r, _ in versions]
         named = {r.task for r in records}
         tasks = {t["id"]: t for t in uow.weeks.tasks(where, week_start, named | _written(named))}
         crews: dict[tuple[str, str], list[AssignmentRecord]] = {}
@@ -121,8 +168,8 @@ def volunteer_schedule(
         )
     places = _Places(sites, residents, people)
     seen = [
-        _view(places, _task_of(tasks, r.task), r, crews.get((r.plan_id, r.task), []))
-        for r in records
+        _view(places, _task_of(tasks, r.task), r, crews.get((r.plan_id, r.task), []), n)
+        for r, n in versions
     ]
     name = str(person.get("name") or volunteer)
     return Schedule(where, volunteer, name, week_start, zone, seen)
@@ -153,16 +200,19 @@ class _Places:
 
 
 def _view(
-    places: _Places, task: Json | None, r: AssignmentRecord, crew: list[AssignmentRecord]
-) -> VolunteerAssignment:
+    places: _Places, task: Json | None, r: AssignmentRecord, crew: list[AssignmentRecord],
+    sequence: int = 0,
+) -> VolunteerAssignment:  # fmt: skip
     names = {o.volunteer: places.people.get(o.volunteer, {}).get("name") for o in crew}
     others = tuple(
         Colleague(o.volunteer, str(names[o.volunteer] or o.volunteer), o.role, o.team)
         for o in sorted(crew, key=lambda o: (o.role, o.volunteer))
         if o.volunteer != r.volunteer
     )
-    if task is None:  # withdrawn assignments are not listed; this is a safeguard
-        return VolunteerAssignment(r, r.task, r.task, Location(0.0, 0.0), None, str(r.role), others)
+    if task is None:  # a withdrawn task's assignment, listed only in the calendar (cancelled)
+        return VolunteerAssignment(
+            r, r.task, r.task, Location(0.0, 0.0), None, str(r.role), others, sequence
+        )
     resident = places.residents.get(str(task.get("resident")))
     site = places.sites.get(str(task.get("site")))
     if site is not None:
@@ -178,7 +228,7 @@ def _view(
         role_name = str(need.get("skill") or need.get("team_skill") or need.get("team"))
     return VolunteerAssignment(
         r, str(task["title"]), place, Location(float(where["lat"]), float(where["lon"])),
-        None if resident is None else str(resident["name"]), role_name, others,
+        None if resident is None else str(resident["name"]), role_name, others, sequence,
     )  # fmt: skip
 
 

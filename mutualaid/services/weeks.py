@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import pendulum
+
 from mutualaid.bounds import MAX_DEPTH
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
@@ -18,8 +20,10 @@ from mutualaid.services.ports import (
     IdempotencyKeyReused,
     InvalidRequest,
     Json,
+    NotFoundError,
     UnitOfWork,
     WeekRecord,
+    WouldWithdraw,
 )
 from mutualaid.services.roster import with_id
 
@@ -65,8 +69,11 @@ def submit_tasks(
     week_start: str,
     tasks: Any,
     idempotency_key: str | None = None,
+    replace: bool = False,
 ) -> Submitted:
-    """Replace the week's tasks (the week is created when missing).
+    """Replace the week's tasks (the week is created when missing). Leaving out tasks the
+    published plan gives withdraws their assignments: refused (WouldWithdraw) unless
+    `replace`.
 
     With an idempotency key, the first request's answer is stored in the same transaction as
     its effect; the same key with the same body answers it again and changes nothing, with a
@@ -84,8 +91,9 @@ def submit_tasks(
                 stored = uow.idempotency.lookup(scope, idempotency_key, digest)
                 if stored is not None:
                     return Submitted(list(stored.response), replayed=True)
+            before = _published(uow, where, week)
             saved = uow.weeks.put_tasks(where, week, tasks)
-            detail: Json = {"tasks": len(saved)}
+            detail: Json = {"tasks": len(saved), **_withdrawn(uow, where, week, before, replace)}
             if idempotency_key is not None:
                 detail["idempotency_key"] = idempotency_key
             uow.audit.record(actor.id, "tasks.submit", _week(where, week_start), where, detail)
@@ -152,10 +160,13 @@ def read_scenario(body: bytes, media_type: str | None) -> Any:
 
 
 def import_scenario(
-    uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, data: Any
-) -> WeekRecord:
+    uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, data: Any,
+    replace: bool = False,
+) -> WeekRecord:  # fmt: skip
     """Store a whole scenario: its roster into the area, the rest as the week. Its
-    week_start must be the week named. Only an admin creates an area this way."""
+    week_start must be the week named. Only an admin creates an area this way. A scenario
+    without tasks the published plan gives withdraws their assignments: refused
+    (WouldWithdraw) unless `replace`."""
     where, week = actor.area(area), parse_week(week_start)
     scenario = build_scenario(data)
     if scenario.week_start != week:
@@ -165,8 +176,10 @@ def import_scenario(
     with uow:
         if not actor.is_admin:
             uow.areas.get(where)
+        before = _published(uow, where, week)
         record = uow.weeks.import_scenario(where, data, validate=False)
-        counts = {k: len(data.get(k) or ()) for k in ("volunteers", "residents", "tasks")}
+        counts: Json = {k: len(data.get(k) or ()) for k in ("volunteers", "residents", "tasks")}
+        counts.update(_withdrawn(uow, where, week, before, replace))
         uow.audit.record(actor.id, "scenario.import", _week(where, week_start), where, counts)
         uow.commit()
     return record
@@ -177,6 +190,28 @@ def export_scenario(uow: UnitOfWork, actor: Actor, area: str | None, week_start:
     where, week = actor.area(area), parse_week(week_start)
     with uow:
         return uow.weeks.export_scenario(where, week)
+
+
+def _published(uow: UnitOfWork, area: str, week: pendulum.Date) -> dict[str, int]:
+    """The published plan's live assignments per task, read under the week's lock (so no
+    publish slips in before the replacement); none when the week is new."""
+    try:
+        uow.weeks.lock(area, week)
+    except NotFoundError:
+        return {}
+    return uow.weeks.published_tasks(area, week)
+
+
+def _withdrawn(
+    uow: UnitOfWork, area: str, week: pendulum.Date, before: dict[str, int], replace: bool
+) -> Json:
+    """After a week was replaced in this transaction: the published assignments it withdrew,
+    for the audit log ({} when none). WouldWithdraw, undoing it all, unless `replace`."""
+    after = uow.weeks.published_tasks(area, week)
+    lost = {task: n - after.get(task, 0) for task, n in before.items() if after.get(task, 0) < n}
+    if lost and not replace:
+        raise WouldWithdraw(lost)
+    return {"withdrawn": sum(lost.values())} if lost else {}
 
 
 def _week(area: str, week_start: str) -> str:

@@ -3,14 +3,18 @@ token's role or areas — and the table here must name every route the app serve
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import pendulum
 import pytest
 from litestar.testing import TestClient
 
 from api.app import create_app
+from api.settings import AuthSettings
+from mutualaid.adapters.uow import SqlUnitOfWork
 from mutualaid.services import access
 from tests.adapters import world
 
@@ -118,7 +122,9 @@ def world_(
     """Two areas; an admin, a coordinator of each, a volunteer of the north, a revoked
     token; a finished plan in the north."""
     url = empty_database_url(request.param, request, tmp_path_factory.mktemp("access"))
-    with TestClient(create_app(short_solves(url))) as client:
+    # every route is probed with wrong tokens from one address: no throttling here
+    lenient = dataclasses.replace(short_solves(url), auth=AuthSettings(failure_burst=100_000))
+    with TestClient(create_app(lenient)) as client:
         uow = infra(client).uow
         _, admin = access.create_token(uow(), access.CLI, "admin")
         headers = bearer(admin)
@@ -212,3 +218,30 @@ def test_a_coordinator_sees_only_its_areas_and_their_audit(world_: World) -> Non
     assert audit and {e["area"] for e in audit} == {NORTH}
     other = client.get("/audit", headers=tokens["other coordinator"]).json()
     assert [(e["area"], e["action"]) for e in other] == [(SOUTH, "area.create")]
+
+
+def test_a_token_with_an_expiry_is_refused_once_it_has_passed(
+    client: Client, admin: dict[str, str]
+) -> None:
+    made = client.post("/tokens", json={"role": "admin", "expires_in_days": 30}, headers=admin)
+    assert made.status_code == 201, made.text
+    lasts = pendulum.parse(made.json()["expires_at"]) - pendulum.now("UTC")
+    assert 29.9 < lasts.total_days() <= 30
+    assert client.get("/areas", headers=bearer(made.json()["secret"])).status_code == 200
+    listed = {t["id"]: t for t in client.get("/tokens", headers=admin).json()}
+    assert listed[made.json()["id"]]["expires_at"] == made.json()["expires_at"]
+    for days in (0, -1, 3651, "soon"):
+        refused = client.post(
+            "/tokens", json={"role": "admin", "expires_in_days": days}, headers=admin
+        )
+        assert refused.status_code == 400, refused.text
+        assert [p["path"] for p in refused.json()["problems"]] == ["expires_in_days"]
+    # made two days ago to last one day
+    then = pendulum.now("UTC").subtract(days=2)
+    past = SqlUnitOfWork(infra(client).sessions, clock=lambda: then)
+    _, secret = access.create_token(past, access.CLI, "admin", expires_in=pendulum.duration(days=1))
+    expired = client.get("/areas", headers=bearer(secret))
+    assert expired.status_code == 401, expired.text
+    assert expired.json()["error"] == "unauthenticated"
+    assert "expired" in expired.json()["detail"]
+    assert expired.headers["WWW-Authenticate"] == "Bearer"

@@ -20,6 +20,9 @@ runner = CliRunner()
 
 @pytest.fixture
 def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A SQLite file of its own, and the test's folder as the working directory (`serve
+    --admin-token` writes .demo-token there, not into the checkout)."""
+    monkeypatch.chdir(tmp_path)
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("MUTUALAID_LANG", "en")
@@ -153,3 +156,44 @@ def test_check_refuses_a_plan_nested_past_any_depth_without_a_traceback(
     result = runner.invoke(app, ["check", str(SAMPLE), "--plan", str(plan)])
     assert result.exit_code == 2, result.output  # a traceback would be exit 1
     assert "nested deeper than 32 levels" in result.output
+
+
+def test_serve_keeps_one_demo_admin_token_and_writes_it_for_scripts(
+    database: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Found by probing: each `serve --admin-token` start added another admin token that never
+    expired."""
+    from api.app import open_infrastructure
+    from api.settings import Settings
+
+    monkeypatch.setattr("api.app.run", lambda settings: None)
+    secrets = []
+    for _ in range(2):
+        started = runner.invoke(app, ["serve", "--admin-token"])
+        assert started.exit_code == 0, started.output
+        written = tmp_path / ".demo-token"
+        assert written.stat().st_mode & 0o777 == 0o600
+        secrets.append(written.read_text().strip())
+        assert secrets[-1] in started.output and ".demo-token" in started.output
+    first, second = secrets
+    with open_infrastructure(Settings.from_env()) as infra:
+        assert access.authenticate(infra.reader(), first) is None  # revoked at the restart
+        assert access.authenticate(infra.reader(), second) is not None
+        demo = [t for t in access.list_tokens(infra.reader(), access.CLI) if t.name == "demo"]
+    assert [t.revoked_at is None for t in demo] == [False, True]
+
+
+def test_token_create_takes_an_expiry(database: str) -> None:
+    made = runner.invoke(app, ["token", "create", "--role", "admin", "--expires-in", "30d"])
+    assert made.exit_code == 0, made.output
+    from api.app import open_infrastructure
+    from api.settings import Settings
+
+    with open_infrastructure(Settings.from_env()) as infra:
+        (token,) = access.list_tokens(infra.reader(), access.CLI)
+    assert token.expires_at is not None
+    assert 29.9 < (token.expires_at - token.created_at).total_days() <= 30
+    for bad in ("soon", "0d", "-3d", "4000d"):
+        refused = runner.invoke(app, ["token", "create", "--role", "admin", "--expires-in", bad])
+        assert refused.exit_code == 2, refused.output
+        assert "--expires-in" in refused.output

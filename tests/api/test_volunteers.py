@@ -109,6 +109,64 @@ def test_the_calendar_parses_back_in_the_area_s_zone(client: Client, published: 
     assert {str(e["UID"]) for e in again.walk("VEVENT")} == uids
 
 
+def statuses(client: Client, ident: str, headers: Headers) -> dict[str, tuple[str, int, str]]:
+    """The volunteer's calendar: each event's task (from its UID) -> STATUS, SEQUENCE, UID."""
+    answer = client.get(f"/volunteers/{ident}/calendar.ics?week={WEEK}", headers=headers)
+    assert answer.status_code == 200, answer.text
+    out = {}
+    for event in icalendar.Calendar.from_ical(answer.content).walk("VEVENT"):
+        uid = str(event["UID"])
+        task = uid.split("/")[2]
+        out[task] = (str(event["STATUS"]), int(event.get("SEQUENCE", 0)), uid)
+    return out
+
+
+def test_the_calendar_says_tentative_confirmed_and_cancelled(
+    client: Client, admin: Headers, published: str
+) -> None:
+    """Found in review: a pending visit said CONFIRMED, and declined or withdrawn visits left
+    the feed, so phone calendars kept them."""
+    wang = volunteer(client, "v-wang")
+    first = statuses(client, "v-wang", wang)
+    assert {t: s for t, (s, _, _) in first.items()} == {
+        "t-visit-zhang": "TENTATIVE", "t-show": "TENTATIVE"
+    }  # fmt: skip
+    mine = {a["task"]: a["id"] for a in schedule(client, "v-wang", wang)["assignments"]}
+    assert client.post(f"/assignments/{mine['t-visit-zhang']}/accept", headers=wang).is_success
+    declined = client.post(f"/assignments/{mine['t-show']}/decline", headers=wang)
+    assert declined.status_code == 200 and declined.json()["repair"]["published"]
+    after = statuses(client, "v-wang", wang)
+    assert after["t-visit-zhang"][:2] == ("CONFIRMED", 0)
+    assert after["t-show"][0] == "CANCELLED" and after["t-show"][1] > first["t-show"][1]
+    assert {t: uid for t, (_, _, uid) in after.items()} == {
+        t: uid for t, (_, _, uid) in first.items()
+    }  # the same UIDs across the repair: the phone updates its events
+    assert client.delete(f"/weeks/{WEEK}/tasks/t-visit-zhang?area={AREA}", headers=admin).is_success
+    gone = statuses(client, "v-wang", wang)
+    assert gone["t-visit-zhang"][0] == "CANCELLED" and gone["t-visit-zhang"][1] > 0
+    assert [a["task"] for a in schedule(client, "v-wang", wang)["assignments"]] == []
+
+
+def test_an_accepted_visit_a_new_plan_leaves_out_is_cancelled_in_the_calendar(
+    client: Client, published: str
+) -> None:
+    wang = volunteer(client, "v-wang")
+    mine = {a["task"]: a["id"] for a in schedule(client, "v-wang", wang)["assignments"]}
+    assert client.post(f"/assignments/{mine['t-visit-zhang']}/accept", headers=wang).is_success
+    before = statuses(client, "v-wang", wang)
+    result = world.result()
+    result["assignments"] = [a for a in result["assignments"] if a["task"] != "t-visit-zhang"]
+    with infra(client).uow() as uow:  # another solve, published over the first
+        plan = uow.plans.create(AREA, world.WEEK)
+        uow.plans.finish(plan.id, result)
+        uow.plans.publish(plan.id)
+        uow.commit()
+    after = statuses(client, "v-wang", wang)
+    assert after["t-visit-zhang"][0] == "CANCELLED" and after["t-visit-zhang"][1] > 0
+    assert after["t-visit-zhang"][2] == before["t-visit-zhang"][2]
+    assert after["t-show"][0] == "TENTATIVE"
+
+
 def test_accepting_and_declining_change_the_state(client: Client, published: str) -> None:
     wang, li = volunteer(client, "v-wang"), volunteer(client, "v-li")
     visit = next(a for a in schedule(client, "v-wang", wang)["assignments"]
@@ -200,8 +258,7 @@ def test_deleting_a_task_withdraws_its_published_assignments(
     assert gone.status_code == 204, gone.text
     left = schedule(client, "v-wang", wang)["assignments"]
     assert left and "t-visit-zhang" not in {a["task"] for a in left}
-    assert "t-visit-zhang" not in client.get(f"/volunteers/v-wang/calendar.ics?week={WEEK}",
-                                             headers=wang).text  # fmt: skip
+    assert statuses(client, "v-wang", wang)["t-visit-zhang"][0] == "CANCELLED"  # phones drop it
     for answer in ("decline", "accept"):
         refused = client.post(f"/assignments/{visit['id']}/{answer}", headers=wang)
         assert refused.status_code == 409, refused.text
@@ -303,3 +360,42 @@ def test_a_repair_drops_crews_that_no_longer_fit_the_week() -> None:
     for t, crew in published.crews.items():
         if t not in touched and t != moved:
             assert after.crews.get(t) == crew and after.starts[t] == published.starts[t], t
+
+
+def test_replacing_a_published_week_without_its_tasks_needs_replace(
+    client: Client, admin: Headers, published: str
+) -> None:
+    """Found by probing: posting another scenario (or a batch of tasks) into a week with a
+    published plan silently withdrew the visits volunteers had in hand."""
+    wang = volunteer(client, "v-wang")
+    crew = {v["id"] for a in world.result()["assignments"] if a["task"] == "t-visit-zhang"
+            for v in a["volunteers"]}  # fmt: skip
+    fewer = world.scenario()
+    fewer["tasks"] = [t for t in fewer["tasks"] if t["id"] != "t-visit-zhang"]
+    tasks = client.get(f"/weeks/{WEEK}/tasks?area={AREA}", headers=admin).json()
+    kept = [t for t in tasks if t["id"] != "t-visit-zhang"]
+    for refused in (
+        client.post(f"/weeks/{WEEK}/scenario?area={AREA}", json=fewer, headers=admin),
+        client.put(f"/weeks/{WEEK}/tasks?area={AREA}", json=kept, headers=admin),
+        client.put(f"/weeks/{WEEK}/tasks?area={AREA}&replace=false", json=kept, headers=admin),
+    ):
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["error"] == "conflict"
+        detail = refused.json()["detail"]
+        assert "t-visit-zhang" in detail and f"{len(crew)} assignment" in detail
+        assert "replace=true" in detail
+    # nothing was stored: the week and the volunteer's visits are as before
+    assert client.get(f"/weeks/{WEEK}/tasks?area={AREA}", headers=admin).json() == tasks
+    assert "t-visit-zhang" in {a["task"] for a in schedule(client, "v-wang", wang)["assignments"]}
+    # the same week again withdraws nothing: no need to say replace
+    same = client.post(f"/weeks/{WEEK}/scenario?area={AREA}", json=world.scenario(), headers=admin)
+    assert same.status_code == 200, same.text
+    replaced = client.put(f"/weeks/{WEEK}/tasks?area={AREA}&replace=true", json=kept,
+                          headers=admin)  # fmt: skip
+    assert replaced.status_code == 200, replaced.text
+    assert "t-visit-zhang" not in {
+        a["task"] for a in schedule(client, "v-wang", wang)["assignments"]
+    }
+    audit = client.get(f"/audit?area={AREA}", headers=admin).json()
+    submits = [e for e in audit if e["action"] == "tasks.submit"]
+    assert [e["detail"].get("withdrawn") for e in submits] == [len(crew)]
