@@ -180,3 +180,51 @@ def test_an_id_read_before_another_decline_is_answered(
         assert accepted.status_code == 200, accepted.text
         assert accepted.json()["state"] == "accepted"
         assert accepted.json()["plan_id"] == declined.json()["repair"]["plan_id"]
+
+
+def test_answers_given_while_repairs_publish_are_kept(
+    week: tuple[str, dict[str, str], str],
+) -> None:
+    """Accepts at the same moment as declines: each is answered, and each accepted pair the
+    final plan still gives at the same time is still accepted there (an answer and a publish
+    of the week take turns, so none is given to a plan being replaced)."""
+    base, admin, _ = week
+    with httpx.Client(base_url=base, timeout=60, headers=admin) as http:
+        ids = published_ids(http)
+        before = {
+            (a["task"], a["volunteer"]): a["start"]
+            for v in WORLD["volunteers"]
+            for a in http.get(f"/volunteers/{v['id']}/assignments?week={WEEK}&area={AREA}").json()[
+                "assignments"
+            ]
+        }
+    by_task: dict[str, tuple[str, str]] = {}
+    for task, who in sorted(ids):
+        by_task.setdefault(task, (task, who))
+    chosen = sorted(by_task.values())
+    declines, accepts = chosen[:5], chosen[5:15]
+    work = [("decline", ids[p]) for p in declines] + [("accept", ids[p]) for p in accepts]
+    start = threading.Barrier(len(work))
+
+    def answer(what: tuple[str, int]) -> Answer:
+        with httpx.Client(base_url=base, timeout=300, headers=admin) as http:
+            start.wait()
+            sent = http.post(f"/assignments/{what[1]}/{what[0]}")
+            return sent.status_code, sent.json()
+
+    with ThreadPoolExecutor(len(work)) as pool:
+        answers = list(pool.map(answer, work))
+
+    assert [status for status, _ in answers] == [200] * len(work), answers
+    with httpx.Client(base_url=base, timeout=60, headers=admin) as http:
+        now = {
+            (a["task"], a["volunteer"]): a
+            for v in WORLD["volunteers"]
+            for a in http.get(f"/volunteers/{v['id']}/assignments?week={WEEK}&area={AREA}").json()[
+                "assignments"
+            ]
+        }
+    kept = [p for p in accepts if p in now and now[p]["start"] == before[p]]
+    assert len(kept) >= len(accepts) // 2  # a repair changes few pairs
+    assert {p: now[p]["state"] for p in kept} == {p: "accepted" for p in kept}
+    assert {p: now[p]["id"] for p in kept} == {p: ids[p] for p in kept}
