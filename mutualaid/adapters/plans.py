@@ -9,12 +9,12 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 import pendulum
-from sqlalchemy import insert, update
+from sqlalchemy import exists, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, and_, col, or_, select
 
 from mutualaid.adapters.base import Repository, as_date, as_utc, maybe_utc
-from mutualaid.adapters.tables import AssignmentRow, PlanRow, TaskRow, WeekRow
+from mutualaid.adapters.tables import AssignmentRow, PlanRow, TaskRow, WeekRow, metadata
 from mutualaid.adapters.weeks import SqlWeeks, expanded_ids
 from mutualaid.messages import msg
 from mutualaid.services.ports import (
@@ -268,6 +268,7 @@ class SqlPlans(Repository):
         given: dict[tuple[str, str], AssignmentRow] = {}
         if before is not None:
             given = {(a.task_id, a.volunteer_id): a for a in self._assignment_rows(before.id)}
+            self._carry_refs(before.id, row.id)
             before.published_at = None
             self.session.flush()  # the unique index allows one published plan per week
         row.published_at = self.now()
@@ -280,13 +281,30 @@ class SqlPlans(Repository):
             old = given.get((a.task_id, a.volunteer_id))
             if old is None or old.state == "withdrawn":
                 continue  # a new assignment (a task withdrawn and back is a new request)
-            a.ref = old.ref
             same_times = (old.start_at, old.end_at) == (a.start_at, a.end_at)
             if same_times and a.state == "pending":
                 a.state, a.decline_reason = old.state, old.decline_reason
                 a.responded_at = old.responded_at
         self.session.flush()
         return self._record(row, week)
+
+    def _carry_refs(self, before: str, plan: str) -> None:
+        """Each row of `plan` takes the ref (the id volunteers see) of the row of the same
+        task and volunteer in `before`, unless that one was withdrawn: one UPDATE, not one
+        per row (a district plan has thousands, nearly all carried over)."""
+        rows = metadata.tables[AssignmentRow.__tablename__]
+        old = rows.alias("before")
+        same = and_(
+            old.c.plan_id == before,
+            old.c.task_id == rows.c.task_id,
+            old.c.volunteer_id == rows.c.volunteer_id,
+            old.c.state != "withdrawn",
+        )
+        self.session.execute(
+            update(rows)
+            .where(rows.c.plan_id == plan, exists().where(same))
+            .values(ref=select(old.c.ref).where(same).scalar_subquery())
+        )
 
     def rescore(self, ident: str, result: Mapping[str, Any]) -> PlanRecord:
         """Replace a finished, unpublished plan's result by the same assignments scored
