@@ -531,6 +531,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "计划 {plan} 的状态是 {status}；只有已完成的计划才能发布或重新评分",
     ),
     "assignment_was_declined": ("assignment {id} was declined", "安排 {id} 已被拒绝"),
+    "assignment_already_declined": (
+        "assignment {id} was already declined; nothing changed",
+        "安排 {id} 此前已被拒绝，没有任何改动",
+    ),
+    "repair_contended": (
+        "the decline of assignment {id} is recorded, but the week's plan kept changing while "
+        "it was being repaired; decline again to repair it",
+        "安排 {id} 的拒绝已记录，但修复期间本周计划不断变化；请再次拒绝以修复计划",
+    ),
     "assignment_not_published": (
         "assignment {id} is not in the week's published plan",
         "安排 {id} 不在本周已发布的计划中",

@@ -141,6 +141,10 @@ class DeclineView:
     assignment: AssignmentView
     repair: RepairView | None
     """None when nothing was re-planned (declined before, or a solve is queued or running)."""
+    already_declined: bool = False
+    """Declined before (by anyone, even at the same moment): nothing changed."""
+    detail: str | None = None
+    """Said when it was declined before."""
 
 
 CALENDAR_STATUS = {"pending": "TENTATIVE", "accepted": "CONFIRMED"}
@@ -241,7 +245,8 @@ class AssignmentController(Controller):
         is repaired in the request — only the declined task (or a small neighbourhood around
         it) is re-planned, with as few changed assignments as possible — and the repair is
         published when it passes the validator. `repair.changed` counts the volunteer-task
-        pairs added or removed."""
+        pairs added or removed. Declining again changes nothing (`already_declined`); repairs
+        of a week are made one after another, each on the plan published before it."""
         reason = data.reason if data is not None else None
         done = volunteers.decline_assignment(uow, repairer, actor, assignment_id, reason)
         repair = None
@@ -249,4 +254,5 @@ class AssignmentController(Controller):
             p = done.repair.plan
             repair = RepairView(p.id, p.status, done.repair.changed, done.repair.served,
                                 p.published_at is not None)  # fmt: skip
-        return DeclineView(AssignmentView.of(done.assignment), repair)
+        note = msg("assignment_already_declined", id=assignment_id) if done.already else None
+        return DeclineView(AssignmentView.of(done.assignment), repair, done.already, note)

@@ -9,12 +9,12 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 import pendulum
-from sqlalchemy import insert
+from sqlalchemy import exists, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, and_, col, or_, select
 
 from mutualaid.adapters.base import Repository, as_date, as_utc, maybe_utc
-from mutualaid.adapters.tables import AssignmentRow, PlanRow, TaskRow, WeekRow
+from mutualaid.adapters.tables import AssignmentRow, PlanRow, TaskRow, WeekRow, metadata
 from mutualaid.adapters.weeks import SqlWeeks, expanded_ids
 from mutualaid.messages import msg
 from mutualaid.services.ports import (
@@ -240,13 +240,21 @@ class SqlPlans(Repository):
         ]
         if rows:  # one executemany, not an ORM object per row (a district plan has thousands)
             self.session.execute(insert(AssignmentRow), rows)
+            # each a new assignment until publishing finds it in the published plan
+            self.session.execute(
+                update(AssignmentRow)
+                .where(col(AssignmentRow.plan_id) == row.id, col(AssignmentRow.ref).is_(None))
+                .values(ref=AssignmentRow.id)
+            )
 
     # --- publishing -----------------------------------------------------------------------
 
     def publish(self, ident: str) -> PlanRecord:
         """Make the plan the week's published plan (replacing the one before, if any).
-        Answers already given carry over to assignments that did not change (same task,
-        volunteer and times). ConflictError unless the plan is optimal or feasible."""
+        An assignment the plan before also had (same task and volunteer, not withdrawn) keeps
+        its id, even at a new time; the answer given carries over only when the times are
+        the same too (else it is asked again: pending). ConflictError unless the plan is
+        optimal or feasible."""
         row = self.row(ident)
         week = self.session.get(WeekRow, row.week_id)
         assert week is not None
@@ -257,10 +265,10 @@ class SqlPlans(Repository):
         if row.published_at is not None:
             return self._record(row, week)
         before = self._published_row(row.week_id)
-        answers: dict[tuple[str, str, dt.datetime, dt.datetime], AssignmentRow] = {}
+        given: dict[tuple[str, str], AssignmentRow] = {}
         if before is not None:
-            for a in self._assignment_rows(before.id):
-                answers[(a.task_id, a.volunteer_id, a.start_at, a.end_at)] = a
+            given = {(a.task_id, a.volunteer_id): a for a in self._assignment_rows(before.id)}
+            self._carry_refs(before.id, row.id)
             before.published_at = None
             self.session.flush()  # the unique index allows one published plan per week
         row.published_at = self.now()
@@ -270,12 +278,33 @@ class SqlPlans(Repository):
                 # withdrawn while an earlier publication of this plan was out, and the task
                 # came back since: published again, the plan gives it again
                 a.state, a.decline_reason, a.responded_at = "pending", None, None
-            old = answers.get((a.task_id, a.volunteer_id, a.start_at, a.end_at))
-            if old is not None and a.state == "pending" and old.state != "withdrawn":
+            old = given.get((a.task_id, a.volunteer_id))
+            if old is None or old.state == "withdrawn":
+                continue  # a new assignment (a task withdrawn and back is a new request)
+            same_times = (old.start_at, old.end_at) == (a.start_at, a.end_at)
+            if same_times and a.state == "pending":
                 a.state, a.decline_reason = old.state, old.decline_reason
                 a.responded_at = old.responded_at
         self.session.flush()
         return self._record(row, week)
+
+    def _carry_refs(self, before: str, plan: str) -> None:
+        """Each row of `plan` takes the ref (the id volunteers see) of the row of the same
+        task and volunteer in `before`, unless that one was withdrawn: one UPDATE, not one
+        per row (a district plan has thousands, nearly all carried over)."""
+        rows = metadata.tables[AssignmentRow.__tablename__]
+        old = rows.alias("before")
+        same = and_(
+            old.c.plan_id == before,
+            old.c.task_id == rows.c.task_id,
+            old.c.volunteer_id == rows.c.volunteer_id,
+            old.c.state != "withdrawn",
+        )
+        self.session.execute(
+            update(rows)
+            .where(rows.c.plan_id == plan, exists().where(same))
+            .values(ref=select(old.c.ref).where(same).scalar_subquery())
+        )
 
     def rescore(self, ident: str, result: Mapping[str, Any]) -> PlanRecord:
         """Replace a finished, unpublished plan's result by the same assignments scored
@@ -327,11 +356,19 @@ class SqlAssignments(Repository):
         return self._record(self._row(ident))
 
     def _row(self, ident: int, *, lock: bool = False) -> AssignmentRow:
+        """The assignment `ident` (a ref) as the week's published plan has it; when that plan
+        no longer has it, as the last plan that had it."""
         if not 0 < ident < 2**31:  # no such row, and past what an INTEGER column can compare
             raise NotFoundError("assignment", ident)
-        stmt = select(AssignmentRow).where(AssignmentRow.id == ident)
+        stmt = (
+            select(AssignmentRow)
+            .join(PlanRow, col(PlanRow.id) == col(AssignmentRow.plan_id))
+            .where(col(AssignmentRow.ref) == ident)
+            .order_by(col(PlanRow.published_at).is_(None), col(AssignmentRow.id).desc())
+            .limit(1)
+        )
         if lock:
-            stmt = stmt.with_for_update()
+            stmt = stmt.with_for_update(of=AssignmentRow)
         row = self.session.exec(stmt.execution_options(populate_existing=True)).first()
         if row is None:
             raise NotFoundError("assignment", ident)
@@ -422,8 +459,6 @@ class SqlAssignments(Repository):
 
     def accept(self, ident: int) -> AssignmentRecord:
         row = self._answerable(ident)
-        if row.state == "declined":
-            raise ConflictError(msg("assignment_was_declined", id=ident))
         if row.state != "accepted":
             row.state, row.responded_at = "accepted", self.now()
             self.session.flush()
@@ -431,8 +466,9 @@ class SqlAssignments(Repository):
 
     def decline(self, ident: int, reason: str | None = None) -> AssignmentRecord:
         """Mark it declined and record the decline for the week, so no later plan of the
-        week gives the volunteer this task. Declining twice changes nothing."""
-        row = self._answerable(ident)
+        week gives the volunteer this task. Declining twice changes nothing (and is answered
+        with the declined assignment, even once a repair left it out of the published plan)."""
+        row = self._answerable(ident, declining=True)
         if row.state != "declined":
             row.state, row.decline_reason, row.responded_at = "declined", reason, self.now()
             week = self.session.get(WeekRow, row.week_id)
@@ -443,22 +479,34 @@ class SqlAssignments(Repository):
             self.session.flush()
         return self._record(row)
 
-    def _answerable(self, ident: int) -> AssignmentRow:
-        row = self._row(ident, lock=True)
-        plan = self.session.get(PlanRow, row.plan_id)
-        if plan is None or plan.published_at is None:
-            raise ConflictError(msg("assignment_not_published", id=ident))
+    def _answerable(self, ident: int, *, declining: bool = False) -> AssignmentRow:
+        """The assignment's row in the published plan, locked, with the week's lock held: an
+        answer and a publish of the week are serialised, so no answer goes to a plan just
+        replaced (and is lost there). ConflictError when it cannot be answered."""
+        week = self.session.get(WeekRow, self._row(ident).week_id)
+        assert week is not None
+        self.weeks.lock(week.area_id, week.week_start)
+        row = self._row(ident, lock=True)  # the published plan may have changed meanwhile
+        if row.state == "declined":
+            if declining:
+                return row
+            raise ConflictError(msg("assignment_was_declined", id=ident))
         if row.state == "withdrawn":
             raise ConflictError(msg("assignment_withdrawn", task=row.task_id))
+        published = self.session.exec(
+            select(PlanRow.published_at).where(PlanRow.id == row.plan_id)
+        ).first()
+        if published is None:
+            raise ConflictError(msg("assignment_not_published", id=ident))
         return row
 
     def _record(self, row: AssignmentRow, week: WeekRow | None = None) -> AssignmentRecord:
         if week is None:
             week = self.session.get(WeekRow, row.week_id)
             assert week is not None
-        assert row.id is not None
+        assert row.ref is not None
         return AssignmentRecord(
-            id=row.id,
+            id=row.ref,
             plan_id=row.plan_id,
             area=row.area_id,
             week_start=as_date(week.week_start),

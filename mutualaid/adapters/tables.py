@@ -267,16 +267,21 @@ class PlanRow(Base, table=True):
 
 
 class AssignmentRow(Base, table=True):
-    """One volunteer on one task of a plan."""
+    """One volunteer on one task of a plan. `ref` is the assignment's id as volunteers see it:
+    publishing a plan gives its row the ref of the published row of the same task and
+    volunteer, so the id outlives repairs and publishes (a new pair: its own row id)."""
 
     __tablename__ = "assignments"
     __table_args__ = (
         UniqueConstraint("plan_id", "task_id", "volunteer_id"),
         _volunteer_fk(),
         Index("ix_assignments_volunteer", "area_id", "volunteer_id", "start_at"),
+        Index("ix_assignments_ref", "ref"),
         CheckConstraint(_in("state", ASSIGNMENT_STATES), "state"),
     )
     id: int | None = Field(default=None, primary_key=True)
+    ref: int | None = None
+    """Set right after the row is inserted (its own id, or the published row's ref)."""
     plan_id: str = Field(foreign_key="plans.id", ondelete="CASCADE")
     area_id: str
     week_id: int = Field(foreign_key="weeks.id", ondelete="CASCADE")

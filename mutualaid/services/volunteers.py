@@ -4,16 +4,19 @@ who else goes), accepting and declining them; a decline triggers a repair of the
 A repair runs in the request (it frees only the declined task, or a small neighbourhood around
 it, and takes well under a second); the repaired plan is validated and, when valid, published
 at once: the week was already in volunteers' hands, and the repair keeps every other answer.
+Repairs of one week are serialised: each starts from the plan published at that moment and is
+published only if that plan is still the published one (else it is made again on the newer).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 
 import pendulum
 
-from mutualaid.domain.model import Location
+from mutualaid.domain.model import Location, Scenario
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
@@ -21,6 +24,7 @@ from mutualaid.services.plans import same_or_narrower
 from mutualaid.services.ports import (
     ActivePlanExists,
     AssignmentRecord,
+    ConflictError,
     InvalidRequest,
     Json,
     PlanRecord,
@@ -81,6 +85,30 @@ class Declined:
     repair: RepairOutcome | None
     """None when nothing was re-planned: declined before, or a solve of the week is queued
     or running (it will see the decline)."""
+    already: bool = False
+    """Declined before: recorded once, nothing changed (and no second repair)."""
+
+
+REPAIR_ATTEMPTS = 20
+"""How often a repair is made again on a newer published plan (another process published
+first) before the decline is answered with a conflict (declining again repairs then)."""
+
+
+@dataclass
+class _WeekLocks:
+    """One lock per week repaired in this process: its repairs queue here instead of all
+    computing on the same plan and all but one starting again. Only an economy: the compare
+    and swap under the week's database lock is what keeps repairs a chain across processes."""
+
+    guard: threading.Lock = field(default_factory=threading.Lock)
+    locks: dict[tuple[str, pendulum.Date], threading.Lock] = field(default_factory=dict)
+
+    def of(self, area: str, week: pendulum.Date) -> threading.Lock:
+        with self.guard:
+            return self.locks.setdefault((area, week), threading.Lock())
+
+
+_REPAIRS = _WeekLocks()
 
 
 def volunteer_area(actor: Actor, area: str | None) -> str:
@@ -250,64 +278,121 @@ def decline_assignment(
     uow: UnitOfWork, repairer: Repairer, actor: Actor, ident: int, reason: str | None = None
 ) -> Declined:
     """Record the decline (no later plan of the week gives the volunteer this task), then
-    repair the published plan and publish the repair when it passes the validator."""
+    repair the published plan and publish the repair when it passes the validator.
+
+    A second decline of the same assignment (at the same time or later) records nothing and
+    makes no repair (`already`), unless the published plan still gives the pair (its repair
+    was not made: a solve was running, or the repair lost too many races): then it repairs."""
     reason = reason.strip() if reason and reason.strip() else None
     with uow:
         found = uow.assignments.get(ident)
         actor.require_volunteer(found.area, found.volunteer)
+        uow.weeks.lock(found.area, found.week_start)  # answers of the week wait here
+        already = uow.assignments.get(ident).state == "declined"
         done = uow.assignments.decline(ident, reason)
-        uow.audit.record(
-            actor.id, "assignment.decline", f"assignment {ident}", done.area,
-            {"task": done.task, "volunteer": done.volunteer, "reason": reason},
-        )  # fmt: skip
+        if not already:
+            uow.audit.record(
+                actor.id, "assignment.decline", f"assignment {ident}", done.area,
+                {"task": done.task, "volunteer": done.volunteer, "reason": reason},
+            )  # fmt: skip
         uow.commit()
-    if found.state == "declined":
-        return Declined(done, None)
-    return Declined(done, repair_week(uow, repairer, actor, done))
+    return Declined(done, repair_week(uow, repairer, actor, done, only_if_given=already), already)
 
 
 def repair_week(
-    uow: UnitOfWork, repairer: Repairer, actor: Actor, declined: AssignmentRecord
-) -> RepairOutcome | None:
+    uow: UnitOfWork, repairer: Repairer, actor: Actor, declined: AssignmentRecord,
+    *, only_if_given: bool = False,
+) -> RepairOutcome | None:  # fmt: skip
     """A `repair` plan of the published plan that re-plans the declined task; published when
-    valid, stored as an error otherwise. None when a solve is queued or running."""
+    valid, stored as an error otherwise. None when a solve is queued or running, or (with
+    `only_if_given`) when the published plan no longer gives the declined pair.
+
+    Published only if its parent is still the week's published plan, checked holding the
+    week's lock (compare and swap); else made again on the newer plan, which may itself be
+    the repair of this decline (declined twice at once): then there is nothing to do.
+    ConflictError after `REPAIR_ATTEMPTS` such races (the decline stays recorded)."""
     area, week = declined.area, declined.week_start
-    for _ in range(3):  # another repair may publish meanwhile: repair the newer plan then
-        with uow:
-            published = uow.plans.published(area, week)
-            scenario = uow.weeks.load_scenario(area, week)
-            basis = uow.weeks.basis(area, week)
-        if published is None or published.result is None:
+    pair = (declined.task, declined.volunteer)
+    lost_to: str | None = None  # the plan a repair started from when another was published
+    with _REPAIRS.of(area, week):
+        for _ in range(REPAIR_ATTEMPTS):
+            with uow:
+                published = uow.plans.published(area, week)
+                if published is None or published.result is None:
+                    return None
+                if only_if_given and pair not in _pairs(published.result):
+                    return None
+                if lost_to is not None and _repaired_since(uow, published, lost_to, declined.id):
+                    return None  # declined twice at once, in two processes: one repair
+                if uow.plans.active(area, week) is not None:
+                    return None  # the solve will see the decline
+                scenario = uow.weeks.load_scenario(area, week)
+                basis = uow.weeks.basis(area, week)
+            outcome = _repair_on(uow, repairer, actor, declined, published, scenario, basis)
+            if outcome is not None:
+                return outcome
+            lost_to = published.id
+    raise ConflictError(msg("repair_contended", id=declined.id))
+
+
+def _repair_on(
+    uow: UnitOfWork, repairer: Repairer, actor: Actor, declined: AssignmentRecord,
+    published: PlanRecord, scenario: Scenario, basis: Json,
+) -> RepairOutcome | None:  # fmt: skip
+    """The repair of `published`, stored and published if it is still the published plan;
+    None (nothing stored) when another plan was published meanwhile."""
+    area, week = declined.area, declined.week_start
+    assert published.result is not None
+    same = same_or_narrower(published.result.get("basis"), basis)
+    result, changed = repairer.repair(scenario, published.result, declined.task, same)
+    result["repair"] = {**result.get("repair", {}), "parent": published.id, "changed": changed}
+    result["basis"] = basis
+    report = validate(scenario, result)
+    with uow:
+        uow.weeks.lock(area, week)  # publishes of the week wait from here to the commit
+        now = uow.plans.published(area, week)
+        if now is None or now.id != published.id:
             return None
-        same = same_or_narrower(published.result.get("basis"), basis)
-        result, changed = repairer.repair(scenario, published.result, declined.task, same)
-        result["repair"] = {**result.get("repair", {}), "parent": published.id, "changed": changed}
-        result["basis"] = basis
-        report = validate(scenario, result)
-        with uow:
-            now = uow.plans.published(area, week)
-            if now is None or now.id != published.id:
-                continue
-            try:
-                plan = uow.plans.create(
-                    area, week, kind="repair", parent_id=published.id,
-                    request={"requested_by": actor.id, "declined": declined.id},
-                )  # fmt: skip
-            except ActivePlanExists:
-                return None
-            if report.ok:
-                uow.plans.finish(plan.id, result)
-                plan = uow.plans.publish(plan.id)
-            else:
-                violations = "; ".join(report.violations[:10])
-                plan = uow.plans.fail(plan.id, msg("plan_safety_net", violations=violations))
-            uow.audit.record(
-                actor.id, "plan.repair", f"plan {plan.id}", area,
-                {"parent": published.id, "changed": changed, "status": plan.status},
+        try:
+            plan = uow.plans.create(
+                area, week, kind="repair", parent_id=published.id,
+                request={"requested_by": actor.id, "declined": declined.id},
             )  # fmt: skip
-            uow.commit()
-        return RepairOutcome(plan, changed, declined.task in _served(result))
-    return None
+        except ActivePlanExists:
+            return None  # a solve was queued meanwhile: it sees the decline
+        if report.ok:
+            uow.plans.finish(plan.id, result)
+            plan = uow.plans.publish(plan.id)
+        else:
+            violations = "; ".join(report.violations[:10])
+            plan = uow.plans.fail(plan.id, msg("plan_safety_net", violations=violations))
+        uow.audit.record(
+            actor.id, "plan.repair", f"plan {plan.id}", area,
+            {"parent": published.id, "changed": changed, "status": plan.status},
+        )  # fmt: skip
+        uow.commit()
+    return RepairOutcome(plan, changed, declined.task in _served(result))
+
+
+def _repaired_since(uow: UnitOfWork, plan: PlanRecord, since: str, declined: int) -> bool:
+    """Whether a repair of the assignment `declined` was published after the plan `since`,
+    following the published plan's parents back to it."""
+    while plan.id != since:
+        if plan.kind == "repair" and plan.request.get("declined") == declined:
+            return True
+        if plan.parent_id is None:
+            return False
+        plan = uow.plans.get(plan.parent_id)
+    return False
+
+
+def _pairs(result: Json) -> set[tuple[str, str]]:
+    """The (task, volunteer) pairs a contract plan gives."""
+    return {
+        (str(a["task"]), str(v["id"]))
+        for a in result.get("assignments") or ()
+        for v in a.get("volunteers") or ()
+    }
 
 
 def _served(result: dict[str, object]) -> set[str]:

@@ -284,3 +284,76 @@ def test_unknown_plans_and_weeks_are_not_found(make_uow: UowFactory, week: objec
             uow.plans.create(world.AREA, world.NEXT_WEEK)
         with pytest.raises(NotFoundError):
             uow.assignments.get(12345)
+
+
+def test_an_assignment_keeps_its_id_while_the_same_volunteer_does_the_same_task(
+    make_uow: UowFactory, week: object
+) -> None:
+    """Issue 7: every publish gave every assignment a new id, so a volunteer who accepted the
+    id they were shown got 409 once a repair had been published meanwhile."""
+    first = _solved(make_uow)
+    with make_uow() as uow:
+        uow.plans.publish(first)
+        uow.commit()
+    with make_uow() as uow:
+        shown = {
+            (a.task, a.volunteer): a.id
+            for who in ("v-wang", "v-zhao", "v-li")
+            for a in uow.assignments.for_volunteer(world.AREA, who, world.WEEK)
+        }
+    second = _solved(make_uow, meals_by="v-li")  # t-meals@mon moves from v-zhao to v-li
+    with make_uow() as uow:
+        uow.plans.publish(second)
+        uow.commit()
+    with make_uow() as uow:
+        now = {
+            (a.task, a.volunteer): a
+            for who in ("v-wang", "v-zhao", "v-li")
+            for a in uow.assignments.for_volunteer(world.AREA, who, world.WEEK)
+        }
+        kept = {pair for pair in shown if pair in now}
+        assert kept == set(shown) - {("t-meals@mon", "v-zhao")}
+        assert {pair: now[pair].id for pair in kept} == {pair: shown[pair] for pair in kept}
+        assert all(now[pair].plan_id == second for pair in kept)
+        new = now[("t-meals@mon", "v-li")].id
+        assert new not in shown.values()
+        # the id read from the first plan answers the second plan's assignment
+        visit = shown[("t-visit-zhang", "v-wang")]
+        accepted = uow.assignments.accept(visit)
+        assert (accepted.id, accepted.plan_id, accepted.state) == (visit, second, "accepted")
+        assert uow.assignments.get(visit).plan_id == second
+        gone = uow.assignments.get(shown[("t-meals@mon", "v-zhao")])
+        assert gone.plan_id == first  # no longer in the published plan
+        with pytest.raises(ConflictError):
+            uow.assignments.accept(gone.id)
+        uow.commit()
+
+
+def test_a_moved_assignment_keeps_its_id_and_is_asked_again(
+    make_uow: UowFactory, week: object
+) -> None:
+    """A crew moved to another time is the same assignment (same id) at a new time; as for
+    every carried-over answer, an answer given for the old time goes back to pending."""
+    first = _solved(make_uow)
+    with make_uow() as uow:
+        uow.plans.publish(first)
+        visit = next(
+            a
+            for a in uow.assignments.for_volunteer(world.AREA, "v-wang", world.WEEK)
+            if a.task == "t-visit-zhang"
+        )
+        uow.assignments.accept(visit.id)
+        uow.commit()
+    moved = world.result()
+    for a in moved["assignments"]:
+        if a["task"] == "t-visit-zhang":
+            a["start"] = a["start"].replace("T09:00", "T14:00")
+            a["end"] = a["end"].replace("T10:00", "T15:00")
+    with make_uow() as uow:
+        plan = uow.plans.create(world.AREA, world.WEEK)
+        uow.plans.finish(plan.id, moved)
+        uow.plans.publish(plan.id)
+        uow.commit()
+    with make_uow() as uow:
+        again = uow.assignments.get(visit.id)
+        assert (again.plan_id, again.state, again.start.hour) == (plan.id, "pending", 14)

@@ -13,7 +13,7 @@ from api.settings import SolverSettings
 from mutualaid.adapters.access import SqlIdempotency
 from mutualaid.domain.model import Scenario
 from mutualaid.errors import ScenarioError
-from mutualaid.services import access, plans, roster, weeks
+from mutualaid.services import access, plans, roster, volunteers, weeks
 from mutualaid.services.access import Actor
 from mutualaid.services.jobs import RunOptions, run_next_plan
 from mutualaid.services.ports import (
@@ -249,3 +249,58 @@ def test_only_an_admin_hands_out_tokens_and_they_name_what_exists(
 def test_the_fake_planner_is_a_planner() -> None:
     planner: Planner = FakePlanner()  # mypy checks it against the port
     assert planner.budget is not None
+
+
+class PublishingMeanwhile:
+    """A Repairer that, during its first repair, publishes another plan of the week (as a
+    repair in another process would), then repairs as `SolverRepairer`."""
+
+    def __init__(self, make_uow: UowFactory) -> None:
+        self.make_uow, self.inner, self.parents = make_uow, SolverRepairer(1.0), list[str]()
+        self.other: str | None = None
+
+    def repair(
+        self, scenario: Scenario, published: Json, task: str, same_week: bool = False
+    ) -> tuple[Json, int]:
+        self.parents.append(str(published["scenario"]))
+        if self.other is None:
+            with self.make_uow() as uow:
+                plan = uow.plans.create(world.AREA, world.WEEK)
+                uow.plans.finish(plan.id, {**world.result(), "scenario": "meanwhile"})
+                uow.plans.publish(plan.id)
+                uow.commit()
+            self.other = plan.id
+        return self.inner.repair(scenario, published, task, same_week)
+
+    def rescore(self, scenario: Scenario, plan: Json) -> Json:
+        return self.inner.rescore(scenario, plan)
+
+
+def test_a_repair_whose_parent_was_replaced_meanwhile_is_made_again_on_the_new_plan(
+    make_uow: UowFactory, week: str
+) -> None:
+    """Issue 7: two repairs started from the same parent and the last to publish won, putting
+    a declined pair back. A repair is now published only if its parent is still the published
+    plan (compare and swap under the week's lock)."""
+    with make_uow() as uow:
+        first = uow.plans.create(world.AREA, world.WEEK)
+        uow.plans.finish(first.id, world.result())
+        uow.plans.publish(first.id)
+        (meals,) = uow.assignments.for_volunteer(world.AREA, "v-zhao", world.WEEK)
+        uow.commit()
+    repairer = PublishingMeanwhile(make_uow)
+    done = volunteers.decline_assignment(make_uow(), repairer, ADMIN, meals.id, "ill")
+    assert done.repair is not None and done.repair.plan.published_at is not None
+    assert repairer.parents[0] != "meanwhile" and repairer.parents[1:] == ["meanwhile"]
+    with make_uow() as uow:
+        final = uow.plans.published(world.AREA, world.WEEK)
+        assert final is not None and final.id == done.repair.plan.id
+        assert final.parent_id == repairer.other  # the plan published meanwhile
+        repairs = [p for p in uow.plans.for_week(world.AREA, world.WEEK) if p.kind == "repair"]
+        assert [p.id for p in repairs] == [final.id]  # nothing stored from the lost attempt
+        assert final.result is not None
+        given = {(a["task"], v["id"]) for a in final.result["assignments"]
+                 for v in a["volunteers"]}  # fmt: skip
+        assert ("t-meals@mon", "v-zhao") not in given
+        report = validate(uow.weeks.load_scenario(world.AREA, world.WEEK), final.result)
+        assert report.ok, report.violations
