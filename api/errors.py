@@ -8,7 +8,9 @@ and one body shape, and the same mapping declared in the OpenAPI schema with exa
     ├── NotFoundError                    404 not_found
     ├── IdempotencyKeyReused             422 idempotency_key_reused
     ├── ActivePlanExists                 409 active_plan_exists
-    └── ConflictError                    409 conflict
+    ├── ConflictError                    409 conflict
+    └── StoreBusy                        503 busy, with Retry-After (other writers held the
+                                             lock past the wait allowed; nothing stored)
     Litestar's own: a body or parameter that does not decode 400, an unknown route 404,
     a method the route lacks 405. Anything else is our bug: 500, and nothing is stored
     (every use case commits only at its end).
@@ -42,6 +44,7 @@ from mutualaid.services.ports import (
     IdempotencyKeyReused,
     InvalidRequest,
     NotFoundError,
+    StoreBusy,
     Unauthenticated,
 )
 
@@ -63,7 +66,7 @@ class ErrorBody:
     status_code: int
     error: str
     """A stable code: invalid, unauthenticated, forbidden, not_found, method_not_allowed,
-    conflict, active_plan_exists, idempotency_key_reused, server_error."""
+    conflict, active_plan_exists, idempotency_key_reused, busy, server_error."""
     detail: str
     """One sentence for a person (MUTUALAID_LANG picks English or Chinese)."""
     problems: list[ProblemBody] = field(default_factory=list)
@@ -82,6 +85,7 @@ STATUS: tuple[tuple[type[BaseException], int, str], ...] = (
     (IdempotencyKeyReused, 422, "idempotency_key_reused"),
     (ActivePlanExists, 409, "active_plan_exists"),
     (ConflictError, 409, "conflict"),
+    (StoreBusy, 503, "busy"),
     (MutualAidError, 400, "invalid"),
     (ValidationException, 400, "invalid"),
 )
@@ -118,6 +122,9 @@ def error_body(request: Request[Any, Any, Any], exc: BaseException) -> ErrorBody
         detail = msg("idempotency_key_reused")
     elif isinstance(exc, ConflictError):
         detail = msg("conflict", detail=exc)
+    elif isinstance(exc, StoreBusy):
+        log.warning("busy store on %s %s: %s", request.method, request.url.path, exc.__cause__)
+        detail = str(exc)
     elif isinstance(exc, Forbidden | MutualAidError):
         detail = str(exc)
     elif status == 400:
@@ -136,7 +143,11 @@ def error_body(request: Request[Any, Any, Any], exc: BaseException) -> ErrorBody
 def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[ErrorBody]:
     """The app's only exception handler."""
     body = error_body(request, exc)
-    headers = {"WWW-Authenticate": "Bearer"} if body.status_code == 401 else None
+    headers = None
+    if body.status_code == 401:
+        headers = {"WWW-Authenticate": "Bearer"}
+    elif isinstance(exc, StoreBusy):
+        headers = {"Retry-After": str(exc.retry_after)}
     return Response(body, status_code=body.status_code, headers=headers)
 
 
@@ -209,13 +220,23 @@ _EXAMPLES: dict[int, tuple[str, ErrorBody]] = {
             "this Idempotency-Key was used before with a different request",
         ),
     ),
+    503: (
+        "Other writers held the store's lock past the wait allowed; nothing was stored: "
+        "send the same request again after Retry-After seconds",
+        ErrorBody(
+            503,
+            "busy",
+            "the store is busy with other changes; nothing of this request was stored: "
+            "try again in 5 s",
+        ),
+    ),
 }
 
 
 def responses(*codes: int) -> dict[int, ResponseSpec]:
-    """The error responses of a route for its OpenAPI entry; 400, 401 and 403 always."""
+    """The error responses of a route for its OpenAPI entry; 400, 401, 403 and 503 always."""
     out: dict[int, ResponseSpec] = {}
-    for code in sorted({400, 401, 403, *codes}):
+    for code in sorted({400, 401, 403, 503, *codes}):
         description, example = _EXAMPLES[code]
         out[code] = ResponseSpec(
             data_container=ErrorBody,

@@ -72,6 +72,9 @@ def submit_tasks(
     With an idempotency key, the first request's answer is stored in the same transaction as
     its effect; the same key with the same body answers it again and changes nothing, with a
     different body it is refused (IdempotencyKeyReused).
+
+    The tasks are checked and their rows built in a read-only transaction first, so the
+    write transaction (which holds SQLite's one write lock) only stores them.
     """
     where, week = actor.area(area), parse_week(week_start)
     if not isinstance(tasks, list):
@@ -79,13 +82,19 @@ def submit_tasks(
         raise InvalidRequest([Problem("tasks", msg("not_list", got=got))])
     scope = f"PUT tasks {where}/{week.isoformat()}"
     digest = request_hash(tasks)
+    with uow.reading() as reader:
+        if idempotency_key is not None:
+            stored = reader.idempotency.lookup(scope, idempotency_key, digest)
+            if stored is not None:
+                return Submitted(list(stored.response), replayed=True)
+        prepared = reader.weeks.prepare_tasks(where, week, tasks)
     for attempt in range(2):
         with uow:
             if idempotency_key is not None:
                 stored = uow.idempotency.lookup(scope, idempotency_key, digest)
                 if stored is not None:
                     return Submitted(list(stored.response), replayed=True)
-            saved = uow.weeks.put_tasks(where, week, tasks)
+            saved = uow.weeks.store_tasks(where, week, prepared)
             detail: Json = {"tasks": len(saved)}
             if idempotency_key is not None:
                 detail["idempotency_key"] = idempotency_key
