@@ -220,7 +220,8 @@ class SqlWeeks(Repository):
         plan gave (pairs not already written)."""
         return self._export(area, self.row(area, week_start))
 
-    def _export(self, area: str, week: WeekRow) -> Json:
+    def _export(self, area: str, week: WeekRow, *, tasks: bool = True) -> Json:
+        """The week as a scenario; without its tasks (an empty list) unless `tasks`."""
         area_row = self.areas.row(area)
         out: Json = {
             "name": week.name,
@@ -230,7 +231,7 @@ class SqlWeeks(Repository):
         }
         for kind in ROSTER_KINDS:
             out[kind] = self.roster[kind].all(area)
-        out["tasks"] = [_task_json(r) for r in self._task_rows(week)]
+        out["tasks"] = [_task_json(r) for r in self._task_rows(week)] if tasks else []
         out["history"] = [{"resident": r, "volunteer": v} for r, v in self._history(area, week)]
         out["pinned"] = self._pinned(week)
         out["declined"] = [
@@ -305,9 +306,16 @@ class SqlWeeks(Repository):
         week = self._row_or_new(area, week_start)
         stamp = self._stamp(area, week)
         if validate:
-            self._check_in(self._export(area, week), list(tasks), None)
-        rows = [_task_values(area, zone, contract.task(t), i) for i, t in enumerate(tasks)]
-        return PreparedTasks([_task_json(SimpleNamespace(**r)) for r in rows], rows, stamp)
+            self._check_in(self._export(area, week, tasks=False), list(tasks), None)
+        canonical = [contract.task(t) for t in tasks]
+        rows = [_task_values(area, zone, t, i) for i, t in enumerate(canonical)]
+        # as they will read: a fixed start goes through its zone (a time that does not exist
+        # there, in a DST gap, reads as the time it becomes); the rest is canonical already
+        out = [
+            _task_json(SimpleNamespace(**r)) if "start" in t else t
+            for t, r in zip(canonical, rows, strict=True)
+        ]
+        return PreparedTasks(out, rows, stamp)
 
     def store_tasks(self, area: str, week_start: dt.date, prepared: PreparedTasks) -> list[Json]:
         """Replace the week's tasks with prepared ones (the week is created when missing);
@@ -315,9 +323,9 @@ class SqlWeeks(Repository):
         changed since they were checked, they are checked again first."""
         week = self._ensure(area, week_start, None, None)
         if self._stamp(area, week) != prepared.stamp:
-            self._check_in(self._export(area, week), prepared.tasks, None)
+            self._check_in(self._export(area, week, tasks=False), prepared.tasks, None)
         self._insert_tasks(week, prepared.rows)
-        self._drop_dangling(week)
+        self._drop_dangling(week, {i for r in prepared.rows for i in _expand(r["id"], r["every"])})
         week.updated_at = self.now()
         self.session.flush()
         return prepared.tasks
@@ -450,13 +458,15 @@ class SqlWeeks(Repository):
             )
         self.session.expire_all()  # task rows this session had loaded are stale now
 
-    def _drop_dangling(self, week: WeekRow) -> int:
+    def _drop_dangling(self, week: WeekRow, ids: set[str] | None = None) -> int:
         """After the week's tasks changed: drop pins, declines and `expect` entries of tasks
         no longer there, and withdraw their assignments in the published plan (whatever the
         answer was: the task is gone; the audit log keeps the answers). Withdrawn stays
         withdrawn when a task of the same id comes back: that is a new request, for the next
-        plan. The number of assignments withdrawn."""
-        ids = self.task_ids(week)
+        plan. The number of assignments withdrawn. `ids`: the week's task ids (expanded),
+        when the caller knows them."""
+        if ids is None:
+            ids = self.task_ids(week)
         for model in (PinRow, DeclineRow):
             table: Any = model
             self.session.exec(
