@@ -7,6 +7,7 @@ Nothing here runs at import time: `make_engine(url)` is called by the compositio
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any
 
 import pendulum
@@ -160,6 +161,12 @@ class SessionFactory:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.writers: threading.RLock | None = (
+            threading.RLock() if engine.dialect.name == "sqlite" else None
+        )
+        """SQLite has one write lock: this process's writers queue for it here, woken as soon
+        as it is free, instead of polling for it in SQLite's busy handler (which, with many
+        writers, can pass one over until its wait runs out). None on PostgreSQL."""
 
     def __call__(self) -> Session:
         return Session(self.engine, expire_on_commit=False, autoflush=True)

@@ -11,6 +11,8 @@ cannot be had within `lock_wait` seconds raises StoreBusy (nothing was stored).
 from __future__ import annotations
 
 import math
+import threading
+import time
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Self
@@ -19,7 +21,7 @@ from sqlmodel import Session
 
 from mutualaid.adapters.access import SqlAudit, SqlIdempotency, SqlTokens
 from mutualaid.adapters.base import utc_now
-from mutualaid.adapters.db import LOCK_WAIT, READ_ONLY, is_busy
+from mutualaid.adapters.db import LOCK_WAIT, READ_ONLY, SQLITE_BUSY_TIMEOUT_MS, is_busy
 from mutualaid.adapters.plans import SqlAssignments, SqlPlans
 from mutualaid.adapters.roster import (
     SqlAreas,
@@ -74,10 +76,27 @@ class SqlUnitOfWork:
         self.read_only = read_only
         self.lock_wait = lock_wait
         self._session: Session | None = None
+        self._gate: threading.RLock | None = None
 
     def reading(self) -> SqlUnitOfWork:
         """A read-only unit of work on the same sessions and clock."""
         return SqlUnitOfWork(self.session_factory, self.clock, read_only=True)
+
+    def _enter_gate(self) -> threading.RLock | None:
+        """Queue behind this process's other SQLite writers (see SessionFactory.writers)."""
+        gate: threading.RLock | None = getattr(self.session_factory, "writers", None)
+        self._gate_entered = time.monotonic()
+        if gate is None:
+            return None
+        wait = SQLITE_BUSY_TIMEOUT_MS / 1000 if self.lock_wait is None else self.lock_wait
+        if not gate.acquire(timeout=wait):
+            raise self._busy()
+        return gate
+
+    def _leave_gate(self) -> None:
+        gate, self._gate = self._gate, None
+        if gate is not None:
+            gate.release()
 
     def _busy(self) -> StoreBusy:
         return StoreBusy(max(1, math.ceil(self.lock_wait or 1)))
@@ -89,19 +108,25 @@ class SqlUnitOfWork:
         return self._session
 
     def __enter__(self) -> Self:
+        wait = self.lock_wait
+        if not self.read_only:
+            self._gate = self._enter_gate()
+            if self._gate is not None and wait is not None:
+                wait = max(0.05, wait - (time.monotonic() - self._gate_entered))
         session = self.session_factory()
         options: dict[str, Any] = {}
         if self.read_only:
             options[READ_ONLY] = True
             if session.get_bind().dialect.name == "postgresql":
                 options["postgresql_readonly"] = True
-        elif self.lock_wait is not None:
-            options[LOCK_WAIT] = self.lock_wait
+        elif wait is not None:
+            options[LOCK_WAIT] = wait
         if options:
             try:  # begins now: a SQLite writer waits here for the write lock
                 session.connection(execution_options=options)
             except Exception as exc:
                 session.close()
+                self._leave_gate()
                 if is_busy(exc):
                     raise self._busy() from exc
                 raise
@@ -138,6 +163,7 @@ class SqlUnitOfWork:
         finally:
             self.session.close()
             self._session = None
+            self._leave_gate()
         if exc is not None and is_busy(exc):
             raise self._busy() from exc
 

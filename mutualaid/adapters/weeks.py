@@ -346,11 +346,19 @@ class SqlWeeks(Repository):
                 updated_at=now,
             )
 
-    def _stamp(self, area: str, week: WeekRow) -> str:
+    def _stamp(self, area: str, week: WeekRow, *, tasks: bool = False) -> str:
         """A fingerprint of what checking the week's tasks reads besides them: the area's
         roster and the week's settings, pins, declines and written history (raw rows, one
-        query each, no objects built)."""
+        query each, no objects built); with `tasks`, the ids, places and series of its
+        tasks (what checking one task among them reads of the others)."""
+        self.session.flush()
         digest = hashlib.sha256(repr(week.settings).encode("utf-8"))
+        if tasks and week.id is not None:
+            listed = select(TaskRow.id, TaskRow.position, TaskRow.every).where(
+                TaskRow.week_id == week.id
+            )
+            for row in self.session.connection().execute(listed.order_by(col(TaskRow.id))):
+                digest.update(repr(tuple(row)).encode("utf-8"))
         tables: list[tuple[Any, bool]] = [
             (SiteRow, False), (TeamRow, False), (VolunteerRow, False), (ResidentRow, False),
             (PinRow, True), (DeclineRow, True), (HistoryRow, True),
@@ -370,15 +378,37 @@ class SqlWeeks(Repository):
     ) -> tuple[Json, bool]:
         """Store one task (new ones go last); True when it is new. With `validate`, as
         put_tasks, with paths relative to the task (`needs[0].count`)."""
-        week = self._ensure(area, week_start, None, None)
+        return self.store_task(
+            area, week_start, self._prepare_one(area, week_start, task, validate)
+        )
+
+    def prepare_task(self, area: str, week_start: dt.date, task: Any) -> PreparedTasks:
+        """As prepare_tasks, for one task of the week (paths relative to it)."""
+        return self._prepare_one(area, week_start, task, True)
+
+    def _prepare_one(
+        self, area: str, week_start: dt.date, task: Any, validate: bool
+    ) -> PreparedTasks:
+        zone = self.areas.row(area).timezone
+        week = self._row_or_new(area, week_start)
+        stamp = self._stamp(area, week, tasks=True)
         if validate:
-            tasks: list[Any] = self.tasks(area, week_start)
-            ident = task.get("id") if isinstance(task, Mapping) else None
-            index = next((i for i, t in enumerate(tasks) if t["id"] == ident), len(tasks))
-            tasks[index : index + 1] = [task]
-            self._check(area, week_start, tasks, f"tasks[{index}]")
+            self._check_one(self._export(area, week), task)
         canonical = contract.task(task)
-        existing = self.session.get(TaskRow, (week.id, canonical["id"]))
+        row = _task_values(area, zone, canonical, 0)  # its position is decided when stored
+        answer = _task_json(SimpleNamespace(**row)) if "start" in canonical else canonical
+        return PreparedTasks([answer], [row], stamp)
+
+    def store_task(
+        self, area: str, week_start: dt.date, prepared: PreparedTasks
+    ) -> tuple[Json, bool]:
+        """Store one prepared task (new ones go last); True when it is new. Checked again
+        first when the week or its roster changed since it was prepared."""
+        week = self._ensure(area, week_start, None, None)
+        [values], [answer] = prepared.rows, prepared.tasks
+        if self._stamp(area, week, tasks=True) != prepared.stamp:
+            self._check_one(self._export(area, week), answer)
+        existing = self.session.get(TaskRow, (week.id, values["id"]))
         if existing is not None:
             position = existing.position
             self.session.delete(existing)
@@ -388,11 +418,19 @@ class SqlWeeks(Repository):
                 select(func.max(TaskRow.position)).where(TaskRow.week_id == week.id)
             ).first()
             position = 0 if top is None else int(top) + 1
-        self.session.add(self._task_row_of(week, canonical, position))
+        self.session.add(TaskRow(week_id=_id(week), **{**values, "position": position}))
         self._drop_dangling(week)
         week.updated_at = self.now()
         self.session.flush()
-        return _task_json(self._task_row(week, canonical["id"])), existing is None
+        return answer, existing is None
+
+    def _check_one(self, candidate: Json, task: Any) -> None:
+        """Check `task` put into the exported week (in its place when its id is there)."""
+        tasks: list[Any] = candidate["tasks"]
+        ident = task.get("id") if isinstance(task, Mapping) else None
+        index = next((i for i, t in enumerate(tasks) if t["id"] == ident), len(tasks))
+        tasks[index : index + 1] = [task]
+        self._check_in(candidate, tasks, f"tasks[{index}]")
 
     def delete_task(self, area: str, week_start: dt.date, ident: str) -> int:
         """Delete the task; the number of its published assignments withdrawn."""
@@ -403,9 +441,6 @@ class SqlWeeks(Repository):
         week.updated_at = self.now()
         self.session.flush()
         return withdrawn
-
-    def _check(self, area: str, week_start: dt.date, tasks: list[Any], focus: str | None) -> None:
-        self._check_in(self.export_scenario(area, week_start), tasks, focus)
 
     def _check_in(self, candidate: Json, tasks: list[Any], focus: str | None) -> None:
         candidate["tasks"] = tasks
@@ -434,10 +469,6 @@ class SqlWeeks(Repository):
         if row is None:
             raise NotFoundError("task", ident)
         return row
-
-    def _task_row_of(self, week: WeekRow, task: Json, position: int) -> TaskRow:
-        zone = self.areas.row(week.area_id).timezone
-        return TaskRow(week_id=_id(week), **_task_values(week.area_id, zone, task, position))
 
     def _replace_tasks(self, week: WeekRow, tasks: Sequence[Json]) -> None:
         zone = self.areas.row(week.area_id).timezone

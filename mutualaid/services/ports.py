@@ -259,6 +259,10 @@ class WeekRepository(Protocol):
     def store_tasks(
         self, area: str, week_start: pendulum.Date, prepared: PreparedTasks
     ) -> list[Json]: ...
+    def prepare_task(self, area: str, week_start: pendulum.Date, task: Any) -> PreparedTasks: ...
+    def store_task(
+        self, area: str, week_start: pendulum.Date, prepared: PreparedTasks
+    ) -> tuple[Json, bool]: ...
     def put_task(
         self, area: str, week_start: pendulum.Date, task: Mapping[str, Any],
         *, validate: bool = True,

@@ -114,11 +114,14 @@ def submit_tasks(
 def put_task(
     uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, ident: str, task: Any
 ) -> tuple[Json, bool]:
-    """Store one task of the week (new ones go last); True when it is new."""
+    """Store one task of the week (new ones go last); True when it is new. Checked in a
+    read-only transaction first, as submit_tasks."""
     where, week = actor.area(area), parse_week(week_start)
     task = with_id(task, ident)
+    with uow.reading() as reader:
+        prepared = reader.weeks.prepare_task(where, week, task)
     with uow:
-        stored, new = uow.weeks.put_task(where, week, task)
+        stored, new = uow.weeks.store_task(where, week, prepared)
         action = "task.create" if new else "task.update"
         uow.audit.record(actor.id, action, f"task {ident}", where, {"week": week.isoformat()})
         uow.commit()
