@@ -216,9 +216,8 @@ def test_tasks_checked_before_the_roster_changed_are_checked_again_when_stored(
     with make_uow() as uow:
         uow.residents.delete(world.AREA, "r-liu")
         uow.commit()
-    with make_uow() as uow:
-        with pytest.raises(ScenarioError, match="r-liu"):
-            uow.weeks.store_tasks(world.AREA, world.WEEK, batch)
+    with make_uow() as uow, pytest.raises(ScenarioError, match="r-liu"):
+        uow.weeks.store_tasks(world.AREA, world.WEEK, batch)
     with make_uow() as uow:
         with pytest.raises(ScenarioError, match="r-liu") as raised:
             uow.weeks.store_task(world.AREA, world.WEEK, one)
