@@ -51,9 +51,11 @@ class Infrastructure:
     sessions: SessionFactory
     runner: JobRunner
     repairer: Repairer
+    lock_wait: float | None = None
+    """Seconds a request waits for a lock before 503 (None: as long as the engine says)."""
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.sessions)
+        return SqlUnitOfWork(self.sessions, lock_wait=self.lock_wait)
 
     def reader(self) -> SqlUnitOfWork:
         """A unit of work for requests that only read (never waits for SQLite writers)."""
@@ -77,7 +79,9 @@ def open_infrastructure(settings: Settings) -> Iterator[Infrastructure]:
         else:
             runner = InProcessJobRunner(lambda: SqlUnitOfWork(sessions), planner, settings.jobs)
         repairer = SolverRepairer(settings.solver.repair_seconds)
-        yield Infrastructure(engine, sessions, runner, repairer)
+        yield Infrastructure(
+            engine, sessions, runner, repairer, settings.database.lock_wait_seconds
+        )
     finally:
         engine.dispose()
 

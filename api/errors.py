@@ -9,7 +9,9 @@ and one body shape, and the same mapping declared in the OpenAPI schema with exa
     ├── IdempotencyKeyReused             422 idempotency_key_reused
     ├── ActivePlanExists                 409 active_plan_exists
     ├── ConflictError                    409 conflict
-    └── Throttled (api.throttle)         429 too_many_failures (with Retry-After)
+    ├── Throttled (api.throttle)         429 too_many_failures (with Retry-After)
+    └── StoreBusy                        503 busy, with Retry-After (other writers held the
+                                             lock past the wait allowed; nothing stored)
     Litestar's own: a body or parameter that does not decode 400, a body the client hung up
     in the middle of 400 client_disconnected (logged as one line), an unknown route 404,
     a method the route lacks 405. Anything else is our bug: 500, and nothing is stored
@@ -46,6 +48,7 @@ from mutualaid.services.ports import (
     IdempotencyKeyReused,
     InvalidRequest,
     NotFoundError,
+    StoreBusy,
     TokenExpired,
     Unauthenticated,
 )
@@ -68,7 +71,7 @@ class ErrorBody:
     status_code: int
     error: str
     """A stable code: invalid, unauthenticated, forbidden, not_found, method_not_allowed,
-    conflict, active_plan_exists, idempotency_key_reused, too_many_failures,
+    conflict, active_plan_exists, idempotency_key_reused, too_many_failures, busy,
     client_disconnected, server_error."""
     detail: str
     """One sentence for a person (MUTUALAID_LANG picks English or Chinese)."""
@@ -89,6 +92,7 @@ STATUS: tuple[tuple[type[BaseException], int, str], ...] = (
     (ActivePlanExists, 409, "active_plan_exists"),
     (ConflictError, 409, "conflict"),
     (Throttled, 429, "too_many_failures"),
+    (StoreBusy, 503, "busy"),
     (MutualAidError, 400, "invalid"),
     (ValidationException, 400, "invalid"),
 )
@@ -137,6 +141,9 @@ def error_body(request: Request[Any, Any, Any], exc: BaseException) -> ErrorBody
         detail = msg("idempotency_key_reused")
     elif isinstance(exc, ConflictError):
         detail = msg("conflict", detail=exc)
+    elif isinstance(exc, StoreBusy):
+        log.warning("busy store on %s %s: %s", request.method, request.url.path, exc.__cause__)
+        detail = str(exc)
     elif isinstance(exc, Forbidden | MutualAidError):
         detail = str(exc)
     elif status == 400:
@@ -156,7 +163,7 @@ def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[ErrorBod
     """The app's only exception handler."""
     body = error_body(request, exc)
     headers = {"WWW-Authenticate": "Bearer"} if body.status_code == 401 else None
-    if isinstance(exc, Throttled):
+    if isinstance(exc, Throttled | StoreBusy):
         headers = {"Retry-After": str(exc.retry_after)}
     return Response(body, status_code=body.status_code, headers=headers)
 
@@ -239,13 +246,23 @@ _EXAMPLES: dict[int, tuple[str, ErrorBody]] = {
             "this Idempotency-Key was used before with a different request",
         ),
     ),
+    503: (
+        "Other writers held the store's lock past the wait allowed; nothing was stored: "
+        "send the same request again after Retry-After seconds",
+        ErrorBody(
+            503,
+            "busy",
+            "the store is busy with other changes; nothing of this request was stored: "
+            "try again in 5 s",
+        ),
+    ),
 }
 
 
 def responses(*codes: int) -> dict[int, ResponseSpec]:
-    """The error responses of a route for its OpenAPI entry; 400, 401, 403 and 429 always."""
+    """The error responses of a route for its OpenAPI entry; 400, 401, 403, 429 and 503 always."""
     out: dict[int, ResponseSpec] = {}
-    for code in sorted({400, 401, 403, 429, *codes}):
+    for code in sorted({400, 401, 403, 429, 503, *codes}):
         description, example = _EXAMPLES[code]
         out[code] = ResponseSpec(
             data_container=ErrorBody,

@@ -26,6 +26,9 @@ class DatabaseSettings:
     (`postgresql://user:pass@host:5432/db`, driven by psycopg 3)."""
     echo: bool = False
     """MUTUALAID_DB_ECHO: log every SQL statement."""
+    lock_wait_seconds: float = 5.0
+    """MUTUALAID_DB_LOCK_WAIT: how long a request waits for a lock held by other writers
+    before it is answered 503 with Retry-After (nothing stored)."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,9 @@ class Settings:
             database=DatabaseSettings(
                 url=read("DATABASE_URL", str, DatabaseSettings.url),
                 echo=read("MUTUALAID_DB_ECHO", _bool, False),
+                lock_wait_seconds=read(
+                    "MUTUALAID_DB_LOCK_WAIT", _positive, DatabaseSettings.lock_wait_seconds
+                ),
             ),
             server=ServerSettings(
                 host=read("MUTUALAID_HOST", str, ServerSettings.host),

@@ -592,6 +592,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "something went wrong on our side; nothing of this request was stored",
         "服务器内部出错；此请求的内容均未保存",
     ),
+    "store_busy": (
+        "the store is busy with other changes; nothing of this request was stored: "
+        "try again in {seconds} s",
+        "数据库正忙于其他修改；此请求的内容均未保存，请 {seconds} 秒后重试",
+    ),
     "token_needs_area": (
         "a coordinator's token names at least one area",
         "协调员的令牌至少需要指定一个区域",

@@ -7,20 +7,47 @@ Nothing here runs at import time: `make_engine(url)` is called by the compositio
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any
 
 import pendulum
 from sqlalchemy import JSON, DateTime, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import URL, Connection, Dialect, Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.types import TypeDecorator, TypeEngine
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-"""How long a SQLite writer waits for the write lock before giving up."""
+"""How long a SQLite writer waits for the write lock before giving up, unless its
+transaction says otherwise (LOCK_WAIT): background work (jobs) waits this long."""
 
 READ_ONLY = "mutualaid_read_only"
 """Execution option: on SQLite, begin a deferred (shared) transaction instead of IMMEDIATE."""
+
+LOCK_WAIT = "mutualaid_lock_wait"
+"""Execution option: the seconds a transaction waits for a lock before it fails (SQLite's
+busy_timeout, PostgreSQL's lock_timeout); requests use a short one, so a writer held up by
+others is answered "busy, try again" (`is_busy`) instead of hanging."""
+
+_SQLITE_BUSY = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED (extended codes keep these low bits)
+_PG_BUSY = {"55P03", "40001", "40P01"}  # lock_not_available, serialization, deadlock
+
+
+def is_busy(exc: BaseException) -> bool:
+    """True when `exc` says a lock could not be had in time (SQLite busy or locked, a
+    PostgreSQL lock timeout, serialization failure or deadlock): nothing was written, and
+    the same request may succeed later."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    orig = exc.orig
+    code = getattr(orig, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in _SQLITE_BUSY
+    if getattr(orig, "sqlstate", None) in _PG_BUSY:
+        return True
+    text = str(orig).lower()
+    return "database is locked" in text or "database table is locked" in text
 
 
 def _json_type() -> TypeEngine[Any]:
@@ -72,7 +99,19 @@ def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
         u = u.set(drivername="postgresql+psycopg")
     if u.get_backend_name() == "sqlite":
         return _sqlite_engine(u, echo)
-    return create_engine(u, echo=echo, pool_pre_ping=True)
+    engine = create_engine(u, echo=echo, pool_pre_ping=True)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        wait = conn.get_execution_options().get(LOCK_WAIT)
+        if wait is not None:  # for this transaction only
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {_millis(wait)}")
+
+    return engine
+
+
+def _millis(seconds: float) -> int:
+    return max(1, round(float(seconds) * 1000))
 
 
 def _sqlite_engine(url: URL, echo: bool) -> Engine:
@@ -100,7 +139,12 @@ def _sqlite_engine(url: URL, echo: bool) -> Engine:
     def _on_begin(conn: Connection) -> None:
         # A writer takes the write lock when it begins, so two writers never both read and
         # then deadlock on upgrading; readers (READ_ONLY) stay deferred and never wait in WAL.
-        if conn.get_execution_options().get(READ_ONLY):
+        # busy_timeout belongs to the connection, which the pool hands on: set it each time.
+        options = conn.get_execution_options()
+        wait = options.get(LOCK_WAIT)
+        timeout = SQLITE_BUSY_TIMEOUT_MS if wait is None else _millis(wait)
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={timeout}")
+        if options.get(READ_ONLY):
             conn.exec_driver_sql("BEGIN")
         else:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -117,6 +161,12 @@ class SessionFactory:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.writers: threading.RLock | None = (
+            threading.RLock() if engine.dialect.name == "sqlite" else None
+        )
+        """SQLite has one write lock: this process's writers queue for it here, woken as soon
+        as it is free, instead of polling for it in SQLite's busy handler (which, with many
+        writers, can pass one over until its wait runs out). None on PostgreSQL."""
 
     def __call__(self) -> Session:
         return Session(self.engine, expire_on_commit=False, autoflush=True)

@@ -6,6 +6,7 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import pendulum
+from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, col, delete, func, select, update
 
@@ -18,6 +19,7 @@ from mutualaid.adapters.tables import (
     TaskRow,
     TeamRow,
     VolunteerRow,
+    metadata,
 )
 from mutualaid.errors import Problem, ScenarioError
 from mutualaid.messages import msg
@@ -86,7 +88,14 @@ class SqlRoster(Repository, Generic[R]):
         return []
 
     def all(self, area: str) -> list[Json]:
-        return [self.to_json(r) for r in self.rows(area)]
+        # plain rows, no ORM objects: a district's roster has thousands of residents
+        self.session.flush()
+        table = metadata.tables[self.model.__tablename__]
+        stmt = (
+            core_select(table).where(table.c.area_id == area).order_by(table.c.position, table.c.id)
+        )
+        rows: Any = self.session.connection().execute(stmt)
+        return [self.to_json(r) for r in rows]
 
     def rows(self, area: str) -> Sequence[R]:
         stmt = (

@@ -4,11 +4,15 @@
         uow.weeks.put_tasks(area, week_start, tasks)
         uow.commit()
 
-Leaving the block without `commit()` (or by an exception) rolls everything back.
+Leaving the block without `commit()` (or by an exception) rolls everything back. A lock that
+cannot be had within `lock_wait` seconds raises StoreBusy (nothing was stored).
 """
 
 from __future__ import annotations
 
+import math
+import threading
+import time
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Self
@@ -17,7 +21,7 @@ from sqlmodel import Session
 
 from mutualaid.adapters.access import SqlAudit, SqlIdempotency, SqlTokens
 from mutualaid.adapters.base import utc_now
-from mutualaid.adapters.db import READ_ONLY
+from mutualaid.adapters.db import LOCK_WAIT, READ_ONLY, SQLITE_BUSY_TIMEOUT_MS, is_busy
 from mutualaid.adapters.plans import SqlAssignments, SqlPlans
 from mutualaid.adapters.roster import (
     SqlAreas,
@@ -36,6 +40,7 @@ from mutualaid.services.ports import (
     IdempotencyRepository,
     PlanRepository,
     RosterRepository,
+    StoreBusy,
     TokenRepository,
     WeekRepository,
 )
@@ -60,13 +65,41 @@ class SqlUnitOfWork:
         clock: Clock = utc_now,
         *,
         read_only: bool = False,
+        lock_wait: float | None = None,
     ) -> None:
         """`read_only`: on SQLite, a deferred transaction that never waits for writers
-        (use it for requests that only read); on PostgreSQL, a READ ONLY transaction."""
+        (use it for requests that only read); on PostgreSQL, a READ ONLY transaction.
+        `lock_wait`: the seconds to wait for a lock (SQLite's write lock, a PostgreSQL row
+        lock) before StoreBusy; None waits as long as the engine says (background work)."""
         self.session_factory = session_factory
         self.clock = clock
         self.read_only = read_only
+        self.lock_wait = lock_wait
         self._session: Session | None = None
+        self._gate: threading.RLock | None = None
+
+    def reading(self) -> SqlUnitOfWork:
+        """A read-only unit of work on the same sessions and clock."""
+        return SqlUnitOfWork(self.session_factory, self.clock, read_only=True)
+
+    def _enter_gate(self) -> threading.RLock | None:
+        """Queue behind this process's other SQLite writers (see SessionFactory.writers)."""
+        gate: threading.RLock | None = getattr(self.session_factory, "writers", None)
+        self._gate_entered = time.monotonic()
+        if gate is None:
+            return None
+        wait = SQLITE_BUSY_TIMEOUT_MS / 1000 if self.lock_wait is None else self.lock_wait
+        if not gate.acquire(timeout=wait):
+            raise self._busy()
+        return gate
+
+    def _leave_gate(self) -> None:
+        gate, self._gate = self._gate, None
+        if gate is not None:
+            gate.release()
+
+    def _busy(self) -> StoreBusy:
+        return StoreBusy(max(1, math.ceil(self.lock_wait or 1)))
 
     @property
     def session(self) -> Session:
@@ -75,12 +108,28 @@ class SqlUnitOfWork:
         return self._session
 
     def __enter__(self) -> Self:
+        wait = self.lock_wait
+        if not self.read_only:
+            self._gate = self._enter_gate()
+            if self._gate is not None and wait is not None:
+                wait = max(0.05, wait - (time.monotonic() - self._gate_entered))
         session = self.session_factory()
+        options: dict[str, Any] = {}
         if self.read_only:
-            options: dict[str, Any] = {READ_ONLY: True}
+            options[READ_ONLY] = True
             if session.get_bind().dialect.name == "postgresql":
                 options["postgresql_readonly"] = True
-            session.connection(execution_options=options)
+        elif wait is not None:
+            options[LOCK_WAIT] = wait
+        if options:
+            try:  # begins now: a SQLite writer waits here for the write lock
+                session.connection(execution_options=options)
+            except Exception as exc:
+                session.close()
+                self._leave_gate()
+                if is_busy(exc):
+                    raise self._busy() from exc
+                raise
         self._session = session
         areas = SqlAreas(session, self.clock)
         roster: dict[str, SqlRoster[Any]] = {
@@ -114,6 +163,9 @@ class SqlUnitOfWork:
         finally:
             self.session.close()
             self._session = None
+            self._leave_gate()
+        if exc is not None and is_busy(exc):
+            raise self._busy() from exc
 
     def commit(self) -> None:
         self.session.commit()

@@ -6,9 +6,11 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Collection, Mapping, Sequence
+from types import SimpleNamespace
 from typing import Any
 
 import pendulum
+from sqlalchemy import insert
 from sqlmodel import Session, col, delete, func, select
 
 from mutualaid.adapters import contract
@@ -22,8 +24,12 @@ from mutualaid.adapters.tables import (
     PinRow,
     PlanRow,
     ResidentRow,
+    SiteRow,
     TaskRow,
+    TeamRow,
+    VolunteerRow,
     WeekRow,
+    metadata,
 )
 from mutualaid.domain.model import DAYS, Scenario
 from mutualaid.errors import Problem, ScenarioError
@@ -35,6 +41,7 @@ from mutualaid.services.ports import (
     DeclineRecord,
     Json,
     NotFoundError,
+    PreparedTasks,
     WeekRecord,
 )
 
@@ -43,7 +50,11 @@ ROSTER_KINDS = ("sites", "teams", "volunteers", "residents")
 
 def expanded_ids(row: TaskRow) -> list[str]:
     """The ids a task row stands for in plans, pins and declines (`t@mon` for a series)."""
-    return [f"{row.id}@{d}" for d in row.every] if row.every else [row.id]
+    return _expand(row.id, row.every)
+
+
+def _expand(ident: str, every: Sequence[str] | None) -> list[str]:
+    return [f"{ident}@{d}" for d in every] if every else [ident]
 
 
 class SqlWeeks(Repository):
@@ -98,11 +109,7 @@ class SqlWeeks(Repository):
         settings: Mapping[str, Any] | None,
     ) -> WeekRow:  # fmt: skip
         area_row = self.areas.row(area)
-        monday = _monday(week_start)
-        if monday.weekday() != 0:
-            weekday = msg(f"day_{DAYS[monday.weekday()]}")
-            text = msg("not_monday", date=monday.isoformat(), weekday=weekday)
-            raise ScenarioError([Problem("week_start", text)])
+        monday = _require_monday(week_start)
         now = self.now()
         self.insert_or_update(
             WeekRow,
@@ -211,7 +218,10 @@ class SqlWeeks(Repository):
         """The week as a contract scenario (canonical form, see `contract`), with the area's
         whole roster and the history written for it plus what the week before's published
         plan gave (pairs not already written)."""
-        week = self.row(area, week_start)
+        return self._export(area, self.row(area, week_start))
+
+    def _export(self, area: str, week: WeekRow, *, tasks: bool = True) -> Json:
+        """The week as a scenario; without its tasks (an empty list) unless `tasks`."""
         area_row = self.areas.row(area)
         out: Json = {
             "name": week.name,
@@ -221,7 +231,7 @@ class SqlWeeks(Repository):
         }
         for kind in ROSTER_KINDS:
             out[kind] = self.roster[kind].all(area)
-        out["tasks"] = [_task_json(r) for r in self._task_rows(week)]
+        out["tasks"] = [_task_json(r) for r in self._task_rows(week)] if tasks else []
         out["history"] = [{"resident": r, "volunteer": v} for r, v in self._history(area, week)]
         out["pinned"] = self._pinned(week)
         out["declined"] = [
@@ -281,29 +291,124 @@ class SqlWeeks(Repository):
         """Replace all the week's tasks (the week is created when missing). Pins and declines
         of tasks no longer there are dropped. With `validate`, the week as it would be is
         checked by the loader first: ScenarioError with its paths (`tasks[3].needs`)."""
-        week = self._ensure(area, week_start, None, None)
+        return self.store_tasks(area, week_start, self._prepare(area, week_start, tasks, validate))
+
+    def prepare_tasks(self, area: str, week_start: dt.date, tasks: Sequence[Any]) -> PreparedTasks:
+        """The slow half of put_tasks, for a read-only transaction before the write: check
+        the week as it would be (ScenarioError with the loader's paths, `tasks[3].needs`)
+        and build the rows, so the write transaction (`store_tasks`) stays short."""
+        return self._prepare(area, week_start, tasks, True)
+
+    def _prepare(
+        self, area: str, week_start: dt.date, tasks: Sequence[Any], validate: bool
+    ) -> PreparedTasks:
+        zone = self.areas.row(area).timezone
+        week = self._row_or_new(area, week_start)
+        stamp = self._stamp(area, week)
         if validate:
-            self._check(area, week_start, list(tasks), None)
-        self._replace_tasks(week, [contract.task(t) for t in tasks])
-        self._drop_dangling(week)
+            self._check_in(self._export(area, week, tasks=False), list(tasks), None)
+        canonical = [contract.task(t) for t in tasks]
+        rows = [_task_values(area, zone, t, i) for i, t in enumerate(canonical)]
+        # as they will read: a fixed start goes through its zone (a time that does not exist
+        # there, in a DST gap, reads as the time it becomes); the rest is canonical already
+        out = [
+            _task_json(SimpleNamespace(**r)) if "start" in t else t
+            for t, r in zip(canonical, rows, strict=True)
+        ]
+        return PreparedTasks(out, rows, stamp)
+
+    def store_tasks(self, area: str, week_start: dt.date, prepared: PreparedTasks) -> list[Json]:
+        """Replace the week's tasks with prepared ones (the week is created when missing);
+        pins and declines of tasks no longer there are dropped. When the roster or the week
+        changed since they were checked, they are checked again first."""
+        week = self._ensure(area, week_start, None, None)
+        if self._stamp(area, week) != prepared.stamp:
+            self._check_in(self._export(area, week, tasks=False), prepared.tasks, None)
+        self._insert_tasks(week, prepared.rows)
+        self._drop_dangling(week, {i for r in prepared.rows for i in _expand(r["id"], r["every"])})
         week.updated_at = self.now()
         self.session.flush()
-        return [_task_json(r) for r in self._task_rows(week)]
+        return prepared.tasks
+
+    def _row_or_new(self, area: str, week_start: dt.date) -> WeekRow:
+        """The stored week, or (not added to the session) the one `ensure` would create."""
+        try:
+            return self.row(area, week_start)
+        except NotFoundError:
+            monday = _require_monday(week_start)
+            now = self.now()
+            return WeekRow(
+                area_id=area,
+                week_start=monday,
+                name=f"{self.areas.row(area).name} — week of {monday.isoformat()}",
+                settings=contract.settings(None),
+                created_at=now,
+                updated_at=now,
+            )
+
+    def _stamp(self, area: str, week: WeekRow, *, tasks: bool = False) -> str:
+        """A fingerprint of what checking the week's tasks reads besides them: the area's
+        roster and the week's settings, pins, declines and written history (raw rows, one
+        query each, no objects built); with `tasks`, the ids, places and series of its
+        tasks (what checking one task among them reads of the others)."""
+        self.session.flush()
+        digest = hashlib.sha256(repr(week.settings).encode("utf-8"))
+        if tasks and week.id is not None:
+            listed = select(TaskRow.id, TaskRow.position, TaskRow.every).where(
+                TaskRow.week_id == week.id
+            )
+            for row in self.session.connection().execute(listed.order_by(col(TaskRow.id))):
+                digest.update(repr(tuple(row)).encode("utf-8"))
+        tables: list[tuple[Any, bool]] = [
+            (SiteRow, False), (TeamRow, False), (VolunteerRow, False), (ResidentRow, False),
+            (PinRow, True), (DeclineRow, True), (HistoryRow, True),
+        ]  # fmt: skip
+        for model, of_week in tables:
+            table = model.__table__
+            if of_week and week.id is None:
+                continue
+            where = table.c.week_id == week.id if of_week else table.c.area_id == area
+            stmt = select(table).where(where).order_by(*table.primary_key.columns)
+            for row in self.session.connection().execute(stmt):
+                digest.update(repr(tuple(row)).encode("utf-8"))
+        return digest.hexdigest()
 
     def put_task(
         self, area: str, week_start: dt.date, task: Mapping[str, Any], *, validate: bool = True
     ) -> tuple[Json, bool]:
         """Store one task (new ones go last); True when it is new. With `validate`, as
         put_tasks, with paths relative to the task (`needs[0].count`)."""
-        week = self._ensure(area, week_start, None, None)
+        return self.store_task(
+            area, week_start, self._prepare_one(area, week_start, task, validate)
+        )
+
+    def prepare_task(self, area: str, week_start: dt.date, task: Any) -> PreparedTasks:
+        """As prepare_tasks, for one task of the week (paths relative to it)."""
+        return self._prepare_one(area, week_start, task, True)
+
+    def _prepare_one(
+        self, area: str, week_start: dt.date, task: Any, validate: bool
+    ) -> PreparedTasks:
+        zone = self.areas.row(area).timezone
+        week = self._row_or_new(area, week_start)
+        stamp = self._stamp(area, week, tasks=True)
         if validate:
-            tasks: list[Any] = self.tasks(area, week_start)
-            ident = task.get("id") if isinstance(task, Mapping) else None
-            index = next((i for i, t in enumerate(tasks) if t["id"] == ident), len(tasks))
-            tasks[index : index + 1] = [task]
-            self._check(area, week_start, tasks, f"tasks[{index}]")
+            self._check_one(self._export(area, week), task)
         canonical = contract.task(task)
-        existing = self.session.get(TaskRow, (week.id, canonical["id"]))
+        row = _task_values(area, zone, canonical, 0)  # its position is decided when stored
+        answer = _task_json(SimpleNamespace(**row)) if "start" in canonical else canonical
+        return PreparedTasks([answer], [row], stamp)
+
+    def store_task(
+        self, area: str, week_start: dt.date, prepared: PreparedTasks
+    ) -> tuple[Json, bool]:
+        """Store one prepared task (new ones go last); True when it is new. Checked again
+        first when the week or its roster changed since it was prepared."""
+        week = self._ensure(area, week_start, None, None)
+        [values], [answer] = prepared.rows, prepared.tasks
+        if self._stamp(area, week, tasks=True) != prepared.stamp:
+            self._check_one(self._export(area, week), answer)
+        existing = self.session.get(TaskRow, (week.id, values["id"]))
         if existing is not None:
             position = existing.position
             self.session.delete(existing)
@@ -313,11 +418,19 @@ class SqlWeeks(Repository):
                 select(func.max(TaskRow.position)).where(TaskRow.week_id == week.id)
             ).first()
             position = 0 if top is None else int(top) + 1
-        self.session.add(self._task_row_of(week, canonical, position))
+        self.session.add(TaskRow(week_id=_id(week), **{**values, "position": position}))
         self._drop_dangling(week)
         week.updated_at = self.now()
         self.session.flush()
-        return _task_json(self._task_row(week, canonical["id"])), existing is None
+        return answer, existing is None
+
+    def _check_one(self, candidate: Json, task: Any) -> None:
+        """Check `task` put into the exported week (in its place when its id is there)."""
+        tasks: list[Any] = candidate["tasks"]
+        ident = task.get("id") if isinstance(task, Mapping) else None
+        index = next((i for i, t in enumerate(tasks) if t["id"] == ident), len(tasks))
+        tasks[index : index + 1] = [task]
+        self._check_in(candidate, tasks, f"tasks[{index}]")
 
     def delete_task(self, area: str, week_start: dt.date, ident: str) -> int:
         """Delete the task; the number of its published assignments withdrawn."""
@@ -329,8 +442,7 @@ class SqlWeeks(Repository):
         self.session.flush()
         return withdrawn
 
-    def _check(self, area: str, week_start: dt.date, tasks: list[Any], focus: str | None) -> None:
-        candidate = self.export_scenario(area, week_start)
+    def _check_in(self, candidate: Json, tasks: list[Any], focus: str | None) -> None:
         candidate["tasks"] = tasks
         ids = {i for t in tasks for i in _written_ids(t)}
         candidate["pinned"] = [p for p in candidate["pinned"] if p["task"] in ids]
@@ -340,7 +452,8 @@ class SqlWeeks(Repository):
 
     def task_ids(self, week: WeekRow) -> set[str]:
         """The ids the week's tasks stand for in plans, pins and declines (series expanded)."""
-        return {i for r in self._task_rows(week) for i in expanded_ids(r)}
+        stmt = select(TaskRow.id, TaskRow.every).where(TaskRow.week_id == week.id)
+        return {i for ident, every in self.session.exec(stmt) for i in _expand(ident, every)}
 
     def _task_rows(self, week: WeekRow) -> list[TaskRow]:
         stmt = (
@@ -357,51 +470,34 @@ class SqlWeeks(Repository):
             raise NotFoundError("task", ident)
         return row
 
-    def _task_row_of(self, week: WeekRow, task: Json, position: int) -> TaskRow:
+    def _replace_tasks(self, week: WeekRow, tasks: Sequence[Json]) -> None:
         zone = self.areas.row(week.area_id).timezone
-        start_at = None
-        if "start" in task:
-            local = dt.datetime.fromisoformat(task["start"])
-            start_at = pendulum.datetime(
-                local.year, local.month, local.day, local.hour, local.minute, tz=zone
-            ).in_timezone("UTC")
-        location = task.get("location") or {}
-        return TaskRow(
-            week_id=_id(week),
-            id=task["id"],
-            position=position,
-            area_id=week.area_id,
-            title=task["title"],
-            resident_id=task.get("resident"),
-            site_id=task.get("site"),
-            lat=location.get("lat"),
-            lon=location.get("lon"),
-            needs=task["needs"],
-            duration_minutes=task["duration_minutes"],
-            windows=task.get("windows"),
-            start_at=start_at,
-            start_zone=zone if start_at is not None else None,
-            every=task.get("every"),
-            window=task.get("window"),
-            priority=task["priority"],
-            waited=task["waited"],
-            vetted_only=task["vetted_only"],
-            languages=task["languages"],
+        self._insert_tasks(
+            week, [_task_values(week.area_id, zone, t, i) for i, t in enumerate(tasks)]
         )
 
-    def _replace_tasks(self, week: WeekRow, tasks: Sequence[Json]) -> None:
-        self.session.exec(delete(TaskRow).where(col(TaskRow.week_id) == week.id))
-        for i, task in enumerate(tasks):
-            self.session.add(self._task_row_of(week, task, i))
+    def _insert_tasks(self, week: WeekRow, rows: Sequence[Json]) -> None:
+        """The week's tasks become `rows`: one DELETE, one executemany (not an ORM object
+        per task: a district week has thousands)."""
         self.session.flush()
+        self.session.exec(delete(TaskRow).where(col(TaskRow.week_id) == week.id))
+        if rows:
+            week_id = _id(week)
+            table = metadata.tables[TaskRow.__tablename__]  # Core: one cursor.executemany
+            self.session.connection().execute(
+                insert(table), [{**r, "week_id": week_id} for r in rows]
+            )
+        self.session.expire_all()  # task rows this session had loaded are stale now
 
-    def _drop_dangling(self, week: WeekRow) -> int:
+    def _drop_dangling(self, week: WeekRow, ids: set[str] | None = None) -> int:
         """After the week's tasks changed: drop pins, declines and `expect` entries of tasks
         no longer there, and withdraw their assignments in the published plan (whatever the
         answer was: the task is gone; the audit log keeps the answers). Withdrawn stays
         withdrawn when a task of the same id comes back: that is a new request, for the next
-        plan. The number of assignments withdrawn."""
-        ids = self.task_ids(week)
+        plan. The number of assignments withdrawn. `ids`: the week's task ids (expanded),
+        when the caller knows them."""
+        if ids is None:
+            ids = self.task_ids(week)
         for model in (PinRow, DeclineRow):
             table: Any = model
             self.session.exec(
@@ -578,6 +674,47 @@ def _monday(value: dt.date) -> dt.date:
     return dt.date(value.year, value.month, value.day)
 
 
+def _require_monday(value: dt.date) -> dt.date:
+    monday = _monday(value)
+    if monday.weekday() != 0:
+        weekday = msg(f"day_{DAYS[monday.weekday()]}")
+        text = msg("not_monday", date=monday.isoformat(), weekday=weekday)
+        raise ScenarioError([Problem("week_start", text)])
+    return monday
+
+
+def _task_values(area: str, zone: str, task: Json, position: int) -> Json:
+    """A task's row (canonical task in, the tasks table's columns out, but its week's id)."""
+    start_at = None
+    if "start" in task:
+        local = dt.datetime.fromisoformat(task["start"])
+        start_at = pendulum.datetime(
+            local.year, local.month, local.day, local.hour, local.minute, tz=zone
+        ).in_timezone("UTC")
+    location = task.get("location") or {}
+    return {
+        "id": task["id"],
+        "position": position,
+        "area_id": area,
+        "title": task["title"],
+        "resident_id": task.get("resident"),
+        "site_id": task.get("site"),
+        "lat": location.get("lat"),
+        "lon": location.get("lon"),
+        "needs": task["needs"],
+        "duration_minutes": task["duration_minutes"],
+        "windows": task.get("windows"),
+        "start_at": start_at,
+        "start_zone": zone if start_at is not None else None,
+        "every": task.get("every"),
+        "window": task.get("window"),
+        "priority": task["priority"],
+        "waited": task["waited"],
+        "vetted_only": task["vetted_only"],
+        "languages": task["languages"],
+    }
+
+
 def _id(week: WeekRow) -> int:
     assert week.id is not None
     return week.id
@@ -587,7 +724,7 @@ def _decline(row: DeclineRow) -> DeclineRecord:
     return DeclineRecord(row.task_id, row.volunteer_id, row.reason, maybe_utc(row.declined_at))
 
 
-def _task_json(row: TaskRow) -> Json:
+def _task_json(row: TaskRow | SimpleNamespace) -> Json:
     out: Json = {"id": row.id, "title": row.title}
     if row.resident_id is not None:
         out["resident"] = row.resident_id

@@ -7,6 +7,7 @@ MutualAidError
 │   ├── Unauthenticated     no token, or one that is unknown or revoked (HTTP 401)
 │   └── Forbidden           a token acting outside its role or areas (HTTP 403)
 └── StoreError              something about stored data the caller should answer for
+    ├── StoreBusy           the write lock could not be had in time; nothing stored (HTTP 503)
     ├── NotFoundError       an unknown id (HTTP 404)
     └── ConflictError       the request clashes with what is stored (HTTP 409)
         ├── ActivePlanExists    a second queued/running solve for one area and week
@@ -64,6 +65,15 @@ class StoreError(MutualAidError):
     """Base of the errors of stored data."""
 
 
+class StoreBusy(StoreError):
+    """Other writers held the lock past the wait allowed (SQLite busy, a PostgreSQL lock
+    timeout, a serialization failure or deadlock): nothing was stored; try again later."""
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(msg("store_busy", seconds=retry_after))
+
+
 class NotFoundError(StoreError):
     def __init__(self, kind: str, ident: object) -> None:
         self.kind, self.ident = kind, ident
@@ -98,6 +108,20 @@ class LeaseLost(ConflictError):
 
 class IdempotencyKeyReused(ConflictError):
     pass
+
+
+@dataclass(frozen=True)
+class PreparedTasks:
+    """A week's new tasks, checked and turned into rows before the write transaction
+    (`WeekRepository.prepare_tasks`), to be stored by `store_tasks` in a short one."""
+
+    tasks: list[Json]
+    """The tasks as they will read once stored (the answer to the request)."""
+    rows: list[Json]
+    """Their rows, without the week's id."""
+    stamp: str
+    """A fingerprint of what the check read (the roster, the week's settings, pins,
+    declines and history): the store checks again only when it changed meanwhile."""
 
 
 @dataclass(frozen=True)
@@ -248,6 +272,16 @@ class WeekRepository(Protocol):
         self, area: str, week_start: pendulum.Date, tasks: Sequence[Mapping[str, Any]],
         *, validate: bool = True,
     ) -> list[Json]: ...  # fmt: skip
+    def prepare_tasks(
+        self, area: str, week_start: pendulum.Date, tasks: Sequence[Any]
+    ) -> PreparedTasks: ...
+    def store_tasks(
+        self, area: str, week_start: pendulum.Date, prepared: PreparedTasks
+    ) -> list[Json]: ...
+    def prepare_task(self, area: str, week_start: pendulum.Date, task: Any) -> PreparedTasks: ...
+    def store_task(
+        self, area: str, week_start: pendulum.Date, prepared: PreparedTasks
+    ) -> tuple[Json, bool]: ...
     def put_task(
         self, area: str, week_start: pendulum.Date, task: Mapping[str, Any],
         *, validate: bool = True,
@@ -357,6 +391,10 @@ class UnitOfWork(Protocol):
     ) -> None: ...
     def commit(self) -> None: ...
     def rollback(self) -> None: ...
+    def reading(self) -> UnitOfWork:
+        """A unit of work on the same store that only reads: it never waits for writers (on
+        SQLite it takes no write lock), for work to do before a short write."""
+        ...
 
 
 Progress = Callable[[Json], None]

@@ -78,6 +78,9 @@ def submit_tasks(
     With an idempotency key, the first request's answer is stored in the same transaction as
     its effect; the same key with the same body answers it again and changes nothing, with a
     different body it is refused (IdempotencyKeyReused).
+
+    The tasks are checked and their rows built in a read-only transaction first, so the
+    write transaction (which holds SQLite's one write lock) only stores them.
     """
     where, week = actor.area(area), parse_week(week_start)
     if not isinstance(tasks, list):
@@ -85,6 +88,12 @@ def submit_tasks(
         raise InvalidRequest([Problem("tasks", msg("not_list", got=got))])
     scope = f"PUT tasks {where}/{week.isoformat()}"
     digest = request_hash(tasks)
+    with uow.reading() as reader:
+        if idempotency_key is not None:
+            stored = reader.idempotency.lookup(scope, idempotency_key, digest)
+            if stored is not None:
+                return Submitted(list(stored.response), replayed=True)
+        prepared = reader.weeks.prepare_tasks(where, week, tasks)
     for attempt in range(2):
         with uow:
             if idempotency_key is not None:
@@ -92,7 +101,7 @@ def submit_tasks(
                 if stored is not None:
                     return Submitted(list(stored.response), replayed=True)
             before = _published(uow, where, week)
-            saved = uow.weeks.put_tasks(where, week, tasks)
+            saved = uow.weeks.store_tasks(where, week, prepared)
             detail: Json = {"tasks": len(saved), **_withdrawn(uow, where, week, before, replace)}
             if idempotency_key is not None:
                 detail["idempotency_key"] = idempotency_key
@@ -112,11 +121,14 @@ def submit_tasks(
 def put_task(
     uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, ident: str, task: Any
 ) -> tuple[Json, bool]:
-    """Store one task of the week (new ones go last); True when it is new."""
+    """Store one task of the week (new ones go last); True when it is new. Checked in a
+    read-only transaction first, as submit_tasks."""
     where, week = actor.area(area), parse_week(week_start)
     task = with_id(task, ident)
+    with uow.reading() as reader:
+        prepared = reader.weeks.prepare_task(where, week, task)
     with uow:
-        stored, new = uow.weeks.put_task(where, week, task)
+        stored, new = uow.weeks.store_task(where, week, prepared)
         action = "task.create" if new else "task.update"
         uow.audit.record(actor.id, action, f"task {ident}", where, {"week": week.isoformat()})
         uow.commit()

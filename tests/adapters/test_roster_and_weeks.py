@@ -198,3 +198,45 @@ def test_a_week_starts_on_a_monday(make_uow: UowFactory) -> None:
         week = uow.weeks.ensure("a", world.WEEK, settings={"seed": 3})
         assert week.settings["seed"] == 3 and week.settings["detour_factor"] == 1.3
         assert week.timezone == "Asia/Shanghai" and uow.weeks.all("a") == [week]
+
+
+def test_tasks_checked_before_the_roster_changed_are_checked_again_when_stored(
+    make_uow: UowFactory,
+) -> None:
+    """The check runs in a read-only transaction before the write; when the roster changed in
+    between (r-liu removed), the store checks again and refuses, storing nothing."""
+    scenario = world.scenario()
+    with make_uow() as uow:
+        uow.weeks.import_scenario(world.AREA, scenario)
+        uow.commit()
+    at_liu = {**scenario["tasks"][0], "id": "t-visit-liu", "resident": "r-liu"}
+    with make_uow(read_only=True) as reader:
+        batch = reader.weeks.prepare_tasks(world.AREA, world.WEEK, [at_liu])
+        one = reader.weeks.prepare_task(world.AREA, world.WEEK, at_liu)
+    with make_uow() as uow:
+        uow.residents.delete(world.AREA, "r-liu")
+        uow.commit()
+    with make_uow() as uow, pytest.raises(ScenarioError, match="r-liu"):
+        uow.weeks.store_tasks(world.AREA, world.WEEK, batch)
+    with make_uow() as uow:
+        with pytest.raises(ScenarioError, match="r-liu") as raised:
+            uow.weeks.store_task(world.AREA, world.WEEK, one)
+        assert raised.value.problems[0].path == "resident"  # relative to the task
+    with make_uow(read_only=True) as reader:
+        stored = reader.weeks.tasks(world.AREA, world.WEEK)
+        assert [t["id"] for t in stored] == [t["id"] for t in scenario["tasks"]]
+
+
+def test_prepared_tasks_read_as_they_are_stored(make_uow: UowFactory) -> None:
+    """What a batch answers (built before the write) is what reading the week gives."""
+    scenario = world.scenario()
+    with make_uow() as uow:
+        uow.weeks.import_scenario(world.AREA, scenario)
+        uow.commit()
+    with make_uow(read_only=True) as reader:
+        prepared = reader.weeks.prepare_tasks(world.AREA, world.NEXT_WEEK, scenario["tasks"][:2])
+    with make_uow() as uow:
+        answered = uow.weeks.store_tasks(world.AREA, world.NEXT_WEEK, prepared)
+        uow.commit()
+    with make_uow(read_only=True) as reader:
+        assert reader.weeks.tasks(world.AREA, world.NEXT_WEEK) == answered

@@ -153,7 +153,7 @@ def test_unknown_ids_are_404_and_conflicts_409(
 def test_the_schema_declares_the_errors_with_examples(client: Client) -> None:
     schema = client.get("/schema/openapi.json").json()
     put_tasks = schema["paths"]["/weeks/{week_start}/tasks"]["put"]
-    for code in ("400", "401", "403", "404", "422", "429"):
+    for code in ("400", "401", "403", "404", "422", "429", "503"):
         content = put_tasks["responses"][code]["content"]["application/json"]
         assert content["examples"], code
     plans = schema["paths"]["/weeks/{week_start}/plans"]["post"]["responses"]
