@@ -142,9 +142,26 @@ class _Document:
         return value
 
 
+_FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's loader when PyYAML was built with it: the pure-Python one took 20 s to compose a
+district's week (2,000 tasks). Node marks, so the lines of problems, are the same; a syntax
+error is read again by the pure-Python loader, whose words for it the messages use."""
+
+
 def _read_yaml(text: str, source: str | None) -> tuple[Any, _Document]:
+    try:
+        return _read_yaml_with(_FAST_LOADER, text, source)
+    except ScenarioError:
+        if _FAST_LOADER is yaml.SafeLoader:
+            raise
+        return _read_yaml_with(yaml.SafeLoader, text, source)
+
+
+def _read_yaml_with(
+    loader_class: type[yaml.SafeLoader], text: str, source: str | None
+) -> tuple[Any, _Document]:
     doc = _Document()
-    loader = yaml.SafeLoader(text)
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         data = None if node is None else doc.build(node, loader, ())
