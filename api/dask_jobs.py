@@ -22,11 +22,13 @@ import functools
 import logging
 import os
 import socket
+import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from distributed import Client, Future, LocalCluster, get_worker, wait, worker_client
+from distributed import Client, Event, Future, LocalCluster, get_worker, wait, worker_client
 from distributed.core import Status
 
 from api.jobs import Dispatcher
@@ -40,13 +42,39 @@ log = logging.getLogger(__name__)
 
 _RUNNING = (Status.running, Status.paused)
 
+STOP_POLL_SECONDS = 0.5
+"""How often a part running on the cluster asks the scheduler whether to stop."""
+
 Shared = TypeVar("Shared")
 Job = TypeVar("Job")
 Result = TypeVar("Result")
 
 
+class _StopFlag:
+    """A part's `stop()` on a worker: whether the Dask Event `name` is set, asked of the
+    scheduler at most every STOP_POLL_SECONDS (the solver polls more often)."""
+
+    def __init__(self, name: str) -> None:
+        self.event = Event(name)
+        self.lock = threading.Lock()
+        self.asked_at = float("-inf")
+        self.set = False
+
+    def __call__(self) -> bool:
+        with self.lock:
+            if not self.set and time.monotonic() - self.asked_at >= STOP_POLL_SECONDS:
+                self.asked_at = time.monotonic()
+                self.set = bool(self.event.is_set())
+            return self.set
+
+
+def _stoppable_part(solve: Callable[..., Result], stop_event: str, shared: Any, job: Any) -> Result:
+    """One part on a worker, told to stop when the Event `stop_event` is set."""
+    return solve(shared, job, stop=_StopFlag(stop_event))
+
+
 def map_on_cluster(
-    solve: Callable[[Shared, Job], Result],
+    solve: Callable[..., Result],
     shared: Shared,
     jobs: Sequence[Job],
     tick: float | None = 1.0,
@@ -60,14 +88,25 @@ def map_on_cluster(
     it is done), and None (a tick) after each `tick` seconds in which none finished, so the
     solve can report progress, heartbeat and notice a cancel while its parts run; no ticks
     when `tick` is None. Closed early (the plan was cancelled, the worker is stopping), it
-    cancels the parts not yet done (one already running goes on to the end of its share: Dask
-    cannot stop a running task). The solver calls it only for weeks of two or more parts: one
-    part is solved in this task, reporting progress as it goes."""
+    cancels the parts not yet begun and sets a Dask Event (`<this task's key>-stop`) that the
+    running ones poll as their `solve(shared, job, stop=...)`, so they stop within a poll or
+    so rather than at the end of their share (Dask cannot stop a running task). The solver
+    calls it only for weeks of two or more parts: one part is solved in this task, reporting
+    progress as it goes."""
     parent = get_worker().get_current_task()
     with worker_client() as client:
+        stop = Event(f"{parent}-stop", client=client)
         scattered = client.scatter(shared, hash=False)
         futures = [
-            client.submit(solve, scattered, job, key=f"{parent}-part-{i}", pure=False)
+            client.submit(
+                _stoppable_part,
+                solve,
+                stop.name,
+                scattered,
+                job,
+                key=f"{parent}-part-{i}",
+                pure=False,
+            )
             for i, job in enumerate(jobs)
         ]
         index = {future.key: i for i, future in enumerate(futures)}
@@ -85,6 +124,8 @@ def map_on_cluster(
                     pending.discard(future)
                     yield index[future.key], future.result()
         finally:
+            if pending:
+                stop.set()
             client.cancel(futures)
 
 

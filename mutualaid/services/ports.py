@@ -348,14 +348,21 @@ class Planner(Protocol):
         ...
 
     def plan(
-        self, scenario: Scenario, progress: Progress, map_parts: Callable[..., Any] | None = None
+        self,
+        scenario: Scenario,
+        progress: Progress,
+        map_parts: Callable[..., Any] | None = None,
+        stop: Callable[[], bool] | None = None,
+        since: float | None = None,
     ) -> Json:
         """`map_parts(solve, shared, jobs)`, when given, runs `solve(shared, job)` for each of
         the week's independent parts, perhaps in parallel elsewhere, and yields (index of the
         job, its result) as each finishes, and None (a tick) now and then while it waits; the
         planner calls `progress` at each, so a long part holds up neither the heartbeat nor a
         cancel. When `progress` raises, the planner closes the map, which stops what still
-        runs. Without a map the planner solves the parts itself."""
+        runs. Without a map the planner solves the parts itself. Once `stop()` is true (the
+        plan was cancelled) the planner should raise soon, whatever it is doing. `since` (a
+        `time.time()`, by default now) is when the budget began: the plan was claimed then."""
         ...
 
 

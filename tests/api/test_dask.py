@@ -180,13 +180,18 @@ class SlowPlanner:
         return self.inner.budget(scenario) + self.seconds
 
     def plan(
-        self, scenario: Scenario, progress: Progress, map_parts: Callable[..., Any] | None = None
+        self,
+        scenario: Scenario,
+        progress: Progress,
+        map_parts: Callable[..., Any] | None = None,
+        stop: Callable[[], bool] | None = None,
+        since: float | None = None,
     ) -> Json:
         end = time.monotonic() + self.seconds
         while time.monotonic() < end:
             progress({"served": {}, "bound": {}, "elapsed": 0.0})
             time.sleep(0.05)
-        return self.inner.plan(scenario, progress, map_parts)
+        return self.inner.plan(scenario, progress, map_parts, stop)
 
 
 def test_a_worker_killed_mid_solve_leaves_a_run_that_the_dispatcher_completes(
