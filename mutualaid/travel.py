@@ -17,7 +17,8 @@ _CEIL_SLACK = 1e-9
 
 
 def haversine_km(a: Location, b: Location) -> float:
-    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    radians = math.radians
+    la1, lo1, la2, lo2 = radians(a.lat), radians(a.lon), radians(b.lat), radians(b.lon)
     h = (
         math.sin((la2 - la1) / 2) ** 2
         + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
