@@ -35,7 +35,7 @@ from api.jobs import Dispatcher
 from api.settings import JobSettings
 from mutualaid.adapters.db import make_engine, make_session_factory
 from mutualaid.adapters.uow import SqlUnitOfWork
-from mutualaid.services.jobs import RunOptions, UowFactory, claim_plan, run_plan
+from mutualaid.services.jobs import RunOptions, UowFactory, claim_plan, release_plan, run_plan
 from mutualaid.services.ports import Planner
 
 log = logging.getLogger(__name__)
@@ -198,8 +198,9 @@ class DaskJobRunner(Dispatcher):
         self.name = f"dask-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self._cluster: LocalCluster | None = None
         self._client: Client | None = None
-        self._running: dict[str, Future[Any]] = {}
-        """The submitted tasks not yet seen done, by Dask key."""
+        self._running: dict[str, tuple[Future[Any], str, str]] = {}
+        """The submitted tasks not yet seen done, by Dask key: the future, the plan's id and
+        the worker name it was claimed for."""
 
     def step(self) -> bool:
         if self._client is None:  # (again) until the scheduler answers
@@ -222,11 +223,13 @@ class DaskJobRunner(Dispatcher):
 
     def _dispatch(self, client: Client) -> bool:
         """Submit one claimed plan when a thread is free; whether one was submitted."""
-        for key, running in list(self._running.items()):
+        for key, (running, plan_id, worker) in list(self._running.items()):
             if running.done():
                 del self._running[key]
-                if running.status == "error":  # e.g. KilledWorker: the lease will run out
+                if running.status == "error":  # e.g. KilledWorker: the run died with its
+                    # worker; its plan is taken again now rather than when its lease runs out
                     log.warning("dask runner: %s: %r", key, running.exception())
+                    release_plan(self.new_uow(), plan_id, worker)
         threads = sum(client.nthreads().values())
         if len(self._running) >= threads:
             return False
@@ -247,5 +250,5 @@ class DaskJobRunner(Dispatcher):
             pure=False,
         )
         future.add_done_callback(lambda _: self._wake.set())  # a thread is free again
-        self._running[key] = future
+        self._running[key] = (future, plan.id, worker)
         return True

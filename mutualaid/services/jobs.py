@@ -74,6 +74,14 @@ def claim_plan(uow: UnitOfWork, options: RunOptions) -> PlanRecord | None:
     return plan
 
 
+def release_plan(uow: UnitOfWork, plan_id: str, worker: str) -> None:
+    """`worker`'s run of the plan died (the runner saw its task fail): its lease ends now,
+    so the plan is taken again at the next claim (or ends, if it was cancelled meanwhile)."""
+    with uow:
+        uow.plans.release(plan_id, worker)
+        uow.commit()
+
+
 def run_next_plan(new_uow: UowFactory, planner: Planner, options: RunOptions) -> PlanRecord | None:
     """Claim one plan and run it; None when nothing waits."""
     plan = claim_plan(new_uow(), options)
