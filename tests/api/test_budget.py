@@ -8,13 +8,16 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 import solver
 from api.jobs import SolverPlanner
 from api.settings import SolverSettings
+from mutualaid.cli import app
 from mutualaid.domain.model import Scenario
 from mutualaid.generate import generate_world
 from mutualaid.scenario import build_scenario
@@ -27,6 +30,7 @@ from tests.adapters.conftest import FakeClock, UowFactory
 from .conftest import wait_for
 from .test_services import ADMIN, COORDINATOR, WEEK
 
+SMALL = Path(__file__).resolve().parents[2] / "scenarios" / "09-edge-reason-codes.yaml"
 STATE_WAIT = 120.0
 """How long a test waits for a state before it fails (generous: the machine may be busy)."""
 
@@ -246,3 +250,25 @@ def test_a_stop_before_the_search_raises_stopped() -> None:
     options = solver.SolveOptions(time_limit=3600.0, workers=1, deterministic=False)
     with pytest.raises(solver.Stopped):
         solver.solve(scenario, options, stop=lambda: True)
+
+
+@pytest.mark.parametrize(
+    ("flags", "reproducible"),
+    [([], True), (["--wall-clock"], False), (["--workers", "2"], False),
+     (["--workers", "2", "--deterministic"], True)],
+)  # fmt: skip
+def test_the_cli_counts_deterministic_time_with_one_worker_unless_told(
+    flags: list[str], reproducible: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[solver.SolveOptions] = []
+    real = solver.solve
+
+    def solve(scenario: Scenario, options: solver.SolveOptions, *args: Any) -> Any:
+        seen.append(options)
+        return real(scenario, options, *args)
+
+    monkeypatch.setattr(solver, "solve", solve)
+    args = ["solve", str(SMALL), "--time-limit", "1", "--out", str(tmp_path / "plan.json")]
+    result = CliRunner().invoke(app, [*args, "--workers", "1", *flags])
+    assert result.exit_code == 0, result.output
+    assert [options.reproducible for options in seen] == [reproducible]

@@ -83,7 +83,7 @@ def solve(settings: Settings) -> PlanRecord:
             plan = plans.get_plan(infra(client).reader(), access.CLI, queued.id)
             return plan if plan.status in DONE else None
 
-        done: PlanRecord = wait_for(ended, timeout=60.0)
+        done: PlanRecord = wait_for(ended, timeout=STATE_WAIT)
         return done
 
 
@@ -166,7 +166,7 @@ def test_a_run_whose_worker_died_is_completed_by_the_dispatcher(
             plan = plans.get_plan(infra(client).reader(), access.CLI, queued.id)
             return plan if plan.status in DONE else None
 
-        done: PlanRecord = wait_for(ended, timeout=60.0)
+        done: PlanRecord = wait_for(ended, timeout=STATE_WAIT)
     outcome(done)
     assert done.attempts == 2
     assert [w.split("-")[0] for w in workers(settings, done)] == ["died", "dask"]
