@@ -10,10 +10,10 @@ The database stays the queue and the durable record. A task opens its own engine
 database URL (it may run in another process or on another machine), heartbeats progress into
 the plan's row and finishes or fails it, through the same use case as the in-process runner
 (`mutualaid.services.jobs.run_plan`). While its parts run, a task still reports progress every
-`heartbeat_seconds` (a tick), so its lease is extended and a cancel or a worker shutting down
-is noticed within about that time, not when the largest part finishes. A task whose worker
-dies leaves its plan `running` with a lease that runs out; the dispatcher's next claim takes
-the plan again and resubmits it.
+`heartbeat_seconds` (a tick), and a cancel or a worker shutting down is noticed within about
+that time, not when the largest part finishes: the running parts are told to stop through a
+Dask Event. A task whose worker dies fails; the dispatcher sees it and releases the plan's
+lease, so its next claim takes the plan again and resubmits it.
 """
 
 from __future__ import annotations

@@ -345,7 +345,7 @@ class Planner(Protocol):
     """Solves one week: a scenario in, the contract's plan JSON out."""
 
     def budget(self, scenario: Scenario) -> float:
-        """Seconds the solve of `scenario` may take (for the lease on its plan)."""
+        """Seconds the solve of `scenario` may take, from its claim."""
         ...
 
     def plan(
