@@ -45,10 +45,15 @@ def check_seconds(path: Path, pure: bool) -> float:
     return time.monotonic() - t0
 
 
-def claim_to_finish(settings: Settings, limit: float) -> tuple[float, str, dict[str, object]]:
+def claim_to_finish(
+    settings: Settings, limit: float, deterministic: bool = False
+) -> tuple[float, str, dict[str, object]]:
     """Seconds from the claim of a queued solve to its finished plan (the in-process runner's
-    use case, a wall-clock budget of `limit`), its status and its progress."""
-    solver_settings = SolverSettings(time_limit_seconds=limit, workers=1, deterministic=False)
+    use case, a wall-clock budget of `limit` unless `deterministic`), its status and its
+    progress."""
+    solver_settings = SolverSettings(
+        time_limit_seconds=limit, workers=1, deterministic=deterministic
+    )
     with open_infrastructure(settings) as opened:
         queued = plans.request_plan(opened.uow(), None, access.CLI, AREA, WEEK)
         options = RunOptions(worker="bench", lease_seconds=60, heartbeat_seconds=1.0)
@@ -63,6 +68,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--limit", type=float, default=10.0, help="time_limit_seconds")
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="skip the deterministic-time solve (~1 min)"
+    )
     args = parser.parse_args()
     world = generate_world(2000, 800, 10, args.seed)
     target = args.limit * 1.2 + 5
@@ -76,6 +84,10 @@ def main() -> None:
         settings = Settings(database=DatabaseSettings(url=f"sqlite:///{tmp}/bench.db"))
         with open_infrastructure(settings) as opened:
             weeks.import_scenario(opened.uow(), access.CLI, AREA, WEEK, world)
+        if not args.no_baseline:  # what the service did before: deterministic time, one worker
+            base, status, _ = claim_to_finish(settings, args.limit, deterministic=True)
+            print(f"claim to plan, alone, deterministic-time budget (before): {base:.1f} s "
+                  f"({status}); ratio {base / target:.2f}")  # fmt: skip
         alone, status, _ = claim_to_finish(settings, args.limit)
         print(f"claim to plan, alone: {alone:.1f} s ({status}); "
               f"limit x1.2+5 = {target:.1f} s; ratio {alone / target:.2f}")  # fmt: skip
