@@ -173,6 +173,7 @@ class Heartbeat:
         self._best: Json | None = dict(plan.progress) if plan.progress else None
         self._latest: Json | None = None
         self._lock = threading.Lock()
+        self._writing = threading.Lock()
         self._told: type[Exception] | None = None
 
     def offer(self, figures: Mapping[str, Any]) -> None:
@@ -192,10 +193,11 @@ class Heartbeat:
             raise self._told
 
     def beat(self) -> None:
-        with self._lock:
+        with self._writing:  # one write at a time; the solver's reports only wait for `_lock`
             began = time.monotonic()  # from its start, so that reports coming every
             # heartbeat_seconds (a map's ticks) each write, however long a write takes
-            figures, self._latest = self._latest, None
+            with self._lock:
+                figures, self._latest = self._latest, None
             try:
                 with self.new_uow() as uow:
                     record = uow.plans.heartbeat(self.plan.id, self.options.worker, self.lease,
@@ -204,6 +206,10 @@ class Heartbeat:
             except LeaseLost:
                 self._told = LeaseLost
                 return
+            except Exception:
+                with self._lock:  # written at the next beat, unless newer figures came
+                    self._latest = self._latest or figures
+                raise
             self.last_written = began
             if record.cancel_requested:
                 self._told = PlanCancelled
