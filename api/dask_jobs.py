@@ -10,10 +10,10 @@ The database stays the queue and the durable record. A task opens its own engine
 database URL (it may run in another process or on another machine), heartbeats progress into
 the plan's row and finishes or fails it, through the same use case as the in-process runner
 (`mutualaid.services.jobs.run_plan`). While its parts run, a task still reports progress every
-`heartbeat_seconds` (a tick), so its lease is extended and a cancel or a worker shutting down
-is noticed within about that time, not when the largest part finishes. A task whose worker
-dies leaves its plan `running` with a lease that runs out; the dispatcher's next claim takes
-the plan again and resubmits it.
+`heartbeat_seconds` (a tick), and a cancel or a worker shutting down is noticed within about
+that time, not when the largest part finishes: the running parts are told to stop through a
+Dask Event. A task whose worker dies fails; the dispatcher sees it and releases the plan's
+lease, so its next claim takes the plan again and resubmits it.
 """
 
 from __future__ import annotations
@@ -22,31 +22,59 @@ import functools
 import logging
 import os
 import socket
+import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from distributed import Client, Future, LocalCluster, get_worker, wait, worker_client
+from distributed import Client, Event, Future, LocalCluster, get_worker, wait, worker_client
 from distributed.core import Status
 
 from api.jobs import Dispatcher
 from api.settings import JobSettings
 from mutualaid.adapters.db import make_engine, make_session_factory
 from mutualaid.adapters.uow import SqlUnitOfWork
-from mutualaid.services.jobs import RunOptions, UowFactory, claim_plan, run_plan
+from mutualaid.services.jobs import RunOptions, UowFactory, claim_plan, release_plan, run_plan
 from mutualaid.services.ports import Planner
 
 log = logging.getLogger(__name__)
 
 _RUNNING = (Status.running, Status.paused)
 
+STOP_POLL_SECONDS = 0.5
+"""How often a part running on the cluster asks the scheduler whether to stop."""
+
 Shared = TypeVar("Shared")
 Job = TypeVar("Job")
 Result = TypeVar("Result")
 
 
+class _StopFlag:
+    """A part's `stop()` on a worker: whether the Dask Event `name` is set, asked of the
+    scheduler at most every STOP_POLL_SECONDS (the solver polls more often)."""
+
+    def __init__(self, name: str) -> None:
+        self.event = Event(name)
+        self.lock = threading.Lock()
+        self.asked_at = float("-inf")
+        self.set = False
+
+    def __call__(self) -> bool:
+        with self.lock:
+            if not self.set and time.monotonic() - self.asked_at >= STOP_POLL_SECONDS:
+                self.asked_at = time.monotonic()
+                self.set = bool(self.event.is_set())
+            return self.set
+
+
+def _stoppable_part(solve: Callable[..., Result], stop_event: str, shared: Any, job: Any) -> Result:
+    """One part on a worker, told to stop when the Event `stop_event` is set."""
+    return solve(shared, job, stop=_StopFlag(stop_event))
+
+
 def map_on_cluster(
-    solve: Callable[[Shared, Job], Result],
+    solve: Callable[..., Result],
     shared: Shared,
     jobs: Sequence[Job],
     tick: float | None = 1.0,
@@ -60,14 +88,25 @@ def map_on_cluster(
     it is done), and None (a tick) after each `tick` seconds in which none finished, so the
     solve can report progress, heartbeat and notice a cancel while its parts run; no ticks
     when `tick` is None. Closed early (the plan was cancelled, the worker is stopping), it
-    cancels the parts not yet done (one already running goes on to the end of its share: Dask
-    cannot stop a running task). The solver calls it only for weeks of two or more parts: one
-    part is solved in this task, reporting progress as it goes."""
+    cancels the parts not yet begun and sets a Dask Event (`<this task's key>-stop`) that the
+    running ones poll as their `solve(shared, job, stop=...)`, so they stop within a poll or
+    so rather than at the end of their share (Dask cannot stop a running task). The solver
+    calls it only for weeks of two or more parts: one part is solved in this task, reporting
+    progress as it goes."""
     parent = get_worker().get_current_task()
     with worker_client() as client:
+        stop = Event(f"{parent}-stop", client=client)
         scattered = client.scatter(shared, hash=False)
         futures = [
-            client.submit(solve, scattered, job, key=f"{parent}-part-{i}", pure=False)
+            client.submit(
+                _stoppable_part,
+                solve,
+                stop.name,
+                scattered,
+                job,
+                key=f"{parent}-part-{i}",
+                pure=False,
+            )
             for i, job in enumerate(jobs)
         ]
         index = {future.key: i for i, future in enumerate(futures)}
@@ -85,6 +124,8 @@ def map_on_cluster(
                     pending.discard(future)
                     yield index[future.key], future.result()
         finally:
+            if pending:
+                stop.set()
             client.cancel(futures)
 
 
@@ -157,8 +198,9 @@ class DaskJobRunner(Dispatcher):
         self.name = f"dask-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self._cluster: LocalCluster | None = None
         self._client: Client | None = None
-        self._running: dict[str, Future[Any]] = {}
-        """The submitted tasks not yet seen done, by Dask key."""
+        self._running: dict[str, tuple[Future[Any], str, str]] = {}
+        """The submitted tasks not yet seen done, by Dask key: the future, the plan's id and
+        the worker name it was claimed for."""
 
     def step(self) -> bool:
         if self._client is None:  # (again) until the scheduler answers
@@ -181,11 +223,13 @@ class DaskJobRunner(Dispatcher):
 
     def _dispatch(self, client: Client) -> bool:
         """Submit one claimed plan when a thread is free; whether one was submitted."""
-        for key, running in list(self._running.items()):
+        for key, (running, plan_id, worker) in list(self._running.items()):
             if running.done():
                 del self._running[key]
-                if running.status == "error":  # e.g. KilledWorker: the lease will run out
+                if running.status == "error":  # e.g. KilledWorker: the run died with its
+                    # worker; its plan is taken again now rather than when its lease runs out
                     log.warning("dask runner: %s: %r", key, running.exception())
+                    release_plan(self.new_uow(), plan_id, worker)
         threads = sum(client.nthreads().values())
         if len(self._running) >= threads:
             return False
@@ -206,5 +250,5 @@ class DaskJobRunner(Dispatcher):
             pure=False,
         )
         future.add_done_callback(lambda _: self._wake.set())  # a thread is free again
-        self._running[key] = future
+        self._running[key] = (future, plan.id, worker)
         return True

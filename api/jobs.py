@@ -39,15 +39,20 @@ class SolverPlanner:
         scenario: Scenario,
         progress: Progress,
         map_parts: Callable[..., Iterator[tuple[int, Any] | None]] | None = None,
+        stop: Callable[[], bool] | None = None,
+        since: float | None = None,
     ) -> Json:
         options = solver.SolveOptions(
-            time_limit=self.settings.time_limit_seconds, workers=self.settings.workers
+            time_limit=self.settings.time_limit_seconds,
+            workers=self.settings.workers,
+            deterministic=self.settings.deterministic,
+            since=since,
         )
 
         def report(served: dict[str, int], bound: dict[str, int], elapsed: float) -> None:
             progress({"served": dict(served), "bound": dict(bound), "elapsed": round(elapsed, 2)})
 
-        return solver.solve(scenario, options, report, map_parts).to_json(scenario)
+        return solver.solve(scenario, options, report, map_parts, stop).to_json(scenario)
 
 
 class Dispatcher:

@@ -49,8 +49,13 @@ class SolverSettings:
     """MUTUALAID_SOLVER_TIME_LIMIT: seconds per solve; unset, each scenario's own
     `settings.time_limit_seconds`."""
     workers: int = 1
-    """MUTUALAID_SOLVER_WORKERS: CP-SAT search workers per solve (1: the same week and seed
-    always give the same plan)."""
+    """MUTUALAID_SOLVER_WORKERS: CP-SAT search workers per solve."""
+    deterministic: bool = False
+    """MUTUALAID_SOLVER_DETERMINISTIC: false (the default), the time limit is wall-clock time
+    over the whole solve (loading, analysis, greedy and every part share one deadline): the
+    time a coordinator waits. True (with one worker), it is CP-SAT's deterministic time, so the
+    same week and seed always give the same plan, but a loaded machine may take several times
+    the limit."""
     repair_seconds: float = 1.0
     """MUTUALAID_REPAIR_SECONDS: the CP-SAT budget of the repair a decline triggers, in the
     request (deterministic time on one worker, so the same decline gives the same repair;
@@ -125,6 +130,7 @@ class Settings:
             solver=SolverSettings(
                 time_limit_seconds=read("MUTUALAID_SOLVER_TIME_LIMIT", _positive, None),
                 workers=read("MUTUALAID_SOLVER_WORKERS", _count, SolverSettings.workers),
+                deterministic=read("MUTUALAID_SOLVER_DETERMINISTIC", _bool, False),
                 repair_seconds=read(
                     "MUTUALAID_REPAIR_SECONDS", _positive, SolverSettings.repair_seconds
                 ),

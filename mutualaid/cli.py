@@ -56,10 +56,12 @@ def _clock(m: int) -> str:
 
 
 def _solve(scenario: Scenario, time_limit: float | None, workers: int, seed: int | None,
-           *, show_progress: bool) -> Plan:  # fmt: skip
+           *, show_progress: bool, deterministic: bool | None = None) -> Plan:  # fmt: skip
     import solver  # the composition root: only the CLI (and later the API) knows the solver
 
-    options = solver.SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
+    options = solver.SolveOptions(
+        time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic
+    )
     if not show_progress:
         return solver.solve(scenario, options)
     with console.status(msg("cli_solving", name=scenario.name)) as status:
@@ -173,6 +175,15 @@ def solve(
     ] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed (default: the scenario's).")] = None,
     rows: Annotated[int, typer.Option(help="Rows shown per table.")] = 25,
+    deterministic: Annotated[
+        bool | None,
+        typer.Option(
+            "--deterministic/--wall-clock",
+            help="Count the time limit in CP-SAT's deterministic time (with --workers 1 the "
+            "same plan every run, however busy the machine; the default with one worker) or "
+            "as wall-clock time over the whole solve (the default with more workers).",
+        ),
+    ] = None,
 ) -> None:
     """Plan the week of FILE, write the plan, and print a summary."""
     _check_options(time_limit, workers)
@@ -181,7 +192,8 @@ def solve(
         _check_writable(target)
     scenario = _load(file)
     workers = workers or max(1, os.cpu_count() or 1)
-    plan = _solve(scenario, time_limit, workers, seed, show_progress=out != Path("-"))
+    plan = _solve(scenario, time_limit, workers, seed, show_progress=out != Path("-"),
+                  deterministic=deterministic)  # fmt: skip
     data = plan.to_json(scenario)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if plan.status == "error":

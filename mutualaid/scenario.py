@@ -228,11 +228,32 @@ def _measure(node: yaml.Node, depth: int, seen: dict[int, tuple[int, int]], open
     return size
 
 
+_FAST_LOADER: type[yaml.SafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+"""libyaml's loader when PyYAML was built with it: the pure-Python one took 20 s to compose a
+district's week (2,000 tasks). Node marks, so the lines of problems, are the same. Its node
+tree is measured like the bounded loader's (aliases share their node, so a bomb is refused
+before it is built); a document it refuses is read again by the bounded pure-Python loader,
+whose words for a problem the messages use."""
+
+
 def _read_yaml(text: str, source: str | None) -> tuple[Any, _Document]:
+    if _FAST_LOADER is not None:
+        # libyaml refuses nesting past 1,000 levels itself (so its composer's C recursion is
+        # bounded); whatever it refuses is read again for the bounded loader's words and lines
+        try:
+            return _read_yaml_with(_FAST_LOADER, text, source)
+        except ScenarioError:
+            pass
+    return _read_yaml_with(_BoundedLoader, text, source)
+
+
+def _read_yaml_with(
+    loader_class: type[yaml.SafeLoader], text: str, source: str | None
+) -> tuple[Any, _Document]:
     doc = _Document()
-    loader: _BoundedLoader | None = None
+    loader: yaml.SafeLoader | None = None
     try:
-        loader = _BoundedLoader(text)  # its reader already refuses some characters
+        loader = loader_class(text)  # its reader already refuses some characters
         node = loader.get_single_node()
         if node is not None and _measure(node, 1, {}, set()) > MAX_NODES:
             raise _Refused(msg("too_many_nodes", limit=f"{MAX_NODES:,}"))

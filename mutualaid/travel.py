@@ -16,12 +16,24 @@ EARTH_RADIUS_KM = 6371.0
 _CEIL_SLACK = 1e-9
 
 
+Point = tuple[float, float, float]
+"""A place as (latitude, longitude, cos latitude), in radians: what haversine needs of it,
+worked out once for a place met many times."""
+
+
+def point(at: Location) -> Point:
+    lat = math.radians(at.lat)
+    return lat, math.radians(at.lon), math.cos(lat)
+
+
 def haversine_km(a: Location, b: Location) -> float:
-    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = (
-        math.sin((la2 - la1) / 2) ** 2
-        + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    )
+    return km_between(point(a), point(b))
+
+
+def km_between(a: Point, b: Point) -> float:
+    la1, lo1, cos1 = a
+    la2, lo2, cos2 = b
+    h = math.sin((la2 - la1) / 2) ** 2 + cos1 * cos2 * math.sin((lo2 - lo1) / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
 
 
@@ -43,7 +55,12 @@ class HaversineTravel:
         key = (mode, a, b)
         got = self._cache.get(key)
         if got is None:
-            hours = haversine_km(a, b) * self._detour / self._speeds[mode]
-            got = max(0, math.ceil(hours * 60 - _CEIL_SLACK))
+            got = self.minutes_between(mode, point(a), point(b))
             self._cache[key] = got
         return got
+
+    def minutes_between(self, mode: str, a: Point, b: Point) -> int:
+        """`minutes` between two points, not cached: for the many pairs met once (static
+        analysis asks it of every task and every volunteer who has the skill)."""
+        hours = km_between(a, b) * self._detour / self._speeds[mode]
+        return max(0, math.ceil(hours * 60 - _CEIL_SLACK))

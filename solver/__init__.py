@@ -24,6 +24,8 @@ from solver.cpsat import (
     split_bound,
     staged_solve,
 )
+from solver.cpsat import StopFn as StopFn
+from solver.cpsat import Stopped as Stopped
 from solver.greedy import greedy_plan
 from solver.lns import improve
 from solver.repair import Repair as Repair
@@ -45,12 +47,27 @@ search instead of one exact model (building and searching it would eat the whole
 @dataclass(frozen=True)
 class SolveOptions:
     time_limit: float | None = None
-    """Wall-clock budget in seconds; the scenario's settings.time_limit_seconds when None."""
+    """The budget in seconds; the scenario's settings.time_limit_seconds when None."""
     workers: int = 8
-    """CP-SAT search workers; 1 makes the plan reproducible (deterministic time budget)."""
+    """CP-SAT search workers; 1 (with `deterministic`) makes the plan reproducible."""
     seed: int | None = None
     max_exact_arcs: int = MAX_EXACT_ARCS
     """Parts with more routing arcs than this use neighbourhood search (0: always)."""
+    deterministic: bool | None = None
+    """True: the budget is counted in CP-SAT's deterministic time, fixed in advance for each
+    part and stage, so one worker and one seed always give the same plan, however loaded the
+    machine (which may then take several times the budget in wall time). False: the budget is
+    one wall-clock deadline over the whole solve, analysis and greedy included, shared by every
+    part and stage (what the service uses: the time a coordinator waits). None: True with one
+    worker."""
+
+    since: float | None = None
+    """With a wall-clock budget, when (`time.time()`) it began, e.g. when the plan was claimed
+    (its loading then counts too); None: when `solve` is called."""
+
+    @property
+    def reproducible(self) -> bool:
+        return self.deterministic if self.deterministic is not None else self.workers == 1
 
 
 def analyse(scenario: Scenario, travel: TravelModel | None = None) -> dict[str, TaskAnalysis]:
@@ -149,6 +166,10 @@ class PartJob:
     workers: int
     seed: int
     max_exact_arcs: int
+    deterministic: bool | None = None
+    """Whether `share` is deterministic time (see SolveOptions.deterministic)."""
+    deadline: float | None = None
+    """With wall-clock budgets, when (`time.time()`) the whole solve must end."""
 
 
 @dataclass(frozen=True)
@@ -177,6 +198,9 @@ class _Prepared:
 
     started: float
     budget: float
+    deadline: float | None
+    """The whole solve's end (`time.time()`) with a wall-clock budget; None when the budget
+    is deterministic time."""
     travel: TravelModel
     analyses: dict[str, TaskAnalysis]
     floor: Solution
@@ -193,8 +217,13 @@ def solve(
     options: SolveOptions | None = None,
     progress: Progress | None = None,
     map_parts: MapParts | None = None,
+    stop: StopFn | None = None,
 ) -> Plan:
-    """The best plan CP-SAT finds in the budget, never worse than greedy's.
+    """The best plan CP-SAT finds in the budget, never worse than greedy's. With a wall-clock
+    budget (see SolveOptions.deterministic) the budget runs from this call: a part that has no
+    time left keeps greedy's plan. Raises Stopped once `stop()` is true (checked between
+    steps, and every STOP_POLL_SECONDS while CP-SAT searches; parts on a map stop when the map
+    is closed).
 
     The independent parts are solved one after another, or through `map_parts` when given and
     there are two or more: then each part's share of the budget is fixed by its size (as it
@@ -203,29 +232,34 @@ def solve(
     of the map, rather than during a part's search.
     """
     options = options or SolveOptions()
-    prepared = _prepare(scenario, options, progress)
+    prepared = _prepare(scenario, options, progress, stop)
     if isinstance(prepared, Plan):
         return prepared
     if map_parts is None or len(prepared.jobs) < 2:
-        results = _solve_in_turn(scenario, options, prepared, progress)
+        results = _solve_in_turn(scenario, options, prepared, progress, stop)
     else:
         results = _solve_mapped(scenario, prepared, map_parts, progress)
     return _assemble(scenario, prepared, results)
 
 
 def _prepare(
-    scenario: Scenario, options: SolveOptions, progress: Progress | None
+    scenario: Scenario, options: SolveOptions, progress: Progress | None, stop: StopFn | None
 ) -> _Prepared | Plan:
     """Analysis, the pins' problems (an error plan), greedy's floor, the weights, the parts."""
     started = time.monotonic()
     budget = options.time_limit or scenario.settings.time_limit_seconds
+    deadline = None if options.reproducible else (options.since or time.time()) + budget
     seed = scenario.settings.seed if options.seed is None else options.seed
     travel = HaversineTravel(scenario.settings)
     analyses = analyse(scenario, travel)
     problems = _pin_problems(scenario, analyses)
     if problems:
         return Plan(scenario.name, "error", time.monotonic() - started, error="; ".join(problems))
+    if stop is not None and stop():
+        raise Stopped
     floor = greedy_plan(scenario, analyses, travel)
+    if stop is not None and stop():
+        raise Stopped
     possible = {p: 0 for p in PRIORITIES}
     for a in analyses.values():
         if a.reason is None:
@@ -235,21 +269,26 @@ def _prepare(
         progress(figures(scenario, floor, travel).served, possible, time.monotonic() - started)
     parts = components(analyses)
     sizes = [sum(len(analyses[t].candidates) for t in part) for part in parts]
+    to_share = budget if deadline is None else max(0.0, min(budget, deadline - time.time()))
     jobs = [
         PartJob(
             tids=part,
             analyses={t: analyses[t] for t in part},
             weights=weights,
             floor=_part_of(floor, part) if _honours_pins(scenario, floor, part) else None,
-            share=budget * size / max(1, sum(sizes)),
+            share=to_share * size / max(1, sum(sizes)),
             budget=budget,
             workers=options.workers,
             seed=seed,
             max_exact_arcs=options.max_exact_arcs,
+            deterministic=options.reproducible,
+            deadline=deadline,
         )
         for part, size in zip(parts, sizes, strict=True)
     ]
-    return _Prepared(started, budget, travel, analyses, floor, possible, weights, jobs, sizes)
+    return _Prepared(
+        started, budget, deadline, travel, analyses, floor, possible, weights, jobs, sizes
+    )
 
 
 def _part_of(sol: Solution, tids: list[str]) -> Solution:
@@ -261,18 +300,23 @@ def _part_of(sol: Solution, tids: list[str]) -> Solution:
 
 
 def _solve_in_turn(
-    scenario: Scenario, options: SolveOptions, prepared: _Prepared, progress: Progress | None
+    scenario: Scenario,
+    options: SolveOptions,
+    prepared: _Prepared,
+    progress: Progress | None,
+    stop: StopFn | None,
 ) -> list[PartResult]:
     """The parts one after another, reporting progress during each part's search; stops at
     the first part that fails."""
-    started, budget = prepared.started, prepared.budget
+    started = prepared.started
     size_left = sum(prepared.sizes)
     done_served = dict.fromkeys(PRIORITIES, 0)
     results: list[PartResult] = []
     for job, size in zip(prepared.jobs, prepared.sizes, strict=True):
-        if options.workers != 1:  # with one worker the shares stay fixed in advance, so the
-            # plan does not depend on timing; else a part may use what earlier ones left
-            left = max(0.0, budget - (time.monotonic() - started))
+        if prepared.deadline is not None:  # a deterministic budget's shares stay fixed in
+            # advance, so the plan does not depend on timing; else a part may use what
+            # earlier ones left
+            left = max(0.0, prepared.deadline - time.time())
             job = replace(job, share=left * size / max(1, size_left))
         size_left -= size
 
@@ -281,7 +325,7 @@ def _solve_in_turn(
                 now = {p: done_served[p] + served[p] for p in PRIORITIES}
                 progress(now, prepared.possible, time.monotonic() - started)
 
-        result = solve_part(scenario, job, report if progress is not None else None)
+        result = solve_part(scenario, job, report if progress is not None else None, stop)
         results.append(result)
         if result.solution is None:
             break
@@ -318,16 +362,23 @@ def _solve_mapped(
     return [r for r in results if r is not None]
 
 
-def solve_part(scenario: Scenario, job: PartJob, report: ProgressFn | None = None) -> PartResult:
+def solve_part(
+    scenario: Scenario, job: PartJob, report: ProgressFn | None = None, stop: StopFn | None = None
+) -> PartResult:
     """One independent part: staged CP-SAT, or neighbourhood search from the floor when the
-    part is too large for one exact model. Pure: the same job gives the same result with one
-    worker, wherever it runs; `report(served in the part, seconds)` only watches."""
+    part is too large for one exact model. Pure with a deterministic budget: the same job gives
+    the same result with one worker, wherever it runs; `report(served in the part, seconds)`
+    only watches. With a deadline already passed, the floor as it is. Raises Stopped once
+    `stop()` is true."""
     travel = HaversineTravel(scenario.settings)
     tids, analyses, weights = job.tids, job.analyses, job.weights
+    if stop is not None and stop():
+        raise Stopped
+    if job.floor is not None and job.deadline is not None and job.deadline <= time.time():
+        return _floor_only(scenario, job)
     sol: Solution | None
     if job.floor is not None and route_arcs(scenario, analyses, tids) > job.max_exact_arcs:
-        sol, stages = _search(scenario, analyses, tids, travel, weights, job.floor,
-                              job.share, job.workers, job.seed, report)  # fmt: skip
+        sol, stages = _search(scenario, job, travel, report, stop)
         failure = None
     else:
         model = PlanModel(scenario, analyses, tids, travel, weights)
@@ -338,11 +389,17 @@ def solve_part(scenario: Scenario, job: PartJob, report: ProgressFn | None = Non
             workers=job.workers,
             seed=job.seed,
             report=report,
+            deterministic=job.deterministic,
+            deadline=job.deadline,
+            stop=stop,
         )
     if sol is None:
         if failure == "INFEASIBLE":
             diagnosis = PlanModel(scenario, analyses, tids, travel, weights, pin_assumptions=True)
-            clash = conflicting_pins(diagnosis, job.workers, job.budget)
+            limit = job.budget
+            if job.deadline is not None:
+                limit = min(limit, job.deadline - time.time())
+            clash = conflicting_pins(diagnosis, job.workers, limit)
             error = (
                 msg("pins_clash", tasks=", ".join(clash))
                 if clash
@@ -404,20 +461,34 @@ def _assemble(scenario: Scenario, prepared: _Prepared, results: list[PartResult]
     )
 
 
+def _floor_only(scenario: Scenario, job: PartJob) -> PartResult:
+    """The part as greedy planned it (no time was left to search): feasible, its coverage
+    bound what static analysis proves."""
+    assert job.floor is not None
+    value = sum(job.weights[scenario.tasks[t].priority] for t in job.floor.crews)
+    ceiling = sum(job.weights[scenario.tasks[t].priority] for t in job.tids)
+    stages = [StageResult("coverage", value, ceiling, value == ceiling, 0.0)]
+    stages += [StageResult(name, 0, 0, False, 0.0) for name in ("continuity", "travel", "fairness")]
+    return PartResult(job.floor, stages, None, ceiling)
+
+
 def _search(
     scenario: Scenario,
-    analyses: dict[str, TaskAnalysis],
-    part: list[str],
+    job: PartJob,
     travel: TravelModel,
-    weights: dict[str, int],
-    floor: Solution,
-    budget: float,
-    workers: int,
-    seed: int,
     report: ProgressFn | None,
+    stop: StopFn | None,
 ) -> tuple[Solution, list[StageResult]]:
     """Neighbourhood search from the floor; the coverage bound is what static analysis proves
     (every possible task), so the part is reported as feasible, not optimal."""
+    analyses, part, weights, floor, budget = (
+        job.analyses,
+        job.tids,
+        job.weights,
+        job.floor,
+        job.share,
+    )
+    assert floor is not None
     mine = Solution(
         {t: floor.starts[t] for t in part if t in floor.crews},
         {t: floor.crews[t] for t in part if t in floor.crews},
@@ -428,7 +499,8 @@ def _search(
             report(count_by_priority(scenario, sol.crews), 0.0)
 
     sol = improve(scenario, analyses, part, travel, weights, mine, budget=budget,
-                 workers=workers, seed=seed, report=served_of)  # fmt: skip
+                  workers=job.workers, seed=job.seed, report=served_of,
+                  deterministic=job.deterministic, deadline=job.deadline, stop=stop)  # fmt: skip
     value = sum(weights[scenario.tasks[t].priority] for t in sol.crews)
     ceiling = sum(weights[scenario.tasks[t].priority] for t in part)
     goals = ("waited", *scenario.settings.objective_order)

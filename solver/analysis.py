@@ -26,7 +26,7 @@ from mutualaid.domain.model import (
 )
 from mutualaid.domain.plan import AssignedVolunteer
 from mutualaid.messages import msg
-from mutualaid.travel import EARTH_RADIUS_KM, HaversineTravel, TravelModel
+from mutualaid.travel import EARTH_RADIUS_KM, HaversineTravel, Point, TravelModel, point
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,25 @@ class Analyzer:
             for s in team.skills:
                 self.teams_with_skill[s].append(team.id)
         self.declined = scenario.declined_pairs()
+        settings = scenario.settings
+        self._home_lat: dict[str, float] = {}
+        self._reach: dict[str, float] = {}
+        """Per volunteer, the latitude difference (radians) beyond which they are surely out
+        of range: the great-circle distance is at least the latitude difference along a
+        meridian, R * |dlat| (with a minute of slack). Every task asks it of every candidate."""
+        self._task_point: tuple[Task | None, Point] = (None, (0.0, 0.0, 1.0))
+        self._homes: dict[str, Point] = {}
+        """Per volunteer, their home as a point, when travel is the contract's haversine: the
+        travel from home to every task is then worked out without the cache's hashing."""
+        fast = isinstance(self.travel, HaversineTravel)
+        for v in scenario.volunteers.values():
+            if fast:
+                self._homes[v.id] = point(v.home)
+            per_radian = EARTH_RADIUS_KM * settings.detour_factor / settings.speeds_kmh[v.mode] * 60
+            self._home_lat[v.id] = math.radians(v.home.lat)
+            self._reach[v.id] = (
+                (v.max_travel_minutes + 1) / per_radian if per_radian > 0 else math.inf
+            )
 
     def pools_for(self, need: Need) -> list[Pool]:
         if isinstance(need, SkillNeed):
@@ -141,6 +160,19 @@ class Analyzer:
     def travel_minutes(self, vol: Volunteer, task: Task) -> int:
         return self.travel.minutes(vol.mode, vol.home, task.location)
 
+    def _from_home(self, vol: Volunteer, task: Task) -> int:
+        """`travel_minutes`, from precomputed points when travel is the contract's haversine
+        (the same figure: the same arithmetic on the same numbers)."""
+        home = self._homes.get(vol.id)
+        if home is None or not isinstance(self.travel, HaversineTravel):
+            return self.travel_minutes(vol, task)
+        return self.travel.minutes_between(vol.mode, home, self._point(task))
+
+    def _point(self, task: Task) -> Point:
+        if self._task_point[0] is not task:
+            self._task_point = (task, point(task.location))
+        return self._task_point[1]
+
     def analyse(self, task: Task) -> TaskAnalysis:
         sc = self.scenario
         a = TaskAnalysis(task)
@@ -152,10 +184,11 @@ class Analyzer:
             return a
         everyone = {v for role in pools for p in role for v in p.members}
         # 2. out_of_range (exact travel only for those a cheap test cannot rule out)
+        lat, home_lat, reach = math.radians(task.location.lat), self._home_lat, self._reach
         travel = {
-            v: self.travel_minutes(sc.volunteers[v], task)
+            v: self._from_home(sc.volunteers[v], task)
             for v in sorted(everyone)
-            if self._may_reach(sc.volunteers[v], task)
+            if abs(home_lat[v] - lat) <= reach[v]  # else surely out of range
         }
         in_range = {v for v, t in travel.items() if t <= sc.volunteers[v].max_travel_minutes}
         ranged = narrow(pools, in_range)
@@ -238,16 +271,6 @@ class Analyzer:
         if travel > vol.max_travel_minutes or vol.max_service_minutes < task.duration_minutes:
             return False
         return any(lo <= start <= hi for lo, hi in free_starts(vol.blocks, task, travel))
-
-    def _may_reach(self, vol: Volunteer, task: Task) -> bool:
-        """False only when the volunteer is surely out of range: the great-circle distance is
-        at least the latitude difference along a meridian, R * |dlat|."""
-        dlat = abs(math.radians(vol.home.lat - task.location.lat))
-        settings = self.scenario.settings
-        minutes = (
-            dlat * EARTH_RADIUS_KM * settings.detour_factor / settings.speeds_kmh[vol.mode] * 60
-        )
-        return minutes <= vol.max_travel_minutes + 1
 
     def _start_domain(
         self,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping
@@ -38,6 +39,16 @@ took 4.2 of 5.2 s of presolve and coverage was proved at 7.8 s; without it preso
 0.65 s and the proof 6.8 s. On a district probing took 26 of 28 s and found almost nothing."""
 
 ProgressFn = Callable[[dict[str, int], float], None]
+StopFn = Callable[[], bool]
+"""stop() is True once the solve should end at once (the plan was cancelled): polled by a
+watcher thread while CP-SAT searches, and between stages."""
+
+STOP_POLL_SECONDS = 0.1
+"""How often a running search asks whether it should stop."""
+
+
+class Stopped(Exception):
+    """The solve was told to stop (see StopFn): there is no plan to give."""
 
 
 @dataclass
@@ -462,11 +473,21 @@ def staged_solve(
     seed: int,
     report: ProgressFn | None = None,
     stages_wanted: tuple[str, ...] | None = None,
+    deterministic: bool | None = None,
+    deadline: float | None = None,
+    stop: StopFn | None = None,
 ) -> tuple[Solution | None, list[StageResult], str | None]:
     """Solve the objective's goals in turn (`model.stages()` unless `stages_wanted`): coverage,
     waiting, then continuity, travel and fairness in the scenario's order. Returns the
     solution (None when the model is infeasible, which only conflicting pins can cause), the
-    stages, and the status name of a failed stage."""
+    stages, and the status name of a failed stage.
+
+    `deterministic` (by default: with one worker) counts the budget in CP-SAT's deterministic
+    time, so the plan does not depend on the machine's load; else it is wall-clock seconds.
+    `deadline` (`time.time()`, wall clock) cuts every stage short of it: a stage with no time
+    left keeps what the stage before gave. Stopped when `stop()` becomes true."""
+    if deterministic is None:
+        deterministic = workers == 1
     m = model.m
     if floor is not None:
         model.hint(floor)
@@ -491,6 +512,18 @@ def staged_solve(
                 continue
         limit = max(0.05, (budget - spent) * share / share_left)
         share_left -= share
+        if stop is not None and stop():
+            raise Stopped
+        if deadline is not None:
+            limit = min(limit, deadline - time.time())
+            if limit <= 0.0 and best is not None:  # out of time: keep what we had
+                value = model.hinted_value(name)
+                stages.append(
+                    StageResult(name, value, math.inf if maximize else -math.inf, False, 0.0)
+                )
+                _fix(m, expr, value, maximize, exact=False)
+                continue
+            limit = max(0.05, limit)
         if maximize:
             m.maximize(expr)
         else:
@@ -501,7 +534,7 @@ def staged_solve(
         params.random_seed = seed
         if len(m.proto.variables) > LARGE_MODEL:
             params.cp_model_probing_level = 0
-        if workers == 1:
+        if deterministic:
             # reproducible: the budget is CP-SAT's deterministic time, so the same seed gives
             # the same plan whatever else the machine is doing
             params.max_deterministic_time = limit
@@ -510,9 +543,12 @@ def staged_solve(
             params.max_time_in_seconds = limit
         callback = _Progress(model, report, started) if (report and name == "coverage") else None
         t0 = time.monotonic()
-        status = solver.solve(m, callback)
+        with _watching(solver, stop):
+            status = solver.solve(m, callback)
+        if stop is not None and stop():
+            raise Stopped
         seconds = time.monotonic() - t0
-        spent += _work(solver) if workers == 1 else seconds
+        spent += _work(solver) if deterministic else seconds
         if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
             return None, stages, solver.status_name(status)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -537,6 +573,32 @@ def staged_solve(
         _fix(m, expr, value, maximize, exact=optimal)
         model.hint(best)
     return best, stages, None
+
+
+class _watching:
+    """While CP-SAT searches, a thread that stops the search once `stop()` is true (a search
+    can run long between solutions, so a solution callback would not notice in time)."""
+
+    def __init__(self, solver: cp_model.CpSolver, stop: StopFn | None) -> None:
+        self.solver, self.stop = solver, stop
+        self.done = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def __enter__(self) -> None:
+        if self.stop is not None:
+            self.thread = threading.Thread(target=self._watch, name="cpsat-stop", daemon=True)
+            self.thread.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        if self.thread is not None:
+            self.thread.join()
+
+    def _watch(self) -> None:
+        assert self.stop is not None
+        while not self.done.wait(STOP_POLL_SECONDS):
+            if self.stop():  # again at each poll: the search may not have begun yet
+                self.solver.stop_search()
 
 
 def wall_safety_net(limit: float) -> float:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from mutualaid.domain.model import MINUTES_PER_DAY, PRIORITIES, Scenario
 from mutualaid.travel import TravelModel
 from solver.analysis import TaskAnalysis
-from solver.cpsat import PlanModel, staged_solve
+from solver.cpsat import PlanModel, StopFn, staged_solve
 from solver.solution import Solution
 
 NEIGHBOURHOOD_TASKS = 40
@@ -97,8 +97,13 @@ def improve(
     workers: int,
     seed: int,
     report: Callable[[Solution], None] | None = None,
+    deterministic: bool | None = None,
+    deadline: float | None = None,
+    stop: StopFn | None = None,
 ) -> Solution:
-    """The incumbent improved by neighbourhood search within the budget (seconds).
+    """The incumbent improved by neighbourhood search within the budget (seconds: CP-SAT's
+    deterministic time when `deterministic`, by default with one worker; else wall clock, and
+    never past `deadline`, a `time.time()`). Stopped (raises) once `stop()` is true.
 
     First coverage: each unserved task, most urgent first, with the tasks that hold its
     people; a result is taken only when it serves more. Then polishing: neighbourhoods around
@@ -109,19 +114,23 @@ def improve(
     spent = 0.0  # CP-SAT's deterministic time so far
     mine = set(tids)
     sub = {t: a for t, a in analyses.items() if t in mine}
+    if deterministic is None:
+        deterministic = workers == 1
 
     def left() -> float:
-        if workers == 1:  # reproducible: count CP-SAT's deterministic time, not the clock
+        if deterministic:  # reproducible: count CP-SAT's deterministic time, not the clock
             return budget - spent
-        return budget - (time.monotonic() - started)
+        wall = budget - (time.monotonic() - started)
+        return wall if deadline is None else min(wall, deadline - time.time())
 
     def attempt(group: list[str], stages: tuple[str, ...] | None, limit: float) -> bool:
         nonlocal spent
         model = PlanModel(scenario, analyses, group, travel, weights, fixed=best)
         floor = best if _pins_hold(scenario, best, group) else None
         sol, results, _ = staged_solve(
-            model, floor, budget=limit, workers=workers, seed=seed, stages_wanted=stages
-        )
+            model, floor, budget=limit, workers=workers, seed=seed, stages_wanted=stages,
+            deterministic=deterministic, deadline=deadline, stop=stop,
+        )  # fmt: skip
         for r in results:
             spent += r.work
         if sol is None:

@@ -178,15 +178,27 @@ class SqlPlans(Repository):
         return self._record(row)
 
     def cancel(self, ident: str) -> PlanRecord:
-        """A queued plan ends at once (error: cancelled); a running one is asked to stop
-        (its worker sees `cancel_requested` at its next heartbeat). ConflictError if done."""
+        """A queued plan ends at once (error: cancelled), and so does a running one whose
+        lease ran out (no live worker holds it: a live one heartbeats); a running one is
+        asked to stop (its worker sees `cancel_requested` at its next heartbeat).
+        ConflictError if done."""
         row = self._open(ident)
-        if row.status == "queued":
+        expired = row.lease_expires_at is not None and as_utc(row.lease_expires_at) < self.now()
+        if row.status == "queued" or (row.status == "running" and expired):
             self._end(row, "error", error=CANCELLED)
         else:
             row.cancel_requested = True
             self.session.flush()
         return self._record(row)
+
+    def release(self, ident: str, worker: str) -> None:
+        """`worker`'s run of the plan is known to have died (its task failed): its lease
+        ends now, so the next claim takes the plan again (or ends it, if cancelled) without
+        waiting for the lease to run out. Nothing when the plan is no longer that worker's."""
+        row = self.row(ident, lock=True)
+        if row.status == "running" and row.worker == worker:
+            row.lease_expires_at = self.now().subtract(seconds=1)
+            self.session.flush()
 
     def _open(self, ident: str) -> PlanRow:
         row = self.row(ident, lock=True)

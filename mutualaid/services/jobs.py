@@ -3,17 +3,22 @@ Planner while heartbeating progress into its row, check the result against the c
 finish or fail it.
 
 The database is the durable record: a worker that dies leaves its plan `running` with a lease
-that runs out, and the next claim takes it again. Cancellation is asked for in the row and
-honoured at the next heartbeat (the progress callback raises), or at the end of the solve.
+that runs out, and the next claim takes it again. A heartbeat thread extends the lease every
+`heartbeat_seconds` whatever the solver is doing, so a live solve never loses its plan.
+Cancellation is asked for in the row and honoured at the next heartbeat: the solve is told to
+stop (`stop()`, polled while CP-SAT searches) and its progress callback raises.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from mutualaid.domain.model import PRIORITIES
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import msg
 from mutualaid.services.access import SYSTEM
@@ -27,6 +32,7 @@ from mutualaid.services.ports import (
 from mutualaid.validation import validate
 
 UowFactory = Callable[[], UnitOfWork]
+log = logging.getLogger(__name__)
 
 
 class PlanCancelled(Exception):
@@ -43,11 +49,12 @@ class RunOptions:
     worker: str
     """This worker's name, written into the plans it holds."""
     lease_seconds: float = 60.0
-    """How long a claim holds without a heartbeat; the solve's budget is added to it."""
+    """How long a claim holds without a heartbeat."""
     heartbeat_seconds: float = 1.0
-    """Progress is written at most this often."""
+    """How often the heartbeat thread extends the lease, writes the latest progress and
+    looks for a cancel; progress is also written as it comes, at most this often."""
     stopping: Callable[[], bool] = field(default=lambda: False)
-    """True when the runner shuts down (checked at each progress report)."""
+    """True when the runner shuts down (checked at each heartbeat and progress report)."""
     map_parts: Callable[..., Iterator[tuple[int, Any] | None]] | None = None
     """Handed to the planner, to solve a week's independent parts elsewhere (see Planner); it
     should tick about every `heartbeat_seconds`, so that a long part does not hold up the
@@ -67,6 +74,14 @@ def claim_plan(uow: UnitOfWork, options: RunOptions) -> PlanRecord | None:
     return plan
 
 
+def release_plan(uow: UnitOfWork, plan_id: str, worker: str) -> None:
+    """`worker`'s run of the plan died (the runner saw its task fail): its lease ends now,
+    so the plan is taken again at the next claim (or ends, if it was cancelled meanwhile)."""
+    with uow:
+        uow.plans.release(plan_id, worker)
+        uow.commit()
+
+
 def run_next_plan(new_uow: UowFactory, planner: Planner, options: RunOptions) -> PlanRecord | None:
     """Claim one plan and run it; None when nothing waits."""
     plan = claim_plan(new_uow(), options)
@@ -81,6 +96,7 @@ def run_plan(
     """Solve a claimed plan and store the outcome; returns the plan as it ends (or as it
     stands when another worker took it over or this one is stopping)."""
     worker = options.worker
+    since = time.time()  # the budget covers loading too
     try:
         with new_uow() as uow:
             scenario = uow.weeks.load_scenario(plan.area, plan.week_start)
@@ -88,44 +104,38 @@ def run_plan(
     except ScenarioError as exc:
         problems = "; ".join(p.render() for p in exc.problems[:10])
         return _fail(new_uow, plan, worker, msg("plan_scenario_invalid", problems=problems))
-    lease = options.lease_seconds + planner.budget(scenario)
-    latest: list[Json | None] = [None]
-    last_written = [float("-inf")]
-
-    def beat() -> PlanRecord:
-        """Extend the lease and write the latest progress; the row says whether to stop."""
-        began = time.monotonic()  # timed from its start, so that reports coming every
-        # heartbeat_seconds (a map's ticks) each write, however long a write takes
-        with new_uow() as uow:
-            record = uow.plans.heartbeat(plan.id, worker, lease, latest[0])
-            uow.commit()
-        if latest[0] is not None:
-            last_written[0] = began
-        return record
+    heart = Heartbeat(new_uow, plan, options)
 
     def progress(figures: Json) -> None:
-        if options.stopping():
-            raise WorkerStopping
-        latest[0] = dict(figures)
-        due = time.monotonic() - last_written[0] >= options.heartbeat_seconds
-        if due and beat().cancel_requested:
-            raise PlanCancelled
+        heart.offer(figures)
+        if time.monotonic() - heart.last_written >= options.heartbeat_seconds:
+            heart.beat()
+        heart.raise_if_told()
 
     try:
-        if beat().cancel_requested:
-            raise PlanCancelled
-        if options.map_parts is None:
-            result = planner.plan(scenario, progress)
-        else:
-            result = planner.plan(scenario, progress, options.map_parts)
-        if beat().cancel_requested:  # the last figures, and a cancel that came meanwhile
-            raise PlanCancelled
-    except PlanCancelled:
-        return _fail(new_uow, plan, worker, msg("plan_cancelled"))
-    except (LeaseLost, WorkerStopping):
-        with new_uow() as uow:
-            return uow.plans.get(plan.id)
-    except Exception as exc:  # a solver crash fails its plan, never the runner
+        heart.beat()
+        heart.raise_if_told()
+        with heart.running():
+            if options.map_parts is None:
+                result = planner.plan(scenario, progress, stop=heart.told, since=since)
+            else:
+                result = planner.plan(
+                    scenario, progress, options.map_parts, stop=heart.told, since=since
+                )
+        heart.beat()  # the last figures, and a cancel that came meanwhile
+        heart.raise_if_told()
+    except Exception as exc:
+        try:
+            heart.raise_if_told()  # a solve that stopped because it was told to
+        except PlanCancelled:
+            return _fail(new_uow, plan, worker, msg("plan_cancelled"))
+        except (LeaseLost, WorkerStopping):
+            with new_uow() as uow:
+                return uow.plans.get(plan.id)
+        if isinstance(exc, LeaseLost):
+            with new_uow() as uow:
+                return uow.plans.get(plan.id)
+        # a solver crash fails its plan, never the runner
         return _fail(new_uow, plan, worker, msg("plan_solver_failed", error=repr(exc)))
     if result.get("status") != "error":
         result["basis"] = basis  # what its bound rests on (see `WeekRepository.basis`)
@@ -143,6 +153,99 @@ def run_plan(
         with new_uow() as uow:
             return uow.plans.get(plan.id)
     return done
+
+
+class Heartbeat:
+    """A running plan's heartbeat: `beat` extends the lease and writes the best progress so
+    far; `running` beats every `heartbeat_seconds` on a thread of its own meanwhile, so that
+    no lease runs out while its solve is alive, however long the solver goes without a word.
+    A beat that finds the plan cancelled, taken by another worker, or the runner stopping
+    sets `told`, which the solve polls.
+
+    Progress never goes backwards: figures are written only when they serve at least as much
+    (lexicographically by priority) as those already in the row, which may be an earlier run's
+    when the plan was taken again."""
+
+    def __init__(self, new_uow: UowFactory, plan: PlanRecord, options: RunOptions) -> None:
+        self.new_uow, self.plan, self.options = new_uow, plan, options
+        self.lease = options.lease_seconds
+        self.last_written = float("-inf")
+        self._best: Json | None = dict(plan.progress) if plan.progress else None
+        self._latest: Json | None = None
+        self._lock = threading.Lock()
+        self._writing = threading.Lock()
+        self._told: type[Exception] | None = None
+
+    def offer(self, figures: Mapping[str, Any]) -> None:
+        """The solve's latest figures (written at the next beat unless worse than the best)."""
+        with self._lock:
+            if self._best is None or _served_key(figures) >= _served_key(self._best):
+                self._latest = self._best = dict(figures)
+
+    def told(self) -> bool:
+        """Whether the solve should stop now."""
+        return self._told is not None or self.options.stopping()
+
+    def raise_if_told(self) -> None:
+        if self.options.stopping():
+            raise WorkerStopping
+        if self._told is not None:
+            raise self._told
+
+    def beat(self) -> None:
+        with self._writing:  # one write at a time; the solver's reports only wait for `_lock`
+            began = time.monotonic()  # from its start, so that reports coming every
+            # heartbeat_seconds (a map's ticks) each write, however long a write takes
+            with self._lock:
+                figures, self._latest = self._latest, None
+            try:
+                with self.new_uow() as uow:
+                    record = uow.plans.heartbeat(self.plan.id, self.options.worker, self.lease,
+                                                 figures)  # fmt: skip
+                    uow.commit()
+            except LeaseLost:
+                self._told = LeaseLost
+                return
+            except Exception:
+                with self._lock:  # written at the next beat, unless newer figures came
+                    self._latest = self._latest or figures
+                raise
+            self.last_written = began
+            if record.cancel_requested:
+                self._told = PlanCancelled
+
+    def running(self) -> _Beating:
+        """A context in which a thread beats every `heartbeat_seconds`."""
+        return _Beating(self)
+
+
+class _Beating:
+    def __init__(self, heart: Heartbeat) -> None:
+        self.heart = heart
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="plan-heartbeat", daemon=True)
+
+    def __enter__(self) -> None:
+        self.thread.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        self.thread.join()
+
+    def _run(self) -> None:
+        every = max(0.05, self.heart.options.heartbeat_seconds)
+        while not self.done.wait(every):
+            try:
+                self.heart.beat()
+            except Exception:  # the database went away for a moment: beat again later
+                log.exception("heartbeat of plan %s failed", self.heart.plan.id)
+
+
+def _served_key(figures: Mapping[str, Any]) -> tuple[int, ...]:
+    served = figures.get("served")
+    if not isinstance(served, Mapping):
+        return ()
+    return tuple(int(served.get(p, 0)) for p in PRIORITIES)
 
 
 def _fail(new_uow: UowFactory, plan: PlanRecord, worker: str, error: str) -> PlanRecord:

@@ -323,6 +323,7 @@ class PlanRepository(Protocol):
     ) -> PlanRecord: ...
     def fail(self, ident: str, error: str, worker: str | None = None) -> PlanRecord: ...
     def cancel(self, ident: str) -> PlanRecord: ...
+    def release(self, ident: str, worker: str) -> None: ...
     def publish(self, ident: str) -> PlanRecord: ...
     def rescore(self, ident: str, result: Mapping[str, Any]) -> PlanRecord: ...
 
@@ -405,18 +406,25 @@ class Planner(Protocol):
     """Solves one week: a scenario in, the contract's plan JSON out."""
 
     def budget(self, scenario: Scenario) -> float:
-        """Seconds the solve of `scenario` may take (for the lease on its plan)."""
+        """Seconds the solve of `scenario` may take, from its claim."""
         ...
 
     def plan(
-        self, scenario: Scenario, progress: Progress, map_parts: Callable[..., Any] | None = None
+        self,
+        scenario: Scenario,
+        progress: Progress,
+        map_parts: Callable[..., Any] | None = None,
+        stop: Callable[[], bool] | None = None,
+        since: float | None = None,
     ) -> Json:
         """`map_parts(solve, shared, jobs)`, when given, runs `solve(shared, job)` for each of
         the week's independent parts, perhaps in parallel elsewhere, and yields (index of the
         job, its result) as each finishes, and None (a tick) now and then while it waits; the
         planner calls `progress` at each, so a long part holds up neither the heartbeat nor a
         cancel. When `progress` raises, the planner closes the map, which stops what still
-        runs. Without a map the planner solves the parts itself."""
+        runs. Without a map the planner solves the parts itself. Once `stop()` is true (the
+        plan was cancelled) the planner should raise soon, whatever it is doing. `since` (a
+        `time.time()`, by default now) is when the budget began: the plan was claimed then."""
         ...
 
 

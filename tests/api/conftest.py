@@ -56,10 +56,11 @@ def empty_database_url(kind: str, request: pytest.FixtureRequest, folder: Path) 
 
 
 def short_solves(url: str) -> Settings:
-    """Short solves on one worker; an idle runner looks for work often."""
+    """Short solves on one worker, counted in deterministic time (so every runner gives the
+    same week the same plan); an idle runner looks for work often."""
     return Settings(
         database=DatabaseSettings(url=url),
-        solver=SolverSettings(time_limit_seconds=2.0, workers=1),
+        solver=SolverSettings(time_limit_seconds=2.0, workers=1, deterministic=True),
         jobs=JobSettings(
             runner="inprocess", lease_seconds=30.0, heartbeat_seconds=0.2, poll_seconds=0.2
         ),

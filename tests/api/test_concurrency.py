@@ -49,7 +49,7 @@ def server(settings: Settings) -> Iterator[tuple[str, Litestar]]:
     thread = threading.Thread(target=served.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 120  # a state wait: generous, the machine may be busy
         while not served.started:
             assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
             time.sleep(0.02)

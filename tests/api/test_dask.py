@@ -2,8 +2,9 @@
 # mypy: disable-error-code="no-untyped-call"
 """Solves on Dask: a LocalCluster of two worker processes (one thread each) gives the plan the
 in-process runner gives, a week's independent parts run as Dask tasks of their own (and a
-cancel stops them within a heartbeat or so), and a run whose worker died is taken again and
-completed by the dispatcher — on a SQLite file the processes share, and on PostgreSQL."""
+cancel stops them, running ones included), and a run whose worker died is taken again at once
+and completed by the dispatcher — on a SQLite file the processes share, and on PostgreSQL.
+States are waited for; no time is asserted."""
 
 from __future__ import annotations
 
@@ -43,6 +44,8 @@ MANY_PARTS = ROOT / "scenarios" / "01-jingbalu-life-centre.yaml"
 AREA = "jianzhongjie"
 WEEK = "2026-11-30"
 DONE = ("optimal", "feasible", "error")
+STATE_WAIT = 120.0
+"""How long a test waits for a state before it fails (generous: the machine may be busy)."""
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +83,7 @@ def solve(settings: Settings) -> PlanRecord:
             plan = plans.get_plan(infra(client).reader(), access.CLI, queued.id)
             return plan if plan.status in DONE else None
 
-        done: PlanRecord = wait_for(ended, timeout=60.0)
+        done: PlanRecord = wait_for(ended, timeout=STATE_WAIT)
         return done
 
 
@@ -163,7 +166,7 @@ def test_a_run_whose_worker_died_is_completed_by_the_dispatcher(
             plan = plans.get_plan(infra(client).reader(), access.CLI, queued.id)
             return plan if plan.status in DONE else None
 
-        done: PlanRecord = wait_for(ended, timeout=60.0)
+        done: PlanRecord = wait_for(ended, timeout=STATE_WAIT)
     outcome(done)
     assert done.attempts == 2
     assert [w.split("-")[0] for w in workers(settings, done)] == ["died", "dask"]
@@ -180,13 +183,18 @@ class SlowPlanner:
         return self.inner.budget(scenario) + self.seconds
 
     def plan(
-        self, scenario: Scenario, progress: Progress, map_parts: Callable[..., Any] | None = None
+        self,
+        scenario: Scenario,
+        progress: Progress,
+        map_parts: Callable[..., Any] | None = None,
+        stop: Callable[[], bool] | None = None,
+        since: float | None = None,
     ) -> Json:
         end = time.monotonic() + self.seconds
         while time.monotonic() < end:
             progress({"served": {}, "bound": {}, "elapsed": 0.0})
             time.sleep(0.05)
-        return self.inner.plan(scenario, progress, map_parts)
+        return self.inner.plan(scenario, progress, map_parts, stop)
 
 
 def test_a_worker_killed_mid_solve_leaves_a_run_that_the_dispatcher_completes(
@@ -196,14 +204,17 @@ def test_a_worker_killed_mid_solve_leaves_a_run_that_the_dispatcher_completes(
     reference = outcome(solve(settings))
     # A cluster of its own, one of whose worker processes is killed (its nanny starts another).
     # Dask would rerun the lost task itself; with no failures allowed it gives up on it
-    # (KilledWorker), so only the dispatcher's claim of the expired lease can finish the plan.
+    # (KilledWorker), so only the dispatcher can finish the plan: it sees the task fail and
+    # releases the plan's lease, so the next claim takes it again. The lease is far longer
+    # than the wait: its running out cannot be what finishes the plan, however busy the
+    # machine (a short lease made this test fail there, taken again by too many claims).
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
         cluster = LocalCluster(
             n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0"
         )  # fmt: skip
     client = Client(cluster, set_as_default=False)
     client.run(importlib.import_module, "api.dask_jobs")  # the claim's lease need not cover it
-    jobs = dataclasses.replace(settings.jobs, runner="dask", lease_seconds=4.0)
+    jobs = dataclasses.replace(settings.jobs, runner="dask", lease_seconds=3600.0)
     try:
         with open_infrastructure(settings) as opened:
             runner = DaskJobRunner(
@@ -223,7 +234,7 @@ def test_a_worker_killed_mid_solve_leaves_a_run_that_the_dispatcher_completes(
                     busy = [w for w, keys in client.processing().items() if keys]
                     return busy[0] if busy else None
 
-                address = wait_for(solving, timeout=60.0)
+                address = wait_for(solving, timeout=STATE_WAIT)
                 pid = client.run(os.getpid, workers=[address])[address]
                 os.kill(pid, signal.SIGKILL)
 
@@ -231,28 +242,25 @@ def test_a_worker_killed_mid_solve_leaves_a_run_that_the_dispatcher_completes(
                     plan = plans.get_plan(opened.reader(), access.CLI, queued.id)
                     return plan if plan.status in DONE else None
 
-                done: PlanRecord = wait_for(ended, timeout=60.0)
+                done: PlanRecord = wait_for(ended, timeout=STATE_WAIT)
             finally:
                 runner.stop()
     finally:
         client.close()
         cluster.close()
     assert outcome(done) == reference
-    # the killed run and the dispatcher's rerun (and, on a slow machine, a claim whose lease
-    # ran out before its task started, taken again as well)
-    assert 2 <= done.attempts == len(workers(settings, done))
+    assert done.attempts == 2 == len(workers(settings, done))  # the killed run, the rerun
 
 
 @pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
-def test_a_cancel_stops_a_plan_whose_parts_run_on_the_cluster_within_a_heartbeat_or_so(
-    settings: Settings,
-) -> None:
+def test_a_cancel_stops_a_plan_and_the_parts_running_on_the_cluster(settings: Settings) -> None:
     world = generate_world(500, 200, 3, 3)  # a small part, and one that takes its whole share
     assert len(solver.components(solver.analyse(build_scenario(world)))) > 1
-    budget = 30.0
-    long_solves = dataclasses.replace(settings.solver, time_limit_seconds=budget)
-    # A cluster of its own: the large part runs on after the cancel (Dask cannot stop a
-    # running task), until its worker process is killed as the cluster closes.
+    budget = 3600.0  # an hour: only the cancel can end the plan and its parts in the wait
+    long_solves = dataclasses.replace(
+        settings.solver, time_limit_seconds=budget, deterministic=False
+    )
+    # A cluster of its own, so that what still runs on it is the plan's alone.
     cluster = LocalCluster(
         n_workers=1, processes=True, threads_per_worker=3, dashboard_address=":0"
     )  # fmt: skip
@@ -275,21 +283,30 @@ def test_a_cancel_stops_a_plan_whose_parts_run_on_the_cluster_within_a_heartbeat
                     keys = [k for ks in client.processing().values() for k in ks]
                     return any(f"solve-{queued.id}-" in k and "-part-" in k for k in keys)
 
-                wait_for(parts_running, timeout=30.0)
-                time.sleep(1.0)  # well into the large part's search
-                asked = time.monotonic()
+                def searching() -> bool:  # a part has reported a plan: it is searching
+                    plan = plans.get_plan(opened.reader(), access.CLI, queued.id)
+                    return parts_running() and bool(plan.progress)
+
+                wait_for(searching, timeout=STATE_WAIT)
                 plans.cancel_plan(opened.uow(), access.CLI, queued.id)
 
                 def ended() -> PlanRecord | None:
                     plan = plans.get_plan(opened.reader(), access.CLI, queued.id)
                     return plan if plan.status in DONE else None
 
-                done: PlanRecord = wait_for(ended, timeout=budget)
-                took = time.monotonic() - asked
+                done: PlanRecord = wait_for(ended, timeout=STATE_WAIT)
+
+                def parts_executing() -> list[str]:  # cancelled by Dask or not, still running
+                    keys = client.run(
+                        lambda dask_worker: [str(t.key) for t in dask_worker.state.executing]
+                    )
+                    return [k for ks in keys.values() for k in ks if "-part-" in k]
+
+                # the running parts saw the stop: none runs on to the end of an hour's share
+                wait_for(lambda: not parts_executing(), timeout=STATE_WAIT)
             finally:
                 runner.stop()
     finally:
         client.close()
         cluster.close()
     assert (done.status, done.error) == ("error", "cancelled")
-    assert took < 5.0, took  # a tick (the 0.2 s heartbeat) and a write, not the large part

@@ -144,18 +144,27 @@ class FakePlanner:
     """A planner that solves for real, then does what a test needs to the plan."""
 
     def __init__(self, *, calls: int = 0, on_progress: Any = None, change: Any = None) -> None:
-        self.real = SolverPlanner(SolverSettings(time_limit_seconds=2.0, workers=1))
+        self.real = SolverPlanner(
+            SolverSettings(time_limit_seconds=2.0, workers=1, deterministic=True)
+        )
         self.calls, self.on_progress, self.change = calls, on_progress, change
 
     def budget(self, scenario: Scenario) -> float:
         return 2.0
 
-    def plan(self, scenario: Scenario, progress: Progress, map_parts: Any = None) -> Json:
+    def plan(
+        self,
+        scenario: Scenario,
+        progress: Progress,
+        map_parts: Any = None,
+        stop: Any = None,
+        since: float | None = None,
+    ) -> Json:
         for i in range(self.calls):
             if self.on_progress is not None:
                 self.on_progress(i)
             progress({"served": {"normal": i}, "bound": {"normal": 9}, "elapsed": i / 10})
-        result = self.real.plan(scenario, progress)
+        result = self.real.plan(scenario, progress, stop=stop)
         return self.change(result) if self.change else result
 
 

@@ -17,6 +17,7 @@ def test_the_defaults_are_the_embedded_service() -> None:
     assert settings.database.url == "sqlite:///mutualaid.db"
     assert settings.jobs.runner == "dask" and settings.jobs.dask_scheduler is None
     assert settings.solver.workers == 1 and settings.solver.repair_seconds == 1.0
+    assert settings.solver.deterministic is False  # the time limit is what a coordinator waits
 
 
 def test_every_variable_is_read() -> None:
@@ -27,12 +28,13 @@ def test_every_variable_is_read() -> None:
         "MUTUALAID_SOLVER_WORKERS": "4",
         "MUTUALAID_REPAIR_SECONDS": "0.25",
         "MUTUALAID_JOB_RUNNER": "inprocess",
+        "MUTUALAID_SOLVER_DETERMINISTIC": "true",
     })  # fmt: skip
     assert settings.database.url.startswith("postgresql://")
     assert settings.server.port == 8080
     assert settings.solver.time_limit_seconds == 12.5 and settings.solver.workers == 4
     assert settings.solver.repair_seconds == 0.25
-    assert settings.jobs.runner == "inprocess"
+    assert settings.jobs.runner == "inprocess" and settings.solver.deterministic is True
 
 
 @pytest.mark.parametrize(
