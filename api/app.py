@@ -17,6 +17,7 @@ from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.stores.memory import MemoryStore
 from sqlalchemy.engine import Engine
 
 from api.auth import PUBLIC, BearerAuth, provide_actor
@@ -25,6 +26,8 @@ from api.controllers.volunteers import SolverRepairer
 from api.dask_jobs import DaskJobRunner
 from api.errors import handle
 from api.jobs import InProcessJobRunner, SolverPlanner
+from api.pages import pages_router, template_config
+from api.pages.sessions import SESSION_STORE
 from api.settings import Settings
 from mutualaid.adapters.db import SessionFactory, make_engine, make_session_factory
 from mutualaid.adapters.migrate import upgrade
@@ -93,7 +96,9 @@ def create_app(settings: Settings) -> Litestar:
             await anyio.to_thread.run_sync(opened.__exit__, None, None, None)
 
     return Litestar(
-        route_handlers=ROUTES,
+        route_handlers=[*ROUTES, *pages_router(settings.pages)],
+        template_config=template_config(),
+        stores={SESSION_STORE: MemoryStore()},
         lifespan=[lifespan],
         middleware=[DefineMiddleware(BearerAuth, exclude=PUBLIC)],
         dependencies={

@@ -98,6 +98,16 @@ def authenticate(uow: UnitOfWork, secret: str) -> Actor | None:
     return None if token is None else Actor.of(token)
 
 
+def actor_of_token(uow: UnitOfWork, ident: str) -> tuple[Actor, str | None] | None:
+    """The actor of the token with this id and its name, while it is not revoked (a
+    session remembers the id, never the secret)."""
+    with uow:
+        token = uow.tokens.find(ident)
+    if token is None or token.revoked_at is not None:
+        return None
+    return Actor.of(token), token.name
+
+
 def create_token(
     uow: UnitOfWork,
     actor: Actor,
