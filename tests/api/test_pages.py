@@ -1,0 +1,297 @@
+"""The pages, through the app (Litestar's TestClient) on SQLite and PostgreSQL: signing in
+makes a session that holds no secret, every form needs its CSRF token, the JSON API is left
+as it was, errors are said beside the field in the person's language, and the pages act
+through the same use cases (roles, audit log) as the API."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+
+from api.pages import pages_router
+from api.settings import PageSettings
+from mutualaid.services import access, plans, roster, weeks
+
+from .conftest import SAMPLE, Client, infra, wait_for
+
+AREA = "jingbalu"
+WEEK = "2026-11-30"
+CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
+
+
+@dataclass
+class Desk:
+    client: Client
+    secrets: dict[str, str]
+    ids: dict[str, str]
+
+
+@pytest.fixture
+def desk(client: Client) -> Iterator[Desk]:
+    """The sample week in `jingbalu`, a coordinator, a volunteer (v-wang) and a coordinator
+    of another area."""
+    uow = infra(client).uow
+    roster.create_area(uow(), access.CLI, AREA, "经八路街道", "Asia/Shanghai")
+    roster.create_area(uow(), access.CLI, "north", "North", "Asia/Shanghai")
+    data = weeks.read_scenario(SAMPLE.read_bytes(), "application/yaml")
+    weeks.import_scenario(uow(), access.CLI, AREA, WEEK, data)
+    made = {
+        "coordinator": access.create_token(uow(), access.CLI, "coordinator", [AREA], name="李主任"),
+        "volunteer": access.create_token(uow(), access.CLI, "volunteer", [AREA], "v-wang"),
+        "other": access.create_token(uow(), access.CLI, "coordinator", ["north"]),
+    }
+    yield Desk(
+        client, {k: s for k, (_, s) in made.items()}, {k: t.id for k, (t, _) in made.items()}
+    )
+
+
+def csrf(client: Client, path: str = "/") -> str:
+    found = CSRF.search(client.get(path).text)
+    assert found, "the page has no CSRF field"
+    return found.group(1)
+
+
+def sign_in(client: Client, secret: str, **extra: str) -> Any:
+    return client.post(
+        "/", data={"token": secret, "_csrf_token": csrf(client), **extra}, follow_redirects=False
+    )
+
+
+def field_errors(html: str, name: str) -> list[str]:
+    return re.findall(rf'<p class="field-error" id="{name}-error">([^<]*)</p>', html)
+
+
+def test_the_front_door_asks_for_a_token_in_the_browsers_language(desk: Desk) -> None:
+    english = desk.client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert english.status_code == 200
+    assert '<label for="f-token">Token</label>' in english.text
+    assert ">Sign in</button>" in english.text
+    desk.client.cookies.clear()
+    chinese = desk.client.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"})
+    assert '<label for="f-token">令牌</label>' in chinese.text
+    assert ">登录</button>" in chinese.text
+
+
+def test_a_sign_in_makes_a_strict_httponly_session_that_holds_no_secret(desk: Desk) -> None:
+    answer = sign_in(desk.client, desk.secrets["coordinator"])
+    assert answer.status_code == 303 and answer.headers["location"] == "/desk"
+    cookie = next(c for c in answer.headers.get_list("set-cookie") if "mutualaid_session=" in c)
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert desk.secrets["coordinator"] not in cookie
+    store = desk.client.app.stores.get("page_sessions")
+    session_id = cookie.split(";")[0].split("=", 1)[1]
+    with desk.client.portal() as portal:
+        stored = portal.call(store.get, session_id)
+    assert stored is not None and desk.secrets["coordinator"].encode() not in stored
+    assert desk.ids["coordinator"].encode() in stored
+    week = desk.client.get(f"/desk/{AREA}/weeks/{WEEK}")
+    assert week.status_code == 200 and "t-fridge-zhang" in week.text
+
+
+def test_a_sign_in_takes_a_new_session_id(desk: Desk) -> None:
+    desk.client.post("/lang", data={"lang": "zh", "_csrf_token": csrf(desk.client)})
+    before = "planted-by-someone-else"
+    desk.client.cookies.set("mutualaid_session", before)
+    answer = sign_in(desk.client, desk.secrets["coordinator"])
+    after = answer.cookies.get("mutualaid_session")
+    assert after and after != before
+
+
+def test_an_unknown_token_is_said_beside_the_field_and_signs_nobody_in(desk: Desk) -> None:
+    answer = sign_in(desk.client, "ma_not-a-token")
+    assert answer.status_code == 400
+    assert field_errors(answer.text, "token") == [
+        "this token is unknown or was revoked; ask your coordinator for a new one"
+    ]
+    assert desk.client.get("/desk", follow_redirects=False).headers["location"] == "/?next=/desk"
+
+
+def test_a_form_without_its_csrf_token_is_refused(desk: Desk) -> None:
+    sign_in(desk.client, desk.secrets["coordinator"])
+    answer = desk.client.post(f"/desk/{AREA}/weeks/{WEEK}/solve", follow_redirects=False)
+    assert answer.status_code == 403
+    forged = desk.client.post(
+        f"/desk/{AREA}/weeks/{WEEK}/solve", data={"_csrf_token": "forged"}, follow_redirects=False
+    )
+    assert forged.status_code == 403
+    with infra(desk.client).reader() as reader:
+        assert reader.plans.for_week(AREA, access.parse_week(WEEK)) == []
+
+
+def test_the_json_api_needs_no_csrf_token_and_no_session(desk: Desk) -> None:
+    headers = {"Authorization": f"Bearer {desk.secrets['coordinator']}"}
+    answer = desk.client.post(f"/weeks/{WEEK}/plans", headers=headers)
+    assert answer.status_code == 202, answer.text
+    assert desk.client.get("/weeks/").status_code == 401  # a session is no bearer token
+
+
+def test_a_revoked_token_ends_its_session(desk: Desk) -> None:
+    sign_in(desk.client, desk.secrets["coordinator"])
+    assert desk.client.get("/desk", follow_redirects=False).status_code == 303
+    assert desk.client.get(f"/desk/{AREA}").status_code == 200
+    access.revoke_token(infra(desk.client).uow(), access.CLI, desk.ids["coordinator"])
+    answer = desk.client.get(f"/desk/{AREA}", follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"].startswith("/?next=")
+
+
+def test_sign_out_ends_the_session(desk: Desk) -> None:
+    sign_in(desk.client, desk.secrets["volunteer"])
+    assert desk.client.get("/my").status_code == 200
+    token = CSRF.search(desk.client.get("/my").text)
+    assert token
+    desk.client.post("/sign-out", data={"_csrf_token": token.group(1)})
+    assert desk.client.get("/my", follow_redirects=False).status_code == 303
+
+
+def test_after_sign_in_only_a_path_of_this_site_is_followed(desk: Desk) -> None:
+    answer = sign_in(desk.client, desk.secrets["coordinator"], next="//evil.example/x")
+    assert answer.headers["location"] == "/desk"
+    desk.client.cookies.clear()
+    answer = sign_in(desk.client, desk.secrets["coordinator"], next=f"/desk/{AREA}/audit")
+    assert answer.headers["location"] == f"/desk/{AREA}/audit"
+
+
+def test_the_language_chosen_is_remembered_over_the_browsers(desk: Desk) -> None:
+    desk.client.post("/lang", data={"lang": "zh", "_csrf_token": csrf(desk.client), "next": "/"})
+    page = desk.client.get("/", headers={"Accept-Language": "en"})
+    assert '<label for="f-token">令牌</label>' in page.text
+    assert '<html lang="zh-CN">' in page.text
+
+
+def test_a_coordinator_of_another_area_gets_a_forbidden_page(desk: Desk) -> None:
+    sign_in(desk.client, desk.secrets["other"])
+    answer = desk.client.get(f"/desk/{AREA}/weeks/{WEEK}")
+    assert answer.status_code == 403
+    assert "You may not open this" in answer.text and "Traceback" not in answer.text
+
+
+def test_a_volunteer_is_sent_to_their_week_and_may_not_open_the_desk(desk: Desk) -> None:
+    answer = sign_in(desk.client, desk.secrets["volunteer"])
+    assert answer.headers["location"] == "/my"
+    assert desk.client.get(f"/desk/{AREA}/weeks/{WEEK}").status_code == 403
+
+
+def test_a_bad_task_is_refused_with_each_error_beside_its_field_in_chinese(desk: Desk) -> None:
+    desk.client.post("/lang", data={"lang": "zh", "_csrf_token": csrf(desk.client)})
+    sign_in(desk.client, desk.secrets["coordinator"])
+    path = f"/desk/{AREA}/weeks/{WEEK}/tasks/new"
+    answer = desk.client.post(
+        path,
+        data={
+            "_csrf_token": csrf(desk.client, path), "title": "陪同就医", "place": "resident:r-li",
+            "priority": "high", "duration_minutes": "0", "windows": "tue 09:00 until noon",
+            "needs": "companionship 1",
+        },
+    )  # fmt: skip
+    assert answer.status_code == 400
+    assert field_errors(answer.text, "windows") == [
+        "第 1 行（“tue 09:00 until noon”）：请写星期或日期，再写时间，如 09:00-11:30"
+    ]
+    answer = desk.client.post(
+        path,
+        data={
+            "_csrf_token": csrf(desk.client, path), "title": "陪同就医", "place": "resident:r-li",
+            "priority": "high", "duration_minutes": "0", "windows": "tue 09:00-11:00",
+            "needs": "companionship 1",
+        },
+    )  # fmt: skip
+    assert answer.status_code == 400
+    assert field_errors(answer.text, "duration_minutes") == ["应为大于 0 的整数，实际为 0 (int)"]
+    assert 'value="陪同就医"' in answer.text  # what was typed is kept
+    with infra(desk.client).reader() as reader:
+        titles = [t["title"] for t in reader.weeks.tasks(AREA, access.parse_week(WEEK))]
+    assert "陪同就医" not in titles
+
+
+def test_a_task_added_by_form_is_stored_and_audited_as_the_coordinators(desk: Desk) -> None:
+    sign_in(desk.client, desk.secrets["coordinator"])
+    path = f"/desk/{AREA}/weeks/{WEEK}/tasks/new"
+    answer = desk.client.post(
+        path,
+        data={
+            "_csrf_token": csrf(desk.client, path), "title": "Eye drops", "place": "resident:r-li",
+            "priority": "urgent", "duration_minutes": "30", "windows": "mon wed 09:00-11:00",
+            "needs": "ophthalmology 1",
+        },
+        follow_redirects=False,
+    )  # fmt: skip
+    assert answer.status_code == 303, answer.text
+    week = desk.client.get(answer.headers["location"])
+    assert "Task &#39;Eye drops&#39; added." in week.text or "Task 'Eye drops' added." in week.text
+    stored = weeks.get_task(infra(desk.client).reader(), access.CLI, AREA, WEEK, "t-1")
+    assert stored["needs"] == [{"skill": "ophthalmology", "count": 1}]
+    assert stored["windows"] == [{"days": ["mon", "wed"], "from": "09:00", "to": "11:00"}]
+    entries = access.read_audit(infra(desk.client).reader(), access.CLI, AREA, 5)
+    assert (entries[0].actor, entries[0].action) == (desk.ids["coordinator"], "task.create")
+
+
+def test_a_solve_from_the_page_shows_progress_then_the_plan_with_its_unserved(desk: Desk) -> None:
+    sign_in(desk.client, desk.secrets["coordinator"])
+    weeks.put_task(
+        infra(desk.client).uow(), access.CLI, AREA, WEEK, "t-eyes",
+        {"title": "Eye clinic", "resident": "r-li", "needs": [{"skill": "ophthalmology",
+         "count": 1}], "duration_minutes": 30, "windows": [{"days": ["mon"], "from": "09:00",
+         "to": "11:00"}]},
+    )  # fmt: skip
+    week = f"/desk/{AREA}/weeks/{WEEK}"
+    answer = desk.client.post(
+        f"{week}/solve", data={"_csrf_token": csrf(desk.client, week)}, follow_redirects=False
+    )
+    plan_page = answer.headers["location"]
+    plan_id = plan_page.rsplit("/", 1)[1]
+    done = wait_for(
+        lambda: (
+            (p := desk.client.get(f"/desk/plans/{plan_id}/progress").json())["active"] is False
+            and p
+        )
+    )
+    assert done["status"] in ("optimal", "feasible") and done["served"] <= done["bound"]
+    shown = desk.client.get(plan_page)
+    assert "Eye clinic" in shown.text and "nobody with the skill it needs" in shown.text
+    assert "<svg" in shown.text and "polyline" in shown.text
+    token = CSRF.search(shown.text)
+    assert token
+    published = desk.client.post(f"{plan_page}/publish", data={"_csrf_token": token.group(1)})
+    assert "Published: volunteers now see their visits." in published.text
+
+
+def test_the_pages_router_excludes_itself_from_bearer_auth() -> None:
+    routers = pages_router(PageSettings(secret="x"))
+    assert all(r.opt.get("exclude_from_auth") for r in routers)
+
+
+def test_a_volunteer_declines_with_a_reason_and_the_plan_is_repaired(desk: Desk) -> None:
+    uow = infra(desk.client).uow
+    requested = plans.request_plan(uow(), infra(desk.client).runner, access.CLI, AREA, WEEK)
+    wait_for(lambda: not plans.get_plan(uow(), access.CLI, requested.id).active)
+    plans.publish_plan(uow(), infra(desk.client).repairer, access.CLI, requested.id)
+    sign_in(desk.client, desk.secrets["volunteer"])
+    mine = desk.client.get(f"/my?week={WEEK}")
+    assert mine.status_code == 200
+    ids = re.findall(r"/my/assignments/(\d+)/decline", mine.text)
+    assert ids, "v-wang has no visit in the published plan"
+    form = desk.client.get(f"/my/assignments/{ids[0]}/decline")
+    assert '<label for="f-reason">' in form.text
+    token = CSRF.search(form.text)
+    assert token
+    done = desk.client.post(
+        f"/my/assignments/{ids[0]}/decline",
+        data={"_csrf_token": token.group(1), "reason": "我这周住院"},
+    )
+    assert done.status_code == 200
+    assert "Noted: you will not go." in done.text
+    with infra(desk.client).reader() as reader:
+        record = reader.assignments.get(int(ids[0]))
+    assert (record.state, record.decline_reason) == ("declined", "我这周住院")
+
+
+def test_a_page_that_needs_no_session_is_reachable_with_a_bearer_header_too(
+    desk: Desk, client: TestClient[Any]
+) -> None:
+    answer = client.get("/", headers={"Authorization": "Bearer nonsense"})
+    assert answer.status_code == 200
