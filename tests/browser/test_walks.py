@@ -1,0 +1,133 @@
+"""A coordinator's week and a volunteer's phone, walked in headless Chromium in English and
+Chinese: what a person sees, types and presses, with no console error, every field labelled,
+and a screenshot of every page."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from mutualaid.messages import msg_in
+from mutualaid.services import access, plans
+
+from tests.api.conftest import wait_for
+
+from .conftest import AREA, WEEK, Served
+
+LANGS = ["en", "zh"]
+
+
+def sign_in(b: Any, secret: str, lang: str) -> None:
+    page = b.page
+    page.get_by_label(msg_in(lang, "page_token")).fill(secret)
+    b.assert_labelled()
+    b.shoot("sign-in")
+    page.get_by_role("button", name=msg_in(lang, "page_sign_in")).click()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_coordinator_plans_the_week_in_the_browser(
+    open_browser: Any, served: Served, lang: str
+) -> None:
+    b = open_browser(lang, name="coordinator")
+    t = lambda key, **f: msg_in(lang, key, **f)  # noqa: E731
+    page = b.page
+    b.go("/")
+    assert page.get_by_role("button", name=t("page_sign_in")).is_visible()
+    sign_in(b, served.secrets["coordinator"], lang)
+    page.wait_for_url(re.compile(rf"/desk/{AREA}$"))  # one area: straight to it
+    b.assert_labelled()
+    b.shoot("weeks")
+    page.get_by_role("link", name=t("page_week_of", date=WEEK)).click()
+    page.wait_for_url(re.compile(rf"/weeks/{WEEK}$"))
+    assert page.get_by_text("免费家电维修: fridge not cooling").is_visible()
+    assert page.get_by_text(t("page_no_plan_yet")).is_visible()
+    b.shoot("week")
+
+    # a task nobody can serve: the plan must say why
+    page.get_by_role("link", name=t("page_add_task")).first.click()
+    b.assert_labelled()
+    page.get_by_label(t("page_task_title")).fill("Eye-drop help 滴眼药")
+    page.get_by_label(t("page_task_place")).select_option(
+        label=t("page_resident_home", name="李大爷")
+    )
+    page.get_by_label(t("page_task_priority")).select_option(label=t("page_priority_urgent"))
+    page.get_by_label(t("page_task_duration")).fill("30")
+    page.get_by_label(t("page_task_windows")).fill("mon wed 09:00-11:00")
+    page.get_by_label(t("page_task_needs")).fill("ophthalmology 1")
+    b.shoot("task-form")
+    page.get_by_role("button", name=t("page_save")).click()
+    page.wait_for_url(re.compile(rf"/weeks/{WEEK}$"))
+    assert page.get_by_text(t("page_task_added", title="Eye-drop help 滴眼药")).is_visible()
+
+    # solve: the progress bar first, then the plan (the page follows it by itself)
+    page.get_by_role("button", name=t("page_solve")).click()
+    page.wait_for_url(re.compile(r"/plans/[0-9a-f]+$"))
+    assert page.locator("#progress-bar").is_visible()
+    b.shoot("progress")
+    page.get_by_role("heading", name=t("page_figures")).wait_for(timeout=60_000)
+    assert page.locator("#progress-bar").get_attribute("value") == page.locator(
+        "#progress-bar"
+    ).get_attribute("max")  # all it could serve (the sample week is solved to optimality)
+    unserved = page.locator("ul.unserved > li").filter(has_text="Eye-drop help 滴眼药")
+    assert unserved.get_by_text(t("reason_no_skill")).is_visible()
+    assert page.locator(".map svg polyline").count() > 0
+    assert page.locator(".tl-block").count() > 0
+    b.assert_labelled()
+    b.shoot("plan")
+    page.get_by_role("button", name=t("page_publish")).click()
+    assert page.get_by_text(t("page_published")).is_visible()
+    b.shoot("published")
+
+    # the audit log names what was done, and the roster pages open
+    page.get_by_role("link", name=t("page_tab_audit")).click()
+    assert page.get_by_role("cell", name="plan.publish").first.is_visible()
+    b.shoot("audit")
+    for kind in ("volunteers", "residents", "sites", "teams"):
+        page.get_by_role("link", name=t(f"page_tab_{kind}")).click()
+        assert page.get_by_role("heading", name=t(f"page_tab_{kind}")).is_visible()
+        b.assert_labelled()
+        b.shoot(f"roster-{kind}")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_volunteer_sees_the_week_on_a_phone_and_declines(
+    open_browser: Any, served: Served, lang: str
+) -> None:
+    infra = served.infra
+    plan = plans.request_plan(infra.uow(), infra.runner, access.CLI, AREA, WEEK)
+    wait_for(lambda: not plans.get_plan(infra.reader(), access.CLI, plan.id).active)
+    plans.publish_plan(infra.uow(), infra.repairer, access.CLI, plan.id)
+
+    b = open_browser(lang, phone=True, name="volunteer")
+    t = lambda key, **f: msg_in(lang, key, **f)  # noqa: E731
+    page = b.page
+    b.go(f"/my?week={WEEK}")  # the link a coordinator sends: sign in, then the week
+    sign_in(b, served.secrets["volunteer"], lang)
+    page.wait_for_url(re.compile(r"/my\?week="))
+    assert page.get_by_role("heading", name=t("page_my_week_of", name="王师傅")).is_visible()
+    visits = page.locator("article.visit")
+    assert visits.count() >= 1
+    first = visits.first
+    assert first.get_by_text(t("page_state_pending")).is_visible()
+    assert first.get_by_text(t("page_helping")).is_visible()
+    height = first.get_by_role("button", name=t("page_accept")).bounding_box()["height"]
+    assert height >= 44  # a finger, not a mouse pointer
+    b.assert_fits()
+    b.assert_labelled()
+    b.shoot("week")
+    title = first.locator("h3").inner_text()
+    first.get_by_role("link", name=t("page_decline")).click()
+    b.assert_labelled()
+    page.get_by_label(t("page_decline_reason")).fill("这周住院 / in hospital this week")
+    b.assert_fits()
+    b.shoot("decline")
+    page.get_by_role("button", name=t("page_decline_confirm")).click()
+    page.wait_for_url(re.compile(r"/my\?week="))
+    assert page.get_by_text(t("page_declined")).is_visible()
+    # the repaired plan is published at once: the visit is no longer the volunteer's to answer
+    assert page.locator("article.visit.state-pending").filter(has_text=title).count() == 0
+    b.assert_fits()
+    b.shoot("declined")
