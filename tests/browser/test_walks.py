@@ -11,7 +11,6 @@ import pytest
 
 from mutualaid.messages import msg_in
 from mutualaid.services import access, plans
-
 from tests.api.conftest import wait_for
 
 from .conftest import AREA, WEEK, Served
