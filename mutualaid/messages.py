@@ -566,6 +566,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "令牌 {id}（{role}）；密钥仅显示这一次：",
     ),
     "cli_try": ("try:", "试试："),
+    "cli_pages": ("in a browser: {url}", "在浏览器中打开：{url}"),
+    "cli_page_token_coordinator": (
+        "sign in as the area's coordinator with:",
+        "以本街道协调员身份登录，令牌：",
+    ),
+    "cli_page_token_volunteer": (
+        "sign in as a volunteer (on a phone; their week, once a plan is published: {url}) with:",
+        "以志愿者身份登录（手机；发布计划后本周安排见 {url}），令牌：",
+    ),
     # --- the command line -------------------------------------------------------------------
     "cli_solving": ("Solving {name}", "正在求解 {name}"),
     "cli_progress": (

@@ -185,11 +185,17 @@ def page(
     def t(key: str, **fields: object) -> str:
         return msg_in(lang, key, **fields)
 
+    def days(codes: list[str] | None) -> str:
+        """Weekday codes (mon, tue, ...) said short in the person's language."""
+        known = [f"page_dshort_{c}" for c in codes or []]
+        return " ".join(msg_in(lang, k) if k in CATALOGUE else k[12:] for k in known)
+
     return Template(
         template_name=template,
         status_code=status_code,
         context={
             "t": t,
+            "days": days,
             "lang": lang,
             "viewer": viewer,
             "notes": notes,
