@@ -295,3 +295,40 @@ def test_a_page_that_needs_no_session_is_reachable_with_a_bearer_header_too(
 ) -> None:
     answer = client.get("/", headers={"Authorization": "Bearer nonsense"})
     assert answer.status_code == 200
+
+
+def test_every_state_of_a_week_says_something_useful(desk: Desk) -> None:
+    uow = infra(desk.client).uow
+    _, both = access.create_token(uow(), access.CLI, "coordinator", [AREA, "north"])
+    sign_in(desk.client, both)
+    areas = desk.client.get("/desk")  # a coordinator of two areas chooses one
+    assert f'href="/desk/{AREA}"' in areas.text and 'href="/desk/north"' in areas.text
+
+    empty = desk.client.get("/desk/north/weeks/2026-12-07")
+    assert empty.status_code == 200
+    assert "No tasks in this week yet. Add the first one." in empty.text
+    assert "/solve" not in empty.text
+    refused = desk.client.post(
+        "/desk/north/weeks/2026-12-07/solve", data={"_csrf_token": csrf(desk.client, "/desk")}
+    )
+    assert "Add tasks to the week first." in refused.text
+
+    unplanned = desk.client.get(f"/desk/{AREA}/weeks/{WEEK}")
+    assert "No plan yet: press &#39;Make a plan&#39;." in unplanned.text
+
+    not_monday = desk.client.get(f"/desk/{AREA}?week=2026-12-02")
+    assert "week_start 2026-12-02 is a Wednesday, not a Monday" in not_monday.text
+
+    failed = plans.request_plan(uow(), None, access.CLI, AREA, WEEK)
+    plans.cancel_plan(uow(), access.CLI, failed.id)
+    wait_for(lambda: plans.get_plan(uow(), access.CLI, failed.id).status == "error")
+    week = desk.client.get(f"/desk/{AREA}/weeks/{WEEK}")
+    assert "The last solve failed" in week.text
+    shown = desk.client.get(f"/desk/{AREA}/weeks/{WEEK}/plans/{failed.id}")
+    assert shown.status_code == 200 and "No plan could be made" in shown.text
+    assert "Publish to volunteers" not in shown.text
+
+    unknown = desk.client.get(f"/desk/{AREA}/weeks/{WEEK}/plans/nope")
+    assert unknown.status_code == 404 and "no plan &#39;nope&#39;" in unknown.text
+    bad_week = desk.client.get(f"/desk/{AREA}/weeks/2026-13-01")
+    assert bad_week.status_code == 400 and "Traceback" not in bad_week.text
