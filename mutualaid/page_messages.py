@@ -273,4 +273,53 @@ PAGE_CATALOGUE: dict[str, tuple[str, str]] = {
     "page_categories": ("Situation", "情况"),
     "page_preferred": ("Preferred volunteers", "偏好的志愿者"),
     "page_site_kind": ("Kind", "类型"),
+    "page_id": ("Short id", "编号"),
+    "page_id_hint": (
+        "Letters, digits and dashes, unique in the area (e.g. v-wang); it never changes.",
+        "字母、数字和连字符，在本街道内唯一（如 v-wang），之后不能修改。",
+    ),
+    "page_add_volunteers": ("Add a volunteer", "添加志愿者"),
+    "page_add_residents": ("Add a resident", "添加居民"),
+    "page_add_sites": ("Add a site", "添加服务地点"),
+    "page_add_teams": ("Add a team", "添加队伍"),
+    "page_edit_entity": ("Edit {name}", "编辑 {name}"),
+    "page_list_hint": ("Separated by commas.", "用逗号分隔。"),
+    "page_home_lat": ("Home: latitude", "住处：纬度"),
+    "page_home_lon": ("Home: longitude", "住处：经度"),
+    "page_lat": ("Latitude", "纬度"),
+    "page_lon": ("Longitude", "经度"),
+    "page_latlon_hint": (
+        "Decimal degrees, e.g. 34.7749 and 113.6832 (from any map).",
+        "十进制度数，如 34.7749 和 113.6832（可从地图上查到）。",
+    ),
+    "page_latlon_bad": (
+        "give latitude and longitude as numbers, got {got}",
+        "纬度和经度应为数字，实际为 {got}",
+    ),
+    "page_mode": ("Gets there by", "出行方式"),
+    "page_mode_walk": ("walking", "步行"),
+    "page_mode_bike": ("bicycle", "自行车"),
+    "page_mode_ebike": ("e-bike", "电动车"),
+    "page_mode_car": ("car", "汽车"),
+    "page_max_travel": ("Longest trip (minutes)", "最长路程（分钟）"),
+    "page_availability_hint": (
+        "One per line: days and hours, e.g. 'mon wed fri 09:00-12:00', or a date "
+        "'2026-12-02 14:00-17:00'.",
+        "每行一个：星期与时间，如“mon wed fri 09:00-12:00”，或日期“2026-12-02 14:00-17:00”。",
+    ),
+    "page_gender": ("Gender", "性别"),
+    "page_gender_preference": ("Only volunteers of gender", "只接受此性别的志愿者"),
+    "page_gender_": ("—", "—"),
+    "page_gender_m": ("man", "男"),
+    "page_gender_f": ("woman", "女"),
+    "page_categories_hint": (
+        "Separated by commas: over_70, living_alone, empty_nest, bereaved_parent, disabled, "
+        "low_income.",
+        "用逗号分隔：over_70（高龄）、living_alone（独居）、empty_nest（空巢）、"
+        "bereaved_parent（失独）、disabled（残疾）、low_income（困难）。",
+    ),
+    "page_delete_entity_confirm": ("Delete {name}?", "确定删除 {name} 吗？"),
+    "page_roster_saved": ("Saved: {name}.", "已保存：{name}。"),
+    "page_roster_deleted": ("Deleted: {id}.", "已删除：{id}。"),
+    "page_roster_in_use": ("Not deleted: {detail}", "未删除：{detail}"),
 }

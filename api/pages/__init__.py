@@ -23,6 +23,7 @@ from litestar.types import ControllerRouterHandler
 from api.pages.auth import AUTH_PAGES
 from api.pages.common import page_error, provide_lang, provide_viewer
 from api.pages.coordinator import COORDINATOR_PAGES
+from api.pages.roster_forms import ROSTER_PAGES
 from api.pages.sessions import session_config
 from api.pages.volunteer import VOLUNTEER_PAGES
 from api.settings import PageSettings
@@ -56,7 +57,7 @@ def pages_router(settings: PageSettings) -> list[ControllerRouterHandler]:
     sessions = session_config(settings.secure_cookies, settings.session_hours)
     pages = Router(
         path="/",
-        route_handlers=[*AUTH_PAGES, *VOLUNTEER_PAGES, *COORDINATOR_PAGES],
+        route_handlers=[*AUTH_PAGES, *VOLUNTEER_PAGES, *COORDINATOR_PAGES, *ROSTER_PAGES],
         middleware=[sessions.middleware, DefineMiddleware(CSRFMiddleware, config=csrf)],
         dependencies={
             "viewer": Provide(provide_viewer, sync_to_thread=True),

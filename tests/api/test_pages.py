@@ -332,3 +332,63 @@ def test_every_state_of_a_week_says_something_useful(desk: Desk) -> None:
     assert unknown.status_code == 404 and "no plan &#39;nope&#39;" in unknown.text
     bad_week = desk.client.get(f"/desk/{AREA}/weeks/2026-13-01")
     assert bad_week.status_code == 400 and "Traceback" not in bad_week.text
+
+
+def test_the_roster_is_kept_by_form_with_errors_beside_the_field(desk: Desk) -> None:
+    sign_in(desk.client, desk.secrets["coordinator"])
+    new = f"/desk/{AREA}/roster/volunteers/new"
+    form = desk.client.get(new)
+    assert form.status_code == 200 and '<label for="f-availability">' in form.text
+    fields = {
+        "_csrf_token": csrf(desk.client, new), "id": "v-tang", "name": "唐阿姨",
+        "skills": "companionship, errands", "lat": "34.78", "lon": "113.68", "mode": "walk",
+        "max_hours_per_week": "6", "availability": "tue thu 09:00-11:30", "gender": "f",
+        "vetted": "on",
+    }  # fmt: skip
+    bad = desk.client.post(new, data={**fields, "lat": "north"})
+    assert bad.status_code == 400
+    assert field_errors(bad.text, "lat") == ["give latitude and longitude as numbers, got north"]
+    saved = desk.client.post(new, data=fields, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    stored = roster.get_entity(
+        infra(desk.client).reader(), access.CLI, "volunteers", AREA, "v-tang"
+    )
+    assert stored["home"] == {"lat": 34.78, "lon": 113.68} and stored["vetted"] is True
+    assert stored["availability"] == [{"days": ["tue", "thu"], "from": "09:00", "to": "11:30"}]
+    again = desk.client.post(new, data=fields)
+    assert again.status_code == 400 and field_errors(again.text, "id")
+    edit = f"/desk/{AREA}/roster/volunteers/v-tang/edit"
+    assert 'value="唐阿姨"' in desk.client.get(edit).text
+    desk.client.post(
+        edit, data={**fields, "name": "唐阿姨（退休教师）", "_csrf_token": csrf(desk.client, edit)}
+    )
+    stored = roster.get_entity(
+        infra(desk.client).reader(), access.CLI, "volunteers", AREA, "v-tang"
+    )
+    assert stored["name"] == "唐阿姨（退休教师）"
+    in_use = desk.client.post(
+        f"/desk/{AREA}/roster/residents/r-zhang/delete",
+        data={"_csrf_token": csrf(desk.client, edit)},
+    )
+    assert "Not deleted:" in in_use.text
+    gone = desk.client.post(
+        f"/desk/{AREA}/roster/volunteers/v-tang/delete",
+        data={"_csrf_token": csrf(desk.client, edit)},
+    )
+    assert "Deleted: v-tang." in gone.text
+
+
+def test_every_word_the_templates_name_is_in_the_catalogue_in_both_languages() -> None:
+    from api.pages import TEMPLATES
+    from mutualaid.messages import CATALOGUE
+
+    named: set[str] = set()
+    for path in TEMPLATES.rglob("*.html"):
+        named |= set(re.findall(r"""\bt\(\s*["']([a-z0-9_]+)["']""", path.read_text("utf-8")))
+    for path in (TEMPLATES.parent / "pages").glob("*.py"):
+        text = path.read_text("utf-8")
+        named |= set(re.findall(r"""["'](page_[a-z0-9_]+|reason_[a-z_]+)["']""", text))
+    # names that are not words: a prefix (`"page_tab_" ~ kind`), the store, a dict key
+    named = {k for k in named if not k.endswith("_")} - {"page_sessions", "reason_text"}
+    assert len(named) > 50, "found few keys: the search pattern is out of date"
+    assert sorted(named - set(CATALOGUE)) == []

@@ -89,6 +89,10 @@ def test_a_coordinator_plans_the_week_in_the_browser(
         assert page.get_by_role("heading", name=t(f"page_tab_{kind}")).is_visible()
         b.assert_labelled()
         b.shoot(f"roster-{kind}")
+        page.get_by_role("link", name=t(f"page_add_{kind}")).click()
+        b.assert_labelled()
+        b.shoot(f"roster-{kind}-form")
+        page.get_by_role("link", name=t("page_cancel")).click()
 
 
 @pytest.mark.parametrize("lang", LANGS)
