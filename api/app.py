@@ -99,6 +99,7 @@ def create_app(settings: Settings) -> Litestar:
         route_handlers=[*ROUTES, *pages_router(settings.pages)],
         template_config=template_config(),
         stores={SESSION_STORE: MemoryStore()},
+        state=State({"pages": settings.pages}),
         lifespan=[lifespan],
         middleware=[DefineMiddleware(BearerAuth, exclude=PUBLIC)],
         dependencies={

@@ -434,7 +434,7 @@ def plan_page(
     if plan.result is not None and plan.status in ("optimal", "feasible"):
         scenario = _in(lang, weeks.export_scenario, _infra(request).reader(), viewer.actor,
                        area, week)  # fmt: skip
-        view = plan_view(scenario, plan.result, lang)
+        view = plan_view(scenario, plan.result, lang, request.app.state.pages.tile_url)
     return page(
         request, viewer, lang, "coordinator/plan.html", nav="weeks", plan=plan, week=week,
         progress=progress_of(plan), view=view, **context,

@@ -68,6 +68,14 @@ class Route:
 
 
 @dataclass
+class Tile:
+    x: float
+    y: float
+    size: float
+    href: str
+
+
+@dataclass
 class PlanView:
     days: list[Day]
     hours: list[int]
@@ -77,6 +85,7 @@ class PlanView:
     legend: list[tuple[str, str]]
     unserved: list[dict[str, Any]]
     figures: dict[str, Any]
+    tiles: list[Tile] = field(default_factory=list)
     width: float = WIDTH
     height: float = HEIGHT
 
@@ -95,7 +104,8 @@ def _task(tasks: dict[str, Json], ident: str) -> Json:
     return tasks.get(ident) or tasks.get(ident.split("@")[0]) or {"id": ident, "title": ident}
 
 
-def plan_view(scenario: Json, result: Json, lang: str) -> PlanView:
+def plan_view(scenario: Json, result: Json, lang: str, tile_url: str | None = None) -> PlanView:
+    """What the plan page draws; with `tile_url` ({z}/{x}/{y}), map tiles under the map."""
     zone = str(scenario.get("timezone") or "UTC")
     monday = pendulum.Date.fromisoformat(str(scenario["week_start"]))
     sites = {s["id"]: s for s in scenario.get("sites") or []}
@@ -154,7 +164,7 @@ def plan_view(scenario: Json, result: Json, lang: str) -> PlanView:
         if t.get("location"):
             points.append((t["location"]["lat"], t["location"]["lon"], str(t.get("title")),
                            "place", "#555"))  # fmt: skip
-    project = _projection([(p[0], p[1]) for p in points])
+    project, tiles = _projection([(p[0], p[1]) for p in points], tile_url)
     marks = []
     for lat, lon, label, kind, c in points:
         x, y = project(lat, lon)
@@ -195,26 +205,43 @@ def plan_view(scenario: Json, result: Json, lang: str) -> PlanView:
         "seconds": result.get("solve_seconds"),
     }  # fmt: skip
     legend = [(name(v), colour[v]) for v in involved]
-    return PlanView(days, list(range(first, last + 1)), marks, routes, legend, unserved, figures)
+    hours = list(range(first, last + 1))
+    return PlanView(days, hours, marks, routes, legend, unserved, figures, tiles)
 
 
-def _projection(points: list[tuple[float, float]]) -> Any:
-    """lat, lon -> x, y in the SVG, north up, the same scale both ways."""
+def _mercator(lat: float, lon: float) -> tuple[float, float]:
+    """Web Mercator at zoom 0: x and y in [0, 256), as map tiles are cut."""
+    lat = max(min(lat, 85.0), -85.0)
+    y = math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat)))
+    return (lon + 180.0) / 360.0 * 256.0, (1 - y / math.pi) / 2 * 256.0
+
+
+def _projection(points: list[tuple[float, float]], tile_url: str | None) -> tuple[Any, list[Tile]]:
+    """lat, lon -> x, y in the SVG (Web Mercator, north up, fitted), and the tiles under it
+    when a tile URL is set."""
     if not points:
-        return lambda lat, lon: (WIDTH / 2, HEIGHT / 2)
-    lats = [p[0] for p in points]
-    lons = [p[1] for p in points]
-    mid = math.radians((min(lats) + max(lats)) / 2)
-    span_x = max((max(lons) - min(lons)) * math.cos(mid), 1e-6)
-    span_y = max(max(lats) - min(lats), 1e-6)
-    scale = min((WIDTH - 2 * MARGIN) / span_x, (HEIGHT - 2 * MARGIN) / span_y)
-    west, north = min(lons), max(lats)
-    pad_x = (WIDTH - 2 * MARGIN - span_x * scale) / 2
-    pad_y = (HEIGHT - 2 * MARGIN - span_y * scale) / 2
+        return (lambda lat, lon: (WIDTH / 2, HEIGHT / 2)), []
+    xs, ys = zip(*(_mercator(lat, lon) for lat, lon in points), strict=True)
+    span_x, span_y = max(max(xs) - min(xs), 1e-9), max(max(ys) - min(ys), 1e-9)
+    scale = min((WIDTH - 2 * MARGIN) / span_x, (HEIGHT - 2 * MARGIN) / span_y, 2.0**18)
+    left = min(xs) - ((WIDTH - 2 * MARGIN) / scale - span_x) / 2 - MARGIN / scale
+    top = min(ys) - ((HEIGHT - 2 * MARGIN) / scale - span_y) / 2 - MARGIN / scale
 
     def project(lat: float, lon: float) -> tuple[float, float]:
-        x = MARGIN + pad_x + (lon - west) * math.cos(mid) * scale
-        y = MARGIN + pad_y + (north - lat) * scale
-        return round(x, 1), round(y, 1)
+        x, y = _mercator(lat, lon)
+        return round((x - left) * scale, 1), round((y - top) * scale, 1)
 
-    return project
+    tiles: list[Tile] = []
+    if tile_url:
+        zoom = max(0, min(19, math.floor(math.log2(scale))))
+        n = 2**zoom
+        size = 256.0 / n * scale  # one tile's side in the SVG
+        first_x, first_y = math.floor(left / 256 * n), math.floor(top / 256 * n)
+        last_x = math.floor((left + WIDTH / scale) / 256 * n)
+        last_y = math.floor((top + HEIGHT / scale) / 256 * n)
+        for tx in range(first_x, last_x + 1):
+            for ty in range(max(first_y, 0), min(last_y, n - 1) + 1):
+                href = tile_url.format(z=zoom, x=tx % n, y=ty)
+                x, y = (tx * 256 / n - left) * scale, (ty * 256 / n - top) * scale
+                tiles.append(Tile(round(x, 1), round(y, 1), round(size, 1), href))
+    return project, tiles

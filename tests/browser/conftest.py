@@ -129,6 +129,8 @@ class Browser:
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("dialog", lambda d: d.accept())
         self.shots = 0
+        for old in SHOTS.glob(f"{name}-{lang}-*.png"):  # a walk's pictures, not an older one's
+            old.unlink()
 
     def go(self, path: str) -> Any:
         return self.page.goto(self.base + path)
