@@ -30,6 +30,10 @@ PAGE_CATALOGUE: dict[str, tuple[str, str]] = {
         "this token is unknown or was revoked; ask your coordinator for a new one",
         "令牌无效或已被撤销，请向协调员索取新令牌",
     ),
+    "page_too_many_tries": (
+        "too many wrong tokens from here; try again in {minutes} minute(s)",
+        "此处输入错误令牌的次数过多，请 {minutes} 分钟后再试",
+    ),
     "page_sign_out": ("Sign out", "退出登录"),
     "page_sign_in_again": ("Please sign in again", "请重新登录"),
     "page_go_home": ("Back to my pages", "返回我的页面"),

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from litestar import Router
 from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import ResponseHeader
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
@@ -20,7 +21,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from litestar.types import ControllerRouterHandler
 
-from api.pages.auth import AUTH_PAGES
+from api.pages.auth import AUTH_PAGES, SignInThrottle
 from api.pages.common import page_error, provide_lang, provide_viewer
 from api.pages.coordinator import COORDINATOR_PAGES
 from api.pages.roster_forms import ROSTER_PAGES
@@ -55,6 +56,19 @@ def pages_router(settings: PageSettings) -> list[ControllerRouterHandler]:
         cookie_httponly=True,
     )
     sessions = session_config(settings.secure_cookies, settings.session_hours)
+    throttle = SignInThrottle()
+    images = "'self' data:"
+    if settings.tile_url:
+        images += " " + "/".join(settings.tile_url.split("/")[:3])  # the tiles' origin
+    headers = [
+        ResponseHeader(name="Content-Security-Policy", value=(
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            f"img-src {images}; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+        )),
+        ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
+        ResponseHeader(name="Referrer-Policy", value="same-origin"),
+        ResponseHeader(name="Cache-Control", value="no-store"),
+    ]  # fmt: skip
     pages = Router(
         path="/",
         route_handlers=[*AUTH_PAGES, *VOLUNTEER_PAGES, *COORDINATOR_PAGES, *ROSTER_PAGES],
@@ -62,7 +76,9 @@ def pages_router(settings: PageSettings) -> list[ControllerRouterHandler]:
         dependencies={
             "viewer": Provide(provide_viewer, sync_to_thread=True),
             "lang": Provide(provide_lang, sync_to_thread=False),
+            "throttle": Provide(lambda: throttle, sync_to_thread=False),
         },
+        response_headers=headers,
         exception_handlers={Exception: page_error},
         opt=NO_BEARER,
         include_in_schema=False,

@@ -3,9 +3,14 @@ language switch."""
 
 from __future__ import annotations
 
+import math
+import threading
+import time
+from collections import deque
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
 from litestar.response import Redirect
@@ -29,6 +34,43 @@ FormBody = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENC
 ONE_YEAR = 365 * 24 * 3600
 
 
+class SignInThrottle:
+    """Counts wrong tokens per client address: past `limit` within `window` seconds, that
+    address may not sign in until the oldest failure ages out (tokens cannot be guessed
+    through the form). Per process; behind a proxy, run uvicorn with --proxy-headers."""
+
+    def __init__(self, limit: int = 20, window: float = 600.0) -> None:
+        self.limit, self.window = limit, window
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, client: str, now: float) -> deque[float]:
+        times = self._failures.setdefault(client, deque())
+        while times and now - times[0] > self.window:
+            times.popleft()
+        return times
+
+    def wait(self, client: str) -> float:
+        """Seconds until `client` may try again (0: now)."""
+        now = time.monotonic()
+        with self._lock:
+            times = self._recent(client, now)
+            if len(times) < self.limit:
+                return 0.0
+            return self.window - (now - times[0])
+
+    def failed(self, client: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            self._recent(client, now).append(now)
+            if len(self._failures) > 10_000:  # forget the quiet ones, not the busy one
+                for key in [k for k, v in self._failures.items() if not v][:5_000]:
+                    del self._failures[key]
+
+
+Throttle = NamedDependency[SignInThrottle]
+
+
 def _signed_in(request: Request[Any, Any, Any]) -> Viewer | None:
     try:
         return provide_viewer(request)
@@ -48,12 +90,21 @@ def sign_in_form(
 
 
 @post("/", sync_to_thread=True)
-def sign_in(request: Request[Any, Any, Any], lang: Lang, data: FormBody) -> Response[Any]:
+def sign_in(
+    request: Request[Any, Any, Any], lang: Lang, data: FormBody, throttle: Throttle
+) -> Response[Any]:
     secret = (data.get("token") or "").strip()
     target = data.get("next") or ""
     form = Form(values={})
+    client = request.client.host if request.client else "?"
+    wait = throttle.wait(client)
+    if wait > 0:
+        form.add("token", msg_in(lang, "page_too_many_tries", minutes=math.ceil(wait / 60)))
+        return page(request, None, lang, "auth/sign_in.html", 429, form=form, next=target)
     actor = authenticate(request.app.state.infra.reader(), secret) if secret else None
     if actor is None:
+        if secret:
+            throttle.failed(client)
         form.add("token", msg_in(lang, "page_token_unknown" if secret else "page_token_missing"))
         return page(request, None, lang, "auth/sign_in.html", 400, form=form, next=target)
     request.clear_session()

@@ -392,3 +392,28 @@ def test_every_word_the_templates_name_is_in_the_catalogue_in_both_languages() -
     named = {k for k in named if not k.endswith("_")} - {"page_sessions", "reason_text"}
     assert len(named) > 50, "found few keys: the search pattern is out of date"
     assert sorted(named - set(CATALOGUE)) == []
+
+
+def test_wrong_tokens_from_one_place_are_throttled_then_even_a_right_one_waits(
+    desk: Desk,
+) -> None:
+    for _ in range(20):
+        assert sign_in(desk.client, "ma_guess").status_code == 400
+    answer = sign_in(desk.client, desk.secrets["coordinator"])
+    assert answer.status_code == 429
+    assert field_errors(answer.text, "token") == [
+        "too many wrong tokens from here; try again in 10 minute(s)"
+    ]
+    assert desk.client.get("/desk", follow_redirects=False).status_code == 303  # not signed in
+
+
+def test_the_pages_may_not_be_framed_cached_or_fed_scripts_from_elsewhere(desk: Desk) -> None:
+    headers = desk.client.get("/").headers
+    policy = headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy
+    assert headers["cache-control"] == "no-store"
+    assert headers["x-content-type-options"] == "nosniff"
+    api = desk.client.get(
+        "/weeks/", headers={"Authorization": f"Bearer {desk.secrets['coordinator']}"}
+    )
+    assert "content-security-policy" not in api.headers  # the JSON API is as it was
