@@ -150,6 +150,17 @@ class Form:
         return not self.errors and not self.general
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def refuse_control_characters(form: Form, data: Mapping[str, str], lang: str) -> None:
+    """A field with a control character (a NUL, ...) is refused beside it: no database
+    stores one in text, and no person means one."""
+    for name, value in data.items():
+        if name != "_csrf_token" and _CONTROL.search(str(value)):
+            form.add(name, msg_in(lang, "page_bad_character"))
+
+
 def problems_into(form: Form, problems: list[Problem], fields: Mapping[str, str]) -> None:
     """Place each problem beside its field: the first key of its path (after any
     `tasks[0].`) looked up in `fields` (path key -> form field); the rest go on top."""

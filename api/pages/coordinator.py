@@ -14,7 +14,15 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from api.pages.auth import FormBody
-from api.pages.common import CurrentViewer, Form, Lang, flash, page, problems_into
+from api.pages.common import (
+    CurrentViewer,
+    Form,
+    Lang,
+    flash,
+    page,
+    problems_into,
+    refuse_control_characters,
+)
 from api.pages.plan_view import plan_view
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import CATALOGUE, msg_in, using_locale
@@ -320,6 +328,7 @@ def _save_task(
 ) -> Response[Any]:  # fmt: skip
     infra = _infra(request)
     form = Form(values=dict(data))
+    refuse_control_characters(form, data, lang)
     base: Json = {}
     ident = editing or (data.get("id") or "").strip()
     if editing is not None:

@@ -13,7 +13,15 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from api.pages.auth import FormBody
-from api.pages.common import CurrentViewer, Form, Lang, flash, page, problems_into
+from api.pages.common import (
+    CurrentViewer,
+    Form,
+    Lang,
+    flash,
+    page,
+    problems_into,
+    refuse_control_characters,
+)
 from mutualaid.domain.model import CATEGORIES, MODES
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import msg_in, using_locale
@@ -217,6 +225,7 @@ def _save(
 ) -> Response[Any]:  # fmt: skip
     infra = _infra(request)
     form = Form(values={**data, "vetted": data.get("vetted") == "on"})
+    refuse_control_characters(form, data, lang)
     base: Json = {}
     ident = editing or (data.get("id") or "").strip()
     with using_locale(lang):

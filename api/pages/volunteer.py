@@ -12,7 +12,7 @@ from litestar.response import Redirect
 
 from api.controllers.volunteers import calendar
 from api.pages.auth import FormBody
-from api.pages.common import CurrentViewer, Form, Lang, flash, page
+from api.pages.common import CurrentViewer, Form, Lang, flash, page, refuse_control_characters
 from mutualaid.messages import msg, msg_in, using_locale
 from mutualaid.services import volunteers
 from mutualaid.services.ports import Forbidden, NotFoundError
@@ -100,8 +100,7 @@ def decline(
     form = Form(values={"reason": reason})
     if len(reason) > REASON_MAX:
         form.add("reason", msg_in(lang, "page_reason_too_long", max=REASON_MAX))
-    if "\x00" in reason:
-        form.add("reason", msg_in(lang, "page_bad_character"))
+    refuse_control_characters(form, {"reason": reason}, lang)
     if not form.ok:
         visit = _visit(request, viewer, lang, assignment_id)
         return page(request, viewer, lang, "volunteer/decline.html", 400, visit=visit, form=form)

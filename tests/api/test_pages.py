@@ -417,3 +417,26 @@ def test_the_pages_may_not_be_framed_cached_or_fed_scripts_from_elsewhere(desk: 
         "/weeks/", headers={"Authorization": f"Bearer {desk.secrets['coordinator']}"}
     )
     assert "content-security-policy" not in api.headers  # the JSON API is as it was
+
+
+def test_a_nul_in_a_title_or_a_reason_is_refused_beside_the_field(desk: Desk) -> None:
+    sign_in(desk.client, desk.secrets["coordinator"])
+    path = f"/desk/{AREA}/weeks/{WEEK}/tasks/new"
+    answer = desk.client.post(
+        path,
+        data={
+            "_csrf_token": csrf(desk.client, path), "title": "a\x00b", "place": "resident:r-li",
+            "priority": "high", "duration_minutes": "30", "windows": "tue 09:00-11:00",
+            "needs": "companionship 1",
+        },
+    )  # fmt: skip
+    assert answer.status_code == 400
+    assert field_errors(answer.text, "title") == ["contains a character that cannot be stored"]
+    path = f"/desk/{AREA}/roster/residents/r-li/edit"
+    answer = desk.client.post(
+        path,
+        data={"_csrf_token": csrf(desk.client, path), "name": "李\x00", "lat": "34.7",
+              "lon": "113.6"},
+    )  # fmt: skip
+    assert answer.status_code == 400
+    assert field_errors(answer.text, "name") == ["contains a character that cannot be stored"]
