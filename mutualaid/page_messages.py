@@ -222,6 +222,11 @@ PAGE_CATALOGUE: dict[str, tuple[str, str]] = {
         "等待求解器开始，本页会自动更新。",
     ),
     "page_solve_failed": ("No plan could be made", "未能生成计划"),
+    "page_stop_solve": ("Stop", "停止"),
+    "page_cancel_asked": (
+        "Stopping: the solve ends at its next report.",
+        "正在停止：求解将在下一次汇报进度时结束。",
+    ),
     "page_publish": ("Publish to volunteers", "发布给志愿者"),
     "page_published": (
         "Published: volunteers now see their visits.",

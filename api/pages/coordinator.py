@@ -474,6 +474,21 @@ def publish(
     return Redirect(f"/desk/{area}/weeks/{week}/plans/{plan_id}", status_code=303)
 
 
+@post("/desk/{area:str}/weeks/{week:str}/plans/{plan_id:str}/cancel", sync_to_thread=True)
+def cancel(
+    request: Request[Any, Any, Any], viewer: CurrentViewer, lang: Lang, area: FromPath[str],
+    week: FromPath[str], plan_id: FromPath[str],
+) -> Redirect:  # fmt: skip
+    """Stop a solve: a queued one at once, a running one at its next heartbeat."""
+    try:
+        _in(lang, plans.cancel_plan, _infra(request).uow(), viewer.actor, plan_id)
+    except ConflictError as exc:
+        flash(request, "page_publish_refused", detail=str(exc))
+    else:
+        flash(request, "page_cancel_asked")
+    return Redirect(f"/desk/{area}/weeks/{week}/plans/{plan_id}", status_code=303)
+
+
 # --- audit and roster -------------------------------------------------------------------------
 
 
@@ -505,5 +520,5 @@ def roster_page(
 
 COORDINATOR_PAGES = [
     areas, area_weeks, week_page, new_task_form, edit_task_form, add_task, edit_task,
-    delete_task, solve, plan_page, plan_progress, publish, audit, roster_page,
+    delete_task, solve, plan_page, plan_progress, publish, cancel, audit, roster_page,
 ]  # fmt: skip

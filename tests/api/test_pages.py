@@ -440,3 +440,17 @@ def test_a_nul_in_a_title_or_a_reason_is_refused_beside_the_field(desk: Desk) ->
     )  # fmt: skip
     assert answer.status_code == 400
     assert field_errors(answer.text, "name") == ["contains a character that cannot be stored"]
+
+
+def test_a_solve_is_stopped_from_its_page(desk: Desk) -> None:
+    infra(desk.client).runner.stop()  # the plan stays queued until someone stops it
+    sign_in(desk.client, desk.secrets["coordinator"])
+    queued = plans.request_plan(infra(desk.client).uow(), None, access.CLI, AREA, WEEK)
+    page = f"/desk/{AREA}/weeks/{WEEK}/plans/{queued.id}"
+    shown = desk.client.get(page)
+    assert f"{page}/cancel" in shown.text and 'http-equiv="refresh"' in shown.text
+    stopped = desk.client.post(f"{page}/cancel", data={"_csrf_token": csrf(desk.client, page)})
+    assert "Stopping: the solve ends at its next report." in stopped.text
+    assert "No plan could be made" in stopped.text and f"{page}/cancel" not in stopped.text
+    final = plans.get_plan(infra(desk.client).reader(), access.CLI, queued.id)
+    assert (final.status, final.active) == ("error", False)
