@@ -268,7 +268,7 @@ PAGE_CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     # --- audit and roster --------------------------------------------------------------------
     "page_audit_when": ("When", "时间"),
-    "page_audit_who": ("Who (token)", "操作者（令牌）"),
+    "page_audit_who": ("Who", "操作者"),
     "page_audit_what": ("What", "操作"),
     "page_audit_target": ("On", "对象"),
     "page_audit_detail": ("Details", "详情"),

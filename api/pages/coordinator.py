@@ -497,10 +497,13 @@ def audit(
     request: Request[Any, Any, Any], viewer: CurrentViewer, lang: Lang, area: FromPath[str]
 ) -> Response[Any]:
     context = _area_context(request, viewer, lang, area)
-    entries = _in(lang, access.read_audit, _infra(request).reader(), viewer.actor, area, 200)
+    infra = _infra(request)
+    entries = _in(lang, access.read_audit, infra.reader(), viewer.actor, area, 200)
+    names = _in(lang, access.actor_names, infra.reader(), viewer.actor, [e.actor for e in entries])
     return page(
-        request, viewer, lang, "coordinator/audit.html", nav="audit", entries=entries, **context
-    )
+        request, viewer, lang, "coordinator/audit.html", nav="audit", entries=entries,
+        names=names, **context,
+    )  # fmt: skip
 
 
 @get("/desk/{area:str}/roster/{kind:str}", sync_to_thread=True)

@@ -172,6 +172,19 @@ def read_audit(
         return uow.audit.entries(scope, limit)
 
 
+def actor_names(uow: UnitOfWork, actor: Actor, idents: Sequence[str]) -> dict[str, str]:
+    """The names of the tokens behind audit entries (their role when unnamed), for those who
+    may read the audit log; ids of no token (`cli`, `system`) are left out."""
+    actor.require_manager()
+    names = {}
+    with uow:
+        for ident in sorted(set(idents)):
+            token = uow.tokens.find(ident)
+            if token is not None:
+                names[ident] = token.name or msg(f"page_role_{token.role}")
+    return names
+
+
 def parse_week(text: str) -> pendulum.Date:
     """A week_start from a path: a Monday, YYYY-MM-DD (InvalidRequest otherwise)."""
     try:

@@ -454,3 +454,13 @@ def test_a_solve_is_stopped_from_its_page(desk: Desk) -> None:
     assert "No plan could be made" in stopped.text and f"{page}/cancel" not in stopped.text
     final = plans.get_plan(infra(desk.client).reader(), access.CLI, queued.id)
     assert (final.status, final.active) == ("error", False)
+
+
+def test_the_audit_log_names_who_did_what(desk: Desk) -> None:
+    sign_in(desk.client, desk.secrets["coordinator"])
+    path = f"/desk/{AREA}/weeks/{WEEK}/tasks/t-tv-li/delete"
+    desk.client.post(path, data={"_csrf_token": csrf(desk.client, f"/desk/{AREA}")})
+    log = desk.client.get(f"/desk/{AREA}/audit")
+    row = re.search(r"<tr>(?:(?!</tr>).)*task\.delete(?:(?!</tr>).)*</tr>", log.text, re.S)
+    assert row and "李主任" in row.group(0) and desk.ids["coordinator"] in row.group(0)
+    assert desk.client.get("/desk/north/audit").status_code == 403
