@@ -79,6 +79,12 @@ def test_a_coordinator_plans_the_week_in_the_browser(
     page.get_by_role("button", name=t("page_publish")).click()
     assert page.get_by_text(t("page_published")).is_visible()
     b.shoot("published")
+    page.get_by_role("link", name=t("page_back_to_week")).click()
+    row = page.locator("tr").filter(has_text="Eye-drop help 滴眼药")
+    assert row.get_by_text(t("reason_no_skill")).is_visible()
+    assert page.locator("td .ok").count() >= 19  # the sample's 19 served tasks say so
+    b.assert_fits()
+    b.shoot("week-planned")
 
     # the audit log names what was done, and the roster pages open
     page.get_by_role("link", name=t("page_tab_audit")).click()
