@@ -15,7 +15,8 @@ from litestar.middleware.session.server_side import (
     ServerSideSessionBackend,
     ServerSideSessionConfig,
 )
-from litestar.types import Message, ScopeSession
+from litestar.stores.memory import MemoryStore
+from litestar.types import Empty, Message, ScopeSession
 
 RENEW_SESSION = "mutualaid.renew_session"
 """Set in the scope by a sign-in: the session's data moves to a new id (no fixation)."""
@@ -36,11 +37,20 @@ class RenewingBackend(ServerSideSessionBackend):
         connection: ASGIConnection[Any, Any, Any, Any],
     ) -> None:
         scope: Any = connection.scope
+        store = self.config.get_store_from_app(scope["app"])
+        if not scope_session or scope_session is Empty:
+            # nothing to keep: store nothing (a visitor who never signs in costs no memory),
+            # and end a session the browser still names
+            if connection.cookies.get(self.config.key):
+                await super().store_in_message(Empty, message, connection)
+            return
         if scope.get(RENEW_SESSION) is True:
             old = connection.cookies.get(self.config.key)
             if old:
-                await self.delete(old, store=self.config.get_store_from_app(scope["app"]))
+                await self.delete(old, store=store)
             scope[RENEW_SESSION] = self.generate_session_id()
+            if isinstance(store, MemoryStore):
+                await store.delete_expired()  # sign-ins are rare: sweep old sessions then
         await super().store_in_message(scope_session, message, connection)
 
 

@@ -464,3 +464,12 @@ def test_the_audit_log_names_who_did_what(desk: Desk) -> None:
     row = re.search(r"<tr>(?:(?!</tr>).)*task\.delete(?:(?!</tr>).)*</tr>", log.text, re.S)
     assert row and "李主任" in row.group(0) and desk.ids["coordinator"] in row.group(0)
     assert desk.client.get("/desk/north/audit").status_code == 403
+
+
+def test_a_visitor_who_never_signs_in_is_given_no_session(desk: Desk) -> None:
+    store = desk.client.app.stores.get("page_sessions")
+    for _ in range(5):
+        desk.client.cookies.clear()
+        answer = desk.client.get("/")
+        assert "mutualaid_session" not in answer.headers.get("set-cookie", "")
+    assert len(store._store) == 0  # type: ignore[attr-defined]  (MemoryStore's dict)
