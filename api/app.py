@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import anyio.to_thread
-from litestar import Litestar
+from litestar import Litestar, Request, Response
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.exceptions import MethodNotAllowedException, NotFoundException
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
@@ -27,6 +29,7 @@ from api.dask_jobs import DaskJobRunner
 from api.errors import handle
 from api.jobs import InProcessJobRunner, SolverPlanner
 from api.pages import pages_router, template_config
+from api.pages.common import page_error, wants_page
 from api.pages.sessions import SESSION_STORE
 from api.settings import Settings
 from mutualaid.adapters.db import SessionFactory, make_engine, make_session_factory
@@ -109,7 +112,7 @@ def create_app(settings: Settings) -> Litestar:
             "jobs": Provide(provide_jobs, sync_to_thread=False),
             "repairer": Provide(provide_repairer, sync_to_thread=False),
         },
-        exception_handlers={Exception: handle},
+        exception_handlers={Exception: handle_any},
         openapi_config=OpenAPIConfig(
             title="mutualaid",
             version="0.1.0",
@@ -124,6 +127,14 @@ def create_app(settings: Settings) -> Litestar:
         ),
         debug=False,
     )
+
+
+def handle_any(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """The app's exception handler: JSON (`api.errors.handle`), but a page for a browser
+    that asks for an address nothing serves."""
+    if isinstance(exc, NotFoundException | MethodNotAllowedException) and wants_page(request):
+        return page_error(request, exc)
+    return handle(request, exc)
 
 
 def run(settings: Settings) -> None:

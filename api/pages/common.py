@@ -236,6 +236,12 @@ def _status(exc: BaseException) -> tuple[int, str]:
     return 500, "page_server_error"
 
 
+def wants_page(request: Request[Any, Any, Any]) -> bool:
+    """A person's browser asking (it accepts HTML and sends no bearer token)."""
+    accepted = request.headers.get("accept", "")
+    return "text/html" in accepted and "authorization" not in request.headers
+
+
 def page_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """The pages' exception handler: a sign-in page when nobody is signed in, else the
     problem said as a page in the person's language (never a traceback)."""

@@ -473,3 +473,13 @@ def test_a_visitor_who_never_signs_in_is_given_no_session(desk: Desk) -> None:
         answer = desk.client.get("/")
         assert "mutualaid_session" not in answer.headers.get("set-cookie", "")
     assert len(store._store) == 0  # type: ignore[attr-defined]  (MemoryStore's dict)
+
+
+def test_a_browser_asking_for_an_address_nothing_serves_gets_a_page(desk: Desk) -> None:
+    html = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    answer = desk.client.get(f"/desk/{AREA}/nonsense/here", headers=html)
+    assert answer.status_code == 404
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "<h1>Not found</h1>" in answer.text
+    api = desk.client.get(f"/desk/{AREA}/nonsense/here")  # an API client still gets JSON
+    assert api.status_code == 404 and api.json()["error"] == "not_found"
