@@ -121,15 +121,16 @@ def sign_out(request: Request[Any, Any, Any]) -> Redirect:
 
 
 @post("/lang", sync_to_thread=False)
-def choose_language(data: FormBody) -> Redirect:
+def choose_language(request: Request[Any, Any, Any], data: FormBody) -> Redirect:
     """Remember the language (a cookie, so it holds before and after signing in)."""
     code = data.get("lang", "")
     back = local_path(data.get("next"), "/")
     response = Redirect(back, status_code=303)
     if code in LOCALES:
         response.set_cookie(
-            LANG_COOKIE, code, max_age=ONE_YEAR, httponly=True, samesite="strict", path="/"
-        )
+            LANG_COOKIE, code, max_age=ONE_YEAR, httponly=True, samesite="strict", path="/",
+            secure=request.app.state.pages.secure_cookies,
+        )  # fmt: skip
     return response
 
 

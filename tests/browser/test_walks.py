@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from mutualaid.messages import msg_in
 from mutualaid.services import access, plans
@@ -34,15 +35,15 @@ def test_a_coordinator_plans_the_week_in_the_browser(
     t = lambda key, **f: msg_in(lang, key, **f)  # noqa: E731
     page = b.page
     b.go("/")
-    assert page.get_by_role("button", name=t("page_sign_in")).is_visible()
+    expect(page.get_by_role("button", name=t("page_sign_in"))).to_be_visible()
     sign_in(b, served.secrets["coordinator"], lang)
     page.wait_for_url(re.compile(rf"/desk/{AREA}$"))  # one area: straight to it
     b.assert_labelled()
     b.shoot("weeks")
     page.get_by_role("link", name=t("page_week_of", date=WEEK)).click()
     page.wait_for_url(re.compile(rf"/weeks/{WEEK}$"))
-    assert page.get_by_text("免费家电维修: fridge not cooling").is_visible()
-    assert page.get_by_text(t("page_no_plan_yet")).is_visible()
+    expect(page.get_by_text("免费家电维修: fridge not cooling")).to_be_visible()
+    expect(page.get_by_text(t("page_no_plan_yet"))).to_be_visible()
     b.shoot("week")
 
     # a task nobody can serve: the plan must say why
@@ -59,40 +60,40 @@ def test_a_coordinator_plans_the_week_in_the_browser(
     b.shoot("task-form")
     page.get_by_role("button", name=t("page_save")).click()
     page.wait_for_url(re.compile(rf"/weeks/{WEEK}$"))
-    assert page.get_by_text(t("page_task_added", title="Eye-drop help 滴眼药")).is_visible()
+    expect(page.get_by_text(t("page_task_added", title="Eye-drop help 滴眼药"))).to_be_visible()
 
     # solve: the progress bar first, then the plan (the page follows it by itself)
     page.get_by_role("button", name=t("page_solve")).click()
     page.wait_for_url(re.compile(r"/plans/[0-9a-f]+$"))
-    assert page.locator("#progress-bar").is_visible()
+    expect(page.locator("#progress-bar")).to_be_visible()
     b.shoot("progress")
     page.get_by_role("heading", name=t("page_figures")).wait_for(timeout=60_000)
     assert page.locator("#progress-bar").get_attribute("value") == page.locator(
         "#progress-bar"
     ).get_attribute("max")  # all it could serve (the sample week is solved to optimality)
     unserved = page.locator("ul.unserved > li").filter(has_text="Eye-drop help 滴眼药")
-    assert unserved.get_by_text(t("reason_no_skill")).is_visible()
+    expect(unserved.get_by_text(t("reason_no_skill"))).to_be_visible()
     assert page.locator(".map svg polyline").count() > 0
     assert page.locator(".tl-block").count() > 0
     b.assert_labelled()
     b.shoot("plan")
     page.get_by_role("button", name=t("page_publish")).click()
-    assert page.get_by_text(t("page_published")).is_visible()
+    expect(page.get_by_text(t("page_published"))).to_be_visible()
     b.shoot("published")
     page.get_by_role("link", name=t("page_back_to_week")).click()
     row = page.locator("tr").filter(has_text="Eye-drop help 滴眼药")
-    assert row.get_by_text(t("reason_no_skill")).is_visible()
+    expect(row.get_by_text(t("reason_no_skill"))).to_be_visible()
     assert page.locator("td .ok").count() >= 19  # the sample's 19 served tasks say so
     b.assert_fits()
     b.shoot("week-planned")
 
     # the audit log names what was done, and the roster pages open
     page.get_by_role("link", name=t("page_tab_audit")).click()
-    assert page.get_by_role("cell", name="plan.publish").first.is_visible()
+    expect(page.get_by_role("cell", name="plan.publish").first).to_be_visible()
     b.shoot("audit")
     for kind in ("volunteers", "residents", "sites", "teams"):
         page.get_by_role("link", name=t(f"page_tab_{kind}")).click()
-        assert page.get_by_role("heading", name=t(f"page_tab_{kind}")).is_visible()
+        expect(page.get_by_role("heading", name=t(f"page_tab_{kind}"))).to_be_visible()
         b.assert_labelled()
         b.shoot(f"roster-{kind}")
         page.get_by_role("link", name=t(f"page_add_{kind}")).click()
@@ -116,12 +117,12 @@ def test_a_volunteer_sees_the_week_on_a_phone_and_declines(
     b.go(f"/my?week={WEEK}")  # the link a coordinator sends: sign in, then the week
     sign_in(b, served.secrets["volunteer"], lang)
     page.wait_for_url(re.compile(r"/my\?week="))
-    assert page.get_by_role("heading", name=t("page_my_week_of", name="王师傅")).is_visible()
+    expect(page.get_by_role("heading", name=t("page_my_week_of", name="王师傅"))).to_be_visible()
     visits = page.locator("article.visit")
     assert visits.count() >= 1
     first = visits.first
-    assert first.get_by_text(t("page_state_pending")).is_visible()
-    assert first.get_by_text(t("page_helping")).is_visible()
+    expect(first.get_by_text(t("page_state_pending"))).to_be_visible()
+    expect(first.get_by_text(t("page_helping"))).to_be_visible()
     height = first.get_by_role("button", name=t("page_accept")).bounding_box()["height"]
     assert height >= 44  # a finger, not a mouse pointer
     b.assert_fits()
@@ -135,7 +136,7 @@ def test_a_volunteer_sees_the_week_on_a_phone_and_declines(
     b.shoot("decline")
     page.get_by_role("button", name=t("page_decline_confirm")).click()
     page.wait_for_url(re.compile(r"/my\?week="))
-    assert page.get_by_text(t("page_declined")).is_visible()
+    expect(page.get_by_text(t("page_declined"))).to_be_visible()
     # the repaired plan is published at once: the visit is no longer the volunteer's to answer
     assert page.locator("article.visit.state-pending").filter(has_text=title).count() == 0
     b.assert_fits()
