@@ -141,3 +141,26 @@ def test_a_volunteer_sees_the_week_on_a_phone_and_declines(
     assert page.locator("article.visit.state-pending").filter(has_text=title).count() == 0
     b.assert_fits()
     b.shoot("declined")
+
+
+def test_the_plan_page_follows_a_solve_by_itself_and_shows_the_plan_when_done(
+    open_browser: Any, served: Served
+) -> None:
+    infra = served.infra
+    infra.runner.stop()  # the plan waits in the queue while the page is watched
+    plan = plans.request_plan(infra.uow(), None, access.CLI, AREA, WEEK)
+    b = open_browser("en", name="progress")
+    page = b.page
+    b.go(f"/desk/{AREA}/weeks/{WEEK}/plans/{plan.id}")
+    sign_in(b, served.secrets["coordinator"], "en")
+    page.wait_for_url(re.compile(rf"/plans/{plan.id}$"))
+    page.evaluate("window.stayed = true")  # gone if the page reloads
+    box = page.locator("#progress")
+    expect(box).to_have_attribute("data-status", "queued")  # written by the script's poll
+    assert page.evaluate("window.stayed") is True
+    b.shoot("queued")
+    infra.runner.start()
+    infra.runner.submit(plan.id)
+    page.get_by_role("heading", name=msg_in("en", "page_figures")).wait_for(timeout=60_000)
+    assert page.evaluate("window.stayed") is None  # reloaded once, to show the plan
+    expect(page.locator("#plan-status")).to_have_text(msg_in("en", "page_status_optimal"))
