@@ -76,9 +76,11 @@ def _in(lang: Lang, call: Callable[..., T], *args: Any) -> T:
         return call(*args)
 
 
-def _area_context(
+def area_context(
     request: Request[Any, Any, Any], viewer: CurrentViewer, lang: Lang, area: str
 ) -> Any:
+    """The area (checked: the viewer may manage it) and its sections' tabs: the context of a
+    template that extends coordinator/area_base.html."""
     record = _in(lang, roster.get_area, _infra(request).reader(), viewer.actor, area)
     tabs = [(n, k, p.format(area=area)) for n, k, p in AREA_TABS]
     return {"area": record, "tabs": tabs}
@@ -104,7 +106,7 @@ def area_weeks(
     week: FromQuery[str | None] = None,
 ) -> Response[Any]:  # fmt: skip
     """The area's weeks, and a form to open any week (a new one is made by adding a task)."""
-    context = _area_context(request, viewer, lang, area)
+    context = area_context(request, viewer, lang, area)
     form = Form(values={"week": week or ""})
     if week:
         try:
@@ -190,7 +192,7 @@ def week_page(
     week: FromPath[str],
 ) -> Response[Any]:  # fmt: skip
     """The week: its tasks with what the plan did with each, and the solve button."""
-    context = _area_context(request, viewer, lang, area)
+    context = area_context(request, viewer, lang, area)
     state = _week_state(request, viewer, lang, area, week)
     shown: PlanRecord | None = state["shown"]
     zone = context["area"].timezone
@@ -291,7 +293,7 @@ def _task_page(
     request: Request[Any, Any, Any], viewer: CurrentViewer, lang: Lang, area: str, week: str,
     form: Form, editing: str | None, status_code: int = 200,
 ) -> Response[Any]:  # fmt: skip
-    context = _area_context(request, viewer, lang, area)
+    context = area_context(request, viewer, lang, area)
     infra = _infra(request)
     residents = _in(lang, roster.list_entities, infra.reader(), viewer.actor, "residents", area)
     sites = _in(lang, roster.list_entities, infra.reader(), viewer.actor, "sites", area)
@@ -435,7 +437,7 @@ def plan_page(
 ) -> Response[Any]:  # fmt: skip
     """A plan: live progress while it runs; then its figures, a timeline per volunteer and
     day, the map, what is unserved and why, and the publish button."""
-    context = _area_context(request, viewer, lang, area)
+    context = area_context(request, viewer, lang, area)
     plan = _in(lang, plans.get_plan, _infra(request).reader(), viewer.actor, plan_id)
     if plan.area != area or plan.week_start.isoformat() != week:
         raise NotFoundError("plan", plan_id)
@@ -496,7 +498,7 @@ def cancel(
 def audit(
     request: Request[Any, Any, Any], viewer: CurrentViewer, lang: Lang, area: FromPath[str]
 ) -> Response[Any]:
-    context = _area_context(request, viewer, lang, area)
+    context = area_context(request, viewer, lang, area)
     infra = _infra(request)
     entries = _in(lang, access.read_audit, infra.reader(), viewer.actor, area, 200)
     names = _in(lang, access.actor_names, infra.reader(), viewer.actor, [e.actor for e in entries])
@@ -513,7 +515,7 @@ def roster_page(
 ) -> Response[Any]:  # fmt: skip
     if kind not in roster.KINDS:
         raise NotFoundError("page", kind)
-    context = _area_context(request, viewer, lang, area)
+    context = area_context(request, viewer, lang, area)
     entities = _in(lang, roster.list_entities, _infra(request).reader(), viewer.actor, kind, area)
     return page(
         request, viewer, lang, "coordinator/roster.html", nav=kind, kind=kind,

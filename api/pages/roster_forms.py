@@ -22,6 +22,7 @@ from api.pages.common import (
     problems_into,
     refuse_control_characters,
 )
+from api.pages.coordinator import area_context
 from mutualaid.domain.model import CATEGORIES, MODES
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import msg_in, using_locale
@@ -170,12 +171,6 @@ def entity_from(kind: str, data: dict[str, str], base: Json, lang: str, form: Fo
     return out
 
 
-def _context(request: Request[Any, Any, Any], viewer: Any, lang: str, area: str) -> Any:
-    from api.pages.coordinator import _area_context
-
-    return _area_context(request, viewer, lang, area)
-
-
 def _infra(request: Request[Any, Any, Any]) -> Any:
     return request.app.state.infra
 
@@ -191,7 +186,7 @@ def _form_page(
     request: Request[Any, Any, Any], viewer: Any, lang: str, area: str, kind: str, form: Form,
     editing: str | None, status_code: int = 200,
 ) -> Response[Any]:  # fmt: skip
-    context = _context(request, viewer, lang, area)
+    context = area_context(request, viewer, lang, area)
     return page(
         request, viewer, lang, "coordinator/roster_form.html", status_code, nav=kind, kind=kind,
         fields=FIELDS[kind], form=form, editing=editing, categories=CATEGORIES, **context,
