@@ -130,8 +130,12 @@ PAGE_CATALOGUE: dict[str, tuple[str, str]] = {
     "page_task_title": ("Title", "标题"),
     "page_task_id": ("Short id (optional)", "编号（可不填）"),
     "page_task_id_hint": (
-        "Left empty, one is made up (t-1, t-2, ...).",
-        "不填则自动编号（t-1、t-2……）。",
+        "Left empty, one is made up (like t-3f9a2c).",
+        "不填则自动编号（如 t-3f9a2c）。",
+    ),
+    "page_sent_twice": (
+        "That form was sent twice; it was saved once.",
+        "该表单提交了两次，只保存了一次。",
     ),
     "page_task_place": ("Where", "地点"),
     "page_task_place_hint": (

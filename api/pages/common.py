@@ -133,6 +133,21 @@ def flash(request: Request[Any, Any, Any], key: str, **fields: object) -> None:
     request.session[FLASH] = notes
 
 
+ONCE = "once"
+"""A hidden field of forms that add something: a random key, so that the same form sent twice
+(a double click, a reload) adds once."""
+_USED = "used_forms"
+
+
+def used_once(request: Request[Any, Any, Any], key: str | None) -> bool:
+    return bool(key) and key in (request.session.get(_USED) or [])
+
+
+def remember_once(request: Request[Any, Any, Any], key: str | None) -> None:
+    if key:
+        request.session[_USED] = [*(request.session.get(_USED) or [])[-49:], key]
+
+
 @dataclass
 class Form:
     """A form's values as typed and its problems by field, to show them again beside it."""

@@ -5,6 +5,7 @@ audit log and the roster. Every change goes through the same use cases as the JS
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -15,6 +16,7 @@ from litestar.response import Redirect
 
 from api.pages.auth import FormBody
 from api.pages.common import (
+    ONCE,
     CurrentViewer,
     Form,
     Lang,
@@ -22,6 +24,8 @@ from api.pages.common import (
     page,
     problems_into,
     refuse_control_characters,
+    remember_once,
+    used_once,
 )
 from api.pages.plan_view import plan_view
 from mutualaid.errors import ScenarioError
@@ -310,7 +314,7 @@ def new_task_form(
     week: FromPath[str],
 ) -> Response[Any]:  # fmt: skip
     _in(lang, access.parse_week, week)
-    values = {"priority": "normal", "duration_minutes": 60}
+    values = {"priority": "normal", "duration_minutes": 60, ONCE: secrets.token_hex(8)}
     return _task_page(request, viewer, lang, area, week, Form(values=values), None)
 
 
@@ -331,6 +335,9 @@ def _save_task(
     infra = _infra(request)
     form = Form(values=dict(data))
     refuse_control_characters(form, data, lang)
+    if editing is None and used_once(request, data.get(ONCE)):  # sent twice (a double click)
+        flash(request, "page_sent_twice")
+        return Redirect(f"/desk/{area}/weeks/{week}", status_code=303)
     base: Json = {}
     ident = editing or (data.get("id") or "").strip()
     if editing is not None:
@@ -341,8 +348,8 @@ def _save_task(
                                           area, week)}  # fmt: skip
         except NotFoundError:
             taken = set()
-        if not ident:
-            ident = next(f"t-{n}" for n in range(1, len(taken) + 2) if f"t-{n}" not in taken)
+        if not ident:  # random, so that two people adding at once never write one task
+            ident = f"t-{secrets.token_hex(3)}"
         elif ident in taken:
             form.add("id", msg_in(lang, "already_exists", kind=msg_in(lang, "kind_task"), id=ident))
     task = task_from_form(data, base, lang, form)
@@ -353,6 +360,8 @@ def _save_task(
             problems_into(form, exc.problems, TASK_FIELDS)
         else:
             flash(request, "page_task_saved" if not new else "page_task_added", title=task["title"])
+            if editing is None:
+                remember_once(request, data.get(ONCE))
             return Redirect(f"/desk/{area}/weeks/{week}", status_code=303)
     return _task_page(request, viewer, lang, area, week, form, editing, 400)
 

@@ -1,5 +1,5 @@
-// mutualaid's only script: follows a running solve (progress bar, no reload until it ends) and
-// asks before a delete. Every page works without it.
+// mutualaid's only script: follows a running solve (progress bar, no reload until it ends),
+// asks before a delete and keeps a form from being sent twice. Every page works without it.
 "use strict";
 (function () {
   var box = document.getElementById("progress");
@@ -32,5 +32,19 @@
     form.addEventListener("submit", function (event) {
       if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
     });
+  });
+  // a form is sent once: its buttons rest until the next page
+  document.querySelectorAll("form[method=post]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (event.defaultPrevented) { return; }
+      window.setTimeout(function () {
+        form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+      }, 0);
+    });
+  });
+  window.addEventListener("pageshow", function (event) {  // back again: the buttons work
+    if (event.persisted) {
+      document.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = false; });
+    }
   });
 })();

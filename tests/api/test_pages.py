@@ -223,7 +223,8 @@ def test_a_task_added_by_form_is_stored_and_audited_as_the_coordinators(desk: De
     assert answer.status_code == 303, answer.text
     week = desk.client.get(answer.headers["location"])
     assert "Task &#39;Eye drops&#39; added." in week.text or "Task 'Eye drops' added." in week.text
-    stored = weeks.get_task(infra(desk.client).reader(), access.CLI, AREA, WEEK, "t-1")
+    listed = weeks.list_tasks(infra(desk.client).reader(), access.CLI, AREA, WEEK)
+    stored = next(t for t in listed if t["title"] == "Eye drops")
     assert stored["needs"] == [{"skill": "ophthalmology", "count": 1}]
     assert stored["windows"] == [{"days": ["mon", "wed"], "from": "09:00", "to": "11:00"}]
     entries = access.read_audit(infra(desk.client).reader(), access.CLI, AREA, 5)
@@ -483,3 +484,22 @@ def test_a_browser_asking_for_an_address_nothing_serves_gets_a_page(desk: Desk) 
     assert "<h1>Not found</h1>" in answer.text
     api = desk.client.get(f"/desk/{AREA}/nonsense/here")  # an API client still gets JSON
     assert api.status_code == 404 and api.json()["error"] == "not_found"
+
+
+def test_a_task_form_sent_twice_adds_one_task(desk: Desk) -> None:
+    sign_in(desk.client, desk.secrets["coordinator"])
+    path = f"/desk/{AREA}/weeks/{WEEK}/tasks/new"
+    form = desk.client.get(path).text
+    once = re.search(r'name="once" value="([0-9a-f]+)"', form)
+    assert once
+    fields = {
+        "_csrf_token": csrf(desk.client, path), "once": once.group(1), "title": "Soup round",
+        "place": "resident:r-li", "priority": "normal", "duration_minutes": "30",
+        "windows": "tue 09:00-11:00", "needs": "errands 1",
+    }  # fmt: skip
+    first = desk.client.post(path, data=fields)
+    second = desk.client.post(path, data=fields)
+    assert "Task &#39;Soup round&#39; added." in first.text
+    assert "That form was sent twice; it was saved once." in second.text
+    listed = weeks.list_tasks(infra(desk.client).reader(), access.CLI, AREA, WEEK)
+    assert [t["title"] for t in listed].count("Soup round") == 1
