@@ -153,7 +153,7 @@ PAGE_CATALOGUE: dict[str, tuple[str, str]] = {
     "page_task_windows_hint": (
         "One per line: days and hours, e.g. 'tue thu 09:00-11:30', or a date "
         "'2026-12-02 14:00-17:00'.",
-        "每行一个：星期与时间，如“tue thu 09:00-11:30”，或日期“2026-12-02 14:00-17:00”。",
+        "每行一个：星期与时间，如“周二 周四 09:00-11:30”，或日期“2026-12-02 14:00-17:00”。",
     ),
     "page_task_start": ("Or a fixed start", "或固定开始时间"),
     "page_task_start_hint": (
@@ -318,7 +318,7 @@ PAGE_CATALOGUE: dict[str, tuple[str, str]] = {
     "page_availability_hint": (
         "One per line: days and hours, e.g. 'mon wed fri 09:00-12:00', or a date "
         "'2026-12-02 14:00-17:00'.",
-        "每行一个：星期与时间，如“mon wed fri 09:00-12:00”，或日期“2026-12-02 14:00-17:00”。",
+        "每行一个：星期与时间，如“周一 周三 周五 09:00-12:00”，或日期“2026-12-02 14:00-17:00”。",
     ),
     "page_gender": ("Gender", "性别"),
     "page_gender_preference": ("Only volunteers of gender", "只接受此性别的志愿者"),

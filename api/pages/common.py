@@ -133,6 +133,21 @@ def flash(request: Request[Any, Any, Any], key: str, **fields: object) -> None:
     request.session[FLASH] = notes
 
 
+_ZH_DAYS = ("一", "二", "三", "四", "五", "六", "日")
+_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_WORDS: dict[str, str] = {
+    **{f"周{d}": c for d, c in zip(_ZH_DAYS, _CODES, strict=True)},
+    **{f"星期{d}": c for d, c in zip(_ZH_DAYS, _CODES, strict=True)},
+    "周天": "sun", "星期天": "sun",
+}  # fmt: skip
+"""Weekdays as a Chinese coordinator writes them -> the scenario format's codes."""
+
+
+def day_code(word: str) -> str:
+    """A weekday a person typed (mon, Mon, 周一, 星期一) as the scenario format's code."""
+    return DAY_WORDS.get(word.strip(), word.strip().lower())
+
+
 ONCE = "once"
 """A hidden field of forms that add something: a random key, so that the same form sent twice
 (a double click, a reload) adds once."""

@@ -20,6 +20,7 @@ from api.pages.common import (
     CurrentViewer,
     Form,
     Lang,
+    day_code,
     flash,
     page,
     problems_into,
@@ -255,7 +256,7 @@ def task_from_form(data: dict[str, str], base: Json, lang: Lang, form: Form) -> 
         form.add("duration_minutes", msg_in(lang, "not_positive_int", got=repr(duration)))
     windows = []
     for number, line in enumerate((data.get("windows") or "").splitlines(), 1):
-        words = line.replace(",", " ").replace("，", " ").split()
+        words = line.replace(",", " ").replace("，", " ").replace("、", " ").split()
         if not words:
             continue
         span = _RANGE.match(words[-1]) if words else None
@@ -263,7 +264,7 @@ def task_from_form(data: dict[str, str], base: Json, lang: Lang, form: Form) -> 
             form.add("windows", msg_in(lang, "page_window_line", line=number, text=line.strip()))
             continue
         window: dict[str, Any] = {"from": span.group(1).zfill(5), "to": span.group(2).zfill(5)}
-        rest = [w.lower() for w in words[:-1]]
+        rest = [day_code(w) for w in words[:-1]]
         if len(rest) == 1 and _DATE.match(rest[0]):
             window["date"] = rest[0]
         else:

@@ -17,6 +17,7 @@ from api.pages.common import (
     CurrentViewer,
     Form,
     Lang,
+    day_code,
     flash,
     page,
     problems_into,
@@ -135,7 +136,7 @@ def entity_from(kind: str, data: dict[str, str], base: Json, lang: str, form: Fo
         elif f.kind == "lines":
             blocks = []
             for number, line in enumerate(raw.splitlines(), 1):
-                words = line.replace(",", " ").replace("，", " ").split()
+                words = line.replace(",", " ").replace("，", " ").replace("、", " ").split()
                 if not words:
                     continue
                 span = _RANGE.match(words[-1])
@@ -147,7 +148,7 @@ def entity_from(kind: str, data: dict[str, str], base: Json, lang: str, form: Fo
                     "from": span.group(1).zfill(5),
                     "to": span.group(2).zfill(5),
                 }
-                rest = [w.lower() for w in words[:-1]]
+                rest = [day_code(w) for w in words[:-1]]
                 if len(rest) == 1 and _DATE.match(rest[0]):
                     block["date"] = rest[0]
                 else:

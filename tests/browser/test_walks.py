@@ -164,3 +164,34 @@ def test_the_plan_page_follows_a_solve_by_itself_and_shows_the_plan_when_done(
     page.get_by_role("heading", name=msg_in("en", "page_figures")).wait_for(timeout=60_000)
     assert page.evaluate("window.stayed") is None  # reloaded once, to show the plan
     expect(page.locator("#plan-status")).to_have_text(msg_in("en", "page_status_optimal"))
+
+
+def test_a_mistake_in_a_form_is_said_beside_the_field_in_chinese(
+    open_browser: Any, served: Served
+) -> None:
+    b = open_browser("zh", name="mistake")
+    t = lambda key, **f: msg_in("zh", key, **f)  # noqa: E731
+    page = b.page
+    b.go(f"/desk/{AREA}/weeks/{WEEK}/tasks/new")
+    sign_in(b, served.secrets["coordinator"], "zh")
+    page.get_by_label(t("page_task_title")).fill("送饭")
+    page.get_by_label(t("page_task_windows")).fill("周二 上午")
+    page.get_by_label(t("page_task_needs")).fill("errands 1")
+    b.allow_status(400)  # the form comes back with its errors: 400, as the API would say
+    page.get_by_role("button", name=t("page_save")).click()
+    windows = page.get_by_label(t("page_task_windows"))
+    expect(windows).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#windows-error")).to_have_text(
+        t("page_window_line", line=1, text="周二 上午")
+    )
+    expect(page.get_by_label(t("page_task_title"))).to_have_value("送饭")  # kept as typed
+    b.assert_labelled()
+    b.shoot("task-error")
+    windows.fill("周二、周四 09:00至11:30")  # as a coordinator in Zhengzhou writes it
+    page.get_by_label(t("page_task_place")).select_option(
+        label=t("page_resident_home", name="李大爷")
+    )
+    page.get_by_role("button", name=t("page_save")).click()
+    expect(page.get_by_text(t("page_task_added", title="送饭"))).to_be_visible()
+    row = page.locator("tr").filter(has_text="送饭")
+    expect(row).to_contain_text("周二 周四")
