@@ -14,10 +14,12 @@ $(STAMP): pyproject.toml
 
 # The service on the embedded default (SQLite ./mutualaid.db, solves on an in-process Dask cluster): the
 # sample week is loaded into area `jingbalu` when the database is empty; an admin token (also
-# written to .demo-token, replacing the last start's) and a
-# curl example are printed; then it serves in the foreground (Ctrl-C stops it).
+# written to .demo-token, replacing the last start's) and a curl example are printed, and the
+# pages' address with a coordinator's and a volunteer's sign-in token (kept in
+# .demo-page-tokens.json); then it serves in the foreground (Ctrl-C).
 demo: $(STAMP)
-	$(BIN)/mutualaid serve --load scenarios/01-jingbalu-life-centre.yaml --area jingbalu --admin-token
+	$(BIN)/mutualaid serve --load scenarios/01-jingbalu-life-centre.yaml --area jingbalu --admin-token \
+		--page-tokens .demo-page-tokens.json
 
 lint: $(STAMP)
 	$(BIN)/ruff check mutualaid solver api tests bench
@@ -25,7 +27,10 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# The browser tests (-m browser) drive Debian's Chromium; CI (root) installs it when missing.
 test: lint
+	(test -x /usr/bin/chromium && dpkg -s fonts-noto-cjk >/dev/null 2>&1) || \
+		(apt-get update -q && apt-get install -y -q chromium fonts-noto-cjk)
 	$(BIN)/pytest -n 2
 
 bench: $(STAMP)
@@ -33,4 +38,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/engine.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache demo-plan.json
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache demo-plan.json test-artifacts

@@ -9,14 +9,17 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import anyio.to_thread
-from litestar import Litestar
+from litestar import Litestar, Request, Response
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.exceptions import MethodNotAllowedException, NotFoundException
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.stores.memory import MemoryStore
 from sqlalchemy.engine import Engine
 
 from api.auth import PUBLIC, BearerAuth, provide_actor
@@ -26,6 +29,9 @@ from api.dask_jobs import DaskJobRunner
 from api.edge import check_request
 from api.errors import handle
 from api.jobs import InProcessJobRunner, SolverPlanner
+from api.pages import pages_router, template_config
+from api.pages.common import page_error, wants_page
+from api.pages.sessions import SESSION_STORE
 from api.settings import Settings
 from api.throttle import FailedSignIns
 from mutualaid.adapters.db import SessionFactory, make_engine, make_session_factory
@@ -106,7 +112,10 @@ def create_app(settings: Settings) -> Litestar:
             await anyio.to_thread.run_sync(opened.__exit__, None, None, None)
 
     return Litestar(
-        route_handlers=ROUTES,
+        route_handlers=[*ROUTES, *pages_router(settings.pages)],
+        template_config=template_config(),
+        stores={SESSION_STORE: MemoryStore()},
+        state=State({"pages": settings.pages}),
         lifespan=[lifespan],
         middleware=[DefineMiddleware(BearerAuth, exclude=PUBLIC)],
         dependencies={
@@ -116,7 +125,7 @@ def create_app(settings: Settings) -> Litestar:
             "jobs": Provide(provide_jobs, sync_to_thread=False),
             "repairer": Provide(provide_repairer, sync_to_thread=False),
         },
-        exception_handlers={Exception: handle},
+        exception_handlers={Exception: handle_any},
         before_request=check_request,
         openapi_config=OpenAPIConfig(
             title="mutualaid",
@@ -132,6 +141,14 @@ def create_app(settings: Settings) -> Litestar:
         ),
         debug=False,
     )
+
+
+def handle_any(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """The app's exception handler: JSON (`api.errors.handle`), but a page for a browser
+    that asks for an address nothing serves."""
+    if isinstance(exc, NotFoundException | MethodNotAllowedException) and wants_page(request):
+        return page_error(request, exc)
+    return handle(request, exc)
 
 
 def run(settings: Settings) -> None:

@@ -4,6 +4,7 @@ and nowhere else (`Settings.from_env()`)."""
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -102,12 +103,28 @@ class AuthSettings:
 
 
 @dataclass(frozen=True)
+class PageSettings:
+    secret: str = field(default_factory=lambda: secrets.token_hex(32))
+    """MUTUALAID_SECRET_KEY: signs the pages' CSRF tokens; unset, a new random key each start
+    (forms open across a restart must then be sent again). Give every process the same one."""
+    secure_cookies: bool = False
+    """MUTUALAID_SECURE_COOKIES: mark the session and CSRF cookies Secure; set it when the
+    pages are served over https (behind a proxy)."""
+    session_hours: float = 12.0
+    """MUTUALAID_SESSION_HOURS: how long a sign-in lasts in the browser."""
+    tile_url: str | None = None
+    """MUTUALAID_MAP_TILES: a map tile URL (`https://tiles.example/{z}/{x}/{y}.png`) drawn
+    under the plan's map; unset, the map is drawn from the coordinates alone."""
+
+
+@dataclass(frozen=True)
 class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
     solver: SolverSettings = field(default_factory=SolverSettings)
     jobs: JobSettings = field(default_factory=JobSettings)
     auth: AuthSettings = field(default_factory=AuthSettings)
+    pages: PageSettings = field(default_factory=PageSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -165,6 +182,12 @@ class Settings:
                 tracked_addresses=read(
                     "MUTUALAID_AUTH_TRACKED_ADDRESSES", _count, AuthSettings.tracked_addresses
                 ),
+            ),
+            pages=PageSettings(
+                secret=read("MUTUALAID_SECRET_KEY", str, None) or secrets.token_hex(32),
+                secure_cookies=read("MUTUALAID_SECURE_COOKIES", _bool, False),
+                session_hours=read("MUTUALAID_SESSION_HOURS", _positive, 12.0),
+                tile_url=read("MUTUALAID_MAP_TILES", str, None),
             ),
         )
         return settings

@@ -425,6 +425,14 @@ def serve(
     token_file: Annotated[
         Path, typer.Option(help="Where --admin-token writes the secret (mode 0600).")
     ] = Path(".demo-token"),
+    page_tokens: Annotated[
+        Path | None,
+        typer.Option(
+            help="Print the pages' address and a coordinator's and a volunteer's sign-in "
+            "token, kept in this file (made once, used again while they are valid).",
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Run the HTTP service (database from $DATABASE_URL, default ./mutualaid.db)."""
     from api.app import open_infrastructure, run
@@ -453,6 +461,7 @@ def serve(
             known = roster.list_areas(infra.reader(), access.CLI)
             where = known[0].id if known else area
             stored = weeks.list_weeks(infra.reader(), access.CLI, where) if known else []
+            signs = _page_tokens(infra, where, page_tokens) if page_tokens and known else {}
     except (MutualAidError, OSError) as exc:
         raise _refuse(exc) from None
     say = Console(soft_wrap=True, highlight=False)  # a token or a curl line is one line
@@ -471,6 +480,12 @@ def serve(
             f'curl {auth} "{server.url}/plans/<id from the answer above>"',
         ):
             say.print(f"  {line}", markup=False)
+    if signs:
+        week = stored[-1].week_start.isoformat() if stored else "2026-11-30"
+        say.print(msg("cli_pages", url=f"{server.url}/"))
+        for role, secret_of in signs.items():
+            say.print(msg(f"cli_page_token_{role}", url=f"{server.url}/my?week={week}"))
+            say.print(f"  {secret_of}", markup=False)
     run(settings)
 
 
@@ -484,6 +499,38 @@ def _write_secret(path: Path, secret: str) -> None:
     finally:
         os.close(fd)
     os.replace(part, path)
+
+
+def _page_tokens(infra: Any, area: str, path: Path) -> dict[str, str]:
+    """A coordinator's and a volunteer's (the area's first volunteer) secrets for the demo:
+    those in `path` while they still sign in, else new ones, written there (owner-only)."""
+    from mutualaid.services import access, roster
+
+    kept: dict[str, str] = {}
+    if path.exists():
+        try:
+            kept = {str(k): str(v) for k, v in json.loads(path.read_text("utf-8")).items()}
+        except (ValueError, AttributeError):
+            kept = {}
+    out = {}
+    for role in ("coordinator", "volunteer"):
+        secret = kept.get(role)
+        if secret and access.authenticate(infra.reader(), secret) is not None:
+            out[role] = secret
+            continue
+        volunteer = None
+        if role == "volunteer":
+            people = roster.list_entities(infra.reader(), access.CLI, "volunteers", area)
+            if not people:
+                continue
+            volunteer = str(people[0]["id"])
+        _, out[role] = access.create_token(
+            infra.uow(), access.CLI, role, [area], volunteer, name=f"demo {role}"
+        )
+    if out != kept:
+        path.touch(mode=0o600)
+        path.write_text(json.dumps(out, indent=2) + "\n", "utf-8")
+    return out
 
 
 token_app = typer.Typer(no_args_is_help=True, help="API tokens.")

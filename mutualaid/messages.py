@@ -1,12 +1,18 @@
 """Every sentence a user reads, in English and Chinese, in one catalogue.
 
-`msg(key, **fields)` formats one in the active locale: MUTUALAID_LANG (en | zh) if set, else
-LANG starting with "zh", else English. Tests check that both locales have every key and field.
+`msg(key, **fields)` formats one in the active locale: the one a request chose
+(`using_locale`, the pages' per-person choice), else MUTUALAID_LANG (en | zh) if set, else LANG
+starting with "zh", else English. Tests check that both locales have every key and field.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from mutualaid.page_messages import PAGE_CATALOGUE
 
 CATALOGUE: dict[str, tuple[str, str]] = {
     # --- loading a scenario -----------------------------------------------------------------
@@ -644,6 +650,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "同时写入 {file}（仅本人可读）；在 shell 中：export T=$(cat {file})",
     ),
     "cli_token_expires": ("it expires at {at}", "过期时间：{at}"),
+    "cli_pages": ("in a browser: {url}", "在浏览器中打开：{url}"),
+    "cli_page_token_coordinator": (
+        "sign in as the area's coordinator with:",
+        "以本街道协调员身份登录，令牌：",
+    ),
+    "cli_page_token_volunteer": (
+        "sign in as a volunteer (on a phone; their week, once a plan is published: {url}) with:",
+        "以志愿者身份登录（手机；发布计划后本周安排见 {url}），令牌：",
+    ),
     # --- the command line -------------------------------------------------------------------
     "cli_solving": ("Solving {name}", "正在求解 {name}"),
     "cli_progress": (
@@ -736,15 +751,35 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cal_name": ("mutualaid: {name}, week of {week}", "互助：{name}，{week} 这一周"),
 }
 
+# The pages' sentences (labels, buttons, headings) live in a sibling catalogue of the same shape.
+CATALOGUE.update(PAGE_CATALOGUE)
+
 LOCALES = ("en", "zh")
+_CHOSEN: ContextVar[str | None] = ContextVar("mutualaid_locale", default=None)
 
 
 def locale() -> str:
-    chosen = os.environ.get("MUTUALAID_LANG") or os.environ.get("LANG", "")
+    chosen = _CHOSEN.get() or os.environ.get("MUTUALAID_LANG") or os.environ.get("LANG", "")
     return "zh" if chosen.lower().startswith("zh") else "en"
+
+
+@contextmanager
+def using_locale(code: str) -> Iterator[None]:
+    """Within the block (and this thread or task only), `msg` speaks `code` (en | zh)."""
+    token = _CHOSEN.set(code)
+    try:
+        yield
+    finally:
+        _CHOSEN.reset(token)
 
 
 def msg(_key: str, **fields: object) -> str:
     """The catalogue's sentence for key, in the active locale, with fields filled in."""
     en, zh = CATALOGUE[_key]
     return (zh if locale() == "zh" else en).format(**fields)
+
+
+def msg_in(code: str, _key: str, **fields: object) -> str:
+    """The catalogue's sentence for key in locale `code` (en | zh), whatever is active."""
+    en, zh = CATALOGUE[_key]
+    return (zh if code == "zh" else en).format(**fields)

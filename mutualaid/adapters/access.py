@@ -83,6 +83,11 @@ class SqlTokens(Repository):
             raise TokenExpired(msg("token_expired", at=token.expires_at.to_iso8601_string()))
         return token
 
+    def find(self, ident: str) -> TokenRecord | None:
+        """The token with this id (revoked or not); None when there is none."""
+        row = self.session.get(TokenRow, ident)
+        return None if row is None else _token(row)
+
     def all(self) -> list[TokenRecord]:
         stmt = select(TokenRow).order_by(col(TokenRow.created_at), col(TokenRow.id))
         return [_token(r) for r in self.session.exec(stmt)]

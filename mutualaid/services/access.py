@@ -103,6 +103,16 @@ def authenticate(uow: UnitOfWork, secret: str) -> Actor | None:
     return None if token is None else Actor.of(token)
 
 
+def actor_of_token(uow: UnitOfWork, ident: str) -> tuple[Actor, str | None] | None:
+    """The actor of the token with this id and its name, while it is not revoked (a
+    session remembers the id, never the secret)."""
+    with uow:
+        token = uow.tokens.find(ident)
+    if token is None or token.revoked_at is not None:
+        return None
+    return Actor.of(token), token.name
+
+
 def create_token(
     uow: UnitOfWork,
     actor: Actor,
@@ -210,6 +220,19 @@ def read_audit(
         if scope is not None:
             uow.areas.get(scope)
         return uow.audit.entries(scope, limit)
+
+
+def actor_names(uow: UnitOfWork, actor: Actor, idents: Sequence[str]) -> dict[str, str]:
+    """The names of the tokens behind audit entries (their role when unnamed), for those who
+    may read the audit log; ids of no token (`cli`, `system`) are left out."""
+    actor.require_manager()
+    names = {}
+    with uow:
+        for ident in sorted(set(idents)):
+            token = uow.tokens.find(ident)
+            if token is not None:
+                names[ident] = token.name or msg(f"page_role_{token.role}")
+    return names
 
 
 def parse_week(text: str, field: str = "week_start") -> pendulum.Date:

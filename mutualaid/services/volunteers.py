@@ -260,6 +260,14 @@ def _view(
     )  # fmt: skip
 
 
+def get_assignment(uow: UnitOfWork, actor: Actor, ident: int) -> AssignmentRecord:
+    """One assignment, for its volunteer, the area's coordinators and admins."""
+    with uow:
+        found = uow.assignments.get(ident)
+    actor.require_volunteer(found.area, found.volunteer)
+    return found
+
+
 def accept_assignment(uow: UnitOfWork, actor: Actor, ident: int) -> AssignmentRecord:
     """The volunteer will go. ConflictError once declined, or when not published."""
     with uow:

@@ -197,3 +197,32 @@ def test_token_create_takes_an_expiry(database: str) -> None:
         refused = runner.invoke(app, ["token", "create", "--role", "admin", "--expires-in", bad])
         assert refused.exit_code == 2, refused.output
         assert "--expires-in" in refused.output
+
+
+def test_serve_prints_the_pages_and_sign_in_tokens_kept_for_the_next_start(
+    database: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr("api.app.run", lambda settings: None)
+    kept = tmp_path / "tokens.json"
+    args = ["serve", "--port", "8123", "--load", str(SAMPLE), "--page-tokens", str(kept)]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert "in a browser: http://127.0.0.1:8123/" in first.output
+    assert "http://127.0.0.1:8123/my?week=2026-11-30" in first.output
+    secrets = [line.strip() for line in first.output.splitlines() if line.strip().startswith("ma_")]
+    assert len(secrets) == 2
+    assert kept.stat().st_mode & 0o077 == 0  # the owner's only
+    again = runner.invoke(app, args)
+    assert [line.strip() for line in again.output.splitlines()
+            if line.strip().startswith("ma_")] == secrets  # fmt: skip
+    from api.app import open_infrastructure
+    from api.settings import Settings
+
+    with open_infrastructure(Settings.from_env()) as infra:
+        roles = [access.authenticate(infra.reader(), s) for s in secrets]
+        tokens = access.list_tokens(infra.reader(), access.CLI)
+    assert [(a.role, a.volunteer) for a in roles if a] == [
+        ("coordinator", None),
+        ("volunteer", "v-wang"),
+    ]
+    assert len(tokens) == 2  # none made again
