@@ -15,6 +15,7 @@ from mutualaid.domain.plan import Plan
 from mutualaid.messages import msg
 from mutualaid.travel import HaversineTravel, TravelModel
 from solver.analysis import Analyzer, TaskAnalysis
+from solver.coverage import cover_then_route
 from solver.cpsat import (
     PlanModel,
     ProgressFn,
@@ -51,6 +52,9 @@ class SolveOptions:
     seed: int | None = None
     max_exact_arcs: int = MAX_EXACT_ARCS
     """Parts with more routing arcs than this use neighbourhood search (0: always)."""
+    pairwise: bool = True
+    """Coverage and waiting on the model without routes (`solver.coverage`); False solves
+    every goal on the routing model, as before (kept to measure the two side by side)."""
 
 
 def analyse(scenario: Scenario, travel: TravelModel | None = None) -> dict[str, TaskAnalysis]:
@@ -149,6 +153,8 @@ class PartJob:
     workers: int
     seed: int
     max_exact_arcs: int
+    pairwise: bool = True
+    """Coverage and waiting on `solver.coverage`'s model (see SolveOptions)."""
 
 
 @dataclass(frozen=True)
@@ -246,6 +252,7 @@ def _prepare(
             workers=options.workers,
             seed=seed,
             max_exact_arcs=options.max_exact_arcs,
+            pairwise=options.pairwise,
         )
         for part, size in zip(parts, sizes, strict=True)
     ]
@@ -330,9 +337,13 @@ def solve_part(scenario: Scenario, job: PartJob, report: ProgressFn | None = Non
                               job.share, job.workers, job.seed, report)  # fmt: skip
         failure = None
     else:
-        model = PlanModel(scenario, analyses, tids, travel, weights)
-        sol, stages, failure = staged_solve(
-            model,
+        exact = cover_then_route if job.pairwise else _routed
+        sol, stages, failure = exact(
+            scenario,
+            analyses,
+            tids,
+            travel,
+            weights,
             job.floor,
             budget=max(0.05, job.share),
             workers=job.workers,
@@ -355,6 +366,24 @@ def solve_part(scenario: Scenario, job: PartJob, report: ProgressFn | None = Non
     ceiling = sum(weights[scenario.tasks[t].priority] for t in tids)
     bound = cover.value if cover.optimal else int(min(ceiling, cover.bound + 1e-6))
     return PartResult(sol, stages, None, bound)
+
+
+def _routed(
+    scenario: Scenario,
+    analyses: dict[str, TaskAnalysis],
+    tids: list[str],
+    travel: TravelModel,
+    weights: dict[str, int],
+    floor: Solution | None,
+    *,
+    budget: float,
+    workers: int,
+    seed: int,
+    report: ProgressFn | None = None,
+) -> tuple[Solution | None, list[StageResult], str | None]:
+    """Every goal on the routing model (`SolveOptions.pairwise` False)."""
+    model = PlanModel(scenario, analyses, tids, travel, weights)
+    return staged_solve(model, floor, budget=budget, workers=workers, seed=seed, report=report)
 
 
 def _assemble(scenario: Scenario, prepared: _Prepared, results: list[PartResult]) -> Plan:
