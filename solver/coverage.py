@@ -9,13 +9,14 @@ consecutive ones; conversely a route separates every pair i < k, by induction ov
 between them: s_k >= e_j + t(j,k) >= e_i + t(i,j) + d_j + t(j,k) >= e_i + t(i,k), because the
 contract's minutes are within one minute of a metric (the ceiling of a distance, whole numbers
 within 1e-9 counted as such: t(i,k) <= t(i,j) + t(j,k) + 1) and every duration is >= 1 minute.
-So the two models have the same plans' coverage: this model's bound is a true bound.
+So the two models have the same plans' coverage: this model's bound is a true bound. (Its
+plans are routes under any travel; its bound needs the inequality, as do the routing model's
+clauses for pairs that fit in neither order.)
 """
 
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
 from collections.abc import Mapping
 
 from ortools.sat.python import cp_model
@@ -90,33 +91,6 @@ class CoverageModel(PlanModel):
             self._hint(lit, si <= sj)
 
 
-def routable(scenario: Scenario, sol: Solution, travel: TravelModel) -> bool:
-    """Whether every volunteer's visits, block by block in order of start, form a route from
-    home and back (rule 4): the check that keeps a travel model without the one-minute
-    triangle inequality from handing on a plan that breaks the rule."""
-    visits: dict[str, list[str]] = defaultdict(list)
-    for tid, crew in sol.crews.items():
-        for av in crew:
-            visits[av.id].append(tid)
-    for vid, tids in visits.items():
-        vol = scenario.volunteers[vid]
-        for bs, be in vol.blocks:
-            here, free_at = vol.home, bs
-            inside = sorted(
-                (sol.starts[t], t)
-                for t in tids
-                if bs <= sol.starts[t] and sol.starts[t] + scenario.tasks[t].duration_minutes <= be
-            )
-            for start, tid in inside:
-                task = scenario.tasks[tid]
-                if start < free_at + travel.minutes(vol.mode, here, task.location):
-                    return False
-                here, free_at = task.location, start + task.duration_minutes
-            if free_at + travel.minutes(vol.mode, here, vol.home) > be:
-                return False
-    return True
-
-
 def cover_then_route(
     scenario: Scenario,
     analyses: Mapping[str, TaskAnalysis],
@@ -141,10 +115,6 @@ def cover_then_route(
     )
     if sol is None:
         return None, stages, failure
-    if not routable(scenario, sol, travel):
-        # not this contract's travel: solve it all on the routing model, as before
-        model = PlanModel(scenario, analyses, tids, travel, weights)
-        return staged_solve(model, floor, budget=budget, workers=workers, seed=seed, report=report)
     spent = sum(s.work if workers == 1 else s.seconds for s in stages)
     model = PlanModel(scenario, analyses, tids, travel, weights)
     for stage in stages:
