@@ -5,10 +5,10 @@ rule."""
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 
 import solver
-from mutualaid.domain.model import Scenario
+from mutualaid.domain.model import Location, Scenario, Settings
 from mutualaid.scenario import build_scenario
 from mutualaid.travel import HaversineTravel
 from mutualaid.validation import validate
@@ -54,8 +54,38 @@ def waited(scenario: Scenario, sol: Solution) -> int:
     return sum(scenario.tasks[t].waited for t in sol.crews)
 
 
+def two_visits(slack: int) -> World:
+    """One walker, two half-hour visits in a row, the second window opening `slack` minutes
+    after the first visit ends plus the walk between them: both fit exactly when slack >= 0."""
+    home, far = {"lat": 34.75, "lon": 113.65}, {"lat": 34.755, "lon": 113.65}
+    walk = HaversineTravel(Settings()).minutes("walk", Location(**home), Location(**far))
+    opens = 9 * 60 + 30 + walk + slack
+
+    def window(minute: int) -> list[dict[str, object]]:
+        clock = f"{minute // 60:02d}:{minute % 60:02d}"
+        end = f"{(minute + 30) // 60:02d}:{(minute + 30) % 60:02d}"
+        return [{"days": ["mon"], "from": clock, "to": end}]
+
+    return {
+        "name": f"two visits, slack {slack}",
+        "timezone": "Asia/Shanghai",
+        "week_start": "2026-11-30",
+        "volunteers": [
+            {"id": "v", "skills": ["s"], "home": home,
+             "availability": [{"days": ["mon"], "from": "08:00", "to": "12:00"}]}
+        ],
+        "tasks": [
+            {"id": tid, "needs": [{"skill": "s", "count": 1}], "duration_minutes": 30,
+             "location": place, "windows": window(start)}
+            for tid, place, start in (("a", home, 9 * 60), ("b", far, opens))
+        ],
+    }  # fmt: skip
+
+
 @settings(max_examples=120, deadline=None, suppress_health_check=SLOW_OK)
 @given(world=tiny_worlds())
+@example(world=two_visits(0)).via("travel binds exactly: both served")
+@example(world=two_visits(-1)).via("a minute short: one served")
 def test_pairwise_coverage_is_the_brute_force_optimum(world: World) -> None:
     scenario = build_scenario(world)
     brute = BruteForce(scenario)
