@@ -15,6 +15,7 @@ from mutualaid.domain.plan import Plan
 from mutualaid.messages import msg
 from mutualaid.travel import HaversineTravel, TravelModel
 from solver.analysis import Analyzer, TaskAnalysis
+from solver.coverage import cover_then_route
 from solver.cpsat import (
     PlanModel,
     ProgressFn,
@@ -68,6 +69,10 @@ class SolveOptions:
     @property
     def reproducible(self) -> bool:
         return self.deterministic if self.deterministic is not None else self.workers == 1
+
+    pairwise: bool = True
+    """Coverage and waiting on the model without routes (`solver.coverage`); False solves
+    every goal on the routing model, as before (kept to measure the two side by side)."""
 
 
 def analyse(scenario: Scenario, travel: TravelModel | None = None) -> dict[str, TaskAnalysis]:
@@ -170,6 +175,8 @@ class PartJob:
     """Whether `share` is deterministic time (see SolveOptions.deterministic)."""
     deadline: float | None = None
     """With wall-clock budgets, when (`time.time()`) the whole solve must end."""
+    pairwise: bool = True
+    """Coverage and waiting on `solver.coverage`'s model (see SolveOptions)."""
 
 
 @dataclass(frozen=True)
@@ -283,6 +290,7 @@ def _prepare(
             max_exact_arcs=options.max_exact_arcs,
             deterministic=options.reproducible,
             deadline=deadline,
+            pairwise=options.pairwise,
         )
         for part, size in zip(parts, sizes, strict=True)
     ]
@@ -381,9 +389,13 @@ def solve_part(
         sol, stages = _search(scenario, job, travel, report, stop)
         failure = None
     else:
-        model = PlanModel(scenario, analyses, tids, travel, weights)
-        sol, stages, failure = staged_solve(
-            model,
+        exact = cover_then_route if job.pairwise else _routed
+        sol, stages, failure = exact(
+            scenario,
+            analyses,
+            tids,
+            travel,
+            weights,
             job.floor,
             budget=max(0.05, job.share),
             workers=job.workers,
@@ -412,6 +424,28 @@ def solve_part(
     ceiling = sum(weights[scenario.tasks[t].priority] for t in tids)
     bound = cover.value if cover.optimal else int(min(ceiling, cover.bound + 1e-6))
     return PartResult(sol, stages, None, bound)
+
+
+def _routed(
+    scenario: Scenario,
+    analyses: dict[str, TaskAnalysis],
+    tids: list[str],
+    travel: TravelModel,
+    weights: dict[str, int],
+    floor: Solution | None,
+    *,
+    budget: float,
+    workers: int,
+    seed: int,
+    report: ProgressFn | None = None,
+    deterministic: bool | None = None,
+    deadline: float | None = None,
+    stop: StopFn | None = None,
+) -> tuple[Solution | None, list[StageResult], str | None]:
+    """Every goal on the routing model (`SolveOptions.pairwise` False)."""
+    model = PlanModel(scenario, analyses, tids, travel, weights)
+    return staged_solve(model, floor, budget=budget, workers=workers, seed=seed, report=report,
+                        deterministic=deterministic, deadline=deadline, stop=stop)  # fmt: skip
 
 
 def _assemble(scenario: Scenario, prepared: _Prepared, results: list[PartResult]) -> Plan:

@@ -109,6 +109,10 @@ class PlanModel:
     cut the volunteers' blocks into slots and use up weekly hours.
     """
 
+    solver_parameters: tuple[tuple[str, object], ...] = ()
+    """CP-SAT parameters (name, value) for every stage solved on this model, beyond those
+    `staged_solve` sets."""
+
     def __init__(
         self,
         scenario: Scenario,
@@ -532,6 +536,8 @@ def staged_solve(
         params = solver.parameters
         params.num_workers = workers
         params.random_seed = seed
+        for param, setting in model.solver_parameters:
+            setattr(params, param, setting)
         if len(m.proto.variables) > LARGE_MODEL:
             params.cp_model_probing_level = 0
         if deterministic:
