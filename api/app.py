@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
 from litestar import Litestar, Request, Response
@@ -22,6 +22,9 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.stores.memory import MemoryStore
 from sqlalchemy.engine import Engine
 
+if TYPE_CHECKING:
+    import uvicorn
+
 from api.auth import PUBLIC, BearerAuth, provide_actor
 from api.controllers import ROUTES
 from api.controllers.volunteers import SolverRepairer
@@ -32,7 +35,7 @@ from api.jobs import InProcessJobRunner, SolverPlanner
 from api.pages import pages_router, template_config
 from api.pages.common import page_error, wants_page
 from api.pages.sessions import SESSION_STORE
-from api.settings import Settings
+from api.settings import ServerSettings, Settings
 from api.throttle import FailedSignIns
 from mutualaid.adapters.db import SessionFactory, make_engine, make_session_factory
 from mutualaid.adapters.migrate import upgrade
@@ -155,7 +158,25 @@ def run(settings: Settings) -> None:
     """Serve the app with uvicorn on the settings' host and port (in the foreground)."""
     import uvicorn
 
-    uvicorn.run(create_app(settings), host=settings.server.host, port=settings.server.port)
+    uvicorn.Server(server_config(create_app(settings), settings.server)).run()
+
+
+def server_config(app: Litestar, server: ServerSettings, **options: Any) -> uvicorn.Config:
+    """uvicorn's configuration for the app. Proxy headers are believed only from the
+    trusted proxies (none by default): uvicorn's own default trusts X-Forwarded-For from
+    127.0.0.1, so any program on the machine could send each failed sign-in as another
+    address and never be throttled."""
+    import uvicorn
+
+    proxies = list(server.trusted_proxies)
+    return uvicorn.Config(
+        app,
+        host=server.host,
+        port=server.port,
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or "",
+        **options,
+    )
 
 
 def provide_uow(state: State) -> UnitOfWork:

@@ -3,6 +3,7 @@ and nowhere else (`Settings.from_env()`)."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Callable, Mapping
@@ -38,6 +39,12 @@ class ServerSettings:
     """MUTUALAID_HOST: the address `mutualaid serve` listens on."""
     port: int = 8000
     """MUTUALAID_PORT: the port `mutualaid serve` listens on."""
+    trusted_proxies: tuple[str, ...] = ()
+    """MUTUALAID_TRUSTED_PROXIES: comma-separated addresses (or networks, `10.0.0.0/8`) of
+    reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: the client
+    address the sign-in throttle counts is then the one the proxy saw. Unset (the default),
+    the headers are ignored and the address is the connection's, so nobody, not even a
+    program on the server's own machine, picks the address it is throttled as."""
 
     @property
     def url(self) -> str:
@@ -99,7 +106,8 @@ class AuthSettings:
     tracked_addresses: int = 10_000
     """MUTUALAID_AUTH_TRACKED_ADDRESSES: client addresses remembered (the least recently seen
     are forgotten first), which bounds the throttle's memory. Behind a reverse proxy every
-    client has the proxy's address: throttle there instead."""
+    client has the proxy's address, unless MUTUALAID_TRUSTED_PROXIES names the proxy
+    (`ServerSettings.trusted_proxies`): throttle at the proxy, or trust it."""
 
 
 @dataclass(frozen=True)
@@ -143,6 +151,7 @@ class Settings:
             server=ServerSettings(
                 host=read("MUTUALAID_HOST", str, ServerSettings.host),
                 port=read("MUTUALAID_PORT", _port, ServerSettings.port),
+                trusted_proxies=read("MUTUALAID_TRUSTED_PROXIES", _addresses, ()),
             ),
             solver=SolverSettings(
                 time_limit_seconds=read("MUTUALAID_SOLVER_TIME_LIMIT", _positive, None),
@@ -241,6 +250,21 @@ def _port(text: str) -> int:
     if not 0 <= value <= 65535:
         raise ValueError(msg("not_choice", choices="0..65535", got=text))
     return value
+
+
+def _addresses(text: str) -> tuple[str, ...]:
+    """Comma-separated IP addresses or networks, each checked."""
+    out = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            ipaddress.ip_network(part, strict=False)
+        except ValueError:
+            raise ValueError(msg("not_address", got=part)) from None
+        out.append(part)
+    return tuple(out)
 
 
 def _runner(text: str) -> str:

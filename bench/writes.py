@@ -1,6 +1,9 @@
 """Write benchmark on SQLite: one big `PUT /weeks/{w}/tasks` batch alone, then several at once
 while a one-task PUT in another area is sent again and again; its latency is compared with the
-same write on an idle server in the same run. Prints figures and the command; asserts nothing.
+same write on an idle server in the same run. Then a generated district's whole week POSTed as
+a scenario (`mutualaid generate --tasks 6000 --volunteers 600 --subdistricts 3 --seed 5`) while
+the one-task PUT goes on, and how long the import held SQLite's write lock, as another
+connection waiting for it sees it. Prints figures and the command; asserts nothing.
 """
 
 from __future__ import annotations
@@ -8,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -87,11 +91,80 @@ def split(db: Path, tasks: list[dict[str, Any]]) -> list[tuple[str, str]]:
     ]
 
 
+def scenario_import(
+    base: str, auth: dict[str, str], db: Path, small_path: str, small: Any, size: int
+) -> list[tuple[str, str]]:
+    """A generated `size`-task district POSTed as a scenario into an area of its own while the
+    one-task PUT is sent again and again, and a probe connection takes SQLite's write lock
+    (BEGIN IMMEDIATE, then ROLLBACK) again and again: its longest wait is about the longest
+    the import held the lock."""
+    from mutualaid.generate import generate_world
+
+    world = generate_world(size, size // 10, 3, 5)
+    body = yaml.safe_dump(world, allow_unicode=True, sort_keys=False).encode("utf-8")
+    running, done = threading.Event(), threading.Event()
+    small_answers: list[tuple[float, int]] = []
+    lock_waits: list[float] = []
+
+    def small_writes() -> None:
+        running.wait()
+        while not done.is_set():
+            seconds, answer = put(base, auth, small_path, small)
+            small_answers.append((seconds, answer.status_code))
+
+    def probe() -> None:
+        conn = sqlite3.connect(str(db), timeout=600, isolation_level=None)
+        try:
+            running.wait()
+            while not done.is_set():
+                t0 = time.perf_counter()
+                conn.execute("BEGIN IMMEDIATE")
+                lock_waits.append(time.perf_counter() - t0)
+                conn.execute("ROLLBACK")
+                time.sleep(0.01)
+        finally:
+            conn.close()
+
+    with ThreadPoolExecutor(2) as pool:
+        writer, prober = pool.submit(small_writes), pool.submit(probe)
+        running.set()
+        t0 = time.perf_counter()
+        answer = httpx.post(
+            f"{base}/weeks/{world['week_start']}/scenario?area=imported", content=body,
+            headers={**auth, "Content-Type": "application/yaml"}, timeout=600,
+        )  # fmt: skip
+        wall = time.perf_counter() - t0
+        done.set()
+        writer.result()
+        prober.result()
+    latencies = sorted(s for s, _ in small_answers) or [0.0]
+    codes = sorted({c for _, c in small_answers})
+    tasks, volunteers = len(world["tasks"]), len(world["volunteers"])
+    return [
+        (
+            f"scenario import, {tasks} tasks, {volunteers} volunteers ({len(body) / 1e6:.1f} MB)",
+            f"{wall:.1f} s, status {answer.status_code}",
+        ),
+        ("  write lock held (longest wait of another connection)", f"{max(lock_waits):.2f} s"),
+        (
+            "  one-task PUT in another area meanwhile",
+            f"{len(small_answers)} sent, statuses {codes}, median "
+            f"{statistics.median(latencies):.2f} s, max {latencies[-1]:.2f} s",
+        ),
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tasks", type=int, default=10_000, help="tasks in each batch")
     parser.add_argument("--batches", type=int, default=3, help="batches sent at once")
     parser.add_argument("--volunteers", type=int, default=800)
+    parser.add_argument(
+        "--scenario-tasks", type=int, default=6000, help="tasks of the imported scenario"
+    )
+    parser.add_argument(
+        "--only-scenario", action="store_true", help="skip the batches, import the scenario"
+    )
     args = parser.parse_args()
     print("$ " + " ".join([".venv/bin/python", "bench/writes.py", *sys.argv[1:]]))
 
@@ -121,61 +194,67 @@ def main() -> int:
             idle_s = statistics.median(idle)
             rows.append(("one-task PUT, idle server (median of 5)", f"{idle_s * 1000:.0f} ms"))
 
-            for label, week in (("new week", WEEK), ("replacing it", WEEK)):
-                seconds, answer = put(base, auth, f"/weeks/{week}/tasks?area={AREA}", tasks)
-                answer.raise_for_status()
-                rows.append((f"{args.tasks}-task PUT alone, {label}", f"{seconds:.2f} s"))
-
-            weeks = [WEEK] * args.batches  # the tasks' fixed starts are in this week
-            running = threading.Event()
-            done = threading.Event()
-            small_answers: list[tuple[float, int]] = []
-
-            def batch(week: str) -> tuple[float, int]:
-                running.set()
-                seconds, answer = put(base, auth, f"/weeks/{week}/tasks?area={AREA}", tasks)
-                return seconds, answer.status_code
-
-            def small_writes() -> None:
-                running.wait()
-                while not done.is_set():
-                    seconds, answer = put(base, auth, small_path, small)
-                    small_answers.append((seconds, answer.status_code))
-
-            with ThreadPoolExecutor(args.batches + 1) as pool:
-                writer = pool.submit(small_writes)
-                t0 = time.perf_counter()
-                big = list(pool.map(batch, weeks))
-                wall = time.perf_counter() - t0
-                done.set()
-                writer.result()
-            statuses = sorted(s for _, s in big)
-            rows.append(
-                (
-                    f"{args.batches} x {args.tasks}-task PUTs at once",
-                    f"all done in {wall:.1f} s; each {', '.join(f'{s:.1f}' for s, _ in big)} s;"
-                    f" statuses {statuses}",
+            if args.scenario_tasks:
+                rows += scenario_import(
+                    base, auth, Path(tmp, "w.db"), small_path, small, args.scenario_tasks
                 )
-            )
-            latencies = sorted(s for s, _ in small_answers)
-            codes = sorted({c for _, c in small_answers})
-            rows.append(
-                (
-                    "one-task PUT in another area meanwhile",
-                    f"{len(latencies)} sent, statuses {codes}, median "
-                    f"{statistics.median(latencies):.2f} s, max {latencies[-1]:.2f} s",
+            if not args.only_scenario:
+                for label, week in (("new week", WEEK), ("replacing it", WEEK)):
+                    seconds, answer = put(base, auth, f"/weeks/{week}/tasks?area={AREA}", tasks)
+                    answer.raise_for_status()
+                    rows.append((f"{args.tasks}-task PUT alone, {label}", f"{seconds:.2f} s"))
+
+                weeks = [WEEK] * args.batches  # the tasks' fixed starts are in this week
+                running = threading.Event()
+                done = threading.Event()
+                small_answers: list[tuple[float, int]] = []
+
+                def batch(week: str) -> tuple[float, int]:
+                    running.set()
+                    seconds, answer = put(base, auth, f"/weeks/{week}/tasks?area={AREA}", tasks)
+                    return seconds, answer.status_code
+
+                def small_writes() -> None:
+                    running.wait()
+                    while not done.is_set():
+                        seconds, answer = put(base, auth, small_path, small)
+                        small_answers.append((seconds, answer.status_code))
+
+                with ThreadPoolExecutor(args.batches + 1) as pool:
+                    writer = pool.submit(small_writes)
+                    t0 = time.perf_counter()
+                    big = list(pool.map(batch, weeks))
+                    wall = time.perf_counter() - t0
+                    done.set()
+                    writer.result()
+                statuses = sorted(s for _, s in big)
+                rows.append(
+                    (
+                        f"{args.batches} x {args.tasks}-task PUTs at once",
+                        f"all done in {wall:.1f} s; each {', '.join(f'{s:.1f}' for s, _ in big)} s;"
+                        f" statuses {statuses}",
+                    )
                 )
-            )
-            rows.append(
-                (
-                    "  ratio max latency under load / idle",
-                    f"{latencies[-1] / idle_s:.0f}x",
+                latencies = sorted(s for s, _ in small_answers)
+                codes = sorted({c for _, c in small_answers})
+                rows.append(
+                    (
+                        "one-task PUT in another area meanwhile",
+                        f"{len(latencies)} sent, statuses {codes}, median "
+                        f"{statistics.median(latencies):.2f} s, max {latencies[-1]:.2f} s",
+                    )
                 )
-            )
+                rows.append(
+                    (
+                        "  ratio max latency under load / idle",
+                        f"{latencies[-1] / idle_s:.0f}x",
+                    )
+                )
         finally:
             proc.terminate()
             proc.wait(timeout=30)
-        rows += split(Path(tmp, "w.db"), tasks)
+        if not args.only_scenario:
+            rows += split(Path(tmp, "w.db"), tasks)
 
     rows.append(("load average (1, 5, 15 min) at the end", str(os.getloadavg())))
     width = max(len(k) for k, _ in rows)

@@ -37,6 +37,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "not_positive_number": ("must be a number > 0, got {got}", "应为大于 0 的数，实际为 {got}"),
     "not_nonneg_number": ("must be a number >= 0, got {got}", "应为不小于 0 的数，实际为 {got}"),
     "not_bool": ("must be true or false, got {got}", "应为 true 或 false，实际为 {got}"),
+    "not_address": (
+        "must be IP addresses or networks (10.0.0.1, 10.0.0.0/8), separated by commas; got {got}",
+        "应为以逗号分隔的 IP 地址或网段（10.0.0.1、10.0.0.0/8），实际为 {got}",
+    ),
     "not_list": ("must be a list, got {got}", "应为列表，实际为 {got}"),
     "not_mapping": ("must be a mapping of fields, got {got}", "应为字段映射，实际为 {got}"),
     "not_choice": ("must be one of {choices}, got {got}", "应为 {choices} 之一，实际为 {got}"),

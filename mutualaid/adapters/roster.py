@@ -6,7 +6,9 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import pendulum
+from sqlalchemy import bindparam
 from sqlalchemy import select as core_select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, col, delete, func, select, update
 
@@ -170,6 +172,43 @@ class SqlRoster(Repository, Generic[R]):
     def write(self, area: str, canonical: Json, position: int) -> None:
         values = self.to_row(area, canonical, position)
         self.upsert_row(values)
+
+    def write_all(self, area: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Upsert `rows` (`to_row`'s, positions 0, 1, ...) in one INSERT ... ON CONFLICT DO
+        UPDATE executemany; the area's other entities stay, listed after them in their
+        order."""
+        if not rows:
+            return
+        self.session.flush()
+        table = metadata.tables[self.model.__tablename__]
+        dialect = postgresql if self.dialect == "postgresql" else sqlite
+        stmt = dialect.insert(table)
+        keys = ("area_id", "id")
+        stmt = stmt.on_conflict_do_update(
+            index_elements=list(keys),
+            set_={k: stmt.excluded[k] for k in rows[0] if k not in keys},
+        )
+        connection = self.session.connection()
+        connection.execute(stmt, [dict(r) for r in rows])
+        written = {r["id"] for r in rows}
+        rest = connection.execute(
+            core_select(table.c.id, table.c.position)
+            .where(table.c.area_id == area)
+            .order_by(table.c.position, table.c.id)
+        ).all()
+        moved = [
+            {"a": area, "i": ident, "p": len(rows) + j}
+            for j, (ident, position) in enumerate(r for r in rest if r[0] not in written)
+            if position != len(rows) + j
+        ]
+        if moved:
+            connection.execute(
+                table.update()
+                .where(table.c.area_id == bindparam("a"), table.c.id == bindparam("i"))
+                .values(position=bindparam("p")),
+                moved,
+            )
+        self.session.expire_all()  # roster rows this session had loaded are stale now
 
     def upsert_row(self, values: dict[str, Any]) -> None:
         self.insert_or_update(self.model, values, ("area_id", "id"))

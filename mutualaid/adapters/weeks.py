@@ -41,6 +41,7 @@ from mutualaid.services.ports import (
     DeclineRecord,
     Json,
     NotFoundError,
+    PreparedScenario,
     PreparedTasks,
     WeekRecord,
 )
@@ -161,58 +162,89 @@ class SqlWeeks(Repository):
         when missing (named by its id), in the scenario's zone. Raises ScenarioError when
         `data` is not a valid scenario, ConflictError when the area keeps another zone.
         """
-        if isinstance(data, Scenario):
-            canonical = contract.from_scenario(data)
-        else:
-            if validate:
-                build_scenario(data)
-            canonical = contract.scenario(data)
-        area_row = self.session.get(AreaRow, area)
-        if area_row is None:
+        if validate and not isinstance(data, Scenario):
+            build_scenario(data)
+        return self.store_scenario(area, self.prepare_scenario(area, data))
+
+    def prepare_scenario(self, area: str, data: Mapping[str, Any] | Scenario) -> PreparedScenario:
+        """The slow half of import_scenario, for a read-only transaction before the write:
+        the scenario (already checked) in canonical form and as rows, so the write
+        transaction (`store_scenario`) only stores them. ConflictError when the area keeps
+        another zone."""
+        canonical = (
+            contract.from_scenario(data) if isinstance(data, Scenario) else contract.scenario(data)
+        )
+        zone = canonical["timezone"]
+        self._check_zone(area, zone)
+        roster = {
+            kind: [
+                self.roster[kind].to_row(area, item, i) for i, item in enumerate(canonical[kind])
+            ]
+            for kind in ROSTER_KINDS
+        }
+        tasks = [_task_values(area, zone, t, i) for i, t in enumerate(canonical["tasks"])]
+        week = {k: v for k, v in canonical.items() if k not in (*ROSTER_KINDS, "tasks")}
+        return PreparedScenario(week, roster, tasks)
+
+    def store_scenario(self, area: str, prepared: PreparedScenario) -> WeekRecord:
+        """Store a prepared scenario (see import_scenario): the roster upserted in one
+        statement per kind, the week's rows replaced by one executemany each."""
+        canonical = prepared.week
+        if not self._check_zone(area, canonical["timezone"]):
             self.areas.add(area, area, canonical["timezone"])
-        elif area_row.timezone != canonical["timezone"]:
-            raise ConflictError(
-                msg("area_keeps_zone", area=area, zone=area_row.timezone, got=canonical["timezone"])
-            )
         week_start = dt.date.fromisoformat(canonical["week_start"])
         week = self._ensure(area, week_start, canonical["name"], canonical["settings"])
         week.expect = canonical.get("expect")
         for kind in ROSTER_KINDS:
-            repo = self.roster[kind]
-            for i, item in enumerate(canonical[kind]):
-                repo.write(area, item, i)
-            repo.reorder(area, [item["id"] for item in canonical[kind]])
-        self._replace_tasks(week, canonical["tasks"])
-        self._replace_pins(week, canonical["pinned"])
+            self.roster[kind].write_all(area, prepared.roster[kind])
+        self._insert_tasks(week, prepared.tasks)
+        pins = [
+            {"task_id": str(pin["task"]), "volunteer_id": vid, "pin_position": i, "slot": slot}
+            for i, pin in enumerate(canonical["pinned"])
+            for slot, vid in enumerate(contract.unique(pin["volunteers"]))
+        ]
+        self._insert_rows(PinRow, week, pins)
         old = {(d.task_id, d.volunteer_id): d for d in self._decline_rows(week)}
-        self.session.exec(delete(DeclineRow).where(col(DeclineRow.week_id) == week.id))
+        declines = []
         for i, d in enumerate(canonical["declined"]):
             before = old.get((d["task"], d["volunteer"]))
-            self.session.add(
-                DeclineRow(
-                    week_id=_id(week),
-                    task_id=d["task"],
-                    volunteer_id=d["volunteer"],
-                    area_id=area,
-                    position=i,
-                    reason=before.reason if before else None,
-                    declined_at=before.declined_at if before else None,
-                )
+            declines.append(
+                {
+                    "task_id": d["task"],
+                    "volunteer_id": d["volunteer"],
+                    "position": i,
+                    "reason": before.reason if before else None,
+                    "declined_at": before.declined_at if before else None,
+                }
             )
-        self.session.exec(delete(HistoryRow).where(col(HistoryRow.week_id) == week.id))
-        for i, h in enumerate(canonical["history"]):
-            self.session.add(
-                HistoryRow(
-                    week_id=_id(week),
-                    position=i,
-                    area_id=area,
-                    resident_id=h["resident"],
-                    volunteer_id=h["volunteer"],
-                )
-            )
-        self.session.flush()
-        self._drop_dangling(week)  # published assignments of tasks the import left out
+        self._insert_rows(DeclineRow, week, declines)
+        history = [
+            {"position": i, "resident_id": h["resident"], "volunteer_id": h["volunteer"]}
+            for i, h in enumerate(canonical["history"])
+        ]
+        self._insert_rows(HistoryRow, week, history)
+        self.session.expire_all()  # rows this session had loaded are stale now
+        self._drop_dangling(week, {i for r in prepared.tasks for i in _expand(r["id"], r["every"])})
         return self._record(week)
+
+    def _check_zone(self, area: str, zone: str) -> bool:
+        """True when the area exists (in `zone`); ConflictError when it keeps another."""
+        area_row = self.session.get(AreaRow, area)
+        if area_row is None:
+            return False
+        if area_row.timezone != zone:
+            raise ConflictError(msg("area_keeps_zone", area=area, zone=area_row.timezone, got=zone))
+        return True
+
+    def _insert_rows(self, model: type[Any], week: WeekRow, rows: Sequence[Json]) -> None:
+        """The week's rows of `model` become `rows` (without week and area ids): one DELETE,
+        one executemany."""
+        self.session.flush()
+        self.session.exec(delete(model).where(col(model.week_id) == week.id))
+        if rows:
+            table = metadata.tables[model.__tablename__]
+            extra = {"week_id": _id(week), "area_id": week.area_id}
+            self.session.connection().execute(insert(table), [{**r, **extra} for r in rows])
 
     def export_scenario(self, area: str, week_start: dt.date) -> Json:
         """The week as a contract scenario (canonical form, see `contract`), with the area's

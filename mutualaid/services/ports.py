@@ -125,6 +125,22 @@ class PreparedTasks:
 
 
 @dataclass(frozen=True)
+class PreparedScenario:
+    """A whole scenario turned into rows before the write transaction
+    (`WeekRepository.prepare_scenario`), to be stored by `store_scenario` in a short one.
+    A scenario is checked on its own (it names its whole roster), so nothing it read can
+    go stale meanwhile but the area's zone, which the store checks again."""
+
+    week: Json
+    """The scenario in canonical form without its roster and tasks (name, zone, week_start,
+    settings, pinned, declined, history, expect)."""
+    roster: dict[str, list[Json]]
+    """The rows of each roster kind (`sites`, ...), in the scenario's order."""
+    tasks: list[Json]
+    """The task rows, without the week's id."""
+
+
+@dataclass(frozen=True)
 class AreaRecord:
     id: str
     name: str
@@ -261,6 +277,10 @@ class WeekRepository(Protocol):
     def import_scenario(
         self, area: str, data: Mapping[str, Any] | Scenario, *, validate: bool = True
     ) -> WeekRecord: ...
+    def prepare_scenario(
+        self, area: str, data: Mapping[str, Any] | Scenario
+    ) -> PreparedScenario: ...
+    def store_scenario(self, area: str, prepared: PreparedScenario) -> WeekRecord: ...
     def export_scenario(self, area: str, week_start: pendulum.Date) -> Json: ...
     def load_scenario(self, area: str, week_start: pendulum.Date) -> Scenario: ...
     def basis(self, area: str, week_start: pendulum.Date) -> Json: ...

@@ -178,18 +178,26 @@ def import_scenario(
     """Store a whole scenario: its roster into the area, the rest as the week. Its
     week_start must be the week named. Only an admin creates an area this way. A scenario
     without tasks the published plan gives withdraws their assignments: refused
-    (WouldWithdraw) unless `replace`."""
+    (WouldWithdraw) unless `replace`.
+
+    As submit_tasks, the scenario is checked and turned into rows before the write
+    transaction, which only stores them (in bulk): a district's week holds SQLite's one write
+    lock for a moment, not for the whole import."""
     where, week = actor.area(area), parse_week(week_start)
     scenario = build_scenario(data)
     if scenario.week_start != week:
         text = msg("week_mismatch", got=scenario.week_start.isoformat(), want=week.isoformat())
         raise InvalidRequest([Problem("week_start", text)])
     assert isinstance(data, Mapping)
+    with uow.reading() as reader:
+        if not actor.is_admin:
+            reader.areas.get(where)
+        prepared = reader.weeks.prepare_scenario(where, data)
     with uow:
         if not actor.is_admin:
             uow.areas.get(where)
         before = _published(uow, where, week)
-        record = uow.weeks.import_scenario(where, data, validate=False)
+        record = uow.weeks.store_scenario(where, prepared)
         counts: Json = {k: len(data.get(k) or ()) for k in ("volunteers", "residents", "tasks")}
         counts.update(_withdrawn(uow, where, week, before, replace))
         uow.audit.record(actor.id, "scenario.import", _week(where, week_start), where, counts)

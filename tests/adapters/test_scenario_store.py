@@ -8,11 +8,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pendulum
 import pytest
 import yaml
 
 from mutualaid.generate import generate_world
 from mutualaid.scenario import build_scenario
+from mutualaid.services import access, weeks
 
 from .conftest import UowFactory
 
@@ -165,3 +167,43 @@ def test_a_generated_district_comes_back_as_written(make_uow: UowFactory) -> Non
         exported = uow.weeks.export_scenario("district", week.week_start)
     assert exported == normalise(written)
     _same_domain(exported, written)
+
+
+def test_an_import_over_a_roster_upserts_it_and_lists_the_others_after(
+    make_uow: UowFactory,
+) -> None:
+    """The use case (checked and turned into rows first, then stored in bulk): a second
+    scenario into the same area replaces the week, upserts its roster in its own order, keeps
+    the area's other entities after it, and a decline it keeps keeps its reason."""
+    first = generate_world(120, 60, 3, seed=7)
+    declined = first["declined"][0]
+    weeks.import_scenario(
+        make_uow(), access.CLI, "district", first["week_start"], {**first, "declined": []}
+    )
+    week = pendulum.Date.fromisoformat(first["week_start"])
+    with make_uow() as uow:
+        uow.weeks.add_decline("district", week, declined["task"], declined["volunteer"], "ill")
+        uow.commit()
+
+    kept = {r["id"] for r in first["residents"][::2]}
+    second = {
+        **first,
+        "name": "the same district, a week later revised",
+        "volunteers": [{**v, "name": f"{v['name']} (revised)"} for v in first["volunteers"][::-1]],
+        "residents": [r for r in first["residents"] if r["id"] in kept],
+        "tasks": [t for t in first["tasks"] if t.get("resident", next(iter(kept))) in kept],
+        "history": [h for h in first["history"] if h["resident"] in kept],
+    }
+    ids = {t["id"] for t in second["tasks"]}
+    second["pinned"] = [p for p in first["pinned"] if p["task"] in ids]
+    second["declined"] = [d for d in first["declined"] if d["task"] in ids]
+    assert declined in second["declined"]  # the generator's decline is of a task kept
+    weeks.import_scenario(make_uow(), access.CLI, "district", first["week_start"], second)
+
+    with make_uow(read_only=True) as uow:
+        exported = uow.weeks.export_scenario("district", week)
+        reasons = {(d.task, d.volunteer): d.reason for d in uow.weeks.declines("district", week)}
+    want = normalise(second)
+    dropped = [r for r in normalise(first)["residents"] if r["id"] not in kept]
+    assert dropped and exported == {**want, "residents": want["residents"] + dropped}
+    assert reasons[(declined["task"], declined["volunteer"])] == "ill"

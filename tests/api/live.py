@@ -11,15 +11,20 @@ from contextlib import contextmanager
 import uvicorn
 from litestar import Litestar
 
+from api.app import server_config
+from api.settings import ServerSettings
+
 
 @contextmanager
-def serving(app: Litestar) -> Iterator[str]:
-    """Serve `app` (its lifespan run by uvicorn) until the block ends; its base URL."""
+def serving(app: Litestar, server: ServerSettings | None = None) -> Iterator[str]:
+    """Serve `app` (its lifespan run by uvicorn, configured as `mutualaid serve` configures
+    it, with `server`'s settings) until the block ends; its base URL."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    served = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    config = server_config(app, server or ServerSettings(), log_level="warning", lifespan="on")
+    served = uvicorn.Server(config)
     thread = threading.Thread(target=served.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:

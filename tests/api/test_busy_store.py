@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 
 from api.app import Infrastructure, create_app
 from api.settings import Settings
+from mutualaid.adapters import contract
 from mutualaid.services import access
 
 from .conftest import SAMPLE, Client, bearer, infra
@@ -148,3 +149,46 @@ def test_a_lock_held_past_the_wait_answers_503_with_retry_after_and_stores_nothi
     again = impatient.put(f"/weeks/{WEEK}/tasks?area={AREA}", json=batch, headers=admin)
     assert again.status_code == 200, again.text
     assert [t["id"] for t in again.json()] == [t["id"] for t in batch]
+
+
+def test_a_small_write_elsewhere_is_not_refused_while_a_scenario_import_runs(
+    server: tuple[str, Litestar],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The import is held while it turns the scenario into rows (as a district's week takes
+    seconds to): that happens before its write transaction, so another area's write goes
+    through meanwhile (on SQLite it used to wait for the one write lock, then 503)."""
+    base, app = server
+    infrastructure: Infrastructure = app.state.infra
+    _, secret = access.create_token(infrastructure.uow(), access.CLI, "admin", name="test")
+    admin = bearer(secret)
+    with httpx.Client(base_url=base, timeout=120, headers=admin) as http:
+        _import(http, admin, OTHER)
+    preparing, go_on = threading.Event(), threading.Event()
+    canonical = contract.scenario
+
+    def held(value: Any) -> Any:
+        preparing.set()
+        assert go_on.wait(120), "the test never let the import go on"
+        return canonical(value)
+
+    monkeypatch.setattr(contract, "scenario", held)
+    small = [{**TEMPLATE, "id": "t-small", "title": "one task elsewhere"}]
+    with ThreadPoolExecutor(1) as pool, httpx.Client(base_url=base, timeout=120) as http:
+        importing = pool.submit(_import, http, admin, AREA)
+        try:
+            while not preparing.wait(0.05):
+                assert not importing.done(), importing.result()
+            answer = http.put(f"/weeks/{WEEK}/tasks?area={OTHER}", json=small, headers=admin)
+        finally:
+            go_on.set()
+        importing.result()
+    assert answer.status_code == 200, answer.text
+    with httpx.Client(base_url=base, timeout=120, headers=admin) as http:
+        assert [t["id"] for t in http.get(f"/weeks/{WEEK}/tasks?area={OTHER}").json()] == [
+            "t-small"
+        ]
+        exported = http.get(f"/weeks/{WEEK}/scenario?area={AREA}").json()
+    assert [t["id"] for t in exported["tasks"]] == [
+        t["id"] for t in yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))["tasks"]
+    ]

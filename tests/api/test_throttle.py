@@ -7,6 +7,7 @@ import dataclasses
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 import pytest
 from litestar.testing import TestClient
 
@@ -16,6 +17,7 @@ from api.throttle import FailedSignIns, Throttled, client_key
 from mutualaid.services import access
 
 from .conftest import Client, bearer, infra
+from .live import serving
 
 
 class Clock:
@@ -126,3 +128,39 @@ def test_wrong_tokens_get_429_with_retry_after_but_a_signed_in_token_goes_on(
         assert 0 < int(wait) <= 60 and f"{wait} s" in answer.json()["detail"]
     assert strict.get("/areas", headers=bearer(good)).status_code == 200
     assert strict.get("/areas").status_code == 401  # no token at all: not a guess, no look-up
+
+
+def _guesses_each_from_its_own_forwarded_address(settings: Settings) -> list[int]:
+    """25 wrong tokens to a real server (uvicorn configured as `mutualaid serve` does), each
+    claiming another client address in X-Forwarded-For; their statuses."""
+    auth = dataclasses.replace(settings.auth, throttled_hold_seconds=0)
+    app = create_app(dataclasses.replace(settings, auth=auth))
+    with serving(app, settings.server) as base, httpx.Client(base_url=base) as http:
+        return [
+            http.get(
+                "/areas", headers={**bearer(f"ma_guess-{i}"), "X-Forwarded-For": f"10.9.{i}.1"}
+            ).status_code
+            for i in range(25)
+        ]
+
+
+def test_a_guesser_on_the_server_s_machine_cannot_pick_its_address_with_x_forwarded_for(
+    settings: Settings,
+) -> None:
+    """Found by probing: uvicorn believed X-Forwarded-For from 127.0.0.1, so each guess
+    counted as a new address and none was throttled."""
+    statuses = _guesses_each_from_its_own_forwarded_address(settings)
+    burst = settings.auth.failure_burst
+    assert statuses[:burst] == [401] * burst
+    assert set(statuses[burst:]) == {429}
+
+
+def test_a_trusted_proxy_s_forwarded_addresses_are_throttled_one_by_one(
+    settings: Settings,
+) -> None:
+    """Behind a trusted proxy (MUTUALAID_TRUSTED_PROXIES) each client is its own address."""
+    server = dataclasses.replace(settings.server, trusted_proxies=("127.0.0.1",))
+    statuses = _guesses_each_from_its_own_forwarded_address(
+        dataclasses.replace(settings, server=server)
+    )
+    assert statuses == [401] * 25
