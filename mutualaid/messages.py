@@ -487,6 +487,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the body names id '{got}', but the path names '{want}'",
         "请求内容中的 id 为 '{got}'，但路径中为 '{want}'",
     ),
+    "store_conflict": (
+        "another request stored the same thing at the same moment; nothing of this request "
+        "was stored: read it again before changing it",
+        "另一个请求同时保存了相同的内容；此请求的内容均未保存，请重新读取后再修改",
+    ),
     "already_exists": (
         "{kind} '{id}' already exists (PUT changes it)",
         "{kind} '{id}' 已存在（可用 PUT 修改）",

@@ -81,13 +81,14 @@ def _check_area(ident: Any, name: Any, timezone: Any) -> tuple[str, str, str]:
 def create_area(
     uow: UnitOfWork, actor: Actor, ident: str, name: str | None, timezone: str
 ) -> AreaRecord:
-    """A new area (ConflictError when the id is taken)."""
+    """A new area (ConflictError when the id is taken, also by a creation at the same
+    moment: the store's INSERT decides)."""
     actor.require_admin()
     ident, name, timezone = _check_area(ident, name, timezone)
     with uow:
         if any(a.id == ident for a in uow.areas.all()):
             raise ConflictError(msg("already_exists", kind="area", id=ident))
-        record = uow.areas.add(ident, name, timezone)
+        record = uow.areas.create(ident, name, timezone)
         uow.audit.record(actor.id, "area.create", f"area {ident}", ident, {"name": name})
         uow.commit()
     return record
@@ -130,14 +131,15 @@ def get_entity(
 def create_entity(
     uow: UnitOfWork, actor: Actor, kind: RosterKind, area: str | None, item: Any
 ) -> Json:
-    """Add a new site, team, volunteer or resident (ConflictError when the id is taken)."""
+    """Add a new site, team, volunteer or resident (ConflictError when the id is taken, also
+    by a creation at the same moment: the store's INSERT decides, nothing is overwritten)."""
     where = actor.area(area)
     with uow:
         repo = _repo(uow, kind)
         ident = item.get("id") if isinstance(item, Mapping) else None
         if isinstance(ident, str) and any(e["id"] == ident.strip() for e in repo.all(where)):
             raise ConflictError(msg("already_exists", kind=SINGULAR[kind], id=ident.strip()))
-        stored, _ = repo.upsert(where, item)
+        stored = repo.create(where, item)
         _audit(uow, actor, f"{SINGULAR[kind]}.create", where, kind, stored["id"])
         uow.commit()
     return stored
