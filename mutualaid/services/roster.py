@@ -163,13 +163,30 @@ def put_entity(
 def delete_entity(
     uow: UnitOfWork, actor: Actor, kind: RosterKind, area: str | None, ident: str
 ) -> None:
-    """Remove it; ConflictError while a task, pin, decline, plan or entity refers to it."""
+    """Remove it; ConflictError while a task, pin, decline, plan or entity refers to it.
+    A volunteer's tokens are revoked in the same transaction (and audited): a token names a
+    person by id, and a new person given the same id later must not be read by it."""
     where = actor.area(area)
     with uow:
         uow.areas.get(where)
         _repo(uow, kind).delete(where, ident)
         _audit(uow, actor, f"{SINGULAR[kind]}.delete", where, kind, ident)
+        if kind == "volunteers":
+            _revoke_tokens_of(uow, actor, where, ident)
         uow.commit()
+
+
+def _revoke_tokens_of(uow: UnitOfWork, actor: Actor, area: str, volunteer: str) -> None:
+    for token in uow.tokens.all():
+        if (
+            token.role == "volunteer" and token.volunteer == volunteer
+            and area in token.areas and token.revoked_at is None
+        ):  # fmt: skip
+            uow.tokens.revoke(token.id)
+            uow.audit.record(
+                actor.id, "token.revoke", f"token {token.id}", area,
+                {"volunteer": volunteer, "because": "volunteer.delete"},
+            )  # fmt: skip
 
 
 def with_id(item: Any, ident: str) -> Any:
