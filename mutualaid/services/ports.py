@@ -74,6 +74,15 @@ class StoreBusy(StoreError):
         super().__init__(msg("store_busy", seconds=retry_after))
 
 
+class RepairBusy(StoreBusy):
+    """A decline was recorded, but its repair could not get the store's lock in time (503
+    saying so): declining again makes the repair."""
+
+    def __init__(self, assignment: int, retry_after: int) -> None:
+        self.retry_after = retry_after
+        StoreError.__init__(self, msg("repair_busy", id=assignment, seconds=retry_after))
+
+
 class NotFoundError(StoreError):
     def __init__(self, kind: str, ident: object) -> None:
         self.kind, self.ident = kind, ident
@@ -343,6 +352,7 @@ class AssignmentRepository(Protocol):
     ) -> list[list[AssignmentRecord]]: ...
     def accept(self, ident: int) -> AssignmentRecord: ...
     def decline(self, ident: int, reason: str | None = None) -> AssignmentRecord: ...
+    def given(self, ident: int) -> bool: ...
 
 
 class TokenRepository(Protocol):
