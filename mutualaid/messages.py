@@ -491,6 +491,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the body names id '{got}', but the path names '{want}'",
         "请求内容中的 id 为 '{got}'，但路径中为 '{want}'",
     ),
+    "store_conflict": (
+        "another request stored the same thing at the same moment; nothing of this request "
+        "was stored: read it again before changing it",
+        "另一个请求同时保存了相同的内容；此请求的内容均未保存，请重新读取后再修改",
+    ),
     "already_exists": (
         "{kind} '{id}' already exists (PUT changes it)",
         "{kind} '{id}' 已存在（可用 PUT 修改）",
@@ -544,6 +549,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "assignment_already_declined": (
         "assignment {id} was already declined; nothing changed",
         "安排 {id} 此前已被拒绝，没有任何改动",
+    ),
+    "repair_busy": (
+        "the decline of assignment {id} is recorded, but the store was too busy to repair the "
+        "week's plan; decline again in {seconds} s to repair it",
+        "安排 {id} 的拒绝已记录，但数据库繁忙，未能修复本周计划；"
+        "请 {seconds} 秒后再次拒绝以修复计划",
+    ),
+    "assignment_moved": (
+        "your decline of assignment {id} is recorded; the plan had already given this visit to "
+        "someone else, so you are no longer on it",
+        "已记录你对安排 {id} 的拒绝；计划此前已将这次探访交给他人，你已不在其中",
     ),
     "repair_contended": (
         "the decline of assignment {id} is recorded, but the week's plan kept changing while "

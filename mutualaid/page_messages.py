@@ -40,6 +40,10 @@ PAGE_CATALOGUE: dict[str, tuple[str, str]] = {
     "page_not_found": ("Not found", "找不到该页面"),
     "page_forbidden": ("You may not open this", "您无权打开此页面"),
     "page_conflict": ("That cannot be done now", "现在无法这样做"),
+    "page_busy": (
+        "Busy with other changes: please try again shortly",
+        "系统正忙于其他修改，请稍后重试",
+    ),
     "page_invalid": ("Something in the request is not right", "请求中有错误"),
     "page_server_error": (
         "Something went wrong on our side; nothing was changed. Please try again.",

@@ -143,8 +143,11 @@ class DeclineView:
     """None when nothing was re-planned (declined before, or a solve is queued or running)."""
     already_declined: bool = False
     """Declined before (by anyone, even at the same moment): nothing changed."""
+    already_moved: bool = False
+    """A repair had given the visit to someone else before the decline came: the decline is
+    recorded (no later plan gives it back), the volunteer is no longer on it, no repair."""
     detail: str | None = None
-    """Said when it was declined before."""
+    """Said when it was declined before, or had been moved to someone else."""
 
 
 CALENDAR_STATUS = {"pending": "TENTATIVE", "accepted": "CONFIRMED"}
@@ -246,7 +249,10 @@ class AssignmentController(Controller):
         it) is re-planned, with as few changed assignments as possible — and the repair is
         published when it passes the validator. `repair.changed` counts the volunteer-task
         pairs added or removed. Declining again changes nothing (`already_declined`); repairs
-        of a week are made one after another, each on the plan published before it."""
+        of a week are made one after another, each on the plan published before it. A visit
+        a repair gave to someone else just before is declined all the same (`already_moved`,
+        no repair). 503 `busy` after the decline was recorded says so: decline again to
+        repair."""
         reason = data.reason if data is not None else None
         done = volunteers.decline_assignment(uow, repairer, actor, assignment_id, reason)
         repair = None
@@ -255,4 +261,8 @@ class AssignmentController(Controller):
             repair = RepairView(p.id, p.status, done.repair.changed, done.repair.served,
                                 p.published_at is not None)  # fmt: skip
         note = msg("assignment_already_declined", id=assignment_id) if done.already else None
-        return DeclineView(AssignmentView.of(done.assignment), repair, done.already, note)
+        if done.moved and not done.already:
+            note = msg("assignment_moved", id=assignment_id)
+        return DeclineView(
+            AssignmentView.of(done.assignment), repair, done.already, done.moved, note
+        )

@@ -33,6 +33,7 @@ from mutualaid.services.ports import (
     Forbidden,
     InvalidRequest,
     NotFoundError,
+    StoreBusy,
 )
 
 log = logging.getLogger(__name__)
@@ -257,6 +258,8 @@ def _status(exc: BaseException) -> tuple[int, str]:
         return 403, "page_forbidden"
     if isinstance(exc, ConflictError):
         return 409, "page_conflict"
+    if isinstance(exc, StoreBusy):  # its sentence says what was stored (a decline's repair)
+        return 503, "page_busy"
     if isinstance(exc, NotAuthorizedException):
         return 401, "page_sign_in_again"
     if isinstance(exc, ScenarioError | InvalidRequest | MutualAidError | ValidationException):

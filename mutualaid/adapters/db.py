@@ -14,7 +14,7 @@ import pendulum
 from sqlalchemy import JSON, DateTime, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import URL, Connection, Dialect, Engine, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.types import TypeDecorator, TypeEngine
 from sqlmodel import Session, create_engine
 
@@ -48,6 +48,18 @@ def is_busy(exc: BaseException) -> bool:
         return True
     text = str(orig).lower()
     return "database is locked" in text or "database table is locked" in text
+
+
+def is_unique_violation(exc: BaseException) -> bool:
+    """True when `exc` is a UNIQUE (or primary key) violation: another writer stored the
+    same key first (SQLite's constraint error, PostgreSQL's 23505)."""
+    if not isinstance(exc, IntegrityError):
+        return False
+    orig = exc.orig
+    if getattr(orig, "sqlstate", None) == "23505":
+        return True
+    text = str(orig)
+    return "UNIQUE constraint failed" in text or "PRIMARY KEY constraint failed" in text
 
 
 def _json_type() -> TypeEngine[Any]:

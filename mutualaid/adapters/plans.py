@@ -431,17 +431,7 @@ class SqlAssignments(Repository):
         another solve): a calendar feed cancels what is no longer the volunteer's. One list
         per plan, the current one first, the others' last."""
         week = self.weeks.row(area, week_start)
-        # ids, kinds and parents only: a plan row's result is the whole plan
-        head = select(PlanRow.id, PlanRow.kind, PlanRow.parent_id)
-        link = self.session.exec(
-            head.where(PlanRow.week_id == week.id, col(PlanRow.published_at).is_not(None))
-        ).first()
-        chain: list[str] = []
-        while link is not None and link[0] not in chain:
-            chain.append(link[0])
-            if link[1] != "repair" or link[2] is None:
-                break
-            link = self.session.exec(head.where(PlanRow.id == link[2])).first()
+        chain = self._published_chain(_week_id(week))
         if not chain:
             return []
         stmt = (
@@ -469,6 +459,29 @@ class SqlAssignments(Repository):
         others = [self._record(r, week) for r in self.session.exec(answered)]
         return [by_plan[p] for p in chain] + [others]
 
+    def _published_chain(self, week_id: int) -> list[str]:
+        """The week's published plan and the plans it repaired (each published before it),
+        newest first; empty when nothing is published."""
+        # ids, kinds and parents only: a plan row's result is the whole plan
+        head = select(PlanRow.id, PlanRow.kind, PlanRow.parent_id)
+        link = self.session.exec(
+            head.where(PlanRow.week_id == week_id, col(PlanRow.published_at).is_not(None))
+        ).first()
+        chain: list[str] = []
+        while link is not None and link[0] not in chain:
+            chain.append(link[0])
+            if link[1] != "repair" or link[2] is None:
+                break
+            link = self.session.exec(head.where(PlanRow.id == link[2])).first()
+        return chain
+
+    def given(self, ident: int) -> bool:
+        """Whether the week's published plan gives the assignment (a repair may have
+        given its task to someone else since the volunteer saw it)."""
+        row = self._row(ident)
+        stmt = select(PlanRow.published_at).where(PlanRow.id == row.plan_id)
+        return self.session.exec(stmt).first() is not None
+
     def accept(self, ident: int) -> AssignmentRecord:
         row = self._answerable(ident)
         if row.state != "accepted":
@@ -479,7 +492,10 @@ class SqlAssignments(Repository):
     def decline(self, ident: int, reason: str | None = None) -> AssignmentRecord:
         """Mark it declined and record the decline for the week, so no later plan of the
         week gives the volunteer this task. Declining twice changes nothing (and is answered
-        with the declined assignment, even once a repair left it out of the published plan)."""
+        with the declined assignment, even once a repair left it out of the published plan).
+        Recorded too when a repair gave the task to someone else just before (the plan the
+        volunteer saw was published, and the published plan repaired it): a no is never
+        lost, so no later solve gives the task back to them (`given` then says False)."""
         row = self._answerable(ident, declining=True)
         if row.state != "declined":
             row.state, row.decline_reason, row.responded_at = "declined", reason, self.now()
@@ -508,7 +524,9 @@ class SqlAssignments(Repository):
         published = self.session.exec(
             select(PlanRow.published_at).where(PlanRow.id == row.plan_id)
         ).first()
-        if published is None:
+        if published is None and not (
+            declining and row.plan_id in self._published_chain(row.week_id)
+        ):
             raise ConflictError(msg("assignment_not_published", id=ident))
         return row
 

@@ -7,6 +7,7 @@ from typing import Any, Generic, TypeVar
 
 import pendulum
 from sqlalchemy import bindparam
+from sqlalchemy import insert as core_insert
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
@@ -14,6 +15,7 @@ from sqlmodel import SQLModel, col, delete, func, select, update
 
 from mutualaid.adapters import contract
 from mutualaid.adapters.base import Repository
+from mutualaid.adapters.db import is_unique_violation
 from mutualaid.adapters.tables import (
     AreaRow,
     ResidentRow,
@@ -35,6 +37,20 @@ from mutualaid.services.ports import (
 
 
 class SqlAreas(Repository):
+    def create(self, ident: str, name: str, timezone: str) -> AreaRecord:
+        """A new area: one INSERT, so of two creations of one id at the same moment one
+        fails (ConflictError) instead of both being told they created it."""
+        pendulum.timezone(timezone)  # raises on an unknown zone
+        row = AreaRow(id=ident, name=name, timezone=timezone, created_at=self.now())
+        try:
+            with self.savepoint():
+                self.session.add(row)
+        except IntegrityError as err:
+            if not is_unique_violation(err):
+                raise
+            raise ConflictError(msg("already_exists", kind="area", id=ident)) from None
+        return _area(row)
+
     def add(self, ident: str, name: str, timezone: str) -> AreaRecord:
         """Create the area, or rename it; its zone cannot change once set."""
         pendulum.timezone(timezone)  # raises on an unknown zone
@@ -152,6 +168,25 @@ class SqlRoster(Repository, Generic[R]):
         ).first()
         self.write(area, canonical, existing if existing is not None else self._next(area))
         return self.get(area, canonical["id"]), existing is None
+
+    def create(self, area: str, item: Mapping[str, Any]) -> Json:
+        """Store a new entity (contract dict, checked as `upsert` checks it), last. One
+        INSERT that fails on a taken id (ConflictError), also when another request creates
+        the same id at the same moment: never an overwrite of what that one stored."""
+        zone = self.session.exec(select(AreaRow.timezone).where(AreaRow.id == area)).first()
+        if zone is None:
+            raise NotFoundError("area", area)
+        self._validate(area, zone, item)
+        canonical = self.canonical(item)
+        try:
+            with self.savepoint():
+                values = self.to_row(area, canonical, self._next(area))
+                self.session.execute(core_insert(self.model).values(**values))
+        except IntegrityError as err:
+            if not is_unique_violation(err):
+                raise
+            raise ConflictError(msg("already_exists", kind=self.kind, id=canonical["id"])) from None
+        return self.get(area, canonical["id"])
 
     def _validate(self, area: str, zone: str, item: Mapping[str, Any]) -> None:
         if not isinstance(item, Mapping):

@@ -5,7 +5,8 @@
         uow.commit()
 
 Leaving the block without `commit()` (or by an exception) rolls everything back. A lock that
-cannot be had within `lock_wait` seconds raises StoreBusy (nothing was stored).
+cannot be had within `lock_wait` seconds raises StoreBusy (nothing was stored); a unique
+violation (another writer stored the same key first) raises ConflictError.
 """
 
 from __future__ import annotations
@@ -21,7 +22,13 @@ from sqlmodel import Session
 
 from mutualaid.adapters.access import SqlAudit, SqlIdempotency, SqlTokens
 from mutualaid.adapters.base import utc_now
-from mutualaid.adapters.db import LOCK_WAIT, READ_ONLY, SQLITE_BUSY_TIMEOUT_MS, is_busy
+from mutualaid.adapters.db import (
+    LOCK_WAIT,
+    READ_ONLY,
+    SQLITE_BUSY_TIMEOUT_MS,
+    is_busy,
+    is_unique_violation,
+)
 from mutualaid.adapters.plans import SqlAssignments, SqlPlans
 from mutualaid.adapters.roster import (
     SqlAreas,
@@ -32,11 +39,13 @@ from mutualaid.adapters.roster import (
     SqlVolunteers,
 )
 from mutualaid.adapters.weeks import SqlWeeks
+from mutualaid.messages import msg
 from mutualaid.services.ports import (
     AreaRepository,
     AssignmentRepository,
     AuditRepository,
     Clock,
+    ConflictError,
     IdempotencyRepository,
     PlanRepository,
     RosterRepository,
@@ -166,6 +175,10 @@ class SqlUnitOfWork:
             self._leave_gate()
         if exc is not None and is_busy(exc):
             raise self._busy() from exc
+        if exc is not None and is_unique_violation(exc):
+            # another transaction stored the same key first (two creations at once): the
+            # one place a unique violation becomes the user's 409, never a 500
+            raise ConflictError(msg("store_conflict")) from exc
 
     def commit(self) -> None:
         self.session.commit()

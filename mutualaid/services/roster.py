@@ -81,13 +81,14 @@ def _check_area(ident: Any, name: Any, timezone: Any) -> tuple[str, str, str]:
 def create_area(
     uow: UnitOfWork, actor: Actor, ident: str, name: str | None, timezone: str
 ) -> AreaRecord:
-    """A new area (ConflictError when the id is taken)."""
+    """A new area (ConflictError when the id is taken, also by a creation at the same
+    moment: the store's INSERT decides)."""
     actor.require_admin()
     ident, name, timezone = _check_area(ident, name, timezone)
     with uow:
         if any(a.id == ident for a in uow.areas.all()):
             raise ConflictError(msg("already_exists", kind="area", id=ident))
-        record = uow.areas.add(ident, name, timezone)
+        record = uow.areas.create(ident, name, timezone)
         uow.audit.record(actor.id, "area.create", f"area {ident}", ident, {"name": name})
         uow.commit()
     return record
@@ -100,8 +101,12 @@ def put_area(
     actor.require_admin()
     ident, name, timezone = _check_area(ident, name, timezone)
     with uow:
-        new = all(a.id != ident for a in uow.areas.all())
-        record = uow.areas.add(ident, name, timezone)
+        # one INSERT decides who creates it: of two PUTs of a new id at once, the second
+        # finds it there (a unique violation) and renames it instead of saying "created"
+        try:
+            record, new = uow.areas.create(ident, name, timezone), True
+        except ConflictError:
+            record, new = uow.areas.add(ident, name, timezone), False
         action = "area.create" if new else "area.update"
         uow.audit.record(actor.id, action, f"area {ident}", ident, {"name": name})
         uow.commit()
@@ -130,14 +135,15 @@ def get_entity(
 def create_entity(
     uow: UnitOfWork, actor: Actor, kind: RosterKind, area: str | None, item: Any
 ) -> Json:
-    """Add a new site, team, volunteer or resident (ConflictError when the id is taken)."""
+    """Add a new site, team, volunteer or resident (ConflictError when the id is taken, also
+    by a creation at the same moment: the store's INSERT decides, nothing is overwritten)."""
     where = actor.area(area)
     with uow:
         repo = _repo(uow, kind)
         ident = item.get("id") if isinstance(item, Mapping) else None
         if isinstance(ident, str) and any(e["id"] == ident.strip() for e in repo.all(where)):
             raise ConflictError(msg("already_exists", kind=SINGULAR[kind], id=ident.strip()))
-        stored, _ = repo.upsert(where, item)
+        stored = repo.create(where, item)
         _audit(uow, actor, f"{SINGULAR[kind]}.create", where, kind, stored["id"])
         uow.commit()
     return stored
@@ -161,13 +167,30 @@ def put_entity(
 def delete_entity(
     uow: UnitOfWork, actor: Actor, kind: RosterKind, area: str | None, ident: str
 ) -> None:
-    """Remove it; ConflictError while a task, pin, decline, plan or entity refers to it."""
+    """Remove it; ConflictError while a task, pin, decline, plan or entity refers to it.
+    A volunteer's tokens are revoked in the same transaction (and audited): a token names a
+    person by id, and a new person given the same id later must not be read by it."""
     where = actor.area(area)
     with uow:
         uow.areas.get(where)
         _repo(uow, kind).delete(where, ident)
         _audit(uow, actor, f"{SINGULAR[kind]}.delete", where, kind, ident)
+        if kind == "volunteers":
+            _revoke_tokens_of(uow, actor, where, ident)
         uow.commit()
+
+
+def _revoke_tokens_of(uow: UnitOfWork, actor: Actor, area: str, volunteer: str) -> None:
+    for token in uow.tokens.all():
+        if (
+            token.role == "volunteer" and token.volunteer == volunteer
+            and area in token.areas and token.revoked_at is None
+        ):  # fmt: skip
+            uow.tokens.revoke(token.id)
+            uow.audit.record(
+                actor.id, "token.revoke", f"token {token.id}", area,
+                {"volunteer": volunteer, "because": "volunteer.delete"},
+            )  # fmt: skip
 
 
 def with_id(item: Any, ident: str) -> Any:

@@ -28,7 +28,9 @@ from mutualaid.services.ports import (
     InvalidRequest,
     Json,
     PlanRecord,
+    RepairBusy,
     Repairer,
+    StoreBusy,
     UnitOfWork,
 )
 from mutualaid.validation import validate
@@ -87,6 +89,9 @@ class Declined:
     or running (it will see the decline)."""
     already: bool = False
     """Declined before: recorded once, nothing changed (and no second repair)."""
+    moved: bool = False
+    """A repair had given the task to someone else before the decline came: the decline is
+    recorded (no later plan gives the volunteer the task), nothing to repair."""
 
 
 REPAIR_ATTEMPTS = 20
@@ -290,7 +295,12 @@ def decline_assignment(
 
     A second decline of the same assignment (at the same time or later) records nothing and
     makes no repair (`already`), unless the published plan still gives the pair (its repair
-    was not made: a solve was running, or the repair lost too many races): then it repairs."""
+    was not made: a solve was running, the store was busy, or the repair lost too many
+    races): then it repairs. A decline of a visit a repair had just given to someone else
+    is recorded all the same, with nothing to repair (`moved`).
+
+    The decline is committed before its repair: RepairBusy (503) when the repair could not
+    get the store's lock in time, saying the decline is recorded."""
     reason = reason.strip() if reason and reason.strip() else None
     with uow:
         found = uow.assignments.get(ident)
@@ -298,13 +308,22 @@ def decline_assignment(
         uow.weeks.lock(found.area, found.week_start)  # answers of the week wait here
         already = uow.assignments.get(ident).state == "declined"
         done = uow.assignments.decline(ident, reason)
+        moved = not uow.assignments.given(ident)
         if not already:
+            detail: Json = {"task": done.task, "volunteer": done.volunteer, "reason": reason}
+            if moved:
+                detail["moved"] = True
             uow.audit.record(
-                actor.id, "assignment.decline", f"assignment {ident}", done.area,
-                {"task": done.task, "volunteer": done.volunteer, "reason": reason},
-            )  # fmt: skip
+                actor.id, "assignment.decline", f"assignment {ident}", done.area, detail
+            )
         uow.commit()
-    return Declined(done, repair_week(uow, repairer, actor, done, only_if_given=already), already)
+    if moved:
+        return Declined(done, None, already, moved=True)
+    try:
+        repair = repair_week(uow, repairer, actor, done, only_if_given=already)
+    except StoreBusy as busy:
+        raise RepairBusy(done.id, busy.retry_after) from busy
+    return Declined(done, repair, already)
 
 
 def repair_week(

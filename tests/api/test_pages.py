@@ -14,8 +14,10 @@ import pytest
 from litestar.testing import TestClient
 
 from api.pages import pages_router
+from api.pages.common import _status
 from api.settings import PageSettings
 from mutualaid.services import access, plans, roster, weeks
+from mutualaid.services.ports import RepairBusy
 
 from .conftest import SAMPLE, Client, infra, wait_for
 
@@ -503,3 +505,8 @@ def test_a_task_form_sent_twice_adds_one_task(desk: Desk) -> None:
     assert "That form was sent twice; it was saved once." in second.text
     listed = weeks.list_tasks(infra(desk.client).reader(), access.CLI, AREA, WEEK)
     assert [t["title"] for t in listed].count("Soup round") == 1
+
+
+def test_a_busy_store_is_a_503_page_that_says_what_was_recorded() -> None:
+    assert _status(RepairBusy(7, 1)) == (503, "page_busy")
+    assert "7" in str(RepairBusy(7, 1)) and "recorded" in str(RepairBusy(7, 1))

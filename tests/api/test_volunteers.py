@@ -399,3 +399,24 @@ def test_replacing_a_published_week_without_its_tasks_needs_replace(
     audit = client.get(f"/audit?area={AREA}", headers=admin).json()
     submits = [e for e in audit if e["action"] == "tasks.submit"]
     assert [e["detail"].get("withdrawn") for e in submits] == [len(crew)]
+
+
+def test_deleting_a_volunteer_revokes_their_tokens_so_a_new_person_of_that_id_is_not_read(
+    client: Client, admin: Headers, published: str
+) -> None:
+    person = {**world.scenario()["volunteers"][1], "id": "v-temp", "name": "临时"}
+    assert client.post(f"/volunteers?area={AREA}", json=person, headers=admin).status_code == 201
+    old = volunteer(client, "v-temp")
+    assert schedule(client, "v-temp", old)["assignments"] == []
+    gone = client.delete(f"/volunteers/v-temp?area={AREA}", headers=admin)
+    assert gone.status_code == 204, gone.text
+    read = client.get(f"/volunteers/v-temp/assignments?week={WEEK}", headers=old)
+    assert read.status_code == 401, read.text
+    audit = client.get(f"/audit?area={AREA}", headers=admin).json()
+    revoked = [e for e in audit if e["action"] == "token.revoke"]
+    assert [e["detail"]["volunteer"] for e in revoked] == ["v-temp"]
+    newcomer = {**person, "name": "新来的"}
+    assert client.post(f"/volunteers?area={AREA}", json=newcomer, headers=admin).status_code == 201
+    read = client.get(f"/volunteers/v-temp/assignments?week={WEEK}", headers=old)
+    assert read.status_code == 401, read.text
+    assert schedule(client, "v-temp", volunteer(client, "v-temp"))["name"] == "新来的"
