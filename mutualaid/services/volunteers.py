@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import pendulum
 
+from mutualaid.bounds import MAX_TEXT_LENGTH, text_problem
 from mutualaid.domain.model import Location, Scenario
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
@@ -292,6 +293,8 @@ def decline_assignment(
     makes no repair (`already`), unless the published plan still gives the pair (its repair
     was not made: a solve was running, or the repair lost too many races): then it repairs."""
     reason = reason.strip() if reason and reason.strip() else None
+    if reason is not None and (bad := text_problem(reason, MAX_TEXT_LENGTH)):
+        raise InvalidRequest([Problem("reason", bad)])
     with uow:
         found = uow.assignments.get(ident)
         actor.require_volunteer(found.area, found.volunteer)

@@ -244,7 +244,7 @@ def test_an_alias_bomb_is_refused_at_once_and_nothing_changes(
     as_yaml = {**admin, "Content-Type": "application/yaml"}
     answer = client.post(f"/weeks/{WEEK}/scenario{Q}", content=bomb, headers=as_yaml)
     [(path, message)] = _problems(answer)
-    assert path == "" and "more than 2,000,000 values" in message
+    assert path == "" and "more than 1,000,000 values" in message
     assert _everything(client, admin) == stored
 
 
