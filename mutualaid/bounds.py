@@ -89,13 +89,12 @@ def shown(problems: list[Problem]) -> list[Problem]:
 
 
 def stopped(problems: list[Problem]) -> list[Problem]:
-    """Problems cut at MAX_PROBLEMS, with one saying checking stopped there."""
+    """Problems cut at MAX_PROBLEMS, after one saying checking stopped there (first, so an
+    answer that lists only some still says it)."""
     if len(problems) <= MAX_PROBLEMS:
         return problems
-    return [
-        *problems[:MAX_PROBLEMS],
-        Problem("", msg("problems_stopped", limit=f"{MAX_PROBLEMS:,}")),
-    ]
+    note = Problem("", msg("problems_stopped", limit=f"{MAX_PROBLEMS:,}"))
+    return [note, *problems[:MAX_PROBLEMS]]
 
 
 def timezone_problem(name: Any) -> str | None:

@@ -63,7 +63,7 @@ def test_checking_stops_after_a_thousand_problems_and_says_so() -> None:
         build_scenario(data)
     problems = caught.value.problems
     assert len(problems) == MAX_PROBLEMS + 1
-    assert problems[-1].message == "checking stopped after 1,000 problems; fix these first"
+    assert problems[0].message == "checking stopped after 1,000 problems; fix these first"
 
 
 def test_the_command_lists_a_hundred_problems_then_how_many_more(
