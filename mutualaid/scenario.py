@@ -12,7 +12,7 @@ import difflib
 import itertools
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -344,14 +344,16 @@ class _Reader:
                 self.add((*path, key), msg("missing_field"))
         return value
 
-    def items(self, m: dict[str, Any], key: str, path: Path_) -> list[tuple[Path_, Any]]:
+    def items(self, m: dict[str, Any], key: str, path: Path_) -> Iterator[tuple[Path_, Any]]:
+        """Each entry of the list at key with its path, made as it is read (so a list given
+        up on after MAX_PROBLEMS problems costs no path for the entries never reached)."""
         value = m.get(key)
         if value is None:
-            return []
+            return iter(())
         if not isinstance(value, list):
             self.add((*path, key), msg("not_list", got=_describe(value)))
-            return []
-        return [((*path, key, i), item) for i, item in enumerate(value)]
+            return iter(())
+        return (((*path, key, i), item) for i, item in enumerate(value))
 
     def string(
         self,
