@@ -248,8 +248,8 @@ def _read_yaml(text: str, source: str | None) -> tuple[Any, _Document]:
     # Counted from the parser's events before a node is composed: a flat list of millions
     # took a minute and gigabytes to compose before the tree's measure refused it.
     try:
-        within = yaml_events_within(yaml.parse(text, Loader=_FAST_LOADER or yaml.SafeLoader))
-    except (yaml.YAMLError, RecursionError):
+        within = yaml_events_within(yaml.parse(text, Loader=_FAST_LOADER or _BoundedLoader))
+    except (yaml.YAMLError, _Refused, RecursionError):
         within = True  # not YAML, or too deep: the loaders below say so in their words
     if not within:
         raise ScenarioError([Problem("", msg("too_many_nodes", limit=f"{MAX_NODES:,}"))], source)
