@@ -39,6 +39,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example
 
 from api.throttle import Throttled
+from mutualaid.bounds import shown
 from mutualaid.errors import MutualAidError, Problem, ScenarioError
 from mutualaid.messages import CATALOGUE, msg
 from mutualaid.services.ports import (
@@ -122,8 +123,8 @@ def error_body(request: Request[Any, Any, Any], exc: BaseException) -> ErrorBody
     status, code = status_of(exc)
     problems: list[Problem] = []
     if isinstance(exc, ScenarioError | InvalidRequest):
-        problems = list(exc.problems)
-        detail = msg("invalid_request", count=len(problems))
+        problems = shown(list(exc.problems))  # the first hundred, then how many more
+        detail = msg("invalid_request", count=len(exc.problems))
     elif isinstance(exc, NotFoundError):
         kind = msg(f"kind_{exc.kind}") if f"kind_{exc.kind}" in CATALOGUE else exc.kind
         detail = msg("not_found", kind=kind, id=exc.ident)

@@ -1,5 +1,7 @@
 """What refusing hostile input costs, against reading an honest week in the same run: an alias
-bomb, YAML and JSON nested far too deep, and the edge's walk over a large JSON body.
+bomb, YAML and JSON nested far too deep, a flat YAML list of 2,100,000 values (refused from the
+parser's events, before composing), a JSON list wrong in every item, and the edge's walk over a
+large JSON body.
 
     .venv/bin/python bench/bounds.py [--tasks 10000]
 
@@ -21,7 +23,7 @@ import msgspec
 from mutualaid.bounds import check_data
 from mutualaid.errors import ScenarioError
 from mutualaid.generate import generate_world
-from mutualaid.scenario import load_scenario, parse_scenario
+from mutualaid.scenario import build_scenario, load_scenario, parse_scenario
 
 SAMPLE = Path(__file__).resolve().parents[1] / "scenarios" / "01-jingbalu-life-centre.yaml"
 
@@ -63,6 +65,8 @@ def main() -> None:
     bomb = alias_bomb()
     world = generate_world(args.tasks, args.tasks * 2 // 5, 10, 0)
     body = json.dumps(world, ensure_ascii=False).encode()
+    wide = "x: [" + ",".join(["1"] * 2_100_000) + "]\n"  # the tester's 4.2 MB of issue 7
+    zeros = {"name": "z", "timezone": "UTC", "week_start": "2026-11-30", "tasks": [0] * 100_000}
     deep: object = []
     for _ in range(900):  # as deep as the JSON decoder goes before its own recursion limit
         deep = [deep]
@@ -71,6 +75,11 @@ def main() -> None:
         (f"alias bomb ({len(bomb.encode())} bytes, 10**9 values)", lambda: parse_scenario(bomb)),
         ("YAML nested 100,000 deep", lambda: parse_scenario("a: " + "[" * 100_000 + "]" * 100_000)),
         ("JSON data nested 900 deep (edge walk)", lambda: check_data(deep)),
+        (
+            f"flat YAML list, 2,100,000 values ({len(wide) / 2**20:.1f} MB)",
+            lambda: parse_scenario(wide),
+        ),
+        ("100,000 tasks that are each 0 (checking stops at 1,000)", lambda: build_scenario(zeros)),
         (
             f"decode a {args.tasks}-task JSON body ({len(body) / 2**20:.1f} MB, as Litestar)",
             lambda: msgspec.json.decode(body) and None,

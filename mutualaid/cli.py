@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.settings import Settings, SettingsError
-from mutualaid.bounds import MAX_DEPTH
+from mutualaid.bounds import MAX_DEPTH, MAX_WORKERS, shown
 from mutualaid.domain.model import DAYS, MINUTES_PER_DAY, PRIORITIES, Scenario
 from mutualaid.domain.plan import REASONS, Plan
 from mutualaid.errors import ScenarioError
@@ -44,7 +44,7 @@ def _load(path: Path) -> Scenario:
     try:
         return load_scenario(path)
     except ScenarioError as exc:
-        for problem in exc.problems:
+        for problem in shown(exc.problems):
             errors.print(problem.render(str(path)), markup=False, highlight=False)
         errors.print(msg("scenario_invalid", file=path, count=len(exc.problems)), style="red")
         raise typer.Exit(EXIT_BAD_INPUT) from None
@@ -133,14 +133,18 @@ def _summary(scenario: Scenario, plan: Plan, data: dict[str, Any], limit: int) -
         console.print(table)
 
 
-def _check_options(time_limit: float | None, workers: int | None) -> None:
-    """Exit 2 on a time limit or a worker count no solve could use (before any work)."""
+def _check_options(time_limit: float | None, workers: int | None, seed: int | None = None) -> None:
+    """Exit 2 on a time limit, a worker count or a seed no solve could use (before any work)."""
     limit = LIMITS["time_limit_seconds"]
     if time_limit is not None and not (0 < time_limit <= limit):  # also refuses NaN
         errors.print(msg("cli_bad_time_limit", limit=f"{limit:g}", got=time_limit))
         raise typer.Exit(EXIT_BAD_INPUT)
-    if workers is not None and workers < 1:
-        errors.print(msg("cli_bad_workers", got=workers))
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        errors.print(msg("cli_bad_workers", limit=MAX_WORKERS, got=workers))
+        raise typer.Exit(EXIT_BAD_INPUT)
+    most = int(LIMITS["seed"])  # the scenario file's own bound on its seed
+    if seed is not None and not 0 <= seed <= most:
+        errors.print(msg("cli_bad_seed", limit=most, got=seed))
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -186,12 +190,12 @@ def solve(
     ] = None,
 ) -> None:
     """Plan the week of FILE, write the plan, and print a summary."""
-    _check_options(time_limit, workers)
+    _check_options(time_limit, workers, seed)
     target = out or Path(f"{file.stem}.plan.json")
     if out != Path("-"):
         _check_writable(target)
     scenario = _load(file)
-    workers = workers or max(1, os.cpu_count() or 1)
+    workers = workers or min(MAX_WORKERS, max(1, os.cpu_count() or 1))
     plan = _solve(scenario, time_limit, workers, seed, show_progress=out != Path("-"),
                   deterministic=deterministic)  # fmt: skip
     data = plan.to_json(scenario)
@@ -287,7 +291,9 @@ def replay(
         list[Path] | None, typer.Argument(help="Files or folders (default: scenarios/).")
     ] = None,
     time_limit: Annotated[float | None, typer.Option(min=0.1, help="Seconds per scenario.")] = None,
-    workers: Annotated[int, typer.Option(min=0, help="CP-SAT workers; 1 is reproducible.")] = 0,
+    workers: Annotated[
+        int, typer.Option(min=0, max=MAX_WORKERS, help="CP-SAT workers; 1 is reproducible.")
+    ] = 0,
 ) -> None:
     """Solve each scenario and check its expect: block; one line each, exit 1 if any fails."""
     files: list[Path] = []
@@ -297,7 +303,7 @@ def replay(
     if not files:
         errors.print(msg("cli_no_scenarios", paths=", ".join(map(str, roots))))
         raise typer.Exit(EXIT_BAD_INPUT)
-    workers = workers or max(1, os.cpu_count() or 1)
+    workers = workers or min(MAX_WORKERS, max(1, os.cpu_count() or 1))
     failed = 0
     for f in files:
         t0 = time.monotonic()

@@ -62,6 +62,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "must not contain the control character {code} (character {at})",
         "不得包含控制字符 {code}（第 {at} 个字符）",
     ),
+    "surrogate_char": (
+        "must not contain the unpaired surrogate {code} (character {at}); it is no character",
+        "不得包含未配对的代理码位 {code}（第 {at} 个字符）；它不是字符",
+    ),
+    "bidi_char": (
+        "must not contain the bidirectional control {code} (character {at}): it makes an id "
+        "read as another",
+        "不得包含双向文本控制符 {code}（第 {at} 个字符）：它会让编号看起来像另一个",
+    ),
+    "too_long": (
+        "must be at most {limit} characters, got {got}",
+        "不能超过 {limit} 个字符，实际为 {got} 个",
+    ),
+    "more_problems": ("and {count} more problems", "另有 {count} 个问题"),
+    "problems_stopped": (
+        "checking stopped after {limit} problems; fix these first",
+        "发现 {limit} 个问题后停止检查；请先改正这些",
+    ),
     "date_out_of_range": (
         "the date {got} is not between the years {low} and {high}",
         "日期 {got} 不在 {low} 年至 {high} 年之间",
@@ -79,8 +97,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "无法将计划写入 {path}：{problem}；未进行求解",
     ),
     "cli_bad_workers": (
-        "--workers must be a whole number of 1 or more, got {got}",
-        "--workers 应为不小于 1 的整数，实际为 {got}",
+        "--workers must be a whole number from 1 to {limit}, got {got}",
+        "--workers 应为 1 至 {limit} 之间的整数，实际为 {got}",
+    ),
+    "cli_bad_seed": (
+        "--seed must be a whole number from 0 to {limit}, got {got}",
+        "--seed 应为 0 至 {limit} 之间的整数，实际为 {got}",
     ),
     "cli_bad_time_limit": (
         "--time-limit must be a number of seconds > 0 and at most {limit}, got {got}",
@@ -130,8 +152,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "day_sat": ("Saturday", "星期六"),
     "day_sun": ("Sunday", "星期日"),
     "bad_timezone": (
-        "unknown time zone '{got}' (use an IANA name such as Asia/Shanghai)",
-        "未知时区 '{got}'（请使用 IANA 名称，如 Asia/Shanghai）",
+        "unknown time zone {got!r} (use an IANA place name such as Asia/Shanghai)",
+        "未知时区 {got!r}（请使用 IANA 地名，如 Asia/Shanghai）",
     ),
     "bad_clock": (
         'must be a clock time "HH:MM" (24 h), got {got}',

@@ -12,7 +12,7 @@ import difflib
 import itertools
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -22,11 +22,19 @@ import yaml
 
 from mutualaid.bounds import (
     MAX_DEPTH,
+    MAX_ID_LENGTH,
+    MAX_NAME_LENGTH,
     MAX_NODES,
+    MAX_PROBLEMS,
+    MAX_TEXT_LENGTH,
     check_data,
     control_problem,
     parse_date,
     parse_week_start,
+    stopped,
+    text_problem,
+    timezone_problem,
+    yaml_events_within,
 )
 from mutualaid.domain.model import (
     CATEGORIES,
@@ -130,7 +138,7 @@ class _Document:
                 key = loader.construct_object(key_node, deep=True)
                 if not isinstance(key, str | int | float | bool) or key is None:
                     key = str(key)
-                if isinstance(key, str) and (bad := control_problem(key, ident=True)):
+                if isinstance(key, str) and (bad := text_problem(key, MAX_TEXT_LENGTH, ident=True)):
                     self.problems.append(
                         Problem(render_path(path), bad, key_node.start_mark.line + 1)
                     )
@@ -157,7 +165,7 @@ class _Document:
             self.raw_clock[path] = str(node.value)
         if isinstance(value, dt.date):  # the text, so a date is read only as YYYY-MM-DD
             self.raw_dates[path] = str(node.value)
-        if isinstance(value, str) and (bad := control_problem(value)):
+        if isinstance(value, str) and (bad := text_problem(value, MAX_TEXT_LENGTH)):
             self.problems.append(Problem(render_path(path), bad, node.start_mark.line + 1))
         return value
 
@@ -237,6 +245,14 @@ whose words for a problem the messages use."""
 
 
 def _read_yaml(text: str, source: str | None) -> tuple[Any, _Document]:
+    # Counted from the parser's events before a node is composed: a flat list of millions
+    # took a minute and gigabytes to compose before the tree's measure refused it.
+    try:
+        within = yaml_events_within(yaml.parse(text, Loader=_FAST_LOADER or _BoundedLoader))
+    except (yaml.YAMLError, _Refused, RecursionError):
+        within = True  # not YAML, or too deep: the loaders below say so in their words
+    if not within:
+        raise ScenarioError([Problem("", msg("too_many_nodes", limit=f"{MAX_NODES:,}"))], source)
     if _FAST_LOADER is not None:
         # libyaml refuses nesting past 1,000 levels itself (so its composer's C recursion is
         # bounded); whatever it refuses is read again for the bounded loader's words and lines
@@ -286,6 +302,10 @@ def _read_yaml_with(
 # --- the reader: one method per kind of field ----------------------------------------------
 
 
+class _Hopeless(Exception):
+    """Raised by the reader past MAX_PROBLEMS problems: the document is not worth reading on."""
+
+
 class _Reader:
     def __init__(self, doc: _Document | None) -> None:
         self.doc = doc or _Document()
@@ -302,6 +322,8 @@ class _Reader:
 
     def add(self, path: Path_, message: str) -> None:
         self.problems.append(Problem(render_path(path), message, self.line(path)))
+        if len(self.problems) > MAX_PROBLEMS:
+            raise _Hopeless
 
     def mapping(
         self, value: Any, path: Path_, fields: Iterable[str], required: Iterable[str] = ()
@@ -322,16 +344,27 @@ class _Reader:
                 self.add((*path, key), msg("missing_field"))
         return value
 
-    def items(self, m: dict[str, Any], key: str, path: Path_) -> list[tuple[Path_, Any]]:
+    def items(self, m: dict[str, Any], key: str, path: Path_) -> Iterator[tuple[Path_, Any]]:
+        """Each entry of the list at key with its path, made as it is read (so a list given
+        up on after MAX_PROBLEMS problems costs no path for the entries never reached)."""
         value = m.get(key)
         if value is None:
-            return []
+            return iter(())
         if not isinstance(value, list):
             self.add((*path, key), msg("not_list", got=_describe(value)))
-            return []
-        return [((*path, key, i), item) for i, item in enumerate(value)]
+            return iter(())
+        return (((*path, key, i), item) for i, item in enumerate(value))
 
-    def string(self, m: dict[str, Any], key: str, path: Path_, default: Any = _MISSING) -> Any:
+    def string(
+        self,
+        m: dict[str, Any],
+        key: str,
+        path: Path_,
+        default: Any = _MISSING,
+        limit: int = MAX_NAME_LENGTH,
+    ) -> Any:
+        """A non-empty string (a number is read as its text), stripped, of at most limit
+        characters (a name's, unless told)."""
         value = m.get(key, default)
         if value is _MISSING or value is None:
             return default if default is not _MISSING else None
@@ -341,6 +374,11 @@ class _Reader:
         text = str(value).strip()
         if not text:
             self.add((*path, key), msg("not_string", got=_describe(value)))
+            return None
+        if len(text) > MAX_TEXT_LENGTH:  # the document's bound, already told
+            return None
+        if len(text) > limit:
+            self.add((*path, key), msg("too_long", limit=f"{limit:,}", got=f"{len(text):,}"))
             return None
         return text
 
@@ -434,8 +472,9 @@ class _Reader:
             return None
 
     def ident(self, m: dict[str, Any], key: str, path: Path_) -> Any:
-        """An id: a string as `string` reads it, without control characters."""
-        text = self.string(m, key, path)
+        """An id: a string as `string` reads it, of at most MAX_ID_LENGTH characters, without
+        control characters (nor bidirectional ones)."""
+        text = self.string(m, key, path, limit=MAX_ID_LENGTH)
         if isinstance(text, str) and (bad := control_problem(text, ident=True)):
             self.add((*path, key), bad)
             return None
@@ -546,10 +585,18 @@ def read_scenario_text(text: str, source: str | None = None) -> tuple[Scenario, 
 
 
 def build_scenario(data: Any, source: str | None = None, doc: _Document | None = None) -> Scenario:
-    """Domain objects from plain data (parsed YAML or JSON); raise ScenarioError on problems."""
+    """Domain objects from plain data (parsed YAML or JSON); raise ScenarioError on problems
+    (at most MAX_PROBLEMS of them: past that, checking stops)."""
     if doc is None and (bad := check_data(data)):  # YAML was bounded while it was read
         raise ScenarioError(bad, source)
     r = _Reader(doc)
+    try:
+        return _build(r, data, source)
+    except _Hopeless:
+        raise ScenarioError(stopped(r.problems), source) from None
+
+
+def _build(r: _Reader, data: Any, source: str | None) -> Scenario:
     if not isinstance(data, dict):
         r.add((), msg("top_not_mapping"))
         raise ScenarioError(r.problems, source)
@@ -558,12 +605,9 @@ def build_scenario(data: Any, source: str | None = None, doc: _Document | None =
     root: Path_ = ()
     name = r.string(top, "name", root) or ""
     timezone = r.string(top, "timezone", root)
-    if timezone is not None:
-        try:
-            pendulum.timezone(timezone)
-        except Exception:  # pendulum raises its own InvalidTimezone or a ValueError
-            r.add(("timezone",), msg("bad_timezone", got=timezone))
-            timezone = None
+    if timezone is not None and (bad := timezone_problem(timezone)):
+        r.add(("timezone",), bad)
+        timezone = None
     week_start = None
     if top.get("week_start") is not None:
         week_start = r.date(top["week_start"], ("week_start",), week=True)

@@ -25,8 +25,9 @@ from litestar.exceptions import (
 )
 from litestar.response import Redirect, Template
 
+from mutualaid.bounds import shown
 from mutualaid.errors import MutualAidError, Problem, ScenarioError
-from mutualaid.messages import CATALOGUE, LOCALES, msg_in
+from mutualaid.messages import CATALOGUE, LOCALES, msg_in, using_locale
 from mutualaid.services.access import Actor, actor_of_token
 from mutualaid.services.ports import (
     ConflictError,
@@ -285,7 +286,8 @@ def page_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
     status, title = _status(exc)
     details: list[str] = []
     if isinstance(exc, ScenarioError | InvalidRequest):
-        details = [p.render() for p in exc.problems]
+        with using_locale(lang):  # "and N more problems" in the page's language
+            details = [p.render() for p in shown(list(exc.problems))]
     elif isinstance(exc, NotFoundError):
         kind = msg_in(lang, f"kind_{exc.kind}") if f"kind_{exc.kind}" in CATALOGUE else exc.kind
         details = [msg_in(lang, "not_found", kind=kind, id=exc.ident)]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pendulum
 
-from mutualaid.bounds import parse_week_start
+from mutualaid.bounds import MAX_NAME_LENGTH, parse_week_start, text_problem
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
 from mutualaid.services.ports import (
@@ -144,6 +144,8 @@ def create_token(
         problems.append(
             Problem("expires_in_days", msg("token_expiry_range", most=MAX_EXPIRY_DAYS, got=got))
         )
+    if name is not None and (bad := text_problem(name, MAX_NAME_LENGTH)):
+        problems.append(Problem("name", bad))
     if replace_named and not name:
         raise ValueError("replace_named needs a name")
     if problems:

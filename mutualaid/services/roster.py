@@ -10,8 +10,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-import pendulum
-
+from mutualaid.bounds import MAX_NAME_LENGTH, text_problem, timezone_problem
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor
@@ -67,12 +66,10 @@ def _check_area(ident: Any, name: Any, timezone: Any) -> tuple[str, str, str]:
         problems.append(Problem("id", msg("bad_area_id", got=repr(ident))))
     if name is not None and (not isinstance(name, str) or not name.strip()):
         problems.append(Problem("name", msg("not_string", got=repr(name))))
-    try:
-        if not isinstance(timezone, str):
-            raise ValueError(timezone)
-        pendulum.timezone(timezone)
-    except Exception:  # pendulum raises its own InvalidTimezone or a ValueError
-        problems.append(Problem("timezone", msg("bad_timezone", got=timezone)))
+    elif name is not None and (bad := text_problem(name.strip(), MAX_NAME_LENGTH)):
+        problems.append(Problem("name", bad))
+    if bad := timezone_problem(timezone):
+        problems.append(Problem("timezone", bad))
     if problems:
         raise InvalidRequest(problems)
     return ident, (name or ident).strip(), timezone

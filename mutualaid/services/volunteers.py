@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import pendulum
 
+from mutualaid.bounds import MAX_TEXT_LENGTH, text_problem
 from mutualaid.domain.model import Location, Scenario
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
@@ -302,6 +303,8 @@ def decline_assignment(
     The decline is committed before its repair: RepairBusy (503) when the repair could not
     get the store's lock in time, saying the decline is recorded."""
     reason = reason.strip() if reason and reason.strip() else None
+    if reason is not None and (bad := text_problem(reason, MAX_TEXT_LENGTH)):
+        raise InvalidRequest([Problem("reason", bad)])
     with uow:
         found = uow.assignments.get(ident)
         actor.require_volunteer(found.area, found.volunteer)

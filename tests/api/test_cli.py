@@ -103,8 +103,8 @@ def test_solve_leaves_no_file_behind_when_it_checks_out_and_then_is_refused(
 @pytest.mark.parametrize(
     ("option", "value", "gist"),
     [
-        ("--workers", "-3", "--workers must be a whole number of 1 or more, got -3"),
-        ("--workers", "0", "--workers must be a whole number of 1 or more, got 0"),
+        ("--workers", "-3", "--workers must be a whole number from 1 to 64, got -3"),
+        ("--workers", "0", "--workers must be a whole number from 1 to 64, got 0"),
         ("--time-limit", "-1", "--time-limit must be a number of seconds > 0"),
         ("--time-limit", "0", "--time-limit must be a number of seconds > 0"),
         ("--time-limit", "nan", "--time-limit must be a number of seconds > 0"),

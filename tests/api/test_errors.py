@@ -244,7 +244,7 @@ def test_an_alias_bomb_is_refused_at_once_and_nothing_changes(
     as_yaml = {**admin, "Content-Type": "application/yaml"}
     answer = client.post(f"/weeks/{WEEK}/scenario{Q}", content=bomb, headers=as_yaml)
     [(path, message)] = _problems(answer)
-    assert path == "" and "more than 2,000,000 values" in message
+    assert path == "" and "more than 1,000,000 values" in message
     assert _everything(client, admin) == stored
 
 
@@ -307,4 +307,68 @@ def test_an_empty_idempotency_key_is_400_naming_the_header(
         answer = client.put(f"/weeks/{WEEK}/tasks{Q}", json=[], headers=headers)
         [(path, message)] = _problems(answer)
         assert path == "Idempotency-Key" and "empty" in message
+    assert _everything(client, admin) == stored
+
+
+def test_a_flat_yaml_body_past_the_bound_is_refused_and_nothing_changes(
+    client: Client, admin: dict[str, str], stored: dict[str, Any]
+) -> None:
+    body = ("x: [" + ",".join(["1"] * 1_000_000) + "]\n").encode()
+    as_yaml = {**admin, "Content-Type": "application/yaml"}
+    answer = client.post(f"/weeks/{WEEK}/scenario{Q}", content=body, headers=as_yaml)
+    [(path, message)] = _problems(answer)
+    assert path == "" and "more than 1,000,000 values" in message
+    answer = client.put(f"/weeks/{WEEK}/tasks{Q}", json=[0] * 1_000_000, headers=admin)
+    [(path, message)] = _problems(answer)
+    assert path == "tasks" and "more than 1,000,000 values" in message
+    assert _everything(client, admin) == stored
+
+
+def test_a_list_wrong_in_every_item_gets_a_hundred_problems_and_a_count(
+    client: Client, admin: dict[str, str], stored: dict[str, Any]
+) -> None:
+    answer = client.put(f"/weeks/{WEEK}/tasks{Q}", json=[0] * 100_000, headers=admin)
+    problems = _problems(answer)
+    assert len(problems) == 101
+    assert problems[0] == ("", "checking stopped after 1,000 problems; fix these first")
+    assert problems[1] == ("tasks[0]", "must be a mapping of fields, got 0 (int)")
+    assert problems[-1] == ("", "and 901 more problems")
+    assert answer.json()["detail"] == "1001 problem(s) in the request; nothing was stored"
+    assert _everything(client, admin) == stored
+
+
+def test_surrogates_long_text_and_look_alike_spellings_are_400_naming_where(
+    client: Client, admin: dict[str, str], stored: dict[str, Any]
+) -> None:
+    import yaml
+
+    as_yaml = {**admin, "Content-Type": "application/yaml"}
+    text = yaml.safe_dump(stored["scenario"], allow_unicode=True, sort_keys=False)
+    title = stored["scenario"]["tasks"][0]["title"]
+    body = text.replace(f"title: {title}", 'title: "a\\ud800b"', 1).encode()
+    answer = client.post(f"/weeks/{WEEK}/scenario{Q}", content=body, headers=as_yaml)
+    assert [p for p, m in _problems(answer) if "U+D800" in m] == ["tasks[0].title"]
+    task = client.get(f"/weeks/{WEEK}/tasks{Q}", headers=admin).json()[0]
+    cases: list[tuple[str, str, Any, str, str]] = [
+        ("PUT", f"/weeks/{WEEK}/tasks/{task['id']}{Q}", {**task, "title": "x" * 201},
+         "title", "at most 200 characters"),
+        ("PUT", f"/weeks/{WEEK}/tasks/{task['id']}{Q}", {**task, "title": "x" * 5_000_000},
+         "title", "at most 2,000 characters"),
+        ("PUT", f"/weeks/{WEEK}/tasks{Q}", [{**task, "id": "t-" + "x" * 99}],
+         "tasks[0].id", "at most 100 characters"),
+        ("PUT", f"/weeks/{WEEK}/tasks{Q}", [{**task, "id": "t-\u202eevil"}],
+         "tasks[0].id", "bidirectional control U+202E"),
+        ("POST", "/assignments/1/decline", {"reason": "x" * 3_000_000},
+         "reason", "at most 2,000 characters"),
+        ("POST", "/tokens", {"role": "admin", "name": "x" * 201}, "name", "at most 200"),
+        ("POST", "/areas", {"id": "x", "timezone": "localtime"}, "timezone", "unknown time zone"),
+        ("POST", "/areas", {"id": "x", "timezone": "right/UTC"}, "timezone", "unknown time zone"),
+        ("GET", f"/weeks/%20{WEEK}/tasks{Q}", None, "week_start", "YYYY-MM-DD"),
+        ("GET", f"/volunteers/v-zhao/assignments{Q}&week=%20{WEEK}", None, "week", "YYYY-MM-DD"),
+        ("GET", f"/weeks/{WEEK}/tasks/t-%E2%80%AEx{Q}", None, "task", "bidirectional"),
+    ]  # fmt: skip
+    for method, path, body_, where, words in cases:
+        answer = client.request(method, path, json=body_, headers=admin)
+        problems = _problems(answer)
+        assert any(p == where and words in m for p, m in problems), (path, problems)
     assert _everything(client, admin) == stored
