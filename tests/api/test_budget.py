@@ -41,7 +41,16 @@ def week(make_uow: UowFactory) -> str:
     return WEEK
 
 
-class BlockingPlanner:
+class FakePlanner:
+    """What the fakes share: a one-second budget and a real one-worker solve at the end."""
+
+    real = SolverPlanner(SolverSettings(time_limit_seconds=1.0, workers=1, deterministic=True))
+
+    def budget(self, scenario: Scenario) -> float:
+        return 1.0
+
+
+class BlockingPlanner(FakePlanner):
     """A planner stuck in one long call (no progress, no callbacks) until `release` is set or
     it is told to stop; then it solves for real."""
 
@@ -49,12 +58,6 @@ class BlockingPlanner:
         self.entered = threading.Event()
         self.release = threading.Event()
         self.saw_stop = threading.Event()
-        self.real = SolverPlanner(
-            SolverSettings(time_limit_seconds=1.0, workers=1, deterministic=True)
-        )
-
-    def budget(self, scenario: Scenario) -> float:
-        return 1.0
 
     def plan(
         self,
@@ -117,18 +120,12 @@ def test_the_heartbeat_holds_the_lease_while_the_solver_is_stuck_in_a_long_call(
     assert done.status in ("optimal", "feasible")
 
 
-class ReportingPlanner:
+class ReportingPlanner(FakePlanner):
     """Reports `figures` in turn, noting what the plan's row holds after each; then solves."""
 
     def __init__(self, make_uow: UowFactory, ident: str, figures: list[dict[str, int]]) -> None:
         self.make_uow, self.ident, self.figures = make_uow, ident, figures
         self.seen: list[dict[str, Any]] = []
-        self.real = SolverPlanner(
-            SolverSettings(time_limit_seconds=1.0, workers=1, deterministic=True)
-        )
-
-    def budget(self, scenario: Scenario) -> float:
-        return 1.0
 
     def plan(
         self,
