@@ -29,9 +29,10 @@ from mutualaid.scenario import build_scenario, load_scenario  # noqa: E402
 from mutualaid.travel import HaversineTravel  # noqa: E402
 from solver import analyse, components  # noqa: E402
 from solver.coverage import CoverageModel  # noqa: E402
-from solver.cpsat import PlanModel, coverage_weights, staged_solve  # noqa: E402
+from solver.cpsat import PlanModel  # noqa: E402
 from solver.greedy import greedy_plan  # noqa: E402
 from solver.solution import Solution  # noqa: E402
+from solver.stages import coverage_weights, staged_solve  # noqa: E402
 
 SHARED_WORLD = Path("/work/shared/worlds/subdistrict-a.yaml")
 TARGET_S = 5.0

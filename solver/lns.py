@@ -16,8 +16,9 @@ from collections.abc import Callable, Mapping
 from mutualaid.domain.model import MINUTES_PER_DAY, PRIORITIES, Scenario
 from mutualaid.travel import TravelModel
 from solver.analysis import TaskAnalysis
-from solver.cpsat import PlanModel, StopFn, staged_solve
+from solver.cpsat import PlanModel
 from solver.solution import Solution
+from solver.stages import StopFn, staged_solve
 
 NEIGHBOURHOOD_TASKS = 40
 """Tasks freed at once: small enough that a neighbourhood solves to optimality in about a

@@ -22,9 +22,10 @@ from mutualaid.domain.model import MINUTES_PER_DAY, PRIORITIES, Location, Scenar
 from mutualaid.domain.plan import AssignedVolunteer, Plan
 from mutualaid.travel import HaversineTravel, TravelModel
 from solver.analysis import Analyzer, TaskAnalysis
-from solver.cpsat import PlanModel, coverage_weights, wall_safety_net
+from solver.cpsat import PlanModel
 from solver.lns import rivals
 from solver.solution import Solution, build_plan, count_by_priority
+from solver.stages import coverage_weights, wall_safety_net
 
 NEIGHBOURHOODS = (1, 4, 8, 16, 32)
 """Tasks freed in turn: the declined task alone, then it and its rivals."""

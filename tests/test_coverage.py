@@ -14,9 +14,10 @@ from mutualaid.travel import HaversineTravel
 from mutualaid.validation import validate
 from solver import analyse, components
 from solver.coverage import CoverageModel
-from solver.cpsat import PlanModel, StageResult, coverage_weights, staged_solve
+from solver.cpsat import PlanModel
 from solver.greedy import greedy_plan
 from solver.solution import Solution, count_by_priority
+from solver.stages import StageResult, coverage_weights, staged_solve
 from tests.brute_force import BruteForce
 from tests.strategies import World, small_worlds, tiny_worlds
 

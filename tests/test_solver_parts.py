@@ -10,8 +10,8 @@ from mutualaid.domain.plan import AssignedVolunteer
 from mutualaid.scenario import build_scenario
 from solver import analyse, components
 from solver.analysis import Analyzer, Pool
-from solver.cpsat import coverage_weights, split_bound
 from solver.greedy import assign_roles
+from solver.stages import coverage_weights, split_bound
 from tests.strategies import World, small_worlds
 
 counts = st.fixed_dictionaries({p: st.integers(0, 40) for p in PRIORITIES})
