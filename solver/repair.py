@@ -18,12 +18,14 @@ from zoneinfo import ZoneInfo
 
 from ortools.sat.python import cp_model
 
+from mutualaid.domain.eligibility import within_hours
 from mutualaid.domain.model import MINUTES_PER_DAY, PRIORITIES, Location, Scenario, Task
 from mutualaid.domain.plan import AssignedVolunteer, Plan
 from mutualaid.travel import HaversineTravel, TravelModel
 from solver.analysis import Analyzer, TaskAnalysis
 from solver.cpsat import PlanModel
 from solver.lns import rivals
+from solver.routes import block_of
 from solver.solution import Solution, build_plan, count_by_priority
 from solver.stages import coverage_weights, wall_safety_net
 
@@ -236,15 +238,14 @@ def _consistent(scenario: Scenario, base: Solution) -> tuple[Solution, list[str]
             for tid in mine:
                 task = scenario.tasks[tid]
                 start, end = base.starts[tid], base.starts[tid] + task.duration_minutes
-                block = next(
-                    (b for b, (bs, be) in enumerate(vol.blocks) if bs <= start and end <= be), -1
-                )
+                block = block_of(vol, start, end)
+                block = -1 if block is None else block  # outside every block now: one group
                 before = last.get(block)
                 late = before is not None and start < before[0] + travel.minutes(
                     vol.mode, before[1], task.location
                 )
                 minutes += task.duration_minutes
-                if late or minutes > vol.max_service_minutes:
+                if late or not within_hours(vol, minutes):
                     loose = [t for t in mine[: mine.index(tid)] if t not in pins]
                     if tid in pins and late and before is not None and before[2] not in pins:
                         gone = before[2]

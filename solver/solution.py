@@ -12,6 +12,7 @@ from mutualaid.domain.plan import AssignedVolunteer, Assignment, Objective, Plan
 from mutualaid.messages import msg
 from mutualaid.travel import TravelModel
 from solver.analysis import TaskAnalysis
+from solver.routes import block_of
 
 
 @dataclass
@@ -70,7 +71,8 @@ def routes(
         for tid in tids:
             s = sol.starts[tid]
             e = s + scenario.tasks[tid].duration_minutes
-            block = next(i for i, (bs, be) in enumerate(vol.blocks) if bs <= s and e <= be)
+            block = block_of(vol, s, e)
+            assert block is not None, "a plan's visit lies in one of its volunteer's blocks"
             by_block[block].append(tid)
         out[vid] = []
         for block, group in sorted(by_block.items()):
