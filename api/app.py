@@ -27,20 +27,20 @@ if TYPE_CHECKING:
 
 from api.auth import PUBLIC, BearerAuth, provide_actor
 from api.controllers import ROUTES
-from api.controllers.volunteers import SolverRepairer
 from api.dask_jobs import DaskJobRunner
 from api.edge import check_request
 from api.errors import handle
-from api.jobs import InProcessJobRunner, SolverPlanner
+from api.jobs import InProcessJobRunner
 from api.pages import pages_router, template_config
 from api.pages.common import page_error, wants_page
 from api.pages.sessions import SESSION_STORE
-from api.settings import ServerSettings, Settings
+from api.settings import ServerSettings, Settings, SolverSettings
 from api.throttle import FailedSignIns
 from mutualaid.adapters.db import SessionFactory, make_engine, make_session_factory
 from mutualaid.adapters.migrate import upgrade
 from mutualaid.adapters.uow import SqlUnitOfWork
 from mutualaid.services.ports import JobRunner, Repairer, UnitOfWork
+from solver.service import PlannerSettings, RepairSettings, SolverPlanner, SolverRepairer
 
 DESCRIPTION = """\
 Plans a community's week of mutual aid. JSON field names are the scenario format's
@@ -71,6 +71,11 @@ class Infrastructure:
         return SqlUnitOfWork(self.sessions, read_only=True)
 
 
+def planner_settings(solver: SolverSettings) -> PlannerSettings:
+    """The solver's own settings from the server's."""
+    return PlannerSettings(solver.time_limit_seconds, solver.workers, solver.deterministic)
+
+
 @contextmanager
 def open_infrastructure(settings: Settings) -> Iterator[Infrastructure]:
     """Engine and sessions on an up-to-date schema (migrations applied), and a job runner
@@ -79,7 +84,7 @@ def open_infrastructure(settings: Settings) -> Iterator[Infrastructure]:
     try:
         upgrade(engine)
         sessions = make_session_factory(engine)
-        planner = SolverPlanner(settings.solver)
+        planner = SolverPlanner(planner_settings(settings.solver))
         runner: JobRunner
         if settings.jobs.runner == "dask":
             runner = DaskJobRunner(
@@ -87,7 +92,7 @@ def open_infrastructure(settings: Settings) -> Iterator[Infrastructure]:
             )
         else:
             runner = InProcessJobRunner(lambda: SqlUnitOfWork(sessions), planner, settings.jobs)
-        repairer = SolverRepairer(settings.solver.repair_seconds)
+        repairer = SolverRepairer(RepairSettings(settings.solver.repair_seconds))
         yield Infrastructure(
             engine, sessions, runner, repairer, settings.database.lock_wait_seconds
         )

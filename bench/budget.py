@@ -17,11 +17,11 @@ from pathlib import Path
 import yaml
 
 from api.app import open_infrastructure
-from api.jobs import SolverPlanner
-from api.settings import DatabaseSettings, Settings, SolverSettings
+from api.settings import DatabaseSettings, Settings
 from mutualaid.generate import generate_world
 from mutualaid.services import access, plans, weeks
 from mutualaid.services.jobs import RunOptions, run_next_plan
+from solver.service import PlannerSettings, SolverPlanner
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -51,7 +51,7 @@ def claim_to_finish(
     """Seconds from the claim of a queued solve to its finished plan (the in-process runner's
     use case, a wall-clock budget of `limit` unless `deterministic`), its status and its
     progress."""
-    solver_settings = SolverSettings(
+    solver_settings = PlannerSettings(
         time_limit_seconds=limit, workers=1, deterministic=deterministic
     )
     with open_infrastructure(settings) as opened:

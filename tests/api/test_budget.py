@@ -15,8 +15,6 @@ import pytest
 from typer.testing import CliRunner
 
 import solver
-from api.jobs import SolverPlanner
-from api.settings import SolverSettings
 from mutualaid.cli import app
 from mutualaid.domain.model import Scenario
 from mutualaid.generate import generate_world
@@ -24,6 +22,7 @@ from mutualaid.scenario import build_scenario
 from mutualaid.services import plans, weeks
 from mutualaid.services.jobs import RunOptions, claim_plan, release_plan, run_next_plan
 from mutualaid.services.ports import Json, PlanRecord, Progress
+from solver.service import PlannerSettings, SolverPlanner
 from tests.adapters import world
 from tests.adapters.conftest import FakeClock, UowFactory
 
@@ -44,7 +43,7 @@ def week(make_uow: UowFactory) -> str:
 class FakePlanner:
     """What the fakes share: a one-second budget and a real one-worker solve at the end."""
 
-    real = SolverPlanner(SolverSettings(time_limit_seconds=1.0, workers=1, deterministic=True))
+    real = SolverPlanner(PlannerSettings(time_limit_seconds=1.0, workers=1, deterministic=True))
 
     def budget(self, scenario: Scenario) -> float:
         return 1.0
@@ -176,7 +175,7 @@ def test_a_cancel_stops_a_running_cp_sat_search(make_uow: UowFactory) -> None:
     scenario = generate_world(300, 120, 1, 5)
     weeks.import_scenario(make_uow(), ADMIN, world.AREA, WEEK, scenario)
     plan = plans.request_plan(make_uow(), None, COORDINATOR, None, WEEK)
-    long_solve = SolverPlanner(SolverSettings(time_limit_seconds=3600.0, workers=1))
+    long_solve = SolverPlanner(PlannerSettings(time_limit_seconds=3600.0, workers=1))
     joined = _in_thread(make_uow, long_solve)
     wait_for(lambda: _get(make_uow, plan.id).progress, STATE_WAIT)  # greedy's plan: searching
     plans.cancel_plan(make_uow(), COORDINATOR, plan.id)
@@ -236,7 +235,7 @@ def test_a_deadline_already_passed_gives_greedys_plan_without_searching() -> Non
 
 def test_the_services_planner_counts_its_budget_from_the_claim() -> None:
     scenario = _district()
-    planner = SolverPlanner(SolverSettings(time_limit_seconds=3600.0, workers=1))
+    planner = SolverPlanner(PlannerSettings(time_limit_seconds=3600.0, workers=1))
     plan = planner.plan(scenario, lambda figures: None, since=time.time() - 3600.0)
     assert plan["status"] == "feasible"
     assert plan["assignments"] == solver.greedy(scenario).to_json(scenario)["assignments"]

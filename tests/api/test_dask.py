@@ -25,9 +25,8 @@ from distributed import Client, LocalCluster, get_task_stream
 from litestar.testing import TestClient
 
 import solver
-from api.app import create_app, open_infrastructure
+from api.app import create_app, open_infrastructure, planner_settings
 from api.dask_jobs import DaskJobRunner
-from api.jobs import SolverPlanner
 from api.settings import Settings
 from mutualaid.domain.model import Scenario
 from mutualaid.generate import generate_world
@@ -35,6 +34,7 @@ from mutualaid.scenario import build_scenario
 from mutualaid.services import access, plans, weeks
 from mutualaid.services.jobs import RunOptions, claim_plan
 from mutualaid.services.ports import Json, PlanRecord, Progress
+from solver.service import SolverPlanner
 
 from .conftest import infra, wait_for
 
@@ -219,7 +219,7 @@ def test_a_worker_killed_mid_solve_leaves_a_run_that_the_dispatcher_completes(
         with open_infrastructure(settings) as opened:
             runner = DaskJobRunner(
                 opened.uow,
-                SlowPlanner(SolverPlanner(settings.solver), seconds=2.0),
+                SlowPlanner(SolverPlanner(planner_settings(settings.solver)), seconds=2.0),
                 dataclasses.replace(jobs, dask_scheduler=cluster.scheduler_address),
                 settings.database.url,
             )
@@ -272,9 +272,8 @@ def test_a_cancel_stops_a_plan_and_the_parts_running_on_the_cluster(settings: Se
     try:
         with open_infrastructure(settings) as opened:
             weeks.import_scenario(opened.uow(), access.CLI, AREA, WEEK, world)
-            runner = DaskJobRunner(
-                opened.uow, SolverPlanner(long_solves), jobs, settings.database.url
-            )
+            planner = SolverPlanner(planner_settings(long_solves))
+            runner = DaskJobRunner(opened.uow, planner, jobs, settings.database.url)
             runner.start()
             try:
                 queued = plans.request_plan(opened.uow(), runner, access.CLI, AREA, WEEK)
