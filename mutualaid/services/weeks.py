@@ -12,9 +12,9 @@ from typing import Any
 import pendulum
 
 from mutualaid.bounds import MAX_DEPTH
+from mutualaid.contract.scenario import build_scenario, read_scenario_text
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
-from mutualaid.scenario import build_scenario, read_scenario_text
 from mutualaid.services.access import Actor, parse_week
 from mutualaid.services.ports import (
     IdempotencyKeyReused,
