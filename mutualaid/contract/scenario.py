@@ -7,10 +7,12 @@ line in the file where there is one, and what is wrong; then one ScenarioError l
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 from typing import Any
 
 from mutualaid.bounds import (
+    MAX_DEPTH,
     check_data,
     stopped,
     timezone_problem,
@@ -67,6 +69,19 @@ def read_scenario_text(text: str, source: str | None = None) -> tuple[Scenario, 
     within the bounds)."""
     data, doc = read_yaml(text, source)
     return build_scenario(data, source, doc), data
+
+
+def read_scenario_json(text: str, source: str | None = None) -> tuple[Scenario, Any]:
+    """The scenario in JSON text, and the plain data it was built from (decoded once, then
+    bounded as plain data)."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        problem = Problem("", msg("json_syntax", problem=exc.msg), exc.lineno)
+        raise ScenarioError([problem], source) from None
+    except RecursionError:  # far past MAX_DEPTH, which build_scenario names otherwise
+        raise ScenarioError([Problem("", msg("too_deep", limit=MAX_DEPTH))], source) from None
+    return build_scenario(data, source), data
 
 
 def build_scenario(data: Any, source: str | None = None, doc: Document | None = None) -> Scenario:
