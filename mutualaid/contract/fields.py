@@ -23,13 +23,7 @@ from mutualaid.bounds import (
     parse_week_start,
 )
 from mutualaid.contract.yaml_text import Document, FieldPath, render_path
-from mutualaid.domain.model import (
-    DAYS,
-    MINUTES_PER_DAY,
-    MINUTES_PER_WEEK,
-    Location,
-    TimeBlock,
-)
+from mutualaid.domain.model import DAYS, MINUTES_PER_DAY, MINUTES_PER_WEEK, Location, TimeBlock
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
 
@@ -77,6 +71,9 @@ class Hopeless(Exception):
 
 
 class Reader:
+    """Reads fields of plain data, collecting every problem with its path and the line the
+    document (when there is one) gives that path."""
+
     def __init__(self, doc: Document | None) -> None:
         self.doc = doc or Document()
         self.problems: list[Problem] = list(self.doc.problems)

@@ -11,12 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from mutualaid.bounds import (
-    MAX_DEPTH,
-    check_data,
-    stopped,
-    timezone_problem,
-)
+from mutualaid.bounds import MAX_DEPTH, check_data, stopped, timezone_problem
 from mutualaid.contract.entities import (
     read_entities,
     read_resident,
@@ -36,10 +31,7 @@ from mutualaid.contract.fields import LIMITS as LIMITS
 from mutualaid.contract.fields import Hopeless, Reader
 from mutualaid.contract.tasks import place_task, read_tasks
 from mutualaid.contract.yaml_text import Document, FieldPath, read_yaml
-from mutualaid.domain.model import (
-    Scenario,
-    Task,
-)
+from mutualaid.domain.model import Scenario, Task
 from mutualaid.errors import Problem, ScenarioError
 from mutualaid.messages import msg
 from mutualaid.travel import HaversineTravel

@@ -11,13 +11,7 @@ from typing import Any
 
 import yaml
 
-from mutualaid.bounds import (
-    MAX_DEPTH,
-    MAX_NODES,
-    MAX_TEXT_LENGTH,
-    text_problem,
-    yaml_events_within,
-)
+from mutualaid.bounds import MAX_DEPTH, MAX_NODES, MAX_TEXT_LENGTH, text_problem, yaml_events_within
 from mutualaid.errors import Problem, ScenarioError
 from mutualaid.messages import msg
 
