@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from mutualaid.contract import plan_json
 from mutualaid.domain.model import Scenario
 from mutualaid.services.ports import Json, Progress
 from solver.planner import SolveOptions, solve
@@ -70,7 +71,7 @@ class SolverPlanner:
         def report(served: dict[str, int], bound: dict[str, int], elapsed: float) -> None:
             progress({"served": dict(served), "bound": dict(bound), "elapsed": round(elapsed, 2)})
 
-        return solve(scenario, options, report, map_parts, stop).to_json(scenario)
+        return plan_json.dump(solve(scenario, options, report, map_parts, stop), scenario)
 
 
 class SolverRepairer:
@@ -87,9 +88,9 @@ class SolverRepairer:
         known = {str(k): int(v) for k, v in bound.items()} if isinstance(bound, dict) else None
         s = self.settings
         done = repair(scenario, before, task, s.budget_seconds, s.workers, bound=known)
-        return done.plan.to_json(scenario), done.changed
+        return plan_json.dump(done.plan, scenario), done.changed
 
     def rescore(self, scenario: Scenario, plan: Json) -> Json:
-        out = rescore(scenario, plan).to_json(scenario)
+        out = plan_json.dump(rescore(scenario, plan), scenario)
         out["solve_seconds"] = plan.get("solve_seconds", out["solve_seconds"])  # the solve's
         return out
