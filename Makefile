@@ -22,8 +22,8 @@ demo: $(STAMP)
 		--page-tokens .demo-page-tokens.json
 
 lint: $(STAMP)
-	$(BIN)/ruff check mutualaid solver api tests bench
-	$(BIN)/ruff format --check mutualaid solver api tests bench
+	$(BIN)/ruff check mutualaid solver api worldgen tests bench
+	$(BIN)/ruff format --check mutualaid solver api worldgen tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

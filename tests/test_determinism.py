@@ -15,8 +15,8 @@ from typing import Any
 
 import solver
 from mutualaid.domain.model import Decline
-from mutualaid.generate import generate_world
 from mutualaid.scenario import build_scenario
+from worldgen import generate_world
 
 ROOT = Path(__file__).resolve().parent.parent
 HASH_SEEDS = ("1", "2")

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from mutualaid.domain.model import PRIORITIES, Scenario
-from mutualaid.generate import generate_world
 from mutualaid.scenario import build_scenario, load_scenario
 from solver import PartJob, PartResult, SolveOptions, analyse, components, solve
+from worldgen import generate_world
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 

@@ -111,8 +111,8 @@ def test_crew_keeps_pinned_people_and_fills_every_role() -> None:
 
 def test_a_bound_from_a_short_solve_holds_against_a_longer_one() -> None:
     """Regression: a coverage stage that timed out once reported its own plan as the bound."""
-    from mutualaid.generate import generate_world
     from solver import SolveOptions, solve
+    from worldgen import generate_world
 
     scenario = build_scenario(generate_world(200, 80, 1, 1))
     short = solve(scenario, SolveOptions(time_limit=0.5, workers=2))

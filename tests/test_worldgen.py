@@ -1,5 +1,6 @@
 """The world generator: the same arguments give the same world, byte for byte (the digests
-were taken before the generator left `mutualaid/`, and hold it to what it wrote then)."""
+were taken before the generator left `mutualaid/` for `worldgen/`, and hold it to what it
+wrote then)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,9 @@ import hashlib
 from typing import Any
 
 import pytest
-import yaml
 
-from mutualaid.generate import generate_world
 from mutualaid.scenario import build_scenario
+from worldgen import generate_world, world_yaml
 
 # (tasks, volunteers, subdistricts, seed, options) -> sha256 of the YAML `mutualaid generate`
 # writes for them.
@@ -32,8 +32,7 @@ PINNED: list[tuple[tuple[int, int, int, int], dict[str, Any], str]] = [
 
 
 def _digest(world: dict[str, Any]) -> str:
-    text = yaml.safe_dump(world, allow_unicode=True, sort_keys=False, width=120)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(world_yaml(world).encode("utf-8")).hexdigest()
 
 
 @pytest.mark.parametrize(("sizes", "options", "digest"), PINNED)

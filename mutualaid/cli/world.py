@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import yaml
 
 from mutualaid.cli.common import app, console
 from mutualaid.messages import msg
@@ -26,11 +25,11 @@ def generate(
     ] = None,
 ) -> None:
     """Write a plausible generated scenario in the contract's format."""
-    from mutualaid.generate import generate_world
+    from worldgen import generate_world, world_yaml
 
     data = generate_world(tasks, volunteers, subdistricts, seed, contended=contended)
     scenario = build_scenario(data)  # a generated world that breaks the contract is a bug
-    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
+    text = world_yaml(data)
     if out is None or out == Path("-"):
         sys.stdout.write(text)
         return

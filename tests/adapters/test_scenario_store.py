@@ -12,9 +12,9 @@ import pendulum
 import pytest
 import yaml
 
-from mutualaid.generate import generate_world
 from mutualaid.scenario import build_scenario
 from mutualaid.services import access, weeks
+from worldgen import generate_world
 
 from .conftest import UowFactory
 

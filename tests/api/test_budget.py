@@ -19,13 +19,13 @@ from api.jobs import SolverPlanner
 from api.settings import SolverSettings
 from mutualaid.cli import app
 from mutualaid.domain.model import Scenario
-from mutualaid.generate import generate_world
 from mutualaid.scenario import build_scenario
 from mutualaid.services import plans, weeks
 from mutualaid.services.jobs import RunOptions, claim_plan, release_plan, run_next_plan
 from mutualaid.services.ports import Json, PlanRecord, Progress
 from tests.adapters import world
 from tests.adapters.conftest import FakeClock, UowFactory
+from worldgen import generate_world
 
 from .conftest import wait_for
 from .test_services import ADMIN, COORDINATOR, WEEK

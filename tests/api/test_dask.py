@@ -30,11 +30,11 @@ from api.dask_jobs import DaskJobRunner
 from api.jobs import SolverPlanner
 from api.settings import Settings
 from mutualaid.domain.model import Scenario
-from mutualaid.generate import generate_world
 from mutualaid.scenario import build_scenario
 from mutualaid.services import access, plans, weeks
 from mutualaid.services.jobs import RunOptions, claim_plan
 from mutualaid.services.ports import Json, PlanRecord, Progress
+from worldgen import generate_world
 
 from .conftest import infra, wait_for
 

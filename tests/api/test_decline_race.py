@@ -18,10 +18,10 @@ from litestar import Litestar
 import solver
 from api.app import Infrastructure
 from api.settings import Settings
-from mutualaid.generate import generate_world
 from mutualaid.scenario import build_scenario
 from mutualaid.services import access
 from mutualaid.validation import validate
+from worldgen import generate_world
 
 from .conftest import bearer, empty_database_url, short_solves
 from .test_concurrency import server  # noqa: F401  (the uvicorn fixture)
