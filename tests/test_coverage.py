@@ -5,6 +5,7 @@ rule."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 
 import solver
@@ -19,6 +20,8 @@ from solver.greedy import greedy_plan
 from solver.solution import Solution, count_by_priority
 from tests.brute_force import BruteForce
 from tests.strategies import World, small_worlds, tiny_worlds
+
+pytestmark = pytest.mark.slow  # every test here takes seconds (make check leaves them out)
 
 SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large]
 

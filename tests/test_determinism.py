@@ -13,10 +13,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import solver
 from mutualaid.domain.model import Decline
 from mutualaid.scenario import build_scenario
 from worldgen import generate_world
+
+pytestmark = pytest.mark.slow  # every test here takes seconds (make check leaves them out)
 
 ROOT = Path(__file__).resolve().parent.parent
 HASH_SEEDS = ("1", "2")

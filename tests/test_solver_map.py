@@ -62,6 +62,7 @@ def essence(scenario: Scenario, options: SolveOptions, **kw: Any) -> dict[str, A
     return {k: plan.get(k) for k in keys}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "max_exact_arcs"),
     [

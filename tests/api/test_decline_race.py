@@ -26,6 +26,8 @@ from worldgen import generate_world
 from .conftest import bearer, empty_database_url, short_solves
 from .test_concurrency import server  # noqa: F401  (the uvicorn fixture)
 
+pytestmark = pytest.mark.slow  # every test here takes seconds (make check leaves them out)
+
 AREA = "race"
 WORLD = generate_world(tasks=60, volunteers=40, subdistricts=1, seed=7)
 WEEK = str(WORLD["week_start"])
