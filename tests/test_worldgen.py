@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from mutualaid.scenario import build_scenario
+from mutualaid.contract.scenario import build_scenario
 from worldgen import generate_world, world_yaml
 
 # (tasks, volunteers, subdistricts, seed, options) -> sha256 of the YAML `mutualaid generate`

@@ -11,10 +11,10 @@ from rich.console import Console
 
 from mutualaid.bounds import shown
 from mutualaid.config import Settings, SettingsError
+from mutualaid.contract.scenario import load_scenario
 from mutualaid.domain.model import Scenario
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import msg
-from mutualaid.scenario import load_scenario
 
 app = typer.Typer(
     no_args_is_help=True,

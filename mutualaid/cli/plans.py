@@ -24,11 +24,12 @@ from mutualaid.cli.common import (
     errors,
     load,
 )
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import LIMITS, load_scenario
 from mutualaid.domain.model import DAYS, MINUTES_PER_DAY, PRIORITIES, Scenario
 from mutualaid.domain.plan import REASONS, Plan
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import msg
-from mutualaid.scenario import LIMITS, load_scenario
 from mutualaid.validation import check_expect, validate
 
 
@@ -180,7 +181,7 @@ def solve(
     workers = workers or min(MAX_WORKERS, max(1, os.cpu_count() or 1))
     plan = _solve(scenario, time_limit, workers, seed, show_progress=out != Path("-"),
                   deterministic=deterministic)  # fmt: skip
-    data = plan.to_json(scenario)
+    data = plan_json.dump(plan, scenario)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if plan.status == "error":
         errors.print(msg("cli_plan_error", error=plan.error), style="red")
@@ -296,7 +297,7 @@ def replay(
             console.print(f"[red]{msg('cli_replay_fail')}[/red] {f}: {exc.problems[0].render()}")
             continue
         plan = _solve(scenario, time_limit, workers, None, show_progress=False)
-        data = plan.to_json(scenario)
+        data = plan_json.dump(plan, scenario)
         problems = [plan.error or "error"] if plan.status == "error" else []
         problems += validate(scenario, data).violations if not problems else []
         problems += check_expect(scenario, data) if not problems else []

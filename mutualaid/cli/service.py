@@ -136,9 +136,9 @@ def serve(
         with open_store(settings.database) as infra:
             areas = roster.list_areas(infra.reader(), access.CLI)
             if load is not None and not areas:
-                data = weeks.read_scenario(load.read_bytes(), "application/yaml")
-                week = str(data["week_start"])
-                weeks.import_scenario(infra.uow(), access.CLI, area, week, data)
+                read = weeks.read_scenario(load.read_bytes(), "application/yaml")
+                week = read.scenario.week_start.isoformat()
+                weeks.import_scenario(infra.uow(), access.CLI, area, week, read)
                 console.print(msg("cli_loaded", file=load, area=area, week=week), soft_wrap=True)
             secret = None
             if admin_token:

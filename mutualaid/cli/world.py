@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 
 from mutualaid.cli.common import app, console
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.messages import msg
-from mutualaid.scenario import build_scenario
 
 
 @app.command()

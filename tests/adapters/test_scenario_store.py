@@ -12,7 +12,7 @@ import pendulum
 import pytest
 import yaml
 
-from mutualaid.scenario import build_scenario
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.services import access, weeks
 from worldgen import generate_world
 
