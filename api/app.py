@@ -1,7 +1,8 @@
 """The composition root: `create_app(settings)` builds everything the service runs on — the
-engine, sessions, migrations, the planner and the job runner — and nothing else does.
+engine, sessions, migrations, the planner and the job runner — and nothing else does (the CLI
+opens only the store, for its own commands).
 
-    app = create_app(Settings.from_env())      # `mutualaid serve` runs it with uvicorn
+    app = create_app(Settings.from_env())  # `mutualaid serve`: uvicorn, api.app:create_app_from_env
 """
 
 from __future__ import annotations
@@ -159,29 +160,18 @@ def handle_any(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
     return handle(request, exc)
 
 
-def run(settings: Settings) -> None:
-    """Serve the app with uvicorn on the settings' host and port (in the foreground)."""
-    import uvicorn
-
-    uvicorn.Server(server_config(create_app(settings), settings.server)).run()
+def create_app_from_env() -> Litestar:
+    """The app on the environment's settings: the factory `mutualaid serve` gives uvicorn by
+    import string (`api.app:create_app_from_env`), so the CLI never imports the API."""
+    return create_app(Settings.from_env())
 
 
 def server_config(app: Litestar, server: ServerSettings, **options: Any) -> uvicorn.Config:
-    """uvicorn's configuration for the app. Proxy headers are believed only from the
-    trusted proxies (none by default): uvicorn's own default trusts X-Forwarded-For from
-    127.0.0.1, so any program on the machine could send each failed sign-in as another
-    address and never be throttled."""
+    """uvicorn's configuration for the app (`ServerSettings.uvicorn_options`: proxy headers
+    believed only from the trusted proxies)."""
     import uvicorn
 
-    proxies = list(server.trusted_proxies)
-    return uvicorn.Config(
-        app,
-        host=server.host,
-        port=server.port,
-        proxy_headers=bool(proxies),
-        forwarded_allow_ips=proxies or "",
-        **options,
-    )
+    return uvicorn.Config(app, **server.uvicorn_options(), **options)
 
 
 def provide_uow(state: State) -> UnitOfWork:

@@ -18,10 +18,10 @@ import yaml
 
 from api.app import open_infrastructure
 from api.settings import DatabaseSettings, Settings
-from mutualaid.generate import generate_world
 from mutualaid.services import access, plans, weeks
 from mutualaid.services.jobs import RunOptions, run_next_plan
 from solver.service import PlannerSettings, SolverPlanner
+from worldgen import generate_world
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

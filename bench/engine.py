@@ -31,11 +31,12 @@ import yaml  # noqa: E402
 from mutualaid.contract import clock, plan_json  # noqa: E402
 from mutualaid.contract.scenario import build_scenario  # noqa: E402
 from mutualaid.domain.model import PRIORITIES, Scenario, SkillNeed  # noqa: E402
-from mutualaid.generate import generate_world  # noqa: E402
 from mutualaid.travel import HaversineTravel, haversine_km  # noqa: E402
+from worldgen import generate_world  # noqa: E402
 
-CHECKER = Path("/work/shared/tools/checkplan.py")
-SHARED_A = Path("/work/shared/worlds/subdistrict-a.yaml")
+SHARED = ROOT.parent / "shared"  # the shared contract checkout beside this one
+CHECKER = SHARED / "tools" / "checkplan.py"
+SHARED_A = SHARED / "worlds" / "subdistrict-a.yaml"
 """A 200-task week from outside the project, whose coverage optimum an independent model
 proved (16/59/79/26)."""
 WEIGHTS = {"urgent": 100, "high": 30, "normal": 8, "low": 1}

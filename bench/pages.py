@@ -29,8 +29,8 @@ from api.app import create_app  # noqa: E402
 from api.settings import DatabaseSettings, JobSettings, Settings  # noqa: E402
 from mutualaid.contract import plan_json  # noqa: E402
 from mutualaid.contract.scenario import build_scenario  # noqa: E402
-from mutualaid.generate import generate_world  # noqa: E402
 from mutualaid.services import access, roster, weeks  # noqa: E402
+from worldgen import generate_world  # noqa: E402
 
 SAMPLE = ROOT / "scenarios" / "01-jingbalu-life-centre.yaml"
 

@@ -5,6 +5,7 @@ rule."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 
 import solver
@@ -21,6 +22,8 @@ from solver.solution import Solution, count_by_priority
 from solver.stages import StageResult, coverage_weights, staged_solve
 from tests.brute_force import BruteForce
 from tests.strategies import World, small_worlds, tiny_worlds
+
+pytestmark = pytest.mark.slow  # every test here takes seconds (make check leaves them out)
 
 SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large]
 

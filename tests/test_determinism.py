@@ -13,11 +13,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import solver
 from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import Decline
-from mutualaid.generate import generate_world
+from worldgen import generate_world
+
+pytestmark = pytest.mark.slow  # every test here takes seconds (make check leaves them out)
 
 ROOT = Path(__file__).resolve().parent.parent
 HASH_SEEDS = ("1", "2")

@@ -71,6 +71,7 @@ def served_ids(plan: dict[str, Any]) -> set[str]:
     return {a["task"] for a in plan["assignments"]}
 
 
+@pytest.mark.slow
 def test_a_request_that_waited_is_served_before_an_equal_one_that_did_not(tmp_path: Path) -> None:
     # one volunteer free 09:00-10:30 can do only one of two equal visits
     w = world([visit("t-new", "r-0"), visit("t-waited", "r-1", waited=2)])
@@ -90,12 +91,14 @@ def test_waiting_never_outweighs_a_higher_priority(tmp_path: Path) -> None:
     assert plan["objective"]["waited"] == 0
 
 
+@pytest.mark.slow
 def test_the_plan_says_how_long_its_served_requests_waited(tmp_path: Path) -> None:
     w = world([visit("t-a", "r-0", waited=1), visit("t-b", "r-1", waited=3)], volunteers=2)
     plan = solve(w, tmp_path)
     assert plan["objective"]["waited"] == 4
 
 
+@pytest.mark.slow
 def test_the_validator_rejects_a_wrong_waited_figure(tmp_path: Path) -> None:
     w = world([visit("t-a", "r-0", waited=1)])
     plan = solve(w, tmp_path)
@@ -121,6 +124,7 @@ def six_visits_for_three_people(**settings: Any) -> World:
     return world(tasks, volunteers=3, **settings)
 
 
+@pytest.mark.slow
 def test_by_default_travel_comes_before_fairness(tmp_path: Path) -> None:
     # one round trip is less travel than three: one person does all six
     plan = solve(six_visits_for_three_people(), tmp_path)
@@ -129,6 +133,7 @@ def test_by_default_travel_comes_before_fairness(tmp_path: Path) -> None:
     assert plan["objective"]["max_load"] == pytest.approx(6 / 40)
 
 
+@pytest.mark.slow
 def test_fairness_first_spreads_the_visits_over_everyone(tmp_path: Path) -> None:
     plan = solve(six_visits_for_three_people(objective_order=["fairness"]), tmp_path)
     assert len(served_ids(plan)) == 6
@@ -137,6 +142,7 @@ def test_fairness_first_spreads_the_visits_over_everyone(tmp_path: Path) -> None
     assert plan["objective"]["max_load"] == pytest.approx(2 / 40)
 
 
+@pytest.mark.slow
 def test_fairness_first_costs_travel_that_travel_first_saves(tmp_path: Path) -> None:
     fair = solve(six_visits_for_three_people(objective_order=["fairness", "travel"]), tmp_path)
     short = solve(six_visits_for_three_people(objective_order=["travel", "fairness"]), tmp_path)

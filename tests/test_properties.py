@@ -25,6 +25,8 @@ from tests.brute_force import BruteForce, Optimum
 from tests.reference import checker, reference_check
 from tests.strategies import World, small_worlds, tiny_worlds
 
+pytestmark = pytest.mark.slow  # every test here takes seconds (make check leaves them out)
+
 SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large]
 FIGURES = ("served", "tasks", "continuity", "travel_minutes", "max_load")
 

@@ -71,6 +71,7 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("repairs")
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(world=tiny_worlds(), rnd=st.randoms(use_true_random=False), kind=st.sampled_from(CHANGES))
 def test_a_repair_keeps_every_rule_and_claims_only_a_true_bound(

@@ -22,6 +22,7 @@ def test_there_are_at_least_twelve_scenarios_with_expectations() -> None:
     assert all(load_scenario(p).expect is not None for p in SCENARIOS)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_scenario_replays_and_meets_its_expectations(path: Path, tmp_path: Path) -> None:
     scenario = load_scenario(path)

@@ -14,8 +14,8 @@ import pytest
 from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario, load_scenario
 from mutualaid.domain.model import PRIORITIES, Scenario
-from mutualaid.generate import generate_world
 from solver import PartJob, PartResult, SolveOptions, analyse, components, solve
+from worldgen import generate_world
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
@@ -63,6 +63,7 @@ def essence(scenario: Scenario, options: SolveOptions, **kw: Any) -> dict[str, A
     return {k: plan.get(k) for k in keys}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "max_exact_arcs"),
     [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -110,10 +111,11 @@ def test_crew_keeps_pinned_people_and_fills_every_role() -> None:
     assert assign_roles(needs, pools, free | {"x"}, ("x",), rank=lambda v: (v,)) is None
 
 
+@pytest.mark.slow
 def test_a_bound_from_a_short_solve_holds_against_a_longer_one() -> None:
     """Regression: a coverage stage that timed out once reported its own plan as the bound."""
-    from mutualaid.generate import generate_world
     from solver import SolveOptions, solve
+    from worldgen import generate_world
 
     scenario = build_scenario(generate_world(200, 80, 1, 1))
     short = solve(scenario, SolveOptions(time_limit=0.5, workers=2))
@@ -153,6 +155,7 @@ def test_fairness_divides_by_the_hours_given_not_the_whole_minutes() -> None:
     assert plan.objective.max_load < 1.0
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(world=small_worlds())
 def test_one_person_s_check_agrees_with_the_analysis(world: World) -> None:

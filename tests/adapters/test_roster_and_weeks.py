@@ -121,6 +121,7 @@ def test_an_invalid_scenario_is_refused_with_paths(make_uow: UowFactory) -> None
     assert {"tasks[0].duration_minutes", "volunteers[0].mdoe"} <= paths
 
 
+@pytest.mark.slow
 def test_concurrent_writers_lose_and_duplicate_nothing(make_uow: UowFactory) -> None:
     with make_uow() as uow:
         uow.weeks.import_scenario(world.AREA, world.scenario())

@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from mutualaid.contract.scenario import build_scenario
-from mutualaid.generate import generate_world
 from mutualaid.services import access, weeks
+from worldgen import generate_world
 
 from .conftest import UowFactory
 
@@ -128,6 +128,7 @@ def _same_domain(a: dict[str, Any], b: dict[str, Any]) -> None:
     assert dataclasses.asdict(build_scenario(a)) == dataclasses.asdict(build_scenario(b))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
 def test_a_scenario_file_comes_back_as_written(make_uow: UowFactory, path: Path) -> None:
     written = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -141,6 +142,7 @@ def test_a_scenario_file_comes_back_as_written(make_uow: UowFactory, path: Path)
     _same_domain(exported, written)
 
 
+@pytest.mark.slow
 def test_a_domain_scenario_is_stored_with_its_series_folded(make_uow: UowFactory) -> None:
     for path in SCENARIOS:
         written = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -19,13 +19,13 @@ from mutualaid.cli import app
 from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import Scenario
-from mutualaid.generate import generate_world
 from mutualaid.services import plans, weeks
 from mutualaid.services.jobs import RunOptions, claim_plan, release_plan, run_next_plan
 from mutualaid.services.ports import Json, PlanRecord, Progress
 from solver.service import PlannerSettings, SolverPlanner
 from tests.adapters import world
 from tests.adapters.conftest import FakeClock, UowFactory
+from worldgen import generate_world
 
 from .conftest import wait_for
 from .test_services import ADMIN, COORDINATOR, WEEK
@@ -94,6 +94,7 @@ def _get(make_uow: UowFactory, ident: str) -> PlanRecord:
     return plans.get_plan(make_uow(), ADMIN, ident)
 
 
+@pytest.mark.slow
 def test_the_heartbeat_holds_the_lease_while_the_solver_is_stuck_in_a_long_call(
     make_uow: UowFactory, clock: FakeClock, week: str
 ) -> None:
@@ -141,6 +142,7 @@ class ReportingPlanner(FakePlanner):
         return self.real.plan(scenario, progress, stop=stop)
 
 
+@pytest.mark.slow
 def test_a_rerun_does_not_overwrite_progress_with_smaller_figures(
     make_uow: UowFactory, clock: FakeClock, week: str
 ) -> None:
@@ -172,6 +174,7 @@ def test_a_cancel_stops_a_solve_stuck_in_a_long_call(make_uow: UowFactory, week:
     assert (done.id, done.status, done.error) == (plan.id, "error", "cancelled")
 
 
+@pytest.mark.slow
 def test_a_cancel_stops_a_running_cp_sat_search(make_uow: UowFactory) -> None:
     scenario = generate_world(300, 120, 1, 5)
     weeks.import_scenario(make_uow(), ADMIN, world.AREA, WEEK, scenario)
@@ -234,6 +237,7 @@ def test_a_deadline_already_passed_gives_greedys_plan_without_searching() -> Non
     assert all(stage["seconds"] == 0 for stage in plan["stages"].values())
 
 
+@pytest.mark.slow
 def test_the_services_planner_counts_its_budget_from_the_claim() -> None:
     scenario = _district()
     planner = SolverPlanner(PlannerSettings(time_limit_seconds=3600.0, workers=1))

@@ -28,6 +28,8 @@ from mutualaid.services import access
 from .conftest import SAMPLE, Client, bearer, infra
 from .test_concurrency import server  # noqa: F401  (the app behind uvicorn, a fixture)
 
+pytestmark = pytest.mark.slow  # every test here takes seconds (make check leaves them out)
+
 WEEK = "2026-11-30"
 AREA, OTHER = "jingbalu", "dahelu"
 BATCHES = 3

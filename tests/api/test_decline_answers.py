@@ -24,6 +24,8 @@ from tests.adapters import world
 from .conftest import Client, bearer, infra
 from .test_busy_store import HeldLock
 
+pytestmark = pytest.mark.slow  # every test here takes seconds (make check leaves them out)
+
 AREA = world.AREA
 WEEK = world.WEEK.isoformat()
 Headers = dict[str, str]

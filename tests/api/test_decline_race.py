@@ -20,12 +20,14 @@ from api.app import Infrastructure
 from api.settings import Settings
 from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
-from mutualaid.generate import generate_world
 from mutualaid.services import access
 from mutualaid.validation import validate
+from worldgen import generate_world
 
 from .conftest import bearer, empty_database_url, short_solves
 from .test_concurrency import server  # noqa: F401  (the uvicorn fixture)
+
+pytestmark = pytest.mark.slow  # every test here takes seconds (make check leaves them out)
 
 AREA = "race"
 WORLD = generate_world(tasks=60, volunteers=40, subdistricts=1, seed=7)

@@ -171,6 +171,7 @@ def _run(make_uow: UowFactory, planner: Any, **options: Any) -> Any:
     return run_next_plan(lambda: make_uow(), planner, opts)
 
 
+@pytest.mark.slow
 def test_a_queued_plan_is_solved_checked_and_stored_with_its_progress(
     make_uow: UowFactory, week: str
 ) -> None:
@@ -285,6 +286,7 @@ class PublishingMeanwhile:
         return self.inner.rescore(scenario, plan)
 
 
+@pytest.mark.slow
 def test_a_repair_whose_parent_was_replaced_meanwhile_is_made_again_on_the_new_plan(
     make_uow: UowFactory, week: str
 ) -> None:

@@ -52,6 +52,8 @@ from mutualaid.validation import validate
 
 from .conftest import ROOT, Client, bearer, empty_database_url, infra, short_solves, wait_for
 
+pytestmark = pytest.mark.slow  # every test here takes seconds (make check leaves them out)
+
 WORLD = ROOT / "scenarios" / "11-edge-declined.yaml"
 WEEK = "2026-11-30"
 Json = dict[str, Any]

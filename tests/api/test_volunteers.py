@@ -83,6 +83,7 @@ def test_a_volunteer_sees_only_their_own_assignments(
     assert by_admin.json()["assignments"][0]["place"] == "生活文化中心"
 
 
+@pytest.mark.slow
 def test_the_calendar_parses_back_in_the_area_s_zone(client: Client, published: str) -> None:
     wang = volunteer(client, "v-wang")
     answer = client.get(f"/volunteers/v-wang/calendar.ics?week={WEEK}", headers=wang)
@@ -122,6 +123,7 @@ def statuses(client: Client, ident: str, headers: Headers) -> dict[str, tuple[st
     return out
 
 
+@pytest.mark.slow
 def test_the_calendar_says_tentative_confirmed_and_cancelled(
     client: Client, admin: Headers, published: str
 ) -> None:
@@ -148,6 +150,7 @@ def test_the_calendar_says_tentative_confirmed_and_cancelled(
     assert [a["task"] for a in schedule(client, "v-wang", wang)["assignments"]] == []
 
 
+@pytest.mark.slow
 def test_an_accepted_visit_a_new_plan_leaves_out_is_cancelled_in_the_calendar(
     client: Client, published: str
 ) -> None:
@@ -168,6 +171,7 @@ def test_an_accepted_visit_a_new_plan_leaves_out_is_cancelled_in_the_calendar(
     assert after["t-show"][0] == "TENTATIVE"
 
 
+@pytest.mark.slow
 def test_accepting_and_declining_change_the_state(client: Client, published: str) -> None:
     wang, li = volunteer(client, "v-wang"), volunteer(client, "v-li")
     visit = next(a for a in schedule(client, "v-wang", wang)["assignments"]
@@ -190,6 +194,7 @@ def test_accepting_and_declining_change_the_state(client: Client, published: str
     assert client.post("/assignments/999999/accept", headers=wang).status_code in (403, 404)
 
 
+@pytest.mark.slow
 def test_a_decline_is_repaired_with_few_changes(
     client: Client, admin: Headers, published: str
 ) -> None:
@@ -220,6 +225,7 @@ def test_a_decline_is_repaired_with_few_changes(
     assert {"assignment.decline", "plan.repair"} <= {e["action"] for e in audit}
 
 
+@pytest.mark.slow
 def test_a_repair_changes_only_the_pairs_it_reports_on_a_real_week() -> None:
     """On scenario 05, every decline of a published plan repairs to a valid plan whose
     reported change count is the pairs that differ, and nothing outside the freed tasks
@@ -245,6 +251,7 @@ def test_a_repair_changes_only_the_pairs_it_reports_on_a_real_week() -> None:
     assert declines and widened >= 1
 
 
+@pytest.mark.slow
 def test_deleting_a_task_withdraws_its_published_assignments(
     client: Client, admin: Headers, published: str
 ) -> None:
@@ -272,6 +279,7 @@ def test_deleting_a_task_withdraws_its_published_assignments(
     assert "assignment.decline" not in {e["action"] for e in audit}
 
 
+@pytest.mark.slow
 def test_a_plan_solved_before_a_decline_is_not_published(
     client: Client, admin: Headers, published: str
 ) -> None:
@@ -363,6 +371,7 @@ def test_a_repair_drops_crews_that_no_longer_fit_the_week() -> None:
             assert after.crews.get(t) == crew and after.starts[t] == published.starts[t], t
 
 
+@pytest.mark.slow
 def test_replacing_a_published_week_without_its_tasks_needs_replace(
     client: Client, admin: Headers, published: str
 ) -> None:
@@ -402,6 +411,7 @@ def test_replacing_a_published_week_without_its_tasks_needs_replace(
     assert [e["detail"].get("withdrawn") for e in submits] == [len(crew)]
 
 
+@pytest.mark.slow
 def test_deleting_a_volunteer_revokes_their_tokens_so_a_new_person_of_that_id_is_not_read(
     client: Client, admin: Headers, published: str
 ) -> None:
