@@ -21,7 +21,7 @@ from .conftest import FakeClock, UowFactory
 @pytest.fixture
 def week(make_uow: UowFactory) -> pendulum.Date:
     with make_uow() as uow:
-        uow.weeks.import_scenario(world.AREA, world.scenario())
+        world.import_week(uow, world.AREA, world.scenario())
         uow.commit()
     return world.WEEK
 
@@ -255,16 +255,16 @@ def test_publish_keeps_one_plan_per_week_and_carries_answers_over(
 def test_the_published_plan_is_the_next_weeks_history(make_uow: UowFactory, week: object) -> None:
     plan_id = _solved(make_uow)
     with make_uow() as uow:
-        uow.weeks.import_scenario(world.AREA, world.scenario(world.NEXT_WEEK))
-        assert uow.weeks.history(world.AREA, world.NEXT_WEEK) == []  # nothing published yet
+        world.import_week(uow, world.AREA, world.scenario(world.NEXT_WEEK))
+        assert world.history(uow, world.AREA, world.NEXT_WEEK) == []  # nothing published yet
         uow.plans.publish(plan_id)
         uow.commit()
     with make_uow() as uow:
-        assert uow.weeks.history(world.AREA, world.NEXT_WEEK) == [("r-zhang", "v-wang")]
+        assert world.history(uow, world.AREA, world.NEXT_WEEK) == [("r-zhang", "v-wang")]
         exported = uow.weeks.export_scenario(world.AREA, world.NEXT_WEEK)
         assert exported["history"] == [{"resident": "r-zhang", "volunteer": "v-wang"}]
         assert uow.weeks.load_scenario(world.AREA, world.NEXT_WEEK).continuity_pairs()
-        assert uow.weeks.history(world.AREA, world.WEEK) == []
+        assert world.history(uow, world.AREA, world.WEEK) == []
         visit = next(
             a
             for a in uow.assignments.for_volunteer(world.AREA, "v-wang", world.WEEK)
@@ -273,7 +273,7 @@ def test_the_published_plan_is_the_next_weeks_history(make_uow: UowFactory, week
         uow.assignments.decline(visit.id, "ill")
         uow.commit()
     with make_uow() as uow:  # a declined visit was not served: no continuity from it
-        assert uow.weeks.history(world.AREA, world.NEXT_WEEK) == []
+        assert world.history(uow, world.AREA, world.NEXT_WEEK) == []
 
 
 def test_unknown_plans_and_weeks_are_not_found(make_uow: UowFactory, week: object) -> None:
