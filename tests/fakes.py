@@ -29,6 +29,7 @@ from mutualaid.domain.lifecycle import (
     RUNNING,
     WITHDRAWN,
     Answer,
+    PlanRequest,
     answer_on_publish,
     answer_refusal,
     cancel_ends_at_once,
@@ -262,7 +263,7 @@ class FakePlans:
 
     def create(
         self, area: str, week_start: pendulum.Date, *, kind: str = "solve",
-        parent_id: str | None = None, request: Mapping[str, Any] | None = None,
+        parent_id: str | None = None, request: PlanRequest | None = None,
     ) -> PlanRecord:  # fmt: skip
         FakeWeeks(self.store)._week(area, week_start)
         if self.active(area, week_start) is not None:
@@ -270,7 +271,7 @@ class FakePlans:
         self.store.state.counter += 1
         plan = PlanRecord(
             id=f"plan-{self.store.state.counter}", area=area, week_start=week_start, kind=kind,
-            parent_id=parent_id, status=QUEUED, progress={}, request=dict(request or {}),
+            parent_id=parent_id, status=QUEUED, progress={}, request=request or PlanRequest(),
             result=None, error=None, created_at=self.store.clock(), started_at=None,
             finished_at=None, published_at=None, attempts=0, worker=None,
             lease_expires_at=None, cancel_requested=False,

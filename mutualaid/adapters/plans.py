@@ -26,6 +26,7 @@ from mutualaid.domain.lifecycle import (
     QUEUED,
     RUNNING,
     Answer,
+    PlanRequest,
     answer_on_publish,
     cancel_ends_at_once,
     claim_refusal,
@@ -56,7 +57,7 @@ class SqlPlans(Repository):
 
     def create(
         self, area: str, week_start: dt.date, *, kind: str = "solve",
-        parent_id: str | None = None, request: Mapping[str, Any] | None = None,
+        parent_id: str | None = None, request: PlanRequest | None = None,
     ) -> PlanRecord:  # fmt: skip
         """A queued plan for an existing week. ActivePlanExists when one is queued or
         running; the partial unique index holds that line against concurrent requests."""
@@ -69,7 +70,7 @@ class SqlPlans(Repository):
             week_id=_week_id(week),
             kind=kind,
             parent_id=parent_id,
-            request=dict(request or {}),
+            request=(request or PlanRequest()).to_json(),
             created_at=self.now(),
         )
         try:
@@ -392,7 +393,7 @@ class SqlPlans(Repository):
             parent_id=row.parent_id,
             status=row.status,
             progress=dict(row.progress),
-            request=dict(row.request),
+            request=PlanRequest.from_json(row.request),
             result=None if row.result is None else dict(row.result),
             error=row.error,
             created_at=as_utc(row.created_at),

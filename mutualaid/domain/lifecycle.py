@@ -10,6 +10,7 @@ repositories store these states; the decisions are made here.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import pendulum
@@ -79,6 +80,30 @@ def cancel_ends_at_once(
     """A cancel ends a queued plan at once, and a running one no live worker holds (a live
     worker heartbeats); a running one held is only asked to stop."""
     return status == QUEUED or (status == RUNNING and lease_ran_out(lease_expires_at, now))
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """Who asked for a plan, and for a repair the assignment whose decline it re-plans."""
+
+    requested_by: str | None = None
+    declined: int | None = None
+
+    def to_json(self) -> dict[str, object]:
+        out: dict[str, object] = {}
+        if self.requested_by is not None:
+            out["requested_by"] = self.requested_by
+        if self.declined is not None:
+            out["declined"] = self.declined
+        return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> PlanRequest:
+        by, declined = data.get("requested_by"), data.get("declined")
+        return cls(
+            None if by is None else str(by),
+            declined if isinstance(declined, int) else None,
+        )
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ publish the result. Solves themselves run in `jobs`."""
 
 from __future__ import annotations
 
-from mutualaid.domain.lifecycle import same_or_narrower
+from mutualaid.domain.lifecycle import PlanRequest, same_or_narrower
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
 from mutualaid.services.built import built_week
@@ -27,7 +27,7 @@ def request_plan(
     where, week = actor.area(area), parse_week(week_start)
     with uow:
         uow.weeks.get(where, week)
-        plan = uow.plans.create(where, week, request={"requested_by": actor.id})
+        plan = uow.plans.create(where, week, request=PlanRequest(actor.id))
         uow.audit.record(
             actor.id, "plan.request", f"plan {plan.id}", where, {"week": week.isoformat()}
         )

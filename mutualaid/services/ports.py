@@ -28,6 +28,7 @@ from typing import Any, Literal, Protocol, Self
 
 import pendulum
 
+from mutualaid.domain.lifecycle import PlanRequest
 from mutualaid.domain.model import Scenario
 from mutualaid.errors import MutualAidError, Problem
 from mutualaid.messages import msg
@@ -176,9 +177,10 @@ class PlanRecord:
     status: str
     """queued | running | optimal | feasible | error"""
     progress: Json
-    request: Json
+    request: PlanRequest
     result: Json | None
-    """The contract's plan JSON once done."""
+    """The contract's plan JSON once done (a domain Plan once the contract's reader of plan
+    JSON is the one place that reads it)."""
     error: str | None
     created_at: pendulum.DateTime
     started_at: pendulum.DateTime | None
@@ -319,7 +321,7 @@ class WeekRepository(Protocol):
 class PlanRepository(Protocol):
     def create(
         self, area: str, week_start: pendulum.Date, *, kind: str = "solve",
-        parent_id: str | None = None, request: Mapping[str, Any] | None = None,
+        parent_id: str | None = None, request: PlanRequest | None = None,
     ) -> PlanRecord: ...  # fmt: skip
     def get(self, ident: str) -> PlanRecord: ...
     def for_week(self, area: str, week_start: pendulum.Date) -> list[PlanRecord]: ...

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import pendulum
 
 from mutualaid.bounds import MAX_TEXT_LENGTH, text_problem
-from mutualaid.domain.lifecycle import same_or_narrower
+from mutualaid.domain.lifecycle import PlanRequest, same_or_narrower
 from mutualaid.domain.model import Location
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
@@ -389,7 +389,7 @@ def _repair_on(
         try:
             plan = uow.plans.create(
                 area, week, kind="repair", parent_id=published.id,
-                request={"requested_by": actor.id, "declined": declined.id},
+                request=PlanRequest(actor.id, declined.id),
             )  # fmt: skip
         except ActivePlanExists:
             return None  # a solve was queued meanwhile: it sees the decline
@@ -412,7 +412,7 @@ def _repaired_since(uow: UnitOfWork, plan: PlanRecord, since: str, declined: int
     """Whether a repair of the assignment `declined` was published after the plan `since`,
     following the published plan's parents back to it."""
     while plan.id != since:
-        if plan.kind == "repair" and plan.request.get("declined") == declined:
+        if plan.kind == "repair" and plan.request.declined == declined:
             return True
         if plan.parent_id is None:
             return False

@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from mutualaid.adapters.plans import SqlPlans
 from mutualaid.adapters.tables import AuditRow, PlanRow, WeekRow
+from mutualaid.domain.lifecycle import PlanRequest
 from mutualaid.services.ports import ActivePlanExists, ConflictError, LeaseLost, NotFoundError
 
 from . import world
@@ -107,13 +108,14 @@ def test_a_plan_whose_worker_died_is_claimed_again(
     make_uow: UowFactory, week: object, clock: FakeClock
 ) -> None:
     with make_uow() as uow:
-        plan = uow.plans.create(world.AREA, world.WEEK, request={"time_limit_seconds": 5})
+        plan = uow.plans.create(world.AREA, world.WEEK, request=PlanRequest("tok-coord"))
         uow.commit()
     with make_uow() as uow:
         claimed = uow.plans.claim("w1", lease_seconds=30)
         uow.commit()
     assert claimed is not None and claimed.id == plan.id
     assert (claimed.status, claimed.worker, claimed.attempts) == ("running", "w1", 1)
+    assert claimed.request == PlanRequest("tok-coord")
     assert claimed.lease_expires_at == clock.now.add(seconds=30)
     clock.advance(20)
     with make_uow() as uow:
