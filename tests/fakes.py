@@ -29,6 +29,7 @@ from mutualaid.domain.lifecycle import (
     RUNNING,
     WITHDRAWN,
     Answer,
+    Basis,
     PlanRequest,
     answer_on_publish,
     answer_refusal,
@@ -188,11 +189,10 @@ class FakeWeeks:
         declined = tuple(Decline(d.task, d.volunteer) for d in week.declines)
         return dataclasses.replace(week.scenario, declined=declined)
 
-    def basis(self, area: str, week_start: pendulum.Date) -> Json:
+    def basis(self, area: str, week_start: pendulum.Date) -> Basis:
         week = self._week(area, week_start)
         printed = hashlib.sha256(repr(week.scenario).encode("utf-8")).hexdigest()[:32]
-        declined = sorted([d.task, d.volunteer] for d in week.declines)
-        return {"week": printed, "declined": declined}
+        return Basis(printed, tuple(sorted((d.task, d.volunteer) for d in week.declines)))
 
     def version(self, area: str, week_start: pendulum.Date) -> str:
         return f"{area}/{week_start.isoformat()}#{self._week(area, week_start).writes}"

@@ -40,7 +40,7 @@ from mutualaid.adapters.weekrows import (
     task_values,
     week_id,
 )
-from mutualaid.domain.lifecycle import WITHDRAWN
+from mutualaid.domain.lifecycle import WITHDRAWN, Basis
 from mutualaid.domain.model import Scenario
 from mutualaid.domain.week import expanded, expect_without, history, inherits
 from mutualaid.messages import msg
@@ -67,7 +67,7 @@ class WeekContent(Repository):
         self.weeks = weeks
         self.areas = areas
         self.roster = roster
-        self._bases: dict[tuple[str, dt.date], Json] = {}
+        self._bases: dict[tuple[str, dt.date], Basis] = {}
 
     def row(self, area: str, week_start: dt.date, *, lock: bool = False) -> WeekRow:
         return self.weeks.row(area, week_start, lock=lock)
@@ -245,7 +245,7 @@ class WeekContent(Repository):
         self._bases[(area, monday_of(week_start))] = fingerprint(data)
         return build_scenario(data)
 
-    def basis(self, area: str, week_start: dt.date) -> Json:
+    def basis(self, area: str, week_start: dt.date) -> Basis:
         """What a plan of the week rests on: `week`, a fingerprint of the week and its area's
         roster without the declines, and `declined`, the declined pairs. A week whose
         fingerprint is the same and whose declines include these offers no option the plan

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from mutualaid.adapters import contract
 from mutualaid.adapters.base import maybe_utc
 from mutualaid.adapters.tables import AreaRow, DeclineRow, TaskRow, WeekRow
+from mutualaid.domain.lifecycle import Basis
 from mutualaid.domain.model import DAYS
 from mutualaid.domain.week import expanded, present_ids
 from mutualaid.errors import Problem, ScenarioError
@@ -166,8 +167,10 @@ def task_json(row: TaskRow | SimpleNamespace) -> Json:
     return contract.task(out)
 
 
-def fingerprint(data: Mapping[str, Any]) -> Json:
+def fingerprint(data: Mapping[str, Any]) -> Basis:
+    """The basis of a week exported as a scenario: a fingerprint of all but its declines (and
+    expect), and the declined pairs."""
     kept = {k: v for k, v in data.items() if k not in ("declined", "expect")}
     text = json.dumps(kept, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    declined = sorted([str(d["task"]), str(d["volunteer"])] for d in data.get("declined") or ())
-    return {"week": hashlib.sha256(text.encode("utf-8")).hexdigest()[:32], "declined": declined}
+    declined = sorted((str(d["task"]), str(d["volunteer"])) for d in data.get("declined") or ())
+    return Basis(hashlib.sha256(text.encode("utf-8")).hexdigest()[:32], tuple(declined))

@@ -20,13 +20,13 @@ import pendulum
 
 from mutualaid.domain.lifecycle import Basis
 from mutualaid.domain.model import Decline, Scenario
-from mutualaid.services.ports import DeclineRecord, Json, UnitOfWork
+from mutualaid.services.ports import DeclineRecord, UnitOfWork
 
 
 @dataclass(frozen=True)
 class BuiltWeek:
     scenario: Scenario
-    basis: Json
+    basis: Basis
     """What a plan of the week rests on (see `WeekRepository.basis`)."""
 
 
@@ -79,13 +79,13 @@ def built_week(
             return BuiltWeek(now, basis(fingerprint, declines)), version
     scenario = uow.weeks.load_scenario(area, week)
     made = uow.weeks.basis(area, week)
-    cache.put(plan, version, scenario, str(made["week"]))
+    cache.put(plan, version, scenario, made.week)
     return BuiltWeek(scenario, made), version
 
 
 def keep(plan: str, version: str, built: BuiltWeek, cache: BuiltWeeks = BUILT) -> None:
     """Keep `built` for `plan` too (a repair or publish made from it, at the same version)."""
-    cache.put(plan, version, built.scenario, str(built.basis["week"]))
+    cache.put(plan, version, built.scenario, built.basis.week)
 
 
 def with_declines(scenario: Scenario, declines: Sequence[DeclineRecord]) -> Scenario | None:
@@ -104,6 +104,5 @@ def with_declines(scenario: Scenario, declines: Sequence[DeclineRecord]) -> Scen
     )
 
 
-def basis(fingerprint: str, declines: Sequence[DeclineRecord]) -> Json:
-    pairs = tuple(sorted((d.task, d.volunteer) for d in declines))
-    return Basis(fingerprint, pairs).to_json()
+def basis(fingerprint: str, declines: Sequence[DeclineRecord]) -> Basis:
+    return Basis(fingerprint, tuple(sorted((d.task, d.volunteer) for d in declines)))

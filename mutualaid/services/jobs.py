@@ -139,7 +139,7 @@ def run_plan(
         # a solver crash fails its plan, never the runner
         return _fail(new_uow, plan, worker, msg("plan_solver_failed", error=repr(exc)))
     if result.get("status") != "error":
-        result["basis"] = basis  # what its bound rests on (see `WeekRepository.basis`)
+        result["basis"] = basis.to_json()  # what its bound rests on (`WeekRepository.basis`)
         report = validate(scenario, result)
         if not report.ok:  # the safety net: a plan that breaks a hard rule is never stored
             violations = "; ".join(report.violations[:10])

@@ -95,7 +95,7 @@ def publish_plan(uow: UnitOfWork, repairer: Repairer, actor: Actor, ident: str) 
                 # stale figures, or a week with options the plan did not have: its status
                 # and bound may no longer hold either
                 rescored = repairer.rescore(scenario, found.result)
-                rescored["basis"] = basis
+                rescored["basis"] = basis.to_json()
                 again = validate(scenario, rescored)
                 if not again.ok:  # a bug, not the user's: say so
                     shown = _shown(again.violations)

@@ -28,7 +28,7 @@ from typing import Any, Literal, Protocol, Self
 
 import pendulum
 
-from mutualaid.domain.lifecycle import PlanRequest
+from mutualaid.domain.lifecycle import Basis, PlanRequest
 from mutualaid.domain.model import Scenario
 from mutualaid.errors import MutualAidError, Problem
 from mutualaid.messages import msg
@@ -289,7 +289,7 @@ class WeekRepository(Protocol):
     def store_scenario(self, area: str, prepared: PreparedScenario) -> WeekRecord: ...
     def export_scenario(self, area: str, week_start: pendulum.Date) -> Json: ...
     def load_scenario(self, area: str, week_start: pendulum.Date) -> Scenario: ...
-    def basis(self, area: str, week_start: pendulum.Date) -> Json: ...
+    def basis(self, area: str, week_start: pendulum.Date) -> Basis: ...
     def version(self, area: str, week_start: pendulum.Date) -> str:
         """Changes with every write to what the week's scenario is built from, but for its
         declines (see `mutualaid.services.built`)."""

@@ -379,7 +379,7 @@ def _repair_on(
     same = same_or_narrower(published.result.get("basis"), basis)
     result, changed = repairer.repair(scenario, published.result, declined.task, same)
     result["repair"] = {**result.get("repair", {}), "parent": published.id, "changed": changed}
-    result["basis"] = basis
+    result["basis"] = basis.to_json()
     report = validate(scenario, result)
     with uow:
         uow.weeks.lock(area, week)  # publishes of the week wait from here to the commit

@@ -8,6 +8,7 @@ from typing import Any
 
 import pendulum
 
+from mutualaid.domain.lifecycle import Basis
 from mutualaid.domain.model import Scenario
 from mutualaid.scenario import load_scenario
 from mutualaid.services.built import BuiltWeeks, built_week, keep
@@ -34,9 +35,9 @@ class Weeks:
         self.builds += 1
         return self.scenario
 
-    def basis(self, area: str, week_start: pendulum.Date) -> dict[str, Any]:
-        pairs = sorted([d.task, d.volunteer] for d in self.declined)
-        return {"week": f"print-{self.stamp}", "declined": pairs}
+    def basis(self, area: str, week_start: pendulum.Date) -> Basis:
+        pairs = tuple(sorted((d.task, d.volunteer) for d in self.declined))
+        return Basis(f"print-{self.stamp}", pairs)
 
 
 class Uow:
@@ -68,7 +69,7 @@ def test_a_kept_week_takes_the_declines_as_they_are_now() -> None:
     now, _ = build(uow, cache)
     assert weeks.builds == 1
     assert now.scenario.declined_pairs() == {("t-door-tian", "v-he")}
-    assert now.basis == {"week": "print-v1", "declined": [["t-door-tian", "v-he"]]}
+    assert now.basis == Basis("print-v1", (("t-door-tian", "v-he"),))
 
 
 def test_any_write_to_the_week_makes_a_new_version_and_a_new_build() -> None:
