@@ -296,6 +296,10 @@ class FakePlans:
         FakeWeeks(self.store)._week(area, week_start)
         return _published(self.store, area, week_start)
 
+    def published_id(self, area: str, week_start: pendulum.Date) -> str | None:
+        found = self.published(area, week_start)
+        return None if found is None else found.id
+
     def claim(self, worker: str, lease_seconds: float, max_attempts: int = 3) -> PlanRecord | None:
         now = self.store.clock()
         while True:

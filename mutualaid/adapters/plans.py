@@ -123,6 +123,13 @@ class SqlPlans(Repository):
         row = self._published_row(week.id)
         return None if row is None else self._record(row, week)
 
+    def published_id(self, area: str, week_start: dt.date) -> str | None:
+        week = self.weeks.row(area, week_start)
+        stmt = select(PlanRow.id).where(
+            PlanRow.week_id == week.id, col(PlanRow.published_at).is_not(None)
+        )
+        return self.session.exec(stmt).first()
+
     def _published_row(self, week_id: int | None) -> PlanRow | None:
         stmt = (
             select(PlanRow)

@@ -383,8 +383,7 @@ def _repair_on(
     report = validate(scenario, result)
     with uow:
         uow.weeks.lock(area, week)  # publishes of the week wait from here to the commit
-        now = uow.plans.published(area, week)
-        if now is None or now.id != published.id:
+        if uow.plans.published_id(area, week) != published.id:
             return None
         try:
             plan = uow.plans.create(

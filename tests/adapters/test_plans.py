@@ -359,3 +359,18 @@ def test_a_moved_assignment_keeps_its_id_and_is_asked_again(
     with make_uow() as uow:
         again = uow.assignments.get(visit.id)
         assert (again.plan_id, again.state, again.start.hour) == (plan.id, "pending", 14)
+
+
+def test_the_published_plans_id_is_read_without_the_plan(
+    make_uow: UowFactory, week: object
+) -> None:
+    plan_id = _solved(make_uow)
+    with make_uow() as uow:
+        assert uow.plans.published_id(world.AREA, world.WEEK) is None
+        uow.plans.publish(plan_id)
+        assert uow.plans.published_id(world.AREA, world.WEEK) == plan_id
+        uow.commit()
+    with make_uow() as uow:
+        assert uow.plans.published_id(world.AREA, world.WEEK) == plan_id
+        with pytest.raises(NotFoundError):
+            uow.plans.published_id(world.AREA, world.NEXT_WEEK)
