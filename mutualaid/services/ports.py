@@ -14,9 +14,12 @@ MutualAidError
         ├── LeaseLost           a worker's claim on a plan was taken over or ended
         └── IdempotencyKeyReused the key came with a different request (HTTP 422)
 
-Times in records are aware pendulum DateTimes; an assignment's are in its own zone.
-Contract structures (sites, volunteers, tasks, scenarios, plans) are plain dicts (`Json`)
-with the contract's field names.
+Times in records are aware pendulum DateTimes; an assignment's are in its own zone. A week
+to plan is a domain Scenario, what a plan rests on a domain Basis, a plan's request a domain
+PlanRequest; the rules of their lifecycles are `mutualaid.domain.lifecycle` and `.week`.
+Contract structures still passed as the contract's JSON (`Json`, its field names): roster
+entries and tasks as written, whole scenarios exported, and a plan's result and progress,
+until the contract's readers turn them into domain objects at the edge.
 """
 
 from __future__ import annotations
