@@ -12,7 +12,6 @@ from typing import Any
 from sqlalchemy import String, insert, type_coerce
 from sqlmodel import Session, col, delete, select
 
-from mutualaid.adapters import contract
 from mutualaid.adapters.base import Repository, as_date
 from mutualaid.adapters.roster import SqlAreas, SqlRoster
 from mutualaid.adapters.tables import (
@@ -40,11 +39,12 @@ from mutualaid.adapters.weekrows import (
     task_values,
     week_id,
 )
+from mutualaid.contract import export as contract
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.lifecycle import WITHDRAWN, Basis
 from mutualaid.domain.model import Scenario
 from mutualaid.domain.week import expanded, expect_without, history, inherits
 from mutualaid.messages import msg
-from mutualaid.scenario import build_scenario
 from mutualaid.services.ports import (
     Clock,
     ConflictError,

@@ -13,9 +13,9 @@ from typing import Any
 import pendulum
 from sqlmodel import Session, col, select
 
-from mutualaid.adapters import contract
 from mutualaid.adapters.base import maybe_utc
 from mutualaid.adapters.tables import AreaRow, DeclineRow, TaskRow, WeekRow
+from mutualaid.contract import export as contract
 from mutualaid.domain.lifecycle import Basis
 from mutualaid.domain.model import DAYS
 from mutualaid.domain.week import expanded, present_ids

@@ -6,8 +6,8 @@ from typing import Any
 
 import pendulum
 
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import Scenario
-from mutualaid.scenario import build_scenario
 from mutualaid.services.ports import UnitOfWork, WeekRecord
 
 AREA = "jingbalu"

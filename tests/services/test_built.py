@@ -8,9 +8,9 @@ from typing import Any
 
 import pendulum
 
+from mutualaid.contract.scenario import load_scenario
 from mutualaid.domain.lifecycle import Basis
 from mutualaid.domain.model import Scenario
-from mutualaid.scenario import load_scenario
 from mutualaid.services.built import BuiltWeeks, built_week, keep
 from mutualaid.services.ports import DeclineRecord
 

@@ -11,8 +11,8 @@ import pytest
 from api.controllers.volunteers import SolverRepairer
 from api.jobs import SolverPlanner
 from api.settings import SolverSettings
+from mutualaid.contract.scenario import load_scenario
 from mutualaid.domain.plan import STATUSES
-from mutualaid.scenario import load_scenario
 from mutualaid.services import jobs, plans, volunteers, weeks
 from mutualaid.services.access import Actor
 from mutualaid.services.built import BuiltWeeks
