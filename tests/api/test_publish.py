@@ -30,7 +30,7 @@ def finished_plan(client: Client, week: Any = world.WEEK) -> tuple[str, dict[str
     result = plan_json.dump(
         solver.solve(scenario, solver.SolveOptions(time_limit=2, workers=1)), scenario
     )
-    result["basis"] = basis  # as the job runner stores it
+    result["basis"] = basis.to_json()  # as the job runner stores it
     with infra(client).uow() as uow:
         plan = uow.plans.create(AREA, week)
         uow.plans.finish(plan.id, result)
