@@ -39,8 +39,8 @@ def main() -> int:
 
     from api.app import create_app
     from api.settings import DatabaseSettings, JobSettings, Settings, SolverSettings
-    from mutualaid.generate import generate_world
     from mutualaid.services import access, built, weeks
+    from worldgen import generate_world
 
     world = generate_world(args.tasks, args.volunteers, args.subdistricts, 1)
     world["week_start"] = WEEK
