@@ -4,26 +4,22 @@ against the hard rules on its own) and the `expect` block of a replayed scenario
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable
 from typing import Any
 
 from mutualaid.contract.fields import Reader, describe
 from mutualaid.contract.yaml_text import FieldPath
+from mutualaid.domain import eligibility
 from mutualaid.domain.model import (
     PRIORITIES,
     Decline,
     Expect,
     HistoryEntry,
-    Need,
     Pin,
     Scenario,
-    SkillNeed,
     Span,
     Task,
-    TeamNeed,
     Volunteer,
-    free_starts,
 )
 from mutualaid.domain.plan import REASONS
 from mutualaid.messages import msg
@@ -138,14 +134,6 @@ def read_expect(r: Reader, top: dict[str, Any], tasks: dict[str, Any]) -> Expect
     return Expect(tuple(served), unserved, coverage)
 
 
-def _qualifies(scenario: Scenario, vol: Volunteer, need: Need) -> bool:
-    if isinstance(need, SkillNeed):
-        return need.skill in vol.skills
-    if isinstance(need, TeamNeed):
-        return need.team in vol.teams
-    return any(need.team_skill in scenario.teams[t].skills for t in vol.teams)
-
-
 def _check_pins(
     r: Reader, scenario: Scenario, pins: list[tuple[FieldPath, Pin]], travel: HaversineTravel
 ) -> None:
@@ -166,29 +154,10 @@ def _check_pins(
         for i, vid in enumerate(pin.volunteers):
             vol = scenario.volunteers[vid]
             tr = travel.minutes(vol.mode, vol.home, task.location)
-            why = None
-            if not any(_qualifies(scenario, vol, n) for n in task.needs):
-                why = msg("pin_no_role")
-            elif task.vetted_only and not vol.vetted:
-                why = msg("pin_not_vetted")
-            elif (
-                resident and resident.gender_preference and vol.gender != resident.gender_preference
-            ):
-                why = msg("pin_gender")
-            elif task.languages and not task.languages & vol.languages:
-                why = msg("pin_language")
-            elif (task.id, vid) in declined:
-                why = msg("pin_declined")
-            elif tr > vol.max_travel_minutes:
-                why = msg("pin_out_of_range", travel=tr, limit=vol.max_travel_minutes)
-            elif vol.max_service_minutes < task.duration_minutes:
-                why = msg("pin_hours", hours=vol.max_hours_per_week, duration=task.duration_minutes)
-            else:
-                free = free_starts(vol.blocks, task, tr)
-                if not free:
-                    why = msg("pin_no_time")
-                else:
-                    starts.append(free)
+            code, free = eligibility.refusal(task, vol, tr, scenario.teams, resident, declined)
+            why = None if code is None else _why(code, vol, task, tr)
+            if code is None:
+                starts.append(free)
             if why is not None:
                 r.add((*p, "volunteers", i), msg("pin_breaks_rule", id=vid, why=why))
         if len(starts) != len(pin.volunteers):
@@ -203,50 +172,26 @@ def _check_pins(
             ]
         if not common:
             r.add((*p, "volunteers"), msg("pin_no_common_time"))
-        elif not _pins_fill_roles(scenario, task, pin):
+        elif not eligibility.pins_fill_roles(
+            task, pin.volunteers, scenario.volunteers, scenario.teams
+        ):
             r.add((*p, "volunteers"), msg("pin_roles"))
 
 
-def _pins_fill_roles(scenario: Scenario, task: Task, pin: Pin) -> bool:
-    """Each pinned volunteer takes a distinct place in some role (roles have max_people
-    places), with every team role's people from one team that has enough members."""
+def _why(code: str, vol: Volunteer, task: Task, travel: int) -> str:
+    """The sentence for the rule `eligibility.refusal` named."""
+    if code == "out_of_range":
+        return msg("pin_out_of_range", travel=travel, limit=vol.max_travel_minutes)
+    if code == "hours":
+        return msg("pin_hours", hours=vol.max_hours_per_week, duration=task.duration_minutes)
+    return msg(_PIN_CODES[code])
 
-    def teams_for(need: Need) -> list[str | None]:
-        if isinstance(need, SkillNeed):
-            return [None]
-        names = (
-            [need.team]
-            if isinstance(need, TeamNeed)
-            else [t.id for t in scenario.teams.values() if need.team_skill in t.skills]
-        )
-        size = {t: sum(t in v.teams for v in scenario.volunteers.values()) for t in names}
-        return [t for t in names if size[t] >= need.min_people]
 
-    options = [teams_for(n) for n in task.needs]
-    for choice in itertools.product(*options):
-        places = [(i, team) for i, n in enumerate(task.needs) for _ in range(n.max_people)
-                  for team in [choice[i]]]  # fmt: skip
-        owner: dict[int, str] = {}
-
-        def fits(vid: str, k: int, places: list[tuple[int, str | None]] = places) -> bool:
-            i, team = places[k]
-            vol = scenario.volunteers[vid]
-            return (
-                team in vol.teams if team is not None else _qualifies(scenario, vol, task.needs[i])
-            )
-
-        def place(
-            vid: str, seen: set[int], owner: dict[int, str] = owner, n: int = len(places)
-        ) -> bool:
-            for k in range(n):
-                if k in seen or not fits(vid, k):
-                    continue
-                seen.add(k)
-                if k not in owner or place(owner[k], seen):
-                    owner[k] = vid
-                    return True
-            return False
-
-        if all(place(v, set()) for v in pin.volunteers):
-            return True
-    return False
+_PIN_CODES = {
+    "no_role": "pin_no_role",
+    "vetted": "pin_not_vetted",
+    "gender": "pin_gender",
+    "language": "pin_language",
+    "declined": "pin_declined",
+    "no_time": "pin_no_time",
+}
