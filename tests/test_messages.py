@@ -12,6 +12,11 @@ import pytest
 
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import CATALOGUE, locale, msg
+from mutualaid.messages.checks import CHECKS
+from mutualaid.messages.cli import CLI
+from mutualaid.messages.pages import PAGE_CATALOGUE
+from mutualaid.messages.scenario import SCENARIO
+from mutualaid.messages.service import SERVICE
 from mutualaid.scenario import parse_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +44,26 @@ def lang(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     monkeypatch.delenv("MUTUALAID_LANG", raising=False)
     monkeypatch.delenv("LANG", raising=False)
     return monkeypatch
+
+
+PARTS = {"scenario": SCENARIO, "checks": CHECKS, "service": SERVICE, "cli": CLI,
+         "pages": PAGE_CATALOGUE}  # fmt: skip
+
+
+def test_the_catalogue_is_its_parts_with_no_key_in_two() -> None:
+    """A key written in two parts would silently hide one of its sentences."""
+    owners = Counter(key for part in PARTS.values() for key in part)
+    assert [key for key, count in owners.items() if count > 1] == []
+    assert set(CATALOGUE) == set(owners)
+    for part in PARTS.values():
+        assert all(CATALOGUE[key] == text for key, text in part.items())
+
+
+def test_every_part_of_the_catalogue_is_a_module_of_at_most_500_lines() -> None:
+    folder = ROOT / "mutualaid" / "messages"
+    lengths = {p.name: len(p.read_text("utf-8").splitlines()) for p in folder.glob("*.py")}
+    assert {f"{name}.py" for name in PARTS} <= set(lengths)
+    assert {name: n for name, n in lengths.items() if n > 500} == {}
 
 
 @pytest.mark.parametrize("key", KEYS)

@@ -9,7 +9,7 @@ A new page: a handler taking `viewer: CurrentViewer, lang: Lang` (api/pages/comm
 calls a use case inside `using_locale(lang)` and returns `page(request, viewer, lang,
 "area/name.html", ...)`; its template extends base.html (or coordinator/area_base.html with
 `**area_context(...)`; add a tab to `AREA_TABS`), its forms use _macros.html and carry
-`{{ csrf_input | safe }}`, its words go in mutualaid/page_messages.py; list it below, and walk
+`{{ csrf_input | safe }}`, its words go in mutualaid/messages/pages.py; list it below, and walk
 it in tests/browser (the `open_browser` fixture: screenshots, labels, console errors).
 """
 
