@@ -23,7 +23,7 @@ from mutualaid.bounds import MAX_DEPTH, MAX_WORKERS, shown
 from mutualaid.domain.model import DAYS, MINUTES_PER_DAY, PRIORITIES, Scenario
 from mutualaid.domain.plan import REASONS, Plan
 from mutualaid.errors import ScenarioError
-from mutualaid.messages import msg
+from mutualaid.messages import msg, violation_text
 from mutualaid.scenario import LIMITS, build_scenario, load_scenario
 from mutualaid.validation import check_expect, validate
 
@@ -207,7 +207,7 @@ def solve(
     if not report.ok:  # the safety net: a plan that breaks the contract is a bug, never output
         errors.print(msg("cli_safety_net"), style="bold red")
         for v in report.violations[:50]:
-            errors.print(f"  - {v}", markup=False)
+            errors.print(f"  - {violation_text(v)}", markup=False)
         rejected = target.with_suffix(".rejected.json")
         rejected.write_text(text, encoding="utf-8")
         errors.print(msg("cli_rejected", path=rejected))
@@ -258,7 +258,7 @@ def check(
         return
     errors.print(msg("cli_plan_bad", file=plan, count=len(report.violations)), style="red")
     for v in report.violations:
-        errors.print(f"  - {v}", markup=False)
+        errors.print(f"  - {violation_text(v)}", markup=False)
     raise typer.Exit(1)
 
 
@@ -316,8 +316,9 @@ def replay(
         plan = _solve(scenario, time_limit, workers, None, show_progress=False)
         data = plan.to_json(scenario)
         problems = [plan.error or "error"] if plan.status == "error" else []
-        problems += validate(scenario, data).violations if not problems else []
-        problems += check_expect(scenario, data) if not problems else []
+        found = validate(scenario, data).violations if not problems else []
+        found += check_expect(scenario, data) if not problems and not found else []
+        problems += [violation_text(v) for v in found]
         took = time.monotonic() - t0
         if problems:
             failed += 1

@@ -20,7 +20,7 @@ import solver
 from mutualaid.domain.model import PRIORITIES
 from mutualaid.errors import ScenarioError
 from mutualaid.scenario import build_scenario
-from mutualaid.validation import validate
+from mutualaid.validation import Violation, validate
 from tests.brute_force import BruteForce
 from tests.reference import reference_check
 from tests.strategies import World, tiny_worlds
@@ -133,7 +133,7 @@ def _week() -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _repair(before: dict[str, Any], after: dict[str, Any], task: str) -> list[str]:
+def _repair(before: dict[str, Any], after: dict[str, Any], task: str) -> list[Violation]:
     scenario = build_scenario(before)
     plan = solver.solve(scenario, solver.SolveOptions(time_limit=2, workers=1)).to_json(scenario)
     who = next(v["id"] for a in plan["assignments"] if a["task"] == task for v in a["volunteers"])

@@ -10,9 +10,10 @@ starting with "zh", else English. Tests check that both locales have every key a
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Protocol, TypeGuard
 
 from mutualaid.messages.checks import CHECKS
 from mutualaid.messages.cli import CLI
@@ -58,3 +59,79 @@ def msg_in(code: str, _key: str, **fields: object) -> str:
     """The catalogue's sentence for key in locale `code` (en | zh), whatever is active."""
     en, zh = CATALOGUE[_key]
     return (zh if code == "zh" else en).format(**fields)
+
+
+# --- data worded at the edge ---------------------------------------------------------------
+
+
+class Sayable(Protocol):
+    """A sentence kept as data: a catalogue key and its fields."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def params(self) -> Mapping[str, object]: ...
+
+
+class Locatable(Sayable, Protocol):
+    """A sentence about a task and a volunteer (a validator's `Violation`)."""
+
+    @property
+    def task(self) -> str | None: ...
+
+    @property
+    def volunteer(self) -> str | None: ...
+
+
+def say(said: Sayable) -> str:
+    """The sentence in the active locale; a field that is itself a Sayable is worded too."""
+    return msg(said.code, **_worded(said.params))
+
+
+def violation_text(violation: Locatable) -> str:
+    """A validator's `Violation` as the sentence plan JSON, the API and the CLI show, in the
+    active locale: its task and volunteer fill {task} and {volunteer} unless its params
+    name them (an id the week does not have, as it came)."""
+    fields = {"task": violation.task, "volunteer": violation.volunteer, **violation.params}
+    return msg(violation.code, **_worded(fields))
+
+
+def _worded(fields: Mapping[str, object]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for name, value in fields.items():
+        if _is_violation(value):
+            out[name] = violation_text(value)
+        elif _is_sayable(value):
+            out[name] = say(value)
+        else:
+            out[name] = value
+    return out
+
+
+def _is_sayable(value: object) -> TypeGuard[Sayable]:
+    params = getattr(value, "params", None)
+    return isinstance(getattr(value, "code", None), str) and isinstance(params, Mapping)
+
+
+def _is_violation(value: object) -> TypeGuard[Locatable]:
+    return _is_sayable(value) and hasattr(value, "task") and hasattr(value, "volunteer")
+
+
+class Said:
+    """A sentence worded only when read (`str`), in the locale active then: what an error
+    raised deep down carries, so the request that shows it chooses the language."""
+
+    __slots__ = ("code", "params")
+
+    def __init__(self, code: str, **params: object) -> None:
+        if code not in CATALOGUE:
+            raise KeyError(code)
+        self.code = code
+        self.params: Mapping[str, object] = params
+
+    def __str__(self) -> str:
+        return say(self)
+
+    def __repr__(self) -> str:
+        return f"Said({self.code!r}, **{dict(self.params)!r})"

@@ -19,7 +19,7 @@ import pendulum
 from mutualaid.bounds import MAX_TEXT_LENGTH, text_problem
 from mutualaid.domain.model import Location, Scenario
 from mutualaid.errors import Problem
-from mutualaid.messages import msg
+from mutualaid.messages import msg, violation_text
 from mutualaid.services.access import Actor, parse_week
 from mutualaid.services.plans import same_or_narrower
 from mutualaid.services.ports import (
@@ -394,7 +394,7 @@ def _repair_on(
             uow.plans.finish(plan.id, result)
             plan = uow.plans.publish(plan.id)
         else:
-            violations = "; ".join(report.violations[:10])
+            violations = "; ".join(map(violation_text, report.violations[:10]))
             plan = uow.plans.fail(plan.id, msg("plan_safety_net", violations=violations))
         uow.audit.record(
             actor.id, "plan.repair", f"plan {plan.id}", area,
