@@ -23,7 +23,14 @@ from mutualaid.bounds import MAX_DEPTH, MAX_WORKERS, shown
 from mutualaid.domain.model import DAYS, MINUTES_PER_DAY, PRIORITIES, Scenario
 from mutualaid.domain.plan import REASONS, Plan
 from mutualaid.errors import ScenarioError
-from mutualaid.messages import msg, violation_text
+from mutualaid.messages import (
+    language_of_environment,
+    locale,
+    msg,
+    msg_in,
+    using_locale,
+    violation_text,
+)
 from mutualaid.scenario import LIMITS, build_scenario, load_scenario
 from mutualaid.validation import check_expect, validate
 
@@ -35,6 +42,14 @@ app = typer.Typer(
 )
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)  # one problem, one line, even in a pipe
+
+
+@app.callback()
+def _language(ctx: typer.Context) -> None:
+    # The one place the command line chooses its language (MUTUALAID_LANG, else LANG), for
+    # every sentence of the command it runs; nothing below reads the environment for it.
+    ctx.with_resource(using_locale(language_of_environment(os.environ)))
+
 
 EXIT_BAD_INPUT = 2
 EXIT_CONTRACT_BROKEN = 3
@@ -64,12 +79,13 @@ def _solve(scenario: Scenario, time_limit: float | None, workers: int, seed: int
     )
     if not show_progress:
         return solver.solve(scenario, options)
+    lang = locale()  # progress is reported from the solver's threads, outside this context
     with console.status(msg("cli_solving", name=scenario.name)) as status:
 
         def progress(served: dict[str, int], bound: dict[str, int], elapsed: float) -> None:
             best = " ".join(f"{p}={served[p]}" for p in PRIORITIES if bound[p])
             most = " ".join(f"{p}={bound[p]}" for p in PRIORITIES if bound[p])
-            status.update(msg("cli_progress", served=best, bound=most, elapsed=elapsed))
+            status.update(msg_in(lang, "cli_progress", served=best, bound=most, elapsed=elapsed))
 
         return solver.solve(scenario, options, progress)
 

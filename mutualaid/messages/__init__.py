@@ -2,14 +2,16 @@
 concern (the loader's, the engine's reasons and violations, the service's, the command line's,
 the pages').
 
-`msg(key, **fields)` formats one in the active locale: the one a request chose
-(`using_locale`, the pages' per-person choice), else MUTUALAID_LANG (en | zh) if set, else LANG
-starting with "zh", else English. Tests check that both locales have every key and field.
+`msg(key, **fields)` formats one in the active locale, which the edge chooses once: the API
+from the request (Accept-Language, or the pages' remembered choice), the command line from
+MUTUALAID_LANG or LANG at its entry point (`language_of_environment`). Nothing below the edge
+reads the environment; with no choice made, English. Data that is worded only at the edge (a
+validator's `Violation`, an error's `Said`) carries a key and its fields (`say`). Tests check
+that both locales have every key and field.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -35,8 +37,8 @@ _CHOSEN: ContextVar[str | None] = ContextVar("mutualaid_locale", default=None)
 
 
 def locale() -> str:
-    chosen = _CHOSEN.get() or os.environ.get("MUTUALAID_LANG") or os.environ.get("LANG", "")
-    return "zh" if chosen.lower().startswith("zh") else "en"
+    """The active locale: the one the edge chose for this request or run, else en."""
+    return "zh" if _CHOSEN.get() == "zh" else "en"
 
 
 @contextmanager
@@ -59,6 +61,45 @@ def msg_in(code: str, _key: str, **fields: object) -> str:
     """The catalogue's sentence for key in locale `code` (en | zh), whatever is active."""
     en, zh = CATALOGUE[_key]
     return (zh if code == "zh" else en).format(**fields)
+
+
+# --- choosing the language at the edge -----------------------------------------------------
+
+
+def language_of_tag(tag: str) -> str | None:
+    """en | zh for one language tag (zh, zh-CN, zh-Hans, zh_CN.UTF-8, en-GB...), else None."""
+    tag = tag.strip().lower()
+    if tag.startswith("zh"):
+        return "zh"
+    if tag.startswith("en"):
+        return "en"
+    return None
+
+
+def language_of_header(header: str) -> str:
+    """en | zh for an Accept-Language header: the first language we speak in the order of
+    its weights (q=), else en."""
+    ranked = []
+    for i, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                weight = 0.0
+        ranked.append((-weight, i, tag))
+    for _, _, tag in sorted(ranked):
+        if spoken := language_of_tag(tag):
+            return spoken
+    return "en"
+
+
+def language_of_environment(env: Mapping[str, str]) -> str:
+    """en | zh for the command line: MUTUALAID_LANG (en | zh) if set, else LANG starting with
+    "zh", else en. Read once, at the command line's entry point."""
+    chosen = env.get("MUTUALAID_LANG") or env.get("LANG", "")
+    return "zh" if chosen.lower().startswith("zh") else "en"
 
 
 # --- data worded at the edge ---------------------------------------------------------------
