@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from mutualaid.contract.scenario import parse_scenario
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import (
     CATALOGUE,
@@ -27,7 +28,6 @@ from mutualaid.messages.cli import CLI
 from mutualaid.messages.pages import PAGE_CATALOGUE
 from mutualaid.messages.scenario import SCENARIO
 from mutualaid.messages.service import SERVICE
-from mutualaid.scenario import parse_scenario
 from mutualaid.services.ports import StoreBusy, WouldWithdraw
 from mutualaid.validation import FORMAT, Violation
 

@@ -20,9 +20,10 @@ import pytest
 
 import solver
 from mutualaid import validation as rule
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import Location, Settings
 from mutualaid.messages import using_locale, violation_text
-from mutualaid.scenario import build_scenario
 from mutualaid.travel import HaversineTravel
 from mutualaid.validation import Violation, validate
 from tests.reference import reference_check
@@ -576,7 +577,7 @@ def solved(world: World, tmp: Path) -> Plan:
     scenario = build_scenario(copy.deepcopy(world))
     plan = solver.solve(scenario, solver.SolveOptions(time_limit=5, workers=1, seed=0))
     assert plan.status == "optimal", plan.error
-    data = plan.to_json(scenario)
+    data = plan_json.dump(plan, scenario)
     assert validate(scenario, data).violations == []
     errs, _ = reference_check(world, data, tmp)
     assert errs == []
