@@ -32,6 +32,7 @@ from api.dask_jobs import DaskJobRunner
 from api.edge import check_request
 from api.errors import handle
 from api.jobs import InProcessJobRunner
+from api.language import LanguageMiddleware, language
 from api.pages import pages_router, template_config
 from api.pages.common import page_error, wants_page
 from api.pages.sessions import SESSION_STORE
@@ -40,6 +41,7 @@ from api.throttle import FailedSignIns
 from mutualaid.adapters.db import SessionFactory, make_engine, make_session_factory
 from mutualaid.adapters.migrate import upgrade
 from mutualaid.adapters.uow import SqlUnitOfWork
+from mutualaid.messages import using_locale
 from mutualaid.services.ports import JobRunner, Repairer, UnitOfWork
 from solver.service import PlannerSettings, RepairSettings, SolverPlanner, SolverRepairer
 
@@ -126,7 +128,7 @@ def create_app(settings: Settings) -> Litestar:
         stores={SESSION_STORE: MemoryStore()},
         state=State({"pages": settings.pages}),
         lifespan=[lifespan],
-        middleware=[DefineMiddleware(BearerAuth, exclude=PUBLIC)],
+        middleware=[LanguageMiddleware, DefineMiddleware(BearerAuth, exclude=PUBLIC)],
         dependencies={
             "actor": Provide(provide_actor, sync_to_thread=False),
             "uow": Provide(provide_uow, sync_to_thread=False),
@@ -154,10 +156,12 @@ def create_app(settings: Settings) -> Litestar:
 
 def handle_any(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """The app's exception handler: JSON (`api.errors.handle`), but a page for a browser
-    that asks for an address nothing serves."""
-    if isinstance(exc, NotFoundException | MethodNotAllowedException) and wants_page(request):
-        return page_error(request, exc)
-    return handle(request, exc)
+    that asks for an address nothing serves. Worded in the request's language: an error
+    raised before a route's middleware ran (an unknown address, a refused token) too."""
+    with using_locale(language(request)):
+        if isinstance(exc, NotFoundException | MethodNotAllowedException) and wants_page(request):
+            return page_error(request, exc)
+        return handle(request, exc)
 
 
 def create_app_from_env() -> Litestar:

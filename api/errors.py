@@ -75,7 +75,8 @@ class ErrorBody:
     conflict, active_plan_exists, idempotency_key_reused, too_many_failures, busy,
     client_disconnected, server_error."""
     detail: str
-    """One sentence for a person (MUTUALAID_LANG picks English or Chinese)."""
+    """One sentence for a person, in the request's language (`api.language`: English or
+    Chinese)."""
     problems: list[ProblemBody] = field(default_factory=list)
 
 

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from mutualaid.errors import MutualAidError
-from mutualaid.messages import msg
+from mutualaid.messages import Said
 
 GOOD_TOKENS_PER_ADDRESS = 8
 """Tokens remembered as having signed in from an address (the most recent ones)."""
@@ -31,7 +31,7 @@ class Throttled(MutualAidError):
 
     def __init__(self, retry_after: float) -> None:
         self.retry_after = max(1, math.ceil(retry_after))
-        super().__init__(msg("auth_throttled", seconds=self.retry_after))
+        super().__init__(Said("auth_throttled", seconds=self.retry_after))
 
 
 @dataclass

@@ -1,8 +1,10 @@
 """The errors mutualaid raises for things a user can fix.
 
 MutualAidError            a user's mistake or an impossible request; never a traceback
-├── ScenarioError         a scenario that breaks the format: every Problem, with path and line
-└── PlanViolation         a plan that breaks a hard rule (from the safety net: a solver bug)
+└── ScenarioError         a scenario that breaks the format: every Problem, with path and line
+
+(A plan that breaks a hard rule is not an error but the validator's data: a list of
+`mutualaid.validation.Violation`.)
 """
 
 from __future__ import annotations
@@ -36,9 +38,3 @@ class ScenarioError(MutualAidError):
         self.problems = problems
         self.source = source
         super().__init__("\n".join(p.render(source) for p in problems))
-
-
-class PlanViolation(MutualAidError):
-    def __init__(self, violations: list[str]) -> None:
-        self.violations = violations
-        super().__init__("\n".join(violations))

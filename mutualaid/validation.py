@@ -3,6 +3,8 @@ every-task-once rule and the static reasons, and recomputes the objective figure
 
 Written apart from the solver on purpose (import-linter forbids `solver` here): it re-derives
 everything from the scenario with plain loops, so a solver bug cannot hide behind shared code.
+What it finds is data (`Violation`: the rule, the task and volunteer, a catalogue key and its
+fields), compared as data; `messages.violation_text` words one at the edge.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import functools
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,18 +31,80 @@ from mutualaid.domain.model import (
     TeamNeed,
     Volunteer,
 )
-from mutualaid.messages import msg
 from mutualaid.travel import EARTH_RADIUS_KM, HaversineTravel
+
+# The rules a violation names: the contract's hard rules, then what a plan says of itself.
+FORMAT = "format"
+"""The plan's shape: an object with lists, a known status, known tasks, volunteers and roles,
+timestamps with an offset inside the week."""
+QUALIFIES = "qualifies"
+"""Hard rule 1: skill or team for the role, vetted, gender preference, languages, declines."""
+REACH = "reach"
+"""Hard rule 2: home to task within the volunteer's travel limit."""
+TIME = "time"
+"""Hard rule 3: the duration, inside a window or at the fixed start."""
+CREW = "crew"
+"""Each role filled by its number of distinct people, a team role by one team."""
+ROUTE = "route"
+"""Hard rule 4: inside one availability block, on time, home by its end."""
+HOURS = "hours"
+"""Hard rule 5: weekly hours."""
+PINS = "pins"
+"""Hard rule 6: every pinned assignment as given."""
+ONCE = "once"
+"""A task assigned or listed more than once."""
+LISTED = "listed"
+"""A task listed nowhere, or an unserved entry for a task the week does not have."""
+REASON = "reason"
+"""An unserved task's reason is not the first of reasons 1-4 that applies (else capacity)."""
+FIGURES = "figures"
+"""An objective figure the assignments do not add up to."""
+BOUND = "bound"
+"""The bound per priority: present, between served and tasks, equal to served if optimal."""
+EXPECT = "expect"
+"""A scenario's `expect:` block not met (`check_expect`)."""
+
+DERIVED = frozenset({LISTED, REASON, FIGURES, BOUND})
+"""The rules about what a plan *says* of its assignments, not what it assigns: scoring the
+same assignments again clears their violations."""
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One way a plan breaks the contract, as data. `code` is the catalogue key that words it,
+    `params` its fields beyond `task` and `volunteer` (a field that is itself a Violation is
+    worded too). Equal when every part is equal."""
+
+    rule: str
+    task: str | None
+    volunteer: str | None
+    code: str
+    params: Mapping[str, object] = field(default_factory=dict, hash=False)
+
+
+def _violation(
+    rule: str, code: str, task: str | None = None, volunteer: str | None = None, /, **params: object
+) -> Violation:
+    """A Violation; `task=` or `volunteer=` given by name go to the fields as they came (an
+    id the week does not have, or not even a string)."""
+    return Violation(rule, task, volunteer, code, params)
 
 
 @dataclass
 class Report:
-    violations: list[str] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)
     figures: dict[str, Any] = field(default_factory=dict)
-    derived: list[str] = field(default_factory=list)
-    """The violations of what a plan *says* about its assignments (figures, reasons, bound,
-    a task not listed at all), not of what it assigns: scoring the same assignments again
-    clears them."""
+
+    @property
+    def derived(self) -> list[Violation]:
+        """The violations of what a plan *says* about its assignments (figures, reasons,
+        bound, a task not listed at all), not of what it assigns."""
+        return [v for v in self.violations if v.rule in DERIVED]
+
+    @property
+    def hard(self) -> list[Violation]:
+        """The violations of what a plan assigns: a hard rule, the plan's shape, a task twice."""
+        return [v for v in self.violations if v.rule not in DERIVED]
 
     @property
     def ok(self) -> bool:
@@ -49,27 +113,36 @@ class Report:
     @property
     def assignments_ok(self) -> bool:
         """Every hard rule is kept: only what the plan says of itself is wrong (if anything)."""
-        return len(self.violations) == len(self.derived)
+        return not self.hard
+
+
+class _BadTime(ValueError):
+    def __init__(self, problem: Violation) -> None:
+        super().__init__(problem.code)
+        self.problem = problem
 
 
 def _minute(scenario: Scenario, assignment: dict[str, Any], key: str) -> int:
-    """The minute of the week of an assignment's start or end; ValueError says what is wrong."""
+    """The minute of the week of an assignment's start or end; _BadTime says what is wrong."""
+    tid = assignment.get("task")
+    task = tid if isinstance(tid, str) else None
     stamp = assignment.get(key)
     if stamp is None:
-        raise ValueError(msg("check_time_missing", field=key))
+        raise _BadTime(_violation(FORMAT, "check_time_missing", task, field=key))
     try:
         when = dt.datetime.fromisoformat(str(stamp))
     except ValueError:
-        raise ValueError(msg("check_time_not_iso", stamp=stamp)) from None
+        raise _BadTime(_violation(FORMAT, "check_time_not_iso", task, stamp=stamp)) from None
     if when.tzinfo is None:
-        raise ValueError(msg("check_time_no_offset", stamp=stamp))
+        raise _BadTime(_violation(FORMAT, "check_time_no_offset", task, stamp=stamp))
     try:
         there = when.astimezone(ZoneInfo(scenario.timezone))
     except OverflowError:  # year 1 or 9999 shifted past the calendar: far outside the week
-        raise ValueError(msg("check_time_outside_week", stamp=stamp)) from None
+        outside = _violation(FORMAT, "check_time_outside_week", task, stamp=stamp)
+        raise _BadTime(outside) from None
     day = (there.date() - scenario.week_start).days
     if not 0 <= day < 7:
-        raise ValueError(msg("check_time_outside_week", stamp=stamp))
+        raise _BadTime(_violation(FORMAT, "check_time_outside_week", task, stamp=stamp))
     return day * MINUTES_PER_DAY + there.hour * 60 + there.minute
 
 
@@ -85,43 +158,42 @@ def _may_fill(scenario: Scenario, vol: Volunteer, need: Need, team: str | None) 
 
 def _safeguards_ok(
     scenario: Scenario, task: Task, vol: Volunteer, declined: frozenset[tuple[str, str]]
-) -> str | None:
+) -> Violation | None:
     """Why this volunteer may not serve this task at all (rule 1 beyond skills), as the
     violation to report, else None (`declined`: the scenario's declined pairs)."""
-    who = {"task": task.id, "volunteer": vol.id}
+    code = None
     if task.vetted_only and not vol.vetted:
-        return msg("check_not_vetted", **who)
-    if task.resident:
-        pref = scenario.residents[task.resident].gender_preference
-        if pref and vol.gender != pref:
-            return msg("check_gender", **who)
-    if task.languages and not task.languages & vol.languages:
-        return msg("check_language", **who)
-    if (task.id, vol.id) in declined:
-        return msg("check_declined", **who)
-    return None
+        code = "check_not_vetted"
+    elif (
+        task.resident
+        and (pref := scenario.residents[task.resident].gender_preference)
+        and (vol.gender != pref)
+    ):
+        code = "check_gender"
+    elif task.languages and not task.languages & vol.languages:
+        code = "check_language"
+    elif (task.id, vol.id) in declined:
+        code = "check_declined"
+    return None if code is None else Violation(QUALIFIES, task.id, vol.id, code)
 
 
 def validate(scenario: Scenario, plan: dict[str, Any]) -> Report:
     """Every way the plan breaks the contract, and the figures it should claim."""
     rep = Report()
     bad = rep.violations.append
-
-    def said(text: str) -> None:
-        rep.violations.append(text)
-        rep.derived.append(text)
+    v = _violation
 
     if not isinstance(plan, dict):
-        bad(msg("check_not_object"))
+        bad(v(FORMAT, "check_not_object"))
         return rep
     for key in ("assignments", "unserved"):
         items = plan.get(key, [])
         if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
-            bad(msg("check_not_list", key=key))
+            bad(v(FORMAT, "check_not_list", key=key))
             return rep
     if plan.get("status") not in ("optimal", "feasible"):
         if plan.get("status") != "error" or not plan.get("error"):
-            bad(msg("check_bad_status", status=plan.get("status")))
+            bad(v(FORMAT, "check_bad_status", status=plan.get("status")))
         return rep
     travel = HaversineTravel(scenario.settings)
     tasks = scenario.tasks
@@ -140,7 +212,7 @@ def validate(scenario: Scenario, plan: dict[str, Any]) -> Report:
     for a in plan.get("assignments", []):
         tid = a.get("task")
         if not isinstance(tid, str) or tid not in tasks:
-            bad(msg("check_unknown_task", task=tid))
+            bad(v(FORMAT, "check_unknown_task", task=tid))
             continue
         listed[tid] += 1
         task = tasks[tid]
@@ -148,37 +220,38 @@ def validate(scenario: Scenario, plan: dict[str, Any]) -> Report:
         waited += task.waited
         try:
             start, end = _minute(scenario, a, "start"), _minute(scenario, a, "end")
-        except ValueError as exc:
-            bad(msg("check_bad_time", task=tid, problem=exc))
+        except _BadTime as exc:
+            bad(v(FORMAT, "check_bad_time", tid, problem=exc.problem))
             continue
         if end - start != task.duration_minutes:
-            bad(msg("check_duration", task=tid, minutes=end - start, want=task.duration_minutes))
+            due = task.duration_minutes
+            bad(v(TIME, "check_duration", tid, minutes=end - start, want=due))
         if not any(lo <= start <= hi for lo, hi in task.start_ranges):
-            bad(msg("check_start_outside", task=tid, start=a["start"]))
+            bad(v(TIME, "check_start_outside", tid, start=a["start"]))
         people = [x.get("id") for x in a.get("volunteers", [])]
         if len(set(people)) != len(people):
-            bad(msg("check_two_roles", task=tid))
+            bad(v(CREW, "check_two_roles", tid))
         crews[tid] = set(people)
         per_role: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for x in a.get("volunteers", []):
             vid, role, team = x.get("id"), x.get("role"), x.get("team")
             vol = scenario.volunteers.get(vid)
             if vol is None:
-                bad(msg("check_unknown_volunteer", task=tid, volunteer=vid))
+                bad(v(FORMAT, "check_unknown_volunteer", tid, volunteer=vid))
                 continue
             if not isinstance(role, int) or not 0 <= role < len(task.needs):
-                bad(msg("check_no_role", task=tid, volunteer=vid, role=role))
+                bad(v(FORMAT, "check_no_role", tid, vol.id, role=role))
                 continue
             per_role[role].append(x)
             if not _may_fill(scenario, vol, task.needs[role], team):
-                bad(msg("check_unqualified", task=tid, volunteer=vid, role=role, team=team))
+                bad(v(QUALIFIES, "check_unqualified", tid, vol.id, role=role, team=team))
             why = _safeguards_ok(scenario, task, vol, declined)
             if why:
                 bad(why)
             tr = travel.minutes(vol.mode, vol.home, task.location)
             if tr > vol.max_travel_minutes:
                 limit = vol.max_travel_minutes
-                bad(msg("check_too_far", task=tid, volunteer=vid, travel=tr, limit=limit))
+                bad(v(REACH, "check_too_far", tid, vol.id, travel=tr, limit=limit))
             visits[vid].append((start, end, tid))
             if (tid, vid) in continuity_pairs:
                 continuity += 1
@@ -186,31 +259,32 @@ def validate(scenario: Scenario, plan: dict[str, Any]) -> Report:
             got = per_role.get(r, [])
             least, most = need.min_people, need.max_people
             if not least <= len(got) <= most:
-                bad(msg("check_role_size", task=tid, role=r, count=len(got), min=least, max=most))
+                size = {"count": len(got), "min": least, "max": most}
+                bad(v(CREW, "check_role_size", tid, role=r, **size))
             if not isinstance(need, SkillNeed) and len({x.get("team") for x in got}) > 1:
-                bad(msg("check_mixed_teams", task=tid, role=r))
+                bad(v(CREW, "check_mixed_teams", tid, role=r))
 
     for u in plan.get("unserved", []):
         tid = u.get("task")
         if not isinstance(tid, str) or tid not in tasks:
-            said(msg("check_unknown_unserved", task=tid))
+            bad(v(LISTED, "check_unknown_unserved", task=tid))
             continue
         listed[tid] += 1
     for tid in tasks:
         if listed[tid] != 1:
-            (said if listed[tid] == 0 else bad)(msg("check_listed", task=tid, count=listed[tid]))
+            bad(v(LISTED if listed[tid] == 0 else ONCE, "check_listed", tid, count=listed[tid]))
 
     travel_total, worst = _routes(scenario, visits, travel, bad)
     for pin in scenario.pinned:
         if not set(pin.volunteers) <= crews.get(pin.task, set()):
-            bad(msg("check_pin_not_kept", task=pin.task, volunteers=", ".join(pin.volunteers)))
+            bad(v(PINS, "check_pin_not_kept", pin.task, volunteers=", ".join(pin.volunteers)))
 
     for u in plan.get("unserved", []):
         tid = u.get("task")
         if isinstance(tid, str) and tid in tasks:
             want = static_reason(scenario, tasks[tid], travel, declined) or "capacity"
             if u.get("reason") != want:
-                said(msg("check_wrong_reason", task=tid, got=u.get("reason"), want=want))
+                bad(v(REASON, "check_wrong_reason", tid, got=u.get("reason"), want=want))
     # A served task needs no static check of its own: each of its crew was checked above
     # (skills, range, safeguards, window, hours, routes), and a crew that passes proves the
     # task possible. On a district week that check was most of the validator's time.
@@ -226,20 +300,21 @@ def validate(scenario: Scenario, plan: dict[str, Any]) -> Report:
     claimed = plan.get("objective") or {}
     for key in ("served", "tasks", "continuity", "travel_minutes", "waited"):
         if key in claimed and claimed[key] != rep.figures[key]:
-            said(msg("check_wrong_figure", key=key, claimed=claimed[key], actual=rep.figures[key]))
+            figure = {"key": key, "claimed": claimed[key], "actual": rep.figures[key]}
+            bad(v(FIGURES, "check_wrong_figure", **figure))
     if "max_load" in claimed and abs(float(claimed["max_load"]) - worst) > 1e-3:
-        said(msg("check_wrong_max_load", claimed=claimed["max_load"], actual=worst))
+        bad(v(FIGURES, "check_wrong_max_load", claimed=claimed["max_load"], actual=worst))
     bound = plan.get("bound")
     if not isinstance(bound, dict):
-        said(msg("check_no_bound"))
+        bad(v(BOUND, "check_no_bound"))
     else:
         for p in PRIORITIES:
             b = bound.get(p)
             if not isinstance(b, int) or not served[p] <= b <= total[p]:
                 fields = {"priority": p, "bound": b, "served": served[p], "tasks": total[p]}
-                said(msg("check_bound_range", **fields))
+                bad(v(BOUND, "check_bound_range", **fields))
             elif plan.get("status") == "optimal" and b != served[p]:
-                said(msg("check_bound_not_served", priority=p, bound=b, served=served[p]))
+                bad(v(BOUND, "check_bound_not_served", priority=p, bound=b, served=served[p]))
     return rep
 
 
@@ -247,7 +322,7 @@ def _routes(
     scenario: Scenario,
     visits: dict[str, list[tuple[int, int, str]]],
     travel: HaversineTravel,
-    bad: Callable[[str], None],
+    bad: Callable[[Violation], None],
 ) -> tuple[int, float]:
     """Rules 4 and 5 for every volunteer; returns total route travel and the max load."""
     total, worst = 0, 0.0
@@ -256,14 +331,14 @@ def _routes(
         minutes = sum(e - s for s, e, _ in mine)
         if minutes > 60 * vol.max_hours_per_week:
             hours = vol.max_hours_per_week
-            bad(msg("check_over_hours", volunteer=vid, minutes=minutes, hours=hours))
+            bad(_violation(HOURS, "check_over_hours", None, vid, minutes=minutes, hours=hours))
         if vol.max_hours_per_week > 0:
             worst = max(worst, minutes / (60 * vol.max_hours_per_week))
         per_block: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
         for s, e, tid in mine:
             inside = [i for i, (bs, be) in enumerate(vol.blocks) if bs <= s and e <= be]
             if not inside:
-                bad(msg("check_outside_blocks", volunteer=vid, task=tid))
+                bad(_violation(ROUTE, "check_outside_blocks", tid, vid))
             else:
                 per_block[inside[0]].append((s, e, tid))
         for b, stops in per_block.items():
@@ -275,12 +350,12 @@ def _routes(
                 total += tr
                 if s < free_at + tr:
                     free = clock.iso(scenario, free_at)
-                    bad(msg("check_late", volunteer=vid, task=tid, free_at=free, travel=tr))
+                    bad(_violation(ROUTE, "check_late", tid, vid, free_at=free, travel=tr))
                 here, free_at = loc, e
             back = travel.minutes(vol.mode, here, vol.home)
             total += back
             if free_at + back > be:
-                bad(msg("check_not_home", volunteer=vid, task=stops[-1][2]))
+                bad(_violation(ROUTE, "check_not_home", stops[-1][2], vid))
     return total, worst
 
 
@@ -390,27 +465,31 @@ def static_reason(
 # --- replay expectations ---------------------------------------------------------------------
 
 
-def check_expect(scenario: Scenario, plan: dict[str, Any]) -> list[str]:
+def check_expect(scenario: Scenario, plan: dict[str, Any]) -> list[Violation]:
     """How the plan falls short of the scenario's `expect:` block (empty when it meets it)."""
     exp = scenario.expect
     if exp is None:
         return []
-    out = []
+    out: list[Violation] = []
     served = {a["task"] for a in plan.get("assignments", [])}
     reasons = {u["task"]: u["reason"] for u in plan.get("unserved", [])}
     for tid in exp.served:
         if tid not in served:
-            out.append(msg("expect_served_missing", task=tid, reason=reasons.get(tid, "?")))
+            reason = reasons.get(tid, "?")
+            out.append(_violation(EXPECT, "expect_served_missing", tid, reason=reason))
     for tid, want in exp.unserved.items():
         if tid in served:
-            out.append(msg("expect_unserved_served", task=tid, reason=want))
+            out.append(_violation(EXPECT, "expect_unserved_served", tid, reason=want))
         elif reasons.get(tid) != want:
-            out.append(msg("expect_reason_differs", task=tid, got=reasons.get(tid), want=want))
+            got = reasons.get(tid)
+            out.append(_violation(EXPECT, "expect_reason_differs", tid, got=got, want=want))
     for prio, frac in exp.coverage.items():
         of_prio: Iterable[Task] = [t for t in scenario.tasks.values() if t.priority == prio]
         n = len(list(of_prio))
         got = sum(1 for t in scenario.tasks.values() if t.priority == prio and t.id in served)
         share = got / n if n else 1.0
         if share + 1e-9 < frac:
-            out.append(msg("expect_coverage_low", priority=prio, got=share, want=frac))
+            out.append(
+                _violation(EXPECT, "expect_coverage_low", priority=prio, got=share, want=frac)
+            )
     return out

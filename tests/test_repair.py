@@ -21,7 +21,7 @@ from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import PRIORITIES
 from mutualaid.errors import ScenarioError
-from mutualaid.validation import validate
+from mutualaid.validation import Violation, validate
 from tests.brute_force import BruteForce
 from tests.reference import reference_check
 from tests.strategies import World, tiny_worlds
@@ -135,7 +135,7 @@ def _week() -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _repair(before: dict[str, Any], after: dict[str, Any], task: str) -> list[str]:
+def _repair(before: dict[str, Any], after: dict[str, Any], task: str) -> list[Violation]:
     scenario = build_scenario(before)
     plan = plan_json.dump(
         solver.solve(scenario, solver.SolveOptions(time_limit=2, workers=1)), scenario

@@ -19,11 +19,13 @@ from typing import Any
 import pytest
 
 import solver
+from mutualaid import validation as rule
 from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import Location, Settings
+from mutualaid.messages import using_locale, violation_text
 from mutualaid.travel import HaversineTravel
-from mutualaid.validation import validate
+from mutualaid.validation import Violation, validate
 from tests.reference import reference_check
 
 Plan = dict[str, Any]
@@ -358,7 +360,46 @@ EDGES: dict[str, Change] = {
 }
 
 
-def judge(world: World, plan: Plan, tmp: Path) -> tuple[list[str], list[str]]:
+BROKEN_RULES: dict[str, set[str]] = {
+    "lacks the skill": {rule.QUALIFIES},
+    "not vetted for a home visit": {rule.QUALIFIES},
+    "against the gender preference": {rule.QUALIFIES},
+    "speaks none of the languages": {rule.QUALIFIES},
+    "declined the task": {rule.QUALIFIES},
+    "not in the team it claims": {rule.QUALIFIES},
+    "a team role with no team": {rule.QUALIFIES},
+    "a role short of people": {rule.CREW},
+    "one volunteer twice in a crew": {rule.CREW, rule.ROUTE},  # and so in two places at once
+    "lives too far": {rule.REACH},
+    "lives one minute too far": {rule.REACH},
+    "starts before the window": {rule.TIME},
+    "ends after the window": {rule.TIME},
+    "end is not start plus duration": {rule.TIME},
+    "moves a fixed start": {rule.TIME},
+    "outside the volunteer's blocks": {rule.ROUTE},
+    "no time to walk from home": {rule.ROUTE},
+    "no time to walk between visits": {rule.ROUTE},
+    "not home by the end of the block": {rule.ROUTE},
+    "two visits at once": {rule.ROUTE},
+    "straddles an unavailable period": {rule.ROUTE},
+    "straddles two blocks": {rule.ROUTE},
+    "over weekly hours": {rule.HOURS},
+    "drops a pin": {rule.PINS},
+    "a task both served and unserved": {rule.ONCE},
+    "a task missing": {rule.LISTED},
+    "an unknown task": {rule.LISTED},
+    "capacity for an impossible task": {rule.REASON},
+    "an impossible reason for a possible task": {rule.REASON},
+    "optimal with a bound above served": {rule.BOUND},
+    "a bound below served": {rule.BOUND},
+    "a bound above the tasks": {rule.BOUND},
+    "no bound": {rule.BOUND},
+    "an unknown status": {rule.FORMAT},
+}
+"""The rule each way of breaking the plan breaks, as the validator names it."""
+
+
+def judge(world: World, plan: Plan, tmp: Path) -> tuple[list[Violation], list[str]]:
     """(our validator's violations, the reference checker's) for a plan."""
     ours = validate(build_scenario(copy.deepcopy(world)), plan).violations
     theirs, _ = reference_check(world, plan, tmp)
@@ -385,6 +426,48 @@ def test_a_plan_breaking_a_rule_is_rejected_by_both_checkers(name: str, tmp_path
     ours, theirs = judge(world, plan, tmp_path)
     assert ours, f"validate accepts a plan where {task}: {name}"
     assert theirs, f"the reference checker accepts a plan where {task}: {name}"
+
+
+@pytest.mark.parametrize("name", list(BREAKS))
+def test_a_violation_names_the_rule_it_breaks(name: str) -> None:
+    world, plan = rules_world(), rules_plan()
+    task, change = BREAKS[name]
+    change(world, plan, task)
+    report = validate(build_scenario(copy.deepcopy(world)), plan)
+    assert {v.rule for v in report.violations} == BROKEN_RULES[name]
+    assert all(v.task in (task, None) for v in report.violations), report.violations
+    # what a plan says of itself is refused apart from what it assigns (publishing rescores it)
+    assert report.assignments_ok == BROKEN_RULES[name].isdisjoint(
+        {rule.QUALIFIES, rule.CREW, rule.REACH, rule.TIME, rule.ROUTE, rule.HOURS, rule.PINS,
+         rule.ONCE, rule.FORMAT}
+    )  # fmt: skip
+
+
+def test_a_violation_is_data_with_the_rule_the_people_and_the_figures() -> None:
+    world, plan = rules_world(), rules_plan()
+    task, change = BREAKS["lives one minute too far"]
+    change(world, plan, task)
+    report = validate(build_scenario(copy.deepcopy(world)), plan)
+    limit = walk(FAR, FANG) - 1
+    travel = {"travel": walk(FAR, FANG), "limit": limit}
+    assert report.violations == [Violation(rule.REACH, task, "v-ou", "check_too_far", travel)]
+    assert report.hard == report.violations and report.derived == []
+    with using_locale("en"):
+        assert violation_text(report.violations[0]) == (
+            f"t-chat-fang: v-ou lives {walk(FAR, FANG)} minutes away, over {limit}"
+        )
+
+
+def test_violations_compare_as_data_not_as_words() -> None:
+    """Publishing tells hard violations from stale figures by their data: the same breach
+    found twice is equal whatever the language it would be worded in."""
+    world, plan = rules_world(), rules_plan()
+    BREAKS["declined the task"][1](world, plan, "t-chat-fang")
+    first = validate(build_scenario(copy.deepcopy(world)), plan).violations
+    with using_locale("zh"):
+        again = validate(build_scenario(copy.deepcopy(world)), plan).violations
+    assert first == again == [Violation(rule.QUALIFIES, "t-chat-fang", "v-rao", "check_declined")]
+    assert len({*first, *again}) == 1  # hashable, for sets of them
 
 
 @pytest.mark.slow
@@ -435,21 +518,22 @@ def test_a_bad_timestamp_is_named_not_a_crash(stamp: str | None, problem: str) -
     else:
         assignment(plan, "t-fix-gu")["start"] = stamp
     violations = validate(build_scenario(rules_world()), plan).violations
-    assert [v for v in violations if "bad time" in v] == [
+    bad_times = [v for v in violations if v.code == "check_bad_time"]
+    assert [(v.rule, v.task) for v in bad_times] == [(rule.FORMAT, "t-fix-gu")]
+    assert [violation_text(v) for v in bad_times] == [
         f"t-fix-gu: bad time ({problem}{'' if stamp is None else ': ' + stamp})"
     ]
 
 
 @pytest.mark.parametrize("name", list(BREAKS))
-def test_a_broken_plan_is_explained_in_chinese_under_zh(
-    name: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("MUTUALAID_LANG", "zh")
+def test_a_broken_plan_is_explained_in_chinese_under_zh(name: str) -> None:
     world, plan = rules_world(), rules_plan()
     task, change = BREAKS[name]
     change(world, plan, task)
     violations = validate(build_scenario(copy.deepcopy(world)), plan).violations
-    assert violations and all(re.search(r"[\u4e00-\u9fff]", v) for v in violations), violations
+    with using_locale("zh"):  # as an edge that chose zh words them
+        texts = [violation_text(v) for v in violations]
+    assert texts and all(re.search(r"[\u4e00-\u9fff]", t) for t in texts), texts
 
 
 # --- 2. the solver keeps each rule where it is what decides ---------------------------------

@@ -6,10 +6,11 @@ volunteer's phone, on the same use cases as the JSON API.
 protection (the JSON API keeps bearer tokens and has neither), and the static files.
 
 A new page: a handler taking `viewer: CurrentViewer, lang: Lang` (api/pages/common.py) that
-calls a use case inside `using_locale(lang)` and returns `page(request, viewer, lang,
+calls a use case (its messages are in the person's language: `api.language` set it for the
+request) and returns `page(request, viewer, lang,
 "area/name.html", ...)`; its template extends base.html (or coordinator/area_base.html with
 `**area_context(...)`; add a tab to `AREA_TABS`), its forms use _macros.html and carry
-`{{ csrf_input | safe }}`, its words go in mutualaid/page_messages.py; list it below, and walk
+`{{ csrf_input | safe }}`, its words go in mutualaid/messages/pages.py; list it below, and walk
 it in tests/browser (the `open_browser` fixture: screenshots, labels, console errors).
 """
 

@@ -15,8 +15,8 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
 from litestar.response import Redirect
 
+from api.language import LANG_COOKIE
 from api.pages.common import (
-    LANG_COOKIE,
     SESSION_TOKEN,
     Form,
     Lang,

@@ -1,5 +1,6 @@
 """What every page shares: who is signed in (the session's token, checked on each request), the
-person's language, the layout's context (`page`), flash notes, and errors shown as pages.
+person's language (`api.language`), the layout's context (`page`), flash notes, and errors
+shown as pages.
 
 A page handler takes `viewer: Viewer` (a coordinator's pages `Viewer` with `require_manager`)
 and returns `page(request, viewer, "area/name.html", **context)`.
@@ -25,9 +26,10 @@ from litestar.exceptions import (
 )
 from litestar.response import Redirect, Template
 
+from api.language import language
 from mutualaid.bounds import shown
 from mutualaid.errors import MutualAidError, Problem, ScenarioError
-from mutualaid.messages import CATALOGUE, LOCALES, msg_in, using_locale
+from mutualaid.messages import CATALOGUE, msg_in, using_locale
 from mutualaid.services.access import Actor, actor_of_token
 from mutualaid.services.ports import (
     ConflictError,
@@ -39,9 +41,6 @@ from mutualaid.services.ports import (
 
 log = logging.getLogger(__name__)
 
-LANG_COOKIE = "lang"
-"""The person's language (en | zh), remembered for a year; before any choice the browser's
-Accept-Language decides."""
 SESSION_TOKEN = "token"
 """The session key of the signed-in token's id (never its secret)."""
 FLASH = "flash"
@@ -71,30 +70,6 @@ class Viewer:
 
 Lang = NamedDependency[str]
 """The person's language (en | zh), injected into page handlers."""
-
-
-def language(request: Request[Any, Any, Any]) -> str:
-    """en | zh: the remembered choice, else the browser's first language we speak."""
-    chosen = request.cookies.get(LANG_COOKIE)
-    if chosen in LOCALES:
-        return chosen
-    header = request.headers.get("accept-language", "")
-    ranked = []
-    for i, part in enumerate(header.split(",")):
-        tag, _, params = part.strip().partition(";")
-        weight = 1.0
-        if params.strip().startswith("q="):
-            try:
-                weight = float(params.strip()[2:])
-            except ValueError:
-                weight = 0.0
-        ranked.append((-weight, i, tag.strip().lower()))
-    for _, _, tag in sorted(ranked):
-        if tag.startswith("zh"):
-            return "zh"
-        if tag.startswith("en"):
-            return "en"
-    return "en"
 
 
 def provide_lang(request: Request[Any, Any, Any]) -> str:

@@ -15,7 +15,7 @@ from sqlmodel import col, select
 
 from mutualaid.adapters.base import Repository, as_utc, maybe_utc
 from mutualaid.adapters.tables import ROLES, AuditRow, IdempotencyRow, TokenRow
-from mutualaid.messages import msg
+from mutualaid.messages import Said, msg
 from mutualaid.services.ports import (
     AuditEntry,
     IdempotencyKeyReused,
@@ -80,7 +80,7 @@ class SqlTokens(Repository):
             return None
         token = _token(row)
         if token.expires_at is not None and token.expires_at <= self.now():
-            raise TokenExpired(msg("token_expired", at=token.expires_at.to_iso8601_string()))
+            raise TokenExpired(Said("token_expired", at=token.expires_at.to_iso8601_string()))
         return token
 
     def find(self, ident: str) -> TokenRecord | None:

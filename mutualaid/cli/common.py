@@ -4,6 +4,7 @@ reading a scenario or the settings with every problem named (exit 2)."""
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 
 import typer
@@ -14,7 +15,7 @@ from mutualaid.config import Settings, SettingsError
 from mutualaid.contract.scenario import load_scenario
 from mutualaid.domain.model import Scenario
 from mutualaid.errors import ScenarioError
-from mutualaid.messages import msg
+from mutualaid.messages import language_of_environment, msg, using_locale
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -24,6 +25,14 @@ app = typer.Typer(
 )
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)  # one problem, one line, even in a pipe
+
+
+@app.callback()
+def _language(ctx: typer.Context) -> None:
+    # The one place the command line chooses its language (MUTUALAID_LANG, else LANG), for
+    # every sentence of the command it runs; nothing below reads the environment for it.
+    ctx.with_resource(using_locale(language_of_environment(os.environ)))
+
 
 EXIT_BAD_INPUT = 2
 EXIT_CONTRACT_BROKEN = 3

@@ -29,7 +29,12 @@ from mutualaid.contract.scenario import LIMITS, load_scenario
 from mutualaid.domain.model import DAYS, MINUTES_PER_DAY, PRIORITIES, Scenario
 from mutualaid.domain.plan import REASONS, Plan
 from mutualaid.errors import ScenarioError
-from mutualaid.messages import msg
+from mutualaid.messages import (
+    locale,
+    msg,
+    msg_in,
+    violation_text,
+)
 from mutualaid.validation import check_expect, validate
 
 
@@ -47,12 +52,13 @@ def _solve(scenario: Scenario, time_limit: float | None, workers: int, seed: int
     )
     if not show_progress:
         return solver.solve(scenario, options)
+    lang = locale()  # progress is reported from the solver's threads, outside this context
     with console.status(msg("cli_solving", name=scenario.name)) as status:
 
         def progress(served: dict[str, int], bound: dict[str, int], elapsed: float) -> None:
             best = " ".join(f"{p}={served[p]}" for p in PRIORITIES if bound[p])
             most = " ".join(f"{p}={bound[p]}" for p in PRIORITIES if bound[p])
-            status.update(msg("cli_progress", served=best, bound=most, elapsed=elapsed))
+            status.update(msg_in(lang, "cli_progress", served=best, bound=most, elapsed=elapsed))
 
         return solver.solve(scenario, options, progress)
 
@@ -190,7 +196,7 @@ def solve(
     if not report.ok:  # the safety net: a plan that breaks the contract is a bug, never output
         errors.print(msg("cli_safety_net"), style="bold red")
         for v in report.violations[:50]:
-            errors.print(f"  - {v}", markup=False)
+            errors.print(f"  - {violation_text(v)}", markup=False)
         rejected = target.with_suffix(".rejected.json")
         rejected.write_text(text, encoding="utf-8")
         errors.print(msg("cli_rejected", path=rejected))
@@ -241,7 +247,7 @@ def check(
         return
     errors.print(msg("cli_plan_bad", file=plan, count=len(report.violations)), style="red")
     for v in report.violations:
-        errors.print(f"  - {v}", markup=False)
+        errors.print(f"  - {violation_text(v)}", markup=False)
     raise typer.Exit(1)
 
 
@@ -299,8 +305,9 @@ def replay(
         plan = _solve(scenario, time_limit, workers, None, show_progress=False)
         data = plan_json.dump(plan, scenario)
         problems = [plan.error or "error"] if plan.status == "error" else []
-        problems += validate(scenario, data).violations if not problems else []
-        problems += check_expect(scenario, data) if not problems else []
+        found = validate(scenario, data).violations if not problems else []
+        found += check_expect(scenario, data) if not problems and not found else []
+        problems += [violation_text(v) for v in found]
         took = time.monotonic() - t0
         if problems:
             failed += 1

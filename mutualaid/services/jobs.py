@@ -20,7 +20,7 @@ from typing import Any
 
 from mutualaid.domain.model import PRIORITIES
 from mutualaid.errors import ScenarioError
-from mutualaid.messages import msg
+from mutualaid.messages import msg, violation_text
 from mutualaid.services.access import SYSTEM
 from mutualaid.services.built import built_week
 from mutualaid.services.ports import (
@@ -142,7 +142,7 @@ def run_plan(
         result["basis"] = basis.to_json()  # what its bound rests on (`WeekRepository.basis`)
         report = validate(scenario, result)
         if not report.ok:  # the safety net: a plan that breaks a hard rule is never stored
-            violations = "; ".join(report.violations[:10])
+            violations = "; ".join(map(violation_text, report.violations[:10]))
             return _fail(new_uow, plan, worker, msg("plan_safety_net", violations=violations))
     try:
         with new_uow() as uow:

@@ -4,7 +4,7 @@ publish the result. Solves themselves run in `jobs`."""
 from __future__ import annotations
 
 from mutualaid.domain.lifecycle import PlanRequest, same_or_narrower
-from mutualaid.messages import msg
+from mutualaid.messages import msg, violation_text
 from mutualaid.services.access import Actor, parse_week
 from mutualaid.services.built import built_week
 from mutualaid.services.ports import (
@@ -15,7 +15,7 @@ from mutualaid.services.ports import (
     Repairer,
     UnitOfWork,
 )
-from mutualaid.validation import validate
+from mutualaid.validation import Violation, validate
 
 
 def request_plan(
@@ -89,7 +89,7 @@ def publish_plan(uow: UnitOfWork, repairer: Repairer, actor: Actor, ident: str) 
             scenario, basis = built.scenario, built.basis
             report = validate(scenario, found.result)
             if not report.assignments_ok:
-                hard = [v for v in report.violations if v not in report.derived]
+                hard = report.hard
                 raise ConflictError(msg("publish_stale", plan=ident, violations=_shown(hard)))
             if not report.ok or not same_or_narrower(found.result.get("basis"), basis):
                 # stale figures, or a week with options the plan did not have: its status
@@ -110,8 +110,8 @@ def publish_plan(uow: UnitOfWork, repairer: Repairer, actor: Actor, ident: str) 
     return plan
 
 
-def _shown(violations: list[str], most: int = 5) -> str:
-    shown = "; ".join(violations[:most])
+def _shown(violations: list[Violation], most: int = 5) -> str:
+    shown = "; ".join(map(violation_text, violations[:most]))
     if len(violations) > most:
         shown += msg("and_more", count=len(violations) - most)
     return shown

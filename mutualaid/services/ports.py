@@ -34,7 +34,7 @@ import pendulum
 from mutualaid.domain.lifecycle import Basis, PlanRequest
 from mutualaid.domain.model import Scenario
 from mutualaid.errors import MutualAidError, Problem
-from mutualaid.messages import msg
+from mutualaid.messages import Said
 
 Json = dict[str, Any]
 Clock = Callable[[], pendulum.DateTime]
@@ -75,7 +75,7 @@ class StoreBusy(StoreError):
 
     def __init__(self, retry_after: int) -> None:
         self.retry_after = retry_after
-        super().__init__(msg("store_busy", seconds=retry_after))
+        super().__init__(Said("store_busy", seconds=retry_after))
 
 
 class RepairBusy(StoreBusy):
@@ -84,7 +84,7 @@ class RepairBusy(StoreBusy):
 
     def __init__(self, assignment: int, retry_after: int) -> None:
         self.retry_after = retry_after
-        StoreError.__init__(self, msg("repair_busy", id=assignment, seconds=retry_after))
+        StoreError.__init__(self, Said("repair_busy", id=assignment, seconds=retry_after))
 
 
 class NotFoundError(StoreError):
@@ -99,7 +99,7 @@ class ConflictError(StoreError):
 
 class ActivePlanExists(ConflictError):
     def __init__(self, area: str, week_start: pendulum.Date) -> None:
-        super().__init__(msg("plan_active_for", area=area, week=week_start.isoformat()))
+        super().__init__(Said("plan_active_for", area=area, week=week_start.isoformat()))
 
 
 class WouldWithdraw(ConflictError):
@@ -111,7 +111,7 @@ class WouldWithdraw(ConflictError):
         tasks = sorted(withdrawn)
         shown = ", ".join(tasks[:20]) + (", …" if len(tasks) > 20 else "")
         super().__init__(
-            msg("would_withdraw", count=sum(withdrawn.values()), tasks=len(tasks), ids=shown)
+            Said("would_withdraw", count=sum(withdrawn.values()), tasks=len(tasks), ids=shown)
         )
 
 

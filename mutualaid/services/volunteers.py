@@ -20,7 +20,7 @@ from mutualaid.bounds import MAX_TEXT_LENGTH, text_problem
 from mutualaid.domain.lifecycle import PlanRequest, same_or_narrower
 from mutualaid.domain.model import Location
 from mutualaid.errors import Problem
-from mutualaid.messages import msg
+from mutualaid.messages import msg, violation_text
 from mutualaid.services.access import Actor, parse_week
 from mutualaid.services.built import BuiltWeek, built_week, keep
 from mutualaid.services.ports import (
@@ -397,7 +397,7 @@ def _repair_on(
             plan = uow.plans.publish(plan.id)
             keep(plan.id, version, built)
         else:
-            violations = "; ".join(report.violations[:10])
+            violations = "; ".join(map(violation_text, report.violations[:10]))
             plan = uow.plans.fail(plan.id, msg("plan_safety_net", violations=violations))
         uow.audit.record(
             actor.id, "plan.repair", f"plan {plan.id}", area,

@@ -198,20 +198,47 @@ def test_no_body_makes_any_route_fail_with_a_server_error(
 
 @pytest.mark.slow
 def test_not_found_and_conflicts_read_in_chinese_under_zh(
-    client: Client, admin: dict[str, str], stored: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    client: Client, admin: dict[str, str], stored: dict[str, Any]
 ) -> None:
     """What the store says back (unknown ids, things still in use, a zone that cannot change)
     comes from the catalogue, so a zh locale is complete there too."""
-    monkeypatch.setenv("MUTUALAID_LANG", "zh")
+    zh = {**admin, "Accept-Language": "zh-CN,zh;q=0.9"}
     for path, words in (("/plans/nope", "计划"), (f"/weeks/2030-01-07/tasks{Q}", "周")):
-        detail = client.get(path, headers=admin).json()["detail"]
+        detail = client.get(path, headers=zh).json()["detail"]
         assert words in detail and "no " not in detail, detail
     for method, path, body, words in (
         ("DELETE", f"/teams/lions{Q}", None, "仍被使用"),
         ("PUT", f"/areas/{world.AREA}", {"timezone": "Europe/Paris"}, "时间按"),
     ):
-        detail = client.request(method, path, json=body, headers=admin).json()["detail"]
+        detail = client.request(method, path, json=body, headers=zh).json()["detail"]
         assert words in detail and "still used" not in detail, detail
+
+
+def test_two_requests_in_two_languages_are_each_answered_in_their_own(
+    client: Client, admin: dict[str, str], stored: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One app, requests in turn: each is worded in its Accept-Language, from the loader's
+    problems and the store's refusals raised deep down to a token refused before any route;
+    the process's environment plays no part (a server under MUTUALAID_LANG=zh still answers
+    a request that asks for nothing in English)."""
+    monkeypatch.setenv("MUTUALAID_LANG", "zh")
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    zh = {**admin, "Accept-Language": "zh-Hans"}
+    en = {**admin, "Accept-Language": "en-GB,en;q=0.9"}
+    for _ in range(2):
+        for headers, unknown, still_used, no_token in (
+            (zh, "未知字段 'dureation_minutes'", "仍被使用", "请提供有效的令牌"),
+            (en, "unknown field 'dureation_minutes'", "still used", "give a valid token"),
+            (admin, "unknown field 'dureation_minutes'", "still used", "give a valid token"),
+        ):
+            answer = client.put(f"/weeks/{WEEK}/tasks{Q}", json=BAD_TASKS, headers=headers)
+            assert dict(_problems(answer))["tasks[2].dureation_minutes"].startswith(unknown)
+            answer = client.delete(f"/teams/lions{Q}", headers=headers)
+            assert answer.status_code == 409 and still_used in answer.json()["detail"]
+            anonymous = {k: v for k, v in headers.items() if k != "Authorization"}
+            answer = client.get(f"/sites{Q}", headers=anonymous)
+            assert answer.status_code == 401 and no_token in answer.json()["detail"]
+    assert _everything(client, admin) == stored
 
 
 # --- bounded input at the edge ---------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""The pages' words (headings, labels, buttons, notes), in English and Chinese: a sibling of
-`messages.CATALOGUE`, merged into it, so `msg` and the catalogue's tests cover them too."""
+"""The pages' words (headings, labels, buttons, notes), in English and Chinese: merged into
+`messages.CATALOGUE` with the rest, so `msg` and the catalogue's tests cover them too."""
 
 from __future__ import annotations
 

@@ -1,0 +1,119 @@
+"""The command line's sentences: its options, its tables and what it prints."""
+
+from __future__ import annotations
+
+CLI: dict[str, tuple[str, str]] = {
+    # --- the command line's options -------------------------------------------------------
+    "cli_out_unwritable": (
+        "cannot write the plan to {path}: {problem}; nothing was solved",
+        "无法将计划写入 {path}：{problem}；未进行求解",
+    ),
+    "cli_bad_workers": (
+        "--workers must be a whole number from 1 to {limit}, got {got}",
+        "--workers 应为 1 至 {limit} 之间的整数，实际为 {got}",
+    ),
+    "cli_bad_seed": (
+        "--seed must be a whole number from 0 to {limit}, got {got}",
+        "--seed 应为 0 至 {limit} 之间的整数，实际为 {got}",
+    ),
+    "cli_bad_time_limit": (
+        "--time-limit must be a number of seconds > 0 and at most {limit}, got {got}",
+        "--time-limit 应为大于 0 且不超过 {limit} 的秒数，实际为 {got}",
+    ),
+    "cli_plan_other_scenario": (
+        "{file} is a plan for the scenario '{got}', not for '{want}' ({scenario})",
+        "{file} 是场景“{got}”的计划，不是“{want}”（{scenario}）的计划",
+    ),
+    "cli_plan_other_tasks": (
+        "{file} names none of the tasks of {scenario} (it has {tasks}); "
+        "it is a plan for another week",
+        "{file} 中没有 {scenario} 的任何任务（其中为 {tasks}）；这是另一周的计划",
+    ),
+    "cli_out_is_dir": (
+        "{path} is a folder; give a file name for the plan",
+        "{path} 是文件夹，请给出计划的文件名",
+    ),
+    "cli_rejected": (
+        "the broken plan is kept in {path} for the report",
+        "违规的计划已保存到 {path}，便于报告",
+    ),
+    # --- serving and loading ------------------------------------------------------------------
+    "cli_serving": ("mutualaid serves at {url}", "mutualaid 服务地址：{url}"),
+    "cli_loaded": (
+        "loaded {file} into area '{area}', week of {week}",
+        "已将 {file} 载入区域 '{area}'（{week} 这一周）",
+    ),
+    "cli_token_created": (
+        "token {id} ({role}); the secret is shown this once:",
+        "令牌 {id}（{role}）；密钥仅显示这一次：",
+    ),
+    "cli_try": ("try:", "试试："),
+    "cli_token_file": (
+        "also written to {file} (readable by you only); in a shell: export T=$(cat {file})",
+        "同时写入 {file}（仅本人可读）；在 shell 中：export T=$(cat {file})",
+    ),
+    "cli_token_expires": ("it expires at {at}", "过期时间：{at}"),
+    "cli_pages": ("in a browser: {url}", "在浏览器中打开：{url}"),
+    "cli_page_token_coordinator": (
+        "sign in as the area's coordinator with:",
+        "以本街道协调员身份登录，令牌：",
+    ),
+    "cli_page_token_volunteer": (
+        "sign in as a volunteer (on a phone; their week, once a plan is published: {url}) with:",
+        "以志愿者身份登录（手机；发布计划后本周安排见 {url}），令牌：",
+    ),
+    # --- the command line -------------------------------------------------------------------
+    "cli_solving": ("Solving {name}", "正在求解 {name}"),
+    "cli_progress": (
+        "best coverage {served}  bound {bound}  {elapsed:.1f}s",
+        "当前最优覆盖 {served}  上界 {bound}  {elapsed:.1f} 秒",
+    ),
+    "cli_status": ("status {status} in {seconds:.2f}s", "状态 {status}，用时 {seconds:.2f} 秒"),
+    "cli_coverage": ("Coverage by priority", "各优先级覆盖情况"),
+    "cli_priority": ("priority", "优先级"),
+    "cli_served": ("served", "已安排"),
+    "cli_tasks": ("tasks", "任务数"),
+    "cli_bound": ("bound", "上界"),
+    "cli_greedy": ("greedy", "贪心"),
+    "cli_unserved": ("Unserved tasks by reason", "未安排任务（按原因）"),
+    "cli_reason": ("reason", "原因"),
+    "cli_task": ("task", "任务"),
+    "cli_detail": ("detail", "说明"),
+    "cli_loads": ("Volunteers: load and route", "志愿者：负荷与路线"),
+    "cli_volunteer": ("volunteer", "志愿者"),
+    "cli_load": ("load", "负荷"),
+    "cli_route": ("route", "路线"),
+    "cli_figures": (
+        "continuity {continuity}   travel {travel} min   max load {max_load:.0%}",
+        "连续服务 {continuity}   路程 {travel} 分钟   最大负荷 {max_load:.0%}",
+    ),
+    "cli_wrote": ("plan written to {path}", "计划已写入 {path}"),
+    "cli_plan_error": ("no plan: {error}", "无法生成计划：{error}"),
+    "cli_check_ok": (
+        "{file}: ok — {volunteers} volunteers, {teams} teams, {residents} residents, "
+        "{tasks} tasks ({infeasible} impossible on their own)",
+        "{file}：通过——志愿者 {volunteers} 名、队伍 {teams} 支、居民 {residents} 名、"
+        "任务 {tasks} 项（其中 {infeasible} 项本身无法完成）",
+    ),
+    "cli_plan_ok": ("{file}: the plan keeps every rule", "{file}：计划符合全部规则"),
+    "cli_plan_bad": (
+        "{file}: the plan breaks {count} rule(s):",
+        "{file}：计划违反 {count} 条规则：",
+    ),
+    "cli_safety_net": (
+        "BUG: the solver produced a plan that breaks the contract; please report it:",
+        "程序错误：求解器生成的计划违反约定，请报告此问题：",
+    ),
+    "cli_replay_ok": ("ok", "通过"),
+    "cli_replay_fail": ("FAIL", "失败"),
+    "cli_replay_summary": (
+        "{passed} passed, {failed} failed",
+        "通过 {passed} 个，失败 {failed} 个",
+    ),
+    "cli_no_scenarios": ("no scenario files found in {paths}", "在 {paths} 中没有找到场景文件"),
+    "cli_generated": (
+        "wrote {path}: {tasks} tasks, {volunteers} volunteers, {subdistricts} subdistricts",
+        "已写入 {path}：任务 {tasks} 项、志愿者 {volunteers} 名、街道 {subdistricts} 个",
+    ),
+    "cli_db_upgraded": ("database at revision {revision}", "数据库已升级到版本 {revision}"),
+}

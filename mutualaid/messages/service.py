@@ -1,0 +1,224 @@
+"""The service's sentences: tokens and access, the store's refusals, plans and declines,
+settings, and the calendar export."""
+
+from __future__ import annotations
+
+SERVICE: dict[str, tuple[str, str]] = {
+    # --- the service ------------------------------------------------------------------------
+    "unauthenticated": (
+        "give a valid token: Authorization: Bearer <token>",
+        "请提供有效的令牌：Authorization: Bearer <令牌>",
+    ),
+    "forbidden_role": ("a {role} token may not do this", "{role} 令牌无权执行此操作"),
+    "forbidden_area": (
+        "this token may not act in area '{area}'",
+        "此令牌无权操作区域 '{area}'",
+    ),
+    "forbidden_volunteer": (
+        "this token may only act for volunteer '{volunteer}'",
+        "此令牌只能代表志愿者 '{volunteer}' 操作",
+    ),
+    "area_required": (
+        "name the area (?area=...): this token may act in {areas}",
+        "请指明区域（?area=...）：此令牌可操作的区域为 {areas}",
+    ),
+    "bad_area_id": (
+        "an area id is 1-64 letters, digits, '-', '_' or '.', got {got}",
+        "区域 id 应为 1 至 64 个字母、数字、'-'、'_' 或 '.'，实际为 {got}",
+    ),
+    "json_syntax": ("not valid JSON: {problem}", "不是有效的 JSON：{problem}"),
+    "bad_body": ("the request body is not valid: {problem}", "请求内容无效：{problem}"),
+    "empty_header": (
+        "the {header} header is empty; send a non-empty value or leave the header out",
+        "{header} 请求头为空；请填写非空值，或不发送该请求头",
+    ),
+    "week_mismatch": (
+        "the scenario is for the week of {got}, but the request names the week of {want}",
+        "场景属于 {got} 这一周，但请求指定的是 {want} 这一周",
+    ),
+    "id_mismatch": (
+        "the body names id '{got}', but the path names '{want}'",
+        "请求内容中的 id 为 '{got}'，但路径中为 '{want}'",
+    ),
+    "store_conflict": (
+        "another request stored the same thing at the same moment; nothing of this request "
+        "was stored: read it again before changing it",
+        "另一个请求同时保存了相同的内容；此请求的内容均未保存，请重新读取后再修改",
+    ),
+    "already_exists": (
+        "{kind} '{id}' already exists (PUT changes it)",
+        "{kind} '{id}' 已存在（可用 PUT 修改）",
+    ),
+    "not_found": ("no {kind} '{id}'", "不存在的{kind} '{id}'"),
+    "route_not_found": ("no such resource: {path}", "没有此资源：{path}"),
+    "method_not_allowed": (
+        "{method} is not allowed on {path}",
+        "{path} 不支持 {method} 方法",
+    ),
+    "plan_active": (
+        "a plan for this area and week is already queued or running; wait for it or cancel it",
+        "该区域本周已有排队或运行中的计划；请等待其完成或取消它",
+    ),
+    "idempotency_key_reused": (
+        "this Idempotency-Key was used before with a different request",
+        "此 Idempotency-Key 已用于另一个不同的请求",
+    ),
+    "conflict": (
+        "the request clashes with what is stored: {detail}",
+        "请求与已存数据冲突：{detail}",
+    ),
+    "kind_area": ("area", "区域"),
+    "kind_week": ("week", "周"),
+    "kind_plan": ("plan", "计划"),
+    "kind_assignment": ("assignment", "安排"),
+    "kind_token": ("token", "令牌"),
+    "area_keeps_zone": (
+        "area '{area}' keeps its times in {zone}, not {got}",
+        "区域“{area}”的时间按 {zone} 记录，不能改为 {got}",
+    ),
+    "still_used_by": ("{kind} '{id}' is still used by {users}", "{kind}“{id}”仍被使用：{users}"),
+    "still_used": (
+        "{kind} '{id}' is still used by tasks, pins, declines, history or plans",
+        "{kind}“{id}”仍被任务、固定安排、拒绝记录、历史或计划使用",
+    ),
+    "used_by_item": ("{kind} '{id}'", "{kind}“{id}”"),
+    "plan_active_for": (
+        "a plan for {area}, week of {week} is already queued or running",
+        "{area} 在 {week} 这一周已有排队或运行中的计划",
+    ),
+    "plan_already_finished": (
+        "plan {plan} has already finished ({status})",
+        "计划 {plan} 已经结束（{status}）",
+    ),
+    "plan_not_finished": (
+        "plan {plan} is {status}; only a finished plan is published or scored again",
+        "计划 {plan} 的状态是 {status}；只有已完成的计划才能发布或重新评分",
+    ),
+    "assignment_was_declined": ("assignment {id} was declined", "安排 {id} 已被拒绝"),
+    "assignment_already_declined": (
+        "assignment {id} was already declined; nothing changed",
+        "安排 {id} 此前已被拒绝，没有任何改动",
+    ),
+    "repair_busy": (
+        "the decline of assignment {id} is recorded, but the store was too busy to repair the "
+        "week's plan; decline again in {seconds} s to repair it",
+        "安排 {id} 的拒绝已记录，但数据库繁忙，未能修复本周计划；"
+        "请 {seconds} 秒后再次拒绝以修复计划",
+    ),
+    "assignment_moved": (
+        "your decline of assignment {id} is recorded; the plan had already given this visit to "
+        "someone else, so you are no longer on it",
+        "已记录你对安排 {id} 的拒绝；计划此前已将这次探访交给他人，你已不在其中",
+    ),
+    "repair_contended": (
+        "the decline of assignment {id} is recorded, but the week's plan kept changing while "
+        "it was being repaired; decline again to repair it",
+        "安排 {id} 的拒绝已记录，但修复期间本周计划不断变化；请再次拒绝以修复计划",
+    ),
+    "assignment_not_published": (
+        "assignment {id} is not in the week's published plan",
+        "安排 {id} 不在本周已发布的计划中",
+    ),
+    "client_disconnected": (
+        "the connection closed before the whole request body arrived; nothing was stored",
+        "请求体尚未完整收到连接就已关闭；未保存任何内容",
+    ),
+    "auth_throttled": (
+        "too many failed sign-ins from this address; try again in {seconds} s",
+        "此地址登录失败次数过多；请 {seconds} 秒后再试",
+    ),
+    "token_expired": (
+        "this token expired at {at}; ask an admin for a new one",
+        "此令牌已于 {at} 过期；请向管理员申请新令牌",
+    ),
+    "token_expiry_range": (
+        "must be between 1 and {most} days, got {got}",
+        "应在 1 到 {most} 天之间，实际为 {got}",
+    ),
+    "token_expiry_format": (
+        "must be a number of days, hours or minutes such as 30d, 12h or 90m, got {got!r}",
+        "应为天数、小时数或分钟数，如 30d、12h 或 90m，实际为 {got!r}",
+    ),
+    "token_replaced": (
+        "revoked {count} earlier token(s) named '{name}'",
+        "已撤销 {count} 个同名（“{name}”）的旧令牌",
+    ),
+    "token_bad_role": (
+        "role must be one of {roles}, not {got}",
+        "角色应为 {roles} 之一，而不是 {got}",
+    ),
+    "token_coordinator_areas": (
+        "a coordinator's token names at least one area",
+        "协调员的令牌至少要指定一个区域",
+    ),
+    "token_volunteer_scope": (
+        "a volunteer's token names their area and their volunteer id",
+        "志愿者的令牌要指定其区域和志愿者编号",
+    ),
+    "token_volunteer_only": (
+        "only a volunteer's token names a volunteer",
+        "只有志愿者的令牌才指定志愿者",
+    ),
+    "invalid_request": (
+        "{count} problem(s) in the request; nothing was stored",
+        "请求中有 {count} 个问题，未保存任何内容",
+    ),
+    "server_error": (
+        "something went wrong on our side; nothing of this request was stored",
+        "服务器内部出错；此请求的内容均未保存",
+    ),
+    "store_busy": (
+        "the store is busy with other changes; nothing of this request was stored: "
+        "try again in {seconds} s",
+        "数据库正忙于其他修改；此请求的内容均未保存，请 {seconds} 秒后重试",
+    ),
+    "token_needs_area": (
+        "a coordinator's token names at least one area",
+        "协调员的令牌至少需要指定一个区域",
+    ),
+    "token_volunteer": (
+        "a volunteer's token names exactly one area and the volunteer's id",
+        "志愿者的令牌需要指定一个区域和该志愿者的 id",
+    ),
+    "token_no_volunteer": (
+        "only a volunteer's token names a volunteer",
+        "只有志愿者的令牌才能指定志愿者",
+    ),
+    "plan_cancelled": ("cancelled", "已取消"),
+    "plan_safety_net": (
+        "the solver's plan breaks the contract (a bug; please report it): {violations}",
+        "求解器生成的计划违反约定（程序错误，请报告）：{violations}",
+    ),
+    "plan_solver_failed": ("the solver failed: {error}", "求解器出错：{error}"),
+    "publish_stale": (
+        "plan {plan} no longer fits the week as it is now (it changed since the solve): "
+        "{violations}; solve the week again",
+        "计划 {plan} 已不符合本周的现状（求解之后本周有改动）：{violations}；请重新求解本周",
+    ),
+    "and_more": ("; and {count} more", "；另有 {count} 处"),
+    "plan_scenario_invalid": (
+        "the stored week no longer forms a valid scenario: {problems}",
+        "已存的这一周数据不再构成有效的场景：{problems}",
+    ),
+    "setting_invalid": (
+        "environment variable {name}={got}: {problem}",
+        "环境变量 {name}={got}：{problem}",
+    ),
+    "would_withdraw": (
+        "this would withdraw {count} assignment(s) of the published plan, of {tasks} task(s) "
+        "no longer in the week: {ids}; send it again with ?replace=true to replace them",
+        "此操作将撤回已发布计划中的 {count} 项安排，涉及本周不再包含的 {tasks} 个任务：{ids}；"
+        "确需替换请加上 ?replace=true 重新提交",
+    ),
+    "assignment_withdrawn": (
+        "task '{task}' was withdrawn after the plan was published; there is nothing to answer",
+        "任务“{task}”在计划发布后已被撤回，无需答复",
+    ),
+    # --- the calendar export ------------------------------------------------------------------
+    "place_home": ("{name}'s home", "{name}家"),
+    "cal_helps": ("Helping: {who}", "服务对象：{who}"),
+    "cal_role": ("Role: {role}", "角色：{role}"),
+    "cal_with": ("With: {who}", "同行：{who}"),
+    "cal_alone": ("With: nobody else", "同行：无"),
+    "cal_name": ("mutualaid: {name}, week of {week}", "互助：{name}，{week} 这一周"),
+}
