@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("mutualaid", "solver", "api", "worldgen")
 MOST_LINES = 500
@@ -27,13 +25,5 @@ def _too_long() -> list[str]:
     return found
 
 
-OFFENDERS = _too_long()
-
-
-@pytest.mark.xfail(
-    bool(OFFENDERS),
-    reason="split by the other parts of issue 8, not merged here yet: " + ", ".join(OFFENDERS),
-    strict=False,
-)
 def test_no_module_in_the_packages_is_over_500_lines() -> None:
     assert _too_long() == []
