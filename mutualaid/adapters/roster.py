@@ -11,7 +11,7 @@ from sqlalchemy import insert as core_insert
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import SQLModel, col, delete, func, select, update
+from sqlmodel import col, delete, func, select
 
 from mutualaid.adapters import contract
 from mutualaid.adapters.areas import SqlAreas
@@ -76,15 +76,6 @@ class SqlRoster(Repository, Generic[R]):
         rows: Any = self.session.connection().execute(stmt)
         return [self.to_json(r) for r in rows]
 
-    def rows(self, area: str) -> Sequence[R]:
-        stmt = (
-            select(self.model)
-            .where(col(self.model.area_id) == area)
-            .order_by(col(self.model.position), col(self.model.id))
-            .execution_options(populate_existing=True)
-        )
-        return self.session.exec(stmt).all()
-
     def row(self, area: str, ident: str) -> R:
         stmt = (
             select(self.model)
@@ -108,19 +99,16 @@ class SqlRoster(Repository, Generic[R]):
         )
         return {r.id: self.to_json(r) for r in self.session.exec(stmt)}
 
-    def upsert(
-        self, area: str, item: Mapping[str, Any], *, validate: bool = True
-    ) -> tuple[Json, bool]:
+    def upsert(self, area: str, item: Mapping[str, Any]) -> tuple[Json, bool]:
         """Store the entity (contract dict); True when it is new. A new one goes last.
 
-        With `validate`, the entity is first checked as the loader checks a scenario's, its
-        references against the area's roster: ScenarioError, paths relative to the entity.
+        The entity is first checked alone, as the loader checks a scenario's, the ids it
+        names against the area's roster (`_validate`): ScenarioError, paths relative to it.
         """
         zone = self.session.exec(select(AreaRow.timezone).where(AreaRow.id == area)).first()
         if zone is None:
             raise NotFoundError("area", area)
-        if validate:
-            self._validate(area, zone, item)
+        self._validate(area, zone, item)
         canonical = self.canonical(item)
         existing = self.session.exec(
             select(self.model.position).where(
@@ -292,27 +280,8 @@ class SqlRoster(Repository, Generic[R]):
                 msg("still_used", kind=msg(f"kind_{self.kind}"), id=ident)
             ) from None
 
-    def reorder(self, area: str, first: Sequence[str]) -> None:
-        """Positions: `first` in that order, then the others as they were."""
-        order = list(dict.fromkeys(first))
-        rows = self.rows(area)
-        now = {r.id: r.position for r in rows}
-        rest = [r.id for r in rows if r.id not in set(order)]
-        for i, ident in enumerate(order + rest):
-            if now.get(ident) != i:
-                self.session.exec(_update_position(self.model, area, ident, i))
-
 
 ROSTER_KINDS = ("sites", "teams", "volunteers", "residents")
-
-
-def _update_position(model: type[SQLModel], area: str, ident: str, position: int) -> Any:
-    table: Any = model
-    return (
-        update(model)
-        .where(col(table.area_id) == area, col(table.id) == ident)
-        .values(position=position)
-    )
 
 
 class SqlSites(SqlRoster[SiteRow]):
