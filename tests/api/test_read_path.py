@@ -30,9 +30,7 @@ def test_a_revoked_token_is_refused_at_once_though_it_was_verified_a_moment_ago(
     assert refused.status_code == 401, refused.text
 
 
-def test_an_answer_shows_in_the_week_read_a_moment_before(
-    client: Client, published: str
-) -> None:
+def test_an_answer_shows_in_the_week_read_a_moment_before(client: Client, published: str) -> None:
     wang = volunteer(client, "v-wang")
     before = schedule(client, "v-wang", wang)
     assert schedule(client, "v-wang", wang) == before  # kept: the same body
