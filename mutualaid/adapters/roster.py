@@ -144,7 +144,8 @@ class SqlRoster(Repository, Generic[R]):
         if not isinstance(item, Mapping):
             raise ScenarioError([Problem("", msg("not_mapping", got=type(item).__name__))])
         self._check_written_id(area, item)
-        known = {kind: self._sibling(kind).known(area, set(idents))
+        # the ids named, read from the other kinds' tables (not through their repositories)
+        known = {kind: self.known(area, set(idents), ROSTER_CLASSES[kind].model)
                  for kind, idents in self.referenced(item).items()}  # fmt: skip
         candidate: Json = {"name": "check", "timezone": zone, self.plural: [dict(item)]}
         for kind, found in known.items():
@@ -164,11 +165,11 @@ class SqlRoster(Repository, Generic[R]):
         """The ids of other kinds the entity names, by kind (what the loader checks)."""
         return {}
 
-    def known(self, area: str, idents: Collection[str]) -> set[str]:
-        """Those of `idents` stored in the area: one indexed query."""
+    def known(self, area: str, idents: Collection[str], model: type[Any]) -> set[str]:
+        """Those of `idents` stored in the area in `model`'s table: one indexed query."""
         if not idents:
             return set()
-        table = metadata.tables[self.model.__tablename__]
+        table = metadata.tables[model.__tablename__]
         stmt = core_select(table.c.id).where(
             table.c.area_id == area, table.c.id.in_(sorted(idents))
         )
@@ -207,9 +208,6 @@ class SqlRoster(Repository, Generic[R]):
         )
         first = f"{self.plural}[{before}].id"
         raise ScenarioError([Problem("id", msg("duplicate_id", id=text, first=first))])
-
-    def _sibling(self, kind: str) -> SqlRoster[Any]:
-        return ROSTER_CLASSES[kind](self.session, self.clock)
 
     def write(self, area: str, canonical: Json, position: int) -> None:
         values = self.to_row(area, canonical, position)
