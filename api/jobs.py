@@ -18,6 +18,7 @@ from typing import Any
 
 import solver
 from api.settings import JobSettings, SolverSettings
+from mutualaid.contract import plan_json
 from mutualaid.domain.model import Scenario
 from mutualaid.services.jobs import RunOptions, UowFactory, run_next_plan
 from mutualaid.services.ports import Json, Planner, Progress
@@ -52,7 +53,7 @@ class SolverPlanner:
         def report(served: dict[str, int], bound: dict[str, int], elapsed: float) -> None:
             progress({"served": dict(served), "bound": dict(bound), "elapsed": round(elapsed, 2)})
 
-        return solver.solve(scenario, options, report, map_parts, stop).to_json(scenario)
+        return plan_json.dump(solver.solve(scenario, options, report, map_parts, stop), scenario)
 
 
 class Dispatcher:

@@ -28,7 +28,7 @@ BIN = Path(sys.executable).parent
 WEEK = "2026-11-30"
 AREA = "district"
 PURE_CHECK = (
-    "import sys, yaml, mutualaid.scenario as s; s._FAST_LOADER = yaml.SafeLoader; "
+    "import sys, yaml, mutualaid.contract.yaml_text as s; s._FAST_LOADER = yaml.SafeLoader; "
     "from mutualaid.cli import app; sys.argv = ['mutualaid', 'check', sys.argv[1]]; app()"
 )
 

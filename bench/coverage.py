@@ -23,9 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from mutualaid.contract.scenario import build_scenario, load_scenario  # noqa: E402
 from mutualaid.domain.model import PRIORITIES, Scenario  # noqa: E402
 from mutualaid.generate import generate_world  # noqa: E402
-from mutualaid.scenario import build_scenario, load_scenario  # noqa: E402
 from mutualaid.travel import HaversineTravel  # noqa: E402
 from solver import analyse, components  # noqa: E402
 from solver.coverage import CoverageModel  # noqa: E402

@@ -20,11 +20,12 @@ from rich.table import Table
 
 from api.settings import Settings, SettingsError
 from mutualaid.bounds import MAX_DEPTH, MAX_WORKERS, shown
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import LIMITS, build_scenario, load_scenario
 from mutualaid.domain.model import DAYS, MINUTES_PER_DAY, PRIORITIES, Scenario
 from mutualaid.domain.plan import REASONS, Plan
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import msg
-from mutualaid.scenario import LIMITS, build_scenario, load_scenario
 from mutualaid.validation import check_expect, validate
 
 app = typer.Typer(
@@ -198,7 +199,7 @@ def solve(
     workers = workers or min(MAX_WORKERS, max(1, os.cpu_count() or 1))
     plan = _solve(scenario, time_limit, workers, seed, show_progress=out != Path("-"),
                   deterministic=deterministic)  # fmt: skip
-    data = plan.to_json(scenario)
+    data = plan_json.dump(plan, scenario)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if plan.status == "error":
         errors.print(msg("cli_plan_error", error=plan.error), style="red")
@@ -314,7 +315,7 @@ def replay(
             console.print(f"[red]{msg('cli_replay_fail')}[/red] {f}: {exc.problems[0].render()}")
             continue
         plan = _solve(scenario, time_limit, workers, None, show_progress=False)
-        data = plan.to_json(scenario)
+        data = plan_json.dump(plan, scenario)
         problems = [plan.error or "error"] if plan.status == "error" else []
         problems += validate(scenario, data).violations if not problems else []
         problems += check_expect(scenario, data) if not problems else []
@@ -454,9 +455,9 @@ def serve(
         with open_infrastructure(settings) as infra:
             areas = roster.list_areas(infra.reader(), access.CLI)
             if load is not None and not areas:
-                data = weeks.read_scenario(load.read_bytes(), "application/yaml")
-                week = str(data["week_start"])
-                weeks.import_scenario(infra.uow(), access.CLI, area, week, data)
+                read = weeks.read_scenario(load.read_bytes(), "application/yaml")
+                week = read.scenario.week_start.isoformat()
+                weeks.import_scenario(infra.uow(), access.CLI, area, week, read)
                 console.print(msg("cli_loaded", file=load, area=area, week=week), soft_wrap=True)
             secret = None
             if admin_token:

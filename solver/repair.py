@@ -9,16 +9,15 @@ neighbourhood that serves the task wins; when none does, the task stays unserved
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from ortools.sat.python import cp_model
 
-from mutualaid.domain.model import MINUTES_PER_DAY, PRIORITIES, Location, Scenario, Task
+from mutualaid.contract import plan_json
+from mutualaid.domain.model import PRIORITIES, Location, Scenario, Task
 from mutualaid.domain.plan import AssignedVolunteer, Plan
 from mutualaid.travel import HaversineTravel, TravelModel
 from solver.analysis import Analyzer, TaskAnalysis
@@ -53,18 +52,12 @@ def changed_pairs(before: Solution, after: Solution) -> set[Pair]:
     return pairs(before) ^ pairs(after)
 
 
-def solution_of(scenario: Scenario, plan: dict[str, Any]) -> Solution:
+def solution_of(scenario: Scenario, plan: Mapping[str, Any]) -> Solution:
     """A contract plan's assignments as a Solution (starts in minutes of the week)."""
-    zone = ZoneInfo(scenario.timezone)
     sol = Solution()
-    for a in plan.get("assignments") or ():
-        there = dt.datetime.fromisoformat(str(a["start"])).astimezone(zone)
-        day = (there.date() - scenario.week_start).days
-        tid = str(a["task"])
-        sol.starts[tid] = day * MINUTES_PER_DAY + there.hour * 60 + there.minute
-        sol.crews[tid] = tuple(
-            AssignedVolunteer(str(v["id"]), int(v["role"]), v.get("team")) for v in a["volunteers"]
-        )
+    for a in plan_json.load(plan, scenario).assignments:
+        sol.starts[a.task] = a.start
+        sol.crews[a.task] = a.volunteers
     return sol
 
 

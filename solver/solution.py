@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from mutualaid.contract import clock
 from mutualaid.domain.model import PRIORITIES, Scenario, Task
 from mutualaid.domain.plan import AssignedVolunteer, Assignment, Objective, Plan, Unserved
 from mutualaid.messages import msg
@@ -170,7 +171,11 @@ def build_plan(
             {
                 "block": block,
                 "stops": [
-                    {"task": s.task, "start": scenario.iso(s.start), "travel_in": s.travel_in}
+                    {
+                        "task": s.task,
+                        "start": clock.iso(scenario, s.start),
+                        "travel_in": s.travel_in,
+                    }
                     for s in stops
                 ],
                 "travel_home": back,

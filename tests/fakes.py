@@ -24,8 +24,8 @@ from typing import Any, Self
 
 import pendulum
 
-from mutualaid.adapters import contract
 from mutualaid.adapters.changes import Counter
+from mutualaid.contract import export as contract
 from mutualaid.messages import msg
 from mutualaid.services.ports import (
     AreaRecord,

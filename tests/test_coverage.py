@@ -8,8 +8,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, assume, example, given, settings
 
 import solver
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import Location, Scenario, Settings
-from mutualaid.scenario import build_scenario
 from mutualaid.travel import HaversineTravel
 from mutualaid.validation import validate
 from solver import analyse, components
@@ -122,6 +123,6 @@ def test_either_model_gives_a_plan_of_the_same_coverage_that_keeps_every_rule(
         for p in (False, True)
     ]
     for plan in plans:
-        assert validate(scenario, plan.to_json(scenario)).violations == []
+        assert validate(scenario, plan_json.dump(plan, scenario)).violations == []
     if all(p.status == "optimal" for p in plans):
         assert plans[0].objective == plans[1].objective

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 import solver
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.errors import ScenarioError
-from mutualaid.scenario import build_scenario
 from mutualaid.validation import validate
 from tests.reference import reference_check
 
@@ -57,7 +58,9 @@ def world(tasks: list[dict[str, Any]], volunteers: int = 1, **settings: Any) -> 
 
 def solve(w: World, tmp: Path) -> dict[str, Any]:
     scenario = build_scenario(w)
-    plan = solver.solve(scenario, solver.SolveOptions(time_limit=5, workers=1)).to_json(scenario)
+    plan = plan_json.dump(
+        solver.solve(scenario, solver.SolveOptions(time_limit=5, workers=1)), scenario
+    )
     assert validate(scenario, plan).violations == []
     errs, _ = reference_check(w, plan, tmp)
     assert errs == []

@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 
 import solver
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import Location, Settings
-from mutualaid.scenario import build_scenario
 from mutualaid.travel import HaversineTravel
 from mutualaid.validation import validate
 from tests.reference import reference_check
@@ -492,7 +493,7 @@ def solved(world: World, tmp: Path) -> Plan:
     scenario = build_scenario(copy.deepcopy(world))
     plan = solver.solve(scenario, solver.SolveOptions(time_limit=5, workers=1, seed=0))
     assert plan.status == "optimal", plan.error
-    data = plan.to_json(scenario)
+    data = plan_json.dump(plan, scenario)
     assert validate(scenario, data).violations == []
     errs, _ = reference_check(world, data, tmp)
     assert errs == []

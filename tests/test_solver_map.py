@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import build_scenario, load_scenario
 from mutualaid.domain.model import PRIORITIES, Scenario
 from mutualaid.generate import generate_world
-from mutualaid.scenario import build_scenario, load_scenario
 from solver import PartJob, PartResult, SolveOptions, analyse, components, solve
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
@@ -57,7 +58,7 @@ def week(name: str) -> Scenario:
 
 
 def essence(scenario: Scenario, options: SolveOptions, **kw: Any) -> dict[str, Any]:
-    plan = solve(scenario, options, **kw).to_json(scenario)
+    plan = plan_json.dump(solve(scenario, options, **kw), scenario)
     keys = ("status", "error", "assignments", "unserved", "objective", "bound")
     return {k: plan.get(k) for k in keys}
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import PRIORITIES, SkillNeed, TeamSkillNeed
 from mutualaid.domain.plan import AssignedVolunteer
-from mutualaid.scenario import build_scenario
 from solver import analyse, components
 from solver.analysis import Analyzer, Pool
 from solver.cpsat import coverage_weights, split_bound
@@ -127,14 +128,14 @@ def test_a_bound_from_a_short_solve_holds_against_a_longer_one() -> None:
 def test_greedy_places_pinned_events_before_flexible_pinned_visits() -> None:
     from pathlib import Path
 
-    from mutualaid.scenario import load_scenario
+    from mutualaid.contract.scenario import load_scenario
     from mutualaid.validation import validate
     from solver import greedy
 
     scenario = load_scenario(Path(__file__).parent / "worlds" / "greedy-pins.yaml")
     plan = greedy(scenario)
     assert {a.task for a in plan.assignments} == {"t-a", "t-b"}
-    assert validate(scenario, plan.to_json(scenario)).violations == []
+    assert validate(scenario, plan_json.dump(plan, scenario)).violations == []
 
 
 def test_fairness_divides_by_the_hours_given_not_the_whole_minutes() -> None:
@@ -142,7 +143,7 @@ def test_fairness_divides_by_the_hours_given_not_the_whole_minutes() -> None:
     pick the 1.0 h volunteer (load 1.0) and still claim optimal fairness."""
     from pathlib import Path
 
-    from mutualaid.scenario import load_scenario
+    from mutualaid.contract.scenario import load_scenario
     from solver import SolveOptions, solve
 
     scenario = load_scenario(Path(__file__).parent / "worlds" / "fairness-hours.yaml")

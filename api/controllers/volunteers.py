@@ -21,6 +21,7 @@ from litestar.serialization import encode_json
 import solver
 from api.controllers.common import AreaParam, CurrentActor, Repairs, Uow
 from api.errors import responses
+from mutualaid.contract import plan_json
 from mutualaid.domain.model import Scenario
 from mutualaid.messages import locale, msg
 from mutualaid.services import volunteers
@@ -51,10 +52,10 @@ class SolverRepairer:
         bound = published.get("bound") if same_week else None
         known = {str(k): int(v) for k, v in bound.items()} if isinstance(bound, dict) else None
         done = solver.repair(scenario, before, task, self.budget, self.workers, bound=known)
-        return done.plan.to_json(scenario), done.changed
+        return plan_json.dump(done.plan, scenario), done.changed
 
     def rescore(self, scenario: Scenario, plan: Json) -> Json:
-        out = rescore(scenario, plan).to_json(scenario)
+        out = plan_json.dump(rescore(scenario, plan), scenario)
         out["solve_seconds"] = plan.get("solve_seconds", out["solve_seconds"])  # the solve's
         return out
 

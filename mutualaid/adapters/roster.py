@@ -13,7 +13,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, func, select
 
-from mutualaid.adapters import contract
 from mutualaid.adapters.areas import SqlAreas
 from mutualaid.adapters.base import Repository
 from mutualaid.adapters.db import is_unique_violation
@@ -33,6 +32,7 @@ from mutualaid.adapters.tables import (
     VolunteerRow,
     metadata,
 )
+from mutualaid.contract import export as contract
 from mutualaid.errors import Problem, ScenarioError
 from mutualaid.messages import msg
 from mutualaid.services.ports import (

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.errors import Problem, ScenarioError
 from mutualaid.messages import msg
-from mutualaid.scenario import build_scenario
 from mutualaid.services.ports import Json
 
 STUBS: dict[str, Any] = {

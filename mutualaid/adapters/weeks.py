@@ -13,7 +13,6 @@ import pendulum
 from sqlalchemy import insert
 from sqlmodel import Session, col, delete, func, select
 
-from mutualaid.adapters import contract
 from mutualaid.adapters.base import Repository, as_date, maybe_utc
 from mutualaid.adapters.roster import SqlAreas, SqlRoster, raise_problems_under
 from mutualaid.adapters.tables import (
@@ -31,10 +30,11 @@ from mutualaid.adapters.tables import (
     WeekRow,
     metadata,
 )
+from mutualaid.contract import export as contract
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import DAYS, Scenario
 from mutualaid.errors import Problem, ScenarioError
 from mutualaid.messages import msg
-from mutualaid.scenario import build_scenario
 from mutualaid.services.ports import (
     Clock,
     ConflictError,

@@ -12,8 +12,8 @@ import pendulum
 import pytest
 import yaml
 
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.generate import generate_world
-from mutualaid.scenario import build_scenario
 from mutualaid.services import access, weeks
 
 from .conftest import UowFactory

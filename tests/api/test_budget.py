@@ -18,9 +18,10 @@ import solver
 from api.jobs import SolverPlanner
 from api.settings import SolverSettings
 from mutualaid.cli import app
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import Scenario
 from mutualaid.generate import generate_world
-from mutualaid.scenario import build_scenario
 from mutualaid.services import plans, weeks
 from mutualaid.services.jobs import RunOptions, claim_plan, release_plan, run_next_plan
 from mutualaid.services.ports import Json, PlanRecord, Progress
@@ -227,8 +228,8 @@ def test_a_deadline_already_passed_gives_greedys_plan_without_searching() -> Non
     options = solver.SolveOptions(
         time_limit=budget, workers=1, deterministic=False, since=time.time() - budget
     )
-    plan = solver.solve(scenario, options).to_json(scenario)
-    greedy = solver.greedy(scenario).to_json(scenario)
+    plan = plan_json.dump(solver.solve(scenario, options), scenario)
+    greedy = plan_json.dump(solver.greedy(scenario), scenario)
     assert plan["status"] == "feasible"
     assert plan["assignments"] == greedy["assignments"]
     assert all(stage["seconds"] == 0 for stage in plan["stages"].values())
@@ -239,7 +240,7 @@ def test_the_services_planner_counts_its_budget_from_the_claim() -> None:
     planner = SolverPlanner(SolverSettings(time_limit_seconds=3600.0, workers=1))
     plan = planner.plan(scenario, lambda figures: None, since=time.time() - 3600.0)
     assert plan["status"] == "feasible"
-    assert plan["assignments"] == solver.greedy(scenario).to_json(scenario)["assignments"]
+    assert plan["assignments"] == plan_json.dump(solver.greedy(scenario), scenario)["assignments"]
 
 
 def test_a_stop_before_the_search_raises_stopped() -> None:

@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 
 from api.app import Infrastructure, create_app
 from api.settings import Settings
-from mutualaid.adapters import contract
+from mutualaid.contract import export as contract
 from mutualaid.services import access
 
 from .conftest import SAMPLE, Client, bearer, infra

@@ -137,7 +137,7 @@ def test_check_says_a_plan_of_another_scenario_is_not_this_ones(
     result = runner.invoke(app, ["check", str(SAMPLE), "--plan", str(other)])
     assert result.exit_code == 2, result.output
     assert "is a plan for the scenario '大河路 — week of 2026-12-07', not for" in result.output
-    from mutualaid.scenario import load_scenario
+    from mutualaid.contract.scenario import load_scenario
 
     name = load_scenario(SAMPLE).name
     unserved = [{"task": f"t-elsewhere-{i}", "reason": "no_volunteer_free"} for i in range(5)]

@@ -29,9 +29,10 @@ from api.app import create_app, open_infrastructure
 from api.dask_jobs import DaskJobRunner
 from api.jobs import SolverPlanner
 from api.settings import Settings
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import Scenario
 from mutualaid.generate import generate_world
-from mutualaid.scenario import build_scenario
 from mutualaid.services import access, plans, weeks
 from mutualaid.services.jobs import RunOptions, claim_plan
 from mutualaid.services.ports import Json, PlanRecord, Progress
@@ -139,7 +140,7 @@ def test_the_independent_parts_of_a_week_are_solved_as_dask_tasks_of_their_own(
     }
     assert len(mine) == 1 + parts  # the solve, and a task per part
     options = solver.SolveOptions(time_limit=settings.solver.time_limit_seconds, workers=1)
-    in_process = solver.solve(stored, options).to_json(stored)
+    in_process = plan_json.dump(solver.solve(stored, options), stored)
     assert outcome(on_cluster) == {k: in_process[k] for k in ("assignments", "unserved")}
 
 

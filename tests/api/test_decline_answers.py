@@ -16,7 +16,7 @@ from litestar.testing import TestClient
 from api.app import create_app
 from api.settings import Settings
 from mutualaid.adapters.uow import SqlUnitOfWork
-from mutualaid.scenario import build_scenario
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.services import access, weeks
 from mutualaid.services.ports import Json, Repairer
 from tests.adapters import world

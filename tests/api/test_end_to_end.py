@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from mutualaid.scenario import build_scenario
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.validation import validate
 
 from .conftest import SAMPLE, Client, bearer, infra, wait_for

@@ -8,7 +8,8 @@ import copy
 from typing import Any
 
 import solver
-from mutualaid.scenario import build_scenario
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.validation import validate
 from tests.adapters import world
 
@@ -24,7 +25,9 @@ def finished_plan(client: Client, week: Any = world.WEEK) -> tuple[str, dict[str
     with infra(client).uow() as uow:
         scenario = uow.weeks.load_scenario(AREA, week)
         basis = uow.weeks.basis(AREA, week)
-    result = solver.solve(scenario, solver.SolveOptions(time_limit=2, workers=1)).to_json(scenario)
+    result = plan_json.dump(
+        solver.solve(scenario, solver.SolveOptions(time_limit=2, workers=1)), scenario
+    )
     result["basis"] = basis  # as the job runner stores it
     with infra(client).uow() as uow:
         plan = uow.plans.create(AREA, week)
@@ -166,7 +169,7 @@ def store(client: Client, admin: Headers, data: dict[str, Any]) -> None:
 
 def fresh_solve(client: Client, admin: Headers) -> Any:
     now = current(client, admin)
-    return solver.solve(now, solver.SolveOptions(time_limit=2, workers=1)).to_json(now)
+    return plan_json.dump(solver.solve(now, solver.SolveOptions(time_limit=2, workers=1)), now)
 
 
 def test_a_plan_whose_week_gained_a_volunteer_is_published_without_its_old_bound(

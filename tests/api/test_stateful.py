@@ -46,7 +46,7 @@ from hypothesis.stateful import (
 from litestar.testing import TestClient
 
 from api.app import create_app
-from mutualaid.scenario import build_scenario
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.services import access
 from mutualaid.validation import validate
 

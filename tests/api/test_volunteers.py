@@ -14,8 +14,9 @@ import pytest
 import yaml
 
 import solver
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import build_scenario, load_scenario
 from mutualaid.domain.model import Decline
-from mutualaid.scenario import build_scenario, load_scenario
 from mutualaid.services import access
 from mutualaid.validation import validate
 from tests.adapters import world
@@ -225,13 +226,13 @@ def test_a_repair_changes_only_the_pairs_it_reports_on_a_real_week() -> None:
     moves."""
     scenario = load_scenario(REAL_WEEK)
     plan = solver.solve(scenario, solver.SolveOptions(time_limit=5.0, workers=1))
-    published = solver.solution_of(scenario, plan.to_json(scenario))
+    published = solver.solution_of(scenario, plan_json.dump(plan, scenario))
     declines = sorted((t, av.id) for t, crew in published.crews.items() for av in crew)
     widened = 0
     for task, who in declines:
         declined = dataclasses.replace(scenario, declined=(*scenario.declined, Decline(task, who)))
         done = solver.repair(declined, published, task, budget=1.0, workers=1)
-        repaired = done.plan.to_json(declined)
+        repaired = plan_json.dump(done.plan, declined)
         report = validate(declined, repaired)
         assert report.ok, (task, who, report.violations)
         after = solver.solution_of(declined, repaired)
@@ -336,7 +337,7 @@ def test_a_repair_drops_crews_that_no_longer_fit_the_week() -> None:
     raw = yaml_of(REAL_WEEK)
     scenario = build_scenario(raw)
     plan = solver.solve(scenario, solver.SolveOptions(time_limit=3.0, workers=1))
-    published = solver.solution_of(scenario, plan.to_json(scenario))
+    published = solver.solution_of(scenario, plan_json.dump(plan, scenario))
     plain = {t["id"]: t for t in raw["tasks"] if "every" not in t and "start" not in t}
     moved, declined_task = sorted(t for t in published.crews if t in plain)[:2]
     days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -349,7 +350,7 @@ def test_a_repair_drops_crews_that_no_longer_fit_the_week() -> None:
     raw.pop("expect", None)
     week = build_scenario(raw)
     done = solver.repair(week, published, declined_task, budget=1.0, workers=1)
-    repaired = done.plan.to_json(week)
+    repaired = plan_json.dump(done.plan, week)
     report = validate(week, repaired)
     assert report.ok, report.violations
     after = solver.solution_of(week, repaired)
