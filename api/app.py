@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 from api.auth import PUBLIC, BearerAuth, provide_actor
 from api.controllers import ROUTES
+from api.controllers.volunteers import WeekBodies
 from api.dask_jobs import DaskJobRunner
 from api.edge import check_request
 from api.errors import handle
@@ -38,10 +39,12 @@ from api.pages.common import page_error, wants_page
 from api.pages.sessions import SESSION_STORE
 from api.settings import ServerSettings, Settings, SolverSettings
 from api.throttle import FailedSignIns
+from mutualaid.adapters.changes import revocations, writes
 from mutualaid.adapters.db import SessionFactory, make_engine, make_session_factory
 from mutualaid.adapters.migrate import upgrade
 from mutualaid.adapters.uow import SqlUnitOfWork
 from mutualaid.messages import using_locale
+from mutualaid.services.access import VerifiedTokens
 from mutualaid.services.ports import JobRunner, Repairer, UnitOfWork
 from solver.service import PlannerSettings, RepairSettings, SolverPlanner, SolverRepairer
 
@@ -65,6 +68,10 @@ class Infrastructure:
     repairer: Repairer
     lock_wait: float | None = None
     """Seconds a request waits for a lock before 503 (None: as long as the engine says)."""
+    verified: VerifiedTokens = field(default_factory=lambda: VerifiedTokens(revocations))
+    """Tokens verified lately (a revocation in this process forgets them at once)."""
+    bodies: WeekBodies = field(default_factory=lambda: WeekBodies(writes))
+    """Volunteers' weeks as JSON, read lately (a write in this process forgets them)."""
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.sessions, lock_wait=self.lock_wait)

@@ -5,20 +5,26 @@ accepting and declining; a decline repairs the week's plan in the request (the R
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any, cast
 from zoneinfo import ZoneInfo
 
+import anyio.to_thread
 import icalendar
 import pendulum
-from litestar import Controller, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import Body, FromPath, QueryParameter
+from litestar.serialization import encode_json
 
 from api.controllers.common import AreaParam, CurrentActor, Repairs, Uow
 from api.errors import responses
-from mutualaid.messages import msg
+from mutualaid.messages import locale, msg
 from mutualaid.services import volunteers
-from mutualaid.services.ports import AssignmentRecord
+from mutualaid.services.access import Actor
+from mutualaid.services.ports import AssignmentRecord, UnitOfWork
 
 WeekParam = Annotated[
     str | None,
@@ -125,6 +131,65 @@ class DeclineView:
     """Said when it was declined before, or had been moved to someone else."""
 
 
+@dataclass(frozen=True)
+class _Body:
+    revision: int
+    until: float
+    timezone: str
+    week_start: pendulum.Date
+    body: bytes
+
+
+class WeekBodies:
+    """Volunteers' weeks as encoded JSON, kept in this process for `ttl` seconds: a volunteer
+    reads their week far more often than it changes, and a body kept is answered without a
+    thread, a session or a query.
+
+    Keyed by `revision()`, the count of write transactions this process committed
+    (`adapters.changes.writes`): any write made here (an answer, a publish, a roster edit)
+    makes every kept body stale at once. A write made by another process (the CLI on the same
+    database) is seen within `ttl`. Without a week, a body is kept only while its week is
+    still the current one in the area's zone."""
+
+    def __init__(self, revision: Callable[[], int], ttl: float = 2.0, size: int = 4096) -> None:
+        self.revision, self.ttl, self.size = revision, ttl, size
+        self._lock = threading.Lock()
+        self._kept: dict[tuple[str, ...], _Body] = {}
+        self._at = revision()
+
+    def get(self, key: tuple[str, ...]) -> bytes | None:
+        found = self._kept.get(key)
+        if found is None or found.revision != self.revision() or time.monotonic() >= found.until:
+            return None
+        if not key[2] and pendulum.now(found.timezone).date().start_of("week") != found.week_start:
+            return None  # the current week has turned meanwhile
+        return found.body
+
+    def put(self, key: tuple[str, ...], revision: int, schedule: Any, body: bytes) -> None:
+        """Keep `body`, read after `revision` was (not kept when it changed meanwhile)."""
+        with self._lock:
+            if self._at != (now := self.revision()):
+                self._kept.clear()
+                self._at = now
+            if revision != now:
+                return
+            if len(self._kept) >= self.size:
+                self._kept.clear()
+            until = time.monotonic() + self.ttl
+            self._kept[key] = _Body(revision, until, schedule.timezone, schedule.week_start, body)
+
+
+def schedule_body(uow: UnitOfWork, actor: Actor, ident: str, week: str | None,
+                  area: str | None) -> tuple[volunteers.Schedule, bytes]:  # fmt: skip
+    """The volunteer's week and its JSON (a `ScheduleView`)."""
+    s = volunteers.volunteer_schedule(uow, actor, ident, week, area)
+    view = ScheduleView(
+        s.area, s.volunteer, s.volunteer_name, s.week_start.isoformat(), s.timezone,
+        [VolunteerAssignmentView.seen(a) for a in s.assignments],
+    )  # fmt: skip
+    return s, encode_json(view)
+
+
 CALENDAR_STATUS = {"pending": "TENTATIVE", "accepted": "CONFIRMED"}
 """An assignment's state as an event's STATUS; declined and withdrawn ones are CANCELLED."""
 
@@ -177,19 +242,28 @@ class VolunteerController(Controller):
     path = "/volunteers/{ident:str}"
     tags = ("volunteers",)
 
-    @get("/assignments", sync_to_thread=True, responses=responses(404))
-    def assignments(
-        self, actor: CurrentActor, reader: Uow, ident: FromPath[str], area: AreaParam = None,
-        week: WeekParam = None,
-    ) -> ScheduleView:  # fmt: skip
+    @get("/assignments", responses=responses(404))
+    async def assignments(
+        self, request: Request[Any, Any, Any], actor: CurrentActor, reader: Uow,
+        ident: FromPath[str], area: AreaParam = None, week: WeekParam = None,
+    ) -> Response[ScheduleView]:  # fmt: skip
         """The volunteer's assignments in the week's published plan: task, title, place and
         location, who is helped, start and end, role, team, who else goes, state. A volunteer
         sees only their own; the area's coordinators and admins see anyone's."""
-        s = volunteers.volunteer_schedule(reader, actor, ident, week, area)
-        return ScheduleView(
-            s.area, s.volunteer, s.volunteer_name, s.week_start.isoformat(), s.timezone,
-            [VolunteerAssignmentView.seen(a) for a in s.assignments],
-        )  # fmt: skip
+        where = volunteers.volunteer_area(actor, area)
+        actor.require_volunteer(where, ident)  # before anything kept is looked at
+        bodies: WeekBodies = request.app.state.infra.bodies
+        key = (where, ident, (week or "").strip(), locale())
+        kept = bodies.get(key)
+        if kept is None:
+            revision = bodies.revision()
+            schedule, body = await anyio.to_thread.run_sync(
+                schedule_body, reader, actor, ident, week, area
+            )
+            bodies.put(key, revision, schedule, body)
+            kept = body
+        # the JSON as bytes, sent as they are (the annotation gives the schema its shape)
+        return Response(cast(ScheduleView, kept), media_type="application/json")
 
     @get("/calendar.ics", sync_to_thread=True, responses=responses(404), media_type="text/calendar")
     def calendar_ics(

@@ -10,10 +10,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pendulum
+from sqlalchemy import event
+from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from mutualaid.adapters.base import Repository, as_utc, maybe_utc
+from mutualaid.adapters.changes import revocations
 from mutualaid.adapters.tables import ROLES, AuditRow, IdempotencyRow, TokenRow
 from mutualaid.messages import Said, msg
 from mutualaid.services.ports import (
@@ -73,7 +76,12 @@ class SqlTokens(Repository):
         """The token whose secret this is, if it exists and is not revoked. TokenExpired
         when its expiry has passed."""
         digest = hash_secret(secret)
-        row = self.session.exec(select(TokenRow).where(TokenRow.token_hash == digest)).first()
+        # one indexed lookup (token_hash is unique), plain columns: no ORM object to build
+        table = TokenRow.__table__  # type: ignore[attr-defined]
+        found = self.session.connection().execute(
+            core_select(table).where(table.c.token_hash == digest)
+        )
+        row: Any = found.first()
         if row is None or row.revoked_at is not None:
             return None
         if not hmac.compare_digest(row.token_hash, digest):  # pragma: no cover - belt and braces
@@ -99,9 +107,19 @@ class SqlTokens(Repository):
         if row.revoked_at is None:
             row.revoked_at = self.now()
             self.session.flush()
+            revocations.bump()
+            _bump_on_commit(self.session)
 
 
-def _token(row: TokenRow) -> TokenRecord:
+def _bump_on_commit(session: Session) -> None:
+    """Count the revocation again once it is committed: a token verified between the first
+    count and the commit (it still read as valid) is then forgotten too."""
+    if not session.info.get("count_revocations"):
+        session.info["count_revocations"] = True
+        event.listen(session, "after_commit", revocations.bump)
+
+
+def _token(row: Any) -> TokenRecord:
     return TokenRecord(
         id=row.id,
         role=row.role,

@@ -1,20 +1,28 @@
-"""Areas (sub-districts) and their roster: sites, teams, volunteers, residents."""
+"""The roster of an area (sub-district): sites, teams, volunteers, residents. (The areas
+themselves are `adapters.areas`.)"""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
-import pendulum
 from sqlalchemy import bindparam
 from sqlalchemy import insert as core_insert
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import SQLModel, col, delete, func, select, update
+from sqlmodel import col, delete, func, select
 
+from mutualaid.adapters.areas import SqlAreas
 from mutualaid.adapters.base import Repository
 from mutualaid.adapters.db import is_unique_violation
+from mutualaid.adapters.roster_check import (
+    STUBS,
+    names,
+    problems_under,
+    raise_problems_under,
+    unknown_teams,
+)
 from mutualaid.adapters.tables import (
     AreaRow,
     ResidentRow,
@@ -25,62 +33,15 @@ from mutualaid.adapters.tables import (
     metadata,
 )
 from mutualaid.contract import export as contract
-from mutualaid.contract.scenario import build_scenario
 from mutualaid.errors import Problem, ScenarioError
 from mutualaid.messages import msg
 from mutualaid.services.ports import (
-    AreaRecord,
     ConflictError,
     Json,
     NotFoundError,
 )
 
-
-class SqlAreas(Repository):
-    def create(self, ident: str, name: str, timezone: str) -> AreaRecord:
-        """A new area: one INSERT, so of two creations of one id at the same moment one
-        fails (ConflictError) instead of both being told they created it."""
-        pendulum.timezone(timezone)  # raises on an unknown zone
-        row = AreaRow(id=ident, name=name, timezone=timezone, created_at=self.now())
-        try:
-            with self.savepoint():
-                self.session.add(row)
-        except IntegrityError as err:
-            if not is_unique_violation(err):
-                raise
-            raise ConflictError(msg("already_exists", kind="area", id=ident)) from None
-        return _area(row)
-
-    def add(self, ident: str, name: str, timezone: str) -> AreaRecord:
-        """Create the area, or rename it; its zone cannot change once set."""
-        pendulum.timezone(timezone)  # raises on an unknown zone
-        row = self.session.get(AreaRow, ident)
-        if row is None:
-            row = AreaRow(id=ident, name=name, timezone=timezone, created_at=self.now())
-            self.session.add(row)
-        elif row.timezone != timezone:
-            raise ConflictError(msg("area_keeps_zone", area=ident, zone=row.timezone, got=timezone))
-        else:
-            row.name = name
-        self.session.flush()
-        return _area(row)
-
-    def get(self, ident: str) -> AreaRecord:
-        return _area(self.row(ident))
-
-    def row(self, ident: str) -> AreaRow:
-        row = self.session.get(AreaRow, ident)
-        if row is None:
-            raise NotFoundError("area", ident)
-        return row
-
-    def all(self) -> list[AreaRecord]:
-        return [_area(r) for r in self.session.exec(select(AreaRow).order_by(col(AreaRow.id)))]
-
-
-def _area(row: AreaRow) -> AreaRecord:
-    return AreaRecord(row.id, row.name, row.timezone)
-
+__all__ = ["ROSTER_CLASSES", "SqlAreas", "SqlRoster", "raise_problems_under"]
 
 R = TypeVar("R", SiteRow, TeamRow, VolunteerRow, ResidentRow)
 
@@ -115,15 +76,6 @@ class SqlRoster(Repository, Generic[R]):
         rows: Any = self.session.connection().execute(stmt)
         return [self.to_json(r) for r in rows]
 
-    def rows(self, area: str) -> Sequence[R]:
-        stmt = (
-            select(self.model)
-            .where(col(self.model.area_id) == area)
-            .order_by(col(self.model.position), col(self.model.id))
-            .execution_options(populate_existing=True)
-        )
-        return self.session.exec(stmt).all()
-
     def row(self, area: str, ident: str) -> R:
         stmt = (
             select(self.model)
@@ -147,19 +99,16 @@ class SqlRoster(Repository, Generic[R]):
         )
         return {r.id: self.to_json(r) for r in self.session.exec(stmt)}
 
-    def upsert(
-        self, area: str, item: Mapping[str, Any], *, validate: bool = True
-    ) -> tuple[Json, bool]:
+    def upsert(self, area: str, item: Mapping[str, Any]) -> tuple[Json, bool]:
         """Store the entity (contract dict); True when it is new. A new one goes last.
 
-        With `validate`, the entity is first checked as the loader checks a scenario's, its
-        references against the area's roster: ScenarioError, paths relative to the entity.
+        The entity is first checked alone, as the loader checks a scenario's, the ids it
+        names against the area's roster (`_validate`): ScenarioError, paths relative to it.
         """
         zone = self.session.exec(select(AreaRow.timezone).where(AreaRow.id == area)).first()
         if zone is None:
             raise NotFoundError("area", area)
-        if validate:
-            self._validate(area, zone, item)
+        self._validate(area, zone, item)
         canonical = self.canonical(item)
         existing = self.session.exec(
             select(self.model.position).where(
@@ -189,20 +138,76 @@ class SqlRoster(Repository, Generic[R]):
         return self.get(area, canonical["id"])
 
     def _validate(self, area: str, zone: str, item: Mapping[str, Any]) -> None:
+        """Check the entity alone, as the loader checks a scenario's: its own fields, and the
+        references it makes (a volunteer's teams, a resident's preferred volunteers) against
+        the area's roster, read for just those ids. ScenarioError, paths relative to it."""
         if not isinstance(item, Mapping):
             raise ScenarioError([Problem("", msg("not_mapping", got=type(item).__name__))])
-        roster: Json = {
-            kind: [self._sibling(kind).to_json(r) for r in self._sibling(kind).rows(area)]
-            for kind in ROSTER_KINDS
-        }
-        own = roster[self.plural]
-        index = next((i for i, x in enumerate(own) if x["id"] == item.get("id")), len(own))
-        own[index : index + 1] = [dict(item)]
-        candidate = {"name": "check", "timezone": zone, "week_start": CHECK_WEEK, **roster}
-        raise_problems_under(candidate, f"{self.plural}[{index}]")
+        self._check_written_id(area, item)
+        # the ids named, read from the other kinds' tables (not through their repositories)
+        known = {kind: self.known(area, set(idents), ROSTER_CLASSES[kind].model)
+                 for kind, idents in self.referenced(item).items()}  # fmt: skip
+        candidate: Json = {"name": "check", "timezone": zone, self.plural: [dict(item)]}
+        for kind, found in known.items():
+            candidate[kind] = [STUBS[kind](ident) for ident in sorted(found)]
+        problems = problems_under(candidate, f"{self.plural}[0]")
+        problems += self.unknown_references(item, known, problems)
+        if problems:
+            raise ScenarioError(problems)
 
-    def _sibling(self, kind: str) -> SqlRoster[Any]:
-        return ROSTER_CLASSES[kind](self.session, self.clock)
+    def unknown_references(
+        self, item: Mapping[str, Any], known: dict[str, set[str]], problems: list[Problem]
+    ) -> list[Problem]:
+        """References the loader leaves unchecked when it reads an entity without a week."""
+        return []
+
+    def referenced(self, item: Mapping[str, Any]) -> dict[str, list[str]]:
+        """The ids of other kinds the entity names, by kind (what the loader checks)."""
+        return {}
+
+    def known(self, area: str, idents: Collection[str], model: type[Any]) -> set[str]:
+        """Those of `idents` stored in the area in `model`'s table: one indexed query."""
+        if not idents:
+            return set()
+        table = metadata.tables[model.__tablename__]
+        stmt = core_select(table.c.id).where(
+            table.c.area_id == area, table.c.id.in_(sorted(idents))
+        )
+        return {r[0] for r in self.session.connection().execute(stmt)}
+
+    def _check_written_id(self, area: str, item: Mapping[str, Any]) -> None:
+        """An id written otherwise than it reads (` v-1 `, or the number 7) names another
+        entry than the one stored under what it reads: as in a scenario, that is the same id
+        twice, the stored one first."""
+        raw = item.get("id")
+        if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+            return
+        text = str(raw).strip()
+        if raw == text or not text:
+            return
+        table = metadata.tables[self.model.__tablename__]
+        mine = (
+            self.session.connection()
+            .execute(
+                core_select(table.c.position).where(table.c.area_id == area, table.c.id == text)
+            )
+            .first()
+        )
+        if mine is None:
+            return
+        before = (
+            self.session.connection()
+            .execute(
+                core_select(func.count()).where(
+                    table.c.area_id == area,
+                    (table.c.position < mine[0])
+                    | ((table.c.position == mine[0]) & (table.c.id < text)),
+                )
+            )
+            .scalar_one()
+        )
+        first = f"{self.plural}[{before}].id"
+        raise ScenarioError([Problem("id", msg("duplicate_id", id=text, first=first))])
 
     def write(self, area: str, canonical: Json, position: int) -> None:
         values = self.to_row(area, canonical, position)
@@ -273,48 +278,8 @@ class SqlRoster(Repository, Generic[R]):
                 msg("still_used", kind=msg(f"kind_{self.kind}"), id=ident)
             ) from None
 
-    def reorder(self, area: str, first: Sequence[str]) -> None:
-        """Positions: `first` in that order, then the others as they were."""
-        order = list(dict.fromkeys(first))
-        rows = self.rows(area)
-        now = {r.id: r.position for r in rows}
-        rest = [r.id for r in rows if r.id not in set(order)]
-        for i, ident in enumerate(order + rest):
-            if now.get(ident) != i:
-                self.session.exec(_update_position(self.model, area, ident, i))
-
 
 ROSTER_KINDS = ("sites", "teams", "volunteers", "residents")
-CHECK_WEEK = "2024-01-01"
-"""A Monday: entities are checked in a made-up week (dates outside it simply cover nothing)."""
-
-
-def raise_problems_under(candidate: Json, prefix: str | None, *, others: bool = False) -> None:
-    """Check `candidate` with the loader; raise its problems at `prefix` (made relative to
-    it), and with `others` (or no prefix) the rest too, as the loader gave them."""
-    try:
-        build_scenario(candidate)
-    except ScenarioError as err:
-        problems = []
-        for p in err.problems:
-            if prefix is None:
-                problems.append(Problem(p.path, p.message))
-            elif p.path == prefix or p.path.startswith((prefix + ".", prefix + "[")):
-                rest = p.path[len(prefix) :].lstrip(".")
-                problems.append(Problem(rest, p.message))
-            elif others:
-                problems.append(Problem(p.path, p.message))
-        if problems:
-            raise ScenarioError(problems) from None
-
-
-def _update_position(model: type[SQLModel], area: str, ident: str, position: int) -> Any:
-    table: Any = model
-    return (
-        update(model)
-        .where(col(table.area_id) == area, col(table.id) == ident)
-        .values(position=position)
-    )
 
 
 class SqlSites(SqlRoster[SiteRow]):
@@ -390,6 +355,16 @@ class SqlVolunteers(SqlRoster[VolunteerRow]):
     def canonical(self, item: Mapping[str, Any]) -> Json:
         return contract.volunteer(item)
 
+    def referenced(self, item: Mapping[str, Any]) -> dict[str, list[str]]:
+        return {"teams": names(item.get("teams"))}
+
+    def unknown_references(
+        self, item: Mapping[str, Any], known: dict[str, set[str]], problems: list[Problem]
+    ) -> list[Problem]:
+        """The volunteer's unknown teams, as the loader tells them once it has built the
+        volunteer (its id and home read): the loader builds one only inside a week."""
+        return unknown_teams(item, known["teams"], problems)
+
     def to_row(self, area: str, item: Json, position: int) -> dict[str, Any]:
         return {
             "area_id": area,
@@ -445,6 +420,9 @@ class SqlResidents(SqlRoster[ResidentRow]):
 
     def canonical(self, item: Mapping[str, Any]) -> Json:
         return contract.resident(item)
+
+    def referenced(self, item: Mapping[str, Any]) -> dict[str, list[str]]:
+        return {"volunteers": names(item.get("preferred_volunteers"))}
 
     def to_row(self, area: str, item: Json, position: int) -> dict[str, Any]:
         return {

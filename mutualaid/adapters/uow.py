@@ -23,6 +23,7 @@ from sqlmodel import Session
 from mutualaid.adapters.access import SqlAudit, SqlIdempotency, SqlTokens
 from mutualaid.adapters.assignments import SqlAssignments
 from mutualaid.adapters.base import utc_now
+from mutualaid.adapters.changes import writes
 from mutualaid.adapters.db import (
     LOCK_WAIT,
     READ_ONLY,
@@ -185,6 +186,7 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+        writes.bump()  # caches of reads made before this commit are stale now
 
     def rollback(self) -> None:
         self.session.rollback()

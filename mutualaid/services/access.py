@@ -7,8 +7,11 @@ actor first, so the rules hold whatever calls the use case (HTTP, CLI, tests).
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pendulum
@@ -20,6 +23,7 @@ from mutualaid.services.ports import (
     AuditEntry,
     Forbidden,
     InvalidRequest,
+    TokenExpired,
     TokenRecord,
     UnitOfWork,
 )
@@ -95,12 +99,66 @@ CLI = Actor("cli", "admin")
 """Whoever runs `mutualaid` on the server."""
 
 
-def authenticate(uow: UnitOfWork, secret: str) -> Actor | None:
+class VerifiedTokens:
+    """Tokens verified lately, kept in this process for `ttl` seconds so a volunteer reading
+    their week again and again is not looked up each time.
+
+    Revocation still takes effect: the cache is keyed by `revision()`, a count of the
+    revocations made in this process (the adapter counts each when made and again when
+    committed), so a revocation made here forgets every cached token at once; one made by
+    another process (the CLI on the same database) takes effect within `ttl`. Expiry is
+    checked on every use. Only valid tokens are kept, by the sha256 of their secret."""
+
+    def __init__(self, revision: Callable[[], int], ttl: float = 2.0, size: int = 4096) -> None:
+        self.revision, self.ttl, self.size = revision, ttl, size
+        self._lock = threading.Lock()
+        self._seen: dict[str, tuple[TokenRecord, float]] = {}
+        self._at = revision()
+
+    @staticmethod
+    def key(secret: str) -> str:
+        return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+    def actor(self, secret: str) -> Actor | None:
+        """The actor of a token verified lately (None when it is not kept, or no longer);
+        TokenExpired once its expiry has passed. Cheap enough for the event loop."""
+        found = self._seen.get(self.key(secret))
+        if found is None or time.monotonic() >= found[1] or self._at != self.revision():
+            return None
+        token = found[0]
+        if token.expires_at is not None and token.expires_at <= pendulum.now("UTC"):
+            raise TokenExpired(msg("token_expired", at=token.expires_at.to_iso8601_string()))
+        return Actor.of(token)
+
+    def put(self, key: str, token: TokenRecord, revision: int) -> None:
+        """Keep `token`, verified after `revision` was read (not kept when it changed)."""
+        with self._lock:
+            if self._at != (now := self.revision()):
+                self._seen.clear()
+                self._at = now
+            if revision != now:
+                return
+            if len(self._seen) >= self.size:
+                self._seen.clear()
+            self._seen[key] = (token, time.monotonic() + self.ttl)
+
+
+def authenticate(
+    uow: UnitOfWork, secret: str, verified: VerifiedTokens | None = None
+) -> Actor | None:
     """The actor whose token this is (None when unknown or revoked; TokenExpired once its
-    expiry has passed)."""
+    expiry has passed). With `verified`, a token verified lately is not looked up again,
+    and one looked up is kept there."""
+    if verified is not None and (actor := verified.actor(secret)) is not None:
+        return actor
+    revision = verified.revision() if verified is not None else 0
     with uow:
         token = uow.tokens.authenticate(secret)
-    return None if token is None else Actor.of(token)
+    if token is None:
+        return None
+    if verified is not None:
+        verified.put(verified.key(secret), token, revision)
+    return Actor.of(token)
 
 
 def actor_of_token(uow: UnitOfWork, ident: str) -> tuple[Actor, str | None] | None:
