@@ -8,22 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from api.controllers.volunteers import SolverRepairer
-from api.jobs import SolverPlanner
-from api.settings import SolverSettings
 from mutualaid.contract.scenario import load_scenario
 from mutualaid.domain.plan import STATUSES
 from mutualaid.services import jobs, plans, volunteers, weeks
 from mutualaid.services.access import Actor
 from mutualaid.services.built import BuiltWeeks
 from mutualaid.services.ports import ActivePlanExists, ConflictError
+from solver.service import PlannerSettings, RepairSettings, SolverPlanner, SolverRepairer
 from tests.fakes import FakeStore, FakeUnitOfWork
 
 WORLD = Path(__file__).resolve().parents[2] / "scenarios" / "11-edge-declined.yaml"
 AREA = "area"
 COORDINATOR = Actor("tok-c", "coordinator", (AREA,))
-PLANNER = SolverPlanner(SolverSettings(time_limit_seconds=2.0, workers=1, deterministic=True))
-REPAIRER = SolverRepairer(2.0)
+PLANNER = SolverPlanner(PlannerSettings(time_limit_seconds=2.0, workers=1, deterministic=True))
+REPAIRER = SolverRepairer(RepairSettings(2.0))
 
 
 @pytest.fixture
