@@ -31,6 +31,7 @@ from litestar.types import ControllerRouterHandler
 from api.pages.auth import AUTH_PAGES, SignInThrottle
 from api.pages.common import page_error, provide_lang, provide_viewer
 from api.pages.coordinator import COORDINATOR_PAGES
+from api.pages.paper import PAPER_PAGES
 from api.pages.roster_forms import ROSTER_PAGES
 from api.pages.sessions import session_config
 from api.pages.volunteer import VOLUNTEER_PAGES
@@ -78,7 +79,13 @@ def pages_router(settings: PageSettings) -> list[ControllerRouterHandler]:
     ]  # fmt: skip
     pages = Router(
         path="/",
-        route_handlers=[*AUTH_PAGES, *VOLUNTEER_PAGES, *COORDINATOR_PAGES, *ROSTER_PAGES],
+        route_handlers=[
+            *AUTH_PAGES,
+            *VOLUNTEER_PAGES,
+            *COORDINATOR_PAGES,
+            *ROSTER_PAGES,
+            *PAPER_PAGES,
+        ],
         middleware=[sessions.middleware, DefineMiddleware(CSRFMiddleware, config=csrf)],
         dependencies={
             "viewer": Provide(provide_viewer, sync_to_thread=True),
