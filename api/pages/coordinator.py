@@ -29,6 +29,7 @@ from api.pages.common import (
     used_once,
 )
 from api.pages.plan_view import plan_view
+from api.pages.task_table import task_table
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import CATALOGUE, msg_in, using_locale
 from mutualaid.services import access, plans, roster, weeks
@@ -202,9 +203,10 @@ def week_page(
     shown: PlanRecord | None = state["shown"]
     zone = context["area"].timezone
     outcomes = task_outcomes(shown.result if shown else None, state["people"], lang, zone)
+    table = task_table(request.query_params, state["tasks"], state["people"], outcomes)
     return page(
         request, viewer, lang, "coordinator/week.html", nav="weeks", outcomes=outcomes,
-        priorities=PRIORITIES, **state, **context,
+        priorities=PRIORITIES, table=table, **state, **context,
     )  # fmt: skip
 
 

@@ -262,3 +262,30 @@ def test_the_board_has_a_row_per_volunteer_a_column_per_day_and_the_unserved_in_
         "urgent",
         msg_in("zh", "reason_no_skill"),
     )
+
+
+def test_a_long_week_is_paged_by_fifty_and_the_page_links_keep_the_filters(client: Client) -> None:
+    uow = infra(client).uow
+    roster.create_area(uow(), access.CLI, AREA, "经八路街道", "Asia/Shanghai")
+    data = weeks.read_scenario(SAMPLE.read_bytes(), "application/yaml")
+    model = next(t for t in data["tasks"] if t["id"] == "t-fridge-zhang")
+    data["tasks"] += [
+        {**model, "id": f"t-extra-{n:03}", "title": f"Extra visit {n:03}"} for n in range(1, 121)
+    ]
+    weeks.import_scenario(uow(), access.CLI, AREA, WEEK, data)
+    secret = access.create_token(uow(), access.CLI, "coordinator", [AREA])[1]
+    sign_in(client, secret)
+    client.cookies.set("lang", "en")
+    week = f"/desk/{AREA}/weeks/{WEEK}"
+    first = client.get(week).text
+    assert first.count("<tr>\n      <td><strong>") == 50
+    assert "Showing 1–50 of 140" in _text(first)
+    assert 'href="?page=3"' in first and 'href="?page=4"' not in first
+    found = client.get(f"{week}?q=extra+visit&show=unserved&page=3").text
+    assert "Showing 101–120 of 120" in _text(found)
+    assert "Extra visit 120" in found and "Extra visit 100" not in found
+    assert 'href="?q=extra+visit&amp;show=unserved&amp;page=2"' in found  # the filters kept
+    assert '<label for="f-q">Find</label>' in found and '<label for="f-show">Show</label>' in found
+    beyond = client.get(f"{week}?q=EXTRA&page=9").text  # the last page; case is no matter
+    assert "Showing 101–120 of 120" in _text(beyond)
+    assert "Showing 1–50 of 140" in _text(client.get(f"{week}?page=x").text)
