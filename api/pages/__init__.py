@@ -1,6 +1,7 @@
 """The pages people use in a browser (server-rendered, Jinja2 templates in api/templates, the
 project's own CSS and script in api/static): sign-in, the coordinator's desk and the
-volunteer's phone, on the same use cases as the JSON API.
+volunteer's phone and paper (day sheets, the noticeboard; api/pages/paper.py), on the same use
+cases as the JSON API.
 
 `pages_router(settings)` is all the app needs: the pages with their sessions and CSRF
 protection (the JSON API keeps bearer tokens and has neither), and the static files.
