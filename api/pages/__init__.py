@@ -1,6 +1,7 @@
 """The pages people use in a browser (server-rendered, Jinja2 templates in api/templates, the
 project's own CSS and script in api/static): sign-in, the coordinator's desk and the
-volunteer's phone, on the same use cases as the JSON API.
+volunteer's phone and paper (day sheets, the noticeboard; api/pages/paper.py), on the same use
+cases as the JSON API.
 
 `pages_router(settings)` is all the app needs: the pages with their sessions and CSRF
 protection (the JSON API keeps bearer tokens and has neither), and the static files.
@@ -32,6 +33,7 @@ from litestar.types import ControllerRouterHandler
 from api.pages.auth import AUTH_PAGES, SignInThrottle
 from api.pages.common import page_error, provide_lang, provide_viewer
 from api.pages.coordinator import COORDINATOR_PAGES
+from api.pages.paper import PAPER_PAGES
 from api.pages.roster_forms import ROSTER_PAGES
 from api.pages.sessions import session_config
 from api.pages.volunteer import VOLUNTEER_PAGES
@@ -79,7 +81,13 @@ def pages_router(settings: PageSettings) -> list[ControllerRouterHandler]:
     ]  # fmt: skip
     pages = Router(
         path="/",
-        route_handlers=[*AUTH_PAGES, *VOLUNTEER_PAGES, *COORDINATOR_PAGES, *ROSTER_PAGES],
+        route_handlers=[
+            *AUTH_PAGES,
+            *VOLUNTEER_PAGES,
+            *COORDINATOR_PAGES,
+            *ROSTER_PAGES,
+            *PAPER_PAGES,
+        ],
         middleware=[sessions.middleware, DefineMiddleware(CSRFMiddleware, config=csrf)],
         dependencies={
             "viewer": Provide(provide_viewer, sync_to_thread=True),

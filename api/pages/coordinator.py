@@ -23,6 +23,7 @@ from api.pages.common import (
 from api.pages.desk import DAYS, PRIORITIES, area_context, in_lang, infra_of
 from api.pages.plan_view import plan_view
 from api.pages.task_forms import TASK_PAGES
+from api.pages.task_table import task_table
 from mutualaid.messages import CATALOGUE, msg_in
 from mutualaid.services import access, plans, roster, weeks
 from mutualaid.services.ports import (
@@ -145,9 +146,10 @@ def week_page(
     shown: PlanRecord | None = state["shown"]
     zone = context["area"].timezone
     outcomes = task_outcomes(shown.result if shown else None, state["people"], lang, zone)
+    table = task_table(request.query_params, state["tasks"], state["people"], outcomes)
     return page(
         request, viewer, lang, "coordinator/week.html", nav="weeks", outcomes=outcomes,
-        priorities=PRIORITIES, **state, **context,
+        priorities=PRIORITIES, table=table, **state, **context,
     )  # fmt: skip
 
 

@@ -1,5 +1,6 @@
 // mutualaid's only script: follows a running solve (progress bar, no reload until it ends),
-// asks before a delete and keeps a form from being sent twice. Every page works without it.
+// prints a paper page, asks before a delete and keeps a form from being sent twice. Every
+// page works without it.
 "use strict";
 (function () {
   var box = document.getElementById("progress");
@@ -28,6 +29,9 @@
     };
     window.setTimeout(poll, 500);
   }
+  document.querySelectorAll("button[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
       if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }

@@ -14,7 +14,7 @@ from mutualaid.messages import msg_in
 from mutualaid.services import access, plans
 from tests.api.conftest import wait_for
 
-from .conftest import AREA, WEEK, Served
+from .conftest import AREA, DESKTOP, WEEK, Served
 
 LANGS = ["en", "zh"]
 
@@ -80,11 +80,13 @@ def test_a_coordinator_plans_the_week_in_the_browser(
     page.get_by_role("button", name=t("page_publish")).click()
     expect(page.get_by_text(t("page_published"))).to_be_visible()
     b.shoot("published")
+    print_on_paper(b, t)
     page.get_by_role("link", name=t("page_back_to_week")).click()
     row = page.locator("tr").filter(has_text="Eye-drop help 滴眼药")
     expect(row.get_by_text(t("reason_no_skill"))).to_be_visible()
     assert page.locator("td .ok").count() >= 19  # the sample's 19 served tasks say so
     b.assert_fits()
+    b.assert_labelled()  # the table's filters too
     b.shoot("week-planned")
 
     # the audit log names what was done, and the roster pages open
@@ -100,6 +102,57 @@ def test_a_coordinator_plans_the_week_in_the_browser(
         b.assert_labelled()
         b.shoot(f"roster-{kind}-form")
         page.get_by_role("link", name=t("page_cancel")).click()
+
+
+def as_printed(b: Any) -> None:
+    """The page as the printer gets it (print media, an A4 page's width at 96 dpi): no
+    navigation and no buttons, 16pt body type, nothing cut at the side."""
+    page = b.page
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 794, "height": 1123})
+    page.wait_for_load_state()  # the print stylesheet in
+    expect(page.locator("header.top")).to_be_hidden()
+    expect(page.locator(".paper-tools")).to_be_hidden()
+    b.assert_fits()
+    cut = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.sheet, .board-grid td, .sheet dd'))
+             .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.outerHTML)"""
+    )
+    assert cut == [], cut
+
+
+def print_on_paper(b: Any, t: Any) -> None:
+    """From the plan page: a volunteer's day sheets and the noticeboard, as printed."""
+    page = b.page
+    who = page.locator(".paper-links li").filter(has_text="陈姐")  # two visits on a Thursday
+    who.get_by_role("link", name=t("page_print_sheets")).click()
+    page.wait_for_url(re.compile(r"/print/.+/sheets\?volunteer="))
+    sheet = page.locator("article.sheet").first
+    expect(sheet.get_by_text(t("page_sheet_signature"))).to_be_visible()
+    expect(page.get_by_role("button", name=t("page_print"))).to_be_visible()
+    b.assert_labelled()
+    as_printed(b)
+    size = page.evaluate(
+        """() => ['.sheet dd', '.sheet h2', '.sheet h1'].map(
+             s => parseFloat(getComputedStyle(document.querySelector(s)).fontSize))"""
+    )
+    assert size[0] >= 16 * 96 / 72 - 0.01 and size[0] < size[1] < size[2], size  # px
+    b.shoot("day-sheet-print")
+    pdf = page.pdf(prefer_css_page_size=True)  # what the printer gets: a page per sheet
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages == page.locator("article.sheet").count() >= 2, pages
+    page.emulate_media(media="screen")
+    page.set_viewport_size(DESKTOP)
+    page.go_back()
+    page.get_by_role("link", name=t("page_print_board")).click()
+    expect(page.locator("table.board-grid")).to_be_visible()
+    as_printed(b)
+    page.set_viewport_size({"width": 1123, "height": 794})  # the page is landscape
+    b.assert_fits()
+    b.shoot("board-print")
+    page.emulate_media(media="screen")
+    page.set_viewport_size(DESKTOP)
+    page.go_back()
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -141,6 +194,12 @@ def test_a_volunteer_sees_the_week_on_a_phone_and_declines(
     assert page.locator("article.visit.state-pending").filter(has_text=title).count() == 0
     b.assert_fits()
     b.shoot("declined")
+    page.get_by_role("link", name=t("page_print_my_week")).click()
+    expect(page.locator("article.sheet h1").first).to_have_text("王师傅")
+    assert page.locator("article.sheet").filter(has_text=title).count() == 0  # declined
+    b.assert_labelled()
+    as_printed(b)
+    b.shoot("day-sheets-print")
 
 
 def test_the_plan_page_follows_a_solve_by_itself_and_shows_the_plan_when_done(
