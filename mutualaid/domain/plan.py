@@ -28,10 +28,22 @@ class Assignment:
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """A change to the scenario that would serve an unserved task (`solver.suggest`)."""
+
+    kind: str
+    text: str
+    patch: tuple[dict[str, Any], ...]
+    """RFC 6902 JSON Patch against the scenario as JSON."""
+
+
+@dataclass(frozen=True)
 class Unserved:
     task: str
     reason: str
     detail: str
+    suggestions: tuple[Suggestion, ...] = ()
+    """Fewest changes first; empty when none was asked for or found."""
 
 
 @dataclass(frozen=True)
@@ -99,8 +111,15 @@ class Plan:
             }
             for a in self.assignments
         ]
-        out["unserved"] = [
-            {"task": u.task, "reason": u.reason, "detail": u.detail} for u in self.unserved
-        ]
+        out["unserved"] = [_unserved_json(u) for u in self.unserved]
         out.update(self.extra)
         return out
+
+
+def _unserved_json(u: Unserved) -> dict[str, Any]:
+    out: dict[str, Any] = {"task": u.task, "reason": u.reason, "detail": u.detail}
+    if u.suggestions:
+        out["suggestions"] = [
+            {"kind": s.kind, "text": s.text, "patch": list(s.patch)} for s in u.suggestions
+        ]
+    return out

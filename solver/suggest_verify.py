@@ -1,0 +1,67 @@
+"""The contract's promise for a suggestion, checked the only way that is sure: apply its patch,
+solve the patched scenario with the same seed and one worker (deterministic time, the
+scenario's own limit), and see the task served and coverage, urgent first, no worse.
+
+Why a full solve. `solver.suggest` proves cheaply that the patched scenario's coverage OPTIMUM
+is better (a plan serving the task beside everything served now exists); the one-worker solve
+is not always optimal within its limit, and the patch reaches every part of it (each part's
+budget is its share by size of the whole, and the coverage weights count what analysis allows),
+so no part's answer can be reused. `bench/suggest.py` measures what this costs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from mutualaid.domain.model import Scenario
+from mutualaid.domain.plan import Plan, Suggestion, Unserved
+from mutualaid.errors import ScenarioError
+from mutualaid.json_patch import Operation, PatchError, apply_patch
+from mutualaid.scenario import build_scenario
+from solver import SolveOptions, solve
+from solver.suggest_kinds import suggest
+
+PER_TASK = 3
+"""Suggestions kept per unserved task (the fewest changes; each a full solve to verify)."""
+
+
+def keeps_promise(
+    document: dict[str, Any], patch: list[Operation], task: str, before: tuple[int, ...], seed: int
+) -> bool:
+    """Whether the patched scenario's one-worker plan serves `task` with coverage (urgent
+    first) at least `before`."""
+    try:
+        patched = build_scenario(apply_patch(document, patch))
+    except (PatchError, ScenarioError):
+        return False
+    plan = solve(patched, SolveOptions(workers=1, seed=seed))
+    if plan.status == "error" or plan.objective is None:
+        return False
+    served = any(a.task == task for a in plan.assignments)
+    return served and plan.objective.coverage_key() >= before
+
+
+def with_suggestions(
+    scenario: Scenario,
+    document: dict[str, Any],
+    plan: Plan,
+    seed: int | None = None,
+    per_task: int = PER_TASK,
+) -> Plan:
+    """The plan with each unserved task's verified suggestions (fewest changes first)."""
+    if plan.objective is None or not plan.unserved:
+        return plan
+    seed = scenario.settings.seed if seed is None else seed
+    before = plan.objective.coverage_key()
+    found = suggest(scenario, document, plan)
+    unserved: list[Unserved] = []
+    for u in plan.unserved:
+        kept: list[Suggestion] = []
+        for cand in found.get(u.task, []):
+            if len(kept) >= per_task:
+                break
+            if keeps_promise(document, cand.patch, u.task, before, seed):
+                kept.append(Suggestion(cand.kind, cand.text(), tuple(cand.patch)))
+        unserved.append(replace(u, suggestions=tuple(kept)))
+    return replace(plan, unserved=unserved)
