@@ -11,6 +11,7 @@ so no part's answer can be reused. `bench/suggest.py` measures what this costs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -48,8 +49,12 @@ def with_suggestions(
     plan: Plan,
     seed: int | None = None,
     per_task: int = PER_TASK,
+    check: Callable[[dict[str, Any], list[Operation], str, tuple[int, ...], int], bool] = (
+        keeps_promise
+    ),
 ) -> Plan:
-    """The plan with each unserved task's verified suggestions (fewest changes first)."""
+    """The plan with each unserved task's verified suggestions (fewest changes first): those
+    `check(document, patch, task, coverage before, seed)` holds to the promise."""
     if plan.objective is None or not plan.unserved:
         return plan
     seed = scenario.settings.seed if seed is None else seed
@@ -61,7 +66,7 @@ def with_suggestions(
         for cand in found.get(u.task, []):
             if len(kept) >= per_task:
                 break
-            if keeps_promise(document, cand.patch, u.task, before, seed):
+            if check(document, cand.patch, u.task, before, seed):
                 kept.append(Suggestion(cand.kind, cand.text(), tuple(cand.patch)))
         unserved.append(replace(u, suggestions=tuple(kept)))
     return replace(plan, unserved=unserved)
