@@ -18,9 +18,11 @@ from typing import Any
 
 import solver
 from api.settings import JobSettings, SolverSettings
+from mutualaid.adapters.contract import from_scenario
 from mutualaid.domain.model import Scenario
 from mutualaid.services.jobs import RunOptions, UowFactory, run_next_plan
 from mutualaid.services.ports import Json, Planner, Progress
+from solver.suggest_verify import with_suggestions
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +54,11 @@ class SolverPlanner:
         def report(served: dict[str, int], bound: dict[str, int], elapsed: float) -> None:
             progress({"served": dict(served), "bound": dict(bound), "elapsed": round(elapsed, 2)})
 
-        return solver.solve(scenario, options, report, map_parts, stop).to_json(scenario)
+        plan = solver.solve(scenario, options, report, map_parts, stop)
+        if self.settings.suggest and plan.status != "error":
+            # the patches speak the week's canonical export, as the API gives it out
+            plan = with_suggestions(scenario, from_scenario(scenario), plan)
+        return plan.to_json(scenario)
 
 
 class Dispatcher:

@@ -322,3 +322,20 @@ def test_every_suggestion_of_every_replayed_scenario_keeps_the_promise(
             assert checked[(u.task, json.dumps(list(s.patch)))] is True
             patched = rfc6902(doc, list(s.patch))
             assert apply_patch(doc, list(s.patch)) == patched
+
+
+def test_the_service_planner_carries_suggestions_against_the_weeks_export() -> None:
+    from api.jobs import SolverPlanner
+    from api.settings import SolverSettings
+    from mutualaid.adapters.contract import from_scenario
+
+    doc = world([volunteer("v")], [task("t", needs=[{"skill": "sign_language", "count": 1}])])
+    scenario = build_scenario(doc)
+    data = SolverPlanner(SolverSettings(suggest=True)).plan(scenario, lambda _: None)
+    (entry,) = data["unserved"]
+    (first, *_) = entry["suggestions"]
+    assert first["kind"] == "recruit"
+    export = from_scenario(scenario)
+    assert promise_holds(export, first["patch"], "t", (0, 0, 0, 0), 0)
+    plain = SolverPlanner(SolverSettings()).plan(scenario, lambda _: None)
+    assert "suggestions" not in plain["unserved"][0]
