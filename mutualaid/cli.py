@@ -166,7 +166,6 @@ def _check_writable(target: Path) -> None:
         target.unlink(missing_ok=True)
 
 
-@app.command()
 def _print_suggestions(plan: Plan, limit: int) -> None:
     from mutualaid.suggest_messages import word
 
@@ -182,6 +181,7 @@ def _print_suggestions(plan: Plan, limit: int) -> None:
         console.print(table)
 
 
+@app.command()
 def solve(
     file: Annotated[Path, typer.Argument(help="The scenario YAML.")],
     out: Annotated[

@@ -339,3 +339,28 @@ def test_the_service_planner_carries_suggestions_against_the_weeks_export() -> N
     assert promise_holds(export, first["patch"], "t", (0, 0, 0, 0), 0)
     plain = SolverPlanner(SolverSettings()).plan(scenario, lambda _: None)
     assert "suggestions" not in plain["unserved"][0]
+
+
+@pytest.mark.parametrize(("lang", "heading"), [("en", "Suggestions"), ("zh", "建议")])
+def test_solve_with_suggest_prints_them_and_writes_them_in_the_plan(
+    lang: str, heading: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from mutualaid.cli import app
+
+    monkeypatch.setenv("MUTUALAID_LANG", lang)
+    path = ROOT / "scenarios" / "09-edge-reason-codes.yaml"
+    out = tmp_path / "plan.json"
+    args = ["solve", str(path), "--workers", "1", "--suggest", "--out", str(out), "--rows", "50"]
+    done = CliRunner().invoke(app, args)
+    assert done.exit_code == 0, done.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    texts = [s["text"] for u in data["unserved"] for s in u.get("suggestions", [])]
+    assert len(texts) >= len(data["unserved"]) and heading in done.output
+    table = done.output.split(heading, 1)[1]
+    assert all(u["task"] in table for u in data["unserved"] if u.get("suggestions"))
+    errs, _ = reference_check(path, data, tmp_path)
+    assert errs == []
+    plain = CliRunner().invoke(app, ["solve", str(path), "--workers", "1", "--out", str(out)])
+    assert plain.exit_code == 0 and heading not in plain.output
