@@ -8,7 +8,7 @@ from mutualaid.messages import locale
 
 EN: dict[str, str] = {
     "widen_window": "Widen the window of {task} to {day} {start}-{end}: then {people} can do it.",
-    "move_day": "Offer {task} on {day} {start}-{end} as well: {people} are free then.",
+    "move_day": "Offer {task} on {day} {start}-{end} as well: {people} can do it then.",
     "extend_hours": "Ask {people} for more hours this week ({hours}): then {task} is served.",
     "extend_range": "Ask {people} to travel further ({minutes} min) to serve {task}.",
     "allow_unvetted": "Let volunteers without a background check do {task}: {people} could go.",

@@ -118,6 +118,11 @@ class Suggester:
                 self.used[av.id] += a.end - a.start
         self.vol_index = _index_of(document.get("volunteers"))
         self.task_index = _index_of(document.get("tasks"))
+        self._statics: dict[tuple[str, str, str | None], tuple[bool, int] | None] = {}
+        self._gaps: dict[tuple[str, str, str], int] = {}
+        self._qualifying: dict[str, list[str]] = {}
+        self._plain: dict[tuple[str, str, int], Fit | None] = {}
+        self._starts: dict[tuple[str, tuple[tuple[int, int], ...]], list[int]] = {}
         self.by_skill: dict[str, set[str]] = defaultdict(set)
         self.by_team: dict[str, set[str]] = defaultdict(set)
         for v in scenario.volunteers.values():
@@ -127,9 +132,15 @@ class Suggester:
                 self.by_team[t].add(v.id)
 
     # -- one volunteer at one start ------------------------------------------------------
-    def fit(self, vid: str, task: Task, start: int, relax: str | None) -> Fit | None:
-        """Whether `vid` can do `task` at `start` beside their visits in the plan, relaxing
-        only `relax` (a kind), and what that relaxation needs."""
+    def _static(self, vid: str, task: Task, relax: str | None) -> tuple[bool, int] | None:
+        """The part of `fit` that does not depend on the start: (relaxed, travel from home),
+        or None when the safeguards or the range keep them out. Asked for every start: kept."""
+        key = (vid, task.id, relax)
+        if key not in self._statics:
+            self._statics[key] = self._static_uncached(vid, task, relax)
+        return self._statics[key]
+
+    def _static_uncached(self, vid: str, task: Task, relax: str | None) -> tuple[bool, int] | None:
         vol = self.sc.volunteers[vid]
         fixed = False
         if task.vetted_only and not vol.vetted:
@@ -148,6 +159,23 @@ class Suggester:
             if relax != "extend_range":
                 return None
             fixed = True
+        return fixed, tr
+
+    def _between(self, mode: str, a: str, b: str) -> int:
+        key = (mode, a, b)
+        if key not in self._gaps:
+            there, here = self.sc.tasks[a].location, self.sc.tasks[b].location
+            self._gaps[key] = self.travel.minutes(mode, there, here)
+        return self._gaps[key]
+
+    def fit(self, vid: str, task: Task, start: int, relax: str | None) -> Fit | None:
+        """Whether `vid` can do `task` at `start` beside their visits in the plan, relaxing
+        only `relax` (a kind), and what that relaxation needs."""
+        static = self._static(vid, task, relax)
+        if static is None:
+            return None
+        fixed, tr = static
+        vol = self.sc.volunteers[vid]
         end = start + task.duration_minutes
         block = next(((bs, be) for bs, be in vol.blocks if bs + tr <= start and end + tr <= be),
                      None)  # fmt: skip
@@ -157,12 +185,11 @@ class Suggester:
         for a_start, a_end, other in self.busy.get(vid, ()):
             if not block[0] <= a_start < block[1]:
                 continue
-            where = self.sc.tasks[other].location
             if (
-                a_end + self.travel.minutes(vol.mode, where, task.location) <= start
-                or end + self.travel.minutes(vol.mode, task.location, where) <= a_start
+                a_end + self._between(vol.mode, other, task.id) <= start
+                or end + self._between(vol.mode, task.id, other) <= a_start
             ):
-                continue  # fmt: skip
+                continue
             if relax != "swap" or not self._lower(other, task) or other in self.pinned:
                 return None
             drop.append(other)
@@ -177,12 +204,27 @@ class Suggester:
         reach = tr if relax == "extend_range" else 0
         return Fit(vid, fixed or bool(drop), tuple(drop), hours, reach)
 
+    def _fit_or_plain(self, vid: str, task: Task, start: int, relax: str | None) -> Fit | None:
+        """`fit`, with the unrelaxed answer kept per start (every kind asks it first)."""
+        key = (vid, task.id, start)
+        if key not in self._plain:
+            self._plain[key] = self.fit(vid, task, start, None)
+        plain = self._plain[key]
+        if plain is not None or relax is None:
+            return plain
+        return self.fit(vid, task, start, relax)
+
     def _lower(self, other: str, task: Task) -> bool:
         rank = PRIORITIES.index
         return rank(self.sc.tasks[other].priority) > rank(task.priority)
 
     # -- a crew at one start ---------------------------------------------------------------
     def qualifying(self, task: Task) -> list[str]:
+        if task.id not in self._qualifying:
+            self._qualifying[task.id] = self._qualifying_uncached(task)
+        return self._qualifying[task.id]
+
+    def _qualifying_uncached(self, task: Task) -> list[str]:
         people: set[str] = set()
         for need in task.needs:
             if isinstance(need, SkillNeed):
@@ -222,7 +264,9 @@ class Suggester:
         """The fewest relaxed people (or, with `recruit`, unfilled places) that, with people
         free as they are, fill every place of the task at `start`: (fits used, places with
         who fills them, None for a place a recruit takes)."""
-        fits = [f for v in self.qualifying(task) if (f := self.fit(v, task, start, relax))]
+        fits = [
+            f for v in self.qualifying(task) if (f := self._fit_or_plain(v, task, start, relax))
+        ]
         plain = [f for f in fits if not f.fixed]
         relaxed = sorted((f for f in fits if f.fixed), key=_fix_cost)
         best: tuple[list[Fit], list[tuple[_Slot, str | None]]] | None = None
@@ -251,8 +295,20 @@ class Suggester:
         return best
 
     # -- starts ----------------------------------------------------------------------------
+    def may_relax(self, task: Task, relax: str) -> bool:
+        """Whether relaxing a safeguard or the range lets in anyone at all (else the kind has
+        nothing to offer for the task, at any start)."""
+        people = self.qualifying(task)
+        return any((st := self._static(v, task, relax)) is not None and st[0] for v in people)
+
     def starts(self, task: Task, ranges: list[tuple[int, int]]) -> list[int]:
         """Points inside the closed ranges where someone's block or visit begins or ends."""
+        key = (task.id, tuple(ranges))
+        if key not in self._starts:
+            self._starts[key] = self._starts_uncached(task, ranges)
+        return self._starts[key]
+
+    def _starts_uncached(self, task: Task, ranges: list[tuple[int, int]]) -> list[int]:
         points: set[int] = set()
         d = task.duration_minutes
         for lo, hi in ranges:

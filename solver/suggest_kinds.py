@@ -52,6 +52,8 @@ def _first_crew(
 
 def _people_fix(s: Suggester, task: Task, kind: str) -> Candidate | None:
     """extend_hours, extend_range, allow_unvetted and swap, inside the task's own windows."""
+    if kind in ("extend_range", "allow_unvetted") and not s.may_relax(task, kind):
+        return None
     found = _first_crew(s, task, kind, s.starts(task, list(task.start_ranges)))
     if found is None:
         return None

@@ -311,6 +311,9 @@ def test_every_suggestion_of_every_replayed_scenario_keeps_the_promise(
         checked[(tid, json.dumps(patch))] = ok = promise_holds(d, patch, tid, before, seed)
         return ok
 
+    for candidates in suggest(scenario, doc, plan).values():
+        for cand in candidates:  # each proves the patched week's optimum with a plan
+            insertion_is_a_plan(doc, plan, cand)
     shown = with_suggestions(scenario, doc, plan, check=check)
     data = shown.to_json(scenario)
     errs, _ = reference_check(path, data, tmp_path)
