@@ -52,16 +52,21 @@ def with_suggestions(
     check: Callable[[dict[str, Any], list[Operation], str, tuple[int, ...], int], bool] = (
         keeps_promise
     ),
+    tasks: list[str] | None = None,
 ) -> Plan:
     """The plan with each unserved task's verified suggestions (fewest changes first): those
-    `check(document, patch, task, coverage before, seed)` holds to the promise."""
+    `check(document, patch, task, coverage before, seed)` holds to the promise. Only for
+    `tasks` when given (the others are left as they are)."""
     if plan.objective is None or not plan.unserved:
         return plan
     seed = scenario.settings.seed if seed is None else seed
     before = plan.objective.coverage_key()
-    found = suggest(scenario, document, plan)
+    found = suggest(scenario, document, plan, tasks)
     unserved: list[Unserved] = []
     for u in plan.unserved:
+        if u.task not in found:
+            unserved.append(u)
+            continue
         kept: list[Suggestion] = []
         for cand in found.get(u.task, []):
             if len(kept) >= per_task:
