@@ -226,7 +226,7 @@ def solve(
         from solver.suggest_verify import with_suggestions
 
         document = read_scenario_text(file.read_text(encoding="utf-8"), str(file))[1]
-        plan = with_suggestions(scenario, document, plan, seed)
+        plan = with_suggestions(scenario, document, plan, seed, processes=workers)
     data = plan.to_json(scenario)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if plan.status == "error":

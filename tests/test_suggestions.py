@@ -340,3 +340,14 @@ def test_every_suggestion_of_every_replayed_scenario_keeps_the_promise(
             assert checked[(u.task, json.dumps(list(s.patch)))] is True
             patched = rfc6902(doc, list(s.patch))
             assert apply_patch(doc, list(s.patch)) == patched
+
+
+@pytest.mark.slow
+def test_checks_in_several_processes_keep_the_same_suggestions() -> None:
+    path = ROOT / "scenarios" / "09-edge-reason-codes.yaml"
+    scenario, doc = read_scenario_text(path.read_text(encoding="utf-8"), str(path))
+    plan = solver.solve(scenario, solver.SolveOptions(workers=1))
+    one = with_suggestions(scenario, doc, plan)
+    two = with_suggestions(scenario, doc, plan, processes=2)
+    assert one.unserved == two.unserved
+    assert sum(len(u.suggestions) for u in one.unserved) >= len(one.unserved)
