@@ -6,6 +6,7 @@ patched week each). Prints figures; not a test.
 
     .venv/bin/python bench/suggest.py                   # subdistrict-a + seeds 101..105
     .venv/bin/python bench/suggest.py --seeds 7 --check 0   # construction only
+    .venv/bin/python bench/suggest.py --time-limit 3        # a quicker plan to suggest for
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, nargs="*", default=[101, 102, 103, 104, 105])
     ap.add_argument("--check", type=int, default=2, help="candidates checked per world")
     ap.add_argument("--no-shared", action="store_true", help="skip subdistrict-a")
+    ap.add_argument("--time-limit", type=float, default=None,
+                    help="budget of the plan suggested for (default: the week's)")  # fmt: skip
     args = ap.parse_args()
     print("$", " ".join(["python", *sys.argv]))
     worlds = []
@@ -49,7 +52,7 @@ def main() -> None:
     build_times, check_times = [], []
     for name, scenario, doc in worlds:
         t0 = time.monotonic()
-        plan = solver.solve(scenario, solver.SolveOptions(workers=1))
+        plan = solver.solve(scenario, solver.SolveOptions(time_limit=args.time_limit, workers=1))
         solve_s = time.monotonic() - t0
         assert plan.objective is not None, plan.error
         t0 = time.monotonic()

@@ -246,6 +246,9 @@ class Suggester:
         options: list[list[str | None]] = [
             [None] if isinstance(n, SkillNeed) else list(self._teams(n)) for n in task.needs
         ]
+        for i, need in enumerate(task.needs):
+            if isinstance(need, TeamSkillNeed) and not options[i]:
+                options[i] = [new_team_id(self.sc, task, i)]  # no team has it: a new one
         out = []
         for choice in itertools.product(*options):
             slots = []
@@ -325,6 +328,14 @@ class Suggester:
             step = len(inside) / MAX_STARTS
             inside = [inside[int(i * step)] for i in range(MAX_STARTS)]
         return inside
+
+
+def new_team_id(scenario: Scenario, task: Task, role: int) -> str:
+    """The id of the team a recruit suggestion founds for a team role no team can fill."""
+    tid = f"new-team-{task.id}-{role}"
+    while tid in scenario.teams:
+        tid += "x"
+    return tid
 
 
 def _fix_cost(f: Fit) -> tuple[int, int, int, str]:

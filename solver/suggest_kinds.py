@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from mutualaid.domain.model import DAYS, MINUTES_PER_DAY, SkillNeed, Task
+from mutualaid.domain.model import DAYS, MINUTES_PER_DAY, SkillNeed, Task, TeamSkillNeed
 from mutualaid.json_patch import Operation, pointer
 from mutualaid.suggest_messages import word
 from solver.suggest import (
@@ -170,9 +170,10 @@ def _recruit(s: Suggester, task: Task) -> Candidate | None:
     taken = set(s.sc.volunteers)
     ids = []
     skills = []
+    founded: set[str] = set()
     for n, slot in enumerate(missing, 1):
         need = task.needs[slot.role]
-        skill = need.skill if isinstance(need, SkillNeed) else (slot.team or "")
+        skill = need.skill if isinstance(need, SkillNeed) else _team_word(s, need, slot.team)
         skills.append(skill)
         vid = f"new-{task.id}-{n}"
         while vid in taken:
@@ -196,6 +197,13 @@ def _recruit(s: Suggester, task: Task) -> Candidate | None:
             value["gender"] = resident.gender_preference
         if task.languages:
             value["languages"] = [sorted(task.languages)[0]]
+        if slot.team is not None and slot.team not in s.sc.teams and slot.team not in founded:
+            founded.add(slot.team)
+            assert isinstance(need, TeamSkillNeed)
+            team = {"id": slot.team, "name": slot.team, "skills": [need.team_skill]}
+            has_teams = isinstance(s.doc.get("teams"), list) or bool(founded - {slot.team})
+            patch.append({"op": "add", "path": "/teams/-" if has_teams else "/teams",
+                          "value": team if has_teams else [team]})  # fmt: skip
         if isinstance(s.doc.get("volunteers"), list):
             patch.append({"op": "add", "path": "/volunteers/-", "value": value})
         else:
@@ -208,6 +216,13 @@ def _recruit(s: Suggester, task: Task) -> Candidate | None:
         (slot, who if who is not None else next(fresh)) for slot, who in places
     ]
     return Candidate(task.id, "recruit", patch, len(missing), fields, _insertion(start, crew))
+
+
+def _team_word(s: Suggester, need: Any, team: str | None) -> str:
+    """A team role's recruit is named by the team skill, or by the named team's name."""
+    if isinstance(need, TeamSkillNeed):
+        return need.team_skill
+    return s.sc.teams[team].name if team in s.sc.teams else str(team)
 
 
 def _date(value: Any) -> Any:

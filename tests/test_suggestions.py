@@ -351,3 +351,56 @@ def test_checks_in_several_processes_keep_the_same_suggestions() -> None:
     two = with_suggestions(scenario, doc, plan, processes=2)
     assert one.unserved == two.unserved
     assert sum(len(u.suggestions) for u in one.unserved) >= len(one.unserved)
+
+
+def test_a_team_skill_no_team_has_is_recruited_as_a_new_team() -> None:
+    dance = task("t", needs=[{"team_skill": "lion_dance", "min_members": 2}], site="hall")
+    del dance["location"]
+    doc = world([volunteer("v")], [dance],
+                sites=[{"id": "hall", "name": "hall", "location": HERE}])  # fmt: skip
+    cand = check_kind(doc, "t", "recruit")
+    team, *members = cand.patch
+    assert team["path"] == "/teams" and team["value"][0]["skills"] == ["lion_dance"]
+    assert [m["value"]["teams"] for m in members] == [[team["value"][0]["id"]]] * 2
+
+
+def test_the_service_planner_carries_suggestions_against_the_weeks_export() -> None:
+    from api.jobs import SolverPlanner
+    from api.settings import SolverSettings
+    from mutualaid.adapters.contract import from_scenario
+
+    doc = world([volunteer("v")], [task("t", needs=[{"skill": "sign_language", "count": 1}])])
+    scenario = build_scenario(doc)
+    data = SolverPlanner(SolverSettings(suggest=True)).plan(scenario, lambda _: None)
+    (entry,) = data["unserved"]
+    (first, *_) = entry["suggestions"]
+    assert first["kind"] == "recruit"
+    export = from_scenario(scenario)
+    assert promise_holds(export, first["patch"], "t", (0, 0, 0, 0), 0)
+    plain = SolverPlanner(SolverSettings()).plan(scenario, lambda _: None)
+    assert "suggestions" not in plain["unserved"][0]
+
+
+@pytest.mark.parametrize(("lang", "heading"), [("en", "Suggestions"), ("zh", "建议")])
+def test_solve_with_suggest_prints_them_and_writes_them_in_the_plan(
+    lang: str, heading: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from mutualaid.cli import app
+
+    monkeypatch.setenv("MUTUALAID_LANG", lang)
+    path = ROOT / "scenarios" / "09-edge-reason-codes.yaml"
+    out = tmp_path / "plan.json"
+    args = ["solve", str(path), "--workers", "1", "--suggest", "--out", str(out), "--rows", "50"]
+    done = CliRunner().invoke(app, args)
+    assert done.exit_code == 0, done.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    texts = [s["text"] for u in data["unserved"] for s in u.get("suggestions", [])]
+    assert len(texts) >= len(data["unserved"]) and heading in done.output
+    table = done.output.split(heading, 1)[1]
+    assert all(u["task"] in table for u in data["unserved"] if u.get("suggestions"))
+    errs, _ = reference_check(path, data, tmp_path)
+    assert errs == []
+    plain = CliRunner().invoke(app, ["solve", str(path), "--workers", "1", "--out", str(out)])
+    assert plain.exit_code == 0 and heading not in plain.output
