@@ -1,10 +1,11 @@
 # Two commands do all set-up: `make demo` and `make test`. Both create .venv when missing.
+# `make check` is the fast loop while working: lint and every test not marked slow.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test check lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -22,10 +23,15 @@ demo: $(STAMP)
 		--page-tokens .demo-page-tokens.json
 
 lint: $(STAMP)
-	$(BIN)/ruff check mutualaid solver api tests bench
-	$(BIN)/ruff format --check mutualaid solver api tests bench
+	$(BIN)/ruff check mutualaid solver api worldgen tests bench
+	$(BIN)/ruff format --check mutualaid solver api worldgen tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+# Lint and every test not marked slow (browser walks, long solves, Dask, big property runs, the
+# stateful machine): under two minutes on two cores. `make test` stays the whole suite.
+check: lint
+	$(BIN)/pytest -n 2 -m "not slow"
 
 # The browser tests (-m browser) drive Debian's Chromium; CI (root) installs it when missing.
 test: lint

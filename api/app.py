@@ -1,7 +1,8 @@
 """The composition root: `create_app(settings)` builds everything the service runs on — the
-engine, sessions, migrations, the planner and the job runner — and nothing else does.
+engine, sessions, migrations, the planner and the job runner — and nothing else does (the CLI
+opens only the store, for its own commands).
 
-    app = create_app(Settings.from_env())      # `mutualaid serve` runs it with uvicorn
+    app = create_app(Settings.from_env())  # `mutualaid serve`: uvicorn, api.app:create_app_from_env
 """
 
 from __future__ import annotations
@@ -27,20 +28,20 @@ if TYPE_CHECKING:
 
 from api.auth import PUBLIC, BearerAuth, provide_actor
 from api.controllers import ROUTES
-from api.controllers.volunteers import SolverRepairer
 from api.dask_jobs import DaskJobRunner
 from api.edge import check_request
 from api.errors import handle
-from api.jobs import InProcessJobRunner, SolverPlanner
+from api.jobs import InProcessJobRunner
 from api.pages import pages_router, template_config
 from api.pages.common import page_error, wants_page
 from api.pages.sessions import SESSION_STORE
-from api.settings import ServerSettings, Settings
+from api.settings import ServerSettings, Settings, SolverSettings
 from api.throttle import FailedSignIns
 from mutualaid.adapters.db import SessionFactory, make_engine, make_session_factory
 from mutualaid.adapters.migrate import upgrade
 from mutualaid.adapters.uow import SqlUnitOfWork
 from mutualaid.services.ports import JobRunner, Repairer, UnitOfWork
+from solver.service import PlannerSettings, RepairSettings, SolverPlanner, SolverRepairer
 
 DESCRIPTION = """\
 Plans a community's week of mutual aid. JSON field names are the scenario format's
@@ -71,6 +72,13 @@ class Infrastructure:
         return SqlUnitOfWork(self.sessions, read_only=True)
 
 
+def planner_settings(solver: SolverSettings) -> PlannerSettings:
+    """The solver's own settings from the server's."""
+    return PlannerSettings(
+        solver.time_limit_seconds, solver.workers, solver.deterministic, suggest=solver.suggest
+    )
+
+
 @contextmanager
 def open_infrastructure(settings: Settings) -> Iterator[Infrastructure]:
     """Engine and sessions on an up-to-date schema (migrations applied), and a job runner
@@ -79,7 +87,7 @@ def open_infrastructure(settings: Settings) -> Iterator[Infrastructure]:
     try:
         upgrade(engine)
         sessions = make_session_factory(engine)
-        planner = SolverPlanner(settings.solver)
+        planner = SolverPlanner(planner_settings(settings.solver))
         runner: JobRunner
         if settings.jobs.runner == "dask":
             runner = DaskJobRunner(
@@ -87,7 +95,7 @@ def open_infrastructure(settings: Settings) -> Iterator[Infrastructure]:
             )
         else:
             runner = InProcessJobRunner(lambda: SqlUnitOfWork(sessions), planner, settings.jobs)
-        repairer = SolverRepairer(settings.solver.repair_seconds)
+        repairer = SolverRepairer(RepairSettings(settings.solver.repair_seconds))
         yield Infrastructure(
             engine, sessions, runner, repairer, settings.database.lock_wait_seconds
         )
@@ -154,29 +162,18 @@ def handle_any(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
     return handle(request, exc)
 
 
-def run(settings: Settings) -> None:
-    """Serve the app with uvicorn on the settings' host and port (in the foreground)."""
-    import uvicorn
-
-    uvicorn.Server(server_config(create_app(settings), settings.server)).run()
+def create_app_from_env() -> Litestar:
+    """The app on the environment's settings: the factory `mutualaid serve` gives uvicorn by
+    import string (`api.app:create_app_from_env`), so the CLI never imports the API."""
+    return create_app(Settings.from_env())
 
 
 def server_config(app: Litestar, server: ServerSettings, **options: Any) -> uvicorn.Config:
-    """uvicorn's configuration for the app. Proxy headers are believed only from the
-    trusted proxies (none by default): uvicorn's own default trusts X-Forwarded-For from
-    127.0.0.1, so any program on the machine could send each failed sign-in as another
-    address and never be throttled."""
+    """uvicorn's configuration for the app (`ServerSettings.uvicorn_options`: proxy headers
+    believed only from the trusted proxies)."""
     import uvicorn
 
-    proxies = list(server.trusted_proxies)
-    return uvicorn.Config(
-        app,
-        host=server.host,
-        port=server.port,
-        proxy_headers=bool(proxies),
-        forwarded_allow_ips=proxies or "",
-        **options,
-    )
+    return uvicorn.Config(app, **server.uvicorn_options(), **options)
 
 
 def provide_uow(state: State) -> UnitOfWork:

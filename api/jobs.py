@@ -1,5 +1,5 @@
-"""Where solves run: the solver behind the Planner port, and the in-process job runner (a
-dispatcher thread that claims queued plans and solves them off the event loop).
+"""Where solves run: the in-process job runner (a dispatcher thread that claims queued plans and
+solves them off the event loop with the Planner, `solver.service.SolverPlanner`).
 
 A Dask runner (`api.dask_jobs`) replaces `InProcessJobRunner` behind the same JobRunner port,
 on the same dispatcher thread (`Dispatcher`): the use cases in `mutualaid.services.jobs`
@@ -13,52 +13,12 @@ import os
 import socket
 import threading
 import uuid
-from collections.abc import Callable, Iterator
-from typing import Any
 
-import solver
-from api.settings import JobSettings, SolverSettings
-from mutualaid.adapters.contract import from_scenario
-from mutualaid.domain.model import Scenario
+from api.settings import JobSettings
 from mutualaid.services.jobs import RunOptions, UowFactory, run_next_plan
-from mutualaid.services.ports import Json, Planner, Progress
-from solver.suggest_verify import with_suggestions
+from mutualaid.services.ports import Planner
 
 log = logging.getLogger(__name__)
-
-
-class SolverPlanner:
-    """CP-SAT (`solver.solve`) as the services' Planner."""
-
-    def __init__(self, settings: SolverSettings) -> None:
-        self.settings = settings
-
-    def budget(self, scenario: Scenario) -> float:
-        return self.settings.time_limit_seconds or scenario.settings.time_limit_seconds
-
-    def plan(
-        self,
-        scenario: Scenario,
-        progress: Progress,
-        map_parts: Callable[..., Iterator[tuple[int, Any] | None]] | None = None,
-        stop: Callable[[], bool] | None = None,
-        since: float | None = None,
-    ) -> Json:
-        options = solver.SolveOptions(
-            time_limit=self.settings.time_limit_seconds,
-            workers=self.settings.workers,
-            deterministic=self.settings.deterministic,
-            since=since,
-        )
-
-        def report(served: dict[str, int], bound: dict[str, int], elapsed: float) -> None:
-            progress({"served": dict(served), "bound": dict(bound), "elapsed": round(elapsed, 2)})
-
-        plan = solver.solve(scenario, options, report, map_parts, stop)
-        if self.settings.suggest and plan.status != "error":
-            # the patches speak the week's canonical export, as the API gives it out
-            plan = with_suggestions(scenario, from_scenario(scenario), plan)
-        return plan.to_json(scenario)
 
 
 class Dispatcher:

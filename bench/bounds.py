@@ -21,9 +21,9 @@ from pathlib import Path
 import msgspec
 
 from mutualaid.bounds import check_data
+from mutualaid.contract.scenario import build_scenario, load_scenario, parse_scenario
 from mutualaid.errors import ScenarioError
-from mutualaid.generate import generate_world
-from mutualaid.scenario import build_scenario, load_scenario, parse_scenario
+from worldgen import generate_world
 
 SAMPLE = Path(__file__).resolve().parents[1] / "scenarios" / "01-jingbalu-life-centre.yaml"
 

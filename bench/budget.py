@@ -17,18 +17,18 @@ from pathlib import Path
 import yaml
 
 from api.app import open_infrastructure
-from api.jobs import SolverPlanner
-from api.settings import DatabaseSettings, Settings, SolverSettings
-from mutualaid.generate import generate_world
+from api.settings import DatabaseSettings, Settings
 from mutualaid.services import access, plans, weeks
 from mutualaid.services.jobs import RunOptions, run_next_plan
+from solver.service import PlannerSettings, SolverPlanner
+from worldgen import generate_world
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 WEEK = "2026-11-30"
 AREA = "district"
 PURE_CHECK = (
-    "import sys, yaml, mutualaid.scenario as s; s._FAST_LOADER = yaml.SafeLoader; "
+    "import sys, yaml, mutualaid.contract.yaml_text as s; s._FAST_LOADER = yaml.SafeLoader; "
     "from mutualaid.cli import app; sys.argv = ['mutualaid', 'check', sys.argv[1]]; app()"
 )
 
@@ -51,7 +51,7 @@ def claim_to_finish(
     """Seconds from the claim of a queued solve to its finished plan (the in-process runner's
     use case, a wall-clock budget of `limit` unless `deterministic`), its status and its
     progress."""
-    solver_settings = SolverSettings(
+    solver_settings = PlannerSettings(
         time_limit_seconds=limit, workers=1, deterministic=deterministic
     )
     with open_infrastructure(settings) as opened:

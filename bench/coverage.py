@@ -23,17 +23,18 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from mutualaid.contract.scenario import build_scenario, load_scenario  # noqa: E402
 from mutualaid.domain.model import PRIORITIES, Scenario  # noqa: E402
-from mutualaid.generate import generate_world  # noqa: E402
-from mutualaid.scenario import build_scenario, load_scenario  # noqa: E402
 from mutualaid.travel import HaversineTravel  # noqa: E402
 from solver import analyse, components  # noqa: E402
 from solver.coverage import CoverageModel  # noqa: E402
-from solver.cpsat import PlanModel, coverage_weights, staged_solve  # noqa: E402
+from solver.cpsat import PlanModel  # noqa: E402
 from solver.greedy import greedy_plan  # noqa: E402
 from solver.solution import Solution  # noqa: E402
+from solver.stages import coverage_weights, staged_solve  # noqa: E402
+from worldgen import generate_world  # noqa: E402
 
-SHARED_WORLD = Path("/work/shared/worlds/subdistrict-a.yaml")
+SHARED_WORLD = ROOT.parent / "shared" / "worlds" / "subdistrict-a.yaml"  # beside the checkout
 TARGET_S = 5.0
 """The issue's target: coverage proved within this many seconds."""
 

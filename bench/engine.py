@@ -28,13 +28,15 @@ if str(ROOT) not in sys.path:
 
 import yaml  # noqa: E402
 
+from mutualaid.contract import clock, plan_json  # noqa: E402
+from mutualaid.contract.scenario import build_scenario  # noqa: E402
 from mutualaid.domain.model import PRIORITIES, Scenario, SkillNeed  # noqa: E402
-from mutualaid.generate import generate_world  # noqa: E402
-from mutualaid.scenario import build_scenario  # noqa: E402
 from mutualaid.travel import HaversineTravel, haversine_km  # noqa: E402
+from worldgen import generate_world  # noqa: E402
 
-CHECKER = Path("/work/shared/tools/checkplan.py")
-SHARED_A = Path("/work/shared/worlds/subdistrict-a.yaml")
+SHARED = ROOT.parent / "shared"  # the shared contract checkout beside this one
+CHECKER = SHARED / "tools" / "checkplan.py"
+SHARED_A = SHARED / "worlds" / "subdistrict-a.yaml"
 """A 200-task week from outside the project, whose coverage optimum an independent model
 proved (16/59/79/26)."""
 WEIGHTS = {"urgent": 100, "high": 30, "normal": 8, "low": 1}
@@ -182,7 +184,7 @@ def run_cpsat(world: World, time_limit: float, workers: int) -> Result:
             components=plan.extra.get("components"),
             stages=plan.extra.get("stages"),
         )
-    out["check"] = check(data, plan.to_json(scenario))
+    out["check"] = check(data, plan_json.dump(plan, scenario))
     return out
 
 
@@ -297,8 +299,8 @@ def run_vroom(world: World, workers: int) -> Result:
             assignments.append(
                 {
                     "task": tid,
-                    "start": scenario.iso(start),
-                    "end": scenario.iso(start + task.duration_minutes),
+                    "start": clock.iso(scenario, start),
+                    "end": clock.iso(scenario, start + task.duration_minutes),
                     "volunteers": [{"id": vid, "role": 0, "team": None}],
                 }
             )

@@ -130,7 +130,7 @@ def main() -> int:
     parser.add_argument("--skip-dask", action="store_true")
     args = parser.parse_args()
     print("$ " + " ".join([".venv/bin/python", "bench/service.py", *sys.argv[1:]]))
-    from mutualaid.generate import generate_world
+    from worldgen import generate_world
 
     rows: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="bench-service-") as tmp:

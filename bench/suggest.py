@@ -22,9 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import solver  # noqa: E402
 from mutualaid.generate import generate_world  # noqa: E402
-from mutualaid.scenario import build_scenario, read_scenario_text  # noqa: E402
+
+import solver  # noqa: E402
+from mutualaid.contract.scenario import build_scenario, read_scenario_text  # noqa: E402
 from solver.suggest_kinds import suggest  # noqa: E402
 from solver.suggest_verify import keeps_promise  # noqa: E402
 

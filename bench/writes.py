@@ -33,7 +33,7 @@ WEEK = "2026-11-30"
 
 def world_and_tasks(size: int, volunteers: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """A generated district's roster (its week without tasks), and `size` tasks for it."""
-    from mutualaid.generate import generate_world
+    from worldgen import generate_world
 
     world = generate_world(size, volunteers, 10, 1)
     tasks: list[dict[str, Any]] = world["tasks"]
@@ -98,7 +98,7 @@ def scenario_import(
     one-task PUT is sent again and again, and a probe connection takes SQLite's write lock
     (BEGIN IMMEDIATE, then ROLLBACK) again and again: its longest wait is about the longest
     the import held the lock."""
-    from mutualaid.generate import generate_world
+    from worldgen import generate_world
 
     world = generate_world(size, size // 10, 3, 5)
     body = yaml.safe_dump(world, allow_unicode=True, sort_keys=False).encode("utf-8")

@@ -37,6 +37,26 @@ def km_between(a: Point, b: Point) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
 
 
+def minutes_for_km(km: float, detour_factor: float, speed_kmh: float) -> int:
+    """The contract's whole minutes to cover `km` as the crow flies: ceil(km * detour / speed
+    * 60), the only place the formula is written."""
+    return max(0, math.ceil(km * detour_factor / speed_kmh * 60 - _CEIL_SLACK))
+
+
+def minutes(a: Location, b: Location, detour_factor: float, speed_kmh: float) -> int:
+    """The contract's travel minutes from a to b, for callers without `Settings` (the world
+    generator)."""
+    return minutes_for_km(haversine_km(a, b), detour_factor, speed_kmh)
+
+
+def reach_radians(max_minutes: int, detour_factor: float, speed_kmh: float) -> float:
+    """A latitude difference (radians) beyond which a place is surely more than `max_minutes`
+    away: the great-circle distance is at least R * |dlat| along a meridian (a minute of slack
+    for the ceiling). A cheap test that rules most places out before the exact formula."""
+    per_radian = EARTH_RADIUS_KM * detour_factor / speed_kmh * 60
+    return (max_minutes + 1) / per_radian if per_radian > 0 else math.inf
+
+
 class TravelModel(Protocol):
     def minutes(self, mode: str, a: Location, b: Location) -> int:
         """Whole minutes to go from a to b by mode."""
@@ -62,5 +82,4 @@ class HaversineTravel:
     def minutes_between(self, mode: str, a: Point, b: Point) -> int:
         """`minutes` between two points, not cached: for the many pairs met once (static
         analysis asks it of every task and every volunteer who has the skill)."""
-        hours = km_between(a, b) * self._detour / self._speeds[mode]
-        return max(0, math.ceil(hours * 60 - _CEIL_SLACK))
+        return minutes_for_km(km_between(a, b), self._detour, self._speeds[mode])

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from mutualaid.contract import clock
 from mutualaid.domain.model import (
     MINUTES_PER_DAY,
     PRIORITIES,
@@ -273,7 +274,7 @@ def _routes(
                 tr = travel.minutes(vol.mode, here, loc)
                 total += tr
                 if s < free_at + tr:
-                    free = scenario.iso(free_at)
+                    free = clock.iso(scenario, free_at)
                     bad(msg("check_late", volunteer=vid, task=tid, free_at=free, travel=tr))
                 here, free_at = loc, e
             back = travel.minutes(vol.mode, here, vol.home)

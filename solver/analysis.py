@@ -13,20 +13,21 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from mutualaid.domain import eligibility
+from mutualaid.domain.eligibility import can_fill, exclusion, reaches, teams_for, within_hours
+from mutualaid.domain.matching import matching_size
 from mutualaid.domain.model import (
     Need,
-    Resident,
     Scenario,
     SkillNeed,
     Span,
     Task,
     TeamNeed,
     Volunteer,
-    free_starts,
 )
 from mutualaid.domain.plan import AssignedVolunteer
 from mutualaid.messages import msg
-from mutualaid.travel import EARTH_RADIUS_KM, HaversineTravel, Point, TravelModel, point
+from mutualaid.travel import HaversineTravel, Point, TravelModel, point, reach_radians
 
 
 @dataclass(frozen=True)
@@ -80,25 +81,6 @@ def best_fill(needs: tuple[Need, ...], pools: RolePools) -> tuple[bool, int, int
     return False, best, need_total
 
 
-def matching_size(slots: list[frozenset[str]]) -> int:
-    """Size of a maximum matching of slots to distinct people (augmenting paths)."""
-    owner: dict[str, int] = {}
-
-    def augment(i: int, seen: set[str]) -> bool:
-        for v in slots[i]:
-            if v in seen:
-                continue
-            seen.add(v)
-            if v not in owner or augment(owner[v], seen):
-                owner[v] = i
-                return True
-        return False
-
-    # the scarcest slots first find their people sooner
-    order = sorted(range(len(slots)), key=lambda i: len(slots[i]))
-    return sum(augment(i, set()) for i in order)
-
-
 def narrow(pools: RolePools, keep: set[str]) -> RolePools:
     return [[Pool(p.team, p.members & keep) for p in role] for role in pools]
 
@@ -116,17 +98,12 @@ class Analyzer:
                 self.by_skill[s].add(v.id)
             for t in v.teams:
                 self.by_team[t].add(v.id)
-        self.teams_with_skill: dict[str, list[str]] = defaultdict(list)
-        for team in scenario.teams.values():
-            for s in team.skills:
-                self.teams_with_skill[s].append(team.id)
         self.declined = scenario.declined_pairs()
         settings = scenario.settings
         self._home_lat: dict[str, float] = {}
         self._reach: dict[str, float] = {}
         """Per volunteer, the latitude difference (radians) beyond which they are surely out
-        of range: the great-circle distance is at least the latitude difference along a
-        meridian, R * |dlat| (with a minute of slack). Every task asks it of every candidate."""
+        of range (`reach_radians`). Every task asks it of every candidate."""
         self._task_point: tuple[Task | None, Point] = (None, (0.0, 0.0, 1.0))
         self._homes: dict[str, Point] = {}
         """Per volunteer, their home as a point, when travel is the contract's haversine: the
@@ -135,20 +112,21 @@ class Analyzer:
         for v in scenario.volunteers.values():
             if fast:
                 self._homes[v.id] = point(v.home)
-            per_radian = EARTH_RADIUS_KM * settings.detour_factor / settings.speeds_kmh[v.mode] * 60
             self._home_lat[v.id] = math.radians(v.home.lat)
-            self._reach[v.id] = (
-                (v.max_travel_minutes + 1) / per_radian if per_radian > 0 else math.inf
+            self._reach[v.id] = reach_radians(
+                v.max_travel_minutes, settings.detour_factor, settings.speeds_kmh[v.mode]
             )
 
     def pools_for(self, need: Need) -> list[Pool]:
+        """The ways to fill the role (`teams_for`), each with everyone who `fills` it: an
+        index of `eligibility.fills`, so a task does not ask it of every volunteer."""
         if isinstance(need, SkillNeed):
             return [Pool(None, frozenset(self.by_skill.get(need.skill, ())))]
-        if isinstance(need, TeamNeed):
-            teams = [need.team] if need.team in self.scenario.teams else []
-        else:
-            teams = sorted(self.teams_with_skill.get(need.team_skill, ()))
-        return [Pool(t, frozenset(self.by_team.get(t, ()))) for t in teams]
+        return [
+            Pool(t, frozenset(self.by_team.get(t, ())))
+            for t in teams_for(need, self.scenario.teams)
+            if t is not None
+        ]
 
     def analyse_all(self) -> dict[str, TaskAnalysis]:
         return {tid: self.analyse(task) for tid, task in self.scenario.tasks.items()}
@@ -190,7 +168,7 @@ class Analyzer:
             for v in sorted(everyone)
             if abs(home_lat[v] - lat) <= reach[v]  # else surely out of range
         }
-        in_range = {v for v, t in travel.items() if t <= sc.volunteers[v].max_travel_minutes}
+        in_range = {v for v, t in travel.items() if reaches(sc.volunteers[v], t)}
         ranged = narrow(pools, in_range)
         if not fillable(needs, ranged):
             travel = {v: self.travel_minutes(sc.volunteers[v], task) for v in sorted(everyone)}
@@ -204,73 +182,57 @@ class Analyzer:
         why_out: dict[str, list[str]] = defaultdict(list)
         allowed = set()
         for v in sorted(in_range):
-            why = self._exclusion(task, sc.volunteers[v], resident)
+            why = exclusion(task, sc.volunteers[v], resident, self.declined)
             if why is None:
                 allowed.add(v)
             else:
-                why_out[why].append(v)
+                why_out[f"excl_{why}"].append(v)
         kept = narrow(ranged, allowed)
         if not fillable(needs, kept):
             a.reason, a.detail = "excluded", self._why_excluded(needs, kept, why_out)
             return a
         # 4. no_time
         dur = task.duration_minutes
-        free = {}  # by id, so `free` and `travel_home` keep one order whatever the hash seed
+        free_at = {}  # by id, so `free_at` and `travel_home` keep one order whatever the hash seed
         for v in sorted(allowed):
             vol = sc.volunteers[v]
-            if vol.max_service_minutes >= dur:
-                starts = free_starts(vol.blocks, task, travel[v])
+            if within_hours(vol, dur):
+                starts = eligibility.free(vol, task, travel[v])
                 if starts:
-                    free[v] = starts
-        domain = self._start_domain(needs, narrow(kept, set(free)), free, task.start_ranges)
+                    free_at[v] = starts
+        domain = self._start_domain(needs, narrow(kept, set(free_at)), free_at, task.start_ranges)
         if not domain:
             a.reason = "no_time"
-            if not any(sc.volunteers[v].max_service_minutes >= dur for v in allowed):
+            if not any(within_hours(sc.volunteers[v], dur) for v in allowed):
                 a.detail = msg("why_no_time_hours", duration=dur)
             else:
                 a.detail = msg("why_no_time", count=len(allowed), duration=dur)
             return a
         # Drop people whose free starts miss the task's domain: they can never join a crew.
-        useful = {v for v, iv in free.items() if _overlaps(iv, domain)}
+        useful = {v for v, iv in free_at.items() if _overlaps(iv, domain)}
         # a team that cannot field the crew with useful people is no way to fill the role
         a.pools = [
             [pool for pool in role if len(pool.members) >= need.min_people]
             for need, role in zip(needs, narrow(kept, useful), strict=True)
         ]
-        a.travel_home = {v: travel[v] for v in free if v in useful}
-        a.free = {v: iv for v, iv in free.items() if v in useful}
+        a.travel_home = {v: travel[v] for v in free_at if v in useful}
+        a.free = {v: iv for v, iv in free_at.items() if v in useful}
         a.start_domain = domain
         return a
-
-    def _exclusion(self, task: Task, vol: Volunteer, resident: Resident | None) -> str | None:
-        """The safeguard that keeps the volunteer from the task (a message key), else None."""
-        if task.vetted_only and not vol.vetted:
-            return "excl_vetted"
-        if resident and resident.gender_preference and vol.gender != resident.gender_preference:
-            return "excl_gender"
-        if task.languages and not task.languages & vol.languages:
-            return "excl_language"
-        if (task.id, vol.id) in self.declined:
-            return "excl_declined"
-        return None
 
     def can_serve(self, task: Task, av: AssignedVolunteer, start: int) -> bool:
         """Whether this one person may fill their role of the task at this start, on their
         own (stages 1-4 for one volunteer; no other task considered): what a published
         assignment must still satisfy after the week changed."""
-        vol = self.scenario.volunteers.get(av.id)
-        if vol is None or not 0 <= av.role < len(task.needs):
+        sc = self.scenario
+        vol = sc.volunteers.get(av.id)
+        if vol is None:
             return False
-        pools = self.pools_for(task.needs[av.role])
-        if not any(vol.id in p.members and p.team == av.team for p in pools):
-            return False
-        resident = self.scenario.residents.get(task.resident) if task.resident else None
-        if self._exclusion(task, vol, resident) is not None:
-            return False
+        resident = sc.residents.get(task.resident) if task.resident else None
         travel = self.travel_minutes(vol, task)
-        if travel > vol.max_travel_minutes or vol.max_service_minutes < task.duration_minutes:
-            return False
-        return any(lo <= start <= hi for lo, hi in free_starts(vol.blocks, task, travel))
+        return can_fill(
+            task, vol, av.role, av.team, start, travel, sc.teams, resident, self.declined
+        )
 
     def _start_domain(
         self,

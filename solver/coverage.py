@@ -24,8 +24,9 @@ from ortools.sat.python import cp_model
 from mutualaid.domain.model import Scenario
 from mutualaid.travel import TravelModel
 from solver.analysis import TaskAnalysis
-from solver.cpsat import PlanModel, ProgressFn, StageResult, StopFn, staged_solve
+from solver.cpsat import PlanModel
 from solver.solution import Solution
+from solver.stages import ProgressFn, StageResult, StopFn, staged_solve
 
 FIRST_GOALS = ("coverage", "waited")
 """The goals solved on the pairwise model; the later ones need travel, so routes."""

@@ -8,10 +8,13 @@ import itertools
 from collections import defaultdict
 from collections.abc import Callable
 
-from mutualaid.domain.model import PRIORITIES, Location, Need, Scenario, Span, Task
+from mutualaid.domain.eligibility import within_hours
+from mutualaid.domain.matching import Matching
+from mutualaid.domain.model import PRIORITIES, Need, Scenario, Span, Task
 from mutualaid.domain.plan import AssignedVolunteer
 from mutualaid.travel import TravelModel
 from solver.analysis import Pool, TaskAnalysis
+from solver.routes import Visit, block_of, gaps
 from solver.solution import Solution
 
 
@@ -21,75 +24,33 @@ class _Schedules:
     def __init__(self, scenario: Scenario, travel: TravelModel) -> None:
         self.scenario = scenario
         self.travel = travel
-        self.stops: dict[tuple[str, int], list[tuple[int, int, Location]]] = defaultdict(list)
+        self.stops: dict[tuple[str, int], list[Visit]] = defaultdict(list)
         self.minutes: dict[str, int] = defaultdict(int)
 
     def insertion_starts(self, vid: str, task: Task, allowed: list[Span]) -> list[Span]:
         """Closed start ranges at which `task` fits between the visits already booked."""
         vol = self.scenario.volunteers[vid]
-        if self.minutes[vid] + task.duration_minutes > vol.max_service_minutes:
+        if not within_hours(vol, self.minutes[vid] + task.duration_minutes):
             return []
-        dur = task.duration_minutes
         out = []
         for bi, (bs, be) in enumerate(vol.blocks):
             if not any(lo <= be and hi >= bs for lo, hi in allowed):
                 continue
-            prev_loc, prev_end = vol.home, bs
-            stops = self.stops.get((vid, bi), [])
-            for s, e, loc in [*stops, (be, be, vol.home)]:
-                lo = prev_end + self.travel.minutes(vol.mode, prev_loc, task.location)
-                hi = s - self.travel.minutes(vol.mode, task.location, loc) - dur
+            for slot in gaps(vol.home, (bs, be), self.stops.get((vid, bi), [])):
+                lo, hi = slot.window(task, self.travel, vol.mode)
                 for a, b in allowed:
                     if max(lo, a) <= min(hi, b):
                         out.append((max(lo, a), min(hi, b)))
-                prev_loc, prev_end = loc, e
         return out
 
     def book(self, vid: str, task: Task, start: int) -> None:
         vol = self.scenario.volunteers[vid]
         end = start + task.duration_minutes
-        bi = next(i for i, (bs, be) in enumerate(vol.blocks) if bs <= start and end <= be)
+        bi = block_of(vol, start, end)
+        assert bi is not None, "a start from `insertion_starts` lies in a block"
         self.stops[(vid, bi)].append((start, end, task.location))
         self.stops[(vid, bi)].sort(key=lambda x: x[0])
         self.minutes[vid] += task.duration_minutes
-
-
-class _Matching:
-    """People to places (slots) of roles. Required places must all be taken; optional places
-    (up to a team role's max) only hold pinned people. A matched person stays matched when an
-    augmenting path moves them, which is what keeps pinned people in the crew."""
-
-    def __init__(self, slots: list[tuple[int, str | None, bool, list[str]]]) -> None:
-        self.slots = slots
-        self.owner: dict[int, str] = {}
-        self.place: dict[str, int] = {}
-
-    def _take(self, v: str, s: int) -> None:
-        old = self.place.get(v)
-        if old is not None and self.owner.get(old) == v:
-            del self.owner[old]
-        self.owner[s], self.place[v] = v, s
-
-    def fill(self, s: int, seen: set[str]) -> bool:
-        for v in self.slots[s][3]:
-            if v in seen:
-                continue
-            seen.add(v)
-            old = self.place.get(v)
-            if old is None or not self.slots[old][2] or self.fill(old, seen):
-                self._take(v, s)
-                return True
-        return False
-
-    def seat(self, v: str, seen: set[int]) -> bool:
-        for s, slot in enumerate(self.slots):
-            if s in seen or v not in slot[3]:
-                continue
-            seen.add(s)
-            if s not in self.owner or self.seat(self.owner[s], seen):
-                self._take(v, s)
-                return True
-        return False
 
 
 def assign_roles(
@@ -100,7 +61,9 @@ def assign_roles(
     rank: Callable[[str], tuple[object, ...]],
 ) -> tuple[AssignedVolunteer, ...] | None:
     """A crew from `free` filling every role (team roles from one team), containing `must`;
-    the best-ranked people first. None when no crew exists."""
+    the best-ranked people first. None when no crew exists. The places of a role are its
+    `min_people` required ones, and with pins up to `max_people` optional ones that only hold
+    pinned people (`Matching`)."""
     for choice in itertools.product(*pools):
         slots: list[tuple[int, str | None, bool, list[str]]] = []
         for r, (need, pool) in enumerate(zip(needs, choice, strict=True)):
@@ -108,10 +71,10 @@ def assign_roles(
             slots += [(r, pool.team, True, cands)] * need.min_people
             if must:
                 slots += [(r, pool.team, False, cands)] * (need.max_people - need.min_people)
-        match = _Matching(slots)
-        if not all(match.seat(v, set()) for v in must):
+        match = Matching([x[3] for x in slots], [x[2] for x in slots])
+        if not all(match.seat(v) for v in must):
             continue
-        if all(s in match.owner or match.fill(s, set()) for s, x in enumerate(slots) if x[2]):
+        if all(s in match.owner or match.fill(s) for s, x in enumerate(slots) if x[2]):
             return tuple(
                 AssignedVolunteer(v, slots[s][0], slots[s][1])
                 for s, v in sorted(match.owner.items())

@@ -16,8 +16,9 @@ from collections.abc import Callable, Mapping
 from mutualaid.domain.model import MINUTES_PER_DAY, PRIORITIES, Scenario
 from mutualaid.travel import TravelModel
 from solver.analysis import TaskAnalysis
-from solver.cpsat import PlanModel, StopFn, staged_solve
+from solver.cpsat import PlanModel
 from solver.solution import Solution
+from solver.stages import StopFn, staged_solve
 
 NEIGHBOURHOOD_TASKS = 40
 """Tasks freed at once: small enough that a neighbourhood solves to optimality in about a
@@ -25,6 +26,9 @@ second, large enough that crews and routes can be rearranged."""
 
 
 def _km(a: TaskAnalysis, b: TaskAnalysis) -> float:
+    """How near two tasks are, for ranking neighbourhoods only: a flat-earth approximation, not
+    the contract's travel (`mutualaid.travel`); no rule depends on it, and the plans of large
+    parts depend on its exact figures, so it stays as it is."""
     la, lb = a.task.location, b.task.location
     dy = (la.lat - lb.lat) * 111.2
     dx = (la.lon - lb.lon) * 111.2 * math.cos(math.radians(la.lat))

@@ -9,22 +9,24 @@ neighbourhood that serves the task wins; when none does, the task stays unserved
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from ortools.sat.python import cp_model
 
-from mutualaid.domain.model import MINUTES_PER_DAY, PRIORITIES, Location, Scenario, Task
+from mutualaid.contract import plan_json
+from mutualaid.domain.eligibility import within_hours
+from mutualaid.domain.model import PRIORITIES, Location, Scenario, Task
 from mutualaid.domain.plan import AssignedVolunteer, Plan
 from mutualaid.travel import HaversineTravel, TravelModel
 from solver.analysis import Analyzer, TaskAnalysis
-from solver.cpsat import PlanModel, coverage_weights, wall_safety_net
+from solver.cpsat import PlanModel
 from solver.lns import rivals
+from solver.routes import block_of
 from solver.solution import Solution, build_plan, count_by_priority
+from solver.stages import coverage_weights, wall_safety_net
 
 NEIGHBOURHOODS = (1, 4, 8, 16, 32)
 """Tasks freed in turn: the declined task alone, then it and its rivals."""
@@ -53,18 +55,12 @@ def changed_pairs(before: Solution, after: Solution) -> set[Pair]:
     return pairs(before) ^ pairs(after)
 
 
-def solution_of(scenario: Scenario, plan: dict[str, Any]) -> Solution:
+def solution_of(scenario: Scenario, plan: Mapping[str, Any]) -> Solution:
     """A contract plan's assignments as a Solution (starts in minutes of the week)."""
-    zone = ZoneInfo(scenario.timezone)
     sol = Solution()
-    for a in plan.get("assignments") or ():
-        there = dt.datetime.fromisoformat(str(a["start"])).astimezone(zone)
-        day = (there.date() - scenario.week_start).days
-        tid = str(a["task"])
-        sol.starts[tid] = day * MINUTES_PER_DAY + there.hour * 60 + there.minute
-        sol.crews[tid] = tuple(
-            AssignedVolunteer(str(v["id"]), int(v["role"]), v.get("team")) for v in a["volunteers"]
-        )
+    for a in plan_json.load(plan, scenario).assignments:
+        sol.starts[a.task] = a.start
+        sol.crews[a.task] = a.volunteers
     return sol
 
 
@@ -235,15 +231,14 @@ def _consistent(scenario: Scenario, base: Solution) -> tuple[Solution, list[str]
             for tid in mine:
                 task = scenario.tasks[tid]
                 start, end = base.starts[tid], base.starts[tid] + task.duration_minutes
-                block = next(
-                    (b for b, (bs, be) in enumerate(vol.blocks) if bs <= start and end <= be), -1
-                )
+                block = block_of(vol, start, end)
+                block = -1 if block is None else block  # outside every block now: one group
                 before = last.get(block)
                 late = before is not None and start < before[0] + travel.minutes(
                     vol.mode, before[1], task.location
                 )
                 minutes += task.duration_minutes
-                if late or minutes > vol.max_service_minutes:
+                if late or not within_hours(vol, minutes):
                     loose = [t for t in mine[: mine.index(tid)] if t not in pins]
                     if tid in pins and late and before is not None and before[2] not in pins:
                         gone = before[2]

@@ -7,11 +7,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from mutualaid.contract import clock
 from mutualaid.domain.model import PRIORITIES, Scenario, Task
 from mutualaid.domain.plan import AssignedVolunteer, Assignment, Objective, Plan, Unserved
 from mutualaid.messages import msg
 from mutualaid.travel import TravelModel
 from solver.analysis import TaskAnalysis
+from solver.routes import block_of
 
 
 @dataclass
@@ -70,7 +72,8 @@ def routes(
         for tid in tids:
             s = sol.starts[tid]
             e = s + scenario.tasks[tid].duration_minutes
-            block = next(i for i, (bs, be) in enumerate(vol.blocks) if bs <= s and e <= be)
+            block = block_of(vol, s, e)
+            assert block is not None, "a plan's visit lies in one of its volunteer's blocks"
             by_block[block].append(tid)
         out[vid] = []
         for block, group in sorted(by_block.items()):
@@ -170,7 +173,11 @@ def build_plan(
             {
                 "block": block,
                 "stops": [
-                    {"task": s.task, "start": scenario.iso(s.start), "travel_in": s.travel_in}
+                    {
+                        "task": s.task,
+                        "start": clock.iso(scenario, s.start),
+                        "travel_in": s.travel_in,
+                    }
                     for s in stops
                 ],
                 "travel_home": back,

@@ -17,12 +17,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from typing import Any
 
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import Scenario
 from mutualaid.domain.plan import Plan, Suggestion, Unserved
 from mutualaid.errors import ScenarioError
 from mutualaid.json_patch import Operation, PatchError, apply_patch
-from mutualaid.scenario import build_scenario
-from solver import SolveOptions, solve
+from solver.planner import SolveOptions, solve
 from solver.suggest_kinds import suggest
 
 Check = Callable[[dict[str, Any], list[Operation], str, tuple[int, ...], int], bool]

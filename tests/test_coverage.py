@@ -5,20 +5,25 @@ rule."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 
 import solver
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import Location, Scenario, Settings
-from mutualaid.scenario import build_scenario
 from mutualaid.travel import HaversineTravel
 from mutualaid.validation import validate
 from solver import analyse, components
 from solver.coverage import CoverageModel
-from solver.cpsat import PlanModel, StageResult, coverage_weights, staged_solve
+from solver.cpsat import PlanModel
 from solver.greedy import greedy_plan
 from solver.solution import Solution, count_by_priority
+from solver.stages import StageResult, coverage_weights, staged_solve
 from tests.brute_force import BruteForce
 from tests.strategies import World, small_worlds, tiny_worlds
+
+pytestmark = pytest.mark.slow  # every test here takes seconds (make check leaves them out)
 
 SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large]
 
@@ -122,6 +127,6 @@ def test_either_model_gives_a_plan_of_the_same_coverage_that_keeps_every_rule(
         for p in (False, True)
     ]
     for plan in plans:
-        assert validate(scenario, plan.to_json(scenario)).violations == []
+        assert validate(scenario, plan_json.dump(plan, scenario)).violations == []
     if all(p.status == "optimal" for p in plans):
         assert plans[0].objective == plans[1].objective

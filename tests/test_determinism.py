@@ -13,10 +13,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import solver
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import Decline
-from mutualaid.generate import generate_world
-from mutualaid.scenario import build_scenario
+from worldgen import generate_world
+
+pytestmark = pytest.mark.slow  # every test here takes seconds (make check leaves them out)
 
 ROOT = Path(__file__).resolve().parent.parent
 HASH_SEEDS = ("1", "2")
@@ -46,13 +51,13 @@ def print_plans() -> None:
     declined = dataclasses.replace(
         scenario, declined=(*scenario.declined, Decline(first.task, first.volunteers[0].id))
     )
-    published = solver.solution_of(scenario, exact.to_json(scenario))
+    published = solver.solution_of(scenario, plan_json.dump(exact, scenario))
     mended = solver.repair(declined, published, first.task, budget=5.0, workers=1)
     plans = {
-        "greedy": solver.greedy(scenario).to_json(scenario),
-        "exact": exact.to_json(scenario),
-        "neighbourhood_search": search.to_json(scenario),
-        "repair": mended.plan.to_json(declined),
+        "greedy": plan_json.dump(solver.greedy(scenario), scenario),
+        "exact": plan_json.dump(exact, scenario),
+        "neighbourhood_search": plan_json.dump(search, scenario),
+        "repair": plan_json.dump(mended.plan, declined),
     }
     json.dump({k: _without_clock(v) for k, v in plans.items()}, sys.stdout, sort_keys=True)
 

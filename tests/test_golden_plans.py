@@ -17,6 +17,7 @@ def test_every_source_has_a_stored_plan() -> None:
     assert {p.stem for p in sources()} == stored
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", sources(), ids=lambda p: p.stem)
 def test_the_plan_is_the_one_stored(path: Path) -> None:
     stored = json.loads((PLANS / f"{path.stem}.json").read_text(encoding="utf-8"))

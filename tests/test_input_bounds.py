@@ -10,7 +10,6 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from mutualaid import scenario as loader
 from mutualaid.bounds import (
     MAX_ID_LENGTH,
     MAX_NAME_LENGTH,
@@ -22,8 +21,9 @@ from mutualaid.bounds import (
     parse_week_start,
 )
 from mutualaid.cli import app
+from mutualaid.contract import yaml_text as loader
+from mutualaid.contract.scenario import build_scenario, parse_scenario
 from mutualaid.errors import ScenarioError
-from mutualaid.scenario import build_scenario, parse_scenario
 from tests.test_scenario_errors import problem_at, problems_in, variant, variant_data
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from mutualaid.contract.scenario import parse_scenario
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import CATALOGUE, locale, msg
-from mutualaid.scenario import parse_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 CHINESE = re.compile(r"[\u4e00-\u9fff]")

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 import solver
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.errors import ScenarioError
-from mutualaid.scenario import build_scenario
 from mutualaid.validation import validate
 from tests.reference import reference_check
 
@@ -57,7 +58,9 @@ def world(tasks: list[dict[str, Any]], volunteers: int = 1, **settings: Any) -> 
 
 def solve(w: World, tmp: Path) -> dict[str, Any]:
     scenario = build_scenario(w)
-    plan = solver.solve(scenario, solver.SolveOptions(time_limit=5, workers=1)).to_json(scenario)
+    plan = plan_json.dump(
+        solver.solve(scenario, solver.SolveOptions(time_limit=5, workers=1)), scenario
+    )
     assert validate(scenario, plan).violations == []
     errs, _ = reference_check(w, plan, tmp)
     assert errs == []
@@ -68,6 +71,7 @@ def served_ids(plan: dict[str, Any]) -> set[str]:
     return {a["task"] for a in plan["assignments"]}
 
 
+@pytest.mark.slow
 def test_a_request_that_waited_is_served_before_an_equal_one_that_did_not(tmp_path: Path) -> None:
     # one volunteer free 09:00-10:30 can do only one of two equal visits
     w = world([visit("t-new", "r-0"), visit("t-waited", "r-1", waited=2)])
@@ -87,12 +91,14 @@ def test_waiting_never_outweighs_a_higher_priority(tmp_path: Path) -> None:
     assert plan["objective"]["waited"] == 0
 
 
+@pytest.mark.slow
 def test_the_plan_says_how_long_its_served_requests_waited(tmp_path: Path) -> None:
     w = world([visit("t-a", "r-0", waited=1), visit("t-b", "r-1", waited=3)], volunteers=2)
     plan = solve(w, tmp_path)
     assert plan["objective"]["waited"] == 4
 
 
+@pytest.mark.slow
 def test_the_validator_rejects_a_wrong_waited_figure(tmp_path: Path) -> None:
     w = world([visit("t-a", "r-0", waited=1)])
     plan = solve(w, tmp_path)
@@ -118,6 +124,7 @@ def six_visits_for_three_people(**settings: Any) -> World:
     return world(tasks, volunteers=3, **settings)
 
 
+@pytest.mark.slow
 def test_by_default_travel_comes_before_fairness(tmp_path: Path) -> None:
     # one round trip is less travel than three: one person does all six
     plan = solve(six_visits_for_three_people(), tmp_path)
@@ -126,6 +133,7 @@ def test_by_default_travel_comes_before_fairness(tmp_path: Path) -> None:
     assert plan["objective"]["max_load"] == pytest.approx(6 / 40)
 
 
+@pytest.mark.slow
 def test_fairness_first_spreads_the_visits_over_everyone(tmp_path: Path) -> None:
     plan = solve(six_visits_for_three_people(objective_order=["fairness"]), tmp_path)
     assert len(served_ids(plan)) == 6
@@ -134,6 +142,7 @@ def test_fairness_first_spreads_the_visits_over_everyone(tmp_path: Path) -> None
     assert plan["objective"]["max_load"] == pytest.approx(2 / 40)
 
 
+@pytest.mark.slow
 def test_fairness_first_costs_travel_that_travel_first_saves(tmp_path: Path) -> None:
     fair = solve(six_visits_for_three_people(objective_order=["fairness", "travel"]), tmp_path)
     short = solve(six_visits_for_three_people(objective_order=["travel", "fairness"]), tmp_path)

@@ -16,13 +16,16 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import solver
+from mutualaid.contract import clock, plan_json
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import PRIORITIES, Scenario
-from mutualaid.scenario import build_scenario
 from mutualaid.travel import HaversineTravel
 from mutualaid.validation import static_reason, validate
 from tests.brute_force import BruteForce, Optimum
 from tests.reference import checker, reference_check
 from tests.strategies import World, small_worlds, tiny_worlds
+
+pytestmark = pytest.mark.slow  # every test here takes seconds (make check leaves them out)
 
 SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large]
 FIGURES = ("served", "tasks", "continuity", "travel_minutes", "max_load")
@@ -38,7 +41,7 @@ def solve(world: World, seed: int = 0) -> tuple[Scenario, dict[str, Any]]:
     scenario = build_scenario(world)
     plan = solver.solve(scenario, solver.SolveOptions(time_limit=5, workers=1, seed=seed))
     assert plan.status in ("optimal", "feasible"), plan.error
-    return scenario, plan.to_json(scenario)
+    return scenario, plan_json.dump(plan, scenario)
 
 
 def served(plan: dict[str, Any]) -> tuple[int, ...]:
@@ -51,8 +54,8 @@ def witness_plan(scenario: Scenario, optimum: Optimum) -> dict[str, Any]:
     assignments = [
         {
             "task": tid,
-            "start": scenario.iso(start),
-            "end": scenario.iso(start + scenario.tasks[tid].duration_minutes),
+            "start": clock.iso(scenario, start),
+            "end": clock.iso(scenario, start + scenario.tasks[tid].duration_minutes),
             "volunteers": [{"id": v, "role": r, "team": team} for v, r, team in crew],
         }
         for tid, (start, crew) in sorted(optimum.plan.items())
@@ -138,7 +141,7 @@ def test_same_world_and_seed_give_the_same_plan(world: World) -> None:
 def test_never_below_greedy_coverage(world: World) -> None:
     """CP-SAT starts from greedy's plan and keeps it as a floor; greedy's own plan is valid."""
     scenario, plan = solve(world)
-    floor = solver.greedy(scenario).to_json(scenario)
+    floor = plan_json.dump(solver.greedy(scenario), scenario)
     assert validate(scenario, floor).violations == []
     assert served(plan) >= served(floor)
 

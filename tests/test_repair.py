@@ -17,9 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import solver
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import PRIORITIES
 from mutualaid.errors import ScenarioError
-from mutualaid.scenario import build_scenario
 from mutualaid.validation import validate
 from tests.brute_force import BruteForce
 from tests.reference import reference_check
@@ -70,6 +71,7 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("repairs")
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(world=tiny_worlds(), rnd=st.randoms(use_true_random=False), kind=st.sampled_from(CHANGES))
 def test_a_repair_keeps_every_rule_and_claims_only_a_true_bound(
@@ -77,7 +79,7 @@ def test_a_repair_keeps_every_rule_and_claims_only_a_true_bound(
 ) -> None:
     scenario = build_scenario(world)
     published = solver.solve(scenario, solver.SolveOptions(time_limit=1, workers=1))
-    plan = published.to_json(scenario)
+    plan = plan_json.dump(published, scenario)
     if plan["status"] == "error" or not plan["assignments"]:
         return
     chosen = rnd.choice(plan["assignments"])
@@ -92,7 +94,7 @@ def test_a_repair_keeps_every_rule_and_claims_only_a_true_bound(
     bound = plan["bound"] if kind == "none" else None  # what the service passes
     done = solver.repair(changed, solver.solution_of(changed, plan), chosen["task"], 0.5, 1,
                          bound=bound)  # fmt: skip
-    repaired = done.plan.to_json(changed)
+    repaired = plan_json.dump(done.plan, changed)
     report = validate(changed, repaired)
     assert report.ok, (kind, report.violations)
     violations, _ = reference_check(week, repaired, scratch)
@@ -135,12 +137,14 @@ def _week() -> dict[str, Any]:
 
 def _repair(before: dict[str, Any], after: dict[str, Any], task: str) -> list[str]:
     scenario = build_scenario(before)
-    plan = solver.solve(scenario, solver.SolveOptions(time_limit=2, workers=1)).to_json(scenario)
+    plan = plan_json.dump(
+        solver.solve(scenario, solver.SolveOptions(time_limit=2, workers=1)), scenario
+    )
     who = next(v["id"] for a in plan["assignments"] if a["task"] == task for v in a["volunteers"])
     after["declined"] = [{"task": task, "volunteer": who}]
     changed = build_scenario(after)
     done = solver.repair(changed, solver.solution_of(changed, plan), task, 1.0, 1)
-    return validate(changed, done.plan.to_json(changed)).violations
+    return validate(changed, plan_json.dump(done.plan, changed)).violations
 
 
 def test_a_clash_after_the_week_changed_drops_the_visit_that_is_not_pinned() -> None:
@@ -164,7 +168,9 @@ def test_a_pin_added_since_publishing_holds_even_when_the_declined_task_cannot(
     if alone:
         before["volunteers"] = [v for v in before["volunteers"] if v["id"] != "vC"]
     scenario = build_scenario(before)
-    plan = solver.solve(scenario, solver.SolveOptions(time_limit=2, workers=1)).to_json(scenario)
+    plan = plan_json.dump(
+        solver.solve(scenario, solver.SolveOptions(time_limit=2, workers=1)), scenario
+    )
     holder = next(
         v["id"] for a in plan["assignments"] if a["task"] == "T1" for v in a["volunteers"]
     )

@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 
 import solver
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import Location, Settings
-from mutualaid.scenario import build_scenario
 from mutualaid.travel import HaversineTravel
 from mutualaid.validation import validate
 from tests.reference import reference_check
@@ -364,6 +365,7 @@ def judge(world: World, plan: Plan, tmp: Path) -> tuple[list[str], list[str]]:
     return ours, theirs
 
 
+@pytest.mark.slow
 def test_the_hand_written_plan_keeps_every_rule(tmp_path: Path) -> None:
     world, plan = rules_world(), rules_plan()
     report = validate(build_scenario(copy.deepcopy(world)), plan)
@@ -374,6 +376,7 @@ def test_the_hand_written_plan_keeps_every_rule(tmp_path: Path) -> None:
     assert report.figures["max_load"] == 1.0  # 李 and 马 work exactly their hours
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(BREAKS))
 def test_a_plan_breaking_a_rule_is_rejected_by_both_checkers(name: str, tmp_path: Path) -> None:
     world, plan = rules_world(), rules_plan()
@@ -384,6 +387,7 @@ def test_a_plan_breaking_a_rule_is_rejected_by_both_checkers(name: str, tmp_path
     assert theirs, f"the reference checker accepts a plan where {task}: {name}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(EDGES))
 def test_a_plan_at_the_edge_of_a_rule_is_accepted_by_both_checkers(
     name: str, tmp_path: Path
@@ -394,6 +398,7 @@ def test_a_plan_at_the_edge_of_a_rule_is_accepted_by_both_checkers(
     assert judge(world, plan, tmp_path) == ([], [])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("figure", list(WRONG_FIGURES))
 def test_a_plan_claiming_wrong_figures_is_rejected_by_both_checkers(
     figure: str, tmp_path: Path
@@ -492,7 +497,7 @@ def solved(world: World, tmp: Path) -> Plan:
     scenario = build_scenario(copy.deepcopy(world))
     plan = solver.solve(scenario, solver.SolveOptions(time_limit=5, workers=1, seed=0))
     assert plan.status == "optimal", plan.error
-    data = plan.to_json(scenario)
+    data = plan_json.dump(plan, scenario)
     assert validate(scenario, data).violations == []
     errs, _ = reference_check(world, data, tmp)
     assert errs == []
@@ -522,6 +527,7 @@ UNQUALIFIED: dict[str, tuple[dict[str, Any], dict[str, Any], dict[str, Any]]] = 
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rule", list(UNQUALIFIED))
 def test_never_assigns_a_volunteer_who_does_not_qualify(rule: str, tmp_path: Path) -> None:
     """王 lives next door and visited last week; only the rule keeps him away."""
@@ -543,6 +549,7 @@ def test_never_assigns_a_volunteer_who_does_not_qualify(rule: str, tmp_path: Pat
     assert reason(solved(without_zhou, tmp_path), "t-visit") == expected
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("slack", [-1, 0])
 def test_never_assigns_a_volunteer_beyond_their_travel_limit(slack: int, tmp_path: Path) -> None:
     limit = walk(FAR, FANG) + slack
@@ -557,6 +564,7 @@ def test_never_assigns_a_volunteer_beyond_their_travel_limit(slack: int, tmp_pat
         assert crew_of(plan, "t-visit") == {"v-ou"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("slack", [-1, 0])
 def test_starts_inside_the_window_with_time_to_walk_home(slack: int, tmp_path: Path) -> None:
     """The window opens at 10:00 and the block ends just when a 10:00 start gets home."""
@@ -572,6 +580,7 @@ def test_starts_inside_the_window_with_time_to_walk_home(slack: int, tmp_path: P
         assert start_of(plan, "t-visit") == at("10:00")
 
 
+@pytest.mark.slow
 def test_a_crew_starts_at_the_fixed_start_from_one_team(tmp_path: Path) -> None:
     """Team A has one dancer, team B two: mixing them would be the only other way."""
     dancer = {"availability": [mon("13:00", "17:00")]}
@@ -601,6 +610,7 @@ def test_a_crew_starts_at_the_fixed_start_from_one_team(tmp_path: Path) -> None:
     assert {v["team"] for v in got["volunteers"]} == {"team-b"}
 
 
+@pytest.mark.slow
 def test_one_volunteer_fills_one_role(tmp_path: Path) -> None:
     both_roles = [{"skill": "companionship", "count": 1}, {"skill": "first_aid", "count": 1}]
     alone = tiny_world(
@@ -613,6 +623,7 @@ def test_one_volunteer_fills_one_role(tmp_path: Path) -> None:
     assert sorted((v["id"], v["role"]) for v in got) == [("v-wang", 0), ("v-zhou", 1)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("slack", [-1, 0])
 def test_leaves_time_to_walk_between_visits(slack: int, tmp_path: Path) -> None:
     """After the hall at 09:00-10:00, 方奶奶's visit can start no later than 10:00 plus the
@@ -633,6 +644,7 @@ def test_leaves_time_to_walk_between_visits(slack: int, tmp_path: Path) -> None:
         assert start_of(plan, "t-visit") == at(hhmm(latest))
 
 
+@pytest.mark.slow
 def test_never_in_two_places_at_once(tmp_path: Path) -> None:
     world = tiny_world(
         [person("v-zhou", NEAR)],
@@ -646,6 +658,7 @@ def test_never_in_two_places_at_once(tmp_path: Path) -> None:
     assert reason(plan, "t-fang") == "capacity"
 
 
+@pytest.mark.slow
 def test_never_assigns_across_an_unavailable_period(tmp_path: Path) -> None:
     """Free 08:00-12:00 but not 09:30-10:00: a 60-minute visit must fit on one side."""
     world = tiny_world(
@@ -665,6 +678,7 @@ def test_never_assigns_across_an_unavailable_period(tmp_path: Path) -> None:
     assert minute + 60 + there <= 9 * 60 + 30 or minute - there >= 10 * 60
 
 
+@pytest.mark.slow
 def test_never_assigns_on_a_day_off(tmp_path: Path) -> None:
     world = tiny_world(
         [person("v-zhou", NEAR, unavailable=[{"date": MON}])],

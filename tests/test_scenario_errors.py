@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 
 from mutualaid import cli
 from mutualaid.cli import app
+from mutualaid.contract.scenario import build_scenario, load_scenario, parse_scenario
 from mutualaid.errors import Problem, ScenarioError
-from mutualaid.scenario import build_scenario, load_scenario, parse_scenario
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]

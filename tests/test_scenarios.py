@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 import solver
-from mutualaid.scenario import load_scenario
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import load_scenario
 from mutualaid.validation import check_expect, validate
 from tests.reference import reference_check
 
@@ -21,11 +22,12 @@ def test_there_are_at_least_twelve_scenarios_with_expectations() -> None:
     assert all(load_scenario(p).expect is not None for p in SCENARIOS)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_scenario_replays_and_meets_its_expectations(path: Path, tmp_path: Path) -> None:
     scenario = load_scenario(path)
     plan = solver.solve(scenario, solver.SolveOptions(time_limit=4, workers=2))
-    data = plan.to_json(scenario)
+    data = plan_json.dump(plan, scenario)
     assert plan.status in ("optimal", "feasible"), plan.error
     assert validate(scenario, data).violations == []
     errs, figures = reference_check(path, data, tmp_path)

@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import build_scenario, load_scenario
 from mutualaid.domain.model import PRIORITIES, Scenario
-from mutualaid.generate import generate_world
-from mutualaid.scenario import build_scenario, load_scenario
 from solver import PartJob, PartResult, SolveOptions, analyse, components, solve
+from worldgen import generate_world
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
@@ -57,11 +58,12 @@ def week(name: str) -> Scenario:
 
 
 def essence(scenario: Scenario, options: SolveOptions, **kw: Any) -> dict[str, Any]:
-    plan = solve(scenario, options, **kw).to_json(scenario)
+    plan = plan_json.dump(solve(scenario, options, **kw), scenario)
     keys = ("status", "error", "assignments", "unserved", "objective", "bound")
     return {k: plan.get(k) for k in keys}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "max_exact_arcs"),
     [

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import PRIORITIES, SkillNeed, TeamSkillNeed
 from mutualaid.domain.plan import AssignedVolunteer
-from mutualaid.scenario import build_scenario
 from solver import analyse, components
 from solver.analysis import Analyzer, Pool
-from solver.cpsat import coverage_weights, split_bound
 from solver.greedy import assign_roles
+from solver.stages import coverage_weights, split_bound
 from tests.strategies import World, small_worlds
 
 counts = st.fixed_dictionaries({p: st.integers(0, 40) for p in PRIORITIES})
@@ -109,10 +111,11 @@ def test_crew_keeps_pinned_people_and_fills_every_role() -> None:
     assert assign_roles(needs, pools, free | {"x"}, ("x",), rank=lambda v: (v,)) is None
 
 
+@pytest.mark.slow
 def test_a_bound_from_a_short_solve_holds_against_a_longer_one() -> None:
     """Regression: a coverage stage that timed out once reported its own plan as the bound."""
-    from mutualaid.generate import generate_world
     from solver import SolveOptions, solve
+    from worldgen import generate_world
 
     scenario = build_scenario(generate_world(200, 80, 1, 1))
     short = solve(scenario, SolveOptions(time_limit=0.5, workers=2))
@@ -127,14 +130,14 @@ def test_a_bound_from_a_short_solve_holds_against_a_longer_one() -> None:
 def test_greedy_places_pinned_events_before_flexible_pinned_visits() -> None:
     from pathlib import Path
 
-    from mutualaid.scenario import load_scenario
+    from mutualaid.contract.scenario import load_scenario
     from mutualaid.validation import validate
     from solver import greedy
 
     scenario = load_scenario(Path(__file__).parent / "worlds" / "greedy-pins.yaml")
     plan = greedy(scenario)
     assert {a.task for a in plan.assignments} == {"t-a", "t-b"}
-    assert validate(scenario, plan.to_json(scenario)).violations == []
+    assert validate(scenario, plan_json.dump(plan, scenario)).violations == []
 
 
 def test_fairness_divides_by_the_hours_given_not_the_whole_minutes() -> None:
@@ -142,7 +145,7 @@ def test_fairness_divides_by_the_hours_given_not_the_whole_minutes() -> None:
     pick the 1.0 h volunteer (load 1.0) and still claim optimal fairness."""
     from pathlib import Path
 
-    from mutualaid.scenario import load_scenario
+    from mutualaid.contract.scenario import load_scenario
     from solver import SolveOptions, solve
 
     scenario = load_scenario(Path(__file__).parent / "worlds" / "fairness-hours.yaml")
@@ -152,6 +155,7 @@ def test_fairness_divides_by_the_hours_given_not_the_whole_minutes() -> None:
     assert plan.objective.max_load < 1.0
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(world=small_worlds())
 def test_one_person_s_check_agrees_with_the_analysis(world: World) -> None:

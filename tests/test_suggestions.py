@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 
 import solver
+from mutualaid.contract import clock, plan_json
+from mutualaid.contract.scenario import build_scenario, read_scenario_text
 from mutualaid.domain.plan import (
     AssignedVolunteer,
     Assignment,
@@ -22,7 +24,6 @@ from mutualaid.domain.plan import (
     Unserved,
 )
 from mutualaid.json_patch import PatchError, apply_patch, pointer
-from mutualaid.scenario import build_scenario, read_scenario_text
 from mutualaid.suggest_messages import EN, ZH, word
 from mutualaid.travel import HaversineTravel
 from mutualaid.validation import validate
@@ -125,11 +126,11 @@ def insertion_is_a_plan(doc: dict[str, Any], plan: Plan, cand: Candidate) -> Non
     task_ = patched.tasks[cand.task]
     volunteers = [{"id": v, "role": r, "team": t} for v, r, t in crew]
     assignments = [
-        {"task": a.task, "start": patched.iso(a.start), "end": patched.iso(a.end),
+        {"task": a.task, "start": clock.iso(patched, a.start), "end": clock.iso(patched, a.end),
          "volunteers": [{"id": v.id, "role": v.role, "team": v.team} for v in a.volunteers]}
         for a in keep
-    ] + [{"task": cand.task, "start": patched.iso(start),
-          "end": patched.iso(start + task_.duration_minutes),
+    ] + [{"task": cand.task, "start": clock.iso(patched, start),
+          "end": clock.iso(patched, start + task_.duration_minutes),
           "volunteers": volunteers}]  # fmt: skip
     listed = {a["task"] for a in assignments}
     unserved = [
@@ -289,11 +290,11 @@ def test_a_plan_shows_suggestions_only_on_entries_that_have_them() -> None:
     doc = world([volunteer("v")], [task("t", needs=[{"skill": "sign_language", "count": 1}]),
                                    task("s")])  # fmt: skip
     scenario, plan = solved(doc)
-    data = with_suggestions(scenario, doc, plan).to_json(scenario)
+    data = plan_json.dump(with_suggestions(scenario, doc, plan), scenario)
     (entry,) = data["unserved"]
     assert [s["kind"] for s in entry["suggestions"]] == ["recruit"]
     assert set(entry["suggestions"][0]) == {"kind", "text", "patch"}
-    assert "suggestions" not in plan.to_json(scenario)["unserved"][0]
+    assert "suggestions" not in plan_json.dump(plan, scenario)["unserved"][0]
     json.dumps(data)
 
 
@@ -335,7 +336,7 @@ def test_every_suggestion_of_every_replayed_scenario_keeps_the_promise(
         return ok
 
     shown = with_suggestions(scenario, doc, plan, check=check, tasks=mine)
-    data = shown.to_json(scenario)
+    data = plan_json.dump(shown, scenario)
     errs, _ = reference_check(path, data, tmp_path)
     assert errs == []  # the reference checker reads a plan with suggestions
     for u in shown.unserved:
@@ -373,19 +374,18 @@ def test_a_team_skill_no_team_has_is_recruited_as_a_new_team() -> None:
 
 
 def test_the_service_planner_carries_suggestions_against_the_weeks_export() -> None:
-    from api.jobs import SolverPlanner
-    from api.settings import SolverSettings
-    from mutualaid.adapters.contract import from_scenario
+    from mutualaid.contract.export import from_scenario
+    from solver.service import PlannerSettings, SolverPlanner
 
     doc = world([volunteer("v")], [task("t", needs=[{"skill": "sign_language", "count": 1}])])
     scenario = build_scenario(doc)
-    data = SolverPlanner(SolverSettings(suggest=True)).plan(scenario, lambda _: None)
+    data = SolverPlanner(PlannerSettings(workers=1, suggest=True)).plan(scenario, lambda _: None)
     (entry,) = data["unserved"]
     (first, *_) = entry["suggestions"]
     assert first["kind"] == "recruit"
     export = from_scenario(scenario)
     assert promise_holds(export, first["patch"], "t", (0, 0, 0, 0), 0)
-    plain = SolverPlanner(SolverSettings()).plan(scenario, lambda _: None)
+    plain = SolverPlanner(PlannerSettings(workers=1)).plan(scenario, lambda _: None)
     assert "suggestions" not in plain["unserved"][0]
 
 

@@ -1,5 +1,6 @@
 """The volunteer's side: their week's published assignments (JSON and an iCalendar feed),
-accepting and declining; a decline repairs the week's plan in the request (`SolverRepairer`)."""
+accepting and declining; a decline repairs the week's plan in the request (the Repairer,
+`solver.service.SolverRepairer`)."""
 
 from __future__ import annotations
 
@@ -13,14 +14,11 @@ import pendulum
 from litestar import Controller, Response, get, post
 from litestar.params import Body, FromPath, QueryParameter
 
-import solver
 from api.controllers.common import AreaParam, CurrentActor, Repairs, Uow
 from api.errors import responses
-from mutualaid.domain.model import Scenario
 from mutualaid.messages import msg
 from mutualaid.services import volunteers
-from mutualaid.services.ports import AssignmentRecord, Json
-from solver.repair import rescore
+from mutualaid.services.ports import AssignmentRecord
 
 WeekParam = Annotated[
     str | None,
@@ -28,29 +26,6 @@ WeekParam = Annotated[
         description="The week's Monday, YYYY-MM-DD; the current week when left out.",
     ),
 ]
-
-
-class SolverRepairer:
-    """`solver.repair` and `rescore` as the services' Repairer: `budget` seconds of CP-SAT
-    deterministic time on `workers` CP-SAT workers (the service uses one: the same decline
-    gives the same repair, and a request does not take every core)."""
-
-    def __init__(self, budget: float, workers: int = 1) -> None:
-        self.budget, self.workers = budget, workers
-
-    def repair(
-        self, scenario: Scenario, published: Json, task: str, same_week: bool = False
-    ) -> tuple[Json, int]:
-        before = solver.solution_of(scenario, published)
-        bound = published.get("bound") if same_week else None
-        known = {str(k): int(v) for k, v in bound.items()} if isinstance(bound, dict) else None
-        done = solver.repair(scenario, before, task, self.budget, self.workers, bound=known)
-        return done.plan.to_json(scenario), done.changed
-
-    def rescore(self, scenario: Scenario, plan: Json) -> Json:
-        out = rescore(scenario, plan).to_json(scenario)
-        out["solve_seconds"] = plan.get("solve_seconds", out["solve_seconds"])  # the solve's
-        return out
 
 
 @dataclass

@@ -23,7 +23,7 @@ from api.pages.common import (
     problems_into,
     refuse_control_characters,
 )
-from api.pages.coordinator import area_context
+from api.pages.desk import area_context
 from mutualaid.domain.model import CATEGORIES, MODES
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import msg_in, using_locale

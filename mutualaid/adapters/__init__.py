@@ -4,9 +4,11 @@
     upgrade(engine)                      # migrate: Alembic, from inside the package
     uow = SqlUnitOfWork(make_session_factory(engine))
     with uow:
-        uow.weeks.import_scenario(area, scenario_dict)
+        uow.weeks.store_scenario(area, uow.weeks.prepare_scenario(area, scenario))
         uow.commit()
 
 Modules: db (engines, column types), tables, contract (canonical contract dicts), roster,
-weeks, plans, access (tokens, audit, idempotency), uow, migrate. Nothing connects at import.
+weekrows (what weeks, plans and assignments share), scenarios and weeks (a week's content and
+tasks), plans, assignments, access (tokens, audit, idempotency), uow, migrate. Nothing
+connects at import.
 """

@@ -13,7 +13,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, col, delete, func, select, update
 
-from mutualaid.adapters import contract
 from mutualaid.adapters.base import Repository
 from mutualaid.adapters.db import is_unique_violation
 from mutualaid.adapters.tables import (
@@ -25,9 +24,10 @@ from mutualaid.adapters.tables import (
     VolunteerRow,
     metadata,
 )
+from mutualaid.contract import export as contract
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.errors import Problem, ScenarioError
 from mutualaid.messages import msg
-from mutualaid.scenario import build_scenario
 from mutualaid.services.ports import (
     AreaRecord,
     ConflictError,

@@ -1,7 +1,7 @@
 """The SQL Unit of Work: one session and transaction, every repository on it.
 
     with SqlUnitOfWork(sessions) as uow:
-        uow.weeks.put_tasks(area, week_start, tasks)
+        uow.weeks.store_tasks(area, week_start, prepared)
         uow.commit()
 
 Leaving the block without `commit()` (or by an exception) rolls everything back. A lock that
@@ -21,6 +21,7 @@ from typing import Any, Self
 from sqlmodel import Session
 
 from mutualaid.adapters.access import SqlAudit, SqlIdempotency, SqlTokens
+from mutualaid.adapters.assignments import SqlAssignments
 from mutualaid.adapters.base import utc_now
 from mutualaid.adapters.db import (
     LOCK_WAIT,
@@ -29,7 +30,7 @@ from mutualaid.adapters.db import (
     is_busy,
     is_unique_violation,
 )
-from mutualaid.adapters.plans import SqlAssignments, SqlPlans
+from mutualaid.adapters.plans import SqlPlans
 from mutualaid.adapters.roster import (
     SqlAreas,
     SqlResidents,
@@ -38,6 +39,7 @@ from mutualaid.adapters.roster import (
     SqlTeams,
     SqlVolunteers,
 )
+from mutualaid.adapters.weekrows import WeekRows
 from mutualaid.adapters.weeks import SqlWeeks
 from mutualaid.messages import msg
 from mutualaid.services.ports import (
@@ -147,15 +149,16 @@ class SqlUnitOfWork:
             "volunteers": SqlVolunteers(session, self.clock),
             "residents": SqlResidents(session, self.clock),
         }
-        weeks = SqlWeeks(session, self.clock, areas, roster)
+        rows = WeekRows(session)  # the week rows this session read, shared (see weekrows)
+        weeks = SqlWeeks(session, self.clock, rows, areas, roster)
         self.areas = areas
         self.sites = roster["sites"]
         self.teams = roster["teams"]
         self.volunteers = roster["volunteers"]
         self.residents = roster["residents"]
         self.weeks = weeks
-        self.plans = SqlPlans(session, self.clock, weeks)
-        self.assignments = SqlAssignments(session, self.clock, weeks)
+        self.plans = SqlPlans(session, self.clock, rows)
+        self.assignments = SqlAssignments(session, self.clock, rows)
         self.tokens = SqlTokens(session, self.clock)
         self.audit = SqlAudit(session, self.clock)
         self.idempotency = SqlIdempotency(session, self.clock)

@@ -313,9 +313,6 @@ class Scenario:
             d.year, d.month, d.day, minute // 60, minute % 60, tz=_zone(self.timezone)
         )
 
-    def iso(self, minute_of_week: int) -> str:
-        return self.local_time(minute_of_week).isoformat()
-
 
 @functools.cache
 def _zone(name: str) -> pendulum.Timezone | pendulum.FixedTimezone:

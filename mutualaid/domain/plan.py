@@ -1,11 +1,13 @@
-"""What a plan IS: who goes where and when, what stays unserved and why, and how good it is."""
+"""What a plan IS: who goes where and when, what stays unserved and why, and how good it is.
+
+Its JSON is written and read by `mutualaid.contract.plan_json`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from mutualaid.domain.model import LATER_GOALS, PRIORITIES, Scenario
+from mutualaid.domain.model import LATER_GOALS, PRIORITIES
 
 REASONS: tuple[str, ...] = ("no_skill", "out_of_range", "excluded", "no_time", "capacity")
 STATUSES: tuple[str, ...] = ("optimal", "feasible", "error")
@@ -82,44 +84,3 @@ class Plan:
     error: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     """More fields the contract allows: routes, loads, stages, the greedy floor."""
-
-    def to_json(self, scenario: Scenario) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "scenario": self.scenario,
-            "status": self.status,
-            "solve_seconds": round(self.solve_seconds, 3),
-        }
-        if self.error is not None:
-            out["error"] = self.error
-        if self.objective is not None:
-            o = self.objective
-            out["objective"] = {
-                "served": dict(o.served),
-                "tasks": dict(o.tasks),
-                "continuity": o.continuity,
-                "travel_minutes": o.travel_minutes,
-                "max_load": round(o.max_load, 4),
-                "waited": o.waited,
-            }
-        out["bound"] = dict(self.bound)
-        out["assignments"] = [
-            {
-                "task": a.task,
-                "start": scenario.iso(a.start),
-                "end": scenario.iso(a.end),
-                "volunteers": [{"id": v.id, "role": v.role, "team": v.team} for v in a.volunteers],
-            }
-            for a in self.assignments
-        ]
-        out["unserved"] = [_unserved_json(u) for u in self.unserved]
-        out.update(self.extra)
-        return out
-
-
-def _unserved_json(u: Unserved) -> dict[str, Any]:
-    out: dict[str, Any] = {"task": u.task, "reason": u.reason, "detail": u.detail}
-    if u.suggestions:
-        out["suggestions"] = [
-            {"kind": s.kind, "text": s.text, "patch": list(s.patch)} for s in u.suggestions
-        ]
-    return out

@@ -22,6 +22,7 @@ from mutualaid.domain.model import PRIORITIES
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import msg
 from mutualaid.services.access import SYSTEM
+from mutualaid.services.built import built_week
 from mutualaid.services.ports import (
     Json,
     LeaseLost,
@@ -99,8 +100,8 @@ def run_plan(
     since = time.time()  # the budget covers loading too
     try:
         with new_uow() as uow:
-            scenario = uow.weeks.load_scenario(plan.area, plan.week_start)
-            basis = uow.weeks.basis(plan.area, plan.week_start)
+            built, _ = built_week(uow, plan.id, plan.area, plan.week_start)
+            scenario, basis = built.scenario, built.basis
     except ScenarioError as exc:
         problems = "; ".join(p.render() for p in exc.problems[:10])
         return _fail(new_uow, plan, worker, msg("plan_scenario_invalid", problems=problems))
@@ -138,7 +139,7 @@ def run_plan(
         # a solver crash fails its plan, never the runner
         return _fail(new_uow, plan, worker, msg("plan_solver_failed", error=repr(exc)))
     if result.get("status") != "error":
-        result["basis"] = basis  # what its bound rests on (see `WeekRepository.basis`)
+        result["basis"] = basis.to_json()  # what its bound rests on (`WeekRepository.basis`)
         report = validate(scenario, result)
         if not report.ok:  # the safety net: a plan that breaks a hard rule is never stored
             violations = "; ".join(report.violations[:10])

@@ -3,8 +3,10 @@ publish the result. Solves themselves run in `jobs`."""
 
 from __future__ import annotations
 
+from mutualaid.domain.lifecycle import PlanRequest, same_or_narrower
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
+from mutualaid.services.built import built_week
 from mutualaid.services.ports import (
     ConflictError,
     JobRunner,
@@ -25,7 +27,7 @@ def request_plan(
     where, week = actor.area(area), parse_week(week_start)
     with uow:
         uow.weeks.get(where, week)
-        plan = uow.plans.create(where, week, request={"requested_by": actor.id})
+        plan = uow.plans.create(where, week, request=PlanRequest(actor.id))
         uow.audit.record(
             actor.id, "plan.request", f"plan {plan.id}", where, {"week": week.isoformat()}
         )
@@ -83,9 +85,9 @@ def publish_plan(uow: UnitOfWork, repairer: Repairer, actor: Actor, ident: str) 
         actor.require_area(found.area)
         if found.result is not None and found.published_at is None:
             uow.weeks.lock(found.area, found.week_start)
-            scenario = uow.weeks.load_scenario(found.area, found.week_start)
+            built, _ = built_week(uow, found.id, found.area, found.week_start)
+            scenario, basis = built.scenario, built.basis
             report = validate(scenario, found.result)
-            basis = uow.weeks.basis(found.area, found.week_start)
             if not report.assignments_ok:
                 hard = [v for v in report.violations if v not in report.derived]
                 raise ConflictError(msg("publish_stale", plan=ident, violations=_shown(hard)))
@@ -93,7 +95,7 @@ def publish_plan(uow: UnitOfWork, repairer: Repairer, actor: Actor, ident: str) 
                 # stale figures, or a week with options the plan did not have: its status
                 # and bound may no longer hold either
                 rescored = repairer.rescore(scenario, found.result)
-                rescored["basis"] = basis
+                rescored["basis"] = basis.to_json()
                 again = validate(scenario, rescored)
                 if not again.ok:  # a bug, not the user's: say so
                     shown = _shown(again.violations)
@@ -106,16 +108,6 @@ def publish_plan(uow: UnitOfWork, repairer: Repairer, actor: Actor, ident: str) 
         uow.audit.record(actor.id, "plan.publish", f"plan {ident}", plan.area, detail)
         uow.commit()
     return plan
-
-
-def same_or_narrower(then: object, now: Json) -> bool:
-    """Whether the week now (its `basis`) offers no option the week a plan was made for did:
-    the same week and roster, and the declines then still among the declines now. A plan's
-    bound and optimality then still hold for it (declines only take options away)."""
-    if not isinstance(then, dict) or then.get("week") != now.get("week"):
-        return False
-    declined_now = {tuple(d) for d in now.get("declined") or ()}
-    return all(tuple(d) in declined_now for d in then.get("declined") or ())
 
 
 def _shown(violations: list[str], most: int = 5) -> str:

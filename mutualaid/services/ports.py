@@ -14,9 +14,12 @@ MutualAidError
         ├── LeaseLost           a worker's claim on a plan was taken over or ended
         └── IdempotencyKeyReused the key came with a different request (HTTP 422)
 
-Times in records are aware pendulum DateTimes; an assignment's are in its own zone.
-Contract structures (sites, volunteers, tasks, scenarios, plans) are plain dicts (`Json`)
-with the contract's field names.
+Times in records are aware pendulum DateTimes; an assignment's are in its own zone. A week
+to plan is a domain Scenario, what a plan rests on a domain Basis, a plan's request a domain
+PlanRequest; the rules of their lifecycles are `mutualaid.domain.lifecycle` and `.week`.
+Contract structures still passed as the contract's JSON (`Json`, its field names): roster
+entries and tasks as written, whole scenarios exported, and a plan's result and progress,
+until the contract's readers turn them into domain objects at the edge.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from typing import Any, Literal, Protocol, Self
 
 import pendulum
 
+from mutualaid.domain.lifecycle import Basis, PlanRequest
 from mutualaid.domain.model import Scenario
 from mutualaid.errors import MutualAidError, Problem
 from mutualaid.messages import msg
@@ -176,9 +180,10 @@ class PlanRecord:
     status: str
     """queued | running | optimal | feasible | error"""
     progress: Json
-    request: Json
+    request: PlanRequest
     result: Json | None
-    """The contract's plan JSON once done."""
+    """The contract's plan JSON once done (a domain Plan once the contract's reader of plan
+    JSON is the one place that reads it)."""
     error: str | None
     created_at: pendulum.DateTime
     started_at: pendulum.DateTime | None
@@ -278,31 +283,25 @@ class RosterRepository(Protocol):
 
 
 class WeekRepository(Protocol):
-    def ensure(
-        self, area: str, week_start: pendulum.Date, name: str | None = None,
-        settings: Mapping[str, Any] | None = None,
-    ) -> WeekRecord: ...  # fmt: skip
     def get(self, area: str, week_start: pendulum.Date) -> WeekRecord: ...
     def lock(self, area: str, week_start: pendulum.Date) -> None: ...
     def all(self, area: str) -> list[WeekRecord]: ...
-    def import_scenario(
-        self, area: str, data: Mapping[str, Any] | Scenario, *, validate: bool = True
-    ) -> WeekRecord: ...
     def prepare_scenario(
         self, area: str, data: Mapping[str, Any] | Scenario
     ) -> PreparedScenario: ...
     def store_scenario(self, area: str, prepared: PreparedScenario) -> WeekRecord: ...
     def export_scenario(self, area: str, week_start: pendulum.Date) -> Json: ...
     def load_scenario(self, area: str, week_start: pendulum.Date) -> Scenario: ...
-    def basis(self, area: str, week_start: pendulum.Date) -> Json: ...
+    def basis(self, area: str, week_start: pendulum.Date) -> Basis: ...
+    def version(self, area: str, week_start: pendulum.Date) -> str:
+        """Changes with every write to what the week's scenario is built from, but for its
+        declines (see `mutualaid.services.built`)."""
+        ...
+
     def tasks(
         self, area: str, week_start: pendulum.Date, idents: Collection[str] | None = None
     ) -> list[Json]: ...
     def get_task(self, area: str, week_start: pendulum.Date, ident: str) -> Json: ...
-    def put_tasks(
-        self, area: str, week_start: pendulum.Date, tasks: Sequence[Mapping[str, Any]],
-        *, validate: bool = True,
-    ) -> list[Json]: ...  # fmt: skip
     def prepare_tasks(
         self, area: str, week_start: pendulum.Date, tasks: Sequence[Any]
     ) -> PreparedTasks: ...
@@ -313,32 +312,28 @@ class WeekRepository(Protocol):
     def store_task(
         self, area: str, week_start: pendulum.Date, prepared: PreparedTasks
     ) -> tuple[Json, bool]: ...
-    def put_task(
-        self, area: str, week_start: pendulum.Date, task: Mapping[str, Any],
-        *, validate: bool = True,
-    ) -> tuple[Json, bool]: ...  # fmt: skip
     def delete_task(self, area: str, week_start: pendulum.Date, ident: str) -> int: ...
     def published_tasks(self, area: str, week_start: pendulum.Date) -> dict[str, int]: ...
-    def set_pinned(
-        self, area: str, week_start: pendulum.Date, pinned: Sequence[Mapping[str, Any]]
-    ) -> None: ...
     def add_decline(
         self, area: str, week_start: pendulum.Date, task: str, volunteer: str,
         reason: str | None = None,
     ) -> DeclineRecord: ...  # fmt: skip
     def declines(self, area: str, week_start: pendulum.Date) -> list[DeclineRecord]: ...
-    def history(self, area: str, week_start: pendulum.Date) -> list[tuple[str, str]]: ...
 
 
 class PlanRepository(Protocol):
     def create(
         self, area: str, week_start: pendulum.Date, *, kind: str = "solve",
-        parent_id: str | None = None, request: Mapping[str, Any] | None = None,
+        parent_id: str | None = None, request: PlanRequest | None = None,
     ) -> PlanRecord: ...  # fmt: skip
     def get(self, ident: str) -> PlanRecord: ...
     def for_week(self, area: str, week_start: pendulum.Date) -> list[PlanRecord]: ...
     def active(self, area: str, week_start: pendulum.Date) -> PlanRecord | None: ...
     def published(self, area: str, week_start: pendulum.Date) -> PlanRecord | None: ...
+    def published_id(self, area: str, week_start: pendulum.Date) -> str | None:
+        """The published plan's id, without reading the plan (its result is the whole plan)."""
+        ...
+
     def claim(
         self, worker: str, lease_seconds: float, max_attempts: int = 3
     ) -> PlanRecord | None: ...

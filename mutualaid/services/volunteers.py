@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 import pendulum
 
 from mutualaid.bounds import MAX_TEXT_LENGTH, text_problem
-from mutualaid.domain.model import Location, Scenario
+from mutualaid.domain.lifecycle import PlanRequest, same_or_narrower
+from mutualaid.domain.model import Location
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
-from mutualaid.services.plans import same_or_narrower
+from mutualaid.services.built import BuiltWeek, built_week, keep
 from mutualaid.services.ports import (
     ActivePlanExists,
     AssignmentRecord,
@@ -312,7 +313,8 @@ def decline_assignment(
         already = uow.assignments.get(ident).state == "declined"
         done = uow.assignments.decline(ident, reason)
         moved = not uow.assignments.given(ident)
-        if not already:
+        if not already:  # recorded for the week: no later plan gives them the task
+            uow.weeks.add_decline(done.area, done.week_start, done.task, done.volunteer, reason)
             detail: Json = {"task": done.task, "volunteer": done.volunteer, "reason": reason}
             if moved:
                 detail["moved"] = True
@@ -356,9 +358,8 @@ def repair_week(
                     return None  # declined twice at once, in two processes: one repair
                 if uow.plans.active(area, week) is not None:
                     return None  # the solve will see the decline
-                scenario = uow.weeks.load_scenario(area, week)
-                basis = uow.weeks.basis(area, week)
-            outcome = _repair_on(uow, repairer, actor, declined, published, scenario, basis)
+                built, version = built_week(uow, published.id, area, week)
+            outcome = _repair_on(uow, repairer, actor, declined, published, built, version)
             if outcome is not None:
                 return outcome
             lost_to = published.id
@@ -367,32 +368,34 @@ def repair_week(
 
 def _repair_on(
     uow: UnitOfWork, repairer: Repairer, actor: Actor, declined: AssignmentRecord,
-    published: PlanRecord, scenario: Scenario, basis: Json,
+    published: PlanRecord, built: BuiltWeek, version: str,
 ) -> RepairOutcome | None:  # fmt: skip
     """The repair of `published`, stored and published if it is still the published plan;
-    None (nothing stored) when another plan was published meanwhile."""
+    None (nothing stored) when another plan was published meanwhile. The week it was made
+    on is kept for the repair (the next decline starts from it)."""
     area, week = declined.area, declined.week_start
+    scenario, basis = built.scenario, built.basis
     assert published.result is not None
     same = same_or_narrower(published.result.get("basis"), basis)
     result, changed = repairer.repair(scenario, published.result, declined.task, same)
     result["repair"] = {**result.get("repair", {}), "parent": published.id, "changed": changed}
-    result["basis"] = basis
+    result["basis"] = basis.to_json()
     report = validate(scenario, result)
     with uow:
         uow.weeks.lock(area, week)  # publishes of the week wait from here to the commit
-        now = uow.plans.published(area, week)
-        if now is None or now.id != published.id:
+        if uow.plans.published_id(area, week) != published.id:
             return None
         try:
             plan = uow.plans.create(
                 area, week, kind="repair", parent_id=published.id,
-                request={"requested_by": actor.id, "declined": declined.id},
+                request=PlanRequest(actor.id, declined.id),
             )  # fmt: skip
         except ActivePlanExists:
             return None  # a solve was queued meanwhile: it sees the decline
         if report.ok:
             uow.plans.finish(plan.id, result)
             plan = uow.plans.publish(plan.id)
+            keep(plan.id, version, built)
         else:
             violations = "; ".join(report.violations[:10])
             plan = uow.plans.fail(plan.id, msg("plan_safety_net", violations=violations))
@@ -408,7 +411,7 @@ def _repaired_since(uow: UnitOfWork, plan: PlanRecord, since: str, declined: int
     """Whether a repair of the assignment `declined` was published after the plan `since`,
     following the published plan's parents back to it."""
     while plan.id != since:
-        if plan.kind == "repair" and plan.request.get("declined") == declined:
+        if plan.kind == "repair" and plan.request.declined == declined:
             return True
         if plan.parent_id is None:
             return False

@@ -11,10 +11,10 @@ from typing import Any
 
 import pendulum
 
-from mutualaid.bounds import MAX_DEPTH
+from mutualaid.contract.scenario import build_scenario, read_scenario_json, read_scenario_text
+from mutualaid.domain.model import Scenario
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
-from mutualaid.scenario import build_scenario, read_scenario_text
 from mutualaid.services.access import Actor, parse_week
 from mutualaid.services.ports import (
     IdempotencyKeyReused,
@@ -149,7 +149,16 @@ def delete_task(
     return withdrawn
 
 
-def read_scenario(body: bytes, media_type: str | None) -> Any:
+@dataclass(frozen=True)
+class ScenarioBody:
+    """A scenario read from a body: checked and built once, with the plain data it was built
+    from (what import_scenario stores)."""
+
+    scenario: Scenario
+    data: Any
+
+
+def read_scenario(body: bytes, media_type: str | None) -> ScenarioBody:
     """The scenario in a request body: JSON when the media type says so, else YAML (which
     also reads JSON). Syntax errors and a scenario that breaks the format raise with every
     problem (YAML ones with their line)."""
@@ -158,17 +167,8 @@ def read_scenario(body: bytes, media_type: str | None) -> Any:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InvalidRequest([Problem("", msg("bad_body", problem=exc))]) from None
-    if media in JSON_TYPES or media.endswith("+json"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            problem = Problem("", msg("json_syntax", problem=exc.msg), exc.lineno)
-            raise InvalidRequest([problem]) from None
-        except RecursionError:  # far past MAX_DEPTH, which build_scenario names otherwise
-            raise InvalidRequest([Problem("", msg("too_deep", limit=MAX_DEPTH))]) from None
-        build_scenario(data)
-        return data
-    return read_scenario_text(text)[1]
+    as_json = media in JSON_TYPES or media.endswith("+json")
+    return ScenarioBody(*(read_scenario_json(text) if as_json else read_scenario_text(text)))
 
 
 def import_scenario(
@@ -184,7 +184,10 @@ def import_scenario(
     transaction, which only stores them (in bulk): a district's week holds SQLite's one write
     lock for a moment, not for the whole import."""
     where, week = actor.area(area), parse_week(week_start)
-    scenario = build_scenario(data)
+    if isinstance(data, ScenarioBody):  # read from a body: already built
+        scenario, data = data.scenario, data.data
+    else:
+        scenario = build_scenario(data)
     if scenario.week_start != week:
         text = msg("week_mismatch", got=scenario.week_start.isoformat(), want=week.isoformat())
         raise InvalidRequest([Problem("week_start", text)])

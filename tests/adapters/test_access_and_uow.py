@@ -19,7 +19,7 @@ from .conftest import FakeClock, UowFactory
 @pytest.fixture
 def published(make_uow: UowFactory) -> str:
     with make_uow() as uow:
-        uow.weeks.import_scenario(world.AREA, world.scenario())
+        world.import_week(uow, world.AREA, world.scenario())
         plan = uow.plans.create(world.AREA, world.WEEK)
         uow.plans.finish(plan.id, world.result())
         uow.plans.publish(plan.id)
@@ -36,6 +36,9 @@ def test_a_volunteer_accepts_or_declines_with_a_reason(
         )
         accepted = uow.assignments.accept(show.id)
         declined = uow.assignments.decline(visit.id, "在医院复查")
+        # the use case (decline_assignment) records it for the week: repositories never call
+        # each other
+        uow.weeks.add_decline(world.AREA, world.WEEK, visit.task, visit.volunteer, "在医院复查")
         assert uow.assignments.decline(visit.id, "again") == declined  # nothing changes
         with pytest.raises(ConflictError):
             uow.assignments.accept(visit.id)
@@ -128,22 +131,22 @@ def test_an_idempotency_key_replays_its_response(make_uow: UowFactory) -> None:
 
 def test_a_failed_transaction_loses_nothing_stored_before(make_uow: UowFactory) -> None:
     with make_uow() as uow:
-        uow.weeks.import_scenario(world.AREA, world.scenario())
+        world.import_week(uow, world.AREA, world.scenario())
         uow.commit()
     with make_uow() as uow:
         before = uow.weeks.export_scenario(world.AREA, world.WEEK)
 
     with pytest.raises(RuntimeError), make_uow() as uow:
-        uow.weeks.put_tasks(world.AREA, world.WEEK, [])
+        world.put_tasks(uow, world.AREA, world.WEEK, [])
         uow.volunteers.delete(world.AREA, "v-zhao")
         uow.audit.record("tok", "submit", "week")
         raise RuntimeError("the request failed half way")
     with make_uow() as uow:  # leaving without commit() is a rollback too
-        uow.weeks.put_tasks(world.AREA, world.WEEK, [])
+        world.put_tasks(uow, world.AREA, world.WEEK, [])
     bad = world.scenario()
     bad["tasks"][0]["needs"] = []
     with make_uow() as uow, pytest.raises(ScenarioError):
-        uow.weeks.import_scenario(world.AREA, bad)
+        world.import_week(uow, world.AREA, bad)
 
     with make_uow() as uow:
         assert uow.weeks.export_scenario(world.AREA, world.WEEK) == before
@@ -152,7 +155,7 @@ def test_a_failed_transaction_loses_nothing_stored_before(make_uow: UowFactory) 
 
 def test_a_refused_step_leaves_the_rest_of_the_transaction_usable(make_uow: UowFactory) -> None:
     with make_uow() as uow:
-        uow.weeks.import_scenario(world.AREA, world.scenario())
+        world.import_week(uow, world.AREA, world.scenario())
         uow.audit.record("tok", "submit", "week")
         with pytest.raises(ConflictError):
             uow.residents.delete(world.AREA, "r-zhang")  # refused by a foreign key
@@ -164,7 +167,7 @@ def test_a_refused_step_leaves_the_rest_of_the_transaction_usable(make_uow: UowF
 
 def test_a_reader_does_not_wait_for_a_writer(make_uow: UowFactory) -> None:
     with make_uow() as uow:
-        uow.weeks.import_scenario(world.AREA, world.scenario())
+        world.import_week(uow, world.AREA, world.scenario())
         uow.commit()
     with make_uow() as writer:
         writer.audit.record("tok", "submit", "week")  # holds the write lock, uncommitted

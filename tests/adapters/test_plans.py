@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from mutualaid.adapters.plans import SqlPlans
 from mutualaid.adapters.tables import AuditRow, PlanRow, WeekRow
+from mutualaid.domain.lifecycle import PlanRequest
 from mutualaid.services.ports import ActivePlanExists, ConflictError, LeaseLost, NotFoundError
 
 from . import world
@@ -21,7 +22,7 @@ from .conftest import FakeClock, UowFactory
 @pytest.fixture
 def week(make_uow: UowFactory) -> pendulum.Date:
     with make_uow() as uow:
-        uow.weeks.import_scenario(world.AREA, world.scenario())
+        world.import_week(uow, world.AREA, world.scenario())
         uow.commit()
     return world.WEEK
 
@@ -107,13 +108,14 @@ def test_a_plan_whose_worker_died_is_claimed_again(
     make_uow: UowFactory, week: object, clock: FakeClock
 ) -> None:
     with make_uow() as uow:
-        plan = uow.plans.create(world.AREA, world.WEEK, request={"time_limit_seconds": 5})
+        plan = uow.plans.create(world.AREA, world.WEEK, request=PlanRequest("tok-coord"))
         uow.commit()
     with make_uow() as uow:
         claimed = uow.plans.claim("w1", lease_seconds=30)
         uow.commit()
     assert claimed is not None and claimed.id == plan.id
     assert (claimed.status, claimed.worker, claimed.attempts) == ("running", "w1", 1)
+    assert claimed.request == PlanRequest("tok-coord")
     assert claimed.lease_expires_at == clock.now.add(seconds=30)
     clock.advance(20)
     with make_uow() as uow:
@@ -255,16 +257,16 @@ def test_publish_keeps_one_plan_per_week_and_carries_answers_over(
 def test_the_published_plan_is_the_next_weeks_history(make_uow: UowFactory, week: object) -> None:
     plan_id = _solved(make_uow)
     with make_uow() as uow:
-        uow.weeks.import_scenario(world.AREA, world.scenario(world.NEXT_WEEK))
-        assert uow.weeks.history(world.AREA, world.NEXT_WEEK) == []  # nothing published yet
+        world.import_week(uow, world.AREA, world.scenario(world.NEXT_WEEK))
+        assert world.history(uow, world.AREA, world.NEXT_WEEK) == []  # nothing published yet
         uow.plans.publish(plan_id)
         uow.commit()
     with make_uow() as uow:
-        assert uow.weeks.history(world.AREA, world.NEXT_WEEK) == [("r-zhang", "v-wang")]
+        assert world.history(uow, world.AREA, world.NEXT_WEEK) == [("r-zhang", "v-wang")]
         exported = uow.weeks.export_scenario(world.AREA, world.NEXT_WEEK)
         assert exported["history"] == [{"resident": "r-zhang", "volunteer": "v-wang"}]
         assert uow.weeks.load_scenario(world.AREA, world.NEXT_WEEK).continuity_pairs()
-        assert uow.weeks.history(world.AREA, world.WEEK) == []
+        assert world.history(uow, world.AREA, world.WEEK) == []
         visit = next(
             a
             for a in uow.assignments.for_volunteer(world.AREA, "v-wang", world.WEEK)
@@ -273,7 +275,7 @@ def test_the_published_plan_is_the_next_weeks_history(make_uow: UowFactory, week
         uow.assignments.decline(visit.id, "ill")
         uow.commit()
     with make_uow() as uow:  # a declined visit was not served: no continuity from it
-        assert uow.weeks.history(world.AREA, world.NEXT_WEEK) == []
+        assert world.history(uow, world.AREA, world.NEXT_WEEK) == []
 
 
 def test_unknown_plans_and_weeks_are_not_found(make_uow: UowFactory, week: object) -> None:
@@ -357,3 +359,18 @@ def test_a_moved_assignment_keeps_its_id_and_is_asked_again(
     with make_uow() as uow:
         again = uow.assignments.get(visit.id)
         assert (again.plan_id, again.state, again.start.hour) == (plan.id, "pending", 14)
+
+
+def test_the_published_plans_id_is_read_without_the_plan(
+    make_uow: UowFactory, week: object
+) -> None:
+    plan_id = _solved(make_uow)
+    with make_uow() as uow:
+        assert uow.plans.published_id(world.AREA, world.WEEK) is None
+        uow.plans.publish(plan_id)
+        assert uow.plans.published_id(world.AREA, world.WEEK) == plan_id
+        uow.commit()
+    with make_uow() as uow:
+        assert uow.plans.published_id(world.AREA, world.WEEK) == plan_id
+        with pytest.raises(NotFoundError):
+            uow.plans.published_id(world.AREA, world.NEXT_WEEK)

@@ -44,7 +44,7 @@ def test_roster_entities_are_stored_listed_and_removed(make_uow: UowFactory) -> 
 
 def test_an_entity_in_use_cannot_be_removed(make_uow: UowFactory) -> None:
     with make_uow() as uow:
-        uow.weeks.import_scenario(world.AREA, world.scenario())
+        world.import_week(uow, world.AREA, world.scenario())
         uow.commit()
     with make_uow() as uow:
         with pytest.raises(ConflictError, match="task"):
@@ -61,13 +61,13 @@ def test_an_entity_in_use_cannot_be_removed(make_uow: UowFactory) -> None:
 def test_tasks_are_replaced_in_a_batch_or_put_one_by_one(make_uow: UowFactory) -> None:
     scenario = world.scenario()
     with make_uow() as uow:
-        uow.weeks.import_scenario(world.AREA, scenario)
+        pinned = {**scenario, "pinned": [{"task": "t-show", "volunteers": ["v-wang"]}]}
+        world.import_week(uow, world.AREA, pinned)
         uow.weeks.add_decline(world.AREA, world.WEEK, "t-meals@wed", "v-li", "away")
         uow.weeks.add_decline(world.AREA, world.WEEK, "t-show", "v-wang")
-        uow.weeks.set_pinned(world.AREA, world.WEEK, [{"task": "t-show", "volunteers": ["v-wang"]}])
         uow.commit()
     with make_uow() as uow:
-        tasks = uow.weeks.put_tasks(world.AREA, world.WEEK, scenario["tasks"][:2])
+        tasks = world.put_tasks(uow, world.AREA, world.WEEK, scenario["tasks"][:2])
         assert [t["id"] for t in tasks] == ["t-visit-zhang", "t-meals"]
         # t-show is gone, and with it its pin and decline; t-meals@wed's decline stays
         assert [(d.task, d.reason) for d in uow.weeks.declines(world.AREA, world.WEEK)] == [
@@ -75,10 +75,10 @@ def test_tasks_are_replaced_in_a_batch_or_put_one_by_one(make_uow: UowFactory) -
         ]
         exported = uow.weeks.export_scenario(world.AREA, world.WEEK)
         assert exported["pinned"] == []
-        task, created = uow.weeks.put_task(world.AREA, world.WEEK, scenario["tasks"][2])
+        task, created = world.put_task(uow, world.AREA, world.WEEK, scenario["tasks"][2])
         assert created and task["start"] == "2026-12-04T15:00"
         changed = {**scenario["tasks"][1], "every": ["mon"]}
-        task, created = uow.weeks.put_task(world.AREA, world.WEEK, changed)
+        task, created = world.put_task(uow, world.AREA, world.WEEK, changed)
         assert not created and task["every"] == ["mon"]
         assert [t["id"] for t in uow.weeks.tasks(world.AREA, world.WEEK)] == [
             "t-visit-zhang",
@@ -100,14 +100,14 @@ def test_tasks_are_replaced_in_a_batch_or_put_one_by_one(make_uow: UowFactory) -
 
 def test_a_decline_keeps_its_reason_and_time(make_uow: UowFactory) -> None:
     with make_uow() as uow:
-        uow.weeks.import_scenario(world.AREA, world.scenario())
+        world.import_week(uow, world.AREA, world.scenario())
         first = uow.weeks.add_decline(world.AREA, world.WEEK, "t-show", "v-wang", "busy")
         again = uow.weeks.add_decline(world.AREA, world.WEEK, "t-show", "v-wang", "other")
         uow.commit()
     assert first == again and first.reason == "busy" and first.at is not None
     with make_uow() as uow:
         # importing the exported week again keeps what the contract cannot carry
-        uow.weeks.import_scenario(world.AREA, uow.weeks.export_scenario(world.AREA, world.WEEK))
+        world.import_week(uow, world.AREA, uow.weeks.export_scenario(world.AREA, world.WEEK))
         assert uow.weeks.declines(world.AREA, world.WEEK) == [first]
 
 
@@ -116,14 +116,15 @@ def test_an_invalid_scenario_is_refused_with_paths(make_uow: UowFactory) -> None
     bad["tasks"][0]["duration_minutes"] = -5
     bad["volunteers"][0]["mdoe"] = "car"
     with make_uow() as uow, pytest.raises(ScenarioError) as err:
-        uow.weeks.import_scenario(world.AREA, bad)
+        world.import_week(uow, world.AREA, bad)
     paths = {p.path for p in err.value.problems}
     assert {"tasks[0].duration_minutes", "volunteers[0].mdoe"} <= paths
 
 
+@pytest.mark.slow
 def test_concurrent_writers_lose_and_duplicate_nothing(make_uow: UowFactory) -> None:
     with make_uow() as uow:
-        uow.weeks.import_scenario(world.AREA, world.scenario())
+        world.import_week(uow, world.AREA, world.scenario())
         uow.commit()
     errors: list[BaseException] = []
 
@@ -133,7 +134,7 @@ def test_concurrent_writers_lose_and_duplicate_nothing(make_uow: UowFactory) -> 
                 uow.volunteers.upsert(world.AREA, _volunteer(f"v-new-{i}"))
                 uow.volunteers.upsert(world.AREA, _volunteer("v-shared", name=f"by {i}"))
                 task = {**world.scenario()["tasks"][0], "id": f"t-{i}"}
-                uow.weeks.put_task(world.AREA, world.WEEK, task)
+                world.put_task(uow, world.AREA, world.WEEK, task)
                 uow.commit()
         except BaseException as exc:  # pragma: no cover - shown by the assert below
             errors.append(exc)
@@ -156,7 +157,7 @@ def test_concurrent_writers_lose_and_duplicate_nothing(make_uow: UowFactory) -> 
 
 def test_bad_input_is_refused_with_the_loaders_paths(make_uow: UowFactory) -> None:
     with make_uow() as uow:
-        uow.weeks.import_scenario(world.AREA, world.scenario())
+        world.import_week(uow, world.AREA, world.scenario())
         uow.commit()
     with make_uow() as uow:
         with pytest.raises(NotFoundError):
@@ -172,15 +173,15 @@ def test_bad_input_is_refused_with_the_loaders_paths(make_uow: UowFactory) -> No
         assert [p.path for p in err.value.problems] == ["location"]
         task = {**world.scenario()["tasks"][0], "resident": "r-nobody"}
         with pytest.raises(ScenarioError) as err:
-            uow.weeks.put_task(world.AREA, world.WEEK, task)
+            world.put_task(uow, world.AREA, world.WEEK, task)
         assert [p.path for p in err.value.problems] == ["resident"]
         tasks = world.scenario()["tasks"]
         tasks[2] = {**tasks[2], "needs": [{"skill": "x", "count": 0}]}
         with pytest.raises(ScenarioError) as err:
-            uow.weeks.put_tasks(world.AREA, world.WEEK, tasks)
+            world.put_tasks(uow, world.AREA, world.WEEK, tasks)
         assert [p.path for p in err.value.problems] == ["tasks[2].needs[0].count"]
         with pytest.raises(ScenarioError):
-            uow.weeks.put_tasks(world.AREA, world.WEEK, [tasks[0], tasks[0]])  # duplicate id
+            world.put_tasks(uow, world.AREA, world.WEEK, [tasks[0], tasks[0]])  # duplicate id
         uow.commit()
     with make_uow() as uow:
         assert uow.weeks.export_scenario(world.AREA, world.WEEK) == uow.weeks.export_scenario(
@@ -194,10 +195,11 @@ def test_a_week_starts_on_a_monday(make_uow: UowFactory) -> None:
     with make_uow() as uow:
         uow.areas.add("a", "A", "Asia/Shanghai")
         with pytest.raises(ScenarioError, match="not a Monday"):
-            uow.weeks.ensure("a", world.WEEK.add(days=1))
-        week = uow.weeks.ensure("a", world.WEEK, settings={"seed": 3})
-        assert week.settings["seed"] == 3 and week.settings["detour_factor"] == 1.3
-        assert week.timezone == "Asia/Shanghai" and uow.weeks.all("a") == [week]
+            world.put_tasks(uow, "a", world.WEEK.add(days=1), [])
+        world.put_tasks(uow, "a", world.WEEK, [])  # the week is made when missing
+        [week] = uow.weeks.all("a")
+        assert week.week_start == world.WEEK and week.settings["detour_factor"] == 1.3
+        assert week.timezone == "Asia/Shanghai" and uow.weeks.get("a", world.WEEK) == week
 
 
 def test_tasks_checked_before_the_roster_changed_are_checked_again_when_stored(
@@ -207,7 +209,7 @@ def test_tasks_checked_before_the_roster_changed_are_checked_again_when_stored(
     between (r-liu removed), the store checks again and refuses, storing nothing."""
     scenario = world.scenario()
     with make_uow() as uow:
-        uow.weeks.import_scenario(world.AREA, scenario)
+        world.import_week(uow, world.AREA, scenario)
         uow.commit()
     at_liu = {**scenario["tasks"][0], "id": "t-visit-liu", "resident": "r-liu"}
     with make_uow(read_only=True) as reader:
@@ -231,7 +233,7 @@ def test_prepared_tasks_read_as_they_are_stored(make_uow: UowFactory) -> None:
     """What a batch answers (built before the write) is what reading the week gives."""
     scenario = world.scenario()
     with make_uow() as uow:
-        uow.weeks.import_scenario(world.AREA, scenario)
+        world.import_week(uow, world.AREA, scenario)
         uow.commit()
     with make_uow(read_only=True) as reader:
         prepared = reader.weeks.prepare_tasks(world.AREA, world.NEXT_WEEK, scenario["tasks"][:2])

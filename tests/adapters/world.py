@@ -6,6 +6,10 @@ from typing import Any
 
 import pendulum
 
+from mutualaid.contract.scenario import build_scenario
+from mutualaid.domain.model import Scenario
+from mutualaid.services.ports import UnitOfWork, WeekRecord
+
 AREA = "jingbalu"
 ZONE = "Asia/Shanghai"
 WEEK = pendulum.Date(2026, 11, 30)
@@ -132,3 +136,34 @@ def result(
         ],
         "unserved": [],
     }
+
+
+# --- the week repository's writes as the use cases make them (mutualaid.services.weeks) -----
+
+
+def import_week(uow: UnitOfWork, area: str, data: Any, *, validate: bool = True) -> WeekRecord:
+    """Store a scenario (a dict or a domain Scenario) as import_scenario does: checked, turned
+    into rows, stored."""
+    if validate and not isinstance(data, Scenario):
+        build_scenario(data)
+    return uow.weeks.store_scenario(area, uow.weeks.prepare_scenario(area, data))
+
+
+def put_tasks(
+    uow: UnitOfWork, area: str, week: pendulum.Date, tasks: list[Any]
+) -> list[dict[str, Any]]:
+    """Replace the week's tasks as submit_tasks does (checked, then stored)."""
+    return uow.weeks.store_tasks(area, week, uow.weeks.prepare_tasks(area, week, tasks))
+
+
+def put_task(
+    uow: UnitOfWork, area: str, week: pendulum.Date, task: Any
+) -> tuple[dict[str, Any], bool]:
+    """Store one task as put_task does; True when it is new."""
+    return uow.weeks.store_task(area, week, uow.weeks.prepare_task(area, week, task))
+
+
+def history(uow: UnitOfWork, area: str, week: pendulum.Date) -> list[tuple[str, str]]:
+    """The week's (resident, volunteer) history as a plan of it sees it."""
+    exported = uow.weeks.export_scenario(area, week)
+    return [(h["resident"], h["volunteer"]) for h in exported["history"]]

@@ -155,6 +155,7 @@ def world_(
         yield World(client, tokens, plan["id"], token.id, others[0])
 
 
+@pytest.mark.slow
 def test_the_table_names_every_route_the_app_serves(world_: World) -> None:
     """Every route of the JSON API (the pages, signed in by session, are tested in
     tests/api/test_pages.py)."""
@@ -223,6 +224,7 @@ def test_a_coordinator_sees_only_its_areas_and_their_audit(world_: World) -> Non
     assert [(e["area"], e["action"]) for e in other] == [(SOUTH, "area.create")]
 
 
+@pytest.mark.slow
 def test_a_token_with_an_expiry_is_refused_once_it_has_passed(
     client: Client, admin: dict[str, str]
 ) -> None:

@@ -15,17 +15,17 @@ import pytest
 from typer.testing import CliRunner
 
 import solver
-from api.jobs import SolverPlanner
-from api.settings import SolverSettings
 from mutualaid.cli import app
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import Scenario
-from mutualaid.generate import generate_world
-from mutualaid.scenario import build_scenario
 from mutualaid.services import plans, weeks
 from mutualaid.services.jobs import RunOptions, claim_plan, release_plan, run_next_plan
 from mutualaid.services.ports import Json, PlanRecord, Progress
+from solver.service import PlannerSettings, SolverPlanner
 from tests.adapters import world
 from tests.adapters.conftest import FakeClock, UowFactory
+from worldgen import generate_world
 
 from .conftest import wait_for
 from .test_services import ADMIN, COORDINATOR, WEEK
@@ -44,7 +44,7 @@ def week(make_uow: UowFactory) -> str:
 class FakePlanner:
     """What the fakes share: a one-second budget and a real one-worker solve at the end."""
 
-    real = SolverPlanner(SolverSettings(time_limit_seconds=1.0, workers=1, deterministic=True))
+    real = SolverPlanner(PlannerSettings(time_limit_seconds=1.0, workers=1, deterministic=True))
 
     def budget(self, scenario: Scenario) -> float:
         return 1.0
@@ -94,6 +94,7 @@ def _get(make_uow: UowFactory, ident: str) -> PlanRecord:
     return plans.get_plan(make_uow(), ADMIN, ident)
 
 
+@pytest.mark.slow
 def test_the_heartbeat_holds_the_lease_while_the_solver_is_stuck_in_a_long_call(
     make_uow: UowFactory, clock: FakeClock, week: str
 ) -> None:
@@ -141,6 +142,7 @@ class ReportingPlanner(FakePlanner):
         return self.real.plan(scenario, progress, stop=stop)
 
 
+@pytest.mark.slow
 def test_a_rerun_does_not_overwrite_progress_with_smaller_figures(
     make_uow: UowFactory, clock: FakeClock, week: str
 ) -> None:
@@ -172,11 +174,12 @@ def test_a_cancel_stops_a_solve_stuck_in_a_long_call(make_uow: UowFactory, week:
     assert (done.id, done.status, done.error) == (plan.id, "error", "cancelled")
 
 
+@pytest.mark.slow
 def test_a_cancel_stops_a_running_cp_sat_search(make_uow: UowFactory) -> None:
     scenario = generate_world(300, 120, 1, 5)
     weeks.import_scenario(make_uow(), ADMIN, world.AREA, WEEK, scenario)
     plan = plans.request_plan(make_uow(), None, COORDINATOR, None, WEEK)
-    long_solve = SolverPlanner(SolverSettings(time_limit_seconds=3600.0, workers=1))
+    long_solve = SolverPlanner(PlannerSettings(time_limit_seconds=3600.0, workers=1))
     joined = _in_thread(make_uow, long_solve)
     wait_for(lambda: _get(make_uow, plan.id).progress, STATE_WAIT)  # greedy's plan: searching
     plans.cancel_plan(make_uow(), COORDINATOR, plan.id)
@@ -227,19 +230,20 @@ def test_a_deadline_already_passed_gives_greedys_plan_without_searching() -> Non
     options = solver.SolveOptions(
         time_limit=budget, workers=1, deterministic=False, since=time.time() - budget
     )
-    plan = solver.solve(scenario, options).to_json(scenario)
-    greedy = solver.greedy(scenario).to_json(scenario)
+    plan = plan_json.dump(solver.solve(scenario, options), scenario)
+    greedy = plan_json.dump(solver.greedy(scenario), scenario)
     assert plan["status"] == "feasible"
     assert plan["assignments"] == greedy["assignments"]
     assert all(stage["seconds"] == 0 for stage in plan["stages"].values())
 
 
+@pytest.mark.slow
 def test_the_services_planner_counts_its_budget_from_the_claim() -> None:
     scenario = _district()
-    planner = SolverPlanner(SolverSettings(time_limit_seconds=3600.0, workers=1))
+    planner = SolverPlanner(PlannerSettings(time_limit_seconds=3600.0, workers=1))
     plan = planner.plan(scenario, lambda figures: None, since=time.time() - 3600.0)
     assert plan["status"] == "feasible"
-    assert plan["assignments"] == solver.greedy(scenario).to_json(scenario)["assignments"]
+    assert plan["assignments"] == plan_json.dump(solver.greedy(scenario), scenario)["assignments"]
 
 
 def test_a_stop_before_the_search_raises_stopped() -> None:

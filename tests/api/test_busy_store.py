@@ -22,11 +22,13 @@ from sqlalchemy.engine import make_url
 
 from api.app import Infrastructure, create_app
 from api.settings import Settings
-from mutualaid.adapters import contract
+from mutualaid.contract import export as contract
 from mutualaid.services import access
 
 from .conftest import SAMPLE, Client, bearer, infra
 from .test_concurrency import server  # noqa: F401  (the app behind uvicorn, a fixture)
+
+pytestmark = pytest.mark.slow  # every test here takes seconds (make check leaves them out)
 
 WEEK = "2026-11-30"
 AREA, OTHER = "jingbalu", "dahelu"

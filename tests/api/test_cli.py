@@ -50,7 +50,7 @@ def test_serve_loads_the_sample_into_an_empty_database_and_prints_how_to_start(
     database: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     served: list[object] = []
-    monkeypatch.setattr("api.app.run", served.append)
+    monkeypatch.setattr("mutualaid.cli.service.run_server", served.append)
     args = ["serve", "--port", "8123", "--load", str(SAMPLE), "--area", "jingbalu",
             "--admin-token"]  # fmt: skip
     first = runner.invoke(app, args)
@@ -61,6 +61,7 @@ def test_serve_loads_the_sample_into_an_empty_database_and_prints_how_to_start(
     again = runner.invoke(app, args)  # not empty any more: nothing loaded twice
     assert again.exit_code == 0 and "loaded" not in again.output
     assert len(served) == 2
+    assert [server.port for server in served] == [8123, 8123]  # type: ignore[attr-defined]
     missing = runner.invoke(app, ["serve", "--load", "nope.yaml", "--area", "x"])
     assert missing.exit_code == 2
 
@@ -73,7 +74,7 @@ def no_solving(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("the solver was reached")
 
-    monkeypatch.setattr("mutualaid.cli._solve", refuse)
+    monkeypatch.setattr("mutualaid.cli.plans._solve", refuse)
 
 
 @pytest.mark.parametrize(
@@ -137,7 +138,7 @@ def test_check_says_a_plan_of_another_scenario_is_not_this_ones(
     result = runner.invoke(app, ["check", str(SAMPLE), "--plan", str(other)])
     assert result.exit_code == 2, result.output
     assert "is a plan for the scenario '大河路 — week of 2026-12-07', not for" in result.output
-    from mutualaid.scenario import load_scenario
+    from mutualaid.contract.scenario import load_scenario
 
     name = load_scenario(SAMPLE).name
     unserved = [{"task": f"t-elsewhere-{i}", "reason": "no_volunteer_free"} for i in range(5)]
@@ -166,7 +167,7 @@ def test_serve_keeps_one_demo_admin_token_and_writes_it_for_scripts(
     from api.app import open_infrastructure
     from api.settings import Settings
 
-    monkeypatch.setattr("api.app.run", lambda settings: None)
+    monkeypatch.setattr("mutualaid.cli.service.run_server", lambda server: None)
     secrets = []
     for _ in range(2):
         started = runner.invoke(app, ["serve", "--admin-token"])
@@ -202,7 +203,7 @@ def test_token_create_takes_an_expiry(database: str) -> None:
 def test_serve_prints_the_pages_and_sign_in_tokens_kept_for_the_next_start(
     database: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr("api.app.run", lambda settings: None)
+    monkeypatch.setattr("mutualaid.cli.service.run_server", lambda server: None)
     kept = tmp_path / "tokens.json"
     args = ["serve", "--port", "8123", "--load", str(SAMPLE), "--page-tokens", str(kept)]
     first = runner.invoke(app, args)

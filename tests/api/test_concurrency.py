@@ -29,6 +29,8 @@ from mutualaid.services import access
 
 from .conftest import SAMPLE, bearer
 
+pytestmark = pytest.mark.slow  # every test here takes seconds (make check leaves them out)
+
 WEEK = "2026-11-30"
 BATCH_WEEK = "2026-12-07"
 AREA = "jingbalu"

@@ -25,16 +25,17 @@ from distributed import Client, LocalCluster, get_task_stream
 from litestar.testing import TestClient
 
 import solver
-from api.app import create_app, open_infrastructure
+from api.app import create_app, open_infrastructure, planner_settings
 from api.dask_jobs import DaskJobRunner
-from api.jobs import SolverPlanner
 from api.settings import Settings
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import Scenario
-from mutualaid.generate import generate_world
-from mutualaid.scenario import build_scenario
 from mutualaid.services import access, plans, weeks
 from mutualaid.services.jobs import RunOptions, claim_plan
 from mutualaid.services.ports import Json, PlanRecord, Progress
+from solver.service import SolverPlanner
+from worldgen import generate_world
 
 from .conftest import infra, wait_for
 
@@ -101,6 +102,7 @@ def outcome(plan: PlanRecord) -> dict[str, Any]:
     return {key: plan.result[key] for key in ("assignments", "unserved")}
 
 
+@pytest.mark.slow
 def test_a_two_process_cluster_gives_the_plan_the_in_process_runner_gives(
     settings: Settings, scheduler: str
 ) -> None:
@@ -112,6 +114,7 @@ def test_a_two_process_cluster_gives_the_plan_the_in_process_runner_gives(
     assert outcome(on_cluster)["unserved"]  # the week has something to say about each reason
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("scenario", [SCENARIO, MANY_PARTS], ids=["one-part", "many-parts"])
 def test_without_a_scheduler_address_solves_run_on_an_in_process_cluster(
@@ -124,6 +127,7 @@ def test_without_a_scheduler_address_solves_run_on_an_in_process_cluster(
     assert outcome(in_cluster) == outcome(in_process)
 
 
+@pytest.mark.slow
 def test_the_independent_parts_of_a_week_are_solved_as_dask_tasks_of_their_own(
     settings: Settings, scheduler: str
 ) -> None:
@@ -139,7 +143,7 @@ def test_the_independent_parts_of_a_week_are_solved_as_dask_tasks_of_their_own(
     }
     assert len(mine) == 1 + parts  # the solve, and a task per part
     options = solver.SolveOptions(time_limit=settings.solver.time_limit_seconds, workers=1)
-    in_process = solver.solve(stored, options).to_json(stored)
+    in_process = plan_json.dump(solver.solve(stored, options), stored)
     assert outcome(on_cluster) == {k: in_process[k] for k in ("assignments", "unserved")}
 
 
@@ -197,6 +201,7 @@ class SlowPlanner:
         return self.inner.plan(scenario, progress, map_parts, stop)
 
 
+@pytest.mark.slow
 def test_a_worker_killed_mid_solve_leaves_a_run_that_the_dispatcher_completes(
     settings: Settings,
 ) -> None:
@@ -219,7 +224,7 @@ def test_a_worker_killed_mid_solve_leaves_a_run_that_the_dispatcher_completes(
         with open_infrastructure(settings) as opened:
             runner = DaskJobRunner(
                 opened.uow,
-                SlowPlanner(SolverPlanner(settings.solver), seconds=2.0),
+                SlowPlanner(SolverPlanner(planner_settings(settings.solver)), seconds=2.0),
                 dataclasses.replace(jobs, dask_scheduler=cluster.scheduler_address),
                 settings.database.url,
             )
@@ -252,6 +257,7 @@ def test_a_worker_killed_mid_solve_leaves_a_run_that_the_dispatcher_completes(
     assert done.attempts == 2 == len(workers(settings, done))  # the killed run, the rerun
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
 def test_a_cancel_stops_a_plan_and_the_parts_running_on_the_cluster(settings: Settings) -> None:
     world = generate_world(500, 200, 3, 3)  # a small part, and one that takes its whole share
@@ -272,9 +278,8 @@ def test_a_cancel_stops_a_plan_and_the_parts_running_on_the_cluster(settings: Se
     try:
         with open_infrastructure(settings) as opened:
             weeks.import_scenario(opened.uow(), access.CLI, AREA, WEEK, world)
-            runner = DaskJobRunner(
-                opened.uow, SolverPlanner(long_solves), jobs, settings.database.url
-            )
+            planner = SolverPlanner(planner_settings(long_solves))
+            runner = DaskJobRunner(opened.uow, planner, jobs, settings.database.url)
             runner.start()
             try:
                 queued = plans.request_plan(opened.uow(), runner, access.CLI, AREA, WEEK)

@@ -16,13 +16,15 @@ from litestar.testing import TestClient
 from api.app import create_app
 from api.settings import Settings
 from mutualaid.adapters.uow import SqlUnitOfWork
-from mutualaid.scenario import build_scenario
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.services import access, weeks
 from mutualaid.services.ports import Json, Repairer
 from tests.adapters import world
 
 from .conftest import Client, bearer, infra
 from .test_busy_store import HeldLock
+
+pytestmark = pytest.mark.slow  # every test here takes seconds (make check leaves them out)
 
 AREA = world.AREA
 WEEK = world.WEEK.isoformat()

@@ -18,13 +18,16 @@ from litestar import Litestar
 import solver
 from api.app import Infrastructure
 from api.settings import Settings
-from mutualaid.generate import generate_world
-from mutualaid.scenario import build_scenario
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.services import access
 from mutualaid.validation import validate
+from worldgen import generate_world
 
 from .conftest import bearer, empty_database_url, short_solves
 from .test_concurrency import server  # noqa: F401  (the uvicorn fixture)
+
+pytestmark = pytest.mark.slow  # every test here takes seconds (make check leaves them out)
 
 AREA = "race"
 WORLD = generate_world(tasks=60, volunteers=40, subdistricts=1, seed=7)
@@ -54,7 +57,7 @@ def week(server: tuple[str, Litestar]) -> tuple[str, dict[str, str], str]:  # no
     result = solver.solve(scenario, solver.SolveOptions(time_limit=2.0, workers=1))
     with infra.uow() as uow:
         plan = uow.plans.create(AREA, scenario.week_start)
-        uow.plans.finish(plan.id, result.to_json(scenario))
+        uow.plans.finish(plan.id, plan_json.dump(result, scenario))
         uow.plans.publish(plan.id)
         uow.commit()
     return base, admin, plan.id

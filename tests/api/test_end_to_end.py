@@ -8,12 +8,15 @@ import json
 import uuid
 from typing import Any
 
+import pytest
 import yaml
 
-from mutualaid.scenario import build_scenario
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.validation import validate
 
 from .conftest import SAMPLE, Client, bearer, infra, wait_for
+
+pytestmark = pytest.mark.slow  # every test here takes seconds (make check leaves them out)
 
 WEEK = "2026-11-30"
 AREA = "jingbalu"

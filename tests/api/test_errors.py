@@ -49,6 +49,7 @@ BAD_TASKS = [
 ]  # fmt: skip
 
 
+@pytest.mark.slow
 def test_bad_tasks_get_every_field_path_and_the_week_keeps_its_tasks(
     client: Client, admin: dict[str, str], stored: dict[str, Any]
 ) -> None:
@@ -62,6 +63,7 @@ def test_bad_tasks_get_every_field_path_and_the_week_keeps_its_tasks(
     assert _everything(client, admin) == stored
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("body", "media", "path", "line"),
     [
@@ -103,6 +105,7 @@ def _paths(answer: Any) -> list[str]:
     return [path for path, _ in _problems(answer)]
 
 
+@pytest.mark.slow
 def test_bad_roster_entities_areas_and_weeks_are_400_with_their_paths(
     client: Client, admin: dict[str, str], stored: dict[str, Any]
 ) -> None:
@@ -126,6 +129,7 @@ def test_bad_roster_entities_areas_and_weeks_are_400_with_their_paths(
     assert _everything(client, admin) == stored
 
 
+@pytest.mark.slow
 def test_unknown_ids_are_404_and_conflicts_409(
     client: Client, admin: dict[str, str], stored: dict[str, Any]
 ) -> None:
@@ -150,6 +154,7 @@ def test_unknown_ids_are_404_and_conflicts_409(
     assert _everything(client, admin) == stored
 
 
+@pytest.mark.slow
 def test_the_schema_declares_the_errors_with_examples(client: Client) -> None:
     schema = client.get("/schema/openapi.json").json()
     put_tasks = schema["paths"]["/weeks/{week_start}/tasks"]["put"]
@@ -166,6 +171,7 @@ JUNK: list[Any] = [None, 0, -1.5, "x", [], {}, [None], [{}], {"id": 5}, {"id": "
                    {"id": "x", "name": None}, [{"id": "t", "needs": "many"}]]  # fmt: skip
 
 
+@pytest.mark.slow
 def test_no_body_makes_any_route_fail_with_a_server_error(
     client: Client, admin: dict[str, str], stored: dict[str, Any]
 ) -> None:
@@ -190,6 +196,7 @@ def test_no_body_makes_any_route_fail_with_a_server_error(
                 assert set(answer.json()) == {"status_code", "error", "detail", "problems"}
 
 
+@pytest.mark.slow
 def test_not_found_and_conflicts_read_in_chinese_under_zh(
     client: Client, admin: dict[str, str], stored: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -214,6 +221,7 @@ def _nested(depth: int) -> bytes:
     return b"[" * depth + b"]" * depth
 
 
+@pytest.mark.slow
 def test_json_nested_far_too_deep_is_400_on_every_kind_of_body(
     client: Client, admin: dict[str, str], stored: dict[str, Any]
 ) -> None:
@@ -234,6 +242,7 @@ def test_json_nested_far_too_deep_is_400_on_every_kind_of_body(
     assert _everything(client, admin) == stored
 
 
+@pytest.mark.slow
 def test_an_alias_bomb_is_refused_at_once_and_nothing_changes(
     client: Client, admin: dict[str, str], stored: dict[str, Any]
 ) -> None:
@@ -248,6 +257,7 @@ def test_an_alias_bomb_is_refused_at_once_and_nothing_changes(
     assert _everything(client, admin) == stored
 
 
+@pytest.mark.slow
 def test_a_raw_control_character_in_a_yaml_body_is_400_with_its_line(
     client: Client, admin: dict[str, str], stored: dict[str, Any]
 ) -> None:
@@ -260,6 +270,7 @@ def test_a_raw_control_character_in_a_yaml_body_is_400_with_its_line(
     assert _everything(client, admin) == stored
 
 
+@pytest.mark.slow
 def test_nul_and_control_characters_are_400_naming_where_and_nothing_changes(
     client: Client, admin: dict[str, str], stored: dict[str, Any]
 ) -> None:
@@ -288,6 +299,7 @@ def test_nul_and_control_characters_are_400_naming_where_and_nothing_changes(
     assert answer.status_code == 200, answer.text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("week", ["2026-W49-1", "20261130", "0001-01-01", "2026-11-30T00:00"])
 def test_a_week_in_another_spelling_is_400_and_never_another_week(
     client: Client, admin: dict[str, str], stored: dict[str, Any], week: str
@@ -310,6 +322,7 @@ def test_an_empty_idempotency_key_is_400_naming_the_header(
     assert _everything(client, admin) == stored
 
 
+@pytest.mark.slow
 def test_a_flat_yaml_body_past_the_bound_is_refused_and_nothing_changes(
     client: Client, admin: dict[str, str], stored: dict[str, Any]
 ) -> None:
@@ -324,6 +337,7 @@ def test_a_flat_yaml_body_past_the_bound_is_refused_and_nothing_changes(
     assert _everything(client, admin) == stored
 
 
+@pytest.mark.slow
 def test_a_list_wrong_in_every_item_gets_a_hundred_problems_and_a_count(
     client: Client, admin: dict[str, str], stored: dict[str, Any]
 ) -> None:
@@ -337,6 +351,7 @@ def test_a_list_wrong_in_every_item_gets_a_hundred_problems_and_a_count(
     assert _everything(client, admin) == stored
 
 
+@pytest.mark.slow
 def test_surrogates_long_text_and_look_alike_spellings_are_400_naming_where(
     client: Client, admin: dict[str, str], stored: dict[str, Any]
 ) -> None:

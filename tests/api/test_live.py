@@ -15,6 +15,8 @@ from mutualaid.services import access
 from .conftest import wait_for
 from .live import serving
 
+pytestmark = pytest.mark.slow  # every test here takes seconds (make check leaves them out)
+
 
 class Records(logging.Handler):
     """Keeps what is logged to it (the app's logging set-up replaces the root's handlers,

@@ -79,6 +79,7 @@ def test_the_front_door_asks_for_a_token_in_the_browsers_language(desk: Desk) ->
     assert ">登录</button>" in chinese.text
 
 
+@pytest.mark.slow
 def test_a_sign_in_makes_a_strict_httponly_session_that_holds_no_secret(desk: Desk) -> None:
     answer = sign_in(desk.client, desk.secrets["coordinator"])
     assert answer.status_code == 303 and answer.headers["location"] == "/desk"
@@ -104,6 +105,7 @@ def test_a_sign_in_takes_a_new_session_id(desk: Desk) -> None:
     assert after and after != before
 
 
+@pytest.mark.slow
 def test_an_unknown_token_is_said_beside_the_field_and_signs_nobody_in(desk: Desk) -> None:
     answer = sign_in(desk.client, "ma_not-a-token")
     assert answer.status_code == 400
@@ -113,6 +115,7 @@ def test_an_unknown_token_is_said_beside_the_field_and_signs_nobody_in(desk: Des
     assert desk.client.get("/desk", follow_redirects=False).headers["location"] == "/?next=/desk"
 
 
+@pytest.mark.slow
 def test_a_form_without_its_csrf_token_is_refused(desk: Desk) -> None:
     sign_in(desk.client, desk.secrets["coordinator"])
     answer = desk.client.post(f"/desk/{AREA}/weeks/{WEEK}/solve", follow_redirects=False)
@@ -125,6 +128,7 @@ def test_a_form_without_its_csrf_token_is_refused(desk: Desk) -> None:
         assert reader.plans.for_week(AREA, access.parse_week(WEEK)) == []
 
 
+@pytest.mark.slow
 def test_the_json_api_needs_no_csrf_token_and_no_session(desk: Desk) -> None:
     headers = {"Authorization": f"Bearer {desk.secrets['coordinator']}"}
     answer = desk.client.post(f"/weeks/{WEEK}/plans", headers=headers)
@@ -132,6 +136,7 @@ def test_the_json_api_needs_no_csrf_token_and_no_session(desk: Desk) -> None:
     assert desk.client.get("/weeks/").status_code == 401  # a session is no bearer token
 
 
+@pytest.mark.slow
 def test_a_revoked_token_ends_its_session(desk: Desk) -> None:
     sign_in(desk.client, desk.secrets["coordinator"])
     assert desk.client.get("/desk", follow_redirects=False).status_code == 303
@@ -165,6 +170,7 @@ def test_the_language_chosen_is_remembered_over_the_browsers(desk: Desk) -> None
     assert '<html lang="zh-CN">' in page.text
 
 
+@pytest.mark.slow
 def test_a_coordinator_of_another_area_gets_a_forbidden_page(desk: Desk) -> None:
     sign_in(desk.client, desk.secrets["other"])
     answer = desk.client.get(f"/desk/{AREA}/weeks/{WEEK}")
@@ -178,6 +184,7 @@ def test_a_volunteer_is_sent_to_their_week_and_may_not_open_the_desk(desk: Desk)
     assert desk.client.get(f"/desk/{AREA}/weeks/{WEEK}").status_code == 403
 
 
+@pytest.mark.slow
 def test_a_bad_task_is_refused_with_each_error_beside_its_field_in_chinese(desk: Desk) -> None:
     desk.client.post("/lang", data={"lang": "zh", "_csrf_token": csrf(desk.client)})
     sign_in(desk.client, desk.secrets["coordinator"])
@@ -210,6 +217,7 @@ def test_a_bad_task_is_refused_with_each_error_beside_its_field_in_chinese(desk:
     assert "陪同就医" not in titles
 
 
+@pytest.mark.slow
 def test_a_task_added_by_form_is_stored_and_audited_as_the_coordinators(desk: Desk) -> None:
     sign_in(desk.client, desk.secrets["coordinator"])
     path = f"/desk/{AREA}/weeks/{WEEK}/tasks/new"
@@ -233,6 +241,7 @@ def test_a_task_added_by_form_is_stored_and_audited_as_the_coordinators(desk: De
     assert (entries[0].actor, entries[0].action) == (desk.ids["coordinator"], "task.create")
 
 
+@pytest.mark.slow
 def test_a_solve_from_the_page_shows_progress_then_the_plan_with_its_unserved(desk: Desk) -> None:
     sign_in(desk.client, desk.secrets["coordinator"])
     weeks.put_task(
@@ -268,6 +277,7 @@ def test_the_pages_router_excludes_itself_from_bearer_auth() -> None:
     assert all(r.opt.get("exclude_from_auth") for r in routers)
 
 
+@pytest.mark.slow
 def test_a_volunteer_declines_with_a_reason_and_the_plan_is_repaired(desk: Desk) -> None:
     uow = infra(desk.client).uow
     requested = plans.request_plan(uow(), infra(desk.client).runner, access.CLI, AREA, WEEK)
@@ -293,6 +303,7 @@ def test_a_volunteer_declines_with_a_reason_and_the_plan_is_repaired(desk: Desk)
     assert (record.state, record.decline_reason) == ("declined", "我这周住院")
 
 
+@pytest.mark.slow
 def test_a_page_that_needs_no_session_is_reachable_with_a_bearer_header_too(
     desk: Desk, client: TestClient[Any]
 ) -> None:
@@ -300,6 +311,7 @@ def test_a_page_that_needs_no_session_is_reachable_with_a_bearer_header_too(
     assert answer.status_code == 200
 
 
+@pytest.mark.slow
 def test_every_state_of_a_week_says_something_useful(desk: Desk) -> None:
     uow = infra(desk.client).uow
     _, both = access.create_token(uow(), access.CLI, "coordinator", [AREA, "north"])
@@ -337,6 +349,7 @@ def test_every_state_of_a_week_says_something_useful(desk: Desk) -> None:
     assert bad_week.status_code == 400 and "Traceback" not in bad_week.text
 
 
+@pytest.mark.slow
 def test_the_roster_is_kept_by_form_with_errors_beside_the_field(desk: Desk) -> None:
     sign_in(desk.client, desk.secrets["coordinator"])
     new = f"/desk/{AREA}/roster/volunteers/new"
@@ -410,6 +423,7 @@ def test_wrong_tokens_from_one_place_are_throttled_then_even_a_right_one_waits(
     assert desk.client.get("/desk", follow_redirects=False).status_code == 303  # not signed in
 
 
+@pytest.mark.slow
 def test_the_pages_may_not_be_framed_cached_or_fed_scripts_from_elsewhere(desk: Desk) -> None:
     headers = desk.client.get("/").headers
     policy = headers["content-security-policy"]
@@ -445,6 +459,7 @@ def test_a_nul_in_a_title_or_a_reason_is_refused_beside_the_field(desk: Desk) ->
     assert field_errors(answer.text, "name") == ["contains a character that cannot be stored"]
 
 
+@pytest.mark.slow
 def test_a_solve_is_stopped_from_its_page(desk: Desk) -> None:
     infra(desk.client).runner.stop()  # the plan stays queued until someone stops it
     sign_in(desk.client, desk.secrets["coordinator"])
@@ -459,6 +474,7 @@ def test_a_solve_is_stopped_from_its_page(desk: Desk) -> None:
     assert (final.status, final.active) == ("error", False)
 
 
+@pytest.mark.slow
 def test_the_audit_log_names_who_did_what(desk: Desk) -> None:
     sign_in(desk.client, desk.secrets["coordinator"])
     path = f"/desk/{AREA}/weeks/{WEEK}/tasks/t-tv-li/delete"
@@ -469,6 +485,7 @@ def test_the_audit_log_names_who_did_what(desk: Desk) -> None:
     assert desk.client.get("/desk/north/audit").status_code == 403
 
 
+@pytest.mark.slow
 def test_a_visitor_who_never_signs_in_is_given_no_session(desk: Desk) -> None:
     store = desk.client.app.stores.get("page_sessions")
     for _ in range(5):
@@ -488,6 +505,7 @@ def test_a_browser_asking_for_an_address_nothing_serves_gets_a_page(desk: Desk) 
     assert api.status_code == 404 and api.json()["error"] == "not_found"
 
 
+@pytest.mark.slow
 def test_a_task_form_sent_twice_adds_one_task(desk: Desk) -> None:
     sign_in(desk.client, desk.secrets["coordinator"])
     path = f"/desk/{AREA}/weeks/{WEEK}/tasks/new"

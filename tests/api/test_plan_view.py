@@ -10,7 +10,8 @@ import pytest
 
 import solver
 from api.pages.plan_view import HEIGHT, WIDTH, plan_view
-from mutualaid.scenario import load_scenario
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import load_scenario
 from mutualaid.services.ports import Json
 
 from .conftest import SAMPLE
@@ -21,7 +22,9 @@ def week() -> tuple[Json, Json]:
     import yaml
 
     scenario = load_scenario(SAMPLE)
-    plan = solver.solve(scenario, solver.SolveOptions(time_limit=5.0, workers=1)).to_json(scenario)
+    plan = plan_json.dump(
+        solver.solve(scenario, solver.SolveOptions(time_limit=5.0, workers=1)), scenario
+    )
     data = json.loads(json.dumps(yaml.safe_load(SAMPLE.read_text("utf-8")), default=str))
     return data, plan
 

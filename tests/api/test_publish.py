@@ -7,8 +7,11 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import pytest
+
 import solver
-from mutualaid.scenario import build_scenario
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.validation import validate
 from tests.adapters import world
 
@@ -24,8 +27,10 @@ def finished_plan(client: Client, week: Any = world.WEEK) -> tuple[str, dict[str
     with infra(client).uow() as uow:
         scenario = uow.weeks.load_scenario(AREA, week)
         basis = uow.weeks.basis(AREA, week)
-    result = solver.solve(scenario, solver.SolveOptions(time_limit=2, workers=1)).to_json(scenario)
-    result["basis"] = basis  # as the job runner stores it
+    result = plan_json.dump(
+        solver.solve(scenario, solver.SolveOptions(time_limit=2, workers=1)), scenario
+    )
+    result["basis"] = basis.to_json()  # as the job runner stores it
     with infra(client).uow() as uow:
         plan = uow.plans.create(AREA, week)
         uow.plans.finish(plan.id, result)
@@ -41,6 +46,7 @@ def current(client: Client, admin: Headers) -> Any:
     return build_scenario(client.get(f"/weeks/{WEEK}/scenario?area={AREA}", headers=admin).json())
 
 
+@pytest.mark.slow
 def test_a_harmless_roster_edit_is_scored_again_not_refused(
     client: Client, admin: Headers, published: str
 ) -> None:
@@ -60,6 +66,7 @@ def test_a_harmless_roster_edit_is_scored_again_not_refused(
     assert report.ok, report.violations
 
 
+@pytest.mark.slow
 def test_a_task_added_since_the_solve_is_listed_unserved_when_published(
     client: Client, admin: Headers, published: str
 ) -> None:
@@ -74,6 +81,7 @@ def test_a_task_added_since_the_solve_is_listed_unserved_when_published(
     assert validate(current(client, admin), plan).ok
 
 
+@pytest.mark.slow
 def test_a_plan_that_breaks_a_rule_of_the_week_now_is_refused(
     client: Client, admin: Headers, published: str
 ) -> None:
@@ -88,6 +96,7 @@ def test_a_plan_that_breaks_a_rule_of_the_week_now_is_refused(
     assert [p["id"] for p in plans if p["published_at"]] == [published]
 
 
+@pytest.mark.slow
 def test_a_plan_solved_before_a_delete_and_re_add_shows_the_task_once_published(
     client: Client, admin: Headers, published: str
 ) -> None:
@@ -108,6 +117,7 @@ def test_a_plan_solved_before_a_delete_and_re_add_shows_the_task_once_published(
         assert "t-visit-zhang" in {a["task"] for a in mine if a["state"] == "pending"}, who
 
 
+@pytest.mark.slow
 def test_a_series_losing_a_day_withdraws_only_that_day(
     client: Client, admin: Headers, published: str
 ) -> None:
@@ -166,9 +176,10 @@ def store(client: Client, admin: Headers, data: dict[str, Any]) -> None:
 
 def fresh_solve(client: Client, admin: Headers) -> Any:
     now = current(client, admin)
-    return solver.solve(now, solver.SolveOptions(time_limit=2, workers=1)).to_json(now)
+    return plan_json.dump(solver.solve(now, solver.SolveOptions(time_limit=2, workers=1)), now)
 
 
+@pytest.mark.slow
 def test_a_plan_whose_week_gained_a_volunteer_is_published_without_its_old_bound(
     client: Client, admin: Headers
 ) -> None:
@@ -188,6 +199,7 @@ def test_a_plan_whose_week_gained_a_volunteer_is_published_without_its_old_bound
     assert plan["bound"]["urgent"] >= fresh_solve(client, admin)["objective"]["served"]["urgent"]
 
 
+@pytest.mark.slow
 def test_a_decline_taken_back_makes_the_repair_drop_the_published_bound(
     client: Client, admin: Headers
 ) -> None:
@@ -212,6 +224,7 @@ def test_a_decline_taken_back_makes_the_repair_drop_the_published_bound(
     assert repaired["plan"]["bound"]["urgent"] >= 1  # vA may do U1 again
 
 
+@pytest.mark.slow
 def test_a_plan_published_again_gives_back_a_task_that_came_back(
     client: Client, admin: Headers, published: str
 ) -> None:

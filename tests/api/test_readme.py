@@ -18,6 +18,8 @@ import pytest
 
 from .conftest import ROOT
 
+pytestmark = pytest.mark.slow  # every test here takes seconds (make check leaves them out)
+
 MUTUALAID = Path(sys.executable).with_name("mutualaid")
 
 

@@ -81,6 +81,7 @@ def test_every_operation_is_fuzzed() -> None:
     assert ("PUT", "/weeks/{week_start}/tasks") in OPERATIONS
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
 def test_no_request_makes_a_server_error(
     fuzzed: tuple[Any, dict[str, str]], method: str, path: str

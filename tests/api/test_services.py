@@ -7,9 +7,6 @@ from typing import Any
 
 import pytest
 
-from api.controllers.volunteers import SolverRepairer
-from api.jobs import SolverPlanner
-from api.settings import SolverSettings
 from mutualaid.adapters.access import SqlIdempotency
 from mutualaid.domain.model import Scenario
 from mutualaid.errors import ScenarioError
@@ -25,6 +22,7 @@ from mutualaid.services.ports import (
     Progress,
 )
 from mutualaid.validation import validate
+from solver.service import PlannerSettings, RepairSettings, SolverPlanner, SolverRepairer
 from tests.adapters import world
 from tests.adapters.conftest import FakeClock, UowFactory
 
@@ -145,7 +143,7 @@ class FakePlanner:
 
     def __init__(self, *, calls: int = 0, on_progress: Any = None, change: Any = None) -> None:
         self.real = SolverPlanner(
-            SolverSettings(time_limit_seconds=2.0, workers=1, deterministic=True)
+            PlannerSettings(time_limit_seconds=2.0, workers=1, deterministic=True)
         )
         self.calls, self.on_progress, self.change = calls, on_progress, change
 
@@ -173,6 +171,7 @@ def _run(make_uow: UowFactory, planner: Any, **options: Any) -> Any:
     return run_next_plan(lambda: make_uow(), planner, opts)
 
 
+@pytest.mark.slow
 def test_a_queued_plan_is_solved_checked_and_stored_with_its_progress(
     make_uow: UowFactory, week: str
 ) -> None:
@@ -185,7 +184,8 @@ def test_a_queued_plan_is_solved_checked_and_stored_with_its_progress(
         scenario = uow.weeks.load_scenario(world.AREA, world.WEEK)
     assert validate(scenario, done.result).ok
     assert _run(make_uow, FakePlanner()) is None  # nothing else waits
-    published = plans.publish_plan(make_uow(), SolverRepairer(1.0), COORDINATOR, plan.id)
+    repairer = SolverRepairer(RepairSettings(1.0))
+    published = plans.publish_plan(make_uow(), repairer, COORDINATOR, plan.id)
     assert published.published_at is not None
 
 
@@ -265,7 +265,8 @@ class PublishingMeanwhile:
     repair in another process would), then repairs as `SolverRepairer`."""
 
     def __init__(self, make_uow: UowFactory) -> None:
-        self.make_uow, self.inner, self.parents = make_uow, SolverRepairer(1.0), list[str]()
+        self.make_uow, self.parents = make_uow, list[str]()
+        self.inner = SolverRepairer(RepairSettings(1.0))
         self.other: str | None = None
 
     def repair(
@@ -285,6 +286,7 @@ class PublishingMeanwhile:
         return self.inner.rescore(scenario, plan)
 
 
+@pytest.mark.slow
 def test_a_repair_whose_parent_was_replaced_meanwhile_is_made_again_on_the_new_plan(
     make_uow: UowFactory, week: str
 ) -> None:

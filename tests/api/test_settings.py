@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from api.app import open_infrastructure
-from api.controllers.volunteers import SolverRepairer
 from api.settings import DatabaseSettings, JobSettings, Settings, SettingsError, SolverSettings
+from solver.service import SolverRepairer
 
 
 def test_the_defaults_are_the_embedded_service() -> None:
@@ -61,4 +61,4 @@ def test_the_repair_budget_reaches_the_repairer(tmp_path: Path) -> None:
     )
     with open_infrastructure(settings) as infra:
         assert isinstance(infra.repairer, SolverRepairer)
-        assert infra.repairer.budget == 0.3
+        assert infra.repairer.settings.budget_seconds == 0.3

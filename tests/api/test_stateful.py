@@ -46,11 +46,13 @@ from hypothesis.stateful import (
 from litestar.testing import TestClient
 
 from api.app import create_app
-from mutualaid.scenario import build_scenario
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.services import access
 from mutualaid.validation import validate
 
 from .conftest import ROOT, Client, bearer, empty_database_url, infra, short_solves, wait_for
+
+pytestmark = pytest.mark.slow  # every test here takes seconds (make check leaves them out)
 
 WORLD = ROOT / "scenarios" / "11-edge-declined.yaml"
 WEEK = "2026-11-30"

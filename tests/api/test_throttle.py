@@ -109,6 +109,7 @@ def strict(settings: Settings) -> Iterator[Client]:
         yield c
 
 
+@pytest.mark.slow
 def test_wrong_tokens_get_429_with_retry_after_but_a_signed_in_token_goes_on(
     strict: Client,
 ) -> None:
@@ -144,6 +145,7 @@ def _guesses_each_from_its_own_forwarded_address(settings: Settings) -> list[int
         ]
 
 
+@pytest.mark.slow
 def test_a_guesser_on_the_server_s_machine_cannot_pick_its_address_with_x_forwarded_for(
     settings: Settings,
 ) -> None:
@@ -155,6 +157,7 @@ def test_a_guesser_on_the_server_s_machine_cannot_pick_its_address_with_x_forwar
     assert set(statuses[burst:]) == {429}
 
 
+@pytest.mark.slow
 def test_a_trusted_proxy_s_forwarded_addresses_are_throttled_one_by_one(
     settings: Settings,
 ) -> None:

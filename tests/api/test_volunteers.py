@@ -14,8 +14,9 @@ import pytest
 import yaml
 
 import solver
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import build_scenario, load_scenario
 from mutualaid.domain.model import Decline
-from mutualaid.scenario import build_scenario, load_scenario
 from mutualaid.services import access
 from mutualaid.validation import validate
 from tests.adapters import world
@@ -82,6 +83,7 @@ def test_a_volunteer_sees_only_their_own_assignments(
     assert by_admin.json()["assignments"][0]["place"] == "生活文化中心"
 
 
+@pytest.mark.slow
 def test_the_calendar_parses_back_in_the_area_s_zone(client: Client, published: str) -> None:
     wang = volunteer(client, "v-wang")
     answer = client.get(f"/volunteers/v-wang/calendar.ics?week={WEEK}", headers=wang)
@@ -121,6 +123,7 @@ def statuses(client: Client, ident: str, headers: Headers) -> dict[str, tuple[st
     return out
 
 
+@pytest.mark.slow
 def test_the_calendar_says_tentative_confirmed_and_cancelled(
     client: Client, admin: Headers, published: str
 ) -> None:
@@ -147,6 +150,7 @@ def test_the_calendar_says_tentative_confirmed_and_cancelled(
     assert [a["task"] for a in schedule(client, "v-wang", wang)["assignments"]] == []
 
 
+@pytest.mark.slow
 def test_an_accepted_visit_a_new_plan_leaves_out_is_cancelled_in_the_calendar(
     client: Client, published: str
 ) -> None:
@@ -167,6 +171,7 @@ def test_an_accepted_visit_a_new_plan_leaves_out_is_cancelled_in_the_calendar(
     assert after["t-show"][0] == "TENTATIVE"
 
 
+@pytest.mark.slow
 def test_accepting_and_declining_change_the_state(client: Client, published: str) -> None:
     wang, li = volunteer(client, "v-wang"), volunteer(client, "v-li")
     visit = next(a for a in schedule(client, "v-wang", wang)["assignments"]
@@ -189,6 +194,7 @@ def test_accepting_and_declining_change_the_state(client: Client, published: str
     assert client.post("/assignments/999999/accept", headers=wang).status_code in (403, 404)
 
 
+@pytest.mark.slow
 def test_a_decline_is_repaired_with_few_changes(
     client: Client, admin: Headers, published: str
 ) -> None:
@@ -219,19 +225,20 @@ def test_a_decline_is_repaired_with_few_changes(
     assert {"assignment.decline", "plan.repair"} <= {e["action"] for e in audit}
 
 
+@pytest.mark.slow
 def test_a_repair_changes_only_the_pairs_it_reports_on_a_real_week() -> None:
     """On scenario 05, every decline of a published plan repairs to a valid plan whose
     reported change count is the pairs that differ, and nothing outside the freed tasks
     moves."""
     scenario = load_scenario(REAL_WEEK)
     plan = solver.solve(scenario, solver.SolveOptions(time_limit=5.0, workers=1))
-    published = solver.solution_of(scenario, plan.to_json(scenario))
+    published = solver.solution_of(scenario, plan_json.dump(plan, scenario))
     declines = sorted((t, av.id) for t, crew in published.crews.items() for av in crew)
     widened = 0
     for task, who in declines:
         declined = dataclasses.replace(scenario, declined=(*scenario.declined, Decline(task, who)))
         done = solver.repair(declined, published, task, budget=1.0, workers=1)
-        repaired = done.plan.to_json(declined)
+        repaired = plan_json.dump(done.plan, declined)
         report = validate(declined, repaired)
         assert report.ok, (task, who, report.violations)
         after = solver.solution_of(declined, repaired)
@@ -244,6 +251,7 @@ def test_a_repair_changes_only_the_pairs_it_reports_on_a_real_week() -> None:
     assert declines and widened >= 1
 
 
+@pytest.mark.slow
 def test_deleting_a_task_withdraws_its_published_assignments(
     client: Client, admin: Headers, published: str
 ) -> None:
@@ -271,6 +279,7 @@ def test_deleting_a_task_withdraws_its_published_assignments(
     assert "assignment.decline" not in {e["action"] for e in audit}
 
 
+@pytest.mark.slow
 def test_a_plan_solved_before_a_decline_is_not_published(
     client: Client, admin: Headers, published: str
 ) -> None:
@@ -336,7 +345,7 @@ def test_a_repair_drops_crews_that_no_longer_fit_the_week() -> None:
     raw = yaml_of(REAL_WEEK)
     scenario = build_scenario(raw)
     plan = solver.solve(scenario, solver.SolveOptions(time_limit=3.0, workers=1))
-    published = solver.solution_of(scenario, plan.to_json(scenario))
+    published = solver.solution_of(scenario, plan_json.dump(plan, scenario))
     plain = {t["id"]: t for t in raw["tasks"] if "every" not in t and "start" not in t}
     moved, declined_task = sorted(t for t in published.crews if t in plain)[:2]
     days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -349,7 +358,7 @@ def test_a_repair_drops_crews_that_no_longer_fit_the_week() -> None:
     raw.pop("expect", None)
     week = build_scenario(raw)
     done = solver.repair(week, published, declined_task, budget=1.0, workers=1)
-    repaired = done.plan.to_json(week)
+    repaired = plan_json.dump(done.plan, week)
     report = validate(week, repaired)
     assert report.ok, report.violations
     after = solver.solution_of(week, repaired)
@@ -362,6 +371,7 @@ def test_a_repair_drops_crews_that_no_longer_fit_the_week() -> None:
             assert after.crews.get(t) == crew and after.starts[t] == published.starts[t], t
 
 
+@pytest.mark.slow
 def test_replacing_a_published_week_without_its_tasks_needs_replace(
     client: Client, admin: Headers, published: str
 ) -> None:
@@ -401,6 +411,7 @@ def test_replacing_a_published_week_without_its_tasks_needs_replace(
     assert [e["detail"].get("withdrawn") for e in submits] == [len(crew)]
 
 
+@pytest.mark.slow
 def test_deleting_a_volunteer_revokes_their_tokens_so_a_new_person_of_that_id_is_not_read(
     client: Client, admin: Headers, published: str
 ) -> None:

@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from mutualaid.contract import plan_json
+
 ROOT = Path(__file__).resolve().parents[2]
 PLANS = Path(__file__).resolve().parent / "plans"
 TIME_LIMIT = 3.0
@@ -45,13 +47,13 @@ def without_clock(plan: dict[str, Any]) -> dict[str, Any]:
 
 def plan_of(path: Path) -> dict[str, Any]:
     import solver
-    from mutualaid.scenario import load_scenario
+    from mutualaid.contract.scenario import load_scenario
 
     scenario = load_scenario(path)
     plan = solver.solve(
         scenario, solver.SolveOptions(time_limit=TIME_LIMIT, workers=1, deterministic=True, seed=1)
     )
-    return without_clock(plan.to_json(scenario))
+    return without_clock(plan_json.dump(plan, scenario))
 
 
 def main() -> None:

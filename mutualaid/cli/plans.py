@@ -1,10 +1,9 @@
-"""The `mutualaid` command: solve a week, check a scenario or a plan, replay scenarios, generate
-worlds. Bad input exits 2 with every problem named; a plan that breaks the contract exits 3.
+"""`mutualaid solve`, `check` and `replay`: plan a week, check a scenario or a plan, replay
+scenarios. Bad input exits 2 with every problem named; a plan that breaks the contract exits 3.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import sys
@@ -14,40 +13,24 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import yaml
-from rich.console import Console
 from rich.table import Table
 
-from api.settings import Settings, SettingsError
-from mutualaid.bounds import MAX_DEPTH, MAX_WORKERS, shown
+from mutualaid.bounds import MAX_DEPTH, MAX_WORKERS
+from mutualaid.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_CONTRACT_BROKEN,
+    app,
+    console,
+    errors,
+    load,
+)
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import LIMITS, load_scenario, read_scenario_text
 from mutualaid.domain.model import DAYS, MINUTES_PER_DAY, PRIORITIES, Scenario
 from mutualaid.domain.plan import REASONS, Plan
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import msg
-from mutualaid.scenario import LIMITS, build_scenario, load_scenario, read_scenario_text
 from mutualaid.validation import check_expect, validate
-
-app = typer.Typer(
-    no_args_is_help=True,
-    add_completion=False,
-    help="Plan a community's week of mutual aid, and prove how good the plan is.",
-    pretty_exceptions_enable=False,
-)
-console = Console()
-errors = Console(stderr=True, soft_wrap=True)  # one problem, one line, even in a pipe
-
-EXIT_BAD_INPUT = 2
-EXIT_CONTRACT_BROKEN = 3
-
-
-def _load(path: Path) -> Scenario:
-    try:
-        return load_scenario(path)
-    except ScenarioError as exc:
-        for problem in shown(exc.problems):
-            errors.print(problem.render(str(path)), markup=False, highlight=False)
-        errors.print(msg("scenario_invalid", file=path, count=len(exc.problems)), style="red")
-        raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 def _clock(m: int) -> str:
@@ -57,7 +40,7 @@ def _clock(m: int) -> str:
 
 def _solve(scenario: Scenario, time_limit: float | None, workers: int, seed: int | None,
            *, show_progress: bool, deterministic: bool | None = None) -> Plan:  # fmt: skip
-    import solver  # the composition root: only the CLI (and later the API) knows the solver
+    import solver  # an entry point: the CLI (and the API) know the solver, nothing below them
 
     options = solver.SolveOptions(
         time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic
@@ -218,7 +201,7 @@ def solve(
     target = out or Path(f"{file.stem}.plan.json")
     if out != Path("-"):
         _check_writable(target)
-    scenario = _load(file)
+    scenario = load(file)
     workers = workers or min(MAX_WORKERS, max(1, os.cpu_count() or 1))
     plan = _solve(scenario, time_limit, workers, seed, show_progress=out != Path("-"),
                   deterministic=deterministic)  # fmt: skip
@@ -227,7 +210,7 @@ def solve(
 
         document = read_scenario_text(file.read_text(encoding="utf-8"), str(file))[1]
         plan = with_suggestions(scenario, document, plan, seed, processes=workers)
-    data = plan.to_json(scenario)
+    data = plan_json.dump(plan, scenario)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if plan.status == "error":
         errors.print(msg("cli_plan_error", error=plan.error), style="red")
@@ -259,7 +242,7 @@ def check(
     plan: Annotated[Path | None, typer.Option(help="Also check this plan JSON against it.")] = None,
 ) -> None:
     """Check a scenario (and optionally a plan) against the contract."""
-    scenario = _load(file)
+    scenario = load(file)
     if plan is None:
         from solver import analyse
 
@@ -343,7 +326,7 @@ def replay(
             console.print(f"[red]{msg('cli_replay_fail')}[/red] {f}: {exc.problems[0].render()}")
             continue
         plan = _solve(scenario, time_limit, workers, None, show_progress=False)
-        data = plan.to_json(scenario)
+        data = plan_json.dump(plan, scenario)
         problems = [plan.error or "error"] if plan.status == "error" else []
         problems += validate(scenario, data).violations if not problems else []
         problems += check_expect(scenario, data) if not problems else []
@@ -364,252 +347,3 @@ def replay(
     console.print(msg("cli_replay_summary", passed=len(files) - failed, failed=failed))
     if failed:
         raise typer.Exit(1)
-
-
-@app.command()
-def generate(
-    tasks: Annotated[int, typer.Option(min=0, help="Tasks in the week.")] = 200,
-    volunteers: Annotated[int, typer.Option(min=0, help="Volunteers.")] = 80,
-    subdistricts: Annotated[int, typer.Option(min=1, help="Subdistricts (clusters).")] = 1,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-    contended: Annotated[bool, typer.Option(help="Demand far beyond capacity.")] = False,
-    out: Annotated[
-        Path | None, typer.Option(help="Where to write the YAML ('-' or none: stdout).")
-    ] = None,
-) -> None:
-    """Write a plausible generated scenario in the contract's format."""
-    from mutualaid.generate import generate_world
-
-    data = generate_world(tasks, volunteers, subdistricts, seed, contended=contended)
-    scenario = build_scenario(data)  # a generated world that breaks the contract is a bug
-    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
-    if out is None or out == Path("-"):
-        sys.stdout.write(text)
-        return
-    out.write_text(text, encoding="utf-8")
-    console.print(msg(
-        "cli_generated", path=out, tasks=len(scenario.tasks), volunteers=len(scenario.volunteers),
-        subdistricts=subdistricts,
-    ))  # fmt: skip
-
-
-db = typer.Typer(no_args_is_help=True, help="The database: migrations.")
-app.add_typer(db, name="db")
-DEFAULT_DATABASE_URL = "sqlite:///mutualaid.db"
-
-
-def _database_url(url: str | None) -> str:
-    return url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
-
-
-@db.command("upgrade")
-def db_upgrade(
-    url: Annotated[str | None, typer.Option(help="Database URL (default: $DATABASE_URL).")] = None,
-) -> None:
-    """Apply every migration the database does not have yet."""
-    from mutualaid.adapters.migrate import current, upgrade
-
-    target = _database_url(url)
-    upgrade(target)
-    console.print(msg("cli_db_upgraded", revision=current(target)))
-
-
-def _settings(url: str | None = None) -> Settings:
-    """The service's settings from the environment (`api.settings`), exiting 2 when one is
-    unusable; `url` replaces DATABASE_URL."""
-    try:
-        settings = Settings.from_env()
-    except SettingsError as exc:
-        errors.print(str(exc), markup=False)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-    if url:
-        settings = dataclasses.replace(
-            settings, database=dataclasses.replace(settings.database, url=url)
-        )
-    return settings
-
-
-def _refuse(exc: Exception) -> typer.Exit:
-    """Print a use case's refusal (every problem, one a line) and exit 2."""
-    for problem in getattr(exc, "problems", None) or [exc]:
-        text = problem.render() if hasattr(problem, "render") else str(problem)
-        errors.print(text, markup=False, highlight=False)
-    return typer.Exit(EXIT_BAD_INPUT)
-
-
-@app.command()
-def serve(
-    host: Annotated[str | None, typer.Option(help="Address (default: $MUTUALAID_HOST).")] = None,
-    port: Annotated[int | None, typer.Option(help="Port (default: $MUTUALAID_PORT).")] = None,
-    load: Annotated[
-        Path | None,
-        typer.Option(
-            help="Import this scenario when the database has no area.",
-            exists=True,
-            dir_okay=False,
-        ),
-    ] = None,
-    area: Annotated[str, typer.Option(help="The area --load imports into.")] = "jingbalu",
-    admin_token: Annotated[
-        bool,
-        typer.Option(
-            help="Create the admin token named 'demo' (revoking the one made before), print "
-            "it with a curl example and write it to --token-file."
-        ),
-    ] = False,
-    token_file: Annotated[
-        Path, typer.Option(help="Where --admin-token writes the secret (mode 0600).")
-    ] = Path(".demo-token"),
-    page_tokens: Annotated[
-        Path | None,
-        typer.Option(
-            help="Print the pages' address and a coordinator's and a volunteer's sign-in "
-            "token, kept in this file (made once, used again while they are valid).",
-            dir_okay=False,
-        ),
-    ] = None,
-) -> None:
-    """Run the HTTP service (database from $DATABASE_URL, default ./mutualaid.db)."""
-    from api.app import open_infrastructure, run
-    from mutualaid.errors import MutualAidError
-    from mutualaid.services import access, roster, weeks
-
-    settings = _settings()
-    server = dataclasses.replace(
-        settings.server, host=host or settings.server.host, port=port or settings.server.port
-    )
-    settings = dataclasses.replace(settings, server=server)
-    try:
-        with open_infrastructure(settings) as infra:
-            areas = roster.list_areas(infra.reader(), access.CLI)
-            if load is not None and not areas:
-                data = weeks.read_scenario(load.read_bytes(), "application/yaml")
-                week = str(data["week_start"])
-                weeks.import_scenario(infra.uow(), access.CLI, area, week, data)
-                console.print(msg("cli_loaded", file=load, area=area, week=week), soft_wrap=True)
-            secret = None
-            if admin_token:
-                token, secret = access.create_token(
-                    infra.uow(), access.CLI, "admin", name="demo", replace_named=True
-                )
-                _write_secret(token_file, secret)
-            known = roster.list_areas(infra.reader(), access.CLI)
-            where = known[0].id if known else area
-            stored = weeks.list_weeks(infra.reader(), access.CLI, where) if known else []
-            signs = _page_tokens(infra, where, page_tokens) if page_tokens and known else {}
-    except (MutualAidError, OSError) as exc:
-        raise _refuse(exc) from None
-    say = Console(soft_wrap=True, highlight=False)  # a token or a curl line is one line
-    say.print(msg("cli_serving", url=server.url) + f"  ({server.url}/schema/swagger)")
-    if secret is not None:
-        week = stored[-1].week_start.isoformat() if stored else "2026-11-30"
-        say.print(msg("cli_token_created", id=token.id, role=token.role))
-        say.print(f"  {secret}", markup=False)
-        say.print(msg("cli_token_file", file=token_file), markup=False)
-        say.print(msg("cli_try"))
-        auth = f'-H "Authorization: Bearer {secret}"'
-        base = f"{server.url}/weeks/{week}"
-        for line in (
-            f'curl {auth} "{base}/tasks?area={where}"',
-            f'curl -X POST {auth} "{base}/plans?area={where}"',
-            f'curl {auth} "{server.url}/plans/<id from the answer above>"',
-        ):
-            say.print(f"  {line}", markup=False)
-    if signs:
-        week = stored[-1].week_start.isoformat() if stored else "2026-11-30"
-        say.print(msg("cli_pages", url=f"{server.url}/"))
-        for role, secret_of in signs.items():
-            say.print(msg(f"cli_page_token_{role}", url=f"{server.url}/my?week={week}"))
-            say.print(f"  {secret_of}", markup=False)
-    run(settings)
-
-
-def _write_secret(path: Path, secret: str) -> None:
-    """Write a token's secret for scripts, readable by its owner only (replaced whole)."""
-    part = path.with_name(path.name + ".part")
-    fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.fchmod(fd, 0o600)  # a .part left by an earlier run may have other bits
-        os.write(fd, (secret + "\n").encode())
-    finally:
-        os.close(fd)
-    os.replace(part, path)
-
-
-def _page_tokens(infra: Any, area: str, path: Path) -> dict[str, str]:
-    """A coordinator's and a volunteer's (the area's first volunteer) secrets for the demo:
-    those in `path` while they still sign in, else new ones, written there (owner-only)."""
-    from mutualaid.services import access, roster
-
-    kept: dict[str, str] = {}
-    if path.exists():
-        try:
-            kept = {str(k): str(v) for k, v in json.loads(path.read_text("utf-8")).items()}
-        except (ValueError, AttributeError):
-            kept = {}
-    out = {}
-    for role in ("coordinator", "volunteer"):
-        secret = kept.get(role)
-        if secret and access.authenticate(infra.reader(), secret) is not None:
-            out[role] = secret
-            continue
-        volunteer = None
-        if role == "volunteer":
-            people = roster.list_entities(infra.reader(), access.CLI, "volunteers", area)
-            if not people:
-                continue
-            volunteer = str(people[0]["id"])
-        _, out[role] = access.create_token(
-            infra.uow(), access.CLI, role, [area], volunteer, name=f"demo {role}"
-        )
-    if out != kept:
-        path.touch(mode=0o600)
-        path.write_text(json.dumps(out, indent=2) + "\n", "utf-8")
-    return out
-
-
-token_app = typer.Typer(no_args_is_help=True, help="API tokens.")
-app.add_typer(token_app, name="token")
-
-
-@token_app.command("create")
-def token_create(
-    role: Annotated[str, typer.Option(help="admin | coordinator | volunteer")],
-    area: Annotated[
-        list[str] | None, typer.Option(help="An area the token acts in (repeat for more).")
-    ] = None,
-    volunteer: Annotated[str | None, typer.Option(help="The volunteer a token is for.")] = None,
-    name: Annotated[str | None, typer.Option(help="A note: whose token it is.")] = None,
-    expires_in: Annotated[
-        str | None,
-        typer.Option(help="It stops working after this long: 30d, 12h, 90m (default: never)."),
-    ] = None,
-    url: Annotated[str | None, typer.Option(help="Database URL (default: $DATABASE_URL).")] = None,
-) -> None:
-    """Create a token; its secret goes to stdout, this once (it is stored hashed)."""
-    from api.app import open_infrastructure
-    from mutualaid.errors import MutualAidError
-    from mutualaid.services import access
-
-    lasts = None
-    if expires_in is not None:
-        try:
-            lasts = access.parse_expiry(expires_in)
-        except ValueError as exc:
-            errors.print(f"--expires-in: {exc}", markup=False, highlight=False)
-            raise typer.Exit(EXIT_BAD_INPUT) from None
-    try:
-        with open_infrastructure(_settings(url)) as infra:
-            token, secret = access.create_token(
-                infra.uow(), access.CLI, role, area or [], volunteer, name, lasts
-            )
-    except MutualAidError as exc:
-        raise _refuse(exc) from None
-    errors.print(msg("cli_token_created", id=token.id, role=token.role))
-    if token.expires_at is not None:
-        errors.print(msg("cli_token_expires", at=token.expires_at.to_iso8601_string()))
-    sys.stdout.write(secret + "\n")
-
-
-def main() -> None:
-    app()

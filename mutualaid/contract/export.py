@@ -15,9 +15,9 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from mutualaid.contract.clock import clock_text, local_start, local_text
 from mutualaid.domain.model import (
     LATER_GOALS,
-    MINUTES_PER_DAY,
     Need,
     Scenario,
     Settings,
@@ -50,15 +50,9 @@ def iso_date(value: Any) -> str:
     return dt.date.fromisoformat(str(value).strip()).isoformat()
 
 
-def clock(value: Any) -> str:
+def hh_mm(value: Any) -> str:
     h, m = str(value).strip().split(":")
     return f"{int(h):02d}:{int(m):02d}"
-
-
-def local_start(value: Any) -> str:
-    """A task's fixed start as the loader reads it: local wall-clock time to the minute."""
-    parsed = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
-    return parsed.strftime("%Y-%m-%dT%H:%M")
 
 
 def location(value: Mapping[str, Any]) -> Json:
@@ -72,8 +66,8 @@ def block(value: Mapping[str, Any]) -> Json:
     else:
         out["date"] = iso_date(value["date"])
     if "from" in value:
-        out["from"] = clock(value["from"])
-        out["to"] = clock(value["to"])
+        out["from"] = hh_mm(value["from"])
+        out["to"] = hh_mm(value["to"])
     return out
 
 
@@ -184,7 +178,7 @@ def task(value: Mapping[str, Any]) -> Json:
     else:
         out["every"] = unique(value["every"])
         window = value["window"]
-        out["window"] = {"from": clock(window["from"]), "to": clock(window["to"])}
+        out["window"] = {"from": hh_mm(window["from"]), "to": hh_mm(window["to"])}
     out["priority"] = value.get("priority") or "normal"
     out["waited"] = int(value.get("waited") or 0)
     vetted = value.get("vetted_only")
@@ -237,14 +231,10 @@ def scenario(value: Mapping[str, Any]) -> Json:
 # --- from the domain back to the contract ---------------------------------------------------
 
 
-def _clock_of(minute: int) -> str:
-    return f"{minute // 60:02d}:{minute % 60:02d}"
-
-
 def _block_of(b: TimeBlock) -> Json:
     out: Json = {"days": list(b.days)} if b.days is not None else {"date": iso_date(b.date)}
     if b.start is not None and b.end is not None:
-        out["from"], out["to"] = _clock_of(b.start), _clock_of(b.end)
+        out["from"], out["to"] = clock_text(b.start), clock_text(b.end)
     return out
 
 
@@ -272,8 +262,7 @@ def _task_of(s: Scenario, t: Task, ident: str) -> Json:
     out["needs"] = [_need_of(n) for n in t.needs]
     out["duration_minutes"] = t.duration_minutes
     if t.fixed_start is not None:
-        day, minute = divmod(t.fixed_start, MINUTES_PER_DAY)
-        out["start"] = f"{s.week_start.add(days=day).isoformat()}T{_clock_of(minute)}"
+        out["start"] = local_text(s.week_start, t.fixed_start)
     else:
         out["windows"] = [_block_of(w) for w in t.windows]
     out["priority"] = t.priority

@@ -1,0 +1,47 @@
+"""What the coordinator's pages share: the area's sections (tabs), the area checked for the
+viewer, and running a use case in the person's language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from litestar import Request
+
+from api.pages.common import CurrentViewer, Lang
+from mutualaid.messages import using_locale
+from mutualaid.services import roster
+
+T = TypeVar("T")
+PRIORITIES = ("urgent", "high", "normal", "low")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+AREA_TABS = [
+    ("weeks", "page_tab_weeks", "/desk/{area}"),
+    ("volunteers", "page_tab_volunteers", "/desk/{area}/roster/volunteers"),
+    ("residents", "page_tab_residents", "/desk/{area}/roster/residents"),
+    ("sites", "page_tab_sites", "/desk/{area}/roster/sites"),
+    ("teams", "page_tab_teams", "/desk/{area}/roster/teams"),
+    ("audit", "page_tab_audit", "/desk/{area}/audit"),
+]
+"""The area's sections, in the navigation (name, catalogue key, path); later sections (import
+and export, printed sheets) add a row here."""
+
+
+def infra_of(request: Request[Any, Any, Any]) -> Any:
+    return request.app.state.infra
+
+
+def in_lang(lang: Lang, call: Callable[..., T], *args: Any) -> T:
+    """Run a use case with its messages in the person's language."""
+    with using_locale(lang):
+        return call(*args)
+
+
+def area_context(
+    request: Request[Any, Any, Any], viewer: CurrentViewer, lang: Lang, area: str
+) -> Any:
+    """The area (checked: the viewer may manage it) and its sections' tabs: the context of a
+    template that extends coordinator/area_base.html."""
+    record = in_lang(lang, roster.get_area, infra_of(request).reader(), viewer.actor, area)
+    tabs = [(n, k, p.format(area=area)) for n, k, p in AREA_TABS]
+    return {"area": record, "tabs": tabs}

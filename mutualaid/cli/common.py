@@ -1,0 +1,63 @@
+"""What every `mutualaid` command shares: the Typer app, the consoles, the exit codes, and
+reading a scenario or the settings with every problem named (exit 2)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from mutualaid.bounds import shown
+from mutualaid.config import Settings, SettingsError
+from mutualaid.contract.scenario import load_scenario
+from mutualaid.domain.model import Scenario
+from mutualaid.errors import ScenarioError
+from mutualaid.messages import msg
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="Plan a community's week of mutual aid, and prove how good the plan is.",
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True, soft_wrap=True)  # one problem, one line, even in a pipe
+
+EXIT_BAD_INPUT = 2
+EXIT_CONTRACT_BROKEN = 3
+
+
+def load(path: Path) -> Scenario:
+    """The scenario at `path`, or exit 2 with every problem, one a line."""
+    try:
+        return load_scenario(path)
+    except ScenarioError as exc:
+        for problem in shown(exc.problems):
+            errors.print(problem.render(str(path)), markup=False, highlight=False)
+        errors.print(msg("scenario_invalid", file=path, count=len(exc.problems)), style="red")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def settings_from_env(url: str | None = None) -> Settings:
+    """The service's settings from the environment (`mutualaid.config`), exiting 2 when one
+    is unusable; `url` replaces DATABASE_URL."""
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        errors.print(str(exc), markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    if url:
+        settings = dataclasses.replace(
+            settings, database=dataclasses.replace(settings.database, url=url)
+        )
+    return settings
+
+
+def refuse(exc: Exception) -> typer.Exit:
+    """Print a use case's refusal (every problem, one a line) and exit 2."""
+    for problem in getattr(exc, "problems", None) or [exc]:
+        text = problem.render() if hasattr(problem, "render") else str(problem)
+        errors.print(text, markup=False, highlight=False)
+    return typer.Exit(EXIT_BAD_INPUT)

@@ -1,0 +1,55 @@
+"""ISO time <-> minute of the week: the one place the contract's times are converted.
+
+A plan's times are ISO 8601 with their offset (`2026-11-30T09:00:00+08:00`, in the scenario's
+zone when written); a task's fixed start is local wall-clock time without one
+(`2026-11-30T09:00`). Inside the house a time is a whole minute of the week, 0 = Monday 00:00
+local time of the scenario's week.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pendulum
+
+from mutualaid.domain.model import MINUTES_PER_DAY, Scenario
+
+
+def iso(scenario: Scenario, minute: int) -> str:
+    """The minute of the scenario's week as ISO 8601 local time with its offset."""
+    return scenario.local_time(minute).isoformat()
+
+
+def minute_of(scenario: Scenario, stamp: Any) -> int:
+    """The minute of the scenario's week at an ISO 8601 time (read in the scenario's zone).
+    Raises ValueError when the text is not ISO 8601."""
+    there = dt.datetime.fromisoformat(str(stamp)).astimezone(ZoneInfo(scenario.timezone))
+    day = (there.date() - scenario.week_start).days
+    return day * MINUTES_PER_DAY + there.hour * 60 + there.minute
+
+
+def local_minute(week_start: pendulum.Date, when: dt.datetime) -> int:
+    """The minute of the week of a local wall-clock time (its offset, if any, ignored): past
+    the week's end or before its start when the time is outside the week."""
+    day = (pendulum.Date(when.year, when.month, when.day) - week_start).in_days()
+    return day * MINUTES_PER_DAY + when.hour * 60 + when.minute
+
+
+def local_text(week_start: pendulum.Date, minute: int) -> str:
+    """A fixed start as the contract writes it: `YYYY-MM-DDTHH:MM`, local time."""
+    day, of_day = divmod(minute, MINUTES_PER_DAY)
+    return f"{week_start.add(days=day).isoformat()}T{clock_text(of_day)}"
+
+
+def local_start(value: Any) -> str:
+    """A fixed start as written (text or a datetime YAML read) in the contract's form,
+    `YYYY-MM-DDTHH:MM`: local wall-clock time to the minute."""
+    parsed = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    return parsed.strftime("%Y-%m-%dT%H:%M")
+
+
+def clock_text(minute_of_day: int) -> str:
+    """`HH:MM` of a minute of the day (24:00 for the day's end)."""
+    return f"{minute_of_day // 60:02d}:{minute_of_day % 60:02d}"

@@ -1,0 +1,207 @@
+"""One independent part of a week, solved on its own: staged CP-SAT (`solver.coverage`, or
+every goal on the routing model), or neighbourhood search from greedy's floor when the part is
+too large for one exact model. A part's job and result are picklable, so a part can be solved
+elsewhere (`solver.planner.MapParts`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from mutualaid.domain.model import Scenario
+from mutualaid.messages import msg
+from mutualaid.travel import HaversineTravel, TravelModel
+from solver.analysis import TaskAnalysis
+from solver.coverage import cover_then_route
+from solver.cpsat import PlanModel
+from solver.lns import improve
+from solver.solution import Solution, count_by_priority
+from solver.stages import ProgressFn, StageResult, StopFn, Stopped, conflicting_pins, staged_solve
+
+
+def route_arcs(scenario: Scenario, analyses: dict[str, TaskAnalysis], tids: list[str]) -> int:
+    """Arcs an exact model of these tasks would have: sum over (volunteer, block) of n*n for
+    the n tasks that could fall in that block."""
+    per_block: dict[tuple[str, int], int] = defaultdict(int)
+    for tid in tids:
+        a = analyses[tid]
+        for vid, starts in a.free.items():
+            blocks = scenario.volunteers[vid].blocks
+            for b, (bs, be) in enumerate(blocks):
+                if any(bs <= lo <= be or bs <= hi <= be for lo, hi in starts):
+                    per_block[(vid, b)] += 1
+    return sum(n * n for n in per_block.values() if n > 1)
+
+
+@dataclass(frozen=True)
+class PartJob:
+    """Everything the solve of one independent part needs but the scenario, which all parts
+    share (so a cluster can send it once). Picklable, so a part can be solved elsewhere."""
+
+    tids: list[str]
+    analyses: dict[str, TaskAnalysis]
+    """The analyses of the part's tasks only."""
+    weights: dict[str, int]
+    floor: Solution | None
+    """Greedy's plan of the part's tasks, when it keeps the part's pins (else no floor)."""
+    share: float
+    """Seconds (CP-SAT's deterministic time with one worker) this part may take."""
+    budget: float
+    """The whole solve's budget (for naming clashing pins)."""
+    workers: int
+    seed: int
+    max_exact_arcs: int
+    deterministic: bool | None = None
+    """Whether `share` is deterministic time (see SolveOptions.deterministic)."""
+    deadline: float | None = None
+    """With wall-clock budgets, when (`time.time()`) the whole solve must end."""
+    pairwise: bool = True
+    """Coverage and waiting on `solver.coverage`'s model (see SolveOptions)."""
+
+
+@dataclass(frozen=True)
+class PartResult:
+    """What the solve of one part gives back to the assembly of the plan. Picklable."""
+
+    solution: Solution | None
+    """None when the part could not be solved (then `error` says why)."""
+    stages: list[StageResult]
+    error: str | None
+    weighted_bound: int
+    """What the part can serve at most, in weighted coverage."""
+
+
+PartSolver = Callable[[Scenario, PartJob], PartResult]
+MapParts = Callable[[PartSolver, Scenario, list[PartJob]], Iterator[tuple[int, PartResult] | None]]
+"""map_parts(solve_part, scenario, jobs) solves every job, perhaps in parallel or elsewhere,
+and yields (index of the job, its result) as each finishes, in any order; and None (a tick)
+now and then while it waits, so that progress is reported (and a cancel noticed) while long
+parts run. Closed early when a progress report raises: it should then stop what still runs."""
+
+
+def solve_part(
+    scenario: Scenario, job: PartJob, report: ProgressFn | None = None, stop: StopFn | None = None
+) -> PartResult:
+    """One independent part: staged CP-SAT, or neighbourhood search from the floor when the
+    part is too large for one exact model. Pure with a deterministic budget: the same job gives
+    the same result with one worker, wherever it runs; `report(served in the part, seconds)`
+    only watches. With a deadline already passed, the floor as it is. Raises Stopped once
+    `stop()` is true."""
+    travel = HaversineTravel(scenario.settings)
+    tids, analyses, weights = job.tids, job.analyses, job.weights
+    if stop is not None and stop():
+        raise Stopped
+    if job.floor is not None and job.deadline is not None and job.deadline <= time.time():
+        return _floor_only(scenario, job)
+    sol: Solution | None
+    if job.floor is not None and route_arcs(scenario, analyses, tids) > job.max_exact_arcs:
+        sol, stages = _search(scenario, job, travel, report, stop)
+        failure = None
+    else:
+        exact = cover_then_route if job.pairwise else _routed
+        sol, stages, failure = exact(
+            scenario,
+            analyses,
+            tids,
+            travel,
+            weights,
+            job.floor,
+            budget=max(0.05, job.share),
+            workers=job.workers,
+            seed=job.seed,
+            report=report,
+            deterministic=job.deterministic,
+            deadline=job.deadline,
+            stop=stop,
+        )
+    if sol is None:
+        if failure == "INFEASIBLE":
+            diagnosis = PlanModel(scenario, analyses, tids, travel, weights, pin_assumptions=True)
+            limit = job.budget
+            if job.deadline is not None:
+                limit = min(limit, job.deadline - time.time())
+            clash = conflicting_pins(diagnosis, job.workers, limit)
+            error = (
+                msg("pins_clash", tasks=", ".join(clash))
+                if clash
+                else msg("model_infeasible", tasks=len(tids))
+            )
+        else:
+            error = msg("no_plan_in_time", tasks=len(tids), status=failure)
+        return PartResult(None, stages, error, 0)
+    cover = stages[0]
+    ceiling = sum(weights[scenario.tasks[t].priority] for t in tids)
+    bound = cover.value if cover.optimal else int(min(ceiling, cover.bound + 1e-6))
+    return PartResult(sol, stages, None, bound)
+
+
+def _routed(
+    scenario: Scenario,
+    analyses: dict[str, TaskAnalysis],
+    tids: list[str],
+    travel: TravelModel,
+    weights: dict[str, int],
+    floor: Solution | None,
+    *,
+    budget: float,
+    workers: int,
+    seed: int,
+    report: ProgressFn | None = None,
+    deterministic: bool | None = None,
+    deadline: float | None = None,
+    stop: StopFn | None = None,
+) -> tuple[Solution | None, list[StageResult], str | None]:
+    """Every goal on the routing model (`SolveOptions.pairwise` False)."""
+    model = PlanModel(scenario, analyses, tids, travel, weights)
+    return staged_solve(model, floor, budget=budget, workers=workers, seed=seed, report=report,
+                        deterministic=deterministic, deadline=deadline, stop=stop)  # fmt: skip
+
+
+def _floor_only(scenario: Scenario, job: PartJob) -> PartResult:
+    """The part as greedy planned it (no time was left to search): feasible, its coverage
+    bound what static analysis proves."""
+    assert job.floor is not None
+    value = sum(job.weights[scenario.tasks[t].priority] for t in job.floor.crews)
+    ceiling = sum(job.weights[scenario.tasks[t].priority] for t in job.tids)
+    stages = [StageResult("coverage", value, ceiling, value == ceiling, 0.0)]
+    stages += [StageResult(name, 0, 0, False, 0.0) for name in ("continuity", "travel", "fairness")]
+    return PartResult(job.floor, stages, None, ceiling)
+
+
+def _search(
+    scenario: Scenario,
+    job: PartJob,
+    travel: TravelModel,
+    report: ProgressFn | None,
+    stop: StopFn | None,
+) -> tuple[Solution, list[StageResult]]:
+    """Neighbourhood search from the floor; the coverage bound is what static analysis proves
+    (every possible task), so the part is reported as feasible, not optimal."""
+    analyses, part, weights, floor, budget = (
+        job.analyses,
+        job.tids,
+        job.weights,
+        job.floor,
+        job.share,
+    )
+    assert floor is not None
+    mine = Solution(
+        {t: floor.starts[t] for t in part if t in floor.crews},
+        {t: floor.crews[t] for t in part if t in floor.crews},
+    )
+
+    def served_of(sol: Solution) -> None:
+        if report is not None:
+            report(count_by_priority(scenario, sol.crews), 0.0)
+
+    sol = improve(scenario, analyses, part, travel, weights, mine, budget=budget,
+                  workers=job.workers, seed=job.seed, report=served_of,
+                  deterministic=job.deterministic, deadline=job.deadline, stop=stop)  # fmt: skip
+    value = sum(weights[scenario.tasks[t].priority] for t in sol.crews)
+    ceiling = sum(weights[scenario.tasks[t].priority] for t in part)
+    goals = ("waited", *scenario.settings.objective_order)
+    later = [StageResult(name, 0, 0, False, 0.0) for name in goals]
+    return sol, [StageResult("coverage", value, ceiling, value == ceiling, budget), *later]

@@ -1,0 +1,105 @@
+"""The solver behind the services' ports: `SolverPlanner` (a week's solve, the Planner) and
+`SolverRepairer` (a decline's repair and a rescore, the Repairer). They take plain settings, so
+whoever builds them (`api.app`) reads its own configuration and passes numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from mutualaid.contract import plan_json
+from mutualaid.contract.export import from_scenario
+from mutualaid.domain.model import Scenario
+from mutualaid.services.ports import Json, Progress
+from solver.planner import SolveOptions, solve
+from solver.repair import repair, rescore, solution_of
+
+
+@dataclass(frozen=True)
+class PlannerSettings:
+    """How a week's solve runs."""
+
+    time_limit_seconds: float | None = None
+    """Seconds per solve; None: each scenario's own `settings.time_limit_seconds`."""
+    workers: int = 1
+    """CP-SAT search workers per solve."""
+    deterministic: bool = False
+    """False: the time limit is wall-clock time over the whole solve (the time a coordinator
+    waits). True (with one worker): CP-SAT's deterministic time, so the same week and seed give
+    the same plan, however loaded the machine."""
+    seed: int | None = None
+    """CP-SAT's seed; None: the scenario's `settings.seed`."""
+    suggest: bool = False
+    """Unserved tasks carry suggestions, each checked by a one-worker solve (one more solve
+    per suggestion), with patches against the week's canonical export."""
+
+
+@dataclass(frozen=True)
+class RepairSettings:
+    """How a decline's repair runs."""
+
+    budget_seconds: float = 1.0
+    """CP-SAT's deterministic time the repair may take (with one worker)."""
+    workers: int = 1
+    """One: the same decline gives the same repair, and a request does not take every core."""
+
+
+class SolverPlanner:
+    """CP-SAT (`solver.solve`) as the services' Planner. Picklable (it holds only its settings),
+    so a cluster can run it."""
+
+    def __init__(self, settings: PlannerSettings) -> None:
+        self.settings = settings
+
+    def budget(self, scenario: Scenario) -> float:
+        return self.settings.time_limit_seconds or scenario.settings.time_limit_seconds
+
+    def plan(
+        self,
+        scenario: Scenario,
+        progress: Progress,
+        map_parts: Callable[..., Iterator[tuple[int, Any] | None]] | None = None,
+        stop: Callable[[], bool] | None = None,
+        since: float | None = None,
+    ) -> Json:
+        options = SolveOptions(
+            time_limit=self.settings.time_limit_seconds,
+            workers=self.settings.workers,
+            deterministic=self.settings.deterministic,
+            seed=self.settings.seed,
+            since=since,
+        )
+
+        def report(served: dict[str, int], bound: dict[str, int], elapsed: float) -> None:
+            progress({"served": dict(served), "bound": dict(bound), "elapsed": round(elapsed, 2)})
+
+        plan = solve(scenario, options, report, map_parts, stop)
+        if self.settings.suggest and plan.status != "error":
+            from solver.suggest_verify import with_suggestions  # it imports this module's solve
+
+            plan = with_suggestions(scenario, from_scenario(scenario), plan, self.settings.seed)
+        return plan_json.dump(plan, scenario)
+
+
+class SolverRepairer:
+    """`solver.repair` and `rescore` as the services' Repairer."""
+
+    def __init__(self, settings: RepairSettings) -> None:
+        self.settings = settings
+
+    def repair(
+        self, scenario: Scenario, published: Json, task: str, same_week: bool = False
+    ) -> tuple[Json, int]:
+        before = solution_of(scenario, published)
+        bound = published.get("bound") if same_week else None
+        known = {str(k): int(v) for k, v in bound.items()} if isinstance(bound, dict) else None
+        s = self.settings
+        done = repair(scenario, before, task, s.budget_seconds, s.workers, bound=known)
+        return plan_json.dump(done.plan, scenario), done.changed
+
+    def rescore(self, scenario: Scenario, plan: Json) -> Json:
+        out = plan_json.dump(rescore(scenario, plan), scenario)
+        out["solve_seconds"] = plan.get("solve_seconds", out["solve_seconds"])  # the solve's
+        return out

@@ -1,0 +1,265 @@
+"""The lexicographic staged solve of a model (`PlanModel` or one like it): each goal of the
+objective in turn, each keeping the optimum (or the best found) of the one before, within a
+budget of CP-SAT's deterministic time (reproducible) or of wall-clock time; and naming the pins
+that clash when a model is infeasible.
+
+Stages: coverage (priorities weighted so one urgent outweighs every high, and so on), waiting
+(the sum of `waited` served; only when some task waited), then continuity, travel and fairness
+in the order of `settings.objective_order`.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from mutualaid.domain.model import PRIORITIES
+from solver.cpsat import PlanModel
+from solver.solution import Solution, count_by_priority
+
+LARGE_MODEL = 10_000
+"""Variables above which presolve skips probing. Measured: on a 200-task subdistrict probing
+took 4.2 of 5.2 s of presolve and coverage was proved at 7.8 s; without it presolve took
+0.65 s and the proof 6.8 s. On a district probing took 26 of 28 s and found almost nothing."""
+
+ProgressFn = Callable[[dict[str, int], float], None]
+StopFn = Callable[[], bool]
+"""stop() is True once the solve should end at once (the plan was cancelled): polled by a
+watcher thread while CP-SAT searches, and between stages."""
+
+STOP_POLL_SECONDS = 0.1
+"""How often a running search asks whether it should stop."""
+
+
+class Stopped(Exception):
+    """The solve was told to stop (see StopFn): there is no plan to give."""
+
+
+@dataclass
+class StageResult:
+    name: str
+    value: int
+    bound: float
+    optimal: bool
+    seconds: float
+    work: float = 0.0
+    """CP-SAT's deterministic time: the same on every machine, so budgets counted in it keep
+    a one-worker solve reproducible."""
+
+
+def coverage_weights(counts: dict[str, int]) -> dict[str, int]:
+    """Weights that make weighted coverage lexicographic: one task of a priority outweighs
+    all tasks of every lower priority together (w[p] > sum over lower q of n[q] * w[q])."""
+    weights: dict[str, int] = {}
+    w = 1
+    for p in reversed(PRIORITIES):
+        weights[p] = w
+        w *= counts.get(p, 0) + 1
+    return weights
+
+
+def split_bound(
+    weighted_bound: int, served: dict[str, int], weights: dict[str, int], totals: dict[str, int]
+) -> dict[str, int]:
+    """Per-priority bounds from a bound on weighted coverage: among plans serving `served` at
+    every higher priority, priority p can serve at most (B - higher's weight) // w[p]."""
+    out: dict[str, int] = {}
+    used = 0
+    for p in PRIORITIES:
+        b = (weighted_bound - used) // weights[p]
+        out[p] = max(served[p], min(totals[p], b))
+        used += served[p] * weights[p]
+    return out
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    def __init__(self, model: PlanModel, report: ProgressFn, started: float) -> None:
+        super().__init__()
+        self.model, self.report, self.started = model, report, started
+
+    def on_solution_callback(self) -> None:
+        chosen = (tid for tid, lit in self.model.served.items() if self.boolean_value(lit))
+        served = count_by_priority(self.model.scenario, chosen)
+        self.report(served, time.monotonic() - self.started)
+
+
+def staged_solve(
+    model: PlanModel,
+    floor: Solution | None,
+    *,
+    budget: float,
+    workers: int,
+    seed: int,
+    report: ProgressFn | None = None,
+    stages_wanted: tuple[str, ...] | None = None,
+    deterministic: bool | None = None,
+    deadline: float | None = None,
+    stop: StopFn | None = None,
+) -> tuple[Solution | None, list[StageResult], str | None]:
+    """Solve the objective's goals in turn (`model.stages()` unless `stages_wanted`): coverage,
+    waiting, then continuity, travel and fairness in the scenario's order. Returns the
+    solution (None when the model is infeasible, which only conflicting pins can cause), the
+    stages, and the status name of a failed stage.
+
+    `deterministic` (by default: with one worker) counts the budget in CP-SAT's deterministic
+    time, so the plan does not depend on the machine's load; else it is wall-clock seconds.
+    `deadline` (`time.time()`, wall clock) cuts every stage short of it: a stage with no time
+    left keeps what the stage before gave. Stopped when `stop()` becomes true."""
+    if deterministic is None:
+        deterministic = workers == 1
+    m = model.m
+    if floor is not None:
+        model.hint(floor)
+        m.add(model.objective("coverage")[0] >= model.hinted_value("coverage"))
+    stages: list[StageResult] = []
+    shares = {"coverage": 0.55, "waited": 0.1, "continuity": 0.15, "travel": 0.2, "fairness": 0.1}
+    plan = [(name, shares[name]) for name in stages_wanted or model.stages()]
+    share_left = sum(share for _, share in plan)
+    best = model.restrict(floor) if floor is not None else None
+    started = time.monotonic()
+    spent = 0.0
+    for name, share in plan:
+        expr, maximize = model.objective(name)
+        if name in ("coverage", "waited") and floor is not None:
+            terms = model.coverage_terms if name == "coverage" else model.waited_terms
+            ceiling = sum(c for _, c in terms)
+            if model.hinted_value(name) == ceiling:
+                # the hint already serves every task that static analysis allows: proved
+                stages.append(StageResult(name, ceiling, ceiling, True, 0.0))
+                m.add(expr == ceiling)
+                share_left -= share
+                continue
+        limit = max(0.05, (budget - spent) * share / share_left)
+        share_left -= share
+        if stop is not None and stop():
+            raise Stopped
+        if deadline is not None:
+            limit = min(limit, deadline - time.time())
+            if limit <= 0.0 and best is not None:  # out of time: keep what we had
+                value = model.hinted_value(name)
+                stages.append(
+                    StageResult(name, value, math.inf if maximize else -math.inf, False, 0.0)
+                )
+                _fix(m, expr, value, maximize, exact=False)
+                continue
+            limit = max(0.05, limit)
+        if maximize:
+            m.maximize(expr)
+        else:
+            m.minimize(expr)
+        solver = cp_model.CpSolver()
+        params = solver.parameters
+        params.num_workers = workers
+        params.random_seed = seed
+        for param, setting in model.solver_parameters:
+            setattr(params, param, setting)
+        if len(m.proto.variables) > LARGE_MODEL:
+            params.cp_model_probing_level = 0
+        if deterministic:
+            # reproducible: the budget is CP-SAT's deterministic time, so the same seed gives
+            # the same plan whatever else the machine is doing
+            params.max_deterministic_time = limit
+            params.max_time_in_seconds = wall_safety_net(limit)
+        else:
+            params.max_time_in_seconds = limit
+        callback = _Progress(model, report, started) if (report and name == "coverage") else None
+        t0 = time.monotonic()
+        with _watching(solver, stop):
+            status = solver.solve(m, callback)
+        if stop is not None and stop():
+            raise Stopped
+        seconds = time.monotonic() - t0
+        spent += _work(solver) if deterministic else seconds
+        if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
+            return None, stages, solver.status_name(status)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            # no solution in time: keep what we had (the floor at worst) and its value
+            if best is None:
+                return None, stages, solver.status_name(status)
+            value = model.hinted_value(name)
+            stages.append(
+                # no solution in time: CP-SAT's bound is then not a bound we may report
+                StageResult(
+                    name, value, math.inf if maximize else -math.inf, False, seconds, _work(solver)
+                )
+            )
+            _fix(m, expr, value, maximize, exact=False)
+            continue
+        value = round(solver.objective_value)
+        optimal = status == cp_model.OPTIMAL
+        stages.append(
+            StageResult(name, value, solver.best_objective_bound, optimal, seconds, _work(solver))
+        )
+        best = model.extract(solver)
+        _fix(m, expr, value, maximize, exact=optimal)
+        model.hint(best)
+    return best, stages, None
+
+
+class _watching:
+    """While CP-SAT searches, a thread that stops the search once `stop()` is true (a search
+    can run long between solutions, so a solution callback would not notice in time)."""
+
+    def __init__(self, solver: cp_model.CpSolver, stop: StopFn | None) -> None:
+        self.solver, self.stop = solver, stop
+        self.done = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def __enter__(self) -> None:
+        if self.stop is not None:
+            self.thread = threading.Thread(target=self._watch, name="cpsat-stop", daemon=True)
+            self.thread.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        if self.thread is not None:
+            self.thread.join()
+
+    def _watch(self) -> None:
+        assert self.stop is not None
+        while not self.done.wait(STOP_POLL_SECONDS):
+            if self.stop():  # again at each poll: the search may not have begun yet
+                self.solver.stop_search()
+
+
+def wall_safety_net(limit: float) -> float:
+    """The wall-clock cap of a one-worker stage whose budget is `limit` seconds of CP-SAT's
+    deterministic time. It only guards against a stage that never ends: when it fires, the
+    plan depends on the machine's load. 3x + 1 s fired on a loaded 2-core machine (a stage
+    needed 6x its deterministic time in wall time) and made one-worker plans differ between
+    runs; 10x + 5 s fired too with eight engineers' test runs on two cores (load 18: the
+    golden plan of subdistrict-a lost a continuity pair). 30x + 30 s has not."""
+    return 30 * limit + 30
+
+
+def _work(solver: cp_model.CpSolver) -> float:
+    return float(solver.response_proto.deterministic_time)
+
+
+def _fix(m: cp_model.CpModel, expr: Any, value: int, maximize: bool, *, exact: bool) -> None:
+    if exact:
+        m.add(expr == value)
+    elif maximize:
+        m.add(expr >= value)
+    else:
+        m.add(expr <= value)
+
+
+def conflicting_pins(model: PlanModel, workers: int, budget: float = 30.0) -> list[str]:
+    """Tasks whose pins cannot all hold together (a small sufficient set, from assumptions)."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = workers
+    solver.parameters.max_time_in_seconds = max(1.0, budget)
+    status = solver.solve(model.m)
+    if status != cp_model.INFEASIBLE:
+        return []
+    by_index = {lit.index: tid for tid, lit in model.pin_lits.items()}
+    return sorted(
+        by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index
+    )

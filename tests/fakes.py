@@ -1,0 +1,547 @@
+"""In-memory fakes of the storage ports (`mutualaid.services.ports`), to run the use cases
+without a database: `FakeUnitOfWork(FakeStore())`. A unit of work holds the store's one lock
+while open (as SQLite's write lock) and puts back what it changed unless it commits.
+
+The plan and answer rules come from the domain (`mutualaid.domain.lifecycle`), as in the SQL
+repositories; the database tests of those stay the adapters' own (tests/adapters).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime as dt
+import hashlib
+import threading
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Self
+
+import pendulum
+
+from mutualaid.domain.lifecycle import (
+    ACCEPTED,
+    CANCELLED,
+    DECLINED,
+    PENDING,
+    QUEUED,
+    RUNNING,
+    WITHDRAWN,
+    Answer,
+    Basis,
+    PlanRequest,
+    answer_on_publish,
+    answer_refusal,
+    cancel_ends_at_once,
+    claim_refusal,
+    finished_status,
+    holds,
+    is_active,
+    is_open,
+    is_publishable,
+    lease_ran_out,
+)
+from mutualaid.domain.model import Decline, Scenario
+from mutualaid.domain.week import present_ids
+from mutualaid.messages import msg
+from mutualaid.services.ports import (
+    ActivePlanExists,
+    AreaRecord,
+    AssignmentRecord,
+    AuditEntry,
+    ConflictError,
+    DeclineRecord,
+    LeaseLost,
+    NotFoundError,
+    PlanRecord,
+    WeekRecord,
+)
+
+Json = dict[str, Any]
+
+
+class FakeClock:
+    def __init__(self, now: pendulum.DateTime | None = None) -> None:
+        self.now = now or pendulum.datetime(2026, 11, 28, 9, tz="UTC")
+
+    def __call__(self) -> pendulum.DateTime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now = self.now.add(seconds=seconds)
+
+
+# --- areas and audit (minimal: what the week, plan and decline use cases read) ----------------
+
+
+@dataclass
+class FakeAreas:
+    store: FakeStore
+
+    def get(self, ident: str) -> AreaRecord:
+        if ident not in self.store.state.areas:
+            raise NotFoundError("area", ident)
+        return self.store.state.areas[ident]
+
+    def all(self) -> list[AreaRecord]:
+        return sorted(self.store.state.areas.values(), key=lambda a: a.id)
+
+
+@dataclass
+class FakeAudit:
+    store: FakeStore
+
+    def record(
+        self, actor: str, action: str, target: str, area: str | None = None,
+        detail: Mapping[str, Any] | None = None,
+    ) -> AuditEntry:  # fmt: skip
+        entries = self.store.state.audit
+        entry = AuditEntry(len(entries) + 1, self.store.clock(), actor, action, area, target,
+                           dict(detail or {}))  # fmt: skip
+        entries.append(entry)
+        return entry
+
+    def entries(self, area: str | None = None, limit: int = 100) -> list[AuditEntry]:
+        found = [e for e in self.store.state.audit if area is None or e.area == area]
+        return list(reversed(found))[:limit]
+
+
+# --- weeks, plans and assignments ----------------------------------------------------------
+
+
+@dataclass
+class FakeWeek:
+    scenario: Scenario
+    """The week as built, without its declines."""
+    declines: list[DeclineRecord] = field(default_factory=list)
+    writes: int = 0
+
+
+@dataclass
+class FakeAssignment:
+    id: int
+    ref: int
+    plan_id: str
+    task: str
+    volunteer: str
+    role: int
+    team: str | None
+    start: pendulum.DateTime
+    end: pendulum.DateTime
+    state: str = PENDING
+    reason: str | None = None
+    responded_at: pendulum.DateTime | None = None
+
+    def answer(self) -> Answer:
+        return Answer(self.state, self.reason, self.responded_at, self.start, self.end)
+
+
+@dataclass
+class State:
+    """Everything stored: what a unit of work puts back unless it commits."""
+
+    areas: dict[str, AreaRecord] = field(default_factory=dict)
+    weeks: dict[tuple[str, pendulum.Date], FakeWeek] = field(default_factory=dict)
+    plans: dict[str, PlanRecord] = field(default_factory=dict)
+    assignments: list[FakeAssignment] = field(default_factory=list)
+    audit: list[AuditEntry] = field(default_factory=list)
+    counter: int = 0
+
+
+class FakeStore:
+    def __init__(self, clock: FakeClock | None = None) -> None:
+        self.clock = clock or FakeClock()
+        self.state = State()
+        self.lock = threading.RLock()
+
+    def add_week(self, area: str, scenario: Scenario) -> None:
+        """The area (in the scenario's zone) and its week, as an import would leave them."""
+        self.state.areas.setdefault(area, AreaRecord(area, area, scenario.timezone))
+        declines = [DeclineRecord(d.task, d.volunteer, None, None) for d in scenario.declined]
+        bare = dataclasses.replace(scenario, declined=(), expect=None)
+        self.state.weeks[(area, scenario.week_start)] = FakeWeek(bare, declines)
+
+
+@dataclass
+class FakeWeeks:
+    store: FakeStore
+
+    def _week(self, area: str, week_start: pendulum.Date) -> FakeWeek:
+        found = self.store.state.weeks.get((area, week_start))
+        if found is None:
+            raise NotFoundError("week", f"{area}/{week_start.isoformat()}")
+        return found
+
+    def get(self, area: str, week_start: pendulum.Date) -> WeekRecord:
+        week = self._week(area, week_start)
+        settings = dataclasses.asdict(week.scenario.settings)
+        return WeekRecord(area, week_start, week.scenario.name, week.scenario.timezone, settings)
+
+    def all(self, area: str) -> list[WeekRecord]:
+        return [self.get(a, w) for a, w in sorted(self.store.state.weeks) if a == area]
+
+    def lock(self, area: str, week_start: pendulum.Date) -> None:
+        self._week(area, week_start)  # one lock for the whole store, held by the unit of work
+
+    def load_scenario(self, area: str, week_start: pendulum.Date) -> Scenario:
+        week = self._week(area, week_start)
+        declined = tuple(Decline(d.task, d.volunteer) for d in week.declines)
+        return dataclasses.replace(week.scenario, declined=declined)
+
+    def basis(self, area: str, week_start: pendulum.Date) -> Basis:
+        week = self._week(area, week_start)
+        printed = hashlib.sha256(repr(week.scenario).encode("utf-8")).hexdigest()[:32]
+        return Basis(printed, tuple(sorted((d.task, d.volunteer) for d in week.declines)))
+
+    def version(self, area: str, week_start: pendulum.Date) -> str:
+        return f"{area}/{week_start.isoformat()}#{self._week(area, week_start).writes}"
+
+    def add_decline(
+        self, area: str, week_start: pendulum.Date, task: str, volunteer: str,
+        reason: str | None = None,
+    ) -> DeclineRecord:  # fmt: skip
+        week = self._week(area, week_start)
+        for d in week.declines:
+            if (d.task, d.volunteer) == (task, volunteer):
+                return d  # a second decline of the pair keeps the first
+        made = DeclineRecord(task, volunteer, reason, self.store.clock())
+        week.declines.append(made)
+        return made
+
+    def declines(self, area: str, week_start: pendulum.Date) -> list[DeclineRecord]:
+        return list(self._week(area, week_start).declines)
+
+    def delete_task(self, area: str, week_start: pendulum.Date, ident: str) -> int:
+        """Delete the task; its pins and declines go, and its published visits are withdrawn."""
+        week = self._week(area, week_start)
+        if ident not in {t.split("@")[0] for t in week.scenario.tasks}:
+            raise NotFoundError("task", ident)
+        tasks = {k: t for k, t in week.scenario.tasks.items() if k.split("@")[0] != ident}
+        present = present_ids((k, None) for k in tasks)
+        pins = tuple(p for p in week.scenario.pinned if p.task in present)
+        week.scenario = dataclasses.replace(week.scenario, tasks=tasks, pinned=pins)
+        week.declines = [d for d in week.declines if d.task in present]
+        week.writes += 1
+        gone = [
+            a for a in _published_rows(self.store, area, week_start)
+            if a.state != WITHDRAWN and a.task not in present
+        ]  # fmt: skip
+        for a in gone:
+            a.state, a.responded_at = WITHDRAWN, self.store.clock()
+        return len(gone)
+
+    def published_tasks(self, area: str, week_start: pendulum.Date) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for a in _published_rows(self.store, area, week_start):
+            if a.state != WITHDRAWN:
+                counts[a.task] = counts.get(a.task, 0) + 1
+        return counts
+
+
+def _published(store: FakeStore, area: str, week_start: pendulum.Date) -> PlanRecord | None:
+    plans = store.state.plans.values()
+    return next(
+        (p for p in plans if (p.area, p.week_start) == (area, week_start) and p.published_at),
+        None,
+    )
+
+
+def _published_rows(store: FakeStore, area: str, week_start: pendulum.Date) -> list[Any]:
+    plan = _published(store, area, week_start)
+    return [] if plan is None else [a for a in store.state.assignments if a.plan_id == plan.id]
+
+
+@dataclass
+class FakePlans:
+    store: FakeStore
+
+    def _put(self, plan: PlanRecord, **changes: Any) -> PlanRecord:
+        plan = dataclasses.replace(plan, **changes)
+        self.store.state.plans[plan.id] = plan
+        return plan
+
+    def create(
+        self, area: str, week_start: pendulum.Date, *, kind: str = "solve",
+        parent_id: str | None = None, request: PlanRequest | None = None,
+    ) -> PlanRecord:  # fmt: skip
+        FakeWeeks(self.store)._week(area, week_start)
+        if self.active(area, week_start) is not None:
+            raise ActivePlanExists(area, week_start)
+        self.store.state.counter += 1
+        plan = PlanRecord(
+            id=f"plan-{self.store.state.counter}", area=area, week_start=week_start, kind=kind,
+            parent_id=parent_id, status=QUEUED, progress={}, request=request or PlanRequest(),
+            result=None, error=None, created_at=self.store.clock(), started_at=None,
+            finished_at=None, published_at=None, attempts=0, worker=None,
+            lease_expires_at=None, cancel_requested=False,
+        )  # fmt: skip
+        return self._put(plan)
+
+    def get(self, ident: str) -> PlanRecord:
+        if ident not in self.store.state.plans:
+            raise NotFoundError("plan", ident)
+        return self.store.state.plans[ident]
+
+    def for_week(self, area: str, week_start: pendulum.Date) -> list[PlanRecord]:
+        FakeWeeks(self.store)._week(area, week_start)
+        found = [p for p in self.store.state.plans.values()
+                 if (p.area, p.week_start) == (area, week_start)]  # fmt: skip
+        return sorted(found, key=lambda p: (p.created_at, p.id))
+
+    def active(self, area: str, week_start: pendulum.Date) -> PlanRecord | None:
+        return next((p for p in self.for_week(area, week_start) if is_active(p.status)), None)
+
+    def published(self, area: str, week_start: pendulum.Date) -> PlanRecord | None:
+        FakeWeeks(self.store)._week(area, week_start)
+        return _published(self.store, area, week_start)
+
+    def published_id(self, area: str, week_start: pendulum.Date) -> str | None:
+        found = self.published(area, week_start)
+        return None if found is None else found.id
+
+    def claim(self, worker: str, lease_seconds: float, max_attempts: int = 3) -> PlanRecord | None:
+        now = self.store.clock()
+        while True:
+            waiting = sorted(
+                (p for p in self.store.state.plans.values()
+                 if p.status == QUEUED or (p.status == RUNNING
+                                           and lease_ran_out(p.lease_expires_at, now))),
+                key=lambda p: (p.created_at, p.id),
+            )  # fmt: skip
+            if not waiting:
+                return None
+            plan = waiting[0]
+            why = claim_refusal(plan.status, plan.cancel_requested, plan.attempts, max_attempts)
+            if why is not None:
+                self._end(plan, "error", error=why)
+                continue
+            return self._put(
+                plan, status=RUNNING, worker=worker, attempts=plan.attempts + 1,
+                started_at=plan.started_at or now,
+                lease_expires_at=now.add(seconds=lease_seconds),
+            )  # fmt: skip
+
+    def heartbeat(
+        self, ident: str, worker: str, lease_seconds: float,
+        progress: Mapping[str, Any] | None = None,
+    ) -> PlanRecord:  # fmt: skip
+        plan = self._owned(ident, worker)
+        changes: dict[str, Any] = {
+            "lease_expires_at": self.store.clock().add(seconds=lease_seconds)
+        }
+        if progress is not None:
+            changes["progress"] = dict(progress)
+        return self._put(plan, **changes)
+
+    def finish(
+        self, ident: str, result: Mapping[str, Any], worker: str | None = None
+    ) -> PlanRecord:
+        plan = self._owned(ident, worker) if worker is not None else self._open(ident)
+        status = finished_status(result.get("status", "error"))
+        plan = self._end(plan, status, result=dict(result), error=result.get("error"))
+        if status != "error":
+            self._store_assignments(plan, result)
+        return plan
+
+    def fail(self, ident: str, error: str, worker: str | None = None) -> PlanRecord:
+        plan = self._owned(ident, worker) if worker is not None else self._open(ident)
+        return self._end(plan, "error", error=error)
+
+    def cancel(self, ident: str) -> PlanRecord:
+        plan = self._open(ident)
+        if cancel_ends_at_once(plan.status, plan.lease_expires_at, self.store.clock()):
+            return self._end(plan, "error", error=CANCELLED)
+        return self._put(plan, cancel_requested=True)
+
+    def release(self, ident: str, worker: str) -> None:
+        plan = self.get(ident)
+        if holds(plan.status, plan.worker, worker):
+            self._put(plan, lease_expires_at=self.store.clock().subtract(seconds=1))
+
+    def publish(self, ident: str) -> PlanRecord:
+        plan = self.get(ident)
+        if not is_publishable(plan.status):
+            raise ConflictError(msg("plan_not_finished", plan=ident, status=plan.status))
+        if plan.published_at is not None:
+            return plan
+        rows = self.store.state.assignments
+        before = _published(self.store, plan.area, plan.week_start)
+        given: dict[tuple[str, str], FakeAssignment] = {}
+        if before is not None:
+            given = {(a.task, a.volunteer): a for a in rows if a.plan_id == before.id}
+            self._put(before, published_at=None)
+        week = FakeWeeks(self.store)._week(plan.area, plan.week_start)
+        present = set(week.scenario.tasks)
+        for a in (a for a in rows if a.plan_id == ident):
+            old = given.get((a.task, a.volunteer))
+            if old is not None and old.state != WITHDRAWN:
+                a.ref = old.ref  # the id volunteers see stays while the pair does
+            now = answer_on_publish(a.answer(), None if old is None else old.answer(),
+                                    a.task in present)  # fmt: skip
+            a.state, a.reason = now.state, now.reason
+            a.responded_at = (
+                None if now.responded_at is None else pendulum.instance(now.responded_at)
+            )
+        return self._put(plan, published_at=self.store.clock())
+
+    def rescore(self, ident: str, result: Mapping[str, Any]) -> PlanRecord:
+        plan = self.get(ident)
+        if not is_publishable(plan.status) or plan.published_at is not None:
+            raise ConflictError(msg("plan_not_finished", plan=ident, status=plan.status))
+        return self._put(plan, result=dict(result), status=str(result.get("status", plan.status)))
+
+    def _open(self, ident: str) -> PlanRecord:
+        plan = self.get(ident)
+        if not is_open(plan.status):
+            raise ConflictError(msg("plan_already_finished", plan=ident, status=plan.status))
+        return plan
+
+    def _owned(self, ident: str, worker: str) -> PlanRecord:
+        plan = self.get(ident)
+        if not holds(plan.status, plan.worker, worker):
+            raise LeaseLost(f"plan {ident} is not {worker}'s to run any more")
+        return plan
+
+    def _end(self, plan: PlanRecord, status: str, *, result: Json | None = None,
+             error: Any = None) -> PlanRecord:  # fmt: skip
+        return self._put(
+            plan, status=status, result=result, error=None if error is None else str(error),
+            finished_at=self.store.clock(), worker=None, lease_expires_at=None,
+        )  # fmt: skip
+
+    def _store_assignments(self, plan: PlanRecord, result: Mapping[str, Any]) -> None:
+        rows = self.store.state.assignments
+        for a in result.get("assignments") or ():
+            for v in a["volunteers"]:
+                ident = len(rows) + 1
+                rows.append(FakeAssignment(
+                    ident, ident, plan.id, str(a["task"]), str(v["id"]), int(v["role"]),
+                    v.get("team"), _instant(a["start"]), _instant(a["end"]),
+                ))  # fmt: skip
+
+
+def _instant(text: str) -> pendulum.DateTime:
+    return pendulum.instance(dt.datetime.fromisoformat(text)).in_timezone("UTC")
+
+
+@dataclass
+class FakeAssignments:
+    store: FakeStore
+
+    def _row(self, ident: int) -> FakeAssignment:
+        """As the published plan has it; else as the last plan that had it."""
+        plans = self.store.state.plans
+        found = [a for a in self.store.state.assignments if a.ref == ident]
+        if not found:
+            raise NotFoundError("assignment", ident)
+        return sorted(found, key=lambda a: (plans[a.plan_id].published_at is None, -a.id))[0]
+
+    def _record(self, a: FakeAssignment) -> AssignmentRecord:
+        plan = self.store.state.plans[a.plan_id]
+        zone = self.store.state.areas[plan.area].timezone
+        return AssignmentRecord(
+            a.ref, a.plan_id, plan.area, plan.week_start, a.task, a.volunteer, a.role, a.team,
+            None, a.start.in_timezone(zone), a.end.in_timezone(zone), zone, a.state, a.reason,
+            a.responded_at,
+        )  # fmt: skip
+
+    def get(self, ident: int) -> AssignmentRecord:
+        return self._record(self._row(ident))
+
+    def for_plan(
+        self, plan_id: str, tasks: Collection[str] | None = None
+    ) -> list[AssignmentRecord]:
+        if plan_id not in self.store.state.plans:
+            raise NotFoundError("plan", plan_id)
+        rows = [a for a in self.store.state.assignments if a.plan_id == plan_id
+                and (tasks is None or a.task in tasks)]  # fmt: skip
+        return [self._record(a) for a in sorted(rows, key=lambda a: (a.start, a.id))]
+
+    def for_volunteer(
+        self, area: str, volunteer: str, week_start: pendulum.Date
+    ) -> list[AssignmentRecord]:
+        rows = [a for a in _published_rows(self.store, area, week_start)
+                if a.volunteer == volunteer and a.state != WITHDRAWN]  # fmt: skip
+        return [self._record(a) for a in sorted(rows, key=lambda a: (a.start, a.id))]
+
+    def for_calendar(
+        self, area: str, volunteer: str, week_start: pendulum.Date
+    ) -> list[list[AssignmentRecord]]:
+        chain = self._chain(area, week_start)
+        return [[self._record(a) for a in self.store.state.assignments
+                 if a.plan_id == p and a.volunteer == volunteer] for p in chain]  # fmt: skip
+
+    def _chain(self, area: str, week_start: pendulum.Date) -> list[str]:
+        plan = _published(self.store, area, week_start)
+        chain: list[str] = []
+        while plan is not None and plan.id not in chain:
+            chain.append(plan.id)
+            if plan.kind != "repair" or plan.parent_id is None:
+                break
+            plan = self.store.state.plans.get(plan.parent_id)
+        return chain
+
+    def accept(self, ident: int) -> AssignmentRecord:
+        a = self._answerable(ident)
+        if a.state != ACCEPTED:
+            a.state, a.responded_at = ACCEPTED, self.store.clock()
+        return self._record(a)
+
+    def decline(self, ident: int, reason: str | None = None) -> AssignmentRecord:
+        a = self._answerable(ident, declining=True)
+        if a.state != DECLINED:
+            a.state, a.reason, a.responded_at = DECLINED, reason, self.store.clock()
+        return self._record(a)
+
+    def given(self, ident: int) -> bool:
+        return self.store.state.plans[self._row(ident).plan_id].published_at is not None
+
+    def _answerable(self, ident: int, *, declining: bool = False) -> FakeAssignment:
+        a = self._row(ident)
+        plan = self.store.state.plans[a.plan_id]
+        published = plan.published_at is not None
+        in_chain = declining and a.plan_id in self._chain(plan.area, plan.week_start)
+        why = answer_refusal(a.state, declining=declining, published=published, in_chain=in_chain)
+        if why is not None:
+            raise ConflictError(msg(why, id=ident, task=a.task))
+        return a
+
+
+class FakeUnitOfWork:
+    """`with uow: ...; uow.commit()` on a FakeStore; leaving without commit puts it back."""
+
+    def __init__(self, store: FakeStore | None = None) -> None:
+        self.store = store or FakeStore()
+        self.areas = FakeAreas(self.store)
+        self.audit = FakeAudit(self.store)
+        self.weeks = FakeWeeks(self.store)
+        self.plans = FakePlans(self.store)
+        self.assignments = FakeAssignments(self.store)
+        self._saved: list[State] = []
+        self.commits = 0
+
+    def __enter__(self) -> Self:
+        self.store.lock.acquire()
+        self._saved.append(copy.deepcopy(self.store.state))
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:  # fmt: skip
+        try:
+            self.rollback()
+            self._saved.pop()
+        finally:
+            self.store.lock.release()
+
+    def commit(self) -> None:
+        self._saved[-1] = copy.deepcopy(self.store.state)
+        self.commits += 1
+
+    def rollback(self) -> None:
+        self.store.state = copy.deepcopy(self._saved[-1])
+
+    def reading(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.store)

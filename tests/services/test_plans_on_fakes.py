@@ -1,0 +1,164 @@
+"""The plan and decline use cases on the in-memory store (tests/fakes.py): request, run,
+cancel and publish a plan, decline and repair; no database. The SQL repositories' own
+behaviour is tested on SQLite and PostgreSQL in tests/adapters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from api.controllers.volunteers import SolverRepairer
+from api.jobs import SolverPlanner
+from api.settings import SolverSettings
+from mutualaid.contract.scenario import load_scenario
+from mutualaid.domain.plan import STATUSES
+from mutualaid.services import jobs, plans, volunteers, weeks
+from mutualaid.services.access import Actor
+from mutualaid.services.built import BuiltWeeks
+from mutualaid.services.ports import ActivePlanExists, ConflictError
+from tests.fakes import FakeStore, FakeUnitOfWork
+
+WORLD = Path(__file__).resolve().parents[2] / "scenarios" / "11-edge-declined.yaml"
+AREA = "area"
+COORDINATOR = Actor("tok-c", "coordinator", (AREA,))
+PLANNER = SolverPlanner(SolverSettings(time_limit_seconds=2.0, workers=1, deterministic=True))
+REPAIRER = SolverRepairer(2.0)
+
+
+@pytest.fixture
+def store() -> FakeStore:
+    made = FakeStore()
+    made.add_week(AREA, load_scenario(WORLD))
+    return made
+
+
+@pytest.fixture(autouse=True)
+def no_kept_weeks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test builds its weeks anew (the process's cache would carry plans over)."""
+    from mutualaid.services import built
+
+    monkeypatch.setattr(built, "BUILT", BuiltWeeks())
+
+
+def week_of(store: FakeStore) -> str:
+    [(_, week)] = store.state.weeks
+    return week.isoformat()
+
+
+def solved(store: FakeStore) -> str:
+    """A plan of the week, requested and run to its end."""
+    plan = plans.request_plan(FakeUnitOfWork(store), None, COORDINATOR, AREA, week_of(store))
+    done = jobs.run_next_plan(lambda: FakeUnitOfWork(store), PLANNER, jobs.RunOptions("w1"))
+    assert done is not None and done.id == plan.id
+    return plan.id
+
+
+def test_a_requested_plan_waits_and_a_second_one_is_refused(store: FakeStore) -> None:
+    uow = FakeUnitOfWork(store)
+    plan = plans.request_plan(uow, None, COORDINATOR, AREA, week_of(store))
+    assert plan.status == "queued"
+    with pytest.raises(ActivePlanExists):
+        plans.request_plan(uow, None, COORDINATOR, AREA, week_of(store))
+    assert [e.action for e in store.state.audit] == ["plan.request"]  # the refusal undone
+
+
+def test_a_claimed_plan_is_solved_checked_and_finished(store: FakeStore) -> None:
+    ident = solved(store)
+    done = store.state.plans[ident]
+    assert done.status in STATUSES and done.status != "error"
+    assert done.result is not None and done.result["basis"]["declined"]  # the week's declines
+    assert [e.action for e in store.state.audit] == ["plan.request", "plan.start", "plan.finish"]
+
+
+def test_a_queued_plan_cancelled_ends_at_once_and_is_never_run(store: FakeStore) -> None:
+    uow = FakeUnitOfWork(store)
+    plan = plans.request_plan(uow, None, COORDINATOR, AREA, week_of(store))
+    cancelled = plans.cancel_plan(uow, COORDINATOR, plan.id)
+    assert (cancelled.status, cancelled.error) == ("error", "cancelled")
+    assert jobs.run_next_plan(lambda: FakeUnitOfWork(store), PLANNER, jobs.RunOptions("w")) is None
+    with pytest.raises(ConflictError):
+        plans.cancel_plan(uow, COORDINATOR, plan.id)
+
+
+def test_a_run_that_died_too_often_is_failed_not_run_again(store: FakeStore) -> None:
+    uow = FakeUnitOfWork(store)
+    plan = plans.request_plan(uow, None, COORDINATOR, AREA, week_of(store))
+    for attempt in range(3):
+        claimed = jobs.claim_plan(uow, jobs.RunOptions(f"w{attempt}", lease_seconds=10))
+        assert claimed is not None and claimed.attempts == attempt + 1
+        store.clock.advance(11)  # its worker died: the lease ran out
+    assert jobs.claim_plan(uow, jobs.RunOptions("w9")) is None
+    failed = store.state.plans[plan.id]
+    assert (failed.status, failed.error) == ("error", "gave up after 3 runs")
+
+
+def test_a_published_plan_is_the_weeks_and_its_visits_are_the_volunteers(
+    store: FakeStore,
+) -> None:
+    ident = solved(store)
+    published = plans.publish_plan(FakeUnitOfWork(store), REPAIRER, COORDINATOR, ident)
+    assert published.published_at is not None
+    first = next(a for a in store.state.assignments if a.plan_id == ident)
+    mine = volunteers.get_assignment(
+        FakeUnitOfWork(store), Actor("tok-v", "volunteer", (AREA,), first.volunteer), first.ref
+    )
+    assert (mine.task, mine.state) == (first.task, "pending")
+
+
+def test_a_decline_is_recorded_for_the_week_and_repaired_at_once(store: FakeStore) -> None:
+    ident = solved(store)
+    plans.publish_plan(FakeUnitOfWork(store), REPAIRER, COORDINATOR, ident)
+    first = next(a for a in store.state.assignments if a.plan_id == ident)
+    volunteer = Actor("tok-v", "volunteer", (AREA,), first.volunteer)
+    declined = volunteers.decline_assignment(
+        FakeUnitOfWork(store), REPAIRER, volunteer, first.ref, "ill"
+    )
+    assert declined.assignment.state == "declined" and not declined.already
+    assert declined.repair is not None and declined.repair.plan.status != "error"
+    week = next(iter(store.state.weeks.values()))
+    assert (first.task, first.volunteer, "ill") in {
+        (d.task, d.volunteer, d.reason) for d in week.declines
+    }
+    repaired = store.state.plans[declined.repair.plan.id]
+    assert repaired.published_at is not None and repaired.parent_id == ident
+    pairs = {(a["task"], v["id"]) for a in repaired.result["assignments"] for v in a["volunteers"]}
+    assert (first.task, first.volunteer) not in pairs
+    again = volunteers.decline_assignment(FakeUnitOfWork(store), REPAIRER, volunteer, first.ref)
+    assert again.already and again.repair is None  # recorded once, no second repair
+    assert len(week.declines) == len({(d.task, d.volunteer) for d in week.declines})
+
+
+def test_an_accepted_visit_keeps_its_answer_through_a_repair_of_another(
+    store: FakeStore,
+) -> None:
+    ident = solved(store)
+    plans.publish_plan(FakeUnitOfWork(store), REPAIRER, COORDINATOR, ident)
+    rows = [a for a in store.state.assignments if a.plan_id == ident]
+    kept, gone = rows[0], next(a for a in rows if a.volunteer != rows[0].volunteer)
+    keeper = Actor("tok-k", "volunteer", (AREA,), kept.volunteer)
+    volunteers.accept_assignment(FakeUnitOfWork(store), keeper, kept.ref)
+    decliner = Actor("tok-d", "volunteer", (AREA,), gone.volunteer)
+    done = volunteers.decline_assignment(FakeUnitOfWork(store), REPAIRER, decliner, gone.ref)
+    assert done.repair is not None
+    now = volunteers.get_assignment(FakeUnitOfWork(store), keeper, kept.ref)
+    # the repair changed a few pairs and left this one where it was: the answer stays
+    assert (now.plan_id, now.task, now.volunteer) == (
+        done.repair.plan.id,
+        kept.task,
+        kept.volunteer,
+    )
+    assert (now.start, now.end) == (kept.start, kept.end)
+    assert now.state == "accepted"
+
+
+def test_deleting_a_task_withdraws_its_published_visits(store: FakeStore) -> None:
+    ident = solved(store)
+    plans.publish_plan(FakeUnitOfWork(store), REPAIRER, COORDINATOR, ident)
+    visit = next(a for a in store.state.assignments if a.plan_id == ident)
+    task = visit.task.split("@")[0]
+    withdrawn = weeks.delete_task(FakeUnitOfWork(store), COORDINATOR, AREA, week_of(store), task)
+    assert withdrawn >= 1
+    volunteer = Actor("tok-v", "volunteer", (AREA,), visit.volunteer)
+    with pytest.raises(ConflictError):
+        volunteers.accept_assignment(FakeUnitOfWork(store), volunteer, visit.ref)
