@@ -83,7 +83,9 @@ class Infrastructure:
 
 def planner_settings(solver: SolverSettings) -> PlannerSettings:
     """The solver's own settings from the server's."""
-    return PlannerSettings(solver.time_limit_seconds, solver.workers, solver.deterministic)
+    return PlannerSettings(
+        solver.time_limit_seconds, solver.workers, solver.deterministic, suggest=solver.suggest
+    )
 
 
 @contextmanager

@@ -78,6 +78,11 @@ class SolverSettings:
     time a coordinator waits. True (with one worker), it is CP-SAT's deterministic time, so the
     same week and seed always give the same plan, but a loaded machine may take several times
     the limit."""
+    suggest: bool = False
+    """MUTUALAID_SOLVER_SUGGEST: true, each plan's unserved tasks carry suggestions (the
+    smallest changes that would serve them, each checked by a one-worker solve of the changed
+    week, so a plan with many unserved tasks takes many solves longer); false (the default),
+    none."""
     repair_seconds: float = 1.0
     """MUTUALAID_REPAIR_SECONDS: the CP-SAT budget of the repair a decline triggers, in the
     request (deterministic time on one worker, so the same decline gives the same repair;
@@ -171,6 +176,7 @@ class Settings:
                 time_limit_seconds=read("MUTUALAID_SOLVER_TIME_LIMIT", _positive, None),
                 workers=read("MUTUALAID_SOLVER_WORKERS", _count, SolverSettings.workers),
                 deterministic=read("MUTUALAID_SOLVER_DETERMINISTIC", _bool, False),
+                suggest=read("MUTUALAID_SOLVER_SUGGEST", _bool, False),
                 repair_seconds=read(
                     "MUTUALAID_REPAIR_SECONDS", _positive, SolverSettings.repair_seconds
                 ),

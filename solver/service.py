@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mutualaid.contract import plan_json
+from mutualaid.contract.export import from_scenario
 from mutualaid.domain.model import Scenario
 from mutualaid.services.ports import Json, Progress
 from solver.planner import SolveOptions, solve
@@ -30,6 +31,9 @@ class PlannerSettings:
     the same plan, however loaded the machine."""
     seed: int | None = None
     """CP-SAT's seed; None: the scenario's `settings.seed`."""
+    suggest: bool = False
+    """Unserved tasks carry suggestions, each checked by a one-worker solve (one more solve
+    per suggestion), with patches against the week's canonical export."""
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,12 @@ class SolverPlanner:
         def report(served: dict[str, int], bound: dict[str, int], elapsed: float) -> None:
             progress({"served": dict(served), "bound": dict(bound), "elapsed": round(elapsed, 2)})
 
-        return plan_json.dump(solve(scenario, options, report, map_parts, stop), scenario)
+        plan = solve(scenario, options, report, map_parts, stop)
+        if self.settings.suggest and plan.status != "error":
+            from solver.suggest_verify import with_suggestions  # it imports this module's solve
+
+            plan = with_suggestions(scenario, from_scenario(scenario), plan, self.settings.seed)
+        return plan_json.dump(plan, scenario)
 
 
 class SolverRepairer:

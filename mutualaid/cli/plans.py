@@ -25,7 +25,7 @@ from mutualaid.cli.common import (
     load,
 )
 from mutualaid.contract import plan_json
-from mutualaid.contract.scenario import LIMITS, load_scenario
+from mutualaid.contract.scenario import LIMITS, load_scenario, read_scenario_text
 from mutualaid.domain.model import DAYS, MINUTES_PER_DAY, PRIORITIES, Scenario
 from mutualaid.domain.plan import REASONS, Plan
 from mutualaid.errors import ScenarioError
@@ -98,6 +98,7 @@ def _summary(scenario: Scenario, plan: Plan, data: dict[str, Any], limit: int) -
         if len(grouped) > limit:
             table.add_row("…", f"+{len(grouped) - limit}", "")
         console.print(table)
+        _print_suggestions(plan, limit)
     loads = data.get("loads", {})
     if loads:
         table = Table(title=msg("cli_loads"), title_justify="left")
@@ -154,6 +155,21 @@ def _check_writable(target: Path) -> None:
         target.unlink(missing_ok=True)
 
 
+def _print_suggestions(plan: Plan, limit: int) -> None:
+    from mutualaid.suggest_messages import word
+
+    shown_ = [(u.task, s.text) for u in plan.unserved for s in u.suggestions]
+    if shown_:
+        table = Table(title=word("heading"), title_justify="left")
+        table.add_column(msg("cli_task"))
+        table.add_column(word("heading"))
+        for task, text in shown_[:limit]:
+            table.add_row(task, text)
+        if len(shown_) > limit:
+            table.add_row("…", f"+{len(shown_) - limit}")
+        console.print(table)
+
+
 @app.command()
 def solve(
     file: Annotated[Path, typer.Argument(help="The scenario YAML.")],
@@ -177,6 +193,14 @@ def solve(
             "as wall-clock time over the whole solve (the default with more workers).",
         ),
     ] = None,
+    suggest: Annotated[
+        bool,
+        typer.Option(
+            "--suggest/--no-suggest",
+            help="For each unserved task, the smallest changes that would serve it, each "
+            "checked by solving the changed week with one worker (one solve per suggestion).",
+        ),
+    ] = False,
 ) -> None:
     """Plan the week of FILE, write the plan, and print a summary."""
     _check_options(time_limit, workers, seed)
@@ -187,6 +211,11 @@ def solve(
     workers = workers or min(MAX_WORKERS, max(1, os.cpu_count() or 1))
     plan = _solve(scenario, time_limit, workers, seed, show_progress=out != Path("-"),
                   deterministic=deterministic)  # fmt: skip
+    if suggest and plan.status != "error":
+        from solver.suggest_verify import with_suggestions
+
+        document = read_scenario_text(file.read_text(encoding="utf-8"), str(file))[1]
+        plan = with_suggestions(scenario, document, plan, seed, processes=workers)
     data = plan_json.dump(plan, scenario)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if plan.status == "error":

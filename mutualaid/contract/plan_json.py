@@ -52,10 +52,18 @@ def dump(plan: Plan, scenario: Scenario) -> Json:
         }
         for a in plan.assignments
     ]
-    out["unserved"] = [
-        {"task": u.task, "reason": u.reason, "detail": u.detail} for u in plan.unserved
-    ]
+    out["unserved"] = [_unserved(u) for u in plan.unserved]
     out.update(plan.extra)
+    return out
+
+
+def _unserved(u: Any) -> dict[str, Any]:
+    """An unserved entry; `suggestions` only when it has some."""
+    out: dict[str, Any] = {"task": u.task, "reason": u.reason, "detail": u.detail}
+    if u.suggestions:
+        out["suggestions"] = [
+            {"kind": s.kind, "text": s.text, "patch": list(s.patch)} for s in u.suggestions
+        ]
     return out
 
 

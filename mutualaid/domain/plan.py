@@ -30,10 +30,22 @@ class Assignment:
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """A change to the scenario that would serve an unserved task (`solver.suggest`)."""
+
+    kind: str
+    text: str
+    patch: tuple[dict[str, Any], ...]
+    """RFC 6902 JSON Patch against the scenario as JSON."""
+
+
+@dataclass(frozen=True)
 class Unserved:
     task: str
     reason: str
     detail: str
+    suggestions: tuple[Suggestion, ...] = ()
+    """Fewest changes first; empty when none was asked for or found."""
 
 
 @dataclass(frozen=True)

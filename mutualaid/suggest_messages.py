@@ -1,0 +1,59 @@
+"""The sentences of suggestions (`solver.suggest`), in English and Chinese: one dict per
+language with the same keys, and `word` to say a suggestion in the chosen language. Kept apart
+until it is folded into the message catalogue."""
+
+from __future__ import annotations
+
+from mutualaid.messages import locale
+
+EN: dict[str, str] = {
+    "widen_window": "Widen the window of {task} to {day} {start}-{end}: then {people} can do it.",
+    "move_day": "Offer {task} on {day} {start}-{end} as well: {people} can do it then.",
+    "extend_hours": "Ask {people} for more hours this week ({hours}): then {task} is served.",
+    "extend_range": "Ask {people} to travel further ({minutes} min) to serve {task}.",
+    "allow_unvetted": "Let volunteers without a background check do {task}: {people} could go.",
+    "recruit": "Recruit {count} volunteer(s) with {skill} near {task}, free on {day} "
+    "{start}-{end}.",
+    "swap": "Move {people} to {task} from the lower-priority {others}.",
+    "and": ", ",
+    "new_volunteer": "New volunteer ({skill})",
+    "heading": "Suggestions",
+}
+
+ZH: dict[str, str] = {
+    "widen_window": "把{task}的时段放宽到{day} {start}-{end}，{people}就能去。",
+    "move_day": "{task}也可安排在{day} {start}-{end}：那时{people}有空。",
+    "extend_hours": "请{people}本周多出些时间（{hours}），{task}就能安排上。",
+    "extend_range": "请{people}走远一点（{minutes}分钟）去做{task}。",
+    "allow_unvetted": "允许未经背景审查的志愿者做{task}：{people}可以去。",
+    "recruit": "招募{count}名会{skill}的志愿者，住在{task}附近，{day} {start}-{end}有空。",
+    "swap": "让{people}从优先级较低的{others}调到{task}。",
+    "and": "、",
+    "new_volunteer": "新志愿者（{skill}）",
+    "heading": "建议",
+}
+
+TEXTS: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}
+DAY_NAMES: dict[str, dict[str, str]] = {
+    "en": {d: d.capitalize() for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+    "zh": {
+        "mon": "周一", "tue": "周二", "wed": "周三", "thu": "周四",
+        "fri": "周五", "sat": "周六", "sun": "周日",
+    },
+}  # fmt: skip
+
+
+def word(kind: str, lang: str | None = None, **fields: object) -> str:
+    """The sentence for a suggestion of this kind in `lang` (default: the current locale);
+    a `day` field (mon..sun) and a `people` list are worded in that language."""
+    code = lang or locale()
+    texts = TEXTS.get(code, EN)
+    if isinstance(fields.get("day"), str):
+        fields["day"] = DAY_NAMES.get(code, DAY_NAMES["en"]).get(str(fields["day"]), fields["day"])
+    people = fields.get("people")
+    if isinstance(people, list | tuple):
+        fields["people"] = texts["and"].join(str(p) for p in people)
+    others = fields.get("others")
+    if isinstance(others, list | tuple):
+        fields["others"] = texts["and"].join(str(p) for p in others)
+    return texts[kind].format(**fields)

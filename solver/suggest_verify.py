@@ -1,0 +1,95 @@
+"""The contract's promise for a suggestion, checked the only way that is sure: apply its patch,
+solve the patched scenario with the same seed and one worker (deterministic time, the
+scenario's own limit), and see the task served and coverage, urgent first, no worse.
+
+Why a full solve. `solver.suggest` proves cheaply that the patched scenario's coverage OPTIMUM
+is better (a plan serving the task beside everything served now exists); the one-worker solve
+is not always optimal within its limit, and the patch reaches every part of it (each part's
+budget is its share by size of the whole, and the coverage weights count what analysis allows),
+so no part's answer can be reused. `bench/suggest.py` measures what this costs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from typing import Any
+
+from mutualaid.contract.scenario import build_scenario
+from mutualaid.domain.model import Scenario
+from mutualaid.domain.plan import Plan, Suggestion, Unserved
+from mutualaid.errors import ScenarioError
+from mutualaid.json_patch import Operation, PatchError, apply_patch
+from solver.planner import SolveOptions, solve
+from solver.suggest_kinds import suggest
+
+Check = Callable[[dict[str, Any], list[Operation], str, tuple[int, ...], int], bool]
+"""check(document, patch, task, coverage before, seed): does the patch keep the promise?"""
+
+PER_TASK = 3
+"""Suggestions kept per unserved task (the fewest changes; each a full solve to verify)."""
+
+
+def keeps_promise(
+    document: dict[str, Any], patch: list[Operation], task: str, before: tuple[int, ...], seed: int
+) -> bool:
+    """Whether the patched scenario's one-worker plan serves `task` with coverage (urgent
+    first) at least `before`."""
+    try:
+        patched = build_scenario(apply_patch(document, patch))
+    except (PatchError, ScenarioError):
+        return False
+    plan = solve(patched, SolveOptions(workers=1, seed=seed))
+    if plan.status == "error" or plan.objective is None:
+        return False
+    served = any(a.task == task for a in plan.assignments)
+    return served and plan.objective.coverage_key() >= before
+
+
+def with_suggestions(
+    scenario: Scenario,
+    document: dict[str, Any],
+    plan: Plan,
+    seed: int | None = None,
+    per_task: int = PER_TASK,
+    check: Check = keeps_promise,
+    tasks: list[str] | None = None,
+    processes: int = 1,
+) -> Plan:
+    """The plan with each unserved task's verified suggestions (fewest changes first): those
+    `check(document, patch, task, coverage before, seed)` holds to the promise. Only for
+    `tasks` when given (the others are left as they are). With `processes` > 1 the checks run
+    in that many processes at once (each a one-worker solve, so the answers are the same); then
+    every candidate is checked, not only until a task has `per_task`."""
+    if plan.objective is None or not plan.unserved:
+        return plan
+    seed = scenario.settings.seed if seed is None else seed
+    before = plan.objective.coverage_key()
+    found = suggest(scenario, document, plan, tasks)
+    verdicts: dict[tuple[str, int], bool] = {}
+    if processes > 1:
+        jobs = [(tid, i, c.patch) for tid, cs in found.items() for i, c in enumerate(cs)]
+        spawn = multiprocessing.get_context("spawn")  # CP-SAT's threads and fork do not mix
+        with ProcessPoolExecutor(processes, mp_context=spawn) as pool:
+            n = len(jobs)
+            patches, tids = [p for _, _, p in jobs], [t for t, _, _ in jobs]
+            answers = pool.map(check, [document] * n, patches, tids, [before] * n, [seed] * n)
+            verdicts = {(t, i): ok for (t, i, _), ok in zip(jobs, answers, strict=True)}
+    unserved: list[Unserved] = []
+    for u in plan.unserved:
+        if u.task not in found:
+            unserved.append(u)
+            continue
+        kept: list[Suggestion] = []
+        for i, cand in enumerate(found[u.task]):
+            if len(kept) >= per_task:
+                break
+            ok = verdicts.get((u.task, i))
+            if ok is None:
+                ok = check(document, cand.patch, u.task, before, seed)
+            if ok:
+                kept.append(Suggestion(cand.kind, cand.text(), tuple(cand.patch)))
+        unserved.append(replace(u, suggestions=tuple(kept)))
+    return replace(plan, unserved=unserved)
