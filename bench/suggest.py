@@ -22,12 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from mutualaid.generate import generate_world  # noqa: E402
-
 import solver  # noqa: E402
 from mutualaid.contract.scenario import build_scenario, read_scenario_text  # noqa: E402
 from solver.suggest_kinds import suggest  # noqa: E402
 from solver.suggest_verify import keeps_promise  # noqa: E402
+from worldgen import generate_world  # noqa: E402
 
 SHARED_WORLD = ROOT.parent / "shared" / "worlds" / "subdistrict-a.yaml"
 TARGET_S = 2.0
@@ -39,6 +38,8 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, nargs="*", default=[101, 102, 103, 104, 105])
     ap.add_argument("--check", type=int, default=2, help="candidates checked per world")
     ap.add_argument("--no-shared", action="store_true", help="skip subdistrict-a")
+    ap.add_argument("--scenario", type=Path, nargs="*", default=[],
+                    help="scenario files to add, e.g. scenarios/08-*.yaml")  # fmt: skip
     ap.add_argument("--time-limit", type=float, default=None,
                     help="budget of the plan suggested for (default: the week's)")  # fmt: skip
     args = ap.parse_args()
@@ -47,6 +48,9 @@ def main() -> None:
     if not args.no_shared and SHARED_WORLD.exists():
         scenario, doc = read_scenario_text(SHARED_WORLD.read_text(encoding="utf-8"))
         worlds.append(("subdistrict-a", scenario, doc))
+    for path in args.scenario:
+        scenario, doc = read_scenario_text(path.read_text(encoding="utf-8"), str(path))
+        worlds.append((path.stem, scenario, doc))
     for seed in args.seeds:
         doc = generate_world(200, 80, 1, seed)
         worlds.append((f"generated-{seed}", build_scenario(doc), doc))

@@ -42,7 +42,7 @@ from mutualaid.domain.model import (
 )
 from mutualaid.domain.plan import Plan
 from mutualaid.json_patch import Operation, pointer
-from mutualaid.suggest_messages import word
+from mutualaid.messages.suggestions import word
 from mutualaid.travel import HaversineTravel
 
 KINDS: tuple[str, ...] = (

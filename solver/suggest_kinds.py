@@ -8,7 +8,7 @@ from typing import Any
 
 from mutualaid.domain.model import DAYS, MINUTES_PER_DAY, SkillNeed, Task, TeamSkillNeed
 from mutualaid.json_patch import Operation, pointer
-from mutualaid.suggest_messages import word
+from mutualaid.messages.suggestions import word
 from solver.suggest import (
     KINDS,
     Candidate,

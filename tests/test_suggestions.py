@@ -24,7 +24,7 @@ from mutualaid.domain.plan import (
     Unserved,
 )
 from mutualaid.json_patch import PatchError, apply_patch, pointer
-from mutualaid.suggest_messages import EN, ZH, word
+from mutualaid.messages.suggestions import EN, ZH, word
 from mutualaid.travel import HaversineTravel
 from mutualaid.validation import validate
 from solver.suggest import KINDS, Candidate
@@ -311,6 +311,13 @@ serves the task but less elsewhere, or not the task, so the check drops every ca
 t-009, t-019, t-024 and t-039 (seen). What is shown there still keeps the promise."""
 
 
+SAMPLED = {"08-contended-cold-wave.yaml"}
+"""Weeks too large to check every suggestion in the suite: their 57 unserved tasks each need
+one-worker solves of 30 s of deterministic time per candidate (an hour on two cores). The suite
+checks the first unserved task's; `bench/suggest.py --scenario scenarios/08-contended-cold-wave.yaml
+--check 1000` checks them all."""
+
+
 @functools.cache
 def replayed(path: Path) -> tuple[Any, dict[str, Any], Plan]:
     scenario, doc = read_scenario_text(path.read_text(encoding="utf-8"), str(path))
@@ -326,6 +333,8 @@ def test_every_suggestion_of_every_replayed_scenario_keeps_the_promise(
     scenario, doc, plan = replayed(path)
     assert plan.objective is not None
     mine = [u.task for i, u in enumerate(plan.unserved) if i % SHARES == share]
+    if path.name in SAMPLED:
+        mine = mine[:1] if share == 0 else []
     for candidates in suggest(scenario, doc, plan, mine).values():
         for cand in candidates:  # each proves the patched week's optimum with a plan
             insertion_is_a_plan(doc, plan, cand)

@@ -156,7 +156,7 @@ def _check_writable(target: Path) -> None:
 
 
 def _print_suggestions(plan: Plan, limit: int) -> None:
-    from mutualaid.suggest_messages import word
+    from mutualaid.messages.suggestions import word
 
     shown_ = [(u.task, s.text) for u in plan.unserved for s in u.suggestions]
     if shown_:

@@ -1,6 +1,6 @@
 """The sentences of suggestions (`solver.suggest`), in English and Chinese: one dict per
-language with the same keys, and `word` to say a suggestion in the chosen language. Kept apart
-until it is folded into the message catalogue."""
+language with the same keys, and `word` to say a suggestion in the chosen language: the part of
+the catalogue whose sentences take lists of people and days."""
 
 from __future__ import annotations
 
