@@ -57,7 +57,7 @@ def test_an_entry_alone_is_refused_as_inside_its_area(
     make_uow: UowFactory, kind: str, item: Any
 ) -> None:
     with make_uow() as uow:
-        uow.weeks.import_scenario(world.AREA, world.scenario())
+        world.import_week(uow, world.AREA, world.scenario())
         uow.commit()
     with make_uow() as uow:
         expected = [(p.path, p.message) for p in in_the_whole_area(uow, kind, item)]
