@@ -265,6 +265,23 @@ def test_the_board_has_a_row_per_volunteer_a_column_per_day_and_the_unserved_in_
     )
 
 
+def test_visits_withdrawn_or_declined_since_the_plan_are_not_printed() -> None:
+    """The plan may still give a task deleted since (its visits withdrawn) or a pair declined
+    whose repair is still to be made: the coordinator's sheets and board leave them out, as
+    the volunteer's own print does, so nobody is sent to a visit that is off."""
+    week = {
+        **SMALL,
+        "tasks": [t for t in SMALL["tasks"] if t["id"] not in ("t-fix", "t-eyes")],
+        "declined": [{"task": "t-tea", "volunteer": "v-b"}],
+    }
+    reader = PlanReader(week, SMALL_PLAN, "en")
+    (ann,) = reader.sheets("v-a")
+    assert [(v.title, v.co_volunteers) for v in ann.visits] == [("Tea party", ())]
+    assert reader.sheets("v-b") == []
+    board = reader.board()
+    assert [name for name, _ in board.rows] == ["Ann"] and board.unserved == []
+
+
 def test_a_long_week_is_paged_by_fifty_and_the_page_links_keep_the_filters(client: Client) -> None:
     uow = infra(client).uow
     roster.create_area(uow(), access.CLI, AREA, "经八路街道", "Asia/Shanghai")
