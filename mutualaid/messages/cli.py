@@ -8,6 +8,10 @@ CLI: dict[str, tuple[str, str]] = {
         "cannot write the plan to {path}: {problem}; nothing was solved",
         "无法将计划写入 {path}：{problem}；未进行求解",
     ),
+    "cli_world_unwritable": (
+        "cannot write the generated week to {path}: {problem}",
+        "无法将生成的一周写入 {path}：{problem}",
+    ),
     "cli_bad_workers": (
         "--workers must be a whole number from 1 to {limit}, got {got}",
         "--workers 应为 1 至 {limit} 之间的整数，实际为 {got}",

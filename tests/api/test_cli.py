@@ -148,6 +148,20 @@ def test_check_says_a_plan_of_another_scenario_is_not_this_ones(
     assert "names none of the tasks" in result.output and "t-elsewhere-0" in result.output
 
 
+@pytest.mark.parametrize("where", ["missing/world.yaml", "."])
+def test_generate_to_an_unwritable_out_says_where_and_exits_2_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    monkeypatch.setenv("MUTUALAID_LANG", "en")
+    out = tmp_path / where
+    result = runner.invoke(
+        app, ["generate", "--tasks", "3", "--volunteers", "2", "--out", str(out)]
+    )
+    assert result.exit_code == 2, result.output  # a traceback would be exit 1
+    assert f"cannot write the generated week to {out}" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
 def test_check_refuses_a_plan_nested_past_any_depth_without_a_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
