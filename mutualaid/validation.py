@@ -191,6 +191,13 @@ def validate(scenario: Scenario, plan: dict[str, Any]) -> Report:
         if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
             bad(v(FORMAT, "check_not_list", key=key))
             return rep
+    for i, a in enumerate(plan.get("assignments", [])):
+        crew = a.get("volunteers", [])
+        if not isinstance(crew, list) or not all(
+            isinstance(x, dict) and isinstance(x.get("id", ""), str) for x in crew
+        ):
+            bad(v(FORMAT, "check_not_list", key=f"assignments[{i}].volunteers"))
+            return rep
     if plan.get("status") not in ("optimal", "feasible"):
         if plan.get("status") != "error" or not plan.get("error"):
             bad(v(FORMAT, "check_bad_status", status=plan.get("status")))

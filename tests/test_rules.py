@@ -525,6 +525,18 @@ def test_a_bad_timestamp_is_named_not_a_crash(stamp: str | None, problem: str) -
     ]
 
 
+@pytest.mark.parametrize("crew", [None, "v-gu", [1], [{"id": ["v-gu"], "role": 0}]])
+def test_a_crew_that_is_not_a_list_of_people_is_named_not_a_crash(crew: Any) -> None:
+    """`mutualaid check --plan` with `"volunteers": null` ended in a TypeError traceback."""
+    plan = rules_plan()
+    assignment(plan, "t-fix-gu")["volunteers"] = crew
+    found = validate(build_scenario(rules_world()), plan).violations
+    (broken,) = [v for v in found if v.code == "check_not_list"]
+    assert broken.rule == rule.FORMAT
+    at = [i for i, a in enumerate(plan["assignments"]) if a["task"] == "t-fix-gu"][0]
+    assert violation_text(broken) == f"assignments[{at}].volunteers is not a list of objects"
+
+
 @pytest.mark.parametrize("name", list(BREAKS))
 def test_a_broken_plan_is_explained_in_chinese_under_zh(name: str) -> None:
     world, plan = rules_world(), rules_plan()
