@@ -49,14 +49,42 @@ class Store:
 
 
 @contextmanager
+def opening(url: str) -> Iterator[None]:
+    """A database that cannot be opened (a bad URL, a driver not installed, a server down, a
+    file in a missing folder): one sentence naming it, password hidden, and exit 2."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+    try:
+        yield
+    except (ArgumentError, NoSuchModuleError, OperationalError, ImportError) as exc:
+        try:
+            shown = make_url(url).render_as_string(hide_password=True)
+        except ArgumentError:
+            shown = repr(url)
+        problem = getattr(exc, "orig", None) or exc
+        errors.print(
+            msg("cli_db_unreachable", url=shown, problem=str(problem).strip().splitlines()[0]),
+            markup=False,
+            highlight=False,
+        )
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+@contextmanager
 def open_store(database: DatabaseSettings) -> Iterator[Store]:
     """The database on an up-to-date schema (migrations applied), closed on the way out."""
     from mutualaid.adapters.db import make_engine, make_session_factory
     from mutualaid.adapters.migrate import upgrade
 
-    engine = make_engine(database.url, echo=database.echo)
+    with opening(database.url):
+        engine = make_engine(database.url, echo=database.echo)
+        try:
+            upgrade(engine)
+        except BaseException:
+            engine.dispose()
+            raise
     try:
-        upgrade(engine)
         yield Store(make_session_factory(engine), database.lock_wait_seconds)
     finally:
         engine.dispose()
@@ -87,8 +115,10 @@ def db_upgrade(
     from mutualaid.adapters.migrate import current, upgrade
 
     target = _database_url(url)
-    upgrade(target)
-    console.print(msg("cli_db_upgraded", revision=current(target)))
+    with opening(target):
+        upgrade(target)
+        revision = current(target)
+    console.print(msg("cli_db_upgraded", revision=revision))
 
 
 @app.command()

@@ -119,5 +119,9 @@ CLI: dict[str, tuple[str, str]] = {
         "wrote {path}: {tasks} tasks, {volunteers} volunteers, {subdistricts} subdistricts",
         "已写入 {path}：任务 {tasks} 项、志愿者 {volunteers} 名、街道 {subdistricts} 个",
     ),
+    "cli_db_unreachable": (
+        "cannot open the database {url}: {problem}",
+        "无法打开数据库 {url}：{problem}",
+    ),
     "cli_db_upgraded": ("database at revision {revision}", "数据库已升级到版本 {revision}"),
 }

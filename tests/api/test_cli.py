@@ -162,6 +162,28 @@ def test_generate_to_an_unwritable_out_says_where_and_exits_2_without_a_tracebac
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
+@pytest.mark.parametrize(
+    "command", [["db", "upgrade"], ["token", "create", "--role", "admin"], ["serve"]]
+)
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("sqlite:///{tmp}/missing/x.db", "sqlite:///{tmp}/missing/x.db"),
+        ("postgresql://bob:s3cret@127.0.0.1:1/x", "postgresql://bob:***@127.0.0.1:1/x"),
+        ("nonsense", "'nonsense'"),
+    ],
+)
+def test_a_database_that_cannot_be_opened_is_named_password_hidden_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str], url: str, shown: str
+) -> None:
+    monkeypatch.setenv("MUTUALAID_LANG", "en")
+    monkeypatch.setenv("DATABASE_URL", url.format(tmp=tmp_path))
+    result = runner.invoke(app, command)
+    assert result.exit_code == 2, result.output  # a traceback would be exit 1
+    assert f"cannot open the database {shown.format(tmp=tmp_path)}: " in result.output
+    assert "s3cret" not in result.output and "Traceback" not in result.output
+
+
 def test_check_refuses_a_plan_nested_past_any_depth_without_a_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
