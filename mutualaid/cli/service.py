@@ -124,7 +124,9 @@ def db_upgrade(
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Address (default: $MUTUALAID_HOST).")] = None,
-    port: Annotated[int | None, typer.Option(help="Port (default: $MUTUALAID_PORT).")] = None,
+    port: Annotated[
+        int | None, typer.Option(min=1, max=65535, help="Port (default: $MUTUALAID_PORT).")
+    ] = None,
     load: Annotated[
         Path | None,
         typer.Option(

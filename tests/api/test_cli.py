@@ -184,6 +184,14 @@ def test_a_database_that_cannot_be_opened_is_named_password_hidden_exit_2(
     assert "s3cret" not in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("port", ["99999", "-5", "0"])
+def test_serve_refuses_a_port_out_of_range_before_opening_anything(port: str) -> None:
+    """`serve --port 99999` ended in uvicorn's OverflowError traceback."""
+    result = runner.invoke(app, ["serve", "--port", port])
+    assert result.exit_code == 2, result.output
+    assert "--port" in result.output and "Traceback" not in result.output
+
+
 def test_check_refuses_a_plan_nested_past_any_depth_without_a_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
