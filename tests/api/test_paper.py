@@ -135,6 +135,22 @@ def test_a_coordinator_of_another_area_may_print_nothing_here(desk: Desk) -> Non
         assert desk.client.get(path).status_code == 403, path
 
 
+def test_refusals_of_a_print_read_in_chinese_under_zh(desk: Desk) -> None:
+    """A day that is no weekday and a page the volunteer may not open say so in Chinese:
+    the kind ('page') and the role ('volunteer') were left in English."""
+    _solve(desk, publish=True)
+    sign_in(desk.client, desk.secrets["volunteer"])
+    desk.client.cookies.set("lang", "zh")
+    no_day = desk.client.get(f"{PRINT}/sheets?day=someday")
+    assert no_day.status_code == 404
+    assert "不存在的页面 'someday'" in _text(no_day.text) and "page" not in _text(no_day.text)
+    board = desk.client.get(f"{PRINT}/board")
+    assert board.status_code == 403
+    assert "志愿者 令牌无权执行此操作" in _text(board.text), _text(board.text)
+    desk.client.cookies.set("lang", "en")
+    assert "a volunteer token may not do this" in _text(desk.client.get(f"{PRINT}/board").text)
+
+
 def test_nobody_signed_in_is_sent_to_sign_in(desk: Desk) -> None:
     answer = desk.client.get(f"{PRINT}/board", follow_redirects=False)
     assert answer.status_code == 303 and answer.headers["location"].startswith("/?next=")
