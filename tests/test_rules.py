@@ -533,7 +533,7 @@ def test_a_crew_that_is_not_a_list_of_people_is_named_not_a_crash(crew: Any) -> 
     found = validate(build_scenario(rules_world()), plan).violations
     (broken,) = [v for v in found if v.code == "check_not_list"]
     assert broken.rule == rule.FORMAT
-    at = [i for i, a in enumerate(plan["assignments"]) if a["task"] == "t-fix-gu"][0]
+    at = next(i for i, a in enumerate(plan["assignments"]) if a["task"] == "t-fix-gu")
     assert violation_text(broken) == f"assignments[{at}].volunteers is not a list of objects"
 
 
