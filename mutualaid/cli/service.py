@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from mutualaid.bounds import shown
 from mutualaid.cli.common import EXIT_BAD_INPUT, app, console, errors, refuse, settings_from_env
 from mutualaid.config import DatabaseSettings, ServerSettings
 from mutualaid.messages import msg
@@ -156,7 +157,7 @@ def serve(
     ] = None,
 ) -> None:
     """Run the HTTP service (database from $DATABASE_URL, default ./mutualaid.db)."""
-    from mutualaid.errors import MutualAidError
+    from mutualaid.errors import MutualAidError, ScenarioError
     from mutualaid.services import access, roster, weeks
 
     settings = settings_from_env()
@@ -168,7 +169,13 @@ def serve(
         with open_store(settings.database) as infra:
             areas = roster.list_areas(infra.reader(), access.CLI)
             if load is not None and not areas:
-                read = weeks.read_scenario(load.read_bytes(), "application/yaml")
+                try:
+                    read = weeks.read_scenario(load.read_bytes(), "application/yaml")
+                except ScenarioError as exc:  # every problem with the file's name, as check
+                    for problem in shown(exc.problems):
+                        errors.print(problem.render(str(load)), markup=False, highlight=False)
+                    errors.print(msg("scenario_invalid", file=load, count=len(exc.problems)))
+                    raise typer.Exit(EXIT_BAD_INPUT) from None
                 week = read.scenario.week_start.isoformat()
                 weeks.import_scenario(infra.uow(), access.CLI, area, week, read)
                 console.print(msg("cli_loaded", file=load, area=area, week=week), soft_wrap=True)

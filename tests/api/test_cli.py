@@ -4,6 +4,7 @@ what `solve` and `check` refuse before doing any work."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,19 @@ def test_serve_loads_the_sample_into_an_empty_database_and_prints_how_to_start(
     assert [server.port for server in served] == [8123, 8123]  # type: ignore[attr-defined]
     missing = runner.invoke(app, ["serve", "--load", "nope.yaml", "--area", "x"])
     assert missing.exit_code == 2
+
+
+def test_serve_load_of_a_bad_scenario_names_the_file_line_and_field_and_serves_nothing(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MUTUALAID_LANG", "en")
+    served: list[object] = []
+    monkeypatch.setattr("mutualaid.cli.service.run_server", served.append)
+    bad = tmp_path / "week.yaml"
+    bad.write_text(SAMPLE.read_text().replace("duration_minutes:", "duration_minute:", 1))
+    result = runner.invoke(app, ["serve", "--load", str(bad), "--area", "x"])
+    assert result.exit_code == 2 and not served, result.output
+    assert re.search(rf"{re.escape(str(bad))}:\d+: tasks\[0\]\.duration_minutes: ", result.output)
 
 
 @pytest.fixture
