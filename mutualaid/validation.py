@@ -305,11 +305,17 @@ def validate(scenario: Scenario, plan: dict[str, Any]) -> Report:
         "waited": waited,
     }
     claimed = plan.get("objective") or {}
+    if not isinstance(claimed, dict):
+        bad(v(FORMAT, "check_not_mapping", key="objective"))
+        claimed = {}
     for key in ("served", "tasks", "continuity", "travel_minutes", "waited"):
         if key in claimed and claimed[key] != rep.figures[key]:
             figure = {"key": key, "claimed": claimed[key], "actual": rep.figures[key]}
             bad(v(FIGURES, "check_wrong_figure", **figure))
-    if "max_load" in claimed and abs(float(claimed["max_load"]) - worst) > 1e-3:
+    said = claimed.get("max_load")
+    if "max_load" in claimed and (
+        not isinstance(said, int | float) or isinstance(said, bool) or not abs(said - worst) <= 1e-3
+    ):
         bad(v(FIGURES, "check_wrong_max_load", claimed=claimed["max_load"], actual=worst))
     bound = plan.get("bound")
     if not isinstance(bound, dict):
