@@ -194,7 +194,10 @@ def validate(scenario: Scenario, plan: dict[str, Any]) -> Report:
     for i, a in enumerate(plan.get("assignments", [])):
         crew = a.get("volunteers", [])
         if not isinstance(crew, list) or not all(
-            isinstance(x, dict) and isinstance(x.get("id", ""), str) for x in crew
+            isinstance(x, dict)
+            and isinstance(x.get("id", ""), str)
+            and isinstance(x.get("team"), str | None)
+            for x in crew
         ):
             bad(v(FORMAT, "check_not_list", key=f"assignments[{i}].volunteers"))
             return rep

@@ -525,7 +525,10 @@ def test_a_bad_timestamp_is_named_not_a_crash(stamp: str | None, problem: str) -
     ]
 
 
-@pytest.mark.parametrize("crew", [None, "v-gu", [1], [{"id": ["v-gu"], "role": 0}]])
+@pytest.mark.parametrize(
+    "crew",
+    [None, "v-gu", [1], [{"id": ["v-gu"], "role": 0}], [{"id": "v-gu", "role": 0, "team": []}]],
+)
 def test_a_crew_that_is_not_a_list_of_people_is_named_not_a_crash(crew: Any) -> None:
     """`mutualaid check --plan` with `"volunteers": null` ended in a TypeError traceback."""
     plan = rules_plan()
