@@ -10,8 +10,8 @@ from mutualaid.domain.model import Scenario, Task
 from mutualaid.validation import EXPECT, Violation
 
 
-def _expect(code: str, task: str | None = None, /, **params: object) -> Violation:
-    return Violation(EXPECT, task, None, code, params)
+def _violation(rule: str, code: str, task: str | None = None, /, **params: object) -> Violation:
+    return Violation(rule, task, None, code, params)
 
 
 def check_expect(scenario: Scenario, plan: dict[str, Any]) -> list[Violation]:
@@ -25,18 +25,20 @@ def check_expect(scenario: Scenario, plan: dict[str, Any]) -> list[Violation]:
     for tid in exp.served:
         if tid not in served:
             reason = reasons.get(tid, "?")
-            out.append(_expect("expect_served_missing", tid, reason=reason))
+            out.append(_violation(EXPECT, "expect_served_missing", tid, reason=reason))
     for tid, want in exp.unserved.items():
         if tid in served:
-            out.append(_expect("expect_unserved_served", tid, reason=want))
+            out.append(_violation(EXPECT, "expect_unserved_served", tid, reason=want))
         elif reasons.get(tid) != want:
             got = reasons.get(tid)
-            out.append(_expect("expect_reason_differs", tid, got=got, want=want))
+            out.append(_violation(EXPECT, "expect_reason_differs", tid, got=got, want=want))
     for prio, frac in exp.coverage.items():
         of_prio: Iterable[Task] = [t for t in scenario.tasks.values() if t.priority == prio]
         n = len(list(of_prio))
         got = sum(1 for t in scenario.tasks.values() if t.priority == prio and t.id in served)
         share = got / n if n else 1.0
         if share + 1e-9 < frac:
-            out.append(_expect("expect_coverage_low", priority=prio, got=share, want=frac))
+            out.append(
+                _violation(EXPECT, "expect_coverage_low", priority=prio, got=share, want=frac)
+            )
     return out
