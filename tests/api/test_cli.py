@@ -80,6 +80,18 @@ def test_serve_load_of_a_bad_scenario_names_the_file_line_and_field_and_serves_n
     assert re.search(rf"{re.escape(str(bad))}:\d+: tasks\[0\]\.duration_minutes: ", result.output)
 
 
+def test_token_create_for_an_unknown_area_says_so_in_the_chosen_language(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under MUTUALAID_LANG=zh the refusal read 'no area 'nowhere'' in English."""
+    args = ["token", "create", "--role", "coordinator", "--area", "nowhere"]
+    english = runner.invoke(app, args)
+    assert english.exit_code == 2 and "no area 'nowhere'" in english.output
+    monkeypatch.setenv("MUTUALAID_LANG", "zh")
+    chinese = runner.invoke(app, args)
+    assert chinese.exit_code == 2 and "不存在的区域 'nowhere'" in chinese.output, chinese.output
+
+
 @pytest.fixture
 def no_solving(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fail a test that reaches the solver."""
