@@ -525,6 +525,37 @@ def test_a_bad_timestamp_is_named_not_a_crash(stamp: str | None, problem: str) -
     ]
 
 
+@pytest.mark.parametrize(
+    "crew",
+    [None, "v-gu", [1], [{"id": ["v-gu"], "role": 0}], [{"id": "v-gu", "role": 0, "team": []}]],
+)
+def test_a_crew_that_is_not_a_list_of_people_is_named_not_a_crash(crew: Any) -> None:
+    """`mutualaid check --plan` with `"volunteers": null` ended in a TypeError traceback."""
+    plan = rules_plan()
+    assignment(plan, "t-fix-gu")["volunteers"] = crew
+    found = validate(build_scenario(rules_world()), plan).violations
+    (broken,) = [v for v in found if v.code == "check_not_list"]
+    assert broken.rule == rule.FORMAT
+    at = next(i for i, a in enumerate(plan["assignments"]) if a["task"] == "t-fix-gu")
+    assert violation_text(broken) == f"assignments[{at}].volunteers is not a list of objects"
+
+
+@pytest.mark.parametrize("said", [None, "x", True, float("nan"), [0.1]])
+def test_a_max_load_that_is_no_number_is_a_wrong_figure_not_a_crash(said: Any) -> None:
+    """`"max_load": null` in a plan ended `mutualaid check` in a float() TypeError."""
+    plan = rules_plan()
+    plan.setdefault("objective", {})["max_load"] = said
+    found = validate(build_scenario(rules_world()), plan).violations
+    assert [v.code for v in found] == ["check_wrong_max_load"]
+
+
+def test_an_objective_that_is_no_object_is_named_not_a_crash() -> None:
+    plan = rules_plan()
+    plan["objective"] = 5
+    (found,) = validate(build_scenario(rules_world()), plan).violations
+    assert (found.rule, violation_text(found)) == (rule.FORMAT, "objective is not an object")
+
+
 @pytest.mark.parametrize("name", list(BREAKS))
 def test_a_broken_plan_is_explained_in_chinese_under_zh(name: str) -> None:
     world, plan = rules_world(), rules_plan()

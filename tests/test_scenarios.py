@@ -11,7 +11,8 @@ import pytest
 import solver
 from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import load_scenario
-from mutualaid.validation import check_expect, validate
+from mutualaid.expectations import check_expect
+from mutualaid.validation import validate
 from tests.reference import reference_check
 
 SCENARIOS = sorted((Path(__file__).parent.parent / "scenarios").glob("*.yaml"))

@@ -83,7 +83,13 @@ def day_name(lang: str, date: pendulum.Date) -> str:
 
 def _task(tasks: dict[str, Json], ident: str) -> Json:
     """The task a plan names: itself, or the series a `t@mon` is a day of."""
-    return tasks.get(ident) or tasks.get(ident.rsplit("@", 1)[0]) or {"id": ident, "title": ident}
+    return _in_week(tasks, ident) or {"id": ident, "title": ident}
+
+
+def _in_week(tasks: dict[str, Json], ident: str) -> Json | None:
+    """The task a plan names, when the week still has it (a deleted task's visits are
+    withdrawn: nobody goes)."""
+    return tasks.get(ident) or tasks.get(ident.rsplit("@", 1)[0])
 
 
 class PlanReader:
@@ -98,6 +104,13 @@ class PlanReader:
         self.residents = {r["id"]: r for r in scenario.get("residents") or []}
         self.people = {v["id"]: v for v in scenario.get("volunteers") or []}
         self.tasks = {t["id"]: t for t in scenario.get("tasks") or []}
+        self.declined = {
+            (str(d.get("task")), str(d.get("volunteer")))
+            for d in scenario.get("declined") or []
+            if isinstance(d, dict)
+        }
+        """(task, volunteer) pairs said no to since: a plan whose repair is still to be made
+        gives them, but the volunteer will not go."""
         self.result = result
         self.legs = self._legs(result.get("routes") or {})
         self._visits: dict[str, list[tuple[pendulum.Date, Visit]]] | None = None
@@ -144,9 +157,15 @@ class PlanReader:
         for a in found:
             start = pendulum.parse(a["start"]).in_timezone(self.zone)  # type: ignore[union-attr]
             end = pendulum.parse(a["end"]).in_timezone(self.zone)  # type: ignore[union-attr]
-            task = _task(self.tasks, str(a["task"]))
+            task = _in_week(self.tasks, str(a["task"]))
+            if task is None:  # withdrawn: the task was deleted after the plan was made
+                continue
             place, resident, entry = self._place(task)
-            crew = [str(v["id"]) for v in a.get("volunteers") or []]
+            crew = [
+                str(v["id"])
+                for v in a.get("volunteers") or []
+                if (str(a["task"]), str(v["id"])) not in self.declined
+            ]
             for v in crew:
                 travel_in, from_home, back = self.legs.get((v, str(a["task"])), (None, False, None))
                 visit = Visit(
@@ -178,6 +197,8 @@ class PlanReader:
                     cells[(date - self.monday).days].append(visit)
             board.rows.append((self.name(v), cells))
         for u in self.result.get("unserved") or []:
+            if _in_week(self.tasks, str(u["task"])) is None:
+                continue
             task = _task(self.tasks, str(u["task"]))
             key = f"reason_{u.get('reason')}"
             board.unserved.append(Unserved(

@@ -25,7 +25,7 @@ class SqlAreas(Repository):
         except IntegrityError as err:
             if not is_unique_violation(err):
                 raise
-            raise ConflictError(msg("already_exists", kind="area", id=ident)) from None
+            raise ConflictError(msg("already_exists", kind=msg("kind_area"), id=ident)) from None
         return _area(row)
 
     def add(self, ident: str, name: str, timezone: str) -> AreaRecord:

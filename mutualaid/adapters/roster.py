@@ -134,7 +134,9 @@ class SqlRoster(Repository, Generic[R]):
         except IntegrityError as err:
             if not is_unique_violation(err):
                 raise
-            raise ConflictError(msg("already_exists", kind=self.kind, id=canonical["id"])) from None
+            raise ConflictError(
+                msg("already_exists", kind=msg(f"kind_{self.kind}"), id=canonical["id"])
+            ) from None
         return self.get(area, canonical["id"])
 
     def _validate(self, area: str, zone: str, item: Mapping[str, Any]) -> None:

@@ -15,7 +15,7 @@ from mutualaid.config import Settings, SettingsError
 from mutualaid.contract.scenario import load_scenario
 from mutualaid.domain.model import Scenario
 from mutualaid.errors import ScenarioError
-from mutualaid.messages import language_of_environment, msg, using_locale
+from mutualaid.messages import CATALOGUE, language_of_environment, msg, using_locale
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -66,6 +66,12 @@ def settings_from_env(url: str | None = None) -> Settings:
 
 def refuse(exc: Exception) -> typer.Exit:
     """Print a use case's refusal (every problem, one a line) and exit 2."""
+    from mutualaid.services.ports import NotFoundError
+
+    if isinstance(exc, NotFoundError):  # worded from the catalogue, as the API does
+        kind = msg(f"kind_{exc.kind}") if f"kind_{exc.kind}" in CATALOGUE else exc.kind
+        errors.print(msg("not_found", kind=kind, id=exc.ident), markup=False, highlight=False)
+        return typer.Exit(EXIT_BAD_INPUT)
     for problem in getattr(exc, "problems", None) or [exc]:
         text = problem.render() if hasattr(problem, "render") else str(problem)
         errors.print(text, markup=False, highlight=False)

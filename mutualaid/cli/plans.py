@@ -29,13 +29,14 @@ from mutualaid.contract.scenario import LIMITS, load_scenario, read_scenario_tex
 from mutualaid.domain.model import DAYS, MINUTES_PER_DAY, PRIORITIES, Scenario
 from mutualaid.domain.plan import REASONS, Plan
 from mutualaid.errors import ScenarioError
+from mutualaid.expectations import check_expect
 from mutualaid.messages import (
     locale,
     msg,
     msg_in,
     violation_text,
 )
-from mutualaid.validation import check_expect, validate
+from mutualaid.validation import validate
 
 
 def _clock(m: int) -> str:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from mutualaid.bounds import shown
 from mutualaid.cli.common import EXIT_BAD_INPUT, app, console, errors, refuse, settings_from_env
 from mutualaid.config import DatabaseSettings, ServerSettings
 from mutualaid.messages import msg
@@ -49,14 +50,42 @@ class Store:
 
 
 @contextmanager
+def opening(url: str) -> Iterator[None]:
+    """A database that cannot be opened (a bad URL, a driver not installed, a server down, a
+    file in a missing folder): one sentence naming it, password hidden, and exit 2."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+    try:
+        yield
+    except (ArgumentError, NoSuchModuleError, OperationalError, ImportError) as exc:
+        try:
+            shown = make_url(url).render_as_string(hide_password=True)
+        except ArgumentError:
+            shown = repr(url)
+        problem = getattr(exc, "orig", None) or exc
+        errors.print(
+            msg("cli_db_unreachable", url=shown, problem=str(problem).strip().splitlines()[0]),
+            markup=False,
+            highlight=False,
+        )
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+@contextmanager
 def open_store(database: DatabaseSettings) -> Iterator[Store]:
     """The database on an up-to-date schema (migrations applied), closed on the way out."""
     from mutualaid.adapters.db import make_engine, make_session_factory
     from mutualaid.adapters.migrate import upgrade
 
-    engine = make_engine(database.url, echo=database.echo)
+    with opening(database.url):
+        engine = make_engine(database.url, echo=database.echo)
+        try:
+            upgrade(engine)
+        except BaseException:
+            engine.dispose()
+            raise
     try:
-        upgrade(engine)
         yield Store(make_session_factory(engine), database.lock_wait_seconds)
     finally:
         engine.dispose()
@@ -87,14 +116,18 @@ def db_upgrade(
     from mutualaid.adapters.migrate import current, upgrade
 
     target = _database_url(url)
-    upgrade(target)
-    console.print(msg("cli_db_upgraded", revision=current(target)))
+    with opening(target):
+        upgrade(target)
+        revision = current(target)
+    console.print(msg("cli_db_upgraded", revision=revision))
 
 
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Address (default: $MUTUALAID_HOST).")] = None,
-    port: Annotated[int | None, typer.Option(help="Port (default: $MUTUALAID_PORT).")] = None,
+    port: Annotated[
+        int | None, typer.Option(min=1, max=65535, help="Port (default: $MUTUALAID_PORT).")
+    ] = None,
     load: Annotated[
         Path | None,
         typer.Option(
@@ -124,7 +157,7 @@ def serve(
     ] = None,
 ) -> None:
     """Run the HTTP service (database from $DATABASE_URL, default ./mutualaid.db)."""
-    from mutualaid.errors import MutualAidError
+    from mutualaid.errors import MutualAidError, ScenarioError
     from mutualaid.services import access, roster, weeks
 
     settings = settings_from_env()
@@ -136,7 +169,13 @@ def serve(
         with open_store(settings.database) as infra:
             areas = roster.list_areas(infra.reader(), access.CLI)
             if load is not None and not areas:
-                read = weeks.read_scenario(load.read_bytes(), "application/yaml")
+                try:
+                    read = weeks.read_scenario(load.read_bytes(), "application/yaml")
+                except ScenarioError as exc:  # every problem with the file's name, as check
+                    for problem in shown(exc.problems):
+                        errors.print(problem.render(str(load)), markup=False, highlight=False)
+                    errors.print(msg("scenario_invalid", file=load, count=len(exc.problems)))
+                    raise typer.Exit(EXIT_BAD_INPUT) from None
                 week = read.scenario.week_start.isoformat()
                 weeks.import_scenario(infra.uow(), access.CLI, area, week, read)
                 console.print(msg("cli_loaded", file=load, area=area, week=week), soft_wrap=True)

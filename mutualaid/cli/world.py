@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from mutualaid.cli.common import app, console
+from mutualaid.cli.common import EXIT_BAD_INPUT, app, console, errors
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.messages import msg
 
@@ -33,7 +33,11 @@ def generate(
     if out is None or out == Path("-"):
         sys.stdout.write(text)
         return
-    out.write_text(text, encoding="utf-8")
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:  # a missing folder, a folder in the way, no permission
+        errors.print(msg("cli_world_unwritable", path=out, problem=exc.strerror or exc))
+        raise typer.Exit(EXIT_BAD_INPUT) from None
     console.print(msg(
         "cli_generated", path=out, tasks=len(scenario.tasks), volunteers=len(scenario.volunteers),
         subdistricts=subdistricts,

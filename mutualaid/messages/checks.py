@@ -71,6 +71,7 @@ CHECKS: dict[str, tuple[str, str]] = {
     # --- checking a plan --------------------------------------------------------------------
     "check_not_object": ("the plan is not a JSON object", "计划不是 JSON 对象"),
     "check_not_list": ("{key} is not a list of objects", "{key} 不是由对象组成的列表"),
+    "check_not_mapping": ("{key} is not an object", "{key} 不是对象"),
     "check_bad_status": (
         "status {status!r} is not optimal, feasible or error with a message",
         "状态 {status!r} 既不是 optimal、feasible，也不是附带说明的 error",

@@ -8,6 +8,10 @@ CLI: dict[str, tuple[str, str]] = {
         "cannot write the plan to {path}: {problem}; nothing was solved",
         "无法将计划写入 {path}：{problem}；未进行求解",
     ),
+    "cli_world_unwritable": (
+        "cannot write the generated week to {path}: {problem}",
+        "无法将生成的一周写入 {path}：{problem}",
+    ),
     "cli_bad_workers": (
         "--workers must be a whole number from 1 to {limit}, got {got}",
         "--workers 应为 1 至 {limit} 之间的整数，实际为 {got}",
@@ -114,6 +118,10 @@ CLI: dict[str, tuple[str, str]] = {
     "cli_generated": (
         "wrote {path}: {tasks} tasks, {volunteers} volunteers, {subdistricts} subdistricts",
         "已写入 {path}：任务 {tasks} 项、志愿者 {volunteers} 名、街道 {subdistricts} 个",
+    ),
+    "cli_db_unreachable": (
+        "cannot open the database {url}: {problem}",
+        "无法打开数据库 {url}：{problem}",
     ),
     "cli_db_upgraded": ("database at revision {revision}", "数据库已升级到版本 {revision}"),
 }

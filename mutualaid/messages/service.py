@@ -72,6 +72,10 @@ SERVICE: dict[str, tuple[str, str]] = {
     "kind_plan": ("plan", "计划"),
     "kind_assignment": ("assignment", "安排"),
     "kind_token": ("token", "令牌"),
+    "kind_page": ("page", "页面"),
+    "role_admin": ("admin", "管理员"),
+    "role_coordinator": ("coordinator", "协调员"),
+    "role_volunteer": ("volunteer", "志愿者"),
     "area_keeps_zone": (
         "area '{area}' keeps its times in {zone}, not {got}",
         "区域“{area}”的时间按 {zone} 记录，不能改为 {got}",

@@ -18,7 +18,7 @@ import pendulum
 
 from mutualaid.bounds import MAX_NAME_LENGTH, parse_week_start, text_problem
 from mutualaid.errors import Problem
-from mutualaid.messages import msg
+from mutualaid.messages import CATALOGUE, msg
 from mutualaid.services.ports import (
     AuditEntry,
     Forbidden,
@@ -55,14 +55,18 @@ class Actor:
     def may_manage(self, area: str) -> bool:
         return self.is_admin or (self.role == "coordinator" and area in self.areas)
 
+    def _role_words(self) -> str:
+        """The role in the active language (the code itself for a role it has no word for)."""
+        return msg(f"role_{self.role}") if f"role_{self.role}" in CATALOGUE else self.role
+
     def require_admin(self) -> None:
         if not self.is_admin:
-            raise Forbidden(msg("forbidden_role", role=self.role))
+            raise Forbidden(msg("forbidden_role", role=self._role_words()))
 
     def require_manager(self) -> None:
         """Admins and coordinators (before any area is known)."""
         if self.role not in ("admin", "coordinator"):
-            raise Forbidden(msg("forbidden_role", role=self.role))
+            raise Forbidden(msg("forbidden_role", role=self._role_words()))
 
     def require_area(self, area: str) -> None:
         """May see and change the area's roster, weeks, plans and audit."""

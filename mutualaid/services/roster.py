@@ -84,7 +84,7 @@ def create_area(
     ident, name, timezone = _check_area(ident, name, timezone)
     with uow:
         if any(a.id == ident for a in uow.areas.all()):
-            raise ConflictError(msg("already_exists", kind="area", id=ident))
+            raise ConflictError(msg("already_exists", kind=msg("kind_area"), id=ident))
         record = uow.areas.create(ident, name, timezone)
         uow.audit.record(actor.id, "area.create", f"area {ident}", ident, {"name": name})
         uow.commit()
@@ -139,7 +139,9 @@ def create_entity(
         repo = _repo(uow, kind)
         ident = item.get("id") if isinstance(item, Mapping) else None
         if isinstance(ident, str) and any(e["id"] == ident.strip() for e in repo.all(where)):
-            raise ConflictError(msg("already_exists", kind=SINGULAR[kind], id=ident.strip()))
+            raise ConflictError(
+                msg("already_exists", kind=msg(f"kind_{SINGULAR[kind]}"), id=ident.strip())
+            )
         stored = repo.create(where, item)
         _audit(uow, actor, f"{SINGULAR[kind]}.create", where, kind, stored["id"])
         uow.commit()

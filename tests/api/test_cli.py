@@ -4,6 +4,7 @@ what `solve` and `check` refuse before doing any work."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,31 @@ def test_serve_loads_the_sample_into_an_empty_database_and_prints_how_to_start(
     assert [server.port for server in served] == [8123, 8123]  # type: ignore[attr-defined]
     missing = runner.invoke(app, ["serve", "--load", "nope.yaml", "--area", "x"])
     assert missing.exit_code == 2
+
+
+def test_serve_load_of_a_bad_scenario_names_the_file_line_and_field_and_serves_nothing(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MUTUALAID_LANG", "en")
+    served: list[object] = []
+    monkeypatch.setattr("mutualaid.cli.service.run_server", served.append)
+    bad = tmp_path / "week.yaml"
+    bad.write_text(SAMPLE.read_text().replace("duration_minutes:", "duration_minute:", 1))
+    result = runner.invoke(app, ["serve", "--load", str(bad), "--area", "x"])
+    assert result.exit_code == 2 and not served, result.output
+    assert re.search(rf"{re.escape(str(bad))}:\d+: tasks\[0\]\.duration_minutes: ", result.output)
+
+
+def test_token_create_for_an_unknown_area_says_so_in_the_chosen_language(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under MUTUALAID_LANG=zh the refusal read 'no area 'nowhere'' in English."""
+    args = ["token", "create", "--role", "coordinator", "--area", "nowhere"]
+    english = runner.invoke(app, args)
+    assert english.exit_code == 2 and "no area 'nowhere'" in english.output
+    monkeypatch.setenv("MUTUALAID_LANG", "zh")
+    chinese = runner.invoke(app, args)
+    assert chinese.exit_code == 2 and "不存在的区域 'nowhere'" in chinese.output, chinese.output
 
 
 @pytest.fixture
@@ -146,6 +172,50 @@ def test_check_says_a_plan_of_another_scenario_is_not_this_ones(
     result = runner.invoke(app, ["check", str(SAMPLE), "--plan", str(foreign)])
     assert result.exit_code == 2, result.output
     assert "names none of the tasks" in result.output and "t-elsewhere-0" in result.output
+
+
+@pytest.mark.parametrize("where", ["missing/world.yaml", "."])
+def test_generate_to_an_unwritable_out_says_where_and_exits_2_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    monkeypatch.setenv("MUTUALAID_LANG", "en")
+    out = tmp_path / where
+    result = runner.invoke(
+        app, ["generate", "--tasks", "3", "--volunteers", "2", "--out", str(out)]
+    )
+    assert result.exit_code == 2, result.output  # a traceback would be exit 1
+    assert f"cannot write the generated week to {out}" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.parametrize(
+    "command", [["db", "upgrade"], ["token", "create", "--role", "admin"], ["serve"]]
+)
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("sqlite:///{tmp}/missing/x.db", "sqlite:///{tmp}/missing/x.db"),
+        ("postgresql://bob:s3cret@127.0.0.1:1/x", "postgresql://bob:***@127.0.0.1:1/x"),
+        ("nonsense", "'nonsense'"),
+    ],
+)
+def test_a_database_that_cannot_be_opened_is_named_password_hidden_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str], url: str, shown: str
+) -> None:
+    monkeypatch.setenv("MUTUALAID_LANG", "en")
+    monkeypatch.setenv("DATABASE_URL", url.format(tmp=tmp_path))
+    result = runner.invoke(app, command)
+    assert result.exit_code == 2, result.output  # a traceback would be exit 1
+    assert f"cannot open the database {shown.format(tmp=tmp_path)}: " in result.output
+    assert "s3cret" not in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("port", ["99999", "-5", "0"])
+def test_serve_refuses_a_port_out_of_range_before_opening_anything(port: str) -> None:
+    """`serve --port 99999` ended in uvicorn's OverflowError traceback."""
+    result = runner.invoke(app, ["serve", "--port", port])
+    assert result.exit_code == 2, result.output
+    assert "--port" in result.output and "Traceback" not in result.output
 
 
 def test_check_refuses_a_plan_nested_past_any_depth_without_a_traceback(

@@ -212,6 +212,16 @@ def test_not_found_and_conflicts_read_in_chinese_under_zh(
     ):
         detail = client.request(method, path, json=body, headers=zh).json()["detail"]
         assert words in detail and "still used" not in detail, detail
+    # an id taken names its kind in the request's language too, not the code's English word
+    for path, body, kind, english in (
+        (f"/sites{Q}", stored["sites"][0], "地点", "site '"),
+        (f"/volunteers{Q}", stored["volunteers"][0], "志愿者", "volunteer '"),
+        ("/areas", {"id": world.AREA, "timezone": world.ZONE}, "区域", "area '"),
+    ):
+        answer = client.post(path, json=body, headers=zh)
+        detail = answer.json()["detail"]
+        assert answer.status_code == 409 and "已存在" in detail, detail
+        assert kind in detail and english not in detail, detail
 
 
 def test_two_requests_in_two_languages_are_each_answered_in_their_own(

@@ -135,6 +135,22 @@ def test_a_coordinator_of_another_area_may_print_nothing_here(desk: Desk) -> Non
         assert desk.client.get(path).status_code == 403, path
 
 
+def test_refusals_of_a_print_read_in_chinese_under_zh(desk: Desk) -> None:
+    """A day that is no weekday and a page the volunteer may not open say so in Chinese:
+    the kind ('page') and the role ('volunteer') were left in English."""
+    _solve(desk, publish=True)
+    sign_in(desk.client, desk.secrets["volunteer"])
+    desk.client.cookies.set("lang", "zh")
+    no_day = desk.client.get(f"{PRINT}/sheets?day=someday")
+    assert no_day.status_code == 404
+    assert "不存在的页面 'someday'" in _text(no_day.text) and "page" not in _text(no_day.text)
+    board = desk.client.get(f"{PRINT}/board")
+    assert board.status_code == 403
+    assert "志愿者 令牌无权执行此操作" in _text(board.text), _text(board.text)
+    desk.client.cookies.set("lang", "en")
+    assert "a volunteer token may not do this" in _text(desk.client.get(f"{PRINT}/board").text)
+
+
 def test_nobody_signed_in_is_sent_to_sign_in(desk: Desk) -> None:
     answer = desk.client.get(f"{PRINT}/board", follow_redirects=False)
     assert answer.status_code == 303 and answer.headers["location"].startswith("/?next=")
@@ -263,6 +279,23 @@ def test_the_board_has_a_row_per_volunteer_a_column_per_day_and_the_unserved_in_
         "urgent",
         msg_in("zh", "reason_no_skill"),
     )
+
+
+def test_visits_withdrawn_or_declined_since_the_plan_are_not_printed() -> None:
+    """The plan may still give a task deleted since (its visits withdrawn) or a pair declined
+    whose repair is still to be made: the coordinator's sheets and board leave them out, as
+    the volunteer's own print does, so nobody is sent to a visit that is off."""
+    week = {
+        **SMALL,
+        "tasks": [t for t in SMALL["tasks"] if t["id"] not in ("t-fix", "t-eyes")],
+        "declined": [{"task": "t-tea", "volunteer": "v-b"}],
+    }
+    reader = PlanReader(week, SMALL_PLAN, "en")
+    (ann,) = reader.sheets("v-a")
+    assert [(v.title, v.co_volunteers) for v in ann.visits] == [("Tea party", ())]
+    assert reader.sheets("v-b") == []
+    board = reader.board()
+    assert [name for name, _ in board.rows] == ["Ann"] and board.unserved == []
 
 
 def test_a_long_week_is_paged_by_fifty_and_the_page_links_keep_the_filters(client: Client) -> None:
