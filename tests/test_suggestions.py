@@ -167,7 +167,7 @@ def test_patch_adds_replaces_removes_and_appends_like_the_rfc() -> None:
         {"op": "replace", "path": "/missing", "value": 1},
         {"op": "remove", "path": "/a/5"},
         {"op": "add", "path": "/a/01", "value": 1},
-        {"op": "move", "path": "/a/0", "from": "/a/1"},
+        {"op": "move", "path": "/a/0", "from": "/b"},
         {"op": "add", "path": "a", "value": 1},
     ],
 )
