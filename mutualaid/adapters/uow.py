@@ -31,6 +31,7 @@ from mutualaid.adapters.db import (
     is_busy,
     is_unique_violation,
 )
+from mutualaid.adapters.ledger import SqlLedger, SqlRequests, SqlVisits
 from mutualaid.adapters.plans import SqlPlans
 from mutualaid.adapters.roster import (
     SqlAreas,
@@ -43,6 +44,7 @@ from mutualaid.adapters.roster import (
 from mutualaid.adapters.weekrows import WeekRows
 from mutualaid.adapters.weeks import SqlWeeks
 from mutualaid.messages import msg
+from mutualaid.services.ledger_ports import LedgerRepository, RequestRepository, VisitRepository
 from mutualaid.services.ports import (
     AreaRepository,
     AssignmentRepository,
@@ -70,6 +72,9 @@ class SqlUnitOfWork:
     tokens: TokenRepository
     audit: AuditRepository
     idempotency: IdempotencyRepository
+    requests: RequestRepository
+    visits: VisitRepository
+    ledger: LedgerRepository
 
     def __init__(
         self,
@@ -163,6 +168,9 @@ class SqlUnitOfWork:
         self.tokens = SqlTokens(session, self.clock)
         self.audit = SqlAudit(session, self.clock)
         self.idempotency = SqlIdempotency(session, self.clock)
+        self.requests = SqlRequests(session, self.clock)
+        self.visits = SqlVisits(session, self.clock)
+        self.ledger = SqlLedger(session, self.clock)
         return self
 
     def __exit__(

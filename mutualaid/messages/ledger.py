@@ -1,0 +1,57 @@
+"""The backlog's and the ledger's sentences: requests, drawing a week, marking visits, hours
+and their redemption, the statement and the pages of both."""
+
+from __future__ import annotations
+
+LEDGER: dict[str, tuple[str, str]] = {
+    # --- requests and drawing a week --------------------------------------------------------
+    "request_resident_or_site": (
+        "give exactly one of resident and site: who or where the request is for",
+        "resident 与 site 须且只须填写一项：请求是为谁或为哪个地点",
+    ),
+    "request_window_days": (
+        "a request's window names weekdays (days: [mon, ...]), not a date: it recurs every week",
+        "请求的时间窗应写星期几（days: [mon, ...]），不能写日期：它每周都会重复",
+    ),
+    "request_window_short": (
+        "the window is shorter than the request's {minutes} minutes",
+        "该时间窗短于请求所需的 {minutes} 分钟",
+    ),
+    "request_exists": (
+        "a request '{id}' exists already (a withdrawn one keeps its id); choose another id",
+        "请求 '{id}' 已存在（已撤回的请求仍占用该 id）；请换一个 id",
+    ),
+    "request_withdrawn": (
+        "request '{id}' was withdrawn; record a new request instead",
+        "请求 '{id}' 已撤回；请另行登记新的请求",
+    ),
+    "bad_month": ("must be a month YYYY-MM, got {got!r}", "应为月份 YYYY-MM，实际为 {got!r}"),
+    # --- after the visit --------------------------------------------------------------------
+    "visit_end_before_start": (
+        "the actual end must come after the actual start",
+        "实际结束时间应晚于实际开始时间",
+    ),
+    "visit_not_yet": (
+        "visit {id} starts at {start}: mark it once it has begun",
+        "探访 {id} 于 {start} 开始：请在开始之后再标记",
+    ),
+    "visit_not_markable": (
+        "visit {id} is {state} in the published plan: only a visit given and not declined "
+        "can be marked done or missed",
+        "探访 {id} 在已发布的计划中为 {state}：只有已分配且未被谢绝的探访才能标记为完成或未成行",
+    ),
+    # --- the hours ledger -------------------------------------------------------------------
+    "redeem_not_positive": (
+        "redeem a number of minutes above 0, got {minutes}",
+        "兑换的分钟数应大于 0，实际为 {minutes}",
+    ),
+    "redeem_too_much": (
+        "cannot redeem {minutes} minutes: the balance is {balance} minutes",
+        "无法兑换 {minutes} 分钟：余额只有 {balance} 分钟",
+    ),
+    "redeem_not_household": (
+        "request '{request}' is not for the household of volunteer '{volunteer}' "
+        "(its household_of says whose it is)",
+        "请求 '{request}' 不是为志愿者 '{volunteer}' 的家庭登记的（由其 household_of 指明）",
+    ),
+}
