@@ -26,6 +26,10 @@ LEDGER: dict[str, tuple[str, str]] = {
         "请求 '{id}' 已撤回；请另行登记新的请求",
     ),
     "bad_month": ("must be a month YYYY-MM, got {got!r}", "应为月份 YYYY-MM，实际为 {got!r}"),
+    "bad_instant": (
+        "must be a time ISO 8601 with its offset (2026-11-30T09:05:00+08:00), got {got!r}",
+        "应为带时差的 ISO 8601 时间（2026-11-30T09:05:00+08:00），实际为 {got!r}",
+    ),
     # --- after the visit --------------------------------------------------------------------
     "visit_end_before_start": (
         "the actual end must come after the actual start",

@@ -9,6 +9,7 @@ visit, or two redemptions, cannot both read the same balance.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass
 
@@ -275,3 +276,17 @@ def _text(value: str | None, field: str) -> str | None:
     if value is not None and (bad := text_problem(value, MAX_TEXT_LENGTH)):
         raise InvalidRequest([Problem(field, bad)])
     return value
+
+
+def parse_time(text: str | None, field: str) -> pendulum.DateTime | None:
+    """An instant written ISO 8601 with its offset (2026-11-30T09:05:00+08:00); None when
+    left out. InvalidRequest naming `field` otherwise."""
+    if text is None or not text.strip():
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise InvalidRequest([Problem(field, msg("bad_instant", got=text))])
+    return pendulum.instance(parsed).in_timezone("UTC")
