@@ -130,8 +130,9 @@ def test_balances_export_and_redemptions_add_up(client: Client, coordinator: Hea
         answer = client.post(f"/assignments/{visits[key]}/done", headers=coordinator)
         assert answer.status_code == 200, answer.text
     client.post(f"/areas/{AREA}/requests", json=REQUEST, headers=coordinator)
+    wanted = {"volunteer": "v-wang", "request": "r-liu-chat"}
     over = client.post(f"/areas/{AREA}/redemptions", headers=coordinator,
-                       json={"volunteer": "v-wang", "request": "r-liu-chat", "minutes": 151})  # fmt: skip
+                       json={**wanted, "minutes": 151})  # fmt: skip
     assert over.status_code == 409 and "150" in over.json()["detail"]
     spent = client.post(f"/areas/{AREA}/redemptions", headers=coordinator,
                         json={"volunteer": "v-wang", "request": "r-liu-chat"})  # fmt: skip
