@@ -58,4 +58,35 @@ LEDGER: dict[str, tuple[str, str]] = {
         "(its household_of says whose it is)",
         "请求 '{request}' 不是为志愿者 '{volunteer}' 的家庭登记的（由其 household_of 指明）",
     ),
+    "request_status_open": ("open", "待办"),
+    "request_status_served": ("served", "已办结"),
+    "request_status_withdrawn": ("withdrawn", "已撤回"),
+    "request_status_overdue": ("overdue", "已逾期"),
+    # --- the command line -------------------------------------------------------------------
+    "cli_request_added": (
+        "request {id} recorded (its weekly task: {task})",
+        "已登记请求 {id}（每周任务：{task}）",
+    ),
+    "cli_request_withdrawn": (
+        "request {id} withdrawn; its task removed from the weeks: {weeks}",
+        "请求 {id} 已撤回；已从以下各周删除其任务：{weeks}",
+    ),
+    "cli_overdue": (" (overdue)", "（已逾期）"),
+    "cli_drawn": (
+        "week of {week}: {drawn} requests drawn, {served} served before, {overdue} overdue, "
+        "{skipped} could not be drawn",
+        "{week} 这一周：抽取 {drawn} 个请求，{served} 个此前已办结，{overdue} 个已逾期，"
+        "{skipped} 个无法抽取",
+    ),
+    "cli_visit_marked": (
+        "visit {id}: {state}; the ledger changed by {minutes} minutes",
+        "探访 {id}：{state}；时间账户变动 {minutes} 分钟",
+    ),
+    "cli_team_hours": ("team {team}: {hours} hours", "队伍 {team}：{hours} 小时"),
+    "cli_total_hours": ("the area in all: {hours} hours", "全区合计：{hours} 小时"),
+    "cli_redeemed": (
+        "{minutes} minutes of {volunteer}'s hours redeemed",
+        "已兑换 {volunteer} 的 {minutes} 分钟时长",
+    ),
+    "cli_cannot_write": ("cannot write {path}: {problem}", "无法写入 {path}：{problem}"),
 }
