@@ -31,6 +31,7 @@ from litestar.template.config import TemplateConfig
 from litestar.types import ControllerRouterHandler
 
 from api.pages.auth import AUTH_PAGES, SignInThrottle
+from api.pages.books_pages import BOOKS_PAGES
 from api.pages.common import page_error, provide_lang, provide_viewer
 from api.pages.coordinator import COORDINATOR_PAGES
 from api.pages.paper import PAPER_PAGES
@@ -87,6 +88,7 @@ def pages_router(settings: PageSettings) -> list[ControllerRouterHandler]:
             *COORDINATOR_PAGES,
             *ROSTER_PAGES,
             *PAPER_PAGES,
+            *BOOKS_PAGES,
         ],
         middleware=[sessions.middleware, DefineMiddleware(CSRFMiddleware, config=csrf)],
         dependencies={

@@ -17,6 +17,8 @@ PRIORITIES = ("urgent", "high", "normal", "low")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 AREA_TABS = [
     ("weeks", "page_tab_weeks", "/desk/{area}"),
+    ("requests", "page_tab_requests", "/desk/{area}/requests"),
+    ("ledger", "page_tab_ledger", "/desk/{area}/ledger"),
     ("volunteers", "page_tab_volunteers", "/desk/{area}/roster/volunteers"),
     ("residents", "page_tab_residents", "/desk/{area}/roster/residents"),
     ("sites", "page_tab_sites", "/desk/{area}/roster/sites"),

@@ -89,4 +89,97 @@ LEDGER: dict[str, tuple[str, str]] = {
         "已兑换 {volunteer} 的 {minutes} 分钟时长",
     ),
     "cli_cannot_write": ("cannot write {path}: {problem}", "无法写入 {path}：{problem}"),
+    # --- the pages --------------------------------------------------------------------------
+    "page_tab_requests": ("Requests", "请求"),
+    "page_tab_ledger": ("Hours", "时长"),
+    "page_requests_lead": (
+        "Requests wait here until a published plan serves them. Draw a week to turn the open "
+        "ones into its tasks; one not served is drawn again the next week, having waited longer.",
+        "请求在此等待，直到已发布的计划为其提供服务。抽取某一周，即把待办请求变为该周的任务；"
+        "未获服务的请求下周会再次抽取，等待周数随之增加。",
+    ),
+    "page_new_request": ("Record a request", "登记请求"),
+    "page_edit_request": ("Change the request", "修改请求"),
+    "page_draw_week": ("Draw the week starting on", "抽取以下日期开始的一周"),
+    "page_draw_week_hint": (
+        "A Monday. Its tasks are made from the open requests; drawing again updates them.",
+        "须为星期一。由待办请求生成该周任务；再次抽取会更新这些任务。",
+    ),
+    "page_draw": ("Draw the week", "抽取本周任务"),
+    "page_drawn": (
+        "Week of {week}: {drawn} requests drawn, {served} served before, {overdue} overdue, "
+        "{skipped} could not be drawn.",
+        "{week} 这一周：抽取 {drawn} 个请求，{served} 个此前已办结，{overdue} 个已逾期，"
+        "{skipped} 个无法抽取。",
+    ),
+    "page_request_status": ("Status", "状态"),
+    "page_request_who": ("For", "对象"),
+    "page_request_deadline": ("Deadline (限时办结)", "办结期限（限时办结）"),
+    "page_request_deadline_hint": (
+        "Optional: the last day it may be served; after it the request is flagged overdue.",
+        "可不填：最晚可提供服务的日期；过期未办结即标为逾期。",
+    ),
+    "page_request_standing": (
+        "Standing: a task every week (a weekly companionship visit)",
+        "长期：每周都生成任务（如每周陪伴探访）",
+    ),
+    "page_request_standing_short": ("every week", "每周"),
+    "page_request_household": ("For the household of volunteer", "为以下志愿者的家庭"),
+    "page_request_household_hint": (
+        "Optional: their banked hours may then be redeemed on this request (时间银行).",
+        "可不填：填写后，该志愿者储存的时长可兑换用于此请求（时间银行）。",
+    ),
+    "page_request_note": ("Note", "备注"),
+    "page_request_windows_hint": (
+        "One window a line, weekdays then the hours: tue thu 09:00-11:30",
+        "每行一个时间窗，先写星期再写时段：tue thu 09:00-11:30",
+    ),
+    "page_request_needs_hint": (
+        "One skill a line, with how many people: companionship 1",
+        "每行一项技能及所需人数：companionship 1",
+    ),
+    "page_request_saved": ("Request “{title}” saved.", "请求“{title}”已保存。"),
+    "page_request_withdrawn": ("Request {id} withdrawn.", "请求 {id} 已撤回。"),
+    "page_withdraw": ("Withdraw", "撤回"),
+    "page_withdraw_confirm": (
+        "Withdraw “{title}”? It is kept, but never drawn again.",
+        "撤回“{title}”？记录会保留，但不再抽取。",
+    ),
+    "page_requests_empty": ("No requests here yet.", "这里还没有请求。"),
+    "page_ledger_lead": (
+        "Every visit marked done counts its minutes for the volunteer who went; corrections and "
+        "redemptions are new lines, never edits.",
+        "每次标记为完成的探访，都为前往的志愿者计入分钟数；更正与兑换都记为新的一行，从不修改旧记录。",
+    ),
+    "page_ledger_month": ("Month", "月份"),
+    "page_ledger_month_hint": ("Leave empty for all time.", "留空即为全部时间。"),
+    "page_ledger_csv": ("Download as CSV", "下载 CSV"),
+    "page_ledger_total": ("The area in all: {hours} hours", "全区合计：{hours} 小时"),
+    "page_ledger_hours": ("Hours", "小时"),
+    "page_ledger_teams": ("By team", "按队伍"),
+    "page_ledger_empty": ("No hours recorded yet.", "还没有记录任何时长。"),
+    "page_statement": ("Statement", "对账单"),
+    "page_statement_title": ("Hours of {name}, {month}", "{name} 的服务时长，{month}"),
+    "page_statement_opening": ("Held before the month: {hours} hours", "月初结余：{hours} 小时"),
+    "page_statement_closing": ("Held at the end: {hours} hours", "月末结余：{hours} 小时"),
+    "page_statement_empty": ("Nothing this month.", "本月没有记录。"),
+    "page_entry_credit": ("Visit done: {task} (visit {id})", "完成探访：{task}（探访 {id}）"),
+    "page_entry_reversal": (
+        "Correction of line {reverses}: {task} (visit {id})",
+        "更正第 {reverses} 行：{task}（探访 {id}）",
+    ),
+    "page_entry_redemption": ("Redeemed for request {request}", "兑换用于请求 {request}"),
+    "page_my_hours": ("My hours", "我的服务时长"),
+    "page_visit_feedback": ("The resident's feedback (optional)", "居民的反馈（可不填）"),
+    "page_visit_done_button": ("Done", "已完成"),
+    "page_visit_missed_button": ("Did not happen", "未成行"),
+    "page_visit_marked_done": ("Done", "已完成"),
+    "page_visit_marked_missed": ("Did not happen", "未成行"),
+    "page_visit_undo": ("Undo", "撤销标记"),
+    "page_visit_flash_done": (
+        "Marked done: {minutes} minutes counted.",
+        "已标记为完成：计入 {minutes} 分钟。",
+    ),
+    "page_visit_flash_missed": ("Marked as not happened.", "已标记为未成行。"),
+    "page_visit_flash_undo": ("The mark is undone.", "标记已撤销。"),
 }

@@ -290,3 +290,20 @@ def parse_time(text: str | None, field: str) -> pendulum.DateTime | None:
     if parsed is None or parsed.tzinfo is None:
         raise InvalidRequest([Problem(field, msg("bad_instant", got=text))])
     return pendulum.instance(parsed).in_timezone("UTC")
+
+
+def visit_outcomes(
+    uow: BooksUnitOfWork, actor: Actor, area: str, volunteer: str, week_start: pendulum.Date
+) -> dict[int, VisitOutcome]:
+    """The outcomes of the volunteer's visits of the week, by assignment id."""
+    actor.require_volunteer(area, volunteer)
+    with uow:
+        found = uow.visits.for_week(area, week_start)
+    return {o.assignment: o for o in found if o.volunteer == volunteer}
+
+
+def this_month(uow: BooksUnitOfWork, area: str) -> str:
+    """The month it is now in the area's time zone, YYYY-MM."""
+    with uow:
+        zone = uow.areas.get(area).timezone
+    return pendulum.now(zone).format(_MONTH_FORMAT)
