@@ -145,6 +145,7 @@ LEDGER: dict[str, tuple[str, str]] = {
         "Withdraw “{title}”? It is kept, but never drawn again.",
         "撤回“{title}”？记录会保留，但不再抽取。",
     ),
+    "page_requests_all": ("All", "全部"),
     "page_requests_empty": ("No requests here yet.", "这里还没有请求。"),
     "page_ledger_lead": (
         "Every visit marked done counts its minutes for the volunteer who went; corrections and "
