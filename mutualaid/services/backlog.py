@@ -23,6 +23,7 @@ from mutualaid.domain.backlog import (
     Request,
     decide,
 )
+from mutualaid.domain.ledger import MISSED
 from mutualaid.errors import Problem, ScenarioError
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
@@ -135,7 +136,9 @@ class Drawn:
 
 
 def draw_week(uow: BooksUnitOfWork, actor: Actor, area: str | None, week_start: str) -> Drawn:
-    """Draw the week's tasks from the open requests (the week is created when missing).
+    """Draw the week's tasks from the open requests (the week is created when missing). An
+    earlier week served a request when its published plan gave the task and not every visit
+    of it was marked missed.
     Drawing a week again brings its drawn tasks up to date and adds new requests' tasks.
 
     Read and checked in a read-only transaction first; stored in a short write one, where a
@@ -149,9 +152,15 @@ def draw_week(uow: BooksUnitOfWork, actor: Actor, area: str | None, week_start: 
         published: dict[pendulum.Date, dict[str, int]] = {}
 
         def served(d: Draw) -> bool:
+            """The week's published plan gives the task, and not every visit of it was
+            marked missed."""
             if d.week_start not in published:
-                published[d.week_start] = _published_tasks(reader, where, d.week_start)
-            return d.task in published[d.week_start]
+                given = _published_tasks(reader, where, d.week_start)
+                for o in reader.visits.for_week(where, d.week_start):
+                    if o.state == MISSED and o.task in given:
+                        given[o.task] -= 1
+                published[d.week_start] = given
+            return published[d.week_start].get(d.task, 0) > 0
 
         for request in reader.requests.all(where, [OPEN]):
             decision = decide(request, reader.requests.draws(where, request.id), week, served)

@@ -97,6 +97,16 @@ def test_a_request_not_served_waits_one_more_week_each_week_until_served(
     assert backlog.get_request(uow, COORDINATOR, AREA, "r-chen").status == "served"
 
 
+def test_a_request_whose_every_visit_was_missed_was_not_served(store: BooksStore) -> None:
+    uow = BooksUnitOfWork(store)
+    backlog.save_request(uow, COORDINATOR, AREA, REQUEST)
+    backlog.draw_week(uow, COORDINATOR, AREA, W1.isoformat())
+    [visit] = publish(store, W1, [("req-r-chen", "v-wang", 1)])
+    ledger.mark_visit(uow, WANG, visit, "missed", feedback="不在家", now=LATER)
+    second = backlog.draw_week(uow, COORDINATOR, AREA, W2.isoformat())
+    assert [(r.id, waited) for r, waited in second.drawn] == [("r-chen", 1)]
+
+
 def test_a_withdrawn_request_loses_its_unpublished_task_and_is_never_drawn(
     store: BooksStore,
 ) -> None:
