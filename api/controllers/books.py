@@ -323,7 +323,7 @@ class LedgerController(Controller):
     ) -> Response[str]:  # fmt: skip
         """Every ledger entry as CSV (UTF-8, header row), of a month and a volunteer if given."""
         text = ledger.ledger_csv(reader, actor, area, month, volunteer)
-        name = f"ledger-{area}{'-' + month if month else ''}.csv"
+        name = ledger.csv_filename(area, month)
         return Response(
             text, media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},

@@ -191,7 +191,7 @@ def ledger_csv_page(
     month: FromQuery[str | None] = None,
 ) -> Response[str]:  # fmt: skip
     text = in_lang(lang, ledger.ledger_csv, infra_of(request).reader(), viewer.actor, area, month)
-    name = f"ledger-{area}{'-' + month if month else ''}.csv"
+    name = ledger.csv_filename(area, month)
     return Response(
         "\ufeff" + text, media_type="text/csv; charset=utf-8",  # the BOM: Excel reads UTF-8
         headers={"Content-Disposition": f'attachment; filename="{name}"'},

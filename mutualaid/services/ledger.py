@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import pendulum
 
@@ -221,6 +222,7 @@ def balances(
     where = actor.area(area)
     month = parse_month(month)
     with uow:
+        uow.areas.get(where)
         per = uow.ledger.balances(where, month)
         people = uow.volunteers.some(where, set(per))
     teams: dict[str, int] = {}
@@ -245,6 +247,7 @@ def ledger_csv(
     where = actor.area(area)
     month = parse_month(month)
     with uow:
+        uow.areas.get(where)
         entries = uow.ledger.entries(where, volunteer, month=month)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -256,6 +259,11 @@ def ledger_csv(
             e.note or "",
         ])  # fmt: skip
     return out.getvalue()
+
+
+def csv_filename(area: str, month: str | None) -> str:
+    """The export's file name, ASCII whatever the area's id holds (a header is Latin-1)."""
+    return f"ledger-{quote(area, safe='')}{'-' + month if month else ''}.csv"
 
 
 def parse_month(text: str | None) -> str | None:
