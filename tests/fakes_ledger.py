@@ -54,6 +54,17 @@ class FakeBooksWeeks(FakeWeeks):
         week[task["id"]] = task
         return task, new
 
+    def prepare_tasks(
+        self, area: str, week_start: pendulum.Date, tasks: Sequence[Any]
+    ) -> PreparedTasks:
+        return PreparedTasks([dict(t) for t in tasks], [dict(t) for t in tasks], "")
+
+    def store_tasks(
+        self, area: str, week_start: pendulum.Date, prepared: PreparedTasks
+    ) -> list[Json]:
+        self.store.books.tasks[(area, week_start)] = {t["id"]: t for t in prepared.tasks}
+        return prepared.tasks
+
     def tasks(
         self, area: str, week_start: pendulum.Date, idents: Any = None
     ) -> list[Json]:  # fmt: skip

@@ -25,6 +25,10 @@ LEDGER: dict[str, tuple[str, str]] = {
         "request '{id}' was withdrawn; record a new request instead",
         "请求 '{id}' 已撤回；请另行登记新的请求",
     ),
+    "draw_contended": (
+        "the week of {week} kept changing while it was drawn; draw it again",
+        "抽取期间 {week} 这一周的任务不断变化；请再抽取一次",
+    ),
     "bad_month": ("must be a month YYYY-MM, got {got!r}", "应为月份 YYYY-MM，实际为 {got!r}"),
     "bad_instant": (
         "must be a time ISO 8601 with its offset (2026-11-30T09:05:00+08:00), got {got!r}",

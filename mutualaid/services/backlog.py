@@ -5,6 +5,7 @@ deadline, is settled at the next draw (`mutualaid.domain.backlog.decide`)."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
@@ -135,19 +136,71 @@ class Drawn:
     """Open requests whose task the week cannot take as it is (a resident since deleted...)."""
 
 
+DRAW_ATTEMPTS = 3
+"""How often a draw reads the week again when its tasks or requests changed meanwhile."""
+_TASK_PATH = re.compile(r"^tasks\[(\d+)\]\.?")
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """A draw worked out in a read-only transaction, to be stored in a short write one."""
+
+    decisions: list[Decision]
+    open_ids: set[str]
+    task_ids: list[str]
+    """The week's tasks when read (a task added meanwhile must not be replaced away)."""
+    prepared: PreparedTasks | None
+    """The week's tasks with the drawn ones, checked; None when nothing is drawn."""
+    drawn: list[tuple[Request, int]]
+    skipped: list[tuple[Request, list[Problem]]]
+
+
 def draw_week(uow: BooksUnitOfWork, actor: Actor, area: str | None, week_start: str) -> Drawn:
     """Draw the week's tasks from the open requests (the week is created when missing). An
     earlier week served a request when its published plan gave the task and not every visit
-    of it was marked missed.
-    Drawing a week again brings its drawn tasks up to date and adds new requests' tasks.
+    of it was marked missed. Drawing a week again brings its drawn tasks up to date and adds
+    new requests' tasks; the week's other tasks stay as they are.
 
-    Read and checked in a read-only transaction first; stored in a short write one, where a
-    request changed meanwhile (withdrawn, say) is left out."""
+    The week's tasks with the drawn ones are checked in one batch in a read-only transaction
+    (a request whose task the week cannot take is skipped, with the problems); the write
+    transaction only stores them, after reading again if the week's tasks or the open
+    requests changed meanwhile."""
     where, week = actor.area(area), parse_week(week_start)
-    decisions: list[Decision] = []
-    prepared: dict[str, PreparedTasks] = {}
-    skipped: list[tuple[Request, list[Problem]]] = []
-    with cast(BooksUnitOfWork, uow.reading()) as reader:
+    for _ in range(DRAW_ATTEMPTS):
+        planned = _plan_draw(cast(BooksUnitOfWork, uow.reading()), where, week)
+        with uow:
+            open_now = {r.id for r in uow.requests.all(where, [OPEN])}
+            if open_now != planned.open_ids or _task_ids(uow, where, week) != planned.task_ids:
+                continue  # changed since it was read: read again
+            for d in planned.decisions:
+                if d.request.status != OPEN:
+                    uow.requests.update(d.request)
+            if planned.prepared is not None:
+                uow.weeks.store_tasks(where, week, planned.prepared)
+            for request, _waited in planned.drawn:
+                uow.requests.add_draw(where, Draw(request.id, week, request.task_id))
+            result = Drawn(
+                week,
+                planned.drawn,
+                [d.request for d in planned.decisions if d.request.status == SERVED],
+                [d.request for d in planned.decisions if d.request.status == OVERDUE],
+                planned.skipped,
+            )
+            detail: Mapping[str, Any] = {
+                "drawn": [r.id for r, _ in result.drawn],
+                "served": [r.id for r in result.served],
+                "overdue": [r.id for r in result.overdue],
+                "skipped": [r.id for r, _ in result.skipped],
+            }
+            target = f"week {where}/{week.isoformat()}"
+            uow.audit.record(actor.id, "week.draw", target, where, detail)
+            uow.commit()
+            return result
+    raise ConflictError(msg("draw_contended", week=week.isoformat()))
+
+
+def _plan_draw(reader: BooksUnitOfWork, where: str, week: pendulum.Date) -> _Planned:
+    with reader:
         reader.areas.get(where)
         published: dict[pendulum.Date, dict[str, int]] = {}
 
@@ -162,45 +215,58 @@ def draw_week(uow: BooksUnitOfWork, actor: Actor, area: str | None, week_start: 
                 published[d.week_start] = given
             return published[d.week_start].get(d.task, 0) > 0
 
-        for request in reader.requests.all(where, [OPEN]):
-            decision = decide(request, reader.requests.draws(where, request.id), week, served)
-            decisions.append(decision)
-            if decision.days is None:
-                continue
-            task = task_of(request, decision.waited, decision.days)
-            try:
-                prepared[request.id] = reader.weeks.prepare_task(where, week, task)
-            except (ScenarioError, InvalidRequest) as exc:
-                skipped.append((request, list(exc.problems)))
-    drawn: list[tuple[Request, int]] = []
-    with uow:
-        current = {r.id: r for r in uow.requests.all(where, [OPEN])}
-        for decision in decisions:
-            request = decision.request
-            if request.id not in current:
-                continue  # withdrawn (or settled by another draw) meanwhile
-            if request.status != OPEN:
-                uow.requests.update(request)
-            elif request.id in prepared:
-                uow.weeks.store_task(where, week, prepared[request.id])
-                uow.requests.add_draw(where, Draw(request.id, week, request.task_id))
-                drawn.append((request, decision.waited))
-        result = Drawn(
-            week,
-            drawn,
-            [d.request for d in decisions if d.request.status == SERVED],
-            [d.request for d in decisions if d.request.status == OVERDUE],
-            skipped,
-        )
-        detail: Mapping[str, Any] = {
-            "drawn": [r.id for r, _ in drawn],
-            "served": [r.id for r in result.served],
-            "overdue": [r.id for r in result.overdue],
-            "skipped": [r.id for r, _ in skipped],
+        requests = reader.requests.all(where, [OPEN])
+        decisions = [decide(r, reader.requests.draws(where, r.id), week, served) for r in requests]
+        drawn = {
+            d.request.task_id: (d.request, d.waited, task_of(d.request, d.waited, d.days))
+            for d in decisions
+            if d.days is not None
         }
-        uow.audit.record(actor.id, "week.draw", f"week {where}/{week.isoformat()}", where, detail)
-        uow.commit()
-    return result
+        try:
+            tasks = reader.weeks.tasks(where, week)
+        except NotFoundError:
+            tasks = []
+        task_ids = [str(t["id"]) for t in tasks]
+        merged = [drawn[i][2] if i in drawn else t for i, t in zip(task_ids, tasks, strict=True)]
+        merged += [task for ident, (_, _, task) in drawn.items() if ident not in task_ids]
+        skipped: list[tuple[Request, list[Problem]]] = []
+        prepared = None
+        while drawn:
+            try:
+                prepared = reader.weeks.prepare_tasks(where, week, merged)
+                break
+            except (ScenarioError, InvalidRequest) as exc:
+                bad = _drawn_problems(exc.problems, merged, drawn)
+                for ident, problems in bad.items():
+                    skipped.append((drawn.pop(ident)[0], problems))
+                merged = [t for t in merged if t["id"] not in bad]
+    return _Planned(
+        decisions, {r.id for r in requests}, task_ids, prepared,
+        [(request, waited) for request, waited, _ in drawn.values()], skipped,
+    )  # fmt: skip
+
+
+def _drawn_problems(
+    problems: list[Problem], tasks: list[Any], drawn: Mapping[str, Any]
+) -> dict[str, list[Problem]]:
+    """The problems of each drawn task, by its id, with paths relative to the task; raises
+    ScenarioError when a problem is not a drawn task's (the week itself cannot be stored)."""
+    out: dict[str, list[Problem]] = {}
+    for p in problems:
+        found = _TASK_PATH.match(p.path)
+        if found is None or str(tasks[int(found.group(1))]["id"]) not in drawn:
+            raise ScenarioError(problems)
+        ident = str(tasks[int(found.group(1))]["id"])
+        rest = p.path[found.end() :]
+        out.setdefault(ident, []).append(Problem(rest, p.message, p.line))
+    return out
+
+
+def _task_ids(uow: UnitOfWork, area: str, week: pendulum.Date) -> list[str]:
+    try:
+        return [str(t["id"]) for t in uow.weeks.tasks(area, week)]
+    except NotFoundError:
+        return []
 
 
 def _published_tasks(uow: UnitOfWork, area: str, week: pendulum.Date) -> dict[str, int]:
