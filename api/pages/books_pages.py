@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+import pendulum
 from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
@@ -228,15 +229,47 @@ def _entry_words(lang: Lang, e: Any) -> str:
     return msg_in(lang, key, task=e.task or "-", id=e.assignment or "-", reverses=e.reverses)
 
 
-# --- the volunteer's phone ----------------------------------------------------------------------
+# --- the coordinator marks the week's visits ---------------------------------------------------
 
 
-@post("/my/assignments/{assignment_id:int}/outcome", sync_to_thread=True)
-def mark_visit_page(
-    request: Request[Any, Any, Any], viewer: CurrentViewer, lang: Lang,
-    assignment_id: FromPath[int], data: FormBody,
+@get("/desk/{area:str}/visits", sync_to_thread=True)
+def visits_page(
+    request: Request[Any, Any, Any], viewer: CurrentViewer, lang: Lang, area: FromPath[str],
+    week: FromQuery[str | None] = None,
 ) -> Response[Any]:  # fmt: skip
-    """The phone's done / missed buttons (`state`), with the resident's feedback if noted."""
+    """The visits of a week's published plan (this week by default), each with its outcome
+    and, once begun, buttons to mark it done or missed."""
+    context = area_context(request, viewer, lang, area)
+    zone = context["area"].timezone
+    now = pendulum.now(zone)
+    week = week or now.date().start_of("week").isoformat()
+    reader = infra_of(request).reader
+    with using_locale(lang):
+        visits = ledger.week_visits(reader(), viewer.actor, area, week)
+        people = roster.list_entities(reader(), viewer.actor, "volunteers", area)
+    names = {str(p["id"]): str(p.get("name") or p["id"]) for p in people}
+    return page(
+        request, viewer, lang, "coordinator/visits.html", nav="ledger", visits=visits,
+        names=names, week=week, now=now, zone=zone, **context,
+    )  # fmt: skip
+
+
+@post("/desk/{area:str}/visits/{assignment_id:int}/outcome", sync_to_thread=True)
+def mark_visit_desk(
+    request: Request[Any, Any, Any], viewer: CurrentViewer, lang: Lang, area: FromPath[str],
+    assignment_id: FromPath[int], data: FormBody,
+) -> Redirect:  # fmt: skip
+    marked, week = _mark(request, viewer, lang, assignment_id, data)
+    flash(request, f"page_visit_flash_{data.get('state')}",
+          minutes=sum(e.minutes for e in marked.entries))  # fmt: skip
+    return Redirect(f"/desk/{area}/visits?week={week}", status_code=303)
+
+
+def _mark(
+    request: Request[Any, Any, Any], viewer: CurrentViewer, lang: Lang, assignment_id: int,
+    data: dict[str, str],
+) -> tuple[ledger.Marked, str]:  # fmt: skip
+    """Mark (state done | missed) or un-mark (undo) the visit; what it wrote, and its week."""
     state = data.get("state") or ""
     feedback = (data.get("feedback") or "").strip() or None
     infra = infra_of(request)
@@ -248,11 +281,26 @@ def mark_visit_page(
                 infra.uow(), viewer.actor, assignment_id, state, feedback=feedback
             )
         found = volunteers.get_assignment(infra.reader(), viewer.actor, assignment_id)
-    flash(request, f"page_visit_flash_{state}", minutes=sum(e.minutes for e in marked.entries))
-    return Redirect(f"/my?week={found.week_start.isoformat()}", status_code=303)
+    return marked, found.week_start.isoformat()
+
+
+# --- the volunteer's phone ----------------------------------------------------------------------
+
+
+@post("/my/assignments/{assignment_id:int}/outcome", sync_to_thread=True)
+def mark_visit_page(
+    request: Request[Any, Any, Any], viewer: CurrentViewer, lang: Lang,
+    assignment_id: FromPath[int], data: FormBody,
+) -> Response[Any]:  # fmt: skip
+    """The phone's done / missed buttons (`state`), with the resident's feedback if noted."""
+    marked, week = _mark(request, viewer, lang, assignment_id, data)
+    flash(request, f"page_visit_flash_{data.get('state')}",
+          minutes=sum(e.minutes for e in marked.entries))  # fmt: skip
+    return Redirect(f"/my?week={week}", status_code=303)
 
 
 BOOKS_PAGES = [
     requests_page, draw_page, new_request_form, edit_request_form, add_request, edit_request,
-    withdraw_request, ledger_page, ledger_csv_page, statement_page, mark_visit_page,
+    withdraw_request, ledger_page, ledger_csv_page, statement_page, visits_page,
+    mark_visit_desk, mark_visit_page,
 ]  # fmt: skip

@@ -181,6 +181,14 @@ LEDGER: dict[str, tuple[str, str]] = {
     "page_visit_marked_done": ("Done", "已完成"),
     "page_visit_marked_missed": ("Did not happen", "未成行"),
     "page_visit_undo": ("Undo", "撤销标记"),
+    "page_visits_title": ("Visits of the week of {date}", "{date} 这一周的探访"),
+    "page_visits_week": ("Week starting on", "该周的星期一"),
+    "page_visits_link": ("Mark the week's visits done or missed", "标记本周探访完成或未成行"),
+    "page_visits_not_yet": ("not begun yet", "尚未开始"),
+    "page_visits_empty": (
+        "No published plan gives visits in this week.",
+        "这一周没有已发布计划中的探访。",
+    ),
     "page_visit_flash_done": (
         "Marked done: {minutes} minutes counted.",
         "已标记为完成：计入 {minutes} 分钟。",

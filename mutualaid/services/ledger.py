@@ -35,7 +35,7 @@ from mutualaid.domain.ledger import (
 )
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
-from mutualaid.services.access import Actor
+from mutualaid.services.access import Actor, parse_week
 from mutualaid.services.ledger_ports import BooksUnitOfWork
 from mutualaid.services.ports import AssignmentRecord, ConflictError, InvalidRequest
 from mutualaid.services.volunteers import volunteer_area
@@ -315,3 +315,22 @@ def this_month(uow: BooksUnitOfWork, area: str) -> str:
     with uow:
         zone = uow.areas.get(area).timezone
     return pendulum.now(zone).format(_MONTH_FORMAT)
+
+
+@dataclass(frozen=True)
+class WeekVisit:
+    visit: AssignmentRecord
+    outcome: VisitOutcome | None
+
+
+def week_visits(uow: BooksUnitOfWork, actor: Actor, area: str | None, week: str) -> list[WeekVisit]:
+    """The visits the week's published plan gives (declined and withdrawn ones left out),
+    by start, each with its outcome: what the coordinator marks done or missed."""
+    where, week_start = actor.area(area), parse_week(week)
+    with uow:
+        plan = uow.plans.published(where, week_start)
+        if plan is None:
+            return []
+        given = [a for a in uow.assignments.for_plan(plan.id) if a.state in MARKABLE_STATES]
+        outcomes = {o.assignment: o for o in uow.visits.for_week(where, week_start)}
+    return [WeekVisit(a, outcomes.get(a.id)) for a in given]

@@ -68,7 +68,8 @@ def test_a_volunteer_marks_a_past_visit_done_and_prints_their_hours(
         uow.plans.finish(plan.id, world.result(PAST))
         uow.plans.publish(plan.id)
         uow.commit()
-        [visit] = [a.id for a in uow.assignments.for_plan(plan.id) if a.task == "t-visit-zhang"]
+        ids = {a.id: a.task for a in uow.assignments.for_plan(plan.id)}
+    [visit] = [a for a, t in ids.items() if t == "t-visit-zhang"]
     sign_in(client, people["volunteer"])
     week = client.get(f"/my?week={PAST.isoformat()}")
     assert f'<label for="fb-{visit}">' in week.text and 'value="done"' in week.text
@@ -87,3 +88,11 @@ def test_a_volunteer_marks_a_past_visit_done_and_prints_their_hours(
     assert hours.status_code == 200 and "王师傅" in hours.text
     exported = client.get(f"/desk/{AREA}/ledger.csv")
     assert exported.status_code == 200 and "v-wang,credit,60,1.00" in exported.text
+    visits = client.get(f"/desk/{AREA}/visits?week={PAST.isoformat()}")
+    assert visits.status_code == 200 and visits.text.count('value="done"') == 3  # unmarked
+    [meal] = [a for a, t in ids.items() if t == "t-meals@mon"]
+    marked = client.post(f"/desk/{AREA}/visits/{meal}/outcome", follow_redirects=False,
+                         data={"_csrf_token": csrf(client, f"/desk/{AREA}/ledger"),
+                               "state": "missed"})  # fmt: skip
+    assert marked.headers["location"] == f"/desk/{AREA}/visits?week={PAST.isoformat()}"
+    assert client.get(marked.headers["location"]).text.count('value="undo"') == 2
