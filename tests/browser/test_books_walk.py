@@ -69,6 +69,20 @@ def test_a_coordinator_records_a_request_and_draws_a_week(
     expect(page.get_by_text("陪刘爷爷聊天 chat").first).to_be_visible()
     b.shoot("drawn-week")
 
+    # the week gone by: its visits marked from the desk
+    page.get_by_role("link", name=t("page_tab_ledger")).click()
+    page.get_by_role("link", name=t("page_visits_link")).click()
+    page.get_by_label(t("page_visits_week")).fill(PAST.isoformat())
+    page.get_by_role("button", name=t("page_open")).click()
+    row = page.locator("tr").filter(has_text="t-show")
+    row.get_by_role("button", name=t("page_visit_done_button")).click()
+    expect(page.get_by_text(t("page_visit_flash_done", minutes=90))).to_be_visible()
+    b.assert_labelled()
+    b.shoot("visits")
+    page.get_by_role("link", name=t("page_tab_ledger")).last.click()  # the tab (the crumb too)
+    expect(page.get_by_text(t("page_ledger_total", hours="1.50"))).to_be_visible()
+    b.shoot("hours")
+
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_a_volunteer_marks_a_visit_done_on_the_phone(
