@@ -98,8 +98,8 @@ class RequestController(Controller):
     def withdraw_request(
         self, actor: CurrentActor, uow: Books, area: FromPath[str], ident: FromPath[str]
     ) -> dict[str, Any]:
-        """Withdraw the request: kept (status `withdrawn`), never drawn again; its tasks in
-        weeks with no published plan are deleted (`removed_from`: those weeks)."""
+        """Withdraw the request: kept (status `withdrawn`), never drawn again; its tasks are
+        deleted from the weeks whose published plan does not give them (`removed_from`)."""
         request, weeks = backlog.withdraw_request(uow, actor, area, ident)
         return {**request_json(request), "removed_from": weeks}
 

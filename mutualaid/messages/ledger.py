@@ -17,6 +17,7 @@ LEDGER: dict[str, tuple[str, str]] = {
         "the window is shorter than the request's {minutes} minutes",
         "该时间窗短于请求所需的 {minutes} 分钟",
     ),
+    "kind_request": ("request", "请求"),
     "request_exists": (
         "a request '{id}' exists already (a withdrawn one keeps its id); choose another id",
         "请求 '{id}' 已存在（已撤回的请求仍占用该 id）；请换一个 id",

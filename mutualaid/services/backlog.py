@@ -97,8 +97,9 @@ def save_request(
 def withdraw_request(
     uow: BooksUnitOfWork, actor: Actor, area: str | None, ident: str
 ) -> tuple[Request, list[str]]:
-    """The request is withdrawn (kept, never drawn again); its tasks in weeks not yet
-    published are deleted. The request and the weeks whose task went."""
+    """The request is withdrawn (kept, never drawn again); its tasks are deleted from the
+    weeks whose published plan does not give them (so no later solve plans them). The
+    request and the weeks whose task went."""
     where = actor.area(area)
     with uow:
         request = uow.requests.get(where, ident)
@@ -107,8 +108,8 @@ def withdraw_request(
             request = dataclasses.replace(request, status=WITHDRAWN)
             uow.requests.update(request)
             for d in uow.requests.draws(where, ident):
-                if _published_tasks(uow, where, d.week_start):
-                    continue  # a published week keeps its visits; the coordinator decides
+                if d.task in _published_tasks(uow, where, d.week_start):
+                    continue  # visits already given stay; the coordinator decides
                 try:
                     uow.weeks.delete_task(where, d.week_start, d.task)
                 except NotFoundError:

@@ -71,6 +71,9 @@ def mark_visit(
         if visit.start > when:
             start = visit.start.format("YYYY-MM-DD HH:mm")
             raise ConflictError(msg("visit_not_yet", id=ident, start=start))
+        before = uow.visits.get(ident)
+        if before is not None and _same(before, state, actual_start, actual_end, feedback):
+            return Marked(before, [])  # sent again (a double tap): nothing to correct
         zone = visit.timezone
         uow.ledger.lock(visit.area, visit.volunteer)
         written = _take_back(uow, visit, actor)
@@ -91,6 +94,13 @@ def mark_visit(
         uow.audit.record(actor.id, f"visit.{state}", f"assignment {ident}", visit.area, detail)
         uow.commit()
     return Marked(outcome, written)
+
+
+def _same(
+    o: VisitOutcome, state: str, start: pendulum.DateTime | None,
+    end: pendulum.DateTime | None, feedback: str | None,
+) -> bool:  # fmt: skip
+    return (o.state, o.actual_start, o.actual_end, o.feedback) == (state, start, end, feedback)
 
 
 def unmark_visit(uow: BooksUnitOfWork, actor: Actor, ident: int) -> Marked:

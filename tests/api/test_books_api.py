@@ -94,6 +94,9 @@ def test_a_bad_request_is_refused_naming_each_field_in_the_readers_language(
     assert unknown.status_code == 400
     assert unknown.json()["problems"][0]["path"] == "resident"
     assert client.get(f"/areas/{AREA}/requests", headers=coordinator).json() == []
+    missing = client.get(f"/areas/{AREA}/requests/r-none", headers={**coordinator,
+                         "Accept-Language": "zh"})  # fmt: skip
+    assert (missing.status_code, missing.json()["detail"]) == (404, "不存在的请求 'r-none'")
 
 
 def test_a_volunteer_marks_their_visit_done_and_sees_only_their_own_hours(

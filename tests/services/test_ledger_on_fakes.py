@@ -121,6 +121,17 @@ def test_a_withdrawn_request_loses_its_unpublished_task_and_is_never_drawn(
         backlog.save_request(uow, COORDINATOR, AREA, REQUEST, "r-chen")
 
 
+def test_a_withdrawn_request_leaves_a_published_week_it_was_not_served_in(
+    store: BooksStore,
+) -> None:
+    uow = BooksUnitOfWork(store)
+    backlog.save_request(uow, COORDINATOR, AREA, REQUEST)
+    backlog.draw_week(uow, COORDINATOR, AREA, W1.isoformat())
+    publish(store, W1, [("t-other", "v-wang", 1)])
+    _, weeks = backlog.withdraw_request(uow, COORDINATOR, AREA, "r-chen")
+    assert weeks == [W1.isoformat()] and store.books.tasks[(AREA, W1)] == {}
+
+
 def test_a_request_naming_someone_unknown_is_refused_naming_the_field(store: BooksStore) -> None:
     body = {**REQUEST, "resident": "res-nobody", "household_of": "v-nobody"}
     with pytest.raises(InvalidRequest) as caught:
@@ -142,6 +153,7 @@ def test_a_done_visit_credits_its_minutes_and_unmarking_reverses_them(store: Boo
     again = ledger.mark_visit(uow, COORDINATOR, visit, "missed", now=LATER)
     assert [(e.kind, e.minutes) for e in again.entries] == [("reversal", -60)]
     ledger.mark_visit(uow, WANG, visit, "done", now=LATER)
+    assert ledger.mark_visit(uow, WANG, visit, "done", now=LATER).entries == []  # a double tap
     ledger.unmark_visit(uow, WANG, visit)
     kinds = [(e.kind, e.minutes) for e in store.books.ledger]
     assert kinds == [("credit", 60), ("reversal", -60), ("credit", 60), ("reversal", -60)]
