@@ -67,6 +67,7 @@ from mutualaid.services.ports import (
     TokenRecord,
     WeekRecord,
 )
+from tests.fake_notices import FakeNotices, NoticeState
 
 Json = dict[str, Any]
 
@@ -322,6 +323,7 @@ class State:
     audit: list[AuditEntry] = field(default_factory=list)
     responses: dict[tuple[str, str], StoredResponse] = field(default_factory=dict)
     counter: int = 0
+    notice_state: NoticeState = field(default_factory=NoticeState)
 
 
 class FakeStore:
@@ -407,6 +409,14 @@ class FakeWeeks:
         for a in gone:
             a.state, a.responded_at = WITHDRAWN, self.store.clock()
         return len(gone)
+
+    def tasks(
+        self, area: str, week_start: pendulum.Date, idents: Collection[str] | None = None
+    ) -> list[Json]:
+        """Each task's id and title (all the notices read of them)."""
+        tasks = self._week(area, week_start).scenario.tasks
+        return [{"id": k, "title": t.title} for k, t in tasks.items()
+                if idents is None or k in idents]  # fmt: skip
 
     def published_tasks(self, area: str, week_start: pendulum.Date) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -701,6 +711,7 @@ class FakeUnitOfWork:
         self.weeks = FakeWeeks(self.store)
         self.plans = FakePlans(self.store)
         self.assignments = FakeAssignments(self.store)
+        self.notices = FakeNotices(self.store)
         self._saved: list[State] = []
         self.commits = 0
 

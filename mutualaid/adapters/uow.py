@@ -31,6 +31,7 @@ from mutualaid.adapters.db import (
     is_busy,
     is_unique_violation,
 )
+from mutualaid.adapters.notices import SqlNotices
 from mutualaid.adapters.plans import SqlPlans
 from mutualaid.adapters.roster import (
     SqlAreas,
@@ -43,6 +44,7 @@ from mutualaid.adapters.roster import (
 from mutualaid.adapters.weekrows import WeekRows
 from mutualaid.adapters.weeks import SqlWeeks
 from mutualaid.messages import msg
+from mutualaid.services.notice_ports import NoticeRepository
 from mutualaid.services.ports import (
     AreaRepository,
     AssignmentRepository,
@@ -70,6 +72,7 @@ class SqlUnitOfWork:
     tokens: TokenRepository
     audit: AuditRepository
     idempotency: IdempotencyRepository
+    notices: NoticeRepository
 
     def __init__(
         self,
@@ -163,6 +166,7 @@ class SqlUnitOfWork:
         self.tokens = SqlTokens(session, self.clock)
         self.audit = SqlAudit(session, self.clock)
         self.idempotency = SqlIdempotency(session, self.clock)
+        self.notices = SqlNotices(session, self.clock)
         return self
 
     def __exit__(
