@@ -6,6 +6,7 @@ from litestar.types import ControllerRouterHandler
 
 from api.controllers.access import AuditController, TokenController
 from api.controllers.areas import AreaController
+from api.controllers.notices import NoticeController, VolunteerNoticeController
 from api.controllers.plans import PlanController
 from api.controllers.roster import ROSTER_CONTROLLERS
 from api.controllers.volunteers import AssignmentController, VolunteerController
@@ -20,4 +21,6 @@ ROUTES: list[ControllerRouterHandler] = [
     AuditController,
     VolunteerController,
     AssignmentController,
+    NoticeController,
+    VolunteerNoticeController,
 ]

@@ -20,6 +20,12 @@ NOTICES: dict[str, tuple[str, str]] = {
         "Your visit {title} on {before} is cancelled: you need not go.",
         "您在 {before} 的服务 {title} 已取消，无需前往。",
     ),
+    "cli_notices_sent": (
+        "notices: {sent} sent, {retried} to try again, {failed} given up, {unrouted} with no "
+        "webhook or email (read in the app)",
+        "通知：已发送 {sent} 条，待重试 {retried} 条，放弃 {failed} 条，"
+        "{unrouted} 条无回调地址或邮箱（仅在应用中查看）",
+    ),
     # --- settings refused --------------------------------------------------------------------
     "notice_bad_state": (
         "a notice's state is one of {states}",

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import pendulum
 
 from mutualaid.bounds import MAX_ID_LENGTH, text_problem
+from mutualaid.config import NoticeSettings
 from mutualaid.domain.lifecycle import DECLINED, WITHDRAWN
 from mutualaid.domain.notices import (
     FAILED,
@@ -211,6 +212,11 @@ class SendSettings:
     backoff: Backoff = field(default_factory=Backoff)
     lease_seconds: float = 60.0
     batch: int = 50
+
+    @classmethod
+    def of(cls, settings: NoticeSettings) -> SendSettings:
+        backoff = Backoff(settings.retry_seconds, settings.retry_max_seconds, settings.attempts)
+        return cls(backoff, settings.lease_seconds)
 
 
 @dataclass
