@@ -47,4 +47,56 @@ NOTICES: dict[str, tuple[str, str]] = {
         "the language of notices is en or zh, or null (from the volunteer's languages)",
         "通知语言应为 en 或 zh，或为 null（按志愿者的语言）",
     ),
+    # --- the pages ---------------------------------------------------------------------------
+    "page_tab_notices": ("Notices", "通知"),
+    "page_notices_intro": (
+        "What volunteers were told when a plan was published or repaired, or a task withdrawn, "
+        "and whether it reached them.",
+        "发布或调整计划、撤销任务时告知志愿者的内容，以及是否送达。",
+    ),
+    "page_notices_counts": ("Notices by state", "按状态统计的通知"),
+    "page_notices_show": ("Show", "显示"),
+    "page_notices_all": ("all", "全部"),
+    "page_notices_filter": ("Filter", "筛选"),
+    "page_notices_empty": ("No notices yet.", "还没有通知。"),
+    "page_notice_volunteer": ("Volunteer", "志愿者"),
+    "page_notice_what": ("Notice", "通知内容"),
+    "page_notice_state": ("Delivery", "送达情况"),
+    "page_notice_attempts": ("Attempts", "尝试次数"),
+    "page_notice_error": ("Last error", "最近错误"),
+    "page_notice_next": ("next try {at}", "下次尝试 {at}"),
+    "page_notice_state_pending": ("waiting", "待发送"),
+    "page_notice_state_sending": ("sending", "发送中"),
+    "page_notice_state_sent": ("delivered", "已送达"),
+    "page_notice_state_failed": ("given up", "已放弃"),
+    "page_notice_state_unrouted": ("in the app only", "仅在应用中"),
+    "page_webhook": ("Webhook", "回调地址"),
+    "page_webhook_url": ("Webhook address", "回调网址"),
+    "page_webhook_url_hint": (
+        "Notices are POSTed here as JSON, signed: X-MutualAid-Signature: sha256=HMAC of the "
+        "body. Leave empty to stop.",
+        "通知以 JSON 形式 POST 到此地址，并带签名：X-MutualAid-Signature: sha256=正文的 HMAC。"
+        "留空则停止发送。",
+    ),
+    "page_webhook_secret": ("Signing secret", "签名密钥"),
+    "page_webhook_secret_hint": (
+        "At least 16 characters; asked again at each change, never shown.",
+        "至少 16 个字符；每次修改都需重新填写，不会显示。",
+    ),
+    "page_webhook_saved": ("The webhook is saved.", "回调地址已保存。"),
+    "page_webhook_removed": ("The webhook is removed.", "回调地址已移除。"),
+    "page_my_notices": ("My notices", "我的通知"),
+    "page_my_notices_empty": (
+        "Nothing has changed in your visits yet.",
+        "您的服务安排还没有变动。",
+    ),
+    "page_my_contact": ("How notices reach me", "通知方式"),
+    "page_contact_email": ("Email (optional)", "电子邮箱（选填）"),
+    "page_contact_email_hint": (
+        "Notices are also sent here; leave empty for none.",
+        "通知也会发送到此邮箱；留空则不发送。",
+    ),
+    "page_contact_language": ("Language of notices", "通知语言"),
+    "page_contact_language_auto": ("as my languages say", "按我的语言"),
+    "page_contact_saved": ("Saved.", "已保存。"),
 }
