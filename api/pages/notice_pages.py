@@ -22,7 +22,7 @@ from api.pages.common import (
 from api.pages.desk import area_context, in_lang, infra_of
 from mutualaid.domain.notices import STATES
 from mutualaid.messages import msg
-from mutualaid.services import notices
+from mutualaid.services import notices, roster
 from mutualaid.services.notice_ports import NoticeRecord
 from mutualaid.services.ports import Forbidden, InvalidRequest
 
@@ -50,10 +50,13 @@ def _area_page(
     if "webhook_url" not in form.values:
         form.values["webhook_url"] = hook or ""
     filter_form = Form(values={"state": only or ""})
+    people = in_lang(lang, roster.list_entities, infra_of(request).reader(), viewer.actor,
+                     "volunteers", area)  # fmt: skip
+    names = {str(p["id"]): str(p.get("name") or p["id"]) for p in people}
     return page(
         request, viewer, lang, "coordinator/notices.html", status_code, nav="notices",
         rows=_rows(found, lang), counts=counts, states=STATES, form=form,
-        filter_form=filter_form, webhook=hook, **context,
+        filter_form=filter_form, webhook=hook, names=names, **context,
     )  # fmt: skip
 
 

@@ -1,0 +1,49 @@
+"""Notices in headless Chromium, English and Chinese: the coordinator's Notices tab after a
+publish, the volunteer's notices on a phone; every field labelled, nothing off the screen,
+a screenshot of each."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from mutualaid.messages import msg_in
+from mutualaid.services import access, plans
+from tests.api.conftest import wait_for
+
+from .conftest import AREA, WEEK, Served
+from .test_walks import LANGS, sign_in
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_coordinator_and_the_volunteer_see_what_a_publish_told(
+    open_browser: Any, served: Served, lang: str
+) -> None:
+    infra = served.infra
+    plan = plans.request_plan(infra.uow(), infra.runner, access.CLI, AREA, WEEK)
+    wait_for(lambda: not plans.get_plan(infra.reader(), access.CLI, plan.id).active)
+    plans.publish_plan(infra.uow(), infra.repairer, access.CLI, plan.id)
+    t = lambda key, **f: msg_in(lang, key, **f)  # noqa: E731
+
+    desk = open_browser(lang, name="notices-desk")
+    desk.go(f"/desk/{AREA}/notices")
+    sign_in(desk, served.secrets["coordinator"], lang)
+    desk.page.wait_for_url(re.compile(r"/notices"))
+    expect(desk.page.get_by_role("heading", name=t("page_tab_notices"))).to_be_visible()
+    assert desk.page.locator("tbody tr").count() >= 1
+    desk.assert_labelled()
+    desk.shoot("notices")
+
+    phone = open_browser(lang, phone=True, name="notices-phone")
+    phone.go("/my/notices")
+    sign_in(phone, served.secrets["volunteer"], lang)
+    phone.page.wait_for_url(re.compile(r"/my/notices"))
+    expect(phone.page.get_by_role("heading", name=t("page_my_notices"))).to_be_visible()
+    assert phone.page.locator("article.notice").count() >= 1
+    phone.page.get_by_label(t("page_contact_email")).fill("wang@example.org")
+    phone.assert_labelled()
+    phone.assert_fits()
+    phone.shoot("my-notices")
