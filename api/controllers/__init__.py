@@ -8,6 +8,7 @@ from api.controllers.access import AuditController, TokenController
 from api.controllers.areas import AreaController
 from api.controllers.notices import NoticeController, VolunteerNoticeController
 from api.controllers.plans import PlanController
+from api.controllers.reports import ReportController
 from api.controllers.roster import ROSTER_CONTROLLERS
 from api.controllers.volunteers import AssignmentController, VolunteerController
 from api.controllers.weeks import WeekController
@@ -23,4 +24,5 @@ ROUTES: list[ControllerRouterHandler] = [
     AssignmentController,
     NoticeController,
     VolunteerNoticeController,
+    ReportController,
 ]

@@ -99,4 +99,18 @@ NOTICES: dict[str, tuple[str, str]] = {
     "page_contact_language": ("Language of notices", "通知语言"),
     "page_contact_language_auto": ("as my languages say", "按我的语言"),
     "page_contact_saved": ("Saved.", "已保存。"),
+    # --- reports ---------------------------------------------------------------------------
+    "report_bad_month": (
+        "a month is written YYYY-MM (2000-2100), got {got!r}",
+        "月份应写作 YYYY-MM（2000 至 2100 年），实际为 {got!r}",
+    ),
+    "report_note": (
+        "Hours are those the published plans assign (visits not declined or withdrawn), not "
+        "yet those done: hours done will come from the visits marked done (the hours ledger, "
+        "issue 11 item 3) and are null until then. A month counts the weeks whose Monday is "
+        "in it.",
+        "工时为已发布计划所安排的服务时长（不含婉拒或撤销的服务），尚不是实际完成的工时；"
+        "实际工时将来自标记为已完成的服务（工时账本，第 11 号议题第 3 项），在此之前为空。"
+        "按月统计时，计入周一在该月的各周。",
+    ),
 }
