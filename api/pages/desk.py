@@ -22,6 +22,7 @@ AREA_TABS = [
     ("sites", "page_tab_sites", "/desk/{area}/roster/sites"),
     ("teams", "page_tab_teams", "/desk/{area}/roster/teams"),
     ("notices", "page_tab_notices", "/desk/{area}/notices"),
+    ("reports", "page_tab_reports", "/desk/{area}/reports"),
     ("audit", "page_tab_audit", "/desk/{area}/audit"),
 ]
 """The area's sections, in the navigation (name, catalogue key, path); later sections (import

@@ -114,3 +114,23 @@ def test_a_name_a_spreadsheet_would_run_is_written_as_text() -> None:
     report = Report("a", Period("week", "2026-11-30", day, day.add(days=6)))
     report.volunteers = [PersonHours("v-x", '=HYPERLINK("http://x")', 1, 60)]
     assert "'=HYPERLINK" in report_csv(report)
+
+
+def test_the_report_page_shows_the_week_and_offers_its_csv(client: Client, admin: Headers) -> None:
+    from mutualaid.services import access
+
+    from .test_pages import sign_in
+
+    week_with_a_plan(client, admin)
+    _, secret = access.create_token(infra(client).uow(), access.CLI, "coordinator", [AREA])
+    sign_in(client, secret)
+    page = client.get(f"/desk/{AREA}/reports?week={WEEK}", headers={"Accept-Language": "zh"})
+    assert page.status_code == 200
+    assert "王师傅" in page.text and "高龄（70 岁以上）" in page.text
+    assert '<label for="f-week">' in page.text and '<label for="f-month">' in page.text
+    link = f"/desk/{AREA}/reports.csv?week={WEEK}"
+    assert link in page.text
+    got = client.get(link)
+    assert got.status_code == 200 and got.headers["content-type"].startswith("text/csv")
+    bad = client.get(f"/desk/{AREA}/reports?month=2026-13")
+    assert bad.status_code == 400 and 'id="month-error"' in bad.text

@@ -1,6 +1,6 @@
-"""Notices in headless Chromium, English and Chinese: the coordinator's Notices tab after a
-publish, the volunteer's notices on a phone; every field labelled, nothing off the screen,
-a screenshot of each."""
+"""Notices and reports in headless Chromium, English and Chinese: the coordinator's Notices
+and Reports tabs after a publish, the volunteer's notices on a phone; every field labelled,
+nothing off the screen, a screenshot of each."""
 
 from __future__ import annotations
 
@@ -36,6 +36,11 @@ def test_the_coordinator_and_the_volunteer_see_what_a_publish_told(
     assert desk.page.locator("tbody tr").count() >= 1
     desk.assert_labelled()
     desk.shoot("notices")
+    desk.go(f"/desk/{AREA}/reports?week={WEEK}")
+    expect(desk.page.get_by_role("heading", name=t("page_tab_reports"))).to_be_visible()
+    expect(desk.page.get_by_text(t("page_report_volunteers"))).to_be_visible()
+    desk.assert_labelled()
+    desk.shoot("report")
 
     phone = open_browser(lang, phone=True, name="notices-phone")
     phone.go("/my/notices")
