@@ -49,6 +49,7 @@ from mutualaid.domain.lifecycle import (
     lease_ran_out,
 )
 from mutualaid.domain.model import Decline, Scenario
+from mutualaid.domain.notices import Visit
 from mutualaid.domain.week import present_ids
 from mutualaid.messages import msg
 from mutualaid.services.ports import (
@@ -683,6 +684,10 @@ class FakeAssignments:
 
     def given(self, ident: int) -> bool:
         return self.store.state.plans[self._row(ident).plan_id].published_at is not None
+
+    def visits(self, plan_id: str) -> list[Visit]:
+        return [Visit(a.volunteer, a.task, a.start, a.end) for a in self.store.state.assignments
+                if a.plan_id == plan_id and a.state not in (DECLINED, WITHDRAWN)]  # fmt: skip
 
     def _answerable(self, ident: int, *, declining: bool = False) -> FakeAssignment:
         a = self._row(ident)

@@ -19,7 +19,6 @@ import pendulum
 
 from mutualaid.bounds import MAX_ID_LENGTH, text_problem
 from mutualaid.config import NoticeSettings
-from mutualaid.domain.lifecycle import DECLINED, WITHDRAWN
 from mutualaid.domain.notices import (
     FAILED,
     LANGUAGES,
@@ -67,13 +66,7 @@ class Before:
 def published_visits(uow: UnitOfWork, area: str, week: pendulum.Date) -> list[Visit]:
     """The visits the week's published plan gives (not declined, not withdrawn)."""
     plan_id = uow.plans.published_id(area, week)
-    if plan_id is None:
-        return []
-    return [
-        Visit(r.volunteer, r.task, r.start, r.end)
-        for r in uow.assignments.for_plan(plan_id)
-        if r.state not in (DECLINED, WITHDRAWN)
-    ]
+    return [] if plan_id is None else uow.assignments.visits(plan_id)
 
 
 def before_change(
