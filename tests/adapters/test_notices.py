@@ -6,22 +6,14 @@ from __future__ import annotations
 
 import threading
 
-import pendulum
-import pytest
-
 from mutualaid.services import notices
 from mutualaid.services.notice_ports import NoticeRecord
 
 from . import world
 from .conftest import FakeClock, UowFactory
+from .test_plans import week
 
-
-@pytest.fixture
-def week(make_uow: UowFactory) -> pendulum.Date:
-    with make_uow() as uow:
-        world.import_week(uow, world.AREA, world.scenario())
-        uow.commit()
-    return world.WEEK
+__all__ = ["week"]  # the fixture, used by name
 
 
 def publish(make_uow: UowFactory, *, meals_by: str = "v-zhao", commit: bool = True) -> None:

@@ -10,7 +10,6 @@ import email
 import hashlib
 import hmac
 import json
-import socket
 import threading
 from collections.abc import Iterator
 from email.policy import default as email_policy
@@ -27,6 +26,7 @@ from api.settings import NoticeSettings, Settings
 from tests.adapters import world
 
 from .conftest import Client, bearer, empty_database_url, infra, short_solves, wait_for
+from .test_readme import free_port
 from .test_volunteers import AREA, Headers, volunteer
 
 SECRET = "a-secret-of-32-characters-length"
@@ -76,13 +76,6 @@ class Mailbox:
         parsed = email.message_from_bytes(envelope.content, policy=email_policy)
         self.messages.append(parsed)  # type: ignore[arg-type]
         return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @pytest.fixture

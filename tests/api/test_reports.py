@@ -35,6 +35,13 @@ def week_with_a_plan(client: Client, admin: Headers) -> None:
         uow.commit()
 
 
+def report(client: Client, admin: Headers, query: str = "") -> Any:
+    """The week's report, its answer checked."""
+    answer = client.get(f"/reports/weeks/{WEEK}?area={AREA}{query}", headers=admin)
+    assert answer.status_code == 200, answer.text
+    return answer
+
+
 def hours(rows: list[dict[str, Any]]) -> dict[str, float]:
     return {r["id"]: r["hours_assigned"] for r in rows}
 
@@ -43,9 +50,7 @@ def test_a_weeks_report_counts_requests_service_hours_and_residents(
     client: Client, admin: Headers
 ) -> None:
     week_with_a_plan(client, admin)
-    answer = client.get(f"/reports/weeks/{WEEK}?area={AREA}", headers=admin)
-    assert answer.status_code == 200, answer.text
-    r = answer.json()
+    r = report(client, admin).json()
     assert (r["received"], r["served"], r["unserved"]) == (5, 4, {"no_skill": 1})
     assert r["by_priority"]["high"] == {"received": 1, "served": 1}
     assert r["waited"] == {"received": 1, "served": 1}
@@ -69,7 +74,7 @@ def test_a_withdrawn_visit_leaves_the_report(client: Client, admin: Headers) -> 
     week_with_a_plan(client, admin)
     gone = client.delete(f"/weeks/{WEEK}/tasks/t-show?area={AREA}", headers=admin)
     assert gone.status_code == 204, gone.text
-    r = client.get(f"/reports/weeks/{WEEK}?area={AREA}", headers=admin).json()
+    r = report(client, admin).json()
     assert (r["received"], r["served"]) == (4, 3)
     assert hours(r["volunteers"])["v-wang"] == 1.0 and hours(r["teams"]) == {"lions": 1.0}
 
@@ -78,8 +83,7 @@ def test_the_csv_is_one_table_a_spreadsheet_opens_and_its_export_is_audited(
     client: Client, admin: Headers
 ) -> None:
     week_with_a_plan(client, admin)
-    answer = client.get(f"/reports/weeks/{WEEK}?area={AREA}&format=csv", headers=admin)
-    assert answer.status_code == 200, answer.text
+    answer = report(client, admin, "&format=csv")
     assert answer.headers["content-type"].startswith("text/csv")
     assert "attachment" in answer.headers["content-disposition"]
     assert answer.content.startswith("\ufeff".encode())

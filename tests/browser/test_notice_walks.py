@@ -11,10 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from mutualaid.messages import msg_in
-from mutualaid.services import access, plans
-from tests.api.conftest import wait_for
 
-from .conftest import AREA, WEEK, Served
+from .conftest import AREA, WEEK, Served, publish_a_plan
 from .test_walks import LANGS, sign_in
 
 
@@ -22,10 +20,7 @@ from .test_walks import LANGS, sign_in
 def test_the_coordinator_and_the_volunteer_see_what_a_publish_told(
     open_browser: Any, served: Served, lang: str
 ) -> None:
-    infra = served.infra
-    plan = plans.request_plan(infra.uow(), infra.runner, access.CLI, AREA, WEEK)
-    wait_for(lambda: not plans.get_plan(infra.reader(), access.CLI, plan.id).active)
-    plans.publish_plan(infra.uow(), infra.repairer, access.CLI, plan.id)
+    publish_a_plan(served)
     t = lambda key, **f: msg_in(lang, key, **f)  # noqa: E731
 
     desk = open_browser(lang, name="notices-desk")
