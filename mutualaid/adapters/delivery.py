@@ -28,7 +28,7 @@ class NetworkTransport:
                 url, content=body, headers=dict(headers), timeout=self.settings.timeout_seconds,
                 follow_redirects=False,
             )  # fmt: skip
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
             raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from None
         if not 200 <= answer.status_code < 300:
             raise DeliveryFailed(f"HTTP {answer.status_code}")
@@ -38,7 +38,11 @@ class NetworkTransport:
         if s.smtp_host is None:
             raise DeliveryFailed("no SMTP server (MUTUALAID_SMTP_HOST)")
         message = EmailMessage()
-        message["From"], message["To"], message["Subject"] = s.smtp_from, to, subject
+        try:  # a title with a line break would end the header: one line, spaces for breaks
+            message["From"], message["To"] = s.smtp_from, to
+            message["Subject"] = " ".join(subject.split())
+        except ValueError as exc:  # an address the email package will not write
+            raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from None
         domain = s.smtp_from.rpartition("@")[2] or "localhost"
         message["Message-ID"] = f"<{key}@{domain}>"  # the same for each try of a notice
         message.set_content(text)

@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import pendulum
 
@@ -338,10 +339,7 @@ def set_webhook(
     where = actor.area(area)
     problems = []
     if url is not None and (
-        not isinstance(url, str)
-        or not url.startswith(("http://", "https://"))
-        or len(url) > MAX_URL_LENGTH
-        or text_problem(url, MAX_URL_LENGTH)
+        not isinstance(url, str) or text_problem(url, MAX_URL_LENGTH) or not _web_address(url)
     ):
         problems.append(Problem("webhook_url", msg("notice_bad_url", most=MAX_URL_LENGTH)))
     if url is not None and (
@@ -358,6 +356,19 @@ def set_webhook(
         uow.audit.record(actor.id, "notices.webhook", f"area {where}", where, detail)
         uow.commit()
     return url is not None
+
+
+def _web_address(url: str) -> bool:
+    """An http(s) address with a host, no spaces and no user:password@ in it."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (a port that is not a number raises)
+    except ValueError:
+        return False
+    return (
+        parts.scheme in ("http", "https") and bool(parts.hostname) and "@" not in parts.netloc
+        and not any(c.isspace() for c in url)
+    )  # fmt: skip
 
 
 def webhook_of(uow: UnitOfWork, actor: Actor, area: str | None) -> str | None:

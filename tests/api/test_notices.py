@@ -246,3 +246,20 @@ def test_notices_send_on_the_command_line_delivers_what_is_due_once(
     again = CliRunner().invoke(app, ["notices", "send"])
     assert "0 sent, 0 to try again" in again.output  # not due before the backoff
     assert len(receiver.posts) == 1 and receiver.refused == 3
+
+
+def test_an_email_subject_with_a_line_break_is_sent_on_one_line(mailbox: Mailbox) -> None:
+    from mutualaid.adapters.delivery import NetworkTransport
+    from mutualaid.services.notice_ports import DeliveryFailed
+
+    port = mailbox.port  # type: ignore[attr-defined]
+    transport = NetworkTransport(NoticeSettings(smtp_host="127.0.0.1", smtp_port=port))
+    transport.email("li@example.org", "New visit: 修\nBcc: x@evil.example", "text", "key-1")
+    [sent] = mailbox.messages
+    assert sent["Subject"] == "New visit: 修 Bcc: x@evil.example" and sent["Bcc"] is None
+    assert sent["Message-ID"] == "<key-1@localhost>"
+    with pytest.raises(DeliveryFailed):
+        transport.email("li@example.org\nBcc: x@evil.example", "s", "t", "key-2")
+    closed = NetworkTransport(NoticeSettings(smtp_host="127.0.0.1", smtp_port=free_port()))
+    with pytest.raises(DeliveryFailed):
+        closed.email("li@example.org", "s", "t", "key-3")

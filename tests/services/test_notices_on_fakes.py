@@ -256,3 +256,16 @@ def test_an_email_goes_to_the_volunteer_in_the_language_chosen_for_them(
     me = Actor("tok-v", "volunteer", (AREA,), to.split("@")[0])
     mine = notices.volunteer_notices(FakeUnitOfWork(store), me, AREA, me.volunteer or "")
     assert mine and {n.draft.volunteer for n in mine} == {me.volunteer}
+
+
+@pytest.mark.parametrize(
+    "url", ["ftp://x/hook", "http://", "http://a b/", "https://user:pw@x/", "http://x:port/", 5]
+)
+def test_a_webhook_that_is_no_web_address_is_refused_naming_the_field(
+    store: FakeStore, url: object
+) -> None:
+    from mutualaid.services.ports import InvalidRequest
+
+    with pytest.raises(InvalidRequest) as refused:
+        notices.set_webhook(FakeUnitOfWork(store), COORDINATOR, AREA, url, "s" * 32)
+    assert [p.path for p in refused.value.problems] == ["webhook_url"]
