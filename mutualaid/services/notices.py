@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import logging
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -45,6 +46,7 @@ from mutualaid.services.notice_ports import (
 )
 from mutualaid.services.ports import Clock, InvalidRequest, NotFoundError, UnitOfWork
 
+log = logging.getLogger(__name__)
 MAX_URL_LENGTH = 2000
 MAX_EMAIL_LENGTH = 254
 MIN_SECRET_LENGTH = 16
@@ -275,6 +277,9 @@ def send_due(
                 delivered.append(route)
             except DeliveryFailed as exc:
                 error = f"{route}: {exc}"[:500]
+            except Exception as exc:  # a bug must not keep a notice claimed and retried forever
+                log.exception("notice %s: %s delivery failed", notice.id, route)
+                error = f"{route}: {type(exc).__name__}: {exc}"[:500]
         tried = notice.attempts + 1
         retry_at = None
         if not routes:

@@ -269,3 +269,18 @@ def test_a_webhook_that_is_no_web_address_is_refused_naming_the_field(
     with pytest.raises(InvalidRequest) as refused:
         notices.set_webhook(FakeUnitOfWork(store), COORDINATOR, AREA, url, "s" * 32)
     assert [p.path for p in refused.value.problems] == ["webhook_url"]
+
+
+def test_a_transport_that_breaks_unexpectedly_counts_as_a_failed_attempt(
+    store: FakeStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    class Broken(Recorder):
+        def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> None:
+            raise RuntimeError("bug")
+
+    published(store)
+    with_webhook(store)
+    done = notices.send_due(FakeUnitOfWork(store), Broken(), "s1", clock=store.clock)
+    assert done.retried == len(store.state.notice_state.notices)
+    one = next(iter(store.state.notice_state.notices.values()))
+    assert (one.state, one.attempts, one.last_error) == ("pending", 1, "webhook: RuntimeError: bug")
