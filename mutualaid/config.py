@@ -153,7 +153,8 @@ class NoticeSettings:
     """MUTUALAID_NOTICES_POLL_SECONDS: how often the loop looks for notices due."""
     lease_seconds: float = 60.0
     """MUTUALAID_NOTICES_LEASE_SECONDS: how long a sender's claim on a notice holds; a sender
-    that dies leaves it to the next claim after this."""
+    that dies leaves it to the next claim after this. A sender stops sending its batch after
+    half of it, so keep it above four times MUTUALAID_NOTICES_TIMEOUT."""
     retry_seconds: float = 30.0
     """MUTUALAID_NOTICES_RETRY_SECONDS: the wait after a first failed delivery; doubled after
     each next one, up to MUTUALAID_NOTICES_RETRY_MAX_SECONDS (3600)."""

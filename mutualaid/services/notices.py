@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -224,7 +225,8 @@ class Sent:
     failed: int = 0
     unrouted: int = 0
     lost: int = 0
-    """Claims another sender took over meanwhile (their outcome is theirs to write)."""
+    """Claims another sender took over meanwhile (their outcome is theirs to write), or
+    left to run out because half the lease had passed."""
 
 
 def send_due(
@@ -240,6 +242,10 @@ def send_due(
     with uow:
         claimed = uow.notices.claim(worker, settings.lease_seconds, settings.batch)
         uow.commit()
+    # past half the lease, the rest of the batch is left to run out its lease: another claim
+    # may take it then, and this sender must not send it too (a receiver that hangs until
+    # the timeout on every notice would otherwise outlast the claim)
+    stop_at = time.monotonic() + settings.lease_seconds / 2
     if not claimed:
         return done
     with uow.reading() as reader:
@@ -250,6 +256,9 @@ def send_due(
             for who, c in reader.notices.contacts(area, people).items():
                 contacts[(area, who)] = c
     for notice in claimed:
+        if time.monotonic() > stop_at:
+            done.lost += 1
+            continue
         d = notice.draft
         channel = channels.get(d.area)
         contact = contacts.get((d.area, d.volunteer))

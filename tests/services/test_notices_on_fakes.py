@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
+from types import SimpleNamespace
 
 import pytest
 
@@ -284,3 +285,24 @@ def test_a_transport_that_breaks_unexpectedly_counts_as_a_failed_attempt(
     assert done.retried == len(store.state.notice_state.notices)
     one = next(iter(store.state.notice_state.notices.values()))
     assert (one.state, one.attempts, one.last_error) == ("pending", 1, "webhook: RuntimeError: bug")
+
+
+def test_past_half_its_lease_a_sender_leaves_the_rest_of_its_batch_to_the_next_claim(
+    store: FakeStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    published(store)
+    with_webhook(store)
+    many = len(store.state.notice_state.notices)
+    ticks = iter(range(0, 10**6, 20))  # each look at the clock 20 s later: a hanging receiver
+    clock = SimpleNamespace(monotonic=lambda: float(next(ticks)))
+    monkeypatch.setattr(notices, "time", clock)
+    settings = notices.SendSettings(lease_seconds=60, batch=1000)
+    transport = Recorder()
+    done = notices.send_due(FakeUnitOfWork(store), transport, "s1", settings, store.clock)
+    assert many > 1 and done.sent == 1 and done.lost == many - 1  # at 20 s; not at 40 s
+    store.clock.advance(61)
+    monkeypatch.undo()
+    again = notices.send_due(FakeUnitOfWork(store), transport, "s2", settings, store.clock)
+    assert again.sent == many - 1
+    keys = [h["Idempotency-Key"] for _, _, h in transport.posts]
+    assert len(keys) == len(set(keys)) == many  # none sent twice
