@@ -23,6 +23,8 @@ AREA_TABS = [
     ("residents", "page_tab_residents", "/desk/{area}/roster/residents"),
     ("sites", "page_tab_sites", "/desk/{area}/roster/sites"),
     ("teams", "page_tab_teams", "/desk/{area}/roster/teams"),
+    ("notices", "page_tab_notices", "/desk/{area}/notices"),
+    ("reports", "page_tab_reports", "/desk/{area}/reports"),
     ("audit", "page_tab_audit", "/desk/{area}/audit"),
 ]
 """The area's sections, in the navigation (name, catalogue key, path); later sections (import

@@ -32,6 +32,7 @@ from mutualaid.adapters.db import (
     is_unique_violation,
 )
 from mutualaid.adapters.ledger import SqlLedger, SqlRequests, SqlVisits
+from mutualaid.adapters.notices import SqlNotices
 from mutualaid.adapters.plans import SqlPlans
 from mutualaid.adapters.roster import (
     SqlAreas,
@@ -45,6 +46,7 @@ from mutualaid.adapters.weekrows import WeekRows
 from mutualaid.adapters.weeks import SqlWeeks
 from mutualaid.messages import msg
 from mutualaid.services.ledger_ports import LedgerRepository, RequestRepository, VisitRepository
+from mutualaid.services.notice_ports import NoticeRepository
 from mutualaid.services.ports import (
     AreaRepository,
     AssignmentRepository,
@@ -75,6 +77,7 @@ class SqlUnitOfWork:
     requests: RequestRepository
     visits: VisitRepository
     ledger: LedgerRepository
+    notices: NoticeRepository
 
     def __init__(
         self,
@@ -171,6 +174,7 @@ class SqlUnitOfWork:
         self.requests = SqlRequests(session, self.clock)
         self.visits = SqlVisits(session, self.clock)
         self.ledger = SqlLedger(session, self.clock)
+        self.notices = SqlNotices(session, self.clock)
         return self
 
     def __exit__(

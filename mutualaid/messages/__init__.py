@@ -20,6 +20,7 @@ from typing import Protocol, TypeGuard
 from mutualaid.messages.checks import CHECKS
 from mutualaid.messages.cli import CLI
 from mutualaid.messages.ledger import LEDGER
+from mutualaid.messages.notices import NOTICES
 from mutualaid.messages.pages import PAGE_CATALOGUE
 from mutualaid.messages.scenario import SCENARIO
 from mutualaid.messages.service import SERVICE
@@ -31,6 +32,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     **CLI,
     **PAGE_CATALOGUE,
     **LEDGER,
+    **NOTICES,
 }
 """Every key, once: (English, Chinese)."""
 

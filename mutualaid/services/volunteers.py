@@ -23,6 +23,7 @@ from mutualaid.errors import Problem
 from mutualaid.messages import msg, violation_text
 from mutualaid.services.access import Actor, parse_week
 from mutualaid.services.built import BuiltWeek, built_week, keep
+from mutualaid.services.notices import before_change, note_changes
 from mutualaid.services.ports import (
     ActivePlanExists,
     AssignmentRecord,
@@ -392,16 +393,20 @@ def _repair_on(
             )  # fmt: skip
         except ActivePlanExists:
             return None  # a solve was queued meanwhile: it sees the decline
+        noticed = 0
         if report.ok:
             uow.plans.finish(plan.id, result)
+            before = before_change(uow, area, week)
             plan = uow.plans.publish(plan.id)
+            noticed = len(note_changes(uow, before, plan.id))
             keep(plan.id, version, built)
         else:
             violations = "; ".join(map(violation_text, report.violations[:10]))
             plan = uow.plans.fail(plan.id, msg("plan_safety_net", violations=violations))
         uow.audit.record(
             actor.id, "plan.repair", f"plan {plan.id}", area,
-            {"parent": published.id, "changed": changed, "status": plan.status},
+            {"parent": published.id, "changed": changed, "status": plan.status,
+             "notices": noticed},
         )  # fmt: skip
         uow.commit()
     return RepairOutcome(plan, changed, declined.task in _served(result))

@@ -106,6 +106,14 @@ ROUTES = [
     Route("GET", "/areas/{area:str}/ledger.csv", "area"),
     Route("GET", "/areas/{area:str}/ledger/{volunteer:str}", "own"),
     Route("POST", "/areas/{area:str}/redemptions", "area", {"volunteer": "v-wang", "request": "x"}),
+    Route("GET", "/notices", "area"),
+    Route("GET", "/notices/webhook", "area"),
+    Route("PUT", "/notices/webhook", "area", {"webhook_url": None}),
+    Route("GET", "/volunteers/{ident:str}/notices", "own"),
+    Route("GET", "/volunteers/{ident:str}/contact", "own"),
+    Route("PUT", "/volunteers/{ident:str}/contact", "own", {"email": None}),
+    Route("GET", "/reports/weeks/{week:str}", "area"),
+    Route("GET", "/reports/months/{month:str}", "area"),
 ]
 
 
@@ -123,6 +131,8 @@ class World:
             route.path.replace("{area:str}", area)
             .replace("{ident:str}", "x-probe")
             .replace("{week_start:str}", WEEK)
+            .replace("{week:str}", WEEK)
+            .replace("{month:str}", WEEK[:7])
             .replace("{task:str}", TASK["id"])
             .replace("{plan_id:str}", self.plan_id)
             .replace("{token_id:str}", self.token_id)
