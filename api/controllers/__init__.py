@@ -7,6 +7,7 @@ from litestar.types import ControllerRouterHandler
 from api.controllers.access import AuditController, TokenController
 from api.controllers.areas import AreaController
 from api.controllers.plans import PlanController
+from api.controllers.replan import RecommendationController
 from api.controllers.roster import ROSTER_CONTROLLERS
 from api.controllers.volunteers import AssignmentController, VolunteerController
 from api.controllers.weeks import WeekController
@@ -15,6 +16,7 @@ ROUTES: list[ControllerRouterHandler] = [
     AreaController,
     *ROSTER_CONTROLLERS,
     WeekController,
+    RecommendationController,
     PlanController,
     TokenController,
     AuditController,

@@ -20,6 +20,7 @@ from typing import Protocol, TypeGuard
 from mutualaid.messages.checks import CHECKS
 from mutualaid.messages.cli import CLI
 from mutualaid.messages.pages import PAGE_CATALOGUE
+from mutualaid.messages.replan import REPLAN
 from mutualaid.messages.scenario import SCENARIO
 from mutualaid.messages.service import SERVICE
 
@@ -29,6 +30,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     **SERVICE,
     **CLI,
     **PAGE_CATALOGUE,
+    **REPLAN,
 }
 """Every key, once: (English, Chinese)."""
 

@@ -1,0 +1,69 @@
+"""The sentences of recommendations for a new request and of absences, English and Chinese."""
+
+from __future__ import annotations
+
+REPLAN: dict[str, tuple[str, str]] = {
+    # --- recommendations ----------------------------------------------------------------------
+    "recommend_needs_id": (
+        "the request needs an id (a new one: the task is added to the week when an option "
+        "is applied)",
+        "请求需要一个 id（新的 id：采用某个方案时该任务会加入本周）",
+    ),
+    "recommend_no_series": (
+        "recommendations are for one visit: give the task without 'every' (one window or a start)",
+        "推荐只针对单次探访：请去掉“every”，只给一个时间窗口或开始时间",
+    ),
+    "recommend_no_plan": (
+        "week {week} has no published plan to fit the request into; make and publish a plan first",
+        "{week} 这一周还没有已发布的计划可供插入；请先制定并发布计划",
+    ),
+    "recommend_task_exists": (
+        "task '{task}' is already in the week; recommendations are for a new request (give "
+        "it a new id)",
+        "任务“{task}”已在本周中；推荐只针对新的请求（请换一个新 id）",
+    ),
+    "recommendation_gone": (
+        "option {id} for '{task}' is no longer offered (the week's plan changed since); "
+        "ask for recommendations again",
+        "“{task}”的方案 {id} 已不再可行（本周计划已有变化）；请重新获取推荐",
+    ),
+    "recommendation_contended": (
+        "option {id} could not be applied: the week's plan kept changing; send it again",
+        "方案 {id} 未能采用：本周计划不断变化；请再次提交",
+    ),
+    "recommend_none": (
+        "nobody can take it, even with other visits moved",
+        "即使调整其他探访，也没有人能接下这项任务",
+    ),
+    "option_text": (
+        "{people} at {start}; {moves} other visit(s) change; travel {travel:+d} min",
+        "{people}，{start} 开始；另有 {moves} 项探访调整；路程 {travel:+d} 分钟",
+    ),
+    "move_moved": ("{task}: {before} -> {after}", "{task}：{before} -> {after}"),
+    "move_dropped": ("{task}: {before} -> no longer served", "{task}：{before} -> 不再安排"),
+    # --- absences -----------------------------------------------------------------------------
+    "absence_dates": (
+        "give either 'week' (a Monday) or 'from' and 'to' (dates, YYYY-MM-DD)",
+        "请给出“week”（周一日期）或“from”与“to”（日期，YYYY-MM-DD）",
+    ),
+    "absence_order": (
+        "'to' ({to}) is before 'from' ({start})",
+        "“to”（{to}）早于“from”（{start}）",
+    ),
+    "absence_too_long": (
+        "an absence is at most {days} days; enter a longer one in parts",
+        "一次缺席最多 {days} 天；更长的请分段录入",
+    ),
+    "absence_times": (
+        "'start' and 'end' are HH:MM with start before end, or both left out (whole days)",
+        "“start”与“end”为 HH:MM 且开始早于结束，或都不填（整天）",
+    ),
+    "absence_not_found": (
+        "no absence {id} of volunteer '{volunteer}'",
+        "志愿者“{volunteer}”没有缺席记录 {id}",
+    ),
+    "absence_unserved": (
+        "no one else could take it in the repair",
+        "修复时没有其他人能接下这项任务",
+    ),
+}
