@@ -7,7 +7,8 @@ crews intersecting their members' start ranges. While fewer than `limit` are fou
 CP-SAT over the request's rivals (`solver.lns.rivals`, as a decline's repair) may move other
 visits: every task it served stays served, the changed pairs are fewest, each crew found is
 then forbidden so the next solve finds another. Options are ranked by the contract's objective
-order (coverage by priority, waiting, then `settings.objective_order`), then fewest changes.
+order (coverage by priority, waiting, then `settings.objective_order`), then fewest changes;
+an option that would serve less by that order than leaving the request out is not offered.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from mutualaid.domain.model import Scenario, Span
+from mutualaid.domain.model import PRIORITIES, Scenario, Span
 from mutualaid.domain.plan import AssignedVolunteer, Assignment, Plan
 from mutualaid.domain.recommendation import Effect, Move, Option
 from mutualaid.travel import HaversineTravel, TravelModel
@@ -102,9 +103,16 @@ def recommend(
         for after in more:
             found.setdefault(frozenset(av.id for av in after.crews[task_id]), after)
     options = [_option(scenario, week.published, s, task_id, travel) for s in found.values()]
+    # an option that serves less by the contract's order than not taking the request at all
+    # (a high visit dropped for a low request) is no recommendation
+    options = [o for o in options if _coverage(o) >= (0,) * len(PRIORITIES)]
     order = scenario.settings.objective_order
     options.sort(key=lambda o: (tuple(-x for x in o.effect.key(order)), o.changed, o.id))
     return options[:limit]
+
+
+def _coverage(option: Option) -> tuple[int, ...]:
+    return tuple(option.effect.served[p] for p in PRIORITIES)
 
 
 def insert(scenario: Scenario, plan: Plan, option: Option) -> Solution:
@@ -294,10 +302,18 @@ def _option(
     scenario: Scenario, published: Solution, after: Solution, task_id: str, travel: TravelModel
 ) -> Option:
     moves = []
-    for tid in sorted(published.crews):
-        old = _assignment(scenario, published, tid)
+    for tid in sorted((set(published.crews) | set(after.crews)) - {task_id}):
+        old = _assignment(scenario, published, tid) if tid in published.crews else None
         new = _assignment(scenario, after, tid) if tid in after.crews else None
-        if new is None or (new.start, set(new.volunteers)) != (old.start, set(old.volunteers)):
+        if (
+            old is None
+            or new is None
+            or (new.start, set(new.volunteers))
+            != (
+                old.start,
+                set(old.volunteers),
+            )
+        ):
             moves.append(Move(tid, old, new))
     new_visit = _assignment(scenario, after, task_id)
     changed = len(pairs(published) ^ pairs(after))

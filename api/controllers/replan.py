@@ -51,7 +51,8 @@ class VisitView:
 @dataclass
 class MoveView:
     task: str
-    before: VisitView
+    before: VisitView | None
+    """None: a visit the published plan left unserved, served now."""
     after: VisitView | None
     """None: the visit is no longer served (it gave way to the request)."""
 
@@ -108,7 +109,7 @@ def _visit(scenario: Scenario, a: Assignment) -> VisitView:
 def option_view(o: Option, scenario: Scenario) -> OptionView:
     visit = _visit(scenario, o.assignment)
     moves = [
-        MoveView(m.task, _visit(scenario, m.before),
+        MoveView(m.task, None if m.before is None else _visit(scenario, m.before),
                  None if m.after is None else _visit(scenario, m.after))
         for m in o.moves
     ]  # fmt: skip

@@ -11,11 +11,11 @@ from mutualaid.domain.plan import Assignment
 
 @dataclass(frozen=True)
 class Move:
-    """Another visit of the published plan that changes for the option: moved in time, given
-    to other people, or (`after` None) left unserved."""
+    """Another visit that changes for the option: moved in time, given to other people, left
+    unserved (`after` None), or served where the published plan left it (`before` None)."""
 
     task: str
-    before: Assignment
+    before: Assignment | None
     after: Assignment | None
 
 

@@ -32,8 +32,9 @@ REPLAN: dict[str, tuple[str, str]] = {
         "方案 {id} 未能采用：本周计划不断变化；请再次提交",
     ),
     "recommend_none": (
-        "nobody can take it, even with other visits moved",
-        "即使调整其他探访，也没有人能接下这项任务",
+        "nobody can take it, even with other visits moved, without dropping more important "
+        "visits",
+        "即使调整其他探访，也没有人能在不放弃更重要探访的情况下接下这项任务",
     ),
     "option_text": (
         "{people} at {start}; {moves} other visit(s) change; travel {travel:+d} min",
