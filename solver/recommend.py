@@ -111,6 +111,16 @@ def recommend(
     return options[:limit]
 
 
+def options_for(scenario: Scenario, plan: Plan, task_id: str) -> tuple[list[Option], str | None]:
+    """The options, and when there is none the sentence saying why (a reason nobody can
+    serve it on their own, or that nobody can without dropping more important visits)."""
+    options = recommend(scenario, plan, task_id)
+    if options:
+        return options, None
+    a = Analyzer(scenario).analyse(scenario.tasks[task_id])
+    return [], a.detail if a.reason is not None else None
+
+
 def _coverage(option: Option) -> tuple[int, ...]:
     return tuple(option.effect.served[p] for p in PRIORITIES)
 

@@ -32,8 +32,7 @@ REPLAN: dict[str, tuple[str, str]] = {
         "方案 {id} 未能采用：本周计划不断变化；请再次提交",
     ),
     "recommend_none": (
-        "nobody can take it, even with other visits moved, without dropping more important "
-        "visits",
+        "nobody can take it, even with other visits moved, without dropping more important visits",
         "即使调整其他探访，也没有人能在不放弃更重要探访的情况下接下这项任务",
     ),
     "option_text": (
@@ -42,6 +41,14 @@ REPLAN: dict[str, tuple[str, str]] = {
     ),
     "move_moved": ("{task}: {before} -> {after}", "{task}：{before} -> {after}"),
     "move_dropped": ("{task}: {before} -> no longer served", "{task}：{before} -> 不再安排"),
+    "cli_recommend_title": ("Options, best first", "方案（最优在前）"),
+    "cli_rec_id": ("option", "方案"),
+    "cli_rec_who": ("who", "谁去"),
+    "cli_rec_start": ("start", "开始"),
+    "cli_rec_moves": ("other visits that change", "随之调整的探访"),
+    "cli_rec_coverage": ("coverage", "覆盖变化"),
+    "cli_rec_travel": ("travel (min)", "路程（分钟）"),
+    "cli_rec_dropped": ("(unserved)", "（不再安排）"),
     # --- absences -----------------------------------------------------------------------------
     "absence_dates": (
         "give either 'week' (a Monday) or 'from' and 'to' (dates, YYYY-MM-DD)",
