@@ -7,7 +7,7 @@ from litestar.types import ControllerRouterHandler
 from api.controllers.access import AuditController, TokenController
 from api.controllers.areas import AreaController
 from api.controllers.plans import PlanController
-from api.controllers.replan import RecommendationController
+from api.controllers.replan import AbsenceController, RecommendationController
 from api.controllers.roster import ROSTER_CONTROLLERS
 from api.controllers.volunteers import AssignmentController, VolunteerController
 from api.controllers.weeks import WeekController
@@ -21,5 +21,6 @@ ROUTES: list[ControllerRouterHandler] = [
     TokenController,
     AuditController,
     VolunteerController,
+    AbsenceController,
     AssignmentController,
 ]

@@ -8,7 +8,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Controller, Response, post
+from litestar import Controller, Response, delete, get, post
 from litestar.openapi.spec import Example
 from litestar.params import Body, FromPath
 
@@ -20,7 +20,8 @@ from mutualaid.domain.model import Scenario
 from mutualaid.domain.plan import Assignment
 from mutualaid.domain.recommendation import Option
 from mutualaid.messages import msg
-from mutualaid.services import recommend
+from mutualaid.services import absences, recommend
+from mutualaid.services.absence_ports import AbsenceRecord
 
 NewTask = Annotated[
     dict[str, Any],
@@ -163,3 +164,128 @@ class RecommendationController(Controller):
         headers = {"Idempotent-Replayed": "true"} if done.replayed else None
         view = AppliedView(done.plan_id, done.status, done.published, done.option, done.changed)
         return Response(view, headers=headers)
+
+
+# --- absences ---------------------------------------------------------------------------------
+
+AbsenceBody = Annotated[
+    dict[str, Any],
+    Body(
+        title="absence",
+        description=(
+            "`week` (a Monday: that whole week) or `from` and `to` (dates, YYYY-MM-DD, both "
+            "included); optional `start` and `end` (HH:MM, the same hours each day; without "
+            "them whole days); optional `reason`."
+        ),
+        examples=[
+            Example(
+                summary="ill for two days",
+                value={"from": "2026-12-02", "to": "2026-12-03", "reason": "flu"},
+            ),
+            Example(
+                summary="mornings of one week",
+                value={"week": "2026-11-30", "start": "08:00", "end": "12:00"},
+            ),
+        ],
+    ),
+]
+
+
+@dataclass
+class AbsenceView:
+    id: int
+    volunteer: str
+    first_day: str
+    last_day: str
+    start: str | None
+    end: str | None
+    reason: str | None
+    created_at: str
+
+    @classmethod
+    def of(cls, a: AbsenceRecord) -> AbsenceView:
+        def hhmm(m: int | None) -> str | None:
+            return None if m is None else f"{m // 60:02d}:{m % 60:02d}"
+
+        return cls(a.id, a.volunteer, a.first_day.isoformat(), a.last_day.isoformat(),
+                   hhmm(a.start), hhmm(a.end), a.reason, a.created_at.isoformat())  # fmt: skip
+
+
+@dataclass
+class MovedView:
+    volunteer: str
+    tasks: list[str]
+
+
+@dataclass
+class LostView:
+    task: str
+    reason: str
+    detail: str
+
+
+@dataclass
+class WeekRepairView:
+    week: str
+    plan_id: str | None
+    """The repair (None: no visit of the week needed one, or a solve will see it)."""
+    status: str | None
+    published: bool
+    changed: int
+    moved: list[MovedView]
+    """Everyone whose visits changed, with those visits."""
+    unserved: list[LostView]
+    """The absent volunteer's visits no one else could take, each with why."""
+    detail: str | None = None
+
+
+@dataclass
+class ReportedView:
+    absence: AbsenceView
+    repairs: list[WeekRepairView]
+    """One per week the absence touches that has a published plan."""
+
+
+def _week_view(r: absences.WeekRepair) -> WeekRepairView:
+    p = r.plan
+    detail = msg("absence_waiting") if r.waiting else None
+    return WeekRepairView(
+        r.week.isoformat(), None if p is None else p.id, None if p is None else p.status,
+        p is not None and p.published_at is not None, r.changed,
+        [MovedView(m.volunteer, list(m.tasks)) for m in r.moved],
+        [LostView(u.task, u.reason, u.detail) for u in r.unserved], detail,
+    )  # fmt: skip
+
+
+class AbsenceController(Controller):
+    path = "/volunteers/{ident:str}/absences"
+    tags = ("volunteers",)
+
+    @post("/", status_code=201, sync_to_thread=True, responses=responses(400, 404, 409))
+    def report(
+        self, actor: CurrentActor, uow: Uow, recommender: Recommends, ident: FromPath[str],
+        data: AbsenceBody, area: AreaParam = None,
+    ) -> ReportedView:  # fmt: skip
+        """The volunteer is away (ill, travelling): stored, its days added to their
+        `unavailable`, and every week it touches with a published plan repaired at once —
+        all their visits in it re-planned in one minimal-change repair, validated and
+        published. Names everyone whose visit moved and each visit left unserved, with why.
+        The area's coordinators, admins, and the volunteer themself."""
+        done = absences.report_absence(uow, recommender, actor, ident, area, data)
+        return ReportedView(AbsenceView.of(done.absence), [_week_view(r) for r in done.repairs])
+
+    @get("/", sync_to_thread=True, responses=responses(404))
+    def list_absences(
+        self, actor: CurrentActor, reader: Uow, ident: FromPath[str], area: AreaParam = None
+    ) -> list[AbsenceView]:
+        """The volunteer's absences, earliest first."""
+        return [AbsenceView.of(a) for a in absences.list_absences(reader, actor, ident, area)]
+
+    @delete("/{absence_id:int}", sync_to_thread=True, responses=responses(404))
+    def delete_absence(
+        self, actor: CurrentActor, uow: Uow, ident: FromPath[str], absence_id: FromPath[int],
+        area: AreaParam = None,
+    ) -> None:  # fmt: skip
+        """Take the absence back (204): its days leave the volunteer's `unavailable`.
+        Published plans stay as they are; the next plan may use those days again."""
+        absences.delete_absence(uow, actor, ident, absence_id, area)

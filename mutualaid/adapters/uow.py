@@ -20,6 +20,7 @@ from typing import Any, Self
 
 from sqlmodel import Session
 
+from mutualaid.adapters.absences import SqlAbsences
 from mutualaid.adapters.access import SqlAudit, SqlIdempotency, SqlTokens
 from mutualaid.adapters.assignments import SqlAssignments
 from mutualaid.adapters.base import utc_now
@@ -43,6 +44,7 @@ from mutualaid.adapters.roster import (
 from mutualaid.adapters.weekrows import WeekRows
 from mutualaid.adapters.weeks import SqlWeeks
 from mutualaid.messages import msg
+from mutualaid.services.absence_ports import AbsenceRepository
 from mutualaid.services.ports import (
     AreaRepository,
     AssignmentRepository,
@@ -70,6 +72,7 @@ class SqlUnitOfWork:
     tokens: TokenRepository
     audit: AuditRepository
     idempotency: IdempotencyRepository
+    absences: AbsenceRepository
 
     def __init__(
         self,
@@ -163,6 +166,7 @@ class SqlUnitOfWork:
         self.tokens = SqlTokens(session, self.clock)
         self.audit = SqlAudit(session, self.clock)
         self.idempotency = SqlIdempotency(session, self.clock)
+        self.absences = SqlAbsences(session, self.clock)
         return self
 
     def __exit__(

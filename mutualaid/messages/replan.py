@@ -70,6 +70,16 @@ REPLAN: dict[str, tuple[str, str]] = {
         "no absence {id} of volunteer '{volunteer}'",
         "志愿者“{volunteer}”没有缺席记录 {id}",
     ),
+    "absence_contended": (
+        "absence {id} is recorded, but the plan of week {week} kept changing while it was "
+        "being repaired; make a plan of the week again",
+        "缺席 {id} 已记录，但 {week} 这一周的计划在修复期间不断变化；请重新制定本周计划",
+    ),
+    "absence_waiting": (
+        "a plan of the week is being made: it will see the absence",
+        "本周计划正在制定中，会考虑这次缺席",
+    ),
+    "kind_absence": ("absence", "缺席记录"),
     "absence_unserved": (
         "no one else could take it in the repair",
         "修复时没有其他人能接下这项任务",

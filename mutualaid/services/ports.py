@@ -35,6 +35,7 @@ from mutualaid.domain.lifecycle import Basis, PlanRequest
 from mutualaid.domain.model import Scenario
 from mutualaid.errors import MutualAidError, Problem
 from mutualaid.messages import Said
+from mutualaid.services.absence_ports import AbsenceRepository
 
 Json = dict[str, Any]
 Clock = Callable[[], pendulum.DateTime]
@@ -408,6 +409,7 @@ class UnitOfWork(Protocol):
     tokens: TokenRepository
     audit: AuditRepository
     idempotency: IdempotencyRepository
+    absences: AbsenceRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.validation import validate
 from tests.adapters import world
 
-from .conftest import Client, infra
+from .conftest import Client
 
 AREA = world.AREA
 WEEK = world.WEEK.isoformat()
@@ -25,19 +23,6 @@ NEW = {
     "priority": "high",
 }
 URL = f"/weeks/{WEEK}/recommendations?area={AREA}"
-
-
-@pytest.fixture
-def published(client: Client, admin: Headers) -> str:
-    answer = client.post(f"/weeks/{WEEK}/scenario?area={AREA}", json=world.scenario(),
-                         headers=admin)  # fmt: skip
-    assert answer.status_code == 200, answer.text
-    with infra(client).uow() as uow:
-        plan = uow.plans.create(AREA, world.WEEK)
-        uow.plans.finish(plan.id, world.result())
-        uow.plans.publish(plan.id)
-        uow.commit()
-    return plan.id
 
 
 def apply(client: Client, admin: Headers, option: str, key: str | None = None) -> Any:
