@@ -118,7 +118,7 @@ def option_view(o: Option, scenario: Scenario) -> OptionView:
     effect = EffectView(e.served, e.waited, e.continuity, e.travel_minutes, round(e.max_load, 4))
     people = ", ".join(v.id for v in visit.volunteers)
     text = msg("option_text", people=people, start=visit.start, moves=len(moves),
-               travel=e.travel_minutes)  # fmt: skip
+               travel=f"{e.travel_minutes:+d}")  # fmt: skip
     return OptionView(o.id, visit, moves, effect, o.changed, text)
 
 

@@ -36,11 +36,9 @@ REPLAN: dict[str, tuple[str, str]] = {
         "即使调整其他探访，也没有人能在不放弃更重要探访的情况下接下这项任务",
     ),
     "option_text": (
-        "{people} at {start}; {moves} other visit(s) change; travel {travel:+d} min",
-        "{people}，{start} 开始；另有 {moves} 项探访调整；路程 {travel:+d} 分钟",
+        "{people} at {start}; {moves} other visit(s) change; travel {travel} min",
+        "{people}，{start} 开始；另有 {moves} 项探访调整；路程 {travel} 分钟",
     ),
-    "move_moved": ("{task}: {before} -> {after}", "{task}：{before} -> {after}"),
-    "move_dropped": ("{task}: {before} -> no longer served", "{task}：{before} -> 不再安排"),
     "cli_recommend_title": ("Options, best first", "方案（最优在前）"),
     "cli_rec_id": ("option", "方案"),
     "cli_rec_who": ("who", "谁去"),
