@@ -2,8 +2,9 @@
 longer fit the week are freed with their rivals and re-planned in one minimal-change repair,
 every other visit staying exactly where it is.
 
-Neighbourhoods grow as a decline's repair's do (`solver.repair.NEIGHBOURHOODS`, around each
-freed task); each is solved for the most coverage of the freed tasks (by priority weights, and
+Neighbourhoods grow as a decline's repair's do (`solver.repair.NEIGHBOURHOODS`: around each
+freed task, the served visits that hold its candidates, `solver.recommend.holding`); each is
+solved for the most coverage of the freed tasks (by priority weights, and
 every task it served kept served), then the fewest changed pairs. The first neighbourhood that
 serves every freed task wins, else the one that serves the most.
 """
@@ -20,8 +21,7 @@ from mutualaid.domain.plan import Plan
 from mutualaid.travel import HaversineTravel
 from solver.analysis import Analyzer
 from solver.cpsat import PlanModel
-from solver.lns import rivals
-from solver.recommend import week_of
+from solver.recommend import holding, week_of
 from solver.repair import NEIGHBOURHOODS, changed_pairs, pairs
 from solver.solution import Solution, build_plan, count_by_priority
 from solver.stages import coverage_weights, wall_safety_net
@@ -59,7 +59,7 @@ def repair_all(
         group = list(freed)
         if size > 1:
             for t in freed:
-                group += [x for x in rivals(analyses, t, base, size) if x not in group]
+                group += [x for x in holding(scenario, analyses[t], base, size) if x not in group]
         group = [t for t in group if analyses[t].reason is None]
         model = PlanModel(scenario, analyses, group, travel, weights, fixed=base)
         m = model.m

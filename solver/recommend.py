@@ -4,7 +4,7 @@ visits move for it, and what it does to the week's objective; and the plan with 
 First every crew that fits into the published routes as they stand: each candidate's insertion
 positions between the visits of their day (`solver.routes` through the greedy's schedules),
 crews intersecting their members' start ranges. While fewer than `limit` are found, a small
-CP-SAT over the request's rivals (`solver.lns.rivals`, as a decline's repair) may move other
+CP-SAT over the request and the visits that hold its candidates (`holding`) may move other
 visits: every task it served stays served, the changed pairs are fewest, each crew found is
 then forbidden so the next solve finds another. Options are ranked by the contract's objective
 order (coverage by priority, waiting, then `settings.objective_order`), then fewest changes;
@@ -16,20 +16,20 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from mutualaid.domain.model import PRIORITIES, Scenario, Span
+from mutualaid.domain.model import MINUTES_PER_DAY, PRIORITIES, Scenario, Span
 from mutualaid.domain.plan import AssignedVolunteer, Assignment, Plan
 from mutualaid.domain.recommendation import Effect, Move, Option
 from mutualaid.travel import HaversineTravel, TravelModel
 from solver.analysis import Analyzer, TaskAnalysis
 from solver.cpsat import PlanModel
 from solver.greedy import _Schedules
-from solver.lns import rivals
 from solver.repair import _consistent, pairs, still_fits
 from solver.routes import block_of
 from solver.solution import Solution, build_plan, count_by_priority, max_load
@@ -43,6 +43,10 @@ NODES = 20_000
 """Steps of the search for crews before it stops (a many-person task with many candidates)."""
 NEIGHBOURHOODS = (16, 32)
 """Tasks around the request (it included) that the CP-SAT may move, in turn."""
+
+BUDGET = 0.4
+"""CP-SAT's deterministic time, over all the solves that look for options moving other visits
+(deterministic, so applying an option finds it again on the same plan)."""
 
 Crew = tuple[AssignedVolunteer, ...]
 
@@ -77,7 +81,7 @@ def recommend(
     task_id: str,
     *,
     limit: int = LIMIT,
-    budget: float = 1.0,
+    budget: float = BUDGET,
     seed: int | None = None,
 ) -> list[Option]:
     """The best `limit` options for serving `task_id` (in `scenario`, not in `plan`), best
@@ -249,7 +253,8 @@ def _moving(
     crews = list(known)
     spent = 0.0
     for size in NEIGHBOURHOODS:
-        group = [t for t in rivals(analyses, task_id, base, size) if analyses[t].reason is None]
+        group = [t for t in holding(scenario, analyses[task_id], base, size)
+                 if analyses[t].reason is None]  # fmt: skip
         model = PlanModel(scenario, analyses, group, travel, weights, fixed=base)
         m = model.m
         m.add(model.served[task_id] == 1)
@@ -262,11 +267,15 @@ def _moving(
         for crew in crews:
             _forbid(model, task_id, crew)
         model.hint(base)
+        first = True
         while len(out) < want and spent < budget:
             solver = cp_model.CpSolver()
             params = solver.parameters
             params.num_workers, params.random_seed = 1, seed
-            limit = max(0.05, min(budget - spent, budget / 4))
+            # the first solve of a model finds the best; later ones, hinted by the one
+            # before, only need another crew
+            share = (budget - spent) / 2 if first else budget / 8
+            limit = max(0.03, min(budget - spent, share))
             params.max_deterministic_time = limit
             params.max_time_in_seconds = wall_safety_net(limit)
             status = solver.solve(m)
@@ -283,9 +292,31 @@ def _moving(
             crew = frozenset(av.id for av in found.crews[task_id])
             crews.append(crew)
             _forbid(model, task_id, crew)
+            model.hint(whole)
+            first = False
         if len(out) >= want or spent >= budget:
             break
     return out
+
+
+def holding(scenario: Scenario, a: TaskAnalysis, base: Solution, size: int) -> list[str]:
+    """The task and up to `size - 1` served tasks that hold its candidates, those on its days
+    first, then the nearest: the visits that may have to move for it. Unlike
+    `solver.lns.rivals` it never fills up with other tasks nearby, which would analyse most of
+    a district's week (the rivals' analyses are made lazily)."""
+    days = {d for lo, hi in a.start_domain for d in range(lo // MINUTES_PER_DAY,
+                                                          hi // MINUTES_PER_DAY + 1)}  # fmt: skip
+    here = a.task.location
+    scale = math.cos(math.radians(here.lat)) ** 2
+
+    def rank(tid: str) -> tuple[object, ...]:
+        there = scenario.tasks[tid].location
+        near = (there.lat - here.lat) ** 2 + scale * (there.lon - here.lon) ** 2
+        return (base.starts[tid] // MINUTES_PER_DAY not in days, near, tid)
+
+    people = a.candidates
+    taken = {t for t, crew in base.crews.items() if any(av.id in people for av in crew)}
+    return [a.task.id, *sorted(taken - {a.task.id}, key=rank)][:size]
 
 
 def _forbid(model: PlanModel, task_id: str, crew: frozenset[str]) -> None:

@@ -119,7 +119,7 @@ class SolverRecommender:
         self.settings = settings or RepairSettings()
 
     def recommend(self, scenario: Scenario, published: Plan, task: str) -> list[Option]:
-        return recommend(scenario, published, task, budget=self.settings.budget_seconds)
+        return recommend(scenario, published, task)
 
     def why_not(self, scenario: Scenario, task: str) -> tuple[str, str] | None:
         found = Analyzer(scenario).analyse(scenario.tasks[task])
