@@ -40,7 +40,8 @@ TARGETS = {"subdistrict": 1.0, "district": 3.0}
 def run(name: str, kind: str, scenario: Scenario, args: argparse.Namespace) -> None:
     t0 = time.monotonic()
     limit = args.time_limit if kind == "subdistrict" else args.district_time_limit
-    plan = solver.solve(scenario, solver.SolveOptions(time_limit=limit, workers=1))
+    options = solver.SolveOptions(time_limit=limit, workers=1, deterministic=False)
+    plan = solver.solve(scenario, options)
     solve_s = time.monotonic() - t0
     rnd = random.Random(name)
     served = [a.task for a in plan.assignments]
