@@ -21,10 +21,10 @@ from mutualaid.domain.plan import Plan
 from mutualaid.travel import HaversineTravel
 from solver.analysis import Analyzer
 from solver.cpsat import PlanModel
-from solver.recommend import holding, week_of
+from solver.recommend import holding, one_worker, week_of
 from solver.repair import NEIGHBOURHOODS, changed_pairs, pairs
 from solver.solution import Solution, build_plan, count_by_priority
-from solver.stages import coverage_weights, wall_safety_net
+from solver.stages import coverage_weights
 
 
 def repair_all(
@@ -72,12 +72,7 @@ def repair_all(
         kept = sum(weights[scenario.tasks[t].priority] * model.served[t] for t in freed)
         m.minimize(changes - most * kept)
         model.hint(base)
-        solver = cp_model.CpSolver()
-        params = solver.parameters
-        params.num_workers, params.random_seed = 1, seed
-        limit = max(0.1, (budget - spent) / 2)
-        params.max_deterministic_time = limit
-        params.max_time_in_seconds = wall_safety_net(limit)
+        solver = one_worker(seed, max(0.1, (budget - spent) / 2))
         status = solver.solve(m)
         spent += solver.response_proto.deterministic_time
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

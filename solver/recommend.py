@@ -269,15 +269,10 @@ def _moving(
         model.hint(base)
         first = True
         while len(out) < want and spent < budget:
-            solver = cp_model.CpSolver()
-            params = solver.parameters
-            params.num_workers, params.random_seed = 1, seed
             # the first solve of a model finds the best; later ones, hinted by the one
             # before, only need another crew
             share = (budget - spent) / 2 if first else budget / 8
-            limit = max(0.03, min(budget - spent, share))
-            params.max_deterministic_time = limit
-            params.max_time_in_seconds = wall_safety_net(limit)
+            solver = one_worker(seed, max(0.03, min(budget - spent, share)))
             status = solver.solve(m)
             spent += solver.response_proto.deterministic_time
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -317,6 +312,17 @@ def holding(scenario: Scenario, a: TaskAnalysis, base: Solution, size: int) -> l
     people = a.candidates
     taken = {t for t, crew in base.crews.items() if any(av.id in people for av in crew)}
     return [a.task.id, *sorted(taken - {a.task.id}, key=rank)][:size]
+
+
+def one_worker(seed: int, limit: float) -> cp_model.CpSolver:
+    """A CP-SAT solver on one worker, limited in deterministic time (the same answer for the
+    same model, however busy the machine), with the wall-clock safety net."""
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers, params.random_seed = 1, seed
+    params.max_deterministic_time = limit
+    params.max_time_in_seconds = wall_safety_net(limit)
+    return solver
 
 
 def _forbid(model: PlanModel, task_id: str, crew: frozenset[str]) -> None:

@@ -19,10 +19,10 @@ from mutualaid.contract import plan_json
 from mutualaid.domain.lifecycle import PlanRequest
 from mutualaid.domain.model import MINUTES_PER_DAY
 from mutualaid.errors import Problem
-from mutualaid.messages import msg, violation_text
+from mutualaid.messages import msg
 from mutualaid.services.absence_ports import AbsenceRecord
 from mutualaid.services.access import Actor
-from mutualaid.services.built import built_week, keep
+from mutualaid.services.built import built_week
 from mutualaid.services.ports import (
     ActivePlanExists,
     ConflictError,
@@ -33,7 +33,7 @@ from mutualaid.services.ports import (
     UnitOfWork,
 )
 from mutualaid.services.recommend import Recommender
-from mutualaid.services.volunteers import _REPAIRS, REPAIR_ATTEMPTS, volunteer_area
+from mutualaid.services.volunteers import _REPAIRS, REPAIR_ATTEMPTS, store_repair, volunteer_area
 from mutualaid.validation import validate
 
 MAX_DAYS = 92
@@ -254,22 +254,13 @@ def _repair_week(
                 if uow.plans.published_id(where, week) != published.id:
                     continue  # another plan was published meanwhile: made again on it
                 try:
-                    made = uow.plans.create(where, week, kind="repair", parent_id=published.id,
-                                            request=PlanRequest(actor.id))  # fmt: skip
+                    made = store_repair(
+                        uow, actor, (where, week), published.id, result, report,
+                        (built, version), PlanRequest(actor.id),
+                        {"changed": changed, "absence": absence.id},
+                    )  # fmt: skip
                 except ActivePlanExists:
                     return WeekRepair(week, None, waiting=True)
-                if report.ok:
-                    uow.plans.finish(made.id, result)
-                    made = uow.plans.publish(made.id)
-                    keep(made.id, version, built)
-                else:
-                    shown = "; ".join(map(violation_text, report.violations[:10]))
-                    made = uow.plans.fail(made.id, msg("plan_safety_net", violations=shown))
-                uow.audit.record(
-                    actor.id, "plan.repair", f"plan {made.id}", where,
-                    {"parent": published.id, "changed": changed, "status": made.status,
-                     "absence": absence.id},
-                )  # fmt: skip
                 uow.commit()
             unserved = tuple(
                 Unserved(str(u["task"]), str(u["reason"]), str(u.get("detail", "")))
