@@ -106,7 +106,10 @@ def recommend(
         )  # fmt: skip
         for after in more:
             found.setdefault(frozenset(av.id for av in after.crews[task_id]), after)
-    options = [_option(scenario, week.published, s, task_id, travel) for s in found.values()]
+    pairs_kept = scenario.continuity_pairs()
+    options = [
+        _option(scenario, week.published, s, task_id, travel, pairs_kept) for s in found.values()
+    ]
     # an option that serves less by the contract's order than not taking the request at all
     # (a high visit dropped for a low request) is no recommendation
     options = [o for o in options if _coverage(o) >= (0,) * len(PRIORITIES)]
@@ -346,29 +349,34 @@ def _assignment(scenario: Scenario, sol: Solution, tid: str) -> Assignment:
 
 
 def _option(
-    scenario: Scenario, published: Solution, after: Solution, task_id: str, travel: TravelModel
+    scenario: Scenario,
+    published: Solution,
+    after: Solution,
+    task_id: str,
+    travel: TravelModel,
+    continuity: frozenset[tuple[str, str]],
 ) -> Option:
     moves = []
     for tid in sorted((set(published.crews) | set(after.crews)) - {task_id}):
+        same_start = published.starts.get(tid) == after.starts.get(tid)
+        if same_start and set(published.crews.get(tid, ())) == set(after.crews.get(tid, ())):
+            continue
         old = _assignment(scenario, published, tid) if tid in published.crews else None
         new = _assignment(scenario, after, tid) if tid in after.crews else None
-        if (
-            old is None
-            or new is None
-            or (new.start, set(new.volunteers))
-            != (
-                old.start,
-                set(old.volunteers),
-            )
-        ):
-            moves.append(Move(tid, old, new))
+        moves.append(Move(tid, old, new))
     new_visit = _assignment(scenario, after, task_id)
     changed = len(pairs(published) ^ pairs(after))
     return Option(_fingerprint(new_visit, moves), new_visit, tuple(moves),
-                  effect(scenario, published, after, travel), changed)  # fmt: skip
+                  effect(scenario, published, after, travel, continuity), changed)  # fmt: skip
 
 
-def effect(scenario: Scenario, before: Solution, after: Solution, travel: TravelModel) -> Effect:
+def effect(
+    scenario: Scenario,
+    before: Solution,
+    after: Solution,
+    travel: TravelModel,
+    continuity: frozenset[tuple[str, str]] | None = None,
+) -> Effect:
     """What going from `before` to `after` does to the objective (travel counted over the
     routes of the people whose visits differ)."""
     old, new = pairs(before), pairs(after)
@@ -380,7 +388,7 @@ def effect(scenario: Scenario, before: Solution, after: Solution, travel: Travel
         for av in after.crews[t]
     }
     b, a = count_by_priority(scenario, before.crews), count_by_priority(scenario, after.crews)
-    continuity = scenario.continuity_pairs()
+    continuity = scenario.continuity_pairs() if continuity is None else continuity
     return Effect(
         served={p: a[p] - b[p] for p in a},
         waited=sum(scenario.tasks[t].waited for t in after.crews)
