@@ -8,9 +8,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import random
+import re
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -108,3 +110,33 @@ def test_a_recommendation_s_insert_never_breaks_a_hard_rule(
     tmp = tmp_path_factory.mktemp("recommend")
     for task, published in requests(scenario, plan, rnd):
         check_options(scenario, published, task, world, tmp)
+
+
+def test_the_command_line_answers_the_options_and_writes_one_applied(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from mutualaid.cli import app
+
+    path = ROOT / "scenarios" / "01-jingbalu-life-centre.yaml"
+    golden = ROOT / "tests" / "golden" / "plans" / f"{path.stem}.json"
+    week = yaml.safe_load(path.read_text(encoding="utf-8"))
+    task = {**next(t for t in week["tasks"] if t["id"] == "t-heater-wei"), "id": "t-heater-2"}
+    task_file = tmp_path / "task.yaml"
+    task_file.write_text(yaml.safe_dump(task, allow_unicode=True), encoding="utf-8")
+    runner = CliRunner()
+    args = ["recommend", str(path), str(golden), "--task", str(task_file)]
+    shown = runner.invoke(app, args, env={"MUTUALAID_LANG": "en", "COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    ids = re.findall(r"\b[0-9a-f]{12}\b", shown.output)
+    assert ids and "high+1" in shown.output
+    out = tmp_path / "plan.json"
+    applied = runner.invoke(app, [*args, "--apply", ids[0], "--out", str(out)])
+    assert applied.exit_code == 0, applied.output
+    week["tasks"].append(task)
+    week.pop("expect", None)
+    plan = json.loads(out.read_text(encoding="utf-8"))
+    assert validate(build_scenario(week), plan).ok
+    assert not reference_check(week, plan, tmp_path)[0]
+    task_file.write_text(yaml.safe_dump({**task, "duration_minutes": "soon"}), encoding="utf-8")
+    bad = runner.invoke(app, args, env={"MUTUALAID_LANG": "en"})
+    assert bad.exit_code == 2 and f"{task_file}: duration_minutes" in bad.output

@@ -3,7 +3,7 @@ per command group, each adding its commands to the one Typer app.
 
     plans    solve, check, replay      a week planned and checked from files
     world    generate                  a plausible generated week (worldgen)
-    replan   recommend                 who can take a new request, against a plan
+    replan   recommend, absence        who can take a new request; a volunteer away
     service  serve, db, token          the service's database, tokens, and the HTTP service
 """
 

@@ -1,4 +1,5 @@
-"""`mutualaid recommend`: who can take a new request, against a plan, from files (no database).
+"""`mutualaid recommend`: who can take a new request, against a plan, from files (no database);
+`mutualaid absence add|list|delete`: a volunteer's absences on the database, as the API's.
 Bad input exits 2 with every problem named, the task's against the task's file."""
 
 from __future__ import annotations
@@ -11,7 +12,15 @@ import typer
 from rich.table import Table
 
 from mutualaid.bounds import shown
-from mutualaid.cli.common import EXIT_BAD_INPUT, app, console, errors, load
+from mutualaid.cli.common import (
+    EXIT_BAD_INPUT,
+    app,
+    console,
+    errors,
+    load,
+    refuse,
+    settings_from_env,
+)
 from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.contract.yaml_text import read_yaml
@@ -102,3 +111,94 @@ def _table(options: list[Any]) -> None:
                       _clock(o.assignment.start), moves or "-", served or "0",
                       f"{o.effect.travel_minutes:+d}")  # fmt: skip
     console.print(table)
+
+
+absence_app = typer.Typer(no_args_is_help=True, help="Volunteers' absences (on the database).")
+app.add_typer(absence_app, name="absence")
+Url = Annotated[str | None, typer.Option(help="Database URL (default: $DATABASE_URL).")]
+
+
+@absence_app.command("add")
+def absence_add(
+    volunteer: Annotated[str, typer.Argument(help="The volunteer's id.")],
+    area: Annotated[str, typer.Option(help="Their area.")],
+    week: Annotated[str | None, typer.Option(help="A Monday: away that whole week.")] = None,
+    first: Annotated[str | None, typer.Option("--from", help="First day away, YYYY-MM-DD.")] = None,
+    last: Annotated[str | None, typer.Option("--to", help="Last day away, YYYY-MM-DD.")] = None,
+    start: Annotated[str | None, typer.Option(help="HH:MM each day (with --end).")] = None,
+    end: Annotated[str | None, typer.Option(help="HH:MM each day (with --start).")] = None,
+    reason: Annotated[str | None, typer.Option(help="Why (ill, travelling...).")] = None,
+    url: Url = None,
+) -> None:
+    """Record an absence and repair every published week it touches (as the API does)."""
+    from mutualaid.cli.service import open_store
+    from mutualaid.errors import MutualAidError
+    from mutualaid.services import absences
+    from mutualaid.services.access import CLI
+    from solver.service import RepairSettings, SolverRecommender
+
+    body = {"week": week, "from": first, "to": last, "start": start, "end": end, "reason": reason}
+    settings = settings_from_env(url)
+    recommender = SolverRecommender(RepairSettings(settings.solver.repair_seconds))
+    try:
+        with open_store(settings.database) as store:
+            done = absences.report_absence(
+                store.uow(), recommender, CLI, volunteer, area,
+                {k: v for k, v in body.items() if v is not None},
+            )  # fmt: skip
+    except MutualAidError as exc:
+        raise refuse(exc) from None
+    a = done.absence
+    console.print(msg("cli_absence_added", id=a.id, volunteer=a.volunteer,
+                      first=a.first_day.isoformat(), last=a.last_day.isoformat()))  # fmt: skip
+    for r in done.repairs:
+        moved = ", ".join(f"{m.volunteer} ({', '.join(m.tasks)})" for m in r.moved) or "-"
+        lost = ", ".join(f"{u.task} ({u.reason})" for u in r.unserved) or "-"
+        plan = r.plan.id if r.plan is not None else "-"
+        console.print(msg("cli_absence_week", week=r.week.isoformat(), plan=plan,
+                          moved=moved, unserved=lost), markup=False, soft_wrap=True)  # fmt: skip
+
+
+@absence_app.command("list")
+def absence_list(
+    volunteer: Annotated[str, typer.Argument(help="The volunteer's id.")],
+    area: Annotated[str, typer.Option(help="Their area.")],
+    url: Url = None,
+) -> None:
+    """The volunteer's absences, earliest first: id, days, hours, reason."""
+    from mutualaid.cli.service import open_store
+    from mutualaid.errors import MutualAidError
+    from mutualaid.services import absences
+    from mutualaid.services.access import CLI
+
+    try:
+        with open_store(settings_from_env(url).database) as store:
+            found = absences.list_absences(store.reader(), CLI, volunteer, area)
+    except MutualAidError as exc:
+        raise refuse(exc) from None
+    for a in found:
+        hours = ""
+        if a.start is not None and a.end is not None:
+            hours = f" {a.start // 60:02d}:{a.start % 60:02d}-{a.end // 60:02d}:{a.end % 60:02d}"
+        print(f"{a.id}\t{a.first_day.isoformat()}..{a.last_day.isoformat()}{hours}\t"
+              f"{a.reason or ''}")  # fmt: skip
+
+
+@absence_app.command("delete")
+def absence_delete(
+    volunteer: Annotated[str, typer.Argument(help="The volunteer's id.")],
+    ident: Annotated[int, typer.Argument(help="The absence's id (absence list).")],
+    area: Annotated[str, typer.Option(help="Their area.")],
+    url: Url = None,
+) -> None:
+    """Take an absence back: its days leave the volunteer's unavailable."""
+    from mutualaid.cli.service import open_store
+    from mutualaid.errors import MutualAidError
+    from mutualaid.services import absences
+    from mutualaid.services.access import CLI
+
+    try:
+        with open_store(settings_from_env(url).database) as store:
+            absences.delete_absence(store.uow(), CLI, volunteer, ident, area)
+    except MutualAidError as exc:
+        raise refuse(exc) from None

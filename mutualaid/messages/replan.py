@@ -77,6 +77,14 @@ REPLAN: dict[str, tuple[str, str]] = {
         "a plan of the week is being made: it will see the absence",
         "本周计划正在制定中，会考虑这次缺席",
     ),
+    "cli_absence_added": (
+        "absence {id}: {volunteer} away {first} to {last}",
+        "缺席 {id}：{volunteer} 从 {first} 到 {last} 不在",
+    ),
+    "cli_absence_week": (
+        "week {week}: repair {plan}; moved: {moved}; unserved: {unserved}",
+        "{week} 这一周：修复 {plan}；调整：{moved}；无人接手：{unserved}",
+    ),
     "kind_absence": ("absence", "缺席记录"),
     "absence_unserved": (
         "no one else could take it in the repair",

@@ -6,6 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from typer.testing import CliRunner
+
+from api.settings import Settings
+from mutualaid.cli import app
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.services import access
 from mutualaid.validation import validate
@@ -17,6 +21,7 @@ AREA = world.AREA
 WEEK = world.WEEK.isoformat()
 Headers = dict[str, str]
 URL = f"/volunteers/v-wang/absences?area={AREA}"
+runner = CliRunner()
 
 
 def volunteer(client: Client, ident: str) -> Headers:
@@ -108,3 +113,21 @@ def test_bad_absences_name_the_field_and_an_absence_can_be_taken_back(
     assert client.get(URL, headers=admin).json() == []
     again = client.delete(f"/volunteers/v-wang/absences/{ident}?area={AREA}", headers=admin)
     assert again.status_code == 404
+
+
+def test_the_command_line_records_lists_and_takes_back_an_absence(
+    client: Client, admin: Headers, published: str, settings: Settings
+) -> None:
+    url = ["--area", AREA, "--url", settings.database.url]
+    added = runner.invoke(app, ["absence", "add", "v-wang", "--from", "2026-12-01",
+                                "--to", "2026-12-01", "--reason", "flu", *url])  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert "v-li (t-visit-zhang)" in added.output and "unserved: -" in added.output
+    listed = runner.invoke(app, ["absence", "list", "v-wang", *url])
+    ident = listed.output.split("\t")[0]
+    assert listed.exit_code == 0 and "2026-12-01..2026-12-01\tflu" in listed.output
+    bad = runner.invoke(app, ["absence", "add", "v-wang", "--week", "2026-12-01", *url])
+    assert bad.exit_code == 2 and "week" in bad.output
+    gone = runner.invoke(app, ["absence", "delete", "v-wang", ident, *url])
+    assert gone.exit_code == 0, gone.output
+    assert client.get(URL, headers=admin).json() == []
