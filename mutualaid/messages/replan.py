@@ -85,6 +85,12 @@ REPLAN: dict[str, tuple[str, str]] = {
         "week {week}: repair {plan}; moved: {moved}; unserved: {unserved}",
         "{week} 这一周：修复 {plan}；调整：{moved}；无人接手：{unserved}",
     ),
+    "absence_breaks_week": (
+        "the absence would break week {week}, so nothing is stored: {problems}; unpin the "
+        "volunteer's visits on those days first",
+        "这次缺席会使 {week} 这一周失效，因此未作任何保存：{problems}；"
+        "请先取消该志愿者在这些日子的固定安排",
+    ),
     "kind_absence": ("absence", "缺席记录"),
     "absence_unserved": (
         "no one else could take it in the repair",

@@ -18,7 +18,7 @@ from mutualaid.bounds import MAX_TEXT_LENGTH, parse_date, parse_week_start, text
 from mutualaid.contract import plan_json
 from mutualaid.domain.lifecycle import PlanRequest
 from mutualaid.domain.model import MINUTES_PER_DAY
-from mutualaid.errors import Problem
+from mutualaid.errors import Problem, ScenarioError
 from mutualaid.messages import msg
 from mutualaid.services.absence_ports import AbsenceRecord
 from mutualaid.services.access import Actor
@@ -161,6 +161,7 @@ def report_absence(
         known = {_key(e) for e in had}
         person["unavailable"] = had + [e for e in entries(record) if _key(e) not in known]
         uow.volunteers.upsert(where, person)
+        _check_weeks(uow, where, first, last)
         detail: Json = {"from": first.isoformat(), "to": last.isoformat(), "reason": reason}
         uow.audit.record(actor.id, "absence.create", f"volunteer {volunteer}", where, detail)
         uow.commit()
@@ -172,6 +173,30 @@ def report_absence(
             repairs.append(done)
         week = week.add(days=7)
     return Reported(record, repairs)
+
+
+def _check_weeks(uow: UnitOfWork, area: str, first: pendulum.Date, last: pendulum.Date) -> None:
+    """Every stored week the absence touches must still form a valid scenario: a pin of the
+    volunteer on a day away breaks it (ConflictError naming what broke; nothing is stored)."""
+    for week in uow.weeks.all(area):
+        if first.start_of("week") <= week.week_start <= last:
+            try:
+                uow.weeks.load_scenario(area, week.week_start)
+            except ScenarioError as exc:
+                pins = uow.weeks.export_scenario(area, week.week_start).get("pinned") or []
+                shown = "; ".join(_pin_named(p, pins).render() for p in exc.problems[:5])
+                raise ConflictError(
+                    msg("absence_breaks_week", week=week.week_start.isoformat(), problems=shown)
+                ) from None
+
+
+def _pin_named(problem: Problem, pins: list[Json]) -> Problem:
+    """The problem with its pin's task named (`pinned[0]` says little to a coordinator)."""
+    found = re.match(r"pinned\[(\d+)\]", problem.path)
+    if found is None or int(found.group(1)) >= len(pins):
+        return problem
+    task = pins[int(found.group(1))].get("task")
+    return Problem(f"{problem.path} ({task})", problem.message, problem.line)
 
 
 def list_absences(

@@ -131,3 +131,19 @@ def test_the_command_line_records_lists_and_takes_back_an_absence(
     gone = runner.invoke(app, ["absence", "delete", "v-wang", ident, *url])
     assert gone.exit_code == 0, gone.output
     assert client.get(URL, headers=admin).json() == []
+
+
+def test_an_absence_over_a_pinned_visit_is_refused_and_stores_nothing(
+    client: Client, admin: Headers, published: str
+) -> None:
+    week = world.scenario()
+    week["pinned"] = [{"task": "t-show", "volunteers": ["v-wang"]}]
+    stored = client.post(f"/weeks/{WEEK}/scenario?area={AREA}&replace=true", json=week,
+                         headers=admin)  # fmt: skip
+    assert stored.status_code == 200, stored.text
+    answer = client.post(URL, json={"from": "2026-12-04", "to": "2026-12-04"}, headers=admin)
+    assert answer.status_code == 409, answer.text
+    assert "t-show" in answer.json()["detail"] and "unpin" in answer.json()["detail"]
+    assert client.get(URL, headers=admin).json() == []
+    wang = client.get(f"/volunteers/v-wang?area={AREA}", headers=admin).json()
+    assert not wang.get("unavailable")
