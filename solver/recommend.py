@@ -5,10 +5,11 @@ First every crew that fits into the published routes as they stand: each candida
 positions between the visits of their day (`solver.routes` through the greedy's schedules),
 crews intersecting their members' start ranges. While fewer than `limit` are found, a small
 CP-SAT over the request and the visits that hold its candidates (`holding`) may move other
-visits: every task it served stays served, the changed pairs are fewest, each crew found is
-then forbidden so the next solve finds another. Options are ranked by the contract's objective
-order (coverage by priority, waiting, then `settings.objective_order`), then fewest changes;
-an option that would serve less by that order than leaving the request out is not offered.
+visits: the most coverage kept (a visit may have to give way, and the option says so), then
+the fewest changed pairs; each crew found is then forbidden so the next solve finds another.
+Options are ranked by the contract's objective order (coverage by priority, waiting, then
+`settings.objective_order`), then fewest changes; an option that would serve less by that order
+than leaving the request out is not offered.
 """
 
 from __future__ import annotations
