@@ -9,6 +9,7 @@ from api.controllers.areas import AreaController
 from api.controllers.books import BOOKS_CONTROLLERS
 from api.controllers.notices import NoticeController, VolunteerNoticeController
 from api.controllers.plans import PlanController
+from api.controllers.replan import AbsenceController, RecommendationController
 from api.controllers.reports import ReportController
 from api.controllers.roster import ROSTER_CONTROLLERS
 from api.controllers.volunteers import AssignmentController, VolunteerController
@@ -18,10 +19,12 @@ ROUTES: list[ControllerRouterHandler] = [
     AreaController,
     *ROSTER_CONTROLLERS,
     WeekController,
+    RecommendationController,
     PlanController,
     TokenController,
     AuditController,
     VolunteerController,
+    AbsenceController,
     AssignmentController,
     *BOOKS_CONTROLLERS,
     NoticeController,

@@ -408,3 +408,28 @@ class ContactRow(Base, table=True):
     volunteer_id: str = Field(primary_key=True)
     email: str | None = None
     language: str | None = None
+
+
+class AbsenceRow(Base, table=True):
+    """A volunteer away for a range of days (whole days, or the same hours each day); its
+    days are also in the volunteer's `unavailable`, which the weeks are built from."""
+
+    __tablename__ = "absences"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["area_id", "volunteer_id"],
+            ["volunteers.area_id", "volunteers.id"],
+            ondelete="CASCADE",
+        ),
+        Index("ix_absences_volunteer", "area_id", "volunteer_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    area_id: str = Field(foreign_key="areas.id", ondelete="CASCADE")
+    volunteer_id: str
+    first_day: dt.date
+    last_day: dt.date
+    start_minute: int | None = None
+    end_minute: int | None = None
+    reason: str | None = None
+    created_by: str
+    created_at: dt.datetime = Field(sa_type=UTCDateTime)

@@ -22,6 +22,7 @@ from mutualaid.messages.cli import CLI
 from mutualaid.messages.ledger import LEDGER
 from mutualaid.messages.notices import NOTICES
 from mutualaid.messages.pages import PAGE_CATALOGUE
+from mutualaid.messages.replan import REPLAN
 from mutualaid.messages.scenario import SCENARIO
 from mutualaid.messages.service import SERVICE
 
@@ -33,6 +34,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     **PAGE_CATALOGUE,
     **LEDGER,
     **NOTICES,
+    **REPLAN,
 }
 """Every key, once: (English, Chinese)."""
 

@@ -36,6 +36,7 @@ from mutualaid.domain.model import Scenario
 from mutualaid.domain.notices import Visit
 from mutualaid.errors import MutualAidError, Problem
 from mutualaid.messages import Said
+from mutualaid.services.absence_ports import AbsenceRepository
 from mutualaid.services.notice_ports import NoticeRepository
 
 Json = dict[str, Any]
@@ -414,6 +415,7 @@ class UnitOfWork(Protocol):
     audit: AuditRepository
     idempotency: IdempotencyRepository
     notices: NoticeRepository
+    absences: AbsenceRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(
