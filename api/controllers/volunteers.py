@@ -40,6 +40,7 @@ class CoVolunteerView:
     name: str
     role: int
     team: str | None
+    phone: str | None = None
 
 
 @dataclass
@@ -75,6 +76,10 @@ class VolunteerAssignmentView(AssignmentView):
     resident_name: str | None = None
     role_name: str = ""
     co_volunteers: list[CoVolunteerView] | None = None
+    address: str | None = None
+    """The place's address and phone, when the roster has them (the volunteer going there
+    may see them)."""
+    phone: str | None = None
 
     @classmethod
     def seen(cls, a: volunteers.VolunteerAssignment) -> VolunteerAssignmentView:
@@ -87,7 +92,11 @@ class VolunteerAssignmentView(AssignmentView):
             resident=a.record.resident,
             resident_name=a.resident_name,
             role_name=a.role_name,
-            co_volunteers=[CoVolunteerView(c.id, c.name, c.role, c.team) for c in a.co_volunteers],
+            co_volunteers=[
+                CoVolunteerView(c.id, c.name, c.role, c.team, c.phone) for c in a.co_volunteers
+            ],
+            address=a.address,
+            phone=a.phone,
         )
 
 
@@ -216,11 +225,13 @@ def calendar(schedule: volunteers.Schedule) -> bytes:
         event.add("dtstart", _local(r.start, zone))
         event.add("dtend", _local(r.end, zone))
         event.add("summary", a.title)
-        event.add("location", a.place)
+        event.add("location", f"{a.place}, {a.address}" if a.address else a.place)
         event.add("geo", (a.location.lat, a.location.lon))
         lines = []
         if a.resident_name:
             lines.append(msg("cal_helps", who=a.resident_name))
+        if a.phone:
+            lines.append(msg("cal_phone", phone=a.phone))
         lines.append(msg("cal_role", role=a.role_name))
         names = ", ".join(c.name for c in a.co_volunteers)
         lines.append(msg("cal_with", who=names) if names else msg("cal_alone"))

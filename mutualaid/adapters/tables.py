@@ -74,6 +74,8 @@ class SiteRow(Base, table=True):
     kind: str | None = None
     lat: float
     lon: float
+    address: str | None = None
+    phone: str | None = None
 
 
 class TeamRow(Base, table=True):
@@ -105,6 +107,8 @@ class VolunteerRow(Base, table=True):
     languages: list[str] = Field(default_factory=list, sa_type=JSONType)
     availability: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONType)
     unavailable: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONType)
+    address: str | None = None
+    phone: str | None = None
 
 
 class ResidentRow(Base, table=True):
@@ -118,6 +122,8 @@ class ResidentRow(Base, table=True):
     categories: list[str] = Field(default_factory=list, sa_type=JSONType)
     preferred_volunteers: list[str] = Field(default_factory=list, sa_type=JSONType)
     gender_preference: str | None = None
+    address: str | None = None
+    phone: str | None = None
 
 
 # --- a week of an area ----------------------------------------------------------------------

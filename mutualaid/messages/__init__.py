@@ -22,6 +22,7 @@ from mutualaid.messages.cli import CLI
 from mutualaid.messages.pages import PAGE_CATALOGUE
 from mutualaid.messages.scenario import SCENARIO
 from mutualaid.messages.service import SERVICE
+from mutualaid.messages.spreadsheets import SPREADSHEETS
 
 CATALOGUE: dict[str, tuple[str, str]] = {
     **SCENARIO,
@@ -29,6 +30,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     **SERVICE,
     **CLI,
     **PAGE_CATALOGUE,
+    **SPREADSHEETS,
 }
 """Every key, once: (English, Chinese)."""
 
