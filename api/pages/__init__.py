@@ -33,6 +33,7 @@ from litestar.types import ControllerRouterHandler
 from api.pages.auth import AUTH_PAGES, SignInThrottle
 from api.pages.common import page_error, provide_lang, provide_viewer
 from api.pages.coordinator import COORDINATOR_PAGES
+from api.pages.imports import IMPORT_PAGES
 from api.pages.paper import PAPER_PAGES
 from api.pages.roster_forms import ROSTER_PAGES
 from api.pages.sessions import session_config
@@ -87,6 +88,7 @@ def pages_router(settings: PageSettings) -> list[ControllerRouterHandler]:
             *COORDINATOR_PAGES,
             *ROSTER_PAGES,
             *PAPER_PAGES,
+            *IMPORT_PAGES,
         ],
         middleware=[sessions.middleware, DefineMiddleware(CSRFMiddleware, config=csrf)],
         dependencies={

@@ -21,10 +21,10 @@ AREA_TABS = [
     ("residents", "page_tab_residents", "/desk/{area}/roster/residents"),
     ("sites", "page_tab_sites", "/desk/{area}/roster/sites"),
     ("teams", "page_tab_teams", "/desk/{area}/roster/teams"),
+    ("import", "page_tab_import", "/desk/{area}/import"),
     ("audit", "page_tab_audit", "/desk/{area}/audit"),
 ]
-"""The area's sections, in the navigation (name, catalogue key, path); later sections (import
-and export, printed sheets) add a row here."""
+"""The area's sections, in the navigation (name, catalogue key, path)."""
 
 
 def infra_of(request: Request[Any, Any, Any]) -> Any:

@@ -99,7 +99,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
 """Each kind's form, in order."""
 
 
-def _problem_fields(kind: str) -> dict[str, str]:
+def problem_fields(kind: str) -> dict[str, str]:
     """An entity's key (a problem path's first key) -> the form field shown beside it."""
     out = {"id": "id"}
     for f in FIELDS[kind]:
@@ -247,7 +247,7 @@ def _save(
                 else:
                     roster.put_entity(infra.uow(), viewer.actor, kind, area, ident, entity)
             except (InvalidRequest, ScenarioError) as exc:
-                problems_into(form, exc.problems, _problem_fields(kind))
+                problems_into(form, exc.problems, problem_fields(kind))
             except ConflictError as exc:
                 form.add("id", str(exc))
             else:

@@ -182,6 +182,32 @@ class PlanReader:
         self._visits = out
         return out
 
+    def table(self) -> list[list[str]]:
+        """The plan as a spreadsheet: one row per visit (day, date, time, volunteers, who is
+        helped, place, address, task), by start; visits no one is left to make are left out."""
+        words = (
+            "page_day", "page_date", "page_from", "page_to", "page_volunteers", "page_helping",
+            "page_place", "page_sheet_address", "page_task", "page_id",
+        )  # fmt: skip
+        out = [[msg_in(self.lang, w) for w in words]]
+        for a in sorted(self.result.get("assignments") or [], key=lambda a: str(a["start"])):
+            task = _in_week(self.tasks, str(a["task"]))
+            crew = [str(v["id"]) for v in a.get("volunteers") or []
+                    if (str(a["task"]), str(v["id"])) not in self.declined]  # fmt: skip
+            if task is None or not crew:
+                continue
+            start = pendulum.parse(a["start"]).in_timezone(self.zone)  # type: ignore[union-attr]
+            end = pendulum.parse(a["end"]).in_timezone(self.zone)  # type: ignore[union-attr]
+            place, resident, entry = self._place(task)
+            out.append([
+                day_name(self.lang, start.date()), start.date().isoformat(),
+                start.format("HH:mm"), end.format("HH:mm"),
+                ", ".join(self.name(v) for v in crew), resident or "", place,
+                str((entry or {}).get("address") or ""), str(task.get("title", a["task"])),
+                str(a["task"]),
+            ])  # fmt: skip
+        return out
+
     def sheets(self, volunteer: str | None = None, day: str | None = None) -> list[Sheet]:
         """A sheet per volunteer per day with visits: one volunteer's or everyone's (by
         name), every day or one (`mon` ... `sun`)."""

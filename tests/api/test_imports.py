@@ -1,0 +1,127 @@
+"""Spreadsheets in and out on the coordinator's desk (issue 9 item 4), on SQLite and
+PostgreSQL: a file with bad rows lists every one with its row, column and reason in the
+person's language and stores nothing; a good one stores every row on confirm, in one go;
+exports and templates read back in."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import openpyxl
+
+from mutualaid.services import access, roster, weeks
+
+from .conftest import infra
+from .test_pages import AREA, WEEK, Desk, csrf, desk, sign_in  # noqa: F401  (the fixture)
+
+IMPORT = f"/desk/{AREA}/import"
+DRAFT = re.compile(r'name="draft" value="([^"]+)"')
+
+
+def _send(d: Desk, kind: str, name: str, body: bytes, week: str = "") -> tuple[int, str]:
+    token = csrf(d.client, IMPORT)
+    got = d.client.post(
+        IMPORT,
+        data={"_csrf_token": token, "list": kind, "week": week},
+        files={"file": (name, body)},
+    )
+    return got.status_code, got.text
+
+
+def _confirm(d: Desk, page: str) -> int:
+    found = DRAFT.search(page)
+    assert found, "the preview offers no confirmation"
+    token = csrf(d.client, IMPORT)
+    sent = d.client.post(f"{IMPORT}/confirm", data={"_csrf_token": token, "draft": found.group(1)},
+                         follow_redirects=False)  # fmt: skip
+    return sent.status_code
+
+
+def _volunteers(d: Desk) -> dict[str, dict[str, object]]:
+    found = roster.list_entities(infra(d.client).uow(), access.CLI, "volunteers", AREA)
+    return {str(v["id"]): v for v in found}
+
+
+BAD_ZH = (
+    "姓名,电话,地址,技能,住址纬度,住址经度,出行方式,可服务时间\n"
+    "唐阿姨,13900000001,经八路 5 号,companionship,34.78,113.68,步行,mon tue 09:00-12:00\n"
+    "吴叔,13900000002,,companionship,北纬,113.68,步行,mon 09:00-12:00\n"
+    "郑阿姨,,,companionship,34.78,113.68,飞行,wed 25:00-26:00\n"
+)
+
+
+def test_a_file_with_bad_rows_lists_every_one_and_stores_nothing(desk: Desk) -> None:  # noqa: F811
+    sign_in(desk.client, desk.secrets["coordinator"])
+    desk.client.cookies.set("lang", "zh")
+    before = _volunteers(desk)
+    status, page = _send(desk, "volunteers", "名单.csv", BAD_ZH.encode("gb18030"))
+    assert status == 400
+    rows = re.findall(r"<tr><td>(\d+)</td><td>([^<]*)</td><td>([^<]*)</td></tr>", page)
+    assert {(r, c) for r, c, _ in rows} >= {
+        ("3", "住址纬度"),
+        ("4", "出行方式"),
+        ("4", "可服务时间"),
+    }
+    assert all(re.search(r"[\u4e00-\u9fff]", reason) for _, _, reason in rows)  # in Chinese
+    assert 'name="draft"' not in page
+    assert _volunteers(desk) == before
+
+
+def test_a_good_file_is_stored_whole_on_confirm_and_updates_known_ids(desk: Desk) -> None:  # noqa: F811
+    sign_in(desk.client, desk.secrets["coordinator"])
+    desk.client.cookies.set("lang", "en")
+    before = _volunteers(desk)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["编号", *BAD_ZH.splitlines()[0].split(",")])
+    cells = BAD_ZH.splitlines()[1].split(",")
+    sheet.append(["", *[float(x) if re.fullmatch(r"\d+\.\d+", x) else x for x in cells]])
+    sheet.append(["v-wang", "", "13900000009"])  # a known id: empty cells keep what is stored
+    data = io.BytesIO()
+    book.save(data)
+    status, page = _send(desk, "volunteers", "list.xlsx", data.getvalue())
+    assert status == 200, page
+    assert _confirm(desk, page) == 303
+    stored = _volunteers(desk)
+    assert stored["唐阿姨"]["phone"] == "13900000001"
+    assert stored["唐阿姨"]["mode"] == "walk" and stored["唐阿姨"]["home"] == {
+        "lat": 34.78,
+        "lon": 113.68,
+    }
+    assert stored["v-wang"]["phone"] == "13900000009"
+    assert stored["v-wang"]["name"] == before["v-wang"]["name"]
+    assert stored["v-wang"]["skills"] == before["v-wang"]["skills"]
+
+
+def test_an_export_reads_back_in_and_a_template_has_the_headers(desk: Desk) -> None:  # noqa: F811
+    sign_in(desk.client, desk.secrets["coordinator"])
+    desk.client.cookies.set("lang", "zh")
+    for kind, query in (("residents", ""), ("tasks", f"?week={WEEK}")):
+        got = desk.client.get(f"/desk/{AREA}/export/{kind}.csv{query}")
+        assert got.status_code == 200 and got.content.startswith(b"\xef\xbb\xbf")
+        status, page = _send(desk, kind, f"{kind}.csv", got.content, WEEK)
+        assert status == 200, page
+        assert _confirm(desk, page) == 303
+    tasks = weeks.list_tasks(infra(desk.client).uow(), access.CLI, AREA, WEEK)
+    assert len(tasks) == len({t["id"] for t in tasks})
+    template = desk.client.get(f"/desk/{AREA}/template/volunteers.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(template.content)).active
+    assert sheet is not None
+    assert [c.value for c in sheet[1]][:2] == ["编号", "姓名"]
+
+
+def test_a_file_that_is_no_table_is_said_so(desk: Desk) -> None:  # noqa: F811
+    sign_in(desk.client, desk.secrets["coordinator"])
+    desk.client.cookies.set("lang", "en")
+    status, page = _send(desk, "residents", "photo.xlsx", b"PK\x03\x04 not a workbook")
+    assert status == 400 and "not a CSV or Excel" in page
+    status, page = _send(desk, "residents", "x.csv", b"nom,lat\nA,1\n")
+    assert status == 400 and "unknown column" in page
+
+
+def test_a_volunteer_may_not_import(desk: Desk) -> None:  # noqa: F811
+    sign_in(desk.client, desk.secrets["volunteer"])
+    got = desk.client.get(f"/desk/{AREA}/export/volunteers.csv")
+    assert got.status_code == 403
