@@ -8,6 +8,7 @@ SPREADSHEETS: dict[str, tuple[str, str]] = {
     "cal_phone": ("Phone: {phone}", "电话：{phone}"),
     # --- import and export -------------------------------------------------------------------
     "page_tab_import": ("Excel in and out", "Excel 导入导出"),
+    "import_from_excel": ("Import or export (Excel)", "Excel 导入导出"),
     "import_title": ("Import and export spreadsheets", "导入和导出表格"),
     "import_how": (
         "Choose a list and a CSV or Excel (.xlsx) file whose first row names the columns, in "

@@ -125,3 +125,20 @@ def test_a_volunteer_may_not_import(desk: Desk) -> None:  # noqa: F811
     sign_in(desk.client, desk.secrets["volunteer"])
     got = desk.client.get(f"/desk/{AREA}/export/volunteers.csv")
     assert got.status_code == 403
+
+
+def test_the_published_plan_downloads_as_one_row_per_visit(desk: Desk) -> None:  # noqa: F811
+    from .test_paper import _result, _solve
+
+    sign_in(desk.client, desk.secrets["coordinator"])
+    desk.client.cookies.set("lang", "en")
+    assert desk.client.get(f"/desk/{AREA}/export/plan.csv?week={WEEK}").status_code == 404
+    result = _result(desk, _solve(desk, publish=True))
+    got = desk.client.get(f"/desk/{AREA}/export/plan.xlsx?week={WEEK}")
+    assert got.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(got.content)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Day", "Date", "From", "To")
+    assert len(rows) - 1 == len(result["assignments"])
+    assert {r[-1] for r in rows[1:]} == {a["task"] for a in result["assignments"]}
