@@ -8,7 +8,7 @@ from api.controllers.access import AuditController, TokenController
 from api.controllers.areas import AreaController
 from api.controllers.plans import PlanController
 from api.controllers.roster import ROSTER_CONTROLLERS
-from api.controllers.volunteers import AssignmentController, VolunteerController
+from api.controllers.volunteers import AssignmentController, VolunteerController, calendar_feed
 from api.controllers.weeks import WeekController
 
 ROUTES: list[ControllerRouterHandler] = [
@@ -20,4 +20,5 @@ ROUTES: list[ControllerRouterHandler] = [
     AuditController,
     VolunteerController,
     AssignmentController,
+    calendar_feed,
 ]

@@ -22,7 +22,7 @@ from litestar.serialization import encode_json
 from api.controllers.common import AreaParam, CurrentActor, Repairs, Uow
 from api.errors import responses
 from mutualaid.messages import locale, msg
-from mutualaid.services import volunteers
+from mutualaid.services import calendar_feeds, volunteers
 from mutualaid.services.access import Actor
 from mutualaid.services.ports import AssignmentRecord, UnitOfWork
 
@@ -203,19 +203,23 @@ CALENDAR_STATUS = {"pending": "TENTATIVE", "accepted": "CONFIRMED"}
 """An assignment's state as an event's STATUS; declined and withdrawn ones are CANCELLED."""
 
 
-def calendar(schedule: volunteers.Schedule) -> bytes:
-    """An iCalendar of the week: one event per assignment, in the area's zone (TZID). Its UID
-    is the task and volunteer's, the same across repairs; visits the volunteer no longer has
-    stay listed as CANCELLED with a higher SEQUENCE, so a phone's calendar removes them."""
+def calendar(schedule: volunteers.Schedule, *more: volunteers.Schedule) -> bytes:
+    """An iCalendar of the week (or of several weeks, for a subscription): one event per
+    assignment, in the area's zone (TZID). Its UID is the task and volunteer's, the same
+    across repairs; visits the volunteer no longer has stay listed as CANCELLED with a higher
+    SEQUENCE, so a phone's calendar removes them."""
     zone = ZoneInfo(schedule.timezone)
     cal = icalendar.Calendar()
     cal.add("prodid", "-//mutualaid//volunteer calendar//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", msg("cal_name", name=schedule.volunteer_name,
-                                week=schedule.week_start.isoformat()))  # fmt: skip
+    if more:
+        cal.add("x-wr-calname", msg("cal_feed_name", name=schedule.volunteer_name))
+    else:
+        cal.add("x-wr-calname", msg("cal_name", name=schedule.volunteer_name,
+                                    week=schedule.week_start.isoformat()))  # fmt: skip
     cal.add("x-wr-timezone", schedule.timezone)
     stamp = dt.datetime.now(dt.UTC)
-    for a in schedule.assignments:
+    for a in (a for s in (schedule, *more) for a in s.assignments):
         r = a.record
         event = icalendar.Event()
         event.add(
@@ -287,6 +291,19 @@ class VolunteerController(Controller):
         or moved to someone else by a repair."""
         s = volunteers.volunteer_calendar(reader, actor, ident, week, area)
         return Response(calendar(s), media_type="text/calendar; charset=utf-8")
+
+
+@get(
+    "/calendar/{name:str}", sync_to_thread=True, media_type="text/calendar",
+    opt={"exclude_from_auth": True}, tags=["volunteers"], responses=responses(404),
+)  # fmt: skip
+def calendar_feed(reader: Uow, name: FromPath[str]) -> Response[bytes]:
+    """A volunteer's calendar subscription (`/calendar/<secret>.ics`, the link made on their
+    week page): last week to four weeks ahead, as `calendar.ics` gives one week. No token:
+    the unguessable secret is the key, and a new link revokes the old one (404)."""
+    secret = name.removesuffix(".ics")
+    weeks_ = calendar_feeds.calendar_feed(reader, secret)
+    return Response(calendar(*weeks_), media_type="text/calendar; charset=utf-8")
 
 
 class AssignmentController(Controller):

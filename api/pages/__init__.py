@@ -31,6 +31,7 @@ from litestar.template.config import TemplateConfig
 from litestar.types import ControllerRouterHandler
 
 from api.pages.auth import AUTH_PAGES, SignInThrottle
+from api.pages.calendar_link import CALENDAR_LINK_PAGES
 from api.pages.common import page_error, provide_lang, provide_viewer
 from api.pages.coordinator import COORDINATOR_PAGES
 from api.pages.imports import IMPORT_PAGES
@@ -89,6 +90,7 @@ def pages_router(settings: PageSettings) -> list[ControllerRouterHandler]:
             *ROSTER_PAGES,
             *PAPER_PAGES,
             *IMPORT_PAGES,
+            *CALENDAR_LINK_PAGES,
         ],
         middleware=[sessions.middleware, DefineMiddleware(CSRFMiddleware, config=csrf)],
         dependencies={

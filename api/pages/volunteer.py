@@ -14,7 +14,7 @@ from api.controllers.volunteers import calendar
 from api.pages.auth import FormBody
 from api.pages.common import CurrentViewer, Form, Lang, flash, page, refuse_control_characters
 from mutualaid.messages import msg, msg_in, using_locale
-from mutualaid.services import volunteers
+from mutualaid.services import calendar_feeds, volunteers
 from mutualaid.services.ports import Forbidden, NotFoundError
 
 REASON_MAX = 500
@@ -64,12 +64,15 @@ def my_week(
         schedule = volunteers.volunteer_schedule(
             _infra(request).reader(), viewer.actor, _mine(viewer), week
         )
+        made = calendar_feeds.calendar_link_made(
+            _infra(request).reader(), viewer.actor, _mine(viewer), None
+        )
     monday = schedule.week_start
     return page(
         request, viewer, lang, "volunteer/week.html",
         schedule=schedule, days=_day_groups(schedule, lang),
         previous=monday.subtract(weeks=1).isoformat(), next=monday.add(weeks=1).isoformat(),
-        today=pendulum.now(schedule.timezone).date(),
+        today=pendulum.now(schedule.timezone).date(), feed_made=made,
     )  # fmt: skip
 
 

@@ -323,6 +323,23 @@ class TokenRow(Base, table=True):
     """When the token stops working; never when NULL."""
 
 
+class CalendarFeedRow(Base, table=True):
+    """A volunteer's calendar subscription: the secret in its URL, stored hashed (sha256, as
+    tokens are); one per volunteer, replaced when a new link is made."""
+
+    __tablename__ = "calendar_feeds"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["area_id", "volunteer_id"], ["volunteers.area_id", "volunteers.id"],
+            ondelete="CASCADE",
+        ),
+    )  # fmt: skip
+    area_id: str = Field(primary_key=True)
+    volunteer_id: str = Field(primary_key=True)
+    secret_hash: str = Field(unique=True)
+    created_at: dt.datetime = Field(sa_type=UTCDateTime)
+
+
 class AuditRow(Base, table=True):
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_log_area_at", "area_id", "at"),)

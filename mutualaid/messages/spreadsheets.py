@@ -6,6 +6,39 @@ from __future__ import annotations
 SPREADSHEETS: dict[str, tuple[str, str]] = {
     "page_contact": ("Address and phone", "地址和电话"),
     "cal_phone": ("Phone: {phone}", "电话：{phone}"),
+    "cal_feed_name": ("mutualaid: {name}", "互助：{name}"),
+    # --- the calendar subscription link -----------------------------------------------------
+    "page_feed_title": ("Your calendar on your phone", "在手机日历中查看"),
+    "page_feed_none": (
+        "Make a link your phone's calendar subscribes to: new visits appear by themselves.",
+        "生成一个链接，让手机日历订阅：新的服务安排会自动出现。",
+    ),
+    "page_feed_made": (
+        "You made your calendar link on {date}. Lost it, or someone else has it? Make a new "
+        "one: the old link stops working.",
+        "您已于 {date} 生成日历链接。链接丢失或被他人得到？请生成新链接，旧链接将失效。",
+    ),
+    "page_feed_make": ("Make my calendar link", "生成我的日历链接"),
+    "page_feed_renew": ("Make a new link", "生成新链接"),
+    "page_feed_link": ("Your calendar link", "您的日历链接"),
+    "page_feed_once": (
+        "Copy it now or press Subscribe: it is shown only this once. Keep it to yourself; "
+        "anyone with it sees your visits.",
+        "请立即复制或点击“订阅”：此链接只显示这一次。请勿转给他人，得到链接的人能看到您的服务安排。",
+    ),
+    "page_feed_subscribe": ("Subscribe in my calendar", "在日历中订阅"),
+    "page_feed_copy": ("Copy the link", "复制链接"),
+    "page_feed_copied": ("Copied", "已复制"),
+    "page_feed_for": ("Calendar link for {name}", "{name} 的日历链接"),
+    "page_feed_coordinator": (
+        "Give this link to {name} (it is shown only this once); their old link no longer works.",
+        "请把此链接交给 {name}（只显示这一次）；其旧链接已失效。",
+    ),
+    "page_feed_coordinator_hint": (
+        "A new link for this volunteer's phone calendar; their old link stops working.",
+        "为该志愿者的手机日历生成新链接；其旧链接将失效。",
+    ),
+    "page_feed_back": ("Back to my week", "返回我的一周"),
     # --- import and export -------------------------------------------------------------------
     "page_tab_import": ("Excel in and out", "Excel 导入导出"),
     "import_from_excel": ("Import or export (Excel)", "Excel 导入导出"),
