@@ -192,7 +192,9 @@ def import_preview(
     draft = Draft(viewer.actor.id, area, kind, week, name, rows)
     if not any(p.row == 1 for p in problems):  # the header is read: check every row
         try:
-            problems += _check(request, viewer, lang, draft, store=False)
+            told = {(p.row, p.field) for p in problems}  # a cell unread is "missing" after
+            checked = _check(request, viewer, lang, draft, store=False)
+            problems += [p for p in checked if (p.row, p.field) not in told]
         except InvalidRequest as exc:
             problems += [RowProblem(0, name, p.message) for p in exc.problems]
     problems.sort(key=lambda p: p.row)

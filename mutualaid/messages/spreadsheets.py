@@ -64,7 +64,7 @@ SPREADSHEETS: dict[str, tuple[str, str]] = {
     ),
     "import_check": ("Check the file", "检查文件"),
     "import_downloads": ("Download", "下载"),
-    "import_download": ("The list", "名单"),
+    "import_download": ("Download the list", "下载名单"),
     "import_template": ("Empty template", "空白模板"),
     "import_preview_title": ("Check of {name}", "{name} 的检查结果"),
     "import_preview_count": ("{count} row(s) of {list} read.", "共读取 {count} 行{list}。"),
