@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import re
+import secrets
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -212,6 +213,8 @@ def rows_of(
             continue
         if not given.get("id") and given.get("name"):
             given["id"] = given["name"]  # people are known by name: the name is the id
+        elif not given.get("id") and kind == "tasks":  # as the form: a new task, a random id
+            given["id"] = f"t-{secrets.token_hex(3)}"
         given = {f: _coded(f, v) for f, v in given.items()}
         for f in _LINES:
             if f in given:

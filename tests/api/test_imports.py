@@ -142,3 +142,42 @@ def test_the_published_plan_downloads_as_one_row_per_visit(desk: Desk) -> None: 
     assert rows[0][:4] == ("Day", "Date", "From", "To")
     assert len(rows) - 1 == len(result["assignments"])
     assert {r[-1] for r in rows[1:]} == {a["task"] for a in result["assignments"]}
+
+
+def test_a_confirm_that_no_longer_holds_stores_no_row(desk: Desk) -> None:  # noqa: F811
+    """Previewed, then the volunteer the second row prefers is deleted: the confirm is
+    refused with that row's problem, and the first (good) row is not stored either."""
+    uow = infra(desk.client).uow
+    volunteer = {"id": "v-tmp", "name": "临时", "home": {"lat": 34.78, "lon": 113.68}}
+    roster.create_entity(uow(), access.CLI, "volunteers", AREA, volunteer)
+    sign_in(desk.client, desk.secrets["coordinator"])
+    desk.client.cookies.set("lang", "en")
+    body = (
+        "id,name,lat,lon,preferred_volunteers\n"
+        "r-new1,New One,34.78,113.68,\n"
+        "r-new2,New Two,34.78,113.68,v-tmp\n"
+    ).encode()
+    status, page = _send(desk, "residents", "residents.csv", body)
+    assert status == 200, page
+    roster.delete_entity(uow(), access.CLI, "volunteers", AREA, "v-tmp")
+    assert _confirm(desk, page) == 409
+    stored = {r["id"] for r in roster.list_entities(uow(), access.CLI, "residents", AREA)}
+    assert not stored & {"r-new1", "r-new2"}
+
+
+def test_bad_task_rows_are_told_by_row_and_column(desk: Desk) -> None:  # noqa: F811
+    sign_in(desk.client, desk.secrets["coordinator"])
+    desk.client.cookies.set("lang", "en")
+    body = (
+        "title,resident,priority,duration_minutes,windows,needs\n"
+        "Eye drops,r-li,urgent,30,mon 09:00-11:00,companionship 1\n"
+        "Lunch,r-nobody,high,45,tue 11:00-12:00,companionship\n"
+        "Walk,r-li,normal,ninety,wed 09:00-10:00,companionship\n"
+    ).encode()
+    before = weeks.list_tasks(infra(desk.client).uow(), access.CLI, AREA, WEEK)
+    status, page = _send(desk, "tasks", "tasks.csv", body, WEEK)
+    assert status == 400
+    rows = re.findall(r"<tr><td>(\d+)</td><td>([^<]*)</td><td>([^<]*)</td></tr>", page)
+    assert ("3", "resident") in {(r, c) for r, c, _ in rows}
+    assert ("4", "duration_minutes") in {(r, c) for r, c, _ in rows}
+    assert weeks.list_tasks(infra(desk.client).uow(), access.CLI, AREA, WEEK) == before
