@@ -153,10 +153,10 @@ def test_a_confirm_that_no_longer_holds_stores_no_row(desk: Desk) -> None:  # no
     sign_in(desk.client, desk.secrets["coordinator"])
     desk.client.cookies.set("lang", "en")
     body = (
-        "id,name,lat,lon,preferred_volunteers\n"
-        "r-new1,New One,34.78,113.68,\n"
-        "r-new2,New Two,34.78,113.68,v-tmp\n"
-    ).encode()
+        b"id,name,lat,lon,preferred_volunteers\n"
+        b"r-new1,New One,34.78,113.68,\n"
+        b"r-new2,New Two,34.78,113.68,v-tmp\n"
+    )
     status, page = _send(desk, "residents", "residents.csv", body)
     assert status == 200, page
     roster.delete_entity(uow(), access.CLI, "volunteers", AREA, "v-tmp")
@@ -169,11 +169,11 @@ def test_bad_task_rows_are_told_by_row_and_column(desk: Desk) -> None:  # noqa: 
     sign_in(desk.client, desk.secrets["coordinator"])
     desk.client.cookies.set("lang", "en")
     body = (
-        "title,resident,priority,duration_minutes,windows,needs\n"
-        "Eye drops,r-li,urgent,30,mon 09:00-11:00,companionship 1\n"
-        "Lunch,r-nobody,high,45,tue 11:00-12:00,companionship\n"
-        "Walk,r-li,normal,ninety,wed 09:00-10:00,companionship\n"
-    ).encode()
+        b"title,resident,priority,duration_minutes,windows,needs\n"
+        b"Eye drops,r-li,urgent,30,mon 09:00-11:00,companionship 1\n"
+        b"Lunch,r-nobody,high,45,tue 11:00-12:00,companionship\n"
+        b"Walk,r-li,normal,ninety,wed 09:00-10:00,companionship\n"
+    )
     before = weeks.list_tasks(infra(desk.client).uow(), access.CLI, AREA, WEEK)
     status, page = _send(desk, "tasks", "tasks.csv", body, WEEK)
     assert status == 400
