@@ -6,6 +6,7 @@ from litestar.types import ControllerRouterHandler
 
 from api.controllers.access import AuditController, TokenController
 from api.controllers.areas import AreaController
+from api.controllers.imports import import_spreadsheet
 from api.controllers.plans import PlanController
 from api.controllers.roster import ROSTER_CONTROLLERS
 from api.controllers.volunteers import AssignmentController, VolunteerController, calendar_feed
@@ -21,4 +22,5 @@ ROUTES: list[ControllerRouterHandler] = [
     VolunteerController,
     AssignmentController,
     calendar_feed,
+    import_spreadsheet,
 ]

@@ -40,6 +40,7 @@ from api.pages.spreadsheet import (
 )
 from mutualaid.messages import msg_in
 from mutualaid.services import access, imports, plans, roster, weeks
+from mutualaid.services.access import Actor
 from mutualaid.services.imports import Row, RowProblem
 from mutualaid.services.ports import InvalidRequest, Json, NotFoundError
 
@@ -104,29 +105,28 @@ def _kind(kind: str | None) -> str:
     return kind
 
 
-def _stored(request: Request[Any, Any, Any], viewer: Any, lang: str, kind: str, area: str,
+def _stored(infra: Any, actor: Actor, lang: str, kind: str, area: str,
             week: str) -> dict[str, Json]:  # fmt: skip
     """What the area (or the week) already has, by id: a row updates it."""
-    reader = infra_of(request).reader()
+    reader = infra.reader()
     if kind == "tasks":
         try:
-            found = in_lang(lang, weeks.list_tasks, reader, viewer.actor, area, week)
+            found = in_lang(lang, weeks.list_tasks, reader, actor, area, week)
         except NotFoundError:
             found = []
     else:
-        found = in_lang(lang, roster.list_entities, reader, viewer.actor, kind, area)
+        found = in_lang(lang, roster.list_entities, reader, actor, kind, area)
     return {str(e["id"]): e for e in found}
 
 
-def _check(request: Request[Any, Any, Any], viewer: Any, lang: str, draft: Draft,
-           store: bool) -> list[RowProblem]:  # fmt: skip
+def _check(infra: Any, actor: Actor, lang: str, draft: Draft, store: bool) -> list[RowProblem]:
     """The use case's answer for the rows, each problem named by the file's column."""
-    uow = infra_of(request).uow()
+    uow = infra.uow()
     if draft.kind == "tasks":
-        found = in_lang(lang, imports.import_tasks, uow, viewer.actor, draft.area, draft.week,
+        found = in_lang(lang, imports.import_tasks, uow, actor, draft.area, draft.week,
                         draft.rows, store)  # fmt: skip
     else:
-        found = in_lang(lang, imports.import_roster, uow, viewer.actor, draft.kind, draft.area,
+        found = in_lang(lang, imports.import_roster, uow, actor, draft.kind, draft.area,
                         draft.rows, store)  # fmt: skip
     by_number = {r.number: r for r in draft.rows}
     return [
@@ -134,6 +134,33 @@ def _check(request: Request[Any, Any, Any], viewer: Any, lang: str, draft: Draft
         if p.row in by_number else p
         for p in found
     ]  # fmt: skip
+
+
+def check_file(
+    infra: Any, actor: Actor, lang: str, kind: str, area: str, week: str, name: str, raw: bytes,
+    store: bool = False,
+) -> tuple[Draft, list[RowProblem]]:  # fmt: skip
+    """Read the file and check every row (and, with `store` and no bad row, store them all in
+    one transaction): the rows read and every problem, by row and column. TableError for a
+    file that is no table (too big, empty, neither CSV nor .xlsx)."""
+    kind = _kind(kind)
+    if kind == "tasks":
+        in_lang(lang, access.parse_week, week)
+    if len(raw) > MAX_FILE_BYTES:
+        raise TableError(msg_in(lang, "import_too_big", most="5 MB"))
+    table = read_table(raw, lang)
+    stored = _stored(infra, actor, lang, kind, area, week)
+    rows, problems = rows_of(kind, table, stored, lang)
+    draft = Draft(actor.id, area, kind, week, name, rows)
+    if any(p.row == 1 for p in problems):  # the header is not read: its problems alone
+        return draft, problems
+    try:
+        told = {(p.row, p.field) for p in problems}  # a cell unread is "missing" after
+        checked = _check(infra, actor, lang, draft, store and not problems)
+        problems += [p for p in checked if (p.row, p.field) not in told]
+    except InvalidRequest as exc:
+        problems += [RowProblem(0, name, p.message) for p in exc.problems]
+    return draft, sorted(problems, key=lambda p: p.row)
 
 
 def _weeks(request: Request[Any, Any, Any], viewer: Any, lang: str, area: str) -> list[str]:
@@ -175,29 +202,15 @@ def import_preview(
     row number, column and reason; the confirm button only when none is bad."""
     kind = _kind(str(data.get("list") or ""))
     week = str(data.get("week") or "").strip()
-    if kind == "tasks":
-        in_lang(lang, access.parse_week, week)
     upload = data.get("file")
     name = upload.filename if isinstance(upload, UploadFile) else ""
     raw = upload.file.read(MAX_FILE_BYTES + 1) if isinstance(upload, UploadFile) else b""
     try:
-        if len(raw) > MAX_FILE_BYTES:
-            raise TableError(msg_in(lang, "import_too_big", most="5 MB"))
-        table = read_table(raw, lang)
-        stored = _stored(request, viewer, lang, kind, area, week)
-        rows, problems = rows_of(kind, table, stored, lang)
+        draft, problems = check_file(infra_of(request), viewer.actor, lang, kind, area, week,
+                                     name, raw)  # fmt: skip
     except TableError as exc:
         one = RowProblem(0, name or "—", str(exc))
         return _form(request, viewer, lang, area, kind, week, [one], 400)
-    draft = Draft(viewer.actor.id, area, kind, week, name, rows)
-    if not any(p.row == 1 for p in problems):  # the header is read: check every row
-        try:
-            told = {(p.row, p.field) for p in problems}  # a cell unread is "missing" after
-            checked = _check(request, viewer, lang, draft, store=False)
-            problems += [p for p in checked if (p.row, p.field) not in told]
-        except InvalidRequest as exc:
-            problems += [RowProblem(0, name, p.message) for p in exc.problems]
-    problems.sort(key=lambda p: p.row)
     ident = _drafts(request).put(draft) if not problems else None
     context = area_context(request, viewer, lang, area)
     headers = [c.header(lang) for c in COLUMNS[kind]]
@@ -220,7 +233,7 @@ def import_confirm(
     if draft is None or draft.area != area:
         flash(request, "import_expired")
         return Redirect(f"/desk/{area}/import", status_code=303)
-    problems = _check(request, viewer, lang, draft, store=True)
+    problems = _check(infra_of(request), viewer.actor, lang, draft, store=True)
     if problems:
         return _form(request, viewer, lang, area, draft.kind, draft.week, problems, 409)
     flash(request, "import_done", count=len(draft.rows), name=draft.filename)
@@ -260,7 +273,7 @@ def export_list(
         scenario = in_lang(lang, weeks.export_scenario, reader, viewer.actor, area, when)
         return _file(PlanReader(scenario, shown.result, lang).table(), fmt, f"plan-{area}-{when}")
     kind = _kind(stem)
-    entries = list(_stored(request, viewer, lang, kind, area, when).values())
+    entries = list(_stored(infra_of(request), viewer.actor, lang, kind, area, when).values())
     if kind == "tasks":
         in_lang(lang, access.parse_week, when)
     suffix = f"-{when}" if kind == "tasks" else ""

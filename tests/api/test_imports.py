@@ -181,3 +181,27 @@ def test_bad_task_rows_are_told_by_row_and_column(desk: Desk) -> None:  # noqa: 
     assert ("3", "resident") in {(r, c) for r, c, _ in rows}
     assert ("4", "duration_minutes") in {(r, c) for r, c, _ in rows}
     assert weeks.list_tasks(infra(desk.client).uow(), access.CLI, AREA, WEEK) == before
+
+
+def test_the_json_api_imports_a_file_in_its_body(desk: Desk) -> None:  # noqa: F811
+    headers = {"Authorization": f"Bearer {desk.secrets['coordinator']}", "Accept-Language": "zh",
+               "Content-Type": "text/csv"}  # fmt: skip
+    bad = "编号,姓名,纬度,经度\nr-a,甲,34.78,113.68\nr-b,乙,北,113.68\n".encode()
+    got = desk.client.post(f"/imports/residents?area={AREA}&store=true", content=bad,
+                           headers=headers)  # fmt: skip
+    assert got.status_code == 400
+    [problem] = got.json()["problems"]
+    assert (problem["line"], problem["path"]) == (3, "纬度")
+    good = bad.replace("北".encode(), b"34.77")
+    checked = desk.client.post(f"/imports/residents?area={AREA}", content=good, headers=headers)
+    assert checked.json() == {"list": "residents", "rows": 2, "stored": False}
+    uow = infra(desk.client).uow
+    assert "r-a" not in {
+        r["id"] for r in roster.list_entities(uow(), access.CLI, "residents", AREA)
+    }
+    stored = desk.client.post(f"/imports/residents?area={AREA}&store=true", content=good,
+                              headers=headers)  # fmt: skip
+    assert stored.json()["stored"] is True
+    assert {"r-a", "r-b"} <= {
+        r["id"] for r in roster.list_entities(uow(), access.CLI, "residents", AREA)
+    }
