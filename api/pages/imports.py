@@ -34,6 +34,7 @@ from api.pages.spreadsheet import (
     TableError,
     column_of,
     list_rows,
+    names_of,
     read_table,
     rows_of,
     write_table,
@@ -150,7 +151,11 @@ def check_file(
         raise TableError(msg_in(lang, "import_too_big", most="5 MB"))
     table = read_table(raw, lang)
     stored = _stored(infra, actor, lang, kind, area, week)
-    rows, problems = rows_of(kind, table, stored, lang)
+    names = None
+    if kind == "tasks":  # "张奶奶" as well as "r-zhang"
+        names = {k.rstrip("s"): names_of(_stored(infra, actor, lang, k, area, week).values())
+                 for k in ("residents", "sites")}  # fmt: skip
+    rows, problems = rows_of(kind, table, stored, lang, names)
     draft = Draft(actor.id, area, kind, week, name, rows)
     if any(p.row == 1 for p in problems):  # the header is not read: its problems alone
         return draft, problems

@@ -197,11 +197,13 @@ def _coded(field: str, text: str) -> str:
 
 
 def rows_of(
-    kind: str, table: list[list[str]], stored: dict[str, Json], lang: str
-) -> tuple[list[Row], list[RowProblem]]:
+    kind: str, table: list[list[str]], stored: dict[str, Json], lang: str,
+    names: dict[str, dict[str, str]] | None = None,
+) -> tuple[list[Row], list[RowProblem]]:  # fmt: skip
     """The table's rows as entries (blank rows skipped), each on top of the stored one of its
     id (columns the file leaves out, and cells left empty, keep what is stored); what a cell
-    cannot say is a problem at its row and column."""
+    cannot say is a problem at its row and column. A task's resident or site may be named by
+    its name (`names`: column -> name -> id, for names only one entry has)."""
     if not table:
         raise TableError(msg_in(lang, "import_empty_file"))
     fields, problems = header_fields(kind, table[0], lang)
@@ -219,6 +221,9 @@ def rows_of(
         for f in _LINES:
             if f in given:
                 given[f] = "\n".join(x for x in _SPLIT.split(given[f]) if x)
+        for f, by_name in (names or {}).items():
+            if given.get(f) in by_name:
+                given[f] = by_name[given[f]]
         base = stored.get(given.get("id", "").strip(), {})
         if base:  # a known entry: the cells left empty keep what is stored
             given = {f: v for f, v in given.items() if v.strip()}
@@ -228,6 +233,17 @@ def rows_of(
                      for f, found in form.errors.items() for m in found]  # fmt: skip
         rows.append(Row(number, item))
     return rows, problems
+
+
+def names_of(entries: Iterable[Json]) -> dict[str, str]:
+    """Name -> id of the entries whose name is theirs alone and is no other's id."""
+    found = list(entries)
+    ids = {str(e["id"]) for e in found}
+    count: dict[str, int] = {}
+    for e in found:
+        count[str(e.get("name"))] = count.get(str(e.get("name")), 0) + 1
+    return {str(e["name"]): str(e["id"]) for e in found
+            if count[str(e.get("name"))] == 1 and str(e.get("name")) not in ids}  # fmt: skip
 
 
 def _item(kind: str, given: dict[str, str], base: Json, lang: str, form: Form) -> Json:

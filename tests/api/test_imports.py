@@ -169,17 +169,18 @@ def test_bad_task_rows_are_told_by_row_and_column(desk: Desk) -> None:  # noqa: 
     sign_in(desk.client, desk.secrets["coordinator"])
     desk.client.cookies.set("lang", "en")
     body = (
-        b"title,resident,priority,duration_minutes,windows,needs\n"
-        b"Eye drops,r-li,urgent,30,mon 09:00-11:00,companionship 1\n"
-        b"Lunch,r-nobody,high,45,tue 11:00-12:00,companionship\n"
-        b"Walk,r-li,normal,ninety,wed 09:00-10:00,companionship\n"
-    )
+        "title,resident,priority,duration_minutes,windows,needs\n"
+        "Eye drops,李大爷,urgent,30,mon 09:00-11:00,companionship 1\n"
+        "Lunch,r-nobody,high,45,tue 11:00-12:00,companionship\n"
+        "Walk,r-li,normal,ninety,wed 09:00-10:00,companionship\n"
+    ).encode()
     before = weeks.list_tasks(infra(desk.client).uow(), access.CLI, AREA, WEEK)
     status, page = _send(desk, "tasks", "tasks.csv", body, WEEK)
     assert status == 400
     rows = re.findall(r"<tr><td>(\d+)</td><td>([^<]*)</td><td>([^<]*)</td></tr>", page)
     assert ("3", "resident") in {(r, c) for r, c, _ in rows}
     assert ("4", "duration_minutes") in {(r, c) for r, c, _ in rows}
+    assert "2" not in {r for r, _, _ in rows}  # a resident named by their name
     assert weeks.list_tasks(infra(desk.client).uow(), access.CLI, AREA, WEEK) == before
 
 
