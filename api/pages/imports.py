@@ -33,6 +33,7 @@ from api.pages.spreadsheet import (
     MEDIA,
     TableError,
     column_of,
+    header_fields,
     list_rows,
     names_of,
     read_table,
@@ -60,6 +61,8 @@ class Draft:
     week: str
     filename: str
     rows: list[Row]
+    headers: dict[str, str] = field(default_factory=dict)
+    """Field -> the file's header of it (problems are told by the file's own words)."""
     made: float = field(default_factory=time.monotonic)
 
 
@@ -131,7 +134,10 @@ def _check(infra: Any, actor: Actor, lang: str, draft: Draft, store: bool) -> li
                         draft.rows, store)  # fmt: skip
     by_number = {r.number: r for r in draft.rows}
     return [
-        RowProblem(p.row, column_of(draft.kind, p.field, by_number[p.row], lang), p.message)
+        RowProblem(
+            p.row, column_of(draft.kind, p.field, by_number[p.row], lang, draft.headers),
+            p.message,
+        )
         if p.row in by_number else p
         for p in found
     ]  # fmt: skip
@@ -156,7 +162,9 @@ def check_file(
         names = {k.rstrip("s"): names_of(_stored(infra, actor, lang, k, area, week).values())
                  for k in ("residents", "sites")}  # fmt: skip
     rows, problems = rows_of(kind, table, stored, lang, names)
-    draft = Draft(actor.id, area, kind, week, name, rows)
+    fields, _ = header_fields(kind, table[0], lang)
+    headers = {f: table[0][i] for i, f in enumerate(fields) if f}
+    draft = Draft(actor.id, area, kind, week, name, rows, headers)
     if any(p.row == 1 for p in problems):  # the header is not read: its problems alone
         return draft, problems
     try:

@@ -262,9 +262,12 @@ def _item(kind: str, given: dict[str, str], base: Json, lang: str, form: Form) -
     return {**item, "id": ident} if ident else item
 
 
-def column_of(kind: str, path: str, row: Row, lang: str) -> str:
-    """The column (as the file heads it, in the person's language) a use case's problem path
-    names: `home.lat` is the home latitude's, `needs[0].skill` the needs'."""
+def column_of(
+    kind: str, path: str, row: Row, lang: str, headers: dict[str, str] | None = None
+) -> str:
+    """The column a use case's problem path names (`home.lat` the home latitude's,
+    `needs[0].skill` the needs'), as the file heads it (`headers`: field -> its header), else
+    in the person's language."""
     key = re.split(r"[.\[]", path, maxsplit=1)[0]
     if kind == "tasks":
         field = TASK_FIELDS.get(key, key)
@@ -272,6 +275,8 @@ def column_of(kind: str, path: str, row: Row, lang: str) -> str:
             field = "site" if row.item.get("site") else "resident"
     else:
         field = problem_fields(kind).get(key, key)
+    if headers and field in headers:
+        return headers[field]
     column = next((c for c in COLUMNS[kind] if c.field == field), None)
     return column.header(lang) if column else path
 

@@ -206,3 +206,15 @@ def test_the_json_api_imports_a_file_in_its_body(desk: Desk) -> None:  # noqa: F
     assert {"r-a", "r-b"} <= {
         r["id"] for r in roster.list_entities(uow(), access.CLI, "residents", AREA)
     }
+
+
+def test_a_problem_names_the_column_as_the_file_heads_it(desk: Desk) -> None:  # noqa: F811
+    """English headers, a Chinese page: the column is the file's own word, the reason
+    Chinese."""
+    headers = {"Authorization": f"Bearer {desk.secrets['coordinator']}", "Accept-Language": "zh"}
+    body = "id,name,lat,lon,preferred_volunteers\nr-c,丙,34.78,113.68,v-nobody\n".encode()
+    got = desk.client.post(f"/imports/residents?area={AREA}", content=body, headers=headers)
+    assert got.status_code == 400
+    [problem] = got.json()["problems"]
+    assert (problem["line"], problem["path"]) == (2, "preferred_volunteers")
+    assert re.search(r"[\u4e00-\u9fff]", problem["message"])
