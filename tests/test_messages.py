@@ -31,6 +31,7 @@ from mutualaid.messages.pages import PAGE_CATALOGUE
 from mutualaid.messages.replan import REPLAN
 from mutualaid.messages.scenario import SCENARIO
 from mutualaid.messages.service import SERVICE
+from mutualaid.messages.spreadsheets import SPREADSHEETS
 from mutualaid.services.ports import StoreBusy, WouldWithdraw
 from mutualaid.validation import FORMAT, Violation
 
@@ -63,7 +64,7 @@ def lang(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
 
 PARTS = {"scenario": SCENARIO, "checks": CHECKS, "service": SERVICE, "cli": CLI,
          "pages": PAGE_CATALOGUE, "ledger": LEDGER, "notices": NOTICES,
-         "replan": REPLAN}  # fmt: skip
+         "replan": REPLAN, "spreadsheets": SPREADSHEETS}  # fmt: skip
 
 
 def test_the_catalogue_is_its_parts_with_no_key_in_two() -> None:

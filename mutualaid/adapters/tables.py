@@ -74,6 +74,8 @@ class SiteRow(Base, table=True):
     kind: str | None = None
     lat: float
     lon: float
+    address: str | None = None
+    phone: str | None = None
 
 
 class TeamRow(Base, table=True):
@@ -105,6 +107,8 @@ class VolunteerRow(Base, table=True):
     languages: list[str] = Field(default_factory=list, sa_type=JSONType)
     availability: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONType)
     unavailable: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONType)
+    address: str | None = None
+    phone: str | None = None
 
 
 class ResidentRow(Base, table=True):
@@ -118,6 +122,8 @@ class ResidentRow(Base, table=True):
     categories: list[str] = Field(default_factory=list, sa_type=JSONType)
     preferred_volunteers: list[str] = Field(default_factory=list, sa_type=JSONType)
     gender_preference: str | None = None
+    address: str | None = None
+    phone: str | None = None
 
 
 # --- a week of an area ----------------------------------------------------------------------
@@ -315,6 +321,23 @@ class TokenRow(Base, table=True):
     revoked_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     expires_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     """When the token stops working; never when NULL."""
+
+
+class CalendarFeedRow(Base, table=True):
+    """A volunteer's calendar subscription: the secret in its URL, stored hashed (sha256, as
+    tokens are); one per volunteer, replaced when a new link is made."""
+
+    __tablename__ = "calendar_feeds"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["area_id", "volunteer_id"], ["volunteers.area_id", "volunteers.id"],
+            ondelete="CASCADE",
+        ),
+    )  # fmt: skip
+    area_id: str = Field(primary_key=True)
+    volunteer_id: str = Field(primary_key=True)
+    secret_hash: str = Field(unique=True)
+    created_at: dt.datetime = Field(sa_type=UTCDateTime)
 
 
 class AuditRow(Base, table=True):

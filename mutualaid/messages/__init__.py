@@ -25,6 +25,7 @@ from mutualaid.messages.pages import PAGE_CATALOGUE
 from mutualaid.messages.replan import REPLAN
 from mutualaid.messages.scenario import SCENARIO
 from mutualaid.messages.service import SERVICE
+from mutualaid.messages.spreadsheets import SPREADSHEETS
 
 CATALOGUE: dict[str, tuple[str, str]] = {
     **SCENARIO,
@@ -35,6 +36,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     **LEDGER,
     **NOTICES,
     **REPLAN,
+    **SPREADSHEETS,
 }
 """Every key, once: (English, Chinese)."""
 

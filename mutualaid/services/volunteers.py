@@ -45,6 +45,8 @@ class Colleague:
     name: str
     role: int
     team: str | None
+    phone: str | None = None
+    """Shown to the people they go with (issue 9 item 7)."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,10 @@ class VolunteerAssignment:
     sequence: int = 0
     """How often the visit changed for the volunteer (its times, being cancelled): the
     calendar's SEQUENCE."""
+    address: str | None = None
+    """The place's address and phone (the site's, else the resident's), when the roster has
+    them: the volunteer going there is entitled to them."""
+    phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -148,6 +154,20 @@ def volunteer_calendar(
     has (declined, withdrawn, or moved to someone else by a repair), as state `declined` or
     `withdrawn`, so a phone's calendar removes them; each with its `sequence`."""
     return _schedule(uow, actor, volunteer, week, area, calendar=True)
+
+
+def volunteer_routes(
+    uow: UnitOfWork, actor: Actor, volunteer: str, week: str, area: str | None
+) -> list[Json]:
+    """The volunteer's rounds in the week's published plan (`routes[volunteer]` of the plan
+    JSON: stops with the minutes on the way), for their printed week; [] when it has none."""
+    where = volunteer_area(actor, area)
+    actor.require_volunteer(where, volunteer)
+    with uow:
+        published = uow.plans.published(where, parse_week(week, "week"))
+    routes = (published.result or {}).get("routes") if published is not None else None
+    mine = routes.get(volunteer) if isinstance(routes, dict) else None
+    return [r for r in mine if isinstance(r, dict)] if isinstance(mine, list) else []
 
 
 def _versions(plans: list[list[AssignmentRecord]]) -> list[tuple[AssignmentRecord, int]]:
@@ -240,8 +260,11 @@ def _view(
     sequence: int = 0,
 ) -> VolunteerAssignment:  # fmt: skip
     names = {o.volunteer: places.people.get(o.volunteer, {}).get("name") for o in crew}
+    phones = {o.volunteer: places.people.get(o.volunteer, {}).get("phone") for o in crew}
     others = tuple(
-        Colleague(o.volunteer, str(names[o.volunteer] or o.volunteer), o.role, o.team)
+        Colleague(
+            o.volunteer, str(names[o.volunteer] or o.volunteer), o.role, o.team, phones[o.volunteer]
+        )
         for o in sorted(crew, key=lambda o: (o.role, o.volunteer))
         if o.volunteer != r.volunteer
     )
@@ -251,6 +274,7 @@ def _view(
         )
     resident = places.residents.get(str(task.get("resident")))
     site = places.sites.get(str(task.get("site")))
+    contact: Json = site or resident or {}
     if site is not None:
         place, where = str(site["name"]), site["location"]
     elif resident is not None:
@@ -265,6 +289,7 @@ def _view(
     return VolunteerAssignment(
         r, str(task["title"]), place, Location(float(where["lat"]), float(where["lon"])),
         None if resident is None else str(resident["name"]), role_name, others, sequence,
+        contact.get("address"), contact.get("phone"),
     )  # fmt: skip
 
 
