@@ -16,7 +16,8 @@ from litestar import Request, Response, get
 from litestar.params import FromPath, FromQuery
 
 from api.pages.common import CurrentViewer, Lang, page
-from api.pages.sheets import DAYS, PlanReader, schedule_sheets
+from api.pages.sheets import PlanReader, schedule_sheets
+from mutualaid.domain.model import DAYS
 from mutualaid.messages import msg, using_locale
 from mutualaid.services import access, plans, roster, volunteers, weeks
 from mutualaid.services.ports import Forbidden, NotFoundError, PlanRecord
