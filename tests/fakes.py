@@ -25,7 +25,6 @@ from typing import Any, Self
 import pendulum
 
 from mutualaid.adapters.changes import Counter
-from mutualaid.contract import export as contract
 from mutualaid.domain.lifecycle import (
     ACCEPTED,
     CANCELLED,
@@ -113,56 +112,55 @@ class FakeAreas:
         return sorted(self.store.state.areas.values(), key=lambda a: a.id)
 
 
-CANONICAL = {
-    "sites": contract.site,
-    "teams": contract.team,
-    "volunteers": contract.volunteer,
-    "residents": contract.resident,
-}
 SINGULAR = {"sites": "site", "teams": "team", "volunteers": "volunteer", "residents": "resident"}
 
 
 @dataclass
 class FakeRoster:
-    """One kind of roster entity (`sites`, ...) of every area, as canonical contract dicts."""
+    """One kind of roster entry (`sites`, ...) of every area, as the domain's (frozen)."""
 
     store: FakeStore
     kind: str
 
-    def _stored(self, area: str) -> dict[str, Json]:
+    def _stored(self, area: str) -> dict[str, Any]:
         return self.store.state.roster.get((self.kind, area), {})
 
-    def _of(self, area: str) -> dict[str, Json]:
+    def _of(self, area: str) -> dict[str, Any]:
         if area not in self.store.state.areas:
             raise NotFoundError("area", area)
         return self.store.state.roster.setdefault((self.kind, area), {})
 
-    def all(self, area: str) -> list[Json]:
-        return [copy.deepcopy(e) for e in self._stored(area).values()]
+    def all(self, area: str) -> list[Any]:
+        return list(self._stored(area).values())
 
-    def get(self, area: str, ident: str) -> Json:
+    def get(self, area: str, ident: str) -> Any:
         found = self._stored(area).get(ident)
         if found is None:
             raise NotFoundError(SINGULAR[self.kind], ident)
-        return copy.deepcopy(found)
+        return found
 
-    def some(self, area: str, idents: Collection[str]) -> dict[str, Json]:
+    def some(self, area: str, idents: Collection[str]) -> dict[str, Any]:
         stored = self._stored(area)
-        return {i: copy.deepcopy(stored[i]) for i in idents if i in stored}
+        return {i: stored[i] for i in idents if i in stored}
 
-    def create(self, area: str, item: Mapping[str, Any]) -> Json:
-        entity = CANONICAL[self.kind](item)
-        if entity["id"] in self._of(area):
-            raise ConflictError(msg("already_exists", kind=SINGULAR[self.kind], id=entity["id"]))
-        self._of(area)[entity["id"]] = entity
-        return copy.deepcopy(entity)
+    def known(self, area: str, idents: Collection[str]) -> set[str]:
+        return set(idents) & set(self._stored(area))
 
-    def upsert(self, area: str, item: Mapping[str, Any]) -> tuple[Json, bool]:
-        entity = CANONICAL[self.kind](item)
+    def place(self, area: str, ident: str) -> int | None:
+        order = list(self._stored(area))
+        return order.index(ident) if ident in order else None
+
+    def create(self, area: str, entry: Any) -> Any:
+        if entry.id in self._of(area):
+            raise ConflictError(msg("already_exists", kind=SINGULAR[self.kind], id=entry.id))
+        self._of(area)[entry.id] = entry
+        return entry
+
+    def upsert(self, area: str, entry: Any) -> tuple[Any, bool]:
         stored = self._of(area)
-        new = entity["id"] not in stored
-        stored[entity["id"]] = entity
-        return copy.deepcopy(entity), new
+        new = entry.id not in stored
+        stored[entry.id] = entry
+        return entry, new
 
     def delete(self, area: str, ident: str) -> None:
         self.get(area, ident)
@@ -181,9 +179,9 @@ class FakeRoster:
         else:
             return []
         return [
-            msg("used_by_item", kind=msg(by), id=e["id"])
+            msg("used_by_item", kind=msg(by), id=e.id)
             for e in self.store.state.roster.get((named, area), {}).values()
-            if ident in e.get(key, ())
+            if ident in getattr(e, key)
         ]
 
 
@@ -311,7 +309,7 @@ class State:
     """Everything stored: what a unit of work puts back unless it commits."""
 
     areas: dict[str, AreaRecord] = field(default_factory=dict)
-    roster: dict[tuple[str, str], dict[str, Json]] = field(default_factory=dict)
+    roster: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     """(kind, area) -> id -> the entity as stored, in the order added."""
     tokens: dict[str, TokenRecord] = field(default_factory=dict)
     hashes: dict[str, str] = field(default_factory=dict)

@@ -24,6 +24,7 @@ from api.pages.desk import DAYS, PRIORITIES, area_context, in_lang, infra_of
 from api.pages.plan_view import plan_view
 from api.pages.task_forms import TASK_PAGES
 from api.pages.task_table import task_table
+from mutualaid.contract.roster import to_json as roster_json
 from mutualaid.messages import CATALOGUE, msg_in
 from mutualaid.services import access, plans, roster, weeks
 from mutualaid.services.ports import (
@@ -86,7 +87,7 @@ def _week_state(
         tasks, found = [], []
     people = {
         kind: {
-            e["id"]: e
+            e.id: roster_json(e)
             for e in in_lang(lang, roster.list_entities, infra.reader(), viewer.actor, kind, area)
         }
         for kind in ("residents", "sites", "volunteers")
@@ -290,9 +291,12 @@ def roster_page(
     if kind not in roster.KINDS:
         raise NotFoundError("page", kind)
     context = area_context(request, viewer, lang, area)
-    entities = in_lang(
-        lang, roster.list_entities, infra_of(request).reader(), viewer.actor, kind, area
-    )
+    entities = [
+        roster_json(e)
+        for e in in_lang(
+            lang, roster.list_entities, infra_of(request).reader(), viewer.actor, kind, area
+        )
+    ]
     return page(
         request, viewer, lang, "coordinator/roster.html", nav=kind, kind=kind,
         entities=entities, **context,

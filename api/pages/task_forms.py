@@ -26,6 +26,7 @@ from api.pages.common import (
     used_once,
 )
 from api.pages.desk import PRIORITIES, area_context, in_lang, infra_of
+from mutualaid.contract.roster import to_json as roster_json
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import msg_in
 from mutualaid.services import access, roster, weeks
@@ -140,8 +141,16 @@ def _task_page(
 ) -> Response[Any]:  # fmt: skip
     context = area_context(request, viewer, lang, area)
     infra = infra_of(request)
-    residents = in_lang(lang, roster.list_entities, infra.reader(), viewer.actor, "residents", area)
-    sites = in_lang(lang, roster.list_entities, infra.reader(), viewer.actor, "sites", area)
+    residents = [
+        roster_json(e)
+        for e in in_lang(
+            lang, roster.list_entities, infra.reader(), viewer.actor, "residents", area
+        )
+    ]
+    sites = [
+        roster_json(e)
+        for e in in_lang(lang, roster.list_entities, infra.reader(), viewer.actor, "sites", area)
+    ]
     return page(
         request, viewer, lang, "coordinator/task_form.html", status_code, nav="weeks",
         form=form, editing=editing, week=week, residents=residents, sites=sites,

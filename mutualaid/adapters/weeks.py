@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlmodel import col, func, select
 
-from mutualaid.adapters.roster import raise_problems_under
 from mutualaid.adapters.scenarios import WeekContent
 from mutualaid.adapters.tables import (
     AssignmentRow,
@@ -36,6 +35,7 @@ from mutualaid.adapters.weekrows import (
     written_ids,
 )
 from mutualaid.contract import export as contract
+from mutualaid.contract.roster import raise_problems_under
 from mutualaid.domain.week import present_ids
 from mutualaid.services.ports import DeclineRecord, Json, NotFoundError, PreparedTasks
 

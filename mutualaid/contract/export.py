@@ -231,7 +231,7 @@ def scenario(value: Mapping[str, Any]) -> Json:
 # --- from the domain back to the contract ---------------------------------------------------
 
 
-def _block_of(b: TimeBlock) -> Json:
+def block_of(b: TimeBlock) -> Json:
     out: Json = {"days": list(b.days)} if b.days is not None else {"date": iso_date(b.date)}
     if b.start is not None and b.end is not None:
         out["from"], out["to"] = clock_text(b.start), clock_text(b.end)
@@ -264,7 +264,7 @@ def _task_of(s: Scenario, t: Task, ident: str) -> Json:
     if t.fixed_start is not None:
         out["start"] = local_text(s.week_start, t.fixed_start)
     else:
-        out["windows"] = [_block_of(w) for w in t.windows]
+        out["windows"] = [block_of(w) for w in t.windows]
     out["priority"] = t.priority
     out["waited"] = t.waited
     out["vetted_only"] = t.vetted_only
@@ -345,8 +345,8 @@ def from_scenario(s: Scenario) -> Json:
                     "vetted": v.vetted,
                     "gender": v.gender,
                     "languages": sorted(v.languages),
-                    "availability": [_block_of(b) for b in v.availability],
-                    "unavailable": [_block_of(b) for b in v.unavailable],
+                    "availability": [block_of(b) for b in v.availability],
+                    "unavailable": [block_of(b) for b in v.unavailable],
                 }
             )
             for v in s.volunteers.values()

@@ -27,18 +27,23 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, Literal, Protocol, Self
+from typing import Any, Protocol, Self, TypeVar
 
 import pendulum
 
 from mutualaid.domain.lifecycle import Basis, PlanRequest
 from mutualaid.domain.model import Scenario
+from mutualaid.domain.roster import (
+    StoredResident,
+    StoredSite,
+    StoredTeam,
+    StoredVolunteer,
+)
 from mutualaid.errors import MutualAidError, Problem
 from mutualaid.messages import Said
 
 Json = dict[str, Any]
 Clock = Callable[[], pendulum.DateTime]
-RosterKind = Literal["sites", "teams", "volunteers", "residents"]
 
 
 class InvalidRequest(MutualAidError):
@@ -269,14 +274,34 @@ class AreaRepository(Protocol):
     def all(self) -> Sequence[AreaRecord]: ...
 
 
-class RosterRepository(Protocol):
-    """Sites, teams, volunteers or residents of an area, as contract dicts."""
+E = TypeVar("E", StoredSite, StoredTeam, StoredVolunteer, StoredResident)
 
-    def all(self, area: str) -> list[Json]: ...
-    def get(self, area: str, ident: str) -> Json: ...
-    def some(self, area: str, idents: Collection[str]) -> dict[str, Json]: ...
-    def create(self, area: str, item: Mapping[str, Any]) -> Json: ...
-    def upsert(self, area: str, item: Mapping[str, Any]) -> tuple[Json, bool]: ...
+
+class RosterRepository(Protocol[E]):
+    """Sites, teams, volunteers or residents of an area (`mutualaid.domain.roster`), in the
+    order they were first stored."""
+
+    def all(self, area: str) -> list[E]: ...
+    def get(self, area: str, ident: str) -> E: ...
+    def some(self, area: str, idents: Collection[str]) -> dict[str, E]: ...
+    def known(self, area: str, idents: Collection[str]) -> set[str]:
+        """Those of `idents` stored in the area (one indexed query, nothing built)."""
+        ...
+
+    def place(self, area: str, ident: str) -> int | None:
+        """How many of the area's entries are listed before the one of that id (None: there
+        is none), without reading them."""
+        ...
+
+    def create(self, area: str, entry: E) -> E:
+        """Store a new entry, last; ConflictError when its id is taken, also by a creation
+        at the same moment (never an overwrite)."""
+        ...
+
+    def upsert(self, area: str, entry: E) -> tuple[E, bool]:
+        """Store the entry; True when it is new (a new one goes last)."""
+        ...
+
     def delete(self, area: str, ident: str) -> None: ...
 
 
@@ -398,10 +423,10 @@ class UnitOfWork(Protocol):
     """`with uow: ...; uow.commit()`; leaving the block without commit rolls back."""
 
     areas: AreaRepository
-    sites: RosterRepository
-    teams: RosterRepository
-    volunteers: RosterRepository
-    residents: RosterRepository
+    sites: RosterRepository[StoredSite]
+    teams: RosterRepository[StoredTeam]
+    volunteers: RosterRepository[StoredVolunteer]
+    residents: RosterRepository[StoredResident]
     weeks: WeekRepository
     plans: PlanRepository
     assignments: AssignmentRepository

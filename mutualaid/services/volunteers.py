@@ -19,6 +19,7 @@ import pendulum
 from mutualaid.bounds import MAX_TEXT_LENGTH, text_problem
 from mutualaid.domain.lifecycle import PlanRequest, same_or_narrower
 from mutualaid.domain.model import Location
+from mutualaid.domain.roster import StoredResident, StoredSite, StoredVolunteer
 from mutualaid.errors import Problem
 from mutualaid.messages import msg, violation_text
 from mutualaid.services.access import Actor, parse_week
@@ -206,7 +207,7 @@ def _schedule(
         _view(places, _task_of(tasks, r.task), r, crews.get((r.plan_id, r.task), []), n)
         for r, n in versions
     ]
-    name = str(person.get("name") or volunteer)
+    name = person.name or volunteer
     return Schedule(where, volunteer, name, week_start, zone, seen)
 
 
@@ -227,18 +228,18 @@ def _task_of(tasks: dict[str, Json], ident: str) -> Json | None:
 
 @dataclass(frozen=True)
 class _Places:
-    """The roster entries a volunteer's assignments name, by id (contract dicts)."""
+    """The roster entries a volunteer's assignments name, by id."""
 
-    sites: dict[str, Json]
-    residents: dict[str, Json]
-    people: dict[str, Json]
+    sites: dict[str, StoredSite]
+    residents: dict[str, StoredResident]
+    people: dict[str, StoredVolunteer]
 
 
 def _view(
     places: _Places, task: Json | None, r: AssignmentRecord, crew: list[AssignmentRecord],
     sequence: int = 0,
 ) -> VolunteerAssignment:  # fmt: skip
-    names = {o.volunteer: places.people.get(o.volunteer, {}).get("name") for o in crew}
+    names = {o.volunteer: _name(places.people.get(o.volunteer)) for o in crew}
     others = tuple(
         Colleague(o.volunteer, str(names[o.volunteer] or o.volunteer), o.role, o.team)
         for o in sorted(crew, key=lambda o: (o.role, o.volunteer))
@@ -251,20 +252,25 @@ def _view(
     resident = places.residents.get(str(task.get("resident")))
     site = places.sites.get(str(task.get("site")))
     if site is not None:
-        place, where = str(site["name"]), site["location"]
+        place, where = site.name, site.location
     elif resident is not None:
-        place, where = msg("place_home", name=resident["name"]), resident["location"]
+        place, where = msg("place_home", name=resident.name), resident.location
     else:
-        place, where = str(task["title"]), task.get("location") or {"lat": 0.0, "lon": 0.0}
+        place, at = str(task["title"]), task.get("location") or {"lat": 0.0, "lon": 0.0}
+        where = Location(float(at["lat"]), float(at["lon"]))
     role_name = str(r.role)
     needs = task.get("needs") or []
     if 0 <= r.role < len(needs):
         need = needs[r.role]
         role_name = str(need.get("skill") or need.get("team_skill") or need.get("team"))
     return VolunteerAssignment(
-        r, str(task["title"]), place, Location(float(where["lat"]), float(where["lon"])),
-        None if resident is None else str(resident["name"]), role_name, others, sequence,
+        r, str(task["title"]), place, where,
+        None if resident is None else resident.name, role_name, others, sequence,
     )  # fmt: skip
+
+
+def _name(person: StoredVolunteer | None) -> str | None:
+    return None if person is None else person.name
 
 
 def get_assignment(uow: UnitOfWork, actor: Actor, ident: int) -> AssignmentRecord:

@@ -16,6 +16,7 @@ from litestar.testing import TestClient
 from api.pages import pages_router
 from api.pages.common import _status
 from api.settings import PageSettings
+from mutualaid.contract.roster import to_json
 from mutualaid.services import access, plans, roster, weeks
 from mutualaid.services.ports import RepairBusy
 
@@ -366,8 +367,8 @@ def test_the_roster_is_kept_by_form_with_errors_beside_the_field(desk: Desk) -> 
     assert field_errors(bad.text, "lat") == ["give latitude and longitude as numbers, got north"]
     saved = desk.client.post(new, data=fields, follow_redirects=False)
     assert saved.status_code == 303, saved.text
-    stored = roster.get_entity(
-        infra(desk.client).reader(), access.CLI, "volunteers", AREA, "v-tang"
+    stored = to_json(
+        roster.get_entity(infra(desk.client).reader(), access.CLI, "volunteers", AREA, "v-tang")
     )
     assert stored["home"] == {"lat": 34.78, "lon": 113.68} and stored["vetted"] is True
     assert stored["availability"] == [{"days": ["tue", "thu"], "from": "09:00", "to": "11:30"}]
@@ -381,7 +382,7 @@ def test_the_roster_is_kept_by_form_with_errors_beside_the_field(desk: Desk) -> 
     stored = roster.get_entity(
         infra(desk.client).reader(), access.CLI, "volunteers", AREA, "v-tang"
     )
-    assert stored["name"] == "唐阿姨（退休教师）"
+    assert stored.name == "唐阿姨（退休教师）"
     in_use = desk.client.post(
         f"/desk/{AREA}/roster/residents/r-zhang/delete",
         data={"_csrf_token": csrf(desk.client, edit)},
