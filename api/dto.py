@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar.dto import DataclassDTO, DTOConfig
 
+from mutualaid.contract.export import settings_json
 from mutualaid.services.ports import (
     AreaRecord,
     AuditEntry,
@@ -55,7 +56,7 @@ class WeekView:
 
     @classmethod
     def of(cls, r: WeekRecord) -> WeekView:
-        return cls(r.area, r.week_start.isoformat(), r.name, r.timezone, dict(r.settings))
+        return cls(r.area, r.week_start.isoformat(), r.name, r.timezone, settings_json(r.settings))
 
 
 @dataclass

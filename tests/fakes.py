@@ -350,8 +350,8 @@ class FakeWeeks:
 
     def get(self, area: str, week_start: pendulum.Date) -> WeekRecord:
         week = self._week(area, week_start)
-        settings = dataclasses.asdict(week.scenario.settings)
-        return WeekRecord(area, week_start, week.scenario.name, week.scenario.timezone, settings)
+        scenario = week.scenario
+        return WeekRecord(area, week_start, scenario.name, scenario.timezone, scenario.settings)
 
     def all(self, area: str) -> list[WeekRecord]:
         return [self.get(a, w) for a, w in sorted(self.store.state.weeks) if a == area]

@@ -121,7 +121,11 @@ class WeekContent(Repository):
     def _record(self, row: WeekRow) -> WeekRecord:
         area = self.weeks.area(row.area_id)
         return WeekRecord(
-            row.area_id, as_date(row.week_start), row.name, area.timezone, dict(row.settings)
+            row.area_id,
+            as_date(row.week_start),
+            row.name,
+            area.timezone,
+            contract.settings_of(row.settings),
         )
 
     # --- whole scenarios ------------------------------------------------------------------

@@ -86,6 +86,33 @@ def settings(value: Mapping[str, Any] | None) -> Json:
     }
 
 
+def settings_of(value: Mapping[str, Any] | None) -> Settings:
+    """Settings as written (or stored, in canonical form) as the domain's."""
+    c = settings(value)
+    return Settings(
+        service_circle_minutes=c["service_circle_minutes"],
+        detour_factor=c["detour_factor"],
+        speeds_kmh=c["speeds_kmh"],
+        time_limit_seconds=c["time_limit_seconds"],
+        seed=c["seed"],
+        objective_order=tuple(c["objective_order"]),
+    )
+
+
+def settings_json(st: Settings) -> Json:
+    """The domain's settings in canonical form."""
+    return settings(
+        {
+            "service_circle_minutes": st.service_circle_minutes,
+            "detour_factor": st.detour_factor,
+            "speeds_kmh": st.speeds_kmh,
+            "time_limit_seconds": st.time_limit_seconds,
+            "seed": st.seed,
+            "objective_order": st.objective_order,
+        }
+    )
+
+
 def _goals(value: Iterable[str] | None) -> list[str]:
     """The later goals in full: those named first, the rest in their default order."""
     named = unique(value or ())
@@ -309,21 +336,11 @@ def _is_series(s: Scenario, series: str, members: list[Task]) -> bool:
 
 def from_scenario(s: Scenario) -> Json:
     """A domain Scenario as a canonical contract dict (sets come out sorted)."""
-    st = s.settings
     out: Json = {
         "name": s.name,
         "timezone": s.timezone,
         "week_start": s.week_start.isoformat(),
-        "settings": settings(
-            {
-                "service_circle_minutes": st.service_circle_minutes,
-                "detour_factor": st.detour_factor,
-                "speeds_kmh": st.speeds_kmh,
-                "time_limit_seconds": st.time_limit_seconds,
-                "seed": st.seed,
-                "objective_order": st.objective_order,
-            }
-        ),
+        "settings": settings_json(s.settings),
         "sites": [
             site({"id": x.id, "name": x.name, "kind": x.kind, "location": vars(x.location)})
             for x in s.sites.values()

@@ -32,7 +32,7 @@ from typing import Any, Protocol, Self, TypeVar
 import pendulum
 
 from mutualaid.domain.lifecycle import Basis, PlanRequest
-from mutualaid.domain.model import Scenario
+from mutualaid.domain.model import Scenario, Settings
 from mutualaid.domain.roster import (
     StoredResident,
     StoredSite,
@@ -171,7 +171,7 @@ class WeekRecord:
     week_start: pendulum.Date
     name: str
     timezone: str
-    settings: Json
+    settings: Settings
 
 
 @dataclass(frozen=True)

@@ -210,7 +210,7 @@ def test_a_week_starts_on_a_monday(make_uow: UowFactory) -> None:
             world.put_tasks(uow, "a", world.WEEK.add(days=1), [])
         world.put_tasks(uow, "a", world.WEEK, [])  # the week is made when missing
         [week] = uow.weeks.all("a")
-        assert week.week_start == world.WEEK and week.settings["detour_factor"] == 1.3
+        assert week.week_start == world.WEEK and week.settings.detour_factor == 1.3
         assert week.timezone == "Asia/Shanghai" and uow.weeks.get("a", world.WEEK) == week
 
 
