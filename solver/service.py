@@ -53,9 +53,6 @@ class SolverPlanner:
     def __init__(self, settings: PlannerSettings) -> None:
         self.settings = settings
 
-    def budget(self, scenario: Scenario) -> float:
-        return self.settings.time_limit_seconds or scenario.settings.time_limit_seconds
-
     def plan(
         self,
         scenario: Scenario,

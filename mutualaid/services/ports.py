@@ -456,10 +456,6 @@ Progress = Callable[[Json], None]
 class Planner(Protocol):
     """Solves one week: a scenario in, the contract's plan JSON out."""
 
-    def budget(self, scenario: Scenario) -> float:
-        """Seconds the solve of `scenario` may take, from its claim."""
-        ...
-
     def plan(
         self,
         scenario: Scenario,

@@ -42,12 +42,9 @@ def week(make_uow: UowFactory) -> str:
 
 
 class FakePlanner:
-    """What the fakes share: a one-second budget and a real one-worker solve at the end."""
+    """What the fakes share: a real one-worker solve of a second at the end."""
 
     real = SolverPlanner(PlannerSettings(time_limit_seconds=1.0, workers=1, deterministic=True))
-
-    def budget(self, scenario: Scenario) -> float:
-        return 1.0
 
 
 class BlockingPlanner(FakePlanner):

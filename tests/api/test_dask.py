@@ -183,9 +183,6 @@ class SlowPlanner:
     inner: SolverPlanner
     seconds: float
 
-    def budget(self, scenario: Scenario) -> float:
-        return self.inner.budget(scenario) + self.seconds
-
     def plan(
         self,
         scenario: Scenario,

@@ -147,9 +147,6 @@ class FakePlanner:
         )
         self.calls, self.on_progress, self.change = calls, on_progress, change
 
-    def budget(self, scenario: Scenario) -> float:
-        return 2.0
-
     def plan(
         self,
         scenario: Scenario,
@@ -257,7 +254,7 @@ def test_only_an_admin_hands_out_tokens_and_they_name_what_exists(
 
 def test_the_fake_planner_is_a_planner() -> None:
     planner: Planner = FakePlanner()  # mypy checks it against the port
-    assert planner.budget is not None
+    assert planner.plan is not None
 
 
 class PublishingMeanwhile:
