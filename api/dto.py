@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar.dto import DataclassDTO, DTOConfig
 
+from mutualaid.contract import plan_json
 from mutualaid.contract.export import settings_json
 from mutualaid.services.ports import (
     AreaRecord,
@@ -96,7 +97,7 @@ class PlanView:
             started_at=_iso(r.started_at),
             finished_at=_iso(r.finished_at),
             published_at=_iso(r.published_at),
-            plan=None if r.result is None else dict(r.result),
+            plan=None if r.result is None else plan_json.worded(r.result),
         )
 
 

@@ -77,7 +77,7 @@ class SolverPlanner:
             from solver.suggest_verify import with_suggestions  # it imports this module's solve
 
             plan = with_suggestions(scenario, from_scenario(scenario), plan, self.settings.seed)
-        return plan_json.dump(plan, scenario)
+        return plan_json.dump(plan, scenario, said=True)
 
 
 class SolverRepairer:
@@ -94,9 +94,9 @@ class SolverRepairer:
         known = {str(k): int(v) for k, v in bound.items()} if isinstance(bound, dict) else None
         s = self.settings
         done = repair(scenario, before, task, s.budget_seconds, s.workers, bound=known)
-        return plan_json.dump(done.plan, scenario), done.changed
+        return plan_json.dump(done.plan, scenario, said=True), done.changed
 
     def rescore(self, scenario: Scenario, plan: Json) -> Json:
-        out = plan_json.dump(rescore(scenario, plan), scenario)
+        out = plan_json.dump(rescore(scenario, plan), scenario, said=True)
         out["solve_seconds"] = plan.get("solve_seconds", out["solve_seconds"])  # the solve's
         return out

@@ -28,6 +28,7 @@ from litestar.response import Redirect, Template
 
 from api.language import language
 from mutualaid.bounds import shown
+from mutualaid.contract import plan_json
 from mutualaid.errors import MutualAidError, Problem, ScenarioError
 from mutualaid.messages import CATALOGUE, msg_in, using_locale
 from mutualaid.services.access import Actor, actor_of_token
@@ -101,6 +102,12 @@ def local_path(target: str | None, default: str = "/") -> str:
     if target and _LOCAL_PATH.match(target):
         return target
     return default
+
+
+def plan_in(lang: str, result: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored plan's JSON with its unserved details worded in `lang`."""
+    with using_locale(lang):
+        return plan_json.worded(result)
 
 
 def flash(request: Request[Any, Any, Any], key: str, **fields: object) -> None:

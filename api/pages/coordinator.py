@@ -18,6 +18,7 @@ from api.pages.common import (
     Lang,
     flash,
     page,
+    plan_in,
     problems_into,
 )
 from api.pages.desk import DAYS, PRIORITIES, area_context, in_lang, infra_of
@@ -146,7 +147,8 @@ def week_page(
     state = _week_state(request, viewer, lang, area, week)
     shown: PlanRecord | None = state["shown"]
     zone = context["area"].timezone
-    outcomes = task_outcomes(shown.result if shown else None, state["people"], lang, zone)
+    result = plan_in(lang, shown.result) if shown and shown.result is not None else None
+    outcomes = task_outcomes(result, state["people"], lang, zone)
     table = task_table(request.query_params, state["tasks"], state["people"], outcomes)
     return page(
         request, viewer, lang, "coordinator/week.html", nav="weeks", outcomes=outcomes,
@@ -218,7 +220,8 @@ def plan_page(
     if plan.result is not None and plan.status in ("optimal", "feasible"):
         scenario = in_lang(lang, weeks.export_scenario, infra_of(request).reader(), viewer.actor,
                        area, week)  # fmt: skip
-        view = plan_view(scenario, plan.result, lang, request.app.state.pages.tile_url)
+        result = plan_in(lang, plan.result)
+        view = plan_view(scenario, result, lang, request.app.state.pages.tile_url)
     return page(
         request, viewer, lang, "coordinator/plan.html", nav="weeks", plan=plan, week=week,
         progress=progress_of(plan), view=view, **context,
