@@ -90,7 +90,7 @@ class PlanView:
             kind=r.kind,
             status=r.status,
             progress=dict(r.progress),
-            error=r.error,
+            error=None if r.error is None else plan_json.detail_text(r.error),
             cancel_requested=r.cancel_requested,
             attempts=r.attempts,
             created_at=r.created_at.isoformat(),

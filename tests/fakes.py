@@ -519,7 +519,7 @@ class FakePlans:
             self._store_assignments(plan, result)
         return plan
 
-    def fail(self, ident: str, error: str, worker: str | None = None) -> PlanRecord:
+    def fail(self, ident: str, error: Any, worker: str | None = None) -> PlanRecord:
         plan = self._owned(ident, worker) if worker is not None else self._open(ident)
         return self._end(plan, "error", error=error)
 
@@ -581,7 +581,7 @@ class FakePlans:
     def _end(self, plan: PlanRecord, status: str, *, result: Json | None = None,
              error: Any = None) -> PlanRecord:  # fmt: skip
         return self._put(
-            plan, status=status, result=result, error=None if error is None else str(error),
+            plan, status=status, result=result, error=error,
             finished_at=self.store.clock(), worker=None, lease_expires_at=None,
         )  # fmt: skip
 

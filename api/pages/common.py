@@ -29,8 +29,9 @@ from litestar.response import Redirect, Template
 from api.language import language
 from mutualaid.bounds import shown
 from mutualaid.contract import plan_json
+from mutualaid.domain.plan import Reason
 from mutualaid.errors import MutualAidError, Problem, ScenarioError
-from mutualaid.messages import CATALOGUE, msg_in, using_locale
+from mutualaid.messages import CATALOGUE, msg_in, say, using_locale
 from mutualaid.services.access import Actor, actor_of_token
 from mutualaid.services.ports import (
     ConflictError,
@@ -210,6 +211,13 @@ def page(
     def t(key: str, **fields: object) -> str:
         return msg_in(lang, key, **fields)
 
+    def said(text: Reason | str | None) -> str:
+        """A sentence kept as data (a failed solve's error), worded in the person's language."""
+        if text is None or isinstance(text, str):
+            return text or ""
+        with using_locale(lang):
+            return say(text)
+
     def days(codes: list[str] | None) -> str:
         """Weekday codes (mon, tue, ...) said short in the person's language."""
         known = [f"page_dshort_{c}" for c in codes or []]
@@ -220,6 +228,7 @@ def page(
         status_code=status_code,
         context={
             "t": t,
+            "said": said,
             "days": days,
             "lang": lang,
             "viewer": viewer,

@@ -25,8 +25,10 @@ from api.pages.desk import DAYS, PRIORITIES, area_context, in_lang, infra_of
 from api.pages.plan_view import plan_view
 from api.pages.task_forms import TASK_PAGES
 from api.pages.task_table import task_table
+from mutualaid.contract import plan_json
 from mutualaid.contract.roster import to_json as roster_json
-from mutualaid.messages import CATALOGUE, msg_in
+from mutualaid.domain.plan import Reason
+from mutualaid.messages import CATALOGUE, msg_in, using_locale
 from mutualaid.services import access, plans, roster, weeks
 from mutualaid.services.ports import (
     ActivePlanExists,
@@ -184,7 +186,12 @@ def solve(
     return Redirect(f"/desk/{area}/weeks/{week}/plans/{plan.id}", status_code=303)
 
 
-def progress_of(plan: PlanRecord) -> dict[str, Any]:
+def _said(lang: str, text: Reason | str) -> str:
+    with using_locale(lang):
+        return plan_json.detail_text(text)
+
+
+def progress_of(plan: PlanRecord, lang: str) -> dict[str, Any]:
     """What the progress bar shows: tasks served so far against the bound, and time."""
     figures = plan.progress or {}
     served = figures.get("served") or {}
@@ -201,7 +208,7 @@ def progress_of(plan: PlanRecord) -> dict[str, Any]:
         "id": plan.id, "status": plan.status, "active": plan.active,
         "served": total_served, "bound": total_bound,
         "elapsed": None if elapsed is None else round(float(elapsed), 1),
-        "error": plan.error,
+        "error": None if plan.error is None else _said(lang, plan.error),
     }  # fmt: skip
 
 
@@ -224,7 +231,7 @@ def plan_page(
         view = plan_view(scenario, result, lang, request.app.state.pages.tile_url)
     return page(
         request, viewer, lang, "coordinator/plan.html", nav="weeks", plan=plan, week=week,
-        progress=progress_of(plan), view=view, **context,
+        progress=progress_of(plan, lang), view=view, **context,
     )  # fmt: skip
 
 
@@ -234,7 +241,7 @@ def plan_progress(
 ) -> dict[str, Any]:
     """The progress bar's figures as JSON (the page's script polls it)."""
     plan = in_lang(lang, plans.get_plan, infra_of(request).reader(), viewer.actor, plan_id)
-    return progress_of(plan)
+    return progress_of(plan, lang)
 
 
 @post("/desk/{area:str}/weeks/{week:str}/plans/{plan_id:str}/publish", sync_to_thread=True)

@@ -12,6 +12,7 @@ worded in the active language (a plan stored before kept only the sentence: show
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -192,3 +193,21 @@ def _worded_entry(u: Any) -> Any:
     if r is not None:
         out["detail"] = say(r)
     return out
+
+
+def stored_text(r: Reason) -> str:
+    """A Reason as the text a store keeps in a column of text (a failed plan's error)."""
+    return json.dumps(reason_data(r), ensure_ascii=False, separators=(",", ":"))
+
+
+def read_text(text: str) -> Reason | str:
+    """What `stored_text` wrote, as a Reason; any other text (a sentence stored before
+    errors were kept as data) as it is."""
+    if text.startswith("{"):
+        try:
+            found = reason_of(json.loads(text))
+        except ValueError:
+            found = None
+        if found is not None:
+            return found
+    return text

@@ -33,6 +33,7 @@ import pendulum
 
 from mutualaid.domain.lifecycle import Basis, PlanRequest
 from mutualaid.domain.model import Scenario, Settings
+from mutualaid.domain.plan import Reason
 from mutualaid.domain.roster import (
     StoredResident,
     StoredSite,
@@ -189,7 +190,9 @@ class PlanRecord:
     result: Json | None
     """The contract's plan JSON once done (a domain Plan once the contract's reader of plan
     JSON is the one place that reads it)."""
-    error: str | None
+    error: Reason | str | None
+    """Why it ended in `error`, as data worded where read; text for a plan that failed
+    before errors were kept as data."""
     created_at: pendulum.DateTime
     started_at: pendulum.DateTime | None
     finished_at: pendulum.DateTime | None
@@ -370,7 +373,7 @@ class PlanRepository(Protocol):
     def finish(
         self, ident: str, result: Mapping[str, Any], worker: str | None = None
     ) -> PlanRecord: ...
-    def fail(self, ident: str, error: str, worker: str | None = None) -> PlanRecord: ...
+    def fail(self, ident: str, error: Reason, worker: str | None = None) -> PlanRecord: ...
     def cancel(self, ident: str) -> PlanRecord: ...
     def release(self, ident: str, worker: str) -> None: ...
     def publish(self, ident: str) -> PlanRecord: ...

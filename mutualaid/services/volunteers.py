@@ -21,9 +21,10 @@ from mutualaid.domain.lifecycle import PlanRequest, same_or_narrower
 from mutualaid.domain.model import Location
 from mutualaid.domain.roster import StoredResident, StoredSite, StoredVolunteer
 from mutualaid.errors import Problem
-from mutualaid.messages import msg, violation_text
+from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
 from mutualaid.services.built import BuiltWeek, built_week, keep
+from mutualaid.services.jobs import safety_net
 from mutualaid.services.ports import (
     ActivePlanExists,
     AssignmentRecord,
@@ -403,8 +404,7 @@ def _repair_on(
             plan = uow.plans.publish(plan.id)
             keep(plan.id, version, built)
         else:
-            violations = "; ".join(map(violation_text, report.violations[:10]))
-            plan = uow.plans.fail(plan.id, msg("plan_safety_net", violations=violations))
+            plan = uow.plans.fail(plan.id, safety_net(report.violations))
         uow.audit.record(
             actor.id, "plan.repair", f"plan {plan.id}", area,
             {"parent": published.id, "changed": changed, "status": plan.status},

@@ -18,6 +18,7 @@ import solver
 from mutualaid.cli import app
 from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
+from mutualaid.domain.lifecycle import CANCELLED
 from mutualaid.domain.model import Scenario
 from mutualaid.services import plans, weeks
 from mutualaid.services.jobs import RunOptions, claim_plan, release_plan, run_next_plan
@@ -168,7 +169,7 @@ def test_a_cancel_stops_a_solve_stuck_in_a_long_call(make_uow: UowFactory, week:
     plans.cancel_plan(make_uow(), COORDINATOR, plan.id)
     done = joined()  # never released: only the stop can end it
     assert planner.saw_stop.is_set()
-    assert (done.id, done.status, done.error) == (plan.id, "error", "cancelled")
+    assert (done.id, done.status, done.error) == (plan.id, "error", CANCELLED)
 
 
 @pytest.mark.slow
@@ -181,7 +182,7 @@ def test_a_cancel_stops_a_running_cp_sat_search(make_uow: UowFactory) -> None:
     wait_for(lambda: _get(make_uow, plan.id).progress, STATE_WAIT)  # greedy's plan: searching
     plans.cancel_plan(make_uow(), COORDINATOR, plan.id)
     done = joined()  # an hour's budget: only the stop can end it in time
-    assert (done.id, done.status, done.error) == (plan.id, "error", "cancelled")
+    assert (done.id, done.status, done.error) == (plan.id, "error", CANCELLED)
 
 
 def test_a_cancel_ends_at_once_a_plan_that_no_live_worker_holds(
@@ -192,7 +193,7 @@ def test_a_cancel_ends_at_once_a_plan_that_no_live_worker_holds(
     assert claimed is not None and claimed.id == plan.id
     clock.advance(31)  # its worker was killed: no heartbeat renewed the lease
     ended = plans.cancel_plan(make_uow(), COORDINATOR, plan.id)
-    assert (ended.status, ended.error) == ("error", "cancelled")
+    assert (ended.status, ended.error) == ("error", CANCELLED)
 
 
 def test_a_released_run_is_taken_again_at_once_and_a_cancelled_one_ends(
@@ -211,7 +212,7 @@ def test_a_released_run_is_taken_again_at_once_and_a_cancelled_one_ends(
     assert (ended.status, ended.error) == ("running", None)  # ends at the next claim ...
     assert claim_plan(make_uow(), RunOptions(worker="w-3", lease_seconds=30)) is None
     ended = _get(make_uow, plan.id)
-    assert (ended.status, ended.error) == ("error", "cancelled")
+    assert (ended.status, ended.error) == ("error", CANCELLED)
 
 
 # --- the solver's deadline -------------------------------------------------------------------

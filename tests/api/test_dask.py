@@ -30,6 +30,7 @@ from api.dask_jobs import DaskJobRunner
 from api.settings import Settings
 from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
+from mutualaid.domain.lifecycle import CANCELLED
 from mutualaid.domain.model import Scenario
 from mutualaid.services import access, plans, weeks
 from mutualaid.services.jobs import RunOptions, claim_plan
@@ -311,4 +312,4 @@ def test_a_cancel_stops_a_plan_and_the_parts_running_on_the_cluster(settings: Se
     finally:
         client.close()
         cluster.close()
-    assert (done.status, done.error) == ("error", "cancelled")
+    assert (done.status, done.error) == ("error", CANCELLED)

@@ -11,7 +11,7 @@ from typing import Any
 import solver
 from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import load_scenario
-from mutualaid.domain.plan import Reason
+from mutualaid.domain.plan import Reason, reason
 from mutualaid.messages import using_locale
 
 from .conftest import Client, infra
@@ -73,3 +73,20 @@ def test_the_api_words_a_plans_details_per_request(client: Client, admin: dict[s
     assert [u["detail"] for u in en] == [u["detail"] for u in stored["unserved"]]
     assert "detail_said" not in en[0] and "detail_said" not in zh[0]
     assert all(a["detail"] != b["detail"] for a, b in zip(en, zh, strict=True))
+
+
+def test_a_failed_plans_error_is_worded_per_request(client: Client, admin: dict[str, str]) -> None:
+    answer = client.post(
+        "/weeks/2026-11-30/scenario?area=edges",
+        content=EDGES.read_bytes(),
+        headers={**admin, "Content-Type": "application/yaml"},
+    )
+    assert answer.status_code == 200, answer.text
+    with infra(client).uow() as uow:
+        plan = uow.plans.create("edges", load_scenario(EDGES).week_start)
+        uow.plans.fail(plan.id, reason("plan_gave_up", runs=3))
+        uow.commit()
+    en = client.get(f"/plans/{plan.id}", headers=admin).json()
+    zh = client.get(f"/plans/{plan.id}", headers={**admin, **ZH}).json()
+    assert (en["status"], en["error"]) == ("error", "gave up after 3 runs")
+    assert zh["error"] == "运行 3 次后放弃"
