@@ -89,7 +89,7 @@ class PlanView:
             week_start=r.week_start.isoformat(),
             kind=r.kind,
             status=r.status,
-            progress=dict(r.progress),
+            progress=plan_json.progress_json(r.progress),
             error=None if r.error is None else plan_json.detail_text(r.error),
             cancel_requested=r.cancel_requested,
             attempts=r.attempts,

@@ -12,6 +12,7 @@ from typing import Any
 from mutualaid.contract import plan_json
 from mutualaid.contract.export import from_scenario
 from mutualaid.domain.model import Scenario
+from mutualaid.domain.plan import SolveProgress
 from mutualaid.services.ports import Json, Progress
 from solver.planner import SolveOptions, solve
 from solver.repair import repair, rescore, solution_of
@@ -70,7 +71,7 @@ class SolverPlanner:
         )
 
         def report(served: dict[str, int], bound: dict[str, int], elapsed: float) -> None:
-            progress({"served": dict(served), "bound": dict(bound), "elapsed": round(elapsed, 2)})
+            progress(SolveProgress(dict(served), dict(bound), round(elapsed, 2)))
 
         plan = solve(scenario, options, report, map_parts, stop)
         if self.settings.suggest and plan.status != "error":

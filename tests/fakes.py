@@ -446,7 +446,7 @@ class FakePlans:
         self.store.state.counter += 1
         plan = PlanRecord(
             id=f"plan-{self.store.state.counter}", area=area, week_start=week_start, kind=kind,
-            parent_id=parent_id, status=QUEUED, progress={}, request=request or PlanRequest(),
+            parent_id=parent_id, status=QUEUED, progress=None, request=request or PlanRequest(),
             result=None, error=None, created_at=self.store.clock(), started_at=None,
             finished_at=None, published_at=None, attempts=0, worker=None,
             lease_expires_at=None, cancel_requested=False,
@@ -499,14 +499,14 @@ class FakePlans:
 
     def heartbeat(
         self, ident: str, worker: str, lease_seconds: float,
-        progress: Mapping[str, Any] | None = None,
+        progress: Any = None,
     ) -> PlanRecord:  # fmt: skip
         plan = self._owned(ident, worker)
         changes: dict[str, Any] = {
             "lease_expires_at": self.store.clock().add(seconds=lease_seconds)
         }
         if progress is not None:
-            changes["progress"] = dict(progress)
+            changes["progress"] = progress
         return self._put(plan, **changes)
 
     def finish(

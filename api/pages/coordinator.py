@@ -5,6 +5,7 @@ JSON API."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pendulum
@@ -193,15 +194,15 @@ def _said(lang: str, text: Reason | str) -> str:
 
 def progress_of(plan: PlanRecord, lang: str) -> dict[str, Any]:
     """What the progress bar shows: tasks served so far against the bound, and time."""
-    figures = plan.progress or {}
-    served = figures.get("served") or {}
-    bound = figures.get("bound") or {}
+    figures = plan.progress
+    served: Mapping[str, Any] = figures.served if figures else {}
+    bound: Mapping[str, Any] = figures.bound if figures else {}
     if plan.result is not None:
         served = plan.result.get("objective", {}).get("served") or served
         bound = plan.result.get("bound") or bound
     total_served = sum(int(v) for v in served.values())
     total_bound = sum(int(v) for v in bound.values())
-    elapsed = figures.get("elapsed")
+    elapsed = figures.elapsed if figures else None
     if plan.result is not None:
         elapsed = plan.result.get("solve_seconds", elapsed)
     return {

@@ -36,7 +36,7 @@ from mutualaid.domain.lifecycle import (
     is_open,
     is_publishable,
 )
-from mutualaid.domain.plan import Reason
+from mutualaid.domain.plan import Reason, SolveProgress
 from mutualaid.domain.week import expanded
 from mutualaid.messages import msg
 from mutualaid.services.ports import (
@@ -184,7 +184,7 @@ class SqlPlans(Repository):
 
     def heartbeat(
         self, ident: str, worker: str, lease_seconds: float,
-        progress: Mapping[str, Any] | None = None,
+        progress: SolveProgress | None = None,
     ) -> PlanRecord:  # fmt: skip
         """Extend `worker`'s lease and store progress (best coverage, bound, elapsed ...).
         LeaseLost when the plan is no longer this worker's to run; the record's
@@ -192,7 +192,7 @@ class SqlPlans(Repository):
         row = self._owned(ident, worker)
         row.lease_expires_at = self.now().add(seconds=lease_seconds)
         if progress is not None:
-            row.progress = dict(progress)
+            row.progress = plan_json.progress_json(progress)
         self.session.flush()
         return self._record(row)
 
@@ -401,7 +401,7 @@ class SqlPlans(Repository):
             kind=row.kind,
             parent_id=row.parent_id,
             status=row.status,
-            progress=dict(row.progress),
+            progress=plan_json.progress_of(row.progress),
             request=PlanRequest.from_json(row.request),
             result=None if row.result is None else dict(row.result),
             error=None if row.error is None else plan_json.read_text(row.error),

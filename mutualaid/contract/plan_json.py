@@ -24,6 +24,7 @@ from mutualaid.domain.plan import (
     Objective,
     Plan,
     Reason,
+    SolveProgress,
     Unserved,
 )
 from mutualaid.messages import CATALOGUE, say
@@ -211,3 +212,28 @@ def read_text(text: str) -> Reason | str:
         if found is not None:
             return found
     return text
+
+
+# --- a running solve's progress -------------------------------------------------------------
+
+
+def progress_json(p: SolveProgress | None) -> Json:
+    """Progress as the API gives it: {served, bound, elapsed}, or {} before any."""
+    if p is None:
+        return {}
+    return {"served": dict(p.served), "bound": dict(p.bound), "elapsed": p.elapsed}
+
+
+def progress_of(data: Mapping[str, Any] | None) -> SolveProgress | None:
+    """What `progress_json` wrote (None for {} or anything else)."""
+    if not data:
+        return None
+    served, bound = data.get("served"), data.get("bound")
+    if not isinstance(served, Mapping) or not isinstance(bound, Mapping):
+        return None
+    elapsed = data.get("elapsed")
+    return SolveProgress(
+        {str(k): int(v) for k, v in served.items()},
+        {str(k): int(v) for k, v in bound.items()},
+        float(elapsed) if isinstance(elapsed, int | float) else 0.0,
+    )

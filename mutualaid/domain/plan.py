@@ -56,6 +56,20 @@ def reason(code: str, **params: object) -> Reason:
 
 
 @dataclass(frozen=True)
+class SolveProgress:
+    """A running solve's best figures so far: tasks served per priority, the bound proven
+    on them, and the seconds it has run."""
+
+    served: Mapping[str, int]
+    bound: Mapping[str, int]
+    elapsed: float
+
+    def served_key(self) -> tuple[int, ...]:
+        """Coverage, most urgent first: larger is better."""
+        return tuple(int(self.served.get(p, 0)) for p in PRIORITIES)
+
+
+@dataclass(frozen=True)
 class Unserved:
     task: str
     reason: str

@@ -14,19 +14,17 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from mutualaid.domain.lifecycle import CANCELLED
-from mutualaid.domain.model import PRIORITIES
-from mutualaid.domain.plan import Reason, reason
+from mutualaid.domain.plan import Reason, SolveProgress, reason
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import say
 from mutualaid.services.access import SYSTEM
 from mutualaid.services.built import built_week
 from mutualaid.services.ports import (
-    Json,
     LeaseLost,
     Planner,
     PlanRecord,
@@ -109,7 +107,7 @@ def run_plan(
         return _fail(new_uow, plan, worker, reason("plan_scenario_invalid", problems=problems))
     heart = Heartbeat(new_uow, plan, options)
 
-    def progress(figures: Json) -> None:
+    def progress(figures: SolveProgress) -> None:
         heart.offer(figures)
         if time.monotonic() - heart.last_written >= options.heartbeat_seconds:
             heart.beat()
@@ -172,17 +170,17 @@ class Heartbeat:
         self.new_uow, self.plan, self.options = new_uow, plan, options
         self.lease = options.lease_seconds
         self.last_written = float("-inf")
-        self._best: Json | None = dict(plan.progress) if plan.progress else None
-        self._latest: Json | None = None
+        self._best: SolveProgress | None = plan.progress
+        self._latest: SolveProgress | None = None
         self._lock = threading.Lock()
         self._writing = threading.Lock()
         self._told: type[Exception] | None = None
 
-    def offer(self, figures: Mapping[str, Any]) -> None:
+    def offer(self, figures: SolveProgress) -> None:
         """The solve's latest figures (written at the next beat unless worse than the best)."""
         with self._lock:
-            if self._best is None or _served_key(figures) >= _served_key(self._best):
-                self._latest = self._best = dict(figures)
+            if self._best is None or figures.served_key() >= self._best.served_key():
+                self._latest = self._best = figures
 
     def told(self) -> bool:
         """Whether the solve should stop now."""
@@ -241,13 +239,6 @@ class _Beating:
                 self.heart.beat()
             except Exception:  # the database went away for a moment: beat again later
                 log.exception("heartbeat of plan %s failed", self.heart.plan.id)
-
-
-def _served_key(figures: Mapping[str, Any]) -> tuple[int, ...]:
-    served = figures.get("served")
-    if not isinstance(served, Mapping):
-        return ()
-    return tuple(int(served.get(p, 0)) for p in PRIORITIES)
 
 
 def safety_net(violations: list[Violation]) -> Reason:

@@ -33,7 +33,7 @@ import pendulum
 
 from mutualaid.domain.lifecycle import Basis, PlanRequest
 from mutualaid.domain.model import Scenario, Settings
-from mutualaid.domain.plan import Reason
+from mutualaid.domain.plan import Reason, SolveProgress
 from mutualaid.domain.roster import (
     StoredResident,
     StoredSite,
@@ -185,7 +185,8 @@ class PlanRecord:
     parent_id: str | None
     status: str
     """queued | running | optimal | feasible | error"""
-    progress: Json
+    progress: SolveProgress | None
+    """A running solve's best figures so far (None before its first report)."""
     request: PlanRequest
     result: Json | None
     """The contract's plan JSON once done (a domain Plan once the contract's reader of plan
@@ -368,7 +369,7 @@ class PlanRepository(Protocol):
         ident: str,
         worker: str,
         lease_seconds: float,
-        progress: Mapping[str, Any] | None = None,
+        progress: SolveProgress | None = None,
     ) -> PlanRecord: ...
     def finish(
         self, ident: str, result: Mapping[str, Any], worker: str | None = None
@@ -452,8 +453,8 @@ class UnitOfWork(Protocol):
         ...
 
 
-Progress = Callable[[Json], None]
-"""progress({"served": {...}, "bound": {...}, "elapsed": s}); may raise to stop the solve."""
+Progress = Callable[[SolveProgress], None]
+"""progress(SolveProgress(served, bound, elapsed)); may raise to stop the solve."""
 
 
 class Planner(Protocol):

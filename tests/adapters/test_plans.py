@@ -13,7 +13,7 @@ from sqlmodel import select
 from mutualaid.adapters.plans import SqlPlans
 from mutualaid.adapters.tables import AuditRow, PlanRow, WeekRow
 from mutualaid.domain.lifecycle import CANCELLED, PlanRequest
-from mutualaid.domain.plan import reason
+from mutualaid.domain.plan import SolveProgress, reason
 from mutualaid.services.ports import ActivePlanExists, ConflictError, LeaseLost, NotFoundError
 
 from . import world
@@ -121,7 +121,8 @@ def test_a_plan_whose_worker_died_is_claimed_again(
     clock.advance(20)
     with make_uow() as uow:
         assert uow.plans.claim("w2", lease_seconds=30) is None  # w1's lease still holds
-        uow.plans.heartbeat(plan.id, "w1", 30, progress={"coverage": [0, 1, 2, 0]})
+        figures = SolveProgress({"high": 1}, {"high": 2}, 0.5)
+        uow.plans.heartbeat(plan.id, "w1", 30, progress=figures)
         uow.commit()
     clock.advance(20)
     with make_uow() as uow:
@@ -132,7 +133,7 @@ def test_a_plan_whose_worker_died_is_claimed_again(
         uow.commit()
     assert again is not None and again.id == plan.id
     assert (again.worker, again.attempts, again.started_at) == ("w2", 2, claimed.started_at)
-    assert again.progress == {"coverage": [0, 1, 2, 0]}
+    assert again.progress == SolveProgress({"high": 1}, {"high": 2}, 0.5)
     with make_uow() as uow:
         with pytest.raises(LeaseLost):
             uow.plans.heartbeat(plan.id, "w1", 30)

@@ -20,6 +20,7 @@ from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.lifecycle import CANCELLED
 from mutualaid.domain.model import Scenario
+from mutualaid.domain.plan import SolveProgress
 from mutualaid.services import plans, weeks
 from mutualaid.services.jobs import RunOptions, claim_plan, release_plan, run_next_plan
 from mutualaid.services.ports import Json, PlanRecord, Progress
@@ -124,7 +125,7 @@ class ReportingPlanner(FakePlanner):
 
     def __init__(self, make_uow: UowFactory, ident: str, figures: list[dict[str, int]]) -> None:
         self.make_uow, self.ident, self.figures = make_uow, ident, figures
-        self.seen: list[dict[str, Any]] = []
+        self.seen: list[SolveProgress | None] = []
 
     def plan(
         self,
@@ -135,8 +136,8 @@ class ReportingPlanner(FakePlanner):
         since: float | None = None,
     ) -> Json:
         for served in self.figures:
-            progress({"served": served, "bound": {"normal": 9}, "elapsed": 0.0})
-            self.seen.append(dict(_get(self.make_uow, self.ident).progress))
+            progress(SolveProgress(served, {"normal": 9}, 0.0))
+            self.seen.append(_get(self.make_uow, self.ident).progress)
         return self.real.plan(scenario, progress, stop=stop)
 
 
@@ -147,7 +148,7 @@ def test_a_rerun_does_not_overwrite_progress_with_smaller_figures(
     plan = plans.request_plan(make_uow(), None, COORDINATOR, None, WEEK)
     with make_uow() as uow:  # a first run got far, then its worker died
         uow.plans.claim("w-dead", 30)
-        uow.plans.heartbeat(plan.id, "w-dead", 30, {"served": {"high": 1, "normal": 3}})
+        uow.plans.heartbeat(plan.id, "w-dead", 30, SolveProgress({"high": 1, "normal": 3}, {}, 0))
         uow.commit()
     clock.advance(31)
     again = ReportingPlanner(
@@ -156,7 +157,7 @@ def test_a_rerun_does_not_overwrite_progress_with_smaller_figures(
     opts = RunOptions(worker="w-1", lease_seconds=30, heartbeat_seconds=0)
     done = run_next_plan(make_uow, again, opts)
     assert done is not None and done.id == plan.id and done.attempts == 2
-    served = [seen["served"] for seen in again.seen]
+    served = [seen.served for seen in again.seen if seen is not None]
     # the rerun's smaller figures leave the first run's in place; larger ones replace them
     assert served == [{"high": 1, "normal": 3}, {"high": 1, "normal": 3}, {"high": 2, "normal": 0}]
 

@@ -32,6 +32,7 @@ from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.lifecycle import CANCELLED
 from mutualaid.domain.model import Scenario
+from mutualaid.domain.plan import SolveProgress
 from mutualaid.services import access, plans, weeks
 from mutualaid.services.jobs import RunOptions, claim_plan
 from mutualaid.services.ports import Json, PlanRecord, Progress
@@ -194,7 +195,7 @@ class SlowPlanner:
     ) -> Json:
         end = time.monotonic() + self.seconds
         while time.monotonic() < end:
-            progress({"served": {}, "bound": {}, "elapsed": 0.0})
+            progress(SolveProgress({}, {}, 0.0))
             time.sleep(0.05)
         return self.inner.plan(scenario, progress, map_parts, stop)
 

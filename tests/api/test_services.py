@@ -11,6 +11,7 @@ from mutualaid.adapters.access import SqlIdempotency
 from mutualaid.contract.plan_json import detail_text
 from mutualaid.domain.lifecycle import CANCELLED
 from mutualaid.domain.model import Scenario
+from mutualaid.domain.plan import SolveProgress
 from mutualaid.errors import ScenarioError
 from mutualaid.services import access, plans, roster, volunteers, weeks
 from mutualaid.services.access import Actor
@@ -160,7 +161,7 @@ class FakePlanner:
         for i in range(self.calls):
             if self.on_progress is not None:
                 self.on_progress(i)
-            progress({"served": {"normal": i}, "bound": {"normal": 9}, "elapsed": i / 10})
+            progress(SolveProgress({"normal": i}, {"normal": 9}, i / 10))
         result = self.real.plan(scenario, progress, stop=stop)
         return self.change(result) if self.change else result
 
@@ -178,7 +179,7 @@ def test_a_queued_plan_is_solved_checked_and_stored_with_its_progress(
     assert _run(make_uow, FakePlanner()).id == plan.id
     done = plans.get_plan(make_uow(), COORDINATOR, plan.id)
     assert done.status in ("optimal", "feasible") and done.result is not None
-    assert set(done.progress) == {"served", "bound", "elapsed"}
+    assert done.progress is not None and done.progress.bound
     with make_uow(read_only=True) as uow:
         scenario = uow.weeks.load_scenario(world.AREA, world.WEEK)
     assert validate(scenario, done.result).ok
@@ -219,7 +220,7 @@ def test_a_running_plan_stops_at_the_heartbeat_after_its_cancel(
 
     ended = _run(make_uow, FakePlanner(calls=10, on_progress=cancel_at_third))
     assert (ended.status, ended.error) == ("error", CANCELLED)
-    assert ended.progress["served"] == {"normal": 2}
+    assert ended.progress is not None and ended.progress.served == {"normal": 2}
 
 
 def test_a_stopped_worker_leaves_its_plan_to_be_taken_again(
