@@ -25,6 +25,9 @@ from typing import Any, Self
 import pendulum
 
 from mutualaid.adapters.changes import Counter
+from mutualaid.contract import export
+from mutualaid.contract import roster as roster_contract
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.lifecycle import (
     ACCEPTED,
     CANCELLED,
@@ -61,6 +64,7 @@ from mutualaid.services.ports import (
     LeaseLost,
     NotFoundError,
     PlanRecord,
+    PreparedTasks,
     StoredResponse,
     TokenExpired,
     TokenRecord,
@@ -283,6 +287,8 @@ class FakeWeek:
     """The week as built, without its declines."""
     declines: list[DeclineRecord] = field(default_factory=list)
     writes: int = 0
+    written: list[Json] = field(default_factory=list)
+    """Its tasks as written (canonical: a series once), what the task use cases give."""
 
 
 @dataclass
@@ -335,7 +341,11 @@ class FakeStore:
         self.state.areas.setdefault(area, AreaRecord(area, area, scenario.timezone))
         declines = [DeclineRecord(d.task, d.volunteer, None, None) for d in scenario.declined]
         bare = dataclasses.replace(scenario, declined=(), expect=None)
-        self.state.weeks[(area, scenario.week_start)] = FakeWeek(bare, declines)
+        data = export.from_scenario(bare)
+        self.state.weeks[(area, scenario.week_start)] = FakeWeek(bare, declines, 0, data["tasks"])
+        for kind, read in roster_contract.READERS.items():  # the roster, as an import stores it
+            stored = self.state.roster.setdefault((kind, area), {})
+            stored.update({e["id"]: read(e) for e in data[kind]})
 
 
 @dataclass
@@ -390,12 +400,93 @@ class FakeWeeks:
     def delete_task(self, area: str, week_start: pendulum.Date, ident: str) -> int:
         """Delete the task; its pins and declines go, and its published visits are withdrawn."""
         week = self._week(area, week_start)
-        if ident not in {t.split("@")[0] for t in week.scenario.tasks}:
+        if ident not in {t["id"] for t in week.written}:
             raise NotFoundError("task", ident)
-        tasks = {k: t for k, t in week.scenario.tasks.items() if k.split("@")[0] != ident}
-        present = present_ids((k, None) for k in tasks)
-        pins = tuple(p for p in week.scenario.pinned if p.task in present)
-        week.scenario = dataclasses.replace(week.scenario, tasks=tasks, pinned=pins)
+        return self._replace(area, week_start, [t for t in week.written if t["id"] != ident])
+
+    # --- tasks as written: checked by the loader against the week (the adapters' tests hold
+    # the paths of what it finds wrong), pins, declines and published visits of tasks gone go
+
+    def tasks(
+        self, area: str, week_start: pendulum.Date, idents: Collection[str] | None = None
+    ) -> list[Json]:
+        written = self._week(area, week_start).written
+        return [copy.deepcopy(t) for t in written if idents is None or t["id"] in idents]
+
+    def get_task(self, area: str, week_start: pendulum.Date, ident: str) -> Json:
+        found = [t for t in self.tasks(area, week_start) if t["id"] == ident]
+        if not found:
+            raise NotFoundError("task", ident)
+        return found[0]
+
+    def prepare_tasks(
+        self, area: str, week_start: pendulum.Date, tasks: Sequence[Any]
+    ) -> PreparedTasks:
+        self._built(self._week_or_new(area, week_start), list(tasks))
+        return PreparedTasks([export.task(t) for t in tasks], [], "")
+
+    def store_tasks(
+        self, area: str, week_start: pendulum.Date, prepared: PreparedTasks
+    ) -> list[Json]:
+        self._week_or_new(area, week_start, keep=True)
+        self._replace(area, week_start, prepared.tasks)
+        return copy.deepcopy(prepared.tasks)
+
+    def prepare_task(self, area: str, week_start: pendulum.Date, task: Any) -> PreparedTasks:
+        week = self._week_or_new(area, week_start)
+        self._built(week, _with(week.written, task))
+        return PreparedTasks([export.task(task)], [], "")
+
+    def store_task(
+        self, area: str, week_start: pendulum.Date, prepared: PreparedTasks
+    ) -> tuple[Json, bool]:
+        week = self._week_or_new(area, week_start, keep=True)
+        [task] = prepared.tasks
+        new = task["id"] not in {t["id"] for t in week.written}
+        self._replace(area, week_start, _with(week.written, task))
+        return copy.deepcopy(task), new
+
+    def _week_or_new(self, area: str, week_start: pendulum.Date, keep: bool = False) -> FakeWeek:
+        """The week, or a new empty one of the area (stored with `keep`)."""
+        found = self.store.state.weeks.get((area, week_start))
+        if found is not None:
+            return found
+        zone = FakeAreas(self.store).get(area).timezone
+        name = f"{area} — week of {week_start.isoformat()}"
+        made = FakeWeek(self._built(None, [], (name, zone, week_start)))
+        if keep:
+            self.store.state.weeks[(area, week_start)] = made
+        return made
+
+    @staticmethod
+    def _built(
+        week: FakeWeek | None, tasks: list[Any], new: tuple[str, str, pendulum.Date] | None = None
+    ) -> Scenario:
+        """The week with these tasks, as the loader builds it (ScenarioError when it cannot)."""
+        if week is not None:
+            data = export.from_scenario(week.scenario)
+        else:
+            assert new is not None
+            data = {"name": new[0], "timezone": new[1], "week_start": new[2].isoformat()}
+        data["tasks"] = tasks
+        data.pop("declined", None)
+        ids = {t.get("id") for t in tasks if isinstance(t, Mapping)}
+        present = present_ids((str(i), None) for i in ids) | {
+            f"{t['id']}@{d}" for t in tasks if isinstance(t, Mapping) for d in t.get("every") or ()
+            if isinstance(d, str)
+        }  # fmt: skip
+        data["pinned"] = [p for p in data.get("pinned") or () if p["task"] in present]
+        return build_scenario(data)
+
+    def _replace(self, area: str, week_start: pendulum.Date, tasks: list[Json]) -> int:
+        """The week's tasks are these now; what is gone of the others goes. The number of
+        published visits withdrawn."""
+        week = self._week(area, week_start)
+        built = self._built(week, tasks)
+        present = present_ids((t["id"], t.get("every")) for t in tasks)
+        pins = tuple(p for p in built.pinned if p.task in present)
+        week.scenario = dataclasses.replace(built, pinned=pins, expect=None)
+        week.written = copy.deepcopy(tasks)
         week.declines = [d for d in week.declines if d.task in present]
         week.writes += 1
         gone = [
@@ -726,3 +817,11 @@ class FakeUnitOfWork:
 
     def reading(self) -> FakeUnitOfWork:
         return FakeUnitOfWork(self.store)
+
+
+def _with(tasks: list[Json], task: Any) -> list[Any]:
+    """The tasks with `task` in place of the one of its id, or after them."""
+    ident = task.get("id") if isinstance(task, Mapping) else None
+    if ident is not None and any(t["id"] == ident for t in tasks):
+        return [task if t["id"] == ident else t for t in tasks]
+    return [*tasks, task]
