@@ -16,10 +16,13 @@ MutualAidError
 
 Times in records are aware pendulum DateTimes; an assignment's are in its own zone. A week
 to plan is a domain Scenario, what a plan rests on a domain Basis, a plan's request a domain
-PlanRequest; the rules of their lifecycles are `mutualaid.domain.lifecycle` and `.week`.
-Contract structures still passed as the contract's JSON (`Json`, its field names): roster
-entries and tasks as written, whole scenarios exported, and a plan's result and progress,
-until the contract's readers turn them into domain objects at the edge.
+PlanRequest; the rules of their lifecycles are `mutualaid.domain.lifecycle` and `.week`. The
+roster is `mutualaid.domain.roster`'s entries, a week's settings the domain's Settings, a
+solve's progress a SolveProgress, a failed plan's error a Reason (worded where read; text
+for one stored before). Still passed as the contract's JSON (`Json`, its field names): a
+week's tasks as written, whole scenarios exported and the rows prepared from them, and a
+plan's result (the Planner's and Repairer's too), until the contract's readers turn them
+into domain objects at the edge.
 """
 
 from __future__ import annotations
@@ -283,29 +286,17 @@ E = TypeVar("E", StoredSite, StoredTeam, StoredVolunteer, StoredResident)
 
 class RosterRepository(Protocol[E]):
     """Sites, teams, volunteers or residents of an area (`mutualaid.domain.roster`), in the
-    order they were first stored."""
+    order first stored. `known`: those of `idents` stored (one query, nothing built); `place`:
+    how many entries are listed before that id (None: none); `create` stores a new entry last
+    (ConflictError on a taken id, also taken at the same moment); `upsert`: True when new."""
 
     def all(self, area: str) -> list[E]: ...
     def get(self, area: str, ident: str) -> E: ...
     def some(self, area: str, idents: Collection[str]) -> dict[str, E]: ...
-    def known(self, area: str, idents: Collection[str]) -> set[str]:
-        """Those of `idents` stored in the area (one indexed query, nothing built)."""
-        ...
-
-    def place(self, area: str, ident: str) -> int | None:
-        """How many of the area's entries are listed before the one of that id (None: there
-        is none), without reading them."""
-        ...
-
-    def create(self, area: str, entry: E) -> E:
-        """Store a new entry, last; ConflictError when its id is taken, also by a creation
-        at the same moment (never an overwrite)."""
-        ...
-
-    def upsert(self, area: str, entry: E) -> tuple[E, bool]:
-        """Store the entry; True when it is new (a new one goes last)."""
-        ...
-
+    def known(self, area: str, idents: Collection[str]) -> set[str]: ...
+    def place(self, area: str, ident: str) -> int | None: ...
+    def create(self, area: str, entry: E) -> E: ...
+    def upsert(self, area: str, entry: E) -> tuple[E, bool]: ...
     def delete(self, area: str, ident: str) -> None: ...
 
 

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from .conftest import SAMPLE, Client, wait_for
+from .conftest import Client, wait_for
+from .test_end_to_end import _import_sample
 
 ANSWERS = Path(__file__).resolve().parents[1] / "golden" / "answers"
 RECORD = os.environ.get("MUTUALAID_RECORD_ANSWERS") == "1"
@@ -45,20 +46,11 @@ def _held(request: pytest.FixtureRequest, name: str, body: bytes) -> None:
     assert body == path.read_bytes(), f"the answer of {name} changed"
 
 
-def _import(client: Client, admin: dict[str, str]) -> None:
-    answer = client.post(
-        f"/weeks/{WEEK}/scenario?area={AREA}",
-        content=SAMPLE.read_bytes(),
-        headers={**admin, "Content-Type": "application/yaml"},
-    )
-    assert answer.status_code == 200, answer.text
-
-
 @pytest.mark.parametrize("name", list(READS))
 def test_reads_answer_as_before(
     client: Client, admin: dict[str, str], name: str, request: pytest.FixtureRequest
 ) -> None:
-    _import(client, admin)
+    _import_sample(client, admin)
     answer = client.get(READS[name], headers=admin)
     assert answer.status_code == 200, answer.text
     _held(request, name, answer.content)
@@ -76,7 +68,7 @@ def _blank(plan: dict[str, Any]) -> dict[str, Any]:
 def test_a_plan_answers_as_before(
     client: Client, admin: dict[str, str], request: pytest.FixtureRequest
 ) -> None:
-    _import(client, admin)
+    _import_sample(client, admin)
     made = client.post(f"/weeks/{WEEK}/plans?area={AREA}", headers=admin)
     assert made.status_code == 202, made.text
     ident = made.json()["id"]

@@ -56,13 +56,17 @@ def test_a_plan_stored_with_worded_details_still_shows_them() -> None:
     ]
 
 
-def test_the_api_words_a_plans_details_per_request(client: Client, admin: dict[str, str]) -> None:
+def _import_edges(client: Client, admin: dict[str, str]) -> None:
     answer = client.post(
         "/weeks/2026-11-30/scenario?area=edges",
         content=EDGES.read_bytes(),
         headers={**admin, "Content-Type": "application/yaml"},
     )
     assert answer.status_code == 200, answer.text
+
+
+def test_the_api_words_a_plans_details_per_request(client: Client, admin: dict[str, str]) -> None:
+    _import_edges(client, admin)
     _, stored = _solved()
     with infra(client).uow() as uow:
         plan = uow.plans.create("edges", load_scenario(EDGES).week_start)
@@ -76,12 +80,7 @@ def test_the_api_words_a_plans_details_per_request(client: Client, admin: dict[s
 
 
 def test_a_failed_plans_error_is_worded_per_request(client: Client, admin: dict[str, str]) -> None:
-    answer = client.post(
-        "/weeks/2026-11-30/scenario?area=edges",
-        content=EDGES.read_bytes(),
-        headers={**admin, "Content-Type": "application/yaml"},
-    )
-    assert answer.status_code == 200, answer.text
+    _import_edges(client, admin)
     with infra(client).uow() as uow:
         plan = uow.plans.create("edges", load_scenario(EDGES).week_start)
         uow.plans.fail(plan.id, reason("plan_gave_up", runs=3))
