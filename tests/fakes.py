@@ -51,6 +51,7 @@ from mutualaid.domain.lifecycle import (
     lease_ran_out,
 )
 from mutualaid.domain.model import Decline, Scenario
+from mutualaid.domain.tasks import StoredTask
 from mutualaid.domain.week import present_ids
 from mutualaid.messages import msg
 from mutualaid.services.ports import (
@@ -409,12 +410,12 @@ class FakeWeeks:
 
     def tasks(
         self, area: str, week_start: pendulum.Date, idents: Collection[str] | None = None
-    ) -> list[Json]:
+    ) -> list[StoredTask]:
         written = self._week(area, week_start).written
-        return [copy.deepcopy(t) for t in written if idents is None or t["id"] in idents]
+        return [export.stored_task(t) for t in written if idents is None or t["id"] in idents]
 
-    def get_task(self, area: str, week_start: pendulum.Date, ident: str) -> Json:
-        found = [t for t in self.tasks(area, week_start) if t["id"] == ident]
+    def get_task(self, area: str, week_start: pendulum.Date, ident: str) -> StoredTask:
+        found = [t for t in self.tasks(area, week_start) if t.id == ident]
         if not found:
             raise NotFoundError("task", ident)
         return found[0]
@@ -423,28 +424,28 @@ class FakeWeeks:
         self, area: str, week_start: pendulum.Date, tasks: Sequence[Any]
     ) -> PreparedTasks:
         self._built(self._week_or_new(area, week_start), list(tasks))
-        return PreparedTasks([export.task(t) for t in tasks], [], "")
+        return PreparedTasks([export.stored_task(t) for t in tasks], [], "")
 
     def store_tasks(
         self, area: str, week_start: pendulum.Date, prepared: PreparedTasks
-    ) -> list[Json]:
+    ) -> list[StoredTask]:
         self._week_or_new(area, week_start, keep=True)
-        self._replace(area, week_start, prepared.tasks)
-        return copy.deepcopy(prepared.tasks)
+        self._replace(area, week_start, [export.stored_task_json(t) for t in prepared.tasks])
+        return list(prepared.tasks)
 
     def prepare_task(self, area: str, week_start: pendulum.Date, task: Any) -> PreparedTasks:
         week = self._week_or_new(area, week_start)
         self._built(week, _with(week.written, task))
-        return PreparedTasks([export.task(task)], [], "")
+        return PreparedTasks([export.stored_task(task)], [], "")
 
     def store_task(
         self, area: str, week_start: pendulum.Date, prepared: PreparedTasks
-    ) -> tuple[Json, bool]:
+    ) -> tuple[StoredTask, bool]:
         week = self._week_or_new(area, week_start, keep=True)
         [task] = prepared.tasks
-        new = task["id"] not in {t["id"] for t in week.written}
-        self._replace(area, week_start, _with(week.written, task))
-        return copy.deepcopy(task), new
+        new = task.id not in {t["id"] for t in week.written}
+        self._replace(area, week_start, _with(week.written, export.stored_task_json(task)))
+        return task, new
 
     def _week_or_new(self, area: str, week_start: pendulum.Date, keep: bool = False) -> FakeWeek:
         """The week, or a new empty one of the area (stored with `keep`)."""

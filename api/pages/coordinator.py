@@ -27,6 +27,7 @@ from api.pages.plan_view import plan_view
 from api.pages.task_forms import TASK_PAGES
 from api.pages.task_table import task_table
 from mutualaid.contract import plan_json
+from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.roster import to_json as roster_json
 from mutualaid.domain.plan import Reason
 from mutualaid.messages import CATALOGUE, msg_in, using_locale
@@ -83,7 +84,8 @@ def _week_state(
     infra = infra_of(request)
     monday = in_lang(lang, access.parse_week, week)
     try:
-        tasks = in_lang(lang, weeks.list_tasks, infra.reader(), viewer.actor, area, week)
+        listed = in_lang(lang, weeks.list_tasks, infra.reader(), viewer.actor, area, week)
+        tasks = [stored_task_json(t) for t in listed]
         found = in_lang(lang, plans.list_plans, infra.reader(), viewer.actor, area, week)
     except NotFoundError as exc:
         if exc.kind != "week":

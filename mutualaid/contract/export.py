@@ -15,9 +15,12 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import pendulum
+
 from mutualaid.contract.clock import clock_text, local_start, local_text
 from mutualaid.domain.model import (
     LATER_GOALS,
+    Location,
     Need,
     Scenario,
     Settings,
@@ -27,6 +30,7 @@ from mutualaid.domain.model import (
     TeamSkillNeed,
     TimeBlock,
 )
+from mutualaid.domain.tasks import StoredTask
 
 Json = dict[str, Any]
 
@@ -265,7 +269,7 @@ def block_of(b: TimeBlock) -> Json:
     return out
 
 
-def _need_of(n: Need) -> Json:
+def need_of(n: Need) -> Json:
     if isinstance(n, SkillNeed):
         return {"skill": n.skill, "count": n.count}
     if isinstance(n, TeamSkillNeed):
@@ -286,7 +290,7 @@ def _task_of(s: Scenario, t: Task, ident: str) -> Json:
         out["site"] = t.site
     else:
         out["location"] = {"lat": t.location.lat, "lon": t.location.lon}
-    out["needs"] = [_need_of(n) for n in t.needs]
+    out["needs"] = [need_of(n) for n in t.needs]
     out["duration_minutes"] = t.duration_minutes
     if t.fixed_start is not None:
         out["start"] = local_text(s.week_start, t.fixed_start)
@@ -395,3 +399,68 @@ def from_scenario(s: Scenario) -> Json:
             }
         )
     return out
+
+
+# --- a stored task <-> the contract -----------------------------------------------------------
+
+
+def _minute(text: str) -> int:
+    h, m = text.split(":")
+    return int(h) * 60 + int(m)
+
+
+def _block_in(value: Mapping[str, Any]) -> TimeBlock:
+    days, date = value.get("days"), value.get("date")
+    return TimeBlock(
+        days=tuple(days) if days is not None else None,
+        date=pendulum.Date.fromisoformat(date) if date is not None else None,
+        start=_minute(value["from"]) if "from" in value else None,
+        end=_minute(value["to"]) if "to" in value else None,
+    )
+
+
+def _need_in(value: Mapping[str, Any]) -> Need:
+    if "skill" in value:
+        return SkillNeed(value["skill"], value["count"])
+    if "team_skill" in value:
+        return TeamSkillNeed(value["team_skill"], value["min_members"], value["max_members"])
+    return TeamNeed(value["team"], value["min_members"], value["max_members"])
+
+
+def stored_task(value: Mapping[str, Any]) -> StoredTask:
+    """A task as written (checked by the loader) as the domain's stored task."""
+    c = task(value)
+    window = c.get("window")
+    return StoredTask(
+        id=c["id"], title=c["title"], needs=tuple(_need_in(n) for n in c["needs"]),
+        duration_minutes=c["duration_minutes"], resident=c.get("resident"),
+        site=c.get("site"),
+        location=Location(**c["location"]) if "location" in c else None,
+        windows=tuple(_block_in(b) for b in c["windows"]) if "windows" in c else None,
+        start=dt.datetime.fromisoformat(c["start"]) if "start" in c else None,
+        every=tuple(c["every"]) if "every" in c else None,
+        window=(_minute(window["from"]), _minute(window["to"])) if window else None,
+        priority=c["priority"], waited=c["waited"], vetted_only=c["vetted_only"],
+        languages=tuple(c["languages"]),
+    )  # fmt: skip
+
+
+def stored_task_json(t: StoredTask) -> Json:
+    """The stored task in the contract's canonical form (what the API answers)."""
+    out: Json = {
+        "id": t.id, "title": t.title, "resident": t.resident, "site": t.site,
+        "needs": [need_of(n) for n in t.needs], "duration_minutes": t.duration_minutes,
+        "priority": t.priority, "waited": t.waited, "vetted_only": t.vetted_only,
+        "languages": list(t.languages),
+    }  # fmt: skip
+    if t.location is not None:
+        out["location"] = vars(t.location)
+    if t.windows is not None:
+        out["windows"] = [block_of(b) for b in t.windows]
+    elif t.start is not None:
+        out["start"] = t.start.strftime("%Y-%m-%dT%H:%M")
+    else:
+        out["every"] = list(t.every or ())
+        lo, hi = t.window or (0, 0)
+        out["window"] = {"from": clock_text(lo), "to": clock_text(hi)}
+    return task(out)

@@ -19,10 +19,11 @@ to plan is a domain Scenario, what a plan rests on a domain Basis, a plan's requ
 PlanRequest; the rules of their lifecycles are `mutualaid.domain.lifecycle` and `.week`. The
 roster is `mutualaid.domain.roster`'s entries, a week's settings the domain's Settings, a
 solve's progress a SolveProgress, a failed plan's error a Reason (worded where read; text
-for one stored before). Still passed as the contract's JSON (`Json`, its field names): a
-week's tasks as written, whole scenarios exported and the rows prepared from them, and a
-plan's result (the Planner's and Repairer's too), until the contract's readers turn them
-into domain objects at the edge.
+for one stored before), a week's task as written a StoredTask (`mutualaid.domain.tasks`).
+Still passed as the contract's JSON (`Json`, its field names): tasks and scenarios as sent
+(checked by the repository with the loader), whole scenarios exported and the rows prepared
+from them, and a plan's result (the Planner's and Repairer's too), until the contract's
+readers turn them into domain objects at the edge.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from mutualaid.domain.roster import (
     StoredTeam,
     StoredVolunteer,
 )
+from mutualaid.domain.tasks import StoredTask
 from mutualaid.errors import MutualAidError, Problem
 from mutualaid.messages import Said
 
@@ -137,7 +139,7 @@ class PreparedTasks:
     """A week's new tasks, checked and turned into rows before the write transaction
     (`WeekRepository.prepare_tasks`), to be stored by `store_tasks` in a short one."""
 
-    tasks: list[Json]
+    tasks: list[StoredTask]
     """The tasks as they will read once stored (the answer to the request)."""
     rows: list[Json]
     """Their rows, without the week's id."""
@@ -318,18 +320,18 @@ class WeekRepository(Protocol):
 
     def tasks(
         self, area: str, week_start: pendulum.Date, idents: Collection[str] | None = None
-    ) -> list[Json]: ...
-    def get_task(self, area: str, week_start: pendulum.Date, ident: str) -> Json: ...
+    ) -> list[StoredTask]: ...
+    def get_task(self, area: str, week_start: pendulum.Date, ident: str) -> StoredTask: ...
     def prepare_tasks(
         self, area: str, week_start: pendulum.Date, tasks: Sequence[Any]
     ) -> PreparedTasks: ...
     def store_tasks(
         self, area: str, week_start: pendulum.Date, prepared: PreparedTasks
-    ) -> list[Json]: ...
+    ) -> list[StoredTask]: ...
     def prepare_task(self, area: str, week_start: pendulum.Date, task: Any) -> PreparedTasks: ...
     def store_task(
         self, area: str, week_start: pendulum.Date, prepared: PreparedTasks
-    ) -> tuple[Json, bool]: ...
+    ) -> tuple[StoredTask, bool]: ...
     def delete_task(self, area: str, week_start: pendulum.Date, ident: str) -> int: ...
     def published_tasks(self, area: str, week_start: pendulum.Date) -> dict[str, int]: ...
     def add_decline(

@@ -18,8 +18,9 @@ import pendulum
 
 from mutualaid.bounds import MAX_TEXT_LENGTH, text_problem
 from mutualaid.domain.lifecycle import PlanRequest, same_or_narrower
-from mutualaid.domain.model import Location
+from mutualaid.domain.model import Location, SkillNeed, TeamSkillNeed
 from mutualaid.domain.roster import StoredResident, StoredSite, StoredVolunteer
+from mutualaid.domain.tasks import StoredTask
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
@@ -193,16 +194,14 @@ def _schedule(
             versions = [(r, 0) for r in uow.assignments.for_volunteer(where, volunteer, week_start)]
         records = [r for r, _ in versions]
         named = {r.task for r in records}
-        tasks = {t["id"]: t for t in uow.weeks.tasks(where, week_start, named | _written(named))}
+        tasks = {t.id: t for t in uow.weeks.tasks(where, week_start, named | _written(named))}
         crews: dict[tuple[str, str], list[AssignmentRecord]] = {}
         for plan_id in sorted({r.plan_id for r in records}):
             for other in uow.assignments.for_plan(plan_id, named):
                 crews.setdefault((plan_id, other.task), []).append(other)
         people = uow.volunteers.some(where, {o.volunteer for c in crews.values() for o in c})
-        sites = uow.sites.some(where, {str(t["site"]) for t in tasks.values() if t.get("site")})
-        residents = uow.residents.some(
-            where, {str(t["resident"]) for t in tasks.values() if t.get("resident")}
-        )
+        sites = uow.sites.some(where, {t.site for t in tasks.values() if t.site})
+        residents = uow.residents.some(where, {t.resident for t in tasks.values() if t.resident})
     places = _Places(sites, residents, people)
     seen = [
         _view(places, _task_of(tasks, r.task), r, crews.get((r.plan_id, r.task), []), n)
@@ -217,14 +216,14 @@ def _written(tasks: set[str]) -> set[str]:
     return {t.rsplit("@", 1)[0] for t in tasks if "@" in t}
 
 
-def _task_of(tasks: dict[str, Json], ident: str) -> Json | None:
+def _task_of(tasks: dict[str, StoredTask], ident: str) -> StoredTask | None:
     """The stored task a plan's task id names: itself (an id may contain '@'), or the series
     it is a day of."""
-    if ident in tasks and not tasks[ident].get("every"):
+    if ident in tasks and not tasks[ident].every:
         return tasks[ident]
     base, _, day = ident.rpartition("@")
     series = tasks.get(base)
-    return series if series is not None and day in (series.get("every") or ()) else None
+    return series if series is not None and day in (series.every or ()) else None
 
 
 @dataclass(frozen=True)
@@ -237,7 +236,7 @@ class _Places:
 
 
 def _view(
-    places: _Places, task: Json | None, r: AssignmentRecord, crew: list[AssignmentRecord],
+    places: _Places, task: StoredTask | None, r: AssignmentRecord, crew: list[AssignmentRecord],
     sequence: int = 0,
 ) -> VolunteerAssignment:  # fmt: skip
     names = {o.volunteer: _name(places.people.get(o.volunteer)) for o in crew}
@@ -250,22 +249,23 @@ def _view(
         return VolunteerAssignment(
             r, r.task, r.task, Location(0.0, 0.0), None, str(r.role), others, sequence
         )
-    resident = places.residents.get(str(task.get("resident")))
-    site = places.sites.get(str(task.get("site")))
+    resident = places.residents.get(task.resident) if task.resident else None
+    site = places.sites.get(task.site) if task.site else None
     if site is not None:
         place, where = site.name, site.location
     elif resident is not None:
         place, where = msg("place_home", name=resident.name), resident.location
     else:
-        place, at = str(task["title"]), task.get("location") or {"lat": 0.0, "lon": 0.0}
-        where = Location(float(at["lat"]), float(at["lon"]))
+        place, where = task.title, task.location or Location(0.0, 0.0)
     role_name = str(r.role)
-    needs = task.get("needs") or []
-    if 0 <= r.role < len(needs):
-        need = needs[r.role]
-        role_name = str(need.get("skill") or need.get("team_skill") or need.get("team"))
+    if 0 <= r.role < len(task.needs):
+        need = task.needs[r.role]
+        role_name = (
+            need.skill if isinstance(need, SkillNeed)
+            else need.team_skill if isinstance(need, TeamSkillNeed) else need.team
+        )  # fmt: skip
     return VolunteerAssignment(
-        r, str(task["title"]), place, where,
+        r, task.title, place, where,
         None if resident is None else resident.name, role_name, others, sequence,
     )  # fmt: skip
 

@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from mutualaid.contract import roster as read
+from mutualaid.contract.export import stored_task_json
 from mutualaid.domain.roster import StoredVolunteer
 from mutualaid.errors import ScenarioError
 from mutualaid.services.ports import ConflictError, NotFoundError
@@ -75,7 +76,7 @@ def test_tasks_are_replaced_in_a_batch_or_put_one_by_one(make_uow: UowFactory) -
         uow.commit()
     with make_uow() as uow:
         tasks = world.put_tasks(uow, world.AREA, world.WEEK, scenario["tasks"][:2])
-        assert [t["id"] for t in tasks] == ["t-visit-zhang", "t-meals"]
+        assert [t.id for t in tasks] == ["t-visit-zhang", "t-meals"]
         # t-show is gone, and with it its pin and decline; t-meals@wed's decline stays
         assert [(d.task, d.reason) for d in uow.weeks.declines(world.AREA, world.WEEK)] == [
             ("t-meals@wed", "away")
@@ -83,11 +84,11 @@ def test_tasks_are_replaced_in_a_batch_or_put_one_by_one(make_uow: UowFactory) -
         exported = uow.weeks.export_scenario(world.AREA, world.WEEK)
         assert exported["pinned"] == []
         task, created = world.put_task(uow, world.AREA, world.WEEK, scenario["tasks"][2])
-        assert created and task["start"] == "2026-12-04T15:00"
+        assert created and stored_task_json(task)["start"] == "2026-12-04T15:00"
         changed = {**scenario["tasks"][1], "every": ["mon"]}
         task, created = world.put_task(uow, world.AREA, world.WEEK, changed)
-        assert not created and task["every"] == ["mon"]
-        assert [t["id"] for t in uow.weeks.tasks(world.AREA, world.WEEK)] == [
+        assert not created and task.every == ("mon",)
+        assert [t.id for t in uow.weeks.tasks(world.AREA, world.WEEK)] == [
             "t-visit-zhang",
             "t-meals",
             "t-show",
@@ -98,7 +99,7 @@ def test_tasks_are_replaced_in_a_batch_or_put_one_by_one(make_uow: UowFactory) -
             uow.weeks.get_task(world.AREA, world.WEEK, "t-show")
         uow.commit()
     with make_uow() as uow:
-        assert [t["id"] for t in uow.weeks.tasks(world.AREA, world.WEEK)] == [
+        assert [t.id for t in uow.weeks.tasks(world.AREA, world.WEEK)] == [
             "t-visit-zhang",
             "t-meals",
         ]
@@ -154,7 +155,7 @@ def test_concurrent_writers_lose_and_duplicate_nothing(make_uow: UowFactory) -> 
     assert errors == []
     with make_uow() as uow:
         ids = [v.id for v in uow.volunteers.all(world.AREA)]
-        tasks = [t["id"] for t in uow.weeks.tasks(world.AREA, world.WEEK)]
+        tasks = [t.id for t in uow.weeks.tasks(world.AREA, world.WEEK)]
     assert sorted(i for i in ids if i.startswith("v-new-")) == sorted(
         f"v-new-{i}" for i in range(20)
     )
@@ -238,7 +239,7 @@ def test_tasks_checked_before_the_roster_changed_are_checked_again_when_stored(
         assert raised.value.problems[0].path == "resident"  # relative to the task
     with make_uow(read_only=True) as reader:
         stored = reader.weeks.tasks(world.AREA, world.WEEK)
-        assert [t["id"] for t in stored] == [t["id"] for t in scenario["tasks"]]
+        assert [t.id for t in stored] == [t["id"] for t in scenario["tasks"]]
 
 
 def test_prepared_tasks_read_as_they_are_stored(make_uow: UowFactory) -> None:

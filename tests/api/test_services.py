@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from mutualaid.adapters.access import SqlIdempotency
+from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.plan_json import detail_text
 from mutualaid.domain.lifecycle import CANCELLED
 from mutualaid.domain.model import Scenario
@@ -68,7 +69,7 @@ def test_every_change_is_audited_with_who_what_and_when(
 ) -> None:
     site = {"id": "hall", "name": "礼堂", "location": {"lat": 34.78, "lon": 113.68}}
     roster.put_entity(make_uow(), COORDINATOR, "sites", None, "hall", site)
-    tasks = weeks.list_tasks(make_uow(), COORDINATOR, None, WEEK)
+    tasks = [stored_task_json(t) for t in weeks.list_tasks(make_uow(), COORDINATOR, None, WEEK)]
     weeks.submit_tasks(make_uow(), COORDINATOR, None, WEEK, tasks[:2])
     weeks.put_task(make_uow(), COORDINATOR, None, WEEK, tasks[2]["id"], tasks[2])
     weeks.delete_task(make_uow(), COORDINATOR, None, WEEK, tasks[0]["id"])
@@ -93,7 +94,7 @@ def test_every_change_is_audited_with_who_what_and_when(
 
 
 def test_a_batch_sent_twice_under_one_key_has_one_effect(make_uow: UowFactory, week: str) -> None:
-    tasks = weeks.list_tasks(make_uow(), ADMIN, world.AREA, WEEK)
+    tasks = [stored_task_json(t) for t in weeks.list_tasks(make_uow(), ADMIN, world.AREA, WEEK)]
     first = weeks.submit_tasks(make_uow(), ADMIN, world.AREA, WEEK, tasks[:1], "k-1")
     again = weeks.submit_tasks(make_uow(), ADMIN, world.AREA, WEEK, tasks[:1], "k-1")
     assert (first.replayed, again.replayed) == (False, True)
@@ -111,7 +112,7 @@ def test_a_batch_sent_twice_under_one_key_has_one_effect(make_uow: UowFactory, w
 def test_a_key_stored_meanwhile_by_a_concurrent_request_is_answered_from_it(
     make_uow: UowFactory, week: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    tasks = weeks.list_tasks(make_uow(), ADMIN, world.AREA, WEEK)
+    tasks = [stored_task_json(t) for t in weeks.list_tasks(make_uow(), ADMIN, world.AREA, WEEK)]
     first = weeks.submit_tasks(make_uow(), ADMIN, world.AREA, WEEK, tasks[:1], "k-race")
     # our lookup ran before the concurrent request stored the key: save is what notices
     looked: list[str] = []

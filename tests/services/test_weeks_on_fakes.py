@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from mutualaid.contract.export import stored_task_json
 from mutualaid.errors import ScenarioError
 from mutualaid.services import plans, volunteers, weeks
 from mutualaid.services.access import Actor
@@ -24,11 +25,11 @@ def _uow(store: FakeStore) -> FakeUnitOfWork:
 
 
 def _ids(store: FakeStore) -> list[str]:
-    return [t["id"] for t in weeks.list_tasks(_uow(store), COORDINATOR, AREA, week_of(store))]
+    return [t.id for t in weeks.list_tasks(_uow(store), COORDINATOR, AREA, week_of(store))]
 
 
 def _new_task(store: FakeStore, ident: str) -> dict[str, Any]:
-    first = weeks.list_tasks(_uow(store), COORDINATOR, AREA, week_of(store))[0]
+    first = stored_task_json(weeks.list_tasks(_uow(store), COORDINATOR, AREA, week_of(store))[0])
     return {**first, "id": ident, "title": f"copy of {first['title']}"}
 
 
@@ -36,11 +37,11 @@ def test_a_task_is_added_last_edited_in_place_and_deleted(store: FakeStore) -> N
     week, before = week_of(store), _ids(store)
     stored, new = weeks.put_task(_uow(store), COORDINATOR, AREA, week, "t-new",
                                  _new_task(store, "t-new"))  # fmt: skip
-    assert new and stored["id"] == "t-new" and _ids(store) == [*before, "t-new"]
-    edited = {**stored, "title": "改过的标题"}
+    assert new and stored.id == "t-new" and _ids(store) == [*before, "t-new"]
+    edited = {**stored_task_json(stored), "title": "改过的标题"}
     again, new = weeks.put_task(_uow(store), COORDINATOR, AREA, week, "t-new", edited)
-    assert not new and again["title"] == "改过的标题"
-    assert weeks.get_task(_uow(store), COORDINATOR, AREA, week, "t-new")["title"] == "改过的标题"
+    assert not new and again.title == "改过的标题"
+    assert weeks.get_task(_uow(store), COORDINATOR, AREA, week, "t-new").title == "改过的标题"
     assert _ids(store) == [*before, "t-new"]
     assert weeks.delete_task(_uow(store), COORDINATOR, AREA, week, "t-new") == 0
     assert _ids(store) == before
@@ -60,7 +61,7 @@ def test_a_bad_task_is_refused_and_nothing_is_stored(store: FakeStore) -> None:
 
 def test_a_batch_under_one_key_is_stored_once_and_another_body_refused(store: FakeStore) -> None:
     week = week_of(store)
-    tasks = weeks.list_tasks(_uow(store), COORDINATOR, AREA, week)
+    tasks = [stored_task_json(t) for t in weeks.list_tasks(_uow(store), COORDINATOR, AREA, week)]
     batch = [*tasks, _new_task(store, "t-extra")]
     first = weeks.submit_tasks(_uow(store), COORDINATOR, AREA, week, batch, "key-1")
     again = weeks.submit_tasks(_uow(store), COORDINATOR, AREA, week, batch, "key-1")
@@ -77,9 +78,9 @@ def test_leaving_out_a_published_task_is_refused_unless_replace(store: FakeStore
     plans.publish_plan(_uow(store), REPAIRER, COORDINATOR, ident)
     visit = next(a for a in store.state.assignments if a.plan_id == ident)
     kept = [
-        t
+        stored_task_json(t)
         for t in weeks.list_tasks(_uow(store), COORDINATOR, AREA, week)
-        if t["id"] != visit.task.split("@")[0]
+        if t.id != visit.task.split("@")[0]
     ]
     with pytest.raises(WouldWithdraw) as refused:
         weeks.submit_tasks(_uow(store), COORDINATOR, AREA, week, kept)
