@@ -14,16 +14,11 @@ MutualAidError
         ├── LeaseLost           a worker's claim on a plan was taken over or ended
         └── IdempotencyKeyReused the key came with a different request (HTTP 422)
 
-Times in records are aware pendulum DateTimes; an assignment's are in its own zone. A week
-to plan is a domain Scenario, what a plan rests on a domain Basis, a plan's request a domain
-PlanRequest; the rules of their lifecycles are `mutualaid.domain.lifecycle` and `.week`. The
-roster is `mutualaid.domain.roster`'s entries, a week's settings the domain's Settings, a
-solve's progress a SolveProgress, a failed plan's error a Reason (worded where read; text
-for one stored before), a week's task as written a StoredTask (`mutualaid.domain.tasks`).
-Still passed as the contract's JSON (`Json`, its field names): tasks and scenarios as sent
-(checked by the repository with the loader), whole scenarios exported and the rows prepared
-from them, and a plan's result (the Planner's and Repairer's too), until the contract's
-readers turn them into domain objects at the edge.
+Times in records are aware pendulum DateTimes; an assignment's are in its own zone. Records
+hold domain objects: a Scenario, Basis, PlanRequest (their lifecycles: `mutualaid.domain.
+lifecycle`, `.week`), the roster's entries, StoredTask, Settings, SolveProgress, a Reason.
+Still the contract's JSON (`Json`): tasks and scenarios as sent, exports and prepared rows,
+and a plan's result (the Planner's and Repairer's too).
 """
 
 from __future__ import annotations
