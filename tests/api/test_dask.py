@@ -145,7 +145,7 @@ def test_the_independent_parts_of_a_week_are_solved_as_dask_tasks_of_their_own(
     }
     assert len(mine) == 1 + parts  # the solve, and a task per part
     options = solver.SolveOptions(time_limit=settings.solver.time_limit_seconds, workers=1)
-    in_process = plan_json.dump(solver.solve(stored, options), stored)
+    in_process = plan_json.dump(solver.solve(stored, options), stored, said=True)  # as stored
     assert outcome(on_cluster) == {k: in_process[k] for k in ("assignments", "unserved")}
 
 

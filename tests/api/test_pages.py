@@ -16,6 +16,7 @@ from litestar.testing import TestClient
 from api.pages import pages_router
 from api.pages.common import _status
 from api.settings import PageSettings
+from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.roster import to_json
 from mutualaid.services import access, plans, roster, weeks
 from mutualaid.services.ports import RepairBusy
@@ -235,7 +236,7 @@ def test_a_task_added_by_form_is_stored_and_audited_as_the_coordinators(desk: De
     week = desk.client.get(answer.headers["location"])
     assert "Task &#39;Eye drops&#39; added." in week.text or "Task 'Eye drops' added." in week.text
     listed = weeks.list_tasks(infra(desk.client).reader(), access.CLI, AREA, WEEK)
-    stored = next(t for t in listed if t["title"] == "Eye drops")
+    stored = next(stored_task_json(t) for t in listed if t.title == "Eye drops")
     assert stored["needs"] == [{"skill": "ophthalmology", "count": 1}]
     assert stored["windows"] == [{"days": ["mon", "wed"], "from": "09:00", "to": "11:00"}]
     entries = access.read_audit(infra(desk.client).reader(), access.CLI, AREA, 5)
@@ -523,7 +524,7 @@ def test_a_task_form_sent_twice_adds_one_task(desk: Desk) -> None:
     assert "Task &#39;Soup round&#39; added." in first.text
     assert "That form was sent twice; it was saved once." in second.text
     listed = weeks.list_tasks(infra(desk.client).reader(), access.CLI, AREA, WEEK)
-    assert [t["title"] for t in listed].count("Soup round") == 1
+    assert [t.title for t in listed].count("Soup round") == 1
 
 
 def test_a_busy_store_is_a_503_page_that_says_what_was_recorded() -> None:
