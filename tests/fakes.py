@@ -51,6 +51,7 @@ from mutualaid.domain.lifecycle import (
     lease_ran_out,
 )
 from mutualaid.domain.model import Decline, Scenario
+from mutualaid.domain.notices import Visit
 from mutualaid.domain.tasks import StoredTask
 from mutualaid.domain.week import present_ids
 from mutualaid.messages import msg
@@ -71,6 +72,7 @@ from mutualaid.services.ports import (
     TokenRecord,
     WeekRecord,
 )
+from tests.fake_notices import FakeNotices, NoticeState
 
 Json = dict[str, Any]
 
@@ -327,6 +329,7 @@ class State:
     audit: list[AuditEntry] = field(default_factory=list)
     responses: dict[tuple[str, str], StoredResponse] = field(default_factory=dict)
     counter: int = 0
+    notice_state: NoticeState = field(default_factory=NoticeState)
 
 
 class FakeStore:
@@ -764,6 +767,10 @@ class FakeAssignments:
     def given(self, ident: int) -> bool:
         return self.store.state.plans[self._row(ident).plan_id].published_at is not None
 
+    def visits(self, plan_id: str) -> list[Visit]:
+        return [Visit(a.volunteer, a.task, a.start, a.end) for a in self.store.state.assignments
+                if a.plan_id == plan_id and a.state not in (DECLINED, WITHDRAWN)]  # fmt: skip
+
     def _answerable(self, ident: int, *, declining: bool = False) -> FakeAssignment:
         a = self._row(ident)
         plan = self.store.state.plans[a.plan_id]
@@ -791,6 +798,7 @@ class FakeUnitOfWork:
         self.weeks = FakeWeeks(self.store)
         self.plans = FakePlans(self.store)
         self.assignments = FakeAssignments(self.store)
+        self.notices = FakeNotices(self.store)
         self._saved: list[State] = []
         self.commits = 0
 

@@ -31,6 +31,8 @@ from mutualaid.adapters.db import (
     is_busy,
     is_unique_violation,
 )
+from mutualaid.adapters.ledger import SqlLedger, SqlRequests, SqlVisits
+from mutualaid.adapters.notices import SqlNotices
 from mutualaid.adapters.plans import SqlPlans
 from mutualaid.adapters.roster import (
     SqlAreas,
@@ -44,6 +46,8 @@ from mutualaid.adapters.weekrows import WeekRows
 from mutualaid.adapters.weeks import SqlWeeks
 from mutualaid.domain.roster import StoredResident, StoredSite, StoredTeam, StoredVolunteer
 from mutualaid.messages import msg
+from mutualaid.services.ledger_ports import LedgerRepository, RequestRepository, VisitRepository
+from mutualaid.services.notice_ports import NoticeRepository
 from mutualaid.services.ports import (
     AreaRepository,
     AssignmentRepository,
@@ -71,6 +75,10 @@ class SqlUnitOfWork:
     tokens: TokenRepository
     audit: AuditRepository
     idempotency: IdempotencyRepository
+    requests: RequestRepository
+    visits: VisitRepository
+    ledger: LedgerRepository
+    notices: NoticeRepository
 
     def __init__(
         self,
@@ -164,6 +172,10 @@ class SqlUnitOfWork:
         self.tokens = SqlTokens(session, self.clock)
         self.audit = SqlAudit(session, self.clock)
         self.idempotency = SqlIdempotency(session, self.clock)
+        self.requests = SqlRequests(session, self.clock)
+        self.visits = SqlVisits(session, self.clock)
+        self.ledger = SqlLedger(session, self.clock)
+        self.notices = SqlNotices(session, self.clock)
         return self
 
     def __exit__(

@@ -4,14 +4,16 @@ per command group, each adding its commands to the one Typer app.
     plans    solve, check, replay      a week planned and checked from files
     world    generate                  a plausible generated week (worldgen)
     service  serve, db, token          the service's database, tokens, and the HTTP service
+    books    request, week draw, visit, ledger   the backlog and the hours ledger
+    notices  send                      the notices due, delivered once
 """
 
 from __future__ import annotations
 
-from mutualaid.cli import plans, service, world
+from mutualaid.cli import books, notices, plans, service, world
 from mutualaid.cli.common import app, console, errors
 
-__all__ = ["app", "console", "errors", "main", "plans", "service", "world"]
+__all__ = ["app", "books", "console", "errors", "main", "notices", "plans", "service", "world"]
 
 
 def main() -> None:

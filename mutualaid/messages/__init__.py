@@ -19,6 +19,8 @@ from typing import Protocol, TypeGuard
 
 from mutualaid.messages.checks import CHECKS
 from mutualaid.messages.cli import CLI
+from mutualaid.messages.ledger import LEDGER
+from mutualaid.messages.notices import NOTICES
 from mutualaid.messages.pages import PAGE_CATALOGUE
 from mutualaid.messages.scenario import SCENARIO
 from mutualaid.messages.service import SERVICE
@@ -29,6 +31,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     **SERVICE,
     **CLI,
     **PAGE_CATALOGUE,
+    **LEDGER,
+    **NOTICES,
 }
 """Every key, once: (English, Chinese)."""
 

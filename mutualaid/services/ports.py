@@ -32,6 +32,7 @@ import pendulum
 
 from mutualaid.domain.lifecycle import Basis, PlanRequest
 from mutualaid.domain.model import Scenario, Settings
+from mutualaid.domain.notices import Visit
 from mutualaid.domain.plan import Reason, SolveProgress
 from mutualaid.domain.roster import (
     StoredResident,
@@ -42,6 +43,7 @@ from mutualaid.domain.roster import (
 from mutualaid.domain.tasks import StoredTask
 from mutualaid.errors import MutualAidError, Problem
 from mutualaid.messages import Said
+from mutualaid.services.notice_ports import NoticeRepository
 
 Json = dict[str, Any]
 Clock = Callable[[], pendulum.DateTime]
@@ -383,6 +385,9 @@ class AssignmentRepository(Protocol):
     def accept(self, ident: int) -> AssignmentRecord: ...
     def decline(self, ident: int, reason: str | None = None) -> AssignmentRecord: ...
     def given(self, ident: int) -> bool: ...
+    def visits(self, plan_id: str) -> list[Visit]:
+        """The visits the plan gives: not declined, not withdrawn."""
+        ...
 
 
 class TokenRepository(Protocol):
@@ -425,6 +430,7 @@ class UnitOfWork(Protocol):
     tokens: TokenRepository
     audit: AuditRepository
     idempotency: IdempotencyRepository
+    notices: NoticeRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -26,6 +26,7 @@ from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
 from mutualaid.services.built import BuiltWeek, built_week, keep
 from mutualaid.services.jobs import safety_net
+from mutualaid.services.notices import before_change, note_changes
 from mutualaid.services.ports import (
     ActivePlanExists,
     AssignmentRecord,
@@ -399,15 +400,19 @@ def _repair_on(
             )  # fmt: skip
         except ActivePlanExists:
             return None  # a solve was queued meanwhile: it sees the decline
+        noticed = 0
         if report.ok:
             uow.plans.finish(plan.id, result)
+            before = before_change(uow, area, week)
             plan = uow.plans.publish(plan.id)
+            noticed = len(note_changes(uow, before, plan.id))
             keep(plan.id, version, built)
         else:
             plan = uow.plans.fail(plan.id, safety_net(report.violations))
         uow.audit.record(
             actor.id, "plan.repair", f"plan {plan.id}", area,
-            {"parent": published.id, "changed": changed, "status": plan.status},
+            {"parent": published.id, "changed": changed, "status": plan.status,
+             "notices": noticed},
         )  # fmt: skip
         uow.commit()
     return RepairOutcome(plan, changed, declined.task in _served(result))
