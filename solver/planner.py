@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from mutualaid.domain.model import PRIORITIES, Scenario
 from mutualaid.domain.plan import Plan
-from mutualaid.messages import msg
+from mutualaid.messages import msg, say
 from mutualaid.travel import HaversineTravel, TravelModel
 from solver.analysis import Analyzer, TaskAnalysis
 from solver.greedy import greedy_plan
@@ -103,7 +103,8 @@ def _pin_problems(scenario: Scenario, analyses: dict[str, TaskAnalysis]) -> list
     for pin in scenario.pinned:
         a = analyses[pin.task]
         if a.reason is not None:
-            out.append(msg("pin_task_impossible", task=pin.task, reason=a.reason, detail=a.detail))
+            detail = say(a.detail)
+            out.append(msg("pin_task_impossible", task=pin.task, reason=a.reason, detail=detail))
             continue
         for vid in pin.volunteers:
             if vid not in a.candidates:

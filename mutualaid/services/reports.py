@@ -21,6 +21,8 @@ from typing import Any
 
 import pendulum
 
+from mutualaid.contract.export import stored_task_json
+from mutualaid.contract.roster import to_json as roster_json
 from mutualaid.domain.lifecycle import DECLINED, WITHDRAWN
 from mutualaid.domain.model import CATEGORIES
 from mutualaid.domain.week import expanded
@@ -110,14 +112,14 @@ def build_report(
     with uow.reading() as reader:
         reader.areas.get(where)
         weeks = [w for w in reader.weeks.all(where) if period.holds(w.week_start)]
-        people = {str(v["id"]): v for v in reader.volunteers.all(where)}
-        teams = {str(t["id"]): t for t in reader.teams.all(where)}
-        residents = {str(r["id"]): r for r in reader.residents.all(where)}
+        people = {v.id: roster_json(v) for v in reader.volunteers.all(where)}
+        teams = {t.id: roster_json(t) for t in reader.teams.all(where)}
+        residents = {r.id: roster_json(r) for r in reader.residents.all(where)}
         hours: dict[str, PersonHours] = {}
         team_hours: dict[str, PersonHours] = {}
         for week in sorted(weeks, key=lambda w: w.week_start):
             report.weeks.append(week.week_start.isoformat())
-            tasks = _expanded(reader.weeks.tasks(where, week.week_start))
+            tasks = _expanded(map(stored_task_json, reader.weeks.tasks(where, week.week_start)))
             plan = reader.plans.published(where, week.week_start)
             if plan is None or plan.result is None:
                 report.unplanned_weeks.append(week.week_start.isoformat())

@@ -63,7 +63,7 @@ def test_a_volunteer_created_by_many_at_once_keeps_the_winner_s_data(
 
     won = winner(together(create))
     stored = roster.get_entity(make_uow(), access.CLI, "volunteers", world.AREA, "v-race")
-    assert stored["name"] == f"n{won}"
+    assert stored.name == f"n{won}"
     with make_uow() as uow:
         made = [e for e in uow.audit.entries(world.AREA) if e.action == "volunteer.create"]
     assert len(made) == 1
