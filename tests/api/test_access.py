@@ -114,6 +114,17 @@ ROUTES = [
     Route("PUT", "/volunteers/{ident:str}/contact", "own", {"email": None}),
     Route("GET", "/reports/weeks/{week:str}", "area"),
     Route("GET", "/reports/months/{month:str}", "area"),
+    # a new request's recommendations and a volunteer's absences (api/controllers/replan.py)
+    Route("POST", "/weeks/{week_start:str}/recommendations", "area", {**TASK, "id": "t-new"}),
+    Route(
+        "POST",
+        "/weeks/{week_start:str}/recommendations/{option:str}/apply",
+        "area",
+        {**TASK, "id": "t-new"},
+    ),
+    Route("GET", "/volunteers/{ident:str}/absences", "own"),
+    Route("POST", "/volunteers/{ident:str}/absences", "own", {"week": world.WEEK.isoformat()}),
+    Route("DELETE", "/volunteers/{ident:str}/absences/{absence_id:int}", "own"),
 ]
 
 
@@ -137,6 +148,8 @@ class World:
             .replace("{plan_id:str}", self.plan_id)
             .replace("{token_id:str}", self.token_id)
             .replace("{assignment_id:int}", str(self.assignment_id))
+            .replace("{absence_id:int}", "1")
+            .replace("{option:str}", "000000000000")
             .replace("{volunteer:str}", "v-li")  # not the volunteer token's
         )
         return f"{path}?area={area}" if route.scoped else path
