@@ -91,6 +91,7 @@ ROUTES = [
     Route("GET", "/volunteers/{ident:str}/calendar.ics", "own"),
     Route("POST", "/assignments/{assignment_id:int}/accept", "own"),
     Route("POST", "/assignments/{assignment_id:int}/decline", "own", {"reason": "probe"}),
+    Route("POST", "/imports/{name:str}", "area"),
     # the backlog and the ledger (api/controllers/books.py)
     Route("GET", "/areas/{area:str}/requests", "area"),
     Route("POST", "/areas/{area:str}/requests", "area", REQUEST),
@@ -141,6 +142,7 @@ class World:
         path = (
             route.path.replace("{area:str}", area)
             .replace("{ident:str}", "x-probe")
+            .replace("{name:str}", "residents")
             .replace("{week_start:str}", WEEK)
             .replace("{week:str}", WEEK)
             .replace("{month:str}", WEEK[:7])
