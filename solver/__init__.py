@@ -3,8 +3,9 @@
 Modules: `planner` (solve: analysis, greedy's floor, the parts, the assembled plan), `parts` (one
 independent part), `analysis` (static analysis: candidates, start domains, reasons), `greedy`,
 `cpsat` (the routing model), `coverage` (the model without routes), `stages` (the lexicographic
-staged solve), `lns` (neighbourhood search), `repair` (after a decline), `routes` (rule 4's
-arithmetic), `solution` (figures and the plan), `service` (the services' Planner and Repairer).
+staged solve), `lns` (neighbourhood search), `relax` (the coverage bound after search), `repair`
+(after a decline), `routes` (rule 4's arithmetic), `solution` (figures and the plan), `service`
+(the services' Planner and Repairer).
 
 Where each hard rule of the contract (../shared/SCENARIOS.md) is enforced. The per-person checks
 are written once, in `mutualaid.domain.eligibility` (E below), with the one bipartite matching

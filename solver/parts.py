@@ -18,6 +18,7 @@ from solver.analysis import TaskAnalysis
 from solver.coverage import cover_then_route
 from solver.cpsat import PlanModel
 from solver.lns import improve
+from solver.relax import focused_bound
 from solver.solution import Solution, count_by_priority
 from solver.stages import ProgressFn, StageResult, StopFn, Stopped, conflicting_pins, staged_solve
 
@@ -171,6 +172,11 @@ def _floor_only(scenario: Scenario, job: PartJob) -> PartResult:
     return PartResult(job.floor, stages, None, ceiling)
 
 
+BOUND_SHARE = 0.25
+"""The part of a large part's budget given to bounding its coverage (`solver.relax`) once
+neighbourhood search has used the rest: without it the bound is static analysis's."""
+
+
 def _search(
     scenario: Scenario,
     job: PartJob,
@@ -178,8 +184,8 @@ def _search(
     report: ProgressFn | None,
     stop: StopFn | None,
 ) -> tuple[Solution, list[StageResult]]:
-    """Neighbourhood search from the floor; the coverage bound is what static analysis proves
-    (every possible task), so the part is reported as feasible, not optimal."""
+    """Neighbourhood search from the floor, then a bound on its coverage from the relaxation
+    of `solver.relax` (the stage is optimal when the bound meets the plan)."""
     analyses, part, weights, floor, budget = (
         job.analyses,
         job.tids,
@@ -197,11 +203,21 @@ def _search(
         if report is not None:
             report(count_by_priority(scenario, sol.crews), 0.0)
 
-    sol = improve(scenario, analyses, part, travel, weights, mine, budget=budget,
+    searching = budget * (1 - BOUND_SHARE)
+    search_deadline = job.deadline
+    if job.deadline is not None:  # leave the bound its share of the time that is left
+        search_deadline = time.time() + max(0.0, job.deadline - time.time()) * (1 - BOUND_SHARE)
+    sol = improve(scenario, analyses, part, travel, weights, mine, budget=searching,
                   workers=job.workers, seed=job.seed, report=served_of,
-                  deterministic=job.deterministic, deadline=job.deadline, stop=stop)  # fmt: skip
+                  deterministic=job.deterministic, deadline=search_deadline, stop=stop)  # fmt: skip
     value = sum(weights[scenario.tasks[t].priority] for t in sol.crews)
-    ceiling = sum(weights[scenario.tasks[t].priority] for t in part)
+    if stop is not None and stop():
+        raise Stopped
+    bound, proved = focused_bound(
+        scenario, analyses, part, travel, weights, sol, budget=budget * BOUND_SHARE,
+        workers=job.workers, seed=job.seed, deterministic=bool(job.deterministic),
+        deadline=job.deadline,
+    )  # fmt: skip
     goals = ("waited", *scenario.settings.objective_order)
     later = [StageResult(name, 0, 0, False, 0.0) for name in goals]
-    return sol, [StageResult("coverage", value, ceiling, value == ceiling, budget), *later]
+    return sol, [StageResult("coverage", value, bound, proved, budget), *later]
