@@ -6,17 +6,19 @@ elsewhere (`solver.planner.MapParts`).
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from mutualaid.domain.model import Scenario
+from mutualaid.domain.model import PRIORITIES, Scenario
 from mutualaid.messages import msg
 from mutualaid.travel import HaversineTravel, TravelModel
 from solver.analysis import TaskAnalysis
-from solver.coverage import cover_then_route
+from solver.coverage import CoverageModel, cover_then_route
 from solver.cpsat import PlanModel
+from solver.greedy import greedy_plan
 from solver.lns import improve
 from solver.relax import focused_bound
 from solver.solution import Solution, count_by_priority
@@ -177,6 +179,59 @@ BOUND_SHARE = 0.25
 neighbourhood search has used the rest: without it the bound is static analysis's."""
 
 
+TOP_SHARE = 0.15
+"""The part of a large part's budget given to its urgent and high tasks alone (`_top_first`)
+before neighbourhood search."""
+
+TOP = PRIORITIES[:2]
+
+
+def _top_first(
+    scenario: Scenario,
+    job: PartJob,
+    travel: TravelModel,
+    floor: Solution,
+    budget: float,
+    stop: StopFn | None,
+) -> tuple[Solution, int | None]:
+    """The part's urgent and high tasks alone on the pairwise model (exact routes, so its plan
+    is a valid partial plan), greedy fitting the rest around it; kept when it serves more, by
+    the coverage weights, than `floor`. Neighbourhood search moves up to 40 tasks at once: a
+    high task that needs a longer chain of moves is found here. Not with pins (greedy seats
+    them first). Also a bound on the part's weighted coverage (`solver.relax`: a focus set of
+    the top tasks, every other counted as served), when CP-SAT gave one."""
+    weights, analyses = job.weights, job.analyses
+    top = [t for t in job.tids if scenario.tasks[t].priority in TOP]
+    if (
+        not top
+        or all(t in floor.crews for t in top)
+        or any(p.task in analyses for p in scenario.pinned)
+    ):
+        return floor, None
+    if job.deadline is not None:
+        budget = min(budget, job.deadline - time.time())
+    if budget <= 0.05:
+        return floor, None
+    model = CoverageModel(scenario, analyses, top, travel, weights)
+    sol, stages, _ = staged_solve(
+        model, floor, budget=budget, workers=job.workers, seed=job.seed,
+        stages_wanted=("coverage",), deterministic=job.deterministic, deadline=job.deadline,
+        stop=stop,
+    )  # fmt: skip
+    if sol is None:
+        return floor, None
+
+    def value(tids: Iterable[str]) -> int:
+        return sum(weights[scenario.tasks[t].priority] for t in tids)
+
+    bound = None
+    if stages and math.isfinite(stages[0].bound):
+        found = stages[0].value if stages[0].optimal else int(stages[0].bound + 1e-6)
+        bound = value(job.tids) - value(top) + min(found, value(top))
+    refilled = greedy_plan(scenario, analyses, travel, fixed=sol)
+    return (refilled if value(refilled.crews) > value(floor.crews) else floor), bound
+
+
 def _search(
     scenario: Scenario,
     job: PartJob,
@@ -203,6 +258,8 @@ def _search(
         if report is not None:
             report(count_by_priority(scenario, sol.crews), 0.0)
 
+    mine, top_bound = _top_first(scenario, job, travel, mine, budget * TOP_SHARE, stop)
+    budget *= 1 - TOP_SHARE
     searching = budget * (1 - BOUND_SHARE)
     search_deadline = job.deadline
     if job.deadline is not None:  # leave the bound its share of the time that is left
@@ -218,6 +275,8 @@ def _search(
         workers=job.workers, seed=job.seed, deterministic=bool(job.deterministic),
         deadline=job.deadline,
     )  # fmt: skip
+    if top_bound is not None and top_bound < bound:
+        bound, proved = top_bound, top_bound <= value
     goals = ("waited", *scenario.settings.objective_order)
     later = [StageResult(name, 0, 0, False, 0.0) for name in goals]
     return sol, [StageResult("coverage", value, bound, proved, budget), *later]

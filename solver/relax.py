@@ -44,7 +44,7 @@ BUILT_PER_SECOND = 400
 """Tasks of a focus whose pairwise model is built in a second (measured on a district week,
 about 500 on a quiet machine): a round that could not be built by the deadline is skipped."""
 
-LAST_SHARE = 0.7
+LAST_SHARE = 0.85
 """Of the time left, what the last round's search may take: building its model takes time too
 (about a second per 500 tasks), and the bound must not run past the budget."""
 

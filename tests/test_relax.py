@@ -22,7 +22,7 @@ from mutualaid.validation import validate
 from solver import analyse, components
 from solver.greedy import greedy_plan
 from solver.relax import focused_bound, relaxed_bound, rivals
-from solver.solution import count_by_priority
+from solver.solution import Solution, build_plan, count_by_priority
 from solver.stages import coverage_weights
 from tests.brute_force import BruteForce
 from tests.strategies import World, tiny_worlds
@@ -157,3 +157,22 @@ def test_subdistrict_a_is_bounded_above_its_known_optimum() -> None:
         if all(served[q] == best[q] for q in PRIORITIES[:i]):
             assert plan.bound[p] >= best[p], (p, plan.bound, best)
     assert tuple(served[p] for p in PRIORITIES) <= tuple(best[p] for p in PRIORITIES)
+
+
+def test_greedy_fits_the_rest_around_fixed_visits() -> None:
+    """What `_top_first` relies on: greedy keeps a valid partial plan as it is and the whole
+    plan keeps every rule."""
+    scenario = load_scenario(
+        Path(__file__).resolve().parents[1] / "scenarios" / "01-jingbalu-life-centre.yaml"
+    )
+    travel = HaversineTravel(scenario.settings)
+    analyses = analyse(scenario, travel)
+    whole = greedy_plan(scenario, analyses, travel)
+    top = {t for t in whole.crews if scenario.tasks[t].priority in PRIORITIES[:2]}
+    assert top
+    fixed = Solution({t: whole.starts[t] for t in top}, {t: whole.crews[t] for t in top})
+    again = greedy_plan(scenario, analyses, travel, fixed=fixed)
+    assert all(again.crews[t] == fixed.crews[t] and again.starts[t] == fixed.starts[t] for t in top)
+    plan = build_plan(scenario, again, analyses, travel, status="feasible", bound={}, started=0.0)
+    assert validate(scenario, plan_json.dump(plan, scenario)).violations == []
+    assert count_by_priority(scenario, again.crews) == count_by_priority(scenario, whole.crews)
