@@ -23,17 +23,17 @@ collide): small models, about where the plan may still fall short.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from collections.abc import Mapping
-
-from ortools.sat.python import cp_model
 
 from mutualaid.domain.model import PRIORITIES, Scenario
 from mutualaid.travel import TravelModel
 from solver.analysis import TaskAnalysis
 from solver.coverage import CoverageModel
 from solver.solution import Solution, service_minutes
+from solver.stages import staged_solve
 
 FOCUS_TASKS = 800
 """A focus wider than this is not modelled (building it would eat the time; measured on a
@@ -66,27 +66,15 @@ def relaxed_bound(
     when proved, else its best bound, else (no answer in time) every focus task."""
     ceiling = sum(weights[scenario.tasks[t].priority] for t in focus)
     model = CoverageModel(scenario, analyses, focus, travel, weights)
-    if hint is not None:
-        model.hint(hint)
-    model.m.maximize(model.objective("coverage")[0])
-    solver = cp_model.CpSolver()
-    params = solver.parameters
-    params.num_workers = workers
-    params.random_seed = seed
-    params.cp_model_probing_level = 0
-    for param, setting in model.solver_parameters:
-        setattr(params, param, setting)
-    if deterministic:
-        params.max_deterministic_time = max(0.05, budget)
-        params.max_time_in_seconds = 30 * budget + 30
-    else:
-        params.max_time_in_seconds = max(0.05, budget)
-    status = solver.solve(model.m)
-    if status == cp_model.OPTIMAL:
-        return round(solver.objective_value), True
-    if status == cp_model.FEASIBLE:
-        return min(ceiling, int(solver.best_objective_bound + 1e-6)), False
-    return ceiling, False
+    _, stages, _ = staged_solve(
+        model, hint, budget=budget, workers=workers, seed=seed, stages_wanted=("coverage",),
+        deterministic=deterministic,
+    )  # fmt: skip
+    if not stages or not math.isfinite(stages[0].bound):
+        return ceiling, False
+    if stages[0].optimal:
+        return stages[0].value, True
+    return min(ceiling, int(stages[0].bound + 1e-6)), False
 
 
 def rivals(

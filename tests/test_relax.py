@@ -176,3 +176,17 @@ def test_greedy_fits_the_rest_around_fixed_visits() -> None:
     plan = build_plan(scenario, again, analyses, travel, status="feasible", bound={}, started=0.0)
     assert validate(scenario, plan_json.dump(plan, scenario)).violations == []
     assert count_by_priority(scenario, again.crews) == count_by_priority(scenario, whole.crews)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not SHARED_A.exists(), reason="the shared checkout is not beside this one")
+def test_polishing_after_the_exact_model_keeps_every_rule_and_the_proved_coverage() -> None:
+    """subdistrict-a (200 tasks) polishes by neighbourhood search after the exact model: the
+    plan still keeps every rule and serves the known optimum, bound equal."""
+    scenario = load_scenario(SHARED_A)
+    plan = solver.solve(scenario, solver.SolveOptions(time_limit=6, workers=1, seed=0))
+    assert plan.objective is not None
+    assert validate(scenario, plan_json.dump(plan, scenario)).violations == []
+    served = plan.objective.served
+    assert [served[p] for p in PRIORITIES] == [16, 59, 79, 26]
+    assert plan.bound == served
