@@ -100,6 +100,7 @@ def solve_part(
     if job.floor is not None and job.deadline is not None and job.deadline <= time.time():
         return _floor_only(scenario, job)
     sol: Solution | None
+    tighter: int | None = None
     if job.floor is not None and route_arcs(scenario, analyses, tids) > job.max_exact_arcs:
         sol, stages = _search(scenario, job, travel, report, stop)
         failure = None
@@ -122,7 +123,7 @@ def solve_part(
             stop=stop,
         )
         if sol is not None and polish and not all(s.optimal for s in stages):
-            sol = _polish(scenario, job, travel, sol, stages, stop)
+            sol, tighter = _polish(scenario, job, travel, sol, stages, stop)
     if sol is None:
         if failure == "INFEASIBLE":
             diagnosis = PlanModel(scenario, analyses, tids, travel, weights, pin_assumptions=True)
@@ -141,6 +142,8 @@ def solve_part(
     cover = stages[0]
     ceiling = sum(weights[scenario.tasks[t].priority] for t in tids)
     bound = cover.value if cover.optimal else int(min(ceiling, cover.bound + 1e-6))
+    if tighter is not None:
+        bound = min(bound, tighter)
     return PartResult(sol, stages, None, bound)
 
 
@@ -161,18 +164,34 @@ def _polish(
     sol: Solution,
     stages: list[StageResult],
     stop: StopFn | None,
-) -> Solution:
+) -> tuple[Solution, int | None]:
     """The exact model's plan improved by neighbourhood search's polishing (each neighbourhood
-    through every goal, so no goal gets worse), for the rest of the part's budget."""
+    through every goal, so no goal gets worse), for the rest of the part's budget. When the
+    coverage stage was not proved: coverage first, and a BOUND_SHARE of the time for a bound
+    of `solver.relax` (returned, else None)."""
     budget = job.share * POLISH_SHARE
     if job.deadline is not None:
         budget = min(budget, job.deadline - time.time())
     if budget <= 0.2:
-        return sol
+        return sol, None
     cover = not (stages and stages[0].optimal)
-    return improve(scenario, job.analyses, job.tids, travel, job.weights, sol, budget=budget,
-                   workers=job.workers, seed=job.seed, deterministic=job.deterministic,
-                   deadline=job.deadline, stop=stop, cover=cover)  # fmt: skip
+    deadline = job.deadline
+    if cover and deadline is not None:
+        deadline = time.time() + (deadline - time.time()) * (1 - BOUND_SHARE)
+    searched = budget * (1 - BOUND_SHARE) if cover else budget
+    sol = improve(scenario, job.analyses, job.tids, travel, job.weights, sol, budget=searched,
+                  workers=job.workers, seed=job.seed, deterministic=job.deterministic,
+                  deadline=deadline, stop=stop, cover=cover)  # fmt: skip
+    if not cover:
+        return sol, None
+    if stop is not None and stop():
+        raise Stopped
+    bound, _ = focused_bound(
+        scenario, job.analyses, job.tids, travel, job.weights, sol, budget=budget * BOUND_SHARE,
+        workers=job.workers, seed=job.seed, deterministic=bool(job.deterministic),
+        deadline=job.deadline,
+    )  # fmt: skip
+    return sol, bound
 
 
 def _routed(
