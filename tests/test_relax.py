@@ -22,7 +22,7 @@ from mutualaid.validation import validate
 from solver import analyse, components
 from solver.greedy import greedy_plan
 from solver.relax import focused_bound, relaxed_bound, rivals
-from solver.solution import Solution, build_plan, count_by_priority
+from solver.solution import Solution, build_plan, count_by_priority, weighted_gap
 from solver.stages import coverage_weights
 from tests.brute_force import BruteForce
 from tests.strategies import World, tiny_worlds
@@ -190,3 +190,11 @@ def test_polishing_after_the_exact_model_keeps_every_rule_and_the_proved_coverag
     served = plan.objective.served
     assert [served[p] for p in PRIORITIES] == [16, 59, 79, 26]
     assert plan.bound == served
+
+
+def test_the_weighted_gap_counts_urgent_most() -> None:
+    bound = {"urgent": 1, "high": 1, "normal": 1, "low": 1}
+    assert weighted_gap(bound, bound) == 0.0
+    assert weighted_gap({**bound, "urgent": 0}, bound) == pytest.approx(100 / 139)
+    assert weighted_gap({**bound, "low": 0}, bound) == pytest.approx(1 / 139)
+    assert weighted_gap(dict.fromkeys(PRIORITIES, 0), dict.fromkeys(PRIORITIES, 0)) == 0.0
