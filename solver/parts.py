@@ -64,6 +64,11 @@ class PartJob:
     pairwise: bool = True
     """Coverage and waiting on `solver.coverage`'s model (see SolveOptions)."""
 
+    @property
+    def reproducible(self) -> bool:
+        """Whether budgets are CP-SAT's deterministic time (by default with one worker)."""
+        return self.deterministic if self.deterministic is not None else self.workers == 1
+
 
 @dataclass(frozen=True)
 class PartResult:
@@ -188,7 +193,7 @@ def _polish(
         raise Stopped
     bound, _ = focused_bound(
         scenario, job.analyses, job.tids, travel, job.weights, sol, budget=budget * BOUND_SHARE,
-        workers=job.workers, seed=job.seed, deterministic=bool(job.deterministic),
+        workers=job.workers, seed=job.seed, deterministic=job.reproducible,
         deadline=job.deadline,
     )  # fmt: skip
     return sol, bound
@@ -325,7 +330,7 @@ def _search(
         raise Stopped
     bound, proved = focused_bound(
         scenario, analyses, part, travel, weights, sol, budget=budget * BOUND_SHARE,
-        workers=job.workers, seed=job.seed, deterministic=bool(job.deterministic),
+        workers=job.workers, seed=job.seed, deterministic=job.reproducible,
         deadline=job.deadline,
     )  # fmt: skip
     if top_bound is not None and top_bound < bound:
