@@ -36,11 +36,11 @@ The public names stay here (`solve`, `SolveOptions`, `greedy`, `repair`, `soluti
 
 from __future__ import annotations
 
+from solver.analysis import route_arcs as route_arcs
 from solver.parts import MapParts as MapParts
 from solver.parts import PartJob as PartJob
 from solver.parts import PartResult as PartResult
 from solver.parts import PartSolver as PartSolver
-from solver.parts import route_arcs as route_arcs
 from solver.parts import solve_part as solve_part
 from solver.planner import MAX_EXACT_ARCS as MAX_EXACT_ARCS
 from solver.planner import Progress as Progress

@@ -8,35 +8,20 @@ from __future__ import annotations
 
 import math
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from mutualaid.domain.model import PRIORITIES, Scenario
 from mutualaid.messages import msg
 from mutualaid.travel import HaversineTravel, TravelModel
-from solver.analysis import TaskAnalysis
+from solver.analysis import TaskAnalysis, route_arcs
 from solver.coverage import CoverageModel, cover_then_route
 from solver.cpsat import PlanModel
 from solver.greedy import greedy_plan
 from solver.lns import improve
-from solver.relax import focused_bound
+from solver.relax import affordable, focused_bound
 from solver.solution import Solution, count_by_priority
 from solver.stages import ProgressFn, StageResult, StopFn, Stopped, conflicting_pins, staged_solve
-
-
-def route_arcs(scenario: Scenario, analyses: dict[str, TaskAnalysis], tids: list[str]) -> int:
-    """Arcs an exact model of these tasks would have: sum over (volunteer, block) of n*n for
-    the n tasks that could fall in that block."""
-    per_block: dict[tuple[str, int], int] = defaultdict(int)
-    for tid in tids:
-        a = analyses[tid]
-        for vid, starts in a.free.items():
-            blocks = scenario.volunteers[vid].blocks
-            for b, (bs, be) in enumerate(blocks):
-                if any(bs <= lo <= be or bs <= hi <= be for lo, hi in starts):
-                    per_block[(vid, b)] += 1
-    return sum(n * n for n in per_block.values() if n > 1)
 
 
 @dataclass(frozen=True)
@@ -268,7 +253,7 @@ def _top_first(
         return floor, None
     if job.deadline is not None:
         budget = min(budget, job.deadline - time.time())
-    if budget <= 0.05:
+    if budget <= 0.05 or not affordable(scenario, analyses, top, budget):
         return floor, None
     model = CoverageModel(scenario, analyses, top, travel, weights)
     sol, stages, _ = staged_solve(
