@@ -34,6 +34,7 @@ from api.edge import check_request
 from api.errors import handle
 from api.jobs import InProcessJobRunner
 from api.language import LanguageMiddleware, language
+from api.notices import NoticeSender
 from api.pages import pages_router, template_config
 from api.pages.common import page_error, wants_page
 from api.pages.sessions import SESSION_STORE
@@ -41,12 +42,20 @@ from api.settings import ServerSettings, Settings, SolverSettings
 from api.throttle import FailedSignIns
 from mutualaid.adapters.changes import revocations, writes
 from mutualaid.adapters.db import SessionFactory, make_engine, make_session_factory
+from mutualaid.adapters.delivery import NetworkTransport
 from mutualaid.adapters.migrate import upgrade
 from mutualaid.adapters.uow import SqlUnitOfWork
 from mutualaid.messages import using_locale
 from mutualaid.services.access import VerifiedTokens
 from mutualaid.services.ports import JobRunner, Repairer, UnitOfWork
-from solver.service import PlannerSettings, RepairSettings, SolverPlanner, SolverRepairer
+from mutualaid.services.recommend import Recommender
+from solver.service import (
+    PlannerSettings,
+    RepairSettings,
+    SolverPlanner,
+    SolverRecommender,
+    SolverRepairer,
+)
 
 DESCRIPTION = """\
 Plans a community's week of mutual aid. JSON field names are the scenario format's
@@ -66,12 +75,15 @@ class Infrastructure:
     sessions: SessionFactory
     runner: JobRunner
     repairer: Repairer
+    recommender: Recommender
     lock_wait: float | None = None
     """Seconds a request waits for a lock before 503 (None: as long as the engine says)."""
     verified: VerifiedTokens = field(default_factory=lambda: VerifiedTokens(revocations))
     """Tokens verified lately (a revocation in this process forgets them at once)."""
     bodies: WeekBodies = field(default_factory=lambda: WeekBodies(writes))
     """Volunteers' weeks as JSON, read lately (a write in this process forgets them)."""
+    notices: NoticeSender | None = None
+    """Delivers notices in a thread of its own (None: MUTUALAID_NOTICES_SEND is off)."""
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.sessions, lock_wait=self.lock_wait)
@@ -104,10 +116,15 @@ def open_infrastructure(settings: Settings) -> Iterator[Infrastructure]:
             )
         else:
             runner = InProcessJobRunner(lambda: SqlUnitOfWork(sessions), planner, settings.jobs)
-        repairer = SolverRepairer(RepairSettings(settings.solver.repair_seconds))
+        repairs = RepairSettings(settings.solver.repair_seconds)
+        sender = None
+        if settings.notices.send:
+            transport = NetworkTransport(settings.notices)
+            sender = NoticeSender(lambda: SqlUnitOfWork(sessions), transport, settings.notices)
         yield Infrastructure(
-            engine, sessions, runner, repairer, settings.database.lock_wait_seconds
-        )
+            engine, sessions, runner, SolverRepairer(repairs), SolverRecommender(repairs),
+            settings.database.lock_wait_seconds, notices=sender,
+        )  # fmt: skip
     finally:
         engine.dispose()
 
@@ -125,9 +142,13 @@ def create_app(settings: Settings) -> Litestar:
             settings.auth.throttled_hold_seconds,
         )
         infra.runner.start()
+        if infra.notices is not None:
+            infra.notices.start()
         try:
             yield
         finally:
+            if infra.notices is not None:
+                await anyio.to_thread.run_sync(infra.notices.stop)
             await anyio.to_thread.run_sync(infra.runner.stop)
             await anyio.to_thread.run_sync(opened.__exit__, None, None, None)
 
@@ -144,6 +165,7 @@ def create_app(settings: Settings) -> Litestar:
             "reader": Provide(provide_reader, sync_to_thread=False),
             "jobs": Provide(provide_jobs, sync_to_thread=False),
             "repairer": Provide(provide_repairer, sync_to_thread=False),
+            "recommender": Provide(provide_recommender, sync_to_thread=False),
         },
         exception_handlers={Exception: handle_any},
         before_request=check_request,
@@ -206,3 +228,8 @@ def provide_jobs(state: State) -> JobRunner:
 def provide_repairer(state: State) -> Repairer:
     infra: Infrastructure = state.infra
     return infra.repairer
+
+
+def provide_recommender(state: State) -> Recommender:
+    infra: Infrastructure = state.infra
+    return infra.recommender

@@ -145,6 +145,38 @@ class PageSettings:
 
 
 @dataclass(frozen=True)
+class NoticeSettings:
+    send: bool = False
+    """MUTUALAID_NOTICES_SEND: the server sends notices in a background loop (true by default
+    from the environment; off in Settings() so tests send only when they ask)."""
+    poll_seconds: float = 5.0
+    """MUTUALAID_NOTICES_POLL_SECONDS: how often the loop looks for notices due."""
+    lease_seconds: float = 60.0
+    """MUTUALAID_NOTICES_LEASE_SECONDS: how long a sender's claim on a notice holds; a sender
+    that dies leaves it to the next claim after this. A sender stops sending its batch after
+    half of it, so keep it above four times MUTUALAID_NOTICES_TIMEOUT."""
+    retry_seconds: float = 30.0
+    """MUTUALAID_NOTICES_RETRY_SECONDS: the wait after a first failed delivery; doubled after
+    each next one, up to MUTUALAID_NOTICES_RETRY_MAX_SECONDS (3600)."""
+    retry_max_seconds: float = 3600.0
+    attempts: int = 8
+    """MUTUALAID_NOTICES_ATTEMPTS: deliveries tried before a notice is given up (`failed`)."""
+    timeout_seconds: float = 10.0
+    """MUTUALAID_NOTICES_TIMEOUT: seconds a webhook or the SMTP server has to answer."""
+    smtp_host: str | None = None
+    """MUTUALAID_SMTP_HOST: the SMTP server for email notices; unset, no email is sent."""
+    smtp_port: int = 25
+    """MUTUALAID_SMTP_PORT."""
+    smtp_from: str = "mutualaid@localhost"
+    """MUTUALAID_SMTP_FROM: the sender address of email notices."""
+    smtp_user: str | None = None
+    """MUTUALAID_SMTP_USER and MUTUALAID_SMTP_PASSWORD: a login, when the server wants one."""
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    """MUTUALAID_SMTP_STARTTLS: upgrade the connection with STARTTLS before the login."""
+
+
+@dataclass(frozen=True)
 class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
@@ -152,6 +184,7 @@ class Settings:
     jobs: JobSettings = field(default_factory=JobSettings)
     auth: AuthSettings = field(default_factory=AuthSettings)
     pages: PageSettings = field(default_factory=PageSettings)
+    notices: NoticeSettings = field(default_factory=NoticeSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -218,8 +251,30 @@ class Settings:
                 session_hours=read("MUTUALAID_SESSION_HOURS", _positive, 12.0),
                 tile_url=read("MUTUALAID_MAP_TILES", str, None),
             ),
+            notices=_notices(read),
         )
         return settings
+
+
+def _notices(read: _Reader) -> NoticeSettings:
+    d = NoticeSettings
+    return NoticeSettings(
+        send=read("MUTUALAID_NOTICES_SEND", _bool, True),
+        poll_seconds=read("MUTUALAID_NOTICES_POLL_SECONDS", _positive, d.poll_seconds),
+        lease_seconds=read("MUTUALAID_NOTICES_LEASE_SECONDS", _positive, d.lease_seconds),
+        retry_seconds=read("MUTUALAID_NOTICES_RETRY_SECONDS", _positive, d.retry_seconds),
+        retry_max_seconds=read(
+            "MUTUALAID_NOTICES_RETRY_MAX_SECONDS", _positive, d.retry_max_seconds
+        ),
+        attempts=read("MUTUALAID_NOTICES_ATTEMPTS", _count, d.attempts),
+        timeout_seconds=read("MUTUALAID_NOTICES_TIMEOUT", _positive, d.timeout_seconds),
+        smtp_host=read("MUTUALAID_SMTP_HOST", str, None),
+        smtp_port=read("MUTUALAID_SMTP_PORT", _port, d.smtp_port),
+        smtp_from=read("MUTUALAID_SMTP_FROM", str, d.smtp_from),
+        smtp_user=read("MUTUALAID_SMTP_USER", str, None),
+        smtp_password=read("MUTUALAID_SMTP_PASSWORD", str, None),
+        smtp_starttls=read("MUTUALAID_SMTP_STARTTLS", _bool, False),
+    )
 
 
 class _Reader:

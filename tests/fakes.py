@@ -49,6 +49,7 @@ from mutualaid.domain.lifecycle import (
     lease_ran_out,
 )
 from mutualaid.domain.model import Decline, Scenario
+from mutualaid.domain.notices import Visit
 from mutualaid.domain.week import present_ids
 from mutualaid.messages import msg
 from mutualaid.services.ports import (
@@ -67,6 +68,7 @@ from mutualaid.services.ports import (
     TokenRecord,
     WeekRecord,
 )
+from tests.fake_notices import FakeNotices, NoticeState
 
 Json = dict[str, Any]
 
@@ -322,6 +324,7 @@ class State:
     audit: list[AuditEntry] = field(default_factory=list)
     responses: dict[tuple[str, str], StoredResponse] = field(default_factory=dict)
     counter: int = 0
+    notice_state: NoticeState = field(default_factory=NoticeState)
 
 
 class FakeStore:
@@ -407,6 +410,14 @@ class FakeWeeks:
         for a in gone:
             a.state, a.responded_at = WITHDRAWN, self.store.clock()
         return len(gone)
+
+    def tasks(
+        self, area: str, week_start: pendulum.Date, idents: Collection[str] | None = None
+    ) -> list[Json]:
+        """Each task's id and title (all the notices read of them)."""
+        tasks = self._week(area, week_start).scenario.tasks
+        return [{"id": k, "title": t.title} for k, t in tasks.items()
+                if idents is None or k in idents]  # fmt: skip
 
     def published_tasks(self, area: str, week_start: pendulum.Date) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -674,6 +685,10 @@ class FakeAssignments:
     def given(self, ident: int) -> bool:
         return self.store.state.plans[self._row(ident).plan_id].published_at is not None
 
+    def visits(self, plan_id: str) -> list[Visit]:
+        return [Visit(a.volunteer, a.task, a.start, a.end) for a in self.store.state.assignments
+                if a.plan_id == plan_id and a.state not in (DECLINED, WITHDRAWN)]  # fmt: skip
+
     def _answerable(self, ident: int, *, declining: bool = False) -> FakeAssignment:
         a = self._row(ident)
         plan = self.store.state.plans[a.plan_id]
@@ -701,6 +716,7 @@ class FakeUnitOfWork:
         self.weeks = FakeWeeks(self.store)
         self.plans = FakePlans(self.store)
         self.assignments = FakeAssignments(self.store)
+        self.notices = FakeNotices(self.store)
         self._saved: list[State] = []
         self.commits = 0
 

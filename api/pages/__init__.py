@@ -31,9 +31,12 @@ from litestar.template.config import TemplateConfig
 from litestar.types import ControllerRouterHandler
 
 from api.pages.auth import AUTH_PAGES, SignInThrottle
+from api.pages.books_pages import BOOKS_PAGES
 from api.pages.common import page_error, provide_lang, provide_viewer
 from api.pages.coordinator import COORDINATOR_PAGES
+from api.pages.notice_pages import NOTICE_PAGES
 from api.pages.paper import PAPER_PAGES
+from api.pages.report_pages import REPORT_PAGES
 from api.pages.roster_forms import ROSTER_PAGES
 from api.pages.sessions import session_config
 from api.pages.volunteer import VOLUNTEER_PAGES
@@ -87,6 +90,9 @@ def pages_router(settings: PageSettings) -> list[ControllerRouterHandler]:
             *COORDINATOR_PAGES,
             *ROSTER_PAGES,
             *PAPER_PAGES,
+            *BOOKS_PAGES,
+            *NOTICE_PAGES,
+            *REPORT_PAGES,
         ],
         middleware=[sessions.middleware, DefineMiddleware(CSRFMiddleware, config=csrf)],
         dependencies={

@@ -17,10 +17,14 @@ PRIORITIES = ("urgent", "high", "normal", "low")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 AREA_TABS = [
     ("weeks", "page_tab_weeks", "/desk/{area}"),
+    ("requests", "page_tab_requests", "/desk/{area}/requests"),
+    ("ledger", "page_tab_ledger", "/desk/{area}/ledger"),
     ("volunteers", "page_tab_volunteers", "/desk/{area}/roster/volunteers"),
     ("residents", "page_tab_residents", "/desk/{area}/roster/residents"),
     ("sites", "page_tab_sites", "/desk/{area}/roster/sites"),
     ("teams", "page_tab_teams", "/desk/{area}/roster/teams"),
+    ("notices", "page_tab_notices", "/desk/{area}/notices"),
+    ("reports", "page_tab_reports", "/desk/{area}/reports"),
     ("audit", "page_tab_audit", "/desk/{area}/audit"),
 ]
 """The area's sections, in the navigation (name, catalogue key, path); later sections (import

@@ -14,7 +14,7 @@ from api.controllers.volunteers import calendar
 from api.pages.auth import FormBody
 from api.pages.common import CurrentViewer, Form, Lang, flash, page, refuse_control_characters
 from mutualaid.messages import msg, msg_in, using_locale
-from mutualaid.services import volunteers
+from mutualaid.services import ledger, volunteers
 from mutualaid.services.ports import Forbidden, NotFoundError
 
 REASON_MAX = 500
@@ -64,12 +64,17 @@ def my_week(
         schedule = volunteers.volunteer_schedule(
             _infra(request).reader(), viewer.actor, _mine(viewer), week
         )
+        outcomes = ledger.visit_outcomes(
+            _infra(request).reader(), viewer.actor, schedule.area, schedule.volunteer,
+            schedule.week_start,
+        )  # fmt: skip
     monday = schedule.week_start
     return page(
         request, viewer, lang, "volunteer/week.html",
         schedule=schedule, days=_day_groups(schedule, lang),
         previous=monday.subtract(weeks=1).isoformat(), next=monday.add(weeks=1).isoformat(),
-        today=pendulum.now(schedule.timezone).date(),
+        today=pendulum.now(schedule.timezone).date(), now=pendulum.now(schedule.timezone),
+        outcomes=outcomes,
     )  # fmt: skip
 
 

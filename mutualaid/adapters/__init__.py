@@ -7,8 +7,12 @@
         uow.weeks.store_scenario(area, uow.weeks.prepare_scenario(area, scenario))
         uow.commit()
 
-Modules: db (engines, column types), tables, contract (canonical contract dicts), roster,
+Modules: db (engines, column types), tables (and ledger_tables: the backlog's and the
+ledger's, on the same MetaData), ledger (their repositories), contract (canonical contract
+dicts), roster,
 weekrows (what weeks, plans and assignments share), scenarios and weeks (a week's content and
 tasks), plans, assignments, access (tokens, audit, idempotency), uow, migrate. Nothing
 connects at import.
 """
+
+from mutualaid.adapters import ledger_tables as _ledger_tables  # noqa: F401  (on metadata)

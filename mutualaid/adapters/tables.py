@@ -337,3 +337,99 @@ class IdempotencyRow(Base, table=True):
     status_code: int
     response: Any = Field(default=None, sa_type=JSONType)
     created_at: dt.datetime = Field(sa_type=UTCDateTime)
+
+
+# --- notices to volunteers: the outbox and where it goes -----------------------------------
+
+NOTICE_KINDS = ("given", "moved", "withdrawn")
+NOTICE_STATES = ("pending", "sending", "sent", "failed", "unrouted")
+
+
+class NoticeRow(Base, table=True):
+    """One notice of the outbox: written in the transaction of the change it tells of; a
+    sender claims it (`worker` until `lease_expires_at`), then settles it."""
+
+    __tablename__ = "notices"
+    __table_args__ = (
+        CheckConstraint(_in("kind", NOTICE_KINDS), "kind"),
+        CheckConstraint(_in("state", NOTICE_STATES), "state"),
+        Index("ix_notices_due", "state", "next_attempt_at"),
+        Index("ix_notices_volunteer", "area_id", "volunteer_id", "created_at"),
+        Index("ix_notices_area", "area_id", "created_at"),
+    )
+    id: str = Field(primary_key=True)
+    area_id: str = Field(foreign_key="areas.id", ondelete="CASCADE")
+    week_start: dt.date
+    volunteer_id: str
+    """No foreign key: the notice stays when the volunteer leaves the roster."""
+    kind: str
+    task_id: str
+    title: str
+    before_start: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    before_end: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    after_start: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    after_end: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    timezone: str
+    language: str
+    plan_id: str | None = None
+    created_at: dt.datetime = Field(sa_type=UTCDateTime)
+    state: str = "pending"
+    attempts: int = 0
+    next_attempt_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str | None = Field(default=None, sa_type=SAText)
+    sent_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    delivered: list[str] = Field(default_factory=list, sa_type=JSONType)
+    worker: str | None = None
+    lease_expires_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class NoticeChannelRow(Base, table=True):
+    """Where an area's notices are POSTed, and the secret that signs them."""
+
+    __tablename__ = "notice_channels"
+    area_id: str = _area_fk()
+    webhook_url: str = Field(sa_type=SAText)
+    secret: str
+    updated_at: dt.datetime = Field(sa_type=UTCDateTime)
+
+
+class ContactRow(Base, table=True):
+    """How a volunteer is reached; goes with the volunteer."""
+
+    __tablename__ = "volunteer_contacts"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["area_id", "volunteer_id"],
+            ["volunteers.area_id", "volunteers.id"],
+            ondelete="CASCADE",
+        ),
+    )
+    area_id: str = Field(primary_key=True)
+    volunteer_id: str = Field(primary_key=True)
+    email: str | None = None
+    language: str | None = None
+
+
+class AbsenceRow(Base, table=True):
+    """A volunteer away for a range of days (whole days, or the same hours each day); its
+    days are also in the volunteer's `unavailable`, which the weeks are built from."""
+
+    __tablename__ = "absences"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["area_id", "volunteer_id"],
+            ["volunteers.area_id", "volunteers.id"],
+            ondelete="CASCADE",
+        ),
+        Index("ix_absences_volunteer", "area_id", "volunteer_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    area_id: str = Field(foreign_key="areas.id", ondelete="CASCADE")
+    volunteer_id: str
+    first_day: dt.date
+    last_day: dt.date
+    start_minute: int | None = None
+    end_minute: int | None = None
+    reason: str | None = None
+    created_by: str
+    created_at: dt.datetime = Field(sa_type=UTCDateTime)

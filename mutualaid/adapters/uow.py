@@ -20,6 +20,7 @@ from typing import Any, Self
 
 from sqlmodel import Session
 
+from mutualaid.adapters.absences import SqlAbsences
 from mutualaid.adapters.access import SqlAudit, SqlIdempotency, SqlTokens
 from mutualaid.adapters.assignments import SqlAssignments
 from mutualaid.adapters.base import utc_now
@@ -31,6 +32,8 @@ from mutualaid.adapters.db import (
     is_busy,
     is_unique_violation,
 )
+from mutualaid.adapters.ledger import SqlLedger, SqlRequests, SqlVisits
+from mutualaid.adapters.notices import SqlNotices
 from mutualaid.adapters.plans import SqlPlans
 from mutualaid.adapters.roster import (
     SqlAreas,
@@ -43,6 +46,9 @@ from mutualaid.adapters.roster import (
 from mutualaid.adapters.weekrows import WeekRows
 from mutualaid.adapters.weeks import SqlWeeks
 from mutualaid.messages import msg
+from mutualaid.services.absence_ports import AbsenceRepository
+from mutualaid.services.ledger_ports import LedgerRepository, RequestRepository, VisitRepository
+from mutualaid.services.notice_ports import NoticeRepository
 from mutualaid.services.ports import (
     AreaRepository,
     AssignmentRepository,
@@ -70,6 +76,11 @@ class SqlUnitOfWork:
     tokens: TokenRepository
     audit: AuditRepository
     idempotency: IdempotencyRepository
+    requests: RequestRepository
+    visits: VisitRepository
+    ledger: LedgerRepository
+    notices: NoticeRepository
+    absences: AbsenceRepository
 
     def __init__(
         self,
@@ -163,6 +174,11 @@ class SqlUnitOfWork:
         self.tokens = SqlTokens(session, self.clock)
         self.audit = SqlAudit(session, self.clock)
         self.idempotency = SqlIdempotency(session, self.clock)
+        self.requests = SqlRequests(session, self.clock)
+        self.visits = SqlVisits(session, self.clock)
+        self.ledger = SqlLedger(session, self.clock)
+        self.notices = SqlNotices(session, self.clock)
+        self.absences = SqlAbsences(session, self.clock)
         return self
 
     def __exit__(

@@ -19,7 +19,10 @@ from typing import Protocol, TypeGuard
 
 from mutualaid.messages.checks import CHECKS
 from mutualaid.messages.cli import CLI
+from mutualaid.messages.ledger import LEDGER
+from mutualaid.messages.notices import NOTICES
 from mutualaid.messages.pages import PAGE_CATALOGUE
+from mutualaid.messages.replan import REPLAN
 from mutualaid.messages.scenario import SCENARIO
 from mutualaid.messages.service import SERVICE
 
@@ -29,6 +32,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     **SERVICE,
     **CLI,
     **PAGE_CATALOGUE,
+    **LEDGER,
+    **NOTICES,
+    **REPLAN,
 }
 """Every key, once: (English, Chinese)."""
 

@@ -7,6 +7,7 @@ from mutualaid.domain.lifecycle import PlanRequest, same_or_narrower
 from mutualaid.messages import msg, violation_text
 from mutualaid.services.access import Actor, parse_week
 from mutualaid.services.built import built_week
+from mutualaid.services.notices import before_change, note_changes
 from mutualaid.services.ports import (
     ConflictError,
     JobRunner,
@@ -101,10 +102,14 @@ def publish_plan(uow: UnitOfWork, repairer: Repairer, actor: Actor, ident: str) 
                     shown = _shown(again.violations)
                     raise ConflictError(msg("plan_safety_net", violations=shown))
                 uow.plans.rescore(ident, rescored)
+        before = before_change(uow, found.area, found.week_start)
         plan = uow.plans.publish(ident)
+        noticed = note_changes(uow, before, plan.id)
         detail: Json = {"week": plan.week_start.isoformat()}
         if rescored is not None:
             detail["rescored"] = True
+        if noticed:
+            detail["notices"] = len(noticed)
         uow.audit.record(actor.id, "plan.publish", f"plan {ident}", plan.area, detail)
         uow.commit()
     return plan

@@ -33,8 +33,11 @@ import pendulum
 
 from mutualaid.domain.lifecycle import Basis, PlanRequest
 from mutualaid.domain.model import Scenario
+from mutualaid.domain.notices import Visit
 from mutualaid.errors import MutualAidError, Problem
 from mutualaid.messages import Said
+from mutualaid.services.absence_ports import AbsenceRepository
+from mutualaid.services.notice_ports import NoticeRepository
 
 Json = dict[str, Any]
 Clock = Callable[[], pendulum.DateTime]
@@ -366,6 +369,9 @@ class AssignmentRepository(Protocol):
     def accept(self, ident: int) -> AssignmentRecord: ...
     def decline(self, ident: int, reason: str | None = None) -> AssignmentRecord: ...
     def given(self, ident: int) -> bool: ...
+    def visits(self, plan_id: str) -> list[Visit]:
+        """The visits the plan gives: not declined, not withdrawn."""
+        ...
 
 
 class TokenRepository(Protocol):
@@ -408,6 +414,8 @@ class UnitOfWork(Protocol):
     tokens: TokenRepository
     audit: AuditRepository
     idempotency: IdempotencyRepository
+    notices: NoticeRepository
+    absences: AbsenceRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -23,6 +23,7 @@ from mutualaid.errors import Problem
 from mutualaid.messages import msg, violation_text
 from mutualaid.services.access import Actor, parse_week
 from mutualaid.services.built import BuiltWeek, built_week, keep
+from mutualaid.services.notices import before_change, note_changes
 from mutualaid.services.ports import (
     ActivePlanExists,
     AssignmentRecord,
@@ -35,7 +36,7 @@ from mutualaid.services.ports import (
     StoreBusy,
     UnitOfWork,
 )
-from mutualaid.validation import validate
+from mutualaid.validation import Report, validate
 
 
 @dataclass(frozen=True)
@@ -386,25 +387,39 @@ def _repair_on(
         if uow.plans.published_id(area, week) != published.id:
             return None
         try:
-            plan = uow.plans.create(
-                area, week, kind="repair", parent_id=published.id,
-                request=PlanRequest(actor.id, declined.id),
+            plan = store_repair(
+                uow, actor, (area, week), published.id, result, report, (built, version),
+                PlanRequest(actor.id, declined.id), {"changed": changed},
             )  # fmt: skip
         except ActivePlanExists:
             return None  # a solve was queued meanwhile: it sees the decline
-        if report.ok:
-            uow.plans.finish(plan.id, result)
-            plan = uow.plans.publish(plan.id)
-            keep(plan.id, version, built)
-        else:
-            violations = "; ".join(map(violation_text, report.violations[:10]))
-            plan = uow.plans.fail(plan.id, msg("plan_safety_net", violations=violations))
-        uow.audit.record(
-            actor.id, "plan.repair", f"plan {plan.id}", area,
-            {"parent": published.id, "changed": changed, "status": plan.status},
-        )  # fmt: skip
         uow.commit()
     return RepairOutcome(plan, changed, declined.task in _served(result))
+
+
+def store_repair(
+    uow: UnitOfWork, actor: Actor, where: tuple[str, pendulum.Date], parent: str, result: Json,
+    report: Report, kept: tuple[BuiltWeek, str], request: PlanRequest, detail: Json,
+) -> PlanRecord:  # fmt: skip
+    """Inside the week's lock: a `repair` plan of `parent` with `result`, published when the
+    validator passed it (the built week kept for it), failed with what broke otherwise, and
+    audited as `plan.repair`. ActivePlanExists when a solve of the week was queued meanwhile."""
+    area, week = where
+    plan = uow.plans.create(area, week, kind="repair", parent_id=parent, request=request)
+    noticed = 0
+    if report.ok:
+        uow.plans.finish(plan.id, result)
+        before = before_change(uow, area, week)
+        plan = uow.plans.publish(plan.id)
+        noticed = len(note_changes(uow, before, plan.id))
+        keep(plan.id, kept[1], kept[0])
+    else:
+        violations = "; ".join(map(violation_text, report.violations[:10]))
+        plan = uow.plans.fail(plan.id, msg("plan_safety_net", violations=violations))
+    uow.audit.record(actor.id, "plan.repair", f"plan {plan.id}", area,
+                     {"parent": parent, **detail, "status": plan.status,
+                      "notices": noticed})  # fmt: skip
+    return plan
 
 
 def _repaired_since(uow: UnitOfWork, plan: PlanRecord, since: str, declined: int) -> bool:

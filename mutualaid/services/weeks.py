@@ -16,6 +16,7 @@ from mutualaid.domain.model import Scenario
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
+from mutualaid.services.notices import Before, before_change, note_changes
 from mutualaid.services.ports import (
     IdempotencyKeyReused,
     InvalidRequest,
@@ -101,8 +102,11 @@ def submit_tasks(
                 if stored is not None:
                     return Submitted(list(stored.response), replayed=True)
             before = _published(uow, where, week)
+            visits = _before(uow, where, week) if replace and before else None
             saved = uow.weeks.store_tasks(where, week, prepared)
             detail: Json = {"tasks": len(saved), **_withdrawn(uow, where, week, before, replace)}
+            if visits is not None and "withdrawn" in detail:
+                detail["notices"] = len(note_changes(uow, visits))
             if idempotency_key is not None:
                 detail["idempotency_key"] = idempotency_key
             uow.audit.record(actor.id, "tasks.submit", _week(where, week_start), where, detail)
@@ -142,8 +146,11 @@ def delete_task(
     volunteers). The number withdrawn."""
     where, week = actor.area(area), parse_week(week_start)
     with uow:
+        before = _before(uow, where, week)
         withdrawn = uow.weeks.delete_task(where, week, ident)
         detail = {"week": week.isoformat(), "withdrawn": withdrawn}
+        if before is not None and withdrawn:
+            detail["notices"] = len(note_changes(uow, before))
         uow.audit.record(actor.id, "task.delete", f"task {ident}", where, detail)
         uow.commit()
     return withdrawn
@@ -200,9 +207,12 @@ def import_scenario(
         if not actor.is_admin:
             uow.areas.get(where)
         before = _published(uow, where, week)
+        visits = _before(uow, where, week) if replace and before else None
         record = uow.weeks.store_scenario(where, prepared)
         counts: Json = {k: len(data.get(k) or ()) for k in ("volunteers", "residents", "tasks")}
         counts.update(_withdrawn(uow, where, week, before, replace))
+        if visits is not None and "withdrawn" in counts:
+            counts["notices"] = len(note_changes(uow, visits))
         uow.audit.record(actor.id, "scenario.import", _week(where, week_start), where, counts)
         uow.commit()
     return record
@@ -223,6 +233,16 @@ def _published(uow: UnitOfWork, area: str, week: pendulum.Date) -> dict[str, int
     except NotFoundError:
         return {}
     return uow.weeks.published_tasks(area, week)
+
+
+def _before(uow: UnitOfWork, area: str, week: pendulum.Date) -> Before | None:
+    """The published visits before a change that may withdraw some (None: a new week), read
+    holding the week's lock (no publish slips in between)."""
+    try:
+        uow.weeks.lock(area, week)
+        return before_change(uow, area, week, deleting=True)
+    except NotFoundError:
+        return None
 
 
 def _withdrawn(

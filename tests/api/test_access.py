@@ -44,6 +44,11 @@ class Route:
 
 
 TASK = world.scenario()["tasks"][0]
+REQUEST = {
+    "id": "x-probe", "title": "probe", "resident": "r-zhang", "duration_minutes": 30,
+    "needs": [{"skill": "companionship"}], "windows": [{"days": ["tue"], "from": "09:00",
+                                                         "to": "10:00"}],
+}  # fmt: skip
 ROUTES = [
     Route("GET", "/areas", "managers"),
     Route("POST", "/areas", "admin", {"id": "east", "timezone": world.ZONE}),
@@ -86,6 +91,29 @@ ROUTES = [
     Route("GET", "/volunteers/{ident:str}/calendar.ics", "own"),
     Route("POST", "/assignments/{assignment_id:int}/accept", "own"),
     Route("POST", "/assignments/{assignment_id:int}/decline", "own", {"reason": "probe"}),
+    # the backlog and the ledger (api/controllers/books.py)
+    Route("GET", "/areas/{area:str}/requests", "area"),
+    Route("POST", "/areas/{area:str}/requests", "area", REQUEST),
+    Route("GET", "/areas/{area:str}/requests/{ident:str}", "area"),
+    Route("PUT", "/areas/{area:str}/requests/{ident:str}", "area", REQUEST),
+    Route("DELETE", "/areas/{area:str}/requests/{ident:str}", "area"),
+    Route("POST", "/weeks/{week_start:str}/draw", "area"),
+    Route("POST", "/assignments/{assignment_id:int}/done", "own"),
+    Route("POST", "/assignments/{assignment_id:int}/missed", "own"),
+    Route("GET", "/assignments/{assignment_id:int}/outcome", "own"),
+    Route("DELETE", "/assignments/{assignment_id:int}/outcome", "own"),
+    Route("GET", "/areas/{area:str}/ledger", "area"),
+    Route("GET", "/areas/{area:str}/ledger.csv", "area"),
+    Route("GET", "/areas/{area:str}/ledger/{volunteer:str}", "own"),
+    Route("POST", "/areas/{area:str}/redemptions", "area", {"volunteer": "v-wang", "request": "x"}),
+    Route("GET", "/notices", "area"),
+    Route("GET", "/notices/webhook", "area"),
+    Route("PUT", "/notices/webhook", "area", {"webhook_url": None}),
+    Route("GET", "/volunteers/{ident:str}/notices", "own"),
+    Route("GET", "/volunteers/{ident:str}/contact", "own"),
+    Route("PUT", "/volunteers/{ident:str}/contact", "own", {"email": None}),
+    Route("GET", "/reports/weeks/{week:str}", "area"),
+    Route("GET", "/reports/months/{month:str}", "area"),
 ]
 
 
@@ -103,10 +131,13 @@ class World:
             route.path.replace("{area:str}", area)
             .replace("{ident:str}", "x-probe")
             .replace("{week_start:str}", WEEK)
+            .replace("{week:str}", WEEK)
+            .replace("{month:str}", WEEK[:7])
             .replace("{task:str}", TASK["id"])
             .replace("{plan_id:str}", self.plan_id)
             .replace("{token_id:str}", self.token_id)
             .replace("{assignment_id:int}", str(self.assignment_id))
+            .replace("{volunteer:str}", "v-li")  # not the volunteer token's
         )
         return f"{path}?area={area}" if route.scoped else path
 

@@ -98,6 +98,17 @@ def served(sqlite_template: Path, tmp_path: Path) -> Iterator[Served]:  # noqa: 
         sock.close()
 
 
+def publish_a_plan(served: Served) -> None:
+    """Solve the sample week and publish the plan, as a coordinator would."""
+    from mutualaid.services import plans
+    from tests.api.conftest import wait_for
+
+    infra = served.infra
+    plan = plans.request_plan(infra.uow(), infra.runner, access.CLI, AREA, WEEK)
+    wait_for(lambda: not plans.get_plan(infra.reader(), access.CLI, plan.id).active)
+    plans.publish_plan(infra.uow(), infra.repairer, access.CLI, plan.id)
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():

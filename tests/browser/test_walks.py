@@ -12,9 +12,8 @@ from playwright.sync_api import expect
 
 from mutualaid.messages import msg_in
 from mutualaid.services import access, plans
-from tests.api.conftest import wait_for
 
-from .conftest import AREA, DESKTOP, WEEK, Served
+from .conftest import AREA, DESKTOP, WEEK, Served, publish_a_plan
 
 LANGS = ["en", "zh"]
 
@@ -159,10 +158,7 @@ def print_on_paper(b: Any, t: Any) -> None:
 def test_a_volunteer_sees_the_week_on_a_phone_and_declines(
     open_browser: Any, served: Served, lang: str
 ) -> None:
-    infra = served.infra
-    plan = plans.request_plan(infra.uow(), infra.runner, access.CLI, AREA, WEEK)
-    wait_for(lambda: not plans.get_plan(infra.reader(), access.CLI, plan.id).active)
-    plans.publish_plan(infra.uow(), infra.repairer, access.CLI, plan.id)
+    publish_a_plan(served)
 
     b = open_browser(lang, phone=True, name="volunteer")
     t = lambda key, **f: msg_in(lang, key, **f)  # noqa: E731

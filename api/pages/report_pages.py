@@ -1,0 +1,72 @@
+"""The area's report on the pages: a week or a month (requests, service, hours, residents
+reached), and the same as a CSV file (its export audited)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote
+
+import pendulum
+from litestar import Request, Response, get
+from litestar.params import FromPath, QueryParameter
+
+from api.pages.common import CurrentViewer, Form, Lang, page, problems_into
+from api.pages.desk import area_context, in_lang, infra_of
+from mutualaid.domain.model import PRIORITIES
+from mutualaid.domain.plan import REASONS
+from mutualaid.services import reports
+from mutualaid.services.ports import InvalidRequest
+
+
+@get("/desk/{area:str}/reports", sync_to_thread=True)
+def area_reports(
+    request: Request[Any, Any, Any], viewer: CurrentViewer, lang: Lang, area: FromPath[str],
+    week: Annotated[str | None, QueryParameter()] = None,
+    month: Annotated[str | None, QueryParameter()] = None,
+) -> Response[Any]:  # fmt: skip
+    """The area's report of a week (`?week=`) or a month (`?month=`), this week by default;
+    a link to the same as CSV."""
+    context = area_context(request, viewer, lang, area)
+    form = Form(values={"week": week or "", "month": month or ""})
+    kind, text = ("month", month) if month else ("week", week)
+    if not text:
+        this = pendulum.now(context["area"].timezone).date().start_of("week")
+        kind, text = "week", this.isoformat()
+        form.values["week"] = text
+    found = None
+    try:
+        found = in_lang(lang, reports.build_report, infra_of(request).reader(), viewer.actor,
+                        area, kind, text)  # fmt: skip
+    except InvalidRequest as exc:
+        problems_into(form, exc.problems, {"week": "week", "month": "month"})
+    body = None if found is None else in_lang(lang, reports.report_json, found)
+    csv_path = None
+    if found is not None:
+        csv_path = f"/desk/{quote(area)}/reports.csv?{kind}={found.period.label}"
+    return page(
+        request, viewer, lang, "coordinator/reports.html", 200 if form.ok else 400,
+        nav="reports", form=form, report=body, csv_path=csv_path, reasons=REASONS,
+        priorities=PRIORITIES, **context,
+    )  # fmt: skip
+
+
+@get("/desk/{area:str}/reports.csv", sync_to_thread=True)
+def area_report_csv(
+    request: Request[Any, Any, Any], viewer: CurrentViewer, lang: Lang, area: FromPath[str],
+    week: Annotated[str | None, QueryParameter()] = None,
+    month: Annotated[str | None, QueryParameter()] = None,
+) -> Response[Any]:  # fmt: skip
+    """The same report as a CSV file, for the pages' session (the API's needs a token)."""
+    kind, text = ("month", month) if month else ("week", week or "")
+    infra = infra_of(request)
+    found = in_lang(lang, reports.build_report, infra.reader(), viewer.actor, area, kind, text)
+    in_lang(lang, reports.record_export, infra.uow(), viewer.actor, found)
+    name = f"mutualaid-{found.area}-{kind}-{found.period.label}.csv"
+    return Response(
+        in_lang(lang, reports.report_csv, found).encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+REPORT_PAGES = [area_reports, area_report_csv]

@@ -1,0 +1,57 @@
+"""How notices leave the house: a signed POST to an area's webhook (httpx) and an email by
+SMTP (smtplib), behind the NoticeTransport port. Any failure is DeliveryFailed, with what
+went wrong in words the coordinator's delivery view shows."""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import Mapping
+from email.message import EmailMessage
+
+import httpx
+
+from mutualaid.config import NoticeSettings
+from mutualaid.services.notice_ports import DeliveryFailed
+
+
+class NetworkTransport:
+    def __init__(self, settings: NoticeSettings) -> None:
+        self.settings = settings
+
+    @property
+    def email_enabled(self) -> bool:
+        return self.settings.smtp_host is not None
+
+    def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> None:
+        try:
+            answer = httpx.post(
+                url, content=body, headers=dict(headers), timeout=self.settings.timeout_seconds,
+                follow_redirects=False,
+            )  # fmt: skip
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
+            raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from None
+        if not 200 <= answer.status_code < 300:
+            raise DeliveryFailed(f"HTTP {answer.status_code}")
+
+    def email(self, to: str, subject: str, text: str, key: str) -> None:
+        s = self.settings
+        if s.smtp_host is None:
+            raise DeliveryFailed("no SMTP server (MUTUALAID_SMTP_HOST)")
+        message = EmailMessage()
+        try:  # a title with a line break would end the header: one line, spaces for breaks
+            message["From"], message["To"] = s.smtp_from, to
+            message["Subject"] = " ".join(subject.split())
+        except ValueError as exc:  # an address the email package will not write
+            raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from None
+        domain = s.smtp_from.rpartition("@")[2] or "localhost"
+        message["Message-ID"] = f"<{key}@{domain}>"  # the same for each try of a notice
+        message.set_content(text)
+        try:
+            with smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.timeout_seconds) as smtp:
+                if s.smtp_starttls:
+                    smtp.starttls()
+                if s.smtp_user is not None:
+                    smtp.login(s.smtp_user, s.smtp_password or "")
+                smtp.send_message(message)
+        except (OSError, smtplib.SMTPException) as exc:
+            raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from None

@@ -1,0 +1,346 @@
+"""Use cases after the visit: marking a visit done or missed (or neither again), and the hours
+ledger it feeds (时间银行): balances, a volunteer's monthly statement, the CSV export, and
+redeeming hours against a request for the volunteer's own household.
+
+Every write holds the volunteer's ledger lock (`LedgerRepository.lock`), so two marks of one
+visit, or two redemptions, cannot both read the same balance.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import pendulum
+
+from mutualaid.bounds import MAX_TEXT_LENGTH, text_problem
+from mutualaid.domain.ledger import (
+    CREDIT,
+    DONE,
+    MARKABLE_STATES,
+    OUTCOMES,
+    REDEMPTION,
+    LedgerEntry,
+    NewEntry,
+    VisitOutcome,
+    balance,
+    hours,
+    month_of,
+    redemption_refusal,
+    reversals,
+    service_minutes,
+)
+from mutualaid.errors import Problem
+from mutualaid.messages import msg
+from mutualaid.services.access import Actor, parse_week
+from mutualaid.services.ledger_ports import BooksUnitOfWork
+from mutualaid.services.ports import AssignmentRecord, ConflictError, InvalidRequest
+from mutualaid.services.volunteers import volunteer_area
+
+_MONTH_FORMAT = "YYYY-MM"
+
+
+@dataclass(frozen=True)
+class Marked:
+    outcome: VisitOutcome | None
+    """The visit's outcome now (None once un-marked)."""
+    entries: list[LedgerEntry]
+    """What this mark wrote to the ledger (reversals, then a credit)."""
+
+
+def mark_visit(
+    uow: BooksUnitOfWork, actor: Actor, ident: int, state: str, *,
+    actual_start: pendulum.DateTime | None = None, actual_end: pendulum.DateTime | None = None,
+    feedback: str | None = None, now: pendulum.DateTime | None = None,
+) -> Marked:  # fmt: skip
+    """The visit (assignment `ident`) was done or missed: by its volunteer or the area's
+    coordinator, once its time has come. Done credits its minutes (actual times where given);
+    marking again first reverses what the visit credited before."""
+    if state not in OUTCOMES:
+        choices = ", ".join(OUTCOMES)
+        raise InvalidRequest([Problem("state", msg("not_choice", choices=choices, got=state))])
+    feedback = _text(feedback, "feedback")
+    if actual_start and actual_end and actual_end <= actual_start:
+        raise InvalidRequest([Problem("actual_end", msg("visit_end_before_start"))])
+    when = now or pendulum.now("UTC")
+    with uow:
+        visit = _markable(uow, actor, ident)
+        if visit.start > when:
+            start = visit.start.format("YYYY-MM-DD HH:mm")
+            raise ConflictError(msg("visit_not_yet", id=ident, start=start))
+        before = uow.visits.get(ident)
+        if before is not None and _same(before, state, actual_start, actual_end, feedback):
+            return Marked(before, [])  # sent again (a double tap): nothing to correct
+        zone = visit.timezone
+        uow.ledger.lock(visit.area, visit.volunteer)
+        written = _take_back(uow, visit, actor)
+        if state == DONE:
+            minutes = service_minutes(visit.start, visit.end, actual_start, actual_end)
+            month = month_of(actual_start or visit.start, zone)
+            credit = NewEntry(
+                visit.volunteer, CREDIT, minutes, month, ident, visit.task, actor=actor.id
+            )
+            written.append(uow.ledger.append(visit.area, credit))
+        outcome = VisitOutcome(
+            ident, visit.area, visit.volunteer, visit.task, visit.week_start, state,
+            actual_start, actual_end, feedback, actor.id, when,
+        )  # fmt: skip
+        uow.visits.put(outcome)
+        detail = {"state": state, "task": visit.task, "volunteer": visit.volunteer,
+                  "minutes": sum(e.minutes for e in written)}  # fmt: skip
+        uow.audit.record(actor.id, f"visit.{state}", f"assignment {ident}", visit.area, detail)
+        uow.commit()
+    return Marked(outcome, written)
+
+
+def _same(
+    o: VisitOutcome, state: str, start: pendulum.DateTime | None,
+    end: pendulum.DateTime | None, feedback: str | None,
+) -> bool:  # fmt: skip
+    return (o.state, o.actual_start, o.actual_end, o.feedback) == (state, start, end, feedback)
+
+
+def unmark_visit(uow: BooksUnitOfWork, actor: Actor, ident: int) -> Marked:
+    """Neither done nor missed again: what the visit credited is reversed."""
+    with uow:
+        visit = _markable(uow, actor, ident, any_state=True)
+        uow.ledger.lock(visit.area, visit.volunteer)
+        written = _take_back(uow, visit, actor)
+        if uow.visits.get(ident) is not None or written:
+            uow.visits.clear(ident)
+            detail = {"task": visit.task, "volunteer": visit.volunteer,
+                      "minutes": sum(e.minutes for e in written)}  # fmt: skip
+            uow.audit.record(actor.id, "visit.unmark", f"assignment {ident}", visit.area, detail)
+            uow.commit()
+    return Marked(None, written)
+
+
+def visit_outcome(uow: BooksUnitOfWork, actor: Actor, ident: int) -> VisitOutcome | None:
+    with uow:
+        found = uow.assignments.get(ident)
+        actor.require_volunteer(found.area, found.volunteer)
+        return uow.visits.get(ident)
+
+
+def _markable(
+    uow: BooksUnitOfWork, actor: Actor, ident: int, *, any_state: bool = False
+) -> AssignmentRecord:
+    found = uow.assignments.get(ident)
+    actor.require_volunteer(found.area, found.volunteer)
+    uow.weeks.lock(found.area, found.week_start)
+    found = uow.assignments.get(ident)
+    if not any_state and (found.state not in MARKABLE_STATES or not uow.assignments.given(ident)):
+        raise ConflictError(msg("visit_not_markable", id=ident, state=found.state))
+    return found
+
+
+def _take_back(uow: BooksUnitOfWork, visit: AssignmentRecord, actor: Actor) -> list[LedgerEntry]:
+    """Reverse what the visit credited (a correction is a new entry, never an edit)."""
+    entries = uow.ledger.entries(visit.area, visit.volunteer, assignment=visit.id)
+    return [uow.ledger.append(visit.area, e) for e in reversals(entries, visit.id, actor.id)]
+
+
+def redeem_hours(
+    uow: BooksUnitOfWork, actor: Actor, area: str | None, volunteer: str, request: str,
+    minutes: int | None = None, note: str | None = None, now: pendulum.DateTime | None = None,
+) -> LedgerEntry:  # fmt: skip
+    """Redeem the volunteer's hours against a request for their own household (by default
+    the request's minutes: its duration times its people): a negative entry, refused when
+    the balance would go below zero."""
+    where = actor.area(area)
+    note = _text(note, "note")
+    with uow:
+        wanted = uow.requests.get(where, request)
+        uow.volunteers.get(where, volunteer)
+        if wanted.household_of != volunteer:
+            raise ConflictError(msg("redeem_not_household", request=request, volunteer=volunteer))
+        amount = wanted.duration_minutes * wanted.people if minutes is None else minutes
+        uow.ledger.lock(where, volunteer)
+        held = balance(uow.ledger.entries(where, volunteer))
+        if (why := redemption_refusal(held, amount)) is not None:
+            raise ConflictError(msg(why, minutes=amount, balance=held))
+        month = month_of(now or pendulum.now("UTC"), uow.areas.get(where).timezone)
+        entry = uow.ledger.append(
+            where,
+            NewEntry(
+                volunteer, REDEMPTION, -amount, month, request=request, note=note, actor=actor.id
+            ),
+        )
+        detail = {"volunteer": volunteer, "request": request, "minutes": amount}
+        uow.audit.record(actor.id, "ledger.redeem", f"volunteer {volunteer}", where, detail)
+        uow.commit()
+    return entry
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One volunteer's month (or all time, `month` None)."""
+
+    area: str
+    volunteer: str
+    name: str
+    month: str | None
+    opening: int
+    """Minutes held before the month."""
+    entries: list[LedgerEntry]
+    closing: int
+
+    @property
+    def credited(self) -> int:
+        return sum(e.minutes for e in self.entries if e.minutes > 0)
+
+    @property
+    def debited(self) -> int:
+        return -sum(e.minutes for e in self.entries if e.minutes < 0)
+
+
+def statement(
+    uow: BooksUnitOfWork, actor: Actor, area: str | None, volunteer: str, month: str | None
+) -> Statement:
+    """The volunteer's ledger: theirs to read, their coordinator's and an admin's."""
+    where = volunteer_area(actor, area)
+    actor.require_volunteer(where, volunteer)
+    month = parse_month(month)
+    with uow:
+        person = uow.volunteers.get(where, volunteer)
+        entries = uow.ledger.entries(where, volunteer)
+    shown = [e for e in entries if month is None or e.month == month]
+    opening = balance(e for e in entries if month is not None and e.month < month)
+    closing = opening + balance(shown)
+    name = str(person.get("name") or volunteer)
+    return Statement(where, volunteer, name, month, opening, shown, closing)
+
+
+@dataclass(frozen=True)
+class Balances:
+    area: str
+    month: str | None
+    volunteers: dict[str, int]
+    """Minutes per volunteer with entries (of the month, or held all time)."""
+    names: dict[str, str]
+    teams: dict[str, int]
+    """The sum over each team's members."""
+    total: int
+
+
+def balances(
+    uow: BooksUnitOfWork, actor: Actor, area: str | None, month: str | None = None
+) -> Balances:
+    where = actor.area(area)
+    month = parse_month(month)
+    with uow:
+        uow.areas.get(where)
+        per = uow.ledger.balances(where, month)
+        people = uow.volunteers.some(where, set(per))
+    teams: dict[str, int] = {}
+    for ident, minutes in per.items():
+        for team in people.get(ident, {}).get("teams") or ():
+            teams[str(team)] = teams.get(str(team), 0) + minutes
+    names = {i: str(people.get(i, {}).get("name") or i) for i in per}
+    return Balances(where, month, dict(sorted(per.items())), names, teams, sum(per.values()))
+
+
+CSV_COLUMNS = (
+    "id", "at", "month", "volunteer", "kind", "minutes", "hours", "assignment", "task",
+    "request", "reverses", "actor", "note",
+)  # fmt: skip
+
+
+def ledger_csv(
+    uow: BooksUnitOfWork, actor: Actor, area: str | None, month: str | None = None,
+    volunteer: str | None = None,
+) -> str:  # fmt: skip
+    """The ledger's entries as CSV (UTF-8, a header row), of one month and volunteer if given."""
+    where = actor.area(area)
+    month = parse_month(month)
+    with uow:
+        uow.areas.get(where)
+        entries = uow.ledger.entries(where, volunteer, month=month)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for e in entries:
+        writer.writerow([
+            e.id, e.at.isoformat(), e.month, e.volunteer, e.kind, e.minutes, hours(e.minutes),
+            e.assignment or "", e.task or "", e.request or "", e.reverses or "", e.actor,
+            e.note or "",
+        ])  # fmt: skip
+    return out.getvalue()
+
+
+def csv_filename(area: str, month: str | None) -> str:
+    """The export's file name, ASCII whatever the area's id holds (a header is Latin-1)."""
+    return f"ledger-{quote(area, safe='')}{'-' + month if month else ''}.csv"
+
+
+def parse_month(text: str | None) -> str | None:
+    """A month written YYYY-MM (None: all time); InvalidRequest naming `month` otherwise."""
+    if text is None or not text.strip():
+        return None
+    try:
+        parsed = pendulum.from_format(text.strip(), _MONTH_FORMAT)
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.format(_MONTH_FORMAT) != text.strip() or parsed.year < 2000:
+        raise InvalidRequest([Problem("month", msg("bad_month", got=text))])
+    return text.strip()
+
+
+def _text(value: str | None, field: str) -> str | None:
+    value = value.strip() if value and value.strip() else None
+    if value is not None and (bad := text_problem(value, MAX_TEXT_LENGTH)):
+        raise InvalidRequest([Problem(field, bad)])
+    return value
+
+
+def parse_time(text: str | None, field: str) -> pendulum.DateTime | None:
+    """An instant written ISO 8601 with its offset (2026-11-30T09:05:00+08:00); None when
+    left out. InvalidRequest naming `field` otherwise."""
+    if text is None or not text.strip():
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise InvalidRequest([Problem(field, msg("bad_instant", got=text))])
+    return pendulum.instance(parsed).in_timezone("UTC")
+
+
+def visit_outcomes(
+    uow: BooksUnitOfWork, actor: Actor, area: str, volunteer: str, week_start: pendulum.Date
+) -> dict[int, VisitOutcome]:
+    """The outcomes of the volunteer's visits of the week, by assignment id."""
+    actor.require_volunteer(area, volunteer)
+    with uow:
+        found = uow.visits.for_week(area, week_start)
+    return {o.assignment: o for o in found if o.volunteer == volunteer}
+
+
+def this_month(uow: BooksUnitOfWork, area: str) -> str:
+    """The month it is now in the area's time zone, YYYY-MM."""
+    with uow:
+        zone = uow.areas.get(area).timezone
+    return pendulum.now(zone).format(_MONTH_FORMAT)
+
+
+@dataclass(frozen=True)
+class WeekVisit:
+    visit: AssignmentRecord
+    outcome: VisitOutcome | None
+
+
+def week_visits(uow: BooksUnitOfWork, actor: Actor, area: str | None, week: str) -> list[WeekVisit]:
+    """The visits the week's published plan gives (declined and withdrawn ones left out),
+    by start, each with its outcome: what the coordinator marks done or missed."""
+    where, week_start = actor.area(area), parse_week(week)
+    with uow:
+        plan = uow.plans.published(where, week_start)
+        if plan is None:
+            return []
+        given = [a for a in uow.assignments.for_plan(plan.id) if a.state in MARKABLE_STATES]
+        outcomes = {o.assignment: o for o in uow.visits.for_week(where, week_start)}
+    return [WeekVisit(a, outcomes.get(a.id)) for a in given]

@@ -1,0 +1,81 @@
+"""`mutualaid request`, `week draw`, `visit` and `ledger` on a SQLite file: the backlog and the
+hours ledger from the server's shell, and what they refuse (exit 2, naming file and field)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pendulum
+import pytest
+from typer.testing import CliRunner
+
+from mutualaid.cli import app
+from mutualaid.cli.service import open_store
+from mutualaid.config import Settings
+from mutualaid.services import weeks
+from mutualaid.services.access import CLI
+from tests.adapters import world
+
+runner = CliRunner()
+PAST = pendulum.Date(2026, 11, 2)
+REQUEST = """\
+id: r-liu-chat
+title: 陪刘爷爷聊天
+resident: r-liu
+needs: [{skill: companionship, count: 1}]
+duration_minutes: 60
+windows: [{days: [mon, tue], from: "09:00", to: "12:00"}]
+household_of: v-wang
+"""
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.chdir(tmp_path)
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("MUTUALAID_LANG", "en")
+    with open_store(Settings.from_env().database) as store:
+        weeks.import_scenario(store.uow(), CLI, world.AREA, PAST.isoformat(), world.scenario(PAST))
+    return url
+
+
+def run(*args: str) -> str:
+    done = runner.invoke(app, list(args))
+    assert done.exit_code == 0, done.output
+    return done.output
+
+
+def test_requests_are_added_drawn_and_their_visits_credit_hours(
+    database: str, tmp_path: Path
+) -> None:
+    (tmp_path / "r.yaml").write_text(REQUEST, encoding="utf-8")
+    area = ("--area", world.AREA)
+    assert "req-r-liu-chat" in run("request", "add", "r.yaml", *area)
+    assert run("request", "list", *area).split()[:3] == ["r-liu-chat", "open", "normal"]
+    assert "1 requests drawn" in run("week", "draw", PAST.isoformat(), *area)
+    with open_store(Settings.from_env().database) as store, store.uow() as uow:
+        plan = uow.plans.create(world.AREA, PAST)
+        uow.plans.finish(plan.id, world.result(PAST))
+        uow.plans.publish(plan.id)
+        uow.commit()
+        [visit] = [a.id for a in uow.assignments.for_plan(plan.id) if a.task == "t-visit-zhang"]
+    assert "60 minutes" in run("visit", "done", str(visit), "--feedback", "好")
+    assert run("ledger", "balances", *area).split()[:3] == ["v-wang", "王师傅", "1.00"]
+    refused = runner.invoke(app, ["ledger", "redeem", *area, "--volunteer", "v-wang",
+                                  "--request", "r-liu-chat", "--minutes", "61"])  # fmt: skip
+    assert refused.exit_code == 2 and "the balance is 60 minutes" in refused.output
+    assert "30 minutes" in run("ledger", "redeem", *area, "--volunteer", "v-wang", "--request",
+                               "r-liu-chat", "--minutes", "30")  # fmt: skip
+    run("ledger", "export", *area, "--out", "ledger.csv")
+    lines = (tmp_path / "ledger.csv").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 3 and lines[0].startswith("id,at,month,volunteer,kind,minutes")
+
+
+def test_a_bad_request_file_names_the_file_and_the_field(database: str, tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text(REQUEST.replace("60", "sixty"), encoding="utf-8")
+    refused = runner.invoke(app, ["request", "add", "bad.yaml", "--area", world.AREA])
+    assert refused.exit_code == 2
+    assert "bad.yaml: duration_minutes: must be a whole number > 0" in refused.output
+    missing = runner.invoke(app, ["visit", "done", "999", "--start", "9am"])
+    assert missing.exit_code == 2 and "--start" in missing.output
