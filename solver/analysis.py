@@ -385,3 +385,17 @@ class LazyAnalyses(Mapping[str, TaskAnalysis]):
 
     def __contains__(self, tid: object) -> bool:
         return tid in self.analyzer.scenario.tasks
+
+
+def route_arcs(scenario: Scenario, analyses: Mapping[str, TaskAnalysis], tids: list[str]) -> int:
+    """Arcs an exact model of these tasks would have: sum over (volunteer, block) of n*n for
+    the n tasks that could fall in that block."""
+    per_block: dict[tuple[str, int], int] = defaultdict(int)
+    for tid in tids:
+        a = analyses[tid]
+        for vid, starts in a.free.items():
+            blocks = scenario.volunteers[vid].blocks
+            for b, (bs, be) in enumerate(blocks):
+                if any(bs <= lo <= be or bs <= hi <= be for lo, hi in starts):
+                    per_block[(vid, b)] += 1
+    return sum(n * n for n in per_block.values() if n > 1)

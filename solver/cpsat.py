@@ -96,6 +96,11 @@ class PlanModel:
         for tid in tids:
             self._roles(tid)
         volunteers = sorted({v for (v, _) in self.works})
+        self._works_of: dict[str, list[tuple[str, cp_model.IntVar]]] = defaultdict(list)
+        """Per volunteer, (task, works literal) in the order of `works` (an index: a district's
+        model asked every volunteer of every literal)."""
+        for (v, t), w in self.works.items():
+            self._works_of[v].append((t, w))
         for vid in volunteers:
             vol = scenario.volunteers[vid]
             self.slots[vid] = slots_of(vol, sorted(fixed_visits.get(vid, [])))
@@ -106,11 +111,7 @@ class PlanModel:
         self.minutes: dict[str, tuple[Terms, int]] = {}
         """Per volunteer, service minutes as terms plus the fixed visits' minutes."""
         for vid in volunteers:
-            terms = [
-                (w, scenario.tasks[t].duration_minutes)
-                for (v, t), w in self.works.items()
-                if v == vid
-            ]
+            terms = [(w, scenario.tasks[t].duration_minutes) for t, w in self._works_of[vid]]
             self.minutes[vid] = (terms, minutes_fixed.get(vid, 0))
             cap = minutes_left(scenario.volunteers[vid], minutes_fixed.get(vid, 0))
             if sum(c for _, c in terms) > cap:
@@ -182,9 +183,7 @@ class PlanModel:
     def _place(self, vid: str) -> None:
         """Which slot each of v's tasks would fall in, and the starts that slot allows."""
         m, vol = self.m, self.scenario.volunteers[vid]
-        for (v, tid), works in list(self.works.items()):
-            if v != vid:
-                continue
+        for tid, works in self._works_of[vid]:
             a = self.analyses[tid]
             task = a.task
             options = []

@@ -18,7 +18,7 @@ from mutualaid.travel import HaversineTravel, TravelModel
 from solver.analysis import Analyzer, TaskAnalysis
 from solver.greedy import greedy_plan
 from solver.parts import MapParts, PartJob, PartResult, solve_part
-from solver.solution import Solution, build_plan, count_by_priority, figures
+from solver.solution import Solution, build_plan, count_by_priority, figures, weighted_gap
 from solver.stages import StopFn, Stopped, coverage_weights, split_bound
 
 Progress = Callable[[dict[str, int], dict[str, int], float], None]
@@ -325,6 +325,7 @@ def _assemble(scenario: Scenario, prepared: _Prepared, results: list[PartResult]
         bound = dict(served)
     greedy_served = figures(scenario, prepared.floor, travel).served
     extra: dict[str, object] = {
+        "weighted_gap": round(weighted_gap(served, bound), 5),
         "components": len(prepared.jobs),
         "greedy": {"served": greedy_served},
         "stages": {

@@ -49,6 +49,18 @@ def count_by_priority(scenario: Scenario, tids: Iterable[str]) -> dict[str, int]
     return out
 
 
+GAP_WEIGHTS = {"urgent": 100, "high": 30, "normal": 8, "low": 1}
+"""The weights of the one-figure gap a plan reports (`weighted_gap`): how far, at most, its
+coverage is from the best, urgent counting most. Not the solver's lexicographic weights."""
+
+
+def weighted_gap(served: dict[str, int], bound: dict[str, int]) -> float:
+    """1 - sum(w * served) / sum(w * bound) with GAP_WEIGHTS; 0 when the bound is 0."""
+    most = sum(GAP_WEIGHTS[p] * bound.get(p, 0) for p in PRIORITIES)
+    got = sum(GAP_WEIGHTS[p] * served.get(p, 0) for p in PRIORITIES)
+    return 1 - got / most if most else 0.0
+
+
 def service_minutes(
     scenario: Scenario, crews: Mapping[str, Iterable[AssignedVolunteer]]
 ) -> dict[str, int]:

@@ -81,6 +81,8 @@ def _summary(scenario: Scenario, plan: Plan, data: dict[str, Any], limit: int) -
             table.add_row(p, str(obj.served[p]), str(obj.tasks[p]), str(plan.bound.get(p, "")),
                           str(greedy.get(p, "")))  # fmt: skip
     console.print(table)
+    if isinstance(gap := data.get("weighted_gap"), float | int):
+        console.print(msg("cli_gap", gap=gap))
     console.print(
         msg(
             "cli_figures",
