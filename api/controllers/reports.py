@@ -43,8 +43,8 @@ class ReportController(Controller):
         area: AreaParam = None, format: Format = "json",
     ) -> Response[dict[str, Any]]:  # fmt: skip
         """The week's report (its Monday, YYYY-MM-DD): tasks received, served, unserved by
-        reason, those that had waited, hours assigned by volunteer and team (hours done:
-        null until the ledger of done visits feeds it), residents reached by category.
+        reason, those that had waited, hours assigned and done (the hours ledger's
+        credits for those visits) by volunteer and team, residents reached by category.
         Admin or the area's coordinator."""
         return answer(uow, reader, actor, area, "week", week, format)
 
@@ -55,3 +55,4 @@ class ReportController(Controller):
     ) -> Response[dict[str, Any]]:  # fmt: skip
         """The month's report (YYYY-MM): the weeks whose Monday is in it, summed."""
         return answer(uow, reader, actor, area, "month", month, format)
+
