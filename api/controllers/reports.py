@@ -10,7 +10,7 @@ from litestar.params import FromPath, QueryParameter
 
 from api.controllers.common import AreaParam, CurrentActor, Uow
 from api.errors import responses
-from mutualaid.services import reports
+from mutualaid.services import reports, waiting
 
 Format = Annotated[
     str, QueryParameter(description="json (the default) or csv.", pattern="^(json|csv)$")
@@ -56,3 +56,23 @@ class ReportController(Controller):
         """The month's report (YYYY-MM): the weeks whose Monday is in it, summed."""
         return answer(uow, reader, actor, area, "month", month, format)
 
+    @get("/waited", sync_to_thread=True, responses=responses(404))
+    def waited(
+        self, actor: CurrentActor, reader: Uow, area: AreaParam = None,
+        until: Annotated[str | None, QueryParameter(
+            description="The last week counted (a Monday, YYYY-MM-DD); default the area's last."
+        )] = None,
+        least: Annotated[int, QueryParameter(ge=1, le=520)] = waiting.LEAST_WEEKS,
+        format: Format = "json",
+    ) -> Response[Any]:  # fmt: skip
+        """Residents left unserved `least` (2) weeks or more running, longest first: each
+        week's tasks left and the reason as a code (the contract's, `not_planned`, `missed`)
+        worded in the request's language. Admin or the area's coordinator."""
+        found = waiting.residents_who_waited(reader, actor, area, until, least)
+        if format != "csv":
+            return Response(waiting.waited_json(found), media_type="application/json")
+        return Response(
+            waiting.waited_csv(found).encode("utf-8"),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="residents-who-waited.csv"'},
+        )

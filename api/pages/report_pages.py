@@ -14,7 +14,7 @@ from api.pages.common import CurrentViewer, Form, Lang, page, problems_into
 from api.pages.desk import area_context, in_lang, infra_of
 from mutualaid.domain.model import PRIORITIES
 from mutualaid.domain.plan import REASONS
-from mutualaid.services import reports
+from mutualaid.services import reports, waiting
 from mutualaid.services.ports import InvalidRequest
 
 
@@ -69,4 +69,42 @@ def area_report_csv(
     )
 
 
-REPORT_PAGES = [area_reports, area_report_csv]
+@get("/desk/{area:str}/waited", sync_to_thread=True)
+def area_waited(
+    request: Request[Any, Any, Any], viewer: CurrentViewer, lang: Lang, area: FromPath[str],
+    until: Annotated[str | None, QueryParameter()] = None,
+) -> Response[Any]:  # fmt: skip
+    """Residents left unserved two weeks or more running, up to the week `?until=` (default
+    the area's last), each week's tasks left and why; a link to the same as CSV."""
+    context = area_context(request, viewer, lang, area)
+    form = Form(values={"until": until or ""})
+    found = None
+    try:
+        found = in_lang(lang, waiting.residents_who_waited, infra_of(request).reader(),
+                        viewer.actor, area, until or None)  # fmt: skip
+    except InvalidRequest as exc:
+        problems_into(form, exc.problems, {"until": "until"})
+    runs = None if found is None else in_lang(lang, waiting.waited_json, found)
+    csv_path = f"/desk/{quote(area)}/waited.csv" + (f"?until={quote(until)}" if until else "")
+    return page(
+        request, viewer, lang, "coordinator/waited.html", 200 if form.ok else 400,
+        nav="reports", form=form, runs=runs, csv_path=csv_path, **context,
+    )  # fmt: skip
+
+
+@get("/desk/{area:str}/waited.csv", sync_to_thread=True)
+def area_waited_csv(
+    request: Request[Any, Any, Any], viewer: CurrentViewer, lang: Lang, area: FromPath[str],
+    until: Annotated[str | None, QueryParameter()] = None,
+) -> Response[Any]:  # fmt: skip
+    """The same as a CSV file, for the pages' session."""
+    found = in_lang(lang, waiting.residents_who_waited, infra_of(request).reader(),
+                    viewer.actor, area, until or None)  # fmt: skip
+    return Response(
+        in_lang(lang, waiting.waited_csv, found).encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="residents-who-waited.csv"'},
+    )
+
+
+REPORT_PAGES = [area_reports, area_report_csv, area_waited, area_waited_csv]

@@ -121,6 +121,10 @@ NOTICES: dict[str, tuple[str, str]] = {
         "least is a number of weeks of at least 1, got {got!r}",
         "least 应为至少 1 的周数，实际为 {got!r}",
     ),
+    "cli_waited_run": (
+        "{resident} {name}: {weeks} weeks running {still}",
+        "{resident} {name}：连续 {weeks} 周 {still}",
+    ),
     "page_tab_waited": ("Who waited", "久候居民"),
     "page_waited_title": (
         "Residents left unserved two weeks or more running",

@@ -114,6 +114,7 @@ ROUTES = [
     Route("PUT", "/volunteers/{ident:str}/contact", "own", {"email": None}),
     Route("GET", "/reports/weeks/{week:str}", "area"),
     Route("GET", "/reports/months/{month:str}", "area"),
+    Route("GET", "/reports/waited", "area"),
 ]
 
 
