@@ -7,14 +7,16 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 import pendulum
-from litestar import Request, Response, get
+from litestar import Request, Response, get, post
 from litestar.params import FromPath, QueryParameter
+from litestar.response import Redirect
 
-from api.pages.common import CurrentViewer, Form, Lang, page, problems_into
+from api.pages.auth import FormBody
+from api.pages.common import CurrentViewer, Form, Lang, flash, page, problems_into
 from api.pages.desk import area_context, in_lang, infra_of
 from mutualaid.domain.model import PRIORITIES
 from mutualaid.domain.plan import REASONS
-from mutualaid.services import reports, waiting
+from mutualaid.services import fairness, reports, waiting
 from mutualaid.services.ports import InvalidRequest
 
 
@@ -40,13 +42,14 @@ def area_reports(
     except InvalidRequest as exc:
         problems_into(form, exc.problems, {"week": "week", "month": "month"})
     body = None if found is None else in_lang(lang, reports.report_json, found)
+    across = Form(values={"across_weeks": context["area"].fairness_across_weeks})
     csv_path = None
     if found is not None:
         csv_path = f"/desk/{quote(area)}/reports.csv?{kind}={found.period.label}"
     return page(
         request, viewer, lang, "coordinator/reports.html", 200 if form.ok else 400,
         nav="reports", form=form, report=body, csv_path=csv_path, reasons=REASONS,
-        priorities=PRIORITIES, **context,
+        priorities=PRIORITIES, fairness_form=across, **context,
     )  # fmt: skip
 
 
@@ -107,4 +110,16 @@ def area_waited_csv(
     )
 
 
-REPORT_PAGES = [area_reports, area_report_csv, area_waited, area_waited_csv]
+@post("/desk/{area:str}/fairness", sync_to_thread=True)
+def set_fairness(
+    request: Request[Any, Any, Any], viewer: CurrentViewer, lang: Lang, area: FromPath[str],
+    data: FormBody,
+) -> Response[Any]:  # fmt: skip
+    """Fairness across weeks on (the box ticked) or off, from the Reports tab."""
+    across = bool(data.get("across_weeks"))
+    in_lang(lang, fairness.set_fairness, infra_of(request).uow(), viewer.actor, area, across)
+    flash(request, "page_fairness_saved")
+    return Redirect(f"/desk/{quote(area)}/reports", status_code=303)
+
+
+REPORT_PAGES = [area_reports, area_report_csv, area_waited, area_waited_csv, set_fairness]

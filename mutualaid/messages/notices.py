@@ -125,6 +125,17 @@ NOTICES: dict[str, tuple[str, str]] = {
         "{resident} {name}: {weeks} weeks running {still}",
         "{resident} {name}：连续 {weeks} 周 {still}",
     ),
+    "page_fairness": ("Fairness across weeks", "跨周公平"),
+    "page_fairness_across_weeks": (
+        "Count each volunteer's load of the last four weeks in fairness",
+        "按每位志愿者最近四周的工作量安排公平",
+    ),
+    "page_fairness_hint": (
+        "When ticked, the next plans spread visits so that no one is always the busiest; "
+        "coverage comes first as always.",
+        "勾选后，之后的计划会分散安排，避免总是同一人最忙；覆盖率仍然优先。",
+    ),
+    "page_fairness_saved": ("Saved.", "已保存。"),
     "page_tab_waited": ("Who waited", "久候居民"),
     "page_waited_title": (
         "Residents left unserved two weeks or more running",

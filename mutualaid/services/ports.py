@@ -160,6 +160,8 @@ class AreaRecord:
     id: str
     name: str
     timezone: str
+    fairness_across_weeks: bool = False
+    """The fairness goal counts each volunteer's load of the three weeks before."""
 
 
 @dataclass(frozen=True)
@@ -269,6 +271,7 @@ class AreaRepository(Protocol):
     def add(self, ident: str, name: str, timezone: str) -> AreaRecord: ...
     def get(self, ident: str) -> AreaRecord: ...
     def all(self) -> Sequence[AreaRecord]: ...
+    def set_fairness(self, ident: str, across_weeks: bool) -> AreaRecord: ...
 
 
 class RosterRepository(Protocol):

@@ -115,6 +115,7 @@ ROUTES = [
     Route("GET", "/reports/weeks/{week:str}", "area"),
     Route("GET", "/reports/months/{month:str}", "area"),
     Route("GET", "/reports/waited", "area"),
+    Route("PUT", "/areas/{area:str}/fairness", "area", {"across_weeks": True}),
 ]
 
 

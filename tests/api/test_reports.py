@@ -149,8 +149,8 @@ def test_hours_done_are_the_ledgers_for_the_visits_given(client: Client, admin: 
     visits = publish(client)
     coordinator = token(client, "coordinator")
     zhang = visits["t-visit-zhang/v-wang"]
-    done = client.post(f"/assignments/{zhang}/done", headers=coordinator,
-                       json={"actual_end": f"{PAST.add(days=1).isoformat()}T10:30:00+08:00"})  # fmt: skip
+    end = f"{PAST.add(days=1).isoformat()}T10:30:00+08:00"
+    done = client.post(f"/assignments/{zhang}/done", headers=coordinator, json={"actual_end": end})
     assert done.status_code == 200, done.text
     meals = visits["t-meals@mon/v-zhao"]
     assert client.post(f"/assignments/{meals}/done", headers=coordinator).status_code == 200

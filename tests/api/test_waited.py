@@ -94,7 +94,7 @@ def test_the_csv_a_row_per_week_and_task_and_bad_input_named(
     rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
     assert rows[0][:6] == ["resident", "name", "weeks_running", "running", "week", "task"]
     assert len(rows) == 1 + 3 + 2
-    assert ["r-liu", "刘爷爷", "2", "yes", "2026-11-23", "t-chat-liu"] == rows[-1][:6]
+    assert rows[-1][:6] == ["r-liu", "刘爷爷", "2", "yes", "2026-11-23", "t-chat-liu"]
     bad = client.get(f"/reports/waited?area={AREA}&until=2026-11-10", headers=admin)
     assert (bad.status_code, bad.json()["problems"][0]["path"]) == (400, "until")
     li = volunteer(client, "v-li")
