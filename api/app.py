@@ -48,7 +48,14 @@ from mutualaid.adapters.uow import SqlUnitOfWork
 from mutualaid.messages import using_locale
 from mutualaid.services.access import VerifiedTokens
 from mutualaid.services.ports import JobRunner, Repairer, UnitOfWork
-from solver.service import PlannerSettings, RepairSettings, SolverPlanner, SolverRepairer
+from mutualaid.services.recommend import Recommender
+from solver.service import (
+    PlannerSettings,
+    RepairSettings,
+    SolverPlanner,
+    SolverRecommender,
+    SolverRepairer,
+)
 
 DESCRIPTION = """\
 Plans a community's week of mutual aid. JSON field names are the scenario format's
@@ -68,6 +75,7 @@ class Infrastructure:
     sessions: SessionFactory
     runner: JobRunner
     repairer: Repairer
+    recommender: Recommender
     lock_wait: float | None = None
     """Seconds a request waits for a lock before 503 (None: as long as the engine says)."""
     verified: VerifiedTokens = field(default_factory=lambda: VerifiedTokens(revocations))
@@ -108,14 +116,14 @@ def open_infrastructure(settings: Settings) -> Iterator[Infrastructure]:
             )
         else:
             runner = InProcessJobRunner(lambda: SqlUnitOfWork(sessions), planner, settings.jobs)
-        repairer = SolverRepairer(RepairSettings(settings.solver.repair_seconds))
+        repairs = RepairSettings(settings.solver.repair_seconds)
         sender = None
         if settings.notices.send:
             transport = NetworkTransport(settings.notices)
             sender = NoticeSender(lambda: SqlUnitOfWork(sessions), transport, settings.notices)
         yield Infrastructure(
-            engine, sessions, runner, repairer, settings.database.lock_wait_seconds,
-            notices=sender,
+            engine, sessions, runner, SolverRepairer(repairs), SolverRecommender(repairs),
+            settings.database.lock_wait_seconds, notices=sender,
         )  # fmt: skip
     finally:
         engine.dispose()
@@ -157,6 +165,7 @@ def create_app(settings: Settings) -> Litestar:
             "reader": Provide(provide_reader, sync_to_thread=False),
             "jobs": Provide(provide_jobs, sync_to_thread=False),
             "repairer": Provide(provide_repairer, sync_to_thread=False),
+            "recommender": Provide(provide_recommender, sync_to_thread=False),
         },
         exception_handlers={Exception: handle_any},
         before_request=check_request,
@@ -219,3 +228,8 @@ def provide_jobs(state: State) -> JobRunner:
 def provide_repairer(state: State) -> Repairer:
     infra: Infrastructure = state.infra
     return infra.repairer
+
+
+def provide_recommender(state: State) -> Recommender:
+    infra: Infrastructure = state.infra
+    return infra.recommender

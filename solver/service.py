@@ -1,19 +1,25 @@
-"""The solver behind the services' ports: `SolverPlanner` (a week's solve, the Planner) and
-`SolverRepairer` (a decline's repair and a rescore, the Repairer). They take plain settings, so
+"""The solver behind the services' ports: `SolverPlanner` (a week's solve, the Planner),
+`SolverRepairer` (a decline's repair and a rescore, the Repairer) and `SolverRecommender`
+(options for a new request, an absence's repair). They take plain settings, so
 whoever builds them (`api.app`) reads its own configuration and passes numbers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from mutualaid.contract import plan_json
 from mutualaid.contract.export import from_scenario
 from mutualaid.domain.model import Scenario
+from mutualaid.domain.plan import Plan
+from mutualaid.domain.recommendation import Option
 from mutualaid.services.ports import Json, Progress
+from solver.absence import repair_all
+from solver.analysis import Analyzer
 from solver.planner import SolveOptions, solve
+from solver.recommend import inserted_plan, recommend
 from solver.repair import repair, rescore, solution_of
 
 
@@ -103,3 +109,26 @@ class SolverRepairer:
         out = plan_json.dump(rescore(scenario, plan), scenario)
         out["solve_seconds"] = plan.get("solve_seconds", out["solve_seconds"])  # the solve's
         return out
+
+
+class SolverRecommender:
+    """`solver.recommend` and `solver.absence` as the services' Recommender: options for a
+    new request, the chosen one applied, and an absence's repair."""
+
+    def __init__(self, settings: RepairSettings | None = None) -> None:
+        self.settings = settings or RepairSettings()
+
+    def recommend(self, scenario: Scenario, published: Plan, task: str) -> list[Option]:
+        return recommend(scenario, published, task)
+
+    def why_not(self, scenario: Scenario, task: str) -> tuple[str, str] | None:
+        found = Analyzer(scenario).analyse(scenario.tasks[task])
+        return None if found.reason is None else (found.reason, found.detail)
+
+    def insert(self, scenario: Scenario, published: Plan, option: Option) -> Plan:
+        return inserted_plan(scenario, published, option)
+
+    def repair_all(
+        self, scenario: Scenario, published: Plan, tasks: Collection[str]
+    ) -> tuple[Plan, int]:
+        return repair_all(scenario, published, tasks, self.settings.budget_seconds)

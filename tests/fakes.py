@@ -238,6 +238,19 @@ class FakeTokens:
             self.store.state.tokens[ident] = replace(token, revoked_at=self.store.clock())
             self.store.revocations.bump()
 
+    def renew_feed(self, area: str, volunteer: str) -> str:
+        secret = secrets.token_urlsafe(32)
+        self.store.state.feeds[(area, volunteer)] = (_hash(secret), self.store.clock())
+        return secret
+
+    def feed(self, secret: str) -> tuple[str, str] | None:
+        found = [k for k, (h, _) in self.store.state.feeds.items() if h == _hash(secret)]
+        return found[0] if found else None
+
+    def feed_made(self, area: str, volunteer: str) -> pendulum.DateTime | None:
+        kept = self.store.state.feeds.get((area, volunteer))
+        return None if kept is None else kept[1]
+
 
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
@@ -325,6 +338,7 @@ class State:
     """(kind, area) -> id -> the entity as stored, in the order added."""
     tokens: dict[str, TokenRecord] = field(default_factory=dict)
     hashes: dict[str, str] = field(default_factory=dict)
+    feeds: dict[tuple[str, str], tuple[str, pendulum.DateTime]] = field(default_factory=dict)
     """sha256 of a token's secret -> its id."""
     weeks: dict[tuple[str, pendulum.Date], FakeWeek] = field(default_factory=dict)
     plans: dict[str, PlanRecord] = field(default_factory=dict)

@@ -10,6 +10,7 @@ from litestar.params import HeaderParameter, QueryParameter, SkipValidation
 
 from mutualaid.services.access import Actor
 from mutualaid.services.ports import JobRunner, Repairer, UnitOfWork
+from mutualaid.services.recommend import Recommender
 
 AreaParam = Annotated[
     str | None,
@@ -41,5 +42,7 @@ Jobs = NamedDependency[SkipValidation[JobRunner]]
 """The job runner, told of each plan requested."""
 Repairs = NamedDependency[SkipValidation[Repairer]]
 """What repairs a published plan after a decline."""
+Recommends = NamedDependency[SkipValidation[Recommender]]
+"""What recommends options for a new request and repairs an absence."""
 CurrentActor = NamedDependency[Actor]
 """Who is asking (the token's holder), from the authentication middleware."""

@@ -30,6 +30,7 @@ EXAMPLES: dict[RosterKind, Json] = {
         "max_hours_per_week": 8,
         "vetted": True,
         "availability": [{"days": ["mon", "wed", "fri"], "from": "09:00", "to": "12:00"}],
+        "phone": "13800000001",
     },
     "residents": {
         "id": "r-zhang",
@@ -37,6 +38,8 @@ EXAMPLES: dict[RosterKind, Json] = {
         "location": {"lat": 34.7749, "lon": 113.6832},
         "categories": ["over_70", "living_alone"],
         "preferred_volunteers": ["v-wang"],
+        "address": "经八路 12 号院 3 号楼 2 单元 301",
+        "phone": "0371-6000 0000",
     },
 }
 

@@ -22,7 +22,7 @@ from litestar.serialization import encode_json
 from api.controllers.common import AreaParam, CurrentActor, Repairs, Uow
 from api.errors import responses
 from mutualaid.messages import locale, msg
-from mutualaid.services import volunteers
+from mutualaid.services import calendar_feeds, volunteers
 from mutualaid.services.access import Actor
 from mutualaid.services.ports import AssignmentRecord, UnitOfWork
 
@@ -40,6 +40,7 @@ class CoVolunteerView:
     name: str
     role: int
     team: str | None
+    phone: str | None = None
 
 
 @dataclass
@@ -75,6 +76,10 @@ class VolunteerAssignmentView(AssignmentView):
     resident_name: str | None = None
     role_name: str = ""
     co_volunteers: list[CoVolunteerView] | None = None
+    address: str | None = None
+    """The place's address and phone, when the roster has them (the volunteer going there
+    may see them)."""
+    phone: str | None = None
 
     @classmethod
     def seen(cls, a: volunteers.VolunteerAssignment) -> VolunteerAssignmentView:
@@ -87,7 +92,11 @@ class VolunteerAssignmentView(AssignmentView):
             resident=a.record.resident,
             resident_name=a.resident_name,
             role_name=a.role_name,
-            co_volunteers=[CoVolunteerView(c.id, c.name, c.role, c.team) for c in a.co_volunteers],
+            co_volunteers=[
+                CoVolunteerView(c.id, c.name, c.role, c.team, c.phone) for c in a.co_volunteers
+            ],
+            address=a.address,
+            phone=a.phone,
         )
 
 
@@ -194,19 +203,23 @@ CALENDAR_STATUS = {"pending": "TENTATIVE", "accepted": "CONFIRMED"}
 """An assignment's state as an event's STATUS; declined and withdrawn ones are CANCELLED."""
 
 
-def calendar(schedule: volunteers.Schedule) -> bytes:
-    """An iCalendar of the week: one event per assignment, in the area's zone (TZID). Its UID
-    is the task and volunteer's, the same across repairs; visits the volunteer no longer has
-    stay listed as CANCELLED with a higher SEQUENCE, so a phone's calendar removes them."""
+def calendar(schedule: volunteers.Schedule, *more: volunteers.Schedule) -> bytes:
+    """An iCalendar of the week (or of several weeks, for a subscription): one event per
+    assignment, in the area's zone (TZID). Its UID is the task and volunteer's, the same
+    across repairs; visits the volunteer no longer has stay listed as CANCELLED with a higher
+    SEQUENCE, so a phone's calendar removes them."""
     zone = ZoneInfo(schedule.timezone)
     cal = icalendar.Calendar()
     cal.add("prodid", "-//mutualaid//volunteer calendar//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", msg("cal_name", name=schedule.volunteer_name,
-                                week=schedule.week_start.isoformat()))  # fmt: skip
+    if more:
+        cal.add("x-wr-calname", msg("cal_feed_name", name=schedule.volunteer_name))
+    else:
+        cal.add("x-wr-calname", msg("cal_name", name=schedule.volunteer_name,
+                                    week=schedule.week_start.isoformat()))  # fmt: skip
     cal.add("x-wr-timezone", schedule.timezone)
     stamp = dt.datetime.now(dt.UTC)
-    for a in schedule.assignments:
+    for a in (a for s in (schedule, *more) for a in s.assignments):
         r = a.record
         event = icalendar.Event()
         event.add(
@@ -216,11 +229,13 @@ def calendar(schedule: volunteers.Schedule) -> bytes:
         event.add("dtstart", _local(r.start, zone))
         event.add("dtend", _local(r.end, zone))
         event.add("summary", a.title)
-        event.add("location", a.place)
+        event.add("location", f"{a.place}, {a.address}" if a.address else a.place)
         event.add("geo", (a.location.lat, a.location.lon))
         lines = []
         if a.resident_name:
             lines.append(msg("cal_helps", who=a.resident_name))
+        if a.phone:
+            lines.append(msg("cal_phone", phone=a.phone))
         lines.append(msg("cal_role", role=a.role_name))
         names = ", ".join(c.name for c in a.co_volunteers)
         lines.append(msg("cal_with", who=names) if names else msg("cal_alone"))
@@ -276,6 +291,19 @@ class VolunteerController(Controller):
         or moved to someone else by a repair."""
         s = volunteers.volunteer_calendar(reader, actor, ident, week, area)
         return Response(calendar(s), media_type="text/calendar; charset=utf-8")
+
+
+@get(
+    "/calendar/{name:str}", sync_to_thread=True, media_type="text/calendar",
+    opt={"exclude_from_auth": True}, tags=["volunteers"], responses=responses(404),
+)  # fmt: skip
+def calendar_feed(reader: Uow, name: FromPath[str]) -> Response[bytes]:
+    """A volunteer's calendar subscription (`/calendar/<secret>.ics`, the link made on their
+    week page): last week to four weeks ahead, as `calendar.ics` gives one week. No token:
+    the unguessable secret is the key, and a new link revokes the old one (404)."""
+    secret = name.removesuffix(".ics")
+    weeks_ = calendar_feeds.calendar_feed(reader, secret)
+    return Response(calendar(*weeks_), media_type="text/calendar; charset=utf-8")
 
 
 class AssignmentController(Controller):

@@ -32,8 +32,10 @@ from litestar.types import ControllerRouterHandler
 
 from api.pages.auth import AUTH_PAGES, SignInThrottle
 from api.pages.books_pages import BOOKS_PAGES
+from api.pages.calendar_link import CALENDAR_LINK_PAGES
 from api.pages.common import page_error, provide_lang, provide_viewer
 from api.pages.coordinator import COORDINATOR_PAGES
+from api.pages.imports import IMPORT_PAGES
 from api.pages.notice_pages import NOTICE_PAGES
 from api.pages.paper import PAPER_PAGES
 from api.pages.report_pages import REPORT_PAGES
@@ -93,6 +95,8 @@ def pages_router(settings: PageSettings) -> list[ControllerRouterHandler]:
             *BOOKS_PAGES,
             *NOTICE_PAGES,
             *REPORT_PAGES,
+            *IMPORT_PAGES,
+            *CALENDAR_LINK_PAGES,
         ],
         middleware=[sessions.middleware, DefineMiddleware(CSRFMiddleware, config=csrf)],
         dependencies={

@@ -25,10 +25,10 @@ AREA_TABS = [
     ("teams", "page_tab_teams", "/desk/{area}/roster/teams"),
     ("notices", "page_tab_notices", "/desk/{area}/notices"),
     ("reports", "page_tab_reports", "/desk/{area}/reports"),
+    ("import", "page_tab_import", "/desk/{area}/import"),
     ("audit", "page_tab_audit", "/desk/{area}/audit"),
 ]
-"""The area's sections, in the navigation (name, catalogue key, path); later sections (import
-and export, printed sheets) add a row here."""
+"""The area's sections, in the navigation (name, catalogue key, path)."""
 
 
 def infra_of(request: Request[Any, Any, Any]) -> Any:

@@ -97,9 +97,12 @@ def day_sheets(
         schedule = volunteers.volunteer_schedule(
             _infra(request).reader(), viewer.actor, mine, week, area
         )
+        routes = volunteers.volunteer_routes(_infra(request).reader(), viewer.actor, mine, week,
+                                             area)  # fmt: skip
+    sheets = schedule_sheets(schedule, lang, one_day, routes)
     return page(
-        request, viewer, lang, "paper/sheets.html", sheets=schedule_sheets(schedule, lang, one_day),
-        plan=None, draft=False, **context,
+        request, viewer, lang, "paper/sheets.html", sheets=sheets, plan=None, draft=False,
+        **context,
     )  # fmt: skip
 
 

@@ -55,6 +55,12 @@ class Field:
     """For lat/lon: the entity's key of the point (home, location)."""
 
 
+CONTACT_FIELDS = (
+    Field("address", "page_sheet_address", "optional"),
+    Field("phone", "page_sheet_phone", "optional"),
+)
+"""Optional text: left empty, the entity has none."""
+
 FIELDS: dict[str, tuple[Field, ...]] = {
     "volunteers": (
         Field("name", "page_name"),
@@ -67,6 +73,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("availability", "page_availability", "lines", hint="page_availability_hint"),
         Field("gender", "page_gender", "choice", ("", "m", "f")),
         Field("vetted", "page_vetted", "bool"),
+        *CONTACT_FIELDS,
     ),
     "residents": (
         Field("name", "page_name"),
@@ -75,22 +82,24 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("categories", "page_categories", "list", hint="page_categories_hint"),
         Field("preferred_volunteers", "page_preferred", "list", hint="page_list_hint"),
         Field("gender_preference", "page_gender_preference", "choice", ("", "m", "f")),
+        *CONTACT_FIELDS,
     ),
     "sites": (
         Field("name", "page_name"),
         Field("kind", "page_site_kind"),
         Field("lat", "page_lat", "lat", place="location", hint="page_latlon_hint"),
         Field("lon", "page_lon", "lon", place="location"),
+        *CONTACT_FIELDS,
     ),
     "teams": (
         Field("name", "page_name"),
         Field("skills", "page_skills", "list", hint="page_list_hint"),
     ),
 }
-"""Each kind's form, in order; later fields (address, phone) add a row here."""
+"""Each kind's form, in order."""
 
 
-def _problem_fields(kind: str) -> dict[str, str]:
+def problem_fields(kind: str) -> dict[str, str]:
     """An entity's key (a problem path's first key) -> the form field shown beside it."""
     out = {"id": "id"}
     for f in FIELDS[kind]:
@@ -165,7 +174,7 @@ def entity_from(kind: str, data: dict[str, str], base: Json, lang: str, form: Fo
                 out[f.name] = float(raw) if "." in raw else int(raw)
             except ValueError:
                 form.add(f.name, msg_in(lang, "not_positive_number", got=repr(raw)))
-        elif f.kind == "choice" and not raw:
+        elif f.kind in ("choice", "optional") and not raw:
             out.pop(f.name, None)
         else:
             out[f.name] = raw
@@ -238,7 +247,7 @@ def _save(
                 else:
                     roster.put_entity(infra.uow(), viewer.actor, kind, area, ident, entity)
             except (InvalidRequest, ScenarioError) as exc:
-                problems_into(form, exc.problems, _problem_fields(kind))
+                problems_into(form, exc.problems, problem_fields(kind))
             except ConflictError as exc:
                 form.add("id", str(exc))
             else:

@@ -39,8 +39,8 @@ class Visit:
     travel_home: int | None = None
     """Minutes back home after it, when it ends a round."""
     address: str | None = None
-    """The place's address and phone: empty until the roster has them (issue 9 item 7); the
-    sheet's `contact` block shows them only when set."""
+    """The place's address and phone when the roster has them (the sheet shows them only
+    then); the co-volunteers carry their phones the same way."""
     phone: str | None = None
 
 
@@ -118,6 +118,10 @@ class PlanReader:
     def name(self, volunteer: str) -> str:
         return str(self.people.get(volunteer, {}).get("name", volunteer))
 
+    def reachable(self, volunteer: str) -> str:
+        """The name, with the phone when the roster has it (for the people going along)."""
+        return with_phone(self.name(volunteer), self.people.get(volunteer, {}).get("phone"))
+
     @staticmethod
     def _legs(routes: Any) -> dict[tuple[str, str], tuple[int | None, bool, int | None]]:
         """(volunteer, task) -> (minutes in, from home, minutes home after) from the plan's
@@ -171,11 +175,37 @@ class PlanReader:
                 visit = Visit(
                     str(a["task"]), start.format("HH:mm"), end.format("HH:mm"),
                     str(task.get("title", a["task"])), resident, place,
-                    tuple(self.name(o) for o in crew if o != v), travel_in, from_home, back,
+                    tuple(self.reachable(o) for o in crew if o != v), travel_in, from_home, back,
                     (entry or {}).get("address"), (entry or {}).get("phone"),
                 )  # fmt: skip
                 out.setdefault(v, []).append((start.date(), visit))
         self._visits = out
+        return out
+
+    def table(self) -> list[list[str]]:
+        """The plan as a spreadsheet: one row per visit (day, date, time, volunteers, who is
+        helped, place, address, task), by start; visits no one is left to make are left out."""
+        words = (
+            "page_day", "page_date", "page_from", "page_to", "page_volunteers", "page_helping",
+            "page_place", "page_sheet_address", "page_task", "page_id",
+        )  # fmt: skip
+        out = [[msg_in(self.lang, w) for w in words]]
+        for a in sorted(self.result.get("assignments") or [], key=lambda a: str(a["start"])):
+            task = _in_week(self.tasks, str(a["task"]))
+            crew = [str(v["id"]) for v in a.get("volunteers") or []
+                    if (str(a["task"]), str(v["id"])) not in self.declined]  # fmt: skip
+            if task is None or not crew:
+                continue
+            start = pendulum.parse(a["start"]).in_timezone(self.zone)  # type: ignore[union-attr]
+            end = pendulum.parse(a["end"]).in_timezone(self.zone)  # type: ignore[union-attr]
+            place, resident, entry = self._place(task)
+            out.append([
+                day_name(self.lang, start.date()), start.date().isoformat(),
+                start.format("HH:mm"), end.format("HH:mm"),
+                ", ".join(self.name(v) for v in crew), resident or "", place,
+                str((entry or {}).get("address") or ""), str(task.get("title", a["task"])),
+                str(a["task"]),
+            ])  # fmt: skip
         return out
 
     def sheets(self, volunteer: str | None = None, day: str | None = None) -> list[Sheet]:
@@ -224,18 +254,30 @@ def _by_day(
     ]
 
 
-def schedule_sheets(schedule: Schedule, lang: str, day: str | None = None) -> list[Sheet]:
+def with_phone(name: str, phone: Any) -> str:
+    return f"{name} ({phone})" if phone else name
+
+
+def schedule_sheets(
+    schedule: Schedule, lang: str, day: str | None = None, routes: list[Json] | None = None
+) -> list[Sheet]:
     """The sheets of a volunteer's published week, as the volunteer reads it (visits
-    declined or withdrawn left out). The schedule carries no routes: no travel."""
+    declined or withdrawn left out), with the minutes on the way where the published plan's
+    `routes` (the volunteer's rounds) give them."""
+    legs = PlanReader._legs({schedule.volunteer: routes or []})
     visits = []
     for a in schedule.assignments:
         if a.record.state in GONE:
             continue
         start = a.record.start.in_timezone(schedule.timezone)
         end = a.record.end.in_timezone(schedule.timezone)
+        travel_in, from_home, back = legs.get(
+            (schedule.volunteer, a.record.task), (None, False, None)
+        )
         visit = Visit(
             a.record.task, start.format("HH:mm"), end.format("HH:mm"), a.title, a.resident_name,
-            a.place, tuple(c.name for c in a.co_volunteers),
+            a.place, tuple(with_phone(c.name, c.phone) for c in a.co_volunteers),
+            travel_in, from_home, back, a.address, a.phone,
         )  # fmt: skip
         visits.append((start.date(), visit))
     return _by_day(schedule.volunteer, schedule.volunteer_name, visits, lang, day)

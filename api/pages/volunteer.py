@@ -14,7 +14,7 @@ from api.controllers.volunteers import calendar
 from api.pages.auth import FormBody
 from api.pages.common import CurrentViewer, Form, Lang, flash, page, refuse_control_characters
 from mutualaid.messages import msg, msg_in, using_locale
-from mutualaid.services import ledger, volunteers
+from mutualaid.services import calendar_feeds, ledger, volunteers
 from mutualaid.services.ports import Forbidden, NotFoundError
 
 REASON_MAX = 500
@@ -68,13 +68,16 @@ def my_week(
             _infra(request).reader(), viewer.actor, schedule.area, schedule.volunteer,
             schedule.week_start,
         )  # fmt: skip
+        made = calendar_feeds.calendar_link_made(
+            _infra(request).reader(), viewer.actor, _mine(viewer), None
+        )
     monday = schedule.week_start
     return page(
         request, viewer, lang, "volunteer/week.html",
         schedule=schedule, days=_day_groups(schedule, lang),
         previous=monday.subtract(weeks=1).isoformat(), next=monday.add(weeks=1).isoformat(),
         today=pendulum.now(schedule.timezone).date(), now=pendulum.now(schedule.timezone),
-        outcomes=outcomes,
+        outcomes=outcomes, feed_made=made,
     )  # fmt: skip
 
 

@@ -1,6 +1,6 @@
 // mutualaid's only script: follows a running solve (progress bar, no reload until it ends),
-// prints a paper page, asks before a delete and keeps a form from being sent twice. Every
-// page works without it.
+// prints a paper page, asks before a delete, keeps a form from being sent twice and copies a
+// calendar link. Every page works without it.
 "use strict";
 (function () {
   var box = document.getElementById("progress");
@@ -44,6 +44,17 @@
       window.setTimeout(function () {
         form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
       }, 0);
+    });
+  });
+  // "Copy the link": shown only where the script runs (else the field is there to select)
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    var field = document.getElementById(button.dataset.copy);
+    if (!field || !navigator.clipboard) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(field.value).then(function () {
+        button.textContent = button.dataset.copied;
+      }, function () { field.select(); });
     });
   });
   window.addEventListener("pageshow", function (event) {  // back again: the buttons work

@@ -13,11 +13,11 @@ import pendulum
 from sqlalchemy import event
 from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, select
 
 from mutualaid.adapters.base import Repository, as_utc, maybe_utc
 from mutualaid.adapters.changes import revocations
-from mutualaid.adapters.tables import ROLES, AuditRow, IdempotencyRow, TokenRow
+from mutualaid.adapters.tables import ROLES, AuditRow, CalendarFeedRow, IdempotencyRow, TokenRow
 from mutualaid.messages import Said, msg
 from mutualaid.services.ports import (
     AuditEntry,
@@ -109,6 +109,30 @@ class SqlTokens(Repository):
             self.session.flush()
             revocations.bump()
             _bump_on_commit(self.session)
+
+    def renew_feed(self, area: str, volunteer: str) -> str:
+        """A new calendar-feed secret (shown this once, stored hashed); the old one stops."""
+        secret = secrets.token_urlsafe(32)
+        self.session.exec(
+            delete(CalendarFeedRow).where(
+                col(CalendarFeedRow.area_id) == area, col(CalendarFeedRow.volunteer_id) == volunteer
+            )
+        )
+        digest, now = hash_secret(secret), self.now()
+        row = CalendarFeedRow(area_id=area, volunteer_id=volunteer, secret_hash=digest,
+                              created_at=now)  # fmt: skip
+        self.session.add(row)
+        self.session.flush()
+        return secret
+
+    def feed(self, secret: str) -> tuple[str, str] | None:
+        stmt = select(CalendarFeedRow).where(CalendarFeedRow.secret_hash == hash_secret(secret))
+        row = self.session.exec(stmt).first()
+        return None if row is None else (row.area_id, row.volunteer_id)
+
+    def feed_made(self, area: str, volunteer: str) -> pendulum.DateTime | None:
+        row = self.session.get(CalendarFeedRow, (area, volunteer))
+        return None if row is None else pendulum.instance(row.created_at)
 
 
 def _bump_on_commit(session: Session) -> None:

@@ -301,6 +301,8 @@ class SqlSites(SqlRoster[SiteRow]):
             "kind": item.get("kind"),
             "lat": item["location"]["lat"],
             "lon": item["location"]["lon"],
+            "address": item.get("address"),
+            "phone": item.get("phone"),
         }
 
     def to_json(self, row: SiteRow) -> Json:
@@ -310,6 +312,8 @@ class SqlSites(SqlRoster[SiteRow]):
                 "name": row.name,
                 "kind": row.kind,
                 "location": {"lat": row.lat, "lon": row.lon},
+                "address": row.address,
+                "phone": row.phone,
             }
         )
 
@@ -385,6 +389,8 @@ class SqlVolunteers(SqlRoster[VolunteerRow]):
             "languages": item["languages"],
             "availability": item["availability"],
             "unavailable": item["unavailable"],
+            "address": item.get("address"),
+            "phone": item.get("phone"),
         }
 
     def to_json(self, row: VolunteerRow) -> Json:
@@ -403,6 +409,8 @@ class SqlVolunteers(SqlRoster[VolunteerRow]):
                 "languages": row.languages,
                 "availability": row.availability,
                 "unavailable": row.unavailable,
+                "address": row.address,
+                "phone": row.phone,
             }
         )
 
@@ -437,6 +445,8 @@ class SqlResidents(SqlRoster[ResidentRow]):
             "categories": item["categories"],
             "preferred_volunteers": item["preferred_volunteers"],
             "gender_preference": item.get("gender_preference"),
+            "address": item.get("address"),
+            "phone": item.get("phone"),
         }
 
     def to_json(self, row: ResidentRow) -> Json:
@@ -448,6 +458,8 @@ class SqlResidents(SqlRoster[ResidentRow]):
                 "categories": row.categories,
                 "preferred_volunteers": row.preferred_volunteers,
                 "gender_preference": row.gender_preference,
+                "address": row.address,
+                "phone": row.phone,
             }
         )
 

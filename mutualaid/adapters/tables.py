@@ -76,6 +76,8 @@ class SiteRow(Base, table=True):
     kind: str | None = None
     lat: float
     lon: float
+    address: str | None = None
+    phone: str | None = None
 
 
 class TeamRow(Base, table=True):
@@ -107,6 +109,8 @@ class VolunteerRow(Base, table=True):
     languages: list[str] = Field(default_factory=list, sa_type=JSONType)
     availability: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONType)
     unavailable: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONType)
+    address: str | None = None
+    phone: str | None = None
 
 
 class ResidentRow(Base, table=True):
@@ -120,6 +124,8 @@ class ResidentRow(Base, table=True):
     categories: list[str] = Field(default_factory=list, sa_type=JSONType)
     preferred_volunteers: list[str] = Field(default_factory=list, sa_type=JSONType)
     gender_preference: str | None = None
+    address: str | None = None
+    phone: str | None = None
 
 
 # --- a week of an area ----------------------------------------------------------------------
@@ -319,6 +325,23 @@ class TokenRow(Base, table=True):
     """When the token stops working; never when NULL."""
 
 
+class CalendarFeedRow(Base, table=True):
+    """A volunteer's calendar subscription: the secret in its URL, stored hashed (sha256, as
+    tokens are); one per volunteer, replaced when a new link is made."""
+
+    __tablename__ = "calendar_feeds"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["area_id", "volunteer_id"], ["volunteers.area_id", "volunteers.id"],
+            ondelete="CASCADE",
+        ),
+    )  # fmt: skip
+    area_id: str = Field(primary_key=True)
+    volunteer_id: str = Field(primary_key=True)
+    secret_hash: str = Field(unique=True)
+    created_at: dt.datetime = Field(sa_type=UTCDateTime)
+
+
 class AuditRow(Base, table=True):
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_log_area_at", "area_id", "at"),)
@@ -410,3 +433,28 @@ class ContactRow(Base, table=True):
     volunteer_id: str = Field(primary_key=True)
     email: str | None = None
     language: str | None = None
+
+
+class AbsenceRow(Base, table=True):
+    """A volunteer away for a range of days (whole days, or the same hours each day); its
+    days are also in the volunteer's `unavailable`, which the weeks are built from."""
+
+    __tablename__ = "absences"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["area_id", "volunteer_id"],
+            ["volunteers.area_id", "volunteers.id"],
+            ondelete="CASCADE",
+        ),
+        Index("ix_absences_volunteer", "area_id", "volunteer_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    area_id: str = Field(foreign_key="areas.id", ondelete="CASCADE")
+    volunteer_id: str
+    first_day: dt.date
+    last_day: dt.date
+    start_minute: int | None = None
+    end_minute: int | None = None
+    reason: str | None = None
+    created_by: str
+    created_at: dt.datetime = Field(sa_type=UTCDateTime)

@@ -20,6 +20,7 @@ from typing import Any, Self
 
 from sqlmodel import Session
 
+from mutualaid.adapters.absences import SqlAbsences
 from mutualaid.adapters.access import SqlAudit, SqlIdempotency, SqlTokens
 from mutualaid.adapters.assignments import SqlAssignments
 from mutualaid.adapters.base import utc_now
@@ -45,6 +46,7 @@ from mutualaid.adapters.roster import (
 from mutualaid.adapters.weekrows import WeekRows
 from mutualaid.adapters.weeks import SqlWeeks
 from mutualaid.messages import msg
+from mutualaid.services.absence_ports import AbsenceRepository
 from mutualaid.services.ledger_ports import LedgerRepository, RequestRepository, VisitRepository
 from mutualaid.services.notice_ports import NoticeRepository
 from mutualaid.services.ports import (
@@ -78,6 +80,7 @@ class SqlUnitOfWork:
     visits: VisitRepository
     ledger: LedgerRepository
     notices: NoticeRepository
+    absences: AbsenceRepository
 
     def __init__(
         self,
@@ -175,6 +178,7 @@ class SqlUnitOfWork:
         self.visits = SqlVisits(session, self.clock)
         self.ledger = SqlLedger(session, self.clock)
         self.notices = SqlNotices(session, self.clock)
+        self.absences = SqlAbsences(session, self.clock)
         return self
 
     def __exit__(

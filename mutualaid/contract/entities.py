@@ -33,8 +33,16 @@ T = TypeVar("T")
 
 _VOLUNTEER = (
     "id", "name", "teams", "skills", "home", "mode", "max_travel_minutes", "max_hours_per_week",
-    "vetted", "gender", "languages", "availability", "unavailable",
+    "vetted", "gender", "languages", "availability", "unavailable", "address", "phone",
 )  # fmt: skip
+CONTACT = ("address", "phone")
+"""Optional contact fields of sites, volunteers and residents (the project's addition to the
+format): free text, never read by the solver."""
+
+
+def read_contact(r: Reader, m: dict[str, Any], p: FieldPath) -> dict[str, str | None]:
+    """A site's, volunteer's or resident's address and phone (each optional text)."""
+    return {key: r.string(m, key, p, None) for key in CONTACT}
 
 
 def read_settings(r: Reader, top: dict[str, Any]) -> Settings:
@@ -120,14 +128,16 @@ def read_entities(
 
 
 def read_site(r: Reader, item: dict[str, Any], p: FieldPath) -> Site | None:
-    m = r.mapping(item, p, ("id", "name", "kind", "location"), ("id", "location"))
+    m = r.mapping(item, p, ("id", "name", "kind", "location", *CONTACT), ("id", "location"))
     if m is None:
         return None
     loc = r.location(m, "location", p)
     ident = r.ident(m, "id", p)
+    contact = read_contact(r, m, p)
     if loc is None or ident is None:
         return None
-    return Site(ident, r.string(m, "name", p, ident), r.string(m, "kind", p, None), loc)
+    name, kind = r.string(m, "name", p, ident), r.string(m, "kind", p, None)
+    return Site(ident, name, kind, loc, **contact)
 
 
 def read_team(r: Reader, item: dict[str, Any], p: FieldPath) -> Team | None:
@@ -169,6 +179,7 @@ def read_volunteer(
         vetted=r.boolean(m, "vetted", p, False),
         gender=r.choice(m, "gender", p, ("m", "f"), None),
         languages=frozenset(r.strings(m, "languages", p)),
+        **read_contact(r, m, p),
     )
     if ident is None or home is None or week_start is None:
         return None
@@ -188,7 +199,10 @@ def read_volunteer(
 
 
 def read_resident(r: Reader, item: dict[str, Any], p: FieldPath) -> Resident | None:
-    fields = ("id", "name", "location", "categories", "preferred_volunteers", "gender_preference")
+    fields = (
+        "id", "name", "location", "categories", "preferred_volunteers", "gender_preference",
+        *CONTACT,
+    )  # fmt: skip
     m = r.mapping(item, p, fields, ("id", "location"))
     if m is None:
         return None
@@ -202,9 +216,11 @@ def read_resident(r: Reader, item: dict[str, Any], p: FieldPath) -> Resident | N
             r.add(q, msg("not_choice", choices=", ".join(CATEGORIES), got=describe(c)))
     preferred = tuple(r.strings(m, "preferred_volunteers", p))
     gender = r.choice(m, "gender_preference", p, ("m", "f"), None)
+    contact = read_contact(r, m, p)
     if ident is None or loc is None:
         return None
-    return Resident(ident, r.string(m, "name", p, ident), loc, tuple(categories), preferred, gender)
+    name = r.string(m, "name", p, ident)
+    return Resident(ident, name, loc, tuple(categories), preferred, gender, **contact)
 
 
 def read_need(r: Reader, item: Any, p: FieldPath) -> Need | None:

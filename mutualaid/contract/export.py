@@ -101,6 +101,14 @@ def site(value: Mapping[str, Any]) -> Json:
     }
     if value.get("kind") is not None:
         out["kind"] = str(value["kind"])
+    return _contact(out, value)
+
+
+def _contact(out: Json, value: Mapping[str, Any]) -> Json:
+    """The optional address and phone, written only when given."""
+    for key in ("address", "phone"):
+        if value.get(key) is not None and str(value[key]).strip():
+            out[key] = str(value[key]).strip()
     return out
 
 
@@ -133,7 +141,7 @@ def volunteer(value: Mapping[str, Any]) -> Json:
         out["max_travel_minutes"] = int(value["max_travel_minutes"])
     if value.get("gender") is not None:
         out["gender"] = value["gender"]
-    return out
+    return _contact(out, value)
 
 
 def resident(value: Mapping[str, Any]) -> Json:
@@ -147,7 +155,7 @@ def resident(value: Mapping[str, Any]) -> Json:
     }
     if value.get("gender_preference") is not None:
         out["gender_preference"] = value["gender_preference"]
-    return out
+    return _contact(out, value)
 
 
 def need(value: Mapping[str, Any]) -> Json:
@@ -325,7 +333,16 @@ def from_scenario(s: Scenario) -> Json:
             }
         ),
         "sites": [
-            site({"id": x.id, "name": x.name, "kind": x.kind, "location": vars(x.location)})
+            site(
+                {
+                    "id": x.id,
+                    "name": x.name,
+                    "kind": x.kind,
+                    "location": vars(x.location),
+                    "address": x.address,
+                    "phone": x.phone,
+                }
+            )
             for x in s.sites.values()
         ],
         "teams": [
@@ -347,6 +364,8 @@ def from_scenario(s: Scenario) -> Json:
                     "languages": sorted(v.languages),
                     "availability": [_block_of(b) for b in v.availability],
                     "unavailable": [_block_of(b) for b in v.unavailable],
+                    "address": v.address,
+                    "phone": v.phone,
                 }
             )
             for v in s.volunteers.values()
@@ -360,6 +379,8 @@ def from_scenario(s: Scenario) -> Json:
                     "categories": list(r.categories),
                     "preferred_volunteers": list(r.preferred_volunteers),
                     "gender_preference": r.gender_preference,
+                    "address": r.address,
+                    "phone": r.phone,
                 }
             )
             for r in s.residents.values()

@@ -121,6 +121,9 @@ class Site(Entity):
     name: str
     kind: str | None
     location: Location
+    address: str | None = None
+    """Contact details (optional, never read by the solver): shown only to those entitled."""
+    phone: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,6 +148,8 @@ class Volunteer(Entity):
     unavailable: tuple[TimeBlock, ...] = ()
     blocks: tuple[Span, ...] = ()
     """Merged availability minus unavailability: the spans in which routes from home run."""
+    address: str | None = None
+    phone: str | None = None
 
     @property
     def max_service_minutes(self) -> int:
@@ -159,6 +164,8 @@ class Resident(Entity):
     categories: tuple[str, ...] = ()
     preferred_volunteers: tuple[str, ...] = ()
     gender_preference: str | None = None
+    address: str | None = None
+    phone: str | None = None
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,10 @@ from mutualaid.messages.cli import CLI
 from mutualaid.messages.ledger import LEDGER
 from mutualaid.messages.notices import NOTICES
 from mutualaid.messages.pages import PAGE_CATALOGUE
+from mutualaid.messages.replan import REPLAN
 from mutualaid.messages.scenario import SCENARIO
 from mutualaid.messages.service import SERVICE
+from mutualaid.messages.spreadsheets import SPREADSHEETS
 
 CATALOGUE: dict[str, tuple[str, str]] = {
     **SCENARIO,
@@ -33,6 +35,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     **PAGE_CATALOGUE,
     **LEDGER,
     **NOTICES,
+    **REPLAN,
+    **SPREADSHEETS,
 }
 """Every key, once: (English, Chinese)."""
 

@@ -36,6 +36,7 @@ from mutualaid.domain.model import Scenario
 from mutualaid.domain.notices import Visit
 from mutualaid.errors import MutualAidError, Problem
 from mutualaid.messages import Said
+from mutualaid.services.absence_ports import AbsenceRepository
 from mutualaid.services.notice_ports import NoticeRepository
 
 Json = dict[str, Any]
@@ -385,6 +386,15 @@ class TokenRepository(Protocol):
     def find(self, ident: str) -> TokenRecord | None: ...
     def all(self) -> list[TokenRecord]: ...
     def revoke(self, ident: str) -> None: ...
+    def renew_feed(self, area: str, volunteer: str) -> str:
+        """A new calendar-feed secret for the volunteer (the old one stops working)."""
+        ...
+
+    def feed(self, secret: str) -> tuple[str, str] | None:
+        """The (area, volunteer) whose feed secret this is."""
+        ...
+
+    def feed_made(self, area: str, volunteer: str) -> pendulum.DateTime | None: ...
 
 
 class AuditRepository(Protocol):
@@ -417,6 +427,7 @@ class UnitOfWork(Protocol):
     audit: AuditRepository
     idempotency: IdempotencyRepository
     notices: NoticeRepository
+    absences: AbsenceRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -34,7 +34,7 @@ SINGULAR: dict[RosterKind, str] = {
 _AREA_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
-def _repo(uow: UnitOfWork, kind: RosterKind) -> RosterRepository:
+def repo_of(uow: UnitOfWork, kind: RosterKind) -> RosterRepository:
     repos: dict[RosterKind, RosterRepository] = {
         "sites": uow.sites,
         "teams": uow.teams,
@@ -117,7 +117,7 @@ def list_entities(uow: UnitOfWork, actor: Actor, kind: RosterKind, area: str | N
     where = actor.area(area)
     with uow:
         uow.areas.get(where)
-        return _repo(uow, kind).all(where)
+        return repo_of(uow, kind).all(where)
 
 
 def get_entity(
@@ -126,7 +126,7 @@ def get_entity(
     where = actor.area(area)
     with uow:
         uow.areas.get(where)
-        return _repo(uow, kind).get(where, ident)
+        return repo_of(uow, kind).get(where, ident)
 
 
 def create_entity(
@@ -136,7 +136,7 @@ def create_entity(
     by a creation at the same moment: the store's INSERT decides, nothing is overwritten)."""
     where = actor.area(area)
     with uow:
-        repo = _repo(uow, kind)
+        repo = repo_of(uow, kind)
         ident = item.get("id") if isinstance(item, Mapping) else None
         if isinstance(ident, str) and any(e["id"] == ident.strip() for e in repo.all(where)):
             raise ConflictError(
@@ -156,7 +156,7 @@ def put_entity(
     where = actor.area(area)
     item = with_id(item, ident)
     with uow:
-        stored, new = _repo(uow, kind).upsert(where, item)
+        stored, new = repo_of(uow, kind).upsert(where, item)
         action = f"{SINGULAR[kind]}.{'create' if new else 'update'}"
         _audit(uow, actor, action, where, kind, stored["id"])
         uow.commit()
@@ -172,7 +172,7 @@ def delete_entity(
     where = actor.area(area)
     with uow:
         uow.areas.get(where)
-        _repo(uow, kind).delete(where, ident)
+        repo_of(uow, kind).delete(where, ident)
         _audit(uow, actor, f"{SINGULAR[kind]}.delete", where, kind, ident)
         if kind == "volunteers":
             _revoke_tokens_of(uow, actor, where, ident)

@@ -36,7 +36,7 @@ from mutualaid.services.ports import (
     StoreBusy,
     UnitOfWork,
 )
-from mutualaid.validation import validate
+from mutualaid.validation import Report, validate
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,8 @@ class Colleague:
     name: str
     role: int
     team: str | None
+    phone: str | None = None
+    """Shown to the people they go with (issue 9 item 7)."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,10 @@ class VolunteerAssignment:
     sequence: int = 0
     """How often the visit changed for the volunteer (its times, being cancelled): the
     calendar's SEQUENCE."""
+    address: str | None = None
+    """The place's address and phone (the site's, else the resident's), when the roster has
+    them: the volunteer going there is entitled to them."""
+    phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -148,6 +154,20 @@ def volunteer_calendar(
     has (declined, withdrawn, or moved to someone else by a repair), as state `declined` or
     `withdrawn`, so a phone's calendar removes them; each with its `sequence`."""
     return _schedule(uow, actor, volunteer, week, area, calendar=True)
+
+
+def volunteer_routes(
+    uow: UnitOfWork, actor: Actor, volunteer: str, week: str, area: str | None
+) -> list[Json]:
+    """The volunteer's rounds in the week's published plan (`routes[volunteer]` of the plan
+    JSON: stops with the minutes on the way), for their printed week; [] when it has none."""
+    where = volunteer_area(actor, area)
+    actor.require_volunteer(where, volunteer)
+    with uow:
+        published = uow.plans.published(where, parse_week(week, "week"))
+    routes = (published.result or {}).get("routes") if published is not None else None
+    mine = routes.get(volunteer) if isinstance(routes, dict) else None
+    return [r for r in mine if isinstance(r, dict)] if isinstance(mine, list) else []
 
 
 def _versions(plans: list[list[AssignmentRecord]]) -> list[tuple[AssignmentRecord, int]]:
@@ -240,8 +260,11 @@ def _view(
     sequence: int = 0,
 ) -> VolunteerAssignment:  # fmt: skip
     names = {o.volunteer: places.people.get(o.volunteer, {}).get("name") for o in crew}
+    phones = {o.volunteer: places.people.get(o.volunteer, {}).get("phone") for o in crew}
     others = tuple(
-        Colleague(o.volunteer, str(names[o.volunteer] or o.volunteer), o.role, o.team)
+        Colleague(
+            o.volunteer, str(names[o.volunteer] or o.volunteer), o.role, o.team, phones[o.volunteer]
+        )
         for o in sorted(crew, key=lambda o: (o.role, o.volunteer))
         if o.volunteer != r.volunteer
     )
@@ -251,6 +274,7 @@ def _view(
         )
     resident = places.residents.get(str(task.get("resident")))
     site = places.sites.get(str(task.get("site")))
+    contact: Json = site or resident or {}
     if site is not None:
         place, where = str(site["name"]), site["location"]
     elif resident is not None:
@@ -265,6 +289,7 @@ def _view(
     return VolunteerAssignment(
         r, str(task["title"]), place, Location(float(where["lat"]), float(where["lon"])),
         None if resident is None else str(resident["name"]), role_name, others, sequence,
+        contact.get("address"), contact.get("phone"),
     )  # fmt: skip
 
 
@@ -387,29 +412,39 @@ def _repair_on(
         if uow.plans.published_id(area, week) != published.id:
             return None
         try:
-            plan = uow.plans.create(
-                area, week, kind="repair", parent_id=published.id,
-                request=PlanRequest(actor.id, declined.id),
+            plan = store_repair(
+                uow, actor, (area, week), published.id, result, report, (built, version),
+                PlanRequest(actor.id, declined.id), {"changed": changed},
             )  # fmt: skip
         except ActivePlanExists:
             return None  # a solve was queued meanwhile: it sees the decline
-        noticed = 0
-        if report.ok:
-            uow.plans.finish(plan.id, result)
-            before = before_change(uow, area, week)
-            plan = uow.plans.publish(plan.id)
-            noticed = len(note_changes(uow, before, plan.id))
-            keep(plan.id, version, built)
-        else:
-            violations = "; ".join(map(violation_text, report.violations[:10]))
-            plan = uow.plans.fail(plan.id, msg("plan_safety_net", violations=violations))
-        uow.audit.record(
-            actor.id, "plan.repair", f"plan {plan.id}", area,
-            {"parent": published.id, "changed": changed, "status": plan.status,
-             "notices": noticed},
-        )  # fmt: skip
         uow.commit()
     return RepairOutcome(plan, changed, declined.task in _served(result))
+
+
+def store_repair(
+    uow: UnitOfWork, actor: Actor, where: tuple[str, pendulum.Date], parent: str, result: Json,
+    report: Report, kept: tuple[BuiltWeek, str], request: PlanRequest, detail: Json,
+) -> PlanRecord:  # fmt: skip
+    """Inside the week's lock: a `repair` plan of `parent` with `result`, published when the
+    validator passed it (the built week kept for it), failed with what broke otherwise, and
+    audited as `plan.repair`. ActivePlanExists when a solve of the week was queued meanwhile."""
+    area, week = where
+    plan = uow.plans.create(area, week, kind="repair", parent_id=parent, request=request)
+    noticed = 0
+    if report.ok:
+        uow.plans.finish(plan.id, result)
+        before = before_change(uow, area, week)
+        plan = uow.plans.publish(plan.id)
+        noticed = len(note_changes(uow, before, plan.id))
+        keep(plan.id, kept[1], kept[0])
+    else:
+        violations = "; ".join(map(violation_text, report.violations[:10]))
+        plan = uow.plans.fail(plan.id, msg("plan_safety_net", violations=violations))
+    uow.audit.record(actor.id, "plan.repair", f"plan {plan.id}", area,
+                     {"parent": parent, **detail, "status": plan.status,
+                      "notices": noticed})  # fmt: skip
+    return plan
 
 
 def _repaired_since(uow: UnitOfWork, plan: PlanRecord, since: str, declined: int) -> bool:

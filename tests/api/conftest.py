@@ -23,6 +23,7 @@ from api.settings import DatabaseSettings, JobSettings, Settings, SolverSettings
 from mutualaid.adapters.db import make_engine
 from mutualaid.adapters.tables import metadata
 from mutualaid.services import access
+from tests.adapters import world
 from tests.adapters.conftest import (  # noqa: F401  (fixtures, shared with the adapter tests)
     FakeClock,
     clock,
@@ -92,6 +93,20 @@ def admin(client: Client) -> dict[str, str]:
     """Headers of an admin token (made as `mutualaid token create --role admin` does)."""
     _, secret = access.create_token(infra(client).uow(), access.CLI, "admin", name="test")
     return bearer(secret)
+
+
+@pytest.fixture
+def published(client: Client, admin: dict[str, str]) -> str:
+    """The sample week stored and `world.result()` published as its plan; the plan's id."""
+    url = f"/weeks/{world.WEEK.isoformat()}/scenario?area={world.AREA}"
+    answer = client.post(url, json=world.scenario(), headers=admin)
+    assert answer.status_code == 200, answer.text
+    with infra(client).uow() as uow:
+        plan = uow.plans.create(world.AREA, world.WEEK)
+        uow.plans.finish(plan.id, world.result())
+        uow.plans.publish(plan.id)
+        uow.commit()
+    return plan.id
 
 
 def wait_for(check: Callable[[], Any], timeout: float = 30.0) -> Any:

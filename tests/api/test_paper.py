@@ -101,7 +101,9 @@ def test_a_day_sheet_names_the_task_the_resident_the_place_and_the_others(desk: 
     reader = PlanReader(scenario, result, "zh")  # the words the template is given, on the page
     visit = next(v for v in reader.sheets(first, day)[0].visits if v.task == crewed["task"])
     assert visit.title in text and visit.place in text
-    assert reader.name(second) in visit.co_volunteers and reader.name(second) in text
+    # each companion by name, with their phone when the roster has it
+    assert reader.reachable(second) in visit.co_volunteers and reader.reachable(second) in text
+    assert reader.reachable(second).startswith(reader.name(second))
     if visit.resident:
         assert visit.resident in text
     assert "签名" in text and "备注" in text and "同行" in text

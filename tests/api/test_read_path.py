@@ -12,9 +12,7 @@ from mutualaid.services.access import VerifiedTokens
 from mutualaid.services.ports import TokenExpired, TokenRecord
 
 from .conftest import Client, infra
-from .test_volunteers import AREA, WEEK, Headers, published, schedule, volunteer
-
-__all__ = ["published"]  # the fixture, used by name
+from .test_volunteers import AREA, WEEK, Headers, schedule, volunteer
 
 
 def test_a_revoked_token_is_refused_at_once_though_it_was_verified_a_moment_ago(

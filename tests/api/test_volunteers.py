@@ -29,20 +29,6 @@ Headers = dict[str, str]
 REAL_WEEK = ROOT / "scenarios" / "05-hongda-respect-elderly-month.yaml"
 
 
-@pytest.fixture
-def published(client: Client, admin: Headers) -> str:
-    """The sample week stored and `world.result()` published as its plan; the plan's id."""
-    answer = client.post(f"/weeks/{WEEK}/scenario?area={AREA}", json=world.scenario(),
-                         headers=admin)  # fmt: skip
-    assert answer.status_code == 200, answer.text
-    with infra(client).uow() as uow:
-        plan = uow.plans.create(AREA, world.WEEK)
-        uow.plans.finish(plan.id, world.result())
-        uow.plans.publish(plan.id)
-        uow.commit()
-    return plan.id
-
-
 def volunteer(client: Client, ident: str) -> Headers:
     _, secret = access.create_token(infra(client).uow(), access.CLI, "volunteer", [AREA], ident)
     return bearer(secret)

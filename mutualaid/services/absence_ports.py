@@ -1,0 +1,40 @@
+"""The port of volunteers' absences: the record and the repository that keeps them (apart
+from `ports.py`, which holds the ports every use case shares)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import pendulum
+
+
+@dataclass(frozen=True)
+class AbsenceRecord:
+    id: int
+    area: str
+    volunteer: str
+    first_day: pendulum.Date
+    last_day: pendulum.Date
+    start: int | None
+    """Minute of each day the absence starts; None with `end` None: whole days."""
+    end: int | None
+    reason: str | None
+    created_by: str
+    created_at: pendulum.DateTime
+
+
+class AbsenceRepository(Protocol):
+    def add(
+        self, area: str, volunteer: str, first_day: pendulum.Date, last_day: pendulum.Date,
+        start: int | None, end: int | None, reason: str | None, by: str,
+    ) -> AbsenceRecord: ...  # fmt: skip
+    def of(self, area: str, volunteer: str) -> list[AbsenceRecord]:
+        """The volunteer's absences, earliest first."""
+        ...
+
+    def get(self, area: str, volunteer: str, ident: int) -> AbsenceRecord:
+        """NotFoundError when the volunteer has no such absence."""
+        ...
+
+    def delete(self, area: str, volunteer: str, ident: int) -> None: ...

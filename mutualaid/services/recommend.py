@@ -1,0 +1,212 @@
+"""Who can take a new request? Options against the week's published plan (`recommend_task`),
+and the chosen one applied (`apply_recommendation`): the task stored, the published plan
+changed only as the option says, checked by the validator and published, as a decline's repair
+is (the same lock, the same compare and swap on the published plan, an audit entry, and an
+Idempotency-Key)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import pendulum
+
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import build_scenario
+from mutualaid.domain.lifecycle import PlanRequest
+from mutualaid.domain.model import Scenario
+from mutualaid.domain.plan import Plan
+from mutualaid.domain.recommendation import Option
+from mutualaid.errors import Problem
+from mutualaid.messages import msg, violation_text
+from mutualaid.services.access import Actor, parse_week
+from mutualaid.services.notices import before_change, note_changes
+from mutualaid.services.ports import (
+    ConflictError,
+    IdempotencyKeyReused,
+    InvalidRequest,
+    Json,
+    PreparedTasks,
+    UnitOfWork,
+)
+from mutualaid.services.volunteers import _REPAIRS, REPAIR_ATTEMPTS
+from mutualaid.services.weeks import request_hash
+from mutualaid.validation import validate
+
+
+class Recommender(Protocol):
+    """Changes a published plan for a new request or an absence, without solving the week."""
+
+    def recommend(self, scenario: Scenario, published: Plan, task: str) -> list[Option]:
+        """The best options for serving `task` (in `scenario`, not in `published`), best
+        first (the contract's objective order, then fewest changes)."""
+        ...
+
+    def why_not(self, scenario: Scenario, task: str) -> tuple[str, str] | None:
+        """The reason (code, sentence) nobody can serve the task on their own, if any."""
+        ...
+
+    def insert(self, scenario: Scenario, published: Plan, option: Option) -> Plan:
+        """The published plan with the option applied, scored against `scenario`."""
+        ...
+
+    def repair_all(
+        self, scenario: Scenario, published: Plan, tasks: Collection[str]
+    ) -> tuple[Plan, int]:
+        """The published plan with these tasks re-planned in one minimal-change repair (the
+        most served again, then the fewest changed pairs); with the pairs it changed."""
+        ...
+
+
+@dataclass(frozen=True)
+class Recommendations:
+    task: str
+    plan_id: str
+    """The published plan the options change."""
+    scenario: Scenario
+    """The week with the request in it (the options' minutes are of its week)."""
+    options: list[Option]
+    reason: tuple[str, str] | None = None
+    """When there is no option and nobody could serve it on their own: why."""
+
+
+@dataclass(frozen=True)
+class Applied:
+    plan_id: str
+    status: str
+    published: bool
+    option: Json
+    """The option applied, as the recommendation answered it (replayed as it was)."""
+    changed: int
+    replayed: bool = False
+
+
+@dataclass(frozen=True)
+class _Request:
+    where: str
+    week: pendulum.Date
+    plan_id: str
+    scenario: Scenario
+    published: Plan
+    prepared: PreparedTasks
+
+
+def recommend_task(
+    uow: UnitOfWork, recommender: Recommender, actor: Actor, area: str | None,
+    week_start: str, task: Any,
+) -> Recommendations:  # fmt: skip
+    """The best options for a request not yet in the week (nothing is stored)."""
+    r = _read(uow, actor, area, week_start, task)
+    ident = str(task["id"])
+    options = recommender.recommend(r.scenario, r.published, ident)
+    reason = None if options else recommender.why_not(r.scenario, ident)
+    return Recommendations(ident, r.plan_id, r.scenario, options, reason)
+
+
+def apply_recommendation(
+    uow: UnitOfWork, recommender: Recommender, actor: Actor, area: str | None,
+    week_start: str, option_id: str, task: Any, idempotency_key: str | None = None,
+    render: Any = None,
+) -> Applied:  # fmt: skip
+    """Store the request and publish the published plan changed as option `option_id` of
+    its recommendations says. The options are made again on the plan published now: when it
+    no longer offers this one (the week changed), ConflictError (ask again). `render(option,
+    scenario)` words the option for the answer (kept for a replay)."""
+    where, week = actor.area(area), parse_week(week_start)
+    scope = f"POST recommendation {where}/{week.isoformat()}"
+    digest = request_hash({"task": task, "option": option_id})
+    if idempotency_key is not None:
+        with uow.reading() as reader:
+            stored = reader.idempotency.lookup(scope, idempotency_key, digest)
+        if stored is not None:
+            return Applied(**{**stored.response, "replayed": True})
+    with _REPAIRS.of(where, week):
+        for _ in range(REPAIR_ATTEMPTS):
+            r = _read(uow, actor, area, week_start, task)
+            ident = str(task["id"])
+            chosen = next(
+                (o for o in recommender.recommend(r.scenario, r.published, ident)
+                 if o.id == option_id), None,
+            )  # fmt: skip
+            if chosen is None:
+                raise ConflictError(msg("recommendation_gone", id=option_id, task=ident))
+            plan = recommender.insert(r.scenario, r.published, chosen)
+            result = plan_json.dump(plan, r.scenario)
+            result["repair"] = {**result.get("repair", {}), "parent": r.plan_id}
+            report = validate(r.scenario, result)
+            if not report.ok:  # the safety net: nothing is stored
+                shown = "; ".join(map(violation_text, report.violations[:10]))
+                raise ConflictError(msg("plan_safety_net", violations=shown))
+            option = render(chosen, r.scenario) if render is not None else {"id": chosen.id}
+            done = _store(uow, actor, r, result, chosen, option, scope, idempotency_key, digest)
+            if done is not None:
+                return done
+    raise ConflictError(msg("recommendation_contended", id=option_id))
+
+
+def _store(
+    uow: UnitOfWork, actor: Actor, r: _Request, result: Json, chosen: Option, option: Json,
+    scope: str, key: str | None, digest: str,
+) -> Applied | None:  # fmt: skip
+    """The task and the changed plan stored and published in one transaction, if the plan it
+    changes is still the published one (else None: made again on the newer)."""
+    with uow:
+        uow.weeks.lock(r.where, r.week)
+        if key is not None and (stored := uow.idempotency.lookup(scope, key, digest)):
+            return Applied(**{**stored.response, "replayed": True})
+        if uow.plans.published_id(r.where, r.week) != r.plan_id:
+            return None
+        uow.weeks.store_task(r.where, r.week, r.prepared)
+        result["basis"] = uow.weeks.basis(r.where, r.week).to_json()
+        plan = uow.plans.create(
+            r.where, r.week, kind="repair", parent_id=r.plan_id,
+            request=PlanRequest(actor.id),
+        )  # fmt: skip
+        uow.plans.finish(plan.id, result)
+        before = before_change(uow, r.where, r.week)
+        plan = uow.plans.publish(plan.id)
+        noticed = note_changes(uow, before, plan.id)
+        changed = int(result["repair"].get("changed", 0))
+        detail: Json = {"task": chosen.assignment.task, "option": chosen.id,
+                        "parent": r.plan_id, "changed": changed,
+                        "notices": len(noticed)}  # fmt: skip
+        uow.audit.record(actor.id, "recommendation.apply", f"plan {plan.id}", r.where, detail)
+        answer = Applied(plan.id, plan.status, plan.published_at is not None, option, changed)
+        if key is not None:
+            try:
+                uow.idempotency.save(scope, key, digest, 200, {
+                    "plan_id": answer.plan_id, "status": answer.status,
+                    "published": answer.published, "option": option, "changed": changed,
+                })  # fmt: skip
+            except IdempotencyKeyReused:
+                return None  # stored meanwhile by the same key: looked up on the next round
+        uow.commit()
+    return answer
+
+
+def _read(uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, task: Any) -> _Request:
+    """The week with the request in it, and its published plan. InvalidRequest naming the
+    field for a task that is not one (as storing it would say); ConflictError without a
+    published plan, or for a task already in the week."""
+    where, week = actor.area(area), parse_week(week_start)
+    if not isinstance(task, Mapping):
+        raise InvalidRequest([Problem("task", msg("not_mapping", got=type(task).__name__))])
+    ident = task.get("id")
+    if not isinstance(ident, str) or not ident.strip():
+        raise InvalidRequest([Problem("id", msg("recommend_needs_id"))])
+    if task.get("every"):
+        raise InvalidRequest([Problem("every", msg("recommend_no_series"))])
+    with uow.reading() as reader:
+        published = reader.plans.published(where, week)
+        if published is None or published.result is None:
+            raise ConflictError(msg("recommend_no_plan", week=week.isoformat()))
+        if reader.weeks.tasks(where, week, {ident}):
+            raise ConflictError(msg("recommend_task_exists", task=ident))
+        prepared = reader.weeks.prepare_task(where, week, task)
+        data = reader.weeks.export_scenario(where, week)
+    data["tasks"] = [*data.get("tasks", []), prepared.tasks[0]]
+    data.pop("expect", None)
+    scenario = build_scenario(data)
+    plan = plan_json.load(published.result, scenario)
+    return _Request(where, week, published.id, scenario, plan, prepared)
