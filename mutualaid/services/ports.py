@@ -162,7 +162,6 @@ class AreaRecord:
     name: str
     timezone: str
     fairness_across_weeks: bool = False
-    """The fairness goal counts each volunteer's load of the three weeks before."""
 
 
 @dataclass(frozen=True)
