@@ -24,10 +24,12 @@ class AreaView:
     id: str
     name: str
     timezone: str
+    fairness_across_weeks: bool = False
+    """Fairness counts each volunteer's load of the three weeks before."""
 
     @classmethod
     def of(cls, r: AreaRecord) -> AreaView:
-        return cls(r.id, r.name, r.timezone)
+        return cls(r.id, r.name, r.timezone, r.fairness_across_weeks)
 
 
 @dataclass

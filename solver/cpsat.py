@@ -20,7 +20,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from mutualaid.domain.eligibility import minutes_left
-from mutualaid.domain.model import Location, Scenario, Span
+from mutualaid.domain.model import PRIOR_WEEKS, Location, Scenario, Span
 from mutualaid.domain.plan import AssignedVolunteer
 from mutualaid.travel import TravelModel
 from solver.analysis import TaskAnalysis
@@ -141,9 +141,19 @@ class PlanModel:
         ]
         self.load = m.new_int_var(0, LOAD_SCALE, "max_load")
         for vid in volunteers:
-            cap = _load_denominator(scenario.volunteers[vid].max_hours_per_week)
+            cap, prior = self._load_of(vid)
             terms, base = self.minutes[vid]
-            m.add((_linear(terms) + base) * LOAD_SCALE * 100 <= self.load * cap)
+            m.add((_linear(terms) + base + prior) * LOAD_SCALE * 100 <= self.load * cap)
+
+    def _load_of(self, vid: str) -> tuple[int, int]:
+        """The denominator of the volunteer's load and the minutes it starts from: this week's
+        alone, or with the weeks before counted (`Scenario.prior_minutes`, at most their
+        hours in each of those weeks, so a load stays within 1)."""
+        hours = self.scenario.volunteers[vid].max_hours_per_week
+        if not self.scenario.prior_minutes:
+            return _load_denominator(hours), 0
+        prior = min(self.scenario.prior_minutes.get(vid, 0), PRIOR_WEEKS * round(60 * hours))
+        return _load_denominator(hours * (PRIOR_WEEKS + 1)), max(0, prior)
 
     # --- building ----------------------------------------------------------------------------
 
@@ -342,9 +352,9 @@ class PlanModel:
             self._hint(lit, True)
         worst = 0
         for vid in self.slots:
-            cap = _load_denominator(self.scenario.volunteers[vid].max_hours_per_week)
+            cap, prior = self._load_of(vid)
             terms, base = self.minutes[vid]
-            mins = base + sum(c * self._hinted.get(v.index, 0) for v, c in terms)
+            mins = base + prior + sum(c * self._hinted.get(v.index, 0) for v, c in terms)
             worst = max(worst, -(-mins * LOAD_SCALE * 100 // cap))
         self._hint(self.load, min(worst, LOAD_SCALE))
 

@@ -107,7 +107,8 @@ class FakeAreas:
             raise ConflictError(
                 msg("area_keeps_zone", area=ident, zone=known.timezone, got=timezone)
             )
-        self.store.state.areas[ident] = AreaRecord(ident, name, timezone)
+        across = known.fairness_across_weeks if known is not None else False
+        self.store.state.areas[ident] = AreaRecord(ident, name, timezone, across)
         return self.store.state.areas[ident]
 
     def get(self, ident: str) -> AreaRecord:
@@ -117,6 +118,13 @@ class FakeAreas:
 
     def all(self) -> list[AreaRecord]:
         return sorted(self.store.state.areas.values(), key=lambda a: a.id)
+
+    def set_fairness(self, ident: str, across_weeks: bool) -> AreaRecord:
+        known = self.get(ident)
+        self.store.state.areas[ident] = dataclasses.replace(
+            known, fairness_across_weeks=across_weeks
+        )
+        return self.store.state.areas[ident]
 
 
 SINGULAR = {"sites": "site", "teams": "team", "volunteers": "volunteer", "residents": "resident"}

@@ -24,6 +24,7 @@ from mutualaid.errors import ScenarioError
 from mutualaid.messages import say
 from mutualaid.services.access import SYSTEM
 from mutualaid.services.built import built_week
+from mutualaid.services.fairness import with_prior
 from mutualaid.services.ports import (
     LeaseLost,
     Planner,
@@ -102,6 +103,7 @@ def run_plan(
         with new_uow() as uow:
             built, _ = built_week(uow, plan.id, plan.area, plan.week_start)
             scenario, basis = built.scenario, built.basis
+        scenario = with_prior(new_uow(), plan.area, plan.week_start, scenario)
     except ScenarioError as exc:
         problems = "; ".join(p.render() for p in exc.problems[:10])
         return _fail(new_uow, plan, worker, reason("plan_scenario_invalid", problems=problems))

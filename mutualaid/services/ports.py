@@ -125,6 +125,7 @@ class AreaRecord:
     id: str
     name: str
     timezone: str
+    fairness_across_weeks: bool = False
 
 
 @dataclass(frozen=True)
@@ -237,6 +238,7 @@ class AreaRepository(Protocol):
     def add(self, ident: str, name: str, timezone: str) -> AreaRecord: ...
     def get(self, ident: str) -> AreaRecord: ...
     def all(self) -> Sequence[AreaRecord]: ...
+    def set_fairness(self, ident: str, across_weeks: bool) -> AreaRecord: ...
 
 
 E = TypeVar("E", StoredSite, StoredTeam, StoredVolunteer, StoredResident)

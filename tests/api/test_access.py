@@ -126,6 +126,8 @@ ROUTES = [
     Route("GET", "/volunteers/{ident:str}/absences", "own"),
     Route("POST", "/volunteers/{ident:str}/absences", "own", {"week": world.WEEK.isoformat()}),
     Route("DELETE", "/volunteers/{ident:str}/absences/{absence_id:int}", "own"),
+    Route("GET", "/reports/waited", "area"),
+    Route("PUT", "/areas/{area:str}/fairness", "area", {"across_weeks": True}),
 ]
 
 
