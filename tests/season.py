@@ -84,6 +84,8 @@ class Figures:
     withdrawn: int = 0
     notices: int = 0
     done_minutes: int = 0
+    served_late: int = 0
+    """Requests served after waiting a week or more."""
     statuses: dict[str, int] = field(default_factory=dict)
     timing: Counter[str] = field(default_factory=Counter)
 
@@ -206,7 +208,11 @@ class Replay:
         if set(requests) != arrived:
             wrong.append(f"requests recorded {len(arrived)}, stored {len(requests)}")
         for ident, r in sorted(requests.items()):
-            served = any(d.task in self.given.get(d.week_start, ()) for d in draws[ident])
+            weeks_served = [
+                d.week_start for d in draws[ident] if d.task in self.given.get(d.week_start, ())
+            ]
+            served = bool(weeks_served)
+            f.served_late += served and min(weeks_served) > min(d.week_start for d in draws[ident])
             expected = {
                 WITHDRAWN: r.status == WITHDRAWN,
                 SERVED: served and not r.standing,
