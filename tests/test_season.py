@@ -54,3 +54,17 @@ def test_the_check_sees_an_unbalanced_ledger_and_a_notice_twice(tmp_path: Path) 
         wrong = run.check(receiver)
     run.engine.dispose()
     assert len(wrong) == 3, wrong  # the total, per volunteer, the notice received twice
+
+
+def test_generate_season_writes_the_season_the_replay_reads(tmp_path: Path) -> None:
+    import yaml
+    from typer.testing import CliRunner
+
+    from mutualaid.cli import app
+
+    out = tmp_path / "season.yaml"
+    args = ["generate", "season", "--weeks", "3", "--tasks", "8", "--seed", "5", "--out", str(out)]
+    result = CliRunner().invoke(app, args, env={"MUTUALAID_LANG": "en"})
+    assert result.exit_code == 0, result.output
+    assert "3 weeks, 14 requests" in " ".join(result.output.split())
+    assert yaml.safe_load(out.read_text(encoding="utf-8")) == generate_season(3, 8, 20, 5)

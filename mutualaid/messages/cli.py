@@ -119,6 +119,10 @@ CLI: dict[str, tuple[str, str]] = {
         "通过 {passed} 个，失败 {failed} 个",
     ),
     "cli_no_scenarios": ("no scenario files found in {paths}", "在 {paths} 中没有找到场景文件"),
+    "cli_generated_season": (
+        "wrote {path}: {weeks} weeks, {requests} requests, {volunteers} volunteers",
+        "已写入 {path}：{weeks} 周、需求 {requests} 项、志愿者 {volunteers} 名",
+    ),
     "cli_generated": (
         "wrote {path}: {tasks} tasks, {volunteers} volunteers, {subdistricts} subdistricts",
         "已写入 {path}：任务 {tasks} 项、志愿者 {volunteers} 名、街道 {subdistricts} 个",
