@@ -36,7 +36,7 @@ def main() -> int:
 
     import yaml
 
-    from tests.season import replay
+    from tests.season import replay, sqlite_engine
     from worldgen.season import generate_season
 
     if args.file is not None:
@@ -45,7 +45,11 @@ def main() -> int:
         season = generate_season(args.weeks, args.tasks, args.volunteers, args.seed)
     began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-season-") as folder:
-        run, wrong = replay(season, Path(folder), args.time_limit)
+        engine = sqlite_engine(Path(folder))
+        try:
+            run, wrong = replay(season, engine, args.time_limit)
+        finally:
+            engine.dispose()
     took = time.perf_counter() - began
     f = run.figures
     print(f"{season['weeks']} weeks: {f.requests} requests ({f.withdrawn} withdrawn), "

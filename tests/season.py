@@ -1,11 +1,11 @@
-"""A generated season (`worldgen.season`) replayed through the service's use cases on a SQLite
-file: each week the new requests are recorded and some withdrawn, the week drawn, solved (the
-in-process planner, one worker), published; some visits declined (each repaired), the rest
-marked done or missed (a few done then corrected), and the notices sent to a local HTTP
-receiver. `check` then says what does not add up: a request unaccounted for, a ledger that
-does not balance to the done visits' minutes, a notice not delivered exactly once.
+"""A generated season (`worldgen.season`) replayed through the service's use cases on a database (a
+SQLite file, or PostgreSQL): each week the new requests are recorded and some withdrawn, the
+week drawn, solved (the in-process planner, one worker), published; some visits declined (each
+repaired), the rest marked done or missed (a few done then corrected), and the notices sent to a
+local HTTP receiver. `check` then says what does not add up: a request unaccounted for, a ledger
+that does not balance to the done visits' minutes, a notice not delivered exactly once.
 
-Used by `tests/test_season.py` and `bench/season.py`.
+Used by `tests/adapters/test_season.py` and `bench/season.py`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pendulum
+from sqlalchemy.engine import Engine
 
 from mutualaid.adapters.db import make_engine, make_session_factory
 from mutualaid.adapters.delivery import NetworkTransport
@@ -93,7 +94,8 @@ class Figures:
 @dataclass
 class Replay:
     season: dict[str, Any]
-    folder: Path
+    engine: Engine
+    """A migrated, empty database."""
     time_limit: float = 1.0
     figures: Figures = field(default_factory=Figures)
     given: dict[pendulum.Date, set[str]] = field(default_factory=dict)
@@ -103,14 +105,12 @@ class Replay:
 
     def run(self, receiver: Receiver) -> Figures:
         s, f = self.season, self.figures
-        engine = make_engine(f"sqlite:///{self.folder / 'season.db'}")
-        upgrade(engine)
-        sessions = make_session_factory(engine)
+        sessions = make_session_factory(self.engine)
 
         def uow() -> SqlUnitOfWork:
             return SqlUnitOfWork(sessions)
 
-        self.uow, self.engine = uow, engine
+        self.uow = uow
         area = s["area"]
         rng = random.Random(s["seed"])
         first = pendulum.Date.fromisoformat(s["first_week"])
@@ -244,17 +244,20 @@ class Replay:
         return wrong
 
 
+def sqlite_engine(folder: Path) -> Engine:
+    """A new SQLite file in `folder`, migrated."""
+    engine = make_engine(f"sqlite:///{folder / 'season.db'}")
+    upgrade(engine)
+    return engine
+
+
 def replay(
-    season: dict[str, Any], folder: Path, time_limit: float = 1.0
+    season: dict[str, Any], engine: Engine, time_limit: float = 1.0
 ) -> tuple[Replay, list[str]]:
-    """Replay the season in `folder`; the replay and what does not add up."""
+    """Replay the season on `engine` (migrated, empty); the replay and what does not add up."""
     receiver = Receiver()
-    run = Replay(season, folder, time_limit)
+    run = Replay(season, engine, time_limit)
     with receiver.running():
-        try:
-            run.run(receiver)
-            wrong = run.check(receiver)
-        finally:
-            if hasattr(run, "engine"):
-                run.engine.dispose()
+        run.run(receiver)
+        wrong = run.check(receiver)
     return run, wrong

@@ -1,6 +1,6 @@
 """Issue 11 item 8: a generated season of 12 weeks replayed through the service's use cases on
-SQLite (`tests/season.py`): every request accounted for, the ledger balancing to the done
-visits' minutes exactly, every notice delivered once."""
+SQLite and PostgreSQL (`tests/season.py`): every request accounted for, the ledger balancing to
+the done visits' minutes exactly, every notice delivered once."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import logging
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import Engine
 
 from mutualaid.domain.ledger import CREDIT, NewEntry
 from tests.season import Receiver, Replay, replay
@@ -23,10 +24,10 @@ def test_the_same_seed_gives_the_same_season() -> None:
 
 
 @pytest.mark.slow
-def test_a_season_loses_nothing_and_its_books_balance(tmp_path: Path) -> None:
+def test_a_season_loses_nothing_and_its_books_balance(engine: Engine) -> None:
     logging.disable(logging.INFO)
     try:
-        run, wrong = replay(generate_season(12, 20, 20, 0), tmp_path, time_limit=1.0)
+        run, wrong = replay(generate_season(12, 20, 20, 0), engine, time_limit=1.0)
     finally:
         logging.disable(logging.NOTSET)
     assert wrong == []
@@ -40,10 +41,10 @@ def test_a_season_loses_nothing_and_its_books_balance(tmp_path: Path) -> None:
     assert f.done > 0 and f.missed > 0 and f.corrected > 0 and f.notices > 0
 
 
-def test_the_check_sees_an_unbalanced_ledger_and_a_notice_twice(tmp_path: Path) -> None:
+def test_the_check_sees_an_unbalanced_ledger_and_a_notice_twice(engine: Engine) -> None:
     """The checks can fail: one minute too many in the ledger, one notice received twice."""
     receiver = Receiver()
-    run = Replay(generate_season(2, 6, 8, 1), tmp_path, time_limit=0.5)
+    run = Replay(generate_season(2, 6, 8, 1), engine, time_limit=0.5)
     with receiver.running():
         run.run(receiver)
         assert run.check(receiver) == []
@@ -52,7 +53,6 @@ def test_the_check_sees_an_unbalanced_ledger_and_a_notice_twice(tmp_path: Path) 
             uow.commit()
         receiver.keys[next(iter(receiver.keys))] += 1
         wrong = run.check(receiver)
-    run.engine.dispose()
     assert len(wrong) == 3, wrong  # the total, per volunteer, the notice received twice
 
 
