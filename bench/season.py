@@ -58,7 +58,10 @@ def main() -> int:
           f"{f.corrected} corrected")  # fmt: skip
     print("requests at the end: " + ", ".join(f"{k} {v}" for k, v in sorted(f.statuses.items()))
           + f"; served after waiting: {f.served_late}")  # fmt: skip
-    print(f"ledger: {f.done_minutes} minutes done = the balance; notices delivered: {f.notices}")
+    print(
+        f"ledger: {f.done_minutes} minutes done = the balance; notices delivered: {f.notices} "
+        f"({f.retried} deliveries refused by the receiver, tried again)"
+    )
     solve = f.timing.get("solve", 0.0) or 1e-9
     for part, seconds in sorted(f.timing.items(), key=lambda kv: -kv[1]):
         print(f"  {part:8} {seconds:6.2f} s  ({seconds / solve:.2f}x the solves)")

@@ -31,25 +31,33 @@ from mutualaid.adapters.uow import SqlUnitOfWork
 from mutualaid.config import NoticeSettings
 from mutualaid.domain.backlog import OPEN, OVERDUE, SERVED, WITHDRAWN
 from mutualaid.domain.ledger import DONE, MISSED
+from mutualaid.domain.notices import Backoff
 from mutualaid.services import backlog, jobs, ledger, notices, plans, volunteers, weeks
 from mutualaid.services.access import CLI
 from solver.service import PlannerSettings, RepairSettings, SolverPlanner, SolverRepairer
 
 
 class Receiver:
-    """A webhook on 127.0.0.1 that takes every notice and counts its idempotency keys."""
+    """A webhook on 127.0.0.1 that counts the idempotency keys of the notices it takes, and
+    refuses every `refuse_every`-th POST (503), so the sender has to try those again."""
 
-    def __init__(self) -> None:
+    def __init__(self, refuse_every: int = 7) -> None:
         self.keys: Counter[str] = Counter()
+        self.refused = 0
         lock = threading.Lock()
-        keys = self.keys
+        receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 with lock:
-                    keys[self.headers.get("Idempotency-Key") or ""] += 1
-                self.send_response(204)
+                    posts = sum(receiver.keys.values()) + receiver.refused + 1
+                    refuse = refuse_every > 0 and posts % refuse_every == 0
+                    if refuse:
+                        receiver.refused += 1
+                    else:
+                        receiver.keys[self.headers.get("Idempotency-Key") or ""] += 1
+                self.send_response(503 if refuse else 204)
                 self.end_headers()
 
             def log_message(self, format: str, *args: Any) -> None:
@@ -84,6 +92,8 @@ class Figures:
     corrected: int = 0
     withdrawn: int = 0
     notices: int = 0
+    retried: int = 0
+    """Notices the receiver refused once and the sender delivered again."""
     done_minutes: int = 0
     served_late: int = 0
     """Requests served after waiting a week or more."""
@@ -187,10 +197,15 @@ class Replay:
         self.given[week] = given
 
     def _send(self) -> None:
+        """Send until nothing is due; a refused notice is due again at once (no backoff)."""
         transport = NetworkTransport(NoticeSettings(timeout_seconds=5.0))
+        settings = notices.SendSettings(backoff=Backoff(0.0, 0.0, 8))
         while True:
-            sent = self._timed("notices", lambda: notices.send_due(self.uow(), transport, "season"))
+            sent = self._timed(
+                "notices", lambda: notices.send_due(self.uow(), transport, "season", settings)
+            )
             self.figures.notices += sent.sent
+            self.figures.retried += sent.retried
             if not (sent.sent or sent.retried or sent.lost):
                 return
 

@@ -39,6 +39,7 @@ def test_a_season_loses_nothing_and_its_books_balance(engine: Engine) -> None:
     assert f.statuses.get("overdue", 0) > 0 and f.statuses.get("withdrawn", 0) > 0
     assert f.served_late > 0 and f.repairs > 0 and f.declined >= f.repairs
     assert f.done > 0 and f.missed > 0 and f.corrected > 0 and f.notices > 0
+    assert f.retried > 0  # refused by the receiver, sent again, still received once
 
 
 def test_the_check_sees_an_unbalanced_ledger_and_a_notice_twice(engine: Engine) -> None:
