@@ -39,7 +39,7 @@ def generate(
 
     data = generate_world(tasks, volunteers, subdistricts, seed, contended=contended)
     scenario = build_scenario(data)  # a generated world that breaks the contract is a bug
-    if _write(world_yaml(data), out):
+    if _write(world_yaml(data), out, "cli_world_unwritable"):
         console.print(msg(
             "cli_generated", path=out, tasks=len(scenario.tasks),
             volunteers=len(scenario.volunteers), subdistricts=subdistricts,
@@ -60,7 +60,7 @@ def season(
     from worldgen.season import generate_season
 
     data = generate_season(weeks, tasks, volunteers, seed)
-    if _write(world_yaml(data), out):
+    if _write(world_yaml(data), out, "cli_season_unwritable"):
         requests = sum(len(w) for w in data["arrivals"])
         console.print(msg(
             "cli_generated_season", path=out, weeks=weeks, requests=requests,
@@ -68,7 +68,7 @@ def season(
         ))  # fmt: skip
 
 
-def _write(text: str, out: Path | None) -> bool:
+def _write(text: str, out: Path | None, unwritable: str) -> bool:
     """Write to `out` (stdout when None or '-'); True when written to a file."""
     if out is None or out == Path("-"):
         sys.stdout.write(text)
@@ -76,6 +76,6 @@ def _write(text: str, out: Path | None) -> bool:
     try:
         out.write_text(text, encoding="utf-8")
     except OSError as exc:  # a missing folder, a folder in the way, no permission
-        errors.print(msg("cli_world_unwritable", path=out, problem=exc.strerror or exc))
+        errors.print(msg(unwritable, path=out, problem=exc.strerror or exc))
         raise typer.Exit(EXIT_BAD_INPUT) from None
     return True

@@ -119,6 +119,10 @@ CLI: dict[str, tuple[str, str]] = {
         "通过 {passed} 个，失败 {failed} 个",
     ),
     "cli_no_scenarios": ("no scenario files found in {paths}", "在 {paths} 中没有找到场景文件"),
+    "cli_season_unwritable": (
+        "cannot write the generated season to {path}: {problem}",
+        "无法将生成的多周数据写入 {path}：{problem}",
+    ),
     "cli_generated_season": (
         "wrote {path}: {weeks} weeks, {requests} requests, {volunteers} volunteers",
         "已写入 {path}：{weeks} 周、需求 {requests} 项、志愿者 {volunteers} 名",

@@ -69,3 +69,15 @@ def test_generate_season_writes_the_season_the_replay_reads(tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     assert "3 weeks, 14 requests" in " ".join(result.output.split())
     assert yaml.safe_load(out.read_text(encoding="utf-8")) == generate_season(3, 8, 20, 5)
+
+
+def test_generate_season_to_an_unwritable_out_says_where_and_exits_2(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from mutualaid.cli import app
+
+    out = tmp_path / "missing" / "season.yaml"
+    args = ["generate", "season", "--weeks", "1", "--out", str(out)]
+    result = CliRunner().invoke(app, args, env={"MUTUALAID_LANG": "en"})
+    assert result.exit_code == 2, result.output  # a traceback would be exit 1
+    assert "cannot write the generated season to" in " ".join(result.output.split())
