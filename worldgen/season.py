@@ -35,7 +35,15 @@ def generate_season(
         raise ValueError("need weeks >= 1, tasks >= 1 and volunteers >= 1")
     rng = random.Random(seed)
     world = generate_world(max(tasks, 10), volunteers, 1, seed)
-    skills = sorted({s for v in world["volunteers"] for s in v["skills"] if s in VISITS})
+    # each request is one a vetted volunteer could take in one of their weekday blocks (the
+    # home-visit safeguards want vetting): whether it is served is up to the week's contention
+    offers = [
+        (skill, days, block)
+        for v in world["volunteers"] if v["vetted"]
+        for block in v["availability"]
+        if (days := [d for d in block.get("days", ()) if d in WEEKDAYS])
+        for skill in v["skills"] if skill in VISITS
+    ]  # fmt: skip
     residents = [r["id"] for r in world["residents"]]
     first = dt.date.fromisoformat(WEEK_START)
     made = 0
@@ -43,21 +51,18 @@ def generate_season(
     def request(week: int, standing: bool) -> Json:
         nonlocal made
         made += 1
-        skill = rng.choice(skills)
+        skill, days, block = rng.choice(offers)
         title, durations, _ = VISITS[skill]
-        duration = rng.choice(durations)
-        days = sorted(rng.sample(range(5), rng.choice((1, 2, 3))))
-        start = rng.choice((8, 9, 10, 13, 14)) * 60
-        end = start + max(duration + 60, 180)
+        start, end = minutes(block["from"]), minutes(block["to"])
+        duration = min(rng.choice(durations), end - start)
+        chosen = sorted(rng.sample(days, rng.randint(1, len(days))), key=WEEKDAYS.index)
         body: Json = {
             "id": f"q-{made:04d}",
             "title": title,
             "resident": rng.choice(residents),
             "needs": [{"skill": skill, "count": 1}],
             "duration_minutes": duration,
-            "windows": [
-                {"days": [WEEKDAYS[d] for d in days], "from": clock(start), "to": clock(end)}
-            ],
+            "windows": [{"days": chosen, "from": clock(start), "to": clock(end)}],
             "priority": rng.choices(("urgent", "high", "normal", "low"), (5, 20, 55, 20))[0],
         }
         if standing:
@@ -94,3 +99,8 @@ def generate_season(
         "arrivals": arrivals,
         "withdrawals": withdrawals,
     }
+
+
+def minutes(hhmm: str) -> int:
+    hours, _, mins = hhmm.partition(":")
+    return int(hours) * 60 + int(mins)
