@@ -23,6 +23,7 @@ from api.pages.common import Form
 from api.pages.roster_forms import entity_from, problem_fields, values_of
 from api.pages.task_forms import TASK_FIELDS, task_form_values, task_from_form
 from mutualaid.messages import msg_in
+from mutualaid.services.cells import as_typed, inert
 from mutualaid.services.imports import Row, RowProblem
 from mutualaid.services.ports import Json
 
@@ -122,7 +123,8 @@ def read_table(data: bytes, lang: str) -> list[list[str]]:
         dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+    rows = csv.reader(io.StringIO(text), dialect)
+    return [[as_typed(cell.strip()).strip() for cell in row] for row in rows]
 
 
 def _read_xlsx(data: bytes, lang: str) -> list[list[str]]:
@@ -132,7 +134,8 @@ def _read_xlsx(data: bytes, lang: str) -> list[list[str]]:
         raise TableError(msg_in(lang, "import_not_table")) from None
     try:
         sheet = book.worksheets[0]
-        return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        rows = sheet.iter_rows(values_only=True)
+        return [[as_typed(_cell(v)).strip() for v in row] for row in rows]
     finally:
         book.close()
 
@@ -308,7 +311,7 @@ def write_table(rows: list[list[str]], fmt: str, title: str) -> bytes:
     """CSV (UTF-8 with a BOM, so Excel reads Chinese) or an .xlsx workbook of one sheet."""
     if fmt == "csv":
         text = io.StringIO()
-        csv.writer(text, lineterminator="\r\n").writerows(rows)
+        csv.writer(text, lineterminator="\r\n").writerows([[inert(v) for v in r] for r in rows])
         return ("\ufeff" + text.getvalue()).encode("utf-8")
     book = openpyxl.Workbook()
     sheet = book.active
@@ -316,6 +319,9 @@ def write_table(rows: list[list[str]], fmt: str, title: str) -> bytes:
     sheet.title = re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "list"
     for row in rows:
         sheet.append([_typed(v) for v in row])
+        for cell in sheet[sheet.max_row]:  # text a person typed, never a formula to run
+            if cell.data_type == "f":
+                cell.data_type = "s"
     for i, width in enumerate(_widths(rows), start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
     out = io.BytesIO()

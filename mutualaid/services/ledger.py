@@ -36,6 +36,7 @@ from mutualaid.domain.ledger import (
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
+from mutualaid.services.cells import inert
 from mutualaid.services.ledger_ports import BooksUnitOfWork
 from mutualaid.services.ports import AssignmentRecord, ConflictError, InvalidRequest
 from mutualaid.services.volunteers import volunteer_area
@@ -263,11 +264,11 @@ def ledger_csv(
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for e in entries:
-        writer.writerow([
+        writer.writerow([inert(v) for v in [
             e.id, e.at.isoformat(), e.month, e.volunteer, e.kind, e.minutes, hours(e.minutes),
             e.assignment or "", e.task or "", e.request or "", e.reverses or "", e.actor,
             e.note or "",
-        ])  # fmt: skip
+        ]])  # fmt: skip
     return out.getvalue()
 
 

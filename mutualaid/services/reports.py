@@ -27,6 +27,7 @@ from mutualaid.domain.week import expanded
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
+from mutualaid.services.cells import inert
 from mutualaid.services.ports import InvalidRequest, Json, UnitOfWork
 
 NOT_PLANNED = "not_planned"
@@ -234,13 +235,7 @@ class _Writer:
         self.writer = writer
 
     def writerow(self, row: list[object]) -> None:
-        self.writer.writerow([_cell(v) for v in row])
-
-
-def _cell(value: object) -> object:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+        self.writer.writerow([inert(v) for v in row])
 
 
 def report_csv(report: Report) -> str:

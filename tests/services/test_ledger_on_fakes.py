@@ -259,3 +259,14 @@ def test_the_balance_is_the_done_visits_minutes_less_what_was_redeemed(
                 done[visit] = service_minutes(a.start, a.end, None, end)
         entries = store.books.ledger
         assert sum(e.minutes for e in entries) == sum(done.values()) - redeemed
+
+
+def test_a_note_in_the_ledger_export_is_no_formula(store: BooksStore) -> None:
+    [visit] = publish(store, W1, [("t-other", "v-wang", 1)])
+    uow = BooksUnitOfWork(store)
+    ledger.mark_visit(uow, WANG, visit, "done", now=LATER)
+    backlog.save_request(uow, COORDINATOR, AREA, {**REQUEST, "household_of": "v-wang"})
+    note = '=HYPERLINK("http://evil.example","paid")'
+    ledger.redeem_hours(uow, COORDINATOR, AREA, "v-wang", "r-chen", 30, note=note, now=LATER)
+    csv = ledger.ledger_csv(uow, COORDINATOR, AREA)
+    assert csv.splitlines()[-1].endswith('"\'=HYPERLINK(""http://evil.example"",""paid"")"')
