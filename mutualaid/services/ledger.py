@@ -26,6 +26,7 @@ from mutualaid.domain.ledger import (
     LedgerEntry,
     NewEntry,
     VisitOutcome,
+    actual_times_refusal,
     balance,
     hours,
     month_of,
@@ -76,6 +77,7 @@ def mark_visit(
         if before is not None and _same(before, state, actual_start, actual_end, feedback):
             return Marked(before, [])  # sent again (a double tap): nothing to correct
         zone = visit.timezone
+        _check_actual_times(visit, when, actual_start, actual_end)
         uow.ledger.lock(visit.area, visit.volunteer)
         written = _take_back(uow, visit, actor)
         if state == DONE:
@@ -95,6 +97,28 @@ def mark_visit(
         uow.audit.record(actor.id, f"visit.{state}", f"assignment {ident}", visit.area, detail)
         uow.commit()
     return Marked(outcome, written)
+
+
+def _check_actual_times(
+    visit: AssignmentRecord, now: pendulum.DateTime, actual_start: pendulum.DateTime | None,
+    actual_end: pendulum.DateTime | None,
+) -> None:  # fmt: skip
+    refused = actual_times_refusal(
+        visit.start, visit.end, visit.timezone, now, actual_start, actual_end
+    )
+    if refused is None:
+        return
+    field, key = refused
+    given = actual_start if field == "actual_start" else actual_end
+    assert given is not None
+    local = visit.start.in_timezone(visit.timezone)
+    text = msg(
+        key, day=local.format("YYYY-MM-DD"), start=local.format("HH:mm"),
+        end=visit.end.in_timezone(visit.timezone).format("HH:mm"),
+        now=now.in_timezone(visit.timezone).format("YYYY-MM-DD HH:mm"),
+        got=given.in_timezone(visit.timezone).format("YYYY-MM-DD HH:mm"),
+    )  # fmt: skip
+    raise InvalidRequest([Problem(field, text)])
 
 
 def _same(
