@@ -259,8 +259,10 @@ def _view(
     places: _Places, task: Json | None, r: AssignmentRecord, crew: list[AssignmentRecord],
     sequence: int = 0,
 ) -> VolunteerAssignment:  # fmt: skip
+    going = r.state not in ("declined", "withdrawn")  # contacts are for those who go
     names = {o.volunteer: places.people.get(o.volunteer, {}).get("name") for o in crew}
-    phones = {o.volunteer: places.people.get(o.volunteer, {}).get("phone") for o in crew}
+    phones = {o.volunteer: places.people.get(o.volunteer, {}).get("phone") if going else None
+              for o in crew}  # fmt: skip
     others = tuple(
         Colleague(
             o.volunteer, str(names[o.volunteer] or o.volunteer), o.role, o.team, phones[o.volunteer]
@@ -274,7 +276,7 @@ def _view(
         )
     resident = places.residents.get(str(task.get("resident")))
     site = places.sites.get(str(task.get("site")))
-    contact: Json = site or resident or {}
+    contact: Json = (site or resident or {}) if going else {}
     if site is not None:
         place, where = str(site["name"]), site["location"]
     elif resident is not None:
