@@ -31,3 +31,13 @@ def test_an_xlsx_export_holds_no_formula_cell_and_reads_back_as_typed() -> None:
     sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
     assert [c.data_type for row in sheet.iter_rows(min_row=2) for c in row] == ["s"] * len(TYPED)
     assert [r[0] for r in read_table(data, "en")[1:]] == [t.strip() for t in TYPED]
+
+
+def test_an_xlsx_export_keeps_text_that_a_number_would_change() -> None:
+    """An id '1.10' or a phone '0371.6123' written as a number came back '1.1' and
+    '371.6123': the import then made a new entry instead of updating the one exported."""
+    rows = [["id", "phone", "lat"], ["1.10", "0371.6123", "34.78315"]]
+    data = write_table(rows, "xlsx", "list")
+    assert read_table(data, "en") == rows
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+    assert [c.data_type for c in sheet[2]] == ["s", "s", "n"]  # coordinates still sum

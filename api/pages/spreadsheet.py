@@ -372,8 +372,9 @@ def write_table(rows: list[list[str]], fmt: str, title: str) -> bytes:
 
 
 def _typed(text: str) -> Any:
-    """Numbers as numbers (Excel then sums them); ids, phones and times stay text."""
-    if re.fullmatch(r"-?\d+\.\d+", text):
+    """Numbers as numbers (Excel then sums them) where the number reads back as the same
+    text; ids, phones ('0371.6123'), '1.10' and times stay text."""
+    if re.fullmatch(r"-?\d+\.\d+", text) and _cell(float(text)) == text:
         return float(text)
     return text
 
