@@ -8,6 +8,8 @@ from typing import Any
 
 from litestar.dto import DataclassDTO, DTOConfig
 
+from mutualaid.contract import plan_json
+from mutualaid.contract.export import settings_json
 from mutualaid.services.ports import (
     AreaRecord,
     AuditEntry,
@@ -22,10 +24,12 @@ class AreaView:
     id: str
     name: str
     timezone: str
+    fairness_across_weeks: bool = False
+    """Fairness counts each volunteer's load of the three weeks before."""
 
     @classmethod
     def of(cls, r: AreaRecord) -> AreaView:
-        return cls(r.id, r.name, r.timezone)
+        return cls(r.id, r.name, r.timezone, r.fairness_across_weeks)
 
 
 @dataclass
@@ -55,7 +59,7 @@ class WeekView:
 
     @classmethod
     def of(cls, r: WeekRecord) -> WeekView:
-        return cls(r.area, r.week_start.isoformat(), r.name, r.timezone, dict(r.settings))
+        return cls(r.area, r.week_start.isoformat(), r.name, r.timezone, settings_json(r.settings))
 
 
 @dataclass
@@ -87,15 +91,15 @@ class PlanView:
             week_start=r.week_start.isoformat(),
             kind=r.kind,
             status=r.status,
-            progress=dict(r.progress),
-            error=r.error,
+            progress=plan_json.progress_json(r.progress),
+            error=None if r.error is None else plan_json.detail_text(r.error),
             cancel_requested=r.cancel_requested,
             attempts=r.attempts,
             created_at=r.created_at.isoformat(),
             started_at=_iso(r.started_at),
             finished_at=_iso(r.finished_at),
             published_at=_iso(r.published_at),
-            plan=None if r.result is None else dict(r.result),
+            plan=None if r.result is None else plan_json.worded(r.result),
         )
 
 

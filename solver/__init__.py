@@ -3,8 +3,9 @@
 Modules: `planner` (solve: analysis, greedy's floor, the parts, the assembled plan), `parts` (one
 independent part), `analysis` (static analysis: candidates, start domains, reasons), `greedy`,
 `cpsat` (the routing model), `coverage` (the model without routes), `stages` (the lexicographic
-staged solve), `lns` (neighbourhood search), `repair` (after a decline), `routes` (rule 4's
-arithmetic), `solution` (figures and the plan), `service` (the services' Planner and Repairer).
+staged solve), `lns` (neighbourhood search), `relax` (the coverage bound after search), `repair`
+(after a decline), `routes` (rule 4's arithmetic), `solution` (figures and the plan), `service`
+(the services' Planner and Repairer).
 
 Where each hard rule of the contract (../shared/SCENARIOS.md) is enforced. The per-person checks
 are written once, in `mutualaid.domain.eligibility` (E below), with the one bipartite matching
@@ -35,11 +36,11 @@ The public names stay here (`solve`, `SolveOptions`, `greedy`, `repair`, `soluti
 
 from __future__ import annotations
 
+from solver.analysis import route_arcs as route_arcs
 from solver.parts import MapParts as MapParts
 from solver.parts import PartJob as PartJob
 from solver.parts import PartResult as PartResult
 from solver.parts import PartSolver as PartSolver
-from solver.parts import route_arcs as route_arcs
 from solver.parts import solve_part as solve_part
 from solver.planner import MAX_EXACT_ARCS as MAX_EXACT_ARCS
 from solver.planner import Progress as Progress

@@ -25,8 +25,7 @@ from mutualaid.domain.model import (
     TeamNeed,
     Volunteer,
 )
-from mutualaid.domain.plan import AssignedVolunteer
-from mutualaid.messages import msg
+from mutualaid.domain.plan import AssignedVolunteer, Reason, reason
 from mutualaid.travel import HaversineTravel, Point, TravelModel, point, reach_radians
 
 
@@ -45,7 +44,9 @@ RolePools = list[list[Pool]]
 class TaskAnalysis:
     task: Task
     reason: str | None = None
-    detail: str = ""
+    detail: Reason = field(default_factory=lambda: Reason("why_capacity_unknown"))
+    """Why the task cannot be served, once `reason` says it cannot (as data, worded where
+    read)."""
     pools: RolePools = field(default_factory=list)
     """Per role, the ways to fill it with people who pass stages 1-4 on their own."""
     travel_home: dict[str, int] = field(default_factory=dict)
@@ -204,9 +205,9 @@ class Analyzer:
         if not domain:
             a.reason = "no_time"
             if not any(within_hours(sc.volunteers[v], dur) for v in allowed):
-                a.detail = msg("why_no_time_hours", duration=dur)
+                a.detail = reason("why_no_time_hours", duration=dur)
             else:
-                a.detail = msg("why_no_time", count=len(allowed), duration=dur)
+                a.detail = reason("why_no_time", count=len(allowed), duration=dur)
             return a
         # Drop people whose free starts miss the task's domain: they can never join a crew.
         useful = {v for v, iv in free_at.items() if _overlaps(iv, domain)}
@@ -274,26 +275,28 @@ class Analyzer:
 
     # --- the coordinator's sentences ------------------------------------------------------
 
-    def _why_no_skill(self, needs: tuple[Need, ...], pools: RolePools) -> str:
+    def _why_no_skill(self, needs: tuple[Need, ...], pools: RolePools) -> Reason:
         for need, role in zip(needs, pools, strict=True):
             have = max((len(p.members) for p in role), default=0)
             if have >= need.min_people:
                 continue
             if isinstance(need, SkillNeed) and have == 0:
-                return msg("why_no_skill_none", skill=need.skill)
+                return reason("why_no_skill_none", skill=need.skill)
             if isinstance(need, SkillNeed):
-                return msg("why_no_skill_skill", have=have, skill=need.skill, need=need.min_people)
+                return reason(
+                    "why_no_skill_skill", have=have, skill=need.skill, need=need.min_people
+                )
             if isinstance(need, TeamNeed):
-                return msg("why_no_skill_team", team=need.team, have=have, need=need.min_people)
-            return msg(
+                return reason("why_no_skill_team", team=need.team, have=have, need=need.min_people)
+            return reason(
                 "why_no_skill_team_skill", skill=need.team_skill, need=need.min_people, have=have
             )
         _, got, total = best_fill(needs, pools)
-        return msg("why_no_skill_people", need=total, have=got)
+        return reason("why_no_skill_people", need=total, have=got)
 
     def _why_out_of_range(
         self, needs: tuple[Need, ...], pools: RolePools, inside: set[str], travel: dict[str, int]
-    ) -> str:
+    ) -> Reason:
         for need, role in zip(needs, pools, strict=True):
             members = {v for p in role for v in p.members}
             near = members & inside
@@ -306,11 +309,11 @@ class Analyzer:
                     "role": _label(need),
                     "nearest": travel[vol.id],
                     "limit": vol.max_travel_minutes,
-                    "mode": msg(f"mode_{vol.mode}"),
+                    "mode": reason(f"mode_{vol.mode}"),
                 }
                 if not near:
-                    return msg("why_out_of_range_none", **fields)
-                return msg(
+                    return reason("why_out_of_range_none", **fields)
+                return reason(
                     "why_out_of_range",
                     inside=len(near),
                     total=len(members),
@@ -318,22 +321,23 @@ class Analyzer:
                     **fields,
                 )
         need = needs[0]
-        return msg(
+        return reason(
             "why_out_of_range_short", role=_label(need), inside=len(inside), total=len(travel)
         )
 
     def _why_excluded(
         self, needs: tuple[Need, ...], kept: RolePools, why_out: dict[str, list[str]]
-    ) -> str:
+    ) -> Reason:
         failing = next(
             (n for n, role in zip(needs, kept, strict=True)
              if not any(len(p.members) >= n.min_people for p in role)),
             needs[0],
         )  # fmt: skip
-        parts = [
-            msg(k, ids=", ".join(v[:5]) + (" …" if len(v) > 5 else "")) for k, v in why_out.items()
-        ]
-        return msg("why_excluded", role=_label(failing), why="; ".join(parts) or "-")
+        parts = tuple(
+            reason(k, ids=", ".join(v[:5]) + (" …" if len(v) > 5 else ""))
+            for k, v in why_out.items()
+        )
+        return reason("why_excluded", role=_label(failing), why=parts or "-")
 
 
 def _label(need: Need) -> str:
@@ -381,3 +385,17 @@ class LazyAnalyses(Mapping[str, TaskAnalysis]):
 
     def __contains__(self, tid: object) -> bool:
         return tid in self.analyzer.scenario.tasks
+
+
+def route_arcs(scenario: Scenario, analyses: Mapping[str, TaskAnalysis], tids: list[str]) -> int:
+    """Arcs an exact model of these tasks would have: sum over (volunteer, block) of n*n for
+    the n tasks that could fall in that block."""
+    per_block: dict[tuple[str, int], int] = defaultdict(int)
+    for tid in tids:
+        a = analyses[tid]
+        for vid, starts in a.free.items():
+            blocks = scenario.volunteers[vid].blocks
+            for b, (bs, be) in enumerate(blocks):
+                if any(bs <= lo <= be or bs <= hi <= be for lo, hi in starts):
+                    per_block[(vid, b)] += 1
+    return sum(n * n for n in per_block.values() if n > 1)

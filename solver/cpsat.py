@@ -20,7 +20,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from mutualaid.domain.eligibility import minutes_left
-from mutualaid.domain.model import Location, Scenario, Span
+from mutualaid.domain.model import PRIOR_WEEKS, Location, Scenario, Span
 from mutualaid.domain.plan import AssignedVolunteer
 from mutualaid.travel import TravelModel
 from solver.analysis import TaskAnalysis
@@ -96,6 +96,11 @@ class PlanModel:
         for tid in tids:
             self._roles(tid)
         volunteers = sorted({v for (v, _) in self.works})
+        self._works_of: dict[str, list[tuple[str, cp_model.IntVar]]] = defaultdict(list)
+        """Per volunteer, (task, works literal) in the order of `works` (an index: a district's
+        model asked every volunteer of every literal)."""
+        for (v, t), w in self.works.items():
+            self._works_of[v].append((t, w))
         for vid in volunteers:
             vol = scenario.volunteers[vid]
             self.slots[vid] = slots_of(vol, sorted(fixed_visits.get(vid, [])))
@@ -106,11 +111,7 @@ class PlanModel:
         self.minutes: dict[str, tuple[Terms, int]] = {}
         """Per volunteer, service minutes as terms plus the fixed visits' minutes."""
         for vid in volunteers:
-            terms = [
-                (w, scenario.tasks[t].duration_minutes)
-                for (v, t), w in self.works.items()
-                if v == vid
-            ]
+            terms = [(w, scenario.tasks[t].duration_minutes) for t, w in self._works_of[vid]]
             self.minutes[vid] = (terms, minutes_fixed.get(vid, 0))
             cap = minutes_left(scenario.volunteers[vid], minutes_fixed.get(vid, 0))
             if sum(c for _, c in terms) > cap:
@@ -140,9 +141,19 @@ class PlanModel:
         ]
         self.load = m.new_int_var(0, LOAD_SCALE, "max_load")
         for vid in volunteers:
-            cap = _load_denominator(scenario.volunteers[vid].max_hours_per_week)
+            cap, prior = self._load_of(vid)
             terms, base = self.minutes[vid]
-            m.add((_linear(terms) + base) * LOAD_SCALE * 100 <= self.load * cap)
+            m.add((_linear(terms) + base + prior) * LOAD_SCALE * 100 <= self.load * cap)
+
+    def _load_of(self, vid: str) -> tuple[int, int]:
+        """The denominator of the volunteer's load and the minutes it starts from: this week's
+        alone, or with the weeks before counted (`Scenario.prior_minutes`, at most their
+        hours in each of those weeks, so a load stays within 1)."""
+        hours = self.scenario.volunteers[vid].max_hours_per_week
+        if not self.scenario.prior_minutes:
+            return _load_denominator(hours), 0
+        prior = min(self.scenario.prior_minutes.get(vid, 0), PRIOR_WEEKS * round(60 * hours))
+        return _load_denominator(hours * (PRIOR_WEEKS + 1)), max(0, prior)
 
     # --- building ----------------------------------------------------------------------------
 
@@ -182,9 +193,7 @@ class PlanModel:
     def _place(self, vid: str) -> None:
         """Which slot each of v's tasks would fall in, and the starts that slot allows."""
         m, vol = self.m, self.scenario.volunteers[vid]
-        for (v, tid), works in list(self.works.items()):
-            if v != vid:
-                continue
+        for tid, works in self._works_of[vid]:
             a = self.analyses[tid]
             task = a.task
             options = []
@@ -343,9 +352,9 @@ class PlanModel:
             self._hint(lit, True)
         worst = 0
         for vid in self.slots:
-            cap = _load_denominator(self.scenario.volunteers[vid].max_hours_per_week)
+            cap, prior = self._load_of(vid)
             terms, base = self.minutes[vid]
-            mins = base + sum(c * self._hinted.get(v.index, 0) for v, c in terms)
+            mins = base + prior + sum(c * self._hinted.get(v.index, 0) for v, c in terms)
             worst = max(worst, -(-mins * LOAD_SCALE * 100 // cap))
         self._hint(self.load, min(worst, LOAD_SCALE))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from mutualaid.domain.eligibility import within_hours
 from mutualaid.domain.matching import Matching
@@ -100,15 +100,23 @@ def _ranking(
 
 def greedy_plan(
     scenario: Scenario,
-    analyses: dict[str, TaskAnalysis],
+    analyses: Mapping[str, TaskAnalysis],
     travel: TravelModel,
+    fixed: Solution | None = None,
 ) -> Solution:
     """Serve tasks one by one in order of priority (then longest waited), pins first; never
-    undo a choice."""
+    undo a choice. Only the tasks of `analyses` are planned; `fixed` visits (a valid partial
+    plan) are kept as they are, and the rest is fitted around them."""
     sched = _Schedules(scenario, travel)
+    sol = Solution()
+    for tid, kept in sorted((fixed.crews if fixed else {}).items()):
+        assert fixed is not None
+        for av in kept:
+            sched.book(av.id, scenario.tasks[tid], fixed.starts[tid])
+        sol.starts[tid], sol.crews[tid] = fixed.starts[tid], kept
     pins = {p.task: p.volunteers for p in scenario.pinned}
     continuity = scenario.continuity_pairs()
-    chosen = [t for t in scenario.tasks if analyses[t].reason is None]
+    chosen = [t for t in analyses if analyses[t].reason is None and t not in sol.crews]
 
     def order(tid: str) -> tuple[object, ...]:
         a = analyses[tid]
@@ -123,7 +131,6 @@ def greedy_plan(
             tid,
         )
 
-    sol = Solution()
     for tid in sorted(chosen, key=order):
         a = analyses[tid]
         task = a.task

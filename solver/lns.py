@@ -104,6 +104,7 @@ def improve(
     deterministic: bool | None = None,
     deadline: float | None = None,
     stop: StopFn | None = None,
+    cover: bool = True,
 ) -> Solution:
     """The incumbent improved by neighbourhood search within the budget (seconds: CP-SAT's
     deterministic time when `deterministic`, by default with one worker; else wall clock, and
@@ -112,7 +113,7 @@ def improve(
     First coverage: each unserved task, most urgent first, with the tasks that hold its
     people; a result is taken only when it serves more. Then polishing: neighbourhoods around
     every task, solved through all four stages, so each result is no worse in any goal.
-    """
+    `cover` False: polishing only (the incumbent's coverage is proved)."""
     started = time.monotonic()
     best = Solution(dict(incumbent.starts), dict(incumbent.crews))
     spent = 0.0  # CP-SAT's deterministic time so far
@@ -153,7 +154,7 @@ def improve(
     # coverage first: sweep the unserved tasks until a sweep gains nothing, widening the
     # neighbourhoods once small ones stop helping
     size = NEIGHBOURHOOD_TASKS
-    while left() > 0.2:
+    while cover and left() > 0.2:
         gained = False
         waiting = sorted(
             (t for t in tids if t not in best.crews),

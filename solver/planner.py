@@ -13,12 +13,12 @@ from dataclasses import dataclass, replace
 
 from mutualaid.domain.model import PRIORITIES, Scenario
 from mutualaid.domain.plan import Plan
-from mutualaid.messages import msg
+from mutualaid.messages import msg, say
 from mutualaid.travel import HaversineTravel, TravelModel
 from solver.analysis import Analyzer, TaskAnalysis
 from solver.greedy import greedy_plan
 from solver.parts import MapParts, PartJob, PartResult, solve_part
-from solver.solution import Solution, build_plan, count_by_priority, figures
+from solver.solution import Solution, build_plan, count_by_priority, figures, weighted_gap
 from solver.stages import StopFn, Stopped, coverage_weights, split_bound
 
 Progress = Callable[[dict[str, int], dict[str, int], float], None]
@@ -103,7 +103,8 @@ def _pin_problems(scenario: Scenario, analyses: dict[str, TaskAnalysis]) -> list
     for pin in scenario.pinned:
         a = analyses[pin.task]
         if a.reason is not None:
-            out.append(msg("pin_task_impossible", task=pin.task, reason=a.reason, detail=a.detail))
+            detail = say(a.detail)
+            out.append(msg("pin_task_impossible", task=pin.task, reason=a.reason, detail=detail))
             continue
         for vid in pin.volunteers:
             if vid not in a.candidates:
@@ -324,6 +325,7 @@ def _assemble(scenario: Scenario, prepared: _Prepared, results: list[PartResult]
         bound = dict(served)
     greedy_served = figures(scenario, prepared.floor, travel).served
     extra: dict[str, object] = {
+        "weighted_gap": round(weighted_gap(served, bound), 5),
         "components": len(prepared.jobs),
         "greedy": {"served": greedy_served},
         "stages": {

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from mutualaid.domain.model import MINUTES_PER_DAY, PRIORITIES, Scenario, Span
-from mutualaid.domain.plan import AssignedVolunteer, Assignment, Plan
+from mutualaid.domain.plan import AssignedVolunteer, Assignment, Plan, Reason
 from mutualaid.domain.recommendation import Effect, Move, Option
 from mutualaid.travel import HaversineTravel, TravelModel
 from solver.analysis import Analyzer, TaskAnalysis
@@ -119,7 +119,7 @@ def recommend(
     return options[:limit]
 
 
-def options_for(scenario: Scenario, plan: Plan, task_id: str) -> tuple[list[Option], str | None]:
+def options_for(scenario: Scenario, plan: Plan, task_id: str) -> tuple[list[Option], Reason | None]:
     """The options, and when there is none the sentence saying why (a reason nobody can
     serve it on their own, or that nobody can without dropping more important visits)."""
     options = recommend(scenario, plan, task_id)

@@ -13,7 +13,7 @@ from typing import Any
 from mutualaid.contract import plan_json
 from mutualaid.contract.export import from_scenario
 from mutualaid.domain.model import Scenario
-from mutualaid.domain.plan import Plan
+from mutualaid.domain.plan import Plan, Reason, SolveProgress
 from mutualaid.domain.recommendation import Option
 from mutualaid.services.ports import Json, Progress
 from solver.absence import repair_all
@@ -59,9 +59,6 @@ class SolverPlanner:
     def __init__(self, settings: PlannerSettings) -> None:
         self.settings = settings
 
-    def budget(self, scenario: Scenario) -> float:
-        return self.settings.time_limit_seconds or scenario.settings.time_limit_seconds
-
     def plan(
         self,
         scenario: Scenario,
@@ -79,14 +76,14 @@ class SolverPlanner:
         )
 
         def report(served: dict[str, int], bound: dict[str, int], elapsed: float) -> None:
-            progress({"served": dict(served), "bound": dict(bound), "elapsed": round(elapsed, 2)})
+            progress(SolveProgress(dict(served), dict(bound), round(elapsed, 2)))
 
         plan = solve(scenario, options, report, map_parts, stop)
         if self.settings.suggest and plan.status != "error":
             from solver.suggest_verify import with_suggestions  # it imports this module's solve
 
             plan = with_suggestions(scenario, from_scenario(scenario), plan, self.settings.seed)
-        return plan_json.dump(plan, scenario)
+        return plan_json.dump(plan, scenario, said=True)
 
 
 class SolverRepairer:
@@ -103,10 +100,10 @@ class SolverRepairer:
         known = {str(k): int(v) for k, v in bound.items()} if isinstance(bound, dict) else None
         s = self.settings
         done = repair(scenario, before, task, s.budget_seconds, s.workers, bound=known)
-        return plan_json.dump(done.plan, scenario), done.changed
+        return plan_json.dump(done.plan, scenario, said=True), done.changed
 
     def rescore(self, scenario: Scenario, plan: Json) -> Json:
-        out = plan_json.dump(rescore(scenario, plan), scenario)
+        out = plan_json.dump(rescore(scenario, plan), scenario, said=True)
         out["solve_seconds"] = plan.get("solve_seconds", out["solve_seconds"])  # the solve's
         return out
 
@@ -121,7 +118,7 @@ class SolverRecommender:
     def recommend(self, scenario: Scenario, published: Plan, task: str) -> list[Option]:
         return recommend(scenario, published, task)
 
-    def why_not(self, scenario: Scenario, task: str) -> tuple[str, str] | None:
+    def why_not(self, scenario: Scenario, task: str) -> tuple[str, Reason] | None:
         found = Analyzer(scenario).analyse(scenario.tasks[task])
         return None if found.reason is None else (found.reason, found.detail)
 

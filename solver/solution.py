@@ -9,8 +9,15 @@ from dataclasses import dataclass, field
 
 from mutualaid.contract import clock
 from mutualaid.domain.model import PRIORITIES, Scenario, Task
-from mutualaid.domain.plan import AssignedVolunteer, Assignment, Objective, Plan, Unserved
-from mutualaid.messages import msg
+from mutualaid.domain.plan import (
+    AssignedVolunteer,
+    Assignment,
+    Objective,
+    Plan,
+    Reason,
+    Unserved,
+    reason,
+)
 from mutualaid.travel import TravelModel
 from solver.analysis import TaskAnalysis
 from solver.routes import block_of
@@ -40,6 +47,18 @@ def count_by_priority(scenario: Scenario, tids: Iterable[str]) -> dict[str, int]
     for tid in tids:
         out[scenario.tasks[tid].priority] += 1
     return out
+
+
+GAP_WEIGHTS = {"urgent": 100, "high": 30, "normal": 8, "low": 1}
+"""The weights of the one-figure gap a plan reports (`weighted_gap`): how far, at most, its
+coverage is from the best, urgent counting most. Not the solver's lexicographic weights."""
+
+
+def weighted_gap(served: dict[str, int], bound: dict[str, int]) -> float:
+    """1 - sum(w * served) / sum(w * bound) with GAP_WEIGHTS; 0 when the bound is 0."""
+    most = sum(GAP_WEIGHTS[p] * bound.get(p, 0) for p in PRIORITIES)
+    got = sum(GAP_WEIGHTS[p] * served.get(p, 0) for p in PRIORITIES)
+    return 1 - got / most if most else 0.0
 
 
 def service_minutes(
@@ -114,7 +133,9 @@ def max_load(scenario: Scenario, sol: Solution) -> float:
     return max(loads, default=0.0)
 
 
-def capacity_detail(scenario: Scenario, task: Task, analysis: TaskAnalysis, sol: Solution) -> str:
+def capacity_detail(
+    scenario: Scenario, task: Task, analysis: TaskAnalysis, sol: Solution
+) -> Reason:
     """Name the served tasks that took this task's candidates at the times it could have run."""
     dur = task.duration_minutes
     taken: dict[str, list[str]] = defaultdict(list)
@@ -130,11 +151,12 @@ def capacity_detail(scenario: Scenario, task: Task, analysis: TaskAnalysis, sol:
             for tid in visits.get(vid, [])[:2]:
                 taken[tid].append(vid)
     if not taken:
-        return msg("why_capacity_unknown")
+        return reason("why_capacity_unknown")
     items = sorted(taken.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    parts = [msg("taken_item", task=t, volunteers=", ".join(vs[:3])) for t, vs in items[:3]]
-    more = f" (+{len(items) - 3})" if len(items) > 3 else ""
-    return msg("why_capacity", taken="; ".join(parts) + more)
+    parts = tuple(reason("taken_item", task=t, volunteers=", ".join(vs[:3])) for t, vs in items[:3])
+    if len(items) > 3:
+        return reason("why_capacity_more", taken=parts, more=len(items) - 3)
+    return reason("why_capacity", taken=parts)
 
 
 def build_plan(

@@ -25,7 +25,9 @@ from typing import Any, Self
 import pendulum
 
 from mutualaid.adapters.changes import Counter
-from mutualaid.contract import export as contract
+from mutualaid.contract import export
+from mutualaid.contract import roster as roster_contract
+from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.lifecycle import (
     ACCEPTED,
     CANCELLED,
@@ -50,6 +52,7 @@ from mutualaid.domain.lifecycle import (
 )
 from mutualaid.domain.model import Decline, Scenario
 from mutualaid.domain.notices import Visit
+from mutualaid.domain.tasks import StoredTask
 from mutualaid.domain.week import present_ids
 from mutualaid.messages import msg
 from mutualaid.services.ports import (
@@ -63,6 +66,7 @@ from mutualaid.services.ports import (
     LeaseLost,
     NotFoundError,
     PlanRecord,
+    PreparedTasks,
     StoredResponse,
     TokenExpired,
     TokenRecord,
@@ -103,7 +107,8 @@ class FakeAreas:
             raise ConflictError(
                 msg("area_keeps_zone", area=ident, zone=known.timezone, got=timezone)
             )
-        self.store.state.areas[ident] = AreaRecord(ident, name, timezone)
+        across = known.fairness_across_weeks if known is not None else False
+        self.store.state.areas[ident] = AreaRecord(ident, name, timezone, across)
         return self.store.state.areas[ident]
 
     def get(self, ident: str) -> AreaRecord:
@@ -114,57 +119,63 @@ class FakeAreas:
     def all(self) -> list[AreaRecord]:
         return sorted(self.store.state.areas.values(), key=lambda a: a.id)
 
+    def set_fairness(self, ident: str, across_weeks: bool) -> AreaRecord:
+        known = self.get(ident)
+        self.store.state.areas[ident] = dataclasses.replace(
+            known, fairness_across_weeks=across_weeks
+        )
+        return self.store.state.areas[ident]
 
-CANONICAL = {
-    "sites": contract.site,
-    "teams": contract.team,
-    "volunteers": contract.volunteer,
-    "residents": contract.resident,
-}
+
 SINGULAR = {"sites": "site", "teams": "team", "volunteers": "volunteer", "residents": "resident"}
 
 
 @dataclass
 class FakeRoster:
-    """One kind of roster entity (`sites`, ...) of every area, as canonical contract dicts."""
+    """One kind of roster entry (`sites`, ...) of every area, as the domain's (frozen)."""
 
     store: FakeStore
     kind: str
 
-    def _stored(self, area: str) -> dict[str, Json]:
+    def _stored(self, area: str) -> dict[str, Any]:
         return self.store.state.roster.get((self.kind, area), {})
 
-    def _of(self, area: str) -> dict[str, Json]:
+    def _of(self, area: str) -> dict[str, Any]:
         if area not in self.store.state.areas:
             raise NotFoundError("area", area)
         return self.store.state.roster.setdefault((self.kind, area), {})
 
-    def all(self, area: str) -> list[Json]:
-        return [copy.deepcopy(e) for e in self._stored(area).values()]
+    def all(self, area: str) -> list[Any]:
+        return list(self._stored(area).values())
 
-    def get(self, area: str, ident: str) -> Json:
+    def get(self, area: str, ident: str) -> Any:
         found = self._stored(area).get(ident)
         if found is None:
             raise NotFoundError(SINGULAR[self.kind], ident)
-        return copy.deepcopy(found)
+        return found
 
-    def some(self, area: str, idents: Collection[str]) -> dict[str, Json]:
+    def some(self, area: str, idents: Collection[str]) -> dict[str, Any]:
         stored = self._stored(area)
-        return {i: copy.deepcopy(stored[i]) for i in idents if i in stored}
+        return {i: stored[i] for i in idents if i in stored}
 
-    def create(self, area: str, item: Mapping[str, Any]) -> Json:
-        entity = CANONICAL[self.kind](item)
-        if entity["id"] in self._of(area):
-            raise ConflictError(msg("already_exists", kind=SINGULAR[self.kind], id=entity["id"]))
-        self._of(area)[entity["id"]] = entity
-        return copy.deepcopy(entity)
+    def known(self, area: str, idents: Collection[str]) -> set[str]:
+        return set(idents) & set(self._stored(area))
 
-    def upsert(self, area: str, item: Mapping[str, Any]) -> tuple[Json, bool]:
-        entity = CANONICAL[self.kind](item)
+    def place(self, area: str, ident: str) -> int | None:
+        order = list(self._stored(area))
+        return order.index(ident) if ident in order else None
+
+    def create(self, area: str, entry: Any) -> Any:
+        if entry.id in self._of(area):
+            raise ConflictError(msg("already_exists", kind=SINGULAR[self.kind], id=entry.id))
+        self._of(area)[entry.id] = entry
+        return entry
+
+    def upsert(self, area: str, entry: Any) -> tuple[Any, bool]:
         stored = self._of(area)
-        new = entity["id"] not in stored
-        stored[entity["id"]] = entity
-        return copy.deepcopy(entity), new
+        new = entry.id not in stored
+        stored[entry.id] = entry
+        return entry, new
 
     def delete(self, area: str, ident: str) -> None:
         self.get(area, ident)
@@ -183,9 +194,9 @@ class FakeRoster:
         else:
             return []
         return [
-            msg("used_by_item", kind=msg(by), id=e["id"])
+            msg("used_by_item", kind=msg(by), id=e.id)
             for e in self.store.state.roster.get((named, area), {}).values()
-            if ident in e.get(key, ())
+            if ident in getattr(e, key)
         ]
 
 
@@ -300,6 +311,8 @@ class FakeWeek:
     """The week as built, without its declines."""
     declines: list[DeclineRecord] = field(default_factory=list)
     writes: int = 0
+    written: list[Json] = field(default_factory=list)
+    """Its tasks as written (canonical: a series once), what the task use cases give."""
 
 
 @dataclass
@@ -326,7 +339,7 @@ class State:
     """Everything stored: what a unit of work puts back unless it commits."""
 
     areas: dict[str, AreaRecord] = field(default_factory=dict)
-    roster: dict[tuple[str, str], dict[str, Json]] = field(default_factory=dict)
+    roster: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     """(kind, area) -> id -> the entity as stored, in the order added."""
     tokens: dict[str, TokenRecord] = field(default_factory=dict)
     hashes: dict[str, str] = field(default_factory=dict)
@@ -354,7 +367,11 @@ class FakeStore:
         self.state.areas.setdefault(area, AreaRecord(area, area, scenario.timezone))
         declines = [DeclineRecord(d.task, d.volunteer, None, None) for d in scenario.declined]
         bare = dataclasses.replace(scenario, declined=(), expect=None)
-        self.state.weeks[(area, scenario.week_start)] = FakeWeek(bare, declines)
+        data = export.from_scenario(bare)
+        self.state.weeks[(area, scenario.week_start)] = FakeWeek(bare, declines, 0, data["tasks"])
+        for kind, read in roster_contract.READERS.items():  # the roster, as an import stores it
+            stored = self.state.roster.setdefault((kind, area), {})
+            stored.update({e["id"]: read(e) for e in data[kind]})
 
 
 @dataclass
@@ -369,8 +386,8 @@ class FakeWeeks:
 
     def get(self, area: str, week_start: pendulum.Date) -> WeekRecord:
         week = self._week(area, week_start)
-        settings = dataclasses.asdict(week.scenario.settings)
-        return WeekRecord(area, week_start, week.scenario.name, week.scenario.timezone, settings)
+        scenario = week.scenario
+        return WeekRecord(area, week_start, scenario.name, scenario.timezone, scenario.settings)
 
     def all(self, area: str) -> list[WeekRecord]:
         return [self.get(a, w) for a, w in sorted(self.store.state.weeks) if a == area]
@@ -409,12 +426,93 @@ class FakeWeeks:
     def delete_task(self, area: str, week_start: pendulum.Date, ident: str) -> int:
         """Delete the task; its pins and declines go, and its published visits are withdrawn."""
         week = self._week(area, week_start)
-        if ident not in {t.split("@")[0] for t in week.scenario.tasks}:
+        if ident not in {t["id"] for t in week.written}:
             raise NotFoundError("task", ident)
-        tasks = {k: t for k, t in week.scenario.tasks.items() if k.split("@")[0] != ident}
-        present = present_ids((k, None) for k in tasks)
-        pins = tuple(p for p in week.scenario.pinned if p.task in present)
-        week.scenario = dataclasses.replace(week.scenario, tasks=tasks, pinned=pins)
+        return self._replace(area, week_start, [t for t in week.written if t["id"] != ident])
+
+    # --- tasks as written: checked by the loader against the week (the adapters' tests hold
+    # the paths of what it finds wrong), pins, declines and published visits of tasks gone go
+
+    def tasks(
+        self, area: str, week_start: pendulum.Date, idents: Collection[str] | None = None
+    ) -> list[StoredTask]:
+        written = self._week(area, week_start).written
+        return [export.stored_task(t) for t in written if idents is None or t["id"] in idents]
+
+    def get_task(self, area: str, week_start: pendulum.Date, ident: str) -> StoredTask:
+        found = [t for t in self.tasks(area, week_start) if t.id == ident]
+        if not found:
+            raise NotFoundError("task", ident)
+        return found[0]
+
+    def prepare_tasks(
+        self, area: str, week_start: pendulum.Date, tasks: Sequence[Any]
+    ) -> PreparedTasks:
+        self._built(self._week_or_new(area, week_start), list(tasks))
+        return PreparedTasks([export.stored_task(t) for t in tasks], [], "")
+
+    def store_tasks(
+        self, area: str, week_start: pendulum.Date, prepared: PreparedTasks
+    ) -> list[StoredTask]:
+        self._week_or_new(area, week_start, keep=True)
+        self._replace(area, week_start, [export.stored_task_json(t) for t in prepared.tasks])
+        return list(prepared.tasks)
+
+    def prepare_task(self, area: str, week_start: pendulum.Date, task: Any) -> PreparedTasks:
+        week = self._week_or_new(area, week_start)
+        self._built(week, _with(week.written, task))
+        return PreparedTasks([export.stored_task(task)], [], "")
+
+    def store_task(
+        self, area: str, week_start: pendulum.Date, prepared: PreparedTasks
+    ) -> tuple[StoredTask, bool]:
+        week = self._week_or_new(area, week_start, keep=True)
+        [task] = prepared.tasks
+        new = task.id not in {t["id"] for t in week.written}
+        self._replace(area, week_start, _with(week.written, export.stored_task_json(task)))
+        return task, new
+
+    def _week_or_new(self, area: str, week_start: pendulum.Date, keep: bool = False) -> FakeWeek:
+        """The week, or a new empty one of the area (stored with `keep`)."""
+        found = self.store.state.weeks.get((area, week_start))
+        if found is not None:
+            return found
+        zone = FakeAreas(self.store).get(area).timezone
+        name = f"{area} — week of {week_start.isoformat()}"
+        made = FakeWeek(self._built(None, [], (name, zone, week_start)))
+        if keep:
+            self.store.state.weeks[(area, week_start)] = made
+        return made
+
+    @staticmethod
+    def _built(
+        week: FakeWeek | None, tasks: list[Any], new: tuple[str, str, pendulum.Date] | None = None
+    ) -> Scenario:
+        """The week with these tasks, as the loader builds it (ScenarioError when it cannot)."""
+        if week is not None:
+            data = export.from_scenario(week.scenario)
+        else:
+            assert new is not None
+            data = {"name": new[0], "timezone": new[1], "week_start": new[2].isoformat()}
+        data["tasks"] = tasks
+        data.pop("declined", None)
+        ids = {t.get("id") for t in tasks if isinstance(t, Mapping)}
+        present = present_ids((str(i), None) for i in ids) | {
+            f"{t['id']}@{d}" for t in tasks if isinstance(t, Mapping) for d in t.get("every") or ()
+            if isinstance(d, str)
+        }  # fmt: skip
+        data["pinned"] = [p for p in data.get("pinned") or () if p["task"] in present]
+        return build_scenario(data)
+
+    def _replace(self, area: str, week_start: pendulum.Date, tasks: list[Json]) -> int:
+        """The week's tasks are these now; what is gone of the others goes. The number of
+        published visits withdrawn."""
+        week = self._week(area, week_start)
+        built = self._built(week, tasks)
+        present = present_ids((t["id"], t.get("every")) for t in tasks)
+        pins = tuple(p for p in built.pinned if p.task in present)
+        week.scenario = dataclasses.replace(built, pinned=pins, expect=None)
+        week.written = copy.deepcopy(tasks)
         week.declines = [d for d in week.declines if d.task in present]
         week.writes += 1
         gone = [
@@ -424,14 +522,6 @@ class FakeWeeks:
         for a in gone:
             a.state, a.responded_at = WITHDRAWN, self.store.clock()
         return len(gone)
-
-    def tasks(
-        self, area: str, week_start: pendulum.Date, idents: Collection[str] | None = None
-    ) -> list[Json]:
-        """Each task's id and title (all the notices read of them)."""
-        tasks = self._week(area, week_start).scenario.tasks
-        return [{"id": k, "title": t.title} for k, t in tasks.items()
-                if idents is None or k in idents]  # fmt: skip
 
     def published_tasks(self, area: str, week_start: pendulum.Date) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -473,7 +563,7 @@ class FakePlans:
         self.store.state.counter += 1
         plan = PlanRecord(
             id=f"plan-{self.store.state.counter}", area=area, week_start=week_start, kind=kind,
-            parent_id=parent_id, status=QUEUED, progress={}, request=request or PlanRequest(),
+            parent_id=parent_id, status=QUEUED, progress=None, request=request or PlanRequest(),
             result=None, error=None, created_at=self.store.clock(), started_at=None,
             finished_at=None, published_at=None, attempts=0, worker=None,
             lease_expires_at=None, cancel_requested=False,
@@ -526,14 +616,14 @@ class FakePlans:
 
     def heartbeat(
         self, ident: str, worker: str, lease_seconds: float,
-        progress: Mapping[str, Any] | None = None,
+        progress: Any = None,
     ) -> PlanRecord:  # fmt: skip
         plan = self._owned(ident, worker)
         changes: dict[str, Any] = {
             "lease_expires_at": self.store.clock().add(seconds=lease_seconds)
         }
         if progress is not None:
-            changes["progress"] = dict(progress)
+            changes["progress"] = progress
         return self._put(plan, **changes)
 
     def finish(
@@ -546,7 +636,7 @@ class FakePlans:
             self._store_assignments(plan, result)
         return plan
 
-    def fail(self, ident: str, error: str, worker: str | None = None) -> PlanRecord:
+    def fail(self, ident: str, error: Any, worker: str | None = None) -> PlanRecord:
         plan = self._owned(ident, worker) if worker is not None else self._open(ident)
         return self._end(plan, "error", error=error)
 
@@ -608,7 +698,7 @@ class FakePlans:
     def _end(self, plan: PlanRecord, status: str, *, result: Json | None = None,
              error: Any = None) -> PlanRecord:  # fmt: skip
         return self._put(
-            plan, status=status, result=result, error=None if error is None else str(error),
+            plan, status=status, result=result, error=error,
             finished_at=self.store.clock(), worker=None, lease_expires_at=None,
         )  # fmt: skip
 
@@ -758,3 +848,11 @@ class FakeUnitOfWork:
 
     def reading(self) -> FakeUnitOfWork:
         return FakeUnitOfWork(self.store)
+
+
+def _with(tasks: list[Json], task: Any) -> list[Any]:
+    """The tasks with `task` in place of the one of its id, or after them."""
+    ident = task.get("id") if isinstance(task, Mapping) else None
+    if ident is not None and any(t["id"] == ident for t in tasks):
+        return [task if t["id"] == ident else t for t in tasks]
+    return [*tasks, task]

@@ -13,8 +13,10 @@ from typing import Any, Self
 
 import pendulum
 
+from mutualaid.contract import export
 from mutualaid.domain.backlog import Draw, Request
 from mutualaid.domain.ledger import LedgerEntry, NewEntry, VisitOutcome
+from mutualaid.domain.tasks import StoredTask
 from mutualaid.messages import msg
 from mutualaid.services.ports import ConflictError, NotFoundError, PreparedTasks
 from tests.fakes import FakeStore, FakeUnitOfWork, FakeWeeks
@@ -28,7 +30,7 @@ class Books:
     draws: dict[tuple[str, str], list[Draw]] = field(default_factory=dict)
     visits: dict[int, VisitOutcome] = field(default_factory=dict)
     ledger: list[LedgerEntry] = field(default_factory=list)
-    tasks: dict[tuple[str, pendulum.Date], dict[str, Json]] = field(default_factory=dict)
+    tasks: dict[tuple[str, pendulum.Date], dict[str, StoredTask]] = field(default_factory=dict)
     """The drawn tasks of each week, by id, as stored."""
 
 
@@ -43,31 +45,31 @@ class FakeBooksWeeks(FakeWeeks):
     store: BooksStore
 
     def prepare_task(self, area: str, week_start: pendulum.Date, task: Any) -> PreparedTasks:
-        return PreparedTasks([dict(task)], [dict(task)], "")
+        return PreparedTasks([export.stored_task(task)], [dict(task)], "")
 
     def store_task(
         self, area: str, week_start: pendulum.Date, prepared: PreparedTasks
-    ) -> tuple[Json, bool]:
+    ) -> tuple[StoredTask, bool]:
         [task] = prepared.tasks
         week = self.store.books.tasks.setdefault((area, week_start), {})
-        new = task["id"] not in week
-        week[task["id"]] = task
+        new = task.id not in week
+        week[task.id] = task
         return task, new
 
     def prepare_tasks(
         self, area: str, week_start: pendulum.Date, tasks: Sequence[Any]
     ) -> PreparedTasks:
-        return PreparedTasks([dict(t) for t in tasks], [dict(t) for t in tasks], "")
+        return PreparedTasks([export.stored_task(t) for t in tasks], [dict(t) for t in tasks], "")
 
     def store_tasks(
         self, area: str, week_start: pendulum.Date, prepared: PreparedTasks
-    ) -> list[Json]:
-        self.store.books.tasks[(area, week_start)] = {t["id"]: t for t in prepared.tasks}
+    ) -> list[StoredTask]:
+        self.store.books.tasks[(area, week_start)] = {t.id: t for t in prepared.tasks}
         return prepared.tasks
 
     def tasks(
         self, area: str, week_start: pendulum.Date, idents: Any = None
-    ) -> list[Json]:  # fmt: skip
+    ) -> list[StoredTask]:  # fmt: skip
         return list(self.store.books.tasks.get((area, week_start), {}).values())
 
     def delete_task(self, area: str, week_start: pendulum.Date, ident: str) -> int:

@@ -61,12 +61,12 @@ def test_an_area_keeps_its_zone_and_a_taken_id_is_a_conflict(store: FakeStore) -
 def test_a_roster_entry_is_created_once_replaced_by_put_and_audited(store: FakeStore) -> None:
     wang = {"id": "v-wang", "home": HOME}
     made = roster.create_entity(uow(store), NORTH, "volunteers", None, wang)
-    assert made["name"] == "v-wang" and made["mode"] == "walk"
+    assert made.name == "v-wang" and made.mode == "walk"
     with pytest.raises(ConflictError):
         roster.create_entity(uow(store), NORTH, "volunteers", None, {**wang, "id": " v-wang"})
     stored, new = roster.put_entity(uow(store), NORTH, "volunteers", None, "v-wang",
                                     {"home": HOME, "name": "王师傅"})  # fmt: skip
-    assert not new and stored["name"] == "王师傅"
+    assert not new and stored.name == "王师傅"
     with pytest.raises(InvalidRequest) as other:
         roster.put_entity(uow(store), NORTH, "volunteers", None, "v-wang", {**wang, "id": "v-li"})
     assert [p.path for p in other.value.problems] == ["id"]
@@ -76,7 +76,7 @@ def test_a_roster_entry_is_created_once_replaced_by_put_and_audited(store: FakeS
         ("tok-north", "volunteer.create", "volunteer v-wang"),
         ("tok-north", "volunteer.update", "volunteer v-wang"),
     ]
-    assert roster.get_entity(uow(store), NORTH, "volunteers", None, "v-wang")["name"] == "王师傅"
+    assert roster.get_entity(uow(store), NORTH, "volunteers", None, "v-wang").name == "王师傅"
 
 
 def test_an_entry_still_named_is_kept_and_a_refused_delete_changes_nothing(
@@ -88,9 +88,7 @@ def test_an_entry_still_named_is_kept_and_a_refused_delete_changes_nothing(
     with pytest.raises(ConflictError) as kept:
         roster.delete_entity(uow(store), NORTH, "volunteers", None, "v-wang")
     assert "r-zhang" in str(kept.value)
-    assert [v["id"] for v in roster.list_entities(uow(store), NORTH, "volunteers", None)] == [
-        "v-wang"
-    ]
+    assert [v.id for v in roster.list_entities(uow(store), NORTH, "volunteers", None)] == ["v-wang"]
     assert next(e.action for e in access.read_audit(uow(store), NORTH)) == "resident.create"
     with pytest.raises(NotFoundError):
         roster.delete_entity(uow(store), NORTH, "sites", None, "nowhere")

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from litestar import Controller, Response, get, post, put
 from litestar.params import FromPath, JSONBody
 
 from api.controllers.common import CurrentActor, Uow
 from api.dto import AreaDTO, AreaUpdate, AreaUpdateDTO, AreaView, AreaWrite, AreaWriteDTO
 from api.errors import responses
-from mutualaid.services import roster
+from mutualaid.services import fairness, roster
+
+
+@dataclass
+class FairnessWrite:
+    across_weeks: bool
 
 
 class AreaController(Controller):
@@ -37,3 +44,12 @@ class AreaController(Controller):
         """Create or rename an area (admin); 201 when new. Its time zone never changes."""
         record, new = roster.put_area(uow, actor, area, data.name, data.timezone)
         return Response(AreaView.of(record), status_code=201 if new else 200)
+
+    @put("/{area:str}/fairness", sync_to_thread=True, responses=responses(404))
+    def put_fairness(
+        self, actor: CurrentActor, uow: Uow, area: FromPath[str], data: JSONBody[FairnessWrite]
+    ) -> AreaView:
+        """Whether the fairness goal counts each volunteer's load of the three weeks before
+        (`{"across_weeks": true}`), so no one is always the busiest; off by default. Admin or
+        the area's coordinator; the next solve uses it."""
+        return AreaView.of(fairness.set_fairness(uow, actor, area, data.across_weeks))

@@ -19,7 +19,7 @@ from mutualaid.contract import clock
 from mutualaid.domain.model import Scenario
 from mutualaid.domain.plan import Assignment
 from mutualaid.domain.recommendation import Option
-from mutualaid.messages import msg
+from mutualaid.messages import msg, say
 from mutualaid.services import absences, recommend
 from mutualaid.services.absence_ports import AbsenceRecord
 
@@ -143,7 +143,8 @@ class RecommendationController(Controller):
         options = [option_view(o, found.scenario) for o in found.options]
         reason = detail = None
         if not options:
-            reason, detail = found.reason or ("capacity", msg("recommend_none"))
+            reason, why = found.reason or ("capacity", None)
+            detail = msg("recommend_none") if why is None else say(why)
         return RecommendationsView(found.task, found.plan_id, options, reason, detail)
 
     @post("/{option:str}/apply", status_code=200, sync_to_thread=True,
@@ -253,7 +254,8 @@ def _week_view(r: absences.WeekRepair) -> WeekRepairView:
         r.week.isoformat(), None if p is None else p.id, None if p is None else p.status,
         p is not None and p.published_at is not None, r.changed,
         [MovedView(m.volunteer, list(m.tasks)) for m in r.moved],
-        [LostView(u.task, u.reason, u.detail) for u in r.unserved], detail,
+        [LostView(u.task, u.reason, u.detail if isinstance(u.detail, str) else say(u.detail))
+         for u in r.unserved], detail,
     )  # fmt: skip
 
 

@@ -10,8 +10,10 @@ from litestar.params import Body, FromPath
 
 from api.controllers.common import AreaParam, CurrentActor, Uow
 from api.errors import responses
+from mutualaid.contract.roster import to_json
+from mutualaid.domain.roster import RosterKind
 from mutualaid.services import roster
-from mutualaid.services.ports import Json, RosterKind
+from mutualaid.services.ports import Json
 
 EXAMPLES: dict[RosterKind, Json] = {
     "sites": {
@@ -67,7 +69,7 @@ def roster_controller(kind: RosterKind) -> type[Controller]:
         def list_entities(
             self, actor: CurrentActor, reader: Uow, area: AreaParam = None
         ) -> list[Json]:
-            return roster.list_entities(reader, actor, kind, area)
+            return [to_json(e) for e in roster.list_entities(reader, actor, kind, area)]
 
         @post("/", sync_to_thread=True, responses=responses(404, 409))
         def create_entity(
@@ -75,13 +77,13 @@ def roster_controller(kind: RosterKind) -> type[Controller]:
             area: AreaParam = None,
         ) -> Json:  # fmt: skip
             """Add one (201); 409 when its id is taken."""
-            return roster.create_entity(uow, actor, kind, area, data)
+            return to_json(roster.create_entity(uow, actor, kind, area, data))
 
         @get("/{ident:str}", sync_to_thread=True, responses=responses(404))
         def get_entity(
             self, actor: CurrentActor, reader: Uow, ident: FromPath[str], area: AreaParam = None
         ) -> Json:
-            return roster.get_entity(reader, actor, kind, area, ident)
+            return to_json(roster.get_entity(reader, actor, kind, area, ident))
 
         @put("/{ident:str}", sync_to_thread=True, responses=responses(404))
         def put_entity(
@@ -90,7 +92,7 @@ def roster_controller(kind: RosterKind) -> type[Controller]:
         ) -> Response[Json]:  # fmt: skip
             """Create (201) or replace (200) it."""
             stored, new = roster.put_entity(uow, actor, kind, area, ident, data)
-            return Response(stored, status_code=201 if new else 200)
+            return Response(to_json(stored), status_code=201 if new else 200)
 
         @delete("/{ident:str}", sync_to_thread=True, responses=responses(404, 409))
         def delete_entity(

@@ -13,6 +13,7 @@ from litestar.params import Body, FromPath, QueryParameter, RawBody
 from api.controllers.common import AreaParam, CurrentActor, IdempotencyKey, Jobs, Uow
 from api.dto import PlanDTO, PlanView, WeekDTO, WeekView
 from api.errors import responses
+from mutualaid.contract.export import stored_task_json
 from mutualaid.services import plans, weeks
 from mutualaid.services.access import Actor
 from mutualaid.services.ports import Json
@@ -81,7 +82,7 @@ class WeekController(Controller):
     def list_tasks(
         self, actor: CurrentActor, reader: Uow, week_start: FromPath[str], area: AreaParam = None
     ) -> list[Json]:
-        return weeks.list_tasks(reader, actor, area, week_start)
+        return [stored_task_json(t) for t in weeks.list_tasks(reader, actor, area, week_start)]
 
     @put("/{week_start:str}/tasks", sync_to_thread=True, responses=responses(404, 409, 422))
     def submit_tasks(
@@ -94,14 +95,14 @@ class WeekController(Controller):
         would be withdrawn) unless `?replace=true`."""
         done = weeks.submit_tasks(uow, actor, area, week_start, data, idempotency_key, replace)
         headers = {"Idempotent-Replayed": "true"} if done.replayed else None
-        return Response(done.tasks, headers=headers)
+        return Response([stored_task_json(t) for t in done.tasks], headers=headers)
 
     @get("/{week_start:str}/tasks/{task:str}", sync_to_thread=True, responses=responses(404))
     def get_task(
         self, actor: CurrentActor, reader: Uow, week_start: FromPath[str], task: FromPath[str],
         area: AreaParam = None,
     ) -> Json:  # fmt: skip
-        return weeks.get_task(reader, actor, area, week_start, task)
+        return stored_task_json(weeks.get_task(reader, actor, area, week_start, task))
 
     @put("/{week_start:str}/tasks/{task:str}", sync_to_thread=True, responses=responses(404))
     def put_task(
@@ -110,7 +111,7 @@ class WeekController(Controller):
     ) -> Response[Json]:  # fmt: skip
         """Create (201) or replace (200) one task."""
         stored, new = weeks.put_task(uow, actor, area, week_start, task, data)
-        return Response(stored, status_code=201 if new else 200)
+        return Response(stored_task_json(stored), status_code=201 if new else 200)
 
     @delete("/{week_start:str}/tasks/{task:str}", sync_to_thread=True, responses=responses(404))
     def delete_task(

@@ -247,7 +247,7 @@ def visits_page(
     with using_locale(lang):
         visits = ledger.week_visits(reader(), viewer.actor, area, week)
         people = roster.list_entities(reader(), viewer.actor, "volunteers", area)
-    names = {str(p["id"]): str(p.get("name") or p["id"]) for p in people}
+    names = {p.id: p.name or p.id for p in people}
     return page(
         request, viewer, lang, "coordinator/visits.html", nav="ledger", visits=visits,
         names=names, week=week, now=now, zone=zone, **context,

@@ -52,7 +52,7 @@ def volunteer_calendar_link(
     url, webcal = feed_urls(request, secret)
     return page(
         request, viewer, lang, "volunteer/calendar_link.html", url=url, webcal=webcal,
-        name=person.get("name") or ident, for_someone=True,
+        name=getattr(person, "name", None) or ident, for_someone=True,
         **area_context(request, viewer, lang, area),
     )  # fmt: skip
 

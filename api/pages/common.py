@@ -28,8 +28,10 @@ from litestar.response import Redirect, Template
 
 from api.language import language
 from mutualaid.bounds import shown
+from mutualaid.contract import plan_json
+from mutualaid.domain.plan import Reason
 from mutualaid.errors import MutualAidError, Problem, ScenarioError
-from mutualaid.messages import CATALOGUE, msg_in, using_locale
+from mutualaid.messages import CATALOGUE, msg_in, say, using_locale
 from mutualaid.services.access import Actor, actor_of_token
 from mutualaid.services.ports import (
     ConflictError,
@@ -101,6 +103,12 @@ def local_path(target: str | None, default: str = "/") -> str:
     if target and _LOCAL_PATH.match(target):
         return target
     return default
+
+
+def plan_in(lang: str, result: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored plan's JSON with its unserved details worded in `lang`."""
+    with using_locale(lang):
+        return plan_json.worded(result)
 
 
 def flash(request: Request[Any, Any, Any], key: str, **fields: object) -> None:
@@ -203,6 +211,13 @@ def page(
     def t(key: str, **fields: object) -> str:
         return msg_in(lang, key, **fields)
 
+    def said(text: Reason | str | None) -> str:
+        """A sentence kept as data (a failed solve's error), worded in the person's language."""
+        if text is None or isinstance(text, str):
+            return text or ""
+        with using_locale(lang):
+            return say(text)
+
     def days(codes: list[str] | None) -> str:
         """Weekday codes (mon, tue, ...) said short in the person's language."""
         known = [f"page_dshort_{c}" for c in codes or []]
@@ -213,6 +228,7 @@ def page(
         status_code=status_code,
         context={
             "t": t,
+            "said": said,
             "days": days,
             "lang": lang,
             "viewer": viewer,

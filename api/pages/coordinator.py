@@ -5,6 +5,7 @@ JSON API."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pendulum
@@ -18,13 +19,18 @@ from api.pages.common import (
     Lang,
     flash,
     page,
+    plan_in,
     problems_into,
 )
 from api.pages.desk import DAYS, PRIORITIES, area_context, in_lang, infra_of
 from api.pages.plan_view import plan_view
 from api.pages.task_forms import TASK_PAGES
 from api.pages.task_table import task_table
-from mutualaid.messages import CATALOGUE, msg_in
+from mutualaid.contract import plan_json
+from mutualaid.contract.export import stored_task_json
+from mutualaid.contract.roster import to_json as roster_json
+from mutualaid.domain.plan import Reason
+from mutualaid.messages import CATALOGUE, msg_in, using_locale
 from mutualaid.services import access, plans, roster, weeks
 from mutualaid.services.ports import (
     ActivePlanExists,
@@ -78,7 +84,8 @@ def _week_state(
     infra = infra_of(request)
     monday = in_lang(lang, access.parse_week, week)
     try:
-        tasks = in_lang(lang, weeks.list_tasks, infra.reader(), viewer.actor, area, week)
+        listed = in_lang(lang, weeks.list_tasks, infra.reader(), viewer.actor, area, week)
+        tasks = [stored_task_json(t) for t in listed]
         found = in_lang(lang, plans.list_plans, infra.reader(), viewer.actor, area, week)
     except NotFoundError as exc:
         if exc.kind != "week":
@@ -86,7 +93,7 @@ def _week_state(
         tasks, found = [], []
     people = {
         kind: {
-            e["id"]: e
+            e.id: roster_json(e)
             for e in in_lang(lang, roster.list_entities, infra.reader(), viewer.actor, kind, area)
         }
         for kind in ("residents", "sites", "volunteers")
@@ -145,7 +152,8 @@ def week_page(
     state = _week_state(request, viewer, lang, area, week)
     shown: PlanRecord | None = state["shown"]
     zone = context["area"].timezone
-    outcomes = task_outcomes(shown.result if shown else None, state["people"], lang, zone)
+    result = plan_in(lang, shown.result) if shown and shown.result is not None else None
+    outcomes = task_outcomes(result, state["people"], lang, zone)
     table = task_table(request.query_params, state["tasks"], state["people"], outcomes)
     return page(
         request, viewer, lang, "coordinator/week.html", nav="weeks", outcomes=outcomes,
@@ -181,24 +189,29 @@ def solve(
     return Redirect(f"/desk/{area}/weeks/{week}/plans/{plan.id}", status_code=303)
 
 
-def progress_of(plan: PlanRecord) -> dict[str, Any]:
+def _said(lang: str, text: Reason | str) -> str:
+    with using_locale(lang):
+        return plan_json.detail_text(text)
+
+
+def progress_of(plan: PlanRecord, lang: str) -> dict[str, Any]:
     """What the progress bar shows: tasks served so far against the bound, and time."""
-    figures = plan.progress or {}
-    served = figures.get("served") or {}
-    bound = figures.get("bound") or {}
+    figures = plan.progress
+    served: Mapping[str, Any] = figures.served if figures else {}
+    bound: Mapping[str, Any] = figures.bound if figures else {}
     if plan.result is not None:
         served = plan.result.get("objective", {}).get("served") or served
         bound = plan.result.get("bound") or bound
     total_served = sum(int(v) for v in served.values())
     total_bound = sum(int(v) for v in bound.values())
-    elapsed = figures.get("elapsed")
+    elapsed = figures.elapsed if figures else None
     if plan.result is not None:
         elapsed = plan.result.get("solve_seconds", elapsed)
     return {
         "id": plan.id, "status": plan.status, "active": plan.active,
         "served": total_served, "bound": total_bound,
         "elapsed": None if elapsed is None else round(float(elapsed), 1),
-        "error": plan.error,
+        "error": None if plan.error is None else _said(lang, plan.error),
     }  # fmt: skip
 
 
@@ -217,10 +230,11 @@ def plan_page(
     if plan.result is not None and plan.status in ("optimal", "feasible"):
         scenario = in_lang(lang, weeks.export_scenario, infra_of(request).reader(), viewer.actor,
                        area, week)  # fmt: skip
-        view = plan_view(scenario, plan.result, lang, request.app.state.pages.tile_url)
+        result = plan_in(lang, plan.result)
+        view = plan_view(scenario, result, lang, request.app.state.pages.tile_url)
     return page(
         request, viewer, lang, "coordinator/plan.html", nav="weeks", plan=plan, week=week,
-        progress=progress_of(plan), view=view, **context,
+        progress=progress_of(plan, lang), view=view, **context,
     )  # fmt: skip
 
 
@@ -230,7 +244,7 @@ def plan_progress(
 ) -> dict[str, Any]:
     """The progress bar's figures as JSON (the page's script polls it)."""
     plan = in_lang(lang, plans.get_plan, infra_of(request).reader(), viewer.actor, plan_id)
-    return progress_of(plan)
+    return progress_of(plan, lang)
 
 
 @post("/desk/{area:str}/weeks/{week:str}/plans/{plan_id:str}/publish", sync_to_thread=True)
@@ -290,9 +304,12 @@ def roster_page(
     if kind not in roster.KINDS:
         raise NotFoundError("page", kind)
     context = area_context(request, viewer, lang, area)
-    entities = in_lang(
-        lang, roster.list_entities, infra_of(request).reader(), viewer.actor, kind, area
-    )
+    entities = [
+        roster_json(e)
+        for e in in_lang(
+            lang, roster.list_entities, infra_of(request).reader(), viewer.actor, kind, area
+        )
+    ]
     return page(
         request, viewer, lang, "coordinator/roster.html", nav=kind, kind=kind,
         entities=entities, **context,

@@ -40,6 +40,8 @@ from api.pages.spreadsheet import (
     rows_of,
     write_table,
 )
+from mutualaid.contract.export import stored_task_json
+from mutualaid.contract.roster import to_json as roster_json
 from mutualaid.messages import msg_in
 from mutualaid.services import access, imports, plans, roster, weeks
 from mutualaid.services.access import Actor
@@ -115,12 +117,12 @@ def _stored(infra: Any, actor: Actor, lang: str, kind: str, area: str,
     reader = infra.reader()
     if kind == "tasks":
         try:
-            found = in_lang(lang, weeks.list_tasks, reader, actor, area, week)
+            tasks = in_lang(lang, weeks.list_tasks, reader, actor, area, week)
         except NotFoundError:
-            found = []
-    else:
-        found = in_lang(lang, roster.list_entities, reader, actor, kind, area)
-    return {str(e["id"]): e for e in found}
+            tasks = []
+        return {t.id: stored_task_json(t) for t in tasks}
+    found = in_lang(lang, roster.list_entities, reader, actor, kind, area)
+    return {e.id: roster_json(e) for e in found}
 
 
 def _check(infra: Any, actor: Actor, lang: str, draft: Draft, store: bool) -> list[RowProblem]:

@@ -52,7 +52,7 @@ def _area_page(
     filter_form = Form(values={"state": only or ""})
     people = in_lang(lang, roster.list_entities, infra_of(request).reader(), viewer.actor,
                      "volunteers", area)  # fmt: skip
-    names = {str(p["id"]): str(p.get("name") or p["id"]) for p in people}
+    names = {p.id: p.name or p.id for p in people}
     return page(
         request, viewer, lang, "coordinator/notices.html", status_code, nav="notices",
         rows=_rows(found, lang), counts=counts, states=STATES, form=form,

@@ -15,8 +15,9 @@ from typing import Any
 from litestar import Request, Response, get
 from litestar.params import FromPath, FromQuery
 
-from api.pages.common import CurrentViewer, Lang, page
-from api.pages.sheets import DAYS, PlanReader, schedule_sheets
+from api.pages.common import CurrentViewer, Lang, page, plan_in
+from api.pages.sheets import PlanReader, schedule_sheets
+from mutualaid.domain.model import DAYS
 from mutualaid.messages import msg, using_locale
 from mutualaid.services import access, plans, roster, volunteers, weeks
 from mutualaid.services.ports import Forbidden, NotFoundError, PlanRecord
@@ -68,7 +69,7 @@ def _reader(
         if shown is None or shown.result is None:
             return None, None
         scenario = weeks.export_scenario(infra.reader(), viewer.actor, area, week)
-        return shown, PlanReader(scenario, shown.result, lang)
+        return shown, PlanReader(scenario, plan_in(lang, shown.result), lang)
 
 
 @get("/print/{area:str}/{week:str}/sheets", sync_to_thread=True)

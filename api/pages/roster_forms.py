@@ -24,7 +24,9 @@ from api.pages.common import (
     refuse_control_characters,
 )
 from api.pages.desk import area_context
+from mutualaid.contract.roster import to_json as roster_json
 from mutualaid.domain.model import CATEGORIES, MODES
+from mutualaid.domain.roster import RosterKind
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import msg_in, using_locale
 from mutualaid.services import roster
@@ -33,7 +35,6 @@ from mutualaid.services.ports import (
     InvalidRequest,
     Json,
     NotFoundError,
-    RosterKind,
 )
 
 _RANGE = re.compile(r"^(\d{1,2}:\d{2})\s*[-–~至到]\s*(\d{1,2}:\d{2})$")
@@ -220,7 +221,7 @@ def edit_entity_form(
     with using_locale(lang):
         stored = roster.get_entity(_infra(request).reader(), viewer.actor, _kind(kind), area, ident)
     return _form_page(
-        request, viewer, lang, area, kind, Form(values=values_of(kind, stored)), ident
+        request, viewer, lang, area, kind, Form(values=values_of(kind, roster_json(stored))), ident
     )
 
 
@@ -235,7 +236,7 @@ def _save(
     ident = editing or (data.get("id") or "").strip()
     with using_locale(lang):
         if editing is not None:
-            base = roster.get_entity(infra.reader(), viewer.actor, kind, area, editing)
+            base = roster_json(roster.get_entity(infra.reader(), viewer.actor, kind, area, editing))
         elif not ident:
             form.add("id", msg_in(lang, "missing_field"))
         entity = entity_from(kind, data, base, lang, form)

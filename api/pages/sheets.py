@@ -10,11 +10,12 @@ from typing import Any
 
 import pendulum
 
+from mutualaid.contract.clock import clock_text, minute_at
+from mutualaid.domain.model import DAYS, MINUTES_PER_DAY
 from mutualaid.messages import CATALOGUE, msg_in
 from mutualaid.services.ports import Json
 from mutualaid.services.volunteers import Schedule
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 GONE = ("declined", "withdrawn")
 """States of a visit that is no longer the volunteer's: never printed."""
 
@@ -159,8 +160,9 @@ class PlanReader:
         out: dict[str, list[tuple[pendulum.Date, Visit]]] = {}
         found = sorted(self.result.get("assignments") or [], key=lambda a: str(a["start"]))
         for a in found:
-            start = pendulum.parse(a["start"]).in_timezone(self.zone)  # type: ignore[union-attr]
-            end = pendulum.parse(a["end"]).in_timezone(self.zone)  # type: ignore[union-attr]
+            start = minute_at(self.monday, self.zone, a["start"])
+            end = minute_at(self.monday, self.zone, a["end"])
+            date = self.monday.add(days=start // MINUTES_PER_DAY)
             task = _in_week(self.tasks, str(a["task"]))
             if task is None:  # withdrawn: the task was deleted after the plan was made
                 continue
@@ -173,12 +175,13 @@ class PlanReader:
             for v in crew:
                 travel_in, from_home, back = self.legs.get((v, str(a["task"])), (None, False, None))
                 visit = Visit(
-                    str(a["task"]), start.format("HH:mm"), end.format("HH:mm"),
+                    str(a["task"]), clock_text(start % MINUTES_PER_DAY),
+                    clock_text(end % MINUTES_PER_DAY),
                     str(task.get("title", a["task"])), resident, place,
                     tuple(self.reachable(o) for o in crew if o != v), travel_in, from_home, back,
                     (entry or {}).get("address"), (entry or {}).get("phone"),
                 )  # fmt: skip
-                out.setdefault(v, []).append((start.date(), visit))
+                out.setdefault(v, []).append((date, visit))
         self._visits = out
         return out
 

@@ -26,6 +26,8 @@ from api.pages.common import (
     used_once,
 )
 from api.pages.desk import PRIORITIES, area_context, in_lang, infra_of
+from mutualaid.contract.export import stored_task_json
+from mutualaid.contract.roster import to_json as roster_json
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import msg_in
 from mutualaid.services import access, roster, weeks
@@ -140,8 +142,16 @@ def _task_page(
 ) -> Response[Any]:  # fmt: skip
     context = area_context(request, viewer, lang, area)
     infra = infra_of(request)
-    residents = in_lang(lang, roster.list_entities, infra.reader(), viewer.actor, "residents", area)
-    sites = in_lang(lang, roster.list_entities, infra.reader(), viewer.actor, "sites", area)
+    residents = [
+        roster_json(e)
+        for e in in_lang(
+            lang, roster.list_entities, infra.reader(), viewer.actor, "residents", area
+        )
+    ]
+    sites = [
+        roster_json(e)
+        for e in in_lang(lang, roster.list_entities, infra.reader(), viewer.actor, "sites", area)
+    ]
     return page(
         request, viewer, lang, "coordinator/task_form.html", status_code, nav="weeks",
         form=form, editing=editing, week=week, residents=residents, sites=sites,
@@ -167,7 +177,7 @@ def edit_task_form(
     stored = in_lang(
         lang, weeks.get_task, infra_of(request).reader(), viewer.actor, area, week, task
     )
-    form = Form(values=task_form_values(stored))
+    form = Form(values=task_form_values(stored_task_json(stored)))
     return _task_page(request, viewer, lang, area, week, form, task)
 
 
@@ -184,11 +194,12 @@ def _save_task(
     base: Json = {}
     ident = editing or (data.get("id") or "").strip()
     if editing is not None:
-        base = in_lang(lang, weeks.get_task, infra.reader(), viewer.actor, area, week, editing)
+        found = in_lang(lang, weeks.get_task, infra.reader(), viewer.actor, area, week, editing)
+        base = stored_task_json(found)
     else:
         try:
-            taken = {t["id"] for t in in_lang(lang, weeks.list_tasks, infra.reader(), viewer.actor,
-                                          area, week)}  # fmt: skip
+            taken = {t.id for t in in_lang(lang, weeks.list_tasks, infra.reader(), viewer.actor,
+                                       area, week)}  # fmt: skip
         except NotFoundError:
             taken = set()
         if not ident:  # random, so that two people adding at once never write one task

@@ -51,9 +51,15 @@ class SqlAreas(Repository):
             raise NotFoundError("area", ident)
         return row
 
+    def set_fairness(self, ident: str, across_weeks: bool) -> AreaRecord:
+        row = self.row(ident)
+        row.fairness_across_weeks = across_weeks
+        self.session.flush()
+        return _area(row)
+
     def all(self) -> list[AreaRecord]:
         return [_area(r) for r in self.session.exec(select(AreaRow).order_by(col(AreaRow.id)))]
 
 
 def _area(row: AreaRow) -> AreaRecord:
-    return AreaRecord(row.id, row.name, row.timezone)
+    return AreaRecord(row.id, row.name, row.timezone, row.fairness_across_weeks)

@@ -18,6 +18,7 @@ from sqlmodel import Session, and_, col, or_, select
 from mutualaid.adapters.base import Repository, as_date, as_utc, maybe_utc
 from mutualaid.adapters.tables import AssignmentRow, PlanRow, TaskRow, WeekRow, metadata
 from mutualaid.adapters.weekrows import WeekRows
+from mutualaid.contract import plan_json
 from mutualaid.domain.lifecycle import (
     ACTIVE,
     CANCELLED,
@@ -35,6 +36,7 @@ from mutualaid.domain.lifecycle import (
     is_open,
     is_publishable,
 )
+from mutualaid.domain.plan import Reason, SolveProgress
 from mutualaid.domain.week import expanded
 from mutualaid.messages import msg
 from mutualaid.services.ports import (
@@ -182,7 +184,7 @@ class SqlPlans(Repository):
 
     def heartbeat(
         self, ident: str, worker: str, lease_seconds: float,
-        progress: Mapping[str, Any] | None = None,
+        progress: SolveProgress | None = None,
     ) -> PlanRecord:  # fmt: skip
         """Extend `worker`'s lease and store progress (best coverage, bound, elapsed ...).
         LeaseLost when the plan is no longer this worker's to run; the record's
@@ -190,7 +192,7 @@ class SqlPlans(Repository):
         row = self._owned(ident, worker)
         row.lease_expires_at = self.now().add(seconds=lease_seconds)
         if progress is not None:
-            row.progress = dict(progress)
+            row.progress = plan_json.progress_json(progress)
         self.session.flush()
         return self._record(row)
 
@@ -207,7 +209,7 @@ class SqlPlans(Repository):
         self.session.flush()
         return self._record(row)
 
-    def fail(self, ident: str, error: str, worker: str | None = None) -> PlanRecord:
+    def fail(self, ident: str, error: Reason, worker: str | None = None) -> PlanRecord:
         row = self._owned(ident, worker) if worker is not None else self._open(ident)
         self._end(row, "error", error=error)
         return self._record(row)
@@ -248,11 +250,11 @@ class SqlPlans(Repository):
 
     def _end(
         self, row: PlanRow, status: str, *, result: dict[str, Any] | None = None,
-        error: Any = None,
+        error: Reason | None = None,
     ) -> None:  # fmt: skip
         row.status = status
         row.result = result
-        row.error = None if error is None else str(error)
+        row.error = None if error is None else plan_json.stored_text(error)
         row.finished_at = self.now()
         row.worker = None
         row.lease_expires_at = None
@@ -399,10 +401,10 @@ class SqlPlans(Repository):
             kind=row.kind,
             parent_id=row.parent_id,
             status=row.status,
-            progress=dict(row.progress),
+            progress=plan_json.progress_of(row.progress),
             request=PlanRequest.from_json(row.request),
             result=None if row.result is None else dict(row.result),
-            error=row.error,
+            error=None if row.error is None else plan_json.read_text(row.error),
             created_at=as_utc(row.created_at),
             started_at=maybe_utc(row.started_at),
             finished_at=maybe_utc(row.finished_at),

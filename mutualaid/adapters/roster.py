@@ -4,7 +4,7 @@ themselves are `adapters.areas`.)"""
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import bindparam
 from sqlalchemy import insert as core_insert
@@ -16,15 +16,7 @@ from sqlmodel import col, delete, func, select
 from mutualaid.adapters.areas import SqlAreas
 from mutualaid.adapters.base import Repository
 from mutualaid.adapters.db import is_unique_violation
-from mutualaid.adapters.roster_check import (
-    STUBS,
-    names,
-    problems_under,
-    raise_problems_under,
-    unknown_teams,
-)
 from mutualaid.adapters.tables import (
-    AreaRow,
     ResidentRow,
     SiteRow,
     TaskRow,
@@ -33,28 +25,30 @@ from mutualaid.adapters.tables import (
     metadata,
 )
 from mutualaid.contract import export as contract
-from mutualaid.errors import Problem, ScenarioError
-from mutualaid.messages import msg
-from mutualaid.services.ports import (
-    ConflictError,
-    Json,
-    NotFoundError,
+from mutualaid.contract.roster import READERS, Json, to_json
+from mutualaid.domain.roster import (
+    RosterKind,
+    StoredResident,
+    StoredSite,
+    StoredTeam,
+    StoredVolunteer,
 )
+from mutualaid.messages import msg
+from mutualaid.services.ports import ConflictError, NotFoundError
 
-__all__ = ["ROSTER_CLASSES", "SqlAreas", "SqlRoster", "raise_problems_under"]
+__all__ = ["ROSTER_CLASSES", "SqlAreas", "SqlRoster"]
 
 R = TypeVar("R", SiteRow, TeamRow, VolunteerRow, ResidentRow)
+E = TypeVar("E", StoredSite, StoredTeam, StoredVolunteer, StoredResident)
 
 
-class SqlRoster(Repository, Generic[R]):
-    """One kind of roster entity; each kind says how a row and a contract dict map."""
+class SqlRoster(Repository, Generic[R, E]):
+    """One kind of roster entry; each kind says how a row and the contract's dict map (the
+    contract's `roster` maps that dict to the domain's entry)."""
 
     kind: str
-    plural: str
+    plural: RosterKind
     model: type[R]
-
-    def canonical(self, item: Mapping[str, Any]) -> Json:
-        raise NotImplementedError
 
     def to_row(self, area: str, item: Json, position: int) -> dict[str, Any]:
         raise NotImplementedError
@@ -62,11 +56,18 @@ class SqlRoster(Repository, Generic[R]):
     def to_json(self, row: R) -> Json:
         raise NotImplementedError
 
+    def entry(self, row: R) -> E:
+        return cast(E, READERS[self.plural](self.to_json(row)))
+
     def references(self, area: str, ident: str) -> list[str]:
         """What still refers to the entity (beyond what foreign keys guard)."""
         return []
 
-    def all(self, area: str) -> list[Json]:
+    def all(self, area: str) -> list[E]:
+        return [cast(E, READERS[self.plural](j)) for j in self.all_json(area)]
+
+    def all_json(self, area: str) -> list[Json]:
+        """The area's entries in the contract's canonical form, as an export writes them."""
         # plain rows, no ORM objects: a district's roster has thousands of residents
         self.session.flush()
         table = metadata.tables[self.model.__tablename__]
@@ -87,87 +88,50 @@ class SqlRoster(Repository, Generic[R]):
             raise NotFoundError(self.kind, ident)
         return row
 
-    def get(self, area: str, ident: str) -> Json:
-        return self.to_json(self.row(area, ident))
+    def get(self, area: str, ident: str) -> E:
+        return self.entry(self.row(area, ident))
 
-    def some(self, area: str, idents: Collection[str]) -> dict[str, Json]:
+    def some(self, area: str, idents: Collection[str]) -> dict[str, E]:
         """Those of `idents` that exist, by id, in one query."""
         if not idents:
             return {}
         stmt = select(self.model).where(
             col(self.model.area_id) == area, col(self.model.id).in_(sorted(set(idents)))
         )
-        return {r.id: self.to_json(r) for r in self.session.exec(stmt)}
+        return {r.id: self.entry(r) for r in self.session.exec(stmt)}
 
-    def upsert(self, area: str, item: Mapping[str, Any]) -> tuple[Json, bool]:
-        """Store the entity (contract dict); True when it is new. A new one goes last.
-
-        The entity is first checked alone, as the loader checks a scenario's, the ids it
-        names against the area's roster (`_validate`): ScenarioError, paths relative to it.
-        """
-        zone = self.session.exec(select(AreaRow.timezone).where(AreaRow.id == area)).first()
-        if zone is None:
-            raise NotFoundError("area", area)
-        self._validate(area, zone, item)
-        canonical = self.canonical(item)
+    def upsert(self, area: str, entry: E) -> tuple[E, bool]:
+        """Store the entry (checked by the use case); True when it is new. A new one goes
+        last."""
         existing = self.session.exec(
             select(self.model.position).where(
-                col(self.model.area_id) == area, col(self.model.id) == canonical["id"]
+                col(self.model.area_id) == area, col(self.model.id) == entry.id
             )
         ).first()
-        self.write(area, canonical, existing if existing is not None else self._next(area))
-        return self.get(area, canonical["id"]), existing is None
+        self.write(area, to_json(entry), existing if existing is not None else self._next(area))
+        return self.get(area, entry.id), existing is None
 
-    def create(self, area: str, item: Mapping[str, Any]) -> Json:
-        """Store a new entity (contract dict, checked as `upsert` checks it), last. One
-        INSERT that fails on a taken id (ConflictError), also when another request creates
-        the same id at the same moment: never an overwrite of what that one stored."""
-        zone = self.session.exec(select(AreaRow.timezone).where(AreaRow.id == area)).first()
-        if zone is None:
-            raise NotFoundError("area", area)
-        self._validate(area, zone, item)
-        canonical = self.canonical(item)
+    def create(self, area: str, entry: E) -> E:
+        """Store a new entry (checked by the use case), last. One INSERT that fails on a
+        taken id (ConflictError), also when another request creates the same id at the same
+        moment: never an overwrite of what that one stored."""
         try:
             with self.savepoint():
-                values = self.to_row(area, canonical, self._next(area))
+                values = self.to_row(area, to_json(entry), self._next(area))
                 self.session.execute(core_insert(self.model).values(**values))
         except IntegrityError as err:
             if not is_unique_violation(err):
                 raise
             raise ConflictError(
-                msg("already_exists", kind=msg(f"kind_{self.kind}"), id=canonical["id"])
+                msg("already_exists", kind=msg(f"kind_{self.kind}"), id=entry.id)
             ) from None
-        return self.get(area, canonical["id"])
+        return self.get(area, entry.id)
 
-    def _validate(self, area: str, zone: str, item: Mapping[str, Any]) -> None:
-        """Check the entity alone, as the loader checks a scenario's: its own fields, and the
-        references it makes (a volunteer's teams, a resident's preferred volunteers) against
-        the area's roster, read for just those ids. ScenarioError, paths relative to it."""
-        if not isinstance(item, Mapping):
-            raise ScenarioError([Problem("", msg("not_mapping", got=type(item).__name__))])
-        self._check_written_id(area, item)
-        # the ids named, read from the other kinds' tables (not through their repositories)
-        known = {kind: self.known(area, set(idents), ROSTER_CLASSES[kind].model)
-                 for kind, idents in self.referenced(item).items()}  # fmt: skip
-        candidate: Json = {"name": "check", "timezone": zone, self.plural: [dict(item)]}
-        for kind, found in known.items():
-            candidate[kind] = [STUBS[kind](ident) for ident in sorted(found)]
-        problems = problems_under(candidate, f"{self.plural}[0]")
-        problems += self.unknown_references(item, known, problems)
-        if problems:
-            raise ScenarioError(problems)
+    def known(self, area: str, idents: Collection[str]) -> set[str]:
+        """Those of `idents` stored in the area: one indexed query."""
+        return self.known_in(area, idents, self.model)
 
-    def unknown_references(
-        self, item: Mapping[str, Any], known: dict[str, set[str]], problems: list[Problem]
-    ) -> list[Problem]:
-        """References the loader leaves unchecked when it reads an entity without a week."""
-        return []
-
-    def referenced(self, item: Mapping[str, Any]) -> dict[str, list[str]]:
-        """The ids of other kinds the entity names, by kind (what the loader checks)."""
-        return {}
-
-    def known(self, area: str, idents: Collection[str], model: type[Any]) -> set[str]:
+    def known_in(self, area: str, idents: Collection[str], model: type[Any]) -> set[str]:
         """Those of `idents` stored in the area in `model`'s table: one indexed query."""
         if not idents:
             return set()
@@ -177,39 +141,29 @@ class SqlRoster(Repository, Generic[R]):
         )
         return {r[0] for r in self.session.connection().execute(stmt)}
 
-    def _check_written_id(self, area: str, item: Mapping[str, Any]) -> None:
-        """An id written otherwise than it reads (` v-1 `, or the number 7) names another
-        entry than the one stored under what it reads: as in a scenario, that is the same id
-        twice, the stored one first."""
-        raw = item.get("id")
-        if isinstance(raw, bool) or not isinstance(raw, str | int | float):
-            return
-        text = str(raw).strip()
-        if raw == text or not text:
-            return
+    def place(self, area: str, ident: str) -> int | None:
+        """How many entries are listed before the one of that id: two indexed queries."""
         table = metadata.tables[self.model.__tablename__]
         mine = (
             self.session.connection()
             .execute(
-                core_select(table.c.position).where(table.c.area_id == area, table.c.id == text)
+                core_select(table.c.position).where(table.c.area_id == area, table.c.id == ident)
             )
             .first()
         )
         if mine is None:
-            return
-        before = (
+            return None
+        return int(
             self.session.connection()
             .execute(
                 core_select(func.count()).where(
                     table.c.area_id == area,
                     (table.c.position < mine[0])
-                    | ((table.c.position == mine[0]) & (table.c.id < text)),
+                    | ((table.c.position == mine[0]) & (table.c.id < ident)),
                 )
             )
             .scalar_one()
         )
-        first = f"{self.plural}[{before}].id"
-        raise ScenarioError([Problem("id", msg("duplicate_id", id=text, first=first))])
 
     def write(self, area: str, canonical: Json, position: int) -> None:
         values = self.to_row(area, canonical, position)
@@ -284,13 +238,10 @@ class SqlRoster(Repository, Generic[R]):
 ROSTER_KINDS = ("sites", "teams", "volunteers", "residents")
 
 
-class SqlSites(SqlRoster[SiteRow]):
+class SqlSites(SqlRoster[SiteRow, StoredSite]):
     kind = "site"
     plural = "sites"
     model = SiteRow
-
-    def canonical(self, item: Mapping[str, Any]) -> Json:
-        return contract.site(item)
 
     def to_row(self, area: str, item: Json, position: int) -> dict[str, Any]:
         return {
@@ -318,13 +269,10 @@ class SqlSites(SqlRoster[SiteRow]):
         )
 
 
-class SqlTeams(SqlRoster[TeamRow]):
+class SqlTeams(SqlRoster[TeamRow, StoredTeam]):
     kind = "team"
     plural = "teams"
     model = TeamRow
-
-    def canonical(self, item: Mapping[str, Any]) -> Json:
-        return contract.team(item)
 
     def to_row(self, area: str, item: Json, position: int) -> dict[str, Any]:
         return {
@@ -353,23 +301,10 @@ class SqlTeams(SqlRoster[TeamRow]):
         return users
 
 
-class SqlVolunteers(SqlRoster[VolunteerRow]):
+class SqlVolunteers(SqlRoster[VolunteerRow, StoredVolunteer]):
     kind = "volunteer"
     plural = "volunteers"
     model = VolunteerRow
-
-    def canonical(self, item: Mapping[str, Any]) -> Json:
-        return contract.volunteer(item)
-
-    def referenced(self, item: Mapping[str, Any]) -> dict[str, list[str]]:
-        return {"teams": names(item.get("teams"))}
-
-    def unknown_references(
-        self, item: Mapping[str, Any], known: dict[str, set[str]], problems: list[Problem]
-    ) -> list[Problem]:
-        """The volunteer's unknown teams, as the loader tells them once it has built the
-        volunteer (its id and home read): the loader builds one only inside a week."""
-        return unknown_teams(item, known["teams"], problems)
 
     def to_row(self, area: str, item: Json, position: int) -> dict[str, Any]:
         return {
@@ -423,16 +358,10 @@ class SqlVolunteers(SqlRoster[VolunteerRow]):
         ]
 
 
-class SqlResidents(SqlRoster[ResidentRow]):
+class SqlResidents(SqlRoster[ResidentRow, StoredResident]):
     kind = "resident"
     plural = "residents"
     model = ResidentRow
-
-    def canonical(self, item: Mapping[str, Any]) -> Json:
-        return contract.resident(item)
-
-    def referenced(self, item: Mapping[str, Any]) -> dict[str, list[str]]:
-        return {"volunteers": names(item.get("preferred_volunteers"))}
 
     def to_row(self, area: str, item: Json, position: int) -> dict[str, Any]:
         return {
@@ -464,7 +393,7 @@ class SqlResidents(SqlRoster[ResidentRow]):
         )
 
 
-ROSTER_CLASSES: dict[str, type[SqlRoster[Any]]] = {
+ROSTER_CLASSES: dict[str, type[SqlRoster[Any, Any]]] = {
     "sites": SqlSites,
     "teams": SqlTeams,
     "volunteers": SqlVolunteers,

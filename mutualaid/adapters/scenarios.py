@@ -61,7 +61,7 @@ class WeekContent(Repository):
         clock: Clock,
         weeks: WeekRows,
         areas: SqlAreas,
-        roster: Mapping[str, SqlRoster[Any]],
+        roster: Mapping[str, SqlRoster[Any, Any]],
     ) -> None:
         super().__init__(session, clock)
         self.weeks = weeks
@@ -121,7 +121,11 @@ class WeekContent(Repository):
     def _record(self, row: WeekRow) -> WeekRecord:
         area = self.weeks.area(row.area_id)
         return WeekRecord(
-            row.area_id, as_date(row.week_start), row.name, area.timezone, dict(row.settings)
+            row.area_id,
+            as_date(row.week_start),
+            row.name,
+            area.timezone,
+            contract.settings_of(row.settings),
         )
 
     # --- whole scenarios ------------------------------------------------------------------
@@ -224,7 +228,7 @@ class WeekContent(Repository):
             "settings": contract.settings(week.settings),
         }
         for kind in ROSTER_KINDS:
-            out[kind] = self.roster[kind].all(area)
+            out[kind] = self.roster[kind].all_json(area)
         out["tasks"] = [task_json(r) for r in self._task_rows(week)] if tasks else []
         out["history"] = [{"resident": r, "volunteer": v} for r, v in self._history(area, week)]
         out["pinned"] = self._pinned(week)

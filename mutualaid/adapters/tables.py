@@ -60,6 +60,8 @@ class AreaRow(Base, table=True):
     name: str
     timezone: str
     created_at: dt.datetime = Field(sa_type=UTCDateTime)
+    fairness_across_weeks: bool = False
+    """Fairness counts each volunteer's load of the three weeks before (issue 11 item 5)."""
 
 
 # --- the roster of an area ------------------------------------------------------------------

@@ -45,6 +45,7 @@ from mutualaid.adapters.roster import (
 )
 from mutualaid.adapters.weekrows import WeekRows
 from mutualaid.adapters.weeks import SqlWeeks
+from mutualaid.domain.roster import StoredResident, StoredSite, StoredTeam, StoredVolunteer
 from mutualaid.messages import msg
 from mutualaid.services.absence_ports import AbsenceRepository
 from mutualaid.services.ledger_ports import LedgerRepository, RequestRepository, VisitRepository
@@ -66,10 +67,10 @@ from mutualaid.services.ports import (
 
 class SqlUnitOfWork:
     areas: AreaRepository
-    sites: RosterRepository
-    teams: RosterRepository
-    volunteers: RosterRepository
-    residents: RosterRepository
+    sites: RosterRepository[StoredSite]
+    teams: RosterRepository[StoredTeam]
+    volunteers: RosterRepository[StoredVolunteer]
+    residents: RosterRepository[StoredResident]
     weeks: WeekRepository
     plans: PlanRepository
     assignments: AssignmentRepository
@@ -155,7 +156,7 @@ class SqlUnitOfWork:
                 raise
         self._session = session
         areas = SqlAreas(session, self.clock)
-        roster: dict[str, SqlRoster[Any]] = {
+        roster: dict[str, SqlRoster[Any, Any]] = {
             "sites": SqlSites(session, self.clock),
             "teams": SqlTeams(session, self.clock),
             "volunteers": SqlVolunteers(session, self.clock),

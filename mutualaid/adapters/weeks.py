@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlmodel import col, func, select
 
-from mutualaid.adapters.roster import raise_problems_under
 from mutualaid.adapters.scenarios import WeekContent
 from mutualaid.adapters.tables import (
     AssignmentRow,
@@ -36,6 +35,8 @@ from mutualaid.adapters.weekrows import (
     written_ids,
 )
 from mutualaid.contract import export as contract
+from mutualaid.contract.roster import raise_problems_under
+from mutualaid.domain.tasks import StoredTask
 from mutualaid.domain.week import present_ids
 from mutualaid.services.ports import DeclineRecord, Json, NotFoundError, PreparedTasks
 
@@ -47,21 +48,21 @@ class SqlWeeks(WeekContent):
 
     def tasks(
         self, area: str, week_start: dt.date, idents: Collection[str] | None = None
-    ) -> list[Json]:
+    ) -> list[StoredTask]:
         """The week's tasks in order; only those of `idents` (as written, a series once)
         when given."""
         week = self.row(area, week_start)
         if idents is None:
-            return [task_json(r) for r in self._task_rows(week)]
+            return [contract.stored_task(task_json(r)) for r in self._task_rows(week)]
         stmt = (
             select(TaskRow)
             .where(TaskRow.week_id == week.id, col(TaskRow.id).in_(sorted(set(idents))))
             .order_by(col(TaskRow.position), col(TaskRow.id))
         )
-        return [task_json(r) for r in self.session.exec(stmt)]
+        return [contract.stored_task(task_json(r)) for r in self.session.exec(stmt)]
 
-    def get_task(self, area: str, week_start: dt.date, ident: str) -> Json:
-        return task_json(self._task_row(self.row(area, week_start), ident))
+    def get_task(self, area: str, week_start: dt.date, ident: str) -> StoredTask:
+        return contract.stored_task(task_json(self._task_row(self.row(area, week_start), ident)))
 
     def prepare_tasks(self, area: str, week_start: dt.date, tasks: Sequence[Any]) -> PreparedTasks:
         """The slow half of put_tasks, for a read-only transaction before the write: check
@@ -82,18 +83,21 @@ class SqlWeeks(WeekContent):
         # as they will read: a fixed start goes through its zone (a time that does not exist
         # there, in a DST gap, reads as the time it becomes); the rest is canonical already
         out = [
-            task_json(SimpleNamespace(**r)) if "start" in t else t
+            contract.stored_task(task_json(SimpleNamespace(**r)) if "start" in t else t)
             for t, r in zip(canonical, rows, strict=True)
         ]
         return PreparedTasks(out, rows, stamp)
 
-    def store_tasks(self, area: str, week_start: dt.date, prepared: PreparedTasks) -> list[Json]:
+    def store_tasks(
+        self, area: str, week_start: dt.date, prepared: PreparedTasks
+    ) -> list[StoredTask]:
         """Replace the week's tasks with prepared ones (the week is created when missing);
         pins and declines of tasks no longer there are dropped. When the roster or the week
         changed since they were checked, they are checked again first."""
         week = self._ensure(area, week_start, None, None)
         if self._stamp(area, week) != prepared.stamp:
-            self._check_in(self._export(area, week, tasks=False), prepared.tasks, None)
+            written = [contract.stored_task_json(t) for t in prepared.tasks]
+            self._check_in(self._export(area, week, tasks=False), written, None)
         self._insert_tasks(week, prepared.rows)
         self._drop_dangling(week, present_ids((r["id"], r["every"]) for r in prepared.rows))
         week.updated_at = self.now()
@@ -158,17 +162,17 @@ class SqlWeeks(WeekContent):
         canonical = contract.task(task)
         row = task_values(area, zone, canonical, 0)  # its position is decided when stored
         answer = task_json(SimpleNamespace(**row)) if "start" in canonical else canonical
-        return PreparedTasks([answer], [row], stamp)
+        return PreparedTasks([contract.stored_task(answer)], [row], stamp)
 
     def store_task(
         self, area: str, week_start: dt.date, prepared: PreparedTasks
-    ) -> tuple[Json, bool]:
+    ) -> tuple[StoredTask, bool]:
         """Store one prepared task (new ones go last); True when it is new. Checked again
         first when the week or its roster changed since it was prepared."""
         week = self._ensure(area, week_start, None, None)
         [values], [answer] = prepared.rows, prepared.tasks
         if self._stamp(area, week, tasks=True) != prepared.stamp:
-            self._check_one(self._export(area, week), answer)
+            self._check_one(self._export(area, week), contract.stored_task_json(answer))
         existing = self.session.get(TaskRow, (week.id, values["id"]))
         if existing is not None:
             position = existing.position

@@ -81,6 +81,8 @@ def _summary(scenario: Scenario, plan: Plan, data: dict[str, Any], limit: int) -
             table.add_row(p, str(obj.served[p]), str(obj.tasks[p]), str(plan.bound.get(p, "")),
                           str(greedy.get(p, "")))  # fmt: skip
     console.print(table)
+    if isinstance(gap := data.get("weighted_gap"), float | int):
+        console.print(msg("cli_gap", gap=gap))
     console.print(
         msg(
             "cli_figures",
@@ -95,7 +97,7 @@ def _summary(scenario: Scenario, plan: Plan, data: dict[str, Any], limit: int) -
             table.add_column(msg(col))
         grouped = sorted(plan.unserved, key=lambda u: (REASONS.index(u.reason), u.task))
         for u in grouped[:limit]:
-            table.add_row(u.reason, u.task, u.detail)
+            table.add_row(u.reason, u.task, plan_json.detail_text(u.detail))
         if len(grouped) > limit:
             table.add_row("…", f"+{len(grouped) - limit}", "")
         console.print(table)

@@ -26,7 +26,7 @@ from mutualaid.contract.scenario import build_scenario
 from mutualaid.contract.yaml_text import read_yaml
 from mutualaid.domain.model import DAYS, MINUTES_PER_DAY, PRIORITIES
 from mutualaid.errors import Problem, ScenarioError
-from mutualaid.messages import msg
+from mutualaid.messages import msg, say
 
 
 def _clock(m: int) -> str:
@@ -92,7 +92,7 @@ def recommend(
             out.write_text(text + "\n", encoding="utf-8")
         return
     if not options:
-        console.print(why or msg("recommend_none"), markup=False)
+        console.print(say(why) if why is not None else msg("recommend_none"), markup=False)
         return
     _table(options)
 

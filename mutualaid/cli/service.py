@@ -250,7 +250,7 @@ def _page_tokens(infra: Store, area: str, path: Path) -> dict[str, str]:
             people = roster.list_entities(infra.reader(), access.CLI, "volunteers", area)
             if not people:
                 continue
-            volunteer = str(people[0]["id"])
+            volunteer = people[0].id
         _, out[role] = access.create_token(
             infra.uow(), access.CLI, role, [area], volunteer, name=f"demo {role}"
         )

@@ -25,8 +25,15 @@ def iso(scenario: Scenario, minute: int) -> str:
 def minute_of(scenario: Scenario, stamp: Any) -> int:
     """The minute of the scenario's week at an ISO 8601 time (read in the scenario's zone).
     Raises ValueError when the text is not ISO 8601."""
-    there = dt.datetime.fromisoformat(str(stamp)).astimezone(ZoneInfo(scenario.timezone))
-    day = (there.date() - scenario.week_start).days
+    return minute_at(scenario.week_start, scenario.timezone, stamp)
+
+
+def minute_at(week_start: dt.date, zone: str, stamp: Any) -> int:
+    """The minute of the week starting `week_start` at an ISO 8601 time, read in `zone`
+    (negative, or past the week, when the time is outside it). Raises ValueError when the
+    text is not ISO 8601."""
+    there = dt.datetime.fromisoformat(str(stamp)).astimezone(ZoneInfo(zone))
+    day = (there.date() - week_start).days
     return day * MINUTES_PER_DAY + there.hour * 60 + there.minute
 
 

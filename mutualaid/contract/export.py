@@ -15,9 +15,12 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import pendulum
+
 from mutualaid.contract.clock import clock_text, local_start, local_text
 from mutualaid.domain.model import (
     LATER_GOALS,
+    Location,
     Need,
     Scenario,
     Settings,
@@ -27,6 +30,7 @@ from mutualaid.domain.model import (
     TeamSkillNeed,
     TimeBlock,
 )
+from mutualaid.domain.tasks import StoredTask
 
 Json = dict[str, Any]
 
@@ -84,6 +88,33 @@ def settings(value: Mapping[str, Any] | None) -> Json:
         "seed": int(given.get("seed", base.seed)),
         "objective_order": _goals(given.get("objective_order")),
     }
+
+
+def settings_of(value: Mapping[str, Any] | None) -> Settings:
+    """Settings as written (or stored, in canonical form) as the domain's."""
+    c = settings(value)
+    return Settings(
+        service_circle_minutes=c["service_circle_minutes"],
+        detour_factor=c["detour_factor"],
+        speeds_kmh=c["speeds_kmh"],
+        time_limit_seconds=c["time_limit_seconds"],
+        seed=c["seed"],
+        objective_order=tuple(c["objective_order"]),
+    )
+
+
+def settings_json(st: Settings) -> Json:
+    """The domain's settings in canonical form."""
+    return settings(
+        {
+            "service_circle_minutes": st.service_circle_minutes,
+            "detour_factor": st.detour_factor,
+            "speeds_kmh": st.speeds_kmh,
+            "time_limit_seconds": st.time_limit_seconds,
+            "seed": st.seed,
+            "objective_order": st.objective_order,
+        }
+    )
 
 
 def _goals(value: Iterable[str] | None) -> list[str]:
@@ -239,14 +270,14 @@ def scenario(value: Mapping[str, Any]) -> Json:
 # --- from the domain back to the contract ---------------------------------------------------
 
 
-def _block_of(b: TimeBlock) -> Json:
+def block_of(b: TimeBlock) -> Json:
     out: Json = {"days": list(b.days)} if b.days is not None else {"date": iso_date(b.date)}
     if b.start is not None and b.end is not None:
         out["from"], out["to"] = clock_text(b.start), clock_text(b.end)
     return out
 
 
-def _need_of(n: Need) -> Json:
+def need_of(n: Need) -> Json:
     if isinstance(n, SkillNeed):
         return {"skill": n.skill, "count": n.count}
     if isinstance(n, TeamSkillNeed):
@@ -267,12 +298,12 @@ def _task_of(s: Scenario, t: Task, ident: str) -> Json:
         out["site"] = t.site
     else:
         out["location"] = {"lat": t.location.lat, "lon": t.location.lon}
-    out["needs"] = [_need_of(n) for n in t.needs]
+    out["needs"] = [need_of(n) for n in t.needs]
     out["duration_minutes"] = t.duration_minutes
     if t.fixed_start is not None:
         out["start"] = local_text(s.week_start, t.fixed_start)
     else:
-        out["windows"] = [_block_of(w) for w in t.windows]
+        out["windows"] = [block_of(w) for w in t.windows]
     out["priority"] = t.priority
     out["waited"] = t.waited
     out["vetted_only"] = t.vetted_only
@@ -317,21 +348,11 @@ def _is_series(s: Scenario, series: str, members: list[Task]) -> bool:
 
 def from_scenario(s: Scenario) -> Json:
     """A domain Scenario as a canonical contract dict (sets come out sorted)."""
-    st = s.settings
     out: Json = {
         "name": s.name,
         "timezone": s.timezone,
         "week_start": s.week_start.isoformat(),
-        "settings": settings(
-            {
-                "service_circle_minutes": st.service_circle_minutes,
-                "detour_factor": st.detour_factor,
-                "speeds_kmh": st.speeds_kmh,
-                "time_limit_seconds": st.time_limit_seconds,
-                "seed": st.seed,
-                "objective_order": st.objective_order,
-            }
-        ),
+        "settings": settings_json(s.settings),
         "sites": [
             site(
                 {
@@ -362,8 +383,8 @@ def from_scenario(s: Scenario) -> Json:
                     "vetted": v.vetted,
                     "gender": v.gender,
                     "languages": sorted(v.languages),
-                    "availability": [_block_of(b) for b in v.availability],
-                    "unavailable": [_block_of(b) for b in v.unavailable],
+                    "availability": [block_of(b) for b in v.availability],
+                    "unavailable": [block_of(b) for b in v.unavailable],
                     "address": v.address,
                     "phone": v.phone,
                 }
@@ -399,3 +420,68 @@ def from_scenario(s: Scenario) -> Json:
             }
         )
     return out
+
+
+# --- a stored task <-> the contract -----------------------------------------------------------
+
+
+def _minute(text: str) -> int:
+    h, m = text.split(":")
+    return int(h) * 60 + int(m)
+
+
+def _block_in(value: Mapping[str, Any]) -> TimeBlock:
+    days, date = value.get("days"), value.get("date")
+    return TimeBlock(
+        days=tuple(days) if days is not None else None,
+        date=pendulum.Date.fromisoformat(date) if date is not None else None,
+        start=_minute(value["from"]) if "from" in value else None,
+        end=_minute(value["to"]) if "to" in value else None,
+    )
+
+
+def _need_in(value: Mapping[str, Any]) -> Need:
+    if "skill" in value:
+        return SkillNeed(value["skill"], value["count"])
+    if "team_skill" in value:
+        return TeamSkillNeed(value["team_skill"], value["min_members"], value["max_members"])
+    return TeamNeed(value["team"], value["min_members"], value["max_members"])
+
+
+def stored_task(value: Mapping[str, Any]) -> StoredTask:
+    """A task as written (checked by the loader) as the domain's stored task."""
+    c = task(value)
+    window = c.get("window")
+    return StoredTask(
+        id=c["id"], title=c["title"], needs=tuple(_need_in(n) for n in c["needs"]),
+        duration_minutes=c["duration_minutes"], resident=c.get("resident"),
+        site=c.get("site"),
+        location=Location(**c["location"]) if "location" in c else None,
+        windows=tuple(_block_in(b) for b in c["windows"]) if "windows" in c else None,
+        start=dt.datetime.fromisoformat(c["start"]) if "start" in c else None,
+        every=tuple(c["every"]) if "every" in c else None,
+        window=(_minute(window["from"]), _minute(window["to"])) if window else None,
+        priority=c["priority"], waited=c["waited"], vetted_only=c["vetted_only"],
+        languages=tuple(c["languages"]),
+    )  # fmt: skip
+
+
+def stored_task_json(t: StoredTask) -> Json:
+    """The stored task in the contract's canonical form (what the API answers)."""
+    out: Json = {
+        "id": t.id, "title": t.title, "resident": t.resident, "site": t.site,
+        "needs": [need_of(n) for n in t.needs], "duration_minutes": t.duration_minutes,
+        "priority": t.priority, "waited": t.waited, "vetted_only": t.vetted_only,
+        "languages": list(t.languages),
+    }  # fmt: skip
+    if t.location is not None:
+        out["location"] = vars(t.location)
+    if t.windows is not None:
+        out["windows"] = [block_of(b) for b in t.windows]
+    elif t.start is not None:
+        out["start"] = t.start.strftime("%Y-%m-%dT%H:%M")
+    else:
+        out["every"] = list(t.every or ())
+        lo, hi = t.window or (0, 0)
+        out["window"] = {"from": clock_text(lo), "to": clock_text(hi)}
+    return task(out)

@@ -3,16 +3,31 @@
 Times are written as ISO 8601 local time with the scenario's offset and read back into
 minutes of the week by `mutualaid.contract.clock`; everything else is the Plan's fields as they
 are. `extra` holds the fields the contract allows beyond those (routes, loads, stages...).
+
+An unserved task's `detail` is a sentence in the active language. A plan the service stores
+(`dump(..., said=True)`) also keeps it as data, `detail_said` ({code, params}), so that each
+reader sees it in their own language: `worded` gives the stored plan as the contract's JSON,
+worded in the active language (a plan stored before kept only the sentence: shown as it is).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
 from mutualaid.contract import clock
 from mutualaid.domain.model import Scenario
-from mutualaid.domain.plan import AssignedVolunteer, Assignment, Objective, Plan, Unserved
+from mutualaid.domain.plan import (
+    AssignedVolunteer,
+    Assignment,
+    Objective,
+    Plan,
+    Reason,
+    SolveProgress,
+    Unserved,
+)
+from mutualaid.messages import CATALOGUE, say
 
 Json = dict[str, Any]
 
@@ -23,8 +38,9 @@ _FIELDS = (
 """The fields of a Plan's own; the rest of a plan's JSON is its `extra`."""
 
 
-def dump(plan: Plan, scenario: Scenario) -> Json:
-    """The plan as plan JSON (times in the scenario's zone)."""
+def dump(plan: Plan, scenario: Scenario, *, said: bool = False) -> Json:
+    """The plan as plan JSON (times in the scenario's zone); with `said`, each unserved
+    detail also as data (`detail_said`, to store)."""
     out: Json = {
         "scenario": plan.scenario,
         "status": plan.status,
@@ -52,14 +68,16 @@ def dump(plan: Plan, scenario: Scenario) -> Json:
         }
         for a in plan.assignments
     ]
-    out["unserved"] = [_unserved(u) for u in plan.unserved]
+    out["unserved"] = [_unserved(u, said) for u in plan.unserved]
     out.update(plan.extra)
     return out
 
 
-def _unserved(u: Any) -> dict[str, Any]:
+def _unserved(u: Unserved, said: bool) -> dict[str, Any]:
     """An unserved entry; `suggestions` only when it has some."""
-    out: dict[str, Any] = {"task": u.task, "reason": u.reason, "detail": u.detail}
+    out: dict[str, Any] = {"task": u.task, "reason": u.reason, "detail": detail_text(u.detail)}
+    if said and isinstance(u.detail, Reason):
+        out["detail_said"] = reason_data(u.detail)
     if u.suggestions:
         out["suggestions"] = [
             {"kind": s.kind, "text": s.text, "patch": list(s.patch)} for s in u.suggestions
@@ -91,7 +109,11 @@ def load(data: Mapping[str, Any], scenario: Scenario) -> Plan:
         bound={str(k): int(v) for k, v in (data.get("bound") or {}).items()},
         assignments=[_assignment(a, scenario) for a in data.get("assignments") or ()],
         unserved=[
-            Unserved(str(u["task"]), str(u["reason"]), str(u.get("detail", "")))
+            Unserved(
+                str(u["task"]),
+                str(u["reason"]),
+                reason_of(u.get("detail_said")) or str(u.get("detail", "")),
+            )
             for u in data.get("unserved") or ()
         ],
         error=data.get("error"),
@@ -111,3 +133,107 @@ def _assignment(a: Mapping[str, Any], scenario: Scenario) -> Assignment:
         AssignedVolunteer(str(v["id"]), int(v["role"]), v.get("team")) for v in a["volunteers"]
     )
     return Assignment(tid, start, end, crew)
+
+
+# --- reasons: data to store, worded where read ------------------------------------------------
+
+
+def detail_text(detail: Reason | str) -> str:
+    """An unserved detail as a sentence in the active language (text read back as it is)."""
+    return detail if isinstance(detail, str) else say(detail)
+
+
+def reason_data(r: Reason) -> Json:
+    """A Reason as plain data ({code, params}); its fields that are Reasons (or tuples of
+    them) likewise. `reason_of` reads it back."""
+    return {"code": r.code, "params": {k: _data(v) for k, v in r.params.items()}}
+
+
+def _data(value: object) -> object:
+    if isinstance(value, tuple) and value and all(isinstance(v, Reason) for v in value):
+        return [reason_data(v) for v in value]
+    return reason_data(value) if isinstance(value, Reason) else value
+
+
+def reason_of(data: object) -> Reason | None:
+    """What `reason_data` wrote, as a Reason; None when it is not that (or names a sentence
+    the catalogue does not have)."""
+    if not isinstance(data, Mapping):
+        return None
+    code, params = data.get("code"), data.get("params")
+    if not isinstance(code, str) or code not in CATALOGUE or not isinstance(params, Mapping):
+        return None
+    return Reason(code, {str(k): _read(v) for k, v in params.items()})
+
+
+def _read(value: object) -> object:
+    if isinstance(value, list) and value:
+        read = [reason_of(v) for v in value]
+        if all(r is not None for r in read):
+            return tuple(read)
+    return reason_of(value) or value
+
+
+def worded(result: Mapping[str, Any]) -> Json:
+    """A stored plan's JSON as the contract gives it, in the active language: each unserved
+    detail kept as data is worded now (and the data left out); one kept only as a sentence
+    (stored before reasons were kept as data) is shown as it is."""
+    unserved = result.get("unserved")
+    if not isinstance(unserved, list) or not any(
+        isinstance(u, Mapping) and "detail_said" in u for u in unserved
+    ):
+        return dict(result)
+    return {**result, "unserved": [_worded_entry(u) for u in unserved]}
+
+
+def _worded_entry(u: Any) -> Any:
+    if not isinstance(u, Mapping) or "detail_said" not in u:
+        return u
+    r = reason_of(u["detail_said"])
+    out = {k: v for k, v in u.items() if k != "detail_said"}
+    if r is not None:
+        out["detail"] = say(r)
+    return out
+
+
+def stored_text(r: Reason) -> str:
+    """A Reason as the text a store keeps in a column of text (a failed plan's error)."""
+    return json.dumps(reason_data(r), ensure_ascii=False, separators=(",", ":"))
+
+
+def read_text(text: str) -> Reason | str:
+    """What `stored_text` wrote, as a Reason; any other text (a sentence stored before
+    errors were kept as data) as it is."""
+    if text.startswith("{"):
+        try:
+            found = reason_of(json.loads(text))
+        except ValueError:
+            found = None
+        if found is not None:
+            return found
+    return text
+
+
+# --- a running solve's progress -------------------------------------------------------------
+
+
+def progress_json(p: SolveProgress | None) -> Json:
+    """Progress as the API gives it: {served, bound, elapsed}, or {} before any."""
+    if p is None:
+        return {}
+    return {"served": dict(p.served), "bound": dict(p.bound), "elapsed": p.elapsed}
+
+
+def progress_of(data: Mapping[str, Any] | None) -> SolveProgress | None:
+    """What `progress_json` wrote (None for {} or anything else)."""
+    if not data:
+        return None
+    served, bound = data.get("served"), data.get("bound")
+    if not isinstance(served, Mapping) or not isinstance(bound, Mapping):
+        return None
+    elapsed = data.get("elapsed")
+    return SolveProgress(
+        {str(k): int(v) for k, v in served.items()},
+        {str(k): int(v) for k, v in bound.items()},
+        float(elapsed) if isinstance(elapsed, int | float) else 0.0,
+    )

@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 
 import pendulum
 
+from mutualaid.domain.plan import Reason, reason
+
 QUEUED = "queued"
 RUNNING = "running"
 ACTIVE: tuple[str, ...] = (QUEUED, RUNNING)
@@ -22,7 +24,8 @@ ACTIVE: tuple[str, ...] = (QUEUED, RUNNING)
 FINISHED: tuple[str, ...] = ("optimal", "feasible", "error")
 """A plan's final statuses."""
 PUBLISHABLE: tuple[str, ...] = ("optimal", "feasible")
-CANCELLED = "cancelled"
+CANCELLED = Reason("plan_cancelled")
+"""The error of a plan cancelled before it finished."""
 """The error of a plan cancelled before it finished."""
 
 PENDING, ACCEPTED, DECLINED, WITHDRAWN = "pending", "accepted", "declined", "withdrawn"
@@ -57,7 +60,7 @@ def finished_status(status: object) -> str:
 
 def claim_refusal(
     status: str, cancel_requested: bool, attempts: int, max_attempts: int
-) -> str | None:
+) -> Reason | None:
     """A plan a worker may claim (queued, or running with its lease run out): None when it
     runs again, else the error it ends with instead: it was cancelled while its worker died,
     or its runs died `max_attempts` times."""
@@ -66,7 +69,7 @@ def claim_refusal(
     if cancel_requested:
         return CANCELLED
     if attempts >= max_attempts:
-        return f"gave up after {attempts} runs"
+        return reason("plan_gave_up", runs=attempts)
     return None
 
 

@@ -280,6 +280,10 @@ class Expect:
     coverage: dict[str, float] = field(default_factory=dict)
 
 
+PRIOR_WEEKS = 3
+"""The weeks before this one whose load counts in fairness across weeks (four in all)."""
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
@@ -295,6 +299,11 @@ class Scenario:
     pinned: tuple[Pin, ...] = ()
     declined: tuple[Decline, ...] = ()
     expect: Expect | None = None
+    prior_minutes: dict[str, int] = field(default_factory=dict)
+    """Not part of the contract: each volunteer's service minutes of the weeks just before
+    (`PRIOR_WEEKS` of them), given by the service when the area counts load across weeks.
+    When given, fairness minimises the largest load over those weeks and this one; the
+    plan's `max_load` stays this week's."""
 
     def declined_pairs(self) -> frozenset[tuple[str, str]]:
         return frozenset((d.task, d.volunteer) for d in self.declined)

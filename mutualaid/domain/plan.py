@@ -4,6 +4,7 @@ Its JSON is written and read by `mutualaid.contract.plan_json`."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,10 +41,41 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
+class Reason:
+    """A sentence kept as data, worded only where a person reads it (`mutualaid.messages.say`,
+    in their language): the catalogue's key and its fields. A field may itself be a Reason,
+    or a tuple of them (worded and joined by "; ")."""
+
+    code: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+
+def reason(code: str, **params: object) -> Reason:
+    """`Reason(code, params)`, its fields given by name."""
+    return Reason(code, params)
+
+
+@dataclass(frozen=True)
+class SolveProgress:
+    """A running solve's best figures so far: tasks served per priority, the bound proven
+    on them, and the seconds it has run."""
+
+    served: Mapping[str, int]
+    bound: Mapping[str, int]
+    elapsed: float
+
+    def served_key(self) -> tuple[int, ...]:
+        """Coverage, most urgent first: larger is better."""
+        return tuple(int(self.served.get(p, 0)) for p in PRIORITIES)
+
+
+@dataclass(frozen=True)
 class Unserved:
     task: str
     reason: str
-    detail: str
+    detail: Reason | str
+    """What the reason is about, as data; text when it was read from a plan's JSON that
+    kept only the worded sentence."""
     suggestions: tuple[Suggestion, ...] = ()
     """Fewest changes first; empty when none was asked for or found."""
 

@@ -149,13 +149,19 @@ def violation_text(violation: Locatable) -> str:
 def _worded(fields: Mapping[str, object]) -> dict[str, object]:
     out: dict[str, object] = {}
     for name, value in fields.items():
-        if _is_violation(value):
-            out[name] = violation_text(value)
-        elif _is_sayable(value):
-            out[name] = say(value)
+        if isinstance(value, list | tuple) and value and all(map(_is_sayable, value)):
+            out[name] = "; ".join(str(_word(v)) for v in value)
         else:
-            out[name] = value
+            out[name] = _word(value)
     return out
+
+
+def _word(value: object) -> object:
+    if _is_violation(value):
+        return violation_text(value)
+    if _is_sayable(value):
+        return say(value)
+    return value
 
 
 def _is_sayable(value: object) -> TypeGuard[Sayable]:

@@ -63,6 +63,10 @@ CHECKS: dict[str, tuple[str, str]] = {
         "could be served on its own, but its people were given to: {taken}",
         "本可单独完成，但相关人员已被安排给：{taken}",
     ),
+    "why_capacity_more": (
+        "could be served on its own, but its people were given to: {taken} (+{more})",
+        "本可单独完成，但相关人员已被安排给：{taken} (+{more})",
+    ),
     "why_capacity_unknown": (
         "could be served on its own, but not together with the tasks served",
         "本可单独完成，但无法与已安排的任务同时完成",

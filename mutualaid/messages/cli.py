@@ -79,6 +79,10 @@ CLI: dict[str, tuple[str, str]] = {
     "cli_tasks": ("tasks", "任务数"),
     "cli_bound": ("bound", "上界"),
     "cli_greedy": ("greedy", "贪心"),
+    "cli_gap": (
+        "at most {gap:.2%} from the best coverage (weights 100/30/8/1 for urgent/high/normal/low)",
+        "距最优覆盖至多 {gap:.2%}（紧急/高/普通/低 权重 100/30/8/1）",
+    ),
     "cli_unserved": ("Unserved tasks by reason", "未安排任务（按原因）"),
     "cli_reason": ("reason", "原因"),
     "cli_task": ("task", "任务"),

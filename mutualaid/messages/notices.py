@@ -105,15 +105,51 @@ NOTICES: dict[str, tuple[str, str]] = {
         "月份应写作 YYYY-MM（2000 至 2100 年），实际为 {got!r}",
     ),
     "report_note": (
-        "Hours are those the published plans assign (visits not declined or withdrawn), not "
-        "yet those done: hours done will come from the visits marked done (the hours ledger, "
-        "issue 11 item 3) and are null until then. A month counts the weeks whose Monday is "
-        "in it.",
-        "工时为已发布计划所安排的服务时长（不含婉拒或撤销的服务），尚不是实际完成的工时；"
-        "实际工时将来自标记为已完成的服务（工时账本，第 11 号议题第 3 项），在此之前为空。"
-        "按月统计时，计入周一在该月的各周。",
+        "Hours assigned are those the published plans give (visits not declined or "
+        "withdrawn); hours done are what the hours ledger credits for those visits once "
+        "marked done (their actual minutes where given). A month counts the weeks whose "
+        "Monday is in it.",
+        "安排工时为已发布计划所安排的服务时长（不含婉拒或撤销的服务）；完成工时为这些服务标记为"
+        "已完成后工时账本记入的时长（有实际时间时按实际时间）。按月统计时，计入周一在该月的各周。",
     ),
     "reason_not_planned": ("in no published plan yet", "尚未列入已发布的计划"),
+    "reason_missed": (
+        "given, but every visit was marked missed",
+        "已安排，但每次服务都标记为未进行",
+    ),
+    "waited_bad_least": (
+        "least is a number of weeks of at least 1, got {got!r}",
+        "least 应为至少 1 的周数，实际为 {got!r}",
+    ),
+    "cli_waited_run": (
+        "{resident} {name}: {weeks} weeks running {still}",
+        "{resident} {name}：连续 {weeks} 周 {still}",
+    ),
+    "page_fairness": ("Fairness across weeks", "跨周公平"),
+    "page_fairness_across_weeks": (
+        "Count each volunteer's load of the last four weeks in fairness",
+        "按每位志愿者最近四周的工作量安排公平",
+    ),
+    "page_fairness_hint": (
+        "When ticked, the next plans spread visits so that no one is always the busiest; "
+        "coverage comes first as always.",
+        "勾选后，之后的计划会分散安排，避免总是同一人最忙；覆盖率仍然优先。",
+    ),
+    "page_fairness_saved": ("Saved.", "已保存。"),
+    "page_tab_waited": ("Who waited", "久候居民"),
+    "page_waited_title": (
+        "Residents left unserved two weeks or more running",
+        "连续两周或以上未获服务的居民",
+    ),
+    "page_waited_until": ("Up to the week of", "截至（周一日期）"),
+    "page_waited_resident": ("Resident", "居民"),
+    "page_waited_weeks": ("Weeks running", "连续周数"),
+    "page_waited_still": ("still waiting", "仍在等待"),
+    "page_waited_why": ("Each week: what was left and why", "每周：未获服务的事项及原因"),
+    "page_waited_none": (
+        "No resident was left unserved two weeks running.",
+        "没有居民连续两周未获服务。",
+    ),
     "page_tab_reports": ("Reports", "统计报表"),
     "page_report_week": ("Week of", "周（周一日期）"),
     "page_report_month": ("Month", "月份"),

@@ -189,6 +189,7 @@ SERVICE: dict[str, tuple[str, str]] = {
         "只有志愿者的令牌才能指定志愿者",
     ),
     "plan_cancelled": ("cancelled", "已取消"),
+    "plan_gave_up": ("gave up after {runs} runs", "运行 {runs} 次后放弃"),
     "plan_safety_net": (
         "the solver's plan breaks the contract (a bug; please report it): {violations}",
         "求解器生成的计划违反约定（程序错误，请报告）：{violations}",

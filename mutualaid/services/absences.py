@@ -16,8 +16,12 @@ import pendulum
 
 from mutualaid.bounds import MAX_TEXT_LENGTH, parse_date, parse_week_start, text_problem
 from mutualaid.contract import plan_json
+from mutualaid.contract.plan_json import reason_of
+from mutualaid.contract.roster import to_json as roster_json
+from mutualaid.contract.roster import volunteer as volunteer_entry
 from mutualaid.domain.lifecycle import PlanRequest
 from mutualaid.domain.model import MINUTES_PER_DAY
+from mutualaid.domain.plan import Reason
 from mutualaid.errors import Problem, ScenarioError
 from mutualaid.messages import msg
 from mutualaid.services.absence_ports import AbsenceRecord
@@ -52,7 +56,8 @@ class Moved:
 class Unserved:
     task: str
     reason: str
-    detail: str
+    detail: Reason | str
+    """Worded where it is read (a sentence only for plans stored before reasons were data)."""
 
 
 @dataclass(frozen=True)
@@ -155,12 +160,12 @@ def report_absence(
     actor.require_volunteer(where, volunteer)
     first, last, start, end, reason = _read(body)
     with uow:
-        person = uow.volunteers.get(where, volunteer)
+        person = roster_json(uow.volunteers.get(where, volunteer))
         record = uow.absences.add(where, volunteer, first, last, start, end, reason, actor.id)
         had = list(person.get("unavailable") or [])
         known = {_key(e) for e in had}
         person["unavailable"] = had + [e for e in entries(record) if _key(e) not in known]
-        uow.volunteers.upsert(where, person)
+        uow.volunteers.upsert(where, volunteer_entry(person))
         _check_weeks(uow, where, first, last)
         detail: Json = {"from": first.isoformat(), "to": last.isoformat(), "reason": reason}
         uow.audit.record(actor.id, "absence.create", f"volunteer {volunteer}", where, detail)
@@ -221,9 +226,9 @@ def delete_absence(
         others = {_key(e) for a in uow.absences.of(where, volunteer) if a.id != ident
                   for e in entries(a)}  # fmt: skip
         gone = {_key(e) for e in entries(record)} - others
-        person = uow.volunteers.get(where, volunteer)
+        person = roster_json(uow.volunteers.get(where, volunteer))
         person["unavailable"] = [e for e in person.get("unavailable") or () if _key(e) not in gone]
-        uow.volunteers.upsert(where, person)
+        uow.volunteers.upsert(where, volunteer_entry(person))
         uow.absences.delete(where, volunteer, ident)
         detail: Json = {"absence": ident, "from": record.first_day.isoformat(),
                         "to": record.last_day.isoformat()}  # fmt: skip
@@ -288,7 +293,11 @@ def _repair_week(
                     return WeekRepair(week, None, waiting=True)
                 uow.commit()
             unserved = tuple(
-                Unserved(str(u["task"]), str(u["reason"]), str(u.get("detail", "")))
+                Unserved(
+                    str(u["task"]),
+                    str(u["reason"]),
+                    reason_of(u.get("detail_said")) or str(u.get("detail", "")),
+                )
                 for u in result.get("unserved") or ()
                 if u["task"] in lost
             )

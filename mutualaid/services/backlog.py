@@ -12,6 +12,7 @@ from typing import Any, cast
 
 import pendulum
 
+from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.requests import read_request, task_of
 from mutualaid.domain.backlog import (
     OPEN,
@@ -224,7 +225,7 @@ def _plan_draw(reader: BooksUnitOfWork, where: str, week: pendulum.Date) -> _Pla
             if d.days is not None
         }
         try:
-            tasks = reader.weeks.tasks(where, week)
+            tasks = [stored_task_json(t) for t in reader.weeks.tasks(where, week)]
         except NotFoundError:
             tasks = []
         task_ids = [str(t["id"]) for t in tasks]
@@ -265,7 +266,7 @@ def _drawn_problems(
 
 def _task_ids(uow: UnitOfWork, area: str, week: pendulum.Date) -> list[str]:
     try:
-        return [str(t["id"]) for t in uow.weeks.tasks(area, week)]
+        return [t.id for t in uow.weeks.tasks(area, week)]
     except NotFoundError:
         return []
 

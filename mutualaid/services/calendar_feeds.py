@@ -61,6 +61,6 @@ def calendar_feed(uow: UnitOfWork, secret: str) -> list[Schedule]:
                 raise
     if not shown:  # the calendar's name still comes from the volunteer
         with uow:
-            name = str(uow.volunteers.get(area, volunteer).get("name") or volunteer)
+            name = uow.volunteers.get(area, volunteer).name or volunteer
         shown.append(Schedule(area, volunteer, name, monday, zone, []))
     return shown

@@ -8,11 +8,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mutualaid.domain.roster import RosterKind
 from mutualaid.errors import Problem, ScenarioError
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
-from mutualaid.services.ports import InvalidRequest, PreparedTasks, RosterKind, UnitOfWork
-from mutualaid.services.roster import SINGULAR, repo_of
+from mutualaid.services.ports import InvalidRequest, PreparedTasks, UnitOfWork
+from mutualaid.services.roster import SINGULAR, checked_entry, repo_of
 
 MAX_ROWS = 5_000
 """Rows in one file: a district's list fits; past that it is refused before any check."""
@@ -76,7 +77,7 @@ def import_roster(
         repo = repo_of(uow, kind)
         for r in rows:
             try:
-                repo.upsert(where, r.item)  # checked before anything is written
+                repo.upsert(where, checked_entry(uow, kind, where, r.item))
             except (ScenarioError, InvalidRequest) as exc:
                 problems.extend(_problems(r.number, exc))
         if problems or not store:

@@ -14,23 +14,24 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from mutualaid.domain.model import PRIORITIES
+from mutualaid.domain.lifecycle import CANCELLED
+from mutualaid.domain.plan import Reason, SolveProgress, reason
 from mutualaid.errors import ScenarioError
-from mutualaid.messages import msg, violation_text
+from mutualaid.messages import say
 from mutualaid.services.access import SYSTEM
 from mutualaid.services.built import built_week
+from mutualaid.services.fairness import with_prior
 from mutualaid.services.ports import (
-    Json,
     LeaseLost,
     Planner,
     PlanRecord,
     UnitOfWork,
 )
-from mutualaid.validation import validate
+from mutualaid.validation import Violation, validate
 
 UowFactory = Callable[[], UnitOfWork]
 log = logging.getLogger(__name__)
@@ -102,12 +103,13 @@ def run_plan(
         with new_uow() as uow:
             built, _ = built_week(uow, plan.id, plan.area, plan.week_start)
             scenario, basis = built.scenario, built.basis
+        scenario = with_prior(new_uow(), plan.area, plan.week_start, scenario)
     except ScenarioError as exc:
         problems = "; ".join(p.render() for p in exc.problems[:10])
-        return _fail(new_uow, plan, worker, msg("plan_scenario_invalid", problems=problems))
+        return _fail(new_uow, plan, worker, reason("plan_scenario_invalid", problems=problems))
     heart = Heartbeat(new_uow, plan, options)
 
-    def progress(figures: Json) -> None:
+    def progress(figures: SolveProgress) -> None:
         heart.offer(figures)
         if time.monotonic() - heart.last_written >= options.heartbeat_seconds:
             heart.beat()
@@ -129,7 +131,7 @@ def run_plan(
         try:
             heart.raise_if_told()  # a solve that stopped because it was told to
         except PlanCancelled:
-            return _fail(new_uow, plan, worker, msg("plan_cancelled"))
+            return _fail(new_uow, plan, worker, CANCELLED)
         except (LeaseLost, WorkerStopping):
             with new_uow() as uow:
                 return uow.plans.get(plan.id)
@@ -137,13 +139,12 @@ def run_plan(
             with new_uow() as uow:
                 return uow.plans.get(plan.id)
         # a solver crash fails its plan, never the runner
-        return _fail(new_uow, plan, worker, msg("plan_solver_failed", error=repr(exc)))
+        return _fail(new_uow, plan, worker, reason("plan_solver_failed", error=repr(exc)))
     if result.get("status") != "error":
         result["basis"] = basis.to_json()  # what its bound rests on (`WeekRepository.basis`)
         report = validate(scenario, result)
         if not report.ok:  # the safety net: a plan that breaks a hard rule is never stored
-            violations = "; ".join(map(violation_text, report.violations[:10]))
-            return _fail(new_uow, plan, worker, msg("plan_safety_net", violations=violations))
+            return _fail(new_uow, plan, worker, safety_net(report.violations))
     try:
         with new_uow() as uow:
             done = uow.plans.finish(plan.id, result, worker)
@@ -171,17 +172,17 @@ class Heartbeat:
         self.new_uow, self.plan, self.options = new_uow, plan, options
         self.lease = options.lease_seconds
         self.last_written = float("-inf")
-        self._best: Json | None = dict(plan.progress) if plan.progress else None
-        self._latest: Json | None = None
+        self._best: SolveProgress | None = plan.progress
+        self._latest: SolveProgress | None = None
         self._lock = threading.Lock()
         self._writing = threading.Lock()
         self._told: type[Exception] | None = None
 
-    def offer(self, figures: Mapping[str, Any]) -> None:
+    def offer(self, figures: SolveProgress) -> None:
         """The solve's latest figures (written at the next beat unless worse than the best)."""
         with self._lock:
-            if self._best is None or _served_key(figures) >= _served_key(self._best):
-                self._latest = self._best = dict(figures)
+            if self._best is None or figures.served_key() >= self._best.served_key():
+                self._latest = self._best = figures
 
     def told(self) -> bool:
         """Whether the solve should stop now."""
@@ -242,18 +243,27 @@ class _Beating:
                 log.exception("heartbeat of plan %s failed", self.heart.plan.id)
 
 
-def _served_key(figures: Mapping[str, Any]) -> tuple[int, ...]:
-    served = figures.get("served")
-    if not isinstance(served, Mapping):
-        return ()
-    return tuple(int(served.get(p, 0)) for p in PRIORITIES)
+def safety_net(violations: list[Violation]) -> Reason:
+    """Why a plan that breaks the contract is not stored: its first ten breaches, as data."""
+    return reason("plan_safety_net", violations=tuple(map(_said, violations[:10])))
 
 
-def _fail(new_uow: UowFactory, plan: PlanRecord, worker: str, error: str) -> PlanRecord:
+def _said(v: Violation) -> Reason:
+    """A validator's Violation (or a field of one) as a Reason: its task and volunteer
+    among its fields, as `violation_text` words it."""
+    fields: dict[str, object] = {"task": v.task, "volunteer": v.volunteer}
+    for name, value in v.params.items():
+        fields[name] = _said(value) if isinstance(value, Violation) else value
+    return Reason(v.code, fields)
+
+
+def _fail(new_uow: UowFactory, plan: PlanRecord, worker: str, error: Reason) -> PlanRecord:
+    """End the plan in error; the audit log keeps the error as worded now."""
     try:
         with new_uow() as uow:
             failed = uow.plans.fail(plan.id, error, worker)
-            uow.audit.record(SYSTEM.id, "plan.fail", f"plan {plan.id}", plan.area, {"error": error})
+            detail = {"error": say(error)}
+            uow.audit.record(SYSTEM.id, "plan.fail", f"plan {plan.id}", plan.area, detail)
             uow.commit()
     except LeaseLost:
         with new_uow() as uow:

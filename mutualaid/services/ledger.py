@@ -17,6 +17,7 @@ from urllib.parse import quote
 import pendulum
 
 from mutualaid.bounds import MAX_TEXT_LENGTH, text_problem
+from mutualaid.contract.roster import to_json as roster_json
 from mutualaid.domain.ledger import (
     CREDIT,
     DONE,
@@ -235,7 +236,7 @@ def statement(
     shown = [e for e in entries if month is None or e.month == month]
     opening = balance(e for e in entries if month is not None and e.month < month)
     closing = opening + balance(shown)
-    name = str(person.get("name") or volunteer)
+    name = person.name or volunteer
     return Statement(where, volunteer, name, month, opening, shown, closing)
 
 
@@ -259,7 +260,7 @@ def balances(
     with uow:
         uow.areas.get(where)
         per = uow.ledger.balances(where, month)
-        people = uow.volunteers.some(where, set(per))
+        people = {k: roster_json(v) for k, v in uow.volunteers.some(where, set(per)).items()}
     teams: dict[str, int] = {}
     for ident, minutes in per.items():
         for team in people.get(ident, {}).get("teams") or ():

@@ -22,6 +22,7 @@ import pendulum
 
 from mutualaid.bounds import MAX_ID_LENGTH, text_problem
 from mutualaid.config import NoticeSettings
+from mutualaid.contract.roster import to_json as roster_json
 from mutualaid.domain.notices import (
     FAILED,
     LANGUAGES,
@@ -95,7 +96,7 @@ def note_changes(uow: UnitOfWork, before: Before, plan_id: str | None = None) ->
     titles = {**before.titles, **_titles(uow, area, week, tasks - before.titles.keys())}
     people = {c.volunteer for c in found}
     contacts = uow.notices.contacts(area, people)
-    roster = uow.volunteers.some(area, people)
+    roster = {k: roster_json(v) for k, v in uow.volunteers.some(area, people).items()}
     drafts = []
     for c in found:
         chosen = contacts[c.volunteer].language if c.volunteer in contacts else None
@@ -124,10 +125,7 @@ def _titles(uow: UnitOfWork, area: str, week: pendulum.Date, tasks: set[str]) ->
     if not tasks:
         return {}
     written = {t.rsplit("@", 1)[0] for t in tasks if "@" in t}
-    stored = {
-        str(t["id"]): str(t.get("title") or t["id"])
-        for t in uow.weeks.tasks(area, week, tasks | written)
-    }
+    stored = {t.id: t.title or t.id for t in uow.weeks.tasks(area, week, tasks | written)}
     out = {}
     for t in tasks:
         title = stored.get(t) or stored.get(t.rsplit("@", 1)[0])

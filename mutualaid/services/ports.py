@@ -14,12 +14,11 @@ MutualAidError
         ├── LeaseLost           a worker's claim on a plan was taken over or ended
         └── IdempotencyKeyReused the key came with a different request (HTTP 422)
 
-Times in records are aware pendulum DateTimes; an assignment's are in its own zone. A week
-to plan is a domain Scenario, what a plan rests on a domain Basis, a plan's request a domain
-PlanRequest; the rules of their lifecycles are `mutualaid.domain.lifecycle` and `.week`.
-Contract structures still passed as the contract's JSON (`Json`, its field names): roster
-entries and tasks as written, whole scenarios exported, and a plan's result and progress,
-until the contract's readers turn them into domain objects at the edge.
+Times in records are aware pendulum DateTimes; an assignment's are in its own zone. Records
+hold domain objects: a Scenario, Basis, PlanRequest (their lifecycles: `mutualaid.domain.
+lifecycle`, `.week`), the roster's entries, StoredTask, Settings, SolveProgress, a Reason.
+Still the contract's JSON (`Json`): tasks and scenarios as sent, exports and prepared rows,
+and a plan's result (the Planner's and Repairer's too).
 """
 
 from __future__ import annotations
@@ -27,103 +26,68 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, Literal, Protocol, Self
+from typing import Any, Protocol, Self, TypeVar
 
 import pendulum
 
 from mutualaid.domain.lifecycle import Basis, PlanRequest
-from mutualaid.domain.model import Scenario
+from mutualaid.domain.model import Scenario, Settings
 from mutualaid.domain.notices import Visit
-from mutualaid.errors import MutualAidError, Problem
-from mutualaid.messages import Said
+from mutualaid.domain.plan import Reason, SolveProgress
+from mutualaid.domain.roster import (
+    StoredResident,
+    StoredSite,
+    StoredTeam,
+    StoredVolunteer,
+)
+from mutualaid.domain.tasks import StoredTask
 from mutualaid.services.absence_ports import AbsenceRepository
+from mutualaid.services.errors import (
+    AccessError as AccessError,
+)
+from mutualaid.services.errors import (
+    ActivePlanExists as ActivePlanExists,
+)
+from mutualaid.services.errors import (
+    ConflictError as ConflictError,
+)
+from mutualaid.services.errors import (
+    Forbidden as Forbidden,
+)
+from mutualaid.services.errors import (
+    IdempotencyKeyReused as IdempotencyKeyReused,
+)
+from mutualaid.services.errors import (
+    InvalidRequest as InvalidRequest,
+)
+from mutualaid.services.errors import (
+    LeaseLost as LeaseLost,
+)
+from mutualaid.services.errors import (
+    NotFoundError as NotFoundError,
+)
+from mutualaid.services.errors import (
+    RepairBusy as RepairBusy,
+)
+from mutualaid.services.errors import (
+    StoreBusy as StoreBusy,
+)
+from mutualaid.services.errors import (
+    StoreError as StoreError,
+)
+from mutualaid.services.errors import (
+    TokenExpired as TokenExpired,
+)
+from mutualaid.services.errors import (
+    Unauthenticated as Unauthenticated,
+)
+from mutualaid.services.errors import (
+    WouldWithdraw as WouldWithdraw,
+)
 from mutualaid.services.notice_ports import NoticeRepository
 
 Json = dict[str, Any]
 Clock = Callable[[], pendulum.DateTime]
-RosterKind = Literal["sites", "teams", "volunteers", "residents"]
-
-
-class InvalidRequest(MutualAidError):
-    """Bad input that is not a scenario: every problem with its path, as ScenarioError."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(p.render() for p in problems))
-
-
-class AccessError(MutualAidError):
-    """Base of the errors of who may do what."""
-
-
-class Unauthenticated(AccessError):
-    pass
-
-
-class TokenExpired(Unauthenticated):
-    """A known token whose expiry has passed: 401 saying so."""
-
-
-class Forbidden(AccessError):
-    pass
-
-
-class StoreError(MutualAidError):
-    """Base of the errors of stored data."""
-
-
-class StoreBusy(StoreError):
-    """Other writers held the lock past the wait allowed (SQLite busy, a PostgreSQL lock
-    timeout, a serialization failure or deadlock): nothing was stored; try again later."""
-
-    def __init__(self, retry_after: int) -> None:
-        self.retry_after = retry_after
-        super().__init__(Said("store_busy", seconds=retry_after))
-
-
-class RepairBusy(StoreBusy):
-    """A decline was recorded, but its repair could not get the store's lock in time (503
-    saying so): declining again makes the repair."""
-
-    def __init__(self, assignment: int, retry_after: int) -> None:
-        self.retry_after = retry_after
-        StoreError.__init__(self, Said("repair_busy", id=assignment, seconds=retry_after))
-
-
-class NotFoundError(StoreError):
-    def __init__(self, kind: str, ident: object) -> None:
-        self.kind, self.ident = kind, ident
-        super().__init__(f"no {kind} '{ident}'")
-
-
-class ConflictError(StoreError):
-    pass
-
-
-class ActivePlanExists(ConflictError):
-    def __init__(self, area: str, week_start: pendulum.Date) -> None:
-        super().__init__(Said("plan_active_for", area=area, week=week_start.isoformat()))
-
-
-class WouldWithdraw(ConflictError):
-    """Replacing a week would withdraw assignments of its published plan, and the request
-    did not say `replace`."""
-
-    def __init__(self, withdrawn: Mapping[str, int]) -> None:
-        self.withdrawn = dict(withdrawn)
-        tasks = sorted(withdrawn)
-        shown = ", ".join(tasks[:20]) + (", …" if len(tasks) > 20 else "")
-        super().__init__(
-            Said("would_withdraw", count=sum(withdrawn.values()), tasks=len(tasks), ids=shown)
-        )
-
-
-class LeaseLost(ConflictError):
-    pass
-
-
-class IdempotencyKeyReused(ConflictError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -131,7 +95,7 @@ class PreparedTasks:
     """A week's new tasks, checked and turned into rows before the write transaction
     (`WeekRepository.prepare_tasks`), to be stored by `store_tasks` in a short one."""
 
-    tasks: list[Json]
+    tasks: list[StoredTask]
     """The tasks as they will read once stored (the answer to the request)."""
     rows: list[Json]
     """Their rows, without the week's id."""
@@ -161,6 +125,7 @@ class AreaRecord:
     id: str
     name: str
     timezone: str
+    fairness_across_weeks: bool = False
 
 
 @dataclass(frozen=True)
@@ -169,7 +134,7 @@ class WeekRecord:
     week_start: pendulum.Date
     name: str
     timezone: str
-    settings: Json
+    settings: Settings
 
 
 @dataclass(frozen=True)
@@ -182,12 +147,15 @@ class PlanRecord:
     parent_id: str | None
     status: str
     """queued | running | optimal | feasible | error"""
-    progress: Json
+    progress: SolveProgress | None
+    """A running solve's best figures so far (None before its first report)."""
     request: PlanRequest
     result: Json | None
     """The contract's plan JSON once done (a domain Plan once the contract's reader of plan
     JSON is the one place that reads it)."""
-    error: str | None
+    error: Reason | str | None
+    """Why it ended in `error`, as data worded where read; text for a plan that failed
+    before errors were kept as data."""
     created_at: pendulum.DateTime
     started_at: pendulum.DateTime | None
     finished_at: pendulum.DateTime | None
@@ -270,16 +238,25 @@ class AreaRepository(Protocol):
     def add(self, ident: str, name: str, timezone: str) -> AreaRecord: ...
     def get(self, ident: str) -> AreaRecord: ...
     def all(self) -> Sequence[AreaRecord]: ...
+    def set_fairness(self, ident: str, across_weeks: bool) -> AreaRecord: ...
 
 
-class RosterRepository(Protocol):
-    """Sites, teams, volunteers or residents of an area, as contract dicts."""
+E = TypeVar("E", StoredSite, StoredTeam, StoredVolunteer, StoredResident)
 
-    def all(self, area: str) -> list[Json]: ...
-    def get(self, area: str, ident: str) -> Json: ...
-    def some(self, area: str, idents: Collection[str]) -> dict[str, Json]: ...
-    def create(self, area: str, item: Mapping[str, Any]) -> Json: ...
-    def upsert(self, area: str, item: Mapping[str, Any]) -> tuple[Json, bool]: ...
+
+class RosterRepository(Protocol[E]):
+    """Sites, teams, volunteers or residents of an area (`mutualaid.domain.roster`), in the
+    order first stored. `known`: those of `idents` stored (one query, nothing built); `place`:
+    how many entries are listed before that id (None: none); `create` stores a new entry last
+    (ConflictError on a taken id, also taken at the same moment); `upsert`: True when new."""
+
+    def all(self, area: str) -> list[E]: ...
+    def get(self, area: str, ident: str) -> E: ...
+    def some(self, area: str, idents: Collection[str]) -> dict[str, E]: ...
+    def known(self, area: str, idents: Collection[str]) -> set[str]: ...
+    def place(self, area: str, ident: str) -> int | None: ...
+    def create(self, area: str, entry: E) -> E: ...
+    def upsert(self, area: str, entry: E) -> tuple[E, bool]: ...
     def delete(self, area: str, ident: str) -> None: ...
 
 
@@ -301,18 +278,18 @@ class WeekRepository(Protocol):
 
     def tasks(
         self, area: str, week_start: pendulum.Date, idents: Collection[str] | None = None
-    ) -> list[Json]: ...
-    def get_task(self, area: str, week_start: pendulum.Date, ident: str) -> Json: ...
+    ) -> list[StoredTask]: ...
+    def get_task(self, area: str, week_start: pendulum.Date, ident: str) -> StoredTask: ...
     def prepare_tasks(
         self, area: str, week_start: pendulum.Date, tasks: Sequence[Any]
     ) -> PreparedTasks: ...
     def store_tasks(
         self, area: str, week_start: pendulum.Date, prepared: PreparedTasks
-    ) -> list[Json]: ...
+    ) -> list[StoredTask]: ...
     def prepare_task(self, area: str, week_start: pendulum.Date, task: Any) -> PreparedTasks: ...
     def store_task(
         self, area: str, week_start: pendulum.Date, prepared: PreparedTasks
-    ) -> tuple[Json, bool]: ...
+    ) -> tuple[StoredTask, bool]: ...
     def delete_task(self, area: str, week_start: pendulum.Date, ident: str) -> int: ...
     def published_tasks(self, area: str, week_start: pendulum.Date) -> dict[str, int]: ...
     def add_decline(
@@ -343,12 +320,12 @@ class PlanRepository(Protocol):
         ident: str,
         worker: str,
         lease_seconds: float,
-        progress: Mapping[str, Any] | None = None,
+        progress: SolveProgress | None = None,
     ) -> PlanRecord: ...
     def finish(
         self, ident: str, result: Mapping[str, Any], worker: str | None = None
     ) -> PlanRecord: ...
-    def fail(self, ident: str, error: str, worker: str | None = None) -> PlanRecord: ...
+    def fail(self, ident: str, error: Reason, worker: str | None = None) -> PlanRecord: ...
     def cancel(self, ident: str) -> PlanRecord: ...
     def release(self, ident: str, worker: str) -> None: ...
     def publish(self, ident: str) -> PlanRecord: ...
@@ -413,10 +390,10 @@ class UnitOfWork(Protocol):
     """`with uow: ...; uow.commit()`; leaving the block without commit rolls back."""
 
     areas: AreaRepository
-    sites: RosterRepository
-    teams: RosterRepository
-    volunteers: RosterRepository
-    residents: RosterRepository
+    sites: RosterRepository[StoredSite]
+    teams: RosterRepository[StoredTeam]
+    volunteers: RosterRepository[StoredVolunteer]
+    residents: RosterRepository[StoredResident]
     weeks: WeekRepository
     plans: PlanRepository
     assignments: AssignmentRepository
@@ -441,16 +418,12 @@ class UnitOfWork(Protocol):
         ...
 
 
-Progress = Callable[[Json], None]
-"""progress({"served": {...}, "bound": {...}, "elapsed": s}); may raise to stop the solve."""
+Progress = Callable[[SolveProgress], None]
+"""progress(SolveProgress(served, bound, elapsed)); may raise to stop the solve."""
 
 
 class Planner(Protocol):
     """Solves one week: a scenario in, the contract's plan JSON out."""
-
-    def budget(self, scenario: Scenario) -> float:
-        """Seconds the solve of `scenario` may take, from its claim."""
-        ...
 
     def plan(
         self,

@@ -13,10 +13,11 @@ from typing import Any, Protocol
 import pendulum
 
 from mutualaid.contract import plan_json
+from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.lifecycle import PlanRequest
 from mutualaid.domain.model import Scenario
-from mutualaid.domain.plan import Plan
+from mutualaid.domain.plan import Plan, Reason
 from mutualaid.domain.recommendation import Option
 from mutualaid.errors import Problem
 from mutualaid.messages import msg, violation_text
@@ -43,8 +44,9 @@ class Recommender(Protocol):
         first (the contract's objective order, then fewest changes)."""
         ...
 
-    def why_not(self, scenario: Scenario, task: str) -> tuple[str, str] | None:
-        """The reason (code, sentence) nobody can serve the task on their own, if any."""
+    def why_not(self, scenario: Scenario, task: str) -> tuple[str, Reason] | None:
+        """The reason (code, its sentence as data) nobody can serve the task on their own,
+        if any."""
         ...
 
     def insert(self, scenario: Scenario, published: Plan, option: Option) -> Plan:
@@ -67,7 +69,7 @@ class Recommendations:
     scenario: Scenario
     """The week with the request in it (the options' minutes are of its week)."""
     options: list[Option]
-    reason: tuple[str, str] | None = None
+    reason: tuple[str, Reason] | None = None
     """When there is no option and nobody could serve it on their own: why."""
 
 
@@ -205,7 +207,7 @@ def _read(uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, task
             raise ConflictError(msg("recommend_task_exists", task=ident))
         prepared = reader.weeks.prepare_task(where, week, task)
         data = reader.weeks.export_scenario(where, week)
-    data["tasks"] = [*data.get("tasks", []), prepared.tasks[0]]
+    data["tasks"] = [*data.get("tasks", []), stored_task_json(prepared.tasks[0])]
     data.pop("expect", None)
     scenario = build_scenario(data)
     plan = plan_json.load(published.result, scenario)

@@ -4,9 +4,10 @@ those that had waited, hours by volunteer and team, and residents reached by cat
 A month is the weeks whose Monday falls in it (a week is planned whole, so it is counted
 whole, in the month it starts). Everything is read from each week's tasks and its published
 plan as it stands: a visit counts while the plan gives it (not declined, not withdrawn).
-Hours are the minutes of the visits assigned; hours done come from the outside through
-`HoursDone` (the ledger of done visits), and are null until one is given. A team's hours are
-its visits as a team, and its members' other visits under their first team.
+Hours assigned are the minutes of the visits given; hours done are what the hours ledger holds
+for those same visits (their credits less their reversals, so a visit marked done counts its
+actual minutes, one un-marked counts none). A team's hours are its visits as a team, and its
+members' other visits under their first team.
 """
 
 from __future__ import annotations
@@ -15,12 +16,15 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pendulum
 
+from mutualaid.contract.export import stored_task_json
+from mutualaid.contract.roster import to_json as roster_json
+from mutualaid.domain.ledger import CREDIT, REVERSAL, LedgerEntry
 from mutualaid.domain.lifecycle import DECLINED, WITHDRAWN
 from mutualaid.domain.model import CATEGORIES
 from mutualaid.domain.week import expanded
@@ -28,12 +32,11 @@ from mutualaid.errors import Problem
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
 from mutualaid.services.cells import inert
-from mutualaid.services.ports import InvalidRequest, Json, UnitOfWork
+from mutualaid.services.ledger_ports import BooksUnitOfWork
+from mutualaid.services.ports import AssignmentRecord, InvalidRequest, Json, UnitOfWork
 
 NOT_PLANNED = "not_planned"
 """The reason of a task no published plan speaks of (no plan yet, or added since)."""
-HoursDone = Callable[[str, pendulum.Date, pendulum.Date], Mapping[str, int]]
-"""(area, first day, last day) -> minutes done per volunteer: the ledger's, when plugged in."""
 _MONTH = re.compile(r"\d{4}-\d{2}")
 
 
@@ -71,7 +74,7 @@ class PersonHours:
     name: str
     visits: int = 0
     minutes_assigned: int = 0
-    minutes_done: int | None = None
+    minutes_done: int = 0
 
 
 @dataclass
@@ -99,38 +102,27 @@ class Report:
     """Distinct residents at whose home (or for whom) a served task was, per category."""
 
 
-def build_report(
-    uow: UnitOfWork, actor: Actor, area: str | None, kind: str, text: str,
-    hours_done: HoursDone | None = None,
-) -> Report:  # fmt: skip
+def build_report(uow: UnitOfWork, actor: Actor, area: str | None, kind: str, text: str) -> Report:
     """The area's report for the week or month named (admin, the area's coordinator)."""
     where = actor.area(area)
     period = period_of(kind, text)
     report = Report(where, period)
     served_residents: set[str] = set()
-    with uow.reading() as reader:
+    with cast(BooksUnitOfWork, uow.reading()) as reader:
         reader.areas.get(where)
         weeks = [w for w in reader.weeks.all(where) if period.holds(w.week_start)]
-        people = {str(v["id"]): v for v in reader.volunteers.all(where)}
-        teams = {str(t["id"]): t for t in reader.teams.all(where)}
-        residents = {str(r["id"]): r for r in reader.residents.all(where)}
+        people = {v.id: roster_json(v) for v in reader.volunteers.all(where)}
+        teams = {t.id: roster_json(t) for t in reader.teams.all(where)}
+        residents = {r.id: roster_json(r) for r in reader.residents.all(where)}
+        done = done_minutes(reader.ledger.entries(where))
         hours: dict[str, PersonHours] = {}
         team_hours: dict[str, PersonHours] = {}
         for week in sorted(weeks, key=lambda w: w.week_start):
             report.weeks.append(week.week_start.isoformat())
-            tasks = _expanded(reader.weeks.tasks(where, week.week_start))
-            plan = reader.plans.published(where, week.week_start)
-            if plan is None or plan.result is None:
+            tasks, gives, reasons = week_outcome(reader, where, week.week_start)
+            if gives is None:
                 report.unplanned_weeks.append(week.week_start.isoformat())
                 gives = []
-                reasons: dict[str, str] = {}
-            else:
-                gives = [
-                    r for r in reader.assignments.for_plan(plan.id)
-                    if r.state not in (DECLINED, WITHDRAWN) and r.task in tasks
-                ]  # fmt: skip
-                reasons = {str(u["task"]): str(u["reason"])
-                           for u in plan.result.get("unserved") or ()}  # fmt: skip
             served = {r.task for r in gives}
             for ident, task in tasks.items():
                 priority = str(task.get("priority") or "normal")
@@ -154,16 +146,14 @@ def build_report(
                 person = hours.setdefault(r.volunteer, PersonHours(r.volunteer, name))
                 person.visits += 1
                 person.minutes_assigned += minutes
+                person.minutes_done += done.get(r.id, 0)
                 team = r.team or _first_team(people.get(r.volunteer))
                 if team is not None:
                     tname = str(teams.get(team, {}).get("name") or team)
                     crew = team_hours.setdefault(team, PersonHours(team, tname))
                     crew.visits += 1
                     crew.minutes_assigned += minutes
-    if hours_done is not None:
-        done = hours_done(where, period.first, period.last)
-        for person in hours.values():
-            person.minutes_done = int(done.get(person.id, 0))
+                    crew.minutes_done += done.get(r.id, 0)
     report.volunteers = sorted(hours.values(), key=lambda p: (-p.minutes_assigned, p.id))
     report.teams = sorted(team_hours.values(), key=lambda p: (-p.minutes_assigned, p.id))
     report.residents_reached = len(served_residents)
@@ -172,6 +162,32 @@ def build_report(
     )
     report.residents_by_category = {c: found.get(c, 0) for c in CATEGORIES}
     return report
+
+
+def week_outcome(
+    reader: UnitOfWork, area: str, week: pendulum.Date
+) -> tuple[dict[str, Json], list[AssignmentRecord] | None, dict[str, str]]:
+    """The week's tasks (a series once per day), the visits its published plan gives (not
+    declined or withdrawn; None when no plan is published) and the unserved tasks' reasons."""
+    tasks = _expanded(map(stored_task_json, reader.weeks.tasks(area, week)))
+    plan = reader.plans.published(area, week)
+    if plan is None or plan.result is None:
+        return tasks, None, {}
+    gives = [
+        r for r in reader.assignments.for_plan(plan.id)
+        if r.state not in (DECLINED, WITHDRAWN) and r.task in tasks
+    ]  # fmt: skip
+    reasons = {str(u["task"]): str(u["reason"]) for u in plan.result.get("unserved") or ()}
+    return tasks, gives, reasons
+
+
+def done_minutes(entries: Iterable[LedgerEntry]) -> dict[int, int]:
+    """Minutes the ledger holds per visit (assignment id): credits less reversals."""
+    per: dict[int, int] = {}
+    for e in entries:
+        if e.assignment is not None and e.kind in (CREDIT, REVERSAL):
+            per[e.assignment] = per.get(e.assignment, 0) + e.minutes
+    return per
 
 
 def record_export(uow: UnitOfWork, actor: Actor, report: Report) -> None:
@@ -222,9 +238,9 @@ def report_json(report: Report) -> Json:
 
 
 def _hours_json(h: PersonHours) -> Json:
-    done = None if h.minutes_done is None else round(h.minutes_done / 60, 2)
     return {"id": h.id, "name": h.name, "visits": h.visits,
-            "hours_assigned": round(h.minutes_assigned / 60, 2), "hours_done": done}  # fmt: skip
+            "hours_assigned": round(h.minutes_assigned / 60, 2),
+            "hours_done": round(h.minutes_done / 60, 2)}  # fmt: skip
 
 
 class _Writer:
@@ -259,9 +275,8 @@ def report_csv(report: Report) -> str:
         for h in rows:
             w.writerow([f"{section}_hours_assigned", h.id, h.name,
                         round(h.minutes_assigned / 60, 2), "hours"])  # fmt: skip
-            if h.minutes_done is not None:
-                w.writerow([f"{section}_hours_done", h.id, h.name,
-                            round(h.minutes_done / 60, 2), "hours"])  # fmt: skip
+            w.writerow([f"{section}_hours_done", h.id, h.name,
+                        round(h.minutes_done / 60, 2), "hours"])  # fmt: skip
             w.writerow([f"{section}_visits", h.id, h.name, h.visits, "visits"])
     w.writerow(["residents", "reached", "", report.residents_reached, "residents"])
     for category, n in report.residents_by_category.items():

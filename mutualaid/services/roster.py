@@ -1,7 +1,8 @@
 """Use cases of areas (sub-districts) and their roster: sites, teams, volunteers, residents.
 
-Roster entities are the scenario format's structures (plain dicts, its field names); they are
-checked as the loader checks a scenario's, so errors carry its paths and wording.
+An entry comes in as the scenario format's structure (plain data, its field names) and is
+checked alone as the loader checks a scenario's, so errors carry its paths and wording; it is
+stored and given back as the domain's (`mutualaid.domain.roster`).
 """
 
 from __future__ import annotations
@@ -11,15 +12,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from mutualaid.bounds import MAX_NAME_LENGTH, text_problem, timezone_problem
-from mutualaid.errors import Problem
+from mutualaid.contract.roster import READERS, entry_problems, referenced
+from mutualaid.domain.roster import RosterEntry, RosterKind
+from mutualaid.errors import Problem, ScenarioError
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor
 from mutualaid.services.ports import (
     AreaRecord,
     ConflictError,
     InvalidRequest,
-    Json,
-    RosterKind,
     RosterRepository,
     UnitOfWork,
 )
@@ -34,8 +35,8 @@ SINGULAR: dict[RosterKind, str] = {
 _AREA_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
-def repo_of(uow: UnitOfWork, kind: RosterKind) -> RosterRepository:
-    repos: dict[RosterKind, RosterRepository] = {
+def repo_of(uow: UnitOfWork, kind: RosterKind) -> RosterRepository[Any]:
+    repos: dict[RosterKind, RosterRepository[Any]] = {
         "sites": uow.sites,
         "teams": uow.teams,
         "volunteers": uow.volunteers,
@@ -113,54 +114,92 @@ def put_area(
 # --- the roster -----------------------------------------------------------------------------
 
 
-def list_entities(uow: UnitOfWork, actor: Actor, kind: RosterKind, area: str | None) -> list[Json]:
+def list_entities(
+    uow: UnitOfWork, actor: Actor, kind: RosterKind, area: str | None
+) -> list[RosterEntry]:
     where = actor.area(area)
     with uow:
         uow.areas.get(where)
-        return repo_of(uow, kind).all(where)
+        return list(repo_of(uow, kind).all(where))
 
 
 def get_entity(
     uow: UnitOfWork, actor: Actor, kind: RosterKind, area: str | None, ident: str
-) -> Json:
+) -> RosterEntry:
     where = actor.area(area)
     with uow:
         uow.areas.get(where)
-        return repo_of(uow, kind).get(where, ident)
+        entry: RosterEntry = repo_of(uow, kind).get(where, ident)
+        return entry
 
 
 def create_entity(
     uow: UnitOfWork, actor: Actor, kind: RosterKind, area: str | None, item: Any
-) -> Json:
+) -> RosterEntry:
     """Add a new site, team, volunteer or resident (ConflictError when the id is taken, also
     by a creation at the same moment: the store's INSERT decides, nothing is overwritten)."""
     where = actor.area(area)
     with uow:
         repo = repo_of(uow, kind)
         ident = item.get("id") if isinstance(item, Mapping) else None
-        if isinstance(ident, str) and any(e["id"] == ident.strip() for e in repo.all(where)):
+        if isinstance(ident, str) and repo.known(where, {ident.strip()}):
             raise ConflictError(
                 msg("already_exists", kind=msg(f"kind_{SINGULAR[kind]}"), id=ident.strip())
             )
-        stored = repo.create(where, item)
-        _audit(uow, actor, f"{SINGULAR[kind]}.create", where, kind, stored["id"])
+        stored: RosterEntry = repo.create(where, checked_entry(uow, kind, where, item))
+        _audit(uow, actor, f"{SINGULAR[kind]}.create", where, kind, stored.id)
         uow.commit()
     return stored
 
 
 def put_entity(
     uow: UnitOfWork, actor: Actor, kind: RosterKind, area: str | None, ident: str, item: Any
-) -> tuple[Json, bool]:
+) -> tuple[RosterEntry, bool]:
     """Store the entity under `ident` (the body's id, when given, must be the same); True
     when it is new."""
     where = actor.area(area)
     item = with_id(item, ident)
     with uow:
-        stored, new = repo_of(uow, kind).upsert(where, item)
+        stored, new = repo_of(uow, kind).upsert(where, checked_entry(uow, kind, where, item))
         action = f"{SINGULAR[kind]}.{'create' if new else 'update'}"
-        _audit(uow, actor, action, where, kind, stored["id"])
+        _audit(uow, actor, action, where, kind, stored.id)
         uow.commit()
     return stored, new
+
+
+def checked_entry(uow: UnitOfWork, kind: RosterKind, area: str, item: Any) -> RosterEntry:
+    """The entry as written, checked alone as the loader checks a scenario's: its own
+    fields, and the ids it names against the area's roster, read for just those ids
+    (ScenarioError, paths relative to it). NotFoundError for an unknown area."""
+    zone = uow.areas.get(area).timezone
+    if not isinstance(item, Mapping):
+        raise ScenarioError(entry_problems(kind, item, zone, {}))
+    _check_written_id(uow, kind, area, item)
+    known = {
+        other: repo_of(uow, other).known(area, set(idents))
+        for other, idents in referenced(kind, item).items()
+    }
+    if problems := entry_problems(kind, item, zone, known):
+        raise ScenarioError(problems)
+    return READERS[kind](item)
+
+
+def _check_written_id(
+    uow: UnitOfWork, kind: RosterKind, area: str, item: Mapping[str, Any]
+) -> None:
+    """An id written otherwise than it reads (` v-1 `, or the number 7) names another entry
+    than the one stored under what it reads: as in a scenario, that is the same id twice,
+    the stored one first."""
+    raw = item.get("id")
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+        return
+    text = str(raw).strip()
+    if raw == text or not text:
+        return
+    before = repo_of(uow, kind).place(area, text)
+    if before is not None:
+        first = f"{kind}[{before}].id"
+        raise ScenarioError([Problem("id", msg("duplicate_id", id=text, first=first))])
 
 
 def delete_entity(

@@ -18,11 +18,14 @@ import pendulum
 
 from mutualaid.bounds import MAX_TEXT_LENGTH, text_problem
 from mutualaid.domain.lifecycle import PlanRequest, same_or_narrower
-from mutualaid.domain.model import Location
+from mutualaid.domain.model import Location, SkillNeed, TeamSkillNeed
+from mutualaid.domain.roster import StoredResident, StoredSite, StoredVolunteer
+from mutualaid.domain.tasks import StoredTask
 from mutualaid.errors import Problem
-from mutualaid.messages import msg, violation_text
+from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
 from mutualaid.services.built import BuiltWeek, built_week, keep
+from mutualaid.services.jobs import safety_net
 from mutualaid.services.notices import before_change, note_changes
 from mutualaid.services.ports import (
     ActivePlanExists,
@@ -212,22 +215,20 @@ def _schedule(
             versions = [(r, 0) for r in uow.assignments.for_volunteer(where, volunteer, week_start)]
         records = [r for r, _ in versions]
         named = {r.task for r in records}
-        tasks = {t["id"]: t for t in uow.weeks.tasks(where, week_start, named | _written(named))}
+        tasks = {t.id: t for t in uow.weeks.tasks(where, week_start, named | _written(named))}
         crews: dict[tuple[str, str], list[AssignmentRecord]] = {}
         for plan_id in sorted({r.plan_id for r in records}):
             for other in uow.assignments.for_plan(plan_id, named):
                 crews.setdefault((plan_id, other.task), []).append(other)
         people = uow.volunteers.some(where, {o.volunteer for c in crews.values() for o in c})
-        sites = uow.sites.some(where, {str(t["site"]) for t in tasks.values() if t.get("site")})
-        residents = uow.residents.some(
-            where, {str(t["resident"]) for t in tasks.values() if t.get("resident")}
-        )
+        sites = uow.sites.some(where, {t.site for t in tasks.values() if t.site})
+        residents = uow.residents.some(where, {t.resident for t in tasks.values() if t.resident})
     places = _Places(sites, residents, people)
     seen = [
         _view(places, _task_of(tasks, r.task), r, crews.get((r.plan_id, r.task), []), n)
         for r, n in versions
     ]
-    name = str(person.get("name") or volunteer)
+    name = person.name or volunteer
     return Schedule(where, volunteer, name, week_start, zone, seen)
 
 
@@ -236,33 +237,34 @@ def _written(tasks: set[str]) -> set[str]:
     return {t.rsplit("@", 1)[0] for t in tasks if "@" in t}
 
 
-def _task_of(tasks: dict[str, Json], ident: str) -> Json | None:
+def _task_of(tasks: dict[str, StoredTask], ident: str) -> StoredTask | None:
     """The stored task a plan's task id names: itself (an id may contain '@'), or the series
     it is a day of."""
-    if ident in tasks and not tasks[ident].get("every"):
+    if ident in tasks and not tasks[ident].every:
         return tasks[ident]
     base, _, day = ident.rpartition("@")
     series = tasks.get(base)
-    return series if series is not None and day in (series.get("every") or ()) else None
+    return series if series is not None and day in (series.every or ()) else None
 
 
 @dataclass(frozen=True)
 class _Places:
-    """The roster entries a volunteer's assignments name, by id (contract dicts)."""
+    """The roster entries a volunteer's assignments name, by id."""
 
-    sites: dict[str, Json]
-    residents: dict[str, Json]
-    people: dict[str, Json]
+    sites: dict[str, StoredSite]
+    residents: dict[str, StoredResident]
+    people: dict[str, StoredVolunteer]
 
 
 def _view(
-    places: _Places, task: Json | None, r: AssignmentRecord, crew: list[AssignmentRecord],
+    places: _Places, task: StoredTask | None, r: AssignmentRecord, crew: list[AssignmentRecord],
     sequence: int = 0,
 ) -> VolunteerAssignment:  # fmt: skip
     going = r.state not in ("declined", "withdrawn")  # contacts are for those who go
-    names = {o.volunteer: places.people.get(o.volunteer, {}).get("name") for o in crew}
-    phones = {o.volunteer: places.people.get(o.volunteer, {}).get("phone") if going else None
-              for o in crew}  # fmt: skip
+    people = {o.volunteer: places.people.get(o.volunteer) for o in crew}
+    names = {o.volunteer: _name(people[o.volunteer]) for o in crew}
+    phones = {o.volunteer: p.phone if p is not None and going else None for o, p in
+              ((o, people[o.volunteer]) for o in crew)}  # fmt: skip
     others = tuple(
         Colleague(
             o.volunteer, str(names[o.volunteer] or o.volunteer), o.role, o.team, phones[o.volunteer]
@@ -274,25 +276,31 @@ def _view(
         return VolunteerAssignment(
             r, r.task, r.task, Location(0.0, 0.0), None, str(r.role), others, sequence
         )
-    resident = places.residents.get(str(task.get("resident")))
-    site = places.sites.get(str(task.get("site")))
-    contact: Json = (site or resident or {}) if going else {}
+    resident = places.residents.get(task.resident) if task.resident else None
+    site = places.sites.get(task.site) if task.site else None
+    contact = (site or resident) if going else None
     if site is not None:
-        place, where = str(site["name"]), site["location"]
+        place, where = site.name, site.location
     elif resident is not None:
-        place, where = msg("place_home", name=resident["name"]), resident["location"]
+        place, where = msg("place_home", name=resident.name), resident.location
     else:
-        place, where = str(task["title"]), task.get("location") or {"lat": 0.0, "lon": 0.0}
+        place, where = task.title, task.location or Location(0.0, 0.0)
     role_name = str(r.role)
-    needs = task.get("needs") or []
-    if 0 <= r.role < len(needs):
-        need = needs[r.role]
-        role_name = str(need.get("skill") or need.get("team_skill") or need.get("team"))
+    if 0 <= r.role < len(task.needs):
+        need = task.needs[r.role]
+        role_name = (
+            need.skill if isinstance(need, SkillNeed)
+            else need.team_skill if isinstance(need, TeamSkillNeed) else need.team
+        )  # fmt: skip
     return VolunteerAssignment(
-        r, str(task["title"]), place, Location(float(where["lat"]), float(where["lon"])),
-        None if resident is None else str(resident["name"]), role_name, others, sequence,
-        contact.get("address"), contact.get("phone"),
+        r, task.title, place, where,
+        None if resident is None else resident.name, role_name, others, sequence,
+        None if contact is None else contact.address, None if contact is None else contact.phone,
     )  # fmt: skip
+
+
+def _name(person: StoredVolunteer | None) -> str | None:
+    return None if person is None else person.name
 
 
 def get_assignment(uow: UnitOfWork, actor: Actor, ident: int) -> AssignmentRecord:
@@ -441,8 +449,7 @@ def store_repair(
         noticed = len(note_changes(uow, before, plan.id))
         keep(plan.id, kept[1], kept[0])
     else:
-        violations = "; ".join(map(violation_text, report.violations[:10]))
-        plan = uow.plans.fail(plan.id, msg("plan_safety_net", violations=violations))
+        plan = uow.plans.fail(plan.id, safety_net(report.violations))
     uow.audit.record(actor.id, "plan.repair", f"plan {plan.id}", area,
                      {"parent": parent, **detail, "status": plan.status,
                       "notices": noticed})  # fmt: skip

@@ -11,8 +11,10 @@ from typing import Any
 
 import pendulum
 
+from mutualaid.contract import export
 from mutualaid.contract.scenario import build_scenario, read_scenario_json, read_scenario_text
 from mutualaid.domain.model import Scenario
+from mutualaid.domain.tasks import StoredTask
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
@@ -37,13 +39,17 @@ def list_weeks(uow: UnitOfWork, actor: Actor, area: str | None) -> list[WeekReco
         return uow.weeks.all(where)
 
 
-def list_tasks(uow: UnitOfWork, actor: Actor, area: str | None, week_start: str) -> list[Json]:
+def list_tasks(
+    uow: UnitOfWork, actor: Actor, area: str | None, week_start: str
+) -> list[StoredTask]:
     where, week = actor.area(area), parse_week(week_start)
     with uow:
         return uow.weeks.tasks(where, week)
 
 
-def get_task(uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, ident: str) -> Json:
+def get_task(
+    uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, ident: str
+) -> StoredTask:
     where, week = actor.area(area), parse_week(week_start)
     with uow:
         return uow.weeks.get_task(where, week, ident)
@@ -51,7 +57,7 @@ def get_task(uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, i
 
 @dataclass(frozen=True)
 class Submitted:
-    tasks: list[Json]
+    tasks: list[StoredTask]
     """The week's tasks as stored."""
     replayed: bool
     """True when the Idempotency-Key was seen before: nothing was done again."""
@@ -93,14 +99,14 @@ def submit_tasks(
         if idempotency_key is not None:
             stored = reader.idempotency.lookup(scope, idempotency_key, digest)
             if stored is not None:
-                return Submitted(list(stored.response), replayed=True)
+                return Submitted(_tasks_of(stored.response), replayed=True)
         prepared = reader.weeks.prepare_tasks(where, week, tasks)
     for attempt in range(2):
         with uow:
             if idempotency_key is not None:
                 stored = uow.idempotency.lookup(scope, idempotency_key, digest)
                 if stored is not None:
-                    return Submitted(list(stored.response), replayed=True)
+                    return Submitted(_tasks_of(stored.response), replayed=True)
             before = _published(uow, where, week)
             visits = _before(uow, where, week) if replace and before else None
             saved = uow.weeks.store_tasks(where, week, prepared)
@@ -112,7 +118,8 @@ def submit_tasks(
             uow.audit.record(actor.id, "tasks.submit", _week(where, week_start), where, detail)
             if idempotency_key is not None:
                 try:
-                    uow.idempotency.save(scope, idempotency_key, digest, 200, saved)
+                    answer = [export.stored_task_json(t) for t in saved]
+                    uow.idempotency.save(scope, idempotency_key, digest, 200, answer)
                 except IdempotencyKeyReused:
                     if attempt:
                         raise
@@ -124,7 +131,7 @@ def submit_tasks(
 
 def put_task(
     uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, ident: str, task: Any
-) -> tuple[Json, bool]:
+) -> tuple[StoredTask, bool]:
     """Store one task of the week (new ones go last); True when it is new. Checked in a
     read-only transaction first, as submit_tasks."""
     where, week = actor.area(area), parse_week(week_start)
@@ -255,6 +262,11 @@ def _withdrawn(
     if lost and not replace:
         raise WouldWithdraw(lost)
     return {"withdrawn": sum(lost.values())} if lost else {}
+
+
+def _tasks_of(response: Any) -> list[StoredTask]:
+    """The tasks of a stored answer (the contract's JSON of each)."""
+    return [export.stored_task(t) for t in response]
 
 
 def _week(area: str, week_start: str) -> str:

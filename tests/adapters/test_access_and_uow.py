@@ -162,7 +162,7 @@ def test_a_refused_step_leaves_the_rest_of_the_transaction_usable(make_uow: UowF
         uow.commit()
     with make_uow() as uow:
         assert len(uow.audit.entries()) == 1
-        assert uow.residents.get(world.AREA, "r-zhang")["name"] == "张奶奶"
+        assert uow.residents.get(world.AREA, "r-zhang").name == "张奶奶"
 
 
 def test_a_reader_does_not_wait_for_a_writer(make_uow: UowFactory) -> None:

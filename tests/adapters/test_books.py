@@ -52,7 +52,7 @@ def test_a_request_is_drawn_week_after_week_until_a_plan_serves_it(stored: UowFa
     assert [(r.id, w) for r, w in first.drawn] == [("r-liu-chat", 0)]
     with stored() as uow:
         task = uow.weeks.get_task(world.AREA, world.WEEK, "req-r-liu-chat")
-    assert (task["resident"], task["waited"], task["priority"]) == ("r-liu", 0, "high")
+    assert (task.resident, task.waited, task.priority) == ("r-liu", 0, "high")
     publish(stored, world.WEEK, world.result())  # the plan does not serve it
     second = backlog.draw_week(stored(), COORDINATOR, None, world.NEXT_WEEK.isoformat())
     assert [(r.id, w) for r, w in second.drawn] == [("r-liu-chat", 1)]

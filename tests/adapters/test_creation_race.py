@@ -63,7 +63,7 @@ def test_a_volunteer_created_by_many_at_once_keeps_the_winner_s_data(
 
     won = winner(together(create))
     stored = roster.get_entity(make_uow(), access.CLI, "volunteers", world.AREA, "v-race")
-    assert stored["name"] == f"n{won}"
+    assert stored.name == f"n{won}"
     with make_uow() as uow:
         made = [e for e in uow.audit.entries(world.AREA) if e.action == "volunteer.create"]
     assert len(made) == 1
@@ -102,6 +102,6 @@ def test_one_list_imported_by_many_at_once_is_stored_whole_once_or_refused(
 
     outcomes = together(bring)
     stored = roster.list_entities(make_uow(), access.CLI, "volunteers", world.AREA)
-    phones = {str(v.get("phone")) for v in stored if str(v["id"]).startswith("v-imp")}
-    assert len(phones) == 1 and len([v for v in stored if str(v["id"]).startswith("v-imp")]) == 5
+    brought = [v for v in stored if v.id.startswith("v-imp")]
+    assert len(brought) == 5 and len({v.phone for v in brought}) == 1
     assert any(said == "created" for _, said in outcomes)

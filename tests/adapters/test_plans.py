@@ -12,7 +12,8 @@ from sqlmodel import select
 
 from mutualaid.adapters.plans import SqlPlans
 from mutualaid.adapters.tables import AuditRow, PlanRow, WeekRow
-from mutualaid.domain.lifecycle import PlanRequest
+from mutualaid.domain.lifecycle import CANCELLED, PlanRequest
+from mutualaid.domain.plan import SolveProgress, reason
 from mutualaid.services.ports import ActivePlanExists, ConflictError, LeaseLost, NotFoundError
 
 from . import world
@@ -42,7 +43,7 @@ def test_a_second_active_plan_for_a_week_is_refused(make_uow: UowFactory, week: 
     with make_uow() as uow, pytest.raises(ActivePlanExists):
         uow.plans.create(world.AREA, world.WEEK)
     with make_uow() as uow:
-        uow.plans.fail(first.id, "solver crashed")
+        uow.plans.fail(first.id, reason("plan_solver_failed", error="crashed"))
         again = uow.plans.create(world.AREA, world.WEEK)  # a finished plan no longer counts
         uow.commit()
     assert again.status == "queued"
@@ -120,7 +121,8 @@ def test_a_plan_whose_worker_died_is_claimed_again(
     clock.advance(20)
     with make_uow() as uow:
         assert uow.plans.claim("w2", lease_seconds=30) is None  # w1's lease still holds
-        uow.plans.heartbeat(plan.id, "w1", 30, progress={"coverage": [0, 1, 2, 0]})
+        figures = SolveProgress({"high": 1}, {"high": 2}, 0.5)
+        uow.plans.heartbeat(plan.id, "w1", 30, progress=figures)
         uow.commit()
     clock.advance(20)
     with make_uow() as uow:
@@ -131,7 +133,7 @@ def test_a_plan_whose_worker_died_is_claimed_again(
         uow.commit()
     assert again is not None and again.id == plan.id
     assert (again.worker, again.attempts, again.started_at) == ("w2", 2, claimed.started_at)
-    assert again.progress == {"coverage": [0, 1, 2, 0]}
+    assert again.progress == SolveProgress({"high": 1}, {"high": 2}, 0.5)
     with make_uow() as uow:
         with pytest.raises(LeaseLost):
             uow.plans.heartbeat(plan.id, "w1", 30)
@@ -159,7 +161,7 @@ def test_a_plan_that_keeps_killing_workers_ends_in_error(
         uow.commit()
     with make_uow() as uow:
         got = uow.plans.get(plan.id)
-    assert (got.status, got.error, got.attempts) == ("error", "gave up after 2 runs", 2)
+    assert (got.status, got.error, got.attempts) == ("error", reason("plan_gave_up", runs=2), 2)
 
 
 def test_cancel_ends_a_queued_plan_and_asks_a_running_one_to_stop(
@@ -172,9 +174,9 @@ def test_cancel_ends_a_queued_plan_and_asks_a_running_one_to_stop(
         assert uow.plans.claim("w1", 30) is not None
         asked = uow.plans.cancel(running.id)
         beat = uow.plans.heartbeat(running.id, "w1", 30)
-        stopped = uow.plans.fail(running.id, "cancelled", worker="w1")
+        stopped = uow.plans.fail(running.id, CANCELLED, worker="w1")
         uow.commit()
-    assert (cancelled.status, cancelled.error) == ("error", "cancelled")
+    assert (cancelled.status, cancelled.error) == ("error", CANCELLED)
     assert asked.status == "running" and asked.cancel_requested and beat.cancel_requested
     assert stopped.status == "error"
     with make_uow() as uow, pytest.raises(ConflictError):
@@ -233,7 +235,7 @@ def test_publish_keeps_one_plan_per_week_and_carries_answers_over(
         queued = uow.plans.create(world.AREA, world.WEEK)
         with pytest.raises(ConflictError):
             uow.plans.publish(queued.id)  # not finished
-        uow.plans.fail(queued.id, "x")
+        uow.plans.fail(queued.id, CANCELLED)
         uow.plans.publish(first)
         wang = uow.assignments.for_volunteer(world.AREA, "v-wang", world.WEEK)
         uow.assignments.accept(wang[0].id)
@@ -374,3 +376,21 @@ def test_the_published_plans_id_is_read_without_the_plan(
         assert uow.plans.published_id(world.AREA, world.WEEK) == plan_id
         with pytest.raises(NotFoundError):
             uow.plans.published_id(world.AREA, world.NEXT_WEEK)
+
+
+def test_a_failed_plans_error_is_kept_as_data_and_an_old_sentence_as_it_is(
+    make_uow: UowFactory, week: object
+) -> None:
+    with make_uow() as uow:
+        new = uow.plans.create(world.AREA, world.WEEK)
+        assert uow.plans.claim("w1", 30) is not None
+        uow.plans.fail(new.id, reason("plan_solver_failed", error="boom"), worker="w1")
+        old = uow.plans.create(world.AREA, world.WEEK)
+        uow.plans.cancel(old.id)
+        row = uow.session.get(PlanRow, old.id)
+        assert row is not None
+        row.error = "gave up after 3 runs"  # as a plan that failed before the move was stored
+        uow.commit()
+    with make_uow() as uow:
+        assert uow.plans.get(new.id).error == reason("plan_solver_failed", error="boom")
+        assert uow.plans.get(old.id).error == "gave up after 3 runs"

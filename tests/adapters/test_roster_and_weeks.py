@@ -6,29 +6,37 @@ import threading
 
 import pytest
 
+from mutualaid.contract import roster as read
+from mutualaid.contract.export import stored_task_json
+from mutualaid.domain.roster import StoredVolunteer
 from mutualaid.errors import ScenarioError
 from mutualaid.services.ports import ConflictError, NotFoundError
+from mutualaid.services.roster import checked_entry
 
 from . import world
 from .conftest import UowFactory
 
+HOME = {"lat": 34.78, "lon": 113.68}
 
-def _volunteer(ident: str, **extra: object) -> dict[str, object]:
-    return {"id": ident, "home": {"lat": 34.78, "lon": 113.68}, "skills": ["meals"], **extra}
+
+def _volunteer(ident: str, **extra: object) -> StoredVolunteer:
+    return read.volunteer(
+        {"id": ident, "home": {"lat": 34.78, "lon": 113.68}, "skills": ["meals"], **extra}
+    )
 
 
 def test_roster_entities_are_stored_listed_and_removed(make_uow: UowFactory) -> None:
     with make_uow() as uow:
         uow.areas.add("a", "经八路街道", "Asia/Shanghai")
         v, created = uow.volunteers.upsert("a", _volunteer("v-1", mode="bike"))
-        assert created and v["mode"] == "bike" and v["name"] == "v-1"
+        assert created and v.mode == "bike" and v.name == "v-1"
         uow.volunteers.upsert("a", _volunteer("v-2"))
         v, created = uow.volunteers.upsert("a", _volunteer("v-1", name="一号"))
-        assert not created and v["name"] == "一号" and v["mode"] == "walk"
-        uow.teams.upsert("a", {"id": "lions", "skills": ["lion_dance"]})
+        assert not created and v.name == "一号" and v.mode == "walk"
+        uow.teams.upsert("a", read.team({"id": "lions", "skills": ["lion_dance"]}))
         uow.commit()
     with make_uow() as uow:
-        assert [v["id"] for v in uow.volunteers.all("a")] == ["v-1", "v-2"]  # as first added
+        assert [v.id for v in uow.volunteers.all("a")] == ["v-1", "v-2"]  # as first added
         assert uow.volunteers.all("elsewhere") == []
         uow.volunteers.delete("a", "v-2")
         with pytest.raises(NotFoundError):
@@ -37,7 +45,7 @@ def test_roster_entities_are_stored_listed_and_removed(make_uow: UowFactory) -> 
             uow.volunteers.delete("a", "v-2")
         uow.commit()
     with make_uow() as uow:
-        assert [v["id"] for v in uow.volunteers.all("a")] == ["v-1"]
+        assert [v.id for v in uow.volunteers.all("a")] == ["v-1"]
         with pytest.raises(ConflictError):
             uow.areas.add("a", "x", "Europe/Berlin")  # an area's zone never changes
 
@@ -54,7 +62,7 @@ def test_an_entity_in_use_cannot_be_removed(make_uow: UowFactory) -> None:
         uow.residents.delete(world.AREA, "r-liu")  # nothing refers to him
         uow.commit()
     with make_uow() as uow:
-        assert [r["id"] for r in uow.residents.all(world.AREA)] == ["r-zhang"]
+        assert [r.id for r in uow.residents.all(world.AREA)] == ["r-zhang"]
         uow.weeks.load_scenario(world.AREA, world.WEEK)  # still a valid scenario
 
 
@@ -68,7 +76,7 @@ def test_tasks_are_replaced_in_a_batch_or_put_one_by_one(make_uow: UowFactory) -
         uow.commit()
     with make_uow() as uow:
         tasks = world.put_tasks(uow, world.AREA, world.WEEK, scenario["tasks"][:2])
-        assert [t["id"] for t in tasks] == ["t-visit-zhang", "t-meals"]
+        assert [t.id for t in tasks] == ["t-visit-zhang", "t-meals"]
         # t-show is gone, and with it its pin and decline; t-meals@wed's decline stays
         assert [(d.task, d.reason) for d in uow.weeks.declines(world.AREA, world.WEEK)] == [
             ("t-meals@wed", "away")
@@ -76,11 +84,11 @@ def test_tasks_are_replaced_in_a_batch_or_put_one_by_one(make_uow: UowFactory) -
         exported = uow.weeks.export_scenario(world.AREA, world.WEEK)
         assert exported["pinned"] == []
         task, created = world.put_task(uow, world.AREA, world.WEEK, scenario["tasks"][2])
-        assert created and task["start"] == "2026-12-04T15:00"
+        assert created and stored_task_json(task)["start"] == "2026-12-04T15:00"
         changed = {**scenario["tasks"][1], "every": ["mon"]}
         task, created = world.put_task(uow, world.AREA, world.WEEK, changed)
-        assert not created and task["every"] == ["mon"]
-        assert [t["id"] for t in uow.weeks.tasks(world.AREA, world.WEEK)] == [
+        assert not created and task.every == ("mon",)
+        assert [t.id for t in uow.weeks.tasks(world.AREA, world.WEEK)] == [
             "t-visit-zhang",
             "t-meals",
             "t-show",
@@ -91,7 +99,7 @@ def test_tasks_are_replaced_in_a_batch_or_put_one_by_one(make_uow: UowFactory) -
             uow.weeks.get_task(world.AREA, world.WEEK, "t-show")
         uow.commit()
     with make_uow() as uow:
-        assert [t["id"] for t in uow.weeks.tasks(world.AREA, world.WEEK)] == [
+        assert [t.id for t in uow.weeks.tasks(world.AREA, world.WEEK)] == [
             "t-visit-zhang",
             "t-meals",
         ]
@@ -146,8 +154,8 @@ def test_concurrent_writers_lose_and_duplicate_nothing(make_uow: UowFactory) -> 
         t.join()
     assert errors == []
     with make_uow() as uow:
-        ids = [v["id"] for v in uow.volunteers.all(world.AREA)]
-        tasks = [t["id"] for t in uow.weeks.tasks(world.AREA, world.WEEK)]
+        ids = [v.id for v in uow.volunteers.all(world.AREA)]
+        tasks = [t.id for t in uow.weeks.tasks(world.AREA, world.WEEK)]
     assert sorted(i for i in ids if i.startswith("v-new-")) == sorted(
         f"v-new-{i}" for i in range(20)
     )
@@ -161,15 +169,20 @@ def test_bad_input_is_refused_with_the_loaders_paths(make_uow: UowFactory) -> No
         uow.commit()
     with make_uow() as uow:
         with pytest.raises(NotFoundError):
-            uow.volunteers.upsert("nowhere", _volunteer("v-9"))
+            checked_entry(uow, "volunteers", "nowhere", {"id": "v-9", "home": HOME})
         with pytest.raises(ScenarioError) as err:
-            uow.volunteers.upsert(world.AREA, _volunteer("v-9", mdoe="car", teams=["dragons"]))
+            checked_entry(
+                uow, "volunteers", world.AREA,
+                {"id": "v-9", "home": HOME, "mdoe": "car", "teams": ["dragons"]},
+            )  # fmt: skip
         assert [(p.path, p.message) for p in err.value.problems] == [
             ("mdoe", "unknown field 'mdoe' (did you mean 'mode'?)"),
             ("teams[0]", "unknown team 'dragons'"),
         ]
         with pytest.raises(ScenarioError) as err:
-            uow.residents.upsert(world.AREA, {"id": "r-zhang", "location": {"lat": 99, "lon": 0}})
+            checked_entry(
+                uow, "residents", world.AREA, {"id": "r-zhang", "location": {"lat": 99, "lon": 0}}
+            )
         assert [p.path for p in err.value.problems] == ["location"]
         task = {**world.scenario()["tasks"][0], "resident": "r-nobody"}
         with pytest.raises(ScenarioError) as err:
@@ -187,8 +200,8 @@ def test_bad_input_is_refused_with_the_loaders_paths(make_uow: UowFactory) -> No
         assert uow.weeks.export_scenario(world.AREA, world.WEEK) == uow.weeks.export_scenario(
             world.AREA, world.WEEK
         )
-        assert [v["id"] for v in uow.volunteers.all(world.AREA)] == ["v-wang", "v-li", "v-zhao"]
-        assert uow.residents.get(world.AREA, "r-zhang")["location"]["lat"] == 34.7749
+        assert [v.id for v in uow.volunteers.all(world.AREA)] == ["v-wang", "v-li", "v-zhao"]
+        assert uow.residents.get(world.AREA, "r-zhang").location.lat == 34.7749
 
 
 def test_a_week_starts_on_a_monday(make_uow: UowFactory) -> None:
@@ -198,7 +211,7 @@ def test_a_week_starts_on_a_monday(make_uow: UowFactory) -> None:
             world.put_tasks(uow, "a", world.WEEK.add(days=1), [])
         world.put_tasks(uow, "a", world.WEEK, [])  # the week is made when missing
         [week] = uow.weeks.all("a")
-        assert week.week_start == world.WEEK and week.settings["detour_factor"] == 1.3
+        assert week.week_start == world.WEEK and week.settings.detour_factor == 1.3
         assert week.timezone == "Asia/Shanghai" and uow.weeks.get("a", world.WEEK) == week
 
 
@@ -226,7 +239,7 @@ def test_tasks_checked_before_the_roster_changed_are_checked_again_when_stored(
         assert raised.value.problems[0].path == "resident"  # relative to the task
     with make_uow(read_only=True) as reader:
         stored = reader.weeks.tasks(world.AREA, world.WEEK)
-        assert [t["id"] for t in stored] == [t["id"] for t in scenario["tasks"]]
+        assert [t.id for t in stored] == [t["id"] for t in scenario["tasks"]]
 
 
 def test_prepared_tasks_read_as_they_are_stored(make_uow: UowFactory) -> None:

@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
-from mutualaid.adapters.roster import ROSTER_CLASSES, raise_problems_under
+from mutualaid.adapters.roster import ROSTER_CLASSES
+from mutualaid.contract.roster import raise_problems_under
 from mutualaid.errors import Problem, ScenarioError
+from mutualaid.services.roster import checked_entry
 
 from . import world
 from .conftest import UowFactory
@@ -40,7 +42,9 @@ BAD: list[tuple[str, Any]] = [
 def in_the_whole_area(uow: Any, kind: str, item: Any) -> list[Problem]:
     """What the loader says of the entry among the area's whole roster, in a week (the check
     made before the entry was checked alone)."""
-    roster = {k: ROSTER_CLASSES[k](uow.session, uow.clock).all(world.AREA) for k in ROSTER_CLASSES}
+    roster = {
+        k: ROSTER_CLASSES[k](uow.session, uow.clock).all_json(world.AREA) for k in ROSTER_CLASSES
+    }
     own = roster[kind]
     index = next((i for i, x in enumerate(own) if x["id"] == item.get("id")), len(own))
     own[index : index + 1] = [dict(item)]
@@ -63,5 +67,5 @@ def test_an_entry_alone_is_refused_as_inside_its_area(
         expected = [(p.path, p.message) for p in in_the_whole_area(uow, kind, item)]
         assert expected, "a bad entry"
         with pytest.raises(ScenarioError) as err:
-            getattr(uow, kind).upsert(world.AREA, item)
+            checked_entry(uow, kind, world.AREA, item)
         assert [(p.path, p.message) for p in err.value.problems] == expected

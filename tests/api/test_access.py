@@ -91,6 +91,7 @@ ROUTES = [
     Route("GET", "/volunteers/{ident:str}/calendar.ics", "own"),
     Route("POST", "/assignments/{assignment_id:int}/accept", "own"),
     Route("POST", "/assignments/{assignment_id:int}/decline", "own", {"reason": "probe"}),
+    Route("POST", "/imports/{name:str}", "area"),
     # the backlog and the ledger (api/controllers/books.py)
     Route("GET", "/areas/{area:str}/requests", "area"),
     Route("POST", "/areas/{area:str}/requests", "area", REQUEST),
@@ -114,6 +115,19 @@ ROUTES = [
     Route("PUT", "/volunteers/{ident:str}/contact", "own", {"email": None}),
     Route("GET", "/reports/weeks/{week:str}", "area"),
     Route("GET", "/reports/months/{month:str}", "area"),
+    # a new request's recommendations and a volunteer's absences (api/controllers/replan.py)
+    Route("POST", "/weeks/{week_start:str}/recommendations", "area", {**TASK, "id": "t-new"}),
+    Route(
+        "POST",
+        "/weeks/{week_start:str}/recommendations/{option:str}/apply",
+        "area",
+        {**TASK, "id": "t-new"},
+    ),
+    Route("GET", "/volunteers/{ident:str}/absences", "own"),
+    Route("POST", "/volunteers/{ident:str}/absences", "own", {"week": world.WEEK.isoformat()}),
+    Route("DELETE", "/volunteers/{ident:str}/absences/{absence_id:int}", "own"),
+    Route("GET", "/reports/waited", "area"),
+    Route("PUT", "/areas/{area:str}/fairness", "area", {"across_weeks": True}),
 ]
 
 
@@ -130,6 +144,7 @@ class World:
         path = (
             route.path.replace("{area:str}", area)
             .replace("{ident:str}", "x-probe")
+            .replace("{name:str}", "residents")
             .replace("{week_start:str}", WEEK)
             .replace("{week:str}", WEEK)
             .replace("{month:str}", WEEK[:7])
@@ -137,6 +152,8 @@ class World:
             .replace("{plan_id:str}", self.plan_id)
             .replace("{token_id:str}", self.token_id)
             .replace("{assignment_id:int}", str(self.assignment_id))
+            .replace("{absence_id:int}", "1")
+            .replace("{option:str}", "000000000000")
             .replace("{volunteer:str}", "v-li")  # not the volunteer token's
         )
         return f"{path}?area={area}" if route.scoped else path

@@ -79,3 +79,28 @@ def test_a_bad_request_file_names_the_file_and_the_field(database: str, tmp_path
     assert "bad.yaml: duration_minutes: must be a whole number > 0" in refused.output
     missing = runner.invoke(app, ["visit", "done", "999", "--start", "9am"])
     assert missing.exit_code == 2 and "--start" in missing.output
+
+
+def test_report_waited_lists_who_was_left_two_weeks_running(database: str) -> None:
+    later = PAST.add(weeks=1)
+    with open_store(Settings.from_env().database) as store:
+        weeks.import_scenario(
+            store.uow(), CLI, world.AREA, later.isoformat(), world.scenario(later)
+        )
+        for week in (PAST, later):  # Zhang's visit left for want of time, twice
+            result = world.result(week)
+            result["assignments"] = [
+                a for a in result["assignments"] if a["task"] != "t-visit-zhang"
+            ]
+            result["unserved"] = [{"task": "t-visit-zhang", "reason": "no_time", "detail": ""}]
+            with store.uow() as uow:
+                plan = uow.plans.create(world.AREA, week)
+                uow.plans.finish(plan.id, result)
+                uow.plans.publish(plan.id)
+                uow.commit()
+    out = run("report", "waited", "--area", world.AREA)
+    assert "r-zhang 张奶奶: 2 weeks running still waiting" in out
+    assert "2026-11-09  t-visit-zhang" in out and "free at a time" in out
+    assert "r-zhang" in run("report", "waited", "--area", world.AREA, "--csv").splitlines()[1]
+    bad = runner.invoke(app, ["report", "waited", "--area", world.AREA, "--until", "monday"])
+    assert bad.exit_code == 2 and "until" in bad.output

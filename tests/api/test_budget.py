@@ -18,7 +18,9 @@ import solver
 from mutualaid.cli import app
 from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
+from mutualaid.domain.lifecycle import CANCELLED
 from mutualaid.domain.model import Scenario
+from mutualaid.domain.plan import SolveProgress
 from mutualaid.services import plans, weeks
 from mutualaid.services.jobs import RunOptions, claim_plan, release_plan, run_next_plan
 from mutualaid.services.ports import Json, PlanRecord, Progress
@@ -42,12 +44,9 @@ def week(make_uow: UowFactory) -> str:
 
 
 class FakePlanner:
-    """What the fakes share: a one-second budget and a real one-worker solve at the end."""
+    """What the fakes share: a real one-worker solve of a second at the end."""
 
     real = SolverPlanner(PlannerSettings(time_limit_seconds=1.0, workers=1, deterministic=True))
-
-    def budget(self, scenario: Scenario) -> float:
-        return 1.0
 
 
 class BlockingPlanner(FakePlanner):
@@ -126,7 +125,7 @@ class ReportingPlanner(FakePlanner):
 
     def __init__(self, make_uow: UowFactory, ident: str, figures: list[dict[str, int]]) -> None:
         self.make_uow, self.ident, self.figures = make_uow, ident, figures
-        self.seen: list[dict[str, Any]] = []
+        self.seen: list[SolveProgress | None] = []
 
     def plan(
         self,
@@ -137,8 +136,8 @@ class ReportingPlanner(FakePlanner):
         since: float | None = None,
     ) -> Json:
         for served in self.figures:
-            progress({"served": served, "bound": {"normal": 9}, "elapsed": 0.0})
-            self.seen.append(dict(_get(self.make_uow, self.ident).progress))
+            progress(SolveProgress(served, {"normal": 9}, 0.0))
+            self.seen.append(_get(self.make_uow, self.ident).progress)
         return self.real.plan(scenario, progress, stop=stop)
 
 
@@ -149,7 +148,7 @@ def test_a_rerun_does_not_overwrite_progress_with_smaller_figures(
     plan = plans.request_plan(make_uow(), None, COORDINATOR, None, WEEK)
     with make_uow() as uow:  # a first run got far, then its worker died
         uow.plans.claim("w-dead", 30)
-        uow.plans.heartbeat(plan.id, "w-dead", 30, {"served": {"high": 1, "normal": 3}})
+        uow.plans.heartbeat(plan.id, "w-dead", 30, SolveProgress({"high": 1, "normal": 3}, {}, 0))
         uow.commit()
     clock.advance(31)
     again = ReportingPlanner(
@@ -158,7 +157,7 @@ def test_a_rerun_does_not_overwrite_progress_with_smaller_figures(
     opts = RunOptions(worker="w-1", lease_seconds=30, heartbeat_seconds=0)
     done = run_next_plan(make_uow, again, opts)
     assert done is not None and done.id == plan.id and done.attempts == 2
-    served = [seen["served"] for seen in again.seen]
+    served = [seen.served for seen in again.seen if seen is not None]
     # the rerun's smaller figures leave the first run's in place; larger ones replace them
     assert served == [{"high": 1, "normal": 3}, {"high": 1, "normal": 3}, {"high": 2, "normal": 0}]
 
@@ -171,7 +170,7 @@ def test_a_cancel_stops_a_solve_stuck_in_a_long_call(make_uow: UowFactory, week:
     plans.cancel_plan(make_uow(), COORDINATOR, plan.id)
     done = joined()  # never released: only the stop can end it
     assert planner.saw_stop.is_set()
-    assert (done.id, done.status, done.error) == (plan.id, "error", "cancelled")
+    assert (done.id, done.status, done.error) == (plan.id, "error", CANCELLED)
 
 
 @pytest.mark.slow
@@ -184,7 +183,7 @@ def test_a_cancel_stops_a_running_cp_sat_search(make_uow: UowFactory) -> None:
     wait_for(lambda: _get(make_uow, plan.id).progress, STATE_WAIT)  # greedy's plan: searching
     plans.cancel_plan(make_uow(), COORDINATOR, plan.id)
     done = joined()  # an hour's budget: only the stop can end it in time
-    assert (done.id, done.status, done.error) == (plan.id, "error", "cancelled")
+    assert (done.id, done.status, done.error) == (plan.id, "error", CANCELLED)
 
 
 def test_a_cancel_ends_at_once_a_plan_that_no_live_worker_holds(
@@ -195,7 +194,7 @@ def test_a_cancel_ends_at_once_a_plan_that_no_live_worker_holds(
     assert claimed is not None and claimed.id == plan.id
     clock.advance(31)  # its worker was killed: no heartbeat renewed the lease
     ended = plans.cancel_plan(make_uow(), COORDINATOR, plan.id)
-    assert (ended.status, ended.error) == ("error", "cancelled")
+    assert (ended.status, ended.error) == ("error", CANCELLED)
 
 
 def test_a_released_run_is_taken_again_at_once_and_a_cancelled_one_ends(
@@ -214,7 +213,7 @@ def test_a_released_run_is_taken_again_at_once_and_a_cancelled_one_ends(
     assert (ended.status, ended.error) == ("running", None)  # ends at the next claim ...
     assert claim_plan(make_uow(), RunOptions(worker="w-3", lease_seconds=30)) is None
     ended = _get(make_uow, plan.id)
-    assert (ended.status, ended.error) == ("error", "cancelled")
+    assert (ended.status, ended.error) == ("error", CANCELLED)
 
 
 # --- the solver's deadline -------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from mutualaid.contract.roster import to_json as roster_json
 from mutualaid.contract.scenario import read_scenario_text
 from mutualaid.services import access, roster
 
@@ -18,8 +19,8 @@ def _with_contacts(d: Desk) -> None:
     uow = infra(d.client).uow
     for kind in ("residents", "volunteers", "sites"):
         for e in roster.list_entities(uow(), access.CLI, kind, AREA):
-            contact = {"address": f"{e['id']} 号楼", "phone": f"tel-{e['id']}"}
-            roster.put_entity(uow(), access.CLI, kind, AREA, e["id"], {**e, **contact})
+            contact = {"address": f"{e.id} 号楼", "phone": f"tel-{e.id}"}
+            roster.put_entity(uow(), access.CLI, kind, AREA, e.id, {**roster_json(e), **contact})
 
 
 def test_a_volunteer_sees_the_contacts_of_their_own_visits_and_companions(desk: Desk) -> None:  # noqa: F811

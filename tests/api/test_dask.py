@@ -30,7 +30,9 @@ from api.dask_jobs import DaskJobRunner
 from api.settings import Settings
 from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
+from mutualaid.domain.lifecycle import CANCELLED
 from mutualaid.domain.model import Scenario
+from mutualaid.domain.plan import SolveProgress
 from mutualaid.services import access, plans, weeks
 from mutualaid.services.jobs import RunOptions, claim_plan
 from mutualaid.services.ports import Json, PlanRecord, Progress
@@ -143,7 +145,7 @@ def test_the_independent_parts_of_a_week_are_solved_as_dask_tasks_of_their_own(
     }
     assert len(mine) == 1 + parts  # the solve, and a task per part
     options = solver.SolveOptions(time_limit=settings.solver.time_limit_seconds, workers=1)
-    in_process = plan_json.dump(solver.solve(stored, options), stored)
+    in_process = plan_json.dump(solver.solve(stored, options), stored, said=True)  # as stored
     assert outcome(on_cluster) == {k: in_process[k] for k in ("assignments", "unserved")}
 
 
@@ -183,9 +185,6 @@ class SlowPlanner:
     inner: SolverPlanner
     seconds: float
 
-    def budget(self, scenario: Scenario) -> float:
-        return self.inner.budget(scenario) + self.seconds
-
     def plan(
         self,
         scenario: Scenario,
@@ -196,7 +195,7 @@ class SlowPlanner:
     ) -> Json:
         end = time.monotonic() + self.seconds
         while time.monotonic() < end:
-            progress({"served": {}, "bound": {}, "elapsed": 0.0})
+            progress(SolveProgress({}, {}, 0.0))
             time.sleep(0.05)
         return self.inner.plan(scenario, progress, map_parts, stop)
 
@@ -314,4 +313,4 @@ def test_a_cancel_stops_a_plan_and_the_parts_running_on_the_cluster(settings: Se
     finally:
         client.close()
         cluster.close()
-    assert (done.status, done.error) == ("error", "cancelled")
+    assert (done.status, done.error) == ("error", CANCELLED)

@@ -10,6 +10,7 @@ import re
 
 import openpyxl
 
+from mutualaid.contract.roster import to_json as roster_json
 from mutualaid.services import access, roster, weeks
 
 from .conftest import infra
@@ -40,7 +41,7 @@ def _confirm(d: Desk, page: str) -> int:
 
 def _volunteers(d: Desk) -> dict[str, dict[str, object]]:
     found = roster.list_entities(infra(d.client).uow(), access.CLI, "volunteers", AREA)
-    return {str(v["id"]): v for v in found}
+    return {v.id: roster_json(v) for v in found}
 
 
 BAD_ZH = (
@@ -105,7 +106,7 @@ def test_an_export_reads_back_in_and_a_template_has_the_headers(desk: Desk) -> N
         assert status == 200, page
         assert _confirm(desk, page) == 303
     tasks = weeks.list_tasks(infra(desk.client).uow(), access.CLI, AREA, WEEK)
-    assert len(tasks) == len({t["id"] for t in tasks})
+    assert len(tasks) == len({t.id for t in tasks})
     template = desk.client.get(f"/desk/{AREA}/template/volunteers.xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(template.content)).active
     assert sheet is not None
@@ -161,7 +162,7 @@ def test_a_confirm_that_no_longer_holds_stores_no_row(desk: Desk) -> None:  # no
     assert status == 200, page
     roster.delete_entity(uow(), access.CLI, "volunteers", AREA, "v-tmp")
     assert _confirm(desk, page) == 409
-    stored = {r["id"] for r in roster.list_entities(uow(), access.CLI, "residents", AREA)}
+    stored = {r.id for r in roster.list_entities(uow(), access.CLI, "residents", AREA)}
     assert not stored & {"r-new1", "r-new2"}
 
 
@@ -197,14 +198,12 @@ def test_the_json_api_imports_a_file_in_its_body(desk: Desk) -> None:  # noqa: F
     checked = desk.client.post(f"/imports/residents?area={AREA}", content=good, headers=headers)
     assert checked.json() == {"list": "residents", "rows": 2, "stored": False}
     uow = infra(desk.client).uow
-    assert "r-a" not in {
-        r["id"] for r in roster.list_entities(uow(), access.CLI, "residents", AREA)
-    }
+    assert "r-a" not in {r.id for r in roster.list_entities(uow(), access.CLI, "residents", AREA)}
     stored = desk.client.post(f"/imports/residents?area={AREA}&store=true", content=good,
                               headers=headers)  # fmt: skip
     assert stored.json()["stored"] is True
     assert {"r-a", "r-b"} <= {
-        r["id"] for r in roster.list_entities(uow(), access.CLI, "residents", AREA)
+        r.id for r in roster.list_entities(uow(), access.CLI, "residents", AREA)
     }
 
 

@@ -16,6 +16,8 @@ from litestar.testing import TestClient
 from api.pages import pages_router
 from api.pages.common import _status
 from api.settings import PageSettings
+from mutualaid.contract.export import stored_task_json
+from mutualaid.contract.roster import to_json
 from mutualaid.services import access, plans, roster, weeks
 from mutualaid.services.ports import RepairBusy
 
@@ -213,7 +215,7 @@ def test_a_bad_task_is_refused_with_each_error_beside_its_field_in_chinese(desk:
     assert field_errors(answer.text, "duration_minutes") == ["应为大于 0 的整数，实际为 0 (int)"]
     assert 'value="陪同就医"' in answer.text  # what was typed is kept
     with infra(desk.client).reader() as reader:
-        titles = [t["title"] for t in reader.weeks.tasks(AREA, access.parse_week(WEEK))]
+        titles = [t.title for t in reader.weeks.tasks(AREA, access.parse_week(WEEK))]
     assert "陪同就医" not in titles
 
 
@@ -234,7 +236,7 @@ def test_a_task_added_by_form_is_stored_and_audited_as_the_coordinators(desk: De
     week = desk.client.get(answer.headers["location"])
     assert "Task &#39;Eye drops&#39; added." in week.text or "Task 'Eye drops' added." in week.text
     listed = weeks.list_tasks(infra(desk.client).reader(), access.CLI, AREA, WEEK)
-    stored = next(t for t in listed if t["title"] == "Eye drops")
+    stored = next(stored_task_json(t) for t in listed if t.title == "Eye drops")
     assert stored["needs"] == [{"skill": "ophthalmology", "count": 1}]
     assert stored["windows"] == [{"days": ["mon", "wed"], "from": "09:00", "to": "11:00"}]
     entries = access.read_audit(infra(desk.client).reader(), access.CLI, AREA, 5)
@@ -366,8 +368,8 @@ def test_the_roster_is_kept_by_form_with_errors_beside_the_field(desk: Desk) -> 
     assert field_errors(bad.text, "lat") == ["give latitude and longitude as numbers, got north"]
     saved = desk.client.post(new, data=fields, follow_redirects=False)
     assert saved.status_code == 303, saved.text
-    stored = roster.get_entity(
-        infra(desk.client).reader(), access.CLI, "volunteers", AREA, "v-tang"
+    stored = to_json(
+        roster.get_entity(infra(desk.client).reader(), access.CLI, "volunteers", AREA, "v-tang")
     )
     assert stored["home"] == {"lat": 34.78, "lon": 113.68} and stored["vetted"] is True
     assert stored["availability"] == [{"days": ["tue", "thu"], "from": "09:00", "to": "11:30"}]
@@ -381,7 +383,7 @@ def test_the_roster_is_kept_by_form_with_errors_beside_the_field(desk: Desk) -> 
     stored = roster.get_entity(
         infra(desk.client).reader(), access.CLI, "volunteers", AREA, "v-tang"
     )
-    assert stored["name"] == "唐阿姨（退休教师）"
+    assert stored.name == "唐阿姨（退休教师）"
     in_use = desk.client.post(
         f"/desk/{AREA}/roster/residents/r-zhang/delete",
         data={"_csrf_token": csrf(desk.client, edit)},
@@ -522,7 +524,7 @@ def test_a_task_form_sent_twice_adds_one_task(desk: Desk) -> None:
     assert "Task &#39;Soup round&#39; added." in first.text
     assert "That form was sent twice; it was saved once." in second.text
     listed = weeks.list_tasks(infra(desk.client).reader(), access.CLI, AREA, WEEK)
-    assert [t["title"] for t in listed].count("Soup round") == 1
+    assert [t.title for t in listed].count("Soup round") == 1
 
 
 def test_a_busy_store_is_a_503_page_that_says_what_was_recorded() -> None:

@@ -12,7 +12,8 @@ import pendulum
 import pytest
 
 from api.pages.sheets import PlanReader
-from mutualaid.messages import msg_in
+from mutualaid.contract import plan_json
+from mutualaid.messages import msg_in, using_locale
 from mutualaid.services import access, plans, roster, weeks
 from mutualaid.services.ports import Json
 
@@ -211,6 +212,9 @@ def test_the_noticeboard_is_a_landscape_grid_of_names_with_the_unserved_and_why(
         assert "v-wang" not in text  # names, not ids
         for u in result["unserved"]:
             assert msg_in(reason_of, f"reason_{u['reason']}") in text
+        with using_locale(lang):  # why, in the reader's language (stored as data)
+            details = [u["detail"] for u in plan_json.worded(result)["unserved"]]
+        assert details and all(d in text for d in details), (details, text)
         rows = board.text.count('<th scope="row">')
         assert rows == len({v["id"] for a in result["assignments"] for v in a["volunteers"]})
 

@@ -56,7 +56,7 @@ def test_a_weeks_report_counts_requests_service_hours_and_residents(
     assert r["waited"] == {"received": 1, "served": 1}
     assert hours(r["volunteers"]) == {"v-wang": 2.5, "v-li": 0.75, "v-zhao": 0.75}
     assert {v["id"]: v["name"] for v in r["volunteers"]}["v-wang"] == "王师傅"
-    assert all(v["hours_done"] is None for v in r["volunteers"])  # until the ledger feeds it
+    assert all(v["hours_done"] == 0 for v in r["volunteers"])  # nothing marked done yet
     assert hours(r["teams"]) == {"lions": 2.5}  # the show as a team, and a member's visit
     assert r["residents"]["reached"] == 1
     assert r["residents"]["by_category"] == {
@@ -138,3 +138,27 @@ def test_the_report_page_shows_the_week_and_offers_its_csv(client: Client, admin
     assert got.status_code == 200 and got.headers["content-type"].startswith("text/csv")
     bad = client.get(f"/desk/{AREA}/reports?month=2026-13")
     assert bad.status_code == 400 and 'id="month-error"' in bad.text
+
+
+def test_hours_done_are_the_ledgers_for_the_visits_given(client: Client, admin: Headers) -> None:
+    from .test_books_api import PAST, publish, token
+
+    answer = client.post(f"/weeks/{PAST.isoformat()}/scenario?area={AREA}",
+                         json=world.scenario(PAST), headers=admin)  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    visits = publish(client)
+    coordinator = token(client, "coordinator")
+    zhang = visits["t-visit-zhang/v-wang"]
+    end = f"{PAST.add(days=1).isoformat()}T10:30:00+08:00"
+    done = client.post(f"/assignments/{zhang}/done", headers=coordinator, json={"actual_end": end})
+    assert done.status_code == 200, done.text
+    meals = visits["t-meals@mon/v-zhao"]
+    assert client.post(f"/assignments/{meals}/done", headers=coordinator).status_code == 200
+    assert client.delete(f"/assignments/{meals}/outcome", headers=coordinator).status_code == 200
+    r = client.get(f"/reports/weeks/{PAST.isoformat()}?area={AREA}", headers=admin).json()
+    done_hours = {v["id"]: v["hours_done"] for v in r["volunteers"]}
+    assert done_hours["v-wang"] == 1.5 and done_hours["v-zhao"] == 0  # un-marked: nothing
+    assert all(v["hours_done"] <= v["hours_assigned"] + 1 for v in r["volunteers"])
+    rows = client.get(f"/reports/weeks/{PAST.isoformat()}?area={AREA}&format=csv", headers=admin)
+    table = list(csv.reader(io.StringIO(rows.content.decode("utf-8-sig"))))
+    assert ["volunteer_hours_done", "v-wang", "王师傅", "1.5", "hours"] in table

@@ -8,7 +8,11 @@ from typing import Any
 import pytest
 
 from mutualaid.adapters.access import SqlIdempotency
+from mutualaid.contract.export import stored_task_json
+from mutualaid.contract.plan_json import detail_text
+from mutualaid.domain.lifecycle import CANCELLED
 from mutualaid.domain.model import Scenario
+from mutualaid.domain.plan import SolveProgress
 from mutualaid.errors import ScenarioError
 from mutualaid.services import access, plans, roster, volunteers, weeks
 from mutualaid.services.access import Actor
@@ -65,7 +69,7 @@ def test_every_change_is_audited_with_who_what_and_when(
 ) -> None:
     site = {"id": "hall", "name": "礼堂", "location": {"lat": 34.78, "lon": 113.68}}
     roster.put_entity(make_uow(), COORDINATOR, "sites", None, "hall", site)
-    tasks = weeks.list_tasks(make_uow(), COORDINATOR, None, WEEK)
+    tasks = [stored_task_json(t) for t in weeks.list_tasks(make_uow(), COORDINATOR, None, WEEK)]
     weeks.submit_tasks(make_uow(), COORDINATOR, None, WEEK, tasks[:2])
     weeks.put_task(make_uow(), COORDINATOR, None, WEEK, tasks[2]["id"], tasks[2])
     weeks.delete_task(make_uow(), COORDINATOR, None, WEEK, tasks[0]["id"])
@@ -90,7 +94,7 @@ def test_every_change_is_audited_with_who_what_and_when(
 
 
 def test_a_batch_sent_twice_under_one_key_has_one_effect(make_uow: UowFactory, week: str) -> None:
-    tasks = weeks.list_tasks(make_uow(), ADMIN, world.AREA, WEEK)
+    tasks = [stored_task_json(t) for t in weeks.list_tasks(make_uow(), ADMIN, world.AREA, WEEK)]
     first = weeks.submit_tasks(make_uow(), ADMIN, world.AREA, WEEK, tasks[:1], "k-1")
     again = weeks.submit_tasks(make_uow(), ADMIN, world.AREA, WEEK, tasks[:1], "k-1")
     assert (first.replayed, again.replayed) == (False, True)
@@ -108,7 +112,7 @@ def test_a_batch_sent_twice_under_one_key_has_one_effect(make_uow: UowFactory, w
 def test_a_key_stored_meanwhile_by_a_concurrent_request_is_answered_from_it(
     make_uow: UowFactory, week: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    tasks = weeks.list_tasks(make_uow(), ADMIN, world.AREA, WEEK)
+    tasks = [stored_task_json(t) for t in weeks.list_tasks(make_uow(), ADMIN, world.AREA, WEEK)]
     first = weeks.submit_tasks(make_uow(), ADMIN, world.AREA, WEEK, tasks[:1], "k-race")
     # our lookup ran before the concurrent request stored the key: save is what notices
     looked: list[str] = []
@@ -147,9 +151,6 @@ class FakePlanner:
         )
         self.calls, self.on_progress, self.change = calls, on_progress, change
 
-    def budget(self, scenario: Scenario) -> float:
-        return 2.0
-
     def plan(
         self,
         scenario: Scenario,
@@ -161,7 +162,7 @@ class FakePlanner:
         for i in range(self.calls):
             if self.on_progress is not None:
                 self.on_progress(i)
-            progress({"served": {"normal": i}, "bound": {"normal": 9}, "elapsed": i / 10})
+            progress(SolveProgress({"normal": i}, {"normal": 9}, i / 10))
         result = self.real.plan(scenario, progress, stop=stop)
         return self.change(result) if self.change else result
 
@@ -179,7 +180,7 @@ def test_a_queued_plan_is_solved_checked_and_stored_with_its_progress(
     assert _run(make_uow, FakePlanner()).id == plan.id
     done = plans.get_plan(make_uow(), COORDINATOR, plan.id)
     assert done.status in ("optimal", "feasible") and done.result is not None
-    assert set(done.progress) == {"served", "bound", "elapsed"}
+    assert done.progress is not None and done.progress.bound
     with make_uow(read_only=True) as uow:
         scenario = uow.weeks.load_scenario(world.AREA, world.WEEK)
     assert validate(scenario, done.result).ok
@@ -196,7 +197,7 @@ def test_a_plan_that_breaks_the_contract_is_never_stored(make_uow: UowFactory, w
     plan = plans.request_plan(make_uow(), None, ADMIN, world.AREA, WEEK)
     failed = _run(make_uow, FakePlanner(change=drop_one))
     assert (failed.id, failed.status, failed.result) == (plan.id, "error", None)
-    assert failed.error.startswith("the solver's plan breaks the contract")
+    assert detail_text(failed.error or "").startswith("the solver's plan breaks the contract")
 
 
 def test_a_solver_crash_fails_its_plan_not_the_runner(make_uow: UowFactory, week: str) -> None:
@@ -205,7 +206,7 @@ def test_a_solver_crash_fails_its_plan_not_the_runner(make_uow: UowFactory, week
 
     plans.request_plan(make_uow(), None, ADMIN, world.AREA, WEEK)
     failed = _run(make_uow, FakePlanner(change=crash))
-    assert failed.status == "error" and "boom" in failed.error
+    assert failed.status == "error" and "boom" in detail_text(failed.error or "")
 
 
 def test_a_running_plan_stops_at_the_heartbeat_after_its_cancel(
@@ -219,8 +220,8 @@ def test_a_running_plan_stops_at_the_heartbeat_after_its_cancel(
             assert (asked.status, asked.cancel_requested) == ("running", True)
 
     ended = _run(make_uow, FakePlanner(calls=10, on_progress=cancel_at_third))
-    assert (ended.status, ended.error) == ("error", "cancelled")
-    assert ended.progress["served"] == {"normal": 2}
+    assert (ended.status, ended.error) == ("error", CANCELLED)
+    assert ended.progress is not None and ended.progress.served == {"normal": 2}
 
 
 def test_a_stopped_worker_leaves_its_plan_to_be_taken_again(
@@ -257,7 +258,7 @@ def test_only_an_admin_hands_out_tokens_and_they_name_what_exists(
 
 def test_the_fake_planner_is_a_planner() -> None:
     planner: Planner = FakePlanner()  # mypy checks it against the port
-    assert planner.budget is not None
+    assert planner.plan is not None
 
 
 class PublishingMeanwhile:

@@ -20,6 +20,7 @@ from mutualaid.domain.lifecycle import (
     is_publishable,
     same_or_narrower,
 )
+from mutualaid.domain.plan import reason
 
 NOW = pendulum.datetime(2026, 11, 30, 9, tz="UTC")
 NINE, TEN = NOW, NOW.add(hours=1)
@@ -56,7 +57,7 @@ def test_a_queued_plan_is_claimed_to_run() -> None:
 
 def test_a_dead_run_is_taken_again_until_its_attempts_run_out() -> None:
     assert claim_refusal("running", False, 2, 3) is None
-    assert claim_refusal("running", False, 3, 3) == "gave up after 3 runs"
+    assert claim_refusal("running", False, 3, 3) == reason("plan_gave_up", runs=3)
 
 
 def test_a_plan_cancelled_while_its_worker_died_is_not_run_again() -> None:

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mutualaid.contract import roster as read
 from mutualaid.domain.ledger import service_minutes
 from mutualaid.domain.model import Location, Scenario, Settings, Task
 from mutualaid.services import backlog, ledger
@@ -57,13 +58,20 @@ def publish(
         return [a.id for a in uow.assignments.for_plan(plan.id)]
 
 
+HOME = {"lat": 34.78, "lon": 113.68}
+
+
+def _resident(ident: str, name: str) -> Any:
+    return read.resident({"id": ident, "name": name, "location": HOME})
+
+
 @pytest.fixture
 def store() -> BooksStore:
     made = BooksStore()
-    made.state.roster[("residents", AREA)] = {"res-chen": {"id": "res-chen", "name": "陈"}}
+    made.state.roster[("residents", AREA)] = {"res-chen": _resident("res-chen", "陈")}
     made.state.roster[("volunteers", AREA)] = {
-        "v-wang": {"id": "v-wang", "name": "王", "teams": ["t-a"]},
-        "v-li": {"id": "v-li", "name": "李", "teams": ["t-a"]},
+        "v-wang": read.volunteer({"id": "v-wang", "name": "王", "teams": ["t-a"], "home": HOME}),
+        "v-li": read.volunteer({"id": "v-li", "name": "李", "teams": ["t-a"], "home": HOME}),
     }
     add_week(made, W1, ["req-r-chen", "t-other"])
     return made
@@ -76,7 +84,7 @@ def test_a_request_recorded_is_drawn_into_the_week_as_a_task(store: BooksStore) 
     drawn = backlog.draw_week(uow, COORDINATOR, AREA, W1.isoformat())
     assert [(r.id, waited) for r, waited in drawn.drawn] == [("r-chen", 0)]
     [task] = store.books.tasks[(AREA, W1)].values()
-    assert (task["id"], task["waited"], task["resident"]) == ("req-r-chen", 0, "res-chen")
+    assert (task.id, task.waited, task.resident) == ("req-r-chen", 0, "res-chen")
     assert [e.action for e in store.state.audit] == ["request.create", "week.draw"]
 
 
@@ -90,7 +98,7 @@ def test_a_request_not_served_waits_one_more_week_each_week_until_served(
     add_week(store, W2, ["req-r-chen"])
     second = backlog.draw_week(uow, COORDINATOR, AREA, W2.isoformat())
     assert [(r.id, waited) for r, waited in second.drawn] == [("r-chen", 1)]
-    assert store.books.tasks[(AREA, W2)]["req-r-chen"]["waited"] == 1
+    assert store.books.tasks[(AREA, W2)]["req-r-chen"].waited == 1
     publish(store, W2, [("req-r-chen", "v-wang", 1)])
     third = backlog.draw_week(uow, COORDINATOR, AREA, W3.isoformat())
     assert third.drawn == [] and [r.id for r in third.served] == ["r-chen"]
@@ -228,8 +236,10 @@ def test_the_balance_is_the_done_visits_minutes_less_what_was_redeemed(
     minutes of the visits done now less the redemptions made, and no redemption was let
     through that the balance could not cover."""
     store = BooksStore()
-    store.state.roster[("volunteers", AREA)] = {"v-wang": {"id": "v-wang", "name": "王"}}
-    store.state.roster[("residents", AREA)] = {"res-chen": {"id": "res-chen", "name": "陈"}}
+    store.state.roster[("volunteers", AREA)] = {
+        "v-wang": read.volunteer({"id": "v-wang", "name": "王", "home": HOME})
+    }
+    store.state.roster[("residents", AREA)] = {"res-chen": _resident("res-chen", "陈")}
     add_week(store, W1, ["t-1", "t-2", "t-3"])
     visits = publish(store, W1, [("t-1", "v-wang", 0), ("t-2", "v-wang", 2), ("t-3", "v-wang", 4)])
     uow = BooksUnitOfWork(store)

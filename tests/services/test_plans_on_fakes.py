@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from mutualaid.contract.scenario import load_scenario
-from mutualaid.domain.plan import STATUSES
+from mutualaid.domain.lifecycle import CANCELLED
+from mutualaid.domain.plan import STATUSES, reason
 from mutualaid.services import jobs, plans, volunteers, weeks
 from mutualaid.services.access import Actor
 from mutualaid.services.built import BuiltWeeks
@@ -73,7 +74,7 @@ def test_a_queued_plan_cancelled_ends_at_once_and_is_never_run(store: FakeStore)
     uow = FakeUnitOfWork(store)
     plan = plans.request_plan(uow, None, COORDINATOR, AREA, week_of(store))
     cancelled = plans.cancel_plan(uow, COORDINATOR, plan.id)
-    assert (cancelled.status, cancelled.error) == ("error", "cancelled")
+    assert (cancelled.status, cancelled.error) == ("error", CANCELLED)
     assert jobs.run_next_plan(lambda: FakeUnitOfWork(store), PLANNER, jobs.RunOptions("w")) is None
     with pytest.raises(ConflictError):
         plans.cancel_plan(uow, COORDINATOR, plan.id)
@@ -88,7 +89,7 @@ def test_a_run_that_died_too_often_is_failed_not_run_again(store: FakeStore) -> 
         store.clock.advance(11)  # its worker died: the lease ran out
     assert jobs.claim_plan(uow, jobs.RunOptions("w9")) is None
     failed = store.state.plans[plan.id]
-    assert (failed.status, failed.error) == ("error", "gave up after 3 runs")
+    assert (failed.status, failed.error) == ("error", reason("plan_gave_up", runs=3))
 
 
 def test_a_published_plan_is_the_weeks_and_its_visits_are_the_volunteers(
