@@ -91,10 +91,12 @@ def day_sheets(
             draft=shown is not None and shown.published_at is None, **context,
         )  # fmt: skip
     mine = viewer.actor.volunteer
-    if mine is None or (volunteer and volunteer != mine) or plan:
-        with using_locale(lang):
-            raise Forbidden(msg("forbidden_area", area=area))
     with using_locale(lang):
+        if mine is None:
+            raise Forbidden(msg("forbidden_area", area=area))
+        if plan:  # a plan not published is the coordinator's
+            viewer.actor.require_manager()
+        viewer.actor.require_volunteer(area, volunteer or mine)  # says whose, or which area
         schedule = volunteers.volunteer_schedule(
             _infra(request).reader(), viewer.actor, mine, week, area
         )

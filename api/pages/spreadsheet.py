@@ -23,7 +23,8 @@ from api.pages.common import Form
 from api.pages.roster_forms import entity_from, problem_fields, values_of
 from api.pages.task_forms import TASK_FIELDS, task_form_values, task_from_form
 from mutualaid.messages import msg_in
-from mutualaid.services.imports import Row, RowProblem
+from mutualaid.services.cells import as_typed, inert
+from mutualaid.services.imports import MAX_ROWS, Row, RowProblem
 from mutualaid.services.ports import Json
 
 LISTS = ("volunteers", "residents", "tasks")
@@ -32,6 +33,13 @@ MEDIA = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+MAX_COLUMNS = 100
+"""Columns read from a sheet: a list has a dozen; a cell further right is refused."""
+EXCEL_ROWS = 1_048_576
+"""Excel's last row: a sheet numbering a row past it is no spreadsheet a person saved."""
+MAX_UNPACKED_BYTES = 64 * 2**20
+"""What an .xlsx may unpack to (5,000 rows of a list take a few MB)."""
 
 
 @dataclass(frozen=True)
@@ -122,19 +130,56 @@ def read_table(data: bytes, lang: str) -> list[list[str]]:
         dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+    rows = csv.reader(io.StringIO(text), dialect)
+    return [[as_typed(cell.strip()).strip() for cell in row] for row in rows]
 
 
 def _read_xlsx(data: bytes, lang: str) -> list[list[str]]:
+    """The first sheet's rows, read no further than a list can go: a few kilobytes may hold
+    a million rows, or declare 16,384 columns each, and are refused as they are read."""
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as packed:
+            unpacked = sum(i.file_size for i in packed.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            most = f"{MAX_UNPACKED_BYTES // 2**20} MB"
+            raise TableError(msg_in(lang, "import_unpacks_too_big", most=most))
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise TableError(msg_in(lang, "import_not_table")) from None
     try:
-        sheet = book.worksheets[0]
-        return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        return _rows_of_sheet(book.worksheets[0], lang)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise TableError(msg_in(lang, "import_not_table")) from None
     finally:
         book.close()
+
+
+def _rows_of_sheet(sheet: Any, lang: str) -> list[list[str]]:
+    sheet.reset_dimensions()  # each row as wide as its last cell, not as the sheet claims
+    rows: list[list[str]] = []
+    filled = wide = 0
+    blank: list[str] = []  # one list for every blank row: a gap of a million rows is cheap
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if number > EXCEL_ROWS:
+            raise TableError(msg_in(lang, "import_too_many_rows", most=f"{MAX_ROWS:,}"))
+        if len(values) > MAX_COLUMNS:  # formatting far right is no content, but costs
+            wide += 1
+            if wide > MAX_ROWS or any(v not in (None, "") for v in values[MAX_COLUMNS:]):
+                raise TableError(msg_in(lang, "import_too_many_columns", most=MAX_COLUMNS))
+            values = values[:MAX_COLUMNS]
+        cells = [as_typed(_cell(v)).strip() for v in values]
+        while cells and not cells[-1]:
+            cells.pop()
+        if not cells:
+            rows.append(blank)
+            continue
+        filled += 1
+        if filled > MAX_ROWS + 1:  # the header and the rows a file may hold
+            raise TableError(msg_in(lang, "import_too_many_rows", most=f"{MAX_ROWS:,}"))
+        rows.append(cells)
+    while rows and rows[-1] is blank:
+        rows.pop()
+    return [r if r is not blank else [] for r in rows]
 
 
 def _cell(value: Any) -> str:
@@ -308,7 +353,7 @@ def write_table(rows: list[list[str]], fmt: str, title: str) -> bytes:
     """CSV (UTF-8 with a BOM, so Excel reads Chinese) or an .xlsx workbook of one sheet."""
     if fmt == "csv":
         text = io.StringIO()
-        csv.writer(text, lineterminator="\r\n").writerows(rows)
+        csv.writer(text, lineterminator="\r\n").writerows([[inert(v) for v in r] for r in rows])
         return ("\ufeff" + text.getvalue()).encode("utf-8")
     book = openpyxl.Workbook()
     sheet = book.active
@@ -316,6 +361,9 @@ def write_table(rows: list[list[str]], fmt: str, title: str) -> bytes:
     sheet.title = re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "list"
     for row in rows:
         sheet.append([_typed(v) for v in row])
+        for cell in sheet[sheet.max_row]:  # text a person typed, never a formula to run
+            if cell.data_type == "f":
+                cell.data_type = "s"
     for i, width in enumerate(_widths(rows), start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
     out = io.BytesIO()
@@ -324,8 +372,9 @@ def write_table(rows: list[list[str]], fmt: str, title: str) -> bytes:
 
 
 def _typed(text: str) -> Any:
-    """Numbers as numbers (Excel then sums them); ids, phones and times stay text."""
-    if re.fullmatch(r"-?\d+\.\d+", text):
+    """Numbers as numbers (Excel then sums them) where the number reads back as the same
+    text; ids, phones ('0371.6123'), '1.10' and times stay text."""
+    if re.fullmatch(r"-?\d+\.\d+", text) and _cell(float(text)) == text:
         return float(text)
     return text
 

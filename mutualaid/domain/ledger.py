@@ -93,6 +93,30 @@ def service_minutes(
     return max(0, int((finish - begin).total_seconds() // 60))
 
 
+def actual_times_refusal(
+    start: pendulum.DateTime,
+    end: pendulum.DateTime,
+    zone: str,
+    now: pendulum.DateTime,
+    actual_start: pendulum.DateTime | None = None,
+    actual_end: pendulum.DateTime | None = None,
+) -> tuple[str, str] | None:
+    """Why actual times cannot be a done visit's (its field and a catalogue key), or None:
+    each falls on the visit's own days (from the start of the day it begins to the end of
+    the day it ends, in the area's zone) and none is still to come. Else a visit of an hour
+    could credit a year of hours."""
+    first = start.in_timezone(zone).start_of("day")
+    last = end.in_timezone(zone).end_of("day")
+    for field, when in (("actual_start", actual_start), ("actual_end", actual_end)):
+        if when is None:
+            continue
+        if not first <= when <= last:
+            return field, "visit_actual_off_day"
+        if when > now:
+            return field, "visit_actual_to_come"
+    return None
+
+
 def month_of(when: pendulum.DateTime, zone: str) -> str:
     return when.in_timezone(zone).format("YYYY-MM")
 

@@ -40,6 +40,14 @@ LEDGER: dict[str, tuple[str, str]] = {
         "the actual end must come after the actual start",
         "实际结束时间应晚于实际开始时间",
     ),
+    "visit_actual_off_day": (
+        "must fall on the visit's day, {day} (planned {start}-{end}), got {got}",
+        "必须在该次探访当天（{day}，计划 {start}-{end}），实际为 {got}",
+    ),
+    "visit_actual_to_come": (
+        "must not be later than now ({now}), got {got}",
+        "不能晚于现在（{now}），实际为 {got}",
+    ),
     "visit_not_yet": (
         "visit {id} starts at {start}: mark it once it has begun",
         "探访 {id} 于 {start} 开始：请在开始之后再标记",

@@ -104,6 +104,18 @@ SPREADSHEETS: dict[str, tuple[str, str]] = {
         "the id '{id}' is already on row {row}",
         "编号“{id}”已在第 {row} 行出现",
     ),
+    "import_too_many_rows": (
+        "more than {most} rows; at most {most} in one file",
+        "超过 {most} 行；每个文件最多 {most} 行",
+    ),
+    "import_too_many_columns": (
+        "a cell past column {most}; a list has at most {most} columns",
+        "第 {most} 列之后还有内容；名单最多 {most} 列",
+    ),
+    "import_unpacks_too_big": (
+        "the workbook unpacks to more than {most}",
+        "工作簿解压后超过 {most}",
+    ),
     "import_too_many": (
         "{count} rows; at most {most} in one file",
         "共 {count} 行；每个文件最多 {most} 行",

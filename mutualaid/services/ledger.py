@@ -27,6 +27,7 @@ from mutualaid.domain.ledger import (
     LedgerEntry,
     NewEntry,
     VisitOutcome,
+    actual_times_refusal,
     balance,
     hours,
     month_of,
@@ -37,6 +38,7 @@ from mutualaid.domain.ledger import (
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
+from mutualaid.services.cells import inert
 from mutualaid.services.ledger_ports import BooksUnitOfWork
 from mutualaid.services.ports import AssignmentRecord, ConflictError, InvalidRequest
 from mutualaid.services.volunteers import volunteer_area
@@ -76,6 +78,7 @@ def mark_visit(
         if before is not None and _same(before, state, actual_start, actual_end, feedback):
             return Marked(before, [])  # sent again (a double tap): nothing to correct
         zone = visit.timezone
+        _check_actual_times(visit, when, actual_start, actual_end)
         uow.ledger.lock(visit.area, visit.volunteer)
         written = _take_back(uow, visit, actor)
         if state == DONE:
@@ -95,6 +98,28 @@ def mark_visit(
         uow.audit.record(actor.id, f"visit.{state}", f"assignment {ident}", visit.area, detail)
         uow.commit()
     return Marked(outcome, written)
+
+
+def _check_actual_times(
+    visit: AssignmentRecord, now: pendulum.DateTime, actual_start: pendulum.DateTime | None,
+    actual_end: pendulum.DateTime | None,
+) -> None:  # fmt: skip
+    refused = actual_times_refusal(
+        visit.start, visit.end, visit.timezone, now, actual_start, actual_end
+    )
+    if refused is None:
+        return
+    field, key = refused
+    given = actual_start if field == "actual_start" else actual_end
+    assert given is not None
+    local = visit.start.in_timezone(visit.timezone)
+    text = msg(
+        key, day=local.format("YYYY-MM-DD"), start=local.format("HH:mm"),
+        end=visit.end.in_timezone(visit.timezone).format("HH:mm"),
+        now=now.in_timezone(visit.timezone).format("YYYY-MM-DD HH:mm"),
+        got=given.in_timezone(visit.timezone).format("YYYY-MM-DD HH:mm"),
+    )  # fmt: skip
+    raise InvalidRequest([Problem(field, text)])
 
 
 def _same(
@@ -264,11 +289,11 @@ def ledger_csv(
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for e in entries:
-        writer.writerow([
+        writer.writerow([inert(v) for v in [
             e.id, e.at.isoformat(), e.month, e.volunteer, e.kind, e.minutes, hours(e.minutes),
             e.assignment or "", e.task or "", e.request or "", e.reverses or "", e.actor,
             e.note or "",
-        ])  # fmt: skip
+        ]])  # fmt: skip
     return out.getvalue()
 
 

@@ -31,6 +31,7 @@ from mutualaid.domain.week import expanded
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
+from mutualaid.services.cells import inert
 from mutualaid.services.ledger_ports import BooksUnitOfWork
 from mutualaid.services.ports import AssignmentRecord, InvalidRequest, Json, UnitOfWork
 
@@ -250,13 +251,7 @@ class _Writer:
         self.writer = writer
 
     def writerow(self, row: list[object]) -> None:
-        self.writer.writerow([csv_cell(v) for v in row])
-
-
-def csv_cell(value: object) -> object:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+        self.writer.writerow([inert(v) for v in row])
 
 
 def report_csv(report: Report) -> str:

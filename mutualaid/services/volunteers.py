@@ -260,9 +260,10 @@ def _view(
     places: _Places, task: StoredTask | None, r: AssignmentRecord, crew: list[AssignmentRecord],
     sequence: int = 0,
 ) -> VolunteerAssignment:  # fmt: skip
+    going = r.state not in ("declined", "withdrawn")  # contacts are for those who go
     people = {o.volunteer: places.people.get(o.volunteer) for o in crew}
     names = {o.volunteer: _name(people[o.volunteer]) for o in crew}
-    phones = {o.volunteer: p.phone if p is not None else None for o, p in
+    phones = {o.volunteer: p.phone if p is not None and going else None for o, p in
               ((o, people[o.volunteer]) for o in crew)}  # fmt: skip
     others = tuple(
         Colleague(
@@ -277,7 +278,7 @@ def _view(
         )
     resident = places.residents.get(task.resident) if task.resident else None
     site = places.sites.get(task.site) if task.site else None
-    contact = site or resident
+    contact = (site or resident) if going else None
     if site is not None:
         place, where = site.name, site.location
     elif resident is not None:

@@ -21,9 +21,10 @@ from mutualaid.domain.ledger import MISSED
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
+from mutualaid.services.cells import inert
 from mutualaid.services.ledger_ports import BooksUnitOfWork
 from mutualaid.services.ports import AssignmentRecord, InvalidRequest, Json, UnitOfWork
-from mutualaid.services.reports import NOT_PLANNED, csv_cell, week_outcome
+from mutualaid.services.reports import NOT_PLANNED, week_outcome
 
 MISSED_REASON = "missed"
 """The reason of a task whose every visit was marked missed."""
@@ -150,7 +151,7 @@ def waited_csv(found: list[Waited]) -> str:
     for run in found:
         for k in run.weeks:
             for m in k.misses:
-                w.writerow([csv_cell(run.resident), csv_cell(run.name), len(run.weeks),
-                            "yes" if run.running else "no", k.week, csv_cell(m.task),
-                            csv_cell(m.title), m.reason, msg(f"reason_{m.reason}")])  # fmt: skip
+                w.writerow([inert(run.resident), inert(run.name), len(run.weeks),
+                            "yes" if run.running else "no", k.week, inert(m.task),
+                            inert(m.title), m.reason, msg(f"reason_{m.reason}")])  # fmt: skip
     return "\ufeff" + out.getvalue()

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from mutualaid.services import access, roster
+from mutualaid.services import access, imports, roster
 from mutualaid.services.ports import ConflictError, Json
 from tests.adapters import world
 from tests.adapters.conftest import UowFactory
@@ -83,3 +83,25 @@ def test_an_area_put_by_many_at_once_answers_each_created_or_conflict(
     outcomes = together(put)
     assert made.count(True) == 1, outcomes
     assert roster.get_area(make_uow(), access.CLI, "ra-put").timezone == world.ZONE
+
+
+def test_one_list_imported_by_many_at_once_is_stored_whole_once_or_refused(
+    make_uow: UowFactory,
+) -> None:
+    """Two coordinators importing the same new people at once: each import is all or
+    nothing; a loser is told of a conflict, never the database's error."""
+    roster.create_area(make_uow(), access.CLI, world.AREA, "经八路", world.ZONE)
+    person: Json = world.scenario()["volunteers"][1]
+    rows = [imports.Row(n + 2, {**person, "id": f"v-imp{n}", "name": f"p{n}"}) for n in range(5)]
+
+    def bring(n: int) -> None:
+        got = [imports.Row(r.number, {**r.item, "phone": f"{n}"}) for r in rows]
+        assert (
+            imports.import_roster(make_uow(), access.CLI, "volunteers", world.AREA, got, True) == []
+        )
+
+    outcomes = together(bring)
+    stored = roster.list_entities(make_uow(), access.CLI, "volunteers", world.AREA)
+    brought = [v for v in stored if v.id.startswith("v-imp")]
+    assert len(brought) == 5 and len({v.phone for v in brought}) == 1
+    assert any(said == "created" for _, said in outcomes)

@@ -74,3 +74,24 @@ volunteers: [{{id: v1, home: {{lat: 34.7, lon: 113.6}}, address: "{{bad}}"}}]
     assert scenario.volunteers["v1"].address == "二七路 3 号"
     with pytest.raises(Exception, match=r"volunteers\[0\]\.address"):
         read_scenario_text(base.replace('"{bad}"', "[not, text]"))
+
+
+def test_a_visit_the_volunteer_declined_no_longer_gives_them_its_contacts(desk: Desk) -> None:  # noqa: F811
+    """Entitled while they go: once declined (or moved to someone else) the visit stays in
+    their list and calendar, cancelled, without the resident's or companions' phones."""
+    _with_contacts(desk)
+    _solve(desk, publish=True)
+    headers = {"Authorization": f"Bearer {desk.secrets['volunteer']}"}
+    mine = f"/volunteers/v-wang/assignments?area={AREA}&week={WEEK}"
+    first = desk.client.get(mine, headers=headers).json()["assignments"][0]
+    sent = desk.client.post(f"/assignments/{first['id']}/decline", json={}, headers=headers)
+    assert sent.status_code == 200
+    ics = desk.client.get(f"/volunteers/v-wang/calendar.ics?area={AREA}&week={WEEK}",
+                          headers=headers).text  # fmt: skip
+    cancelled = [e for e in ics.split("BEGIN:VEVENT")[1:] if "STATUS:CANCELLED" in e]
+    assert cancelled, "the declined visit is not in the calendar"
+    assert not any("tel-" in e or "号楼" in e for e in cancelled)
+    for a in desk.client.get(mine, headers=headers).json()["assignments"]:
+        if a["state"] in ("declined", "withdrawn"):
+            assert a["phone"] is None and a["address"] is None
+            assert all(c["phone"] is None for c in a["co_volunteers"])

@@ -129,6 +129,8 @@ def test_the_volunteer_prints_only_their_own_week_and_only_what_is_published(des
         f"/print/north/{WEEK}/sheets",  # another area
     ):
         assert desk.client.get(refused).status_code == 403, refused
+    other = _text(desk.client.get(f"{PRINT}/sheets?volunteer=v-liu").text)
+    assert "only act for volunteer 'v-wang'" in other  # not "may not act in area"
 
 
 def test_a_coordinator_of_another_area_may_print_nothing_here(desk: Desk) -> None:

@@ -269,3 +269,36 @@ def test_the_balance_is_the_done_visits_minutes_less_what_was_redeemed(
                 done[visit] = service_minutes(a.start, a.end, None, end)
         entries = store.books.ledger
         assert sum(e.minutes for e in entries) == sum(done.values()) - redeemed
+
+
+def test_a_note_in_the_ledger_export_is_no_formula(store: BooksStore) -> None:
+    [visit] = publish(store, W1, [("t-other", "v-wang", 1)])
+    uow = BooksUnitOfWork(store)
+    ledger.mark_visit(uow, WANG, visit, "done", now=LATER)
+    backlog.save_request(uow, COORDINATOR, AREA, {**REQUEST, "household_of": "v-wang"})
+    note = '=HYPERLINK("http://evil.example","paid")'
+    ledger.redeem_hours(uow, COORDINATOR, AREA, "v-wang", "r-chen", 30, note=note, now=LATER)
+    csv = ledger.ledger_csv(uow, COORDINATOR, AREA)
+    assert csv.splitlines()[-1].endswith('"\'=HYPERLINK(""http://evil.example"",""paid"")"')
+
+
+def test_actual_times_off_the_visits_day_or_still_to_come_credit_nothing(
+    store: BooksStore,
+) -> None:
+    """A volunteer marking their own one-hour visit done from January to December would
+    credit themselves a year of hours to redeem."""
+    [visit] = publish(store, W1, [("t-other", "v-wang", 1)])
+    start = store.state.assignments[0].start
+    uow = BooksUnitOfWork(store)
+    for times in (
+        {"actual_start": start.subtract(days=300), "actual_end": start.add(days=60)},
+        {"actual_start": start.subtract(days=1)},
+        {"actual_end": start.add(days=2)},
+        {"actual_end": start.add(hours=3), "now": start.add(hours=2)},  # not ended yet
+    ):
+        with pytest.raises(InvalidRequest) as told:
+            ledger.mark_visit(uow, WANG, visit, "done", **{"now": LATER, **times})  # type: ignore[arg-type]
+        assert told.value.problems[0].path in ("actual_start", "actual_end")
+    assert store.books.ledger == []
+    late = ledger.mark_visit(uow, WANG, visit, "done", actual_end=start.add(hours=3), now=LATER)
+    assert [e.minutes for e in late.entries] == [180]  # a visit that ran late, the same day
