@@ -73,7 +73,7 @@ def test_a_coordinator_imports_a_spreadsheet_with_a_bad_row_then_a_good_one(
     b.assert_fits()
     b.shoot("import-bad-row")
     stored = roster.list_entities(served.infra.uow(), access.CLI, "volunteers", AREA)
-    assert not any(v["id"] in ("v-tang", "v-xu") for v in stored)
+    assert not any(v.id in ("v-tang", "v-xu") for v in stored)
 
     page.get_by_role("link", name=t("import_again")).click()
     page.get_by_label(t("import_file")).set_input_files({
