@@ -1,18 +1,7 @@
 """What the use cases need from storage, as Protocols, with the records and errors it gives.
 
-MutualAidError
-├── ScenarioError           (mutualaid.errors) input that breaks the format (HTTP 400)
-├── InvalidRequest          a request that is malformed beyond the scenario format (HTTP 400)
-├── AccessError             who may do what
-│   ├── Unauthenticated     no token, or one that is unknown or revoked (HTTP 401)
-│   └── Forbidden           a token acting outside its role or areas (HTTP 403)
-└── StoreError              something about stored data the caller should answer for
-    ├── StoreBusy           the write lock could not be had in time; nothing stored (HTTP 503)
-    ├── NotFoundError       an unknown id (HTTP 404)
-    └── ConflictError       the request clashes with what is stored (HTTP 409)
-        ├── ActivePlanExists    a second queued/running solve for one area and week
-        ├── LeaseLost           a worker's claim on a plan was taken over or ended
-        └── IdempotencyKeyReused the key came with a different request (HTTP 422)
+The errors they raise are `mutualaid.services.errors` (its docstring draws their tree),
+re-exported here.
 
 Times in records are aware pendulum DateTimes; an assignment's are in its own zone. Records
 hold domain objects: a Scenario, Basis, PlanRequest (their lifecycles: `mutualaid.domain.
