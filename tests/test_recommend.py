@@ -98,7 +98,7 @@ def test_options_are_ranked_by_the_objective_then_fewest_changes() -> None:
 
 
 @pytest.mark.slow
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 @given(world=small_worlds(), rnd=st.randoms(use_true_random=False))
 def test_a_recommendation_s_insert_never_breaks_a_hard_rule(
     world: World, rnd: random.Random, tmp_path_factory: pytest.TempPathFactory
