@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
+from urllib.parse import quote
 
 import pendulum
 
@@ -252,6 +253,13 @@ class _Writer:
 
     def writerow(self, row: list[object]) -> None:
         self.writer.writerow([inert(v) for v in row])
+
+
+def csv_filename(report: Report) -> str:
+    """The CSV's file name, ASCII whatever the area's id holds (a header is Latin-1: an area
+    named 二七区 made the export a 500)."""
+    area = quote(report.area, safe="")
+    return f"mutualaid-{area}-{report.period.kind}-{report.period.label}.csv"
 
 
 def report_csv(report: Report) -> str:

@@ -87,7 +87,7 @@ def test_a_volunteer_marks_a_past_visit_done_and_prints_their_hours(
     hours = client.get(f"/desk/{AREA}/ledger?month=2026-11")
     assert hours.status_code == 200 and "王师傅" in hours.text
     exported = client.get(f"/desk/{AREA}/ledger.csv")
-    assert exported.status_code == 200 and "v-wang,credit,60,1.00" in exported.text
+    assert exported.status_code == 200 and "v-wang,王师傅,credit,60,1.00" in exported.text
     visits = client.get(f"/desk/{AREA}/visits?week={PAST.isoformat()}")
     assert visits.status_code == 200 and visits.text.count('value="done"') == 3  # unmarked
     [meal] = [a for a, t in ids.items() if t == "t-meals@mon"]
