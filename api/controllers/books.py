@@ -99,7 +99,8 @@ class RequestController(Controller):
         self, actor: CurrentActor, uow: Books, area: FromPath[str], ident: FromPath[str]
     ) -> dict[str, Any]:
         """Withdraw the request: kept (status `withdrawn`), never drawn again; its tasks are
-        deleted from the weeks whose published plan does not give them (`removed_from`)."""
+        deleted from the weeks not yet over whose published plan does not give them
+        (`removed_from`); the weeks gone by keep it, as their history."""
         request, weeks = backlog.withdraw_request(uow, actor, area, ident)
         return {**request_json(request), "removed_from": weeks}
 

@@ -121,7 +121,7 @@ def test_a_withdrawn_request_loses_its_unpublished_task_and_is_never_drawn(
     uow = BooksUnitOfWork(store)
     backlog.save_request(uow, COORDINATOR, AREA, REQUEST)
     backlog.draw_week(uow, COORDINATOR, AREA, W1.isoformat())
-    request, weeks = backlog.withdraw_request(uow, COORDINATOR, AREA, "r-chen")
+    request, weeks = backlog.withdraw_request(uow, COORDINATOR, AREA, "r-chen", W1)
     assert (request.status, weeks) == ("withdrawn", [W1.isoformat()])
     assert store.books.tasks[(AREA, W1)] == {}
     assert backlog.draw_week(uow, COORDINATOR, AREA, W2.isoformat()).drawn == []
@@ -136,7 +136,7 @@ def test_a_withdrawn_request_leaves_a_published_week_it_was_not_served_in(
     backlog.save_request(uow, COORDINATOR, AREA, REQUEST)
     backlog.draw_week(uow, COORDINATOR, AREA, W1.isoformat())
     publish(store, W1, [("t-other", "v-wang", 1)])
-    _, weeks = backlog.withdraw_request(uow, COORDINATOR, AREA, "r-chen")
+    _, weeks = backlog.withdraw_request(uow, COORDINATOR, AREA, "r-chen", W1.add(days=6))
     assert weeks == [W1.isoformat()] and store.books.tasks[(AREA, W1)] == {}
 
 
