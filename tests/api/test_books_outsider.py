@@ -138,3 +138,20 @@ def test_csv_exports_of_an_area_named_in_chinese(
     assert exported.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
     assert [(r["volunteer"], r["name"], r["minutes"]) for r in rows] == [("v-wang", "王师傅", "60")]
+
+
+def test_a_visit_that_did_not_happen_is_not_served_in_the_report(
+    client: Client, coordinator: Headers
+) -> None:
+    """The week's report counted a task whose every visit was marked missed as served, and
+    its resident as reached; the backlog and the waited report already said it was not."""
+    visits = publish(client)
+    zhang = visits["t-visit-zhang/v-wang"]
+    assert client.post(f"/assignments/{zhang}/missed", headers=coordinator).status_code == 200
+    r = client.get(f"/reports/weeks/{PAST.isoformat()}?area={AREA}", headers=coordinator).json()
+    assert (r["received"], r["served"], r["unserved"]) == (4, 3, {"missed": 1})
+    assert r["by_priority"]["high"] == {"received": 1, "served": 0}
+    assert r["residents"]["reached"] == 0
+    table = client.get(f"/reports/weeks/{PAST.isoformat()}?area={AREA}&format=csv",
+                       headers=coordinator).content.decode("utf-8-sig")  # fmt: skip
+    assert "unserved,missed,,1,tasks" in table
