@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mutualaid.contract import clock
-from mutualaid.domain.model import Scenario
+from mutualaid.domain.model import OfWeek, Scenario
 from mutualaid.domain.plan import (
     AssignedVolunteer,
     Assignment,
@@ -25,6 +25,7 @@ from mutualaid.domain.plan import (
     Plan,
     Reason,
     SolveProgress,
+    Suggestion,
     Unserved,
 )
 from mutualaid.messages import CATALOGUE, say
@@ -38,9 +39,9 @@ _FIELDS = (
 """The fields of a Plan's own; the rest of a plan's JSON is its `extra`."""
 
 
-def dump(plan: Plan, scenario: Scenario, *, said: bool = False) -> Json:
-    """The plan as plan JSON (times in the scenario's zone); with `said`, each unserved
-    detail also as data (`detail_said`, to store)."""
+def dump(plan: Plan, week: OfWeek, *, said: bool = False) -> Json:
+    """The plan as plan JSON, its times in the week's zone (`week`: its Scenario, or only
+    a WeekClock); with `said`, each unserved detail also as data (`detail_said`, to store)."""
     out: Json = {
         "scenario": plan.scenario,
         "status": plan.status,
@@ -49,21 +50,13 @@ def dump(plan: Plan, scenario: Scenario, *, said: bool = False) -> Json:
     if plan.error is not None:
         out["error"] = plan.error
     if plan.objective is not None:
-        o = plan.objective
-        out["objective"] = {
-            "served": dict(o.served),
-            "tasks": dict(o.tasks),
-            "continuity": o.continuity,
-            "travel_minutes": o.travel_minutes,
-            "max_load": round(o.max_load, 4),
-            "waited": o.waited,
-        }
+        out["objective"] = objective_json(plan.objective)
     out["bound"] = dict(plan.bound)
     out["assignments"] = [
         {
             "task": a.task,
-            "start": clock.iso(scenario, a.start),
-            "end": clock.iso(scenario, a.end),
+            "start": clock.iso(week, a.start),
+            "end": clock.iso(week, a.end),
             "volunteers": [{"id": v.id, "role": v.role, "team": v.team} for v in a.volunteers],
         }
         for a in plan.assignments
@@ -71,6 +64,18 @@ def dump(plan: Plan, scenario: Scenario, *, said: bool = False) -> Json:
     out["unserved"] = [_unserved(u, said) for u in plan.unserved]
     out.update(plan.extra)
     return out
+
+
+def objective_json(o: Objective) -> Json:
+    """A plan's objective as its JSON gives it."""
+    return {
+        "served": dict(o.served),
+        "tasks": dict(o.tasks),
+        "continuity": o.continuity,
+        "travel_minutes": o.travel_minutes,
+        "max_load": round(o.max_load, 4),
+        "waited": o.waited,
+    }
 
 
 def _unserved(u: Unserved, said: bool) -> dict[str, Any]:
@@ -85,11 +90,13 @@ def _unserved(u: Unserved, said: bool) -> dict[str, Any]:
     return out
 
 
-def load(data: Mapping[str, Any], scenario: Scenario) -> Plan:
+def load(data: Mapping[str, Any], week: OfWeek) -> Plan:
     """A plan's JSON (as `dump` wrote it, or only some of it: a stored plan's assignments)
-    as a domain Plan, its times in minutes of the scenario's week. An assignment without an
-    `end` ends its task's duration after its start. Raises ValueError (or KeyError) on a
-    time that is not ISO 8601 or an assignment without its task, start or volunteers."""
+    as a domain Plan, its times in minutes of the week (`week`: its Scenario, or only a
+    WeekClock). An assignment without an `end` ends its task's duration after its start
+    (a Scenario's task; with only a WeekClock, at its start). Raises ValueError (or
+    KeyError) on a time that is not ISO 8601 or an assignment without its task, start or
+    volunteers."""
     raw = data.get("objective")
     objective = None
     if isinstance(raw, Mapping):
@@ -102,17 +109,21 @@ def load(data: Mapping[str, Any], scenario: Scenario) -> Plan:
             waited=int(raw.get("waited", 0)),
         )
     return Plan(
-        scenario=str(data.get("scenario", scenario.name)),
+        scenario=str(data.get("scenario", week.name if isinstance(week, Scenario) else "")),
         status=str(data.get("status", "feasible")),
         solve_seconds=float(data.get("solve_seconds", 0.0)),
         objective=objective,
         bound={str(k): int(v) for k, v in (data.get("bound") or {}).items()},
-        assignments=[_assignment(a, scenario) for a in data.get("assignments") or ()],
+        assignments=[_assignment(a, week) for a in data.get("assignments") or ()],
         unserved=[
             Unserved(
                 str(u["task"]),
                 str(u["reason"]),
                 reason_of(u.get("detail_said")) or str(u.get("detail", "")),
+                tuple(
+                    Suggestion(str(s["kind"]), str(s["text"]), tuple(s.get("patch") or ()))
+                    for s in u.get("suggestions") or ()
+                ),
             )
             for u in data.get("unserved") or ()
         ],
@@ -121,13 +132,13 @@ def load(data: Mapping[str, Any], scenario: Scenario) -> Plan:
     )
 
 
-def _assignment(a: Mapping[str, Any], scenario: Scenario) -> Assignment:
+def _assignment(a: Mapping[str, Any], week: OfWeek) -> Assignment:
     tid = str(a["task"])
-    start = clock.minute_of(scenario, a["start"])
+    start = clock.minute_of(week, a["start"])
     if a.get("end") is not None:
-        end = clock.minute_of(scenario, a["end"])
+        end = clock.minute_of(week, a["end"])
     else:
-        task = scenario.tasks.get(tid)
+        task = week.tasks.get(tid) if isinstance(week, Scenario) else None
         end = start + (task.duration_minutes if task is not None else 0)
     crew = tuple(
         AssignedVolunteer(str(v["id"]), int(v["role"]), v.get("team")) for v in a["volunteers"]
