@@ -6,10 +6,16 @@ in English and Chinese, with CSRF and access as the other forms."""
 
 from __future__ import annotations
 
+import html
 import re
+from pathlib import Path
 from typing import Any
 
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import load_scenario
+from mutualaid.messages import using_locale
 from mutualaid.services import access
+from solver.service import PlannerSettings, SolverPlanner
 from tests.adapters import world
 
 from .conftest import Client, infra
@@ -192,3 +198,39 @@ def test_a_volunteer_reports_being_ill_from_the_phone_and_sees_only_their_own(
     with infra(client).reader() as reader:
         assert len(reader.absences.of(AREA, "v-wang")) == 1
         assert reader.absences.of(AREA, "v-li") == []
+
+
+EDGES = Path(__file__).resolve().parents[2] / "scenarios" / "09-edge-reason-codes.yaml"
+
+
+def test_suggestions_are_said_in_the_pages_language_from_what_the_plan_stored(
+    client: Client, admin: Any
+) -> None:
+    """The service stores a suggestion's fields beside its sentence (`text_said`): the plan
+    page and the API word it in the reader's language, and neither hands the fields out."""
+    answer = client.post("/weeks/2026-11-30/scenario?area=edges", content=EDGES.read_bytes(),
+                         headers={**admin, "Content-Type": "application/yaml"})  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    scenario = load_scenario(EDGES)
+    stored = SolverPlanner(PlannerSettings(workers=1, suggest=True)).plan(scenario, lambda _: None)
+    said = [s for u in stored["unserved"] for s in u.get("suggestions") or []]
+    assert said and all("text_said" in s for s in said)
+    with infra(client).uow() as uow:
+        plan = uow.plans.create("edges", scenario.week_start)
+        uow.plans.finish(plan.id, stored)
+        uow.commit()
+    with using_locale("zh"):
+        chinese = [s["text"] for u in plan_json.worded(stored)["unserved"]
+                   for s in u.get("suggestions") or []]  # fmt: skip
+    english = [s["text"] for s in said]
+    assert all(re.search(r"[\u4e00-\u9fff]", c) for c in chinese) and chinese != english
+    _, secret = access.create_token(infra(client).uow(), access.CLI, "coordinator", ["edges"])
+    client.headers["Accept-Language"] = "zh"
+    sign_in(client, secret)
+    page = client.get(f"/desk/edges/weeks/2026-11-30/plans/{plan.id}").text
+    assert "可以这样解决" in page
+    assert all(html.escape(c, quote=False) in page for c in chinese)
+    assert not any(html.escape(e, quote=False) in page for e in english)
+    api = client.get(f"/plans/{plan.id}", headers={**admin, "Accept-Language": "en"}).json()
+    shown = [s for u in api["plan"]["unserved"] for s in u.get("suggestions") or []]
+    assert [s["text"] for s in shown] == english and not any("text_said" in s for s in shown)
