@@ -27,7 +27,7 @@ from api.pages.common import (
     remember_once,
     used_once,
 )
-from api.pages.desk import area_context, in_lang, infra_of
+from api.pages.desk import area_context, in_lang, infra_of, when_text
 from api.pages.volunteer import _mine
 from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.roster import to_json as roster_json
@@ -98,16 +98,18 @@ def result_of(
     request: Request[Any, Any, Any], viewer: CurrentViewer, lang: Lang, done: absences.Reported
 ) -> dict[str, Any]:
     """The repair as the pages show it (kept in the session for the page that follows): per
-    week, the visits moved and who (names, titles), what could not be kept and why."""
+    week, the absent volunteer's visits given to others (to whom, when), those that could not
+    be kept and why, and everyone else whose visits changed. The phone names nobody else."""
     infra = infra_of(request)
-    area = done.absence.area
+    area, absent = done.absence.area, done.absence.volunteer
     names: dict[str, str] = {}
     if not viewer.is_volunteer:
         found = in_lang(lang, roster.list_entities, infra.reader(), viewer.actor, "volunteers",
                         area)  # fmt: skip
         names = {v.id: str(roster_json(v).get("name") or v.id) for v in found}
+    sep = "、" if lang == "zh" else ", "
     out: list[dict[str, Any]] = []
-    given = lost_count = 0
+    had = gave = still = lost_count = 0
     for r in done.repairs:
         titles: dict[str, str] = {}
         if not viewer.is_volunteer:
@@ -123,20 +125,39 @@ def result_of(
                      if f"reason_{u.reason}" in CATALOGUE else u.reason,
                      "detail": u.detail if isinstance(u.detail, str) else say(u.detail)}
                     for u in r.unserved]  # fmt: skip
-        mine = next((m for m in r.moved if m.volunteer == done.absence.volunteer), None)
-        given += (0 if mine is None else len(mine.tasks)) - len(lost)
+        mine = next((m.tasks for m in r.moved if m.volunteer == absent), ())
+        had += len(mine)
         lost_count += len(lost)
-        moved = [] if viewer.is_volunteer else r.moved  # the phone names nobody else
+        now = {str(a["task"]): a for a in (r.plan.result if r.plan and r.plan.result else {})
+               .get("assignments") or ()}  # fmt: skip
+        given, kept = [], []
+        for task in mine:
+            a = now.get(task)
+            if a is None:
+                continue
+            crew = [v["id"] for v in a["volunteers"]]
+            if absent in crew:
+                kept.append(task)  # still theirs, on another day or hour
+            else:
+                gave += 1
+            if not viewer.is_volunteer:
+                given.append({"title": titles.get(task, task),
+                              "who": sep.join(names.get(v, v) for v in crew),
+                              "when": when_text(a["start"], None, lang)})  # fmt: skip
+        moved = [] if viewer.is_volunteer else [
+            m if m.volunteer != absent else absences.Moved(m.volunteer, tuple(kept))
+            for m in r.moved if m.volunteer != absent or kept
+        ]  # fmt: skip
+        still += len(kept)
         out.append({
             "week": r.week.isoformat(), "plan_id": None if r.plan is None else r.plan.id,
             "published": r.plan is not None and r.plan.published_at is not None,
-            "waiting": r.waiting,
+            "waiting": r.waiting, "given": given, "lost": lost,
             "moved": [{"name": names.get(m.volunteer, m.volunteer),
                        "tasks": [titles.get(t, t) for t in m.tasks]} for m in moved],
-            "lost": lost,
         })  # fmt: skip
     return {"absence": done.absence.id, "days": days_text(done.absence, lang), "weeks": out,
-            "mine": given, "lost": lost_count}  # fmt: skip
+            "had": had, "mine": gave, "still": still, "lost": lost_count}  # fmt: skip
 
 
 def _shown_result(request: Request[Any, Any, Any], ids: set[int]) -> Any:

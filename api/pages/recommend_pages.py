@@ -27,7 +27,7 @@ from api.pages.common import (
     problems_into,
     refuse_control_characters,
 )
-from api.pages.desk import DAYS, PRIORITIES, area_context, in_lang, infra_of
+from api.pages.desk import PRIORITIES, area_context, in_lang, infra_of, when_text
 from api.pages.task_forms import TASK_FIELDS, task_from_form
 from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.roster import to_json as roster_json
@@ -72,13 +72,6 @@ def _titles(request: Request[Any, Any, Any], viewer: CurrentViewer, lang: Lang, 
     return {t.id: str(stored_task_json(t).get("title") or t.id) for t in listed}
 
 
-def _when(iso: str, zone: str, lang: str) -> str:
-    """An ISO time as a coordinator reads it: weekday, date and hour (Tue 12-01 09:00)."""
-    at = pendulum.parse(iso).in_timezone(zone)  # type: ignore[union-attr]
-    day = msg_in(lang, f"page_dshort_{DAYS[at.weekday()]}")
-    return f"{day} {at.format('MM-DD HH:mm')}"
-
-
 def option_row(option: Mapping[str, Any], names: Mapping[str, str], titles: Mapping[str, str],
                zone: str, lang: str) -> dict[str, Any]:  # fmt: skip
     """An option (as the JSON API answers it, or as the apply replayed it) as the page shows
@@ -93,7 +86,7 @@ def option_row(option: Mapping[str, Any], names: Mapping[str, str], titles: Mapp
     def said(visit: Mapping[str, Any] | None) -> str | None:
         if visit is None:
             return None
-        return f"{sep.join(who(visit))} · {_when(visit['start'], zone, lang)}"
+        return f"{sep.join(who(visit))} · {when_text(visit['start'], zone, lang)}"
 
     visit = option["visit"]
     moves, people = [], list(who(visit))
@@ -119,7 +112,8 @@ def option_row(option: Mapping[str, Any], names: Mapping[str, str], titles: Mapp
     else:
         travel_text = msg_in(lang, "page_travel_same")
     return {
-        "id": option["id"], "who": sep.join(who(visit)), "when": _when(visit["start"], zone, lang),
+        "id": option["id"], "who": sep.join(who(visit)),
+        "when": when_text(visit["start"], zone, lang),
         "until": pendulum.parse(visit["end"]).in_timezone(zone).format("HH:mm"),  # type: ignore[union-attr]
         "moves": moves, "coverage": coverage, "travel": travel_text, "people": people,
     }  # fmt: skip

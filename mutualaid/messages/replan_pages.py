@@ -20,9 +20,15 @@ REPLAN_PAGES: dict[str, tuple[str, str]] = {
         "（在此之前，请直接添加任务。）",
     ),
     "page_find_options": ("Find who can take it", "看看谁能接"),
-    "page_options_title": ("Options for “{title}”", "“{title}”的可选方案"),
+    "page_options_title": ('Options for "{title}"', "“{title}”的可选方案"),
+    "page_options_lead_one": (
+        "One way to fit it into the published plan. Choosing it adds the request to the week "
+        "and publishes the changed plan to volunteers.",
+        "只有一种方式能把它放进已发布的计划。选定后，该请求会加入本周，改动后的计划会重新"
+        "发布给志愿者。",
+    ),
     "page_options_lead": (
-        "The best {count} way(s) to fit it into the published plan, best first. Choosing one "
+        "The {count} best ways to fit it into the published plan, best first. Choosing one "
         "adds the request to the week and publishes the changed plan to volunteers.",
         "以下是把它放进已发布计划的最佳 {count} 种方式，最好的在前。选定后，该请求会加入"
         "本周，改动后的计划会重新发布给志愿者。",
@@ -37,7 +43,7 @@ REPLAN_PAGES: dict[str, tuple[str, str]] = {
     "page_option_same": ("no change", "不变"),
     "page_option_choose": ("Choose this one", "就选这个"),
     "page_option_confirm": (
-        "Add “{title}” with option {n} and publish the changed plan to volunteers?",
+        'Add "{title}" with option {n} and publish the changed plan to volunteers?',
         "按方案 {n} 加入“{title}”，并把改动后的计划发布给志愿者？",
     ),
     "page_move_dropped": ("no longer served", "不再安排"),
@@ -61,7 +67,7 @@ REPLAN_PAGES: dict[str, tuple[str, str]] = {
         "以下是按现在的计划重新给出的方案。",
     ),
     "page_change_request": ("Change the request", "修改请求"),
-    "page_applied_title": ("“{title}” is in the plan", "“{title}”已排入计划"),
+    "page_applied_title": ('"{title}" is in the plan', "“{title}”已排入计划"),
     "page_applied_lead": (
         "The changed plan is published: the volunteers below see it on their phones and "
         "are notified.",
@@ -137,7 +143,10 @@ REPLAN_PAGES: dict[str, tuple[str, str]] = {
         "Week of {week}: a repair was made but could not be published; open it to see why.",
         "{week} 这一周：已做出调整，但未能发布；请打开查看原因。",
     ),
-    "page_absence_moved": ("Visits moved, and who", "调整的探访及相关志愿者"),
+    "page_absence_moved": ("Their visits, planned again", "其探访的新安排"),
+    "page_absence_now": ("now {who}, {when}", "现为{who}，{when}"),
+    "page_absence_tell": ("Volunteers whose visits changed", "探访有变动的志愿者"),
+    "page_absence_reason_col": ("Reason", "原因"),
     "page_absence_lost": ("Could not be kept", "未能保住的探访"),
     "page_absence_all_kept": ("Every visit was kept.", "所有探访都保住了。"),
     "page_absence_open_plan": ("Open the plan", "打开计划"),
@@ -151,9 +160,14 @@ REPLAN_PAGES: dict[str, tuple[str, str]] = {
     ),
     "page_my_absence_save": ("Send", "提交"),
     "page_my_absences_list": ("Days I am away", "我的请假"),
+    "page_my_absence_thanks": ("Thank you, get well soon.", "谢谢，祝您早日康复。"),
     "page_my_absence_done": (
-        "Thank you, get well soon. {moved} of your visits were given to others.",
-        "谢谢，祝您早日康复。您有 {moved} 项探访已交给其他人。",
+        "{moved} of your visits were given to other volunteers.",
+        "您有 {moved} 项探访已交给其他志愿者。",
+    ),
+    "page_my_absence_still": (
+        "{moved} of your visits were moved to another time: see your week.",
+        "您有 {moved} 项探访改到了其他时间，请查看您的一周。",
     ),
     "page_my_absence_done_none": (
         "Thank you. You had no visits on those days in a published plan.",
