@@ -155,3 +155,15 @@ def test_a_visit_that_did_not_happen_is_not_served_in_the_report(
     table = client.get(f"/reports/weeks/{PAST.isoformat()}?area={AREA}&format=csv",
                        headers=coordinator).content.decode("utf-8-sig")  # fmt: skip
     assert "unserved,missed,,1,tasks" in table
+
+
+def test_a_request_id_with_a_slash_is_refused_naming_the_id(
+    client: Client, coordinator: Headers
+) -> None:
+    """`r/1` was stored, then could never be read, changed or withdrawn by its address (404)."""
+    answer = client.post(f"/areas/{AREA}/requests", json={**REQUEST, "id": "r/1"},
+                         headers=coordinator)  # fmt: skip
+    assert answer.status_code == 400, answer.text
+    assert [p["path"] for p in answer.json()["problems"]] == ["id"]
+    listed = client.get(f"/areas/{AREA}/requests", headers=coordinator).json()
+    assert "r/1" not in str(listed)
