@@ -9,8 +9,9 @@ continuity, as VROOM values no continuity). Prints figures; not a test.
     .venv/bin/python bench/unseen.py --sizes subdistrict --seeds 2 --time-limit 20
 
 Time to a proven coverage: analysis and greedy (timed apart) plus the coverage and waiting
-stages' seconds (summed over parts; for a part too large for one exact model, its whole search
-and bound), when the plan's bound meets what it serves; '-' when not proved within the limit.
+stages' seconds (summed over parts, the pairwise model's building included; for a part too
+large for one exact model, its whole search and bound), when the plan's bound meets what it
+serves; '-' when not proved within the limit.
 Weighted gap: 1 - sum(w*served)/sum(w*bound), w = 100/30/8/1, with the bound of the plan
 (`solver.relax` for parts too large for one exact model).
 """

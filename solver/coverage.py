@@ -17,7 +17,9 @@ clauses for pairs that fit in neither order.)
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Mapping
+from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
@@ -41,12 +43,21 @@ class CoverageModel(PlanModel):
     two visits that could collide, an order literal when either may come first, one implication
     when only one order fits, a clause when neither does, nothing when they never meet."""
 
-    solver_parameters = (("optimize_with_core", True),)
+    solver_parameters = (
+        ("optimize_with_core", True),
+        ("cp_model_probing_level", 0),
+        ("max_presolve_iterations", 1),
+    )
     """Measured (bench/coverage.py's worlds): with one worker the default search climbs to
     the optimum one low task at a time below a near-tight bound; core-based search proved
     subdistrict-a in half the CPU time (1.1-1.3 s against 2.0-3.0 s, three seeds), and on a
     contended 400-task week stopped at 8 s it ended nearer the bound (a weighted gap of 3k
-    against 17k). With two workers it was no slower."""
+    against 17k). With two workers it was no slower.
+
+    Presolve without probing and with one pass: on the unseen 200-task weeks (bench/unseen.py,
+    seeds 7001, 7005, 7007 and subdistrict-a, 2 workers, load 17) presolve was most of the
+    proof (12 of 16.5 s on 7005 in one run), and the coverage stage alone proved in 1.4 / 3.2 /
+    0.9 / 5.7 s where it took 3.3 / 4.4 / 3.0 / 8.3 s with both on (each pair in one run)."""
 
     def __init__(
         self,
@@ -122,7 +133,9 @@ def cover_then_route(
     `deadline` and `stop` reach both models."""
     if deterministic is None:
         deterministic = workers == 1
+    building = time.monotonic()
     cover = CoverageModel(scenario, analyses, tids, travel, weights)
+    built = time.monotonic() - building
     first = cover.stages()
     sol, stages, failure = staged_solve(
         cover, floor, budget=budget * SHARE, workers=workers, seed=seed, report=report,
@@ -131,6 +144,8 @@ def cover_then_route(
     if sol is None:
         return None, stages, failure
     spent = sum(s.work if deterministic else s.seconds for s in stages)
+    if stages:  # the seconds reported (not the budget's) count building the model
+        stages = [replace(stages[0], seconds=stages[0].seconds + built), *stages[1:]]
     model = PlanModel(scenario, analyses, tids, travel, weights)
     for stage in stages:
         expr = model.objective(stage.name)[0]

@@ -8,8 +8,7 @@ An unserved task's `detail` is a sentence in the active language. A plan the ser
 (`dump(..., said=True)`) also keeps it as data, `detail_said` ({code, params}), so that each
 reader sees it in their own language: `worded` gives the stored plan as the contract's JSON,
 worded in the active language (a plan stored before kept only the sentence: shown as it is).
-A suggestion's sentence likewise keeps its fields as `text_said`: read back into the domain
-Plan and written again, it is said in the active language.
+A suggestion's sentence likewise keeps its fields as `text_said`, worded again by `worded`.
 """
 
 from __future__ import annotations
@@ -93,21 +92,13 @@ def _unserved(u: Unserved, said: bool) -> dict[str, Any]:
 
 
 def _suggestion(s: Suggestion, said: bool) -> dict[str, Any]:
-    """A suggestion, its sentence in the active language when its fields are known (else as
-    it was written); with `said`, also those fields (`text_said`, to store)."""
-    out: dict[str, Any] = {"kind": s.kind, "text": suggestion_text(s), "patch": list(s.patch)}
-    if said and s.fields:
-        out["text_said"] = dict(s.fields)
-    return out
-
-
-def suggestion_text(s: Suggestion) -> str:
-    """The suggestion's sentence in the active language (from its fields); one kept only as
-    a sentence, or whose fields no longer fit the catalogue, as it is."""
+    """A suggestion; with `said`, also its sentence's fields (`text_said`, to store: worded
+    again in the reader's language by `worded`); without, its sentence in the active language
+    (from its fields, when it has them)."""
+    out: dict[str, Any] = {"kind": s.kind, "text": s.text, "patch": list(s.patch)}
     if s.fields:
-        with contextlib.suppress(KeyError, IndexError, ValueError):
-            return word(s.kind, **{str(k): v for k, v in s.fields.items()})
-    return s.text
+        out["text_said"] = dict(s.fields)
+    return out if said else _worded_suggestion(out)
 
 
 def load(data: Mapping[str, Any], week: OfWeek) -> Plan:
@@ -145,7 +136,7 @@ def load(data: Mapping[str, Any], week: OfWeek) -> Plan:
                         str(s["kind"]),
                         str(s["text"]),
                         tuple(s.get("patch") or ()),
-                        dict(s["text_said"]) if isinstance(s.get("text_said"), Mapping) else {},
+                        fields=dict(s.get("text_said") or {}),
                     )
                     for s in u.get("suggestions") or ()
                 ),
@@ -248,8 +239,8 @@ def _worded_suggestion(s: Any) -> Any:
     out = {k: v for k, v in s.items() if k != "text_said"}
     fields = s["text_said"]
     if isinstance(fields, Mapping) and isinstance(s.get("kind"), str):
-        kept = Suggestion(str(s["kind"]), str(s.get("text", "")), (), dict(fields))
-        out["text"] = suggestion_text(kept)
+        with contextlib.suppress(KeyError, IndexError, ValueError):
+            out["text"] = word(str(s["kind"]), **{str(k): v for k, v in fields.items()})
     return out
 
 
