@@ -75,6 +75,8 @@ def _report(
     the same form was sent before (a double click): nothing is reported again."""
     if used_once(request, form.values.get(ONCE)):
         return None, True
+    if not form.values["from"]:  # said as a person reads it, not as the API's fields
+        form.add("from", msg_in(lang, "page_absence_from_missing"))
     if not form.ok:
         return None, False
     body = {"from": form.values["from"] or None, "to": form.values["to"] or None,

@@ -97,6 +97,7 @@ REPLAN_PAGES: dict[str, tuple[str, str]] = {
     ),
     "page_absence_volunteer": ("Volunteer", "志愿者"),
     "page_absence_when": ("Days", "日期"),
+    "page_absence_from_missing": ("enter the first day away", "请填写从哪天起"),
     "page_absence_pick": ("choose the volunteer who is away", "请选择请假的志愿者"),
     "page_absence_from": ("First day away", "从哪天起"),
     "page_absence_to": ("Last day away", "到哪天止"),

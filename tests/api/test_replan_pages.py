@@ -174,6 +174,9 @@ def test_an_absence_from_the_week_picks_the_volunteer_and_says_what_was_lost_in_
     backwards = client.post(url, data={"volunteer": "v-wang", "from": "2026-12-06",
                                        "to": WEEK, "_csrf_token": csrf(client, url)})  # fmt: skip
     assert backwards.status_code == 400 and field_errors(backwards.text, "to")
+    no_day = client.post(url, data={"volunteer": "v-wang", "from": "", "to": "",
+                                    "_csrf_token": csrf(client, url)})  # fmt: skip
+    assert no_day.status_code == 400 and field_errors(no_day.text, "from") == ["请填写从哪天起"]
     done = client.post(url, data={"volunteer": "v-wang", "from": WEEK, "to": "2026-12-06",
                                   "_csrf_token": csrf(client, url)})  # fmt: skip
     assert done.status_code == 200, done.text
