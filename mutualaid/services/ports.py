@@ -30,6 +30,7 @@ from mutualaid.domain.roster import (
     StoredVolunteer,
 )
 from mutualaid.domain.tasks import StoredTask
+from mutualaid.domain.week import WrittenWeek
 from mutualaid.services.absence_ports import AbsenceRepository
 from mutualaid.services.errors import (
     AccessError as AccessError,
@@ -86,8 +87,6 @@ class PreparedTasks:
 
     tasks: list[StoredTask]
     """The tasks as they will read once stored (the answer to the request)."""
-    rows: list[Json]
-    """Their rows, without the week's id."""
     stamp: str
     """A fingerprint of what the check read (the roster, the week's settings, pins,
     declines and history): the store checks again only when it changed meanwhile."""
@@ -95,18 +94,14 @@ class PreparedTasks:
 
 @dataclass(frozen=True)
 class PreparedScenario:
-    """A whole scenario turned into rows before the write transaction
-    (`WeekRepository.prepare_scenario`), to be stored by `store_scenario` in a short one.
-    A scenario is checked on its own (it names its whole roster), so nothing it read can
-    go stale meanwhile but the area's zone, which the store checks again."""
+    """A whole scenario, checked, ready before the write transaction
+    (`WeekRepository.prepare_scenario`, which checks the area's zone), to be stored by
+    `store_scenario` in a short one. A scenario is checked on its own (it names its whole
+    roster), so nothing it read can go stale meanwhile but the area's zone, which the store
+    checks again."""
 
-    week: Json
-    """The scenario in canonical form without its roster and tasks (name, zone, week_start,
-    settings, pinned, declined, history, expect)."""
-    roster: dict[str, list[Json]]
-    """The rows of each roster kind (`sites`, ...), in the scenario's order."""
-    tasks: list[Json]
-    """The task rows, without the week's id."""
+    week: WrittenWeek
+    """The week as written: its roster, tasks, settings, pins, declines, history, expect."""
 
 
 @dataclass(frozen=True)
@@ -259,11 +254,13 @@ class WeekRepository(Protocol):
     def get(self, area: str, week_start: pendulum.Date) -> WeekRecord: ...
     def lock(self, area: str, week_start: pendulum.Date) -> None: ...
     def all(self, area: str) -> list[WeekRecord]: ...
-    def prepare_scenario(
-        self, area: str, data: Mapping[str, Any] | Scenario
-    ) -> PreparedScenario: ...
+    def prepare_scenario(self, area: str, week: WrittenWeek) -> PreparedScenario: ...
     def store_scenario(self, area: str, prepared: PreparedScenario) -> WeekRecord: ...
-    def export_scenario(self, area: str, week_start: pendulum.Date) -> Json: ...
+    def export_scenario(self, area: str, week_start: pendulum.Date) -> WrittenWeek:
+        """The week as written, with the area's whole roster and the history written for it
+        plus what the week before's published plan gave."""
+        ...
+
     def load_scenario(self, area: str, week_start: pendulum.Date) -> Scenario: ...
     def basis(self, area: str, week_start: pendulum.Date) -> Basis: ...
     def version(self, area: str, week_start: pendulum.Date) -> str:

@@ -15,6 +15,7 @@ import pendulum
 from mutualaid.contract import plan_json
 from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.scenario import build_scenario
+from mutualaid.contract.written import written_json
 from mutualaid.domain.lifecycle import PlanRequest
 from mutualaid.domain.model import Scenario
 from mutualaid.domain.plan import Plan, Reason
@@ -205,7 +206,7 @@ def _read(uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, task
         if reader.weeks.tasks(where, week, {ident}):
             raise ConflictError(msg("recommend_task_exists", task=ident))
         prepared = reader.weeks.prepare_task(where, week, task)
-        data = reader.weeks.export_scenario(where, week)
+        data = written_json(reader.weeks.export_scenario(where, week))
     data["tasks"] = [*data.get("tasks", []), stored_task_json(prepared.tasks[0])]
     data.pop("expect", None)
     scenario = build_scenario(data)

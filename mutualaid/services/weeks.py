@@ -13,6 +13,7 @@ import pendulum
 
 from mutualaid.contract import export
 from mutualaid.contract.scenario import build_scenario, read_scenario_json, read_scenario_text
+from mutualaid.contract.written import written, written_json
 from mutualaid.domain.model import Scenario
 from mutualaid.domain.tasks import StoredTask
 from mutualaid.errors import Problem
@@ -209,7 +210,7 @@ def import_scenario(
     with uow.reading() as reader:
         if not actor.is_admin:
             reader.areas.get(where)
-        prepared = reader.weeks.prepare_scenario(where, data)
+        prepared = reader.weeks.prepare_scenario(where, written(data))
     with uow:
         if not actor.is_admin:
             uow.areas.get(where)
@@ -229,7 +230,7 @@ def export_scenario(uow: UnitOfWork, actor: Actor, area: str | None, week_start:
     """The week as a scenario in the contract's format (every default written out)."""
     where, week = actor.area(area), parse_week(week_start)
     with uow:
-        return uow.weeks.export_scenario(where, week)
+        return written_json(uow.weeks.export_scenario(where, week))
 
 
 def _published(uow: UnitOfWork, area: str, week: pendulum.Date) -> dict[str, int]:
