@@ -8,10 +8,12 @@ An unserved task's `detail` is a sentence in the active language. A plan the ser
 (`dump(..., said=True)`) also keeps it as data, `detail_said` ({code, params}), so that each
 reader sees it in their own language: `worded` gives the stored plan as the contract's JSON,
 worded in the active language (a plan stored before kept only the sentence: shown as it is).
+A suggestion's sentence likewise keeps its fields as `text_said`, worded again by `worded`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -29,6 +31,7 @@ from mutualaid.domain.plan import (
     Unserved,
 )
 from mutualaid.messages import CATALOGUE, say
+from mutualaid.messages.suggestions import word
 
 Json = dict[str, Any]
 
@@ -84,9 +87,16 @@ def _unserved(u: Unserved, said: bool) -> dict[str, Any]:
     if said and isinstance(u.detail, Reason):
         out["detail_said"] = reason_data(u.detail)
     if u.suggestions:
-        out["suggestions"] = [
-            {"kind": s.kind, "text": s.text, "patch": list(s.patch)} for s in u.suggestions
-        ]
+        out["suggestions"] = [_suggestion(s, said) for s in u.suggestions]
+    return out
+
+
+def _suggestion(s: Suggestion, said: bool) -> dict[str, Any]:
+    """A suggestion; with `said`, also its sentence's fields (`text_said`, to store: worded
+    again in the reader's language by `worded`)."""
+    out: dict[str, Any] = {"kind": s.kind, "text": s.text, "patch": list(s.patch)}
+    if said and s.fields:
+        out["text_said"] = dict(s.fields)
     return out
 
 
@@ -191,19 +201,40 @@ def worded(result: Mapping[str, Any]) -> Json:
     (stored before reasons were kept as data) is shown as it is."""
     unserved = result.get("unserved")
     if not isinstance(unserved, list) or not any(
-        isinstance(u, Mapping) and "detail_said" in u for u in unserved
+        isinstance(u, Mapping) and ("detail_said" in u or _said_suggestions(u)) for u in unserved
     ):
         return dict(result)
     return {**result, "unserved": [_worded_entry(u) for u in unserved]}
 
 
+def _said_suggestions(u: Mapping[str, Any]) -> bool:
+    found = u.get("suggestions")
+    return isinstance(found, list) and any(
+        isinstance(s, Mapping) and "text_said" in s for s in found
+    )
+
+
 def _worded_entry(u: Any) -> Any:
-    if not isinstance(u, Mapping) or "detail_said" not in u:
+    if not isinstance(u, Mapping) or not ("detail_said" in u or _said_suggestions(u)):
         return u
-    r = reason_of(u["detail_said"])
     out = {k: v for k, v in u.items() if k != "detail_said"}
-    if r is not None:
+    if "detail_said" in u and (r := reason_of(u["detail_said"])) is not None:
         out["detail"] = say(r)
+    if _said_suggestions(u):
+        out["suggestions"] = [_worded_suggestion(s) for s in u["suggestions"]]
+    return out
+
+
+def _worded_suggestion(s: Any) -> Any:
+    """A stored suggestion's sentence in the active language (from its fields); one kept
+    only as a sentence, or whose fields no longer fit the catalogue, as it is."""
+    if not isinstance(s, Mapping) or "text_said" not in s:
+        return s
+    out = {k: v for k, v in s.items() if k != "text_said"}
+    fields = s["text_said"]
+    if isinstance(fields, Mapping) and isinstance(s.get("kind"), str):
+        with contextlib.suppress(KeyError, IndexError, ValueError):
+            out["text"] = word(str(s["kind"]), **{str(k): v for k, v in fields.items()})
     return out
 
 
