@@ -388,14 +388,14 @@ def test_the_service_planner_carries_suggestions_against_the_weeks_export() -> N
 
     doc = world([volunteer("v")], [task("t", needs=[{"skill": "sign_language", "count": 1}])])
     scenario = build_scenario(doc)
-    data = SolverPlanner(PlannerSettings(workers=1, suggest=True)).plan(scenario, lambda _: None)
-    (entry,) = data["unserved"]
+    made = SolverPlanner(PlannerSettings(workers=1, suggest=True)).plan(scenario, lambda _: None)
+    (entry,) = plan_json.dump(made, scenario)["unserved"]
     (first, *_) = entry["suggestions"]
     assert first["kind"] == "recruit"
     export = from_scenario(scenario)
     assert promise_holds(export, first["patch"], "t", (0, 0, 0, 0), 0)
     plain = SolverPlanner(PlannerSettings(workers=1)).plan(scenario, lambda _: None)
-    assert "suggestions" not in plain["unserved"][0]
+    assert "suggestions" not in plan_json.dump(plain, scenario)["unserved"][0]
 
 
 @pytest.mark.parametrize(("lang", "heading"), [("en", "Suggestions"), ("zh", "建议")])

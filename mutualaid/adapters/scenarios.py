@@ -40,6 +40,7 @@ from mutualaid.adapters.weekrows import (
     week_id,
 )
 from mutualaid.contract import export as contract
+from mutualaid.contract.data import Json
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.contract.written import written, written_json
 from mutualaid.domain.lifecycle import WITHDRAWN, Basis
@@ -49,7 +50,6 @@ from mutualaid.messages import msg
 from mutualaid.services.ports import (
     Clock,
     ConflictError,
-    Json,
     PreparedScenario,
     WeekRecord,
 )

@@ -35,10 +35,11 @@ from mutualaid.adapters.weekrows import (
     written_ids,
 )
 from mutualaid.contract import export as contract
+from mutualaid.contract.data import Json
 from mutualaid.contract.roster import raise_problems_under
 from mutualaid.domain.tasks import StoredTask
 from mutualaid.domain.week import present_ids
-from mutualaid.services.ports import DeclineRecord, Json, NotFoundError, PreparedTasks
+from mutualaid.services.ports import DeclineRecord, NotFoundError, PreparedTasks
 
 __all__ = ["SqlWeeks"]
 

@@ -16,6 +16,7 @@ import pendulum
 
 from mutualaid.bounds import MAX_TEXT_LENGTH, parse_date, parse_week_start, text_problem
 from mutualaid.contract import plan_json
+from mutualaid.contract.data import Json
 from mutualaid.contract.roster import to_json as roster_json
 from mutualaid.contract.roster import volunteer as volunteer_entry
 from mutualaid.domain.lifecycle import PlanRequest
@@ -30,7 +31,6 @@ from mutualaid.services.ports import (
     ActivePlanExists,
     ConflictError,
     InvalidRequest,
-    Json,
     NotFoundError,
     PlanRecord,
     UnitOfWork,

@@ -18,6 +18,7 @@ import pendulum
 
 from mutualaid.bounds import MAX_TEXT_LENGTH, text_problem
 from mutualaid.contract.roster import to_json as roster_json
+from mutualaid.domain.facts import Fact
 from mutualaid.domain.ledger import (
     CREDIT,
     DONE,
@@ -93,7 +94,7 @@ def mark_visit(
             actual_start, actual_end, feedback, actor.id, when,
         )  # fmt: skip
         uow.visits.put(outcome)
-        detail = {"state": state, "task": visit.task, "volunteer": visit.volunteer,
+        detail: dict[str, Fact] = {"state": state, "task": visit.task, "volunteer": visit.volunteer,
                   "minutes": sum(e.minutes for e in written)}  # fmt: skip
         uow.audit.record(actor.id, f"visit.{state}", f"assignment {ident}", visit.area, detail)
         uow.commit()
@@ -137,7 +138,7 @@ def unmark_visit(uow: BooksUnitOfWork, actor: Actor, ident: int) -> Marked:
         written = _take_back(uow, visit, actor)
         if uow.visits.get(ident) is not None or written:
             uow.visits.clear(ident)
-            detail = {"task": visit.task, "volunteer": visit.volunteer,
+            detail: dict[str, Fact] = {"task": visit.task, "volunteer": visit.volunteer,
                       "minutes": sum(e.minutes for e in written)}  # fmt: skip
             uow.audit.record(actor.id, "visit.unmark", f"assignment {ident}", visit.area, detail)
             uow.commit()
@@ -195,7 +196,7 @@ def redeem_hours(
                 volunteer, REDEMPTION, -amount, month, request=request, note=note, actor=actor.id
             ),
         )
-        detail = {"volunteer": volunteer, "request": request, "minutes": amount}
+        detail: dict[str, Fact] = {"volunteer": volunteer, "request": request, "minutes": amount}
         uow.audit.record(actor.id, "ledger.redeem", f"volunteer {volunteer}", where, detail)
         uow.commit()
     return entry

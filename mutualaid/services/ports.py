@@ -5,20 +5,24 @@ re-exported here.
 
 Times in records are aware pendulum DateTimes; an assignment's are in its own zone. Records
 hold domain objects: a Scenario, Basis, PlanRequest (their lifecycles: `mutualaid.domain.
-lifecycle`, `.week`), the roster's entries, StoredTask, Settings, SolveProgress, a Reason.
-Still the contract's JSON (`Json`): tasks and scenarios as sent, exports and prepared rows,
-and a plan's result (the Planner's and Repairer's too).
+lifecycle`, `.week`), the roster's entries, StoredTask, a WrittenWeek (an export, an import),
+Settings, SolveProgress, a Reason, a Plan (a plan's result, the Planner's and Repairer's);
+an audit entry's detail and an idempotent answer are plain facts (`mutualaid.domain.facts`).
+The contract's JSON is for the edges and the adapters' columns
+(`tests/test_ports_speak_domain.py` holds that line). Only tasks as sent to `prepare_tasks`
+and `prepare_task` are taken as they came, unread, for the store to check against the week.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
 import pendulum
 
+from mutualaid.domain.facts import Fact, Facts
 from mutualaid.domain.lifecycle import Basis, PlanRequest
 from mutualaid.domain.model import Scenario, Settings, WeekClock
 from mutualaid.domain.notices import Visit
@@ -76,7 +80,6 @@ from mutualaid.services.errors import (
 )
 from mutualaid.services.notice_ports import NoticeRepository
 
-Json = dict[str, Any]
 Clock = Callable[[], pendulum.DateTime]
 
 
@@ -210,7 +213,7 @@ class AuditEntry:
     action: str
     area: str | None
     target: str
-    detail: Json = field(default_factory=dict)
+    detail: Facts = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -219,7 +222,7 @@ class StoredResponse:
     key: str
     request_hash: str
     status_code: int
-    response: Any
+    response: Fact
     created_at: pendulum.DateTime
 
 
@@ -273,12 +276,12 @@ class WeekRepository(Protocol):
     ) -> list[StoredTask]: ...
     def get_task(self, area: str, week_start: pendulum.Date, ident: str) -> StoredTask: ...
     def prepare_tasks(
-        self, area: str, week_start: pendulum.Date, tasks: Sequence[Any]
+        self, area: str, week_start: pendulum.Date, tasks: Sequence[object]
     ) -> PreparedTasks: ...
     def store_tasks(
         self, area: str, week_start: pendulum.Date, prepared: PreparedTasks
     ) -> list[StoredTask]: ...
-    def prepare_task(self, area: str, week_start: pendulum.Date, task: Any) -> PreparedTasks: ...
+    def prepare_task(self, area: str, week_start: pendulum.Date, task: object) -> PreparedTasks: ...
     def store_task(
         self, area: str, week_start: pendulum.Date, prepared: PreparedTasks
     ) -> tuple[StoredTask, bool]: ...
@@ -364,7 +367,7 @@ class TokenRepository(Protocol):
 class AuditRepository(Protocol):
     def record(
         self, actor: str, action: str, target: str, area: str | None = None,
-        detail: Mapping[str, Any] | None = None,
+        detail: Facts | None = None,
     ) -> AuditEntry: ...  # fmt: skip
     def entries(self, area: str | None = None, limit: int = 100) -> list[AuditEntry]: ...
 
@@ -372,7 +375,7 @@ class AuditRepository(Protocol):
 class IdempotencyRepository(Protocol):
     def lookup(self, scope: str, key: str, request_hash: str) -> StoredResponse | None: ...
     def save(
-        self, scope: str, key: str, request_hash: str, status_code: int, response: Any
+        self, scope: str, key: str, request_hash: str, status_code: int, response: Fact
     ) -> StoredResponse: ...
 
 

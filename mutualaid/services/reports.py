@@ -22,6 +22,7 @@ from typing import Any, cast
 
 import pendulum
 
+from mutualaid.contract.data import Json
 from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.roster import to_json as roster_json
 from mutualaid.domain.ledger import CREDIT, REVERSAL, LedgerEntry
@@ -33,7 +34,7 @@ from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
 from mutualaid.services.cells import inert
 from mutualaid.services.ledger_ports import BooksUnitOfWork
-from mutualaid.services.ports import AssignmentRecord, InvalidRequest, Json, UnitOfWork
+from mutualaid.services.ports import AssignmentRecord, InvalidRequest, UnitOfWork
 
 NOT_PLANNED = "not_planned"
 """The reason of a task no published plan speaks of (no plan yet, or added since)."""

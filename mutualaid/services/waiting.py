@@ -17,13 +17,14 @@ from typing import cast
 
 import pendulum
 
+from mutualaid.contract.data import Json
 from mutualaid.domain.ledger import MISSED
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
 from mutualaid.services.cells import inert
 from mutualaid.services.ledger_ports import BooksUnitOfWork
-from mutualaid.services.ports import AssignmentRecord, InvalidRequest, Json, UnitOfWork
+from mutualaid.services.ports import AssignmentRecord, InvalidRequest, UnitOfWork
 from mutualaid.services.reports import NOT_PLANNED, week_outcome
 
 MISSED_REASON = "missed"
