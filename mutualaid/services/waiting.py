@@ -79,11 +79,11 @@ def residents_who_waited(
             served = {r.task for r in gives or ()} - missed
             per: dict[str, list[Miss]] = {}
             for ident, task in tasks.items():
-                if not task.get("resident") or ident in served:
+                if not task.resident or ident in served:
                     continue
                 why = MISSED_REASON if ident in missed else reasons.get(ident, NOT_PLANNED)
-                miss = Miss(ident, str(task.get("title") or ident), why)
-                per.setdefault(str(task["resident"]), []).append(miss)
+                miss = Miss(ident, task.title or ident, why)
+                per.setdefault(task.resident, []).append(miss)
             for resident, misses in per.items():
                 left.setdefault(resident, []).append((week, misses))
     end = weeks[-1] if weeks else None
