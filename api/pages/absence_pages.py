@@ -29,13 +29,13 @@ from api.pages.common import (
 )
 from api.pages.desk import area_context, in_lang, infra_of, when_text
 from api.pages.volunteer import _mine
-from mutualaid.contract import clock
+from mutualaid.contract.clock import local_text
 from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.roster import to_json as roster_json
 from mutualaid.messages import CATALOGUE, msg_in, say, using_locale
 from mutualaid.services import absences, roster, volunteers, weeks
 from mutualaid.services.absence_ports import AbsenceRecord
-from mutualaid.services.ports import ConflictError, InvalidRequest, NotFoundError, PlanRecord
+from mutualaid.services.ports import ConflictError, InvalidRequest, NotFoundError
 
 FIELDS = {"from": "from", "to": "to", "week": "from", "reason": "reason", "end": "to",
           "start": "from"}  # fmt: skip
@@ -129,8 +129,7 @@ def result_of(
         mine = next((m.tasks for m in r.moved if m.volunteer == absent), ())
         had += len(mine)
         lost_count += len(lost)
-        made = r.plan.result if r.plan is not None else None
-        now = {a.task: a for a in made.assignments} if made is not None else {}
+        now = {a.task: a for a in (r.plan.result.assignments if r.plan and r.plan.result else ())}
         given, kept = [], []
         for task in mine:
             a = now.get(task)
@@ -142,9 +141,10 @@ def result_of(
             else:
                 gave += 1
             if not viewer.is_volunteer:
+                when = when_text(local_text(r.week, a.start), None, lang)
                 given.append({"title": titles.get(task, task),
                               "who": sep.join(names.get(v, v) for v in crew),
-                              "when": when_text(_iso(r.plan, a.start), None, lang)})  # fmt: skip
+                              "when": when})  # fmt: skip
         moved = [] if viewer.is_volunteer else [
             m if m.volunteer != absent else absences.Moved(m.volunteer, tuple(kept))
             for m in r.moved if m.volunteer != absent or kept
@@ -331,9 +331,3 @@ ABSENCE_PAGES = [
     volunteer_absences, new_absence, record_absence, record_someones_absence, remove_absence,
     my_absences, report_my_absence, remove_my_absence,
 ]  # fmt: skip
-
-
-def _iso(plan: PlanRecord | None, minute: int) -> str:
-    """A minute of the plan's week as the ISO time its JSON gives."""
-    assert plan is not None
-    return clock.iso(plan.clock, minute)

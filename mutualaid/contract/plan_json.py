@@ -93,29 +93,12 @@ def _unserved(u: Unserved, said: bool) -> dict[str, Any]:
 
 def _suggestion(s: Suggestion, said: bool) -> dict[str, Any]:
     """A suggestion; with `said`, also its sentence's fields (`text_said`, to store: worded
-    again in the reader's language by `worded`); without, its sentence worded from its
-    fields in the active language (as `worded` gives a stored one)."""
-    if said:
-        out: dict[str, Any] = {"kind": s.kind, "text": s.text, "patch": list(s.patch)}
-        if s.fields:
-            out["text_said"] = dict(s.fields)
-        return out
-    text = s.text
+    again in the reader's language by `worded`); without, its sentence in the active language
+    (from its fields, when it has them)."""
+    out: dict[str, Any] = {"kind": s.kind, "text": s.text, "patch": list(s.patch)}
     if s.fields:
-        with contextlib.suppress(KeyError, IndexError, ValueError):
-            text = word(s.kind, **{str(k): v for k, v in s.fields.items()})
-    return {"kind": s.kind, "text": text, "patch": list(s.patch)}
-
-
-def _suggestion_of(s: Mapping[str, Any]) -> Suggestion:
-    """A suggestion as `_suggestion` wrote it (its fields kept when stored with them)."""
-    fields = s.get("text_said")
-    return Suggestion(
-        str(s["kind"]),
-        str(s["text"]),
-        tuple(s.get("patch") or ()),
-        {str(k): v for k, v in fields.items()} if isinstance(fields, Mapping) else {},
-    )
+        out["text_said"] = dict(s.fields)
+    return out if said else _worded_suggestion(out)
 
 
 def load(data: Mapping[str, Any], week: OfWeek) -> Plan:
@@ -148,7 +131,15 @@ def load(data: Mapping[str, Any], week: OfWeek) -> Plan:
                 str(u["task"]),
                 str(u["reason"]),
                 reason_of(u.get("detail_said")) or str(u.get("detail", "")),
-                tuple(_suggestion_of(s) for s in u.get("suggestions") or ()),
+                tuple(
+                    Suggestion(
+                        str(s["kind"]),
+                        str(s["text"]),
+                        tuple(s.get("patch") or ()),
+                        fields=dict(s.get("text_said") or {}),
+                    )
+                    for s in u.get("suggestions") or ()
+                ),
             )
             for u in data.get("unserved") or ()
         ],
