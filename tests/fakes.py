@@ -449,7 +449,7 @@ class FakeWeeks:
         self, area: str, week_start: pendulum.Date, tasks: Sequence[Any]
     ) -> PreparedTasks:
         self._built(self._week_or_new(area, week_start), list(tasks))
-        return PreparedTasks([export.stored_task(t) for t in tasks], [], "")
+        return PreparedTasks([export.stored_task(t) for t in tasks], "")
 
     def store_tasks(
         self, area: str, week_start: pendulum.Date, prepared: PreparedTasks
@@ -461,7 +461,7 @@ class FakeWeeks:
     def prepare_task(self, area: str, week_start: pendulum.Date, task: Any) -> PreparedTasks:
         week = self._week_or_new(area, week_start)
         self._built(week, _with(week.written, task))
-        return PreparedTasks([export.stored_task(task)], [], "")
+        return PreparedTasks([export.stored_task(task)], "")
 
     def store_task(
         self, area: str, week_start: pendulum.Date, prepared: PreparedTasks

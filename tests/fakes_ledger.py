@@ -45,7 +45,7 @@ class FakeBooksWeeks(FakeWeeks):
     store: BooksStore
 
     def prepare_task(self, area: str, week_start: pendulum.Date, task: Any) -> PreparedTasks:
-        return PreparedTasks([export.stored_task(task)], [dict(task)], "")
+        return PreparedTasks([export.stored_task(task)], "")
 
     def store_task(
         self, area: str, week_start: pendulum.Date, prepared: PreparedTasks
@@ -59,7 +59,7 @@ class FakeBooksWeeks(FakeWeeks):
     def prepare_tasks(
         self, area: str, week_start: pendulum.Date, tasks: Sequence[Any]
     ) -> PreparedTasks:
-        return PreparedTasks([export.stored_task(t) for t in tasks], [dict(t) for t in tasks], "")
+        return PreparedTasks([export.stored_task(t) for t in tasks], "")
 
     def store_tasks(
         self, area: str, week_start: pendulum.Date, prepared: PreparedTasks

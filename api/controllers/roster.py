@@ -10,10 +10,10 @@ from litestar.params import Body, FromPath
 
 from api.controllers.common import AreaParam, CurrentActor, Uow
 from api.errors import responses
+from mutualaid.contract.data import Json
 from mutualaid.contract.roster import to_json
 from mutualaid.domain.roster import RosterKind
 from mutualaid.services import roster
-from mutualaid.services.ports import Json
 
 EXAMPLES: dict[RosterKind, Json] = {
     "sites": {

@@ -13,10 +13,10 @@ from litestar.params import Body, FromPath, QueryParameter, RawBody
 from api.controllers.common import AreaParam, CurrentActor, IdempotencyKey, Jobs, Uow
 from api.dto import PlanDTO, PlanView, WeekDTO, WeekView
 from api.errors import responses
+from mutualaid.contract.data import Json
 from mutualaid.contract.export import stored_task_json
 from mutualaid.services import plans, weeks
 from mutualaid.services.access import Actor
-from mutualaid.services.ports import Json
 
 YAML = "application/yaml"
 ReplaceParam = Annotated[

@@ -27,6 +27,7 @@ from api.pages.plan_view import plan_view
 from api.pages.task_forms import TASK_PAGES
 from api.pages.task_table import task_table
 from mutualaid.contract import plan_json
+from mutualaid.contract.data import Json
 from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.roster import to_json as roster_json
 from mutualaid.domain.plan import Reason
@@ -36,7 +37,6 @@ from mutualaid.services.ports import (
     ActivePlanExists,
     ConflictError,
     InvalidRequest,
-    Json,
     NotFoundError,
     PlanRecord,
 )

@@ -40,13 +40,14 @@ from api.pages.spreadsheet import (
     rows_of,
     write_table,
 )
+from mutualaid.contract.data import Json
 from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.roster import to_json as roster_json
 from mutualaid.messages import msg_in
 from mutualaid.services import access, imports, plans, roster, weeks
 from mutualaid.services.access import Actor
 from mutualaid.services.imports import Row, RowProblem
-from mutualaid.services.ports import InvalidRequest, Json, NotFoundError
+from mutualaid.services.ports import InvalidRequest, NotFoundError
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MultiPart = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]

@@ -10,8 +10,8 @@ from typing import Any
 
 import pendulum
 
+from mutualaid.contract.data import Json
 from mutualaid.messages import CATALOGUE, msg_in
-from mutualaid.services.ports import Json
 
 PALETTE = (
     "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf",

@@ -29,12 +29,13 @@ from api.pages.common import (
 )
 from api.pages.desk import PRIORITIES, area_context, in_lang, infra_of, when_text
 from api.pages.task_forms import TASK_FIELDS, task_from_form
+from mutualaid.contract.data import Json
 from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.roster import to_json as roster_json
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import msg_in, say, using_locale
 from mutualaid.services import access, plans, recommend, roster, weeks
-from mutualaid.services.ports import ConflictError, InvalidRequest, Json, NotFoundError
+from mutualaid.services.ports import ConflictError, InvalidRequest, NotFoundError
 
 FORM_FIELDS = ("title", "id", "place", "priority", "duration_minutes", "windows", "start", "needs")
 """The task form's fields, carried (hidden) from the options to the one chosen."""

@@ -24,6 +24,7 @@ from api.pages.common import (
     refuse_control_characters,
 )
 from api.pages.desk import area_context
+from mutualaid.contract.data import Json
 from mutualaid.contract.roster import to_json as roster_json
 from mutualaid.domain.model import CATEGORIES, MODES
 from mutualaid.domain.roster import RosterKind
@@ -33,7 +34,6 @@ from mutualaid.services import roster
 from mutualaid.services.ports import (
     ConflictError,
     InvalidRequest,
-    Json,
     NotFoundError,
 )
 

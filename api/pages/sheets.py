@@ -11,9 +11,9 @@ from typing import Any
 import pendulum
 
 from mutualaid.contract.clock import clock_text, minute_at
+from mutualaid.contract.data import Json
 from mutualaid.domain.model import DAYS, MINUTES_PER_DAY
 from mutualaid.messages import CATALOGUE, msg_in
-from mutualaid.services.ports import Json
 from mutualaid.services.volunteers import Schedule
 
 GONE = ("declined", "withdrawn")

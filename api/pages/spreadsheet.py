@@ -22,10 +22,10 @@ from openpyxl.utils import get_column_letter
 from api.pages.common import Form
 from api.pages.roster_forms import entity_from, problem_fields, values_of
 from api.pages.task_forms import TASK_FIELDS, task_form_values, task_from_form
+from mutualaid.contract.data import Json
 from mutualaid.messages import msg_in
 from mutualaid.services.cells import as_typed, inert
 from mutualaid.services.imports import MAX_ROWS, Row, RowProblem
-from mutualaid.services.ports import Json
 
 LISTS = ("volunteers", "residents", "tasks")
 FORMATS = ("csv", "xlsx")

@@ -26,12 +26,13 @@ from api.pages.common import (
     used_once,
 )
 from api.pages.desk import PRIORITIES, area_context, in_lang, infra_of
+from mutualaid.contract.data import Json
 from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.roster import to_json as roster_json
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import msg_in
 from mutualaid.services import access, roster, weeks
-from mutualaid.services.ports import InvalidRequest, Json, NotFoundError
+from mutualaid.services.ports import InvalidRequest, NotFoundError
 
 TASK_FIELDS = {
     "id": "id",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from mutualaid.services.ports import Json
+from mutualaid.contract.data import Json
 
 PAGE_SIZE = 50
 SHOWN = ("all", "served", "unserved")

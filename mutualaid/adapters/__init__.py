@@ -4,7 +4,7 @@
     upgrade(engine)                      # migrate: Alembic, from inside the package
     uow = SqlUnitOfWork(make_session_factory(engine))
     with uow:
-        uow.weeks.store_scenario(area, uow.weeks.prepare_scenario(area, scenario))
+        uow.weeks.store_scenario(area, uow.weeks.prepare_scenario(area, written_of(scenario)))
         uow.commit()
 
 Modules: db (engines, column types), tables (and ledger_tables: the backlog's and the

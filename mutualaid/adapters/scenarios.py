@@ -40,15 +40,16 @@ from mutualaid.adapters.weekrows import (
     week_id,
 )
 from mutualaid.contract import export as contract
+from mutualaid.contract.data import Json
 from mutualaid.contract.scenario import build_scenario
+from mutualaid.contract.written import written, written_json
 from mutualaid.domain.lifecycle import WITHDRAWN, Basis
 from mutualaid.domain.model import Scenario
-from mutualaid.domain.week import expanded, expect_without, history, inherits
+from mutualaid.domain.week import WrittenWeek, expanded, expect_without, history, inherits
 from mutualaid.messages import msg
 from mutualaid.services.ports import (
     Clock,
     ConflictError,
-    Json,
     PreparedScenario,
     WeekRecord,
 )
@@ -130,16 +131,17 @@ class WeekContent(Repository):
 
     # --- whole scenarios ------------------------------------------------------------------
 
-    def prepare_scenario(self, area: str, data: Mapping[str, Any] | Scenario) -> PreparedScenario:
-        """The slow half of import_scenario, for a read-only transaction before the write:
-        the scenario (already checked) in canonical form and as rows, so the write
-        transaction (`store_scenario`) only stores them. ConflictError when the area keeps
-        another zone."""
-        canonical = (
-            contract.from_scenario(data) if isinstance(data, Scenario) else contract.scenario(data)
-        )
+    def prepare_scenario(self, area: str, week: WrittenWeek) -> PreparedScenario:
+        """For a read-only transaction before the write: ConflictError when the area keeps
+        another zone than the week's (already checked)."""
+        self._check_zone(area, week.timezone)
+        return PreparedScenario(week)
+
+    def store_scenario(self, area: str, prepared: PreparedScenario) -> WeekRecord:
+        """Store a prepared scenario (see import_scenario): the roster upserted in one
+        statement per kind, the week's rows replaced by one executemany each."""
+        canonical = written_json(prepared.week)
         zone = canonical["timezone"]
-        self._check_zone(area, zone)
         roster = {
             kind: [
                 self.roster[kind].to_row(area, item, i) for i, item in enumerate(canonical[kind])
@@ -147,21 +149,14 @@ class WeekContent(Repository):
             for kind in ROSTER_KINDS
         }
         tasks = [task_values(area, zone, t, i) for i, t in enumerate(canonical["tasks"])]
-        week = {k: v for k, v in canonical.items() if k not in (*ROSTER_KINDS, "tasks")}
-        return PreparedScenario(week, roster, tasks)
-
-    def store_scenario(self, area: str, prepared: PreparedScenario) -> WeekRecord:
-        """Store a prepared scenario (see import_scenario): the roster upserted in one
-        statement per kind, the week's rows replaced by one executemany each."""
-        canonical = prepared.week
         if not self._check_zone(area, canonical["timezone"]):
             self.areas.add(area, area, canonical["timezone"])
         week_start = dt.date.fromisoformat(canonical["week_start"])
         week = self._ensure(area, week_start, canonical["name"], canonical["settings"])
         week.expect = canonical.get("expect")
         for kind in ROSTER_KINDS:
-            self.roster[kind].write_all(area, prepared.roster[kind])
-        self._insert_tasks(week, prepared.tasks)
+            self.roster[kind].write_all(area, roster[kind])
+        self._insert_tasks(week, tasks)
         pins = [
             {"task_id": str(pin["task"]), "volunteer_id": vid, "pin_position": i, "slot": slot}
             for i, pin in enumerate(canonical["pinned"])
@@ -188,9 +183,7 @@ class WeekContent(Repository):
         ]
         self._insert_rows(HistoryRow, week, history)
         self.session.expire_all()  # rows this session had loaded are stale now
-        self._drop_dangling(
-            week, {i for r in prepared.tasks for i in expanded(r["id"], r["every"])}
-        )
+        self._drop_dangling(week, {i for r in tasks for i in expanded(r["id"], r["every"])})
         return self._record(week)
 
     def _check_zone(self, area: str, zone: str) -> bool:
@@ -212,11 +205,10 @@ class WeekContent(Repository):
             extra = {"week_id": week_id(week), "area_id": week.area_id}
             self.session.connection().execute(insert(table), [{**r, **extra} for r in rows])
 
-    def export_scenario(self, area: str, week_start: dt.date) -> Json:
-        """The week as a contract scenario (canonical form, see `contract`), with the area's
-        whole roster and the history written for it plus what the week before's published
-        plan gave (pairs not already written)."""
-        return self._export(area, self.row(area, week_start))
+    def export_scenario(self, area: str, week_start: dt.date) -> WrittenWeek:
+        """The week as written, with the area's whole roster and the history written for it
+        plus what the week before's published plan gave (pairs not already written)."""
+        return written(self._export(area, self.row(area, week_start)))
 
     def _export(self, area: str, week: WeekRow, *, tasks: bool = True) -> Json:
         """The week as a scenario; without its tasks (an empty list) unless `tasks`."""
@@ -244,7 +236,7 @@ class WeekContent(Repository):
         """The week as a domain Scenario, to plan (raises ScenarioError if stored data no
         longer forms a valid scenario, e.g. a task that names a team since removed). Without
         its `expect` block: only replays read that, and it describes the week as imported."""
-        data = self.export_scenario(area, week_start)
+        data = self._export(area, self.row(area, week_start))
         data.pop("expect", None)
         self._bases[(area, monday_of(week_start))] = fingerprint(data)
         return build_scenario(data)
@@ -257,7 +249,7 @@ class WeekContent(Repository):
         `load_scenario` of the week in this session, else read now."""
         found = self._bases.get((area, monday_of(week_start)))
         if found is None:
-            data = self.export_scenario(area, week_start)
+            data = self._export(area, self.row(area, week_start))
             data.pop("expect", None)
             found = fingerprint(data)
         return found

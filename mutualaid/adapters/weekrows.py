@@ -16,12 +16,13 @@ from sqlmodel import Session, col, select
 from mutualaid.adapters.base import maybe_utc
 from mutualaid.adapters.tables import AreaRow, DeclineRow, TaskRow, WeekRow
 from mutualaid.contract import export as contract
+from mutualaid.contract.data import Json
 from mutualaid.domain.lifecycle import Basis
 from mutualaid.domain.model import DAYS
 from mutualaid.domain.week import expanded, present_ids
 from mutualaid.errors import Problem, ScenarioError
 from mutualaid.messages import msg
-from mutualaid.services.ports import DeclineRecord, Json, NotFoundError
+from mutualaid.services.ports import DeclineRecord, NotFoundError
 
 ROSTER_KINDS = ("sites", "teams", "volunteers", "residents")
 

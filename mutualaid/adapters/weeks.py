@@ -35,10 +35,11 @@ from mutualaid.adapters.weekrows import (
     written_ids,
 )
 from mutualaid.contract import export as contract
+from mutualaid.contract.data import Json
 from mutualaid.contract.roster import raise_problems_under
 from mutualaid.domain.tasks import StoredTask
 from mutualaid.domain.week import present_ids
-from mutualaid.services.ports import DeclineRecord, Json, NotFoundError, PreparedTasks
+from mutualaid.services.ports import DeclineRecord, NotFoundError, PreparedTasks
 
 __all__ = ["SqlWeeks"]
 
@@ -79,14 +80,10 @@ class SqlWeeks(WeekContent):
         if validate:
             self._check_in(self._export(area, week, tasks=False), list(tasks), None)
         canonical = [contract.task(t) for t in tasks]
-        rows = [task_values(area, zone, t, i) for i, t in enumerate(canonical)]
         # as they will read: a fixed start goes through its zone (a time that does not exist
         # there, in a DST gap, reads as the time it becomes); the rest is canonical already
-        out = [
-            contract.stored_task(task_json(SimpleNamespace(**r)) if "start" in t else t)
-            for t, r in zip(canonical, rows, strict=True)
-        ]
-        return PreparedTasks(out, rows, stamp)
+        out = [contract.stored_task(_as_stored(area, zone, t)) for t in canonical]
+        return PreparedTasks(out, stamp)
 
     def store_tasks(
         self, area: str, week_start: dt.date, prepared: PreparedTasks
@@ -98,8 +95,10 @@ class SqlWeeks(WeekContent):
         if self._stamp(area, week) != prepared.stamp:
             written = [contract.stored_task_json(t) for t in prepared.tasks]
             self._check_in(self._export(area, week, tasks=False), written, None)
-        self._insert_tasks(week, prepared.rows)
-        self._drop_dangling(week, present_ids((r["id"], r["every"]) for r in prepared.rows))
+        zone = self.weeks.area(area).timezone
+        rows = [_row(area, zone, t, i) for i, t in enumerate(prepared.tasks)]
+        self._insert_tasks(week, rows)
+        self._drop_dangling(week, present_ids((t.id, t.every) for t in prepared.tasks))
         week.updated_at = self.now()
         self.session.flush()
         return prepared.tasks
@@ -160,9 +159,7 @@ class SqlWeeks(WeekContent):
         if validate:
             self._check_one(self._export(area, week), task)
         canonical = contract.task(task)
-        row = task_values(area, zone, canonical, 0)  # its position is decided when stored
-        answer = task_json(SimpleNamespace(**row)) if "start" in canonical else canonical
-        return PreparedTasks([contract.stored_task(answer)], [row], stamp)
+        return PreparedTasks([contract.stored_task(_as_stored(area, zone, canonical))], stamp)
 
     def store_task(
         self, area: str, week_start: dt.date, prepared: PreparedTasks
@@ -170,7 +167,8 @@ class SqlWeeks(WeekContent):
         """Store one prepared task (new ones go last); True when it is new. Checked again
         first when the week or its roster changed since it was prepared."""
         week = self._ensure(area, week_start, None, None)
-        [values], [answer] = prepared.rows, prepared.tasks
+        [answer] = prepared.tasks
+        values = _row(area, self.weeks.area(area).timezone, answer, 0)  # position: below
         if self._stamp(area, week, tasks=True) != prepared.stamp:
             self._check_one(self._export(area, week), contract.stored_task_json(answer))
         existing = self.session.get(TaskRow, (week.id, values["id"]))
@@ -283,3 +281,16 @@ class SqlWeeks(WeekContent):
         before's published plan (its assignments not declined or withdrawn, at a resident's
         home)."""
         return self._history(area, self.row(area, week_start))
+
+
+def _as_stored(area: str, zone: str, canonical: Json) -> Json:
+    """A canonical task as it will read once stored: a fixed start goes through its zone (a
+    time that does not exist there, in a DST gap, reads as the time it becomes)."""
+    if "start" not in canonical:
+        return canonical
+    return task_json(SimpleNamespace(**task_values(area, zone, canonical, 0)))
+
+
+def _row(area: str, zone: str, task: StoredTask, position: int) -> Json:
+    """A stored task's row, but its week's id."""
+    return task_values(area, zone, contract.stored_task_json(task), position)

@@ -1,14 +1,20 @@
 """The lifecycle of a week, as plain rules: which ids its tasks stand for, what goes when a
 task goes (its pins, declines, expectations and published visits), whose declines are kept,
-and the history a week inherits from the week before.
+and the history a week inherits from the week before; the week as written (`WrittenWeek`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+import pendulum
+
 from mutualaid.domain.lifecycle import DECLINED, WITHDRAWN
+from mutualaid.domain.model import Decline, Expect, HistoryEntry, Pin, Settings
+from mutualaid.domain.roster import StoredResident, StoredSite, StoredTeam, StoredVolunteer
+from mutualaid.domain.tasks import StoredTask
 
 
 def expanded(ident: str, every: Sequence[str] | None) -> list[str]:
@@ -47,3 +53,26 @@ def history(
     pairs = list(written)
     pairs += [(r, v) for r, v in before if r is not None and r in residents]
     return list(dict.fromkeys(pairs))
+
+
+@dataclass(frozen=True)
+class WrittenWeek:
+    """A week as the coordinator wrote it and the store keeps it: the area's roster entries
+    and the week's tasks as stored (a series once, a fixed start in local time), its settings,
+    history, pins, declines and `expect`. What an export gives and an import stores; its
+    canonical JSON is `mutualaid.contract.written`. (A `Scenario` is the week as planned:
+    series expanded, times in minutes.)"""
+
+    name: str
+    timezone: str
+    week_start: pendulum.Date
+    settings: Settings
+    sites: tuple[StoredSite, ...] = ()
+    teams: tuple[StoredTeam, ...] = ()
+    volunteers: tuple[StoredVolunteer, ...] = ()
+    residents: tuple[StoredResident, ...] = ()
+    tasks: tuple[StoredTask, ...] = ()
+    history: tuple[HistoryEntry, ...] = ()
+    pinned: tuple[Pin, ...] = ()
+    declined: tuple[Decline, ...] = ()
+    expect: Expect | None = None

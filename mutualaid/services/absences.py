@@ -16,10 +16,11 @@ import pendulum
 
 from mutualaid.bounds import MAX_TEXT_LENGTH, parse_date, parse_week_start, text_problem
 from mutualaid.contract import plan_json
+from mutualaid.contract.data import Json
 from mutualaid.contract.roster import to_json as roster_json
 from mutualaid.contract.roster import volunteer as volunteer_entry
 from mutualaid.domain.lifecycle import PlanRequest
-from mutualaid.domain.model import MINUTES_PER_DAY
+from mutualaid.domain.model import MINUTES_PER_DAY, Pin
 from mutualaid.domain.plan import Plan, Reason
 from mutualaid.errors import Problem, ScenarioError
 from mutualaid.messages import msg
@@ -30,7 +31,6 @@ from mutualaid.services.ports import (
     ActivePlanExists,
     ConflictError,
     InvalidRequest,
-    Json,
     NotFoundError,
     PlanRecord,
     UnitOfWork,
@@ -187,19 +187,19 @@ def _check_weeks(uow: UnitOfWork, area: str, first: pendulum.Date, last: pendulu
             try:
                 uow.weeks.load_scenario(area, week.week_start)
             except ScenarioError as exc:
-                pins = uow.weeks.export_scenario(area, week.week_start).get("pinned") or []
+                pins = uow.weeks.export_scenario(area, week.week_start).pinned
                 shown = "; ".join(_pin_named(p, pins).render() for p in exc.problems[:5])
                 raise ConflictError(
                     msg("absence_breaks_week", week=week.week_start.isoformat(), problems=shown)
                 ) from None
 
 
-def _pin_named(problem: Problem, pins: list[Json]) -> Problem:
+def _pin_named(problem: Problem, pins: tuple[Pin, ...]) -> Problem:
     """The problem with its pin's task named (`pinned[0]` says little to a coordinator)."""
     found = re.match(r"pinned\[(\d+)\]", problem.path)
     if found is None or int(found.group(1)) >= len(pins):
         return problem
-    task = pins[int(found.group(1))].get("task")
+    task = pins[int(found.group(1))].task
     return Problem(f"{problem.path} ({task})", problem.message, problem.line)
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import pendulum
 
 from mutualaid.bounds import MAX_NAME_LENGTH, parse_week_start, text_problem
+from mutualaid.domain.facts import Fact
 from mutualaid.errors import Problem
 from mutualaid.messages import CATALOGUE, msg
 from mutualaid.services.ports import (
@@ -224,7 +225,7 @@ def create_token(
                     uow.tokens.revoke(old.id)
                     replaced.append(old.id)
         token, secret = uow.tokens.create(role, areas, volunteer, name, expires_in)
-        detail: dict[str, object] = {"role": role, "areas": areas}
+        detail: dict[str, Fact] = {"role": role, "areas": areas}
         if token.expires_at is not None:
             detail["expires_at"] = token.expires_at.to_iso8601_string()
         if replaced:

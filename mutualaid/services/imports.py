@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mutualaid.domain.facts import Fact
 from mutualaid.domain.roster import RosterKind
 from mutualaid.errors import Problem, ScenarioError
 from mutualaid.messages import msg
@@ -82,7 +83,7 @@ def import_roster(
                 problems.extend(_problems(r.number, exc))
         if problems or not store:
             return sorted(problems, key=lambda p: p.row)
-        detail = {"kind": kind, "rows": len(rows)}
+        detail: dict[str, Fact] = {"kind": kind, "rows": len(rows)}
         uow.audit.record(actor.id, f"{SINGULAR[kind]}.import", f"area {where}", where, detail)
         uow.commit()
     return []
@@ -110,7 +111,7 @@ def import_tasks(
     with uow:
         for one in prepared:
             uow.weeks.store_task(where, week, one)
-        detail = {"week": week.isoformat(), "rows": len(rows)}
+        detail: dict[str, Fact] = {"week": week.isoformat(), "rows": len(rows)}
         uow.audit.record(actor.id, "task.import", f"week {where}/{week}", where, detail)
         uow.commit()
     return []

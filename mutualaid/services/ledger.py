@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -18,6 +19,7 @@ import pendulum
 
 from mutualaid.bounds import MAX_TEXT_LENGTH, text_problem
 from mutualaid.contract.roster import to_json as roster_json
+from mutualaid.domain.facts import Fact
 from mutualaid.domain.ledger import (
     CREDIT,
     DONE,
@@ -94,7 +96,7 @@ def mark_visit(
             actual_start, actual_end, feedback, actor.id, when,
         )  # fmt: skip
         uow.visits.put(outcome)
-        detail = {"state": state, "task": visit.task, "volunteer": visit.volunteer,
+        detail: dict[str, Fact] = {"state": state, "task": visit.task, "volunteer": visit.volunteer,
                   "minutes": sum(e.minutes for e in written)}  # fmt: skip
         uow.audit.record(actor.id, f"visit.{state}", f"assignment {ident}", visit.area, detail)
         uow.commit()
@@ -138,7 +140,7 @@ def unmark_visit(uow: BooksUnitOfWork, actor: Actor, ident: int) -> Marked:
         written = _take_back(uow, visit, actor)
         if uow.visits.get(ident) is not None or written:
             uow.visits.clear(ident)
-            detail = {"task": visit.task, "volunteer": visit.volunteer,
+            detail: dict[str, Fact] = {"task": visit.task, "volunteer": visit.volunteer,
                       "minutes": sum(e.minutes for e in written)}  # fmt: skip
             uow.audit.record(actor.id, "visit.unmark", f"assignment {ident}", visit.area, detail)
             uow.commit()
@@ -196,7 +198,9 @@ def redeem_hours(
         amount = wanted.duration_minutes * wanted.people if minutes is None else minutes
         uow.ledger.lock(where, volunteer)
         if key is not None and (stored := uow.idempotency.lookup(scope, key, digest)):
-            ident = int(stored.response["entry"])
+            answered = stored.response  # as saved below: {"entry": its id}
+            assert isinstance(answered, Mapping)
+            ident = int(str(answered["entry"]))
             return next(e for e in uow.ledger.entries(where, volunteer) if e.id == ident)
         held = balance(uow.ledger.entries(where, volunteer))
         if (why := redemption_refusal(held, amount)) is not None:
@@ -208,7 +212,7 @@ def redeem_hours(
                 volunteer, REDEMPTION, -amount, month, request=request, note=note, actor=actor.id
             ),
         )
-        detail = {"volunteer": volunteer, "request": request, "minutes": amount}
+        detail: dict[str, Fact] = {"volunteer": volunteer, "request": request, "minutes": amount}
         uow.audit.record(actor.id, "ledger.redeem", f"volunteer {volunteer}", where, detail)
         if key is not None:  # in the entry's transaction: both, or neither
             uow.idempotency.save(scope, key, digest, 201, {"entry": entry.id})

@@ -23,6 +23,7 @@ import pendulum
 from mutualaid.bounds import MAX_ID_LENGTH, text_problem
 from mutualaid.config import NoticeSettings
 from mutualaid.contract.roster import to_json as roster_json
+from mutualaid.domain.facts import Fact
 from mutualaid.domain.notices import (
     FAILED,
     LANGUAGES,
@@ -369,7 +370,7 @@ def set_webhook(
         uow.areas.get(where)
         uow.notices.set_channel(where, url if isinstance(url, str) else None,
                                 secret if isinstance(secret, str) else None)  # fmt: skip
-        detail: dict[str, object] = {"webhook_url": url}
+        detail: dict[str, Fact] = {"webhook_url": url if isinstance(url, str) else None}
         if url is not None:  # what had nowhere to go goes now, if its visit is still to come
             detail["notices_resent"] = uow.notices.reroute(where)
         uow.audit.record(actor.id, "notices.webhook", f"area {where}", where, detail)
@@ -424,7 +425,8 @@ def set_contact(
             area, volunteer, email if isinstance(email, str) else None,
             language if isinstance(language, str) else None,
         )  # fmt: skip
-        detail: dict[str, object] = {"email": email is not None, "language": language}
+        shown = language if isinstance(language, str) else None  # checked: one of LANGUAGES
+        detail: dict[str, Fact] = {"email": email is not None, "language": shown}
         if email is not None:  # their notices that had nowhere to go, still to come, go now
             detail["notices_resent"] = uow.notices.reroute(area, volunteer)
         uow.audit.record(actor.id, "volunteer.contact", f"volunteer {volunteer}", area, detail)

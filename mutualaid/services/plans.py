@@ -4,6 +4,7 @@ publish the result. Solves themselves run in `jobs`."""
 from __future__ import annotations
 
 from mutualaid.contract import plan_json
+from mutualaid.contract.data import Json
 from mutualaid.domain.lifecycle import PlanRequest, same_or_narrower
 from mutualaid.domain.plan import Plan
 from mutualaid.messages import msg, violation_text
@@ -13,7 +14,6 @@ from mutualaid.services.notices import before_change, note_changes
 from mutualaid.services.ports import (
     ConflictError,
     JobRunner,
-    Json,
     PlanRecord,
     Repairer,
     UnitOfWork,

@@ -5,20 +5,24 @@ re-exported here.
 
 Times in records are aware pendulum DateTimes; an assignment's are in its own zone. Records
 hold domain objects: a Scenario, Basis, PlanRequest (their lifecycles: `mutualaid.domain.
-lifecycle`, `.week`), the roster's entries, StoredTask, Settings, SolveProgress, a Reason.
-Still the contract's JSON (`Json`): tasks and scenarios as sent, exports and prepared rows,
-and a plan's result (the Planner's and Repairer's too).
+lifecycle`, `.week`), the roster's entries, StoredTask, a WrittenWeek (an export, an import),
+Settings, SolveProgress, a Reason, a Plan (a plan's result, the Planner's and Repairer's);
+an audit entry's detail and an idempotent answer are plain facts (`mutualaid.domain.facts`).
+The contract's JSON is for the edges and the adapters' columns
+(`tests/test_ports_speak_domain.py` holds that line). Only tasks as sent to `prepare_tasks`
+and `prepare_task` are taken as they came, unread, for the store to check against the week.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
 import pendulum
 
+from mutualaid.domain.facts import Fact, Facts
 from mutualaid.domain.lifecycle import Basis, PlanRequest
 from mutualaid.domain.model import Scenario, Settings, WeekClock
 from mutualaid.domain.notices import Visit
@@ -30,6 +34,7 @@ from mutualaid.domain.roster import (
     StoredVolunteer,
 )
 from mutualaid.domain.tasks import StoredTask
+from mutualaid.domain.week import WrittenWeek
 from mutualaid.services.absence_ports import AbsenceRepository
 from mutualaid.services.errors import (
     AccessError as AccessError,
@@ -75,7 +80,6 @@ from mutualaid.services.errors import (
 )
 from mutualaid.services.notice_ports import NoticeRepository
 
-Json = dict[str, Any]
 Clock = Callable[[], pendulum.DateTime]
 
 
@@ -86,8 +90,6 @@ class PreparedTasks:
 
     tasks: list[StoredTask]
     """The tasks as they will read once stored (the answer to the request)."""
-    rows: list[Json]
-    """Their rows, without the week's id."""
     stamp: str
     """A fingerprint of what the check read (the roster, the week's settings, pins,
     declines and history): the store checks again only when it changed meanwhile."""
@@ -95,18 +97,14 @@ class PreparedTasks:
 
 @dataclass(frozen=True)
 class PreparedScenario:
-    """A whole scenario turned into rows before the write transaction
-    (`WeekRepository.prepare_scenario`), to be stored by `store_scenario` in a short one.
-    A scenario is checked on its own (it names its whole roster), so nothing it read can
-    go stale meanwhile but the area's zone, which the store checks again."""
+    """A whole scenario, checked, ready before the write transaction
+    (`WeekRepository.prepare_scenario`, which checks the area's zone), to be stored by
+    `store_scenario` in a short one. A scenario is checked on its own (it names its whole
+    roster), so nothing it read can go stale meanwhile but the area's zone, which the store
+    checks again."""
 
-    week: Json
-    """The scenario in canonical form without its roster and tasks (name, zone, week_start,
-    settings, pinned, declined, history, expect)."""
-    roster: dict[str, list[Json]]
-    """The rows of each roster kind (`sites`, ...), in the scenario's order."""
-    tasks: list[Json]
-    """The task rows, without the week's id."""
+    week: WrittenWeek
+    """The week as written: its roster, tasks, settings, pins, declines, history, expect."""
 
 
 @dataclass(frozen=True)
@@ -215,7 +213,7 @@ class AuditEntry:
     action: str
     area: str | None
     target: str
-    detail: Json = field(default_factory=dict)
+    detail: Facts = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -224,7 +222,7 @@ class StoredResponse:
     key: str
     request_hash: str
     status_code: int
-    response: Any
+    response: Fact
     created_at: pendulum.DateTime
 
 
@@ -259,11 +257,13 @@ class WeekRepository(Protocol):
     def get(self, area: str, week_start: pendulum.Date) -> WeekRecord: ...
     def lock(self, area: str, week_start: pendulum.Date) -> None: ...
     def all(self, area: str) -> list[WeekRecord]: ...
-    def prepare_scenario(
-        self, area: str, data: Mapping[str, Any] | Scenario
-    ) -> PreparedScenario: ...
+    def prepare_scenario(self, area: str, week: WrittenWeek) -> PreparedScenario: ...
     def store_scenario(self, area: str, prepared: PreparedScenario) -> WeekRecord: ...
-    def export_scenario(self, area: str, week_start: pendulum.Date) -> Json: ...
+    def export_scenario(self, area: str, week_start: pendulum.Date) -> WrittenWeek:
+        """The week as written, with the area's whole roster and the history written for it
+        plus what the week before's published plan gave."""
+        ...
+
     def load_scenario(self, area: str, week_start: pendulum.Date) -> Scenario: ...
     def basis(self, area: str, week_start: pendulum.Date) -> Basis: ...
     def version(self, area: str, week_start: pendulum.Date) -> str:
@@ -276,12 +276,12 @@ class WeekRepository(Protocol):
     ) -> list[StoredTask]: ...
     def get_task(self, area: str, week_start: pendulum.Date, ident: str) -> StoredTask: ...
     def prepare_tasks(
-        self, area: str, week_start: pendulum.Date, tasks: Sequence[Any]
+        self, area: str, week_start: pendulum.Date, tasks: Sequence[object]
     ) -> PreparedTasks: ...
     def store_tasks(
         self, area: str, week_start: pendulum.Date, prepared: PreparedTasks
     ) -> list[StoredTask]: ...
-    def prepare_task(self, area: str, week_start: pendulum.Date, task: Any) -> PreparedTasks: ...
+    def prepare_task(self, area: str, week_start: pendulum.Date, task: object) -> PreparedTasks: ...
     def store_task(
         self, area: str, week_start: pendulum.Date, prepared: PreparedTasks
     ) -> tuple[StoredTask, bool]: ...
@@ -371,7 +371,7 @@ class TokenRepository(Protocol):
 class AuditRepository(Protocol):
     def record(
         self, actor: str, action: str, target: str, area: str | None = None,
-        detail: Mapping[str, Any] | None = None,
+        detail: Facts | None = None,
     ) -> AuditEntry: ...  # fmt: skip
     def entries(self, area: str | None = None, limit: int = 100) -> list[AuditEntry]: ...
 
@@ -379,7 +379,7 @@ class AuditRepository(Protocol):
 class IdempotencyRepository(Protocol):
     def lookup(self, scope: str, key: str, request_hash: str) -> StoredResponse | None: ...
     def save(
-        self, scope: str, key: str, request_hash: str, status_code: int, response: Any
+        self, scope: str, key: str, request_hash: str, status_code: int, response: Fact
     ) -> StoredResponse: ...
 
 

@@ -13,8 +13,11 @@ from typing import Any, Protocol
 import pendulum
 
 from mutualaid.contract import plan_json
+from mutualaid.contract.data import Json
 from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.scenario import build_scenario
+from mutualaid.contract.written import written_json
+from mutualaid.domain.facts import Fact
 from mutualaid.domain.lifecycle import PlanRequest
 from mutualaid.domain.model import Scenario
 from mutualaid.domain.plan import Plan, Reason
@@ -27,7 +30,6 @@ from mutualaid.services.ports import (
     ConflictError,
     IdempotencyKeyReused,
     InvalidRequest,
-    Json,
     PreparedTasks,
     UnitOfWork,
 )
@@ -84,6 +86,17 @@ class Applied:
     replayed: bool = False
 
 
+def _replayed(response: Fact) -> Applied:
+    """What the first request answered (as `_store` saved it), replayed."""
+    assert isinstance(response, Mapping)
+    option = response["option"]
+    assert isinstance(option, Mapping)
+    return Applied(
+        str(response["plan_id"]), str(response["status"]), bool(response["published"]),
+        dict(option), int(str(response["changed"])), replayed=True,
+    )  # fmt: skip
+
+
 @dataclass(frozen=True)
 class _Request:
     where: str
@@ -122,7 +135,7 @@ def apply_recommendation(
         with uow.reading() as reader:
             stored = reader.idempotency.lookup(scope, idempotency_key, digest)
         if stored is not None:
-            return Applied(**{**stored.response, "replayed": True})
+            return _replayed(stored.response)
     with _REPAIRS.of(where, week):
         for _ in range(REPAIR_ATTEMPTS):
             r = _read(uow, actor, area, week_start, task)
@@ -155,7 +168,7 @@ def _store(
     with uow:
         uow.weeks.lock(r.where, r.week)
         if key is not None and (stored := uow.idempotency.lookup(scope, key, digest)):
-            return Applied(**{**stored.response, "replayed": True})
+            return _replayed(stored.response)
         if uow.plans.published_id(r.where, r.week) != r.plan_id:
             return None
         uow.weeks.store_task(r.where, r.week, r.prepared)
@@ -205,7 +218,7 @@ def _read(uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, task
         if reader.weeks.tasks(where, week, {ident}):
             raise ConflictError(msg("recommend_task_exists", task=ident))
         prepared = reader.weeks.prepare_task(where, week, task)
-        data = reader.weeks.export_scenario(where, week)
+        data = written_json(reader.weeks.export_scenario(where, week))
     data["tasks"] = [*data.get("tasks", []), stored_task_json(prepared.tasks[0])]
     data.pop("expect", None)
     scenario = build_scenario(data)

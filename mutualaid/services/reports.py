@@ -23,18 +23,18 @@ from urllib.parse import quote
 
 import pendulum
 
-from mutualaid.contract.export import stored_task_json
-from mutualaid.contract.roster import to_json as roster_json
+from mutualaid.contract.data import Json
 from mutualaid.domain.ledger import CREDIT, MISSED, REVERSAL, LedgerEntry
 from mutualaid.domain.lifecycle import DECLINED, WITHDRAWN
 from mutualaid.domain.model import CATEGORIES
+from mutualaid.domain.tasks import StoredTask
 from mutualaid.domain.week import expanded
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
 from mutualaid.services.cells import inert
 from mutualaid.services.ledger_ports import BooksUnitOfWork
-from mutualaid.services.ports import AssignmentRecord, InvalidRequest, Json, UnitOfWork
+from mutualaid.services.ports import AssignmentRecord, InvalidRequest, UnitOfWork
 
 NOT_PLANNED = "not_planned"
 """The reason of a task no published plan speaks of (no plan yet, or added since)."""
@@ -114,9 +114,9 @@ def build_report(uow: UnitOfWork, actor: Actor, area: str | None, kind: str, tex
     with cast(BooksUnitOfWork, uow.reading()) as reader:
         reader.areas.get(where)
         weeks = [w for w in reader.weeks.all(where) if period.holds(w.week_start)]
-        people = {v.id: roster_json(v) for v in reader.volunteers.all(where)}
-        teams = {t.id: roster_json(t) for t in reader.teams.all(where)}
-        residents = {r.id: roster_json(r) for r in reader.residents.all(where)}
+        people = {v.id: v for v in reader.volunteers.all(where)}
+        teams = {t.id: t for t in reader.teams.all(where)}
+        residents = {r.id: r for r in reader.residents.all(where)}
         done = done_minutes(reader.ledger.entries(where))
         hours: dict[str, PersonHours] = {}
         team_hours: dict[str, PersonHours] = {}
@@ -129,31 +129,33 @@ def build_report(uow: UnitOfWork, actor: Actor, area: str | None, kind: str, tex
             missed = all_missed(reader, where, week.week_start, gives)
             served = {r.task for r in gives} - missed
             for ident, task in tasks.items():
-                priority = str(task.get("priority") or "normal")
+                priority = task.priority or "normal"
                 counts = report.by_priority.setdefault(priority, {"received": 0, "served": 0})
                 counts["received"] += 1
-                waited = int(task.get("waited") or 0) > 0
+                waited = task.waited > 0
                 report.received += 1
                 report.waited_received += waited
                 if ident in served:
                     report.served += 1
                     counts["served"] += 1
                     report.waited_served += waited
-                    if task.get("resident"):
-                        served_residents.add(str(task["resident"]))
+                    if task.resident:
+                        served_residents.add(task.resident)
                 else:
                     why = MISSED_REASON if ident in missed else reasons.get(ident, NOT_PLANNED)
                     report.unserved[why] = report.unserved.get(why, 0) + 1
             for r in gives:
                 minutes = int((r.end - r.start).total_seconds() // 60)
-                name = str(people.get(r.volunteer, {}).get("name") or r.volunteer)
+                known = people.get(r.volunteer)
+                name = (known.name if known is not None else "") or r.volunteer
                 person = hours.setdefault(r.volunteer, PersonHours(r.volunteer, name))
                 person.visits += 1
                 person.minutes_assigned += minutes
                 person.minutes_done += done.get(r.id, 0)
-                team = r.team or _first_team(people.get(r.volunteer))
+                team = r.team or (known.teams[0] if known is not None and known.teams else None)
                 if team is not None:
-                    tname = str(teams.get(team, {}).get("name") or team)
+                    crew_of = teams.get(team)
+                    tname = (crew_of.name if crew_of is not None else "") or team
                     crew = team_hours.setdefault(team, PersonHours(team, tname))
                     crew.visits += 1
                     crew.minutes_assigned += minutes
@@ -161,19 +163,17 @@ def build_report(uow: UnitOfWork, actor: Actor, area: str | None, kind: str, tex
     report.volunteers = sorted(hours.values(), key=lambda p: (-p.minutes_assigned, p.id))
     report.teams = sorted(team_hours.values(), key=lambda p: (-p.minutes_assigned, p.id))
     report.residents_reached = len(served_residents)
-    found = Counter(
-        c for r in served_residents for c in residents.get(r, {}).get("categories") or ()
-    )
+    found = Counter(c for r in served_residents if r in residents for c in residents[r].categories)
     report.residents_by_category = {c: found.get(c, 0) for c in CATEGORIES}
     return report
 
 
 def week_outcome(
     reader: UnitOfWork, area: str, week: pendulum.Date
-) -> tuple[dict[str, Json], list[AssignmentRecord] | None, dict[str, str]]:
+) -> tuple[dict[str, StoredTask], list[AssignmentRecord] | None, dict[str, str]]:
     """The week's tasks (a series once per day), the visits its published plan gives (not
     declined or withdrawn; None when no plan is published) and the unserved tasks' reasons."""
-    tasks = _expanded(map(stored_task_json, reader.weeks.tasks(area, week)))
+    tasks = _expanded(reader.weeks.tasks(area, week))
     plan = reader.plans.published(area, week)
     if plan is None or plan.result is None:
         return tasks, None, {}
@@ -216,14 +216,9 @@ def record_export(uow: UnitOfWork, actor: Actor, report: Report) -> None:
         uow.commit()
 
 
-def _expanded(tasks: Iterable[Json]) -> dict[str, Json]:
+def _expanded(tasks: Iterable[StoredTask]) -> dict[str, StoredTask]:
     """The week's tasks by the ids plans give them (a series once per day)."""
-    return {i: t for t in tasks for i in expanded(str(t["id"]), t.get("every") or None)}
-
-
-def _first_team(person: Json | None) -> str | None:
-    teams = (person or {}).get("teams") or ()
-    return str(teams[0]) if teams else None
+    return {i: t for t in tasks for i in expanded(t.id, t.every or None)}
 
 
 def report_json(report: Report) -> Json:

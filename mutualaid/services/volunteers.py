@@ -18,6 +18,7 @@ import pendulum
 
 from mutualaid.bounds import MAX_TEXT_LENGTH, text_problem
 from mutualaid.contract import plan_json
+from mutualaid.contract.data import Json
 from mutualaid.domain.lifecycle import PlanRequest, same_or_narrower
 from mutualaid.domain.model import Location, SkillNeed, TeamSkillNeed
 from mutualaid.domain.plan import Plan
@@ -34,7 +35,6 @@ from mutualaid.services.ports import (
     AssignmentRecord,
     ConflictError,
     InvalidRequest,
-    Json,
     PlanRecord,
     RepairBusy,
     Repairer,

@@ -17,12 +17,13 @@ from typing import cast
 
 import pendulum
 
+from mutualaid.contract.data import Json
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
 from mutualaid.services.cells import inert
 from mutualaid.services.ledger_ports import BooksUnitOfWork
-from mutualaid.services.ports import InvalidRequest, Json, UnitOfWork
+from mutualaid.services.ports import InvalidRequest, UnitOfWork
 from mutualaid.services.reports import MISSED_REASON, NOT_PLANNED, all_missed, week_outcome
 
 LEAST_WEEKS = 2
@@ -75,11 +76,11 @@ def residents_who_waited(
             served = {r.task for r in gives or ()} - missed
             per: dict[str, list[Miss]] = {}
             for ident, task in tasks.items():
-                if not task.get("resident") or ident in served:
+                if not task.resident or ident in served:
                     continue
                 why = MISSED_REASON if ident in missed else reasons.get(ident, NOT_PLANNED)
-                miss = Miss(ident, str(task.get("title") or ident), why)
-                per.setdefault(str(task["resident"]), []).append(miss)
+                miss = Miss(ident, task.title or ident, why)
+                per.setdefault(task.resident, []).append(miss)
             for resident, misses in per.items():
                 left.setdefault(resident, []).append((week, misses))
     end = weeks[-1] if weeks else None

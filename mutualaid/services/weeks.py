@@ -12,7 +12,10 @@ from typing import Any
 import pendulum
 
 from mutualaid.contract import export
+from mutualaid.contract.data import Json
 from mutualaid.contract.scenario import build_scenario, read_scenario_json, read_scenario_text
+from mutualaid.contract.written import written, written_json
+from mutualaid.domain.facts import Fact
 from mutualaid.domain.model import Scenario
 from mutualaid.domain.tasks import StoredTask
 from mutualaid.errors import Problem
@@ -22,7 +25,6 @@ from mutualaid.services.notices import Before, before_change, note_changes
 from mutualaid.services.ports import (
     IdempotencyKeyReused,
     InvalidRequest,
-    Json,
     NotFoundError,
     UnitOfWork,
     WeekRecord,
@@ -155,7 +157,7 @@ def delete_task(
     with uow:
         before = _before(uow, where, week)
         withdrawn = uow.weeks.delete_task(where, week, ident)
-        detail = {"week": week.isoformat(), "withdrawn": withdrawn}
+        detail: dict[str, Fact] = {"week": week.isoformat(), "withdrawn": withdrawn}
         if before is not None and withdrawn:
             detail["notices"] = len(note_changes(uow, before))
         uow.audit.record(actor.id, "task.delete", f"task {ident}", where, detail)
@@ -209,7 +211,7 @@ def import_scenario(
     with uow.reading() as reader:
         if not actor.is_admin:
             reader.areas.get(where)
-        prepared = reader.weeks.prepare_scenario(where, data)
+        prepared = reader.weeks.prepare_scenario(where, written(data))
     with uow:
         if not actor.is_admin:
             uow.areas.get(where)
@@ -229,7 +231,7 @@ def export_scenario(uow: UnitOfWork, actor: Actor, area: str | None, week_start:
     """The week as a scenario in the contract's format (every default written out)."""
     where, week = actor.area(area), parse_week(week_start)
     with uow:
-        return uow.weeks.export_scenario(where, week)
+        return written_json(uow.weeks.export_scenario(where, week))
 
 
 def _published(uow: UnitOfWork, area: str, week: pendulum.Date) -> dict[str, int]:

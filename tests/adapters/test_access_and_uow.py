@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from mutualaid.adapters.access import hash_secret
 from mutualaid.adapters.tables import TokenRow
+from mutualaid.contract.written import written_json
 from mutualaid.errors import ScenarioError
 from mutualaid.services.ports import ConflictError, IdempotencyKeyReused, NotFoundError
 
@@ -50,7 +51,7 @@ def test_a_volunteer_accepts_or_declines_with_a_reason(
         assert [(d.task, d.volunteer, d.reason, d.at) for d in decline] == [
             ("t-visit-zhang", "v-wang", "在医院复查", clock.now)
         ]
-        exported = uow.weeks.export_scenario(world.AREA, world.WEEK)
+        exported = written_json(uow.weeks.export_scenario(world.AREA, world.WEEK))
         assert exported["declined"] == [{"task": "t-visit-zhang", "volunteer": "v-wang"}]
         assert uow.assignments.get(visit.id).state == "declined"
 
@@ -134,7 +135,7 @@ def test_a_failed_transaction_loses_nothing_stored_before(make_uow: UowFactory) 
         world.import_week(uow, world.AREA, world.scenario())
         uow.commit()
     with make_uow() as uow:
-        before = uow.weeks.export_scenario(world.AREA, world.WEEK)
+        before = written_json(uow.weeks.export_scenario(world.AREA, world.WEEK))
 
     with pytest.raises(RuntimeError), make_uow() as uow:
         world.put_tasks(uow, world.AREA, world.WEEK, [])
@@ -149,7 +150,7 @@ def test_a_failed_transaction_loses_nothing_stored_before(make_uow: UowFactory) 
         world.import_week(uow, world.AREA, bad)
 
     with make_uow() as uow:
-        assert uow.weeks.export_scenario(world.AREA, world.WEEK) == before
+        assert written_json(uow.weeks.export_scenario(world.AREA, world.WEEK)) == before
         assert uow.audit.entries() == []
 
 

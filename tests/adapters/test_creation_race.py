@@ -9,8 +9,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from mutualaid.contract.data import Json
 from mutualaid.services import access, imports, roster
-from mutualaid.services.ports import ConflictError, Json
+from mutualaid.services.ports import ConflictError
 from tests.adapters import world
 from tests.adapters.conftest import UowFactory
 

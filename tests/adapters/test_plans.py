@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from mutualaid.adapters.plans import SqlPlans
 from mutualaid.adapters.tables import AuditRow, PlanRow, WeekRow
+from mutualaid.contract.written import written_json
 from mutualaid.domain.lifecycle import CANCELLED, PlanRequest
 from mutualaid.domain.plan import SolveProgress, reason
 from mutualaid.services.ports import ActivePlanExists, ConflictError, LeaseLost, NotFoundError
@@ -265,7 +266,7 @@ def test_the_published_plan_is_the_next_weeks_history(make_uow: UowFactory, week
         uow.commit()
     with make_uow() as uow:
         assert world.history(uow, world.AREA, world.NEXT_WEEK) == [("r-zhang", "v-wang")]
-        exported = uow.weeks.export_scenario(world.AREA, world.NEXT_WEEK)
+        exported = written_json(uow.weeks.export_scenario(world.AREA, world.NEXT_WEEK))
         assert exported["history"] == [{"resident": "r-zhang", "volunteer": "v-wang"}]
         assert uow.weeks.load_scenario(world.AREA, world.NEXT_WEEK).continuity_pairs()
         assert world.history(uow, world.AREA, world.WEEK) == []

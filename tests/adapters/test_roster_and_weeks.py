@@ -8,6 +8,7 @@ import pytest
 
 from mutualaid.contract import roster as read
 from mutualaid.contract.export import stored_task_json
+from mutualaid.contract.written import written_json
 from mutualaid.domain.roster import StoredVolunteer
 from mutualaid.errors import ScenarioError
 from mutualaid.services.ports import ConflictError, NotFoundError
@@ -81,7 +82,7 @@ def test_tasks_are_replaced_in_a_batch_or_put_one_by_one(make_uow: UowFactory) -
         assert [(d.task, d.reason) for d in uow.weeks.declines(world.AREA, world.WEEK)] == [
             ("t-meals@wed", "away")
         ]
-        exported = uow.weeks.export_scenario(world.AREA, world.WEEK)
+        exported = written_json(uow.weeks.export_scenario(world.AREA, world.WEEK))
         assert exported["pinned"] == []
         task, created = world.put_task(uow, world.AREA, world.WEEK, scenario["tasks"][2])
         assert created and stored_task_json(task)["start"] == "2026-12-04T15:00"
@@ -115,7 +116,9 @@ def test_a_decline_keeps_its_reason_and_time(make_uow: UowFactory) -> None:
     assert first == again and first.reason == "busy" and first.at is not None
     with make_uow() as uow:
         # importing the exported week again keeps what the contract cannot carry
-        world.import_week(uow, world.AREA, uow.weeks.export_scenario(world.AREA, world.WEEK))
+        world.import_week(
+            uow, world.AREA, written_json(uow.weeks.export_scenario(world.AREA, world.WEEK))
+        )
         assert uow.weeks.declines(world.AREA, world.WEEK) == [first]
 
 

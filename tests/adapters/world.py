@@ -8,6 +8,7 @@ import pendulum
 
 from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
+from mutualaid.contract.written import written, written_json, written_of
 from mutualaid.domain.model import Scenario, WeekClock
 from mutualaid.domain.plan import Plan
 from mutualaid.services.ports import UnitOfWork, WeekRecord
@@ -148,7 +149,8 @@ def import_week(uow: UnitOfWork, area: str, data: Any, *, validate: bool = True)
     into rows, stored."""
     if validate and not isinstance(data, Scenario):
         build_scenario(data)
-    return uow.weeks.store_scenario(area, uow.weeks.prepare_scenario(area, data))
+    week = written_of(data) if isinstance(data, Scenario) else written(data)
+    return uow.weeks.store_scenario(area, uow.weeks.prepare_scenario(area, week))
 
 
 def put_tasks(
@@ -167,7 +169,7 @@ def put_task(
 
 def history(uow: UnitOfWork, area: str, week: pendulum.Date) -> list[tuple[str, str]]:
     """The week's (resident, volunteer) history as a plan of it sees it."""
-    exported = uow.weeks.export_scenario(area, week)
+    exported = written_json(uow.weeks.export_scenario(area, week))
     return [(h["resident"], h["volunteer"]) for h in exported["history"]]
 
 

@@ -13,9 +13,9 @@ import pytest
 
 from api.pages.sheets import PlanReader
 from mutualaid.contract import plan_json
+from mutualaid.contract.data import Json
 from mutualaid.messages import msg_in, using_locale
 from mutualaid.services import access, plans, roster, weeks
-from mutualaid.services.ports import Json
 
 from .conftest import SAMPLE, Client, infra, wait_for
 from .test_pages import AREA, WEEK, Desk, sign_in

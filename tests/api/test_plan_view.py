@@ -11,8 +11,8 @@ import pytest
 import solver
 from api.pages.plan_view import HEIGHT, WIDTH, plan_view
 from mutualaid.contract import plan_json
+from mutualaid.contract.data import Json
 from mutualaid.contract.scenario import load_scenario
-from mutualaid.services.ports import Json
 
 from .conftest import SAMPLE
 
