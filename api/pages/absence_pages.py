@@ -22,6 +22,7 @@ from api.pages.common import (
     Lang,
     flash,
     page,
+    plan_in,
     problems_into,
     refuse_control_characters,
     remember_once,
@@ -128,8 +129,8 @@ def result_of(
         mine = next((m.tasks for m in r.moved if m.volunteer == absent), ())
         had += len(mine)
         lost_count += len(lost)
-        now = {str(a["task"]): a for a in (r.plan.result if r.plan and r.plan.result else {})
-               .get("assignments") or ()}  # fmt: skip
+        shown = plan_in(lang, r.plan) if r.plan and r.plan.result else {}
+        now = {str(a["task"]): a for a in shown.get("assignments") or ()}
         given, kept = [], []
         for task in mine:
             a = now.get(task)

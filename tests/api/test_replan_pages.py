@@ -84,7 +84,8 @@ def test_the_options_are_a_table_and_the_one_chosen_is_published_naming_who_move
     with infra(client).reader() as reader:
         now = reader.plans.published(AREA, world.WEEK)
     assert now is not None and now.id != published and now.kind == "repair"
-    assert any(a["task"] == "t-visit-liu" for a in now.result["assignments"])
+    assert now.result is not None
+    assert any(a.task == "t-visit-liu" for a in now.result.assignments)
     # the same choice sent again (a double click) answers as the first and changes nothing
     again = client.post(f"{DESK}/recommend/apply", data=chosen, follow_redirects=False)
     assert again.status_code == 303
