@@ -76,8 +76,8 @@ def part_bounds(
         rest = budget - (spent if deterministic else time.monotonic() - started)
         return rest if deadline is None else min(rest, deadline - time.time())
 
-    if not focus or left() <= 0.05 or not affordable(scenario, analyses, focus, left()):
-        return out
+    if not focus or left() <= 0.05 or not affordable(scenario, analyses, focus, left() / 2):
+        return out  # (half: BoundModel's rows take longer to build than solver.relax measured)
     model = BoundModel(scenario, analyses, focus, travel, weights)
     model.hint(plan)
     m = model.m

@@ -207,7 +207,7 @@ def _bounds(
     if stop is not None and stop():
         raise Stopped
     started = time.monotonic()
-    whole = choose_focus(scenario, job.analyses, job.tids, sol, budget, whole_only=True)
+    whole = choose_focus(scenario, job.analyses, job.tids, sol, budget / 2, whole_only=True)
     if whole is not None:  # the whole part's model bounds weighted coverage no better
         conditional = part_bounds(
             scenario, job.analyses, job.tids, travel, job.weights, sol, budget=budget,
@@ -230,7 +230,7 @@ def _bounds(
         left = budget - (time.monotonic() - started)
         if job.deadline is not None:
             left = min(left, job.deadline - time.time())
-    focus = choose_focus(scenario, job.analyses, job.tids, sol, left)
+    focus = choose_focus(scenario, job.analyses, job.tids, sol, left / 2)
     if focus is None:
         return bound, proved, None
     conditional = part_bounds(
