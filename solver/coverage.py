@@ -41,12 +41,21 @@ class CoverageModel(PlanModel):
     two visits that could collide, an order literal when either may come first, one implication
     when only one order fits, a clause when neither does, nothing when they never meet."""
 
-    solver_parameters = (("optimize_with_core", True),)
+    solver_parameters = (
+        ("optimize_with_core", True),
+        ("cp_model_probing_level", 0),
+        ("max_presolve_iterations", 1),
+    )
     """Measured (bench/coverage.py's worlds): with one worker the default search climbs to
     the optimum one low task at a time below a near-tight bound; core-based search proved
     subdistrict-a in half the CPU time (1.1-1.3 s against 2.0-3.0 s, three seeds), and on a
     contended 400-task week stopped at 8 s it ended nearer the bound (a weighted gap of 3k
-    against 17k). With two workers it was no slower."""
+    against 17k). With two workers it was no slower.
+
+    Presolve without probing and with one pass: on the unseen 200-task weeks (bench/unseen.py,
+    seeds 7001, 7005, 7007 and subdistrict-a, 2 workers, load 17) presolve was most of the
+    proof (12 of 16.5 s on 7005 in one run), and the coverage stage alone proved in 1.4 / 3.2 /
+    0.9 / 5.7 s where it took 3.3 / 4.4 / 3.0 / 8.3 s with both on (each pair in one run)."""
 
     def __init__(
         self,

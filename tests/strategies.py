@@ -305,3 +305,40 @@ def tiny_worlds() -> st.SearchStrategy[World]:
 def small_worlds() -> st.SearchStrategy[World]:
     """At most 15 tasks and 8 volunteers."""
     return worlds(SMALL)
+
+
+SHAPES = ("one-day", "wide")
+
+
+def reshaped(world: World, shape: str) -> World:
+    """The week in one of the unseen benchmark's shapes (bench/unseen.py): `one-day` moves
+    every task and every availability block to the week's first day, so each block holds many
+    candidate visits; `wide` opens every task window from 08:00 to 21:00."""
+    first = "mon"
+    out: World = {**world, "tasks": [dict(t) for t in world["tasks"]]}
+    for task in out["tasks"]:
+        if shape == "one-day" and "start" in task:
+            task["start"] = DATES[first] + task["start"][len(DATES[first]) :]
+        if "windows" in task:
+            task["windows"] = [
+                {**w, "days": [first]}
+                if shape == "one-day"
+                else {**w, "from": clock(FIRST_MINUTE), "to": "21:00"}
+                for w in task["windows"]
+            ]
+    if shape == "one-day":
+        out["volunteers"] = [
+            {**v, "availability": [_on(first, block) for block in v["availability"]]}
+            for v in world["volunteers"]
+        ]
+    return out
+
+
+def _on(day: str, block: dict[str, Any]) -> dict[str, Any]:
+    moved = {k: v for k, v in block.items() if k not in ("days", "date")}
+    return {**moved, "days": [day]}
+
+
+def shaped_worlds(base: st.SearchStrategy[World]) -> st.SearchStrategy[World]:
+    """Worlds of `base`, each in one of SHAPES."""
+    return st.tuples(base, st.sampled_from(SHAPES)).map(lambda ws: reshaped(*ws))

@@ -21,7 +21,7 @@ from solver.greedy import greedy_plan
 from solver.solution import Solution, count_by_priority
 from solver.stages import StageResult, coverage_weights, staged_solve
 from tests.brute_force import BruteForce
-from tests.strategies import World, small_worlds, tiny_worlds
+from tests.strategies import World, shaped_worlds, small_worlds, tiny_worlds
 
 pytestmark = pytest.mark.slow  # every test here takes seconds (make check leaves them out)
 
@@ -92,6 +92,10 @@ def two_visits(slack: int) -> World:
 @example(world=two_visits(0)).via("travel binds exactly: both served")
 @example(world=two_visits(-1)).via("a minute short: one served")
 def test_pairwise_coverage_is_the_brute_force_optimum(world: World) -> None:
+    _brute_force_agrees(world)
+
+
+def _brute_force_agrees(world: World) -> None:
     scenario = build_scenario(world)
     brute = BruteForce(scenario)
     assume(brute.assumptions_hold())
@@ -102,11 +106,33 @@ def test_pairwise_coverage_is_the_brute_force_optimum(world: World) -> None:
     assert waited(scenario, sol) == best.waited
 
 
+@settings(max_examples=80, deadline=None, suppress_health_check=SLOW_OK)
+@given(world=shaped_worlds(tiny_worlds()))
+def test_pairwise_coverage_is_the_brute_force_optimum_in_one_day_and_wide_weeks(
+    world: World,
+) -> None:
+    """The shapes the unseen weeks found hard (bench/unseen.py): every visit in one day's
+    blocks, or windows open all day, so each block holds many candidate visits."""
+    _brute_force_agrees(world)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=SLOW_OK)
+@given(world=shaped_worlds(small_worlds()))
+def test_pairwise_coverage_is_the_routing_models_optimum_in_one_day_and_wide_weeks(
+    world: World,
+) -> None:
+    _routing_model_agrees(world)
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=SLOW_OK)
 @given(world=small_worlds())
 def test_pairwise_coverage_is_the_routing_models_proved_optimum(world: World) -> None:
     """No brute force needed: where the routing model proves its optimum, the pairwise model
     proves the same one."""
+    _routing_model_agrees(world)
+
+
+def _routing_model_agrees(world: World) -> None:
     scenario = build_scenario(world)
     routed, routed_stages = first_goals(scenario, pairwise=False)
     paired, paired_stages = first_goals(scenario, pairwise=True)

@@ -38,6 +38,8 @@ def read_request(
     if ident is None and m.get("id") is None:
         r.add(("id",), msg("missing_field"))
     name = r.ident({"id": ident} if ident is not None else m, "id", ())
+    if isinstance(name, str) and "/" in name:
+        r.add(("id",), msg("id_slash"))
     title = r.string(m, "title", ())
     resident, site = r.ident(m, "resident", ()), r.ident(m, "site", ())
     if (resident is None) == (site is None):

@@ -36,6 +36,10 @@ SERVICE: dict[str, tuple[str, str]] = {
         "the scenario is for the week of {got}, but the request names the week of {want}",
         "场景属于 {got} 这一周，但请求指定的是 {want} 这一周",
     ),
+    "id_slash": (
+        "an id may not contain '/': the request could not be reached by its address",
+        "编号中不能含有“/”，否则无法按地址找到这条需求",
+    ),
     "id_mismatch": (
         "the body names id '{got}', but the path names '{want}'",
         "请求内容中的 id 为 '{got}'，但路径中为 '{want}'",
