@@ -15,6 +15,7 @@ from mutualaid.domain.model import PRIORITIES, Scenario
 from mutualaid.messages import msg
 from mutualaid.travel import HaversineTravel, TravelModel
 from solver.analysis import TaskAnalysis, route_arcs
+from solver.conditional import choose_focus, part_bounds
 from solver.coverage import CoverageModel, cover_then_route
 from solver.cpsat import PlanModel
 from solver.greedy import greedy_plan
@@ -65,6 +66,9 @@ class PartResult:
     error: str | None
     weighted_bound: int
     """What the part can serve at most, in weighted coverage."""
+    conditional: dict[str, int] | None = None
+    """Per priority, what the part can serve at most while serving at least the solution's
+    count at every priority above (`solver.conditional`); None when not bounded so."""
 
 
 PartSolver = Callable[[Scenario, PartJob], PartResult]
@@ -91,8 +95,9 @@ def solve_part(
         return _floor_only(scenario, job)
     sol: Solution | None
     tighter: int | None = None
+    conditional: dict[str, int] | None = None
     if job.floor is not None and route_arcs(scenario, analyses, tids) > job.max_exact_arcs:
-        sol, stages = _search(scenario, job, travel, report, stop)
+        sol, stages, conditional = _search(scenario, job, travel, report, stop)
         failure = None
     else:
         exact = cover_then_route if job.pairwise else _routed
@@ -113,7 +118,7 @@ def solve_part(
             stop=stop,
         )
         if sol is not None and polish and not all(s.optimal for s in stages):
-            sol, tighter = _polish(scenario, job, travel, sol, stages, stop)
+            sol, tighter, conditional = _polish(scenario, job, travel, sol, stages, stop)
     if sol is None:
         if failure == "INFEASIBLE":
             diagnosis = PlanModel(scenario, analyses, tids, travel, weights, pin_assumptions=True)
@@ -134,7 +139,9 @@ def solve_part(
     bound = cover.value if cover.optimal else int(min(ceiling, cover.bound + 1e-6))
     if tighter is not None:
         bound = min(bound, tighter)
-    return PartResult(sol, stages, None, bound)
+    if bound <= sum(weights[scenario.tasks[t].priority] for t in sol.crews):
+        conditional = count_by_priority(scenario, sol.crews)  # proved: what it serves
+    return PartResult(sol, stages, None, bound, conditional)
 
 
 POLISH_TASKS = 100
@@ -154,16 +161,16 @@ def _polish(
     sol: Solution,
     stages: list[StageResult],
     stop: StopFn | None,
-) -> tuple[Solution, int | None]:
+) -> tuple[Solution, int | None, dict[str, int] | None]:
     """The exact model's plan improved by neighbourhood search's polishing (each neighbourhood
     through every goal, so no goal gets worse), for the rest of the part's budget. When the
-    coverage stage was not proved: coverage first, and a BOUND_SHARE of the time for a bound
-    of `solver.relax` (returned, else None)."""
+    coverage stage was not proved: coverage first, and a BOUND_SHARE of the time for the
+    bounds of `_bounds` (returned, else None)."""
     budget = job.share * POLISH_SHARE
     if job.deadline is not None:
         budget = min(budget, job.deadline - time.time())
     if budget <= 0.2:
-        return sol, None
+        return sol, None, None
     cover = not (stages and stages[0].optimal)
     deadline = job.deadline
     if cover and deadline is not None:
@@ -173,15 +180,65 @@ def _polish(
                   workers=job.workers, seed=job.seed, deterministic=job.deterministic,
                   deadline=deadline, stop=stop, cover=cover)  # fmt: skip
     if not cover:
-        return sol, None
+        return sol, None, None
+    bound, _, conditional = _bounds(scenario, job, travel, sol, budget * BOUND_SHARE, stop)
+    return sol, bound, conditional
+
+
+CONDITIONAL_SHARE = 0.6
+"""Of the time for bounds, what goes to the bound per priority (`solver.conditional`); the rest
+to the bound on weighted coverage (`solver.relax`). Once the plan falls short at a priority,
+only the first says anything about the priorities below."""
+
+
+def _bounds(
+    scenario: Scenario,
+    job: PartJob,
+    travel: TravelModel,
+    sol: Solution,
+    budget: float,
+    stop: StopFn | None,
+) -> tuple[int | None, bool, dict[str, int] | None]:
+    """A part's bounds once its plan is found (and not proved): on its weighted coverage
+    (`solver.relax`, and whether that meets the plan's; None: no better than the caller's),
+    then per priority (`solver.conditional`, None when proved or when no focus could be built
+    in time). When the whole part's model can be built, all the time goes to it: the weighted
+    bound of a focus is then no better than the one per priority."""
     if stop is not None and stop():
         raise Stopped
-    bound, _ = focused_bound(
-        scenario, job.analyses, job.tids, travel, job.weights, sol, budget=budget * BOUND_SHARE,
-        workers=job.workers, seed=job.seed, deterministic=job.reproducible,
-        deadline=job.deadline,
+    started = time.monotonic()
+    whole = choose_focus(scenario, job.analyses, job.tids, sol, budget / 2, whole_only=True)
+    if whole is not None:  # the whole part's model bounds weighted coverage no better
+        conditional = part_bounds(
+            scenario, job.analyses, job.tids, travel, job.weights, sol, budget=budget,
+            workers=job.workers, seed=job.seed, deterministic=job.reproducible,
+            deadline=job.deadline, stop=stop,
+        )  # fmt: skip
+        value = sum(job.weights[scenario.tasks[t].priority] for t in sol.crews)
+        if conditional == count_by_priority(scenario, sol.crews):
+            return value, True, conditional  # lexicographically the best: proved
+        return None, False, conditional
+    bound, proved = focused_bound(
+        scenario, job.analyses, job.tids, travel, job.weights, sol,
+        budget=budget * (1 - CONDITIONAL_SHARE), workers=job.workers, seed=job.seed,
+        deterministic=job.reproducible, deadline=job.deadline,
     )  # fmt: skip
-    return sol, bound
+    if proved:
+        return bound, proved, None
+    left = budget * CONDITIONAL_SHARE
+    if not job.reproducible:  # what the weighted bound left unused goes on here
+        left = budget - (time.monotonic() - started)
+        if job.deadline is not None:
+            left = min(left, job.deadline - time.time())
+    focus = choose_focus(scenario, job.analyses, job.tids, sol, left / 2)
+    if focus is None:
+        return bound, proved, None
+    conditional = part_bounds(
+        scenario, job.analyses, job.tids, travel, job.weights, sol, focus=focus, budget=left,
+        workers=job.workers, seed=job.seed, deterministic=job.reproducible,
+        deadline=job.deadline, stop=stop,
+    )  # fmt: skip
+    return bound, proved, conditional
 
 
 def _routed(
@@ -281,9 +338,9 @@ def _search(
     travel: TravelModel,
     report: ProgressFn | None,
     stop: StopFn | None,
-) -> tuple[Solution, list[StageResult]]:
-    """Neighbourhood search from the floor, then a bound on its coverage from the relaxation
-    of `solver.relax` (the stage is optimal when the bound meets the plan)."""
+) -> tuple[Solution, list[StageResult], dict[str, int] | None]:
+    """Neighbourhood search from the floor, then its bounds (`_bounds`; the coverage stage is
+    optimal when the weighted bound meets the plan)."""
     started = time.monotonic()
     analyses, part, weights, floor, budget = (
         job.analyses,
@@ -314,7 +371,7 @@ def _search(
                       cover=False)  # fmt: skip
         waited = sum(scenario.tasks[t].waited for t in part)  # all served: at its most too
         later = [StageResult(n, 0, 0, False, 0.0) for n in scenario.settings.objective_order]
-        return sol, [at_most, StageResult("waited", waited, waited, True, 0.0), *later]
+        return sol, [at_most, StageResult("waited", waited, waited, True, 0.0), *later], None
     mine, top_bound = _top_first(scenario, job, travel, mine, budget * TOP_SHARE, stop)
     budget *= 1 - TOP_SHARE
     searching = budget * (1 - BOUND_SHARE)
@@ -325,16 +382,12 @@ def _search(
                   workers=job.workers, seed=job.seed, report=served_of,
                   deterministic=job.deterministic, deadline=search_deadline, stop=stop)  # fmt: skip
     value = sum(weights[scenario.tasks[t].priority] for t in sol.crews)
-    if stop is not None and stop():
-        raise Stopped
-    bound, proved = focused_bound(
-        scenario, analyses, part, travel, weights, sol, budget=budget * BOUND_SHARE,
-        workers=job.workers, seed=job.seed, deterministic=job.reproducible,
-        deadline=job.deadline,
-    )  # fmt: skip
+    found, proved, conditional = _bounds(scenario, job, travel, sol, budget * BOUND_SHARE, stop)
+    bound = sum(weights[scenario.tasks[t].priority] for t in part) if found is None else found
     if top_bound is not None and top_bound < bound:
         bound, proved = top_bound, top_bound <= value
     goals = ("waited", *scenario.settings.objective_order)
     later = [StageResult(name, 0, 0, False, 0.0) for name in goals]
     seconds = time.monotonic() - started
-    return sol, [StageResult("coverage", value, bound, proved, seconds), *later]
+    stages = [StageResult("coverage", value, bound, proved, seconds), *later]
+    return sol, stages, conditional

@@ -16,6 +16,7 @@ from mutualaid.domain.plan import Plan
 from mutualaid.messages import msg, say
 from mutualaid.travel import HaversineTravel, TravelModel
 from solver.analysis import Analyzer, TaskAnalysis
+from solver.conditional import PartBounds, combine
 from solver.greedy import greedy_plan
 from solver.parts import MapParts, PartJob, PartResult, solve_part
 from solver.solution import Solution, build_plan, count_by_priority, figures, weighted_gap
@@ -321,6 +322,17 @@ def _assemble(scenario: Scenario, prepared: _Prepared, results: list[PartResult]
     served = figures(scenario, best, travel).served
     bound = split_bound(weighted_bound, served, weights, totals)
     bound = {p: min(bound[p], possible[p]) if p in possible else bound[p] for p in PRIORITIES}
+    per_part = [
+        PartBounds(
+            served=count_by_priority(scenario, r.solution.crews if r.solution else ()),
+            possible=count_by_priority(scenario, job.tids),
+            weighted=r.weighted_bound,
+            conditional=r.conditional,
+        )
+        for job, r in zip(prepared.jobs, results, strict=True)
+    ]
+    conditional = combine(per_part, weights)  # the contract's bound, priority by priority
+    bound = {p: max(served[p], min(bound[p], conditional[p])) for p in PRIORITIES}
     if optimal:
         bound = dict(served)
     greedy_served = figures(scenario, prepared.floor, travel).served

@@ -277,6 +277,33 @@ class BruteForce:
         search(0, {})
         return best[0]
 
+    def reachable(self) -> set[tuple[int, ...]]:
+        """Every coverage any plan keeping the hard rules reaches: the count per priority (in
+        PRIORITIES' order) of each set of tasks that can be served together. What a bound
+        conditional on the higher priorities (the contract's `bound`) is checked against."""
+        tasks = sorted(self.sc.tasks.values(), key=lambda t: t.id)
+        options = {t.id: self.crews(t) for t in tasks}
+        found: set[tuple[int, ...]] = set()
+        chosen: dict[str, Crew] = {}
+
+        def search(i: int) -> None:
+            if i == len(tasks):
+                counts = dict.fromkeys(PRIORITIES, 0)
+                for tid in chosen:
+                    counts[self.sc.tasks[tid].priority] += 1
+                found.add(tuple(counts[p] for p in PRIORITIES))
+                return
+            search(i + 1)
+            task = tasks[i]
+            for crew in options[task.id]:
+                chosen[task.id] = crew
+                if self.schedule(chosen) is not None:  # (a subset of a schedulable set is)
+                    search(i + 1)
+                del chosen[task.id]
+
+        search(0)
+        return found
+
     # --- the assumption ----------------------------------------------------------------------
 
     def assumptions_hold(self) -> bool:
