@@ -50,6 +50,7 @@ def plan_of(scenario: Scenario, sol: Solution) -> dict[str, Any]:
     return plan_json.dump(plan, scenario)
 
 
+@pytest.mark.slow  # ~45 s on the shared machine (make check leaves it out; the suite runs it)
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(world=small_worlds(), data=st.data())
 def test_rerouting_keeps_every_rule_and_every_earlier_goal(
