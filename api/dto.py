@@ -99,7 +99,7 @@ class PlanView:
             started_at=_iso(r.started_at),
             finished_at=_iso(r.finished_at),
             published_at=_iso(r.published_at),
-            plan=None if r.result is None else plan_json.worded(r.result),
+            plan=None if r.result is None else plan_json.dump(r.result, r.clock),
         )
 
 

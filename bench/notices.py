@@ -56,7 +56,6 @@ def main() -> int:
     from mutualaid.adapters.db import make_engine, make_session_factory
     from mutualaid.adapters.migrate import upgrade
     from mutualaid.adapters.uow import SqlUnitOfWork
-    from mutualaid.contract import plan_json
     from mutualaid.services import access, notices, plans, weeks
     from worldgen import generate_world
 
@@ -77,9 +76,9 @@ def main() -> int:
             scenario = u.weeks.load_scenario(AREA, week)
             basis = u.weeks.basis(AREA, week)
         options = solver.SolveOptions(time_limit=args.time_limit, workers=1)
-        result = plan_json.dump(solver.solve(scenario, options), scenario)
-        result["basis"] = basis.to_json()
-        visits = sum(len(a["volunteers"]) for a in result["assignments"])
+        result = solver.solve(scenario, options)
+        result.extra["basis"] = basis.to_json()
+        visits = sum(len(a.volunteers) for a in result.assignments)
         print(f"world: {args.tasks} tasks, {args.volunteers} volunteers; {visits} visits")
 
         def finished() -> str:

@@ -27,7 +27,6 @@ from litestar.testing import TestClient  # noqa: E402
 import solver  # noqa: E402
 from api.app import create_app  # noqa: E402
 from api.settings import DatabaseSettings, JobSettings, Settings  # noqa: E402
-from mutualaid.contract import plan_json  # noqa: E402
 from mutualaid.contract.scenario import build_scenario  # noqa: E402
 from mutualaid.services import access, roster, weeks  # noqa: E402
 from worldgen import generate_world  # noqa: E402
@@ -59,7 +58,7 @@ def measure(name: str, data: dict[str, Any], repeat: int) -> dict[str, Any]:
         roster.create_area(infra.uow(), access.CLI, "bench", "bench", str(data["timezone"]))
         weeks.import_scenario(infra.uow(), access.CLI, "bench", week, data)
         scenario = build_scenario(data)
-        plan = plan_json.dump(solver.greedy(scenario), scenario)
+        plan = solver.greedy(scenario)
         with infra.uow() as uow:
             record = uow.plans.create("bench", scenario.week_start)
             uow.plans.finish(record.id, plan)

@@ -10,7 +10,7 @@ neighbourhood that serves the task wins; when none does, the task stays unserved
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,10 +57,16 @@ def changed_pairs(before: Solution, after: Solution) -> set[Pair]:
 
 def solution_of(scenario: Scenario, plan: Mapping[str, Any]) -> Solution:
     """A contract plan's assignments as a Solution (starts in minutes of the week)."""
+    return solution_from(plan_json.load(plan, scenario))
+
+
+def solution_from(plan: Plan, tasks: Collection[str] | None = None) -> Solution:
+    """A plan's assignments (of `tasks` only, when given) as a Solution."""
     sol = Solution()
-    for a in plan_json.load(plan, scenario).assignments:
-        sol.starts[a.task] = a.start
-        sol.crews[a.task] = a.volunteers
+    for a in plan.assignments:
+        if tasks is None or a.task in tasks:
+            sol.starts[a.task] = a.start
+            sol.crews[a.task] = a.volunteers
     return sol
 
 
@@ -278,7 +284,7 @@ def _kept_bound(
     return out
 
 
-def rescore(scenario: Scenario, plan: dict[str, Any]) -> Plan:
+def rescore(scenario: Scenario, plan: Plan) -> Plan:
     """The plan's assignments (those of tasks still in the week) scored against the week as
     it is now: figures, every task listed once, the reasons of the unserved, and a bound from
     static analysis (what each priority could serve at most, whatever the others serve).
@@ -287,10 +293,9 @@ def rescore(scenario: Scenario, plan: dict[str, Any]) -> Plan:
     started = time.monotonic()
     travel = HaversineTravel(scenario.settings)
     analyses = Analyzer(scenario, travel).analyse_all()
-    kept = [a for a in plan.get("assignments") or () if str(a.get("task")) in scenario.tasks]
-    sol = solution_of(scenario, {"assignments": kept})
+    sol = solution_from(plan, scenario.tasks)
     possible = count_by_priority(scenario, (t for t, a in analyses.items() if a.reason is None))
-    extra = {k: plan[k] for k in ("repair",) if k in plan}
+    extra = {k: plan.extra[k] for k in ("repair",) if k in plan.extra}
     return build_plan(
         scenario, sol, analyses, travel, status="feasible", bound=possible, started=started,
         extra={**extra, "rescored": True},

@@ -7,20 +7,19 @@ whoever builds them (`api.app`) reads its own configuration and passes numbers.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from mutualaid.contract import plan_json
 from mutualaid.contract.export import from_scenario
 from mutualaid.domain.model import Scenario
 from mutualaid.domain.plan import Plan, Reason, SolveProgress
 from mutualaid.domain.recommendation import Option
-from mutualaid.services.ports import Json, Progress
+from mutualaid.services.ports import Progress
 from solver.absence import repair_all
 from solver.analysis import Analyzer
 from solver.planner import SolveOptions, solve
 from solver.recommend import inserted_plan, recommend
-from solver.repair import repair, rescore, solution_of
+from solver.repair import repair, rescore, solution_from
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,7 @@ class SolverPlanner:
         map_parts: Callable[..., Iterator[tuple[int, Any] | None]] | None = None,
         stop: Callable[[], bool] | None = None,
         since: float | None = None,
-    ) -> Json:
+    ) -> Plan:
         options = SolveOptions(
             time_limit=self.settings.time_limit_seconds,
             workers=self.settings.workers,
@@ -83,7 +82,7 @@ class SolverPlanner:
             from solver.suggest_verify import with_suggestions  # it imports this module's solve
 
             plan = with_suggestions(scenario, from_scenario(scenario), plan, self.settings.seed)
-        return plan_json.dump(plan, scenario, said=True)
+        return plan
 
 
 class SolverRepairer:
@@ -93,19 +92,16 @@ class SolverRepairer:
         self.settings = settings
 
     def repair(
-        self, scenario: Scenario, published: Json, task: str, same_week: bool = False
-    ) -> tuple[Json, int]:
-        before = solution_of(scenario, published)
-        bound = published.get("bound") if same_week else None
-        known = {str(k): int(v) for k, v in bound.items()} if isinstance(bound, dict) else None
+        self, scenario: Scenario, published: Plan, task: str, same_week: bool = False
+    ) -> tuple[Plan, int]:
+        before = solution_from(published)
+        known = dict(published.bound) if same_week else None
         s = self.settings
         done = repair(scenario, before, task, s.budget_seconds, s.workers, bound=known)
-        return plan_json.dump(done.plan, scenario, said=True), done.changed
+        return done.plan, done.changed
 
-    def rescore(self, scenario: Scenario, plan: Json) -> Json:
-        out = plan_json.dump(rescore(scenario, plan), scenario, said=True)
-        out["solve_seconds"] = plan.get("solve_seconds", out["solve_seconds"])  # the solve's
-        return out
+    def rescore(self, scenario: Scenario, plan: Plan) -> Plan:
+        return replace(rescore(scenario, plan), solve_seconds=plan.solve_seconds)  # the solve's
 
 
 class SolverRecommender:

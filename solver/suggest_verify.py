@@ -90,6 +90,7 @@ def with_suggestions(
             if ok is None:
                 ok = check(document, cand.patch, u.task, before, seed)
             if ok:
-                kept.append(Suggestion(cand.kind, cand.text(), tuple(cand.patch)))
+                kept.append(Suggestion(cand.kind, cand.text(), tuple(cand.patch),
+                                       dict(cand.text_fields)))  # fmt: skip
         unserved.append(replace(u, suggestions=tuple(kept)))
     return replace(plan, unserved=unserved)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import datetime as dt
 import hashlib
 import secrets
 import threading
@@ -25,7 +24,7 @@ from typing import Any, Self
 import pendulum
 
 from mutualaid.adapters.changes import Counter
-from mutualaid.contract import export
+from mutualaid.contract import export, plan_json
 from mutualaid.contract import roster as roster_contract
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.lifecycle import (
@@ -50,8 +49,9 @@ from mutualaid.domain.lifecycle import (
     is_publishable,
     lease_ran_out,
 )
-from mutualaid.domain.model import Decline, Scenario
+from mutualaid.domain.model import Decline, Scenario, WeekClock
 from mutualaid.domain.notices import Visit
+from mutualaid.domain.plan import Plan
 from mutualaid.domain.tasks import StoredTask
 from mutualaid.domain.week import present_ids
 from mutualaid.messages import msg
@@ -567,6 +567,7 @@ class FakePlans:
             result=None, error=None, created_at=self.store.clock(), started_at=None,
             finished_at=None, published_at=None, attempts=0, worker=None,
             lease_expires_at=None, cancel_requested=False,
+            timezone=self.store.state.areas[area].timezone,
         )  # fmt: skip
         return self._put(plan)
 
@@ -626,12 +627,10 @@ class FakePlans:
             changes["progress"] = progress
         return self._put(plan, **changes)
 
-    def finish(
-        self, ident: str, result: Mapping[str, Any], worker: str | None = None
-    ) -> PlanRecord:
+    def finish(self, ident: str, result: Plan, worker: str | None = None) -> PlanRecord:
         plan = self._owned(ident, worker) if worker is not None else self._open(ident)
-        status = finished_status(result.get("status", "error"))
-        plan = self._end(plan, status, result=dict(result), error=result.get("error"))
+        status = finished_status(result.status)
+        plan = self._end(plan, status, result=_stored(result, plan), error=result.error)
         if status != "error":
             self._store_assignments(plan, result)
         return plan
@@ -677,11 +676,11 @@ class FakePlans:
             )
         return self._put(plan, published_at=self.store.clock())
 
-    def rescore(self, ident: str, result: Mapping[str, Any]) -> PlanRecord:
+    def rescore(self, ident: str, result: Plan) -> PlanRecord:
         plan = self.get(ident)
         if not is_publishable(plan.status) or plan.published_at is not None:
             raise ConflictError(msg("plan_not_finished", plan=ident, status=plan.status))
-        return self._put(plan, result=dict(result), status=str(result.get("status", plan.status)))
+        return self._put(plan, result=_stored(result, plan), status=result.status)
 
     def _open(self, ident: str) -> PlanRecord:
         plan = self.get(ident)
@@ -695,26 +694,31 @@ class FakePlans:
             raise LeaseLost(f"plan {ident} is not {worker}'s to run any more")
         return plan
 
-    def _end(self, plan: PlanRecord, status: str, *, result: Json | None = None,
+    def _end(self, plan: PlanRecord, status: str, *, result: Plan | None = None,
              error: Any = None) -> PlanRecord:  # fmt: skip
         return self._put(
             plan, status=status, result=result, error=error,
             finished_at=self.store.clock(), worker=None, lease_expires_at=None,
         )  # fmt: skip
 
-    def _store_assignments(self, plan: PlanRecord, result: Mapping[str, Any]) -> None:
+    def _store_assignments(self, plan: PlanRecord, result: Plan) -> None:
         rows = self.store.state.assignments
-        for a in result.get("assignments") or ():
-            for v in a["volunteers"]:
+        for a in result.assignments:
+            for v in a.volunteers:
                 ident = len(rows) + 1
                 rows.append(FakeAssignment(
-                    ident, ident, plan.id, str(a["task"]), str(v["id"]), int(v["role"]),
-                    v.get("team"), _instant(a["start"]), _instant(a["end"]),
+                    ident, ident, plan.id, a.task, v.id, v.role, v.team,
+                    _instant(plan.clock, a.start), _instant(plan.clock, a.end),
                 ))  # fmt: skip
 
 
-def _instant(text: str) -> pendulum.DateTime:
-    return pendulum.instance(dt.datetime.fromisoformat(text)).in_timezone("UTC")
+def _stored(result: Plan, plan: PlanRecord) -> Plan:
+    """The plan as a store gives it back: a copy, through its JSON (as the adapter keeps it)."""
+    return plan_json.load(plan_json.dump(result, plan.clock, said=True), plan.clock)
+
+
+def _instant(week: WeekClock, minute: int) -> pendulum.DateTime:
+    return week.local_time(minute).in_timezone("UTC")
 
 
 @dataclass

@@ -29,6 +29,7 @@ from mutualaid.messages.ledger import LEDGER
 from mutualaid.messages.notices import NOTICES
 from mutualaid.messages.pages import PAGE_CATALOGUE
 from mutualaid.messages.replan import REPLAN
+from mutualaid.messages.replan_pages import REPLAN_PAGES
 from mutualaid.messages.scenario import SCENARIO
 from mutualaid.messages.service import SERVICE
 from mutualaid.messages.spreadsheets import SPREADSHEETS
@@ -64,7 +65,8 @@ def lang(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
 
 PARTS = {"scenario": SCENARIO, "checks": CHECKS, "service": SERVICE, "cli": CLI,
          "pages": PAGE_CATALOGUE, "ledger": LEDGER, "notices": NOTICES,
-         "replan": REPLAN, "spreadsheets": SPREADSHEETS}  # fmt: skip
+         "replan": REPLAN, "replan_pages": REPLAN_PAGES,
+         "spreadsheets": SPREADSHEETS}  # fmt: skip
 
 
 def test_the_catalogue_is_its_parts_with_no_key_in_two() -> None:

@@ -30,6 +30,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from litestar.types import ControllerRouterHandler
 
+from api.pages.absence_pages import ABSENCE_PAGES
 from api.pages.auth import AUTH_PAGES, SignInThrottle
 from api.pages.books_pages import BOOKS_PAGES
 from api.pages.calendar_link import CALENDAR_LINK_PAGES
@@ -38,6 +39,7 @@ from api.pages.coordinator import COORDINATOR_PAGES
 from api.pages.imports import IMPORT_PAGES
 from api.pages.notice_pages import NOTICE_PAGES
 from api.pages.paper import PAPER_PAGES
+from api.pages.recommend_pages import RECOMMEND_PAGES
 from api.pages.report_pages import REPORT_PAGES
 from api.pages.roster_forms import ROSTER_PAGES
 from api.pages.sessions import session_config
@@ -97,6 +99,8 @@ def pages_router(settings: PageSettings) -> list[ControllerRouterHandler]:
             *REPORT_PAGES,
             *IMPORT_PAGES,
             *CALENDAR_LINK_PAGES,
+            *RECOMMEND_PAGES,
+            *ABSENCE_PAGES,
         ],
         middleware=[sessions.middleware, DefineMiddleware(CSRFMiddleware, config=csrf)],
         dependencies={

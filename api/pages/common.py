@@ -38,6 +38,7 @@ from mutualaid.services.ports import (
     Forbidden,
     InvalidRequest,
     NotFoundError,
+    PlanRecord,
     StoreBusy,
 )
 
@@ -105,10 +106,11 @@ def local_path(target: str | None, default: str = "/") -> str:
     return default
 
 
-def plan_in(lang: str, result: Mapping[str, Any]) -> dict[str, Any]:
-    """A stored plan's JSON with its unserved details worded in `lang`."""
+def plan_in(lang: str, record: PlanRecord) -> dict[str, Any]:
+    """A finished plan's JSON with its unserved details worded in `lang`."""
+    assert record.result is not None
     with using_locale(lang):
-        return plan_json.worded(result)
+        return plan_json.dump(record.result, record.clock)
 
 
 def flash(request: Request[Any, Any, Any], key: str, **fields: object) -> None:

@@ -152,7 +152,7 @@ def week_page(
     state = _week_state(request, viewer, lang, area, week)
     shown: PlanRecord | None = state["shown"]
     zone = context["area"].timezone
-    result = plan_in(lang, shown.result) if shown and shown.result is not None else None
+    result = plan_in(lang, shown) if shown and shown.result is not None else None
     outcomes = task_outcomes(result, state["people"], lang, zone)
     table = task_table(request.query_params, state["tasks"], state["people"], outcomes)
     return page(
@@ -200,13 +200,14 @@ def progress_of(plan: PlanRecord, lang: str) -> dict[str, Any]:
     served: Mapping[str, Any] = figures.served if figures else {}
     bound: Mapping[str, Any] = figures.bound if figures else {}
     if plan.result is not None:
-        served = plan.result.get("objective", {}).get("served") or served
-        bound = plan.result.get("bound") or bound
+        done = plan.result.objective
+        served = (done.served if done is not None else None) or served
+        bound = plan.result.bound or bound
     total_served = sum(int(v) for v in served.values())
     total_bound = sum(int(v) for v in bound.values())
     elapsed = figures.elapsed if figures else None
     if plan.result is not None:
-        elapsed = plan.result.get("solve_seconds", elapsed)
+        elapsed = plan.result.solve_seconds
     return {
         "id": plan.id, "status": plan.status, "active": plan.active,
         "served": total_served, "bound": total_bound,
@@ -230,7 +231,7 @@ def plan_page(
     if plan.result is not None and plan.status in ("optimal", "feasible"):
         scenario = in_lang(lang, weeks.export_scenario, infra_of(request).reader(), viewer.actor,
                        area, week)  # fmt: skip
-        result = plan_in(lang, plan.result)
+        result = plan_in(lang, plan)
         view = plan_view(scenario, result, lang, request.app.state.pages.tile_url)
     return page(
         request, viewer, lang, "coordinator/plan.html", nav="weeks", plan=plan, week=week,

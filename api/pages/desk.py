@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import pendulum
 from litestar import Request
 
 from api.pages.common import CurrentViewer, Lang
-from mutualaid.messages import using_locale
+from mutualaid.messages import msg_in, using_locale
 from mutualaid.services import roster
 
 T = TypeVar("T")
@@ -29,6 +30,19 @@ AREA_TABS = [
     ("audit", "page_tab_audit", "/desk/{area}/audit"),
 ]
 """The area's sections, in the navigation (name, catalogue key, path)."""
+
+
+def when_text(iso: str, zone: str | None, lang: str) -> str:
+    """An ISO time as a coordinator reads it: weekday, date and hour (Wed 2 Dec 10:10,
+    周三 12月2日 10:10), in `zone` (None: at the offset it was written with)."""
+    at = pendulum.parse(iso)
+    assert isinstance(at, pendulum.DateTime)
+    if zone is not None:
+        at = at.in_timezone(zone)
+    day = msg_in(lang, f"page_dshort_{DAYS[at.weekday()]}")
+    if lang == "zh":
+        return f"{day} {at.month}月{at.day}日 {at.format('HH:mm')}"
+    return f"{day} {at.day} {at.format('MMM', locale='en')} {at.format('HH:mm')}"
 
 
 def infra_of(request: Request[Any, Any, Any]) -> Any:

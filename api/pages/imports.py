@@ -23,7 +23,7 @@ from litestar.params import Body, FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect
 
 from api.pages.auth import FormBody
-from api.pages.common import CurrentViewer, Lang, flash, page
+from api.pages.common import CurrentViewer, Lang, flash, page, plan_in
 from api.pages.desk import area_context, in_lang, infra_of
 from api.pages.sheets import PlanReader
 from api.pages.spreadsheet import (
@@ -286,7 +286,9 @@ def export_list(
         if shown is None or shown.result is None:
             raise NotFoundError("plan", when)
         scenario = in_lang(lang, weeks.export_scenario, reader, viewer.actor, area, when)
-        return _file(PlanReader(scenario, shown.result, lang).table(), fmt, f"plan-{area}-{when}")
+        return _file(
+            PlanReader(scenario, plan_in(lang, shown), lang).table(), fmt, f"plan-{area}-{when}"
+        )
     kind = _kind(stem)
     entries = list(_stored(infra_of(request), viewer.actor, lang, kind, area, when).values())
     if kind == "tasks":

@@ -69,7 +69,7 @@ def _reader(
         if shown is None or shown.result is None:
             return None, None
         scenario = weeks.export_scenario(infra.reader(), viewer.actor, area, week)
-        return shown, PlanReader(scenario, plan_in(lang, shown.result), lang)
+        return shown, PlanReader(scenario, plan_in(lang, shown), lang)
 
 
 @get("/print/{area:str}/{week:str}/sheets", sync_to_thread=True)

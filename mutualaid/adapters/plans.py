@@ -36,7 +36,8 @@ from mutualaid.domain.lifecycle import (
     is_open,
     is_publishable,
 )
-from mutualaid.domain.plan import Reason, SolveProgress
+from mutualaid.domain.model import WeekClock
+from mutualaid.domain.plan import Plan, Reason, SolveProgress
 from mutualaid.domain.week import expanded
 from mutualaid.messages import msg
 from mutualaid.services.ports import (
@@ -196,18 +197,25 @@ class SqlPlans(Repository):
         self.session.flush()
         return self._record(row)
 
-    def finish(
-        self, ident: str, result: Mapping[str, Any], worker: str | None = None
-    ) -> PlanRecord:
-        """Store the contract plan JSON as the result, its status as the plan's, and one
-        assignment row per volunteer per task. With `worker`, only that worker's run may."""
+    def finish(self, ident: str, result: Plan, worker: str | None = None) -> PlanRecord:
+        """Store the plan (as the contract's plan JSON, its reasons kept as data) as the
+        result, its status as the plan's, and one assignment row per volunteer per task.
+        With `worker`, only that worker's run may."""
         row = self._owned(ident, worker) if worker is not None else self._open(ident)
-        status = finished_status(result.get("status", "error"))
-        self._end(row, status, result=dict(result), error=result.get("error"))
+        status = finished_status(result.status)
+        data = plan_json.dump(result, self._clock(row), said=True)
+        self._end(row, status, result=data, error=result.error)
         if status != "error":
-            self._store_assignments(row, result)
+            self._store_assignments(row, data)
         self.session.flush()
         return self._record(row)
+
+    def _clock(self, row: PlanRow, week: WeekRow | None = None) -> WeekClock:
+        """The plan's week and zone (the area's), which its JSON's times are written in."""
+        if week is None:
+            week = self.session.get(WeekRow, row.week_id)
+            assert week is not None
+        return WeekClock(as_date(week.week_start), self.weeks.area(row.area_id).timezone)
 
     def fail(self, ident: str, error: Reason, worker: str | None = None) -> PlanRecord:
         row = self._owned(ident, worker) if worker is not None else self._open(ident)
@@ -250,11 +258,14 @@ class SqlPlans(Repository):
 
     def _end(
         self, row: PlanRow, status: str, *, result: dict[str, Any] | None = None,
-        error: Reason | None = None,
+        error: Reason | str | None = None,
     ) -> None:  # fmt: skip
         row.status = status
         row.result = result
-        row.error = None if error is None else plan_json.stored_text(error)
+        if isinstance(error, Reason):
+            row.error = plan_json.stored_text(error)
+        else:  # a plan's own error text (the solver's), or none
+            row.error = error
         row.finished_at = self.now()
         row.worker = None
         row.lease_expires_at = None
@@ -365,14 +376,14 @@ class SqlPlans(Repository):
             .values(ref=select(old.c.ref).where(same).scalar_subquery())
         )
 
-    def rescore(self, ident: str, result: Mapping[str, Any]) -> PlanRecord:
+    def rescore(self, ident: str, result: Plan) -> PlanRecord:
         """Replace a finished, unpublished plan's result by the same assignments scored
         again (`Repairer.rescore`); its assignment rows stay as they are."""
         row = self.row(ident, lock=True)
         if not is_publishable(row.status) or row.published_at is not None:
             raise ConflictError(msg("plan_not_finished", plan=ident, status=row.status))
-        row.result = dict(result)
-        row.status = str(result.get("status", row.status))
+        row.result = plan_json.dump(result, self._clock(row), said=True)
+        row.status = result.status
         self.session.flush()
         return self._record(row)
 
@@ -394,6 +405,7 @@ class SqlPlans(Repository):
         if week is None:
             week = self.session.get(WeekRow, row.week_id)
             assert week is not None
+        clock = self._clock(row, week)
         return PlanRecord(
             id=row.id,
             area=row.area_id,
@@ -403,7 +415,7 @@ class SqlPlans(Repository):
             status=row.status,
             progress=plan_json.progress_of(row.progress),
             request=PlanRequest.from_json(row.request),
-            result=None if row.result is None else dict(row.result),
+            result=None if row.result is None else plan_json.load(row.result, clock),
             error=None if row.error is None else plan_json.read_text(row.error),
             created_at=as_utc(row.created_at),
             started_at=maybe_utc(row.started_at),
@@ -413,6 +425,7 @@ class SqlPlans(Repository):
             worker=row.worker,
             lease_expires_at=maybe_utc(row.lease_expires_at),
             cancel_requested=row.cancel_requested,
+            timezone=clock.timezone,
         )
 
 

@@ -14,18 +14,19 @@ from zoneinfo import ZoneInfo
 
 import pendulum
 
-from mutualaid.domain.model import MINUTES_PER_DAY, Scenario
+from mutualaid.domain.model import MINUTES_PER_DAY, OfWeek, local_time
 
 
-def iso(scenario: Scenario, minute: int) -> str:
-    """The minute of the scenario's week as ISO 8601 local time with its offset."""
-    return scenario.local_time(minute).isoformat()
+def iso(week: OfWeek, minute: int) -> str:
+    """The minute of the week (a Scenario's, a WeekClock's) as ISO 8601 local time with its
+    offset."""
+    return local_time(week, minute).isoformat()
 
 
-def minute_of(scenario: Scenario, stamp: Any) -> int:
-    """The minute of the scenario's week at an ISO 8601 time (read in the scenario's zone).
-    Raises ValueError when the text is not ISO 8601."""
-    return minute_at(scenario.week_start, scenario.timezone, stamp)
+def minute_of(week: OfWeek, stamp: Any) -> int:
+    """The minute of the week at an ISO 8601 time (read in the week's zone). Raises
+    ValueError when the text is not ISO 8601."""
+    return minute_at(week.week_start, week.timezone, stamp)
 
 
 def minute_at(week_start: dt.date, zone: str, stamp: Any) -> int:

@@ -8,16 +8,18 @@ An unserved task's `detail` is a sentence in the active language. A plan the ser
 (`dump(..., said=True)`) also keeps it as data, `detail_said` ({code, params}), so that each
 reader sees it in their own language: `worded` gives the stored plan as the contract's JSON,
 worded in the active language (a plan stored before kept only the sentence: shown as it is).
+A suggestion's sentence likewise keeps its fields as `text_said`, worded again by `worded`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Mapping
 from typing import Any
 
 from mutualaid.contract import clock
-from mutualaid.domain.model import Scenario
+from mutualaid.domain.model import OfWeek, Scenario
 from mutualaid.domain.plan import (
     AssignedVolunteer,
     Assignment,
@@ -25,9 +27,11 @@ from mutualaid.domain.plan import (
     Plan,
     Reason,
     SolveProgress,
+    Suggestion,
     Unserved,
 )
 from mutualaid.messages import CATALOGUE, say
+from mutualaid.messages.suggestions import word
 
 Json = dict[str, Any]
 
@@ -38,9 +42,9 @@ _FIELDS = (
 """The fields of a Plan's own; the rest of a plan's JSON is its `extra`."""
 
 
-def dump(plan: Plan, scenario: Scenario, *, said: bool = False) -> Json:
-    """The plan as plan JSON (times in the scenario's zone); with `said`, each unserved
-    detail also as data (`detail_said`, to store)."""
+def dump(plan: Plan, week: OfWeek, *, said: bool = False) -> Json:
+    """The plan as plan JSON, its times in the week's zone (`week`: its Scenario, or only
+    a WeekClock); with `said`, each unserved detail also as data (`detail_said`, to store)."""
     out: Json = {
         "scenario": plan.scenario,
         "status": plan.status,
@@ -49,21 +53,13 @@ def dump(plan: Plan, scenario: Scenario, *, said: bool = False) -> Json:
     if plan.error is not None:
         out["error"] = plan.error
     if plan.objective is not None:
-        o = plan.objective
-        out["objective"] = {
-            "served": dict(o.served),
-            "tasks": dict(o.tasks),
-            "continuity": o.continuity,
-            "travel_minutes": o.travel_minutes,
-            "max_load": round(o.max_load, 4),
-            "waited": o.waited,
-        }
+        out["objective"] = objective_json(plan.objective)
     out["bound"] = dict(plan.bound)
     out["assignments"] = [
         {
             "task": a.task,
-            "start": clock.iso(scenario, a.start),
-            "end": clock.iso(scenario, a.end),
+            "start": clock.iso(week, a.start),
+            "end": clock.iso(week, a.end),
             "volunteers": [{"id": v.id, "role": v.role, "team": v.team} for v in a.volunteers],
         }
         for a in plan.assignments
@@ -73,23 +69,44 @@ def dump(plan: Plan, scenario: Scenario, *, said: bool = False) -> Json:
     return out
 
 
+def objective_json(o: Objective) -> Json:
+    """A plan's objective as its JSON gives it."""
+    return {
+        "served": dict(o.served),
+        "tasks": dict(o.tasks),
+        "continuity": o.continuity,
+        "travel_minutes": o.travel_minutes,
+        "max_load": round(o.max_load, 4),
+        "waited": o.waited,
+    }
+
+
 def _unserved(u: Unserved, said: bool) -> dict[str, Any]:
     """An unserved entry; `suggestions` only when it has some."""
     out: dict[str, Any] = {"task": u.task, "reason": u.reason, "detail": detail_text(u.detail)}
     if said and isinstance(u.detail, Reason):
         out["detail_said"] = reason_data(u.detail)
     if u.suggestions:
-        out["suggestions"] = [
-            {"kind": s.kind, "text": s.text, "patch": list(s.patch)} for s in u.suggestions
-        ]
+        out["suggestions"] = [_suggestion(s, said) for s in u.suggestions]
     return out
 
 
-def load(data: Mapping[str, Any], scenario: Scenario) -> Plan:
+def _suggestion(s: Suggestion, said: bool) -> dict[str, Any]:
+    """A suggestion; with `said`, also its sentence's fields (`text_said`, to store: worded
+    again in the reader's language by `worded`)."""
+    out: dict[str, Any] = {"kind": s.kind, "text": s.text, "patch": list(s.patch)}
+    if said and s.fields:
+        out["text_said"] = dict(s.fields)
+    return out
+
+
+def load(data: Mapping[str, Any], week: OfWeek) -> Plan:
     """A plan's JSON (as `dump` wrote it, or only some of it: a stored plan's assignments)
-    as a domain Plan, its times in minutes of the scenario's week. An assignment without an
-    `end` ends its task's duration after its start. Raises ValueError (or KeyError) on a
-    time that is not ISO 8601 or an assignment without its task, start or volunteers."""
+    as a domain Plan, its times in minutes of the week (`week`: its Scenario, or only a
+    WeekClock). An assignment without an `end` ends its task's duration after its start
+    (a Scenario's task; with only a WeekClock, at its start). Raises ValueError (or
+    KeyError) on a time that is not ISO 8601 or an assignment without its task, start or
+    volunteers."""
     raw = data.get("objective")
     objective = None
     if isinstance(raw, Mapping):
@@ -102,17 +119,21 @@ def load(data: Mapping[str, Any], scenario: Scenario) -> Plan:
             waited=int(raw.get("waited", 0)),
         )
     return Plan(
-        scenario=str(data.get("scenario", scenario.name)),
+        scenario=str(data.get("scenario", week.name if isinstance(week, Scenario) else "")),
         status=str(data.get("status", "feasible")),
         solve_seconds=float(data.get("solve_seconds", 0.0)),
         objective=objective,
         bound={str(k): int(v) for k, v in (data.get("bound") or {}).items()},
-        assignments=[_assignment(a, scenario) for a in data.get("assignments") or ()],
+        assignments=[_assignment(a, week) for a in data.get("assignments") or ()],
         unserved=[
             Unserved(
                 str(u["task"]),
                 str(u["reason"]),
                 reason_of(u.get("detail_said")) or str(u.get("detail", "")),
+                tuple(
+                    Suggestion(str(s["kind"]), str(s["text"]), tuple(s.get("patch") or ()))
+                    for s in u.get("suggestions") or ()
+                ),
             )
             for u in data.get("unserved") or ()
         ],
@@ -121,13 +142,13 @@ def load(data: Mapping[str, Any], scenario: Scenario) -> Plan:
     )
 
 
-def _assignment(a: Mapping[str, Any], scenario: Scenario) -> Assignment:
+def _assignment(a: Mapping[str, Any], week: OfWeek) -> Assignment:
     tid = str(a["task"])
-    start = clock.minute_of(scenario, a["start"])
+    start = clock.minute_of(week, a["start"])
     if a.get("end") is not None:
-        end = clock.minute_of(scenario, a["end"])
+        end = clock.minute_of(week, a["end"])
     else:
-        task = scenario.tasks.get(tid)
+        task = week.tasks.get(tid) if isinstance(week, Scenario) else None
         end = start + (task.duration_minutes if task is not None else 0)
     crew = tuple(
         AssignedVolunteer(str(v["id"]), int(v["role"]), v.get("team")) for v in a["volunteers"]
@@ -180,19 +201,40 @@ def worded(result: Mapping[str, Any]) -> Json:
     (stored before reasons were kept as data) is shown as it is."""
     unserved = result.get("unserved")
     if not isinstance(unserved, list) or not any(
-        isinstance(u, Mapping) and "detail_said" in u for u in unserved
+        isinstance(u, Mapping) and ("detail_said" in u or _said_suggestions(u)) for u in unserved
     ):
         return dict(result)
     return {**result, "unserved": [_worded_entry(u) for u in unserved]}
 
 
+def _said_suggestions(u: Mapping[str, Any]) -> bool:
+    found = u.get("suggestions")
+    return isinstance(found, list) and any(
+        isinstance(s, Mapping) and "text_said" in s for s in found
+    )
+
+
 def _worded_entry(u: Any) -> Any:
-    if not isinstance(u, Mapping) or "detail_said" not in u:
+    if not isinstance(u, Mapping) or not ("detail_said" in u or _said_suggestions(u)):
         return u
-    r = reason_of(u["detail_said"])
     out = {k: v for k, v in u.items() if k != "detail_said"}
-    if r is not None:
+    if "detail_said" in u and (r := reason_of(u["detail_said"])) is not None:
         out["detail"] = say(r)
+    if _said_suggestions(u):
+        out["suggestions"] = [_worded_suggestion(s) for s in u["suggestions"]]
+    return out
+
+
+def _worded_suggestion(s: Any) -> Any:
+    """A stored suggestion's sentence in the active language (from its fields); one kept
+    only as a sentence, or whose fields no longer fit the catalogue, as it is."""
+    if not isinstance(s, Mapping) or "text_said" not in s:
+        return s
+    out = {k: v for k, v in s.items() if k != "text_said"}
+    fields = s["text_said"]
+    if isinstance(fields, Mapping) and isinstance(s.get("kind"), str):
+        with contextlib.suppress(KeyError, IndexError, ValueError):
+            out["text"] = word(str(s["kind"]), **{str(k): v for k, v in fields.items()})
     return out
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 import pendulum
 
@@ -280,6 +280,40 @@ class Expect:
     coverage: dict[str, float] = field(default_factory=dict)
 
 
+class OfWeek(Protocol):
+    """Whatever names a week: its first day and the zone its times are read in (a Scenario,
+    a WeekClock)."""
+
+    @property
+    def week_start(self) -> pendulum.Date: ...
+    @property
+    def timezone(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class WeekClock:
+    """A week's first day and zone: all a plan needs to turn its minutes into times."""
+
+    week_start: pendulum.Date
+    timezone: str
+
+    @classmethod
+    def of(cls, week: OfWeek) -> WeekClock:
+        return cls(week.week_start, week.timezone)
+
+    def local_time(self, minute_of_week: int) -> pendulum.DateTime:
+        return local_time(self, minute_of_week)
+
+
+def local_time(week: OfWeek, minute_of_week: int) -> pendulum.DateTime:
+    """The minute of the week as a local time in the week's zone."""
+    day, minute = divmod(minute_of_week, MINUTES_PER_DAY)
+    d = week.week_start.add(days=day)
+    return pendulum.datetime(
+        d.year, d.month, d.day, minute // 60, minute % 60, tz=_zone(week.timezone)
+    )
+
+
 PRIOR_WEEKS = 3
 """The weeks before this one whose load counts in fairness across weeks (four in all)."""
 
@@ -323,11 +357,7 @@ class Scenario:
         return frozenset(pairs)
 
     def local_time(self, minute_of_week: int) -> pendulum.DateTime:
-        day, minute = divmod(minute_of_week, MINUTES_PER_DAY)
-        d = self.week_start.add(days=day)
-        return pendulum.datetime(
-            d.year, d.month, d.day, minute // 60, minute % 60, tz=_zone(self.timezone)
-        )
+        return local_time(self, minute_of_week)
 
 
 @functools.cache

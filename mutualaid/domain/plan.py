@@ -38,6 +38,9 @@ class Suggestion:
     text: str
     patch: tuple[dict[str, Any], ...]
     """RFC 6902 JSON Patch against the scenario as JSON."""
+    fields: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    """The sentence's fields (`messages.suggestions.word(kind, **fields)`), so that a stored
+    plan's suggestion is said in its reader's language; empty: only `text` is known."""
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from mutualaid.messages.ledger import LEDGER
 from mutualaid.messages.notices import NOTICES
 from mutualaid.messages.pages import PAGE_CATALOGUE
 from mutualaid.messages.replan import REPLAN
+from mutualaid.messages.replan_pages import REPLAN_PAGES
 from mutualaid.messages.scenario import SCENARIO
 from mutualaid.messages.service import SERVICE
 from mutualaid.messages.spreadsheets import SPREADSHEETS
@@ -36,6 +37,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     **LEDGER,
     **NOTICES,
     **REPLAN,
+    **REPLAN_PAGES,
     **SPREADSHEETS,
 }
 """Every key, once: (English, Chinese)."""

@@ -16,12 +16,11 @@ import pendulum
 
 from mutualaid.bounds import MAX_TEXT_LENGTH, parse_date, parse_week_start, text_problem
 from mutualaid.contract import plan_json
-from mutualaid.contract.plan_json import reason_of
 from mutualaid.contract.roster import to_json as roster_json
 from mutualaid.contract.roster import volunteer as volunteer_entry
 from mutualaid.domain.lifecycle import PlanRequest
 from mutualaid.domain.model import MINUTES_PER_DAY
-from mutualaid.domain.plan import Reason
+from mutualaid.domain.plan import Plan, Reason
 from mutualaid.errors import Problem, ScenarioError
 from mutualaid.messages import msg
 from mutualaid.services.absence_ports import AbsenceRecord
@@ -266,19 +265,19 @@ def _repair_week(
                     return WeekRepair(week, None, waiting=True)
                 built, version = built_week(uow, published.id, where, week)
             scenario = built.scenario
-            before = plan_json.load(published.result, scenario)
+            before = published.result
             spans = _spans(absence, week)
             hit = [a.task for a in before.assignments
                    if any(v.id == absence.volunteer for v in a.volunteers)
                    and any(a.start < hi and lo < a.end for lo, hi in spans)]  # fmt: skip
-            plan, changed = recommender.repair_all(scenario, before, hit)
-            result = plan_json.dump(plan, scenario)
-            lost = list(result.get("repair", {}).get("tasks") or ())
+            result, changed = recommender.repair_all(scenario, before, hit)
+            lost = list(result.extra.get("repair", {}).get("tasks") or ())
             if not lost:
                 return WeekRepair(week, None)
-            result["repair"] = {**result["repair"], "parent": published.id, "changed": changed}
-            result["basis"] = built.basis.to_json()
-            report = validate(scenario, result)
+            repaired = {**result.extra["repair"], "parent": published.id, "changed": changed}
+            result.extra["repair"] = repaired
+            result.extra["basis"] = built.basis.to_json()
+            report = validate(scenario, plan_json.dump(result, scenario))
             with uow:
                 uow.weeks.lock(where, week)
                 if uow.plans.published_id(where, week) != published.id:
@@ -293,26 +292,17 @@ def _repair_week(
                     return WeekRepair(week, None, waiting=True)
                 uow.commit()
             unserved = tuple(
-                Unserved(
-                    str(u["task"]),
-                    str(u["reason"]),
-                    reason_of(u.get("detail_said")) or str(u.get("detail", "")),
-                )
-                for u in result.get("unserved") or ()
-                if u["task"] in lost
+                Unserved(u.task, u.reason, u.detail) for u in result.unserved if u.task in lost
             )
-            return WeekRepair(week, made, changed, _moved(published.result, result), unserved)
+            return WeekRepair(week, made, changed, _moved(before, result), unserved)
     raise ConflictError(msg("absence_contended", id=absence.id, week=week.isoformat()))
 
 
-def _moved(before: Json, after: Json) -> tuple[Moved, ...]:
+def _moved(before: Plan, after: Plan) -> tuple[Moved, ...]:
     """Everyone whose visits differ between the two plans, with those visits."""
 
-    def visits(plan: Json) -> dict[str, tuple[str, frozenset[str]]]:
-        return {
-            str(a["task"]): (str(a["start"]), frozenset(str(v["id"]) for v in a["volunteers"]))
-            for a in plan.get("assignments") or ()
-        }
+    def visits(plan: Plan) -> dict[str, tuple[int, frozenset[str]]]:
+        return {a.task: (a.start, frozenset(v.id for v in a.volunteers)) for a in plan.assignments}
 
     old, new = visits(before), visits(after)
     people: dict[str, set[str]] = {}

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from mutualaid.contract import plan_json
+from mutualaid.contract.plan_json import objective_json
 from mutualaid.domain.lifecycle import CANCELLED
 from mutualaid.domain.plan import Reason, SolveProgress, reason
 from mutualaid.errors import ScenarioError
@@ -140,15 +142,16 @@ def run_plan(
                 return uow.plans.get(plan.id)
         # a solver crash fails its plan, never the runner
         return _fail(new_uow, plan, worker, reason("plan_solver_failed", error=repr(exc)))
-    if result.get("status") != "error":
-        result["basis"] = basis.to_json()  # what its bound rests on (`WeekRepository.basis`)
-        report = validate(scenario, result)
+    if result.status != "error":
+        result.extra["basis"] = basis.to_json()  # what its bound rests on (`WeekRepository.basis`)
+        report = validate(scenario, plan_json.dump(result, scenario))
         if not report.ok:  # the safety net: a plan that breaks a hard rule is never stored
             return _fail(new_uow, plan, worker, safety_net(report.violations))
     try:
         with new_uow() as uow:
             done = uow.plans.finish(plan.id, result, worker)
-            detail = {"status": done.status, "objective": result.get("objective")}
+            objective = None if result.objective is None else objective_json(result.objective)
+            detail = {"status": done.status, "objective": objective}
             uow.audit.record(SYSTEM.id, "plan.finish", f"plan {plan.id}", plan.area, detail)
             uow.commit()
     except LeaseLost:

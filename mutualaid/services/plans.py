@@ -3,7 +3,9 @@ publish the result. Solves themselves run in `jobs`."""
 
 from __future__ import annotations
 
+from mutualaid.contract import plan_json
 from mutualaid.domain.lifecycle import PlanRequest, same_or_narrower
+from mutualaid.domain.plan import Plan
 from mutualaid.messages import msg, violation_text
 from mutualaid.services.access import Actor, parse_week
 from mutualaid.services.built import built_week
@@ -80,7 +82,7 @@ def publish_plan(uow: UnitOfWork, repairer: Repairer, actor: Actor, ident: str) 
     decline slips in between.
     """
     actor.require_manager()
-    rescored: Json | None = None
+    rescored: Plan | None = None
     with uow:
         found = uow.plans.get(ident)
         actor.require_area(found.area)
@@ -88,16 +90,16 @@ def publish_plan(uow: UnitOfWork, repairer: Repairer, actor: Actor, ident: str) 
             uow.weeks.lock(found.area, found.week_start)
             built, _ = built_week(uow, found.id, found.area, found.week_start)
             scenario, basis = built.scenario, built.basis
-            report = validate(scenario, found.result)
+            report = validate(scenario, plan_json.dump(found.result, scenario))
             if not report.assignments_ok:
                 hard = report.hard
                 raise ConflictError(msg("publish_stale", plan=ident, violations=_shown(hard)))
-            if not report.ok or not same_or_narrower(found.result.get("basis"), basis):
+            if not report.ok or not same_or_narrower(found.result.extra.get("basis"), basis):
                 # stale figures, or a week with options the plan did not have: its status
                 # and bound may no longer hold either
                 rescored = repairer.rescore(scenario, found.result)
-                rescored["basis"] = basis.to_json()
-                again = validate(scenario, rescored)
+                rescored.extra["basis"] = basis.to_json()
+                again = validate(scenario, plan_json.dump(rescored, scenario))
                 if not again.ok:  # a bug, not the user's: say so
                     shown = _shown(again.violations)
                     raise ConflictError(msg("plan_safety_net", violations=shown))

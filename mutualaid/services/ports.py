@@ -20,9 +20,9 @@ from typing import Any, Protocol, Self, TypeVar
 import pendulum
 
 from mutualaid.domain.lifecycle import Basis, PlanRequest
-from mutualaid.domain.model import Scenario, Settings
+from mutualaid.domain.model import Scenario, Settings, WeekClock
 from mutualaid.domain.notices import Visit
-from mutualaid.domain.plan import Reason, SolveProgress
+from mutualaid.domain.plan import Plan, Reason, SolveProgress
 from mutualaid.domain.roster import (
     StoredResident,
     StoredSite,
@@ -139,9 +139,8 @@ class PlanRecord:
     progress: SolveProgress | None
     """A running solve's best figures so far (None before its first report)."""
     request: PlanRequest
-    result: Json | None
-    """The contract's plan JSON once done (a domain Plan once the contract's reader of plan
-    JSON is the one place that reads it)."""
+    result: Plan | None
+    """The plan once done (its JSON, as served: `contract.plan_json.dump(result, clock)`)."""
     error: Reason | str | None
     """Why it ended in `error`, as data worded where read; text for a plan that failed
     before errors were kept as data."""
@@ -153,10 +152,17 @@ class PlanRecord:
     worker: str | None
     lease_expires_at: pendulum.DateTime | None
     cancel_requested: bool
+    timezone: str
+    """The week's zone: the plan's minutes are local times there."""
 
     @property
     def active(self) -> bool:
         return self.status in ("queued", "running")
+
+    @property
+    def clock(self) -> WeekClock:
+        """What turns the plan's minutes of the week into times."""
+        return WeekClock(self.week_start, self.timezone)
 
 
 @dataclass(frozen=True)
@@ -311,14 +317,12 @@ class PlanRepository(Protocol):
         lease_seconds: float,
         progress: SolveProgress | None = None,
     ) -> PlanRecord: ...
-    def finish(
-        self, ident: str, result: Mapping[str, Any], worker: str | None = None
-    ) -> PlanRecord: ...
+    def finish(self, ident: str, result: Plan, worker: str | None = None) -> PlanRecord: ...
     def fail(self, ident: str, error: Reason, worker: str | None = None) -> PlanRecord: ...
     def cancel(self, ident: str) -> PlanRecord: ...
     def release(self, ident: str, worker: str) -> None: ...
     def publish(self, ident: str) -> PlanRecord: ...
-    def rescore(self, ident: str, result: Mapping[str, Any]) -> PlanRecord: ...
+    def rescore(self, ident: str, result: Plan) -> PlanRecord: ...
 
 
 class AssignmentRepository(Protocol):
@@ -412,7 +416,7 @@ Progress = Callable[[SolveProgress], None]
 
 
 class Planner(Protocol):
-    """Solves one week: a scenario in, the contract's plan JSON out."""
+    """Solves one week: a scenario in, a Plan out."""
 
     def plan(
         self,
@@ -421,7 +425,7 @@ class Planner(Protocol):
         map_parts: Callable[..., Any] | None = None,
         stop: Callable[[], bool] | None = None,
         since: float | None = None,
-    ) -> Json:
+    ) -> Plan:
         """`map_parts(solve, shared, jobs)`, when given, runs `solve(shared, job)` for each of
         the week's independent parts, perhaps in parallel elsewhere, and yields (index of the
         job, its result) as each finishes, and None (a tick) now and then while it waits; the
@@ -438,14 +442,14 @@ class Repairer(Protocol):
     changing as few assignments as it can, or scores the same assignments again."""
 
     def repair(
-        self, scenario: Scenario, published: Json, task: str, same_week: bool = False
-    ) -> tuple[Json, int]:
-        """The repaired plan (contract JSON) and how many volunteer-task pairs it changed.
+        self, scenario: Scenario, published: Plan, task: str, same_week: bool = False
+    ) -> tuple[Plan, int]:
+        """The repaired plan and how many volunteer-task pairs it changed.
         `same_week`: the week is the one the published plan was made for, save for declines,
         so the published bound may be kept where the repair serves as much above it."""
         ...
 
-    def rescore(self, scenario: Scenario, plan: Json) -> Json:
+    def rescore(self, scenario: Scenario, plan: Plan) -> Plan:
         """The plan's assignments, unchanged, with what it says of them (figures, reasons of
         the unserved, every task listed, the bound) made true of the week as it is now."""
         ...

@@ -134,21 +134,20 @@ def apply_recommendation(
             if chosen is None:
                 raise ConflictError(msg("recommendation_gone", id=option_id, task=ident))
             plan = recommender.insert(r.scenario, r.published, chosen)
-            result = plan_json.dump(plan, r.scenario)
-            result["repair"] = {**result.get("repair", {}), "parent": r.plan_id}
-            report = validate(r.scenario, result)
+            plan.extra["repair"] = {**plan.extra.get("repair", {}), "parent": r.plan_id}
+            report = validate(r.scenario, plan_json.dump(plan, r.scenario))
             if not report.ok:  # the safety net: nothing is stored
                 shown = "; ".join(map(violation_text, report.violations[:10]))
                 raise ConflictError(msg("plan_safety_net", violations=shown))
             option = render(chosen, r.scenario) if render is not None else {"id": chosen.id}
-            done = _store(uow, actor, r, result, chosen, option, scope, idempotency_key, digest)
+            done = _store(uow, actor, r, plan, chosen, option, scope, idempotency_key, digest)
             if done is not None:
                 return done
     raise ConflictError(msg("recommendation_contended", id=option_id))
 
 
 def _store(
-    uow: UnitOfWork, actor: Actor, r: _Request, result: Json, chosen: Option, option: Json,
+    uow: UnitOfWork, actor: Actor, r: _Request, result: Plan, chosen: Option, option: Json,
     scope: str, key: str | None, digest: str,
 ) -> Applied | None:  # fmt: skip
     """The task and the changed plan stored and published in one transaction, if the plan it
@@ -160,7 +159,7 @@ def _store(
         if uow.plans.published_id(r.where, r.week) != r.plan_id:
             return None
         uow.weeks.store_task(r.where, r.week, r.prepared)
-        result["basis"] = uow.weeks.basis(r.where, r.week).to_json()
+        result.extra["basis"] = uow.weeks.basis(r.where, r.week).to_json()
         plan = uow.plans.create(
             r.where, r.week, kind="repair", parent_id=r.plan_id,
             request=PlanRequest(actor.id),
@@ -169,7 +168,7 @@ def _store(
         before = before_change(uow, r.where, r.week)
         plan = uow.plans.publish(plan.id)
         noticed = note_changes(uow, before, plan.id)
-        changed = int(result["repair"].get("changed", 0))
+        changed = int(result.extra["repair"].get("changed", 0))
         detail: Json = {"task": chosen.assignment.task, "option": chosen.id,
                         "parent": r.plan_id, "changed": changed,
                         "notices": len(noticed)}  # fmt: skip
@@ -210,5 +209,4 @@ def _read(uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, task
     data["tasks"] = [*data.get("tasks", []), stored_task_json(prepared.tasks[0])]
     data.pop("expect", None)
     scenario = build_scenario(data)
-    plan = plan_json.load(published.result, scenario)
-    return _Request(where, week, published.id, scenario, plan, prepared)
+    return _Request(where, week, published.id, scenario, published.result, prepared)

@@ -177,7 +177,7 @@ def week_outcome(
         r for r in reader.assignments.for_plan(plan.id)
         if r.state not in (DECLINED, WITHDRAWN) and r.task in tasks
     ]  # fmt: skip
-    reasons = {str(u["task"]): str(u["reason"]) for u in plan.result.get("unserved") or ()}
+    reasons = {u.task: u.reason for u in plan.result.unserved}
     return tasks, gives, reasons
 
 

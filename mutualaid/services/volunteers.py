@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 import pendulum
 
 from mutualaid.bounds import MAX_TEXT_LENGTH, text_problem
+from mutualaid.contract import plan_json
 from mutualaid.domain.lifecycle import PlanRequest, same_or_narrower
 from mutualaid.domain.model import Location, SkillNeed, TeamSkillNeed
+from mutualaid.domain.plan import Plan
 from mutualaid.domain.roster import StoredResident, StoredSite, StoredVolunteer
 from mutualaid.domain.tasks import StoredTask
 from mutualaid.errors import Problem
@@ -168,7 +170,8 @@ def volunteer_routes(
     actor.require_volunteer(where, volunteer)
     with uow:
         published = uow.plans.published(where, parse_week(week, "week"))
-    routes = (published.result or {}).get("routes") if published is not None else None
+    plan = published.result if published is not None else None
+    routes = plan.extra.get("routes") if plan is not None else None
     mine = routes.get(volunteer) if isinstance(routes, dict) else None
     return [r for r in mine if isinstance(r, dict)] if isinstance(mine, list) else []
 
@@ -412,11 +415,12 @@ def _repair_on(
     area, week = declined.area, declined.week_start
     scenario, basis = built.scenario, built.basis
     assert published.result is not None
-    same = same_or_narrower(published.result.get("basis"), basis)
+    same = same_or_narrower(published.result.extra.get("basis"), basis)
     result, changed = repairer.repair(scenario, published.result, declined.task, same)
-    result["repair"] = {**result.get("repair", {}), "parent": published.id, "changed": changed}
-    result["basis"] = basis.to_json()
-    report = validate(scenario, result)
+    repaired = {**result.extra.get("repair", {}), "parent": published.id, "changed": changed}
+    result.extra["repair"] = repaired
+    result.extra["basis"] = basis.to_json()
+    report = validate(scenario, plan_json.dump(result, scenario))
     with uow:
         uow.weeks.lock(area, week)  # publishes of the week wait from here to the commit
         if uow.plans.published_id(area, week) != published.id:
@@ -433,7 +437,7 @@ def _repair_on(
 
 
 def store_repair(
-    uow: UnitOfWork, actor: Actor, where: tuple[str, pendulum.Date], parent: str, result: Json,
+    uow: UnitOfWork, actor: Actor, where: tuple[str, pendulum.Date], parent: str, result: Plan,
     report: Report, kept: tuple[BuiltWeek, str], request: PlanRequest, detail: Json,
 ) -> PlanRecord:  # fmt: skip
     """Inside the week's lock: a `repair` plan of `parent` with `result`, published when the
@@ -468,17 +472,10 @@ def _repaired_since(uow: UnitOfWork, plan: PlanRecord, since: str, declined: int
     return False
 
 
-def _pairs(result: Json) -> set[tuple[str, str]]:
-    """The (task, volunteer) pairs a contract plan gives."""
-    return {
-        (str(a["task"]), str(v["id"]))
-        for a in result.get("assignments") or ()
-        for v in a.get("volunteers") or ()
-    }
+def _pairs(result: Plan) -> set[tuple[str, str]]:
+    """The (task, volunteer) pairs a plan gives."""
+    return {(a.task, v.id) for a in result.assignments for v in a.volunteers}
 
 
-def _served(result: dict[str, object]) -> set[str]:
-    items = result.get("assignments")
-    return (
-        {str(a["task"]) for a in items if isinstance(a, dict)} if isinstance(items, list) else set()
-    )
+def _served(result: Plan) -> set[str]:
+    return {a.task for a in result.assignments}

@@ -21,7 +21,7 @@ def published(make_uow: UowFactory) -> str:
     with make_uow() as uow:
         world.import_week(uow, world.AREA, world.scenario())
         plan = uow.plans.create(world.AREA, world.WEEK)
-        uow.plans.finish(plan.id, world.result())
+        uow.plans.finish(plan.id, world.plan())
         uow.plans.publish(plan.id)
         uow.commit()
     return plan.id
@@ -58,7 +58,7 @@ def test_a_volunteer_accepts_or_declines_with_a_reason(
 def test_only_the_published_plan_is_answered(make_uow: UowFactory, published: str) -> None:
     with make_uow() as uow:
         other = uow.plans.create(world.AREA, world.WEEK)
-        uow.plans.finish(other.id, world.result())
+        uow.plans.finish(other.id, world.plan())
         row = uow.assignments.for_plan(other.id)[0]
         with pytest.raises(ConflictError):
             uow.assignments.accept(row.id)

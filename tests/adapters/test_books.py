@@ -40,7 +40,7 @@ def stored(make_uow: UowFactory) -> UowFactory:
 def publish(make_uow: UowFactory, week: pendulum.Date, result: dict[str, Any]) -> str:
     with make_uow() as uow:
         plan = uow.plans.create(world.AREA, week)
-        uow.plans.finish(plan.id, result)
+        uow.plans.finish(plan.id, world.as_plan(result, week))
         uow.plans.publish(plan.id)
         uow.commit()
     return plan.id

@@ -19,7 +19,7 @@ __all__ = ["week"]  # the fixture, used by name
 def publish(make_uow: UowFactory, *, meals_by: str = "v-zhao", commit: bool = True) -> None:
     with make_uow() as uow:
         plan = uow.plans.create(world.AREA, world.WEEK)
-        uow.plans.finish(plan.id, world.result(meals_by=meals_by))
+        uow.plans.finish(plan.id, world.plan(meals_by=meals_by))
         before = notices.before_change(uow, world.AREA, world.WEEK)
         uow.plans.publish(plan.id)
         notices.note_changes(uow, before, plan.id)

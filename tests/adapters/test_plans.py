@@ -31,7 +31,7 @@ def week(make_uow: UowFactory) -> pendulum.Date:
 def _solved(make_uow: UowFactory, **kw: str) -> str:
     with make_uow() as uow:
         plan = uow.plans.create(world.AREA, world.WEEK)
-        uow.plans.finish(plan.id, world.result(**kw))
+        uow.plans.finish(plan.id, world.plan(**kw))
         uow.commit()
     return plan.id
 
@@ -138,8 +138,8 @@ def test_a_plan_whose_worker_died_is_claimed_again(
         with pytest.raises(LeaseLost):
             uow.plans.heartbeat(plan.id, "w1", 30)
         with pytest.raises(LeaseLost):
-            uow.plans.finish(plan.id, world.result(), worker="w1")
-        done = uow.plans.finish(plan.id, world.result(), worker="w2")
+            uow.plans.finish(plan.id, world.plan(), worker="w1")
+        done = uow.plans.finish(plan.id, world.plan(), worker="w2")
         uow.commit()
     assert (done.status, done.worker, done.lease_expires_at) == ("optimal", None, None)
     assert done.finished_at == clock.now
@@ -217,8 +217,8 @@ def test_finish_stores_the_plan_and_one_row_per_volunteer_per_task(
         plan = uow.plans.get(plan_id)
         rows = uow.assignments.for_plan(plan_id)
         with pytest.raises(ConflictError):
-            uow.plans.finish(plan_id, world.result())
-    assert plan.result == world.result() and plan.status == "optimal"
+            uow.plans.finish(plan_id, world.plan())
+    assert plan.result == world.plan() and plan.status == "optimal"
     assert {(a.task, a.volunteer, a.role, a.state) for a in rows} == {
         ("t-meals@mon", "v-zhao", 0, "pending"),
         ("t-visit-zhang", "v-wang", 0, "pending"),
@@ -355,7 +355,7 @@ def test_a_moved_assignment_keeps_its_id_and_is_asked_again(
             a["end"] = a["end"].replace("T10:00", "T15:00")
     with make_uow() as uow:
         plan = uow.plans.create(world.AREA, world.WEEK)
-        uow.plans.finish(plan.id, moved)
+        uow.plans.finish(plan.id, world.as_plan(moved))
         uow.plans.publish(plan.id)
         uow.commit()
     with make_uow() as uow:

@@ -6,8 +6,10 @@ from typing import Any
 
 import pendulum
 
+from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
-from mutualaid.domain.model import Scenario
+from mutualaid.domain.model import Scenario, WeekClock
+from mutualaid.domain.plan import Plan
 from mutualaid.services.ports import UnitOfWork, WeekRecord
 
 AREA = "jingbalu"
@@ -167,3 +169,15 @@ def history(uow: UnitOfWork, area: str, week: pendulum.Date) -> list[tuple[str, 
     """The week's (resident, volunteer) history as a plan of it sees it."""
     exported = uow.weeks.export_scenario(area, week)
     return [(h["resident"], h["volunteer"]) for h in exported["history"]]
+
+
+def plan(
+    week_start: pendulum.Date = WEEK, *, status: str = "optimal", meals_by: str = "v-zhao"
+) -> Plan:
+    """`result(...)` as the domain Plan the services hand a store."""
+    return as_plan(result(week_start, status=status, meals_by=meals_by), week_start)
+
+
+def as_plan(data: dict[str, Any], week_start: pendulum.Date = WEEK) -> Plan:
+    """A plan's JSON for the week (in `ZONE`) as a domain Plan."""
+    return plan_json.load(data, WeekClock(week_start, ZONE))

@@ -103,7 +103,7 @@ def published(client: Client, admin: dict[str, str]) -> str:
     assert answer.status_code == 200, answer.text
     with infra(client).uow() as uow:
         plan = uow.plans.create(world.AREA, world.WEEK)
-        uow.plans.finish(plan.id, world.result())
+        uow.plans.finish(plan.id, world.plan())
         uow.plans.publish(plan.id)
         uow.commit()
     return plan.id

@@ -45,7 +45,7 @@ def publish(client: Client) -> dict[str, int]:
     """`world.result` published for the past week: its visits' ids by (task, volunteer)."""
     with infra(client).uow() as uow:
         plan = uow.plans.create(AREA, PAST)
-        uow.plans.finish(plan.id, world.result(PAST))
+        uow.plans.finish(plan.id, world.plan(PAST))
         uow.plans.publish(plan.id)
         uow.commit()
         return {f"{a.task}/{a.volunteer}": a.id for a in uow.assignments.for_plan(plan.id)}

@@ -56,7 +56,7 @@ def test_requests_are_added_drawn_and_their_visits_credit_hours(
     assert "1 requests drawn" in run("week", "draw", PAST.isoformat(), *area)
     with open_store(Settings.from_env().database) as store, store.uow() as uow:
         plan = uow.plans.create(world.AREA, PAST)
-        uow.plans.finish(plan.id, world.result(PAST))
+        uow.plans.finish(plan.id, world.plan(PAST))
         uow.plans.publish(plan.id)
         uow.commit()
         [visit] = [a.id for a in uow.assignments.for_plan(plan.id) if a.task == "t-visit-zhang"]
@@ -95,7 +95,7 @@ def test_report_waited_lists_who_was_left_two_weeks_running(database: str) -> No
             result["unserved"] = [{"task": "t-visit-zhang", "reason": "no_time", "detail": ""}]
             with store.uow() as uow:
                 plan = uow.plans.create(world.AREA, week)
-                uow.plans.finish(plan.id, result)
+                uow.plans.finish(plan.id, world.as_plan(result, week))
                 uow.plans.publish(plan.id)
                 uow.commit()
     out = run("report", "waited", "--area", world.AREA)

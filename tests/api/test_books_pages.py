@@ -65,7 +65,7 @@ def test_a_volunteer_marks_a_past_visit_done_and_prints_their_hours(
 ) -> None:
     with infra(client).uow() as uow:
         plan = uow.plans.create(AREA, PAST)
-        uow.plans.finish(plan.id, world.result(PAST))
+        uow.plans.finish(plan.id, world.plan(PAST))
         uow.plans.publish(plan.id)
         uow.commit()
         ids = {a.id: a.task for a in uow.assignments.for_plan(plan.id)}

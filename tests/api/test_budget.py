@@ -20,10 +20,10 @@ from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.lifecycle import CANCELLED
 from mutualaid.domain.model import Scenario
-from mutualaid.domain.plan import SolveProgress
+from mutualaid.domain.plan import Plan, SolveProgress
 from mutualaid.services import plans, weeks
 from mutualaid.services.jobs import RunOptions, claim_plan, release_plan, run_next_plan
-from mutualaid.services.ports import Json, PlanRecord, Progress
+from mutualaid.services.ports import PlanRecord, Progress
 from solver.service import PlannerSettings, SolverPlanner
 from tests.adapters import world
 from tests.adapters.conftest import FakeClock, UowFactory
@@ -65,7 +65,7 @@ class BlockingPlanner(FakePlanner):
         map_parts: Any = None,
         stop: Callable[[], bool] | None = None,
         since: float | None = None,
-    ) -> Json:
+    ) -> Plan:
         self.entered.set()
         while not self.release.wait(0.01):
             if stop is not None and stop():
@@ -134,7 +134,7 @@ class ReportingPlanner(FakePlanner):
         map_parts: Any = None,
         stop: Callable[[], bool] | None = None,
         since: float | None = None,
-    ) -> Json:
+    ) -> Plan:
         for served in self.figures:
             progress(SolveProgress(served, {"normal": 9}, 0.0))
             self.seen.append(_get(self.make_uow, self.ident).progress)
@@ -240,7 +240,8 @@ def test_a_deadline_already_passed_gives_greedys_plan_without_searching() -> Non
 def test_the_services_planner_counts_its_budget_from_the_claim() -> None:
     scenario = _district()
     planner = SolverPlanner(PlannerSettings(time_limit_seconds=3600.0, workers=1))
-    plan = planner.plan(scenario, lambda figures: None, since=time.time() - 3600.0)
+    made = planner.plan(scenario, lambda figures: None, since=time.time() - 3600.0)
+    plan = plan_json.dump(made, scenario)
     assert plan["status"] == "feasible"
     assert plan["assignments"] == plan_json.dump(solver.greedy(scenario), scenario)["assignments"]
 

@@ -32,10 +32,10 @@ from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.lifecycle import CANCELLED
 from mutualaid.domain.model import Scenario
-from mutualaid.domain.plan import SolveProgress
+from mutualaid.domain.plan import Plan, SolveProgress
 from mutualaid.services import access, plans, weeks
 from mutualaid.services.jobs import RunOptions, claim_plan
-from mutualaid.services.ports import Json, PlanRecord, Progress
+from mutualaid.services.ports import PlanRecord, Progress
 from solver.service import SolverPlanner
 from worldgen import generate_world
 
@@ -101,7 +101,8 @@ def workers(settings: Settings, plan: PlanRecord) -> list[str]:
 def outcome(plan: PlanRecord) -> dict[str, Any]:
     assert plan.status in ("optimal", "feasible"), plan.error
     assert plan.result is not None
-    return {key: plan.result[key] for key in ("assignments", "unserved")}
+    data = plan_json.dump(plan.result, plan.clock, said=True)
+    return {key: data[key] for key in ("assignments", "unserved")}
 
 
 @pytest.mark.slow
@@ -192,7 +193,7 @@ class SlowPlanner:
         map_parts: Callable[..., Any] | None = None,
         stop: Callable[[], bool] | None = None,
         since: float | None = None,
-    ) -> Json:
+    ) -> Plan:
         end = time.monotonic() + self.seconds
         while time.monotonic() < end:
             progress(SolveProgress({}, {}, 0.0))

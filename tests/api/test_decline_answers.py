@@ -17,8 +17,9 @@ from api.app import create_app
 from api.settings import Settings
 from mutualaid.adapters.uow import SqlUnitOfWork
 from mutualaid.contract.scenario import build_scenario
+from mutualaid.domain.plan import Plan
 from mutualaid.services import access, weeks
-from mutualaid.services.ports import Json, Repairer
+from mutualaid.services.ports import Repairer
 from tests.adapters import world
 
 from .conftest import Client, bearer, infra
@@ -51,7 +52,7 @@ def publish_the_week(client: Client) -> tuple[Headers, str]:
     weeks.import_scenario(patient(client), access.CLI, AREA, WEEK, world.scenario())
     with patient(client) as uow:
         plan = uow.plans.create(AREA, world.WEEK)
-        uow.plans.finish(plan.id, world.result())
+        uow.plans.finish(plan.id, world.plan())
         uow.plans.publish(plan.id)
         uow.commit()
     return admin, plan.id
@@ -93,7 +94,7 @@ def test_a_visit_a_repair_moved_just_before_is_declined_all_the_same(
                                for v in a["volunteers"]]  # fmt: skip
     with patient(client) as uow:
         plan = uow.plans.create(AREA, world.WEEK, kind="repair", parent_id=published)
-        uow.plans.finish(plan.id, moved)
+        uow.plans.finish(plan.id, world.as_plan(moved))
         uow.plans.publish(plan.id)
         uow.commit()
 
@@ -136,13 +137,13 @@ class LockedAfterRepair:
     url: str
     held: HeldLock | None = None
 
-    def repair(self, *args: Any, **kwargs: Any) -> tuple[Json, int]:
+    def repair(self, *args: Any, **kwargs: Any) -> tuple[Plan, int]:
         made = self.inner.repair(*args, **kwargs)
         if self.held is None:
             self.held = LockFromAnotherThread(self.url).__enter__()
         return made
 
-    def rescore(self, *args: Any, **kwargs: Any) -> Json:
+    def rescore(self, *args: Any, **kwargs: Any) -> Plan:
         return self.inner.rescore(*args, **kwargs)
 
     def release(self) -> None:

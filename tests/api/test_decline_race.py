@@ -18,7 +18,6 @@ from litestar import Litestar
 import solver
 from api.app import Infrastructure
 from api.settings import Settings
-from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.services import access
 from mutualaid.validation import validate
@@ -57,7 +56,7 @@ def week(server: tuple[str, Litestar]) -> tuple[str, dict[str, str], str]:  # no
     result = solver.solve(scenario, solver.SolveOptions(time_limit=2.0, workers=1))
     with infra.uow() as uow:
         plan = uow.plans.create(AREA, scenario.week_start)
-        uow.plans.finish(plan.id, plan_json.dump(result, scenario))
+        uow.plans.finish(plan.id, result)
         uow.plans.publish(plan.id)
         uow.commit()
     return base, admin, plan.id

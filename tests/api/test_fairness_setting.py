@@ -23,7 +23,7 @@ def publish(client: Client, admin: Headers, at: pendulum.Date) -> None:
     assert answer.status_code == 200, answer.text
     with infra(client).uow() as uow:
         plan = uow.plans.create(AREA, at)
-        uow.plans.finish(plan.id, world.result(at))
+        uow.plans.finish(plan.id, world.plan(at))
         uow.plans.publish(plan.id)
         uow.commit()
 

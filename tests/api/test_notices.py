@@ -121,7 +121,7 @@ def load_week(client: Client, admin: Headers) -> None:
 def publish_week(client: Client, admin: Headers) -> str:
     with infra(client).uow() as uow:
         plan = uow.plans.create(AREA, world.WEEK)
-        uow.plans.finish(plan.id, world.result())
+        uow.plans.finish(plan.id, world.plan())
         uow.commit()
     answer = client.post(f"/plans/{plan.id}/publish", headers=admin)
     assert answer.status_code == 200, answer.text
@@ -234,7 +234,7 @@ def test_notices_send_on_the_command_line_delivers_what_is_due_once(
         world.import_week(uow, AREA, world.scenario())
         uow.notices.set_channel(AREA, receiver.url, SECRET)
         plan = uow.plans.create(AREA, world.WEEK)
-        uow.plans.finish(plan.id, world.result())
+        uow.plans.finish(plan.id, world.plan())
         before = notices.before_change(uow, AREA, world.WEEK)
         uow.plans.publish(plan.id)
         notices.note_changes(uow, before, plan.id)

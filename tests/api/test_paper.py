@@ -52,9 +52,10 @@ def _solve(d: Desk, publish: bool) -> str:
 
 
 def _result(d: Desk, plan_id: str) -> Json:
-    result = plans.get_plan(infra(d.client).uow(), access.CLI, plan_id).result
-    assert result is not None
-    return result
+    """The plan's JSON as stored (its reasons kept as data)."""
+    record = plans.get_plan(infra(d.client).uow(), access.CLI, plan_id)
+    assert record.result is not None
+    return plan_json.dump(record.result, record.clock, said=True)
 
 
 def _text(page: str) -> str:

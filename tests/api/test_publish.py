@@ -26,15 +26,13 @@ def finished_plan(client: Client, week: Any = world.WEEK) -> tuple[str, dict[str
     with infra(client).uow() as uow:
         scenario = uow.weeks.load_scenario(AREA, week)
         basis = uow.weeks.basis(AREA, week)
-    result = plan_json.dump(
-        solver.solve(scenario, solver.SolveOptions(time_limit=2, workers=1)), scenario
-    )
-    result["basis"] = basis.to_json()  # as the job runner stores it
+    solved = solver.solve(scenario, solver.SolveOptions(time_limit=2, workers=1))
+    solved.extra["basis"] = basis.to_json()  # as the job runner stores it
     with infra(client).uow() as uow:
         plan = uow.plans.create(AREA, week)
-        uow.plans.finish(plan.id, result)
+        uow.plans.finish(plan.id, solved)
         uow.commit()
-    return plan.id, result
+    return plan.id, plan_json.dump(solved, scenario)
 
 
 def publish(client: Client, admin: Headers, ident: str) -> Any:

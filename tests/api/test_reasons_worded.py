@@ -67,10 +67,10 @@ def _import_edges(client: Client, admin: dict[str, str]) -> None:
 
 def test_the_api_words_a_plans_details_per_request(client: Client, admin: dict[str, str]) -> None:
     _import_edges(client, admin)
-    _, stored = _solved()
+    scenario, stored = _solved()
     with infra(client).uow() as uow:
         plan = uow.plans.create("edges", load_scenario(EDGES).week_start)
-        uow.plans.finish(plan.id, stored)
+        uow.plans.finish(plan.id, plan_json.load(stored, scenario))
         uow.commit()
     en = client.get(f"/plans/{plan.id}", headers=admin).json()["plan"]["unserved"]
     zh = client.get(f"/plans/{plan.id}", headers={**admin, **ZH}).json()["plan"]["unserved"]

@@ -30,7 +30,7 @@ def week_with_a_plan(client: Client, admin: Headers) -> None:
     result["unserved"] = [{"task": "t-sign", "reason": "no_skill", "detail": "nobody signs"}]
     with infra(client).uow() as uow:
         plan = uow.plans.create(AREA, world.WEEK)
-        uow.plans.finish(plan.id, result)
+        uow.plans.finish(plan.id, world.as_plan(result))
         uow.plans.publish(plan.id)
         uow.commit()
 

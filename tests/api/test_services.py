@@ -3,16 +3,18 @@ and plans as jobs, with planners that solve, crash, break the contract or get ca
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
 
 from mutualaid.adapters.access import SqlIdempotency
+from mutualaid.contract import plan_json
 from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.plan_json import detail_text
 from mutualaid.domain.lifecycle import CANCELLED
 from mutualaid.domain.model import Scenario
-from mutualaid.domain.plan import SolveProgress
+from mutualaid.domain.plan import Plan, SolveProgress
 from mutualaid.errors import ScenarioError
 from mutualaid.services import access, plans, roster, volunteers, weeks
 from mutualaid.services.access import Actor
@@ -21,7 +23,6 @@ from mutualaid.services.ports import (
     Forbidden,
     IdempotencyKeyReused,
     InvalidRequest,
-    Json,
     Planner,
     Progress,
 )
@@ -158,7 +159,7 @@ class FakePlanner:
         map_parts: Any = None,
         stop: Any = None,
         since: float | None = None,
-    ) -> Json:
+    ) -> Plan:
         for i in range(self.calls):
             if self.on_progress is not None:
                 self.on_progress(i)
@@ -183,7 +184,7 @@ def test_a_queued_plan_is_solved_checked_and_stored_with_its_progress(
     assert done.progress is not None and done.progress.bound
     with make_uow(read_only=True) as uow:
         scenario = uow.weeks.load_scenario(world.AREA, world.WEEK)
-    assert validate(scenario, done.result).ok
+    assert validate(scenario, plan_json.dump(done.result, scenario)).ok
     assert _run(make_uow, FakePlanner()) is None  # nothing else waits
     repairer = SolverRepairer(RepairSettings(1.0))
     published = plans.publish_plan(make_uow(), repairer, COORDINATOR, plan.id)
@@ -191,8 +192,8 @@ def test_a_queued_plan_is_solved_checked_and_stored_with_its_progress(
 
 
 def test_a_plan_that_breaks_the_contract_is_never_stored(make_uow: UowFactory, week: str) -> None:
-    def drop_one(result: Json) -> Json:
-        return {**result, "assignments": result["assignments"][1:]}
+    def drop_one(result: Plan) -> Plan:
+        return dataclasses.replace(result, assignments=result.assignments[1:])
 
     plan = plans.request_plan(make_uow(), None, ADMIN, world.AREA, WEEK)
     failed = _run(make_uow, FakePlanner(change=drop_one))
@@ -201,7 +202,7 @@ def test_a_plan_that_breaks_the_contract_is_never_stored(make_uow: UowFactory, w
 
 
 def test_a_solver_crash_fails_its_plan_not_the_runner(make_uow: UowFactory, week: str) -> None:
-    def crash(result: Json) -> Json:
+    def crash(result: Plan) -> Plan:
         raise RuntimeError("boom")
 
     plans.request_plan(make_uow(), None, ADMIN, world.AREA, WEEK)
@@ -271,19 +272,21 @@ class PublishingMeanwhile:
         self.other: str | None = None
 
     def repair(
-        self, scenario: Scenario, published: Json, task: str, same_week: bool = False
-    ) -> tuple[Json, int]:
-        self.parents.append(str(published["scenario"]))
+        self, scenario: Scenario, published: Plan, task: str, same_week: bool = False
+    ) -> tuple[Plan, int]:
+        self.parents.append(published.scenario)
         if self.other is None:
             with self.make_uow() as uow:
                 plan = uow.plans.create(world.AREA, world.WEEK)
-                uow.plans.finish(plan.id, {**world.result(), "scenario": "meanwhile"})
+                uow.plans.finish(
+                    plan.id, world.as_plan({**world.result(), "scenario": "meanwhile"})
+                )
                 uow.plans.publish(plan.id)
                 uow.commit()
             self.other = plan.id
         return self.inner.repair(scenario, published, task, same_week)
 
-    def rescore(self, scenario: Scenario, plan: Json) -> Json:
+    def rescore(self, scenario: Scenario, plan: Plan) -> Plan:
         return self.inner.rescore(scenario, plan)
 
 
@@ -296,7 +299,7 @@ def test_a_repair_whose_parent_was_replaced_meanwhile_is_made_again_on_the_new_p
     plan (compare and swap under the week's lock)."""
     with make_uow() as uow:
         first = uow.plans.create(world.AREA, world.WEEK)
-        uow.plans.finish(first.id, world.result())
+        uow.plans.finish(first.id, world.plan())
         uow.plans.publish(first.id)
         (meals,) = uow.assignments.for_volunteer(world.AREA, "v-zhao", world.WEEK)
         uow.commit()
@@ -311,8 +314,8 @@ def test_a_repair_whose_parent_was_replaced_meanwhile_is_made_again_on_the_new_p
         repairs = [p for p in uow.plans.for_week(world.AREA, world.WEEK) if p.kind == "repair"]
         assert [p.id for p in repairs] == [final.id]  # nothing stored from the lost attempt
         assert final.result is not None
-        given = {(a["task"], v["id"]) for a in final.result["assignments"]
-                 for v in a["volunteers"]}  # fmt: skip
+        given = {(a.task, v.id) for a in final.result.assignments for v in a.volunteers}
         assert ("t-meals@mon", "v-zhao") not in given
-        report = validate(uow.weeks.load_scenario(world.AREA, world.WEEK), final.result)
+        stored = uow.weeks.load_scenario(world.AREA, world.WEEK)
+        report = validate(stored, plan_json.dump(final.result, stored))
         assert report.ok, report.violations

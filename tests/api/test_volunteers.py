@@ -148,7 +148,7 @@ def test_an_accepted_visit_a_new_plan_leaves_out_is_cancelled_in_the_calendar(
     result["assignments"] = [a for a in result["assignments"] if a["task"] != "t-visit-zhang"]
     with infra(client).uow() as uow:  # another solve, published over the first
         plan = uow.plans.create(AREA, world.WEEK)
-        uow.plans.finish(plan.id, result)
+        uow.plans.finish(plan.id, world.as_plan(result))
         uow.plans.publish(plan.id)
         uow.commit()
     after = statuses(client, "v-wang", wang)
@@ -273,7 +273,7 @@ def test_a_plan_solved_before_a_decline_is_not_published(
     who declined back on the task."""
     with infra(client).uow() as uow:
         older = uow.plans.create(AREA, world.WEEK)
-        uow.plans.finish(older.id, world.result())  # the same plan, not yet published
+        uow.plans.finish(older.id, world.plan())  # the same plan, not yet published
         uow.commit()
     zhao = volunteer(client, "v-zhao")
     meals = schedule(client, "v-zhao", zhao)["assignments"][0]

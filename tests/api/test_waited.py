@@ -39,7 +39,7 @@ def week(
     result["unserved"] = [{"task": t, "reason": r, "detail": r} for t, r in unserved.items()]
     with infra(client).uow() as uow:
         plan = uow.plans.create(AREA, at)
-        uow.plans.finish(plan.id, result)
+        uow.plans.finish(plan.id, world.as_plan(result, at))
         uow.plans.publish(plan.id)
         uow.commit()
         return {a.task: a.id for a in uow.assignments.for_plan(plan.id)}

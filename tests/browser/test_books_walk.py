@@ -28,7 +28,7 @@ def past_week_published(served: Served) -> None:
     weeks.import_scenario(infra.uow(), access.CLI, AREA, PAST.isoformat(), world.scenario(PAST))
     with infra.uow() as uow:
         plan = uow.plans.create(AREA, PAST)
-        uow.plans.finish(plan.id, world.result(PAST))
+        uow.plans.finish(plan.id, world.plan(PAST))
         uow.plans.publish(plan.id)
         uow.commit()
 

@@ -11,9 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mutualaid.contract import plan_json
 from mutualaid.contract import roster as read
 from mutualaid.domain.ledger import service_minutes
-from mutualaid.domain.model import Location, Scenario, Settings, Task
+from mutualaid.domain.model import Location, Scenario, Settings, Task, WeekClock
 from mutualaid.services import backlog, ledger
 from mutualaid.services.access import Actor
 from mutualaid.services.ports import ConflictError, Forbidden, InvalidRequest
@@ -52,7 +53,8 @@ def publish(
             items.append({"task": task, "start": start.isoformat(),
                           "end": start.add(hours=1).isoformat(),
                           "volunteers": [{"id": volunteer, "role": 0}]})  # fmt: skip
-        uow.plans.finish(plan.id, {"status": "optimal", "assignments": items})
+        done = {"status": "optimal", "assignments": items}
+        uow.plans.finish(plan.id, plan_json.load(done, WeekClock(week, ZONE)))
         uow.plans.publish(plan.id)
         uow.commit()
         return [a.id for a in uow.assignments.for_plan(plan.id)]

@@ -66,7 +66,7 @@ def test_a_claimed_plan_is_solved_checked_and_finished(store: FakeStore) -> None
     ident = solved(store)
     done = store.state.plans[ident]
     assert done.status in STATUSES and done.status != "error"
-    assert done.result is not None and done.result["basis"]["declined"]  # the week's declines
+    assert done.result is not None and done.result.extra["basis"]["declined"]  # the week's declines
     assert [e.action for e in store.state.audit] == ["plan.request", "plan.start", "plan.finish"]
 
 
@@ -121,7 +121,8 @@ def test_a_decline_is_recorded_for_the_week_and_repaired_at_once(store: FakeStor
     }
     repaired = store.state.plans[declined.repair.plan.id]
     assert repaired.published_at is not None and repaired.parent_id == ident
-    pairs = {(a["task"], v["id"]) for a in repaired.result["assignments"] for v in a["volunteers"]}
+    assert repaired.result is not None
+    pairs = {(a.task, v.id) for a in repaired.result.assignments for v in a.volunteers}
     assert (first.task, first.volunteer) not in pairs
     again = volunteers.decline_assignment(FakeUnitOfWork(store), REPAIRER, volunteer, first.ref)
     assert again.already and again.repair is None  # recorded once, no second repair
