@@ -10,7 +10,7 @@ from typing import Any
 
 import pendulum
 
-from mutualaid.domain.notices import PENDING, SENDING, SENT
+from mutualaid.domain.notices import PENDING, SENDING, SENT, UNROUTED
 from mutualaid.services.notice_ports import Contact, NoticeChannel, NoticeDraft, NoticeRecord
 
 
@@ -95,6 +95,20 @@ class FakeNotices:
             sent_at=self.store.clock() if state == SENT else None,
         )  # fmt: skip
         self._s.notices[ident] = done
+        return done
+
+    def reroute(self, area: str, volunteer: str | None = None) -> int:
+        now, done = self.store.clock(), 0
+        for n in list(self._s.notices.values()):
+            d = n.draft
+            ends = (d.after or d.before or (now, now))[1]
+            if (
+                (d.area, n.state) == (area, UNROUTED)
+                and volunteer in (None, d.volunteer)
+                and (ends > now)
+            ):
+                self._s.notices[n.id] = dataclasses.replace(n, state=PENDING, next_attempt_at=now)
+                done += 1
         return done
 
     def channel(self, area: str) -> NoticeChannel | None:

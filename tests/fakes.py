@@ -793,6 +793,9 @@ class FakeAssignments:
     def given(self, ident: int) -> bool:
         return self.store.state.plans[self._row(ident).plan_id].published_at is not None
 
+    def marked(self, ident: int) -> str | None:
+        return None  # the books' fakes (tests/fakes_ledger.py) keep outcomes apart
+
     def visits(self, plan_id: str) -> list[Visit]:
         return [Visit(a.volunteer, a.task, a.start, a.end) for a in self.store.state.assignments
                 if a.plan_id == plan_id and a.state not in (DECLINED, WITHDRAWN)]  # fmt: skip

@@ -13,7 +13,7 @@ from litestar.di import NamedDependency
 from litestar.openapi.spec import Example
 from litestar.params import Body, FromPath, QueryParameter, SkipValidation
 
-from api.controllers.common import AreaParam, CurrentActor
+from api.controllers.common import AreaParam, CurrentActor, IdempotencyKey
 from api.errors import responses
 from mutualaid.contract.requests import request_json
 from mutualaid.domain.ledger import LedgerEntry, VisitOutcome, hours
@@ -99,7 +99,8 @@ class RequestController(Controller):
         self, actor: CurrentActor, uow: Books, area: FromPath[str], ident: FromPath[str]
     ) -> dict[str, Any]:
         """Withdraw the request: kept (status `withdrawn`), never drawn again; its tasks are
-        deleted from the weeks whose published plan does not give them (`removed_from`)."""
+        deleted from the weeks not yet over whose published plan does not give them
+        (`removed_from`); the weeks gone by keep it, as their history."""
         request, weeks = backlog.withdraw_request(uow, actor, area, ident)
         return {**request_json(request), "removed_from": weeks}
 
@@ -321,11 +322,12 @@ class LedgerController(Controller):
         self, actor: CurrentActor, reader: Books, area: FromPath[str], month: MonthParam = None,
         volunteer: VolunteerParam = None,
     ) -> Response[str]:  # fmt: skip
-        """Every ledger entry as CSV (UTF-8, header row), of a month and a volunteer if given."""
+        """Every ledger entry as CSV (UTF-8 with a BOM, so Excel reads the Chinese; a header
+        row, each volunteer's name beside their id), of a month and a volunteer if given."""
         text = ledger.ledger_csv(reader, actor, area, month, volunteer)
         name = ledger.csv_filename(area, month)
         return Response(
-            text, media_type="text/csv; charset=utf-8",
+            "\ufeff" + text, media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )  # fmt: skip
 
@@ -342,20 +344,23 @@ class LedgerController(Controller):
             hours(s.closing), [EntryView.of(e) for e in s.entries],
         )  # fmt: skip
 
-    @post("/redemptions", sync_to_thread=True, responses=responses(404, 409))
+    @post("/redemptions", sync_to_thread=True, responses=responses(404, 409, 422))
     def redeem(
         self,
         actor: CurrentActor,
         uow: Books,
         area: FromPath[str],
         data: Annotated[RedeemWrite, Body(description="who, against which request, minutes")],
+        idempotency_key: IdempotencyKey = None,
     ) -> Response[EntryView]:
         """Redeem a volunteer's hours against a request for their own household (201): a
         negative entry. 409 when the request is not their household's or the balance does
-        not cover it."""
+        not cover it. With an `Idempotency-Key`, sent again it answers the same entry and
+        redeems nothing more (422: the key came with another redemption)."""
         entry = ledger.redeem_hours(
-            uow, actor, area, data.volunteer, data.request, data.minutes, data.note
-        )
+            uow, actor, area, data.volunteer, data.request, data.minutes, data.note,
+            key=idempotency_key,
+        )  # fmt: skip
         return Response(EntryView.of(entry), status_code=201)
 
 

@@ -25,7 +25,7 @@ def answer(
     if fmt != "csv":
         return Response(reports.report_json(found), media_type="application/json")
     reports.record_export(uow, actor, found)
-    name = f"mutualaid-{found.area}-{kind}-{found.period.label}.csv"
+    name = reports.csv_filename(found)
     return Response(
         reports.report_csv(found).encode("utf-8"),
         media_type="text/csv; charset=utf-8",

@@ -29,6 +29,7 @@ from api.pages.common import (
 )
 from api.pages.desk import area_context, in_lang, infra_of, when_text
 from api.pages.volunteer import _mine
+from mutualaid.contract.clock import local_text
 from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.roster import to_json as roster_json
 from mutualaid.messages import CATALOGUE, msg_in, say, using_locale
@@ -128,22 +129,22 @@ def result_of(
         mine = next((m.tasks for m in r.moved if m.volunteer == absent), ())
         had += len(mine)
         lost_count += len(lost)
-        now = {str(a["task"]): a for a in (r.plan.result if r.plan and r.plan.result else {})
-               .get("assignments") or ()}  # fmt: skip
+        now = {a.task: a for a in (r.plan.result.assignments if r.plan and r.plan.result else ())}
         given, kept = [], []
         for task in mine:
             a = now.get(task)
             if a is None:
                 continue
-            crew = [v["id"] for v in a["volunteers"]]
+            crew = [v.id for v in a.volunteers]
             if absent in crew:
                 kept.append(task)  # still theirs, on another day or hour
             else:
                 gave += 1
             if not viewer.is_volunteer:
+                when = when_text(local_text(r.week, a.start), None, lang)
                 given.append({"title": titles.get(task, task),
                               "who": sep.join(names.get(v, v) for v in crew),
-                              "when": when_text(a["start"], None, lang)})  # fmt: skip
+                              "when": when})  # fmt: skip
         moved = [] if viewer.is_volunteer else [
             m if m.volunteer != absent else absences.Moved(m.volunteer, tuple(kept))
             for m in r.moved if m.volunteer != absent or kept

@@ -64,7 +64,7 @@ def area_report_csv(
     infra = infra_of(request)
     found = in_lang(lang, reports.build_report, infra.reader(), viewer.actor, area, kind, text)
     in_lang(lang, reports.record_export, infra.uow(), viewer.actor, found)
-    name = f"mutualaid-{found.area}-{kind}-{found.period.label}.csv"
+    name = reports.csv_filename(found)
     return Response(
         in_lang(lang, reports.report_csv, found).encode("utf-8"),
         media_type="text/csv; charset=utf-8",

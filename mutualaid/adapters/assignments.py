@@ -10,6 +10,7 @@ from sqlalchemy import DateTime, type_coerce
 from sqlmodel import Session, col, select
 
 from mutualaid.adapters.base import Repository, as_date, as_utc, maybe_utc
+from mutualaid.adapters.ledger_tables import VisitOutcomeRow
 from mutualaid.adapters.tables import AssignmentRow, PlanRow, WeekRow
 from mutualaid.adapters.weekrows import WeekRows, week_id
 from mutualaid.domain.lifecycle import ACCEPTED, DECLINED, WITHDRAWN, answer_refusal
@@ -153,6 +154,12 @@ class SqlAssignments(Repository):
         row = self._row(ident)
         stmt = select(PlanRow.published_at).where(PlanRow.id == row.plan_id)
         return self.session.exec(stmt).first() is not None
+
+    def marked(self, ident: int) -> str | None:
+        if not 0 < ident < 2**31:
+            return None
+        stmt = select(VisitOutcomeRow.state).where(VisitOutcomeRow.assignment_ref == ident)
+        return self.session.exec(stmt).first()
 
     def accept(self, ident: int) -> AssignmentRecord:
         row = self._answerable(ident)

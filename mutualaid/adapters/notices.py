@@ -13,12 +13,12 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 import pendulum
-from sqlalchemy import and_, func, insert, or_
+from sqlalchemy import and_, func, insert, or_, update
 from sqlmodel import col, select
 
 from mutualaid.adapters.base import Repository, as_date, as_utc, maybe_utc
 from mutualaid.adapters.tables import ContactRow, NoticeChannelRow, NoticeRow, metadata
-from mutualaid.domain.notices import PENDING, SENDING, SENT
+from mutualaid.domain.notices import PENDING, SENDING, SENT, UNROUTED
 from mutualaid.services.notice_ports import Contact, NoticeChannel, NoticeDraft, NoticeRecord
 
 
@@ -97,6 +97,20 @@ class SqlNotices(Repository):
             row.sent_at = self.now()
         self.session.flush()
         return _record(row)
+
+    def reroute(self, area: str, volunteer: str | None = None) -> int:
+        now = self.now()
+        ends = func.coalesce(col(NoticeRow.after_end), col(NoticeRow.before_end))
+        stmt = (
+            update(NoticeRow)
+            .where(col(NoticeRow.area_id) == area, col(NoticeRow.state) == UNROUTED, ends > now)
+            .values(state=PENDING, next_attempt_at=now)
+        )
+        if volunteer is not None:
+            stmt = stmt.where(col(NoticeRow.volunteer_id) == volunteer)
+        self.session.flush()
+        done = self.session.connection().execute(stmt)
+        return int(done.rowcount or 0)
 
     def channel(self, area: str) -> NoticeChannel | None:
         return self.channels({area}).get(area)

@@ -49,8 +49,8 @@ def generate(
 @generate_app.command("season")
 def season(
     weeks: Annotated[int, typer.Option(min=1, max=104, help="Weeks.")] = 12,
-    tasks: Annotated[int, typer.Option(min=1, help="About this many tasks a week.")] = 20,
-    volunteers: Annotated[int, typer.Option(min=1, help="Volunteers.")] = 20,
+    tasks: Annotated[int, typer.Option(min=1, max=2000, help="About this many tasks a week.")] = 20,
+    volunteers: Annotated[int, typer.Option(min=1, max=800, help="Volunteers.")] = 20,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     out: Out = None,
 ) -> None:

@@ -93,11 +93,12 @@ def _unserved(u: Unserved, said: bool) -> dict[str, Any]:
 
 def _suggestion(s: Suggestion, said: bool) -> dict[str, Any]:
     """A suggestion; with `said`, also its sentence's fields (`text_said`, to store: worded
-    again in the reader's language by `worded`)."""
+    again in the reader's language by `worded`); without, its sentence in the active language
+    (from its fields, when it has them)."""
     out: dict[str, Any] = {"kind": s.kind, "text": s.text, "patch": list(s.patch)}
-    if said and s.fields:
+    if s.fields:
         out["text_said"] = dict(s.fields)
-    return out
+    return out if said else _worded_suggestion(out)
 
 
 def load(data: Mapping[str, Any], week: OfWeek) -> Plan:
@@ -131,7 +132,12 @@ def load(data: Mapping[str, Any], week: OfWeek) -> Plan:
                 str(u["reason"]),
                 reason_of(u.get("detail_said")) or str(u.get("detail", "")),
                 tuple(
-                    Suggestion(str(s["kind"]), str(s["text"]), tuple(s.get("patch") or ()))
+                    Suggestion(
+                        str(s["kind"]),
+                        str(s["text"]),
+                        tuple(s.get("patch") or ()),
+                        fields=dict(s.get("text_said") or {}),
+                    )
                     for s in u.get("suggestions") or ()
                 ),
             )

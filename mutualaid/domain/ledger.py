@@ -104,7 +104,8 @@ def actual_times_refusal(
     """Why actual times cannot be a done visit's (its field and a catalogue key), or None:
     each falls on the visit's own days (from the start of the day it begins to the end of
     the day it ends, in the area's zone) and none is still to come. Else a visit of an hour
-    could credit a year of hours."""
+    could credit a year of hours. One given alone must leave time before (or after) the
+    planned other: an actual start past the planned end was a done visit of 0 minutes."""
     first = start.in_timezone(zone).start_of("day")
     last = end.in_timezone(zone).end_of("day")
     for field, when in (("actual_start", actual_start), ("actual_end", actual_end)):
@@ -114,6 +115,11 @@ def actual_times_refusal(
             return field, "visit_actual_off_day"
         if when > now:
             return field, "visit_actual_to_come"
+    alone = "actual_start" if actual_end is None else "actual_end"
+    if (actual_start is None) != (actual_end is None) and (actual_end or end) <= (
+        actual_start or start
+    ):  # the one given alone against the other planned time
+        return alone, "visit_actual_past_planned"
     return None
 
 

@@ -48,6 +48,18 @@ LEDGER: dict[str, tuple[str, str]] = {
         "must not be later than now ({now}), got {got}",
         "不能晚于现在（{now}），实际为 {got}",
     ),
+    "visit_actual_past_planned": (
+        "with one actual time given, the other is the planned one ({start}-{end} on {day}): "
+        "{got} leaves no time between them; give both actual times",
+        "只给出一个实际时间时，另一个按计划时间（{day} {start}-{end}）计："
+        "{got} 使两者之间没有时长；请同时填写实际开始与结束时间",
+    ),
+    "decline_marked": (
+        "visit {id} is marked {state}: it cannot be declined now; undo the mark first",
+        "探访 {id} 已标记为{state}：现在不能婉拒；请先撤销标记",
+    ),
+    "outcome_done": ("done", "已完成"),
+    "outcome_missed": ("missed", "未成行"),
     "visit_not_yet": (
         "visit {id} starts at {start}: mark it once it has begun",
         "探访 {id} 于 {start} 开始：请在开始之后再标记",

@@ -96,19 +96,25 @@ def save_request(
 
 
 def withdraw_request(
-    uow: BooksUnitOfWork, actor: Actor, area: str | None, ident: str
-) -> tuple[Request, list[str]]:
+    uow: BooksUnitOfWork, actor: Actor, area: str | None, ident: str,
+    today: pendulum.Date | None = None,
+) -> tuple[Request, list[str]]:  # fmt: skip
     """The request is withdrawn (kept, never drawn again); its tasks are deleted from the
-    weeks whose published plan does not give them (so no later solve plans them). The
-    request and the weeks whose task went."""
+    weeks not yet over whose published plan does not give them (so no later solve plans
+    them). The weeks gone by keep it as they were: what they received and left unserved is
+    their history (the reports, the residents who waited). The request and the weeks whose
+    task went."""
     where = actor.area(area)
     with uow:
         request = uow.requests.get(where, ident)
+        today = today or today_in(uow, where)
         gone: list[str] = []
         if request.status != WITHDRAWN:
             request = dataclasses.replace(request, status=WITHDRAWN)
             uow.requests.update(request)
             for d in uow.requests.draws(where, ident):
+                if d.week_start.add(days=6) < today:
+                    continue  # a week gone by: its history stays
                 if d.task in _published_tasks(uow, where, d.week_start):
                     continue  # visits already given stay; the coordinator decides
                 try:

@@ -42,6 +42,7 @@ from mutualaid.services.cells import inert
 from mutualaid.services.ledger_ports import BooksUnitOfWork
 from mutualaid.services.ports import AssignmentRecord, ConflictError, InvalidRequest
 from mutualaid.services.volunteers import volunteer_area
+from mutualaid.services.weeks import request_hash
 
 _MONTH_FORMAT = "YYYY-MM"
 
@@ -172,12 +173,21 @@ def _take_back(uow: BooksUnitOfWork, visit: AssignmentRecord, actor: Actor) -> l
 def redeem_hours(
     uow: BooksUnitOfWork, actor: Actor, area: str | None, volunteer: str, request: str,
     minutes: int | None = None, note: str | None = None, now: pendulum.DateTime | None = None,
+    key: str | None = None,
 ) -> LedgerEntry:  # fmt: skip
     """Redeem the volunteer's hours against a request for their own household (by default
     the request's minutes: its duration times its people): a negative entry, refused when
-    the balance would go below zero."""
+    the balance would go below zero. With an idempotency `key`, sent again it answers the
+    entry written the first time (a double submit redeems once); IdempotencyKeyReused when
+    the key came with another redemption."""
     where = actor.area(area)
     note = _text(note, "note")
+    if minutes is not None and minutes <= 0:
+        bad = msg("redeem_not_positive", minutes=minutes)
+        raise InvalidRequest([Problem("minutes", bad)])
+    scope = f"POST redemption {where}"
+    digest = request_hash({"volunteer": volunteer, "request": request, "minutes": minutes,
+                           "note": note})  # fmt: skip
     with uow:
         wanted = uow.requests.get(where, request)
         uow.volunteers.get(where, volunteer)
@@ -185,6 +195,9 @@ def redeem_hours(
             raise ConflictError(msg("redeem_not_household", request=request, volunteer=volunteer))
         amount = wanted.duration_minutes * wanted.people if minutes is None else minutes
         uow.ledger.lock(where, volunteer)
+        if key is not None and (stored := uow.idempotency.lookup(scope, key, digest)):
+            ident = int(stored.response["entry"])
+            return next(e for e in uow.ledger.entries(where, volunteer) if e.id == ident)
         held = balance(uow.ledger.entries(where, volunteer))
         if (why := redemption_refusal(held, amount)) is not None:
             raise ConflictError(msg(why, minutes=amount, balance=held))
@@ -197,6 +210,8 @@ def redeem_hours(
         )
         detail = {"volunteer": volunteer, "request": request, "minutes": amount}
         uow.audit.record(actor.id, "ledger.redeem", f"volunteer {volunteer}", where, detail)
+        if key is not None:  # in the entry's transaction: both, or neither
+            uow.idempotency.save(scope, key, digest, 201, {"entry": entry.id})
         uow.commit()
     return entry
 
@@ -270,7 +285,7 @@ def balances(
 
 
 CSV_COLUMNS = (
-    "id", "at", "month", "volunteer", "kind", "minutes", "hours", "assignment", "task",
+    "id", "at", "month", "volunteer", "name", "kind", "minutes", "hours", "assignment", "task",
     "request", "reverses", "actor", "note",
 )  # fmt: skip
 
@@ -279,18 +294,22 @@ def ledger_csv(
     uow: BooksUnitOfWork, actor: Actor, area: str | None, month: str | None = None,
     volunteer: str | None = None,
 ) -> str:  # fmt: skip
-    """The ledger's entries as CSV (UTF-8, a header row), of one month and volunteer if given."""
+    """The ledger's entries as CSV (UTF-8, a header row), of one month and volunteer if given;
+    each volunteer's name beside their id (the id where the roster no longer has them)."""
     where = actor.area(area)
     month = parse_month(month)
     with uow:
         uow.areas.get(where)
         entries = uow.ledger.entries(where, volunteer, month=month)
+        people = uow.volunteers.some(where, {e.volunteer for e in entries})
+    names = {i: str(roster_json(p).get("name") or i) for i, p in people.items()}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for e in entries:
         writer.writerow([inert(v) for v in [
-            e.id, e.at.isoformat(), e.month, e.volunteer, e.kind, e.minutes, hours(e.minutes),
+            e.id, e.at.isoformat(), e.month, e.volunteer, names.get(e.volunteer, e.volunteer),
+            e.kind, e.minutes, hours(e.minutes),
             e.assignment or "", e.task or "", e.request or "", e.reverses or "", e.actor,
             e.note or "",
         ]])  # fmt: skip

@@ -172,10 +172,11 @@ def _iso(value: tuple[dt.datetime, dt.datetime] | None, zone: str) -> dict[str, 
     return {"start": start, "end": end}
 
 
-def notice_json(notice: NoticeRecord) -> dict[str, object]:
-    """The webhook's body, and what the API lists (with `text` in the volunteer's language)."""
+def notice_json(notice: NoticeRecord, language: str | None = None) -> dict[str, object]:
+    """The webhook's body, and what the API lists (with `text` in `language`, by default the
+    volunteer's when the notice was written)."""
     d = notice.draft
-    subject, text = notice_text(notice)
+    subject, text = notice_text(notice, language)
     return {
         "id": notice.id,
         "area": d.area,
@@ -186,7 +187,7 @@ def notice_json(notice: NoticeRecord) -> dict[str, object]:
         "title": d.title,
         "before": _iso(d.before, d.timezone),
         "after": _iso(d.after, d.timezone),
-        "language": d.language,
+        "language": language or d.language,
         "subject": subject,
         "text": text,
         "plan_id": d.plan_id,
@@ -261,6 +262,9 @@ def send_due(
         channel = channels.get(d.area)
         contact = contacts.get((d.area, d.volunteer))
         email = contact.email if contact is not None and transport.email_enabled else None
+        # in the language chosen for them now (a choice made after the notice was written
+        # counts), else the one worked out when it was written
+        language = contact.language if contact is not None and contact.language else None
         routes = [r for r, ok in (("webhook", channel), ("email", email)) if ok]
         delivered = list(notice.delivered)
         error: str | None = None
@@ -270,7 +274,8 @@ def send_due(
             try:
                 if route == "webhook":
                     assert channel is not None
-                    body = json.dumps(notice_json(notice), ensure_ascii=False).encode("utf-8")
+                    told = notice_json(notice, language)
+                    body = json.dumps(told, ensure_ascii=False).encode("utf-8")
                     headers = {
                         "Content-Type": "application/json",
                         "X-MutualAid-Signature": signature(channel.secret, body),
@@ -279,7 +284,7 @@ def send_due(
                     transport.post(channel.webhook_url, body, headers)
                 else:
                     assert email is not None
-                    subject, text = notice_text(notice)
+                    subject, text = notice_text(notice, language)
                     transport.email(email, subject, text, notice.id)
                 delivered.append(route)
             except DeliveryFailed as exc:
@@ -364,7 +369,9 @@ def set_webhook(
         uow.areas.get(where)
         uow.notices.set_channel(where, url if isinstance(url, str) else None,
                                 secret if isinstance(secret, str) else None)  # fmt: skip
-        detail = {"webhook_url": url}
+        detail: dict[str, object] = {"webhook_url": url}
+        if url is not None:  # what had nowhere to go goes now, if its visit is still to come
+            detail["notices_resent"] = uow.notices.reroute(where)
         uow.audit.record(actor.id, "notices.webhook", f"area {where}", where, detail)
         uow.commit()
     return url is not None
@@ -417,7 +424,9 @@ def set_contact(
             area, volunteer, email if isinstance(email, str) else None,
             language if isinstance(language, str) else None,
         )  # fmt: skip
-        detail = {"email": email is not None, "language": language}
+        detail: dict[str, object] = {"email": email is not None, "language": language}
+        if email is not None:  # their notices that had nowhere to go, still to come, go now
+            detail["notices_resent"] = uow.notices.reroute(area, volunteer)
         uow.audit.record(actor.id, "volunteer.contact", f"volunteer {volunteer}", area, detail)
         uow.commit()
     return done

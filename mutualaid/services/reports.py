@@ -19,12 +19,13 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
+from urllib.parse import quote
 
 import pendulum
 
 from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.roster import to_json as roster_json
-from mutualaid.domain.ledger import CREDIT, REVERSAL, LedgerEntry
+from mutualaid.domain.ledger import CREDIT, MISSED, REVERSAL, LedgerEntry
 from mutualaid.domain.lifecycle import DECLINED, WITHDRAWN
 from mutualaid.domain.model import CATEGORIES
 from mutualaid.domain.week import expanded
@@ -37,6 +38,8 @@ from mutualaid.services.ports import AssignmentRecord, InvalidRequest, Json, Uni
 
 NOT_PLANNED = "not_planned"
 """The reason of a task no published plan speaks of (no plan yet, or added since)."""
+MISSED_REASON = "missed"
+"""The reason of a task whose every visit was marked missed."""
 _MONTH = re.compile(r"\d{4}-\d{2}")
 
 
@@ -88,8 +91,8 @@ class Report:
     """Tasks in the weeks (a series counts once per day it runs)."""
     served: int = 0
     unserved: dict[str, int] = field(default_factory=dict)
-    """By reason: the contract's (no_skill, out_of_range, excluded, no_time, capacity) and
-    not_planned."""
+    """By reason: the contract's (no_skill, out_of_range, excluded, no_time, capacity),
+    not_planned, and missed (given, but every visit marked missed)."""
     by_priority: dict[str, dict[str, int]] = field(default_factory=dict)
     """priority -> {received, served}"""
     waited_received: int = 0
@@ -123,7 +126,8 @@ def build_report(uow: UnitOfWork, actor: Actor, area: str | None, kind: str, tex
             if gives is None:
                 report.unplanned_weeks.append(week.week_start.isoformat())
                 gives = []
-            served = {r.task for r in gives}
+            missed = all_missed(reader, where, week.week_start, gives)
+            served = {r.task for r in gives} - missed
             for ident, task in tasks.items():
                 priority = str(task.get("priority") or "normal")
                 counts = report.by_priority.setdefault(priority, {"received": 0, "served": 0})
@@ -138,7 +142,7 @@ def build_report(uow: UnitOfWork, actor: Actor, area: str | None, kind: str, tex
                     if task.get("resident"):
                         served_residents.add(str(task["resident"]))
                 else:
-                    why = reasons.get(ident, NOT_PLANNED)
+                    why = MISSED_REASON if ident in missed else reasons.get(ident, NOT_PLANNED)
                     report.unserved[why] = report.unserved.get(why, 0) + 1
             for r in gives:
                 minutes = int((r.end - r.start).total_seconds() // 60)
@@ -179,6 +183,19 @@ def week_outcome(
     ]  # fmt: skip
     reasons = {u.task: u.reason for u in plan.result.unserved}
     return tasks, gives, reasons
+
+
+def all_missed(
+    reader: BooksUnitOfWork, area: str, week: pendulum.Date, gives: list[AssignmentRecord] | None
+) -> set[str]:
+    """Tasks given whose every visit was marked missed: not served (the backlog's rule)."""
+    if not gives:
+        return set()
+    outcome = {o.assignment: o.state for o in reader.visits.for_week(area, week)}
+    by_task: dict[str, list[str | None]] = {}
+    for r in gives:
+        by_task.setdefault(r.task, []).append(outcome.get(r.id))
+    return {t for t, states in by_task.items() if all(s == MISSED for s in states)}
 
 
 def done_minutes(entries: Iterable[LedgerEntry]) -> dict[int, int]:
@@ -252,6 +269,13 @@ class _Writer:
 
     def writerow(self, row: list[object]) -> None:
         self.writer.writerow([inert(v) for v in row])
+
+
+def csv_filename(report: Report) -> str:
+    """The CSV's file name, ASCII whatever the area's id holds (a header is Latin-1: an area
+    named 二七区 made the export a 500)."""
+    area = quote(report.area, safe="")
+    return f"mutualaid-{area}-{report.period.kind}-{report.period.label}.csv"
 
 
 def report_csv(report: Report) -> str:

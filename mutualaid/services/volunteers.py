@@ -340,6 +340,9 @@ def decline_assignment(
     races): then it repairs. A decline of a visit a repair had just given to someone else
     is recorded all the same, with nothing to repair (`moved`).
 
+    A visit marked done or missed is not declined (ConflictError): it is past, and its
+    hours are in the ledger; un-marking it first makes it declinable again.
+
     The decline is committed before its repair: RepairBusy (503) when the repair could not
     get the store's lock in time, saying the decline is recorded."""
     reason = reason.strip() if reason and reason.strip() else None
@@ -349,6 +352,8 @@ def decline_assignment(
         found = uow.assignments.get(ident)
         actor.require_volunteer(found.area, found.volunteer)
         uow.weeks.lock(found.area, found.week_start)  # answers of the week wait here
+        if (marked := uow.assignments.marked(ident)) is not None:  # it happened, or not
+            raise ConflictError(msg("decline_marked", id=ident, state=msg(f"outcome_{marked}")))
         already = uow.assignments.get(ident).state == "declined"
         done = uow.assignments.decline(ident, reason)
         moved = not uow.assignments.given(ident)

@@ -17,17 +17,14 @@ from typing import cast
 
 import pendulum
 
-from mutualaid.domain.ledger import MISSED
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
 from mutualaid.services.cells import inert
 from mutualaid.services.ledger_ports import BooksUnitOfWork
-from mutualaid.services.ports import AssignmentRecord, InvalidRequest, Json, UnitOfWork
-from mutualaid.services.reports import NOT_PLANNED, week_outcome
+from mutualaid.services.ports import InvalidRequest, Json, UnitOfWork
+from mutualaid.services.reports import MISSED_REASON, NOT_PLANNED, all_missed, week_outcome
 
-MISSED_REASON = "missed"
-"""The reason of a task whose every visit was marked missed."""
 LEAST_WEEKS = 2
 
 
@@ -74,7 +71,7 @@ def residents_who_waited(
         weeks = [w for w in weeks if last is None or w <= last]
         for week in weeks:
             tasks, gives, reasons = week_outcome(reader, where, week)
-            missed = _all_missed(reader, where, week, gives)
+            missed = all_missed(reader, where, week, gives)
             served = {r.task for r in gives or ()} - missed
             per: dict[str, list[Miss]] = {}
             for ident, task in tasks.items():
@@ -93,19 +90,6 @@ def residents_who_waited(
         for run in _runs(rows) if len(run) >= least
     ]  # fmt: skip
     return sorted(found, key=lambda f: (-len(f.weeks), not f.running, f.resident, f.weeks[0].week))
-
-
-def _all_missed(
-    reader: BooksUnitOfWork, area: str, week: pendulum.Date, gives: list[AssignmentRecord] | None
-) -> set[str]:
-    """Tasks given whose every visit was marked missed."""
-    if not gives:
-        return set()
-    outcome = {o.assignment: o.state for o in reader.visits.for_week(area, week)}
-    by_task: dict[str, list[str | None]] = {}
-    for r in gives:
-        by_task.setdefault(r.task, []).append(outcome.get(r.id))
-    return {t for t, states in by_task.items() if all(s == MISSED for s in states)}
 
 
 def _runs(

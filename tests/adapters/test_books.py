@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import col, select
 
 from mutualaid.adapters.ledger_tables import LedgerEntryRow
-from mutualaid.services import backlog, ledger, roster
+from mutualaid.services import backlog, ledger, reports, roster, waiting
 from mutualaid.services.access import CLI, Actor
 from mutualaid.services.ports import ConflictError
 
@@ -111,4 +111,30 @@ def test_a_volunteer_deleted_keeps_their_ledger(stored: UowFactory) -> None:
         [meal] = [a.id for a in uow.assignments.for_volunteer(world.AREA, "v-zhao", world.WEEK)]
     ledger.mark_visit(stored(), COORDINATOR, meal, "done", now=LATER)
     csv = ledger.ledger_csv(stored(), COORDINATOR, None)
-    assert "v-zhao,credit,45,0.75" in csv
+    assert "v-zhao,v-zhao,credit,45,0.75" in csv  # no name in the roster: the id again
+
+
+def test_withdrawing_a_request_keeps_the_weeks_gone_by_that_left_it_unserved(
+    stored: UowFactory,
+) -> None:
+    """Withdrawing deleted the request's task from every week whose published plan did not
+    give it, the weeks gone by too: the resident's two weeks of waiting vanished from the
+    waited report and the week's report no longer counted the request received."""
+    with stored() as uow:
+        world.import_week(uow, world.AREA, world.scenario(world.NEXT_WEEK))
+        uow.commit()
+    backlog.save_request(stored(), COORDINATOR, None, REQUEST)
+    for week in (world.WEEK, world.NEXT_WEEK):
+        backlog.draw_week(stored(), COORDINATOR, None, week.isoformat())
+        publish(stored, week, world.result(week))  # neither serves it
+    later = world.NEXT_WEEK.add(weeks=1)
+    backlog.draw_week(stored(), COORDINATOR, None, later.isoformat())
+    today = pendulum.Date(2026, 12, 15)  # the week of 12-14 is under way
+    _, gone = backlog.withdraw_request(stored(), COORDINATOR, None, "r-liu-chat", today)
+    assert gone == [later.isoformat()]  # not yet over: no later solve may plan it
+    [waited] = waiting.residents_who_waited(
+        stored(), COORDINATOR, None, world.NEXT_WEEK.isoformat()
+    )
+    assert waited.resident == "r-liu" and len(waited.weeks) == 2
+    report = reports.build_report(stored(), COORDINATOR, None, "week", world.WEEK.isoformat())
+    assert report.received == 5 and report.unserved == {"not_planned": 1}

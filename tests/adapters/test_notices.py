@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import threading
 
+import pendulum
+
 from mutualaid.services import notices
 from mutualaid.services.notice_ports import NoticeRecord
 
@@ -143,3 +145,34 @@ def test_a_volunteers_contact_goes_with_the_volunteer(make_uow: UowFactory, week
         uow.commit()
     with make_uow(read_only=True) as uow:
         assert uow.notices.contacts(world.AREA, {"v-li"}) == {}
+
+
+class _Nowhere:
+    email_enabled = False
+
+    def post(self, *args: object) -> None:
+        raise AssertionError("no webhook is set")
+
+    def email(self, *args: object) -> None:
+        raise AssertionError("no email is sent")
+
+
+def test_unrouted_notices_of_visits_to_come_are_due_again_when_rerouted(
+    make_uow: UowFactory, week: object, clock: FakeClock
+) -> None:
+    """`unrouted` was for good: a webhook or an email set later never got them."""
+    publish(make_uow)
+    assert notices.send_due(make_uow(), _Nowhere(), "s").unrouted == 4
+    clock.now = pendulum.datetime(2026, 11, 30, 6, tz="UTC")  # Monday 14:00 in Zhengzhou
+    with make_uow() as uow:
+        assert uow.notices.reroute(world.AREA, "v-zhao") == 0  # Monday's meals are over
+        assert uow.notices.reroute(world.AREA, "v-wang") == 2
+        uow.commit()
+    with make_uow() as uow:
+        assert uow.notices.reroute(world.AREA) == 1  # v-li's; v-wang's are pending already
+        uow.commit()
+    with make_uow(read_only=True) as uow:
+        assert uow.notices.counts(world.AREA) == {"pending": 3, "unrouted": 1}
+    with make_uow() as uow:
+        due = uow.notices.claim("s", 30, 100)
+    assert sorted(n.draft.volunteer for n in due) == ["v-li", "v-wang", "v-wang"]

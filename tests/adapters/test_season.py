@@ -81,3 +81,18 @@ def test_generate_season_to_an_unwritable_out_says_where_and_exits_2(tmp_path: P
     result = CliRunner().invoke(app, args, env={"MUTUALAID_LANG": "en"})
     assert result.exit_code == 2, result.output  # a traceback would be exit 1
     assert "cannot write the generated season to" in " ".join(result.output.split())
+
+
+@pytest.mark.parametrize("option", ["--tasks", "--volunteers"])
+def test_generate_season_beyond_a_district_is_refused_at_once(tmp_path: Path, option: str) -> None:
+    """--tasks 100000 (or --volunteers) ran for minutes before writing a file the service
+    would refuse to read; now it is refused before any work, naming the option."""
+    from typer.testing import CliRunner
+
+    from mutualaid.cli import app
+
+    out = tmp_path / "season.yaml"
+    args = ["generate", "season", "--weeks", "1", option, "100000", "--out", str(out)]
+    result = CliRunner().invoke(app, args, env={"MUTUALAID_LANG": "en"})
+    assert result.exit_code == 2 and option in result.output
+    assert not out.exists()

@@ -69,7 +69,7 @@ def test_requests_are_added_drawn_and_their_visits_credit_hours(
                                "r-liu-chat", "--minutes", "30")  # fmt: skip
     run("ledger", "export", *area, "--out", "ledger.csv")
     lines = (tmp_path / "ledger.csv").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 3 and lines[0].startswith("id,at,month,volunteer,kind,minutes")
+    assert len(lines) == 3 and lines[0].startswith("id,at,month,volunteer,name,kind,minutes")
 
 
 def test_a_bad_request_file_names_the_file_and_the_field(database: str, tmp_path: Path) -> None:

@@ -73,12 +73,14 @@ def test_a_volunteer_marks_a_past_visit_done_and_prints_their_hours(
     sign_in(client, people["volunteer"])
     week = client.get(f"/my?week={PAST.isoformat()}")
     assert f'<label for="fb-{visit}">' in week.text and 'value="done"' in week.text
+    assert f"/my/assignments/{visit}/decline" in week.text
     marked = client.post(f"/my/assignments/{visit}/outcome", follow_redirects=False,
                          data={"_csrf_token": csrf(client, f"/my?week={PAST.isoformat()}"),
                                "state": "done", "feedback": "张奶奶很高兴"})  # fmt: skip
     assert marked.status_code == 303, marked.text
     after = client.get(marked.headers["location"]).text
     assert "60 minutes counted" in after and "张奶奶很高兴" in after
+    assert f"/my/assignments/{visit}/decline" not in after  # done: no longer declined (409)
     printed = client.get(f"/print/{AREA}/ledger/v-wang?month=2026-11")
     assert printed.status_code == 200 and "1.00" in printed.text
     assert client.get(f"/print/{AREA}/ledger/v-li?month=2026-11").status_code == 403
@@ -87,7 +89,7 @@ def test_a_volunteer_marks_a_past_visit_done_and_prints_their_hours(
     hours = client.get(f"/desk/{AREA}/ledger?month=2026-11")
     assert hours.status_code == 200 and "王师傅" in hours.text
     exported = client.get(f"/desk/{AREA}/ledger.csv")
-    assert exported.status_code == 200 and "v-wang,credit,60,1.00" in exported.text
+    assert exported.status_code == 200 and "v-wang,王师傅,credit,60,1.00" in exported.text
     visits = client.get(f"/desk/{AREA}/visits?week={PAST.isoformat()}")
     assert visits.status_code == 200 and visits.text.count('value="done"') == 3  # unmarked
     [meal] = [a for a, t in ids.items() if t == "t-meals@mon"]

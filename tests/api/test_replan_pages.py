@@ -84,7 +84,8 @@ def test_the_options_are_a_table_and_the_one_chosen_is_published_naming_who_move
     with infra(client).reader() as reader:
         now = reader.plans.published(AREA, world.WEEK)
     assert now is not None and now.id != published and now.kind == "repair"
-    assert any(a["task"] == "t-visit-liu" for a in now.result["assignments"])
+    assert now.result is not None
+    assert any(a.task == "t-visit-liu" for a in now.result.assignments)
     # the same choice sent again (a double click) answers as the first and changes nothing
     again = client.post(f"{DESK}/recommend/apply", data=chosen, follow_redirects=False)
     assert again.status_code == 303
@@ -215,16 +216,16 @@ def test_suggestions_are_said_in_the_pages_language_from_what_the_plan_stored(
     assert answer.status_code == 200, answer.text
     scenario = load_scenario(EDGES)
     stored = SolverPlanner(PlannerSettings(workers=1, suggest=True)).plan(scenario, lambda _: None)
-    said = [s for u in stored["unserved"] for s in u.get("suggestions") or []]
-    assert said and all("text_said" in s for s in said)
+    said = [s for u in stored.unserved for s in u.suggestions]
+    assert said and all(s.fields for s in said)
     with infra(client).uow() as uow:
         plan = uow.plans.create("edges", scenario.week_start)
         uow.plans.finish(plan.id, stored)
         uow.commit()
     with using_locale("zh"):
-        chinese = [s["text"] for u in plan_json.worded(stored)["unserved"]
+        chinese = [s["text"] for u in plan_json.dump(stored, scenario)["unserved"]
                    for s in u.get("suggestions") or []]  # fmt: skip
-    english = [s["text"] for s in said]
+    english = [s.text for s in said]
     assert all(re.search(r"[\u4e00-\u9fff]", c) for c in chinese) and chinese != english
     _, secret = access.create_token(infra(client).uow(), access.CLI, "coordinator", ["edges"])
     client.headers["Accept-Language"] = "zh"

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Mapping
+from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -310,3 +313,77 @@ def test_past_half_its_lease_a_sender_leaves_the_rest_of_its_batch_to_the_next_c
     assert again.sent == many - 1
     keys = [h["Idempotency-Key"] for _, _, h in transport.posts]
     assert len(keys) == len(set(keys)) == many  # none sent twice
+
+
+def test_unrouted_notices_go_out_once_a_webhook_or_an_email_is_set(store: FakeStore) -> None:
+    """A notice written while the area had no webhook and the volunteer no email stayed
+    `unrouted` for good: a webhook set the next day never got the week's visits."""
+    published(store)
+    transport = Recorder()
+    many = len(store.state.notice_state.notices)
+    assert notices.send_due(FakeUnitOfWork(store), transport, "s1", clock=store.clock).unrouted
+    with_webhook(store)
+    assert store.state.audit[-1].detail["notices_resent"] == many
+    done = notices.send_due(FakeUnitOfWork(store), transport, "s1", clock=store.clock)
+    assert done.sent == many == len(transport.posts)
+    assert {h["Idempotency-Key"] for _, _, h in transport.posts} == set(
+        store.state.notice_state.notices
+    )
+    mine = next(iter(store.state.notice_state.notices.values())).draft.volunteer
+    me = Actor("tok-v", "volunteer", (AREA,), mine)
+    notices.set_contact(FakeUnitOfWork(store), me, AREA, mine, "me@example.org", None)
+    assert notices.send_due(FakeUnitOfWork(store), transport, "s1", clock=store.clock).sent == 0
+
+
+def test_unrouted_notices_of_visits_over_are_not_sent_late(store: FakeStore) -> None:
+    """Only what is still to come is worth telling: a webhook set after the week is over
+    does not get a flood of its visits."""
+    published(store)
+    notices.send_due(FakeUnitOfWork(store), Recorder(), "s1", clock=store.clock)
+    store.clock.advance(60 * 86400)
+    with_webhook(store)
+    transport = Recorder()
+    assert notices.send_due(FakeUnitOfWork(store), transport, "s1", clock=store.clock).sent == 0
+    assert {n.state for n in store.state.notice_state.notices.values()} == {"unrouted"}
+
+
+def test_a_notice_is_sent_in_the_language_chosen_for_the_volunteer_when_it_is_sent(
+    store: FakeStore,
+) -> None:
+    """The notice's language was fixed when it was written: a volunteer who chose English
+    after a publish got its email (and the webhook its text) in Chinese."""
+    published(store)
+    first = next(iter(store.state.notice_state.notices.values()))
+    who = first.draft.volunteer
+    assert first.draft.language == "zh"
+    with_webhook(store)
+    me = Actor("tok-v", "volunteer", (AREA,), who)
+    notices.set_contact(FakeUnitOfWork(store), me, AREA, who, f"{who}@example.org", "en")
+    transport = Recorder()
+    notices.send_due(FakeUnitOfWork(store), transport, "s1", clock=store.clock)
+    mine = [to for to, *_ in transport.emails]
+    assert mine and set(mine) == {f"{who}@example.org"}
+    assert all(subject.startswith("New visit: ") for _, subject, _, _ in transport.emails)
+    bodies = [json.loads(b) for _, b, _ in transport.posts]
+    theirs = [b for b in bodies if b["volunteer"] == who]
+    assert theirs and {(b["language"], b["subject"][:10]) for b in theirs} == {("en", "New visit:")}
+    others = {b["language"] for b in bodies if b["volunteer"] != who}
+    assert others == {"zh"}
+
+
+def test_a_receiver_following_the_readme_verifies_the_signature(store: FakeStore) -> None:
+    """The README's receiver check, run as written, accepts what the sender signed and
+    refuses a body changed by one byte or signed with another secret."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    [block] = re.findall(r"```python\n(import hashlib, hmac\n.*?)```", readme, re.S)
+    space: dict[str, Any] = {}
+    exec(block, space)  # the README's own code
+    check = space["signed_by_us"]
+    published(store)
+    with_webhook(store)
+    transport = Recorder()
+    notices.send_due(FakeUnitOfWork(store), transport, "s1", clock=store.clock)
+    _, body, headers = transport.posts[0]
+    assert check("s" * 32, body, headers["X-MutualAid-Signature"])
+    assert not check("s" * 32, body.replace(b"}", b" }", 1), headers["X-MutualAid-Signature"])
+    assert not check("t" * 32, body, headers["X-MutualAid-Signature"])
