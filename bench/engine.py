@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -212,6 +213,18 @@ def eligible(scenario: Scenario, travel: HaversineTravel) -> dict[str, list[str]
     return out
 
 
+def merged(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Closed ranges sorted, overlapping or touching ones as one: VROOM refuses overlapping
+    time windows, and a task whose windows were all moved to one day has several alike."""
+    out: list[tuple[int, int]] = []
+    for lo, hi in sorted(ranges):
+        if out and lo <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
 def run_vroom(world: World, workers: int) -> Result:
     """The routing-compatible world through VROOM: one vehicle per volunteer and availability
     block (home to home inside the block), one job per task, eligibility as a per-task skill."""
@@ -263,7 +276,7 @@ def run_vroom(world: World, workers: int) -> Result:
             )
     for j, tid in enumerate(tids):
         task = scenario.tasks[tid]
-        windows = sorted(task.start_ranges)  # closed start ranges; VROOM windows bound the start
+        windows = merged(task.start_ranges)  # closed start ranges; VROOM windows bound the start
         problem.add_job(
             vroom.Job(
                 j + 1,

@@ -114,7 +114,9 @@ def reshape(world: dict[str, Any], shape: str) -> dict[str, Any]:
     return world
 
 
-def run_week(week: Week, time_limit: float, workers: int) -> dict[str, Any]:
+def run_week(
+    week: Week, time_limit: float, workers: int, before_after: bool = False
+) -> dict[str, Any]:
     import solver
 
     data = week.generate()
@@ -140,6 +142,20 @@ def run_week(week: Week, time_limit: float, workers: int) -> dict[str, Any]:
         "travel": plan.objective.travel_minutes,
         "check": check(data, plan_json.dump(plan, scenario))["ok"],
     }
+    if week.size == "routing" and before_after:
+        # the same week without rerouting after CP-SAT (the solver before issue 10's item 7)
+        t0 = time.monotonic()
+        options = solver.SolveOptions(time_limit=time_limit, workers=workers, reroute=False)
+        cpsat = solver.solve(scenario, options)
+        assert cpsat.objective is not None, cpsat.error
+        out["before"] = {
+            "served": cpsat.objective.served,
+            "continuity": cpsat.objective.continuity,
+            "travel": cpsat.objective.travel_minutes,
+            "check": check(data, plan_json.dump(cpsat, scenario))["ok"],
+            "wall_s": time.monotonic() - t0,
+        }
+        out["continuity"] = plan.objective.continuity
     if week.size == "routing":
         # VROOM values no continuity: the same week again with travel before continuity
         data.setdefault("settings", {})["objective_order"] = ["travel", "continuity", "fairness"]
@@ -208,6 +224,22 @@ def table(results: list[dict[str, Any]], time_limit: float) -> str:
                 f"{r['vroom']['travel']} | {verdict} | {100 * (r['travel'] / base - 1):+.1f}% / "
                 f"{100 * (first['travel'] / base - 1):+.1f}% |"
             )
+    compared = [r for r in results if r.get("before")]
+    if compared:
+        lines += ["", "| routing week | served | continuity before / after | travel before / after "
+                  "| after / before | VROOM travel | after vs VROOM | checked |",
+                  "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+        for r in compared:
+            b = r["before"]
+            same = "" if b["served"] == r["served"] else f" (before {quad(b['served'])})"
+            vroom = (r.get("vroom") or {}).get("travel")
+            versus = f"{100 * (r['travel'] / vroom - 1):+.1f}%" if vroom else "-"
+            lines.append(
+                f"| {r['week']} | {quad(r['served'])}{same} | {b['continuity']} / "
+                f"{r['continuity']} | {b['travel']} / {r['travel']} | "
+                f"{r['travel'] / max(1, b['travel']):.2f} | {vroom or '-'} | {versus} | "
+                f"{'ok' if b['check'] and r['check'] else 'FAIL'} |"
+            )
     return "\n".join(lines)
 
 
@@ -219,6 +251,11 @@ def main() -> int:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", type=Path, help="also write every week's figures here")
+    parser.add_argument(
+        "--before-after",
+        action="store_true",
+        help="routing weeks also solved without rerouting (solver.reroute), in the same run",
+    )
     args = parser.parse_args()
     command = ["nice", "-n", "10", ".venv/bin/python", "bench/unseen.py", *sys.argv[1:]]
     print("$ " + shlex.join(command), flush=True)
@@ -233,7 +270,7 @@ def main() -> int:
     results = []
     for week in weeks:
         try:
-            result = run_week(week, args.time_limit, args.workers)
+            result = run_week(week, args.time_limit, args.workers, args.before_after)
         except Exception as exc:  # a week that fails is reported, the run goes on
             print(f"{week.label}: FAILED {exc!r}", flush=True)
             continue

@@ -3,7 +3,8 @@
 Modules: `planner` (solve: analysis, greedy's floor, the parts, the assembled plan), `parts` (one
 independent part), `analysis` (static analysis: candidates, start domains, reasons), `greedy`,
 `cpsat` (the routing model), `coverage` (the model without routes), `stages` (the lexicographic
-staged solve), `lns` (neighbourhood search), `relax` (the coverage bound after search), `repair`
+staged solve), `lns` (neighbourhood search), `reroute` and `route_search` (routes improved after
+CP-SAT by local search), `relax` (the coverage bound after search), `repair`
 (after a decline), `routes` (rule 4's arithmetic), `solution` (figures and the plan), `service`
 (the services' Planner and Repairer).
 
@@ -25,7 +26,10 @@ with its own code, on purpose.
    `Analyzer.analyse` (no_time); `routes.Slot.window` / `routes.slots_of` for
    `PlanModel._place` and `PlanModel._route` (a circuit per volunteer and slot),
    `coverage.CoverageModel._route` (pairwise separation), `greedy._Schedules`
-   (insertion between booked visits); `repair._consistent` drops kept crews that clash.
+   (insertion between booked visits); `repair._consistent` drops kept crews that clash;
+   `route_search.RouteSearch.schedule` (earliest starts along a rerouted route, which also
+   keeps rule 3 and, with `RouteSearch._hours_ok`, rule 5; rules 1-2 by the analysed
+   candidates of the role).
 5. Weekly hours: E.within_hours / E.minutes_left in `Analyzer.analyse`, the cap in
    `PlanModel.__init__`, `greedy._Schedules.insertion_starts`, `repair._consistent`.
 6. Pins as given: `PlanModel` (a literal per pin, `stages.conflicting_pins` names clashes),

@@ -146,14 +146,7 @@ class PlanModel:
             m.add((_linear(terms) + base + prior) * LOAD_SCALE * 100 <= self.load * cap)
 
     def _load_of(self, vid: str) -> tuple[int, int]:
-        """The denominator of the volunteer's load and the minutes it starts from: this week's
-        alone, or with the weeks before counted (`Scenario.prior_minutes`, at most their
-        hours in each of those weeks, so a load stays within 1)."""
-        hours = self.scenario.volunteers[vid].max_hours_per_week
-        if not self.scenario.prior_minutes:
-            return _load_denominator(hours), 0
-        prior = min(self.scenario.prior_minutes.get(vid, 0), PRIOR_WEEKS * round(60 * hours))
-        return _load_denominator(hours * (PRIOR_WEEKS + 1)), max(0, prior)
+        return load_basis(self.scenario, vid)
 
     # --- building ----------------------------------------------------------------------------
 
@@ -369,6 +362,17 @@ class PlanModel:
                     if t == tid and solver.boolean_value(lit)
                 )
         return sol
+
+
+def load_basis(scenario: Scenario, vid: str) -> tuple[int, int]:
+    """The denominator of a volunteer's load (fairness) and the minutes it starts from: this
+    week's alone, or with the weeks before counted (`Scenario.prior_minutes`, at most their
+    hours in each of those weeks, so a load stays within 1)."""
+    hours = scenario.volunteers[vid].max_hours_per_week
+    if not scenario.prior_minutes:
+        return _load_denominator(hours), 0
+    prior = min(scenario.prior_minutes.get(vid, 0), PRIOR_WEEKS * round(60 * hours))
+    return _load_denominator(hours * (PRIOR_WEEKS + 1)), max(0, prior)
 
 
 def _load_denominator(hours: float) -> int:

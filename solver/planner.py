@@ -61,6 +61,10 @@ class SolveOptions:
     """Coverage and waiting on the model without routes (`solver.coverage`); False solves
     every goal on the routing model, as before (kept to measure the two side by side)."""
 
+    reroute: bool = True
+    """After CP-SAT, the routes improved by local search (`solver.reroute`); False keeps
+    CP-SAT's (kept to measure the two side by side)."""
+
 
 def analyse(scenario: Scenario, travel: TravelModel | None = None) -> dict[str, TaskAnalysis]:
     return Analyzer(scenario, travel).analyse_all()
@@ -219,6 +223,7 @@ def _prepare(
             deterministic=options.reproducible,
             deadline=deadline,
             pairwise=options.pairwise,
+            reroute=options.reroute,
         )
         for part, size in zip(parts, sizes, strict=True)
     ]
