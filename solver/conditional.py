@@ -36,7 +36,7 @@ from solver.analysis import TaskAnalysis
 from solver.coverage import CoverageModel
 from solver.relax import FOCUS_TASKS, affordable, rivals
 from solver.solution import Solution, count_by_priority
-from solver.stages import LARGE_MODEL, StopFn, Stopped, _watching, wall_safety_net
+from solver.stages import StopFn, Stopped, new_solver, watching
 
 
 def part_bounds(
@@ -181,20 +181,10 @@ def _maximise(
 ) -> tuple[int | None, float]:
     """(CP-SAT's bound on the largest `expr`, None without one; the work it took)."""
     m.maximize(expr)
-    solver = cp_model.CpSolver()
-    params = solver.parameters
-    params.num_workers = workers
-    params.random_seed = seed
-    params.optimize_with_core = True
-    if len(m.proto.variables) > LARGE_MODEL:
-        params.cp_model_probing_level = 0
-    if deterministic:
-        params.max_deterministic_time = limit
-        params.max_time_in_seconds = wall_safety_net(limit)
-    else:
-        params.max_time_in_seconds = limit
+    solver = new_solver(m, workers=workers, seed=seed, limit=limit, deterministic=deterministic,
+                        settings=(("optimize_with_core", True),))  # fmt: skip
     t0 = time.monotonic()
-    with _watching(solver, stop):
+    with watching(solver, stop):
         status = solver.solve(m)
     if stop is not None and stop():
         raise Stopped

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -153,24 +153,17 @@ def staged_solve(
             m.maximize(expr)
         else:
             m.minimize(expr)
-        solver = cp_model.CpSolver()
-        params = solver.parameters
-        params.num_workers = workers
-        params.random_seed = seed
-        for param, setting in model.solver_parameters:
-            setattr(params, param, setting)
-        if len(m.proto.variables) > LARGE_MODEL:
-            params.cp_model_probing_level = 0
-        if deterministic:
-            # reproducible: the budget is CP-SAT's deterministic time, so the same seed gives
-            # the same plan whatever else the machine is doing
-            params.max_deterministic_time = limit
-            params.max_time_in_seconds = wall_safety_net(limit)
-        else:
-            params.max_time_in_seconds = limit
+        solver = new_solver(
+            m,
+            workers=workers,
+            seed=seed,
+            limit=limit,
+            deterministic=deterministic,
+            settings=model.solver_parameters,
+        )
         callback = _Progress(model, report, started) if (report and name == "coverage") else None
         t0 = time.monotonic()
-        with _watching(solver, stop):
+        with watching(solver, stop):
             status = solver.solve(m, callback)
         if stop is not None and stop():
             raise Stopped
@@ -202,7 +195,36 @@ def staged_solve(
     return best, stages, None
 
 
-class _watching:
+def new_solver(
+    m: cp_model.CpModel,
+    *,
+    workers: int,
+    seed: int,
+    limit: float,
+    deterministic: bool,
+    settings: Iterable[tuple[str, Any]] = (),
+) -> cp_model.CpSolver:
+    """A CP-SAT solver for `m`: its workers and seed, the model's own `settings`, no probing on
+    a large model, and the budget: with `deterministic`, CP-SAT's deterministic time (so the
+    same seed gives the same plan whatever else the machine is doing, with a wall-clock safety
+    net), else seconds."""
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = workers
+    params.random_seed = seed
+    for param, setting in settings:
+        setattr(params, param, setting)
+    if len(m.proto.variables) > LARGE_MODEL:
+        params.cp_model_probing_level = 0
+    if deterministic:
+        params.max_deterministic_time = limit
+        params.max_time_in_seconds = wall_safety_net(limit)
+    else:
+        params.max_time_in_seconds = limit
+    return solver
+
+
+class watching:
     """While CP-SAT searches, a thread that stops the search once `stop()` is true (a search
     can run long between solutions, so a solution callback would not notice in time)."""
 
