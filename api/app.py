@@ -120,7 +120,9 @@ def open_infrastructure(settings: Settings) -> Iterator[Infrastructure]:
         sender = None
         if settings.notices.send:
             transport = NetworkTransport(settings.notices)
-            sender = NoticeSender(lambda: SqlUnitOfWork(sessions), transport, settings.notices)
+            sender = NoticeSender(
+                lambda: SqlUnitOfWork(sessions, outbox_only=True), transport, settings.notices
+            )
         yield Infrastructure(
             engine, sessions, runner, SolverRepairer(repairs), SolverRecommender(repairs),
             settings.database.lock_wait_seconds, notices=sender,

@@ -90,3 +90,22 @@ def test_a_kept_token_past_its_expiry_is_refused() -> None:
 def test_the_infrastructure_keeps_tokens_and_weeks(client: Client) -> None:
     built = infra(client)
     assert built.verified.ttl <= 5 and built.bodies.ttl <= 5
+
+
+def test_the_notice_senders_commits_leave_the_kept_reads_kept(
+    client: Client, published: str
+) -> None:
+    """The sender claims every poll and marks each notice it delivers; those commits change
+    only the outbox, which no kept read shows. They forgot every kept week and token, so while
+    a publish's notices went out every volunteer's week was read from the store again."""
+    from mutualaid.adapters.changes import writes
+    from mutualaid.adapters.uow import SqlUnitOfWork
+    from mutualaid.services import notices
+    from tests.services.test_notices_on_fakes import Recorder
+
+    sessions = infra(client).sessions
+    before = writes()
+    notices.send_due(SqlUnitOfWork(sessions, outbox_only=True), Recorder(), "sender")
+    assert writes() == before
+    notices.send_due(SqlUnitOfWork(sessions), Recorder(), "sender")
+    assert writes() > before  # any other unit of work's commit forgets them
