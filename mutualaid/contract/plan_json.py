@@ -201,36 +201,6 @@ def _read(value: object) -> object:
     return reason_of(value) or value
 
 
-def worded(result: Mapping[str, Any]) -> Json:
-    """A stored plan's JSON as the contract gives it, in the active language: each unserved
-    detail kept as data is worded now (and the data left out); one kept only as a sentence
-    (stored before reasons were kept as data) is shown as it is."""
-    unserved = result.get("unserved")
-    if not isinstance(unserved, list) or not any(
-        isinstance(u, Mapping) and ("detail_said" in u or _said_suggestions(u)) for u in unserved
-    ):
-        return dict(result)
-    return {**result, "unserved": [_worded_entry(u) for u in unserved]}
-
-
-def _said_suggestions(u: Mapping[str, Any]) -> bool:
-    found = u.get("suggestions")
-    return isinstance(found, list) and any(
-        isinstance(s, Mapping) and "text_said" in s for s in found
-    )
-
-
-def _worded_entry(u: Any) -> Any:
-    if not isinstance(u, Mapping) or not ("detail_said" in u or _said_suggestions(u)):
-        return u
-    out = {k: v for k, v in u.items() if k != "detail_said"}
-    if "detail_said" in u and (r := reason_of(u["detail_said"])) is not None:
-        out["detail"] = say(r)
-    if _said_suggestions(u):
-        out["suggestions"] = [_worded_suggestion(s) for s in u["suggestions"]]
-    return out
-
-
 def _worded_suggestion(s: Any) -> Any:
     """A stored suggestion's sentence in the active language (from its fields); one kept
     only as a sentence, or whose fields no longer fit the catalogue, as it is."""

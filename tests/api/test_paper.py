@@ -214,7 +214,8 @@ def test_the_noticeboard_is_a_landscape_grid_of_names_with_the_unserved_and_why(
         for u in result["unserved"]:
             assert msg_in(reason_of, f"reason_{u['reason']}") in text
         with using_locale(lang):  # why, in the reader's language (stored as data)
-            details = [u["detail"] for u in plan_json.worded(result)["unserved"]]
+            said = [plan_json.reason_of(u.get("detail_said")) for u in result["unserved"]]
+            details = [plan_json.detail_text(r) for r in said if r is not None]
         assert details and all(d in text for d in details), (details, text)
         rows = board.text.count('<th scope="row">')
         assert rows == len({v["id"] for a in result["assignments"] for v in a["volunteers"]})
