@@ -26,12 +26,17 @@ def _solved() -> tuple[Any, dict[str, Any]]:
     return scenario, plan_json.dump(plan, scenario, said=True)
 
 
+def _read(stored: dict[str, Any], scenario: Any) -> dict[str, Any]:
+    """A stored plan as its readers get it: into the domain, out in the active language."""
+    return plan_json.dump(plan_json.load(stored, scenario), scenario)
+
+
 def test_a_stored_detail_is_data_worded_in_the_readers_language() -> None:
     scenario, stored = _solved()
     assert stored["unserved"] and all("detail_said" in u for u in stored["unserved"])
-    english = plan_json.worded(stored)
+    english = _read(stored, scenario)
     with using_locale("zh"):
-        chinese = plan_json.worded(stored)
+        chinese = _read(stored, scenario)
     assert all("detail_said" not in u for u in english["unserved"] + chinese["unserved"])
     assert [u["detail"] for u in english["unserved"]] == [u["detail"] for u in stored["unserved"]]
     for en, zh in zip(english["unserved"], chinese["unserved"], strict=True):
@@ -50,7 +55,7 @@ def test_a_plan_stored_with_worded_details_still_shows_them() -> None:
         {k: v for k, v in u.items() if k != "detail_said"} for u in stored["unserved"]
     ]}  # fmt: skip
     with using_locale("zh"):
-        assert plan_json.worded(old) == old
+        assert _read(old, scenario) == old
     assert [u.detail for u in plan_json.load(old, scenario).unserved] == [
         u["detail"] for u in old["unserved"]
     ]
