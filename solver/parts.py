@@ -15,6 +15,7 @@ from mutualaid.domain.model import PRIORITIES, Scenario
 from mutualaid.messages import msg
 from mutualaid.travel import HaversineTravel, TravelModel
 from solver.analysis import TaskAnalysis, route_arcs
+from solver.colgen import ColumnBound, tighter
 from solver.conditional import choose_focus, part_bounds
 from solver.coverage import CoverageModel, cover_then_route
 from solver.cpsat import PlanModel
@@ -52,6 +53,8 @@ class PartJob:
     """Coverage and waiting on `solver.coverage`'s model (see SolveOptions)."""
     reroute: bool = True
     """The plan's routes improved by `solver.reroute` at the end (see SolveOptions)."""
+    colgen: bool = True
+    """The part's bounds include `solver.colgen`'s (see SolveOptions)."""
 
     @property
     def reproducible(self) -> bool:
@@ -204,6 +207,10 @@ def _polish(
     return sol, bound, conditional
 
 
+COLGEN_SHARE = 0.5
+"""Of the time for bounds, what goes first to column generation's bound per priority
+(`solver.colgen`); the rest to CP-SAT's relaxations below."""
+
 CONDITIONAL_SHARE = 0.6
 """Of the time for bounds, what goes to the bound per priority (`solver.conditional`); the rest
 to the bound on weighted coverage (`solver.relax`). Once the plan falls short at a priority,
@@ -226,14 +233,25 @@ def _bounds(
     if stop is not None and stop():
         raise Stopped
     started = time.monotonic()
+    value = sum(job.weights[scenario.tasks[t].priority] for t in sol.crews)
+    columns = None
+    if job.colgen:  # first: an LP, quick and (on hours against crews) the tightest
+        columns = ColumnBound(scenario, job.analyses, job.tids).bounds(
+            sol, budget=budget * COLGEN_SHARE, deterministic=job.reproducible,
+            deadline=job.deadline,
+        )  # fmt: skip
+        if columns == count_by_priority(scenario, sol.crews):
+            return value, True, columns
+        budget *= 1 - COLGEN_SHARE
+        started = time.monotonic()
     whole = choose_focus(scenario, job.analyses, job.tids, sol, budget / 2, whole_only=True)
     if whole is not None:  # the whole part's model bounds weighted coverage no better
-        conditional = part_bounds(
+        whole_bounds = part_bounds(
             scenario, job.analyses, job.tids, travel, job.weights, sol, budget=budget,
             workers=job.workers, seed=job.seed, deterministic=job.reproducible,
             deadline=job.deadline, stop=stop,
         )  # fmt: skip
-        value = sum(job.weights[scenario.tasks[t].priority] for t in sol.crews)
+        conditional = tighter(whole_bounds, columns)
         if conditional == count_by_priority(scenario, sol.crews):
             return value, True, conditional  # lexicographically the best: proved
         return None, False, conditional
@@ -243,7 +261,7 @@ def _bounds(
         deterministic=job.reproducible, deadline=job.deadline,
     )  # fmt: skip
     if proved:
-        return bound, proved, None
+        return bound, proved, None  # (the plan meets it: nothing is tighter)
     left = budget * CONDITIONAL_SHARE
     if not job.reproducible:  # what the weighted bound left unused goes on here
         left = budget - (time.monotonic() - started)
@@ -251,13 +269,13 @@ def _bounds(
             left = min(left, job.deadline - time.time())
     focus = choose_focus(scenario, job.analyses, job.tids, sol, left / 2)
     if focus is None:
-        return bound, proved, None
+        return bound, proved, columns
     conditional = part_bounds(
         scenario, job.analyses, job.tids, travel, job.weights, sol, focus=focus, budget=left,
         workers=job.workers, seed=job.seed, deterministic=job.reproducible,
         deadline=job.deadline, stop=stop,
     )  # fmt: skip
-    return bound, proved, conditional
+    return bound, proved, tighter(conditional, columns)
 
 
 def _routed(

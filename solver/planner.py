@@ -65,6 +65,10 @@ class SolveOptions:
     """After CP-SAT, the routes improved by local search (`solver.reroute`); False keeps
     CP-SAT's (kept to measure the two side by side)."""
 
+    colgen: bool = True
+    """A part's bounds include column generation's (`solver.colgen`); False leaves it out
+    (kept to measure the two side by side)."""
+
 
 def analyse(scenario: Scenario, travel: TravelModel | None = None) -> dict[str, TaskAnalysis]:
     return Analyzer(scenario, travel).analyse_all()
@@ -224,6 +228,7 @@ def _prepare(
             deadline=deadline,
             pairwise=options.pairwise,
             reroute=options.reroute,
+            colgen=options.colgen,
         )
         for part, size in zip(parts, sizes, strict=True)
     ]
