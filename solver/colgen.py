@@ -54,7 +54,9 @@ import numpy as np
 from ortools.linear_solver import pywraplp
 
 from mutualaid.domain.model import PRIORITIES, Scenario
+from mutualaid.travel import TravelModel
 from solver.analysis import TaskAnalysis
+from solver.colgen_times import Timetable
 from solver.solution import Solution, count_by_priority
 
 EPS = 1e-7
@@ -73,6 +75,8 @@ class _Volunteer:
     id: str
     capacity: int
     """Weekly service minutes, divided by `unit`."""
+    minutes: int
+    """Weekly service minutes."""
     roles: dict[str, list[int]] = field(default_factory=dict)
     """Task -> the roles they could fill in it."""
 
@@ -112,9 +116,14 @@ class ColumnBound:
     """The relaxation of one part (its tasks `tids`), priority after priority."""
 
     def __init__(
-        self, scenario: Scenario, analyses: Mapping[str, TaskAnalysis], tids: list[str]
+        self,
+        scenario: Scenario,
+        analyses: Mapping[str, TaskAnalysis],
+        tids: list[str],
+        travel: TravelModel | None = None,
     ) -> None:
-        self.scenario = scenario
+        self.scenario, self.analyses, self.travel = scenario, analyses, travel
+        self._timetables: dict[str, Timetable] = {}
         self.tids = sorted(t for t in tids if analyses[t].reason is None)
         durations = [scenario.tasks[t].duration_minutes for t in self.tids]
         self.unit = math.gcd(*durations) if durations else 1
@@ -127,7 +136,7 @@ class ColumnBound:
                 for vid in sorted({v for pool in pools for v in pool.members}):
                     if vid not in vols:
                         minutes = scenario.volunteers[vid].max_service_minutes
-                        vols[vid] = _Volunteer(vid, minutes // self.unit)
+                        vols[vid] = _Volunteer(vid, minutes // self.unit, minutes)
                     vols[vid].roles.setdefault(t, []).append(r)
         self.volunteers = [vols[v] for v in sorted(vols)]
         self.work = 0
@@ -135,6 +144,13 @@ class ColumnBound:
         self.pool: list[tuple[str, list[tuple[str, int]]]] = []
         """Every column priced so far: a pattern of the relaxation, so a later priority's
         master starts with them too (those of its tasks)."""
+
+    def timetable(self, v: _Volunteer) -> Timetable:
+        if v.id not in self._timetables:
+            assert self.travel is not None
+            tt = Timetable(self.scenario, self.analyses, v.id, sorted(v.roles), self.travel)
+            self._timetables[v.id] = tt
+        return self._timetables[v.id]
 
     def bounds(
         self,
@@ -194,6 +210,9 @@ class ColumnBound:
                 lp.add_column(vid, [(t, r) for t, r in pattern if t in mine])
         started, work0 = time.monotonic(), self.work
         best = math.inf
+        reached = sum(
+            1 for t in plan.crews if t in mine and self.scenario.tasks[t].priority == priority
+        )
         while True:
             if not lp.solve():
                 break
@@ -201,7 +220,10 @@ class ColumnBound:
             best = min(best, bound)
             self.work += lp.work
             if not columns or math.floor(best + 1e-6) <= math.floor(lp.value + 1e-6):
-                break
+                if lp.timed or self.travel is None or math.floor(best + 1e-6) <= reached:
+                    break
+                lp.time_patterns()  # the knapsack's LP is reached: on with times
+                continue
             for vid, pattern in columns:
                 lp.add_column(vid, pattern)
             self.pool += columns
@@ -253,17 +275,31 @@ class _Master:
         self.value = 0.0
         self.work = 0
         self.seen: set[tuple[str, tuple[tuple[str, int], ...]]] = set()
+        self.timed = False
+        """Whether columns and pricing keep each volunteer's times (`solver.colgen_times`)."""
+        self.lambdas: list[tuple[str, list[str], pywraplp.Variable]] = []
 
     def add_column(self, vid: str, pattern: list[tuple[str, int]]) -> None:
         key = (vid, tuple(sorted(pattern)))
         if key in self.seen or not pattern:
             return
         self.seen.add(key)
+        tasks = [t for t, _ in pattern]
+        if self.timed and not self.cb.timetable(self.vol_index[vid]).routable(tasks):
+            return
         lam = self.solver.NumVar(0.0, 1.0, f"l{self.columns}")
+        self.lambdas.append((vid, tasks, lam))
         self.columns += 1
         self.convex[vid].SetCoefficient(lam, 1.0)
         for t, r in pattern:
             self.role_row[(t, r)].SetCoefficient(lam, -1.0)
+
+    def time_patterns(self) -> None:
+        """From now on, only routable patterns: the columns that are not are dropped."""
+        self.timed = True
+        for vid, tasks, lam in self.lambdas:
+            if not self.cb.timetable(self.vol_index[vid]).routable(tasks):
+                lam.SetUb(0.0)
 
     def solve(self) -> bool:
         status = self.solver.Solve()
@@ -297,8 +333,17 @@ class _Master:
             sizes = [tasks[t].duration_minutes // unit for t, _ in items]
             value, chosen = pricing(profits, sizes, v.capacity)
             self.work += len(items) * (v.capacity + 1)
+            picked = [items[i][0] for i in chosen]
+            if self.timed and not self.cb.timetable(v).routable(picked):
+                tt = self.cb.timetable(v)
+                by_task = {items[i][0]: profits[i] for i in range(len(items))}
+                most, picked, exact = tt.best(by_task, v.minutes)
+                self.work += len(items) * 50
+                if exact:
+                    value = most
+                chosen = [i for i in range(len(items)) if items[i][0] in set(picked)]
             bound += value
-            if value > self.convex[v.id].dual_value() + EPS:
+            if value > self.convex[v.id].dual_value() + EPS and chosen:
                 columns.append((v.id, [(items[i][0], roles[i]) for i in chosen]))
         return bound, columns
 

@@ -236,7 +236,7 @@ def _bounds(
     value = sum(job.weights[scenario.tasks[t].priority] for t in sol.crews)
     columns = None
     if job.colgen:  # first: an LP, quick and (on hours against crews) the tightest
-        columns = ColumnBound(scenario, job.analyses, job.tids).bounds(
+        columns = ColumnBound(scenario, job.analyses, job.tids, travel).bounds(
             sol, budget=budget * COLGEN_SHARE, deterministic=job.reproducible,
             deadline=job.deadline,
         )  # fmt: skip
