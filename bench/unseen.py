@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import os
 import shlex
 import statistics
 import sys
@@ -115,12 +116,30 @@ def reshape(world: dict[str, Any], shape: str) -> dict[str, Any]:
 
 
 def run_week(
-    week: Week, time_limit: float, workers: int, before_after: bool = False
+    week: Week,
+    time_limit: float,
+    workers: int,
+    before_after: bool = False,
+    bounds_before_after: bool = False,
 ) -> dict[str, Any]:
     import solver
 
     data = week.generate()
     scenario = build_scenario(data)
+    without: dict[str, Any] | None = None
+    if bounds_before_after:  # the same week first without column generation's bound
+        t0 = time.monotonic()
+        options = solver.SolveOptions(time_limit=time_limit, workers=workers, colgen=False)
+        bare = solver.solve(scenario, options)
+        assert bare.objective is not None, bare.error
+        served = bare.objective.served
+        without = {
+            "served": served,
+            "bound": bare.bound,
+            "gap": 1 - weighted(served) / max(1, weighted(bare.bound)),
+            "wall_s": time.monotonic() - t0,
+            "load": os.getloadavg()[0],
+        }
     t0 = time.monotonic()
     solver.greedy(scenario)  # analysis and greedy: what a solve does before its first stage
     prepare = time.monotonic() - t0
@@ -141,7 +160,10 @@ def run_week(
         "gap": 1 - weighted(served) / max(1, weighted(bound)),
         "travel": plan.objective.travel_minutes,
         "check": check(data, plan_json.dump(plan, scenario))["ok"],
+        "load": os.getloadavg()[0],
     }
+    if without is not None:
+        out["without_colgen"] = without
     if week.size == "routing" and before_after:
         # the same week without rerouting after CP-SAT (the solver before issue 10's item 7)
         t0 = time.monotonic()
@@ -240,7 +262,38 @@ def table(results: list[dict[str, Any]], time_limit: float) -> str:
                 f"{r['travel'] / max(1, b['travel']):.2f} | {vroom or '-'} | {versus} | "
                 f"{'ok' if b['check'] and r['check'] else 'FAIL'} |"
             )
-    return "\n".join(lines)
+    return "\n".join(lines + bounds_table(results))
+
+
+def bounds_table(results: list[dict[str, Any]]) -> list[str]:
+    """Gaps without and with column generation's bound (`--bounds-before-after`)."""
+    compared = [r for r in results if r.get("without_colgen")]
+    if not compared:
+        return []
+    lines = ["", "| world | weeks | gap without colgen, median / worst | gap with, median / worst "
+             "| within 1% without / with | load (1 min), least-most |",
+             "|---|---|---|---|---|---|"]  # fmt: skip
+    for size in SIZES:
+        rows = [r for r in compared if r["size"] == size]
+        if not rows:
+            continue
+        before, after = [r["without_colgen"]["gap"] for r in rows], [r["gap"] for r in rows]
+        loads = [r["load"] for r in rows] + [r["without_colgen"]["load"] for r in rows]
+        lines.append(
+            f"| {size} | {len(rows)} | {100 * statistics.median(before):.2f}% / "
+            f"{100 * max(before):.2f}% | {100 * statistics.median(after):.2f}% / "
+            f"{100 * max(after):.2f}% | {sum(g <= 0.01 for g in before)}/{len(rows)} / "
+            f"{sum(g <= 0.01 for g in after)}/{len(rows)} | {min(loads):.1f}-{max(loads):.1f} |"
+        )
+    lines += ["", "| week | served without / with | bound without / with | gap without / with |",
+              "|---|---|---|---|"]  # fmt: skip
+    for r in compared:
+        w = r["without_colgen"]
+        lines.append(
+            f"| {r['week']} | {quad(w['served'])} / {quad(r['served'])} | {quad(w['bound'])} / "
+            f"{quad(r['bound'])} | {100 * w['gap']:.2f}% / {100 * r['gap']:.2f}% |"
+        )
+    return lines
 
 
 def main() -> int:
@@ -256,6 +309,11 @@ def main() -> int:
         action="store_true",
         help="routing weeks also solved without rerouting (solver.reroute), in the same run",
     )
+    parser.add_argument(
+        "--bounds-before-after",
+        action="store_true",
+        help="each week also solved without column generation's bound (solver.colgen) first",
+    )
     args = parser.parse_args()
     command = ["nice", "-n", "10", ".venv/bin/python", "bench/unseen.py", *sys.argv[1:]]
     print("$ " + shlex.join(command), flush=True)
@@ -270,7 +328,9 @@ def main() -> int:
     results = []
     for week in weeks:
         try:
-            result = run_week(week, args.time_limit, args.workers, args.before_after)
+            result = run_week(
+                week, args.time_limit, args.workers, args.before_after, args.bounds_before_after
+            )
         except Exception as exc:  # a week that fails is reported, the run goes on
             print(f"{week.label}: FAILED {exc!r}", flush=True)
             continue
@@ -279,7 +339,13 @@ def main() -> int:
         print(
             f"{week.label}: served {quad(result['served'])} bound {quad(result['bound'])} "
             f"gap {100 * result['gap']:.2f}% proof {proof} wall {result['wall_s']:.1f} s "
-            f"check {'ok' if result['check'] else 'FAIL'}"
+            f"check {'ok' if result['check'] else 'FAIL'} load {result['load']:.1f}"
+            + (
+                f" without colgen: bound {quad(result['without_colgen']['bound'])} gap "
+                f"{100 * result['without_colgen']['gap']:.2f}%"
+                if "without_colgen" in result
+                else ""
+            )
             + (f" vroom {result['vroom']}" if "vroom" in result else ""),
             flush=True,
         )

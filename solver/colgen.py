@@ -145,6 +145,11 @@ class ColumnBound:
         """Every column priced so far: a pattern of the relaxation, so a later priority's
         master starts with them too (those of its tasks)."""
 
+    def seconds(self, deterministic: bool, wall: float) -> float:
+        """What the work so far counts as: `wall` seconds, or the work in `WORK_PER_SECOND`
+        when `deterministic`."""
+        return self.work / WORK_PER_SECOND if deterministic else wall
+
     def timetable(self, v: _Volunteer) -> Timetable:
         if v.id not in self._timetables:
             assert self.travel is not None

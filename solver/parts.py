@@ -208,8 +208,8 @@ def _polish(
 
 
 COLGEN_SHARE = 0.5
-"""Of the time for bounds, what goes first to column generation's bound per priority
-(`solver.colgen`); the rest to CP-SAT's relaxations below."""
+"""Of the time for bounds, what column generation's bound per priority (`solver.colgen`) may
+take first; what it leaves goes to CP-SAT's relaxations below."""
 
 CONDITIONAL_SHARE = 0.6
 """Of the time for bounds, what goes to the bound per priority (`solver.conditional`); the rest
@@ -236,13 +236,12 @@ def _bounds(
     value = sum(job.weights[scenario.tasks[t].priority] for t in sol.crews)
     columns = None
     if job.colgen:  # first: an LP, quick and (on hours against crews) the tightest
-        columns = ColumnBound(scenario, job.analyses, job.tids, travel).bounds(
-            sol, budget=budget * COLGEN_SHARE, deterministic=job.reproducible,
-            deadline=job.deadline,
-        )  # fmt: skip
+        lp = ColumnBound(scenario, job.analyses, job.tids, travel)
+        columns = lp.bounds(sol, budget=budget * COLGEN_SHARE, deterministic=job.reproducible,
+                            deadline=job.deadline)  # fmt: skip
         if columns == count_by_priority(scenario, sol.crews):
             return value, True, columns
-        budget *= 1 - COLGEN_SHARE
+        budget -= lp.seconds(job.reproducible, time.monotonic() - started)  # the rest: CP-SAT's
         started = time.monotonic()
     whole = choose_focus(scenario, job.analyses, job.tids, sol, budget / 2, whole_only=True)
     if whole is not None:  # the whole part's model bounds weighted coverage no better
