@@ -47,7 +47,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -218,11 +218,16 @@ class ColumnBound:
         reached = sum(
             1 for t in plan.crews if t in mine and self.scenario.tasks[t].priority == priority
         )
-        while True:
-            if not lp.solve():
-                break
-            bound, columns = lp.price()
-            best = min(best, bound)
+
+        def over(pricing: int) -> bool:
+            """Whether the time is up, with `pricing` work of the round not yet counted."""
+            if deterministic:
+                return (self.work + pricing - work0) / WORK_PER_SECOND >= seconds
+            return time.monotonic() - started >= seconds
+
+        while not over(0) and lp.solve():
+            bound, columns = lp.price(over)
+            best = min(best, bound)  # (inf when the time ran out before every volunteer)
             self.work += lp.work
             if not columns or math.floor(best + 1e-6) <= math.floor(lp.value + 1e-6):
                 if lp.timed or self.travel is None or math.floor(best + 1e-6) <= reached:
@@ -232,13 +237,6 @@ class ColumnBound:
             for vid, pattern in columns:
                 lp.add_column(vid, pattern)
             self.pool += columns
-            spent = (
-                (self.work - work0) / WORK_PER_SECOND
-                if deterministic
-                else (time.monotonic() - started)
-            )
-            if spent >= seconds:
-                break
         total = sum(1 for t in tasks if self.scenario.tasks[t].priority == priority)
         return total if not math.isfinite(best) else min(total, math.floor(best + 1e-6))
 
@@ -313,8 +311,11 @@ class _Master:
         self.value = self.solver.Objective().Value()
         return True
 
-    def price(self) -> tuple[float, list[tuple[str, list[tuple[str, int]]]]]:
-        """(the Lagrangian bound at the master's duals, the columns of positive reduced cost)."""
+    def price(
+        self, over: Callable[[int], bool]
+    ) -> tuple[float, list[tuple[str, list[tuple[str, int]]]]]:
+        """(the Lagrangian bound at the master's duals, the columns of positive reduced cost);
+        once `over(work so far)` says the time is up, the columns found and no bound (inf)."""
         tasks = self.cb.scenario.tasks
         alpha = {k: max(0.0, c.dual_value()) for k, c in self.role_row.items()}
         beta = {q: max(0.0, -c.dual_value()) for q, c in self.levels.items()}
@@ -325,10 +326,12 @@ class _Master:
         for t in self.tasks:
             gain = float(tasks[t].priority == self.priority) + beta.get(tasks[t].priority, 0.0)
             bound += max(0.0, gain - need[t])
-        columns = []
+        columns: list[tuple[str, list[tuple[str, int]]]] = []
         unit = self.cb.unit
         self.work = self.solver.NumVariables() * 4
         for v in self.vols:
+            if over(self.work):
+                return math.inf, columns
             items = [(t, rs) for t, rs in v.roles.items() if t in self.y]
             profits, roles = [], []
             for t, rs in items:
