@@ -174,3 +174,22 @@ def test_the_column_bound_is_tighter_than_without_it_on_a_contended_week() -> No
         assert plan.objective is not None
         gaps.append(weighted_gap(plan.objective.served, plan.bound))
     assert gaps[1] < gaps[0], gaps
+
+
+@pytest.mark.parametrize("budget", [0.005 * k for k in range(1, 9)])
+def test_a_budget_that_stops_a_pricing_round_still_gives_a_bound(budget: float) -> None:
+    """Time that runs out in the middle of a round of pricing (before every volunteer is
+    priced, so that round gives no bound): the answer is still a bound, never below the
+    plan's own count, and never above every task."""
+    scenario = build_scenario(generate_world(200, 24, 1, 7101, contended=True))
+    travel = HaversineTravel(scenario.settings)
+    analyses = analyse(scenario, travel)
+    plan = greedy_plan(scenario, analyses, travel)
+    for tids in components(analyses):
+        got = ColumnBound(scenario, analyses, tids, travel).bounds(
+            plan, budget=budget, deterministic=True
+        )
+        mine = set(tids)
+        served = count_by_priority(scenario, (t for t in plan.crews if t in mine))
+        totals = count_by_priority(scenario, tids)
+        assert all(served[p] <= got[p] <= totals[p] for p in PRIORITIES), (served, got)
