@@ -15,18 +15,17 @@ from typing import Any
 
 import pytest
 from litestar.testing import TestClient
-from sqlalchemy import text
 from sqlalchemy.engine import URL
 
 from api.app import Infrastructure, create_app
 from api.settings import DatabaseSettings, JobSettings, Settings, SolverSettings
 from mutualaid.adapters.db import make_engine
-from mutualaid.adapters.tables import metadata
 from mutualaid.services import access
 from tests.adapters import world
 from tests.adapters.conftest import (  # noqa: F401  (fixtures, shared with the adapter tests)
     FakeClock,
     clock,
+    empty_postgres,
     engine,
     make_uow,
     pg_database,
@@ -48,9 +47,7 @@ def empty_database_url(kind: str, request: pytest.FixtureRequest, folder: Path) 
     url: URL = request.getfixturevalue("pg_database")
     eng = make_engine(url)
     try:
-        with eng.begin() as conn:
-            tables = ", ".join(t.name for t in metadata.sorted_tables)
-            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        empty_postgres(eng)
     finally:
         eng.dispose()
     return url.render_as_string(hide_password=False)
