@@ -13,6 +13,7 @@ from litestar.params import Body, FromPath, QueryParameter, RawBody
 from api.controllers.common import AreaParam, CurrentActor, IdempotencyKey, Jobs, Uow
 from api.dto import PlanDTO, PlanView, WeekDTO, WeekView
 from api.errors import responses
+from mutualaid.contract.answers import TASK_ANSWERS
 from mutualaid.contract.data import Json
 from mutualaid.contract.export import stored_task_json
 from mutualaid.services import plans, weeks
@@ -93,7 +94,9 @@ class WeekController(Controller):
         """Replace the week's tasks in one batch (the week is created when missing). 409,
         storing nothing, when tasks the published plan gives are left out (their assignments
         would be withdrawn) unless `?replace=true`."""
-        done = weeks.submit_tasks(uow, actor, area, week_start, data, idempotency_key, replace)
+        done = weeks.submit_tasks(
+            uow, actor, area, week_start, data, idempotency_key, replace, TASK_ANSWERS
+        )
         headers = {"Idempotent-Replayed": "true"} if done.replayed else None
         return Response([stored_task_json(t) for t in done.tasks], headers=headers)
 

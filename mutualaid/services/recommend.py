@@ -7,21 +7,20 @@ Idempotency-Key)."""
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import pendulum
 
 from mutualaid.contract import plan_json
 from mutualaid.contract.data import Json
-from mutualaid.contract.export import stored_task_json
-from mutualaid.contract.scenario import build_scenario
-from mutualaid.contract.written import written_json
+from mutualaid.contract.written import scenario_of
 from mutualaid.domain.facts import Fact
 from mutualaid.domain.lifecycle import PlanRequest
 from mutualaid.domain.model import Scenario
 from mutualaid.domain.plan import Plan, Reason
 from mutualaid.domain.recommendation import Option
+from mutualaid.domain.tasks import SentTask
 from mutualaid.errors import Problem
 from mutualaid.messages import msg, violation_text
 from mutualaid.services.access import Actor, parse_week
@@ -101,6 +100,8 @@ def _replayed(response: Fact) -> Applied:
 class _Request:
     where: str
     week: pendulum.Date
+    task: str
+    """The new task's id."""
     plan_id: str
     scenario: Scenario
     published: Plan
@@ -113,10 +114,9 @@ def recommend_task(
 ) -> Recommendations:  # fmt: skip
     """The best options for a request not yet in the week (nothing is stored)."""
     r = _read(uow, actor, area, week_start, task)
-    ident = str(task["id"])
-    options = recommender.recommend(r.scenario, r.published, ident)
-    reason = None if options else recommender.why_not(r.scenario, ident)
-    return Recommendations(ident, r.plan_id, r.scenario, options, reason)
+    options = recommender.recommend(r.scenario, r.published, r.task)
+    reason = None if options else recommender.why_not(r.scenario, r.task)
+    return Recommendations(r.task, r.plan_id, r.scenario, options, reason)
 
 
 def apply_recommendation(
@@ -139,13 +139,12 @@ def apply_recommendation(
     with _REPAIRS.of(where, week):
         for _ in range(REPAIR_ATTEMPTS):
             r = _read(uow, actor, area, week_start, task)
-            ident = str(task["id"])
             chosen = next(
-                (o for o in recommender.recommend(r.scenario, r.published, ident)
+                (o for o in recommender.recommend(r.scenario, r.published, r.task)
                  if o.id == option_id), None,
             )  # fmt: skip
             if chosen is None:
-                raise ConflictError(msg("recommendation_gone", id=option_id, task=ident))
+                raise ConflictError(msg("recommendation_gone", id=option_id, task=r.task))
             plan = recommender.insert(r.scenario, r.published, chosen)
             plan.extra["repair"] = {**plan.extra.get("repair", {}), "parent": r.plan_id}
             report = validate(r.scenario, plan_json.dump(plan, r.scenario))
@@ -206,10 +205,11 @@ def _read(uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, task
     where, week = actor.area(area), parse_week(week_start)
     if not isinstance(task, Mapping):
         raise InvalidRequest([Problem("task", msg("not_mapping", got=type(task).__name__))])
-    ident = task.get("id")
+    sent = SentTask(task)
+    ident = sent.id
     if not isinstance(ident, str) or not ident.strip():
         raise InvalidRequest([Problem("id", msg("recommend_needs_id"))])
-    if task.get("every"):
+    if sent.every:
         raise InvalidRequest([Problem("every", msg("recommend_no_series"))])
     with uow.reading() as reader:
         published = reader.plans.published(where, week)
@@ -217,9 +217,8 @@ def _read(uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, task
             raise ConflictError(msg("recommend_no_plan", week=week.isoformat()))
         if reader.weeks.tasks(where, week, {ident}):
             raise ConflictError(msg("recommend_task_exists", task=ident))
-        prepared = reader.weeks.prepare_task(where, week, task)
-        data = written_json(reader.weeks.export_scenario(where, week))
-    data["tasks"] = [*data.get("tasks", []), stored_task_json(prepared.tasks[0])]
-    data.pop("expect", None)
-    scenario = build_scenario(data)
-    return _Request(where, week, published.id, scenario, published.result, prepared)
+        prepared = reader.weeks.prepare_task(where, week, sent)
+        written = reader.weeks.export_scenario(where, week)
+    with_it = replace(written, tasks=(*written.tasks, *prepared.tasks), expect=None)
+    scenario = scenario_of(with_it)
+    return _Request(where, week, ident, published.id, scenario, published.result, prepared)

@@ -10,6 +10,7 @@ from mutualaid.contract import roster as read
 from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.written import written_json
 from mutualaid.domain.roster import StoredVolunteer
+from mutualaid.domain.tasks import SentTask
 from mutualaid.errors import ScenarioError
 from mutualaid.services.ports import ConflictError, NotFoundError
 from mutualaid.services.roster import checked_entry
@@ -229,8 +230,8 @@ def test_tasks_checked_before_the_roster_changed_are_checked_again_when_stored(
         uow.commit()
     at_liu = {**scenario["tasks"][0], "id": "t-visit-liu", "resident": "r-liu"}
     with make_uow(read_only=True) as reader:
-        batch = reader.weeks.prepare_tasks(world.AREA, world.WEEK, [at_liu])
-        one = reader.weeks.prepare_task(world.AREA, world.WEEK, at_liu)
+        batch = reader.weeks.prepare_tasks(world.AREA, world.WEEK, [SentTask(at_liu)])
+        one = reader.weeks.prepare_task(world.AREA, world.WEEK, SentTask(at_liu))
     with make_uow() as uow:
         uow.residents.delete(world.AREA, "r-liu")
         uow.commit()
@@ -252,7 +253,8 @@ def test_prepared_tasks_read_as_they_are_stored(make_uow: UowFactory) -> None:
         world.import_week(uow, world.AREA, scenario)
         uow.commit()
     with make_uow(read_only=True) as reader:
-        prepared = reader.weeks.prepare_tasks(world.AREA, world.NEXT_WEEK, scenario["tasks"][:2])
+        sent = [SentTask(t) for t in scenario["tasks"][:2]]
+        prepared = reader.weeks.prepare_tasks(world.AREA, world.NEXT_WEEK, sent)
     with make_uow() as uow:
         answered = uow.weeks.store_tasks(world.AREA, world.NEXT_WEEK, prepared)
         uow.commit()

@@ -10,6 +10,7 @@ import pytest
 
 from mutualaid.adapters.access import SqlIdempotency
 from mutualaid.contract import plan_json
+from mutualaid.contract.answers import TASK_ANSWERS
 from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.plan_json import detail_text
 from mutualaid.domain.lifecycle import CANCELLED
@@ -96,16 +97,22 @@ def test_every_change_is_audited_with_who_what_and_when(
 
 def test_a_batch_sent_twice_under_one_key_has_one_effect(make_uow: UowFactory, week: str) -> None:
     tasks = [stored_task_json(t) for t in weeks.list_tasks(make_uow(), ADMIN, world.AREA, WEEK)]
-    first = weeks.submit_tasks(make_uow(), ADMIN, world.AREA, WEEK, tasks[:1], "k-1")
-    again = weeks.submit_tasks(make_uow(), ADMIN, world.AREA, WEEK, tasks[:1], "k-1")
+    first = weeks.submit_tasks(
+        make_uow(), ADMIN, world.AREA, WEEK, tasks[:1], "k-1", answers=TASK_ANSWERS
+    )
+    again = weeks.submit_tasks(
+        make_uow(), ADMIN, world.AREA, WEEK, tasks[:1], "k-1", answers=TASK_ANSWERS
+    )
     assert (first.replayed, again.replayed) == (False, True)
     assert first.tasks == again.tasks
     with pytest.raises(IdempotencyKeyReused):
-        weeks.submit_tasks(make_uow(), ADMIN, world.AREA, WEEK, tasks, "k-1")
+        weeks.submit_tasks(make_uow(), ADMIN, world.AREA, WEEK, tasks, "k-1", answers=TASK_ANSWERS)
     assert weeks.list_tasks(make_uow(), ADMIN, world.AREA, WEEK) == first.tasks
     # the same key is another request in another week
     other = world.NEXT_WEEK.isoformat()
-    assert not weeks.submit_tasks(make_uow(), ADMIN, world.AREA, other, [], "k-1").replayed
+    assert not weeks.submit_tasks(
+        make_uow(), ADMIN, world.AREA, other, [], "k-1", answers=TASK_ANSWERS
+    ).replayed
     actions = [e.action for e in access.read_audit(make_uow(), ADMIN, world.AREA)]
     assert actions.count("tasks.submit") == 2
 
@@ -114,7 +121,9 @@ def test_a_key_stored_meanwhile_by_a_concurrent_request_is_answered_from_it(
     make_uow: UowFactory, week: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tasks = [stored_task_json(t) for t in weeks.list_tasks(make_uow(), ADMIN, world.AREA, WEEK)]
-    first = weeks.submit_tasks(make_uow(), ADMIN, world.AREA, WEEK, tasks[:1], "k-race")
+    first = weeks.submit_tasks(
+        make_uow(), ADMIN, world.AREA, WEEK, tasks[:1], "k-race", answers=TASK_ANSWERS
+    )
     # our lookup ran before the concurrent request stored the key: save is what notices
     looked: list[str] = []
     real_lookup = SqlIdempotency.lookup
@@ -124,7 +133,9 @@ def test_a_key_stored_meanwhile_by_a_concurrent_request_is_answered_from_it(
         return None if len(looked) == 1 else real_lookup(self, scope, key, digest)
 
     monkeypatch.setattr(SqlIdempotency, "lookup", lookup_late)
-    again = weeks.submit_tasks(make_uow(), ADMIN, world.AREA, WEEK, tasks[:1], "k-race")
+    again = weeks.submit_tasks(
+        make_uow(), ADMIN, world.AREA, WEEK, tasks[:1], "k-race", answers=TASK_ANSWERS
+    )
     assert again.replayed and again.tasks == first.tasks and len(looked) == 2
 
 
@@ -132,12 +143,18 @@ def test_a_failed_request_loses_nothing(make_uow: UowFactory, week: str) -> None
     before = weeks.export_scenario(make_uow(), ADMIN, world.AREA, WEEK)
     broken = [*before["tasks"], {"id": "t-bad", "needs": []}]
     with pytest.raises(ScenarioError):
-        weeks.submit_tasks(make_uow(), ADMIN, world.AREA, WEEK, broken, "k-bad")
+        weeks.submit_tasks(
+            make_uow(), ADMIN, world.AREA, WEEK, broken, "k-bad", answers=TASK_ANSWERS
+        )
     with pytest.raises(Forbidden):
-        weeks.submit_tasks(make_uow(), STRANGER, world.AREA, WEEK, [], "k-bad")
+        weeks.submit_tasks(
+            make_uow(), STRANGER, world.AREA, WEEK, [], "k-bad", answers=TASK_ANSWERS
+        )
     assert weeks.export_scenario(make_uow(), ADMIN, world.AREA, WEEK) == before
     # the key was not spent on the failure
-    assert not weeks.submit_tasks(make_uow(), ADMIN, world.AREA, WEEK, [], "k-bad").replayed
+    assert not weeks.submit_tasks(
+        make_uow(), ADMIN, world.AREA, WEEK, [], "k-bad", answers=TASK_ANSWERS
+    ).replayed
 
 
 # --- plans as jobs --------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from mutualaid.contract.answers import TASK_ANSWERS
 from mutualaid.contract.export import stored_task_json
 from mutualaid.errors import ScenarioError
 from mutualaid.services import plans, volunteers, weeks
@@ -63,12 +64,18 @@ def test_a_batch_under_one_key_is_stored_once_and_another_body_refused(store: Fa
     week = week_of(store)
     tasks = [stored_task_json(t) for t in weeks.list_tasks(_uow(store), COORDINATOR, AREA, week)]
     batch = [*tasks, _new_task(store, "t-extra")]
-    first = weeks.submit_tasks(_uow(store), COORDINATOR, AREA, week, batch, "key-1")
-    again = weeks.submit_tasks(_uow(store), COORDINATOR, AREA, week, batch, "key-1")
+    first = weeks.submit_tasks(
+        _uow(store), COORDINATOR, AREA, week, batch, "key-1", answers=TASK_ANSWERS
+    )
+    again = weeks.submit_tasks(
+        _uow(store), COORDINATOR, AREA, week, batch, "key-1", answers=TASK_ANSWERS
+    )
     assert not first.replayed and again.replayed and again.tasks == first.tasks
     assert [e.action for e in store.state.audit].count("tasks.submit") == 1
     with pytest.raises(IdempotencyKeyReused):
-        weeks.submit_tasks(_uow(store), COORDINATOR, AREA, week, tasks, "key-1")
+        weeks.submit_tasks(
+            _uow(store), COORDINATOR, AREA, week, tasks, "key-1", answers=TASK_ANSWERS
+        )
     assert _ids(store)[-1] == "t-extra"
 
 
