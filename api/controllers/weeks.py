@@ -16,6 +16,7 @@ from api.errors import responses
 from mutualaid.contract.answers import TASK_ANSWERS
 from mutualaid.contract.data import Json
 from mutualaid.contract.export import stored_task_json
+from mutualaid.domain.tasks import SentTask
 from mutualaid.services import plans, weeks
 from mutualaid.services.access import Actor
 
@@ -95,7 +96,14 @@ class WeekController(Controller):
         storing nothing, when tasks the published plan gives are left out (their assignments
         would be withdrawn) unless `?replace=true`."""
         done = weeks.submit_tasks(
-            uow, actor, area, week_start, data, idempotency_key, replace, TASK_ANSWERS
+            uow,
+            actor,
+            area,
+            week_start,
+            [SentTask(t) for t in data],
+            idempotency_key,
+            replace,
+            TASK_ANSWERS,
         )
         headers = {"Idempotent-Replayed": "true"} if done.replayed else None
         return Response([stored_task_json(t) for t in done.tasks], headers=headers)
@@ -113,7 +121,7 @@ class WeekController(Controller):
         data: TaskBody, area: AreaParam = None,
     ) -> Response[Json]:  # fmt: skip
         """Create (201) or replace (200) one task."""
-        stored, new = weeks.put_task(uow, actor, area, week_start, task, data)
+        stored, new = weeks.put_task(uow, actor, area, week_start, task, SentTask(data))
         return Response(stored_task_json(stored), status_code=201 if new else 200)
 
     @delete("/{week_start:str}/tasks/{task:str}", sync_to_thread=True, responses=responses(404))

@@ -110,7 +110,7 @@ class _Request:
 
 def recommend_task(
     uow: UnitOfWork, recommender: Recommender, actor: Actor, area: str | None,
-    week_start: str, task: Any,
+    week_start: str, task: SentTask,
 ) -> Recommendations:  # fmt: skip
     """The best options for a request not yet in the week (nothing is stored)."""
     r = _read(uow, actor, area, week_start, task)
@@ -121,7 +121,7 @@ def recommend_task(
 
 def apply_recommendation(
     uow: UnitOfWork, recommender: Recommender, actor: Actor, area: str | None,
-    week_start: str, option_id: str, task: Any, idempotency_key: str | None = None,
+    week_start: str, option_id: str, task: SentTask, idempotency_key: str | None = None,
     render: Any = None,
 ) -> Applied:  # fmt: skip
     """Store the request and publish the published plan changed as option `option_id` of
@@ -130,7 +130,7 @@ def apply_recommendation(
     scenario)` words the option for the answer (kept for a replay)."""
     where, week = actor.area(area), parse_week(week_start)
     scope = f"POST recommendation {where}/{week.isoformat()}"
-    digest = request_hash({"task": task, "option": option_id})
+    digest = request_hash({"task": task.value, "option": option_id})
     if idempotency_key is not None:
         with uow.reading() as reader:
             stored = reader.idempotency.lookup(scope, idempotency_key, digest)
@@ -198,14 +198,16 @@ def _store(
     return answer
 
 
-def _read(uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, task: Any) -> _Request:
+def _read(
+    uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, sent: SentTask
+) -> _Request:
     """The week with the request in it, and its published plan. InvalidRequest naming the
     field for a task that is not one (as storing it would say); ConflictError without a
     published plan, or for a task already in the week."""
     where, week = actor.area(area), parse_week(week_start)
-    if not isinstance(task, Mapping):
-        raise InvalidRequest([Problem("task", msg("not_mapping", got=type(task).__name__))])
-    sent = SentTask(task)
+    if not isinstance(sent.value, Mapping):
+        got = type(sent.value).__name__
+        raise InvalidRequest([Problem("task", msg("not_mapping", got=got))])
     ident = sent.id
     if not isinstance(ident, str) or not ident.strip():
         raise InvalidRequest([Problem("id", msg("recommend_needs_id"))])

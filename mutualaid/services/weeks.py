@@ -83,7 +83,7 @@ def submit_tasks(
     actor: Actor,
     area: str | None,
     week_start: str,
-    tasks: Any,
+    tasks: Sequence[SentTask],
     idempotency_key: str | None = None,
     replace: bool = False,
     answers: TaskAnswers | None = None,
@@ -100,19 +100,16 @@ def submit_tasks(
     write transaction (which holds SQLite's one write lock) only stores them.
     """
     where, week = actor.area(area), parse_week(week_start)
-    if not isinstance(tasks, list):
-        got = type(tasks).__name__
-        raise InvalidRequest([Problem("tasks", msg("not_list", got=got))])
     if idempotency_key is not None and answers is None:
         raise TypeError("an Idempotency-Key needs `answers` to keep the answer")
     scope = f"PUT tasks {where}/{week.isoformat()}"
-    digest = request_hash(tasks)
+    digest = request_hash([t.value for t in tasks])
     with uow.reading() as reader:
         if idempotency_key is not None and answers is not None:
             stored = reader.idempotency.lookup(scope, idempotency_key, digest)
             if stored is not None:
                 return Submitted(answers.load(stored.response), replayed=True)
-        prepared = reader.weeks.prepare_tasks(where, week, [SentTask(t) for t in tasks])
+        prepared = reader.weeks.prepare_tasks(where, week, tasks)
     for attempt in range(2):
         with uow:
             if idempotency_key is not None and answers is not None:
@@ -142,14 +139,14 @@ def submit_tasks(
 
 
 def put_task(
-    uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, ident: str, task: Any
-) -> tuple[StoredTask, bool]:
+    uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, ident: str,
+    task: SentTask,
+) -> tuple[StoredTask, bool]:  # fmt: skip
     """Store one task of the week (new ones go last); True when it is new. Checked in a
     read-only transaction first, as submit_tasks."""
     where, week = actor.area(area), parse_week(week_start)
-    task = with_id(task, ident)
     with uow.reading() as reader:
-        prepared = reader.weeks.prepare_task(where, week, SentTask(task))
+        prepared = reader.weeks.prepare_task(where, week, SentTask(with_id(task.value, ident)))
     with uow:
         stored, new = uow.weeks.store_task(where, week, prepared)
         action = "task.create" if new else "task.update"

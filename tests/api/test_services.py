@@ -16,6 +16,7 @@ from mutualaid.contract.plan_json import detail_text
 from mutualaid.domain.lifecycle import CANCELLED
 from mutualaid.domain.model import Scenario
 from mutualaid.domain.plan import Plan, SolveProgress
+from mutualaid.domain.tasks import SentTask
 from mutualaid.errors import ScenarioError
 from mutualaid.services import access, plans, roster, volunteers, weeks
 from mutualaid.services.access import Actor
@@ -45,6 +46,11 @@ def week(make_uow: UowFactory) -> str:
     return WEEK
 
 
+def _sent(tasks: list[Any]) -> list[SentTask]:
+    """Tasks as the API sends them on (read from a body)."""
+    return [SentTask(t) for t in tasks]
+
+
 def test_a_coordinator_acts_only_in_its_areas_and_a_volunteer_only_for_themself() -> None:
     assert COORDINATOR.area(None) == world.AREA  # the token's only area
     with pytest.raises(Forbidden):
@@ -72,8 +78,8 @@ def test_every_change_is_audited_with_who_what_and_when(
     site = {"id": "hall", "name": "礼堂", "location": {"lat": 34.78, "lon": 113.68}}
     roster.put_entity(make_uow(), COORDINATOR, "sites", None, "hall", site)
     tasks = [stored_task_json(t) for t in weeks.list_tasks(make_uow(), COORDINATOR, None, WEEK)]
-    weeks.submit_tasks(make_uow(), COORDINATOR, None, WEEK, tasks[:2])
-    weeks.put_task(make_uow(), COORDINATOR, None, WEEK, tasks[2]["id"], tasks[2])
+    weeks.submit_tasks(make_uow(), COORDINATOR, None, WEEK, _sent(tasks[:2]))
+    weeks.put_task(make_uow(), COORDINATOR, None, WEEK, tasks[2]["id"], SentTask(tasks[2]))
     weeks.delete_task(make_uow(), COORDINATOR, None, WEEK, tasks[0]["id"])
     roster.delete_entity(make_uow(), COORDINATOR, "sites", None, "hall")
     plan = plans.request_plan(make_uow(), None, COORDINATOR, None, WEEK)
@@ -98,15 +104,17 @@ def test_every_change_is_audited_with_who_what_and_when(
 def test_a_batch_sent_twice_under_one_key_has_one_effect(make_uow: UowFactory, week: str) -> None:
     tasks = [stored_task_json(t) for t in weeks.list_tasks(make_uow(), ADMIN, world.AREA, WEEK)]
     first = weeks.submit_tasks(
-        make_uow(), ADMIN, world.AREA, WEEK, tasks[:1], "k-1", answers=TASK_ANSWERS
+        make_uow(), ADMIN, world.AREA, WEEK, _sent(tasks[:1]), "k-1", answers=TASK_ANSWERS
     )
     again = weeks.submit_tasks(
-        make_uow(), ADMIN, world.AREA, WEEK, tasks[:1], "k-1", answers=TASK_ANSWERS
+        make_uow(), ADMIN, world.AREA, WEEK, _sent(tasks[:1]), "k-1", answers=TASK_ANSWERS
     )
     assert (first.replayed, again.replayed) == (False, True)
     assert first.tasks == again.tasks
     with pytest.raises(IdempotencyKeyReused):
-        weeks.submit_tasks(make_uow(), ADMIN, world.AREA, WEEK, tasks, "k-1", answers=TASK_ANSWERS)
+        weeks.submit_tasks(
+            make_uow(), ADMIN, world.AREA, WEEK, _sent(tasks), "k-1", answers=TASK_ANSWERS
+        )
     assert weeks.list_tasks(make_uow(), ADMIN, world.AREA, WEEK) == first.tasks
     # the same key is another request in another week
     other = world.NEXT_WEEK.isoformat()
@@ -122,7 +130,7 @@ def test_a_key_stored_meanwhile_by_a_concurrent_request_is_answered_from_it(
 ) -> None:
     tasks = [stored_task_json(t) for t in weeks.list_tasks(make_uow(), ADMIN, world.AREA, WEEK)]
     first = weeks.submit_tasks(
-        make_uow(), ADMIN, world.AREA, WEEK, tasks[:1], "k-race", answers=TASK_ANSWERS
+        make_uow(), ADMIN, world.AREA, WEEK, _sent(tasks[:1]), "k-race", answers=TASK_ANSWERS
     )
     # our lookup ran before the concurrent request stored the key: save is what notices
     looked: list[str] = []
@@ -134,7 +142,7 @@ def test_a_key_stored_meanwhile_by_a_concurrent_request_is_answered_from_it(
 
     monkeypatch.setattr(SqlIdempotency, "lookup", lookup_late)
     again = weeks.submit_tasks(
-        make_uow(), ADMIN, world.AREA, WEEK, tasks[:1], "k-race", answers=TASK_ANSWERS
+        make_uow(), ADMIN, world.AREA, WEEK, _sent(tasks[:1]), "k-race", answers=TASK_ANSWERS
     )
     assert again.replayed and again.tasks == first.tasks and len(looked) == 2
 
@@ -144,7 +152,7 @@ def test_a_failed_request_loses_nothing(make_uow: UowFactory, week: str) -> None
     broken = [*before["tasks"], {"id": "t-bad", "needs": []}]
     with pytest.raises(ScenarioError):
         weeks.submit_tasks(
-            make_uow(), ADMIN, world.AREA, WEEK, broken, "k-bad", answers=TASK_ANSWERS
+            make_uow(), ADMIN, world.AREA, WEEK, _sent(broken), "k-bad", answers=TASK_ANSWERS
         )
     with pytest.raises(Forbidden):
         weeks.submit_tasks(
