@@ -16,6 +16,7 @@ from api.errors import responses
 from mutualaid.contract.answers import TASK_ANSWERS
 from mutualaid.contract.data import Json
 from mutualaid.contract.export import stored_task_json
+from mutualaid.contract.written import written_json
 from mutualaid.domain.tasks import SentTask
 from mutualaid.services import plans, weeks
 from mutualaid.services.access import Actor
@@ -163,7 +164,7 @@ class WeekController(Controller):
     ) -> Response[Any]:  # fmt: skip
         """The week as a scenario: JSON, or YAML with `Accept: application/yaml`. Sent back
         to POST, it stores the same week."""
-        data = weeks.export_scenario(reader, actor, area, week_start)
+        data = written_json(weeks.export_scenario(reader, actor, area, week_start))
         best = request.accept.best_match(["application/json", YAML], default="application/json")
         if best == YAML:
             text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)

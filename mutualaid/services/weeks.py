@@ -13,10 +13,11 @@ import pendulum
 
 from mutualaid.contract.data import Json
 from mutualaid.contract.scenario import build_scenario, read_scenario_json, read_scenario_text
-from mutualaid.contract.written import written, written_json
+from mutualaid.contract.written import written
 from mutualaid.domain.facts import Fact
 from mutualaid.domain.model import Scenario
 from mutualaid.domain.tasks import SentTask, StoredTask
+from mutualaid.domain.week import WrittenWeek
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
@@ -234,11 +235,14 @@ def import_scenario(
     return record
 
 
-def export_scenario(uow: UnitOfWork, actor: Actor, area: str | None, week_start: str) -> Json:
-    """The week as a scenario in the contract's format (every default written out)."""
+def export_scenario(
+    uow: UnitOfWork, actor: Actor, area: str | None, week_start: str
+) -> WrittenWeek:
+    """The week as written, with the area's whole roster (the edges give it in the
+    contract's format, `mutualaid.contract.written.written_json`)."""
     where, week = actor.area(area), parse_week(week_start)
     with uow:
-        return written_json(uow.weeks.export_scenario(where, week))
+        return uow.weeks.export_scenario(where, week)
 
 
 def _published(uow: UnitOfWork, area: str, week: pendulum.Date) -> dict[str, int]:

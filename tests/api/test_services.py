@@ -13,6 +13,7 @@ from mutualaid.contract import plan_json
 from mutualaid.contract.answers import TASK_ANSWERS
 from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.plan_json import detail_text
+from mutualaid.contract.written import written_json
 from mutualaid.domain.lifecycle import CANCELLED
 from mutualaid.domain.model import Scenario
 from mutualaid.domain.plan import Plan, SolveProgress
@@ -149,7 +150,7 @@ def test_a_key_stored_meanwhile_by_a_concurrent_request_is_answered_from_it(
 
 def test_a_failed_request_loses_nothing(make_uow: UowFactory, week: str) -> None:
     before = weeks.export_scenario(make_uow(), ADMIN, world.AREA, WEEK)
-    broken = [*before["tasks"], {"id": "t-bad", "needs": []}]
+    broken = [*written_json(before)["tasks"], {"id": "t-bad", "needs": []}]
     with pytest.raises(ScenarioError):
         weeks.submit_tasks(
             make_uow(), ADMIN, world.AREA, WEEK, _sent(broken), "k-bad", answers=TASK_ANSWERS
