@@ -163,13 +163,6 @@ def _utc(local: dt.datetime, zone: str) -> pendulum.DateTime:
     return at.in_timezone("UTC")
 
 
-def through_zone(local: dt.datetime, zone: str) -> dt.datetime:
-    """A fixed start as it reads once stored: a time that does not exist in `zone` (in a DST
-    gap) reads as the time it becomes."""
-    back = _utc(local, zone).in_timezone(zone)
-    return dt.datetime(back.year, back.month, back.day, back.hour, back.minute)
-
-
 def week_id(week: WeekRow) -> int:
     assert week.id is not None
     return week.id

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
 from sqlmodel import col, func, select
@@ -31,7 +30,6 @@ from mutualaid.adapters.weekrows import (
     require_monday,
     stored_task_values,
     task_json,
-    through_zone,
     week_id,
     written_ids,
 )
@@ -72,11 +70,10 @@ class SqlWeeks(WeekContent):
         """The slow half of put_tasks, for a read-only transaction before the write: check
         the week as it would be (ScenarioError with the loader's paths, `tasks[3].needs`)
         and read the tasks, so the write transaction (`store_tasks`) stays short."""
-        zone = self.weeks.area(area).timezone
         week = self._row_or_new(area, week_start)
         stamp = self._stamp(area, week)
         self._check_in(self._export(area, week, tasks=False), [_checked(t) for t in tasks], None)
-        out = [t if isinstance(t, StoredTask) else _read(zone, t) for t in tasks]
+        out = [t if isinstance(t, StoredTask) else _read(t) for t in tasks]
         return PreparedTasks(out, stamp, tuple(tasks))
 
     def store_tasks(
@@ -142,11 +139,10 @@ class SqlWeeks(WeekContent):
 
     def prepare_task(self, area: str, week_start: dt.date, task: SentTask) -> PreparedTasks:
         """As prepare_tasks, for one task of the week (paths relative to it)."""
-        zone = self.weeks.area(area).timezone
         week = self._row_or_new(area, week_start)
         stamp = self._stamp(area, week, tasks=True)
         self._check_one(self._export(area, week), task.value)
-        return PreparedTasks([_read(zone, task)], stamp, (task,))
+        return PreparedTasks([_read(task)], stamp, (task,))
 
     def store_task(
         self, area: str, week_start: dt.date, prepared: PreparedTasks
@@ -271,15 +267,12 @@ class SqlWeeks(WeekContent):
         return self._history(area, self.row(area, week_start))
 
 
-def _read(zone: str, task: SentTask) -> StoredTask:
-    """A task as sent (checked by the loader) as it will read once stored: a fixed start goes
-    through its zone (a time that does not exist there, in a DST gap, reads as the time it
-    becomes)."""
+def _read(task: SentTask) -> StoredTask:
+    """A task as sent, checked by the loader, as it will read once stored (a fixed start
+    reads back as written: the loader refuses one in a DST gap, and one in the hour that
+    comes twice is kept as its first)."""
     assert isinstance(task.value, Mapping)
-    read = contract.stored_task(task.value)
-    if read.start is None:
-        return read
-    return replace(read, start=through_zone(read.start, zone))
+    return contract.stored_task(task.value)
 
 
 def _checked(task: StoredTask | SentTask) -> Any:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
+import pendulum
 import pytest
 
 from mutualaid.contract import roster as read
@@ -260,3 +262,29 @@ def test_prepared_tasks_read_as_they_are_stored(make_uow: UowFactory) -> None:
         uow.commit()
     with make_uow(read_only=True) as reader:
         assert reader.weeks.tasks(world.AREA, world.NEXT_WEEK) == answered
+
+
+def test_a_fixed_start_in_the_hour_that_comes_twice_reads_as_written(
+    make_uow: UowFactory,
+) -> None:
+    """02:30 comes twice in Berlin on 25 October 2026 (a time in the spring's gap the loader
+    refuses): the prepared tasks (the answer) and the week read back both say 02:30, the
+    batch's and the one task's alike, through the row's UTC and zone."""
+    monday = pendulum.Date(2026, 10, 19)
+    scenario = {**world.scenario(monday), "timezone": "Europe/Berlin"}
+    with make_uow() as uow:
+        world.import_week(uow, "berlin", scenario)
+        uow.commit()
+    show = {**scenario["tasks"][2], "start": "2026-10-25T02:30"}
+    other = {**show, "id": "t-show-2"}
+    with make_uow(read_only=True) as reader:
+        batch = reader.weeks.prepare_tasks("berlin", monday, [SentTask(show)])
+        one = reader.weeks.prepare_task("berlin", monday, SentTask(other))
+    written = dt.datetime(2026, 10, 25, 2, 30)
+    assert [t.start for t in batch.tasks + one.tasks] == [written, written]
+    with make_uow() as uow:
+        uow.weeks.store_tasks("berlin", monday, batch)
+        uow.weeks.store_task("berlin", monday, one)
+        uow.commit()
+    with make_uow(read_only=True) as reader:
+        assert reader.weeks.tasks("berlin", monday) == batch.tasks + one.tasks
