@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from litestar import Litestar
 from litestar.stores.memory import MemoryStore
@@ -127,6 +128,21 @@ def client(settings: Settings) -> Iterator[Client]:
 def infra(client: Client) -> Infrastructure:
     found: Infrastructure = client.app.state.infra
     return found
+
+
+BUSY_RETRIES = 5
+"""How often a test's client asks again when the store answers busy (503 with Retry-After:
+nothing was written). A client does so; on a loaded machine many writers at once, above all
+on SQLite, may wait past a request's short lock wait."""
+
+
+def unless_busy(send: Callable[[], httpx.Response]) -> httpx.Response:
+    """The answer of `send()`, asked again while it is 503 (at most BUSY_RETRIES times)."""
+    for _ in range(BUSY_RETRIES):
+        answer = send()
+        if answer.status_code != 503:
+            break
+    return answer
 
 
 def bearer(secret: str) -> dict[str, str]:
