@@ -36,6 +36,7 @@ from mutualaid.adapters.weekrows import (
 from mutualaid.contract import export as contract
 from mutualaid.contract.data import Json
 from mutualaid.contract.roster import raise_problems_under
+from mutualaid.domain.model import Scenario
 from mutualaid.domain.tasks import SentTask, StoredTask
 from mutualaid.domain.week import present_ids
 from mutualaid.services.ports import DeclineRecord, NotFoundError, PreparedTasks
@@ -141,8 +142,8 @@ class SqlWeeks(WeekContent):
         """As prepare_tasks, for one task of the week (paths relative to it)."""
         week = self._row_or_new(area, week_start)
         stamp = self._stamp(area, week, tasks=True)
-        self._check_one(self._export(area, week), task.value)
-        return PreparedTasks([_read(task)], stamp, (task,))
+        built = self._check_one(self._export(area, week), task.value)
+        return PreparedTasks([_read(task)], stamp, (task,), built)
 
     def store_task(
         self, area: str, week_start: dt.date, prepared: PreparedTasks
@@ -171,13 +172,13 @@ class SqlWeeks(WeekContent):
         self.session.flush()
         return answer, existing is None
 
-    def _check_one(self, candidate: Json, task: Any) -> None:
+    def _check_one(self, candidate: Json, task: Any) -> Scenario | None:
         """Check `task` put into the exported week (in its place when its id is there)."""
         tasks: list[Any] = candidate["tasks"]
         ident = task.get("id") if isinstance(task, Mapping) else None
         index = next((i for i, t in enumerate(tasks) if t["id"] == ident), len(tasks))
         tasks[index : index + 1] = [task]
-        self._check_in(candidate, tasks, f"tasks[{index}]")
+        return self._check_in(candidate, tasks, f"tasks[{index}]")
 
     def delete_task(self, area: str, week_start: dt.date, ident: str) -> int:
         """Delete the task; the number of its published assignments withdrawn."""
@@ -189,13 +190,13 @@ class SqlWeeks(WeekContent):
         self.session.flush()
         return withdrawn
 
-    def _check_in(self, candidate: Json, tasks: list[Any], focus: str | None) -> None:
+    def _check_in(self, candidate: Json, tasks: list[Any], focus: str | None) -> Scenario | None:
         candidate["tasks"] = tasks
         ids = {i for t in tasks for i in written_ids(t)}
         candidate["pinned"] = [p for p in candidate["pinned"] if p["task"] in ids]
         candidate["declined"] = [d for d in candidate["declined"] if d["task"] in ids]
         candidate.pop("expect", None)  # only replays read it
-        raise_problems_under(candidate, focus, others=True)
+        return raise_problems_under(candidate, focus, others=True)
 
     def _task_row(self, week: WeekRow, ident: str) -> TaskRow:
         row = self.session.get(TaskRow, (week.id, ident))

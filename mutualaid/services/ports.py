@@ -96,6 +96,9 @@ class PreparedTasks:
     declines and history): the store checks again only when it changed meanwhile."""
     sent: tuple[StoredTask | SentTask, ...] = ()
     """The tasks as they were given to be prepared, in order: what is checked again."""
+    week: Scenario | None = None
+    """For one task (`prepare_task`): the week with it in it, as the check built it (the
+    task last when new), so a caller that plans on it need not build it again."""
 
 
 @dataclass(frozen=True)

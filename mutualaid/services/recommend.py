@@ -220,7 +220,9 @@ def _read(
         if reader.weeks.tasks(where, week, {ident}):
             raise ConflictError(msg("recommend_task_exists", task=ident))
         prepared = reader.weeks.prepare_task(where, week, sent)
-        written = reader.weeks.export_scenario(where, week)
-    with_it = replace(written, tasks=(*written.tasks, *prepared.tasks), expect=None)
-    scenario = scenario_of(with_it)
+        scenario = prepared.week  # the check built the week with the request in it
+        if scenario is None:
+            written = reader.weeks.export_scenario(where, week)
+            with_it = replace(written, tasks=(*written.tasks, *prepared.tasks), expect=None)
+            scenario = scenario_of(with_it)
     return _Request(where, week, ident, published.id, scenario, published.result, prepared)

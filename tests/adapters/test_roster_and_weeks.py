@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from dataclasses import replace
 
 import pendulum
 import pytest
 
 from mutualaid.contract import roster as read
 from mutualaid.contract.export import stored_task_json
-from mutualaid.contract.written import written_json
+from mutualaid.contract.written import scenario_of, written_json
 from mutualaid.domain.roster import StoredVolunteer
 from mutualaid.domain.tasks import SentTask
 from mutualaid.errors import ScenarioError
@@ -288,3 +289,24 @@ def test_a_fixed_start_in_the_hour_that_comes_twice_reads_as_written(
         uow.commit()
     with make_uow(read_only=True) as reader:
         assert reader.weeks.tasks("berlin", monday) == batch.tasks + one.tasks
+
+
+def test_one_prepared_task_carries_the_week_built_with_it(make_uow: UowFactory) -> None:
+    """`prepare_task` gives the week its check built with the task in it (a recommendation
+    plans on it instead of building it again): the same week as the one exported with the
+    prepared task put last, for a flexible task and for a fixed start in Berlin's doubled hour."""
+    monday = pendulum.Date(2026, 10, 19)
+    scenario = {**world.scenario(monday), "timezone": "Europe/Berlin"}
+    with make_uow() as uow:
+        world.import_week(uow, "berlin", scenario)
+        uow.commit()
+    flexible = {**scenario["tasks"][0], "id": "t-new", "resident": "r-liu"}
+    fixed = {**scenario["tasks"][2], "id": "t-show-2", "start": "2026-10-25T02:30"}
+    for sent in (flexible, fixed):
+        with make_uow(read_only=True) as reader:
+            one = reader.weeks.prepare_task("berlin", monday, SentTask(sent))
+            written = reader.weeks.export_scenario("berlin", monday)
+        alone = replace(written, tasks=(*written.tasks, *one.tasks), expect=None)
+        assert one.week is not None
+        assert one.week == scenario_of(alone)
+        assert list(one.week.tasks)[-1] == sent["id"]
