@@ -1,0 +1,171 @@
+"""tests/fakes.py's FakeUnitOfWork against the SQL one, on what the use cases rely on: the
+same calls on the same week give the same answers and the same refusals on the fake store, on
+SQLite and on PostgreSQL. The service tests that run on the fakes (tests/services) are only
+as true as this agreement."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import URL
+
+from mutualaid.adapters.db import make_engine, make_session_factory
+from mutualaid.adapters.tables import metadata
+from mutualaid.adapters.uow import SqlUnitOfWork
+from mutualaid.contract.scenario import build_scenario
+from mutualaid.domain.lifecycle import PlanRequest
+from mutualaid.services.ports import (
+    ActivePlanExists,
+    ConflictError,
+    IdempotencyKeyReused,
+    NotFoundError,
+    UnitOfWork,
+)
+from tests.adapters import world
+from tests.adapters.conftest import FakeClock
+from tests.fakes import FakeStore, FakeUnitOfWork
+
+AREA, WEEK = world.AREA, world.WEEK
+
+
+@pytest.fixture(params=["fake", "sqlite", "postgresql"])
+def new_uow(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """A maker of units of work on one store holding the small world's week."""
+    clock = FakeClock()
+    if request.param == "fake":
+        store = FakeStore(clock)  # type: ignore[arg-type]
+        store.add_week(AREA, build_scenario(world.scenario()))
+        yield lambda: FakeUnitOfWork(store)
+        return
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        shutil.copyfile(template, tmp_path / "db.sqlite")
+        engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    else:
+        url: URL = request.getfixturevalue("pg_database")
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            tables = ", ".join(t.name for t in metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    sessions = make_session_factory(engine)
+    with SqlUnitOfWork(sessions, clock) as uow:
+        uow.areas.create(AREA, AREA, world.ZONE)
+        world.import_week(uow, AREA, world.scenario())
+        uow.commit()
+    yield lambda: SqlUnitOfWork(sessions, clock)
+    engine.dispose()
+
+
+def test_work_left_without_a_commit_is_put_back(new_uow: Any) -> None:
+    uow: UnitOfWork = new_uow()
+    with uow:
+        uow.weeks.delete_task(AREA, WEEK, "t-show")
+        uow.audit.record("tok", "task.delete", "task t-show", AREA)
+    with new_uow() as again:
+        assert "t-show" in {t.id for t in again.weeks.tasks(AREA, WEEK)}
+        assert again.audit.entries(AREA) == []
+
+
+def test_unknown_ids_are_not_found_and_taken_ones_conflict(new_uow: Any) -> None:
+    with new_uow() as uow:
+        with pytest.raises(ConflictError):
+            uow.areas.create(AREA, "again", world.ZONE)
+        wang = uow.volunteers.get(AREA, "v-wang")
+        with pytest.raises(ConflictError):
+            uow.volunteers.create(AREA, wang)
+        for call in (
+            lambda: uow.areas.get("nowhere"),
+            lambda: uow.volunteers.get(AREA, "v-nobody"),
+            lambda: uow.weeks.get(AREA, WEEK.add(days=70)),
+            lambda: uow.weeks.get_task(AREA, WEEK, "t-nothing"),
+            lambda: uow.weeks.delete_task(AREA, WEEK, "t-nothing"),
+            lambda: uow.plans.get("plan-nothing"),
+            lambda: uow.assignments.get(424242),
+        ):
+            with pytest.raises(NotFoundError):
+                call()
+
+
+def test_a_roster_entry_still_named_is_kept(new_uow: Any) -> None:
+    """A team with members, and a site or resident a task of the week names, are not deleted."""
+    with new_uow() as uow:
+        for repository, ident in (
+            (uow.teams, "lions"),
+            (uow.sites, "centre"),
+            (uow.residents, "r-zhang"),
+        ):
+            with pytest.raises(ConflictError):
+                repository.delete(AREA, ident)
+        uow.residents.delete(AREA, "r-liu")  # named by nothing
+        assert uow.residents.known(AREA, ["r-liu", "r-zhang"]) == {"r-zhang"}
+
+
+def test_a_pair_declined_twice_keeps_its_first_decline(new_uow: Any) -> None:
+    with new_uow() as uow:
+        first = uow.weeks.add_decline(AREA, WEEK, "t-visit-zhang", "v-wang", "ill")
+        again = uow.weeks.add_decline(AREA, WEEK, "t-visit-zhang", "v-wang", "away")
+        assert (again.reason, first.reason) == ("ill", "ill")
+        assert [(d.task, d.volunteer) for d in uow.weeks.declines(AREA, WEEK)] == [
+            ("t-visit-zhang", "v-wang")
+        ]
+
+
+def _published(uow: UnitOfWork) -> str:
+    plan = uow.plans.create(AREA, WEEK, request=PlanRequest("tok"))
+    with pytest.raises(ActivePlanExists):
+        uow.plans.create(AREA, WEEK)
+    uow.plans.finish(plan.id, world.plan())
+    return uow.plans.publish(plan.id).id
+
+
+def test_publishing_again_keeps_ids_and_answers_and_a_deleted_task_is_withdrawn(
+    new_uow: Any,
+) -> None:
+    with new_uow() as uow:
+        first = _published(uow)
+        mine = uow.assignments.for_volunteer(AREA, "v-wang", WEEK)
+        assert [a.task for a in mine] == ["t-visit-zhang", "t-show"]
+        visit, show = mine
+        uow.assignments.accept(visit.id)
+        uow.assignments.decline(show.id, "busy")
+        second = _published(uow)
+        assert second != first and uow.plans.published_id(AREA, WEEK) == second
+        now = {a.task: a for a in uow.assignments.for_volunteer(AREA, "v-wang", WEEK)}
+        assert (now["t-visit-zhang"].id, now["t-visit-zhang"].state) == (visit.id, "accepted")
+        assert (now["t-show"].id, now["t-show"].state) == (show.id, "declined")
+        assert uow.weeks.published_tasks(AREA, WEEK)["t-visit-zhang"] == 1
+        assert uow.weeks.delete_task(AREA, WEEK, "t-visit-zhang") == 1
+        assert "t-visit-zhang" not in uow.weeks.published_tasks(AREA, WEEK)
+        assert uow.assignments.get(visit.id).state == "withdrawn"
+        assert [a.task for a in uow.assignments.for_volunteer(AREA, "v-wang", WEEK)] == ["t-show"]
+        with pytest.raises(ConflictError):
+            uow.assignments.accept(visit.id)
+        with pytest.raises(ConflictError):
+            uow.assignments.decline(visit.id)
+
+
+def test_an_idempotency_key_answers_one_request_only(new_uow: Any) -> None:
+    with new_uow() as uow:
+        assert uow.idempotency.lookup("scope", "k", "h1") is None
+        uow.idempotency.save("scope", "k", "h1", 200, {"answer": 1})
+        found = uow.idempotency.lookup("scope", "k", "h1")
+        assert found is not None and (found.status_code, found.response) == (200, {"answer": 1})
+        with pytest.raises(IdempotencyKeyReused):
+            uow.idempotency.lookup("scope", "k", "h2")
+        with pytest.raises(IdempotencyKeyReused):
+            uow.idempotency.save("scope", "k", "h1", 200, {"answer": 2})
+        assert uow.idempotency.lookup("other", "k", "h2") is None
+
+
+def test_the_audit_log_reads_newest_first_per_area(new_uow: Any) -> None:
+    with new_uow() as uow:
+        for n in range(3):
+            uow.audit.record("tok", f"act.{n}", "t", AREA, {"n": n})
+        uow.audit.record("tok", "act.other", "t", "elsewhere")
+        assert [e.action for e in uow.audit.entries(AREA, limit=2)] == ["act.2", "act.1"]
+        assert [e.detail for e in uow.audit.entries(AREA)] == [{"n": 2}, {"n": 1}, {"n": 0}]
