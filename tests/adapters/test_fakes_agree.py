@@ -17,8 +17,11 @@ from sqlalchemy.engine import URL
 from mutualaid.adapters.db import make_engine, make_session_factory
 from mutualaid.adapters.tables import metadata
 from mutualaid.adapters.uow import SqlUnitOfWork
+from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.lifecycle import PlanRequest
+from mutualaid.services import built, volunteers, weeks
+from mutualaid.services.access import Actor
 from mutualaid.services.ports import (
     ActivePlanExists,
     ConflictError,
@@ -26,11 +29,13 @@ from mutualaid.services.ports import (
     NotFoundError,
     UnitOfWork,
 )
+from mutualaid.validation import validate
 from tests.adapters import world
 from tests.adapters.conftest import FakeClock
 from tests.fakes import FakeStore, FakeUnitOfWork
 
 AREA, WEEK = world.AREA, world.WEEK
+MANAGER = Actor("tok-c", "coordinator", (AREA,))
 
 
 @pytest.fixture(params=["fake", "sqlite", "postgresql"])
@@ -169,3 +174,48 @@ def test_the_audit_log_reads_newest_first_per_area(new_uow: Any) -> None:
         uow.audit.record("tok", "act.other", "t", "elsewhere")
         assert [e.action for e in uow.audit.entries(AREA, limit=2)] == ["act.2", "act.1"]
         assert [e.detail for e in uow.audit.entries(AREA)] == [{"n": 2}, {"n": 1}, {"n": 0}]
+
+
+class _DeletesMeanwhile:
+    """A repairer during whose first repair the coordinator deletes a task (another unit of
+    work: the repair runs outside the store's lock)."""
+
+    def __init__(self, new_uow: Any, task: str) -> None:
+        from solver.service import RepairSettings, SolverRepairer
+
+        self.new_uow, self.task, self.repairs = new_uow, task, 0
+        self.inner = SolverRepairer(RepairSettings(2.0))
+
+    def repair(self, scenario: Any, published: Any, task: str, same_week: bool = False) -> Any:
+        self.repairs += 1
+        if self.repairs == 1:
+            weeks.delete_task(self.new_uow(), MANAGER, AREA, WEEK.isoformat(), self.task)
+        return self.inner.repair(scenario, published, task, same_week)
+
+    def rescore(self, scenario: Any, plan: Any) -> Any:
+        return self.inner.rescore(scenario, plan)
+
+
+def test_a_repair_never_publishes_a_task_deleted_while_it_was_made(
+    new_uow: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A decline racing a delete: the repair made before the delete is made again on the week
+    as it is now, so the published plan holds on the stored week."""
+    monkeypatch.setattr(built, "BUILT", built.BuiltWeeks())
+    with new_uow() as uow:
+        _published(uow)
+        visit = next(a for a in uow.assignments.for_volunteer(AREA, "v-wang", WEEK)
+                     if a.task == "t-visit-zhang")  # fmt: skip
+        uow.commit()
+    racing = _DeletesMeanwhile(new_uow, "t-show")
+    wang = Actor("tok-w", "volunteer", (AREA,), "v-wang")
+    done = volunteers.decline_assignment(new_uow(), racing, wang, visit.id, "ill")
+    assert racing.repairs == 2 and done.repair is not None  # made again after the delete
+    with new_uow() as uow:
+        published = uow.plans.published(AREA, WEEK)
+        assert published is not None and published.id == done.repair.plan.id
+        assert published.result is not None
+        assert "t-show" not in {a.task for a in published.result.assignments}
+        now = uow.weeks.load_scenario(AREA, WEEK)
+    report = validate(now, plan_json.dump(published.result, now))
+    assert report.assignments_ok, [v.code for v in report.hard]
