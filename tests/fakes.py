@@ -27,6 +27,7 @@ from mutualaid.adapters.changes import Counter
 from mutualaid.contract import export, plan_json
 from mutualaid.contract import roster as roster_contract
 from mutualaid.contract.scenario import build_scenario
+from mutualaid.contract.written import written
 from mutualaid.domain.lifecycle import (
     ACCEPTED,
     CANCELLED,
@@ -53,7 +54,7 @@ from mutualaid.domain.model import Decline, Scenario, WeekClock
 from mutualaid.domain.notices import Visit
 from mutualaid.domain.plan import Plan
 from mutualaid.domain.tasks import StoredTask
-from mutualaid.domain.week import present_ids
+from mutualaid.domain.week import WrittenWeek, present_ids
 from mutualaid.messages import msg
 from mutualaid.services.ports import (
     ActivePlanExists,
@@ -419,6 +420,13 @@ class FakeWeeks:
         week = self._week(area, week_start)
         declined = tuple(Decline(d.task, d.volunteer) for d in week.declines)
         return dataclasses.replace(week.scenario, declined=declined)
+
+    def export_scenario(self, area: str, week_start: pendulum.Date) -> WrittenWeek:
+        """The week as written: its tasks as stored, the rest as built (declines included)."""
+        week = self._week(area, week_start)
+        data = export.from_scenario(self.load_scenario(area, week_start))
+        data["tasks"] = copy.deepcopy(week.written)
+        return written(data)
 
     def basis(self, area: str, week_start: pendulum.Date) -> Basis:
         week = self._week(area, week_start)

@@ -33,7 +33,7 @@ from mutualaid.services.ports import (
     PreparedTasks,
     UnitOfWork,
 )
-from mutualaid.services.volunteers import _REPAIRS, REPAIR_ATTEMPTS
+from mutualaid.services.volunteers import _REPAIRS, REPAIR_ATTEMPTS, still_current
 from mutualaid.services.weeks import request_hash
 from mutualaid.validation import validate
 
@@ -105,6 +105,8 @@ class _Request:
     scenario: Scenario
     published: Plan
     prepared: PreparedTasks
+    version: str
+    """The week's version the scenario was read at (`WeekRepository.version`)."""
 
 
 def recommend_task(
@@ -169,8 +171,8 @@ def _store(
         uow.weeks.lock(r.where, r.week)
         if key is not None and (stored := uow.idempotency.lookup(scope, key, digest)):
             return _replayed(stored.response)
-        if uow.plans.published_id(r.where, r.week) != r.plan_id:
-            return None
+        if not still_current(uow, (r.where, r.week), r.plan_id, r.version):
+            return None  # published or written meanwhile: made again on the week now
         uow.weeks.store_task(r.where, r.week, r.prepared)
         result.extra["basis"] = uow.weeks.basis(r.where, r.week).to_json()
         plan = uow.plans.create(
@@ -219,7 +221,8 @@ def _read(uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, task
             raise ConflictError(msg("recommend_task_exists", task=ident))
         prepared = reader.weeks.prepare_task(where, week, task)
         data = written_json(reader.weeks.export_scenario(where, week))
+        version = reader.weeks.version(where, week)
     data["tasks"] = [*data.get("tasks", []), stored_task_json(prepared.tasks[0])]
     data.pop("expect", None)
     scenario = build_scenario(data)
-    return _Request(where, week, published.id, scenario, published.result, prepared)
+    return _Request(where, week, published.id, scenario, published.result, prepared, version)

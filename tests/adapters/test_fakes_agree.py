@@ -20,7 +20,7 @@ from mutualaid.adapters.uow import SqlUnitOfWork
 from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.lifecycle import PlanRequest
-from mutualaid.services import built, volunteers, weeks
+from mutualaid.services import built, recommend, volunteers, weeks
 from mutualaid.services.access import Actor
 from mutualaid.services.ports import (
     ActivePlanExists,
@@ -216,6 +216,56 @@ def test_a_repair_never_publishes_a_task_deleted_while_it_was_made(
         assert published is not None and published.id == done.repair.plan.id
         assert published.result is not None
         assert "t-show" not in {a.task for a in published.result.assignments}
+        now = uow.weeks.load_scenario(AREA, WEEK)
+    report = validate(now, plan_json.dump(published.result, now))
+    assert report.assignments_ok, [v.code for v in report.hard]
+
+
+NEW_REQUEST = {
+    "id": "t-new", "resident": "r-liu", "needs": [{"skill": "companionship", "count": 1}],
+    "duration_minutes": 30, "windows": [{"days": ["mon"], "from": "09:00", "to": "11:00"}],
+}  # fmt: skip
+
+
+class _DeletesWhileInserting:
+    """A recommender during whose first insert the coordinator deletes a task."""
+
+    def __init__(self, new_uow: Any, task: str) -> None:
+        from solver.service import RepairSettings, SolverRecommender
+
+        self.new_uow, self.task, self.inserts = new_uow, task, 0
+        self.inner = SolverRecommender(RepairSettings(2.0))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def insert(self, scenario: Any, published: Any, option: Any) -> Any:
+        self.inserts += 1
+        if self.inserts == 1:
+            weeks.delete_task(self.new_uow(), MANAGER, AREA, WEEK.isoformat(), self.task)
+        return self.inner.insert(scenario, published, option)
+
+
+def test_an_applied_recommendation_never_publishes_a_task_deleted_meanwhile(
+    new_uow: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(built, "BUILT", built.BuiltWeeks())
+    with new_uow() as uow:
+        _published(uow)
+        uow.commit()
+    racing = _DeletesWhileInserting(new_uow, "t-show")
+    week = WEEK.isoformat()
+    found = recommend.recommend_task(new_uow(), racing, MANAGER, AREA, week, NEW_REQUEST)
+    assert found.options
+    done = recommend.apply_recommendation(
+        new_uow(), racing, MANAGER, AREA, week, found.options[0].id, NEW_REQUEST
+    )
+    assert racing.inserts >= 2 and done.published  # made again on the week after the delete
+    with new_uow() as uow:
+        published = uow.plans.published(AREA, WEEK)
+        assert published is not None and published.result is not None
+        served = {a.task for a in published.result.assignments}
+        assert "t-new" in served and "t-show" not in served
         now = uow.weeks.load_scenario(AREA, WEEK)
     report = validate(now, plan_json.dump(published.result, now))
     assert report.assignments_ok, [v.code for v in report.hard]
