@@ -33,7 +33,7 @@ from solver.cpsat import PlanModel
 from solver.greedy import _Schedules
 from solver.repair import _consistent, pairs, still_fits
 from solver.routes import block_of
-from solver.solution import Solution, build_plan, count_by_priority, max_load
+from solver.solution import Solution, build_plan, count_by_priority, service_minutes
 from solver.stages import coverage_weights, wall_safety_net
 
 LIMIT = 5
@@ -108,9 +108,8 @@ def recommend(
         for after in more:
             found.setdefault(frozenset(av.id for av in after.crews[task_id]), after)
     pairs_kept = scenario.continuity_pairs()
-    options = [
-        _option(scenario, week.published, s, task_id, travel, pairs_kept) for s in found.values()
-    ]
+    before = Before(week.published, service_minutes(scenario, week.published.crews))
+    options = [_option(scenario, before, s, task_id, travel, pairs_kept) for s in found.values()]
     # an option that serves less by the contract's order than not taking the request at all
     # (a high visit dropped for a low request) is no recommendation
     options = [o for o in options if _coverage(o) >= (0,) * len(PRIORITIES)]
@@ -349,57 +348,95 @@ def _assignment(scenario: Scenario, sol: Solution, tid: str) -> Assignment:
     return Assignment(tid, start, start + scenario.tasks[tid].duration_minutes, crew)
 
 
+@dataclass(frozen=True)
+class Before:
+    """The published plan every option of a request is measured against, with each
+    volunteer's minutes of service in it (counted once, not once per option)."""
+
+    sol: Solution
+    minutes: Mapping[str, int]
+
+
 def _option(
     scenario: Scenario,
-    published: Solution,
+    before: Before,
     after: Solution,
     task_id: str,
     travel: TravelModel,
     continuity: frozenset[tuple[str, str]],
 ) -> Option:
+    published = before.sol
     moves = []
+    differ = [task_id]
     for tid in sorted((set(published.crews) | set(after.crews)) - {task_id}):
         same_start = published.starts.get(tid) == after.starts.get(tid)
         if same_start and set(published.crews.get(tid, ())) == set(after.crews.get(tid, ())):
             continue
+        differ.append(tid)
         old = _assignment(scenario, published, tid) if tid in published.crews else None
         new = _assignment(scenario, after, tid) if tid in after.crews else None
         moves.append(Move(tid, old, new))
     new_visit = _assignment(scenario, after, task_id)
-    changed = len(pairs(published) ^ pairs(after))
-    return Option(_fingerprint(new_visit, moves), new_visit, tuple(moves),
-                  effect(scenario, published, after, travel, continuity), changed)  # fmt: skip
+    impact = effect(scenario, before, after, differ, travel, continuity)
+    changed = len(_pairs(published, differ) ^ _pairs(after, differ))
+    return Option(_fingerprint(new_visit, moves), new_visit, tuple(moves), impact, changed)
+
+
+def _pairs(sol: Solution, tasks: list[str]) -> set[tuple[str, str]]:
+    return {(av.id, t) for t in tasks for av in sol.crews.get(t, ())}
 
 
 def effect(
     scenario: Scenario,
-    before: Solution,
+    before: Before,
     after: Solution,
+    differ: list[str],
     travel: TravelModel,
-    continuity: frozenset[tuple[str, str]] | None = None,
+    continuity: frozenset[tuple[str, str]],
 ) -> Effect:
     """What going from `before` to `after` does to the objective (travel counted over the
-    routes of the people whose visits differ)."""
-    old, new = pairs(before), pairs(after)
+    routes of the people whose visits differ). `differ`: every task whose start or crew is
+    not the same in both (any other task counts the same on both sides, so only these are
+    counted)."""
+    was = before.sol
+    old, new = _pairs(was, differ), _pairs(after, differ)
     people = {v for v, _ in old ^ new}
     people |= {
         av.id
-        for t in set(before.starts) & set(after.starts)
-        if before.starts[t] != after.starts[t]
+        for t in differ
+        if t in was.starts and t in after.starts and was.starts[t] != after.starts[t]
         for av in after.crews[t]
     }
-    b, a = count_by_priority(scenario, before.crews), count_by_priority(scenario, after.crews)
-    continuity = scenario.continuity_pairs() if continuity is None else continuity
+    served = dict.fromkeys(PRIORITIES, 0)
+    waited = 0
+    minutes = dict(before.minutes)
+    for t in differ:
+        task = scenario.tasks[t]
+        for sol, sign in ((was, -1), (after, 1)):
+            if t in sol.crews:
+                served[task.priority] += sign
+                waited += sign * task.waited
+                for av in sol.crews[t]:
+                    minutes[av.id] = minutes.get(av.id, 0) + sign * task.duration_minutes
     return Effect(
-        served={p: a[p] - b[p] for p in a},
-        waited=sum(scenario.tasks[t].waited for t in after.crews)
-        - sum(scenario.tasks[t].waited for t in before.crews),
+        served=served,
+        waited=waited,
         continuity=sum((t, v) in continuity for v, t in new - old)
         - sum((t, v) in continuity for v, t in old - new),
         travel_minutes=_travel(scenario, after, people, travel)
-        - _travel(scenario, before, people, travel),
-        max_load=max_load(scenario, after),
+        - _travel(scenario, was, people, travel),
+        max_load=_max_load(scenario, minutes),
     )
+
+
+def _max_load(scenario: Scenario, minutes: Mapping[str, int]) -> float:
+    """`solution.max_load` from each volunteer's minutes of service (none: no load)."""
+    loads = [
+        m / (60 * scenario.volunteers[v].max_hours_per_week)
+        for v, m in minutes.items()
+        if m > 0 and scenario.volunteers[v].max_hours_per_week > 0
+    ]
+    return max(loads, default=0.0)
 
 
 def _travel(scenario: Scenario, sol: Solution, people: set[str], travel: TravelModel) -> int:

@@ -57,6 +57,13 @@ KINDS: tuple[str, ...] = (
 """The contract's kinds; among suggestions of as many changes, this order (least intrusive
 first) decides."""
 
+_STATIC_KINDS = ("allow_unvetted", "extend_range")
+"""The kinds that relax what `Suggester._static` checks (the others see the same people)."""
+
+_RELAXES = {"block": "", "clash": "swap", "hours": "extend_hours"}
+"""What keeps a person out unrelaxed -> the one kind that may let them in ("": none; a
+safeguard or the range: the kind's own `_reachable` decides)."""
+
 MAX_STARTS = 48
 """Starts tried per task and kind: the points where someone's availability or visit begins or
 ends (a crew free at some start is free at one of those), thinned evenly beyond this."""
@@ -121,7 +128,10 @@ class Suggester:
         self._statics: dict[tuple[str, str, str | None], tuple[bool, int] | None] = {}
         self._gaps: dict[tuple[str, str, str], int] = {}
         self._qualifying: dict[str, list[str]] = {}
-        self._plain: dict[tuple[str, str, int], Fit | None] = {}
+        self._plain: dict[tuple[str, int], dict[str, Fit | str]] = {}
+        self._slots: dict[str, list[list[_Slot]]] = {}
+        self._reach: dict[tuple[str, str | None], list[str]] = {}
+        self._blocks: dict[tuple[str, str, int], tuple[int, int] | None] = {}
         self._starts: dict[tuple[str, tuple[tuple[int, int], ...]], list[int]] = {}
         self.by_skill: dict[str, set[str]] = defaultdict(set)
         self.by_team: dict[str, set[str]] = defaultdict(set)
@@ -171,16 +181,26 @@ class Suggester:
     def fit(self, vid: str, task: Task, start: int, relax: str | None) -> Fit | None:
         """Whether `vid` can do `task` at `start` beside their visits in the plan, relaxing
         only `relax` (a kind), and what that relaxation needs."""
+        found = self._try(vid, task, start, relax)
+        return found if isinstance(found, Fit) else None
+
+    def _try(self, vid: str, task: Task, start: int, relax: str | None) -> Fit | str:
+        """`fit`, or the first check that keeps them out: "static" (safeguards, range),
+        "block" (no availability block holds it), "clash" (a visit in the way), "hours"."""
         static = self._static(vid, task, relax)
         if static is None:
-            return None
+            return "static"
         fixed, tr = static
         vol = self.sc.volunteers[vid]
         end = start + task.duration_minutes
-        block = next(((bs, be) for bs, be in vol.blocks if bs + tr <= start and end + tr <= be),
-                     None)  # fmt: skip
+        key = (vid, task.id, start)
+        if key not in self._blocks:  # the same for every kind: kept
+            self._blocks[key] = next(
+                ((bs, be) for bs, be in vol.blocks if bs + tr <= start and end + tr <= be), None
+            )
+        block = self._blocks[key]
         if block is None:
-            return None
+            return "block"
         drop = []
         for a_start, a_end, other in self.busy.get(vid, ()):
             if not block[0] <= a_start < block[1]:
@@ -191,28 +211,49 @@ class Suggester:
             ):
                 continue
             if relax != "swap" or not self._lower(other, task) or other in self.pinned:
-                return None
+                return "clash"
             drop.append(other)
         minutes = self.used.get(vid, 0) + task.duration_minutes
         minutes -= sum(self.sc.tasks[o].duration_minutes for o in drop)
         hours = 0
         if minutes > vol.max_service_minutes:
             if relax != "extend_hours":
-                return None
+                return "hours"
             hours = math.ceil(minutes / 60)
             fixed = True
         reach = tr if relax == "extend_range" else 0
         return Fit(vid, fixed or bool(drop), tuple(drop), hours, reach)
 
-    def _fit_or_plain(self, vid: str, task: Task, start: int, relax: str | None) -> Fit | None:
-        """`fit`, with the unrelaxed answer kept per start (every kind asks it first)."""
-        key = (vid, task.id, start)
+    def _reachable(self, task: Task, relax: str | None) -> list[str]:
+        """The qualifying people (in their order) whom the safeguards and the range let in
+        when `relax` is relaxed: the only ones `fit` can say yes to, at any start."""
+        key = (task.id, relax if relax in _STATIC_KINDS else None)
+        if key not in self._reach:
+            self._reach[key] = [
+                v for v in self.qualifying(task) if self._static(v, task, key[1]) is not None
+            ]
+        return self._reach[key]
+
+    def _fits(self, task: Task, start: int, relax: str | None) -> list[Fit]:
+        """`fit` of every qualifying person, in their order, each unrelaxed when they fit so
+        (every kind asks that first: kept per start), else relaxing `relax`. A person kept
+        out unrelaxed is asked again only when `relax` relaxes what kept them out (a block
+        missing keeps them out of every kind)."""
+        key = (task.id, start)
         if key not in self._plain:
-            self._plain[key] = self.fit(vid, task, start, None)
+            self._plain[key] = {v: self._try(v, task, start, None)
+                                for v in self._reachable(task, None)}  # fmt: skip
         plain = self._plain[key]
-        if plain is not None or relax is None:
-            return plain
-        return self.fit(vid, task, start, relax)
+        if relax is None:
+            return [f for f in plain.values() if isinstance(f, Fit)]
+        out = []
+        for v in self._reachable(task, relax):
+            was = plain.get(v, "static")
+            if isinstance(was, Fit):
+                out.append(was)
+            elif _RELAXES.get(was, relax) == relax and (f := self.fit(v, task, start, relax)):
+                out.append(f)
+        return out
 
     def _lower(self, other: str, task: Task) -> bool:
         rank = PRIORITIES.index
@@ -242,7 +283,13 @@ class Suggester:
         return []
 
     def _slot_sets(self, task: Task) -> list[list[_Slot]]:
-        """Every choice of teams for the team roles, as the task's places."""
+        """Every choice of teams for the team roles, as the task's places (kept per task:
+        nobody changes them)."""
+        if task.id not in self._slots:
+            self._slots[task.id] = self._slot_sets_uncached(task)
+        return self._slots[task.id]
+
+    def _slot_sets_uncached(self, task: Task) -> list[list[_Slot]]:
         options: list[list[str | None]] = [
             [None] if isinstance(n, SkillNeed) else list(self._teams(n)) for n in task.needs
         ]
@@ -267,9 +314,7 @@ class Suggester:
         """The fewest relaxed people (or, with `recruit`, unfilled places) that, with people
         free as they are, fill every place of the task at `start`: (fits used, places with
         who fills them, None for a place a recruit takes)."""
-        fits = [
-            f for v in self.qualifying(task) if (f := self._fit_or_plain(v, task, start, relax))
-        ]
+        fits = self._fits(task, start, relax)
         plain = [f for f in fits if not f.fixed]
         relaxed = sorted((f for f in fits if f.fixed), key=_fix_cost)
         best: tuple[list[Fit], list[tuple[_Slot, str | None]]] | None = None

@@ -23,6 +23,7 @@ from mutualaid.domain.plan import Plan, Suggestion, Unserved
 from mutualaid.errors import ScenarioError
 from mutualaid.json_patch import Operation, PatchError, apply_patch
 from solver.planner import SolveOptions, solve
+from solver.suggest import Candidate
 from solver.suggest_kinds import suggest
 
 Check = Callable[[dict[str, Any], list[Operation], str, tuple[int, ...], int], bool]
@@ -62,8 +63,8 @@ def with_suggestions(
     """The plan with each unserved task's verified suggestions (fewest changes first): those
     `check(document, patch, task, coverage before, seed)` holds to the promise. Only for
     `tasks` when given (the others are left as they are). With `processes` > 1 the checks run
-    in that many processes at once (each a one-worker solve, so the answers are the same); then
-    every candidate is checked, not only until a task has `per_task`."""
+    in that many processes at once (each a one-worker solve, so the answers are the same), in
+    rounds: each task's next candidates that could still be shown, as many as it lacks."""
     if plan.objective is None or not plan.unserved:
         return plan
     seed = scenario.settings.seed if seed is None else seed
@@ -71,13 +72,14 @@ def with_suggestions(
     found = suggest(scenario, document, plan, tasks)
     verdicts: dict[tuple[str, int], bool] = {}
     if processes > 1:
-        jobs = [(tid, i, c.patch) for tid, cs in found.items() for i, c in enumerate(cs)]
         spawn = multiprocessing.get_context("spawn")  # CP-SAT's threads and fork do not mix
         with ProcessPoolExecutor(processes, mp_context=spawn) as pool:
-            n = len(jobs)
-            patches, tids = [p for _, _, p in jobs], [t for t, _, _ in jobs]
-            answers = pool.map(check, [document] * n, patches, tids, [before] * n, [seed] * n)
-            verdicts = {(t, i): ok for (t, i, _), ok in zip(jobs, answers, strict=True)}
+            while jobs := _next_round(found, verdicts, per_task):
+                n = len(jobs)
+                patches = [found[t][i].patch for t, i in jobs]
+                tids = [t for t, _ in jobs]
+                answers = pool.map(check, [document] * n, patches, tids, [before] * n, [seed] * n)
+                verdicts.update(zip(jobs, answers, strict=True))
     unserved: list[Unserved] = []
     for u in plan.unserved:
         if u.task not in found:
@@ -95,3 +97,17 @@ def with_suggestions(
                                        dict(cand.text_fields)))  # fmt: skip
         unserved.append(replace(u, suggestions=tuple(kept)))
     return replace(plan, unserved=unserved)
+
+
+def _next_round(
+    found: dict[str, list[Candidate]], verdicts: dict[tuple[str, int], bool], per_task: int
+) -> list[tuple[str, int]]:
+    """The candidates to check next: for each task, its first unchecked ones, as many as it
+    still lacks kept suggestions (a candidate after the `per_task`-th kept one is never shown,
+    so it is never checked)."""
+    out = []
+    for tid, cands in found.items():
+        lacking = per_task - sum(verdicts.get((tid, i), False) for i in range(len(cands)))
+        unchecked = [(tid, i) for i in range(len(cands)) if (tid, i) not in verdicts]
+        out += unchecked[: max(lacking, 0)]
+    return out

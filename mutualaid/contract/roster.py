@@ -12,7 +12,7 @@ import pendulum
 
 from mutualaid.contract import export
 from mutualaid.contract.scenario import build_scenario
-from mutualaid.domain.model import Location, TimeBlock
+from mutualaid.domain.model import Location, Scenario, TimeBlock
 from mutualaid.domain.roster import (
     RosterEntry,
     RosterKind,
@@ -176,17 +176,28 @@ def unknown_teams(item: Any, known: set[str], problems: list[Problem]) -> list[P
     ]
 
 
-def raise_problems_under(candidate: Json, prefix: str | None, *, others: bool = False) -> None:
+def raise_problems_under(
+    candidate: Json, prefix: str | None, *, others: bool = False
+) -> Scenario | None:
     """Check `candidate` with the loader; raise its problems at `prefix` (made relative to
-    it), and with `others` (or no prefix) the rest too, as the loader gave them."""
-    if problems := problems_under(candidate, prefix, others=others):
+    it), and with `others` (or no prefix) the rest too, as the loader gave them. The
+    scenario the loader built (None when it found problems elsewhere, not raised)."""
+    built, problems = _built(candidate, prefix, others=others)
+    if problems:
         raise ScenarioError(problems)
+    return built
 
 
 def problems_under(candidate: Json, prefix: str | None, *, others: bool = False) -> list[Problem]:
     """The problems `raise_problems_under` raises (none: an empty list)."""
+    return _built(candidate, prefix, others=others)[1]
+
+
+def _built(
+    candidate: Json, prefix: str | None, *, others: bool
+) -> tuple[Scenario | None, list[Problem]]:
     try:
-        build_scenario(candidate)
+        return build_scenario(candidate), []
     except ScenarioError as err:
         problems = []
         for p in err.problems:
@@ -197,5 +208,4 @@ def problems_under(candidate: Json, prefix: str | None, *, others: bool = False)
                 problems.append(Problem(rest, p.message))
             elif others:
                 problems.append(Problem(p.path, p.message))
-        return problems
-    return []
+        return None, problems

@@ -2,8 +2,8 @@
 
 SQLite: the schema is migrated once per session into a template file, copied for each test.
 PostgreSQL (MUTUALAID_TEST_PG_URL, default the local server's `test` database): a database
-with a unique name is created and migrated once per session (per xdist worker), emptied with
-TRUNCATE before each test, and dropped at the end.
+with a unique name is created and migrated once per session (per xdist worker), emptied
+before each test (`empty_postgres`), and dropped at the end.
 """
 
 from __future__ import annotations
@@ -77,6 +77,24 @@ def pg_database() -> Iterator[URL]:
         admin.dispose()
 
 
+def empty_postgres(engine: Engine) -> None:
+    """Every table emptied and every id sequence back at 1, as a fresh database has them.
+
+    DELETE, not TRUNCATE: a TRUNCATE of the two dozen tables gives each a new file, some
+    0.2-1 s of the server's time per test, where deleting a test's few rows takes
+    milliseconds. Children go before their parents (the reverse of `sorted_tables`)."""
+    with engine.begin() as conn:
+        sequences = conn.execute(
+            text(
+                "SELECT quote_ident(sequence_schema) || '.' || quote_ident(sequence_name) "
+                "FROM information_schema.sequences"
+            )
+        ).scalars()
+        statements = [f'DELETE FROM "{t.name}"' for t in reversed(metadata.sorted_tables)]
+        statements += [f"ALTER SEQUENCE {name} RESTART" for name in sequences]
+        conn.exec_driver_sql("; ".join(statements))
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     if request.param == "sqlite":
@@ -87,9 +105,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     else:
         url: URL = request.getfixturevalue("pg_database")
         eng = make_engine(url)
-        tables = ", ".join(t.name for t in metadata.sorted_tables)
-        with eng.begin() as conn:
-            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        empty_postgres(eng)
     yield eng
     eng.dispose()
 

@@ -20,6 +20,7 @@ from mutualaid.adapters.uow import SqlUnitOfWork
 from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.lifecycle import PlanRequest
+from mutualaid.domain.tasks import SentTask
 from mutualaid.services import built, recommend, volunteers, weeks
 from mutualaid.services.access import Actor
 from mutualaid.services.ports import (
@@ -255,10 +256,10 @@ def test_an_applied_recommendation_never_publishes_a_task_deleted_meanwhile(
         uow.commit()
     racing = _DeletesWhileInserting(new_uow, "t-show")
     week = WEEK.isoformat()
-    found = recommend.recommend_task(new_uow(), racing, MANAGER, AREA, week, NEW_REQUEST)
+    found = recommend.recommend_task(new_uow(), racing, MANAGER, AREA, week, SentTask(NEW_REQUEST))
     assert found.options
     done = recommend.apply_recommendation(
-        new_uow(), racing, MANAGER, AREA, week, found.options[0].id, NEW_REQUEST
+        new_uow(), racing, MANAGER, AREA, week, found.options[0].id, SentTask(NEW_REQUEST)
     )
     assert racing.inserts >= 2 and done.published  # made again on the week after the delete
     with new_uow() as uow:

@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import httpx
@@ -27,7 +28,7 @@ from api.app import Infrastructure, create_app
 from api.settings import Settings
 from mutualaid.services import access
 
-from .conftest import SAMPLE, bearer
+from .conftest import SAMPLE, bearer, unless_busy
 
 pytestmark = pytest.mark.slow  # every test here takes seconds (make check leaves them out)
 
@@ -99,12 +100,14 @@ def test_concurrent_coordinators_lose_nothing_and_store_nothing_twice(
         with httpx.Client(base_url=base, timeout=60, headers=tokens[n]) as http:
             start.wait()
             if n < BATCH_SENDERS:
-                sent = http.put(f"/weeks/{BATCH_WEEK}/tasks", json=batch, headers=key)
+                sent = unless_busy(
+                    lambda: http.put(f"/weeks/{BATCH_WEEK}/tasks", json=batch, headers=key)
+                )
                 answers.append(("batch", sent.status_code, sent.json(), dict(sent.headers)))
             for i in range(TASKS_EACH):
                 ident = f"t-c{n:02d}-{i}"
                 task = {**template, "id": ident, "title": f"coordinator {n} task {i}"}
-                put = http.put(f"/weeks/{WEEK}/tasks/{ident}", json=task)
+                put = unless_busy(partial(http.put, f"/weeks/{WEEK}/tasks/{ident}", json=task))
                 answers.append((ident, put.status_code, put.json(), dict(put.headers)))
         return answers
 
