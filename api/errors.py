@@ -21,7 +21,6 @@ and one body shape, and the same mapping declared in the OpenAPI schema with exa
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +37,7 @@ from litestar.exceptions import (
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example
 
+from api.decoding import decoding_problems
 from api.throttle import Throttled
 from mutualaid.bounds import shown
 from mutualaid.errors import MutualAidError, Problem, ScenarioError
@@ -149,7 +149,7 @@ def error_body(request: Request[Any, Any, Any], exc: BaseException) -> ErrorBody
     elif isinstance(exc, Forbidden | MutualAidError):
         detail = str(exc)
     elif status == 400:
-        problems = _decoding_problems(exc)
+        problems = decoding_problems(exc)
         detail = msg("invalid_request", count=len(problems))
     elif isinstance(exc, HTTPException) and status < 500:
         detail = exc.detail
@@ -168,30 +168,6 @@ def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[ErrorBod
     if isinstance(exc, Throttled | StoreBusy):
         headers = {"Retry-After": str(exc.retry_after)}
     return Response(body, status_code=body.status_code, headers=headers)
-
-
-_AT = re.compile(r"- at `\$\.?(?P<path>[^`]*)`")
-_FIELD = re.compile(r"field `(?P<path>[^`]*)`")
-
-
-def _decoding_problems(exc: BaseException) -> list[Problem]:
-    """Litestar's words for a body or parameter that does not decode, as problems."""
-    detail = str(getattr(exc, "detail", "") or exc)
-    extra = getattr(exc, "extra", None)
-    problems = []
-    if isinstance(extra, list):
-        for item in extra:
-            if isinstance(item, dict):
-                key = str(item.get("key") or "")
-                path = "" if item.get("source") == "body" and key == "data" else key
-                problems.append(Problem(path, msg("bad_body", problem=item.get("message"))))
-    if problems:
-        return problems
-    if detail.startswith("JSON is malformed"):
-        return [Problem("", msg("json_syntax", problem=detail.split(":", 1)[-1].strip()))]
-    found = _AT.search(detail) or _FIELD.search(detail)
-    path = found.group("path").replace(".[", "[") if found else ""
-    return [Problem(path, msg("bad_body", problem=detail))]
 
 
 # --- the OpenAPI side -----------------------------------------------------------------------

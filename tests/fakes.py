@@ -27,6 +27,7 @@ from mutualaid.adapters.changes import Counter
 from mutualaid.contract import export, plan_json
 from mutualaid.contract import roster as roster_contract
 from mutualaid.contract.scenario import build_scenario
+from mutualaid.contract.written import written
 from mutualaid.domain.lifecycle import (
     ACCEPTED,
     CANCELLED,
@@ -53,7 +54,7 @@ from mutualaid.domain.model import Decline, Scenario, WeekClock
 from mutualaid.domain.notices import Visit
 from mutualaid.domain.plan import Plan
 from mutualaid.domain.tasks import SentTask, StoredTask
-from mutualaid.domain.week import present_ids
+from mutualaid.domain.week import WrittenWeek, present_ids
 from mutualaid.messages import msg
 from mutualaid.services.ports import (
     ActivePlanExists,
@@ -186,18 +187,38 @@ class FakeRoster:
         del self._of(area)[ident]
 
     def _users(self, area: str, ident: str) -> list[str]:
-        """The roster entries naming the entity (tasks are the week half's)."""
+        """What still names the entity, as the adapters refuse (their references and foreign
+        keys): a team its members and the tasks needing it; a volunteer the residents
+        preferring them, the weeks' pins, declines and history, and plans' assignments; a
+        site or resident the tasks at it (a resident also the weeks' history)."""
+        state = self.store.state
+        weeks = [w for (a, _), w in state.weeks.items() if a == area]
+        tasks = [t for w in weeks for t in w.written]
+        users: list[tuple[str, str]] = []
         if self.kind == "teams":
-            named, by, key = "volunteers", "kind_volunteer", "teams"
+            users += [("kind_volunteer", e.id)
+                      for e in state.roster.get(("volunteers", area), {}).values()
+                      if ident in e.teams]  # fmt: skip
+            users += [("kind_task", t["id"]) for t in tasks
+                      if any(n.get("team") == ident for n in t.get("needs") or ())]  # fmt: skip
         elif self.kind == "volunteers":
-            named, by, key = "residents", "kind_resident", "preferred_volunteers"
+            users += [("kind_resident", e.id)
+                      for e in state.roster.get(("residents", area), {}).values()
+                      if ident in e.preferred_volunteers]  # fmt: skip
+            named = {p.task for w in weeks for p in w.scenario.pinned if ident in p.volunteers}
+            named |= {d.task for w in weeks for d in w.declines if d.volunteer == ident}
+            named |= {a.task for a in state.assignments if a.volunteer == ident
+                      and state.plans[a.plan_id].area == area}  # fmt: skip
+            users += [("kind_task", t) for t in sorted(named)]
+            users += [("kind_resident", h.resident) for w in weeks for h in w.scenario.history
+                      if h.volunteer == ident]  # fmt: skip
         else:
-            return []
-        return [
-            msg("used_by_item", kind=msg(by), id=e.id)
-            for e in self.store.state.roster.get((named, area), {}).values()
-            if ident in getattr(e, key)
-        ]
+            key = "site" if self.kind == "sites" else "resident"
+            users += [("kind_task", t["id"]) for t in tasks if t.get(key) == ident]
+            if self.kind == "residents":
+                users += [("kind_volunteer", h.volunteer) for w in weeks
+                          for h in w.scenario.history if h.resident == ident]  # fmt: skip
+        return [msg("used_by_item", kind=msg(kind), id=i) for kind, i in dict.fromkeys(users)]
 
 
 @dataclass
@@ -399,6 +420,13 @@ class FakeWeeks:
         week = self._week(area, week_start)
         declined = tuple(Decline(d.task, d.volunteer) for d in week.declines)
         return dataclasses.replace(week.scenario, declined=declined)
+
+    def export_scenario(self, area: str, week_start: pendulum.Date) -> WrittenWeek:
+        """The week as written: its tasks as stored, the rest as built (declines included)."""
+        week = self._week(area, week_start)
+        data = export.from_scenario(self.load_scenario(area, week_start))
+        data["tasks"] = copy.deepcopy(week.written)
+        return written(data)
 
     def basis(self, area: str, week_start: pendulum.Date) -> Basis:
         week = self._week(area, week_start)

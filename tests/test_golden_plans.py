@@ -9,12 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.golden.record import PLANS, plan_of, sources
+from tests.golden.record import PLANS, SHARED, plan_of, sources
 
 
 def test_every_source_has_a_stored_plan() -> None:
+    """And no stored plan lacks its source; the shared weeks' plans are only known to have
+    theirs when the shared checkout is beside this one (a clone elsewhere has none of them)."""
     stored = {p.stem for p in PLANS.glob("*.json")}
-    assert {p.stem for p in sources()} == stored
+    found = {p.stem for p in sources()}
+    assert found <= stored
+    if SHARED.is_dir():
+        assert found == stored
 
 
 @pytest.mark.slow

@@ -165,6 +165,18 @@ def test_mutualaid_lang_wins_over_lang() -> None:
         ("en;q=0.4, zh-Hans;q=0.8", "zh"),
         ("fr, en-GB;q=0.9, zh;q=0.5", "en"),
         ("zh;q=bad, en", "en"),
+        # q=0 says "not this language" (RFC 9110 12.4.2): never answered in it
+        ("zh;q=0, en;q=0.5", "en"),
+        ("zh-CN;q=0.000", "en"),
+        ("zh;q=0", "en"),
+        # a weight that is no weight (not a number, out of 0-1) ranks no higher than 0.001
+        ("zh;q=nan, en", "en"),
+        ("zh;q=inf, en;q=0.5", "en"),
+        ("zh;q=1e9, en;q=0.5", "en"),
+        ("zh;q=-1, en;q=0.1", "en"),
+        ("*", "en"),
+        ("*;q=1, zh;q=0.5", "zh"),
+        ("%%%;;;q=x,,", "en"),
     ],
 )
 def test_accept_language_picks_the_first_language_we_speak(header: str, spoken: str) -> None:

@@ -30,11 +30,12 @@ Month = Annotated[str | None, typer.Option(help="A month, YYYY-MM (default: all 
 def _read(path: Path) -> list[Any]:
     """The requests in a YAML or JSON file: one mapping, or a list of them."""
     from mutualaid.contract.yaml_text import read_yaml
+    from mutualaid.contract.yaml_words import unreadable
 
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        problem = Problem("", msg("file_unreadable", problem=exc))
+        problem = Problem("", msg("file_unreadable", problem=unreadable(exc)))
         raise ScenarioError([problem], str(path)) from None
     data, _ = read_yaml(text, str(path))
     return data if isinstance(data, list) else [data]

@@ -31,6 +31,7 @@ from mutualaid.contract.fields import LIMITS as LIMITS
 from mutualaid.contract.fields import Hopeless, Reader
 from mutualaid.contract.tasks import place_task, read_tasks
 from mutualaid.contract.yaml_text import Document, FieldPath, read_yaml
+from mutualaid.contract.yaml_words import unreadable
 from mutualaid.domain.model import Scenario, Task
 from mutualaid.errors import Problem, ScenarioError
 from mutualaid.messages import msg
@@ -48,7 +49,8 @@ def load_scenario(path: str | Path) -> Scenario:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([Problem("", msg("file_unreadable", problem=exc))], source) from None
+        problem = Problem("", msg("file_unreadable", problem=unreadable(exc)))
+        raise ScenarioError([problem], source) from None
     return parse_scenario(text, source)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from mutualaid.bounds import MAX_DEPTH, MAX_NODES, MAX_TEXT_LENGTH, text_problem, yaml_events_within
+from mutualaid.contract.yaml_words import yaml_problem
 from mutualaid.errors import Problem, ScenarioError
 from mutualaid.messages import msg
 
@@ -198,7 +199,7 @@ def _read_yaml_with(
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
+        problem = yaml_problem(exc)
         raise ScenarioError(
             [Problem("", msg("yaml_syntax", problem=problem), line)], source
         ) from None

@@ -88,7 +88,8 @@ def language_of_tag(tag: str) -> str | None:
 
 def language_of_header(header: str) -> str:
     """en | zh for an Accept-Language header: the first language we speak in the order of
-    its weights (q=), else en."""
+    its weights (q=), else en. A language weighted 0 is one the reader refuses (RFC 9110
+    12.4.2), and so is one whose weight is no weight (not a number from 0 to 1)."""
     ranked = []
     for i, part in enumerate(header.split(",")):
         tag, _, params = part.strip().partition(";")
@@ -98,7 +99,10 @@ def language_of_header(header: str) -> str:
                 weight = float(params.strip()[2:])
             except ValueError:
                 weight = 0.0
-        ranked.append((-weight, i, tag))
+            if not 0.0 < weight <= 1.0:  # also NaN, which every comparison refuses
+                weight = 0.0
+        if weight > 0.0:
+            ranked.append((-weight, i, tag))
     for _, _, tag in sorted(ranked):
         if spoken := language_of_tag(tag):
             return spoken

@@ -6,6 +6,35 @@ SCENARIO: dict[str, tuple[str, str]] = {
     # --- loading a scenario -----------------------------------------------------------------
     "yaml_syntax": ("not valid YAML: {problem}", "不是有效的 YAML：{problem}"),
     "file_unreadable": ("cannot read the file: {problem}", "无法读取文件：{problem}"),
+    # why a file cannot be read, and PyYAML's problems, said again (mutualaid.contract.yaml_words)
+    "file_missing": ("no such file", "文件不存在"),
+    "file_is_folder": ("it is a folder, not a file", "这是文件夹，不是文件"),
+    "file_denied": ("permission denied", "没有读取权限"),
+    "file_os_error": ("the system refused it (error {code})", "系统拒绝读取（错误号 {code}）"),
+    "file_not_utf8": ("it is not UTF-8 text (byte {at})", "不是 UTF-8 文本（第 {at} 字节）"),
+    "yaml_value_missing": ("a value is missing before {found}", "{found}之前缺少值"),
+    "yaml_expected": ("expected {what}, found {found}", "此处应为{what}，却遇到{found}"),
+    "yaml_colon_here": (
+        "a ':' is not allowed here (a line indented wrongly, or a value with ': ' not quoted?)",
+        "此处不允许出现 ':'（缩进是否有误，或含 ': ' 的值是否缺少引号？）",
+    ),
+    "yaml_colon_missing": ("a ':' was expected", "此处应有 ':'"),
+    "yaml_unclosed": (
+        "the text ends before a quote or bracket is closed",
+        "引号或括号尚未闭合，文本就结束了",
+    ),
+    "yaml_alias_unknown": ("alias {name} is not defined", "别名 {name} 未定义"),
+    "yaml_anchor_twice": ("anchor {name} is defined twice", "锚点 {name} 定义了两次"),
+    "yaml_cannot_start": (
+        "{char} cannot begin a value here (YAML is not indented with tabs)",
+        "此处不能以 {char} 开头（YAML 不能用制表符缩进）",
+    ),
+    "yaml_bad_escape": ("unknown escape {char} in a quoted text", "引号内的转义 {char} 无效"),
+    "yaml_cannot_read_here": ("the text cannot be read here", "此处的写法无法读取"),
+    "yaml_end_of_text": ("the end of the text", "文本结尾"),
+    "yaml_block_end": ("the end of the indented block", "缩进块的结尾"),
+    "yaml_a_key": ("a field name", "字段名"),
+    "yaml_a_dash": ("a '-' item", "以 '-' 开头的列表项"),
     "top_not_mapping": (
         "a scenario is a mapping of fields (name, timezone, week_start, ...)",
         "场景应为字段映射（name、timezone、week_start 等）",

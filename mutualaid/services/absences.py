@@ -34,7 +34,13 @@ from mutualaid.services.ports import (
     UnitOfWork,
 )
 from mutualaid.services.recommend import Recommender
-from mutualaid.services.volunteers import _REPAIRS, REPAIR_ATTEMPTS, store_repair, volunteer_area
+from mutualaid.services.volunteers import (
+    _REPAIRS,
+    REPAIR_ATTEMPTS,
+    still_current,
+    store_repair,
+    volunteer_area,
+)
 from mutualaid.validation import validate
 
 MAX_DAYS = 92
@@ -267,8 +273,8 @@ def _repair_week(
             report = validate(scenario, plan_json.dump(result, scenario))
             with uow:
                 uow.weeks.lock(where, week)
-                if uow.plans.published_id(where, week) != published.id:
-                    continue  # another plan was published meanwhile: made again on it
+                if not still_current(uow, (where, week), published.id, version):
+                    continue  # published or written meanwhile: made again on the week now
                 try:
                     made = store_repair(
                         uow, actor, (where, week), published.id, result, report,

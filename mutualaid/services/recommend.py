@@ -32,7 +32,7 @@ from mutualaid.services.ports import (
     PreparedTasks,
     UnitOfWork,
 )
-from mutualaid.services.volunteers import _REPAIRS, REPAIR_ATTEMPTS
+from mutualaid.services.volunteers import _REPAIRS, REPAIR_ATTEMPTS, still_current
 from mutualaid.services.weeks import request_hash
 from mutualaid.validation import validate
 
@@ -106,6 +106,8 @@ class _Request:
     scenario: Scenario
     published: Plan
     prepared: PreparedTasks
+    version: str
+    """The week's version the scenario was read at (`WeekRepository.version`)."""
 
 
 def recommend_task(
@@ -168,8 +170,8 @@ def _store(
         uow.weeks.lock(r.where, r.week)
         if key is not None and (stored := uow.idempotency.lookup(scope, key, digest)):
             return _replayed(stored.response)
-        if uow.plans.published_id(r.where, r.week) != r.plan_id:
-            return None
+        if not still_current(uow, (r.where, r.week), r.plan_id, r.version):
+            return None  # published or written meanwhile: made again on the week now
         uow.weeks.store_task(r.where, r.week, r.prepared)
         result.extra["basis"] = uow.weeks.basis(r.where, r.week).to_json()
         plan = uow.plans.create(
@@ -220,9 +222,10 @@ def _read(
         if reader.weeks.tasks(where, week, {ident}):
             raise ConflictError(msg("recommend_task_exists", task=ident))
         prepared = reader.weeks.prepare_task(where, week, sent)
+        version = reader.weeks.version(where, week)
         scenario = prepared.week  # the check built the week with the request in it
         if scenario is None:
             written = reader.weeks.export_scenario(where, week)
             with_it = replace(written, tasks=(*written.tasks, *prepared.tasks), expect=None)
             scenario = scenario_of(with_it)
-    return _Request(where, week, ident, published.id, scenario, published.result, prepared)
+    return _Request(where, week, ident, published.id, scenario, published.result, prepared, version)

@@ -428,7 +428,7 @@ def _repair_on(
     report = validate(scenario, plan_json.dump(result, scenario))
     with uow:
         uow.weeks.lock(area, week)  # publishes of the week wait from here to the commit
-        if uow.plans.published_id(area, week) != published.id:
+        if not still_current(uow, (area, week), published.id, version):
             return None
         try:
             plan = store_repair(
@@ -439,6 +439,20 @@ def _repair_on(
             return None  # a solve was queued meanwhile: it sees the decline
         uow.commit()
     return RepairOutcome(plan, changed, declined.task in _served(result))
+
+
+def still_current(
+    uow: UnitOfWork, where: tuple[str, pendulum.Date], published: str, version: str
+) -> bool:
+    """Inside the week's lock: whether a repair made from `published` on the week at `version`
+    may be stored, i.e. neither another plan was published nor the week written (a task
+    deleted, the roster edited) while it was made outside the lock. Else it is made again on
+    the week as it is now: a repair is validated against the week it was made on, so it
+    would otherwise be published unchecked against the week as stored."""
+    area, week = where
+    return (
+        uow.plans.published_id(area, week) == published and uow.weeks.version(area, week) == version
+    )
 
 
 def store_repair(

@@ -3,6 +3,7 @@ body shape, never a 500 — and a failed request loses nothing already stored.""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -424,3 +425,28 @@ def test_surrogates_long_text_and_look_alike_spellings_are_400_naming_where(
         problems = _problems(answer)
         assert any(p == where and words in m for p, m in problems), (path, problems)
     assert _everything(client, admin) == stored
+
+
+def test_what_the_decoder_refuses_is_worded_in_the_request_language_naming_the_parameter(
+    client: Client, admin: dict[str, str]
+) -> None:
+    """A parameter or body field of the wrong type is refused by Litestar's decoder before
+    any handler: its words come from the catalogue too (no English left under zh), and a
+    query parameter is not called the request body."""
+    zh = {**admin, "Accept-Language": "zh-CN"}
+    en = {**admin, "Accept-Language": "en"}
+    cases = (
+        ("GET", "/audit?limit=abc", None, "limit", "整数"),
+        ("GET", "/audit?limit=-5", None, "limit", "1"),
+        ("PUT", f"/areas/{world.AREA}/fairness", {"across_weeks": "yes"}, "across_weeks", "true"),
+        ("PUT", f"/weeks/{WEEK}/tasks{Q}", {"a": 1}, "", "列表"),
+        ("POST", "/assignments/1/decline", {"reason": 5}, "reason", "字符串"),
+    )
+    for method, path, body, where, word in cases:
+        [(at, said)] = _problems(client.request(method, path, json=body, headers=zh))
+        assert at == where and word in said, said
+        assert not re.search(r"Expected|got|Object|Invalid", said), said
+    [(at, said)] = _problems(client.get("/audit?limit=abc", headers=en))
+    assert at == "limit" and "body" not in said and "whole number" in said, said
+    [(_, said)] = _problems(client.put(f"/weeks/{WEEK}/tasks{Q}", content=b"{x", headers=zh))
+    assert "JSON" in said and not re.search(r"[a-z]{4,}", said), said

@@ -5,9 +5,11 @@ behaviour is tested on SQLite and PostgreSQL in tests/adapters."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import load_scenario
 from mutualaid.domain.lifecycle import CANCELLED
 from mutualaid.domain.plan import STATUSES, reason
@@ -15,6 +17,7 @@ from mutualaid.services import jobs, plans, volunteers, weeks
 from mutualaid.services.access import Actor
 from mutualaid.services.built import BuiltWeeks
 from mutualaid.services.ports import ActivePlanExists, ConflictError
+from mutualaid.validation import validate
 from solver.service import PlannerSettings, RepairSettings, SolverPlanner, SolverRepairer
 from tests.fakes import FakeStore, FakeUnitOfWork
 
@@ -162,3 +165,43 @@ def test_deleting_a_task_withdraws_its_published_visits(store: FakeStore) -> Non
     volunteer = Actor("tok-v", "volunteer", (AREA,), visit.volunteer)
     with pytest.raises(ConflictError):
         volunteers.accept_assignment(FakeUnitOfWork(store), volunteer, visit.ref)
+
+
+class EditsTheWeekMeanwhile:
+    """A repairer during whose repair the coordinator deletes a task of the week (a delete
+    racing a decline: the repair runs outside the store's lock)."""
+
+    def __init__(self, store: FakeStore, task: str) -> None:
+        self.store, self.task, self.edits = store, task, 0
+
+    def repair(self, scenario: Any, published: Any, task: str, same_week: bool = False) -> Any:
+        if not self.edits:
+            self.edits += 1
+            uow = FakeUnitOfWork(self.store)
+            weeks.delete_task(uow, COORDINATOR, AREA, week_of(self.store), self.task)
+        return REPAIRER.repair(scenario, published, task, same_week)
+
+    def rescore(self, scenario: Any, plan: Any) -> Any:
+        return REPAIRER.rescore(scenario, plan)
+
+
+def test_a_repair_made_while_a_task_was_deleted_is_not_published_on_the_old_week(
+    store: FakeStore,
+) -> None:
+    ident = solved(store)
+    plans.publish_plan(FakeUnitOfWork(store), REPAIRER, COORDINATOR, ident)
+    rows = [a for a in store.state.assignments if a.plan_id == ident]
+    declined = rows[0]
+    other = next(a for a in rows if a.task.split("@")[0] != declined.task.split("@")[0])
+    gone = other.task.split("@")[0]
+    racing = EditsTheWeekMeanwhile(store, gone)
+    decliner = Actor("tok-d", "volunteer", (AREA,), declined.volunteer)
+    done = volunteers.decline_assignment(FakeUnitOfWork(store), racing, decliner, declined.ref)
+    assert racing.edits == 1 and done.repair is not None
+    published = store.state.plans[done.repair.plan.id]
+    assert published.published_at is not None and published.result is not None
+    # the published plan holds on the week as it is now: the deleted task is not in it
+    assert gone not in {a.task.split("@")[0] for a in published.result.assignments}
+    now = FakeUnitOfWork(store).weeks.load_scenario(AREA, published.week_start)
+    report = validate(now, plan_json.dump(published.result, now))
+    assert report.assignments_ok, [v.code for v in report.hard]
