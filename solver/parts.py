@@ -1,7 +1,8 @@
 """One independent part of a week, solved on its own: staged CP-SAT (`solver.coverage`, or
-every goal on the routing model), or neighbourhood search from greedy's floor when the part is
-too large for one exact model. A part's job and result are picklable, so a part can be solved
-elsewhere (`solver.planner.MapParts`).
+every goal on the routing model), or, when the part is too large for one routing model, its
+coverage on the pairwise model of the whole part (when that can be built in time) and then
+neighbourhood search. A part's job and result are picklable, so a part can be solved elsewhere
+(`solver.planner.MapParts`).
 """
 
 from __future__ import annotations
@@ -359,6 +360,15 @@ machine: on the wide week 7009 at load 16, 12.6 s of a 25 s share ended at 179 o
 (presolve alone took 6 s of it); that model alone served all 182 in 11.6-12 s at load 19."""
 
 
+COVER_ARCS, COVER_FLOOR = 100_000, 0.95
+"""`_cover_first` is tried up to so many routing arcs, and when greedy's floor serves this part
+of the part's tasks: the model proves in time when it finds a plan serving every task static
+analysis allows (7009: floor 179 of 182, 79k arcs). Measured without these (bench/unseen.py, 60
+s, 2 workers, load 15-20): the contended wide week 7003 (184k arcs, floor 139 of 367) served
+14/75/44/6 against 14/75/52/5, in 89 s of wall time (building is not cut by the deadline); the
+contended one-day 7004 (41k arcs, floor 71 of 250) 9/32/33/3 against 9/35/29/3."""
+
+
 def _cover_first(
     scenario: Scenario,
     job: PartJob,
@@ -378,6 +388,10 @@ def _cover_first(
     if job.deadline is not None:
         budget = min(budget, job.deadline - time.time())
     if budget <= 0.05 or not affordable(scenario, job.analyses, job.tids, job.share):
+        return None
+    if route_arcs(scenario, job.analyses, job.tids) > COVER_ARCS:
+        return None
+    if len(floor.crews) < COVER_FLOOR * len(job.tids):
         return None
     building = time.monotonic()
     model = CoverageModel(scenario, job.analyses, job.tids, travel, job.weights)
