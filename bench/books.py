@@ -23,6 +23,7 @@ from mutualaid.adapters.migrate import upgrade  # noqa: E402
 from mutualaid.adapters.uow import SqlUnitOfWork  # noqa: E402
 from mutualaid.contract.requests import read_request, task_of  # noqa: E402
 from mutualaid.domain.ledger import CREDIT, NewEntry  # noqa: E402
+from mutualaid.domain.tasks import SentTask  # noqa: E402
 from mutualaid.services import backlog, ledger, weeks  # noqa: E402
 from mutualaid.services.access import CLI  # noqa: E402
 from tests.adapters import world  # noqa: E402
@@ -60,9 +61,11 @@ def main() -> None:
             for i in range(args.requests)
         ]
         began = time.perf_counter()
-        weeks.submit_tasks(uow(), CLI, world.AREA, WEEK.isoformat(), base + drawn_tasks)
+        weeks.submit_tasks(
+            uow(), CLI, world.AREA, WEEK.isoformat(), [SentTask(t) for t in base + drawn_tasks]
+        )
         batch = time.perf_counter() - began
-        weeks.submit_tasks(uow(), CLI, world.AREA, WEEK.isoformat(), base)
+        weeks.submit_tasks(uow(), CLI, world.AREA, WEEK.isoformat(), [SentTask(t) for t in base])
         began = time.perf_counter()
         done = backlog.draw_week(uow(), CLI, world.AREA, WEEK.isoformat())
         draw = time.perf_counter() - began

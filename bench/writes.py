@@ -60,6 +60,7 @@ def split(db: Path, tasks: list[dict[str, Any]]) -> list[tuple[str, str]]:
 
     from mutualaid.adapters.db import make_engine, make_session_factory
     from mutualaid.adapters.uow import SqlUnitOfWork
+    from mutualaid.domain.tasks import SentTask
 
     engine = make_engine(f"sqlite:///{db}")
     sessions = make_session_factory(engine)
@@ -70,7 +71,7 @@ def split(db: Path, tasks: list[dict[str, Any]]) -> list[tuple[str, str]]:
         for _ in range(3):
             t0, c0 = time.perf_counter(), time.process_time()
             with SqlUnitOfWork(sessions, read_only=True) as reader:
-                prepared = reader.weeks.prepare_tasks(AREA, week, tasks)
+                prepared = reader.weeks.prepare_tasks(AREA, week, [SentTask(t) for t in tasks])
             t1, c1 = time.perf_counter(), time.process_time()
             with SqlUnitOfWork(sessions) as uow:
                 uow.weeks.store_tasks(AREA, week, prepared)

@@ -52,7 +52,7 @@ from mutualaid.domain.lifecycle import (
 from mutualaid.domain.model import Decline, Scenario, WeekClock
 from mutualaid.domain.notices import Visit
 from mutualaid.domain.plan import Plan
-from mutualaid.domain.tasks import StoredTask
+from mutualaid.domain.tasks import SentTask, StoredTask
 from mutualaid.domain.week import present_ids
 from mutualaid.messages import msg
 from mutualaid.services.ports import (
@@ -446,10 +446,11 @@ class FakeWeeks:
         return found[0]
 
     def prepare_tasks(
-        self, area: str, week_start: pendulum.Date, tasks: Sequence[Any]
+        self, area: str, week_start: pendulum.Date, tasks: Sequence[StoredTask | SentTask]
     ) -> PreparedTasks:
-        self._built(self._week_or_new(area, week_start), list(tasks))
-        return PreparedTasks([export.stored_task(t) for t in tasks], "")
+        self._built(self._week_or_new(area, week_start), [_written(t) for t in tasks])
+        read = [t if isinstance(t, StoredTask) else export.stored_task(_written(t)) for t in tasks]
+        return PreparedTasks(read, "", tuple(tasks))
 
     def store_tasks(
         self, area: str, week_start: pendulum.Date, prepared: PreparedTasks
@@ -458,10 +459,10 @@ class FakeWeeks:
         self._replace(area, week_start, [export.stored_task_json(t) for t in prepared.tasks])
         return list(prepared.tasks)
 
-    def prepare_task(self, area: str, week_start: pendulum.Date, task: Any) -> PreparedTasks:
+    def prepare_task(self, area: str, week_start: pendulum.Date, task: SentTask) -> PreparedTasks:
         week = self._week_or_new(area, week_start)
-        self._built(week, _with(week.written, task))
-        return PreparedTasks([export.stored_task(task)], "")
+        self._built(week, _with(week.written, task.value))
+        return PreparedTasks([export.stored_task(_written(task))], "", (task,))
 
     def store_task(
         self, area: str, week_start: pendulum.Date, prepared: PreparedTasks
@@ -855,6 +856,11 @@ class FakeUnitOfWork:
 
     def reading(self) -> FakeUnitOfWork:
         return FakeUnitOfWork(self.store)
+
+
+def _written(task: StoredTask | SentTask) -> Any:
+    """The task as the loader reads it."""
+    return export.stored_task_json(task) if isinstance(task, StoredTask) else task.value
 
 
 def _with(tasks: list[Json], task: Any) -> list[Any]:

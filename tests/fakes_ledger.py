@@ -6,7 +6,7 @@ loader's checks of a task are the adapters' tests' business)."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self
@@ -16,7 +16,7 @@ import pendulum
 from mutualaid.contract import export
 from mutualaid.domain.backlog import Draw, Request
 from mutualaid.domain.ledger import LedgerEntry, NewEntry, VisitOutcome
-from mutualaid.domain.tasks import StoredTask
+from mutualaid.domain.tasks import SentTask, StoredTask
 from mutualaid.messages import msg
 from mutualaid.services.ports import ConflictError, NotFoundError, PreparedTasks
 from tests.fakes import FakeStore, FakeUnitOfWork, FakeWeeks
@@ -44,8 +44,9 @@ class BooksStore(FakeStore):
 class FakeBooksWeeks(FakeWeeks):
     store: BooksStore
 
-    def prepare_task(self, area: str, week_start: pendulum.Date, task: Any) -> PreparedTasks:
-        return PreparedTasks([export.stored_task(task)], "")
+    def prepare_task(self, area: str, week_start: pendulum.Date, task: SentTask) -> PreparedTasks:
+        assert isinstance(task.value, Mapping)
+        return PreparedTasks([export.stored_task(task.value)], "", (task,))
 
     def store_task(
         self, area: str, week_start: pendulum.Date, prepared: PreparedTasks
@@ -57,9 +58,10 @@ class FakeBooksWeeks(FakeWeeks):
         return task, new
 
     def prepare_tasks(
-        self, area: str, week_start: pendulum.Date, tasks: Sequence[Any]
+        self, area: str, week_start: pendulum.Date, tasks: Sequence[StoredTask | SentTask]
     ) -> PreparedTasks:
-        return PreparedTasks([export.stored_task(t) for t in tasks], "")
+        read = [t if isinstance(t, StoredTask) else export.stored_task(_mapping(t)) for t in tasks]
+        return PreparedTasks(read, "", tuple(tasks))
 
     def store_tasks(
         self, area: str, week_start: pendulum.Date, prepared: PreparedTasks
@@ -216,3 +218,8 @@ class BooksUnitOfWork(FakeUnitOfWork):
 
     def reading(self) -> BooksUnitOfWork:
         return BooksUnitOfWork(self.store)
+
+
+def _mapping(task: SentTask) -> Mapping[str, Any]:
+    assert isinstance(task.value, Mapping)
+    return task.value

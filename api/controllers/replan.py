@@ -19,6 +19,7 @@ from mutualaid.contract import clock
 from mutualaid.domain.model import Scenario
 from mutualaid.domain.plan import Assignment
 from mutualaid.domain.recommendation import Option
+from mutualaid.domain.tasks import SentTask
 from mutualaid.messages import msg, say
 from mutualaid.services import absences, recommend
 from mutualaid.services.absence_ports import AbsenceRecord
@@ -139,7 +140,9 @@ class RecommendationController(Controller):
         who goes and when, the other visits that would move for it, the effect on coverage
         per priority and the travel it adds. Nothing is stored. 409 without a published
         plan, or when the task's id is already in the week."""
-        found = recommend.recommend_task(reader, recommender, actor, area, week_start, data)
+        found = recommend.recommend_task(
+            reader, recommender, actor, area, week_start, SentTask(data)
+        )
         options = [option_view(o, found.scenario) for o in found.options]
         reason = detail = None
         if not options:
@@ -159,7 +162,7 @@ class RecommendationController(Controller):
         on the plan published now: 409 when it no longer offers this one (ask again). With
         an Idempotency-Key, sending it again answers the same."""
         done = recommend.apply_recommendation(
-            uow, recommender, actor, area, week_start, option, data, idempotency_key,
+            uow, recommender, actor, area, week_start, option, SentTask(data), idempotency_key,
             render=lambda o, s: _as_json(option_view(o, s)),
         )  # fmt: skip
         headers = {"Idempotent-Replayed": "true"} if done.replayed else None

@@ -13,8 +13,11 @@ from litestar.params import Body, FromPath, QueryParameter, RawBody
 from api.controllers.common import AreaParam, CurrentActor, IdempotencyKey, Jobs, Uow
 from api.dto import PlanDTO, PlanView, WeekDTO, WeekView
 from api.errors import responses
+from mutualaid.contract.answers import TASK_ANSWERS
 from mutualaid.contract.data import Json
 from mutualaid.contract.export import stored_task_json
+from mutualaid.contract.written import written_json
+from mutualaid.domain.tasks import SentTask
 from mutualaid.services import plans, weeks
 from mutualaid.services.access import Actor
 
@@ -93,7 +96,16 @@ class WeekController(Controller):
         """Replace the week's tasks in one batch (the week is created when missing). 409,
         storing nothing, when tasks the published plan gives are left out (their assignments
         would be withdrawn) unless `?replace=true`."""
-        done = weeks.submit_tasks(uow, actor, area, week_start, data, idempotency_key, replace)
+        done = weeks.submit_tasks(
+            uow,
+            actor,
+            area,
+            week_start,
+            [SentTask(t) for t in data],
+            idempotency_key,
+            replace,
+            TASK_ANSWERS,
+        )
         headers = {"Idempotent-Replayed": "true"} if done.replayed else None
         return Response([stored_task_json(t) for t in done.tasks], headers=headers)
 
@@ -110,7 +122,7 @@ class WeekController(Controller):
         data: TaskBody, area: AreaParam = None,
     ) -> Response[Json]:  # fmt: skip
         """Create (201) or replace (200) one task."""
-        stored, new = weeks.put_task(uow, actor, area, week_start, task, data)
+        stored, new = weeks.put_task(uow, actor, area, week_start, task, SentTask(data))
         return Response(stored_task_json(stored), status_code=201 if new else 200)
 
     @delete("/{week_start:str}/tasks/{task:str}", sync_to_thread=True, responses=responses(404))
@@ -152,7 +164,7 @@ class WeekController(Controller):
     ) -> Response[Any]:  # fmt: skip
         """The week as a scenario: JSON, or YAML with `Accept: application/yaml`. Sent back
         to POST, it stores the same week."""
-        data = weeks.export_scenario(reader, actor, area, week_start)
+        data = written_json(weeks.export_scenario(reader, actor, area, week_start))
         best = request.accept.best_match(["application/json", YAML], default="application/json")
         if best == YAML:
             text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)

@@ -30,6 +30,7 @@ from mutualaid.contract import plan_json
 from mutualaid.contract.data import Json
 from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.roster import to_json as roster_json
+from mutualaid.contract.written import written_json
 from mutualaid.domain.plan import Reason
 from mutualaid.messages import CATALOGUE, msg_in, using_locale
 from mutualaid.services import access, plans, roster, weeks
@@ -229,8 +230,8 @@ def plan_page(
         raise NotFoundError("plan", plan_id)
     view = None
     if plan.result is not None and plan.status in ("optimal", "feasible"):
-        scenario = in_lang(lang, weeks.export_scenario, infra_of(request).reader(), viewer.actor,
-                       area, week)  # fmt: skip
+        scenario = written_json(in_lang(lang, weeks.export_scenario, infra_of(request).reader(),
+                                        viewer.actor, area, week))  # fmt: skip
         result = plan_in(lang, plan)
         view = plan_view(scenario, result, lang, request.app.state.pages.tile_url)
     return page(

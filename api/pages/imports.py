@@ -43,6 +43,7 @@ from api.pages.spreadsheet import (
 from mutualaid.contract.data import Json
 from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.roster import to_json as roster_json
+from mutualaid.contract.written import written_json
 from mutualaid.messages import msg_in
 from mutualaid.services import access, imports, plans, roster, weeks
 from mutualaid.services.access import Actor
@@ -286,7 +287,9 @@ def export_list(
         shown = next((p for p in reversed(found) if p.published_at is not None), None)
         if shown is None or shown.result is None:
             raise NotFoundError("plan", when)
-        scenario = in_lang(lang, weeks.export_scenario, reader, viewer.actor, area, when)
+        scenario = written_json(
+            in_lang(lang, weeks.export_scenario, reader, viewer.actor, area, when)
+        )
         return _file(
             PlanReader(scenario, plan_in(lang, shown), lang).table(), fmt, f"plan-{area}-{when}"
         )

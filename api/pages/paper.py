@@ -17,6 +17,7 @@ from litestar.params import FromPath, FromQuery
 
 from api.pages.common import CurrentViewer, Lang, page, plan_in
 from api.pages.sheets import PlanReader, schedule_sheets
+from mutualaid.contract.written import written_json
 from mutualaid.domain.model import DAYS
 from mutualaid.messages import msg, using_locale
 from mutualaid.services import access, plans, roster, volunteers, weeks
@@ -68,7 +69,7 @@ def _reader(
         shown = chosen_plan(found, plan)
         if shown is None or shown.result is None:
             return None, None
-        scenario = weeks.export_scenario(infra.reader(), viewer.actor, area, week)
+        scenario = written_json(weeks.export_scenario(infra.reader(), viewer.actor, area, week))
         return shown, PlanReader(scenario, plan_in(lang, shown), lang)
 
 

@@ -32,6 +32,7 @@ from api.pages.task_forms import TASK_FIELDS, task_from_form
 from mutualaid.contract.data import Json
 from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.roster import to_json as roster_json
+from mutualaid.domain.tasks import SentTask
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import msg_in, say, using_locale
 from mutualaid.services import access, plans, recommend, roster, weeks
@@ -165,7 +166,7 @@ def _options(
     if form.ok:
         try:
             found = in_lang(lang, recommend.recommend_task, infra.reader(), infra.recommender,
-                            viewer.actor, area, week, task)  # fmt: skip
+                            viewer.actor, area, week, SentTask(task))  # fmt: skip
         except (InvalidRequest, ScenarioError) as exc:
             problems_into(form, exc.problems, TASK_FIELDS)
         except ConflictError as exc:
@@ -213,7 +214,7 @@ def apply_option(
     try:
         done = in_lang(
             lang, recommend.apply_recommendation, infra.uow(), infra.recommender, viewer.actor,
-            area, week, option, task, f"page-{form.values[ONCE]}-{option}",
+            area, week, option, SentTask(task), f"page-{form.values[ONCE]}-{option}",
             lambda o, s: dataclasses.asdict(option_view(o, s)),
         )  # fmt: skip
     except ConflictError as exc:

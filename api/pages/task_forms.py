@@ -29,6 +29,7 @@ from api.pages.desk import PRIORITIES, area_context, in_lang, infra_of
 from mutualaid.contract.data import Json
 from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.roster import to_json as roster_json
+from mutualaid.domain.tasks import SentTask
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import msg_in
 from mutualaid.services import access, roster, weeks
@@ -214,7 +215,7 @@ def _save_task(
     if form.ok:
         try:
             _, new = in_lang(
-                lang, weeks.put_task, infra.uow(), viewer.actor, area, week, ident, task
+                lang, weeks.put_task, infra.uow(), viewer.actor, area, week, ident, SentTask(task)
             )
         except (InvalidRequest, ScenarioError) as exc:
             problems_into(form, exc.problems, TASK_FIELDS)

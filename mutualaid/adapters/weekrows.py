@@ -7,7 +7,6 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
-from types import SimpleNamespace
 from typing import Any
 
 import pendulum
@@ -16,9 +15,11 @@ from sqlmodel import Session, col, select
 from mutualaid.adapters.base import maybe_utc
 from mutualaid.adapters.tables import AreaRow, DeclineRow, TaskRow, WeekRow
 from mutualaid.contract import export as contract
+from mutualaid.contract.clock import clock_text
 from mutualaid.contract.data import Json
 from mutualaid.domain.lifecycle import Basis
 from mutualaid.domain.model import DAYS
+from mutualaid.domain.tasks import StoredTask
 from mutualaid.domain.week import expanded, present_ids
 from mutualaid.errors import Problem, ScenarioError
 from mutualaid.messages import msg
@@ -106,10 +107,7 @@ def task_values(area: str, zone: str, task: Json, position: int) -> Json:
     """A task's row (canonical task in, the tasks table's columns out, but its week's id)."""
     start_at = None
     if "start" in task:
-        local = dt.datetime.fromisoformat(task["start"])
-        start_at = pendulum.datetime(
-            local.year, local.month, local.day, local.hour, local.minute, tz=zone
-        ).in_timezone("UTC")
+        start_at = _utc(dt.datetime.fromisoformat(task["start"]), zone)
     location = task.get("location") or {}
     return {
         "id": task["id"],
@@ -134,6 +132,37 @@ def task_values(area: str, zone: str, task: Json, position: int) -> Json:
     }
 
 
+def stored_task_values(area: str, zone: str, t: StoredTask, position: int) -> Json:
+    """A stored task's row (the tasks table's columns, but its week's id): its needs,
+    windows and series window in the contract's form, a fixed start in UTC."""
+    start_at = windows = every = window = None
+    if t.windows is not None:
+        windows = [contract.block_of(b) for b in t.windows]
+    elif t.start is not None:
+        start_at = _utc(t.start, zone)
+    else:
+        every = list(t.every or ())
+        lo, hi = t.window or (0, 0)
+        window = {"from": clock_text(lo), "to": clock_text(hi)}
+    return {
+        "id": t.id, "position": position, "area_id": area, "title": t.title,
+        "resident_id": t.resident, "site_id": t.site,
+        "lat": None if t.location is None else t.location.lat,
+        "lon": None if t.location is None else t.location.lon,
+        "needs": [contract.need_of(n) for n in t.needs], "duration_minutes": t.duration_minutes,
+        "windows": windows, "start_at": start_at,
+        "start_zone": zone if start_at is not None else None, "every": every, "window": window,
+        "priority": t.priority, "waited": t.waited, "vetted_only": t.vetted_only,
+        "languages": list(t.languages),
+    }  # fmt: skip
+
+
+def _utc(local: dt.datetime, zone: str) -> pendulum.DateTime:
+    """A local wall-clock time of `zone`, to the minute, in UTC."""
+    at = pendulum.datetime(local.year, local.month, local.day, local.hour, local.minute, tz=zone)
+    return at.in_timezone("UTC")
+
+
 def week_id(week: WeekRow) -> int:
     assert week.id is not None
     return week.id
@@ -143,7 +172,7 @@ def decline_record(row: DeclineRow) -> DeclineRecord:
     return DeclineRecord(row.task_id, row.volunteer_id, row.reason, maybe_utc(row.declined_at))
 
 
-def task_json(row: TaskRow | SimpleNamespace) -> Json:
+def task_json(row: TaskRow) -> Json:
     out: Json = {"id": row.id, "title": row.title}
     if row.resident_id is not None:
         out["resident"] = row.resident_id

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Collection, Mapping, Sequence
-from types import SimpleNamespace
 from typing import Any
 
 from sqlmodel import col, func, select
@@ -29,15 +28,15 @@ from mutualaid.adapters.weekrows import (
     decline_record,
     monday_of,
     require_monday,
+    stored_task_values,
     task_json,
-    task_values,
     week_id,
     written_ids,
 )
 from mutualaid.contract import export as contract
 from mutualaid.contract.data import Json
 from mutualaid.contract.roster import raise_problems_under
-from mutualaid.domain.tasks import StoredTask
+from mutualaid.domain.tasks import SentTask, StoredTask
 from mutualaid.domain.week import present_ids
 from mutualaid.services.ports import DeclineRecord, NotFoundError, PreparedTasks
 
@@ -65,25 +64,17 @@ class SqlWeeks(WeekContent):
     def get_task(self, area: str, week_start: dt.date, ident: str) -> StoredTask:
         return contract.stored_task(task_json(self._task_row(self.row(area, week_start), ident)))
 
-    def prepare_tasks(self, area: str, week_start: dt.date, tasks: Sequence[Any]) -> PreparedTasks:
+    def prepare_tasks(
+        self, area: str, week_start: dt.date, tasks: Sequence[StoredTask | SentTask]
+    ) -> PreparedTasks:
         """The slow half of put_tasks, for a read-only transaction before the write: check
         the week as it would be (ScenarioError with the loader's paths, `tasks[3].needs`)
-        and build the rows, so the write transaction (`store_tasks`) stays short."""
-        return self._prepare(area, week_start, tasks, True)
-
-    def _prepare(
-        self, area: str, week_start: dt.date, tasks: Sequence[Any], validate: bool
-    ) -> PreparedTasks:
-        zone = self.weeks.area(area).timezone
+        and read the tasks, so the write transaction (`store_tasks`) stays short."""
         week = self._row_or_new(area, week_start)
         stamp = self._stamp(area, week)
-        if validate:
-            self._check_in(self._export(area, week, tasks=False), list(tasks), None)
-        canonical = [contract.task(t) for t in tasks]
-        # as they will read: a fixed start goes through its zone (a time that does not exist
-        # there, in a DST gap, reads as the time it becomes); the rest is canonical already
-        out = [contract.stored_task(_as_stored(area, zone, t)) for t in canonical]
-        return PreparedTasks(out, stamp)
+        self._check_in(self._export(area, week, tasks=False), [_checked(t) for t in tasks], None)
+        out = [t if isinstance(t, StoredTask) else _read(t) for t in tasks]
+        return PreparedTasks(out, stamp, tuple(tasks))
 
     def store_tasks(
         self, area: str, week_start: dt.date, prepared: PreparedTasks
@@ -93,10 +84,10 @@ class SqlWeeks(WeekContent):
         changed since they were checked, they are checked again first."""
         week = self._ensure(area, week_start, None, None)
         if self._stamp(area, week) != prepared.stamp:
-            written = [contract.stored_task_json(t) for t in prepared.tasks]
-            self._check_in(self._export(area, week, tasks=False), written, None)
+            checked = [_checked(t) for t in prepared.sent]
+            self._check_in(self._export(area, week, tasks=False), checked, None)
         zone = self.weeks.area(area).timezone
-        rows = [_row(area, zone, t, i) for i, t in enumerate(prepared.tasks)]
+        rows = [stored_task_values(area, zone, t, i) for i, t in enumerate(prepared.tasks)]
         self._insert_tasks(week, rows)
         self._drop_dangling(week, present_ids((t.id, t.every) for t in prepared.tasks))
         week.updated_at = self.now()
@@ -146,20 +137,12 @@ class SqlWeeks(WeekContent):
                 digest.update(repr(tuple(row)).encode("utf-8"))
         return digest.hexdigest()
 
-    def prepare_task(self, area: str, week_start: dt.date, task: Any) -> PreparedTasks:
+    def prepare_task(self, area: str, week_start: dt.date, task: SentTask) -> PreparedTasks:
         """As prepare_tasks, for one task of the week (paths relative to it)."""
-        return self._prepare_one(area, week_start, task, True)
-
-    def _prepare_one(
-        self, area: str, week_start: dt.date, task: Any, validate: bool
-    ) -> PreparedTasks:
-        zone = self.weeks.area(area).timezone
         week = self._row_or_new(area, week_start)
         stamp = self._stamp(area, week, tasks=True)
-        if validate:
-            self._check_one(self._export(area, week), task)
-        canonical = contract.task(task)
-        return PreparedTasks([contract.stored_task(_as_stored(area, zone, canonical))], stamp)
+        self._check_one(self._export(area, week), task.value)
+        return PreparedTasks([_read(task)], stamp, (task,))
 
     def store_task(
         self, area: str, week_start: dt.date, prepared: PreparedTasks
@@ -167,10 +150,11 @@ class SqlWeeks(WeekContent):
         """Store one prepared task (new ones go last); True when it is new. Checked again
         first when the week or its roster changed since it was prepared."""
         week = self._ensure(area, week_start, None, None)
-        [answer] = prepared.tasks
-        values = _row(area, self.weeks.area(area).timezone, answer, 0)  # position: below
+        [answer], [sent] = prepared.tasks, prepared.sent
+        zone = self.weeks.area(area).timezone
+        values = stored_task_values(area, zone, answer, 0)  # its position: below
         if self._stamp(area, week, tasks=True) != prepared.stamp:
-            self._check_one(self._export(area, week), contract.stored_task_json(answer))
+            self._check_one(self._export(area, week), _checked(sent))
         existing = self.session.get(TaskRow, (week.id, values["id"]))
         if existing is not None:
             position = existing.position
@@ -283,14 +267,14 @@ class SqlWeeks(WeekContent):
         return self._history(area, self.row(area, week_start))
 
 
-def _as_stored(area: str, zone: str, canonical: Json) -> Json:
-    """A canonical task as it will read once stored: a fixed start goes through its zone (a
-    time that does not exist there, in a DST gap, reads as the time it becomes)."""
-    if "start" not in canonical:
-        return canonical
-    return task_json(SimpleNamespace(**task_values(area, zone, canonical, 0)))
+def _read(task: SentTask) -> StoredTask:
+    """A task as sent, checked by the loader, as it will read once stored (a fixed start
+    reads back as written: the loader refuses one in a DST gap, and one in the hour that
+    comes twice is kept as its first)."""
+    assert isinstance(task.value, Mapping)
+    return contract.stored_task(task.value)
 
 
-def _row(area: str, zone: str, task: StoredTask, position: int) -> Json:
-    """A stored task's row, but its week's id."""
-    return task_values(area, zone, contract.stored_task_json(task), position)
+def _checked(task: StoredTask | SentTask) -> Any:
+    """The task as the loader checks it: as it was sent, a stored one in the contract's form."""
+    return contract.stored_task_json(task) if isinstance(task, StoredTask) else task.value

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pendulum
@@ -17,10 +17,8 @@ import pendulum
 from mutualaid.bounds import MAX_TEXT_LENGTH, parse_date, parse_week_start, text_problem
 from mutualaid.contract import plan_json
 from mutualaid.contract.data import Json
-from mutualaid.contract.roster import to_json as roster_json
-from mutualaid.contract.roster import volunteer as volunteer_entry
 from mutualaid.domain.lifecycle import PlanRequest
-from mutualaid.domain.model import MINUTES_PER_DAY, Pin
+from mutualaid.domain.model import MINUTES_PER_DAY, Pin, TimeBlock
 from mutualaid.domain.plan import Plan, Reason
 from mutualaid.errors import Problem, ScenarioError
 from mutualaid.messages import msg
@@ -77,27 +75,17 @@ class Reported:
     repairs: list[WeekRepair]
 
 
-def entries(a: AbsenceRecord) -> list[Json]:
-    """The absence as the contract's `unavailable` entries: one per day."""
+def blocks(a: AbsenceRecord) -> list[TimeBlock]:
+    """The absence as `unavailable` entries of the volunteer: one per day."""
     out = []
     day = a.first_day
     while day <= a.last_day:
-        entry: Json = {"date": day.isoformat()}
         if a.start is not None and a.end is not None:
-            entry["from"], entry["to"] = _hhmm(a.start), _hhmm(a.end)
-        out.append(entry)
+            out.append(TimeBlock(date=day, start=a.start, end=a.end))
+        else:
+            out.append(TimeBlock(date=day))
         day = day.add(days=1)
     return out
-
-
-def _hhmm(minute: int) -> str:
-    return f"{minute // 60:02d}:{minute % 60:02d}"
-
-
-def _key(entry: Any) -> tuple[str, ...]:
-    if not isinstance(entry, Mapping):
-        return ("",)
-    return tuple(str(entry.get(k) or "") for k in ("date", "days", "from", "to"))
 
 
 def _read(body: Any) -> tuple[pendulum.Date, pendulum.Date, int | None, int | None, str | None]:
@@ -159,12 +147,11 @@ def report_absence(
     actor.require_volunteer(where, volunteer)
     first, last, start, end, reason = _read(body)
     with uow:
-        person = roster_json(uow.volunteers.get(where, volunteer))
+        person = uow.volunteers.get(where, volunteer)
         record = uow.absences.add(where, volunteer, first, last, start, end, reason, actor.id)
-        had = list(person.get("unavailable") or [])
-        known = {_key(e) for e in had}
-        person["unavailable"] = had + [e for e in entries(record) if _key(e) not in known]
-        uow.volunteers.upsert(where, volunteer_entry(person))
+        had = person.unavailable
+        added = tuple(b for b in blocks(record) if b not in had)
+        uow.volunteers.upsert(where, replace(person, unavailable=had + added))
         _check_weeks(uow, where, first, last)
         detail: Json = {"from": first.isoformat(), "to": last.isoformat(), "reason": reason}
         uow.audit.record(actor.id, "absence.create", f"volunteer {volunteer}", where, detail)
@@ -222,12 +209,12 @@ def delete_absence(
     actor.require_volunteer(where, volunteer)
     with uow:
         record = uow.absences.get(where, volunteer, ident)
-        others = {_key(e) for a in uow.absences.of(where, volunteer) if a.id != ident
-                  for e in entries(a)}  # fmt: skip
-        gone = {_key(e) for e in entries(record)} - others
-        person = roster_json(uow.volunteers.get(where, volunteer))
-        person["unavailable"] = [e for e in person.get("unavailable") or () if _key(e) not in gone]
-        uow.volunteers.upsert(where, volunteer_entry(person))
+        others = {b for a in uow.absences.of(where, volunteer) if a.id != ident
+                  for b in blocks(a)}  # fmt: skip
+        gone = set(blocks(record)) - others
+        person = uow.volunteers.get(where, volunteer)
+        kept = tuple(b for b in person.unavailable if b not in gone)
+        uow.volunteers.upsert(where, replace(person, unavailable=kept))
         uow.absences.delete(where, volunteer, ident)
         detail: Json = {"absence": ident, "from": record.first_day.isoformat(),
                         "to": record.last_day.isoformat()}  # fmt: skip

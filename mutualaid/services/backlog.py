@@ -12,7 +12,6 @@ from typing import Any, cast
 
 import pendulum
 
-from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.requests import read_request, task_of
 from mutualaid.domain.backlog import (
     OPEN,
@@ -26,6 +25,7 @@ from mutualaid.domain.backlog import (
     decide,
 )
 from mutualaid.domain.ledger import MISSED
+from mutualaid.domain.tasks import SentTask, StoredTask
 from mutualaid.errors import Problem, ScenarioError
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
@@ -226,16 +226,18 @@ def _plan_draw(reader: BooksUnitOfWork, where: str, week: pendulum.Date) -> _Pla
         requests = reader.requests.all(where, [OPEN])
         decisions = [decide(r, reader.requests.draws(where, r.id), week, served) for r in requests]
         drawn = {
-            d.request.task_id: (d.request, d.waited, task_of(d.request, d.waited, d.days))
+            d.request.task_id: (d.request, d.waited, SentTask(task_of(d.request, d.waited, d.days)))
             for d in decisions
             if d.days is not None
         }
         try:
-            tasks = [stored_task_json(t) for t in reader.weeks.tasks(where, week)]
+            tasks = reader.weeks.tasks(where, week)
         except NotFoundError:
             tasks = []
-        task_ids = [str(t["id"]) for t in tasks]
-        merged = [drawn[i][2] if i in drawn else t for i, t in zip(task_ids, tasks, strict=True)]
+        task_ids = [t.id for t in tasks]
+        merged: list[StoredTask | SentTask] = [
+            drawn[t.id][2] if t.id in drawn else t for t in tasks
+        ]
         merged += [task for ident, (_, _, task) in drawn.items() if ident not in task_ids]
         skipped: list[tuple[Request, list[Problem]]] = []
         prepared = None
@@ -247,7 +249,7 @@ def _plan_draw(reader: BooksUnitOfWork, where: str, week: pendulum.Date) -> _Pla
                 bad = _drawn_problems(exc.problems, merged, drawn)
                 for ident, problems in bad.items():
                     skipped.append((drawn.pop(ident)[0], problems))
-                merged = [t for t in merged if t["id"] not in bad]
+                merged = [t for t in merged if str(t.id) not in bad]
     return _Planned(
         decisions, {r.id for r in requests}, task_ids, prepared,
         [(request, waited) for request, waited, _ in drawn.values()], skipped,
@@ -255,16 +257,16 @@ def _plan_draw(reader: BooksUnitOfWork, where: str, week: pendulum.Date) -> _Pla
 
 
 def _drawn_problems(
-    problems: list[Problem], tasks: list[Any], drawn: Mapping[str, Any]
+    problems: list[Problem], tasks: list[StoredTask | SentTask], drawn: Mapping[str, Any]
 ) -> dict[str, list[Problem]]:
     """The problems of each drawn task, by its id, with paths relative to the task; raises
     ScenarioError when a problem is not a drawn task's (the week itself cannot be stored)."""
     out: dict[str, list[Problem]] = {}
     for p in problems:
         found = _TASK_PATH.match(p.path)
-        if found is None or str(tasks[int(found.group(1))]["id"]) not in drawn:
+        if found is None or str(tasks[int(found.group(1))].id) not in drawn:
             raise ScenarioError(problems)
-        ident = str(tasks[int(found.group(1))]["id"])
+        ident = str(tasks[int(found.group(1))].id)
         rest = p.path[found.end() :]
         out.setdefault(ident, []).append(Problem(rest, p.message, p.line))
     return out

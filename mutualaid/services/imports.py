@@ -10,6 +10,7 @@ from typing import Any
 
 from mutualaid.domain.facts import Fact
 from mutualaid.domain.roster import RosterKind
+from mutualaid.domain.tasks import SentTask
 from mutualaid.errors import Problem, ScenarioError
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
@@ -103,7 +104,7 @@ def import_tasks(
     with uow.reading() as reader:
         for r in rows:
             try:
-                prepared.append(reader.weeks.prepare_task(where, week, r.item))
+                prepared.append(reader.weeks.prepare_task(where, week, SentTask(r.item)))
             except (ScenarioError, InvalidRequest) as exc:
                 problems.extend(_problems(r.number, exc))
     if problems or not store:

@@ -18,7 +18,6 @@ from urllib.parse import quote
 import pendulum
 
 from mutualaid.bounds import MAX_TEXT_LENGTH, text_problem
-from mutualaid.contract.roster import to_json as roster_json
 from mutualaid.domain.facts import Fact
 from mutualaid.domain.ledger import (
     CREDIT,
@@ -279,12 +278,12 @@ def balances(
     with uow:
         uow.areas.get(where)
         per = uow.ledger.balances(where, month)
-        people = {k: roster_json(v) for k, v in uow.volunteers.some(where, set(per)).items()}
+        people = uow.volunteers.some(where, set(per))
     teams: dict[str, int] = {}
     for ident, minutes in per.items():
-        for team in people.get(ident, {}).get("teams") or ():
-            teams[str(team)] = teams.get(str(team), 0) + minutes
-    names = {i: str(people.get(i, {}).get("name") or i) for i in per}
+        for team in people[ident].teams if ident in people else ():
+            teams[team] = teams.get(team, 0) + minutes
+    names = {i: (people[i].name if i in people else "") or i for i in per}
     return Balances(where, month, dict(sorted(per.items())), names, teams, sum(per.values()))
 
 
@@ -306,7 +305,7 @@ def ledger_csv(
         uow.areas.get(where)
         entries = uow.ledger.entries(where, volunteer, month=month)
         people = uow.volunteers.some(where, {e.volunteer for e in entries})
-    names = {i: str(roster_json(p).get("name") or i) for i, p in people.items()}
+    names = {i: p.name or i for i, p in people.items()}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)

@@ -22,7 +22,6 @@ import pendulum
 
 from mutualaid.bounds import MAX_ID_LENGTH, text_problem
 from mutualaid.config import NoticeSettings
-from mutualaid.contract.roster import to_json as roster_json
 from mutualaid.domain.facts import Fact
 from mutualaid.domain.notices import (
     FAILED,
@@ -97,11 +96,12 @@ def note_changes(uow: UnitOfWork, before: Before, plan_id: str | None = None) ->
     titles = {**before.titles, **_titles(uow, area, week, tasks - before.titles.keys())}
     people = {c.volunteer for c in found}
     contacts = uow.notices.contacts(area, people)
-    roster = {k: roster_json(v) for k, v in uow.volunteers.some(area, people).items()}
+    roster = uow.volunteers.some(area, people)
     drafts = []
     for c in found:
         chosen = contacts[c.volunteer].language if c.volunteer in contacts else None
-        speaks = roster.get(c.volunteer, {}).get("languages") or ()
+        person = roster.get(c.volunteer)
+        speaks = person.languages if person is not None else ()
         drafts.append(
             NoticeDraft(
                 area,

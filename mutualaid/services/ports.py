@@ -9,8 +9,9 @@ lifecycle`, `.week`), the roster's entries, StoredTask, a WrittenWeek (an export
 Settings, SolveProgress, a Reason, a Plan (a plan's result, the Planner's and Repairer's);
 an audit entry's detail and an idempotent answer are plain facts (`mutualaid.domain.facts`).
 The contract's JSON is for the edges and the adapters' columns
-(`tests/test_ports_speak_domain.py` holds that line). Only tasks as sent to `prepare_tasks`
-and `prepare_task` are taken as they came, unread, for the store to check against the week.
+(`tests/test_ports_speak_domain.py` holds that line). Tasks as sent to `prepare_tasks` and
+`prepare_task` come as a `SentTask`, unread, for the store to read against the week (its
+loader's problems name their fields), or, among a week's tasks, as the StoredTask they are.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from mutualaid.domain.roster import (
     StoredTeam,
     StoredVolunteer,
 )
-from mutualaid.domain.tasks import StoredTask
+from mutualaid.domain.tasks import SentTask, StoredTask
 from mutualaid.domain.week import WrittenWeek
 from mutualaid.services.absence_ports import AbsenceRepository
 from mutualaid.services.errors import (
@@ -93,6 +94,8 @@ class PreparedTasks:
     stamp: str
     """A fingerprint of what the check read (the roster, the week's settings, pins,
     declines and history): the store checks again only when it changed meanwhile."""
+    sent: tuple[StoredTask | SentTask, ...] = ()
+    """The tasks as they were given to be prepared, in order: what is checked again."""
 
 
 @dataclass(frozen=True)
@@ -276,12 +279,18 @@ class WeekRepository(Protocol):
     ) -> list[StoredTask]: ...
     def get_task(self, area: str, week_start: pendulum.Date, ident: str) -> StoredTask: ...
     def prepare_tasks(
-        self, area: str, week_start: pendulum.Date, tasks: Sequence[object]
-    ) -> PreparedTasks: ...
+        self, area: str, week_start: pendulum.Date, tasks: Sequence[StoredTask | SentTask]
+    ) -> PreparedTasks:
+        """The week's tasks replaced by these, read and checked (ScenarioError with the
+        loader's paths, `tasks[3].needs`); a StoredTask is kept as it is."""
+        ...
+
     def store_tasks(
         self, area: str, week_start: pendulum.Date, prepared: PreparedTasks
     ) -> list[StoredTask]: ...
-    def prepare_task(self, area: str, week_start: pendulum.Date, task: object) -> PreparedTasks: ...
+    def prepare_task(
+        self, area: str, week_start: pendulum.Date, task: SentTask
+    ) -> PreparedTasks: ...
     def store_task(
         self, area: str, week_start: pendulum.Date, prepared: PreparedTasks
     ) -> tuple[StoredTask, bool]: ...

@@ -7,21 +7,20 @@ Idempotency-Key)."""
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import pendulum
 
 from mutualaid.contract import plan_json
 from mutualaid.contract.data import Json
-from mutualaid.contract.export import stored_task_json
-from mutualaid.contract.scenario import build_scenario
-from mutualaid.contract.written import written_json
+from mutualaid.contract.written import scenario_of
 from mutualaid.domain.facts import Fact
 from mutualaid.domain.lifecycle import PlanRequest
 from mutualaid.domain.model import Scenario
 from mutualaid.domain.plan import Plan, Reason
 from mutualaid.domain.recommendation import Option
+from mutualaid.domain.tasks import SentTask
 from mutualaid.errors import Problem
 from mutualaid.messages import msg, violation_text
 from mutualaid.services.access import Actor, parse_week
@@ -101,6 +100,8 @@ def _replayed(response: Fact) -> Applied:
 class _Request:
     where: str
     week: pendulum.Date
+    task: str
+    """The new task's id."""
     plan_id: str
     scenario: Scenario
     published: Plan
@@ -109,19 +110,18 @@ class _Request:
 
 def recommend_task(
     uow: UnitOfWork, recommender: Recommender, actor: Actor, area: str | None,
-    week_start: str, task: Any,
+    week_start: str, task: SentTask,
 ) -> Recommendations:  # fmt: skip
     """The best options for a request not yet in the week (nothing is stored)."""
     r = _read(uow, actor, area, week_start, task)
-    ident = str(task["id"])
-    options = recommender.recommend(r.scenario, r.published, ident)
-    reason = None if options else recommender.why_not(r.scenario, ident)
-    return Recommendations(ident, r.plan_id, r.scenario, options, reason)
+    options = recommender.recommend(r.scenario, r.published, r.task)
+    reason = None if options else recommender.why_not(r.scenario, r.task)
+    return Recommendations(r.task, r.plan_id, r.scenario, options, reason)
 
 
 def apply_recommendation(
     uow: UnitOfWork, recommender: Recommender, actor: Actor, area: str | None,
-    week_start: str, option_id: str, task: Any, idempotency_key: str | None = None,
+    week_start: str, option_id: str, task: SentTask, idempotency_key: str | None = None,
     render: Any = None,
 ) -> Applied:  # fmt: skip
     """Store the request and publish the published plan changed as option `option_id` of
@@ -130,7 +130,7 @@ def apply_recommendation(
     scenario)` words the option for the answer (kept for a replay)."""
     where, week = actor.area(area), parse_week(week_start)
     scope = f"POST recommendation {where}/{week.isoformat()}"
-    digest = request_hash({"task": task, "option": option_id})
+    digest = request_hash({"task": task.value, "option": option_id})
     if idempotency_key is not None:
         with uow.reading() as reader:
             stored = reader.idempotency.lookup(scope, idempotency_key, digest)
@@ -139,13 +139,12 @@ def apply_recommendation(
     with _REPAIRS.of(where, week):
         for _ in range(REPAIR_ATTEMPTS):
             r = _read(uow, actor, area, week_start, task)
-            ident = str(task["id"])
             chosen = next(
-                (o for o in recommender.recommend(r.scenario, r.published, ident)
+                (o for o in recommender.recommend(r.scenario, r.published, r.task)
                  if o.id == option_id), None,
             )  # fmt: skip
             if chosen is None:
-                raise ConflictError(msg("recommendation_gone", id=option_id, task=ident))
+                raise ConflictError(msg("recommendation_gone", id=option_id, task=r.task))
             plan = recommender.insert(r.scenario, r.published, chosen)
             plan.extra["repair"] = {**plan.extra.get("repair", {}), "parent": r.plan_id}
             report = validate(r.scenario, plan_json.dump(plan, r.scenario))
@@ -199,17 +198,20 @@ def _store(
     return answer
 
 
-def _read(uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, task: Any) -> _Request:
+def _read(
+    uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, sent: SentTask
+) -> _Request:
     """The week with the request in it, and its published plan. InvalidRequest naming the
     field for a task that is not one (as storing it would say); ConflictError without a
     published plan, or for a task already in the week."""
     where, week = actor.area(area), parse_week(week_start)
-    if not isinstance(task, Mapping):
-        raise InvalidRequest([Problem("task", msg("not_mapping", got=type(task).__name__))])
-    ident = task.get("id")
+    if not isinstance(sent.value, Mapping):
+        got = type(sent.value).__name__
+        raise InvalidRequest([Problem("task", msg("not_mapping", got=got))])
+    ident = sent.id
     if not isinstance(ident, str) or not ident.strip():
         raise InvalidRequest([Problem("id", msg("recommend_needs_id"))])
-    if task.get("every"):
+    if sent.every:
         raise InvalidRequest([Problem("every", msg("recommend_no_series"))])
     with uow.reading() as reader:
         published = reader.plans.published(where, week)
@@ -217,9 +219,8 @@ def _read(uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, task
             raise ConflictError(msg("recommend_no_plan", week=week.isoformat()))
         if reader.weeks.tasks(where, week, {ident}):
             raise ConflictError(msg("recommend_task_exists", task=ident))
-        prepared = reader.weeks.prepare_task(where, week, task)
-        data = written_json(reader.weeks.export_scenario(where, week))
-    data["tasks"] = [*data.get("tasks", []), stored_task_json(prepared.tasks[0])]
-    data.pop("expect", None)
-    scenario = build_scenario(data)
-    return _Request(where, week, published.id, scenario, published.result, prepared)
+        prepared = reader.weeks.prepare_task(where, week, sent)
+        written = reader.weeks.export_scenario(where, week)
+    with_it = replace(written, tasks=(*written.tasks, *prepared.tasks), expect=None)
+    scenario = scenario_of(with_it)
+    return _Request(where, week, ident, published.id, scenario, published.result, prepared)

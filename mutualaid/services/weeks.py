@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import pendulum
 
-from mutualaid.contract import export
 from mutualaid.contract.data import Json
 from mutualaid.contract.scenario import build_scenario, read_scenario_json, read_scenario_text
-from mutualaid.contract.written import written, written_json
+from mutualaid.contract.written import written
 from mutualaid.domain.facts import Fact
 from mutualaid.domain.model import Scenario
-from mutualaid.domain.tasks import StoredTask
+from mutualaid.domain.tasks import SentTask, StoredTask
+from mutualaid.domain.week import WrittenWeek
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
@@ -65,6 +65,14 @@ class Submitted:
     """True when the Idempotency-Key was seen before: nothing was done again."""
 
 
+class TaskAnswers(Protocol):
+    """How a batch's answer is kept under its Idempotency-Key for a replay: the tasks stored,
+    as plain facts (the edge's form, `mutualaid.contract.answers`), and back."""
+
+    def dump(self, tasks: Sequence[StoredTask]) -> Fact: ...
+    def load(self, answer: Fact) -> list[StoredTask]: ...
+
+
 def request_hash(body: Any) -> str:
     """A fingerprint of a request body (key order does not matter)."""
     text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
@@ -76,39 +84,39 @@ def submit_tasks(
     actor: Actor,
     area: str | None,
     week_start: str,
-    tasks: Any,
+    tasks: Sequence[SentTask],
     idempotency_key: str | None = None,
     replace: bool = False,
+    answers: TaskAnswers | None = None,
 ) -> Submitted:
     """Replace the week's tasks (the week is created when missing). Leaving out tasks the
     published plan gives withdraws their assignments: refused (WouldWithdraw) unless
     `replace`.
 
     With an idempotency key, the first request's answer is stored in the same transaction as
-    its effect; the same key with the same body answers it again and changes nothing, with a
-    different body it is refused (IdempotencyKeyReused).
+    its effect (kept by `answers`, which a key needs); the same key with the same body answers
+    it again and changes nothing, with a different body it is refused (IdempotencyKeyReused).
 
     The tasks are checked and their rows built in a read-only transaction first, so the
     write transaction (which holds SQLite's one write lock) only stores them.
     """
     where, week = actor.area(area), parse_week(week_start)
-    if not isinstance(tasks, list):
-        got = type(tasks).__name__
-        raise InvalidRequest([Problem("tasks", msg("not_list", got=got))])
+    if idempotency_key is not None and answers is None:
+        raise TypeError("an Idempotency-Key needs `answers` to keep the answer")
     scope = f"PUT tasks {where}/{week.isoformat()}"
-    digest = request_hash(tasks)
+    digest = request_hash([t.value for t in tasks])
     with uow.reading() as reader:
-        if idempotency_key is not None:
+        if idempotency_key is not None and answers is not None:
             stored = reader.idempotency.lookup(scope, idempotency_key, digest)
             if stored is not None:
-                return Submitted(_tasks_of(stored.response), replayed=True)
+                return Submitted(answers.load(stored.response), replayed=True)
         prepared = reader.weeks.prepare_tasks(where, week, tasks)
     for attempt in range(2):
         with uow:
-            if idempotency_key is not None:
+            if idempotency_key is not None and answers is not None:
                 stored = uow.idempotency.lookup(scope, idempotency_key, digest)
                 if stored is not None:
-                    return Submitted(_tasks_of(stored.response), replayed=True)
+                    return Submitted(answers.load(stored.response), replayed=True)
             before = _published(uow, where, week)
             visits = _before(uow, where, week) if replace and before else None
             saved = uow.weeks.store_tasks(where, week, prepared)
@@ -118,9 +126,9 @@ def submit_tasks(
             if idempotency_key is not None:
                 detail["idempotency_key"] = idempotency_key
             uow.audit.record(actor.id, "tasks.submit", _week(where, week_start), where, detail)
-            if idempotency_key is not None:
+            if idempotency_key is not None and answers is not None:
                 try:
-                    answer = [export.stored_task_json(t) for t in saved]
+                    answer = answers.dump(saved)
                     uow.idempotency.save(scope, idempotency_key, digest, 200, answer)
                 except IdempotencyKeyReused:
                     if attempt:
@@ -132,14 +140,14 @@ def submit_tasks(
 
 
 def put_task(
-    uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, ident: str, task: Any
-) -> tuple[StoredTask, bool]:
+    uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, ident: str,
+    task: SentTask,
+) -> tuple[StoredTask, bool]:  # fmt: skip
     """Store one task of the week (new ones go last); True when it is new. Checked in a
     read-only transaction first, as submit_tasks."""
     where, week = actor.area(area), parse_week(week_start)
-    task = with_id(task, ident)
     with uow.reading() as reader:
-        prepared = reader.weeks.prepare_task(where, week, task)
+        prepared = reader.weeks.prepare_task(where, week, SentTask(with_id(task.value, ident)))
     with uow:
         stored, new = uow.weeks.store_task(where, week, prepared)
         action = "task.create" if new else "task.update"
@@ -227,11 +235,14 @@ def import_scenario(
     return record
 
 
-def export_scenario(uow: UnitOfWork, actor: Actor, area: str | None, week_start: str) -> Json:
-    """The week as a scenario in the contract's format (every default written out)."""
+def export_scenario(
+    uow: UnitOfWork, actor: Actor, area: str | None, week_start: str
+) -> WrittenWeek:
+    """The week as written, with the area's whole roster (the edges give it in the
+    contract's format, `mutualaid.contract.written.written_json`)."""
     where, week = actor.area(area), parse_week(week_start)
     with uow:
-        return written_json(uow.weeks.export_scenario(where, week))
+        return uow.weeks.export_scenario(where, week)
 
 
 def _published(uow: UnitOfWork, area: str, week: pendulum.Date) -> dict[str, int]:
@@ -264,11 +275,6 @@ def _withdrawn(
     if lost and not replace:
         raise WouldWithdraw(lost)
     return {"withdrawn": sum(lost.values())} if lost else {}
-
-
-def _tasks_of(response: Any) -> list[StoredTask]:
-    """The tasks of a stored answer (the contract's JSON of each)."""
-    return [export.stored_task(t) for t in response]
 
 
 def _week(area: str, week_start: str) -> str:

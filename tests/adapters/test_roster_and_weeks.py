@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
+import pendulum
 import pytest
 
 from mutualaid.contract import roster as read
 from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.written import written_json
 from mutualaid.domain.roster import StoredVolunteer
+from mutualaid.domain.tasks import SentTask
 from mutualaid.errors import ScenarioError
 from mutualaid.services.ports import ConflictError, NotFoundError
 from mutualaid.services.roster import checked_entry
@@ -229,8 +232,8 @@ def test_tasks_checked_before_the_roster_changed_are_checked_again_when_stored(
         uow.commit()
     at_liu = {**scenario["tasks"][0], "id": "t-visit-liu", "resident": "r-liu"}
     with make_uow(read_only=True) as reader:
-        batch = reader.weeks.prepare_tasks(world.AREA, world.WEEK, [at_liu])
-        one = reader.weeks.prepare_task(world.AREA, world.WEEK, at_liu)
+        batch = reader.weeks.prepare_tasks(world.AREA, world.WEEK, [SentTask(at_liu)])
+        one = reader.weeks.prepare_task(world.AREA, world.WEEK, SentTask(at_liu))
     with make_uow() as uow:
         uow.residents.delete(world.AREA, "r-liu")
         uow.commit()
@@ -252,9 +255,36 @@ def test_prepared_tasks_read_as_they_are_stored(make_uow: UowFactory) -> None:
         world.import_week(uow, world.AREA, scenario)
         uow.commit()
     with make_uow(read_only=True) as reader:
-        prepared = reader.weeks.prepare_tasks(world.AREA, world.NEXT_WEEK, scenario["tasks"][:2])
+        sent = [SentTask(t) for t in scenario["tasks"][:2]]
+        prepared = reader.weeks.prepare_tasks(world.AREA, world.NEXT_WEEK, sent)
     with make_uow() as uow:
         answered = uow.weeks.store_tasks(world.AREA, world.NEXT_WEEK, prepared)
         uow.commit()
     with make_uow(read_only=True) as reader:
         assert reader.weeks.tasks(world.AREA, world.NEXT_WEEK) == answered
+
+
+def test_a_fixed_start_in_the_hour_that_comes_twice_reads_as_written(
+    make_uow: UowFactory,
+) -> None:
+    """02:30 comes twice in Berlin on 25 October 2026 (a time in the spring's gap the loader
+    refuses): the prepared tasks (the answer) and the week read back both say 02:30, the
+    batch's and the one task's alike, through the row's UTC and zone."""
+    monday = pendulum.Date(2026, 10, 19)
+    scenario = {**world.scenario(monday), "timezone": "Europe/Berlin"}
+    with make_uow() as uow:
+        world.import_week(uow, "berlin", scenario)
+        uow.commit()
+    show = {**scenario["tasks"][2], "start": "2026-10-25T02:30"}
+    other = {**show, "id": "t-show-2"}
+    with make_uow(read_only=True) as reader:
+        batch = reader.weeks.prepare_tasks("berlin", monday, [SentTask(show)])
+        one = reader.weeks.prepare_task("berlin", monday, SentTask(other))
+    written = dt.datetime(2026, 10, 25, 2, 30)
+    assert [t.start for t in batch.tasks + one.tasks] == [written, written]
+    with make_uow() as uow:
+        uow.weeks.store_tasks("berlin", monday, batch)
+        uow.weeks.store_task("berlin", monday, one)
+        uow.commit()
+    with make_uow(read_only=True) as reader:
+        assert reader.weeks.tasks("berlin", monday) == batch.tasks + one.tasks

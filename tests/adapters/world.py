@@ -11,6 +11,7 @@ from mutualaid.contract.scenario import build_scenario
 from mutualaid.contract.written import written, written_json, written_of
 from mutualaid.domain.model import Scenario, WeekClock
 from mutualaid.domain.plan import Plan
+from mutualaid.domain.tasks import SentTask
 from mutualaid.services.ports import UnitOfWork, WeekRecord
 
 AREA = "jingbalu"
@@ -157,14 +158,16 @@ def put_tasks(
     uow: UnitOfWork, area: str, week: pendulum.Date, tasks: list[Any]
 ) -> list[dict[str, Any]]:
     """Replace the week's tasks as submit_tasks does (checked, then stored)."""
-    return uow.weeks.store_tasks(area, week, uow.weeks.prepare_tasks(area, week, tasks))
+    return uow.weeks.store_tasks(
+        area, week, uow.weeks.prepare_tasks(area, week, [SentTask(t) for t in tasks])
+    )
 
 
 def put_task(
     uow: UnitOfWork, area: str, week: pendulum.Date, task: Any
 ) -> tuple[dict[str, Any], bool]:
     """Store one task as put_task does; True when it is new."""
-    return uow.weeks.store_task(area, week, uow.weeks.prepare_task(area, week, task))
+    return uow.weeks.store_task(area, week, uow.weeks.prepare_task(area, week, SentTask(task)))
 
 
 def history(uow: UnitOfWork, area: str, week: pendulum.Date) -> list[tuple[str, str]]:

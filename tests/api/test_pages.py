@@ -18,6 +18,7 @@ from api.pages.common import _status
 from api.settings import PageSettings
 from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.roster import to_json
+from mutualaid.domain.tasks import SentTask
 from mutualaid.services import access, plans, roster, weeks
 from mutualaid.services.ports import RepairBusy
 
@@ -248,9 +249,9 @@ def test_a_solve_from_the_page_shows_progress_then_the_plan_with_its_unserved(de
     sign_in(desk.client, desk.secrets["coordinator"])
     weeks.put_task(
         infra(desk.client).uow(), access.CLI, AREA, WEEK, "t-eyes",
-        {"title": "Eye clinic", "resident": "r-li", "needs": [{"skill": "ophthalmology",
-         "count": 1}], "duration_minutes": 30, "windows": [{"days": ["mon"], "from": "09:00",
-         "to": "11:00"}]},
+        SentTask({"title": "Eye clinic", "resident": "r-li", "needs": [{"skill": "ophthalmology",
+                  "count": 1}], "duration_minutes": 30, "windows": [{"days": ["mon"],
+                  "from": "09:00", "to": "11:00"}]}),
     )  # fmt: skip
     week = f"/desk/{AREA}/weeks/{WEEK}"
     answer = desk.client.post(

@@ -14,6 +14,7 @@ import pytest
 from api.pages.sheets import PlanReader
 from mutualaid.contract import plan_json
 from mutualaid.contract.data import Json
+from mutualaid.contract.written import written_json
 from mutualaid.messages import msg_in, using_locale
 from mutualaid.services import access, plans, roster, weeks
 
@@ -99,7 +100,7 @@ def test_a_day_sheet_names_the_task_the_resident_the_place_and_the_others(desk: 
     sign_in(desk.client, desk.secrets["coordinator"])
     desk.client.cookies.set("lang", "zh")
     text = _text(desk.client.get(f"{PRINT}/sheets?volunteer={first}&day={day}").text)
-    scenario = weeks.export_scenario(infra(desk.client).uow(), access.CLI, AREA, WEEK)
+    scenario = written_json(weeks.export_scenario(infra(desk.client).uow(), access.CLI, AREA, WEEK))
     reader = PlanReader(scenario, result, "zh")  # the words the template is given, on the page
     visit = next(v for v in reader.sheets(first, day)[0].visits if v.task == crewed["task"])
     assert visit.title in text and visit.place in text

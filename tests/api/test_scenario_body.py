@@ -38,7 +38,7 @@ def test_a_scenario_body_is_stored_as_read_without_a_second_build(
     record = weeks.import_scenario(make_uow(), access.CLI, "jingbalu", week, read)
     exported = weeks.export_scenario(make_uow(), access.CLI, "jingbalu", week)
     assert record.week_start == read.scenario.week_start
-    assert {t["id"] for t in exported["tasks"]} == {t["id"] for t in read.data["tasks"]}
+    assert {t.id for t in exported.tasks} == {t["id"] for t in read.data["tasks"]}
 
 
 def test_a_body_that_is_not_utf8_is_refused_before_it_is_read() -> None:

@@ -10,11 +10,14 @@ import pytest
 
 from mutualaid.adapters.access import SqlIdempotency
 from mutualaid.contract import plan_json
+from mutualaid.contract.answers import TASK_ANSWERS
 from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.plan_json import detail_text
+from mutualaid.contract.written import written_json
 from mutualaid.domain.lifecycle import CANCELLED
 from mutualaid.domain.model import Scenario
 from mutualaid.domain.plan import Plan, SolveProgress
+from mutualaid.domain.tasks import SentTask
 from mutualaid.errors import ScenarioError
 from mutualaid.services import access, plans, roster, volunteers, weeks
 from mutualaid.services.access import Actor
@@ -44,6 +47,11 @@ def week(make_uow: UowFactory) -> str:
     return WEEK
 
 
+def _sent(tasks: list[Any]) -> list[SentTask]:
+    """Tasks as the API sends them on (read from a body)."""
+    return [SentTask(t) for t in tasks]
+
+
 def test_a_coordinator_acts_only_in_its_areas_and_a_volunteer_only_for_themself() -> None:
     assert COORDINATOR.area(None) == world.AREA  # the token's only area
     with pytest.raises(Forbidden):
@@ -71,8 +79,8 @@ def test_every_change_is_audited_with_who_what_and_when(
     site = {"id": "hall", "name": "礼堂", "location": {"lat": 34.78, "lon": 113.68}}
     roster.put_entity(make_uow(), COORDINATOR, "sites", None, "hall", site)
     tasks = [stored_task_json(t) for t in weeks.list_tasks(make_uow(), COORDINATOR, None, WEEK)]
-    weeks.submit_tasks(make_uow(), COORDINATOR, None, WEEK, tasks[:2])
-    weeks.put_task(make_uow(), COORDINATOR, None, WEEK, tasks[2]["id"], tasks[2])
+    weeks.submit_tasks(make_uow(), COORDINATOR, None, WEEK, _sent(tasks[:2]))
+    weeks.put_task(make_uow(), COORDINATOR, None, WEEK, tasks[2]["id"], SentTask(tasks[2]))
     weeks.delete_task(make_uow(), COORDINATOR, None, WEEK, tasks[0]["id"])
     roster.delete_entity(make_uow(), COORDINATOR, "sites", None, "hall")
     plan = plans.request_plan(make_uow(), None, COORDINATOR, None, WEEK)
@@ -96,16 +104,24 @@ def test_every_change_is_audited_with_who_what_and_when(
 
 def test_a_batch_sent_twice_under_one_key_has_one_effect(make_uow: UowFactory, week: str) -> None:
     tasks = [stored_task_json(t) for t in weeks.list_tasks(make_uow(), ADMIN, world.AREA, WEEK)]
-    first = weeks.submit_tasks(make_uow(), ADMIN, world.AREA, WEEK, tasks[:1], "k-1")
-    again = weeks.submit_tasks(make_uow(), ADMIN, world.AREA, WEEK, tasks[:1], "k-1")
+    first = weeks.submit_tasks(
+        make_uow(), ADMIN, world.AREA, WEEK, _sent(tasks[:1]), "k-1", answers=TASK_ANSWERS
+    )
+    again = weeks.submit_tasks(
+        make_uow(), ADMIN, world.AREA, WEEK, _sent(tasks[:1]), "k-1", answers=TASK_ANSWERS
+    )
     assert (first.replayed, again.replayed) == (False, True)
     assert first.tasks == again.tasks
     with pytest.raises(IdempotencyKeyReused):
-        weeks.submit_tasks(make_uow(), ADMIN, world.AREA, WEEK, tasks, "k-1")
+        weeks.submit_tasks(
+            make_uow(), ADMIN, world.AREA, WEEK, _sent(tasks), "k-1", answers=TASK_ANSWERS
+        )
     assert weeks.list_tasks(make_uow(), ADMIN, world.AREA, WEEK) == first.tasks
     # the same key is another request in another week
     other = world.NEXT_WEEK.isoformat()
-    assert not weeks.submit_tasks(make_uow(), ADMIN, world.AREA, other, [], "k-1").replayed
+    assert not weeks.submit_tasks(
+        make_uow(), ADMIN, world.AREA, other, [], "k-1", answers=TASK_ANSWERS
+    ).replayed
     actions = [e.action for e in access.read_audit(make_uow(), ADMIN, world.AREA)]
     assert actions.count("tasks.submit") == 2
 
@@ -114,7 +130,9 @@ def test_a_key_stored_meanwhile_by_a_concurrent_request_is_answered_from_it(
     make_uow: UowFactory, week: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tasks = [stored_task_json(t) for t in weeks.list_tasks(make_uow(), ADMIN, world.AREA, WEEK)]
-    first = weeks.submit_tasks(make_uow(), ADMIN, world.AREA, WEEK, tasks[:1], "k-race")
+    first = weeks.submit_tasks(
+        make_uow(), ADMIN, world.AREA, WEEK, _sent(tasks[:1]), "k-race", answers=TASK_ANSWERS
+    )
     # our lookup ran before the concurrent request stored the key: save is what notices
     looked: list[str] = []
     real_lookup = SqlIdempotency.lookup
@@ -124,20 +142,28 @@ def test_a_key_stored_meanwhile_by_a_concurrent_request_is_answered_from_it(
         return None if len(looked) == 1 else real_lookup(self, scope, key, digest)
 
     monkeypatch.setattr(SqlIdempotency, "lookup", lookup_late)
-    again = weeks.submit_tasks(make_uow(), ADMIN, world.AREA, WEEK, tasks[:1], "k-race")
+    again = weeks.submit_tasks(
+        make_uow(), ADMIN, world.AREA, WEEK, _sent(tasks[:1]), "k-race", answers=TASK_ANSWERS
+    )
     assert again.replayed and again.tasks == first.tasks and len(looked) == 2
 
 
 def test_a_failed_request_loses_nothing(make_uow: UowFactory, week: str) -> None:
     before = weeks.export_scenario(make_uow(), ADMIN, world.AREA, WEEK)
-    broken = [*before["tasks"], {"id": "t-bad", "needs": []}]
+    broken = [*written_json(before)["tasks"], {"id": "t-bad", "needs": []}]
     with pytest.raises(ScenarioError):
-        weeks.submit_tasks(make_uow(), ADMIN, world.AREA, WEEK, broken, "k-bad")
+        weeks.submit_tasks(
+            make_uow(), ADMIN, world.AREA, WEEK, _sent(broken), "k-bad", answers=TASK_ANSWERS
+        )
     with pytest.raises(Forbidden):
-        weeks.submit_tasks(make_uow(), STRANGER, world.AREA, WEEK, [], "k-bad")
+        weeks.submit_tasks(
+            make_uow(), STRANGER, world.AREA, WEEK, [], "k-bad", answers=TASK_ANSWERS
+        )
     assert weeks.export_scenario(make_uow(), ADMIN, world.AREA, WEEK) == before
     # the key was not spent on the failure
-    assert not weeks.submit_tasks(make_uow(), ADMIN, world.AREA, WEEK, [], "k-bad").replayed
+    assert not weeks.submit_tasks(
+        make_uow(), ADMIN, world.AREA, WEEK, [], "k-bad", answers=TASK_ANSWERS
+    ).replayed
 
 
 # --- plans as jobs --------------------------------------------------------------------------
