@@ -7,6 +7,7 @@ continuity, as VROOM values no continuity). Prints figures; not a test.
 
     nice -n 10 .venv/bin/python bench/unseen.py                       # the full run (~55 min)
     .venv/bin/python bench/unseen.py --sizes subdistrict --seeds 2 --time-limit 20
+    .venv/bin/python bench/unseen.py --sizes subdistrict --first-seed 7021   # held-out weeks
 
 Time to a proven coverage: analysis and greedy (timed apart) plus the coverage and waiting
 stages' seconds (summed over parts, the pairwise model's building included; for a part too
@@ -301,6 +302,9 @@ def main() -> int:
     parser.add_argument("--sizes", nargs="+", choices=[*SIZES, "subdistrict-a"],
                         default=[*SIZES, "subdistrict-a"])  # fmt: skip
     parser.add_argument("--seeds", type=int, default=10, help="seeds per size")
+    parser.add_argument(
+        "--first-seed", type=int, default=FIRST_SEED, help="the first seed (each keeps its shape)"
+    )
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", type=Path, help="also write every week's figures here")
@@ -318,10 +322,10 @@ def main() -> int:
     command = ["nice", "-n", "10", ".venv/bin/python", "bench/unseen.py", *sys.argv[1:]]
     print("$ " + shlex.join(command), flush=True)
     weeks = [
-        Week(size, FIRST_SEED + i, SHAPES[i % len(SHAPES)])
+        Week(size, seed, SHAPES[(seed - FIRST_SEED) % len(SHAPES)])
         for size in args.sizes
         if size in SIZES
-        for i in range(args.seeds)
+        for seed in range(args.first_seed, args.first_seed + args.seeds)
     ]
     if "subdistrict-a" in args.sizes:
         weeks.append(Week("subdistrict-a", 0, "file", SHARED_A))
