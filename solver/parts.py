@@ -16,13 +16,12 @@ from mutualaid.domain.model import PRIORITIES, Scenario
 from mutualaid.messages import msg
 from mutualaid.travel import HaversineTravel, TravelModel
 from solver.analysis import TaskAnalysis, route_arcs
-from solver.colgen import ColumnBound, tighter
-from solver.conditional import choose_focus, part_bounds
 from solver.coverage import CoverageModel, cover_then_route
 from solver.cpsat import PlanModel
 from solver.greedy import greedy_plan
 from solver.lns import improve
-from solver.relax import affordable, focused_bound
+from solver.part_bounds import BOUND_SHARE, POLISH_BOUND_SHARE, part_bounds_after
+from solver.relax import affordable
 from solver.reroute import reroute
 from solver.solution import Solution, count_by_priority
 from solver.stages import ProgressFn, StageResult, StopFn, Stopped, conflicting_pins, staged_solve
@@ -188,7 +187,8 @@ def _polish(
     """The exact model's plan improved by neighbourhood search's polishing (each neighbourhood
     through every goal, so no goal gets worse), for the rest of the part's budget. When the
     coverage stage was not proved: coverage first, and POLISH_BOUND_SHARE of the time (without
-    column generation BOUND_SHARE) for the bounds of `_bounds` (returned, else None)."""
+    column generation BOUND_SHARE) for the bounds of `part_bounds_after` (returned, else
+    None)."""
     budget = job.share * POLISH_SHARE
     if job.deadline is not None:
         budget = min(budget, job.deadline - time.time())
@@ -205,86 +205,8 @@ def _polish(
                   deadline=deadline, stop=stop, cover=cover)  # fmt: skip
     if not cover:
         return sol, None, None
-    bound, _, conditional = _bounds(scenario, job, travel, sol, budget * share, stop)
+    bound, _, conditional = part_bounds_after(scenario, job, travel, sol, budget * share, stop)
     return sol, bound, conditional
-
-
-COLGEN_SHARE = 0.75
-"""Of the time for bounds, what column generation's bound per priority (`solver.colgen`) may
-take first; what it leaves goes to CP-SAT's relaxations below. Most: at 60 s on the shared
-machine (load 12) CP-SAT's per-priority model was mostly not built in time on contended and
-district weeks, and with half column generation did not reach the normal tasks of contended
-7001 (bound 95 where it gives 72 in time)."""
-
-POLISH_BOUND_SHARE = 0.5
-"""Of the polishing time after an exact model that did not prove coverage, what goes to the
-bounds when column generation is one of them (BOUND_SHARE, a quarter, without): 4 s of a
-60 s contended week, under load, did not reach its normal and low tasks."""
-
-CONDITIONAL_SHARE = 0.6
-"""Of the time for bounds, what goes to the bound per priority (`solver.conditional`); the rest
-to the bound on weighted coverage (`solver.relax`). Once the plan falls short at a priority,
-only the first says anything about the priorities below."""
-
-
-def _bounds(
-    scenario: Scenario,
-    job: PartJob,
-    travel: TravelModel,
-    sol: Solution,
-    budget: float,
-    stop: StopFn | None,
-) -> tuple[int | None, bool, dict[str, int] | None]:
-    """A part's bounds once its plan is found (and not proved): on its weighted coverage
-    (`solver.relax`, and whether that meets the plan's; None: no better than the caller's),
-    then per priority (`solver.conditional`, None when proved or when no focus could be built
-    in time). When the whole part's model can be built, all the time goes to it: the weighted
-    bound of a focus is then no better than the one per priority."""
-    if stop is not None and stop():
-        raise Stopped
-    started = time.monotonic()
-    value = sum(job.weights[scenario.tasks[t].priority] for t in sol.crews)
-    columns = None
-    if job.colgen:  # first: an LP, quick and (on hours against crews) the tightest
-        lp = ColumnBound(scenario, job.analyses, job.tids, travel)
-        columns = lp.bounds(sol, budget=budget * COLGEN_SHARE, deterministic=job.reproducible,
-                            deadline=job.deadline)  # fmt: skip
-        if columns == count_by_priority(scenario, sol.crews):
-            return value, True, columns
-        budget -= lp.seconds(job.reproducible, time.monotonic() - started)  # the rest: CP-SAT's
-        started = time.monotonic()
-    whole = choose_focus(scenario, job.analyses, job.tids, sol, budget / 2, whole_only=True)
-    if whole is not None:  # the whole part's model bounds weighted coverage no better
-        whole_bounds = part_bounds(
-            scenario, job.analyses, job.tids, travel, job.weights, sol, budget=budget,
-            workers=job.workers, seed=job.seed, deterministic=job.reproducible,
-            deadline=job.deadline, stop=stop,
-        )  # fmt: skip
-        conditional = tighter(whole_bounds, columns)
-        if conditional == count_by_priority(scenario, sol.crews):
-            return value, True, conditional  # lexicographically the best: proved
-        return None, False, conditional
-    bound, proved = focused_bound(
-        scenario, job.analyses, job.tids, travel, job.weights, sol,
-        budget=budget * (1 - CONDITIONAL_SHARE), workers=job.workers, seed=job.seed,
-        deterministic=job.reproducible, deadline=job.deadline,
-    )  # fmt: skip
-    if proved:
-        return bound, proved, None  # (the plan meets it: nothing is tighter)
-    left = budget * CONDITIONAL_SHARE
-    if not job.reproducible:  # what the weighted bound left unused goes on here
-        left = budget - (time.monotonic() - started)
-        if job.deadline is not None:
-            left = min(left, job.deadline - time.time())
-    focus = choose_focus(scenario, job.analyses, job.tids, sol, left / 2)
-    if focus is None:
-        return bound, proved, columns
-    conditional = part_bounds(
-        scenario, job.analyses, job.tids, travel, job.weights, sol, focus=focus, budget=left,
-        workers=job.workers, seed=job.seed, deterministic=job.reproducible,
-        deadline=job.deadline, stop=stop,
-    )  # fmt: skip
-    return bound, proved, tighter(conditional, columns)
 
 
 def _routed(
@@ -318,11 +240,6 @@ def _floor_only(scenario: Scenario, job: PartJob) -> PartResult:
     stages = [StageResult("coverage", value, ceiling, value == ceiling, 0.0)]
     stages += [StageResult(name, 0, 0, False, 0.0) for name in ("continuity", "travel", "fairness")]
     return PartResult(job.floor, stages, None, ceiling)
-
-
-BOUND_SHARE = 0.25
-"""The part of a large part's budget given to bounding its coverage (`solver.relax`) once
-neighbourhood search has used the rest: without it the bound is static analysis's."""
 
 
 TOP_SHARE = 0.15
@@ -441,8 +358,8 @@ def _search(
     report: ProgressFn | None,
     stop: StopFn | None,
 ) -> tuple[Solution, list[StageResult], dict[str, int] | None]:
-    """Neighbourhood search from the floor, then its bounds (`_bounds`; the coverage stage is
-    optimal when the weighted bound meets the plan)."""
+    """Neighbourhood search from the floor, then its bounds (`part_bounds_after`; the
+    coverage stage is optimal when the weighted bound meets the plan)."""
     started = time.monotonic()
     analyses, part, weights, floor, budget = (
         job.analyses,
@@ -507,7 +424,9 @@ def _search(
                   workers=job.workers, seed=job.seed, report=served_of,
                   deterministic=job.deterministic, deadline=search_deadline, stop=stop)  # fmt: skip
     value = sum(weights[scenario.tasks[t].priority] for t in sol.crews)
-    found, proved, conditional = _bounds(scenario, job, travel, sol, budget * BOUND_SHARE, stop)
+    found, proved, conditional = part_bounds_after(
+        scenario, job, travel, sol, budget * BOUND_SHARE, stop
+    )
     bound = sum(weights[scenario.tasks[t].priority] for t in part) if found is None else found
     for other in (top_bound, cover_bound):
         if other is not None and other < bound:

@@ -1,0 +1,101 @@
+"""A part's bounds once its plan is found and not proved (`solver.parts`): column generation
+per volunteer (`solver.colgen`) first, then CP-SAT's relaxations, weighted (`solver.relax`) and
+per priority (`solver.conditional`), each given a share of the bounds' time."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from mutualaid.domain.model import Scenario
+from mutualaid.travel import TravelModel
+from solver.colgen import ColumnBound, tighter
+from solver.conditional import choose_focus, part_bounds
+from solver.relax import focused_bound
+from solver.solution import Solution, count_by_priority
+from solver.stages import StopFn, Stopped
+
+if TYPE_CHECKING:
+    from solver.parts import PartJob
+
+BOUND_SHARE = 0.25
+"""The part of a large part's budget given to bounding its coverage (`solver.relax`) once
+neighbourhood search has used the rest: without it the bound is static analysis's."""
+
+
+COLGEN_SHARE = 0.75
+"""Of the time for bounds, what column generation's bound per priority (`solver.colgen`) may
+take first; what it leaves goes to CP-SAT's relaxations below. Most: at 60 s on the shared
+machine (load 12) CP-SAT's per-priority model was mostly not built in time on contended and
+district weeks, and with half column generation did not reach the normal tasks of contended
+7001 (bound 95 where it gives 72 in time)."""
+
+POLISH_BOUND_SHARE = 0.5
+"""Of the polishing time after an exact model that did not prove coverage, what goes to the
+bounds when column generation is one of them (BOUND_SHARE, a quarter, without): 4 s of a
+60 s contended week, under load, did not reach its normal and low tasks."""
+
+CONDITIONAL_SHARE = 0.6
+"""Of the time for bounds, what goes to the bound per priority (`solver.conditional`); the rest
+to the bound on weighted coverage (`solver.relax`). Once the plan falls short at a priority,
+only the first says anything about the priorities below."""
+
+
+def part_bounds_after(
+    scenario: Scenario,
+    job: PartJob,
+    travel: TravelModel,
+    sol: Solution,
+    budget: float,
+    stop: StopFn | None,
+) -> tuple[int | None, bool, dict[str, int] | None]:
+    """A part's bounds once its plan is found (and not proved): on its weighted coverage
+    (`solver.relax`, and whether that meets the plan's; None: no better than the caller's),
+    then per priority (`solver.conditional`, None when proved or when no focus could be built
+    in time). When the whole part's model can be built, all the time goes to it: the weighted
+    bound of a focus is then no better than the one per priority."""
+    if stop is not None and stop():
+        raise Stopped
+    started = time.monotonic()
+    value = sum(job.weights[scenario.tasks[t].priority] for t in sol.crews)
+    columns = None
+    if job.colgen:  # first: an LP, quick and (on hours against crews) the tightest
+        lp = ColumnBound(scenario, job.analyses, job.tids, travel)
+        columns = lp.bounds(sol, budget=budget * COLGEN_SHARE, deterministic=job.reproducible,
+                            deadline=job.deadline)  # fmt: skip
+        if columns == count_by_priority(scenario, sol.crews):
+            return value, True, columns
+        budget -= lp.seconds(job.reproducible, time.monotonic() - started)  # the rest: CP-SAT's
+        started = time.monotonic()
+    whole = choose_focus(scenario, job.analyses, job.tids, sol, budget / 2, whole_only=True)
+    if whole is not None:  # the whole part's model bounds weighted coverage no better
+        whole_bounds = part_bounds(
+            scenario, job.analyses, job.tids, travel, job.weights, sol, budget=budget,
+            workers=job.workers, seed=job.seed, deterministic=job.reproducible,
+            deadline=job.deadline, stop=stop,
+        )  # fmt: skip
+        conditional = tighter(whole_bounds, columns)
+        if conditional == count_by_priority(scenario, sol.crews):
+            return value, True, conditional  # lexicographically the best: proved
+        return None, False, conditional
+    bound, proved = focused_bound(
+        scenario, job.analyses, job.tids, travel, job.weights, sol,
+        budget=budget * (1 - CONDITIONAL_SHARE), workers=job.workers, seed=job.seed,
+        deterministic=job.reproducible, deadline=job.deadline,
+    )  # fmt: skip
+    if proved:
+        return bound, proved, None  # (the plan meets it: nothing is tighter)
+    left = budget * CONDITIONAL_SHARE
+    if not job.reproducible:  # what the weighted bound left unused goes on here
+        left = budget - (time.monotonic() - started)
+        if job.deadline is not None:
+            left = min(left, job.deadline - time.time())
+    focus = choose_focus(scenario, job.analyses, job.tids, sol, left / 2)
+    if focus is None:
+        return bound, proved, columns
+    conditional = part_bounds(
+        scenario, job.analyses, job.tids, travel, job.weights, sol, focus=focus, budget=left,
+        workers=job.workers, seed=job.seed, deterministic=job.reproducible,
+        deadline=job.deadline, stop=stop,
+    )  # fmt: skip
+    return bound, proved, tighter(conditional, columns)
