@@ -73,6 +73,7 @@ from mutualaid.services.ports import (
     TokenRecord,
     WeekRecord,
 )
+from tests.fake_absences import AbsenceState, FakeAbsences
 from tests.fake_notices import FakeNotices, NoticeState
 
 Json = dict[str, Any]
@@ -373,6 +374,7 @@ class State:
     responses: dict[tuple[str, str], StoredResponse] = field(default_factory=dict)
     counter: int = 0
     notice_state: NoticeState = field(default_factory=NoticeState)
+    absence_state: AbsenceState = field(default_factory=AbsenceState)
 
 
 class FakeStore:
@@ -416,10 +418,24 @@ class FakeWeeks:
     def lock(self, area: str, week_start: pendulum.Date) -> None:
         self._week(area, week_start)  # one lock for the whole store, held by the unit of work
 
+    def _with_roster(self, area: str, data: Json) -> Json:
+        """`data` with the area's roster as stored now: the SQL store builds a week from the
+        roster's rows on every load, so an edit of a volunteer reaches every week at once."""
+        for kind in roster_contract.READERS:
+            entries = self.store.state.roster.get((kind, area), {}).values()
+            data[kind] = [roster_contract.to_json(e) for e in entries]
+        return data
+
+    def _current(self, area: str, week: FakeWeek) -> Scenario:
+        """The week as built with the area's roster as stored now (without its declines)."""
+        data = self._with_roster(area, export.from_scenario(week.scenario))
+        data.pop("declined", None)
+        return dataclasses.replace(build_scenario(data), expect=None)
+
     def load_scenario(self, area: str, week_start: pendulum.Date) -> Scenario:
         week = self._week(area, week_start)
         declined = tuple(Decline(d.task, d.volunteer) for d in week.declines)
-        return dataclasses.replace(week.scenario, declined=declined)
+        return dataclasses.replace(self._current(area, week), declined=declined)
 
     def export_scenario(self, area: str, week_start: pendulum.Date) -> WrittenWeek:
         """The week as written: its tasks as stored, the rest as built (declines included)."""
@@ -430,11 +446,12 @@ class FakeWeeks:
 
     def basis(self, area: str, week_start: pendulum.Date) -> Basis:
         week = self._week(area, week_start)
-        printed = hashlib.sha256(repr(week.scenario).encode("utf-8")).hexdigest()[:32]
+        printed = _digest(self._current(area, week))
         return Basis(printed, tuple(sorted((d.task, d.volunteer) for d in week.declines)))
 
     def version(self, area: str, week_start: pendulum.Date) -> str:
-        return f"{area}/{week_start.isoformat()}#{self._week(area, week_start).writes}"
+        week = self._week(area, week_start)  # the roster's edits change it too, as in SQL
+        return f"{area}/{week_start.isoformat()}#{week.writes}#{_digest(self._current(area, week))}"
 
     def add_decline(
         self, area: str, week_start: pendulum.Date, task: str, volunteer: str,
@@ -476,7 +493,7 @@ class FakeWeeks:
     def prepare_tasks(
         self, area: str, week_start: pendulum.Date, tasks: Sequence[StoredTask | SentTask]
     ) -> PreparedTasks:
-        self._built(self._week_or_new(area, week_start), [_written(t) for t in tasks])
+        self._built(area, self._week_or_new(area, week_start), [_written(t) for t in tasks])
         read = [t if isinstance(t, StoredTask) else export.stored_task(_written(t)) for t in tasks]
         return PreparedTasks(read, "", tuple(tasks))
 
@@ -489,7 +506,7 @@ class FakeWeeks:
 
     def prepare_task(self, area: str, week_start: pendulum.Date, task: SentTask) -> PreparedTasks:
         week = self._week_or_new(area, week_start)
-        self._built(week, _with(week.written, task.value))
+        self._built(area, week, _with(week.written, task.value))
         return PreparedTasks([export.stored_task(_written(task))], "", (task,))
 
     def store_task(
@@ -508,18 +525,18 @@ class FakeWeeks:
             return found
         zone = FakeAreas(self.store).get(area).timezone
         name = f"{area} — week of {week_start.isoformat()}"
-        made = FakeWeek(self._built(None, [], (name, zone, week_start)))
+        made = FakeWeek(self._built(area, None, [], (name, zone, week_start)))
         if keep:
             self.store.state.weeks[(area, week_start)] = made
         return made
 
-    @staticmethod
     def _built(
-        week: FakeWeek | None, tasks: list[Any], new: tuple[str, str, pendulum.Date] | None = None
-    ) -> Scenario:
+        self, area: str, week: FakeWeek | None, tasks: list[Any],
+        new: tuple[str, str, pendulum.Date] | None = None,
+    ) -> Scenario:  # fmt: skip
         """The week with these tasks, as the loader builds it (ScenarioError when it cannot)."""
         if week is not None:
-            data = export.from_scenario(week.scenario)
+            data = self._with_roster(area, export.from_scenario(week.scenario))
         else:
             assert new is not None
             data = {"name": new[0], "timezone": new[1], "week_start": new[2].isoformat()}
@@ -537,7 +554,7 @@ class FakeWeeks:
         """The week's tasks are these now; what is gone of the others goes. The number of
         published visits withdrawn."""
         week = self._week(area, week_start)
-        built = self._built(week, tasks)
+        built = self._built(area, week, tasks)
         present = present_ids((t["id"], t.get("every")) for t in tasks)
         pins = tuple(p for p in built.pinned if p.task in present)
         week.scenario = dataclasses.replace(built, pinned=pins, expect=None)
@@ -857,6 +874,7 @@ class FakeUnitOfWork:
         self.plans = FakePlans(self.store)
         self.assignments = FakeAssignments(self.store)
         self.notices = FakeNotices(self.store)
+        self.absences = FakeAbsences(self.store)
         self._saved: list[State] = []
         self.commits = 0
 
@@ -897,3 +915,7 @@ def _with(tasks: list[Json], task: Any) -> list[Any]:
     if ident is not None and any(t["id"] == ident for t in tasks):
         return [task if t["id"] == ident else t for t in tasks]
     return [*tasks, task]
+
+
+def _digest(scenario: Scenario) -> str:
+    return hashlib.sha256(repr(scenario).encode("utf-8")).hexdigest()[:32]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from mutualaid.adapters.uow import SqlUnitOfWork
 from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.lifecycle import PlanRequest
+from mutualaid.domain.model import TimeBlock
 from mutualaid.domain.tasks import SentTask
 from mutualaid.services import built, recommend, volunteers, weeks
 from mutualaid.services.access import Actor
@@ -109,6 +111,24 @@ def test_a_roster_entry_still_named_is_kept(new_uow: Any) -> None:
                 repository.delete(AREA, ident)
         uow.residents.delete(AREA, "r-liu")  # named by nothing
         assert uow.residents.known(AREA, ["r-liu", "r-zhang"]) == {"r-zhang"}
+
+
+def test_a_roster_edit_reaches_the_week_and_changes_its_version(new_uow: Any) -> None:
+    """A volunteer away on Wednesday, upserted into the roster: the week's scenario says so at
+    once and its version (what a kept built week is keyed by) is new. The fake kept each week
+    as imported, so a repair on it planned with the roster of the import."""
+    wednesday = WEEK.add(days=2)
+    with new_uow() as uow:
+        version = uow.weeks.version(AREA, WEEK)
+        wang = uow.volunteers.get(AREA, "v-wang")
+        assert not uow.weeks.load_scenario(AREA, WEEK).volunteers["v-wang"].unavailable
+        away = replace(wang, unavailable=(TimeBlock(date=wednesday),))
+        uow.volunteers.upsert(AREA, away)
+        uow.commit()
+    with new_uow() as uow:
+        [block] = uow.weeks.load_scenario(AREA, WEEK).volunteers["v-wang"].unavailable
+        assert block.date == wednesday
+        assert uow.weeks.version(AREA, WEEK) != version
 
 
 def test_a_pair_declined_twice_keeps_its_first_decline(new_uow: Any) -> None:

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from mutualaid.contract import roster as read
 from mutualaid.contract.scenario import load_scenario
 from mutualaid.domain.notices import Backoff, Visit, changes, notice_language
 from mutualaid.services import notices, plans, volunteers, weeks
@@ -246,10 +245,6 @@ def test_an_email_goes_to_the_volunteer_in_the_language_chosen_for_them(
     store: FakeStore,
 ) -> None:
     world = load_scenario(WORLD)
-    home = {"lat": 34.78, "lon": 113.68}
-    store.state.roster[("volunteers", AREA)] = {
-        v: read.volunteer({"id": v, "home": home}) for v in world.volunteers
-    }
     for v in world.volunteers:
         me = Actor("tok-v", "volunteer", (AREA,), v)
         notices.set_contact(FakeUnitOfWork(store), me, AREA, v, f"{v}@example.org", "en")

@@ -1,0 +1,77 @@
+"""An absence on the in-memory store: the days go into the volunteer's `unavailable`, the
+published week is repaired in one repair that no longer gives them a visit on those days and
+names everyone whose visits moved, and taking the absence back removes its days again."""
+
+from __future__ import annotations
+
+import pendulum
+import pytest
+
+from mutualaid.contract.scenario import load_scenario
+from mutualaid.services import absences, plans
+from mutualaid.services.errors import NotFoundError
+from solver.service import SolverRecommender
+from tests.fakes import FakeStore, FakeUnitOfWork
+from tests.services.test_plans_on_fakes import (
+    AREA,
+    COORDINATOR,
+    REPAIRER,
+    WORLD,
+    no_kept_weeks,
+    solved,
+    week_of,
+)
+
+__all__ = ["no_kept_weeks"]  # the fixture, used here too
+
+RECOMMENDER = SolverRecommender()
+
+
+@pytest.fixture
+def store() -> FakeStore:
+    made = FakeStore()
+    made.add_week(AREA, load_scenario(WORLD))
+    return made
+
+
+def test_a_day_away_is_repaired_in_one_published_repair_and_taken_back(
+    store: FakeStore,
+) -> None:
+    ident = solved(store)
+    plans.publish_plan(FakeUnitOfWork(store), REPAIRER, COORDINATOR, ident)
+    monday = pendulum.parse(week_of(store)).date()  # type: ignore[union-attr]
+    before = store.state.plans[ident].result
+    assert before is not None
+    first = min(before.assignments, key=lambda a: (a.start, a.task))
+    away = first.volunteers[0].id
+    day = monday.add(days=first.start // 1440)
+
+    reported = absences.report_absence(
+        FakeUnitOfWork(store), RECOMMENDER, COORDINATOR, away, AREA,
+        {"from": day.isoformat(), "to": day.isoformat(), "reason": "flu"},
+    )  # fmt: skip
+
+    [repair] = reported.repairs
+    assert repair.plan is not None and repair.plan.published_at is not None
+    after = store.state.plans[repair.plan.id].result
+    assert after is not None
+    lo, hi = (first.start // 1440) * 1440, (first.start // 1440 + 1) * 1440
+    theirs = [
+        a.task for a in after.assignments
+        if any(v.id == away for v in a.volunteers) and a.start < hi and lo < a.end
+    ]  # fmt: skip
+    assert theirs == []
+    assert away in {m.volunteer for m in repair.moved}
+    assert first.task in {t for m in repair.moved for t in m.tasks}
+    with FakeUnitOfWork(store) as uow:
+        person = uow.volunteers.get(AREA, away)
+        assert any(b.date == day for b in person.unavailable)
+        [record] = uow.absences.of(AREA, away)
+    assert record.reason == "flu" and (record.first_day, record.last_day) == (day, day)
+
+    absences.delete_absence(FakeUnitOfWork(store), COORDINATOR, away, record.id, AREA)
+    with FakeUnitOfWork(store) as uow:
+        assert not any(b.date == day for b in uow.volunteers.get(AREA, away).unavailable)
+        assert uow.absences.of(AREA, away) == []
+        with pytest.raises(NotFoundError):
+            uow.absences.get(AREA, away, record.id)
