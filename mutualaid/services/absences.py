@@ -148,19 +148,28 @@ def report_absence(
     body: Any,
 ) -> Reported:  # fmt: skip
     """Store the absence, mark its days unavailable, and repair every published week it
-    touches. The coordinator of the area, an admin, or the volunteer themself."""
+    touches. The coordinator of the area, an admin, or the volunteer themself. The same days
+    and hours reported again (a second click, or again after a repair that did not finish)
+    keep the absence already stored and repair again: no second record."""
     where = volunteer_area(actor, area)
     actor.require_volunteer(where, volunteer)
     first, last, start, end, reason = _read(body)
     with uow:
         person = uow.volunteers.get(where, volunteer)
-        record = uow.absences.add(where, volunteer, first, last, start, end, reason, actor.id)
+        same = (first, last, start, end)
+        known_before = [a for a in uow.absences.of(where, volunteer)
+                        if (a.first_day, a.last_day, a.start, a.end) == same]  # fmt: skip
+        if known_before:
+            record = known_before[0]
+        else:
+            record = uow.absences.add(where, volunteer, first, last, start, end, reason, actor.id)
         had = person.unavailable
         added = tuple(b for b in blocks(record) if b not in had)
         uow.volunteers.upsert(where, replace(person, unavailable=had + added))
         _check_weeks(uow, where, first, last)
-        detail: Json = {"from": first.isoformat(), "to": last.isoformat(), "reason": reason}
-        uow.audit.record(actor.id, "absence.create", f"volunteer {volunteer}", where, detail)
+        if not known_before:
+            detail: Json = {"from": first.isoformat(), "to": last.isoformat(), "reason": reason}
+            uow.audit.record(actor.id, "absence.create", f"volunteer {volunteer}", where, detail)
         uow.commit()
     repairs = []
     week = first.start_of("week")

@@ -75,3 +75,39 @@ def test_a_day_away_is_repaired_in_one_published_repair_and_taken_back(
         assert uow.absences.of(AREA, away) == []
         with pytest.raises(NotFoundError):
             uow.absences.get(AREA, away, record.id)
+
+
+def test_the_same_absence_reported_again_keeps_one_record_and_repairs_what_was_left(
+    store: FakeStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first report is stored but its repair never runs (the process killed between the
+    two): the plan still gives the volunteer their visit on the day away. Reported again, the
+    absence already stored is kept (one record, one audit entry) and the week is repaired."""
+    ident = solved(store)
+    plans.publish_plan(FakeUnitOfWork(store), REPAIRER, COORDINATOR, ident)
+    monday = pendulum.parse(week_of(store)).date()  # type: ignore[union-attr]
+    before = store.state.plans[ident].result
+    assert before is not None
+    first = min(before.assignments, key=lambda a: (a.start, a.task))
+    away = first.volunteers[0].id
+    day = monday.add(days=first.start // 1440).isoformat()
+    body = {"from": day, "to": day, "reason": "flu"}
+
+    with monkeypatch.context() as killed:
+        killed.setattr(absences, "_repair_week", lambda *_: None)
+        cut = absences.report_absence(
+            FakeUnitOfWork(store), RECOMMENDER, COORDINATOR, away, AREA, body
+        )
+    assert cut.repairs == []
+    again = absences.report_absence(
+        FakeUnitOfWork(store), RECOMMENDER, COORDINATOR, away, AREA, {**body, "reason": "still"}
+    )
+
+    assert again.absence.id == cut.absence.id
+    [repair] = again.repairs
+    assert repair.plan is not None and repair.plan.published_at is not None
+    assert away in {m.volunteer for m in repair.moved}
+    with FakeUnitOfWork(store) as uow:
+        assert [a.id for a in uow.absences.of(AREA, away)] == [cut.absence.id]
+        created = [e for e in uow.audit.entries(AREA) if e.action == "absence.create"]
+        assert len(created) == 1
