@@ -10,6 +10,7 @@ import typer
 
 from mutualaid.cli.common import EXIT_BAD_INPUT, app, console, errors, refuse, settings_from_env
 from mutualaid.cli.service import open_store
+from mutualaid.contract.yaml_words import unwritable as os_words
 from mutualaid.errors import MutualAidError, Problem, ScenarioError
 from mutualaid.messages import msg
 
@@ -210,7 +211,7 @@ def ledger_export(
         else:
             out.write_text(text, encoding="utf-8")
     except OSError as exc:
-        errors.print(msg("cli_cannot_write", path=out, problem=exc.strerror), markup=False)
+        errors.print(msg("cli_cannot_write", path=out, problem=os_words(exc)), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except MutualAidError as exc:
         raise refuse(exc) from None

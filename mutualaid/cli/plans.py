@@ -26,6 +26,7 @@ from mutualaid.cli.common import (
 )
 from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import LIMITS, load_scenario, read_scenario_text
+from mutualaid.contract.yaml_words import unwritable as os_words
 from mutualaid.domain.model import DAYS, MINUTES_PER_DAY, PRIORITIES, Scenario
 from mutualaid.domain.plan import REASONS, Plan
 from mutualaid.errors import ScenarioError
@@ -152,7 +153,7 @@ def _check_writable(target: Path) -> None:
         with target.open("a", encoding="utf-8"):
             pass
     except OSError as exc:
-        errors.print(msg("cli_out_unwritable", path=target, problem=exc.strerror or exc))
+        errors.print(msg("cli_out_unwritable", path=target, problem=os_words(exc)))
         raise typer.Exit(EXIT_BAD_INPUT) from None
     if not existed:
         target.unlink(missing_ok=True)
@@ -239,7 +240,7 @@ def solve(
     try:
         target.write_text(text, encoding="utf-8")
     except OSError as exc:  # checked before solving, but a disk may fill up meanwhile
-        errors.print(msg("cli_out_unwritable", path=target, problem=exc.strerror or exc))
+        errors.print(msg("cli_out_unwritable", path=target, problem=os_words(exc)))
         raise typer.Exit(EXIT_BAD_INPUT) from None
     _summary(scenario, plan, data, rows)
     console.print(msg("cli_wrote", path=target))

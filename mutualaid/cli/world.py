@@ -11,6 +11,7 @@ import typer
 
 from mutualaid.cli.common import EXIT_BAD_INPUT, app, console, errors
 from mutualaid.contract.scenario import build_scenario
+from mutualaid.contract.yaml_words import unwritable as os_words
 from mutualaid.messages import msg
 
 generate_app = typer.Typer(
@@ -76,6 +77,6 @@ def _write(text: str, out: Path | None, unwritable: str) -> bool:
     try:
         out.write_text(text, encoding="utf-8")
     except OSError as exc:  # a missing folder, a folder in the way, no permission
-        errors.print(msg(unwritable, path=out, problem=exc.strerror or exc))
+        errors.print(msg(unwritable, path=out, problem=os_words(exc)))
         raise typer.Exit(EXIT_BAD_INPUT) from None
     return True

@@ -5,6 +5,7 @@ general terms in Chinese; the line is given either way."""
 
 from __future__ import annotations
 
+import errno
 import re
 from typing import Any
 
@@ -57,6 +58,21 @@ def unreadable(exc: OSError | UnicodeDecodeError) -> str:
     if isinstance(exc, PermissionError):
         return msg("file_denied")
     return msg("file_os_error", code=exc.errno)
+
+
+def unwritable(exc: OSError) -> str:
+    """Why a file could not be written (the OS's own words are English only)."""
+    if isinstance(exc, FileNotFoundError):
+        return msg("write_no_folder")
+    if isinstance(exc, IsADirectoryError):
+        return msg("write_is_folder")
+    if isinstance(exc, NotADirectoryError):
+        return msg("write_path_file")
+    if isinstance(exc, PermissionError):
+        return msg("write_denied")
+    if exc.errno == errno.ENOSPC:
+        return msg("write_disk_full")
+    return msg("write_os_error", code=exc.errno)
 
 
 def _mark(text: str) -> str:
