@@ -506,8 +506,10 @@ class FakeWeeks:
 
     def prepare_task(self, area: str, week_start: pendulum.Date, task: SentTask) -> PreparedTasks:
         week = self._week_or_new(area, week_start)
-        self._built(area, week, _with(week.written, task.value))
-        return PreparedTasks([export.stored_task(_written(task))], "", (task,))
+        built = self._built(area, week, _with(week.written, task.value))
+        declined = tuple(Decline(d.task, d.volunteer) for d in week.declines)
+        with_it = dataclasses.replace(built, declined=declined, expect=None)
+        return PreparedTasks([export.stored_task(_written(task))], "", (task,), with_it)
 
     def store_task(
         self, area: str, week_start: pendulum.Date, prepared: PreparedTasks

@@ -11,7 +11,6 @@ import pendulum
 
 from mutualaid.contract import export
 from mutualaid.contract import roster as roster_contract
-from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import Decline, Expect, HistoryEntry, Pin, Scenario
 from mutualaid.domain.week import WrittenWeek
 
@@ -70,8 +69,3 @@ def written_json(w: WrittenWeek) -> Json:
 def written_of(s: Scenario) -> WrittenWeek:
     """A domain Scenario as written (series found again where its tasks form one)."""
     return written(export.from_scenario(s))
-
-
-def scenario_of(w: WrittenWeek) -> Scenario:
-    """The week the loader builds from it (what a solve plans)."""
-    return build_scenario(written_json(w))

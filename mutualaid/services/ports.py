@@ -97,8 +97,9 @@ class PreparedTasks:
     sent: tuple[StoredTask | SentTask, ...] = ()
     """The tasks as they were given to be prepared, in order: what is checked again."""
     week: Scenario | None = None
-    """For one task (`prepare_task`): the week with it in it, as the check built it (the
-    task last when new), so a caller that plans on it need not build it again."""
+    """Given by `prepare_task` (None from `prepare_tasks`): the week with the task in it, as
+    the check built it (the task last when new), so a caller that plans on it need not
+    build it again."""
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,13 @@ Idempotency-Key)."""
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import pendulum
 
 from mutualaid.contract import plan_json
 from mutualaid.contract.data import Json
-from mutualaid.contract.written import scenario_of
 from mutualaid.domain.facts import Fact
 from mutualaid.domain.lifecycle import PlanRequest
 from mutualaid.domain.model import Scenario
@@ -223,9 +222,6 @@ def _read(
             raise ConflictError(msg("recommend_task_exists", task=ident))
         prepared = reader.weeks.prepare_task(where, week, sent)
         version = reader.weeks.version(where, week)
-        scenario = prepared.week  # the check built the week with the request in it
-        if scenario is None:
-            written = reader.weeks.export_scenario(where, week)
-            with_it = replace(written, tasks=(*written.tasks, *prepared.tasks), expect=None)
-            scenario = scenario_of(with_it)
+    scenario = prepared.week  # the check built the week with the request in it
+    assert scenario is not None, "prepare_task gives the week it built"
     return _Request(where, week, ident, published.id, scenario, published.result, prepared, version)
