@@ -7,7 +7,7 @@ from __future__ import annotations
 import pendulum
 import pytest
 
-from mutualaid.contract.scenario import load_scenario
+from mutualaid.domain.plan import Assignment
 from mutualaid.services import absences, plans
 from mutualaid.services.errors import NotFoundError
 from solver.service import SolverRecommender
@@ -16,35 +16,32 @@ from tests.services.test_plans_on_fakes import (
     AREA,
     COORDINATOR,
     REPAIRER,
-    WORLD,
     no_kept_weeks,
     solved,
+    store,
     week_of,
 )
 
-__all__ = ["no_kept_weeks"]  # the fixture, used here too
+__all__ = ["no_kept_weeks", "store"]  # the fixtures, used here too
 
 RECOMMENDER = SolverRecommender()
 
 
-@pytest.fixture
-def store() -> FakeStore:
-    made = FakeStore()
-    made.add_week(AREA, load_scenario(WORLD))
-    return made
-
-
-def test_a_day_away_is_repaired_in_one_published_repair_and_taken_back(
-    store: FakeStore,
-) -> None:
+def first_visit(store: FakeStore) -> tuple[Assignment, str, pendulum.Date]:
+    """The week's plan published; its first visit, that visit's first volunteer and day."""
     ident = solved(store)
     plans.publish_plan(FakeUnitOfWork(store), REPAIRER, COORDINATOR, ident)
     monday = pendulum.parse(week_of(store)).date()  # type: ignore[union-attr]
     before = store.state.plans[ident].result
     assert before is not None
     first = min(before.assignments, key=lambda a: (a.start, a.task))
-    away = first.volunteers[0].id
-    day = monday.add(days=first.start // 1440)
+    return first, first.volunteers[0].id, monday.add(days=first.start // 1440)
+
+
+def test_a_day_away_is_repaired_in_one_published_repair_and_taken_back(
+    store: FakeStore,
+) -> None:
+    first, away, day = first_visit(store)
 
     reported = absences.report_absence(
         FakeUnitOfWork(store), RECOMMENDER, COORDINATOR, away, AREA,
@@ -83,15 +80,8 @@ def test_the_same_absence_reported_again_keeps_one_record_and_repairs_what_was_l
     """The first report is stored but its repair never runs (the process killed between the
     two): the plan still gives the volunteer their visit on the day away. Reported again, the
     absence already stored is kept (one record, one audit entry) and the week is repaired."""
-    ident = solved(store)
-    plans.publish_plan(FakeUnitOfWork(store), REPAIRER, COORDINATOR, ident)
-    monday = pendulum.parse(week_of(store)).date()  # type: ignore[union-attr]
-    before = store.state.plans[ident].result
-    assert before is not None
-    first = min(before.assignments, key=lambda a: (a.start, a.task))
-    away = first.volunteers[0].id
-    day = monday.add(days=first.start // 1440).isoformat()
-    body = {"from": day, "to": day, "reason": "flu"}
+    _, away, day = first_visit(store)
+    body = {"from": day.isoformat(), "to": day.isoformat(), "reason": "flu"}
 
     with monkeypatch.context() as killed:
         killed.setattr(absences, "_repair_week", lambda *_: None)
