@@ -20,13 +20,13 @@ from mutualaid.travel import HaversineTravel
 from solver import analyse, components
 from solver.colgen import ColumnBound, pricing
 from solver.colgen_times import Timetable
-from solver.conditional import PartBounds, combine
+from solver.conditional import combine
 from solver.greedy import greedy_plan
 from solver.solution import count_by_priority, weighted_gap
 from solver.stages import coverage_weights
 from tests.brute_force import BruteForce
 from tests.strategies import World, tiny_worlds
-from tests.test_conditional import best_given
+from tests.test_conditional import best_given, part_of
 from tests.test_coverage import SLOW_OK, two_visits
 from worldgen import generate_world
 
@@ -76,15 +76,7 @@ def _colgen_bound(
         got = ColumnBound(scenario, analyses, tids, travel).bounds(
             plan, budget=30, deterministic=True
         )
-        mine = set(tids)
-        parts.append(
-            PartBounds(
-                served=count_by_priority(scenario, (t for t in plan.crews if t in mine)),
-                possible=count_by_priority(scenario, tids),
-                weighted=sum(weights[scenario.tasks[t].priority] for t in tids),
-                conditional=got,
-            )
-        )
+        parts.append(part_of(scenario, plan, tids, weights, got))
     bound = combine(parts, weights) if parts else dict.fromkeys(PRIORITIES, 0)
     return served, bound, best_given(brute.reachable(), served)
 

@@ -20,7 +20,7 @@ from mutualaid.travel import HaversineTravel
 from solver import analyse, components
 from solver.conditional import PartBounds, combine, part_bounds
 from solver.greedy import greedy_plan
-from solver.solution import count_by_priority
+from solver.solution import Solution, count_by_priority
 from solver.stages import coverage_weights
 from tests.brute_force import BruteForce
 from tests.strategies import World, tiny_worlds
@@ -48,6 +48,21 @@ def _reachable(scenario: Scenario) -> set[Counts]:
     return brute.reachable()
 
 
+def part_of(
+    scenario: Scenario, plan: Solution, tids: list[str], weights: dict[str, int],
+    conditional: dict[str, int] | None,
+) -> PartBounds:  # fmt: skip
+    """A part as `combine` reads it: what the plan serves of it, what it could, its weighted
+    ceiling, and the bound per priority found for it."""
+    mine = set(tids)
+    return PartBounds(
+        served=count_by_priority(scenario, (t for t in plan.crews if t in mine)),
+        possible=count_by_priority(scenario, tids),
+        weighted=sum(weights[scenario.tasks[t].priority] for t in tids),
+        conditional=conditional,
+    )
+
+
 def _relaxed_bounds_hold(world: World, keep: st.DataObject | None) -> None:
     """Greedy's plan, each part bounded on a focus (`keep` draws it; None: the whole part) with
     its weighted bound as loose as can be (every task), joined by `combine`: never below the
@@ -69,15 +84,7 @@ def _relaxed_bounds_hold(world: World, keep: st.DataObject | None) -> None:
             scenario, analyses, tids, travel, weights, plan, focus=focus, budget=5, workers=1,
             seed=0, deterministic=True,
         )  # fmt: skip
-        mine = set(tids)
-        parts.append(
-            PartBounds(
-                served=count_by_priority(scenario, (t for t in plan.crews if t in mine)),
-                possible=count_by_priority(scenario, tids),
-                weighted=sum(weights[scenario.tasks[t].priority] for t in tids),
-                conditional=got,
-            )
-        )
+        parts.append(part_of(scenario, plan, tids, weights, got))
     bound = combine(parts, weights)
     for p in PRIORITIES:
         assert served[p] <= truth[p] <= bound[p], (p, served, truth, bound)
