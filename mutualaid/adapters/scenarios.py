@@ -35,8 +35,8 @@ from mutualaid.adapters.weekrows import (
     fingerprint,
     monday_of,
     require_monday,
+    stored_task_values,
     task_json,
-    task_values,
     week_id,
 )
 from mutualaid.contract import export as contract
@@ -148,7 +148,7 @@ class WeekContent(Repository):
             ]
             for kind in ROSTER_KINDS
         }
-        tasks = [task_values(area, zone, t, i) for i, t in enumerate(canonical["tasks"])]
+        tasks = [stored_task_values(area, zone, t, i) for i, t in enumerate(prepared.week.tasks)]
         if not self._check_zone(area, canonical["timezone"]):
             self.areas.add(area, area, canonical["timezone"])
         week_start = dt.date.fromisoformat(canonical["week_start"])

@@ -103,35 +103,6 @@ def require_monday(value: dt.date) -> dt.date:
     return monday
 
 
-def task_values(area: str, zone: str, task: Json, position: int) -> Json:
-    """A task's row (canonical task in, the tasks table's columns out, but its week's id)."""
-    start_at = None
-    if "start" in task:
-        start_at = _utc(dt.datetime.fromisoformat(task["start"]), zone)
-    location = task.get("location") or {}
-    return {
-        "id": task["id"],
-        "position": position,
-        "area_id": area,
-        "title": task["title"],
-        "resident_id": task.get("resident"),
-        "site_id": task.get("site"),
-        "lat": location.get("lat"),
-        "lon": location.get("lon"),
-        "needs": task["needs"],
-        "duration_minutes": task["duration_minutes"],
-        "windows": task.get("windows"),
-        "start_at": start_at,
-        "start_zone": zone if start_at is not None else None,
-        "every": task.get("every"),
-        "window": task.get("window"),
-        "priority": task["priority"],
-        "waited": task["waited"],
-        "vetted_only": task["vetted_only"],
-        "languages": task["languages"],
-    }
-
-
 def stored_task_values(area: str, zone: str, t: StoredTask, position: int) -> Json:
     """A stored task's row (the tasks table's columns, but its week's id): its needs,
     windows and series window in the contract's form, a fixed start in UTC."""
