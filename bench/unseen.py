@@ -375,7 +375,7 @@ def main() -> int:
             f"gap {100 * result['gap']:.2f}% proof {proof} wall {result['wall_s']:.1f} s "
             f"check {'ok' if result['check'] else 'FAIL'} load {result['load']:.1f}"
             + (
-                f" without colgen: bound {quad(result['without_colgen']['bound'])} gap "
+                f" {TABLE_WITHOUT} colgen: bound {quad(result['without_colgen']['bound'])} gap "
                 f"{100 * result['without_colgen']['gap']:.2f}%"
                 if "without_colgen" in result
                 else ""
