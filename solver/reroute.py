@@ -19,6 +19,8 @@ import math
 import random
 import time
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
 
 from mutualaid.domain.model import Location, Scenario
 from mutualaid.travel import TravelModel
@@ -38,11 +40,54 @@ visits: it took 0.6 s and brought travel from 1,827 to 982 minutes; ruin and rec
 STEPS_PER_VISIT = 20
 """Ruin-and-recreate steps per movable visit, at most (small parts stop sooner)."""
 
+STRING_RUINS = 0.5
+"""The share of ruins that take strings of consecutive visits from nearby routes (`_strings`),
+the others the visits nearest a random one."""
+
+STRING_ROUTES, STRING_MAX = 3, 5
+"""A string ruin touches 1 to STRING_ROUTES routes, 1 to STRING_MAX visits from each."""
+
+FEWEST_FIRST = 0.5
+"""The share of recreations that put back first the visits fewest volunteers may take; the
+others put them back in random order."""
+
+THRESHOLD = 10
+"""Travel minutes by which a ruin-and-recreate step may end worse than the routes before it
+(the goals before travel unchanged), falling to 0 over the steps (threshold accepting); the
+best routes met are kept."""
+
 DESCEND_EVERY = 200
 """Ruin-and-recreate steps between two descents by single moves."""
 
 RUIN_MIN, RUIN_MAX = 2, 8
 """How many visits one ruin takes out (drawn evenly between the two)."""
+
+
+@dataclass(frozen=True)
+class Rerouting:
+    """How a part's routes are rerouted (`reroute`); `AS_BEFORE` is the way before string
+    ruins, threshold accepting and rerouting ahead of CP-SAT's later stages (kept to measure
+    the two side by side)."""
+
+    ahead: bool = True
+    """Also reroute the pairwise model's plan before the routing model's later stages, which
+    then start from its routes (`solver.parts`)."""
+    string_ruins: float = STRING_RUINS
+    fewest_first: float = FEWEST_FIRST
+    threshold: int = THRESHOLD
+    share: float = 0.25
+    """The part of a wall-clock budget kept for rerouting after CP-SAT (`solver.parts`)."""
+
+
+REROUTING = Rerouting()
+"""The way the solver reroutes."""
+
+AS_BEFORE = Rerouting(ahead=False, string_ruins=0.0, fewest_first=1.0, threshold=0, share=0.15)
+
+
+def _draw(rng: random.Random, p: float) -> bool:
+    """True with probability p; no draw at 0 or 1 (so AS_BEFORE's steps are the old ones)."""
+    return p >= 1 or (p > 0 and rng.random() < p)
 
 
 def _km2(a: Location, b: Location) -> float:
@@ -52,16 +97,25 @@ def _km2(a: Location, b: Location) -> float:
     return dx * dx + dy * dy
 
 
-def ruin_and_recreate(search: RouteSearch, rng: random.Random) -> bool:
+def ruin_and_recreate(
+    search: RouteSearch, rng: random.Random, slack: int = 0, way: Rerouting = REROUTING
+) -> bool:
     """One ruin of visits near a random one and their recreation at their best places; kept
-    (True) when the later goals are no worse, else the routes stay as they were."""
+    (True) when the later goals are no worse (travel: by at most `slack` minutes, the goals
+    before it unchanged), else the routes stay as they were."""
     movable = sorted(search.where)
     if len(movable) < 2:
         return False
     seed = rng.choice(movable)
     here = search.stops[seed].location
-    size = min(len(movable), rng.randint(RUIN_MIN, RUIN_MAX))
-    taken = heapq.nsmallest(size, movable, key=lambda t: (_km2(here, search.stops[t].location), t))
+    if _draw(rng, way.string_ruins):
+        taken = _strings(search, rng, here, movable)
+    else:
+        size = min(len(movable), rng.randint(RUIN_MIN, RUIN_MAX))
+        near = heapq.nsmallest(
+            size, movable, key=lambda t: (_km2(here, search.stops[t].location), t)
+        )
+        taken = near
     changes: dict[Route, list[str]] = {}
     minutes = dict(search.minutes)
     for tid in taken:
@@ -70,8 +124,10 @@ def ruin_and_recreate(search: RouteSearch, rng: random.Random) -> bool:
         changes[route] = [t for t in seq if t != tid]
         minutes[route[0]] -= search.stops[tid].duration
     rng.shuffle(taken)
+    if _draw(rng, way.fewest_first):
+        taken = _by_fewest_options(search, taken)
     placed: dict[str, str] = {}
-    for tid in _by_fewest_options(search, taken):
+    for tid in taken:
         where = _best_place(search, tid, changes, minutes)
         if where is None:
             return False
@@ -79,12 +135,46 @@ def ruin_and_recreate(search: RouteSearch, rng: random.Random) -> bool:
         changes[route] = seq
         minutes[route[0]] += search.stops[tid].duration
         placed[tid] = route[0]
-    return search.take_if_no_worse(changes, placed)
+    return search.take_if_no_worse(changes, placed, slack)
+
+
+def _strings(
+    search: RouteSearch, rng: random.Random, here: Location, movable: list[str]
+) -> list[str]:
+    """String removal (SISR's ruin): from each of a few routes nearest `here`, a run of
+    consecutive visits around its visit nearest `here` (the movable ones of that run)."""
+    wanted = rng.randint(1, STRING_ROUTES)
+    taken: list[str] = []
+    seen: set[Route] = set()
+    for tid in sorted(movable, key=lambda t: (_km2(here, search.stops[t].location), t)):
+        route = search.where[tid]
+        if route in seen:
+            continue
+        seen.add(route)
+        seq = search.routes[route]
+        length = rng.randint(1, min(len(seq), STRING_MAX))
+        at = seq.index(tid)
+        lo = rng.randint(max(0, at - length + 1), min(at, len(seq) - length))
+        taken += [t for t in seq[lo : lo + length] if t in search.where]
+        if len(seen) >= wanted:
+            break
+    return taken
 
 
 def _by_fewest_options(search: RouteSearch, taken: Iterable[str]) -> list[str]:
     """The visits that fewest volunteers may take go back first (stable on the shuffle)."""
     return sorted(taken, key=lambda t: len(search.cands[t]))
+
+
+def later_goals(
+    scenario: Scenario,
+    analyses: Mapping[str, TaskAnalysis],
+    tids: list[str],
+    travel: TravelModel,
+    sol: Solution,
+) -> tuple[int | Fraction, ...]:
+    """The part's goals after waiting in the scenario's order, each to be minimised."""
+    return RouteSearch(scenario, analyses, tids, travel, sol).key()
 
 
 def _best_place(
@@ -101,12 +191,9 @@ def _best_place(
         for b in blocks:
             route = (vid, b)
             seq = changes.get(route, search.routes.get(route, []))
-            base = search.cost(route, seq)
-            for p in range(len(seq) + 1):
-                new = [*seq[:p], tid, *seq[p:]]
-                options.append(
-                    (search.insertion_rank(kept, search.cost(route, new) - base), route, p)
-                )
+            for p in range(len(seq) + 1):  # the travel added, in constant time per place
+                added = search.insertion(route, seq, p, tid)
+                options.append((search.insertion_rank(kept, added), route, p))
     options.sort()
     for _, route, p in options:
         seq = changes.get(route, search.routes.get(route, []))
@@ -127,6 +214,8 @@ def reroute(
     stop: Callable[[], bool] | None = None,
     max_rounds: int = MAX_ROUNDS,
     iterations: int = ITERATIONS,
+    steps_per_visit: int = STEPS_PER_VISIT,
+    way: Rerouting = REROUTING,
     seed: int = 0,
 ) -> Solution:
     """`sol` (a plan of the part `tids`) with its one-person visits moved between routes:
@@ -144,12 +233,23 @@ def reroute(
     floor = time.time() + FIRST_DESCENT_SECONDS
     search.descend(max_rounds, None if deadline is None else max(deadline, floor), stop)
     rng = random.Random(seed)
-    for i in range(1, min(iterations, STEPS_PER_VISIT * len(search.where)) + 1):
+    steps = min(iterations, steps_per_visit * len(search.where))
+    best_key, best = search.key(), search.snapshot()
+    began = time.time()
+    for i in range(1, steps + 1):
         if out_of_time():
             break
-        ruin_and_recreate(search, rng)
+        done = i / steps
+        if deadline is not None:  # a wall-clock budget cools as its time runs out
+            done = max(done, (time.time() - began) / max(1e-3, deadline - began))
+        taken = ruin_and_recreate(search, rng, int(way.threshold * max(0.0, 1 - done)), way)
         if i % DESCEND_EVERY == 0:
             search.descend(max_rounds, deadline, stop)
+            taken = True
+        if taken and (key := search.key()) < best_key:
+            best_key, best = key, search.snapshot()
+    if search.key() != best_key:  # a step taken on the threshold left the best behind
+        search.restore(best)
     search.descend(max_rounds, deadline, stop)
     # sideways steps alone leave the plan as it came (no change without a gain)
     return search.solution() if search.key() < first else sol
