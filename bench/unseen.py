@@ -169,10 +169,10 @@ def run_week(
     if without is not None:
         out["without_colgen"] = without
     before = solver.SolveOptions(time_limit=time_limit, workers=workers, rerouting=AS_BEFORE)
-    if week.size == "routing" and before_after:
+    out["continuity"], out["max_load"] = plan.objective.continuity, plan.objective.max_load
+    if before_after:
         # the same week rerouted as before issue 10's item 7 (after CP-SAT only, hill climbing)
         out["before"] = figures_of(data, scenario, before)
-        out["continuity"] = plan.objective.continuity
     if week.size == "routing":
         # VROOM values no continuity: the same week again with travel before continuity
         data.setdefault("settings", {})["objective_order"] = ["travel", "continuity", "fairness"]
@@ -203,6 +203,7 @@ def figures_of(data: dict[str, Any], scenario: Any, options: Any) -> dict[str, A
         "served": plan.objective.served,
         "continuity": plan.objective.continuity,
         "travel": plan.objective.travel_minutes,
+        "max_load": plan.objective.max_load,
         "check": check(data, plan_json.dump(plan, scenario))["ok"],
         "wall_s": time.monotonic() - t0,
         "load": os.getloadavg()[0],
@@ -257,7 +258,20 @@ def table(results: list[dict[str, Any]], time_limit: float) -> str:
                 f"{r['vroom']['travel']} | {verdict} | {100 * (r['travel'] / base - 1):+.1f}% / "
                 f"{100 * (first['travel'] / base - 1):+.1f}% |"
             )
-    compared = [r for r in results if r.get("before")]
+    others = [r for r in results if r.get("before") and "travel_first_before" not in r]
+    if others:
+        lines += ["", "| week | served before / after | continuity before / after | travel "
+                  "before / after | max load before / after | checked | load |",
+                  "|---|---|---|---|---|---|---|"]  # fmt: skip
+        for r in others:
+            b = r["before"]
+            lines.append(
+                f"| {r['week']} | {quad(b['served'])} / {quad(r['served'])} | {b['continuity']} / "
+                f"{r['continuity']} | {b['travel']} / {r['travel']} | {b['max_load']:.4f} / "
+                f"{r['max_load']:.4f} | {'ok' if b['check'] and r['check'] else 'FAIL'} | "
+                f"{min(r['load'], b['load']):.1f}-{max(r['load'], b['load']):.1f} |"
+            )
+    compared = [r for r in results if r.get("before") and "travel_first_before" in r]
     if compared:
         lines += ["", "| routing week | served | continuity before / after | travel before / after "
                   "| travel first before / after | VROOM served | VROOM travel | before vs VROOM "
@@ -332,8 +346,8 @@ def main() -> int:
     parser.add_argument(
         "--before-after",
         action="store_true",
-        help="routing weeks also solved (both orders) rerouted as before (solver.reroute's "
-        "AS_BEFORE), in the same run",
+        help="each week also solved rerouted as before (solver.reroute's AS_BEFORE; routing "
+        "weeks in both orders), in the same run",
     )
     parser.add_argument(
         "--bounds-before-after",
