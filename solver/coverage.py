@@ -25,6 +25,7 @@ from ortools.sat.python import cp_model
 
 from mutualaid.domain.model import Scenario
 from mutualaid.travel import TravelModel
+from solver import clock
 from solver.analysis import TaskAnalysis
 from solver.cpsat import PlanModel
 from solver.solution import Solution
@@ -146,7 +147,11 @@ def cover_then_route(
     spent = sum(s.work if deterministic else s.seconds for s in stages)
     if stages:  # the seconds reported (not the budget's) count building the model
         stages = [replace(stages[0], seconds=stages[0].seconds + built), *stages[1:]]
-    model = PlanModel(scenario, analyses, tids, travel, weights)
+    try:
+        model = PlanModel(scenario, analyses, tids, travel, weights)
+    except clock.OutOfTime:  # no time left to route: the pairwise model's plan, later goals open
+        later = scenario.settings.objective_order
+        return sol, [*stages, *(StageResult(n, 0, 0, False, 0.0) for n in later)], None
     for stage in stages:
         expr = model.objective(stage.name)[0]
         model.m.add(expr == stage.value if stage.optimal else expr >= stage.value)

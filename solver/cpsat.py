@@ -23,6 +23,7 @@ from mutualaid.domain.eligibility import minutes_left
 from mutualaid.domain.model import PRIOR_WEEKS, Location, Scenario, Span
 from mutualaid.domain.plan import AssignedVolunteer
 from mutualaid.travel import TravelModel
+from solver import clock
 from solver.analysis import TaskAnalysis
 from solver.routes import Slot, Visit, slots_of
 from solver.solution import Solution, service_minutes
@@ -54,6 +55,19 @@ class PlanModel:
         *,
         fixed: Solution | None = None,
         pin_assumptions: bool = False,
+    ) -> None:
+        with clock.phase("building"):  # each loop checks the solve's deadline (OutOfTime)
+            self._build(scenario, analyses, tids, travel, weights, fixed, pin_assumptions)
+
+    def _build(
+        self,
+        scenario: Scenario,
+        analyses: Mapping[str, TaskAnalysis],
+        tids: list[str],
+        travel: TravelModel,
+        weights: dict[str, int],
+        fixed: Solution | None,
+        pin_assumptions: bool,
     ) -> None:
         self.scenario = scenario
         self.analyses = analyses
@@ -94,6 +108,7 @@ class PlanModel:
                 cp_model.Domain.from_intervals([list(s) for s in a.start_domain]), f"start[{tid}]"
             )
         for tid in tids:
+            clock.check()
             self._roles(tid)
         volunteers = sorted({v for (v, _) in self.works})
         self._works_of: dict[str, list[tuple[str, cp_model.IntVar]]] = defaultdict(list)
@@ -102,10 +117,12 @@ class PlanModel:
         for (v, t), w in self.works.items():
             self._works_of[v].append((t, w))
         for vid in volunteers:
+            clock.check()
             vol = scenario.volunteers[vid]
             self.slots[vid] = slots_of(vol, sorted(fixed_visits.get(vid, [])))
             self._place(vid)
         for key, tasks in self.slot_tasks.items():
+            clock.check()
             self._route(key, tasks)
         minutes_fixed = service_minutes(scenario, kept)
         self.minutes: dict[str, tuple[Terms, int]] = {}

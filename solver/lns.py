@@ -12,9 +12,11 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 
 from mutualaid.domain.model import MINUTES_PER_DAY, PRIORITIES, Scenario
 from mutualaid.travel import TravelModel
+from solver import clock
 from solver.analysis import TaskAnalysis
 from solver.cpsat import PlanModel
 from solver.solution import Solution
@@ -82,6 +84,7 @@ def around(analyses: dict[str, TaskAnalysis], tids: list[str], size: int) -> lis
     for seed in sorted(tids):
         if seed in covered:
             continue
+        clock.check()
         near = {t for d in _days(analyses[seed]) for t in by_day[d]}
         chosen = sorted(near, key=lambda t: (_km(analyses[seed], analyses[t]), t))[:size]
         covered.update(chosen)
@@ -123,6 +126,8 @@ def improve(
         deterministic = workers == 1
 
     def left() -> float:
+        if clock.over():  # the solve's deadline (or a test's clock) ended the time
+            return 0.0
         if deterministic:  # reproducible: count CP-SAT's deterministic time, not the clock
             return budget - spent
         wall = budget - (time.monotonic() - started)
@@ -151,6 +156,21 @@ def improve(
             report(best)
         return new > old
 
+    with suppress(clock.OutOfTime):  # a neighbourhood's model cut short: the best plan so far
+        _search(tids, analyses, sub, best, attempt, left, cover)
+    return best
+
+
+def _search(
+    tids: list[str],
+    analyses: dict[str, TaskAnalysis],
+    sub: dict[str, TaskAnalysis],
+    best: Solution,
+    attempt: Callable[[list[str], tuple[str, ...] | None, float], bool],
+    left: Callable[[], float],
+    cover: bool,
+) -> None:
+    """`improve`'s neighbourhoods in turn, each through `attempt`, while time is `left`."""
     # coverage first: sweep the unserved tasks until a sweep gains nothing, widening the
     # neighbourhoods once small ones stop helping
     size = NEIGHBOURHOOD_TASKS
@@ -174,7 +194,6 @@ def improve(
         if left() <= 0.2:
             break
         attempt(group, None, min(2.0, left()))  # every goal, in the model's order
-    return best
 
 
 def _key(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from mutualaid.domain.model import Scenario
 from mutualaid.travel import TravelModel
+from solver import clock
 from solver.colgen import ColumnBound, tighter
 from solver.conditional import choose_focus, part_bounds
 from solver.relax import focused_bound
@@ -53,7 +54,23 @@ def part_bounds_after(
     (`solver.relax`, and whether that meets the plan's; None: no better than the caller's),
     then per priority (`solver.conditional`, None when proved or when no focus could be built
     in time). When the whole part's model can be built, all the time goes to it: the weighted
-    bound of a focus is then no better than the one per priority."""
+    bound of a focus is then no better than the one per priority. When the solve's deadline
+    passes while a bound's model is built: no bound (None, False, None)."""
+    with clock.phase("bounds", whole=True):
+        try:
+            return _bounds(scenario, job, travel, sol, budget, stop)
+        except clock.OutOfTime:
+            return None, False, None
+
+
+def _bounds(
+    scenario: Scenario,
+    job: PartJob,
+    travel: TravelModel,
+    sol: Solution,
+    budget: float,
+    stop: StopFn | None,
+) -> tuple[int | None, bool, dict[str, int] | None]:
     if stop is not None and stop():
         raise Stopped
     started = time.monotonic()

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from mutualaid.domain.model import PRIORITIES, Scenario
 from mutualaid.messages import msg
 from mutualaid.travel import HaversineTravel, TravelModel
+from solver import clock
 from solver.analysis import TaskAnalysis, route_arcs
 from solver.coverage import CoverageModel, cover_then_route
 from solver.cpsat import PlanModel
@@ -22,7 +23,7 @@ from solver.greedy import greedy_plan
 from solver.lns import improve
 from solver.part_bounds import BOUND_SHARE, POLISH_BOUND_SHARE, part_bounds_after
 from solver.relax import affordable
-from solver.reroute import reroute
+from solver.reroute import FIRST_DESCENT_SECONDS, reroute
 from solver.solution import Solution, count_by_priority
 from solver.stages import ProgressFn, StageResult, StopFn, Stopped, conflicting_pins, staged_solve
 
@@ -75,6 +76,9 @@ class PartResult:
     conditional: dict[str, int] | None = None
     """Per priority, what the part can serve at most while serving at least the solution's
     count at every priority above (`solver.conditional`); None when not bounded so."""
+    phases: dict[str, float] | None = None
+    """Where the part's time went (`clock.Clock.phases`) when it was solved under a clock of
+    its own (elsewhere, e.g. on a cluster); None when the solve's clock counted it."""
 
 
 PartSolver = Callable[[Scenario, PartJob], PartResult]
@@ -91,8 +95,26 @@ def solve_part(
     """One independent part: staged CP-SAT, or neighbourhood search from the floor when the
     part is too large for one exact model. Pure with a deterministic budget: the same job gives
     the same result with one worker, wherever it runs; `report(served in the part, seconds)`
-    only watches. With a deadline already passed, the floor as it is. Raises Stopped once
-    `stop()` is true."""
+    only watches. With a deadline already passed, the floor as it is; when it passes while a
+    model is built, the best plan so far (`solver.clock`). Raises Stopped once `stop()` is
+    true."""
+    if clock.current() is None:  # solved on its own (e.g. elsewhere): a clock of its own
+        with clock.running(clock.Clock(job.deadline)) as own:
+            result = solve_part(scenario, job, report, stop)
+        return replace(result, phases=dict(own.phases))
+    try:
+        return _solve_part(scenario, job, report, stop)
+    except clock.OutOfTime:  # not caught nearer: greedy's plan, which is never worse
+        if job.floor is None:
+            error = msg("no_plan_in_time", tasks=len(job.tids), status="OUT_OF_TIME")
+            return PartResult(None, [], error, 0)
+        return _floor_only(scenario, job)
+
+
+def _solve_part(
+    scenario: Scenario, job: PartJob, report: ProgressFn | None, stop: StopFn | None
+) -> PartResult:
+    """`solve_part` under the solve's clock."""
     travel = HaversineTravel(scenario.settings)
     tids, analyses, weights = job.tids, job.analyses, job.weights
     if stop is not None and stop():
@@ -145,8 +167,10 @@ def solve_part(
             error = msg("no_plan_in_time", tasks=len(tids), status=failure)
         return PartResult(None, stages, error, 0)
     if job.reroute and not all(s.optimal for s in stages):  # proved: nothing to gain
-        sol = reroute(scenario, analyses, tids, travel, sol, deadline=outer.deadline, stop=stop,
-                      seed=job.seed)  # fmt: skip
+        with clock.phase("rerouting", whole=True):
+            overrun = min(FIRST_DESCENT_SECONDS, FIRST_DESCENT_SHARE * job.budget)
+            sol = reroute(scenario, analyses, tids, travel, sol, deadline=outer.deadline,
+                          stop=stop, seed=job.seed, overrun=overrun)  # fmt: skip
         if stop is not None and stop():
             raise Stopped
     cover = stages[0]
@@ -158,6 +182,11 @@ def solve_part(
         conditional = count_by_priority(scenario, sol.crews)  # proved: what it serves
     return PartResult(sol, stages, None, bound, conditional)
 
+
+FIRST_DESCENT_SHARE = 0.05
+"""Rerouting's first descent may run past the deadline by this part of the whole budget (at
+most `solver.reroute.FIRST_DESCENT_SECONDS`): it is most of rerouting's gain, and a coordinator
+who asked for 20 s waits 1 s more, not 2."""
 
 REROUTE_SHARE = 0.15
 """The part of a wall-clock budget kept for `solver.reroute` after CP-SAT (with a

@@ -20,6 +20,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from mutualaid.domain.model import PRIORITIES
+from solver import clock
 from solver.cpsat import PlanModel
 from solver.solution import Solution, count_by_priority
 
@@ -141,6 +142,8 @@ def staged_solve(
             raise Stopped
         if deadline is not None:
             limit = min(limit, deadline - time.time())
+            if clock.over():  # (the clock may end the time first: tests)
+                limit = 0.0
             if limit <= 0.0 and best is not None:  # out of time: keep what we had
                 value = model.hinted_value(name)
                 stages.append(
@@ -163,7 +166,7 @@ def staged_solve(
         )
         callback = _Progress(model, report, started) if (report and name == "coverage") else None
         t0 = time.monotonic()
-        with watching(solver, stop):
+        with watching(solver, stop), clock.phase("search"):
             status = solver.solve(m, callback)
         if stop is not None and stop():
             raise Stopped
@@ -232,9 +235,11 @@ class watching:
         self.solver, self.stop = solver, stop
         self.done = threading.Event()
         self.thread: threading.Thread | None = None
+        timer = clock.current()  # a clock whose time may end before its deadline (tests)
+        self.clock = timer if timer is not None and timer.expired is not None else None
 
     def __enter__(self) -> None:
-        if self.stop is not None:
+        if self.stop is not None or self.clock is not None:
             self.thread = threading.Thread(target=self._watch, name="cpsat-stop", daemon=True)
             self.thread.start()
 
@@ -244,9 +249,9 @@ class watching:
             self.thread.join()
 
     def _watch(self) -> None:
-        assert self.stop is not None
         while not self.done.wait(STOP_POLL_SECONDS):
-            if self.stop():  # again at each poll: the search may not have begun yet
+            # again at each poll: the search may not have begun yet
+            if (self.stop is not None and self.stop()) or (self.clock and self.clock.over()):
                 self.solver.stop_search()
 
 
