@@ -46,12 +46,16 @@ def _clock(m: int) -> str:
 
 
 def _solve(scenario: Scenario, time_limit: float | None, workers: int, seed: int | None,
-           *, show_progress: bool, deterministic: bool | None = None) -> Plan:  # fmt: skip
+           *, show_progress: bool, deterministic: bool | None = None,
+           since: float | None = None) -> Plan:  # fmt: skip
+    """`since`: when the command began (`time.time()`), so that a wall-clock limit covers
+    reading the week too (a district's YAML takes seconds), as the service's covers loading."""
     import solver  # an entry point: the CLI (and the API) know the solver, nothing below them
 
     options = solver.SolveOptions(
-        time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic
-    )
+        time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic,
+        since=since,
+    )  # fmt: skip
     if not show_progress:
         return solver.solve(scenario, options)
     lang = locale()  # progress is reported from the solver's threads, outside this context
@@ -207,6 +211,7 @@ def solve(
     ] = False,
 ) -> None:
     """Plan the week of FILE, write the plan, and print a summary."""
+    began = time.time()  # a wall-clock limit counts from here: reading the week is waited for too
     _check_options(time_limit, workers, seed)
     target = out or Path(f"{file.stem}.plan.json")
     if out != Path("-"):
@@ -214,7 +219,7 @@ def solve(
     scenario = load(file)
     workers = workers or min(MAX_WORKERS, max(1, os.cpu_count() or 1))
     plan = _solve(scenario, time_limit, workers, seed, show_progress=out != Path("-"),
-                  deterministic=deterministic)  # fmt: skip
+                  deterministic=deterministic, since=began)  # fmt: skip
     if suggest and plan.status != "error":
         from solver.suggest_verify import with_suggestions
 
