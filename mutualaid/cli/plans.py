@@ -16,6 +16,7 @@ import typer
 from rich.table import Table
 
 from mutualaid.bounds import MAX_DEPTH, MAX_WORKERS
+from mutualaid.cli import common
 from mutualaid.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_CONTRACT_BROKEN,
@@ -211,7 +212,9 @@ def solve(
     ] = False,
 ) -> None:
     """Plan the week of FILE, write the plan, and print a summary."""
-    began = time.time()  # a wall-clock limit counts from here: reading the week is waited for too
+    # a wall-clock limit counts from the command's start: reading the week is waited for too
+    began = common.began or time.time()
+    common.began = None  # (one command per process; another counts from its own start)
     _check_options(time_limit, workers, seed)
     target = out or Path(f"{file.stem}.plan.json")
     if out != Path("-"):
