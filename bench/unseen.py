@@ -122,16 +122,30 @@ def run_week(
     workers: int,
     before_after: bool = False,
     bounds_before_after: bool = False,
+    colgen_before_after: bool = False,
 ) -> dict[str, Any]:
     import solver
+    import solver.colgen
 
     data = week.generate()
     scenario = build_scenario(data)
     without: dict[str, Any] | None = None
-    if bounds_before_after:  # the same week first without column generation's bound
+    if bounds_before_after or colgen_before_after:  # the same week first without (a change
+        # of) column generation's bound: without it, or as it was before blocks bounded each
+        # volunteer's minutes, the first open priority got half of its time and a master LP
+        # was cut at its share
         t0 = time.monotonic()
-        options = solver.SolveOptions(time_limit=time_limit, workers=workers, colgen=False)
-        bare = solver.solve(scenario, options)
+        options = solver.SolveOptions(
+            time_limit=time_limit, workers=workers, colgen=not bounds_before_after
+        )
+        cg = solver.colgen
+        kept = cg.BLOCKS, cg.FIRST_SHARE, cg.LP_TIME_LIMIT
+        if colgen_before_after:
+            cg.BLOCKS, cg.FIRST_SHARE, cg.LP_TIME_LIMIT = False, None, False
+        try:
+            bare = solver.solve(scenario, options)
+        finally:
+            cg.BLOCKS, cg.FIRST_SHARE, cg.LP_TIME_LIMIT = kept
         assert bare.objective is not None, bare.error
         served = bare.objective.served
         without = {
@@ -199,6 +213,10 @@ def run_week(
     return out
 
 
+TABLE_WITHOUT = "without"
+"""How the bounds' table names the first solve of each week (`--colgen-before-after`)."""
+
+
 def weighted(counts: dict[str, int]) -> int:
     return sum(WEIGHTS[p] * counts[p] for p in PRIORITIES)
 
@@ -263,16 +281,17 @@ def table(results: list[dict[str, Any]], time_limit: float) -> str:
                 f"{r['travel'] / max(1, b['travel']):.2f} | {vroom or '-'} | {versus} | "
                 f"{'ok' if b['check'] and r['check'] else 'FAIL'} |"
             )
-    return "\n".join(lines + bounds_table(results))
+    return "\n".join(lines + bounds_table(results, TABLE_WITHOUT))
 
 
-def bounds_table(results: list[dict[str, Any]]) -> list[str]:
-    """Gaps without and with column generation's bound (`--bounds-before-after`)."""
+def bounds_table(results: list[dict[str, Any]], without: str = "without") -> list[str]:
+    """Gaps without and with column generation's bound (`--bounds-before-after`), or before
+    and after its blocks and shares (`--colgen-before-after`, `without` then "before")."""
     compared = [r for r in results if r.get("without_colgen")]
     if not compared:
         return []
-    lines = ["", "| world | weeks | gap without colgen, median / worst | gap with, median / worst "
-             "| within 1% without / with | load (1 min), least-most |",
+    lines = ["", f"| world | weeks | gap {without} colgen, median / worst | gap with, median / "
+             f"worst | within 1% {without} / with | load (1 min), least-most |",
              "|---|---|---|---|---|---|"]  # fmt: skip
     for size in SIZES:
         rows = [r for r in compared if r["size"] == size]
@@ -286,7 +305,8 @@ def bounds_table(results: list[dict[str, Any]]) -> list[str]:
             f"{100 * max(after):.2f}% | {sum(g <= 0.01 for g in before)}/{len(rows)} / "
             f"{sum(g <= 0.01 for g in after)}/{len(rows)} | {min(loads):.1f}-{max(loads):.1f} |"
         )
-    lines += ["", "| week | served without / with | bound without / with | gap without / with |",
+    lines += ["", f"| week | served {without} / with | bound {without} / with | gap {without} / "
+              "with |",
               "|---|---|---|---|"]  # fmt: skip
     for r in compared:
         w = r["without_colgen"]
@@ -318,7 +338,16 @@ def main() -> int:
         action="store_true",
         help="each week also solved without column generation's bound (solver.colgen) first",
     )
+    parser.add_argument(
+        "--colgen-before-after",
+        action="store_true",
+        help="each week also solved first with column generation as before its blocks' "
+        "minutes, first priority's share and LP time limit (solver.colgen.BLOCKS, "
+        "FIRST_SHARE, LP_TIME_LIMIT)",
+    )
     args = parser.parse_args()
+    global TABLE_WITHOUT
+    TABLE_WITHOUT = "before" if args.colgen_before_after else "without"
     command = ["nice", "-n", "10", ".venv/bin/python", "bench/unseen.py", *sys.argv[1:]]
     print("$ " + shlex.join(command), flush=True)
     weeks = [
@@ -333,8 +362,9 @@ def main() -> int:
     for week in weeks:
         try:
             result = run_week(
-                week, args.time_limit, args.workers, args.before_after, args.bounds_before_after
-            )
+                week, args.time_limit, args.workers, args.before_after,
+                args.bounds_before_after, args.colgen_before_after,
+            )  # fmt: skip
         except Exception as exc:  # a week that fails is reported, the run goes on
             print(f"{week.label}: FAILED {exc!r}", flush=True)
             continue
@@ -345,7 +375,7 @@ def main() -> int:
             f"gap {100 * result['gap']:.2f}% proof {proof} wall {result['wall_s']:.1f} s "
             f"check {'ok' if result['check'] else 'FAIL'} load {result['load']:.1f}"
             + (
-                f" without colgen: bound {quad(result['without_colgen']['bound'])} gap "
+                f" {TABLE_WITHOUT} colgen: bound {quad(result['without_colgen']['bound'])} gap "
                 f"{100 * result['without_colgen']['gap']:.2f}%"
                 if "without_colgen" in result
                 else ""
