@@ -36,12 +36,15 @@ for path in (HERE, HERE.parent):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
+from dataclasses import replace  # noqa: E402
+
 import yaml  # noqa: E402
 from engine import SHARED_A, WEIGHTS, check, run_vroom  # noqa: E402
 
 from mutualaid.contract import plan_json  # noqa: E402
 from mutualaid.contract.scenario import build_scenario  # noqa: E402
 from mutualaid.domain.model import PRIORITIES  # noqa: E402
+from solver.reroute import AS_BEFORE, REROUTING  # noqa: E402
 from worldgen import generate_world  # noqa: E402
 
 SIZES = {
@@ -179,29 +182,18 @@ def run_week(
     }
     if without is not None:
         out["without_colgen"] = without
-    if week.size == "routing" and before_after:
-        # the same week without rerouting after CP-SAT (the solver before issue 10's item 7)
-        t0 = time.monotonic()
-        options = solver.SolveOptions(time_limit=time_limit, workers=workers, reroute=False)
-        cpsat = solver.solve(scenario, options)
-        assert cpsat.objective is not None, cpsat.error
-        out["before"] = {
-            "served": cpsat.objective.served,
-            "continuity": cpsat.objective.continuity,
-            "travel": cpsat.objective.travel_minutes,
-            "check": check(data, plan_json.dump(cpsat, scenario))["ok"],
-            "wall_s": time.monotonic() - t0,
-        }
-        out["continuity"] = plan.objective.continuity
+    before = solver.SolveOptions(time_limit=time_limit, workers=workers, rerouting=AS_BEFORE)
+    out["continuity"], out["max_load"] = plan.objective.continuity, plan.objective.max_load
+    if before_after:
+        # the same week rerouted as before issue 10's item 7 (after CP-SAT only, hill climbing)
+        out["before"] = figures_of(data, scenario, before)
     if week.size == "routing":
         # VROOM values no continuity: the same week again with travel before continuity
         data.setdefault("settings", {})["objective_order"] = ["travel", "continuity", "fairness"]
-        first = solver.solve(
-            build_scenario(data), solver.SolveOptions(time_limit=time_limit, workers=workers)
-        )
-        assert first.objective is not None, first.error
-        out["travel_first"] = {"served": first.objective.served,
-                               "travel": first.objective.travel_minutes}  # fmt: skip
+        first = figures_of(data, build_scenario(data), replace(before, rerouting=REROUTING))
+        out["travel_first"] = first
+        if before_after:
+            out["travel_first_before"] = figures_of(data, build_scenario(data), before)
         vroom = run_vroom(week, workers)  # type: ignore[arg-type]
         out["vroom"] = {
             "served": vroom.get("served"),
@@ -215,6 +207,25 @@ def run_week(
 
 TABLE_WITHOUT = "without"
 """How the bounds' table names the first solve of each week (`--colgen-before-after`)."""
+
+
+def figures_of(data: dict[str, Any], scenario: Any, options: Any) -> dict[str, Any]:
+    """A solve's coverage, continuity and travel, its check by the reference checker, its wall
+    time and the load after it."""
+    import solver
+
+    t0 = time.monotonic()
+    plan = solver.solve(scenario, options)
+    assert plan.objective is not None, plan.error
+    return {
+        "served": plan.objective.served,
+        "continuity": plan.objective.continuity,
+        "travel": plan.objective.travel_minutes,
+        "max_load": plan.objective.max_load,
+        "check": check(data, plan_json.dump(plan, scenario))["ok"],
+        "wall_s": time.monotonic() - t0,
+        "load": os.getloadavg()[0],
+    }
 
 
 def weighted(counts: dict[str, int]) -> int:
@@ -265,21 +276,45 @@ def table(results: list[dict[str, Any]], time_limit: float) -> str:
                 f"{r['vroom']['travel']} | {verdict} | {100 * (r['travel'] / base - 1):+.1f}% / "
                 f"{100 * (first['travel'] / base - 1):+.1f}% |"
             )
-    compared = [r for r in results if r.get("before")]
+    others = [r for r in results if r.get("before") and "travel_first_before" not in r]
+    if others:
+        lines += ["", "| week | served before / after | continuity before / after | travel "
+                  "before / after | max load before / after | checked | load |",
+                  "|---|---|---|---|---|---|---|"]  # fmt: skip
+        for r in others:
+            b = r["before"]
+            lines.append(
+                f"| {r['week']} | {quad(b['served'])} / {quad(r['served'])} | {b['continuity']} / "
+                f"{r['continuity']} | {b['travel']} / {r['travel']} | {b['max_load']:.4f} / "
+                f"{r['max_load']:.4f} | {'ok' if b['check'] and r['check'] else 'FAIL'} | "
+                f"{min(r['load'], b['load']):.1f}-{max(r['load'], b['load']):.1f} |"
+            )
+    compared = [r for r in results if r.get("before") and "travel_first_before" in r]
     if compared:
         lines += ["", "| routing week | served | continuity before / after | travel before / after "
-                  "| after / before | VROOM travel | after vs VROOM | checked |",
-                  "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+                  "| travel first before / after | VROOM served | VROOM travel | before vs VROOM "
+                  "(contract's / travel first) | after vs VROOM (contract's / travel first) "
+                  "| checked | load |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
         for r in compared:
-            b = r["before"]
+            b, f, fb = r["before"], r["travel_first"], r["travel_first_before"]
             same = "" if b["served"] == r["served"] else f" (before {quad(b['served'])})"
+            if not f["served"] == fb["served"] == r["served"]:
+                same += f" (travel first {quad(fb['served'])} / {quad(f['served'])})"
             vroom = (r.get("vroom") or {}).get("travel")
-            versus = f"{100 * (r['travel'] / vroom - 1):+.1f}%" if vroom else "-"
+
+            def versus(travel: int, vroom: int | None = vroom) -> str:
+                return f"{100 * (travel / vroom - 1):+.1f}%" if vroom else "-"
+
+            checked = all(x["check"] for x in (r, b, f, fb))
             lines.append(
                 f"| {r['week']} | {quad(r['served'])}{same} | {b['continuity']} / "
-                f"{r['continuity']} | {b['travel']} / {r['travel']} | "
-                f"{r['travel'] / max(1, b['travel']):.2f} | {vroom or '-'} | {versus} | "
-                f"{'ok' if b['check'] and r['check'] else 'FAIL'} |"
+                f"{r['continuity']} | {b['travel']} / {r['travel']} | {fb['travel']} / "
+                f"{f['travel']} | {quad((r.get('vroom') or {}).get('served'))} | {vroom or '-'} | "
+                f"{versus(b['travel'])} / {versus(fb['travel'])} | {versus(r['travel'])} / "
+                f"{versus(f['travel'])} | {'ok' if checked else 'FAIL'} | "
+                f"{min(r['load'], b['load'], f['load'], fb['load']):.1f}-"
+                f"{max(r['load'], b['load'], f['load'], fb['load']):.1f} |"
             )
     return "\n".join(lines + bounds_table(results, TABLE_WITHOUT))
 
@@ -331,7 +366,8 @@ def main() -> int:
     parser.add_argument(
         "--before-after",
         action="store_true",
-        help="routing weeks also solved without rerouting (solver.reroute), in the same run",
+        help="each week also solved rerouted as before (solver.reroute's AS_BEFORE; routing "
+        "weeks in both orders), in the same run",
     )
     parser.add_argument(
         "--bounds-before-after",
