@@ -69,6 +69,11 @@ class SolveOptions:
     """A part's bounds include column generation's (`solver.colgen`); False leaves it out
     (kept to measure the two side by side)."""
 
+    by_priority: bool = True
+    """Coverage on the pairwise model one priority at a time (urgent, then high ...: see
+    `solver.stages`); False maximises the weighted sum in one search, as before (kept to
+    measure the two side by side)."""
+
 
 def analyse(scenario: Scenario, travel: TravelModel | None = None) -> dict[str, TaskAnalysis]:
     return Analyzer(scenario, travel).analyse_all()
@@ -229,6 +234,7 @@ def _prepare(
             pairwise=options.pairwise,
             reroute=options.reroute,
             colgen=options.colgen,
+            by_priority=options.by_priority,
         )
         for part, size in zip(parts, sizes, strict=True)
     ]
