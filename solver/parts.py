@@ -169,10 +169,12 @@ def solve_part(
 BY_PRIORITY_FLOOR = 0.8
 """Coverage is solved one priority at a time on a part where greedy's floor serves fewer than
 this share of its tasks. Measured (bench/by_priority.py, seeds 7001-7010 and subdistrict-a,
-12 s a part, 2 workers, load 8-10): greedy served 67-69% of the one-day weeks' large parts,
-where the weighted search ended 4-9 normal tasks short of one priority at a time and its
-bound 4-5 looser; 89-100% of every other week's, which the weighted search proves sooner (0.6
-against 1.4 s on 7008; the wide 7009 proved in 10 s weighted, open after 17 s by priority)."""
+12 s a part, 2 workers, load 7-10): greedy serves 67-69% of the one-day weeks' large parts;
+there one priority at a time served as many normal tasks or more (7004: 59 and 59, 7010: 68
+against 65) under a normal bound 4-5 tighter (64 against 68, 76 against 81); through the
+planner at 30 s (bench/unseen.py) 62 against 60 and 71 against 69. It serves 89-100% of every
+other week's, which the weighted search proved sooner (7001 0.9 against 1.6 s, 7008 0.6
+against 1.4 s; the wide 7009 proved in 10 s weighted, open after 17 s one priority at a time)."""
 
 
 def by_priority(job: PartJob) -> bool:
