@@ -64,7 +64,7 @@ def coverage(scenario: Scenario, by_priority: bool, cap: float, workers: int) ->
         proved = proved and stages[0].optimal
         weighted_bound += stages[0].value if stages[0].optimal else int(stages[0].bound + 1e-6)
         best.merge(sol)
-        if len(part) >= 20:  # what the planner decides by (solver.parts.by_priority)
+        if len(part) >= 20:  # what the planner decides by (solver.by_priority.by_priority)
             floors.append(f"{len(mine.crews) / len(part):.2f}")
         if len(part) >= 20 and stages[0].priorities:
             steps.append(" ".join(f"{r.value}{'' if r.optimal else '<=' + str(r.bound)}"

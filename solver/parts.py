@@ -11,18 +11,20 @@ import math
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import partial
 
 from mutualaid.domain.model import PRIORITIES, Scenario
 from mutualaid.messages import msg
 from mutualaid.travel import HaversineTravel, TravelModel
 from solver.analysis import TaskAnalysis, route_arcs
+from solver.by_priority import by_priority, stepped_bounds
 from solver.coverage import CoverageModel, cover_then_route
 from solver.cpsat import PlanModel
 from solver.greedy import greedy_plan
 from solver.lns import improve
 from solver.part_bounds import BOUND_SHARE, POLISH_BOUND_SHARE, part_bounds_after
 from solver.relax import affordable
-from solver.reroute import reroute
+from solver.reroute import REROUTING, Rerouting, later_goals, reroute
 from solver.solution import Solution, count_by_priority
 from solver.stages import ProgressFn, StageResult, StopFn, Stopped, conflicting_pins, staged_solve
 
@@ -53,6 +55,8 @@ class PartJob:
     """Coverage and waiting on `solver.coverage`'s model (see SolveOptions)."""
     reroute: bool = True
     """The plan's routes improved by `solver.reroute` at the end (see SolveOptions)."""
+    rerouting: Rerouting = REROUTING
+    """How (see SolveOptions)."""
     colgen: bool = True
     """The part's bounds include `solver.colgen`'s (see SolveOptions)."""
     by_priority: bool = True
@@ -101,10 +105,25 @@ def solve_part(
         raise Stopped
     if job.floor is not None and job.deadline is not None and job.deadline <= time.time():
         return _floor_only(scenario, job)
-    outer = job
+    outer, way = job, job.rerouting
     if job.reroute and job.deadline is not None:  # leave rerouting its share of the clock
-        job = replace(job, share=job.share * (1 - REROUTE_SHARE),
-                      deadline=job.deadline - job.share * REROUTE_SHARE)  # fmt: skip
+        job = replace(job, share=job.share * (1 - way.share),
+                      deadline=job.deadline - job.share * way.share)  # fmt: skip
+    early: list[Solution] = []
+
+    def ahead(sol: Solution) -> Solution:
+        """The pairwise model's plan rerouted before the routing model's later stages (for
+        a wall-clock budget in AHEAD_SHARE of the part's time), which start from it."""
+        deadline = None if job.deadline is None else min(
+            job.deadline, time.time() + outer.share * AHEAD_SHARE
+        )  # fmt: skip
+        early.append(reroute(scenario, analyses, tids, travel, sol, deadline=deadline,
+                             stop=stop, seed=job.seed, way=way))  # fmt: skip
+        return early[-1]
+
+    def _later(sol: Solution) -> tuple[object, ...]:
+        return later_goals(scenario, analyses, tids, travel, sol)
+
     sol: Solution | None
     tighter: int | None = None
     conditional: dict[str, int] | None = None
@@ -112,8 +131,10 @@ def solve_part(
         sol, stages, conditional = _search(scenario, job, travel, report, stop)
         failure = None
     else:
+        first = ahead if job.reroute and way.ahead else None
+        exact = partial(cover_then_route, ahead=first) if job.pairwise else _routed
         polish = POLISH_SHARE if len(tids) >= POLISH_TASKS else 0.0
-        sol, stages, failure = (cover_then_route if job.pairwise else _routed)(
+        sol, stages, failure = exact(
             scenario,
             analyses,
             tids,
@@ -129,6 +150,8 @@ def solve_part(
             stop=stop,
             by_priority=job.pairwise and by_priority(job),
         )
+        if sol is not None and early and _later(early[0]) < _later(sol):
+            sol = early[0]  # CP-SAT's later stages did not keep its hint's goals: the hint
         if sol is not None and polish and not all(s.optimal for s in stages):
             sol, tighter, conditional = _polish(scenario, job, travel, sol, stages, stop)
     if sol is None:
@@ -148,7 +171,7 @@ def solve_part(
         return PartResult(None, stages, error, 0)
     if job.reroute and not all(s.optimal for s in stages):  # proved: nothing to gain
         sol = reroute(scenario, analyses, tids, travel, sol, deadline=outer.deadline, stop=stop,
-                      seed=job.seed)  # fmt: skip
+                      seed=job.seed, way=way)  # fmt: skip
         if stop is not None and stop():
             raise Stopped
     cover = stages[0]
@@ -166,52 +189,10 @@ def solve_part(
     return PartResult(sol, stages, None, bound, conditional)
 
 
-BY_PRIORITY_FLOOR = 0.8
-"""Coverage is solved one priority at a time on a part where greedy's floor serves fewer than
-this share of its tasks. Measured (bench/by_priority.py, seeds 7001-7010 and subdistrict-a,
-12 s a part, 2 workers, load 7-10): greedy serves 67-69% of the one-day weeks' large parts;
-there one priority at a time served as many normal tasks or more (7004: 59 and 59, 7010: 68
-against 65) under a normal bound 4-5 tighter (64 against 68, 76 against 81); through the
-planner at 30 s (bench/unseen.py) 62 against 60 and 71 against 69. It serves 89-100% of every
-other week's, which the weighted search proved sooner (7001 0.9 against 1.6 s, 7008 0.6
-against 1.4 s; the wide 7009 proved in 10 s weighted, open after 17 s one priority at a time)."""
-
-
-def by_priority(job: PartJob) -> bool:
-    """Whether the part's coverage is solved one priority at a time (`BY_PRIORITY_FLOOR`):
-    decided by what greedy served, before any search."""
-    if not job.by_priority or job.floor is None:
-        return False
-    return len(job.floor.crews) < BY_PRIORITY_FLOOR * len(job.tids)
-
-
-def stepped_bounds(
-    scenario: Scenario, tids: list[str], sol: Solution, cover: StageResult
-) -> dict[str, int] | None:
-    """The bounds of a coverage stage solved one priority at a time, as the contract reads
-    them (None when it was weighted): at p, each step's bound holds for every plan serving at
-    least the steps' values above (a proved step's value is the most any such plan serves), so
-    for every plan serving at least `sol`'s counts above while `sol` serves at least those
-    values; below a priority where `sol` serves fewer (a later search traded lower tasks for a
-    higher one), only the part's task count."""
-    if not cover.priorities:
-        return None
-    served = count_by_priority(scenario, sol.crews)
-    out = count_by_priority(scenario, tids)
-    steps = {r.priority: r for r in cover.priorities}
-    for p in PRIORITIES:
-        if p in steps:
-            out[p] = max(served[p], steps[p].bound)
-            if served[p] < steps[p].value:
-                break
-    return out
-
-
-REROUTE_SHARE = 0.15
-"""The part of a wall-clock budget kept for `solver.reroute` after CP-SAT (with a
-deterministic budget it runs its fixed number of steps instead). Measured on a generated
-wide-window routing week (160 visits, 30 s, 2 workers): CP-SAT's routes took 1,639 travel
-minutes, rerouting brought them to 850 in 11 s on a loaded machine (VROOM: 786)."""
+AHEAD_SHARE = 0.15
+"""The part of a wall-clock budget rerouting may take ahead of the routing model's later
+stages (`Rerouting.ahead`); the part it keeps after CP-SAT is `Rerouting.share`. With a
+deterministic budget each runs its fixed number of steps instead."""
 
 
 POLISH_TASKS = 100

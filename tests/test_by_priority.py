@@ -20,10 +20,11 @@ from mutualaid.domain.model import PRIORITIES
 from mutualaid.travel import HaversineTravel
 from mutualaid.validation import validate
 from solver import analyse, components
+from solver.by_priority import BY_PRIORITY_FLOOR, by_priority, stepped_bounds
 from solver.conditional import combine
 from solver.coverage import CoverageModel
 from solver.greedy import greedy_plan
-from solver.parts import BY_PRIORITY_FLOOR, PartJob, by_priority, stepped_bounds
+from solver.parts import PartJob
 from solver.solution import Solution, build_plan, count_by_priority
 from solver.stages import coverage_weights, staged_solve
 from tests.brute_force import BruteForce
