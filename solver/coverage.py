@@ -127,13 +127,15 @@ def cover_then_route(
     deadline: float | None = None,
     stop: StopFn | None = None,
     ahead: Callable[[Solution], Solution] | None = None,
+    by_priority: bool = True,
 ) -> tuple[Solution | None, list[StageResult], str | None]:
     """`staged_solve`'s answer for one part: coverage and waiting on `CoverageModel`, then the
     later goals on `PlanModel` with those two held at the values found (exactly when proved,
     else at least), started from the pairwise model's plan (as `ahead` gives it back, when
     given: rerouted, serving the same tasks). With one worker the budget is
     deterministic time, as in `staged_solve`, so the plan stays reproducible; a wall-clock
-    `deadline` and `stop` reach both models."""
+    `deadline` and `stop` reach both models. `by_priority`: coverage one priority at a time
+    (`staged_solve`), each priority's count then held on the routing model too."""
     if deterministic is None:
         deterministic = workers == 1
     building = time.monotonic()
@@ -142,7 +144,7 @@ def cover_then_route(
     first = cover.stages()
     sol, stages, failure = staged_solve(
         cover, floor, budget=budget * SHARE, workers=workers, seed=seed, report=report,
-        deterministic=deterministic, deadline=deadline, stop=stop,
+        deterministic=deterministic, deadline=deadline, stop=stop, by_priority=by_priority,
     )  # fmt: skip
     if sol is None:
         return None, stages, failure
@@ -157,6 +159,10 @@ def cover_then_route(
     for stage in stages:
         expr = model.objective(stage.name)[0]
         model.m.add(expr == stage.value if stage.optimal else expr >= stage.value)
+        for step in stage.priorities:  # what each priority's step held, held again
+            mine = (t for t in tids if scenario.tasks[t].priority == step.priority)
+            count = sum(model.served[t] for t in mine)
+            model.m.add(count == step.value if step.optimal else count >= step.value)
     later = tuple(s for s in model.stages() if s not in first)
     if not later:
         return sol, stages, None

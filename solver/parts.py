@@ -18,6 +18,7 @@ from mutualaid.messages import msg
 from mutualaid.travel import HaversineTravel, TravelModel
 from solver import clock
 from solver.analysis import TaskAnalysis, route_arcs
+from solver.by_priority import by_priority, stepped_bounds
 from solver.coverage import CoverageModel, cover_then_route
 from solver.cpsat import PlanModel
 from solver.greedy import greedy_plan
@@ -59,6 +60,8 @@ class PartJob:
     """How (see SolveOptions)."""
     colgen: bool = True
     """The part's bounds include `solver.colgen`'s (see SolveOptions)."""
+    by_priority: bool = True
+    """Coverage on the pairwise model one priority at a time (see SolveOptions)."""
 
     @property
     def reproducible(self) -> bool:
@@ -168,6 +171,7 @@ def _solve_part(
             deterministic=job.deterministic,
             deadline=job.deadline,
             stop=stop,
+            by_priority=job.pairwise and by_priority(job),
         )
         if sol is not None and early and _later(early[0]) < _later(sol):
             sol = early[0]  # CP-SAT's later stages did not keep its hint's goals: the hint
@@ -200,6 +204,11 @@ def _solve_part(
     bound = cover.value if cover.optimal else int(min(ceiling, cover.bound + 1e-6))
     if tighter is not None:
         bound = min(bound, tighter)
+    stepped = stepped_bounds(scenario, tids, sol, cover)
+    if stepped is not None:
+        conditional = stepped if conditional is None else {
+            p: min(conditional[p], stepped[p]) for p in PRIORITIES
+        }  # fmt: skip
     if bound <= sum(weights[scenario.tasks[t].priority] for t in sol.crews):
         conditional = count_by_priority(scenario, sol.crews)  # proved: what it serves
     return PartResult(sol, stages, None, bound, conditional)
@@ -274,8 +283,9 @@ def _routed(
     deterministic: bool | None = None,
     deadline: float | None = None,
     stop: StopFn | None = None,
+    by_priority: bool = False,
 ) -> tuple[Solution | None, list[StageResult], str | None]:
-    """Every goal on the routing model (`SolveOptions.pairwise` False)."""
+    """Every goal on the routing model (`SolveOptions.pairwise` False; coverage weighted)."""
     model = PlanModel(scenario, analyses, tids, travel, weights)
     return staged_solve(model, floor, budget=budget, workers=workers, seed=seed, report=report,
                         deterministic=deterministic, deadline=deadline, stop=stop)  # fmt: skip
@@ -394,6 +404,7 @@ def _cover_first(
     sol, stages, _ = staged_solve(
         model, floor, budget=max(0.05, budget), workers=job.workers, seed=job.seed,
         report=report, deterministic=job.deterministic, deadline=job.deadline, stop=stop,
+        by_priority=by_priority(job),
     )  # fmt: skip
     if sol is None or not stages:
         return None

@@ -82,6 +82,11 @@ class SolveOptions:
     string ruins, threshold accepting and rerouting ahead of the later stages (kept to
     measure the two side by side)."""
 
+    by_priority: bool = True
+    """Coverage on the pairwise model one priority at a time (urgent, then high ...: see
+    `solver.stages`); False maximises the weighted sum in one search, as before (kept to
+    measure the two side by side)."""
+
 
 def analyse(scenario: Scenario, travel: TravelModel | None = None) -> dict[str, TaskAnalysis]:
     return Analyzer(scenario, travel).analyse_all()
@@ -265,6 +270,7 @@ def _prepare(
             reroute=options.reroute,
             rerouting=options.rerouting,
             colgen=options.colgen,
+            by_priority=options.by_priority,
         )
         for part, size in zip(parts, sizes, strict=True)
     ]
