@@ -26,7 +26,7 @@ from ortools.sat.python import cp_model
 from mutualaid.domain.model import Scenario
 from mutualaid.travel import TravelModel
 from solver.analysis import TaskAnalysis
-from solver.cpsat import PlanModel
+from solver.cpsat import CutFn, PlanModel
 from solver.solution import Solution
 from solver.stages import ProgressFn, StageResult, StopFn, staged_solve
 
@@ -66,10 +66,16 @@ class CoverageModel(PlanModel):
         tids: list[str],
         travel: TravelModel,
         weights: dict[str, int],
+        *,
+        fixed: Solution | None = None,
+        cut: CutFn | None = None,
     ) -> None:
+        """`fixed`: visits outside `tids` that stay as they are (neighbourhood search; they
+        cut blocks into slots, as in `PlanModel`, so its plans are whole valid plans). Raises
+        BuildCut once `cut()` is true."""
         self.order: dict[tuple[str, int, str, str], cp_model.IntVar] = {}
         """(v, block, i, j) -> literal 'i comes before j' (only where either order fits)."""
-        super().__init__(scenario, analyses, tids, travel, weights)
+        super().__init__(scenario, analyses, tids, travel, weights, fixed=fixed, cut=cut)
 
     def stages(self) -> tuple[str, ...]:
         return tuple(s for s in super().stages() if s in FIRST_GOALS)
