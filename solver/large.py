@@ -154,7 +154,8 @@ def _quick_cover(
     if not met:
         return search.best, None, spent
     seconds = time.monotonic() - started
-    return search.best, StageResult("coverage", met[0], met[0], True, seconds, spent), spent
+    found = value(search.best)
+    return search.best, StageResult("coverage", found, met[0], True, seconds, spent), spent
 
 
 COVER_SHARE = 0.75
