@@ -89,6 +89,12 @@ whole part is built."""
 QUICK_BOUND_SHARE = 0.5
 """Of what `_quick_cover` has left when its sweeps stop gaining, what its bound may take."""
 
+QUICK_FLOOR = 0.9
+"""`_quick_cover` is tried when greedy's floor serves at least this part of the part's tasks
+(the wide weeks: 97-99%): a few unserved tasks, each a neighbourhood or two. Below it (the
+contended weeks: 40-70%) the part takes the path it took before, whose bounds get a quarter of
+its budget."""
+
 
 def _quick_cover(
     scenario: Scenario,
@@ -98,13 +104,15 @@ def _quick_cover(
     budget: float,
     report: ProgressFn | None,
     stop: StopFn | None,
-) -> tuple[Solution, StageResult | None, float]:
+) -> tuple[Solution, StageResult | None, int | None, float]:
     """Coverage by neighbourhood search alone (`solver.lns.Search.cover`: each unserved task
     with the tasks that hold its people, on the pairwise model with every other visit fixed),
     and, each time a sweep stops gaining, a bound: static analysis's (every task served) or
     the relaxation on focus sets about the unserved tasks (`solver.relax.focused_bound`). The
     plan (a valid whole plan, no worse than `floor`), its coverage stage when a bound met it
-    (else None), and the budget spent (CP-SAT's deterministic time when reproducible).
+    (else None), the least bound found (None: none), and the budget spent (CP-SAT's
+    deterministic time when reproducible). Not tried (the floor, None, None, 0) when the floor
+    serves less than QUICK_FLOOR of the part.
 
     Neither model is the whole part's, so nothing waits for a large model to be built and
     presolved. Measured on the wide-window weeks (bench/unseen.py 7009, 7015, 7021: 182-189
@@ -112,6 +120,8 @@ def _quick_cover(
     the optimum in 1.6-3.4 s (the pairwise model of the whole part took 3.3-5.3 s to build
     and 5-8 s more to presolve), and the focus sets prove it in about 1.5 s where a task
     stays unserved."""
+    if len(floor.crews) < QUICK_FLOOR * len(job.tids):
+        return floor, None, None, 0.0
     started = time.monotonic()
     weights = job.weights
 
@@ -126,7 +136,7 @@ def _quick_cover(
     search = Search(scenario, job.analyses, job.tids, travel, weights, floor, budget=budget,
                     workers=job.workers, seed=job.seed, report=served_of,
                     deterministic=job.deterministic, deadline=job.deadline, stop=stop)  # fmt: skip
-    met: list[int] = []
+    met: list[int] = []  # the bounds found, least last
     bounded: set[int] = set()
 
     def settled(sol: Solution) -> bool:
@@ -145,17 +155,18 @@ def _quick_cover(
         )  # fmt: skip
         if job.reproducible:  # (the clock counts itself)
             search.spent += share
-        if proved:
+        if not met or bound < met[-1]:
             met.append(bound)
         return proved
 
     search.cover(settled)
     spent = search.spent if job.reproducible else time.monotonic() - started
-    if not met:
-        return search.best, None, spent
-    seconds = time.monotonic() - started
     found = value(search.best)
-    return search.best, StageResult("coverage", found, met[0], True, seconds, spent), spent
+    if not met or met[-1] > found:
+        return search.best, None, (met[-1] if met else None), spent
+    seconds = time.monotonic() - started
+    stage = StageResult("coverage", found, met[-1], True, seconds, spent)
+    return search.best, stage, met[-1], spent
 
 
 COVER_SHARE = 0.75
@@ -263,7 +274,7 @@ def search_part(
         waited = sum(scenario.tasks[t].waited for t in part)  # all served: at its most too
         later = [StageResult(n, 0, 0, False, 0.0) for n in scenario.settings.objective_order]
         return sol, [at_most, StageResult("waited", waited, waited, True, 0.0), *later], None
-    mine, quick, spent = _quick_cover(
+    mine, quick, quick_bound, spent = _quick_cover(
         scenario, job, travel, mine, budget * QUICK_SHARE, report, stop
     )
     waits = [scenario.tasks[t].waited for t in part if scenario.tasks[t].waited]
@@ -315,7 +326,7 @@ def search_part(
         scenario, job, travel, sol, budget * BOUND_SHARE, stop
     )
     bound = sum(weights[scenario.tasks[t].priority] for t in part) if found is None else found
-    for other in (top_bound, cover_bound):
+    for other in (top_bound, cover_bound, quick_bound):
         if other is not None and other < bound:
             bound, proved = other, other <= value
     goals = ("waited", *scenario.settings.objective_order)

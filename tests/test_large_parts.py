@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from unittest.mock import patch
 
 import pytest
@@ -80,16 +81,23 @@ def _jobs(scenario: Scenario, deadline: float | None = None) -> list[PartJob]:
 
 def _quick(world: World) -> tuple[Scenario, Solution, Solution, bool]:
     """(scenario, greedy's plan, the sweeps' plan, whether every part's coverage was proved),
-    each part through `_quick_cover` alone; the plan checked by the validator."""
+    each part through `_quick_cover` alone, whatever its floor serves; the plan checked by the
+    validator, and the bound of every part that gave one held against the brute force's
+    optimum of that part's tasks (tiny worlds only)."""
     scenario = build_scenario(world)
     travel = HaversineTravel(scenario.settings)
     floor, best, proved = Solution(), Solution(), True
+    tiny = len(scenario.tasks) <= 8 and not scenario.pinned
     for job in _jobs(scenario):
         assert job.floor is not None
-        sol, stage, _ = _quick_cover(scenario, job, travel, job.floor, 4.0, None, None)
+        with patch.object(solver.large, "QUICK_FLOOR", 0.0):
+            sol, stage, bound, _ = _quick_cover(scenario, job, travel, job.floor, 4.0, None, None)
         value = sum(job.weights[scenario.tasks[t].priority] for t in sol.crews)
         if stage is not None:
-            assert stage.optimal and stage.value == stage.bound == value
+            assert stage.optimal and stage.value == stage.bound == bound == value
+        if bound is not None and tiny:
+            alone = BruteForce(only(scenario, job.tids)).solve().served
+            assert bound >= sum(job.weights[p] * n for p, n in alone.items())
         proved = proved and stage is not None
         floor.merge(job.floor)
         best.merge(sol)
@@ -99,6 +107,11 @@ def _quick(world: World) -> tuple[Scenario, Solution, Solution, bool]:
                       started=time.monotonic())  # fmt: skip
     assert validate(scenario, plan_json.dump(plan, scenario)).violations == []
     return scenario, floor, best, proved
+
+
+def only(scenario: Scenario, tids: list[str]) -> Scenario:
+    """The scenario with only these tasks (a part's)."""
+    return replace(scenario, tasks={t: scenario.tasks[t] for t in tids})
 
 
 def _key(scenario: Scenario, sol: Solution) -> list[int]:
@@ -247,10 +260,10 @@ def test_a_whole_pairwise_model_that_cannot_be_built_in_time_leaves_the_search_p
         built.append(build)
         return None
 
-    def unproved(*args: object) -> tuple[Solution, None, float]:
+    def unproved(*args: object) -> tuple[Solution, None, None, float]:
         job = args[1]
         assert isinstance(job, PartJob) and job.floor is not None
-        return job.floor, None, 0.0
+        return job.floor, None, None, 0.0
 
     with (
         patch.object(solver.large, "COVER_FLOOR", 0.0),
