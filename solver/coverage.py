@@ -17,6 +17,7 @@ clauses for pairs that fit in neither order.)
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -25,11 +26,10 @@ from ortools.sat.python import cp_model
 
 from mutualaid.domain.model import Scenario
 from mutualaid.travel import TravelModel
-from solver import clock
 from solver.analysis import TaskAnalysis
-from solver.cpsat import PlanModel
+from solver.cpsat import CutFn, PlanModel
 from solver.solution import Solution
-from solver.stages import ProgressFn, StageResult, StopFn, staged_solve
+from solver.stages import ProgressFn, StageResult, StopFn, built_in_time, staged_solve
 
 FIRST_GOALS = ("coverage", "waited")
 """The goals solved on the pairwise model; the later ones need travel, so routes."""
@@ -67,10 +67,16 @@ class CoverageModel(PlanModel):
         tids: list[str],
         travel: TravelModel,
         weights: dict[str, int],
+        *,
+        fixed: Solution | None = None,
+        cut: CutFn | None = None,
     ) -> None:
+        """`fixed`: visits outside `tids` that stay as they are (neighbourhood search; they
+        cut blocks into slots, as in `PlanModel`, so its plans are whole valid plans). Raises
+        BuildCut once `cut()` is true."""
         self.order: dict[tuple[str, int, str, str], cp_model.IntVar] = {}
         """(v, block, i, j) -> literal 'i comes before j' (only where either order fits)."""
-        super().__init__(scenario, analyses, tids, travel, weights)
+        super().__init__(scenario, analyses, tids, travel, weights, fixed=fixed, cut=cut)
 
     def stages(self) -> tuple[str, ...]:
         return tuple(s for s in super().stages() if s in FIRST_GOALS)
@@ -139,8 +145,14 @@ def cover_then_route(
     if deterministic is None:
         deterministic = workers == 1
     building = time.monotonic()
-    cover = CoverageModel(scenario, analyses, tids, travel, weights)
+    cover = built_in_time(
+        lambda cut: CoverageModel(scenario, analyses, tids, travel, weights, cut=cut),
+        deadline,
+        stop,
+    )
     built = time.monotonic() - building
+    if cover is None:  # the deadline passed while it was built: the floor as it stands
+        return _unsolved(scenario, tids, weights, floor, built)
     first = cover.stages()
     sol, stages, failure = staged_solve(
         cover, floor, budget=budget * SHARE, workers=workers, seed=seed, report=report,
@@ -151,11 +163,12 @@ def cover_then_route(
     spent = sum(s.work if deterministic else s.seconds for s in stages)
     if stages:  # the seconds reported (not the budget's) count building the model
         stages = [replace(stages[0], seconds=stages[0].seconds + built), *stages[1:]]
-    try:
-        model = PlanModel(scenario, analyses, tids, travel, weights)
-    except clock.OutOfTime:  # no time left to route: the pairwise model's plan, later goals open
-        later = scenario.settings.objective_order
-        return sol, [*stages, *(StageResult(n, 0, 0, False, 0.0) for n in later)], None
+    model = built_in_time(
+        lambda cut: PlanModel(scenario, analyses, tids, travel, weights, cut=cut), deadline, stop
+    )
+    if model is None:  # out of time for routes: the pairwise model's plan is a whole plan
+        names = [s.name for s in stages]
+        return sol, [*stages, *_untried(scenario, tids, names)], None
     for stage in stages:
         expr = model.objective(stage.name)[0]
         model.m.add(expr == stage.value if stage.optimal else expr >= stage.value)
@@ -182,3 +195,27 @@ def cover_then_route(
     if routed is None:  # cannot happen with `sol` as its hint and floor; kept for safety
         return sol, stages, None
     return routed, [*stages, *more], failure
+
+
+def _untried(scenario: Scenario, tids: list[str], done: list[str]) -> list[StageResult]:
+    """The stages (`PlanModel.stages`) after `done` that no model solved (values unknown,
+    nothing proved)."""
+    waiting = ("waited",) if any(scenario.tasks[t].waited for t in tids) else ()
+    goals = ("coverage", *waiting, *scenario.settings.objective_order)
+    return [StageResult(name, 0, 0, False, 0.0) for name in goals if name not in done]
+
+
+def _unsolved(
+    scenario: Scenario,
+    tids: list[str],
+    weights: dict[str, int],
+    floor: Solution | None,
+    seconds: float,
+) -> tuple[Solution | None, list[StageResult], str | None]:
+    """`cover_then_route`'s answer when no model could be built in time: the floor as it
+    stands (its coverage, bounded by nothing), or no plan."""
+    if floor is None:
+        return None, [], "UNKNOWN"
+    value = sum(weights[scenario.tasks[t].priority] for t in floor.crews if t in set(tids))
+    coverage = StageResult("coverage", value, math.inf, False, seconds)
+    return floor, [coverage, *_untried(scenario, tids, ["coverage"])], None

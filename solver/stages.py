@@ -15,13 +15,13 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ortools.sat.python import cp_model
 
 from mutualaid.domain.model import PRIORITIES
 from solver import clock
-from solver.cpsat import PlanModel
+from solver.cpsat import BuildCut, CutFn, PlanModel
 from solver.greedy import greedy_plan
 from solver.solution import Solution, count_by_priority
 
@@ -48,6 +48,33 @@ STOP_POLL_SECONDS = 0.1
 
 class Stopped(Exception):
     """The solve was told to stop (see StopFn): there is no plan to give."""
+
+
+Built = TypeVar("Built")
+
+
+def built_in_time(
+    build: Callable[[CutFn | None], Built], deadline: float | None, stop: StopFn | None
+) -> Built | None:
+    """`build(cut)` (a model's constructor given its CutFn), or None when its building ran
+    past the wall-clock `deadline` (a `time.time()`: this build's own, e.g. a share of the
+    part's time) or the solve's (`solver.clock`, checked by the same loops): the caller then
+    takes the path it would take without that model. Raises Stopped once `stop()` is true,
+    while building too."""
+    cut: CutFn | None = None
+    if deadline is not None or stop is not None:
+
+        def cut() -> bool:
+            if stop is not None and stop():
+                return True
+            return deadline is not None and time.time() >= deadline
+
+    try:
+        return build(cut)
+    except (BuildCut, clock.OutOfTime):
+        if stop is not None and stop():
+            raise Stopped from None
+        return None
 
 
 @dataclass
