@@ -147,3 +147,17 @@ def test_an_absence_over_a_pinned_visit_is_refused_and_stores_nothing(
     assert client.get(URL, headers=admin).json() == []
     wang = client.get(f"/volunteers/v-wang?area={AREA}", headers=admin).json()
     assert not wang.get("unavailable")
+
+
+def test_hours_away_that_leave_no_time_to_walk_home_after_a_visit_move_it_too(
+    client: Client, admin: Headers, published: str
+) -> None:
+    # Wang's Tuesday visit ends at 10:00, 14 minutes' walk from home: away from 10:05 it no
+    # longer fits, though it does not overlap the hours away
+    answer = client.post(URL, json={"from": "2026-12-01", "to": "2026-12-01", "start": "10:05",
+                                    "end": "12:00"}, headers=admin)  # fmt: skip
+    assert answer.status_code == 201, answer.text
+    [week] = answer.json()["repairs"]
+    assert week["published"], week
+    assert {m["volunteer"] for m in week["moved"]} >= {"v-wang"}
+    stored_plan(client, admin, week["plan_id"])  # valid against the week with the absence
