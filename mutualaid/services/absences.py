@@ -7,6 +7,7 @@ swap). The answer names everyone whose visit moved and every visit left unserved
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -46,6 +47,7 @@ from mutualaid.validation import validate
 MAX_DAYS = 92
 """The longest absence one entry may hold (a quarter); longer ones are entered in parts."""
 _CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+_FIELDS = ("week", "from", "to", "start", "end", "reason")
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,12 @@ def _read(body: Any) -> tuple[pendulum.Date, pendulum.Date, int | None, int | No
     if not isinstance(body, Mapping):
         raise InvalidRequest([Problem("", msg("not_mapping", got=type(body).__name__))])
     problems: list[Problem] = []
+    for key in body:  # a misspelt field must not pass as left out (whole days away)
+        if key not in _FIELDS:
+            text = msg("unknown_field", key=key)
+            if hint := difflib.get_close_matches(str(key), _FIELDS, n=1):
+                text += msg("did_you_mean", suggestion=hint[0])
+            problems.append(Problem(str(key), text))
     first = last = None
     if body.get("week") is not None and body.get("from") is None and body.get("to") is None:
         try:
