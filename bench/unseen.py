@@ -36,12 +36,15 @@ for path in (HERE, HERE.parent):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
+from dataclasses import replace  # noqa: E402
+
 import yaml  # noqa: E402
 from engine import SHARED_A, WEIGHTS, check, run_vroom  # noqa: E402
 
 from mutualaid.contract import plan_json  # noqa: E402
 from mutualaid.contract.scenario import build_scenario  # noqa: E402
 from mutualaid.domain.model import PRIORITIES  # noqa: E402
+from solver.reroute import AS_BEFORE, REROUTING  # noqa: E402
 from worldgen import generate_world  # noqa: E402
 
 SIZES = {
@@ -122,16 +125,30 @@ def run_week(
     workers: int,
     before_after: bool = False,
     bounds_before_after: bool = False,
+    colgen_before_after: bool = False,
 ) -> dict[str, Any]:
     import solver
+    import solver.colgen
 
     data = week.generate()
     scenario = build_scenario(data)
     without: dict[str, Any] | None = None
-    if bounds_before_after:  # the same week first without column generation's bound
+    if bounds_before_after or colgen_before_after:  # the same week first without (a change
+        # of) column generation's bound: without it, or as it was before blocks bounded each
+        # volunteer's minutes, the first open priority got half of its time and a master LP
+        # was cut at its share
         t0 = time.monotonic()
-        options = solver.SolveOptions(time_limit=time_limit, workers=workers, colgen=False)
-        bare = solver.solve(scenario, options)
+        options = solver.SolveOptions(
+            time_limit=time_limit, workers=workers, colgen=not bounds_before_after
+        )
+        cg = solver.colgen
+        kept = cg.BLOCKS, cg.FIRST_SHARE, cg.LP_TIME_LIMIT
+        if colgen_before_after:
+            cg.BLOCKS, cg.FIRST_SHARE, cg.LP_TIME_LIMIT = False, None, False
+        try:
+            bare = solver.solve(scenario, options)
+        finally:
+            cg.BLOCKS, cg.FIRST_SHARE, cg.LP_TIME_LIMIT = kept
         assert bare.objective is not None, bare.error
         served = bare.objective.served
         without = {
@@ -165,29 +182,18 @@ def run_week(
     }
     if without is not None:
         out["without_colgen"] = without
-    if week.size == "routing" and before_after:
-        # the same week without rerouting after CP-SAT (the solver before issue 10's item 7)
-        t0 = time.monotonic()
-        options = solver.SolveOptions(time_limit=time_limit, workers=workers, reroute=False)
-        cpsat = solver.solve(scenario, options)
-        assert cpsat.objective is not None, cpsat.error
-        out["before"] = {
-            "served": cpsat.objective.served,
-            "continuity": cpsat.objective.continuity,
-            "travel": cpsat.objective.travel_minutes,
-            "check": check(data, plan_json.dump(cpsat, scenario))["ok"],
-            "wall_s": time.monotonic() - t0,
-        }
-        out["continuity"] = plan.objective.continuity
+    before = solver.SolveOptions(time_limit=time_limit, workers=workers, rerouting=AS_BEFORE)
+    out["continuity"], out["max_load"] = plan.objective.continuity, plan.objective.max_load
+    if before_after:
+        # the same week rerouted as before issue 10's item 7 (after CP-SAT only, hill climbing)
+        out["before"] = figures_of(data, scenario, before)
     if week.size == "routing":
         # VROOM values no continuity: the same week again with travel before continuity
         data.setdefault("settings", {})["objective_order"] = ["travel", "continuity", "fairness"]
-        first = solver.solve(
-            build_scenario(data), solver.SolveOptions(time_limit=time_limit, workers=workers)
-        )
-        assert first.objective is not None, first.error
-        out["travel_first"] = {"served": first.objective.served,
-                               "travel": first.objective.travel_minutes}  # fmt: skip
+        first = figures_of(data, build_scenario(data), replace(before, rerouting=REROUTING))
+        out["travel_first"] = first
+        if before_after:
+            out["travel_first_before"] = figures_of(data, build_scenario(data), before)
         vroom = run_vroom(week, workers)  # type: ignore[arg-type]
         out["vroom"] = {
             "served": vroom.get("served"),
@@ -197,6 +203,29 @@ def run_week(
             "skipped": vroom.get("skipped"),
         }
     return out
+
+
+TABLE_WITHOUT = "without"
+"""How the bounds' table names the first solve of each week (`--colgen-before-after`)."""
+
+
+def figures_of(data: dict[str, Any], scenario: Any, options: Any) -> dict[str, Any]:
+    """A solve's coverage, continuity and travel, its check by the reference checker, its wall
+    time and the load after it."""
+    import solver
+
+    t0 = time.monotonic()
+    plan = solver.solve(scenario, options)
+    assert plan.objective is not None, plan.error
+    return {
+        "served": plan.objective.served,
+        "continuity": plan.objective.continuity,
+        "travel": plan.objective.travel_minutes,
+        "max_load": plan.objective.max_load,
+        "check": check(data, plan_json.dump(plan, scenario))["ok"],
+        "wall_s": time.monotonic() - t0,
+        "load": os.getloadavg()[0],
+    }
 
 
 def weighted(counts: dict[str, int]) -> int:
@@ -247,32 +276,57 @@ def table(results: list[dict[str, Any]], time_limit: float) -> str:
                 f"{r['vroom']['travel']} | {verdict} | {100 * (r['travel'] / base - 1):+.1f}% / "
                 f"{100 * (first['travel'] / base - 1):+.1f}% |"
             )
-    compared = [r for r in results if r.get("before")]
+    others = [r for r in results if r.get("before") and "travel_first_before" not in r]
+    if others:
+        lines += ["", "| week | served before / after | continuity before / after | travel "
+                  "before / after | max load before / after | checked | load |",
+                  "|---|---|---|---|---|---|---|"]  # fmt: skip
+        for r in others:
+            b = r["before"]
+            lines.append(
+                f"| {r['week']} | {quad(b['served'])} / {quad(r['served'])} | {b['continuity']} / "
+                f"{r['continuity']} | {b['travel']} / {r['travel']} | {b['max_load']:.4f} / "
+                f"{r['max_load']:.4f} | {'ok' if b['check'] and r['check'] else 'FAIL'} | "
+                f"{min(r['load'], b['load']):.1f}-{max(r['load'], b['load']):.1f} |"
+            )
+    compared = [r for r in results if r.get("before") and "travel_first_before" in r]
     if compared:
         lines += ["", "| routing week | served | continuity before / after | travel before / after "
-                  "| after / before | VROOM travel | after vs VROOM | checked |",
-                  "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+                  "| travel first before / after | VROOM served | VROOM travel | before vs VROOM "
+                  "(contract's / travel first) | after vs VROOM (contract's / travel first) "
+                  "| checked | load |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
         for r in compared:
-            b = r["before"]
+            b, f, fb = r["before"], r["travel_first"], r["travel_first_before"]
             same = "" if b["served"] == r["served"] else f" (before {quad(b['served'])})"
+            if not f["served"] == fb["served"] == r["served"]:
+                same += f" (travel first {quad(fb['served'])} / {quad(f['served'])})"
             vroom = (r.get("vroom") or {}).get("travel")
-            versus = f"{100 * (r['travel'] / vroom - 1):+.1f}%" if vroom else "-"
+
+            def versus(travel: int, vroom: int | None = vroom) -> str:
+                return f"{100 * (travel / vroom - 1):+.1f}%" if vroom else "-"
+
+            checked = all(x["check"] for x in (r, b, f, fb))
             lines.append(
                 f"| {r['week']} | {quad(r['served'])}{same} | {b['continuity']} / "
-                f"{r['continuity']} | {b['travel']} / {r['travel']} | "
-                f"{r['travel'] / max(1, b['travel']):.2f} | {vroom or '-'} | {versus} | "
-                f"{'ok' if b['check'] and r['check'] else 'FAIL'} |"
+                f"{r['continuity']} | {b['travel']} / {r['travel']} | {fb['travel']} / "
+                f"{f['travel']} | {quad((r.get('vroom') or {}).get('served'))} | {vroom or '-'} | "
+                f"{versus(b['travel'])} / {versus(fb['travel'])} | {versus(r['travel'])} / "
+                f"{versus(f['travel'])} | {'ok' if checked else 'FAIL'} | "
+                f"{min(r['load'], b['load'], f['load'], fb['load']):.1f}-"
+                f"{max(r['load'], b['load'], f['load'], fb['load']):.1f} |"
             )
-    return "\n".join(lines + bounds_table(results))
+    return "\n".join(lines + bounds_table(results, TABLE_WITHOUT))
 
 
-def bounds_table(results: list[dict[str, Any]]) -> list[str]:
-    """Gaps without and with column generation's bound (`--bounds-before-after`)."""
+def bounds_table(results: list[dict[str, Any]], without: str = "without") -> list[str]:
+    """Gaps without and with column generation's bound (`--bounds-before-after`), or before
+    and after its blocks and shares (`--colgen-before-after`, `without` then "before")."""
     compared = [r for r in results if r.get("without_colgen")]
     if not compared:
         return []
-    lines = ["", "| world | weeks | gap without colgen, median / worst | gap with, median / worst "
-             "| within 1% without / with | load (1 min), least-most |",
+    lines = ["", f"| world | weeks | gap {without} colgen, median / worst | gap with, median / "
+             f"worst | within 1% {without} / with | load (1 min), least-most |",
              "|---|---|---|---|---|---|"]  # fmt: skip
     for size in SIZES:
         rows = [r for r in compared if r["size"] == size]
@@ -286,7 +340,8 @@ def bounds_table(results: list[dict[str, Any]]) -> list[str]:
             f"{100 * max(after):.2f}% | {sum(g <= 0.01 for g in before)}/{len(rows)} / "
             f"{sum(g <= 0.01 for g in after)}/{len(rows)} | {min(loads):.1f}-{max(loads):.1f} |"
         )
-    lines += ["", "| week | served without / with | bound without / with | gap without / with |",
+    lines += ["", f"| week | served {without} / with | bound {without} / with | gap {without} / "
+              "with |",
               "|---|---|---|---|"]  # fmt: skip
     for r in compared:
         w = r["without_colgen"]
@@ -311,14 +366,24 @@ def main() -> int:
     parser.add_argument(
         "--before-after",
         action="store_true",
-        help="routing weeks also solved without rerouting (solver.reroute), in the same run",
+        help="each week also solved rerouted as before (solver.reroute's AS_BEFORE; routing "
+        "weeks in both orders), in the same run",
     )
     parser.add_argument(
         "--bounds-before-after",
         action="store_true",
         help="each week also solved without column generation's bound (solver.colgen) first",
     )
+    parser.add_argument(
+        "--colgen-before-after",
+        action="store_true",
+        help="each week also solved first with column generation as before its blocks' "
+        "minutes, first priority's share and LP time limit (solver.colgen.BLOCKS, "
+        "FIRST_SHARE, LP_TIME_LIMIT)",
+    )
     args = parser.parse_args()
+    global TABLE_WITHOUT
+    TABLE_WITHOUT = "before" if args.colgen_before_after else "without"
     command = ["nice", "-n", "10", ".venv/bin/python", "bench/unseen.py", *sys.argv[1:]]
     print("$ " + shlex.join(command), flush=True)
     weeks = [
@@ -333,8 +398,9 @@ def main() -> int:
     for week in weeks:
         try:
             result = run_week(
-                week, args.time_limit, args.workers, args.before_after, args.bounds_before_after
-            )
+                week, args.time_limit, args.workers, args.before_after,
+                args.bounds_before_after, args.colgen_before_after,
+            )  # fmt: skip
         except Exception as exc:  # a week that fails is reported, the run goes on
             print(f"{week.label}: FAILED {exc!r}", flush=True)
             continue
@@ -345,7 +411,7 @@ def main() -> int:
             f"gap {100 * result['gap']:.2f}% proof {proof} wall {result['wall_s']:.1f} s "
             f"check {'ok' if result['check'] else 'FAIL'} load {result['load']:.1f}"
             + (
-                f" without colgen: bound {quad(result['without_colgen']['bound'])} gap "
+                f" {TABLE_WITHOUT} colgen: bound {quad(result['without_colgen']['bound'])} gap "
                 f"{100 * result['without_colgen']['gap']:.2f}%"
                 if "without_colgen" in result
                 else ""

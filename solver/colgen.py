@@ -47,7 +47,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -68,6 +68,21 @@ CPU: the deterministic budget is counted in it, so that the same week gives the 
 however loaded the machine. Measured on contended 7001 given greedy's counts: 2.55M work in
 1.46 s of CPU (6.3 s of wall at load 15)."""
 
+FIRST_SHARE: float | None = 0.5
+"""Of the bounds' time, what the highest priority the plan leaves open may take (what it does
+not use goes on to the next; None: an equal share each). Its bound weighs the most, and on a
+district week it needs the pricing with times (one-day week 7004: high 361 with the knapsack,
+355 with times, 2-8 s at load 7-9), where the priorities below converge to nearly every task
+(7001: normal 946 of 946, low 331 of 331) while each master LP there takes 1-4 s to solve."""
+
+BLOCKS = True
+"""Each volunteer's capacity is also bounded by their blocks' minutes (`block_minutes`);
+False: by weekly hours alone (the bench's before, `bench/unseen.py --colgen-before-after`)."""
+
+LP_TIME_LIMIT = True
+"""With wall-clock budgets, each master LP is cut at what is left of its priority's share
+(`_Master.solve`); False: never cut (the bench's before)."""
+
 
 @dataclass
 class _Volunteer:
@@ -75,9 +90,11 @@ class _Volunteer:
 
     id: str
     capacity: int
-    """Weekly service minutes, divided by `unit`."""
+    """`minutes`, divided by `unit`."""
     minutes: int
-    """Weekly service minutes."""
+    """The most minutes of visits they can give: weekly service minutes, or the length of
+    the blocks in which any of their candidate visits can start when that is less
+    (`block_minutes`)."""
     roles: dict[str, list[int]] = field(default_factory=dict)
     """Task -> the roles they could fill in it."""
 
@@ -113,6 +130,29 @@ def pricing(profits: list[float], sizes: list[int], capacity: int) -> tuple[floa
     return float(best[capacity]), chosen[::-1]
 
 
+def block_minutes(
+    scenario: Scenario, analyses: Mapping[str, TaskAnalysis], vid: str, tasks: Iterable[str]
+) -> int:
+    """The minutes of a volunteer's blocks (their union, should two overlap) in which one of
+    `tasks` can start for them (`TaskAnalysis.free`). Every visit of theirs lies in one such
+    block (it starts there, and is done by the block's end, rule 4) and no two of their
+    visits overlap, so their visits' minutes are at most this: on a week of one day it is
+    that day's blocks, where weekly hours allow several days'."""
+    ranges = [span for t in tasks for span in analyses[t].free.get(vid, ())]
+    used = sorted(
+        (bs, be)
+        for bs, be in scenario.volunteers[vid].blocks
+        if any(lo <= be and bs <= hi for lo, hi in ranges)
+    )
+    total, end = 0, None
+    for bs, be in used:
+        if end is None or bs > end:
+            total, end = total + be - bs, be
+        elif be > end:
+            total, end = total + be - end, be
+    return total
+
+
 class ColumnBound:
     """The relaxation of one part (its tasks `tids`), priority after priority."""
 
@@ -139,6 +179,9 @@ class ColumnBound:
                         minutes = scenario.volunteers[vid].max_service_minutes
                         vols[vid] = _Volunteer(vid, minutes // self.unit, minutes)
                     vols[vid].roles.setdefault(t, []).append(r)
+        for v in vols.values() if BLOCKS else ():  # rule 4: visits lie in blocks, one at a time
+            v.minutes = min(v.minutes, block_minutes(scenario, analyses, v.id, v.roles))
+            v.capacity = v.minutes // self.unit
         self.volunteers = [vols[v] for v in sorted(vols)]
         self.work = 0
         """Knapsack cells and LP nonzeros so far (`WORK_PER_SECOND`)."""
@@ -184,6 +227,8 @@ class ColumnBound:
                 else (time.monotonic() - started)
             )
             share = (budget - used) / (len(open_) - k)
+            if k == 0 and len(open_) > 1 and FIRST_SHARE is not None:
+                share = max(share, (budget - used) * FIRST_SHARE)
             if deadline is not None:
                 share = min(share, deadline - time.time())
             if share <= 0.001:
@@ -226,7 +271,13 @@ class ColumnBound:
                 return (self.work + pricing - work0) / WORK_PER_SECOND >= seconds
             return time.monotonic() - started >= seconds
 
-        while not over(0) and lp.solve():
+        def left() -> float | None:
+            """Wall-clock seconds the master LP may take (None: unbounded, deterministic)."""
+            if deterministic or not LP_TIME_LIMIT:
+                return None
+            return seconds - (time.monotonic() - started)
+
+        while not over(0) and lp.solve(left()):
             bound, columns = lp.price(over)
             best = min(best, bound)  # (inf when the time ran out before every volunteer)
             self.work += lp.work
@@ -312,7 +363,14 @@ class _Master:
             if not self.cb.timetable(self.vol_index[vid]).routable(tasks):
                 lam.SetUb(0.0)
 
-    def solve(self) -> bool:
+    def solve(self, seconds: float | None = None) -> bool:
+        """Whether the master is solved to optimality, within `seconds` of wall clock when
+        given: a district week's master LP (2,000 rows, 4-6k columns) takes 1-4 s to solve
+        at load 8-10, from scratch each time, and ran over a priority's share by as much."""
+        if seconds is not None:
+            if seconds <= 0:
+                return False
+            self.solver.SetTimeLimit(max(1, int(seconds * 1000)))
         status = self.solver.Solve()
         if status != pywraplp.Solver.OPTIMAL:
             return False

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from ortools.sat.python import cp_model
@@ -125,10 +125,12 @@ def cover_then_route(
     deterministic: bool | None = None,
     deadline: float | None = None,
     stop: StopFn | None = None,
+    ahead: Callable[[Solution], Solution] | None = None,
 ) -> tuple[Solution | None, list[StageResult], str | None]:
     """`staged_solve`'s answer for one part: coverage and waiting on `CoverageModel`, then the
     later goals on `PlanModel` with those two held at the values found (exactly when proved,
-    else at least), started from the pairwise model's plan. With one worker the budget is
+    else at least), started from the pairwise model's plan (as `ahead` gives it back, when
+    given: rerouted, serving the same tasks). With one worker the budget is
     deterministic time, as in `staged_solve`, so the plan stays reproducible; a wall-clock
     `deadline` and `stop` reach both models."""
     if deterministic is None:
@@ -153,6 +155,8 @@ def cover_then_route(
     later = tuple(s for s in model.stages() if s not in first)
     if not later:
         return sol, stages, None
+    if ahead is not None:
+        sol = ahead(sol)
     routed, more, failure = staged_solve(
         model,
         sol,

@@ -11,6 +11,7 @@ import math
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import partial
 
 from mutualaid.domain.model import PRIORITIES, Scenario
 from mutualaid.messages import msg
@@ -22,7 +23,7 @@ from solver.greedy import greedy_plan
 from solver.lns import improve
 from solver.part_bounds import BOUND_SHARE, POLISH_BOUND_SHARE, part_bounds_after
 from solver.relax import affordable
-from solver.reroute import reroute
+from solver.reroute import REROUTING, Rerouting, later_goals, reroute
 from solver.solution import Solution, count_by_priority
 from solver.stages import ProgressFn, StageResult, StopFn, Stopped, conflicting_pins, staged_solve
 
@@ -53,6 +54,8 @@ class PartJob:
     """Coverage and waiting on `solver.coverage`'s model (see SolveOptions)."""
     reroute: bool = True
     """The plan's routes improved by `solver.reroute` at the end (see SolveOptions)."""
+    rerouting: Rerouting = REROUTING
+    """How (see SolveOptions)."""
     colgen: bool = True
     """The part's bounds include `solver.colgen`'s (see SolveOptions)."""
 
@@ -99,10 +102,25 @@ def solve_part(
         raise Stopped
     if job.floor is not None and job.deadline is not None and job.deadline <= time.time():
         return _floor_only(scenario, job)
-    outer = job
+    outer, way = job, job.rerouting
     if job.reroute and job.deadline is not None:  # leave rerouting its share of the clock
-        job = replace(job, share=job.share * (1 - REROUTE_SHARE),
-                      deadline=job.deadline - job.share * REROUTE_SHARE)  # fmt: skip
+        job = replace(job, share=job.share * (1 - way.share),
+                      deadline=job.deadline - job.share * way.share)  # fmt: skip
+    early: list[Solution] = []
+
+    def ahead(sol: Solution) -> Solution:
+        """The pairwise model's plan rerouted before the routing model's later stages (for
+        a wall-clock budget in AHEAD_SHARE of the part's time), which start from it."""
+        deadline = None if job.deadline is None else min(
+            job.deadline, time.time() + outer.share * AHEAD_SHARE
+        )  # fmt: skip
+        early.append(reroute(scenario, analyses, tids, travel, sol, deadline=deadline,
+                             stop=stop, seed=job.seed, way=way))  # fmt: skip
+        return early[-1]
+
+    def _later(sol: Solution) -> tuple[object, ...]:
+        return later_goals(scenario, analyses, tids, travel, sol)
+
     sol: Solution | None
     tighter: int | None = None
     conditional: dict[str, int] | None = None
@@ -110,7 +128,8 @@ def solve_part(
         sol, stages, conditional = _search(scenario, job, travel, report, stop)
         failure = None
     else:
-        exact = cover_then_route if job.pairwise else _routed
+        first = ahead if job.reroute and way.ahead else None
+        exact = partial(cover_then_route, ahead=first) if job.pairwise else _routed
         polish = POLISH_SHARE if len(tids) >= POLISH_TASKS else 0.0
         sol, stages, failure = exact(
             scenario,
@@ -127,6 +146,8 @@ def solve_part(
             deadline=job.deadline,
             stop=stop,
         )
+        if sol is not None and early and _later(early[0]) < _later(sol):
+            sol = early[0]  # CP-SAT's later stages did not keep its hint's goals: the hint
         if sol is not None and polish and not all(s.optimal for s in stages):
             sol, tighter, conditional = _polish(scenario, job, travel, sol, stages, stop)
     if sol is None:
@@ -146,7 +167,7 @@ def solve_part(
         return PartResult(None, stages, error, 0)
     if job.reroute and not all(s.optimal for s in stages):  # proved: nothing to gain
         sol = reroute(scenario, analyses, tids, travel, sol, deadline=outer.deadline, stop=stop,
-                      seed=job.seed)  # fmt: skip
+                      seed=job.seed, way=way)  # fmt: skip
         if stop is not None and stop():
             raise Stopped
     cover = stages[0]
@@ -159,11 +180,10 @@ def solve_part(
     return PartResult(sol, stages, None, bound, conditional)
 
 
-REROUTE_SHARE = 0.15
-"""The part of a wall-clock budget kept for `solver.reroute` after CP-SAT (with a
-deterministic budget it runs its fixed number of steps instead). Measured on a generated
-wide-window routing week (160 visits, 30 s, 2 workers): CP-SAT's routes took 1,639 travel
-minutes, rerouting brought them to 850 in 11 s on a loaded machine (VROOM: 786)."""
+AHEAD_SHARE = 0.15
+"""The part of a wall-clock budget rerouting may take ahead of the routing model's later
+stages (`Rerouting.ahead`); the part it keeps after CP-SAT is `Rerouting.share`. With a
+deterministic budget each runs its fixed number of steps instead."""
 
 
 POLISH_TASKS = 100

@@ -19,6 +19,7 @@ from solver.analysis import Analyzer, TaskAnalysis
 from solver.conditional import PartBounds, combine
 from solver.greedy import greedy_plan
 from solver.parts import MapParts, PartJob, PartResult, solve_part
+from solver.reroute import REROUTING, Rerouting
 from solver.solution import Solution, build_plan, count_by_priority, figures, weighted_gap
 from solver.stages import StopFn, Stopped, coverage_weights, split_bound
 
@@ -68,6 +69,11 @@ class SolveOptions:
     colgen: bool = True
     """A part's bounds include column generation's (`solver.colgen`); False leaves it out
     (kept to measure the two side by side)."""
+
+    rerouting: Rerouting = REROUTING
+    """How routes are rerouted (`solver.reroute.Rerouting`); `AS_BEFORE` is the way before
+    string ruins, threshold accepting and rerouting ahead of the later stages (kept to
+    measure the two side by side)."""
 
 
 def analyse(scenario: Scenario, travel: TravelModel | None = None) -> dict[str, TaskAnalysis]:
@@ -228,6 +234,7 @@ def _prepare(
             deadline=deadline,
             pairwise=options.pairwise,
             reroute=options.reroute,
+            rerouting=options.rerouting,
             colgen=options.colgen,
         )
         for part, size in zip(parts, sizes, strict=True)

@@ -53,6 +53,18 @@ class _Stop:
     ranges: tuple[Span, ...]
 
 
+@dataclass(frozen=True)
+class _Snapshot:
+    routes: dict[Route, list[str]]
+    where: dict[str, Route]
+    minutes: dict[str, int]
+    loads: dict[str, Fraction]
+    starts: dict[str, int]
+    crews: dict[str, tuple[AssignedVolunteer, ...]]
+    kept: int
+    travel_total: int
+
+
 class RouteSearch:
     """The routes of a plan's part, the moves on them and the goals that judge a move."""
 
@@ -109,6 +121,9 @@ class RouteSearch:
         self.basis = {v: load_basis(scenario, v) for v in people}
         self.loads = {v: self._load(v, self.minutes[v]) for v in people}
         self._rank_loads()
+        self.kept = sum((t, a.id) in self.pairs for t, crew in self.sol.crews.items() for a in crew)
+        """Continuity: assignments to a preferred or last week's volunteer (kept by `_apply`)."""
+        self.travel_total = sum(self.cost(r, seq) for r, seq in self.routes.items())
 
     def _candidates(self, a: TaskAnalysis, current: str) -> dict[str, list[int]]:
         members = {v for pool in a.pools[0] if pool.team is None for v in pool.members}
@@ -142,15 +157,17 @@ class RouteSearch:
             )
         return max([others, *(self._load(v, m) for v, m in changed.items())])
 
-    def compare(self, continuity: int, travel: int, changed: dict[str, int]) -> int:
+    def compare(self, continuity: int, travel: int, changed: dict[str, int], slack: int = 0) -> int:
         """1 when a change (continuity gained, travel minutes added, the minutes of the
         volunteers it touches) makes the later goals lexicographically better, -1 worse, 0
-        when it changes none of them."""
+        when it changes none of them. With `slack`, up to that many travel minutes added
+        count as 0 once the goals before travel are unchanged (ruin and recreate's
+        threshold: a step that may be a little worse, never in a goal before travel)."""
         for goal in self.order:
             if goal == "continuity" and continuity:
                 return 1 if continuity > 0 else -1
             if goal == "travel" and travel:
-                return 1 if travel < 0 else -1
+                return 1 if travel < 0 else (0 if travel <= slack else -1)
             if goal == "fairness":
                 before, after = self.top[0][0] if self.top else Fraction(0), self._max_load(changed)
                 if after != before:
@@ -164,10 +181,8 @@ class RouteSearch:
         """The later goals of the routes as they are, in the scenario's order, each to be
         minimised (continuity counted negative)."""
         value: dict[str, int | Fraction] = {
-            "continuity": -sum(
-                (tid, a.id) in self.pairs for tid, crew in self.sol.crews.items() for a in crew
-            ),
-            "travel": sum(self.cost(r, seq) for r, seq in self.routes.items()),
+            "continuity": -self.kept,
+            "travel": self.travel_total,
             "fairness": self.top[0][0] if self.top else Fraction(0),
         }
         return tuple(value[g] for g in self.order)
@@ -178,9 +193,12 @@ class RouteSearch:
         whole change (`take_if_no_worse`)."""
         return tuple(-kept if g == "continuity" else added for g in self.order if g != "fairness")
 
-    def take_if_no_worse(self, changes: dict[Route, list[str]], placed: dict[str, str]) -> bool:
+    def take_if_no_worse(
+        self, changes: dict[Route, list[str]], placed: dict[str, str], slack: int = 0
+    ) -> bool:
         """Take these new routes (`placed`: each moved visit's new volunteer) when the later
-        goals are no worse and every route still fits; whether they were taken."""
+        goals are no worse (travel: by at most `slack` minutes, see `compare`) and every
+        route still fits; whether they were taken."""
         continuity = sum(
             ((tid, vid) in self.pairs) - ((tid, self.where[tid][0]) in self.pairs)
             for tid, vid in placed.items()
@@ -196,9 +214,24 @@ class RouteSearch:
             minutes[route[0]] += sum(self.stops[t].duration for t in seq) - sum(
                 self.stops[t].duration for t in old
             )
-        if self.compare(continuity, travel, minutes) < 0:
+        if self.compare(continuity, travel, minutes, slack) < 0:
             return False
         return self._try(changes)
+
+    def snapshot(self) -> _Snapshot:
+        """The routes as they are, to come back to (`restore`)."""
+        routes = {r: list(seq) for r, seq in self.routes.items()}
+        return _Snapshot(routes, dict(self.where), dict(self.minutes), dict(self.loads),
+                         dict(self.sol.starts), dict(self.sol.crews), self.kept,
+                         self.travel_total)  # fmt: skip
+
+    def restore(self, snap: _Snapshot) -> None:
+        self.routes = defaultdict(list, {r: list(seq) for r, seq in snap.routes.items()})
+        self.where, self.minutes = dict(snap.where), defaultdict(int, snap.minutes)
+        self.loads = dict(snap.loads)
+        self.sol = Solution(dict(snap.starts), dict(snap.crews))
+        self.kept, self.travel_total = snap.kept, snap.travel_total
+        self._rank_loads()
 
     # --- routes ------------------------------------------------------------------------------
 
@@ -250,10 +283,13 @@ class RouteSearch:
 
     def _apply(self, changes: dict[Route, list[str]], schedules: dict[Route, list[int]]) -> None:
         for route, seq in changes.items():
+            self.travel_total += self.cost(route, seq) - self.cost(route, self.routes[route])
             self.routes[route] = seq
             for tid, start in zip(seq, schedules[route], strict=True):
                 self.sol.starts[tid] = start
                 if tid in self.where:
+                    was = self.sol.crews[tid][0].id
+                    self.kept += ((tid, route[0]) in self.pairs) - ((tid, was) in self.pairs)
                     self.where[tid] = route
                     self.sol.crews[tid] = (AssignedVolunteer(route[0], 0, None),)
         for vid in {vid for vid, _ in changes}:

@@ -18,16 +18,16 @@ from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import PRIORITIES
 from mutualaid.travel import HaversineTravel
 from solver import analyse, components
-from solver.colgen import ColumnBound, pricing
+from solver.colgen import ColumnBound, block_minutes, pricing
 from solver.colgen_times import Timetable
 from solver.conditional import combine
 from solver.greedy import greedy_plan
 from solver.solution import count_by_priority, weighted_gap
 from solver.stages import coverage_weights
 from tests.brute_force import BruteForce
-from tests.strategies import World, tiny_worlds
+from tests.strategies import World, shaped_worlds, small_worlds, tiny_worlds
 from tests.test_conditional import best_given, part_of
-from tests.test_coverage import SLOW_OK, two_visits
+from tests.test_coverage import SLOW_OK, first_goals, proved, two_visits
 from worldgen import generate_world
 
 
@@ -99,6 +99,90 @@ def test_crews_against_hours_are_bounded_exactly(people: int, served: int) -> No
     _, bound, truth = _colgen_bound(crews_against_hours(people), hypothesis=False)
     assert sum(truth.values()) == served
     assert bound == truth
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=SLOW_OK)
+@given(world=shaped_worlds(tiny_worlds()))
+def test_the_column_bound_is_never_below_the_truth_in_one_day_and_wide_weeks(
+    world: World,
+) -> None:
+    """Where each volunteer's blocks, not their weekly hours, hold their visits (every visit
+    on one day), and where every window is open all day."""
+    served, bound, truth = _colgen_bound(world)
+    for p in PRIORITIES:
+        assert served[p] <= truth[p] <= bound[p], (p, served, truth, bound)
+
+
+@pytest.mark.slow
+@settings(max_examples=20, deadline=None, suppress_health_check=SLOW_OK)
+@given(world=shaped_worlds(small_worlds()))
+def test_the_column_bound_is_never_below_the_routing_models_proved_optimum(world: World) -> None:
+    """Small worlds, no brute force: the exact routing model's proved plan (one model of the
+    whole contract, independent of the pricing) serves, at each priority, no more than column
+    generation bounds given that plan's own counts above."""
+    scenario = build_scenario(world)
+    best, stages = first_goals(scenario, pairwise=False)
+    assume(proved(stages))
+    travel = HaversineTravel(scenario.settings)
+    analyses = analyse(scenario, travel)
+    for tids in components(analyses):
+        mine = set(tids)
+        got = ColumnBound(scenario, analyses, tids, travel).bounds(
+            best, budget=30, deterministic=True
+        )
+        reached = count_by_priority(scenario, (t for t in best.crews if t in mine))
+        assert all(reached[p] <= got[p] for p in PRIORITIES), (reached, got)
+
+
+def one_block(visits: int = 10, minutes: int = 20) -> World:
+    """One walker of ten hours a week with one two-hour block, `visits` visits of `minutes` at
+    their home in it: 120 // minutes are served. More than MAX_VISITS (7) visits are taken as
+    routable without a check, so only the block's minutes hold the pricing to that."""
+    home = {"lat": 34.75, "lon": 113.65}
+    return {
+        "name": "one block",
+        "timezone": "Asia/Shanghai",
+        "week_start": "2026-11-30",
+        "volunteers": [
+            {"id": "v", "skills": ["s"], "home": home, "max_hours_per_week": 10,
+             "availability": [{"days": ["mon"], "from": "08:00", "to": "10:00"}]}
+        ],
+        "tasks": [
+            {"id": f"t{i}", "needs": [{"skill": "s", "count": 1}], "duration_minutes": minutes,
+             "location": home, "windows": [{"days": ["mon"], "from": "08:00", "to": "10:00"}],
+             "priority": "normal"}
+            for i in range(visits)
+        ],
+    }  # fmt: skip
+
+
+def test_a_volunteers_blocks_bound_their_minutes() -> None:
+    """Ten 20-minute visits for one walker with a two-hour block and ten weekly hours: the
+    bound is six, what a plan serves. Fails if the pricing counts weekly hours only (ten)."""
+    scenario = build_scenario(one_block())
+    travel = HaversineTravel(scenario.settings)
+    analyses = analyse(scenario, travel)
+    plan = greedy_plan(scenario, analyses, travel)
+    (tids,) = components(analyses)
+    got = ColumnBound(scenario, analyses, tids, travel).bounds(plan, budget=30, deterministic=True)
+    assert count_by_priority(scenario, plan.crews)["normal"] <= got["normal"] == 6
+
+
+def test_block_minutes_count_the_blocks_a_candidate_visit_can_start_in() -> None:
+    """Blocks on Monday 08-10 and 09-11 (overlapping: 180 minutes, not 240) and Tuesday 08-10;
+    visits only on Monday: 180; with one on Tuesday too: 300."""
+    world = one_block(visits=2)
+    world["volunteers"][0]["availability"] = [
+        {"days": ["mon"], "from": "08:00", "to": "10:00"},
+        {"days": ["mon"], "from": "09:00", "to": "11:00"},
+        {"days": ["tue"], "from": "08:00", "to": "10:00"},
+    ]
+    world["tasks"][1]["windows"] = [{"days": ["tue"], "from": "08:00", "to": "10:00"}]
+    scenario = build_scenario(world)
+    analyses = analyse(scenario, HaversineTravel(scenario.settings))
+    assert block_minutes(scenario, analyses, "v", ["t0"]) == 180
+    assert block_minutes(scenario, analyses, "v", ["t0", "t1"]) == 300
+    assert block_minutes(scenario, analyses, "v", []) == 0
 
 
 def test_times_bind_in_the_pricing() -> None:

@@ -20,7 +20,8 @@ from mutualaid.domain.model import PRIORITIES, Scenario
 from mutualaid.travel import HaversineTravel
 from mutualaid.validation import validate
 from solver.greedy import greedy_plan
-from solver.reroute import reroute
+from solver.reroute import Rerouting, reroute
+from solver.route_search import RouteSearch
 from solver.solution import Solution, build_plan, figures
 from tests.reference import reference_check
 from tests.strategies import World, small_worlds
@@ -70,7 +71,14 @@ def test_rerouting_keeps_every_rule_and_every_earlier_goal(
         scenario = build_scenario(world)
         analyses = solver.analyse(scenario, travel)
     seed = data.draw(st.integers(0, 3))
-    new = reroute(scenario, analyses, list(analyses), travel, start, seed=seed, iterations=100)
+    way = Rerouting(  # threshold accepting may take worse steps: the best routes must come back
+        string_ruins=data.draw(st.sampled_from([0.0, 0.5, 1.0])),
+        fewest_first=data.draw(st.sampled_from([0.0, 0.5, 1.0])),
+        threshold=data.draw(st.sampled_from([0, 10, 500])),
+    )
+    new = reroute(
+        scenario, analyses, list(analyses), travel, start, seed=seed, iterations=100, way=way
+    )
 
     plan = plan_of(scenario, new)
     assert validate(scenario, plan).violations == []
@@ -154,3 +162,38 @@ def test_a_visit_given_to_someone_far_away_comes_home() -> None:
     assert after < before / 3
     assert validate(scenario, plan_of(scenario, new)).violations == []
     assert figures(scenario, new, travel).served == {p: 2 * (p == "normal") for p in PRIORITIES}
+
+
+def test_a_threshold_lets_travel_get_worse_by_at_most_its_minutes_and_nothing_before_it() -> None:
+    scenario = build_scenario(far_and_near())
+    travel = HaversineTravel(scenario.settings)
+    analyses = solver.analyse(scenario, travel)
+    start = greedy_plan(scenario, analyses, travel)
+    search = RouteSearch(scenario, analyses, list(analyses), travel, start)
+    assert tuple(scenario.settings.objective_order)[:2] == ("continuity", "travel")
+    assert search.compare(0, 5, {}) == -1  # 5 travel minutes more: worse
+    assert search.compare(0, 5, {}, slack=5) == 0  # ... but within the threshold
+    assert search.compare(0, 6, {}, slack=5) == -1
+    assert search.compare(0, -1, {}, slack=5) == 1
+    assert search.compare(-1, -500, {}, slack=500) == -1  # a continuity pair lost: never
+    assert search.compare(1, 500, {}, slack=0) == 1  # one gained: whatever the travel
+
+
+def test_a_step_taken_on_the_threshold_is_undone_by_restoring_the_snapshot() -> None:
+    scenario = build_scenario(far_and_near())
+    travel = HaversineTravel(scenario.settings)
+    analyses = solver.analyse(scenario, travel)
+    start = reroute(scenario, analyses, list(analyses), travel,
+                    greedy_plan(scenario, analyses, travel))  # fmt: skip
+    search = RouteSearch(scenario, analyses, list(analyses), travel, start)
+    assert {route[0] for route in search.where.values()} == {"v-near"}
+    best, snap = search.key(), search.snapshot()
+    src = search.where["t-0"]
+    changes = {src: [t for t in search.routes[src] if t != "t-0"], ("v-far", 0): ["t-0"]}
+    assert not search.take_if_no_worse(changes, {"t-0": "v-far"})  # worse in travel
+    assert search.take_if_no_worse(changes, {"t-0": "v-far"}, slack=1000)
+    assert search.key() > best and search.solution().crews["t-0"][0].id == "v-far"
+    search.restore(snap)
+    assert search.key() == best
+    assert search.solution() == start
+    assert later_goals(scenario, search.solution()) == later_goals(scenario, start)
