@@ -147,7 +147,7 @@ def _check_options(time_limit: float | None, workers: int | None, seed: int | No
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
-def _check_writable(target: Path) -> None:
+def check_writable(target: Path) -> None:
     """Exit 2 unless the plan can be written to target (tried by opening it, so a missing
     folder, a folder in the way or a lacking permission is found before solving)."""
     if target.is_dir():
@@ -218,7 +218,7 @@ def solve(
     _check_options(time_limit, workers, seed)
     target = out or Path(f"{file.stem}.plan.json")
     if out != Path("-"):
-        _check_writable(target)
+        check_writable(target)
     scenario = load(file)
     workers = workers or min(MAX_WORKERS, max(1, os.cpu_count() or 1))
     plan = _solve(scenario, time_limit, workers, seed, show_progress=out != Path("-"),
@@ -281,7 +281,7 @@ def check(
     except RecursionError:  # JSON nested far past any plan's depth
         errors.print(f"{plan}: {msg('too_deep', limit=MAX_DEPTH)}", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
-    _check_same_scenario(file, scenario, plan, data)
+    check_same_scenario(file, scenario, plan, data)
     report = validate(scenario, data)
     if report.ok:
         console.print(msg("cli_plan_ok", file=plan))
@@ -292,7 +292,7 @@ def check(
     raise typer.Exit(1)
 
 
-def _check_same_scenario(file: Path, scenario: Scenario, plan: Path, data: Any) -> None:
+def check_same_scenario(file: Path, scenario: Scenario, plan: Path, data: Any) -> None:
     """Exit 2 when the plan is plainly another scenario's: another name, or none of the
     scenario's tasks (a plan that breaks rules of this scenario is `validate`'s, exit 1)."""
     if not isinstance(data, dict):
