@@ -18,12 +18,14 @@ from litestar import Litestar
 import solver
 from api.app import Infrastructure
 from mutualaid.contract.scenario import build_scenario
-from mutualaid.services import access
 from mutualaid.validation import validate
 from worldgen import generate_world
 
-from .conftest import bearer, unless_busy
-from .test_concurrency import server  # noqa: F401  (the uvicorn fixture)
+from .conftest import unless_busy
+from .test_concurrency import (
+    published_week,
+    server,  # noqa: F401  (the uvicorn fixture)
+)
 
 pytestmark = pytest.mark.slow  # every test here takes seconds (make check leaves them out)
 
@@ -38,21 +40,7 @@ Week = tuple[str, dict[str, str], str, Infrastructure]
 def week(server: tuple[str, Litestar]) -> Week:  # noqa: F811
     """The generated week stored and a solve of it published: base URL, admin headers, the
     published plan's id, the app's infrastructure."""
-    base, app = server
-    infra: Infrastructure = app.state.infra
-    _, secret = access.create_token(infra.uow(), access.CLI, "admin", name="test")
-    admin = bearer(secret)
-    with httpx.Client(base_url=base, timeout=60, headers=admin) as http:
-        stored = http.post(f"/weeks/{WEEK}/scenario?area={AREA}", json=WORLD)
-        assert stored.status_code == 200, stored.text
-    scenario = build_scenario(WORLD)
-    result = solver.solve(scenario, solver.SolveOptions(time_limit=2.0, workers=1))
-    with infra.uow() as uow:
-        plan = uow.plans.create(AREA, scenario.week_start)
-        uow.plans.finish(plan.id, result)
-        uow.plans.publish(plan.id)
-        uow.commit()
-    return base, admin, plan.id, infra
+    return published_week(server, WORLD, AREA)
 
 
 def together(*calls: Callable[[httpx.Client], httpx.Response], base: str,
