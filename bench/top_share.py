@@ -1,4 +1,4 @@
-"""The top tasks' share of a large part's budget (solver/parts.py `top_share`): each week solved
+"""The top tasks' share of a large part's budget (solver/large.py `top_share`): each week solved
 first with `TOP_SHARE` always (as before), then with the share by greedy's floor gap and the
 top model's unused time given back, in turn; served per priority, bound, wall time, the 1-minute
 load and the reference checker's verdict of both plans. Prints figures; not a test.
@@ -28,7 +28,7 @@ from mutualaid.contract.scenario import build_scenario  # noqa: E402
 
 def main() -> int:
     import solver
-    import solver.parts as parts
+    import solver.large as parts
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", default="district")

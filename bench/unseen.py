@@ -8,6 +8,7 @@ continuity, as VROOM values no continuity). Prints figures; not a test.
     nice -n 10 .venv/bin/python bench/unseen.py                       # the full run (~55 min)
     .venv/bin/python bench/unseen.py --sizes subdistrict --seeds 2 --time-limit 20
     .venv/bin/python bench/unseen.py --sizes subdistrict --first-seed 7021   # held-out weeks
+    .venv/bin/python bench/unseen.py --sizes subdistrict --by-priority-before-after
 
 Time to a proven coverage: analysis and greedy (timed apart) plus the coverage and waiting
 stages' seconds (summed over parts, the pairwise model's building included; for a part too
@@ -126,6 +127,7 @@ def run_week(
     before_after: bool = False,
     bounds_before_after: bool = False,
     colgen_before_after: bool = False,
+    by_priority_before_after: bool = False,
 ) -> dict[str, Any]:
     import solver
     import solver.colgen
@@ -158,28 +160,14 @@ def run_week(
             "wall_s": time.monotonic() - t0,
             "load": os.getloadavg()[0],
         }
-    t0 = time.monotonic()
-    solver.greedy(scenario)  # analysis and greedy: what a solve does before its first stage
-    prepare = time.monotonic() - t0
-    t0 = time.monotonic()
-    plan = solver.solve(scenario, solver.SolveOptions(time_limit=time_limit, workers=workers))
-    wall = time.monotonic() - t0
-    assert plan.objective is not None, plan.error
-    stages: dict[str, dict[str, Any]] = plan.extra.get("stages", {})  # type: ignore[assignment]
-    served, bound = plan.objective.served, plan.bound
-    first = sum(stages.get(s, {"seconds": 0.0})["seconds"] for s in ("coverage", "waited"))
-    out: dict[str, Any] = {
-        "week": week.label,
-        "size": week.size,
-        "served": served,
-        "bound": bound,
-        "proof_s": prepare + first if bound == served else None,
-        "wall_s": wall,
-        "gap": 1 - weighted(served) / max(1, weighted(bound)),
-        "travel": plan.objective.travel_minutes,
-        "check": check(data, plan_json.dump(plan, scenario))["ok"],
-        "load": os.getloadavg()[0],
-    }
+    weighted_first: dict[str, Any] | None = None
+    if by_priority_before_after:  # the same week first with coverage weighted, as before
+        weighted_first = proof_run(week, data, scenario, time_limit, workers, by_priority=False)
+        weighted_first.pop("plan")
+    out = proof_run(week, data, scenario, time_limit, workers)
+    plan = out.pop("plan")
+    if weighted_first is not None:
+        out["weighted"] = weighted_first
     if without is not None:
         out["without_colgen"] = without
     before = solver.SolveOptions(time_limit=time_limit, workers=workers, rerouting=AS_BEFORE)
@@ -225,6 +213,43 @@ def figures_of(data: dict[str, Any], scenario: Any, options: Any) -> dict[str, A
         "check": check(data, plan_json.dump(plan, scenario))["ok"],
         "wall_s": time.monotonic() - t0,
         "load": os.getloadavg()[0],
+    }
+
+
+def proof_run(
+    week: Week,
+    data: dict[str, Any],
+    scenario: Any,
+    time_limit: float,
+    workers: int,
+    by_priority: bool = True,
+) -> dict[str, Any]:
+    """One solve of the week and its figures (the plan itself under "plan")."""
+    import solver
+
+    t0 = time.monotonic()
+    solver.greedy(scenario)  # analysis and greedy: what a solve does before its first stage
+    prepare = time.monotonic() - t0
+    t0 = time.monotonic()
+    options = solver.SolveOptions(time_limit=time_limit, workers=workers, by_priority=by_priority)
+    plan = solver.solve(scenario, options)
+    wall = time.monotonic() - t0
+    assert plan.objective is not None, plan.error
+    stages: dict[str, dict[str, Any]] = plan.extra.get("stages", {})  # type: ignore[assignment]
+    served, bound = plan.objective.served, plan.bound
+    first = sum(stages.get(s, {"seconds": 0.0})["seconds"] for s in ("coverage", "waited"))
+    return {
+        "week": week.label,
+        "size": week.size,
+        "served": served,
+        "bound": bound,
+        "proof_s": prepare + first if bound == served else None,
+        "wall_s": wall,
+        "gap": 1 - weighted(served) / max(1, weighted(bound)),
+        "travel": plan.objective.travel_minutes,
+        "check": check(data, plan_json.dump(plan, scenario))["ok"],
+        "load": os.getloadavg()[0],
+        "plan": plan,
     }
 
 
@@ -316,7 +341,38 @@ def table(results: list[dict[str, Any]], time_limit: float) -> str:
                 f"{min(r['load'], b['load'], f['load'], fb['load']):.1f}-"
                 f"{max(r['load'], b['load'], f['load'], fb['load']):.1f} |"
             )
-    return "\n".join(lines + bounds_table(results, TABLE_WITHOUT))
+    return "\n".join(lines + bounds_table(results, TABLE_WITHOUT) + by_priority_table(results))
+
+
+def by_priority_table(results: list[dict[str, Any]]) -> list[str]:
+    """Coverage weighted (before) and one priority at a time where greedy's floor is low
+    (after), each week by both in turn (`--by-priority-before-after`)."""
+    compared = [r for r in results if r.get("weighted")]
+    if not compared:
+        return []
+    lines = ["", "| week | served before / after | bound before / after | proof before / after "
+             "| load before / after |", "|---|---|---|---|---|"]  # fmt: skip
+
+    def proof(r: dict[str, Any]) -> str:
+        return "-" if r["proof_s"] is None else f"{r['proof_s']:.1f} s"
+
+    for r in compared:
+        w = r["weighted"]
+        lines.append(
+            f"| {r['week']} | {quad(w['served'])} / {quad(r['served'])} | {quad(w['bound'])} / "
+            f"{quad(r['bound'])} | {proof(w)} / {proof(r)} | {w['load']:.1f} / {r['load']:.1f} |"
+        )
+    for label, rows in (("before", [r["weighted"] for r in compared]), ("after", compared)):
+        proofs = [r["proof_s"] for r in rows]
+        within = sum(p is not None and p <= 5.0 for p in proofs)
+        done = sorted(p for p in proofs if p is not None)
+        worst = f"{done[-1]:.1f} s" if len(done) == len(rows) else "open"
+        median = f"{statistics.median(done):.1f} s" if done else "-"
+        lines.append(
+            f"{label}: proved within 5 s {within}/{len(rows)}, at all {len(done)}/{len(rows)}, "
+            f"median of the proved {median}, worst {worst}"
+        )
+    return lines
 
 
 def bounds_table(results: list[dict[str, Any]], without: str = "without") -> list[str]:
@@ -370,6 +426,11 @@ def main() -> int:
         "weeks in both orders), in the same run",
     )
     parser.add_argument(
+        "--by-priority-before-after",
+        action="store_true",
+        help="each week also solved with coverage weighted (SolveOptions(by_priority=False)) first",
+    )
+    parser.add_argument(
         "--bounds-before-after",
         action="store_true",
         help="each week also solved without column generation's bound (solver.colgen) first",
@@ -400,6 +461,7 @@ def main() -> int:
             result = run_week(
                 week, args.time_limit, args.workers, args.before_after,
                 args.bounds_before_after, args.colgen_before_after,
+                args.by_priority_before_after,
             )  # fmt: skip
         except Exception as exc:  # a week that fails is reported, the run goes on
             print(f"{week.label}: FAILED {exc!r}", flush=True)
@@ -414,6 +476,12 @@ def main() -> int:
                 f" {TABLE_WITHOUT} colgen: bound {quad(result['without_colgen']['bound'])} gap "
                 f"{100 * result['without_colgen']['gap']:.2f}%"
                 if "without_colgen" in result
+                else ""
+            )
+            + (
+                f" weighted: served {quad(result['weighted']['served'])} bound "
+                f"{quad(result['weighted']['bound'])} proof {result['weighted']['proof_s']}"
+                if "weighted" in result
                 else ""
             )
             + (f" vroom {result['vroom']}" if "vroom" in result else ""),

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import jsonpatch
@@ -27,3 +28,32 @@ def apply_patch(document: Any, patch: list[Operation]) -> Any:
         return jsonpatch.apply_patch(document, patch, in_place=False)
     except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as exc:
         raise PatchError(str(exc)) from exc
+
+
+def guarded(document: Any, patch: list[Operation]) -> list[Operation]:
+    """The patch preceded by RFC 6902 `test` operations that make it fail whole on a document
+    that changed since it was made, rather than change another entry: the `id` of every list
+    entry it reaches into (`/tasks/3/...` names a place, not a task), and the value each
+    `replace` replaces."""
+    tests: list[Operation] = []
+    seen: set[str] = set()
+
+    def test(path: str, value: Any) -> None:
+        if path not in seen:
+            seen.add(path)
+            tests.append({"op": "test", "path": path, "value": value})
+
+    for op in patch:
+        parts = jsonpointer.JsonPointer(op["path"]).parts
+        node = document
+        for depth, part in enumerate(parts[:-1]):  # the containers on the way to the target
+            try:
+                node = node[int(part)] if isinstance(node, list) else node[part]
+            except (KeyError, IndexError, ValueError, TypeError):
+                break
+            if isinstance(node, dict) and isinstance(node.get("id"), str):
+                test(pointer(*parts[: depth + 1], "id"), node["id"])
+        if op["op"] == "replace":
+            with contextlib.suppress(jsonpointer.JsonPointerException):
+                test(op["path"], jsonpointer.resolve_pointer(document, op["path"]))
+    return tests + patch

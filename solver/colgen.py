@@ -55,6 +55,7 @@ from ortools.linear_solver import pywraplp
 
 from mutualaid.domain.model import PRIORITIES, Scenario
 from mutualaid.travel import TravelModel
+from solver import clock
 from solver.analysis import TaskAnalysis
 from solver.colgen_times import Timetable
 from solver.solution import Solution, count_by_priority
@@ -171,6 +172,7 @@ class ColumnBound:
         vols: dict[str, _Volunteer] = {}
         self.rows: list[_Row] = []
         for t in self.tids:
+            clock.check()  # a district's part has thousands of rows: building stops in time
             task = scenario.tasks[t]
             for r, (need, pools) in enumerate(zip(task.needs, analyses[t].pools, strict=True)):
                 self.rows.append(_Row(t, r, need.min_people))
@@ -315,6 +317,7 @@ class _Master:
         self.rows = [row for row in cb.rows if row.task in mine]
         self.role_row = {}
         for row in self.rows:
+            clock.check()
             c = s.Constraint(-s.infinity(), 0.0, f"role[{row.task},{row.role}]")
             c.SetCoefficient(self.y[row.task], float(row.people))
             self.role_row[(row.task, row.role)] = c
@@ -396,7 +399,7 @@ class _Master:
         unit = self.cb.unit
         self.work = self.solver.NumVariables() * 4
         for v in self.vols:
-            if over(self.work):
+            if over(self.work) or clock.over():
                 return math.inf, columns
             items = [(t, rs) for t, rs in v.roles.items() if t in self.y]
             profits, roles = [], []

@@ -17,6 +17,7 @@ clauses for pairs that fit in neither order.)
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -26,9 +27,9 @@ from ortools.sat.python import cp_model
 from mutualaid.domain.model import Scenario
 from mutualaid.travel import TravelModel
 from solver.analysis import TaskAnalysis
-from solver.cpsat import PlanModel
+from solver.cpsat import CutFn, PlanModel
 from solver.solution import Solution
-from solver.stages import ProgressFn, StageResult, StopFn, staged_solve
+from solver.stages import ProgressFn, StageResult, StopFn, built_in_time, staged_solve
 
 FIRST_GOALS = ("coverage", "waited")
 """The goals solved on the pairwise model; the later ones need travel, so routes."""
@@ -66,10 +67,16 @@ class CoverageModel(PlanModel):
         tids: list[str],
         travel: TravelModel,
         weights: dict[str, int],
+        *,
+        fixed: Solution | None = None,
+        cut: CutFn | None = None,
     ) -> None:
+        """`fixed`: visits outside `tids` that stay as they are (neighbourhood search; they
+        cut blocks into slots, as in `PlanModel`, so its plans are whole valid plans). Raises
+        BuildCut once `cut()` is true."""
         self.order: dict[tuple[str, int, str, str], cp_model.IntVar] = {}
         """(v, block, i, j) -> literal 'i comes before j' (only where either order fits)."""
-        super().__init__(scenario, analyses, tids, travel, weights)
+        super().__init__(scenario, analyses, tids, travel, weights, fixed=fixed, cut=cut)
 
     def stages(self) -> tuple[str, ...]:
         return tuple(s for s in super().stages() if s in FIRST_GOALS)
@@ -126,32 +133,49 @@ def cover_then_route(
     deadline: float | None = None,
     stop: StopFn | None = None,
     ahead: Callable[[Solution], Solution] | None = None,
+    by_priority: bool = True,
 ) -> tuple[Solution | None, list[StageResult], str | None]:
     """`staged_solve`'s answer for one part: coverage and waiting on `CoverageModel`, then the
     later goals on `PlanModel` with those two held at the values found (exactly when proved,
     else at least), started from the pairwise model's plan (as `ahead` gives it back, when
     given: rerouted, serving the same tasks). With one worker the budget is
     deterministic time, as in `staged_solve`, so the plan stays reproducible; a wall-clock
-    `deadline` and `stop` reach both models."""
+    `deadline` and `stop` reach both models. `by_priority`: coverage one priority at a time
+    (`staged_solve`), each priority's count then held on the routing model too."""
     if deterministic is None:
         deterministic = workers == 1
     building = time.monotonic()
-    cover = CoverageModel(scenario, analyses, tids, travel, weights)
+    cover = built_in_time(
+        lambda cut: CoverageModel(scenario, analyses, tids, travel, weights, cut=cut),
+        deadline,
+        stop,
+    )
     built = time.monotonic() - building
+    if cover is None:  # the deadline passed while it was built: the floor as it stands
+        return _unsolved(scenario, tids, weights, floor, built)
     first = cover.stages()
     sol, stages, failure = staged_solve(
         cover, floor, budget=budget * SHARE, workers=workers, seed=seed, report=report,
-        deterministic=deterministic, deadline=deadline, stop=stop,
+        deterministic=deterministic, deadline=deadline, stop=stop, by_priority=by_priority,
     )  # fmt: skip
     if sol is None:
         return None, stages, failure
     spent = sum(s.work if deterministic else s.seconds for s in stages)
     if stages:  # the seconds reported (not the budget's) count building the model
         stages = [replace(stages[0], seconds=stages[0].seconds + built), *stages[1:]]
-    model = PlanModel(scenario, analyses, tids, travel, weights)
+    model = built_in_time(
+        lambda cut: PlanModel(scenario, analyses, tids, travel, weights, cut=cut), deadline, stop
+    )
+    if model is None:  # out of time for routes: the pairwise model's plan is a whole plan
+        names = [s.name for s in stages]
+        return sol, [*stages, *_untried(scenario, tids, names)], None
     for stage in stages:
         expr = model.objective(stage.name)[0]
         model.m.add(expr == stage.value if stage.optimal else expr >= stage.value)
+        for step in stage.priorities:  # what each priority's step held, held again
+            mine = (t for t in tids if scenario.tasks[t].priority == step.priority)
+            count = sum(model.served[t] for t in mine)
+            model.m.add(count == step.value if step.optimal else count >= step.value)
     later = tuple(s for s in model.stages() if s not in first)
     if not later:
         return sol, stages, None
@@ -171,3 +195,27 @@ def cover_then_route(
     if routed is None:  # cannot happen with `sol` as its hint and floor; kept for safety
         return sol, stages, None
     return routed, [*stages, *more], failure
+
+
+def _untried(scenario: Scenario, tids: list[str], done: list[str]) -> list[StageResult]:
+    """The stages (`PlanModel.stages`) after `done` that no model solved (values unknown,
+    nothing proved)."""
+    waiting = ("waited",) if any(scenario.tasks[t].waited for t in tids) else ()
+    goals = ("coverage", *waiting, *scenario.settings.objective_order)
+    return [StageResult(name, 0, 0, False, 0.0) for name in goals if name not in done]
+
+
+def _unsolved(
+    scenario: Scenario,
+    tids: list[str],
+    weights: dict[str, int],
+    floor: Solution | None,
+    seconds: float,
+) -> tuple[Solution | None, list[StageResult], str | None]:
+    """`cover_then_route`'s answer when no model could be built in time: the floor as it
+    stands (its coverage, bounded by nothing), or no plan."""
+    if floor is None:
+        return None, [], "UNKNOWN"
+    value = sum(weights[scenario.tasks[t].priority] for t in floor.crews if t in set(tids))
+    coverage = StageResult("coverage", value, math.inf, False, seconds)
+    return floor, [coverage, *_untried(scenario, tids, ["coverage"])], None

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -23,6 +23,7 @@ from mutualaid.domain.eligibility import minutes_left
 from mutualaid.domain.model import PRIOR_WEEKS, Location, Scenario, Span
 from mutualaid.domain.plan import AssignedVolunteer
 from mutualaid.travel import TravelModel
+from solver import clock
 from solver.analysis import TaskAnalysis
 from solver.routes import Slot, Visit, slots_of
 from solver.solution import Solution, service_minutes
@@ -31,6 +32,14 @@ LOAD_SCALE = 10_000
 """Fairness is minimised as ceil(load * LOAD_SCALE): 'optimal' fairness is proved to 1/10,000."""
 
 Terms = list[tuple[cp_model.IntVar, int]]
+
+CutFn = Callable[[], bool]
+"""cut() is True once a model's building should end (its deadline passed, or the solve was
+told to stop): asked between volunteers while the model is built."""
+
+
+class BuildCut(Exception):
+    """A model's building was cut short (see CutFn): there is no model to solve."""
 
 
 class PlanModel:
@@ -54,6 +63,24 @@ class PlanModel:
         *,
         fixed: Solution | None = None,
         pin_assumptions: bool = False,
+        cut: CutFn | None = None,
+    ) -> None:
+        """Raises BuildCut once `cut()` is true (asked before each volunteer's visits are
+        placed and each of their slots is routed: the bulk of a large model's building), and
+        `solver.clock.OutOfTime` once the solve's deadline has passed (checked there too)."""
+        with clock.phase("building"):  # each loop checks the solve's deadline (OutOfTime)
+            self._build(scenario, analyses, tids, travel, weights, fixed, pin_assumptions, cut)
+
+    def _build(
+        self,
+        scenario: Scenario,
+        analyses: Mapping[str, TaskAnalysis],
+        tids: list[str],
+        travel: TravelModel,
+        weights: dict[str, int],
+        fixed: Solution | None,
+        pin_assumptions: bool,
+        cut: CutFn | None,
     ) -> None:
         self.scenario = scenario
         self.analyses = analyses
@@ -94,6 +121,7 @@ class PlanModel:
                 cp_model.Domain.from_intervals([list(s) for s in a.start_domain]), f"start[{tid}]"
             )
         for tid in tids:
+            clock.check()
             self._roles(tid)
         volunteers = sorted({v for (v, _) in self.works})
         self._works_of: dict[str, list[tuple[str, cp_model.IntVar]]] = defaultdict(list)
@@ -102,10 +130,19 @@ class PlanModel:
         for (v, t), w in self.works.items():
             self._works_of[v].append((t, w))
         for vid in volunteers:
+            clock.check()
+            if cut is not None and cut():
+                raise BuildCut
             vol = scenario.volunteers[vid]
             self.slots[vid] = slots_of(vol, sorted(fixed_visits.get(vid, [])))
             self._place(vid)
+        routed = ""
         for key, tasks in self.slot_tasks.items():
+            clock.check()
+            if cut is not None and key[0] != routed:
+                routed = key[0]
+                if cut():
+                    raise BuildCut
             self._route(key, tasks)
         minutes_fixed = service_minutes(scenario, kept)
         self.minutes: dict[str, tuple[Terms, int]] = {}

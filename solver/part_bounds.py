@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from mutualaid.domain.model import Scenario
 from mutualaid.travel import TravelModel
+from solver import clock
 from solver.colgen import ColumnBound, tighter
 from solver.conditional import choose_focus, part_bounds
 from solver.relax import focused_bound
@@ -53,20 +54,54 @@ def part_bounds_after(
     (`solver.relax`, and whether that meets the plan's; None: no better than the caller's),
     then per priority (`solver.conditional`, None when proved or when no focus could be built
     in time). When the whole part's model can be built, all the time goes to it: the weighted
-    bound of a focus is then no better than the one per priority."""
+    bound of a focus is then no better than the one per priority. When the solve's deadline
+    passes while a bound's model is built: no bound (None, False, None)."""
+    with clock.phase("bounds", whole=True):
+        return _bounds(scenario, job, travel, sol, budget, stop)
+
+
+def _bounds(
+    scenario: Scenario,
+    job: PartJob,
+    travel: TravelModel,
+    sol: Solution,
+    budget: float,
+    stop: StopFn | None,
+) -> tuple[int | None, bool, dict[str, int] | None]:
     if stop is not None and stop():
         raise Stopped
     started = time.monotonic()
     value = sum(job.weights[scenario.tasks[t].priority] for t in sol.crews)
     columns = None
     if job.colgen:  # first: an LP, quick and (on hours against crews) the tightest
-        lp = ColumnBound(scenario, job.analyses, job.tids, travel)
-        columns = lp.bounds(sol, budget=budget * COLGEN_SHARE, deterministic=job.reproducible,
-                            deadline=job.deadline)  # fmt: skip
+        try:
+            lp = ColumnBound(scenario, job.analyses, job.tids, travel)
+            columns = lp.bounds(sol, budget=budget * COLGEN_SHARE,
+                                deterministic=job.reproducible, deadline=job.deadline)  # fmt: skip
+        except clock.OutOfTime:  # building its master LP was cut: no bound from it
+            return None, False, None
         if columns == count_by_priority(scenario, sol.crews):
             return value, True, columns
         budget -= lp.seconds(job.reproducible, time.monotonic() - started)  # the rest: CP-SAT's
         started = time.monotonic()
+    try:
+        return _relaxations(scenario, job, travel, sol, budget, stop, columns, started, value)
+    except clock.OutOfTime:  # a relaxation's model was cut: column generation's bound alone
+        return None, False, columns
+
+
+def _relaxations(
+    scenario: Scenario,
+    job: PartJob,
+    travel: TravelModel,
+    sol: Solution,
+    budget: float,
+    stop: StopFn | None,
+    columns: dict[str, int] | None,
+    started: float,
+    value: int,
+) -> tuple[int | None, bool, dict[str, int] | None]:
+    """CP-SAT's relaxations after column generation's bound (`columns`, None without one)."""
     whole = choose_focus(scenario, job.analyses, job.tids, sol, budget / 2, whole_only=True)
     if whole is not None:  # the whole part's model bounds weighted coverage no better
         whole_bounds = part_bounds(

@@ -1,29 +1,27 @@
 """One independent part of a week, solved on its own: staged CP-SAT (`solver.coverage`, or
-every goal on the routing model), or, when the part is too large for one routing model, its
-coverage on the pairwise model of the whole part (when that can be built in time) and then
-neighbourhood search. A part's job and result are picklable, so a part can be solved elsewhere
-(`solver.planner.MapParts`).
-"""
+every goal on the routing model), or, when the part is too large for one routing model,
+`solver.large` (neighbourhood search, its coverage proved where it can be). A part's job and
+result are picklable, so a part can be solved elsewhere (`solver.planner.MapParts`)."""
 
 from __future__ import annotations
 
-import math
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
 
 from mutualaid.domain.model import PRIORITIES, Scenario
 from mutualaid.messages import msg
 from mutualaid.travel import HaversineTravel, TravelModel
+from solver import clock
 from solver.analysis import TaskAnalysis, route_arcs
-from solver.coverage import CoverageModel, cover_then_route
+from solver.by_priority import by_priority, stepped_bounds
+from solver.coverage import cover_then_route
 from solver.cpsat import PlanModel
-from solver.greedy import greedy_plan
+from solver.large import search_part
 from solver.lns import improve
 from solver.part_bounds import BOUND_SHARE, POLISH_BOUND_SHARE, part_bounds_after
-from solver.relax import affordable
-from solver.reroute import REROUTING, Rerouting, later_goals, reroute
+from solver.reroute import FIRST_DESCENT_SECONDS, REROUTING, Rerouting, later_goals, reroute
 from solver.solution import Solution, count_by_priority
 from solver.stages import ProgressFn, StageResult, StopFn, Stopped, conflicting_pins, staged_solve
 
@@ -58,6 +56,8 @@ class PartJob:
     """How (see SolveOptions)."""
     colgen: bool = True
     """The part's bounds include `solver.colgen`'s (see SolveOptions)."""
+    by_priority: bool = True
+    """Coverage on the pairwise model one priority at a time (see SolveOptions)."""
 
     @property
     def reproducible(self) -> bool:
@@ -78,6 +78,9 @@ class PartResult:
     conditional: dict[str, int] | None = None
     """Per priority, what the part can serve at most while serving at least the solution's
     count at every priority above (`solver.conditional`); None when not bounded so."""
+    phases: dict[str, float] | None = None
+    """Where the part's time went (`clock.Clock.phases`) when it was solved under a clock of
+    its own (elsewhere, e.g. on a cluster); None when the solve's clock counted it."""
 
 
 PartSolver = Callable[[Scenario, PartJob], PartResult]
@@ -94,8 +97,26 @@ def solve_part(
     """One independent part: staged CP-SAT, or neighbourhood search from the floor when the
     part is too large for one exact model. Pure with a deterministic budget: the same job gives
     the same result with one worker, wherever it runs; `report(served in the part, seconds)`
-    only watches. With a deadline already passed, the floor as it is. Raises Stopped once
-    `stop()` is true."""
+    only watches. With a deadline already passed, the floor as it is; when it passes while a
+    model is built, the best plan so far (`solver.clock`). Raises Stopped once `stop()` is
+    true."""
+    if clock.current() is None:  # solved on its own (e.g. elsewhere): a clock of its own
+        with clock.running(clock.Clock(job.deadline)) as own:
+            result = solve_part(scenario, job, report, stop)
+        return replace(result, phases=dict(own.phases))
+    try:
+        return _solve_part(scenario, job, report, stop)
+    except clock.OutOfTime:  # not caught nearer: greedy's plan, which is never worse
+        if job.floor is None:
+            error = msg("no_plan_in_time", tasks=len(job.tids), status="OUT_OF_TIME")
+            return PartResult(None, [], error, 0)
+        return _floor_only(scenario, job)
+
+
+def _solve_part(
+    scenario: Scenario, job: PartJob, report: ProgressFn | None, stop: StopFn | None
+) -> PartResult:
+    """`solve_part` under the solve's clock."""
     travel = HaversineTravel(scenario.settings)
     tids, analyses, weights = job.tids, job.analyses, job.weights
     if stop is not None and stop():
@@ -114,8 +135,9 @@ def solve_part(
         deadline = None if job.deadline is None else min(
             job.deadline, time.time() + outer.share * AHEAD_SHARE
         )  # fmt: skip
+        overrun = min(FIRST_DESCENT_SECONDS, FIRST_DESCENT_SHARE * job.budget)
         early.append(reroute(scenario, analyses, tids, travel, sol, deadline=deadline,
-                             stop=stop, seed=job.seed, way=way))  # fmt: skip
+                             stop=stop, seed=job.seed, way=way, overrun=overrun))  # fmt: skip
         return early[-1]
 
     def _later(sol: Solution) -> tuple[object, ...]:
@@ -125,7 +147,7 @@ def solve_part(
     tighter: int | None = None
     conditional: dict[str, int] | None = None
     if job.floor is not None and route_arcs(scenario, analyses, tids) > job.max_exact_arcs:
-        sol, stages, conditional = _search(scenario, job, travel, report, stop)
+        sol, stages, conditional = search_part(scenario, job, travel, report, stop)
         failure = None
     else:
         first = ahead if job.reroute and way.ahead else None
@@ -145,6 +167,7 @@ def solve_part(
             deterministic=job.deterministic,
             deadline=job.deadline,
             stop=stop,
+            by_priority=job.pairwise and by_priority(job),
         )
         if sol is not None and early and _later(early[0]) < _later(sol):
             sol = early[0]  # CP-SAT's later stages did not keep its hint's goals: the hint
@@ -166,8 +189,10 @@ def solve_part(
             error = msg("no_plan_in_time", tasks=len(tids), status=failure)
         return PartResult(None, stages, error, 0)
     if job.reroute and not all(s.optimal for s in stages):  # proved: nothing to gain
-        sol = reroute(scenario, analyses, tids, travel, sol, deadline=outer.deadline, stop=stop,
-                      seed=job.seed, way=way)  # fmt: skip
+        with clock.phase("rerouting", whole=True):
+            overrun = min(FIRST_DESCENT_SECONDS, FIRST_DESCENT_SHARE * job.budget)
+            sol = reroute(scenario, analyses, tids, travel, sol, deadline=outer.deadline,
+                          stop=stop, seed=job.seed, way=way, overrun=overrun)  # fmt: skip
         if stop is not None and stop():
             raise Stopped
     cover = stages[0]
@@ -175,10 +200,20 @@ def solve_part(
     bound = cover.value if cover.optimal else int(min(ceiling, cover.bound + 1e-6))
     if tighter is not None:
         bound = min(bound, tighter)
+    stepped = stepped_bounds(scenario, tids, sol, cover)
+    if stepped is not None:
+        conditional = stepped if conditional is None else {
+            p: min(conditional[p], stepped[p]) for p in PRIORITIES
+        }  # fmt: skip
     if bound <= sum(weights[scenario.tasks[t].priority] for t in sol.crews):
         conditional = count_by_priority(scenario, sol.crews)  # proved: what it serves
     return PartResult(sol, stages, None, bound, conditional)
 
+
+FIRST_DESCENT_SHARE = 0.05
+"""Rerouting's first descent may run past the deadline by this part of the whole budget (at
+most `solver.reroute.FIRST_DESCENT_SECONDS`): it is most of rerouting's gain, and a coordinator
+who asked for 20 s waits 1 s more, not 2."""
 
 AHEAD_SHARE = 0.15
 """The part of a wall-clock budget rerouting may take ahead of the routing model's later
@@ -244,8 +279,9 @@ def _routed(
     deterministic: bool | None = None,
     deadline: float | None = None,
     stop: StopFn | None = None,
+    by_priority: bool = False,
 ) -> tuple[Solution | None, list[StageResult], str | None]:
-    """Every goal on the routing model (`SolveOptions.pairwise` False)."""
+    """Every goal on the routing model (`SolveOptions.pairwise` False; coverage weighted)."""
     model = PlanModel(scenario, analyses, tids, travel, weights)
     return staged_solve(model, floor, budget=budget, workers=workers, seed=seed, report=report,
                         deterministic=deterministic, deadline=deadline, stop=stop)  # fmt: skip
@@ -260,227 +296,3 @@ def _floor_only(scenario: Scenario, job: PartJob) -> PartResult:
     stages = [StageResult("coverage", value, ceiling, value == ceiling, 0.0)]
     stages += [StageResult(name, 0, 0, False, 0.0) for name in ("continuity", "travel", "fairness")]
     return PartResult(job.floor, stages, None, ceiling)
-
-
-TOP_SHARE = 0.15
-"""The part of a large part's budget given to its urgent and high tasks alone (`_top_first`)
-before neighbourhood search."""
-
-TOP = PRIORITIES[:2]
-
-TOP_WIDE, TOP_GAP = 0.65, 0.03
-"""The top tasks' share when greedy's floor leaves at least `TOP_GAP` of the part's top tasks
-unserved: the district one-day weeks (7004: 23 of 449, 5.1%; 7010: 4.3%), where 15% (6.6 s at
-60 s) is less than `affordable` asks to build their model (101k and 121k arcs: 20 and 24 s), so
-it never ran; given 26 and 28 s it served 88/354 (proved) and 75/386 (colgen's bound) in 7.7
-and 8.5 s (load 3-4). 60% was 0.2 s short on 7010. Elsewhere 0.4-1.2% (7001-7003). What the
-top model does not use goes back to the search."""
-
-SHARE_BY_GAP = True
-"""`TOP_WIDE` by the floor's gap, and the top model's unused time back to the search (False:
-`TOP_SHARE` always, none given back; bench/top_share.py compares both)."""
-
-
-def top_share(scenario: Scenario, job: PartJob, floor: Solution) -> float:
-    """The part of the part's budget `_top_first` may take, by how many of the part's top
-    tasks greedy's floor leaves unserved (seen before any search)."""
-    top = [t for t in job.tids if scenario.tasks[t].priority in TOP]
-    if not SHARE_BY_GAP or not top:
-        return TOP_SHARE
-    unserved = sum(t not in floor.crews for t in top) / len(top)
-    return TOP_WIDE if unserved >= TOP_GAP else TOP_SHARE
-
-
-def _top_first(
-    scenario: Scenario,
-    job: PartJob,
-    travel: TravelModel,
-    floor: Solution,
-    budget: float,
-    stop: StopFn | None,
-) -> tuple[Solution, int | None, float]:
-    """The part's urgent and high tasks alone on the pairwise model (exact routes, so its plan
-    is a valid partial plan), greedy fitting the rest around it; kept when it serves more, by
-    the coverage weights, than `floor`. Neighbourhood search moves up to 40 tasks at once: a
-    high task that needs a longer chain of moves is found here. Not with pins (greedy seats
-    them first). Also a bound on the part's weighted coverage (`solver.relax`: a focus set of
-    the top tasks, every other counted as served), when CP-SAT gave one; and the time the model
-    took (CP-SAT's deterministic time when the budget is)."""
-    weights, analyses = job.weights, job.analyses
-    top = [t for t in job.tids if scenario.tasks[t].priority in TOP]
-    if (
-        not top
-        or all(t in floor.crews for t in top)
-        or any(p.task in analyses for p in scenario.pinned)
-    ):
-        return floor, None, 0.0
-    if job.deadline is not None:
-        budget = min(budget, job.deadline - time.time())
-    if budget <= 0.05 or not affordable(scenario, analyses, top, budget):
-        return floor, None, 0.0
-    building = time.monotonic()
-    model = CoverageModel(scenario, analyses, top, travel, weights)
-    sol, stages, _ = staged_solve(
-        model, floor, budget=budget, workers=job.workers, seed=job.seed,
-        stages_wanted=("coverage",), deterministic=job.deterministic, deadline=job.deadline,
-        stop=stop,
-    )  # fmt: skip
-    spent = sum(st.work if job.reproducible else st.seconds for st in stages)
-    if not job.reproducible:
-        spent = time.monotonic() - building
-    if sol is None:
-        return floor, None, spent
-
-    def value(tids: Iterable[str]) -> int:
-        return sum(weights[scenario.tasks[t].priority] for t in tids)
-
-    bound = None
-    if stages and math.isfinite(stages[0].bound):
-        found = stages[0].value if stages[0].optimal else int(stages[0].bound + 1e-6)
-        bound = value(job.tids) - value(top) + min(found, value(top))
-    refilled = greedy_plan(scenario, analyses, travel, fixed=sol)
-    return (refilled if value(refilled.crews) > value(floor.crews) else floor), bound, spent
-
-
-COVER_SHARE = 0.75
-"""The part of a large part's budget its coverage and waiting may take on the pairwise model
-of the whole part (`_cover_first`), when that model can be built in time: as much as the
-pairwise model takes of an exact part (`solver.coverage.SHARE`). Half was too little on a busy
-machine: on the wide week 7009 at load 16, 12.6 s of a 25 s share ended at 179 of 182 served
-(presolve alone took 6 s of it); that model alone served all 182 in 11.6-12 s at load 19."""
-
-
-COVER_ARCS, COVER_FLOOR = 100_000, 0.95
-"""`_cover_first` is tried up to so many routing arcs, and when greedy's floor serves this part
-of the part's tasks: the model proves in time when it finds a plan serving every task static
-analysis allows (7009: floor 179 of 182, 79k arcs). Measured without these (bench/unseen.py, 60
-s, 2 workers, load 15-20): the contended wide week 7003 (184k arcs, floor 139 of 367) served
-14/75/44/6 against 14/75/52/5, in 89 s of wall time (building is not cut by the deadline); the
-contended one-day 7004 (41k arcs, floor 71 of 250) 9/32/33/3 against 9/35/29/3."""
-
-
-def _cover_first(
-    scenario: Scenario,
-    job: PartJob,
-    travel: TravelModel,
-    floor: Solution,
-    budget: float,
-    report: ProgressFn | None,
-    stop: StopFn | None,
-) -> tuple[Solution, list[StageResult]] | None:
-    """Coverage and waiting of a part too large for one routing model, on the pairwise model
-    of the whole part (`solver.coverage`: no circuits, so far fewer constraints than routes
-    would need), from `floor`: its plan keeps every rule, and its proved optimum (or its best
-    bound) is the part's. None when that model would not be built in a third of the part's
-    share. Measured on a wide-window week (bench/unseen.py seed 7009, 182 tasks, 79k routing
-    arcs, load 11): built in 2.2 s and proved (every task served) in 5.2 s, where
-    neighbourhood search served 179 and its bound stayed at 182."""
-    if job.deadline is not None:
-        budget = min(budget, job.deadline - time.time())
-    if budget <= 0.05 or not affordable(scenario, job.analyses, job.tids, job.share):
-        return None
-    if route_arcs(scenario, job.analyses, job.tids) > COVER_ARCS:
-        return None
-    if len(floor.crews) < COVER_FLOOR * len(job.tids):
-        return None
-    building = time.monotonic()
-    model = CoverageModel(scenario, job.analyses, job.tids, travel, job.weights)
-    built = time.monotonic() - building
-    if not job.reproducible:  # a deterministic budget stays as it is, for reproducibility
-        budget -= built
-    sol, stages, _ = staged_solve(
-        model, floor, budget=max(0.05, budget), workers=job.workers, seed=job.seed,
-        report=report, deterministic=job.deterministic, deadline=job.deadline, stop=stop,
-    )  # fmt: skip
-    if sol is None or not stages:
-        return None
-    stages = [replace(stages[0], seconds=stages[0].seconds + built), *stages[1:]]
-    return sol, stages
-
-
-def _search(
-    scenario: Scenario,
-    job: PartJob,
-    travel: TravelModel,
-    report: ProgressFn | None,
-    stop: StopFn | None,
-) -> tuple[Solution, list[StageResult], dict[str, int] | None]:
-    """Neighbourhood search from the floor, then its bounds (`part_bounds_after`; the
-    coverage stage is optimal when the weighted bound meets the plan)."""
-    started = time.monotonic()
-    analyses, part, weights, floor, budget = (
-        job.analyses,
-        job.tids,
-        job.weights,
-        job.floor,
-        job.share,
-    )
-    assert floor is not None
-    mine = Solution(
-        {t: floor.starts[t] for t in part if t in floor.crews},
-        {t: floor.crews[t] for t in part if t in floor.crews},
-    )
-
-    def served_of(sol: Solution) -> None:
-        if report is not None:
-            report(count_by_priority(scenario, sol.crews), 0.0)
-
-    ceiling = sum(weights[scenario.tasks[t].priority] for t in part)
-    if sum(weights[scenario.tasks[t].priority] for t in mine.crews) == ceiling:
-        # the floor serves every task static analysis allows: coverage is proved as it
-        # stands, and the whole budget goes to the later goals (wide windows made greedy
-        # serve all of a 189-task week, whose proof then waited 20 s for the search's end)
-        at_most = StageResult("coverage", ceiling, ceiling, True, time.monotonic() - started)
-        sol = improve(scenario, analyses, part, travel, weights, mine, budget=budget,
-                      workers=job.workers, seed=job.seed, report=served_of,
-                      deterministic=job.deterministic, deadline=job.deadline, stop=stop,
-                      cover=False)  # fmt: skip
-        waited = sum(scenario.tasks[t].waited for t in part)  # all served: at its most too
-        later = [StageResult(n, 0, 0, False, 0.0) for n in scenario.settings.objective_order]
-        return sol, [at_most, StageResult("waited", waited, waited, True, 0.0), *later], None
-    covered = _cover_first(scenario, job, travel, mine, budget * COVER_SHARE, report, stop)
-    if covered is not None and covered[1][0].optimal:
-        # proved on the pairwise model of the whole part: what is left polishes the later
-        # goals from its plan, which keep its coverage and waiting (lexicographic)
-        sol, stages = covered
-        spent = sum(st.work if job.reproducible else st.seconds for st in stages)
-        left = budget - spent
-        sol = improve(scenario, analyses, part, travel, weights, sol, budget=max(0.05, left),
-                      workers=job.workers, seed=job.seed, deterministic=job.deterministic,
-                      deadline=job.deadline, stop=stop, cover=False)  # fmt: skip
-        later = [StageResult(n, 0, 0, False, 0.0) for n in scenario.settings.objective_order]
-        return sol, [*stages, *later], None
-    if covered is not None:  # not proved: its plan (when it serves more) and its bound stay
-        better, stages = covered
-        if sum(weights[scenario.tasks[t].priority] for t in better.crews) > sum(
-            weights[scenario.tasks[t].priority] for t in mine.crews
-        ):
-            mine = better
-        budget *= 1 - COVER_SHARE
-        cover_bound: int | None = int(min(ceiling, stages[0].bound + 1e-6))
-        top_bound = None
-    else:
-        share = top_share(scenario, job, mine)
-        mine, top_bound, spent = _top_first(scenario, job, travel, mine, budget * share, stop)
-        budget -= min(spent, budget * share) if SHARE_BY_GAP else budget * share
-        cover_bound = None
-    searching = budget * (1 - BOUND_SHARE)
-    search_deadline = job.deadline
-    if job.deadline is not None:  # leave the bound its share of the time that is left
-        search_deadline = time.time() + max(0.0, job.deadline - time.time()) * (1 - BOUND_SHARE)
-    sol = improve(scenario, analyses, part, travel, weights, mine, budget=searching,
-                  workers=job.workers, seed=job.seed, report=served_of,
-                  deterministic=job.deterministic, deadline=search_deadline, stop=stop)  # fmt: skip
-    value = sum(weights[scenario.tasks[t].priority] for t in sol.crews)
-    found, proved, conditional = part_bounds_after(
-        scenario, job, travel, sol, budget * BOUND_SHARE, stop
-    )
-    bound = sum(weights[scenario.tasks[t].priority] for t in part) if found is None else found
-    for other in (top_bound, cover_bound):
-        if other is not None and other < bound:
-            bound, proved = other, other <= value
-    goals = ("waited", *scenario.settings.objective_order)
-    later = [StageResult(name, 0, 0, False, 0.0) for name in goals]
-    seconds = time.monotonic() - started
-    stages = [StageResult("coverage", value, bound, proved, seconds), *later]
-    return sol, stages, conditional

@@ -15,6 +15,7 @@ from mutualaid.domain.model import PRIORITIES, Scenario
 from mutualaid.domain.plan import Plan
 from mutualaid.messages import msg, say
 from mutualaid.travel import HaversineTravel, TravelModel
+from solver import clock
 from solver.analysis import Analyzer, TaskAnalysis
 from solver.conditional import PartBounds, combine
 from solver.greedy import greedy_plan
@@ -31,6 +32,12 @@ is what static analysis proves (tasks someone could serve on their own)."""
 MAX_EXACT_ARCS = 40_000
 """Parts whose routing model would need more arcs than this are improved by neighbourhood
 search instead of one exact model (building and searching it would eat the whole budget)."""
+
+
+ASSEMBLY_SECONDS_PER_TASK = 0.0005
+"""What the parts leave of a wall-clock budget, per task of the week (at most a tenth of it), for
+assembling the plan (routes, figures, reasons): 1-2 s on a 2,000-task district at load 10
+(bench/overrun.py's `assembly`)."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,11 @@ class SolveOptions:
     rerouting: Rerouting = REROUTING
     """How routes are rerouted (`solver.reroute.Rerouting`); `AS_BEFORE` is the way before
     string ruins, threshold accepting and rerouting ahead of the later stages (kept to
+    measure the two side by side)."""
+
+    by_priority: bool = True
+    """Coverage on the pairwise model one priority at a time (urgent, then high ...: see
+    `solver.stages`); False maximises the weighted sum in one search, as before (kept to
     measure the two side by side)."""
 
 
@@ -148,8 +160,8 @@ class _Prepared:
     started: float
     budget: float
     deadline: float | None
-    """The whole solve's end (`time.time()`) with a wall-clock budget; None when the budget
-    is deterministic time."""
+    """When the parts must end (`time.time()`) with a wall-clock budget: the whole solve's
+    end less the assembly's reserve; None when the budget is deterministic time."""
     travel: TravelModel
     analyses: dict[str, TaskAnalysis]
     floor: Solution
@@ -167,12 +179,18 @@ def solve(
     progress: Progress | None = None,
     map_parts: MapParts | None = None,
     stop: StopFn | None = None,
+    out_of_time: StopFn | None = None,
+    phases: dict[str, float] | None = None,
 ) -> Plan:
     """The best plan CP-SAT finds in the budget, never worse than greedy's. With a wall-clock
     budget (see SolveOptions.deterministic) the budget runs from this call: a part that has no
-    time left keeps greedy's plan. Raises Stopped once `stop()` is true (checked between
-    steps, and every STOP_POLL_SECONDS while CP-SAT searches; parts on a map stop when the map
-    is closed).
+    time left keeps greedy's plan, and work under way when the deadline passes (building a
+    model, a bound) is cut at its next step (`solver.clock`), the part keeping the best plan
+    it had. `out_of_time()` true ends the time before the deadline (tests: after N checks).
+    `phases`, when given, is filled with the seconds each phase took (`clock.Clock.phases`;
+    the parts solved elsewhere summed in).
+    Raises Stopped once `stop()` is true (checked between steps, and every STOP_POLL_SECONDS
+    while CP-SAT searches; parts on a map stop when the map is closed).
 
     The independent parts are solved one after another, or through `map_parts` when given and
     there are two or more: then each part's share of the budget is fixed by its size (as it
@@ -181,14 +199,22 @@ def solve(
     of the map, rather than during a part's search.
     """
     options = options or SolveOptions()
-    prepared = _prepare(scenario, options, progress, stop)
-    if isinstance(prepared, Plan):
-        return prepared
-    if map_parts is None or len(prepared.jobs) < 2:
-        results = _solve_in_turn(scenario, options, prepared, progress, stop)
-    else:
-        results = _solve_mapped(scenario, prepared, map_parts, progress)
-    return _assemble(scenario, prepared, results)
+    with clock.running(clock.Clock(expired=out_of_time)) as timer:
+        prepared = _prepare(scenario, options, progress, stop)
+        if isinstance(prepared, Plan):
+            return prepared
+        if map_parts is None or len(prepared.jobs) < 2:
+            results = _solve_in_turn(scenario, options, prepared, progress, stop)
+        else:
+            results = _solve_mapped(scenario, prepared, map_parts, progress)
+        with timer.phase("assembly"):
+            plan = _assemble(scenario, prepared, results)
+    if phases is not None:
+        phases.update(timer.phases)
+        for result in results:
+            for name, seconds in (result.phases or {}).items():
+                phases[name] = phases.get(name, 0.0) + seconds
+    return plan
 
 
 def _prepare(
@@ -197,16 +223,24 @@ def _prepare(
     """Analysis, the pins' problems (an error plan), greedy's floor, the weights, the parts."""
     started = time.monotonic()
     budget = options.time_limit or scenario.settings.time_limit_seconds
-    deadline = None if options.reproducible else (options.since or time.time()) + budget
+    deadline = None
+    if not options.reproducible:  # the parts end soon enough to leave the plan's assembly time
+        reserve = ASSEMBLY_SECONDS_PER_TASK * len(scenario.tasks)
+        deadline = (options.since or time.time()) + budget - min(reserve, budget / 10)
+    timer = clock.current()
+    if timer is not None:
+        timer.deadline = deadline
     seed = scenario.settings.seed if options.seed is None else options.seed
     travel = HaversineTravel(scenario.settings)
-    analyses = analyse(scenario, travel)
+    with clock.phase("analysis"):
+        analyses = analyse(scenario, travel)
     problems = _pin_problems(scenario, analyses)
     if problems:
         return Plan(scenario.name, "error", time.monotonic() - started, error="; ".join(problems))
     if stop is not None and stop():
         raise Stopped
-    floor = greedy_plan(scenario, analyses, travel)
+    with clock.phase("greedy"):
+        floor = greedy_plan(scenario, analyses, travel)
     if stop is not None and stop():
         raise Stopped
     possible = {p: 0 for p in PRIORITIES}
@@ -236,6 +270,7 @@ def _prepare(
             reroute=options.reroute,
             rerouting=options.rerouting,
             colgen=options.colgen,
+            by_priority=options.by_priority,
         )
         for part, size in zip(parts, sizes, strict=True)
     ]

@@ -232,20 +232,22 @@ def reroute(
     steps_per_visit: int = STEPS_PER_VISIT,
     way: Rerouting = REROUTING,
     seed: int = 0,
+    overrun: float = FIRST_DESCENT_SECONDS,
 ) -> Solution:
     """`sol` (a plan of the part `tids`) with its one-person visits moved between routes:
     single moves while one makes the later goals lexicographically better, then
     ruin-and-recreate steps, each kept when no worse; a new Solution when the later goals end
     better, else `sol` itself. Deterministic for the same input (sorted orders, a seeded
-    random draw, no clock) unless `deadline` (`time.time()`) or `stop()` cuts it short."""
+    random draw, no clock) unless `deadline` (`time.time()`) or `stop()` cuts it short (the
+    first descent may run `overrun` seconds past `deadline`)."""
     search = RouteSearch(scenario, analyses, tids, travel, sol)
     first = search.key()
 
     def out_of_time() -> bool:
         return (deadline is not None and time.time() >= deadline) or bool(stop and stop())
 
-    # the first descent is most of the gain: it may run FIRST_DESCENT_SECONDS past the deadline
-    floor = time.time() + FIRST_DESCENT_SECONDS
+    # the first descent is most of the gain: it may run `overrun` seconds past the deadline
+    floor = time.time() + overrun
     search.descend(max_rounds, None if deadline is None else max(deadline, floor), stop)
     rng = random.Random(seed)
     steps = min(iterations, steps_per_visit * len(search.where))

@@ -15,12 +15,14 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ortools.sat.python import cp_model
 
 from mutualaid.domain.model import PRIORITIES
-from solver.cpsat import PlanModel
+from solver import clock
+from solver.cpsat import BuildCut, CutFn, PlanModel
+from solver.greedy import greedy_plan
 from solver.solution import Solution, count_by_priority
 
 LARGE_MODEL = 10_000
@@ -33,12 +35,46 @@ StopFn = Callable[[], bool]
 """stop() is True once the solve should end at once (the plan was cancelled): polled by a
 watcher thread while CP-SAT searches, and between stages."""
 
+STEP_SHARE = 0.75
+"""With coverage one priority at a time, the part of the budget left that each priority but
+the last may take (what it does not use passes on): most of it to the first priority that does
+not prove at once (urgent and high prove in under a second on the one-day weeks, normal not in
+30 s). A choice, not measured apart from the machine's noise (README, "Coverage one priority at
+a time")."""
+
 STOP_POLL_SECONDS = 0.1
 """How often a running search asks whether it should stop."""
 
 
 class Stopped(Exception):
     """The solve was told to stop (see StopFn): there is no plan to give."""
+
+
+Built = TypeVar("Built")
+
+
+def built_in_time(
+    build: Callable[[CutFn | None], Built], deadline: float | None, stop: StopFn | None
+) -> Built | None:
+    """`build(cut)` (a model's constructor given its CutFn), or None when its building ran
+    past the wall-clock `deadline` (a `time.time()`: this build's own, e.g. a share of the
+    part's time) or the solve's (`solver.clock`, checked by the same loops): the caller then
+    takes the path it would take without that model. Raises Stopped once `stop()` is true,
+    while building too."""
+    cut: CutFn | None = None
+    if deadline is not None or stop is not None:
+
+        def cut() -> bool:
+            if stop is not None and stop():
+                return True
+            return deadline is not None and time.time() >= deadline
+
+    try:
+        return build(cut)
+    except (BuildCut, clock.OutOfTime):
+        if stop is not None and stop():
+            raise Stopped from None
+        return None
 
 
 @dataclass
@@ -51,6 +87,20 @@ class StageResult:
     work: float = 0.0
     """CP-SAT's deterministic time: the same on every machine, so budgets counted in it keep
     a one-worker solve reproducible."""
+    priorities: tuple[PriorityResult, ...] = ()
+    """A coverage stage solved one priority at a time (`by_priority`): each priority's own."""
+
+
+@dataclass(frozen=True)
+class PriorityResult:
+    """One priority of a coverage stage solved one priority at a time: the most tasks of this
+    priority served with every priority above held at what its own step found (exactly when
+    proved, else at least), and a true upper bound under that condition."""
+
+    priority: str
+    value: int
+    bound: int
+    optimal: bool
 
 
 def coverage_weights(counts: dict[str, int]) -> dict[str, int]:
@@ -101,6 +151,7 @@ def staged_solve(
     deterministic: bool | None = None,
     deadline: float | None = None,
     stop: StopFn | None = None,
+    by_priority: bool = False,
 ) -> tuple[Solution | None, list[StageResult], str | None]:
     """Solve the objective's goals in turn (`model.stages()` unless `stages_wanted`): coverage,
     waiting, then continuity, travel and fairness in the scenario's order. Returns the
@@ -110,7 +161,8 @@ def staged_solve(
     `deterministic` (by default: with one worker) counts the budget in CP-SAT's deterministic
     time, so the plan does not depend on the machine's load; else it is wall-clock seconds.
     `deadline` (`time.time()`, wall clock) cuts every stage short of it: a stage with no time
-    left keeps what the stage before gave. Stopped when `stop()` becomes true."""
+    left keeps what the stage before gave. Stopped when `stop()` becomes true. `by_priority`
+    solves coverage one priority at a time (`_coverage_by_priority`), not weighted."""
     if deterministic is None:
         deterministic = workers == 1
     m = model.m
@@ -139,8 +191,20 @@ def staged_solve(
         share_left -= share
         if stop is not None and stop():
             raise Stopped
+        if name == "coverage" and by_priority:
+            run = _Run(workers, seed, deterministic, deadline, stop, model.solver_parameters)
+            callback = _Progress(model, report, started) if report else None
+            stage, best, failure = _coverage_by_priority(model, best, limit, run, callback)
+            if stage is None:
+                return None, stages, failure
+            stages.append(stage)
+            spent += stage.work if deterministic else stage.seconds
+            _fix(m, expr, stage.value, maximize, exact=stage.optimal)
+            continue
         if deadline is not None:
             limit = min(limit, deadline - time.time())
+            if clock.over():  # (the clock may end the time first: tests)
+                limit = 0.0
             if limit <= 0.0 and best is not None:  # out of time: keep what we had
                 value = model.hinted_value(name)
                 stages.append(
@@ -163,7 +227,7 @@ def staged_solve(
         )
         callback = _Progress(model, report, started) if (report and name == "coverage") else None
         t0 = time.monotonic()
-        with watching(solver, stop):
+        with watching(solver, stop), clock.phase("search"):
             status = solver.solve(m, callback)
         if stop is not None and stop():
             raise Stopped
@@ -232,9 +296,11 @@ class watching:
         self.solver, self.stop = solver, stop
         self.done = threading.Event()
         self.thread: threading.Thread | None = None
+        timer = clock.current()  # a clock whose time may end before its deadline (tests)
+        self.clock = timer if timer is not None and timer.expired is not None else None
 
     def __enter__(self) -> None:
-        if self.stop is not None:
+        if self.stop is not None or self.clock is not None:
             self.thread = threading.Thread(target=self._watch, name="cpsat-stop", daemon=True)
             self.thread.start()
 
@@ -244,9 +310,9 @@ class watching:
             self.thread.join()
 
     def _watch(self) -> None:
-        assert self.stop is not None
         while not self.done.wait(STOP_POLL_SECONDS):
-            if self.stop():  # again at each poll: the search may not have begun yet
+            # again at each poll: the search may not have begun yet
+            if (self.stop is not None and self.stop()) or (self.clock and self.clock.over()):
                 self.solver.stop_search()
 
 
@@ -285,3 +351,94 @@ def conflicting_pins(model: PlanModel, workers: int, budget: float = 30.0) -> li
     return sorted(
         by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index
     )
+
+
+@dataclass(frozen=True)
+class _Run:
+    """How each search of a stage runs (see `staged_solve`)."""
+
+    workers: int
+    seed: int
+    deterministic: bool
+    deadline: float | None
+    stop: StopFn | None
+    settings: Iterable[tuple[str, Any]]
+
+
+def _filled(model: PlanModel, sol: Solution, p: str) -> Solution:
+    """`sol` with greedy's tasks below priority p fitted around its visits: the hint of the
+    next priority's search. A search that maximised p's count alone keeps none of the lower
+    tasks it had been hinted (on a one-day week: 0 normal tasks where greedy served 47)."""
+    below = PRIORITIES[PRIORITIES.index(p) + 1 :]
+    lower = {t: model.analyses[t] for t in model.tids if model.scenario.tasks[t].priority in below}
+    return greedy_plan(model.scenario, lower, model.travel, fixed=sol)
+
+
+def _coverage_by_priority(
+    model: PlanModel,
+    best: Solution | None,
+    budget: float,
+    run: _Run,
+    callback: cp_model.CpSolverSolutionCallback | None,
+) -> tuple[StageResult | None, Solution | None, str | None]:
+    """The coverage stage one priority at a time, urgent first: the most tasks of the priority,
+    then that count held (exactly when proved, else at least) while the next is maximised, the
+    budget left passed on (an equal share of it to each priority still to solve). The same
+    lexicographic optimum as the weighted stage, and its bound: at each priority, every plan
+    that serves the values held above serves at most the proved bound, so the weighted sum of
+    the proved values (bounds where not proved) bounds every plan's weighted coverage. Returns
+    the stage (weighted value and bound, each priority's in `priorities`), the best plan, or
+    None and the failed status when no plan was found and there was none before."""
+    m = model.m
+    lits: dict[str, list[cp_model.IntVar]] = {p: [] for p in PRIORITIES}
+    for tid in model.tids:
+        lits[model.scenario.tasks[tid].priority].append(model.served[tid])
+    todo = [p for p in PRIORITIES if lits[p]]
+    results: list[PriorityResult] = []
+    seconds = work = spent = 0.0
+    for n, p in enumerate(todo):
+        expr, ceiling = sum(lits[p]), len(lits[p])
+        hinted = sum(model._hinted.get(lit.index, 0) for lit in lits[p]) if best else None
+        limit = max(0.05, (budget - spent) * (STEP_SHARE if n < len(todo) - 1 else 1.0))
+        if run.deadline is not None:
+            limit = min(limit, run.deadline - time.time())
+        if hinted == ceiling or (hinted is not None and limit <= 0.0):
+            proved = hinted == ceiling  # every task of the priority: proved as it is
+            results.append(PriorityResult(p, hinted, ceiling, proved))
+            _fix(m, expr, hinted, True, exact=proved)
+            continue
+        if run.stop is not None and run.stop():
+            raise Stopped
+        m.maximize(expr)
+        solver = new_solver(m, workers=run.workers, seed=run.seed, limit=max(0.05, limit),
+                            deterministic=run.deterministic, settings=run.settings)  # fmt: skip
+        t0 = time.monotonic()
+        with watching(solver, run.stop):
+            status = solver.solve(m, callback)
+        if run.stop is not None and run.stop():
+            raise Stopped
+        seconds += time.monotonic() - t0
+        work += _work(solver)
+        spent += _work(solver) if run.deterministic else time.monotonic() - t0
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if best is None or hinted is None:
+                return None, None, solver.status_name(status)
+            # no plan in time (the hint is one): no bound of CP-SAT's, the ceiling is one
+            results.append(PriorityResult(p, hinted, ceiling, False))
+            _fix(m, expr, hinted, True, exact=False)
+            continue
+        value = round(solver.objective_value)
+        optimal = status == cp_model.OPTIMAL
+        bound = value if optimal else min(ceiling, int(solver.best_objective_bound + 1e-6))
+        results.append(PriorityResult(p, value, bound, optimal))
+        _fix(m, expr, value, True, exact=optimal)
+        # the plan kept is the one hinted next: a later priority proved by its hint alone (it
+        # serves them all) or kept for want of time must be served by the plan given back
+        best = _filled(model, model.extract(solver), p)
+        model.hint(best)
+    weights = model.weights
+    value = sum(weights[r.priority] * r.value for r in results)
+    bound = sum(weights[r.priority] * r.bound for r in results)
+    optimal = all(r.optimal for r in results)
+    stage = StageResult("coverage", value, bound, optimal, seconds, work, tuple(results))
+    return stage, best, None

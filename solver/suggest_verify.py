@@ -21,7 +21,7 @@ from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import Scenario
 from mutualaid.domain.plan import Plan, Suggestion, Unserved
 from mutualaid.errors import ScenarioError
-from mutualaid.json_patch import Operation, PatchError, apply_patch
+from mutualaid.json_patch import Operation, PatchError, apply_patch, guarded
 from solver.planner import SolveOptions, solve
 from solver.suggest import Candidate
 from solver.suggest_kinds import suggest
@@ -93,7 +93,8 @@ def with_suggestions(
             if ok is None:
                 ok = check(document, cand.patch, u.task, before, seed)
             if ok:
-                kept.append(Suggestion(cand.kind, cand.text(), tuple(cand.patch),
+                patch = guarded(document, cand.patch)  # fails whole on a changed scenario
+                kept.append(Suggestion(cand.kind, cand.text(), tuple(patch),
                                        dict(cand.text_fields)))  # fmt: skip
         unserved.append(replace(u, suggestions=tuple(kept)))
     return replace(plan, unserved=unserved)

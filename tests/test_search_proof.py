@@ -12,7 +12,7 @@ import pytest
 from hypothesis import assume, given, settings
 
 import solver
-import solver.parts
+import solver.large
 from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.plan import Plan
@@ -51,7 +51,7 @@ def _proved_as_the_brute_force(world: World) -> None:
     if not brute.assumptions_hold():  # the brute force's exactness needs them
         assume(False)
     best = brute.solve()
-    with patch.object(solver.parts, "COVER_FLOOR", 0.0):  # the pairwise model first, always
+    with patch.object(solver.large, "COVER_FLOOR", 0.0):  # the pairwise model first, always
         plan, stages = _searched(world)
     assert plan.objective is not None
     if not any(best.served.values()):

@@ -1,4 +1,4 @@
-"""The top tasks' share of a large part's budget (`solver.parts.top_share`) follows how many of
+"""The top tasks' share of a large part's budget (`solver.large.top_share`) follows how many of
 them greedy's floor leaves unserved, seen before any search."""
 
 from __future__ import annotations
@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
-import solver.parts as parts
+import solver.large as parts
 from mutualaid.contract.scenario import load_scenario
 from mutualaid.domain.model import PRIORITIES
 from mutualaid.travel import HaversineTravel
 from solver import analyse
 from solver.greedy import greedy_plan
-from solver.parts import PartJob, top_share
+from solver.large import top_share
+from solver.parts import PartJob
 from solver.solution import Solution
 from solver.stages import coverage_weights
 

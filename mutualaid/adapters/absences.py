@@ -34,6 +34,8 @@ class SqlAbsences(Repository):
         return [_record(r) for r in self.session.exec(stmt)]
 
     def _row(self, area: str, volunteer: str, ident: int) -> AbsenceRow:
+        if not 0 < ident < 2**31:  # no such row, and past what an INTEGER column can compare
+            raise NotFoundError("absence", ident)
         row = self.session.get(AbsenceRow, ident)
         if row is None or row.area_id != area or row.volunteer_id != volunteer:
             raise NotFoundError("absence", ident)

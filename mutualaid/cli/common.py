@@ -34,6 +34,10 @@ def _language(ctx: typer.Context) -> None:
     ctx.with_resource(using_locale(language_of_environment(os.environ)))
 
 
+began: float | None = None
+"""When the console script began (`time.time()`), set by `main`; None when the app is run
+otherwise (a test's runner), where each command counts from its own start."""
+
 EXIT_BAD_INPUT = 2
 EXIT_CONTRACT_BROKEN = 3
 

@@ -16,6 +16,7 @@ import typer
 from rich.table import Table
 
 from mutualaid.bounds import MAX_DEPTH, MAX_WORKERS
+from mutualaid.cli import common
 from mutualaid.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_CONTRACT_BROKEN,
@@ -46,12 +47,16 @@ def _clock(m: int) -> str:
 
 
 def _solve(scenario: Scenario, time_limit: float | None, workers: int, seed: int | None,
-           *, show_progress: bool, deterministic: bool | None = None) -> Plan:  # fmt: skip
+           *, show_progress: bool, deterministic: bool | None = None,
+           since: float | None = None) -> Plan:  # fmt: skip
+    """`since`: when the command began (`time.time()`), so that a wall-clock limit covers
+    reading the week too (a district's YAML takes seconds), as the service's covers loading."""
     import solver  # an entry point: the CLI (and the API) know the solver, nothing below them
 
     options = solver.SolveOptions(
-        time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic
-    )
+        time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic,
+        since=since,
+    )  # fmt: skip
     if not show_progress:
         return solver.solve(scenario, options)
     lang = locale()  # progress is reported from the solver's threads, outside this context
@@ -142,7 +147,7 @@ def _check_options(time_limit: float | None, workers: int | None, seed: int | No
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
-def _check_writable(target: Path) -> None:
+def check_writable(target: Path) -> None:
     """Exit 2 unless the plan can be written to target (tried by opening it, so a missing
     folder, a folder in the way or a lacking permission is found before solving)."""
     if target.is_dir():
@@ -207,14 +212,17 @@ def solve(
     ] = False,
 ) -> None:
     """Plan the week of FILE, write the plan, and print a summary."""
+    # a wall-clock limit counts from the command's start: reading the week is waited for too
+    began = common.began or time.time()
+    common.began = None  # (one command per process; another counts from its own start)
     _check_options(time_limit, workers, seed)
     target = out or Path(f"{file.stem}.plan.json")
     if out != Path("-"):
-        _check_writable(target)
+        check_writable(target)
     scenario = load(file)
     workers = workers or min(MAX_WORKERS, max(1, os.cpu_count() or 1))
     plan = _solve(scenario, time_limit, workers, seed, show_progress=out != Path("-"),
-                  deterministic=deterministic)  # fmt: skip
+                  deterministic=deterministic, since=began)  # fmt: skip
     if suggest and plan.status != "error":
         from solver.suggest_verify import with_suggestions
 
@@ -273,7 +281,7 @@ def check(
     except RecursionError:  # JSON nested far past any plan's depth
         errors.print(f"{plan}: {msg('too_deep', limit=MAX_DEPTH)}", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
-    _check_same_scenario(file, scenario, plan, data)
+    check_same_scenario(file, scenario, plan, data)
     report = validate(scenario, data)
     if report.ok:
         console.print(msg("cli_plan_ok", file=plan))
@@ -284,7 +292,7 @@ def check(
     raise typer.Exit(1)
 
 
-def _check_same_scenario(file: Path, scenario: Scenario, plan: Path, data: Any) -> None:
+def check_same_scenario(file: Path, scenario: Scenario, plan: Path, data: Any) -> None:
     """Exit 2 when the plan is plainly another scenario's: another name, or none of the
     scenario's tasks (a plan that breaks rules of this scenario is `validate`'s, exit 1)."""
     if not isinstance(data, dict):

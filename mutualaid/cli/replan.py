@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from mutualaid.bounds import shown
+from mutualaid.bounds import MAX_DEPTH, shown
 from mutualaid.cli.common import (
     EXIT_BAD_INPUT,
     app,
@@ -21,12 +21,15 @@ from mutualaid.cli.common import (
     refuse,
     settings_from_env,
 )
+from mutualaid.cli.plans import check_same_scenario, check_writable
 from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
-from mutualaid.contract.yaml_text import read_yaml
-from mutualaid.domain.model import DAYS, MINUTES_PER_DAY, PRIORITIES
+from mutualaid.contract.yaml_text import Document, FieldPath, read_yaml, render_path
+from mutualaid.contract.yaml_words import unreadable
+from mutualaid.domain.model import DAYS, MINUTES_PER_DAY, PRIORITIES, Scenario
 from mutualaid.errors import Problem, ScenarioError
-from mutualaid.messages import msg, say
+from mutualaid.messages import msg, say, violation_text
+from mutualaid.validation import validate
 
 
 def _clock(m: int) -> str:
@@ -53,29 +56,31 @@ def recommend(
     other visits that move, the effect on coverage, the travel added)."""
     from solver.recommend import inserted_plan, options_for
 
-    load(file)  # every problem of the week itself, against its own file
-    try:
-        data, _ = read_yaml(file.read_text(encoding="utf-8"), str(file))
-        item, _ = read_yaml(task.read_text(encoding="utf-8"), str(task))
-        published = json.loads(plan.read_text(encoding="utf-8"))
-    except (OSError, ValueError, ScenarioError) as exc:
-        raise _bad(f"{exc}") from None
+    week = load(file)  # every problem of the week itself, against its own file
+    data, doc = _read_yaml_file(file)
+    item, task_doc = _read_yaml_file(task)
+    published = _read_plan(plan, week, file)
+    if apply is not None and out is not None and str(out) != "-":
+        check_writable(out)  # before any work, as solve does
     if not isinstance(item, dict) or not isinstance(item.get("id"), str) or item.get("every"):
         raise _bad(f"{task}: " + msg("recommend_needs_id" if not isinstance(item, dict)
                                      or not item.get("id") else "recommend_no_series"))  # fmt: skip
     if any(isinstance(t, dict) and t.get("id") == item["id"] for t in data.get("tasks") or ()):
         raise _bad(f"{task}: " + msg("recommend_task_exists", task=item["id"]))
-    own = f"tasks[{len(data.get('tasks') or ())}]"  # the request's path in the week
+    at: FieldPath = ("tasks", len(data.get("tasks") or ()))  # the request's path in the week
+    own = render_path(at)
     data["tasks"] = [*(data.get("tasks") or []), item]
     data.pop("expect", None)
     try:
-        scenario = build_scenario(data)
+        # the task file's lines and raw clocks, at the request's place in the week
+        scenario = build_scenario(data, str(file), doc.with_part(at, task_doc))
         before = plan_json.load(published, scenario)
     except ScenarioError as exc:
         for problem in shown(exc.problems):
-            path = problem.path.removeprefix(own).lstrip(".")
-            where = str(task) if problem.path.startswith(own) else str(file)
-            errors.print(Problem(path, problem.message).render(where), markup=False)
+            mine = problem.path == own or problem.path.startswith((own + ".", own + "["))
+            path = problem.path.removeprefix(own).lstrip(".") if mine else problem.path
+            where = str(task) if mine else str(file)
+            errors.print(Problem(path, problem.message, problem.line).render(where), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except (KeyError, ValueError, TypeError) as exc:
         raise _bad(f"{plan}: {exc}") from None
@@ -95,6 +100,41 @@ def recommend(
         console.print(say(why) if why is not None else msg("recommend_none"), markup=False)
         return
     _table(options)
+
+
+def _read_yaml_file(path: Path) -> tuple[Any, Document]:
+    """The YAML (or JSON) of `path` with its lines; exit 2 naming the file when it cannot be
+    read or parsed."""
+    try:
+        return read_yaml(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _bad(f"{path}: " + msg("file_unreadable", problem=unreadable(exc))) from None
+    except ScenarioError as exc:
+        for problem in shown(exc.problems):
+            errors.print(problem.render(str(path)), markup=False, highlight=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def _read_plan(path: Path, week: Scenario, file: Path) -> Any:
+    """The plan JSON at `path`, which must be a plan of `week` (read from `file`) keeping its
+    every rule (the options are made against it): else exit 2 naming the file and what is
+    wrong."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _bad(f"{path}: " + msg("file_unreadable", problem=unreadable(exc))) from None
+    except ValueError as exc:
+        raise _bad(f"{path}: {exc}") from None
+    except RecursionError:  # JSON nested far past any plan's depth
+        raise _bad(f"{path}: {msg('too_deep', limit=MAX_DEPTH)}") from None
+    check_same_scenario(file, week, path, data)
+    report = validate(week, data)
+    if not report.ok:
+        errors.print(msg("cli_plan_bad", file=path, count=len(report.violations)), markup=False)
+        for v in report.violations[:50]:
+            errors.print(f"  - {violation_text(v)}", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    return data
 
 
 def _table(options: list[Any]) -> None:

@@ -39,6 +39,22 @@ class Document:
         self.raw_dates: dict[FieldPath, str] = {}
         self.problems: list[Problem] = []
 
+    def with_part(self, prefix: FieldPath, part: Document) -> Document:
+        """This document with `part`, read from another file, placed at `prefix` (a task
+        file inside its week): its lines, the raw text of its clocks and dates, and its
+        problems, their paths under `prefix` (their lines are the part's file's)."""
+        out = Document()
+        out.lines = {**self.lines, **{(*prefix, *p): n for p, n in part.lines.items()}}
+        out.raw_clock = {**self.raw_clock, **{(*prefix, *p): t for p, t in part.raw_clock.items()}}
+        out.raw_dates = {**self.raw_dates, **{(*prefix, *p): t for p, t in part.raw_dates.items()}}
+        head = render_path(prefix)
+        out.problems = [*self.problems, *(
+            Problem(head + ("" if not p.path or p.path.startswith("[") else ".") + p.path,
+                    p.message, p.line)
+            for p in part.problems
+        )]  # fmt: skip
+        return out
+
     def build(self, node: yaml.Node, loader: yaml.SafeLoader, path: FieldPath) -> Any:
         self.lines[path] = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):

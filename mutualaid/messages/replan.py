@@ -69,9 +69,9 @@ REPLAN: dict[str, tuple[str, str]] = {
         "志愿者“{volunteer}”没有缺席记录 {id}",
     ),
     "absence_contended": (
-        "absence {id} is recorded, but the plan of week {week} kept changing while it was "
-        "being repaired; make a plan of the week again",
-        "缺席 {id} 已记录，但 {week} 这一周的计划在修复期间不断变化；请重新制定本周计划",
+        "the plan of week {week} kept changing while the absence was being repaired; nothing "
+        "was stored: report the absence again",
+        "在修复缺席安排期间，{week} 这一周的计划不断变化；未保存任何内容：请重新登记缺席",
     ),
     "absence_waiting": (
         "a plan of the week is being made: it will see the absence",

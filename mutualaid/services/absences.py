@@ -7,8 +7,11 @@ swap). The answer names everyone whose visit moved and every visit left unserved
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import re
 from collections.abc import Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -24,9 +27,8 @@ from mutualaid.errors import Problem, ScenarioError
 from mutualaid.messages import msg
 from mutualaid.services.absence_ports import AbsenceRecord
 from mutualaid.services.access import Actor
-from mutualaid.services.built import built_week
+from mutualaid.services.built import BuiltWeek, built_week
 from mutualaid.services.ports import (
-    ActivePlanExists,
     ConflictError,
     InvalidRequest,
     NotFoundError,
@@ -41,11 +43,12 @@ from mutualaid.services.volunteers import (
     store_repair,
     volunteer_area,
 )
-from mutualaid.validation import validate
+from mutualaid.validation import Report, validate
 
 MAX_DAYS = 92
 """The longest absence one entry may hold (a quarter); longer ones are entered in parts."""
 _CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+_FIELDS = ("week", "from", "to", "start", "end", "reason")
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,12 @@ def _read(body: Any) -> tuple[pendulum.Date, pendulum.Date, int | None, int | No
     if not isinstance(body, Mapping):
         raise InvalidRequest([Problem("", msg("not_mapping", got=type(body).__name__))])
     problems: list[Problem] = []
+    for key in body:  # a misspelt field must not pass as left out (whole days away)
+        if key not in _FIELDS:
+            text = msg("unknown_field", key=key)
+            if hint := difflib.get_close_matches(str(key), _FIELDS, n=1):
+                text += msg("did_you_mean", suggestion=hint[0])
+            problems.append(Problem(str(key), text))
     first = last = None
     if body.get("week") is not None and body.get("from") is None and body.get("to") is None:
         try:
@@ -148,36 +157,155 @@ def report_absence(
     body: Any,
 ) -> Reported:  # fmt: skip
     """Store the absence, mark its days unavailable, and repair every published week it
-    touches. The coordinator of the area, an admin, or the volunteer themself. The same days
-    and hours reported again (a second click, or again after a repair that did not finish)
-    keep the absence already stored and repair again: no second record."""
+    touches, all in one transaction: a process stopped anywhere on the way stores nothing, so
+    no published plan is left sending someone on a day the roster says they are away. The
+    coordinator of the area, an admin, or the volunteer themself. The same days and hours
+    reported again (a second click) keep the absence already stored and repair again: no
+    second record."""
     where = volunteer_area(actor, area)
     actor.require_volunteer(where, volunteer)
-    first, last, start, end, reason = _read(body)
+    days = _read(body)
+    weeks = []
+    week = days[0].start_of("week")
+    while week <= days[1]:
+        weeks.append(week)
+        week = week.add(days=7)
+    with ExitStack() as held:  # this process's repairs of these weeks wait (in week order)
+        for week in weeks:
+            held.enter_context(_REPAIRS.of(where, week))
+        for _ in range(REPAIR_ATTEMPTS):
+            found = _weeks_with(uow, actor, where, volunteer, days, weeks)
+            made = [_repair(recommender, w) for w in found]
+            done = _store(uow, actor, where, volunteer, days, made)
+            if done is not None:
+                return done
+    raise ConflictError(msg("absence_contended", week=weeks[0].isoformat()))
+
+
+Days = tuple[pendulum.Date, pendulum.Date, int | None, int | None, str | None]
+"""An absence's first and last day, start and end minute each day, and reason."""
+
+
+@dataclass
+class _Week:
+    """A published week the absence touches, as it will be once the absence is stored."""
+
+    week: pendulum.Date
+    published: PlanRecord
+    version: str
+    """The week's version before the absence (it must be so when the repair is stored)."""
+    built: BuiltWeek
+    absence: AbsenceRecord
+    waiting: bool = False
+    result: Plan | None = None
+    changed: int = 0
+    report: Report | None = None
+
+
+def _known(uow: UnitOfWork, where: str, volunteer: str, days: Days) -> AbsenceRecord | None:
+    """The volunteer's absence of these very days and hours, if stored already."""
+    same = days[:4]
+    found = [a for a in uow.absences.of(where, volunteer)
+             if (a.first_day, a.last_day, a.start, a.end) == same]  # fmt: skip
+    return found[0] if found else None
+
+
+def _write(
+    uow: UnitOfWork, actor: Actor, where: str, volunteer: str, days: Days
+) -> tuple[AbsenceRecord, bool]:
+    """The absence and its days in the volunteer's unavailable, written in `uow` (not
+    committed); whether it is a new one. ConflictError when a stored week breaks with it."""
+    first, last, start, end, reason = days
+    person = uow.volunteers.get(where, volunteer)
+    known = _known(uow, where, volunteer, days)
+    record = known or uow.absences.add(where, volunteer, first, last, start, end, reason, actor.id)
+    had = person.unavailable
+    added = tuple(b for b in blocks(record) if b not in had)
+    uow.volunteers.upsert(where, replace(person, unavailable=had + added))
+    _check_weeks(uow, where, first, last)
+    return record, known is None
+
+
+def _weeks_with(
+    uow: UnitOfWork, actor: Actor, where: str, volunteer: str, days: Days,
+    weeks: list[pendulum.Date],
+) -> list[_Week]:  # fmt: skip
+    """Each published week the absence touches, built as it will be with the absence: the
+    absence written in a transaction that is then rolled back (stored only with its repairs)."""
+    out: list[_Week] = []
     with uow:
-        person = uow.volunteers.get(where, volunteer)
-        same = (first, last, start, end)
-        known_before = [a for a in uow.absences.of(where, volunteer)
-                        if (a.first_day, a.last_day, a.start, a.end) == same]  # fmt: skip
-        if known_before:
-            record = known_before[0]
-        else:
-            record = uow.absences.add(where, volunteer, first, last, start, end, reason, actor.id)
-        had = person.unavailable
-        added = tuple(b for b in blocks(record) if b not in had)
-        uow.volunteers.upsert(where, replace(person, unavailable=had + added))
-        _check_weeks(uow, where, first, last)
-        if not known_before:
-            detail: Json = {"from": first.isoformat(), "to": last.isoformat(), "reason": reason}
+        found = []
+        for week in weeks:
+            try:
+                published = uow.plans.published(where, week)
+            except NotFoundError:  # no such week yet: it will be built with the absence
+                continue
+            if published is not None and published.result is not None:
+                found.append((week, published, uow.weeks.version(where, week)))
+        record, _ = _write(uow, actor, where, volunteer, days)
+        for week, published, version in found:
+            built, _ = built_week(uow, published.id, where, week)
+            waiting = uow.plans.active(where, week) is not None
+            out.append(_Week(week, published, version, built, record, waiting))
+    return out  # left without commit: nothing of it stored
+
+
+def _repair(recommender: Recommender, w: _Week) -> _Week:
+    """The week's published plan repaired for the absence (outside any transaction)."""
+    if w.waiting:
+        return w
+    scenario, before = w.built.scenario, w.published.result
+    assert before is not None
+    spans = _spans(w.absence, w.week)
+    hit = [a.task for a in before.assignments
+           if any(v.id == w.absence.volunteer for v in a.volunteers)
+           and any(a.start < hi and lo < a.end for lo, hi in spans)]  # fmt: skip
+    result, changed = recommender.repair_all(scenario, before, hit)
+    if not list(result.extra.get("repair", {}).get("tasks") or ()):
+        return w
+    result.extra["repair"] = {**result.extra["repair"], "parent": w.published.id,
+                              "changed": changed}  # fmt: skip
+    result.extra["basis"] = w.built.basis.to_json()
+    report = validate(scenario, plan_json.dump(result, scenario))
+    return dataclasses.replace(w, result=result, changed=changed, report=report)
+
+
+def _store(
+    uow: UnitOfWork, actor: Actor, where: str, volunteer: str, days: Days, made: list[_Week]
+) -> Reported | None:
+    """The absence and every week's repair stored and published in one transaction, if no
+    week was published or written meanwhile (else None: made again on the weeks now)."""
+    repairs: list[WeekRepair] = []
+    with uow:
+        for w in made:
+            uow.weeks.lock(where, w.week)
+            if not still_current(uow, (where, w.week), w.published.id, w.version):
+                return None
+        record, new = _write(uow, actor, where, volunteer, days)
+        for w in made:
+            if w.waiting or uow.plans.active(where, w.week) is not None:
+                repairs.append(WeekRepair(w.week, None, waiting=True))
+                continue
+            if w.result is None or w.report is None:
+                repairs.append(WeekRepair(w.week, None))
+                continue
+            version = uow.weeks.version(where, w.week)  # with the absence, as it is stored
+            plan = store_repair(
+                uow, actor, (where, w.week), w.published.id, w.result, w.report,
+                (w.built, version), PlanRequest(actor.id),
+                {"changed": w.changed, "absence": record.id},
+            )  # fmt: skip
+            lost = set(w.result.extra["repair"].get("tasks") or ())
+            before = w.published.result
+            assert before is not None
+            unserved = tuple(Unserved(u.task, u.reason, u.detail)
+                             for u in w.result.unserved if u.task in lost)  # fmt: skip
+            repairs.append(WeekRepair(w.week, plan, w.changed, _moved(before, w.result), unserved))
+        if new:
+            detail: Json = {"from": days[0].isoformat(), "to": days[1].isoformat(),
+                            "reason": days[4]}  # fmt: skip
             uow.audit.record(actor.id, "absence.create", f"volunteer {volunteer}", where, detail)
         uow.commit()
-    repairs = []
-    week = first.start_of("week")
-    while week <= last:
-        done = _repair_week(uow, recommender, actor, record, week)
-        if done is not None:
-            repairs.append(done)
-        week = week.add(days=7)
     return Reported(record, repairs)
 
 
@@ -246,58 +374,6 @@ def _spans(a: AbsenceRecord, week: pendulum.Date) -> list[tuple[int, int]]:
             hi = offset * MINUTES_PER_DAY + (a.end if a.end is not None else MINUTES_PER_DAY)
             out.append((lo, hi))
     return out
-
-
-def _repair_week(
-    uow: UnitOfWork, recommender: Recommender, actor: Actor, absence: AbsenceRecord,
-    week: pendulum.Date,
-) -> WeekRepair | None:  # fmt: skip
-    """The week's published plan repaired for the absence; None without a published plan."""
-    where = absence.area
-    with _REPAIRS.of(where, week):
-        for _ in range(REPAIR_ATTEMPTS):
-            with uow:
-                try:
-                    published = uow.plans.published(where, week)
-                except NotFoundError:  # no such week yet: it will be built with the absence
-                    return None
-                if published is None or published.result is None:
-                    return None
-                if uow.plans.active(where, week) is not None:
-                    return WeekRepair(week, None, waiting=True)
-                built, version = built_week(uow, published.id, where, week)
-            scenario = built.scenario
-            before = published.result
-            spans = _spans(absence, week)
-            hit = [a.task for a in before.assignments
-                   if any(v.id == absence.volunteer for v in a.volunteers)
-                   and any(a.start < hi and lo < a.end for lo, hi in spans)]  # fmt: skip
-            result, changed = recommender.repair_all(scenario, before, hit)
-            lost = list(result.extra.get("repair", {}).get("tasks") or ())
-            if not lost:
-                return WeekRepair(week, None)
-            repaired = {**result.extra["repair"], "parent": published.id, "changed": changed}
-            result.extra["repair"] = repaired
-            result.extra["basis"] = built.basis.to_json()
-            report = validate(scenario, plan_json.dump(result, scenario))
-            with uow:
-                uow.weeks.lock(where, week)
-                if not still_current(uow, (where, week), published.id, version):
-                    continue  # published or written meanwhile: made again on the week now
-                try:
-                    made = store_repair(
-                        uow, actor, (where, week), published.id, result, report,
-                        (built, version), PlanRequest(actor.id),
-                        {"changed": changed, "absence": absence.id},
-                    )  # fmt: skip
-                except ActivePlanExists:
-                    return WeekRepair(week, None, waiting=True)
-                uow.commit()
-            unserved = tuple(
-                Unserved(u.task, u.reason, u.detail) for u in result.unserved if u.task in lost
-            )
-            return WeekRepair(week, made, changed, _moved(before, result), unserved)
-    raise ConflictError(msg("absence_contended", id=absence.id, week=week.isoformat()))
 
 
 def _moved(before: Plan, after: Plan) -> tuple[Moved, ...]:

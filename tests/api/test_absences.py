@@ -147,3 +147,38 @@ def test_an_absence_over_a_pinned_visit_is_refused_and_stores_nothing(
     assert client.get(URL, headers=admin).json() == []
     wang = client.get(f"/volunteers/v-wang?area={AREA}", headers=admin).json()
     assert not wang.get("unavailable")
+
+
+def test_hours_away_that_leave_no_time_to_walk_home_after_a_visit_move_it_too(
+    client: Client, admin: Headers, published: str
+) -> None:
+    # Wang's Tuesday visit ends at 10:00, 14 minutes' walk from home: away from 10:05 it no
+    # longer fits, though it does not overlap the hours away
+    answer = client.post(URL, json={"from": "2026-12-01", "to": "2026-12-01", "start": "10:05",
+                                    "end": "12:00"}, headers=admin)  # fmt: skip
+    assert answer.status_code == 201, answer.text
+    [week] = answer.json()["repairs"]
+    assert week["published"], week
+    assert {m["volunteer"] for m in week["moved"]} >= {"v-wang"}
+    stored_plan(client, admin, week["plan_id"])  # valid against the week with the absence
+
+
+def test_a_misspelt_field_is_refused_rather_than_read_as_whole_days_away(
+    client: Client, admin: Headers, published: str
+) -> None:
+    body = {"from": "2026-12-01", "to": "2026-12-01", "start_time": "10:00", "end_time": "11:00"}
+    answer = client.post(URL, json=body, headers=admin)
+    assert answer.status_code == 400, answer.text
+    problems = {p["path"]: p["message"] for p in answer.json()["problems"]}
+    assert "start_time" in problems and "'start'" in problems["start_time"], problems
+    zh = client.post(URL, json=body, headers={**admin, "Accept-Language": "zh"})
+    assert "未知字段" in zh.text
+    assert client.get(URL, headers=admin).json() == []  # nothing stored
+
+
+def test_an_absence_id_past_any_row_is_not_found(
+    client: Client, admin: Headers, published: str
+) -> None:
+    for ident in ("0", "-1", str(2**31), "99999999999999999999"):
+        gone = client.delete(f"/volunteers/v-wang/absences/{ident}?area={AREA}", headers=admin)
+        assert gone.status_code == 404, (ident, gone.text)

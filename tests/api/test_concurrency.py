@@ -63,6 +63,31 @@ def server(settings: Settings) -> Iterator[tuple[str, Litestar]]:
         sock.close()
 
 
+def published_week(
+    server: tuple[str, Litestar], world: dict[str, Any], area: str
+) -> tuple[str, dict[str, str], str, Infrastructure]:
+    """`world` stored through the server in `area` and a short one-worker solve of it
+    published: base URL, admin headers, the published plan's id, the app's infrastructure."""
+    import solver
+    from mutualaid.contract.scenario import build_scenario
+
+    base, app = server
+    infra: Infrastructure = app.state.infra
+    _, secret = access.create_token(infra.uow(), access.CLI, "admin", name="test")
+    admin = bearer(secret)
+    with httpx.Client(base_url=base, timeout=60, headers=admin) as http:
+        stored = http.post(f"/weeks/{world['week_start']}/scenario?area={area}", json=world)
+        assert stored.status_code == 200, stored.text
+    scenario = build_scenario(world)
+    result = solver.solve(scenario, solver.SolveOptions(time_limit=2.0, workers=1))
+    with infra.uow() as uow:
+        plan = uow.plans.create(area, scenario.week_start)
+        uow.plans.finish(plan.id, result)
+        uow.plans.publish(plan.id)
+        uow.commit()
+    return base, admin, plan.id, infra
+
+
 def test_concurrent_coordinators_lose_nothing_and_store_nothing_twice(
     server: tuple[str, Litestar],
 ) -> None:

@@ -15,16 +15,16 @@ import httpx
 import pytest
 from litestar import Litestar
 
-import solver
-from api.app import Infrastructure
 from api.settings import Settings
 from mutualaid.contract.scenario import build_scenario
-from mutualaid.services import access
 from mutualaid.validation import validate
 from worldgen import generate_world
 
-from .conftest import bearer, empty_database_url, short_solves, unless_busy
-from .test_concurrency import server  # noqa: F401  (the uvicorn fixture)
+from .conftest import empty_database_url, short_solves, unless_busy
+from .test_concurrency import (
+    published_week,
+    server,  # noqa: F401  (the uvicorn fixture)
+)
 
 pytestmark = pytest.mark.slow  # every test here takes seconds (make check leaves them out)
 
@@ -45,21 +45,8 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
 def week(server: tuple[str, Litestar]) -> tuple[str, dict[str, str], str]:  # noqa: F811
     """The generated week stored and a solve of it published: base URL, admin headers, the
     published plan's id."""
-    base, app = server
-    infra: Infrastructure = app.state.infra
-    _, secret = access.create_token(infra.uow(), access.CLI, "admin", name="test")
-    admin = bearer(secret)
-    with httpx.Client(base_url=base, timeout=60, headers=admin) as http:
-        stored = http.post(f"/weeks/{WEEK}/scenario?area={AREA}", json=WORLD)
-        assert stored.status_code == 200, stored.text
-    scenario = build_scenario(WORLD)
-    result = solver.solve(scenario, solver.SolveOptions(time_limit=2.0, workers=1))
-    with infra.uow() as uow:
-        plan = uow.plans.create(AREA, scenario.week_start)
-        uow.plans.finish(plan.id, result)
-        uow.plans.publish(plan.id)
-        uow.commit()
-    return base, admin, plan.id
+    base, admin, plan_id, _ = published_week(server, WORLD, AREA)
+    return base, admin, plan_id
 
 
 def published_ids(http: httpx.Client) -> dict[tuple[str, str], int]:

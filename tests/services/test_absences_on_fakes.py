@@ -77,18 +77,19 @@ def test_a_day_away_is_repaired_in_one_published_repair_and_taken_back(
 def test_the_same_absence_reported_again_keeps_one_record_and_repairs_what_was_left(
     store: FakeStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The first report is stored but its repair never runs (the process killed between the
-    two): the plan still gives the volunteer their visit on the day away. Reported again, the
-    absence already stored is kept (one record, one audit entry) and the week is repaired."""
+    """The first report is stored but its repair never made (as a version that stored the
+    absence before its repair could leave it, killed between the two): the plan still gives
+    the volunteer their visit on the day away. Reported again, the absence already stored is
+    kept (one record, one audit entry) and the week is repaired."""
     _, away, day = first_visit(store)
     body = {"from": day.isoformat(), "to": day.isoformat(), "reason": "flu"}
 
     with monkeypatch.context() as killed:
-        killed.setattr(absences, "_repair_week", lambda *_: None)
+        killed.setattr(absences, "_repair", lambda _, week: week)
         cut = absences.report_absence(
             FakeUnitOfWork(store), RECOMMENDER, COORDINATOR, away, AREA, body
         )
-    assert cut.repairs == []
+    assert [r.plan for r in cut.repairs] == [None]
     again = absences.report_absence(
         FakeUnitOfWork(store), RECOMMENDER, COORDINATOR, away, AREA, {**body, "reason": "still"}
     )

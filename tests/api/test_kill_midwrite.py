@@ -1,0 +1,97 @@
+"""A process killed (SIGKILL) in the middle of a write leaves the stored week consistent:
+the published plan keeps every rule of the week as stored, and nothing is half-written (a
+recommendation applied is all there or not at all). On SQLite and PostgreSQL, the write made by
+a child process (`tests.api.kill_child`) that stalls at the chosen point until it is killed."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from api.settings import Settings
+from mutualaid.contract.scenario import build_scenario
+from mutualaid.validation import validate
+from tests.adapters import world
+
+from .conftest import Client
+from .test_recommend import NEW
+
+pytestmark = pytest.mark.slow  # a child process each, started and killed
+
+AREA = world.AREA
+WEEK = world.WEEK.isoformat()
+Headers = dict[str, str]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def killed_at(settings: Settings, tmp_path: Path, point: str, *args: str) -> None:
+    """Run the child's write until it reaches `point`, then kill it there."""
+    marker = tmp_path / "reached"
+    env = {**os.environ, "DATABASE_URL": settings.database.url, "MUTUALAID_JOB_RUNNER": "inprocess"}
+    log = tmp_path / "child.log"
+    with log.open("wb") as out:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "tests.api.kill_child", str(marker), point, *args],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    deadline = time.monotonic() + 120  # a state wait: the child imports the solver first
+    while not marker.exists():
+        if child.poll() is not None:
+            raise AssertionError(f"the child ended before {point}: {log.read_text()}")
+        assert time.monotonic() < deadline, f"the child never reached {point}"
+        time.sleep(0.05)
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+
+
+def the_week(client: Client, admin: Headers) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The week as stored and its published plan, which must keep every hard rule of it (the
+    fixture's published plan claims figures of its own: those are not what is checked)."""
+    stored = client.get(f"/weeks/{WEEK}/scenario?area={AREA}", headers=admin).json()
+    plans = client.get(f"/weeks/{WEEK}/plans?area={AREA}", headers=admin).json()
+    (final,) = [p for p in plans if p["published_at"] is not None]
+    report = validate(build_scenario(stored), final["plan"])
+    broken = [v for v in report.violations if v.rule != "figures"]
+    assert not broken, broken
+    return stored, final
+
+
+def test_killed_while_applying_a_recommendation_stores_nothing_of_it(
+    client: Client, admin: Headers, published: str, settings: Settings, tmp_path: Path
+) -> None:
+    url = f"/weeks/{WEEK}/recommendations?area={AREA}"
+    option = client.post(url, json=NEW, headers=admin).json()["options"][0]["id"]
+
+    killed_at(settings, tmp_path, "publish", "apply", AREA, WEEK, option, json.dumps(NEW))
+
+    stored, final = the_week(client, admin)
+    assert final["id"] == published
+    assert NEW["id"] not in {t["id"] for t in stored["tasks"]}
+    plans = client.get(f"/weeks/{WEEK}/plans?area={AREA}", headers=admin).json()
+    assert [p["kind"] for p in plans] == ["solve"]
+    audit = client.get(f"/audit?area={AREA}", headers=admin).json()
+    assert "recommendation.apply" not in {e["action"] for e in audit}
+    again = client.post(f"/weeks/{WEEK}/recommendations/{option}/apply?area={AREA}", json=NEW,
+                        headers=admin)  # fmt: skip
+    assert again.status_code == 200, again.text  # the same option, applied now
+    the_week(client, admin)
+
+
+@pytest.mark.parametrize("point", ["repair", "publish"])
+def test_killed_during_an_absence_s_repair_leaves_the_published_plan_keeping_the_week(
+    client: Client, admin: Headers, published: str, settings: Settings, tmp_path: Path,
+    point: str,
+) -> None:  # fmt: skip
+    body = {"from": "2026-12-01", "to": "2026-12-01", "reason": "flu"}  # Wang's Tuesday visit
+
+    killed_at(settings, tmp_path, point, "absence", AREA, WEEK, "v-wang", json.dumps(body))
+
+    the_week(client, admin)

@@ -1,0 +1,277 @@
+"""Parts too large for one routing model (`solver.large`): the sweeps of neighbourhood search on
+pairwise neighbourhoods serve what greedy left and prove it where a bound meets the plan, and
+what they prove is the brute force's optimum on tiny worlds and the routing model's on small
+ones; a model whose building runs past its deadline or is told to stop is cut between
+volunteers, and the solve takes the path it would take without it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from unittest.mock import patch
+
+import pytest
+from hypothesis import assume, event, given, settings
+
+import solver
+import solver.large
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import build_scenario
+from mutualaid.domain.model import Scenario
+from mutualaid.travel import HaversineTravel
+from mutualaid.validation import validate
+from solver import PartJob, analyse, components
+from solver.coverage import CoverageModel, cover_then_route
+from solver.cpsat import BuildCut, PlanModel
+from solver.greedy import greedy_plan
+from solver.large import _quick_cover
+from solver.solution import Solution, build_plan, count_by_priority
+from solver.stages import Stopped, built_in_time, coverage_weights
+from tests.brute_force import BruteForce
+from tests.strategies import World, shaped_worlds, small_worlds, tiny_worlds
+from tests.test_coverage import SLOW_OK, first_goals, two_visits
+
+HOME = {"lat": 34.75, "lon": 113.65}
+
+
+def greedy_falls_short() -> World:
+    """Greedy gives the high visit to the nearest volunteer, the only one who could also do the
+    normal visit at the same hour; the best plan sends the other one to the high visit."""
+    near, far = HOME, {"lat": 34.752, "lon": 113.65}
+    window = [{"days": ["mon"], "from": "09:00", "to": "10:00"}]
+    return {
+        "name": "greedy falls short",
+        "timezone": "Asia/Shanghai",
+        "week_start": "2026-11-30",
+        "volunteers": [
+            {"id": "a", "skills": ["s", "t"], "home": near,
+             "availability": [{"days": ["mon"], "from": "08:00", "to": "12:00"}]},
+            {"id": "b", "skills": ["s"], "home": far,
+             "availability": [{"days": ["mon"], "from": "08:00", "to": "12:00"}]},
+        ],
+        "tasks": [
+            {"id": "x", "priority": "high", "needs": [{"skill": "s", "count": 1}],
+             "duration_minutes": 60, "location": near, "windows": window},
+            {"id": "y", "priority": "normal", "needs": [{"skill": "t", "count": 1}],
+             "duration_minutes": 60, "location": near, "windows": window},
+        ],
+    }  # fmt: skip
+
+
+def _jobs(scenario: Scenario, deadline: float | None = None) -> list[PartJob]:
+    """Every part as the planner would hand it to `solver.large` (one worker, 4 s)."""
+    travel = HaversineTravel(scenario.settings)
+    analyses = analyse(scenario, travel)
+    floor = greedy_plan(scenario, analyses, travel)
+    possible = count_by_priority(scenario, (t for t, a in analyses.items() if a.reason is None))
+    weights = coverage_weights(possible)
+    jobs = []
+    for tids in components(analyses):
+        mine = Solution(
+            {t: s for t, s in floor.starts.items() if t in tids},
+            {t: c for t, c in floor.crews.items() if t in tids},
+        )
+        job = PartJob(tids, {t: analyses[t] for t in tids}, weights, mine, share=4.0,
+                      budget=4.0, workers=1, seed=0, max_exact_arcs=0,
+                      deadline=deadline)  # fmt: skip
+        jobs.append(job)
+    return jobs
+
+
+def _quick(world: World) -> tuple[Scenario, Solution, Solution, bool]:
+    """(scenario, greedy's plan, the sweeps' plan, whether every part's coverage was proved),
+    each part through `_quick_cover` alone, whatever its floor serves; the plan checked by the
+    validator, and the bound of every part that gave one held against the brute force's
+    optimum of that part's tasks (tiny worlds only)."""
+    scenario = build_scenario(world)
+    travel = HaversineTravel(scenario.settings)
+    floor, best, proved = Solution(), Solution(), True
+    tiny = len(scenario.tasks) <= 8 and not scenario.pinned
+    for job in _jobs(scenario):
+        assert job.floor is not None
+        with patch.object(solver.large, "QUICK_FLOOR", 0.0):
+            sol, stage, bound, _ = _quick_cover(scenario, job, travel, job.floor, 4.0, None, None)
+        value = sum(job.weights[scenario.tasks[t].priority] for t in sol.crews)
+        if stage is not None:
+            assert stage.optimal and stage.value == stage.bound == bound == value
+        if bound is not None and tiny:
+            alone = BruteForce(only(scenario, job.tids)).solve().served
+            assert bound >= sum(job.weights[p] * n for p, n in alone.items())
+        proved = proved and stage is not None
+        floor.merge(job.floor)
+        best.merge(sol)
+    served = count_by_priority(scenario, best.crews)
+    analyses = analyse(scenario, travel)  # every task's, those no part holds too
+    plan = build_plan(scenario, best, analyses, travel, status="feasible", bound=served,
+                      started=time.monotonic())  # fmt: skip
+    assert validate(scenario, plan_json.dump(plan, scenario)).violations == []
+    return scenario, floor, best, proved
+
+
+def only(scenario: Scenario, tids: list[str]) -> Scenario:
+    """The scenario with only these tasks (a part's)."""
+    return replace(scenario, tasks={t: scenario.tasks[t] for t in tids})
+
+
+def _key(scenario: Scenario, sol: Solution) -> list[int]:
+    served = count_by_priority(scenario, sol.crews)
+    return list(served.values())
+
+
+def test_the_sweeps_serve_what_greedy_left_and_prove_it() -> None:
+    _, floor, best, proved = _quick(greedy_falls_short())
+    assert sorted(floor.crews) == ["x"]
+    assert sorted(best.crews) == ["x", "y"]
+    assert proved  # every task served: static analysis's bound
+
+
+def test_a_minute_short_the_focused_bound_proves_one_visit() -> None:
+    _, _, best, proved = _quick(two_visits(-1))
+    assert len(best.crews) == 1
+    assert proved  # the relaxation on the unserved visit and its rival proves it
+
+
+def _brute_force_agrees(world: World) -> None:
+    scenario = build_scenario(world)
+    brute = BruteForce(scenario)
+    assume(brute.assumptions_hold())
+    optimum = brute.solve()
+    scenario, floor, best, proved = _quick(world)
+    assert _key(scenario, best) >= _key(scenario, floor)
+    assert _key(scenario, best) <= list(optimum.served.values())
+    event("proved" if proved else "not proved")
+    if proved:
+        assert count_by_priority(scenario, best.crews) == optimum.served
+
+
+@pytest.mark.slow
+@settings(max_examples=80, deadline=None, suppress_health_check=SLOW_OK)
+@given(world=tiny_worlds())
+def test_what_the_sweeps_prove_is_the_brute_forces_optimum(world: World) -> None:
+    _brute_force_agrees(world)
+
+
+@pytest.mark.slow
+@settings(max_examples=60, deadline=None, suppress_health_check=SLOW_OK)
+@given(world=shaped_worlds(tiny_worlds()))
+def test_what_the_sweeps_prove_is_the_brute_forces_optimum_in_wide_and_one_day_weeks(
+    world: World,
+) -> None:
+    _brute_force_agrees(world)
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None, suppress_health_check=SLOW_OK)
+@given(world=shaped_worlds(small_worlds()))
+def test_what_the_sweeps_prove_is_the_routing_models_proved_optimum(world: World) -> None:
+    """No brute force (up to 15 tasks): where the routing model, with circuits and no pairwise
+    separation, proves its coverage, the sweeps' proof (when they give one) is the same."""
+    scenario, _, best, proved = _quick(world)
+    routed, stages = first_goals(scenario, pairwise=False)
+    assume(all(s.optimal for part in stages for s in part if s.name == "coverage"))
+    assert _key(scenario, best) <= _key(scenario, routed)
+    if proved:
+        assert _key(scenario, best) == _key(scenario, routed)
+
+
+# --- building cut short --------------------------------------------------------------------
+
+
+def after(calls: int) -> Callable[[], bool]:
+    """A stop (or cut) that turns true at its `calls`-th question and stays true; it counts
+    the questions in `.asked`."""
+
+    def ask() -> bool:
+        ask.asked += 1  # type: ignore[attr-defined]
+        return ask.asked >= calls  # type: ignore[attr-defined,no-any-return]
+
+    ask.asked = 0  # type: ignore[attr-defined]
+    return ask
+
+
+def _model_inputs() -> tuple[Scenario, dict[str, object], list[str], HaversineTravel]:
+    scenario = build_scenario(greedy_falls_short())
+    travel = HaversineTravel(scenario.settings)
+    analyses = analyse(scenario, travel)
+    return scenario, dict(analyses), sorted(analyses), travel
+
+
+@pytest.mark.parametrize("kind", [CoverageModel, PlanModel])
+def test_a_models_building_stops_between_volunteers_once_cut(kind: type[PlanModel]) -> None:
+    scenario, analyses, tids, travel = _model_inputs()
+    weights = {"urgent": 8, "high": 4, "normal": 2, "low": 1}
+    kind(scenario, analyses, tids, travel, weights, cut=after(10**6))  # type: ignore[arg-type]
+    for calls in (1, 2, 3):  # before a's, before b's visits are placed; before a's routes
+        cut = after(calls)
+        with pytest.raises(BuildCut):
+            kind(scenario, analyses, tids, travel, weights, cut=cut)  # type: ignore[arg-type]
+        assert cut.asked == calls  # type: ignore[attr-defined]
+
+
+def test_a_model_past_its_deadline_is_not_built() -> None:
+    built: list[bool] = []
+
+    def build(cut: Callable[[], bool] | None) -> str:
+        assert cut is not None and cut()  # the deadline has passed: the first question cuts
+        built.append(True)
+        raise BuildCut
+
+    assert built_in_time(build, time.time() - 1, None) is None
+    assert built == [True]
+    assert built_in_time(lambda cut: "model", time.time() + 3600, None) == "model"
+
+
+def test_a_stop_while_a_model_is_built_stops_the_solve() -> None:
+    scenario, analyses, tids, travel = _model_inputs()
+    weights = {"urgent": 8, "high": 4, "normal": 2, "low": 1}
+    stop = after(2)
+    with pytest.raises(Stopped):
+        built_in_time(
+            lambda cut: CoverageModel(scenario, analyses, tids, travel, weights, cut=cut),  # type: ignore[arg-type]
+            None,
+            stop,
+        )
+    assert stop.asked == 3  # twice while building, once more to tell a stop from a deadline  # type: ignore[attr-defined]
+
+
+def test_an_exact_part_past_its_deadline_keeps_its_floor() -> None:
+    scenario = build_scenario(greedy_falls_short())
+    travel = HaversineTravel(scenario.settings)
+    (job,) = _jobs(scenario)
+    assert job.floor is not None
+    sol, stages, failure = cover_then_route(
+        scenario, job.analyses, job.tids, travel, job.weights, job.floor, budget=4.0,
+        workers=1, seed=0, deadline=time.time() - 1,
+    )  # fmt: skip
+    assert failure is None and sol == job.floor
+    assert stages[0].name == "coverage" and not stages[0].optimal
+    assert [s.name for s in stages[1:]] == list(scenario.settings.objective_order)
+
+
+def test_a_whole_pairwise_model_that_cannot_be_built_in_time_leaves_the_search_path() -> None:
+    """`_cover_first`'s model cut by its deadline (here: at once) and the sweeps not proving:
+    the part is solved as before there was that model, by the search and its bounds."""
+    scenario = build_scenario(two_visits(-1))
+    options = solver.SolveOptions(time_limit=4, workers=1, seed=0, max_exact_arcs=0)
+    built: list[object] = []
+
+    def never(build: Callable[[object], object], deadline: object, stop: object) -> None:
+        built.append(build)
+        return None
+
+    def unproved(*args: object) -> tuple[Solution, None, None, float]:
+        job = args[1]
+        assert isinstance(job, PartJob) and job.floor is not None
+        return job.floor, None, None, 0.0
+
+    with (
+        patch.object(solver.large, "COVER_FLOOR", 0.0),
+        patch.object(solver.large, "built_in_time", never),
+        patch.object(solver.large, "_quick_cover", unproved),
+    ):
+        plan = solver.solve(scenario, options)
+    assert built  # the whole part's model was asked for, and not built
+    assert plan.objective is not None and sum(plan.objective.served.values()) == 1
+    assert validate(scenario, plan_json.dump(plan, scenario)).violations == []
+    assert plan.bound == plan.objective.served  # the search's bounds still prove it
