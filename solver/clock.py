@@ -85,6 +85,28 @@ def running(clock: Clock) -> Iterator[Clock]:
         _CURRENT.reset(token)
 
 
+@contextmanager
+def until(deadline: float | None, stop: Callable[[], bool] | None = None) -> Iterator[None]:
+    """Inside, the current solve's time also ends at `deadline` (a `time.time()`: one piece of
+    work's own share) and once `stop()` is true; outside a solve, a clock of its own. The
+    clock's deadline and `expired` are as before afterwards."""
+    clock = _CURRENT.get()
+    if clock is None:
+        with running(Clock(deadline, stop)):
+            yield
+        return
+    kept = clock.deadline, clock.expired
+    if deadline is not None:
+        clock.deadline = deadline if kept[0] is None else min(kept[0], deadline)
+    if stop is not None:
+        before = kept[1]
+        clock.expired = stop if before is None else (lambda: before() or stop())
+    try:
+        yield
+    finally:
+        clock.deadline, clock.expired = kept
+
+
 def over() -> bool:
     """Whether the current solve's time is up (False outside a solve)."""
     clock = _CURRENT.get()

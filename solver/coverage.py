@@ -27,7 +27,7 @@ from ortools.sat.python import cp_model
 from mutualaid.domain.model import Scenario
 from mutualaid.travel import TravelModel
 from solver.analysis import TaskAnalysis
-from solver.cpsat import CutFn, PlanModel
+from solver.cpsat import PlanModel
 from solver.solution import Solution
 from solver.stages import ProgressFn, StageResult, StopFn, built_in_time, staged_solve
 
@@ -69,14 +69,13 @@ class CoverageModel(PlanModel):
         weights: dict[str, int],
         *,
         fixed: Solution | None = None,
-        cut: CutFn | None = None,
     ) -> None:
         """`fixed`: visits outside `tids` that stay as they are (neighbourhood search; they
         cut blocks into slots, as in `PlanModel`, so its plans are whole valid plans). Raises
-        BuildCut once `cut()` is true."""
+        `solver.clock.OutOfTime` as `PlanModel` does."""
         self.order: dict[tuple[str, int, str, str], cp_model.IntVar] = {}
         """(v, block, i, j) -> literal 'i comes before j' (only where either order fits)."""
-        super().__init__(scenario, analyses, tids, travel, weights, fixed=fixed, cut=cut)
+        super().__init__(scenario, analyses, tids, travel, weights, fixed=fixed)
 
     def stages(self) -> tuple[str, ...]:
         return tuple(s for s in super().stages() if s in FIRST_GOALS)
@@ -146,7 +145,7 @@ def cover_then_route(
         deterministic = workers == 1
     building = time.monotonic()
     cover = built_in_time(
-        lambda cut: CoverageModel(scenario, analyses, tids, travel, weights, cut=cut),
+        lambda: CoverageModel(scenario, analyses, tids, travel, weights),
         deadline,
         stop,
     )
@@ -164,7 +163,7 @@ def cover_then_route(
     if stages:  # the seconds reported (not the budget's) count building the model
         stages = [replace(stages[0], seconds=stages[0].seconds + built), *stages[1:]]
     model = built_in_time(
-        lambda cut: PlanModel(scenario, analyses, tids, travel, weights, cut=cut), deadline, stop
+        lambda: PlanModel(scenario, analyses, tids, travel, weights), deadline, stop
     )
     if model is None:  # out of time for routes: the pairwise model's plan is a whole plan
         names = [s.name for s in stages]

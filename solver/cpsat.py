@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -32,14 +32,6 @@ LOAD_SCALE = 10_000
 """Fairness is minimised as ceil(load * LOAD_SCALE): 'optimal' fairness is proved to 1/10,000."""
 
 Terms = list[tuple[cp_model.IntVar, int]]
-
-CutFn = Callable[[], bool]
-"""cut() is True once a model's building should end (its deadline passed, or the solve was
-told to stop): asked between volunteers while the model is built."""
-
-
-class BuildCut(Exception):
-    """A model's building was cut short (see CutFn): there is no model to solve."""
 
 
 class PlanModel:
@@ -63,13 +55,12 @@ class PlanModel:
         *,
         fixed: Solution | None = None,
         pin_assumptions: bool = False,
-        cut: CutFn | None = None,
     ) -> None:
-        """Raises BuildCut once `cut()` is true (asked before each volunteer's visits are
-        placed and each of their slots is routed: the bulk of a large model's building), and
-        `solver.clock.OutOfTime` once the solve's deadline has passed (checked there too)."""
-        with clock.phase("building"):  # each loop checks the solve's deadline (OutOfTime)
-            self._build(scenario, analyses, tids, travel, weights, fixed, pin_assumptions, cut)
+        """Raises `solver.clock.OutOfTime` once the solve's time is up (checked before each
+        volunteer's visits are placed and each of their slots is routed: the bulk of a large
+        model's building; `solver.stages.built_in_time` gives one build a deadline of its own)."""
+        with clock.phase("building"):
+            self._build(scenario, analyses, tids, travel, weights, fixed, pin_assumptions)
 
     def _build(
         self,
@@ -80,7 +71,6 @@ class PlanModel:
         weights: dict[str, int],
         fixed: Solution | None,
         pin_assumptions: bool,
-        cut: CutFn | None,
     ) -> None:
         self.scenario = scenario
         self.analyses = analyses
@@ -131,18 +121,11 @@ class PlanModel:
             self._works_of[v].append((t, w))
         for vid in volunteers:
             clock.check()
-            if cut is not None and cut():
-                raise BuildCut
             vol = scenario.volunteers[vid]
             self.slots[vid] = slots_of(vol, sorted(fixed_visits.get(vid, [])))
             self._place(vid)
-        routed = ""
         for key, tasks in self.slot_tasks.items():
             clock.check()
-            if cut is not None and key[0] != routed:
-                routed = key[0]
-                if cut():
-                    raise BuildCut
             self._route(key, tasks)
         minutes_fixed = service_minutes(scenario, kept)
         self.minutes: dict[str, tuple[Terms, int]] = {}

@@ -18,7 +18,6 @@ from mutualaid.travel import TravelModel
 from solver.analysis import route_arcs
 from solver.by_priority import by_priority
 from solver.coverage import CoverageModel
-from solver.cpsat import CutFn
 from solver.greedy import greedy_plan
 from solver.lns import Search, improve
 from solver.part_bounds import BOUND_SHARE, part_bounds_after
@@ -242,8 +241,8 @@ def _cover_first(
     building = time.monotonic()
     until = None if job.reproducible else time.time() + budget  # (budget <= the deadline's)
 
-    def build(cut: CutFn | None) -> CoverageModel:
-        return CoverageModel(scenario, job.analyses, job.tids, travel, job.weights, cut=cut)
+    def build() -> CoverageModel:
+        return CoverageModel(scenario, job.analyses, job.tids, travel, job.weights)
 
     model = built_in_time(build, until, stop)
     if model is None:  # its building alone would eat the budget: the path before

@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 
 from mutualaid.domain.model import PRIORITIES
 from solver import clock
-from solver.cpsat import BuildCut, CutFn, PlanModel
+from solver.cpsat import PlanModel
 from solver.greedy import greedy_plan
 from solver.solution import Solution, count_by_priority
 
@@ -54,24 +54,17 @@ Built = TypeVar("Built")
 
 
 def built_in_time(
-    build: Callable[[CutFn | None], Built], deadline: float | None, stop: StopFn | None
+    build: Callable[[], Built], deadline: float | None, stop: StopFn | None
 ) -> Built | None:
-    """`build(cut)` (a model's constructor given its CutFn), or None when its building ran
-    past the wall-clock `deadline` (a `time.time()`: this build's own, e.g. a share of the
-    part's time) or the solve's (`solver.clock`, checked by the same loops): the caller then
-    takes the path it would take without that model. Raises Stopped once `stop()` is true,
-    while building too."""
-    cut: CutFn | None = None
-    if deadline is not None or stop is not None:
-
-        def cut() -> bool:
-            if stop is not None and stop():
-                return True
-            return deadline is not None and time.time() >= deadline
-
+    """`build()` (a model's constructor), or None when its building ran past the wall-clock
+    `deadline` (a `time.time()`: this build's own, e.g. a share of the part's time) or the
+    solve's: the loops that build models check both through `solver.clock` (`clock.until`).
+    The caller then takes the path it would take without that model. Raises Stopped once
+    `stop()` is true, while building too."""
     try:
-        return build(cut)
-    except (BuildCut, clock.OutOfTime):
+        with clock.until(deadline, stop):
+            return build()
+    except clock.OutOfTime:
         if stop is not None and stop():
             raise Stopped from None
         return None

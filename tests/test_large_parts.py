@@ -21,9 +21,9 @@ from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import Scenario
 from mutualaid.travel import HaversineTravel
 from mutualaid.validation import validate
-from solver import PartJob, analyse, components
+from solver import PartJob, analyse, clock, components
 from solver.coverage import CoverageModel, cover_then_route
-from solver.cpsat import BuildCut, PlanModel
+from solver.cpsat import PlanModel
 from solver.greedy import greedy_plan
 from solver.large import _quick_cover
 from solver.solution import Solution, build_plan, count_by_priority
@@ -198,28 +198,39 @@ def _model_inputs() -> tuple[Scenario, dict[str, object], list[str], HaversineTr
 
 
 @pytest.mark.parametrize("kind", [CoverageModel, PlanModel])
-def test_a_models_building_stops_between_volunteers_once_cut(kind: type[PlanModel]) -> None:
+def test_a_models_building_stops_between_volunteers_once_its_time_is_up(
+    kind: type[PlanModel],
+) -> None:
     scenario, analyses, tids, travel = _model_inputs()
     weights = {"urgent": 8, "high": 4, "normal": 2, "low": 1}
-    kind(scenario, analyses, tids, travel, weights, cut=after(10**6))  # type: ignore[arg-type]
+    with clock.until(None, after(10**6)):
+        kind(scenario, analyses, tids, travel, weights)  # type: ignore[arg-type]
     for calls in (1, 2, 3):  # before a's, before b's visits are placed; before a's routes
-        cut = after(calls)
-        with pytest.raises(BuildCut):
-            kind(scenario, analyses, tids, travel, weights, cut=cut)  # type: ignore[arg-type]
-        assert cut.asked == calls  # type: ignore[attr-defined]
+        ends = after(calls)
+        with pytest.raises(clock.OutOfTime), clock.until(None, ends):
+            kind(scenario, analyses, tids, travel, weights)  # type: ignore[arg-type]
+        assert ends.asked == calls  # type: ignore[attr-defined]
 
 
 def test_a_model_past_its_deadline_is_not_built() -> None:
     built: list[bool] = []
 
-    def build(cut: Callable[[], bool] | None) -> str:
-        assert cut is not None and cut()  # the deadline has passed: the first question cuts
+    def build() -> str:
         built.append(True)
-        raise BuildCut
+        clock.check()  # the deadline has passed: the first check ends the building
+        return "model"
 
     assert built_in_time(build, time.time() - 1, None) is None
     assert built == [True]
-    assert built_in_time(lambda cut: "model", time.time() + 3600, None) == "model"
+    assert built_in_time(build, time.time() + 3600, None) == "model"
+
+
+def test_a_build_deadline_is_only_the_builds_own() -> None:
+    """A build's own deadline ends its building, and the solve's clock is as before after it."""
+    with clock.running(clock.Clock(time.time() + 3600)) as solve_clock:
+        assert built_in_time(clock.check, time.time() - 1, None) is None
+        assert solve_clock.deadline is not None and solve_clock.deadline > time.time() + 3000
+        assert not clock.over()
 
 
 def test_a_stop_while_a_model_is_built_stops_the_solve() -> None:
@@ -228,7 +239,7 @@ def test_a_stop_while_a_model_is_built_stops_the_solve() -> None:
     stop = after(2)
     with pytest.raises(Stopped):
         built_in_time(
-            lambda cut: CoverageModel(scenario, analyses, tids, travel, weights, cut=cut),  # type: ignore[arg-type]
+            lambda: CoverageModel(scenario, analyses, tids, travel, weights),  # type: ignore[arg-type]
             None,
             stop,
         )
@@ -256,7 +267,7 @@ def test_a_whole_pairwise_model_that_cannot_be_built_in_time_leaves_the_search_p
     options = solver.SolveOptions(time_limit=4, workers=1, seed=0, max_exact_arcs=0)
     built: list[object] = []
 
-    def never(build: Callable[[object], object], deadline: object, stop: object) -> None:
+    def never(build: Callable[[], object], deadline: object, stop: object) -> None:
         built.append(build)
         return None
 
