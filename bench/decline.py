@@ -14,6 +14,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,61 +37,42 @@ def main() -> int:
     logging.disable(logging.INFO)  # the app's and httpx's request lines
     print("$ " + " ".join([".venv/bin/python", "bench/decline.py", *sys.argv[1:]]))
 
-    from litestar.testing import TestClient
-
-    from api.app import create_app
-    from api.settings import DatabaseSettings, JobSettings, Settings, SolverSettings
-    from mutualaid.services import access, built, weeks
+    from mutualaid.services import access, built
     from worldgen import generate_world
 
     world = generate_world(args.tasks, args.volunteers, args.subdistricts, 1)
-    world["week_start"] = WEEK
-    world.pop("expect", None)
-    with tempfile.TemporaryDirectory(prefix="bench-decline-") as tmp:
-        settings = Settings(
-            database=DatabaseSettings(url=f"sqlite:///{Path(tmp, 'd.db')}"),
-            solver=SolverSettings(time_limit_seconds=args.time_limit, workers=2),
-            jobs=JobSettings(runner="inprocess", heartbeat_seconds=1.0, poll_seconds=0.2),
-        )
-        with TestClient(create_app(settings), timeout=600) as client:
-            infra = client.app.state.infra
-            _, secret = access.create_token(infra.uow(), access.CLI, "admin", name="bench")
-            admin = {"Authorization": f"Bearer {secret}"}
-            weeks.import_scenario(infra.uow(), access.CLI, AREA, WEEK, world)
-            plan = solve(client, admin)
-            published = client.post(f"/plans/{plan['id']}/publish", headers=admin)
-            published.raise_for_status()
-            visits = [(a["volunteers"][0]["id"], a["task"]) for a in plan["plan"]["assignments"]]
-            volunteers = list(dict.fromkeys(v for v, _ in visits))
-            kept: list[float] = []
-            cold: list[float] = []
-            changed: list[int] = []
-            for i, vid in enumerate(volunteers[: 2 * args.declines]):
-                _, vsecret = access.create_token(
-                    infra.uow(), access.CLI, "volunteer", [AREA], vid, name=vid
-                )
-                vauth = {"Authorization": f"Bearer {vsecret}"}
-                mine = client.get(
-                    f"/volunteers/{vid}/assignments", params={"week": WEEK, "area": AREA},
-                    headers=vauth,
-                ).json()  # fmt: skip
-                items = mine if isinstance(mine, list) else mine.get("assignments", [])
-                if not items:
-                    continue
-                forget = i % 2 == 1  # alternate, so both meet the same week as it grows
-                if forget:
-                    built.BUILT.clear()
-                t0 = time.perf_counter()
-                answer = client.post(
-                    f"/assignments/{items[0]['id']}/decline", json={"reason": "bench"},
-                    headers=vauth,
-                )  # fmt: skip
-                seconds = time.perf_counter() - t0
-                answer.raise_for_status()
-                repair: dict[str, Any] = answer.json().get("repair") or {}
-                changed.append(int(repair.get("changed") or 0))
-                (cold if forget else kept).append(seconds)
-            parts = measure_parts(infra, built)
+    with published_week(world, args.time_limit) as (client, infra, _, plan):
+        visits = [(a["volunteers"][0]["id"], a["task"]) for a in plan["plan"]["assignments"]]
+        volunteers = list(dict.fromkeys(v for v, _ in visits))
+        kept: list[float] = []
+        cold: list[float] = []
+        changed: list[int] = []
+        for i, vid in enumerate(volunteers[: 2 * args.declines]):
+            _, vsecret = access.create_token(
+                infra.uow(), access.CLI, "volunteer", [AREA], vid, name=vid
+            )
+            vauth = {"Authorization": f"Bearer {vsecret}"}
+            mine = client.get(
+                f"/volunteers/{vid}/assignments", params={"week": WEEK, "area": AREA},
+                headers=vauth,
+            ).json()  # fmt: skip
+            items = mine if isinstance(mine, list) else mine.get("assignments", [])
+            if not items:
+                continue
+            forget = i % 2 == 1  # alternate, so both meet the same week as it grows
+            if forget:
+                built.BUILT.clear()
+            t0 = time.perf_counter()
+            answer = client.post(
+                f"/assignments/{items[0]['id']}/decline", json={"reason": "bench"},
+                headers=vauth,
+            )  # fmt: skip
+            seconds = time.perf_counter() - t0
+            answer.raise_for_status()
+            repair: dict[str, Any] = answer.json().get("repair") or {}
+            changed.append(int(repair.get("changed") or 0))
+            (cold if forget else kept).append(seconds)
+        parts = measure_parts(infra, built)
     rows = [
         ("district week", f"{args.tasks} tasks, {args.volunteers} volunteers"),
         ("decline over HTTP, built week kept (after)", ms(kept)),
@@ -104,8 +87,39 @@ def main() -> int:
     return 0
 
 
-def solve(client: Any, admin: dict[str, str]) -> dict[str, Any]:
-    made = client.post(f"/weeks/{WEEK}/plans", params={"area": AREA}, headers=admin)
+@contextmanager
+def published_week(
+    world: dict[str, Any], time_limit: float, area: str = AREA
+) -> Iterator[tuple[Any, Any, dict[str, str], dict[str, Any]]]:
+    """The app on a fresh SQLite file (Litestar's TestClient, in this process) with `world`
+    stored in `area` as the week of WEEK, solved through the API (2 workers, `time_limit`)
+    and published: the client, the app's infrastructure, admin headers and the plan."""
+    from litestar.testing import TestClient
+
+    from api.app import create_app
+    from api.settings import DatabaseSettings, JobSettings, Settings, SolverSettings
+    from mutualaid.services import access, weeks
+
+    world = {**world, "week_start": WEEK}
+    world.pop("expect", None)
+    with tempfile.TemporaryDirectory(prefix="bench-service-") as tmp:
+        settings = Settings(
+            database=DatabaseSettings(url=f"sqlite:///{Path(tmp, 'd.db')}"),
+            solver=SolverSettings(time_limit_seconds=time_limit, workers=2),
+            jobs=JobSettings(runner="inprocess", heartbeat_seconds=1.0, poll_seconds=0.2),
+        )
+        with TestClient(create_app(settings), timeout=600) as client:
+            infra = client.app.state.infra
+            _, secret = access.create_token(infra.uow(), access.CLI, "admin", name="bench")
+            admin = {"Authorization": f"Bearer {secret}"}
+            weeks.import_scenario(infra.uow(), access.CLI, area, WEEK, world)
+            plan = solve(client, admin, area)
+            client.post(f"/plans/{plan['id']}/publish", headers=admin).raise_for_status()
+            yield client, infra, admin, plan
+
+
+def solve(client: Any, admin: dict[str, str], area: str = AREA) -> dict[str, Any]:
+    made = client.post(f"/weeks/{WEEK}/plans", params={"area": area}, headers=admin)
     made.raise_for_status()
     while True:
         got: dict[str, Any] = client.get(f"/plans/{made.json()['id']}", headers=admin).json()

@@ -20,13 +20,11 @@ import logging
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-WEEK = "2026-11-30"
 TARGETS = {"subdistrict": 1.0, "district": 3.0}
 """The issue's targets, seconds per recommendation."""
 
@@ -71,53 +69,35 @@ def main() -> int:
 
 
 def measure(world: dict[str, Any], args: argparse.Namespace) -> tuple[list[float], list[float]]:
-    from litestar.testing import TestClient
+    from decline import WEEK, published_week
 
-    from api.app import create_app
-    from api.settings import DatabaseSettings, JobSettings, Settings, SolverSettings
     from mutualaid.contract import plan_json
     from mutualaid.contract.scenario import build_scenario
-    from mutualaid.services import access, weeks
     from solver.recommend import recommend
 
-    world = copy.deepcopy(world)
-    world["week_start"] = WEEK
-    world.pop("expect", None)
     area = "bench"
-    with tempfile.TemporaryDirectory(prefix="bench-recommend-") as tmp:
-        settings = Settings(
-            database=DatabaseSettings(url=f"sqlite:///{Path(tmp, 'r.db')}"),
-            solver=SolverSettings(time_limit_seconds=args.time_limit, workers=2),
-            jobs=JobSettings(runner="inprocess", heartbeat_seconds=1.0, poll_seconds=0.2),
-        )
-        with TestClient(create_app(settings), timeout=600) as client:
-            infra = client.app.state.infra
-            _, secret = access.create_token(infra.uow(), access.CLI, "admin", name="bench")
-            admin = {"Authorization": f"Bearer {secret}"}
-            weeks.import_scenario(infra.uow(), access.CLI, area, WEEK, world)
-            plan = solve(client, admin, area)
-            client.post(f"/plans/{plan['id']}/publish", headers=admin).raise_for_status()
-            # the week as stored (ids and defaults as the service keeps them)
-            got = client.get(f"/weeks/{WEEK}/scenario", params={"area": area}, headers=admin)
-            got.raise_for_status()
-            stored = got.json()
-            http: list[float] = []
-            alone: list[float] = []
-            for task in requests(stored, args.requests):
-                t0 = time.perf_counter()
-                answer = client.post(
-                    f"/weeks/{WEEK}/recommendations", params={"area": area}, json=task,
-                    headers=admin,
-                )  # fmt: skip
-                http.append(time.perf_counter() - t0)
-                answer.raise_for_status()
-                doc = copy.deepcopy(stored)
-                doc["tasks"] = [*doc["tasks"], task]
-                scenario = build_scenario(doc)
-                published = plan_json.load(plan["plan"], scenario)
-                t0 = time.perf_counter()
-                recommend(scenario, published, task["id"])
-                alone.append(time.perf_counter() - t0)
+    with published_week(world, args.time_limit, area) as (client, _, admin, plan):
+        # the week as stored (ids and defaults as the service keeps them)
+        got = client.get(f"/weeks/{WEEK}/scenario", params={"area": area}, headers=admin)
+        got.raise_for_status()
+        stored = got.json()
+        http: list[float] = []
+        alone: list[float] = []
+        for task in requests(stored, args.requests):
+            t0 = time.perf_counter()
+            answer = client.post(
+                f"/weeks/{WEEK}/recommendations", params={"area": area}, json=task,
+                headers=admin,
+            )  # fmt: skip
+            http.append(time.perf_counter() - t0)
+            answer.raise_for_status()
+            doc = copy.deepcopy(stored)
+            doc["tasks"] = [*doc["tasks"], task]
+            scenario = build_scenario(doc)
+            published = plan_json.load(plan["plan"], scenario)
+            t0 = time.perf_counter()
+            recommend(scenario, published, task["id"])
+            alone.append(time.perf_counter() - t0)
     return http, alone
 
 
@@ -131,18 +111,6 @@ def requests(stored: dict[str, Any], n: int) -> list[dict[str, Any]]:
         new["id"] = f"{t['id']}-again"
         made.append(new)
     return made
-
-
-def solve(client: Any, admin: dict[str, str], area: str) -> dict[str, Any]:
-    made = client.post(f"/weeks/{WEEK}/plans", params={"area": area}, headers=admin)
-    made.raise_for_status()
-    while True:
-        got: dict[str, Any] = client.get(f"/plans/{made.json()['id']}", headers=admin).json()
-        if got["status"] in ("optimal", "feasible", "error"):
-            if got["status"] == "error":
-                raise SystemExit(f"the solve failed: {got.get('error')}")
-            return got
-        time.sleep(0.5)
 
 
 def secs(values: list[float]) -> str:
