@@ -28,7 +28,7 @@ from unseen import FIRST_SEED, SHAPES, Week  # noqa: E402
 from mutualaid.contract.scenario import build_scenario  # noqa: E402
 from mutualaid.domain.model import PRIORITIES, Scenario  # noqa: E402
 from mutualaid.travel import HaversineTravel  # noqa: E402
-from solver import analyse, components  # noqa: E402
+from solver import allowed, analyse, components  # noqa: E402
 from solver.coverage import CoverageModel  # noqa: E402
 from solver.greedy import greedy_plan  # noqa: E402
 from solver.solution import Solution, count_by_priority  # noqa: E402
@@ -41,11 +41,7 @@ def coverage(scenario: Scenario, by_priority: bool, cap: float, workers: int) ->
     travel = HaversineTravel(scenario.settings)
     analyses = analyse(scenario, travel)
     floor = greedy_plan(scenario, analyses, travel)
-    possible = {p: 0 for p in PRIORITIES}
-    for a in analyses.values():
-        if a.reason is None:
-            possible[a.task.priority] += 1
-    weights = coverage_weights(possible)
+    weights = coverage_weights(allowed(scenario, analyses))
     proved, best, weighted_bound = True, Solution(), 0
     steps: list[str] = []
     floors: list[str] = []

@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path:
 from mutualaid.contract.scenario import build_scenario, load_scenario  # noqa: E402
 from mutualaid.domain.model import PRIORITIES, Scenario  # noqa: E402
 from mutualaid.travel import HaversineTravel  # noqa: E402
-from solver import analyse, components  # noqa: E402
+from solver import allowed, analyse, components  # noqa: E402
 from solver.coverage import CoverageModel  # noqa: E402
 from solver.cpsat import PlanModel  # noqa: E402
 from solver.greedy import greedy_plan  # noqa: E402
@@ -53,11 +53,7 @@ def time_to_coverage(
     travel = HaversineTravel(scenario.settings)
     analyses = analyse(scenario, travel)
     floor = greedy_plan(scenario, analyses, travel)
-    possible = {p: 0 for p in PRIORITIES}
-    for a in analyses.values():
-        if a.reason is None:
-            possible[a.task.priority] += 1
-    weights = coverage_weights(possible)
+    weights = coverage_weights(allowed(scenario, analyses))
     proved = True
     best = Solution()
     for part in components(analyses):

@@ -49,6 +49,7 @@ from solver.parts import solve_part as solve_part
 from solver.planner import MAX_EXACT_ARCS as MAX_EXACT_ARCS
 from solver.planner import Progress as Progress
 from solver.planner import SolveOptions as SolveOptions
+from solver.planner import allowed as allowed
 from solver.planner import analyse as analyse
 from solver.planner import components as components
 from solver.planner import greedy as greedy

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, replace
 
 from mutualaid.domain.model import PRIORITIES, Scenario
@@ -86,6 +86,12 @@ class SolveOptions:
     """Coverage on the pairwise model one priority at a time (urgent, then high ...: see
     `solver.stages`); False maximises the weighted sum in one search, as before (kept to
     measure the two side by side)."""
+
+
+def allowed(scenario: Scenario, analyses: Mapping[str, TaskAnalysis]) -> dict[str, int]:
+    """Per priority, how many tasks static analysis allows (no reason 1-4): what coverage can
+    reach at most, and what the week's coverage weights (`coverage_weights`) count."""
+    return count_by_priority(scenario, (t for t, a in analyses.items() if a.reason is None))
 
 
 def analyse(scenario: Scenario, travel: TravelModel | None = None) -> dict[str, TaskAnalysis]:
@@ -243,10 +249,7 @@ def _prepare(
         floor = greedy_plan(scenario, analyses, travel)
     if stop is not None and stop():
         raise Stopped
-    possible = {p: 0 for p in PRIORITIES}
-    for a in analyses.values():
-        if a.reason is None:
-            possible[a.task.priority] += 1
+    possible = allowed(scenario, analyses)
     weights = coverage_weights(possible)
     if progress is not None:  # greedy's plan is the first feasible plan
         progress(figures(scenario, floor, travel).served, possible, time.monotonic() - started)

@@ -19,7 +19,7 @@ from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import PRIORITIES
 from mutualaid.travel import HaversineTravel
 from mutualaid.validation import validate
-from solver import analyse, components
+from solver import allowed, analyse, components
 from solver.by_priority import BY_PRIORITY_FLOOR, by_priority, stepped_bounds
 from solver.conditional import combine
 from solver.coverage import CoverageModel
@@ -45,8 +45,7 @@ def _steps_bound_truly(world: World, budget: float, with_floor: bool) -> None:
     reachable = brute.reachable()
     travel = HaversineTravel(scenario.settings)
     analyses = analyse(scenario, travel)
-    possible = count_by_priority(scenario, (t for t, a in analyses.items() if a.reason is None))
-    weights = coverage_weights(possible)
+    weights = coverage_weights(allowed(scenario, analyses))
     floor = greedy_plan(scenario, analyses, travel)
     plan, parts, weighted_bound = Solution(), [], 0
     for tids in components(analyses):

@@ -17,7 +17,7 @@ import solver
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import PRIORITIES
 from mutualaid.travel import HaversineTravel
-from solver import analyse, components
+from solver import allowed, analyse, components
 from solver.colgen import ColumnBound, block_minutes, pricing
 from solver.colgen_times import Timetable
 from solver.conditional import combine
@@ -67,8 +67,7 @@ def _colgen_bound(
         assert brute.assumptions_hold()
     travel = HaversineTravel(scenario.settings)
     analyses = analyse(scenario, travel)
-    possible = count_by_priority(scenario, (t for t, a in analyses.items() if a.reason is None))
-    weights = coverage_weights(possible)
+    weights = coverage_weights(allowed(scenario, analyses))
     plan = greedy_plan(scenario, analyses, travel)
     served = count_by_priority(scenario, plan.crews)
     parts = []

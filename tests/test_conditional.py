@@ -17,7 +17,7 @@ import solver
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import PRIORITIES, Scenario
 from mutualaid.travel import HaversineTravel
-from solver import analyse, components
+from solver import allowed, analyse, components
 from solver.conditional import PartBounds, combine, part_bounds
 from solver.greedy import greedy_plan
 from solver.solution import Solution, count_by_priority
@@ -70,8 +70,7 @@ def _relaxed_bounds_hold(world: World, keep: st.DataObject | None) -> None:
     scenario = build_scenario(world)
     travel = HaversineTravel(scenario.settings)
     analyses = analyse(scenario, travel)
-    possible = count_by_priority(scenario, (t for t, a in analyses.items() if a.reason is None))
-    weights = coverage_weights(possible)
+    weights = coverage_weights(allowed(scenario, analyses))
     plan = greedy_plan(scenario, analyses, travel)
     served = count_by_priority(scenario, plan.crews)
     truth = best_given(_reachable(scenario), served)

@@ -21,7 +21,7 @@ from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import Scenario
 from mutualaid.travel import HaversineTravel
 from mutualaid.validation import validate
-from solver import PartJob, analyse, clock, components
+from solver import PartJob, allowed, analyse, clock, components
 from solver.coverage import CoverageModel, cover_then_route
 from solver.cpsat import PlanModel
 from solver.greedy import greedy_plan
@@ -64,8 +64,7 @@ def _jobs(scenario: Scenario, deadline: float | None = None) -> list[PartJob]:
     travel = HaversineTravel(scenario.settings)
     analyses = analyse(scenario, travel)
     floor = greedy_plan(scenario, analyses, travel)
-    possible = count_by_priority(scenario, (t for t, a in analyses.items() if a.reason is None))
-    weights = coverage_weights(possible)
+    weights = coverage_weights(allowed(scenario, analyses))
     jobs = []
     for tids in components(analyses):
         mine = Solution(

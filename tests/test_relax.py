@@ -19,7 +19,7 @@ from mutualaid.contract.scenario import build_scenario, load_scenario
 from mutualaid.domain.model import PRIORITIES, Scenario
 from mutualaid.travel import HaversineTravel
 from mutualaid.validation import validate
-from solver import analyse, components
+from solver import allowed, analyse, components
 from solver.greedy import greedy_plan
 from solver.relax import focused_bound, relaxed_bound, rivals
 from solver.solution import Solution, build_plan, count_by_priority, weighted_gap
@@ -36,8 +36,7 @@ def _weighted(counts: dict[str, int], weights: dict[str, int]) -> int:
 def _setup(scenario: Scenario) -> tuple[dict[str, int], list[list[str]], int]:
     """Weights, parts, and the brute force's optimum in those weights."""
     analyses = analyse(scenario, HaversineTravel(scenario.settings))
-    possible = count_by_priority(scenario, (t for t, a in analyses.items() if a.reason is None))
-    weights = coverage_weights(possible)
+    weights = coverage_weights(allowed(scenario, analyses))
     brute = BruteForce(scenario)
     if not brute.assumptions_hold():  # the brute force's exactness needs them
         assume(False)

@@ -16,6 +16,7 @@ from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import PRIORITIES, Scenario
 from mutualaid.travel import HaversineTravel
+from solver import allowed
 from solver.cpsat import PlanModel
 from solver.stages import coverage_weights, staged_solve
 from tests.test_objective import visit, world
@@ -49,11 +50,7 @@ def forced(scenario: Scenario, task: str) -> tuple[int, int, bool] | None:
 
 
 def weights(scenario: Scenario, analyses: dict[str, Any]) -> dict[str, int]:
-    possible = {p: 0 for p in PRIORITIES}
-    for a in analyses.values():
-        if a.reason is None:
-            possible[a.task.priority] += 1
-    return coverage_weights(possible)
+    return coverage_weights(allowed(scenario, analyses))
 
 
 def designed() -> dict[str, Any]:
