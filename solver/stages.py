@@ -376,7 +376,7 @@ def _coverage_by_priority(
 ) -> tuple[StageResult | None, Solution | None, str | None]:
     """The coverage stage one priority at a time, urgent first: the most tasks of the priority,
     then that count held (exactly when proved, else at least) while the next is maximised, the
-    budget left passed on (an equal share of it to each priority still to solve). The same
+    budget left passed on (each priority but the last may take STEP_SHARE of it). The same
     lexicographic optimum as the weighted stage, and its bound: at each priority, every plan
     that serves the values held above serves at most the proved bound, so the weighted sum of
     the proved values (bounds where not proved) bounds every plan's weighted coverage. Returns
