@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from mutualaid.domain.model import PRIORITIES, Scenario
 from mutualaid.travel import TravelModel
+from solver import clock
 from solver.analysis import route_arcs
 from solver.by_priority import by_priority
 from solver.coverage import CoverageModel
@@ -92,9 +93,7 @@ def _top_first(
         stages_wanted=("coverage",), deterministic=job.deterministic, deadline=job.deadline,
         stop=stop,
     )  # fmt: skip
-    spent = sum(st.work if job.reproducible else st.seconds for st in stages)
-    if not job.reproducible:
-        spent = time.monotonic() - building
+    spent = sum(st.work for st in stages) if job.reproducible else time.monotonic() - building
     if sol is None:
         return floor, None, spent
 
@@ -317,7 +316,12 @@ def search_part(
         later = [StageResult(n, 0, 0, False, 0.0) for n in scenario.settings.objective_order]
         return sol, [quick, StageResult("waited", waited, waited, True, 0.0), *later], None
     budget = max(0.05, budget - spent)
-    covered = _cover_first(scenario, job, travel, mine, budget * COVER_SHARE, report, stop)
+    # the solve's time may end while either model below is weighed or built (`solver.clock`):
+    # the plan so far (perhaps the sweeps', better than greedy's) is then kept, not dropped
+    try:
+        covered = _cover_first(scenario, job, travel, mine, budget * COVER_SHARE, report, stop)
+    except clock.OutOfTime:
+        covered = None
     if covered is not None and covered[1][0].optimal:
         # proved on the pairwise model of the whole part: what is left polishes the later
         # goals from its plan, which keep its coverage and waiting (lexicographic)
@@ -340,7 +344,10 @@ def search_part(
         top_bound = None
     else:
         share = top_share(scenario, job, mine)
-        mine, top_bound, spent = _top_first(scenario, job, travel, mine, budget * share, stop)
+        try:
+            mine, top_bound, spent = _top_first(scenario, job, travel, mine, budget * share, stop)
+        except clock.OutOfTime:
+            top_bound, spent = None, 0.0
         budget -= min(spent, budget * share) if SHARE_BY_GAP else budget * share
         cover_bound = None
     searching = budget * (1 - BOUND_SHARE)

@@ -285,3 +285,22 @@ def test_a_whole_pairwise_model_that_cannot_be_built_in_time_leaves_the_search_p
     assert plan.objective is not None and sum(plan.objective.served.values()) == 1
     assert validate(scenario, plan_json.dump(plan, scenario)).violations == []
     assert plan.bound == plan.objective.served  # the search's bounds still prove it
+
+
+def test_a_large_parts_models_cut_by_the_solves_time_leave_the_plan_it_had() -> None:
+    """The solve's time ending while a large part weighs or builds its models (the pairwise
+    model of the whole part, the top tasks' model) leaves the plan the part had (which may be
+    better than greedy's: the sweeps'), not an OutOfTime that drops it to greedy's floor."""
+    world = greedy_falls_short()
+    world["tasks"] = [*world["tasks"], {**world["tasks"][0], "id": "z"}]  # three high visits
+    world["tasks"][1]["priority"] = "high"  # at one hour for two people: one is left unserved
+    scenario = build_scenario(world)
+    travel = HaversineTravel(scenario.settings)
+    (job,) = _jobs(scenario)
+    assert job.floor is not None and len(job.floor.crews) == 2
+    with clock.running(clock.Clock(expired=lambda: True)):
+        sol, stages, _ = solver.large.search_part(scenario, job, travel, None, None)
+    assert sol == job.floor
+    assert stages[0].name == "coverage" and stages[0].value == sum(
+        job.weights[scenario.tasks[t].priority] for t in job.floor.crews
+    )
