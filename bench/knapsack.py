@@ -1,8 +1,8 @@
 """The planner with and without the pairwise model's time knapsacks
-(`solver.coverage.KNAPSACK`), each week both ways in turn (the order alternating from week to
-week, so the machine's load hits both alike): served, bound, weighted gap, time to a proven
-coverage (as bench/unseen.py counts it), the reference checker's verdict, the 1-minute load.
-Prints figures; not a test.
+(`solver.coverage.KNAPSACK`; only parts solved one priority at a time have them), each week
+both ways in turn (the order alternating from week to week, so the machine's load hits both
+alike): served, bound, weighted gap, time to a proven coverage (as bench/unseen.py counts it),
+the reference checker's verdict, the 1-minute load. Prints figures; not a test.
 
     nice -n 10 .venv/bin/python bench/knapsack.py --shapes one-day             # 7004 ... 7046
     nice -n 10 .venv/bin/python bench/knapsack.py --seeds 10   # 7001 ... 7010, every shape

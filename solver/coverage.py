@@ -42,7 +42,9 @@ planner, 30 s, 2 workers, each week both ways in turn, load 6.6-11.2: the one-da
 +1, +10; -1 on 7004 and 7040), the weighted gap 2.6-8.5% (median 4.4%) against 1.3-13.2%
 (median 7.1%), the bound lower on 5, higher on 2 (7004: 69 normal against 64); the other
 shapes' 7001-7009 were proved both ways, in 0.6-3.5 s (median 2.2 s) against 0.6-13.9 s
-(median 2.0 s), load 8.9-11."""
+(median 2.0 s), load 8.9-11: no gain to show there, so only the parts solved one priority at a
+time ask for it (`CoverageModel`'s `knapsacks`). 7004's coverage stage alone
+(bench/by_priority.py's `coverage`), 150 s, load 13: 63 normal served, bound 65, still open."""
 
 SHARE = 0.75
 """The part of the budget the pairwise model may take (coverage and waiting, split as in
@@ -79,15 +81,21 @@ class CoverageModel(PlanModel):
         weights: dict[str, int],
         *,
         fixed: Solution | None = None,
+        knapsacks: bool = False,
     ) -> None:
         """`fixed`: visits outside `tids` that stay as they are (neighbourhood search; they
-        cut blocks into slots, as in `PlanModel`, so its plans are whole valid plans). Raises
+        cut blocks into slots, as in `PlanModel`, so its plans are whole valid plans).
+        `knapsacks`: each slot's time knapsack (`_time_knapsack`; with KNAPSACK), asked where
+        coverage is solved one priority at a time (`solver.by_priority`: greedy serves little,
+        the one-day weeks), where it pays: elsewhere the weeks were proved without it as soon
+        (bench/knapsack.py), and its LP's work shifted a golden plan's later stages. Raises
         `solver.clock.OutOfTime` as `PlanModel` does."""
         self.order: dict[tuple[str, int, str, str], cp_model.IntVar] = {}
         """(v, block, i, j) -> literal 'i comes before j' (only where either order fits)."""
         self.knapsacks: dict[tuple[str, int], tuple[dict[str, int], int]] = {}
         """(v, slot) -> (task -> minutes it takes of the slot, doubled; the slot's minutes,
         doubled): each time knapsack added (`_time_knapsack`)."""
+        self.with_knapsacks = knapsacks and KNAPSACK
         super().__init__(scenario, analyses, tids, travel, weights, fixed=fixed)
 
     def stages(self) -> tuple[str, ...]:
@@ -130,7 +138,7 @@ class CoverageModel(PlanModel):
                 m.add(si >= sj + gap_ji).only_enforce_if(both)
             else:
                 m.add_bool_or([b.Not() for b in both])
-        if KNAPSACK and len(tasks) > 1:
+        if self.with_knapsacks and len(tasks) > 1:
             minutes = {
                 t: 2 * self.scenario.tasks[t].duration_minutes + way_in[t] + way_out[t]
                 for t in tasks
@@ -191,7 +199,7 @@ def cover_then_route(
         deterministic = workers == 1
     building = time.monotonic()
     cover = built_in_time(
-        lambda: CoverageModel(scenario, analyses, tids, travel, weights),
+        lambda: CoverageModel(scenario, analyses, tids, travel, weights, knapsacks=by_priority),
         deadline,
         stop,
     )

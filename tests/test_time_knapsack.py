@@ -34,7 +34,8 @@ def models(world: World) -> list[CoverageModel]:
     possible = count_by_priority(scenario, (t for t, a in analyses.items() if a.reason is None))
     weights = coverage_weights(possible)
     return [
-        CoverageModel(scenario, analyses, part, travel, weights) for part in components(analyses)
+        CoverageModel(scenario, analyses, part, travel, weights, knapsacks=True)
+        for part in components(analyses)
     ]
 
 
