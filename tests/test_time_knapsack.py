@@ -16,6 +16,7 @@ from solver.solution import count_by_priority
 from solver.stages import coverage_weights
 from tests.brute_force import BruteForce, Crew
 from tests.strategies import World, shaped_worlds, tiny_worlds
+from tests.test_colgen import crews_against_hours
 
 pytestmark = pytest.mark.slow  # the brute force takes seconds on some worlds
 
@@ -42,27 +43,18 @@ def models(world: World) -> list[CoverageModel]:
 def three_hours_at_home(block: str) -> World:
     """One walker at home from 08:00 to `block`, three one-hour visits at home, each window the
     whole morning: pairwise, any two fit in either order, so only their sum says three do not."""
-    home = {"lat": 34.75, "lon": 113.65}
-    return {
-        "name": "three hours at home",
-        "timezone": "Asia/Shanghai",
-        "week_start": "2026-11-30",
-        "volunteers": [
-            {"id": "v", "skills": ["s"], "home": home,
-             "availability": [{"days": ["mon"], "from": "08:00", "to": block}]}
-        ],
-        "tasks": [
-            {"id": tid, "needs": [{"skill": "s", "count": 1}], "duration_minutes": 60,
-             "location": home, "windows": [{"days": ["mon"], "from": "08:00", "to": "12:00"}]}
-            for tid in ("a", "b", "c")
-        ],
-    }  # fmt: skip
+    world = crews_against_hours(people=1, hours=40, visits=3)
+    world["volunteers"][0]["availability"][0]["to"] = block
+    window = {"days": ["mon"], "from": "08:00", "to": "12:00"}
+    for task in world["tasks"]:
+        task.update(needs=[{"skill": "s", "count": 1}], duration_minutes=60, windows=[window])
+    return world
 
 
 def test_three_visits_that_fit_pairwise_but_not_together_are_cut() -> None:
     (model,) = models(three_hours_at_home("10:30"))
-    coefficients, room = model.knapsacks[("v", 0)]
-    assert coefficients == {"a": 120, "b": 120, "c": 120}  # each hour twice, no trips
+    coefficients, room = model.knapsacks[("v0", 0)]
+    assert coefficients == {"t0": 120, "t1": 120, "t2": 120}  # each hour twice, no trips
     assert room == 2 * 150
 
 
