@@ -43,8 +43,11 @@ planner, 30 s, 2 workers, each week both ways in turn, load 6.6-11.2: the one-da
 (median 7.1%), the bound lower on 5, higher on 2 (7004: 69 normal against 64); the other
 shapes' 7001-7009 were proved both ways, in 0.6-3.5 s (median 2.2 s) against 0.6-13.9 s
 (median 2.0 s), load 8.9-11: no gain to show there, so only the parts solved one priority at a
-time ask for it (`CoverageModel`'s `knapsacks`). 7004's coverage stage alone
-(bench/by_priority.py's `coverage`), 150 s, load 13: 63 normal served, bound 65, still open."""
+time ask for it (`CoverageModel`'s `knapsacks`). Again on the one-day weeks with
+`bench/knapsack.py --shapes one-day` at load 10-20 (each solve starved): better on 5 (7004
+2.4% against 8.4%, 7010 2.6% against 5.8%), one high task short on 7040 and 7046 (runs at load
+19-20), median gap 8.9% against 8.8%. 7004's coverage stage alone (bench/by_priority.py's
+`coverage`), 150 s, load 13: 63 normal served, bound 65, still open."""
 
 SHARE = 0.75
 """The part of the budget the pairwise model may take (coverage and waiting, split as in
