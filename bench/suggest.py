@@ -12,6 +12,7 @@ coverage at least the check's. Prints figures; not a test.
     .venv/bin/python bench/suggest.py --seeds 7 --check 0   # construction only
     .venv/bin/python bench/suggest.py --time-limit 3        # a quicker plan to suggest for
     .venv/bin/python bench/suggest.py --seeds 7001 7002 --check 6 --whole 2   # old check too
+    .venv/bin/python bench/suggest.py --no-shared --seeds 7001 --all 2   # a whole week's
     git archive main | (mkdir -p /tmp/main-code && tar -x -C /tmp/main-code)
     .venv/bin/python bench/suggest.py --baseline /tmp/main-code   # before and after, one run
 
@@ -48,7 +49,7 @@ from mutualaid.contract import plan_json  # noqa: E402
 from mutualaid.contract.scenario import build_scenario, read_scenario_text  # noqa: E402
 from mutualaid.json_patch import apply_patch  # noqa: E402
 from solver.suggest_kinds import suggest  # noqa: E402
-from solver.suggest_verify import keeps_promise  # noqa: E402
+from solver.suggest_verify import keeps_promise, with_suggestions  # noqa: E402
 from worldgen import generate_world  # noqa: E402
 
 SHARED_WORLD = ROOT.parent / "shared" / "worlds" / "subdistrict-a.yaml"
@@ -126,6 +127,13 @@ def main() -> None:
         help="a copy of other code (e.g. main's) to build the same candidates too",
     )
     ap.add_argument("--rounds", type=int, default=3, help="builds per week, the least kept")
+    ap.add_argument(
+        "--all",
+        type=int,
+        default=0,
+        metavar="PROCESSES",
+        help="also time with_suggestions for the whole week in so many processes",
+    )
     ap.add_argument("--whole", type=int, default=0,
                     help="checks per week also made by the whole solve, as before")  # fmt: skip
     ap.add_argument("--code", type=Path, default=None, help=argparse.SUPPRESS)
@@ -174,6 +182,13 @@ def main() -> None:
         sample = [(t, c) for t, cs in found.items() for c in cs[:1]][: args.check]
         before = plan.objective.coverage_key()
         seed = scenario.settings.seed
+        if args.all:
+            t0 = time.monotonic()
+            shown = with_suggestions(scenario, doc, plan, seed, processes=args.all)
+            shown_n = sum(bool(u.suggestions) for u in shown.unserved)
+            print(f"  every unserved task's suggestions in {time.monotonic() - t0:.1f} s "
+                  f"({args.all} processes, load {os.getloadavg()[0]:.1f}): {shown_n} of "
+                  f"{len(shown.unserved)} tasks have one", flush=True)  # fmt: skip
         for n, (tid, cand) in enumerate(sample):
             whole = n < args.whole
             if whole and n % 2:  # alternate which runs first: the load drifts
