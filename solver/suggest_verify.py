@@ -14,8 +14,9 @@ What is left is coverage, and the one-worker solve settles it in its first stage
 and waiting on the model without routes, under budgets fixed in advance (deterministic time),
 so `SolveOptions.coverage_only` runs them exactly as the whole solve does; every later step
 (the routing model's goals, with those counts held; rerouting; polishing) keeps coverage at
-least there. So the whole solve's coverage is at least the one checked: 2-6 s a check on a
-subdistrict week where the whole solve takes 75-80 s (bench/suggest.py). When greedy's floor
+least there. So the whole solve's coverage is at least the one checked: 2-14 s a check on
+subdistrict weeks where the whole solve of the same patched week took 85-211 s (bench/suggest.py
+--whole, load 10-14; docs/scenarios.md). When greedy's floor
 (the pinned task first) already serves as much as before, the search is skipped too
 (`SolveOptions.enough`): every part of the whole solve keeps its floor's coverage at least.
 A patch that pins nothing is checked by the whole solve.
