@@ -203,7 +203,7 @@ def _recruit(s: Suggester, task: Task) -> Candidate | None:
             has_teams = isinstance(s.doc.get("teams"), list) or bool(founded - {slot.team})
             patch.append({"op": "add", "path": "/teams/-" if has_teams else "/teams",
                           "value": team if has_teams else [team]})  # fmt: skip
-        if isinstance(s.doc.get("volunteers"), list):
+        if isinstance(s.doc.get("volunteers"), list) or n > 1:  # the first added the list
             patch.append({"op": "add", "path": "/volunteers/-", "value": value})
         else:
             patch.append({"op": "add", "path": "/volunteers", "value": [value]})

@@ -219,6 +219,16 @@ def test_a_missing_skill_suggests_recruiting_exactly_it_at_the_place_and_time() 
     assert pinned == pin("t", [new["id"]])
 
 
+def test_a_week_without_volunteers_recruits_every_missing_person_into_one_new_list() -> None:
+    doc = world([], [task("t", needs=[{"skill": "sign_language", "count": 2}])])
+    del doc["volunteers"]
+    cand = check_kind(doc, "t", "recruit")
+    first, second, pinned = cand.patch
+    assert first["path"] == "/volunteers" and second["path"] == "/volunteers/-"
+    patched = apply_patch(doc, cand.patch)
+    assert [v["id"] for v in patched["volunteers"]] == pinned["value"][0]["volunteers"]
+
+
 def test_a_volunteer_too_far_is_asked_to_travel_exactly_as_far_as_needed() -> None:
     far = {"lat": 34.75 + 0.018, "lon": 113.65}
     doc = world([volunteer("v", home=far, max_travel_minutes=15)], [task("t")])
