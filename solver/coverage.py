@@ -190,6 +190,7 @@ def cover_then_route(
     stop: StopFn | None = None,
     ahead: Callable[[Solution], Solution] | None = None,
     by_priority: bool = True,
+    first_only: bool = False,
 ) -> tuple[Solution | None, list[StageResult], str | None]:
     """`staged_solve`'s answer for one part: coverage and waiting on `CoverageModel`, then the
     later goals on `PlanModel` with those two held at the values found (exactly when proved,
@@ -197,7 +198,9 @@ def cover_then_route(
     given: rerouted, serving the same tasks). With one worker the budget is
     deterministic time, as in `staged_solve`, so the plan stays reproducible; a wall-clock
     `deadline` and `stop` reach both models. `by_priority`: coverage one priority at a time
-    (`staged_solve`), each priority's count then held on the routing model too."""
+    (`staged_solve`), each priority's count then held on the routing model too.
+    `first_only`: the pairwise model's plan, its goals solved exactly as they would be
+    before the later ones (the same budget), the later goals untried."""
     if deterministic is None:
         deterministic = workers == 1
     building = time.monotonic()
@@ -216,6 +219,8 @@ def cover_then_route(
     )  # fmt: skip
     if sol is None:
         return None, stages, failure
+    if first_only:
+        return sol, [*stages, *_untried(scenario, tids, [s.name for s in stages])], None
     spent = sum(s.work if deterministic else s.seconds for s in stages)
     if stages:  # the seconds reported (not the budget's) count building the model
         stages = [replace(stages[0], seconds=stages[0].seconds + built), *stages[1:]]
