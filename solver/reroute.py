@@ -233,14 +233,16 @@ def reroute(
     way: Rerouting = REROUTING,
     seed: int = 0,
     overrun: float = FIRST_DESCENT_SECONDS,
+    held: int | None = None,
 ) -> Solution:
     """`sol` (a plan of the part `tids`) with its one-person visits moved between routes:
     single moves while one makes the later goals lexicographically better, then
     ruin-and-recreate steps, each kept when no worse; a new Solution when the later goals end
     better, else `sol` itself. Deterministic for the same input (sorted orders, a seeded
     random draw, no clock) unless `deadline` (`time.time()`) or `stop()` cuts it short (the
-    first descent may run `overrun` seconds past `deadline`)."""
-    search = RouteSearch(scenario, analyses, tids, travel, sol)
+    first descent may run `overrun` seconds past `deadline`). With `held`, continuity is no
+    goal but a rule (at least `held` pairs; `RouteSearch.held`): travel and fairness alone."""
+    search = RouteSearch(scenario, analyses, tids, travel, sol, held)
     first = search.key()
 
     def out_of_time() -> bool:

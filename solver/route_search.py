@@ -75,10 +75,16 @@ class RouteSearch:
         tids: list[str],
         travel: TravelModel,
         sol: Solution,
+        held: int | None = None,
     ) -> None:
         self.scenario, self.travel = scenario, travel
         self.sol = Solution(dict(sol.starts), dict(sol.crews))
-        self.order = tuple(scenario.settings.objective_order)
+        self.held = held
+        """Continuity held at least at this many pairs as a rule, no longer a goal: the later
+        goals are then travel and fairness alone (`bench/travel_floor.py`: the least travel
+        the contract's order allows at a plan's continuity). None: continuity is a goal."""
+        self.ranked = tuple(scenario.settings.objective_order)
+        self.order = tuple(g for g in self.ranked if held is None or g != "continuity")
         self.pairs = scenario.continuity_pairs()
         pinned = {p.task for p in scenario.pinned}
         mine = set(tids)
@@ -162,7 +168,10 @@ class RouteSearch:
         volunteers it touches) makes the later goals lexicographically better, -1 worse, 0
         when it changes none of them. With `slack`, up to that many travel minutes added
         count as 0 once the goals before travel are unchanged (ruin and recreate's
-        threshold: a step that may be a little worse, never in a goal before travel)."""
+        threshold: a step that may be a little worse, never in a goal before travel). With
+        `held`, a change that leaves fewer pairs than held is worse, whatever else it does."""
+        if self.held is not None and self.kept + continuity < self.held:
+            return -1
         for goal in self.order:
             if goal == "continuity" and continuity:
                 return 1 if continuity > 0 else -1
@@ -189,9 +198,10 @@ class RouteSearch:
 
     def insertion_rank(self, kept: bool, added: int) -> tuple[int, ...]:
         """How good putting a visit somewhere is, by continuity (kept: the volunteer counts
-        for it) and travel (minutes added) in the scenario's order; fairness is judged on the
+        for it) and travel (minutes added) in the scenario's order, continuity ranked even when
+        `held` (a recreation that drops pairs is refused whole); fairness is judged on the
         whole change (`take_if_no_worse`)."""
-        return tuple(-kept if g == "continuity" else added for g in self.order if g != "fairness")
+        return tuple(-kept if g == "continuity" else added for g in self.ranked if g != "fairness")
 
     def take_if_no_worse(
         self, changes: dict[Route, list[str]], placed: dict[str, str], slack: int = 0

@@ -135,19 +135,16 @@ def far_and_near() -> World:
     }
 
 
-def test_a_visit_given_to_someone_far_away_comes_home() -> None:
-    world = far_and_near()
-    scenario = build_scenario(world)
-    travel = HaversineTravel(scenario.settings)
-    analyses = solver.analyse(scenario, travel)
-    far = solver.solution_of(
+def far_plan(scenario: Scenario) -> Solution:
+    """Both visits of `far_and_near` given to the far walker."""
+    return solver.solution_of(
         scenario,
         {
             "assignments": [
                 {
                     "task": f"t-{i}",
-                    "start": f"2026-11-30T{10 + 2 * i}:00:00+08:00",
-                    "end": f"2026-11-30T{10 + 2 * i}:30:00+08:00",
+                    "start": f"2026-11-30T{10 + 4 * i}:00:00+08:00",
+                    "end": f"2026-11-30T{10 + 4 * i}:30:00+08:00",
                     "volunteers": [{"id": "v-far", "role": 0, "team": None}],
                 }
                 for i in range(2)
@@ -155,6 +152,14 @@ def test_a_visit_given_to_someone_far_away_comes_home() -> None:
             "unserved": [],
         },
     )
+
+
+def test_a_visit_given_to_someone_far_away_comes_home() -> None:
+    world = far_and_near()
+    scenario = build_scenario(world)
+    travel = HaversineTravel(scenario.settings)
+    analyses = solver.analyse(scenario, travel)
+    far = far_plan(scenario)
     new = reroute(scenario, analyses, list(analyses), travel, far)
     assert {a.id for crew in new.crews.values() for a in crew} == {"v-near"}
     before = figures(scenario, far, travel).travel_minutes
@@ -197,3 +202,32 @@ def test_a_step_taken_on_the_threshold_is_undone_by_restoring_the_snapshot() -> 
     assert search.key() == best
     assert search.solution() == start
     assert later_goals(scenario, search.solution()) == later_goals(scenario, start)
+
+
+def test_with_continuity_held_a_pair_above_it_is_traded_for_travel_and_none_below_it() -> None:
+    world = far_and_near()
+    halves = ({"from": "08:00", "to": "12:00"}, {"from": "13:00", "to": "18:00"})
+    for vol in world["volunteers"]:  # a round trip from home each morning and afternoon
+        vol["availability"] = [{"days": ["mon"], **half} for half in halves]
+    for i, task in enumerate(world["tasks"]):  # t-0 in the morning, t-1 in the afternoon
+        task["windows"] = [{"days": ["mon"], **halves[i]}]
+    for resident in world["residents"]:  # both residents would rather see the far walker
+        resident["preferred_volunteers"] = ["v-far"]
+    scenario = build_scenario(world)
+    travel = HaversineTravel(scenario.settings)
+    analyses = solver.analyse(scenario, travel)
+    far = reroute(scenario, analyses, list(analyses), travel, far_plan(scenario))
+    assert {a.id for crew in far.crews.values() for a in crew} == {"v-far"}  # both pairs kept
+    before = figures(scenario, far, travel).travel_minutes
+    search = RouteSearch(scenario, analyses, list(analyses), travel, far, held=1)
+    assert search.compare(-1, -5, {}) == 1  # a pair above the held count: travel decides
+    assert search.compare(-2, -500, {}) == -1  # below it: never
+    assert search.compare(0, 5, {}) == -1
+    assert search.key()[0] == before  # continuity is no goal: travel comes first
+    for held in (2, 1, 0):  # each pair dropped saves the far walker a round trip
+        new = reroute(scenario, analyses, list(analyses), travel, far, held=held)
+        crews = [crew[0].id for crew in new.crews.values()]
+        assert crews.count("v-far") == held == figures(scenario, new, travel).continuity
+        after = figures(scenario, new, travel).travel_minutes
+        assert after < before if held < 2 else after == before
+        assert validate(scenario, plan_of(scenario, new)).violations == []

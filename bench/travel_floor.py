@@ -1,0 +1,105 @@
+"""How much travel the contract's order costs on routing weeks: the least travel found with
+continuity held at the plan's value, against VROOM's (issue 10, item 7).
+
+    nice -n 10 .venv/bin/python bench/travel_floor.py --seeds 4 --steps 20000 --starts 2
+
+Per routing week (`unseen.py`'s seeds and shapes, 160 tasks / 40 volunteers of one-person
+visits): the plan in the contract's order (`--time-limit`, 2 workers), then from that plan long
+ruin-and-recreate runs (`solver.reroute`, `--steps` steps, `--starts` random seeds, no clock):
+in the contract's order (continuity may rise, travel second), and with continuity held at the
+plan's value as a rule and travel the only goal (`reroute(held=)`); VROOM on the same week.
+Every plan goes through the reference checker. The least travel found is a floor met by a long
+search, not a proven bound: it says how near the plan's travel is to what its continuity
+allows, and so whether "within 5% of VROOM" is reachable in the contract's order at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from engine import check, run_vroom
+from unseen import FIRST_SEED, SHAPES, Week
+
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import build_scenario
+from mutualaid.domain.model import Scenario
+from mutualaid.travel import HaversineTravel
+from solver.planner import analyse
+from solver.repair import solution_of
+from solver.reroute import reroute
+from solver.route_search import RouteSearch
+from solver.solution import Solution, build_plan
+
+
+def searched(
+    data: dict[str, object], scenario: Scenario, sol: Solution, steps: int, starts: int,
+    held: int | None,
+) -> tuple[int, int, bool]:  # fmt: skip
+    """The best (most pairs, then least travel; with `held`, least travel) of `starts` long
+    reroutes of `sol`: its continuity, its travel, and the reference checker's verdict."""
+    analyses, travel = analyse(scenario), HaversineTravel(scenario.settings)
+    tids = sorted(scenario.tasks)
+    best: tuple[tuple[int, int], Solution] | None = None
+    for start in range(starts):
+        out = reroute(scenario, analyses, tids, travel, sol, iterations=steps,
+                      steps_per_visit=steps, seed=start, held=held)  # fmt: skip
+        search = RouteSearch(scenario, analyses, tids, travel, out)
+        key = (search.travel_total, -search.kept) if held else (-search.kept, search.travel_total)
+        if best is None or key < best[0]:
+            best = key, out
+    assert best is not None
+    plan = build_plan(scenario, best[1], analyses, travel, status="feasible", bound={},
+                      started=time.monotonic())  # fmt: skip
+    ok = bool(check(data, plan_json.dump(plan, scenario))["ok"])
+    assert plan.objective is not None
+    return plan.objective.continuity, plan.objective.travel_minutes, ok
+
+
+def main() -> int:
+    import solver
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--first-seed", type=int, default=FIRST_SEED)
+    ap.add_argument("--seeds", type=int, default=4)
+    ap.add_argument("--time-limit", type=float, default=30.0)
+    ap.add_argument("--steps", type=int, default=20000, help="ruin-and-recreate steps per run")
+    ap.add_argument("--starts", type=int, default=2, help="random seeds per search")
+    args = ap.parse_args()
+    print("$ nice -n 10 .venv/bin/python bench/travel_floor.py " + " ".join(sys.argv[1:]))
+    print("| routing week | served | plan: continuity / travel | longer search, contract's order"
+          " | least travel, continuity held | VROOM served / travel | plan / held / VROOM "
+          "| checked | load |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|")
+    for seed in range(args.first_seed, args.first_seed + args.seeds):
+        week = Week("routing", seed, SHAPES[(seed - FIRST_SEED) % len(SHAPES)])
+        data = week.generate()
+        scenario = build_scenario(data)
+        plan = solver.solve(scenario, solver.SolveOptions(time_limit=args.time_limit, workers=2))
+        assert plan.objective is not None, plan.error
+        doc = plan_json.dump(plan, scenario)
+        ok = bool(check(data, doc)["ok"])
+        sol = solution_of(scenario, doc)
+        pairs, minutes = plan.objective.continuity, plan.objective.travel_minutes
+        more = searched(data, scenario, sol, args.steps, args.starts, None)
+        held = searched(data, scenario, sol, args.steps, args.starts, pairs)
+        vroom = run_vroom(week, 2)  # type: ignore[arg-type]
+        theirs = vroom.get("check", {}).get("travel") or 0
+        served = "/".join(str(plan.objective.served[p]) for p in plan.objective.served)
+        them = "/".join(str(n) for n in (vroom.get("served") or {}).values())
+        versus = " / ".join(f"{100 * (t / max(1, theirs) - 1):+.1f}%" for t in (minutes, held[1]))
+        checked = sum((ok, more[2], held[2]))
+        print(f"| {week.label} | {served} | {pairs} / {minutes} | {more[0]} / {more[1]} | "
+              f"{held[1]} ({held[0]} pairs) | {them} / {theirs} | {versus} | {checked}/3 | "
+              f"{os.getloadavg()[0]:.1f} |", flush=True)  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
