@@ -169,11 +169,15 @@ def _recruit(s: Suggester, task: Task) -> Candidate | None:
     taken = set(s.sc.volunteers)
     ids = []
     skills = []
+    names = []
     founded: set[str] = set()
     for n, slot in enumerate(missing, 1):
         need = task.needs[slot.role]
         skill = need.skill if isinstance(need, SkillNeed) else _team_word(s, need, slot.team)
         skills.append(skill)
+        # two new people are told apart by a number, in the week and in the sentence
+        names.append(word("new_volunteer_n", n=n, skill=skill) if len(missing) > 1
+                     else word("new_volunteer", skill=skill))  # fmt: skip
         vid = f"new-{task.id}-{n}"
         while vid in taken:
             vid += "x"
@@ -181,7 +185,7 @@ def _recruit(s: Suggester, task: Task) -> Candidate | None:
         ids.append(vid)
         value: dict[str, Any] = {
             "id": vid,
-            "name": word("new_volunteer", skill=skill),
+            "name": names[-1],
             "home": {"lat": task.location.lat, "lon": task.location.lon},
             "max_hours_per_week": math.ceil(task.duration_minutes / 60),
             "vetted": task.vetted_only,
@@ -211,7 +215,7 @@ def _recruit(s: Suggester, task: Task) -> Candidate | None:
     day, at = day_and_clock(start)
     fields = {"task": task.title, "count": len(missing), "skill": ", ".join(sorted(set(skills))),
               "day": day, "start": at, "end": clock(begin + task.duration_minutes),
-              "pinned": [word("new_volunteer", skill=k) for k in skills]}  # fmt: skip
+              "pinned": names}  # fmt: skip
     fresh = iter(ids)
     crew: list[tuple[_Slot, str | None]] = [
         (slot, who if who is not None else next(fresh)) for slot, who in places

@@ -229,6 +229,20 @@ def test_a_week_without_volunteers_recruits_every_missing_person_into_one_new_li
     assert [v["id"] for v in patched["volunteers"]] == pinned["value"][0]["volunteers"]
 
 
+def test_two_recruits_have_two_names_the_sentence_can_tell_apart() -> None:
+    """Two new people with one skill were both 'New volunteer (sign_language)': the sentence
+    read 'pins New volunteer (sign_language), New volunteer (sign_language)' and the patched
+    week held two people of one name. Each is numbered, in the patch and in the sentence."""
+    doc = world([], [task("t", needs=[{"skill": "sign_language", "count": 2}])])
+    cand = check_kind(doc, "t", "recruit")
+    names = [op["value"]["name"] for op in cand.patch if op["path"].startswith("/volunteers")]
+    assert len(set(names)) == 2
+    for name in names:
+        assert cand.text("en").count(name) == 1
+    zh = word("new_volunteer_n", "zh", n=2, skill="sign_language")
+    assert zh != word("new_volunteer_n", "zh", n=1, skill="sign_language") and "2" in zh
+
+
 def test_a_volunteer_too_far_is_asked_to_travel_exactly_as_far_as_needed() -> None:
     far = {"lat": 34.75 + 0.018, "lon": 113.65}
     doc = world([volunteer("v", home=far, max_travel_minutes=15)], [task("t")])

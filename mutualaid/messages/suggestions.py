@@ -18,6 +18,7 @@ EN: dict[str, str] = {
     "pinned": "The change also pins {pinned} to it, so the plan keeps it.",
     "and": ", ",
     "new_volunteer": "New volunteer ({skill})",
+    "new_volunteer_n": "New volunteer {n} ({skill})",
     "heading": "Suggestions",
 }
 
@@ -32,6 +33,7 @@ ZH: dict[str, str] = {
     "pinned": "此改动同时把{pinned}固定安排到该任务，计划必定保留。",
     "and": "、",
     "new_volunteer": "新志愿者（{skill}）",
+    "new_volunteer_n": "新志愿者{n}（{skill}）",
     "heading": "建议",
 }
 
