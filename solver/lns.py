@@ -32,8 +32,10 @@ second, large enough that crews and routes can be rearranged."""
 
 FELLOWS = 0.25
 """The part of a coverage neighbourhood given to other unserved tasks that share a candidate and
-a day with its seed, nearest first: one solve may then serve several (a one-day district week
-leaves hundreds unserved, and a neighbourhood of the seed and its holders serves one at most)."""
+a day with its seed, nearest first, none of a lower priority than the seed's (they would take
+the place of holders the seed may need, for tasks that count less): one solve may then serve
+several (a one-day district week leaves hundreds unserved, and a neighbourhood of the seed and
+its holders serves one at most)."""
 
 
 def _km(a: TaskAnalysis, b: TaskAnalysis) -> float:
@@ -66,6 +68,7 @@ def rivals(
         for av in crew:
             holding.setdefault(av.id, []).append(tid)
     people = a.candidates
+    rank = PRIORITIES.index(a.task.priority)
     taken = {t for v in people for t in holding.get(v, [])}
     ranked = sorted(taken, key=lambda t: (not (_days(analyses[t]) & days), _km(a, analyses[t]), t))
     fellows = sorted(
@@ -73,6 +76,7 @@ def rivals(
             t
             for t, b in analyses.items()
             if t not in incumbent.crews and t != seed and b.reason is None
+            and PRIORITIES.index(b.task.priority) <= rank
             and _days(b) & days and not b.candidates.isdisjoint(people)
         ),
         key=lambda t: (_km(a, analyses[t]), t),

@@ -110,6 +110,16 @@ def test_a_coverage_neighbourhood_takes_other_unserved_tasks_beside_its_seed() -
         assert other not in rivals(analyses, seed, floor, 4)
 
 
+def test_no_fellow_is_of_a_lower_priority_than_the_seed() -> None:
+    scenario = build_scenario(one_volunteer(["normal"] * 5 + ["low"]))
+    travel = HaversineTravel(scenario.settings)
+    analyses = solver.analyse(scenario, travel)
+    floor = greedy_plan(scenario, analyses, travel)
+    assert sorted(t for t in analyses if t not in floor.crews) == ["t4", "t5"]
+    assert "t5" not in rivals(analyses, "t4", floor, 4)  # a low task beside a normal seed
+    assert rivals(analyses, "t5", floor, 4)[:2] == ["t5", "t4"]  # a normal one beside a low
+
+
 def test_polishing_goes_on_while_a_pass_gains_and_stops_after_one_that_does_not() -> None:
     scenario = build_scenario(one_volunteer(["normal", "low"]))
     [job] = _jobs(scenario)
