@@ -30,14 +30,6 @@ NEIGHBOURHOOD_TASKS = 40
 second, large enough that crews and routes can be rearranged."""
 
 
-FELLOWS = 0.25
-"""The part of a coverage neighbourhood given to other unserved tasks that share a candidate and
-a day with its seed, nearest first, none of a lower priority than the seed's (they would take
-the place of holders the seed may need, for tasks that count less): one solve may then serve
-several (a one-day district week leaves hundreds unserved, and a neighbourhood of the seed and
-its holders serves one at most)."""
-
-
 def _km(a: TaskAnalysis, b: TaskAnalysis) -> float:
     """How near two tasks are, for ranking neighbourhoods only: a flat-earth approximation, not
     the contract's travel (`mutualaid.travel`); no rule depends on it, and the plans of large
@@ -67,21 +59,9 @@ def rivals(
     for tid, crew in incumbent.crews.items():
         for av in crew:
             holding.setdefault(av.id, []).append(tid)
-    people = a.candidates
-    rank = PRIORITIES.index(a.task.priority)
-    taken = {t for v in people for t in holding.get(v, [])}
+    taken = {t for v in a.candidates for t in holding.get(v, [])}
     ranked = sorted(taken, key=lambda t: (not (_days(analyses[t]) & days), _km(a, analyses[t]), t))
-    fellows = sorted(
-        (
-            t
-            for t, b in analyses.items()
-            if t not in incumbent.crews and t != seed and b.reason is None
-            and PRIORITIES.index(b.task.priority) <= rank
-            and _days(b) & days and not b.candidates.isdisjoint(people)
-        ),
-        key=lambda t: (_km(a, analyses[t]), t),
-    )[: int(size * FELLOWS)]  # fmt: skip
-    chosen = [seed, *fellows, *ranked][:size]
+    chosen = [seed, *ranked][:size]
     if len(chosen) < size:
         near = sorted(
             (

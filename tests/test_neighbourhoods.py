@@ -1,6 +1,6 @@
 """Neighbourhood search on large parts (`solver.lns`, `solver.large`): the slots a neighbourhood's
 model places a task in are every slot where it could start, found without travel for the rest;
-a coverage neighbourhood takes other unserved tasks beside its seed; polishing goes on while a
+polishing goes on while a
 pass gains; and a large part's bounds get the time its search left."""
 
 from __future__ import annotations
@@ -20,8 +20,7 @@ import solver.lns
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import Location, Task
 from mutualaid.travel import HaversineTravel
-from solver.greedy import greedy_plan
-from solver.lns import NEIGHBOURHOOD_TASKS, Search, rivals
+from solver.lns import NEIGHBOURHOOD_TASKS, Search
 from solver.routes import Slot, fitting, sorted_ends
 from solver.solution import Solution
 from tests.strategies import World
@@ -94,30 +93,6 @@ def test_fitting_misses_no_slot_where_the_task_could_start(
 def test_slots_not_apart_are_scanned_whole() -> None:
     overlapping = [Slot(0, 100, HERE, HERE), Slot(50, 60, HERE, HERE)]
     assert sorted_ends(overlapping) is None
-
-
-def test_a_coverage_neighbourhood_takes_other_unserved_tasks_beside_its_seed() -> None:
-    """An unserved task that shares the volunteer and the day with the seed takes a place in
-    its neighbourhood, where the tasks holding her filled it all: one solve may serve both."""
-    scenario = build_scenario(one_volunteer(["normal"] * 6))
-    travel = HaversineTravel(scenario.settings)
-    analyses = solver.analyse(scenario, travel)
-    floor = greedy_plan(scenario, analyses, travel)
-    seed, other = sorted(t for t in analyses if t not in floor.crews)[:2]
-    assert len(floor.crews) == 4
-    assert rivals(analyses, seed, floor, 4)[:2] == [seed, other]  # a quarter: one fellow
-    with patch.object(solver.lns, "FELLOWS", 0.0):
-        assert other not in rivals(analyses, seed, floor, 4)
-
-
-def test_no_fellow_is_of_a_lower_priority_than_the_seed() -> None:
-    scenario = build_scenario(one_volunteer(["normal"] * 5 + ["low"]))
-    travel = HaversineTravel(scenario.settings)
-    analyses = solver.analyse(scenario, travel)
-    floor = greedy_plan(scenario, analyses, travel)
-    assert sorted(t for t in analyses if t not in floor.crews) == ["t4", "t5"]
-    assert "t5" not in rivals(analyses, "t4", floor, 4)  # a low task beside a normal seed
-    assert rivals(analyses, "t5", floor, 4)[:2] == ["t5", "t4"]  # a normal one beside a low
 
 
 def test_polishing_goes_on_while_a_pass_gains_and_stops_after_one_that_does_not() -> None:
