@@ -36,8 +36,9 @@ from solver.stages import coverage_weights, split_bound, staged_solve  # noqa: E
 
 
 def coverage(scenario: Scenario, by_priority: bool, cap: float, workers: int) -> dict[str, object]:
-    """Every part's coverage stage; the week's served and bound per priority (bound: the
-    parts' weighted bounds, split), wall seconds of the stages (models' building included)."""
+    """Every part's coverage stage (one priority at a time with the time knapsacks, as the
+    planner); the week's served and bound per priority (bound: the parts' weighted bounds,
+    split), wall seconds of the stages (models' building included)."""
     travel = HaversineTravel(scenario.settings)
     analyses = analyse(scenario, travel)
     floor = greedy_plan(scenario, analyses, travel)
@@ -51,7 +52,7 @@ def coverage(scenario: Scenario, by_priority: bool, cap: float, workers: int) ->
             {t: floor.starts[t] for t in part if t in floor.crews},
             {t: floor.crews[t] for t in part if t in floor.crews},
         )
-        model = CoverageModel(scenario, analyses, part, travel, weights)
+        model = CoverageModel(scenario, analyses, part, travel, weights, knapsacks=by_priority)
         sol, stages, _ = staged_solve(
             model, mine, budget=cap, workers=workers, seed=0, stages_wanted=("coverage",),
             deterministic=False, by_priority=by_priority,

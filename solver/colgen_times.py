@@ -104,26 +104,46 @@ class Timetable:
             (end, block), prev = got, t
         else:
             return True
-        ends: dict[tuple[int, int], tuple[int, int]] = {}
-        for i, t in enumerate(tasks):
-            got = self._next(t, None, 0, -1)
-            if got is None:
+        return self._orders(tasks)
+
+    def _orders(self, tasks: Sequence[str]) -> bool:
+        """Whether some order routes `tasks`: the states (visits done, the last) reached, each
+        with the earliest (end, block) as `_next` places the last visit, layer by layer (one
+        more visit each), only those reachable. A state is dropped once a visit not yet done
+        could only start before its end: ends only grow along an order (`_next` starts a
+        visit no earlier than the end before it), so no order through it places that visit."""
+        n = len(tasks)
+        ranges = [self.ranges[t] for t in tasks]
+        lengths = [self.scenario.tasks[t].duration_minutes for t in tasks]
+        latest = [max((hi for _, hi, _ in r), default=-1) for r in ranges]
+        trips = [[self.trip(a, b) if a != b else 0 for b in tasks] for a in tasks]
+        layer: dict[tuple[int, int], tuple[int, int]] = {}
+        for i in range(n):
+            if not ranges[i]:
                 return False
-            ends[(1 << i, i)] = got
-        full = (1 << n) - 1
-        for mask in range(1, full + 1):
-            for i in range(n):
-                state = ends.get((mask, i))
-                if state is None:
+            lo, _, b = ranges[i][0]
+            layer[(1 << i, i)] = (lo + lengths[i], b)
+        for _ in range(n - 1):
+            following: dict[tuple[int, int], tuple[int, int]] = {}
+            for (mask, i), (end, block) in layer.items():
+                if any(not mask >> j & 1 and latest[j] < end for j in range(n)):
                     continue
+                out_of = trips[i]
                 for j in range(n):
                     if mask >> j & 1:
                         continue
-                    got = self._next(tasks[j], tasks[i], *state)
-                    key = (mask | 1 << j, j)
-                    if got is not None and (key not in ends or got[0] < ends[key][0]):
-                        ends[key] = got
-        return n == 0 or any((full, i) in ends for i in range(n))
+                    for lo, hi, b in ranges[j]:
+                        ready = max(lo, end + out_of[j]) if b == block else max(lo, end)
+                        if ready <= hi:
+                            key, got = (mask | 1 << j, j), ready + lengths[j]
+                            known = following.get(key)
+                            if known is None or got < known[0]:
+                                following[key] = (got, b)
+                            break
+            if not following:
+                return False
+            layer = following
+        return bool(layer)
 
     def best(self, profits: Mapping[str, float], capacity: int) -> tuple[float, list[str], bool]:
         """(the most profit of a routable set within `capacity` minutes, the set, whether that

@@ -24,15 +24,30 @@ from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
-from mutualaid.domain.model import Scenario
+from mutualaid.domain.model import Location, Scenario
 from mutualaid.travel import TravelModel
 from solver.analysis import TaskAnalysis
-from solver.cpsat import PlanModel
+from solver.cpsat import PlanModel, linear
 from solver.solution import Solution
 from solver.stages import ProgressFn, StageResult, StopFn, built_in_time, staged_solve
 
 FIRST_GOALS = ("coverage", "waited")
 """The goals solved on the pairwise model; the later ones need travel, so routes."""
+
+KNAPSACK = True
+"""Each (volunteer, slot) gets its time knapsack (`CoverageModel._time_knapsack`); False
+leaves it out (kept to measure the two side by side: bench/knapsack.py). Measured through the
+planner, 30 s, 2 workers, each week both ways in turn, load 6.6-11.2: the one-day weeks 7004,
+7010 ... 7046 (none proved either way) served more normal tasks on 6 of 8 (+11, +6, +7, +5,
++1, +10; -1 on 7004 and 7040), the weighted gap 2.6-8.5% (median 4.4%) against 1.3-13.2%
+(median 7.1%), the bound lower on 5, higher on 2 (7004: 69 normal against 64); the other
+shapes' 7001-7009 were proved both ways, in 0.6-3.5 s (median 2.2 s) against 0.6-13.9 s
+(median 2.0 s), load 8.9-11: no gain to show there, so only the parts solved one priority at a
+time ask for it (`CoverageModel`'s `knapsacks`). Again on the one-day weeks with
+`bench/knapsack.py --shapes one-day` at load 10-20 (each solve starved): better on 5 (7004
+2.4% against 8.4%, 7010 2.6% against 5.8%), one high task short on 7040 and 7046 (runs at load
+19-20), median gap 8.9% against 8.8%. 7004's coverage stage alone (bench/by_priority.py's
+`coverage`), 150 s, load 13: 63 normal served, bound 65, still open."""
 
 SHARE = 0.75
 """The part of the budget the pairwise model may take (coverage and waiting, split as in
@@ -69,12 +84,21 @@ class CoverageModel(PlanModel):
         weights: dict[str, int],
         *,
         fixed: Solution | None = None,
+        knapsacks: bool = False,
     ) -> None:
         """`fixed`: visits outside `tids` that stay as they are (neighbourhood search; they
-        cut blocks into slots, as in `PlanModel`, so its plans are whole valid plans). Raises
+        cut blocks into slots, as in `PlanModel`, so its plans are whole valid plans).
+        `knapsacks`: each slot's time knapsack (`_time_knapsack`; with KNAPSACK), asked where
+        coverage is solved one priority at a time (`solver.by_priority`: greedy serves little,
+        the one-day weeks), where it pays: elsewhere the weeks were proved without it as soon
+        (bench/knapsack.py), and its LP's work shifted a golden plan's later stages. Raises
         `solver.clock.OutOfTime` as `PlanModel` does."""
         self.order: dict[tuple[str, int, str, str], cp_model.IntVar] = {}
         """(v, block, i, j) -> literal 'i comes before j' (only where either order fits)."""
+        self.knapsacks: dict[tuple[str, int], tuple[dict[str, int], int]] = {}
+        """(v, slot) -> (task -> minutes it takes of the slot, doubled; the slot's minutes,
+        doubled): each time knapsack added (`_time_knapsack`)."""
+        self.with_knapsacks = knapsacks and KNAPSACK
         super().__init__(scenario, analyses, tids, travel, weights, fixed=fixed)
 
     def stages(self) -> tuple[str, ...]:
@@ -82,18 +106,29 @@ class CoverageModel(PlanModel):
 
     def _route(self, key: tuple[str, int], tasks: list[str]) -> None:
         vid, k = key
-        vol = self.scenario.volunteers[vid]
+        vol, slot = self.scenario.volunteers[vid], self.slots[vid][k]
         m = self.m
+
+        def trip(a: Location, b: Location) -> int:
+            return self.travel.minutes(vol.mode, a, b)
+
+        places = {t: self.scenario.tasks[t].location for t in tasks}
+        way_in = {t: trip(slot.origin, places[t]) for t in tasks}
+        way_out = {t: trip(places[t], slot.destination) for t in tasks}
         for i, j in itertools.combinations(tasks, 2):
             ti, tj = self.scenario.tasks[i], self.scenario.tasks[j]
             wi, wj = self._windows[(vid, i, k)], self._windows[(vid, j, k)]
-            gap_ij = ti.duration_minutes + self.travel.minutes(vol.mode, ti.location, tj.location)
-            gap_ji = tj.duration_minutes + self.travel.minutes(vol.mode, tj.location, ti.location)
+            trip_ij, trip_ji = trip(ti.location, tj.location), trip(tj.location, ti.location)
+            gap_ij, gap_ji = ti.duration_minutes + trip_ij, tj.duration_minutes + trip_ji
+            i_first = wi[0][0] + gap_ij <= wj[-1][1]
+            j_first = wj[0][0] + gap_ji <= wi[-1][1]
+            if i_first:  # j's way in may come from i, i's way out go to j
+                way_in[j], way_out[i] = min(way_in[j], trip_ij), min(way_out[i], trip_ij)
+            if j_first:
+                way_in[i], way_out[j] = min(way_in[i], trip_ji), min(way_out[j], trip_ji)
             if wi[-1][1] + gap_ij <= wj[0][0] or wj[-1][1] + gap_ji <= wi[0][0]:
                 continue  # one always ends, with travel, before the other can start
             both = [self.in_slot[(vid, i, k)], self.in_slot[(vid, j, k)]]
-            i_first = wi[0][0] + gap_ij <= wj[-1][1]
-            j_first = wj[0][0] + gap_ji <= wi[-1][1]
             si, sj = self.start[i], self.start[j]
             if i_first and j_first:
                 lit = m.new_bool_var(f"before[{vid},{k},{i}<{j}]")
@@ -106,6 +141,28 @@ class CoverageModel(PlanModel):
                 m.add(si >= sj + gap_ji).only_enforce_if(both)
             else:
                 m.add_bool_or([b.Not() for b in both])
+        if self.with_knapsacks and len(tasks) > 1:
+            minutes = {
+                t: 2 * self.scenario.tasks[t].duration_minutes + way_in[t] + way_out[t]
+                for t in tasks
+            }
+            self._time_knapsack(key, minutes)
+
+    def _time_knapsack(self, key: tuple[str, int], minutes: dict[str, int]) -> None:
+        """A cut for CP-SAT's LP, which sees nothing of the pairwise disjunctions: the visits
+        v makes in slot k fit in the slot with their trips. `minutes[t]`: twice t's duration,
+        plus the least trip into t and the least trip out of it (from or to the slot's ends, or
+        another visit that may come before or after it there). A route's trips are each one
+        visit's way in, plus the last way out; and each one visit's way out, plus the first
+        way in: so twice its trips are at least the sum of the least ways in and out. Valid for
+        every route of the contract, so the proof stays exact; it only tightens the LP."""
+        vid, k = key
+        slot = self.slots[vid][k]
+        room = 2 * (slot.end - slot.begin)
+        if sum(minutes.values()) > room:  # (else every visit fits: no cut)
+            lits = [(self.in_slot[(vid, t, k)], c) for t, c in minutes.items()]
+            self.m.add(linear(lits) <= room)
+            self.knapsacks[key] = (minutes, room)
 
     def hint(self, whole: Solution) -> None:
         super().hint(whole)
@@ -133,6 +190,7 @@ def cover_then_route(
     stop: StopFn | None = None,
     ahead: Callable[[Solution], Solution] | None = None,
     by_priority: bool = True,
+    first_only: bool = False,
 ) -> tuple[Solution | None, list[StageResult], str | None]:
     """`staged_solve`'s answer for one part: coverage and waiting on `CoverageModel`, then the
     later goals on `PlanModel` with those two held at the values found (exactly when proved,
@@ -140,12 +198,14 @@ def cover_then_route(
     given: rerouted, serving the same tasks). With one worker the budget is
     deterministic time, as in `staged_solve`, so the plan stays reproducible; a wall-clock
     `deadline` and `stop` reach both models. `by_priority`: coverage one priority at a time
-    (`staged_solve`), each priority's count then held on the routing model too."""
+    (`staged_solve`), each priority's count then held on the routing model too.
+    `first_only`: the pairwise model's plan, its goals solved exactly as they would be
+    before the later ones (the same budget), the later goals untried."""
     if deterministic is None:
         deterministic = workers == 1
     building = time.monotonic()
     cover = built_in_time(
-        lambda: CoverageModel(scenario, analyses, tids, travel, weights),
+        lambda: CoverageModel(scenario, analyses, tids, travel, weights, knapsacks=by_priority),
         deadline,
         stop,
     )
@@ -159,6 +219,8 @@ def cover_then_route(
     )  # fmt: skip
     if sol is None:
         return None, stages, failure
+    if first_only:
+        return sol, [*stages, *_untried(scenario, tids, [s.name for s in stages])], None
     spent = sum(s.work if deterministic else s.seconds for s in stages)
     if stages:  # the seconds reported (not the budget's) count building the model
         stages = [replace(stages[0], seconds=stages[0].seconds + built), *stages[1:]]

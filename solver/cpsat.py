@@ -135,7 +135,7 @@ class PlanModel:
             self.minutes[vid] = (terms, minutes_fixed.get(vid, 0))
             cap = minutes_left(scenario.volunteers[vid], minutes_fixed.get(vid, 0))
             if sum(c for _, c in terms) > cap:
-                m.add(_linear(terms) <= cap)
+                m.add(linear(terms) <= cap)
         self.pin_lits: dict[str, cp_model.IntVar] = {}
         for pin in scenario.pinned:
             if pin.task in self.served:
@@ -163,7 +163,7 @@ class PlanModel:
         for vid in volunteers:
             cap, prior = self._load_of(vid)
             terms, base = self.minutes[vid]
-            m.add((_linear(terms) + base + prior) * LOAD_SCALE * 100 <= self.load * cap)
+            m.add((linear(terms) + base + prior) * LOAD_SCALE * 100 <= self.load * cap)
 
     def _load_of(self, vid: str) -> tuple[int, int]:
         return load_basis(self.scenario, vid)
@@ -297,13 +297,13 @@ class PlanModel:
     def objective(self, stage: str) -> tuple[Any, bool]:
         """The stage's expression, and whether it is maximised."""
         if stage == "coverage":
-            return _linear(self.coverage_terms), True
+            return linear(self.coverage_terms), True
         if stage == "waited":
-            return _linear(self.waited_terms), True
+            return linear(self.waited_terms), True
         if stage == "continuity":
-            return _linear(self.continuity_terms), True
+            return linear(self.continuity_terms), True
         if stage == "travel":
-            return _linear(self.travel_terms) + self.travel_constant, False
+            return linear(self.travel_terms) + self.travel_constant, False
         return self.load, False
 
     def hinted_value(self, stage: str) -> int:
@@ -404,5 +404,6 @@ def _load_denominator(hours: float) -> int:
     return max(1, round(6000 * hours))
 
 
-def _linear(terms: Terms) -> Any:
+def linear(terms: Terms) -> Any:
+    """The weighted sum of the terms, as one CP-SAT expression."""
     return cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [c for _, c in terms])

@@ -241,7 +241,8 @@ def _cover_first(
     until = None if job.reproducible else time.time() + budget  # (budget <= the deadline's)
 
     def build() -> CoverageModel:
-        return CoverageModel(scenario, job.analyses, job.tids, travel, job.weights)
+        return CoverageModel(scenario, job.analyses, job.tids, travel, job.weights,
+                             knapsacks=by_priority(job))  # fmt: skip
 
     model = built_in_time(build, until, stop)
     if model is None:  # its building alone would eat the budget: the path before

@@ -87,6 +87,20 @@ class SolveOptions:
     `solver.stages`); False maximises the weighted sum in one search, as before (kept to
     measure the two side by side)."""
 
+    coverage_only: bool = False
+    """Stop each part after the goals of the model without routes (coverage, waiting): its
+    plan is then the pairwise model's, no rerouting or polishing. Those stages run exactly
+    as in the whole solve (the same budgets, hint and seed), and every later step holds
+    coverage at least where they left it: with a deterministic budget the whole solve's
+    coverage is this plan's or better (`solver.suggest_verify` asks no more)."""
+
+    enough: tuple[int, ...] | None = None
+    """With `coverage_only`: the coverage (urgent first) that is enough. When greedy's floor
+    keeps every pin and serves that much, it is the plan, unsearched: every part of the whole
+    solve starts from the floor as a hint and keeps its coverage at least (CP-SAT's
+    constraint, or the floor itself when out of time), so the whole solve serves that much or
+    more."""
+
 
 def allowed(scenario: Scenario, analyses: Mapping[str, TaskAnalysis]) -> dict[str, int]:
     """Per priority, how many tasks static analysis allows (no reason 1-4): what coverage can
@@ -250,6 +264,9 @@ def _prepare(
     if stop is not None and stop():
         raise Stopped
     possible = allowed(scenario, analyses)
+    if _floor_is_enough(scenario, options, floor, travel):
+        return build_plan(scenario, floor, analyses, travel, status="feasible", bound=possible,
+                          started=started, extra={"floor_enough": True})  # fmt: skip
     weights = coverage_weights(possible)
     if progress is not None:  # greedy's plan is the first feasible plan
         progress(figures(scenario, floor, travel).served, possible, time.monotonic() - started)
@@ -274,12 +291,25 @@ def _prepare(
             rerouting=options.rerouting,
             colgen=options.colgen,
             by_priority=options.by_priority,
+            coverage_only=options.coverage_only,
         )
         for part, size in zip(parts, sizes, strict=True)
     ]
     return _Prepared(
         started, budget, deadline, travel, analyses, floor, possible, weights, jobs, sizes
     )
+
+
+def _floor_is_enough(
+    scenario: Scenario, options: SolveOptions, floor: Solution, travel: TravelModel
+) -> bool:
+    """Whether `SolveOptions.enough` is met by the floor, which every part then starts from."""
+    if options.enough is None or not options.coverage_only:
+        return False
+    if not _honours_pins(scenario, floor, list(scenario.tasks)):  # then parts have no floor
+        return False
+    served = figures(scenario, floor, travel).served
+    return tuple(served[p] for p in PRIORITIES) >= options.enough
 
 
 def _part_of(sol: Solution, tids: list[str]) -> Solution:

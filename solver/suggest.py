@@ -15,10 +15,13 @@ What this proves, cheaply (`Candidate.insertion`): the patched scenario has a pl
 t together with every task the current plan serves (a swap drops only strictly
 lower-priority tasks), so its coverage optimum is lexicographically above the current plan's.
 Every patch only widens what the scenario allows (hours, range, windows, people, vetting),
-except a swap's pin, which the insertion plan keeps. It does not prove what the one-worker
-solver will return in its time limit: that depends on the whole solve (the parts' budgets are
-shared by size, the weights by what analysis allows), so the contract's promise is checked by
-`solver.suggest_verify` with the full one-worker solve before a suggestion is shown.
+and pins the people it names (for a recruit, the new ones) to the task, which the insertion
+plan keeps. It does not prove what the one-worker solver will return in its time limit: that
+depends on the whole solve (the parts' budgets are shared by size, the weights by what
+analysis allows), so the contract's promise is checked by `solver.suggest_verify` with the
+one-worker solve before a suggestion is shown. The pin is what makes that check cheap: the
+task is then served by any plan, so only coverage is left to check, which the solve's first
+stages settle (see `solver.suggest_verify`).
 """
 
 from __future__ import annotations
@@ -430,3 +433,12 @@ def _volunteer_field(s: Suggester, vid: str, key: str, value: Any) -> Operation:
 
 def _names(s: Suggester, vids: list[str]) -> list[str]:
     return [s.sc.volunteers[v].name for v in vids]
+
+
+def pin(s: Suggester, task: str, vids: list[str]) -> Operation:
+    """The patch's operation that pins `vids` to `task` (the contract's `pinned`): whatever the
+    one-worker solve of the patched week does, it serves the task (hard rule 6)."""
+    value = {"task": task, "volunteers": vids}
+    if isinstance(s.doc.get("pinned"), list):
+        return {"op": "add", "path": "/pinned/-", "value": value}
+    return {"op": "add", "path": "/pinned", "value": [value]}

@@ -19,6 +19,7 @@ from solver.suggest import (
     _volunteer_field,
     clock,
     day_and_clock,
+    pin,
 )
 
 Crew = tuple[list[Fit], list[tuple[_Slot, str | None]]]
@@ -81,15 +82,11 @@ def _people_fix(s: Suggester, task: Task, kind: str) -> Candidate | None:
     elif kind == "swap":
         if task.id in s.pinned:
             return None
-        pin = {"task": task.id, "volunteers": [f.vid for f in fixed]}
-        if isinstance(s.doc.get("pinned"), list):
-            patch = [{"op": "add", "path": "/pinned/-", "value": pin}]
-        else:
-            patch = [{"op": "add", "path": "/pinned", "value": [pin]}]
         dropped = tuple(sorted({o for f in fixed for o in f.drop}))
         fields["others"] = [s.sc.tasks[o].title for o in dropped]
     changes = 1 if kind == "allow_unvetted" else len(fixed)
-    fields.update(day=day, start=at)
+    patch.append(pin(s, task.id, [f.vid for f in fixed]))  # a swap: the pin is all it is
+    fields.update(day=day, start=at, pinned=fields["people"])
     return Candidate(task.id, kind, patch, changes, fields, _insertion(start, places), dropped)
 
 
@@ -147,8 +144,10 @@ def _timing(s: Suggester, task: Task, kind: str) -> Candidate | None:
                 patch = [{"op": "add", "path": pointer("tasks", i, "windows", "-"), "value": value}]
                 shown = (w["from"], w["to"])
                 stretch = 0
+            crew_ids = sorted({w for _, w in crew[1] if w})
+            patch.append(pin(s, task.id, crew_ids))
             fields = {"task": task.title, "day": day, "start": shown[0], "end": shown[1],
-                      "people": _names(s, sorted({w for _, w in crew[1] if w}))}  # fmt: skip
+                      "people": _names(s, crew_ids), "pinned": _names(s, crew_ids)}  # fmt: skip
             cand = Candidate(task.id, kind, patch, 1, fields, _insertion(start, crew[1]))
             best = (stretch, cand)
     return None if best is None else best[1]
@@ -208,9 +207,11 @@ def _recruit(s: Suggester, task: Task) -> Candidate | None:
             patch.append({"op": "add", "path": "/volunteers/-", "value": value})
         else:
             patch.append({"op": "add", "path": "/volunteers", "value": [value]})
+    patch.append(pin(s, task.id, ids))
     day, at = day_and_clock(start)
     fields = {"task": task.title, "count": len(missing), "skill": ", ".join(sorted(set(skills))),
-              "day": day, "start": at, "end": clock(begin + task.duration_minutes)}  # fmt: skip
+              "day": day, "start": at, "end": clock(begin + task.duration_minutes),
+              "pinned": [word("new_volunteer", skill=k) for k in skills]}  # fmt: skip
     fresh = iter(ids)
     crew: list[tuple[_Slot, str | None]] = [
         (slot, who if who is not None else next(fresh)) for slot, who in places

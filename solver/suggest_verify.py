@@ -2,11 +2,24 @@
 solve the patched scenario with the same seed and one worker (deterministic time, the
 scenario's own limit), and see the task served and coverage, urgent first, no worse.
 
-Why a full solve. `solver.suggest` proves cheaply that the patched scenario's coverage OPTIMUM
+Why a solve. `solver.suggest` proves cheaply that the patched scenario's coverage OPTIMUM
 is better (a plan serving the task beside everything served now exists); the one-worker solve
 is not always optimal within its limit, and the patch reaches every part of it (each part's
 budget is its share by size of the whole, and the coverage weights count what analysis allows),
-so no part's answer can be reused. `bench/suggest.py` measures what this costs.
+so no part's answer can be reused.
+
+Why only its first stages. Every suggestion's patch pins people to its task, so every plan of
+the patched week serves it (hard rule 6; a solve whose pins clash is an error, refused here).
+What is left is coverage, and the one-worker solve settles it in its first stages: coverage
+and waiting on the model without routes, under budgets fixed in advance (deterministic time),
+so `SolveOptions.coverage_only` runs them exactly as the whole solve does; every later step
+(the routing model's goals, with those counts held; rerouting; polishing) keeps coverage at
+least there. So the whole solve's coverage is at least the one checked: 2-14 s a check on
+subdistrict weeks where the whole solve of the same patched week took 85-211 s (bench/suggest.py
+--whole, load 10-14; docs/scenarios.md). When greedy's floor
+(the pinned task first) already serves as much as before, the search is skipped too
+(`SolveOptions.enough`): every part of the whole solve keeps its floor's coverage at least.
+A patch that pins nothing is checked by the whole solve.
 """
 
 from __future__ import annotations
@@ -42,8 +55,10 @@ def keeps_promise(
         patched = build_scenario(apply_patch(document, patch))
     except (PatchError, ScenarioError):
         return False
+    pinned = any(p.task == task for p in patched.pinned)
     # only coverage is asked: rerouting (which never changes what is served) is skipped
-    plan = solve(patched, SolveOptions(workers=1, seed=seed, reroute=False))
+    options = SolveOptions(workers=1, seed=seed, reroute=False, coverage_only=pinned, enough=before)
+    plan = solve(patched, options)
     if plan.status == "error" or plan.objective is None:
         return False
     served = any(a.task == task for a in plan.assignments)

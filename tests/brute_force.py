@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from mutualaid.domain.model import (
@@ -281,28 +282,35 @@ class BruteForce:
         """Every coverage any plan keeping the hard rules reaches: the count per priority (in
         PRIORITIES' order) of each set of tasks that can be served together. What a bound
         conditional on the higher priorities (the contract's `bound`) is checked against."""
+        found: set[tuple[int, ...]] = set()
+        for plan in self.plans():
+            counts = dict.fromkeys(PRIORITIES, 0)
+            for tid in plan:
+                counts[self.sc.tasks[tid].priority] += 1
+            found.add(tuple(counts[p] for p in PRIORITIES))
+        return found
+
+    def plans(self) -> Iterator[dict[str, tuple[int, Crew]]]:
+        """A plan keeping the hard rules (task -> (start, crew)) for every set of (task, crew)
+        that can be served together: what a cut of a model must never cut off."""
         tasks = sorted(self.sc.tasks.values(), key=lambda t: t.id)
         options = {t.id: self.crews(t) for t in tasks}
-        found: set[tuple[int, ...]] = set()
         chosen: dict[str, Crew] = {}
 
-        def search(i: int) -> None:
+        def search(i: int, starts: dict[str, int]) -> Iterator[dict[str, tuple[int, Crew]]]:
             if i == len(tasks):
-                counts = dict.fromkeys(PRIORITIES, 0)
-                for tid in chosen:
-                    counts[self.sc.tasks[tid].priority] += 1
-                found.add(tuple(counts[p] for p in PRIORITIES))
+                yield {t: (starts[t], crew) for t, crew in chosen.items()}
                 return
-            search(i + 1)
+            yield from search(i + 1, starts)
             task = tasks[i]
             for crew in options[task.id]:
                 chosen[task.id] = crew
-                if self.schedule(chosen) is not None:  # (a subset of a schedulable set is)
-                    search(i + 1)
+                got = self.schedule(chosen)
+                if got is not None:  # (a subset of a schedulable set is)
+                    yield from search(i + 1, got)
                 del chosen[task.id]
 
-        search(0)
-        return found
+        yield from search(0, {})
 
     # --- the assumption ----------------------------------------------------------------------
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,6 +15,8 @@ from mutualaid.domain.plan import AssignedVolunteer
 from solver import analyse, components
 from solver.analysis import Analyzer, Pool
 from solver.greedy import assign_roles
+from solver.part_bounds import POLISH_BOUND_SHARE
+from solver.parts import POLISH_SHARE, PartJob, _exact_deadline
 from solver.stages import coverage_weights, split_bound
 from tests.strategies import World, small_worlds
 
@@ -186,3 +190,15 @@ def test_one_person_s_check_agrees_with_the_analysis(world: World) -> None:
                         ):
                             free = any(lo <= start <= hi for lo, hi in a.free[vid])
                             assert said == free, (tid, vid, role, start)
+
+
+def test_the_exact_model_leaves_the_bounds_their_share_of_the_polishing() -> None:
+    """With a wall clock, polishing after the exact model and column generation's bound, the
+    exact model ends early by the bounds' share of the polishing, so its overrun cannot take
+    their time; without any of the three, at the part's deadline."""
+    job = PartJob([], {}, {}, None, share=40.0, budget=40.0, workers=2, seed=0,
+                  max_exact_arcs=0, deadline=1_000.0)  # fmt: skip
+    assert _exact_deadline(job, POLISH_SHARE) == 1_000.0 - 40.0 * POLISH_SHARE * POLISH_BOUND_SHARE
+    assert _exact_deadline(job, 0.0) == 1_000.0
+    assert _exact_deadline(replace(job, colgen=False), POLISH_SHARE) == 1_000.0
+    assert _exact_deadline(replace(job, deadline=None), POLISH_SHARE) is None

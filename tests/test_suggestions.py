@@ -189,6 +189,12 @@ def test_every_kind_has_a_sentence_in_both_languages() -> None:
 
 
 # -- each kind on a tiny world ------------------------------------------------------------
+def pin(tid: str, vids: list[str]) -> dict[str, Any]:
+    """The operation a suggestion's patch ends with on a world with no pins: its task pinned
+    to the people it names, so every plan of the patched week serves it."""
+    return {"op": "add", "path": "/pinned", "value": [{"task": tid, "volunteers": vids}]}
+
+
 def check_kind(doc: dict[str, Any], tid: str, kind: str, plan: Plan | None = None) -> Candidate:
     scenario = build_scenario(doc)
     plan = plan or solver.solve(scenario, solver.SolveOptions(workers=1))
@@ -205,11 +211,12 @@ def check_kind(doc: dict[str, Any], tid: str, kind: str, plan: Plan | None = Non
 def test_a_missing_skill_suggests_recruiting_exactly_it_at_the_place_and_time() -> None:
     doc = world([volunteer("v")], [task("t", needs=[{"skill": "sign_language", "count": 1}])])
     cand = check_kind(doc, "t", "recruit")
-    (op,) = cand.patch
+    op, pinned = cand.patch
     assert op["op"] == "add" and op["path"] == "/volunteers/-"
     new = op["value"]
     assert new["skills"] == ["sign_language"] and new["home"] == HERE
     assert new["availability"] == [{"date": "2026-12-01", "from": "09:00", "to": "10:00"}]
+    assert pinned == pin("t", [new["id"]])
 
 
 def test_a_volunteer_too_far_is_asked_to_travel_exactly_as_far_as_needed() -> None:
@@ -221,7 +228,8 @@ def test_a_volunteer_too_far_is_asked_to_travel_exactly_as_far_as_needed() -> No
                                                           scenario.tasks["t"].location)  # fmt: skip
     assert minutes > 15
     assert cand.patch == [
-        {"op": "replace", "path": "/volunteers/0/max_travel_minutes", "value": minutes}
+        {"op": "replace", "path": "/volunteers/0/max_travel_minutes", "value": minutes},
+        pin("t", ["v"]),
     ]
 
 
@@ -230,14 +238,20 @@ def test_a_home_visit_without_a_vetted_volunteer_suggests_allowing_unvetted() ->
                 residents=[{"id": "r", "name": "r", "location": HERE}])  # fmt: skip
     del doc["tasks"][0]["location"]
     cand = check_kind(doc, "t", "allow_unvetted")
-    assert cand.patch == [{"op": "add", "path": "/tasks/0/vetted_only", "value": False}]
+    assert cand.patch == [
+        {"op": "add", "path": "/tasks/0/vetted_only", "value": False},
+        pin("t", ["v"]),
+    ]
 
 
 def test_a_volunteer_out_of_hours_is_asked_for_the_hours_the_task_needs() -> None:
     doc = world([volunteer("v", max_hours_per_week=1)],
                 [task("urgent", priority="urgent"), task("t")])  # fmt: skip
     cand = check_kind(doc, "t", "extend_hours")
-    assert cand.patch == [{"op": "replace", "path": "/volunteers/0/max_hours_per_week", "value": 2}]
+    assert cand.patch == [
+        {"op": "replace", "path": "/volunteers/0/max_hours_per_week", "value": 2},
+        pin("t", ["v"]),
+    ]
 
 
 def test_a_window_next_to_someone_free_is_widened_on_its_day() -> None:
@@ -246,6 +260,7 @@ def test_a_window_next_to_someone_free_is_widened_on_its_day() -> None:
                 )  # fmt: skip
     cand = check_kind(doc, "t", "widen_window")
     assert cand.patch[1] == {"op": "replace", "path": "/tasks/0/windows/0/to", "value": "11:00"}
+    assert cand.patch[2:] == [pin("t", ["v"])]
 
 
 def test_a_task_whose_helpers_are_free_another_day_is_offered_that_day() -> None:
@@ -254,7 +269,8 @@ def test_a_task_whose_helpers_are_free_another_day_is_offered_that_day() -> None
                 )  # fmt: skip
     cand = check_kind(doc, "t", "move_day")
     assert cand.patch == [{"op": "add", "path": "/tasks/0/windows/-",
-                           "value": {"days": ["wed"], "from": "09:00", "to": "11:00"}}]  # fmt: skip
+                           "value": {"days": ["wed"], "from": "09:00", "to": "11:00"}},
+                          pin("t", ["v"])]  # fmt: skip
     assert "widen_window" not in kinds(only(doc)["t"])
 
 
@@ -266,6 +282,7 @@ def test_a_repeat_is_widened_on_its_one_window_and_never_moved_to_another_day() 
     doc = world([volunteer("v", availability=avail)], [rounds])
     cand = check_kind(doc, "t@wed", "widen_window")
     assert cand.patch[1] == {"op": "replace", "path": "/tasks/0/window/to", "value": "11:00"}
+    assert cand.patch[2:] == [pin("t@wed", ["v"])]
     assert "move_day" not in kinds(only(doc)["t@wed"])
 
 
@@ -279,9 +296,7 @@ def test_a_volunteer_on_a_lower_priority_visit_is_moved_by_a_pin() -> None:
                   assignments=[Assignment("u", TUE_9, TUE_9 + 60, (AssignedVolunteer("v", 0),))],
                   unserved=[Unserved("t", "capacity", "")])  # fmt: skip
     cand = check_kind(doc, "t", "swap", weaker)
-    assert cand.patch == [
-        {"op": "add", "path": "/pinned", "value": [{"task": "t", "volunteers": ["v"]}]}
-    ]
+    assert cand.patch == [pin("t", ["v"])]
     assert cand.dropped == ("u",)
     assert "swap" not in kinds(suggest(scenario, doc, solved(doc)[1]).get("u", []))
 
@@ -391,9 +406,10 @@ def test_a_team_skill_no_team_has_is_recruited_as_a_new_team() -> None:
     doc = world([volunteer("v")], [dance],
                 sites=[{"id": "hall", "name": "hall", "location": HERE}])  # fmt: skip
     cand = check_kind(doc, "t", "recruit")
-    team, *members = cand.patch
+    team, *members, pinned = cand.patch
     assert team["path"] == "/teams" and team["value"][0]["skills"] == ["lion_dance"]
     assert [m["value"]["teams"] for m in members] == [[team["value"][0]["id"]]] * 2
+    assert pinned == pin("t", [m["value"]["id"] for m in members])
 
 
 def test_the_service_planner_carries_suggestions_against_the_weeks_export() -> None:

@@ -15,6 +15,7 @@ EN: dict[str, str] = {
     "recruit": "Recruit {count} volunteer(s) with {skill} near {task}, free on {day} "
     "{start}-{end}.",
     "swap": "Move {people} to {task} from the lower-priority {others}.",
+    "pinned": "The change also pins {pinned} to it, so the plan keeps it.",
     "and": ", ",
     "new_volunteer": "New volunteer ({skill})",
     "heading": "Suggestions",
@@ -28,6 +29,7 @@ ZH: dict[str, str] = {
     "allow_unvetted": "允许未经背景审查的志愿者做{task}：{people}可以去。",
     "recruit": "招募{count}名会{skill}的志愿者，住在{task}附近，{day} {start}-{end}有空。",
     "swap": "让{people}从优先级较低的{others}调到{task}。",
+    "pinned": "此改动同时把{pinned}固定安排到该任务，计划必定保留。",
     "and": "、",
     "new_volunteer": "新志愿者（{skill}）",
     "heading": "建议",
@@ -45,7 +47,8 @@ DAY_NAMES: dict[str, dict[str, str]] = {
 
 def word(kind: str, lang: str | None = None, **fields: object) -> str:
     """The sentence for a suggestion of this kind in `lang` (default: the current locale);
-    a `day` field (mon..sun) and a `people` list are worded in that language."""
+    a `day` field (mon..sun) and `people`, `others` and `pinned` lists are worded in that
+    language. With `pinned` (who the patch pins to the task) a sentence saying so follows."""
     code = lang or locale()
     texts = TEXTS.get(code, EN)
     if isinstance(fields.get("day"), str):
@@ -53,7 +56,11 @@ def word(kind: str, lang: str | None = None, **fields: object) -> str:
     people = fields.get("people")
     if isinstance(people, list | tuple):
         fields["people"] = texts["and"].join(str(p) for p in people)
-    others = fields.get("others")
-    if isinstance(others, list | tuple):
-        fields["others"] = texts["and"].join(str(p) for p in others)
-    return texts[kind].format(**fields)
+    for key in ("others", "pinned"):
+        listed = fields.get(key)
+        if isinstance(listed, list | tuple):
+            fields[key] = texts["and"].join(str(p) for p in listed)
+    said = texts[kind].format(**fields)
+    if "pinned" in fields:
+        said += ("" if texts is ZH else " ") + texts["pinned"].format(**fields)
+    return said
