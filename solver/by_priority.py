@@ -22,8 +22,8 @@ against 65) under a normal bound 4-5 tighter (64 against 68, 76 against 81); thr
 planner at 30 s (bench/unseen.py) 62 against 60 and 71 against 69. It serves 89-100% of every
 other week's, which the weighted search proved sooner (7001 0.9 against 1.6 s, 7008 0.6
 against 1.4 s; the wide 7009 proved in 10 s weighted, open after 17 s one priority at a time).
-Over six planner runs of one-day weeks before and after (README, "Coverage one priority at a
-time"): +2, +4, +2, -5, +1, +3 normal tasks."""
+Over six planner runs of one-day weeks before and after (docs/engine-on-unseen-weeks.md,
+"Coverage one priority at a time"): +2, +4, +2, -5, +1, +3 normal tasks."""
 
 
 def by_priority(job: PartJob) -> bool:

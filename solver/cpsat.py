@@ -25,7 +25,7 @@ from mutualaid.domain.plan import AssignedVolunteer
 from mutualaid.travel import TravelModel
 from solver import clock
 from solver.analysis import TaskAnalysis
-from solver.routes import Slot, Visit, slots_of
+from solver.routes import Slot, Visit, fitting, slots_of, sorted_ends
 from solver.solution import Solution, service_minutes
 
 LOAD_SCALE = 10_000
@@ -206,11 +206,14 @@ class PlanModel:
     def _place(self, vid: str) -> None:
         """Which slot each of v's tasks would fall in, and the starts that slot allows."""
         m, vol = self.m, self.scenario.volunteers[vid]
+        slots = self.slots[vid]
+        ends = sorted_ends(slots)
         for tid, works in self._works_of[vid]:
             a = self.analyses[tid]
             task = a.task
             options = []
-            for k, slot in enumerate(self.slots[vid]):
+            for k in fitting(slots, task, a.start_domain, ends):
+                slot = slots[k]
                 lo, hi = slot.window(task, self.travel, vol.mode)
                 allowed = [
                     (max(lo, x), min(hi, y)) for x, y in a.start_domain if max(lo, x) <= min(hi, y)

@@ -37,6 +37,8 @@ class _Schedules:
             if not any(lo <= be and hi >= bs for lo, hi in allowed):
                 continue
             for slot in gaps(vol.home, (bs, be), self.stops.get((vid, bi), [])):
+                if not slot.may_fit(task, allowed):
+                    continue
                 lo, hi = slot.window(task, self.travel, vol.mode)
                 for a, b in allowed:
                     if max(lo, a) <= min(hi, b):

@@ -359,9 +359,10 @@ def search_part(
                   workers=job.workers, seed=job.seed, report=served_of,
                   deterministic=job.deterministic, deadline=search_deadline, stop=stop)  # fmt: skip
     value = sum(weights[scenario.tasks[t].priority] for t in sol.crews)
-    found, proved, conditional = part_bounds_after(
-        scenario, job, travel, sol, budget * BOUND_SHARE, stop
-    )
+    bounding = budget * BOUND_SHARE
+    if job.deadline is not None and not job.reproducible:  # what the search left unused too
+        bounding = max(bounding, job.deadline - time.time())
+    found, proved, conditional = part_bounds_after(scenario, job, travel, sol, bounding, stop)
     bound = sum(weights[scenario.tasks[t].priority] for t in part) if found is None else found
     for other in (top_bound, cover_bound, quick_bound):
         if other is not None and other < bound:

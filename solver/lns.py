@@ -13,6 +13,7 @@ import math
 import time
 from collections.abc import Callable, Mapping
 from contextlib import suppress
+from fractions import Fraction
 
 from mutualaid.domain.model import MINUTES_PER_DAY, PRIORITIES, Scenario
 from mutualaid.travel import TravelModel
@@ -20,6 +21,7 @@ from solver import clock
 from solver.analysis import TaskAnalysis
 from solver.coverage import CoverageModel
 from solver.cpsat import PlanModel
+from solver.reroute import later_goals
 from solver.solution import Solution
 from solver.stages import StopFn, staged_solve
 
@@ -248,11 +250,27 @@ class Search:
 
     def _polish(self) -> None:
         """Neighbourhoods around every task, solved through every goal in the model's order,
-        so each result is no worse in any goal."""
-        for group in around(self.sub, self.tids, NEIGHBOURHOOD_TASKS):
-            if self.left() <= 0.2:
-                break
-            self.attempt(group, None, min(2.0, self.left()))
+        so each result is no worse in any goal; pass after pass while one gains and time is
+        left (a single pass could end a long solve with time and gains left)."""
+        if self.left() <= 0.2:
+            return
+        groups = around(self.sub, self.tids, NEIGHBOURHOOD_TASKS)
+        goals = self._goals()
+        while True:
+            for group in groups:
+                if self.left() <= 0.2:
+                    return
+                self.attempt(group, None, min(2.0, self.left()))
+            before, goals = goals, self._goals()
+            if goals >= before:  # a pass that gained nothing: the next would find nothing
+                return
+
+    def _goals(self) -> tuple[int, int, tuple[int | Fraction, ...]]:
+        """The plan's goals, each to be minimised: coverage, waiting, then the later ones."""
+        served = [self.scenario.tasks[t] for t in self.best.crews]
+        weighted = sum(self.weights[t.priority] for t in served)
+        later = later_goals(self.scenario, self.sub, self.tids, self.travel, self.best)
+        return -weighted, -sum(t.waited for t in served), later
 
 
 def _key(

@@ -5,8 +5,10 @@ and the starts at which a task fits into such a stretch, travel from and to its 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from mutualaid.domain.model import Location, Span, Task, Volunteer
 from mutualaid.travel import TravelModel
@@ -35,6 +37,14 @@ class Slot:
         )
         return lo, hi
 
+    def may_fit(self, task: Task, starts: Iterable[Span]) -> bool:
+        """Whether some start in `starts` leaves the task inside the slot before travel is
+        counted: `window` only narrows that range, so a slot this rules out has no start for
+        the task. A cheap test, before travel is looked up (a neighbourhood's model of a
+        district asked it of every slot of each volunteer's week, most on other days)."""
+        last = self.end - task.duration_minutes
+        return self.begin <= last and any(lo <= last and hi >= self.begin for lo, hi in starts)
+
 
 def gaps(home: Location, block: Span, visits: Iterable[Visit]) -> list[Slot]:
     """The slots of one block around these visits (sorted by start, all inside the block)."""
@@ -54,6 +64,32 @@ def slots_of(vol: Volunteer, visits: list[Visit]) -> list[Slot]:
     for bs, be in vol.blocks:
         out += gaps(vol.home, (bs, be), [v for v in visits if bs <= v[0] and v[1] <= be])
     return out
+
+
+def fitting(
+    slots: Sequence[Slot], task: Task, starts: list[Span], ends: Sequence[int] | None = None
+) -> Iterator[int]:
+    """The indices of `slots` where some start in `starts` may fit the task (`Slot.may_fit`).
+    With `ends`, the slots' ends, when the slots are sorted and apart (`slots_of`'s, from
+    sorted blocks): found by bisection, since a neighbourhood's model asks it of every
+    volunteer's whole week for each of their tasks."""
+    if not starts:
+        return
+    first, last = min(lo for lo, _ in starts), max(hi for _, hi in starts)
+    begin = 0 if ends is None else bisect_left(ends, first + task.duration_minutes)
+    for k in range(begin, len(slots)):
+        slot = slots[k]
+        if ends is not None and slot.begin > last:
+            return
+        if slot.may_fit(task, starts):
+            yield k
+
+
+def sorted_ends(slots: Sequence[Slot]) -> list[int] | None:
+    """The slots' ends when the slots are sorted and apart (for `fitting`), else None."""
+    ends = [slot.end for slot in slots]
+    apart = all(a.end <= b.begin for a, b in pairwise(slots))
+    return ends if apart else None
 
 
 def block_of(vol: Volunteer, start: int, end: int) -> int | None:

@@ -39,8 +39,8 @@ STEP_SHARE = 0.75
 """With coverage one priority at a time, the part of the budget left that each priority but
 the last may take (what it does not use passes on): most of it to the first priority that does
 not prove at once (urgent and high prove in under a second on the one-day weeks, normal not in
-30 s). A choice, not measured apart from the machine's noise (README, "Coverage one priority at
-a time")."""
+30 s). A choice, not measured apart from the machine's noise
+(docs/engine-on-unseen-weeks.md, "Coverage one priority at a time")."""
 
 STOP_POLL_SECONDS = 0.1
 """How often a running search asks whether it should stop."""

@@ -27,7 +27,7 @@ from api.app import Infrastructure, create_app
 from api.pages.auth import SignInThrottle
 from api.pages.sessions import SESSION_STORE
 from api.settings import DatabaseSettings, JobSettings, Settings, SolverSettings
-from mutualaid.adapters.db import make_engine
+from mutualaid.adapters.db import SQLITE_BUSY_TIMEOUT_MS, make_engine
 from mutualaid.services import access
 from tests.adapters import world
 from tests.adapters.conftest import (  # noqa: F401  (fixtures, shared with the adapter tests)
@@ -65,9 +65,12 @@ def empty_database_url(kind: str, request: pytest.FixtureRequest, folder: Path) 
 
 def short_solves(url: str) -> Settings:
     """Short solves on one worker, counted in deterministic time (so every runner gives the
-    same week the same plan); an idle runner looks for work often."""
+    same week the same plan); an idle runner looks for work often. A request waits as long
+    for the store as background work does (30 s, not the served default of 5 s): at load 21 the
+    admin-token setup of tests/api/test_absences.py was answered "store busy" (what held
+    SQLite's lock so long was not found). The tests of "busy" set their own short wait."""
     return Settings(
-        database=DatabaseSettings(url=url),
+        database=DatabaseSettings(url=url, lock_wait_seconds=SQLITE_BUSY_TIMEOUT_MS / 1000),
         solver=SolverSettings(time_limit_seconds=2.0, workers=1, deterministic=True),
         jobs=JobSettings(
             runner="inprocess", lease_seconds=30.0, heartbeat_seconds=0.2, poll_seconds=0.2
