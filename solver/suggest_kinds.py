@@ -8,7 +8,7 @@ from typing import Any
 
 from mutualaid.domain.model import DAYS, MINUTES_PER_DAY, SkillNeed, Task, TeamSkillNeed
 from mutualaid.json_patch import Operation, pointer
-from mutualaid.messages.suggestions import word
+from mutualaid.messages.suggestions import new_person, person_name
 from solver.suggest import (
     KINDS,
     Candidate,
@@ -169,15 +169,15 @@ def _recruit(s: Suggester, task: Task) -> Candidate | None:
     taken = set(s.sc.volunteers)
     ids = []
     skills = []
-    names = []
+    names, people = [], []  # the week's names (this locale); the sentence's, said in each
     founded: set[str] = set()
     for n, slot in enumerate(missing, 1):
         need = task.needs[slot.role]
         skill = need.skill if isinstance(need, SkillNeed) else _team_word(s, need, slot.team)
         skills.append(skill)
         # two new people are told apart by a number, in the week and in the sentence
-        names.append(word("new_volunteer_n", n=n, skill=skill) if len(missing) > 1
-                     else word("new_volunteer", skill=skill))  # fmt: skip
+        people.append(new_person(skill, n if len(missing) > 1 else None))
+        names.append(person_name(people[-1]))
         vid = f"new-{task.id}-{n}"
         while vid in taken:
             vid += "x"
@@ -215,7 +215,7 @@ def _recruit(s: Suggester, task: Task) -> Candidate | None:
     day, at = day_and_clock(start)
     fields = {"task": task.title, "count": len(missing), "skill": ", ".join(sorted(set(skills))),
               "day": day, "start": at, "end": clock(begin + task.duration_minutes),
-              "pinned": names}  # fmt: skip
+              "pinned": people}  # fmt: skip
     fresh = iter(ids)
     crew: list[tuple[_Slot, str | None]] = [
         (slot, who if who is not None else next(fresh)) for slot, who in places

@@ -243,6 +243,18 @@ def test_two_recruits_have_two_names_the_sentence_can_tell_apart() -> None:
     assert zh != word("new_volunteer_n", "zh", n=1, skill="sign_language") and "2" in zh
 
 
+def test_a_recruit_s_sentence_names_its_new_people_in_the_language_it_is_said_in() -> None:
+    """The new people's names were worded once, in the solving locale, and kept as strings:
+    the zh sentence read '……固定安排 New volunteer 1 (sign_language)、…'."""
+    doc = world([], [task("t", needs=[{"skill": "sign_language", "count": 2}])])
+    cand = check_kind(doc, "t", "recruit")
+    en, zh = cand.text("en"), cand.text("zh")
+    assert "New volunteer 1" in en and "New volunteer 2" in en and "(s)" not in en
+    assert "新志愿者1" in zh and "新志愿者2" in zh and "New volunteer" not in zh
+    stored = json.loads(json.dumps(dict(cand.text_fields)))  # as the plan JSON keeps it
+    assert word("recruit", "zh", **stored) == zh
+
+
 def test_a_volunteer_too_far_is_asked_to_travel_exactly_as_far_as_needed() -> None:
     far = {"lat": 34.75 + 0.018, "lon": 113.65}
     doc = world([volunteer("v", home=far, max_travel_minutes=15)], [task("t")])

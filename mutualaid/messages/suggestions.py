@@ -12,8 +12,7 @@ EN: dict[str, str] = {
     "extend_hours": "Ask {people} for more hours this week ({hours}): then {task} is served.",
     "extend_range": "Ask {people} to travel further ({minutes} min) to serve {task}.",
     "allow_unvetted": "Let volunteers without a background check do {task}: {people} could go.",
-    "recruit": "Recruit {count} volunteer(s) with {skill} near {task}, free on {day} "
-    "{start}-{end}.",
+    "recruit": "Recruit for {task}: {count} × {skill}, living nearby, free on {day} {start}-{end}.",
     "swap": "Move {people} to {task} from the lower-priority {others}.",
     "pinned": "The change also pins {pinned} to it, so the plan keeps it.",
     "and": ", ",
@@ -28,7 +27,7 @@ ZH: dict[str, str] = {
     "extend_hours": "请{people}本周多出些时间（{hours}），{task}就能安排上。",
     "extend_range": "请{people}走远一点（{minutes}分钟）去做{task}。",
     "allow_unvetted": "允许未经背景审查的志愿者做{task}：{people}可以去。",
-    "recruit": "招募{count}名会{skill}的志愿者，住在{task}附近，{day} {start}-{end}有空。",
+    "recruit": "为{task}招募{count}名会{skill}的志愿者：住在附近，{day} {start}-{end}有空。",
     "swap": "让{people}从优先级较低的{others}调到{task}。",
     "pinned": "此改动同时把{pinned}固定安排到该任务，计划必定保留。",
     "and": "、",
@@ -61,8 +60,26 @@ def word(kind: str, lang: str | None = None, **fields: object) -> str:
     for key in ("others", "pinned"):
         listed = fields.get(key)
         if isinstance(listed, list | tuple):
-            fields[key] = texts["and"].join(str(p) for p in listed)
+            fields[key] = texts["and"].join(_person(texts, p) for p in listed)
     said = texts[kind].format(**fields)
     if "pinned" in fields:
         said += ("" if texts is ZH else " ") + texts["pinned"].format(**fields)
     return said
+
+
+def new_person(skill: str, n: int | None = None) -> dict[str, object]:
+    """A person a recruit adds, as a sentence's field: worded in each language when said
+    (`word`), numbered when one suggestion recruits several."""
+    return {"new_volunteer": skill, "n": n}
+
+
+def person_name(person: object, lang: str | None = None) -> str:
+    """A person of a sentence (a name, or a `new_person`) in `lang` (default: the locale)."""
+    return _person(TEXTS.get(lang or locale(), EN), person)
+
+
+def _person(texts: dict[str, str], person: object) -> str:
+    if isinstance(person, dict) and "new_volunteer" in person:
+        skill, n = person["new_volunteer"], person.get("n")
+        return texts["new_volunteer_n" if n else "new_volunteer"].format(skill=skill, n=n)
+    return str(person)
