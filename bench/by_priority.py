@@ -23,7 +23,7 @@ for path in (HERE, HERE.parent):
         sys.path.insert(0, str(path))
 
 from engine import SHARED_A  # noqa: E402
-from unseen import FIRST_SEED, SHAPES, Week  # noqa: E402
+from unseen import FIRST_SEED, Week  # noqa: E402
 
 from mutualaid.contract.scenario import build_scenario  # noqa: E402
 from mutualaid.domain.model import PRIORITIES, Scenario  # noqa: E402
@@ -86,7 +86,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--no-shared", action="store_true", help="leave out subdistrict-a")
     args = ap.parse_args()
-    weeks = [Week("subdistrict", s, SHAPES[(s - FIRST_SEED) % len(SHAPES)]) for s in args.seeds]
+    weeks = [Week.of("subdistrict", s) for s in args.seeds]
     if not args.no_shared:
         weeks.append(Week("subdistrict-a", 0, "file", SHARED_A))
     print(f"coverage stage per part, cap {args.cap:g} s wall, {args.workers} workers")

@@ -53,7 +53,7 @@ def main() -> int:
     print("$ " + shlex.join(["nice", "-n", "10", ".venv/bin/python", "bench/knapsack.py",
                              *sys.argv[1:]]), flush=True)  # fmt: skip
     seeds = range(args.first_seed, args.first_seed + args.seeds)
-    weeks = [Week("subdistrict", s, SHAPES[(s - FIRST_SEED) % len(SHAPES)]) for s in seeds]
+    weeks = [Week.of("subdistrict", s) for s in seeds]
     weeks = [w for w in weeks if w.shape in args.shapes]
     rows: dict[bool, list[dict[str, Any]]] = {False: [], True: []}
     for n, week in enumerate(weeks):

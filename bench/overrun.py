@@ -36,7 +36,7 @@ for path in (HERE, HERE.parent):
 
 import yaml  # noqa: E402
 from engine import CHECKER  # noqa: E402
-from unseen import FIRST_SEED, SHAPES, SIZES, Week  # noqa: E402
+from unseen import FIRST_SEED, SIZES, Week  # noqa: E402
 
 from mutualaid.domain.model import PRIORITIES  # noqa: E402
 
@@ -128,7 +128,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="overrun-") as tmp:
         for size in args.sizes:
             for seed in range(args.first_seed, args.first_seed + args.seeds):
-                week = Week(size, seed, SHAPES[(seed - FIRST_SEED) % len(SHAPES)])
+                week = Week.of(size, seed)
                 world = Path(tmp, f"{size}-{seed}.yaml")
                 world.write_text(yaml.safe_dump(week.generate(), allow_unicode=True), "utf-8")
                 for limit in args.limits:

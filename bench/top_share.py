@@ -20,7 +20,7 @@ for path in (HERE, HERE.parent):
         sys.path.insert(0, str(path))
 
 from engine import check  # noqa: E402
-from unseen import FIRST_SEED, SHAPES, Week, quad, weighted  # noqa: E402
+from unseen import Week, quad, weighted  # noqa: E402
 
 from mutualaid.contract import plan_json  # noqa: E402
 from mutualaid.contract.scenario import build_scenario  # noqa: E402
@@ -40,7 +40,7 @@ def main() -> int:
           "| wall s before / after | load | checked |")  # fmt: skip
     print("|---|---|---|---|---|---|---|")
     for seed in args.seeds:
-        week = Week(args.size, seed, SHAPES[(seed - FIRST_SEED) % len(SHAPES)])
+        week = Week.of(args.size, seed)
         data = week.generate()
         scenario = build_scenario(data)
         rows = []

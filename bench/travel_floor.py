@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from engine import check, run_vroom
-from unseen import FIRST_SEED, SHAPES, Week
+from unseen import FIRST_SEED, Week
 
 from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
@@ -78,7 +78,7 @@ def main() -> int:
           "| checked | load |")  # fmt: skip
     print("|---|---|---|---|---|---|---|---|---|")
     for seed in range(args.first_seed, args.first_seed + args.seeds):
-        week = Week("routing", seed, SHAPES[(seed - FIRST_SEED) % len(SHAPES)])
+        week = Week.of("routing", seed)
         data = week.generate()
         scenario = build_scenario(data)
         plan = solver.solve(scenario, solver.SolveOptions(time_limit=args.time_limit, workers=2))

@@ -69,6 +69,11 @@ class Week:
     shape: str
     path: Path | None = None
 
+    @classmethod
+    def of(cls, size: str, seed: int) -> Week:
+        """The generated week of `seed`, in the shape that seed keeps (shapes go in turn)."""
+        return cls(size, seed, SHAPES[(seed - FIRST_SEED) % len(SHAPES)])
+
     @property
     def label(self) -> str:
         return self.path.name if self.path else f"{self.size}/{self.seed}/{self.shape}"
@@ -448,7 +453,7 @@ def main() -> int:
     command = ["nice", "-n", "10", ".venv/bin/python", "bench/unseen.py", *sys.argv[1:]]
     print("$ " + shlex.join(command), flush=True)
     weeks = [
-        Week(size, seed, SHAPES[(seed - FIRST_SEED) % len(SHAPES)])
+        Week.of(size, seed)
         for size in args.sizes
         if size in SIZES
         for seed in range(args.first_seed, args.first_seed + args.seeds)

@@ -23,7 +23,7 @@ for path in (HERE, HERE.parent):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from unseen import FIRST_SEED, SHAPES, Week  # noqa: E402
+from unseen import Week  # noqa: E402
 
 from mutualaid.contract.scenario import build_scenario  # noqa: E402
 from mutualaid.travel import HaversineTravel  # noqa: E402
@@ -42,7 +42,7 @@ def main() -> int:
     parser.add_argument("--limit", type=float, default=40.0, help="seconds per CP-SAT solve")
     args = parser.parse_args()
     for seed in args.seeds:
-        week = Week("subdistrict", seed, SHAPES[(seed - FIRST_SEED) % len(SHAPES)])
+        week = Week.of("subdistrict", seed)
         scenario = build_scenario(week.generate())
         travel = HaversineTravel(scenario.settings)
         t0 = time.monotonic()
