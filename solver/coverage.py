@@ -112,9 +112,13 @@ class CoverageModel(PlanModel):
         def trip(a: Location, b: Location) -> int:
             return self.travel.minutes(vol.mode, a, b)
 
-        places = {t: self.scenario.tasks[t].location for t in tasks}
-        way_in = {t: trip(slot.origin, places[t]) for t in tasks}
-        way_out = {t: trip(places[t], slot.destination) for t in tasks}
+        knapsack = self.with_knapsacks and len(tasks) > 1
+        way_in: dict[str, int] = {}  # (only for the knapsack: every build's slots would pay)
+        way_out: dict[str, int] = {}
+        if knapsack:
+            places = {t: self.scenario.tasks[t].location for t in tasks}
+            way_in = {t: trip(slot.origin, places[t]) for t in tasks}
+            way_out = {t: trip(places[t], slot.destination) for t in tasks}
         for i, j in itertools.combinations(tasks, 2):
             ti, tj = self.scenario.tasks[i], self.scenario.tasks[j]
             wi, wj = self._windows[(vid, i, k)], self._windows[(vid, j, k)]
@@ -122,9 +126,9 @@ class CoverageModel(PlanModel):
             gap_ij, gap_ji = ti.duration_minutes + trip_ij, tj.duration_minutes + trip_ji
             i_first = wi[0][0] + gap_ij <= wj[-1][1]
             j_first = wj[0][0] + gap_ji <= wi[-1][1]
-            if i_first:  # j's way in may come from i, i's way out go to j
+            if knapsack and i_first:  # j's way in may come from i, i's way out go to j
                 way_in[j], way_out[i] = min(way_in[j], trip_ij), min(way_out[i], trip_ij)
-            if j_first:
+            if knapsack and j_first:
                 way_in[i], way_out[j] = min(way_in[i], trip_ji), min(way_out[j], trip_ji)
             if wi[-1][1] + gap_ij <= wj[0][0] or wj[-1][1] + gap_ji <= wi[0][0]:
                 continue  # one always ends, with travel, before the other can start
@@ -141,7 +145,7 @@ class CoverageModel(PlanModel):
                 m.add(si >= sj + gap_ji).only_enforce_if(both)
             else:
                 m.add_bool_or([b.Not() for b in both])
-        if self.with_knapsacks and len(tasks) > 1:
+        if knapsack:
             minutes = {
                 t: 2 * self.scenario.tasks[t].duration_minutes + way_in[t] + way_out[t]
                 for t in tasks
