@@ -96,8 +96,9 @@ class Infrastructure:
 def planner_settings(solver: SolverSettings) -> PlannerSettings:
     """The solver's own settings from the server's."""
     return PlannerSettings(
-        solver.time_limit_seconds, solver.workers, solver.deterministic, suggest=solver.suggest
-    )
+        solver.time_limit_seconds, solver.workers, solver.deterministic, suggest=solver.suggest,
+        suggest_within_seconds=solver.suggest_within_seconds,
+    )  # fmt: skip
 
 
 @contextmanager

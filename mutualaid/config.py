@@ -83,6 +83,10 @@ class SolverSettings:
     smallest changes that would serve them, each checked by a one-worker solve of the changed
     week, so a plan with many unserved tasks takes many solves longer); false (the default),
     none."""
+    suggest_within_seconds: float = 2.0
+    """MUTUALAID_SOLVER_SUGGEST_WITHIN: with suggestions, a plan finishes with those checked
+    within this many seconds of its solve; the tasks still being checked say so
+    (`suggestions_checking`), and the plan is updated as their checks end."""
     repair_seconds: float = 1.0
     """MUTUALAID_REPAIR_SECONDS: the CP-SAT budget of the repair a decline triggers, in the
     request (deterministic time on one worker, so the same decline gives the same repair;
@@ -210,6 +214,11 @@ class Settings:
                 workers=read("MUTUALAID_SOLVER_WORKERS", _count, SolverSettings.workers),
                 deterministic=read("MUTUALAID_SOLVER_DETERMINISTIC", _bool, False),
                 suggest=read("MUTUALAID_SOLVER_SUGGEST", _bool, False),
+                suggest_within_seconds=read(
+                    "MUTUALAID_SOLVER_SUGGEST_WITHIN",
+                    _positive,
+                    SolverSettings.suggest_within_seconds,
+                ),
                 repair_seconds=read(
                     "MUTUALAID_REPAIR_SECONDS", _positive, SolverSettings.repair_seconds
                 ),

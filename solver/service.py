@@ -6,7 +6,8 @@ whoever builds them (`api.app`) reads its own configuration and passes numbers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator
+import time
+from collections.abc import Callable, Collection, Generator, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -39,6 +40,10 @@ class PlannerSettings:
     suggest: bool = False
     """Unserved tasks carry suggestions, each checked by a one-worker solve (one more solve
     per suggestion), with patches against the week's canonical export."""
+    suggest_within_seconds: float = 2.0
+    """With `suggest`: the plan is given with the suggestions checked within this many seconds
+    of the solve's end, the tasks still being checked marked so; the rest come through the
+    plan's `rest` as their checks end."""
 
 
 @dataclass(frozen=True)
@@ -79,10 +84,42 @@ class SolverPlanner:
 
         plan = solve(scenario, options, report, map_parts, stop)
         if self.settings.suggest and plan.status != "error":
-            from solver.suggest_verify import with_suggestions  # it imports this module's solve
-
-            plan = with_suggestions(scenario, from_scenario(scenario), plan, self.settings.seed)
+            plan = self._with_suggestions(scenario, plan)
         return plan
+
+    def _with_suggestions(self, scenario: Scenario, plan: Plan) -> Plan:
+        """The plan with what was checked within `suggest_within_seconds`, and the rest to
+        come (`Plan.rest`). The checks run on a thread of this process: a Dask worker's
+        process may have no children."""
+        from solver.suggest_checks import Checks  # it imports this module's solve
+        from solver.suggest_verify import within
+
+        solved = time.monotonic()
+        checks = Checks(scenario, from_scenario(scenario), plan, self.settings.seed)
+        try:
+            boxed = within(checks, self.settings.suggest_within_seconds, solved)
+        except BaseException:
+            checks.close()
+            raise
+        if checks.done:
+            checks.close()
+            return boxed
+        return replace(boxed, rest=_rest(checks))
+
+
+REST_EVERY_SECONDS = 1.0
+"""How often the checks' progress is given (each time a write of the plan)."""
+
+
+def _rest(checks: Any) -> Generator[Plan, None, None]:
+    """The plan again as more tasks' checks end (at most every REST_EVERY_SECONDS), the last
+    with every one; closing it abandons the checks."""
+    with checks:
+        while not checks.done:
+            given = time.monotonic()
+            while not checks.done and time.monotonic() < given + REST_EVERY_SECONDS:
+                checks.advance(given + REST_EVERY_SECONDS)
+            yield checks.plan()
 
 
 class SolverRepairer:

@@ -24,26 +24,16 @@ A patch that pins nothing is checked by the whole solve.
 
 from __future__ import annotations
 
-import multiprocessing
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
+import time
 from typing import Any
 
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import Scenario
-from mutualaid.domain.plan import Plan, Suggestion, Unserved
+from mutualaid.domain.plan import Plan
 from mutualaid.errors import ScenarioError
-from mutualaid.json_patch import Operation, PatchError, apply_patch, guarded
+from mutualaid.json_patch import Operation, PatchError, apply_patch
 from solver.planner import SolveOptions, solve
-from solver.suggest import Candidate
-from solver.suggest_kinds import suggest
-
-Check = Callable[[dict[str, Any], list[Operation], str, tuple[int, ...], int], bool]
-"""check(document, patch, task, coverage before, seed): does the patch keep the promise?"""
-
-PER_TASK = 3
-"""Suggestions kept per unserved task (the fewest changes; each a full solve to verify)."""
+from solver.suggest_checks import PER_TASK, Check, Checks
 
 
 def keeps_promise(
@@ -78,52 +68,19 @@ def with_suggestions(
     """The plan with each unserved task's verified suggestions (fewest changes first): those
     `check(document, patch, task, coverage before, seed)` holds to the promise. Only for
     `tasks` when given (the others are left as they are). With `processes` > 1 the checks run
-    in that many processes at once (each a one-worker solve, so the answers are the same), in
-    rounds: each task's next candidates that could still be shown, as many as it lacks."""
-    if plan.objective is None or not plan.unserved:
-        return plan
-    seed = scenario.settings.seed if seed is None else seed
-    before = plan.objective.coverage_key()
-    found = suggest(scenario, document, plan, tasks)
-    verdicts: dict[tuple[str, int], bool] = {}
-    if processes > 1:
-        spawn = multiprocessing.get_context("spawn")  # CP-SAT's threads and fork do not mix
-        with ProcessPoolExecutor(processes, mp_context=spawn) as pool:
-            while jobs := _next_round(found, verdicts, per_task):
-                n = len(jobs)
-                patches = [found[t][i].patch for t, i in jobs]
-                tids = [t for t, _ in jobs]
-                answers = pool.map(check, [document] * n, patches, tids, [before] * n, [seed] * n)
-                verdicts.update(zip(jobs, answers, strict=True))
-    unserved: list[Unserved] = []
-    for u in plan.unserved:
-        if u.task not in found:
-            unserved.append(u)
-            continue
-        kept: list[Suggestion] = []
-        for i, cand in enumerate(found[u.task]):
-            if len(kept) >= per_task:
-                break
-            ok = verdicts.get((u.task, i))
-            if ok is None:
-                ok = check(document, cand.patch, u.task, before, seed)
-            if ok:
-                patch = guarded(document, cand.patch)  # fails whole on a changed scenario
-                kept.append(Suggestion(cand.kind, cand.text(), tuple(patch),
-                                       dict(cand.text_fields)))  # fmt: skip
-        unserved.append(replace(u, suggestions=tuple(kept)))
-    return replace(plan, unserved=unserved)
+    in that many processes at once (each a one-worker solve, so the answers are the same);
+    with one, here (`check` need not be picklable)."""
+    with Checks(scenario, document, plan, seed, per_task, check, tasks, processes,
+                pooled=False) as checks:  # fmt: skip
+        while not checks.done:
+            checks.advance()
+        return checks.plan()
 
 
-def _next_round(
-    found: dict[str, list[Candidate]], verdicts: dict[tuple[str, int], bool], per_task: int
-) -> list[tuple[str, int]]:
-    """The candidates to check next: for each task, its first unchecked ones, as many as it
-    still lacks kept suggestions (a candidate after the `per_task`-th kept one is never shown,
-    so it is never checked)."""
-    out = []
-    for tid, cands in found.items():
-        lacking = per_task - sum(verdicts.get((tid, i), False) for i in range(len(cands)))
-        unchecked = [(tid, i) for i in range(len(cands)) if (tid, i) not in verdicts]
-        out += unchecked[: max(lacking, 0)]
-    return out
+def within(checks: Checks, seconds: float, began: float | None = None) -> Plan:
+    """The plan with what `checks` settled within `seconds` of `began` (a `time.monotonic()`,
+    by default now); the tasks still being checked say so (`Unserved.checking`)."""
+    until = (time.monotonic() if began is None else began) + seconds
+    while not checks.done and time.monotonic() < until:
+        checks.advance(until)
+    return checks.plan()

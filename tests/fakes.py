@@ -52,7 +52,7 @@ from mutualaid.domain.lifecycle import (
 )
 from mutualaid.domain.model import Decline, Scenario, WeekClock
 from mutualaid.domain.notices import Visit
-from mutualaid.domain.plan import Plan
+from mutualaid.domain.plan import Plan, suggestions_from
 from mutualaid.domain.tasks import SentTask, StoredTask
 from mutualaid.domain.week import WrittenWeek, present_ids
 from mutualaid.messages import msg
@@ -729,6 +729,11 @@ class FakePlans:
         if not is_publishable(plan.status) or plan.published_at is not None:
             raise ConflictError(msg("plan_not_finished", plan=ident, status=plan.status))
         return self._put(plan, result=_stored(result, plan), status=result.status)
+
+    def suggested(self, ident: str, result: Plan) -> None:
+        plan = self.get(ident)
+        if plan.result is not None:
+            self._put(plan, result=suggestions_from(plan.result, result))
 
     def _open(self, ident: str) -> PlanRecord:
         plan = self.get(ident)

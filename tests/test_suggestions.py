@@ -29,7 +29,7 @@ from mutualaid.travel import HaversineTravel
 from mutualaid.validation import validate
 from solver.suggest import KINDS, Candidate
 from solver.suggest_kinds import suggest
-from solver.suggest_verify import _next_round, with_suggestions
+from solver.suggest_verify import with_suggestions
 from tests.reference import reference_check
 
 ROOT = Path(__file__).parent.parent
@@ -421,19 +421,6 @@ def test_checks_in_several_processes_keep_the_same_suggestions() -> None:
     two = with_suggestions(scenario, doc, plan, processes=2)
     assert one.unserved == two.unserved
     assert sum(len(u.suggestions) for u in one.unserved) >= len(one.unserved)
-
-
-def test_checks_in_rounds_ask_only_for_candidates_that_could_be_shown() -> None:
-    def cand(tid: str) -> Candidate:
-        return Candidate(tid, "recruit", [], 1, {}, (0, []))
-
-    found = {"t": [cand("t") for _ in range(5)], "u": [cand("u")]}
-    verdicts: dict[tuple[str, int], bool] = {}
-    assert _next_round(found, verdicts, 3) == [("t", 0), ("t", 1), ("t", 2), ("u", 0)]
-    verdicts.update({("t", 0): True, ("t", 1): False, ("t", 2): True, ("u", 0): False})
-    assert _next_round(found, verdicts, 3) == [("t", 3)]  # one short: the next only
-    verdicts[("t", 3)] = True
-    assert _next_round(found, verdicts, 3) == []  # three kept: the fifth is never checked
 
 
 def test_a_team_skill_no_team_has_is_recruited_as_a_new_team() -> None:

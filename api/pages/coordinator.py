@@ -138,6 +138,7 @@ def task_outcomes(
                 "reason_text": msg_in(lang, key) if key in CATALOGUE else reason,
                 "detail": u.get("detail") or "",
                 "suggestions": u.get("suggestions") or [],
+                "checking": u.get("suggestions_checking") is True,
             }
         )
     return out

@@ -196,6 +196,7 @@ def plan_view(scenario: Json, result: Json, lang: str, tile_url: str | None = No
             "reason": msg_in(lang, key) if key in CATALOGUE else str(u.get("reason")),
             "detail": u.get("detail") or "",
             "suggestions": [s for s in u.get("suggestions") or [] if isinstance(s, dict)],
+            "checking": u.get("suggestions_checking") is True,
         })  # fmt: skip
     objective = result.get("objective") or {}
     figures = {

@@ -387,6 +387,23 @@ class SqlPlans(Repository):
         self.session.flush()
         return self._record(row)
 
+    def suggested(self, ident: str, result: Plan) -> None:
+        row = self.row(ident, lock=True)
+        if row.result is None:
+            return
+        newer = plan_json.dump(result, self._clock(row), said=True)
+        by_task = {u["task"]: u for u in newer.get("unserved") or ()}
+        keys = ("suggestions", "suggestions_checking")
+        unserved = []
+        for entry in row.result.get("unserved") or ():
+            now = by_task.get(entry.get("task"))
+            if now is not None:
+                entry = {k: v for k, v in entry.items() if k not in keys}
+                entry.update({k: now[k] for k in keys if k in now})
+            unserved.append(entry)
+        row.result = {**row.result, "unserved": unserved}  # a new value: the column is written
+        self.session.flush()
+
     def _answers(self, plan_id: str) -> list[tuple[int, tuple[str, str], Answer]]:
         """Each assignment of the plan: its row id, (task, volunteer) and answer; raw rows,
         the times compared as stored (no objects built)."""

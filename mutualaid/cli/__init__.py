@@ -2,6 +2,7 @@
 per command group, each adding its commands to the one Typer app.
 
     plans    solve, check, replay      a week planned and checked from files
+    suggestions  suggest               a plan's suggestions still being checked, checked
     world    generate                  a plausible generated week (worldgen)
     replan   recommend, absence        who can take a new request; a volunteer away
     service  serve, db, token          the service's database, tokens, and the HTTP service
@@ -18,12 +19,22 @@ LOADED = time.time()
 """When this package began loading: as the console script, the command's start, before the
 imports below (a second or two on a busy machine), which a wall-clock limit then covers."""
 
-from mutualaid.cli import books, common, notices, plans, replan, reports, service, world  # noqa: E402
+from mutualaid.cli import (  # noqa: E402  # noqa: E402
+    books,
+    common,
+    notices,
+    plans,
+    replan,
+    reports,
+    service,
+    suggestions,
+    world,
+)
 from mutualaid.cli.common import app, console, errors  # noqa: E402
 
 __all__ = [
     "app", "books", "console", "errors", "main", "notices", "plans", "replan", "reports",
-    "service", "world",
+    "service", "suggestions", "world",
 ]  # fmt: skip
 
 

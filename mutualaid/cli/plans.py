@@ -25,6 +25,7 @@ from mutualaid.cli.common import (
     errors,
     load,
 )
+from mutualaid.cli.suggestions import WITHIN_SECONDS, boxed, checks_for, go_on, print_pending
 from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import LIMITS, load_scenario, read_scenario_text
 from mutualaid.contract.yaml_words import unwritable as os_words
@@ -210,6 +211,13 @@ def solve(
             "checked by solving the changed week with one worker (one solve per suggestion).",
         ),
     ] = False,
+    suggest_within: Annotated[
+        float,
+        typer.Option(
+            help="With --suggest: seconds of checking before the plan is written and shown; "
+            "the rest are printed as they are checked, and the plan written again at the end.",
+        ),
+    ] = WITHIN_SECONDS,
 ) -> None:
     """Plan the week of FILE, write the plan, and print a summary."""
     # a wall-clock limit counts from the command's start: reading the week is waited for too
@@ -223,11 +231,29 @@ def solve(
     workers = workers or min(MAX_WORKERS, max(1, os.cpu_count() or 1))
     plan = _solve(scenario, time_limit, workers, seed, show_progress=out != Path("-"),
                   deterministic=deterministic, since=began)  # fmt: skip
+    checks, solved = None, time.monotonic()
     if suggest and plan.status != "error":
-        from solver.suggest_verify import with_suggestions
-
         document = read_scenario_text(file.read_text(encoding="utf-8"), str(file))[1]
-        plan = with_suggestions(scenario, document, plan, seed, processes=workers)
+        checks = checks_for(scenario, document, plan, seed, workers)
+    try:
+        _written(file, scenario, plan, checks, target, out, rows, suggest_within, solved)
+    finally:
+        if checks is not None:
+            checks.close()
+
+
+def _written(file: Path, scenario: Scenario, plan: Plan, checks: Any, target: Path,
+             out: Path | None, rows: int, within: float, solved: float) -> None:  # fmt: skip
+    """Write and show the plan (with the suggestions `checks` settles within `within`
+    seconds of `solved`, the solve's end, a `time.monotonic()`; all of them when the plan
+    goes to stdout), then the rest as they come."""
+    if checks is not None:
+        if out == Path("-"):
+            while not checks.done:
+                checks.advance()
+            plan = checks.plan()
+        else:
+            plan = boxed(checks, within, solved)
     data = plan_json.dump(plan, scenario)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if plan.status == "error":
@@ -252,6 +278,15 @@ def solve(
         raise typer.Exit(EXIT_BAD_INPUT) from None
     _summary(scenario, plan, data, rows)
     console.print(msg("cli_wrote", path=target))
+    if checks is not None and not checks.done:
+        print_pending(plan)
+
+        def write(done: Plan) -> None:
+            again = json.dumps(plan_json.dump(done, scenario), ensure_ascii=False, indent=2)
+            target.write_text(again + "\n", encoding="utf-8")
+            console.print(msg("cli_suggest_written", path=target))
+
+        go_on(checks, write, file, target)
 
 
 @app.command()

@@ -82,12 +82,15 @@ def objective_json(o: Objective) -> Json:
 
 
 def _unserved(u: Unserved, said: bool) -> dict[str, Any]:
-    """An unserved entry; `suggestions` only when it has some."""
+    """An unserved entry; `suggestions` only when it has some, `suggestions_checking` only
+    when more are still being checked."""
     out: dict[str, Any] = {"task": u.task, "reason": u.reason, "detail": detail_text(u.detail)}
     if said and isinstance(u.detail, Reason):
         out["detail_said"] = reason_data(u.detail)
     if u.suggestions:
         out["suggestions"] = [_suggestion(s, said) for s in u.suggestions]
+    if u.checking:
+        out["suggestions_checking"] = True
     return out
 
 
@@ -140,6 +143,7 @@ def load(data: Mapping[str, Any], week: OfWeek) -> Plan:
                     )
                     for s in u.get("suggestions") or ()
                 ),
+                checking=u.get("suggestions_checking") is True,
             )
             for u in data.get("unserved") or ()
         ],

@@ -4,8 +4,8 @@ Its JSON is written and read by `mutualaid.contract.plan_json`."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mutualaid.domain.model import LATER_GOALS, PRIORITIES
@@ -81,6 +81,9 @@ class Unserved:
     kept only the worded sentence."""
     suggestions: tuple[Suggestion, ...] = ()
     """Fewest changes first; empty when none was asked for or found."""
+    checking: bool = False
+    """More of its suggestions are still being checked (`solver.suggest_checks`): those
+    shown are checked, and more, or others fewer in changes, may come."""
 
 
 @dataclass(frozen=True)
@@ -119,3 +122,20 @@ class Plan:
     error: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     """More fields the contract allows: routes, loads, stages, the greedy floor."""
+    rest: Generator[Plan, None, None] | None = field(default=None, compare=False, repr=False)
+    """The suggestions still being checked (`Unserved.checking`), as the checks end: each
+    plan it gives has more of them, the last all (none `checking`). Never stored; closing it
+    abandons the checks."""
+
+
+def suggestions_from(stored: Plan, newer: Plan) -> Plan:
+    """`stored` with each unserved task's suggestions (and whether more are being checked)
+    as `newer` has them; its other entries and fields as they are."""
+    by_task = {u.task: u for u in newer.unserved}
+    unserved = [
+        replace(u, suggestions=n.suggestions, checking=n.checking)
+        if (n := by_task.get(u.task)) is not None
+        else u
+        for u in stored.unserved
+    ]
+    return replace(stored, unserved=unserved)

@@ -96,6 +96,29 @@ CLI: dict[str, tuple[str, str]] = {
         "连续服务 {continuity}   路程 {travel} 分钟   最大负荷 {max_load:.0%}",
     ),
     "cli_wrote": ("plan written to {path}", "计划已写入 {path}"),
+    "cli_suggest_checking": (
+        "{count} task(s): suggestions still being checked; each is printed once checked, "
+        "and the plan written again at the end",
+        "{count} 项任务的建议仍在核验中：每条核验后即列出，全部核验完后重新写入计划",
+    ),
+    "cli_suggest_none": ("{task}: no suggestion kept its promise", "{task}：没有建议通过核验"),
+    "cli_suggest_written": (
+        "every suggestion checked; plan written again to {path}",
+        "建议已全部核验；计划已重新写入 {path}",
+    ),
+    "cli_suggest_resume": (
+        "stopped; to check the rest: mutualaid suggest {scenario} {plan}",
+        "已中止；继续核验其余建议：mutualaid suggest {scenario} {plan}",
+    ),
+    "cli_suggest_nothing": (
+        "{path}: no suggestion is waiting to be checked",
+        "{path}：没有待核验的建议",
+    ),
+    "cli_suggest_bad_plan": (
+        "cannot read the plan {path}: {problem}",
+        "无法读取计划 {path}：{problem}",
+    ),
+    "cli_suggest_took": ("checked in {seconds} s", "核验用时 {seconds} 秒"),
     "cli_plan_error": ("no plan: {error}", "无法生成计划：{error}"),
     "cli_check_ok": (
         "{file}: ok — {volunteers} volunteers, {teams} teams, {residents} residents, "

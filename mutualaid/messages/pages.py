@@ -251,6 +251,10 @@ PAGE_CATALOGUE: dict[str, tuple[str, str]] = {
     "page_unserved_title": ("Unserved requests ({count})", "未安排的需求（{count}）"),
     "page_all_served": ("Every task is served.", "所有任务都已安排。"),
     "page_suggestions": ("What would serve it:", "可以这样解决："),
+    "page_suggestions_checking": (
+        "More suggestions are still being checked.",
+        "更多建议仍在核验中。",
+    ),
     "page_timeline": ("Who goes when", "人员时间表"),
     "page_map": ("Map of the week", "本周地图"),
     "page_map_resident": ("resident", "居民"),

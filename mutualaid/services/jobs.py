@@ -14,14 +14,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mutualaid.contract import plan_json
 from mutualaid.contract.plan_json import objective_json
 from mutualaid.domain.lifecycle import CANCELLED
-from mutualaid.domain.plan import Reason, SolveProgress, reason
+from mutualaid.domain.plan import Plan, Reason, SolveProgress, reason
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import say
 from mutualaid.services.access import SYSTEM
@@ -142,22 +142,48 @@ def run_plan(
                 return uow.plans.get(plan.id)
         # a solver crash fails its plan, never the runner
         return _fail(new_uow, plan, worker, reason("plan_solver_failed", error=repr(exc)))
-    if result.status != "error":
-        result.extra["basis"] = basis.to_json()  # what its bound rests on (`WeekRepository.basis`)
-        report = validate(scenario, plan_json.dump(result, scenario))
-        if not report.ok:  # the safety net: a plan that breaks a hard rule is never stored
-            return _fail(new_uow, plan, worker, safety_net(report.violations))
+    rest, result = result.rest, replace(result, rest=None)
     try:
-        with new_uow() as uow:
-            done = uow.plans.finish(plan.id, result, worker)
-            objective = None if result.objective is None else objective_json(result.objective)
-            detail = {"status": done.status, "objective": objective}
-            uow.audit.record(SYSTEM.id, "plan.finish", f"plan {plan.id}", plan.area, detail)
-            uow.commit()
-    except LeaseLost:
-        with new_uow() as uow:
-            return uow.plans.get(plan.id)
-    return done
+        if result.status != "error":
+            result.extra["basis"] = basis.to_json()  # what its bound rests on
+            report = validate(scenario, plan_json.dump(result, scenario))
+            if not report.ok:  # the safety net: a plan that breaks a hard rule is never stored
+                return _fail(new_uow, plan, worker, safety_net(report.violations))
+        try:
+            with new_uow() as uow:
+                done = uow.plans.finish(plan.id, result, worker)
+                objective = None if result.objective is None else objective_json(result.objective)
+                detail = {"status": done.status, "objective": objective}
+                uow.audit.record(SYSTEM.id, "plan.finish", f"plan {plan.id}", plan.area, detail)
+                uow.commit()
+        except LeaseLost:
+            with new_uow() as uow:
+                return uow.plans.get(plan.id)
+        if rest is not None:
+            _suggest_rest(new_uow, plan.id, rest, options)
+            with new_uow() as uow:
+                return uow.plans.get(plan.id)
+        return done
+    finally:
+        if rest is not None:
+            rest.close()  # the checks still under way end with the run
+
+
+def _suggest_rest(new_uow: UowFactory, plan_id: str, rest: Generator[Plan, None, None],
+                  options: RunOptions) -> None:  # fmt: skip
+    """The finished plan's suggestions written again as the checks that were still under
+    way when it finished end (the plan says which tasks still wait), until every one has or
+    the runner stops (those tasks then stay marked as being checked)."""
+    for more in rest:
+        if options.stopping():
+            return
+        try:
+            with new_uow() as uow:
+                uow.plans.suggested(plan_id, more)
+                uow.commit()
+        except Exception:  # the plan is finished and kept: only its later suggestions are lost
+            log.exception("plan %s: suggestions checked after it finished not stored", plan_id)
+            return
 
 
 class Heartbeat:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 
 import pendulum
 import pytest
@@ -14,7 +15,7 @@ from mutualaid.adapters.plans import SqlPlans
 from mutualaid.adapters.tables import AuditRow, PlanRow, WeekRow
 from mutualaid.contract.written import written_json
 from mutualaid.domain.lifecycle import CANCELLED, PlanRequest
-from mutualaid.domain.plan import SolveProgress, reason
+from mutualaid.domain.plan import SolveProgress, Suggestion, Unserved, reason
 from mutualaid.services.ports import ActivePlanExists, ConflictError, LeaseLost, NotFoundError
 
 from . import world
@@ -226,6 +227,31 @@ def test_finish_stores_the_plan_and_one_row_per_volunteer_per_task(
         ("t-meals@wed", "v-li", 0, "pending"),
         ("t-show", "v-wang", 0, "pending"),
     }
+
+
+def test_suggestions_checked_after_a_plan_finished_replace_only_its_suggestions(
+    make_uow: UowFactory, week: object
+) -> None:
+    tip = Suggestion("allow_unvetted", "Let them go", ({"op": "add", "path": "/x", "value": 1},),
+                     {"task": "t-far", "people": ["v-li"]})  # fmt: skip
+    waiting = [Unserved("t-far", "capacity", reason("why_capacity_unknown"), checking=True),
+               Unserved("t-near", "capacity", "taken")]  # fmt: skip
+    with make_uow() as uow:
+        made = uow.plans.create(world.AREA, world.WEEK)
+        uow.plans.finish(made.id, replace(world.plan(), unserved=waiting))
+        uow.commit()
+    later = [Unserved("t-far", "other", "ignored", (tip,)), Unserved("t-gone", "other", "x")]
+    with make_uow() as uow:
+        uow.plans.suggested(made.id, replace(world.plan(), unserved=later))
+        uow.commit()
+    with make_uow() as uow:
+        stored = uow.plans.get(made.id)
+    assert stored.result is not None
+    far, near = stored.result.unserved
+    assert far.suggestions == (tip,) and not far.checking  # what the checks found
+    assert (far.reason, far.detail) == ("capacity", reason("why_capacity_unknown"))
+    assert near == waiting[1]  # not in the later plan: as it was
+    assert stored.result.assignments == world.plan().assignments
 
 
 def test_publish_keeps_one_plan_per_week_and_carries_answers_over(

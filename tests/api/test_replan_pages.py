@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import load_scenario
-from mutualaid.messages import using_locale
+from mutualaid.messages import msg_in, using_locale
 from mutualaid.services import access
 from solver.service import PlannerSettings, SolverPlanner
 from tests.adapters import world
@@ -218,7 +219,8 @@ def test_suggestions_are_said_in_the_pages_language_from_what_the_plan_stored(
                          headers={**admin, "Content-Type": "application/yaml"})  # fmt: skip
     assert answer.status_code == 200, answer.text
     scenario = load_scenario(EDGES)
-    stored = SolverPlanner(PlannerSettings(workers=1, suggest=True)).plan(scenario, lambda _: None)
+    every = PlannerSettings(workers=1, suggest=True, suggest_within_seconds=3600)  # all checked
+    stored = SolverPlanner(every).plan(scenario, lambda _: None)
     said = [s for u in stored.unserved for s in u.suggestions]
     assert said and all(s.fields for s in said)
     with infra(client).uow() as uow:
@@ -240,3 +242,39 @@ def test_suggestions_are_said_in_the_pages_language_from_what_the_plan_stored(
     api = client.get(f"/plans/{plan.id}", headers={**admin, "Accept-Language": "en"}).json()
     shown = [s for u in api["plan"]["unserved"] for s in u.get("suggestions") or []]
     assert [s["text"] for s in shown] == english and not any("text_said" in s for s in shown)
+
+
+def test_a_plan_says_which_suggestions_are_still_being_checked_until_they_are_stored(
+    client: Client, admin: Any
+) -> None:
+    """A plan finishes with the suggestions checked within the box (`suggestions_checking` on
+    the tasks whose checks go on); the page says so in the reader's language, the API as data,
+    and both show the rest once the runner stores them (`PlanRepository.suggested`)."""
+    answer = client.post("/weeks/2026-11-30/scenario?area=edges", content=EDGES.read_bytes(),
+                         headers={**admin, "Content-Type": "application/yaml"})  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    scenario = load_scenario(EDGES)
+    every = PlannerSettings(workers=1, suggest=True, suggest_within_seconds=3600)
+    final = SolverPlanner(every).plan(scenario, lambda _: None)
+    waiting = replace(final, unserved=[replace(u, suggestions=(), checking=True)
+                                       for u in final.unserved])  # fmt: skip
+    with infra(client).uow() as uow:
+        plan = uow.plans.create("edges", scenario.week_start)
+        uow.plans.finish(plan.id, waiting)
+        uow.commit()
+    api = client.get(f"/plans/{plan.id}", headers={**admin, "Accept-Language": "en"}).json()
+    assert all(u.get("suggestions_checking") is True and not u.get("suggestions")
+               for u in api["plan"]["unserved"])  # fmt: skip
+    _, secret = access.create_token(infra(client).uow(), access.CLI, "coordinator", ["edges"])
+    client.headers["Accept-Language"] = "zh"
+    sign_in(client, secret)
+    page = client.get(f"/desk/edges/weeks/2026-11-30/plans/{plan.id}").text
+    assert msg_in("zh", "page_suggestions_checking") in page
+    with infra(client).uow() as uow:
+        uow.plans.suggested(plan.id, final)
+        uow.commit()
+    api = client.get(f"/plans/{plan.id}", headers={**admin, "Accept-Language": "en"}).json()
+    assert all("suggestions_checking" not in u for u in api["plan"]["unserved"])
+    assert sum(len(u.get("suggestions") or []) for u in api["plan"]["unserved"]) >= 1
+    page = client.get(f"/desk/edges/weeks/2026-11-30/plans/{plan.id}").text
+    assert msg_in("zh", "page_suggestions_checking") not in page
