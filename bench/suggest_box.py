@@ -9,8 +9,8 @@ shape). Per week, after a one-worker plan of `--time-limit` seconds:
 - the time box (`--box S`, `--processes P`): `solver.suggest_checks.Checks` from the finished
   plan, as `mutualaid solve --suggest` runs it: the seconds to the first checked suggestion,
   what the plan carries at the box (tasks with one, tasks still being checked), and the seconds
-  to every task's (`--all`, else stopped at the box). Every plan written is held to the
-  reference checker.
+  to every task's (`--all`, at most `--cap` seconds a week). With `--processes 1 2` each
+  week both ways, in turn. Every plan given is held to the reference checker.
 
 Prints figures; not a test.
 
@@ -35,8 +35,9 @@ for path in (HERE, HERE.parent):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
+from engine import SHARED_A  # noqa: E402
 from engine import check as reference_check  # noqa: E402
-from unseen import SHARED_A, Week  # noqa: E402
+from unseen import Week  # noqa: E402
 
 import solver  # noqa: E402
 from mutualaid.contract import plan_json  # noqa: E402
@@ -44,6 +45,7 @@ from mutualaid.contract.scenario import build_scenario, read_scenario_text  # no
 from mutualaid.json_patch import apply_patch  # noqa: E402
 from solver.suggest_checks import Checks  # noqa: E402
 from solver.suggest_kinds import suggest  # noqa: E402
+from solver.suggest_verify import within  # noqa: E402
 
 
 def load() -> float:
@@ -73,7 +75,14 @@ def main() -> None:
     ap.add_argument("--time-limit", type=float, default=5.0, help="the plan's solve")
     ap.add_argument("--phases", type=int, default=0, help="checks timed by phase per week")
     ap.add_argument("--box", type=float, default=2.0, help="seconds; 0: no boxed run")
-    ap.add_argument("--processes", type=int, default=2)
+    ap.add_argument(
+        "--processes",
+        type=int,
+        nargs="+",
+        default=[2],
+        help="several: each week's checks each way, in turn (A/B)",
+    )
+    ap.add_argument("--cap", type=float, default=120.0, help="seconds a week's checks may take")
     ap.add_argument("--all", action="store_true", help="go on past the box to every task's")
     args = ap.parse_args()
     print("$ nice -n 5", " ".join([".venv/bin/python", *sys.argv]), flush=True)
@@ -83,9 +92,9 @@ def main() -> None:
     weeks += [(Week.of("subdistrict", s).label, Week.of("subdistrict", s).generate())
               for s in args.seeds]  # fmt: skip
     by_phase: dict[str, list[float]] = defaultdict(list)
-    firsts: list[float] = []
-    alls: list[float] = []
-    for name, doc in weeks:
+    firsts: dict[int, list[float]] = defaultdict(list)
+    alls: dict[int, list[float]] = defaultdict(list)
+    for n_week, (name, doc) in enumerate(weeks):
         scenario = build_scenario(doc)
         plan = solver.solve(scenario, solver.SolveOptions(time_limit=args.time_limit, workers=1))
         assert plan.objective is not None, plan.error
@@ -102,52 +111,75 @@ def main() -> None:
                 print(f"  check {cand.task} {cand.kind}: {shown} (load {load():.1f})", flush=True)
         if args.box <= 0 or not plan.unserved:
             continue
-        t0 = time.monotonic()
-        with Checks(scenario, doc, plan, seed, processes=args.processes) as checks:
-            built = time.monotonic() - t0
-            first = None
-            while not checks.done and time.monotonic() < t0 + args.box:
-                checks.advance(until=t0 + args.box)
-                if first is None and any(u.suggestions for u in checks.plan().unserved):
-                    first = time.monotonic() - t0
-            boxed = checks.plan()
-            at_box = time.monotonic() - t0
-            while args.all and not checks.done:
-                checks.advance()
-                if first is None and any(u.suggestions for u in checks.plan().unserved):
-                    first = time.monotonic() - t0
-            whole = checks.plan()
-            done_s = time.monotonic() - t0
-        with_one = sum(bool(u.suggestions) for u in boxed.unserved)
-        pending = sum(u.checking for u in boxed.unserved)
-        for shown in (boxed, whole):
-            verdict = reference_check(doc, plan_json.dump(shown, scenario))
-            assert verdict["ok"], verdict
-        line = (
-            f"  candidates {built:.2f} s; at the box ({at_box:.1f} s) {with_one} of "
-            f"{len(plan.unserved)} tasks have a checked suggestion, {pending} still being "
-            f"checked; first checked {'-' if first is None else f'{first:.1f} s'}"
-        )
-        if args.all:
-            line += (
-                f"; all in {done_s:.1f} s "
-                f"({sum(bool(u.suggestions) for u in whole.unserved)} tasks have one)"
-            )
-            alls.append(done_s)
-        if first is not None:
-            firsts.append(first)
-        print(line, f"(load {load():.1f})", flush=True)
+        ways = args.processes if n_week % 2 == 0 else args.processes[::-1]  # each first in turn
+        for processes in ways:
+            boxed_run(name, scenario, doc, plan, seed, processes, args, firsts, alls)
     for k, vs in by_phase.items():
         print(
             f"phase {k}: median {statistics.median(vs):.2f} s, worst {max(vs):.2f} s "
             f"({len(vs)} checks)"
         )
-    for what, vs in (("first checked suggestion", firsts), ("all checked", alls)):
-        if vs:
+    for what, by in (("first checked suggestion", firsts), ("all checked", alls)):
+        for processes, vs in sorted(by.items()):
             print(
-                f"{what}: median {statistics.median(vs):.1f} s, worst {max(vs):.1f} s over "
-                f"{len(vs)} weeks (load {load():.1f})"
+                f"{what}, {processes} process(es): median {statistics.median(vs):.1f} s, "
+                f"worst {max(vs):.1f} s over {len(vs)} weeks (load {load():.1f})"
             )
+
+
+def boxed_run(
+    name: str,
+    scenario: Any,
+    doc: Any,
+    plan: Any,
+    seed: int,
+    processes: int,
+    args: Any,
+    firsts: dict[int, list[float]],
+    alls: dict[int, list[float]],
+) -> None:
+    """One week's checks from its finished plan, as `solve --suggest` runs them: the plan at
+    the box, on to the first checked suggestion, and (`--all`) to every one or `--cap`."""
+    t0 = time.monotonic()
+    with Checks(scenario, doc, plan, seed, processes=processes) as checks:
+        built = time.monotonic() - t0
+        boxed = within(checks, args.box, t0)
+        at_box = time.monotonic() - t0
+
+        def first_seen() -> bool:
+            return any(u.suggestions for u in checks.plan().unserved)
+
+        first = at_box if first_seen() else None  # (within the box: when is not kept)
+        while first is None and not checks.done and time.monotonic() < t0 + args.cap:
+            checks.advance(t0 + args.cap)
+            if first_seen():
+                first = time.monotonic() - t0
+        while args.all and not checks.done and time.monotonic() < t0 + args.cap:
+            checks.advance(t0 + args.cap)
+        whole = checks.plan()
+        done_s = time.monotonic() - t0
+        settled = sum(not u.checking for u in whole.unserved)
+        all_done = checks.done
+    with_one = sum(bool(u.suggestions) for u in boxed.unserved)
+    pending = sum(u.checking for u in boxed.unserved)
+    for shown in (boxed, whole):
+        verdict = reference_check(doc, plan_json.dump(shown, scenario))
+        assert verdict["ok"], verdict
+    line = (
+        f"  {processes} process(es): candidates {built:.2f} s; at the box ({at_box:.1f} s) "
+        f"{with_one} of {len(plan.unserved)} tasks have a checked suggestion, {pending} "
+        f"still being checked; first checked {'-' if first is None else f'{first:.1f} s'}"
+    )
+    if first is not None:
+        firsts[processes].append(first)
+    if args.all:
+        if all_done:
+            line += f"; all in {done_s:.1f} s"
+            alls[processes].append(done_s)
+        else:
+            line += f"; at the cap ({done_s:.0f} s) {settled} of {len(plan.unserved)} settled"
+        line += f" ({sum(bool(u.suggestions) for u in whole.unserved)} tasks have one)"
+    print(line, f"(load {load():.1f}) {name}", flush=True)
 
 
 if __name__ == "__main__":
