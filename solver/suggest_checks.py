@@ -2,10 +2,11 @@
 while the rest are still being checked, and never a suggestion that was not checked.
 
 Each check (`suggest_verify.keeps_promise`, a one-worker solve's coverage stages on the patched
-week) takes seconds; a week's unserved tasks have tens of candidates. `Checks` runs them on
-`processes` processes (a thread when one), a few at a time, the next always for the task
-that has the fewest suggestions kept or under check (most urgent first among equals): every
-task gets its first checked suggestion before any gets its second. `plan()` is the plan as it
+week) takes seconds; a week's unserved tasks have tens of candidates. `Checks` runs them
+`processes` at a time (one on a thread of this process, the others in processes of their
+own), the next always for the task that has the fewest suggestions kept or under check (most
+urgent first among equals): every task gets its first checked suggestion before any gets its
+second. `plan()` is the plan as it
 stands: each task's kept suggestions (fewest changes first, at most `per_task`, each checked)
 and `checking` on the tasks whose checks are not over. Once `done`, the plan is the one
 `with_suggestions` gives: a task shows its first `per_task` candidates that keep the promise,
@@ -97,13 +98,16 @@ class Checks:
         self.verdicts: dict[Job, bool] = {}
         self.running: dict[Future[bool], Job] = {}
         self.processes = max(1, processes)
+        self.local: Executor | None = None
+        """One check at a time on a thread of this process: warm (its imports done), it
+        gives the first checks while the other processes start (bench/suggest_box.py)."""
         self.pool: Executor | None = None
         if pooled or self.processes > 1:
-            if self.processes == 1:
-                self.pool = ThreadPoolExecutor(1)
-            else:  # CP-SAT's threads and fork do not mix
-                spawn = multiprocessing.get_context("spawn")
-                self.pool = ProcessPoolExecutor(self.processes, mp_context=spawn)
+            self.local = ThreadPoolExecutor(1)
+        if self.processes > 1:  # CP-SAT's threads and fork do not mix
+            spawn = multiprocessing.get_context("spawn")
+            self.pool = ProcessPoolExecutor(self.processes - 1, mp_context=spawn)
+        self.on_local: set[Future[bool]] = set()
 
     def __enter__(self) -> Checks:
         return self
@@ -114,6 +118,9 @@ class Checks:
         self.close()
 
     def close(self) -> None:
+        if self.local is not None:  # a check under way on it ends on its own, unread
+            self.local.shutdown(wait=False, cancel_futures=True)
+            self.local = None
         if self.pool is not None:
             procs = list((getattr(self.pool, "_processes", None) or {}).values())
             self.pool.shutdown(wait=False, cancel_futures=True)
@@ -163,7 +170,7 @@ class Checks:
         while not self.done:
             if until is not None and time.monotonic() >= until:
                 break
-            if self.pool is None:
+            if self.local is None:
                 job = self._next()
                 if job is None:
                     break
@@ -171,13 +178,19 @@ class Checks:
             else:
                 while len(self.running) < self.processes and (job := self._next()) is not None:
                     tid, i = job
+                    here = not self.on_local or self.pool is None
+                    where = self.local if here else self.pool
+                    assert where is not None
                     patch = self.found[tid][i].patch
-                    future = self.pool.submit(self.check, self.document, patch, tid, self.before,
-                                              self.seed)  # fmt: skip
+                    future = where.submit(self.check, self.document, patch, tid, self.before,
+                                          self.seed)  # fmt: skip
                     self.running[future] = job
+                    if here:
+                        self.on_local.add(future)
                 left = None if until is None else max(0.0, until - time.monotonic())
                 ended, _ = wait(list(self.running), timeout=left, return_when=FIRST_COMPLETED)
                 for future in ended:
+                    self.on_local.discard(future)
                     self.verdicts[self.running.pop(future)] = future.result()
             now = [t for t in self.found if t not in was and self.settled(t)]
             if now:

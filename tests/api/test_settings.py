@@ -29,11 +29,13 @@ def test_every_variable_is_read() -> None:
         "MUTUALAID_REPAIR_SECONDS": "0.25",
         "MUTUALAID_JOB_RUNNER": "inprocess",
         "MUTUALAID_SOLVER_DETERMINISTIC": "true",
+        "MUTUALAID_SOLVER_SUGGEST_WITHIN": "0.5",
     })  # fmt: skip
     assert settings.database.url.startswith("postgresql://")
     assert settings.server.port == 8080
     assert settings.solver.time_limit_seconds == 12.5 and settings.solver.workers == 4
     assert settings.solver.repair_seconds == 0.25
+    assert settings.solver.suggest_within_seconds == 0.5
     assert settings.jobs.runner == "inprocess" and settings.solver.deterministic is True
 
 
@@ -42,6 +44,7 @@ def test_every_variable_is_read() -> None:
     [
         ("MUTUALAID_REPAIR_SECONDS", "0"),
         ("MUTUALAID_REPAIR_SECONDS", "soon"),
+        ("MUTUALAID_SOLVER_SUGGEST_WITHIN", "0"),
         ("MUTUALAID_SOLVER_WORKERS", "0"),
         ("MUTUALAID_JOB_RUNNER", "celery"),
         ("MUTUALAID_PORT", "70000"),
