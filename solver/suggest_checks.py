@@ -108,6 +108,9 @@ class Checks:
             spawn = multiprocessing.get_context("spawn")
             self.pool = ProcessPoolExecutor(self.processes - 1, mp_context=spawn)
         self.on_local: set[Future[bool]] = set()
+        self.spread = False
+        """Whether the other processes are asked yet: only once the thread's first check has
+        ended, since starting them (their imports) slows that first check on two cores."""
 
     def __enter__(self) -> Checks:
         return self
@@ -176,7 +179,8 @@ class Checks:
                     break
                 self.verdicts[job] = self._run(job)
             else:
-                while len(self.running) < self.processes and (job := self._next()) is not None:
+                room = self.processes if self.spread else 1
+                while len(self.running) < room and (job := self._next()) is not None:
                     tid, i = job
                     here = not self.on_local or self.pool is None
                     where = self.local if here else self.pool
@@ -190,6 +194,7 @@ class Checks:
                 left = None if until is None else max(0.0, until - time.monotonic())
                 ended, _ = wait(list(self.running), timeout=left, return_when=FIRST_COMPLETED)
                 for future in ended:
+                    self.spread = True
                     self.on_local.discard(future)
                     self.verdicts[self.running.pop(future)] = future.result()
             now = [t for t in self.found if t not in was and self.settled(t)]
