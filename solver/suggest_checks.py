@@ -111,6 +111,9 @@ class Checks:
         self.spread = False
         """Whether the other processes are asked yet: only once the thread's first check has
         ended, since starting them (their imports) slows that first check on two cores."""
+        self.alone_until = 0.0
+        """Nor before this `time.monotonic()` (a time box's end, `suggest_verify.within`):
+        within a 2 s box the thread alone settles more tasks than with them starting."""
 
     def __enter__(self) -> Checks:
         return self
@@ -179,7 +182,8 @@ class Checks:
                     break
                 self.verdicts[job] = self._run(job)
             else:
-                room = self.processes if self.spread else 1
+                alone = not self.spread or time.monotonic() < self.alone_until
+                room = 1 if alone else self.processes
                 while len(self.running) < room and (job := self._next()) is not None:
                     tid, i = job
                     here = not self.on_local or self.pool is None

@@ -81,6 +81,7 @@ def within(checks: Checks, seconds: float, began: float | None = None) -> Plan:
     """The plan with what `checks` settled within `seconds` of `began` (a `time.monotonic()`,
     by default now); the tasks still being checked say so (`Unserved.checking`)."""
     until = (time.monotonic() if began is None else began) + seconds
+    checks.alone_until = until
     while not checks.done and time.monotonic() < until:
         checks.advance(until)
     return checks.plan()
