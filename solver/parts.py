@@ -200,10 +200,14 @@ def _solve_part(
         return PartResult(None, stages, error, 0)
     if job.reroute and not all(s.optimal for s in stages):  # proved: nothing to gain
         until = outer.deadline
-        if until is not None and deferred is not None:
-            until -= deferred.seconds  # the bounds' time is kept
+        overrun = min(FIRST_DESCENT_SECONDS, FIRST_DESCENT_SHARE * job.budget)
+        if until is not None and deferred is not None:  # the bounds' time is kept: the first
+            # descent's overrun comes out of rerouting's time, never out of theirs (at load 22
+            # it took all of it on contended 7001, whose bound then said every normal task)
+            until -= deferred.seconds
+            overrun = min(overrun, max(0.0, until - time.time()))
+            until -= overrun
         with clock.phase("rerouting", whole=True):
-            overrun = min(FIRST_DESCENT_SECONDS, FIRST_DESCENT_SHARE * job.budget)
             sol = reroute(scenario, analyses, tids, travel, sol, deadline=until,
                           stop=stop, seed=job.seed, way=way, overrun=overrun)  # fmt: skip
         if stop is not None and stop():
