@@ -393,7 +393,9 @@ def search_part(
         job: PartJob, plan: Solution, budget: float
     ) -> tuple[list[StageResult], int | None, dict[str, int] | None]:
         bounding = time.monotonic()
-        found, proved, conditional = part_bounds_after(scenario, job, travel, plan, budget, stop)
+        found, proved, conditional = part_bounds_after(
+            scenario, job, travel, plan, budget, stop, planned=bounding
+        )
         return stages_of(plan, found, proved, time.monotonic() - bounding), None, conditional
 
     return sol, stages_of(sol, None, False, 0.0), Deferred(bounding, finish)

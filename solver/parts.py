@@ -305,7 +305,9 @@ def _polish(
     def finish(
         job: PartJob, plan: Solution, seconds: float
     ) -> tuple[list[StageResult], int | None, dict[str, int] | None]:
-        bound, _, conditional = part_bounds_after(scenario, job, travel, plan, seconds, stop)
+        bound, _, conditional = part_bounds_after(
+            scenario, job, travel, plan, seconds, stop, planned=budget * share
+        )
         return stages, bound, conditional
 
     return sol, Deferred(budget * share, finish)

@@ -1,7 +1,9 @@
 """Neighbourhood search on large parts (`solver.lns`, `solver.large`): the slots a neighbourhood's
 model places a task in are every slot where it could start, found without travel for the rest;
 polishing goes on while a
-pass gains; and a large part's bounds get the time its search left."""
+pass gains; a large part's bounds get the time its search left, and a part's bounds what
+rerouting left (CP-SAT's relaxations no more than the time kept for them); the top tasks'
+model runs beside pins."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from hypothesis import strategies as st
 import solver
 import solver.large
 import solver.lns
+import solver.part_bounds
 import solver.parts
 from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
@@ -24,6 +27,7 @@ from mutualaid.domain.model import Location, Task
 from mutualaid.travel import HaversineTravel
 from mutualaid.validation import validate
 from solver.lns import NEIGHBOURHOOD_TASKS, Search
+from solver.part_bounds import part_bounds_after
 from solver.parts import solve_part
 from solver.routes import Slot, fitting, sorted_ends
 from solver.solution import Solution, build_plan
@@ -125,7 +129,7 @@ def test_a_large_parts_bounds_get_the_time_its_search_left() -> None:
     assert job.floor is not None and len(job.floor.crews) < len(job.tids)  # a gap to bound
     budgets: list[float] = []
 
-    def bounds(*args: object) -> tuple[None, bool, None]:
+    def bounds(*args: object, **kwargs: object) -> tuple[None, bool, None]:
         budgets.append(cast(float, args[4]))
         return None, False, None
 
@@ -178,7 +182,7 @@ def test_a_parts_bounds_get_the_time_rerouting_left() -> None:
     job = replace(job, share=40.0, deterministic=False)
     budgets: list[float] = []
 
-    def bounds(*args: object) -> tuple[None, bool, None]:
+    def bounds(*args: object, **kwargs: object) -> tuple[None, bool, None]:
         budgets.append(cast(float, args[4]))
         return None, False, None
 
@@ -202,3 +206,37 @@ def test_a_parts_bounds_get_the_time_rerouting_left() -> None:
     ):
         solve_part(scenario, replace(job, max_exact_arcs=0))
     assert len(budgets) == 1 and budgets[0] > 35.0
+
+
+def test_relaxations_after_column_generation_get_the_time_kept_for_them_not_all_left() -> None:
+    """Given more than the time kept for the bounds (what rerouting left), column generation
+    may take all of it, and CP-SAT's relaxations after it what they would have had of the time
+    kept; the rest goes back to the plan."""
+    scenario = build_scenario(one_volunteer(["high"] + ["normal"] * 5))
+    [job] = _jobs(scenario)
+    job = replace(job, deterministic=False)
+    assert job.floor is not None
+    given: list[float] = []
+
+    class Columns:
+        def __init__(self, *args: object) -> None:
+            pass
+
+        def bounds(self, *args: object, **kwargs: object) -> dict[str, int]:
+            return {"urgent": 0, "high": 1, "normal": 5, "low": 0}
+
+        def seconds(self, *args: object) -> float:
+            return 1.0
+
+    def relaxations(*args: object) -> tuple[None, bool, None]:
+        given.append(cast(float, args[4]))
+        return None, False, None
+
+    with (
+        patch.object(solver.part_bounds, "ColumnBound", Columns),
+        patch.object(solver.part_bounds, "_relaxations", relaxations),
+    ):
+        part_bounds_after(scenario, job, HaversineTravel(scenario.settings), job.floor, 20.0, None,
+                          planned=4.0)  # fmt: skip
+        part_bounds_after(scenario, job, HaversineTravel(scenario.settings), job.floor, 20.0, None)
+    assert given == [3.0, 19.0]
