@@ -56,8 +56,8 @@ def word(kind: str, lang: str | None = None, **fields: object) -> str:
     texts = TEXTS.get(code, EN)
     skill = fields.get("skill")
     if isinstance(skill, str | list | tuple):
-        listed = [skill] if isinstance(skill, str) else skill
-        fields["skill"] = texts["and"].join(skill_name(str(k), code) for k in listed)
+        ids = [skill] if isinstance(skill, str) else skill
+        fields["skill"] = texts["and"].join(skill_name(str(k), code) for k in ids)
     if isinstance(fields.get("day"), str):
         fields["day"] = DAY_NAMES.get(code, DAY_NAMES["en"]).get(str(fields["day"]), fields["day"])
     people = fields.get("people")
