@@ -140,7 +140,8 @@ def scarcest_first_plan(
     7004 (1,769 tasks in one part, load 15): 88/341/619/75 where `greedy_plan` serves
     88/338/579/91, and around the urgent-and-high model's plan 586 normal tasks against 543, in
     3.2 s against 0.6 s (each booking re-fits the booked volunteer into every task they are a
-    candidate for); so it is for large parts where greedy leaves many tasks (`solver.large`).
+    candidate for). Used where that pays for its seconds: fitting the rest around the
+    urgent-and-high model's plan of a large part (`solver.large`).
     Raises `solver.clock.OutOfTime` once the solve's time is up."""
     sched, sol = _booked(scenario, travel, fixed)
     pins = {p.task: p.volunteers for p in scenario.pinned}

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 from mutualaid.domain.model import PRIORITIES, Scenario
 from mutualaid.travel import TravelModel
 from solver import clock
-from solver.analysis import route_arcs
+from solver.analysis import TaskAnalysis, route_arcs
 from solver.by_priority import by_priority
 from solver.coverage import CoverageModel
-from solver.greedy import scarcest_first_plan
+from solver.greedy import greedy_plan, scarcest_first_plan
 from solver.lns import Search, improve
 from solver.part_bounds import BOUND_SHARE, part_bounds_after
 from solver.relax import affordable, focused_bound
@@ -59,6 +59,19 @@ def top_share(scenario: Scenario, job: PartJob, floor: Solution) -> float:
     return TOP_WIDE if unserved >= TOP_GAP else TOP_SHARE
 
 
+def scarcest_first(
+    scenario: Scenario,
+    analyses: dict[str, TaskAnalysis],
+    travel: TravelModel,
+    fixed: Solution,
+) -> Solution:
+    """`scarcest_first_plan`, or `fixed` as it is when the solve's time ends first."""
+    try:
+        return scarcest_first_plan(scenario, analyses, travel, fixed=fixed)
+    except clock.OutOfTime:
+        return fixed
+
+
 def _top_first(
     scenario: Scenario,
     job: PartJob,
@@ -73,8 +86,9 @@ def _top_first(
     high task that needs a longer chain of moves is found here. Not with pins (greedy seats
     them first). Also a bound on the part's weighted coverage (`solver.relax`: a focus set of
     the top tasks, every other counted as served), when CP-SAT gave one; and the time the model
-    took (CP-SAT's deterministic time when the budget is). The rest is fitted scarcest first
-    (district 7004: 586 normal tasks around the model's plan, where `greedy_plan` fitted 543)."""
+    took (CP-SAT's deterministic time when the budget is). The rest is fitted by greedy and
+    scarcest first (`solver.greedy`), the better kept: on district 7004 scarcest first fitted
+    586 normal tasks around the model's plan where greedy fitted 543."""
     weights, analyses = job.weights, job.analyses
     top = [t for t in job.tids if scenario.tasks[t].priority in TOP]
     if (
@@ -105,7 +119,10 @@ def _top_first(
     if stages and math.isfinite(stages[0].bound):
         found = stages[0].value if stages[0].optimal else int(stages[0].bound + 1e-6)
         bound = value(job.tids) - value(top) + min(found, value(top))
-    refilled = scarcest_first_plan(scenario, analyses, travel, fixed=sol)
+    refilled = max(
+        (fill(scenario, analyses, travel, fixed=sol) for fill in (greedy_plan, scarcest_first)),
+        key=lambda plan: value(plan.crews),
+    )  # the first when equal
     return (refilled if value(refilled.crews) > value(floor.crews) else floor), bound, spent
 
 
@@ -262,33 +279,6 @@ def _cover_first(
     return sol, stages
 
 
-SCARCEST_BELOW = QUICK_FLOOR
-"""A large part whose floor serves less than this part of its tasks is planned again scarcest
-first (`solver.greedy.scarcest_first_plan`), and the better plan kept: the district one-day
-weeks (7004: greedy serves 62% of the part). Above it (the other district shapes: greedy serves
-90-99%) the few tasks left are the sweeps' (`_quick_cover`), and the seconds are theirs."""
-
-
-def _scarcest_floor(
-    scenario: Scenario, job: PartJob, travel: TravelModel, floor: Solution
-) -> tuple[Solution, float]:
-    """The better, by the coverage weights, of `floor` and the part planned scarcest first
-    (when the floor serves less than SCARCEST_BELOW of the part), and the seconds that took;
-    the floor when the solve's time ends first."""
-    if len(floor.crews) >= SCARCEST_BELOW * len(job.tids):
-        return floor, 0.0
-    started = time.monotonic()
-    try:
-        other = scarcest_first_plan(scenario, job.analyses, travel)
-    except clock.OutOfTime:
-        return floor, time.monotonic() - started
-
-    def value(sol: Solution) -> int:
-        return sum(job.weights[scenario.tasks[t].priority] for t in sol.crews)
-
-    return (other if value(other) > value(floor) else floor), time.monotonic() - started
-
-
 def search_part(
     scenario: Scenario,
     job: PartJob,
@@ -318,9 +308,6 @@ def search_part(
             report(count_by_priority(scenario, sol.crews), 0.0)
 
     ceiling = sum(weights[scenario.tasks[t].priority] for t in part)
-    mine, spent = _scarcest_floor(scenario, job, travel, mine)
-    if not job.reproducible:  # (a deterministic budget counts CP-SAT's time only)
-        budget = max(0.05, budget - spent)
     if sum(weights[scenario.tasks[t].priority] for t in mine.crews) == ceiling:
         # the floor serves every task static analysis allows: coverage is proved as it
         # stands, and the whole budget goes to the later goals (wide windows made greedy
