@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 from mutualaid.domain.model import PRIORITIES, Scenario
 from mutualaid.travel import TravelModel
 from solver import clock
-from solver.analysis import route_arcs
+from solver.analysis import TaskAnalysis, route_arcs
 from solver.by_priority import by_priority
 from solver.coverage import CoverageModel
-from solver.greedy import greedy_plan
+from solver.greedy import greedy_plan, scarcest_first_plan
 from solver.lns import Search, improve
 from solver.part_bounds import BOUND_SHARE, Deferred, part_bounds_after
 from solver.relax import affordable, focused_bound
@@ -59,6 +59,19 @@ def top_share(scenario: Scenario, job: PartJob, floor: Solution) -> float:
     return TOP_WIDE if unserved >= TOP_GAP else TOP_SHARE
 
 
+def scarcest_first(
+    scenario: Scenario,
+    analyses: dict[str, TaskAnalysis],
+    travel: TravelModel,
+    fixed: Solution,
+) -> Solution:
+    """`scarcest_first_plan`, or `fixed` as it is when the solve's time ends first."""
+    try:
+        return scarcest_first_plan(scenario, analyses, travel, fixed=fixed)
+    except clock.OutOfTime:
+        return fixed
+
+
 def _top_first(
     scenario: Scenario,
     job: PartJob,
@@ -73,7 +86,9 @@ def _top_first(
     high task that needs a longer chain of moves is found here. Also a bound on the part's
     weighted coverage (`solver.relax`: a focus set of the top tasks, every other counted as
     served), when CP-SAT gave one; and the time the model took (CP-SAT's deterministic time
-    when the budget is).
+    when the budget is). The rest is fitted by greedy and scarcest first (`solver.greedy`),
+    the better kept: on district 7004 scarcest first fitted 586 normal tasks around the
+    model's plan where greedy fitted 543.
 
     The part's pinned tasks go into the model too, whatever their priority: it holds their
     pins, and greedy keeps them as fixed. Left out, greedy could not seat a pinned lower task
@@ -107,7 +122,10 @@ def _top_first(
     if stages and math.isfinite(stages[0].bound):
         found = stages[0].value if stages[0].optimal else int(stages[0].bound + 1e-6)
         bound = value(job.tids) - value(top) + min(found, value(top))
-    refilled = greedy_plan(scenario, analyses, travel, fixed=sol)
+    refilled = max(
+        (fill(scenario, analyses, travel, fixed=sol) for fill in (greedy_plan, scarcest_first)),
+        key=lambda plan: value(plan.crews),
+    )  # the first when equal
     better = value(refilled.crews) > value(floor.crews) and _pins_kept(scenario, refilled, pinned)
     return (refilled if better else floor), bound, spent
 
