@@ -49,6 +49,17 @@ time ask for it (`CoverageModel`'s `knapsacks`). Again on the one-day weeks with
 19-20), median gap 8.9% against 8.8%. 7004's coverage stage alone (bench/by_priority.py's
 `coverage`), 150 s, load 13: 63 normal served, bound 65, still open."""
 
+ENERGY_CUTS = 8
+"""Energetic cuts kept per (volunteer, slot) with a time knapsack (`_energy_cuts`), those whose
+visits ask most of their stretch: all of them (5.7k on 7004's part, 7k on 7010's) slowed the
+LP more than they tightened it (normal bound 70 against 64 after 30 s on 7004)."""
+
+PROVING: tuple[tuple[str, object], ...] = (("subsolvers", ("lb_tree_search",)),)
+"""With the knapsacks (coverage one priority at a time), CP-SAT's full-problem worker is
+LP-guided tree search in place of default_lp (with two workers or more; one worker searches as
+before, so stays reproducible): the bound is the goal there, CP-SAT's neighbourhoods find the
+plans."""
+
 SHARE = 0.75
 """The part of the budget the pairwise model may take (coverage and waiting, split as in
 `staged_solve`); what it leaves goes to the later goals, which start from its plan."""
@@ -59,7 +70,7 @@ class CoverageModel(PlanModel):
     two visits that could collide, an order literal when either may come first, one implication
     when only one order fits, a clause when neither does, nothing when they never meet."""
 
-    solver_parameters = (
+    solver_parameters: tuple[tuple[str, object], ...] = (
         ("optimize_with_core", True),
         ("cp_model_probing_level", 0),
         ("max_presolve_iterations", 1),
@@ -98,7 +109,12 @@ class CoverageModel(PlanModel):
         self.knapsacks: dict[tuple[str, int], tuple[dict[str, int], int]] = {}
         """(v, slot) -> (task -> minutes it takes of the slot, doubled; the slot's minutes,
         doubled): each time knapsack added (`_time_knapsack`)."""
+        self.energy: dict[tuple[str, int], list[tuple[dict[str, int], int]]] = {}
+        """(v, slot) -> each energetic cut added (`_energy_cuts`): (task -> the doubled
+        minutes it must take of the stretch, the stretch's doubled minutes)."""
         self.with_knapsacks = knapsacks and KNAPSACK
+        if self.with_knapsacks:
+            self.solver_parameters = (*self.solver_parameters, *PROVING)
         super().__init__(scenario, analyses, tids, travel, weights, fixed=fixed)
 
     def stages(self) -> tuple[str, ...]:
@@ -151,6 +167,7 @@ class CoverageModel(PlanModel):
                 for t in tasks
             }
             self._time_knapsack(key, minutes)
+            self._energy_cuts(key, tasks, way_in, way_out)
 
     def _time_knapsack(self, key: tuple[str, int], minutes: dict[str, int]) -> None:
         """A cut for CP-SAT's LP, which sees nothing of the pairwise disjunctions: the visits
@@ -167,6 +184,47 @@ class CoverageModel(PlanModel):
             lits = [(self.in_slot[(vid, t, k)], c) for t, c in minutes.items()]
             self.m.add(linear(lits) <= room)
             self.knapsacks[key] = (minutes, room)
+
+    def _energy_cuts(
+        self,
+        key: tuple[str, int],
+        tasks: list[str],
+        way_in: dict[str, int],
+        way_out: dict[str, int],
+    ) -> None:
+        """Energetic cuts, the time knapsack on stretches of the slot: each visit widened by
+        half its least trip in before it and half its least trip out after it (in doubled
+        minutes: [2s - in, 2e + out]); a route's widened visits never overlap (consecutive
+        i, j: 2e_i + out_i <= 2e_i + t(i,j) <= 2s_j - t(i,j) <= 2s_j - in_j; the first's
+        way in comes from the slot's start, the last's way out reaches its end), so in any
+        stretch [a, b] the least part each visit must take of it, from its earliest and latest
+        start, sums to at most b - a. The ENERGY_CUTS stretches whose visits ask most of them
+        (stretches from an earliest start to a latest end). Valid for every route, as the
+        knapsack is; for CP-SAT's LP only."""
+        vid, k = key
+        spans = []
+        for t in tasks:
+            window = self._windows[(vid, t, k)]
+            early, late = 2 * window[0][0] - way_in[t], 2 * window[-1][1] - way_in[t]
+            spans.append((t, early, late, 2 * self.scenario.tasks[t].duration_minutes
+                          + way_in[t] + way_out[t]))  # fmt: skip
+        cuts = []
+        for a in sorted({early for _, early, _, _ in spans}):
+            for b in sorted({late + length for _, _, late, length in spans}):
+                if b <= a:
+                    continue
+                need = {}
+                for t, early, late, length in spans:
+                    part = min(length, b - a, early + length - a, b - late)
+                    if part > 0:
+                        need[t] = part
+                if len(need) > 1 and sum(need.values()) > b - a:
+                    cuts.append((-sum(need.values()) / (b - a), a, b, need))
+        cuts.sort(key=lambda cut: cut[:3])
+        for _, a, b, need in cuts[:ENERGY_CUTS]:
+            lits = [(self.in_slot[(vid, t, k)], c) for t, c in need.items()]
+            self.m.add(linear(lits) <= b - a)
+            self.energy.setdefault(key, []).append((need, b - a))
 
     def hint(self, whole: Solution) -> None:
         super().hint(whole)

@@ -5,6 +5,8 @@ per priority (`solver.conditional`), each given a share of the bounds' time."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mutualaid.domain.model import Scenario
@@ -14,7 +16,7 @@ from solver.colgen import ColumnBound, tighter
 from solver.conditional import choose_focus, part_bounds
 from solver.relax import focused_bound
 from solver.solution import Solution, count_by_priority
-from solver.stages import StopFn, Stopped
+from solver.stages import StageResult, StopFn, Stopped
 
 if TYPE_CHECKING:
     from solver.parts import PartJob
@@ -31,6 +33,12 @@ machine (load 12) CP-SAT's per-priority model was mostly not built in time on co
 district weeks, and with half column generation did not reach the normal tasks of contended
 7001 (bound 95 where it gives 72 in time)."""
 
+RELAXED_SHARE = 1 - COLGEN_SHARE
+"""Of the time kept for the bounds, what CP-SAT's relaxations get at least after column
+generation when the bounds have more than that time (`part_bounds_after`'s `planned`): on
+contended weeks at 60 s they bounded nothing column generation had not (7001: 12.5 s of
+relaxations after column generation's 3.4 s, load 8), while the plan was short."""
+
 POLISH_BOUND_SHARE = 0.5
 """Of the polishing time after an exact model that did not prove coverage, what goes to the
 bounds when column generation is one of them (BOUND_SHARE, a quarter, without): 4 s of a
@@ -42,6 +50,25 @@ to the bound on weighted coverage (`solver.relax`). Once the plan falls short at
 only the first says anything about the priorities below."""
 
 
+Finish = Callable[
+    ["PartJob", Solution, float], tuple[list[StageResult], int | None, dict[str, int] | None]
+]
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A part's bounds, left until its routes are rerouted (`solver.parts`): rerouting never
+    changes what is served, and often ends before its deadline, which the bounds then use
+    too. On contended 7001 at 60 s (load 9) column generation got 2.3 s and rerouting left 8.6
+    s of the part's time unused; its normal and low bounds converge in about 5 s."""
+
+    seconds: float
+    """The time kept for them (CP-SAT's deterministic time when the budget is)."""
+    finish: Finish
+    """finish(job, plan, seconds): the part's stages, a bound on its weighted coverage tighter
+    than the stages' (None: none) and its bounds per priority (None: none)."""
+
+
 def part_bounds_after(
     scenario: Scenario,
     job: PartJob,
@@ -49,15 +76,19 @@ def part_bounds_after(
     sol: Solution,
     budget: float,
     stop: StopFn | None,
+    planned: float | None = None,
 ) -> tuple[int | None, bool, dict[str, int] | None]:
     """A part's bounds once its plan is found (and not proved): on its weighted coverage
     (`solver.relax`, and whether that meets the plan's; None: no better than the caller's),
     then per priority (`solver.conditional`, None when proved or when no focus could be built
     in time). When the whole part's model can be built, all the time goes to it: the weighted
     bound of a focus is then no better than the one per priority. When the solve's deadline
-    passes while a bound's model is built: no bound (None, False, None)."""
+    passes while a bound's model is built: no bound (None, False, None). `planned`: the time
+    kept for them, when `budget` is more (what rerouting left): column generation may take
+    the whole budget, CP-SAT's relaxations after it what they would have had of `planned`
+    (at least RELAXED_SHARE of it), and the rest is left to the caller."""
     with clock.phase("bounds", whole=True):
-        return _bounds(scenario, job, travel, sol, budget, stop)
+        return _bounds(scenario, job, travel, sol, budget, stop, planned)
 
 
 def _bounds(
@@ -67,6 +98,7 @@ def _bounds(
     sol: Solution,
     budget: float,
     stop: StopFn | None,
+    planned: float | None = None,
 ) -> tuple[int | None, bool, dict[str, int] | None]:
     if stop is not None and stop():
         raise Stopped
@@ -82,7 +114,10 @@ def _bounds(
             return None, False, None
         if columns == count_by_priority(scenario, sol.crews):
             return value, True, columns
-        budget -= lp.seconds(job.reproducible, time.monotonic() - started)  # the rest: CP-SAT's
+        used = lp.seconds(job.reproducible, time.monotonic() - started)
+        budget -= used  # the rest: CP-SAT's
+        if planned is not None:
+            budget = min(budget, max(planned - used, planned * RELAXED_SHARE))
         started = time.monotonic()
     try:
         return _relaxations(scenario, job, travel, sol, budget, stop, columns, started, value)

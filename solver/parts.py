@@ -19,9 +19,10 @@ from solver.by_priority import by_priority, stepped_bounds
 from solver.coverage import cover_then_route
 from solver.cpsat import PlanModel
 from solver.large import search_part
-from solver.lns import improve
-from solver.part_bounds import BOUND_SHARE, POLISH_BOUND_SHARE, part_bounds_after
+from solver.lns import Search, improve
+from solver.part_bounds import BOUND_SHARE, POLISH_BOUND_SHARE, Deferred, part_bounds_after
 from solver.reroute import FIRST_DESCENT_SECONDS, REROUTING, Rerouting, later_goals, reroute
+from solver.route_sets import best_routes
 from solver.solution import Solution, count_by_priority
 from solver.stages import ProgressFn, StageResult, StopFn, Stopped, conflicting_pins, staged_solve
 
@@ -150,8 +151,9 @@ def _solve_part(
     sol: Solution | None
     tighter: int | None = None
     conditional: dict[str, int] | None = None
+    deferred: Deferred | None = None  # the bounds, once rerouted
     if job.floor is not None and route_arcs(scenario, analyses, tids) > job.max_exact_arcs:
-        sol, stages, conditional = search_part(scenario, job, travel, report, stop)
+        sol, stages, deferred = search_part(scenario, job, travel, report, stop)
         failure = None
     else:
         first = ahead if job.reroute and way.ahead else None
@@ -181,7 +183,7 @@ def _solve_part(
             sol = early[0]  # CP-SAT's later stages did not keep its hint's goals: the hint
         polish = polish and not job.coverage_only  # its share stays out of `budget` above
         if sol is not None and polish and not all(s.optimal for s in stages):
-            sol, tighter, conditional = _polish(scenario, job, travel, sol, stages, stop)
+            sol, deferred = _polish(scenario, job, travel, sol, stages, stop)
     if sol is None:
         if failure == "INFEASIBLE":
             diagnosis = PlanModel(scenario, analyses, tids, travel, weights, pin_assumptions=True)
@@ -198,17 +200,39 @@ def _solve_part(
             error = msg("no_plan_in_time", tasks=len(tids), status=failure)
         return PartResult(None, stages, error, 0)
     if job.reroute and not all(s.optimal for s in stages):  # proved: nothing to gain
+        until = outer.deadline
+        overrun = min(FIRST_DESCENT_SECONDS, FIRST_DESCENT_SHARE * job.budget)
+        if until is not None and deferred is not None:  # the bounds' time is kept: the first
+            # descent's overrun comes out of rerouting's time, never out of theirs (at load 22
+            # it took all of it on contended 7001, whose bound then said every normal task)
+            until -= deferred.seconds
+            overrun = min(overrun, max(0.0, until - time.time()))
+            until -= overrun
         with clock.phase("rerouting", whole=True):
-            overrun = min(FIRST_DESCENT_SECONDS, FIRST_DESCENT_SHARE * job.budget)
-            sol = reroute(scenario, analyses, tids, travel, sol, deadline=outer.deadline,
+            sol = _by_route_sets(scenario, outer, travel, sol, until)
+            sol = reroute(scenario, analyses, tids, travel, sol, deadline=until,
                           stop=stop, seed=job.seed, way=way, overrun=overrun)  # fmt: skip
         if stop is not None and stop():
             raise Stopped
+    if deferred is not None:  # with what rerouting left unused of its time too
+        seconds = deferred.seconds
+        if outer.deadline is not None and not job.reproducible:
+            seconds = max(0.0, outer.deadline - time.time())
+        mine = replace(job, deadline=outer.deadline)
+        stages, tighter, conditional = deferred.finish(mine, sol, seconds)
     cover = stages[0]
     ceiling = sum(weights[scenario.tasks[t].priority] for t in tids)
     bound = cover.value if cover.optimal else int(min(ceiling, cover.bound + 1e-6))
     if tighter is not None:
         bound = min(bound, tighter)
+    if deferred is not None and not job.reproducible:
+        sol = _sweep_left(scenario, mine, travel, sol, bound, stop)
+        if conditional is not None:  # (a bound per priority holds for the plan swept too)
+            served = count_by_priority(scenario, sol.crews)
+            conditional = {p: max(conditional[p], served[p]) for p in PRIORITIES}
+        value = sum(weights[scenario.tasks[t].priority] for t in sol.crews)
+        stages = [replace(cover, value=value), *stages[1:]]
+        cover = stages[0]
     stepped = stepped_bounds(scenario, tids, sol, cover)
     if stepped is not None:
         conditional = stepped if conditional is None else {
@@ -217,6 +241,49 @@ def _solve_part(
     if bound <= sum(weights[scenario.tasks[t].priority] for t in sol.crews):
         conditional = count_by_priority(scenario, sol.crews)  # proved: what it serves
     return PartResult(sol, stages, None, bound, conditional)
+
+
+ROUTE_SETS_SHARE = 0.85
+"""The part of rerouting's time after CP-SAT (`Rerouting.share`) that choosing among every
+route of each block (`solver.route_sets`) may take, when the part is one-person visits whose
+blocks' routes can be listed; ruin and recreate gets the rest (and the whole where they
+cannot). On routing weeks 7001, 7005, 7007 and 7010 that model proves the least travel at the
+plan's pairs in 7-12 s at load 8 (839, 998, 888, 492 minutes, where ruin and recreate's 20,000
+steps stopped at 897, 1,029, 923, 562)."""
+
+
+def _by_route_sets(
+    scenario: Scenario, job: PartJob, travel: TravelModel, sol: Solution, until: float | None
+) -> Solution:
+    """`sol` re-chosen from every route of each block (`solver.route_sets.best_routes`) when
+    that serves more, or as much and is better in the later goals; else `sol`. With a wall
+    clock, never past `until` (rerouting's end)."""
+    seconds = job.share * job.rerouting.share * ROUTE_SETS_SHARE
+    if until is not None:
+        seconds = min(seconds, (until - time.time()) * ROUTE_SETS_SHARE)
+    if seconds <= 0.5:
+        return sol
+    new = best_routes(scenario, job.analyses, job.tids, travel, sol, seconds=seconds,
+                      deadline=until, deterministic=job.reproducible)  # fmt: skip
+    if new is None:
+        return sol
+    before = (
+        _weighted(scenario, job, sol),
+        later_goals(scenario, job.analyses, job.tids, travel, sol),
+    )
+    after = (
+        _weighted(scenario, job, new),
+        later_goals(scenario, job.analyses, job.tids, travel, new),
+    )
+    if after[0] > before[0] or (after[0] == before[0] and after[1] < before[1]):
+        return new
+    return sol
+
+
+def _weighted(scenario: Scenario, job: PartJob, sol: Solution) -> tuple[int, int]:
+    """Weighted coverage, then waiting, of the part's plan (to be maximised)."""
+    served = [scenario.tasks[t] for t in job.tids if t in sol.crews]
+    return sum(job.weights[t.priority] for t in served), sum(t.waited for t in served)
 
 
 FIRST_DESCENT_SHARE = 0.05
@@ -257,17 +324,17 @@ def _polish(
     sol: Solution,
     stages: list[StageResult],
     stop: StopFn | None,
-) -> tuple[Solution, int | None, dict[str, int] | None]:
+) -> tuple[Solution, Deferred | None]:
     """The exact model's plan improved by neighbourhood search's polishing (each neighbourhood
     through every goal, so no goal gets worse), for the rest of the part's budget. When the
     coverage stage was not proved: coverage first, and POLISH_BOUND_SHARE of the time (without
-    column generation BOUND_SHARE) for the bounds of `part_bounds_after` (returned, else
-    None)."""
+    column generation BOUND_SHARE) kept for the bounds of `part_bounds_after` (returned, to be
+    found once rerouted; else None)."""
     budget = job.share * POLISH_SHARE
     if job.deadline is not None:
         budget = min(budget, job.deadline - time.time())
     if budget <= 0.2:
-        return sol, None, None
+        return sol, None
     cover = not (stages and stages[0].optimal)
     deadline = job.deadline
     share = POLISH_BOUND_SHARE if job.colgen else BOUND_SHARE
@@ -278,9 +345,46 @@ def _polish(
                   workers=job.workers, seed=job.seed, deterministic=job.deterministic,
                   deadline=deadline, stop=stop, cover=cover)  # fmt: skip
     if not cover:
-        return sol, None, None
-    bound, _, conditional = part_bounds_after(scenario, job, travel, sol, budget * share, stop)
-    return sol, bound, conditional
+        return sol, None
+
+    def finish(
+        job: PartJob, plan: Solution, seconds: float
+    ) -> tuple[list[StageResult], int | None, dict[str, int] | None]:
+        bound, _, conditional = part_bounds_after(
+            scenario, job, travel, plan, seconds, stop, planned=budget * share
+        )
+        return stages, bound, conditional
+
+    return sol, Deferred(budget * share, finish)
+
+
+SWEEP_LEFT_SECONDS = 1.0
+"""`_sweep_left` runs when at least so much of the part's time is left."""
+
+
+def _sweep_left(
+    scenario: Scenario,
+    job: PartJob,
+    travel: TravelModel,
+    sol: Solution,
+    bound: int,
+    stop: StopFn | None,
+) -> Solution:
+    """The time the bounds left before the part's deadline (wall clock) given to coverage
+    sweeps (`solver.lns.Search.cover`), when the plan is below the bound: each result serves
+    more (lexicographically), so the plan is better whatever its routes lose. Measured: on
+    contended 7003 at 60 s (load 9) the bounds ended 11 s before the deadline while the plan
+    served 55 normal tasks of the 60-66 the week allows."""
+    left = 0.0 if job.deadline is None else job.deadline - time.time()
+    value = sum(job.weights[scenario.tasks[t].priority] for t in sol.crews)
+    if left < SWEEP_LEFT_SECONDS or value >= bound:
+        return sol
+    with clock.phase("search"):
+        search = Search(scenario, job.analyses, job.tids, travel, job.weights, sol, budget=left,
+                        workers=job.workers, seed=job.seed, deterministic=False,
+                        deadline=job.deadline, stop=stop)  # fmt: skip
+        search.cover()
+    return search.best
 
 
 def _routed(

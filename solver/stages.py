@@ -270,7 +270,10 @@ def new_solver(
     params.num_workers = workers
     params.random_seed = seed
     for param, setting in settings:
-        setattr(params, param, setting)
+        if isinstance(setting, tuple):  # a repeated field (e.g. subsolvers)
+            getattr(params, param).extend(setting)
+        else:
+            setattr(params, param, setting)
     if len(m.proto.variables) > LARGE_MODEL:
         params.cp_model_probing_level = 0
     if deterministic:

@@ -213,7 +213,7 @@ def _recruit(s: Suggester, task: Task) -> Candidate | None:
             patch.append({"op": "add", "path": "/volunteers", "value": [value]})
     patch.append(pin(s, task.id, ids))
     day, at = day_and_clock(start)
-    fields = {"task": task.title, "count": len(missing), "skill": ", ".join(sorted(set(skills))),
+    fields = {"task": task.title, "count": len(missing), "skill": sorted(set(skills)),
               "day": day, "start": at, "end": clock(begin + task.duration_minutes),
               "pinned": people}  # fmt: skip
     fresh = iter(ids)

@@ -1,7 +1,9 @@
 """Neighbourhood search on large parts (`solver.lns`, `solver.large`): the slots a neighbourhood's
 model places a task in are every slot where it could start, found without travel for the rest;
 polishing goes on while a
-pass gains; and a large part's bounds get the time its search left."""
+pass gains; a large part's bounds get the time its search left, and a part's bounds what
+rerouting left (CP-SAT's relaxations no more than the time kept for them); the top tasks'
+model runs beside pins."""
 
 from __future__ import annotations
 
@@ -17,14 +19,20 @@ from hypothesis import strategies as st
 import solver
 import solver.large
 import solver.lns
+import solver.part_bounds
+import solver.parts
+from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import Location, Task
 from mutualaid.travel import HaversineTravel
+from mutualaid.validation import validate
 from solver.lns import NEIGHBOURHOOD_TASKS, Search
+from solver.part_bounds import part_bounds_after
+from solver.parts import solve_part
 from solver.routes import Slot, fitting, sorted_ends
-from solver.solution import Solution
+from solver.solution import Solution, build_plan
 from tests.strategies import World
-from tests.test_large_parts import HOME, _jobs
+from tests.test_large_parts import HOME, _jobs, greedy_falls_short
 
 HERE = Location(34.75, 113.65)
 
@@ -121,7 +129,7 @@ def test_a_large_parts_bounds_get_the_time_its_search_left() -> None:
     assert job.floor is not None and len(job.floor.crews) < len(job.tids)  # a gap to bound
     budgets: list[float] = []
 
-    def bounds(*args: object) -> tuple[None, bool, None]:
+    def bounds(*args: object, **kwargs: object) -> tuple[None, bool, None]:
         budgets.append(cast(float, args[4]))
         return None, False, None
 
@@ -136,5 +144,99 @@ def test_a_large_parts_bounds_get_the_time_its_search_left() -> None:
         patch.object(solver.large, "_cover_first", lambda *a: None),
         patch.object(solver.large, "_top_first", lambda *a: (floor, None, 0.0)),
     ):
-        solver.large.search_part(scenario, job, HaversineTravel(scenario.settings), None, None)
-    assert budgets and budgets[0] > 30.0 > 40.0 * solver.large.BOUND_SHARE
+        _, _, deferred = solver.large.search_part(
+            scenario, job, HaversineTravel(scenario.settings), None, None
+        )
+        assert deferred is not None and deferred.seconds > 30.0 > 40.0 * solver.large.BOUND_SHARE
+        deferred.finish(job, floor, deferred.seconds)
+    assert budgets == [deferred.seconds]
+
+
+def test_the_top_tasks_model_runs_beside_a_pin_and_keeps_it() -> None:
+    """A pinned low visit no longer keeps a large part from its top tasks' model: the pinned
+    task goes into the model, so the plan serves the high visit greedy's floor left and keeps
+    the pin (greedy fits the rest around it), and every rule holds."""
+    world = greedy_falls_short()
+    late = [{"days": ["mon"], "from": "10:15", "to": "11:30"}]
+    world["tasks"].append({"id": "z", "priority": "low", "needs": [{"skill": "s", "count": 1}],
+                           "duration_minutes": 60, "location": HOME, "windows": late})  # fmt: skip
+    world["pinned"] = [{"task": "z", "volunteers": ["b"]}]
+    scenario = build_scenario(world)
+    [job] = _jobs(scenario)
+    assert job.floor is not None and "z" in job.floor.crews
+    floor = Solution({"z": job.floor.starts["z"]}, {"z": job.floor.crews["z"]})  # x left out
+    travel = HaversineTravel(scenario.settings)
+    sol, bound, _ = solver.large._top_first(scenario, job, travel, floor, 4.0, None)
+    assert "x" in sol.crews
+    assert "b" in {a.id for a in sol.crews["z"]}
+    assert bound is not None
+    plan = build_plan(scenario, sol, job.analyses, travel, status="feasible", bound={}, started=0)
+    assert validate(scenario, plan_json.dump(plan, scenario)).violations == []
+
+
+def test_a_parts_bounds_get_the_time_rerouting_left() -> None:
+    """Rerouting ends at once: the part's bounds, found after it, get the time to the part's
+    deadline, not only the time kept for them."""
+    scenario = build_scenario(one_volunteer(["high"] + ["normal"] * 5))
+    [job] = _jobs(scenario, deadline=time.time() + 40.0)
+    job = replace(job, share=40.0, deterministic=False)
+    budgets: list[float] = []
+
+    def bounds(*args: object, **kwargs: object) -> tuple[None, bool, None]:
+        budgets.append(cast(float, args[4]))
+        return None, False, None
+
+    def same(*args: object, **kwargs: object) -> Solution:
+        return cast(Solution, args[5])
+
+    def rerouted(*args: object, **kwargs: object) -> Solution:
+        assert cast(float, kwargs["deadline"]) < job.deadline - 5.0  # the bounds' time is kept
+        return cast(Solution, args[4])
+
+    floor = job.floor
+    assert floor is not None and len(floor.crews) < len(job.tids)  # a gap to bound
+    with (
+        patch.object(solver.large, "part_bounds_after", bounds),
+        patch.object(solver.large, "improve", same),
+        patch.object(solver.large, "_quick_cover", lambda *a: (floor, None, None, 0.0)),
+        patch.object(solver.large, "_cover_first", lambda *a: None),
+        patch.object(solver.large, "_top_first", lambda *a: (floor, None, 0.0)),
+        patch.object(solver.parts, "reroute", rerouted),
+        patch.object(solver.parts, "_sweep_left", lambda *a: a[3]),
+    ):
+        solve_part(scenario, replace(job, max_exact_arcs=0))
+    assert len(budgets) == 1 and budgets[0] > 35.0
+
+
+def test_relaxations_after_column_generation_get_the_time_kept_for_them_not_all_left() -> None:
+    """Given more than the time kept for the bounds (what rerouting left), column generation
+    may take all of it, and CP-SAT's relaxations after it what they would have had of the time
+    kept; the rest goes back to the plan."""
+    scenario = build_scenario(one_volunteer(["high"] + ["normal"] * 5))
+    [job] = _jobs(scenario)
+    job = replace(job, deterministic=False)
+    assert job.floor is not None
+    given: list[float] = []
+
+    class Columns:
+        def __init__(self, *args: object) -> None:
+            pass
+
+        def bounds(self, *args: object, **kwargs: object) -> dict[str, int]:
+            return {"urgent": 0, "high": 1, "normal": 5, "low": 0}
+
+        def seconds(self, *args: object) -> float:
+            return 1.0
+
+    def relaxations(*args: object) -> tuple[None, bool, None]:
+        given.append(cast(float, args[4]))
+        return None, False, None
+
+    with (
+        patch.object(solver.part_bounds, "ColumnBound", Columns),
+        patch.object(solver.part_bounds, "_relaxations", relaxations),
+    ):
+        part_bounds_after(scenario, job, HaversineTravel(scenario.settings), job.floor, 20.0, None,
+                          planned=4.0)  # fmt: skip
+        part_bounds_after(scenario, job, HaversineTravel(scenario.settings), job.floor, 20.0, None)
+    assert given == [3.0, 19.0]

@@ -256,6 +256,22 @@ def test_a_recruit_s_sentence_names_its_new_people_in_the_language_it_is_said_in
     assert word("recruit", "zh", **stored) == zh
 
 
+def test_a_recruit_names_the_skill_as_a_coordinator_says_it_in_each_language() -> None:
+    """The sentences named skills by their ids: '招募1名会meal_delivery的志愿者'. A known skill is
+    worded in the language of the sentence, an unknown one as words, both in the sentence and
+    in the new person's name; the plan JSON's stored fields word the same."""
+    doc = world([], [task("t", needs=[{"skill": "meal_delivery", "count": 1}])])
+    cand = check_kind(doc, "t", "recruit")
+    en, zh = cand.text("en"), cand.text("zh")
+    assert "meal_delivery" not in en + zh
+    assert "1 × meal delivery" in en and "New volunteer (meal delivery)" in en
+    assert "会送餐的志愿者" in zh and "新志愿者（送餐）" in zh
+    stored = json.loads(json.dumps(dict(cand.text_fields)))
+    assert word("recruit", "zh", **stored) == zh and word("recruit", "en", **stored) == en
+    doc = world([], [task("t", needs=[{"skill": "sign_language", "count": 1}])])
+    assert "1 × sign language" in check_kind(doc, "t", "recruit").text("en")
+
+
 def test_a_volunteer_too_far_is_asked_to_travel_exactly_as_far_as_needed() -> None:
     far = {"lat": 34.75 + 0.018, "lon": 113.65}
     doc = world([volunteer("v", home=far, max_travel_minutes=15)], [task("t")])

@@ -5,6 +5,7 @@ the catalogue whose sentences take lists of people and days."""
 from __future__ import annotations
 
 from mutualaid.messages import locale
+from mutualaid.messages.skills import skill_name
 
 EN: dict[str, str] = {
     "widen_window": "Widen the window of {task} to {day} {start}-{end}: then {people} can do it.",
@@ -49,9 +50,14 @@ DAY_NAMES: dict[str, dict[str, str]] = {
 def word(kind: str, lang: str | None = None, **fields: object) -> str:
     """The sentence for a suggestion of this kind in `lang` (default: the current locale);
     a `day` field (mon..sun) and `people`, `others` and `pinned` lists are worded in that
-    language. With `pinned` (who the patch pins to the task) a sentence saying so follows."""
+    language, and a `skill` (an id, or a list of them) by `skill_name`. With `pinned` (who the
+    patch pins to the task) a sentence saying so follows."""
     code = lang or locale()
     texts = TEXTS.get(code, EN)
+    skill = fields.get("skill")
+    if isinstance(skill, str | list | tuple):
+        ids = [skill] if isinstance(skill, str) else skill
+        fields["skill"] = texts["and"].join(skill_name(str(k), code) for k in ids)
     if isinstance(fields.get("day"), str):
         fields["day"] = DAY_NAMES.get(code, DAY_NAMES["en"]).get(str(fields["day"]), fields["day"])
     people = fields.get("people")
@@ -80,6 +86,7 @@ def person_name(person: object, lang: str | None = None) -> str:
 
 def _person(texts: dict[str, str], person: object) -> str:
     if isinstance(person, dict) and "new_volunteer" in person:
-        skill, n = person["new_volunteer"], person.get("n")
+        skill = skill_name(str(person["new_volunteer"]), "zh" if texts is ZH else "en")
+        n = person.get("n")
         return texts["new_volunteer_n" if n else "new_volunteer"].format(skill=skill, n=n)
     return str(person)

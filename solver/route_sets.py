@@ -1,0 +1,335 @@
+"""Routes as sets (issue 10, item 7): every route each volunteer's block can hold, listed, and
+one chosen per block by CP-SAT, as set partitioning does in vehicle routing. On a part of
+one-person visits whose blocks hold a few visits each (the routing weeks) this is the whole
+later problem, exactly: `best_routes` gives the plan the most continuity pairs, then the least
+travel, that any plan serving as much (and waiting as much) reaches, where ruin and recreate
+(`solver.reroute`) stopped at a local optimum. `solver.travel_bound` uses the same list for
+its proved bound.
+
+Why: on generated routing weeks in the contract's order the plans (30 s, load 8) travelled
+897, 1,068, 936 and 564 minutes (7001, 7005, 7007, 7010) and 20,000 steps of ruin and
+recreate with their pairs held found 897, 1,029, 923 and 562; this model, at the same pairs
+and coverage, proves 839, 998, 888 and 492 in 7-12 s (VROOM: 798, 983, 880, 490).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from mutualaid.domain.model import PRIORITIES, Scenario, SkillNeed, Span
+from mutualaid.domain.plan import AssignedVolunteer
+from mutualaid.travel import TravelModel
+from solver.analysis import TaskAnalysis
+from solver.routes import block_of
+from solver.solution import Solution
+
+HOME = ""
+"""A volunteer's home, as a stop of their route."""
+
+ROUTES_PER_BLOCK = 20_000
+"""Partial routes listed per block at most (`block_routes`): the generated routing weeks'
+blocks of 2-4 hours list 3,000-14,000 except on wide-window weeks, where one block of 33
+candidate visits had 750,000 orders."""
+
+Route = tuple[int, tuple[str, ...], tuple[int, ...]]
+"""(travel minutes, the visits in order, their earliest starts)."""
+
+
+def starts_of(a: TaskAnalysis, vid: str, block: tuple[int, int]) -> list[Span]:
+    """The starts the volunteer can make of the task from home and back inside this block
+    (`TaskAnalysis.free`), sorted."""
+    bs, be = block
+    return sorted((lo, hi) for lo, hi in a.free.get(vid, []) if bs <= lo <= be)
+
+
+def block_routes(
+    scenario: Scenario, travel: TravelModel, vid: str, block: int, ranges: Mapping[str, list[Span]]
+) -> dict[frozenset[str], Route] | None:
+    """Every set of these visits (each with the starts it may take, `ranges`) that the
+    volunteer can make in one route in this block, each at the least travel of its orders
+    that fit (earliest starts along the order, from home and back inside the block); None when
+    more than ROUTES_PER_BLOCK partial routes would be listed. Partial routes with the same
+    visits and last visit are kept only when no other is both ready earlier and cheaper."""
+    vol = scenario.volunteers[vid]
+    begin, end = vol.blocks[block]
+    tasks = {t: scenario.tasks[t] for t in ranges}
+    tids = sorted(ranges)
+    legs: dict[tuple[str, str], int] = {}
+
+    def leg(a: str, b: str) -> int:
+        got = legs.get((a, b))
+        if got is None:
+            here = tasks[a].location if a else vol.home
+            there = tasks[b].location if b else vol.home
+            got = legs[(a, b)] = travel.minutes(vol.mode, here, there)
+        return got
+
+    def start_after(last: str, t: str, ready: int) -> int | None:
+        arrive = ready + leg(last, t)
+        start = next((max(arrive, lo) for lo, hi in ranges[t] if hi >= arrive), None)
+        if start is None or start + tasks[t].duration_minutes + leg(t, HOME) > end:
+            return None
+        return start
+
+    Label = tuple[int, int, tuple[str, ...], tuple[int, ...]]  # ready, travel, order, starts
+    best: dict[frozenset[str], Route] = {}
+    level: dict[tuple[frozenset[str], str], list[Label]] = {
+        (frozenset(), HOME): [(begin, 0, (), ())]
+    }
+    listed = 0
+    while level:
+        following: dict[tuple[frozenset[str], str], list[Label]] = {}
+        for (visited, last), labels in level.items():
+            for t in tids:
+                if t in visited:
+                    continue
+                for ready, cost, order, starts in labels:
+                    start = start_after(last, t, ready)
+                    if start is None:
+                        continue
+                    done, spent = start + tasks[t].duration_minutes, cost + leg(last, t)
+                    key = (visited | {t}, t)
+                    kept = following.setdefault(key, [])
+                    if any(r <= done and c <= spent for r, c, _, _ in kept):
+                        continue
+                    kept[:] = [k for k in kept if not (done <= k[0] and spent <= k[1])]
+                    kept.append((done, spent, (*order, t), (*starts, start)))
+                    listed += 1
+                    if listed > ROUTES_PER_BLOCK:
+                        return None
+                    whole = spent + leg(t, HOME)
+                    if key[0] not in best or whole < best[key[0]][0]:
+                        best[key[0]] = (whole, (*order, t), (*starts, start))
+        level = following
+    return best
+
+
+def movable_part(scenario: Scenario, analyses: Mapping[str, TaskAnalysis], tids: list[str]) -> bool:
+    """Whether every task of the part that can be served is one person's visit, with no pin,
+    fixed start or team: then its routes are the whole later problem."""
+    pinned = {p.task for p in scenario.pinned}
+    for tid in tids:
+        a, task = analyses[tid], scenario.tasks[tid]
+        if a.reason is not None or not a.pools:
+            continue
+        need = task.needs[0] if len(task.needs) == 1 else None
+        if not isinstance(need, SkillNeed) or need.count != 1 or tid in pinned:
+            return False
+        if task.fixed_start is not None or any(p.team is not None for p in a.pools[0]):
+            return False
+    return True
+
+
+@dataclass
+class RouteChoice:
+    """The CP-SAT model of one route (or none) per volunteer's block, over listed routes."""
+
+    model: cp_model.CpModel
+    chosen: dict[tuple[str, int], dict[frozenset[str], cp_model.IntVar]]
+    routes: dict[tuple[str, int], dict[frozenset[str], Route]]
+    visits: dict[tuple[str, str], list[cp_model.IntVar]]
+    """(task, volunteer) -> whether they visit it, one per block that could."""
+    travelled: list[cp_model.LinearExprT]
+
+    @classmethod
+    def empty(cls) -> RouteChoice:
+        return cls(cp_model.CpModel(), {}, {}, defaultdict(list), [])
+
+    def add_block(self, vid: str, b: int, routes: dict[frozenset[str], Route]) -> None:
+        """The block's route is one of those listed, or none."""
+        model = self.model
+        chosen = {r: model.new_bool_var(f"route[{vid},{b},{i}]") for i, r in enumerate(routes)}
+        model.add_at_most_one(chosen.values())
+        self.chosen[(vid, b)], self.routes[(vid, b)] = chosen, routes
+        self.travelled += [routes[r][0] * x for r, x in chosen.items()]
+        by_task: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+        for r, x in chosen.items():
+            for t in r:
+                by_task[t].append(x)
+        for t, xs in sorted(by_task.items()):
+            visit = model.new_bool_var(f"visit[{vid},{b},{t}]")
+            model.add(sum(xs) == visit)
+            self.visits[(t, vid)].append(visit)
+
+    def hold(
+        self, scenario: Scenario, tids: list[str], served: Mapping[str, int], waited: int
+    ) -> tuple[cp_model.LinearExprT, dict[str, cp_model.LinearExprT]]:
+        """Each task visited at most once, weekly hours, every priority served at least as
+        `served` says and at least `waited` weeks of waiting served; the continuity pairs
+        kept and each task's visits, as expressions."""
+        model, tasks = self.model, scenario.tasks
+        by_task: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+        minutes: dict[str, list[cp_model.LinearExprT]] = defaultdict(list)
+        for (t, vid), ways in self.visits.items():
+            by_task[t] += ways
+            minutes[vid] += [tasks[t].duration_minutes * w for w in ways]
+        for vid, spent in sorted(minutes.items()):
+            model.add(sum(spent) <= scenario.volunteers[vid].max_service_minutes)
+        served_by: dict[str, cp_model.LinearExprT] = {t: sum(by_task[t]) for t in tids}
+        for t in tids:
+            model.add(served_by[t] <= 1)
+        for p in PRIORITIES:
+            model.add(sum(served_by[t] for t in tids if tasks[t].priority == p) >= served.get(p, 0))
+        model.add(sum(tasks[t].waited * served_by[t] for t in tids) >= waited)
+        pairs = scenario.continuity_pairs()
+        kept: cp_model.LinearExprT = sum(
+            w for key, ways in sorted(self.visits.items()) if key in pairs for w in ways
+        )
+        return kept, served_by
+
+
+def _listed(
+    scenario: Scenario, analyses: Mapping[str, TaskAnalysis], tids: list[str], travel: TravelModel,
+    deadline: float | None,
+) -> RouteChoice | None:  # fmt: skip
+    """Every block's routes listed into a model, or None when a block has too many or the
+    deadline passes."""
+    choice = RouteChoice.empty()
+    for vid in sorted({v for t in tids for v in analyses[t].free}):
+        vol = scenario.volunteers[vid]
+        for b, block in enumerate(vol.blocks):
+            if deadline is not None and time.time() >= deadline:
+                return None
+            ranges = {
+                t: r
+                for t in tids
+                if analyses[t].reason is None
+                and vid in _people(analyses[t])
+                and (r := starts_of(analyses[t], vid, block))
+            }
+            if not ranges:
+                continue
+            routes = block_routes(scenario, travel, vid, b, ranges)
+            if routes is None:
+                return None
+            choice.add_block(vid, b, routes)
+    return choice
+
+
+def _people(a: TaskAnalysis) -> set[str]:
+    return (
+        {v for pool in a.pools[0] if pool.team is None for v in pool.members} if a.pools else set()
+    )
+
+
+def best_routes(
+    scenario: Scenario,
+    analyses: Mapping[str, TaskAnalysis],
+    tids: list[str],
+    travel: TravelModel,
+    sol: Solution,
+    *,
+    seconds: float,
+    deadline: float | None = None,
+    deterministic: bool = False,
+) -> Solution | None:
+    """The part's plan re-chosen from every route its blocks can hold: serving at least as
+    much at every priority and waiting as much, then the goals after waiting in the
+    scenario's order (continuity, travel; fairness is left to the caller's comparison), each
+    stage held at what the one before reached (continuity, when first, only held at the
+    plan's pairs: the model's time goes to travel); `sol` is the hint, so nothing found is
+    worse in those goals. None when the part is not one-person visits alone (`movable_part`), a
+    block lists too many routes, the order puts fairness before travel, or the time ends
+    before the first stage finds a plan. `seconds` is CP-SAT's deterministic time when
+    `deterministic`, else the wall clock (never past `deadline`)."""
+    order = [g for g in scenario.settings.objective_order if g != "fairness"]
+    if list(scenario.settings.objective_order[: len(order)]) != order:
+        return None
+    if not movable_part(scenario, analyses, tids):
+        return None
+    began = time.time()
+    ends = began + seconds if deadline is None else min(deadline, began + seconds)
+    choice = _listed(scenario, analyses, tids, travel, None if deterministic else ends)
+    if choice is None:
+        return None
+    mine = set(tids)
+    served = {p: 0 for p in PRIORITIES}
+    for t in sol.crews:
+        if t in mine:
+            served[scenario.tasks[t].priority] += 1
+    waited = sum(scenario.tasks[t].waited for t in sol.crews if t in mine)
+    kept, _ = choice.hold(scenario, tids, served, waited)
+    _hint(choice, scenario, sol)
+    goals: dict[str, cp_model.LinearExprT] = {"continuity": -kept, "travel": sum(choice.travelled)}
+    solver = cp_model.CpSolver()
+    tuned(solver)
+    found = None
+    if order[0] == "continuity":  # held at the plan's pairs: their most is CP-SAT's hard part
+        choice.model.add(-kept <= -_kept(scenario, sol, mine))
+        order = order[1:]
+    for goal in order:
+        left = seconds - (time.time() - began) if not deterministic else seconds / len(order)
+        if not deterministic:
+            left = min(left, ends - time.time())
+            solver.parameters.max_time_in_seconds = max(0.0, left)
+        else:
+            solver.parameters.max_deterministic_time = left
+        if left <= 0:
+            break
+        choice.model.minimize(goals[goal])
+        status = solver.solve(choice.model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            break
+        found = _solution(choice, solver)
+        if status != cp_model.OPTIMAL:
+            break
+        choice.model.add(goals[goal] <= round(solver.objective_value))
+        _hint_from(choice, solver)
+    return found
+
+
+def tuned(solver: cp_model.CpSolver) -> None:
+    """CP-SAT's parameters for choosing routes: one worker, the one that runs the linear
+    relaxation (set partitioning's strength; with two workers on routing week 7001 the bound
+    was 357 after 20 s, with one 839, proved), and no probing (on that week's 9,571 routes
+    probing took 16 s of presolve and 8 s more before search at load 13; without it the
+    optimum, 839, was proved in 3.7 s)."""
+    solver.parameters.num_workers = 1
+    solver.parameters.linearization_level = 2
+    solver.parameters.cp_model_probing_level = 0
+
+
+def _kept(scenario: Scenario, sol: Solution, mine: set[str]) -> int:
+    pairs = scenario.continuity_pairs()
+    return sum((t, a.id) in pairs for t, crew in sol.crews.items() if t in mine for a in crew)
+
+
+def _hint(choice: RouteChoice, scenario: Scenario, sol: Solution) -> None:
+    """The plan's own routes as CP-SAT's hint (each is listed: its visits fit in that order)."""
+    plan: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for tid, crew in sol.crews.items():
+        for av in crew:
+            vol = scenario.volunteers[av.id]
+            b = block_of(
+                vol, sol.starts[tid], sol.starts[tid] + scenario.tasks[tid].duration_minutes
+            )
+            if b is not None:
+                plan[(av.id, b)].add(tid)
+    for key, chosen in choice.chosen.items():
+        mine = frozenset(plan.get(key, ()))
+        for r, x in chosen.items():
+            choice.model.add_hint(x, r == mine)
+
+
+def _hint_from(choice: RouteChoice, solver: cp_model.CpSolver) -> None:
+    choice.model.clear_hints()  # type: ignore[no-untyped-call]
+    for chosen in choice.chosen.values():
+        for x in chosen.values():
+            choice.model.add_hint(x, solver.boolean_value(x))
+
+
+def _solution(choice: RouteChoice, solver: cp_model.CpSolver) -> Solution:
+    out = Solution()
+    for (vid, _), chosen in choice.chosen.items():
+        for r, x in chosen.items():
+            if solver.boolean_value(x):
+                _, order, starts = choice.routes[(vid, _)][r]
+                for t, s in zip(order, starts, strict=True):
+                    out.starts[t] = s
+                    out.crews[t] = (AssignedVolunteer(vid, 0, None),)
+    return out

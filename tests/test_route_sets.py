@@ -1,0 +1,173 @@
+"""Routes as sets (`solver.route_sets`) and the travel bound built on them
+(`solver.travel_bound`): a block's listed routes are every set of visits that fits in one
+route, at the least travel of its orders (held against every order of every set, scheduled
+here from the contract's rule 4); the plan re-chosen from them keeps every hard rule (our
+validator and the reference checker), serves at least as much, and is no worse in the later
+goals; and no plan travels less than the bound at its coverage and pairs."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+import solver
+from mutualaid.contract.scenario import build_scenario
+from mutualaid.domain.model import PRIORITIES, Scenario, Span
+from mutualaid.travel import HaversineTravel
+from mutualaid.validation import validate
+from solver.greedy import greedy_plan
+from solver.route_sets import HOME, best_routes, block_routes, movable_part
+from solver.solution import Solution, figures
+from solver.travel_bound import travel_floor
+from tests.reference import reference_check
+from tests.strategies import World, small_worlds, tiny_worlds
+from tests.test_reroute import far_and_near, far_plan, later_goals, plan_of
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("route_sets")
+
+
+def route_travel(
+    scenario: Scenario, vid: str, block: Span, order: tuple[str, ...], ranges: dict[str, list[Span]]
+) -> int | None:
+    """The travel of visiting `order` from home and back inside `block`, each visit starting as
+    early as rule 4 lets it and inside its ranges; None when the order does not fit."""
+    travel = HaversineTravel(scenario.settings)
+    vol = scenario.volunteers[vid]
+    here, now, spent = vol.home, block[0], 0
+    for tid in order:
+        task = scenario.tasks[tid]
+        leg = travel.minutes(vol.mode, here, task.location)
+        now += leg
+        fits = [max(now, lo) for lo, hi in ranges[tid] if hi >= now]
+        if not fits:
+            return None
+        now, here, spent = min(fits) + task.duration_minutes, task.location, spent + leg
+    back = travel.minutes(vol.mode, here, vol.home)
+    return spent + back if now + back <= block[1] else None
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(world=tiny_worlds())
+def test_a_block_lists_every_set_of_visits_that_fits_at_its_least_travel(world: World) -> None:
+    scenario = build_scenario(world)
+    travel = HaversineTravel(scenario.settings)
+    for vid, vol in sorted(scenario.volunteers.items()):
+        for b, block in enumerate(vol.blocks):
+            ranges = {t: list(task.start_ranges) for t, task in sorted(scenario.tasks.items())}
+            listed = block_routes(scenario, travel, vid, b, ranges)
+            assert listed is not None
+            every: dict[frozenset[str], int] = {}
+            for k in range(1, min(4, len(ranges)) + 1):
+                for order in itertools.permutations(sorted(ranges), k):
+                    cost = route_travel(scenario, vid, block, order, ranges)
+                    if cost is not None:
+                        key = frozenset(order)
+                        every[key] = min(every.get(key, cost), cost)
+            small = {r: v[0] for r, v in listed.items() if len(r) <= 4}
+            assert small == every
+            for r, (cost, order, _) in listed.items():  # each order as listed fits, at its cost
+                assert route_travel(scenario, vid, block, order, ranges) == cost
+                assert set(order) == r and HOME not in order
+
+
+def one_person(world: World) -> World:
+    """The world's tasks of one person's skill (the first skill role, one person), without
+    fixed starts or pins: a part whose routes are its whole later problem."""
+    tasks = []
+    for task in world["tasks"]:
+        skill = next((n["skill"] for n in task["needs"] if "skill" in n), None)
+        if skill is not None and "start" not in task:
+            tasks.append({**task, "needs": [{"skill": skill, "count": 1}]})
+    kept = {t["id"] for t in tasks}
+    declined = [d for d in world.get("declined", []) if d["task"] in kept]
+    rest = {k: v for k, v in world.items() if k not in ("pinned", "declined")}
+    return {**rest, "tasks": tasks, "declined": declined}
+
+
+def goals_before_fairness(scenario: Scenario, sol: Solution) -> tuple[float, ...]:
+    order = scenario.settings.objective_order
+    return later_goals(scenario, sol)[: order.index("fairness")]
+
+
+@pytest.mark.slow  # ~40 s on the shared machine (make check leaves it out; the suite runs it)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(world=small_worlds(), first=st.sampled_from(["continuity", "travel"]))
+def test_routes_chosen_from_every_route_keep_every_rule_and_every_earlier_goal(
+    world: World, first: str, scratch: Path
+) -> None:
+    order = [first, "travel" if first == "continuity" else "continuity", "fairness"]
+    world = one_person(world)
+    world = {**world, "settings": {**world.get("settings", {}), "objective_order": order}}
+    scenario = build_scenario(world)
+    travel = HaversineTravel(scenario.settings)
+    analyses = solver.analyse(scenario, travel)
+    assume(movable_part(scenario, analyses, list(analyses)))
+    start = greedy_plan(scenario, analyses, travel)
+    new = best_routes(scenario, analyses, sorted(analyses), travel, start, seconds=2.0,
+                      deterministic=True)  # fmt: skip
+    assume(new is not None)
+    assert new is not None
+    plan = plan_of(scenario, new)
+    assert validate(scenario, plan).violations == []
+    errs, _ = reference_check(world, plan, scratch)
+    assert errs == []
+    before, after = figures(scenario, start, travel), figures(scenario, new, travel)
+    assert all(after.served[p] >= before.served[p] for p in PRIORITIES)
+    waited = [sum(scenario.tasks[t].waited for t in s.crews) for s in (start, new)]
+    assert waited[1] >= waited[0]
+    if after.served == before.served:
+        assert goals_before_fairness(scenario, new) <= goals_before_fairness(scenario, start)
+    if first == "continuity":
+        assert after.continuity >= before.continuity
+    floor = travel_floor(scenario, analyses, travel, after.served, after.continuity, seconds=5)
+    assert floor is not None and floor <= after.travel_minutes
+    floor = travel_floor(scenario, analyses, travel, before.served, before.continuity, seconds=5)
+    assert floor is not None and floor <= before.travel_minutes
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(world=tiny_worlds())
+def test_no_plan_travels_less_than_the_floor_at_its_coverage_and_pairs(world: World) -> None:
+    scenario = build_scenario(world)
+    travel = HaversineTravel(scenario.settings)
+    analyses = solver.analyse(scenario, travel)
+    plan = solver.solve(scenario, solver.SolveOptions(time_limit=5, workers=1))
+    assert plan.objective is not None
+    floor = travel_floor(scenario, analyses, travel, dict(plan.objective.served),
+                         plan.objective.continuity, seconds=5)  # fmt: skip
+    assume(floor is not None)  # a crew of several people: outside the bound
+    assert floor is not None and floor <= plan.objective.travel_minutes
+
+
+def test_the_floor_is_the_least_travel_where_every_route_is_listed() -> None:
+    scenario = build_scenario(far_and_near())
+    travel = HaversineTravel(scenario.settings)
+    analyses = solver.analyse(scenario, travel)
+    far = far_plan(scenario)
+    near = best_routes(scenario, analyses, sorted(analyses), travel, far, seconds=5)
+    assert near is not None
+    assert {a.id for crew in near.crews.values() for a in crew} == {"v-near"}
+    least = figures(scenario, near, travel).travel_minutes
+    assert least < figures(scenario, far, travel).travel_minutes / 3
+    served = {p: 2 * (p == "normal") for p in PRIORITIES}
+    assert travel_floor(scenario, analyses, travel, served, 0) == least
+    assert validate(scenario, plan_of(scenario, near)).violations == []
+
+
+def test_a_part_with_a_crew_of_two_is_not_rechosen() -> None:
+    world = far_and_near()
+    world["tasks"][0]["needs"] = [{"skill": "companionship", "count": 2}]
+    scenario = build_scenario(world)
+    travel = HaversineTravel(scenario.settings)
+    analyses = solver.analyse(scenario, travel)
+    assert not movable_part(scenario, analyses, sorted(analyses))
+    start = greedy_plan(scenario, analyses, travel)
+    assert best_routes(scenario, analyses, sorted(analyses), travel, start, seconds=5) is None
+    assert travel_floor(scenario, analyses, travel, {}, 0) is None
