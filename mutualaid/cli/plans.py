@@ -224,6 +224,9 @@ def solve(
     began = common.began or time.time()
     common.began = None  # (one command per process; another counts from its own start)
     _check_options(time_limit, workers, seed)
+    if not suggest_within >= 0:  # also refuses NaN; inf waits for every check
+        errors.print(msg("cli_bad_suggest_within", got=suggest_within))
+        raise typer.Exit(EXIT_BAD_INPUT)
     target = out or Path(f"{file.stem}.plan.json")
     if out != Path("-"):
         check_writable(target)

@@ -95,6 +95,10 @@ CLI: dict[str, tuple[str, str]] = {
         "continuity {continuity}   travel {travel} min   max load {max_load:.0%}",
         "连续服务 {continuity}   路程 {travel} 分钟   最大负荷 {max_load:.0%}",
     ),
+    "cli_bad_suggest_within": (
+        "--suggest-within must be a number of seconds >= 0 (inf: wait for every check), got {got}",
+        "--suggest-within 应为不小于 0 的秒数（inf：等待全部核验），实际为 {got}",
+    ),
     "cli_wrote": ("plan written to {path}", "计划已写入 {path}"),
     "cli_suggest_checking": (
         "{count} task(s): suggestions still being checked; each is printed once checked, "
