@@ -6,17 +6,23 @@ being checked for ever."""
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from typer.testing import CliRunner
 
 from mutualaid.cli import app
+from mutualaid.domain.plan import Plan
 from mutualaid.messages import msg_in
+from mutualaid.services import jobs, plans
 from solver.suggest_checks import Checks
 from solver.suggest_verify import within
-from tests.test_suggestion_box import two_unserved
+from tests.fakes import FakeStore, FakeUnitOfWork
+from tests.test_suggestion_box import AREA, COORDINATOR, two_unserved
 from tests.test_suggestions import solved
 
 runner = CliRunner()
@@ -54,3 +60,63 @@ def test_an_endless_box_waits_for_every_check() -> None:
         boxed = within(checks, math.inf)
     assert {u.task for u in boxed.unserved} == {"a", "b"}
     assert all(u.suggestions and not u.checking for u in boxed.unserved)
+
+
+def _runner_with_rest(store: FakeStore, rest: Any) -> Any:
+    """A planner whose plan finished with every task being checked, and `rest` (given the
+    plan) as its checks still under way."""
+    from mutualaid.contract.scenario import build_scenario
+
+    store.add_week(AREA, build_scenario(two_unserved()))
+    _, plan = solved(two_unserved())
+    marked = replace(plan, unserved=[replace(u, suggestions=(), checking=True)
+                                     for u in plan.unserved])  # fmt: skip
+
+    class Planner:
+        def plan(self, *args: Any, **kwargs: Any) -> Plan:
+            return replace(marked, rest=rest(marked))
+
+    return Planner()
+
+
+@pytest.mark.parametrize("how", ["runner stops", "store fails", "checks fail"])
+def test_checks_cut_short_leave_no_task_marked_as_being_checked(
+    how: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The runner stops (or the store fails, or a check raises) after one task's
+    suggestions came: the plan keeps what was checked, and no task still says its
+    suggestions are being checked, which nothing would ever end."""
+    from mutualaid.services import built
+    from mutualaid.services.built import BuiltWeeks
+
+    monkeypatch.setattr(built, "BUILT", BuiltWeeks())
+    store = FakeStore()
+    stop = {"now": False}
+
+    def rest(marked: Plan) -> Iterator[Plan]:
+        a, b = marked.unserved
+        first = next(u for u in solved(two_unserved())[1].unserved if u.task == a.task)
+        yield replace(marked, unserved=[replace(a, suggestions=first.suggestions or (),
+                                                checking=False), b])  # fmt: skip
+        if how == "runner stops":
+            stop["now"] = True
+        elif how == "store fails":
+            commit = FakeUnitOfWork.commit
+
+            def fails_once(self: Any) -> None:  # the store goes away for a moment
+                monkeypatch.setattr(FakeUnitOfWork, "commit", commit)
+                raise OSError("the store went away")
+
+            monkeypatch.setattr(FakeUnitOfWork, "commit", fails_once)
+        else:
+            raise RuntimeError("a check's process died")
+        yield replace(marked, unserved=[replace(u, checking=False) for u in marked.unserved])
+
+    planner = _runner_with_rest(store, rest)
+    [(_, week)] = store.state.weeks
+    plans.request_plan(FakeUnitOfWork(store), None, COORDINATOR, AREA, week.isoformat())
+    options = jobs.RunOptions("w", stopping=lambda: stop["now"])
+    jobs.run_next_plan(lambda: FakeUnitOfWork(store), planner, options)
+    [record] = store.state.plans.values()
+    assert record.status not in ("running", "queued") and record.result is not None
+    assert not any(u.checking for u in record.result.unserved)
