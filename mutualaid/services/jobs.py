@@ -86,6 +86,19 @@ def release_plan(uow: UnitOfWork, plan_id: str, worker: str) -> None:
         uow.commit()
 
 
+def unmark_abandoned(new_uow: UowFactory) -> list[str]:
+    """At a server's start: the finished plans' tasks its runner left marked as being
+    checked when it was killed, unmarked (their checked suggestions kept); nothing else
+    would end those marks. The plans' ids. A runner of another process still checking a
+    plan marks its tasks again at its next write."""
+    with new_uow() as uow:
+        ended = uow.plans.unmark_checking()
+        uow.commit()
+    if ended:
+        log.warning("suggestions no longer being checked (a runner died): plans %s", ended)
+    return ended
+
+
 def run_next_plan(new_uow: UowFactory, planner: Planner, options: RunOptions) -> PlanRecord | None:
     """Claim one plan and run it; None when nothing waits."""
     plan = claim_plan(new_uow(), options)
