@@ -5,6 +5,7 @@ being checked for ever."""
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterator
 from dataclasses import replace
@@ -120,3 +121,27 @@ def test_checks_cut_short_leave_no_task_marked_as_being_checked(
     [record] = store.state.plans.values()
     assert record.status not in ("running", "queued") and record.result is not None
     assert not any(u.checking for u in record.result.unserved)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_suggest_refuses_a_plan_of_another_week_by_name(lang: str, tmp_path: Path) -> None:
+    """`mutualaid suggest WEEK PLAN` with the plan of another week (a task it marks as being
+    checked is not in WEEK) said a KeyError traceback; it says which plan and which tasks."""
+    from mutualaid.contract import plan_json
+
+    doc = two_unserved()
+    scenario, plan = solved(doc)
+    marked = replace(plan, unserved=[replace(u, checking=True) for u in plan.unserved])
+    data = plan_json.dump(marked, scenario)
+    data["unserved"][1]["task"] = "t-elsewhere"
+    week = tmp_path / "week.yaml"
+    week.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    path = tmp_path / "other.plan.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    done = runner.invoke(app, ["suggest", str(week), str(path), "--workers", "1"],
+                         env={"MUTUALAID_LANG": lang, "COLUMNS": "200"})  # fmt: skip
+    assert done.exit_code == 2, done.output
+    assert done.exception is None or isinstance(done.exception, SystemExit)
+    said = msg_in(lang, "cli_suggest_foreign_plan", path=path, week=week, tasks="t-elsewhere")
+    assert squashed(said) in squashed(done.output)
+    assert json.loads(path.read_text(encoding="utf-8")) == data  # not written

@@ -86,6 +86,10 @@ def suggest(
         errors.print(msg("cli_suggest_bad_plan", path=plan_file, problem=str(exc)))
         raise typer.Exit(EXIT_BAD_INPUT) from None
     tasks = [u.task for u in plan.unserved if u.checking]
+    if foreign := [t for t in tasks if t not in scenario.tasks]:  # the plan of another week
+        shown = ", ".join(foreign[:10]) + (f" (+{len(foreign) - 10})" if len(foreign) > 10 else "")
+        errors.print(msg("cli_suggest_foreign_plan", path=plan_file, week=file, tasks=shown))
+        raise typer.Exit(EXIT_BAD_INPUT)
     if not tasks:
         console.print(msg("cli_suggest_nothing", path=plan_file))
         return

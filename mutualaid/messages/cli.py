@@ -122,6 +122,10 @@ CLI: dict[str, tuple[str, str]] = {
         "cannot read the plan {path}: {problem}",
         "无法读取计划 {path}：{problem}",
     ),
+    "cli_suggest_foreign_plan": (
+        "{path} is not a plan of {week}: it marks tasks the week does not have: {tasks}",
+        "{path} 不是 {week} 的计划：其中待核验的任务在该周不存在：{tasks}",
+    ),
     "cli_suggest_took": ("checked in {seconds} s", "核验用时 {seconds} 秒"),
     "cli_plan_error": ("no plan: {error}", "无法生成计划：{error}"),
     "cli_check_ok": (
