@@ -145,3 +145,31 @@ def test_suggest_refuses_a_plan_of_another_week_by_name(lang: str, tmp_path: Pat
     said = msg_in(lang, "cli_suggest_foreign_plan", path=path, week=week, tasks="t-elsewhere")
     assert squashed(said) in squashed(done.output)
     assert json.loads(path.read_text(encoding="utf-8")) == data  # not written
+
+
+def test_a_plan_written_again_is_never_left_half_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`suggest` (and `solve --suggest` at its end) writes a plan file that already holds a
+    good plan again: a kill in the middle of that write left neither plan, only the first
+    part of the new one. The file is replaced whole, or not at all."""
+    from mutualaid.contract import plan_json
+
+    doc = two_unserved()
+    scenario, plan = solved(doc)
+    marked = replace(plan, unserved=[replace(u, checking=True) for u in plan.unserved])
+    week = tmp_path / "week.yaml"
+    week.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    path = tmp_path / "week.plan.json"
+    good = json.dumps(plan_json.dump(marked, scenario))
+    path.write_text(good, encoding="utf-8")
+    write_text = Path.write_text
+
+    def killed_midway(self: Path, text: str, *args: Any, **kwargs: Any) -> int:
+        write_text(self, text[: len(text) // 2], *args, **kwargs)
+        raise KeyboardInterrupt  # as the process ends, mid-write
+
+    monkeypatch.setattr(Path, "write_text", killed_midway)
+    runner.invoke(app, ["suggest", str(week), str(path), "--workers", "1"])
+    monkeypatch.undo()
+    assert path.read_text(encoding="utf-8") == good

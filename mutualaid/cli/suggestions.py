@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from mutualaid.bounds import MAX_WORKERS
-from mutualaid.cli.common import EXIT_BAD_INPUT, app, console, errors, load
+from mutualaid.cli.common import EXIT_BAD_INPUT, app, console, errors, load, replaced
 from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import read_scenario_text
 from mutualaid.domain.model import Scenario
@@ -97,7 +97,7 @@ def suggest(
 
     def write(done: Plan) -> None:
         text = json.dumps(plan_json.dump(done, scenario), ensure_ascii=False, indent=2) + "\n"
-        plan_file.write_text(text, encoding="utf-8")
+        replaced(plan_file, text)
         console.print(msg("cli_suggest_written", path=plan_file))
 
     began = time.monotonic()
