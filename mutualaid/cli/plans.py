@@ -102,7 +102,7 @@ def _summary(scenario: Scenario, plan: Plan, data: dict[str, Any], limit: int) -
     if plan.unserved:
         table = Table(title=msg("cli_unserved"), title_justify="left")
         for col in ("cli_reason", "cli_task", "cli_detail"):
-            table.add_column(msg(col))
+            table.add_column(msg(col), overflow="fold")
         grouped = sorted(plan.unserved, key=lambda u: (REASONS.index(u.reason), u.task))
         for u in grouped[:limit]:
             table.add_row(u.reason, u.task, plan_json.detail_text(u.detail))
@@ -114,7 +114,7 @@ def _summary(scenario: Scenario, plan: Plan, data: dict[str, Any], limit: int) -
     if loads:
         table = Table(title=msg("cli_loads"), title_justify="left")
         for col in ("cli_volunteer", "cli_load", "cli_route"):
-            table.add_column(msg(col))
+            table.add_column(msg(col), overflow="fold")
         starts = {a.task: a.start for a in plan.assignments}
         visits: dict[str, list[str]] = defaultdict(list)
         for a in plan.assignments:
@@ -173,7 +173,7 @@ def _print_suggestions(plan: Plan, limit: int) -> None:
     if shown_:
         table = Table(title=word("heading"), title_justify="left")
         table.add_column(msg("cli_task"))
-        table.add_column(word("heading"))
+        table.add_column(word("heading"), overflow="fold")
         for task, text in shown_[:limit]:
             table.add_row(task, text)
         if len(shown_) > limit:
