@@ -27,6 +27,7 @@ keep coverage, are not run. A patch that pins nothing is checked by the whole so
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
@@ -87,6 +88,10 @@ def with_suggestions(
 def within(checks: Checks, seconds: float, began: float | None = None) -> Plan:
     """The plan with what `checks` settled within `seconds` of `began` (a `time.monotonic()`,
     by default now); the tasks still being checked say so (`Unserved.checking`)."""
+    if seconds == math.inf:  # every check waited for: no deadline to hand to wait()
+        while not checks.done:
+            checks.advance()
+        return checks.plan()
     until = (time.monotonic() if began is None else began) + seconds
     checks.alone_until = until
     while not checks.done and time.monotonic() < until:
