@@ -68,7 +68,7 @@ def _people_fix(s: Suggester, task: Task, kind: str) -> Candidate | None:
     dropped: tuple[str, ...] = ()
     if kind == "extend_hours":
         patch = [_volunteer_field(s, f.vid, "max_hours_per_week", f.hours) for f in fixed]
-        fields["hours"] = ", ".join(f"{f.hours} h" for f in fixed)
+        fields["hours"] = [f.hours for f in fixed]  # worded in each language when said
     elif kind == "extend_range":
         patch = [_volunteer_field(s, f.vid, "max_travel_minutes", f.travel) for f in fixed]
         fields["minutes"] = max(f.travel for f in fixed)

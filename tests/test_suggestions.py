@@ -305,6 +305,8 @@ def test_a_volunteer_out_of_hours_is_asked_for_the_hours_the_task_needs() -> Non
         {"op": "replace", "path": "/volunteers/0/max_hours_per_week", "value": 2},
         pin("t", ["v"]),
     ]
+    # the hours in words of the sentence's language (the zh sentence said '（2 h）')
+    assert "(2 h in all)" in cand.text("en") and "（共2小时）" in cand.text("zh")
 
 
 def test_a_window_next_to_someone_free_is_widened_on_its_day() -> None:

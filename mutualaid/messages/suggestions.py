@@ -19,6 +19,7 @@ EN: dict[str, str] = {
     "and": ", ",
     "new_volunteer": "New volunteer ({skill})",
     "new_volunteer_n": "New volunteer {n} ({skill})",
+    "hours": "{n} h in all",
     "heading": "Suggestions",
 }
 
@@ -34,6 +35,7 @@ ZH: dict[str, str] = {
     "and": "、",
     "new_volunteer": "新志愿者（{skill}）",
     "new_volunteer_n": "新志愿者{n}（{skill}）",
+    "hours": "共{n}小时",
     "heading": "建议",
 }
 
@@ -58,6 +60,9 @@ def word(kind: str, lang: str | None = None, **fields: object) -> str:
     if isinstance(skill, str | list | tuple):
         ids = [skill] if isinstance(skill, str) else skill
         fields["skill"] = texts["and"].join(skill_name(str(k), code) for k in ids)
+    hours = fields.get("hours")
+    if isinstance(hours, list | tuple):
+        fields["hours"] = texts["and"].join(texts["hours"].format(n=h) for h in hours)
     if isinstance(fields.get("day"), str):
         fields["day"] = DAY_NAMES.get(code, DAY_NAMES["en"]).get(str(fields["day"]), fields["day"])
     people = fields.get("people")
