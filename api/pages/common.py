@@ -32,6 +32,7 @@ from mutualaid.contract import plan_json
 from mutualaid.domain.plan import Reason
 from mutualaid.errors import MutualAidError, Problem, ScenarioError
 from mutualaid.messages import CATALOGUE, msg_in, say, using_locale
+from mutualaid.messages.skills import skill_name
 from mutualaid.services.access import Actor, actor_of_token
 from mutualaid.services.ports import (
     ConflictError,
@@ -232,6 +233,7 @@ def page(
             "t": t,
             "said": said,
             "days": days,
+            "skill": lambda skill: skill_name(skill, lang),
             "lang": lang,
             "viewer": viewer,
             "notes": notes,

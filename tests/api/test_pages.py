@@ -531,3 +531,16 @@ def test_a_task_form_sent_twice_adds_one_task(desk: Desk) -> None:
 def test_a_busy_store_is_a_503_page_that_says_what_was_recorded() -> None:
     assert _status(RepairBusy(7, 1)) == (503, "page_busy")
     assert "7" in str(RepairBusy(7, 1)) and "recorded" in str(RepairBusy(7, 1))
+
+
+def test_the_week_names_the_skills_each_task_needs_in_the_coordinators_language(
+    desk: Desk,
+) -> None:
+    """The week's 'who is needed' showed skill ids ('appliance_repair × 1') in both languages
+    (found by the outsider's attack). Each is said in words, its id kept as the title."""
+    sign_in(desk.client, desk.secrets["coordinator"])
+    en = desk.client.get(f"/desk/{AREA}/weeks/{WEEK}", headers={"Accept-Language": "en"}).text
+    assert '<span title="appliance_repair">appliance repair</span> × 1' in en
+    zh = desk.client.get(f"/desk/{AREA}/weeks/{WEEK}", headers={"Accept-Language": "zh"}).text
+    assert '<span title="appliance_repair">家电维修</span> × 1' in zh
+    assert ">appliance_repair<" not in en + zh
