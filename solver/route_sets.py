@@ -110,8 +110,10 @@ def block_routes(
 
 
 def movable_part(scenario: Scenario, analyses: Mapping[str, TaskAnalysis], tids: list[str]) -> bool:
-    """Whether every task of the part that can be served is one person's visit, with no pin,
-    fixed start or team: then its routes are the whole later problem."""
+    """Whether every task of the part that can be served is one person's visit, with no pin or
+    team: then its routes are the whole later problem. A fixed start is a start range of one
+    minute (`Task.start_ranges`), which `block_routes` keeps as any range: the generated routing
+    weeks but 7001 and 7005 have 1-4 such visits, which kept their whole parts out."""
     pinned = {p.task for p in scenario.pinned}
     for tid in tids:
         a, task = analyses[tid], scenario.tasks[tid]
@@ -120,7 +122,7 @@ def movable_part(scenario: Scenario, analyses: Mapping[str, TaskAnalysis], tids:
         need = task.needs[0] if len(task.needs) == 1 else None
         if not isinstance(need, SkillNeed) or need.count != 1 or tid in pinned:
             return False
-        if task.fixed_start is not None or any(p.team is not None for p in a.pools[0]):
+        if any(p.team is not None for p in a.pools[0]):
             return False
     return True
 
@@ -227,6 +229,7 @@ def best_routes(
     seconds: float,
     deadline: float | None = None,
     deterministic: bool = False,
+    goals_found: dict[str, tuple[int, float, bool]] | None = None,
 ) -> Solution | None:
     """The part's plan re-chosen from every route its blocks can hold: serving at least as
     much at every priority and waiting as much, then the goals after waiting in the
@@ -236,7 +239,8 @@ def best_routes(
     worse in those goals. None when the part is not one-person visits alone (`movable_part`), a
     block lists too many routes, the order puts fairness before travel, or the time ends
     before the first stage finds a plan. `seconds` is CP-SAT's deterministic time when
-    `deterministic`, else the wall clock (never past `deadline`)."""
+    `deterministic`, else the wall clock (never past `deadline`). `goals_found`, when given,
+    gets each goal the model reached: its value, CP-SAT's bound and whether proved."""
     order = [g for g in scenario.settings.objective_order if g != "fairness"]
     if list(scenario.settings.objective_order[: len(order)]) != order:
         return None
@@ -276,6 +280,11 @@ def best_routes(
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             break
         found = _solution(choice, solver)
+        if goals_found is not None:
+            value = round(solver.objective_value)
+            sign = -1 if goal == "continuity" else 1  # (pairs were minimised negated)
+            goals_found[goal] = (sign * value, sign * solver.best_objective_bound,
+                                 status == cp_model.OPTIMAL)  # fmt: skip
         if status != cp_model.OPTIMAL:
             break
         choice.model.add(goals[goal] <= round(solver.objective_value))

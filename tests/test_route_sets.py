@@ -78,12 +78,12 @@ def test_a_block_lists_every_set_of_visits_that_fits_at_its_least_travel(world: 
 
 
 def one_person(world: World) -> World:
-    """The world's tasks of one person's skill (the first skill role, one person), without
-    fixed starts or pins: a part whose routes are its whole later problem."""
+    """The world's tasks of one person's skill (the first skill role, one person), fixed
+    starts kept, without pins: a part whose routes are its whole later problem."""
     tasks = []
     for task in world["tasks"]:
         skill = next((n["skill"] for n in task["needs"] if "skill" in n), None)
-        if skill is not None and "start" not in task:
+        if skill is not None:
             tasks.append({**task, "needs": [{"skill": skill, "count": 1}]})
     kept = {t["id"] for t in tasks}
     declined = [d for d in world.get("declined", []) if d["task"] in kept]
@@ -171,3 +171,26 @@ def test_a_part_with_a_crew_of_two_is_not_rechosen() -> None:
     start = greedy_plan(scenario, analyses, travel)
     assert best_routes(scenario, analyses, sorted(analyses), travel, start, seconds=5) is None
     assert travel_floor(scenario, analyses, travel, {}, 0) is None
+
+
+def test_a_visit_at_a_fixed_start_is_rechosen_and_keeps_its_start() -> None:
+    """Fixed starts are start ranges of one minute, which the listing keeps: the generated
+    routing weeks have 1-4 such visits, which kept every block's routes out of the choice."""
+    world = far_and_near()
+    world["tasks"][1]["start"] = "2026-11-30T14:00"
+    del world["tasks"][1]["windows"]
+    scenario = build_scenario(world)
+    travel = HaversineTravel(scenario.settings)
+    analyses = solver.analyse(scenario, travel)
+    assert scenario.tasks["t-1"].fixed_start is not None
+    assert movable_part(scenario, analyses, sorted(analyses))
+    far = far_plan(scenario)
+    near = best_routes(scenario, analyses, sorted(analyses), travel, far, seconds=5)
+    assert near is not None
+    assert near.starts["t-1"] == scenario.tasks["t-1"].fixed_start
+    assert {a.id for crew in near.crews.values() for a in crew} == {"v-near"}
+    assert (
+        figures(scenario, near, travel).travel_minutes
+        < figures(scenario, far, travel).travel_minutes
+    )
+    assert validate(scenario, plan_of(scenario, near)).violations == []
