@@ -19,9 +19,12 @@ from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import PRIORITIES, Scenario, Span
 from mutualaid.travel import HaversineTravel
 from mutualaid.validation import validate
+from solver.coverage import Routed, Routes, cover_then_route
 from solver.greedy import greedy_plan
+from solver.planner import allowed
 from solver.route_sets import HOME, best_routes, block_routes, movable_part
 from solver.solution import Solution, figures
+from solver.stages import StageResult, coverage_weights
 from solver.travel_bound import travel_floor
 from tests.reference import reference_check
 from tests.strategies import World, small_worlds, tiny_worlds
@@ -194,3 +197,54 @@ def test_a_visit_at_a_fixed_start_is_rechosen_and_keeps_its_start() -> None:
         < figures(scenario, far, travel).travel_minutes
     )
     assert validate(scenario, plan_of(scenario, near)).violations == []
+
+
+def _cover_then_route(scenario: Scenario, routes: Routes) -> tuple[Solution, list[StageResult]]:
+    travel = HaversineTravel(scenario.settings)
+    analyses = solver.analyse(scenario, travel)
+    weights = coverage_weights(allowed(scenario, analyses))
+    floor = greedy_plan(scenario, analyses, travel)
+    sol, stages, failure = cover_then_route(
+        scenario, analyses, sorted(analyses), travel, weights, floor, budget=4.0, workers=1,
+        seed=0, routes=routes,
+    )  # fmt: skip
+    assert failure is None and sol is not None
+    return sol, stages
+
+
+def test_the_travel_stage_is_the_route_choice_when_there_is_one() -> None:
+    """The routes given take the travel stage's place after continuity; their travel is the
+    stage's value, proved where they say so; fairness still follows on CP-SAT."""
+    scenario = build_scenario(far_and_near())
+    given: list[Solution] = []
+
+    def far(sol: Solution, seconds: float, until: float | None) -> Routed:
+        given.append(sol)
+        plan = far_plan(scenario)
+        return plan, {
+            "travel": (
+                figures(scenario, plan, HaversineTravel(scenario.settings)).travel_minutes,
+                0,
+                False,
+            )
+        }
+
+    sol, stages = _cover_then_route(scenario, far)
+    assert len(given) == 1
+    assert [s.name for s in stages] == ["coverage", *scenario.settings.objective_order]
+    travel = next(s for s in stages if s.name == "travel")
+    assert (
+        travel.value
+        == figures(scenario, far_plan(scenario), HaversineTravel(scenario.settings)).travel_minutes
+    )
+    assert not travel.optimal  # the routes said it was not proved
+    assert figures(scenario, sol, HaversineTravel(scenario.settings)).travel_minutes <= travel.value
+    assert validate(scenario, plan_of(scenario, sol)).violations == []
+
+
+def test_without_a_route_choice_the_travel_stage_is_cpsats() -> None:
+    scenario = build_scenario(far_and_near())
+    sol, stages = _cover_then_route(scenario, lambda sol, seconds, until: None)
+    assert [s.name for s in stages] == ["coverage", *scenario.settings.objective_order]
+    assert all(s.optimal for s in stages)  # two visits: CP-SAT proves every stage
+    assert {a.id for crew in sol.crews.values() for a in crew} == {"v-near"}
