@@ -22,7 +22,7 @@ from solver.large import search_part
 from solver.lns import Search, improve
 from solver.part_bounds import BOUND_SHARE, POLISH_BOUND_SHARE, Deferred, part_bounds_after
 from solver.reroute import FIRST_DESCENT_SECONDS, REROUTING, Rerouting, later_goals, reroute
-from solver.route_sets import best_routes, movable_part
+from solver.route_sets import Listed, best_routes, movable_part
 from solver.solution import Solution, count_by_priority
 from solver.stages import ProgressFn, StageResult, StopFn, Stopped, conflicting_pins, staged_solve
 
@@ -145,6 +145,7 @@ def _solve_part(
                              stop=stop, seed=job.seed, way=way, overrun=overrun))  # fmt: skip
         return early[-1]
 
+    listed: Listed = {}  # each block's routes, listed once for both route-set runs
     proved: list[bool] = []  # whether the route sets proved the least travel at the plan's pairs
 
     def routes(
@@ -155,7 +156,7 @@ def _solve_part(
         with clock.phase("rerouting"):
             new = best_routes(scenario, analyses, tids, travel, sol, seconds=seconds,
                               deadline=until, deterministic=job.reproducible,
-                              goals_found=goals)  # fmt: skip
+                              goals_found=goals, listed=listed)  # fmt: skip
         if new is None:
             return None
         proved.append(bool(goals) and all(g[2] for g in goals.values()))
@@ -231,7 +232,7 @@ def _solve_part(
             until -= overrun
         with clock.phase("rerouting", whole=True):
             if not any(proved):  # (proved at these pairs: nothing for it to gain)
-                sol = _by_route_sets(scenario, outer, travel, sol, until)
+                sol = _by_route_sets(scenario, outer, travel, sol, until, listed)
             sol = reroute(scenario, analyses, tids, travel, sol, deadline=until,
                           stop=stop, seed=job.seed, way=way, overrun=overrun)  # fmt: skip
         if stop is not None and stop():
@@ -275,8 +276,9 @@ steps stopped at 897, 1,029, 923, 562)."""
 
 
 def _by_route_sets(
-    scenario: Scenario, job: PartJob, travel: TravelModel, sol: Solution, until: float | None
-) -> Solution:
+    scenario: Scenario, job: PartJob, travel: TravelModel, sol: Solution, until: float | None,
+    listed: Listed | None = None,
+) -> Solution:  # fmt: skip
     """`sol` re-chosen from every route of each block (`solver.route_sets.best_routes`) when
     that serves more, or as much and is better in the later goals; else `sol`. With a wall
     clock, never past `until` (rerouting's end)."""
@@ -286,7 +288,7 @@ def _by_route_sets(
     if seconds <= 0.5:
         return sol
     new = best_routes(scenario, job.analyses, job.tids, travel, sol, seconds=seconds,
-                      deadline=until, deterministic=job.reproducible)  # fmt: skip
+                      deadline=until, deterministic=job.reproducible, listed=listed)  # fmt: skip
     if new is None:
         return sol
     before = (
