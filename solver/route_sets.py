@@ -190,7 +190,7 @@ class RouteChoice:
 
 def _listed(
     scenario: Scenario, analyses: Mapping[str, TaskAnalysis], tids: list[str], travel: TravelModel,
-    deadline: float | None, sol: Solution, cache: Listed | None = None,
+    deadline: float | None, sol: Solution, cache: Listed | None = None, narrow: bool = True,
 ) -> RouteChoice | None:  # fmt: skip
     """Every block's routes listed into a model, or None when the deadline passes. A block
     with too many lists those among its plan's visits and the visits nearest them
@@ -214,7 +214,7 @@ def _listed(
             if not ranges:
                 continue
             routes = _block(scenario, travel, vid, b, ranges, cache)
-            keep = NEAREST
+            keep = NEAREST if narrow else 0
             while routes is None and keep > 0:
                 if deadline is not None and time.time() >= deadline:
                     return None
@@ -296,6 +296,7 @@ def best_routes(
     deterministic: bool = False,
     goals_found: dict[str, tuple[int, float, bool]] | None = None,
     listed: Listed | None = None,
+    narrow: bool = True,
 ) -> Solution | None:
     """The part's plan re-chosen from every route its blocks can hold: serving at least as
     much at every priority and waiting as much, then the goals after waiting in the
@@ -309,7 +310,8 @@ def best_routes(
     `deadline`). `goals_found`, when given,
     gets each goal the model reached: its value, CP-SAT's bound and whether proved; `listed`
     keeps the blocks' routes for a later call on the same part (the listing is most of the
-    time where a block has too many: 7-9 s of 11-13 on routing week 7007 at load 12)."""
+    time where a block has too many: 7-9 s of 11-13 on routing week 7007 at load 12);
+    `narrow` False: None where a block has too many, as before `_nearest`."""
     order = [g for g in scenario.settings.objective_order if g != "fairness"]
     if list(scenario.settings.objective_order[: len(order)]) != order:
         return None
@@ -318,7 +320,7 @@ def best_routes(
     began = time.time()
     ends = began + seconds if deadline is None else min(deadline, began + seconds)
     choice = _listed(scenario, analyses, tids, travel, None if deterministic else ends, sol,
-                     listed)  # fmt: skip
+                     listed, narrow)  # fmt: skip
     if choice is None:
         return None
     mine = set(tids)
