@@ -224,6 +224,8 @@ def _listed(
             if routes is None:
                 return None
             choice.add_block(vid, b, routes)
+            if choice.narrowed and sum(len(r) for r in choice.routes.values()) > NARROWED_IN_ALL:
+                return None
     return choice
 
 
@@ -242,6 +244,11 @@ def _block(
 
 
 NEAREST = 12
+NARROWED_IN_ALL = 25_000
+"""A choice with narrowed blocks gives up past this many routes in all: on the wide weeks
+7003 and 7009 (36,000 and 61,000 routes, 2 and 6 blocks narrowed) its model took 85% of
+rerouting's time from ruin and recreate and ended 1.9-2.3% above the plans before route sets
+ran there (868 against 852, 975 against 953, load 11); 7007 lists 12,000 with one narrowed."""
 """A block whose routes are too many to list lists those over its plan's visits and this many
 visits nearest them (halved until they fit): on routing week 7007 one block listed over
 20,000 partial routes, which kept the whole part out of the choice."""
