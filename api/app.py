@@ -47,6 +47,7 @@ from mutualaid.adapters.migrate import upgrade
 from mutualaid.adapters.uow import SqlUnitOfWork
 from mutualaid.messages import using_locale
 from mutualaid.services.access import VerifiedTokens
+from mutualaid.services.jobs import unmark_abandoned
 from mutualaid.services.ports import JobRunner, Repairer, UnitOfWork
 from mutualaid.services.recommend import Recommender
 from solver.service import (
@@ -144,6 +145,7 @@ def create_app(settings: Settings) -> Litestar:
             settings.auth.tracked_addresses,
             settings.auth.throttled_hold_seconds,
         )
+        await anyio.to_thread.run_sync(unmark_abandoned, infra.uow)  # a killed run's marks
         infra.runner.start()
         if infra.notices is not None:
             infra.notices.start()

@@ -11,7 +11,6 @@ the reference checker's verdict, the 1-minute load. Prints figures; not a test.
 from __future__ import annotations
 
 import argparse
-import shlex
 import statistics
 import sys
 from pathlib import Path
@@ -22,7 +21,7 @@ for path in (HERE, HERE.parent):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from unseen import FIRST_SEED, SHAPES, Week, proof_run, quad  # noqa: E402
+from unseen import FIRST_SEED, SHAPES, Week, proof_run, quad, said_command  # noqa: E402
 
 import solver.coverage  # noqa: E402
 from mutualaid.contract.scenario import build_scenario  # noqa: E402
@@ -50,8 +49,7 @@ def main() -> int:
     parser.add_argument("--time-limit", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    print("$ " + shlex.join(["nice", "-n", "10", ".venv/bin/python", "bench/knapsack.py",
-                             *sys.argv[1:]]), flush=True)  # fmt: skip
+    print(said_command("bench/knapsack.py"), flush=True)
     seeds = range(args.first_seed, args.first_seed + args.seeds)
     weeks = [Week.of("subdistrict", s) for s in seeds]
     weeks = [w for w in weeks if w.shape in args.shapes]

@@ -43,6 +43,7 @@ import solver  # noqa: E402
 from mutualaid.contract import plan_json  # noqa: E402
 from mutualaid.contract.scenario import build_scenario, read_scenario_text  # noqa: E402
 from mutualaid.json_patch import apply_patch  # noqa: E402
+from solver.settle import Settled  # noqa: E402
 from solver.suggest_checks import Checks  # noqa: E402
 from solver.suggest_kinds import suggest  # noqa: E402
 from solver.suggest_verify import within  # noqa: E402
@@ -61,10 +62,15 @@ def phases_of_check(doc: Any, cand: Any, before: tuple[int, ...], seed: int) -> 
                                   enough=before)  # fmt: skip
     named: dict[str, float] = {}
     t1 = time.monotonic()
-    plan = solver.solve(patched, options, phases=named)
+    settled = False
+    try:
+        plan = solver.solve(patched, options, phases=named)
+    except Settled:  # the answer known midway (`solver.settle`)
+        settled = True
     out["solve"] = time.monotonic() - t1
     out.update(named)
-    out["floor_enough"] = float(bool(plan.extra.get("floor_enough")))
+    out["floor_enough"] = float(not settled and bool(plan.extra.get("floor_enough")))
+    out["settled"] = float(settled)
     return out
 
 

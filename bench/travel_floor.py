@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from engine import check, run_vroom
-from unseen import FIRST_SEED, Week
+from unseen import FIRST_SEED, Week, said_command
 
 from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
@@ -86,7 +86,7 @@ def main() -> int:
     ap.add_argument("--starts", type=int, default=2, help="random seeds per search (0: none)")
     ap.add_argument("--bound-seconds", type=float, default=60.0, help="for the proved bound")
     args = ap.parse_args()
-    print("$ nice -n 10 .venv/bin/python bench/travel_floor.py " + " ".join(sys.argv[1:]))
+    print(said_command("bench/travel_floor.py"))
     print("| routing week | served | plan: continuity / travel | longer search, contract's order"
           " | least travel, continuity held | proved least travel at the plan's pairs "
           "| VROOM served / travel | plan / held / proved vs VROOM | checked | load |")  # fmt: skip

@@ -413,6 +413,14 @@ def bounds_table(results: list[dict[str, Any]], without: str = "without") -> lis
     return lines
 
 
+def said_command(script: str) -> str:
+    """The command line that reproduces this run, at the niceness it really ran at (the
+    header said `nice -n 10` whatever it was run with)."""
+    niceness = os.nice(0)
+    prefix = ["nice", "-n", str(niceness)] if niceness else []
+    return "$ " + shlex.join([*prefix, ".venv/bin/python", script, *sys.argv[1:]])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", choices=[*SIZES, "subdistrict-a"],
@@ -450,8 +458,7 @@ def main() -> int:
     args = parser.parse_args()
     global TABLE_WITHOUT
     TABLE_WITHOUT = "before" if args.colgen_before_after else "without"
-    command = ["nice", "-n", "10", ".venv/bin/python", "bench/unseen.py", *sys.argv[1:]]
-    print("$ " + shlex.join(command), flush=True)
+    print(said_command("bench/unseen.py"), flush=True)
     weeks = [
         Week.of(size, seed)
         for size in args.sizes

@@ -262,10 +262,11 @@ def cover_then_route(
     deterministic time, as in `staged_solve`, so the plan stays reproducible; a wall-clock
     `deadline` and `stop` reach both models. `by_priority`: coverage one priority at a time
     (`staged_solve`), each priority's count then held on the routing model too.
-    `first_only`: the pairwise model's plan, its goals solved exactly as they would be
-    before the later ones (the same budget), the later goals untried. `routes`: the travel
-    stage's time (and the goals before it but continuity) goes to `routes` instead of CP-SAT,
-    after the continuity stage (`routes_first`)."""
+    `first_only`: the pairwise model's plan after its coverage stage, solved exactly as it
+    would be before the later goals (the same budget); waiting and the later goals untried
+    (they hold coverage, all a check asks: `solver.suggest_verify`). `routes`: the travel
+    stage's time goes to `routes` instead of CP-SAT, after the continuity stage
+    (`routes_first`)."""
     if deterministic is None:
         deterministic = workers == 1
     building = time.monotonic()
@@ -281,6 +282,7 @@ def cover_then_route(
     sol, stages, failure = staged_solve(
         cover, floor, budget=budget * SHARE, workers=workers, seed=seed, report=report,
         deterministic=deterministic, deadline=deadline, stop=stop, by_priority=by_priority,
+        whole=True, upto="coverage" if first_only else None,
     )  # fmt: skip
     if sol is None:
         return None, stages, failure

@@ -284,7 +284,7 @@ def _cover_first(
     sol, stages, _ = staged_solve(
         model, floor, budget=max(0.05, budget), workers=job.workers, seed=job.seed,
         report=report, deterministic=job.deterministic, deadline=job.deadline, stop=stop,
-        by_priority=by_priority(job),
+        by_priority=by_priority(job), whole=True,
     )  # fmt: skip
     if sol is None or not stages:
         return None
@@ -327,10 +327,12 @@ def search_part(
         # stands, and the whole budget goes to the later goals (wide windows made greedy
         # serve all of a 189-task week, whose proof then waited 20 s for the search's end)
         at_most = StageResult("coverage", ceiling, ceiling, True, time.monotonic() - started)
-        sol = improve(scenario, analyses, part, travel, weights, mine, budget=budget,
-                      workers=job.workers, seed=job.seed, report=served_of,
-                      deterministic=job.deterministic, deadline=job.deadline, stop=stop,
-                      cover=False)  # fmt: skip
+        sol = mine
+        if not job.coverage_only:  # polishing keeps coverage: a check needs none
+            sol = improve(scenario, analyses, part, travel, weights, mine, budget=budget,
+                          workers=job.workers, seed=job.seed, report=served_of,
+                          deterministic=job.deterministic, deadline=job.deadline, stop=stop,
+                          cover=False)  # fmt: skip
         waited = sum(scenario.tasks[t].waited for t in part)  # all served: at its most too
         later = [StageResult(n, 0, 0, False, 0.0) for n in scenario.settings.objective_order]
         return sol, [at_most, StageResult("waited", waited, waited, True, 0.0), *later], None
@@ -341,11 +343,13 @@ def search_part(
     waited = sum(scenario.tasks[t].waited for t in mine.crews)
     if quick is not None and waited == sum(waits):
         # proved, and every task that waited is served: waiting is at its most too; the rest
-        # of the budget polishes the later goals from this plan
-        sol = improve(scenario, analyses, part, travel, weights, mine,
-                      budget=max(0.05, budget - spent), workers=job.workers, seed=job.seed,
-                      deterministic=job.deterministic, deadline=job.deadline, stop=stop,
-                      cover=False)  # fmt: skip
+        # of the budget polishes the later goals from this plan (which keeps its coverage)
+        sol = mine
+        if not job.coverage_only:  # polishing keeps coverage: a check needs none
+            sol = improve(scenario, analyses, part, travel, weights, mine,
+                          budget=max(0.05, budget - spent), workers=job.workers, seed=job.seed,
+                          deterministic=job.deterministic, deadline=job.deadline, stop=stop,
+                          cover=False)  # fmt: skip
         later = [StageResult(n, 0, 0, False, 0.0) for n in scenario.settings.objective_order]
         return sol, [quick, StageResult("waited", waited, waited, True, 0.0), *later], None
     budget = max(0.05, budget - spent)
@@ -361,9 +365,10 @@ def search_part(
         sol, stages = covered
         spent = sum(st.work if job.reproducible else st.seconds for st in stages)
         left = budget - spent
-        sol = improve(scenario, analyses, part, travel, weights, sol, budget=max(0.05, left),
-                      workers=job.workers, seed=job.seed, deterministic=job.deterministic,
-                      deadline=job.deadline, stop=stop, cover=False)  # fmt: skip
+        if not job.coverage_only:  # polishing keeps coverage: a check needs none
+            sol = improve(scenario, analyses, part, travel, weights, sol, budget=max(0.05, left),
+                          workers=job.workers, seed=job.seed, deterministic=job.deterministic,
+                          deadline=job.deadline, stop=stop, cover=False)  # fmt: skip
         later = [StageResult(n, 0, 0, False, 0.0) for n in scenario.settings.objective_order]
         return sol, [*stages, *later], None
     if covered is not None:  # not proved: its plan (when it serves more) and its bound stay
@@ -389,7 +394,8 @@ def search_part(
         search_deadline = time.time() + max(0.0, job.deadline - time.time()) * (1 - BOUND_SHARE)
     sol = improve(scenario, analyses, part, travel, weights, mine, budget=searching,
                   workers=job.workers, seed=job.seed, report=served_of,
-                  deterministic=job.deterministic, deadline=search_deadline, stop=stop)  # fmt: skip
+                  deterministic=job.deterministic, deadline=search_deadline, stop=stop,
+                  polish=not job.coverage_only)  # fmt: skip
     bounding = budget * BOUND_SHARE
     if job.deadline is not None and not job.reproducible:  # what the search left unused too
         bounding = max(bounding, job.deadline - time.time())
@@ -416,4 +422,6 @@ def search_part(
         )
         return stages_of(plan, found, proved, time.monotonic() - bounding), None, conditional
 
+    if job.coverage_only:  # the bounds change no plan: a check (`coverage_only`) needs none
+        return sol, stages_of(sol, None, False, 0.0), None
     return sol, stages_of(sol, None, False, 0.0), Deferred(bounding, finish)

@@ -17,12 +17,12 @@ from fractions import Fraction
 
 from mutualaid.domain.model import MINUTES_PER_DAY, PRIORITIES, Scenario
 from mutualaid.travel import TravelModel
-from solver import clock
+from solver import clock, settle
 from solver.analysis import TaskAnalysis
 from solver.coverage import CoverageModel
 from solver.cpsat import PlanModel
 from solver.reroute import later_goals
-from solver.solution import Solution
+from solver.solution import Solution, count_by_priority
 from solver.stages import StopFn, staged_solve
 
 NEIGHBOURHOOD_TASKS = 40
@@ -111,19 +111,22 @@ def improve(
     deadline: float | None = None,
     stop: StopFn | None = None,
     cover: bool = True,
+    polish: bool = True,
 ) -> Solution:
     """The incumbent improved by neighbourhood search within the budget (seconds: CP-SAT's
     deterministic time when `deterministic`, by default with one worker; else wall clock, and
     never past `deadline`, a `time.time()`). Stopped (raises) once `stop()` is true.
 
     First coverage (`Search.cover`), then polishing (`Search.polish`). `cover` False:
-    polishing only (the incumbent's coverage is proved)."""
+    polishing only (the incumbent's coverage is proved); `polish` False: coverage only
+    (polishing keeps it: a check, `SolveOptions.coverage_only`, needs no more)."""
     search = Search(scenario, analyses, tids, travel, weights, incumbent, budget=budget,
                     workers=workers, seed=seed, report=report, deterministic=deterministic,
                     deadline=deadline, stop=stop)  # fmt: skip
     if cover:
         search.cover()
-    search.polish()
+    if polish:
+        search.polish()
     return search.best
 
 
@@ -204,6 +207,8 @@ class Search:
         best.merge(sol)
         if new > old and self.report is not None:
             self.report(best)
+        if new > old:  # the part's plan, which only gains: a lower bound for a check's watch
+            settle.offer(settle.counts(count_by_priority(scenario, best.crews)))
         return new > old
 
     def cover(self, settled: Callable[[Solution], bool] | None = None) -> None:

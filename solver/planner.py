@@ -15,7 +15,7 @@ from mutualaid.domain.model import PRIORITIES, Scenario
 from mutualaid.domain.plan import Plan
 from mutualaid.messages import msg, say
 from mutualaid.travel import HaversineTravel, TravelModel
-from solver import clock
+from solver import clock, settle
 from solver.analysis import Analyzer, TaskAnalysis
 from solver.conditional import PartBounds, combine
 from solver.greedy import greedy_plan
@@ -99,7 +99,8 @@ class SolveOptions:
     keeps every pin and serves that much, it is the plan, unsearched: every part of the whole
     solve starts from the floor as a hint and keeps its coverage at least (CP-SAT's
     constraint, or the floor itself when out of time), so the whole solve serves that much or
-    more."""
+    more. With a deterministic budget, once what is found proves the whole solve will serve
+    that much, the solve ends there: raises `solver.settle.Settled` (see that module)."""
 
 
 def allowed(scenario: Scenario, analyses: Mapping[str, TaskAnalysis]) -> dict[str, int]:
@@ -333,6 +334,7 @@ def _solve_in_turn(
     size_left = sum(prepared.sizes)
     done_served = dict.fromkeys(PRIORITIES, 0)
     results: list[PartResult] = []
+    watch = _watch(scenario, options, prepared)
     for job, size in zip(prepared.jobs, prepared.sizes, strict=True):
         if prepared.deadline is not None:  # a deterministic budget's shares stay fixed in
             # advance, so the plan does not depend on timing; else a part may use what
@@ -346,13 +348,32 @@ def _solve_in_turn(
                 now = {p: done_served[p] + served[p] for p in PRIORITIES}
                 progress(now, prepared.possible, time.monotonic() - started)
 
-        result = solve_part(scenario, job, report if progress is not None else None, stop)
+        if watch is not None:
+            assert job.floor is not None
+            watch.begin(settle.counts(count_by_priority(scenario, job.floor.crews)))
+        with settle.watching(watch):
+            result = solve_part(scenario, job, report if progress is not None else None, stop)
         results.append(result)
         if result.solution is None:
             break
         for p, n in count_by_priority(scenario, result.solution.crews).items():
             done_served[p] += n
+        if watch is not None:
+            watch.end(settle.counts(count_by_priority(scenario, result.solution.crews)))
+            if watch.settled:
+                raise settle.Settled
     return results
+
+
+def _watch(scenario: Scenario, options: SolveOptions, prepared: _Prepared) -> settle.Watch | None:
+    """A check's watch (`solver.settle`): with `coverage_only`, `enough`, a deterministic
+    budget, and a floor for every part (so no part can fail); else None."""
+    if not options.coverage_only or options.enough is None or not options.reproducible:
+        return None
+    if any(job.floor is None for job in prepared.jobs):
+        return None
+    floors = [count_by_priority(scenario, job.floor.crews) for job in prepared.jobs if job.floor]
+    return settle.Watch(tuple(options.enough), base=settle.total(map(settle.counts, floors)))
 
 
 def _solve_mapped(

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from ortools.sat.python import cp_model
 
 from mutualaid.domain.model import PRIORITIES
-from solver import clock
+from solver import clock, settle
 from solver.cpsat import PlanModel
 from solver.greedy import greedy_plan
 from solver.solution import Solution, count_by_priority
@@ -122,14 +122,47 @@ def split_bound(
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
-    def __init__(self, model: PlanModel, report: ProgressFn, started: float) -> None:
+    """Each incumbent of a coverage search: reported (`report`), and, when the model is a
+    whole part's (`whole`) and a check watches (`solver.settle`), offered as a lower bound of
+    the part's counts: the search stops once that settles the check (then `Settled` is raised
+    after it). `held`, while one priority at a time searches `at`: the values held above."""
+
+    def __init__(
+        self, model: PlanModel, report: ProgressFn | None, started: float, whole: bool = False
+    ) -> None:
         super().__init__()
         self.model, self.report, self.started = model, report, started
+        self.watch = settle.current() if whole else None
+        self.at: str | None = None
+        self.held: dict[str, int] = {}
 
     def on_solution_callback(self) -> None:
         chosen = (tid for tid, lit in self.model.served.items() if self.boolean_value(lit))
         served = count_by_priority(self.model.scenario, chosen)
-        self.report(served, time.monotonic() - self.started)
+        if self.report is not None:
+            self.report(served, time.monotonic() - self.started)
+        if self.watch is None:
+            return
+        lower = settle.counts(served)
+        if self.at is not None:
+            lower = settle.held(self.held, self.at, served[self.at])
+        if self.watch.offer(lower):
+            self.stop_search()
+
+
+def _callback(
+    model: PlanModel, report: ProgressFn | None, started: float, whole: bool
+) -> _Progress | None:
+    """The coverage search's callback, when anything listens."""
+    if report is None and not (whole and settle.current() is not None):
+        return None
+    return _Progress(model, report, started, whole)
+
+
+def _settled(callback: cp_model.CpSolverSolutionCallback | None) -> None:
+    """Raises `settle.Settled` when `callback`'s watch settled its check."""
+    if isinstance(callback, _Progress) and callback.watch is not None and callback.watch.settled:
+        raise settle.Settled
 
 
 def staged_solve(
@@ -145,6 +178,8 @@ def staged_solve(
     deadline: float | None = None,
     stop: StopFn | None = None,
     by_priority: bool = False,
+    whole: bool = False,
+    upto: str | None = None,
 ) -> tuple[Solution | None, list[StageResult], str | None]:
     """Solve the objective's goals in turn (`model.stages()` unless `stages_wanted`): coverage,
     waiting, then continuity, travel and fairness in the scenario's order. Returns the
@@ -155,7 +190,12 @@ def staged_solve(
     time, so the plan does not depend on the machine's load; else it is wall-clock seconds.
     `deadline` (`time.time()`, wall clock) cuts every stage short of it: a stage with no time
     left keeps what the stage before gave. Stopped when `stop()` becomes true. `by_priority`
-    solves coverage one priority at a time (`_coverage_by_priority`), not weighted."""
+    solves coverage one priority at a time (`_coverage_by_priority`), not weighted.
+
+    `whole`: the model is a whole part's, so its coverage incumbents are lower bounds of the
+    part's plan, offered to a check's watch (`solver.settle`; raises `settle.Settled`). `upto`:
+    the stages end after that one, each stage's budget as if those after it were to come (so
+    the stages run are exactly those of the whole list)."""
     if deterministic is None:
         deterministic = workers == 1
     m = model.m
@@ -170,6 +210,8 @@ def staged_solve(
     started = time.monotonic()
     spent = 0.0
     for name, share in plan:
+        if stages and stages[-1].name == upto:
+            break
         expr, maximize = model.objective(name)
         if name in ("coverage", "waited") and floor is not None:
             terms = model.coverage_terms if name == "coverage" else model.waited_terms
@@ -186,8 +228,8 @@ def staged_solve(
             raise Stopped
         if name == "coverage" and by_priority:
             run = _Run(workers, seed, deterministic, deadline, stop, model.solver_parameters)
-            callback = _Progress(model, report, started) if report else None
-            stage, best, failure = _coverage_by_priority(model, best, limit, run, callback)
+            by_step = _callback(model, report, started, whole)
+            stage, best, failure = _coverage_by_priority(model, best, limit, run, by_step)
             if stage is None:
                 return None, stages, failure
             stages.append(stage)
@@ -218,12 +260,13 @@ def staged_solve(
             deterministic=deterministic,
             settings=model.solver_parameters,
         )
-        callback = _Progress(model, report, started) if (report and name == "coverage") else None
+        callback = _callback(model, report, started, whole) if name == "coverage" else None
         t0 = time.monotonic()
         with watching(solver, stop), clock.phase("search"):
             status = solver.solve(m, callback)
         if stop is not None and stop():
             raise Stopped
+        _settled(callback)
         seconds = time.monotonic() - t0
         spent += _work(solver) if deterministic else seconds
         if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
@@ -375,7 +418,7 @@ def _coverage_by_priority(
     best: Solution | None,
     budget: float,
     run: _Run,
-    callback: cp_model.CpSolverSolutionCallback | None,
+    callback: _Progress | None,
 ) -> tuple[StageResult | None, Solution | None, str | None]:
     """The coverage stage one priority at a time, urgent first: the most tasks of the priority,
     then that count held (exactly when proved, else at least) while the next is maximised, the
@@ -408,11 +451,14 @@ def _coverage_by_priority(
         m.maximize(expr)
         solver = new_solver(m, workers=run.workers, seed=run.seed, limit=max(0.05, limit),
                             deterministic=run.deterministic, settings=run.settings)  # fmt: skip
+        if callback is not None:  # what a check may count on while p is searched
+            callback.at, callback.held = p, {r.priority: r.value for r in results}
         t0 = time.monotonic()
         with watching(solver, run.stop):
             status = solver.solve(m, callback)
         if run.stop is not None and run.stop():
             raise Stopped
+        _settled(callback)
         seconds += time.monotonic() - t0
         work += _work(solver)
         spent += _work(solver) if run.deterministic else time.monotonic() - t0

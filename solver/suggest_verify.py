@@ -19,11 +19,15 @@ subdistrict weeks where the whole solve of the same patched week took 85-211 s (
 --whole, load 10-14; docs/scenarios.md). When greedy's floor
 (the pinned task first) already serves as much as before, the search is skipped too
 (`SolveOptions.enough`): every part of the whole solve keeps its floor's coverage at least.
-A patch that pins nothing is checked by the whole solve.
+And the search stops as soon as what it found settles the answer (`solver.settle`: the parts
+done, the current part's incumbent as held, and the floors of the parts to come already sum
+to `before` or more); the waiting stage, the polishing and a large part's bounds, which all
+keep coverage, are not run. A patch that pins nothing is checked by the whole solve.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
@@ -33,6 +37,7 @@ from mutualaid.domain.plan import Plan
 from mutualaid.errors import ScenarioError
 from mutualaid.json_patch import Operation, PatchError, apply_patch
 from solver.planner import SolveOptions, solve
+from solver.settle import Settled
 from solver.suggest_checks import PER_TASK, Check, Checks
 
 
@@ -48,7 +53,10 @@ def keeps_promise(
     pinned = any(p.task == task for p in patched.pinned)
     # only coverage is asked: rerouting (which never changes what is served) is skipped
     options = SolveOptions(workers=1, seed=seed, reroute=False, coverage_only=pinned, enough=before)
-    plan = solve(patched, options)
+    try:
+        plan = solve(patched, options)
+    except Settled:  # coverage proved at least `before` midway; the task is pinned: served
+        return True
     if plan.status == "error" or plan.objective is None:
         return False
     served = any(a.task == task for a in plan.assignments)
@@ -80,6 +88,10 @@ def with_suggestions(
 def within(checks: Checks, seconds: float, began: float | None = None) -> Plan:
     """The plan with what `checks` settled within `seconds` of `began` (a `time.monotonic()`,
     by default now); the tasks still being checked say so (`Unserved.checking`)."""
+    if seconds == math.inf:  # every check waited for: no deadline to hand to wait()
+        while not checks.done:
+            checks.advance()
+        return checks.plan()
     until = (time.monotonic() if began is None else began) + seconds
     checks.alone_until = until
     while not checks.done and time.monotonic() < until:

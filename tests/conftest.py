@@ -3,7 +3,9 @@ order of the tests (slow first)."""
 
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -18,11 +20,47 @@ settings.register_profile("dev", derandomize=False, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+DURATIONS = Path(__file__).parent / "durations.json"
+"""Seconds per test of the tests that took at least `LONG` in a recorded run (nodeid ->
+seconds): `MUTUALAID_RECORD_DURATIONS=1 .venv/bin/pytest -n 2 -m slow` rewrites it. Only the
+order of the slow tests depends on it; a test it does not know counts as short."""
+LONG = 1.0
+
+
+def _known() -> dict[str, float]:
+    try:
+        return {str(k): float(v) for k, v in json.loads(DURATIONS.read_text("utf-8")).items()}
+    except (OSError, ValueError):
+        return {}
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The slow tests first, each group in its own order (a stable sort; last, after
-    tests/browser has marked its walks slow). With `--dist worksteal` (pyproject's addopts)
-    the two workers start on the long tests and share the thousands of short ones at the
-    end; in collection order the property runs came last and held one worker for minutes
-    while the other stood idle."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    """The slow tests first, the longest of them first (`DURATIONS`), then the short ones in
+    their own order (a stable sort; last, after tests/browser has marked its walks slow).
+    With `--dist worksteal` (pyproject's addopts) each worker runs its half in order and the
+    idle one steals the end of the other's: in collection order the property runs came last
+    and held one worker for minutes while the other stood idle, and among the slow tests the
+    alphabet put the longest (the suggestions' promise, the time knapsack's brute force) late,
+    where they were stolen last and ran alone."""
+    known = _known()
+    items.sort(
+        key=lambda item: (item.get_closest_marker("slow") is None, -known.get(item.nodeid, 0))
+    )
+
+
+_took: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if os.environ.get("MUTUALAID_RECORD_DURATIONS"):
+        _took[report.nodeid] = _took.get(report.nodeid, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """With MUTUALAID_RECORD_DURATIONS set, the run's long tests are written to `DURATIONS`
+    (by the controller only: under xdist the workers' reports reach it too)."""
+    if not os.environ.get("MUTUALAID_RECORD_DURATIONS") or hasattr(session.config, "workerinput"):
+        return
+    long = {k: round(v, 1) for k, v in sorted(_took.items(), key=lambda kv: -kv[1]) if v >= LONG}
+    DURATIONS.write_text(json.dumps(long, indent=1, ensure_ascii=False) + "\n", "utf-8")

@@ -735,6 +735,15 @@ class FakePlans:
         if plan.result is not None:
             self._put(plan, result=suggestions_from(plan.result, result))
 
+    def unmark_checking(self) -> list[str]:
+        marked = []
+        for p in list(self.store.state.plans.values()):
+            if p.result is not None and any(u.checking for u in p.result.unserved):
+                unserved = [replace(u, checking=False) for u in p.result.unserved]
+                self._put(p, result=replace(p.result, unserved=unserved))
+                marked.append(p)
+        return sorted(p.id for p in marked)
+
     def _open(self, ident: str) -> PlanRecord:
         plan = self.get(ident)
         if not is_open(plan.status):

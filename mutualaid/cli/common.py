@@ -80,3 +80,16 @@ def refuse(exc: Exception) -> typer.Exit:
         text = problem.render() if hasattr(problem, "render") else str(problem)
         errors.print(text, markup=False, highlight=False)
     return typer.Exit(EXIT_BAD_INPUT)
+
+
+def replaced(path: Path, text: str) -> None:
+    """Write `text` to `path` whole or not at all: a kill mid-write leaves the file as it was
+    (the plan a `solve --suggest` wrote first, which its end writes again), never half."""
+    part = path.with_name(path.name + ".part")
+    try:
+        part.write_text(text, encoding="utf-8")
+    except PermissionError:  # a folder only the file itself may be written in
+        part.unlink(missing_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return
+    os.replace(part, path)

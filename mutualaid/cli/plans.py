@@ -24,6 +24,7 @@ from mutualaid.cli.common import (
     console,
     errors,
     load,
+    replaced,
 )
 from mutualaid.cli.suggestions import WITHIN_SECONDS, boxed, checks_for, go_on, print_pending
 from mutualaid.contract import plan_json
@@ -101,7 +102,7 @@ def _summary(scenario: Scenario, plan: Plan, data: dict[str, Any], limit: int) -
     if plan.unserved:
         table = Table(title=msg("cli_unserved"), title_justify="left")
         for col in ("cli_reason", "cli_task", "cli_detail"):
-            table.add_column(msg(col))
+            table.add_column(msg(col), overflow="fold")
         grouped = sorted(plan.unserved, key=lambda u: (REASONS.index(u.reason), u.task))
         for u in grouped[:limit]:
             table.add_row(u.reason, u.task, plan_json.detail_text(u.detail))
@@ -113,7 +114,7 @@ def _summary(scenario: Scenario, plan: Plan, data: dict[str, Any], limit: int) -
     if loads:
         table = Table(title=msg("cli_loads"), title_justify="left")
         for col in ("cli_volunteer", "cli_load", "cli_route"):
-            table.add_column(msg(col))
+            table.add_column(msg(col), overflow="fold")
         starts = {a.task: a.start for a in plan.assignments}
         visits: dict[str, list[str]] = defaultdict(list)
         for a in plan.assignments:
@@ -172,7 +173,7 @@ def _print_suggestions(plan: Plan, limit: int) -> None:
     if shown_:
         table = Table(title=word("heading"), title_justify="left")
         table.add_column(msg("cli_task"))
-        table.add_column(word("heading"))
+        table.add_column(word("heading"), overflow="fold")
         for task, text in shown_[:limit]:
             table.add_row(task, text)
         if len(shown_) > limit:
@@ -224,6 +225,9 @@ def solve(
     began = common.began or time.time()
     common.began = None  # (one command per process; another counts from its own start)
     _check_options(time_limit, workers, seed)
+    if not suggest_within >= 0:  # also refuses NaN; inf waits for every check
+        errors.print(msg("cli_bad_suggest_within", got=suggest_within))
+        raise typer.Exit(EXIT_BAD_INPUT)
     target = out or Path(f"{file.stem}.plan.json")
     if out != Path("-"):
         check_writable(target)
@@ -272,7 +276,7 @@ def _written(file: Path, scenario: Scenario, plan: Plan, checks: Any, target: Pa
         sys.stdout.write(text)
         return
     try:
-        target.write_text(text, encoding="utf-8")
+        replaced(target, text)
     except OSError as exc:  # checked before solving, but a disk may fill up meanwhile
         errors.print(msg("cli_out_unwritable", path=target, problem=os_words(exc)))
         raise typer.Exit(EXIT_BAD_INPUT) from None
@@ -283,7 +287,7 @@ def _written(file: Path, scenario: Scenario, plan: Plan, checks: Any, target: Pa
 
         def write(done: Plan) -> None:
             again = json.dumps(plan_json.dump(done, scenario), ensure_ascii=False, indent=2)
-            target.write_text(again + "\n", encoding="utf-8")
+            replaced(target, again + "\n")
             console.print(msg("cli_suggest_written", path=target))
 
         go_on(checks, write, file, target)

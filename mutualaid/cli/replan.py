@@ -141,7 +141,7 @@ def _table(options: list[Any]) -> None:
     table = Table(title=msg("cli_recommend_title"), title_justify="left")
     for col in ("cli_rec_id", "cli_rec_who", "cli_rec_start", "cli_rec_moves",
                 "cli_rec_coverage", "cli_rec_travel"):  # fmt: skip
-        table.add_column(msg(col))
+        table.add_column(msg(col), overflow="fold")
     for o in options:
         served = " ".join(f"{p}{o.effect.served[p]:+d}" for p in PRIORITIES if o.effect.served[p])
         moves = "; ".join(

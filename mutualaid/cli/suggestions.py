@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from mutualaid.bounds import MAX_WORKERS
-from mutualaid.cli.common import EXIT_BAD_INPUT, app, console, errors, load
+from mutualaid.cli.common import EXIT_BAD_INPUT, app, console, errors, load, replaced
 from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import read_scenario_text
 from mutualaid.domain.model import Scenario
@@ -86,6 +86,10 @@ def suggest(
         errors.print(msg("cli_suggest_bad_plan", path=plan_file, problem=str(exc)))
         raise typer.Exit(EXIT_BAD_INPUT) from None
     tasks = [u.task for u in plan.unserved if u.checking]
+    if foreign := [t for t in tasks if t not in scenario.tasks]:  # the plan of another week
+        shown = ", ".join(foreign[:10]) + (f" (+{len(foreign) - 10})" if len(foreign) > 10 else "")
+        errors.print(msg("cli_suggest_foreign_plan", path=plan_file, week=file, tasks=shown))
+        raise typer.Exit(EXIT_BAD_INPUT)
     if not tasks:
         console.print(msg("cli_suggest_nothing", path=plan_file))
         return
@@ -93,7 +97,7 @@ def suggest(
 
     def write(done: Plan) -> None:
         text = json.dumps(plan_json.dump(done, scenario), ensure_ascii=False, indent=2) + "\n"
-        plan_file.write_text(text, encoding="utf-8")
+        replaced(plan_file, text)
         console.print(msg("cli_suggest_written", path=plan_file))
 
     began = time.monotonic()

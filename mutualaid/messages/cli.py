@@ -95,6 +95,10 @@ CLI: dict[str, tuple[str, str]] = {
         "continuity {continuity}   travel {travel} min   max load {max_load:.0%}",
         "连续服务 {continuity}   路程 {travel} 分钟   最大负荷 {max_load:.0%}",
     ),
+    "cli_bad_suggest_within": (
+        "--suggest-within must be a number of seconds >= 0 (inf: wait for every check), got {got}",
+        "--suggest-within 应为不小于 0 的秒数（inf：等待全部核验），实际为 {got}",
+    ),
     "cli_wrote": ("plan written to {path}", "计划已写入 {path}"),
     "cli_suggest_checking": (
         "{count} task(s): suggestions still being checked; each is printed once checked, "
@@ -117,6 +121,10 @@ CLI: dict[str, tuple[str, str]] = {
     "cli_suggest_bad_plan": (
         "cannot read the plan {path}: {problem}",
         "无法读取计划 {path}：{problem}",
+    ),
+    "cli_suggest_foreign_plan": (
+        "{path} is not a plan of {week}: it marks tasks the week does not have: {tasks}",
+        "{path} 不是 {week} 的计划：其中待核验的任务在该周不存在：{tasks}",
     ),
     "cli_suggest_took": ("checked in {seconds} s", "核验用时 {seconds} 秒"),
     "cli_plan_error": ("no plan: {error}", "无法生成计划：{error}"),

@@ -86,6 +86,19 @@ def release_plan(uow: UnitOfWork, plan_id: str, worker: str) -> None:
         uow.commit()
 
 
+def unmark_abandoned(new_uow: UowFactory) -> list[str]:
+    """At a server's start: the finished plans' tasks its runner left marked as being
+    checked when it was killed, unmarked (their checked suggestions kept); nothing else
+    would end those marks. The plans' ids. A runner of another process still checking a
+    plan marks its tasks again at its next write."""
+    with new_uow() as uow:
+        ended = uow.plans.unmark_checking()
+        uow.commit()
+    if ended:
+        log.warning("suggestions no longer being checked (a runner died): plans %s", ended)
+    return ended
+
+
 def run_next_plan(new_uow: UowFactory, planner: Planner, options: RunOptions) -> PlanRecord | None:
     """Claim one plan and run it; None when nothing waits."""
     plan = claim_plan(new_uow(), options)
@@ -172,18 +185,40 @@ def run_plan(
 def _suggest_rest(new_uow: UowFactory, plan_id: str, rest: Generator[Plan, None, None],
                   options: RunOptions) -> None:  # fmt: skip
     """The finished plan's suggestions written again as the checks that were still under
-    way when it finished end (the plan says which tasks still wait), until every one has or
-    the runner stops (those tasks then stay marked as being checked)."""
-    for more in rest:
-        if options.stopping():
-            return
-        try:
+    way when it finished end (the plan says which tasks still wait), until every one has.
+    Cut short (the runner stops, a check or the store fails), the plan keeps what was
+    checked and no task stays marked as being checked: nothing would ever end those marks."""
+    last: Plan | None = None
+    try:
+        for more in rest:
+            if options.stopping():
+                break
+            last = more
             with new_uow() as uow:
                 uow.plans.suggested(plan_id, more)
                 uow.commit()
-        except Exception:  # the plan is finished and kept: only its later suggestions are lost
-            log.exception("plan %s: suggestions checked after it finished not stored", plan_id)
+        else:
             return
+    except Exception:  # the plan is finished and kept: only its later suggestions are lost
+        log.exception("plan %s: suggestions checked after it finished not stored", plan_id)
+    _unmark(new_uow, plan_id, last)
+
+
+def _unmark(new_uow: UowFactory, plan_id: str, last: Plan | None) -> None:
+    """The plan's suggestions as `last` has them (or as stored), none marked as being
+    checked any more."""
+    try:
+        with new_uow() as uow:
+            if last is None:
+                stored = uow.plans.get(plan_id).result
+                if stored is None:
+                    return
+                last = stored
+            uow.plans.suggested(plan_id, replace(last, unserved=[
+                replace(u, checking=False) for u in last.unserved]))  # fmt: skip
+            uow.commit()
+    except Exception:
+        log.exception("plan %s: its suggestions still say they are being checked", plan_id)
 
 
 class Heartbeat:

@@ -341,6 +341,12 @@ class PlanRepository(Protocol):
         ended after it finished); nothing else of it changes."""
         ...
 
+    def unmark_checking(self) -> list[str]:
+        """Every finished plan's tasks marked as being checked, unmarked (their suggestions
+        as they are): the checks of a runner that died, which nothing else would end. The
+        plans' ids."""
+        ...
+
 
 class AssignmentRepository(Protocol):
     def get(self, ident: int) -> AssignmentRecord: ...

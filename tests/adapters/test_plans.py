@@ -254,6 +254,35 @@ def test_suggestions_checked_after_a_plan_finished_replace_only_its_suggestions(
     assert stored.result.assignments == world.plan().assignments
 
 
+def test_marks_of_checks_a_dead_runner_left_are_ended_and_what_was_checked_kept(
+    make_uow: UowFactory, week: object
+) -> None:
+    """A runner killed (SIGKILL) while a finished plan's suggestions were being checked left
+    its tasks marked as being checked; nothing else ends those marks. At the next start they
+    are ended: the checked suggestions stay, the plans with no mark are not written."""
+    tip = Suggestion("allow_unvetted", "Let them go", ({"op": "add", "path": "/x", "value": 1},),
+                     {"task": "t-far", "people": ["v-li"]})  # fmt: skip
+    marked = [Unserved("t-far", "capacity", "far", (tip,), checking=True),
+              Unserved("t-near", "capacity", "taken", checking=True)]  # fmt: skip
+    with make_uow() as uow:
+        left = uow.plans.create(world.AREA, world.WEEK)
+        uow.plans.finish(left.id, replace(world.plan(), unserved=marked))
+        uow.commit()
+    clean = _solved(make_uow)
+    with make_uow() as uow:
+        ended = uow.plans.unmark_checking()
+        uow.commit()
+    assert ended == [left.id]
+    with make_uow() as uow:
+        stored, other = uow.plans.get(left.id), uow.plans.get(clean)
+    assert stored.result is not None and other.result == world.plan()
+    far, near = stored.result.unserved
+    assert far.suggestions == (tip,) and not far.checking and not near.checking
+    assert stored.status == "optimal" and stored.result.assignments == world.plan().assignments
+    with make_uow() as uow:
+        assert uow.plans.unmark_checking() == []
+
+
 def test_publish_keeps_one_plan_per_week_and_carries_answers_over(
     make_uow: UowFactory, week: object
 ) -> None:

@@ -307,3 +307,22 @@ def test_serve_prints_the_pages_and_sign_in_tokens_kept_for_the_next_start(
         ("volunteer", "v-wang"),
     ]
     assert len(tokens) == 2  # none made again
+
+
+def test_solve_in_chinese_shows_every_reason_and_suggestion_whole_on_a_narrow_console(
+    tmp_path: Path,
+) -> None:
+    """Rich cut table cells it could not wrap at a space with '…': Chinese has no spaces, so
+    at 80 columns the zh reasons and suggestions lost their ends ('……性…'). Cells fold."""
+    week = Path(__file__).parents[2] / "scenarios" / "09-edge-reason-codes.yaml"
+    args = ["solve", str(week), "--suggest", "--out", str(tmp_path / "plan.json")]
+    shown = CliRunner().invoke(app, args, env={"MUTUALAID_LANG": "zh", "COLUMNS": "80"})
+    assert shown.exit_code == 0, shown.output
+    assert "…" not in shown.output
+    flat = re.sub(r"[\s│]", "", shown.output)
+    plan = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+    assert any(u.get("suggestions") for u in plan["unserved"])
+    for unserved in plan["unserved"]:
+        assert re.sub(r"\s", "", unserved["detail"]) in flat
+        for s in unserved.get("suggestions", ()):
+            assert re.sub(r"\s", "", s["text"]) in flat

@@ -1,0 +1,70 @@
+"""A finished plan whose suggestions are still being checked, as the coordinator sees it: the
+page reloads itself until they are (they are stored as they come, and nothing else told the
+reader to look again); and a server killed (SIGKILL) meanwhile leaves its tasks marked as
+being checked in the store, which nothing would end: the next start ends them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from litestar.testing import TestClient
+
+from mutualaid.contract.scenario import load_scenario
+from mutualaid.messages import msg_in
+from mutualaid.services import access
+from solver.service import PlannerSettings, SolverPlanner
+
+from .conftest import Client, app_for, infra
+from .test_pages import sign_in
+from .test_replan_pages import EDGES
+
+RELOADS = '<meta http-equiv="refresh"'
+
+
+def test_marks_a_killed_server_left_end_at_the_next_start(
+    client: Client, admin: Any, settings: Any
+) -> None:
+    answer = client.post("/weeks/2026-11-30/scenario?area=edges", content=EDGES.read_bytes(),
+                         headers={**admin, "Content-Type": "application/yaml"})  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    scenario = load_scenario(EDGES)
+    plan = SolverPlanner(PlannerSettings(workers=1)).plan(scenario, lambda _: None)
+    assert plan.unserved
+    left = replace(plan, unserved=[replace(u, checking=True) for u in plan.unserved])
+    with infra(client).uow() as uow:  # as the killed runner's last write left it
+        made = uow.plans.create("edges", scenario.week_start)
+        uow.plans.finish(made.id, left)
+        uow.commit()
+    api = client.get(f"/plans/{made.id}", headers=admin).json()
+    assert all(u.get("suggestions_checking") is True for u in api["plan"]["unserved"])
+    client.__exit__(None, None, None)  # the server stops; it starts again
+    with TestClient(app_for(settings)) as again:
+        api = again.get(f"/plans/{made.id}", headers=admin).json()
+    assert api["status"] == plan.status and api["plan"]["unserved"]
+    assert not any("suggestions_checking" in u for u in api["plan"]["unserved"])
+
+
+def test_the_plan_page_reloads_itself_while_suggestions_are_being_checked(
+    client: Client, admin: Any
+) -> None:
+    answer = client.post("/weeks/2026-11-30/scenario?area=edges", content=EDGES.read_bytes(),
+                         headers={**admin, "Content-Type": "application/yaml"})  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    scenario = load_scenario(EDGES)
+    plan = SolverPlanner(PlannerSettings(workers=1)).plan(scenario, lambda _: None)
+    waiting = replace(plan, unserved=[replace(u, checking=True) for u in plan.unserved])
+    with infra(client).uow() as uow:
+        made = uow.plans.create("edges", scenario.week_start)
+        uow.plans.finish(made.id, waiting)
+        uow.commit()
+    _, secret = access.create_token(infra(client).uow(), access.CLI, "coordinator", ["edges"])
+    sign_in(client, secret)
+    page = client.get(f"/desk/edges/weeks/2026-11-30/plans/{made.id}").text
+    assert msg_in("en", "page_suggestions_checking") in page
+    assert RELOADS in page
+    with infra(client).uow() as uow:
+        uow.plans.unmark_checking()
+        uow.commit()
+    page = client.get(f"/desk/edges/weeks/2026-11-30/plans/{made.id}").text
+    assert msg_in("en", "page_suggestions_checking") not in page and RELOADS not in page
