@@ -253,6 +253,7 @@ def cover_then_route(
     ahead: Callable[[Solution], Solution] | None = None,
     by_priority: bool = True,
     first_only: bool = False,
+    routes: Routes | None = None,
 ) -> tuple[Solution | None, list[StageResult], str | None]:
     """`staged_solve`'s answer for one part: coverage and waiting on `CoverageModel`, then the
     later goals on `PlanModel` with those two held at the values found (exactly when proved,
@@ -263,7 +264,9 @@ def cover_then_route(
     (`staged_solve`), each priority's count then held on the routing model too.
     `first_only`: the pairwise model's plan after its coverage stage, solved exactly as it
     would be before the later goals (the same budget); waiting and the later goals untried
-    (they hold coverage, all a check asks: `solver.suggest_verify`)."""
+    (they hold coverage, all a check asks: `solver.suggest_verify`). `routes`: the travel
+    stage's time goes to `routes` instead of CP-SAT, after the continuity stage
+    (`routes_first`)."""
     if deterministic is None:
         deterministic = workers == 1
     building = time.monotonic()
@@ -306,6 +309,12 @@ def cover_then_route(
         return sol, stages, None
     if ahead is not None:
         sol = ahead(sol)
+    if routes is not None:
+        first_routes = routes_first(model, sol, later, routes, budget=max(0.05, budget - spent),
+                                    workers=workers, seed=seed, deterministic=deterministic,
+                                    deadline=deadline, stop=stop)  # fmt: skip
+        if first_routes is not None:
+            return first_routes[0], [*stages, *first_routes[1]], first_routes[2]
     routed, more, failure = staged_solve(
         model,
         sol,
@@ -344,3 +353,128 @@ def _unsolved(
     value = sum(weights[scenario.tasks[t].priority] for t in floor.crews if t in set(tids))
     coverage = StageResult("coverage", value, math.inf, False, seconds)
     return floor, [coverage, *_untried(scenario, tids, ["coverage"])], None
+
+
+Routed = tuple[Solution, dict[str, tuple[int, float, bool]]]
+Routes = Callable[[Solution, float, float | None], Routed | None]
+"""routes(plan, seconds, deadline): the plan's routes re-chosen with its coverage, waiting and
+continuity pairs held (`solver.route_sets.best_routes`), and each goal that model reached
+(value, bound, proved); None when it cannot (then CP-SAT's stages run as before)."""
+
+STAGE_SHARES = {"continuity": 0.15, "travel": 0.2, "fairness": 0.1}
+"""The later stages' parts of their time, as `staged_solve` gives them."""
+
+
+def routes_first(
+    model: PlanModel,
+    sol: Solution,
+    later: tuple[str, ...],
+    routes: Routes,
+    *,
+    budget: float,
+    workers: int,
+    seed: int,
+    deterministic: bool,
+    deadline: float | None,
+    stop: StopFn | None,
+) -> tuple[Solution, list[StageResult], str | None] | None:
+    """The later stages with `routes` in the travel stage's place: continuity (when before
+    travel) on CP-SAT in its share, then `routes` in travel's share, then fairness (when
+    after) on CP-SAT with travel held. None when the order does not allow it (fairness before
+    travel) or `routes` gave nothing, having spent only the continuity stage (returned then
+    as the plan to go on from is not: the caller's stages run again from its hint).
+
+    Why: CP-SAT's travel stage on routing weeks barely moves its first routes, where choosing
+    among every route of each block proves the least travel at the plan's pairs in seconds."""
+    if "travel" not in later or later[: later.index("travel")] not in ((), ("continuity",)):
+        return None
+    total = sum(STAGE_SHARES[s] for s in later)
+    stages: list[StageResult] = []
+    spent = 0.0
+    if later[0] == "continuity":
+        share = budget * STAGE_SHARES["continuity"] / total
+        cont_deadline = deadline
+        if deadline is not None:
+            cont_deadline = (
+                time.time() + (deadline - time.time()) * STAGE_SHARES["continuity"] / total
+            )
+        got, stages, _ = staged_solve(model, sol, budget=share, workers=workers, seed=seed,
+                                            stages_wanted=("continuity",),
+                                            deterministic=deterministic, deadline=cont_deadline,
+                                            stop=stop)  # fmt: skip
+        if got is None:
+            return None
+        sol = got
+        spent = sum(s.work if deterministic else s.seconds for s in stages)
+    rest = tuple(s for s in later if s not in ("continuity", "travel"))
+    mine = STAGE_SHARES["travel"] / (STAGE_SHARES["travel"] + sum(STAGE_SHARES[s] for s in rest))
+    seconds = max(0.05, budget - spent) * mine
+    ends = None
+    if deadline is not None:
+        ends = time.time() + max(0.0, deadline - time.time()) * mine
+        if not deterministic:
+            seconds = min(seconds, ends - time.time())
+    began = time.monotonic()
+    found = routes(sol, seconds, ends)
+    if found is None:
+        if stages:
+            return _go_on(model, sol, stages, later[1:], budget - spent, workers, seed,
+                          deterministic, deadline, stop)  # fmt: skip
+        return None
+    new, goals = found
+    if _goals(model, new, later) >= _goals(model, sol, later):  # no better: the plan as it
+        new = sol  # was (its routes in their order; an equal choice may list them otherwise)
+    model.hint(new)
+    for name in [g for g in later if g in ("continuity", "travel")]:
+        if any(s.name == name for s in stages):
+            continue
+        value = model.hinted_value(name)
+        reached = goals.get(name)
+        exact = reached is not None and reached[2] and reached[0] == value
+        bound = (
+            reached[1]
+            if exact and reached is not None
+            else (math.inf if name == "continuity" else -math.inf)
+        )
+        stages.append(StageResult(name, value, bound, exact, time.monotonic() - began))
+    expr = model.objective("travel")[0]
+    model.m.add(expr <= model.hinted_value("travel"))
+    if "continuity" in later:
+        model.m.add(model.objective("continuity")[0] >= model.hinted_value("continuity"))
+    spent += time.monotonic() - began if not deterministic else seconds
+    if not rest:
+        return new, stages, None
+    return _go_on(model, new, stages, rest, budget - spent, workers, seed, deterministic,
+                  deadline, stop)  # fmt: skip
+
+
+def _go_on(
+    model: PlanModel,
+    sol: Solution,
+    stages: list[StageResult],
+    wanted: tuple[str, ...],
+    budget: float,
+    workers: int,
+    seed: int,
+    deterministic: bool,
+    deadline: float | None,
+    stop: StopFn | None,
+) -> tuple[Solution, list[StageResult], str | None]:
+    """The stages `wanted` on CP-SAT from `sol`, after `stages`."""
+    routed, more, failure = staged_solve(model, sol, budget=max(0.05, budget), workers=workers,
+                                         seed=seed, stages_wanted=wanted,
+                                         deterministic=deterministic, deadline=deadline,
+                                         stop=stop)  # fmt: skip
+    if routed is None:
+        return sol, stages, None
+    return routed, [*stages, *more], failure
+
+
+def _goals(model: PlanModel, sol: Solution, later: tuple[str, ...]) -> tuple[int, ...]:
+    """Continuity and travel at `sol`, in `later`'s order, to be minimised."""
+    model.hint(sol)
+    return tuple(
+        -model.hinted_value(g) if g == "continuity" else model.hinted_value(g)
+        for g in later
+        if g in ("continuity", "travel")
+    )

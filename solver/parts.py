@@ -22,7 +22,7 @@ from solver.large import search_part
 from solver.lns import Search, improve
 from solver.part_bounds import BOUND_SHARE, POLISH_BOUND_SHARE, Deferred, part_bounds_after
 from solver.reroute import FIRST_DESCENT_SECONDS, REROUTING, Rerouting, later_goals, reroute
-from solver.route_sets import best_routes
+from solver.route_sets import Listed, best_routes, movable_part
 from solver.solution import Solution, count_by_priority
 from solver.stages import ProgressFn, StageResult, StopFn, Stopped, conflicting_pins, staged_solve
 
@@ -145,6 +145,26 @@ def _solve_part(
                              stop=stop, seed=job.seed, way=way, overrun=overrun))  # fmt: skip
         return early[-1]
 
+    listed: Listed = {}  # each block's routes, listed once for both route-set runs
+    proved: list[bool] = []  # whether the route sets proved the least travel at the plan's pairs
+
+    def routes(
+        sol: Solution, seconds: float, until: float | None
+    ) -> tuple[Solution, dict[str, tuple[int, float, bool]]] | None:
+        """The travel stage's time given to choosing among every route of each block; not
+        where a block has too many (narrowed, the choice took CP-SAT's travel stage from the
+        wide week 7009 and ended at 981 minutes where CP-SAT's gave 954, load 12): those are
+        narrowed only in rerouting's run, which keeps its plan when better."""
+        goals: dict[str, tuple[int, float, bool]] = {}
+        with clock.phase("rerouting"):
+            new = best_routes(scenario, analyses, tids, travel, sol, seconds=seconds,
+                              deadline=until, deterministic=job.reproducible,
+                              goals_found=goals, listed=listed, narrow=False)  # fmt: skip
+        if new is None:
+            return None
+        proved.append(bool(goals) and all(g[2] for g in goals.values()))
+        return new, goals
+
     def _later(sol: Solution) -> tuple[object, ...]:
         return later_goals(scenario, analyses, tids, travel, sol)
 
@@ -158,7 +178,12 @@ def _solve_part(
     else:
         first = ahead if job.reroute and way.ahead else None
         exact = (
-            partial(cover_then_route, ahead=first, first_only=job.coverage_only)
+            partial(
+                cover_then_route,
+                ahead=first,
+                first_only=job.coverage_only,
+                routes=routes if job.reroute and movable_part(scenario, analyses, tids) else None,
+            )
             if job.pairwise
             else _routed
         )
@@ -209,7 +234,8 @@ def _solve_part(
             overrun = min(overrun, max(0.0, until - time.time()))
             until -= overrun
         with clock.phase("rerouting", whole=True):
-            sol = _by_route_sets(scenario, outer, travel, sol, until)
+            if not any(proved):  # (proved at these pairs: nothing for it to gain)
+                sol = _by_route_sets(scenario, outer, travel, sol, until, listed)
             sol = reroute(scenario, analyses, tids, travel, sol, deadline=until,
                           stop=stop, seed=job.seed, way=way, overrun=overrun)  # fmt: skip
         if stop is not None and stop():
@@ -253,8 +279,9 @@ steps stopped at 897, 1,029, 923, 562)."""
 
 
 def _by_route_sets(
-    scenario: Scenario, job: PartJob, travel: TravelModel, sol: Solution, until: float | None
-) -> Solution:
+    scenario: Scenario, job: PartJob, travel: TravelModel, sol: Solution, until: float | None,
+    listed: Listed | None = None,
+) -> Solution:  # fmt: skip
     """`sol` re-chosen from every route of each block (`solver.route_sets.best_routes`) when
     that serves more, or as much and is better in the later goals; else `sol`. With a wall
     clock, never past `until` (rerouting's end)."""
@@ -264,7 +291,7 @@ def _by_route_sets(
     if seconds <= 0.5:
         return sol
     new = best_routes(scenario, job.analyses, job.tids, travel, sol, seconds=seconds,
-                      deadline=until, deterministic=job.reproducible)  # fmt: skip
+                      deadline=until, deterministic=job.reproducible, listed=listed)  # fmt: skip
     if new is None:
         return sol
     before = (

@@ -110,8 +110,10 @@ def block_routes(
 
 
 def movable_part(scenario: Scenario, analyses: Mapping[str, TaskAnalysis], tids: list[str]) -> bool:
-    """Whether every task of the part that can be served is one person's visit, with no pin,
-    fixed start or team: then its routes are the whole later problem."""
+    """Whether every task of the part that can be served is one person's visit, with no pin or
+    team: then its routes are the whole later problem. A fixed start is a start range of one
+    minute (`Task.start_ranges`), which `block_routes` keeps as any range: the generated routing
+    weeks but 7001 and 7005 have 1-4 such visits, which kept their whole parts out."""
     pinned = {p.task for p in scenario.pinned}
     for tid in tids:
         a, task = analyses[tid], scenario.tasks[tid]
@@ -120,7 +122,7 @@ def movable_part(scenario: Scenario, analyses: Mapping[str, TaskAnalysis], tids:
         need = task.needs[0] if len(task.needs) == 1 else None
         if not isinstance(need, SkillNeed) or need.count != 1 or tid in pinned:
             return False
-        if task.fixed_start is not None or any(p.team is not None for p in a.pools[0]):
+        if any(p.team is not None for p in a.pools[0]):
             return False
     return True
 
@@ -135,6 +137,9 @@ class RouteChoice:
     visits: dict[tuple[str, str], list[cp_model.IntVar]]
     """(task, volunteer) -> whether they visit it, one per block that could."""
     travelled: list[cp_model.LinearExprT]
+    narrowed: bool = False
+    """Whether a block lists only the routes near its plan's (`_nearest`): then the choice's
+    optimum is no least travel of every plan."""
 
     @classmethod
     def empty(cls) -> RouteChoice:
@@ -185,11 +190,15 @@ class RouteChoice:
 
 def _listed(
     scenario: Scenario, analyses: Mapping[str, TaskAnalysis], tids: list[str], travel: TravelModel,
-    deadline: float | None,
+    deadline: float | None, sol: Solution, cache: Listed | None = None, narrow: bool = True,
 ) -> RouteChoice | None:  # fmt: skip
-    """Every block's routes listed into a model, or None when a block has too many or the
-    deadline passes."""
+    """Every block's routes listed into a model, or None when the deadline passes. A block
+    with too many lists those among its plan's visits and the visits nearest them
+    (`_nearest`): every route listed is a route, so the choice is still a plan, no longer
+    the least travel of every plan. `cache` keeps each block's list for the next call."""
+    cache = {} if cache is None else cache
     choice = RouteChoice.empty()
+    plan = _plan_blocks(scenario, sol)
     for vid in sorted({v for t in tids for v in analyses[t].free}):
         vol = scenario.volunteers[vid]
         for b, block in enumerate(vol.blocks):
@@ -204,11 +213,76 @@ def _listed(
             }
             if not ranges:
                 continue
-            routes = block_routes(scenario, travel, vid, b, ranges)
+            routes = _block(scenario, travel, vid, b, ranges, cache)
+            keep = NEAREST if narrow else 0
+            while routes is None and keep > 0:
+                if deadline is not None and time.time() >= deadline:
+                    return None
+                near = _nearest(scenario, travel, vid, plan.get((vid, b), set()), ranges, keep)
+                routes = _block(scenario, travel, vid, b, near, cache)
+                choice.narrowed, keep = True, keep // 2
             if routes is None:
                 return None
             choice.add_block(vid, b, routes)
+            if choice.narrowed and sum(len(r) for r in choice.routes.values()) > NARROWED_IN_ALL:
+                return None
     return choice
+
+
+Listed = dict[tuple[str, int, frozenset[str]], dict[frozenset[str], Route] | None]
+"""(volunteer, block, the visits it may list) -> `block_routes`' answer."""
+
+
+def _block(
+    scenario: Scenario, travel: TravelModel, vid: str, b: int, ranges: dict[str, list[Span]],
+    cache: Listed,
+) -> dict[frozenset[str], Route] | None:  # fmt: skip
+    key = (vid, b, frozenset(ranges))
+    if key not in cache:
+        cache[key] = block_routes(scenario, travel, vid, b, ranges)
+    return cache[key]
+
+
+NEAREST = 12
+NARROWED_IN_ALL = 25_000
+"""A choice with narrowed blocks gives up past this many routes in all: on the wide weeks
+7003 and 7009 (36,000 and 61,000 routes, 2 and 6 blocks narrowed) its model took 85% of
+rerouting's time from ruin and recreate and ended 1.9-2.3% above the plans before route sets
+ran there (868 against 852, 975 against 953, load 11); 7007 lists 12,000 with one narrowed."""
+"""A block whose routes are too many to list lists those over its plan's visits and this many
+visits nearest them (halved until they fit): on routing week 7007 one block listed over
+20,000 partial routes, which kept the whole part out of the choice."""
+
+
+def _nearest(
+    scenario: Scenario, travel: TravelModel, vid: str, mine: set[str],
+    ranges: Mapping[str, list[Span]], keep: int,
+) -> dict[str, list[Span]]:  # fmt: skip
+    """`ranges` for the plan's visits of the block and the `keep` others nearest to them (or
+    to the volunteer's home)."""
+    vol, tasks = scenario.volunteers[vid], scenario.tasks
+    places = [vol.home, *(tasks[t].location for t in sorted(mine) if t in ranges)]
+
+    def distance(t: str) -> int:
+        return min(travel.minutes(vol.mode, p, tasks[t].location) for p in places)
+
+    others = sorted((t for t in ranges if t not in mine), key=lambda t: (distance(t), t))
+    kept = {t for t in mine if t in ranges} | set(others[:keep])
+    return {t: r for t, r in ranges.items() if t in kept}
+
+
+def _plan_blocks(scenario: Scenario, sol: Solution) -> dict[tuple[str, int], set[str]]:
+    """(volunteer, block) -> the visits the plan gives them in it."""
+    plan: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for tid, crew in sol.crews.items():
+        for av in crew:
+            vol = scenario.volunteers[av.id]
+            b = block_of(
+                vol, sol.starts[tid], sol.starts[tid] + scenario.tasks[tid].duration_minutes
+            )
+            if b is not None:
+                plan[(av.id, b)].add(tid)
+    return plan
 
 
 def _people(a: TaskAnalysis) -> set[str]:
@@ -227,16 +301,24 @@ def best_routes(
     seconds: float,
     deadline: float | None = None,
     deterministic: bool = False,
+    goals_found: dict[str, tuple[int, float, bool]] | None = None,
+    listed: Listed | None = None,
+    narrow: bool = True,
 ) -> Solution | None:
     """The part's plan re-chosen from every route its blocks can hold: serving at least as
     much at every priority and waiting as much, then the goals after waiting in the
     scenario's order (continuity, travel; fairness is left to the caller's comparison), each
     stage held at what the one before reached (continuity, when first, only held at the
     plan's pairs: the model's time goes to travel); `sol` is the hint, so nothing found is
-    worse in those goals. None when the part is not one-person visits alone (`movable_part`), a
-    block lists too many routes, the order puts fairness before travel, or the time ends
-    before the first stage finds a plan. `seconds` is CP-SAT's deterministic time when
-    `deterministic`, else the wall clock (never past `deadline`)."""
+    worse in those goals. None when the part is not one-person visits alone (`movable_part`),
+    the order puts fairness before travel, or the time ends before the first stage finds a
+    plan. A block with too many routes lists those near its plan's (`_listed`). `seconds` is
+    CP-SAT's deterministic time when `deterministic`, else the wall clock (never past
+    `deadline`). `goals_found`, when given,
+    gets each goal the model reached: its value, CP-SAT's bound and whether proved; `listed`
+    keeps the blocks' routes for a later call on the same part (the listing is most of the
+    time where a block has too many: 7-9 s of 11-13 on routing week 7007 at load 12);
+    `narrow` False: None where a block has too many, as before `_nearest`."""
     order = [g for g in scenario.settings.objective_order if g != "fairness"]
     if list(scenario.settings.objective_order[: len(order)]) != order:
         return None
@@ -244,7 +326,8 @@ def best_routes(
         return None
     began = time.time()
     ends = began + seconds if deadline is None else min(deadline, began + seconds)
-    choice = _listed(scenario, analyses, tids, travel, None if deterministic else ends)
+    choice = _listed(scenario, analyses, tids, travel, None if deterministic else ends, sol,
+                     listed, narrow)  # fmt: skip
     if choice is None:
         return None
     mine = set(tids)
@@ -276,6 +359,11 @@ def best_routes(
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             break
         found = _solution(choice, solver)
+        if goals_found is not None:
+            value = round(solver.objective_value)
+            sign = -1 if goal == "continuity" else 1  # (pairs were minimised negated)
+            exact = status == cp_model.OPTIMAL and not choice.narrowed
+            goals_found[goal] = (sign * value, sign * solver.best_objective_bound, exact)
         if status != cp_model.OPTIMAL:
             break
         choice.model.add(goals[goal] <= round(solver.objective_value))
@@ -301,15 +389,7 @@ def _kept(scenario: Scenario, sol: Solution, mine: set[str]) -> int:
 
 def _hint(choice: RouteChoice, scenario: Scenario, sol: Solution) -> None:
     """The plan's own routes as CP-SAT's hint (each is listed: its visits fit in that order)."""
-    plan: dict[tuple[str, int], set[str]] = defaultdict(set)
-    for tid, crew in sol.crews.items():
-        for av in crew:
-            vol = scenario.volunteers[av.id]
-            b = block_of(
-                vol, sol.starts[tid], sol.starts[tid] + scenario.tasks[tid].duration_minutes
-            )
-            if b is not None:
-                plan[(av.id, b)].add(tid)
+    plan = _plan_blocks(scenario, sol)
     for key, chosen in choice.chosen.items():
         mine = frozenset(plan.get(key, ()))
         for r, x in chosen.items():

@@ -19,9 +19,12 @@ from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import PRIORITIES, Scenario, Span
 from mutualaid.travel import HaversineTravel
 from mutualaid.validation import validate
+from solver.coverage import Routed, Routes, cover_then_route
 from solver.greedy import greedy_plan
+from solver.planner import allowed
 from solver.route_sets import HOME, best_routes, block_routes, movable_part
 from solver.solution import Solution, figures
+from solver.stages import StageResult, coverage_weights
 from solver.travel_bound import travel_floor
 from tests.reference import reference_check
 from tests.strategies import World, small_worlds, tiny_worlds
@@ -78,12 +81,12 @@ def test_a_block_lists_every_set_of_visits_that_fits_at_its_least_travel(world: 
 
 
 def one_person(world: World) -> World:
-    """The world's tasks of one person's skill (the first skill role, one person), without
-    fixed starts or pins: a part whose routes are its whole later problem."""
+    """The world's tasks of one person's skill (the first skill role, one person), fixed
+    starts kept, without pins: a part whose routes are its whole later problem."""
     tasks = []
     for task in world["tasks"]:
         skill = next((n["skill"] for n in task["needs"] if "skill" in n), None)
-        if skill is not None and "start" not in task:
+        if skill is not None:
             tasks.append({**task, "needs": [{"skill": skill, "count": 1}]})
     kept = {t["id"] for t in tasks}
     declined = [d for d in world.get("declined", []) if d["task"] in kept]
@@ -171,3 +174,77 @@ def test_a_part_with_a_crew_of_two_is_not_rechosen() -> None:
     start = greedy_plan(scenario, analyses, travel)
     assert best_routes(scenario, analyses, sorted(analyses), travel, start, seconds=5) is None
     assert travel_floor(scenario, analyses, travel, {}, 0) is None
+
+
+def test_a_visit_at_a_fixed_start_is_rechosen_and_keeps_its_start() -> None:
+    """Fixed starts are start ranges of one minute, which the listing keeps: the generated
+    routing weeks have 1-4 such visits, which kept every block's routes out of the choice."""
+    world = far_and_near()
+    world["tasks"][1]["start"] = "2026-11-30T14:00"
+    del world["tasks"][1]["windows"]
+    scenario = build_scenario(world)
+    travel = HaversineTravel(scenario.settings)
+    analyses = solver.analyse(scenario, travel)
+    assert scenario.tasks["t-1"].fixed_start is not None
+    assert movable_part(scenario, analyses, sorted(analyses))
+    far = far_plan(scenario)
+    near = best_routes(scenario, analyses, sorted(analyses), travel, far, seconds=5)
+    assert near is not None
+    assert near.starts["t-1"] == scenario.tasks["t-1"].fixed_start
+    assert {a.id for crew in near.crews.values() for a in crew} == {"v-near"}
+    assert (
+        figures(scenario, near, travel).travel_minutes
+        < figures(scenario, far, travel).travel_minutes
+    )
+    assert validate(scenario, plan_of(scenario, near)).violations == []
+
+
+def _cover_then_route(scenario: Scenario, routes: Routes) -> tuple[Solution, list[StageResult]]:
+    travel = HaversineTravel(scenario.settings)
+    analyses = solver.analyse(scenario, travel)
+    weights = coverage_weights(allowed(scenario, analyses))
+    floor = greedy_plan(scenario, analyses, travel)
+    sol, stages, failure = cover_then_route(
+        scenario, analyses, sorted(analyses), travel, weights, floor, budget=4.0, workers=1,
+        seed=0, routes=routes,
+    )  # fmt: skip
+    assert failure is None and sol is not None
+    return sol, stages
+
+
+def test_the_travel_stage_is_the_route_choice_when_there_is_one() -> None:
+    """The routes given take the travel stage's place after continuity; their travel is the
+    stage's value, proved where they say so; fairness still follows on CP-SAT."""
+    scenario = build_scenario(far_and_near())
+    given: list[Solution] = []
+
+    def far(sol: Solution, seconds: float, until: float | None) -> Routed:
+        given.append(sol)
+        plan = far_plan(scenario)
+        return plan, {
+            "travel": (
+                figures(scenario, plan, HaversineTravel(scenario.settings)).travel_minutes,
+                0,
+                False,
+            )
+        }
+
+    sol, stages = _cover_then_route(scenario, far)
+    assert len(given) == 1
+    assert [s.name for s in stages] == ["coverage", *scenario.settings.objective_order]
+    travel = next(s for s in stages if s.name == "travel")
+    assert (
+        travel.value
+        == figures(scenario, far_plan(scenario), HaversineTravel(scenario.settings)).travel_minutes
+    )
+    assert not travel.optimal  # the routes said it was not proved
+    assert figures(scenario, sol, HaversineTravel(scenario.settings)).travel_minutes <= travel.value
+    assert validate(scenario, plan_of(scenario, sol)).violations == []
+
+
+def test_without_a_route_choice_the_travel_stage_is_cpsats() -> None:
+    scenario = build_scenario(far_and_near())
+    sol, stages = _cover_then_route(scenario, lambda sol, seconds, until: None)
+    assert [s.name for s in stages] == ["coverage", *scenario.settings.objective_order]
+    assert all(s.optimal for s in stages)  # two visits: CP-SAT proves every stage
+    assert {a.id for crew in sol.crews.values() for a in crew} == {"v-near"}
