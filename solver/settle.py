@@ -25,8 +25,8 @@ solve's trajectory exactly (`SolveOptions.coverage_only`), and along it coverage
 So once (parts done) + (this part's bound) + (floors to come) >= `enough`, lexicographically,
 the check's answer is yes; the rest of the solve is skipped (`Settled`). A no is never settled
 early: a bound from above would need CP-SAT's bound held over every later stage and part.
-Held against whole one-worker solves by the slow promise test (tests/test_suggestions.py), and
-the order of the comparison by tests/test_settle.py.
+Held against whole one-worker solves by the slow promise test
+(tests/test_suggestion_promise.py), and the order of the comparison by tests/test_settle.py.
 """
 
 from __future__ import annotations
