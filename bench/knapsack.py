@@ -21,7 +21,8 @@ for path in (HERE, HERE.parent):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from unseen import FIRST_SEED, SHAPES, Week, proof_run, quad, said_command  # noqa: E402
+from command import said_command  # noqa: E402
+from unseen import FIRST_SEED, SHAPES, Week, proof_run, quad  # noqa: E402
 
 import solver.coverage  # noqa: E402
 from mutualaid.contract.scenario import build_scenario  # noqa: E402

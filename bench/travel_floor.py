@@ -28,8 +28,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from command import said_command
 from engine import check, run_vroom
-from unseen import FIRST_SEED, Week, said_command
+from unseen import FIRST_SEED, Week
 
 from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario

@@ -24,7 +24,6 @@ import argparse
 import copy
 import json
 import os
-import shlex
 import statistics
 import sys
 import time
@@ -40,6 +39,7 @@ for path in (HERE, HERE.parent):
 from dataclasses import replace  # noqa: E402
 
 import yaml  # noqa: E402
+from command import said_command  # noqa: E402
 from engine import SHARED_A, WEIGHTS, check, run_vroom  # noqa: E402
 
 from mutualaid.contract import plan_json  # noqa: E402
@@ -411,14 +411,6 @@ def bounds_table(results: list[dict[str, Any]], without: str = "without") -> lis
             f"{quad(r['bound'])} | {100 * w['gap']:.2f}% / {100 * r['gap']:.2f}% |"
         )
     return lines
-
-
-def said_command(script: str) -> str:
-    """The command line that reproduces this run, at the niceness it really ran at (the
-    header said `nice -n 10` whatever it was run with)."""
-    niceness = os.nice(0)
-    prefix = ["nice", "-n", str(niceness)] if niceness else []
-    return "$ " + shlex.join([*prefix, ".venv/bin/python", script, *sys.argv[1:]])
 
 
 def main() -> int:
