@@ -155,11 +155,11 @@ CLI: dict[str, tuple[str, str]] = {
         "无法将生成的多周数据写入 {path}：{problem}",
     ),
     "cli_generated_season": (
-        "wrote {path}: {weeks} weeks, {requests} requests, {volunteers} volunteers",
+        "wrote {path}: weeks {weeks}, requests {requests}, volunteers {volunteers}",
         "已写入 {path}：{weeks} 周、需求 {requests} 项、志愿者 {volunteers} 名",
     ),
     "cli_generated": (
-        "wrote {path}: {tasks} tasks, {volunteers} volunteers, {subdistricts} subdistricts",
+        "wrote {path}: tasks {tasks}, volunteers {volunteers}, subdistricts {subdistricts}",
         "已写入 {path}：任务 {tasks} 项、志愿者 {volunteers} 名、街道 {subdistricts} 个",
     ),
     "cli_db_unreachable": (

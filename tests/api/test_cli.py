@@ -326,3 +326,23 @@ def test_solve_in_chinese_shows_every_reason_and_suggestion_whole_on_a_narrow_co
         assert re.sub(r"\s", "", unserved["detail"]) in flat
         for s in unserved.get("suggestions", ()):
             assert re.sub(r"\s", "", s["text"]) in flat
+
+
+def test_generate_says_what_it_wrote_without_a_wrong_plural(tmp_path: Path) -> None:
+    """It said 'wrote …: 3 tasks, 1 volunteers, 1 subdistricts' (found by the outsider's
+    attack): the counts follow their names, right for one and many."""
+    out = tmp_path / "week.yaml"
+    args = [
+        "generate",
+        "--tasks",
+        "3",
+        "--volunteers",
+        "1",
+        "--subdistricts",
+        "1",
+        "--out",
+        str(out),
+    ]
+    said = CliRunner().invoke(app, args, env={"MUTUALAID_LANG": "en", "COLUMNS": "200"})
+    assert said.exit_code == 0, said.output
+    assert "1 volunteers" not in said.output and "volunteers 1" in said.output
