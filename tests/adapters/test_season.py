@@ -67,7 +67,7 @@ def test_generate_season_writes_the_season_the_replay_reads(tmp_path: Path) -> N
     args = ["generate", "season", "--weeks", "3", "--tasks", "8", "--seed", "5", "--out", str(out)]
     result = CliRunner().invoke(app, args, env={"MUTUALAID_LANG": "en"})
     assert result.exit_code == 0, result.output
-    assert "3 weeks, 14 requests" in " ".join(result.output.split())
+    assert "weeks 3, requests 14" in " ".join(result.output.split())
     assert yaml.safe_load(out.read_text(encoding="utf-8")) == generate_season(3, 8, 20, 5)
 
 
