@@ -29,7 +29,14 @@ from mutualaid.travel import TravelModel
 from solver.analysis import TaskAnalysis
 from solver.cpsat import PlanModel, linear
 from solver.solution import Solution
-from solver.stages import ProgressFn, StageResult, StopFn, built_in_time, staged_solve
+from solver.stages import (
+    STAGE_SHARES,
+    ProgressFn,
+    StageResult,
+    StopFn,
+    built_in_time,
+    staged_solve,
+)
 
 FIRST_GOALS = ("coverage", "waited")
 """The goals solved on the pairwise model; the later ones need travel, so routes."""
@@ -360,9 +367,6 @@ Routes = Callable[[Solution, float, float | None], Routed | None]
 """routes(plan, seconds, deadline): the plan's routes re-chosen with its coverage, waiting and
 continuity pairs held (`solver.route_sets.best_routes`), and each goal that model reached
 (value, bound, proved); None when it cannot (then CP-SAT's stages run as before)."""
-
-STAGE_SHARES = {"continuity": 0.15, "travel": 0.2, "fairness": 0.1}
-"""The later stages' parts of their time, as `staged_solve` gives them."""
 
 
 def routes_first(

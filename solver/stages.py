@@ -35,6 +35,9 @@ StopFn = Callable[[], bool]
 """stop() is True once the solve should end at once (the plan was cancelled): polled by a
 watcher thread while CP-SAT searches, and between stages."""
 
+STAGE_SHARES = {"coverage": 0.55, "waited": 0.1, "continuity": 0.15, "travel": 0.2, "fairness": 0.1}
+"""Each stage's part of `staged_solve`'s budget (of the parts of the stages asked for)."""
+
 STEP_SHARE = 0.75
 """With coverage one priority at a time, the part of the budget left that each priority but
 the last may take (what it does not use passes on): most of it to the first priority that does
@@ -203,8 +206,7 @@ def staged_solve(
         model.hint(floor)
         m.add(model.objective("coverage")[0] >= model.hinted_value("coverage"))
     stages: list[StageResult] = []
-    shares = {"coverage": 0.55, "waited": 0.1, "continuity": 0.15, "travel": 0.2, "fairness": 0.1}
-    plan = [(name, shares[name]) for name in stages_wanted or model.stages()]
+    plan = [(name, STAGE_SHARES[name]) for name in stages_wanted or model.stages()]
     share_left = sum(share for _, share in plan)
     best = model.restrict(floor) if floor is not None else None
     started = time.monotonic()
