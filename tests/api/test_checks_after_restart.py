@@ -11,6 +11,7 @@ from typing import Any
 from litestar.testing import TestClient
 
 from mutualaid.contract.scenario import load_scenario
+from mutualaid.domain.plan import Plan
 from mutualaid.messages import msg_in
 from mutualaid.services import access
 from solver.service import PlannerSettings, SolverPlanner
@@ -22,20 +23,27 @@ from .test_replan_pages import EDGES
 RELOADS = '<meta http-equiv="refresh"'
 
 
-def test_marks_a_killed_server_left_end_at_the_next_start(
-    client: Client, admin: Any, settings: Any
-) -> None:
+def stored_while_checking(client: Client, admin: Any) -> tuple[Plan, Any]:
+    """The edge-case week stored and solved, its plan finished with every unserved task still
+    being checked: the plan and its stored row."""
     answer = client.post("/weeks/2026-11-30/scenario?area=edges", content=EDGES.read_bytes(),
                          headers={**admin, "Content-Type": "application/yaml"})  # fmt: skip
     assert answer.status_code == 200, answer.text
     scenario = load_scenario(EDGES)
     plan = SolverPlanner(PlannerSettings(workers=1)).plan(scenario, lambda _: None)
     assert plan.unserved
-    left = replace(plan, unserved=[replace(u, checking=True) for u in plan.unserved])
-    with infra(client).uow() as uow:  # as the killed runner's last write left it
+    waiting = replace(plan, unserved=[replace(u, checking=True) for u in plan.unserved])
+    with infra(client).uow() as uow:
         made = uow.plans.create("edges", scenario.week_start)
-        uow.plans.finish(made.id, left)
+        uow.plans.finish(made.id, waiting)
         uow.commit()
+    return plan, made
+
+
+def test_marks_a_killed_server_left_end_at_the_next_start(
+    client: Client, admin: Any, settings: Any
+) -> None:
+    plan, made = stored_while_checking(client, admin)  # as the killed runner's last write left it
     api = client.get(f"/plans/{made.id}", headers=admin).json()
     assert all(u.get("suggestions_checking") is True for u in api["plan"]["unserved"])
     client.__exit__(None, None, None)  # the server stops; it starts again
@@ -48,16 +56,7 @@ def test_marks_a_killed_server_left_end_at_the_next_start(
 def test_the_plan_page_reloads_itself_while_suggestions_are_being_checked(
     client: Client, admin: Any
 ) -> None:
-    answer = client.post("/weeks/2026-11-30/scenario?area=edges", content=EDGES.read_bytes(),
-                         headers={**admin, "Content-Type": "application/yaml"})  # fmt: skip
-    assert answer.status_code == 200, answer.text
-    scenario = load_scenario(EDGES)
-    plan = SolverPlanner(PlannerSettings(workers=1)).plan(scenario, lambda _: None)
-    waiting = replace(plan, unserved=[replace(u, checking=True) for u in plan.unserved])
-    with infra(client).uow() as uow:
-        made = uow.plans.create("edges", scenario.week_start)
-        uow.plans.finish(made.id, waiting)
-        uow.commit()
+    _, made = stored_while_checking(client, admin)
     _, secret = access.create_token(infra(client).uow(), access.CLI, "coordinator", ["edges"])
     sign_in(client, secret)
     page = client.get(f"/desk/edges/weeks/2026-11-30/plans/{made.id}").text
