@@ -86,7 +86,9 @@ class SolverSettings:
     suggest_within_seconds: float = 2.0
     """MUTUALAID_SOLVER_SUGGEST_WITHIN: with suggestions, a plan finishes with those checked
     within this many seconds of its solve; the tasks still being checked say so
-    (`suggestions_checking`), and the plan is updated as their checks end."""
+    (`suggestions_checking`), and the plan is updated as their checks end. 0, as the CLI's
+    `--suggest-within 0`: no waiting, the plan at once and every check after it; `inf`:
+    every check before the plan finishes."""
     repair_seconds: float = 1.0
     """MUTUALAID_REPAIR_SECONDS: the CP-SAT budget of the repair a decline triggers, in the
     request (deterministic time on one worker, so the same decline gives the same repair;
@@ -216,7 +218,7 @@ class Settings:
                 suggest=read("MUTUALAID_SOLVER_SUGGEST", _bool, False),
                 suggest_within_seconds=read(
                     "MUTUALAID_SOLVER_SUGGEST_WITHIN",
-                    _positive,
+                    _nonnegative,
                     SolverSettings.suggest_within_seconds,
                 ),
                 repair_seconds=read(

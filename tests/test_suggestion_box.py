@@ -163,7 +163,7 @@ def test_a_plan_finishes_at_the_box_and_its_rest_is_stored_as_it_comes(
     store.add_week(AREA, build_scenario(two_unserved()))
     [(_, week)] = store.state.weeks
     inner = SolverPlanner(PlannerSettings(2.0, 1, True, suggest=True,
-                                          suggest_within_seconds=1e-9))  # fmt: skip
+                                          suggest_within_seconds=0))  # fmt: skip
     seen: list[Any] = []
 
     class Watching:

@@ -44,7 +44,8 @@ def test_every_variable_is_read() -> None:
     [
         ("MUTUALAID_REPAIR_SECONDS", "0"),
         ("MUTUALAID_REPAIR_SECONDS", "soon"),
-        ("MUTUALAID_SOLVER_SUGGEST_WITHIN", "0"),
+        ("MUTUALAID_SOLVER_SUGGEST_WITHIN", "-1"),
+        ("MUTUALAID_SOLVER_SUGGEST_WITHIN", "nan"),
         ("MUTUALAID_SOLVER_WORKERS", "0"),
         ("MUTUALAID_JOB_RUNNER", "celery"),
         ("MUTUALAID_PORT", "70000"),
@@ -54,6 +55,13 @@ def test_an_unusable_variable_is_named(name: str, value: str) -> None:
     with pytest.raises(SettingsError) as caught:
         Settings.from_env({name: value})
     assert name in str(caught.value) and value in str(caught.value)
+
+
+def test_no_wait_for_suggestions_is_allowed_as_on_the_command_line() -> None:
+    """MUTUALAID_SOLVER_SUGGEST_WITHIN=0 agrees with `solve --suggest-within 0`: the plan is
+    given at once, every check after it."""
+    settings = Settings.from_env({"MUTUALAID_SOLVER_SUGGEST_WITHIN": "0"})
+    assert settings.solver.suggest_within_seconds == 0.0
 
 
 def test_the_repair_budget_reaches_the_repairer(tmp_path: Path) -> None:
