@@ -187,3 +187,48 @@ def test_a_plan_finishes_at_the_box_and_its_rest_is_stored_as_it_comes(
     assert done.result is not None and {u.task for u in done.result.unserved} == {"a", "b"}
     for u in done.result.unserved:
         assert u.suggestions and not u.checking
+
+
+def test_a_plan_superseded_by_a_newer_published_one_stops_its_checks_and_its_marks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Once a newer plan of the week is published, the older plan's checks are wasted work:
+    they stop, nothing more is written into it, and no task of it stays marked as checking."""
+    from mutualaid.contract.scenario import build_scenario
+    from mutualaid.services import built
+
+    monkeypatch.setattr(built, "BUILT", BuiltWeeks())
+    store = FakeStore()
+    store.add_week(AREA, build_scenario(two_unserved()))
+    [(_, week)] = store.state.weeks
+    inner = SolverPlanner(PlannerSettings(2.0, 1, True, suggest=True,
+                                          suggest_within_seconds=0))  # fmt: skip
+    asked: list[Plan] = []
+
+    class Superseded:
+        def plan(self, *args: Any, **kwargs: Any) -> Plan:
+            plan = inner.plan(*args, **kwargs)
+            assert plan.rest is not None
+
+            def rest() -> Any:
+                [record] = store.state.plans.values()
+                store.clock.advance(1)
+                with FakeUnitOfWork(store) as uow:  # a newer plan, published meanwhile
+                    newer = uow.plans.create(AREA, week)
+                    uow.plans.finish(newer.id, replace(plan, rest=None))
+                    uow.plans.publish(newer.id)
+                    uow.commit()
+                assert record.result is not None
+                for more in plan.rest:  # type: ignore[union-attr]
+                    asked.append(more)
+                    yield more
+
+            return replace(plan, rest=rest())
+
+    made = plans.request_plan(FakeUnitOfWork(store), None, COORDINATOR, AREA, week.isoformat())
+    jobs.run_next_plan(lambda: FakeUnitOfWork(store), Superseded(), jobs.RunOptions("w"))
+    assert len(asked) <= 1  # the checks ended at the first word after the newer plan
+    done = store.state.plans[made.id]
+    assert done.result is not None and {u.task for u in done.result.unserved} == {"a", "b"}
+    for u in done.result.unserved:
+        assert not u.checking and not u.suggestions  # nothing of the rest written

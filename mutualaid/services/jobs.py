@@ -173,7 +173,7 @@ def run_plan(
             with new_uow() as uow:
                 return uow.plans.get(plan.id)
         if rest is not None:
-            _suggest_rest(new_uow, plan.id, rest, options)
+            _suggest_rest(new_uow, plan, rest, options)
             with new_uow() as uow:
                 return uow.plans.get(plan.id)
         return done
@@ -182,26 +182,39 @@ def run_plan(
             rest.close()  # the checks still under way end with the run
 
 
-def _suggest_rest(new_uow: UowFactory, plan_id: str, rest: Generator[Plan, None, None],
+def _suggest_rest(new_uow: UowFactory, plan: PlanRecord, rest: Generator[Plan, None, None],
                   options: RunOptions) -> None:  # fmt: skip
     """The finished plan's suggestions written again as the checks that were still under
     way when it finished end (the plan says which tasks still wait), until every one has.
-    Cut short (the runner stops, a check or the store fails), the plan keeps what was
-    checked and no task stays marked as being checked: nothing would ever end those marks."""
-    last: Plan | None = None
+    Cut short (the runner stops, a check or the store fails, a newer plan of the week is
+    published: its checks would be wasted), the plan keeps what was checked and no task
+    stays marked as being checked: nothing would ever end those marks."""
+    plan_id, last = plan.id, None
     try:
         for more in rest:
             if options.stopping():
                 break
-            last = more
             with new_uow() as uow:
+                if superseded(uow, plan):
+                    log.info("plan %s: a newer plan is published, its checks stop", plan_id)
+                    break
                 uow.plans.suggested(plan_id, more)
                 uow.commit()
+            last = more
         else:
             return
     except Exception:  # the plan is finished and kept: only its later suggestions are lost
         log.exception("plan %s: suggestions checked after it finished not stored", plan_id)
     _unmark(new_uow, plan_id, last)
+
+
+def superseded(uow: UnitOfWork, plan: PlanRecord) -> bool:
+    """Whether a newer plan of `plan`'s week (made after it, or a repair of it) is published:
+    no one will look at `plan`'s suggestions any more."""
+    published = uow.plans.published(plan.area, plan.week_start)
+    if published is None or published.id == plan.id:
+        return False
+    return published.parent_id == plan.id or published.created_at > plan.created_at
 
 
 def _unmark(new_uow: UowFactory, plan_id: str, last: Plan | None) -> None:
