@@ -98,8 +98,8 @@ LEDGER: dict[str, tuple[str, str]] = {
     ),
     "cli_overdue": (" (overdue)", "（已逾期）"),
     "cli_drawn": (
-        "week of {week}: {drawn} requests drawn, {served} served before, {overdue} overdue, "
-        "{skipped} could not be drawn",
+        "week of {week}: requests drawn {drawn}, served before {served}, overdue {overdue}, "
+        "could not be drawn {skipped}",
         "{week} 这一周：抽取 {drawn} 个请求，{served} 个此前已办结，{overdue} 个已逾期，"
         "{skipped} 个无法抽取",
     ),
@@ -132,8 +132,8 @@ LEDGER: dict[str, tuple[str, str]] = {
     ),
     "page_draw": ("Draw the week", "抽取本周任务"),
     "page_drawn": (
-        "Week of {week}: {drawn} requests drawn, {served} served before, {overdue} overdue, "
-        "{skipped} could not be drawn.",
+        "Week of {week}: requests drawn {drawn}, served before {served}, overdue {overdue}, "
+        "could not be drawn {skipped}.",
         "{week} 这一周：抽取 {drawn} 个请求，{served} 个此前已办结，{overdue} 个已逾期，"
         "{skipped} 个无法抽取。",
     ),
