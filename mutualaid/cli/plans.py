@@ -105,7 +105,7 @@ def _summary(scenario: Scenario, plan: Plan, data: dict[str, Any], limit: int) -
             table.add_column(msg(col), overflow="fold")
         grouped = sorted(plan.unserved, key=lambda u: (REASONS.index(u.reason), u.task))
         for u in grouped[:limit]:
-            table.add_row(u.reason, u.task, plan_json.detail_text(u.detail))
+            table.add_row(msg(f"cli_reason_{u.reason}"), u.task, plan_json.detail_text(u.detail))
         if len(grouped) > limit:
             table.add_row("…", f"+{len(grouped) - limit}", "")
         console.print(table)

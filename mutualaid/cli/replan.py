@@ -193,7 +193,7 @@ def absence_add(
                       first=a.first_day.isoformat(), last=a.last_day.isoformat()))  # fmt: skip
     for r in done.repairs:
         moved = ", ".join(f"{m.volunteer} ({', '.join(m.tasks)})" for m in r.moved) or "-"
-        lost = ", ".join(f"{u.task} ({u.reason})" for u in r.unserved) or "-"
+        lost = ", ".join(f"{u.task} ({msg(f'cli_reason_{u.reason}')})" for u in r.unserved) or "-"
         plan = r.plan.id if r.plan is not None else "-"
         console.print(msg("cli_absence_week", week=r.week.isoformat(), plan=plan,
                           moved=moved, unserved=lost), markup=False, soft_wrap=True)  # fmt: skip

@@ -85,6 +85,12 @@ CLI: dict[str, tuple[str, str]] = {
     ),
     "cli_unserved": ("Unserved tasks by reason", "未安排任务（按原因）"),
     "cli_reason": ("reason", "原因"),
+    # the reason column: English keeps the code (the plan JSON's and `expect:`'s word)
+    "cli_reason_no_skill": ("no_skill", "无人有此技能"),
+    "cli_reason_out_of_range": ("out_of_range", "有此技能的人住得太远"),
+    "cli_reason_excluded": ("excluded", "剩下的人不符合要求"),
+    "cli_reason_no_time": ("no_time", "合适的人都没空"),
+    "cli_reason_capacity": ("capacity", "人手已给了其他任务"),
     "cli_task": ("task", "任务"),
     "cli_detail": ("detail", "说明"),
     "cli_loads": ("Volunteers: load and route", "志愿者：负荷与路线"),

@@ -346,3 +346,25 @@ def test_generate_says_what_it_wrote_without_a_wrong_plural(tmp_path: Path) -> N
     said = CliRunner().invoke(app, args, env={"MUTUALAID_LANG": "en", "COLUMNS": "200"})
     assert said.exit_code == 0, said.output
     assert "1 volunteers" not in said.output and "volunteers 1" in said.output
+
+
+def test_solve_in_chinese_words_each_reason_and_keeps_its_code_in_the_plan(
+    tmp_path: Path,
+) -> None:
+    """The reason column printed the codes (`no_skill`) in the zh output: it prints the
+    catalogue's words for them; the plan JSON keeps the codes, which `expect:` blocks name."""
+    from mutualaid.domain.plan import REASONS
+    from mutualaid.messages import msg_in
+
+    week = Path(__file__).parents[2] / "scenarios" / "09-edge-reason-codes.yaml"
+    args = ["solve", str(week), "--out", str(tmp_path / "plan.json")]
+    shown = CliRunner().invoke(app, args, env={"MUTUALAID_LANG": "zh", "COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    plan = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+    codes = {u["reason"] for u in plan["unserved"]}
+    assert len(codes) >= 3 and codes <= set(REASONS)
+    flat = re.sub(r"[\s│]", "", shown.output)
+    for code in REASONS:
+        assert code not in shown.output
+    for code in codes:
+        assert re.sub(r"\s", "", msg_in("zh", f"cli_reason_{code}")) in flat
