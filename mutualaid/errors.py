@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mutualaid.messages import msg
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -23,7 +25,7 @@ class Problem:
     def render(self, source: str | None = None) -> str:
         where = source or ""
         if self.line is not None:
-            where = f"{where}:{self.line}" if where else f"line {self.line}"
+            where = f"{where}:{self.line}" if where else msg("at_line", line=self.line)
         head = f"{where}: " if where else ""
         path = f"{self.path}: " if self.path else ""
         return f"{head}{path}{self.message}"

@@ -65,13 +65,37 @@ def read_scenario_text(text: str, source: str | None = None) -> tuple[Scenario, 
     return build_scenario(data, source, doc), data
 
 
+_PY_JSON: tuple[tuple[str, str, dict[str, str]], ...] = (
+    ("Expecting value", "json_expected", {"what": "json_a_value"}),
+    ("Expecting property name", "json_key_quoted", {}),
+    ("Expecting ',' delimiter", "json_expected", {"what": "','"}),
+    ("Expecting ':' delimiter", "json_expected", {"what": "':'"}),
+    ("Extra data", "json_trailing", {}),
+    ("Unterminated string", "json_unterminated", {}),
+    ("Invalid \\escape", "json_bad_escape", {}),
+    ("Invalid control character", "json_control_char", {}),
+)
+"""Python's json sentences (their starts) and the catalogue's words for them."""
+
+
+def json_error_worded(exc: json.JSONDecodeError) -> str:
+    """Why Python's json refused a text, in the active language (its column kept)."""
+    said = msg("json_unreadable")
+    for start, key, fields in _PY_JSON:
+        if exc.msg.startswith(start):
+            said = msg(key, **{k: msg(v) if v.startswith("json_") else v
+                               for k, v in fields.items()})  # fmt: skip
+            break
+    return msg("json_at_column", problem=said, column=exc.colno)
+
+
 def read_scenario_json(text: str, source: str | None = None) -> tuple[Scenario, Any]:
     """The scenario in JSON text, and the plain data it was built from (decoded once, then
     bounded as plain data)."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        problem = Problem("", msg("json_syntax", problem=exc.msg), exc.lineno)
+        problem = Problem("", msg("json_syntax", problem=json_error_worded(exc)), exc.lineno)
         raise ScenarioError([problem], source) from None
     except RecursionError:  # far past MAX_DEPTH, which build_scenario names otherwise
         raise ScenarioError([Problem("", msg("too_deep", limit=MAX_DEPTH))], source) from None

@@ -53,11 +53,23 @@ SERVICE: dict[str, tuple[str, str]] = {
     "type_object": ("a mapping of fields", "字段映射"),
     "type_null": ("null", "空值 null"),
     "json_at_byte": ("{problem} (byte {byte})", "{problem}（第 {byte} 字节）"),
+    "json_at_column": ("{problem} (column {column})", "{problem}（第 {column} 列）"),
     "json_invalid_character": ("invalid character", "无效字符"),
     "json_trailing": ("trailing characters after the value", "值后面还有多余的字符"),
     "json_keys": ("object keys must be strings", "对象的键必须是字符串"),
     "json_expected": ("expected {what}", "此处应为 {what}"),
     "json_truncated": ("the body ends too early", "内容提前结束"),
+    "json_a_value": ("a value", "一个值"),
+    "json_key_quoted": (
+        "a field name in double quotes was expected",
+        "此处应为带双引号的字段名",
+    ),
+    "json_unterminated": ("a quoted text is not closed", "引号内的文本没有结束"),
+    "json_bad_escape": ("an unknown escape in a quoted text", "引号内有无效的转义"),
+    "json_control_char": (
+        "a control character (a tab, a line break) inside a quoted text",
+        "引号内有控制字符（制表符或换行）",
+    ),
     "json_unreadable": ("it cannot be read here", "此处无法读取"),
     "empty_header": (
         "the {header} header is empty; send a non-empty value or leave the header out",

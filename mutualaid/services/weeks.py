@@ -190,7 +190,8 @@ def read_scenario(body: bytes, media_type: str | None) -> ScenarioBody:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InvalidRequest([Problem("", msg("bad_body", problem=exc))]) from None
+        said = msg("file_not_utf8", at=exc.start)  # as the YAML loader says it, not Python
+        raise InvalidRequest([Problem("", msg("bad_body", problem=said))]) from None
     as_json = media in JSON_TYPES or media.endswith("+json")
     return ScenarioBody(*(read_scenario_json(text) if as_json else read_scenario_text(text)))
 

@@ -1,0 +1,56 @@
+"""The common input mistakes (YAML or JSON syntax, a body not UTF-8, a missing field, a wrong
+type, an unknown key) said wholly in Chinese under zh: none of Python's or a parser's English
+inside the sentence, and the line and field path kept."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mutualaid.contract.scenario import read_scenario_json, read_scenario_text
+from mutualaid.errors import MutualAidError
+from mutualaid.messages import using_locale
+from mutualaid.services.weeks import read_scenario
+
+GOOD = (Path(__file__).parents[1] / "scenarios" / "09-edge-reason-codes.yaml").read_text("utf-8")
+ALLOWED = {"JSON", "YAML", "UTF"}  # names, not English sentences
+
+
+def _yaml(old: str, new: str) -> Callable[[], Any]:
+    return lambda: read_scenario_text(GOOD.replace(old, new, 1))
+
+
+CASES: dict[str, tuple[Callable[[], Any], str]] = {
+    "json_no_value": (lambda: read_scenario_json('{"a": }'), "第 1 行"),
+    "json_key_unquoted": (lambda: read_scenario_json("{\n  a: 1}"), "第 2 行"),
+    "json_comma": (lambda: read_scenario_json('{"a": 1 "b": 2}'), "第 1 行"),
+    "json_colon": (lambda: read_scenario_json('{"a" 1}'), "第 1 行"),
+    "json_extra": (lambda: read_scenario_json("{} x"), "第 1 行"),
+    "json_unterminated": (lambda: read_scenario_json('{"a": "x'), "第 1 行"),
+    "json_escape": (lambda: read_scenario_json('{"a": "\\q"}'), "第 1 行"),
+    "json_control": (lambda: read_scenario_json('{"a": "x\ty"}'), "第 1 行"),
+    "not_utf8": (lambda: read_scenario(b"a: \xff\xfe", "application/yaml"), "第 3 字节"),
+    "yaml_bracket": (lambda: read_scenario_text("a: [1, 2"), "第 1 行"),
+    "yaml_indent": (lambda: read_scenario_text("a: b\n c: d"), "第 2 行"),
+    "missing_field": (_yaml("timezone: Asia/Shanghai\n", ""), "timezone"),
+    "unknown_key": (_yaml("timezone: Asia/Shanghai\n", "timezone: Asia/Shanghai\ncolour: x\n"),
+                    "colour"),
+    "wrong_type": (_yaml("skills: [home_repair]", "skills: home_repair"),
+                   "volunteers[0].skills"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_common_input_mistake_is_said_in_chinese_with_where_it_is(case: str) -> None:
+    make, where = CASES[case]
+    with using_locale("zh"), pytest.raises(MutualAidError) as caught:
+        make()
+    said = str(caught.value)
+    english = [w for w in re.findall(r"[A-Za-z]{3,}", said) if w not in ALLOWED]
+    english = [w for w in english if w not in GOOD and w not in where]  # the input's own words
+    assert not english, said
+    assert where in said, said
