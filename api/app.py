@@ -118,7 +118,7 @@ def open_infrastructure(settings: Settings) -> Iterator[Infrastructure]:
             )
         else:
             runner = InProcessJobRunner(lambda: SqlUnitOfWork(sessions), planner, settings.jobs)
-        repairs = RepairSettings(settings.solver.repair_seconds)
+        repairs = RepairSettings(settings.solver.repair_seconds, suggest=settings.solver.suggest)
         sender = None
         if settings.notices.send:
             transport = NetworkTransport(settings.notices)

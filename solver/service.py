@@ -54,6 +54,9 @@ class RepairSettings:
     """CP-SAT's deterministic time the repair may take (with one worker)."""
     workers: int = 1
     """One: the same decline gives the same repair, and a request does not take every core."""
+    suggest: bool = False
+    """The repaired plan's unserved tasks carry suggestions, checked after it is stored, on a
+    thread (`suggestion_checks`), as a solve's are (PlannerSettings.suggest)."""
 
 
 class SolverPlanner:
@@ -122,11 +125,39 @@ def _rest(checks: Any) -> Generator[Plan, None, None]:
             yield checks.plan()
 
 
+def _suggestion_checks(
+    settings: RepairSettings, scenario: Scenario, plan: Plan
+) -> Generator[Plan, None, None] | None:
+    """A stored plan's suggestion checks (`SuggestionChecker`): its candidates found on the
+    generator's first step, so that the caller's thread is not held by them."""
+    if not settings.suggest or plan.status == "error" or plan.objective is None:
+        return None
+    if not plan.unserved:
+        return None
+
+    def checked() -> Generator[Plan, None, None]:
+        from solver.suggest_checks import Checks  # it imports this module's solve
+
+        checks = Checks(scenario, from_scenario(scenario), plan)
+        try:
+            yield checks.plan()  # the tasks with no candidate no longer marked
+            yield from _rest(checks)
+        finally:
+            checks.close()
+
+    return checked()
+
+
 class SolverRepairer:
-    """`solver.repair` and `rescore` as the services' Repairer."""
+    """`solver.repair` and `rescore` as the services' Repairer; a SuggestionChecker too."""
 
     def __init__(self, settings: RepairSettings) -> None:
         self.settings = settings
+
+    def suggestion_checks(
+        self, scenario: Scenario, plan: Plan
+    ) -> Generator[Plan, None, None] | None:
+        return _suggestion_checks(self.settings, scenario, plan)
 
     def repair(
         self, scenario: Scenario, published: Plan, task: str, same_week: bool = False
@@ -147,6 +178,11 @@ class SolverRecommender:
 
     def __init__(self, settings: RepairSettings | None = None) -> None:
         self.settings = settings or RepairSettings()
+
+    def suggestion_checks(
+        self, scenario: Scenario, plan: Plan
+    ) -> Generator[Plan, None, None] | None:
+        return _suggestion_checks(self.settings, scenario, plan)
 
     def recommend(self, scenario: Scenario, published: Plan, task: str) -> list[Option]:
         return recommend(scenario, published, task)

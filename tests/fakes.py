@@ -74,3 +74,6 @@ class FakeUnitOfWork:
 
     def reading(self) -> FakeUnitOfWork:
         return FakeUnitOfWork(self.store)
+
+    def again(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.store)

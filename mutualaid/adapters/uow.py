@@ -113,6 +113,11 @@ class SqlUnitOfWork:
         """A read-only unit of work on the same sessions and clock."""
         return SqlUnitOfWork(self.session_factory, self.clock, read_only=True)
 
+    def again(self) -> SqlUnitOfWork:
+        """A new unit of work on the same sessions and clock, waiting for locks as long as
+        the engine says (background work)."""
+        return SqlUnitOfWork(self.session_factory, self.clock)
+
     def _enter_gate(self) -> threading.RLock | None:
         """Queue behind this process's other SQLite writers (see SessionFactory.writers)."""
         gate: threading.RLock | None = getattr(self.session_factory, "writers", None)

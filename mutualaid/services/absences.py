@@ -28,6 +28,7 @@ from mutualaid.messages import msg
 from mutualaid.services.absence_ports import AbsenceRecord
 from mutualaid.services.access import Actor
 from mutualaid.services.built import BuiltWeek, built_week
+from mutualaid.services.jobs import check_suggestions
 from mutualaid.services.ports import (
     ConflictError,
     InvalidRequest,
@@ -178,6 +179,10 @@ def report_absence(
             made = [_repair(recommender, w) for w in found]
             done = _store(uow, actor, where, volunteer, days, made)
             if done is not None:
+                weeks_made = {w.week: w.built.scenario for w in made}
+                for repair in done.repairs:  # the repairs' suggestions, checked after
+                    if repair.plan is not None:
+                        check_suggestions(uow, recommender, weeks_made[repair.week], repair.plan)
                 return done
     raise ConflictError(msg("absence_contended", week=weeks[0].isoformat()))
 

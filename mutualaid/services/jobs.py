@@ -21,6 +21,7 @@ from typing import Any
 from mutualaid.contract import plan_json
 from mutualaid.contract.plan_json import objective_json
 from mutualaid.domain.lifecycle import CANCELLED
+from mutualaid.domain.model import Scenario
 from mutualaid.domain.plan import Plan, Reason, SolveProgress, reason
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import say
@@ -31,6 +32,7 @@ from mutualaid.services.ports import (
     LeaseLost,
     Planner,
     PlanRecord,
+    SuggestionChecker,
     UnitOfWork,
 )
 from mutualaid.validation import Violation, validate
@@ -206,6 +208,43 @@ def _suggest_rest(new_uow: UowFactory, plan: PlanRecord, rest: Generator[Plan, N
     except Exception:  # the plan is finished and kept: only its later suggestions are lost
         log.exception("plan %s: suggestions checked after it finished not stored", plan_id)
     _unmark(new_uow, plan_id, last)
+
+
+def check_suggestions(
+    uow: UnitOfWork, checker: object, scenario: Scenario, plan: PlanRecord
+) -> threading.Thread | None:
+    """After a repair (a decline's, an absence's, a new request's insert) is stored and
+    published: its unserved tasks marked as being checked at once, then their suggestions
+    checked on a thread of this process and written in as they end, as a solve's are by its
+    runner (`_suggest_rest`: cut short by a newer published plan, marks ended). The repair
+    is made for a changed week and scored afresh, so the parent's suggestions are not taken
+    over unchecked: each is checked again against the repair. The thread, or None when
+    `checker` checks none (not a SuggestionChecker, suggestions off, nothing unserved)."""
+    result = plan.result
+    if not isinstance(checker, SuggestionChecker) or result is None or plan.published_at is None:
+        return None
+    rest = checker.suggestion_checks(scenario, result)
+    if rest is None:
+        return None
+    new_uow = uow.again
+    try:
+        with new_uow() as marking:
+            marking.plans.suggested(plan.id, replace(result, unserved=[
+                replace(u, checking=True) for u in result.unserved]))  # fmt: skip
+            marking.commit()
+    except Exception:  # the repair stands; its suggestions are only later, or lost
+        log.exception("plan %s: its suggestions could not be marked as being checked", plan.id)
+    thread = threading.Thread(target=_check_rest, args=(new_uow, plan, rest),
+                              name=f"suggestions-{plan.id}", daemon=True)  # fmt: skip
+    thread.start()
+    return thread
+
+
+def _check_rest(new_uow: UowFactory, plan: PlanRecord, rest: Generator[Plan, None, None]) -> None:
+    try:
+        _suggest_rest(new_uow, plan, rest, RunOptions(f"suggestions-{plan.id}"))
+    finally:
+        rest.close()
 
 
 def superseded(uow: UnitOfWork, plan: PlanRecord) -> bool:

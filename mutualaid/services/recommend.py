@@ -23,6 +23,7 @@ from mutualaid.domain.tasks import SentTask
 from mutualaid.errors import Problem
 from mutualaid.messages import msg, violation_text
 from mutualaid.services.access import Actor, parse_week
+from mutualaid.services.jobs import check_suggestions
 from mutualaid.services.notices import before_change, note_changes
 from mutualaid.services.ports import (
     ConflictError,
@@ -155,6 +156,10 @@ def apply_recommendation(
             option = render(chosen, r.scenario) if render is not None else {"id": chosen.id}
             done = _store(uow, actor, r, plan, chosen, option, scope, idempotency_key, digest)
             if done is not None:
+                if done.published:  # its suggestions, checked after
+                    with uow.reading() as reader:
+                        record = reader.plans.get(done.plan_id)
+                    check_suggestions(uow, recommender, r.scenario, record)
                 return done
     raise ConflictError(msg("recommendation_contended", id=option_id))
 

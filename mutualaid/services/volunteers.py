@@ -28,7 +28,7 @@ from mutualaid.errors import Problem
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
 from mutualaid.services.built import BuiltWeek, built_week, keep
-from mutualaid.services.jobs import safety_net
+from mutualaid.services.jobs import check_suggestions, safety_net
 from mutualaid.services.notices import before_change, note_changes
 from mutualaid.services.ports import (
     ActivePlanExists,
@@ -414,9 +414,8 @@ def _repair_on(
     uow: UnitOfWork, repairer: Repairer, actor: Actor, declined: AssignmentRecord,
     published: PlanRecord, built: BuiltWeek, version: str,
 ) -> RepairOutcome | None:  # fmt: skip
-    """The repair of `published`, stored and published if it is still the published plan;
-    None (nothing stored) when another plan was published meanwhile. The week it was made
-    on is kept for the repair (the next decline starts from it)."""
+    """The repair of `published`, stored and published (its suggestions checked after) if
+    it is still the published plan; None (nothing stored) when another was published."""
     area, week = declined.area, declined.week_start
     scenario, basis = built.scenario, built.basis
     assert published.result is not None
@@ -438,6 +437,7 @@ def _repair_on(
         except ActivePlanExists:
             return None  # a solve was queued meanwhile: it sees the decline
         uow.commit()
+    check_suggestions(uow, repairer, scenario, plan)
     return RepairOutcome(plan, changed, declined.task in _served(result))
 
 
