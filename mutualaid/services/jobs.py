@@ -32,9 +32,9 @@ from mutualaid.services.ports import (
     LeaseLost,
     Planner,
     PlanRecord,
-    SuggestionChecker,
     UnitOfWork,
 )
+from mutualaid.services.suggest_ports import SuggestionChecker
 from mutualaid.validation import Violation, validate
 
 UowFactory = Callable[[], UnitOfWork]

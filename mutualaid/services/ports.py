@@ -16,10 +16,10 @@ loader's problems name their fields), or, among a week's tasks, as the StoredTas
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Generator, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, Protocol, Self, TypeVar, runtime_checkable
+from typing import Any, Protocol, Self, TypeVar
 
 import pendulum
 
@@ -484,21 +484,6 @@ class Repairer(Protocol):
     def rescore(self, scenario: Scenario, plan: Plan) -> Plan:
         """The plan's assignments, unchanged, with what it says of them (figures, reasons of
         the unserved, every task listed, the bound) made true of the week as it is now."""
-        ...
-
-
-@runtime_checkable
-class SuggestionChecker(Protocol):
-    """A Repairer or Recommender that also checks the suggestions of the plans it made, once
-    they are stored (`solver.suggest_checks`, as a solve's are)."""
-
-    def suggestion_checks(
-        self, scenario: Scenario, plan: Plan
-    ) -> Generator[Plan, None, None] | None:
-        """The plan again as its unserved tasks' suggestions are checked, first with what is
-        known at once (tasks without candidates no longer marked), last with every check
-        ended; closing it abandons the checks. None when suggestions are off or the plan has
-        nothing to check."""
         ...
 
 
