@@ -13,10 +13,16 @@ import pytest
 
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.plan import Plan
-from mutualaid.services import jobs, plans, volunteers
+from mutualaid.services import absences, jobs, plans, volunteers
 from mutualaid.services.access import Actor
 from mutualaid.services.built import BuiltWeeks
-from solver.service import PlannerSettings, RepairSettings, SolverPlanner, SolverRepairer
+from solver.service import (
+    PlannerSettings,
+    RepairSettings,
+    SolverPlanner,
+    SolverRecommender,
+    SolverRepairer,
+)
 from tests.fakes import FakeStore, FakeUnitOfWork
 from tests.test_suggestion_box import two_unserved
 
@@ -26,11 +32,12 @@ PLANNER = SolverPlanner(PlannerSettings(time_limit_seconds=2.0, workers=1, deter
 
 
 class Held:
-    """SolverRepairer with suggestions on, whose checks wait for `go` before the first, and
-    say when the last is written (`ended`)."""
+    """SolverRepairer (and SolverRecommender) with suggestions on, whose checks wait for `go`
+    before the first, and say when the last is written (`ended`)."""
 
     def __init__(self) -> None:
         self.inner = SolverRepairer(RepairSettings(2.0, suggest=True))
+        self.recommender = SolverRecommender(RepairSettings(2.0, suggest=True))
         self.go, self.ended = threading.Event(), threading.Event()
 
     def repair(self, *args: Any, **kwargs: Any) -> Any:
@@ -38,6 +45,18 @@ class Held:
 
     def rescore(self, *args: Any, **kwargs: Any) -> Any:
         return self.inner.rescore(*args, **kwargs)
+
+    def recommend(self, *args: Any, **kwargs: Any) -> Any:
+        return self.recommender.recommend(*args, **kwargs)
+
+    def why_not(self, *args: Any, **kwargs: Any) -> Any:
+        return self.recommender.why_not(*args, **kwargs)
+
+    def insert(self, *args: Any, **kwargs: Any) -> Any:
+        return self.recommender.insert(*args, **kwargs)
+
+    def repair_all(self, *args: Any, **kwargs: Any) -> Any:
+        return self.recommender.repair_all(*args, **kwargs)
 
     def suggestion_checks(self, scenario: Any, plan: Plan) -> Generator[Plan, None, None] | None:
         rest = self.inner.suggestion_checks(scenario, plan)
@@ -84,6 +103,33 @@ def test_a_declines_repair_is_marked_then_carries_checked_suggestions() -> None:
     assert by_task["a"].suggestions and by_task["b"].suggestions  # recruit someone who signs
     parent = store.state.plans[made.id].result
     assert parent is not None and not any(u.checking for u in parent.unserved)
+
+
+def test_an_absences_repair_carries_checked_suggestions() -> None:
+    store = FakeStore()
+    store.add_week(AREA, build_scenario(two_unserved()))
+    [(_, week)] = store.state.weeks
+    made = plans.request_plan(FakeUnitOfWork(store), None, COORDINATOR, AREA, week.isoformat())
+    jobs.run_next_plan(lambda: FakeUnitOfWork(store), PLANNER, jobs.RunOptions("w"))
+    helper = Held()
+    plans.publish_plan(FakeUnitOfWork(store), helper, COORDINATOR, made.id)
+    before = store.state.plans[made.id].result
+    assert before is not None
+    [visit] = before.assignments
+    day = week.add(days=visit.start // 1440).isoformat()
+    reported = absences.report_absence(
+        FakeUnitOfWork(store), helper, COORDINATOR, visit.volunteers[0].id, AREA,
+        {"from": day, "to": day},
+    )  # fmt: skip
+    [repair] = reported.repairs
+    assert repair.plan is not None
+    marked = store.state.plans[repair.plan.id].result
+    assert marked is not None and all(u.checking for u in marked.unserved)
+    helper.go.set()
+    assert helper.ended.wait(600)
+    final = store.state.plans[repair.plan.id].result
+    assert final is not None and not any(u.checking for u in final.unserved)
+    assert {u.task for u in final.unserved if u.suggestions} >= {"a", "b"}
 
 
 def test_a_repairer_with_suggestions_off_checks_nothing() -> None:
