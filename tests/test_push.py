@@ -1,16 +1,19 @@
 """Insertion that pushes a route's later visits (`solver.push.push_in`): its plans keep every
-rule, every visit it was given stays served by the same people, and it serves the visit that
-fits only once an earlier-booked one moves later."""
+rule and never serve less, it serves the visit that fits only once an earlier-booked one moves
+later, and the one that fits only once a lower visit moves to someone else."""
 
 from __future__ import annotations
 
 from hypothesis import given, settings
 
 from mutualaid.contract.scenario import build_scenario
+from mutualaid.domain.model import PRIORITIES
+from mutualaid.domain.plan import AssignedVolunteer
 from mutualaid.travel import HaversineTravel
 from solver import analyse
 from solver.greedy import greedy_plan
 from solver.push import push_in
+from solver.solution import Solution
 from tests.strategies import World, shaped_worlds, small_worlds
 from tests.test_coverage import SLOW_OK
 from tests.test_scarcest_first import _keeps_every_rule
@@ -51,11 +54,50 @@ def test_push_in_serves_the_visit_an_earlier_booking_shut_out() -> None:
     assert _keeps_every_rule(scenario, pushed)
 
 
+def held_by_a_lower_visit() -> World:
+    """a has one hour, given to x (low, a or b); u (normal) needs a's other skill in that
+    hour. Swapped: u to a, x to b, both served."""
+    hour = [{"days": ["mon"], "from": "08:00", "to": "09:00"}]
+    morning = [{"days": ["mon"], "from": "08:00", "to": "12:00"}]
+
+    def visit(tid: str, priority: str, skill: str, to: str) -> dict[str, object]:
+        return {"id": tid, "priority": priority, "needs": [{"skill": skill, "count": 1}],
+                "duration_minutes": 60, "location": HOME,
+                "windows": [{"days": ["mon"], "from": "08:00", "to": to}]}  # fmt: skip
+
+    return {
+        "name": "held by a lower visit",
+        "timezone": "Asia/Shanghai",
+        "week_start": "2026-11-30",
+        "volunteers": [
+            {"id": "a", "skills": ["s", "t"], "home": HOME, "availability": hour},
+            {"id": "b", "skills": ["s"], "home": HOME, "availability": morning},
+        ],
+        "tasks": [visit("x", "low", "s", "12:00"), visit("u", "normal", "t", "09:00")],
+    }
+
+
+def test_push_in_swaps_a_visit_out_to_serve_one_it_held_back() -> None:
+    scenario = build_scenario(held_by_a_lower_visit())
+    travel = HaversineTravel(scenario.settings)
+    analyses = analyse(scenario, travel)
+    given_ = Solution({"x": 8 * 60}, {"x": (AssignedVolunteer("a", 0, None),)})
+    assert _keeps_every_rule(scenario, given_)
+    pushed = push_in(scenario, analyses, travel, given_, list(scenario.tasks))
+    assert {t: [av.id for av in crew] for t, crew in pushed.crews.items()} == {
+        "u": ["a"],
+        "x": ["b"],
+    }
+    assert _keeps_every_rule(scenario, pushed)
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=SLOW_OK)
 @given(world=shaped_worlds(small_worlds()))
-def test_push_in_keeps_every_rule_and_every_visit_it_was_given(world: World) -> None:
-    """From greedy's plan, and from nothing: every rule kept, every served task still served
-    by the same crew, and a fixed-start or many-person visit at its start."""
+def test_push_in_keeps_every_rule_and_never_serves_less(world: World) -> None:
+    """From greedy's plan, and from nothing: every rule kept, coverage per priority never less
+    (lexicographic, urgent first), a many-person or pinned visit as it was given, and no task
+    of the highest priority served dropped (a swap only gives up one of its own priority that
+    it serves elsewhere, or a lower one)."""
     scenario = build_scenario(world)
     travel = HaversineTravel(scenario.settings)
     analyses = analyse(scenario, travel)
@@ -63,9 +105,14 @@ def test_push_in_keeps_every_rule_and_every_visit_it_was_given(world: World) -> 
     whole = greedy_plan(scenario, analyses, travel)
     pushed = push_in(scenario, analyses, travel, whole, tids)
     assert _keeps_every_rule(scenario, pushed)
-    assert all(pushed.crews[t] == crew for t, crew in whole.crews.items())
+
+    def counts(sol: Solution) -> list[int]:
+        return [sum(scenario.tasks[t].priority == p for t in sol.crews) for p in PRIORITIES]
+
+    assert counts(pushed) >= counts(whole)  # lexicographic: urgent first
+    assert all(t in pushed.crews for t in whole.crews if scenario.tasks[t].priority == "urgent")
     pinned = {p.task for p in scenario.pinned}
-    assert all(pushed.starts[t] == whole.starts[t] for t, crew in whole.crews.items()
-               if len(crew) > 1 or t in pinned)  # fmt: skip
-    empty = type(whole)()
-    assert _keeps_every_rule(scenario, push_in(scenario, analyses, travel, empty, tids))
+    fixed = [t for t, crew in whole.crews.items() if len(crew) > 1 or t in pinned]
+    assert all(pushed.crews[t] == whole.crews[t] and pushed.starts[t] == whole.starts[t]
+               for t in fixed)  # fmt: skip
+    assert _keeps_every_rule(scenario, push_in(scenario, analyses, travel, Solution(), tids))
