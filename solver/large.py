@@ -22,6 +22,7 @@ from solver.coverage import CoverageModel
 from solver.greedy import greedy_plan, scarcest_first_plan
 from solver.lns import Search, improve
 from solver.part_bounds import BOUND_SHARE, Deferred, part_bounds_after
+from solver.push import push_in
 from solver.relax import affordable, focused_bound
 from solver.solution import Solution, count_by_priority
 from solver.stages import ProgressFn, StageResult, StopFn, built_in_time, staged_solve
@@ -388,6 +389,7 @@ def search_part(
             top_bound, spent = None, 0.0
         budget -= min(spent, budget * share) if SHARE_BY_GAP else budget * share
         cover_bound = None
+    mine = push_in(scenario, analyses, travel, mine, part)  # (0.4 s on district 7004)
     searching = budget * (1 - BOUND_SHARE)
     search_deadline = job.deadline
     if job.deadline is not None:  # leave the bound its share of the time that is left
@@ -396,6 +398,7 @@ def search_part(
                   workers=job.workers, seed=job.seed, report=served_of,
                   deterministic=job.deterministic, deadline=search_deadline, stop=stop,
                   polish=not job.coverage_only)  # fmt: skip
+    sol = push_in(scenario, analyses, travel, sol, part)  # what the sweeps left unserved
     bounding = budget * BOUND_SHARE
     if job.deadline is not None and not job.reproducible:  # what the search left unused too
         bounding = max(bounding, job.deadline - time.time())

@@ -1,0 +1,118 @@
+"""Insertion that pushes a route's later visits (`solver.push.push_in`): its plans keep every
+rule and never serve less, it serves the visit that fits only once an earlier-booked one moves
+later, and the one that fits only once a lower visit moves to someone else."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+
+from mutualaid.contract.scenario import build_scenario
+from mutualaid.domain.model import PRIORITIES
+from mutualaid.domain.plan import AssignedVolunteer
+from mutualaid.travel import HaversineTravel
+from solver import analyse
+from solver.greedy import greedy_plan
+from solver.push import push_in
+from solver.solution import Solution
+from tests.strategies import World, shaped_worlds, small_worlds
+from tests.test_coverage import SLOW_OK
+from tests.test_scarcest_first import _keeps_every_rule
+
+HOME = {"lat": 34.75, "lon": 113.65}
+
+
+def booked_too_early() -> World:
+    """One volunteer, one place. x (high, 60 min, any time 08:00-11:00) goes first and greedy
+    books it at its earliest, 08:00; y (normal, 90 min) must start at 08:00 and no longer
+    fits. Pushed: y at 08:00, x after it at 09:30, both served."""
+    block = [{"days": ["mon"], "from": "07:30", "to": "12:00"}]
+
+    def visit(tid: str, priority: str, minutes: int, to: str) -> dict[str, object]:
+        return {"id": tid, "priority": priority, "needs": [{"skill": "s", "count": 1}],
+                "duration_minutes": minutes, "location": HOME,
+                "windows": [{"days": ["mon"], "from": "08:00", "to": to}]}  # fmt: skip
+
+    return {
+        "name": "booked too early",
+        "timezone": "Asia/Shanghai",
+        "week_start": "2026-11-30",
+        "volunteers": [{"id": "a", "skills": ["s"], "home": HOME, "availability": block}],
+        "tasks": [visit("x", "high", 60, "11:00"), visit("y", "normal", 90, "09:30")],
+    }
+
+
+def test_push_in_serves_the_visit_an_earlier_booking_shut_out() -> None:
+    scenario = build_scenario(booked_too_early())
+    travel = HaversineTravel(scenario.settings)
+    analyses = analyse(scenario, travel)
+    greedy = greedy_plan(scenario, analyses, travel)
+    assert sorted(greedy.crews) == ["x"]
+    pushed = push_in(scenario, analyses, travel, greedy, list(scenario.tasks))
+    assert sorted(pushed.crews) == ["x", "y"]
+    assert pushed.starts["y"] < pushed.starts["x"]
+    assert sorted(greedy.crews) == ["x"]  # the plan given is left as it was
+    assert _keeps_every_rule(scenario, pushed)
+
+
+def held_by_a_lower_visit() -> World:
+    """a has one hour, given to x (low, a or b); u (normal) needs a's other skill in that
+    hour. Swapped: u to a, x to b, both served."""
+    hour = [{"days": ["mon"], "from": "08:00", "to": "09:00"}]
+    morning = [{"days": ["mon"], "from": "08:00", "to": "12:00"}]
+
+    def visit(tid: str, priority: str, skill: str, to: str) -> dict[str, object]:
+        return {"id": tid, "priority": priority, "needs": [{"skill": skill, "count": 1}],
+                "duration_minutes": 60, "location": HOME,
+                "windows": [{"days": ["mon"], "from": "08:00", "to": to}]}  # fmt: skip
+
+    return {
+        "name": "held by a lower visit",
+        "timezone": "Asia/Shanghai",
+        "week_start": "2026-11-30",
+        "volunteers": [
+            {"id": "a", "skills": ["s", "t"], "home": HOME, "availability": hour},
+            {"id": "b", "skills": ["s"], "home": HOME, "availability": morning},
+        ],
+        "tasks": [visit("x", "low", "s", "12:00"), visit("u", "normal", "t", "09:00")],
+    }
+
+
+def test_push_in_swaps_a_visit_out_to_serve_one_it_held_back() -> None:
+    scenario = build_scenario(held_by_a_lower_visit())
+    travel = HaversineTravel(scenario.settings)
+    analyses = analyse(scenario, travel)
+    given_ = Solution({"x": 8 * 60}, {"x": (AssignedVolunteer("a", 0, None),)})
+    assert _keeps_every_rule(scenario, given_)
+    pushed = push_in(scenario, analyses, travel, given_, list(scenario.tasks))
+    assert {t: [av.id for av in crew] for t, crew in pushed.crews.items()} == {
+        "u": ["a"],
+        "x": ["b"],
+    }
+    assert _keeps_every_rule(scenario, pushed)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=SLOW_OK)
+@given(world=shaped_worlds(small_worlds()))
+def test_push_in_keeps_every_rule_and_never_serves_less(world: World) -> None:
+    """From greedy's plan, and from nothing: every rule kept, coverage per priority never less
+    (lexicographic, urgent first), a many-person or pinned visit as it was given, and no task
+    of the highest priority served dropped (a swap only gives up one of its own priority that
+    it serves elsewhere, or a lower one)."""
+    scenario = build_scenario(world)
+    travel = HaversineTravel(scenario.settings)
+    analyses = analyse(scenario, travel)
+    tids = sorted(scenario.tasks)
+    whole = greedy_plan(scenario, analyses, travel)
+    pushed = push_in(scenario, analyses, travel, whole, tids)
+    assert _keeps_every_rule(scenario, pushed)
+
+    def counts(sol: Solution) -> list[int]:
+        return [sum(scenario.tasks[t].priority == p for t in sol.crews) for p in PRIORITIES]
+
+    assert counts(pushed) >= counts(whole)  # lexicographic: urgent first
+    assert all(t in pushed.crews for t in whole.crews if scenario.tasks[t].priority == "urgent")
+    pinned = {p.task for p in scenario.pinned}
+    fixed = [t for t, crew in whole.crews.items() if len(crew) > 1 or t in pinned]
+    assert all(pushed.crews[t] == whole.crews[t] and pushed.starts[t] == whole.starts[t]
+               for t in fixed)  # fmt: skip
+    assert _keeps_every_rule(scenario, push_in(scenario, analyses, travel, Solution(), tids))
