@@ -31,9 +31,10 @@ a plan of its patched week that serves the task beside everything served now
 week's optimum, and every sound upper bound of it (per part, per priority, summed), is
 lexicographically above `before`; and its task is pinned, so every plan the solve returns
 serves it (pins that cannot hold make the solve an error: a no). A no is the deterministic
-search falling short of that optimum within its budget (on one-day 7004: the normal step
-stopped at 43-48 against a proved 65-66 and the plan's 60, bench/suggest_nos.py), which only
-running it shows.
+coverage stages falling short of that optimum within their budget (on one-day 7004: the normal
+step stopped at 43-48 against a proved 65-66 and the plan's 60, bench/suggest_nos.py), which
+only running them shows (docs/engine-on-unseen-weeks.md: there the whole solve gains after
+them, so such a no can be cautious).
 Held against whole one-worker solves by the slow promise test
 (tests/test_suggestion_promise.py), and the order of the comparison by tests/test_settle.py.
 """
