@@ -23,8 +23,18 @@ solve's trajectory exactly (`SolveOptions.coverage_only`), and along it coverage
   - neighbourhood search's plan, whole for the part, only gains (`solver.lns.Search`).
 
 So once (parts done) + (this part's bound) + (floors to come) >= `enough`, lexicographically,
-the check's answer is yes; the rest of the solve is skipped (`Settled`). A no is never settled
-early: a bound from above would need CP-SAT's bound held over every later stage and part.
+the check's answer is yes; the rest of the solve is skipped (`Settled`).
+
+A no is never settled early, and no proved bound could settle one: every candidate comes with
+a plan of its patched week that serves the task beside everything served now
+(`solver.suggest.Candidate.insertion`, held by tests/test_suggestions.py), so the patched
+week's optimum, and every sound upper bound of it (per part, per priority, summed), is
+lexicographically above `before`; and its task is pinned, so every plan the solve returns
+serves it (pins that cannot hold make the solve an error: a no). A no is the deterministic
+coverage stages falling short of that optimum within their budget (on one-day 7004: the normal
+step stopped at 43-48 against a proved 65-66 and the plan's 60, bench/suggest_nos.py), which
+only running them shows (docs/engine-on-unseen-weeks.md: there the whole solve gains after
+them, so such a no can be cautious).
 Held against whole one-worker solves by the slow promise test
 (tests/test_suggestion_promise.py), and the order of the comparison by tests/test_settle.py.
 """

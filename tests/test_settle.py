@@ -11,6 +11,7 @@ import pytest
 
 import solver
 from mutualaid.contract.scenario import build_scenario, read_scenario_text
+from mutualaid.domain.model import PRIORITIES
 from mutualaid.json_patch import apply_patch
 from solver.settle import Settled, Watch, held, offer, watching
 from solver.suggest_kinds import suggest
@@ -79,3 +80,25 @@ def test_every_check_settled_midway_keeps_the_whole_one_worker_solves_promise() 
                 settled += 1
                 assert promise_holds(doc, cand.patch, tid, before, 0), (tid, cand.kind)
     assert settled >= 1  # (its floor serves less than before: the search settled it)
+
+
+def test_no_proved_bound_of_a_patched_week_falls_below_what_the_plan_serves() -> None:
+    # why a failing check is never ended from above: every candidate comes with a plan of its
+    # patched week serving the task beside what is served now (`Candidate.insertion`), so the
+    # week's proved bound (each priority's) is never lexicographically below `before`
+    scenario, doc = read_scenario_text(EDGES.read_text("utf-8"))
+    plan = solver.solve(scenario, solver.SolveOptions(workers=1))
+    assert plan.objective is not None
+    before = plan.objective.coverage_key()
+    seen = 0
+    for cands in suggest(scenario, doc, plan).values():
+        for cand in cands:
+            patched = build_scenario(apply_patch(doc, cand.patch))
+            options = solver.SolveOptions(workers=1, seed=0, reroute=False, coverage_only=True)
+            got = solver.solve(patched, options)
+            assert got.objective is not None
+            bound = tuple(got.bound[p] for p in PRIORITIES)
+            assert bound >= got.objective.coverage_key()
+            assert bound > before, (cand.task, cand.kind)
+            seen += 1
+    assert seen >= 3

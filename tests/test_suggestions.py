@@ -14,6 +14,7 @@ import pytest
 import solver
 from mutualaid.contract import clock, plan_json
 from mutualaid.contract.scenario import build_scenario
+from mutualaid.domain.model import PRIORITIES
 from mutualaid.domain.plan import (
     AssignedVolunteer,
     Assignment,
@@ -117,7 +118,10 @@ def kinds(found: list[Candidate]) -> list[str]:
 
 def insertion_is_a_plan(doc: dict[str, Any], plan: Plan, cand: Candidate) -> None:
     """The plan as it stands, less the visits a swap frees, plus the task at the candidate's
-    start with its crew, keeps every hard rule of the patched week (our validator)."""
+    start with its crew, keeps every hard rule of the patched week (our validator), and its
+    coverage is lexicographically above the plan's: so no proved bound of the patched week is
+    ever below `before`, and a failing check cannot be ended early from above
+    (`solver.settle`)."""
     patched = build_scenario(rfc6902(doc, cand.patch))
     start, crew = cand.insertion
     keep = [a for a in plan.assignments if a.task not in cand.dropped]
@@ -139,6 +143,9 @@ def insertion_is_a_plan(doc: dict[str, Any], plan: Plan, cand: Candidate) -> Non
     )
     broken = [v for v in report.violations if v not in report.derived]
     assert broken == []
+    assert plan.objective is not None
+    served = [patched.tasks[t].priority for t in listed]
+    assert tuple(served.count(p) for p in PRIORITIES) > plan.objective.coverage_key()
 
 
 # -- JSON Patch ---------------------------------------------------------------------------
