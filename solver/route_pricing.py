@@ -173,7 +173,7 @@ class _Duals:
     value: float
     block: dict[Block, float]
     task: dict[str, float]
-    priority: dict[str, float]
+    priority: Mapping[str, float]
     pairs: float
     hours: dict[str, float]
 
@@ -193,8 +193,9 @@ def _master(
     block_row = {k: lp.Constraint(-inf, 1.0) for k in sorted(routes)}
     ids = sorted({t for rs in routes.values() for r in rs for t in r})
     task_row = {t: lp.Constraint(-inf, 1.0) for t in ids}
-    prio_row = {p: lp.Constraint(float(served.get(p, 0)), inf) for p in PRIORITIES}
-    pair_row = lp.Constraint(float(pairs), inf)
+    # rows asking for nothing are left out: their duals would be anything up to BIG
+    prio_row = {p: lp.Constraint(float(served[p]), inf) for p in PRIORITIES if served.get(p, 0)}
+    pair_row = lp.Constraint(float(pairs), inf) if pairs else None
     vids = sorted({k[0] for k in routes})
     hour_row = {
         v: lp.Constraint(-inf, float(scenario.volunteers[v].max_service_minutes)) for v in vids
@@ -204,9 +205,10 @@ def _master(
         slack = lp.NumVar(0.0, inf, f"short[{p}]")
         row.SetCoefficient(slack, 1.0)
         objective.SetCoefficient(slack, BIG)
-    slack = lp.NumVar(0.0, inf, "short[pairs]")
-    pair_row.SetCoefficient(slack, 1.0)
-    objective.SetCoefficient(slack, BIG)
+    if pair_row is not None:
+        slack = lp.NumVar(0.0, inf, "short[pairs]")
+        pair_row.SetCoefficient(slack, 1.0)
+        objective.SetCoefficient(slack, BIG)
     for k in sorted(routes):
         vid = k[0]
         for i, (cost, order, _) in enumerate(routes[k].values()):
@@ -221,8 +223,9 @@ def _master(
                 minutes += tasks[t].duration_minutes
                 kept += (t, vid) in pair_set
             for p, n in by_prio.items():
-                prio_row[p].SetCoefficient(x, float(n))
-            if kept:
+                if p in prio_row:
+                    prio_row[p].SetCoefficient(x, float(n))
+            if kept and pair_row is not None:
                 pair_row.SetCoefficient(x, float(kept))
             hour_row[vid].SetCoefficient(x, float(minutes))
     objective.SetMinimization()
@@ -240,8 +243,8 @@ def _master(
         0.0,
         {k: at_most(r) for k, r in block_row.items()},
         defaultdict(float, {t: at_most(r) for t, r in task_row.items()}),
-        {p: at_least(r) for p, r in prio_row.items()},
-        at_least(pair_row),
+        defaultdict(float, {p: at_least(r) for p, r in prio_row.items()}),
+        at_least(pair_row) if pair_row is not None else 0.0,
         {v: at_most(r) for v, r in hour_row.items()},
     )
     duals.value = (
@@ -318,15 +321,13 @@ def _price(blk: _Block, gain: Mapping[str, float], mu: float) -> tuple[Found, fl
                     (*starts, s),
                     cost + leg,
                 )
-                kept, mask = by_last[t], lab[0]
-                if any(
-                    k[0] & mask == k[0] and k[1] <= done and k[2] <= lab[2] + 1e-9 for k in kept
-                ):
+                kept, now = by_last[t], lab[0]
+                if any(k[0] & now == k[0] and k[1] <= done and k[2] <= lab[2] + 1e-9 for k in kept):
                     continue
                 kept[:] = [
                     k
                     for k in kept
-                    if not (mask & k[0] == mask and done <= k[1] and lab[2] <= k[2] + 1e-9)
+                    if not (now & k[0] == now and done <= k[1] and lab[2] <= k[2] + 1e-9)
                 ]
                 kept.append(lab)
                 following.append((t, lab))
