@@ -39,17 +39,48 @@ from mutualaid.travel import HaversineTravel
 from solver.planner import analyse
 from solver.repair import solution_of
 from solver.reroute import reroute
+from solver.route_pricing import priced_listing
 from solver.route_search import RouteSearch
+from solver.route_sets import best_routes
 from solver.solution import Solution, build_plan
 from solver.travel_bound import travel_floor
 
 
-def proved(scenario: Scenario, served: dict[str, int], pairs: int, seconds: float) -> str:
+def proved(
+    scenario: Scenario, served: dict[str, int], pairs: int, seconds: float, priced: bool = True
+) -> str:
     """`travel_floor` at this coverage and these pairs, and the seconds it took."""
     began = time.monotonic()
     floor = travel_floor(scenario, analyse(scenario), HaversineTravel(scenario.settings), served,
-                         pairs, seconds=seconds)  # fmt: skip
+                         pairs, seconds=seconds, priced=priced)  # fmt: skip
     return f"{floor} ({time.monotonic() - began:.0f} s)"
+
+
+def priced_plan(data: dict[str, object], scenario: Scenario, sol: Solution, seconds: float) -> str:
+    """Routes re-chosen over priced routes where a block has too many to list
+    (`route_pricing.priced_listing`, then `route_sets.best_routes` at the plan's coverage,
+    waiting and pairs): its continuity / travel, the pricing's rounds and whether it finished,
+    the checker's verdict; '-' where every block lists whole."""
+    analyses, travel = analyse(scenario), HaversineTravel(scenario.settings)
+    tids = sorted(scenario.tasks)
+    began = time.monotonic()
+    cache, priced = priced_listing(scenario, analyses, tids, travel, sol, seconds=seconds / 2)
+    if priced is None:
+        return "-"
+    out = best_routes(scenario, analyses, tids, travel, sol, seconds=seconds / 2, listed=cache,
+                      narrow=False)  # fmt: skip
+    took = time.monotonic() - began
+    if out is None:
+        return f"none ({priced.rounds} rounds, {took:.0f} s)"
+    plan = build_plan(scenario, out, analyses, travel, status="feasible", bound={},
+                      started=time.monotonic())  # fmt: skip
+    ok = bool(check(data, plan_json.dump(plan, scenario))["ok"])
+    assert plan.objective is not None
+    done = "finished" if priced.finished else "unfinished"
+    return (
+        f"{plan.objective.continuity} / {plan.objective.travel_minutes} ({priced.rounds} "
+        f"rounds {done}, {took:.0f} s, {'checked' if ok else 'FAILED'})"
+    )  # fmt: skip"
 
 
 def searched(
@@ -90,8 +121,9 @@ def main() -> int:
     print(said_command("bench/travel_floor.py"))
     print("| routing week | served | plan: continuity / travel | longer search, contract's order"
           " | least travel, continuity held | proved least travel at the plan's pairs "
+          "| same, before priced routes | re-chosen over priced routes: continuity / travel "
           "| VROOM served / travel | plan / held / proved vs VROOM | checked | load |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for seed in range(args.first_seed, args.first_seed + args.seeds):
         week = Week.of("routing", seed)
         data = week.generate()
@@ -108,6 +140,12 @@ def main() -> int:
             searched(data, scenario, sol, args.steps, args.starts, pairs) if args.starts else none
         )
         floor = proved(scenario, dict(plan.objective.served), pairs, args.bound_seconds)
+        rechosen = priced_plan(data, scenario, sol, args.bound_seconds)
+        before = (  # the same where every block lists whole (no pricing)
+            proved(scenario, dict(plan.objective.served), pairs, args.bound_seconds, False)
+            if rechosen != "-"
+            else "same"
+        )
         vroom = run_vroom(week, 2)  # type: ignore[arg-type]
         theirs = vroom.get("check", {}).get("travel") or 0
         served = "/".join(str(plan.objective.served[p]) for p in plan.objective.served)
@@ -119,7 +157,8 @@ def main() -> int:
         )
         checked = sum((ok, more[2], held[2]))
         print(f"| {week.label} | {served} | {pairs} / {minutes} | {more[0]} / {more[1]} | "
-              f"{held[1]} ({held[0]} pairs) | {floor} | {them} / {theirs} | {versus} | "
+              f"{held[1]} ({held[0]} pairs) | {floor} | {before} | {rechosen} | "
+              f"{them} / {theirs} | {versus} | "
               f"{checked}/3 | {os.getloadavg()[0]:.1f} |", flush=True)  # fmt: skip
     return 0
 

@@ -1,0 +1,471 @@
+"""Priced routes (issue 10, item 7): column generation over the set-partitioning model of
+`solver.route_sets`, for blocks that hold too many routes to list (the wide-window weeks).
+
+The master LP (GLOP) chooses, over a restricted set of routes per volunteer's block, a
+fraction lambda_r of each, minimising their travel:
+
+    sum over routes r of block b: lambda_r <= 1               for each block b       (mu_b)
+    sum over routes visiting t: lambda_r <= 1                  for each task t        (pi_t)
+    sum over routes, their visits of priority p >= served_p    for each priority p    (sigma_p)
+    sum over routes, their continuity pairs >= pairs                                  (rho)
+    sum over routes of v, their visits' minutes <= v's weekly minutes                 (eta_v)
+
+A route of block b of volunteer v has reduced cost
+
+    travel(r) - mu_b - sum over t in r of (pi_t + sigma_p(t) + rho [t, v a pair] + eta_v d_t)
+
+and pricing finds the least of them by label setting (`_price`): a label is the visits made,
+the last, when it ends and its reduced cost so far; starts are the earliest the ranges allow,
+as `block_routes` takes them; a label is dropped when another with the same last visit made a
+subset of its visits, ends no later and costs no more (elementary routes, exact). A block whose
+labels pass LABELS is priced inexactly (the cheapest labels kept), and its least reduced cost
+bounded instead by the same label setting without the visits made (`_relaxed`: a route may
+visit a task twice, so its least is no more than any elementary route's).
+
+The bound (`Priced.bound`) holds at any iteration (Lagrangian): for any duals y of the right
+signs, every plan's routes lambda (each block one route or none) satisfy
+travel = rc . lambda + y . A lambda >= sum over blocks of min(0, least rc of b) + y . b, so
+it is computed from the duals as they are and needs no LP optimum. When pricing finds no
+negative route it is the LP's optimum, the strong bound of vehicle routing.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from ortools.linear_solver import pywraplp
+
+from mutualaid.domain.model import PRIORITIES, Scenario, Span
+from mutualaid.travel import TravelModel
+from solver.analysis import TaskAnalysis
+from solver.route_sets import (
+    HOME,
+    Listed,
+    Route,
+    _people,
+    _plan_blocks,
+    block_routes,
+    starts_of,
+)
+from solver.solution import Solution
+
+LABELS = 20_000
+"""Labels one block's pricing keeps at most before it keeps only the cheapest per last visit
+(then inexact, bounded by `_relaxed`)."""
+
+PER_ROUND = 8
+"""Negative routes added per block and round at most."""
+
+BIG = 10_000.0
+"""The cost of a missing served task or pair in the master (its rows are never infeasible)."""
+
+Block = tuple[str, int]
+
+
+@dataclass
+class Priced:
+    """What column generation found: the routes per block, the proved travel floor, and
+    whether pricing finished (no negative route left: the floor is the LP's optimum)."""
+
+    routes: dict[Block, dict[frozenset[str], Route]]
+    bound: float
+    finished: bool
+    rounds: int
+    lp: float = 0.0
+    seconds: float = 0.0
+    exact_blocks: int = 0
+    relaxed_blocks: int = 0
+    history: list[tuple[int, float, float]] = field(default_factory=list)
+    """(round, LP value, bound) after each round."""
+
+
+@dataclass
+class _Block:
+    vid: str
+    b: int
+    begin: int
+    end: int
+    ranges: dict[str, list[Span]]
+    listed: dict[frozenset[str], Route] | None
+    legs: dict[tuple[str, str], int]
+    durations: dict[str, int]
+    incidence: tuple[list[frozenset[str]], list[str], Any, Any, Any] | None = None
+    """The listed routes as arrays (`_scan`), made at the first scan."""
+
+
+def priced_routes(
+    scenario: Scenario,
+    travel: TravelModel,
+    blocks: Mapping[Block, dict[str, list[Span]]],
+    listed: Mapping[Block, dict[frozenset[str], Route] | None],
+    served: Mapping[str, int],
+    pairs: int,
+    *,
+    seconds: float = 30.0,
+    start: Mapping[Block, dict[frozenset[str], Route]] | None = None,
+) -> Priced:
+    """Column generation for the least travel of plans serving at least `served[p]` of every
+    priority with at least `pairs` continuity pairs, over these blocks (each the visits it may
+    make and their start ranges, `route_sets.starts_of`). A block with its routes `listed` is
+    priced by scanning them; one without, by label setting. `start`: routes to begin with (a
+    plan's); every single visit that fits is one too."""
+    began = time.monotonic()
+    ends = began + seconds
+    data = {k: _prepare(scenario, travel, k, r, listed.get(k)) for k, r in blocks.items()}
+    routes: dict[Block, dict[frozenset[str], Route]] = {k: {} for k in data}
+    for k, blk in data.items():
+        for t in sorted(blk.ranges):
+            got = _extend(blk, HOME, t, blk.begin)
+            if got is not None:
+                s, _ = got
+                routes[k][frozenset((t,))] = (blk.legs[(HOME, t)] + _leg(blk, t, HOME), (t,), (s,))
+        for r, route in (start or {}).get(k, {}).items():
+            routes[k][r] = route
+    pair_set = scenario.continuity_pairs()
+    tasks = scenario.tasks
+    out = Priced(routes, -math.inf, False, 0)
+    while True:
+        lp, duals = _master(scenario, routes, served, pairs, pair_set)
+        out.rounds += 1
+        out.lp = lp
+        least: dict[Block, float] = {}
+        added = 0
+        exact = True
+        out.exact_blocks = out.relaxed_blocks = 0
+        for k, blk in sorted(data.items()):
+            gain = {
+                t: duals.task[t]
+                + duals.priority[tasks[t].priority]
+                + duals.pairs * ((t, blk.vid) in pair_set)
+                + duals.hours[blk.vid] * blk.durations[t]
+                for t in blk.ranges
+            }
+            found, low, whole = _price(blk, gain, duals.block[k], ends)
+            if not whole:
+                exact = False
+                low = min(low, _relaxed(blk, gain, duals.block[k]))
+                out.relaxed_blocks += 1
+            else:
+                out.exact_blocks += 1
+            least[k] = low
+            for rc, r, route in found[:PER_ROUND]:
+                if rc < -1e-6 and r not in routes[k]:
+                    routes[k][r] = route
+                    added += 1
+        bound = duals.value + sum(min(0.0, v) for v in least.values())
+        out.bound = max(out.bound, bound)
+        out.history.append((out.rounds, lp, bound))
+        if added == 0 or time.monotonic() >= ends:
+            out.finished = added == 0 and exact
+            break
+    out.seconds = time.monotonic() - began
+    return out
+
+
+@dataclass
+class _Duals:
+    value: float
+    block: dict[Block, float]
+    task: dict[str, float]
+    priority: Mapping[str, float]
+    pairs: float
+    hours: dict[str, float]
+
+
+def _master(
+    scenario: Scenario,
+    routes: Mapping[Block, dict[frozenset[str], Route]],
+    served: Mapping[str, int],
+    pairs: int,
+    pair_set: set[tuple[str, str]] | frozenset[tuple[str, str]],
+) -> tuple[float, _Duals]:
+    """The restricted master LP: its value and its duals, signs clamped (<= rows at most 0,
+    >= rows at least 0) and `value` the dual objective y . b at them."""
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    assert lp is not None
+    tasks, inf = scenario.tasks, lp.infinity()
+    block_row = {k: lp.Constraint(-inf, 1.0) for k in sorted(routes)}
+    ids = sorted({t for rs in routes.values() for r in rs for t in r})
+    task_row = {t: lp.Constraint(-inf, 1.0) for t in ids}
+    # rows asking for nothing are left out: their duals would be anything up to BIG
+    prio_row = {p: lp.Constraint(float(served[p]), inf) for p in PRIORITIES if served.get(p, 0)}
+    pair_row = lp.Constraint(float(pairs), inf) if pairs else None
+    vids = sorted({k[0] for k in routes})
+    hour_row = {
+        v: lp.Constraint(-inf, float(scenario.volunteers[v].max_service_minutes)) for v in vids
+    }
+    objective = lp.Objective()
+    for p, row in prio_row.items():
+        slack = lp.NumVar(0.0, inf, f"short[{p}]")
+        row.SetCoefficient(slack, 1.0)
+        objective.SetCoefficient(slack, BIG)
+    if pair_row is not None:
+        slack = lp.NumVar(0.0, inf, "short[pairs]")
+        pair_row.SetCoefficient(slack, 1.0)
+        objective.SetCoefficient(slack, BIG)
+    for k in sorted(routes):
+        vid = k[0]
+        for i, (cost, order, _) in enumerate(routes[k].values()):
+            x = lp.NumVar(0.0, inf, f"route[{vid},{k[1]},{i}]")
+            objective.SetCoefficient(x, float(cost))
+            block_row[k].SetCoefficient(x, 1.0)
+            minutes, kept = 0, 0
+            by_prio: dict[str, int] = defaultdict(int)
+            for t in order:
+                task_row[t].SetCoefficient(x, 1.0)
+                by_prio[tasks[t].priority] += 1
+                minutes += tasks[t].duration_minutes
+                kept += (t, vid) in pair_set
+            for p, n in by_prio.items():
+                if p in prio_row:
+                    prio_row[p].SetCoefficient(x, float(n))
+            if kept and pair_row is not None:
+                pair_row.SetCoefficient(x, float(kept))
+            hour_row[vid].SetCoefficient(x, float(minutes))
+    objective.SetMinimization()
+    status = lp.Solve()
+    if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+        raise RuntimeError(f"the master LP ended with status {status}")
+
+    def at_most(row: pywraplp.Constraint) -> float:
+        return min(0.0, float(row.dual_value()))
+
+    def at_least(row: pywraplp.Constraint) -> float:
+        return min(BIG, max(0.0, float(row.dual_value())))  # a slack costing BIG caps it
+
+    duals = _Duals(
+        0.0,
+        {k: at_most(r) for k, r in block_row.items()},
+        defaultdict(float, {t: at_most(r) for t, r in task_row.items()}),
+        defaultdict(float, {p: at_least(r) for p, r in prio_row.items()}),
+        at_least(pair_row) if pair_row is not None else 0.0,
+        {v: at_most(r) for v, r in hour_row.items()},
+    )
+    duals.value = (
+        sum(duals.block.values())
+        + sum(duals.task.values())
+        + sum(duals.priority[p] * served.get(p, 0) for p in PRIORITIES)
+        + duals.pairs * pairs
+        + sum(duals.hours[v] * scenario.volunteers[v].max_service_minutes for v in vids)
+    )
+    return objective.Value(), duals
+
+
+def _prepare(
+    scenario: Scenario, travel: TravelModel, k: Block, ranges: dict[str, list[Span]],
+    listed: dict[frozenset[str], Route] | None,
+) -> _Block:  # fmt: skip
+    vol = scenario.volunteers[k[0]]
+    begin, end = vol.blocks[k[1]]
+    place = {HOME: vol.home} | {t: scenario.tasks[t].location for t in ranges}
+    legs = {(a, b): travel.minutes(vol.mode, place[a], place[b]) for a in place for b in place}
+    durations = {t: scenario.tasks[t].duration_minutes for t in ranges}
+    return _Block(k[0], k[1], begin, end, dict(ranges), listed, legs, durations)
+
+
+def _leg(blk: _Block, a: str, b: str) -> int:
+    return blk.legs[(a, b)]
+
+
+def _extend(blk: _Block, last: str, t: str, ready: int) -> tuple[int, int] | None:
+    """The earliest start of `t` after `last` ended at `ready` and when it ends, if the
+    volunteer is then home inside the block; as `route_sets.block_routes` takes it."""
+    arrive = ready + blk.legs[(last, t)]
+    start = next((max(arrive, lo) for lo, hi in blk.ranges[t] if hi >= arrive), None)
+    if start is None:
+        return None
+    done = start + blk.durations[t]
+    if done + blk.legs[(t, HOME)] > blk.end:
+        return None
+    return start, done
+
+
+Found = list[tuple[float, frozenset[str], Route]]
+
+
+def _price(
+    blk: _Block, gain: Mapping[str, float], mu: float, ends: float = math.inf
+) -> tuple[Found, float, bool]:
+    """The block's routes of least reduced cost (most negative first), the least reduced cost
+    found, and whether it is the least of every route (listed, or label setting whole: not
+    when the clock passes `ends`, checked between levels; the 7007 bench's one round ran
+    318 s past a 60 s floor)."""
+    if blk.listed is not None:
+        return _scan(blk, gain, mu)
+    tids = sorted(blk.ranges)
+    bit = {t: 1 << i for i, t in enumerate(tids)}
+    # a label: (mask, ready, reduced cost so far, order, starts, travel so far)
+    Label = tuple[int, int, float, tuple[str, ...], tuple[int, ...], int]
+    by_last: dict[str, list[Label]] = defaultdict(list)
+    frontier: list[tuple[str, Label]] = [(HOME, (0, blk.begin, 0.0, (), (), 0))]
+    best: dict[frozenset[str], tuple[float, Route]] = {}
+    count, whole = 0, True
+    while frontier:
+        following: list[tuple[str, Label]] = []
+        for last, (mask, ready, rc, order, starts, cost) in frontier:
+            for t in tids:
+                if mask & bit[t]:
+                    continue
+                got = _extend(blk, last, t, ready)
+                if got is None:
+                    continue
+                s, done = got
+                leg = blk.legs[(last, t)]
+                lab = (
+                    mask | bit[t],
+                    done,
+                    rc + leg - gain[t],
+                    (*order, t),
+                    (*starts, s),
+                    cost + leg,
+                )
+                kept, now = by_last[t], lab[0]
+                if any(k[0] & now == k[0] and k[1] <= done and k[2] <= lab[2] + 1e-9 for k in kept):
+                    continue
+                kept[:] = [
+                    k
+                    for k in kept
+                    if not (now & k[0] == now and done <= k[1] and lab[2] <= k[2] + 1e-9)
+                ]
+                kept.append(lab)
+                following.append((t, lab))
+                back = blk.legs[(t, HOME)]
+                r = frozenset(lab[3])
+                whole_rc = lab[2] + back - mu
+                if r not in best or whole_rc < best[r][0]:
+                    best[r] = (whole_rc, (lab[5] + back, lab[3], lab[4]))
+                count += 1
+        if following and time.monotonic() >= ends:
+            whole = False
+            break
+        if count > LABELS:
+            whole = False
+            following.sort(key=lambda f: f[1][2])
+            following = following[: LABELS // 10]
+        alive = {id(k) for kept in by_last.values() for k in kept}
+        frontier = [(t, lab) for t, lab in following if id(lab) in alive]
+    found = sorted(
+        ((rc, r, route) for r, (rc, route) in best.items()), key=lambda f: (f[0], sorted(f[1]))
+    )
+    low = min((f[0] for f in found), default=0.0)
+    return found[: PER_ROUND * 2], low, whole
+
+
+def _scan(blk: _Block, gain: Mapping[str, float], mu: float) -> tuple[Found, float, bool]:
+    """`_price` over a block's listed routes: each one's reduced cost at once (numpy)."""
+    assert blk.listed is not None
+    if blk.incidence is None:
+        keys = list(blk.listed)
+        tids = sorted(blk.ranges)
+        at = {t: i for i, t in enumerate(tids)}
+        rows = np.array([i for i, r in enumerate(keys) for _ in r], dtype=np.int64)
+        cols = np.array([at[t] for r in keys for t in r], dtype=np.int64)
+        costs = np.array([blk.listed[r][0] for r in keys], dtype=np.float64)
+        blk.incidence = (keys, tids, rows, cols, costs)
+    keys, tids, rows, cols, costs = blk.incidence
+    if not keys:
+        return [], 0.0, True
+    g = np.array([gain[t] for t in tids], dtype=np.float64)
+    rc = costs - mu - np.bincount(rows, weights=g[cols], minlength=len(keys))
+    order = np.argsort(rc, kind="stable")[: PER_ROUND * 2]
+    found = [(float(rc[i]), keys[i], blk.listed[keys[i]]) for i in order]
+    return found, float(rc[order[0]]), True
+
+
+def _relaxed(blk: _Block, gain: Mapping[str, float], mu: float) -> float:
+    """A lower bound on the block's least reduced cost: the label setting with a label per
+    last visit and minute it ends, the visits made forgotten (a task may come twice), so
+    every elementary route is one of its walks."""
+    tids = sorted(blk.ranges)
+    best: dict[tuple[str, int], float] = {(HOME, blk.begin): 0.0}
+    low = 0.0
+    for ready in range(blk.begin, blk.end + 1):
+        for last in [HOME, *tids]:
+            rc = best.get((last, ready))
+            if rc is None:
+                continue
+            for t in tids:
+                if t == last:
+                    continue
+                got = _extend(blk, last, t, ready)
+                if got is None:
+                    continue
+                _, done = got
+                value = rc + blk.legs[(last, t)] - gain[t]
+                if value < best.get((t, done), math.inf):
+                    best[(t, done)] = value
+                low = min(low, value + blk.legs[(t, HOME)] - mu)
+    return low
+
+
+def priced_listing(
+    scenario: Scenario,
+    analyses: Mapping[str, TaskAnalysis],
+    tids: list[str],
+    travel: TravelModel,
+    sol: Solution,
+    *,
+    seconds: float,
+) -> tuple[Listed, Priced | None]:
+    """`route_sets.best_routes`' `listed` for this part with every block that holds too many
+    routes to list given its priced routes (and its plan's own route) instead: the integer
+    choice over them is then a plan that serves and pairs as `sol` does. The Priced is None
+    where every block listed whole."""
+    plan = _plan_blocks(scenario, sol)
+    blocks: dict[Block, dict[str, list[Span]]] = {}
+    listed: dict[Block, dict[frozenset[str], Route] | None] = {}
+    cache: Listed = {}
+    for vid in sorted({v for t in tids for v in analyses[t].free}):
+        for b, block in enumerate(scenario.volunteers[vid].blocks):
+            ranges = {
+                t: r
+                for t in tids
+                if analyses[t].reason is None
+                and vid in _people(analyses[t])
+                and (r := starts_of(analyses[t], vid, block))
+            }
+            if ranges:
+                blocks[(vid, b)] = ranges
+                listed[(vid, b)] = block_routes(scenario, travel, vid, b, ranges)
+                cache[(vid, b, frozenset(ranges))] = listed[(vid, b)]
+    if all(r is not None for r in listed.values()):
+        return cache, None
+    served = {p: 0 for p in PRIORITIES}
+    for t in sol.crews:
+        served[scenario.tasks[t].priority] += 1
+    pair_set = scenario.continuity_pairs()
+    pairs = sum((t, a.id) in pair_set for t, crew in sol.crews.items() for a in crew)
+    start: dict[Block, dict[frozenset[str], Route]] = {}
+    for k, ranges in blocks.items():
+        mine = sorted(plan.get(k, set()), key=lambda t: sol.starts[t])
+        if listed[k] is None and mine and all(t in ranges for t in mine):
+            blk = _prepare(scenario, travel, k, ranges, None)
+            route = _walk(blk, mine)
+            if route is not None:
+                start[k] = {frozenset(mine): route}
+    priced = priced_routes(
+        scenario, travel, blocks, listed, served, pairs, seconds=seconds, start=start
+    )
+    for k, ranges in blocks.items():
+        if listed[k] is None:
+            cache[(k[0], k[1], frozenset(ranges))] = priced.routes[k]
+    return cache, priced
+
+
+def _walk(blk: _Block, order: list[str]) -> Route | None:
+    """The route of these visits in this order at their earliest starts, if it fits."""
+    last, ready, cost, starts = HOME, blk.begin, 0, []
+    for t in order:
+        got = _extend(blk, last, t, ready)
+        if got is None:
+            return None
+        cost += blk.legs[(last, t)]
+        starts.append(got[0])
+        last, ready = t, got[1]
+    return cost + blk.legs[(last, HOME)], tuple(order), tuple(starts)
