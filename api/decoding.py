@@ -25,6 +25,9 @@ _SENTENCES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"Invalid enum value (?P<value>.+)"), "decode_enum"),
     (re.compile(r"Missing required (?P<kind>\w+) parameter '(?P<name>[^']+)'"),
      "decode_missing_parameter"),
+    (re.compile(r"Input data was truncated"), "json_truncated"),
+    (re.compile(r"Invalid UTF-8 encoded string"), "body_not_utf8"),
+    (re.compile(r"'data'"), "body_empty"),  # the handler's body parameter missing: no body
 )  # fmt: skip
 
 _JSON: tuple[tuple[re.Pattern[str], str], ...] = (

@@ -59,6 +59,8 @@ SERVICE: dict[str, tuple[str, str]] = {
     "json_keys": ("object keys must be strings", "对象的键必须是字符串"),
     "json_expected": ("expected {what}", "此处应为 {what}"),
     "json_truncated": ("the body ends too early", "内容提前结束"),
+    "body_not_utf8": ("it is not UTF-8 text", "不是 UTF-8 文本"),
+    "body_empty": ("the body is empty", "内容为空"),
     "json_a_value": ("a value", "一个值"),
     "json_key_quoted": (
         "a field name in double quotes was expected",

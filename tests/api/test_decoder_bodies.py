@@ -1,0 +1,53 @@
+"""A body Litestar's decoder (msgspec) refuses as bytes — not UTF-8, cut short, empty — is
+said in the request's language like its other refusals (api.decoding): under zh, msgspec's
+English ('Invalid UTF-8 encoded string', 'Input data was truncated') was passed through, and
+an empty body was answered with the bare name of the handler's parameter, `'data'`."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.adapters import world
+
+from .conftest import Client
+
+WEEK = world.WEEK.isoformat()
+Q = f"?area={world.AREA}"
+
+BODIES = {
+    "not UTF-8": (b'{"id": "\xff\xfe"}', "UTF-8"),
+    "cut short": (b'{"id":', "结束"),
+    "empty": (b"", "空"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BODIES))
+@pytest.mark.parametrize(
+    "path", [f"/weeks/{WEEK}/tasks/t-new{Q}", f"/weeks/{WEEK}/tasks{Q}", "/assignments/1/decline"]
+)
+def test_a_body_the_decoder_cannot_read_is_said_in_chinese(
+    client: Client, admin: dict[str, str], case: str, path: str
+) -> None:
+    body, word = BODIES[case]
+    if case == "empty" and path.startswith("/assignments"):
+        pytest.skip("a decline's body is optional: no body is a decline without a reason")
+    method = "POST" if path.startswith("/assignments") else "PUT"
+    headers = {**admin, "Accept-Language": "zh-CN", "Content-Type": "application/json"}
+    answer = client.request(method, path, content=body, headers=headers)
+    assert answer.status_code == 400, answer.text
+    [problem] = answer.json()["problems"]
+    said = problem["message"]
+    assert word in said, said
+    english = [w for w in re.findall(r"[A-Za-z]{3,}", said) if w not in {"JSON", "UTF"}]
+    assert not english, said
+    assert "'data'" not in said, said
+
+
+def test_an_empty_body_is_said_as_such_in_english(client: Client, admin: dict[str, str]) -> None:
+    headers = {**admin, "Accept-Language": "en", "Content-Type": "application/json"}
+    answer = client.put(f"/weeks/{WEEK}/tasks/t-new{Q}", content=b"", headers=headers)
+    assert answer.status_code == 400, answer.text
+    [problem] = answer.json()["problems"]
+    assert "empty" in problem["message"] and "'data'" not in problem["message"], problem
