@@ -27,7 +27,7 @@ keep coverage, are not run. A patch that pins nothing is checked by the whole so
 
 from __future__ import annotations
 
-import math
+import threading
 import time
 from typing import Any
 
@@ -88,7 +88,7 @@ def with_suggestions(
 def within(checks: Checks, seconds: float, began: float | None = None) -> Plan:
     """The plan with what `checks` settled within `seconds` of `began` (a `time.monotonic()`,
     by default now); the tasks still being checked say so (`Unserved.checking`)."""
-    if seconds == math.inf:  # every check waited for: no deadline to hand to wait()
+    if seconds >= threading.TIMEOUT_MAX:  # as inf (292 years): no timeout wait() would take
         while not checks.done:
             checks.advance()
         return checks.plan()

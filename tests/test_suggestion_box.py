@@ -232,3 +232,22 @@ def test_a_plan_superseded_by_a_newer_published_one_stops_its_checks_and_its_mar
     assert done.result is not None and {u.task for u in done.result.unserved} == {"a", "b"}
     for u in done.result.unserved:
         assert not u.checking and not u.suggestions  # nothing of the rest written
+
+
+@pytest.mark.parametrize("seconds", ["1e10", "1e300"])
+def test_a_box_too_long_for_a_timer_waits_for_every_check_as_inf_does(
+    seconds: str, tmp_path: Path
+) -> None:
+    """A box past threading's TIMEOUT_MAX (about 292 years) is as good as inf: every check
+    waited for. It was handed to wait() as a timeout, which raised OverflowError (a traceback
+    on `solve --suggest-within 1e300`, and on a server with MUTUALAID_SOLVER_SUGGEST_WITHIN
+    so set, every plan with suggestions failed)."""
+    week = tmp_path / "week.yaml"
+    week.write_text(yaml.safe_dump(two_unserved()), encoding="utf-8")
+    out = tmp_path / "week.plan.json"
+    args = ["solve", str(week), "--out", str(out), "--workers", "1", "--suggest",
+            "--suggest-within", seconds]  # fmt: skip
+    done = runner.invoke(app, args, env={"COLUMNS": "200"})
+    assert done.exit_code == 0, done.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert all(u["suggestions"] and "suggestions_checking" not in u for u in data["unserved"])
