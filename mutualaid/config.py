@@ -7,6 +7,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -229,14 +230,12 @@ class Settings:
                 runner=read("MUTUALAID_JOB_RUNNER", _runner, JobSettings.runner),
                 dask_scheduler=read("MUTUALAID_DASK_SCHEDULER", str, None),
                 lease_seconds=read(
-                    "MUTUALAID_JOB_LEASE_SECONDS", _positive, JobSettings.lease_seconds
+                    "MUTUALAID_JOB_LEASE_SECONDS", _timer, JobSettings.lease_seconds
                 ),
                 heartbeat_seconds=read(
-                    "MUTUALAID_JOB_HEARTBEAT_SECONDS", _positive, JobSettings.heartbeat_seconds
+                    "MUTUALAID_JOB_HEARTBEAT_SECONDS", _timer, JobSettings.heartbeat_seconds
                 ),
-                poll_seconds=read(
-                    "MUTUALAID_JOB_POLL_SECONDS", _positive, JobSettings.poll_seconds
-                ),
+                poll_seconds=read("MUTUALAID_JOB_POLL_SECONDS", _timer, JobSettings.poll_seconds),
             ),
             auth=AuthSettings(
                 failure_burst=read(
@@ -271,8 +270,8 @@ def _notices(read: _Reader) -> NoticeSettings:
     d = NoticeSettings
     return NoticeSettings(
         send=read("MUTUALAID_NOTICES_SEND", _bool, True),
-        poll_seconds=read("MUTUALAID_NOTICES_POLL_SECONDS", _positive, d.poll_seconds),
-        lease_seconds=read("MUTUALAID_NOTICES_LEASE_SECONDS", _positive, d.lease_seconds),
+        poll_seconds=read("MUTUALAID_NOTICES_POLL_SECONDS", _timer, d.poll_seconds),
+        lease_seconds=read("MUTUALAID_NOTICES_LEASE_SECONDS", _timer, d.lease_seconds),
         retry_seconds=read("MUTUALAID_NOTICES_RETRY_SECONDS", _positive, d.retry_seconds),
         retry_max_seconds=read(
             "MUTUALAID_NOTICES_RETRY_MAX_SECONDS", _positive, d.retry_max_seconds
@@ -314,6 +313,15 @@ def _positive(text: str) -> float:
     value = float(text)
     if not value > 0:
         raise ValueError(msg("not_positive_number", got=text))
+    return value
+
+
+def _timer(text: str) -> float:
+    """Seconds a thread waits for (poll, heartbeat, lease): > 0 and within what wait() takes,
+    threading.TIMEOUT_MAX (about 292 years), which raises OverflowError past it."""
+    value = _positive(text)
+    if value > threading.TIMEOUT_MAX:
+        raise ValueError(msg("not_timer_seconds", most=f"{threading.TIMEOUT_MAX:.0f}", got=text))
     return value
 
 

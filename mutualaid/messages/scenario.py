@@ -62,6 +62,10 @@ SCENARIO: dict[str, tuple[str, str]] = {
         "应为不小于 0 的整数，实际为 {got}",
     ),
     "not_positive_number": ("must be a number > 0, got {got}", "应为大于 0 的数，实际为 {got}"),
+    "not_timer_seconds": (
+        "must be a number of seconds > 0 and at most {most}, got {got}",
+        "应为大于 0 且不超过 {most} 的秒数，实际为 {got}",
+    ),
     "not_nonneg_number": ("must be a number >= 0, got {got}", "应为不小于 0 的数，实际为 {got}"),
     "not_bool": ("must be true or false, got {got}", "应为 true 或 false，实际为 {got}"),
     "not_address": (

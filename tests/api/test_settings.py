@@ -73,3 +73,23 @@ def test_the_repair_budget_reaches_the_repairer(tmp_path: Path) -> None:
     with open_infrastructure(settings) as infra:
         assert isinstance(infra.repairer, SolverRepairer)
         assert infra.repairer.settings.budget_seconds == 0.3
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "MUTUALAID_JOB_POLL_SECONDS",
+        "MUTUALAID_JOB_HEARTBEAT_SECONDS",
+        "MUTUALAID_JOB_LEASE_SECONDS",
+        "MUTUALAID_NOTICES_POLL_SECONDS",
+        "MUTUALAID_NOTICES_LEASE_SECONDS",
+    ],
+)
+@pytest.mark.parametrize("value", ["inf", "1e10"])
+def test_a_timer_too_long_to_wait_for_is_named(name: str, value: str) -> None:
+    """A timer's seconds are handed to wait(), which refuses more than threading.TIMEOUT_MAX
+    (about 292 years) with OverflowError: MUTUALAID_JOB_POLL_SECONDS=inf was accepted, and the
+    job runner's thread died at its first idle wait, so no plan was ever solved again."""
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({name: value})
+    assert name in str(caught.value) and value in str(caught.value)
