@@ -54,3 +54,37 @@ def test_a_common_input_mistake_is_said_in_chinese_with_where_it_is(case: str) -
     english = [w for w in english if w not in GOOD and w not in where]  # the input's own words
     assert not english, said
     assert where in said, said
+
+
+PLAN_BODIES = {"not UTF-8": b"\xff\xfe{}", "cut short": b'{"a":', "two values": b"{} {}"}
+
+
+@pytest.mark.parametrize("body", sorted(PLAN_BODIES))
+@pytest.mark.parametrize("command", ["check", "recommend", "suggest"])
+def test_a_plan_file_that_cannot_be_read_is_said_in_chinese(
+    command: str, body: str, tmp_path: Path
+) -> None:
+    """A plan JSON that is not UTF-8 or not JSON, given to `check --plan`, `recommend` or
+    `suggest`: exit 2 naming the file, in Chinese under zh. `check --plan` printed Python's
+    own sentences ('Expecting value: line 1 column 6 (char 5)', "'utf-8' codec can't decode
+    byte 0xff..."), and `recommend` and `suggest` a JSON error's."""
+    from typer.testing import CliRunner
+
+    from mutualaid.cli import app
+
+    week = Path(__file__).parents[1] / "scenarios" / "09-edge-reason-codes.yaml"
+    plan = tmp_path / "plan.json"
+    plan.write_bytes(PLAN_BODIES[body])
+    task = tmp_path / "task.yaml"
+    task.write_text("id: t-new\nneeds: [{skill: companionship, count: 1}]\n", encoding="utf-8")
+    args = {
+        "check": ["check", str(week), "--plan", str(plan)],
+        "recommend": ["recommend", str(week), str(plan), "--task", str(task)],
+        "suggest": ["suggest", str(week), str(plan)],
+    }[command]
+    done = CliRunner().invoke(app, args, env={"MUTUALAID_LANG": "zh", "COLUMNS": "300"})
+    assert done.exit_code == 2, done.output
+    said = done.output.replace(str(plan), "").replace(str(week), "")
+    english = [w for w in re.findall(r"[A-Za-z]{3,}", said) if w not in ALLOWED]
+    assert not english, done.output
+    assert "plan.json" in done.output

@@ -4,15 +4,18 @@ reading a scenario or the settings with every problem named (exit 2)."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
 
-from mutualaid.bounds import shown
+from mutualaid.bounds import MAX_DEPTH, shown
 from mutualaid.config import Settings, SettingsError
-from mutualaid.contract.scenario import load_scenario
+from mutualaid.contract.scenario import json_error_worded, load_scenario
+from mutualaid.contract.yaml_words import unreadable
 from mutualaid.domain.model import Scenario
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import CATALOGUE, language_of_environment, msg, using_locale
@@ -93,3 +96,18 @@ def replaced(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
         return
     os.replace(part, path)
+
+
+def read_plan_json(path: Path) -> Any:
+    """The plain data of the plan JSON at `path`; a file that cannot be read (missing, not
+    UTF-8, not JSON, nested past MAX_DEPTH) exits 2 naming it, in the active language."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        said = msg("file_unreadable", problem=unreadable(exc))
+    except json.JSONDecodeError as exc:
+        said = msg("json_syntax", problem=json_error_worded(exc))
+    except RecursionError:  # JSON nested far past any plan's depth
+        said = msg("too_deep", limit=MAX_DEPTH)
+    errors.print(f"{path}: {said}", markup=False)
+    raise typer.Exit(EXIT_BAD_INPUT)

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from mutualaid.bounds import MAX_DEPTH, MAX_WORKERS
+from mutualaid.bounds import MAX_WORKERS
 from mutualaid.cli import common
 from mutualaid.cli.common import (
     EXIT_BAD_INPUT,
@@ -24,6 +24,7 @@ from mutualaid.cli.common import (
     console,
     errors,
     load,
+    read_plan_json,
     replaced,
 )
 from mutualaid.cli.suggestions import WITHIN_SECONDS, boxed, checks_for, go_on, print_pending
@@ -312,14 +313,7 @@ def check(
         }
         console.print(msg("cli_check_ok", file=file, infeasible=impossible, **counts))
         return
-    try:
-        data = json.loads(plan.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        errors.print(f"{plan}: {exc}", markup=False)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-    except RecursionError:  # JSON nested far past any plan's depth
-        errors.print(f"{plan}: {msg('too_deep', limit=MAX_DEPTH)}", markup=False)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+    data = read_plan_json(plan)
     check_same_scenario(file, scenario, plan, data)
     report = validate(scenario, data)
     if report.ok:

@@ -11,13 +11,14 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from mutualaid.bounds import MAX_DEPTH, shown
+from mutualaid.bounds import shown
 from mutualaid.cli.common import (
     EXIT_BAD_INPUT,
     app,
     console,
     errors,
     load,
+    read_plan_json,
     refuse,
     settings_from_env,
 )
@@ -119,14 +120,7 @@ def _read_plan(path: Path, week: Scenario, file: Path) -> Any:
     """The plan JSON at `path`, which must be a plan of `week` (read from `file`) keeping its
     every rule (the options are made against it): else exit 2 naming the file and what is
     wrong."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _bad(f"{path}: " + msg("file_unreadable", problem=unreadable(exc))) from None
-    except ValueError as exc:
-        raise _bad(f"{path}: {exc}") from None
-    except RecursionError:  # JSON nested far past any plan's depth
-        raise _bad(f"{path}: {msg('too_deep', limit=MAX_DEPTH)}") from None
+    data = read_plan_json(path)
     check_same_scenario(file, week, path, data)
     report = validate(week, data)
     if not report.ok:

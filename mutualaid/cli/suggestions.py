@@ -14,7 +14,15 @@ from typing import Annotated, Any
 import typer
 
 from mutualaid.bounds import MAX_WORKERS
-from mutualaid.cli.common import EXIT_BAD_INPUT, app, console, errors, load, replaced
+from mutualaid.cli.common import (
+    EXIT_BAD_INPUT,
+    app,
+    console,
+    errors,
+    load,
+    read_plan_json,
+    replaced,
+)
 from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import read_scenario_text
 from mutualaid.domain.model import Scenario
@@ -79,10 +87,10 @@ def suggest(
     before its checks ended), print them as they are checked, and write the plan again."""
     workers = workers or min(MAX_WORKERS, max(1, os.cpu_count() or 1))
     scenario = load(file)
+    data = read_plan_json(plan_file)
     try:
-        data = json.loads(plan_file.read_text(encoding="utf-8"))
         plan = plan_json.load(data, scenario)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError) as exc:
         errors.print(msg("cli_suggest_bad_plan", path=plan_file, problem=str(exc)))
         raise typer.Exit(EXIT_BAD_INPUT) from None
     tasks = [u.task for u in plan.unserved if u.checking]
