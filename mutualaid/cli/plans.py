@@ -76,7 +76,7 @@ def _solve(scenario: Scenario, time_limit: float | None, workers: int, seed: int
 def _summary(scenario: Scenario, plan: Plan, data: dict[str, Any], limit: int) -> None:
     console.print(
         f"[bold]{scenario.name}[/bold]  "
-        + msg("cli_status", status=plan.status, seconds=plan.solve_seconds)
+        + msg("cli_status", status=msg(f"cli_status_{plan.status}"), seconds=plan.solve_seconds)
     )
     obj = plan.objective
     if obj is None:
@@ -87,8 +87,8 @@ def _summary(scenario: Scenario, plan: Plan, data: dict[str, Any], limit: int) -
         table.add_column(msg(col), justify="left" if col == "cli_priority" else "right")
     for p in PRIORITIES:
         if obj.tasks[p]:
-            table.add_row(p, str(obj.served[p]), str(obj.tasks[p]), str(plan.bound.get(p, "")),
-                          str(greedy.get(p, "")))  # fmt: skip
+            table.add_row(msg(f"cli_priority_{p}"), str(obj.served[p]), str(obj.tasks[p]),
+                          str(plan.bound.get(p, "")), str(greedy.get(p, "")))  # fmt: skip
     console.print(table)
     if isinstance(gap := data.get("weighted_gap"), float | int):
         console.print(msg("cli_gap", gap=gap))

@@ -368,3 +368,18 @@ def test_solve_in_chinese_words_each_reason_and_keeps_its_code_in_the_plan(
         assert code not in shown.output
     for code in codes:
         assert re.sub(r"\s", "", msg_in("zh", f"cli_reason_{code}")) in flat
+
+
+def test_solve_in_chinese_names_each_priority_and_the_status_in_chinese(tmp_path: Path) -> None:
+    """The coverage table's priority column and the status line printed the codes (`high`,
+    `normal`, `optimal`) in the zh output, beside a gap line that says 紧急/高/普通/低; en keeps
+    the codes (the plan JSON's words)."""
+    week = Path(__file__).parents[2] / "scenarios" / "09-edge-reason-codes.yaml"
+    args = ["solve", str(week), "--out", str(tmp_path / "plan.json")]
+    shown = CliRunner().invoke(app, args, env={"MUTUALAID_LANG": "zh", "COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    for code in ("optimal", "high", "normal", "low"):
+        assert not re.search(rf"\b{code}\b", shown.output), (code, shown.output)
+    assert "最优" in shown.output and "普通" in shown.output
+    shown = CliRunner().invoke(app, args, env={"MUTUALAID_LANG": "en", "COLUMNS": "200"})
+    assert "status optimal" in shown.output and re.search(r"\bnormal\b", shown.output)
