@@ -46,7 +46,7 @@ def main() -> int:
     print("|---|---|---|---|---|---|---|---|---|")
     weeks = [Week.of(args.size, s) for s in args.seeds]
     weeks.append(Week("subdistrict-a", 0, "file", SHARED_A))
-    ways = {"nearest": replace(REROUTING, priced=False), "priced": REROUTING}
+    ways = {"nearest": replace(REROUTING, priced=False), "priced": replace(REROUTING, priced=True)}
     for week in weeks:
         data = week.generate()
         for r in range(args.rounds):

@@ -7,6 +7,7 @@ priced routes keeps every hard rule and the plan's coverage and pairs."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from solver import parts, route_pricing, route_sets
 from solver.analysis import TaskAnalysis
 from solver.greedy import greedy_plan
 from solver.parts import PartJob
-from solver.reroute import later_goals
+from solver.reroute import REROUTING, later_goals
 from solver.route_pricing import priced_listing, priced_routes
 from solver.route_sets import Route, best_routes, block_routes, movable_part, starts_of
 from solver.solution import Solution, figures
@@ -167,7 +168,8 @@ def test_rerouting_with_every_block_priced_keeps_every_rule_and_is_no_worse(
     start = greedy_plan(scenario, analyses, travel)
     weights = dict.fromkeys(PRIORITIES, 1)
     job = PartJob(tids, analyses, weights, None, share=20.0, budget=20.0, workers=2, seed=0,
-                  max_exact_arcs=10**9, deterministic=False)  # fmt: skip
+                  max_exact_arcs=10**9, deterministic=False,
+                  rerouting=replace(REROUTING, priced=True))  # fmt: skip
     narrowed: list[bool] = []
     priced: list[object] = []
 
