@@ -178,7 +178,7 @@ _EXAMPLES: dict[int, tuple[str, ErrorBody]] = {
         ErrorBody(
             400,
             "invalid",
-            "2 problem(s) in the request; nothing was stored",
+            "2 problems in the request; nothing was stored",
             [
                 ProblemBody("tasks[0].needs[0].count", "must be a whole number > 0, got 0 (int)"),
                 ProblemBody(

@@ -42,9 +42,12 @@ KEYS = sorted(CATALOGUE)
 
 
 def fields(text: str) -> Counter[tuple[str, str, str | None]]:
-    """The {fields} of a format string: name, format spec and conversion, with repeats."""
+    """The {fields} of a format string: name, format spec and conversion, with repeats.
+
+    A `plural:one:many` spec is English's noun for a count (Chinese needs none): it counts as none.
+    """
     return Counter(
-        (name, spec or "", conversion)
+        (name, "" if (spec or "").startswith("plural:") else spec or "", conversion)
         for _, name, spec, conversion in string.Formatter().parse(text)
         if name is not None
     )
@@ -191,7 +194,7 @@ def test_an_error_raised_deep_down_is_worded_in_the_language_that_reads_it() -> 
     with using_locale("en"):
         assert str(busy).startswith("the store is busy with other changes")
         assert "try again in 5 s" in str(busy)
-        assert str(withdraw).startswith("this would withdraw 2 assignment(s)")
+        assert str(withdraw).startswith("this would withdraw 2 assignments")
     with using_locale("zh"):
         assert str(busy) == "数据库正忙于其他修改；此请求的内容均未保存，请 5 秒后重试"
         assert str(withdraw).startswith("此操作将撤回已发布计划中的 2 项安排")
@@ -257,3 +260,16 @@ def test_a_scenario_error_under_zh_uses_the_chinese_text() -> None:
     assert "未知字段 'dureation_minutes'（是否想写 'duration_minutes'？）" in rendered
     assert "缺少必填字段" in rendered
     assert "unknown field" not in rendered and "required field" not in rendered
+
+
+@pytest.mark.parametrize(("count", "said"), [(1, "1 task"), (0, "0 tasks"), (3, "3 tasks")])
+def test_english_counts_take_their_nouns_number(count: int, said: str) -> None:
+    """'1 task(s)' read as a form, not a sentence: a count says its noun in the right number."""
+    with using_locale("en"):
+        assert msg("page_tasks_caption", count=count) == said
+    with using_locale("zh"):
+        assert msg("page_tasks_caption", count=count) == f"共 {count} 项任务"
+
+
+def test_no_english_sentence_hedges_a_plural_with_s_in_brackets() -> None:
+    assert not [key for key in KEYS if "(s)" in CATALOGUE[key][0].replace("http(s)", "")]

@@ -856,7 +856,7 @@ def test_cli_rejects_a_bad_scenario_with_exit_2_and_every_problem(
         f"bad.yaml:{line_of(text, 'dureation_minutes')}: tasks[1].dureation_minutes: "
         "unknown field 'dureation_minutes' (did you mean 'duration_minutes'?)",
     ]
-    assert lines[3] == "bad.yaml: 3 problem(s) found; nothing was solved"
+    assert lines[3] == "bad.yaml: 3 problems found; nothing was solved"
     assert not Path("bad.plan.json").exists()
 
 

@@ -12,6 +12,7 @@ that both locales have every key and field.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -42,6 +43,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 }
 """Every key, once: (English, Chinese)."""
 
+
+class _Words(string.Formatter):
+    """str.format, and `{count:plural:task:tasks}` for a count with its noun ("1 task", "3 tasks").
+
+    English needs the noun's number; Chinese does not, so only English sentences use the spec.
+    """
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if format_spec.startswith("plural:"):
+            _, one, many = format_spec.split(":")
+            return f"{value} {one if value == 1 else many}"
+        return str(super().format_field(value, format_spec))
+
+
+_WORDS = _Words()
+
 LOCALES = ("en", "zh")
 _CHOSEN: ContextVar[str | None] = ContextVar("mutualaid_locale", default=None)
 
@@ -64,13 +81,13 @@ def using_locale(code: str) -> Iterator[None]:
 def msg(_key: str, **fields: object) -> str:
     """The catalogue's sentence for key, in the active locale, with fields filled in."""
     en, zh = CATALOGUE[_key]
-    return (zh if locale() == "zh" else en).format(**fields)
+    return _WORDS.format(zh if locale() == "zh" else en, **fields)
 
 
 def msg_in(code: str, _key: str, **fields: object) -> str:
     """The catalogue's sentence for key in locale `code` (en | zh), whatever is active."""
     en, zh = CATALOGUE[_key]
-    return (zh if code == "zh" else en).format(**fields)
+    return _WORDS.format(zh if code == "zh" else en, **fields)
 
 
 # --- choosing the language at the edge -----------------------------------------------------

@@ -7,7 +7,7 @@ CHECKS: dict[str, tuple[str, str]] = {
     # --- reasons a task stays unserved ------------------------------------------------------
     "why_no_skill_none": ("no volunteer has skill '{skill}'", "没有志愿者具备技能“{skill}”"),
     "why_no_skill_skill": (
-        "{have} volunteer(s) have skill '{skill}', {need} needed",
+        "{have:plural:volunteer has:volunteers have} skill '{skill}', {need} needed",
         "具备技能“{skill}”的志愿者有 {have} 名，需要 {need} 名",
     ),
     "why_no_skill_team_skill": (
@@ -15,7 +15,7 @@ CHECKS: dict[str, tuple[str, str]] = {
         "没有具备“{skill}”的队伍有 {need} 名成员（最多 {have} 名）",
     ),
     "why_no_skill_team": (
-        "team '{team}' has {have} member(s), {need} needed",
+        "team '{team}' has {have:plural:member:members}, {need} needed",
         "队伍“{team}”有 {have} 名成员，需要 {need} 名",
     ),
     "why_no_skill_people": (

@@ -107,7 +107,7 @@ CLI: dict[str, tuple[str, str]] = {
     ),
     "cli_wrote": ("plan written to {path}", "计划已写入 {path}"),
     "cli_suggest_checking": (
-        "{count} task(s): suggestions still being checked; each is printed once checked, "
+        "{count:plural:task:tasks}: suggestions still being checked; each is printed once checked, "
         "and the plan written again at the end",
         "{count} 项任务的建议仍在核验中：每条核验后即列出，全部核验完后重新写入计划",
     ),
@@ -142,7 +142,7 @@ CLI: dict[str, tuple[str, str]] = {
     ),
     "cli_plan_ok": ("{file}: the plan keeps every rule", "{file}：计划符合全部规则"),
     "cli_plan_bad": (
-        "{file}: the plan breaks {count} rule(s):",
+        "{file}: the plan breaks {count:plural:rule:rules}:",
         "{file}：计划违反 {count} 条规则：",
     ),
     "cli_safety_net": (

@@ -31,7 +31,7 @@ PAGE_CATALOGUE: dict[str, tuple[str, str]] = {
         "令牌无效或已被撤销，请向协调员索取新令牌",
     ),
     "page_too_many_tries": (
-        "too many wrong tokens from here; try again in {minutes} minute(s)",
+        "too many wrong tokens from here; try again in {minutes:plural:minute:minutes}",
         "此处输入错误令牌的次数过多，请 {minutes} 分钟后再试",
     ),
     "page_sign_out": ("Sign out", "退出登录"),
@@ -127,7 +127,7 @@ PAGE_CATALOGUE: dict[str, tuple[str, str]] = {
         "No tasks in this week yet. Add the first one.",
         "本周还没有任务，请添加第一项。",
     ),
-    "page_tasks_caption": ("{count} task(s)", "共 {count} 项任务"),
+    "page_tasks_caption": ("{count:plural:task:tasks}", "共 {count} 项任务"),
     "page_tasks": ("Tasks", "任务数"),
     "page_add_task": ("Add a task", "添加任务"),
     "page_edit_task": ("Edit the task", "编辑任务"),
@@ -195,7 +195,8 @@ PAGE_CATALOGUE: dict[str, tuple[str, str]] = {
     "page_task_added": ("Task '{title}' added.", "已添加任务“{title}”。"),
     "page_task_saved": ("Task '{title}' saved.", "已保存任务“{title}”。"),
     "page_task_deleted": (
-        "Task {task} deleted ({withdrawn} published assignment(s) withdrawn).",
+        "Task {task} deleted "
+        "({withdrawn:plural:published assignment:published assignments} withdrawn).",
         "已删除任务 {task}（撤回已发布的安排 {withdrawn} 项）。",
     ),
     "page_delete_confirm": ("Delete the task '{title}'?", "确定删除任务“{title}”吗？"),
@@ -221,7 +222,7 @@ PAGE_CATALOGUE: dict[str, tuple[str, str]] = {
     "page_status_error": ("failed", "失败"),
     "page_progress": ("Progress", "进度"),
     "page_progress_served": (
-        "{served} task(s) served of at most {bound}",
+        "{served:plural:task:tasks} served of at most {bound}",
         "已安排 {served} 项，最多可安排 {bound} 项",
     ),
     "page_progress_elapsed": ("{seconds} s", "{seconds} 秒"),
@@ -299,7 +300,7 @@ PAGE_CATALOGUE: dict[str, tuple[str, str]] = {
         "暂无可打印的内容：本周还没有完成的计划。",
     ),
     "page_draft_not_published": ("Draft — not published", "草稿——尚未发布"),
-    "page_sheet_visits": ("{count} visit(s) this day", "当天共 {count} 次服务"),
+    "page_sheet_visits": ("{count:plural:visit:visits} this day", "当天共 {count} 次服务"),
     "page_sheet_from_home": ("{minutes} min from home", "从家出发约 {minutes} 分钟"),
     "page_sheet_travel": ("{minutes} min on the way", "路上约 {minutes} 分钟"),
     "page_sheet_travel_home": ("{minutes} min back home", "回家约 {minutes} 分钟"),

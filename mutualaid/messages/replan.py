@@ -36,7 +36,8 @@ REPLAN: dict[str, tuple[str, str]] = {
         "即使调整其他探访，也没有人能在不放弃更重要探访的情况下接下这项任务",
     ),
     "option_text": (
-        "{people} at {start}; {moves} other visit(s) change; travel {travel} min",
+        "{people} at {start}; {moves:plural:other visit changes:other visits change}; "
+        "travel {travel} min",
         "{people}，{start} 开始；另有 {moves} 项探访调整；路程 {travel} 分钟",
     ),
     "cli_recommend_title": ("Options, best first", "方案（最优在前）"),

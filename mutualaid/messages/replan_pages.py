@@ -175,7 +175,7 @@ REPLAN_PAGES: dict[str, tuple[str, str]] = {
         "谢谢。在已发布的安排中，您这些天没有探访。",
     ),
     "page_my_absence_lost": (
-        "{lost} visit(s) could not be given to anyone; your coordinator can see which.",
+        "{lost:plural:visit:visits} could not be given to anyone; your coordinator can see which.",
         "有 {lost} 项探访暂时没人接，协调员可以看到是哪几项。",
     ),
     "page_my_absence_back": ("Back to my week", "返回我的一周"),

@@ -287,7 +287,7 @@ SCENARIO: dict[str, tuple[str, str]] = {
         "应为 0 到 1 之间的比例，实际为 {got}",
     ),
     "scenario_invalid": (
-        "{file}: {count} problem(s) found; nothing was solved",
+        "{file}: {count:plural:problem:problems} found; nothing was solved",
         "{file}：发现 {count} 个问题，未进行求解",
     ),
 }

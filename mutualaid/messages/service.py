@@ -191,7 +191,7 @@ SERVICE: dict[str, tuple[str, str]] = {
         "应为天数、小时数或分钟数，如 30d、12h 或 90m，实际为 {got!r}",
     ),
     "token_replaced": (
-        "revoked {count} earlier token(s) named '{name}'",
+        "revoked {count:plural:earlier token:earlier tokens} named '{name}'",
         "已撤销 {count} 个同名（“{name}”）的旧令牌",
     ),
     "token_bad_role": (
@@ -211,7 +211,7 @@ SERVICE: dict[str, tuple[str, str]] = {
         "只有志愿者的令牌才指定志愿者",
     ),
     "invalid_request": (
-        "{count} problem(s) in the request; nothing was stored",
+        "{count:plural:problem:problems} in the request; nothing was stored",
         "请求中有 {count} 个问题，未保存任何内容",
     ),
     "server_error": (
@@ -257,7 +257,8 @@ SERVICE: dict[str, tuple[str, str]] = {
         "环境变量 {name}={got}：{problem}",
     ),
     "would_withdraw": (
-        "this would withdraw {count} assignment(s) of the published plan, of {tasks} task(s) "
+        "this would withdraw {count:plural:assignment:assignments} of the published plan, "
+        "of {tasks:plural:task:tasks} "
         "no longer in the week: {ids}; send it again with ?replace=true to replace them",
         "此操作将撤回已发布计划中的 {count} 项安排，涉及本周不再包含的 {tasks} 个任务：{ids}；"
         "确需替换请加上 ?replace=true 重新提交",

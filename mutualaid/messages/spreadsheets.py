@@ -67,8 +67,14 @@ SPREADSHEETS: dict[str, tuple[str, str]] = {
     "import_download": ("Download the list", "下载名单"),
     "import_template": ("Empty template", "空白模板"),
     "import_preview_title": ("Check of {name}", "{name} 的检查结果"),
-    "import_preview_count": ("{count} row(s) of {list} read.", "共读取 {count} 行{list}。"),
-    "import_problems": ("{count} problem(s) to fix in the file", "文件中有 {count} 处需要修改"),
+    "import_preview_count": (
+        "{count:plural:row:rows} of {list} read.",
+        "共读取 {count} 行{list}。",
+    ),
+    "import_problems": (
+        "{count:plural:problem:problems} to fix in the file",
+        "文件中有 {count} 处需要修改",
+    ),
     "import_nothing_stored": (
         "Nothing has been stored. Fix these rows in your spreadsheet and choose the file again.",
         "尚未保存任何内容。请在表格中改正这些行，然后重新选择文件。",
@@ -83,7 +89,7 @@ SPREADSHEETS: dict[str, tuple[str, str]] = {
     "import_confirm": ("Store all {count} rows", "保存全部 {count} 行"),
     "import_again": ("Choose the corrected file", "选择改正后的文件"),
     "import_rows_shown": ("Rows {shown} of {count}", "显示 {shown} 行，共 {count} 行"),
-    "import_done": ("{count} row(s) of {name} stored.", "已保存 {name} 中的 {count} 行。"),
+    "import_done": ("{count:plural:row:rows} of {name} stored.", "已保存 {name} 中的 {count} 行。"),
     "import_expired": (
         "That check has expired (or was confirmed already): choose the file again.",
         "该检查结果已过期（或已确认过）：请重新选择文件。",

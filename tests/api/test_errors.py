@@ -385,7 +385,7 @@ def test_a_list_wrong_in_every_item_gets_a_hundred_problems_and_a_count(
     assert problems[0] == ("", "checking stopped after 1,000 problems; fix these first")
     assert problems[1] == ("tasks[0]", "must be a mapping of fields, got 0 (int)")
     assert problems[-1] == ("", "and 901 more problems")
-    assert answer.json()["detail"] == "1001 problem(s) in the request; nothing was stored"
+    assert answer.json()["detail"] == "1001 problems in the request; nothing was stored"
     assert _everything(client, admin) == stored
 
 

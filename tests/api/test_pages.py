@@ -421,7 +421,7 @@ def test_wrong_tokens_from_one_place_are_throttled_then_even_a_right_one_waits(
     answer = sign_in(desk.client, desk.secrets["coordinator"])
     assert answer.status_code == 429
     assert field_errors(answer.text, "token") == [
-        "too many wrong tokens from here; try again in 10 minute(s)"
+        "too many wrong tokens from here; try again in 10 minutes"
     ]
     assert desk.client.get("/desk", follow_redirects=False).status_code == 303  # not signed in
 
