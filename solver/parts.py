@@ -22,6 +22,7 @@ from solver.large import search_part
 from solver.lns import Search, improve
 from solver.part_bounds import BOUND_SHARE, POLISH_BOUND_SHARE, Deferred, part_bounds_after
 from solver.reroute import FIRST_DESCENT_SECONDS, REROUTING, Rerouting, later_goals, reroute
+from solver.route_pricing import priced_listing
 from solver.route_sets import Listed, best_routes, movable_part
 from solver.solution import Solution, count_by_priority
 from solver.stages import ProgressFn, StageResult, StopFn, Stopped, conflicting_pins, staged_solve
@@ -154,7 +155,8 @@ def _solve_part(
         """The travel stage's time given to choosing among every route of each block; not
         where a block has too many (narrowed, the choice took CP-SAT's travel stage from the
         wide week 7009 and ended at 981 minutes where CP-SAT's gave 954, load 12): those are
-        narrowed only in rerouting's run, which keeps its plan when better."""
+        priced (narrowed with a deterministic budget) only in rerouting's run, which keeps
+        its plan when better."""
         goals: dict[str, tuple[int, float, bool]] = {}
         with clock.phase("rerouting"):
             new = best_routes(scenario, analyses, tids, travel, sol, seconds=seconds,
@@ -290,8 +292,22 @@ def _by_route_sets(
         seconds = min(seconds, (until - time.time()) * ROUTE_SETS_SHARE)
     if seconds <= 0.5:
         return sol
+    narrow = True
+    if job.rerouting.priced and not job.reproducible and routes_rechosen(scenario, job):
+        began = time.time()
+        try:  # wide blocks get priced routes (and their plan's own) in place of `_nearest`
+            listed, priced = priced_listing(scenario, job.analyses, job.tids, travel, sol,
+                                            seconds=seconds * PRICING_SHARE,
+                                            cache=dict(listed or {}), bounded=False)  # fmt: skip
+            narrow = priced is None
+        except (RuntimeError, TimeoutError):  # the master LP failed, or time: as before
+            pass
+        seconds -= time.time() - began
+        if seconds <= 0.5:
+            return sol
     new = best_routes(scenario, job.analyses, job.tids, travel, sol, seconds=seconds,
-                      deadline=until, deterministic=job.reproducible, listed=listed)  # fmt: skip
+                      deadline=until, deterministic=job.reproducible, listed=listed,
+                      narrow=narrow)  # fmt: skip
     if new is None:
         return sol
     before = (
@@ -305,6 +321,19 @@ def _by_route_sets(
     if after[0] > before[0] or (after[0] == before[0] and after[1] < before[1]):
         return new
     return sol
+
+
+PRICING_SHARE = 0.5
+"""The part of route sets' time (`_by_route_sets`) that pricing routes for blocks too wide to
+list may take (`solver.route_pricing.priced_listing`); the integer choice gets the rest."""
+
+
+def routes_rechosen(scenario: Scenario, job: PartJob) -> bool:
+    """Whether `best_routes` would re-choose this part's routes (the order and the part allow)."""
+    order = [g for g in scenario.settings.objective_order if g != "fairness"]
+    return list(scenario.settings.objective_order[: len(order)]) == order and movable_part(
+        scenario, job.analyses, job.tids
+    )
 
 
 def _weighted(scenario: Scenario, job: PartJob, sol: Solution) -> tuple[int, int]:

@@ -92,12 +92,20 @@ class Rerouting:
     before, raised with AHEAD_SHARE ahead of the later stages because CP-SAT's later stages
     on the routing model ended near their first routes under load (7005 at load 9: 1,788
     travel minutes after them, 1,024 rerouted). Not measured apart from the other changes."""
+    priced: bool = False
+    """Route sets give blocks too wide to list priced routes (`solver.route_pricing`) in place
+    of the routes near their plan's (`route_sets._nearest`); wall-clock budgets only. Off:
+    on the held-out wide weeks 7075 and 7081 (60 s, load 6-8) the plans ended worse (fairness
+    0.0828 -> 0.0947 and travel 912 -> 929; travel 923 -> 948), pricing's time taken from
+    ruin and recreate (docs/engine-on-unseen-weeks.md, "Priced routes in rerouting")."""
 
 
 REROUTING = Rerouting()
 """The way the solver reroutes."""
 
-AS_BEFORE = Rerouting(ahead=False, string_ruins=0.0, fewest_first=1.0, threshold=0, share=0.15)
+AS_BEFORE = Rerouting(
+    ahead=False, string_ruins=0.0, fewest_first=1.0, threshold=0, share=0.15, priced=False
+)
 
 
 def _draw(rng: random.Random, p: float) -> bool:

@@ -109,12 +109,14 @@ def priced_routes(
     *,
     seconds: float = 30.0,
     start: Mapping[Block, dict[frozenset[str], Route]] | None = None,
+    bounded: bool = True,
 ) -> Priced:
     """Column generation for the least travel of plans serving at least `served[p]` of every
     priority with at least `pairs` continuity pairs, over these blocks (each the visits it may
     make and their start ranges, `route_sets.starts_of`). A block with its routes `listed` is
     priced by scanning them; one without, by label setting. `start`: routes to begin with (a
-    plan's); every single visit that fits is one too."""
+    plan's); every single visit that fits is one too. `bounded` False: routes alone, no
+    `_relaxed` (unclocked) for blocks priced inexactly, so `Priced.bound` is no floor."""
     began = time.monotonic()
     ends = began + seconds
     data = {k: _prepare(scenario, travel, k, r, listed.get(k)) for k, r in blocks.items()}
@@ -149,7 +151,7 @@ def priced_routes(
             found, low, whole = _price(blk, gain, duals.block[k], ends)
             if not whole:
                 exact = False
-                low = min(low, _relaxed(blk, gain, duals.block[k]))
+                low = min(low, _relaxed(blk, gain, duals.block[k]) if bounded else -math.inf)
                 out.relaxed_blocks += 1
             else:
                 out.exact_blocks += 1
@@ -294,8 +296,8 @@ def _price(
 ) -> tuple[Found, float, bool]:
     """The block's routes of least reduced cost (most negative first), the least reduced cost
     found, and whether it is the least of every route (listed, or label setting whole: not
-    when the clock passes `ends`, checked between levels; the 7007 bench's one round ran
-    318 s past a 60 s floor)."""
+    when the clock passes `ends`, checked between levels and
+    every 8 labels within one; the 7007 bench's one round ran 318 s past a 60 s floor)."""
     if blk.listed is not None:
         return _scan(blk, gain, mu)
     tids = sorted(blk.ranges)
@@ -305,10 +307,13 @@ def _price(
     by_last: dict[str, list[Label]] = defaultdict(list)
     frontier: list[tuple[str, Label]] = [(HOME, (0, blk.begin, 0.0, (), (), 0))]
     best: dict[frozenset[str], tuple[float, Route]] = {}
-    count, whole = 0, True
+    count, whole, cut = 0, True, False
     while frontier:
         following: list[tuple[str, Label]] = []
-        for last, (mask, ready, rc, order, starts, cost) in frontier:
+        for i, (last, (mask, ready, rc, order, starts, cost)) in enumerate(frontier):
+            if i % 8 == 7 and time.monotonic() >= ends:  # a level can take seconds
+                cut = True
+                break
             for t in tids:
                 if mask & bit[t]:
                     continue
@@ -341,7 +346,7 @@ def _price(
                 if r not in best or whole_rc < best[r][0]:
                     best[r] = (whole_rc, (lab[5] + back, lab[3], lab[4]))
                 count += 1
-        if following and time.monotonic() >= ends:
+        if cut or (following and time.monotonic() >= ends):
             whole = False
             break
         if count > LABELS:
@@ -412,15 +417,20 @@ def priced_listing(
     sol: Solution,
     *,
     seconds: float,
+    cache: Listed | None = None,
+    bounded: bool = True,
 ) -> tuple[Listed, Priced | None]:
     """`route_sets.best_routes`' `listed` for this part with every block that holds too many
     routes to list given its priced routes (and its plan's own route) instead: the integer
     choice over them is then a plan that serves and pairs as `sol` does. The Priced is None
-    where every block listed whole."""
+    where every block listed whole. `cache`: blocks listed before (and filled in);
+    `bounded` as `priced_routes`. Listing and pricing together take `seconds` (pricing may
+    pass it by a level of its label setting); TimeoutError when listing alone passes it."""
+    ends = time.monotonic() + seconds
     plan = _plan_blocks(scenario, sol)
     blocks: dict[Block, dict[str, list[Span]]] = {}
     listed: dict[Block, dict[frozenset[str], Route] | None] = {}
-    cache: Listed = {}
+    cache = {} if cache is None else cache
     for vid in sorted({v for t in tids for v in analyses[t].free}):
         for b, block in enumerate(scenario.volunteers[vid].blocks):
             ranges = {
@@ -431,9 +441,13 @@ def priced_listing(
                 and (r := starts_of(analyses[t], vid, block))
             }
             if ranges:
+                if time.monotonic() >= ends:  # a block too wide takes ~1 s to find so
+                    raise TimeoutError("listing the blocks' routes")
                 blocks[(vid, b)] = ranges
-                listed[(vid, b)] = block_routes(scenario, travel, vid, b, ranges)
-                cache[(vid, b, frozenset(ranges))] = listed[(vid, b)]
+                key = (vid, b, frozenset(ranges))
+                if key not in cache:
+                    cache[key] = block_routes(scenario, travel, vid, b, ranges)
+                listed[(vid, b)] = cache[key]
     if all(r is not None for r in listed.values()):
         return cache, None
     served = {p: 0 for p in PRIORITIES}
@@ -450,7 +464,15 @@ def priced_listing(
             if route is not None:
                 start[k] = {frozenset(mine): route}
     priced = priced_routes(
-        scenario, travel, blocks, listed, served, pairs, seconds=seconds, start=start
+        scenario,
+        travel,
+        blocks,
+        listed,
+        served,
+        pairs,
+        seconds=max(0.0, ends - time.monotonic()),
+        start=start,
+        bounded=bounded,
     )
     for k, ranges in blocks.items():
         if listed[k] is None:

@@ -7,6 +7,7 @@ priced routes keeps every hard rule and the plan's coverage and pairs."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,9 +19,11 @@ from mutualaid.domain.model import PRIORITIES, Scenario, Span
 from mutualaid.domain.plan import AssignedVolunteer
 from mutualaid.travel import HaversineTravel
 from mutualaid.validation import validate
-from solver import route_pricing, route_sets
+from solver import parts, route_pricing, route_sets
 from solver.analysis import TaskAnalysis
 from solver.greedy import greedy_plan
+from solver.parts import PartJob
+from solver.reroute import REROUTING, later_goals
 from solver.route_pricing import priced_listing, priced_routes
 from solver.route_sets import Route, best_routes, block_routes, movable_part, starts_of
 from solver.solution import Solution, figures
@@ -143,3 +146,54 @@ def test_a_plan_rechosen_over_priced_routes_keeps_every_rule_coverage_and_pairs(
         <= figures(scenario, start, travel).travel_minutes
     )
     assert route_pricing.LABELS > 0
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(world=small_worlds())
+def test_rerouting_with_every_block_priced_keeps_every_rule_and_is_no_worse(
+    world: World, scratch: Path
+) -> None:
+    """Rerouting's route sets (`parts._by_route_sets`) with every block too wide to list:
+    priced routes stand in for `_nearest` (the choice runs unnarrowed), and what it keeps is a
+    plan of every rule, no worse in coverage, waiting or the later goals in the scenario's
+    order (fairness included) than the plan it started from."""
+    world = one_person(world)
+    order = ["continuity", "travel", "fairness"]  # best_routes leaves fairness to its caller
+    world = {**world, "settings": {**world.get("settings", {}), "objective_order": order}}
+    scenario = build_scenario(world)
+    travel = HaversineTravel(scenario.settings)
+    analyses = solver.analyse(scenario, travel)
+    tids = sorted(analyses)
+    assume(movable_part(scenario, analyses, tids))
+    start = greedy_plan(scenario, analyses, travel)
+    weights = dict.fromkeys(PRIORITIES, 1)
+    job = PartJob(tids, analyses, weights, None, share=20.0, budget=20.0, workers=2, seed=0,
+                  max_exact_arcs=10**9, deterministic=False,
+                  rerouting=replace(REROUTING, priced=True))  # fmt: skip
+    narrowed: list[bool] = []
+    priced: list[object] = []
+
+    def listing(*args: object, **kw: object) -> object:
+        out = priced_listing(*args, **kw)  # type: ignore[arg-type]
+        priced.append(out[1])
+        return out
+
+    def spy(*args: object, **kw: object) -> Solution | None:
+        narrowed.append(bool(kw.get("narrow", True)))
+        return best_routes(*args, **kw)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(route_sets, "ROUTES_PER_BLOCK", 0)
+        mp.setattr(parts, "best_routes", spy)
+        mp.setattr(parts, "priced_listing", listing)
+        new = parts._by_route_sets(scenario, job, travel, start, None, {})
+    assume(priced and priced[0] is not None)  # some block had a visit to route
+    assert narrowed == [False]  # priced routes in `_nearest`'s place
+    plan = plan_of(scenario, new)
+    assert validate(scenario, plan).violations == []
+    errs, _ = reference_check(world, plan, scratch)
+    assert errs == []
+    assert parts._weighted(scenario, job, new) >= parts._weighted(scenario, job, start)
+    assert later_goals(scenario, analyses, tids, travel, new) <= later_goals(
+        scenario, analyses, tids, travel, start
+    )
