@@ -39,7 +39,7 @@ from ortools.sat.python import cp_model
 from mutualaid.domain.model import PRIORITIES, Scenario
 from mutualaid.travel import TravelModel
 from solver.analysis import TaskAnalysis
-from solver.route_sets import starts_of
+from solver.route_sets import legs_of, starts_of
 
 SETS_PER_BLOCK = 500_000
 """Sets of visits listed per (volunteer, block) at most; past it the part gets no column model
@@ -66,19 +66,10 @@ def block_sets(
     make in one route of this block; None past `cap` labels. Labels (visits made, last visit)
     keep the earliest time ready, which dominates for feasibility: a route ready earlier can
     make every visit a later one can (starts only need to be >= the arrival)."""
-    vol = scenario.volunteers[vid]
     begin, end = block
     tasks = {t: scenario.tasks[t] for t in ranges}
     tids = sorted(ranges)
-    legs: dict[tuple[str, str], int] = {}
-
-    def leg(a: str, b: str) -> int:
-        got = legs.get((a, b))
-        if got is None:
-            here = tasks[a].location if a else vol.home
-            there = tasks[b].location if b else vol.home
-            got = legs[(a, b)] = travel.minutes(vol.mode, here, there)
-        return got
+    leg = legs_of(scenario, travel, vid)
 
     found: set[frozenset[str]] = set()
     level: dict[tuple[frozenset[str], str], int] = {(frozenset(), ""): begin}

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -47,6 +47,23 @@ def starts_of(a: TaskAnalysis, vid: str, block: tuple[int, int]) -> list[Span]:
     return sorted((lo, hi) for lo, hi in a.free.get(vid, []) if bs <= lo <= be)
 
 
+def legs_of(scenario: Scenario, travel: TravelModel, vid: str) -> Callable[[str, str], int]:
+    """The volunteer's minutes from one visit's place to another's ("" is home), each leg
+    asked of the travel model once."""
+    vol = scenario.volunteers[vid]
+    legs: dict[tuple[str, str], int] = {}
+
+    def leg(a: str, b: str) -> int:
+        got = legs.get((a, b))
+        if got is None:
+            here = scenario.tasks[a].location if a else vol.home
+            there = scenario.tasks[b].location if b else vol.home
+            got = legs[(a, b)] = travel.minutes(vol.mode, here, there)
+        return got
+
+    return leg
+
+
 def block_routes(
     scenario: Scenario, travel: TravelModel, vid: str, block: int, ranges: Mapping[str, list[Span]]
 ) -> dict[frozenset[str], Route] | None:
@@ -59,15 +76,7 @@ def block_routes(
     begin, end = vol.blocks[block]
     tasks = {t: scenario.tasks[t] for t in ranges}
     tids = sorted(ranges)
-    legs: dict[tuple[str, str], int] = {}
-
-    def leg(a: str, b: str) -> int:
-        got = legs.get((a, b))
-        if got is None:
-            here = tasks[a].location if a else vol.home
-            there = tasks[b].location if b else vol.home
-            got = legs[(a, b)] = travel.minutes(vol.mode, here, there)
-        return got
+    leg = legs_of(scenario, travel, vid)
 
     def start_after(last: str, t: str, ready: int) -> int | None:
         arrive = ready + leg(last, t)
