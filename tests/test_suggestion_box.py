@@ -152,9 +152,9 @@ AREA = "area"
 COORDINATOR = Actor("tok-c", "coordinator", (AREA,))
 
 
-def test_a_plan_finishes_at_the_box_and_its_rest_is_stored_as_it_comes(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def two_unserved_stored(monkeypatch: pytest.MonkeyPatch) -> tuple[FakeStore, Any, SolverPlanner]:
+    """A store holding `two_unserved` as a week of AREA, and a planner whose suggestions are
+    all checked after the plan (a box of 0 s)."""
     from mutualaid.contract.scenario import build_scenario
     from mutualaid.services import built
 
@@ -164,6 +164,13 @@ def test_a_plan_finishes_at_the_box_and_its_rest_is_stored_as_it_comes(
     [(_, week)] = store.state.weeks
     inner = SolverPlanner(PlannerSettings(2.0, 1, True, suggest=True,
                                           suggest_within_seconds=0))  # fmt: skip
+    return store, week, inner
+
+
+def test_a_plan_finishes_at_the_box_and_its_rest_is_stored_as_it_comes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store, week, inner = two_unserved_stored(monkeypatch)
     seen: list[Any] = []
 
     class Watching:
@@ -194,15 +201,7 @@ def test_a_plan_superseded_by_a_newer_published_one_stops_its_checks_and_its_mar
 ) -> None:
     """Once a newer plan of the week is published, the older plan's checks are wasted work:
     they stop, nothing more is written into it, and no task of it stays marked as checking."""
-    from mutualaid.contract.scenario import build_scenario
-    from mutualaid.services import built
-
-    monkeypatch.setattr(built, "BUILT", BuiltWeeks())
-    store = FakeStore()
-    store.add_week(AREA, build_scenario(two_unserved()))
-    [(_, week)] = store.state.weeks
-    inner = SolverPlanner(PlannerSettings(2.0, 1, True, suggest=True,
-                                          suggest_within_seconds=0))  # fmt: skip
+    store, week, inner = two_unserved_stored(monkeypatch)
     asked: list[Plan] = []
 
     class Superseded:

@@ -40,23 +40,10 @@ class Held:
         self.recommender = SolverRecommender(RepairSettings(2.0, suggest=True))
         self.go, self.ended = threading.Event(), threading.Event()
 
-    def repair(self, *args: Any, **kwargs: Any) -> Any:
-        return self.inner.repair(*args, **kwargs)
-
-    def rescore(self, *args: Any, **kwargs: Any) -> Any:
-        return self.inner.rescore(*args, **kwargs)
-
-    def recommend(self, *args: Any, **kwargs: Any) -> Any:
-        return self.recommender.recommend(*args, **kwargs)
-
-    def why_not(self, *args: Any, **kwargs: Any) -> Any:
-        return self.recommender.why_not(*args, **kwargs)
-
-    def insert(self, *args: Any, **kwargs: Any) -> Any:
-        return self.recommender.insert(*args, **kwargs)
-
-    def repair_all(self, *args: Any, **kwargs: Any) -> Any:
-        return self.recommender.repair_all(*args, **kwargs)
+    def __getattr__(self, name: str) -> Any:
+        """repair and rescore are the repairer's; recommend, why_not, insert and repair_all
+        the recommender's (an absence's repair is the recommender's repair_all)."""
+        return getattr(self.inner if name in ("repair", "rescore") else self.recommender, name)
 
     def suggestion_checks(self, scenario: Any, plan: Plan) -> Generator[Plan, None, None] | None:
         rest = self.inner.suggestion_checks(scenario, plan)
