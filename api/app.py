@@ -30,7 +30,7 @@ from api.auth import PUBLIC, BearerAuth, provide_actor
 from api.controllers import ROUTES
 from api.controllers.volunteers import WeekBodies
 from api.dask_jobs import DaskJobRunner
-from api.edge import check_request
+from api.edge import WithoutBom, check_request
 from api.errors import handle
 from api.jobs import InProcessJobRunner
 from api.language import LanguageMiddleware, language
@@ -163,7 +163,7 @@ def create_app(settings: Settings) -> Litestar:
         stores={SESSION_STORE: MemoryStore()},
         state=State({"pages": settings.pages}),
         lifespan=[lifespan],
-        middleware=[LanguageMiddleware, DefineMiddleware(BearerAuth, exclude=PUBLIC)],
+        middleware=[LanguageMiddleware, WithoutBom, DefineMiddleware(BearerAuth, exclude=PUBLIC)],
         dependencies={
             "actor": Provide(provide_actor, sync_to_thread=False),
             "uow": Provide(provide_uow, sync_to_thread=False),

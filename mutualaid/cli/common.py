@@ -100,9 +100,10 @@ def replaced(path: Path, text: str) -> None:
 
 def read_plan_json(path: Path) -> Any:
     """The plain data of the plan JSON at `path`; a file that cannot be read (missing, not
-    UTF-8, not JSON, nested past MAX_DEPTH) exits 2 naming it, in the active language."""
+    UTF-8, not JSON, nested past MAX_DEPTH) exits 2 naming it, in the active language. A
+    byte order mark before the JSON (Notepad writes one) is read past, as YAML's is."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError) as exc:
         said = msg("file_unreadable", problem=unreadable(exc))
     except json.JSONDecodeError as exc:
