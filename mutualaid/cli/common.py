@@ -18,7 +18,7 @@ from mutualaid.contract.scenario import json_error_worded, load_scenario
 from mutualaid.contract.yaml_words import unreadable
 from mutualaid.domain.model import Scenario
 from mutualaid.errors import ScenarioError
-from mutualaid.messages import CATALOGUE, language_of_environment, msg, using_locale
+from mutualaid.messages import CATALOGUE, language_of_environment, located, msg, using_locale
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -110,5 +110,5 @@ def read_plan_json(path: Path) -> Any:
         said = msg("json_syntax", problem=json_error_worded(exc))
     except RecursionError:  # JSON nested far past any plan's depth
         said = msg("too_deep", limit=MAX_DEPTH)
-    errors.print(f"{path}: {said}", markup=False)
+    errors.print(located(path, said), markup=False)
     raise typer.Exit(EXIT_BAD_INPUT)
