@@ -67,8 +67,9 @@ def test_the_command_line_places_a_scenario_s_problems_in_its_language(
 
 @pytest.mark.parametrize(
     ("lang", "said"),
-    [("en", "windows[0].from: too early (line 7)"), ("zh", "windows[0].from：too early（第 7 行）")],
-)
+    [("en", "windows[0].from: too early (line 7)"),
+     ("zh", "windows[0].from：too early（第 7 行）")],
+)  # fmt: skip
 def test_a_page_says_a_problem_of_no_field_with_its_place_in_its_language(
     lang: str, said: str
 ) -> None:
