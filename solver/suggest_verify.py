@@ -6,7 +6,9 @@ Why a solve. `solver.suggest` proves cheaply that the patched scenario's coverag
 is better (a plan serving the task beside everything served now exists); the one-worker solve
 is not always optimal within its limit, and the patch reaches every part of it (each part's
 budget is its share by size of the whole, and the coverage weights count what analysis allows),
-so no part's answer can be reused.
+so no part's answer can be reused. The checks of one week share what compares equal instead
+(`solver.shared_week`): each task's analysis where everything it reads is unchanged, and the
+travel minutes; so the same analyses, model and search as a check on its own.
 
 Why only its first stages. Every suggestion's patch pins people to its task, so every plan of
 the patched week serves it (hard rule 6; a solve whose pins clash is an error, refused here).

@@ -21,7 +21,9 @@ from solver import shared_week
 from solver.analysis import Analyzer
 from solver.suggest_kinds import suggest
 from solver.suggest_verify import Outcome, outcome
-from tests.strategies import World, shaped_worlds, small_worlds
+from tests.strategies import World, shaped_worlds, small_worlds, tiny_worlds
+from tests.test_suggestion_promise import SAMPLED
+from tests.test_suggestions import REPLAYED
 
 ROOT = Path(__file__).parent.parent / "scenarios"
 EDGES = ROOT / "09-edge-reason-codes.yaml"
@@ -86,9 +88,27 @@ def test_every_check_of_the_edge_week_is_the_same_shared_or_not() -> None:
     assert every_candidate_agrees(doc) >= 5
 
 
+@settings(max_examples=8, deadline=None, suppress_health_check=SLOW_OK)
+@given(world=shaped_worlds(tiny_worlds()))
+def test_every_check_of_a_random_tiny_week_is_the_same_shared_or_not(world: World) -> None:
+    _agrees_if_built(world)
+
+
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=SLOW_OK)
 @given(world=shaped_worlds(small_worlds()))
 def test_every_check_of_a_random_week_is_the_same_shared_or_not(world: World) -> None:
+    _agrees_if_built(world)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", [p for p in REPLAYED if p.name not in SAMPLED],
+                         ids=lambda p: p.name)  # fmt: skip
+def test_every_check_of_a_replayed_week_is_the_same_shared_or_not(path: Path) -> None:
+    every_candidate_agrees(read_scenario_text(path.read_text("utf-8"))[1])
+
+
+def _agrees_if_built(world: World) -> None:
     try:
         build_scenario(world)
     except Exception:  # (a world the contract refuses has no checks)
