@@ -77,19 +77,27 @@ def digest(document: dict[str, Any]) -> str:
 def week_of(document: dict[str, Any]) -> Week | None:
     """The unpatched week of `document` (built once per process); None when it is not a
     week that builds."""
-    key = digest(document)
-    with _lock:
-        found = _weeks.get(key)
-        if found is not None:
-            _weeks.move_to_end(key)
-            return found
+    found = _cached(digest(document))
+    if found is not None:
+        return found
     try:
         scenario = build_scenario(document)
     except Exception:  # (the check itself says what is wrong with the patched week)
         return None
     travel = HaversineTravel(scenario.settings)
     analyzer = Analyzer(scenario, travel)
-    week = Week(scenario, analyzer, analyzer.analyse_all(), travel)
+    return _keep(digest(document), Week(scenario, analyzer, analyzer.analyse_all(), travel))
+
+
+def _cached(key: str) -> Week | None:
+    with _lock:
+        found = _weeks.get(key)
+        if found is not None:
+            _weeks.move_to_end(key)
+        return found
+
+
+def _keep(key: str, week: Week) -> Week:
     with _lock:
         _weeks[key] = week
         while len(_weeks) > KEPT_WEEKS:
@@ -97,12 +105,19 @@ def week_of(document: dict[str, Any]) -> Week | None:
     return week
 
 
-@dataclass(frozen=True)
+@dataclass
 class Sharing:
-    """A patched week (`patched`, that very object) and the unpatched `week` it shares with."""
+    """A patched week (`patched`, that very object) and the unpatched `week` it shares with;
+    the first check of a week (`week` None) works its own out afresh, then leaves the
+    unpatched week's behind, taken from its own where the inputs are the same (so the first
+    check costs hardly more than one on its own)."""
 
     patched: Scenario
-    week: Week
+    document: dict[str, Any]
+    key: str
+    week: Week | None
+    travel: HaversineTravel | None = None
+    """The first check's own travel cache, left to the week."""
 
 
 _current: ContextVar[Sharing | None] = ContextVar("shared_week", default=None)
@@ -112,51 +127,88 @@ _current: ContextVar[Sharing | None] = ContextVar("shared_week", default=None)
 def sharing(document: dict[str, Any], patched: Scenario) -> Iterator[None]:
     """While solving `patched` (`document` with a patch applied), share what it can with the
     unpatched week (nothing when SHARED is false)."""
-    week = week_of(document) if SHARED else None
-    token = _current.set(None if week is None else Sharing(patched, week))
+    shared = None
+    if SHARED:
+        key = digest(document)
+        shared = Sharing(patched, document, key, _cached(key))
+    token = _current.set(shared)
     try:
         yield
     finally:
         _current.reset(token)
 
 
-def _mine(scenario: Scenario) -> Week | None:
+def _mine(scenario: Scenario) -> Sharing | None:
     shared = _current.get()
-    if shared is None or shared.patched is not scenario:
-        return None
-    if shared.week.scenario.settings != scenario.settings:
-        return None
-    return shared.week
+    return shared if shared is not None and shared.patched is scenario else None
 
 
 def travel_for(scenario: Scenario) -> TravelModel:
     """The travel model of `scenario`: the unpatched week's cache while sharing, else new."""
-    week = _mine(scenario)
-    return HaversineTravel(scenario.settings) if week is None else week.travel
+    shared = _mine(scenario)
+    if shared is None:
+        return HaversineTravel(scenario.settings)
+    if shared.week is not None and shared.week.scenario.settings == scenario.settings:
+        return shared.week.travel
+    if shared.travel is None:
+        shared.travel = HaversineTravel(scenario.settings)
+    return shared.travel
 
 
 def analyses_for(scenario: Scenario, travel: TravelModel) -> dict[str, TaskAnalysis]:
     """Every task's analysis (`Analyzer.analyse_all`), the unpatched week's where a task's
     inputs are unchanged (see the module)."""
-    week = _mine(scenario)
+    shared = _mine(scenario)
     analyzer = Analyzer(scenario, travel)
-    if week is None or travel is not week.travel:
+    if shared is None:
         return analyzer.analyse_all()
-    base = week.scenario
+    week = shared.week
+    if week is None or travel is not week.travel:
+        fresh = analyzer.analyse_all()
+        if week is None and travel is shared.travel:
+            shared.week = _left_behind(shared, analyzer, fresh)
+        return fresh
+    return _taken(week.scenario, week.analyzer, week.analyses, scenario, analyzer)
+
+
+def _left_behind(
+    shared: Sharing, analyzer: Analyzer, analyses: dict[str, TaskAnalysis]
+) -> Week | None:
+    """The unpatched week, its analyses taken from the first check's where the same."""
+    try:
+        base = build_scenario(shared.document)
+    except Exception:
+        return None
+    travel = shared.travel
+    if travel is None or base.settings != shared.patched.settings:
+        return None
+    mine = Analyzer(base, travel)
+    week = Week(base, mine, _taken(shared.patched, analyzer, analyses, base, mine), travel)
+    return _keep(shared.key, week)
+
+
+def _taken(
+    was: Scenario,
+    was_analyzer: Analyzer,
+    was_analyses: dict[str, TaskAnalysis],
+    now: Scenario,
+    analyzer: Analyzer,
+) -> dict[str, TaskAnalysis]:
+    """`now`'s analyses: `was`'s where a task reads the same in both, else worked out."""
     if (
-        base.declined_pairs() != scenario.declined_pairs()
-        or base.teams.keys() != scenario.teams.keys()
-        or any(values(t) != values(base.teams[k]) for k, t in scenario.teams.items())
+        was.declined_pairs() != now.declined_pairs()
+        or was.teams.keys() != now.teams.keys()
+        or any(values(t) != values(was.teams[k]) for k, t in now.teams.items())
     ):
         return analyzer.analyse_all()
     changed = {
-        v for v in base.volunteers.keys() | scenario.volunteers.keys()
-        if values(base.volunteers.get(v)) != values(scenario.volunteers.get(v))
+        v for v in was.volunteers.keys() | now.volunteers.keys()
+        if values(was.volunteers.get(v)) != values(now.volunteers.get(v))
     }  # fmt: skip
     out: dict[str, TaskAnalysis] = {}
-    for tid, task in scenario.tasks.items():
-        old = week.analyses.get(tid)
-        if old is not None and _same_inputs(week, scenario, analyzer, task, changed):
+    for tid, task in now.tasks.items():
+        old = was_analyses.get(tid)
+        if old is not None and _same_inputs(was, was_analyzer, now, analyzer, task, changed):
             out[tid] = replace(old, task=task)
         else:
             out[tid] = analyzer.analyse(task)
@@ -164,20 +216,23 @@ def analyses_for(scenario: Scenario, travel: TravelModel) -> dict[str, TaskAnaly
 
 
 def _same_inputs(
-    week: Week, scenario: Scenario, analyzer: Analyzer, task: Task, changed: set[str]
+    was: Scenario,
+    was_analyzer: Analyzer,
+    now: Scenario,
+    analyzer: Analyzer,
+    task: Task,
+    changed: set[str],
 ) -> bool:
-    base = week.scenario
-    was = base.tasks[task.id]
-    if values(was) != values(task):
+    if values(was.tasks.get(task.id)) != values(task):
         return False
-    if task.resident is not None and values(base.residents.get(task.resident)) != values(
-        scenario.residents.get(task.resident)
+    if task.resident is not None and values(was.residents.get(task.resident)) != values(
+        now.residents.get(task.resident)
     ):
         return False
     if not changed:
         return True
     for need in task.needs:
-        for pools in (analyzer.pools_for(need), week.analyzer.pools_for(need)):
+        for pools in (analyzer.pools_for(need), was_analyzer.pools_for(need)):
             if any(pool.members & changed for pool in pools):
                 return False
     return True

@@ -34,13 +34,15 @@ SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large]
 def _shared_on() -> Iterator[None]:
     was = shared_week.SHARED
     shared_week.SHARED = True
+    shared_week._weeks.clear()  # each test from a cold process
     yield
     shared_week.SHARED = was
 
 
 def both_ways(doc: dict[str, Any], patch: Any, task: str, before: tuple[int, ...],
               seed: int) -> tuple[Outcome, Outcome]:  # fmt: skip
-    """The check sharing with its week (warm: the week built beforehand), and afresh."""
+    """The check sharing with its week (the first of a week leaves it behind, the others
+    take from it), and afresh."""
     shared_week.SHARED = True
     shared = outcome(doc, patch, task, before, seed)
     shared_week.SHARED = False
@@ -114,6 +116,27 @@ def _agrees_if_built(world: World) -> None:
     except Exception:  # (a world the contract refuses has no checks)
         return
     every_candidate_agrees(world)
+
+
+def test_the_week_a_first_check_leaves_behind_is_the_unpatched_week_worked_out_afresh() -> None:
+    doc = read_scenario_text(EDGES.read_text("utf-8"))[1]
+    scenario = build_scenario(doc)
+    plan = solver.solve(scenario, solver.SolveOptions(workers=1, time_limit=2))
+    assert plan.objective is not None
+    fresh = Analyzer(scenario).analyse_all()
+    n = 0
+    for tid, cands in suggest(scenario, doc, plan).items():
+        for cand in cands:
+            shared_week._weeks.clear()
+            outcome(doc, cand.patch, tid, plan.objective.coverage_key(), 0)
+            week = shared_week._cached(shared_week.digest(doc))
+            assert week is not None
+            assert list(week.analyses) == list(fresh)
+            for t, a in fresh.items():
+                assert week.analyses[t] == a, (cand.kind, t)
+                assert week.analyses[t].task is week.scenario.tasks[t]
+            n += 1
+    assert n >= 5
 
 
 # --- a change to anything a task's analysis reads is seen ---------------------------------
