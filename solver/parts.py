@@ -12,8 +12,8 @@ from functools import partial
 
 from mutualaid.domain.model import PRIORITIES, Scenario
 from mutualaid.messages import msg
-from mutualaid.travel import HaversineTravel, TravelModel
-from solver import clock
+from mutualaid.travel import TravelModel
+from solver import clock, shared_week
 from solver.analysis import TaskAnalysis, route_arcs
 from solver.by_priority import by_priority, stepped_bounds
 from solver.coverage import cover_then_route
@@ -121,7 +121,7 @@ def _solve_part(
     scenario: Scenario, job: PartJob, report: ProgressFn | None, stop: StopFn | None
 ) -> PartResult:
     """`solve_part` under the solve's clock."""
-    travel = HaversineTravel(scenario.settings)
+    travel = shared_week.travel_for(scenario)
     tids, analyses, weights = job.tids, job.analyses, job.weights
     if stop is not None and stop():
         raise Stopped
