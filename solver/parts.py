@@ -161,8 +161,8 @@ def _solve_part(
         """The travel stage's time given to choosing among every route of each block; not
         where a block has too many (narrowed, the choice took CP-SAT's travel stage from the
         wide week 7009 and ended at 981 minutes where CP-SAT's gave 954, load 12): those are
-        priced (narrowed with a deterministic budget) only in rerouting's run, which keeps
-        its plan when better."""
+        priced (narrowed with a deterministic budget) in rerouting's run, which keeps its
+        plan when better, or here too with `Rerouting.priced_after` (`priced_choice`)."""
         goals: dict[str, tuple[int, float, bool]] = {}
         with clock.phase("rerouting"):
             new = best_routes(scenario, analyses, tids, travel, sol, seconds=seconds,

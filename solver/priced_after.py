@@ -1,20 +1,19 @@
-"""Priced routes after ruin and recreate (issue 10, item 7): on a part where some block holds
-too many routes to list (the wide-window weeks), the time rerouting left unused once ruin and
-recreate ended its steps goes to column generation (`solver.route_pricing.priced_listing`,
-the rerouted plan's routes its first columns), the integer choice over the priced routes
-(`solver.route_sets.best_routes`) and ruin and recreate again on that choice. Its plan is
-kept only when it is no worse in any goal than the plan it started from (coverage, waiting,
-and each later goal: continuity, travel and fairness alike, not only in the scenario's
-order) and better in one: `best_routes` does not look at fairness, and on the held-out week
-7075 the plan with pricing ahead of ruin and recreate (`Rerouting.priced`) ended worse in
-fairness (0.0828 -> 0.0947) as well as travel.
+"""Priced routes where a part has time to spare (issue 10, item 7): on a part where some
+block holds too many routes to list (the wide-window weeks), `priced_choice` (column
+generation from the plan's routes, `solver.route_pricing.priced_listing`, then the integer
+choice over them, `solver.route_sets.best_routes`) takes CP-SAT's travel stage's time, which
+on those weeks hardly moves its first routes (`solver.parts`' `routes`); and `priced_after`
+takes what rerouting's share has left once ruin and recreate ends, then ruin and recreate
+again on its choice. What `priced_after` gives is kept only when it is no worse in any goal
+than the plan it started from (coverage, waiting, and each later goal: continuity, travel and
+fairness alike, not only in the scenario's order) and better in one: `best_routes` does not
+look at fairness, and on the held-out week 7075 the plan with pricing ahead of ruin and
+recreate (`Rerouting.priced`) ended worse in fairness (0.0828 -> 0.0947) as well as travel.
 
-Why after, not ahead: pricing ahead took its time from ruin and recreate (7075 912 -> 929
-travel minutes, 7081 923 -> 948); after, ruin and recreate runs exactly as without pricing,
-and pricing gets only what rerouting's share had left (on 7003 and 7009 at 60 s ruin and
-recreate ended its steps in 5 s of a 15 s share), so the plan can only gain. Wall-clock
-budgets only: pricing depends on the clock, so a deterministic budget (one worker, the
-golden plans) never prices.
+Why not ahead of ruin and recreate: there it took ruin and recreate's time (7075 912 -> 929
+travel minutes, 7081 923 -> 948). Wall-clock budgets only: pricing depends on the clock, so a
+deterministic budget (one worker, the golden plans) never prices. Off by default
+(`Rerouting.priced_after`).
 """
 
 from __future__ import annotations

@@ -99,9 +99,13 @@ class Rerouting:
     0.0828 -> 0.0947 and travel 912 -> 929; travel 923 -> 948), pricing's time taken from
     ruin and recreate (docs/engine-on-unseen-weeks.md, "Priced routes in rerouting")."""
     priced_after: bool = False
-    """Where some block is too wide to list, the time rerouting's share has left once ruin and
-    recreate ends goes to priced routes, their choice and ruin and recreate again, kept only
-    when no goal is worse (`solver.priced_after`); wall-clock budgets only."""
+    """Where some block is too wide to list: CP-SAT's travel stage gives its time to priced
+    routes and their choice, rerouting skips the routes near the plan's, and the time its
+    share has left once ruin and recreate ends goes to priced routes again, kept only when
+    no goal is worse (`solver.priced_after`); wall-clock budgets only. Off: on 7003 (60 s,
+    load 9-13) one pair of three ended worse (855 -> 861), though 7009 gained 22-32 minutes
+    in each of three (docs/engine-on-unseen-weeks.md, "Priced routes in the travel stage's
+    time")."""
 
 
 REROUTING = Rerouting()
