@@ -51,3 +51,22 @@ def test_an_empty_body_is_said_as_such_in_english(client: Client, admin: dict[st
     assert answer.status_code == 400, answer.text
     [problem] = answer.json()["problems"]
     assert "empty" in problem["message"] and "'data'" not in problem["message"], problem
+
+
+@pytest.mark.parametrize("lang, words", [("zh", ["json", "csv"]), ("en", ["json", "csv"])])
+def test_a_report_format_outside_json_and_csv_names_the_two_in_the_language(
+    client: Client, admin: dict[str, str], lang: str, words: list[str]
+) -> None:
+    """Found by the outsider's attack: `?format=xml` answered, under zh too, msgspec's
+    "Expected `str` matching regex '^(json|csv)$'", a regex no coordinator reads."""
+    headers = {**admin, "Accept-Language": lang}
+    answer = client.get(f"/reports/weeks/{WEEK}{Q}&format=xml", headers=headers)
+    assert answer.status_code == 400, answer.text
+    [problem] = answer.json()["problems"]
+    said = problem["message"]
+    assert problem["path"] == "format", problem
+    assert all(w in said for w in words), said
+    assert "regex" not in said and "^" not in said and "Expected" not in said, said
+    if lang == "zh":
+        english = [w for w in re.findall(r"[A-Za-z]{3,}", said) if w not in words]
+        assert not english, said
