@@ -20,6 +20,8 @@ _SENTENCES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"Expected `(?P<want>[^`]+)` of length (?P<op>[<>]=?) (?P<bound>\S+)"),
      "decode_length"),
     (re.compile(r"Expected `(?P<want>[^`]+)` (?P<op>[<>]=?) (?P<bound>\S+)"), "decode_bound"),
+    (re.compile(r"Expected `str` matching regex '\^\((?P<choices>[\w|-]+)\)\$'"), "decode_choice"),
+    (re.compile(r"Expected `str` matching regex '(?P<pattern>.*)'"), "decode_pattern"),
     (re.compile(r"Object missing required field `(?P<field>[^`]+)`"), "decode_missing_field"),
     (re.compile(r"Object contains unknown field `(?P<field>[^`]+)`"), "decode_unknown_field"),
     (re.compile(r"Invalid enum value (?P<value>.+)"), "decode_enum"),
@@ -72,6 +74,8 @@ def worded(sentence: str) -> str:
             for name in ("want", "got"):
                 if name in fields:
                     fields[name] = _type(fields[name])
+            if "choices" in fields:
+                fields["choices"] = msg("decode_or").join(fields["choices"].split("|"))
             if "kind" in fields and f"param_{fields['kind']}" in CATALOGUE:
                 fields["kind"] = msg(f"param_{fields['kind']}")
             return msg(key, **fields)

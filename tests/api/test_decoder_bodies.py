@@ -70,3 +70,12 @@ def test_a_report_format_outside_json_and_csv_names_the_two_in_the_language(
     if lang == "zh":
         english = [w for w in re.findall(r"[A-Za-z]{3,}", said) if w not in words]
         assert not english, said
+
+
+def test_a_regex_that_is_not_a_choice_is_said_as_a_form_not_as_msgspec_english() -> None:
+    from api.decoding import worded
+    from mutualaid.messages import using_locale
+
+    with using_locale("zh"):
+        said = worded("Expected `str` matching regex '^[0-9]{4}-[0-9]{2}$'")
+    assert said.startswith("应为形如") and "Expected" not in said, said
