@@ -54,3 +54,42 @@ def test_the_api_keeps_the_role_s_id_for_programs(desk: Desk) -> None:  # noqa: 
     assert answer.status_code == 200, answer.text
     roles = {a["role_name"] for a in answer.json()["assignments"]}
     assert "appliance_repair" in roles, roles
+
+
+def test_the_decline_form_of_a_visit_already_declined_sends_the_volunteer_to_their_week(
+    desk: Desk,  # noqa: F811
+) -> None:
+    """After a decline, the back button (or a second tab) opened the form again and said
+    'page not found: no such assignment 1' (404), though the volunteer had declined it."""
+    publish(desk)
+    sign_in(desk.client, desk.secrets["volunteer"])
+    zh = {"Accept-Language": "zh"}
+    mine = desk.client.get(f"/my?week={WEEK}", headers=zh)
+    [first, *_] = re.findall(r"/my/assignments/(\d+)/decline", mine.text)
+    form = desk.client.get(f"/my/assignments/{first}/decline", headers=zh)
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', form.text)
+    assert token
+    done = desk.client.post(
+        f"/my/assignments/{first}/decline",
+        data={"_csrf_token": token.group(1), "reason": "病了"},
+        headers=zh,
+    )
+    assert done.status_code == 200, done.text
+    again = desk.client.get(f"/my/assignments/{first}/decline", headers=zh, follow_redirects=False)
+    assert again.status_code == 303, again.text
+    assert again.headers["location"] == f"/my?week={WEEK}"
+    week = desk.client.get(again.headers["location"], headers=zh)
+    assert "您已婉拒这次服务" in week.text, week.text
+
+
+def test_the_decline_form_of_another_volunteer_s_visit_is_still_refused(
+    desk: Desk,  # noqa: F811
+) -> None:
+    publish(desk)
+    sign_in(desk.client, desk.secrets["volunteer"])
+    mine = {int(i) for i in re.findall(r"/my/assignments/(\d+)/", desk.client.get("/my").text)}
+    with infra(desk.client).reader() as reader:
+        theirs = next(i for i in range(1, 100) if i not in mine and reader.assignments.get(i))
+        assert reader.assignments.get(theirs).volunteer != "v-wang"
+    answer = desk.client.get(f"/my/assignments/{theirs}/decline", follow_redirects=False)
+    assert answer.status_code == 403
