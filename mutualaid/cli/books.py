@@ -144,7 +144,8 @@ def _mark(ident: int, state: str | None, start: str | None, end: str | None,
     except MutualAidError as exc:
         raise refuse(exc) from None
     minutes = sum(e.minutes for e in marked.entries)
-    console.print(msg("cli_visit_marked", id=ident, state=state or "-", minutes=minutes))
+    said = msg(f"outcome_{state or 'unmarked'}")
+    console.print(msg("cli_visit_marked", id=ident, state=said, minutes=minutes))
 
 
 Feedback = Annotated[str | None, typer.Option(help="The resident's feedback.")]

@@ -60,6 +60,13 @@ LEDGER: dict[str, tuple[str, str]] = {
     ),
     "outcome_done": ("done", "已完成"),
     "outcome_missed": ("missed", "未成行"),
+    "outcome_unmarked": ("unmarked", "已撤销标记"),
+    # an assignment's state, as a sentence about marking a visit says it
+    "assignment_state_pending": ("given, not yet answered", "已分配、尚未答复"),
+    "assignment_state_accepted": ("accepted", "已确认"),
+    "assignment_state_declined": ("declined", "已婉拒"),
+    "assignment_state_withdrawn": ("withdrawn", "已撤回"),
+    "assignment_state_not_given": ("no longer given", "已不再分配"),
     "visit_not_yet": (
         "visit {id} starts at {start}: mark it once it has begun",
         "探访 {id} 于 {start} 开始：请在开始之后再标记",
