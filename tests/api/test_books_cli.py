@@ -129,3 +129,16 @@ def test_a_visit_s_marks_and_states_are_said_in_chinese(
     refused = runner.invoke(app, ["visit", "done", str(second)])
     assert refused.exit_code != 0
     assert "已婉拒" in refused.output and "declined" not in refused.output, refused.output
+
+
+def test_a_week_drawn_under_zh_says_how_long_each_task_waited_in_chinese(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`week draw` listed each task as '  r-liu-chat\twaited 0' under zh too."""
+    monkeypatch.setenv("MUTUALAID_LANG", "zh")
+    (tmp_path / "r.yaml").write_text(REQUEST, encoding="utf-8")
+    area = ("--area", world.AREA)
+    run("request", "add", "r.yaml", *area)
+    said = run("week", "draw", PAST.isoformat(), *area)
+    [line] = [x for x in said.splitlines() if "r-liu-chat" in x]
+    assert "已等待 0 周" in line and "waited" not in line, said
