@@ -120,7 +120,8 @@ def week_draw(week: str, area: Area, url: Url = None) -> None:
         markup=False,
     )  # fmt: skip
     for r, waited in done.drawn:
-        console.print(f"  {r.task_id}\twaited {waited}", markup=False, highlight=False)
+        console.print(msg("cli_drawn_task", task=r.task_id, weeks=waited), markup=False,
+                      highlight=False)  # fmt: skip
     for r, problems in done.skipped:
         for p in problems:
             errors.print(f"  {r.id}: {p.render()}", markup=False, highlight=False)

@@ -103,6 +103,7 @@ LEDGER: dict[str, tuple[str, str]] = {
         "request {id} withdrawn; its task removed from the weeks: {weeks}",
         "请求 {id} 已撤回；已从以下各周删除其任务：{weeks}",
     ),
+    "cli_drawn_task": ("  {task}\twaited {weeks:plural:week:weeks}", "  {task}\t已等待 {weeks} 周"),
     "cli_overdue": (" (overdue)", "（已逾期）"),
     "cli_drawn": (
         "week of {week}: requests drawn {drawn}, served before {served}, overdue {overdue}, "
