@@ -142,3 +142,14 @@ def test_a_week_drawn_under_zh_says_how_long_each_task_waited_in_chinese(
     said = run("week", "draw", PAST.isoformat(), *area)
     [line] = [x for x in said.splitlines() if "r-liu-chat" in x]
     assert "已等待 0 周" in line and "waited" not in line, said
+
+
+def test_the_backlog_under_zh_says_each_request_s_priority_in_chinese(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`request list` said the status in Chinese (待办) and the priority as its code (normal)."""
+    monkeypatch.setenv("MUTUALAID_LANG", "zh")
+    (tmp_path / "r.yaml").write_text(REQUEST, encoding="utf-8")
+    run("request", "add", "r.yaml", "--area", world.AREA)
+    [line] = run("request", "list", "--area", world.AREA).splitlines()[:1]
+    assert line.split()[1:3] == ["待办", "普通"], line
