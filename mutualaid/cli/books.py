@@ -83,7 +83,8 @@ def request_list(
         flag = msg("cli_overdue") if r.overdue_on(today) else ""
         deadline = r.deadline.isoformat() if r.deadline else "-"
         console.print(
-            f"{r.id}\t{msg(f'request_status_{r.status}')}{flag}\t{r.priority}\t{deadline}\t"
+            f"{r.id}\t{msg(f'request_status_{r.status}')}{flag}\t{msg(f'cli_priority_{r.priority}')}\t"
+            f"{deadline}\t"
             f"{r.title}",
             markup=False, highlight=False,
         )  # fmt: skip
