@@ -79,3 +79,16 @@ def test_a_regex_that_is_not_a_choice_is_said_as_a_form_not_as_msgspec_english()
     with using_locale("zh"):
         said = worded("Expected `str` matching regex '^[0-9]{4}-[0-9]{2}$'")
     assert said.startswith("应为形如") and "Expected" not in said, said
+
+
+def test_a_required_field_left_out_is_told_at_that_field(
+    client: Client, admin: dict[str, str]
+) -> None:
+    """Found by the outsider's attack: `PUT /notices/webhook` with `{"url": …}` said
+    "required field 'webhook_url' is missing" at the path '' (the body), not at the field."""
+    headers = {**admin, "Accept-Language": "zh"}
+    answer = client.put(f"/notices/webhook{Q}", json={"url": "https://x.example"}, headers=headers)
+    assert answer.status_code == 400, answer.text
+    [problem] = answer.json()["problems"]
+    assert problem["path"] == "webhook_url", problem
+    assert "webhook_url" in problem["message"], problem
