@@ -13,6 +13,7 @@ from mutualaid.messages import CATALOGUE, msg
 
 _AT = re.compile(r"- at `\$\.?(?P<path>[^`]*)`")
 _FIELD = re.compile(r"field `(?P<path>[^`]*)`")
+_MISSING = re.compile(r"Object missing required field `(?P<field>[^`]+)`")
 _BYTE = re.compile(r"\s*\(byte (?P<byte>\d+)\)\s*$")
 
 _SENTENCES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -51,7 +52,7 @@ def decoding_problems(exc: BaseException) -> list[Problem]:
             if isinstance(item, dict):
                 key = str(item.get("key") or "")
                 body = item.get("source") in (None, "body")
-                path = "" if body and key == "data" else key
+                path = _body_path(str(item.get("message") or "")) if body and key == "data" else key
                 said = worded(str(item.get("message") or ""))
                 problems.append(Problem(path, msg("bad_body" if body else "bad_parameter",
                                                   problem=said)))  # fmt: skip
@@ -62,6 +63,17 @@ def decoding_problems(exc: BaseException) -> list[Problem]:
     found = _AT.search(detail) or _FIELD.search(detail)
     path = found.group("path").replace(".[", "[") if found else ""
     return [Problem(path, msg("bad_body", problem=worded(detail)))]
+
+
+def _body_path(sentence: str) -> str:
+    """Where in the body the decoder's sentence points: its `at` path, and a required field
+    left out named as that field (`webhook_url`, `areas[0].id`), not as the body."""
+    at = _AT.search(sentence)
+    path = at.group("path").replace(".[", "[") if at else ""
+    missing = _MISSING.search(sentence)
+    if missing is not None:
+        path = f"{path}.{missing.group('field')}" if path else missing.group("field")
+    return path
 
 
 def worded(sentence: str) -> str:
