@@ -93,3 +93,16 @@ def test_the_decline_form_of_another_volunteer_s_visit_is_still_refused(
         assert reader.assignments.get(theirs).volunteer != "v-wang"
     answer = desk.client.get(f"/my/assignments/{theirs}/decline", follow_redirects=False)
     assert answer.status_code == 403
+
+
+def test_the_roster_says_each_volunteer_s_skills_in_the_coordinator_s_language(
+    desk: Desk,  # noqa: F811
+) -> None:
+    """The roster listed 'appliance_repair, home_repair' under zh, where the week's table beside
+    it says 家电维修 (the id stays in the title, as the form takes ids)."""
+    sign_in(desk.client, desk.secrets["coordinator"])
+    page = desk.client.get(f"/desk/{AREA}/roster/volunteers", headers={"Accept-Language": "zh"})
+    assert page.status_code == 200
+    [row] = [r for r in page.text.split("<tr") if "v-wang" in r]
+    assert "家电维修" in row and ">appliance_repair" not in row, row
+    assert 'title="appliance_repair"' in row, row
