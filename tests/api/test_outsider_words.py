@@ -106,3 +106,27 @@ def test_the_roster_says_each_volunteer_s_skills_in_the_coordinator_s_language(
     [row] = [r for r in page.text.split("<tr") if "v-wang" in r]
     assert "家电维修" in row and ">appliance_repair" not in row, row
     assert 'title="appliance_repair"' in row, row
+
+
+def test_a_long_title_on_the_plan_s_map_is_cut_short_and_kept_whole_in_its_tooltip(
+    desk: Desk,  # noqa: F811
+) -> None:
+    """A 200-character title ran past the map's right edge (its label is one SVG line)."""
+    _, admin = access.create_token(infra(desk.client).uow(), access.CLI, "admin", [])
+    long = "修理" * 100
+    task = {"id": "t-long", "title": long, "priority": "urgent", "duration_minutes": 60,
+            "location": {"lat": 34.782, "lon": 113.685},
+            "windows": [{"days": ["tue"], "from": "09:00", "to": "17:00"}],
+            "needs": [{"skill": "appliance_repair", "count": 1}]}  # fmt: skip
+    put = desk.client.put(f"/weeks/{WEEK}/tasks/t-long?area={AREA}", json=task,
+                          headers={"Authorization": f"Bearer {admin}"})  # fmt: skip
+    assert put.status_code == 201, put.text
+    uow = infra(desk.client).uow
+    publish(desk)
+    [plan] = plans.list_plans(uow(), access.CLI, AREA, WEEK)
+    sign_in(desk.client, desk.secrets["coordinator"])
+    page = desk.client.get(f"/desk/{AREA}/weeks/{WEEK}/plans/{plan.id}").text
+    labels = re.findall(r'<text [^>]*class="map-label">([^<]*)</text>', page)
+    [cut] = [x for x in labels if x.startswith("修理")]
+    assert len(cut) <= 25 and cut.endswith("…"), cut
+    assert f"<title>{long}</title>" in page
