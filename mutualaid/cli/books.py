@@ -12,7 +12,7 @@ from mutualaid.cli.common import EXIT_BAD_INPUT, app, console, errors, refuse, s
 from mutualaid.cli.service import open_store
 from mutualaid.contract.yaml_words import unwritable as os_words
 from mutualaid.errors import MutualAidError, Problem, ScenarioError
-from mutualaid.messages import msg
+from mutualaid.messages import located, msg
 
 request_app = typer.Typer(no_args_is_help=True, help="The backlog of requests.")
 week_app = typer.Typer(no_args_is_help=True, help="A week's tasks from the backlog.")
@@ -57,7 +57,7 @@ def request_add(file: Path, area: Area, url: Url = None) -> None:
                 except ScenarioError as exc:  # each problem with the file and the entry
                     for p in exc.problems:
                         where = f"[{i}].{p.path}" if len(items) > 1 else p.path
-                        errors.print(f"{file}: {where}: {p.message}", markup=False)
+                        errors.print(located(file, located(where, p.message)), markup=False)
                     raise typer.Exit(EXIT_BAD_INPUT) from None
                 console.print(msg("cli_request_added", id=made.id, task=made.task_id))
     except MutualAidError as exc:

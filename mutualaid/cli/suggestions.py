@@ -27,7 +27,7 @@ from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import read_scenario_text
 from mutualaid.domain.model import Scenario
 from mutualaid.domain.plan import Plan
-from mutualaid.messages import msg
+from mutualaid.messages import located, msg
 
 WITHIN_SECONDS = 2.0
 """How long `solve --suggest` waits for checks before it shows the plan (issue 10's 2 s)."""
@@ -62,7 +62,7 @@ def go_on(checks: Any, write: Any, scenario_path: Path, plan_path: Path | None) 
             for tid in checks.advance():
                 entry = next(u for u in checks.plan().unserved if u.task == tid)
                 for s in entry.suggestions:
-                    console.print(f"{tid}: {s.text}", markup=False)
+                    console.print(located(tid, s.text), markup=False)
                 if not entry.suggestions:
                     console.print(msg("cli_suggest_none", task=tid))
     except KeyboardInterrupt:
