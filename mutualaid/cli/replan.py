@@ -53,8 +53,10 @@ def recommend(
     ] = None,
     out: Annotated[Path | None, typer.Option(help="Where to write the applied plan.")] = None,
 ) -> None:
-    """Who can take a new request: the best five options against the plan (who, when, the
-    other visits that move, the effect on coverage, the travel added)."""
+    """Who can take a new request: the best five options against the plan.
+
+    Each says who goes and when, the other visits that move, the effect on coverage and the
+    travel added."""
     from solver.recommend import inserted_plan, options_for
 
     week = load(file)  # every problem of the week itself, against its own file

@@ -83,8 +83,10 @@ def suggest(
     ] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed (default: the scenario's).")] = None,
 ) -> None:
-    """Check the suggestions a plan still marks as being checked (a `solve --suggest` stopped
-    before its checks ended), print them as they are checked, and write the plan again."""
+    """Check the suggestions a plan still marks as being checked, and write the plan again.
+
+    For a `solve --suggest` stopped before its checks ended; each is printed as it is
+    checked."""
     workers = workers or min(MAX_WORKERS, max(1, os.cpu_count() or 1))
     scenario = load(file)
     data = read_plan_json(plan_file)
