@@ -101,7 +101,7 @@ def sending(request: pytest.FixtureRequest, tmp_path: Path, mailbox: Mailbox) ->
     base = short_solves(empty_database_url(request.param, request, tmp_path))
     notices = NoticeSettings(
         send=True, poll_seconds=0.1, retry_seconds=0.1, retry_max_seconds=0.4, attempts=10,
-        timeout_seconds=5, smtp_host="127.0.0.1", smtp_port=mailbox.port,  # type: ignore[attr-defined]
+        timeout_seconds=5, allow_loopback=True, smtp_host="127.0.0.1", smtp_port=mailbox.port,  # type: ignore[attr-defined]
     )  # fmt: skip
     return dataclasses.replace(base, notices=notices)
 
@@ -203,7 +203,7 @@ def test_bad_notice_settings_are_named_and_refused(client: Client, admin: Header
     answer = client.put("/volunteers/v-li/contact", json=contact, headers=li)
     assert answer.status_code == 400
     assert {p["path"] for p in answer.json()["problems"]} == {"email", "language"}
-    hook = {"webhook_url": "http://127.0.0.1:9/hook", "secret": SECRET}
+    hook = {"webhook_url": "http://192.168.1.10:9/hook", "secret": SECRET}
     assert client.put(f"/notices/webhook?area={AREA}", json=hook, headers=li).status_code == 403
     assert client.put(f"/notices/webhook?area={AREA}", json=hook, headers=admin).is_success
     shown = client.get(f"/notices/webhook?area={AREA}", headers=admin).json()
@@ -211,6 +211,19 @@ def test_bad_notice_settings_are_named_and_refused(client: Client, admin: Header
     audit = client.get(f"/audit?area={AREA}", headers=admin).json()
     assert "notices.webhook" in {e["action"] for e in audit}
     assert SECRET not in json.dumps(audit)
+
+
+@pytest.mark.parametrize("lang, said", [("en", "link-local"), ("zh", "链路本地")])
+def test_a_webhook_at_the_cloud_metadata_service_is_a_400_naming_the_field(
+    client: Client, admin: Headers, lang: str, said: str
+) -> None:
+    hook = {"webhook_url": "http://169.254.169.254/latest/meta-data", "secret": SECRET}
+    answer = client.put(f"/notices/webhook?area={AREA}", json=hook,
+                        headers={**admin, "Accept-Language": lang})  # fmt: skip
+    assert answer.status_code == 400, answer.text
+    [problem] = answer.json()["problems"]
+    assert problem["path"] == "webhook_url" and said in problem["message"]
+    assert client.get(f"/notices/webhook?area={AREA}", headers=admin).json()["webhook_url"] is None
 
 
 def test_notices_send_on_the_command_line_delivers_what_is_due_once(
@@ -228,6 +241,7 @@ def test_notices_send_on_the_command_line_delivers_what_is_due_once(
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("MUTUALAID_LANG", "en")
     monkeypatch.setenv("MUTUALAID_NOTICES_RETRY_SECONDS", "3600")
+    monkeypatch.setenv("MUTUALAID_NOTICES_ALLOW_LOOPBACK", "1")  # the receiver is on this host
     engine = make_engine(url)
     upgrade(engine)
     with SqlUnitOfWork(make_session_factory(engine)) as uow:
