@@ -86,6 +86,8 @@ class Infrastructure:
     """Volunteers' weeks as JSON, read lately (a write in this process forgets them)."""
     notices: NoticeSender | None = None
     """Delivers notices in a thread of its own (None: MUTUALAID_NOTICES_SEND is off)."""
+    loopback_webhooks: bool = False
+    """A webhook may point at this host (MUTUALAID_NOTICES_ALLOW_LOOPBACK)."""
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.sessions, lock_wait=self.lock_wait)
@@ -129,6 +131,7 @@ def open_infrastructure(settings: Settings) -> Iterator[Infrastructure]:
         yield Infrastructure(
             engine, sessions, runner, SolverRepairer(repairs), SolverRecommender(repairs),
             settings.database.lock_wait_seconds, notices=sender,
+            loopback_webhooks=settings.notices.allow_loopback,
         )  # fmt: skip
     finally:
         engine.dispose()

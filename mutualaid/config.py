@@ -170,6 +170,10 @@ class NoticeSettings:
     """MUTUALAID_NOTICES_ATTEMPTS: deliveries tried before a notice is given up (`failed`)."""
     timeout_seconds: float = 10.0
     """MUTUALAID_NOTICES_TIMEOUT: seconds a webhook or the SMTP server has to answer."""
+    allow_loopback: bool = False
+    """MUTUALAID_NOTICES_ALLOW_LOOPBACK: a webhook may point at this host itself (127.0.0.1,
+    ::1, localhost), for a receiver on the same machine; off, it is refused like link-local,
+    unspecified and multicast addresses always are (mutualaid/services/web_addresses.py)."""
     smtp_host: str | None = None
     """MUTUALAID_SMTP_HOST: the SMTP server for email notices; unset, no email is sent."""
     smtp_port: int = 25
@@ -278,6 +282,7 @@ def _notices(read: _Reader) -> NoticeSettings:
         ),
         attempts=read("MUTUALAID_NOTICES_ATTEMPTS", _count, d.attempts),
         timeout_seconds=read("MUTUALAID_NOTICES_TIMEOUT", _positive, d.timeout_seconds),
+        allow_loopback=read("MUTUALAID_NOTICES_ALLOW_LOOPBACK", _bool, False),
         smtp_host=read("MUTUALAID_SMTP_HOST", str, None),
         smtp_port=read("MUTUALAID_SMTP_PORT", _port, d.smtp_port),
         smtp_from=read("MUTUALAID_SMTP_FROM", str, d.smtp_from),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Controller, get, put
+from litestar import Controller, Request, get, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from api.controllers.common import AreaParam, CurrentActor, Uow
@@ -130,11 +130,13 @@ class NoticeController(Controller):
 
     @put("/webhook", sync_to_thread=True, responses=responses(404))
     def set_webhook(
-        self, actor: CurrentActor, uow: Uow, data: JSONBody[WebhookWrite], area: AreaParam = None
-    ) -> WebhookView:
+        self, request: Request[Any, Any, Any], actor: CurrentActor, uow: Uow,
+        data: JSONBody[WebhookWrite], area: AreaParam = None,
+    ) -> WebhookView:  # fmt: skip
         """Set the area's webhook and its signing secret, or remove it (`webhook_url`: null);
         admin or the area's coordinator; audited."""
-        notices.set_webhook(uow, actor, area, data.webhook_url, data.secret)
+        allow = request.app.state.infra.loopback_webhooks
+        notices.set_webhook(uow, actor, area, data.webhook_url, data.secret, allow_loopback=allow)
         return WebhookView(data.webhook_url)
 
 

@@ -21,7 +21,7 @@ from api.pages.common import (
 )
 from api.pages.desk import area_context, in_lang, infra_of
 from mutualaid.domain.notices import STATES
-from mutualaid.messages import msg
+from mutualaid.messages import msg, using_locale
 from mutualaid.services import notices, roster
 from mutualaid.services.notice_ports import NoticeRecord
 from mutualaid.services.ports import Forbidden, InvalidRequest
@@ -80,8 +80,10 @@ def set_webhook(
     refuse_control_characters(form, {"webhook_url": url, "secret": secret}, lang)
     if form.ok:
         try:
-            in_lang(lang, notices.set_webhook, infra_of(request).uow(), viewer.actor, area,
-                    url or None, secret or None)  # fmt: skip
+            infra = infra_of(request)
+            with using_locale(lang):
+                notices.set_webhook(infra.uow(), viewer.actor, area, url or None, secret or None,
+                                    allow_loopback=infra.loopback_webhooks)  # fmt: skip
         except InvalidRequest as exc:
             problems_into(form, exc.problems, {"webhook_url": "webhook_url", "secret": "secret"})
     if not form.ok:

@@ -35,6 +35,24 @@ NOTICES: dict[str, tuple[str, str]] = {
         "the webhook is an http:// or https:// address of at most {most} characters, or null",
         "回调地址应为 http:// 或 https:// 开头、不超过 {most} 个字符的网址，或为 null",
     ),
+    "notice_inside_url": (
+        "the webhook may not point at {host}: loopback, link-local (such as the cloud's metadata "
+        "service), unspecified and multicast addresses are refused; a private LAN address "
+        "(10.x, 172.16-31.x, 192.168.x) is allowed",
+        "回调地址不能指向 {host}：回环、链路本地（如云服务器的元数据服务）、"
+        "未指定和组播地址一律拒绝；"
+        "局域网私有地址（10.x、172.16-31.x、192.168.x）可以使用",
+    ),
+    "notice_inside_host": (
+        "{host} resolves to {address}, a loopback, link-local, unspecified or multicast "
+        "address: not sent (a private LAN address is allowed)",
+        "{host} 解析为 {address}，属于回环、链路本地、未指定或组播地址："
+        "未发送（局域网私有地址可以使用）",
+    ),
+    "notice_unresolved_host": (
+        "{host} could not be resolved: {error}",
+        "无法解析 {host}：{error}",
+    ),
     "notice_bad_secret": (
         "a webhook needs a secret of at least {least} characters to sign its notices",
         "回调地址需要至少 {least} 个字符的密钥，用于为通知签名",

@@ -47,6 +47,7 @@ from mutualaid.services.notice_ports import (
     NoticeTransport,
 )
 from mutualaid.services.ports import Clock, InvalidRequest, NotFoundError, UnitOfWork
+from mutualaid.services.web_addresses import refused_host
 
 log = logging.getLogger(__name__)
 MAX_URL_LENGTH = 2000
@@ -350,16 +351,23 @@ def volunteer_notices(
 
 
 def set_webhook(
-    uow: UnitOfWork, actor: Actor, area: str | None, url: object, secret: object
-) -> bool:
+    uow: UnitOfWork, actor: Actor, area: str | None, url: object, secret: object,
+    *, allow_loopback: bool = False,
+) -> bool:  # fmt: skip
     """Set (or with url None, remove) where the area's notices are POSTed and the secret
-    they are signed with. True when one is set now. The secret is never read back."""
+    they are signed with. True when one is set now. The secret is never read back. An
+    address inside the server's house is refused (web_addresses; loopback only when
+    `allow_loopback`); a host name is checked when it resolves, at send time."""
     where = actor.area(area)
     problems = []
     if url is not None and (
         not isinstance(url, str) or text_problem(url, MAX_URL_LENGTH) or not _web_address(url)
     ):
         problems.append(Problem("webhook_url", msg("notice_bad_url", most=MAX_URL_LENGTH)))
+    elif isinstance(url, str) and (
+        host := refused_host(urlsplit(url).hostname or "", allow_loopback=allow_loopback)
+    ):
+        problems.append(Problem("webhook_url", msg("notice_inside_url", host=host)))
     if url is not None and (
         not isinstance(secret, str) or not MIN_SECRET_LENGTH <= len(secret) <= MAX_URL_LENGTH
     ):

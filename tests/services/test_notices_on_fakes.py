@@ -159,7 +159,7 @@ class Recorder:
 
 def with_webhook(store: FakeStore) -> None:
     uow = FakeUnitOfWork(store)
-    notices.set_webhook(uow, COORDINATOR, AREA, "http://127.0.0.1:9/hook", "s" * 32)
+    notices.set_webhook(uow, COORDINATOR, AREA, "https://hooks.example.org/in", "s" * 32)
 
 
 def test_the_webhook_gets_each_notice_signed_with_its_id_as_key(store: FakeStore) -> None:
