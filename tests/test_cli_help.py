@@ -4,7 +4,9 @@ listed broken mid-sentence ('…the plan (who, when, the' / 'other visits that m
 
 from __future__ import annotations
 
+import pytest
 import typer
+from typer.testing import CliRunner
 
 from mutualaid.cli import app
 
@@ -22,3 +24,37 @@ def _summaries() -> dict[str, str]:
 def test_every_command_s_summary_is_one_unbroken_line() -> None:
     broken = {name: said for name, said in _summaries().items() if "\n" in said.strip()}
     assert broken == {}, broken
+
+
+def _paths(command: object, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [path]
+    for name, inner in getattr(command, "commands", {}).items():
+        found += _paths(inner, (*path, name))
+    return found
+
+
+ALL = _paths(typer.main.get_command(app))
+
+
+def _description(shown: str) -> list[str]:
+    """The paragraphs a --help prints between its usage line and its first box."""
+    lines = shown.splitlines()
+    start = next(i for i, line in enumerate(lines) if "Usage:" in line) + 1
+    end = next((i for i, line in enumerate(lines) if line.lstrip().startswith("╭")), len(lines))
+    text = "\n".join(line.strip() for line in lines[start:end]).strip()
+    return [p for p in text.split("\n\n") if p.strip()]
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: " ".join(p) or "mutualaid")
+def test_every_commands_own_help_reads_as_whole_sentences(
+    path: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`mutualaid recommend --help` printed 'coverage and the' / 'travel added.' on two lines:
+    at a width no paragraph fills, each paragraph of a command's description is one line."""
+    monkeypatch.setattr("typer.rich_utils.MAX_WIDTH", 1000)
+    shown = CliRunner().invoke(app, [*path, "--help"], env={"MUTUALAID_LANG": "en"})
+    assert shown.exit_code == 0, shown.output
+    paragraphs = _description(shown.output)
+    assert paragraphs, shown.output
+    broken = [p for p in paragraphs if "\n" in p]
+    assert broken == [], shown.output
