@@ -13,11 +13,14 @@ per command group, each adding its commands to the one Typer app.
 
 from __future__ import annotations
 
+import inspect
 import time
 
 LOADED = time.time()
 """When this package began loading: as the console script, the command's start, before the
 imports below (a second or two on a busy machine), which a wall-clock limit then covers."""
+
+import typer  # noqa: E402
 
 from mutualaid.cli import (  # noqa: E402  # noqa: E402
     books,
@@ -36,6 +39,23 @@ __all__ = [
     "app", "books", "console", "errors", "main", "notices", "plans", "replan", "reports",
     "service", "suggestions", "world",
 ]  # fmt: skip
+
+
+def _whole_sentences(group: typer.Typer) -> None:
+    """Each command's help as its docstring's paragraphs, every one on a single line: Typer
+    prints the paragraphs after the first with the docstring's own line breaks, so a
+    sentence wrapped in the source was printed broken (`recommend --help`: 'coverage and
+    the' / 'travel added.'). The terminal wraps them again at its own width."""
+    for command in group.registered_commands:
+        if command.help is None and command.callback is not None:
+            text = inspect.cleandoc(command.callback.__doc__ or "")
+            command.help = "\n\n".join(" ".join(p.split()) for p in text.split("\n\n"))
+    for inner in group.registered_groups:
+        if inner.typer_instance is not None:
+            _whole_sentences(inner.typer_instance)
+
+
+_whole_sentences(app)
 
 
 def main() -> None:
