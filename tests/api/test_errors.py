@@ -450,3 +450,28 @@ def test_what_the_decoder_refuses_is_worded_in_the_request_language_naming_the_p
     assert at == "limit" and "body" not in said and "whole number" in said, said
     [(_, said)] = _problems(client.put(f"/weeks/{WEEK}/tasks{Q}", content=b"{x", headers=zh))
     assert "JSON" in said and not re.search(r"[a-z]{4,}", said), said
+
+
+@pytest.mark.parametrize(
+    "lang, stored_words, count_words",
+    [("en", "nothing was stored", "problem in the request"), ("zh", "未保存任何内容", "个问题")],
+)
+def test_a_400_says_nothing_was_stored_only_where_the_request_could_have_written(
+    client: Client, admin: dict[str, str], stored: dict[str, Any], lang: str, stored_words: str,
+    count_words: str,
+) -> None:  # fmt: skip
+    """`GET /weeks/2026-12-01/tasks` (a Tuesday) ended '…; nothing was stored': a read
+    stores nothing whatever it asks, so its 400 only counts the problems (found by the
+    outsider's attack). A write's 400 still says it."""
+    said = {**admin, "Accept-Language": lang}
+    reads = [
+        client.get(f"/weeks/2026-12-01/tasks{Q}", headers=said),
+        client.get("/audit?limit=abc", headers=said),
+        client.get(f"/volunteers/v-zhao/assignments{Q}&week=2026-12-01", headers=said),
+    ]
+    for answer in reads:
+        assert answer.status_code == 400, answer.text
+        detail = answer.json()["detail"]
+        assert count_words in detail and stored_words not in detail, detail
+    write = client.put(f"/weeks/2026-12-01/tasks{Q}", json=[], headers=said)
+    assert write.status_code == 400 and stored_words in write.json()["detail"], write.text
