@@ -125,7 +125,7 @@ def error_body(request: Request[Any, Any, Any], exc: BaseException) -> ErrorBody
     problems: list[Problem] = []
     if isinstance(exc, ScenarioError | InvalidRequest):
         problems = shown(list(exc.problems))  # the first hundred, then how many more
-        detail = msg("invalid_request", count=len(exc.problems))
+        detail = msg(_invalid(request), count=len(exc.problems))
     elif isinstance(exc, NotFoundError):
         kind = msg(f"kind_{exc.kind}") if f"kind_{exc.kind}" in CATALOGUE else exc.kind
         detail = msg("not_found", kind=kind, id=exc.ident)
@@ -150,7 +150,7 @@ def error_body(request: Request[Any, Any, Any], exc: BaseException) -> ErrorBody
         detail = str(exc)
     elif status == 400:
         problems = decoding_problems(exc)
-        detail = msg("invalid_request", count=len(problems))
+        detail = msg(_invalid(request), count=len(problems))
     elif isinstance(exc, HTTPException) and status < 500:
         detail = exc.detail
     else:
@@ -159,6 +159,12 @@ def error_body(request: Request[Any, Any, Any], exc: BaseException) -> ErrorBody
     return ErrorBody(
         status, code, detail, [ProblemBody(p.path, p.message, p.line) for p in problems]
     )
+
+
+def _invalid(request: Request[Any, Any, Any]) -> str:
+    """The 400's words: 'nothing was stored' only where the request could have written (a
+    read stores nothing whatever it asks, and saying so reads as if it might have)."""
+    return "invalid_read" if request.method in ("GET", "HEAD", "OPTIONS") else "invalid_request"
 
 
 def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[ErrorBody]:

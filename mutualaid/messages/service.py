@@ -219,6 +219,10 @@ SERVICE: dict[str, tuple[str, str]] = {
         "{count:plural:problem:problems} in the request; nothing was stored",
         "请求中有 {count} 个问题，未保存任何内容",
     ),
+    "invalid_read": (
+        "{count:plural:problem:problems} in the request",
+        "请求中有 {count} 个问题",
+    ),
     "server_error": (
         "something went wrong on our side; nothing of this request was stored",
         "服务器内部出错；此请求的内容均未保存",
