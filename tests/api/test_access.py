@@ -298,3 +298,24 @@ def test_a_token_with_an_expiry_is_refused_once_it_has_passed(
     assert expired.json()["error"] == "unauthenticated"
     assert "expired" in expired.json()["detail"]
     assert expired.headers["WWW-Authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize("lang, words", [("en", "between 1 and 3650 days"), ("zh", "1 到 3650 天")])
+def test_a_token_lasting_beyond_the_bound_is_refused_with_the_whole_number_it_was_given(
+    client: Client, admin: dict[str, str], lang: str, words: str
+) -> None:
+    """`"expires_in_days": 99999999` was answered 'got 99999999.0': the field is whole days
+    (1 to MAX_EXPIRY_DAYS, in mutualaid/bounds.py), echoed as the number sent."""
+    said = {**admin, "Accept-Language": lang}
+    for days in (99999999, 3651, 0, 2.5, 10**30):
+        refused = client.post("/tokens", json={"role": "admin", "expires_in_days": days},
+                              headers=said)  # fmt: skip
+        assert refused.status_code == 400, refused.text
+        [problem] = refused.json()["problems"]
+        assert problem["path"] == "expires_in_days", problem
+        assert ".0" not in problem["message"] and "e+" not in problem["message"], problem
+    [problem] = client.post("/tokens", json={"role": "admin", "expires_in_days": 99999999},
+                            headers=said).json()["problems"]  # fmt: skip
+    assert words in problem["message"] and "99999999" in problem["message"], problem
+    made = client.post("/tokens", json={"role": "admin", "expires_in_days": 3650}, headers=said)
+    assert made.status_code == 201, made.text
