@@ -144,9 +144,9 @@ class TokenWrite:
     areas: list[str] = field(default_factory=list)
     volunteer: str | None = None
     name: str | None = None
-    expires_in_days: float | None = None
-    """The token stops working this many days from now (up to 3650); unset, it works until
-    revoked."""
+    expires_in_days: int | None = None
+    """The token stops working this many whole days from now (1 to 3650,
+    mutualaid.bounds.MAX_EXPIRY_DAYS); unset, it works until revoked."""
 
 
 @dataclass

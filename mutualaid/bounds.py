@@ -36,6 +36,9 @@ MAX_PROBLEMS = 1_000
 """Problems after which checking a document stops: a list that wrong is not worth reading on."""
 MAX_WORKERS = 64
 """CP-SAT workers a solve may ask for: more only adds threads that wait for cores."""
+MAX_EXPIRY_DAYS = 3650
+"""Days a token may be made to last (ten years); longer is a typo, or a token meant to
+last until revoked, which is made with no expiry."""
 MIN_YEAR = 2000
 MAX_YEAR = 2100
 """The years a date may fall in: outside them a date is a typo (and near year 1 or 9999 a

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pendulum
 
-from mutualaid.bounds import MAX_NAME_LENGTH, parse_week_start, text_problem
+from mutualaid.bounds import MAX_EXPIRY_DAYS, MAX_NAME_LENGTH, parse_week_start, text_problem
 from mutualaid.domain.facts import Fact
 from mutualaid.errors import Problem
 from mutualaid.messages import CATALOGUE, msg
@@ -30,7 +30,6 @@ from mutualaid.services.ports import (
 )
 
 ROLES = ("admin", "coordinator", "volunteer")
-MAX_EXPIRY_DAYS = 3650
 """The longest a token may be made to last (ten years); without an expiry it lasts until
 revoked."""
 
@@ -237,11 +236,12 @@ def create_token(
 
 def expiry_in_days(days: float | None) -> pendulum.Duration | None:
     """`expires_in_days` as a duration (None stays None); InvalidRequest outside
-    (0, MAX_EXPIRY_DAYS]."""
+    (0, MAX_EXPIRY_DAYS], echoing the number as it was given (99999999, not 99999999.0)."""
     if days is None:
         return None
     if not 0 < days <= MAX_EXPIRY_DAYS:  # also NaN
-        text = msg("token_expiry_range", most=MAX_EXPIRY_DAYS, got=days)
+        got = days if isinstance(days, int) else f"{days:g}"
+        text = msg("token_expiry_range", most=MAX_EXPIRY_DAYS, got=got)
         raise InvalidRequest([Problem("expires_in_days", text)])
     return pendulum.duration(seconds=round(days * 86400))
 
