@@ -63,3 +63,19 @@ def test_a_bad_command_line_is_refused_in_its_language(case: str, lang: str) -> 
 def test_a_command_line_with_no_arguments_still_shows_its_help() -> None:
     result = CliRunner().invoke(app, [], env={"MUTUALAID_LANG": "zh"})
     assert "solve" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("count", ["0", "-3"])
+@pytest.mark.parametrize("lang, words", [("en", "is not in the range"), ("zh", "不在范围")])
+def test_generate_with_no_tasks_is_refused_before_any_work_naming_the_flag(
+    tmp_path: Path, count: str, lang: str, words: str
+) -> None:
+    """`mutualaid generate --tasks 0` wrote a week with no tasks and no error: a week to
+    plan has at least one task, refused (exit 2) before anything is written."""
+    out = tmp_path / "week.yaml"
+    args = ["generate", "--tasks", count, "--out", str(out)]
+    result = CliRunner().invoke(app, args, env={"MUTUALAID_LANG": lang}, prog_name="mutualaid")
+    assert result.exit_code == 2, result.output
+    error = [line for line in result.output.splitlines() if line.strip()][-1]
+    assert "--tasks" in error and count in error and words in error, result.output
+    assert not out.exists()
