@@ -26,7 +26,7 @@ Out = Annotated[Path | None, typer.Option(help="Where to write the YAML ('-' or 
 @generate_app.callback()
 def generate(
     ctx: typer.Context,
-    tasks: Annotated[int, typer.Option(min=0, help="Tasks in the week.")] = 200,
+    tasks: Annotated[int, typer.Option(min=1, help="Tasks in the week.")] = 200,
     volunteers: Annotated[int, typer.Option(min=0, help="Volunteers.")] = 80,
     subdistricts: Annotated[int, typer.Option(min=1, help="Subdistricts (clusters).")] = 1,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
