@@ -1,0 +1,51 @@
+"""The coordinator's week on a 360 px phone: the tasks table squeezed its place column to
+one character a line (张/奶/奶 stacked) and the search row's select had a smaller font than
+the rest (found by the outsider's attack). The table now scrolls inside its box instead."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from mutualaid.messages import msg_in
+from tests.browser.conftest import AREA, SHOTS, WEEK, Served, publish_a_plan
+from tests.browser.test_walks import sign_in
+
+NARROW = {"width": 360, "height": 780}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_weeks_table_keeps_whole_words_on_a_360px_phone(
+    open_browser: Any, served: Served, lang: str
+) -> None:
+    publish_a_plan(served)  # the outcome column's sentences, as a coordinator sees them
+    b = open_browser(lang, phone=True, name="narrow-week")
+    b.page.set_viewport_size(NARROW)
+    b.go("/")
+    sign_in(b, served.secrets["coordinator"], lang)
+    b.page.wait_for_url(re.compile(rf"/desk/{AREA}$"))
+    b.go(f"/desk/{AREA}/weeks/{WEEK}")
+    b.page.get_by_role("search").wait_for()
+    b.shoot("week-360px")
+    b.page.locator("form.filters").scroll_into_view_if_needed()
+    b.page.evaluate("() => window.scrollBy(0, -80)")
+    b.page.screenshot(path=str(SHOTS / f"narrow-week-{lang}-screen.png"))  # what one sees
+    b.assert_fits()  # the page itself never runs off the side: the table scrolls in its box
+    cells = b.page.evaluate(
+        """() => Array.from(document.querySelectorAll('table.tasks tbody tr')).map(row => {
+             const cell = row.cells[1];
+             const em = parseFloat(getComputedStyle(cell).fontSize);
+             return [cell.textContent.trim(), cell.getBoundingClientRect().width / em];
+           })"""
+    )
+    assert cells, "the week shows no tasks"
+    squeezed = [(place, round(ems, 1)) for place, ems in cells if ems < 4]
+    assert squeezed == [], squeezed  # a place is read across, a few characters at least
+    sizes = b.page.evaluate(
+        """() => ['#f-q', '#f-show', '.filters button', '.filters label']
+             .map(s => getComputedStyle(document.querySelector(s)).fontSize)"""
+    )
+    assert len(set(sizes)) == 1, sizes  # the search row in one size of type
+    assert msg_in(lang, "page_filter_show") in b.page.content()
