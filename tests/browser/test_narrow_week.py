@@ -43,6 +43,13 @@ def test_the_weeks_table_keeps_whole_words_on_a_360px_phone(
     assert cells, "the week shows no tasks"
     squeezed = [(place, round(ems, 1)) for place, ems in cells if ems < 4]
     assert squeezed == [], squeezed  # a place is read across, a few characters at least
+    columns = b.page.evaluate(
+        """() => Array.from(document.querySelectorAll('table.tasks thead th')).map(th =>
+             [th.textContent.trim(), th.getBoundingClientRect().width
+                                     / parseFloat(getComputedStyle(th).fontSize)])"""
+    )
+    narrow = [(name, round(ems, 1)) for name, ems in columns if name and ems < 4]
+    assert narrow == [], narrow  # no other column squeezed to a character a line either
     sizes = b.page.evaluate(
         """() => ['#f-q', '#f-show', '.filters button', '.filters label']
              .map(s => getComputedStyle(document.querySelector(s)).fontSize)"""
