@@ -20,7 +20,7 @@ from mutualaid.domain.model import PRIORITIES
 from mutualaid.travel import HaversineTravel
 from solver import allowed, analyse, components
 from solver.conditional import combine
-from solver.energy_bound import EnergyLp, energetic_bounds, one_day, people
+from solver.energy_bound import EnergyLp, Person, energetic_bounds, one_day, people
 from solver.greedy import greedy_plan
 from solver.solution import count_by_priority
 from solver.stages import coverage_weights
@@ -88,7 +88,7 @@ def _bound(world: World, *, hypothesis: bool = True) -> tuple[dict[str, int], ..
     served = count_by_priority(scenario, plan.crews)
     parts = []
     for tids in components(analyses):
-        got = energetic_bounds(scenario, analyses, tids, travel, plan, weights, budget=30)
+        got = energetic_bounds(scenario, analyses, tids, travel, plan, budget=30)
         assert got is not None
         parts.append(part_of(scenario, plan, tids, weights, got))
     bound = combine(parts, weights) if parts else dict.fromkeys(PRIORITIES, 0)
@@ -171,3 +171,28 @@ def test_the_lp_is_never_below_the_solvers_plan_on_generated_one_day_weeks(
                 continue
             got, _ = lp.bound(p, {q: served[q] for q in PRIORITIES[:k]}, time.monotonic() + 30)
             assert math.isfinite(got) and got + 1e-6 >= served[p], (p, got, served)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    spans=st.dictionaries(
+        st.sampled_from("abcd"),
+        st.lists(
+            st.tuples(st.integers(0, 200), st.integers(0, 60), st.integers(1, 120)).map(
+                lambda e: (e[0], e[0] + e[1], e[2])
+            ),
+            min_size=1,
+            max_size=3,
+        ),
+        min_size=1,
+    ),
+    a=st.integers(-10, 300),
+    length=st.integers(1, 300),
+)
+def test_needs_at_once_are_each_tasks_need(
+    spans: dict[str, list[tuple[int, int, int]]], a: int, length: int
+) -> None:
+    person = Person("v", 600, spans)
+    tasks, needs = person.needs(a, a + length)
+    assert tasks == sorted(spans)
+    assert needs.tolist() == [person.need(t, a, a + length) for t in tasks]
