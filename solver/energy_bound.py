@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -325,9 +325,16 @@ class EnergyLp:
             found += [(v, a, b) for _, a, b in seen[:CUTS_PER_PERSON] if (v, a, b) not in self.cuts]
         return found
 
-    def bound(self, priority: str, above: dict[str, int], deadline: float) -> tuple[float, int]:
+    def bound(
+        self,
+        priority: str,
+        above: dict[str, int],
+        deadline: float,
+        each: Callable[[float, int], None] | None = None,
+    ) -> tuple[float, int]:
         """(the least LP optimum reached for `priority` given `above`, rounds of cuts run);
-        inf when no LP was solved before `deadline` (time.monotonic)."""
+        inf when no LP was solved before `deadline` (time.monotonic). `each(optimum, cuts
+        added)` after every round (the bench's)."""
         level = PRIORITIES.index(priority)
         objective = self.solver.Objective()
         objective.Clear()
@@ -353,10 +360,12 @@ class EnergyLp:
                 break
             cuts = self.violated()
             took = time.monotonic() - started
-            if not cuts:
-                break
             for v, a, b in cuts:
                 self.add_cut(v, a, b)
+            if each is not None:
+                each(self.solver.Objective().Value(), len(cuts))
+            if not cuts:
+                break
         return best, rounds
 
 
