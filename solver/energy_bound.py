@@ -354,7 +354,8 @@ class EnergyLp:
             started = time.monotonic()
             if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
                 break
-            best = min(best, self.solver.Objective().Value())
+            value = self.solver.Objective().Value()
+            best = min(best, value)
             rounds += 1
             if deadline - time.monotonic() <= 0.05:  # no time for another round's cuts
                 break
@@ -363,7 +364,7 @@ class EnergyLp:
             for v, a, b in cuts:
                 self.add_cut(v, a, b)
             if each is not None:
-                each(self.solver.Objective().Value(), len(cuts))
+                each(value, len(cuts))
             if not cuts:
                 break
         return best, rounds
