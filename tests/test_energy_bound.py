@@ -10,20 +10,22 @@ import math
 import time
 from dataclasses import replace
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 import solver
+import solver.part_bounds
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import PRIORITIES
 from mutualaid.travel import HaversineTravel
-from solver import allowed, analyse, components
+from solver import allowed, analyse, clock, components
 from solver.conditional import combine
 from solver.energy_bound import EnergyLp, Person, energetic_bounds, one_day, people
 from solver.greedy import greedy_plan
-from solver.part_bounds import BOUND_SHARE, ONE_DAY_BOUND_SHARE, bound_share
+from solver.part_bounds import BOUND_SHARE, ONE_DAY_BOUND_SHARE, bound_share, part_bounds_after
 from solver.solution import count_by_priority
 from solver.stages import coverage_weights
 from tests.brute_force import BruteForce
@@ -212,3 +214,25 @@ def test_a_one_day_part_keeps_more_of_its_time_for_its_bounds_where_the_lp_runs(
     world["tasks"][1]["windows"][0]["days"] = ["tue"]
     [job] = _jobs(build_scenario(world))
     assert bound_share(replace(job, workers=2)) == BOUND_SHARE
+
+
+def test_a_one_day_parts_bounds_start_with_the_lp() -> None:
+    """Greedy's plan of due_by_mid_morning serves its one visit: with two workers the LP
+    proves it before column generation (made to fail here) is asked; with one worker (no LP)
+    column generation is asked. Fails if the LP is not wired in before it."""
+    scenario = build_scenario(due_by_mid_morning())
+    [job] = _jobs(scenario)
+    assert job.floor is not None and len(job.floor.crews) == 1
+    asked: list[int] = []
+
+    class Columns:
+        def __init__(self, *args: object) -> None:
+            asked.append(1)
+            raise clock.OutOfTime
+
+    travel = HaversineTravel(scenario.settings)
+    with patch.object(solver.part_bounds, "ColumnBound", Columns):
+        got = part_bounds_after(scenario, replace(job, workers=2), travel, job.floor, 20.0, None)
+        assert got[1] and got[2] == count_by_priority(scenario, job.floor.crews) and not asked
+        part_bounds_after(scenario, job, travel, job.floor, 20.0, None)
+        assert asked == [1]
