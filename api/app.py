@@ -7,6 +7,7 @@ opens only the store, for its own commands).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from api.auth import PUBLIC, BearerAuth, provide_actor
 from api.controllers import ROUTES
 from api.controllers.volunteers import WeekBodies
 from api.dask_jobs import DaskJobRunner
-from api.edge import check_request
+from api.edge import WithoutBom, check_request
 from api.errors import handle
 from api.jobs import InProcessJobRunner
 from api.language import LanguageMiddleware, language
@@ -133,6 +134,10 @@ def open_infrastructure(settings: Settings) -> Iterator[Infrastructure]:
         engine.dispose()
 
 
+CHECKS_STOP_SECONDS = 5.0
+"""How long a stop waits for each suggestion check it started to end (one check's solve)."""
+
+
 def create_app(settings: Settings) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -145,7 +150,11 @@ def create_app(settings: Settings) -> Litestar:
             settings.auth.tracked_addresses,
             settings.auth.throttled_hold_seconds,
         )
-        await anyio.to_thread.run_sync(unmark_abandoned, infra.uow)  # a killed run's marks
+        # a killed process's marks: its published plans' suggestions checked again
+        stopping = threading.Event()
+        checking = await anyio.to_thread.run_sync(
+            unmark_abandoned, infra.uow, infra.repairer, stopping.is_set
+        )
         infra.runner.start()
         if infra.notices is not None:
             infra.notices.start()
@@ -155,6 +164,9 @@ def create_app(settings: Settings) -> Litestar:
             if infra.notices is not None:
                 await anyio.to_thread.run_sync(infra.notices.stop)
             await anyio.to_thread.run_sync(infra.runner.stop)
+            stopping.set()  # checks stop at their next write, marks kept for the next start
+            for thread in checking:
+                await anyio.to_thread.run_sync(thread.join, CHECKS_STOP_SECONDS)
             await anyio.to_thread.run_sync(opened.__exit__, None, None, None)
 
     return Litestar(
@@ -163,7 +175,7 @@ def create_app(settings: Settings) -> Litestar:
         stores={SESSION_STORE: MemoryStore()},
         state=State({"pages": settings.pages}),
         lifespan=[lifespan],
-        middleware=[LanguageMiddleware, DefineMiddleware(BearerAuth, exclude=PUBLIC)],
+        middleware=[LanguageMiddleware, WithoutBom, DefineMiddleware(BearerAuth, exclude=PUBLIC)],
         dependencies={
             "actor": Provide(provide_actor, sync_to_thread=False),
             "uow": Provide(provide_uow, sync_to_thread=False),

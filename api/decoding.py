@@ -13,6 +13,7 @@ from mutualaid.messages import CATALOGUE, msg
 
 _AT = re.compile(r"- at `\$\.?(?P<path>[^`]*)`")
 _FIELD = re.compile(r"field `(?P<path>[^`]*)`")
+_MISSING = re.compile(r"Object missing required field `(?P<field>[^`]+)`")
 _BYTE = re.compile(r"\s*\(byte (?P<byte>\d+)\)\s*$")
 
 _SENTENCES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -20,6 +21,8 @@ _SENTENCES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"Expected `(?P<want>[^`]+)` of length (?P<op>[<>]=?) (?P<bound>\S+)"),
      "decode_length"),
     (re.compile(r"Expected `(?P<want>[^`]+)` (?P<op>[<>]=?) (?P<bound>\S+)"), "decode_bound"),
+    (re.compile(r"Expected `str` matching regex '\^\((?P<choices>[\w|-]+)\)\$'"), "decode_choice"),
+    (re.compile(r"Expected `str` matching regex '(?P<pattern>.*)'"), "decode_pattern"),
     (re.compile(r"Object missing required field `(?P<field>[^`]+)`"), "decode_missing_field"),
     (re.compile(r"Object contains unknown field `(?P<field>[^`]+)`"), "decode_unknown_field"),
     (re.compile(r"Invalid enum value (?P<value>.+)"), "decode_enum"),
@@ -49,7 +52,7 @@ def decoding_problems(exc: BaseException) -> list[Problem]:
             if isinstance(item, dict):
                 key = str(item.get("key") or "")
                 body = item.get("source") in (None, "body")
-                path = "" if body and key == "data" else key
+                path = _body_path(str(item.get("message") or "")) if body and key == "data" else key
                 said = worded(str(item.get("message") or ""))
                 problems.append(Problem(path, msg("bad_body" if body else "bad_parameter",
                                                   problem=said)))  # fmt: skip
@@ -62,6 +65,17 @@ def decoding_problems(exc: BaseException) -> list[Problem]:
     return [Problem(path, msg("bad_body", problem=worded(detail)))]
 
 
+def _body_path(sentence: str) -> str:
+    """Where in the body the decoder's sentence points: its `at` path, and a required field
+    left out named as that field (`webhook_url`, `areas[0].id`), not as the body."""
+    at = _AT.search(sentence)
+    path = at.group("path").replace(".[", "[") if at else ""
+    missing = _MISSING.search(sentence)
+    if missing is not None:
+        path = f"{path}.{missing.group('field')}" if path else missing.group("field")
+    return path
+
+
 def worded(sentence: str) -> str:
     """One of the decoder's sentences in the active language (as it came when unknown)."""
     text = sentence.split(" - at ", 1)[0].strip()
@@ -72,6 +86,8 @@ def worded(sentence: str) -> str:
             for name in ("want", "got"):
                 if name in fields:
                     fields[name] = _type(fields[name])
+            if "choices" in fields:
+                fields["choices"] = msg("decode_or").join(fields["choices"].split("|"))
             if "kind" in fields and f"param_{fields['kind']}" in CATALOGUE:
                 fields["kind"] = msg(f"param_{fields['kind']}")
             return msg(key, **fields)

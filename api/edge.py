@@ -1,13 +1,16 @@
 """What every request passes before its handler runs: path and query parameters without control
 characters, an Idempotency-Key that is not empty, and a JSON body within the bounds (depth,
-size, no NUL or other control characters), each refused with 400 naming where."""
+size, no NUL or other control characters), each refused with 400 naming where. A JSON body's
+UTF-8 byte order mark (Notepad writes one) is taken off before anything reads it."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from litestar import Request
+from litestar.enums import ScopeType
 from litestar.exceptions import SerializationException
+from litestar.types import ASGIApp, Receive, ReceiveMessage, Scope, Send
 
 from mutualaid.bounds import MAX_DEPTH, check_data, control_problem
 from mutualaid.errors import Problem
@@ -16,6 +19,48 @@ from mutualaid.services.ports import InvalidRequest
 
 IDEMPOTENCY_KEY = "Idempotency-Key"
 _NOT_JSON = ("application/x-www-form-urlencoded", "multipart/form-data", "application/x-msgpack")
+BOM = "\ufeff".encode()
+
+
+def is_json(content_type: str) -> bool:
+    """Whether a Content-Type names JSON (application/json, or any type ending +json)."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
+
+
+class WithoutBom:
+    """A JSON body's leading byte order mark taken off as the body comes in, so every reader
+    of it (Litestar's decoder, the bounds below, a scenario's own reader) sees plain JSON:
+    RFC 8259 lets a parser ignore one, and msgspec refuses it ("invalid character"). Other
+    bodies keep theirs (a CSV's tells its reader the encoding)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = dict(scope.get("headers") or ()) if scope["type"] == ScopeType.HTTP else {}
+        if not is_json(headers.get(b"content-type", b"").decode("latin-1")):
+            await self.app(scope, receive, send)
+            return
+        head = b""  # the body's first bytes, held until they show whether a BOM begins it
+        settled = False
+
+        async def without() -> ReceiveMessage:
+            nonlocal head, settled
+            while not settled:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return message
+                head += message.get("body", b"")
+                more = message.get("more_body", False)
+                if len(head) < len(BOM) and BOM.startswith(head) and more:
+                    continue  # a BOM may still be cut across chunks
+                settled = True
+                message["body"], head = head.removeprefix(BOM), b""
+                return message
+            return await receive()
+
+        await self.app(scope, without, send)
 
 
 async def check_request(request: Request[Any, Any, Any]) -> None:

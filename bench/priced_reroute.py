@@ -1,12 +1,15 @@
 """Rerouting's route sets with priced routes for blocks too wide to list, against the routes
-near their plan's (`Rerouting.priced`), solved in turn on the same weeks (interleaved, so the
-machine's load falls on both alike):
+near their plan's, solved in turn on the same weeks (interleaved, so the machine's load falls
+on both alike): `--ways nearest priced` prices ahead of ruin and recreate (`Rerouting.priced`),
+`after` in the time ruin and recreate left (`Rerouting.priced_after`):
 
     nice -n 5 .venv/bin/python bench/priced_reroute.py --seeds 7003 7007 7009 --time-limit 60
+    nice -n 5 .venv/bin/python bench/priced_reroute.py --ways nearest after --no-shared \\
+        --seeds $(seq 7001 7010)
 
 Per week and way: coverage per priority, continuity, max load (fairness), travel, the reference
 checker's verdict, the wall seconds against the limit (of them rerouting's) and the load.
-subdistrict-a is always in.
+subdistrict-a is in unless `--no-shared`.
 """
 
 from __future__ import annotations
@@ -39,14 +42,23 @@ def main() -> int:
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--rounds", type=int, default=1, help="before/after pairs per week")
+    ap.add_argument("--ways", nargs="+", default=["nearest", "priced"],
+                    choices=["nearest", "priced", "after"])  # fmt: skip
+    ap.add_argument("--no-shared", action="store_true", help="leave subdistrict-a out")
     args = ap.parse_args()
     print(said_command("bench/priced_reroute.py"))
     print("| week | way | served | continuity | max load | travel | checked "
           "| wall s (rerouting) | load |")  # fmt: skip
     print("|---|---|---|---|---|---|---|---|---|")
     weeks = [Week.of(args.size, s) for s in args.seeds]
-    weeks.append(Week("subdistrict-a", 0, "file", SHARED_A))
-    ways = {"nearest": replace(REROUTING, priced=False), "priced": replace(REROUTING, priced=True)}
+    if not args.no_shared:
+        weeks.append(Week("subdistrict-a", 0, "file", SHARED_A))
+    known = {
+        "nearest": replace(REROUTING, priced=False, priced_after=False),
+        "priced": replace(REROUTING, priced=True, priced_after=False),
+        "after": replace(REROUTING, priced=False, priced_after=True),
+    }
+    ways = {name: known[name] for name in args.ways}
     for week in weeks:
         data = week.generate()
         for r in range(args.rounds):

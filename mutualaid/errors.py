@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mutualaid.messages import msg
+from mutualaid.messages import located, msg
 
 
 @dataclass(frozen=True)
@@ -26,9 +26,7 @@ class Problem:
         where = source or ""
         if self.line is not None:
             where = f"{where}:{self.line}" if where else msg("at_line", line=self.line)
-        head = f"{where}: " if where else ""
-        path = f"{self.path}: " if self.path else ""
-        return f"{head}{path}{self.message}"
+        return located(where, located(self.path, self.message))
 
 
 class MutualAidError(Exception):

@@ -12,8 +12,8 @@ from functools import partial
 
 from mutualaid.domain.model import PRIORITIES, Scenario
 from mutualaid.messages import msg
-from mutualaid.travel import HaversineTravel, TravelModel
-from solver import clock
+from mutualaid.travel import TravelModel
+from solver import clock, shared_week
 from solver.analysis import TaskAnalysis, route_arcs
 from solver.by_priority import by_priority, stepped_bounds
 from solver.coverage import cover_then_route
@@ -21,6 +21,7 @@ from solver.cpsat import PlanModel
 from solver.large import search_part
 from solver.lns import Search, improve
 from solver.part_bounds import BOUND_SHARE, POLISH_BOUND_SHARE, Deferred, part_bounds_after
+from solver.priced_after import priced_after, priced_choice, too_wide
 from solver.reroute import FIRST_DESCENT_SECONDS, REROUTING, Rerouting, later_goals, reroute
 from solver.route_pricing import priced_listing
 from solver.route_sets import Listed, best_routes, movable_part
@@ -121,7 +122,7 @@ def _solve_part(
     scenario: Scenario, job: PartJob, report: ProgressFn | None, stop: StopFn | None
 ) -> PartResult:
     """`solve_part` under the solve's clock."""
-    travel = HaversineTravel(scenario.settings)
+    travel = shared_week.travel_for(scenario)
     tids, analyses, weights = job.tids, job.analyses, job.weights
     if stop is not None and stop():
         raise Stopped
@@ -147,6 +148,11 @@ def _solve_part(
         return early[-1]
 
     listed: Listed = {}  # each block's routes, listed once for both route-set runs
+
+    def pricing() -> bool:
+        """Whether blocks too wide to list get priced routes (`solver.priced_after`)."""
+        return way.priced_after and not job.reproducible
+
     proved: list[bool] = []  # whether the route sets proved the least travel at the plan's pairs
 
     def routes(
@@ -155,13 +161,16 @@ def _solve_part(
         """The travel stage's time given to choosing among every route of each block; not
         where a block has too many (narrowed, the choice took CP-SAT's travel stage from the
         wide week 7009 and ended at 981 minutes where CP-SAT's gave 954, load 12): those are
-        priced (narrowed with a deterministic budget) only in rerouting's run, which keeps
-        its plan when better."""
+        priced (narrowed with a deterministic budget) in rerouting's run, which keeps its
+        plan when better, or here too with `Rerouting.priced_after` (`priced_choice`)."""
         goals: dict[str, tuple[int, float, bool]] = {}
         with clock.phase("rerouting"):
             new = best_routes(scenario, analyses, tids, travel, sol, seconds=seconds,
                               deadline=until, deterministic=job.reproducible,
                               goals_found=goals, listed=listed, narrow=False)  # fmt: skip
+            if new is None and until is not None and pricing() and too_wide(listed):
+                new = priced_choice(scenario, analyses, tids, travel, sol, until, listed)
+                goals = {}  # (over priced routes: nothing proved)
         if new is None:
             return None
         proved.append(bool(goals) and all(g[2] for g in goals.values()))
@@ -236,10 +245,19 @@ def _solve_part(
             overrun = min(overrun, max(0.0, until - time.time()))
             until -= overrun
         with clock.phase("rerouting", whole=True):
-            if not any(proved):  # (proved at these pairs: nothing for it to gain)
+            began = time.time()
+            after = pricing() and until is not None and deferred is None  # (the bounds
+            # and the sweeps keep their time)
+            if not any(proved) and not (after and too_wide(listed)):  # (proved: nothing to
+                # gain; too wide: the routes near the plan's took 4.8 s of rerouting's 15 on
+                # 7003 and gave up past NARROWED_IN_ALL, so priced routes replace them)
                 sol = _by_route_sets(scenario, outer, travel, sol, until, listed)
             sol = reroute(scenario, analyses, tids, travel, sol, deadline=until,
                           stop=stop, seed=job.seed, way=way, overrun=overrun)  # fmt: skip
+            if after and too_wide(listed) and until is not None:
+                ends = min(until, began + outer.share * way.share)  # rerouting's share alone
+                sol = priced_after(scenario, outer, travel, sol, ends, listed, stop=stop,
+                                   weighted=partial(_weighted, scenario, outer))  # fmt: skip
         if stop is not None and stop():
             raise Stopped
     if deferred is not None:  # with what rerouting left unused of its time too

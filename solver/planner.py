@@ -15,7 +15,7 @@ from mutualaid.domain.model import PRIORITIES, Scenario
 from mutualaid.domain.plan import Plan
 from mutualaid.messages import msg, say
 from mutualaid.travel import HaversineTravel, TravelModel
-from solver import clock, settle
+from solver import clock, settle, shared_week
 from solver.analysis import Analyzer, TaskAnalysis
 from solver.conditional import PartBounds, combine
 from solver.greedy import greedy_plan
@@ -252,9 +252,9 @@ def _prepare(
     if timer is not None:
         timer.deadline = deadline
     seed = scenario.settings.seed if options.seed is None else options.seed
-    travel = HaversineTravel(scenario.settings)
+    travel = shared_week.travel_for(scenario)  # (a check's: shared with its week's others)
     with clock.phase("analysis"):
-        analyses = analyse(scenario, travel)
+        analyses = shared_week.analyses_for(scenario, travel)
     problems = _pin_problems(scenario, analyses)
     if problems:
         return Plan(scenario.name, "error", time.monotonic() - started, error="; ".join(problems))

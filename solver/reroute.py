@@ -98,13 +98,27 @@ class Rerouting:
     on the held-out wide weeks 7075 and 7081 (60 s, load 6-8) the plans ended worse (fairness
     0.0828 -> 0.0947 and travel 912 -> 929; travel 923 -> 948), pricing's time taken from
     ruin and recreate (docs/engine-on-unseen-weeks.md, "Priced routes in rerouting")."""
+    priced_after: bool = False
+    """Where some block is too wide to list: CP-SAT's travel stage gives its time to priced
+    routes and their choice, rerouting skips the routes near the plan's, and the time its
+    share has left once ruin and recreate ends goes to priced routes again, kept only when
+    no goal is worse (`solver.priced_after`); wall-clock budgets only. Off: on 7003 (60 s,
+    load 9-13) one pair of three ended worse (855 -> 861), though 7009 gained 22-32 minutes
+    in each of three (docs/engine-on-unseen-weeks.md, "Priced routes in the travel stage's
+    time")."""
 
 
 REROUTING = Rerouting()
 """The way the solver reroutes."""
 
 AS_BEFORE = Rerouting(
-    ahead=False, string_ruins=0.0, fewest_first=1.0, threshold=0, share=0.15, priced=False
+    ahead=False,
+    string_ruins=0.0,
+    fewest_first=1.0,
+    threshold=0,
+    share=0.15,
+    priced=False,
+    priced_after=False,
 )
 
 

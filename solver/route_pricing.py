@@ -110,13 +110,15 @@ def priced_routes(
     seconds: float = 30.0,
     start: Mapping[Block, dict[frozenset[str], Route]] | None = None,
     bounded: bool = True,
+    labels: int = LABELS,
 ) -> Priced:
     """Column generation for the least travel of plans serving at least `served[p]` of every
     priority with at least `pairs` continuity pairs, over these blocks (each the visits it may
     make and their start ranges, `route_sets.starts_of`). A block with its routes `listed` is
     priced by scanning them; one without, by label setting. `start`: routes to begin with (a
     plan's); every single visit that fits is one too. `bounded` False: routes alone, no
-    `_relaxed` (unclocked) for blocks priced inexactly, so `Priced.bound` is no floor."""
+    `_relaxed` (unclocked) for blocks priced inexactly, so `Priced.bound` is no floor.
+    `labels`: a block's label setting keeps at most this many (`LABELS`)."""
     began = time.monotonic()
     ends = began + seconds
     data = {k: _prepare(scenario, travel, k, r, listed.get(k)) for k, r in blocks.items()}
@@ -148,7 +150,7 @@ def priced_routes(
                 + duals.hours[blk.vid] * blk.durations[t]
                 for t in blk.ranges
             }
-            found, low, whole = _price(blk, gain, duals.block[k], ends)
+            found, low, whole = _price(blk, gain, duals.block[k], ends, labels)
             if not whole:
                 exact = False
                 low = min(low, _relaxed(blk, gain, duals.block[k]) if bounded else -math.inf)
@@ -292,7 +294,7 @@ Found = list[tuple[float, frozenset[str], Route]]
 
 
 def _price(
-    blk: _Block, gain: Mapping[str, float], mu: float, ends: float = math.inf
+    blk: _Block, gain: Mapping[str, float], mu: float, ends: float = math.inf, labels: int = LABELS
 ) -> tuple[Found, float, bool]:
     """The block's routes of least reduced cost (most negative first), the least reduced cost
     found, and whether it is the least of every route (listed, or label setting whole: not
@@ -349,10 +351,10 @@ def _price(
         if cut or (following and time.monotonic() >= ends):
             whole = False
             break
-        if count > LABELS:
+        if count > labels:
             whole = False
             following.sort(key=lambda f: f[1][2])
-            following = following[: LABELS // 10]
+            following = following[: labels // 10]
         alive = {id(k) for kept in by_last.values() for k in kept}
         frontier = [(t, lab) for t, lab in following if id(lab) in alive]
     found = sorted(
@@ -419,12 +421,15 @@ def priced_listing(
     seconds: float,
     cache: Listed | None = None,
     bounded: bool = True,
+    labels: int = LABELS,
+    whole: bool = True,
 ) -> tuple[Listed, Priced | None]:
     """`route_sets.best_routes`' `listed` for this part with every block that holds too many
     routes to list given its priced routes (and its plan's own route) instead: the integer
     choice over them is then a plan that serves and pairs as `sol` does. The Priced is None
     where every block listed whole. `cache`: blocks listed before (and filled in);
-    `bounded` as `priced_routes`. Listing and pricing together take `seconds` (pricing may
+    `bounded`, `labels` as `priced_routes`; `whole` False: blocks not in `cache` are priced,
+    not listed. Listing and pricing together take `seconds` (pricing may
     pass it by a level of its label setting); TimeoutError when listing alone passes it."""
     ends = time.monotonic() + seconds
     plan = _plan_blocks(scenario, sol)
@@ -446,7 +451,7 @@ def priced_listing(
                 blocks[(vid, b)] = ranges
                 key = (vid, b, frozenset(ranges))
                 if key not in cache:
-                    cache[key] = block_routes(scenario, travel, vid, b, ranges)
+                    cache[key] = block_routes(scenario, travel, vid, b, ranges) if whole else None
                 listed[(vid, b)] = cache[key]
     if all(r is not None for r in listed.values()):
         return cache, None
@@ -473,6 +478,7 @@ def priced_listing(
         seconds=max(0.0, ends - time.monotonic()),
         start=start,
         bounded=bounded,
+        labels=labels,
     )
     for k, ranges in blocks.items():
         if listed[k] is None:

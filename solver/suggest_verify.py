@@ -6,7 +6,9 @@ Why a solve. `solver.suggest` proves cheaply that the patched scenario's coverag
 is better (a plan serving the task beside everything served now exists); the one-worker solve
 is not always optimal within its limit, and the patch reaches every part of it (each part's
 budget is its share by size of the whole, and the coverage weights count what analysis allows),
-so no part's answer can be reused.
+so no part's answer can be reused. The checks of one week share what compares equal instead
+(`solver.shared_week`): each task's analysis where everything it reads is unchanged, and the
+travel minutes; so the same analyses, model and search as a check on its own.
 
 Why only its first stages. Every suggestion's patch pins people to its task, so every plan of
 the patched week serves it (hard rule 6; a solve whose pins clash is an error, refused here).
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from mutualaid.contract.scenario import build_scenario
@@ -36,6 +39,7 @@ from mutualaid.domain.model import Scenario
 from mutualaid.domain.plan import Plan
 from mutualaid.errors import ScenarioError
 from mutualaid.json_patch import Operation, PatchError, apply_patch
+from solver import shared_week
 from solver.planner import SolveOptions, solve
 from solver.settle import Settled
 from solver.suggest_checks import PER_TASK, Check, Checks
@@ -46,21 +50,44 @@ def keeps_promise(
 ) -> bool:
     """Whether the patched scenario's one-worker plan serves `task` with coverage (urgent
     first) at least `before`."""
+    return outcome(document, patch, task, before, seed).keeps
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a check found: its verdict, how (`settled` midway, `solved`, or `invalid`: the
+    patch or its week refused, or the solve an error), and when solved the coverage reached
+    (urgent first) and the plan's visits (task, start, volunteers)."""
+
+    keeps: bool
+    how: str
+    coverage: tuple[int, ...] | None = None
+    visits: tuple[tuple[str, int, tuple[str, ...]], ...] = ()
+
+
+def outcome(
+    document: dict[str, Any], patch: list[Operation], task: str, before: tuple[int, ...], seed: int
+) -> Outcome:
+    """`keeps_promise`'s check, with how it ended (tests/test_shared_week.py compares them)."""
     try:
         patched = build_scenario(apply_patch(document, patch))
     except (PatchError, ScenarioError):
-        return False
+        return Outcome(False, "invalid")
     pinned = any(p.task == task for p in patched.pinned)
     # only coverage is asked: rerouting (which never changes what is served) is skipped
     options = SolveOptions(workers=1, seed=seed, reroute=False, coverage_only=pinned, enough=before)
     try:
-        plan = solve(patched, options)
+        with shared_week.sharing(document, patched):
+            plan = solve(patched, options)
     except Settled:  # coverage proved at least `before` midway; the task is pinned: served
-        return True
+        return Outcome(True, "settled")
     if plan.status == "error" or plan.objective is None:
-        return False
+        return Outcome(False, "invalid")
     served = any(a.task == task for a in plan.assignments)
-    return served and plan.objective.coverage_key() >= before
+    reached = plan.objective.coverage_key()
+    visits = tuple(sorted((a.task, a.start, tuple(v.id for v in a.volunteers))
+                          for a in plan.assignments))  # fmt: skip
+    return Outcome(served and reached >= before, "solved", reached, visits)
 
 
 def with_suggestions(

@@ -81,6 +81,7 @@ def _colgen_bound(
     return served, bound, best_given(brute.reachable(), served)
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None, suppress_health_check=SLOW_OK)
 @given(world=tiny_worlds())
 @example(world=crews_against_hours()).via("crews against weekly hours")
@@ -101,6 +102,7 @@ def test_crews_against_hours_are_bounded_exactly(people: int, served: int) -> No
     assert bound == truth
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=SLOW_OK)
 @given(world=shaped_worlds(tiny_worlds()))
 def test_the_column_bound_is_never_below_the_truth_in_one_day_and_wide_weeks(

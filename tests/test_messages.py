@@ -255,7 +255,7 @@ def test_a_scenario_error_under_zh_uses_the_chinese_text() -> None:
     with using_locale("zh"), pytest.raises(ScenarioError) as caught:
         parse_scenario(text, "周计划.yaml")
     rendered = str(caught.value)
-    assert "周计划.yaml:3: week_start: week_start 2026-12-01 是" in rendered
+    assert "周计划.yaml:3：week_start：week_start 2026-12-01 是" in rendered
     assert "不是星期一" in rendered
     assert "未知字段 'dureation_minutes'（是否想写 'duration_minutes'？）" in rendered
     assert "缺少必填字段" in rendered

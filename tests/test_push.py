@@ -4,6 +4,7 @@ later, and the one that fits only once a lower visit moves to someone else."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 
 from mutualaid.contract.scenario import build_scenario
@@ -91,6 +92,7 @@ def test_push_in_swaps_a_visit_out_to_serve_one_it_held_back() -> None:
     assert _keeps_every_rule(scenario, pushed)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=SLOW_OK)
 @given(world=shaped_worlds(small_worlds()))
 def test_push_in_keeps_every_rule_and_never_serves_less(world: World) -> None:

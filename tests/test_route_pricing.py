@@ -89,6 +89,7 @@ def test_the_priced_bound_is_never_above_a_brute_force_plans_travel(world: World
     assert math.ceil(out.bound - 1e-6) <= least
 
 
+@pytest.mark.slow
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(world=small_worlds())
 def test_label_setting_reaches_the_lp_optimum_over_every_listed_route(world: World) -> None:
@@ -130,6 +131,7 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("route_pricing")
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(world=small_worlds())
 def test_a_plan_rechosen_over_priced_routes_keeps_every_rule_coverage_and_pairs(
@@ -155,6 +157,7 @@ def test_a_plan_rechosen_over_priced_routes_keeps_every_rule_coverage_and_pairs(
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(world=small_worlds())
 def test_rerouting_with_every_block_priced_keeps_every_rule_and_is_no_worse(

@@ -4,6 +4,7 @@ they were given, and it serves the task whose last volunteer greedy gives away."
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 
 from mutualaid.contract import plan_json
@@ -67,6 +68,7 @@ def test_scarcest_first_serves_the_visit_whose_last_volunteer_greedy_gives_away(
     assert _keeps_every_rule(scenario, sol)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=SLOW_OK)
 @given(world=shaped_worlds(small_worlds()))
 def test_scarcest_first_keeps_every_rule_and_the_visits_it_was_given(world: World) -> None:

@@ -91,6 +91,7 @@ def test_time_that_ends_after_n_checks_gives_a_valid_plan_no_worse_than_greedy(
     assert calls[0] > n  # the time did end during the solve
 
 
+@pytest.mark.slow
 def test_time_that_ends_while_the_contended_week_is_bounded_keeps_its_plan(tmp_path: Path) -> None:
     path = ROOT / "scenarios" / "08-contended-cold-wave.yaml"
     scenario = load_scenario(path)

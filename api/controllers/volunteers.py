@@ -22,6 +22,7 @@ from litestar.serialization import encode_json
 from api.controllers.common import AreaParam, CurrentActor, Repairs, Uow
 from api.errors import responses
 from mutualaid.messages import locale, msg
+from mutualaid.messages.skills import skill_name
 from mutualaid.services import calendar_feeds, volunteers
 from mutualaid.services.access import Actor
 from mutualaid.services.ports import AssignmentRecord, UnitOfWork
@@ -236,7 +237,7 @@ def calendar(schedule: volunteers.Schedule, *more: volunteers.Schedule) -> bytes
             lines.append(msg("cal_helps", who=a.resident_name))
         if a.phone:
             lines.append(msg("cal_phone", phone=a.phone))
-        lines.append(msg("cal_role", role=a.role_name))
+        lines.append(msg("cal_role", role=skill_name(a.role_name)))
         names = ", ".join(c.name for c in a.co_volunteers)
         lines.append(msg("cal_with", who=names) if names else msg("cal_alone"))
         event.add("description", "\n".join(lines))

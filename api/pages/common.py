@@ -31,7 +31,7 @@ from mutualaid.bounds import shown
 from mutualaid.contract import plan_json
 from mutualaid.domain.plan import Reason
 from mutualaid.errors import MutualAidError, Problem, ScenarioError
-from mutualaid.messages import CATALOGUE, msg_in, say, using_locale
+from mutualaid.messages import CATALOGUE, located, msg, msg_in, say, using_locale
 from mutualaid.messages.skills import skill_name
 from mutualaid.services.access import Actor, actor_of_token
 from mutualaid.services.ports import (
@@ -186,9 +186,9 @@ def problems_into(form: Form, problems: list[Problem], fields: Mapping[str, str]
         path = re.sub(r"^(tasks|sites|teams|volunteers|residents)\[\d+\]\.?", "", p.path)
         key = re.split(r"[.\[]", path, maxsplit=1)[0]
         where = fields.get(key)
-        text = f"{p.path}: {p.message}" if p.path and where is None else p.message
+        text = located(p.path, p.message) if where is None else p.message
         if p.line is not None and where is None:
-            text = f"{text} (line {p.line})"
+            text = msg("line_after", text=text, line=p.line)
         if where is None:
             form.general.append(text)
         else:

@@ -274,10 +274,19 @@ def rows_of(
             given = {f: v for f, v in given.items() if v.strip()}
         form = Form()
         item = _item(kind, given, base, lang, form)
-        problems += [RowProblem(number, headers.get(f, f), m)
-                     for f, found in form.errors.items() for m in found]  # fmt: skip
+        problems += [RowProblem(number, _column(kind, f, headers, lang), m)
+                     for f, found in form.errors.items() for m in dict.fromkeys(found)]  # fmt: skip
         rows.append(Row(number, item))
     return rows, problems
+
+
+def _column(kind: str, field: str, headers: dict[str, str], lang: str) -> str:
+    """A form field's column as the file heads it, else as the template does: the form tells
+    an unread home beside `lat`, though the file may have no such column."""
+    if field in headers:
+        return headers[field]
+    column = next((c for c in COLUMNS[kind] if c.field == field), None)
+    return column.header(lang) if column else field
 
 
 def names_of(entries: Iterable[Json]) -> dict[str, str]:

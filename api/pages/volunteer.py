@@ -95,7 +95,11 @@ def accept(
 def decline_form(
     request: Request[Any, Any, Any], viewer: CurrentViewer, lang: Lang, assignment_id: FromPath[int]
 ) -> Response[Any]:
-    visit = _visit(request, viewer, lang, assignment_id)
+    try:
+        visit = _visit(request, viewer, lang, assignment_id)
+    except _NotInWeek as gone:  # declined already, or moved by a repair: back, or a stale tab
+        flash(request, "page_decline_gone" if gone.declined else "page_visit_moved")
+        return Redirect(f"/my?week={gone.week}", status_code=303)
     return page(request, viewer, lang, "volunteer/decline.html", visit=visit, form=Form())
 
 
@@ -136,7 +140,15 @@ def _visit(
         if a.record.id == assignment_id:
             return {"a": a, "start": a.record.start.in_timezone(schedule.timezone),
                     "end": a.record.end.in_timezone(schedule.timezone)}  # fmt: skip
-    raise NotFoundError("assignment", assignment_id)
+    raise _NotInWeek(assignment_id, record.state == "declined", record.week_start.isoformat())
+
+
+class _NotInWeek(NotFoundError):
+    """The volunteer's own visit, no longer in their published week: declined, or moved."""
+
+    def __init__(self, assignment_id: int, declined: bool, week: str) -> None:
+        super().__init__("assignment", assignment_id)
+        self.declined, self.week = declined, week
 
 
 @get("/my/calendar.ics", sync_to_thread=True)

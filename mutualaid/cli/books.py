@@ -12,7 +12,7 @@ from mutualaid.cli.common import EXIT_BAD_INPUT, app, console, errors, refuse, s
 from mutualaid.cli.service import open_store
 from mutualaid.contract.yaml_words import unwritable as os_words
 from mutualaid.errors import MutualAidError, Problem, ScenarioError
-from mutualaid.messages import msg
+from mutualaid.messages import located, msg
 
 request_app = typer.Typer(no_args_is_help=True, help="The backlog of requests.")
 week_app = typer.Typer(no_args_is_help=True, help="A week's tasks from the backlog.")
@@ -57,7 +57,7 @@ def request_add(file: Path, area: Area, url: Url = None) -> None:
                 except ScenarioError as exc:  # each problem with the file and the entry
                     for p in exc.problems:
                         where = f"[{i}].{p.path}" if len(items) > 1 else p.path
-                        errors.print(f"{file}: {where}: {p.message}", markup=False)
+                        errors.print(located(file, located(where, p.message)), markup=False)
                     raise typer.Exit(EXIT_BAD_INPUT) from None
                 console.print(msg("cli_request_added", id=made.id, task=made.task_id))
     except MutualAidError as exc:
@@ -83,7 +83,8 @@ def request_list(
         flag = msg("cli_overdue") if r.overdue_on(today) else ""
         deadline = r.deadline.isoformat() if r.deadline else "-"
         console.print(
-            f"{r.id}\t{msg(f'request_status_{r.status}')}{flag}\t{r.priority}\t{deadline}\t"
+            f"{r.id}\t{msg(f'request_status_{r.status}')}{flag}\t{msg(f'cli_priority_{r.priority}')}\t"
+            f"{deadline}\t"
             f"{r.title}",
             markup=False, highlight=False,
         )  # fmt: skip
@@ -120,7 +121,8 @@ def week_draw(week: str, area: Area, url: Url = None) -> None:
         markup=False,
     )  # fmt: skip
     for r, waited in done.drawn:
-        console.print(f"  {r.task_id}\twaited {waited}", markup=False, highlight=False)
+        console.print(msg("cli_drawn_task", task=r.task_id, weeks=waited), markup=False,
+                      highlight=False)  # fmt: skip
     for r, problems in done.skipped:
         for p in problems:
             errors.print(f"  {r.id}: {p.render()}", markup=False, highlight=False)
@@ -144,7 +146,8 @@ def _mark(ident: int, state: str | None, start: str | None, end: str | None,
     except MutualAidError as exc:
         raise refuse(exc) from None
     minutes = sum(e.minutes for e in marked.entries)
-    console.print(msg("cli_visit_marked", id=ident, state=state or "-", minutes=minutes))
+    said = msg(f"outcome_{state or 'unmarked'}")
+    console.print(msg("cli_visit_marked", id=ident, state=said, minutes=minutes))
 
 
 Feedback = Annotated[str | None, typer.Option(help="The resident's feedback.")]

@@ -13,14 +13,16 @@ import typer
 from rich.console import Console
 
 from mutualaid.bounds import MAX_DEPTH, shown
+from mutualaid.cli.usage import WordedGroup
 from mutualaid.config import Settings, SettingsError
 from mutualaid.contract.scenario import json_error_worded, load_scenario
 from mutualaid.contract.yaml_words import unreadable
 from mutualaid.domain.model import Scenario
 from mutualaid.errors import ScenarioError
-from mutualaid.messages import CATALOGUE, language_of_environment, msg, using_locale
+from mutualaid.messages import CATALOGUE, language_of_environment, located, msg, using_locale
 
 app = typer.Typer(
+    cls=WordedGroup,  # Typer's own refusals of a command line in its language
     no_args_is_help=True,
     add_completion=False,
     help="Plan a community's week of mutual aid, and prove how good the plan is.",
@@ -100,14 +102,15 @@ def replaced(path: Path, text: str) -> None:
 
 def read_plan_json(path: Path) -> Any:
     """The plain data of the plan JSON at `path`; a file that cannot be read (missing, not
-    UTF-8, not JSON, nested past MAX_DEPTH) exits 2 naming it, in the active language."""
+    UTF-8, not JSON, nested past MAX_DEPTH) exits 2 naming it, in the active language. A
+    byte order mark before the JSON (Notepad writes one) is read past, as YAML's is."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError) as exc:
         said = msg("file_unreadable", problem=unreadable(exc))
     except json.JSONDecodeError as exc:
         said = msg("json_syntax", problem=json_error_worded(exc))
     except RecursionError:  # JSON nested far past any plan's depth
         said = msg("too_deep", limit=MAX_DEPTH)
-    errors.print(f"{path}: {said}", markup=False)
+    errors.print(located(path, said), markup=False)
     raise typer.Exit(EXIT_BAD_INPUT)

@@ -21,8 +21,9 @@ app.add_typer(notices_app, name="notices")
 def notices_send(
     url: Annotated[str | None, typer.Option(help="Database URL (default: $DATABASE_URL).")] = None,
 ) -> None:
-    """Send every notice due now (webhook and email, MUTUALAID_SMTP_*); a failure waits for
-    its next try (the backoff), which a later run makes."""
+    """Send every notice due now (webhook and email, MUTUALAID_SMTP_*).
+
+    A failure waits for its next try (the backoff), which a later run makes."""
     from mutualaid.adapters.delivery import NetworkTransport
     from mutualaid.services.notices import SendSettings, Sent, send_due
 

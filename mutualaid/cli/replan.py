@@ -29,7 +29,7 @@ from mutualaid.contract.yaml_text import Document, FieldPath, read_yaml, render_
 from mutualaid.contract.yaml_words import unreadable
 from mutualaid.domain.model import DAYS, MINUTES_PER_DAY, PRIORITIES, Scenario
 from mutualaid.errors import Problem, ScenarioError
-from mutualaid.messages import msg, say, violation_text
+from mutualaid.messages import located, msg, say, violation_text
 from mutualaid.validation import validate
 
 
@@ -53,8 +53,10 @@ def recommend(
     ] = None,
     out: Annotated[Path | None, typer.Option(help="Where to write the applied plan.")] = None,
 ) -> None:
-    """Who can take a new request: the best five options against the plan (who, when, the
-    other visits that move, the effect on coverage, the travel added)."""
+    """Who can take a new request: the best five options against the plan.
+
+    Each says who goes and when, the other visits that move, the effect on coverage and the
+    travel added."""
     from solver.recommend import inserted_plan, options_for
 
     week = load(file)  # every problem of the week itself, against its own file
@@ -64,10 +66,11 @@ def recommend(
     if apply is not None and out is not None and str(out) != "-":
         check_writable(out)  # before any work, as solve does
     if not isinstance(item, dict) or not isinstance(item.get("id"), str) or item.get("every"):
-        raise _bad(f"{task}: " + msg("recommend_needs_id" if not isinstance(item, dict)
-                                     or not item.get("id") else "recommend_no_series"))  # fmt: skip
+        wrong = "recommend_needs_id" if not isinstance(item, dict) or not item.get("id") else (
+            "recommend_no_series")  # fmt: skip
+        raise _bad(located(task, msg(wrong)))
     if any(isinstance(t, dict) and t.get("id") == item["id"] for t in data.get("tasks") or ()):
-        raise _bad(f"{task}: " + msg("recommend_task_exists", task=item["id"]))
+        raise _bad(located(task, msg("recommend_task_exists", task=item["id"])))
     at: FieldPath = ("tasks", len(data.get("tasks") or ()))  # the request's path in the week
     own = render_path(at)
     data["tasks"] = [*(data.get("tasks") or []), item]
@@ -84,7 +87,7 @@ def recommend(
             errors.print(Problem(path, problem.message, problem.line).render(where), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except (KeyError, ValueError, TypeError) as exc:
-        raise _bad(f"{plan}: {exc}") from None
+        raise _bad(located(plan, str(exc))) from None
     options, why = options_for(scenario, before, item["id"])
     if apply is not None:
         chosen = next((o for o in options if o.id == apply), None)
@@ -109,7 +112,7 @@ def _read_yaml_file(path: Path) -> tuple[Any, Document]:
     try:
         return read_yaml(path.read_text(encoding="utf-8"), str(path))
     except (OSError, UnicodeDecodeError) as exc:
-        raise _bad(f"{path}: " + msg("file_unreadable", problem=unreadable(exc))) from None
+        raise _bad(located(path, msg("file_unreadable", problem=unreadable(exc)))) from None
     except ScenarioError as exc:
         for problem in shown(exc.problems):
             errors.print(problem.render(str(path)), markup=False, highlight=False)

@@ -24,8 +24,9 @@ def report_waited(
     csv: Annotated[bool, typer.Option("--csv", help="CSV on stdout instead.")] = False,
     url: Annotated[str | None, typer.Option(help="Database URL (default: $DATABASE_URL).")] = None,
 ) -> None:
-    """Residents left unserved LEAST weeks or more running, longest first, with each week's
-    reason."""
+    """Residents left unserved LEAST weeks or more running, longest first.
+
+    Each week of theirs is listed with its task and the reason it was not served."""
     from mutualaid.services import waiting
     from mutualaid.services.access import CLI
 

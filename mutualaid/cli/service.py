@@ -236,7 +236,7 @@ def _page_tokens(infra: Store, area: str, path: Path) -> dict[str, str]:
     kept: dict[str, str] = {}
     if path.exists():
         try:
-            kept = {str(k): str(v) for k, v in json.loads(path.read_text("utf-8")).items()}
+            kept = {str(k): str(v) for k, v in json.loads(path.read_text("utf-8-sig")).items()}
         except (ValueError, AttributeError):
             kept = {}
     out = {}

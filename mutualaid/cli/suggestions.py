@@ -27,7 +27,7 @@ from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import read_scenario_text
 from mutualaid.domain.model import Scenario
 from mutualaid.domain.plan import Plan
-from mutualaid.messages import msg
+from mutualaid.messages import located, msg
 
 WITHIN_SECONDS = 2.0
 """How long `solve --suggest` waits for checks before it shows the plan (issue 10's 2 s)."""
@@ -62,7 +62,7 @@ def go_on(checks: Any, write: Any, scenario_path: Path, plan_path: Path | None) 
             for tid in checks.advance():
                 entry = next(u for u in checks.plan().unserved if u.task == tid)
                 for s in entry.suggestions:
-                    console.print(f"{tid}: {s.text}", markup=False)
+                    console.print(located(tid, s.text), markup=False)
                 if not entry.suggestions:
                     console.print(msg("cli_suggest_none", task=tid))
     except KeyboardInterrupt:
@@ -83,8 +83,10 @@ def suggest(
     ] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed (default: the scenario's).")] = None,
 ) -> None:
-    """Check the suggestions a plan still marks as being checked (a `solve --suggest` stopped
-    before its checks ended), print them as they are checked, and write the plan again."""
+    """Check the suggestions a plan still marks as being checked, and write the plan again.
+
+    For a `solve --suggest` stopped before its checks ended; each is printed as it is
+    checked."""
     workers = workers or min(MAX_WORKERS, max(1, os.cpu_count() or 1))
     scenario = load(file)
     data = read_plan_json(plan_file)

@@ -55,8 +55,10 @@ def season(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     out: Out = None,
 ) -> None:
-    """One area's roster and the requests arriving each week (some standing, some with a
-    deadline, some withdrawn later), seeded: what `bench/season.py` replays."""
+    """One area's roster and the requests arriving each week, seeded.
+
+    Some requests stand, some have a deadline, some are withdrawn later: what
+    `bench/season.py` replays."""
     from worldgen import world_yaml
     from worldgen.season import generate_season
 

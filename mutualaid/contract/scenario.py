@@ -93,7 +93,7 @@ def read_scenario_json(text: str, source: str | None = None) -> tuple[Scenario, 
     """The scenario in JSON text, and the plain data it was built from (decoded once, then
     bounded as plain data)."""
     try:
-        data = json.loads(text)
+        data = json.loads(text.removeprefix("\ufeff"))  # a byte order mark, as YAML allows
     except json.JSONDecodeError as exc:
         problem = Problem("", msg("json_syntax", problem=json_error_worded(exc)), exc.lineno)
         raise ScenarioError([problem], source) from None

@@ -90,6 +90,12 @@ def msg_in(code: str, _key: str, **fields: object) -> str:
     return _WORDS.format(zh if code == "zh" else en, **fields)
 
 
+def located(where: object, text: str) -> str:
+    """`text` placed at `where` (a line, a field path, a file) in the active locale:
+    "line 3: ...", "第 3 行：..."; `text` alone when `where` is empty."""
+    return msg("located", where=where, text=text) if str(where) else text
+
+
 # --- choosing the language at the edge -----------------------------------------------------
 
 

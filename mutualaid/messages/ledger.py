@@ -60,6 +60,13 @@ LEDGER: dict[str, tuple[str, str]] = {
     ),
     "outcome_done": ("done", "已完成"),
     "outcome_missed": ("missed", "未成行"),
+    "outcome_unmarked": ("unmarked", "已撤销标记"),
+    # an assignment's state, as a sentence about marking a visit says it
+    "assignment_state_pending": ("given, not yet answered", "已分配、尚未答复"),
+    "assignment_state_accepted": ("accepted", "已确认"),
+    "assignment_state_declined": ("declined", "已婉拒"),
+    "assignment_state_withdrawn": ("withdrawn", "已撤回"),
+    "assignment_state_not_given": ("no longer given", "已不再分配"),
     "visit_not_yet": (
         "visit {id} starts at {start}: mark it once it has begun",
         "探访 {id} 于 {start} 开始：请在开始之后再标记",
@@ -96,6 +103,7 @@ LEDGER: dict[str, tuple[str, str]] = {
         "request {id} withdrawn; its task removed from the weeks: {weeks}",
         "请求 {id} 已撤回；已从以下各周删除其任务：{weeks}",
     ),
+    "cli_drawn_task": ("  {task}\twaited {weeks:plural:week:weeks}", "  {task}\t已等待 {weeks} 周"),
     "cli_overdue": (" (overdue)", "（已逾期）"),
     "cli_drawn": (
         "week of {week}: requests drawn {drawn}, served before {served}, overdue {overdue}, "

@@ -82,6 +82,14 @@ PAGE_CATALOGUE: dict[str, tuple[str, str]] = {
     "page_decline": ("I cannot go", "我去不了"),
     "page_cannot_go": ("I cannot go after all", "我还是去不了"),
     "page_accepted": ("Thank you: your visit is confirmed.", "谢谢！已确认您会参加。"),
+    "page_decline_gone": (
+        "You have already declined this visit: nothing more to do.",
+        "您已婉拒这次服务，无需再做什么。",
+    ),
+    "page_visit_moved": (
+        "This visit is no longer in your week: the plan has changed since.",
+        "这次服务已不在您的这一周里：安排已有变动。",
+    ),
     "page_declined": (
         "Noted: you will not go. The coordinator's plan has been updated.",
         "已记下您不能参加，协调员的安排已随之更新。",

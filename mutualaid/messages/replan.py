@@ -54,8 +54,8 @@ REPLAN: dict[str, tuple[str, str]] = {
         "请给出“week”（周一日期）或“from”与“to”（日期，YYYY-MM-DD）",
     ),
     "absence_order": (
-        "'to' ({to}) is before 'from' ({start})",
-        "“to”（{to}）早于“from”（{start}）",
+        "the last day away ({to}) is before the first ({start})",
+        "最后一天（{to}）早于第一天（{start}）",
     ),
     "absence_too_long": (
         "an absence is at most {days} days; enter a longer one in parts",

@@ -5,6 +5,9 @@ from __future__ import annotations
 SCENARIO: dict[str, tuple[str, str]] = {
     # --- loading a scenario -----------------------------------------------------------------
     "at_line": ("line {line}", "第 {line} 行"),
+    # where something is (a line, a field, a file), then what: Chinese takes the full-width colon
+    "located": ("{where}: {text}", "{where}：{text}"),
+    "line_after": ("{text} (line {line})", "{text}（第 {line} 行）"),
     "yaml_syntax": ("not valid YAML: {problem}", "不是有效的 YAML：{problem}"),
     "file_unreadable": ("cannot read the file: {problem}", "无法读取文件：{problem}"),
     # why a file cannot be read, and PyYAML's problems, said again (mutualaid.contract.yaml_words)

@@ -35,6 +35,9 @@ SERVICE: dict[str, tuple[str, str]] = {
     "decode_length": ("expected {want} of length {op} {bound}", "应为长度 {op} {bound} 的{want}"),
     "decode_missing_field": ("required field '{field}' is missing", "缺少必填字段 '{field}'"),
     "decode_unknown_field": ("unknown field '{field}'", "未知字段 '{field}'"),
+    # a parameter held to a choice by a regex (`^(json|csv)$`) names the choices, not the regex
+    "decode_choice": ("expected {choices}", "应为 {choices}"),
+    "decode_pattern": ("text of the form {pattern} expected", "应为形如 {pattern} 的字符串"),
     "decode_enum": ("not one of the allowed values: {value}", "不是允许的取值之一：{value}"),
     "decode_missing_parameter": (
         "the {kind} parameter '{name}' is required",

@@ -20,7 +20,7 @@ from typing import Any
 
 from mutualaid.contract import plan_json
 from mutualaid.contract.plan_json import objective_json
-from mutualaid.domain.lifecycle import CANCELLED
+from mutualaid.domain.lifecycle import CANCELLED, same_or_narrower
 from mutualaid.domain.model import Scenario
 from mutualaid.domain.plan import Plan, Reason, SolveProgress, reason
 from mutualaid.errors import ScenarioError
@@ -88,17 +88,60 @@ def release_plan(uow: UnitOfWork, plan_id: str, worker: str) -> None:
         uow.commit()
 
 
-def unmark_abandoned(new_uow: UowFactory) -> list[str]:
-    """At a server's start: the finished plans' tasks its runner left marked as being
-    checked when it was killed, unmarked (their checked suggestions kept); nothing else
-    would end those marks. The plans' ids. A runner of another process still checking a
-    plan marks its tasks again at its next write."""
+def unmark_abandoned(
+    new_uow: UowFactory, checker: object = None, stopping: Callable[[], bool] = lambda: False
+) -> list[threading.Thread]:
+    """At a server's start: the finished plans' tasks a killed process left marked as being
+    checked (a solve's runner, a repair's thread), which nothing else would end. The
+    published plan of its week, on the week it was made for (or narrower), is checked again
+    by `checker` on a thread, as `check_suggestions` does after a repair: its unserved tasks
+    marked meanwhile, in the same transaction that ends the others' marks, so that no reader
+    sees it without suggestions and not being checked. Any other (superseded, its week
+    changed, suggestions off) is unmarked, its checked suggestions kept: no one will look at
+    it again. The threads; each stops at `stopping()`, leaving its marks for the next start.
+    A process still checking a plan marks its tasks again at its next write."""
+    again: list[tuple[PlanRecord, Generator[Plan, None, None]]] = []
     with new_uow() as uow:
         ended = uow.plans.unmark_checking()
+        for plan_id in ended:
+            rest = _checks_again(uow, checker, uow.plans.get(plan_id))
+            if rest is not None:
+                plan, checks = rest
+                assert plan.result is not None
+                uow.plans.suggested(plan.id, replace(plan.result, unserved=[
+                    replace(u, checking=True) for u in plan.result.unserved]))  # fmt: skip
+                again.append(rest)
         uow.commit()
     if ended:
-        log.warning("suggestions no longer being checked (a runner died): plans %s", ended)
-    return ended
+        log.warning("suggestions no longer being checked (a process died): plans %s; "
+                    "checked again: %s", ended, [p.id for p, _ in again])  # fmt: skip
+    threads = []
+    for plan, checks in again:
+        thread = threading.Thread(target=_check_rest, args=(new_uow, plan, checks, stopping),
+                                  name=f"suggestions-{plan.id}", daemon=True)  # fmt: skip
+        thread.start()
+        threads.append(thread)
+    return threads
+
+
+def _checks_again(
+    uow: UnitOfWork, checker: object, plan: PlanRecord
+) -> tuple[PlanRecord, Generator[Plan, None, None]] | None:
+    """The checks of `plan`'s suggestions made again, when it is its week's published plan
+    and the week is the one it was made for (or narrower); else None."""
+    if not isinstance(checker, SuggestionChecker) or plan.result is None:
+        return None
+    published = uow.plans.published(plan.area, plan.week_start)
+    if published is None or published.id != plan.id:
+        return None
+    try:
+        built, _ = built_week(uow, plan.id, plan.area, plan.week_start)
+    except ScenarioError:
+        return None
+    if not same_or_narrower(plan.result.extra.get("basis"), built.basis):
+        return None
+    checks = checker.suggestion_checks(built.scenario, plan.result)
+    return None if checks is None else (plan, checks)
 
 
 def run_next_plan(new_uow: UowFactory, planner: Planner, options: RunOptions) -> PlanRecord | None:
@@ -185,16 +228,19 @@ def run_plan(
 
 
 def _suggest_rest(new_uow: UowFactory, plan: PlanRecord, rest: Generator[Plan, None, None],
-                  options: RunOptions) -> None:  # fmt: skip
+                  options: RunOptions, marks_kept: bool = False) -> None:  # fmt: skip
     """The finished plan's suggestions written again as the checks that were still under
     way when it finished end (the plan says which tasks still wait), until every one has.
     Cut short (the runner stops, a check or the store fails, a newer plan of the week is
     published: its checks would be wasted), the plan keeps what was checked and no task
-    stays marked as being checked: nothing would ever end those marks."""
+    stays marked as being checked: nothing would ever end those marks. With `marks_kept`,
+    a stop (`options.stopping`) leaves them, for the next start to check again."""
     plan_id, last = plan.id, None
     try:
         for more in rest:
             if options.stopping():
+                if marks_kept:
+                    return
                 break
             with new_uow() as uow:
                 if superseded(uow, plan):
@@ -240,9 +286,16 @@ def check_suggestions(
     return thread
 
 
-def _check_rest(new_uow: UowFactory, plan: PlanRecord, rest: Generator[Plan, None, None]) -> None:
+def _check_rest(
+    new_uow: UowFactory, plan: PlanRecord, rest: Generator[Plan, None, None],
+    stopping: Callable[[], bool] | None = None,
+) -> None:  # fmt: skip
     try:
-        _suggest_rest(new_uow, plan, rest, RunOptions(f"suggestions-{plan.id}"))
+        if stopping is None:
+            _suggest_rest(new_uow, plan, rest, RunOptions(f"suggestions-{plan.id}"))
+        else:
+            options = RunOptions(f"suggestions-{plan.id}", stopping=stopping)
+            _suggest_rest(new_uow, plan, rest, options, marks_kept=True)
     finally:
         rest.close()
 

@@ -37,7 +37,7 @@ from mutualaid.domain.ledger import (
     service_minutes,
 )
 from mutualaid.errors import Problem
-from mutualaid.messages import msg
+from mutualaid.messages import CATALOGUE, msg
 from mutualaid.services.access import Actor, parse_week
 from mutualaid.services.cells import inert
 from mutualaid.services.ledger_ports import BooksUnitOfWork
@@ -161,7 +161,10 @@ def _markable(
     uow.weeks.lock(found.area, found.week_start)
     found = uow.assignments.get(ident)
     if not any_state and (found.state not in MARKABLE_STATES or not uow.assignments.given(ident)):
-        raise ConflictError(msg("visit_not_markable", id=ident, state=found.state))
+        state = found.state if found.state not in MARKABLE_STATES else "not_given"
+        key = f"assignment_state_{state}"
+        said = msg(key) if key in CATALOGUE else state
+        raise ConflictError(msg("visit_not_markable", id=ident, state=said))
     return found
 
 

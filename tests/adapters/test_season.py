@@ -42,6 +42,7 @@ def test_a_season_loses_nothing_and_its_books_balance(engine: Engine) -> None:
     assert f.retried > 0  # refused by the receiver, sent again, still received once
 
 
+@pytest.mark.slow
 def test_the_check_sees_an_unbalanced_ledger_and_a_notice_twice(engine: Engine) -> None:
     """The checks can fail: one minute too many in the ledger, one notice received twice."""
     receiver = Receiver()

@@ -1,6 +1,7 @@
 """A child process for tests/api/test_kill_midwrite.py: runs one write of a use case on the
 database at DATABASE_URL and stalls at a chosen point (touching a marker file first), so the
-test can kill it there with SIGKILL.
+test can kill it there with SIGKILL (`checks`: the change stored and published, its
+suggestions being checked on a thread, as the web process checks them).
 
 usage: python -m tests.api.kill_child MARKER POINT WHAT AREA WEEK VOLUNTEER|OPTION [JSON]
 """
@@ -38,6 +39,16 @@ def stall_at(point: str, marker: Path) -> None:
             return done
 
         SqlPlans.publish = stalled  # type: ignore[method-assign]
+    elif point == "checks":  # the change is published; its suggestions are being checked
+        import solver.suggest_checks
+
+        made = solver.suggest_checks.Checks.__init__
+
+        def stalled_checks(self: Any, *args: Any, **kwargs: Any) -> None:
+            made(self, *args, **kwargs)
+            stall()
+
+        solver.suggest_checks.Checks.__init__ = stalled_checks  # type: ignore[method-assign]
     else:
         raise SystemExit(f"no point {point}")
 
@@ -53,7 +64,9 @@ def main() -> None:
     from solver.service import RepairSettings, SolverRecommender
 
     settings = Settings.from_env()
-    recommender = SolverRecommender(RepairSettings(settings.solver.repair_seconds))
+    # the suggestions are checked on a thread of this process, after the change is stored
+    suggest = point == "checks"
+    recommender = SolverRecommender(RepairSettings(settings.solver.repair_seconds, suggest=suggest))
     with open_store(settings.database) as store:
         if what == "absence":
             body = json.loads(sys.argv[7])
@@ -61,6 +74,8 @@ def main() -> None:
         else:
             task = SentTask(json.loads(sys.argv[7]))
             recommend.apply_recommendation(store.uow(), recommender, CLI, area, week, who, task)
+        if suggest:  # the checks' thread goes on (a daemon): this process lives until killed
+            time.sleep(600)
 
 
 if __name__ == "__main__":

@@ -182,3 +182,18 @@ def test_an_absence_id_past_any_row_is_not_found(
     for ident in ("0", "-1", str(2**31), "99999999999999999999"):
         gone = client.delete(f"/volunteers/v-wang/absences/{ident}?area={AREA}", headers=admin)
         assert gone.status_code == 404, (ident, gone.text)
+
+
+def test_days_away_given_back_to_front_are_said_in_the_words_of_the_form(
+    client: Client, admin: Headers, published: str
+) -> None:
+    """Found by the outsider's attack: the phone's 'I am ill or away' form (从哪天起, 到哪天止)
+    said '“to”（2026-12-01）早于“from”（2026-12-05）', the API's field names in a Chinese
+    sentence."""
+    body = {"from": "2026-12-05", "to": "2026-12-01"}
+    bad = client.post(URL, json=body, headers={**admin, "Accept-Language": "zh"})
+    assert bad.status_code == 400, bad.text
+    [problem] = bad.json()["problems"]
+    assert problem["path"] == "to"
+    said = problem["message"]
+    assert "最后一天" in said and "第一天" in said and "from" not in said, said

@@ -106,3 +106,50 @@ def test_report_waited_lists_who_was_left_two_weeks_running(database: str) -> No
     assert "r-zhang" in run("report", "waited", "--area", world.AREA, "--csv").splitlines()[1]
     bad = runner.invoke(app, ["report", "waited", "--area", world.AREA, "--until", "monday"])
     assert bad.exit_code == 2 and "until" in bad.output
+
+
+def test_a_visit_s_marks_and_states_are_said_in_chinese(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by the outsider's attack: under zh, `visit done` printed '探访 44：done', `visit
+    missed` 'missed', and a declined visit '在已发布的计划中为 declined'."""
+    monkeypatch.setenv("MUTUALAID_LANG", "zh")
+    with open_store(Settings.from_env().database) as store, store.uow() as uow:
+        plan = uow.plans.create(world.AREA, PAST)
+        uow.plans.finish(plan.id, world.plan(PAST))
+        uow.plans.publish(plan.id)
+        uow.commit()
+        first, second, *_ = [a.id for a in uow.assignments.for_plan(plan.id)]
+        uow.assignments.decline(second, "病了")
+        uow.commit()
+    done = run("visit", "done", str(first))
+    assert "已完成" in done and "done" not in done, done
+    missed = run("visit", "missed", str(first))
+    assert "未成行" in missed and "missed" not in missed, missed
+    refused = runner.invoke(app, ["visit", "done", str(second)])
+    assert refused.exit_code != 0
+    assert "已婉拒" in refused.output and "declined" not in refused.output, refused.output
+
+
+def test_a_week_drawn_under_zh_says_how_long_each_task_waited_in_chinese(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`week draw` listed each task as '  r-liu-chat\twaited 0' under zh too."""
+    monkeypatch.setenv("MUTUALAID_LANG", "zh")
+    (tmp_path / "r.yaml").write_text(REQUEST, encoding="utf-8")
+    area = ("--area", world.AREA)
+    run("request", "add", "r.yaml", *area)
+    said = run("week", "draw", PAST.isoformat(), *area)
+    [line] = [x for x in said.splitlines() if "r-liu-chat" in x]
+    assert "已等待 0 周" in line and "waited" not in line, said
+
+
+def test_the_backlog_under_zh_says_each_request_s_priority_in_chinese(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`request list` said the status in Chinese (待办) and the priority as its code (normal)."""
+    monkeypatch.setenv("MUTUALAID_LANG", "zh")
+    (tmp_path / "r.yaml").write_text(REQUEST, encoding="utf-8")
+    run("request", "add", "r.yaml", "--area", world.AREA)
+    [line] = run("request", "list", "--area", world.AREA).splitlines()[:1]
+    assert line.split()[1:3] == ["待办", "普通"], line

@@ -1,7 +1,9 @@
 """A finished plan whose suggestions are still being checked, as the coordinator sees it: the
 page reloads itself until they are (they are stored as they come, and nothing else told the
 reader to look again); and a server killed (SIGKILL) meanwhile leaves its tasks marked as
-being checked in the store, which nothing would end: the next start ends them."""
+being checked in the store, which nothing would end: the next start checks the week's
+published plan again (before, it only ended the marks, and a repaired plan showed no
+suggestions at all), and ends the marks of any other. The kill itself: test_kill_midwrite."""
 
 from __future__ import annotations
 
@@ -14,18 +16,20 @@ from mutualaid.contract.scenario import load_scenario
 from mutualaid.domain.plan import Plan
 from mutualaid.messages import msg_in
 from mutualaid.services import access
-from solver.service import PlannerSettings, SolverPlanner
+from mutualaid.services.built import built_week
+from mutualaid.services.jobs import unmark_abandoned
+from solver.service import PlannerSettings, RepairSettings, SolverPlanner, SolverRepairer
 
-from .conftest import Client, app_for, infra
+from .conftest import Client, app_for, infra, wait_for
 from .test_pages import sign_in
 from .test_replan_pages import EDGES
 
 RELOADS = '<meta http-equiv="refresh"'
 
 
-def stored_while_checking(client: Client, admin: Any) -> tuple[Plan, Any]:
+def stored_while_checking(client: Client, admin: Any, published: bool = False) -> tuple[Plan, Any]:
     """The edge-case week stored and solved, its plan finished with every unserved task still
-    being checked: the plan and its stored row."""
+    being checked (and `published`): the plan and its stored row."""
     answer = client.post("/weeks/2026-11-30/scenario?area=edges", content=EDGES.read_bytes(),
                          headers={**admin, "Content-Type": "application/yaml"})  # fmt: skip
     assert answer.status_code == 200, answer.text
@@ -35,9 +39,52 @@ def stored_while_checking(client: Client, admin: Any) -> tuple[Plan, Any]:
     waiting = replace(plan, unserved=[replace(u, checking=True) for u in plan.unserved])
     with infra(client).uow() as uow:
         made = uow.plans.create("edges", scenario.week_start)
+        built, _ = built_week(uow, made.id, "edges", scenario.week_start)
+        waiting.extra["basis"] = built.basis.to_json()  # as the runner stores it
         uow.plans.finish(made.id, waiting)
+        if published:
+            uow.plans.publish(made.id)
         uow.commit()
     return plan, made
+
+
+def unserved_of(client: Client, admin: Any, plan: str) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = client.get(f"/plans/{plan}", headers=admin).json()["plan"][
+        "unserved"
+    ]
+    return found
+
+
+def test_a_published_plan_left_being_checked_is_checked_again_at_the_next_start(
+    client: Client, admin: Any, settings: Any
+) -> None:
+    _, made = stored_while_checking(client, admin, published=True)
+    client.__exit__(None, None, None)  # the server stops; it starts again, suggestions on
+    suggesting = replace(settings, solver=replace(settings.solver, suggest=True))
+    with TestClient(app_for(suggesting)) as again:
+        done = wait_for(lambda: (found := unserved_of(again, admin, made.id)) and not any(
+            "suggestions_checking" in u for u in found) and found, timeout=120)  # fmt: skip
+    assert any(u.get("suggestions") for u in done), done
+
+
+def test_while_they_are_checked_again_the_plan_says_they_are_being_checked(
+    client: Client, admin: Any
+) -> None:
+    """Stopped at once (a stop right after the start): the marks stay, for the next start.
+    (The start itself is not restarted here: its own checks would end the marks meanwhile.)"""
+    _, made = stored_while_checking(client, admin, published=True)
+    checker = SolverRepairer(RepairSettings(suggest=True))
+    threads = unmark_abandoned(infra(client).uow, checker, stopping=lambda: True)
+    assert len(threads) == 1
+    threads[0].join(60)
+    unserved = unserved_of(client, admin, made.id)
+    assert unserved and all(u.get("suggestions_checking") is True for u in unserved)
+
+
+def test_without_suggestions_the_marks_end_unchecked(client: Client, admin: Any) -> None:
+    _, made = stored_while_checking(client, admin, published=True)
+    assert unmark_abandoned(infra(client).uow, infra(client).repairer) == []  # suggestions off
+    assert not any("suggestions_checking" in u for u in unserved_of(client, admin, made.id))
 
 
 def test_marks_a_killed_server_left_end_at_the_next_start(

@@ -157,6 +157,7 @@ def test_the_runner_and_the_scheduler_come_from_the_environment() -> None:
     assert Settings.from_env({}).jobs.dask_scheduler is None
 
 
+@pytest.mark.slow
 def test_a_run_whose_worker_died_is_completed_by_the_dispatcher(
     settings: Settings, scheduler: str
 ) -> None:

@@ -51,3 +51,44 @@ def test_an_empty_body_is_said_as_such_in_english(client: Client, admin: dict[st
     assert answer.status_code == 400, answer.text
     [problem] = answer.json()["problems"]
     assert "empty" in problem["message"] and "'data'" not in problem["message"], problem
+
+
+@pytest.mark.parametrize("lang, words", [("zh", ["json", "csv"]), ("en", ["json", "csv"])])
+def test_a_report_format_outside_json_and_csv_names_the_two_in_the_language(
+    client: Client, admin: dict[str, str], lang: str, words: list[str]
+) -> None:
+    """Found by the outsider's attack: `?format=xml` answered, under zh too, msgspec's
+    "Expected `str` matching regex '^(json|csv)$'", a regex no coordinator reads."""
+    headers = {**admin, "Accept-Language": lang}
+    answer = client.get(f"/reports/weeks/{WEEK}{Q}&format=xml", headers=headers)
+    assert answer.status_code == 400, answer.text
+    [problem] = answer.json()["problems"]
+    said = problem["message"]
+    assert problem["path"] == "format", problem
+    assert all(w in said for w in words), said
+    assert "regex" not in said and "^" not in said and "Expected" not in said, said
+    if lang == "zh":
+        english = [w for w in re.findall(r"[A-Za-z]{3,}", said) if w not in words]
+        assert not english, said
+
+
+def test_a_regex_that_is_not_a_choice_is_said_as_a_form_not_as_msgspec_english() -> None:
+    from api.decoding import worded
+    from mutualaid.messages import using_locale
+
+    with using_locale("zh"):
+        said = worded("Expected `str` matching regex '^[0-9]{4}-[0-9]{2}$'")
+    assert said.startswith("应为形如") and "Expected" not in said, said
+
+
+def test_a_required_field_left_out_is_told_at_that_field(
+    client: Client, admin: dict[str, str]
+) -> None:
+    """Found by the outsider's attack: `PUT /notices/webhook` with `{"url": …}` said
+    "required field 'webhook_url' is missing" at the path '' (the body), not at the field."""
+    headers = {**admin, "Accept-Language": "zh"}
+    answer = client.put(f"/notices/webhook{Q}", json={"url": "https://x.example"}, headers=headers)
+    assert answer.status_code == 400, answer.text
+    [problem] = answer.json()["problems"]
+    assert problem["path"] == "webhook_url", problem
+    assert "webhook_url" in problem["message"], problem

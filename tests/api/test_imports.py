@@ -217,3 +217,18 @@ def test_a_problem_names_the_column_as_the_file_heads_it(desk: Desk) -> None:  #
     [problem] = got.json()["problems"]
     assert (problem["line"], problem["path"]) == (2, "preferred_volunteers")
     assert re.search(r"[\u4e00-\u9fff]", problem["message"])
+
+
+def test_a_new_person_with_no_home_columns_is_told_once_by_the_column_s_name(
+    desk: Desk,  # noqa: F811
+) -> None:
+    """Found by the outsider's attack: `name,phone` for a new volunteer answered four problems
+    on row 2, the home's unread cells twice at a column 'lat' the file and the template do not
+    have, and the use case's 'missing' twice more at 住址纬度."""
+    headers = {"Authorization": f"Bearer {desk.secrets['coordinator']}", "Accept-Language": "zh",
+               "Content-Type": "text/csv"}  # fmt: skip
+    body = "name,phone\n张三,123\n".encode()
+    got = desk.client.post(f"/imports/volunteers?area={AREA}", content=body, headers=headers)
+    assert got.status_code == 400, got.text
+    said = [(p["line"], p["path"]) for p in got.json()["problems"]]
+    assert said == [(2, "住址纬度")], got.json()["problems"]

@@ -11,17 +11,19 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from litestar.testing import TestClient
 
 from api.settings import Settings
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.validation import validate
 from tests.adapters import world
 
-from .conftest import Client
+from .conftest import Client, app_for, wait_for
 from .test_recommend import NEW
 
 pytestmark = pytest.mark.slow  # a child process each, started and killed
@@ -95,3 +97,28 @@ def test_killed_during_an_absence_s_repair_leaves_the_published_plan_keeping_the
     killed_at(settings, tmp_path, point, "absence", AREA, WEEK, "v-wang", json.dumps(body))
 
     the_week(client, admin)
+
+
+def test_killed_while_a_repair_s_suggestions_are_checked_the_next_start_checks_them(
+    client: Client, admin: Headers, published: str, settings: Settings, tmp_path: Path
+) -> None:
+    """Before, the next start only ended the marks: the repair showed no suggestions."""
+    body = {"from": "2026-12-01", "to": "2026-12-04", "reason": "flu"}  # Wang away for days
+
+    killed_at(settings, tmp_path, "checks", "absence", AREA, WEEK, "v-wang", json.dumps(body))
+
+    _, final = the_week(client, admin)
+    assert final["id"] != published  # the repair, published
+    unserved = final["plan"]["unserved"]
+    assert unserved and all(u.get("suggestions_checking") is True for u in unserved)
+    client.__exit__(None, None, None)
+    suggesting = replace(settings, solver=replace(settings.solver, suggest=True))
+    with TestClient(app_for(suggesting)) as again:
+
+        def checked() -> list[dict[str, Any]] | None:
+            got = again.get(f"/plans/{final['id']}", headers=admin).json()["plan"]["unserved"]
+            return None if any("suggestions_checking" in u for u in got) else got
+
+        done = wait_for(checked, timeout=300)
+    assert {u["task"] for u in done} == {u["task"] for u in unserved}
+    assert any(u.get("suggestions") for u in done), done

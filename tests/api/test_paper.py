@@ -15,6 +15,7 @@ from api.pages.sheets import PlanReader
 from mutualaid.contract import plan_json
 from mutualaid.contract.data import Json
 from mutualaid.contract.written import written_json
+from mutualaid.domain.plan import Plan
 from mutualaid.messages import msg_in, using_locale
 from mutualaid.services import access, plans, roster, weeks
 
@@ -43,13 +44,30 @@ def desk(client: Client) -> Desk:
     )
 
 
+_SOLVED: list[Plan] = []
+"""The sample week's plan as this worker's runner first solved it. The runner solves on the
+deterministic clock with one worker, so every later solve of the same week gives this plan:
+the tests after the first store it as a finished plan instead of solving the week again (what
+they check is how a plan is printed; the first still solves it through the runner)."""
+
+
 def _solve(d: Desk, publish: bool) -> str:
     uow, found = infra(d.client).uow, infra(d.client)
-    requested = plans.request_plan(uow(), found.runner, access.CLI, AREA, WEEK)
-    wait_for(lambda: not plans.get_plan(uow(), access.CLI, requested.id).active)
+    if not _SOLVED:
+        requested = plans.request_plan(uow(), found.runner, access.CLI, AREA, WEEK)
+        wait_for(lambda: not plans.get_plan(uow(), access.CLI, requested.id).active)
+        solved = plans.get_plan(uow(), access.CLI, requested.id).result
+        assert solved is not None
+        _SOLVED.append(solved)
+        ident = requested.id
+    else:
+        with uow() as stored:
+            ident = stored.plans.create(AREA, pendulum.parse(WEEK).date()).id
+            stored.plans.finish(ident, _SOLVED[0])
+            stored.commit()
     if publish:
-        plans.publish_plan(uow(), found.repairer, access.CLI, requested.id)
-    return requested.id
+        plans.publish_plan(uow(), found.repairer, access.CLI, ident)
+    return ident
 
 
 def _result(d: Desk, plan_id: str) -> Json:

@@ -62,7 +62,8 @@ def served(sqlite_template: Path, tmp_path: Path) -> Iterator[Served]:  # noqa: 
     shutil.copyfile(sqlite_template, db)
     settings = Settings(
         database=DatabaseSettings(url=f"sqlite:///{db}"),
-        solver=SolverSettings(time_limit_seconds=3.0, workers=1),
+        # deterministic time: the plan (and its status) the same however loaded the machine
+        solver=SolverSettings(time_limit_seconds=3.0, workers=1, deterministic=True),
         jobs=JobSettings(runner="inprocess", heartbeat_seconds=0.2, poll_seconds=0.2),
         pages=PageSettings(secret="browser-tests"),
     )

@@ -1,0 +1,143 @@
+"""Priced routes in the travel stage's place and after ruin and recreate
+(`solver.priced_after`, `Rerouting.priced_after`): the choice over priced routes keeps every
+hard rule, the plan's coverage and pairs and never travels more; what rerouting keeps after it
+is no worse in any goal (fairness included) than the plan it started from; and a solve with a
+deterministic budget (one worker) never prices."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+import solver
+from mutualaid.contract import plan_json
+from mutualaid.contract.scenario import build_scenario
+from mutualaid.domain.model import PRIORITIES
+from mutualaid.validation import validate
+from solver import parts, priced_after, route_sets
+from solver.parts import PartJob
+from solver.priced_after import no_worse_anywhere, priced_choice
+from solver.reroute import REROUTING, later_goals
+from solver.solution import Solution, figures
+from tests.reference import reference_check
+from tests.strategies import World, small_worlds
+from tests.test_reroute import plan_of
+from tests.test_route_pricing import routing_part, served_and_pairs
+
+goals = st.tuples(
+    st.tuples(st.integers(0, 3), st.integers(0, 3)),
+    st.tuples(st.integers(-3, 0), st.integers(0, 3), st.integers(0, 3)),
+)
+
+
+@given(new=goals, old=goals)
+def test_no_worse_anywhere_is_a_strict_order_that_implies_lexicographically_better(
+    new: tuple[tuple[int, int], tuple[int, ...]], old: tuple[tuple[int, int], tuple[int, ...]]
+) -> None:
+    if no_worse_anywhere(new, old):  # type: ignore[arg-type]
+        assert not no_worse_anywhere(old, new)  # type: ignore[arg-type]
+        negated = (tuple(-c for c in new[0]), new[1])
+        assert negated < (tuple(-c for c in old[0]), old[1])  # better in the contract's order
+    assert not no_worse_anywhere(new, new)  # type: ignore[arg-type]
+
+
+def test_less_travel_bought_with_fairness_is_not_no_worse_anywhere() -> None:
+    """7075 (held out) ended worse in fairness: a choice that trades it for travel is refused,
+    though it is better in the default order (continuity, travel, fairness)."""
+    from fractions import Fraction
+
+    old = ((10, 0), (-3, 900, Fraction(8, 100)))
+    assert not no_worse_anywhere(((10, 0), (-3, 880, Fraction(9, 100))), old)
+    assert no_worse_anywhere(((10, 0), (-3, 880, Fraction(8, 100))), old)
+    assert not no_worse_anywhere(((9, 5), (-4, 800, Fraction(1, 100))), old)  # coverage
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("priced_after")
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(world=small_worlds())
+def test_a_choice_over_routes_priced_without_listing_keeps_every_rule_and_travels_no_more(
+    world: World, scratch: Path
+) -> None:
+    """No block listed (as on a wide week past the first block too wide): every block priced
+    by label setting from the plan's routes, and the choice over them is a plan."""
+    world, scenario, travel, analyses, tids, start = routing_part(world)
+    new = priced_choice(scenario, analyses, tids, travel, start, time.time() + 20, {})
+    assume(new is not None)
+    assert new is not None
+    plan = plan_of(scenario, new)
+    assert validate(scenario, plan).violations == []
+    errs, _ = reference_check(world, plan, scratch)
+    assert errs == []
+    before, after = served_and_pairs(scenario, start), served_and_pairs(scenario, new)
+    assert all(after[0][p] >= before[0][p] for p in PRIORITIES) and after[1] >= before[1]
+    assert (
+        figures(scenario, new, travel).travel_minutes
+        <= figures(scenario, start, travel).travel_minutes
+    )
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(world=small_worlds())
+def test_what_pricing_after_ruin_and_recreate_keeps_is_no_worse_in_any_goal(
+    world: World, scratch: Path
+) -> None:
+    world, scenario, travel, analyses, tids, start = routing_part(world)
+    weights = dict.fromkeys(PRIORITIES, 1)
+    job = PartJob(tids, analyses, weights, None, share=20.0, budget=20.0, workers=2, seed=0,
+                  max_exact_arcs=10**9, deterministic=False,
+                  rerouting=replace(REROUTING, priced_after=True))  # fmt: skip
+
+    def weighted(s: Solution) -> tuple[int, int]:
+        return parts._weighted(scenario, job, s)
+
+    new = priced_after.priced_after(scenario, job, travel, start, time.time() + 20, {}, weighted)
+    plan = plan_of(scenario, new)
+    assert validate(scenario, plan).violations == []
+    errs, _ = reference_check(world, plan, scratch)
+    assert errs == []
+    if new is not start:
+        assert no_worse_anywhere(
+            (weighted(new), later_goals(scenario, analyses, tids, travel, new)),
+            (weighted(start), later_goals(scenario, analyses, tids, travel, start)),
+        )
+    for p in PRIORITIES:  # coverage, per priority, never less (an independent count)
+        served = sum(scenario.tasks[t].priority == p for t in new.crews)
+        assert served >= sum(scenario.tasks[t].priority == p for t in start.crews)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(world=small_worlds())
+def test_a_solve_prices_wide_blocks_on_the_wall_clock_and_never_with_one_worker(
+    world: World,
+) -> None:
+    """Every block too wide to list (ROUTES_PER_BLOCK 0): the travel stage's route sets give
+    up, and with `priced_after` a wall-clock solve prices them instead; a solve of one worker
+    (deterministic time: its plan must not depend on the clock) never does."""
+    world, scenario, *_ = routing_part(world)
+    calls: list[int] = []
+
+    def spy(*args: object, **kw: object) -> Solution | None:
+        calls.append(1)
+        return priced_choice(*args, **kw)  # type: ignore[arg-type]
+
+    way = replace(REROUTING, priced_after=True)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(route_sets, "ROUTES_PER_BLOCK", 0)
+        mp.setattr(parts, "priced_choice", spy)
+        one = solver.solve(build_scenario(world), solver.SolveOptions(
+            time_limit=4, workers=1, rerouting=way))  # fmt: skip
+        assert calls == []
+        two = solver.solve(build_scenario(world), solver.SolveOptions(
+            time_limit=6, workers=2, rerouting=way))  # fmt: skip
+    assert one.objective is not None and two.objective is not None
+    assume(calls)  # (a part whose stages all proved at once never reaches the travel stage)
+    assert validate(scenario, plan_json.dump(two, scenario)).violations == []
