@@ -21,7 +21,7 @@ from solver.by_priority import by_priority
 from solver.coverage import CoverageModel
 from solver.greedy import greedy_plan, scarcest_first_plan
 from solver.lns import Search, improve
-from solver.part_bounds import Deferred, bound_share, part_bounds_after
+from solver.part_bounds import BOUND_SHARE, Deferred, part_bounds_after
 from solver.push import push_in
 from solver.relax import affordable, focused_bound
 from solver.solution import Solution, count_by_priority
@@ -390,17 +390,16 @@ def search_part(
         budget -= min(spent, budget * share) if SHARE_BY_GAP else budget * share
         cover_bound = None
     mine = push_in(scenario, analyses, travel, mine, part)  # (0.4 s on district 7004)
-    kept = bound_share(job)
-    searching = budget * (1 - kept)
+    searching = budget * (1 - BOUND_SHARE)
     search_deadline = job.deadline
     if job.deadline is not None:  # leave the bound its share of the time that is left
-        search_deadline = time.time() + max(0.0, job.deadline - time.time()) * (1 - kept)
+        search_deadline = time.time() + max(0.0, job.deadline - time.time()) * (1 - BOUND_SHARE)
     sol = improve(scenario, analyses, part, travel, weights, mine, budget=searching,
                   workers=job.workers, seed=job.seed, report=served_of,
                   deterministic=job.deterministic, deadline=search_deadline, stop=stop,
                   polish=not job.coverage_only)  # fmt: skip
     sol = push_in(scenario, analyses, travel, sol, part)  # what the sweeps left unserved
-    bounding = budget * kept
+    bounding = budget * BOUND_SHARE
     if job.deadline is not None and not job.reproducible:  # what the search left unused too
         bounding = max(bounding, job.deadline - time.time())
     goals = ("waited", *scenario.settings.objective_order)

@@ -52,20 +52,6 @@ column generation and CP-SAT as before): on district 7004 its first two rounds b
 at 913 (4 s after its 2.5 s of building, load 10) where column generation's bound stayed at
 every normal task (991) in its time."""
 
-ONE_DAY_BOUND_SHARE = 0.4
-"""BOUND_SHARE on a one-day part where the energetic LP runs (`bound_share`): each of its
-rounds takes 1.5-2 s on district 7004 (load 10) and its first four take the normal bound
-from 952 to 908, where the sweeps' last seconds gain a few tasks."""
-
-
-def bound_share(job: PartJob) -> float:
-    """The part of a large part's budget kept for its bounds (BOUND_SHARE, or
-    ONE_DAY_BOUND_SHARE where the energetic LP runs)."""
-    if ENERGY and not job.reproducible and one_day(job.analyses, job.tids):
-        return ONE_DAY_BOUND_SHARE
-    return BOUND_SHARE
-
-
 POLISH_BOUND_SHARE = 0.5
 """Of the polishing time after an exact model that did not prove coverage, what goes to the
 bounds when column generation is one of them (BOUND_SHARE, a quarter, without): 4 s of a

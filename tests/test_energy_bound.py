@@ -25,7 +25,7 @@ from solver import allowed, analyse, clock, components
 from solver.conditional import combine
 from solver.energy_bound import EnergyLp, Person, energetic_bounds, one_day, people
 from solver.greedy import greedy_plan
-from solver.part_bounds import BOUND_SHARE, ONE_DAY_BOUND_SHARE, bound_share, part_bounds_after
+from solver.part_bounds import part_bounds_after
 from solver.solution import count_by_priority
 from solver.stages import coverage_weights
 from tests.brute_force import BruteForce
@@ -201,19 +201,6 @@ def test_needs_at_once_are_each_tasks_need(
     tasks, needs = person.needs(a, a + length)
     assert tasks == sorted(spans)
     assert needs.tolist() == [person.need(t, a, a + length) for t in tasks]
-
-
-def test_a_one_day_part_keeps_more_of_its_time_for_its_bounds_where_the_lp_runs() -> None:
-    """Two workers on a one-day week: ONE_DAY_BOUND_SHARE; with one worker (reproducible: no
-    LP) or over two days, BOUND_SHARE. Fails if the share ignores the week's days."""
-    [job] = _jobs(build_scenario(back_to_back()))
-    assert bound_share(replace(job, workers=2)) == ONE_DAY_BOUND_SHARE != BOUND_SHARE
-    assert bound_share(replace(job, workers=1)) == BOUND_SHARE
-    world = back_to_back()
-    world["volunteers"][0]["availability"].append({"days": ["tue"], "from": "08:00", "to": "12:00"})
-    world["tasks"][1]["windows"][0]["days"] = ["tue"]
-    [job] = _jobs(build_scenario(world))
-    assert bound_share(replace(job, workers=2)) == BOUND_SHARE
 
 
 def test_a_one_day_parts_bounds_start_with_the_lp() -> None:

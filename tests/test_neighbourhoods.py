@@ -27,7 +27,7 @@ from mutualaid.domain.model import Location, Task
 from mutualaid.travel import HaversineTravel
 from mutualaid.validation import validate
 from solver.lns import NEIGHBOURHOOD_TASKS, Search
-from solver.part_bounds import bound_share, part_bounds_after
+from solver.part_bounds import part_bounds_after
 from solver.parts import solve_part
 from solver.routes import Slot, fitting, sorted_ends
 from solver.solution import Solution, build_plan
@@ -147,7 +147,7 @@ def test_a_large_parts_bounds_get_the_time_its_search_left() -> None:
         _, _, deferred = solver.large.search_part(
             scenario, job, HaversineTravel(scenario.settings), None, None
         )
-        assert deferred is not None and deferred.seconds > 30.0 > 40.0 * bound_share(job)
+        assert deferred is not None and deferred.seconds > 30.0 > 40.0 * solver.large.BOUND_SHARE
         deferred.finish(job, floor, deferred.seconds)
     assert budgets == [deferred.seconds]
 
