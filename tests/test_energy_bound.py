@@ -13,7 +13,7 @@ from typing import Any
 from unittest.mock import patch
 
 import pytest
-from hypothesis import assume, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import solver
@@ -21,17 +21,12 @@ import solver.part_bounds
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import PRIORITIES
 from mutualaid.travel import HaversineTravel
-from solver import allowed, analyse, clock, components
-from solver.conditional import combine
+from solver import analyse, clock, components
 from solver.energy_bound import EnergyLp, Person, energetic_bounds, one_day, people
-from solver.greedy import greedy_plan
 from solver.part_bounds import part_bounds_after
 from solver.solution import count_by_priority
-from solver.stages import coverage_weights
-from tests.brute_force import BruteForce
 from tests.strategies import World, reshaped, tiny_worlds
-from tests.test_colgen import crews_against_hours
-from tests.test_conditional import best_given, part_of
+from tests.test_colgen import bound_against_truth, crews_against_hours
 from tests.test_coverage import SLOW_OK, two_visits
 from tests.test_large_parts import _jobs
 from worldgen import generate_world
@@ -77,27 +72,16 @@ def back_to_back() -> World:
     return _world([_walker()], [_visit(0, "08:30", "08:30"), _visit(1, "09:30", "09:30")])
 
 
+def _energetic(scenario: Any, analyses: Any, tids: Any, travel: Any, plan: Any) -> Any:
+    got = energetic_bounds(scenario, analyses, tids, travel, plan, budget=30)
+    assert got is not None
+    return got
+
+
 def _bound(world: World, *, hypothesis: bool = True) -> tuple[dict[str, int], ...]:
     """(greedy's counts, the energetic bound given them joined over the parts by `combine`,
     the brute force's truth given them)."""
-    scenario = build_scenario(world)
-    brute = BruteForce(scenario)
-    if hypothesis:
-        assume(brute.assumptions_hold())
-    else:
-        assert brute.assumptions_hold()
-    travel = HaversineTravel(scenario.settings)
-    analyses = analyse(scenario, travel)
-    weights = coverage_weights(allowed(scenario, analyses))
-    plan = greedy_plan(scenario, analyses, travel)
-    served = count_by_priority(scenario, plan.crews)
-    parts = []
-    for tids in components(analyses):
-        got = energetic_bounds(scenario, analyses, tids, travel, plan, budget=30)
-        assert got is not None
-        parts.append(part_of(scenario, plan, tids, weights, got))
-    bound = combine(parts, weights) if parts else dict.fromkeys(PRIORITIES, 0)
-    return served, bound, best_given(brute.reachable(), served)
+    return bound_against_truth(world, _energetic, hypothesis=hypothesis)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=SLOW_OK)
