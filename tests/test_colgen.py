@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -55,11 +56,15 @@ def crews_against_hours(people: int = 3, hours: float = 2, visits: int = 4) -> W
     }  # fmt: skip
 
 
-def _colgen_bound(
-    world: World, *, hypothesis: bool = True
+PartBound = Callable[..., dict[str, int]]
+"""bounds(scenario, analyses, a part's tasks, travel, greedy's plan): per priority."""
+
+
+def bound_against_truth(
+    world: World, bounds: PartBound, *, hypothesis: bool = True
 ) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
-    """(greedy's counts, column generation's bound given them joined over the parts by
-    `combine`, the brute force's truth given them)."""
+    """(greedy's counts, `bounds` given them joined over the parts by `combine`, the brute
+    force's truth given them)."""
     scenario = build_scenario(world)
     brute = BruteForce(scenario)
     if hypothesis:
@@ -71,14 +76,23 @@ def _colgen_bound(
     weights = coverage_weights(allowed(scenario, analyses))
     plan = greedy_plan(scenario, analyses, travel)
     served = count_by_priority(scenario, plan.crews)
-    parts = []
-    for tids in components(analyses):
-        got = ColumnBound(scenario, analyses, tids, travel).bounds(
-            plan, budget=30, deterministic=True
-        )
-        parts.append(part_of(scenario, plan, tids, weights, got))
+    parts = [
+        part_of(scenario, plan, tids, weights, bounds(scenario, analyses, tids, travel, plan))
+        for tids in components(analyses)
+    ]
     bound = combine(parts, weights) if parts else dict.fromkeys(PRIORITIES, 0)
     return served, bound, best_given(brute.reachable(), served)
+
+
+def _columns(scenario: Any, analyses: Any, tids: Any, travel: Any, plan: Any) -> dict[str, int]:
+    return ColumnBound(scenario, analyses, tids, travel).bounds(plan, budget=30, deterministic=True)
+
+
+def _colgen_bound(
+    world: World, *, hypothesis: bool = True
+) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """(greedy's counts, column generation's bound given them, the brute force's truth)."""
+    return bound_against_truth(world, _columns, hypothesis=hypothesis)
 
 
 @pytest.mark.slow

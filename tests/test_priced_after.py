@@ -23,11 +23,11 @@ from solver import parts, priced_after, route_sets
 from solver.parts import PartJob
 from solver.priced_after import no_worse_anywhere, priced_choice
 from solver.reroute import REROUTING, later_goals
-from solver.solution import Solution, figures
+from solver.solution import Solution
 from tests.reference import reference_check
 from tests.strategies import World, small_worlds
 from tests.test_reroute import plan_of
-from tests.test_route_pricing import routing_part, served_and_pairs
+from tests.test_route_pricing import assert_a_choice_of_routes, routing_part
 
 goals = st.tuples(
     st.tuples(st.integers(0, 3), st.integers(0, 3)),
@@ -73,16 +73,7 @@ def test_a_choice_over_routes_priced_without_listing_keeps_every_rule_and_travel
     new = priced_choice(scenario, analyses, tids, travel, start, time.time() + 20, {})
     assume(new is not None)
     assert new is not None
-    plan = plan_of(scenario, new)
-    assert validate(scenario, plan).violations == []
-    errs, _ = reference_check(world, plan, scratch)
-    assert errs == []
-    before, after = served_and_pairs(scenario, start), served_and_pairs(scenario, new)
-    assert all(after[0][p] >= before[0][p] for p in PRIORITIES) and after[1] >= before[1]
-    assert (
-        figures(scenario, new, travel).travel_minutes
-        <= figures(scenario, start, travel).travel_minutes
-    )
+    assert_a_choice_of_routes(world, scenario, travel, start, new, scratch)
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -126,6 +126,22 @@ def routing_part(world: World) -> tuple[World, Any, HaversineTravel, Any, list[s
     return world, scenario, travel, analyses, tids, greedy_plan(scenario, analyses, travel)
 
 
+def assert_a_choice_of_routes(world: World, scenario: Scenario, travel: HaversineTravel,
+                              start: Solution, new: Solution, scratch: Path) -> None:  # fmt: skip
+    """`new`, chosen over routes from `start`, is a plan (our validator and the reference
+    checker), serves as much at every priority with as many pairs, and travels no more."""
+    plan = plan_of(scenario, new)
+    assert validate(scenario, plan).violations == []
+    errs, _ = reference_check(world, plan, scratch)
+    assert errs == []
+    before, after = served_and_pairs(scenario, start), served_and_pairs(scenario, new)
+    assert all(after[0][p] >= before[0][p] for p in PRIORITIES) and after[1] >= before[1]
+    assert (
+        figures(scenario, new, travel).travel_minutes
+        <= figures(scenario, start, travel).travel_minutes
+    )
+
+
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("route_pricing")
@@ -145,16 +161,7 @@ def test_a_plan_rechosen_over_priced_routes_keeps_every_rule_coverage_and_pairs(
     new = best_routes(scenario, analyses, tids, travel, start, seconds=10, listed=cache,
                       narrow=False)  # fmt: skip
     assert new is not None  # the plan's own routes are among the priced: it is a choice
-    plan = plan_of(scenario, new)
-    assert validate(scenario, plan).violations == []
-    errs, _ = reference_check(world, plan, scratch)
-    assert errs == []
-    before, after = served_and_pairs(scenario, start), served_and_pairs(scenario, new)
-    assert all(after[0][p] >= before[0][p] for p in PRIORITIES) and after[1] >= before[1]
-    assert (
-        figures(scenario, new, travel).travel_minutes
-        <= figures(scenario, start, travel).travel_minutes
-    )
+    assert_a_choice_of_routes(world, scenario, travel, start, new, scratch)
 
 
 @pytest.mark.slow
