@@ -5,6 +5,7 @@ and where the relaxation keeps every task and is proved, it is the brute force's
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +26,7 @@ from solver.relax import focused_bound, relaxed_bound, rivals
 from solver.solution import Solution, build_plan, count_by_priority, weighted_gap
 from solver.stages import coverage_weights
 from tests.brute_force import BruteForce
+from tests.golden.record import PLANS
 from tests.strategies import World, tiny_worlds
 from tests.test_coverage import SLOW_OK, two_visits
 
@@ -177,18 +179,28 @@ def test_greedy_fits_the_rest_around_fixed_visits() -> None:
     assert count_by_priority(scenario, again.crews) == count_by_priority(scenario, whole.crews)
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # the week's load and the validator: about two seconds
 @pytest.mark.skipif(not SHARED_A.exists(), reason="the shared checkout is not beside this one")
 def test_polishing_after_the_exact_model_keeps_every_rule_and_the_proved_coverage() -> None:
     """subdistrict-a (200 tasks) polishes by neighbourhood search after the exact model: the
-    plan still keeps every rule and serves the known optimum, bound equal."""
+    plan still keeps every rule and serves the known optimum, bound equal.
+
+    The plan is the golden one (`tests/golden/plans/subdistrict-a.json`), solved with one
+    worker on the deterministic clock, so `test_golden_plans.py`'s
+    `test_the_plan_is_the_one_stored[subdistrict-a]` holds the solver to giving exactly it and
+    this test need not solve the week a second time (it did, at 6 s and seed 0: 105-180 s of a
+    worker). That solve's one large part (185 tasks, over POLISH_TASKS) goes through
+    `parts._polish` after the exact model, which leaves the later goals unproved: the stages
+    say both."""
     scenario = load_scenario(SHARED_A)
-    plan = solver.solve(scenario, solver.SolveOptions(time_limit=6, workers=1, seed=0))
-    assert plan.objective is not None
-    assert validate(scenario, plan_json.dump(plan, scenario)).violations == []
-    served = plan.objective.served
+    plan = json.loads((PLANS / f"{SHARED_A.stem}.json").read_text(encoding="utf-8"))
+    stages = plan["stages"]
+    assert stages["coverage"]["optimal"]
+    assert not all(stage["optimal"] for stage in stages.values())  # so polishing ran
+    assert validate(scenario, plan).violations == []
+    served = plan["objective"]["served"]
     assert [served[p] for p in PRIORITIES] == [16, 59, 79, 26]
-    assert plan.bound == served
+    assert plan["bound"] == served
 
 
 def test_the_weighted_gap_counts_urgent_most() -> None:
