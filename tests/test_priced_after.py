@@ -19,7 +19,7 @@ from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import PRIORITIES
 from mutualaid.validation import validate
-from solver import parts, priced_after, route_sets
+from solver import part_routes, parts, priced_after, route_sets
 from solver.parts import PartJob
 from solver.priced_after import no_worse_anywhere, priced_choice
 from solver.reroute import REROUTING, later_goals
@@ -88,7 +88,7 @@ def test_what_pricing_after_ruin_and_recreate_keeps_is_no_worse_in_any_goal(
                   rerouting=replace(REROUTING, priced_after=True))  # fmt: skip
 
     def weighted(s: Solution) -> tuple[int, int]:
-        return parts._weighted(scenario, job, s)
+        return part_routes.weighted_coverage(scenario, job, s)
 
     new = priced_after.priced_after(scenario, job, travel, start, time.time() + 20, {}, weighted)
     plan = plan_of(scenario, new)
