@@ -22,7 +22,7 @@ from solver.large import search_part
 from solver.lns import Search, improve
 from solver.part_bounds import BOUND_SHARE, POLISH_BOUND_SHARE, Deferred, part_bounds_after
 from solver.part_routes import by_route_sets, weighted_coverage
-from solver.priced_after import priced_after, priced_choice, too_wide
+from solver.priced_after import TRAVEL_STAGE_ROUNDS, Pool, priced_after, priced_choice, too_wide
 from solver.reroute import FIRST_DESCENT_SECONDS, REROUTING, Rerouting, later_goals, reroute
 from solver.route_sets import Listed, best_routes, movable_part
 from solver.solution import Solution, count_by_priority
@@ -148,6 +148,7 @@ def _solve_part(
         return early[-1]
 
     listed: Listed = {}  # each block's routes, listed once for both route-set runs
+    pool: Pool = {}  # routes priced in the travel stage, carried into rerouting's pricing
 
     def pricing() -> bool:
         """Whether blocks too wide to list get priced routes (`solver.priced_after`)."""
@@ -169,7 +170,8 @@ def _solve_part(
                               deadline=until, deterministic=job.reproducible,
                               goals_found=goals, listed=listed, narrow=False)  # fmt: skip
             if new is None and until is not None and pricing() and too_wide(listed):
-                new = priced_choice(scenario, analyses, tids, travel, sol, until, listed)
+                new = priced_choice(scenario, analyses, tids, travel, sol, until, listed,
+                                    pool=pool, rounds=TRAVEL_STAGE_ROUNDS)  # fmt: skip
                 goals = {}  # (over priced routes: nothing proved)
         if new is None:
             return None
@@ -258,7 +260,7 @@ def _solve_part(
                 ends = min(until, began + outer.share * way.share)  # rerouting's share alone
                 weighted = partial(weighted_coverage, scenario, outer)
                 sol = priced_after(scenario, outer, travel, sol, ends, listed, stop=stop,
-                                   weighted=weighted)  # fmt: skip
+                                   weighted=weighted, pool=pool)  # fmt: skip
         if stop is not None and stop():
             raise Stopped
     if deferred is not None:  # with what rerouting left unused of its time too

@@ -76,6 +76,9 @@ class Priced:
     relaxed_blocks: int = 0
     history: list[tuple[int, float, float]] = field(default_factory=list)
     """(round, LP value, bound) after each round."""
+    slow: bool = False
+    """Stopped after the first round, which took more than its share of `rounds` (see
+    `priced_routes`): its routes are not worth the time they would take."""
 
 
 def priced_routes(
@@ -90,6 +93,7 @@ def priced_routes(
     start: Mapping[Block, dict[frozenset[str], Route]] | None = None,
     bounded: bool = True,
     labels: int = LABELS,
+    rounds: int = 0,
 ) -> Priced:
     """Column generation for the least travel of plans serving at least `served[p]` of every
     priority with at least `pairs` continuity pairs, over these blocks (each the visits it may
@@ -97,7 +101,8 @@ def priced_routes(
     priced by scanning them; one without, by label setting. `start`: routes to begin with (a
     plan's); every single visit that fits is one too. `bounded` False: routes alone, no
     `relaxed_least` (unclocked) for blocks priced inexactly, so `Priced.bound` is no floor.
-    `labels`: a block's label setting keeps at most this many (`LABELS`)."""
+    `labels`: a block's label setting keeps at most this many (`LABELS`). `rounds`: when the
+    first round takes more than `seconds / rounds`, stop there (`Priced.slow`)."""
     began = time.monotonic()
     ends = began + seconds
     data = {k: prepare_block(scenario, travel, k, r, listed.get(k)) for k, r in blocks.items()}
@@ -146,6 +151,9 @@ def priced_routes(
         out.history.append((out.rounds, lp, bound))
         if added == 0 or time.monotonic() >= ends:
             out.finished = added == 0 and exact
+            break
+        if out.rounds == 1 and rounds and (time.monotonic() - began) * rounds > seconds:
+            out.slow = True
             break
     out.seconds = time.monotonic() - began
     return out
@@ -252,13 +260,16 @@ def priced_listing(
     bounded: bool = True,
     labels: int = LABELS,
     whole: bool = True,
+    rounds: int = 0,
+    pool: Mapping[Block, dict[frozenset[str], Route]] | None = None,
 ) -> tuple[Listed, Priced | None]:
     """`route_sets.best_routes`' `listed` for this part with every block that holds too many
     routes to list given its priced routes (and its plan's own route) instead: the integer
     choice over them is then a plan that serves and pairs as `sol` does. The Priced is None
     where every block listed whole. `cache`: blocks listed before (and filled in);
-    `bounded`, `labels` as `priced_routes`; `whole` False: blocks not in `cache` are priced,
-    not listed. Listing and pricing together take `seconds` (pricing may
+    `bounded`, `labels`, `rounds` as `priced_routes`; `whole` False: blocks not in `cache` are
+    priced, not listed; `pool`: routes priced before (a block's, for the same visits' ranges),
+    columns from the first round. Listing and pricing together take `seconds` (pricing may
     pass it by a level of its label setting); TimeoutError when listing alone passes it."""
     ends = time.monotonic() + seconds
     plan = _plan_blocks(scenario, sol)
@@ -297,6 +308,8 @@ def priced_listing(
             route = walk(blk, mine)
             if route is not None:
                 start[k] = {frozenset(mine): route}
+        if pool is not None and k in pool:
+            start[k] = {**pool[k], **start.get(k, {})}
     priced = priced_routes(
         scenario,
         travel,
@@ -308,6 +321,7 @@ def priced_listing(
         start=start,
         bounded=bounded,
         labels=labels,
+        rounds=rounds,
     )
     for k, ranges in blocks.items():
         if listed[k] is None:
