@@ -98,14 +98,17 @@ class Rerouting:
     on the held-out wide weeks 7075 and 7081 (60 s, load 6-8) the plans ended worse (fairness
     0.0828 -> 0.0947 and travel 912 -> 929; travel 923 -> 948), pricing's time taken from
     ruin and recreate (docs/engine-on-unseen-weeks.md, "Priced routes in rerouting")."""
-    priced_after: bool = False
+    priced_after: bool = True
     """Where some block is too wide to list: CP-SAT's travel stage gives its time to priced
-    routes and their choice, rerouting skips the routes near the plan's, and the time its
-    share has left once ruin and recreate ends goes to priced routes again, kept only when
-    no goal is worse (`solver.priced_after`); wall-clock budgets only. Off: on 7003 (60 s,
-    load 9-13) one pair of three ended worse (855 -> 861), though 7009 gained 22-32 minutes
-    in each of three (docs/engine-on-unseen-weeks.md, "Priced routes in the travel stage's
-    time")."""
+    routes and their choice (back to CP-SAT when the first round is too slow for it), rerouting
+    skips the routes near the plan's, and the time its share has left once ruin and recreate
+    ends goes to priced routes again, from the travel stage's, kept only when no goal is worse
+    (`solver.priced_after`); wall-clock budgets only (a deterministic one never prices). On
+    since the slow first round gives the stage back and the priced routes are carried: 60 s,
+    load 8-11, two pairs in turn, 7003 857/857 -> 819/819, 7009 968/963 -> 922/915, 7007
+    922/923 -> 922/922, the other routing weeks list every block and never price
+    (docs/engine-on-unseen-weeks.md, stop 22, C). Before those two changes one 7003 pair of
+    three had ended worse (855 -> 861)."""
 
 
 REROUTING = Rerouting()
