@@ -12,9 +12,9 @@ recreate (`Rerouting.priced`) ended worse in fairness (0.0828 -> 0.0947) as well
 
 Why not ahead of ruin and recreate: there it took ruin and recreate's time (7075 912 -> 929
 travel minutes, 7081 923 -> 948). Wall-clock budgets only: pricing depends on the clock, so a
-deterministic budget (one worker, the golden plans) never prices. On by default since stop 22
-(`Rerouting.priced_after`: the travel stage's pricing gives its time back after a slow first
-round, and what it priced starts rerouting's pricing).
+deterministic budget (one worker, the golden plans) never prices. Off by default
+(`Rerouting.priced_after`: better on every tuned week it touches, but one held-out week ended
+much worse).
 """
 
 from __future__ import annotations

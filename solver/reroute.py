@@ -98,17 +98,17 @@ class Rerouting:
     on the held-out wide weeks 7075 and 7081 (60 s, load 6-8) the plans ended worse (fairness
     0.0828 -> 0.0947 and travel 912 -> 929; travel 923 -> 948), pricing's time taken from
     ruin and recreate (docs/engine-on-unseen-weeks.md, "Priced routes in rerouting")."""
-    priced_after: bool = True
+    priced_after: bool = False
     """Where some block is too wide to list: CP-SAT's travel stage gives its time to priced
     routes and their choice (back to CP-SAT when the first round is too slow for it), rerouting
     skips the routes near the plan's, and the time its share has left once ruin and recreate
     ends goes to priced routes again, from the travel stage's, kept only when no goal is worse
     (`solver.priced_after`); wall-clock budgets only (a deterministic one never prices). On
-    since the slow first round gives the stage back and the priced routes are carried: 60 s,
-    load 8-11, two pairs in turn, 7003 857/857 -> 819/819, 7009 968/963 -> 922/915, 7007
-    922/923 -> 922/922, the other routing weeks list every block and never price
-    (docs/engine-on-unseen-weeks.md, stop 22, C). Before those two changes one 7003 pair of
-    three had ended worse (855 -> 861)."""
+    the tuned weeks (60 s, load 8-11, two pairs in turn) 7003 857/857 -> 819/819, 7009
+    968/963 -> 922/915, 7007 922/923 -> 922/922, and the other routing weeks never price; but
+    off: on the held-out 7093 (wide, load 13, once) the plan ended 4 pairs and 149 minutes
+    worse (33 / 1005 -> 29 / 1154, 5 s past the limit), where 7091, 7097 and 7099 gained
+    (docs/engine-on-unseen-weeks.md, stop 22, C)."""
 
 
 REROUTING = Rerouting()
