@@ -64,7 +64,10 @@ def priced_plan(data: dict[str, object], scenario: Scenario, sol: Solution, seco
     analyses, travel = analyse(scenario), HaversineTravel(scenario.settings)
     tids = sorted(scenario.tasks)
     began = time.monotonic()
-    cache, priced = priced_listing(scenario, analyses, tids, travel, sol, seconds=seconds / 2)
+    try:
+        cache, priced = priced_listing(scenario, analyses, tids, travel, sol, seconds=seconds / 2)
+    except TimeoutError:  # listing the blocks alone took the time (7003 at load 8, 15 s)
+        return f"none (listing took over {seconds / 2:.0f} s)"
     if priced is None:
         return "-"
     out = best_routes(scenario, analyses, tids, travel, sol, seconds=seconds / 2, listed=cache,

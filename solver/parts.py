@@ -21,9 +21,9 @@ from solver.cpsat import PlanModel
 from solver.large import search_part
 from solver.lns import Search, improve
 from solver.part_bounds import BOUND_SHARE, POLISH_BOUND_SHARE, Deferred, part_bounds_after
-from solver.priced_after import priced_after, priced_choice, too_wide
+from solver.part_routes import by_route_sets, weighted_coverage
+from solver.priced_after import TRAVEL_STAGE_ROUNDS, Pool, priced_after, priced_choice, too_wide
 from solver.reroute import FIRST_DESCENT_SECONDS, REROUTING, Rerouting, later_goals, reroute
-from solver.route_pricing import priced_listing
 from solver.route_sets import Listed, best_routes, movable_part
 from solver.solution import Solution, count_by_priority
 from solver.stages import ProgressFn, StageResult, StopFn, Stopped, conflicting_pins, staged_solve
@@ -148,6 +148,7 @@ def _solve_part(
         return early[-1]
 
     listed: Listed = {}  # each block's routes, listed once for both route-set runs
+    pool: Pool = {}  # routes priced in the travel stage, carried into rerouting's pricing
 
     def pricing() -> bool:
         """Whether blocks too wide to list get priced routes (`solver.priced_after`)."""
@@ -169,7 +170,8 @@ def _solve_part(
                               deadline=until, deterministic=job.reproducible,
                               goals_found=goals, listed=listed, narrow=False)  # fmt: skip
             if new is None and until is not None and pricing() and too_wide(listed):
-                new = priced_choice(scenario, analyses, tids, travel, sol, until, listed)
+                new = priced_choice(scenario, analyses, tids, travel, sol, until, listed,
+                                    pool=pool, rounds=TRAVEL_STAGE_ROUNDS)  # fmt: skip
                 goals = {}  # (over priced routes: nothing proved)
         if new is None:
             return None
@@ -251,13 +253,14 @@ def _solve_part(
             if not any(proved) and not (after and too_wide(listed)):  # (proved: nothing to
                 # gain; too wide: the routes near the plan's took 4.8 s of rerouting's 15 on
                 # 7003 and gave up past NARROWED_IN_ALL, so priced routes replace them)
-                sol = _by_route_sets(scenario, outer, travel, sol, until, listed)
+                sol = by_route_sets(scenario, outer, travel, sol, until, listed)
             sol = reroute(scenario, analyses, tids, travel, sol, deadline=until,
                           stop=stop, seed=job.seed, way=way, overrun=overrun)  # fmt: skip
             if after and too_wide(listed) and until is not None:
                 ends = min(until, began + outer.share * way.share)  # rerouting's share alone
+                weighted = partial(weighted_coverage, scenario, outer)
                 sol = priced_after(scenario, outer, travel, sol, ends, listed, stop=stop,
-                                   weighted=partial(_weighted, scenario, outer))  # fmt: skip
+                                   weighted=weighted, pool=pool)  # fmt: skip
         if stop is not None and stop():
             raise Stopped
     if deferred is not None:  # with what rerouting left unused of its time too
@@ -287,77 +290,6 @@ def _solve_part(
     if bound <= sum(weights[scenario.tasks[t].priority] for t in sol.crews):
         conditional = count_by_priority(scenario, sol.crews)  # proved: what it serves
     return PartResult(sol, stages, None, bound, conditional)
-
-
-ROUTE_SETS_SHARE = 0.85
-"""The part of rerouting's time after CP-SAT (`Rerouting.share`) that choosing among every
-route of each block (`solver.route_sets`) may take, when the part is one-person visits whose
-blocks' routes can be listed; ruin and recreate gets the rest (and the whole where they
-cannot). On routing weeks 7001, 7005, 7007 and 7010 that model proves the least travel at the
-plan's pairs in 7-12 s at load 8 (839, 998, 888, 492 minutes, where ruin and recreate's 20,000
-steps stopped at 897, 1,029, 923, 562)."""
-
-
-def _by_route_sets(
-    scenario: Scenario, job: PartJob, travel: TravelModel, sol: Solution, until: float | None,
-    listed: Listed | None = None,
-) -> Solution:  # fmt: skip
-    """`sol` re-chosen from every route of each block (`solver.route_sets.best_routes`) when
-    that serves more, or as much and is better in the later goals; else `sol`. With a wall
-    clock, never past `until` (rerouting's end)."""
-    seconds = job.share * job.rerouting.share * ROUTE_SETS_SHARE
-    if until is not None:
-        seconds = min(seconds, (until - time.time()) * ROUTE_SETS_SHARE)
-    if seconds <= 0.5:
-        return sol
-    narrow = True
-    if job.rerouting.priced and not job.reproducible and routes_rechosen(scenario, job):
-        began = time.time()
-        try:  # wide blocks get priced routes (and their plan's own) in place of `_nearest`
-            listed, priced = priced_listing(scenario, job.analyses, job.tids, travel, sol,
-                                            seconds=seconds * PRICING_SHARE,
-                                            cache=dict(listed or {}), bounded=False)  # fmt: skip
-            narrow = priced is None
-        except (RuntimeError, TimeoutError):  # the master LP failed, or time: as before
-            pass
-        seconds -= time.time() - began
-        if seconds <= 0.5:
-            return sol
-    new = best_routes(scenario, job.analyses, job.tids, travel, sol, seconds=seconds,
-                      deadline=until, deterministic=job.reproducible, listed=listed,
-                      narrow=narrow)  # fmt: skip
-    if new is None:
-        return sol
-    before = (
-        _weighted(scenario, job, sol),
-        later_goals(scenario, job.analyses, job.tids, travel, sol),
-    )
-    after = (
-        _weighted(scenario, job, new),
-        later_goals(scenario, job.analyses, job.tids, travel, new),
-    )
-    if after[0] > before[0] or (after[0] == before[0] and after[1] < before[1]):
-        return new
-    return sol
-
-
-PRICING_SHARE = 0.5
-"""The part of route sets' time (`_by_route_sets`) that pricing routes for blocks too wide to
-list may take (`solver.route_pricing.priced_listing`); the integer choice gets the rest."""
-
-
-def routes_rechosen(scenario: Scenario, job: PartJob) -> bool:
-    """Whether `best_routes` would re-choose this part's routes (the order and the part allow)."""
-    order = [g for g in scenario.settings.objective_order if g != "fairness"]
-    return list(scenario.settings.objective_order[: len(order)]) == order and movable_part(
-        scenario, job.analyses, job.tids
-    )
-
-
-def _weighted(scenario: Scenario, job: PartJob, sol: Solution) -> tuple[int, int]:
-    """Weighted coverage, then waiting, of the part's plan (to be maximised)."""
-    served = [scenario.tasks[t] for t in job.tids if t in sol.crews]
-    return sum(job.weights[t.priority] for t in served), sum(t.waited for t in served)
 
 
 FIRST_DESCENT_SHARE = 0.05

@@ -13,7 +13,8 @@ recreate (`Rerouting.priced`) ended worse in fairness (0.0828 -> 0.0947) as well
 Why not ahead of ruin and recreate: there it took ruin and recreate's time (7075 912 -> 929
 travel minutes, 7081 923 -> 948). Wall-clock budgets only: pricing depends on the clock, so a
 deterministic budget (one worker, the golden plans) never prices. Off by default
-(`Rerouting.priced_after`).
+(`Rerouting.priced_after`: better on every tuned week it touches, but one held-out week ended
+much worse).
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ from mutualaid.domain.model import Scenario
 from mutualaid.travel import TravelModel
 from solver.analysis import TaskAnalysis
 from solver.reroute import later_goals, reroute
+from solver.route_labels import Block
 from solver.route_pricing import priced_listing
-from solver.route_sets import Listed, best_routes
+from solver.route_sets import Listed, Route, best_routes
 from solver.solution import Solution
 
 if TYPE_CHECKING:
@@ -42,6 +44,16 @@ LABELS = 2_000
 """Labels a wide block's pricing keeps (`route_pricing.LABELS` keeps 20,000): only routes are
 wanted here, not a floor, and with 20,000 one round on 7003 took 5.6 s at load 7 (of 11 s
 left): one round, no route better than ruin and recreate's."""
+
+TRAVEL_STAGE_ROUNDS = 2
+"""In CP-SAT's travel stage, pricing goes on past its first round only when that round took
+at most this part of pricing's time (`route_pricing.priced_routes`' `rounds`); else the stage's
+time goes back to CP-SAT. At load 11 on 7003 the stage had 5 s, pricing made one round and the
+choice found no plan: the stage's time was spent for nothing (1 pair of 3 worse, 855 -> 861)."""
+
+Pool = dict[Block, dict[frozenset[str], Route]]
+"""Routes priced so far, per block: the travel stage's carried into rerouting's pricing (as
+its first round's columns), so that it starts where the travel stage stopped."""
 
 LEAST_SECONDS = 2.0
 """Pricing starts only with so many seconds left of rerouting's share (a round on a wide
@@ -76,11 +88,12 @@ def priced_after(
     listed: Listed,
     weighted: Callable[[Solution], tuple[int, int]],
     stop: Callable[[], bool] | None = None,
+    pool: Pool | None = None,
 ) -> Solution:
     """`sol` (ruin and recreate's plan of the part `job.tids`) re-chosen over priced routes
     for the blocks too wide to list (every other block's routes listed) and rerouted again,
     until `ends` (`time.time()`); kept only when `no_worse_anywhere`, else `sol`. `weighted`
-    gives a plan's weighted coverage and waiting."""
+    gives a plan's weighted coverage and waiting; `pool` as `priced_choice`'s."""
     analyses, tids = job.analyses, job.tids
 
     def measured(s: Solution) -> tuple[tuple[int, int], tuple[int | Fraction, ...]]:
@@ -88,7 +101,7 @@ def priced_after(
 
     if ends - time.time() < LEAST_SECONDS:
         return sol
-    new = priced_choice(scenario, analyses, tids, travel, sol, ends, listed)
+    new = priced_choice(scenario, analyses, tids, travel, sol, ends, listed, pool=pool)
     before = measured(sol)
     if new is None or not no_worse_anywhere(measured(new), before):
         return sol
@@ -108,19 +121,29 @@ def priced_choice(
     sol: Solution,
     ends: float,
     listed: Listed,
+    *,
+    pool: Pool | None = None,
+    rounds: int = 0,
 ) -> Solution | None:
     """The part's routes re-chosen (`best_routes`: coverage, waiting and pairs held, then
     travel) over the routes `listed` and, for every other block, priced routes found from
     `sol`'s (PRICING_SHARE of the time to `ends`, label setting kept to LABELS, no block
-    listed anew); None when the time ends first."""
+    listed anew); None when the time ends first, or when the first round took more than
+    1 / `rounds` of pricing's time (`Priced.slow`). `pool`: routes priced before, columns from
+    the first round, and given this call's priced routes."""
     try:
         cache, priced = priced_listing(scenario, analyses, tids, travel, sol,
                                        seconds=(ends - time.time()) * PRICING_SHARE,
                                        cache=dict(listed), bounded=False, labels=LABELS,
-                                       whole=False)  # fmt: skip
+                                       whole=False, rounds=rounds, pool=pool)  # fmt: skip
     except (RuntimeError, TimeoutError):  # the master LP failed, or the time ended
         return None
-    if priced is None or ends - time.time() <= 0.5:
+    if priced is None:
+        return None
+    if pool is not None:
+        for k, routes in priced.routes.items():
+            pool.setdefault(k, {}).update(routes)
+    if priced.slow or ends - time.time() <= 0.5:
         return None
     return best_routes(scenario, analyses, tids, travel, sol, seconds=ends - time.time(),
                        deadline=ends, listed=cache, narrow=False)  # fmt: skip

@@ -100,12 +100,15 @@ class Rerouting:
     ruin and recreate (docs/engine-on-unseen-weeks.md, "Priced routes in rerouting")."""
     priced_after: bool = False
     """Where some block is too wide to list: CP-SAT's travel stage gives its time to priced
-    routes and their choice, rerouting skips the routes near the plan's, and the time its
-    share has left once ruin and recreate ends goes to priced routes again, kept only when
-    no goal is worse (`solver.priced_after`); wall-clock budgets only. Off: on 7003 (60 s,
-    load 9-13) one pair of three ended worse (855 -> 861), though 7009 gained 22-32 minutes
-    in each of three (docs/engine-on-unseen-weeks.md, "Priced routes in the travel stage's
-    time")."""
+    routes and their choice (back to CP-SAT when the first round is too slow for it), rerouting
+    skips the routes near the plan's, and the time its share has left once ruin and recreate
+    ends goes to priced routes again, from the travel stage's, kept only when no goal is worse
+    (`solver.priced_after`); wall-clock budgets only (a deterministic one never prices). On
+    the tuned weeks (60 s, load 8-11, two pairs in turn) 7003 857/857 -> 819/819, 7009
+    968/963 -> 922/915, 7007 922/923 -> 922/922, and the other routing weeks never price; but
+    off: on the held-out 7093 (wide, load 13, once) the plan ended 4 pairs and 149 minutes
+    worse (33 / 1005 -> 29 / 1154, 5 s past the limit), where 7091, 7097 and 7099 gained
+    (docs/engine-on-unseen-weeks.md, stop 22, C)."""
 
 
 REROUTING = Rerouting()

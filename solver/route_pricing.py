@@ -14,13 +14,14 @@ A route of block b of volunteer v has reduced cost
 
     travel(r) - mu_b - sum over t in r of (pi_t + sigma_p(t) + rho [t, v a pair] + eta_v d_t)
 
-and pricing finds the least of them by label setting (`_price`): a label is the visits made,
-the last, when it ends and its reduced cost so far; starts are the earliest the ranges allow,
-as `block_routes` takes them; a label is dropped when another with the same last visit made a
-subset of its visits, ends no later and costs no more (elementary routes, exact). A block whose
-labels pass LABELS is priced inexactly (the cheapest labels kept), and its least reduced cost
-bounded instead by the same label setting without the visits made (`_relaxed`: a route may
-visit a task twice, so its least is no more than any elementary route's).
+and pricing finds the least of them by label setting (`solver.route_labels`): a label is the
+visits made, the last, when it ends and its reduced cost so far; starts are the earliest the
+ranges allow, as `block_routes` takes them; a label is dropped when another with the same last
+visit made a subset of its visits, ends no later and costs no more (elementary routes, exact).
+A block whose labels pass LABELS is priced inexactly (the cheapest labels kept), and its least
+reduced cost bounded instead by the same label setting without the visits made
+(`relaxed_least`: a route may visit a task twice, so its least is no more than any elementary
+route's).
 
 The bound (`Priced.bound`) holds at any iteration (Lagrangian): for any duals y of the right
 signs, every plan's routes lambda (each block one route or none) satisfy
@@ -36,36 +37,28 @@ import time
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
-import numpy as np
 from ortools.linear_solver import pywraplp
 
 from mutualaid.domain.model import PRIORITIES, Scenario, Span
 from mutualaid.travel import TravelModel
 from solver.analysis import TaskAnalysis
-from solver.route_sets import (
-    HOME,
-    Listed,
-    Route,
-    _people,
-    _plan_blocks,
-    block_routes,
-    starts_of,
+from solver.route_labels import (
+    LABELS,
+    PER_ROUND,
+    Block,
+    extend,
+    leg,
+    prepare_block,
+    price_block,
+    relaxed_least,
+    walk,
 )
+from solver.route_sets import HOME, Listed, Route, _people, _plan_blocks, block_routes, starts_of
 from solver.solution import Solution
-
-LABELS = 20_000
-"""Labels one block's pricing keeps at most before it keeps only the cheapest per last visit
-(then inexact, bounded by `_relaxed`)."""
-
-PER_ROUND = 8
-"""Negative routes added per block and round at most."""
 
 BIG = 10_000.0
 """The cost of a missing served task or pair in the master (its rows are never infeasible)."""
-
-Block = tuple[str, int]
 
 
 @dataclass
@@ -83,20 +76,9 @@ class Priced:
     relaxed_blocks: int = 0
     history: list[tuple[int, float, float]] = field(default_factory=list)
     """(round, LP value, bound) after each round."""
-
-
-@dataclass
-class _Block:
-    vid: str
-    b: int
-    begin: int
-    end: int
-    ranges: dict[str, list[Span]]
-    listed: dict[frozenset[str], Route] | None
-    legs: dict[tuple[str, str], int]
-    durations: dict[str, int]
-    incidence: tuple[list[frozenset[str]], list[str], Any, Any, Any] | None = None
-    """The listed routes as arrays (`_scan`), made at the first scan."""
+    slow: bool = False
+    """Stopped after the first round, which took more than its share of `rounds` (see
+    `priced_routes`): its routes are not worth the time they would take."""
 
 
 def priced_routes(
@@ -111,24 +93,26 @@ def priced_routes(
     start: Mapping[Block, dict[frozenset[str], Route]] | None = None,
     bounded: bool = True,
     labels: int = LABELS,
+    rounds: int = 0,
 ) -> Priced:
     """Column generation for the least travel of plans serving at least `served[p]` of every
     priority with at least `pairs` continuity pairs, over these blocks (each the visits it may
     make and their start ranges, `route_sets.starts_of`). A block with its routes `listed` is
     priced by scanning them; one without, by label setting. `start`: routes to begin with (a
     plan's); every single visit that fits is one too. `bounded` False: routes alone, no
-    `_relaxed` (unclocked) for blocks priced inexactly, so `Priced.bound` is no floor.
-    `labels`: a block's label setting keeps at most this many (`LABELS`)."""
+    `relaxed_least` (unclocked) for blocks priced inexactly, so `Priced.bound` is no floor.
+    `labels`: a block's label setting keeps at most this many (`LABELS`). `rounds`: when the
+    first round takes more than `seconds / rounds`, stop there (`Priced.slow`)."""
     began = time.monotonic()
     ends = began + seconds
-    data = {k: _prepare(scenario, travel, k, r, listed.get(k)) for k, r in blocks.items()}
+    data = {k: prepare_block(scenario, travel, k, r, listed.get(k)) for k, r in blocks.items()}
     routes: dict[Block, dict[frozenset[str], Route]] = {k: {} for k in data}
     for k, blk in data.items():
         for t in sorted(blk.ranges):
-            got = _extend(blk, HOME, t, blk.begin)
+            got = extend(blk, HOME, t, blk.begin)
             if got is not None:
                 s, _ = got
-                routes[k][frozenset((t,))] = (blk.legs[(HOME, t)] + _leg(blk, t, HOME), (t,), (s,))
+                routes[k][frozenset((t,))] = (blk.legs[(HOME, t)] + leg(blk, t, HOME), (t,), (s,))
         for r, route in (start or {}).get(k, {}).items():
             routes[k][r] = route
     pair_set = scenario.continuity_pairs()
@@ -150,10 +134,10 @@ def priced_routes(
                 + duals.hours[blk.vid] * blk.durations[t]
                 for t in blk.ranges
             }
-            found, low, whole = _price(blk, gain, duals.block[k], ends, labels)
+            found, low, whole = price_block(blk, gain, duals.block[k], ends, labels)
             if not whole:
                 exact = False
-                low = min(low, _relaxed(blk, gain, duals.block[k]) if bounded else -math.inf)
+                low = min(low, relaxed_least(blk, gain, duals.block[k]) if bounded else -math.inf)
                 out.relaxed_blocks += 1
             else:
                 out.exact_blocks += 1
@@ -167,6 +151,9 @@ def priced_routes(
         out.history.append((out.rounds, lp, bound))
         if added == 0 or time.monotonic() >= ends:
             out.finished = added == 0 and exact
+            break
+        if out.rounds == 1 and rounds and (time.monotonic() - began) * rounds > seconds:
+            out.slow = True
             break
     out.seconds = time.monotonic() - began
     return out
@@ -261,156 +248,6 @@ def _master(
     return objective.Value(), duals
 
 
-def _prepare(
-    scenario: Scenario, travel: TravelModel, k: Block, ranges: dict[str, list[Span]],
-    listed: dict[frozenset[str], Route] | None,
-) -> _Block:  # fmt: skip
-    vol = scenario.volunteers[k[0]]
-    begin, end = vol.blocks[k[1]]
-    place = {HOME: vol.home} | {t: scenario.tasks[t].location for t in ranges}
-    legs = {(a, b): travel.minutes(vol.mode, place[a], place[b]) for a in place for b in place}
-    durations = {t: scenario.tasks[t].duration_minutes for t in ranges}
-    return _Block(k[0], k[1], begin, end, dict(ranges), listed, legs, durations)
-
-
-def _leg(blk: _Block, a: str, b: str) -> int:
-    return blk.legs[(a, b)]
-
-
-def _extend(blk: _Block, last: str, t: str, ready: int) -> tuple[int, int] | None:
-    """The earliest start of `t` after `last` ended at `ready` and when it ends, if the
-    volunteer is then home inside the block; as `route_sets.block_routes` takes it."""
-    arrive = ready + blk.legs[(last, t)]
-    start = next((max(arrive, lo) for lo, hi in blk.ranges[t] if hi >= arrive), None)
-    if start is None:
-        return None
-    done = start + blk.durations[t]
-    if done + blk.legs[(t, HOME)] > blk.end:
-        return None
-    return start, done
-
-
-Found = list[tuple[float, frozenset[str], Route]]
-
-
-def _price(
-    blk: _Block, gain: Mapping[str, float], mu: float, ends: float = math.inf, labels: int = LABELS
-) -> tuple[Found, float, bool]:
-    """The block's routes of least reduced cost (most negative first), the least reduced cost
-    found, and whether it is the least of every route (listed, or label setting whole: not
-    when the clock passes `ends`, checked between levels and
-    every 8 labels within one; the 7007 bench's one round ran 318 s past a 60 s floor)."""
-    if blk.listed is not None:
-        return _scan(blk, gain, mu)
-    tids = sorted(blk.ranges)
-    bit = {t: 1 << i for i, t in enumerate(tids)}
-    # a label: (mask, ready, reduced cost so far, order, starts, travel so far)
-    Label = tuple[int, int, float, tuple[str, ...], tuple[int, ...], int]
-    by_last: dict[str, list[Label]] = defaultdict(list)
-    frontier: list[tuple[str, Label]] = [(HOME, (0, blk.begin, 0.0, (), (), 0))]
-    best: dict[frozenset[str], tuple[float, Route]] = {}
-    count, whole, cut = 0, True, False
-    while frontier:
-        following: list[tuple[str, Label]] = []
-        for i, (last, (mask, ready, rc, order, starts, cost)) in enumerate(frontier):
-            if i % 8 == 7 and time.monotonic() >= ends:  # a level can take seconds
-                cut = True
-                break
-            for t in tids:
-                if mask & bit[t]:
-                    continue
-                got = _extend(blk, last, t, ready)
-                if got is None:
-                    continue
-                s, done = got
-                leg = blk.legs[(last, t)]
-                lab = (
-                    mask | bit[t],
-                    done,
-                    rc + leg - gain[t],
-                    (*order, t),
-                    (*starts, s),
-                    cost + leg,
-                )
-                kept, now = by_last[t], lab[0]
-                if any(k[0] & now == k[0] and k[1] <= done and k[2] <= lab[2] + 1e-9 for k in kept):
-                    continue
-                kept[:] = [
-                    k
-                    for k in kept
-                    if not (now & k[0] == now and done <= k[1] and lab[2] <= k[2] + 1e-9)
-                ]
-                kept.append(lab)
-                following.append((t, lab))
-                back = blk.legs[(t, HOME)]
-                r = frozenset(lab[3])
-                whole_rc = lab[2] + back - mu
-                if r not in best or whole_rc < best[r][0]:
-                    best[r] = (whole_rc, (lab[5] + back, lab[3], lab[4]))
-                count += 1
-        if cut or (following and time.monotonic() >= ends):
-            whole = False
-            break
-        if count > labels:
-            whole = False
-            following.sort(key=lambda f: f[1][2])
-            following = following[: labels // 10]
-        alive = {id(k) for kept in by_last.values() for k in kept}
-        frontier = [(t, lab) for t, lab in following if id(lab) in alive]
-    found = sorted(
-        ((rc, r, route) for r, (rc, route) in best.items()), key=lambda f: (f[0], sorted(f[1]))
-    )
-    low = min((f[0] for f in found), default=0.0)
-    return found[: PER_ROUND * 2], low, whole
-
-
-def _scan(blk: _Block, gain: Mapping[str, float], mu: float) -> tuple[Found, float, bool]:
-    """`_price` over a block's listed routes: each one's reduced cost at once (numpy)."""
-    assert blk.listed is not None
-    if blk.incidence is None:
-        keys = list(blk.listed)
-        tids = sorted(blk.ranges)
-        at = {t: i for i, t in enumerate(tids)}
-        rows = np.array([i for i, r in enumerate(keys) for _ in r], dtype=np.int64)
-        cols = np.array([at[t] for r in keys for t in r], dtype=np.int64)
-        costs = np.array([blk.listed[r][0] for r in keys], dtype=np.float64)
-        blk.incidence = (keys, tids, rows, cols, costs)
-    keys, tids, rows, cols, costs = blk.incidence
-    if not keys:
-        return [], 0.0, True
-    g = np.array([gain[t] for t in tids], dtype=np.float64)
-    rc = costs - mu - np.bincount(rows, weights=g[cols], minlength=len(keys))
-    order = np.argsort(rc, kind="stable")[: PER_ROUND * 2]
-    found = [(float(rc[i]), keys[i], blk.listed[keys[i]]) for i in order]
-    return found, float(rc[order[0]]), True
-
-
-def _relaxed(blk: _Block, gain: Mapping[str, float], mu: float) -> float:
-    """A lower bound on the block's least reduced cost: the label setting with a label per
-    last visit and minute it ends, the visits made forgotten (a task may come twice), so
-    every elementary route is one of its walks."""
-    tids = sorted(blk.ranges)
-    best: dict[tuple[str, int], float] = {(HOME, blk.begin): 0.0}
-    low = 0.0
-    for ready in range(blk.begin, blk.end + 1):
-        for last in [HOME, *tids]:
-            rc = best.get((last, ready))
-            if rc is None:
-                continue
-            for t in tids:
-                if t == last:
-                    continue
-                got = _extend(blk, last, t, ready)
-                if got is None:
-                    continue
-                _, done = got
-                value = rc + blk.legs[(last, t)] - gain[t]
-                if value < best.get((t, done), math.inf):
-                    best[(t, done)] = value
-                low = min(low, value + blk.legs[(t, HOME)] - mu)
-    return low
-
-
 def priced_listing(
     scenario: Scenario,
     analyses: Mapping[str, TaskAnalysis],
@@ -423,13 +260,16 @@ def priced_listing(
     bounded: bool = True,
     labels: int = LABELS,
     whole: bool = True,
+    rounds: int = 0,
+    pool: Mapping[Block, dict[frozenset[str], Route]] | None = None,
 ) -> tuple[Listed, Priced | None]:
     """`route_sets.best_routes`' `listed` for this part with every block that holds too many
     routes to list given its priced routes (and its plan's own route) instead: the integer
     choice over them is then a plan that serves and pairs as `sol` does. The Priced is None
     where every block listed whole. `cache`: blocks listed before (and filled in);
-    `bounded`, `labels` as `priced_routes`; `whole` False: blocks not in `cache` are priced,
-    not listed. Listing and pricing together take `seconds` (pricing may
+    `bounded`, `labels`, `rounds` as `priced_routes`; `whole` False: blocks not in `cache` are
+    priced, not listed; `pool`: routes priced before (a block's, for the same visits' ranges),
+    columns from the first round. Listing and pricing together take `seconds` (pricing may
     pass it by a level of its label setting); TimeoutError when listing alone passes it."""
     ends = time.monotonic() + seconds
     plan = _plan_blocks(scenario, sol)
@@ -464,10 +304,12 @@ def priced_listing(
     for k, ranges in blocks.items():
         mine = sorted(plan.get(k, set()), key=lambda t: sol.starts[t])
         if listed[k] is None and mine and all(t in ranges for t in mine):
-            blk = _prepare(scenario, travel, k, ranges, None)
-            route = _walk(blk, mine)
+            blk = prepare_block(scenario, travel, k, ranges, None)
+            route = walk(blk, mine)
             if route is not None:
                 start[k] = {frozenset(mine): route}
+        if pool is not None and k in pool:
+            start[k] = {**pool[k], **start.get(k, {})}
     priced = priced_routes(
         scenario,
         travel,
@@ -479,21 +321,9 @@ def priced_listing(
         start=start,
         bounded=bounded,
         labels=labels,
+        rounds=rounds,
     )
     for k, ranges in blocks.items():
         if listed[k] is None:
             cache[(k[0], k[1], frozenset(ranges))] = priced.routes[k]
     return cache, priced
-
-
-def _walk(blk: _Block, order: list[str]) -> Route | None:
-    """The route of these visits in this order at their earliest starts, if it fits."""
-    last, ready, cost, starts = HOME, blk.begin, 0, []
-    for t in order:
-        got = _extend(blk, last, t, ready)
-        if got is None:
-            return None
-        cost += blk.legs[(last, t)]
-        starts.append(got[0])
-        last, ready = t, got[1]
-    return cost + blk.legs[(last, HOME)], tuple(order), tuple(starts)

@@ -1,8 +1,10 @@
 """Priced routes in the travel stage's place and after ruin and recreate
 (`solver.priced_after`, `Rerouting.priced_after`): the choice over priced routes keeps every
 hard rule, the plan's coverage and pairs and never travels more; what rerouting keeps after it
-is no worse in any goal (fairness included) than the plan it started from; and a solve with a
-deterministic budget (one worker) never prices."""
+is no worse in any goal (fairness included) than the plan it started from; pricing in the
+travel stage stops after a first round too slow for the time it has, and what it priced is
+carried into rerouting's pricing as columns; and a solve with a deterministic budget (one
+worker) never prices."""
 
 from __future__ import annotations
 
@@ -19,10 +21,11 @@ from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import PRIORITIES
 from mutualaid.validation import validate
-from solver import parts, priced_after, route_sets
+from solver import part_routes, parts, priced_after, route_sets
 from solver.parts import PartJob
-from solver.priced_after import no_worse_anywhere, priced_choice
+from solver.priced_after import Pool, no_worse_anywhere, priced_choice
 from solver.reroute import REROUTING, later_goals
+from solver.route_pricing import priced_listing
 from solver.solution import Solution
 from tests.reference import reference_check
 from tests.strategies import World, small_worlds
@@ -88,7 +91,7 @@ def test_what_pricing_after_ruin_and_recreate_keeps_is_no_worse_in_any_goal(
                   rerouting=replace(REROUTING, priced_after=True))  # fmt: skip
 
     def weighted(s: Solution) -> tuple[int, int]:
-        return parts._weighted(scenario, job, s)
+        return part_routes.weighted_coverage(scenario, job, s)
 
     new = priced_after.priced_after(scenario, job, travel, start, time.time() + 20, {}, weighted)
     plan = plan_of(scenario, new)
@@ -132,3 +135,53 @@ def test_a_solve_prices_wide_blocks_on_the_wall_clock_and_never_with_one_worker(
     assert one.objective is not None and two.objective is not None
     assume(calls)  # (a part whose stages all proved at once never reaches the travel stage)
     assert validate(scenario, plan_json.dump(two, scenario)).violations == []
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(world=small_worlds())
+def test_pricing_stops_after_a_first_round_that_took_more_than_its_share_of_the_time(
+    world: World,
+) -> None:
+    """`rounds`: a first round longer than `seconds / rounds` ends pricing there (`slow`), and
+    the choice gives the time back (None); its routes still go to the pool. With `rounds` at
+    10**9 any real round (an LP solve at least) is too slow for 60 s."""
+    world, scenario, travel, analyses, tids, start = routing_part(world)
+    _, free = priced_listing(scenario, analyses, tids, travel, start, seconds=60, cache={},
+                             bounded=False, whole=False)  # fmt: skip
+    assume(free is not None and free.rounds > 1)  # (a first round that added routes)
+    assert free is not None and not free.slow
+    _, gated = priced_listing(scenario, analyses, tids, travel, start, seconds=60, cache={},
+                              bounded=False, whole=False, rounds=10**9)  # fmt: skip
+    assert gated is not None and gated.slow and gated.rounds == 1
+    pool: Pool = {}
+    ends = time.time() + 60
+    assert priced_choice(scenario, analyses, tids, travel, start, ends, {}, pool=pool,
+                         rounds=10**9) is None  # fmt: skip
+    assert pool and all(pool[k].items() >= r.items() for k, r in gated.routes.items())
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(world=small_worlds())
+def test_routes_priced_before_are_columns_of_the_next_pricing_and_its_choice_is_a_plan(
+    world: World, scratch: Path
+) -> None:
+    """The travel stage's priced routes (the pool) start rerouting's pricing: every one is a
+    column of its master from the first round, and the choice over them keeps every rule, the
+    plan's coverage and pairs, and never travels more."""
+    world, scenario, travel, analyses, tids, start = routing_part(world)
+    pool: Pool = {}
+    first = priced_choice(scenario, analyses, tids, travel, start, time.time() + 20, {},
+                          pool=pool)  # fmt: skip
+    assume(first is not None and any(len(r) > 1 for r in pool.values()))
+    assert first is not None
+    _, again = priced_listing(scenario, analyses, tids, travel, first, seconds=20, cache={},
+                              bounded=False, whole=False, pool=pool)  # fmt: skip
+    assert again is not None
+    for k, routes in pool.items():
+        assert again.routes[k].keys() >= routes.keys()
+    new = priced_choice(scenario, analyses, tids, travel, first, time.time() + 20, {},
+                        pool=pool)  # fmt: skip
+    assume(new is not None)
+    assert new is not None
+    assert_a_choice_of_routes(world, scenario, travel, first, new, scratch)
+    assert_a_choice_of_routes(world, scenario, travel, start, new, scratch)

@@ -20,7 +20,7 @@ from mutualaid.domain.model import PRIORITIES, Scenario, Span
 from mutualaid.domain.plan import AssignedVolunteer
 from mutualaid.travel import HaversineTravel
 from mutualaid.validation import validate
-from solver import parts, route_sets
+from solver import part_routes, route_sets
 from solver.analysis import TaskAnalysis
 from solver.greedy import greedy_plan
 from solver.parts import PartJob
@@ -170,7 +170,7 @@ def test_a_plan_rechosen_over_priced_routes_keeps_every_rule_coverage_and_pairs(
 def test_rerouting_with_every_block_priced_keeps_every_rule_and_is_no_worse(
     world: World, scratch: Path
 ) -> None:
-    """Rerouting's route sets (`parts._by_route_sets`) with every block too wide to list:
+    """Rerouting's route sets (`part_routes.by_route_sets`) with every block too wide to list:
     priced routes stand in for `_nearest` (the choice runs unnarrowed), and what it keeps is a
     plan of every rule, no worse in coverage, waiting or the later goals in the scenario's
     order (fairness included) than the plan it started from."""
@@ -193,16 +193,17 @@ def test_rerouting_with_every_block_priced_keeps_every_rule_and_is_no_worse(
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(route_sets, "ROUTES_PER_BLOCK", 0)
-        mp.setattr(parts, "best_routes", spy)
-        mp.setattr(parts, "priced_listing", listing)
-        new = parts._by_route_sets(scenario, job, travel, start, None, {})
+        mp.setattr(part_routes, "best_routes", spy)
+        mp.setattr(part_routes, "priced_listing", listing)
+        new = part_routes.by_route_sets(scenario, job, travel, start, None, {})
     assume(priced and priced[0] is not None)  # some block had a visit to route
     assert narrowed == [False]  # priced routes in `_nearest`'s place
     plan = plan_of(scenario, new)
     assert validate(scenario, plan).violations == []
     errs, _ = reference_check(world, plan, scratch)
     assert errs == []
-    assert parts._weighted(scenario, job, new) >= parts._weighted(scenario, job, start)
+    weighted = part_routes.weighted_coverage
+    assert weighted(scenario, job, new) >= weighted(scenario, job, start)
     assert later_goals(scenario, analyses, tids, travel, new) <= later_goals(
         scenario, analyses, tids, travel, start
     )
