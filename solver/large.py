@@ -19,6 +19,7 @@ from solver import clock
 from solver.analysis import TaskAnalysis, route_arcs
 from solver.by_priority import by_priority
 from solver.coverage import CoverageModel
+from solver.energy_bound import one_day
 from solver.greedy import greedy_plan, scarcest_first_plan
 from solver.lns import Search, improve
 from solver.part_bounds import BOUND_SHARE, Deferred, part_bounds_after
@@ -305,9 +306,11 @@ took 17-19 s a call on the busy machine."""
 
 
 def _chains(job: PartJob, seconds: float) -> dict[str, Any]:
-    """`push_in`'s `deep` and `until` for `job`: no chains in a reproducible solve (they are
-    cut by the wall clock), else for `seconds` at most and never past the part's deadline."""
-    if job.reproducible or not CHAINS:
+    """`push_in`'s `deep` and `until` for `job`: chains on a one-day part only (elsewhere
+    greedy and the sweeps leave few tasks that a chain serves: the part takes the path it took
+    before), never in a reproducible solve (they are cut by the wall clock), for `seconds` at
+    most and never past the part's deadline."""
+    if job.reproducible or not CHAINS or not one_day(job.analyses, job.tids):
         return {"deep": False}
     until = time.time() + seconds
     if job.deadline is not None:

@@ -235,14 +235,16 @@ class _Routes:
         elsewhere (`insert`); where `x` is lower than `tid` it may stay unserved. `deep`: where
         `x` fits nowhere, it may take the place of a visit `y` of another of its candidates,
         `y` inserted elsewhere (or, lower than `tid`, left unserved): an ejection chain two
-        deep. Only visits near `tid`'s ranges are tried (`near`). Whether `tid` was served;
+        deep, where only visits near `tid`'s ranges are tried (`near`). Whether `tid` was served;
         coverage never falls (by the priorities' order)."""
         a = self.analyses[tid]
         rank = PRIORITIES.index(a.task.priority)
         for v in sorted(a.candidates, key=lambda c: (a.travel_home.get(c, 0), c)):
             if not self.allowed(tid, v):
                 continue
-            for x in self.near(tid, v):
+            for x in self.near(tid, v) if deep else sorted(self.visits[v]):
+                if x in self.fixed:
+                    continue
                 lower = PRIORITIES.index(self.scenario.tasks[x].priority) > rank
                 if (
                     not deep
