@@ -298,6 +298,12 @@ CHAINS = True
 """Whether a large part's insertion (`solver.push`) goes on to ejection chains two deep when
 the solve is not reproducible (False: one deep, as before)."""
 
+CHAIN_TASKS = 1000
+"""Chains run on parts of at least so many tasks: on the contended one-day week 7004 (250
+tasks in its part) they served a normal task or two fewer in both pairs measured (30 / 31 and
+31 / 33 normal, load 12-16 and 1.5), where the sweeps' neighbourhoods reach most of the part in
+the time; the district one-day parts have about 1,770."""
+
 DEEP_SHARE, DEEP_AFTER_SHARE = 0.25, 0.1
 """Of the search's time, what ejection chains two deep (`solver.push`, `deep`) may take before
 the sweeps and after them. Measured on district 7004 (load 8): from the top model's refill they
@@ -306,11 +312,13 @@ took 17-19 s a call on the busy machine."""
 
 
 def _chains(job: PartJob, seconds: float) -> dict[str, Any]:
-    """`push_in`'s `deep` and `until` for `job`: chains on a one-day part only (elsewhere
+    """`push_in`'s `deep` and `until` for `job`: chains on a large one-day part only (elsewhere
     greedy and the sweeps leave few tasks that a chain serves: the part takes the path it took
     before), never in a reproducible solve (they are cut by the wall clock), for `seconds` at
     most and never past the part's deadline."""
-    if job.reproducible or not CHAINS or not one_day(job.analyses, job.tids):
+    if job.reproducible or not CHAINS or len(job.tids) < CHAIN_TASKS:
+        return {"deep": False}
+    if not one_day(job.analyses, job.tids):
         return {"deep": False}
     until = time.time() + seconds
     if job.deadline is not None:
