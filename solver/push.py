@@ -14,16 +14,24 @@ and 2, `TaskAnalysis.candidates`), at a start in their free ranges within the ta
 domain (rule 3), within their weekly hours (rule 5); the block's route is timed again from home
 to home with travel between visits (rule 4); visits of more than one person and pinned ones
 keep their starts (a crew starts together, rule 3; rule 6), and a route that cannot keep them
-is not taken. Nothing served is dropped, so coverage never falls.
+is not taken. Nothing served is dropped but a visit lower than the one served in its place, so
+coverage never falls (by the priorities' order).
+
+Most unserved one-day tasks have a few candidates (median 3 on 7004) whose hours are not spent
+but whose routes are full near the task's narrow range (median 84 minutes of starts): it fits
+only once a visit near it goes to someone else, and often only once a visit there goes on to a
+third (`_Routes.swap`, `deep`: an ejection chain two deep).
 """
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 from mutualaid.domain.eligibility import within_hours
 from mutualaid.domain.model import PRIORITIES, Scenario, Span
+from mutualaid.domain.plan import AssignedVolunteer
 from mutualaid.travel import TravelModel
 from solver.analysis import TaskAnalysis
 from solver.greedy import assign_roles
@@ -45,6 +53,18 @@ def _allowed(a: TaskAnalysis, v: str) -> list[Span]:
     )
 
 
+FAR = 10**9
+"""A block's end no route reaches: `_Routes.timed` of a route's first visits, home after more."""
+
+SLACK = 5
+"""Minutes of leeway when `_Routes.insert` stops trying later places: whole-minute travel may
+break the triangle inequality by a minute a leg."""
+
+NEAR = 60
+"""How far (minutes) from a task's ranges a visit may start and still be moved aside for it
+(`_Routes.near`)."""
+
+
 class _Routes:
     """Each volunteer's served visits, and the timing of a block's route from home to home."""
 
@@ -60,70 +80,127 @@ class _Routes:
         self.minutes: dict[str, int] = defaultdict(int)
         pinned = {p.task for p in scenario.pinned}
         self.fixed = {t for t, crew in sol.crews.items() if len(crew) > 1 or t in pinned}
+        self._ranges: dict[tuple[str, str], list[Span]] = {}
+        self._legs: dict[tuple[str, str, str], int] = {}  # (volunteer, from, to); "" is home
+        self._order: dict[str, list[tuple[str, tuple[AssignedVolunteer, ...]]]] = {}
+        self._blocks: dict[tuple[str, str], list[Span]] = {}
         for tid in sorted(sol.crews):
             for av in sol.crews[tid]:
                 self.visits[av.id].append(tid)
                 self.minutes[av.id] += scenario.tasks[tid].duration_minutes
 
-    def timed(self, v: str, block: Span, seq: list[str]) -> list[int] | None:
-        """Starts for the visits of `seq` in this order, each at its earliest; None when the
-        route breaks a rule (a fixed visit's start not reached, a visit without a start in
-        its ranges, the way home past the block's end)."""
-        vol = self.scenario.volunteers[v]
-        at, here = block[0], vol.home
+    def allowed(self, tid: str, v: str) -> list[Span]:
+        """`_allowed` of `tid` for `v`, worked out once (both are static)."""
+        key = (tid, v)
+        got = self._ranges.get(key)
+        if got is None:
+            got = self._ranges[key] = _allowed(self.analyses[tid], v)
+        return got
+
+    def leg(self, v: str, here: str, there: str) -> int:
+        """`v`'s minutes from task `here` to task `there` ("" is their home), worked out once."""
+        key = (v, here, there)
+        got = self._legs.get(key)
+        if got is None:
+            vol, tasks = self.scenario.volunteers[v], self.scenario.tasks
+            a = tasks[here].location if here else vol.home
+            b = tasks[there].location if there else vol.home
+            got = self._legs[key] = self.travel.minutes(vol.mode, a, b)
+        return got
+
+    def timed(
+        self, v: str, block: Span, seq: list[str], at: int | None = None, here: str = ""
+    ) -> list[int] | None:
+        """Starts for the visits of `seq` in this order, each at its earliest, leaving `here`
+        (a task, or "" for home) at `at` (the block's start when None); None when the route
+        breaks a rule (a fixed visit's start not reached, a visit without a start in its
+        ranges, the way home past the block's end)."""
+        at = block[0] if at is None else at
         starts = []
         for tid in seq:
-            task = self.scenario.tasks[tid]
-            earliest = at + self.travel.minutes(vol.mode, here, task.location)
+            earliest = at + self.leg(v, here, tid)
             if tid in self.fixed:
                 start: int | None = self.sol.starts[tid]
                 if start is None or start < earliest:
                     return None
             else:
                 start = next(
-                    (max(lo, earliest) for lo, hi in _allowed(self.analyses[tid], v)
-                     if hi >= earliest),
+                    (max(lo, earliest) for lo, hi in self.allowed(tid, v) if hi >= earliest),
                     None,
                 )  # fmt: skip
                 if start is None:
                     return None
             starts.append(start)
-            at, here = start + task.duration_minutes, task.location
-        if at + self.travel.minutes(vol.mode, here, vol.home) > block[1]:
+            at, here = start + self.scenario.tasks[tid].duration_minutes, tid
+        if at + self.leg(v, here, "") > block[1]:
             return None
         return starts
 
+    def order(self, tid: str) -> list[tuple[str, tuple[AssignedVolunteer, ...]]]:
+        """`tid`'s candidates, nearest home first, each with its crew of them alone."""
+        got = self._order.get(tid)
+        if got is None:
+            a = self.analyses[tid]
+            got = self._order[tid] = []
+            for v in sorted(a.candidates, key=lambda c: (a.travel_home.get(c, 0), c)):
+                crew = assign_roles(a.task.needs, a.pools, {v}, (), lambda c: (c,))
+                if crew is not None:
+                    got.append((v, crew))
+        return got
+
+    def blocks(self, tid: str, v: str) -> list[Span]:
+        """`v`'s availability blocks that hold some of `tid`'s starts for them."""
+        key = (tid, v)
+        got = self._blocks.get(key)
+        if got is None:
+            allowed = self.allowed(tid, v)
+            got = self._blocks[key] = [
+                (bs, be) for bs, be in self.scenario.volunteers[v].blocks
+                if any(lo <= be and hi >= bs for lo, hi in allowed)
+            ]  # fmt: skip
+        return got
+
     def insert(self, tid: str, only: str | None = None) -> bool:
         """`tid` served by the first of its candidates (nearest home first) whose route takes
-        it somewhere, the visits after it pushed later; whether it was."""
+        it somewhere, the visits after it pushed later; whether it was. The places are tried
+        in the route's order, the visits before each timed once; the search of a block ends
+        at the first place from which `tid` could not start in time (a place further on is
+        reached no earlier, travel keeping the triangle inequality within `SLACK`)."""
         a = self.analyses[tid]
         task = a.task
-        for v in sorted(a.candidates, key=lambda c: (a.travel_home.get(c, 0), c)):
+        for v, crew in self.order(tid):
             if only is not None and v != only:
                 continue
             vol = self.scenario.volunteers[v]
-            allowed = _allowed(a, v)
+            allowed = self.allowed(tid, v)
             if not allowed or not within_hours(vol, self.minutes[v] + task.duration_minutes):
                 continue
-            crew = assign_roles(task.needs, a.pools, {v}, (), lambda c: (c,))
-            if crew is None:
-                continue
-            for bs, be in vol.blocks:
-                if not any(lo <= be and hi >= bs for lo, hi in allowed):
-                    continue
+            latest = allowed[-1][1]
+            for bs, be in self.blocks(tid, v):
                 seq = sorted(
                     (t for t in self.visits[v] if bs <= self.sol.starts[t] < be),
                     key=lambda t: self.sol.starts[t],
                 )
+                at, here = bs, ""
                 for i in range(len(seq) + 1):
-                    trial = [*seq[:i], tid, *seq[i:]]
-                    starts = self.timed(v, (bs, be), trial)
-                    if starts is not None:
-                        self.sol.starts.update(zip(trial, starts, strict=True))
+                    if at + self.leg(v, here, tid) > latest + SLACK:
+                        break
+                    tail = self.timed(v, (bs, be), [tid, *seq[i:]], at, here)
+                    if tail is not None:
+                        head = self.timed(v, (bs, FAR), seq[:i])  # (home comes after tid)
+                        assert head is not None  # (each of them was timed so just above)
+                        trial = [*seq[:i], tid, *seq[i:]]
+                        self.sol.starts.update(zip(trial, [*head, *tail], strict=True))
                         self.sol.crews[tid] = crew
                         self.visits[v].append(tid)
                         self.minutes[v] += task.duration_minutes
                         return True
+                    if i == len(seq):
+                        break
+                    step = self.timed(v, (at, FAR), [seq[i]], at, here)
+                    if step is None:
+                        break  # the visits so far cannot all keep their ranges
+                    at, here = step[0] + self.scenario.tasks[seq[i]].duration_minutes, seq[i]
         return False
 
     def remove(self, tid: str) -> None:
@@ -134,30 +211,71 @@ class _Routes:
         self.visits[av.id].remove(tid)
         self.minutes[av.id] -= self.scenario.tasks[tid].duration_minutes
 
-    def swap(self, tid: str) -> bool:
-        """`tid` served in place of a visit `x` of one of its candidates, of its priority or
-        lower, and `x` inserted elsewhere (`insert`); where `x` is lower it may stay unserved.
-        Whether `tid` was served; coverage never falls (by the priorities' order)."""
+    def restore(self, x: str, v: str, crew: tuple[AssignedVolunteer, ...],
+                timed: dict[str, int]) -> None:  # fmt: skip
+        """`x` served by `v` again with `crew`, and `v`'s starts as `timed` (taken before)."""
+        self.sol.starts.update(timed)  # (an insertion may have pushed them)
+        self.sol.crews[x] = crew
+        self.visits[v].append(x)
+        self.minutes[v] += self.scenario.tasks[x].duration_minutes
+
+    def near(self, tid: str, v: str) -> list[str]:
+        """`v`'s visits that may stand in the way of `tid`: not fixed, and starting within
+        `NEAR` minutes of `tid`'s ranges for `v` (a visit further off leaves its slack where
+        it is). The rest of the route only shifts."""
+        ranges, length = self.allowed(tid, v), self.scenario.tasks[tid].duration_minutes
+        return [
+            x for x in sorted(self.visits[v])
+            if x not in self.fixed
+            and any(lo - NEAR <= self.sol.starts[x] <= hi + length + NEAR for lo, hi in ranges)
+        ]  # fmt: skip
+
+    def swap(self, tid: str, deep: bool = False) -> bool:
+        """`tid` served in place of a visit `x` of one of its candidates `v`, `x` inserted
+        elsewhere (`insert`); where `x` is lower than `tid` it may stay unserved. `deep`: where
+        `x` fits nowhere, it may take the place of a visit `y` of another of its candidates,
+        `y` inserted elsewhere (or, lower than `tid`, left unserved): an ejection chain two
+        deep, where only visits near `tid`'s ranges are tried (`near`). Whether `tid` was served;
+        coverage never falls (by the priorities' order)."""
         a = self.analyses[tid]
         rank = PRIORITIES.index(a.task.priority)
         for v in sorted(a.candidates, key=lambda c: (a.travel_home.get(c, 0), c)):
-            held = [
-                x for x in sorted(self.visits[v])
-                if x not in self.fixed
-                and PRIORITIES.index(self.scenario.tasks[x].priority) >= rank
-            ]  # fmt: skip
-            for x in held:
-                ax, crew = self.analyses[x], self.sol.crews[x]
-                timed = {t: self.sol.starts[t] for t in self.visits[v]}  # x's start among them
+            if not self.allowed(tid, v):
+                continue
+            for x in self.near(tid, v) if deep else sorted(self.visits[v]):
+                if x in self.fixed:
+                    continue
+                lower = PRIORITIES.index(self.scenario.tasks[x].priority) > rank
+                if (
+                    not deep
+                    and not lower
+                    and PRIORITIES.index(self.scenario.tasks[x].priority) < rank
+                ):
+                    continue  # one deep: only a visit of tid's priority or lower, as before
+                crew, timed = self.sol.crews[x], {t: self.sol.starts[t] for t in self.visits[v]}
                 self.remove(x)
                 if self.insert(tid, only=v):
-                    if self.insert(x) or PRIORITIES.index(ax.task.priority) > rank:
+                    if self.insert(x) or lower or (deep and self.eject(x, v, rank)):
                         return True
                     self.remove(tid)
-                self.sol.starts.update(timed)  # (the insertion may have pushed them)
-                self.sol.crews[x] = crew
-                self.visits[v].append(x)
-                self.minutes[v] += ax.task.duration_minutes
+                self.restore(x, v, crew, timed)
+        return False
+
+    def eject(self, x: str, avoid: str, rank: int) -> bool:
+        """`x` (unserved just now) served by one of its candidates but `avoid` in place of a
+        visit `y` near it, `y` inserted elsewhere or, when lower than `rank`, left out."""
+        a = self.analyses[x]
+        for w in sorted(a.candidates, key=lambda c: (a.travel_home.get(c, 0), c)):
+            if w == avoid or not self.allowed(x, w):
+                continue
+            for y in self.near(x, w):
+                crew, timed = self.sol.crews[y], {t: self.sol.starts[t] for t in self.visits[w]}
+                self.remove(y)
+                if self.insert(x, only=w):
+                    if self.insert(y) or PRIORITIES.index(self.scenario.tasks[y].priority) > rank:
+                        return True
+                    self.remove(x)
+                self.restore(y, w, crew, timed)
         return False
 
 
@@ -167,13 +285,19 @@ def push_in(
     travel: TravelModel,
     sol: Solution,
     tids: Iterable[str],
+    deep: bool = False,
+    until: float | None = None,
 ) -> Solution:
     """`sol` (a valid plan) with as many of the unserved one-person tasks of `tids` as fit
     inserted (see the module's docstring), urgent before low, longest waited then fewest
     candidates first; then each still unserved swapped in for a visit of its priority or lower
-    (`_Routes.swap`). A new Solution, `sol` untouched. Deterministic: no clock, no hash order.
+    (`_Routes.swap`); then, when `deep`, each still unserved served by an ejection chain two
+    deep (`_Routes.swap` with `deep`), until the wall clock reaches `until` (None: every one
+    tried). A new Solution, `sol` untouched. Deterministic when `until` is None: no hash order.
     On district 7004, after the insertions' 88/342/638/102, swaps reach 88/342/655/101 in
-    1.4 s (load 12); a second round of swaps found none."""
+    1.4 s (load 12); a second round of swaps found none. From the top model's refill there
+    (88/354/583/68), one deep 88/354/627/101 in 0.6 s, two deep 88/354/677/122 in 5.1 s (load
+    8); from the sweeps' plan 88/354/657/112, 661/112 and 691/127 in 0.6 and 5.6 s."""
     out = Solution(dict(sol.starts), dict(sol.crews))
     routes = _Routes(scenario, analyses, travel, out)
     pinned = {p.task for p in scenario.pinned}
@@ -198,4 +322,9 @@ def push_in(
     for tid in waiting:
         if tid not in out.crews:
             routes.swap(tid)
+    for tid in waiting if deep else ():
+        if until is not None and time.time() >= until:
+            break
+        if tid not in out.crews:
+            routes.swap(tid, deep=True)
     return out

@@ -1,6 +1,7 @@
 """Insertion that pushes a route's later visits (`solver.push.push_in`): its plans keep every
 rule and never serve less, it serves the visit that fits only once an earlier-booked one moves
-later, and the one that fits only once a lower visit moves to someone else."""
+later, the one that fits only once a lower visit moves to someone else, and (two deep) the one
+that fits only once a visit moves to a place another visit leaves."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from mutualaid.domain.plan import AssignedVolunteer
 from mutualaid.travel import HaversineTravel
 from solver import analyse
 from solver.greedy import greedy_plan
-from solver.push import push_in
+from solver.push import _Routes, push_in
 from solver.solution import Solution
 from tests.strategies import World, shaped_worlds, small_worlds
 from tests.test_coverage import SLOW_OK
@@ -92,20 +93,84 @@ def test_push_in_swaps_a_visit_out_to_serve_one_it_held_back() -> None:
     assert _keeps_every_rule(scenario, pushed)
 
 
+def held_two_deep(third: bool = True) -> World:
+    """u (normal) fits only a's hour, held by x; x's only other place is b's hour, held by y;
+    y may go to c, free all morning (when `third`). All of one priority, so no visit may be
+    given up: u is served only by the chain y to c, x to b, u to a."""
+    hour = [{"days": ["mon"], "from": "08:00", "to": "09:00"}]
+    morning = [{"days": ["mon"], "from": "08:00", "to": "12:00"}]
+
+    def visit(tid: str, skill: str, to: str) -> dict[str, object]:
+        return {"id": tid, "priority": "normal", "needs": [{"skill": skill, "count": 1}],
+                "duration_minutes": 60, "location": HOME,
+                "windows": [{"days": ["mon"], "from": "08:00", "to": to}]}  # fmt: skip
+
+    return {
+        "name": "held two deep",
+        "timezone": "Asia/Shanghai",
+        "week_start": "2026-11-30",
+        "volunteers": [
+            {"id": "a", "skills": ["s", "t"], "home": HOME, "availability": hour},
+            {"id": "b", "skills": ["s", "r"], "home": HOME, "availability": hour},
+            *([{"id": "c", "skills": ["r"], "home": HOME, "availability": morning}] * third),
+        ],
+        "tasks": [visit("u", "t", "09:00"), visit("x", "s", "09:00"), visit("y", "r", "12:00")],
+    }
+
+
+def test_push_in_serves_a_visit_two_moves_away_only_when_deep() -> None:
+    scenario = build_scenario(held_two_deep())
+    travel = HaversineTravel(scenario.settings)
+    analyses = analyse(scenario, travel)
+    given_ = Solution(
+        {"x": 8 * 60, "y": 8 * 60},
+        {"x": (AssignedVolunteer("a", 0, None),), "y": (AssignedVolunteer("b", 0, None),)},
+    )
+    assert _keeps_every_rule(scenario, given_)
+    shallow = push_in(scenario, analyses, travel, given_, list(scenario.tasks), deep=False)
+    assert sorted(shallow.crews) == ["x", "y"]
+    assert shallow == given_  # a move that failed is undone whole
+    pushed = push_in(scenario, analyses, travel, given_, list(scenario.tasks), deep=True)
+    assert {t: [av.id for av in crew] for t, crew in pushed.crews.items()} == {
+        "u": ["a"],
+        "x": ["b"],
+        "y": ["c"],
+    }
+    assert _keeps_every_rule(scenario, pushed)
+
+
+def test_a_chain_that_ends_nowhere_is_undone_whole() -> None:
+    """Without c, y fits nowhere once x takes its place: every step is undone, the plan and
+    each volunteer's visits and minutes as they were."""
+    scenario = build_scenario(held_two_deep(third=False))
+    travel = HaversineTravel(scenario.settings)
+    analyses = analyse(scenario, travel)
+    given_ = Solution(
+        {"x": 8 * 60, "y": 8 * 60},
+        {"x": (AssignedVolunteer("a", 0, None),), "y": (AssignedVolunteer("b", 0, None),)},
+    )
+    routes = _Routes(scenario, analyses, travel, Solution(dict(given_.starts), dict(given_.crews)))
+    assert not routes.swap("u", deep=True)
+    assert routes.sol == given_
+    assert {v: sorted(ts) for v, ts in routes.visits.items() if ts} == {"a": ["x"], "b": ["y"]}
+    assert {v: m for v, m in routes.minutes.items() if m} == {"a": 60, "b": 60}
+
+
 @pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=SLOW_OK)
 @given(world=shaped_worlds(small_worlds()))
-def test_push_in_keeps_every_rule_and_never_serves_less(world: World) -> None:
+@pytest.mark.parametrize("deep", [False, True], ids=["one deep", "two deep"])
+def test_push_in_keeps_every_rule_and_never_serves_less(world: World, deep: bool) -> None:
     """From greedy's plan, and from nothing: every rule kept, coverage per priority never less
     (lexicographic, urgent first), a many-person or pinned visit as it was given, and no task
-    of the highest priority served dropped (a swap only gives up one of its own priority that
-    it serves elsewhere, or a lower one)."""
+    of the highest priority served dropped (a swap or a chain only gives up a visit lower than
+    the one it serves)."""
     scenario = build_scenario(world)
     travel = HaversineTravel(scenario.settings)
     analyses = analyse(scenario, travel)
     tids = sorted(scenario.tasks)
     whole = greedy_plan(scenario, analyses, travel)
-    pushed = push_in(scenario, analyses, travel, whole, tids)
+    pushed = push_in(scenario, analyses, travel, whole, tids, deep=deep)
     assert _keeps_every_rule(scenario, pushed)
 
     def counts(sol: Solution) -> list[int]:
@@ -117,4 +182,5 @@ def test_push_in_keeps_every_rule_and_never_serves_less(world: World) -> None:
     fixed = [t for t, crew in whole.crews.items() if len(crew) > 1 or t in pinned]
     assert all(pushed.crews[t] == whole.crews[t] and pushed.starts[t] == whole.starts[t]
                for t in fixed)  # fmt: skip
-    assert _keeps_every_rule(scenario, push_in(scenario, analyses, travel, Solution(), tids))
+    from_nothing = push_in(scenario, analyses, travel, Solution(), tids, deep=deep)
+    assert _keeps_every_rule(scenario, from_nothing)
