@@ -28,6 +28,13 @@ _SENTENCES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"Invalid enum value (?P<value>.+)"), "decode_enum"),
     (re.compile(r"Missing required (?P<kind>\w+) parameter '(?P<name>[^']+)'"),
      "decode_missing_parameter"),
+    (re.compile(r"Number out of range"), "decode_number_range"),  # 1e999: past a float
+    (re.compile(r"Integer value out of range"), "decode_number_range"),
+    (re.compile(r"Invalid RFC3339 encoded (?P<want>date|datetime|time)"), "decode_rfc3339"),
+    (re.compile(r"Expected `(?P<want>[^`]+)` with a timezone component"), "decode_needs_zone"),
+    (re.compile(r"Expected `(?P<want>[^`]+)` with no timezone component"), "decode_no_zone"),
+    (re.compile(r"Invalid UUID"), "decode_uuid"),
+    (re.compile(r"Invalid value (?P<value>.+)"), "decode_enum"),
     (re.compile(r"Input data was truncated"), "json_truncated"),
     (re.compile(r"Invalid UTF-8 encoded string"), "body_not_utf8"),
     (re.compile(r"'data'"), "body_empty"),  # the handler's body parameter missing: no body
