@@ -41,6 +41,14 @@ CASES: dict[str, tuple[Callable[[], Any], str]] = {
                     "colour"),
     "wrong_type": (_yaml("skills: [home_repair]", "skills: home_repair"),
                    "volunteers[0].skills"),
+    # what was given instead of a number was said in English ('got a list', 'True (bool)')
+    "number_as_list": (_yaml("duration_minutes: 60", "duration_minutes: [60]"), "duration_minutes"),
+    "number_as_mapping": (_yaml("duration_minutes: 60", "duration_minutes: {m: 60}"),
+                          "duration_minutes"),
+    "number_as_bool": (_yaml("duration_minutes: 60", "duration_minutes: true"), "duration_minutes"),
+    "number_as_float": (_yaml("duration_minutes: 60", "duration_minutes: 60.5"),
+                        "duration_minutes"),
+    "number_as_null": (_yaml("duration_minutes: 60", "duration_minutes: ~"), "duration_minutes"),
 }  # fmt: skip
 
 

@@ -213,7 +213,7 @@ def test_a_bad_task_is_refused_with_each_error_beside_its_field_in_chinese(desk:
         },
     )  # fmt: skip
     assert answer.status_code == 400
-    assert field_errors(answer.text, "duration_minutes") == ["应为大于 0 的整数，实际为 0 (int)"]
+    assert field_errors(answer.text, "duration_minutes") == ["应为大于 0 的整数，实际为 0（整数）"]
     assert 'value="陪同就医"' in answer.text  # what was typed is kept
     with infra(desk.client).reader() as reader:
         titles = [t.title for t in reader.weeks.tasks(AREA, access.parse_week(WEEK))]
