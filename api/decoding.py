@@ -68,7 +68,7 @@ def decoding_problems(exc: BaseException) -> list[Problem]:
     if detail.startswith("JSON is malformed"):
         return [Problem("", msg("json_syntax", problem=json_worded(detail.split(":", 1)[-1])))]
     found = _AT.search(detail) or _FIELD.search(detail)
-    path = found.group("path").replace(".[", "[") if found else ""
+    path = _known(found.group("path")) if found else ""
     return [Problem(path, msg("bad_body", problem=worded(detail)))]
 
 
@@ -76,11 +76,17 @@ def _body_path(sentence: str) -> str:
     """Where in the body the decoder's sentence points: its `at` path, and a required field
     left out named as that field (`webhook_url`, `areas[0].id`), not as the body."""
     at = _AT.search(sentence)
-    path = at.group("path").replace(".[", "[") if at else ""
+    path = _known(at.group("path")) if at else ""
     missing = _MISSING.search(sentence)
     if missing is not None:
         path = f"{path}.{missing.group('field')}" if path else missing.group("field")
     return path
+
+
+def _known(path: str) -> str:
+    """msgspec's path as the answer's (`areas[0].id`), cut before a mapping's value it
+    cannot name (`[...]`: its key unknown to the decoder)."""
+    return path.split("[...]", 1)[0].replace(".[", "[").rstrip(".")
 
 
 def worded(sentence: str) -> str:
