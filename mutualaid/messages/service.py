@@ -119,6 +119,10 @@ SERVICE: dict[str, tuple[str, str]] = {
         "{kind} '{id}' 已存在（可用 PUT 修改）",
     ),
     "not_found": ("no {kind} '{id}'", "不存在的{kind} '{id}'"),
+    "body_too_large": (
+        "the request body is larger than the {most} bytes allowed; nothing was stored",
+        "请求内容超过允许的 {most} 字节，未保存任何内容",
+    ),
     "route_not_found": ("no such resource: {path}", "没有此资源：{path}"),
     "method_not_allowed": (
         "{method} is not allowed on {path}",
