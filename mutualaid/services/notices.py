@@ -360,13 +360,12 @@ def set_webhook(
     `allow_loopback`); a host name is checked when it resolves, at send time."""
     where = actor.area(area)
     problems = []
+    web_host = _web_host(url) if isinstance(url, str) else None
     if url is not None and (
-        not isinstance(url, str) or text_problem(url, MAX_URL_LENGTH) or not _web_address(url)
+        not isinstance(url, str) or text_problem(url, MAX_URL_LENGTH) or web_host is None
     ):
         problems.append(Problem("webhook_url", msg("notice_bad_url", most=MAX_URL_LENGTH)))
-    elif isinstance(url, str) and (
-        host := refused_host(urlsplit(url).hostname or "", allow_loopback=allow_loopback)
-    ):
+    elif web_host is not None and (host := refused_host(web_host, allow_loopback=allow_loopback)):
         problems.append(Problem("webhook_url", msg("notice_inside_url", host=host)))
     if url is not None and (
         not isinstance(secret, str) or not MIN_SECRET_LENGTH <= len(secret) <= MAX_URL_LENGTH
@@ -386,17 +385,20 @@ def set_webhook(
     return url is not None
 
 
-def _web_address(url: str) -> bool:
-    """An http(s) address with a host, no spaces and no user:password@ in it."""
+def _web_host(url: str) -> str | None:
+    """The host of an http(s) address with a host, no spaces and no user:password@ in it;
+    None for anything else."""
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018  (a port that is not a number raises)
     except ValueError:
-        return False
-    return (
-        parts.scheme in ("http", "https") and bool(parts.hostname) and "@" not in parts.netloc
+        return None
+    if (
+        parts.scheme in ("http", "https") and parts.hostname and "@" not in parts.netloc
         and not any(c.isspace() for c in url)
-    )  # fmt: skip
+    ):  # fmt: skip
+        return parts.hostname
+    return None
 
 
 def webhook_of(uow: UnitOfWork, actor: Actor, area: str | None) -> str | None:
