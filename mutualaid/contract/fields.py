@@ -64,6 +64,9 @@ def describe(value: object) -> str:
     kind = type(value).__name__
     key = f"got_kind_{kind}"
     shown = str(value).lower() if isinstance(value, bool) else repr(value)  # as YAML/JSON say it
+    if isinstance(value, int) and len(shown.lstrip("-")) > 20:  # a spreadsheet's 1e308, whole
+        sign, digits = ("-" if value < 0 else ""), shown.lstrip("-")
+        shown = f"{sign}{digits[0]}.{digits[1:4]}e+{len(digits) - 1}"
     return msg("got_value", value=shown, kind=msg(key) if key in CATALOGUE else kind)
 
 
