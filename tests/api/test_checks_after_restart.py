@@ -127,7 +127,7 @@ def test_a_draft_left_being_checked_is_checked_again_at_the_next_start(
     suggesting = replace(settings, solver=replace(settings.solver, suggest=True))
     with TestClient(app_for(suggesting)) as again:
         done = wait_for(lambda: (found := unserved_of(again, admin, made.id)) and not any(
-            "suggestions_checking" in u for u in found) and found, timeout=120)  # fmt: skip
+            "suggestions_checking" in u for u in found) and found, timeout=300)  # fmt: skip
     assert any(u.get("suggestions") for u in done), done
 
 
@@ -175,7 +175,7 @@ def test_a_lease_that_runs_out_is_taken_by_the_sweep(client: Client, admin: Any)
     threads = unmark_abandoned(infra(client).uow, checker)
     assert [t.name for t in threads] == ["suggestions-sweep"]
     done = wait_for(lambda: (found := unserved_of(client, admin, made.id)) and not any(
-        "suggestions_checking" in u for u in found) and found, timeout=120)  # fmt: skip
+        "suggestions_checking" in u for u in found) and found, timeout=300)  # fmt: skip
     assert any(u.get("suggestions") for u in done), done
     for thread in threads:
         thread.join(60)
