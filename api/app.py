@@ -48,9 +48,9 @@ from mutualaid.adapters.migrate import upgrade
 from mutualaid.adapters.uow import SqlUnitOfWork
 from mutualaid.messages import using_locale
 from mutualaid.services.access import VerifiedTokens
-from mutualaid.services.jobs import unmark_abandoned
 from mutualaid.services.ports import JobRunner, Repairer, UnitOfWork
 from mutualaid.services.recommend import Recommender
+from mutualaid.services.restart_checks import unmark_abandoned
 from solver.service import (
     PlannerSettings,
     RepairSettings,

@@ -28,6 +28,13 @@ _SENTENCES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"Invalid enum value (?P<value>.+)"), "decode_enum"),
     (re.compile(r"Missing required (?P<kind>\w+) parameter '(?P<name>[^']+)'"),
      "decode_missing_parameter"),
+    (re.compile(r"Number out of range"), "decode_number_range"),  # 1e999: past a float
+    (re.compile(r"Integer value out of range"), "decode_number_range"),
+    (re.compile(r"Invalid RFC3339 encoded (?P<want>date|datetime|time)"), "decode_rfc3339"),
+    (re.compile(r"Expected `(?P<want>[^`]+)` with a timezone component"), "decode_needs_zone"),
+    (re.compile(r"Expected `(?P<want>[^`]+)` with no timezone component"), "decode_no_zone"),
+    (re.compile(r"Invalid UUID"), "decode_uuid"),
+    (re.compile(r"Invalid value (?P<value>.+)"), "decode_enum"),
     (re.compile(r"Input data was truncated"), "json_truncated"),
     (re.compile(r"Invalid UTF-8 encoded string"), "body_not_utf8"),
     (re.compile(r"'data'"), "body_empty"),  # the handler's body parameter missing: no body
@@ -61,7 +68,7 @@ def decoding_problems(exc: BaseException) -> list[Problem]:
     if detail.startswith("JSON is malformed"):
         return [Problem("", msg("json_syntax", problem=json_worded(detail.split(":", 1)[-1])))]
     found = _AT.search(detail) or _FIELD.search(detail)
-    path = found.group("path").replace(".[", "[") if found else ""
+    path = _known(found.group("path")) if found else ""
     return [Problem(path, msg("bad_body", problem=worded(detail)))]
 
 
@@ -69,11 +76,17 @@ def _body_path(sentence: str) -> str:
     """Where in the body the decoder's sentence points: its `at` path, and a required field
     left out named as that field (`webhook_url`, `areas[0].id`), not as the body."""
     at = _AT.search(sentence)
-    path = at.group("path").replace(".[", "[") if at else ""
+    path = _known(at.group("path")) if at else ""
     missing = _MISSING.search(sentence)
     if missing is not None:
         path = f"{path}.{missing.group('field')}" if path else missing.group("field")
     return path
+
+
+def _known(path: str) -> str:
+    """msgspec's path as the answer's (`areas[0].id`), cut before a mapping's value it
+    cannot name (`[...]`: its key unknown to the decoder)."""
+    return path.split("[...]", 1)[0].replace(".[", "[").rstrip(".")
 
 
 def worded(sentence: str) -> str:

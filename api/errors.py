@@ -56,6 +56,9 @@ from mutualaid.services.ports import (
 
 log = logging.getLogger(__name__)
 
+MAX_REQUEST_BODY = 10_000_000
+"""Litestar's limit on a request body (bytes) unless a route sets its own."""
+
 
 @dataclass
 class ProblemBody:
@@ -131,6 +134,9 @@ def error_body(request: Request[Any, Any, Any], exc: BaseException) -> ErrorBody
         detail = msg("not_found", kind=kind, id=exc.ident)
     elif isinstance(exc, NotFoundException):
         detail = msg("route_not_found", path=request.url.path)
+    elif status == 413:  # Litestar's own refusal, before any handler: its words are English
+        most = getattr(request.route_handler, "resolve_request_max_body_size", lambda: None)()
+        detail = msg("body_too_large", most=f"{most or MAX_REQUEST_BODY:,}")
     elif isinstance(exc, MethodNotAllowedException):
         detail = msg("method_not_allowed", method=request.method, path=request.url.path)
     elif isinstance(exc, TokenExpired | Throttled):

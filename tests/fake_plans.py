@@ -192,14 +192,45 @@ class FakePlans:
         if plan.result is not None:
             self._put(plan, result=suggestions_from(plan.result, result))
 
-    def unmark_checking(self) -> list[str]:
-        marked = []
+    def unmark_checking(self, owner: str | None = None, lease_seconds: float = 0.0) -> list[str]:
+        marked, now, leases = [], self.store.clock(), self.store.state.checks_leases
         for p in list(self.store.state.plans.values()):
+            held = leases.get(p.id)
+            if held is not None and held[1] >= now:
+                continue
             if p.result is not None and any(u.checking for u in p.result.unserved):
                 unserved = [replace(u, checking=False) for u in p.result.unserved]
                 self._put(p, result=replace(p.result, unserved=unserved))
                 marked.append(p)
+                leases.pop(p.id, None)
+                if owner is not None:
+                    leases[p.id] = (owner, now.add(seconds=lease_seconds))
         return sorted(p.id for p in marked)
+
+    def hold_checks(self, ident: str, owner: str, lease_seconds: float) -> bool:
+        self.get(ident)
+        now, leases = self.store.clock(), self.store.state.checks_leases
+        held = leases.get(ident)
+        if held is not None and held[0] != owner and held[1] >= now:
+            return False
+        leases[ident] = (owner, now.add(seconds=lease_seconds))
+        return True
+
+    def end_checks(self, ident: str, owner: str) -> None:
+        held = self.store.state.checks_leases.get(ident)
+        if held is not None and held[0] == owner:
+            del self.store.state.checks_leases[ident]
+
+    def next_checks_free(self, other_than: str) -> pendulum.DateTime | None:
+        now = self.store.clock()
+        plans = self.store.state.plans.items()
+        marked = {i for i, p in plans if p.result and any(u.checking for u in p.result.unserved)}
+        live = [
+            u
+            for i, (by, u) in self.store.state.checks_leases.items()
+            if i in marked and u >= now and by != other_than
+        ]
+        return min(live, default=None)
 
     def _open(self, ident: str) -> PlanRecord:
         plan = self.get(ident)

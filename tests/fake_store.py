@@ -82,6 +82,7 @@ class State:
     """sha256 of a token's secret -> its id."""
     weeks: dict[tuple[str, pendulum.Date], FakeWeek] = field(default_factory=dict)
     plans: dict[str, PlanRecord] = field(default_factory=dict)
+    checks_leases: dict[str, tuple[str, pendulum.DateTime]] = field(default_factory=dict)
     assignments: list[FakeAssignment] = field(default_factory=list)
     audit: list[AuditEntry] = field(default_factory=list)
     responses: dict[tuple[str, str], StoredResponse] = field(default_factory=dict)

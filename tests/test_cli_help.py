@@ -58,3 +58,24 @@ def test_every_commands_own_help_reads_as_whole_sentences(
     assert paragraphs, shown.output
     broken = [p for p in paragraphs if "\n" in p]
     assert broken == [], shown.output
+
+
+HEADINGS = ("Usage", "Options", "Arguments", "Commands", "Show this", "[default:", "required]")
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: " ".join(p) or "mutualaid")
+def test_every_commands_help_says_its_own_words_in_chinese_under_zh(path: tuple[str, ...]) -> None:
+    """`MUTUALAID_LANG=zh mutualaid --help` printed Typer's English headings (Usage, Options,
+    Commands, 'Show this message and exit.'): under zh they come from the catalogue."""
+    shown = CliRunner().invoke(app, [*path, "--help"], env={"MUTUALAID_LANG": "zh"})
+    assert shown.exit_code == 0, shown.output
+    english = [word for word in HEADINGS if word in shown.output]
+    assert english == [], shown.output
+    assert "用法：" in shown.output and "选项" in shown.output, shown.output
+    if getattr(typer.main.get_command(app), "commands", None) and not path:
+        assert "命令" in shown.output, shown.output
+
+
+def test_the_help_stays_typer_s_own_in_english() -> None:
+    shown = CliRunner().invoke(app, ["--help"], env={"MUTUALAID_LANG": "en"})
+    assert "Usage:" in shown.output and "Commands" in shown.output, shown.output

@@ -32,6 +32,8 @@ CASES: dict[str, tuple[list[str], str, str, str]] = {
     "no value": (["solve", SAMPLE, "--out"], "--out", "requires an argument", "需要一个值"),
     "extra argument": (["check", SAMPLE, "more"], "more", "arguments it does not take",
                        "多余的参数"),
+    # `--rows -3` was taken, and every table printed with no rows
+    "rows below zero": (["solve", SAMPLE, "--rows", "-3"], "-3", "at least 0", "至少 0"),
 }  # fmt: skip
 # Names, not sentences: the command, metavariables and option names an error line may show
 NAMES = {"mutualaid", "solve", "solvee", "serve", "report", "waited", "check", "float",

@@ -717,7 +717,7 @@ def test_a_top_level_that_is_not_a_mapping_is_rejected(text: str, expected: str)
         ("name", ["a", "b"], "must be a non-empty string, got a list"),
         ("volunteers[0].id", "", "must be a non-empty string, got ''"),
         ("tasks[1].duration_minutes", "sixty", "must be a whole number > 0, got 'sixty'"),
-        ("tasks[1].duration_minutes", True, "must be a whole number > 0, got True"),
+        ("tasks[1].duration_minutes", True, "must be a whole number > 0, got true"),
         ("tasks[1].needs[0].count", "two", "must be a whole number > 0, got 'two'"),
         ("volunteers[0].max_hours_per_week", "eight", "must be a number >= 0, got 'eight'"),
         ("volunteers[0].vetted", "yes", "must be true or false, got 'yes'"),

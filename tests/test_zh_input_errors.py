@@ -41,6 +41,14 @@ CASES: dict[str, tuple[Callable[[], Any], str]] = {
                     "colour"),
     "wrong_type": (_yaml("skills: [home_repair]", "skills: home_repair"),
                    "volunteers[0].skills"),
+    # what was given instead of a number was said in English ('got a list', 'True (bool)')
+    "number_as_list": (_yaml("duration_minutes: 60", "duration_minutes: [60]"), "duration_minutes"),
+    "number_as_mapping": (_yaml("duration_minutes: 60", "duration_minutes: {m: 60}"),
+                          "duration_minutes"),
+    "number_as_bool": (_yaml("duration_minutes: 60", "duration_minutes: true"), "duration_minutes"),
+    "number_as_float": (_yaml("duration_minutes: 60", "duration_minutes: 60.5"),
+                        "duration_minutes"),
+    "number_as_null": (_yaml("duration_minutes: 60", "duration_minutes: ~"), "duration_minutes"),
 }  # fmt: skip
 
 
@@ -88,3 +96,16 @@ def test_a_plan_file_that_cannot_be_read_is_said_in_chinese(
     english = [w for w in re.findall(r"[A-Za-z]{3,}", said) if w not in ALLOWED]
     assert not english, done.output
     assert "plan.json" in done.output
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_huge_whole_number_is_echoed_short(lang: str) -> None:
+    """A spreadsheet cell of 1e308 reached a task's duration as a whole number of 309 digits,
+    every one of them echoed in the refusal: a number that long is shown as 1.000e+308."""
+    from mutualaid.contract.fields import describe
+
+    with using_locale(lang):
+        said = describe(10**308)
+        small = describe(-99999999)
+    assert len(said) < 30 and "e+308" in said, said
+    assert "-99999999" in small, small

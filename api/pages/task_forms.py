@@ -92,6 +92,8 @@ def task_from_form(data: dict[str, str], base: Json, lang: Lang, form: Form) -> 
     kind, _, ident = (data.get("place") or "").partition(":")
     if kind in ("resident", "site") and ident:
         task[kind] = ident
+    elif not base.get("location"):  # the form offers residents and sites; a location is kept
+        form.add("place", msg_in(lang, "page_place_needed"))
     task["priority"] = data.get("priority") or "normal"
     duration = (data.get("duration_minutes") or "").strip()
     try:
@@ -119,6 +121,10 @@ def task_from_form(data: dict[str, str], base: Json, lang: Lang, form: Form) -> 
         task["windows"] = windows
     if start:
         task["start"] = start
+    if windows and start:
+        form.add("start", msg_in(lang, "page_time_both"))
+    elif not (windows or start or base.get("every") or "windows" in form.errors):
+        form.add("windows", msg_in(lang, "page_time_needed"))
     needs = []
     for number, line in enumerate((data.get("needs") or "").splitlines(), 1):
         words = line.split()

@@ -9,13 +9,14 @@ from collections.abc import Mapping
 from typing import Any
 
 import pendulum
-from sqlalchemy import String, bindparam, cast, exists, insert, type_coerce, update
+from sqlalchemy import String, bindparam, exists, insert, type_coerce, update
 from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 from sqlmodel import Session, and_, col, or_, select
 
 from mutualaid.adapters.base import Repository, as_date, as_utc, maybe_utc
+from mutualaid.adapters.checks_leases import SqlChecksLeases
 from mutualaid.adapters.tables import AssignmentRow, PlanRow, TaskRow, WeekRow, metadata
 from mutualaid.adapters.weekrows import WeekRows
 from mutualaid.contract import plan_json
@@ -53,7 +54,7 @@ DONE = FINISHED
 _RESULT: Any = PlanRow.result
 
 
-class SqlPlans(Repository):
+class SqlPlans(SqlChecksLeases, Repository):
     def __init__(self, session: Session, clock: Clock, weeks: WeekRows) -> None:
         super().__init__(session, clock)
         self.weeks = weeks
@@ -403,25 +404,6 @@ class SqlPlans(Repository):
             unserved.append(entry)
         row.result = {**row.result, "unserved": unserved}  # a new value: the column is written
         self.session.flush()
-
-    def unmark_checking(self) -> list[str]:
-        # the JSON as text: one scan that reads only the plans some task of which is marked
-        text = cast(col(PlanRow.result), String)
-        stmt = (
-            select(PlanRow)
-            .where(col(PlanRow.result).is_not(None), text.like('%"suggestions_checking"%'))
-            .order_by(col(PlanRow.id))
-            .with_for_update()
-        )
-        ended = []
-        for row in self.session.exec(stmt):
-            assert row.result is not None
-            unserved = [{k: v for k, v in entry.items() if k != "suggestions_checking"}
-                        for entry in row.result.get("unserved") or ()]  # fmt: skip
-            row.result = {**row.result, "unserved": unserved}
-            ended.append(row.id)
-        self.session.flush()
-        return ended
 
     def _answers(self, plan_id: str) -> list[tuple[int, tuple[str, str], Answer]]:
         """Each assignment of the plan: its row id, (task, volunteer) and answer; raw rows,

@@ -272,6 +272,9 @@ class PlanRow(Base, table=True):
     worker: str | None = None
     lease_expires_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     cancel_requested: bool = False
+    checks_by: str | None = None
+    """Who checks the finished plan's suggestions, until `checks_until` (checks_lease)."""
+    checks_until: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class AssignmentRow(Base, table=True):

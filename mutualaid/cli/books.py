@@ -9,15 +9,16 @@ from typing import Annotated, Any
 import typer
 
 from mutualaid.cli.common import EXIT_BAD_INPUT, app, console, errors, refuse, settings_from_env
+from mutualaid.cli.helptext import WordedTyper
 from mutualaid.cli.service import open_store
 from mutualaid.contract.yaml_words import unwritable as os_words
 from mutualaid.errors import MutualAidError, Problem, ScenarioError
 from mutualaid.messages import located, msg
 
-request_app = typer.Typer(no_args_is_help=True, help="The backlog of requests.")
-week_app = typer.Typer(no_args_is_help=True, help="A week's tasks from the backlog.")
-visit_app = typer.Typer(no_args_is_help=True, help="After a visit: done or missed.")
-ledger_app = typer.Typer(no_args_is_help=True, help="The hours ledger (time bank).")
+request_app = WordedTyper(no_args_is_help=True, help="The backlog of requests.")
+week_app = WordedTyper(no_args_is_help=True, help="A week's tasks from the backlog.")
+visit_app = WordedTyper(no_args_is_help=True, help="After a visit: done or missed.")
+ledger_app = WordedTyper(no_args_is_help=True, help="The hours ledger (time bank).")
 app.add_typer(request_app, name="request")
 app.add_typer(week_app, name="week")
 app.add_typer(visit_app, name="visit")

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 
 from mutualaid.bounds import MAX_DEPTH, shown
-from mutualaid.cli.usage import WordedGroup
+from mutualaid.cli.helptext import WordedTyper
 from mutualaid.config import Settings, SettingsError
 from mutualaid.contract.scenario import json_error_worded, load_scenario
 from mutualaid.contract.yaml_words import unreadable
@@ -21,8 +21,7 @@ from mutualaid.domain.model import Scenario
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import CATALOGUE, language_of_environment, located, msg, using_locale
 
-app = typer.Typer(
-    cls=WordedGroup,  # Typer's own refusals of a command line in its language
+app = WordedTyper(
     no_args_is_help=True,
     add_completion=False,
     help="Plan a community's week of mutual aid, and prove how good the plan is.",

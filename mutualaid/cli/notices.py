@@ -10,10 +10,11 @@ from typing import Annotated
 import typer
 
 from mutualaid.cli.common import app, console, settings_from_env
+from mutualaid.cli.helptext import WordedTyper
 from mutualaid.cli.service import open_store
 from mutualaid.messages import msg
 
-notices_app = typer.Typer(no_args_is_help=True, help="Notices to volunteers.")
+notices_app = WordedTyper(no_args_is_help=True, help="Notices to volunteers.")
 app.add_typer(notices_app, name="notices")
 
 

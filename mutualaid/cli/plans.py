@@ -195,7 +195,7 @@ def solve(
         int | None, typer.Option(help="CP-SAT workers (default: every core); 1 is reproducible.")
     ] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed (default: the scenario's).")] = None,
-    rows: Annotated[int, typer.Option(help="Rows shown per table.")] = 25,
+    rows: Annotated[int, typer.Option(min=0, help="Rows shown per table.")] = 25,
     deterministic: Annotated[
         bool | None,
         typer.Option(

@@ -22,6 +22,7 @@ from mutualaid.cli.common import (
     refuse,
     settings_from_env,
 )
+from mutualaid.cli.helptext import WordedTyper
 from mutualaid.cli.plans import check_same_scenario, check_writable
 from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
@@ -150,7 +151,7 @@ def _table(options: list[Any]) -> None:
     console.print(table)
 
 
-absence_app = typer.Typer(no_args_is_help=True, help="Volunteers' absences (on the database).")
+absence_app = WordedTyper(no_args_is_help=True, help="Volunteers' absences (on the database).")
 app.add_typer(absence_app, name="absence")
 Url = Annotated[str | None, typer.Option(help="Database URL (default: $DATABASE_URL).")]
 

@@ -8,11 +8,12 @@ from typing import Annotated
 import typer
 
 from mutualaid.cli.common import app, console, refuse, settings_from_env
+from mutualaid.cli.helptext import WordedTyper
 from mutualaid.cli.service import open_store
 from mutualaid.errors import MutualAidError
 from mutualaid.messages import msg
 
-report_app = typer.Typer(no_args_is_help=True, help="Reports of an area.")
+report_app = WordedTyper(no_args_is_help=True, help="Reports of an area.")
 app.add_typer(report_app, name="report")
 
 

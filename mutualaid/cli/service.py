@@ -19,6 +19,7 @@ from rich.console import Console
 
 from mutualaid.bounds import shown
 from mutualaid.cli.common import EXIT_BAD_INPUT, app, console, errors, refuse, settings_from_env
+from mutualaid.cli.helptext import WordedTyper
 from mutualaid.config import DatabaseSettings, ServerSettings
 from mutualaid.messages import msg
 
@@ -99,7 +100,7 @@ def run_server(server: ServerSettings) -> None:
     uvicorn.run(APP_FACTORY, factory=True, **server.uvicorn_options())
 
 
-db = typer.Typer(no_args_is_help=True, help="The database: migrations.")
+db = WordedTyper(no_args_is_help=True, help="The database: migrations.")
 app.add_typer(db, name="db")
 DEFAULT_DATABASE_URL = "sqlite:///mutualaid.db"
 
@@ -260,7 +261,7 @@ def _page_tokens(infra: Store, area: str, path: Path) -> dict[str, str]:
     return out
 
 
-token_app = typer.Typer(no_args_is_help=True, help="API tokens.")
+token_app = WordedTyper(no_args_is_help=True, help="API tokens.")
 app.add_typer(token_app, name="token")
 
 

@@ -44,6 +44,15 @@ class WordedGroup(TyperGroup):
             rich_markup_mode=None, **extra,
         )  # fmt: skip
 
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # under zh, the help's own words from the catalogue (mutualaid.cli.helptext)
+        from mutualaid.cli.helptext import format_worded_help
+
+        if language_of_environment(os.environ) == "zh":
+            format_worded_help(self, ctx, formatter)
+        else:
+            super().format_help(ctx, formatter)
+
     def make_context(
         self, info_name: str | None, args: list[str], parent: click.Context | None = None,
         **extra: Any,

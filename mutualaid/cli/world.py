@@ -10,11 +10,12 @@ from typing import Annotated
 import typer
 
 from mutualaid.cli.common import EXIT_BAD_INPUT, app, console, errors
+from mutualaid.cli.helptext import WordedTyper
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.contract.yaml_words import unwritable as os_words
 from mutualaid.messages import msg
 
-generate_app = typer.Typer(
+generate_app = WordedTyper(
     invoke_without_command=True,
     help="Write a plausible generated week (or, with `season`, weeks) in the contract's format.",
 )

@@ -25,7 +25,7 @@ from mutualaid.bounds import (
 from mutualaid.contract.yaml_text import Document, FieldPath, render_path
 from mutualaid.domain.model import DAYS, MINUTES_PER_DAY, MINUTES_PER_WEEK, Location, TimeBlock
 from mutualaid.errors import Problem
-from mutualaid.messages import msg
+from mutualaid.messages import CATALOGUE, msg
 
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 _MISSING = object()
@@ -52,15 +52,22 @@ LIMITS: dict[str, float] = {
 
 
 def describe(value: object) -> str:
+    """What was given, for a 'got ...' in the active language (a value and its kind)."""
     if value is None:
-        return "nothing (null)"
+        return msg("got_null")
     if isinstance(value, str):
         return repr(value)
     if isinstance(value, dict):
-        return "a mapping"
+        return msg("got_mapping")
     if isinstance(value, list):
-        return "a list"
-    return f"{value!r} ({type(value).__name__})"
+        return msg("got_list")
+    kind = type(value).__name__
+    key = f"got_kind_{kind}"
+    shown = str(value).lower() if isinstance(value, bool) else repr(value)  # as YAML/JSON say it
+    if isinstance(value, int) and len(shown.lstrip("-")) > 20:  # a spreadsheet's 1e308, whole
+        sign, digits = ("-" if value < 0 else ""), shown.lstrip("-")
+        shown = f"{sign}{digits[0]}.{digits[1:4]}e+{len(digits) - 1}"
+    return msg("got_value", value=shown, kind=msg(key) if key in CATALOGUE else kind)
 
 
 # --- the reader: one method per kind of field ----------------------------------------------

@@ -183,6 +183,15 @@ CLI: dict[str, tuple[str, str]] = {
     "cli_db_upgraded": ("database at revision {revision}", "数据库已升级到版本 {revision}"),
     # --- a command line Typer (Click) refuses before any command runs (mutualaid.cli.usage) --
     "cli_usage": ("Usage: {usage}", "用法：{usage}"),
+    # --help's own words (mutualaid.cli.helptext)
+    "cli_help_usage": ("Usage: ", "用法："),
+    "cli_help_arguments": ("Arguments", "参数"),
+    "cli_help_options": ("Options", "选项"),
+    "cli_help_commands": ("Commands", "命令"),
+    "cli_help_option": ("Show this message and exit.", "显示此帮助并退出。"),
+    "cli_help_default": ("default: {value}", "默认：{value}"),
+    "cli_help_env": ("env var: {value}", "环境变量：{value}"),
+    "cli_help_required": ("required", "必填"),
     "cli_try_help": ("Try '{command} --help' for help.", "运行 '{command} --help' 查看帮助。"),
     "cli_error": ("Error: {message}", "错误：{message}"),
     "cli_bad_value": ("Invalid value for {name}: {problem}", "{name} 的值无效：{problem}"),

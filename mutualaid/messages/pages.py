@@ -182,6 +182,15 @@ PAGE_CATALOGUE: dict[str, tuple[str, str]] = {
         "line {line} ('{text}'): give days or a date, then hours like 09:00-11:30",
         "第 {line} 行（“{text}”）：请写星期或日期，再写时间，如 09:00-11:30",
     ),
+    "page_place_needed": ("choose where the visit is", "请选择服务地点"),
+    "page_time_needed": (
+        "give at least one line of days and hours, or a fixed start",
+        "请至少写一行时段，或填写固定开始时间",
+    ),
+    "page_time_both": (
+        "a fixed start takes no lines of hours: leave them empty",
+        "填写了固定开始时间时，上面的时段请留空",
+    ),
     "page_need_line": (
         "line {line} ('{text}'): give a skill and a number, like 'companionship 1'",
         "第 {line} 行（“{text}”）：请写技能和人数，如“companionship 1”",

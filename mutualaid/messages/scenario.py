@@ -76,6 +76,14 @@ SCENARIO: dict[str, tuple[str, str]] = {
         "应为以逗号分隔的 IP 地址或网段（10.0.0.1、10.0.0.0/8），实际为 {got}",
     ),
     "not_list": ("must be a list, got {got}", "应为列表，实际为 {got}"),
+    # what was given instead (mutualaid.contract.fields.describe)
+    "got_null": ("nothing (null)", "空值（null）"),
+    "got_mapping": ("a mapping", "字段映射"),
+    "got_list": ("a list", "列表"),
+    "got_value": ("{value} ({kind})", "{value}（{kind}）"),
+    "got_kind_int": ("int", "整数"),
+    "got_kind_float": ("float", "小数"),
+    "got_kind_bool": ("bool", "布尔值"),
     "not_mapping": ("must be a mapping of fields, got {got}", "应为字段映射，实际为 {got}"),
     "not_choice": ("must be one of {choices}, got {got}", "应为 {choices} 之一，实际为 {got}"),
     "bad_latlon": (

@@ -38,6 +38,20 @@ SERVICE: dict[str, tuple[str, str]] = {
     # a parameter held to a choice by a regex (`^(json|csv)$`) names the choices, not the regex
     "decode_choice": ("expected {choices}", "应为 {choices}"),
     "decode_pattern": ("text of the form {pattern} expected", "应为形如 {pattern} 的字符串"),
+    "decode_number_range": (
+        "the number is too large to read",
+        "数字过大，无法读取",
+    ),
+    "decode_rfc3339": (
+        "expected {want} such as 2026-03-02 or 2026-03-02T09:00:00+08:00",
+        "应为形如 2026-03-02 或 2026-03-02T09:00:00+08:00 的{want}",
+    ),
+    "decode_needs_zone": ("{want} needs its UTC offset (+08:00)", "{want}需带时区偏移（+08:00）"),
+    "decode_no_zone": ("{want} takes no UTC offset", "{want}不应带时区偏移"),
+    "decode_uuid": (
+        "expected an id of the form 8-4-4-4-12 hex digits",
+        "应为 8-4-4-4-12 位十六进制的 id",
+    ),
     "decode_enum": ("not one of the allowed values: {value}", "不是允许的取值之一：{value}"),
     "decode_missing_parameter": (
         "the {kind} parameter '{name}' is required",
@@ -55,6 +69,9 @@ SERVICE: dict[str, tuple[str, str]] = {
     "type_array": ("a list", "列表"),
     "type_object": ("a mapping of fields", "字段映射"),
     "type_null": ("null", "空值 null"),
+    "type_date": ("a date", "日期"),
+    "type_datetime": ("a date and time", "日期时间"),
+    "type_time": ("a time of day", "时刻"),
     "json_at_byte": ("{problem} (byte {byte})", "{problem}（第 {byte} 字节）"),
     "json_at_column": ("{problem} (column {column})", "{problem}（第 {column} 列）"),
     "json_invalid_character": ("invalid character", "无效字符"),
@@ -102,6 +119,10 @@ SERVICE: dict[str, tuple[str, str]] = {
         "{kind} '{id}' 已存在（可用 PUT 修改）",
     ),
     "not_found": ("no {kind} '{id}'", "不存在的{kind} '{id}'"),
+    "body_too_large": (
+        "the request body is larger than the {most} bytes allowed; nothing was stored",
+        "请求内容超过允许的 {most} 字节，未保存任何内容",
+    ),
     "route_not_found": ("no such resource: {path}", "没有此资源：{path}"),
     "method_not_allowed": (
         "{method} is not allowed on {path}",

@@ -20,13 +20,14 @@ from typing import Any
 
 from mutualaid.contract import plan_json
 from mutualaid.contract.plan_json import objective_json
-from mutualaid.domain.lifecycle import CANCELLED, same_or_narrower
+from mutualaid.domain.lifecycle import CANCELLED
 from mutualaid.domain.model import Scenario
 from mutualaid.domain.plan import Plan, Reason, SolveProgress, reason
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import say
 from mutualaid.services.access import SYSTEM
 from mutualaid.services.built import built_week
+from mutualaid.services.checks_lease import CHECKS_LEASE_SECONDS, ChecksLease, checks_owner
 from mutualaid.services.fairness import with_prior
 from mutualaid.services.ports import (
     LeaseLost,
@@ -88,62 +89,6 @@ def release_plan(uow: UnitOfWork, plan_id: str, worker: str) -> None:
         uow.commit()
 
 
-def unmark_abandoned(
-    new_uow: UowFactory, checker: object = None, stopping: Callable[[], bool] = lambda: False
-) -> list[threading.Thread]:
-    """At a server's start: the finished plans' tasks a killed process left marked as being
-    checked (a solve's runner, a repair's thread), which nothing else would end. The
-    published plan of its week, on the week it was made for (or narrower), is checked again
-    by `checker` on a thread, as `check_suggestions` does after a repair: its unserved tasks
-    marked meanwhile, in the same transaction that ends the others' marks, so that no reader
-    sees it without suggestions and not being checked. Any other (superseded, its week
-    changed, suggestions off) is unmarked, its checked suggestions kept: no one will look at
-    it again. The threads; each stops at `stopping()`, leaving its marks for the next start.
-    A process still checking a plan marks its tasks again at its next write."""
-    again: list[tuple[PlanRecord, Generator[Plan, None, None]]] = []
-    with new_uow() as uow:
-        ended = uow.plans.unmark_checking()
-        for plan_id in ended:
-            rest = _checks_again(uow, checker, uow.plans.get(plan_id))
-            if rest is not None:
-                plan, checks = rest
-                assert plan.result is not None
-                uow.plans.suggested(plan.id, replace(plan.result, unserved=[
-                    replace(u, checking=True) for u in plan.result.unserved]))  # fmt: skip
-                again.append(rest)
-        uow.commit()
-    if ended:
-        log.warning("suggestions no longer being checked (a process died): plans %s; "
-                    "checked again: %s", ended, [p.id for p, _ in again])  # fmt: skip
-    threads = []
-    for plan, checks in again:
-        thread = threading.Thread(target=_check_rest, args=(new_uow, plan, checks, stopping),
-                                  name=f"suggestions-{plan.id}", daemon=True)  # fmt: skip
-        thread.start()
-        threads.append(thread)
-    return threads
-
-
-def _checks_again(
-    uow: UnitOfWork, checker: object, plan: PlanRecord
-) -> tuple[PlanRecord, Generator[Plan, None, None]] | None:
-    """The checks of `plan`'s suggestions made again, when it is its week's published plan
-    and the week is the one it was made for (or narrower); else None."""
-    if not isinstance(checker, SuggestionChecker) or plan.result is None:
-        return None
-    published = uow.plans.published(plan.area, plan.week_start)
-    if published is None or published.id != plan.id:
-        return None
-    try:
-        built, _ = built_week(uow, plan.id, plan.area, plan.week_start)
-    except ScenarioError:
-        return None
-    if not same_or_narrower(plan.result.extra.get("basis"), built.basis):
-        return None
-    checks = checker.suggestion_checks(built.scenario, plan.result)
-    return None if checks is None else (plan, checks)
-
-
 def run_next_plan(new_uow: UowFactory, planner: Planner, options: RunOptions) -> PlanRecord | None:
     """Claim one plan and run it; None when nothing waits."""
     plan = claim_plan(new_uow(), options)
@@ -201,6 +146,7 @@ def run_plan(
         # a solver crash fails its plan, never the runner
         return _fail(new_uow, plan, worker, reason("plan_solver_failed", error=repr(exc)))
     rest, result = result.rest, replace(result, rest=None)
+    owner = checks_owner(worker)
     try:
         if result.status != "error":
             result.extra["basis"] = basis.to_json()  # what its bound rests on
@@ -210,6 +156,8 @@ def run_plan(
         try:
             with new_uow() as uow:
                 done = uow.plans.finish(plan.id, result, worker)
+                if rest is not None:  # its checks are this run's from now
+                    uow.plans.hold_checks(plan.id, owner, CHECKS_LEASE_SECONDS)
                 objective = None if result.objective is None else objective_json(result.objective)
                 detail = {"status": done.status, "objective": objective}
                 uow.audit.record(SYSTEM.id, "plan.finish", f"plan {plan.id}", plan.area, detail)
@@ -218,7 +166,7 @@ def run_plan(
             with new_uow() as uow:
                 return uow.plans.get(plan.id)
         if rest is not None:
-            _suggest_rest(new_uow, plan, rest, options)
+            _suggest_rest(new_uow, plan, rest, options, owner=owner)
             with new_uow() as uow:
                 return uow.plans.get(plan.id)
         return done
@@ -227,33 +175,44 @@ def run_plan(
             rest.close()  # the checks still under way end with the run
 
 
-def _suggest_rest(new_uow: UowFactory, plan: PlanRecord, rest: Generator[Plan, None, None],
-                  options: RunOptions, marks_kept: bool = False) -> None:  # fmt: skip
+def _suggest_rest(
+    new_uow: UowFactory, plan: PlanRecord, rest: Generator[Plan, None, None],
+    options: RunOptions, marks_kept: bool = False, owner: str = "",
+) -> None:  # fmt: skip
     """The finished plan's suggestions written again as the checks that were still under
     way when it finished end (the plan says which tasks still wait), until every one has.
     Cut short (the runner stops, a check or the store fails, a newer plan of the week is
     published: its checks would be wasted), the plan keeps what was checked and no task
     stays marked as being checked: nothing would ever end those marks. With `marks_kept`,
-    a stop (`options.stopping`) leaves them, for the next start to check again."""
-    plan_id, last = plan.id, None
+    a stop (`options.stopping`) leaves them, for the next start to check again. Checked
+    under `owner`'s lease (checks_lease): when another holds it, or takes it meanwhile
+    (this one's ran out), the checks are that holder's, and its marks too."""
+    plan_id, last, unmark = plan.id, None, True
+    lease = ChecksLease(new_uow, plan_id, owner or checks_owner(options.worker))
     try:
-        for more in rest:
-            if options.stopping():
-                if marks_kept:
-                    return
-                break
-            with new_uow() as uow:
-                if superseded(uow, plan):
-                    log.info("plan %s: a newer plan is published, its checks stop", plan_id)
-                    break
-                uow.plans.suggested(plan_id, more)
-                uow.commit()
-            last = more
-        else:
+        if not lease.take():
+            log.info("plan %s: its suggestions are checked by another process", plan_id)
             return
+        with lease.renewing():
+            for more in rest:
+                if lease.lost.is_set() or options.stopping():
+                    unmark = not (lease.lost.is_set() or marks_kept)
+                    break
+                with new_uow() as uow:
+                    if superseded(uow, plan):
+                        log.info("plan %s: a newer plan is published, its checks stop", plan_id)
+                        break
+                    uow.plans.suggested(plan_id, more)
+                    uow.commit()
+                last = more
+            else:
+                unmark = False
     except Exception:  # the plan is finished and kept: only its later suggestions are lost
         log.exception("plan %s: suggestions checked after it finished not stored", plan_id)
-    _unmark(new_uow, plan_id, last)
+    if unmark:
+        _unmark(new_uow, plan_id, last)
+    if not lease.lost.is_set():
+        lease.end()  # a stop that keeps the marks: the next start takes them at once
 
 
 def check_suggestions(
@@ -272,30 +231,34 @@ def check_suggestions(
     rest = checker.suggestion_checks(scenario, result)
     if rest is None:
         return None
-    new_uow = uow.again
+    new_uow, owner = uow.again, checks_owner(f"suggestions-{plan.id}")
     try:
         with new_uow() as marking:
             marking.plans.suggested(plan.id, replace(result, unserved=[
                 replace(u, checking=True) for u in result.unserved]))  # fmt: skip
+            marking.plans.hold_checks(plan.id, owner, CHECKS_LEASE_SECONDS)
             marking.commit()
     except Exception:  # the repair stands; its suggestions are only later, or lost
         log.exception("plan %s: its suggestions could not be marked as being checked", plan.id)
-    thread = threading.Thread(target=_check_rest, args=(new_uow, plan, rest),
+    thread = threading.Thread(target=check_rest, args=(new_uow, plan, rest, None, owner),
                               name=f"suggestions-{plan.id}", daemon=True)  # fmt: skip
     thread.start()
     return thread
 
 
-def _check_rest(
+def check_rest(
     new_uow: UowFactory, plan: PlanRecord, rest: Generator[Plan, None, None],
-    stopping: Callable[[], bool] | None = None,
+    stopping: Callable[[], bool] | None = None, owner: str = "",
 ) -> None:  # fmt: skip
+    """The rest of a finished plan's checks on a thread of their own (`_suggest_rest`),
+    under `owner`'s lease; with `stopping`, a stop keeps the marks for the next start."""
     try:
+        name = f"suggestions-{plan.id}"
         if stopping is None:
-            _suggest_rest(new_uow, plan, rest, RunOptions(f"suggestions-{plan.id}"))
+            _suggest_rest(new_uow, plan, rest, RunOptions(name), owner=owner)
         else:
-            options = RunOptions(f"suggestions-{plan.id}", stopping=stopping)
-            _suggest_rest(new_uow, plan, rest, options, marks_kept=True)
+            options = RunOptions(name, stopping=stopping)
+            _suggest_rest(new_uow, plan, rest, options, marks_kept=True, owner=owner)
     finally:
         rest.close()
 

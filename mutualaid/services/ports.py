@@ -37,6 +37,7 @@ from mutualaid.domain.roster import (
 from mutualaid.domain.tasks import SentTask, StoredTask
 from mutualaid.domain.week import WrittenWeek
 from mutualaid.services.absence_ports import AbsenceRepository
+from mutualaid.services.checks_ports import ChecksLeases
 from mutualaid.services.errors import (
     AccessError as AccessError,
 )
@@ -307,7 +308,7 @@ class WeekRepository(Protocol):
     def declines(self, area: str, week_start: pendulum.Date) -> list[DeclineRecord]: ...
 
 
-class PlanRepository(Protocol):
+class PlanRepository(ChecksLeases, Protocol):
     def create(
         self, area: str, week_start: pendulum.Date, *, kind: str = "solve",
         parent_id: str | None = None, request: PlanRequest | None = None,
@@ -339,12 +340,6 @@ class PlanRepository(Protocol):
     def suggested(self, ident: str, result: Plan) -> None:
         """The finished plan's unserved tasks' suggestions as `result` has them (checks that
         ended after it finished); nothing else of it changes."""
-        ...
-
-    def unmark_checking(self) -> list[str]:
-        """Every finished plan's tasks marked as being checked, unmarked (their suggestions
-        as they are): the checks of a runner that died, which nothing else would end. The
-        plans' ids."""
         ...
 
 

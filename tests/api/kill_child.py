@@ -4,6 +4,7 @@ test can kill it there with SIGKILL (`checks`: the change stored and published, 
 suggestions being checked on a thread, as the web process checks them).
 
 usage: python -m tests.api.kill_child MARKER POINT WHAT AREA WEEK VOLUNTEER|OPTION [JSON]
+(`rest`: a solve's plan finished, a draft, the rest of its suggestions being checked)
 """
 
 from __future__ import annotations
@@ -49,8 +50,19 @@ def stall_at(point: str, marker: Path) -> None:
             stall()
 
         solver.suggest_checks.Checks.__init__ = stalled_checks  # type: ignore[method-assign]
+    elif point == "rest":  # a solve's plan is finished; its suggestions are being checked
+        import mutualaid.services.jobs
+
+        def stalled_rest(*args: Any, **kwargs: Any) -> None:
+            stall()
+
+        mutualaid.services.jobs._suggest_rest = stalled_rest  # type: ignore[assignment]
     else:
         raise SystemExit(f"no point {point}")
+    import mutualaid.services.jobs
+
+    # a lease on the checks that runs out soon after the kill, so that a test waits little
+    mutualaid.services.jobs.CHECKS_LEASE_SECONDS = 2.0  # type: ignore[misc]
 
 
 def main() -> None:
@@ -65,10 +77,23 @@ def main() -> None:
 
     settings = Settings.from_env()
     # the suggestions are checked on a thread of this process, after the change is stored
-    suggest = point == "checks"
+    suggest = point in ("checks", "rest")
     recommender = SolverRecommender(RepairSettings(settings.solver.repair_seconds, suggest=suggest))
     with open_store(settings.database) as store:
-        if what == "absence":
+        if what == "solve":
+            import pendulum
+
+            from mutualaid.services.jobs import RunOptions, run_next_plan
+            from solver.service import PlannerSettings, SolverPlanner
+
+            with store.uow() as uow:
+                uow.plans.create(area, pendulum.Date.fromisoformat(week))
+                uow.commit()
+            planner = SolverPlanner(
+                PlannerSettings(workers=1, suggest=True, suggest_within_seconds=0.0)
+            )
+            run_next_plan(store.uow, planner, RunOptions("child"))
+        elif what == "absence":
             body = json.loads(sys.argv[7])
             absences.report_absence(store.uow(), recommender, CLI, who, area, body)
         else:

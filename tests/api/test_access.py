@@ -319,3 +319,24 @@ def test_a_token_lasting_beyond_the_bound_is_refused_with_the_whole_number_it_wa
     assert words in problem["message"] and "99999999" in problem["message"], problem
     made = client.post("/tokens", json={"role": "admin", "expires_in_days": 3650}, headers=said)
     assert made.status_code == 201, made.text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_token_lasting_an_unreadably_large_number_of_days_is_refused_in_the_requests_language(
+    client: Client, admin: dict[str, str], lang: str
+) -> None:
+    """`"expires_in_days": 1e999` is read by the JSON decoder as infinity before any handler
+    runs; its refusal came back in English under zh ("Expected `int`, got `float`" said
+    again as such): it reads as the other bounds do, in the request's language."""
+    said = {**admin, "Accept-Language": lang, "Content-Type": "application/json"}
+    for text in ("1e999", "-1e999", "1e308", "1E400"):
+        body = '{"role": "admin", "expires_in_days": ' + text + "}"
+        refused = client.post("/tokens", content=body, headers=said)
+        assert refused.status_code == 400, refused.text
+        [problem] = refused.json()["problems"]
+        assert problem["path"] == "expires_in_days", problem
+        message = problem["message"]
+        assert "Expected" not in message and "`" not in message, problem
+        if lang == "zh":
+            latin = message.replace("null", "").replace("expires_in_days", "")
+            assert not any("a" <= c.lower() <= "z" for c in latin), problem

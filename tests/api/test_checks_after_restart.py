@@ -7,6 +7,7 @@ suggestions at all), and ends the marks of any other. The kill itself: test_kill
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from typing import Any
 
@@ -17,7 +18,7 @@ from mutualaid.domain.plan import Plan
 from mutualaid.messages import msg_in
 from mutualaid.services import access
 from mutualaid.services.built import built_week
-from mutualaid.services.jobs import unmark_abandoned
+from mutualaid.services.restart_checks import unmark_abandoned
 from solver.service import PlannerSettings, RepairSettings, SolverPlanner, SolverRepairer
 
 from .conftest import Client, app_for, infra, wait_for
@@ -114,3 +115,67 @@ def test_the_plan_page_reloads_itself_while_suggestions_are_being_checked(
         uow.commit()
     page = client.get(f"/desk/edges/weeks/2026-11-30/plans/{made.id}").text
     assert msg_in("en", "page_suggestions_checking") not in page and RELOADS not in page
+
+
+def test_a_draft_left_being_checked_is_checked_again_at_the_next_start(
+    client: Client, admin: Any, settings: Any
+) -> None:
+    """Before, only the week's published plan was checked again: a draft a coordinator was
+    weighing showed no suggestions after a kill."""
+    _, made = stored_while_checking(client, admin)
+    client.__exit__(None, None, None)
+    suggesting = replace(settings, solver=replace(settings.solver, suggest=True))
+    with TestClient(app_for(suggesting)) as again:
+        done = wait_for(lambda: (found := unserved_of(again, admin, made.id)) and not any(
+            "suggestions_checking" in u for u in found) and found, timeout=300)  # fmt: skip
+    assert any(u.get("suggestions") for u in done), done
+
+
+def _checking(threads: list[threading.Thread]) -> list[threading.Thread]:
+    return [t for t in threads if t.name != "suggestions-sweep"]
+
+
+def test_two_servers_starting_at_once_check_each_plan_once(client: Client, admin: Any) -> None:
+    """Each start took every marked plan and checked it again: two servers started after a
+    kill both checked it (and one starting while another checked took its plan from it).
+    The plan's checks are now held by one lease: the other server leaves them alone."""
+    _, made = stored_while_checking(client, admin, published=True)
+    checker = SolverRepairer(RepairSettings(suggest=True))
+    stop = threading.Event()
+    started: list[list[threading.Thread]] = []
+    at_once = threading.Barrier(2)
+
+    def start() -> None:
+        at_once.wait()
+        started.append(unmark_abandoned(infra(client).uow, checker, stop.is_set))
+
+    servers = [threading.Thread(target=start) for _ in range(2)]
+    for server in servers:
+        server.start()
+    for server in servers:
+        server.join(60)
+    later = unmark_abandoned(infra(client).uow, checker, stop.is_set)  # a third, meanwhile
+    stop.set()
+    every = [t for threads in [*started, later] for t in threads]
+    for thread in every:
+        thread.join(60)
+    assert len(_checking(every)) == 1, every
+    with infra(client).uow() as uow:  # the stop let go of the lease: the next start takes it
+        assert uow.plans.hold_checks(made.id, "the next start", 1.0)
+
+
+def test_a_lease_that_runs_out_is_taken_by_the_sweep(client: Client, admin: Any) -> None:
+    """A killed checker's lease still holds at the next start: the plan is left, then taken
+    once the lease runs out."""
+    _, made = stored_while_checking(client, admin, published=True)
+    with infra(client).uow() as uow:
+        assert uow.plans.hold_checks(made.id, "killed", 1.0)
+        uow.commit()
+    checker = SolverRepairer(RepairSettings(suggest=True))
+    threads = unmark_abandoned(infra(client).uow, checker)
+    assert [t.name for t in threads] == ["suggestions-sweep"]
+    done = wait_for(lambda: (found := unserved_of(client, admin, made.id)) and not any(
+        "suggestions_checking" in u for u in found) and found, timeout=300)  # fmt: skip
+    assert any(u.get("suggestions") for u in done), done
+    for thread in threads:
+        thread.join(60)

@@ -475,3 +475,19 @@ def test_a_400_says_nothing_was_stored_only_where_the_request_could_have_written
         assert count_words in detail and stored_words not in detail, detail
     write = client.put(f"/weeks/2026-12-01/tasks{Q}", json=[], headers=said)
     assert write.status_code == 400 and stored_words in write.json()["detail"], write.text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_body_past_the_servers_limit_is_refused_in_the_requests_language(
+    client: Client, admin: dict[str, str], lang: str
+) -> None:
+    """A 10 MiB upload was answered 413 "Request Entity Too Large" in English under zh,
+    saying neither the limit nor that nothing was stored."""
+    said = {**admin, "Accept-Language": lang, "Content-Type": "text/csv"}
+    answer = client.post("/imports/volunteers?area=jingbalu", content=b"x" * 10_485_760,
+                         headers=said)  # fmt: skip
+    assert answer.status_code == 413, answer.text
+    detail = answer.json()["detail"]
+    assert "Entity" not in detail and "10,000,000" in detail, detail
+    if lang == "zh":
+        assert not re.findall(r"[A-Za-z]{3,}", detail), detail

@@ -122,3 +122,35 @@ def test_killed_while_a_repair_s_suggestions_are_checked_the_next_start_checks_t
         done = wait_for(checked, timeout=300)
     assert {u["task"] for u in done} == {u["task"] for u in unserved}
     assert any(u.get("suggestions") for u in done), done
+
+
+def test_killed_while_a_draft_s_suggestions_are_checked_the_next_start_checks_them(
+    client: Client, admin: Headers, settings: Settings, tmp_path: Path
+) -> None:
+    """A solve's plan, finished and not published (a draft), its runner killed while the
+    rest of its suggestions were checked: before, the next start only ended the marks and
+    the draft showed no suggestions (only a published plan was checked again)."""
+    from .test_replan_pages import EDGES
+
+    answer = client.post("/weeks/2026-11-30/scenario?area=edges", content=EDGES.read_bytes(),
+                         headers={**admin, "Content-Type": "application/yaml"})  # fmt: skip
+    assert answer.status_code == 200, answer.text
+
+    killed_at(settings, tmp_path, "rest", "solve", "edges", "2026-11-30", "-")
+
+    plans = client.get("/weeks/2026-11-30/plans?area=edges", headers=admin).json()
+    (draft,) = plans
+    assert draft["published_at"] is None
+    unserved = draft["plan"]["unserved"]
+    assert unserved and all(u.get("suggestions_checking") is True for u in unserved)
+    client.__exit__(None, None, None)
+    suggesting = replace(settings, solver=replace(settings.solver, suggest=True))
+    with TestClient(app_for(suggesting)) as again:
+
+        def checked() -> list[dict[str, Any]] | None:
+            got = again.get(f"/plans/{draft['id']}", headers=admin).json()["plan"]["unserved"]
+            return None if any("suggestions_checking" in u for u in got) else got
+
+        done = wait_for(checked, timeout=300)
+    assert {u["task"] for u in done} == {u["task"] for u in unserved}
+    assert any(u.get("suggestions") for u in done), done

@@ -213,7 +213,7 @@ def test_a_bad_task_is_refused_with_each_error_beside_its_field_in_chinese(desk:
         },
     )  # fmt: skip
     assert answer.status_code == 400
-    assert field_errors(answer.text, "duration_minutes") == ["应为大于 0 的整数，实际为 0 (int)"]
+    assert field_errors(answer.text, "duration_minutes") == ["应为大于 0 的整数，实际为 0（整数）"]
     assert 'value="陪同就医"' in answer.text  # what was typed is kept
     with infra(desk.client).reader() as reader:
         titles = [t.title for t in reader.weeks.tasks(AREA, access.parse_week(WEEK))]
@@ -544,3 +544,30 @@ def test_the_week_names_the_skills_each_task_needs_in_the_coordinators_language(
     zh = desk.client.get(f"/desk/{AREA}/weeks/{WEEK}", headers={"Accept-Language": "zh"}).text
     assert '<span title="appliance_repair">家电维修</span> × 1' in zh
     assert ">appliance_repair<" not in en + zh
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"place": ""}, "place"),
+        ({"windows": "", "start": ""}, "windows"),
+        ({"windows": "tue 09:00-11:00", "start": "2026-12-01T09:00"}, "start"),
+    ],
+)
+def test_a_task_form_without_a_place_or_a_time_says_so_beside_that_field_in_chinese(
+    desk: Desk, change: dict[str, str], field: str
+) -> None:
+    """With no place chosen (or no time, or two kinds of time) the form was refused with the
+    contract's sentence on top ('resident、site、location 必须且只能给出一个'), naming fields the
+    form does not have, and nothing beside the field to fix."""
+    desk.client.post("/lang", data={"lang": "zh", "_csrf_token": csrf(desk.client)})
+    sign_in(desk.client, desk.secrets["coordinator"])
+    path = f"/desk/{AREA}/weeks/{WEEK}/tasks/new"
+    data = {"title": "陪同就医", "place": "resident:r-li", "priority": "high",
+            "duration_minutes": "60", "windows": "tue 09:00-11:00", "needs": "companionship 1",
+            **change, "_csrf_token": csrf(desk.client, path)}  # fmt: skip
+    answer = desk.client.post(path, data=data)
+    assert answer.status_code == 400
+    [said] = field_errors(answer.text, field)
+    assert not re.search(r"resident|site|location|windows|every", said), said
+    assert "必须且只能" not in answer.text, answer.text

@@ -56,3 +56,31 @@ def test_the_weeks_table_keeps_whole_words_on_a_360px_phone(
     )
     assert len(set(sizes)) == 1, sizes  # the search row in one size of type
     assert msg_in(lang, "page_filter_show") in b.page.content()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("width", [320, 360])
+def test_each_search_label_stays_on_the_line_of_its_field_on_a_phone(
+    open_browser: Any, served: Served, lang: str, width: int
+) -> None:
+    """At 360 px '显示' ended one line and its select began the next (the search row's items
+    wrapped one by one): each label now sits beside its own field."""
+    b = open_browser(lang, phone=True, name=f"filters-{width}")
+    b.page.set_viewport_size({"width": width, "height": 780})
+    b.go("/")
+    sign_in(b, served.secrets["coordinator"], lang)
+    b.page.wait_for_url(re.compile(rf"/desk/{AREA}$"))
+    b.go(f"/desk/{AREA}/weeks/{WEEK}")
+    b.page.get_by_role("search").wait_for()
+    b.page.locator("form.filters").scroll_into_view_if_needed()
+    b.page.screenshot(path=str(SHOTS / f"filters-{lang}-{width}px.png"))
+    apart = b.page.evaluate(
+        """() => ['f-q', 'f-show'].map(id => {
+             const label = document.querySelector(`label[for="${id}"]`).getBoundingClientRect();
+             const field = document.getElementById(id).getBoundingClientRect();
+             const middle = label.top + label.height / 2;
+             return [id, middle > field.top && middle < field.bottom, field.left > label.left];
+           }).filter(([, level, after]) => !(level && after))"""
+    )
+    assert apart == [], apart  # a label above, below or after its field
+    b.assert_fits()
