@@ -188,7 +188,9 @@ def _suggest_rest(
     under `owner`'s lease (checks_lease): when another holds it, or takes it meanwhile
     (this one's ran out), the checks are that holder's, and its marks too."""
     plan_id, last, unmark = plan.id, None, True
-    lease = ChecksLease(new_uow, plan_id, owner or checks_owner(options.worker))
+    lease = ChecksLease(
+        new_uow, plan_id, owner or checks_owner(options.worker), seconds=CHECKS_LEASE_SECONDS
+    )
     try:
         if not lease.take():
             log.info("plan %s: its suggestions are checked by another process", plan_id)
