@@ -152,10 +152,12 @@ def main() -> int:
         vroom = run_vroom(week, 2)  # type: ignore[arg-type]
         theirs = vroom.get("check", {}).get("travel") or 0
         served = "/".join(str(plan.objective.served[p]) for p in plan.objective.served)
-        them = "/".join(str(n) for n in (vroom.get("served") or {}).values())
+        them = "/".join(str(n) for n in (vroom.get("served") or {}).values()) or "-"
+        if "skipped" in vroom:
+            print(f"VROOM: {vroom['skipped']}", file=sys.stderr)
         least = int(floor.split()[0])
-        versus = " / ".join(
-            f"{100 * (t / max(1, theirs) - 1):+.1f}%" if t else "-"
+        versus = " / ".join(  # "-" where VROOM gave no plan (pyvroom missing: `.[bench]`)
+            f"{100 * (t / theirs - 1):+.1f}%" if t and theirs else "-"
             for t in (minutes, held[1], least)
         )
         checked = sum((ok, more[2], held[2]))
