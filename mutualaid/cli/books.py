@@ -9,8 +9,8 @@ from typing import Annotated, Any
 import typer
 
 from mutualaid.cli.common import EXIT_BAD_INPUT, app, console, errors, refuse, settings_from_env
-from mutualaid.cli.helptext import WordedTyper
 from mutualaid.cli.service import open_store
+from mutualaid.cli.usage import WordedTyper
 from mutualaid.contract.yaml_words import unwritable as os_words
 from mutualaid.errors import MutualAidError, Problem, ScenarioError
 from mutualaid.messages import located, msg

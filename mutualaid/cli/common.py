@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 
 from mutualaid.bounds import MAX_DEPTH, shown
-from mutualaid.cli.helptext import WordedTyper
+from mutualaid.cli.usage import WordedTyper
 from mutualaid.config import Settings, SettingsError
 from mutualaid.contract.scenario import json_error_worded, load_scenario
 from mutualaid.contract.yaml_words import unreadable

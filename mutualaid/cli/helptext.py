@@ -8,15 +8,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
-from typing import Any
 
-import typer
 from typer import _click as click
 from typer.core import TyperArgument, TyperCommand, TyperGroup
-from typer.models import CommandFunctionType
 
-from mutualaid.cli.usage import WordedGroup
 from mutualaid.messages import language_of_environment, msg, using_locale
 
 _EXTRA = re.compile(r"\[(?P<inside>[^\[\]]*)\]\s*$")
@@ -81,26 +76,16 @@ def _worded_extra(text: str) -> str:
     return f"{text[: found.start()]}[{'；'.join(parts)}]"
 
 
-class WordedCommand(TyperCommand):
-    """A command whose `--help` is said in the command line's language."""
+class WordedHelp:
+    """Mixed into a Click command or group: its `--help` said in the command line's language."""
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         if _chinese():
+            assert isinstance(self, click.Command)
             format_worded_help(self, ctx, formatter)
         else:
-            super().format_help(ctx, formatter)
+            super().format_help(ctx, formatter)  # type: ignore[misc]
 
 
-class WordedTyper(typer.Typer):
-    """`typer.Typer` whose commands are `WordedCommand`s and whose groups say their help in
-    the command line's language (`cls=` is Typer's own way to choose them)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("cls", WordedGroup)
-        super().__init__(*args, **kwargs)
-
-    def command(
-        self, *args: Any, **kwargs: Any
-    ) -> Callable[[CommandFunctionType], CommandFunctionType]:
-        kwargs.setdefault("cls", WordedCommand)
-        return super().command(*args, **kwargs)
+class WordedCommand(WordedHelp, TyperCommand):
+    """A command whose `--help` is said in the command line's language."""

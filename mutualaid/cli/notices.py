@@ -10,8 +10,8 @@ from typing import Annotated
 import typer
 
 from mutualaid.cli.common import app, console, settings_from_env
-from mutualaid.cli.helptext import WordedTyper
 from mutualaid.cli.service import open_store
+from mutualaid.cli.usage import WordedTyper
 from mutualaid.messages import msg
 
 notices_app = WordedTyper(no_args_is_help=True, help="Notices to volunteers.")

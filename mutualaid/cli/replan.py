@@ -22,8 +22,8 @@ from mutualaid.cli.common import (
     refuse,
     settings_from_env,
 )
-from mutualaid.cli.helptext import WordedTyper
 from mutualaid.cli.plans import check_same_scenario, check_writable
+from mutualaid.cli.usage import WordedTyper
 from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.contract.yaml_text import Document, FieldPath, read_yaml, render_path

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from mutualaid.cli.common import app, console, refuse, settings_from_env
-from mutualaid.cli.helptext import WordedTyper
 from mutualaid.cli.service import open_store
+from mutualaid.cli.usage import WordedTyper
 from mutualaid.errors import MutualAidError
 from mutualaid.messages import msg
 

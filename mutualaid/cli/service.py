@@ -19,7 +19,7 @@ from rich.console import Console
 
 from mutualaid.bounds import shown
 from mutualaid.cli.common import EXIT_BAD_INPUT, app, console, errors, refuse, settings_from_env
-from mutualaid.cli.helptext import WordedTyper
+from mutualaid.cli.usage import WordedTyper
 from mutualaid.config import DatabaseSettings, ServerSettings
 from mutualaid.messages import msg
 

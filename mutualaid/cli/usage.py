@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import typer
 from typer import _click as click
 from typer.core import TyperGroup, _main
+from typer.models import CommandFunctionType
 
+from mutualaid.cli.helptext import WordedCommand, WordedHelp
 from mutualaid.messages import language_of_environment, msg, using_locale
 
 _NO_COMMAND = re.compile(r"No such command '(?P<name>[^']*)'\.(?: Did you mean (?P<close>.+)\?)?")
@@ -27,7 +30,7 @@ _TYPES = {
 }  # fmt: skip
 
 
-class WordedGroup(TyperGroup):
+class WordedGroup(WordedHelp, TyperGroup):
     """The `mutualaid` command: Typer's group, its parsing errors raised as `Refused`, which
     Click's frame shows (plain text: Typer's rich panel has an English title)."""
 
@@ -43,15 +46,6 @@ class WordedGroup(TyperGroup):
             standalone_mode=standalone_mode, windows_expand_args=windows_expand_args,
             rich_markup_mode=None, **extra,
         )  # fmt: skip
-
-    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        # under zh, the help's own words from the catalogue (mutualaid.cli.helptext)
-        from mutualaid.cli.helptext import format_worded_help
-
-        if language_of_environment(os.environ) == "zh":
-            format_worded_help(self, ctx, formatter)
-        else:
-            super().format_help(ctx, formatter)
 
     def make_context(
         self, info_name: str | None, args: list[str], parent: click.Context | None = None,
@@ -151,3 +145,18 @@ def _value_problem(exc: click.exceptions.BadParameter) -> str:
     if "expected" in bounds:
         return msg("cli_not_one_of", value=shown, expected=bounds["expected"])
     return exc.message
+
+
+class WordedTyper(typer.Typer):
+    """`typer.Typer` whose commands and groups say their help, and their refusals, in the
+    command line's language (`cls=` is Typer's own way to choose them)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("cls", WordedGroup)
+        super().__init__(*args, **kwargs)
+
+    def command(
+        self, *args: Any, **kwargs: Any
+    ) -> Callable[[CommandFunctionType], CommandFunctionType]:
+        kwargs.setdefault("cls", WordedCommand)
+        return super().command(*args, **kwargs)

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from mutualaid.cli.common import EXIT_BAD_INPUT, app, console, errors
-from mutualaid.cli.helptext import WordedTyper
+from mutualaid.cli.usage import WordedTyper
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.contract.yaml_words import unwritable as os_words
 from mutualaid.messages import msg
