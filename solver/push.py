@@ -245,13 +245,10 @@ class _Routes:
             for x in self.near(tid, v) if deep else sorted(self.visits[v]):
                 if x in self.fixed:
                     continue
-                lower = PRIORITIES.index(self.scenario.tasks[x].priority) > rank
-                if (
-                    not deep
-                    and not lower
-                    and PRIORITIES.index(self.scenario.tasks[x].priority) < rank
-                ):
+                x_rank = PRIORITIES.index(self.scenario.tasks[x].priority)
+                if x_rank < rank and not deep:
                     continue  # one deep: only a visit of tid's priority or lower, as before
+                lower = x_rank > rank
                 crew, timed = self.sol.crews[x], {t: self.sol.starts[t] for t in self.visits[v]}
                 self.remove(x)
                 if self.insert(tid, only=v):
