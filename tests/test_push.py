@@ -56,16 +56,18 @@ def test_push_in_serves_the_visit_an_earlier_booking_shut_out() -> None:
     assert _keeps_every_rule(scenario, pushed)
 
 
+def _visit(tid: str, priority: str, skill: str, to: str) -> dict[str, object]:
+    """An hour's visit at HOME on Monday morning, starting by `to`, of one with `skill`."""
+    return {"id": tid, "priority": priority, "needs": [{"skill": skill, "count": 1}],
+            "duration_minutes": 60, "location": HOME,
+            "windows": [{"days": ["mon"], "from": "08:00", "to": to}]}  # fmt: skip
+
+
 def held_by_a_lower_visit() -> World:
     """a has one hour, given to x (low, a or b); u (normal) needs a's other skill in that
     hour. Swapped: u to a, x to b, both served."""
     hour = [{"days": ["mon"], "from": "08:00", "to": "09:00"}]
     morning = [{"days": ["mon"], "from": "08:00", "to": "12:00"}]
-
-    def visit(tid: str, priority: str, skill: str, to: str) -> dict[str, object]:
-        return {"id": tid, "priority": priority, "needs": [{"skill": skill, "count": 1}],
-                "duration_minutes": 60, "location": HOME,
-                "windows": [{"days": ["mon"], "from": "08:00", "to": to}]}  # fmt: skip
 
     return {
         "name": "held by a lower visit",
@@ -75,7 +77,7 @@ def held_by_a_lower_visit() -> World:
             {"id": "a", "skills": ["s", "t"], "home": HOME, "availability": hour},
             {"id": "b", "skills": ["s"], "home": HOME, "availability": morning},
         ],
-        "tasks": [visit("x", "low", "s", "12:00"), visit("u", "normal", "t", "09:00")],
+        "tasks": [_visit("x", "low", "s", "12:00"), _visit("u", "normal", "t", "09:00")],
     }
 
 
@@ -100,11 +102,6 @@ def held_two_deep(third: bool = True) -> World:
     hour = [{"days": ["mon"], "from": "08:00", "to": "09:00"}]
     morning = [{"days": ["mon"], "from": "08:00", "to": "12:00"}]
 
-    def visit(tid: str, skill: str, to: str) -> dict[str, object]:
-        return {"id": tid, "priority": "normal", "needs": [{"skill": skill, "count": 1}],
-                "duration_minutes": 60, "location": HOME,
-                "windows": [{"days": ["mon"], "from": "08:00", "to": to}]}  # fmt: skip
-
     return {
         "name": "held two deep",
         "timezone": "Asia/Shanghai",
@@ -114,7 +111,11 @@ def held_two_deep(third: bool = True) -> World:
             {"id": "b", "skills": ["s", "r"], "home": HOME, "availability": hour},
             *([{"id": "c", "skills": ["r"], "home": HOME, "availability": morning}] * third),
         ],
-        "tasks": [visit("u", "t", "09:00"), visit("x", "s", "09:00"), visit("y", "r", "12:00")],
+        "tasks": [
+            _visit("u", "normal", "t", "09:00"),
+            _visit("x", "normal", "s", "09:00"),
+            _visit("y", "normal", "r", "12:00"),
+        ],
     }
 
 
