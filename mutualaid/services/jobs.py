@@ -256,11 +256,8 @@ def check_rest(
     under `owner`'s lease; with `stopping`, a stop keeps the marks for the next start."""
     try:
         name = f"suggestions-{plan.id}"
-        if stopping is None:
-            _suggest_rest(new_uow, plan, rest, RunOptions(name), owner=owner)
-        else:
-            options = RunOptions(name, stopping=stopping)
-            _suggest_rest(new_uow, plan, rest, options, marks_kept=True, owner=owner)
+        options = RunOptions(name) if stopping is None else RunOptions(name, stopping=stopping)
+        _suggest_rest(new_uow, plan, rest, options, marks_kept=stopping is not None, owner=owner)
     finally:
         rest.close()
 
