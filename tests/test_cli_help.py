@@ -71,9 +71,9 @@ def test_every_commands_help_says_its_own_words_in_chinese_under_zh(path: tuple[
     assert shown.exit_code == 0, shown.output
     english = [word for word in HEADINGS if word in shown.output]
     assert english == [], shown.output
-    assert "用法：" in shown.output and "选项" in shown.output, shown.output
+    assert "用法：" in shown.output and "选项：" in shown.output, shown.output  # full-width colons
     if getattr(typer.main.get_command(app), "commands", None) and not path:
-        assert "命令" in shown.output, shown.output
+        assert "命令：" in shown.output, shown.output
 
 
 def test_the_help_stays_typer_s_own_in_english() -> None:

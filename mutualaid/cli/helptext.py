@@ -43,19 +43,24 @@ def format_worded_help(
             (arguments if isinstance(param, TyperArgument) else options).append(record)
         for title, records in ((msg("cli_help_arguments"), arguments),
                                (msg("cli_help_options"), options)):  # fmt: skip
-            if records:
-                with formatter.section(title):
-                    formatter.write_dl(records)
+            _section(formatter, title, records)
         if isinstance(command, TyperGroup):
             listed = []
             for name in command.list_commands(ctx):
                 sub = command.get_command(ctx, name)
                 if sub is not None and not sub.hidden:
                     listed.append((name, sub.get_short_help_str(limit=300)))
-            if listed:
-                with formatter.section(msg("cli_help_commands")):
-                    formatter.write_dl(listed)
+            _section(formatter, msg("cli_help_commands"), listed)
         command.format_epilog(ctx, formatter)
+
+
+def _section(formatter: click.HelpFormatter, title: str, records: list[tuple[str, str]]) -> None:
+    """Click's `section` with the heading's colon full-width, as Chinese writes it."""
+    if records:
+        formatter.write_paragraph()
+        formatter.write(f"{'':>{formatter.current_indent}}{title}：\n")
+        with formatter.indentation():
+            formatter.write_dl(records)
 
 
 def _worded_extra(text: str) -> str:
