@@ -17,13 +17,13 @@ from api.pages.common import (
     CurrentViewer,
     Form,
     Lang,
-    day_code,
     flash,
     page,
     problems_into,
     refuse_control_characters,
 )
 from api.pages.desk import area_context
+from api.pages.time_lines import read_lines
 from mutualaid.contract.data import Json
 from mutualaid.contract.roster import to_json as roster_json
 from mutualaid.domain.model import CATEGORIES, MODES
@@ -36,9 +36,6 @@ from mutualaid.services.ports import (
     InvalidRequest,
     NotFoundError,
 )
-
-_RANGE = re.compile(r"^(\d{1,2}:\d{2})\s*[-–~至到]\s*(\d{1,2}:\d{2})$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -144,26 +141,9 @@ def entity_from(kind: str, data: dict[str, str], base: Json, lang: str, form: Fo
         elif f.kind == "list":
             out[f.name] = [x for x in re.split(r"[,，、\s]+", raw) if x]
         elif f.kind == "lines":
-            blocks = []
-            for number, line in enumerate(raw.splitlines(), 1):
-                words = line.replace(",", " ").replace("，", " ").replace("、", " ").split()
-                if not words:
-                    continue
-                span = _RANGE.match(words[-1])
-                if span is None:
-                    text = msg_in(lang, "page_window_line", line=number, text=line.strip())
-                    form.add(f.name, text)
-                    continue
-                block: dict[str, Any] = {
-                    "from": span.group(1).zfill(5),
-                    "to": span.group(2).zfill(5),
-                }
-                rest = [day_code(w) for w in words[:-1]]
-                if len(rest) == 1 and _DATE.match(rest[0]):
-                    block["date"] = rest[0]
-                else:
-                    block["days"] = rest
-                blocks.append(block)
+            blocks, bad = read_lines(raw)
+            for number, line in bad:
+                form.add(f.name, msg_in(lang, "page_window_line", line=number, text=line))
             out[f.name] = blocks
         elif f.kind == "bool":
             out[f.name] = data.get(f.name) == "on"

@@ -3,7 +3,6 @@ cannot be read shown beside its field; saved through the same use cases as the J
 
 from __future__ import annotations
 
-import re
 import secrets
 from typing import Any
 
@@ -17,7 +16,6 @@ from api.pages.common import (
     CurrentViewer,
     Form,
     Lang,
-    day_code,
     flash,
     page,
     problems_into,
@@ -26,6 +24,7 @@ from api.pages.common import (
     used_once,
 )
 from api.pages.desk import PRIORITIES, area_context, in_lang, infra_of
+from api.pages.time_lines import read_lines
 from mutualaid.contract.data import Json
 from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.roster import to_json as roster_json
@@ -48,8 +47,6 @@ TASK_FIELDS = {
     "needs": "needs",
 }
 """A task's field (the first key of a problem's path) -> the form field it is shown beside."""
-_RANGE = re.compile(r"^(\d{1,2}:\d{2})\s*[-–~至到]\s*(\d{1,2}:\d{2})$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 # --- the forms -------------------------------------------------------------------------------
@@ -100,22 +97,9 @@ def task_from_form(data: dict[str, str], base: Json, lang: Lang, form: Form) -> 
         task["duration_minutes"] = int(duration)
     except ValueError:
         form.add("duration_minutes", msg_in(lang, "not_positive_int", got=repr(duration)))
-    windows = []
-    for number, line in enumerate((data.get("windows") or "").splitlines(), 1):
-        words = line.replace(",", " ").replace("，", " ").replace("、", " ").split()
-        if not words:
-            continue
-        span = _RANGE.match(words[-1]) if words else None
-        if span is None:
-            form.add("windows", msg_in(lang, "page_window_line", line=number, text=line.strip()))
-            continue
-        window: dict[str, Any] = {"from": span.group(1).zfill(5), "to": span.group(2).zfill(5)}
-        rest = [day_code(w) for w in words[:-1]]
-        if len(rest) == 1 and _DATE.match(rest[0]):
-            window["date"] = rest[0]
-        else:
-            window["days"] = rest
-        windows.append(window)
+    windows, bad = read_lines(data.get("windows") or "")
+    for number, line in bad:
+        form.add("windows", msg_in(lang, "page_window_line", line=number, text=line))
     start = (data.get("start") or "").strip()
     if windows:
         task["windows"] = windows
