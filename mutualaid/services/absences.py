@@ -46,6 +46,7 @@ from mutualaid.services.volunteers import (
 )
 from mutualaid.validation import Report, validate
 
+_EPOCH = pendulum.datetime(2000, 1, 1)
 MAX_DAYS = 92
 """The longest absence one entry may hold (a quarter); longer ones are entered in parts."""
 _CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
@@ -223,8 +224,13 @@ def _write(
     first, last, start, end, reason = days
     person = uow.volunteers.get(where, volunteer)
     known = _known(uow, where, volunteer, days)
-    record = known or uow.absences.add(where, volunteer, first, last, start, end, reason, actor.id)
     had = person.unavailable
+    record = known
+    if record is None:  # the days the roster had, from no absence: the coordinator's own
+        theirs = {b for a in uow.absences.of(where, volunteer) for b in blocks(a)}
+        shape = AbsenceRecord(0, where, volunteer, first, last, start, end, None, "", _EPOCH)
+        own = tuple(b.date for b in blocks(shape) if b.date and b in had and b not in theirs)
+        record = uow.absences.add(where, volunteer, first, last, start, end, reason, actor.id, own)
     added = tuple(b for b in blocks(record) if b not in had)
     uow.volunteers.upsert(where, replace(person, unavailable=had + added))
     _check_weeks(uow, where, first, last)
@@ -352,14 +358,24 @@ def delete_absence(
     uow: UnitOfWork, actor: Actor, volunteer: str, ident: int, area: str | None
 ) -> None:
     """Remove the absence and its days from the volunteer's `unavailable` (the published plans
-    stay: they hold without it; the next solve may use the days again)."""
+    stay: they hold without it; the next solve may use the days again), but for the days
+    another absence holds too and those the roster had marked itself (`roster_days`)."""
     where = volunteer_area(actor, area)
     actor.require_volunteer(where, volunteer)
     with uow:
         record = uow.absences.get(where, volunteer, ident)
-        others = {b for a in uow.absences.of(where, volunteer) if a.id != ident
-                  for b in blocks(a)}  # fmt: skip
-        gone = set(blocks(record)) - others
+        rest = [a for a in uow.absences.of(where, volunteer) if a.id != ident]
+        others = {b for a in rest for b in blocks(a)}
+        own = {b for b in blocks(record) if b.date in record.roster_days}
+        gone = set(blocks(record)) - others - own
+        handed: dict[int, AbsenceRecord] = {}
+        for day in record.roster_days:  # the roster's days another absence holds too: it
+            held = [a for a in rest for b in blocks(a) if b in own and b.date == day]
+            if held:  # keeps them as the roster's now
+                keeper = handed.get(held[0].id, held[0])
+                handed[keeper.id] = replace(keeper, roster_days=(*keeper.roster_days, day))
+        for a in handed.values():
+            uow.absences.keep_roster_days(where, volunteer, a.id, a.roster_days)
         person = uow.volunteers.get(where, volunteer)
         kept = tuple(b for b in person.unavailable if b not in gone)
         uow.volunteers.upsert(where, replace(person, unavailable=kept))

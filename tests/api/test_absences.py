@@ -197,3 +197,32 @@ def test_days_away_given_back_to_front_are_said_in_the_words_of_the_form(
     assert problem["path"] == "to"
     said = problem["message"]
     assert "最后一天" in said and "第一天" in said and "from" not in said, said
+
+
+def _unavailable(client: Client, admin: Headers) -> list[Any]:
+    found: list[Any] = client.get(f"/volunteers/v-wang?area={AREA}", headers=admin).json()[
+        "unavailable"
+    ]
+    return found
+
+
+def test_taking_back_an_absence_keeps_the_days_the_roster_had_already(
+    client: Client, admin: Headers, published: str
+) -> None:
+    """The coordinator had entered Wednesday as a day v-wang cannot come; an absence of
+    Tuesday-Thursday is reported, then taken back (a mistake): Wednesday stays unavailable,
+    so the next solve does not send v-wang on it. With a second absence over the same days
+    taken back in either order, only the roster's own day is left."""
+    wang = client.get(f"/volunteers/v-wang?area={AREA}", headers=admin).json()
+    wang["unavailable"] = [{"date": "2026-12-02"}]
+    assert client.put(f"/volunteers/v-wang?area={AREA}", json=wang, headers=admin).is_success
+    for order in ((0, 1), (1, 0)):
+        made = [client.post(URL, json=days, headers=admin).json()["absence"]["id"]
+                for days in ({"from": "2026-12-01", "to": "2026-12-03"},
+                             {"from": "2026-12-02", "to": "2026-12-04"})]  # fmt: skip
+        gone = client.delete(f"/volunteers/v-wang/absences/{made[order[0]]}?area={AREA}",
+                             headers=admin)  # fmt: skip
+        assert gone.status_code == 204
+        assert {"date": "2026-12-02"} in _unavailable(client, admin)
+        client.delete(f"/volunteers/v-wang/absences/{made[order[1]]}?area={AREA}", headers=admin)
+        assert _unavailable(client, admin) == [{"date": "2026-12-02"}]
