@@ -49,7 +49,9 @@ from mutualaid.validation import Report, validate
 _EPOCH = pendulum.datetime(2000, 1, 1)
 MAX_DAYS = 92
 """The longest absence one entry may hold (a quarter); longer ones are entered in parts."""
-_CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+_CLOCK = re.compile(r"([01]?\d|2[0-3]):[0-5]\d")
+_DAY_END = "24:00"
+"""As the scenario's hours: 9:00 as 09:00, and 24:00 the day's end (an end only)."""
 _FIELDS = ("week", "from", "to", "start", "end", "reason")
 
 
@@ -136,10 +138,12 @@ def _read(body: Any) -> tuple[pendulum.Date, pendulum.Date, int | None, int | No
     start, end = body.get("start"), body.get("end")
     minutes: list[int] = []
     for name, value in (("start", start), ("end", end)):
-        if value is not None and not (isinstance(value, str) and _CLOCK.fullmatch(value)):
+        ends = name == "end" and value == _DAY_END
+        if value is not None and not (isinstance(value, str) and (_CLOCK.fullmatch(value) or ends)):
             problems.append(Problem(name, msg("absence_times")))
         elif isinstance(value, str):
-            minutes.append(int(value[:2]) * 60 + int(value[3:]))
+            hours, _, mins = value.partition(":")
+            minutes.append(int(hours) * 60 + int(mins))
     if (start is None) != (end is None) or (len(minutes) == 2 and minutes[0] >= minutes[1]):
         problems.append(Problem("end", msg("absence_times")))
     reason = body.get("reason")

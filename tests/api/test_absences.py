@@ -226,3 +226,17 @@ def test_taking_back_an_absence_keeps_the_days_the_roster_had_already(
         assert {"date": "2026-12-02"} in _unavailable(client, admin)
         client.delete(f"/volunteers/v-wang/absences/{made[order[1]]}?area={AREA}", headers=admin)
         assert _unavailable(client, admin) == [{"date": "2026-12-02"}]
+
+
+def test_hours_away_are_written_as_the_scenario_writes_them_and_may_end_at_midnight(
+    client: Client, admin: Headers, published: str
+) -> None:
+    """The scenario takes "9:00" and an end of "24:00"; an absence refused both ("start and
+    end are HH:MM ..."), so an evening away to the day's end could not be said."""
+    body = {"from": "2026-12-05", "to": "2026-12-05", "start": "9:00", "end": "24:00"}
+    answer = client.post(URL, json=body, headers=admin)
+    assert answer.status_code == 201, answer.text
+    assert {"date": "2026-12-05", "from": "09:00", "to": "24:00"} in _unavailable(client, admin)
+    for start, end in (("24:00", "24:00"), ("09:00", "24:30"), ("9:0", "10:00")):
+        bad = {**body, "start": start, "end": end}
+        assert client.post(URL, json=bad, headers=admin).status_code == 400, (start, end)
