@@ -30,6 +30,7 @@ from mutualaid.domain.model import CATEGORIES, MODES
 from mutualaid.domain.roster import RosterKind
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import msg_in, using_locale
+from mutualaid.messages.skills import skill_id
 from mutualaid.services import roster
 from mutualaid.services.ports import (
     ConflictError,
@@ -139,7 +140,8 @@ def entity_from(kind: str, data: dict[str, str], base: Json, lang: str, form: Fo
             except ValueError:
                 form.add("lat", msg_in(lang, "page_latlon_bad", got=raw or "—"))
         elif f.kind == "list":
-            out[f.name] = [x for x in re.split(r"[,，、\s]+", raw) if x]
+            listed = [x for x in re.split(r"[,，、;；\s]+", raw) if x]
+            out[f.name] = [skill_id(x) for x in listed] if f.name == "skills" else listed
         elif f.kind == "lines":
             blocks, bad = read_lines(raw)
             for number, line in bad:

@@ -31,6 +31,7 @@ from mutualaid.contract.roster import to_json as roster_json
 from mutualaid.domain.tasks import SentTask
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import msg_in
+from mutualaid.messages.skills import skill_id
 from mutualaid.services import access, roster, weeks
 from mutualaid.services.ports import InvalidRequest, NotFoundError
 
@@ -117,9 +118,11 @@ def task_from_form(data: dict[str, str], base: Json, lang: Lang, form: Form) -> 
         try:
             if words[0] in ("team_skill", "team") and len(words) in (2, 3):
                 count = int(words[2]) if len(words) == 3 else 1
-                needs.append({words[0]: words[1], "min_members": count})
+                named = skill_id(words[1]) if words[0] == "team_skill" else words[1]
+                needs.append({words[0]: named, "min_members": count})
             elif len(words) in (1, 2):
-                needs.append({"skill": words[0], "count": int(words[1]) if len(words) == 2 else 1})
+                count = int(words[1]) if len(words) == 2 else 1
+                needs.append({"skill": skill_id(words[0]), "count": count})
             else:
                 raise ValueError(line)
         except ValueError:

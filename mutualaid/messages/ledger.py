@@ -169,7 +169,7 @@ LEDGER: dict[str, tuple[str, str]] = {
     ),
     "page_request_needs_hint": (
         "One skill a line, with how many people: companionship 1",
-        "每行一项技能及所需人数：companionship 1",
+        "每行一项技能及所需人数：陪伴 1",
     ),
     "page_request_saved": ("Request “{title}” saved.", "请求“{title}”已保存。"),
     "page_request_withdrawn": ("Request {id} withdrawn.", "请求 {id} 已撤回。"),
