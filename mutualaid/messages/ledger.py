@@ -58,6 +58,12 @@ LEDGER: dict[str, tuple[str, str]] = {
         "visit {id} is marked {state}: it cannot be declined now; undo the mark first",
         "探访 {id} 已标记为{state}：现在不能婉拒；请先撤销标记",
     ),
+    "absence_over_marked": (
+        "visit {id} ({task}, {start}) is marked {state}: an absence cannot cover it; undo the "
+        "mark first, or let the absence start after it",
+        "探访 {id}（{task}，{start}）已标记为{state}：请假不能覆盖它；请先撤销标记，或让请假"
+        "从它之后开始",
+    ),
     "outcome_done": ("done", "已完成"),
     "outcome_missed": ("missed", "未成行"),
     "outcome_unmarked": ("unmarked", "已撤销标记"),

@@ -227,6 +227,7 @@ def _write(
     committed); whether it is a new one. ConflictError when a stored week breaks with it."""
     first, last, start, end, reason = days
     person = uow.volunteers.get(where, volunteer)
+    _refuse_over_marked(uow, where, volunteer, days)
     known = _known(uow, where, volunteer, days)
     had = person.unavailable
     record = known
@@ -239,6 +240,32 @@ def _write(
     uow.volunteers.upsert(where, replace(person, unavailable=had + added))
     _check_weeks(uow, where, first, last)
     return record, known is None
+
+
+def _refuse_over_marked(uow: UnitOfWork, where: str, volunteer: str, days: Days) -> None:
+    """ConflictError when the absence covers a visit of theirs marked done or missed: it is
+    past, its hours are in the ledger; a repair would give it to someone else after the fact
+    (as a decline of it is refused)."""
+    first, last, start, end, _ = days
+    week = first.start_of("week")
+    while week <= last:
+        try:
+            theirs = uow.assignments.for_volunteer(where, volunteer, week)
+        except NotFoundError:  # no such week stored
+            theirs = []
+        for a in theirs:
+            at = a.start.in_timezone(a.timezone)
+            lo = at.hour * 60 + at.minute
+            hi = lo + int((a.end - a.start).total_seconds() // 60)
+            if not first <= at.date() <= last or a.state == "declined":
+                continue
+            if start is not None and end is not None and not (lo < end and start < hi):
+                continue
+            if (marked := uow.assignments.marked(a.id)) is not None:
+                raise ConflictError(msg("absence_over_marked", id=a.id, task=a.task,
+                                        start=at.format("YYYY-MM-DD HH:mm"),
+                                        state=msg(f"outcome_{marked}")))  # fmt: skip
+        week = week.add(days=7)
 
 
 def _weeks_with(
