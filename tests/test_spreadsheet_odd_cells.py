@@ -133,3 +133,14 @@ def test_an_imported_window_typed_with_full_width_marks_is_read() -> None:
     rows, problems = rows_of("tasks", read_table(text.encode(), "zh"), {}, "zh")
     assert not problems
     assert rows[0].item["windows"] == [{"from": "09:00", "to": "12:00", "days": ["mon"]}]
+
+
+def test_a_home_and_numbers_typed_in_full_width_are_read() -> None:
+    """３４．７８ (a full-width point) was 'latitude/longitude not read'."""
+    form = Form()
+    data = {"name": "唐阿姨", "lat": "３４．７８", "lon": "１１３．６８",
+            "max_hours_per_week": "１０．５"}  # fmt: skip
+    person = entity_from("volunteers", data, {}, "zh", form)
+    assert not form.errors
+    assert person["home"] == {"lat": 34.78, "lon": 113.68}
+    assert person["max_hours_per_week"] == 10.5

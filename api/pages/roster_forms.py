@@ -5,6 +5,7 @@ coordinator's desk, through the same use cases as the API. Each kind's form is a
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -133,6 +134,8 @@ def entity_from(kind: str, data: dict[str, str], base: Json, lang: str, form: Fo
     out: dict[str, Any] = dict(base)
     for f in FIELDS[kind]:
         raw = (data.get(f.name) or "").strip()
+        if f.kind in ("lat", "lon", "number"):  # ３４．７８ from a Chinese input method
+            raw = unicodedata.normalize("NFKC", raw)
         if f.kind in ("lat", "lon"):
             try:
                 out.setdefault(f.place, {})
