@@ -104,9 +104,12 @@ TYPED = [
     ("周一 9:00 至 12:00", [{"from": "09:00", "to": "12:00", "days": ["mon"]}]),
     ("周二，周四 09:00—11:30", [{"from": "09:00", "to": "11:30", "days": ["tue", "thu"]}]),
     ("２０２６－１２－０２ 09:00－10:00", [{"from": "09:00", "to": "10:00", "date": "2026-12-02"}]),
+    ("2026/12/2 09:00-10:00", [{"from": "09:00", "to": "10:00", "date": "2026-12-02"}]),
+    ("2026年12月2日 09:00-10:00", [{"from": "09:00", "to": "10:00", "date": "2026-12-02"}]),
 ]
-"""Lines as typed with a Chinese input method (full-width colon, digits, tilde, dash) or with
-spaces around the dash, and what each means."""
+"""Lines as typed with a Chinese input method (full-width colon, digits, tilde, dash), with
+spaces around the dash, or with a date as Chinese Excel shows it (2026/12/2), and what each
+means."""
 
 
 @pytest.mark.parametrize("line, meant", TYPED)

@@ -1,8 +1,8 @@
 """Lines of hours as a person types them in a form or a spreadsheet cell ("周一 周三
-09:00-12:00", "2026-12-02 14:00-16:00") read into the scenario format's windows: the same
-reader for a task's windows and a volunteer's availability, so a line one takes the other
-takes. A Chinese input method's full-width marks (０９：００～１２：００, －, ，) are read as
-their ASCII twins, and spaces around the dash are allowed."""
+09:00-12:00", "2026-12-02 14:00-16:00", "2026/12/2 14:00-16:00") read into the scenario
+format's windows: the same reader for a task's windows and a volunteer's availability, so a
+line one takes the other takes. A Chinese input method's full-width marks (０９：００～１２：００,
+－, ，) are read as their ASCII twins, and spaces around the dash are allowed."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from typing import Any
 from api.pages.common import day_code
 
 _RANGE = re.compile(r"([0-9]{1,2}:[0-9]{2})\s*[-–—~〜至到]\s*([0-9]{1,2}:[0-9]{2})$")
-_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_DATE = re.compile(r"^([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?$")
+"""2026-12-02, and as Chinese Excel shows a date: 2026/12/2, 2026年12月2日."""
 
 
 def read_line(line: str) -> dict[str, Any] | None:
@@ -28,8 +29,8 @@ def read_line(line: str) -> dict[str, Any] | None:
     words = text[: span.start()].replace(",", " ").replace("、", " ").split()
     window: dict[str, Any] = {"from": span.group(1).zfill(5), "to": span.group(2).zfill(5)}
     rest = [day_code(w) for w in words]
-    if len(rest) == 1 and _DATE.match(rest[0]):
-        window["date"] = rest[0]
+    if len(rest) == 1 and (day := _DATE.match(rest[0])):
+        window["date"] = f"{day.group(1)}-{int(day.group(2)):02d}-{int(day.group(3)):02d}"
     else:
         window["days"] = rest
     return window
