@@ -147,3 +147,20 @@ def test_a_home_and_numbers_typed_in_full_width_are_read() -> None:
     assert not form.errors
     assert person["home"] == {"lat": 34.78, "lon": 113.68}
     assert person["max_hours_per_week"] == 10.5
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["2026/12/2 9:00", "2026年12月2日 09：00", "２０２６－１２－０２ ９：００", "2026-12-02T09:00"],
+)
+def test_a_fixed_start_typed_as_chinese_excel_shows_it_is_read(typed: str) -> None:
+    form = Form()
+    data = {"title": "义诊", "place": "site:s1", "duration_minutes": "60", "start": typed}
+    assert task_from_form(data, {}, "zh", form)["start"] == "2026-12-02T09:00"
+    assert not form.errors
+
+
+def test_a_fixed_start_that_is_no_time_is_left_for_the_contract_to_refuse() -> None:
+    form = Form()
+    data = {"title": "义诊", "place": "site:s1", "duration_minutes": "60", "start": "周三上午"}
+    assert task_from_form(data, {}, "zh", form)["start"] == "周三上午"

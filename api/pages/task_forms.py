@@ -24,7 +24,7 @@ from api.pages.common import (
     used_once,
 )
 from api.pages.desk import PRIORITIES, area_context, in_lang, infra_of
-from api.pages.time_lines import read_lines
+from api.pages.time_lines import read_lines, read_start
 from mutualaid.contract.data import Json
 from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.roster import to_json as roster_json
@@ -101,7 +101,7 @@ def task_from_form(data: dict[str, str], base: Json, lang: Lang, form: Form) -> 
     windows, bad = read_lines(data.get("windows") or "")
     for number, line in bad:
         form.add("windows", msg_in(lang, "page_window_line", line=number, text=line))
-    start = (data.get("start") or "").strip()
+    start = read_start((data.get("start") or "").strip())
     if windows:
         task["windows"] = windows
     if start:

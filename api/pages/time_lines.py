@@ -46,3 +46,18 @@ def read_lines(raw: str) -> tuple[list[dict[str, Any]], list[tuple[int, str]]]:
         elif window:
             windows.append(window)
     return windows, bad
+
+
+_START = re.compile(
+    r"^([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?\s*[T ]?\s*([0-9]{1,2}):([0-9]{2})$"
+)
+
+
+def read_start(text: str) -> str:
+    """A fixed start as typed (2026/12/2 9:00, 2026年12月2日 09：00) as the scenario writes it
+    (2026-12-02T09:00); anything else as typed, for the contract to say what is wrong."""
+    found = _START.match(unicodedata.normalize("NFKC", text).strip())
+    if found is None:
+        return text
+    year, month, day, hour, minute = (int(g) for g in found.groups())
+    return f"{year}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}"
