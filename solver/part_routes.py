@@ -40,11 +40,7 @@ def by_route_sets(
         seconds = min(seconds, (until - time.time()) * ROUTE_SETS_SHARE)
     if seconds <= 0.5:
         return sol
-    # with priced routes after ruin and recreate, a block too wide gives up at once: the
-    # routes near the plan's took 5.6 s of rerouting's 15 on the held-out 7093 (its part past
-    # one exact model, so no travel stage listed it before) and 13-15 s at load 13, which left
-    # ruin and recreate 1.4-1.8 s, where its pairs come from (7-10 -> 33), and gave nothing
-    narrow = not (job.rerouting.priced_after and not job.reproducible)
+    narrow = True
     if job.rerouting.priced and not job.reproducible and routes_rechosen(scenario, job):
         began = time.time()
         try:  # wide blocks get priced routes (and their plan's own) in place of `_nearest`
