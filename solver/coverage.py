@@ -27,6 +27,7 @@ from mutualaid.domain.model import Scenario
 from mutualaid.travel import TravelModel
 from solver.analysis import TaskAnalysis
 from solver.cpsat import PlanModel, linear
+from solver.pair_writer import PairWriter
 from solver.solution import Solution
 from solver.stages import (
     STAGE_SHARES,
@@ -145,7 +146,7 @@ class CoverageModel(PlanModel):
             lit, start = self.in_slot[(vid, t, k)], self.start[t]
             seen.append((t, task.location, task.duration_minutes, window[0][0], window[-1][1],
                          lit.index, start.index))  # fmt: skip
-        emit = _Emitter(m)
+        emit = PairWriter(m)
         for n, (i, loc_i, dur_i, first_i, last_i, in_i, s_i) in enumerate(seen):
             for j, loc_j, dur_j, first_j, last_j, in_j, s_j in seen[n + 1 :]:
                 trip_ij, trip_ji = trip(loc_i, loc_j), trip(loc_j, loc_i)
@@ -242,33 +243,6 @@ class CoverageModel(PlanModel):
             sj = sol.starts.get(j, self.analyses[j].start_domain[0][0])
             self._hint(lit, si <= sj)
         self._hints_written()
-
-
-class _Emitter:
-    """Writes a pair's constraints into the model's proto exactly as `CpModel.add(...)
-    .only_enforce_if(...)` writes them (the linear terms sorted by variable index, the
-    enforcement literals in the order given, a negated literal as -index - 1), without the
-    expression objects: a third of building a pairwise model went to them."""
-
-    def __init__(self, m: cp_model.CpModel) -> None:
-        self.constraints = m.proto.constraints
-
-    def after(self, first: int, then: int, gap: int, *enforce: int) -> None:
-        """start[then] >= start[first] + gap (variable indices), under `enforce`."""
-        ct = self.constraints.add()
-        ct.enforcement_literal.extend(enforce)
-        lin = ct.linear
-        if first < then:
-            lin.vars.extend((first, then))
-            lin.coeffs.extend((-1, 1))
-        else:
-            lin.vars.extend((then, first))
-            lin.coeffs.extend((1, -1))
-        lin.domain.extend((gap, cp_model.INT_MAX))
-
-    def not_both(self, a: int, b: int) -> None:
-        """Not both of two literals (indices): a clause of their negations."""
-        self.constraints.add().bool_or.literals.extend((-a - 1, -b - 1))
 
 
 def cover_then_route(
