@@ -52,6 +52,7 @@ from mutualaid.contract.scenario import build_scenario, read_scenario_text  # no
 from solver.suggest_verify import with_suggestions  # noqa: E402
 
 SPENT: dict[str, float] = defaultdict(float)
+CALLS: dict[str, int] = defaultdict(int)
 NOW: list[Callable[[], float]] = [time.monotonic]
 """The clock phases are timed on: wall (`time.monotonic`) or, with `--cpu`, the process's CPU
 time (`time.process_time`, CP-SAT's threads included: a figure the load changes less)."""
@@ -73,6 +74,7 @@ def timed(owner: Any, attr: str, name: str) -> None:
             depth[0] -= 1
             if depth[0] == 0:
                 SPENT[name] += NOW[0]() - t0
+                CALLS[name] += 1
 
     setattr(owner, attr, wrapper)
 
@@ -117,6 +119,7 @@ def checks(week: str, count: int | None) -> None:
     if count is not None:  # the first `count` checks: one candidate each of the first tasks
         tasks = [u.task for u in plan.unserved][:count]
     SPENT.clear()
+    CALLS.clear()
     print(f"{week}: {len(plan.unserved)} unserved (load {load():.1f})", flush=True)
     t0, c0 = time.monotonic(), time.process_time()
     with_suggestions(scenario, doc, plan, check=counted, tasks=tasks, per_task=1 if count else 3)
@@ -130,6 +133,7 @@ def checks(week: str, count: int | None) -> None:
 def whole(size: str, seed: int, time_limit: float, workers: int) -> None:
     scenario = build_scenario(Week.of(size, seed).generate())
     SPENT.clear()
+    CALLS.clear()
     phases: dict[str, float] = {}
     t0 = time.monotonic()
     plan = solver.solve(
@@ -140,7 +144,7 @@ def whole(size: str, seed: int, time_limit: float, workers: int) -> None:
     print(f"{size}/{seed}: {spent:.1f} s, coverage {plan.objective.coverage_key()}, "
           f"load {load():.1f}")  # fmt: skip
     for name, seconds in sorted(SPENT.items()):
-        print(f"  {name:32s} {seconds:7.2f} s")
+        print(f"  {name:32s} {seconds:7.2f} s in {CALLS[name]} calls")
     for name, seconds in sorted(phases.items()):
         print(f"  phase {name:26s} {seconds:7.2f} s")
 
