@@ -209,7 +209,9 @@ class PlanModel:
     def _trips(self, mode: str) -> Callable[[Location, Location], int]:
         """`travel.minutes` by `mode`, cached by the places' identities (the scenario's own
         objects, alive as long as the model): the travel model's cache hashes each place's
-        fields, most of a pair's time where every pair of a slot asks two trips."""
+        fields, most of a pair's time where every pair of a slot asks two trips (the pairwise
+        separation; where each trip is asked about once, as in placing visits in slots, this
+        cache only costs: measured, so those ask the travel model)."""
         cache = self._trip_cache.setdefault(mode, {})
         minutes = self.travel.minutes
 
@@ -225,16 +227,15 @@ class PlanModel:
     def _place(self, vid: str) -> None:
         """Which slot each of v's tasks would fall in, and the starts that slot allows."""
         m, vol = self.m, self.scenario.volunteers[vid]
-        slots, trip = self.slots[vid], self._trips(vol.mode)
+        slots = self.slots[vid]
         ends = sorted_ends(slots)
         for tid, works in self._works_of[vid]:
             a = self.analyses[tid]
             task = a.task
             options = []
             for k in fitting(slots, task, a.start_domain, ends):
-                slot = slots[k]  # (`Slot.window`, its trips cached here)
-                lo = slot.begin + trip(slot.origin, task.location)
-                hi = slot.end - trip(task.location, slot.destination) - task.duration_minutes
+                slot = slots[k]
+                lo, hi = slot.window(task, self.travel, vol.mode)
                 allowed = [
                     (max(lo, x), min(hi, y)) for x, y in a.start_domain if max(lo, x) <= min(hi, y)
                 ]
@@ -254,7 +255,11 @@ class PlanModel:
         vid, k = key
         vol = self.scenario.volunteers[vid]
         slot = self.slots[vid][k]
-        m, trip = self.m, self._trips(vol.mode)
+        m = self.m
+
+        def trip(a: Location, b: Location) -> int:
+            return self.travel.minutes(vol.mode, a, b)
+
         passing = trip(slot.origin, slot.destination)
         if len(tasks) == 1:
             t = tasks[0]
