@@ -25,6 +25,7 @@ from ortools.sat.python import cp_model
 
 from mutualaid.domain.model import Scenario
 from mutualaid.travel import TravelModel
+from solver import route_hull
 from solver.analysis import TaskAnalysis
 from solver.cpsat import PlanModel, linear
 from solver.pair_writer import PairWriter
@@ -177,6 +178,8 @@ class CoverageModel(PlanModel):
             }
             self._time_knapsack(key, minutes)
             self._energy_cuts(key, tasks, way_in, way_out)
+            if route_hull.HULL:
+                route_hull.add_route_hull(self, key, tasks)
 
     def _time_knapsack(self, key: tuple[str, int], minutes: dict[str, int]) -> None:
         """A cut for CP-SAT's LP, which sees nothing of the pairwise disjunctions: the visits
@@ -242,6 +245,7 @@ class CoverageModel(PlanModel):
             si = sol.starts.get(i, self.analyses[i].start_domain[0][0])
             sj = sol.starts.get(j, self.analyses[j].start_domain[0][0])
             self._hint(lit, si <= sj)
+        route_hull.hint_hulls(self)
         self._hints_written()
 
 
