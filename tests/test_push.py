@@ -289,26 +289,26 @@ class _Forgetful(dict[tuple[str, str], int]):
 @pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=SLOW_OK)
 @given(world=shaped_worlds(small_worlds()))
-def test_remembering_failed_insertions_changes_no_plan(
-    world: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Three deep from greedy's plan: the same plan whether an insertion that failed on a
+def test_remembering_failed_insertions_changes_no_plan(world: World) -> None:
+    """Four deep from greedy's plan: the same plan whether an insertion that failed on a
     route is skipped while that route is as it was, or tried again every time."""
     scenario = build_scenario(world)
     travel = HaversineTravel(scenario.settings)
     analyses = analyse(scenario, travel)
     tids = sorted(scenario.tasks)
     whole = greedy_plan(scenario, analyses, travel)
-    remembered = push_in(scenario, analyses, travel, whole, tids, depth=3)
+    remembered = push_in(scenario, analyses, travel, whole, tids, depth=4)
     built = _Routes.__init__
 
     def forgetful(self: _Routes, *args: Any) -> None:
         built(self, *args)
         self._failed = _Forgetful()
 
-    with monkeypatch.context() as patched:
-        patched.setattr(_Routes, "__init__", forgetful)
-        tried_again = push_in(scenario, analyses, travel, whole, tids, depth=3)
+    _Routes.__init__ = forgetful  # type: ignore[method-assign]
+    try:
+        tried_again = push_in(scenario, analyses, travel, whole, tids, depth=4)
+    finally:
+        _Routes.__init__ = built  # type: ignore[method-assign]
     assert remembered == tried_again
 
 
