@@ -108,7 +108,10 @@ class Rerouting:
     968/963 -> 922/915, 7007 922/923 -> 922/922, and the other routing weeks never price; but
     off: on the held-out 7093 (wide, load 13, once) the plan ended 4 pairs and 149 minutes
     worse (33 / 1005 -> 29 / 1154, 5 s past the limit), where 7091, 7097 and 7099 gained
-    (docs/engine-on-unseen-weeks.md, stop 22, C)."""
+    (docs/engine-on-unseen-weeks.md, stop 22, C). Stop 23 (every step clocked): 7003 857 ->
+    819 and 7009 963 -> 923 in two pairs each, the other tuned weeks equal; still off as 7093
+    ended worse in 3 of 4 pairs, though its part takes the default's path up to a guarded step:
+    there the default itself ends at 30-33 pairs under load (stop 23, C)."""
 
 
 REROUTING = Rerouting()

@@ -83,8 +83,8 @@ def price_block(
 ) -> tuple[Found, float, bool]:
     """The block's routes of least reduced cost (most negative first), the least reduced cost
     found, and whether it is the least of every route (listed, or label setting whole: not
-    when the clock passes `ends`, checked between levels and
-    every 8 labels within one; the 7007 bench's one round ran 318 s past a 60 s floor)."""
+    when the clock passes `ends` (`time.monotonic()`), checked before each label is extended;
+    the 7007 bench's one round ran 318 s past a 60 s floor)."""
     if blk.listed is not None:
         return scan_block(blk, gain, mu)
     tids = sorted(blk.ranges)
@@ -97,8 +97,8 @@ def price_block(
     count, whole, cut = 0, True, False
     while frontier:
         following: list[tuple[str, Label]] = []
-        for i, (last, (mask, ready, rc, order, starts, cost)) in enumerate(frontier):
-            if i % 8 == 7 and time.monotonic() >= ends:  # a level can take seconds
+        for last, (mask, ready, rc, order, starts, cost) in frontier:
+            if time.monotonic() >= ends:  # a level can take seconds, a label milliseconds
                 cut = True
                 break
             for t in tids:
@@ -170,14 +170,19 @@ def scan_block(blk: LabelBlock, gain: Mapping[str, float], mu: float) -> tuple[F
     return found, float(rc[order[0]]), True
 
 
-def relaxed_least(blk: LabelBlock, gain: Mapping[str, float], mu: float) -> float:
+def relaxed_least(
+    blk: LabelBlock, gain: Mapping[str, float], mu: float, ends: float = math.inf
+) -> float:
     """A lower bound on the block's least reduced cost: the label setting with a label per
     last visit and minute it ends, the visits made forgotten (a task may come twice), so
-    every elementary route is one of its walks."""
+    every elementary route is one of its walks. -inf (no bound, still a valid one) once the
+    clock passes `ends` (`time.monotonic()`, checked every minute of the block)."""
     tids = sorted(blk.ranges)
     best: dict[tuple[str, int], float] = {(HOME, blk.begin): 0.0}
     low = 0.0
     for ready in range(blk.begin, blk.end + 1):
+        if time.monotonic() >= ends:
+            return -math.inf
         for last in [HOME, *tids]:
             rc = best.get((last, ready))
             if rc is None:

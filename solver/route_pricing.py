@@ -47,6 +47,7 @@ from solver.route_labels import (
     LABELS,
     PER_ROUND,
     Block,
+    LabelBlock,
     extend,
     leg,
     prepare_block,
@@ -100,12 +101,20 @@ def priced_routes(
     make and their start ranges, `route_sets.starts_of`). A block with its routes `listed` is
     priced by scanning them; one without, by label setting. `start`: routes to begin with (a
     plan's); every single visit that fits is one too. `bounded` False: routes alone, no
-    `relaxed_least` (unclocked) for blocks priced inexactly, so `Priced.bound` is no floor.
+    `relaxed_least` for blocks priced inexactly, so `Priced.bound` is no floor.
     `labels`: a block's label setting keeps at most this many (`LABELS`). `rounds`: when the
-    first round takes more than `seconds / rounds`, stop there (`Priced.slow`)."""
+    first round takes more than `seconds / rounds`, stop there (`Priced.slow`). Never past
+    `seconds` by more than one label's extension: every step checks the clock (the blocks'
+    legs, the master LP by GLOP's time limit, each block's pricing, each label); TimeoutError
+    when it passes before the first master LP is solved, else the rounds so far (a block left
+    unpriced bounds nothing: that round's bound is -inf)."""
     began = time.monotonic()
     ends = began + seconds
-    data = {k: prepare_block(scenario, travel, k, r, listed.get(k)) for k, r in blocks.items()}
+    data: dict[Block, LabelBlock] = {}
+    for k, ranges in blocks.items():  # (each block's legs: the square of its visits)
+        if time.monotonic() >= ends:
+            raise TimeoutError("preparing the blocks' legs")
+        data[k] = prepare_block(scenario, travel, k, ranges, listed.get(k))
     routes: dict[Block, dict[frozenset[str], Route]] = {k: {} for k in data}
     for k, blk in data.items():
         for t in sorted(blk.ranges):
@@ -119,7 +128,12 @@ def priced_routes(
     tasks = scenario.tasks
     out = Priced(routes, -math.inf, False, 0)
     while True:
-        lp, duals = _master(scenario, routes, served, pairs, pair_set)
+        solved = _master(scenario, routes, served, pairs, pair_set, ends)
+        if solved is None:  # the clock passed while the master was solved: its rounds so far
+            if not out.rounds:
+                raise TimeoutError("the first master LP")
+            break
+        lp, duals = solved
         out.rounds += 1
         out.lp = lp
         least: dict[Block, float] = {}
@@ -127,6 +141,10 @@ def priced_routes(
         exact = True
         out.exact_blocks = out.relaxed_blocks = 0
         for k, blk in sorted(data.items()):
+            if time.monotonic() >= ends:  # the blocks left unpriced: nothing known of them
+                exact = False
+                least[k] = -math.inf
+                continue
             gain = {
                 t: duals.task[t]
                 + duals.priority[tasks[t].priority]
@@ -137,7 +155,8 @@ def priced_routes(
             found, low, whole = price_block(blk, gain, duals.block[k], ends, labels)
             if not whole:
                 exact = False
-                low = min(low, relaxed_least(blk, gain, duals.block[k]) if bounded else -math.inf)
+                relaxed = relaxed_least(blk, gain, duals.block[k], ends) if bounded else -math.inf
+                low = min(low, relaxed)
                 out.relaxed_blocks += 1
             else:
                 out.exact_blocks += 1
@@ -175,9 +194,13 @@ def _master(
     served: Mapping[str, int],
     pairs: int,
     pair_set: set[tuple[str, str]] | frozenset[tuple[str, str]],
-) -> tuple[float, _Duals]:
+    ends: float = math.inf,
+) -> tuple[float, _Duals] | None:
     """The restricted master LP: its value and its duals, signs clamped (<= rows at most 0,
-    >= rows at least 0) and `value` the dual objective y . b at them."""
+    >= rows at least 0) and `value` the dual objective y . b at them; None when the clock
+    (`time.monotonic()`) passes `ends` first (GLOP's time limit, or already passed)."""
+    if time.monotonic() >= ends:
+        return None
     lp = pywraplp.Solver.CreateSolver("GLOP")
     assert lp is not None
     tasks, inf = scenario.tasks, lp.infinity()
@@ -220,7 +243,14 @@ def _master(
                 pair_row.SetCoefficient(x, float(kept))
             hour_row[vid].SetCoefficient(x, float(minutes))
     objective.SetMinimization()
+    if ends < math.inf:
+        left = ends - time.monotonic()
+        if left <= 0:  # (building the rows took the time)
+            return None
+        lp.SetTimeLimit(max(1, int(left * 1000)))
     status = lp.Solve()
+    if status != pywraplp.Solver.OPTIMAL and time.monotonic() >= ends:
+        return None
     if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         raise RuntimeError(f"the master LP ended with status {status}")
 
@@ -270,7 +300,8 @@ def priced_listing(
     `bounded`, `labels`, `rounds` as `priced_routes`; `whole` False: blocks not in `cache` are
     priced, not listed; `pool`: routes priced before (a block's, for the same visits' ranges),
     columns from the first round. Listing and pricing together take `seconds` (pricing may
-    pass it by a level of its label setting); TimeoutError when listing alone passes it."""
+    pass it by one label's extension); TimeoutError when it passes before the first master LP
+    is solved."""
     ends = time.monotonic() + seconds
     plan = _plan_blocks(scenario, sol)
     blocks: dict[Block, dict[str, list[Span]]] = {}
@@ -302,6 +333,8 @@ def priced_listing(
     pairs = sum((t, a.id) in pair_set for t, crew in sol.crews.items() for a in crew)
     start: dict[Block, dict[frozenset[str], Route]] = {}
     for k, ranges in blocks.items():
+        if time.monotonic() >= ends:
+            raise TimeoutError("the plan's routes as columns")
         mine = sorted(plan.get(k, set()), key=lambda t: sol.starts[t])
         if listed[k] is None and mine and all(t in ranges for t in mine):
             blk = prepare_block(scenario, travel, k, ranges, None)
