@@ -76,7 +76,7 @@ def served(sqlite_template: Path, tmp_path: Path) -> Iterator[Served]:  # noqa: 
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 300  # a guard against a hang only
         while not server.started:
             assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
             time.sleep(0.02)
