@@ -11,7 +11,7 @@ its detail saying that every start in its windows is before the repair.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 
 from mutualaid.contract import clock
@@ -66,3 +66,28 @@ def worded(plan: Plan, analyses: Mapping[str, TaskAnalysis], week: OfWeek, not_b
         for u in plan.unserved
     ]
     return plan
+
+
+class Ahead(Mapping[str, TaskAnalysis]):
+    """The analyses as a recommendation at the moment sees them: only the starts at or after
+    it, and none for the visits in `kept` (started before it) or for a task with none left, so
+    that neither is freed. A task whose starts all lie after the moment is as it was, so a
+    moment a few minutes later changes nothing for it."""
+
+    def __init__(self, analyses: Mapping[str, TaskAnalysis], not_before: int, kept: set[str]):
+        self.analyses, self.not_before, self.kept = analyses, not_before, kept
+
+    def __getitem__(self, tid: str) -> TaskAnalysis:
+        a = self.analyses[tid]
+        if self.not_before <= 0 or (a.start_domain and a.start_domain[0][0] >= self.not_before):
+            return a
+        if tid in self.kept:
+            return replace(a, start_domain=[])
+        at = self.not_before
+        return replace(a, start_domain=[(max(lo, at), hi) for lo, hi in a.start_domain if hi >= at])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.analyses)
+
+    def __len__(self) -> int:
+        return len(self.analyses)

@@ -28,6 +28,7 @@ from mutualaid.domain.model import MINUTES_PER_DAY, PRIORITIES, Scenario, Span
 from mutualaid.domain.plan import AssignedVolunteer, Assignment, Plan, Reason
 from mutualaid.domain.recommendation import Effect, Move, Option
 from mutualaid.travel import HaversineTravel, TravelModel
+from solver import not_before as moment
 from solver.analysis import Analyzer, TaskAnalysis
 from solver.cpsat import PlanModel
 from solver.greedy import _Schedules
@@ -84,17 +85,19 @@ def recommend(
     limit: int = LIMIT,
     budget: float = BUDGET,
     seed: int | None = None,
+    not_before: int = 0,
 ) -> list[Option]:
     """The best `limit` options for serving `task_id` (in `scenario`, not in `plan`), best
     first; none when nobody can serve it even with other visits moved. `budget`: CP-SAT's
-    deterministic time for the options that move other visits."""
+    deterministic time for the options that move other visits. `not_before`: the moment
+    (`solver.not_before`): no option starts before it or moves a visit started before it."""
     travel = HaversineTravel(scenario.settings)
     analyzer = Analyzer(scenario, travel)
-    analyses = analyzer.lazily()
-    a = analyses[task_id]
-    if a.reason is not None:
-        return []
     week = week_of(scenario, plan, analyzer)
+    analyses = moment.Ahead(analyzer.lazily(), not_before, moment.started(week.base, not_before))
+    a = analyses[task_id]
+    if a.reason is not None or not a.start_domain:
+        return []
     found: dict[frozenset[str], Solution] = {}
     for crew, start in itertools.islice(_insertions(scenario, a, week.base, travel), CREWS):
         after = _copy(week.base)
@@ -257,7 +260,7 @@ def _moving(
     spent = 0.0
     for size in NEIGHBOURHOODS:
         group = [t for t in holding(scenario, analyses[task_id], base, size)
-                 if analyses[t].reason is None]  # fmt: skip
+                 if analyses[t].reason is None and analyses[t].start_domain]  # fmt: skip
         model = PlanModel(scenario, analyses, group, travel, weights, fixed=base)
         m = model.m
         m.add(model.served[task_id] == 1)

@@ -12,14 +12,15 @@ from collections.abc import Callable, Collection, Generator, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+from mutualaid.contract import clock
 from mutualaid.contract.export import from_scenario
 from mutualaid.domain.model import Scenario
-from mutualaid.domain.plan import Plan, Reason, SolveProgress
+from mutualaid.domain.plan import Plan, Reason, SolveProgress, reason
 from mutualaid.domain.recommendation import Option
 from mutualaid.services.ports import Progress
 from solver.absence import repair_all
 from solver.analysis import Analyzer
-from solver.not_before import minute_now
+from solver.not_before import minute_now, too_late
 from solver.planner import SolveOptions, solve
 from solver.recommend import inserted_plan, recommend
 from solver.repair import repair, rescore, solution_from
@@ -197,11 +198,20 @@ class SolverRecommender:
         return _suggestion_checks(self.settings, scenario, plan)
 
     def recommend(self, scenario: Scenario, published: Plan, task: str) -> list[Option]:
-        return recommend(scenario, published, task)
+        return recommend(scenario, published, task, not_before=self._moment(scenario))
 
     def why_not(self, scenario: Scenario, task: str) -> tuple[str, Reason] | None:
         found = Analyzer(scenario).analyse(scenario.tasks[task])
-        return None if found.reason is None else (found.reason, found.detail)
+        if found.reason is not None:
+            return found.reason, found.detail
+        at = self._moment(scenario)
+        if too_late(found, at):
+            when = clock.local_text(scenario.week_start, at).replace("T", " ")
+            return "capacity", reason("why_recommend_past", at=when)
+        return None
+
+    def _moment(self, scenario: Scenario) -> int:
+        return minute_now(scenario, None if self.now is None else self.now())
 
     def insert(self, scenario: Scenario, published: Plan, option: Option) -> Plan:
         return inserted_plan(scenario, published, option)

@@ -76,6 +76,10 @@ CHECKS: dict[str, tuple[str, str]] = {
         "plan was repaired",
         "本可单独完成，但其时间窗内的开始时间都早于本次调整的时刻 {at}",
     ),
+    "why_recommend_past": (
+        "could be served on its own, but every start in its windows is before {at}, now",
+        "本可单独完成，但其时间窗内的开始时间都早于现在（{at}）",
+    ),
     "taken_item": ("{task} ({volunteers})", "{task}（{volunteers}）"),
     # --- checking a plan --------------------------------------------------------------------
     "check_not_object": ("the plan is not a JSON object", "计划不是 JSON 对象"),

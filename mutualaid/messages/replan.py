@@ -23,9 +23,10 @@ REPLAN: dict[str, tuple[str, str]] = {
         "任务“{task}”已在本周中；推荐只针对新的请求（请换一个新 id）",
     ),
     "recommendation_gone": (
-        "option {id} for '{task}' is no longer offered (the week's plan changed since); "
+        "option {id} for '{task}' is no longer offered (the week's plan changed since, "
+        "or its start is now past); "
         "ask for recommendations again",
-        "“{task}”的方案 {id} 已不再可行（本周计划已有变化）；请重新获取推荐",
+        "“{task}”的方案 {id} 已不再可行（本周计划已有变化，或其开始时间已过）；请重新获取推荐",
     ),
     "recommendation_contended": (
         "option {id} could not be applied: the week's plan kept changing; send it again",
