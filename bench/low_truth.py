@@ -6,6 +6,8 @@ above it held at its step's count (exactly where proved), hinted that plan:
 - `--long S`: the step's own search for S seconds on `--workers`, each better plan and each
   better bound printed with its time (is the plan or the bound what is short?);
 - `--compare S`: the step searched each of `--ways` for S seconds, in turn, `--turns` times;
+- `--hull N`: the step's models with each slot's route sets (`solver.route_hull`, slots of
+  up to N sets), the plan of the first steps as hint: a proof pass on the planner's plan;
 - `--each S`: each low task the plan leaves unserved, alone: can it be served at all with
   every priority above low held (feasible / infeasible / unknown within S seconds)? Those
   served plus those not proved unservable bound the low step.
@@ -13,6 +15,7 @@ above it held at its step's count (exactly where proved), hinted that plan:
     .venv/bin/python bench/low_truth.py --seed 7010 --first 90 --long 300 --workers 1
     .venv/bin/python bench/low_truth.py --seed 7010 --compare 30 --ways kept "one worker"
     .venv/bin/python bench/low_truth.py --seed 7010 --each 20 --workers 1
+    .venv/bin/python bench/low_truth.py --seed 7010 --step normal --long 30 --workers 2 --hull 4000
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from solver import (  # noqa: E402
     allowed,
     analyse,
     components,
+    route_hull,
 )
 from solver.coverage import CoverageModel  # noqa: E402
 from solver.greedy import greedy_plan  # noqa: E402
@@ -99,6 +103,13 @@ def main() -> None:
     ap.add_argument("--ways", nargs="+", default=["kept", "one worker"], choices=WAYS)
     ap.add_argument("--step", default="low", help="the step --compare searches")
     ap.add_argument("--turns", type=int, default=2)
+    ap.add_argument(
+        "--hull",
+        type=int,
+        default=0,
+        help="the step's models (not the first steps) with each slot's route sets "
+        "(solver.route_hull), slots of up to this many sets",
+    )
     args = ap.parse_args()
     scenario = build_scenario(Week.of("subdistrict", args.seed).generate())
     travel = HaversineTravel(scenario.settings)
@@ -122,6 +133,8 @@ def main() -> None:
         assert plan is not None and stages
         steps = stages[0].priorities
         cache.write_bytes(pickle.dumps((plan, steps)))
+    if args.hull:
+        route_hull.HULL, route_hull.HULL_SETS = True, args.hull
     print(f"week {args.seed}, part {len(part)} tasks; steps: "
           + " ".join(f"{r.priority} {r.value}<={r.bound}" for r in steps)
           + f" ({load()})", flush=True)  # fmt: skip

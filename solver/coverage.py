@@ -16,7 +16,6 @@ clauses for pairs that fit in neither order.)
 
 from __future__ import annotations
 
-import itertools
 import math
 import time
 from collections.abc import Callable, Mapping
@@ -24,10 +23,12 @@ from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
-from mutualaid.domain.model import Location, Scenario
+from mutualaid.domain.model import Scenario
 from mutualaid.travel import TravelModel
+from solver import route_hull
 from solver.analysis import TaskAnalysis
 from solver.cpsat import PlanModel, linear
+from solver.pair_writer import PairWriter
 from solver.solution import Solution
 from solver.stages import (
     STAGE_SHARES,
@@ -130,11 +131,7 @@ class CoverageModel(PlanModel):
     def _route(self, key: tuple[str, int], tasks: list[str]) -> None:
         vid, k = key
         vol, slot = self.scenario.volunteers[vid], self.slots[vid][k]
-        m = self.m
-
-        def trip(a: Location, b: Location) -> int:
-            return self.travel.minutes(vol.mode, a, b)
-
+        m, trip = self.m, self._trips(vol.mode)
         knapsack = self.with_knapsacks and len(tasks) > 1
         way_in: dict[str, int] = {}  # (only for the knapsack: every build's slots would pay)
         way_out: dict[str, int] = {}
@@ -142,32 +139,38 @@ class CoverageModel(PlanModel):
             places = {t: self.scenario.tasks[t].location for t in tasks}
             way_in = {t: trip(slot.origin, places[t]) for t in tasks}
             way_out = {t: trip(places[t], slot.destination) for t in tasks}
-        for i, j in itertools.combinations(tasks, 2):
-            ti, tj = self.scenario.tasks[i], self.scenario.tasks[j]
-            wi, wj = self._windows[(vid, i, k)], self._windows[(vid, j, k)]
-            trip_ij, trip_ji = trip(ti.location, tj.location), trip(tj.location, ti.location)
-            gap_ij, gap_ji = ti.duration_minutes + trip_ij, tj.duration_minutes + trip_ji
-            i_first = wi[0][0] + gap_ij <= wj[-1][1]
-            j_first = wj[0][0] + gap_ji <= wi[-1][1]
-            if knapsack and i_first:  # j's way in may come from i, i's way out go to j
-                way_in[j], way_out[i] = min(way_in[j], trip_ij), min(way_out[i], trip_ij)
-            if knapsack and j_first:
-                way_in[i], way_out[j] = min(way_in[i], trip_ji), min(way_out[j], trip_ji)
-            if wi[-1][1] + gap_ij <= wj[0][0] or wj[-1][1] + gap_ji <= wi[0][0]:
-                continue  # one always ends, with travel, before the other can start
-            both = [self.in_slot[(vid, i, k)], self.in_slot[(vid, j, k)]]
-            si, sj = self.start[i], self.start[j]
-            if i_first and j_first:
-                lit = m.new_bool_var(f"before[{vid},{k},{i}<{j}]")
-                self.order[(vid, k, i, j)] = lit
-                m.add(sj >= si + gap_ij).only_enforce_if([*both, lit])
-                m.add(si >= sj + gap_ji).only_enforce_if([*both, lit.Not()])
-            elif i_first:
-                m.add(sj >= si + gap_ij).only_enforce_if(both)
-            elif j_first:
-                m.add(si >= sj + gap_ji).only_enforce_if(both)
-            else:
-                m.add_bool_or([b.Not() for b in both])
+        # Per task, what every pair reads (each pair's constraints are written into the proto
+        # directly, as `m.add(...).only_enforce_if(...)` writes them: tests/test_model_bytes.py)
+        seen = []
+        for t in tasks:
+            task, window = self.scenario.tasks[t], self._windows[(vid, t, k)]
+            lit, start = self.in_slot[(vid, t, k)], self.start[t]
+            seen.append((t, task.location, task.duration_minutes, window[0][0], window[-1][1],
+                         lit.index, start.index))  # fmt: skip
+        emit = PairWriter(m)
+        for n, (i, loc_i, dur_i, first_i, last_i, in_i, s_i) in enumerate(seen):
+            for j, loc_j, dur_j, first_j, last_j, in_j, s_j in seen[n + 1 :]:
+                trip_ij, trip_ji = trip(loc_i, loc_j), trip(loc_j, loc_i)
+                gap_ij, gap_ji = dur_i + trip_ij, dur_j + trip_ji
+                i_first = first_i + gap_ij <= last_j
+                j_first = first_j + gap_ji <= last_i
+                if knapsack and i_first:  # j's way in may come from i, i's way out go to j
+                    way_in[j], way_out[i] = min(way_in[j], trip_ij), min(way_out[i], trip_ij)
+                if knapsack and j_first:
+                    way_in[i], way_out[j] = min(way_in[i], trip_ji), min(way_out[j], trip_ji)
+                if last_i + gap_ij <= first_j or last_j + gap_ji <= first_i:
+                    continue  # one always ends, with travel, before the other can start
+                if i_first and j_first:
+                    lit = m.new_bool_var(f"before[{vid},{k},{i}<{j}]")
+                    self.order[(vid, k, i, j)] = lit
+                    emit.after(s_i, s_j, gap_ij, in_i, in_j, lit.index)
+                    emit.after(s_j, s_i, gap_ji, in_i, in_j, -lit.index - 1)
+                elif i_first:
+                    emit.after(s_i, s_j, gap_ij, in_i, in_j)
+                elif j_first:
+                    emit.after(s_j, s_i, gap_ji, in_i, in_j)
+                else:
+                    emit.not_both(in_i, in_j)
         if knapsack:
             minutes = {
                 t: 2 * self.scenario.tasks[t].duration_minutes + way_in[t] + way_out[t]
@@ -175,6 +178,8 @@ class CoverageModel(PlanModel):
             }
             self._time_knapsack(key, minutes)
             self._energy_cuts(key, tasks, way_in, way_out)
+            if route_hull.HULL:
+                route_hull.add_route_hull(self, key, tasks)
 
     def _time_knapsack(self, key: tuple[str, int], minutes: dict[str, int]) -> None:
         """A cut for CP-SAT's LP, which sees nothing of the pairwise disjunctions: the visits
@@ -240,6 +245,8 @@ class CoverageModel(PlanModel):
             si = sol.starts.get(i, self.analyses[i].start_domain[0][0])
             sj = sol.starts.get(j, self.analyses[j].start_domain[0][0])
             self._hint(lit, si <= sj)
+        route_hull.hint_hulls(self)
+        self._hints_written()
 
 
 def cover_then_route(

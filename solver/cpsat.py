@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -93,6 +93,9 @@ class PlanModel:
         self.travel_constant = 0
         self._windows: dict[tuple[str, str, int], list[Span]] = {}
         self._hinted: dict[int, int] = {}
+        self._hint_vars: list[int] = []
+        self._hint_values: list[int] = []
+        self._trip_cache: dict[str, dict[tuple[int, int], int]] = {}
 
         mine = set(tids)
         kept = {t: c for t, c in fixed.crews.items() if t not in mine} if fixed else {}
@@ -155,7 +158,7 @@ class PlanModel:
         self.waited_terms: Terms = [
             (self.served[t], scenario.tasks[t].waited) for t in tids if scenario.tasks[t].waited
         ]
-        pairs = scenario.continuity_pairs()
+        pairs = scenario.continuity_pairs(tids)
         self.continuity_terms: Terms = [
             (w, 1) for (v, t), w in self.works.items() if (t, v) in pairs
         ]
@@ -202,6 +205,24 @@ class PlanModel:
         self.assign[(vid, tid, r, team)] = lit
         people.setdefault(vid, []).append(lit)
         return lit
+
+    def _trips(self, mode: str) -> Callable[[Location, Location], int]:
+        """`travel.minutes` by `mode`, cached by the places' identities (the scenario's own
+        objects, alive as long as the model): the travel model's cache hashes each place's
+        fields, most of a pair's time where every pair of a slot asks two trips (the pairwise
+        separation; where each trip is asked about once, as in placing visits in slots, this
+        cache only costs: measured, so those ask the travel model)."""
+        cache = self._trip_cache.setdefault(mode, {})
+        minutes = self.travel.minutes
+
+        def trip(a: Location, b: Location) -> int:
+            key = (id(a), id(b))
+            got = cache.get(key)
+            if got is None:
+                got = cache[key] = minutes(mode, a, b)
+            return got
+
+        return trip
 
     def _place(self, vid: str) -> None:
         """Which slot each of v's tasks would fall in, and the starts that slot allows."""
@@ -329,13 +350,25 @@ class PlanModel:
         )
 
     def _hint(self, var: cp_model.IntVar, value: int | bool) -> None:
-        self.m.add_hint(var, value)
+        """`CpModel.add_hint`, kept until `_hints_written` writes them all at once (four calls
+        into the proto a variable were most of a district's hints)."""
+        self._hint_vars.append(var.index)
+        self._hint_values.append(int(value))
         self._hinted[var.index] = int(value)
+
+    def _hints_written(self) -> None:
+        """The hints kept by `_hint` into the proto, in the order given (as `add_hint` would
+        have written them: every variable hinted here is a variable, never a negation)."""
+        hint = self.m.proto.solution_hint
+        assert all(i >= 0 for i in self._hint_vars)
+        hint.vars.extend(self._hint_vars)
+        hint.values.extend(self._hint_values)
+        self._hint_vars, self._hint_values = [], []
 
     def hint(self, whole: Solution) -> None:
         """A complete hint: every variable gets the value the solution implies."""
         self.m.clear_hints()  # type: ignore[no-untyped-call]
-        self._hinted = {}
+        self._hinted, self._hint_vars, self._hint_values = {}, [], []
         sol = self.restrict(whole)
         chosen = {(av.id, tid, av.role, av.team) for tid, crew in sol.crews.items() for av in crew}
         for tid in self.tids:
@@ -351,8 +384,11 @@ class PlanModel:
             self._hint(lit, pair in works)
         placed: set[tuple[str, str, int]] = set()
         on_route: set[tuple[str, int, str, str]] = set()
+        visits: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for v, t in works:
+            visits[v].append((sol.starts[t], t))
         for vid, slots in self.slots.items():
-            mine = sorted((sol.starts[t], t) for (v, t) in works if v == vid)
+            mine = sorted(visits.get(vid, ()))
             for k, slot in enumerate(slots):
                 inside = [t for s, t in mine if slot.begin <= s < slot.end]
                 placed.update((vid, t, k) for t in inside)
@@ -373,6 +409,7 @@ class PlanModel:
             mins = base + prior + sum(c * self._hinted.get(v.index, 0) for v, c in terms)
             worst = max(worst, -(-mins * LOAD_SCALE * 100 // cap))
         self._hint(self.load, min(worst, LOAD_SCALE))
+        self._hints_written()
 
     def extract(self, solver: cp_model.CpSolver) -> Solution:
         sol = Solution()

@@ -152,7 +152,7 @@ class RouteSearch:
         return Fraction((minutes + prior) * 100, cap)
 
     def _rank_loads(self) -> None:
-        self.top = heapq.nlargest(3, ((load, v) for v, load in self.loads.items()))
+        self.top = largest(self.loads, 3)
 
     def _max_load(self, changed: dict[str, int]) -> Fraction:
         """The largest load once the volunteers in `changed` have these minutes."""
@@ -414,3 +414,15 @@ class RouteSearch:
 
     def solution(self) -> Solution:
         return Solution(dict(self.sol.starts), dict(self.sol.crews))
+
+
+def largest(loads: Mapping[str, Fraction], n: int) -> list[tuple[Fraction, str]]:
+    """`heapq.nlargest(n, ((load, v) for v, load in loads.items()))`, comparing Fractions only
+    among the loads whose float reaches the n-th largest float: rounding to a float keeps the
+    order (weakly), so every load of the true n largest is among them. On a district every
+    move ranked 800 volunteers' Fractions (6 s of a 60 s solve went to it)."""
+    if len(loads) <= n:
+        return heapq.nlargest(n, ((load, v) for v, load in loads.items()))
+    floats = {v: float(load) for v, load in loads.items()}
+    cut = heapq.nlargest(n, floats.values())[-1]
+    return heapq.nlargest(n, ((loads[v], v) for v, f in floats.items() if f >= cut))

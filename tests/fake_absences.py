@@ -3,7 +3,7 @@ repository is `mutualaid.adapters.absences`; tests/adapters/test_fakes_agree.py 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pendulum
@@ -31,10 +31,11 @@ class FakeAbsences:
     def add(
         self, area: str, volunteer: str, first_day: pendulum.Date, last_day: pendulum.Date,
         start: int | None, end: int | None, reason: str | None, by: str,
+        roster_days: tuple[pendulum.Date, ...] = (),
     ) -> AbsenceRecord:  # fmt: skip
         self._s.counter += 1
         made = AbsenceRecord(self._s.counter, area, volunteer, first_day, last_day, start, end,
-                             reason, by, self.store.clock())  # fmt: skip
+                             reason, by, self.store.clock(), roster_days)  # fmt: skip
         self._s.records[made.id] = made
         return made
 
@@ -51,3 +52,9 @@ class FakeAbsences:
     def delete(self, area: str, volunteer: str, ident: int) -> None:
         self.get(area, volunteer, ident)
         del self._s.records[ident]
+
+    def keep_roster_days(
+        self, area: str, volunteer: str, ident: int, days: tuple[pendulum.Date, ...]
+    ) -> None:
+        found = self.get(area, volunteer, ident)
+        self._s.records[ident] = replace(found, roster_days=days)

@@ -15,12 +15,13 @@ from litestar.params import Body, FromPath
 from api.controllers.common import AreaParam, CurrentActor, IdempotencyKey, Recommends, Uow
 from api.controllers.weeks import TASK
 from api.errors import responses
+from api.pages.desk import when_text
 from mutualaid.contract import clock
 from mutualaid.domain.model import Scenario
 from mutualaid.domain.plan import Assignment
 from mutualaid.domain.recommendation import Option
 from mutualaid.domain.tasks import SentTask
-from mutualaid.messages import msg, say
+from mutualaid.messages import locale, msg, say
 from mutualaid.services import absences, recommend
 from mutualaid.services.absence_ports import AbsenceRecord
 
@@ -117,8 +118,11 @@ def option_view(o: Option, scenario: Scenario) -> OptionView:
     ]  # fmt: skip
     e = o.effect
     effect = EffectView(e.served, e.waited, e.continuity, e.travel_minutes, round(e.max_load, 4))
-    people = ", ".join(v.id for v in visit.volunteers)
-    text = msg("option_text", people=people, start=visit.start, moves=len(moves),
+    lang = locale()  # the sentence as the desk's page words it: names, the day and hour
+    names = {v.id: v.name for v in scenario.volunteers.values()}
+    people = ("、" if lang == "zh" else ", ").join(names.get(v.id, v.id) for v in visit.volunteers)
+    text = msg("option_text" if moves else "option_text_alone", people=people,
+               start=when_text(visit.start, None, lang), moves=len(moves),
                travel=f"{e.travel_minutes:+d}")  # fmt: skip
     return OptionView(o.id, visit, moves, effect, o.changed, text)
 

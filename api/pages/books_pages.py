@@ -33,8 +33,8 @@ from mutualaid.contract.requests import request_json
 from mutualaid.domain.ledger import hours
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import msg_in, using_locale
-from mutualaid.services import backlog, ledger, roster, volunteers
-from mutualaid.services.ports import InvalidRequest
+from mutualaid.services import backlog, ledger, roster, volunteers, weeks
+from mutualaid.services.ports import InvalidRequest, NotFoundError
 
 REQUEST_FIELDS = {
     **TASK_FIELDS, "deadline": "deadline", "standing": "standing",
@@ -247,10 +247,17 @@ def visits_page(
     with using_locale(lang):
         visits = ledger.week_visits(reader(), viewer.actor, area, week)
         people = roster.list_entities(reader(), viewer.actor, "volunteers", area)
+        try:
+            tasks = weeks.list_tasks(reader(), viewer.actor, area, week)
+        except NotFoundError:  # no such week stored: no visits either
+            tasks = []
     names = {p.id: p.name or p.id for p in people}
+    titled = {t.id: t.title for t in tasks if t.title}
+    titles = {w.visit.task: titled.get(w.visit.task.partition("@")[0], w.visit.task)
+              for w in visits}  # a series' day (t-meals@mon) by its series' title  # fmt: skip
     return page(
         request, viewer, lang, "coordinator/visits.html", nav="ledger", visits=visits,
-        names=names, week=week, now=now, zone=zone, **context,
+        names=names, titles=titles, week=week, now=now, zone=zone, **context,
     )  # fmt: skip
 
 

@@ -5,6 +5,7 @@ coordinator's desk, through the same use cases as the API. Each kind's form is a
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,28 +18,26 @@ from api.pages.common import (
     CurrentViewer,
     Form,
     Lang,
-    day_code,
     flash,
     page,
     problems_into,
     refuse_control_characters,
 )
 from api.pages.desk import area_context
+from api.pages.time_lines import read_lines
 from mutualaid.contract.data import Json
 from mutualaid.contract.roster import to_json as roster_json
 from mutualaid.domain.model import CATEGORIES, MODES
 from mutualaid.domain.roster import RosterKind
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import msg_in, using_locale
+from mutualaid.messages.skills import skill_id
 from mutualaid.services import roster
 from mutualaid.services.ports import (
     ConflictError,
     InvalidRequest,
     NotFoundError,
 )
-
-_RANGE = re.compile(r"^(\d{1,2}:\d{2})\s*[-–~至到]\s*(\d{1,2}:\d{2})$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -135,6 +134,8 @@ def entity_from(kind: str, data: dict[str, str], base: Json, lang: str, form: Fo
     out: dict[str, Any] = dict(base)
     for f in FIELDS[kind]:
         raw = (data.get(f.name) or "").strip()
+        if f.kind in ("lat", "lon", "number"):  # ３４．７８ from a Chinese input method
+            raw = unicodedata.normalize("NFKC", raw)
         if f.kind in ("lat", "lon"):
             try:
                 out.setdefault(f.place, {})
@@ -142,28 +143,12 @@ def entity_from(kind: str, data: dict[str, str], base: Json, lang: str, form: Fo
             except ValueError:
                 form.add("lat", msg_in(lang, "page_latlon_bad", got=raw or "—"))
         elif f.kind == "list":
-            out[f.name] = [x for x in re.split(r"[,，、\s]+", raw) if x]
+            listed = [x for x in re.split(r"[,，、;；\s]+", raw) if x]
+            out[f.name] = [skill_id(x) for x in listed] if f.name == "skills" else listed
         elif f.kind == "lines":
-            blocks = []
-            for number, line in enumerate(raw.splitlines(), 1):
-                words = line.replace(",", " ").replace("，", " ").replace("、", " ").split()
-                if not words:
-                    continue
-                span = _RANGE.match(words[-1])
-                if span is None:
-                    text = msg_in(lang, "page_window_line", line=number, text=line.strip())
-                    form.add(f.name, text)
-                    continue
-                block: dict[str, Any] = {
-                    "from": span.group(1).zfill(5),
-                    "to": span.group(2).zfill(5),
-                }
-                rest = [day_code(w) for w in words[:-1]]
-                if len(rest) == 1 and _DATE.match(rest[0]):
-                    block["date"] = rest[0]
-                else:
-                    block["days"] = rest
-                blocks.append(block)
+            blocks, bad = read_lines(raw)
+            for number, line in bad:
+                form.add(f.name, msg_in(lang, "page_window_line", line=number, text=line))
             out[f.name] = blocks
         elif f.kind == "bool":
             out[f.name] = data.get(f.name) == "on"

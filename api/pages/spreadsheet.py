@@ -6,6 +6,7 @@ commas, one time window per line or `;`)."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -15,12 +16,14 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 import openpyxl
 from openpyxl.utils import get_column_letter
 
 from api.pages.common import Form
 from api.pages.roster_forms import entity_from, problem_fields, values_of
+from api.pages.sheet_xml import fill_merged, marks
 from api.pages.task_forms import TASK_FIELDS, task_form_values, task_from_form
 from mutualaid.contract.data import Json
 from mutualaid.messages import msg_in
@@ -111,12 +114,15 @@ class TableError(Exception):
 
 def read_table(data: bytes, lang: str) -> list[list[str]]:
     """The file's rows as text (the first is the header): an .xlsx workbook's first sheet,
-    else CSV in UTF-8 (with or without a BOM) or GB18030, as Chinese Excel saves it."""
+    else CSV in UTF-8 (with or without a BOM), UTF-16 with its BOM (Excel's "Unicode text",
+    tab-separated) or GB18030, as Chinese Excel saves it."""
     if not data.strip():
         raise TableError(msg_in(lang, "import_empty_file"))
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data, lang)
-    for encoding in ("utf-8-sig", "gb18030"):
+    # Excel's "Unicode text" is UTF-16 with its byte-order mark; else UTF-8 or GB18030
+    utf16 = data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
             break
@@ -147,11 +153,17 @@ def _read_xlsx(data: bytes, lang: str) -> list[list[str]]:
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise TableError(msg_in(lang, "import_not_table")) from None
     try:
-        return _rows_of_sheet(book.worksheets[0], lang)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        rows = _rows_of_sheet(book.worksheets[0], lang)
+        merged, unsaved = marks(book.worksheets[0])
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, ParseError):
         raise TableError(msg_in(lang, "import_not_table")) from None
     finally:
         book.close()
+    if unsaved:
+        cells = ", ".join(unsaved[:5]) + (" …" if len(unsaved) > 5 else "")
+        raise TableError(msg_in(lang, "import_formula_unsaved", cells=cells))
+    fill_merged(rows, merged)
+    return rows
 
 
 def _rows_of_sheet(sheet: Any, lang: str) -> list[list[str]]:

@@ -3,7 +3,6 @@ cannot be read shown beside its field; saved through the same use cases as the J
 
 from __future__ import annotations
 
-import re
 import secrets
 from typing import Any
 
@@ -17,7 +16,6 @@ from api.pages.common import (
     CurrentViewer,
     Form,
     Lang,
-    day_code,
     flash,
     page,
     problems_into,
@@ -26,12 +24,14 @@ from api.pages.common import (
     used_once,
 )
 from api.pages.desk import PRIORITIES, area_context, in_lang, infra_of
+from api.pages.time_lines import read_lines, read_start
 from mutualaid.contract.data import Json
 from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.roster import to_json as roster_json
 from mutualaid.domain.tasks import SentTask
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import msg_in
+from mutualaid.messages.skills import skill_id
 from mutualaid.services import access, roster, weeks
 from mutualaid.services.ports import InvalidRequest, NotFoundError
 
@@ -48,8 +48,6 @@ TASK_FIELDS = {
     "needs": "needs",
 }
 """A task's field (the first key of a problem's path) -> the form field it is shown beside."""
-_RANGE = re.compile(r"^(\d{1,2}:\d{2})\s*[-–~至到]\s*(\d{1,2}:\d{2})$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 # --- the forms -------------------------------------------------------------------------------
@@ -100,23 +98,10 @@ def task_from_form(data: dict[str, str], base: Json, lang: Lang, form: Form) -> 
         task["duration_minutes"] = int(duration)
     except ValueError:
         form.add("duration_minutes", msg_in(lang, "not_positive_int", got=repr(duration)))
-    windows = []
-    for number, line in enumerate((data.get("windows") or "").splitlines(), 1):
-        words = line.replace(",", " ").replace("，", " ").replace("、", " ").split()
-        if not words:
-            continue
-        span = _RANGE.match(words[-1]) if words else None
-        if span is None:
-            form.add("windows", msg_in(lang, "page_window_line", line=number, text=line.strip()))
-            continue
-        window: dict[str, Any] = {"from": span.group(1).zfill(5), "to": span.group(2).zfill(5)}
-        rest = [day_code(w) for w in words[:-1]]
-        if len(rest) == 1 and _DATE.match(rest[0]):
-            window["date"] = rest[0]
-        else:
-            window["days"] = rest
-        windows.append(window)
-    start = (data.get("start") or "").strip()
+    windows, bad = read_lines(data.get("windows") or "")
+    for number, line in bad:
+        form.add("windows", msg_in(lang, "page_window_line", line=number, text=line))
+    start = read_start((data.get("start") or "").strip())
     if windows:
         task["windows"] = windows
     if start:
@@ -133,9 +118,11 @@ def task_from_form(data: dict[str, str], base: Json, lang: Lang, form: Form) -> 
         try:
             if words[0] in ("team_skill", "team") and len(words) in (2, 3):
                 count = int(words[2]) if len(words) == 3 else 1
-                needs.append({words[0]: words[1], "min_members": count})
+                named = skill_id(words[1]) if words[0] == "team_skill" else words[1]
+                needs.append({words[0]: named, "min_members": count})
             elif len(words) in (1, 2):
-                needs.append({"skill": words[0], "count": int(words[1]) if len(words) == 2 else 1})
+                count = int(words[1]) if len(words) == 2 else 1
+                needs.append({"skill": skill_id(words[0]), "count": count})
             else:
                 raise ValueError(line)
         except ValueError:

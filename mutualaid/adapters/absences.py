@@ -15,11 +15,12 @@ class SqlAbsences(Repository):
     def add(
         self, area: str, volunteer: str, first_day: pendulum.Date, last_day: pendulum.Date,
         start: int | None, end: int | None, reason: str | None, by: str,
+        roster_days: tuple[pendulum.Date, ...] = (),
     ) -> AbsenceRecord:  # fmt: skip
         row = AbsenceRow(
             area_id=area, volunteer_id=volunteer, first_day=first_day, last_day=last_day,
             start_minute=start, end_minute=end, reason=reason, created_by=by,
-            created_at=self.now(),
+            created_at=self.now(), roster_days=[d.isoformat() for d in roster_days] or None,
         )  # fmt: skip
         self.session.add(row)
         self.session.flush()
@@ -48,6 +49,14 @@ class SqlAbsences(Repository):
         self.session.delete(self._row(area, volunteer, ident))
         self.session.flush()
 
+    def keep_roster_days(
+        self, area: str, volunteer: str, ident: int, days: tuple[pendulum.Date, ...]
+    ) -> None:
+        row = self._row(area, volunteer, ident)
+        row.roster_days = [d.isoformat() for d in days] or None
+        self.session.add(row)
+        self.session.flush()
+
 
 def _record(row: AbsenceRow) -> AbsenceRecord:
     assert row.id is not None
@@ -56,4 +65,5 @@ def _record(row: AbsenceRow) -> AbsenceRecord:
         row.first_day.month, row.first_day.day), pendulum.Date(row.last_day.year,
         row.last_day.month, row.last_day.day), row.start_minute, row.end_minute, row.reason,
         row.created_by, as_utc(row.created_at),
+        tuple(pendulum.Date.fromisoformat(d) for d in row.roster_days or ()),
     )  # fmt: skip

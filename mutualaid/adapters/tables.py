@@ -461,3 +461,6 @@ class AbsenceRow(Base, table=True):
     reason: str | None = None
     created_by: str
     created_at: dt.datetime = Field(sa_type=UTCDateTime)
+    roster_days: list[str] | None = Field(default=None, sa_type=JSONType)
+    """Days of the absence the roster had marked unavailable already (ISO dates): they stay
+    unavailable when the absence is deleted."""

@@ -7,6 +7,7 @@ of the scenario's week (0 = Monday 00:00 local), so every rule is exact integer 
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -342,13 +343,14 @@ class Scenario:
     def declined_pairs(self) -> frozenset[tuple[str, str]]:
         return frozenset((d.task, d.volunteer) for d in self.declined)
 
-    def continuity_pairs(self) -> frozenset[tuple[str, str]]:
-        """(task, volunteer) pairs that count for continuity: last week's or preferred."""
+    def continuity_pairs(self, tasks: Iterable[str] | None = None) -> frozenset[tuple[str, str]]:
+        """(task, volunteer) pairs that count for continuity: last week's or preferred. Only
+        those of `tasks` when given (a neighbourhood's model of a district asks its own)."""
         by_resident: dict[str, set[str]] = {}
         for h in self.history:
             by_resident.setdefault(h.resident, set()).add(h.volunteer)
         pairs = set()
-        for task in self.tasks.values():
+        for task in self.tasks.values() if tasks is None else (self.tasks[t] for t in tasks):
             if task.resident is None:
                 continue
             resident = self.residents[task.resident]

@@ -58,6 +58,12 @@ LEDGER: dict[str, tuple[str, str]] = {
         "visit {id} is marked {state}: it cannot be declined now; undo the mark first",
         "探访 {id} 已标记为{state}：现在不能婉拒；请先撤销标记",
     ),
+    "absence_over_marked": (
+        "visit {id} ({task}, {start}) is marked {state}: an absence cannot cover it; undo the "
+        "mark first, or let the absence start after it",
+        "探访 {id}（{task}，{start}）已标记为{state}：请假不能覆盖它；请先撤销标记，或让请假"
+        "从它之后开始",
+    ),
     "outcome_done": ("done", "已完成"),
     "outcome_missed": ("missed", "未成行"),
     "outcome_unmarked": ("unmarked", "已撤销标记"),
@@ -169,7 +175,7 @@ LEDGER: dict[str, tuple[str, str]] = {
     ),
     "page_request_needs_hint": (
         "One skill a line, with how many people: companionship 1",
-        "每行一项技能及所需人数：companionship 1",
+        "每行一项技能及所需人数：陪伴 1",
     ),
     "page_request_saved": ("Request “{title}” saved.", "请求“{title}”已保存。"),
     "page_request_withdrawn": ("Request {id} withdrawn.", "请求 {id} 已撤回。"),

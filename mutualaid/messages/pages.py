@@ -176,7 +176,7 @@ PAGE_CATALOGUE: dict[str, tuple[str, str]] = {
     "page_task_needs_hint": (
         "One role per line: a skill and how many, e.g. 'companionship 1'; a team: "
         "'team_skill lion_dance 6'.",
-        "每行一个角色：技能与人数，如“companionship 1”；队伍：“team_skill lion_dance 6”。",
+        "每行一个角色：技能与人数，如“陪伴 1”；队伍：“team_skill lion_dance 6”。",
     ),
     "page_window_line": (
         "line {line} ('{text}'): give days or a date, then hours like 09:00-11:30",
@@ -193,7 +193,7 @@ PAGE_CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "page_need_line": (
         "line {line} ('{text}'): give a skill and a number, like 'companionship 1'",
-        "第 {line} 行（“{text}”）：请写技能和人数，如“companionship 1”",
+        "第 {line} 行（“{text}”）：请写技能和人数，如“陪伴 1”",
     ),
     "page_task_when": ("When", "时间"),
     "page_task_outcome": ("Served?", "是否安排"),

@@ -40,6 +40,10 @@ REPLAN: dict[str, tuple[str, str]] = {
         "travel {travel} min",
         "{people}，{start} 开始；另有 {moves} 项探访调整；路程 {travel} 分钟",
     ),
+    "option_text_alone": (
+        "{people} at {start}; no other visit changes; travel {travel} min",
+        "{people}，{start} 开始；其他探访不变；路程 {travel} 分钟",
+    ),
     "cli_recommend_title": ("Options, best first", "方案（最优在前）"),
     "cli_rec_id": ("option", "方案"),
     "cli_rec_who": ("who", "谁去"),

@@ -74,3 +74,22 @@ def skill_name(skill: str, lang: str | None = None) -> str:
     if known is None:
         return skill.replace("_", " ")
     return known[1] if (lang or locale()) == "zh" else known[0]
+
+
+def _by_name() -> dict[str, str]:
+    ids: dict[str, set[str]] = {}
+    for ident, names in SKILLS.items():
+        for name in names:
+            ids.setdefault(name.lower(), set()).add(ident)
+    return {name: found.pop() for name, found in ids.items() if len(found) == 1}
+
+
+_BY_NAME = _by_name()
+"""A skill's English or Chinese name -> its id, for the names only one skill has (护理 is
+`nurse` and `nursing`: which the area uses is not known here)."""
+
+
+def skill_id(word: str) -> str:
+    """A skill as a person typed it: its id, or its name as the pages show it (陪伴 is
+    `companionship`); any other word as written (a town's own skill)."""
+    return word if word in SKILLS else _BY_NAME.get(word.strip().lower(), word)

@@ -99,6 +99,12 @@ SPREADSHEETS: dict[str, tuple[str, str]] = {
         "this is not a CSV or Excel (.xlsx) file",
         "这不是 CSV 或 Excel（.xlsx）文件",
     ),
+    "import_formula_unsaved": (
+        "the cells {cells} hold a formula whose result was never saved (a program wrote the "
+        "file, not Excel or WPS): open the file in Excel or WPS and save it, or type the values",
+        "单元格 {cells} 中的公式没有保存计算结果（文件由程序生成，而非 Excel 或 WPS 保存）："
+        "请用 Excel 或 WPS 打开并保存，或直接填写数值",
+    ),
     "import_too_big": ("the file is larger than {most}", "文件超过 {most}"),
     "import_unknown_column": (
         "unknown column '{column}'; the columns are: {choices}",

@@ -46,9 +46,12 @@ from mutualaid.services.volunteers import (
 )
 from mutualaid.validation import Report, validate
 
+_EPOCH = pendulum.datetime(2000, 1, 1)
 MAX_DAYS = 92
 """The longest absence one entry may hold (a quarter); longer ones are entered in parts."""
-_CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+_CLOCK = re.compile(r"([01]?\d|2[0-3]):[0-5]\d")
+_DAY_END = "24:00"
+"""As the scenario's hours: 9:00 as 09:00, and 24:00 the day's end (an end only)."""
 _FIELDS = ("week", "from", "to", "start", "end", "reason")
 
 
@@ -135,10 +138,12 @@ def _read(body: Any) -> tuple[pendulum.Date, pendulum.Date, int | None, int | No
     start, end = body.get("start"), body.get("end")
     minutes: list[int] = []
     for name, value in (("start", start), ("end", end)):
-        if value is not None and not (isinstance(value, str) and _CLOCK.fullmatch(value)):
+        ends = name == "end" and value == _DAY_END
+        if value is not None and not (isinstance(value, str) and (_CLOCK.fullmatch(value) or ends)):
             problems.append(Problem(name, msg("absence_times")))
         elif isinstance(value, str):
-            minutes.append(int(value[:2]) * 60 + int(value[3:]))
+            hours, _, mins = value.partition(":")
+            minutes.append(int(hours) * 60 + int(mins))
     if (start is None) != (end is None) or (len(minutes) == 2 and minutes[0] >= minutes[1]):
         problems.append(Problem("end", msg("absence_times")))
     reason = body.get("reason")
@@ -222,13 +227,45 @@ def _write(
     committed); whether it is a new one. ConflictError when a stored week breaks with it."""
     first, last, start, end, reason = days
     person = uow.volunteers.get(where, volunteer)
+    _refuse_over_marked(uow, where, volunteer, days)
     known = _known(uow, where, volunteer, days)
-    record = known or uow.absences.add(where, volunteer, first, last, start, end, reason, actor.id)
     had = person.unavailable
+    record = known
+    if record is None:  # the days the roster had, from no absence: the coordinator's own
+        theirs = {b for a in uow.absences.of(where, volunteer) for b in blocks(a)}
+        shape = AbsenceRecord(0, where, volunteer, first, last, start, end, None, "", _EPOCH)
+        own = tuple(b.date for b in blocks(shape) if b.date and b in had and b not in theirs)
+        record = uow.absences.add(where, volunteer, first, last, start, end, reason, actor.id, own)
     added = tuple(b for b in blocks(record) if b not in had)
     uow.volunteers.upsert(where, replace(person, unavailable=had + added))
     _check_weeks(uow, where, first, last)
     return record, known is None
+
+
+def _refuse_over_marked(uow: UnitOfWork, where: str, volunteer: str, days: Days) -> None:
+    """ConflictError when the absence covers a visit of theirs marked done or missed: it is
+    past, its hours are in the ledger; a repair would give it to someone else after the fact
+    (as a decline of it is refused)."""
+    first, last, start, end, _ = days
+    week = first.start_of("week")
+    while week <= last:
+        try:
+            theirs = uow.assignments.for_volunteer(where, volunteer, week)
+        except NotFoundError:  # no such week stored
+            theirs = []
+        for a in theirs:
+            at = a.start.in_timezone(a.timezone)
+            lo = at.hour * 60 + at.minute
+            hi = lo + int((a.end - a.start).total_seconds() // 60)
+            if not first <= at.date() <= last or a.state == "declined":
+                continue
+            if start is not None and end is not None and not (lo < end and start < hi):
+                continue
+            if (marked := uow.assignments.marked(a.id)) is not None:
+                raise ConflictError(msg("absence_over_marked", id=a.id, task=a.task,
+                                        start=at.format("YYYY-MM-DD HH:mm"),
+                                        state=msg(f"outcome_{marked}")))  # fmt: skip
+        week = week.add(days=7)
 
 
 def _weeks_with(
@@ -352,14 +389,24 @@ def delete_absence(
     uow: UnitOfWork, actor: Actor, volunteer: str, ident: int, area: str | None
 ) -> None:
     """Remove the absence and its days from the volunteer's `unavailable` (the published plans
-    stay: they hold without it; the next solve may use the days again)."""
+    stay: they hold without it; the next solve may use the days again), but for the days
+    another absence holds too and those the roster had marked itself (`roster_days`)."""
     where = volunteer_area(actor, area)
     actor.require_volunteer(where, volunteer)
     with uow:
         record = uow.absences.get(where, volunteer, ident)
-        others = {b for a in uow.absences.of(where, volunteer) if a.id != ident
-                  for b in blocks(a)}  # fmt: skip
-        gone = set(blocks(record)) - others
+        rest = [a for a in uow.absences.of(where, volunteer) if a.id != ident]
+        others = {b for a in rest for b in blocks(a)}
+        own = {b for b in blocks(record) if b.date in record.roster_days}
+        gone = set(blocks(record)) - others - own
+        handed: dict[int, AbsenceRecord] = {}
+        for day in record.roster_days:  # the roster's days another absence holds too: it
+            held = [a for a in rest for b in blocks(a) if b in own and b.date == day]
+            if held:  # keeps them as the roster's now
+                keeper = handed.get(held[0].id, held[0])
+                handed[keeper.id] = replace(keeper, roster_days=(*keeper.roster_days, day))
+        for a in handed.values():
+            uow.absences.keep_roster_days(where, volunteer, a.id, a.roster_days)
         person = uow.volunteers.get(where, volunteer)
         kept = tuple(b for b in person.unavailable if b not in gone)
         uow.volunteers.upsert(where, replace(person, unavailable=kept))

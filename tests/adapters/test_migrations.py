@@ -12,7 +12,7 @@ from mutualaid.adapters.tables import metadata
 
 
 def test_the_migrated_schema_is_the_models_schema(engine: Engine) -> None:
-    assert migrate.current(engine) == migrate.head() == "0012"
+    assert migrate.current(engine) == migrate.head() == "0013"
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(context, metadata) == []

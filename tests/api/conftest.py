@@ -173,8 +173,9 @@ def published(client: Client, admin: dict[str, str]) -> str:
     return plan.id
 
 
-def wait_for(check: Callable[[], Any], timeout: float = 30.0) -> Any:
-    """Poll until `check()` is truthy; its value."""
+def wait_for(check: Callable[[], Any], timeout: float = 300.0) -> Any:
+    """Poll until `check()` is truthy; its value. `timeout` only guards against a hang: a
+    busy machine (other jobs beside the suite) may take minutes to reach a state."""
     deadline = time.monotonic() + timeout
     while True:
         value = check()

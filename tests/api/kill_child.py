@@ -3,7 +3,7 @@ database at DATABASE_URL and stalls at a chosen point (touching a marker file fi
 test can kill it there with SIGKILL (`checks`: the change stored and published, its
 suggestions being checked on a thread, as the web process checks them).
 
-usage: python -m tests.api.kill_child MARKER POINT WHAT AREA WEEK VOLUNTEER|OPTION [JSON]
+usage: python -m tests.api.kill_child MARKER POINT WHAT AREA WEEK VOLUNTEER|OPTION|PLAN|LIST [JSON]
 (`rest`: a solve's plan finished, a draft, the rest of its suggestions being checked)
 """
 
@@ -40,6 +40,21 @@ def stall_at(point: str, marker: Path) -> None:
             return done
 
         SqlPlans.publish = stalled  # type: ignore[method-assign]
+    elif point == "import":  # inside an import's transaction, its third row written
+        from mutualaid.adapters.roster import SqlRoster
+
+        upsert = SqlRoster.upsert
+        written: list[object] = []
+
+        def stalled_upsert(self: SqlRoster[Any, Any], area: str, entry: Any) -> Any:
+            done = upsert(self, area, entry)
+            written.append(entry)
+            if len(written) == 3:
+                self.session.flush()
+                stall()
+            return done
+
+        SqlRoster.upsert = stalled_upsert  # type: ignore[method-assign]
     elif point == "checks":  # the change is published; its suggestions are being checked
         import solver.suggest_checks
 
@@ -93,6 +108,17 @@ def main() -> None:
                 PlannerSettings(workers=1, suggest=True, suggest_within_seconds=0.0)
             )
             run_next_plan(store.uow, planner, RunOptions("child"))
+        elif what == "import":  # WHO: the list; JSON: its rows' entries
+            from mutualaid.services.imports import Row, import_roster
+
+            rows = [Row(n, item) for n, item in enumerate(json.loads(sys.argv[7]), start=2)]
+            import_roster(store.uow(), CLI, who, area, rows, True)  # type: ignore[arg-type]
+        elif what == "publish":  # WHO: the plan
+            from mutualaid.services.plans import publish_plan
+            from solver.service import SolverRepairer
+
+            repairer = SolverRepairer(RepairSettings(settings.solver.repair_seconds))
+            publish_plan(store.uow(), repairer, CLI, who)
         elif what == "absence":
             body = json.loads(sys.argv[7])
             absences.report_absence(store.uow(), recommender, CLI, who, area, body)

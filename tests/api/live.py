@@ -28,7 +28,7 @@ def serving(app: Litestar, server: ServerSettings | None = None) -> Iterator[str
     thread = threading.Thread(target=served.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 300  # a guard against a hang only
         while not served.started:
             assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
             time.sleep(0.02)

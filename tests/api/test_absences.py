@@ -197,3 +197,46 @@ def test_days_away_given_back_to_front_are_said_in_the_words_of_the_form(
     assert problem["path"] == "to"
     said = problem["message"]
     assert "最后一天" in said and "第一天" in said and "from" not in said, said
+
+
+def _unavailable(client: Client, admin: Headers) -> list[Any]:
+    found: list[Any] = client.get(f"/volunteers/v-wang?area={AREA}", headers=admin).json()[
+        "unavailable"
+    ]
+    return found
+
+
+def test_taking_back_an_absence_keeps_the_days_the_roster_had_already(
+    client: Client, admin: Headers, published: str
+) -> None:
+    """The coordinator had entered Wednesday as a day v-wang cannot come; an absence of
+    Tuesday-Thursday is reported, then taken back (a mistake): Wednesday stays unavailable,
+    so the next solve does not send v-wang on it. With a second absence over the same days
+    taken back in either order, only the roster's own day is left."""
+    wang = client.get(f"/volunteers/v-wang?area={AREA}", headers=admin).json()
+    wang["unavailable"] = [{"date": "2026-12-02"}]
+    assert client.put(f"/volunteers/v-wang?area={AREA}", json=wang, headers=admin).is_success
+    for order in ((0, 1), (1, 0)):
+        made = [client.post(URL, json=days, headers=admin).json()["absence"]["id"]
+                for days in ({"from": "2026-12-01", "to": "2026-12-03"},
+                             {"from": "2026-12-02", "to": "2026-12-04"})]  # fmt: skip
+        gone = client.delete(f"/volunteers/v-wang/absences/{made[order[0]]}?area={AREA}",
+                             headers=admin)  # fmt: skip
+        assert gone.status_code == 204
+        assert {"date": "2026-12-02"} in _unavailable(client, admin)
+        client.delete(f"/volunteers/v-wang/absences/{made[order[1]]}?area={AREA}", headers=admin)
+        assert _unavailable(client, admin) == [{"date": "2026-12-02"}]
+
+
+def test_hours_away_are_written_as_the_scenario_writes_them_and_may_end_at_midnight(
+    client: Client, admin: Headers, published: str
+) -> None:
+    """The scenario takes "9:00" and an end of "24:00"; an absence refused both ("start and
+    end are HH:MM ..."), so an evening away to the day's end could not be said."""
+    body = {"from": "2026-12-05", "to": "2026-12-05", "start": "9:00", "end": "24:00"}
+    answer = client.post(URL, json=body, headers=admin)
+    assert answer.status_code == 201, answer.text
+    assert {"date": "2026-12-05", "from": "09:00", "to": "24:00"} in _unavailable(client, admin)
+    for start, end in (("24:00", "24:00"), ("09:00", "24:30"), ("9:0", "10:00")):
+        bad = {**body, "start": start, "end": end}
+        assert client.post(URL, json=bad, headers=admin).status_code == 400, (start, end)

@@ -77,6 +77,6 @@ def test_a_plan_answers_as_before(
         plan = client.get(f"/plans/{ident}", headers=admin).json()
         return plan if plan["status"] not in ("queued", "running") else None
 
-    plan = wait_for(done, timeout=120)
+    plan = wait_for(done, timeout=600)
     body = json.dumps(_blank(plan), ensure_ascii=False, indent=1).encode("utf-8")
     _held(request, "plan", body)

@@ -153,3 +153,31 @@ def test_balances_export_and_redemptions_add_up(client: Client, coordinator: Hea
     ]  # fmt: skip
     bad = client.get(f"/areas/{AREA}/ledger?month=November", headers=coordinator)
     assert (bad.status_code, bad.json()["problems"][0]["path"]) == (400, "month")
+
+
+@pytest.mark.parametrize("outcome", ["done", "missed"])
+def test_an_absence_over_a_visit_already_marked_is_refused_and_moves_nothing(
+    client: Client, coordinator: Headers, outcome: str
+) -> None:
+    """v-wang's Tuesday visit is marked (its hour credited, or missed); an absence over that
+    Tuesday then gave the visit to someone else in the past: the plan said another did it,
+    the ledger that v-wang did. Refused as a decline of it is, saying which visit and how."""
+    visits = publish(client)
+    zhang = visits["t-visit-zhang/v-wang"]
+    marked = client.post(f"/assignments/{zhang}/{outcome}", headers=coordinator)
+    assert marked.status_code == 200, marked.text
+    plans = client.get(f"/weeks/{PAST.isoformat()}/plans?area={AREA}", headers=coordinator)
+    day = PAST.add(days=1).isoformat()
+    for lang, words in (("en", "undo the mark"), ("zh", "撤销标记")):
+        answer = client.post(f"/volunteers/v-wang/absences?area={AREA}",
+                             json={"from": day, "to": day},
+                             headers={**coordinator, "Accept-Language": lang})  # fmt: skip
+        assert answer.status_code == 409, answer.text
+        assert words in answer.json()["detail"] and str(zhang) in answer.json()["detail"]
+    after = client.get(f"/weeks/{PAST.isoformat()}/plans?area={AREA}", headers=coordinator)
+    assert after.json() == plans.json()
+    assert client.get(f"/volunteers/v-wang/absences?area={AREA}", headers=coordinator).json() == []
+    later = PAST.add(days=2).isoformat()  # a day after the marked visit is taken
+    taken = client.post(f"/volunteers/v-wang/absences?area={AREA}",
+                        json={"from": later, "to": later}, headers=coordinator)  # fmt: skip
+    assert taken.status_code == 201, taken.text

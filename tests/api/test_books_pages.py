@@ -98,3 +98,22 @@ def test_a_volunteer_marks_a_past_visit_done_and_prints_their_hours(
                                "state": "missed"})  # fmt: skip
     assert marked.headers["location"] == f"/desk/{AREA}/visits?week={PAST.isoformat()}"
     assert client.get(marked.headers["location"]).text.count('value="undo"') == 2
+
+
+def test_the_week_s_visits_show_each_task_by_its_title(client: Client) -> None:
+    """The column headed 'Title' showed the task's id (t-visit-zhang)."""
+    uow = infra(client).uow
+    roster.create_area(uow(), access.CLI, AREA, "经八路街道", world.ZONE)
+    scenario = world.scenario(PAST)
+    scenario["tasks"][0]["title"] = "陪张奶奶聊天"
+    weeks.import_scenario(uow(), access.CLI, AREA, PAST.isoformat(), scenario)
+    _, coordinator = access.create_token(uow(), access.CLI, "coordinator", [AREA])
+    with uow() as u:
+        plan = u.plans.create(AREA, PAST)
+        u.plans.finish(plan.id, world.plan(PAST))
+        u.plans.publish(plan.id)
+        u.commit()
+    sign_in(client, coordinator)
+    page = client.get(f"/desk/{AREA}/visits?week={PAST.isoformat()}").text
+    assert "<td>陪张奶奶聊天</td>" in page
+    assert "<td>t-visit-zhang</td>" not in page

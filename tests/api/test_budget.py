@@ -33,7 +33,7 @@ from .conftest import wait_for
 from .test_services import ADMIN, COORDINATOR, WEEK
 
 SMALL = Path(__file__).resolve().parents[2] / "scenarios" / "09-edge-reason-codes.yaml"
-STATE_WAIT = 120.0
+STATE_WAIT = 300.0
 """How long a test waits for a state before it fails (generous: the machine may be busy)."""
 
 

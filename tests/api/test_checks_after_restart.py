@@ -64,7 +64,7 @@ def test_a_published_plan_left_being_checked_is_checked_again_at_the_next_start(
     suggesting = replace(settings, solver=replace(settings.solver, suggest=True))
     with TestClient(app_for(suggesting)) as again:
         done = wait_for(lambda: (found := unserved_of(again, admin, made.id)) and not any(
-            "suggestions_checking" in u for u in found) and found, timeout=120)  # fmt: skip
+            "suggestions_checking" in u for u in found) and found, timeout=300)  # fmt: skip
     assert any(u.get("suggestions") for u in done), done
 
 

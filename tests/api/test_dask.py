@@ -47,7 +47,7 @@ MANY_PARTS = ROOT / "scenarios" / "01-jingbalu-life-centre.yaml"
 AREA = "jianzhongjie"
 WEEK = "2026-11-30"
 DONE = ("optimal", "feasible", "error")
-STATE_WAIT = 120.0
+STATE_WAIT = 300.0
 """How long a test waits for a state before it fails (generous: the machine may be busy)."""
 
 

@@ -232,3 +232,25 @@ def test_a_new_person_with_no_home_columns_is_told_once_by_the_column_s_name(
     assert got.status_code == 400, got.text
     said = [(p["line"], p["path"]) for p in got.json()["problems"]]
     assert said == [(2, "住址纬度")], got.json()["problems"]
+
+
+def test_an_xlsx_with_a_priority_merged_down_stores_it_on_every_row(desk: Desk) -> None:  # noqa: F811
+    """A coordinator merges "urgent" over three rows: all three are stored urgent, none left to
+    the default (normal)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["id", "title", "resident", "priority", "duration_minutes", "windows",
+                  "needs"])  # fmt: skip
+    for n in range(3):
+        sheet.append([f"t-m{n}", f"Visit {n}", "r-li", "urgent" if n == 0 else None, 30,
+                      "mon 09：00～11：00", "companionship"])  # fmt: skip
+    sheet.merge_cells("D2:D4")
+    data = io.BytesIO()
+    book.save(data)
+    headers = {"Authorization": f"Bearer {desk.secrets['coordinator']}", "Accept-Language": "zh"}
+    got = desk.client.post(f"/imports/tasks?area={AREA}&week={WEEK}&store=true",
+                           content=data.getvalue(), headers=headers)  # fmt: skip
+    assert got.status_code == 200, got.text
+    stored = {t.id: t for t in weeks.list_tasks(infra(desk.client).uow(), access.CLI, AREA, WEEK)}
+    assert {str(stored[f"t-m{n}"].priority) for n in range(3)} == {"urgent"}

@@ -107,3 +107,20 @@ def test_nobody_able_is_answered_with_the_reason(
     answer = client.post(URL, json={**NEW, "needs": [{"skill": "sign_language"}]}, headers=admin)
     assert answer.status_code == 200, answer.text
     assert answer.json()["options"] == [] and answer.json()["reason"] == "no_skill"
+
+
+def test_an_option_s_sentence_names_the_person_and_the_day_as_a_coordinator_reads_them(
+    client: Client, admin: Headers, published: str
+) -> None:
+    """The sentence said 'v-wang，2026-12-01T09:00:00+08:00 开始；另有 0 项探访调整': an id and
+    a machine's timestamp, and nothing to say as a count of nothing."""
+    for lang, day in (("zh", "周二 12月1日"), ("en", "Tue 1 Dec")):
+        found = client.post(URL, json=NEW, headers={**admin, "Accept-Language": lang}).json()
+        for o in found["options"]:
+            text = o["text"]
+            assert day in text, text
+            assert o["visit"]["start"] not in text and "T09" not in text, text
+            ident = o["visit"]["volunteers"][0]["id"]
+            assert {"v-wang": "王师傅", "v-li": "李姐"}[ident] in text and ident not in text, text
+            if not o["moves"]:
+                assert " 0 " not in text and "0 other" not in text, text
