@@ -306,8 +306,9 @@ NEAR_PLAN_LAST = True
 """On a part past one exact model, rerouting's route sets (the routes near the plan's) run
 after ruin and recreate, in the time it left, not before it: on the wide routing week 7093
 they gave nothing and took 5.6-6.0 s of rerouting's 15 at load 5-6.5, 13.7-15.4 s at ~13,
-leaving ruin and recreate, where the search's 7-11 pairs become 33-34, 1.4-1.8 s (stop 23,
-C and C2)."""
+leaving ruin and recreate, where the search's 7-11 pairs become 33-34, 1.4-1.8 s. In turn at
+load 7-11 (6 pairs) 7093 ended 33.2 -> 33.0 pairs on average, travel 1,029 -> 995: ruin and
+recreate's noise, as the old order still left it its 3,000 steps there (stop 23, C and C2)."""
 
 AHEAD_SHARE = 0.15
 """The part of a wall-clock budget rerouting may take ahead of the routing model's later
