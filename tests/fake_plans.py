@@ -222,15 +222,14 @@ class FakePlans:
             del self.store.state.checks_leases[ident]
 
     def next_checks_free(self, other_than: str) -> pendulum.DateTime | None:
-        now = self.store.clock()
         plans = self.store.state.plans.items()
         marked = {i for i, p in plans if p.result and any(u.checking for u in p.result.unserved)}
-        live = [
+        held = [
             u
             for i, (by, u) in self.store.state.checks_leases.items()
-            if i in marked and u >= now and by != other_than
+            if i in marked and by != other_than
         ]
-        return min(live, default=None)
+        return min(held, default=None)
 
     def _open(self, ident: str) -> PlanRecord:
         plan = self.get(ident)

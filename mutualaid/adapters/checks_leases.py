@@ -63,7 +63,9 @@ class SqlChecksLeases:
             self.session.flush()
 
     def next_checks_free(self, other_than: str) -> pendulum.DateTime | None:
-        held = self._marked().where(col(PlanRow.checks_until) >= self.now())
+        # A lease that has run out counts too (its moment is past: take it now): one that ran
+        # out between a taker's look and this one was otherwise left marked for good.
+        held = self._marked().where(col(PlanRow.checks_until).is_not(None))
         marked = held.where(col(PlanRow.checks_by) != other_than).subquery()
         first = self.session.exec(select(func.min(marked.c.checks_until))).first()
         return maybe_utc(first)

@@ -28,6 +28,7 @@ class ChecksLeases(Protocol):
         ...
 
     def next_checks_free(self, other_than: str) -> pendulum.DateTime | None:
-        """When the first live lease not `other_than`'s on a plan still marked as being
-        checked runs out; None when no marked plan is held by another."""
+        """When the first lease not `other_than`'s on a plan still marked as being checked
+        runs out, or ran out (a past moment: the plan is abandoned, take it now); None when no
+        marked plan is held by another."""
         ...

@@ -18,7 +18,7 @@ from mutualaid.domain.plan import Plan
 from mutualaid.messages import msg_in
 from mutualaid.services import access
 from mutualaid.services.built import built_week
-from mutualaid.services.restart_checks import unmark_abandoned
+from mutualaid.services.restart_checks import _sweep, unmark_abandoned
 from solver.service import PlannerSettings, RepairSettings, SolverPlanner, SolverRepairer
 
 from .conftest import Client, app_for, infra, wait_for
@@ -176,6 +176,27 @@ def test_a_lease_that_runs_out_is_taken_by_the_sweep(client: Client, admin: Any)
     assert [t.name for t in threads] == ["suggestions-sweep"]
     done = wait_for(lambda: (found := unserved_of(client, admin, made.id)) and not any(
         "suggestions_checking" in u for u in found) and found, timeout=300)  # fmt: skip
+    assert any(u.get("suggestions") for u in done), done
+    for thread in threads:
+        thread.join(60)
+
+
+def test_a_lease_that_ran_out_before_the_sweep_first_looked_is_taken(
+    client: Client, admin: Any
+) -> None:
+    """A start saw the lease held and started the sweep; by the sweep's first look it had run
+    out (a busy machine). Before, the sweep looked only for leases still live, found none and
+    ended: the plan stayed marked as being checked for good (seen as a 300 s wait)."""
+    _, made = stored_while_checking(client, admin, published=True)
+    with infra(client).uow() as uow:  # a lease that ran out a second ago
+        assert uow.plans.hold_checks(made.id, "killed", -1.0)
+        uow.commit()
+    threads: list[threading.Thread] = []
+    checker = SolverRepairer(RepairSettings(suggest=True))
+    _sweep(infra(client).uow, checker, lambda: False, "the sweep", 60.0, threads)
+    assert threads, "the sweep ended without taking the abandoned plan"
+    done = wait_for(lambda: (found := unserved_of(client, admin, made.id)) and not any(
+        "suggestions_checking" in u for u in found) and found)  # fmt: skip
     assert any(u.get("suggestions") for u in done), done
     for thread in threads:
         thread.join(60)
