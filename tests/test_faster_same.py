@@ -1,5 +1,6 @@
 """Shortcuts taken for speed give what the slow way gave: the largest loads ranked on floats
-first, a part's continuity pairs asked for its own tasks, route arcs counted by bisection."""
+first, a part's continuity pairs asked for its own tasks, route arcs counted by bisection, a
+volunteer's slots remembered."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from mutualaid.contract.scenario import load_scenario
 from solver.analysis import route_arcs
 from solver.route_search import largest
+from solver.routes import slots_around, slots_of
 from tests.golden.record import ROOT
 
 # Loads that round to the same float but differ (1/3 and its neighbours), and plain ones.
@@ -88,3 +90,17 @@ def test_route_arcs_count_a_minute_in_two_touching_blocks_in_both() -> None:
     analyses = {f"t{i}": SimpleNamespace(free=found) for i, found in enumerate(free)}
     assert _slow_route_arcs(blocks, free) == 2 * 2 + 2 * 2
     assert route_arcs(scenario, analyses, list(analyses)) == 8  # type: ignore[arg-type]
+
+
+def test_remembered_slots_are_the_slots_of_their_visits_past_the_cap() -> None:
+    scenario = load_scenario(ROOT / "scenarios" / "01-jingbalu-life-centre.yaml")
+    vol = next(v for v in scenario.volunteers.values() if v.blocks)
+    bs, be = vol.blocks[0]
+    place = next(iter(scenario.tasks.values())).location
+    sets = [[(bs + k, bs + k + 1, place)] for k in range(min(be - bs - 1, 150))] + [[]]
+    assert len(sets) > 65  # past the cache's 64 sets of a volunteer, and back to the first
+    for visits in sets + sets[:3]:
+        got = slots_around(vol, visits)
+        assert got == slots_of(vol, visits)
+        got.clear()  # a caller's list is its own
+        assert slots_around(vol, visits) == slots_of(vol, visits)
