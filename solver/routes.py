@@ -67,13 +67,14 @@ def slots_of(vol: Volunteer, visits: list[Visit]) -> list[Slot]:
     return out
 
 
-_SLOTS: WeakKeyDictionary[Volunteer, dict[tuple[Visit, ...], tuple[Slot, ...]]] = (
+_SLOTS: WeakKeyDictionary[Volunteer, dict[tuple[object, ...], tuple[Slot, ...]]] = (
     WeakKeyDictionary()
 )
-"""Per volunteer (by identity: frozen, hashed as an entity), their slots around each set of
-fixed visits asked for: a district's neighbourhood models ask the slots of some 240
-volunteers each, most around the same fixed visits as in the model before (7 of 42 ms a
-model). Kept only while the volunteer is, and at most `_SLOT_SETS` sets each."""
+"""Per volunteer, their slots around each set of fixed visits asked for, keyed by all the slots
+depend on (home, blocks, visits: an entity is equal to any of its id, of whatever week): a
+district's neighbourhood models ask the slots of some 240 volunteers each, most around the
+same fixed visits as in the model before (7 of 42 ms a model). Kept only while the volunteer
+is, and at most `_SLOT_SETS` sets each."""
 _SLOT_SETS = 64
 
 
@@ -82,7 +83,7 @@ def slots_around(vol: Volunteer, visits: list[Visit]) -> list[Slot]:
     known = _SLOTS.get(vol)
     if known is None:
         known = _SLOTS[vol] = {}
-    key = tuple(visits)
+    key = (vol.home, vol.blocks, *visits)
     found = known.get(key)
     if found is None:
         if len(known) >= _SLOT_SETS:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
+from dataclasses import replace
 from fractions import Fraction
 from types import SimpleNamespace
 from typing import Any
@@ -104,3 +105,12 @@ def test_remembered_slots_are_the_slots_of_their_visits_past_the_cap() -> None:
         assert got == slots_of(vol, visits)
         got.clear()  # a caller's list is its own
         assert slots_around(vol, visits) == slots_of(vol, visits)
+
+
+def test_remembered_slots_tell_apart_two_weeks_volunteers_of_one_id() -> None:
+    scenario = load_scenario(ROOT / "scenarios" / "01-jingbalu-life-centre.yaml")
+    vol = next(v for v in scenario.volunteers.values() if v.blocks)
+    other = replace(vol, blocks=((vol.blocks[0][0], vol.blocks[0][0] + 30),))
+    assert other == vol  # entities are equal by id
+    assert slots_around(vol, []) == slots_of(vol, [])
+    assert slots_around(other, []) == slots_of(other, []) != slots_of(vol, [])
