@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
+import pendulum
 from litestar import Litestar, Request, Response
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -41,6 +42,7 @@ from api.pages.common import page_error, wants_page
 from api.pages.sessions import SESSION_STORE
 from api.settings import ServerSettings, Settings, SolverSettings
 from api.throttle import FailedSignIns
+from mutualaid.adapters.base import utc_now
 from mutualaid.adapters.changes import revocations, writes
 from mutualaid.adapters.db import SessionFactory, make_engine, make_session_factory
 from mutualaid.adapters.delivery import NetworkTransport
@@ -105,6 +107,12 @@ def planner_settings(solver: SolverSettings) -> PlannerSettings:
     )  # fmt: skip
 
 
+def service_now() -> pendulum.DateTime:
+    """The moment a repair is made at (no visit it moves or adds starts before it):
+    `utc_now`, looked up at each call so that the tests pin it before their week."""
+    return utc_now()
+
+
 @contextmanager
 def open_infrastructure(settings: Settings) -> Iterator[Infrastructure]:
     """Engine and sessions on an up-to-date schema (migrations applied), and a job runner
@@ -129,7 +137,8 @@ def open_infrastructure(settings: Settings) -> Iterator[Infrastructure]:
                 lambda: SqlUnitOfWork(sessions, outbox_only=True), transport, settings.notices
             )
         yield Infrastructure(
-            engine, sessions, runner, SolverRepairer(repairs), SolverRecommender(repairs),
+            engine, sessions, runner, SolverRepairer(repairs, service_now),
+            SolverRecommender(repairs, service_now),
             settings.database.lock_wait_seconds, notices=sender,
             loopback_webhooks=settings.notices.allow_loopback,
         )  # fmt: skip

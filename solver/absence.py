@@ -19,6 +19,7 @@ from ortools.sat.python import cp_model
 from mutualaid.domain.model import Scenario
 from mutualaid.domain.plan import Plan
 from mutualaid.travel import HaversineTravel
+from solver import not_before as moment
 from solver.analysis import Analyzer
 from solver.cpsat import PlanModel
 from solver.recommend import holding, one_worker, week_of
@@ -33,9 +34,11 @@ def repair_all(
     tasks: Collection[str],
     budget: float = 1.0,
     seed: int | None = None,
+    not_before: int = 0,
 ) -> tuple[Plan, int]:
     """The published plan with `tasks` (those whose crews the week no longer allows, and any
-    other crew that stopped fitting) re-planned; with the volunteer-task pairs it changed."""
+    other crew that stopped fitting) re-planned; with the volunteer-task pairs it changed.
+    `not_before`: the repair's moment (`solver.not_before`), a minute of the week."""
     started = time.monotonic()
     seed = scenario.settings.seed if seed is None else seed
     travel = HaversineTravel(scenario.settings)
@@ -49,7 +52,9 @@ def repair_all(
         {t: s for t, s in base.starts.items() if t not in lost},
         {t: c for t, c in base.crews.items() if t not in lost},
     )
+    begun = moment.started(base, not_before)  # kept as they are: never freed
     freed = [t for t in lost if analyses[t].reason is None]
+    freed = moment.free(freed, analyses, begun, not_before)
     weights = coverage_weights(count_by_priority(scenario, scenario.tasks))
     best: tuple[int, Solution] | None = None
     spent = 0.0
@@ -61,7 +66,9 @@ def repair_all(
             for t in freed:
                 group += [x for x in holding(scenario, analyses[t], base, size) if x not in group]
         group = [t for t in group if analyses[t].reason is None]
+        group = moment.free(group, analyses, begun, not_before)
         model = PlanModel(scenario, analyses, group, travel, weights, fixed=base)
+        moment.hold(model, not_before)
         m = model.m
         for tid in group:
             if tid in base.crews:
@@ -94,6 +101,7 @@ def repair_all(
         bound=count_by_priority(scenario, scenario.tasks), started=started,
         extra={"repair": {"tasks": lost, "freed": len(freed)}},
     )  # fmt: skip
+    out = moment.worded(out, analyses, scenario, not_before)
     changed = len(changed_pairs(published, result))
     out.extra["repair"]["changed"] = changed
     return out, changed

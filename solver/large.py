@@ -295,8 +295,12 @@ def _cover_first(
 
 
 CHAINS = True
-"""Whether a large part's insertion (`solver.push`) goes on to ejection chains two deep when
-the solve is not reproducible (False: one deep, as before)."""
+"""Whether a large part's insertion (`solver.push`) goes on to ejection chains when the solve
+is not reproducible (False: one deep, as before)."""
+
+CHAIN_DEPTH = 4
+"""How deep those chains go (`push_in`'s `depth`; the order of their passes is
+`solver.push.chain_passes`)."""
 
 CHAIN_TASKS = 1000
 """Chains run on parts of at least so many tasks: on the contended one-day week 7004 (250
@@ -304,26 +308,27 @@ tasks in its part) they served a normal task or two fewer in both pairs measured
 31 / 33 normal, load 12-16 and 1.5), where the sweeps' neighbourhoods reach most of the part in
 the time; the district one-day parts have about 1,770."""
 
-DEEP_SHARE, DEEP_AFTER_SHARE = 0.25, 0.1
-"""Of the search's time, what ejection chains two deep (`solver.push`, `deep`) may take before
-the sweeps and after them. Measured on district 7004 (load 8): from the top model's refill they
-seat about 50 normal tasks more in 5 s where the sweeps seat about 2 a second; unbounded they
-took 17-19 s a call on the busy machine."""
+DEEP_SHARE, DEEP_AFTER_SHARE = 0.6, 0.15
+"""Of the search's time, what ejection chains (`solver.push`, `depth`) may take before the
+sweeps and after them. Measured on district 7004 (load 7-8): from the top model's refill
+chains up to three deep seat about 110 normal tasks in 7 s, four deep 13 more in the next
+14 s, where the sweeps after them seated 2 normal tasks and 4 low ones in 8.7 s; stop 22
+gave them 0.25 and 0.1 (two deep, about 5 s a call)."""
 
 
 def _chains(job: PartJob, seconds: float) -> dict[str, Any]:
-    """`push_in`'s `deep` and `until` for `job`: chains on a large one-day part only (elsewhere
+    """`push_in`'s `depth` and `until` for `job`: chains on a large one-day part only (elsewhere
     greedy and the sweeps leave few tasks that a chain serves: the part takes the path it took
     before), never in a reproducible solve (they are cut by the wall clock), for `seconds` at
     most and never past the part's deadline."""
     if job.reproducible or not CHAINS or len(job.tids) < CHAIN_TASKS:
-        return {"deep": False}
+        return {"depth": 1}
     if not one_day(job.analyses, job.tids):
-        return {"deep": False}
+        return {"depth": 1}
     until = time.time() + seconds
     if job.deadline is not None:
         until = min(until, job.deadline)
-    return {"deep": True, "until": until}
+    return {"depth": CHAIN_DEPTH, "until": until}
 
 
 def search_part(

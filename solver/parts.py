@@ -185,7 +185,8 @@ def _solve_part(
     tighter: int | None = None
     conditional: dict[str, int] | None = None
     deferred: Deferred | None = None  # the bounds, once rerouted
-    if job.floor is not None and route_arcs(scenario, analyses, tids) > job.max_exact_arcs:
+    searched = job.floor is not None and route_arcs(scenario, analyses, tids) > job.max_exact_arcs
+    if searched:  # past one exact model
         sol, stages, deferred = search_part(scenario, job, travel, report, stop)
         failure = None
     else:
@@ -250,12 +251,16 @@ def _solve_part(
             began = time.time()
             after = pricing() and until is not None and deferred is None  # (the bounds
             # and the sweeps keep their time)
-            if not any(proved) and not (after and too_wide(listed)):  # (proved: nothing to
-                # gain; too wide: the routes near the plan's took 4.8 s of rerouting's 15 on
-                # 7003 and gave up past NARROWED_IN_ALL, so priced routes replace them)
+            near = not any(proved) and not (after and too_wide(listed))  # (proved: nothing
+            # to gain; too wide: the routes near the plan's took 4.8 s of rerouting's 15 on
+            # 7003 and gave up past NARROWED_IN_ALL, so priced routes replace them)
+            last = searched and NEAR_PLAN_LAST  # ruin and recreate first
+            if near and not last:
                 sol = by_route_sets(scenario, outer, travel, sol, until, listed)
             sol = reroute(scenario, analyses, tids, travel, sol, deadline=until,
                           stop=stop, seed=job.seed, way=way, overrun=overrun)  # fmt: skip
+            if near and last:
+                sol = by_route_sets(scenario, outer, travel, sol, until, listed)
             if after and too_wide(listed) and until is not None:
                 ends = min(until, began + outer.share * way.share)  # rerouting's share alone
                 weighted = partial(weighted_coverage, scenario, outer)
@@ -296,6 +301,14 @@ FIRST_DESCENT_SHARE = 0.05
 """Rerouting's first descent may run past the deadline by this part of the whole budget (at
 most `solver.reroute.FIRST_DESCENT_SECONDS`): it is most of rerouting's gain, and a coordinator
 who asked for 20 s waits 1 s more, not 2."""
+
+NEAR_PLAN_LAST = True
+"""On a part past one exact model, rerouting's route sets (the routes near the plan's) run
+after ruin and recreate, in the time it left, not before it: on the wide routing week 7093
+they gave nothing and took 5.6-6.0 s of rerouting's 15 at load 5-6.5, 13.7-15.4 s at ~13,
+leaving ruin and recreate, where the search's 7-11 pairs become 33-34, 1.4-1.8 s. In turn at
+load 7-11 (6 pairs) 7093 ended 33.2 -> 33.0 pairs on average, travel 1,029 -> 995: ruin and
+recreate's noise, as the old order still left it its 3,000 steps there (stop 23, C and C2)."""
 
 AHEAD_SHARE = 0.15
 """The part of a wall-clock budget rerouting may take ahead of the routing model's later

@@ -21,6 +21,7 @@ from mutualaid.domain.eligibility import within_hours
 from mutualaid.domain.model import PRIORITIES, Location, Scenario, Task
 from mutualaid.domain.plan import AssignedVolunteer, Plan
 from mutualaid.travel import HaversineTravel, TravelModel
+from solver import not_before as moment
 from solver.analysis import Analyzer, TaskAnalysis
 from solver.cpsat import PlanModel
 from solver.lns import rivals
@@ -96,12 +97,14 @@ def repair(
     workers: int = 1,
     seed: int | None = None,
     bound: dict[str, int] | None = None,
+    not_before: int = 0,
 ) -> Repair:
     """The published plan with `task_id` re-planned (the decline is in `scenario`, so the
     volunteer who declined is no longer a candidate). `bound`: the published plan's bound
     per priority, given only when the week is the one it was made for save for declines;
     it is kept for each priority below which the repair serves what the published plan
-    served (the contract's bound is conditional on those), else the number of tasks."""
+    served (the contract's bound is conditional on those), else the number of tasks.
+    `not_before`: the repair's moment (`solver.not_before`), a minute of the week."""
     started = time.monotonic()
     seed = scenario.settings.seed if seed is None else seed
     travel = HaversineTravel(scenario.settings)
@@ -120,6 +123,7 @@ def repair(
     }
     base, unpinned = _consistent(scenario, Solution({t: published.starts[t] for t in kept}, kept))
     result, freed = base, 0
+    begun = moment.started(base, not_before)  # kept as they are: never freed
     spent = 0.0  # with one worker CP-SAT's deterministic time (reproducible), else seconds
     if task_id in analyses and analyses[task_id].reason is None:
         for size in NEIGHBOURHOODS:
@@ -129,9 +133,12 @@ def repair(
             group = [task_id] if size == 1 else rivals(analyses, task_id, base, size)
             group += [t for t in unpinned if t not in group]  # their pins must hold again
             group = [t for t in group if analyses[t].reason is None]
+            group = moment.free(group, analyses, begun, not_before)
+            if task_id not in group:
+                break  # every start left to it is before the moment
             found, work = _serve(
                 scenario, analyses, group, travel, weights, base, published, task_id,
-                limit=max(0.1, left / 2), workers=workers, seed=seed,
+                limit=max(0.1, left / 2), workers=workers, seed=seed, not_before=not_before,
             )  # fmt: skip
             spent += work
             if found is not None:
@@ -143,10 +150,11 @@ def repair(
                 freed = len(group)
                 break
     missing = [t for t in unpinned if t not in result.crews and analyses[t].reason is None]
+    missing = moment.free(missing, analyses, begun, not_before)
     if missing:  # the declined task could not be served with them: the pins on their own
         found, _ = _serve(
             scenario, analyses, missing, travel, weights, result, published, None,
-            limit=max(0.1, budget / 2), workers=workers, seed=seed,
+            limit=max(0.1, budget / 2), workers=workers, seed=seed, not_before=not_before,
         )  # fmt: skip
         if found is not None:
             result.merge(found)
@@ -155,6 +163,7 @@ def repair(
         bound=_kept_bound(scenario, known, published, result, tasks), started=started,
         extra={"repair": {"task": task_id, "freed": freed}},
     )  # fmt: skip
+    plan = moment.worded(plan, analyses, scenario, not_before)
     changed = len(changed_pairs(published, result))
     plan.extra["repair"]["changed"] = changed
     return Repair(plan, changed, freed, task_id in result.crews)
@@ -173,11 +182,13 @@ def _serve(
     limit: float,
     workers: int,
     seed: int,
+    not_before: int = 0,
 ) -> tuple[Solution | None, float]:
     """The group re-planned around the fixed rest, serving `task_id` (if any) and every task
     of the group `base` serves, with the fewest changed pairs; None when that is impossible (or not
     found within `limit` seconds). With the time it took (deterministic with one worker)."""
     model = PlanModel(scenario, analyses, group, travel, weights, fixed=base)
+    moment.hold(model, not_before)
     m = model.m
     if task_id is not None:
         m.add(model.served[task_id] == 1)

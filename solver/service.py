@@ -6,6 +6,7 @@ whoever builds them (`api.app`) reads its own configuration and passes numbers.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable, Collection, Generator, Iterator
 from dataclasses import dataclass, replace
@@ -18,6 +19,7 @@ from mutualaid.domain.recommendation import Option
 from mutualaid.services.ports import Progress
 from solver.absence import repair_all
 from solver.analysis import Analyzer
+from solver.not_before import minute_now
 from solver.planner import SolveOptions, solve
 from solver.recommend import inserted_plan, recommend
 from solver.repair import repair, rescore, solution_from
@@ -148,11 +150,17 @@ def _suggestion_checks(
     return checked()
 
 
-class SolverRepairer:
-    """`solver.repair` and `rescore` as the services' Repairer; a SuggestionChecker too."""
+Now = Callable[[], dt.datetime]
+"""The service's clock: a repair moves or adds no visit before its moment (`solver.not_before`)."""
 
-    def __init__(self, settings: RepairSettings) -> None:
+
+class SolverRepairer:
+    """`solver.repair` and `rescore` as the services' Repairer; a SuggestionChecker too.
+    `now`: the service's clock (None, as in the CLI: no moment, as if before the week)."""
+
+    def __init__(self, settings: RepairSettings, now: Now | None = None) -> None:
         self.settings = settings
+        self.now = now
 
     def suggestion_checks(
         self, scenario: Scenario, plan: Plan
@@ -165,7 +173,10 @@ class SolverRepairer:
         before = solution_from(published)
         known = dict(published.bound) if same_week else None
         s = self.settings
-        done = repair(scenario, before, task, s.budget_seconds, s.workers, bound=known)
+        at = minute_now(scenario, None if self.now is None else self.now())
+        done = repair(
+            scenario, before, task, s.budget_seconds, s.workers, bound=known, not_before=at
+        )
         return done.plan, done.changed
 
     def rescore(self, scenario: Scenario, plan: Plan) -> Plan:
@@ -174,10 +185,11 @@ class SolverRepairer:
 
 class SolverRecommender:
     """`solver.recommend` and `solver.absence` as the services' Recommender: options for a
-    new request, the chosen one applied, and an absence's repair."""
+    new request, the chosen one applied, and an absence's repair (`now`: as the Repairer's)."""
 
-    def __init__(self, settings: RepairSettings | None = None) -> None:
+    def __init__(self, settings: RepairSettings | None = None, now: Now | None = None) -> None:
         self.settings = settings or RepairSettings()
+        self.now = now
 
     def suggestion_checks(
         self, scenario: Scenario, plan: Plan
@@ -197,4 +209,5 @@ class SolverRecommender:
     def repair_all(
         self, scenario: Scenario, published: Plan, tasks: Collection[str]
     ) -> tuple[Plan, int]:
-        return repair_all(scenario, published, tasks, self.settings.budget_seconds)
+        at = minute_now(scenario, None if self.now is None else self.now())
+        return repair_all(scenario, published, tasks, self.settings.budget_seconds, not_before=at)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 from unittest.mock import patch
 
 import pytest
@@ -16,6 +17,7 @@ from hypothesis import assume, event, given, settings
 
 import solver
 import solver.large
+import solver.parts
 from mutualaid.contract import plan_json
 from mutualaid.contract.scenario import build_scenario
 from mutualaid.domain.model import Scenario
@@ -31,6 +33,7 @@ from solver.stages import Stopped, built_in_time, coverage_weights
 from tests.brute_force import BruteForce
 from tests.strategies import World, shaped_worlds, small_worlds, tiny_worlds
 from tests.test_coverage import SLOW_OK, first_goals, two_visits
+from worldgen import generate_world
 
 HOME = {"lat": 34.75, "lon": 113.65}
 
@@ -304,3 +307,36 @@ def test_a_large_parts_models_cut_by_the_solves_time_leave_the_plan_it_had() -> 
     assert stages[0].name == "coverage" and stages[0].value == sum(
         job.weights[scenario.tasks[t].priority] for t in job.floor.crews
     )
+
+
+def test_on_a_part_past_one_exact_model_the_routes_near_the_plans_cannot_take_rerouting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A part past one exact model (`max_exact_arcs=0`), its route sets made to take every
+    second they are given (on 7093 they took 13.7-15.4 s of rerouting's 15 at load 13): ruin
+    and recreate runs first, with rerouting's time still ahead of it, and the route sets after
+    it (`solver.parts.NEAR_PLAN_LAST`)."""
+    world = generate_world(40, 12, 1, 7001, routing_compatible=True)
+    scenario = build_scenario(world)
+    calls: list[tuple[str, float]] = []
+    real = solver.parts.reroute
+
+    def greedy_sets(*args: Any) -> Solution:
+        sol, until = args[3], args[4]
+        calls.append(("route sets", until - time.time()))
+        time.sleep(max(0.0, until - time.time()))  # all of rerouting's time
+        return sol
+
+    def spy(*args: Any, **kw: Any) -> Solution:
+        calls.append(("ruin and recreate", kw["deadline"] - time.time()))
+        return real(*args, **kw)
+
+    monkeypatch.setattr(solver.parts, "by_route_sets", greedy_sets)
+    monkeypatch.setattr(solver.parts, "reroute", spy)
+    options = solver.SolveOptions(time_limit=6, workers=2, seed=0, max_exact_arcs=0)
+    plan = solver.solve(scenario, options)
+    assert plan.objective is not None
+    assert validate(scenario, plan_json.dump(plan, scenario)).violations == []
+    assert calls, "the part was proved before rerouting: no order to test"
+    assert calls[0][0] == "ruin and recreate", calls
+    assert calls[0][1] > 0.2, calls  # (rerouting's time is ~1.5 s of the 6)

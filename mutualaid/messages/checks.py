@@ -71,6 +71,11 @@ CHECKS: dict[str, tuple[str, str]] = {
         "could be served on its own, but not together with the tasks served",
         "本可单独完成，但无法与已安排的任务同时完成",
     ),
+    "why_capacity_past": (
+        "could be served on its own, but every start in its windows is before {at}, when the "
+        "plan was repaired",
+        "本可单独完成，但其时间窗内的开始时间都早于本次调整的时刻 {at}",
+    ),
     "taken_item": ("{task} ({volunteers})", "{task}（{volunteers}）"),
     # --- checking a plan --------------------------------------------------------------------
     "check_not_object": ("the plan is not a JSON object", "计划不是 JSON 对象"),
