@@ -25,7 +25,7 @@ from mutualaid.domain.plan import AssignedVolunteer
 from mutualaid.travel import TravelModel
 from solver import clock
 from solver.analysis import TaskAnalysis
-from solver.routes import Slot, Visit, fitting, slots_of, sorted_ends
+from solver.routes import Slot, Visit, fitting, slots_around, sorted_ends
 from solver.solution import Solution, service_minutes
 
 LOAD_SCALE = 10_000
@@ -125,7 +125,7 @@ class PlanModel:
         for vid in volunteers:
             clock.check()
             vol = scenario.volunteers[vid]
-            self.slots[vid] = slots_of(vol, sorted(fixed_visits.get(vid, [])))
+            self.slots[vid] = slots_around(vol, sorted(fixed_visits.get(vid, [])))
             self._place(vid)
         for key, tasks in self.slot_tasks.items():
             clock.check()

@@ -9,6 +9,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from weakref import WeakKeyDictionary
 
 from mutualaid.domain.model import Location, Span, Task, Volunteer
 from mutualaid.travel import TravelModel
@@ -64,6 +65,31 @@ def slots_of(vol: Volunteer, visits: list[Visit]) -> list[Slot]:
     for bs, be in vol.blocks:
         out += gaps(vol.home, (bs, be), [v for v in visits if bs <= v[0] and v[1] <= be])
     return out
+
+
+_SLOTS: WeakKeyDictionary[Volunteer, dict[tuple[object, ...], tuple[Slot, ...]]] = (
+    WeakKeyDictionary()
+)
+"""Per volunteer, their slots around each set of fixed visits asked for, keyed by all the slots
+depend on (home, blocks, visits: an entity is equal to any of its id, of whatever week): a
+district's neighbourhood models ask the slots of some 240 volunteers each, most around the
+same fixed visits as in the model before (7 of 42 ms a model). Kept only while the volunteer
+is, and at most `_SLOT_SETS` sets each."""
+_SLOT_SETS = 64
+
+
+def slots_around(vol: Volunteer, visits: list[Visit]) -> list[Slot]:
+    """`slots_of(vol, visits)`, remembered (a fresh list each time: the slots are frozen)."""
+    known = _SLOTS.get(vol)
+    if known is None:
+        known = _SLOTS[vol] = {}
+    key = (vol.home, vol.blocks, *visits)
+    found = known.get(key)
+    if found is None:
+        if len(known) >= _SLOT_SETS:
+            known.clear()
+        found = known[key] = tuple(slots_of(vol, visits))
+    return list(found)
 
 
 def fitting(
