@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pendulum
 import pytest
 from litestar import Litestar
 from litestar.stores.memory import MemoryStore
@@ -40,22 +39,11 @@ from tests.adapters.conftest import (  # noqa: F401  (fixtures, shared with the 
     pg_database,
     sqlite_template,
 )
+from tests.service_clock import before_the_week  # noqa: F401  (an autouse fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "scenarios" / "01-jingbalu-life-centre.yaml"
 Client = TestClient[Any]
-
-
-BEFORE_THE_WEEK = pendulum.datetime(2026, 11, 28, 9, 0, tz="UTC")
-"""The service's moment in these tests, before the week they plan (world.WEEK, 2026-11-30):
-repairs free to move any visit, as on any day before the week, whatever today's date."""
-
-
-@pytest.fixture(autouse=True)
-def before_the_week(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The service's clock pinned (`api.app.service_now`); a test moves it with its own
-    `monkeypatch.setattr("api.app.utc_now", ...)`."""
-    monkeypatch.setattr("api.app.utc_now", lambda: BEFORE_THE_WEEK)
 
 
 def empty_database_url(kind: str, request: pytest.FixtureRequest, folder: Path) -> str:

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pendulum
 import pytest
 import uvicorn
 
@@ -28,6 +27,7 @@ from api.app import Infrastructure, create_app
 from api.settings import DatabaseSettings, JobSettings, PageSettings, Settings, SolverSettings
 from mutualaid.services import access, roster, weeks
 from tests.adapters.conftest import sqlite_template  # noqa: F401  (a fixture)
+from tests.service_clock import before_the_week  # noqa: F401  (an autouse fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "scenarios" / "01-jingbalu-life-centre.yaml"
@@ -39,18 +39,6 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-
-
-BEFORE_THE_WEEK = pendulum.datetime(2026, 11, 28, 9, 0, tz="UTC")
-"""The service's moment in these tests, before the week they plan (world.WEEK, 2026-11-30):
-repairs free to move any visit, as on any day before the week, whatever today's date."""
-
-
-@pytest.fixture(autouse=True)
-def before_the_week(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The service's clock pinned (`api.app.service_now`); a test moves it with its own
-    `monkeypatch.setattr("api.app.utc_now", ...)`."""
-    monkeypatch.setattr("api.app.utc_now", lambda: BEFORE_THE_WEEK)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
