@@ -35,7 +35,8 @@ from mutualaid.domain.model import PRIORITIES, Scenario, SkillNeed  # noqa: E402
 from mutualaid.travel import HaversineTravel, haversine_km  # noqa: E402
 from worldgen import generate_world  # noqa: E402
 
-SHARED = ROOT.parent / "shared"  # the shared contract checkout beside this one
+# the shared contract checkout beside this one, or where MUTUALAID_SHARED says (a copy elsewhere)
+SHARED = Path(os.environ.get("MUTUALAID_SHARED", ROOT.parent / "shared"))
 CHECKER = SHARED / "tools" / "checkplan.py"
 SHARED_A = SHARED / "worlds" / "subdistrict-a.yaml"
 """A 200-task week from outside the project, whose coverage optimum an independent model
@@ -110,6 +111,8 @@ def peak_mb() -> float:
 
 def check(world: dict[str, Any], plan: dict[str, Any]) -> Result:
     """Run the reference checker on a plan; its verdict and recomputed figures."""
+    if not CHECKER.is_file():  # else every plan would read "check False", quietly
+        raise SystemExit(f"no reference checker at {CHECKER}: set MUTUALAID_SHARED to it")
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         sc_path, plan_path = Path(tmp, "scenario.yaml"), Path(tmp, "plan.json")
         sc_path.write_text(yaml.safe_dump(world, allow_unicode=True, sort_keys=False), "utf-8")
