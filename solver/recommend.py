@@ -93,11 +93,14 @@ def recommend(
     (`solver.not_before`): no option starts before it or moves a visit started before it."""
     travel = HaversineTravel(scenario.settings)
     analyzer = Analyzer(scenario, travel)
+    lazily = analyzer.lazily()
+    if lazily[task_id].reason is not None:
+        return []  # nobody can serve it: the week's plan is not built for that
     week = week_of(scenario, plan, analyzer)
-    analyses = moment.Ahead(analyzer.lazily(), not_before, moment.started(week.base, not_before))
+    analyses = moment.Ahead(lazily, not_before, moment.started(week.base, not_before))
     a = analyses[task_id]
-    if a.reason is not None or not a.start_domain:
-        return []
+    if not a.start_domain:
+        return []  # every start is before the moment
     found: dict[frozenset[str], Solution] = {}
     for crew, start in itertools.islice(_insertions(scenario, a, week.base, travel), CREWS):
         after = _copy(week.base)
