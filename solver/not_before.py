@@ -30,6 +30,11 @@ def minute_now(week: OfWeek, now: dt.datetime | None) -> int:
     return max(0, clock.minute_at(week.week_start, week.timezone, now.isoformat()))
 
 
+def said(week: OfWeek, minute: int) -> str:
+    """The moment as a coordinator reads it in a sentence (2026-12-01 10:31)."""
+    return clock.local_text(week.week_start, minute).replace("T", " ")
+
+
 def started(base: Solution, not_before: int) -> set[str]:
     """The tasks whose visit started before the moment: kept as they are."""
     return {t for t, s in base.starts.items() if s < not_before}
@@ -58,7 +63,7 @@ def worded(plan: Plan, analyses: Mapping[str, TaskAnalysis], week: OfWeek, not_b
     """The plan with the unserved tasks that can no longer start said to be so."""
     if not_before <= 0:
         return plan
-    at = clock.local_text(week.week_start, not_before).replace("T", " ")
+    at = said(week, not_before)
     plan.unserved = [
         replace(u, detail=reason("why_capacity_past", at=at))
         if u.reason == "capacity" and too_late(analyses[u.task], not_before)

@@ -12,7 +12,6 @@ from collections.abc import Callable, Collection, Generator, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from mutualaid.contract import clock
 from mutualaid.contract.export import from_scenario
 from mutualaid.domain.model import Scenario
 from mutualaid.domain.plan import Plan, Reason, SolveProgress, reason
@@ -20,7 +19,7 @@ from mutualaid.domain.recommendation import Option
 from mutualaid.services.ports import Progress
 from solver.absence import repair_all
 from solver.analysis import Analyzer
-from solver.not_before import minute_now, too_late
+from solver.not_before import minute_now, said, too_late
 from solver.planner import SolveOptions, solve
 from solver.recommend import inserted_plan, recommend
 from solver.repair import repair, rescore, solution_from
@@ -155,6 +154,11 @@ Now = Callable[[], dt.datetime]
 """The service's clock: a repair moves or adds no visit before its moment (`solver.not_before`)."""
 
 
+def _minute(scenario: Scenario, now: Now | None) -> int:
+    """The service's moment as a minute of the week (`solver.not_before`; 0 without a clock)."""
+    return minute_now(scenario, None if now is None else now())
+
+
 class SolverRepairer:
     """`solver.repair` and `rescore` as the services' Repairer; a SuggestionChecker too.
     `now`: the service's clock (None, as in the CLI: no moment, as if before the week)."""
@@ -174,7 +178,7 @@ class SolverRepairer:
         before = solution_from(published)
         known = dict(published.bound) if same_week else None
         s = self.settings
-        at = minute_now(scenario, None if self.now is None else self.now())
+        at = _minute(scenario, self.now)
         done = repair(
             scenario, before, task, s.budget_seconds, s.workers, bound=known, not_before=at
         )
@@ -198,20 +202,16 @@ class SolverRecommender:
         return _suggestion_checks(self.settings, scenario, plan)
 
     def recommend(self, scenario: Scenario, published: Plan, task: str) -> list[Option]:
-        return recommend(scenario, published, task, not_before=self._moment(scenario))
+        return recommend(scenario, published, task, not_before=_minute(scenario, self.now))
 
     def why_not(self, scenario: Scenario, task: str) -> tuple[str, Reason] | None:
         found = Analyzer(scenario).analyse(scenario.tasks[task])
         if found.reason is not None:
             return found.reason, found.detail
-        at = self._moment(scenario)
+        at = _minute(scenario, self.now)
         if too_late(found, at):
-            when = clock.local_text(scenario.week_start, at).replace("T", " ")
-            return "capacity", reason("why_recommend_past", at=when)
+            return "capacity", reason("why_recommend_past", at=said(scenario, at))
         return None
-
-    def _moment(self, scenario: Scenario) -> int:
-        return minute_now(scenario, None if self.now is None else self.now())
 
     def insert(self, scenario: Scenario, published: Plan, option: Option) -> Plan:
         return inserted_plan(scenario, published, option)
@@ -219,5 +219,5 @@ class SolverRecommender:
     def repair_all(
         self, scenario: Scenario, published: Plan, tasks: Collection[str]
     ) -> tuple[Plan, int]:
-        at = minute_now(scenario, None if self.now is None else self.now())
+        at = _minute(scenario, self.now)
         return repair_all(scenario, published, tasks, self.settings.budget_seconds, not_before=at)
