@@ -32,6 +32,7 @@ from mutualaid.services.jobs import check_suggestions, safety_net
 from mutualaid.services.notices import before_change, note_changes
 from mutualaid.services.ports import (
     ActivePlanExists,
+    AnswerMoved,
     AssignmentRecord,
     ConflictError,
     InvalidRequest,
@@ -314,12 +315,18 @@ def get_assignment(uow: UnitOfWork, actor: Actor, ident: int) -> AssignmentRecor
     return found
 
 
-def accept_assignment(uow: UnitOfWork, actor: Actor, ident: int) -> AssignmentRecord:
-    """The volunteer will go. ConflictError once declined, or when not published."""
+def accept_assignment(
+    uow: UnitOfWork, actor: Actor, ident: int, seen: pendulum.DateTime | None = None
+) -> AssignmentRecord:
+    """The volunteer will go. ConflictError once declined, or when not published; AnswerMoved
+    when `seen` (the start the volunteer was shown) is no longer the visit's start: a new
+    plan moved it since, and a yes to one time is not a yes to another."""
     with uow:
         found = uow.assignments.get(ident)
         actor.require_volunteer(found.area, found.volunteer)
         done = uow.assignments.accept(ident)
+        if seen is not None and done.start != seen:
+            raise AnswerMoved(ident, done.start)  # rolled back: nothing accepted
         uow.audit.record(
             actor.id, "assignment.accept", f"assignment {ident}", done.area,
             {"task": done.task, "volunteer": done.volunteer},
