@@ -33,7 +33,7 @@ from mutualaid.services.imports import MAX_ROWS, Row, RowProblem
 LISTS = ("volunteers", "residents", "tasks")
 FORMATS = ("csv", "xlsx")
 MEDIA = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 

@@ -183,7 +183,7 @@ def my_calendar(
         body = calendar(schedule)
     name = f"mutualaid-{schedule.week_start.isoformat()}.ics"
     return Response(
-        body, media_type="text/calendar; charset=utf-8",
+        body, media_type="text/calendar",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )  # fmt: skip
 
