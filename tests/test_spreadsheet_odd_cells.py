@@ -164,3 +164,18 @@ def test_a_fixed_start_that_is_no_time_is_left_for_the_contract_to_refuse() -> N
     form = Form()
     data = {"title": "义诊", "place": "site:s1", "duration_minutes": "60", "start": "周三上午"}
     assert task_from_form(data, {}, "zh", form)["start"] == "周三上午"
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "at most 5,000"), ("zh", "最多 5,000 行")])
+def test_a_csv_of_a_hundred_thousand_rows_is_refused_on_its_length_alone(
+    lang: str, words: str
+) -> None:
+    """A 100,000-line CSV (2 MB, under the body limit) was read whole and every row checked:
+    12 s of a request at load 8, answered '100001 problems' (the row limit among them), where
+    an .xlsx is refused as it is read and checking stops after 1,000 problems."""
+    rows = "id,name\n" + "".join(f"v-x{i},Name {i}\n" for i in range(100_000))
+    with pytest.raises(TableError) as refused:
+        read_table(rows.encode(), lang)
+    assert words in str(refused.value)
+    fits = "id,name\n" + "".join(f"v-x{i},Name {i}\n\n" for i in range(5_000))  # blanks too
+    assert len(read_table(fits.encode(), lang)) == 10_001

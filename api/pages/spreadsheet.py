@@ -136,8 +136,15 @@ def read_table(data: bytes, lang: str) -> list[list[str]]:
         dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = csv.reader(io.StringIO(text), dialect)
-    return [[as_typed(cell.strip()).strip() for cell in row] for row in rows]
+    out: list[list[str]] = []
+    filled = 0
+    for row in csv.reader(io.StringIO(text), dialect):
+        cells = [as_typed(cell.strip()).strip() for cell in row]
+        filled += any(cells)
+        if filled > MAX_ROWS + 1:  # the header and the rows a file may hold, as an .xlsx
+            raise TableError(msg_in(lang, "import_too_many_rows", most=f"{MAX_ROWS:,}"))
+        out.append(cells)
+    return out
 
 
 def _read_xlsx(data: bytes, lang: str) -> list[list[str]]:
