@@ -179,3 +179,13 @@ def test_a_csv_of_a_hundred_thousand_rows_is_refused_on_its_length_alone(
     assert words in str(refused.value)
     fits = "id,name\n" + "".join(f"v-x{i},Name {i}\n\n" for i in range(5_000))  # blanks too
     assert len(read_table(fits.encode(), lang)) == 10_001
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "row 3"), ("zh", "第 3 行")])
+def test_a_csv_cell_past_the_reader_s_limit_is_said_with_its_row(lang: str, words: str) -> None:
+    """A cell of 200,000 characters ended in the csv module's 'field larger than field limit
+    (131072)': a 500 over HTTP ('服务器内部出错') and a traceback in the server's log."""
+    rows = 'id,name\nv-a,A\nv-b,"' + "x" * 200_000 + '"\n'
+    with pytest.raises(TableError) as refused:
+        read_table(rows.encode(), lang)
+    assert words in str(refused.value) and "131,072" in str(refused.value)

@@ -138,12 +138,19 @@ def read_table(data: bytes, lang: str) -> list[list[str]]:
         dialect = csv.excel
     out: list[list[str]] = []
     filled = 0
-    for row in csv.reader(io.StringIO(text), dialect):
-        cells = [as_typed(cell.strip()).strip() for cell in row]
-        filled += any(cells)
-        if filled > MAX_ROWS + 1:  # the header and the rows a file may hold, as an .xlsx
-            raise TableError(msg_in(lang, "import_too_many_rows", most=f"{MAX_ROWS:,}"))
-        out.append(cells)
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        for row in reader:
+            cells = [as_typed(cell.strip()).strip() for cell in row]
+            filled += any(cells)
+            if filled > MAX_ROWS + 1:  # the header and the rows a file may hold, as an .xlsx
+                raise TableError(msg_in(lang, "import_too_many_rows", most=f"{MAX_ROWS:,}"))
+            out.append(cells)
+    except csv.Error:  # a cell past the reader's limit (131,072 characters), or worse
+        most = f"{csv.field_size_limit():,}"
+        raise TableError(
+            msg_in(lang, "import_cell_too_long", row=len(out) + 1, most=most)
+        ) from None
     return out
 
 
