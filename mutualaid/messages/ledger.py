@@ -87,6 +87,12 @@ LEDGER: dict[str, tuple[str, str]] = {
         "本周已无法保留已标记完成或未成行的探访：{visits}；新计划须保留这样的探访"
         "（同一志愿者、同一时间，时间银行按此记账）：请先撤销标记，或将本周改回原样，再重新制定计划",
     ),
+    "task_delete_marked": (
+        "task {task} has visits already marked done or missed: {visits}; the hours ledger "
+        "counts them as they were, so the task stays: undo the mark first to delete it",
+        "任务 {task} 有已标记完成或未成行的探访：{visits}；时间银行按此记账，任务因此保留："
+        "如需删除，请先撤销标记",
+    ),
     "marked_unkept": ("{visit}: {why}", "{visit}：{why}"),
     "marked_task_gone": ("{visit}: its task is no longer in the week", "{visit}：其任务已不在本周"),
     "marked_gone": ("volunteer {id} is no longer on the roster", "志愿者 {id} 已不在名册中"),

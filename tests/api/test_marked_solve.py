@@ -13,6 +13,7 @@ from tests.adapters import world
 
 from .conftest import Client, wait_for
 from .test_books_api import AREA, PAST, Headers, coordinator, publish
+from .test_pages import csrf, sign_in
 
 __all__ = ["coordinator"]  # the fixture, used by name
 
@@ -98,3 +99,50 @@ def test_a_marked_visit_the_week_no_longer_allows_is_named_not_solved_around(
         error = got.json()["error"]
         assert all(w in error for w in words), error
         assert f"{zhang} (" in error or f"{zhang}（" in error, error
+
+
+@pytest.mark.parametrize("outcome", ["done", "missed"])
+def test_a_task_with_a_marked_visit_is_not_deleted_until_the_mark_is_undone(
+    client: Client, coordinator: Headers, outcome: str
+) -> None:
+    """Deleting 张奶奶's task after v-wang's visit was marked withdrew the visit while the
+    ledger kept counting it (an hour credited for a visit no longer in any plan). The visit
+    happened: 409 naming it, in both languages; the task, the visit and its mark stay; once
+    the mark is undone the task is deleted."""
+    zhang = publish(client)["t-visit-zhang/v-wang"]
+    assert client.post(f"/assignments/{zhang}/{outcome}", headers=coordinator).status_code == 200
+    url = f"/weeks/{PAST.isoformat()}/tasks/t-visit-zhang?area={AREA}"
+    for lang, words in (("en", "undo the mark first"), ("zh", "请先撤销标记")):
+        refused = client.delete(url, headers={**coordinator, "Accept-Language": lang})
+        assert refused.status_code == 409, refused.text
+        detail = refused.json()["detail"]
+        assert words in detail and (f"{zhang} (" in detail or f"{zhang}（" in detail), detail
+    assert client.get(url, headers=coordinator).status_code == 200
+    assert _start(client, coordinator, zhang)
+    marked = client.get(f"/assignments/{zhang}/outcome", headers=coordinator).json()
+    assert marked["state"] == outcome
+    assert client.delete(f"/assignments/{zhang}/outcome", headers=coordinator).status_code == 200
+    gone = client.delete(url, headers=coordinator)
+    assert gone.status_code == 204, gone.text
+
+
+def test_the_desk_says_why_a_task_with_a_marked_visit_was_not_deleted(
+    client: Client, coordinator: Headers
+) -> None:
+    """The week page's Delete on that task: back on the week, which says why (en/zh), the
+    task still listed."""
+    zhang = publish(client)["t-visit-zhang/v-wang"]
+    assert client.post(f"/assignments/{zhang}/done", headers=coordinator).status_code == 200
+    sign_in(client, coordinator["Authorization"].split()[1])
+    week = f"/desk/{AREA}/weeks/{PAST.isoformat()}"
+    for lang, words in (
+        ("en", "Not deleted: task t-visit-zhang"),
+        ("zh", "未能删除：任务 t-visit-zhang"),
+    ):
+        client.cookies.set("lang", lang)
+        token = csrf(client, week)
+        sent = client.post(f"{week}/tasks/t-visit-zhang/delete", data={"_csrf_token": token})
+        assert sent.status_code == 200 and str(sent.url).endswith(week), sent.url
+        assert words in sent.text, sent.text[:2000]
+    assert client.get(f"/weeks/{PAST.isoformat()}/tasks/t-visit-zhang?area={AREA}",
+                      headers=coordinator).status_code == 200  # fmt: skip
