@@ -34,6 +34,10 @@ leg(b, c), home included, checked in integers): then leaving a visit out of a ro
 routable; elsewhere every visit is kept with its prize taken as max(0, pi) (the sets' down
 closure, a relaxation). A count is proved when L < count + 1 - MARGIN (floats' error is far
 below it).
+
+Not in the planner (stop 24, docs/engine-on-unseen-weeks.md): the LP it converges to proves
+7004's one-day normal and low steps but not 7010's (74.11 where 73 is the truth), and the
+bound falls below count + 1 only at convergence.
 """
 
 from __future__ import annotations
