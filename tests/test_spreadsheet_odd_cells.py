@@ -164,3 +164,28 @@ def test_a_fixed_start_that_is_no_time_is_left_for_the_contract_to_refuse() -> N
     form = Form()
     data = {"title": "义诊", "place": "site:s1", "duration_minutes": "60", "start": "周三上午"}
     assert task_from_form(data, {}, "zh", form)["start"] == "周三上午"
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "at most 5,000"), ("zh", "最多 5,000 行")])
+def test_a_csv_of_a_hundred_thousand_rows_is_refused_on_its_length_alone(
+    lang: str, words: str
+) -> None:
+    """A 100,000-line CSV (2 MB, under the body limit) was read whole and every row checked:
+    12 s of a request at load 8, answered '100001 problems' (the row limit among them), where
+    an .xlsx is refused as it is read and checking stops after 1,000 problems."""
+    rows = "id,name\n" + "".join(f"v-x{i},Name {i}\n" for i in range(100_000))
+    with pytest.raises(TableError) as refused:
+        read_table(rows.encode(), lang)
+    assert words in str(refused.value)
+    fits = "id,name\n" + "".join(f"v-x{i},Name {i}\n\n" for i in range(5_000))  # blanks too
+    assert len(read_table(fits.encode(), lang)) == 10_001
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "row 3"), ("zh", "第 3 行")])
+def test_a_csv_cell_past_the_reader_s_limit_is_said_with_its_row(lang: str, words: str) -> None:
+    """A cell of 200,000 characters ended in the csv module's 'field larger than field limit
+    (131072)': a 500 over HTTP ('服务器内部出错') and a traceback in the server's log."""
+    rows = 'id,name\nv-a,A\nv-b,"' + "x" * 200_000 + '"\n'
+    with pytest.raises(TableError) as refused:
+        read_table(rows.encode(), lang)
+    assert words in str(refused.value) and "131,072" in str(refused.value)

@@ -327,7 +327,7 @@ class LedgerController(Controller):
         text = ledger.ledger_csv(reader, actor, area, month, volunteer)
         name = ledger.csv_filename(area, month)
         return Response(
-            "\ufeff" + text, media_type="text/csv; charset=utf-8",
+            "\ufeff" + text, media_type="text/csv",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )  # fmt: skip
 

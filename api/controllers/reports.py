@@ -28,7 +28,7 @@ def answer(
     name = reports.csv_filename(found)
     return Response(
         reports.report_csv(found).encode("utf-8"),
-        media_type="text/csv; charset=utf-8",
+        media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
@@ -73,6 +73,6 @@ class ReportController(Controller):
             return Response(waiting.waited_json(found), media_type="application/json")
         return Response(
             waiting.waited_csv(found).encode("utf-8"),
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",
             headers={"Content-Disposition": 'attachment; filename="residents-who-waited.csv"'},
         )

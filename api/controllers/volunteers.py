@@ -291,7 +291,7 @@ class VolunteerController(Controller):
         CONFIRMED once accepted, CANCELLED (with a higher SEQUENCE) once declined, withdrawn
         or moved to someone else by a repair."""
         s = volunteers.volunteer_calendar(reader, actor, ident, week, area)
-        return Response(calendar(s), media_type="text/calendar; charset=utf-8")
+        return Response(calendar(s), media_type="text/calendar")
 
 
 @get(
@@ -304,7 +304,7 @@ def calendar_feed(reader: Uow, name: FromPath[str]) -> Response[bytes]:
     the unguessable secret is the key, and a new link revokes the old one (404)."""
     secret = name.removesuffix(".ics")
     weeks_ = calendar_feeds.calendar_feed(reader, secret)
-    return Response(calendar(*weeks_), media_type="text/calendar; charset=utf-8")
+    return Response(calendar(*weeks_), media_type="text/calendar")
 
 
 class AssignmentController(Controller):

@@ -194,7 +194,7 @@ def ledger_csv_page(
     text = in_lang(lang, ledger.ledger_csv, infra_of(request).reader(), viewer.actor, area, month)
     name = ledger.csv_filename(area, month)
     return Response(
-        "\ufeff" + text, media_type="text/csv; charset=utf-8",  # the BOM: Excel reads UTF-8
+        "\ufeff" + text, media_type="text/csv",  # the BOM: Excel reads UTF-8
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )  # fmt: skip
 

@@ -67,7 +67,7 @@ def area_report_csv(
     name = reports.csv_filename(found)
     return Response(
         in_lang(lang, reports.report_csv, found).encode("utf-8"),
-        media_type="text/csv; charset=utf-8",
+        media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
@@ -105,7 +105,7 @@ def area_waited_csv(
                     viewer.actor, area, until or None)  # fmt: skip
     return Response(
         in_lang(lang, waiting.waited_csv, found).encode("utf-8"),
-        media_type="text/csv; charset=utf-8",
+        media_type="text/csv",
         headers={"Content-Disposition": 'attachment; filename="residents-who-waited.csv"'},
     )
 

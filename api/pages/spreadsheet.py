@@ -33,7 +33,7 @@ from mutualaid.services.imports import MAX_ROWS, Row, RowProblem
 LISTS = ("volunteers", "residents", "tasks")
 FORMATS = ("csv", "xlsx")
 MEDIA = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
@@ -136,8 +136,22 @@ def read_table(data: bytes, lang: str) -> list[list[str]]:
         dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = csv.reader(io.StringIO(text), dialect)
-    return [[as_typed(cell.strip()).strip() for cell in row] for row in rows]
+    out: list[list[str]] = []
+    filled = 0
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        for row in reader:
+            cells = [as_typed(cell.strip()).strip() for cell in row]
+            filled += any(cells)
+            if filled > MAX_ROWS + 1:  # the header and the rows a file may hold, as an .xlsx
+                raise TableError(msg_in(lang, "import_too_many_rows", most=f"{MAX_ROWS:,}"))
+            out.append(cells)
+    except csv.Error:  # a cell past the reader's limit (131,072 characters), or worse
+        most = f"{csv.field_size_limit():,}"
+        raise TableError(
+            msg_in(lang, "import_cell_too_long", row=len(out) + 1, most=most)
+        ) from None
+    return out
 
 
 def _read_xlsx(data: bytes, lang: str) -> list[list[str]]:

@@ -13,9 +13,10 @@ from litestar.response import Redirect
 from api.controllers.volunteers import calendar
 from api.pages.auth import FormBody
 from api.pages.common import CurrentViewer, Form, Lang, flash, page, refuse_control_characters
+from api.pages.desk import when_text
 from mutualaid.messages import msg, msg_in, using_locale
 from mutualaid.services import calendar_feeds, ledger, volunteers
-from mutualaid.services.ports import Forbidden, NotFoundError
+from mutualaid.services.ports import AnswerMoved, Forbidden, NotFoundError
 
 REASON_MAX = 500
 
@@ -83,10 +84,26 @@ def my_week(
 
 @post("/my/assignments/{assignment_id:int}/accept", sync_to_thread=True)
 def accept(
-    request: Request[Any, Any, Any], viewer: CurrentViewer, lang: Lang, assignment_id: FromPath[int]
-) -> Redirect:
-    with using_locale(lang):
-        done = volunteers.accept_assignment(_infra(request).uow(), viewer.actor, assignment_id)
+    request: Request[Any, Any, Any], viewer: CurrentViewer, lang: Lang,
+    assignment_id: FromPath[int], data: FormBody,
+) -> Redirect:  # fmt: skip
+    """A yes to the visit at the time the page showed (its form's `seen`): when a new plan
+    moved it since, nothing is accepted and the week says the new time."""
+    try:
+        seen = pendulum.parse(data.get("seen") or "")
+    except ValueError:
+        seen = None
+    seen = seen if isinstance(seen, pendulum.DateTime) else None
+    try:
+        with using_locale(lang):
+            done = volunteers.accept_assignment(
+                _infra(request).uow(), viewer.actor, assignment_id, seen
+            )
+    except AnswerMoved as moved:
+        record = volunteers.get_assignment(_infra(request).reader(), viewer.actor, moved.ident)
+        when = when_text(moved.start.isoformat(), record.timezone, lang)
+        flash(request, "page_accept_moved", when=when)
+        return Redirect(f"/my?week={record.week_start.isoformat()}", status_code=303)
     flash(request, "page_accepted")
     return Redirect(f"/my?week={done.week_start.isoformat()}", status_code=303)
 
@@ -166,7 +183,7 @@ def my_calendar(
         body = calendar(schedule)
     name = f"mutualaid-{schedule.week_start.isoformat()}.ics"
     return Response(
-        body, media_type="text/calendar; charset=utf-8",
+        body, media_type="text/calendar",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )  # fmt: skip
 

@@ -17,6 +17,7 @@ from sqlmodel import Session, and_, col, or_, select
 
 from mutualaid.adapters.base import Repository, as_date, as_utc, maybe_utc
 from mutualaid.adapters.checks_leases import SqlChecksLeases
+from mutualaid.adapters.ledger_tables import VisitOutcomeRow
 from mutualaid.adapters.tables import AssignmentRow, PlanRow, TaskRow, WeekRow, metadata
 from mutualaid.adapters.weekrows import WeekRows
 from mutualaid.contract import plan_json
@@ -329,6 +330,7 @@ class SqlPlans(SqlChecksLeases, Repository):
         before = self._published_row(row.week_id)
         given: dict[tuple[str, str], Answer] = {}
         if before is not None:
+            self._keeps_marked(before.id, row.id)
             given = {pair: answer for _, pair, answer in self._answers(before.id)}
             self._carry_refs(before.id, row.id)
             before.published_at = None
@@ -358,6 +360,36 @@ class SqlPlans(SqlChecksLeases, Repository):
                     self.session.expire(held)  # this session's copies are stale now
         self.session.flush()
         return self._record(row, week)
+
+    def _keeps_marked(self, before: str, plan: str) -> None:
+        """ConflictError when `plan` moves, gives to someone else or leaves out a visit of
+        `before` already marked done or missed: the ledger counts it with its volunteer at
+        its time, and a marked visit cannot be declined either."""
+        rows = metadata.tables[AssignmentRow.__tablename__]
+        marks = metadata.tables[VisitOutcomeRow.__tablename__]
+        times = (type_coerce(rows.c.start_at, String), type_coerce(rows.c.end_at, String))
+        marked = self.session.execute(
+            core_select(rows.c.ref, marks.c.state, rows.c.task_id, rows.c.volunteer_id, *times)
+            .join(marks, marks.c.assignment_ref == rows.c.ref)
+            .where(rows.c.plan_id == before, rows.c.state != "withdrawn")
+        ).all()
+        if not marked:
+            return
+        same = core_select(rows.c.task_id, rows.c.volunteer_id, *times)
+        kept = {tuple(r) for r in self.session.execute(same.where(rows.c.plan_id == plan))}
+        broken = [m for m in marked if tuple(m[2:]) not in kept]
+        if broken:
+            visits = ", ".join(
+                msg(
+                    "publish_marked_visit",
+                    id=ref,
+                    task=task,
+                    volunteer=v,
+                    state=msg(f"outcome_{s}"),
+                )
+                for ref, s, task, v, *_ in broken
+            )
+            raise ConflictError(msg("publish_moves_marked", plan=plan, visits=visits))
 
     def _carry_refs(self, before: str, plan: str) -> None:
         """Each row of `plan` takes the ref (the id volunteers see) of the row of the same

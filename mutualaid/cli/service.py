@@ -166,6 +166,7 @@ def serve(
         settings.server, host=host or settings.server.host, port=port or settings.server.port
     )
     settings = dataclasses.replace(settings, server=server)
+    _address_free(server)
     try:
         with open_store(settings.database) as infra:
             areas = roster.list_areas(infra.reader(), access.CLI)
@@ -215,6 +216,28 @@ def serve(
             say.print(msg(f"cli_page_token_{role}", url=f"{server.url}/my?week={week}"))
             say.print(f"  {secret_of}", markup=False)
     run_server(server)
+
+
+def _address_free(server: ServerSettings) -> None:
+    """Exit 2 before any work (nothing loaded, no token made or printed) when the server's
+    address cannot be bound: another server on the port, most often, which uvicorn said only
+    after the banner, in English."""
+    import errno
+    import socket
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            server.host, server.port, type=socket.SOCK_STREAM
+        )[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            probe.bind(address)
+    except OSError as exc:
+        where = f"{server.host}:{server.port}"
+        key = "cli_port_taken" if exc.errno == errno.EADDRINUSE else "cli_address_refused"
+        errors.print(msg(key, address=where, why=exc.strerror or exc, port=server.port + 1),
+                     markup=False, highlight=False)  # fmt: skip
+        raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 def _write_secret(path: Path, secret: str) -> None:

@@ -42,6 +42,19 @@ CLI: dict[str, tuple[str, str]] = {
         "违规的计划已保存到 {path}，便于报告",
     ),
     # --- serving and loading ------------------------------------------------------------------
+    "cli_port_taken": (
+        "{address} is in use (another mutualaid, or another program, serves there): nothing "
+        "was started; stop that one, or choose another port, e.g. MUTUALAID_PORT={port} make "
+        "demo (or serve --port {port})",
+        "{address} 已被占用（另一个 mutualaid 或其他程序正在使用）：未启动任何服务；请先停止它，"
+        "或换一个端口，例如 MUTUALAID_PORT={port} make demo（或 serve --port {port}）",
+    ),
+    "cli_address_refused": (
+        "cannot serve at {address}: {why}; nothing was started (MUTUALAID_HOST and "
+        "MUTUALAID_PORT choose the address)",
+        "无法在 {address} 提供服务：{why}；未启动任何服务（地址由 MUTUALAID_HOST 和 "
+        "MUTUALAID_PORT 设定）",
+    ),
     "cli_serving": ("mutualaid serves at {url}", "mutualaid 服务地址：{url}"),
     "cli_loaded": (
         "loaded {file} into area '{area}', week of {week}",

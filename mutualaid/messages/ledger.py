@@ -64,6 +64,22 @@ LEDGER: dict[str, tuple[str, str]] = {
         "探访 {id}（{task}，{start}）已标记为{state}：请假不能覆盖它；请先撤销标记，或让请假"
         "从它之后开始",
     ),
+    "accept_moved": (
+        "visit {id} was moved to {start} after the page you answered on was loaded: nothing "
+        "was accepted; look at it again",
+        "探访 {id} 在您打开页面之后已改到 {start}：未确认任何内容；请重新查看",
+    ),
+    "publish_moves_marked": (
+        "plan {plan} would change visits already marked done or missed: {visits}; a new plan "
+        "must keep such a visit with its volunteer at its time (the hours ledger counts it "
+        "so); undo the mark first to let it change",
+        "计划 {plan} 会改动已标记完成或未成行的探访：{visits}；"
+        "新计划必须保留这样的探访（同一志愿者、同一时间，时间银行按此记账）；如需改动，请先撤销标记",
+    ),
+    "publish_marked_visit": (
+        "{id} ({task}, {volunteer}, {state})",
+        "{id}（{task}，{volunteer}，{state}）",
+    ),
     "outcome_done": ("done", "已完成"),
     "outcome_missed": ("missed", "未成行"),
     "outcome_unmarked": ("unmarked", "已撤销标记"),

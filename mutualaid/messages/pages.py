@@ -81,6 +81,12 @@ PAGE_CATALOGUE: dict[str, tuple[str, str]] = {
     "page_accept": ("I will go", "我会去"),
     "page_decline": ("I cannot go", "我去不了"),
     "page_cannot_go": ("I cannot go after all", "我还是去不了"),
+    "page_accept_moved": (
+        "This visit was moved to {when} after your page was loaded, so nothing was confirmed. "
+        "Here it is as it is now: confirm again if you can go.",
+        "这次服务在您打开页面之后改到了 {when}，因此没有确认。"
+        "下面是现在的安排：如能参加，请再确认一次。",
+    ),
     "page_accepted": ("Thank you: your visit is confirmed.", "谢谢！已确认您会参加。"),
     "page_decline_gone": (
         "You have already declined this visit: nothing more to do.",

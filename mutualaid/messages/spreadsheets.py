@@ -116,6 +116,11 @@ SPREADSHEETS: dict[str, tuple[str, str]] = {
         "the id '{id}' is already on row {row}",
         "编号“{id}”已在第 {row} 行出现",
     ),
+    "import_cell_too_long": (
+        "row {row}: a cell longer than {most} characters (or a quote left open before it); "
+        "no column takes that much",
+        "第 {row} 行：有单元格超过 {most} 个字符（或此前有未闭合的引号）；没有哪一栏需要这么长",
+    ),
     "import_too_many_rows": (
         "more than {most} rows; at most {most} in one file",
         "超过 {most} 行；每个文件最多 {most} 行",

@@ -86,6 +86,15 @@ class ActivePlanExists(ConflictError):
         super().__init__(Said("plan_active_for", area=area, week=week_start.isoformat()))
 
 
+class AnswerMoved(ConflictError):
+    """An accept tapped on a page that showed the visit at another time: a new plan moved it
+    since. Nothing is accepted; `start` is the visit's time now."""
+
+    def __init__(self, ident: int, start: pendulum.DateTime) -> None:
+        self.ident, self.start = ident, start
+        super().__init__(Said("accept_moved", id=ident, start=start.isoformat()))
+
+
 class WouldWithdraw(ConflictError):
     """Replacing a week would withdraw assignments of its published plan, and the request
     did not say `replace`."""

@@ -86,7 +86,9 @@ def publish_plan(uow: UnitOfWork, repairer: Repairer, actor: Actor, ident: str) 
     with uow:
         found = uow.plans.get(ident)
         actor.require_area(found.area)
-        if found.result is not None and found.published_at is None:
+        if found.published_at is not None:  # published already (a double click, two desks)
+            return found  # nothing changes: no notices, nothing audited
+        if found.result is not None:
             uow.weeks.lock(found.area, found.week_start)
             built, _ = built_week(uow, found.id, found.area, found.week_start)
             scenario, basis = built.scenario, built.basis

@@ -45,6 +45,9 @@ from mutualaid.services.errors import (
     ActivePlanExists as ActivePlanExists,
 )
 from mutualaid.services.errors import (
+    AnswerMoved as AnswerMoved,
+)
+from mutualaid.services.errors import (
     ConflictError as ConflictError,
 )
 from mutualaid.services.errors import (

@@ -27,6 +27,8 @@ from mutualaid.domain.tasks import StoredTask
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
+from mutualaid.services.answers import accept_assignment as accept_assignment
+from mutualaid.services.answers import get_assignment as get_assignment
 from mutualaid.services.built import BuiltWeek, built_week, keep
 from mutualaid.services.jobs import check_suggestions, safety_net
 from mutualaid.services.notices import before_change, note_changes
@@ -304,28 +306,6 @@ def _view(
 
 def _name(person: StoredVolunteer | None) -> str | None:
     return None if person is None else person.name
-
-
-def get_assignment(uow: UnitOfWork, actor: Actor, ident: int) -> AssignmentRecord:
-    """One assignment, for its volunteer, the area's coordinators and admins."""
-    with uow:
-        found = uow.assignments.get(ident)
-    actor.require_volunteer(found.area, found.volunteer)
-    return found
-
-
-def accept_assignment(uow: UnitOfWork, actor: Actor, ident: int) -> AssignmentRecord:
-    """The volunteer will go. ConflictError once declined, or when not published."""
-    with uow:
-        found = uow.assignments.get(ident)
-        actor.require_volunteer(found.area, found.volunteer)
-        done = uow.assignments.accept(ident)
-        uow.audit.record(
-            actor.id, "assignment.accept", f"assignment {ident}", done.area,
-            {"task": done.task, "volunteer": done.volunteer},
-        )  # fmt: skip
-        uow.commit()
-    return done
 
 
 def decline_assignment(

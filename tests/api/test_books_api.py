@@ -181,3 +181,54 @@ def test_an_absence_over_a_visit_already_marked_is_refused_and_moves_nothing(
     taken = client.post(f"/volunteers/v-wang/absences?area={AREA}",
                         json={"from": later, "to": later}, headers=coordinator)  # fmt: skip
     assert taken.status_code == 201, taken.text
+
+
+def _second_plan(client: Client, change: str) -> str:
+    """A finished plan of the past week whose v-wang visit to 张奶奶 is moved half an hour,
+    given to v-li, or left out; its id."""
+    data = world.result(PAST)
+    for a in data["assignments"]:
+        if a["task"] == "t-visit-zhang":
+            if change == "moved":
+                a["start"] = a["start"].replace("T09:00", "T09:30")
+                a["end"] = a["end"].replace("T10:00", "T10:30")
+            elif change == "given":
+                a["volunteers"] = [{"id": "v-li", "role": 0, "team": None}]
+    if change == "left_out":
+        data["assignments"] = [a for a in data["assignments"] if a["task"] != "t-visit-zhang"]
+    with infra(client).uow() as uow:
+        plan = uow.plans.create(AREA, PAST)
+        uow.plans.finish(plan.id, world.as_plan(data, PAST))
+        uow.commit()
+    return plan.id
+
+
+@pytest.mark.parametrize("outcome", ["done", "missed"])
+@pytest.mark.parametrize("change", ["moved", "given", "left_out"])
+def test_a_new_plan_that_changes_a_visit_already_marked_is_not_published(
+    client: Client, coordinator: Headers, outcome: str, change: str
+) -> None:
+    """v-wang's Tuesday visit is marked done (its hour credited) or missed; a plan solved
+    afterwards moved it to another time, gave it to v-li or left it out, and publishing it
+    made the marked visit a pending one at a new time (the ledger still crediting Tuesday),
+    or took it from the published plan. Refused, naming the visit, in both languages."""
+    visits = publish(client)
+    zhang = visits["t-visit-zhang/v-wang"]
+    assert client.post(f"/assignments/{zhang}/{outcome}", headers=coordinator).status_code == 200
+    plan = _second_plan(client, change)
+    for lang, words in (("en", "undo the mark"), ("zh", "撤销标记")):
+        answer = client.post(f"/plans/{plan}/publish",
+                             headers={**coordinator, "Accept-Language": lang})  # fmt: skip
+        assert answer.status_code == 409, answer.text
+        assert words in answer.json()["detail"] and str(zhang) in answer.json()["detail"]
+    week = client.get(f"/volunteers/v-wang/assignments?week={PAST.isoformat()}&area={AREA}",
+                      headers=coordinator).json()["assignments"]  # fmt: skip
+    mine = next(a for a in week if a["id"] == zhang)
+    assert mine["start"] == world.result(PAST)["assignments"][1]["start"]
+    assert (
+        client.get(f"/assignments/{zhang}/outcome", headers=coordinator).json()["state"] == outcome
+    )
+    undone = client.delete(f"/assignments/{zhang}/outcome", headers=coordinator)
+    assert undone.status_code == 200, undone.text
+    published = client.post(f"/plans/{plan}/publish", headers=coordinator)
+    assert published.status_code == 200, published.text

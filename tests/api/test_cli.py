@@ -11,12 +11,13 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from mutualaid.cli import app
+from mutualaid.cli import app, service
 from mutualaid.services import access
 
 from .conftest import SAMPLE
 
 runner = CliRunner()
+ADDRESS_FREE = service._address_free
 
 
 @pytest.fixture
@@ -27,6 +28,9 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("MUTUALAID_LANG", "en")
+    # serve's tests stop where uvicorn would take over: its port is not theirs to check (a
+    # server of another checkout may be on 8000); the test of a taken port checks it
+    monkeypatch.setattr("mutualaid.cli.service._address_free", lambda server: None)
     return url
 
 
@@ -214,6 +218,7 @@ def test_a_database_that_cannot_be_opened_is_named_password_hidden_exit_2(
 ) -> None:
     monkeypatch.setenv("MUTUALAID_LANG", "en")
     monkeypatch.setenv("DATABASE_URL", url.format(tmp=tmp_path))
+    monkeypatch.setattr(service, "_address_free", lambda server: None)  # 8000 may be taken
     result = runner.invoke(app, command)
     assert result.exit_code == 2, result.output  # a traceback would be exit 1
     assert f"cannot open the database {shown.format(tmp=tmp_path)}: " in result.output
@@ -384,3 +389,29 @@ def test_solve_in_chinese_names_each_priority_and_the_status_in_chinese(tmp_path
     shown = CliRunner().invoke(app, args, env={"MUTUALAID_LANG": "en", "COLUMNS": "200"})
     flat = " ".join(shown.output.split())  # however the console wraps its lines
     assert "status optimal" in flat and re.search(r"\bnormal\b", flat)
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "in use"), ("zh", "已被占用")])
+def test_serve_on_a_port_already_taken_says_so_before_any_work(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, words: str
+) -> None:
+    """`make demo` beside another server on 8000 loaded the sample, made and printed an admin
+    token and the pages' tokens, said 'mutualaid serves at http://127.0.0.1:8000', and only
+    then uvicorn said '[Errno 98] ... address already in use' (English) and make 'Error 3'."""
+    import socket
+
+    monkeypatch.setenv("MUTUALAID_LANG", lang)
+    monkeypatch.setattr(service, "_address_free", ADDRESS_FREE)
+    served: list[object] = []
+    monkeypatch.setattr("mutualaid.cli.service.run_server", served.append)
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        result = runner.invoke(app, ["serve", "--port", str(port), "--load", str(SAMPLE),
+                                     "--area", "jingbalu", "--admin-token"])  # fmt: skip
+    assert result.exit_code == 2 and not served, result.output
+    assert words in result.output and f"127.0.0.1:{port}" in result.output
+    assert "MUTUALAID_PORT" in result.output and "Traceback" not in result.output
+    assert "ma_" not in result.output and not (tmp_path / ".demo-token").exists()
+    assert not (tmp_path / "cli.db").exists()  # nothing loaded: the next start loads it

@@ -236,3 +236,21 @@ def test_a_plan_published_again_gives_back_a_task_that_came_back(
     assert "t-visit-zhang" in {a["task"] for a in plan["assignments"]}
     seen = schedule(client, "v-wang", volunteer(client, "v-wang"))["assignments"]
     assert "t-visit-zhang" in {a["task"] for a in seen}
+
+
+def test_publishing_the_published_plan_again_changes_nothing_and_is_not_audited_again(
+    client: Client, admin: Headers, published: str
+) -> None:
+    """Two coordinators pressing Publish on one plan (or a double click) were answered 200
+    each, rightly, but the audit log said the plan was published twice, three times..."""
+
+    def publishes() -> list[Any]:
+        audit = client.get(f"/audit?area={AREA}", headers=admin).json()
+        return [e for e in audit if e["action"] == "plan.publish"]
+
+    once = publishes()
+    for _ in range(2):
+        again = publish(client, admin, published)
+        assert again.status_code == 200, again.text
+        assert again.json()["id"] == published and again.json()["published_at"]
+    assert publishes() == once
