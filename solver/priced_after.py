@@ -13,10 +13,10 @@ recreate (`Rerouting.priced`) ended worse in fairness (0.0828 -> 0.0947) as well
 Why not ahead of ruin and recreate: there it took ruin and recreate's time (7075 912 -> 929
 travel minutes, 7081 923 -> 948). Wall-clock budgets only: pricing depends on the clock, so a
 deterministic budget (one worker, the golden plans) never prices. Every step of pricing
-checks the clock (`solver.route_pricing.priced_routes`). Off by default
-(`Rerouting.priced_after`: better on 7003 and 7009, equal elsewhere, but on 7093, a part past
-one exact model where it runs the default's path up to a step that is kept only when no goal
-is worse, the figures under load ended worse in 3 of 4 pairs, by the load on that path).
+checks the clock (`solver.route_pricing.priced_routes`). On by default since stop 24
+(`Rerouting.priced_after`): better on 7003 and 7009, equal elsewhere; on 7093, a part past
+one exact model, it runs the default's path up to this guarded step, which in no spied solve
+had the time to price, so what 7093 lost under load was that path's, not pricing's.
 """
 
 from __future__ import annotations

@@ -98,20 +98,21 @@ class Rerouting:
     on the held-out wide weeks 7075 and 7081 (60 s, load 6-8) the plans ended worse (fairness
     0.0828 -> 0.0947 and travel 912 -> 929; travel 923 -> 948), pricing's time taken from
     ruin and recreate (docs/engine-on-unseen-weeks.md, "Priced routes in rerouting")."""
-    priced_after: bool = False
+    priced_after: bool = True
     """Where some block is too wide to list: CP-SAT's travel stage gives its time to priced
     routes and their choice (back to CP-SAT when the first round is too slow for it), rerouting
     skips the routes near the plan's, and the time its share has left once ruin and recreate
     ends goes to priced routes again, from the travel stage's, kept only when no goal is worse
     (`solver.priced_after`); wall-clock budgets only (a deterministic one never prices). On
-    the tuned weeks (60 s, load 8-11, two pairs in turn) 7003 857/857 -> 819/819, 7009
-    968/963 -> 922/915, 7007 922/923 -> 922/922, and the other routing weeks never price; but
-    off: on the held-out 7093 (wide, load 13, once) the plan ended 4 pairs and 149 minutes
-    worse (33 / 1005 -> 29 / 1154, 5 s past the limit), where 7091, 7097 and 7099 gained
-    (docs/engine-on-unseen-weeks.md, stop 22, C). Stop 23 (every step clocked): 7003 857 ->
-    819 and 7009 963 -> 923 in two pairs each, the other tuned weeks equal; still off as 7093
-    ended worse in 3 of 4 pairs, though its part takes the default's path up to a guarded step:
-    there the default itself ends at 30-33 pairs under load (stop 23, C)."""
+    since stop 24: pricing cannot lower the pairs (held in the choice's model, `best_routes`;
+    the travel stage keeps its plan unless the choice is better in the contract's order; what
+    rerouting's pricing gives is kept only when no goal is worse), and it runs only after the
+    pairs are made (the continuity stage; ruin and recreate). The pairs 7093 lost with it on
+    under load (stop 23, C) were the default's path: on that part past one exact model
+    pricing never ran in a spied solve (no time left after ruin and recreate, or no block
+    listed), its plans spanning 32-34 pairs either way (stop 24, C). Gains where it has time:
+    7003 857 -> 819, 7009 963 -> 915-923 (stop 23, C, load 6-10); 7009 963 -> 918 in one of
+    two turns at load 8 (stop 24, C)."""
 
 
 REROUTING = Rerouting()

@@ -30,6 +30,7 @@ from mutualaid.domain.lifecycle import (
     is_publishable,
     lease_ran_out,
 )
+from mutualaid.domain.marks import MarkedVisit
 from mutualaid.domain.model import WeekClock
 from mutualaid.domain.notices import Visit
 from mutualaid.domain.plan import Plan, suggestions_from
@@ -97,6 +98,9 @@ class FakePlans:
     def published_id(self, area: str, week_start: pendulum.Date) -> str | None:
         found = self.published(area, week_start)
         return None if found is None else found.id
+
+    def marked_visits(self, plan: str) -> list[MarkedVisit]:
+        return []  # the fakes keep no ledger
 
     def claim(self, worker: str, lease_seconds: float, max_attempts: int = 3) -> PlanRecord | None:
         now = self.store.clock()

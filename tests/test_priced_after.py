@@ -3,8 +3,9 @@
 hard rule, the plan's coverage and pairs and never travels more; what rerouting keeps after it
 is no worse in any goal (fairness included) than the plan it started from; pricing in the
 travel stage stops after a first round too slow for the time it has, and what it priced is
-carried into rerouting's pricing as columns; and a solve with a deterministic budget (one
-worker) never prices."""
+carried into rerouting's pricing as columns; a solve with a deterministic budget (one
+worker) never prices; and a solve that prices serves, priority by priority, and keeps pairs
+no less than the same solve without pricing, both ending by their clock."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 import solver
@@ -185,3 +186,81 @@ def test_routes_priced_before_are_columns_of_the_next_pricing_and_its_choice_is_
     assert new is not None
     assert_a_choice_of_routes(world, scenario, travel, first, new, scratch)
     assert_a_choice_of_routes(world, scenario, travel, start, new, scratch)
+
+
+LIMIT = 6.0
+"""Seconds of each solve in the comparison below."""
+
+OVERRUN = 2.0
+"""What a 6 s solve may run past its limit on a loaded machine: rerouting's first descent
+(`parts.FIRST_DESCENT_SHARE` of the budget, 0.3 s), the choice of routes' model built past its
+deadline (~0.2 s at load 6.5), the plan's assembly and the checks."""
+
+
+FAR_PAIR: World = {
+    "name": "continuity before travel, the smallest case",
+    "timezone": "Asia/Shanghai",
+    "week_start": "2026-11-30",
+    "volunteers": [
+        {"id": vid, "name": vid, "skills": ["companionship"], "vetted": True,
+         "home": {"lat": 34.756, "lon": lon},
+         "availability": [{"days": ["tue"], "from": "09:00", "to": "12:00"}]}
+        for vid, lon in (("v-sun", 113.6255), ("v-zhou", 113.6211))
+    ],
+    "residents": [{"id": "r-ma", "name": "r-ma", "location": {"lat": 34.756, "lon": 113.62}}],
+    "tasks": [{"id": "t-visit-ma", "title": "visit", "resident": "r-ma", "duration_minutes": 60,
+               "needs": [{"skill": "companionship", "count": 1}],
+               "windows": [{"days": ["tue"], "from": "09:00", "to": "12:00"}]}],
+    "history": [{"resident": "r-ma", "volunteer": "v-sun"}],
+}  # fmt: skip
+"""One visit, last week's volunteer 9 minutes away, another 2: the pair costs 18 travel
+minutes where 4 would do (docs/engine-on-unseen-weeks.md, stop 24, C)."""
+
+
+@pytest.mark.slow
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(world=small_worlds())
+@example(world=FAR_PAIR)
+@pytest.mark.parametrize("rerouted", [True, False])
+def test_a_solve_that_prices_serves_and_keeps_pairs_no_less_than_one_that_does_not(
+    world: World, rerouted: bool, scratch: Path
+) -> None:
+    """Every block too wide to list (ROUTES_PER_BLOCK 0), the same week solved without priced
+    routes and with them (`Rerouting.priced_after`: in the travel stage's place, then after
+    ruin and recreate), 2 workers on the wall clock: with them, coverage at every priority and
+    then the continuity pairs are never below the solve without them, since the pairs are held
+    in the route choice's model (`route_sets.best_routes`) and the travel stage keeps its plan
+    when the choice is not better in the contract's order (`coverage.routes_first`); and both
+    end by their clock. With ruin and recreate handing its plan back as it came too
+    (`rerouted` False), so that it cannot win back a pair the travel stage's choice lost."""
+    world, scenario, *_ = routing_part(world)
+    calls: list[int] = []
+
+    def spy(*args: object, **kw: object) -> Solution | None:
+        calls.append(1)
+        return priced_choice(*args, **kw)  # type: ignore[arg-type]
+
+    plans = {}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(route_sets, "ROUTES_PER_BLOCK", 0)
+        mp.setattr(parts, "priced_choice", spy)
+        if not rerouted:
+            mp.setattr(parts, "reroute", lambda *a, **kw: a[4])
+            mp.setattr(priced_after, "reroute", lambda *a, **kw: a[4])
+        for pricing in (False, True):
+            way = replace(REROUTING, priced_after=pricing)
+            began = time.monotonic()
+            plans[pricing] = solver.solve(build_scenario(world), solver.SolveOptions(
+                time_limit=LIMIT, workers=2, rerouting=way))  # fmt: skip
+            assert time.monotonic() - began < LIMIT + OVERRUN
+    assume(calls)  # (a part whose stages all proved at once never reaches the travel stage)
+    without, priced = (plans[k].objective for k in (False, True))
+    assert without is not None and priced is not None
+    for p in PRIORITIES:
+        assert priced.served[p] >= without.served[p], p
+    if priced.served == without.served:
+        assert priced.continuity >= without.continuity
+    plan = plan_json.dump(plans[True], scenario)
+    assert validate(scenario, plan).violations == []
+    errs, _ = reference_check(world, plan, scratch)
+    assert errs == []

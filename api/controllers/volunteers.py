@@ -25,6 +25,7 @@ from mutualaid.messages import locale, msg
 from mutualaid.messages.skills import skill_name
 from mutualaid.services import calendar_feeds, volunteers
 from mutualaid.services.access import Actor
+from mutualaid.services.ledger import parse_time
 from mutualaid.services.ports import AssignmentRecord, UnitOfWork
 
 WeekParam = Annotated[
@@ -109,6 +110,13 @@ class ScheduleView:
     week_start: str
     timezone: str
     assignments: list[VolunteerAssignmentView]
+
+
+@dataclass
+class AcceptWrite:
+    seen: str | None = None
+    """The visit's start as the client showed it (`start` of the volunteer's week), ISO 8601
+    with its offset."""
 
 
 @dataclass
@@ -311,11 +319,18 @@ class AssignmentController(Controller):
     path = "/assignments/{assignment_id:int}"
     tags = ("volunteers",)
 
-    @post("/accept", status_code=200, sync_to_thread=True, responses=responses(404, 409))
-    def accept(self, actor: CurrentActor, uow: Uow, assignment_id: FromPath[int]) -> AssignmentView:
+    @post("/accept", status_code=200, sync_to_thread=True, responses=responses(400, 404, 409))
+    def accept(
+        self, actor: CurrentActor, uow: Uow, assignment_id: FromPath[int],
+        data: Annotated[AcceptWrite | None, Body(description="the start the volunteer saw")] = None,
+    ) -> AssignmentView:  # fmt: skip
         """The volunteer will go. Only the assignment's volunteer, the area's coordinators and
-        admins; 409 once declined or when the plan is no longer the published one."""
-        return AssignmentView.of(volunteers.accept_assignment(uow, actor, assignment_id))
+        admins; 409 once declined or when the plan is no longer the published one. With
+        `seen` (the start the client showed, ISO 8601 with its offset): 409 naming the visit's
+        time now when a new plan moved it since, and nothing is accepted (a yes to one time
+        is not a yes to another); read the visit again and ask again."""
+        seen = parse_time(data.seen if data is not None else None, "seen")
+        return AssignmentView.of(volunteers.accept_assignment(uow, actor, assignment_id, seen))
 
     @post("/decline", status_code=200, sync_to_thread=True, responses=responses(404, 409))
     def decline(

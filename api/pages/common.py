@@ -27,6 +27,7 @@ from litestar.exceptions import (
 from litestar.response import Redirect, Template
 
 from api.language import language
+from api.pages.named import Names, named
 from mutualaid.bounds import shown
 from mutualaid.contract import plan_json
 from mutualaid.domain.plan import Reason
@@ -107,11 +108,19 @@ def local_path(target: str | None, default: str = "/") -> str:
     return default
 
 
-def plan_in(lang: str, record: PlanRecord) -> dict[str, Any]:
-    """A finished plan's JSON with its unserved details worded in `lang`."""
+def plan_in(lang: str, record: PlanRecord, names: Names | None = None) -> dict[str, Any]:
+    """A finished plan's JSON with its unserved details worded in `lang`; with `names`, the
+    details name skills, teams, volunteers and tasks as the pages do (`named`), not by id."""
     assert record.result is not None
     with using_locale(lang):
-        return plan_json.dump(record.result, record.clock)
+        out = plan_json.dump(record.result, record.clock)
+        if names is not None:
+            details = {u.task: u.detail for u in record.result.unserved}
+            for u in out.get("unserved") or []:
+                detail = details.get(u["task"])
+                if isinstance(detail, Reason):
+                    u["detail"] = say(named(detail, names, lang))
+        return out
 
 
 def flash(request: Request[Any, Any, Any], key: str, **fields: object) -> None:

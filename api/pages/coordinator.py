@@ -23,6 +23,7 @@ from api.pages.common import (
     problems_into,
 )
 from api.pages.desk import DAYS, PRIORITIES, area_context, in_lang, infra_of
+from api.pages.named import Names, names_of
 from api.pages.plan_view import plan_view
 from api.pages.task_forms import TASK_PAGES
 from api.pages.task_table import task_table
@@ -154,7 +155,13 @@ def week_page(
     state = _week_state(request, viewer, lang, area, week)
     shown: PlanRecord | None = state["shown"]
     zone = context["area"].timezone
-    result = plan_in(lang, shown) if shown and shown.result is not None else None
+    names = Names(
+        {v: str(e.get("name") or v) for v, e in state["people"]["volunteers"].items()},
+        {str(t["id"]): str(t.get("title") or t["id"]) for t in state["tasks"]},
+        {t.id: t.name for t in in_lang(lang, roster.list_entities, infra_of(request).reader(),
+                                       viewer.actor, "teams", area)},
+    )  # fmt: skip
+    result = plan_in(lang, shown, names) if shown and shown.result is not None else None
     outcomes = task_outcomes(result, state["people"], lang, zone)
     table = task_table(request.query_params, state["tasks"], state["people"], outcomes)
     return page(
@@ -233,7 +240,7 @@ def plan_page(
     if plan.result is not None and plan.status in ("optimal", "feasible"):
         scenario = written_json(in_lang(lang, weeks.export_scenario, infra_of(request).reader(),
                                         viewer.actor, area, week))  # fmt: skip
-        result = plan_in(lang, plan)
+        result = plan_in(lang, plan, names_of(scenario))
         view = plan_view(scenario, result, lang, request.app.state.pages.tile_url)
     return page(
         request, viewer, lang, "coordinator/plan.html", nav="weeks", plan=plan, week=week,

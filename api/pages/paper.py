@@ -16,6 +16,7 @@ from litestar import Request, Response, get
 from litestar.params import FromPath, FromQuery
 
 from api.pages.common import CurrentViewer, Lang, page, plan_in
+from api.pages.named import names_of
 from api.pages.sheets import PlanReader, schedule_sheets
 from mutualaid.contract.written import written_json
 from mutualaid.domain.model import DAYS
@@ -70,7 +71,7 @@ def _reader(
         if shown is None or shown.result is None:
             return None, None
         scenario = written_json(weeks.export_scenario(infra.reader(), viewer.actor, area, week))
-        return shown, PlanReader(scenario, plan_in(lang, shown), lang)
+        return shown, PlanReader(scenario, plan_in(lang, shown, names_of(scenario)), lang)
 
 
 @get("/print/{area:str}/{week:str}/sheets", sync_to_thread=True)

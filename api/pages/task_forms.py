@@ -33,7 +33,7 @@ from mutualaid.errors import ScenarioError
 from mutualaid.messages import msg_in
 from mutualaid.messages.skills import skill_id
 from mutualaid.services import access, roster, weeks
-from mutualaid.services.ports import InvalidRequest, NotFoundError
+from mutualaid.services.ports import ConflictError, InvalidRequest, NotFoundError
 
 TASK_FIELDS = {
     "id": "id",
@@ -241,9 +241,13 @@ def delete_task(
     request: Request[Any, Any, Any], viewer: CurrentViewer, lang: Lang, area: FromPath[str],
     week: FromPath[str], task: FromPath[str],
 ) -> Redirect:  # fmt: skip
-    withdrawn = in_lang(
-        lang, weeks.delete_task, infra_of(request).uow(), viewer.actor, area, week, task
-    )
+    try:
+        withdrawn = in_lang(
+            lang, weeks.delete_task, infra_of(request).uow(), viewer.actor, area, week, task
+        )
+    except ConflictError as exc:  # a visit of it marked done or missed: said on the week
+        flash(request, "page_task_delete_refused", detail=str(exc))
+        return Redirect(f"/desk/{area}/weeks/{week}", status_code=303)
     flash(request, "page_task_deleted", task=task, withdrawn=withdrawn)
     return Redirect(f"/desk/{area}/weeks/{week}", status_code=303)
 

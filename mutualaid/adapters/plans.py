@@ -17,7 +17,7 @@ from sqlmodel import Session, and_, col, or_, select
 
 from mutualaid.adapters.base import Repository, as_date, as_utc, maybe_utc
 from mutualaid.adapters.checks_leases import SqlChecksLeases
-from mutualaid.adapters.ledger_tables import VisitOutcomeRow
+from mutualaid.adapters.marked import keeps_marked, marked_visits
 from mutualaid.adapters.tables import AssignmentRow, PlanRow, TaskRow, WeekRow, metadata
 from mutualaid.adapters.weekrows import WeekRows
 from mutualaid.contract import plan_json
@@ -38,6 +38,7 @@ from mutualaid.domain.lifecycle import (
     is_open,
     is_publishable,
 )
+from mutualaid.domain.marks import MarkedVisit
 from mutualaid.domain.model import WeekClock
 from mutualaid.domain.plan import Plan, Reason, SolveProgress
 from mutualaid.domain.week import expanded
@@ -134,6 +135,9 @@ class SqlPlans(SqlChecksLeases, Repository):
             PlanRow.week_id == week.id, col(PlanRow.published_at).is_not(None)
         )
         return self.session.exec(stmt).first()
+
+    def marked_visits(self, plan: str) -> list[MarkedVisit]:
+        return marked_visits(self.session, plan)
 
     def _published_row(self, week_id: int | None) -> PlanRow | None:
         stmt = (
@@ -330,7 +334,7 @@ class SqlPlans(SqlChecksLeases, Repository):
         before = self._published_row(row.week_id)
         given: dict[tuple[str, str], Answer] = {}
         if before is not None:
-            self._keeps_marked(before.id, row.id)
+            keeps_marked(self.session, before.id, row.id)
             given = {pair: answer for _, pair, answer in self._answers(before.id)}
             self._carry_refs(before.id, row.id)
             before.published_at = None
@@ -360,36 +364,6 @@ class SqlPlans(SqlChecksLeases, Repository):
                     self.session.expire(held)  # this session's copies are stale now
         self.session.flush()
         return self._record(row, week)
-
-    def _keeps_marked(self, before: str, plan: str) -> None:
-        """ConflictError when `plan` moves, gives to someone else or leaves out a visit of
-        `before` already marked done or missed: the ledger counts it with its volunteer at
-        its time, and a marked visit cannot be declined either."""
-        rows = metadata.tables[AssignmentRow.__tablename__]
-        marks = metadata.tables[VisitOutcomeRow.__tablename__]
-        times = (type_coerce(rows.c.start_at, String), type_coerce(rows.c.end_at, String))
-        marked = self.session.execute(
-            core_select(rows.c.ref, marks.c.state, rows.c.task_id, rows.c.volunteer_id, *times)
-            .join(marks, marks.c.assignment_ref == rows.c.ref)
-            .where(rows.c.plan_id == before, rows.c.state != "withdrawn")
-        ).all()
-        if not marked:
-            return
-        same = core_select(rows.c.task_id, rows.c.volunteer_id, *times)
-        kept = {tuple(r) for r in self.session.execute(same.where(rows.c.plan_id == plan))}
-        broken = [m for m in marked if tuple(m[2:]) not in kept]
-        if broken:
-            visits = ", ".join(
-                msg(
-                    "publish_marked_visit",
-                    id=ref,
-                    task=task,
-                    volunteer=v,
-                    state=msg(f"outcome_{s}"),
-                )
-                for ref, s, task, v, *_ in broken
-            )
-            raise ConflictError(msg("publish_moves_marked", plan=plan, visits=visits))
 
     def _carry_refs(self, before: str, plan: str) -> None:
         """Each row of `plan` takes the ref (the id volunteers see) of the row of the same

@@ -80,6 +80,34 @@ LEDGER: dict[str, tuple[str, str]] = {
         "{id} ({task}, {volunteer}, {state})",
         "{id}（{task}，{volunteer}，{state}）",
     ),
+    "plan_marked_unkept": (
+        "this week can no longer keep visits already marked done or missed: {visits}; a new "
+        "plan keeps each with its volunteer at its time (the hours ledger counts it so): undo "
+        "the mark, or put the week back as it was, then make a plan again",
+        "本周已无法保留已标记完成或未成行的探访：{visits}；新计划须保留这样的探访"
+        "（同一志愿者、同一时间，时间银行按此记账）：请先撤销标记，或将本周改回原样，再重新制定计划",
+    ),
+    "task_delete_marked": (
+        "task {task} has visits already marked done or missed: {visits}; the hours ledger "
+        "counts them as they were, so the task stays: undo the mark first to delete it",
+        "任务 {task} 有已标记完成或未成行的探访：{visits}；时间银行按此记账，任务因此保留："
+        "如需删除，请先撤销标记",
+    ),
+    "marked_unkept": ("{visit}: {why}", "{visit}：{why}"),
+    "marked_task_gone": ("{visit}: its task is no longer in the week", "{visit}：其任务已不在本周"),
+    "marked_gone": ("volunteer {id} is no longer on the roster", "志愿者 {id} 已不在名册中"),
+    "marked_not_available": (
+        "volunteer {id} is no longer available at that time on the roster",
+        "按名册，志愿者 {id} 在该时间已不可用",
+    ),
+    "marked_outside_windows": (
+        "its start is no longer within the task's time windows",
+        "其开始时间已不在任务的时间窗内",
+    ),
+    "marked_length": (
+        "the task now lasts {minutes} minutes, not as long as the visit",
+        "该任务现需 {minutes} 分钟，与该探访时长不同",
+    ),
     "outcome_done": ("done", "已完成"),
     "outcome_missed": ("missed", "未成行"),
     "outcome_unmarked": ("unmarked", "已撤销标记"),

@@ -266,6 +266,7 @@ PAGE_CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "page_published_at": ("Published {at}", "已于 {at} 发布"),
     "page_publish_refused": ("Not published: {detail}", "未能发布：{detail}"),
+    "page_task_delete_refused": ("Not deleted: {detail}", "未能删除：{detail}"),
     "page_figures": ("How good it is", "计划质量"),
     "page_bound": ("most possible", "最多可安排"),
     "page_figures_more": (

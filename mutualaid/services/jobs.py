@@ -29,6 +29,7 @@ from mutualaid.services.access import SYSTEM
 from mutualaid.services.built import built_week
 from mutualaid.services.checks_lease import CHECKS_LEASE_SECONDS, ChecksLease, checks_owner
 from mutualaid.services.fairness import with_prior
+from mutualaid.services.marked import marked_of, pinned
 from mutualaid.services.ports import (
     LeaseLost,
     Planner,
@@ -109,9 +110,12 @@ def run_plan(
             built, _ = built_week(uow, plan.id, plan.area, plan.week_start)
             scenario, basis = built.scenario, built.basis
         scenario = with_prior(new_uow(), plan.area, plan.week_start, scenario)
+        scenario, unkept = pinned(scenario, marked_of(new_uow(), plan.area, plan.week_start))
     except ScenarioError as exc:
         problems = "; ".join(p.render() for p in exc.problems[:10])
         return _fail(new_uow, plan, worker, reason("plan_scenario_invalid", problems=problems))
+    if unkept is not None:  # no plan made could be published
+        return _fail(new_uow, plan, worker, unkept)
     heart = Heartbeat(new_uow, plan, options)
 
     def progress(figures: SolveProgress) -> None:

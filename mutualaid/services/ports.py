@@ -25,6 +25,7 @@ import pendulum
 
 from mutualaid.domain.facts import Fact, Facts
 from mutualaid.domain.lifecycle import Basis, PlanRequest
+from mutualaid.domain.marks import MarkedVisit
 from mutualaid.domain.model import Scenario, Settings, WeekClock
 from mutualaid.domain.notices import Visit
 from mutualaid.domain.plan import Plan, Reason, SolveProgress
@@ -323,6 +324,8 @@ class PlanRepository(ChecksLeases, Protocol):
     def published_id(self, area: str, week_start: pendulum.Date) -> str | None:
         """The published plan's id, without reading the plan (its result is the whole plan)."""
         ...
+
+    def marked_visits(self, plan: str) -> list[MarkedVisit]: ...
 
     def claim(
         self, worker: str, lease_seconds: float, max_attempts: int = 3

@@ -19,10 +19,12 @@ from mutualaid.domain.model import Scenario
 from mutualaid.domain.tasks import SentTask, StoredTask
 from mutualaid.domain.week import WrittenWeek
 from mutualaid.errors import Problem
-from mutualaid.messages import msg
+from mutualaid.messages import msg, say
 from mutualaid.services.access import Actor, parse_week
+from mutualaid.services.marked import said
 from mutualaid.services.notices import Before, before_change, note_changes
 from mutualaid.services.ports import (
+    ConflictError,
     IdempotencyKeyReused,
     InvalidRequest,
     NotFoundError,
@@ -160,10 +162,18 @@ def delete_task(
     uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, ident: str
 ) -> int:
     """Delete the task; its published assignments are withdrawn (no longer listed to their
-    volunteers). The number withdrawn."""
+    volunteers). The number withdrawn. ConflictError naming them while a visit of it is
+    marked done or missed: that visit happened (or was missed) as the hours ledger counts it,
+    so it is un-marked first, as before moving it in a new plan."""
     where, week = actor.area(area), parse_week(week_start)
     with uow:
         before = _before(uow, where, week)
+        published = uow.plans.published_id(where, week) if before is not None else None
+        marked = [] if published is None else uow.plans.marked_visits(published)
+        held = [m for m in marked if m.task.split("@")[0] == ident.split("@")[0]]
+        if held:
+            visits = ", ".join(say(said(m)) for m in held)
+            raise ConflictError(msg("task_delete_marked", task=ident, visits=visits))
         withdrawn = uow.weeks.delete_task(where, week, ident)
         detail: dict[str, Fact] = {"week": week.isoformat(), "withdrawn": withdrawn}
         if before is not None and withdrawn:

@@ -67,3 +67,38 @@ def test_an_accept_tapped_on_a_page_that_showed_another_time_is_refused_with_the
     assert again.status_code == 200, again.text
     with infra(client).reader() as reader:
         assert reader.assignments.get(ident).state == "accepted"
+
+
+def _zhang(client: Client, headers: dict[str, str]) -> dict[str, object]:
+    week = client.get(f"/volunteers/v-wang/assignments?week={WEEK}", headers=headers)
+    assert week.status_code == 200, week.text
+    return next(a for a in week.json()["assignments"] if a["task"] == "t-visit-zhang")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_api_accept_with_the_start_seen_is_refused_once_a_new_plan_moved_it(
+    client: Client, published: str, lang: str
+) -> None:
+    """The JSON API as the phone page: a client that read the visit at 09:00 and sends that
+    start with its yes, after the coordinator moved it to 09:30, gets 409 naming 09:30 (the
+    week's own time, in the client's language) and nothing is accepted; with the start now,
+    or with none (as before), it is accepted."""
+    _, secret = access.create_token(infra(client).uow(), access.CLI, "volunteer",
+                                    [world.AREA], "v-wang")  # fmt: skip
+    wang = {"Authorization": f"Bearer {secret}", "Accept-Language": lang}
+    seen = _zhang(client, wang)
+    republish_moved(client, 30)
+    url = f"/assignments/{seen['id']}/accept"
+    refused = client.post(url, json={"seen": seen["start"]}, headers=wang)
+    assert refused.status_code == 409, refused.text
+    detail = refused.json()["detail"]
+    assert "09:30:00+08:00" in detail and {"en": "moved", "zh": "已改到"}[lang] in detail, detail
+    assert _zhang(client, wang)["state"] == "pending"  # nothing accepted
+    bad = client.post(url, json={"seen": "09:00"}, headers=wang)
+    assert bad.status_code == 400 and bad.json()["problems"][0]["path"] == "seen", bad.text
+    now = _zhang(client, wang)
+    accepted = client.post(url, json={"seen": now["start"]}, headers=wang)
+    assert accepted.status_code == 200 and accepted.json()["state"] == "accepted", accepted.text
+    republish_moved(client, 40)  # asked again (pending), then a yes sent with no start
+    plain = client.post(url, headers=wang)
+    assert plain.status_code == 200 and plain.json()["state"] == "accepted", plain.text

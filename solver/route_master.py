@@ -1,0 +1,327 @@
+"""A bound on one coverage step of a part by column generation over each slot's route sets
+(issue 10, item 1, stop 24): the LP of `solver.columns` (every set of visits a volunteer's
+block can route) without listing the sets, priced exactly slot by slot.
+
+The master LP (GLOP), for priority p, the counts `held` above it:
+
+    max  sum of y_t over tasks t of p
+    s.t. sum over sets S of slot b: x_S <= 1                          each slot b       (mu_b)
+         sum over v's sets of minutes(S) x_S <= v's weekly minutes     each volunteer v  (eta_v)
+         sum over v's sets holding t: x_S <= 1     each (v, t) where v has two slots    (gamma_vt)
+         N_r y_t <= sum over v in role r, v's sets holding t: x_S      each role r of t  (alpha_tr)
+         (sum over r of N_r) y_t <= sum over v, v's sets holding t: x_S                 (beta_t)
+         sum of y_t over tasks of q >= held_q                          each q held      (sigma_q)
+         0 <= y_t <= 1, x >= 0
+
+Every plan of the contract is a solution (`solver.columns` says why: a slot's visits are one
+routable set, crews fill each role with distinct people); crews' common start, one team per
+team role and pins are dropped. So the LP's optimum bounds the plan's count of p.
+
+The bound holds at every iteration, whatever GLOP's duals are (Lagrangian: relax every row
+but the slots' and y's bounds; for duals of the right signs, clipped to them)
+
+    L = sum_v eta_v M_v + sum gamma_vt - sum_q sigma_q held_q
+        + sum_t max(0, [t in p] + sigma_q(t) - sum_r N_r alpha_tr - N_t beta_t)
+        + sum_b max(0, best set of b by prize pi_vt = sum_(r holding v) alpha_tr + beta_t
+                                                     - gamma_vt - eta_v minutes_t)
+
+and L >= the LP's optimum (weak duality), so the proof never waits for the LP to converge. The
+best set of a slot is found exactly (`best_set`: label setting over the slot's visits, a label
+dominated by one with the same last visit, a subset of its visits, ready no later and a prize
+no less), or bounded from above past LABELS (the sum of positive prizes). Visits of prize <= 0
+are left out only where the slot's legs keep the triangle (leg(a, c) <= leg(a, b) + minutes_b +
+leg(b, c), home included, checked in integers): then leaving a visit out of a route keeps it
+routable; elsewhere every visit is kept with its prize taken as max(0, pi) (the sets' down
+closure, a relaxation). A count is proved when L < count + 1 - MARGIN (floats' error is far
+below it).
+
+Not in the planner (stop 24, docs/engine-on-unseen-weeks.md): the LP it converges to proves
+7004's one-day normal and low steps but not 7010's (74.11 where 73 is the truth), and the
+bound falls below count + 1 only at convergence.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from ortools.linear_solver import pywraplp
+
+from mutualaid.domain.model import Scenario, Span
+from mutualaid.travel import TravelModel
+from solver.analysis import TaskAnalysis
+from solver.route_sets import legs_of, starts_of
+
+LABELS = 50_000
+"""Labels one slot's pricing makes at most; past it the slot's best is bounded by the sum of
+its positive prizes (still a bound, looser)."""
+
+QUICK = 500
+"""Labels a slot's pricing makes at most in a quick round (sets found, no exact bound); a round
+that finds no set is followed by one priced with LABELS."""
+
+MARGIN = 1e-6
+"""What the bound must clear below count + 1 to prove count: the duals and prizes are floats."""
+
+
+@dataclass
+class Slot:
+    """One volunteer's block and the visits it may hold (their free starts in it)."""
+
+    vid: str
+    k: int
+    begin: int
+    end: int
+    ranges: dict[str, list[Span]]
+    legs: dict[tuple[str, str], int]
+    minutes: dict[str, int]
+    triangle: bool = False
+
+
+def slot_of(
+    scenario: Scenario, travel: TravelModel, vid: str, k: int, tids: list[str],
+    analyses: Mapping[str, TaskAnalysis],
+) -> Slot | None:  # fmt: skip
+    block = scenario.volunteers[vid].blocks[k]
+    ranges = {t: r for t in tids if (r := starts_of(analyses[t], vid, block))}
+    if not ranges:
+        return None
+    leg = legs_of(scenario, travel, vid)
+    places = ["", *sorted(ranges)]
+    legs = {(a, b): leg(a, b) for a in places for b in places if a != b}
+    minutes = {t: scenario.tasks[t].duration_minutes for t in ranges}
+    slot = Slot(vid, k, block[0], block[1], ranges, legs, minutes)
+    n = len(places)
+    d = np.zeros((n, n), dtype=np.int64)
+    for i, a in enumerate(places):
+        for j, b in enumerate(places):
+            if a != b:
+                d[i, j] = legs[(a, b)]
+    through = np.array([0] + [minutes[t] for t in places[1:]], dtype=np.int64)
+    # leg(a, c) <= leg(a, b) + minutes_b + leg(b, c) for every visit b between (home is no b).
+    via = d[:, 1:, None] + through[None, 1:, None] + d[None, 1:, :]
+    slot.triangle = bool((d[:, None, :] <= via).all())
+    return slot
+
+
+def best_set(
+    slot: Slot, prize: Mapping[str, float], cap: int = LABELS
+) -> tuple[float, frozenset[str], float]:
+    """The most prize of a set of visits the slot can route found within `cap` labels, the
+    set, and a bound on the most (the same when the search ended within `cap`, else the sum
+    of positive prizes)."""
+    positive = sum(max(0.0, prize[t]) for t in slot.ranges)
+    tids = sorted(t for t in slot.ranges if prize[t] > 0 or not slot.triangle)
+    legs, ranges, minutes = slot.legs, slot.ranges, slot.minutes
+    latest = {t: max(hi for _, hi in ranges[t]) for t in tids}
+    gain = {t: max(0.0, prize[t]) for t in tids}
+    best: tuple[float, frozenset[str]] = (0.0, frozenset())
+    # Labels (visits made, last visit) keep the earliest time ready, as `block_sets` lists: the
+    # prize is the visits' own, so a label ready earlier with the same visits dominates.
+    level: dict[tuple[frozenset[str], str], tuple[int, float]] = {
+        (frozenset(), ""): (slot.begin, 0.0)
+    }
+    made = 0
+    while level:
+        following: dict[tuple[frozenset[str], str], tuple[int, float]] = {}
+        for (visited, last), (ready, got) in level.items():
+            # Bounding: the prizes of the visits still startable after this label; a label that
+            # cannot beat the best set found even with all of them is not extended.
+            rest = sum(
+                gain[t] for t in tids
+                if t not in visited and latest[t] >= ready + legs[(last, t) if last else ("", t)]
+            )  # fmt: skip
+            if got + rest <= best[0]:
+                continue
+            for t in tids:
+                if t in visited:
+                    continue
+                arrive = ready + legs[(last, t)] if last else ready + legs[("", t)]
+                start = next((max(arrive, lo) for lo, hi in ranges[t] if hi >= arrive), None)
+                if start is None:
+                    continue
+                done = start + minutes[t]
+                if done + legs[(t, "")] > slot.end:
+                    continue
+                key = (visited | {t}, t)
+                if key in following and following[key][0] <= done:
+                    continue
+                value = got + gain[t]
+                following[key] = (done, value)
+                if value > best[0]:
+                    best = (value, key[0])
+                made += 1
+                if made > cap:
+                    return best[0], best[1], positive
+        level = following
+    return best[0], best[1], best[0]
+
+
+@dataclass
+class MasterBound:
+    """One step's bound: the least Lagrangian bound seen, the last LP value, rounds, whether
+    the LP converged (no set of positive reduced cost left) and every slot priced exactly."""
+
+    priority: str
+    bound: float
+    lp: float
+    rounds: int
+    converged: bool
+    seconds: float
+    columns: int
+    history: list[tuple[float, float, float, bool]] = field(default_factory=list)
+    """Each round: the LP value, the Lagrangian bound, seconds so far, priced exactly."""
+
+    def proves(self, count: int) -> bool:
+        """Whether no plan serves more than `count` tasks of the priority."""
+        return self.bound < count + 1 - MARGIN
+
+
+class RouteMaster:
+    """The route-set master of a part (module docstring): slots built once, a bound per step."""
+
+    def __init__(
+        self, scenario: Scenario, analyses: Mapping[str, TaskAnalysis], tids: list[str],
+        travel: TravelModel,
+    ) -> None:  # fmt: skip
+        self.scenario, self.analyses = scenario, analyses
+        self.open = [t for t in sorted(tids) if analyses[t].reason is None and analyses[t].pools]
+        by_vol: dict[str, list[str]] = defaultdict(list)
+        for t in self.open:
+            for v in sorted(analyses[t].candidates):
+                by_vol[v].append(t)
+        self.slots: list[Slot] = []
+        for vid in sorted(by_vol):
+            for k in range(len(scenario.volunteers[vid].blocks)):
+                slot = slot_of(scenario, travel, vid, k, by_vol[vid], analyses)
+                if slot is not None:
+                    self.slots.append(slot)
+
+    def bound(
+        self, priority: str, held: Mapping[str, int], *, deadline: float | None = None,
+        target: int | None = None, max_rounds: int = 200,
+    ) -> MasterBound:  # fmt: skip
+        """Column generation for `priority` given `held`, until converged, `deadline`
+        (time.monotonic), `max_rounds`, or the bound proves `target`."""
+        t0 = time.monotonic()
+        sc, tasks = self.scenario, self.scenario.tasks
+        lp = pywraplp.Solver.CreateSolver("GLOP")
+        tids = [t for t in self.open if tasks[t].priority == priority or tasks[t].priority in held]
+        y = {t: lp.NumVar(0, 1, f"y_{t}") for t in tids}
+        inf = lp.infinity()
+        mu = {i: lp.Constraint(-inf, 1) for i in range(len(self.slots))}
+        vols = sorted({s.vid for s in self.slots})
+        eta = {v: lp.Constraint(-inf, sc.volunteers[v].max_service_minutes) for v in vols}
+        two = {v for v in vols if sum(s.vid == v for s in self.slots) > 1}
+        gamma: dict[tuple[str, str], Any] = {}
+        alpha: dict[tuple[str, int], Any] = {}
+        beta: dict[str, Any] = {}
+        roles_of: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for t in tids:
+            task = tasks[t]
+            for r, (need, role) in enumerate(zip(task.needs, self.analyses[t].pools, strict=True)):
+                alpha[(t, r)] = c = lp.Constraint(-inf, 0)
+                c.SetCoefficient(y[t], need.min_people)
+                for v in sorted({v for pool in role for v in pool.members}):
+                    roles_of[(v, t)].append(r)
+            beta[t] = c = lp.Constraint(-inf, 0)
+            c.SetCoefficient(y[t], sum(n.min_people for n in task.needs))
+        sigma = {q: lp.Constraint(n, inf) for q, n in held.items()}
+        for t in tids:
+            if tasks[t].priority in sigma:
+                sigma[tasks[t].priority].SetCoefficient(y[t], 1)
+        objective = lp.Objective()
+        for t in tids:
+            objective.SetCoefficient(y[t], 1 if tasks[t].priority == priority else 0)
+        for c in sigma.values():
+            # Short of `held` while few sets are known: a slack at a price above any gain.
+            slack = lp.NumVar(0, inf, "")
+            c.SetCoefficient(slack, 1)
+            objective.SetCoefficient(slack, -(len(tids) + 1))
+        objective.SetMaximization()
+        keep = set(tids)
+        seen: set[tuple[int, frozenset[str]]] = set()
+        columns = 0
+
+        def add(i: int, s: frozenset[str]) -> None:
+            nonlocal columns
+            slot = self.slots[i]
+            x = lp.NumVar(0, 1, "")
+            mu[i].SetCoefficient(x, 1)
+            eta[slot.vid].SetCoefficient(x, sum(slot.minutes[t] for t in s))
+            for t in s:
+                if slot.vid in two:
+                    if (slot.vid, t) not in gamma:
+                        gamma[(slot.vid, t)] = lp.Constraint(-inf, 1)
+                    gamma[(slot.vid, t)].SetCoefficient(x, 1)
+                if t in keep:
+                    beta[t].SetCoefficient(x, -1)
+                    for r in roles_of[(slot.vid, t)]:
+                        alpha[(t, r)].SetCoefficient(x, -1)
+            seen.add((i, s))
+            columns += 1
+
+        for i, slot in enumerate(self.slots):
+            for t in slot.ranges:
+                if t in keep:
+                    add(i, frozenset({t}))
+        out = MasterBound(priority, math.inf, math.nan, 0, False, 0.0, 0)
+        exact_round = False
+        while out.rounds < max_rounds:
+            status = lp.Solve()
+            out.rounds += 1
+            if status != pywraplp.Solver.OPTIMAL:
+                break
+            out.lp = objective.Value()
+            # GLOP's duals of a maximisation: a <= row's is >= 0, a >= row's <= 0; each clipped
+            # to its sign (any value of the right sign is sound).
+            a = {key: max(0.0, c.dual_value()) for key, c in alpha.items()}
+            b = {t: max(0.0, c.dual_value()) for t, c in beta.items()}
+            g = {key: max(0.0, c.dual_value()) for key, c in gamma.items()}
+            e = {v: max(0.0, c.dual_value()) for v, c in eta.items()}
+            s_ = {q: max(0.0, -c.dual_value()) for q, c in sigma.items()}
+            value = sum(e[v] * sc.volunteers[v].max_service_minutes for v in vols)
+            value += sum(g.values()) - sum(s_[q] * n for q, n in held.items())
+            for t in tids:
+                task = tasks[t]
+                reduced = (1.0 if task.priority == priority else 0.0) + s_.get(task.priority, 0.0)
+                reduced -= sum(
+                    need.min_people * a[(t, r)] for r, need in enumerate(task.needs)
+                )  # fmt: skip
+                reduced -= sum(n.min_people for n in task.needs) * b[t]
+                value += max(0.0, reduced)
+            m_ = [max(0.0, mu[i].dual_value()) for i in range(len(self.slots))]
+            exact, new = True, []
+            for i, slot in enumerate(self.slots):
+                pay = {t: b[t] + sum(a[(t, r)] for r in roles_of[(slot.vid, t)]) for t in keep}
+                prize = {
+                    t: pay.get(t, 0.0) - g.get((slot.vid, t), 0.0) - e[slot.vid] * slot.minutes[t]
+                    for t in slot.ranges
+                }
+                most, s, above = best_set(slot, prize, LABELS if exact_round else QUICK)
+                exact &= above == most
+                value += above
+                if s and most > m_[i] + 1e-9 and (i, s) not in seen:
+                    new.append((i, s))
+            for i, s in new:
+                add(i, s)  # after pricing: GLOP's duals are gone once the model changes
+            out.history.append((out.lp, value, time.monotonic() - t0, exact_round))
+            out.bound = min(out.bound, value)
+            if not new:
+                if exact_round:
+                    out.converged = exact
+                    break
+                exact_round = True
+                continue
+            exact_round = False
+            if target is not None and out.proves(target):
+                break
+            if deadline is not None and time.monotonic() > deadline:
+                break
+        out.columns, out.seconds = columns, time.monotonic() - t0
+        return out
