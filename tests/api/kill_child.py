@@ -98,16 +98,22 @@ def main() -> None:
         if what == "solve":
             import pendulum
 
-            from mutualaid.services.jobs import RunOptions, run_next_plan
+            from mutualaid.services.jobs import RunOptions, run_plan
             from solver.service import PlannerSettings, SolverPlanner
 
+            # made and claimed in one transaction: the test's server runs an in-process runner
+            # on this database, and at load 10 it claimed a plan committed queued before this
+            # process did; then nothing reached the point and the test waited its 600 s
+            options = RunOptions("child")
             with store.uow() as uow:
-                uow.plans.create(area, pendulum.Date.fromisoformat(week))
+                made = uow.plans.create(area, pendulum.Date.fromisoformat(week))
+                plan = uow.plans.claim(options.worker, options.lease_seconds)
+                assert plan is not None and plan.id == made.id, (made, plan)
                 uow.commit()
             planner = SolverPlanner(
                 PlannerSettings(workers=1, suggest=True, suggest_within_seconds=0.0)
             )
-            run_next_plan(store.uow, planner, RunOptions("child"))
+            run_plan(store.uow, planner, plan, options)
         elif what == "import":  # WHO: the list; JSON: its rows' entries
             from mutualaid.services.imports import Row, import_roster
 

@@ -47,13 +47,15 @@ def killed_at(settings: Settings, tmp_path: Path, point: str, *args: str) -> Non
     # A state wait; the deadline only guards against a hung child. It imports the solver and may
     # solve first: at load 11 a draft's child took over 120 s to reach its point.
     deadline = time.monotonic() + 600
-    while not marker.exists():
-        if child.poll() is not None:
-            raise AssertionError(f"the child ended before {point}: {log.read_text()}")
-        assert time.monotonic() < deadline, f"the child never reached {point}"
-        time.sleep(0.05)
-    child.send_signal(signal.SIGKILL)
-    child.wait(timeout=30)
+    try:
+        while not marker.exists():
+            if child.poll() is not None:
+                raise AssertionError(f"the child ended before {point}: {log.read_text()}")
+            assert time.monotonic() < deadline, f"the child never reached {point}"
+            time.sleep(0.05)
+    finally:  # killed on a failure too: a child left running failed the worker's next test
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
 
 
 def the_week(client: Client, admin: Headers) -> tuple[dict[str, Any], dict[str, Any]]:
