@@ -22,12 +22,8 @@ for path in (HERE, HERE.parent):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from engine import SHARED_A  # noqa: E402
-from unseen import Week  # noqa: E402
+from week_part import largest_part  # noqa: E402
 
-from mutualaid.contract.scenario import build_scenario  # noqa: E402
-from mutualaid.travel import HaversineTravel  # noqa: E402
-from solver import analyse, components  # noqa: E402
 from solver.columns import ColumnModel  # noqa: E402
 
 
@@ -40,15 +36,8 @@ def main() -> None:
     ap.add_argument("--cp", action="store_true")
     ap.add_argument("--shared", action="store_true")
     args = ap.parse_args()
-    week = (
-        Week("subdistrict-a", 0, "file", SHARED_A)
-        if args.shared
-        else Week.of("subdistrict", args.seed)
-    )
-    scenario = build_scenario(week.generate())
-    travel = HaversineTravel(scenario.settings)
-    analyses = analyse(scenario, travel)
-    part = max(components(analyses), key=len)
+    wp = largest_part("subdistrict", args.seed, shared=args.shared)
+    scenario, travel, analyses, part = wp.scenario, wp.travel, wp.analyses, wp.part
     t0 = time.monotonic()
     cm = ColumnModel(scenario, analyses, part, travel)
     print(

@@ -21,11 +21,8 @@ for path in (HERE, HERE.parent):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from unseen import Week  # noqa: E402
+from week_part import largest_part  # noqa: E402
 
-from mutualaid.contract.scenario import build_scenario  # noqa: E402
-from mutualaid.travel import HaversineTravel  # noqa: E402
-from solver import analyse, components  # noqa: E402
 from solver import energy_bound as eb  # noqa: E402
 
 
@@ -40,10 +37,8 @@ def main() -> None:
     args = ap.parse_args()
     said = " ".join(sys.argv[1:])
     print(f"$ .venv/bin/python bench/energy_bound.py {said}")
-    scenario = build_scenario(Week.of(args.size, args.seed).generate())
-    travel = HaversineTravel(scenario.settings)
-    analyses = analyse(scenario, travel)
-    part = max(components(analyses), key=len)
+    wp = largest_part(args.size, args.seed)
+    scenario, travel, analyses, part = wp.scenario, wp.travel, wp.analyses, wp.part
     part = sorted(t for t in part if analyses[t].reason is None)
     t0 = time.monotonic()
     persons = eb.people(scenario, analyses, part, travel)

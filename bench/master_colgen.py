@@ -20,12 +20,8 @@ for path in (HERE, HERE.parent):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from engine import SHARED_A  # noqa: E402
-from unseen import Week  # noqa: E402
+from week_part import largest_part  # noqa: E402
 
-from mutualaid.contract.scenario import build_scenario  # noqa: E402
-from mutualaid.travel import HaversineTravel  # noqa: E402
-from solver import analyse, components  # noqa: E402
 from solver.route_master import RouteMaster  # noqa: E402
 
 
@@ -37,15 +33,8 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=300)
     ap.add_argument("--shared", action="store_true", help="subdistrict-a instead of --seed")
     args = ap.parse_args()
-    week = (
-        Week("subdistrict-a", 0, "file", SHARED_A)
-        if args.shared
-        else Week.of("subdistrict", args.seed)
-    )
-    scenario = build_scenario(week.generate())
-    travel = HaversineTravel(scenario.settings)
-    analyses = analyse(scenario, travel)
-    part = max(components(analyses), key=len)
+    wp = largest_part("subdistrict", args.seed, shared=args.shared)
+    scenario, travel, analyses, part = wp.scenario, wp.travel, wp.analyses, wp.part
     t0 = time.monotonic()
     master = RouteMaster(scenario, analyses, part, travel)
     triangle = sum(s.triangle for s in master.slots)

@@ -22,13 +22,10 @@ for path in (HERE, HERE.parent):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from unseen import Week  # noqa: E402
+from week_part import largest_part  # noqa: E402
 
 from mutualaid.contract import plan_json  # noqa: E402
-from mutualaid.contract.scenario import build_scenario  # noqa: E402
-from mutualaid.travel import HaversineTravel  # noqa: E402
 from mutualaid.validation import validate  # noqa: E402
-from solver import analyse, components  # noqa: E402
 from solver.greedy import greedy_plan  # noqa: E402
 from solver.route_master import RouteMaster  # noqa: E402
 from solver.route_plan import column_plan, integer_master  # noqa: E402
@@ -45,11 +42,8 @@ def main() -> None:
     ap.add_argument("--mip", type=float, default=20.0)
     ap.add_argument("--fill", action="store_true", help="greedy fills around the column plan")
     args = ap.parse_args()
-    world = Week.of("subdistrict", args.seed).generate()
-    scenario = build_scenario(world)
-    travel = HaversineTravel(scenario.settings)
-    analyses = analyse(scenario, travel)
-    part = max(components(analyses), key=len)
+    wp = largest_part("subdistrict", args.seed)
+    world, scenario, travel, analyses, part = wp.world, wp.scenario, wp.travel, wp.analyses, wp.part
     master = RouteMaster(scenario, analyses, part, travel)
     h = args.held
     given = {"normal": {"urgent": h[0], "high": h[1]},
