@@ -73,3 +73,17 @@ def test_a_replacement_that_keeps_the_marked_visits_task_keeps_the_visit(
     assert _start(client, coordinator, zhang) == was
     marked = client.get(f"/assignments/{zhang}/outcome", headers=coordinator).json()
     assert marked["state"] == "done"
+
+
+def test_without_replace_the_refusal_names_the_marked_visit_not_a_replace_to_try(
+    client: Client, coordinator: Headers
+) -> None:
+    """Without `?replace=true` the 409 names the marked visit: the would-withdraw refusal's
+    "send ?replace=true" would only lead to this one."""
+    zhang = publish(client)["t-visit-zhang/v-wang"]
+    assert client.post(f"/assignments/{zhang}/done", headers=coordinator).status_code == 200
+    plain = TASKS.replace("&replace=true", "")
+    left = [t for t in client.get(plain, headers=coordinator).json() if t["id"] != "t-visit-zhang"]
+    refused = client.put(plain, json=left, headers={**coordinator, "Accept-Language": "en"})
+    assert refused.status_code == 409, refused.text
+    assert "or undo the mark first" in refused.json()["detail"], refused.text
