@@ -176,6 +176,10 @@ class MasterBound:
     columns: int
     history: list[tuple[float, float, float, bool]] = field(default_factory=list)
     """Each round: the LP value, the Lagrangian bound, seconds so far, priced exactly."""
+    sets: list[tuple[int, frozenset[str]]] = field(default_factory=list)
+    """The sets generated (slot index, visits): the integer master's columns (`route_plan`)."""
+    tids: list[str] = field(default_factory=list)
+    """The tasks of the step's master (the priority's and the held ones)."""
 
     def proves(self, count: int) -> bool:
         """Whether no plan serves more than `count` tasks of the priority."""
@@ -324,4 +328,5 @@ class RouteMaster:
             if deadline is not None and time.monotonic() > deadline:
                 break
         out.columns, out.seconds = columns, time.monotonic() - t0
+        out.sets, out.tids = sorted(seen, key=lambda c: (c[0], sorted(c[1]))), tids
         return out

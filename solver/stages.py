@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from ortools.sat.python import cp_model
 
 from mutualaid.domain.model import PRIORITIES
-from solver import clock, settle
+from solver import clock, route_plan, settle
 from solver.cpsat import PlanModel
 from solver.greedy import greedy_plan
 from solver.solution import Solution, count_by_priority
@@ -450,6 +450,12 @@ def _coverage_by_priority(
             continue
         if run.stop is not None and run.stop():
             raise Stopped
+        t0 = time.monotonic()  # on a one-day step the column plan hinted first (off: HINT)
+        held = {r.priority: r.value for r in results}
+        if cols := route_plan.column_hint(model, p, held, hinted, limit):
+            model.hint(cols)
+        if route_plan.HINT:
+            limit = max(0.05, limit - (time.monotonic() - t0))
         m.maximize(expr)
         solver = new_solver(m, workers=run.workers, seed=run.seed, limit=max(0.05, limit),
                             deterministic=run.deterministic, settings=run.settings)  # fmt: skip
@@ -467,6 +473,8 @@ def _coverage_by_priority(
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if best is None or hinted is None:
                 return None, None, solver.status_name(status)
+            if cols:
+                model.hint(best)  # not the column plan's hint
             # no plan in time (the hint is one): no bound of CP-SAT's, the ceiling is one
             results.append(PriorityResult(p, hinted, ceiling, False))
             _fix(m, expr, hinted, True, exact=False)

@@ -1,0 +1,222 @@
+"""Price and branch on the route-set master (issue 10, items 1 and 2, stop 24 A2): after the
+column generation of `solver.route_master` converges (or at its clock), the integer master over
+the sets it generated (CP-SAT, the counts above held), then the chosen sets turned into visits.
+
+`integer_master` keeps the master's rows with x and y integral: a slot routes one set, each
+volunteer's weekly minutes, a task once per volunteer, each role's people and the crew's total
+(`solver.route_master`'s docstring). Its optimum over the generated sets is neither a bound nor
+a plan: crews' common start, the roles' matching and pins are not in it.
+
+`column_plan` makes it a plan: each served task's crew is matched to its roles from the people
+whose chosen set holds it (`greedy.assign_roles`), each set is routed again in the best order
+of its kept visits (the earliest starts, as the labels made them), and a crew's visit starts at
+the latest of its members' earliest starts, pushed until every member's route agrees; a visit
+whose crew cannot be matched is dropped, and a crew that cannot agree gives up a visit of a lower
+priority beside it in a member's set, or else its own visit, and so is every pinned task (the master
+drops pins). What is left keeps every rule the master and the routing hold; the tests hold it
+against the validator and the reference checker.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from mutualaid.domain.model import PRIORITIES
+from mutualaid.domain.plan import AssignedVolunteer
+from solver.energy_bound import one_day
+from solver.greedy import assign_roles
+from solver.route_master import MasterBound, RouteMaster, Slot
+from solver.solution import Solution
+
+BESIDE = 8
+"""How many visits beside a crew apart are tried in turn for giving up (lowest first)."""
+
+ROUNDS = 30
+"""How often crews' common starts are pushed before a crew still apart is dropped."""
+
+
+@dataclass
+class IntegerMaster:
+    """The integer master's answer: the chosen sets, the tasks it serves, its value, CP-SAT's
+    bound over the same sets, status and CPU-free wall seconds."""
+
+    chosen: list[tuple[int, frozenset[str]]]
+    served: set[str]
+    value: int
+    bound: float
+    status: str
+    seconds: float
+
+
+def integer_master(
+    master: RouteMaster, priority: str, held: Mapping[str, int], step: MasterBound, *,
+    seconds: float = 10.0, workers: int = 2,
+) -> IntegerMaster:  # fmt: skip
+    """The master over `step.sets` with x and y integral (module docstring)."""
+    t0 = time.monotonic()
+    sc, tasks, slots = master.scenario, master.scenario.tasks, master.slots
+    m = cp_model.CpModel()
+    tids = step.tids
+    y = {t: m.new_bool_var(f"y_{t}") for t in tids}
+    x = [m.new_bool_var(f"x_{n}") for n in range(len(step.sets))]
+    by_slot: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    minutes: dict[str, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+    holds: dict[tuple[str, str], list[cp_model.IntVar]] = defaultdict(list)
+    for var, (i, s) in zip(x, step.sets, strict=True):
+        slot = slots[i]
+        by_slot[i].append(var)
+        minutes[slot.vid].append((sum(slot.minutes[t] for t in s), var))
+        for t in s:
+            if t in y:
+                holds[(slot.vid, t)].append(var)
+    for vs in by_slot.values():
+        m.add_at_most_one(vs)
+    for v, terms in minutes.items():
+        m.add(sum(c * var for c, var in terms) <= sc.volunteers[v].max_service_minutes)
+    for vs in holds.values():
+        m.add(sum(vs) <= 1)
+    for t in tids:
+        task, pools = tasks[t], master.analyses[t].pools
+        for need, role in zip(task.needs, pools, strict=True):
+            people = sorted({v for pool in role for v in pool.members})
+            mine = [var for v in people for var in holds.get((v, t), [])]
+            m.add(need.min_people * y[t] <= sum(mine))
+        everyone = [var for v in master.analyses[t].candidates for var in holds.get((v, t), [])]
+        m.add(sum(n.min_people for n in task.needs) * y[t] <= sum(everyone))
+    for q, n in held.items():
+        m.add(sum(y[t] for t in tids if tasks[t].priority == q) >= n)
+    m.maximize(sum(y[t] for t in tids if tasks[t].priority == priority))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = workers
+    status = solver.solve(m)
+    name = solver.status_name(status)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return IntegerMaster([], set(), 0, solver.best_objective_bound, name,
+                             time.monotonic() - t0)  # fmt: skip
+    chosen = [c for var, c in zip(x, step.sets, strict=True) if solver.value(var)]
+    served = {t for t in tids if solver.value(y[t])}
+    return IntegerMaster(
+        chosen, served, int(solver.objective_value), solver.best_objective_bound, name,
+        time.monotonic() - t0,
+    )  # fmt: skip
+
+
+def route(slot: Slot, visits: frozenset[str], at_least: Mapping[str, int]) -> dict[str, int] | None:
+    """The earliest starts of `visits` in the slot's best order (least time home), no visit
+    before `at_least`; None when no order routes them all."""
+    legs, ranges, minutes = slot.legs, slot.ranges, slot.minutes
+    best: tuple[int, dict[str, int]] | None = None
+    for order in itertools.permutations(sorted(visits)):
+        ready, last, starts = slot.begin, "", {}
+        for t in order:
+            arrive = max(ready + legs[(last, t)], at_least.get(t, 0))
+            start = next((max(arrive, lo) for lo, hi in ranges[t] if hi >= arrive), None)
+            if start is None:
+                break
+            starts[t], ready, last = start, start + minutes[t], t
+        else:
+            home = ready + (legs[(last, "")] if last else 0)
+            if home <= slot.end and (best is None or home < best[0]):
+                best = (home, starts)
+    return None if best is None else best[1]
+
+
+def column_plan(master: RouteMaster, chosen: list[tuple[int, frozenset[str]]],
+                served: set[str]) -> Solution:  # fmt: skip
+    """The chosen sets as visits (module docstring); every visit kept is routable and every
+    crew matched and at one start."""
+    sc, tasks = master.scenario, master.scenario.tasks
+    pinned = {p.task for p in sc.pinned}
+    holders: dict[str, list[str]] = defaultdict(list)
+    for i, s in chosen:
+        for t in s:
+            if t in served and t not in pinned:
+                holders[t].append(master.slots[i].vid)
+    crews: dict[str, tuple[AssignedVolunteer, ...]] = {}
+    for t in sorted(holders):
+        a = master.analyses[t]
+        crew = assign_roles(tasks[t].needs, a.pools, set(holders[t]), (), lambda v: (v,))
+        if crew is not None:
+            crews[t] = crew
+    while True:
+        starts = _agree(master, chosen, crews, {})
+        if isinstance(starts, dict):
+            return Solution(starts, crews)
+        # A crew apart (or a route broken): a visit of a lower priority beside it in one of
+        # its members' sets is given up if that lets the crew meet, else the crew's visit.
+        t = starts
+        rank = PRIORITIES.index(tasks[t].priority)
+        members = {a.id for a in crews[t]}
+        beside = sorted(
+            {u for i, s in chosen if t in s and master.slots[i].vid in members for u in s
+             if u in crews and u != t and PRIORITIES.index(tasks[u].priority) > rank},
+            key=lambda u: (-PRIORITIES.index(tasks[u].priority), len(crews[u]), u),
+        )  # fmt: skip
+        for u in beside[:BESIDE]:
+            kept = crews.pop(u)
+            again = _agree(master, chosen, crews, {})
+            if isinstance(again, dict) or again != t:
+                break
+            crews[u] = kept
+        else:
+            del crews[t]
+
+
+def _agree(
+    master: RouteMaster, chosen: list[tuple[int, frozenset[str]]],
+    crews: dict[str, tuple[AssignedVolunteer, ...]], at_least: dict[str, int],
+) -> dict[str, int] | str:  # fmt: skip
+    """Each visit's start, crews' pushed to one (`at_least` grows), or a task to drop."""
+    for _ in range(ROUNDS):
+        got: dict[str, list[int]] = defaultdict(list)
+        for i, s in chosen:
+            slot = master.slots[i]
+            kept = frozenset(t for t in s if t in crews and any(a.id == slot.vid for a in crews[t]))
+            if not kept:
+                continue
+            starts = route(slot, kept, at_least)
+            if starts is None:
+                return max(kept, key=lambda t: (len(crews[t]), t))
+            for t, start in starts.items():
+                got[t].append(start)
+        if all(len(set(v)) == 1 for v in got.values()):
+            return {t: v[0] for t, v in got.items()}
+        for t, v in got.items():
+            at_least[t] = max(v)
+    return next(t for t, v in sorted(got.items()) if len(set(v)) > 1)
+
+
+HINT = False
+"""On a one-day part, each open step of coverage by priority (normal, low) is first hinted the
+column plan when it serves more of the step's priority than the hint it had
+(`column_hint`); False (the default): as before. Left off (stop 24 A2, docs)."""
+
+HINT_SHARE = 0.4
+"""Of a step's time, what column generation and the integer master may take for the hint."""
+
+
+def column_hint(model: Any, p: str, held: Mapping[str, int], hinted: int | None,
+                seconds: float) -> Solution | None:  # fmt: skip
+    """The column plan of step `p` on the model's part given `held`, when the part is one
+    day's and the plan serves more of `p` than `hinted`; else None."""
+    if not HINT or p not in ("normal", "low") or not one_day(model.analyses, model.tids):
+        return None
+    t0 = time.monotonic()
+    master = RouteMaster(model.scenario, model.analyses, model.tids, model.travel)
+    left = seconds * HINT_SHARE - (time.monotonic() - t0)
+    step = master.bound(p, held, deadline=time.monotonic() + left * 0.6)
+    left = seconds * HINT_SHARE - (time.monotonic() - t0)
+    if left <= 0.05 or not step.sets:
+        return None
+    got = integer_master(master, p, held, step, seconds=left, workers=1)
+    sol = column_plan(master, got.chosen, got.served)
+    mine = sum(model.scenario.tasks[t].priority == p for t in sol.crews)
+    return sol if hinted is None or mine > hinted else None
