@@ -95,7 +95,8 @@ class WeekController(Controller):
     ) -> Response[list[Json]]:  # fmt: skip
         """Replace the week's tasks in one batch (the week is created when missing). 409,
         storing nothing, when tasks the published plan gives are left out (their assignments
-        would be withdrawn) unless `?replace=true`."""
+        would be withdrawn) unless `?replace=true`; a left-out task with a visit marked done
+        or missed is refused (409) even then, as its delete is."""
         done = weeks.submit_tasks(
             uow,
             actor,
@@ -150,7 +151,8 @@ class WeekController(Controller):
         """Store a whole scenario: its roster into the area (added to or replacing what is
         there), its tasks, pins, declines and history as the week's. 409, storing nothing,
         when tasks the published plan gives are left out (their assignments would be
-        withdrawn) unless `?replace=true`."""
+        withdrawn) unless `?replace=true`; a left-out task with a visit marked done or
+        missed is refused (409) even then, as its delete is."""
         data = weeks.read_scenario(body, request.headers.get("content-type"))
         return WeekView.of(weeks.import_scenario(uow, actor, area, week_start, data, replace))
 

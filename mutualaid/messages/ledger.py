@@ -93,6 +93,13 @@ LEDGER: dict[str, tuple[str, str]] = {
         "任务 {task} 有已标记完成或未成行的探访：{visits}；时间银行按此记账，任务因此保留："
         "如需删除，请先撤销标记",
     ),
+    "tasks_replace_marked": (
+        "the new tasks leave out visits already marked done or missed: {visits}; the hours "
+        "ledger counts them as they were, so nothing was stored: keep their tasks in the new "
+        "tasks, or undo the mark first",
+        "新任务中缺少已标记完成或未成行的探访：{visits}；时间银行按此记账，因此未作任何保存："
+        "请在新任务中保留这些任务，或先撤销标记",
+    ),
     "marked_unkept": ("{visit}: {why}", "{visit}：{why}"),
     "marked_task_gone": ("{visit}: its task is no longer in the week", "{visit}：其任务已不在本周"),
     "marked_gone": ("volunteer {id} is no longer on the roster", "志愿者 {id} 已不在名册中"),

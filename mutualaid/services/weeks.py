@@ -15,6 +15,7 @@ from mutualaid.contract.data import Json
 from mutualaid.contract.scenario import build_scenario, read_scenario_json, read_scenario_text
 from mutualaid.contract.written import written
 from mutualaid.domain.facts import Fact
+from mutualaid.domain.marks import MarkedVisit
 from mutualaid.domain.model import Scenario
 from mutualaid.domain.tasks import SentTask, StoredTask
 from mutualaid.domain.week import WrittenWeek
@@ -121,7 +122,9 @@ def submit_tasks(
                     return Submitted(answers.load(stored.response), replayed=True)
             before = _published(uow, where, week)
             visits = _before(uow, where, week) if replace and before else None
+            marked = _marked(uow, where, week) if before else []
             saved = uow.weeks.store_tasks(where, week, prepared)
+            _keeps_marked(uow, where, week, marked)
             detail: Json = {"tasks": len(saved), **_withdrawn(uow, where, week, before, replace)}
             if visits is not None and "withdrawn" in detail:
                 detail["notices"] = len(note_changes(uow, visits))
@@ -236,7 +239,9 @@ def import_scenario(
             uow.areas.get(where)
         before = _published(uow, where, week)
         visits = _before(uow, where, week) if replace and before else None
+        marked = _marked(uow, where, week) if before else []
         record = uow.weeks.store_scenario(where, prepared)
+        _keeps_marked(uow, where, week, marked)
         counts: Json = {k: len(data.get(k) or ()) for k in ("volunteers", "residents", "tasks")}
         counts.update(_withdrawn(uow, where, week, before, replace))
         if visits is not None and "withdrawn" in counts:
@@ -286,6 +291,28 @@ def _withdrawn(
     if lost and not replace:
         raise WouldWithdraw(lost)
     return {"withdrawn": sum(lost.values())} if lost else {}
+
+
+def _marked(uow: UnitOfWork, area: str, week: pendulum.Date) -> list[MarkedVisit]:
+    """The published plan's visits marked done or missed (read under the week's lock)."""
+    published = uow.plans.published_id(area, week)
+    return [] if published is None else uow.plans.marked_visits(published)
+
+
+def _keeps_marked(
+    uow: UnitOfWork, area: str, week: pendulum.Date, marked: list[MarkedVisit]
+) -> None:
+    """After the week's tasks were replaced in this transaction: ConflictError, undoing it
+    all, when a visit `marked` done or missed was withdrawn (its task left out), even with
+    `replace`: the ledger counts that visit as it was, as for a task's delete. A task the
+    replacement still holds (changed or not) keeps its visits; the next solve keeps them."""
+    if not marked:
+        return
+    kept = {m.ref for m in _marked(uow, area, week)}
+    lost = [m for m in marked if m.ref not in kept]
+    if lost:
+        visits = ", ".join(say(said(m)) for m in lost)
+        raise ConflictError(msg("tasks_replace_marked", visits=visits))
 
 
 def _week(area: str, week_start: str) -> str:
