@@ -6,6 +6,7 @@ gone) is named, with why, instead of a plan that could not be published."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import replace
 
@@ -75,3 +76,19 @@ def pinned(scenario: Scenario, marked: list[MarkedVisit]) -> tuple[Scenario, Rea
         pins[tid] = Pin(tid, tuple(dict.fromkeys((*had, *(v.volunteer for v in visits)))))
     unkept = reason("plan_marked_unkept", visits=tuple(problems)) if problems else None
     return replace(scenario, tasks=tasks, pinned=tuple(pins.values())), unkept
+
+
+def solver_unkept(error: str, marked: list[MarkedVisit]) -> Reason | None:
+    """The solver's error, when it is about the pins of marked visits, said of those visits
+    (`plan_marked_unkept`, as `pinned` names the ones it sees beforehand); None when it names
+    no marked visit's task. The solver knows only pins ("pinned volunteer 'v-wang' can never
+    be part of a full crew", "pins cannot all hold together: …"): a clash the service cannot
+    see beforehand (a skill or the hours taken away, another pin at that time) reaches it."""
+    named = [v for v in marked if re.search(rf"(?<![\w@.-]){re.escape(v.task)}(?![\w@.-])", error)]
+    if not named:
+        return None
+    why = (reason("marked_no_crew"),)
+    return reason(
+        "plan_marked_unkept",
+        visits=tuple(reason("marked_unkept", visit=said(v), why=why) for v in named),
+    )
