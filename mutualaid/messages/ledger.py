@@ -101,6 +101,10 @@ LEDGER: dict[str, tuple[str, str]] = {
         "请在新任务中保留这些任务，或先撤销标记",
     ),
     "marked_unkept": ("{visit}: {why}", "{visit}：{why}"),
+    "marked_grown_unfilled": (
+        "the task now needs {people} people, and no one else can join its volunteer at that time",
+        "该任务现在需要 {people} 人，而该时间没有其他人能与其志愿者一同前往",
+    ),
     "marked_no_crew": (
         "its volunteer can no longer serve it as the week now stands (a skill, team, "
         "language, the hours or the distance changed, or another pinned or marked visit "

@@ -153,7 +153,11 @@ def run_plan(
     rest, result = result.rest, replace(result, rest=None)
     owner = checks_owner(worker)
     try:
-        unkept = solver_unkept(result.error or "", marked) if result.status == "error" else None
+        unkept = (
+            solver_unkept(result.error or "", marked, scenario)
+            if result.status == "error"
+            else None
+        )
         if unkept is not None:  # a marked visit's pin, said as the marked visit it is
             return _fail(new_uow, plan, worker, unkept)
         if result.status != "error":
