@@ -228,6 +228,9 @@ HINT = False
 column plan when it serves more of the step's priority than the hint it had
 (`column_hint`); False (the default): as before. Left off (stop 24 A2, docs)."""
 
+HINT_STEPS = ("normal", "low")
+"""The steps hinted when HINT is on (a bench may set it: `bench/column_hint_ab.py`)."""
+
 HINT_SHARE = 0.4
 """Of a step's time, what column generation and the integer master may take for the hint."""
 
@@ -251,7 +254,7 @@ def column_hint(model: Any, p: str, held: Mapping[str, int], hinted: int | None,
     The master and its sets are kept on the model across its steps (normal, then low), each
     step's generation seeded with them and `best`'s routes; the held counts are soft in the
     integer master (stop 24 A3)."""
-    if not HINT or p not in ("normal", "low") or not one_day(model.analyses, model.tids):
+    if not HINT or p not in HINT_STEPS or not one_day(model.analyses, model.tids):
         return None
     t0 = time.monotonic()
     master, kept = getattr(model, "_route_columns", None) or (
