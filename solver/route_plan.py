@@ -226,7 +226,7 @@ def _agree(
 HINT = False
 """On a one-day part, each open step of coverage by priority (normal, low) is first hinted the
 column plan when it serves more of the step's priority than the hint it had
-(`column_hint`); False (the default): as before. Left off (stop 24 A2, docs)."""
+(`column_hint`); False (the default): as before. Left off (stop 24 A2 and A3, docs)."""
 
 HINT_STEPS = ("normal", "low")
 """The steps hinted when HINT is on (a bench may set it: `bench/column_hint_ab.py`)."""
