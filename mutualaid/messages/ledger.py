@@ -101,6 +101,17 @@ LEDGER: dict[str, tuple[str, str]] = {
         "请在新任务中保留这些任务，或先撤销标记",
     ),
     "marked_unkept": ("{visit}: {why}", "{visit}：{why}"),
+    "marked_grown_unfilled": (
+        "the task now needs {people} people, and no one else can join its volunteer at that time",
+        "该任务现在需要 {people} 人，而该时间没有其他人能与其志愿者一同前往",
+    ),
+    "marked_no_crew": (
+        "its volunteer can no longer serve it as the week now stands (a skill, team, "
+        "language, the hours or the distance changed, or another pinned or marked visit "
+        "takes that time)",
+        "按本周现状，其志愿者已无法承担该任务（技能、队伍、语言、时长或距离有变，"
+        "或同一时间另有固定或已标记的探访）",
+    ),
     "marked_task_gone": ("{visit}: its task is no longer in the week", "{visit}：其任务已不在本周"),
     "marked_gone": ("volunteer {id} is no longer on the roster", "志愿者 {id} 已不在名册中"),
     "marked_not_available": (

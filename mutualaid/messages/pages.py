@@ -273,6 +273,19 @@ PAGE_CATALOGUE: dict[str, tuple[str, str]] = {
         "Travel {travel} min in all · continuity {continuity} · found in {seconds} s",
         "总路程 {travel} 分钟 · 连续服务 {continuity} · 用时 {seconds} 秒",
     ),
+    "page_marked_grown_title": ("Needs changed after a visit was marked", "探访标记后需求有变"),
+    "page_marked_grown": (
+        "{task} now needs {people} people, more than when its visit was marked {state}: "
+        "that visit ({marked}) stays as it was, and this plan adds {others}",
+        "{task} 现在需要 {people} 人，多于探访被标记为{state}时：该次探访（{marked}）保持不变，"
+        "本计划另安排 {others}",
+    ),
+    "page_marked_grown_unserved": (
+        "{task} now needs {people} people, more than when its visit was marked {state}: "
+        "that visit ({marked}) stays as it was, and this plan adds no one to it",
+        "{task} 现在需要 {people} 人，多于探访被标记为{state}时：该次探访（{marked}）保持不变，"
+        "本计划未再安排其他人",
+    ),
     "page_unserved_title": ("Unserved requests ({count})", "未安排的需求（{count}）"),
     "page_all_served": ("Every task is served.", "所有任务都已安排。"),
     "page_suggestions": ("What would serve it:", "可以这样解决："),

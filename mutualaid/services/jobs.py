@@ -29,7 +29,7 @@ from mutualaid.services.access import SYSTEM
 from mutualaid.services.built import built_week
 from mutualaid.services.checks_lease import CHECKS_LEASE_SECONDS, ChecksLease, checks_owner
 from mutualaid.services.fairness import with_prior
-from mutualaid.services.marked import marked_of, pinned
+from mutualaid.services.marked import marked_of, pinned, solver_unkept
 from mutualaid.services.ports import (
     LeaseLost,
     Planner,
@@ -110,7 +110,8 @@ def run_plan(
             built, _ = built_week(uow, plan.id, plan.area, plan.week_start)
             scenario, basis = built.scenario, built.basis
         scenario = with_prior(new_uow(), plan.area, plan.week_start, scenario)
-        scenario, unkept = pinned(scenario, marked_of(new_uow(), plan.area, plan.week_start))
+        marked = marked_of(new_uow(), plan.area, plan.week_start)
+        scenario, unkept = pinned(scenario, marked)
     except ScenarioError as exc:
         problems = "; ".join(p.render() for p in exc.problems[:10])
         return _fail(new_uow, plan, worker, reason("plan_scenario_invalid", problems=problems))
@@ -152,6 +153,13 @@ def run_plan(
     rest, result = result.rest, replace(result, rest=None)
     owner = checks_owner(worker)
     try:
+        unkept = (
+            solver_unkept(result.error or "", marked, scenario)
+            if result.status == "error"
+            else None
+        )
+        if unkept is not None:  # a marked visit's pin, said as the marked visit it is
+            return _fail(new_uow, plan, worker, unkept)
         if result.status != "error":
             result.extra["basis"] = basis.to_json()  # what its bound rests on
             report = validate(scenario, plan_json.dump(result, scenario))

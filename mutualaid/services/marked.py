@@ -6,7 +6,8 @@ gone) is named, with why, instead of a plan that could not be published."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from dataclasses import replace
 
 import pendulum
@@ -75,3 +76,32 @@ def pinned(scenario: Scenario, marked: list[MarkedVisit]) -> tuple[Scenario, Rea
         pins[tid] = Pin(tid, tuple(dict.fromkeys((*had, *(v.volunteer for v in visits)))))
     unkept = reason("plan_marked_unkept", visits=tuple(problems)) if problems else None
     return replace(scenario, tasks=tasks, pinned=tuple(pins.values())), unkept
+
+
+def solver_unkept(
+    error: str, marked: list[MarkedVisit], scenario: Scenario | None = None
+) -> Reason | None:
+    """The solver's error, when it is about the pins of marked visits, said of those visits
+    (`plan_marked_unkept`, as `pinned` names the ones it sees beforehand); None when it names
+    no marked visit's task. The solver knows only pins ("pinned volunteer 'v-wang' can never
+    be part of a full crew", "pins cannot all hold together: …"): a clash the service cannot
+    see beforehand (a skill or the hours taken away, another pin at that time) reaches it.
+    A task of `scenario` that now needs more people than were marked says so: no one can
+    join them (the marked visit stays; the task is then not served at all, so it errs)."""
+    named = [v for v in marked if re.search(rf"(?<![\w@.-]){re.escape(v.task)}(?![\w@.-])", error)]
+    if not named:
+        return None
+    tasks = {} if scenario is None else scenario.tasks
+    counts = Counter(v.task for v in marked)
+
+    def why(visit: MarkedVisit) -> tuple[Reason, ...]:
+        task = tasks.get(visit.task)
+        people = 0 if task is None else sum(n.min_people for n in task.needs)
+        if people > counts[visit.task]:
+            return (reason("marked_grown_unfilled", people=people),)
+        return (reason("marked_no_crew"),)
+
+    return reason(
+        "plan_marked_unkept",
+        visits=tuple(reason("marked_unkept", visit=said(v), why=why(v)) for v in named),
+    )

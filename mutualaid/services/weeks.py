@@ -171,13 +171,9 @@ def delete_task(
     where, week = actor.area(area), parse_week(week_start)
     with uow:
         before = _before(uow, where, week)
-        published = uow.plans.published_id(where, week) if before is not None else None
-        marked = [] if published is None else uow.plans.marked_visits(published)
-        held = [m for m in marked if m.task.split("@")[0] == ident.split("@")[0]]
-        if held:
-            visits = ", ".join(say(said(m)) for m in held)
-            raise ConflictError(msg("task_delete_marked", task=ident, visits=visits))
+        marked = _marked(uow, where, week) if before is not None else []
         withdrawn = uow.weeks.delete_task(where, week, ident)
+        _keeps_marked(uow, where, week, marked, task=ident)
         detail: dict[str, Fact] = {"week": week.isoformat(), "withdrawn": withdrawn}
         if before is not None and withdrawn:
             detail["notices"] = len(note_changes(uow, before))
@@ -300,18 +296,22 @@ def _marked(uow: UnitOfWork, area: str, week: pendulum.Date) -> list[MarkedVisit
 
 
 def _keeps_marked(
-    uow: UnitOfWork, area: str, week: pendulum.Date, marked: list[MarkedVisit]
-) -> None:
-    """After the week's tasks were replaced in this transaction: ConflictError, undoing it
-    all, when a visit `marked` done or missed was withdrawn (its task left out), even with
-    `replace`: the ledger counts that visit as it was, as for a task's delete. A task the
-    replacement still holds (changed or not) keeps its visits; the next solve keeps them."""
+    uow: UnitOfWork, area: str, week: pendulum.Date, marked: list[MarkedVisit],
+    task: str | None = None,
+) -> None:  # fmt: skip
+    """After the week's tasks were replaced, or `task` deleted, in this transaction:
+    ConflictError, undoing it all, when a visit `marked` done or missed was withdrawn (its
+    task left out), even with `replace`: the ledger counts that visit as it was. One rule for
+    both: a marked visit changes only once un-marked. A task the replacement still holds
+    (changed or not) keeps its visits; the next solve keeps them."""
     if not marked:
         return
     kept = {m.ref for m in _marked(uow, area, week)}
     lost = [m for m in marked if m.ref not in kept]
     if lost:
         visits = ", ".join(say(said(m)) for m in lost)
+        if task is not None:
+            raise ConflictError(msg("task_delete_marked", task=task, visits=visits))
         raise ConflictError(msg("tasks_replace_marked", visits=visits))
 
 

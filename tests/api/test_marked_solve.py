@@ -146,3 +146,29 @@ def test_the_desk_says_why_a_task_with_a_marked_visit_was_not_deleted(
         assert words in sent.text, sent.text[:2000]
     assert client.get(f"/weeks/{PAST.isoformat()}/tasks/t-visit-zhang?area={AREA}",
                       headers=coordinator).status_code == 200  # fmt: skip
+
+
+def test_a_marked_visit_the_solver_cannot_keep_is_named_as_the_marked_visit(
+    client: Client, coordinator: Headers
+) -> None:
+    """The visit marked done, then v-wang's companionship taken away: nothing the service
+    checks beforehand (the window, the roster's hours) changed, so the solver's own pin check
+    finds it. The plan's error names the marked visit and says it is marked, in both
+    languages, not the scenario format's "pinned volunteer 'v-wang'"."""
+    zhang = publish(client)["t-visit-zhang/v-wang"]
+    assert client.post(f"/assignments/{zhang}/done", headers=coordinator).status_code == 200
+    wang = client.get(f"/volunteers/v-wang?area={AREA}", headers=coordinator).json()
+    wang["skills"] = ["cooking"]
+    changed = client.put(f"/volunteers/v-wang?area={AREA}", json=wang, headers=coordinator)
+    assert changed.is_success, changed.text
+    plan = _solved(client, coordinator)
+    assert plan["status"] == "error", plan
+    for lang, words in (
+        ("en", ["already marked done or missed", "can no longer serve it", "undo the mark"]),
+        ("zh", ["已标记完成或未成行", "已无法承担该任务", "撤销标记"]),
+    ):
+        got = client.get(f"/plans/{plan['id']}", headers={**coordinator, "Accept-Language": lang})
+        error = got.json()["error"]
+        assert all(w in error for w in words), error
+        assert f"{zhang} (" in error or f"{zhang}（" in error, error
+        assert "pinned volunteer" not in error and "固定的志愿者" not in error, error

@@ -1,0 +1,61 @@
+"""A task whose needs grew after its visit was marked, walked in headless Chromium in English
+and Chinese: 张奶奶's visit marked done with 王师傅, then her task asks for two people; the new
+plan's page says the marked visit stays and whom the plan adds. No console error, nothing
+wider than the screen, a screenshot kept."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+
+from mutualaid.messages import msg_in
+from tests.adapters import world
+
+from .conftest import AREA, Served
+from .test_books_walk import PAST, past_week_published
+from .test_walks import LANGS, sign_in
+
+
+def _grown_plan(served: Served) -> str:
+    """The visit marked done, the task grown to two, a new plan made: its id."""
+    auth = {"Authorization": f"Bearer {served.secrets['coordinator']}"}
+    with httpx.Client(base_url=served.base, headers=auth, timeout=60) as api:
+        week = api.get(f"/volunteers/v-wang/assignments?week={PAST}&area={AREA}").json()
+        zhang = next(a["id"] for a in week["assignments"] if a["task"] == "t-visit-zhang")
+        assert api.post(f"/assignments/{zhang}/done").status_code == 200
+        task = next(t for t in world.scenario(PAST)["tasks"] if t["id"] == "t-visit-zhang")
+        grown = {**task, "needs": [{"skill": "companionship", "count": 2}]}
+        assert api.put(f"/weeks/{PAST}/tasks/t-visit-zhang?area={AREA}", json=grown).is_success
+        made = api.post(f"/weeks/{PAST}/plans?area={AREA}")
+        assert made.status_code == 202, made.text
+        deadline = time.monotonic() + 300  # a guard against a hang only
+        while api.get(f"/plans/{made.json()['id']}").json()["status"] in ("queued", "running"):
+            assert time.monotonic() < deadline, "the plan did not end"
+            time.sleep(0.2)
+        return str(made.json()["id"])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_plan_page_says_a_marked_visits_task_now_needs_more(
+    open_browser: Any, served: Served, lang: str
+) -> None:
+    past_week_published(served)
+    plan = _grown_plan(served)
+    b = open_browser(lang, name="marked-grown")
+    t = lambda key, **f: msg_in(lang, key, **f)  # noqa: E731
+    page = b.page
+    b.go(f"/desk/{AREA}/weeks/{PAST}/plans/{plan}")
+    sign_in(b, served.secrets["coordinator"], lang)
+    page.wait_for_url(re.compile(rf"/plans/{plan}$"))
+    expect(page.get_by_role("heading", name=t("page_marked_grown_title"))).to_be_visible()
+    note = page.locator("ul.marked-notes li")
+    expect(note).to_have_count(1)
+    added = "另安排 李姐" if lang == "zh" else "adds 李姐"
+    expect(note).to_contain_text(added)
+    b.assert_fits()
+    b.shoot("plan")
