@@ -1,5 +1,6 @@
 """`bench/unseen.py` with the column plan's hint on (`solver.route_plan.HINT`) or off, in the
-same process, for A/B in turn: `--hint on|off` then unseen.py's own arguments. Not a test.
+same process, for A/B in turn: `--hint on|off|normal` (normal: only the normal step hinted),
+then unseen.py's own arguments. Not a test.
 
     .venv/bin/python bench/column_hint_ab.py --hint on --sizes subdistrict --first-seed 7004 \\
         --seeds 1 --time-limit 30
@@ -22,7 +23,9 @@ import solver.route_plan  # noqa: E402
 if __name__ == "__main__":
     args = sys.argv[1:]
     at = args.index("--hint")
-    solver.route_plan.HINT = args[at + 1] == "on"
+    solver.route_plan.HINT = args[at + 1] in ("on", "normal")
+    if args[at + 1] == "normal":
+        solver.route_plan.HINT_STEPS = ("normal",)
     sys.argv = [sys.argv[0], *args[:at], *args[at + 2 :]]
-    print(f"column hint {'on' if solver.route_plan.HINT else 'off'}", flush=True)
+    print(f"column hint {args[at + 1]}", flush=True)
     sys.exit(unseen.main())

@@ -45,7 +45,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -209,9 +209,11 @@ class RouteMaster:
     def bound(
         self, priority: str, held: Mapping[str, int], *, deadline: float | None = None,
         target: int | None = None, max_rounds: int = 200,
+        seed: Iterable[tuple[int, frozenset[str]]] = (),
     ) -> MasterBound:  # fmt: skip
         """Column generation for `priority` given `held`, until converged, `deadline`
-        (time.monotonic), `max_rounds`, or the bound proves `target`."""
+        (time.monotonic), `max_rounds`, or the bound proves `target`; `seed`: sets (slot
+        index, visits) added before the first round (a plan's routes, an earlier step's sets)."""
         t0 = time.monotonic()
         sc, tasks = self.scenario, self.scenario.tasks
         lp = pywraplp.Solver.CreateSolver("GLOP")
@@ -274,6 +276,10 @@ class RouteMaster:
             for t in slot.ranges:
                 if t in keep:
                     add(i, frozenset({t}))
+        for i, whole in seed:  # the step's visits of each (those of other steps cost minutes)
+            s = whole & keep
+            if s and (i, s) not in seen and s <= self.slots[i].ranges.keys():
+                add(i, s)
         out = MasterBound(priority, math.inf, math.nan, 0, False, 0.0, 0)
         exact_round = False
         while out.rounds < max_rounds:

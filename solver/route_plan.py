@@ -57,9 +57,11 @@ class IntegerMaster:
 
 def integer_master(
     master: RouteMaster, priority: str, held: Mapping[str, int], step: MasterBound, *,
-    seconds: float = 10.0, workers: int = 2,
+    seconds: float = 10.0, workers: int = 2, soft: bool = False,
 ) -> IntegerMaster:  # fmt: skip
-    """The master over `step.sets` with x and y integral (module docstring)."""
+    """The master over `step.sets` with x and y integral (module docstring); `soft`: each
+    held count short costs more than every task of the step (feasible by construction; the
+    value is then the step's count less that cost)."""
     t0 = time.monotonic()
     sc, tasks, slots = master.scenario, master.scenario.tasks, master.slots
     m = cp_model.CpModel()
@@ -90,9 +92,15 @@ def integer_master(
             m.add(need.min_people * y[t] <= sum(mine))
         everyone = [var for v in master.analyses[t].candidates for var in holds.get((v, t), [])]
         m.add(sum(n.min_people for n in task.needs) * y[t] <= sum(everyone))
+    short = []
     for q, n in held.items():
-        m.add(sum(y[t] for t in tids if tasks[t].priority == q) >= n)
-    m.maximize(sum(y[t] for t in tids if tasks[t].priority == priority))
+        if soft:
+            short.append(gap := m.new_int_var(0, n, f"short_{q}"))
+            m.add(sum(y[t] for t in tids if tasks[t].priority == q) + gap >= n)
+        else:
+            m.add(sum(y[t] for t in tids if tasks[t].priority == q) >= n)
+    big = len(tids) + 1
+    m.maximize(sum(y[t] for t in tids if tasks[t].priority == priority) - big * sum(short))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = workers
@@ -167,7 +175,28 @@ def column_plan(master: RouteMaster, chosen: list[tuple[int, frozenset[str]]],
                 break
             crews[u] = kept
         else:
-            del crews[t]
+            if not _other_crew(master, chosen, crews, t, holders[t]):
+                del crews[t]
+
+
+def _other_crew(
+    master: RouteMaster, chosen: list[tuple[int, frozenset[str]]],
+    crews: dict[str, tuple[AssignedVolunteer, ...]], t: str, holders: list[str],
+) -> bool:  # fmt: skip
+    """Whether a crew of `t` from its holders without one of its members (each in turn)
+    meets at one start (`crews[t]` is then that crew): a crew of two whose routes cannot meet
+    may meet with a third holder in one's place (stop 24 A3)."""
+    task, a, was = master.scenario.tasks[t], master.analyses[t], crews[t]
+    for gone in sorted(av.id for av in was):
+        crew = assign_roles(task.needs, a.pools, set(holders) - {gone}, (), lambda v: (v,))
+        if crew is None:
+            continue
+        crews[t] = crew
+        again = _agree(master, chosen, crews, {})
+        if isinstance(again, dict) or again != t:
+            return True
+    crews[t] = was
+    return False
 
 
 def _agree(
@@ -197,26 +226,55 @@ def _agree(
 HINT = False
 """On a one-day part, each open step of coverage by priority (normal, low) is first hinted the
 column plan when it serves more of the step's priority than the hint it had
-(`column_hint`); False (the default): as before. Left off (stop 24 A2, docs)."""
+(`column_hint`); False (the default): as before. Left off (stop 24 A2 and A3, docs)."""
+
+HINT_STEPS = ("normal", "low")
+"""The steps hinted when HINT is on (a bench may set it: `bench/column_hint_ab.py`)."""
 
 HINT_SHARE = 0.4
 """Of a step's time, what column generation and the integer master may take for the hint."""
 
 
+def routes_of(master: RouteMaster, sol: Solution) -> list[tuple[int, frozenset[str]]]:
+    """A plan's visits as the master's sets: each volunteer's visits in each of their slots."""
+    index = {(slot.vid, slot.k): i for i, slot in enumerate(master.slots)}
+    by_slot: dict[int, set[str]] = defaultdict(set)
+    for v, tids in sol.visits().items():
+        for t in tids:
+            for k, (lo, hi) in enumerate(master.scenario.volunteers[v].blocks):
+                if (v, k) in index and lo <= sol.starts[t] < hi:
+                    by_slot[index[(v, k)]].add(t)
+    return [(i, frozenset(s)) for i, s in sorted(by_slot.items())]
+
+
 def column_hint(model: Any, p: str, held: Mapping[str, int], hinted: int | None,
-                seconds: float) -> Solution | None:  # fmt: skip
+                seconds: float, best: Solution | None = None) -> Solution | None:  # fmt: skip
     """The column plan of step `p` on the model's part given `held`, when the part is one
-    day's and the plan serves more of `p` than `hinted`; else None."""
-    if not HINT or p not in ("normal", "low") or not one_day(model.analyses, model.tids):
+    day's and the plan serves more of `p` than `hinted` and every held count; else None.
+    The master and its sets are kept on the model across its steps (normal, then low), each
+    step's generation seeded with them and `best`'s routes; the held counts are soft in the
+    integer master (stop 24 A3)."""
+    if not HINT or p not in HINT_STEPS or not one_day(model.analyses, model.tids):
         return None
     t0 = time.monotonic()
-    master = RouteMaster(model.scenario, model.analyses, model.tids, model.travel)
+    master, kept = getattr(model, "_route_columns", None) or (
+        RouteMaster(model.scenario, model.analyses, model.tids, model.travel),
+        [],
+    )
+    seed = kept + (routes_of(master, best) if best is not None else [])
     left = seconds * HINT_SHARE - (time.monotonic() - t0)
-    step = master.bound(p, held, deadline=time.monotonic() + left * 0.6)
+    step = master.bound(p, held, deadline=time.monotonic() + left * 0.6, seed=seed)
+    model._route_columns = (master, sorted(set(kept) | set(step.sets), key=_order))
     left = seconds * HINT_SHARE - (time.monotonic() - t0)
     if left <= 0.05 or not step.sets:
         return None
-    got = integer_master(master, p, held, step, seconds=left, workers=1)
+    got = integer_master(master, p, held, step, seconds=left, workers=1, soft=True)
     sol = column_plan(master, got.chosen, got.served)
-    mine = sum(model.scenario.tasks[t].priority == p for t in sol.crews)
-    return sol if hinted is None or mine > hinted else None
+    count = {q: sum(model.scenario.tasks[t].priority == q for t in sol.crews) for q in PRIORITIES}
+    if any(count[q] < n for q, n in held.items()):
+        return None
+    return sol if hinted is None or count[p] > hinted else None
+
+
+def _order(c: tuple[int, frozenset[str]]) -> tuple[int, list[str]]:
+    return c[0], sorted(c[1])

@@ -452,7 +452,7 @@ def _coverage_by_priority(
             raise Stopped
         t0 = time.monotonic()  # on a one-day step the column plan hinted first (off: HINT)
         held = {r.priority: r.value for r in results}
-        if cols := route_plan.column_hint(model, p, held, hinted, limit):
+        if cols := route_plan.column_hint(model, p, held, hinted, limit, best):
             model.hint(cols)
         if route_plan.HINT:
             limit = max(0.05, limit - (time.monotonic() - t0))
