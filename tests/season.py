@@ -135,8 +135,8 @@ class Replay:
         options = jobs.RunOptions("season")
         for n in range(s["weeks"]):
             self._week(uow, area, first.add(weeks=n), n, rng, planner, repairer, options)
-        after = first.add(weeks=s["weeks"]).isoformat()  # its draw settles the last week's
-        self._timed("draw", lambda: backlog.draw_week(uow(), CLI, area, after))
+        end = first.add(weeks=s["weeks"])  # its draw settles the last week's
+        self._timed("draw", lambda: backlog.draw_week(uow(), CLI, area, end.isoformat(), today=end))
         return f
 
     def _timed(self, part: str, call: Any) -> Any:
@@ -158,7 +158,8 @@ class Replay:
             if backlog.get_request(uow(), CLI, area, ident).status == OPEN:
                 t("record", lambda i=ident: backlog.withdraw_request(uow(), CLI, area, i))
                 f.withdrawn += 1
-        drawn = t("draw", lambda: backlog.draw_week(uow(), CLI, area, week.isoformat()))
+        # the replay's today is the Monday of the week it draws, whatever today's date
+        drawn = t("draw", lambda: backlog.draw_week(uow(), CLI, area, week.isoformat(), today=week))
         assert not drawn.skipped, drawn.skipped
         f.drawn += len(drawn.drawn)
         if not drawn.drawn:

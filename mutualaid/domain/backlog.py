@@ -108,6 +108,7 @@ def decide(
     draws: Sequence[Draw],
     week_start: pendulum.Date,
     served: Callable[[Draw], bool],
+    today: pendulum.Date | None = None,
 ) -> Decision:
     """Drawing `week_start`: settle the request by its earlier draws (`served(draw)`: the
     published plan of that week gives the task), then say whether and on which days the week
@@ -115,7 +116,10 @@ def decide(
 
     A request served in an earlier week is closed (a standing one stays open); one whose
     deadline is before the week, or falls before every day its windows allow in the week,
-    is flagged overdue. Withdrawn, served and overdue requests are not drawn."""
+    is not drawn, and is flagged overdue when its deadline also falls before next week
+    (as of `today`; None: the week drawn is this week): a week drawn further ahead (a look
+    at January, a typo of 2099) must not close a request that next week may still serve.
+    Withdrawn, served and overdue requests are not drawn."""
     earlier = sorted((d for d in draws if d.week_start < week_start), key=lambda d: d.week_start)
     waited = 0
     for d in reversed(earlier):
@@ -128,7 +132,8 @@ def decide(
         return Decision(replace(request, status=SERVED), waited, None)
     days = days_before_deadline(request, week_start)
     if not days:
-        if request.deadline is not None and request.deadline < week_start.add(days=7):
+        soonest = week_start if today is None else min(week_start, today.start_of("week"))
+        if request.deadline is not None and request.deadline < soonest.add(days=7):
             return Decision(replace(request, status=OVERDUE), waited, None)
         return Decision(request, waited, None)
     return Decision(request, waited, days)

@@ -67,7 +67,8 @@ def save_request(
     uow: BooksUnitOfWork, actor: Actor, area: str | None, body: Any, ident: str | None = None
 ) -> tuple[Request, bool]:
     """Record a request (`ident` None: the body's id, which must be new) or change one (its
-    status and the day it was recorded are kept). True when it is new. The resident, site
+    status and the day it was recorded are kept, but an overdue one given a deadline of
+    today or later is open again). True when it is new. The resident, site
     and household's volunteer it names must be the area's (InvalidRequest naming the field)."""
     where = actor.area(area)
     with uow:
@@ -85,8 +86,10 @@ def save_request(
         else:
             if before.status == WITHDRAWN:
                 raise ConflictError(msg("request_withdrawn", id=request.id))
+            # an overdue request whose deadline moved to today or later is open again
+            reopened = before.status == OVERDUE and not request.overdue_on(today)
             request = dataclasses.replace(
-                request, status=before.status, recorded_on=before.recorded_on
+                request, status=OPEN if reopened else before.status, recorded_on=before.recorded_on
             )
             uow.requests.update(request)
         action = "request.create" if before is None else "request.update"
@@ -163,7 +166,10 @@ class _Planned:
     skipped: list[tuple[Request, list[Problem]]]
 
 
-def draw_week(uow: BooksUnitOfWork, actor: Actor, area: str | None, week_start: str) -> Drawn:
+def draw_week(
+    uow: BooksUnitOfWork, actor: Actor, area: str | None, week_start: str,
+    today: pendulum.Date | None = None,
+) -> Drawn:  # fmt: skip
     """Draw the week's tasks from the open requests (the week is created when missing). An
     earlier week served a request when its published plan gave the task and not every visit
     of it was marked missed. Drawing a week again brings its drawn tasks up to date and adds
@@ -172,10 +178,11 @@ def draw_week(uow: BooksUnitOfWork, actor: Actor, area: str | None, week_start: 
     The week's tasks with the drawn ones are checked in one batch in a read-only transaction
     (a request whose task the week cannot take is skipped, with the problems); the write
     transaction only stores them, after reading again if the week's tasks or the open
-    requests changed meanwhile."""
+    requests changed meanwhile. `today` (the area's when None; a replay's own) decides which
+    requests past their deadline are flagged overdue (`decide`)."""
     where, week = actor.area(area), parse_week(week_start)
     for _ in range(DRAW_ATTEMPTS):
-        planned = _plan_draw(cast(BooksUnitOfWork, uow.reading()), where, week)
+        planned = _plan_draw(cast(BooksUnitOfWork, uow.reading()), where, week, today)
         with uow:
             open_now = {r.id for r in uow.requests.all(where, [OPEN])}
             if open_now != planned.open_ids or _task_ids(uow, where, week) != planned.task_ids:
@@ -207,9 +214,11 @@ def draw_week(uow: BooksUnitOfWork, actor: Actor, area: str | None, week_start: 
     raise ConflictError(msg("draw_contended", week=week.isoformat()))
 
 
-def _plan_draw(reader: BooksUnitOfWork, where: str, week: pendulum.Date) -> _Planned:
+def _plan_draw(
+    reader: BooksUnitOfWork, where: str, week: pendulum.Date, today: pendulum.Date | None
+) -> _Planned:
     with reader:
-        reader.areas.get(where)
+        today = today or today_in(reader, where)
         published: dict[pendulum.Date, dict[str, int]] = {}
 
         def served(d: Draw) -> bool:
@@ -224,7 +233,9 @@ def _plan_draw(reader: BooksUnitOfWork, where: str, week: pendulum.Date) -> _Pla
             return published[d.week_start].get(d.task, 0) > 0
 
         requests = reader.requests.all(where, [OPEN])
-        decisions = [decide(r, reader.requests.draws(where, r.id), week, served) for r in requests]
+        decisions = [
+            decide(r, reader.requests.draws(where, r.id), week, served, today) for r in requests
+        ]
         drawn = {
             d.request.task_id: (d.request, d.waited, SentTask(task_of(d.request, d.waited, d.days)))
             for d in decisions

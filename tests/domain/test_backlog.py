@@ -107,3 +107,11 @@ def test_a_bad_request_names_every_field_that_is_wrong() -> None:
         "resident", "needs[0].count", "windows[0]", "windows[1]", "priority", "deadline",
         "colour",
     }  # fmt: skip
+
+
+def test_a_week_drawn_past_the_deadline_flags_overdue_only_once_next_week_is_past_it() -> None:
+    due = dataclasses.replace(VISIT, deadline=W3)  # W2 and W3 may still serve it
+    ahead = decide(due, [], W4.add(weeks=6), never, today=W1.add(days=1))
+    assert (ahead.request.status, ahead.drawn) == (OPEN, False)
+    late = decide(due, [], W4.add(weeks=6), never, today=W3.add(days=1))
+    assert (late.request.status, late.drawn) == (OVERDUE, False)
