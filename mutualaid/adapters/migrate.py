@@ -15,7 +15,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
-from sqlalchemy.engine import URL, Engine
+from sqlalchemy.engine import URL, Connection, Engine
 
 from mutualaid.adapters.db import make_engine
 
@@ -60,12 +60,37 @@ def head() -> str | None:
 def _run(target: str | URL | Engine, action: Callable[[Config], None]) -> None:
     engine = target if isinstance(target, Engine) else make_engine(target)
     try:
-        with engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
-            config = alembic_config()
-            config.attributes["connection"] = conn
-            action(config)
+        with engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            # SQLite alters a table by copying it and dropping the old one; with foreign keys
+            # on, that drop deletes every row that refers to it (ON DELETE CASCADE) or fails.
+            # The pragma is a no-op inside a transaction: set it on the driver's connection
+            # before the transaction begins, and check every reference before committing.
+            if sqlite:
+                _foreign_keys(conn, on=False)
+            try:
+                with conn.begin():
+                    if not sqlite:
+                        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+                    config = alembic_config()
+                    config.attributes["connection"] = conn
+                    action(config)
+                    if sqlite and (
+                        broken := conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    ):
+                        raise RuntimeError(
+                            f"the migration left rows referring to none: {broken[:5]}"
+                        )
+            finally:
+                if sqlite:
+                    _foreign_keys(conn, on=True)
     finally:
         if engine is not target:
             engine.dispose()
+
+
+def _foreign_keys(conn: Connection, on: bool) -> None:
+    """Turn SQLite's foreign keys on or off for this connection (outside a transaction)."""
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    raw.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
