@@ -189,3 +189,12 @@ def test_a_csv_cell_past_the_reader_s_limit_is_said_with_its_row(lang: str, word
     with pytest.raises(TableError) as refused:
         read_table(rows.encode(), lang)
     assert words in str(refused.value) and "131,072" in str(refused.value)
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t"])
+def test_excels_sep_line_says_the_delimiter_and_is_no_header(sep: str) -> None:
+    """A CSV made for Excel may open with `sep=;` (Excel reads it as the delimiter and
+    shows no such row). Before: it was read as the header, every column 'unknown'."""
+    text = f"sep={sep}\r\nname{sep}home_lat\r\n唐阿姨{sep}34.78\r\n"
+    for data in (text.encode("utf-8-sig"), text.encode("gb18030")):
+        assert read_table(data, "en") == [["name", "home_lat"], ["唐阿姨", "34.78"]]

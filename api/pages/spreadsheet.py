@@ -102,6 +102,7 @@ WORDS: dict[str, dict[str, tuple[str, str]]] = {
 _YES = ("yes", "y", "true", "1", "是", "✓", "√", "x", "on")
 _LINES = ("availability", "windows", "needs")
 _SPLIT = re.compile(r"\s*[;；\n]\s*")
+_SEP_LINE = re.compile(r"sep=(.)")
 
 
 class TableError(Exception):
@@ -132,10 +133,17 @@ def read_table(data: bytes, lang: str) -> list[list[str]]:
         raise TableError(msg_in(lang, "import_not_table"))
     if "\x00" in text:
         raise TableError(msg_in(lang, "import_not_table"))
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+    first, _, rest = text.partition("\n")
+    if said := _SEP_LINE.fullmatch(first.rstrip("\r")):
+        # Excel's own hint, "sep=;": the delimiter, and no row (Excel shows none, so the
+        # rows keep the numbers Excel gives them)
+        text, delimiter = rest, said.group(1)
+        dialect: Any = type("Said", (csv.excel,), {"delimiter": delimiter})
+    else:
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
     out: list[list[str]] = []
     filled = 0
     reader = csv.reader(io.StringIO(text), dialect)
