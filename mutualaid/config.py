@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import secrets
 import threading
 from collections.abc import Callable, Mapping
@@ -232,7 +233,7 @@ class Settings:
             ),
             jobs=JobSettings(
                 runner=read("MUTUALAID_JOB_RUNNER", _runner, JobSettings.runner),
-                dask_scheduler=read("MUTUALAID_DASK_SCHEDULER", str, None),
+                dask_scheduler=read("MUTUALAID_DASK_SCHEDULER", _scheduler, None),
                 lease_seconds=read(
                     "MUTUALAID_JOB_LEASE_SECONDS", _timer, JobSettings.lease_seconds
                 ),
@@ -364,6 +365,20 @@ def _addresses(text: str) -> tuple[str, ...]:
             raise ValueError(msg("not_address", got=part)) from None
         out.append(part)
     return tuple(out)
+
+
+_SCHEDULER = re.compile(
+    r"(?:(?:tcp|tls|ws|wss|ucx)://)?(?:\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]]+):(\d{1,5})/?"
+)
+
+
+def _scheduler(text: str) -> str:
+    """A Dask scheduler's address, [tcp://]host:port (tls, ws, wss, ucx too): a mistake here
+    would only show as solves that never start."""
+    found = _SCHEDULER.fullmatch(text)
+    if found is None or not 0 < int(found.group(1)) <= 65535:
+        raise ValueError(msg("not_dask_scheduler", got=text))
+    return text
 
 
 def _runner(text: str) -> str:

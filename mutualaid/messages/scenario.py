@@ -75,6 +75,12 @@ SCENARIO: dict[str, tuple[str, str]] = {
         "must be IP addresses or networks (10.0.0.1, 10.0.0.0/8), separated by commas; got {got}",
         "应为以逗号分隔的 IP 地址或网段（10.0.0.1、10.0.0.0/8），实际为 {got}",
     ),
+    "not_dask_scheduler": (
+        "must be a Dask scheduler's address, tcp://HOST:PORT (tls://, ws://, wss://, ucx:// "
+        "too; a port of 1-65535); got {got}",
+        "应为 Dask 调度器的地址，形如 tcp://主机:端口（也可用 tls://、ws://、wss://、ucx://；"
+        "端口为 1-65535），实际为 {got}",
+    ),
     "not_list": ("must be a list, got {got}", "应为列表，实际为 {got}"),
     # what was given instead (mutualaid.contract.fields.describe)
     "got_null": ("nothing (null)", "空值（null）"),

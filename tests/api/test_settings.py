@@ -49,6 +49,12 @@ def test_every_variable_is_read() -> None:
         ("MUTUALAID_SOLVER_WORKERS", "0"),
         ("MUTUALAID_JOB_RUNNER", "celery"),
         ("MUTUALAID_PORT", "70000"),
+        # before: the server started, its job thread logged a traceback at every poll and
+        # every solve stayed queued
+        ("MUTUALAID_DASK_SCHEDULER", "nonsense"),
+        ("MUTUALAID_DASK_SCHEDULER", "tcp://scheduler"),
+        ("MUTUALAID_DASK_SCHEDULER", "tcp://scheduler:87860"),
+        ("MUTUALAID_DASK_SCHEDULER", "http://scheduler:8786"),
     ],
 )
 def test_an_unusable_variable_is_named(name: str, value: str) -> None:
@@ -93,3 +99,11 @@ def test_a_timer_too_long_to_wait_for_is_named(name: str, value: str) -> None:
     with pytest.raises(SettingsError) as caught:
         Settings.from_env({name: value})
     assert name in str(caught.value) and value in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["tcp://10.0.0.5:8786", "tls://dask.example:8786", "10.0.0.5:8786", "tcp://[::1]:8786"],
+)
+def test_a_dask_scheduler_is_given_as_its_address(address: str) -> None:
+    assert Settings.from_env({"MUTUALAID_DASK_SCHEDULER": address}).jobs.dask_scheduler == address
