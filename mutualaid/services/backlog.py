@@ -218,6 +218,7 @@ def _plan_draw(
     reader: BooksUnitOfWork, where: str, week: pendulum.Date, today: pendulum.Date | None
 ) -> _Planned:
     with reader:
+        reader.areas.get(where)  # an unknown area is not found, whoever says what day it is
         today = today or today_in(reader, where)
         published: dict[pendulum.Date, dict[str, int]] = {}
 
