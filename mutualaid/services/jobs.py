@@ -154,7 +154,7 @@ def run_plan(
     owner = checks_owner(worker)
     try:
         unkept = (
-            solver_unkept(result.error or "", marked, scenario)
+            solver_unkept(result.unkept_pins, marked, scenario)
             if result.status == "error"
             else None
         )
