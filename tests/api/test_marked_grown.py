@@ -5,6 +5,16 @@ task now needs more people (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import csv
+import io
+
+import openpyxl
+
+from api.pages.marked_notes import people_needed
+from mutualaid.domain.model import Settings, SkillNeed, TeamSkillNeed
+from mutualaid.domain.tasks import StoredTask
+from mutualaid.domain.week import WrittenWeek
+
 from .conftest import Client
 from .test_books_api import AREA, PAST, Headers, coordinator, publish
 from .test_marked_solve import ZHANG, _solved
@@ -77,3 +87,45 @@ def test_a_grown_task_no_one_can_join_ends_in_error_saying_it_needs_more_people(
         assert all(w in error for w in words), error
         assert f"{zhang} (" in error or f"{zhang}（" in error, error
         assert "pinned" not in error and "固定" not in error, error
+
+
+def test_the_noticeboard_and_the_plan_export_say_the_marked_visit_stays_and_who_joins_it(
+    client: Client, coordinator: Headers
+) -> None:
+    """The grown task's note of the plan page, on paper and in the export too (en/zh), once
+    the plan that adds 李姐 is published (the export is of the published plan)."""
+    zhang = publish(client)["t-visit-zhang/v-wang"]
+    assert client.post(f"/assignments/{zhang}/done", headers=coordinator).status_code == 200
+    _needs(client, coordinator, 2)
+    plan = _solved(client, coordinator)
+    assert plan["status"] in ("optimal", "feasible"), plan
+    published = client.post(f"/plans/{plan['id']}/publish", headers=coordinator)
+    assert published.status_code == 200, published.text
+    sign_in(client, coordinator["Authorization"].split()[1])
+    week = PAST.isoformat()
+    for lang, title, words in (
+        ("en", "Needs changed", ["now needs 2 people", "(王师傅) stays as it was", "adds 李姐"]),
+        ("zh", "需求有变", ["现在需要 2 人", "（王师傅）保持不变", "另安排 李姐"]),
+    ):
+        client.cookies.set("lang", lang)
+        board = client.get(f"/print/{AREA}/{week}/board")
+        assert board.status_code == 200, board.text[:300]
+        assert all(w in board.text for w in words), [w for w in words if w not in board.text]
+        got = client.get(f"/desk/{AREA}/export/plan.csv?week={week}")
+        assert got.status_code == 200, got.text[:300]
+        rows = list(csv.reader(io.StringIO(got.content.decode("utf-8-sig"))))
+        at = rows.index([title])
+        (note,) = rows[at + 2]
+        assert all(w in note for w in words), note
+        book = openpyxl.load_workbook(io.BytesIO(
+            client.get(f"/desk/{AREA}/export/plan.xlsx?week={week}").content))  # fmt: skip
+        assert book.sheetnames[-1] == title
+        assert [r[0] for r in book[title].iter_rows(values_only=True)][1:] == [note]
+
+
+def test_the_people_a_task_needs_come_from_its_needs_in_the_domain() -> None:
+    """A skill role of 2 and a team role of at least 3 (at most 5): 5 people at the least."""
+    needs = (SkillNeed("companionship", 2), TeamSkillNeed("lion_dance", 3, 5))
+    week = WrittenWeek("w", "Asia/Shanghai", PAST, Settings(),
+                       tasks=(StoredTask("t-a", "A", needs, 60),))  # fmt: skip
+    assert people_needed(week) == {"t-a": 5}
