@@ -59,3 +59,41 @@ def test_the_plan_page_says_a_marked_visits_task_now_needs_more(
     expect(note).to_contain_text(added)
     b.assert_fits()
     b.shoot("plan")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_noticeboard_says_a_marked_visits_task_now_needs_more_and_what_is_not_served(
+    open_browser: Any, served: Served, lang: str
+) -> None:
+    """The grown task's plan published: the printed noticeboard has the plan page's note
+    and the unserved list (with what would serve each, where the plan has it), at a desk's
+    width and at 360 px, screenshots kept."""
+    past_week_published(served)
+    plan = _grown_plan(served)
+    auth = {"Authorization": f"Bearer {served.secrets['coordinator']}"}
+    with httpx.Client(base_url=served.base, headers=auth, timeout=60) as api:
+        assert api.post(f"/plans/{plan}/publish").status_code == 200
+    b = open_browser(lang, name="marked-grown-board")
+    t = lambda key, **f: msg_in(lang, key, **f)  # noqa: E731
+    page = b.page
+    b.go(f"/print/{AREA}/{PAST}/board")
+    sign_in(b, served.secrets["coordinator"], lang)
+    page.wait_for_url(re.compile(r"/board$"))
+    expect(page.get_by_role("heading", name=t("page_marked_grown_title"))).to_be_visible()
+    note = page.locator("section.board-marked li")
+    expect(note).to_have_count(1)
+    expect(note).to_contain_text("另安排 李姐" if lang == "zh" else "adds 李姐")
+    expect(page.locator("section.board-unserved h2")).to_be_visible()
+    b.shoot("board-desk")
+    b.assert_fits()
+    page.set_viewport_size({"width": 360, "height": 780})
+    expect(note).to_be_visible()
+    b.assert_fits()  # the grid scrolls in its box
+    spilled = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.board-grid .time')).filter(
+             e => e.getBoundingClientRect().right
+                  > e.closest('td').getBoundingClientRect().right + 1
+           ).map(e => e.textContent)"""
+    )
+    assert spilled == [], spilled  # no time runs over into the next day's cell
+    b.shoot("board-360")
