@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import openpyxl
 
@@ -14,10 +15,11 @@ from api.pages.marked_notes import people_needed
 from mutualaid.domain.model import Settings, SkillNeed, TeamSkillNeed
 from mutualaid.domain.tasks import StoredTask
 from mutualaid.domain.week import WrittenWeek
+from tests.reference import reference_check
 
 from .conftest import Client
 from .test_books_api import AREA, PAST, Headers, coordinator, publish
-from .test_marked_solve import ZHANG, _solved
+from .test_marked_solve import ZHANG, _solved, _start
 from .test_pages import sign_in
 
 __all__ = ["coordinator"]  # the fixture, used by name
@@ -68,25 +70,38 @@ def test_a_plan_for_a_week_without_grown_needs_says_nothing_of_it(
     assert page.status_code == 200 and "Needs changed after a visit was marked" not in page.text
 
 
-def test_a_grown_task_no_one_can_join_ends_in_error_saying_it_needs_more_people(
-    client: Client, coordinator: Headers
+def test_a_grown_task_no_one_can_join_is_listed_unserved_and_its_marked_visit_kept(
+    client: Client, coordinator: Headers, tmp_path: Path
 ) -> None:
-    """Three people now, two with the skill in the area: the plan ends in error naming the
-    marked visit and that the task now needs 3 (en/zh), not the solver's pin sentence."""
+    """Three people now, two with the skill in the area: the plan lists the task unserved,
+    with the contract's reason and a detail saying the marked visit stays (en/zh); the plan
+    carries the marked visit (`marked_kept`), the reference checker passes it against the
+    week as exported, and publishing it keeps the visit, still marked, at its time."""
     zhang = publish(client)["t-visit-zhang/v-wang"]
+    was = _start(client, coordinator, zhang)
     assert client.post(f"/assignments/{zhang}/missed", headers=coordinator).status_code == 200
     _needs(client, coordinator, 3)
     plan = _solved(client, coordinator)
-    assert plan["status"] == "error", plan
+    assert plan["status"] in ("optimal", "feasible"), plan
     for lang, words in (
-        ("en", ["now needs 3 people", "no one else can join", "undo the mark"]),
-        ("zh", ["现在需要 3 人", "没有其他人能与其志愿者一同前往", "撤销标记"]),
+        ("en", ["marked missed", "stays as it was", "now needs 3 people", "no one else can join"]),
+        ("zh", ["已标记为未成行", "保持不变", "现在需要 3 人", "没有其他人能一同前往"]),
     ):
         got = client.get(f"/plans/{plan['id']}", headers={**coordinator, "Accept-Language": lang})
-        error = got.json()["error"]
-        assert all(w in error for w in words), error
-        assert f"{zhang} (" in error or f"{zhang}（" in error, error
-        assert "pinned" not in error and "固定" not in error, error
+        (entry,) = [u for u in got.json()["plan"]["unserved"] if u["task"] == "t-visit-zhang"]
+        assert all(w in entry["detail"] for w in words), entry
+    assert not [a for a in plan["plan"]["assignments"] if a["task"] == "t-visit-zhang"]
+    (kept,) = plan["plan"]["marked_kept"]
+    assert (kept["task"], kept["start"], kept["state"]) == ("t-visit-zhang", was, "missed")
+    assert [v["id"] for v in kept["volunteers"]] == ["v-wang"]
+    week = client.get(f"/weeks/{PAST.isoformat()}/scenario?area={AREA}", headers=coordinator)
+    errs, _ = reference_check(week.json(), plan["plan"], tmp_path)
+    assert errs == [], errs
+    answer = client.post(f"/plans/{plan['id']}/publish", headers=coordinator)
+    assert answer.status_code == 200, answer.text
+    assert _start(client, coordinator, zhang) == was
+    marked = client.get(f"/assignments/{zhang}/outcome", headers=coordinator).json()
+    assert marked["state"] == "missed"
 
 
 def test_the_noticeboard_and_the_plan_export_say_the_marked_visit_stays_and_who_joins_it(
