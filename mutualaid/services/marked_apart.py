@@ -54,27 +54,43 @@ def _cut(blocks: tuple[Span, ...], start: int, end: int) -> tuple[Span, ...]:
 
 def held_apart(scenario: Scenario, apart: dict[str, list[MarkedVisit]]) -> Scenario:
     """The week to plan with the tasks of `apart` left out (and their pins), each marked
-    volunteer's time at the marked visit cut out of their blocks and its minutes out of
-    their weekly hours."""
-    volunteers = dict(scenario.volunteers)
-    for visits in apart.values():
-        for v in visits:
-            vol = volunteers.get(v.volunteer)
-            if vol is None:
-                continue
-            start = clock.minute_at(scenario.week_start, scenario.timezone, v.start)
-            end = clock.minute_at(scenario.week_start, scenario.timezone, v.end)
-            hours = max(0.0, vol.max_hours_per_week - (end - start) / 60)
-            volunteers[v.volunteer] = replace(
-                vol, blocks=_cut(vol.blocks, start, end), max_hours_per_week=hours
-            )
+    volunteer busy at the marked visit (`busy`)."""
+    week = (scenario.week_start, scenario.timezone)
+    busy = [(v.volunteer, clock.minute_at(*week, v.start), clock.minute_at(*week, v.end))
+            for visits in apart.values() for v in visits]  # fmt: skip
     return replace(
-        scenario,
+        _busy(scenario, busy),
         tasks={k: t for k, t in scenario.tasks.items() if k not in apart},
         pinned=tuple(p for p in scenario.pinned if p.task not in apart),
         declined=tuple(d for d in scenario.declined if d.task not in apart),
-        volunteers=volunteers,
     )
+
+
+def kept_busy(scenario: Scenario, plan: Plan) -> Scenario:
+    """The week with the volunteers of `plan`'s marked visits kept apart (`marked_kept`)
+    busy then: what a repair of that plan is made on, its tasks still in the week."""
+    week = (scenario.week_start, scenario.timezone)
+    busy = [
+        (str(v["id"]), clock.minute_at(*week, k["start"]), clock.minute_at(*week, k["end"]))
+        for k in plan.extra.get("marked_kept") or ()
+        for v in k.get("volunteers") or ()
+    ]
+    return _busy(scenario, busy) if busy else scenario
+
+
+def _busy(scenario: Scenario, busy: list[tuple[str, int, int]]) -> Scenario:
+    """Each (volunteer, start, end) of `busy` cut out of that volunteer's blocks, and its
+    minutes out of their weekly hours: no plan sends them anywhere else then."""
+    volunteers = dict(scenario.volunteers)
+    for vid, start, end in busy:
+        vol = volunteers.get(vid)
+        if vol is None:
+            continue
+        hours = max(0.0, vol.max_hours_per_week - (end - start) / 60)
+        volunteers[vid] = replace(
+            vol, blocks=_cut(vol.blocks, start, end), max_hours_per_week=hours
+        )
+    return replace(scenario, volunteers=volunteers)
 
 
 def week_without_pins(
@@ -121,3 +137,10 @@ def kept_apart(plan: Plan, week: Scenario, apart: dict[str, list[MarkedVisit]]) 
         for tid, vs in sorted(apart.items())
     ]
     return replace(plan, unserved=unserved, extra={**plan.extra, "marked_kept": kept})
+
+
+def carry_kept(result: Plan, published: Plan) -> None:
+    """A repair of `published` (a decline's, an absence's, a chosen recommendation's) keeps
+    its marked visits kept apart, so that publishing it keeps them."""
+    if "marked_kept" in published.extra:
+        result.extra["marked_kept"] = published.extra["marked_kept"]

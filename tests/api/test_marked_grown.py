@@ -144,3 +144,29 @@ def test_the_people_a_task_needs_come_from_its_needs_in_the_domain() -> None:
     week = WrittenWeek("w", "Asia/Shanghai", PAST, Settings(),
                        tasks=(StoredTask("t-a", "A", needs, 60),))  # fmt: skip
     assert people_needed(week) == {"t-a": 5}
+
+
+def test_a_repair_after_a_grown_task_was_held_apart_keeps_the_marked_visit(
+    client: Client, coordinator: Headers
+) -> None:
+    """The plan holding the grown task apart published, then 李姐 declines a visit: the
+    repair is published and keeps the marked visit (carried as `marked_kept`)."""
+    zhang = publish(client)["t-visit-zhang/v-wang"]
+    was = _start(client, coordinator, zhang)
+    assert client.post(f"/assignments/{zhang}/done", headers=coordinator).status_code == 200
+    _needs(client, coordinator, 3)
+    plan = _solved(client, coordinator)
+    assert plan["status"] in ("optimal", "feasible") and plan["plan"].get("marked_kept"), plan
+    assert client.post(f"/plans/{plan['id']}/publish", headers=coordinator).status_code == 200
+    week = client.get(f"/volunteers/v-li/assignments?week={PAST.isoformat()}&area={AREA}",
+                      headers=coordinator).json()["assignments"]  # fmt: skip
+    meals = next(a["id"] for a in week if a["task"].startswith("t-meals"))
+    answer = client.post(f"/assignments/{meals}/decline", headers=coordinator,
+                         json={"reason": "ill"})  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["repair"]["published"] is True, answer.json()
+    repaired = client.get(f"/plans/{answer.json()['repair']['plan_id']}", headers=coordinator)
+    assert [k["task"] for k in repaired.json()["plan"]["marked_kept"]] == ["t-visit-zhang"]
+    assert _start(client, coordinator, zhang) == was
+    marked = client.get(f"/assignments/{zhang}/outcome", headers=coordinator).json()
+    assert marked["state"] == "done"
