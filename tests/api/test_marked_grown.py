@@ -170,3 +170,28 @@ def test_a_repair_after_a_grown_task_was_held_apart_keeps_the_marked_visit(
     assert _start(client, coordinator, zhang) == was
     marked = client.get(f"/assignments/{zhang}/outcome", headers=coordinator).json()
     assert marked["state"] == "done"
+
+
+def test_an_absence_after_a_grown_task_was_held_apart_keeps_the_marked_visit(
+    client: Client, coordinator: Headers
+) -> None:
+    """As a decline's: 李姐 away on Monday, the absence's repair published with the marked
+    visit kept (`marked_kept`), still marked at its time."""
+    zhang = publish(client)["t-visit-zhang/v-wang"]
+    was = _start(client, coordinator, zhang)
+    assert client.post(f"/assignments/{zhang}/done", headers=coordinator).status_code == 200
+    _needs(client, coordinator, 3)
+    plan = _solved(client, coordinator)
+    assert plan["plan"].get("marked_kept"), plan
+    assert client.post(f"/plans/{plan['id']}/publish", headers=coordinator).status_code == 200
+    monday = PAST.isoformat()
+    answer = client.post(f"/volunteers/v-li/absences?area={AREA}", headers=coordinator,
+                         json={"from": monday, "to": monday, "reason": "ill"})  # fmt: skip
+    assert answer.status_code == 201, answer.text
+    (week,) = answer.json()["repairs"]
+    assert week["published"], week
+    repaired = client.get(f"/plans/{week['plan_id']}", headers=coordinator)
+    assert [k["task"] for k in repaired.json()["plan"]["marked_kept"]] == ["t-visit-zhang"]
+    assert _start(client, coordinator, zhang) == was
+    marked = client.get(f"/assignments/{zhang}/outcome", headers=coordinator).json()
+    assert marked["state"] == "done"
