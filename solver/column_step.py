@@ -32,8 +32,9 @@ stop 24 B).
 from __future__ import annotations
 
 import math
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +53,15 @@ BOUND = False
 COLUMN_SHARE = 0.35
 """Of an open step's time, what column generation may take: most of the part's columns are
 generated at its first expensive step (normal)."""
+
+BESIDE = True
+"""The entrant runs beside CP-SAT's search of the step (`Beside`), which keeps all its time;
+False: before it, in COLUMN_SHARE of the step's time taken from CP-SAT's (stop 25 A's first
+A/B: 7004 lost 3 normal tasks, its columns unconverged in 3.9 s at load 12)."""
+
+BESIDE_SHARE = 0.7
+"""Beside CP-SAT, what column generation may take of the step's time (the integer master's
+MIP_SHARE after it), so the entrant is ready when CP-SAT's search ends."""
 
 MIP_SHARE = 0.1
 """Of a step's time, what the integer master over the columns may take."""
@@ -85,10 +95,12 @@ def applies(model: Any, deterministic: bool) -> bool:
 
 
 def enter(model: Any, p: str, held: Mapping[str, int], seconds: float,
-          best: Solution | None) -> Entrant:  # fmt: skip
+          best: Solution | None, stop: Callable[[], bool] | None = None) -> Entrant:  # fmt: skip
     """Column generation for step `p` given `held` (kept on the model across its steps, seeded
-    with `best`'s routes), the integer master and its plan, within the step's `seconds`."""
+    with `best`'s routes), the integer master and its plan, within the step's `seconds` (or
+    until `stop()`: then no integer master)."""
     t0 = time.monotonic()
+    share = BESIDE_SHARE if stop is not None else COLUMN_SHARE
     kept = getattr(model, "_column_step", None)
     first = kept is None
     if kept is None:
@@ -96,12 +108,12 @@ def enter(model: Any, p: str, held: Mapping[str, int], seconds: float,
     master, sets = kept
     mine = route_plan.routes_of(master, best) if best is not None else []
     seed = sets + mine
-    step = master.bound(p, held, deadline=t0 + seconds * COLUMN_SHARE, seed=seed)
+    step = master.bound(p, held, deadline=t0 + seconds * share, seed=seed, stop=stop)
     model._column_step = (master, sorted(set(sets) | set(step.sets), key=_order))
     bound = math.floor(step.bound + MARGIN) if BOUND and math.isfinite(step.bound) else None
     out = Entrant(None, 0, bound, 0.0)
     info: dict[str, Any] = {}
-    if COMPETE and step.sets:
+    if COMPETE and step.sets and not (stop is not None and stop()):
         mip = max(0.2, seconds * MIP_SHARE)
         got = route_plan.integer_master(master, p, held, step, seconds=mip, workers=1,
                                         soft=True, start=mine)  # fmt: skip
@@ -190,7 +202,7 @@ def _fits(slot: Slot, starts: Mapping[str, int]) -> bool:
 def before(
     model: Any, p: str, held: Mapping[str, int], hinted: int | None, limit: float,
     best: Solution | None, run: Any,
-) -> tuple[Entrant | None, Solution | None, float]:  # fmt: skip
+) -> tuple[Entrant | Beside | None, Solution | None, float]:  # fmt: skip
     """Before CP-SAT searches step `p`: the column plan's hint (`route_plan.column_hint`, off
     unless `route_plan.HINT`, given to the model here) and this module's entrant (None where it
     does not apply, and on the last priority's step), hinted when it serves more
@@ -198,8 +210,10 @@ def before(
     t0 = time.monotonic()
     if cols := route_plan.column_hint(model, p, held, hinted, limit, best):
         model.hint(cols)
-    entrant = None
+    entrant: Entrant | Beside | None = None
     if p != PRIORITIES[-1] and applies(model, run.deterministic):
+        if BESIDE:
+            return Beside(model, p, held, limit, best), cols, limit
         entrant = enter(model, p, held, limit, best)
         if wins(entrant, -1 if hinted is None else hinted):
             assert entrant.plan is not None
@@ -209,16 +223,51 @@ def before(
     return entrant, cols, limit
 
 
-def wins(entrant: Entrant | None, value: int) -> bool:
+class Beside:
+    """`enter` in a thread of its own while CP-SAT searches (BESIDE): CP-SAT's search runs in
+    C++ without Python's lock. `get()` stops its column generation (between rounds; no integer
+    master then) and waits for its entrant."""
+
+    def __init__(self, model: Any, p: str, held: Mapping[str, int], seconds: float,
+                 best: Solution | None) -> None:  # fmt: skip
+        self.done = threading.Event()
+        self.out: Entrant | None = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(model, p, dict(held), seconds,
+                                       best), name="column-step", daemon=True)  # fmt: skip
+        self.thread.start()
+
+    def _run(self, model: Any, p: str, held: dict[str, int], seconds: float,
+             best: Solution | None) -> None:  # fmt: skip
+        try:
+            self.out = enter(model, p, held, seconds, best, stop=self.done.is_set)
+        except BaseException as exc:  # (raised again where the step asks for it)
+            self.error = exc
+
+    def get(self) -> Entrant | None:
+        self.done.set()
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.out
+
+
+def _got(entrant: Entrant | Beside | None) -> Entrant | None:
+    return entrant.get() if isinstance(entrant, Beside) else entrant
+
+
+def wins(entrant: Entrant | Beside | None, value: int) -> bool:
     """Whether the entrant's plan serves more of its step than `value` (CP-SAT's)."""
-    return entrant is not None and entrant.plan is not None and entrant.count > value
+    got = _got(entrant)
+    return got is not None and got.plan is not None and got.count > value
 
 
 def judge(
-    entrant: Entrant | None, value: int, bound: int, optimal: bool
+    entrant: Entrant | Beside | None, value: int, bound: int, optimal: bool
 ) -> tuple[Solution | None, int, int, bool]:
     """The step's result beside CP-SAT's (`value`, `bound`, `optimal`): the entrant's plan
     when it serves more (else None), the count, the smaller bound, and whether proved."""
+    entrant = _got(entrant)
     if entrant is None:
         return None, value, bound, optimal
     taken = entrant.plan if wins(entrant, value) else None
