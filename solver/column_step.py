@@ -45,10 +45,16 @@ from solver.route_master import MARGIN, RouteMaster, Slot
 from solver.solution import Solution
 
 COMPETE = False
-"""The column plan competes with each open step of a one-day part (module docstring)."""
+"""The column plan competes with each open step of a one-day part (module docstring). Off:
+in turn A B B A on 7004, 7010, 8030, 8036 (30 s, load 11-15) it won 8030 by 4 normal and
+7010 by 1 in one pair, and lost 7004 by 2 normal, 7010 by 2 and 8036 by 4 low in the other
+(docs/engine-on-unseen-weeks.md, stop 25 A): at that load one-task moves are the noise."""
 
 BOUND = False
-"""The master's Lagrangian bound bounds each open step of a one-day part."""
+"""The master's Lagrangian bound bounds each open step of a one-day part. Off with COMPETE
+(one switch measured): its bounds were at least as tight in every pair (8030's normal step
+proved at 61, 7004's normal bound 64 where CP-SAT's was 65-66), but its column generation
+shares the CPU with CP-SAT's search."""
 
 COLUMN_SHARE = 0.35
 """Of an open step's time, what column generation may take: most of the part's columns are
