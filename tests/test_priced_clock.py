@@ -7,6 +7,7 @@ second ruin and recreate gave."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from typing import Any
@@ -195,7 +196,9 @@ def test_a_pricing_round_prices_first_the_blocks_where_the_plan_travels_most(
     in their order and home again, counted here apart from the solver) to its shortest, then
     the blocks the plan leaves empty."""
     scenario, travel, analyses, part, start = wide_routing_week()
-    real_price, real_master, seen, masters = route_pricing.price_block, route_pricing._master, [], [0]
+    real_price, real_master = route_pricing.price_block, route_pricing._master
+    seen: list[tuple[str, int]] = []
+    masters = [0]
 
     def price(blk: LabelBlock, *args: Any, **kw: Any) -> Any:
         seen.append((blk.vid, blk.b))
@@ -219,7 +222,7 @@ def test_a_pricing_round_prices_first_the_blocks_where_the_plan_travels_most(
             if mine:
                 places = [vol.home, *(scenario.tasks[t].location for t in mine), vol.home]
                 travelled[(vid, b)] = sum(travel.minutes(vol.mode, a, c)
-                                          for a, c in zip(places, places[1:]))  # fmt: skip
+                                          for a, c in itertools.pairwise(places))  # fmt: skip
     ahead = [k for k in seen if k in travelled]
     assert len(set(ahead)) >= 3 and len({travelled[k] for k in ahead}) >= 2
     assert seen[: len(ahead)] == ahead  # the plan's blocks before the empty ones
