@@ -7,6 +7,7 @@ second ruin and recreate gave."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from typing import Any
@@ -185,3 +186,44 @@ def test_pricing_after_never_hands_back_a_plan_worse_than_its_start(
 def _strict_or_equal(new: Any, old: Any) -> bool:
     """`no_worse_anywhere` that lets an equal plan through (so the reroute after it runs)."""
     return new == old or no_worse_anywhere(new, old)
+
+
+def test_a_pricing_round_prices_first_the_blocks_where_the_plan_travels_most(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A round the clock cuts short has priced the blocks where travel can be saved: the first
+    round prices the plan's blocks from its longest route (travel from home, along the visits
+    in their order and home again, counted here apart from the solver) to its shortest, then
+    the blocks the plan leaves empty."""
+    scenario, travel, analyses, part, start = wide_routing_week()
+    real_price, real_master = route_pricing.price_block, route_pricing._master
+    seen: list[tuple[str, int]] = []
+    masters = [0]
+
+    def price(blk: LabelBlock, *args: Any, **kw: Any) -> Any:
+        seen.append((blk.vid, blk.b))
+        return real_price(blk, *args, **kw)
+
+    def one_round(*args: Any, **kw: Any) -> Any:  # (the second master: out of time)
+        masters[0] += 1
+        return real_master(*args, **kw) if masters[0] == 1 else None
+
+    monkeypatch.setattr(route_pricing, "price_block", price)
+    monkeypatch.setattr(route_pricing, "_master", one_round)
+    _, priced = priced_listing(scenario, analyses, part, travel, start, seconds=600, cache={},
+                               bounded=False, whole=False, labels=100)  # fmt: skip
+    assert priced is not None and priced.rounds == 1 and seen
+    travelled: dict[tuple[str, int], int] = {}
+    for vid, vol in scenario.volunteers.items():
+        for b, (begin, end) in enumerate(vol.blocks):
+            mine = sorted((t for t, crew in start.crews.items() if t in part
+                           and any(a.id == vid for a in crew) and begin <= start.starts[t] < end),
+                          key=lambda t: start.starts[t])  # fmt: skip
+            if mine:
+                places = [vol.home, *(scenario.tasks[t].location for t in mine), vol.home]
+                travelled[(vid, b)] = sum(travel.minutes(vol.mode, a, c)
+                                          for a, c in itertools.pairwise(places))  # fmt: skip
+    ahead = [k for k in seen if k in travelled]
+    assert len(set(ahead)) >= 3 and len({travelled[k] for k in ahead}) >= 2
+    assert seen[: len(ahead)] == ahead  # the plan's blocks before the empty ones
+    assert [travelled[k] for k in ahead] == sorted((travelled[k] for k in ahead), reverse=True)
