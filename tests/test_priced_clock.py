@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 import time
+import types
 from typing import Any
 
 import pytest
@@ -87,20 +88,23 @@ def wide_routing_week() -> tuple[Any, HaversineTravel, Any, list[str], Solution]
 
 
 SLOW = 0.25
-"""Seconds each block's pricing takes in the slow round."""
+"""Seconds each block's pricing takes in the slow round, on pricing's clock."""
 
 
 @pytest.fixture
 def slow_blocks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Every block's pricing takes SLOW seconds more (a loaded machine's wide blocks); the
+    """Every block's pricing takes SLOW seconds more (a loaded machine's wide blocks) on the
+    clock pricing reads (`route_pricing`'s: the real one plus SLOW a block priced, so a busy
+    machine only makes it later, never earlier, and no test waits on a wall clock); the
     number of blocks priced so far."""
     real, priced = route_pricing.price_block, [0]
 
     def slow(*args: Any, **kw: Any) -> Any:
-        time.sleep(SLOW)
         priced[0] += 1
         return real(*args, **kw)
 
+    clock = types.SimpleNamespace(monotonic=lambda: time.monotonic() + SLOW * priced[0])
+    monkeypatch.setattr(route_pricing, "time", clock)
     monkeypatch.setattr(route_pricing, "price_block", slow)
     return priced
 
@@ -109,13 +113,11 @@ def test_a_slow_pricing_round_stops_at_the_clock(slow_blocks: list[int]) -> None
     """A round over the week's blocks would take SLOW s a block, more than 3 s: pricing given
     1 s ends within one block of it, with the routes of its first round."""
     scenario, travel, analyses, part, start = wide_routing_week()
-    began = time.monotonic()
     _, cut = priced_listing(scenario, analyses, part, travel, start, seconds=1.0, cache={},
                             bounded=False, whole=False)  # fmt: skip
-    took = time.monotonic() - began
     assert cut is not None
     assert len(cut.routes) * SLOW > 3  # (every block's routes, priced or not)
-    assert took < 1.0 + SLOW + 0.5, took
+    assert 0 < slow_blocks[0] <= 1.0 / SLOW + 1  # (the clock passed after at most 4 blocks)
     assert cut.rounds == 1 and slow_blocks[0] < len(cut.routes)
 
 
@@ -133,9 +135,8 @@ def test_pricing_after_ruin_and_recreate_ends_by_its_clock_and_no_worse(
     def weighted(s: Solution) -> tuple[int, int]:
         return part_routes.weighted_coverage(scenario, job, s)
 
-    began = time.time()
-    new = priced_after.priced_after(scenario, job, travel, sol, began + 3.0, {}, weighted)
-    assert time.time() - began < 3.0 + SLOW + 0.5
+    new = priced_after.priced_after(scenario, job, travel, sol, time.time() + 3.0, {}, weighted)
+    assert 0 < slow_blocks[0] <= 3.0 * priced_after.PRICING_SHARE / SLOW + 1
     if new is not sol:
         assert no_worse_anywhere(
             (weighted(new), later_goals(scenario, analyses, part, travel, new)),
