@@ -2,14 +2,14 @@
 week as `bench/unseen.py` makes it (`Week.of`), each printing as it goes:
 
 - `--solve S`: the planner itself for S seconds (2 workers), its served and bound per
-  priority, the plan checked and kept (`--cache`) to hint the step below: how far the plan
-  side goes given time;
+  priority, the plan checked: how far the plan side goes given time;
 - `--step P --held N...`: the week's largest part on the pairwise model (`solver.coverage`, with
   `solver.conditional.BoundModel`'s redundant rows: no routes, exact under the contract's
   travel), maximising priority P's count with each priority above held at least at the given
   counts (the plan's, as the contract's bound per priority reads them), for `--long` seconds:
   each better plan and each better bound with its time. Its proved optimum is the truth at P;
-  a bound it reaches is a bound on every plan.
+  a bound it reaches is a bound on every plan. Hinted with greedy's plan, or with a cached
+  (starts, crews) pair of the part (`--cache`) when the file exists.
 
     .venv/bin/python bench/contended_truth.py --seed 7005 --solve 600
     .venv/bin/python bench/contended_truth.py --seed 7005 --step normal --held 17 72 --long 300
@@ -39,6 +39,7 @@ from mutualaid.domain.model import PRIORITIES  # noqa: E402
 from mutualaid.travel import HaversineTravel  # noqa: E402
 from solver import allowed, analyse, components  # noqa: E402
 from solver.conditional import BoundModel  # noqa: E402
+from solver.coverage import CoverageModel  # noqa: E402
 from solver.greedy import greedy_plan  # noqa: E402
 from solver.stages import coverage_weights, new_solver  # noqa: E402
 
@@ -56,6 +57,12 @@ def main() -> None:
     ap.add_argument("--held", type=int, nargs="*", default=[], help="counts above the step")
     ap.add_argument("--long", type=float, default=300.0)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument(
+        "--plain",
+        action="store_true",
+        help="the plain pairwise model (solver.coverage.CoverageModel, no knapsacks, no "
+        "BoundModel rows): to check a proof of the tighter one",
+    )
     ap.add_argument("--cache", type=Path, default=None, help="default /tmp/truth_SIZE_SEED.pkl")
     args = ap.parse_args()
     week = Week.of(args.size, args.seed)
@@ -74,7 +81,6 @@ def main() -> None:
               f"{100 * (1 - weighted(served) / max(1, weighted(bound))):.2f}% wall "
               f"{time.monotonic() - t0:.1f} s check {'ok' if ok else 'FAIL'} ({load()})",
               flush=True)  # fmt: skip
-        cache.write_bytes(pickle.dumps((plan.starts, plan.crews)))
     if args.step is None:
         return
     travel = HaversineTravel(scenario.settings)
@@ -82,7 +88,11 @@ def main() -> None:
     weights = coverage_weights(allowed(scenario, analyses))
     part = max(components(analyses), key=len)
     t0 = time.monotonic()
-    model = BoundModel(scenario, analyses, part, travel, weights, knapsacks=True)
+    model = (
+        CoverageModel(scenario, analyses, part, travel, weights)
+        if args.plain
+        else BoundModel(scenario, analyses, part, travel, weights, knapsacks=True)
+    )
     if cache.exists():
         from solver.solution import Solution
 
