@@ -37,6 +37,7 @@ from mutualaid.adapters.db import make_engine, make_session_factory
 from mutualaid.adapters.uow import SqlUnitOfWork
 from mutualaid.services.jobs import RunOptions, UowFactory, claim_plan, release_plan, run_plan
 from mutualaid.services.ports import Planner
+from solver.service import rescored
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +158,7 @@ def solve_plan(
             lease_seconds=job_settings.lease_seconds,
             heartbeat_seconds=job_settings.heartbeat_seconds,
             stopping=lambda: dask_worker is not None and dask_worker.status not in _RUNNING,
+            rescore=rescored,
             map_parts=(
                 functools.partial(map_on_cluster, tick=job_settings.heartbeat_seconds)
                 if dask_worker is not None

@@ -17,6 +17,7 @@ import uuid
 from api.settings import JobSettings
 from mutualaid.services.jobs import RunOptions, UowFactory, run_next_plan
 from mutualaid.services.ports import Planner
+from solver.service import rescored
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +91,7 @@ class InProcessJobRunner(Dispatcher):
             lease_seconds=settings.lease_seconds,
             heartbeat_seconds=settings.heartbeat_seconds,
             stopping=self._stopping.is_set,
+            rescore=rescored,
         )
 
     def step(self) -> bool:

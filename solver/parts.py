@@ -86,6 +86,8 @@ class PartResult:
     phases: dict[str, float] | None = None
     """Where the part's time went (`clock.Clock.phases`) when it was solved under a clock of
     its own (elsewhere, e.g. on a cluster); None when the solve's clock counted it."""
+    unkept_pins: tuple[str, ...] = ()
+    """With `error`: the pinned tasks whose pins clash, by id (`conflicting_pins`)."""
 
 
 PartSolver = Callable[[Scenario, PartJob], PartResult]
@@ -224,6 +226,7 @@ def _solve_part(
         if sol is not None and polish and not all(s.optimal for s in stages):
             sol, deferred = _polish(scenario, job, travel, sol, stages, stop)
     if sol is None:
+        clash: list[str] = []
         if failure == "INFEASIBLE":
             diagnosis = PlanModel(scenario, analyses, tids, travel, weights, pin_assumptions=True)
             limit = job.budget
@@ -237,7 +240,7 @@ def _solve_part(
             )
         else:
             error = msg("no_plan_in_time", tasks=len(tids), status=failure)
-        return PartResult(None, stages, error, 0)
+        return PartResult(None, stages, error, 0, unkept_pins=tuple(clash))
     if job.reroute and not all(s.optimal for s in stages):  # proved: nothing to gain
         until = outer.deadline
         overrun = min(FIRST_DESCENT_SECONDS, FIRST_DESCENT_SHARE * job.budget)

@@ -146,18 +146,23 @@ def _honours_pins(scenario: Scenario, sol: Solution, tids: list[str]) -> bool:
     return True
 
 
-def _pin_problems(scenario: Scenario, analyses: dict[str, TaskAnalysis]) -> list[str]:
-    out = []
+def _pin_problems(
+    scenario: Scenario, analyses: dict[str, TaskAnalysis]
+) -> tuple[list[str], list[str]]:
+    """Why pins cannot hold on their own (sentences), and their tasks (ids, in order)."""
+    out, tasks = [], []
     for pin in scenario.pinned:
         a = analyses[pin.task]
         if a.reason is not None:
             detail = say(a.detail)
             out.append(msg("pin_task_impossible", task=pin.task, reason=a.reason, detail=detail))
+            tasks.append(pin.task)
             continue
         for vid in pin.volunteers:
             if vid not in a.candidates:
                 out.append(msg("pin_never_in_crew", id=vid, task=pin.task))
-    return out
+                tasks.append(pin.task)
+    return out, list(dict.fromkeys(tasks))
 
 
 def greedy(scenario: Scenario) -> Plan:
@@ -255,9 +260,10 @@ def _prepare(
     travel = shared_week.travel_for(scenario)  # (a check's: shared with its week's others)
     with clock.phase("analysis"):
         analyses = shared_week.analyses_for(scenario, travel)
-    problems = _pin_problems(scenario, analyses)
+    problems, unkept = _pin_problems(scenario, analyses)
     if problems:
-        return Plan(scenario.name, "error", time.monotonic() - started, error="; ".join(problems))
+        return Plan(scenario.name, "error", time.monotonic() - started, error="; ".join(problems),
+                    unkept_pins=tuple(unkept))  # fmt: skip
     if stop is not None and stop():
         raise Stopped
     with clock.phase("greedy"):
@@ -414,7 +420,8 @@ def _assemble(scenario: Scenario, prepared: _Prepared, results: list[PartResult]
     stage_log: dict[str, dict[str, float]] = {}
     for result in results:
         if result.solution is None:
-            return Plan(scenario.name, "error", time.monotonic() - started, error=result.error)
+            return Plan(scenario.name, "error", time.monotonic() - started, error=result.error,
+                        unkept_pins=result.unkept_pins)  # fmt: skip
         best.merge(result.solution)
         weighted_bound += result.weighted_bound
         optimal = optimal and all(s.optimal for s in result.stages)

@@ -185,7 +185,12 @@ class SolverRepairer:
         return done.plan, done.changed
 
     def rescore(self, scenario: Scenario, plan: Plan) -> Plan:
-        return replace(rescore(scenario, plan), solve_seconds=plan.solve_seconds)  # the solve's
+        return rescored(scenario, plan)
+
+
+def rescored(scenario: Scenario, plan: Plan) -> Plan:
+    """`solver.repair.rescore`, the plan keeping its solve's time (the runners' `rescore`)."""
+    return replace(rescore(scenario, plan), solve_seconds=plan.solve_seconds)
 
 
 class SolverRecommender:

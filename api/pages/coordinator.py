@@ -23,7 +23,7 @@ from api.pages.common import (
     problems_into,
 )
 from api.pages.desk import DAYS, PRIORITIES, area_context, in_lang, infra_of
-from api.pages.marked_notes import grown_notes
+from api.pages.marked_notes import plan_notes
 from api.pages.named import Names, names_of
 from api.pages.plan_view import plan_view
 from api.pages.task_forms import TASK_PAGES
@@ -36,7 +36,6 @@ from mutualaid.contract.written import written_json
 from mutualaid.domain.plan import Reason
 from mutualaid.messages import CATALOGUE, msg_in, using_locale
 from mutualaid.services import access, plans, roster, weeks
-from mutualaid.services.marked import marked_of
 from mutualaid.services.ports import (
     ActivePlanExists,
     ConflictError,
@@ -240,13 +239,13 @@ def plan_page(
         raise NotFoundError("plan", plan_id)
     view, notes = None, []
     if plan.result is not None and plan.status in ("optimal", "feasible"):
-        scenario = written_json(in_lang(lang, weeks.export_scenario, infra_of(request).reader(),
-                                        viewer.actor, area, week))  # fmt: skip
+        written = in_lang(lang, weeks.export_scenario, infra_of(request).reader(), viewer.actor,
+                          area, week)  # fmt: skip
+        scenario = written_json(written)
         names = names_of(scenario)
         result = plan_in(lang, plan, names)
         view = plan_view(scenario, result, lang, request.app.state.pages.tile_url)
-        marked = marked_of(infra_of(request).reader(), plan.area, plan.week_start)
-        notes = grown_notes(scenario, result, marked, names, lang)
+        notes = plan_notes(infra_of(request).reader(), plan, written, result, names, lang)
     return page(
         request, viewer, lang, "coordinator/plan.html", nav="weeks", plan=plan, week=week,
         progress=progress_of(plan, lang), view=view, marked_notes=notes, **context,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -25,6 +26,8 @@ from litestar.response import Redirect
 from api.pages.auth import FormBody
 from api.pages.common import CurrentViewer, Lang, flash, page, plan_in
 from api.pages.desk import area_context, in_lang, infra_of
+from api.pages.marked_notes import plan_notes
+from api.pages.named import names_of as week_names
 from api.pages.sheets import PlanReader
 from api.pages.spreadsheet import (
     COLUMNS,
@@ -259,8 +262,10 @@ def import_confirm(
     return Redirect(f"/desk/{area}/roster/{draft.kind}", status_code=303)
 
 
-def _file(rows: list[list[str]], fmt: str, name: str) -> Response[bytes]:
-    body = write_table(rows, fmt, name)
+def _file(
+    rows: list[list[str]], fmt: str, name: str, more: Sequence[tuple[str, list[list[str]]]] = ()
+) -> Response[bytes]:
+    body = write_table(rows, fmt, name, more)
     disposition = f"attachment; filename*=UTF-8''{quote(name)}.{fmt}"
     return Response(body, media_type=MEDIA[fmt], headers={"Content-Disposition": disposition})
 
@@ -287,12 +292,17 @@ def export_list(
         shown = next((p for p in reversed(found) if p.published_at is not None), None)
         if shown is None or shown.result is None:
             raise NotFoundError("plan", when)
-        scenario = written_json(
-            in_lang(lang, weeks.export_scenario, reader, viewer.actor, area, when)
-        )
-        return _file(
-            PlanReader(scenario, plan_in(lang, shown), lang).table(), fmt, f"plan-{area}-{when}"
-        )
+        written = in_lang(lang, weeks.export_scenario, reader, viewer.actor, area, when)
+        scenario = written_json(written)
+        names = week_names(scenario)
+        result = plan_in(lang, shown, names)
+        notes = plan_notes(reader, shown, written, result, names, lang)
+        plan = PlanReader(scenario, result, lang, tuple(notes))
+        more = [(msg_in(lang, "export_unserved_sheet"), plan.unserved_table())]
+        if notes:  # the grown tasks' notes of the plan page (`marked_notes`)
+            said = [[msg_in(lang, "page_marked_grown_title")], *([n] for n in notes)]
+            more.append((msg_in(lang, "export_marked_sheet"), said))
+        return _file(plan.table(), fmt, f"plan-{area}-{when}", more)
     kind = _kind(stem)
     entries = list(_stored(infra_of(request), viewer.actor, lang, kind, area, when).values())
     if kind == "tasks":

@@ -16,6 +16,7 @@ from litestar import Request, Response, get
 from litestar.params import FromPath, FromQuery
 
 from api.pages.common import CurrentViewer, Lang, page, plan_in
+from api.pages.marked_notes import plan_notes
 from api.pages.named import names_of
 from api.pages.sheets import PlanReader, schedule_sheets
 from mutualaid.contract.written import written_json
@@ -70,8 +71,12 @@ def _reader(
         shown = chosen_plan(found, plan)
         if shown is None or shown.result is None:
             return None, None
-        scenario = written_json(weeks.export_scenario(infra.reader(), viewer.actor, area, week))
-        return shown, PlanReader(scenario, plan_in(lang, shown, names_of(scenario)), lang)
+        written = weeks.export_scenario(infra.reader(), viewer.actor, area, week)
+        scenario = written_json(written)
+        names = names_of(scenario)
+        result = plan_in(lang, shown, names)
+        notes = plan_notes(infra.reader(), shown, written, result, names, lang)
+        return shown, PlanReader(scenario, result, lang, tuple(notes))
 
 
 @get("/print/{area:str}/{week:str}/sheets", sync_to_thread=True)

@@ -65,6 +65,8 @@ class Unserved:
     reason: str
     """The reason in the chosen language."""
     detail: str
+    suggestions: tuple[str, ...] = ()
+    """What would serve it, each a sentence in the chosen language, fewest changes first."""
 
 
 @dataclass
@@ -76,6 +78,8 @@ class Board:
     rows: list[tuple[str, list[list[Visit]]]] = field(default_factory=list)
     """(volunteer's name, their visits on each of the seven days)."""
     unserved: list[Unserved] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
+    """What changed for a marked visit's task (`api.pages.marked_notes`)."""
 
 
 def day_name(lang: str, date: pendulum.Date) -> str:
@@ -97,8 +101,12 @@ class PlanReader:
     """A plan JSON read against its week's scenario (export_scenario's dict): every visit of
     every volunteer, with names, places and the plan's travel."""
 
-    def __init__(self, scenario: Json, result: Json, lang: str) -> None:
+    def __init__(
+        self, scenario: Json, result: Json, lang: str, notes: tuple[str, ...] = ()
+    ) -> None:
         self.lang = lang
+        self.notes = notes
+        """Sentences on marked visits' tasks that grew (`api.pages.marked_notes`)."""
         self.zone = str(scenario.get("timezone") or "UTC")
         self.monday = pendulum.Date.fromisoformat(str(scenario["week_start"]))
         self.sites = {s["id"]: s for s in scenario.get("sites") or []}
@@ -211,6 +219,39 @@ class PlanReader:
             ])  # fmt: skip
         return out
 
+    def unserved(self) -> list[Unserved]:
+        """What the plan does not serve, as `result` words it (`plan_in`: its reasons and
+        suggestions in the reader's language, naming people, skills and tasks by name);
+        tasks deleted since are left out."""
+        out = []
+        for u in self.result.get("unserved") or []:
+            if _in_week(self.tasks, str(u["task"])) is None:
+                continue
+            task = _task(self.tasks, str(u["task"]))
+            key = f"reason_{u.get('reason')}"
+            ideas = [s for s in u.get("suggestions") or [] if isinstance(s, dict)]
+            out.append(Unserved(
+                str(u["task"]), str(task.get("title", u["task"])),
+                str(task.get("priority") or "normal"),
+                msg_in(self.lang, key) if key in CATALOGUE else str(u.get("reason")),
+                str(u.get("detail") or ""),
+                tuple(str(s.get("text") or s.get("kind") or "") for s in ideas),
+            ))  # fmt: skip
+        return out
+
+    def unserved_table(self) -> list[list[str]]:
+        """The unserved tasks as a spreadsheet: task, priority, reason, its detail, what
+        would serve it (one suggestion a line), and the task id."""
+        words = ("page_task", "page_priority", "page_reason", "page_detail",
+                 "page_suggestions_column", "page_id")  # fmt: skip
+        out = [[msg_in(self.lang, w) for w in words]]
+        for u in self.unserved():
+            out.append([
+                u.title, msg_in(self.lang, f"page_priority_{u.priority}"), u.reason, u.detail,
+                "\n".join(u.suggestions), u.task,
+            ])  # fmt: skip
+        return out
+
     def sheets(self, volunteer: str | None = None, day: str | None = None) -> list[Sheet]:
         """A sheet per volunteer per day with visits: one volunteer's or everyone's (by
         name), every day or one (`mon` ... `sun`)."""
@@ -229,17 +270,8 @@ class PlanReader:
                 if self.monday <= date <= dates[-1]:
                     cells[(date - self.monday).days].append(visit)
             board.rows.append((self.name(v), cells))
-        for u in self.result.get("unserved") or []:
-            if _in_week(self.tasks, str(u["task"])) is None:
-                continue
-            task = _task(self.tasks, str(u["task"]))
-            key = f"reason_{u.get('reason')}"
-            board.unserved.append(Unserved(
-                str(u["task"]), str(task.get("title", u["task"])),
-                str(task.get("priority") or "normal"),
-                msg_in(self.lang, key) if key in CATALOGUE else str(u.get("reason")),
-                str(u.get("detail") or ""),
-            ))  # fmt: skip
+        board.unserved = self.unserved()
+        board.notes = self.notes
         return board
 
 

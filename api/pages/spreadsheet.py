@@ -384,15 +384,32 @@ def list_rows(kind: str, entries: Iterable[Json], lang: str) -> list[list[str]]:
     return out
 
 
-def write_table(rows: list[list[str]], fmt: str, title: str) -> bytes:
-    """CSV (UTF-8 with a BOM, so Excel reads Chinese) or an .xlsx workbook of one sheet."""
+def write_table(
+    rows: list[list[str]], fmt: str, title: str,
+    more: Sequence[tuple[str, list[list[str]]]] = (),
+) -> bytes:  # fmt: skip
+    """CSV (UTF-8 with a BOM, so Excel reads Chinese) or an .xlsx workbook of one sheet; each
+    of `more` (a title and its rows) is a sheet after it, or in a CSV, after a blank row, its
+    title on a row of its own, then its rows."""
     if fmt == "csv":
         text = io.StringIO()
-        csv.writer(text, lineterminator="\r\n").writerows([[inert(v) for v in r] for r in rows])
+        written = [*rows]
+        for name, extra in more:
+            written += [[], [name], *extra]
+        csv.writer(text, lineterminator="\r\n").writerows([[inert(v) for v in r] for r in written])
         return ("\ufeff" + text.getvalue()).encode("utf-8")
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
+    _fill(sheet, title, rows)
+    for name, extra in more:
+        _fill(book.create_sheet(), name, extra)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _fill(sheet: Any, title: str, rows: list[list[str]]) -> None:
     sheet.title = re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "list"
     for row in rows:
         sheet.append([_typed(v) for v in row])
@@ -401,9 +418,6 @@ def write_table(rows: list[list[str]], fmt: str, title: str) -> bytes:
                 cell.data_type = "s"
     for i, width in enumerate(_widths(rows), start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def _typed(text: str) -> Any:

@@ -35,9 +35,9 @@ def marked_visits(session: Session, plan: str) -> list[MarkedVisit]:
     """The visits of `plan` marked done or missed (withdrawn ones aside), by id."""
     rows = metadata.tables[AssignmentRow.__tablename__]
     return [
-        MarkedVisit(ref, state, task, volunteer, as_utc(start), as_utc(end))
-        for ref, state, task, volunteer, start, end in _marked(
-            session, plan, rows.c.start_at, rows.c.end_at
+        MarkedVisit(ref, state, task, volunteer, as_utc(start), as_utc(end), role, team)
+        for ref, state, task, volunteer, start, end, role, team in _marked(
+            session, plan, rows.c.start_at, rows.c.end_at, rows.c.role, rows.c.team_id
         )
     ]
 

@@ -301,8 +301,8 @@ class SqlPlans(SqlChecksLeases, Repository):
                 "timezone": zone,
                 "state": PENDING,
             }
-            for a in result.get("assignments") or ()
-            for v in a["volunteers"]
+            for a in [*(result.get("assignments") or ()), *(result.get("marked_kept") or ())]
+            for v in a["volunteers"]  # a marked visit kept apart from its grown task is one
         ]
         if rows:  # one executemany, not an ORM object per row (a district plan has thousands)
             self.session.flush()

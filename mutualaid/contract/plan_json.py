@@ -36,8 +36,8 @@ from mutualaid.messages.suggestions import word
 Json = dict[str, Any]
 
 _FIELDS = (
-    "scenario", "status", "solve_seconds", "error", "objective", "bound", "assignments",
-    "unserved",
+    "scenario", "status", "solve_seconds", "error", "unkept_pins", "objective", "bound",
+    "assignments", "unserved",
 )  # fmt: skip
 """The fields of a Plan's own; the rest of a plan's JSON is its `extra`."""
 
@@ -52,6 +52,8 @@ def dump(plan: Plan, week: OfWeek, *, said: bool = False) -> Json:
     }
     if plan.error is not None:
         out["error"] = plan.error
+    if plan.unkept_pins:
+        out["unkept_pins"] = list(plan.unkept_pins)
     if plan.objective is not None:
         out["objective"] = objective_json(plan.objective)
     out["bound"] = dict(plan.bound)
@@ -148,6 +150,7 @@ def load(data: Mapping[str, Any], week: OfWeek) -> Plan:
             for u in data.get("unserved") or ()
         ],
         error=data.get("error"),
+        unkept_pins=tuple(str(t) for t in data.get("unkept_pins") or ()),
         extra={k: v for k, v in data.items() if k not in _FIELDS},
     )
 

@@ -18,3 +18,7 @@ class MarkedVisit:
     volunteer: str
     start: pendulum.DateTime
     end: pendulum.DateTime
+    role: int = 0
+    """The role of its task the volunteer filled (the `needs` index), and the team they came
+    with for a team role."""
+    team: str | None = None

@@ -120,6 +120,9 @@ class Plan:
     assignments: list[Assignment] = field(default_factory=list)
     unserved: list[Unserved] = field(default_factory=list)
     error: str | None = None
+    unkept_pins: tuple[str, ...] = ()
+    """With status `error`: the pinned tasks the solve could not keep (their pins break a
+    rule, or clash with each other), by id, in order; `error` says why in words."""
     extra: dict[str, Any] = field(default_factory=dict)
     """More fields the contract allows: routes, loads, stages, the greedy floor."""
     rest: Generator[Plan, None, None] | None = field(default=None, compare=False, repr=False)

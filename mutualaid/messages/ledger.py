@@ -105,6 +105,15 @@ LEDGER: dict[str, tuple[str, str]] = {
         "the task now needs {people} people, and no one else can join its volunteer at that time",
         "该任务现在需要 {people} 人，而该时间没有其他人能与其志愿者一同前往",
     ),
+    "marked_grown_apart": (
+        "its visit marked {state} ({volunteers}, {when}) stays as it was and counts in the hours "
+        "ledger, but the task now needs {people} people and no one else can join at that time, "
+        "so the task as it now stands is not served ({why}): set its needs back, or add it "
+        "again as a new task for the extra people",
+        "其已标记为{state}的探访（{volunteers}，{when}）保持不变，并计入时间银行；但该任务现在需要 "
+        "{people} 人，该时间没有其他人能一同前往，因此按现在的要求该任务未能安排（{why}）："
+        "请把需求改回原样，或为另需的人手另建一项新任务",
+    ),
     "marked_no_crew": (
         "its volunteer can no longer serve it as the week now stands (a skill, team, "
         "language, the hours or the distance changed, or another pinned or marked visit "

@@ -143,4 +143,10 @@ SPREADSHEETS: dict[str, tuple[str, str]] = {
     "page_to": ("To", "结束"),
     "page_volunteers": ("Volunteers", "志愿者"),
     "page_task": ("Task", "任务"),
+    "page_priority": ("Priority", "优先级"),
+    "page_reason": ("Why not served", "未能安排的原因"),
+    "page_detail": ("Detail", "详情"),
+    "page_suggestions_column": ("What would serve it", "可以这样解决"),
+    "export_unserved_sheet": ("Not served", "未能安排"),
+    "export_marked_sheet": ("Needs changed", "需求有变"),
 }

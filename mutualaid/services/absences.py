@@ -29,6 +29,7 @@ from mutualaid.services.absence_ports import AbsenceRecord
 from mutualaid.services.access import Actor
 from mutualaid.services.built import BuiltWeek, built_week
 from mutualaid.services.jobs import check_suggestions
+from mutualaid.services.marked_apart import carry_kept, kept_busy
 from mutualaid.services.ports import (
     ConflictError,
     InvalidRequest,
@@ -298,6 +299,7 @@ def _repair(recommender: Recommender, w: _Week) -> _Week:
         return w
     scenario, before = w.built.scenario, w.published.result
     assert before is not None
+    scenario = kept_busy(scenario, before)  # a marked visit kept apart: its time is taken
     spans = _spans(w.absence, w.week)
     hit = [a.task for a in before.assignments
            if any(v.id == w.absence.volunteer for v in a.volunteers)
@@ -308,6 +310,7 @@ def _repair(recommender: Recommender, w: _Week) -> _Week:
     result.extra["repair"] = {**result.extra["repair"], "parent": w.published.id,
                               "changed": changed}  # fmt: skip
     result.extra["basis"] = w.built.basis.to_json()
+    carry_kept(result, before)
     report = validate(scenario, plan_json.dump(result, scenario))
     return dataclasses.replace(w, result=result, changed=changed, report=report)
 

@@ -30,6 +30,7 @@ from mutualaid.services.built import built_week
 from mutualaid.services.checks_lease import CHECKS_LEASE_SECONDS, ChecksLease, checks_owner
 from mutualaid.services.fairness import with_prior
 from mutualaid.services.marked import marked_of, pinned, solver_unkept
+from mutualaid.services.marked_apart import grown_unkept, held_apart, kept_apart, week_without_pins
 from mutualaid.services.ports import (
     LeaseLost,
     Planner,
@@ -63,6 +64,10 @@ class RunOptions:
     looks for a cancel; progress is also written as it comes, at most this often."""
     stopping: Callable[[], bool] = field(default=lambda: False)
     """True when the runner shuts down (checked at each heartbeat and progress report)."""
+    rescore: Callable[[Scenario, Plan], Plan] | None = None
+    """The Repairer's `rescore`: with it, a marked visit whose task grew and that no one can
+    join is kept apart from a plan that lists its task unserved (`marked_apart`); without
+    it, that plan ends in error naming the visit."""
     map_parts: Callable[..., Iterator[tuple[int, Any] | None]] | None = None
     """Handed to the planner, to solve a week's independent parts elsewhere (see Planner); it
     should tick about every `heartbeat_seconds`, so that a long part does not hold up the
@@ -111,6 +116,7 @@ def run_plan(
             scenario, basis = built.scenario, built.basis
         scenario = with_prior(new_uow(), plan.area, plan.week_start, scenario)
         marked = marked_of(new_uow(), plan.area, plan.week_start)
+        unpinned = scenario
         scenario, unkept = pinned(scenario, marked)
     except ScenarioError as exc:
         problems = "; ".join(p.render() for p in exc.problems[:10])
@@ -128,13 +134,23 @@ def run_plan(
     try:
         heart.beat()
         heart.raise_if_told()
-        with heart.running():
+
+        def solve(week: Scenario) -> Plan:
             if options.map_parts is None:
-                result = planner.plan(scenario, progress, stop=heart.told, since=since)
-            else:
-                result = planner.plan(
-                    scenario, progress, options.map_parts, stop=heart.told, since=since
-                )
+                return planner.plan(week, progress, stop=heart.told, since=since)
+            return planner.plan(week, progress, options.map_parts, stop=heart.told, since=since)
+
+        with heart.running():
+            result = solve(scenario)
+            apart = grown_unkept(result.unkept_pins, marked, scenario)
+            if result.status == "error" and apart and options.rescore is not None:
+                second = solve(held_apart(scenario, apart))
+                if second.rest is not None:  # its suggestions are for a week left unstored
+                    second.rest.close()
+                if second.status != "error":  # else the first solve's error stands
+                    week = week_without_pins(scenario, unpinned, apart)
+                    rescored = options.rescore(week, replace(second, rest=None))
+                    result, scenario = kept_apart(rescored, week, apart), week
         heart.beat()  # the last figures, and a cancel that came meanwhile
         heart.raise_if_told()
     except Exception as exc:
@@ -154,7 +170,7 @@ def run_plan(
     owner = checks_owner(worker)
     try:
         unkept = (
-            solver_unkept(result.error or "", marked, scenario)
+            solver_unkept(result.unkept_pins, marked, scenario)
             if result.status == "error"
             else None
         )

@@ -6,7 +6,6 @@ gone) is named, with why, instead of a plan that could not be published."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import replace
 
@@ -79,16 +78,16 @@ def pinned(scenario: Scenario, marked: list[MarkedVisit]) -> tuple[Scenario, Rea
 
 
 def solver_unkept(
-    error: str, marked: list[MarkedVisit], scenario: Scenario | None = None
+    unkept_pins: tuple[str, ...], marked: list[MarkedVisit], scenario: Scenario | None = None
 ) -> Reason | None:
-    """The solver's error, when it is about the pins of marked visits, said of those visits
-    (`plan_marked_unkept`, as `pinned` names the ones it sees beforehand); None when it names
-    no marked visit's task. The solver knows only pins ("pinned volunteer 'v-wang' can never
-    be part of a full crew", "pins cannot all hold together: …"): a clash the service cannot
-    see beforehand (a skill or the hours taken away, another pin at that time) reaches it.
-    A task of `scenario` that now needs more people than were marked says so: no one can
-    join them (the marked visit stays; the task is then not served at all, so it errs)."""
-    named = [v for v in marked if re.search(rf"(?<![\w@.-]){re.escape(v.task)}(?![\w@.-])", error)]
+    """A solve that ended in error because it could not keep the pins of `unkept_pins` (the
+    plan's structured field, by task id), said of the marked visits of those tasks
+    (`plan_marked_unkept`, as `pinned` names the ones it sees beforehand); None when none of
+    them is a marked visit's task (the solver's own error then stands). A clash the service
+    cannot see beforehand (a skill or the hours taken away, another pin at that time) reaches
+    the solver so. A task of `scenario` that now needs more people than were marked says so:
+    no one can join them."""
+    named = [v for v in marked if v.task in set(unkept_pins)]
     if not named:
         return None
     tasks = {} if scenario is None else scenario.tasks

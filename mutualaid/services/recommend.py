@@ -24,6 +24,7 @@ from mutualaid.errors import Problem
 from mutualaid.messages import msg, violation_text
 from mutualaid.services.access import Actor, parse_week
 from mutualaid.services.jobs import check_suggestions
+from mutualaid.services.marked_apart import carry_kept, kept_busy
 from mutualaid.services.notices import before_change, note_changes
 from mutualaid.services.ports import (
     ConflictError,
@@ -149,6 +150,7 @@ def apply_recommendation(
                 raise ConflictError(msg("recommendation_gone", id=option_id, task=r.task))
             plan = recommender.insert(r.scenario, r.published, chosen)
             plan.extra["repair"] = {**plan.extra.get("repair", {}), "parent": r.plan_id}
+            carry_kept(plan, r.published)  # a marked visit kept apart stays so
             report = validate(r.scenario, plan_json.dump(plan, r.scenario))
             if not report.ok:  # the safety net: nothing is stored
                 shown = "; ".join(map(violation_text, report.violations[:10]))
@@ -229,4 +231,5 @@ def _read(
         version = reader.weeks.version(where, week)
     scenario = prepared.week  # the check built the week with the request in it
     assert scenario is not None, "prepare_task gives the week it built"
+    scenario = kept_busy(scenario, published.result)  # a marked visit kept apart: its time
     return _Request(where, week, ident, published.id, scenario, published.result, prepared, version)

@@ -31,6 +31,7 @@ from mutualaid.services.answers import accept_assignment as accept_assignment
 from mutualaid.services.answers import get_assignment as get_assignment
 from mutualaid.services.built import BuiltWeek, built_week, keep
 from mutualaid.services.jobs import check_suggestions, safety_net
+from mutualaid.services.marked_apart import carry_kept, kept_busy
 from mutualaid.services.notices import before_change, note_changes
 from mutualaid.services.ports import (
     ActivePlanExists,
@@ -400,7 +401,9 @@ def _repair_on(
     scenario, basis = built.scenario, built.basis
     assert published.result is not None
     same = same_or_narrower(published.result.extra.get("basis"), basis)
+    scenario = kept_busy(scenario, published.result)  # a marked visit kept apart: its time
     result, changed = repairer.repair(scenario, published.result, declined.task, same)
+    carry_kept(result, published.result)  # ... and the visit, so publishing keeps it
     repaired = {**result.extra.get("repair", {}), "parent": published.id, "changed": changed}
     result.extra["repair"] = repaired
     result.extra["basis"] = basis.to_json()
