@@ -208,8 +208,15 @@ class Analyzer:
             a.reason = "no_time"
             if not any(within_hours(sc.volunteers[v], dur) for v in allowed):
                 a.detail = reason("why_no_time_hours", duration=dur)
+            elif sum(n.min_people for n in needs) > 1:  # a crew: never free at once
+                a.detail = reason(
+                    "why_no_time", count=len(allowed), people=sum(n.min_people for n in needs),
+                    duration=dur,
+                )  # fmt: skip
+            elif len(allowed) == 1:
+                a.detail = reason("why_no_time_one_of_one", duration=dur)
             else:
-                a.detail = reason("why_no_time", count=len(allowed), duration=dur)
+                a.detail = reason("why_no_time_one", count=len(allowed), duration=dur)
             return a
         # Drop people whose free starts miss the task's domain: they can never join a crew.
         useful = {v for v, iv in free_at.items() if _overlaps(iv, domain)}

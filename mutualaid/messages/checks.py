@@ -51,9 +51,20 @@ CHECKS: dict[str, tuple[str, str]] = {
     "excl_language": ("no common language: {ids}", "语言不通：{ids}"),
     "excl_declined": ("declined: {ids}", "已拒绝：{ids}"),
     "why_no_time": (
-        "the {count} who qualify are never free together for {duration} minutes inside its "
-        "windows, travel from and back home included",
-        "符合条件的 {count} 人在其时间窗内没有共同的 {duration} 分钟空闲（含往返路程）",
+        "no {people} of the {count} who qualify are free together for {duration} minutes "
+        "inside its windows, travel from and back home included",
+        "符合条件的 {count} 人中，在其时间窗内找不到 {people} 人共同空闲 {duration} 分钟"
+        "（含往返路程）",
+    ),
+    "why_no_time_one": (
+        "none of the {count} who qualify is free for {duration} minutes inside its windows, "
+        "travel from and back home included",
+        "符合条件的 {count} 人在其时间窗内都没有 {duration} 分钟空闲（含往返路程）",
+    ),
+    "why_no_time_one_of_one": (
+        "the one person who qualifies is not free for {duration} minutes inside its windows, "
+        "travel from and back home included",
+        "唯一符合条件的人在其时间窗内没有 {duration} 分钟空闲（含往返路程）",
     ),
     "why_no_time_hours": (
         "nobody who qualifies has {duration} minutes of weekly hours",
