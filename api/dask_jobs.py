@@ -35,6 +35,7 @@ from api.jobs import Dispatcher
 from api.settings import JobSettings
 from mutualaid.adapters.db import make_engine, make_session_factory
 from mutualaid.adapters.uow import SqlUnitOfWork
+from mutualaid.domain.plan import Reason, reason
 from mutualaid.services.jobs import RunOptions, UowFactory, claim_plan, release_plan, run_plan
 from mutualaid.services.ports import Planner
 from solver.service import rescored
@@ -181,12 +182,15 @@ class DaskJobRunner(Dispatcher):
     heartbeats every `heartbeat_seconds`.) Without a scheduler address it starts (and on
     `stop` closes) an in-process cluster, whose running solves stop at their next progress
     report (a solve whose parts run stops within a tick); an unreachable scheduler is tried
-    again at each poll. The cluster and client are made, used and closed in the dispatcher
+    again at each poll, said once in the log and to coordinators (`trouble`) until it
+    answers. The cluster and client are made, used and closed in the dispatcher
     thread only, never on the server's event loop.
     """
 
     thread_name = "mutualaid-dask"
     stop_seconds = 60.0
+    connect_seconds = 10.0
+    """How long a poll waits for the scheduler to answer before it says it does not."""
 
     def __init__(
         self, new_uow: UowFactory, planner: Planner, settings: JobSettings, database_url: str
@@ -200,19 +204,64 @@ class DaskJobRunner(Dispatcher):
         self.name = f"dask-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self._cluster: LocalCluster | None = None
         self._client: Client | None = None
+        self._trouble: Reason | None = None
         self._running: dict[str, tuple[Future[Any], str, str]] = {}
         """The submitted tasks not yet seen done, by Dask key: the future, the plan's id and
         the worker name it was claimed for."""
 
+    def trouble(self) -> Reason | None:
+        return self._trouble
+
     def step(self) -> bool:
-        if self._client is None:  # (again) until the scheduler answers
+        try:
+            busy = self._dispatch(self._connected())
+        except OSError as exc:  # refused, timed out, or the connection closed (CommClosedError)
+            self._lost(exc)
+            return False
+        if self._trouble is not None:
+            log.warning("dask runner: the scheduler at %s answers again", self._address())
+            self._trouble = None
+        return busy
+
+    def _address(self) -> str:
+        return self.settings.dask_scheduler or "(in-process cluster)"
+
+    def _connected(self) -> Client:
+        """The client, made (again) until the scheduler answers; one whose scheduler went
+        away is closed and made again."""
+        if self._client is not None and self._client.status not in ("running", "connecting"):
+            self._drop_client()
+        if self._client is None:
             if self._cluster is None and self.settings.dask_scheduler is None:
                 self._cluster = LocalCluster(
                     processes=False, n_workers=1, threads_per_worker=2, dashboard_address=":0"
                 )
             target = self._cluster or self.settings.dask_scheduler
-            self._client = Client(target, set_as_default=False)
-        return self._dispatch(self._client)
+            self._client = Client(target, set_as_default=False, timeout=self.connect_seconds)
+        return self._client
+
+    def _lost(self, exc: OSError) -> None:
+        """The scheduler does not answer: said once in the log (one line, no traceback) and
+        to coordinators (`trouble`) until it answers again; the client is made again at the
+        next poll. Runs it had are taken again when their leases run out."""
+        self._drop_client()
+        if self._trouble is None:
+            log.warning(
+                "dask runner: the scheduler at %s does not answer (%s); queued plans wait "
+                "and it is tried again every %s s", self._address(), exc, self.poll_seconds,
+            )  # fmt: skip
+        self._trouble = reason(
+            "solver_unreachable", address=self._address(), error=str(exc) or type(exc).__name__
+        )
+
+    def _drop_client(self) -> None:
+        self._running.clear()
+        if self._client is not None:
+            client, self._client = self._client, None
+            try:
+                client.close(timeout=self.connect_seconds)
+            except Exception:  # a client whose scheduler is gone may not close cleanly
+                log.debug("dask runner: closing a lost client failed", exc_info=True)
 
     def close(self) -> None:
         self._running.clear()

@@ -10,6 +10,7 @@ from litestar.dto import DataclassDTO, DTOConfig
 
 from mutualaid.contract import plan_json
 from mutualaid.contract.export import settings_json
+from mutualaid.domain.plan import Reason
 from mutualaid.services.ports import (
     AreaRecord,
     AuditEntry,
@@ -82,9 +83,13 @@ class PlanView:
     published_at: str | None
     plan: dict[str, Any] | None
     """When done: the plan in the contract's JSON."""
+    cannot_solve_now: str | None = None
+    """While queued or running, when plans cannot be solved now: why (the solver's Dask
+    scheduler does not answer), in the asker's language; null when they can."""
 
     @classmethod
-    def of(cls, r: PlanRecord) -> PlanView:
+    def of(cls, r: PlanRecord, trouble: Reason | None = None) -> PlanView:
+        """`trouble`: the job runner's (`JobRunner.trouble`), said only while `r` waits."""
         return cls(
             id=r.id,
             area=r.area,
@@ -100,6 +105,11 @@ class PlanView:
             finished_at=_iso(r.finished_at),
             published_at=_iso(r.published_at),
             plan=None if r.result is None else plan_json.dump(r.result, r.clock),
+            cannot_solve_now=(
+                plan_json.detail_text(trouble)
+                if trouble is not None and r.status in ("queued", "running")
+                else None
+            ),
         )
 
 

@@ -15,6 +15,7 @@ import threading
 import uuid
 
 from api.settings import JobSettings
+from mutualaid.domain.plan import Reason
 from mutualaid.services.jobs import RunOptions, UowFactory, run_next_plan
 from mutualaid.services.ports import Planner
 from solver.service import rescored
@@ -54,6 +55,11 @@ class Dispatcher:
 
     def submit(self, plan_id: str) -> None:
         self._wake.set()
+
+    def trouble(self) -> Reason | None:
+        """Why queued plans cannot be solved now, or None (a thread in this process always
+        can; the Dask runner says when its scheduler does not answer)."""
+        return None
 
     def step(self) -> bool:
         """Do one piece of work in the thread; whether there was any."""

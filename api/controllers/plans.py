@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Controller, delete, get, post
 from litestar.params import FromPath
 
-from api.controllers.common import CurrentActor, Repairs, Uow
+from api.controllers.common import CurrentActor, Jobs, Repairs, Uow
 from api.dto import PlanDTO, PlanView
 from api.errors import responses
 from mutualaid.services import plans
@@ -17,10 +17,14 @@ class PlanController(Controller):
     return_dto = PlanDTO
 
     @get("/{plan_id:str}", sync_to_thread=True, responses=responses(404))
-    def get_plan(self, actor: CurrentActor, reader: Uow, plan_id: FromPath[str]) -> PlanView:
+    def get_plan(
+        self, actor: CurrentActor, reader: Uow, jobs: Jobs, plan_id: FromPath[str]
+    ) -> PlanView:
         """Status (queued, running, optimal, feasible, error), progress {served, bound,
-        elapsed} while it runs, and the plan in the contract's JSON when done."""
-        return PlanView.of(plans.get_plan(reader, actor, plan_id))
+        elapsed} while it runs, and the plan in the contract's JSON when done. While it
+        waits and plans cannot be solved now (the solver does not answer): why
+        (`cannot_solve_now`)."""
+        return PlanView.of(plans.get_plan(reader, actor, plan_id), jobs.trouble())
 
     @delete("/{plan_id:str}", status_code=200, sync_to_thread=True, responses=responses(404, 409))
     def cancel_plan(self, actor: CurrentActor, uow: Uow, plan_id: FromPath[str]) -> PlanView:

@@ -184,11 +184,13 @@ class WeekController(Controller):
         area: AreaParam = None,
     ) -> Response[PlanView]:  # fmt: skip
         """Queue a solve of the week (202); follow it at /plans/{id}. 409 while another
-        plan of the week is queued or running."""
+        plan of the week is queued or running. `cannot_solve_now` says when it cannot be
+        solved now (the solver does not answer)."""
         plan = plans.request_plan(uow, jobs, actor, area, week_start)
         return Response(
-            PlanView.of(plan), status_code=202, headers={"Location": f"/plans/{plan.id}"}
-        )
+            PlanView.of(plan, jobs.trouble()), status_code=202,
+            headers={"Location": f"/plans/{plan.id}"},
+        )  # fmt: skip
 
     @get(
         "/{week_start:str}/plans", sync_to_thread=True, return_dto=PlanDTO,

@@ -204,8 +204,9 @@ def _said(lang: str, text: Reason | str) -> str:
         return plan_json.detail_text(text)
 
 
-def progress_of(plan: PlanRecord, lang: str) -> dict[str, Any]:
-    """What the progress bar shows: tasks served so far against the bound, and time."""
+def progress_of(plan: PlanRecord, lang: str, trouble: Reason | None = None) -> dict[str, Any]:
+    """What the progress bar shows: tasks served so far against the bound, and time; and
+    while it waits, why plans cannot be solved now (the job runner's `trouble`), if so."""
     figures = plan.progress
     served: Mapping[str, Any] = figures.served if figures else {}
     bound: Mapping[str, Any] = figures.bound if figures else {}
@@ -223,6 +224,10 @@ def progress_of(plan: PlanRecord, lang: str) -> dict[str, Any]:
         "served": total_served, "bound": total_bound,
         "elapsed": None if elapsed is None else round(float(elapsed), 1),
         "error": None if plan.error is None else _said(lang, plan.error),
+        "trouble": (
+            _said(lang, trouble) if trouble is not None and plan.status in ("queued", "running")
+            else None
+        ),
     }  # fmt: skip
 
 
@@ -248,7 +253,8 @@ def plan_page(
         notes = plan_notes(infra_of(request).reader(), plan, written, result, names, lang)
     return page(
         request, viewer, lang, "coordinator/plan.html", nav="weeks", plan=plan, week=week,
-        progress=progress_of(plan, lang), view=view, marked_notes=notes, **context,
+        progress=progress_of(plan, lang, infra_of(request).runner.trouble()), view=view,
+        marked_notes=notes, **context,
     )  # fmt: skip
 
 
@@ -258,7 +264,7 @@ def plan_progress(
 ) -> dict[str, Any]:
     """The progress bar's figures as JSON (the page's script polls it)."""
     plan = in_lang(lang, plans.get_plan, infra_of(request).reader(), viewer.actor, plan_id)
-    return progress_of(plan, lang)
+    return progress_of(plan, lang, infra_of(request).runner.trouble())
 
 
 @post("/desk/{area:str}/weeks/{week:str}/plans/{plan_id:str}/publish", sync_to_thread=True)

@@ -9,6 +9,7 @@
     var served = document.getElementById("progress-served");
     var elapsed = document.getElementById("progress-elapsed");
     var status = document.getElementById("plan-status");
+    var trouble = document.getElementById("progress-trouble");
     var fill = function (text, values) {
       return text.replace(/\{(\w+)\}/g, function (_, k) { return values[k]; });
     };
@@ -22,6 +23,7 @@
           served.textContent = fill(box.dataset.servedLabel, { served: p.served, bound: p.bound });
           elapsed.textContent = fill(box.dataset.elapsedLabel, { seconds: p.elapsed === null ? 0 : p.elapsed });
           box.dataset.status = p.status;
+          if (trouble) { trouble.textContent = p.trouble || ""; trouble.hidden = !p.trouble; }
           if (status) { status.dataset.live = p.status; }
           if (p.active) { window.setTimeout(poll, 1000); } else { window.location.reload(); }
         })

@@ -26,6 +26,12 @@ SERVICE: dict[str, tuple[str, str]] = {
         "an area id is 1-64 letters, digits, '-', '_' or '.', got {got}",
         "区域 id 应为 1 至 64 个字母、数字、'-'、'_' 或 '.'，实际为 {got}",
     ),
+    "solver_unreachable": (
+        "plans cannot be solved now: the solver's Dask scheduler at {address} does not answer "
+        "({error}); queued plans wait and are solved once it answers again",
+        "目前无法求解计划：求解器的 Dask 调度器（{address}）没有响应（{error}）；"
+        "排队的计划会等待，调度器恢复响应后即开始求解",
+    ),
     "json_syntax": ("not valid JSON: {problem}", "不是有效的 JSON：{problem}"),
     "bad_body": ("the request body is not valid: {problem}", "请求内容无效：{problem}"),
     # what Litestar's decoder (msgspec) refuses before any handler, in our words (api.decoding)
