@@ -12,7 +12,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import quote
 
 import pendulum
@@ -78,7 +78,7 @@ def mark_visit(
             raise ConflictError(msg("visit_not_yet", id=ident, start=start))
         before = uow.visits.get(ident)
         if before is not None and _same(before, state, actual_start, actual_end, feedback):
-            return Marked(before, [])  # sent again (a double tap): nothing to correct
+            return Marked(_local(before, visit.timezone), [])  # a double tap: nothing to do
         zone = visit.timezone
         _check_actual_times(visit, when, actual_start, actual_end)
         uow.ledger.lock(visit.area, visit.volunteer)
@@ -99,7 +99,7 @@ def mark_visit(
                   "minutes": sum(e.minutes for e in written)}  # fmt: skip
         uow.audit.record(actor.id, f"visit.{state}", f"assignment {ident}", visit.area, detail)
         uow.commit()
-    return Marked(outcome, written)
+    return Marked(_local(outcome, visit.timezone), written)
 
 
 def _check_actual_times(
@@ -147,10 +147,25 @@ def unmark_visit(uow: BooksUnitOfWork, actor: Actor, ident: int) -> Marked:
 
 
 def visit_outcome(uow: BooksUnitOfWork, actor: Actor, ident: int) -> VisitOutcome | None:
+    """The visit's outcome, its times in the area's zone (`_local`)."""
     with uow:
         found = uow.assignments.get(ident)
         actor.require_volunteer(found.area, found.volunteer)
-        return uow.visits.get(ident)
+        outcome = uow.visits.get(ident)
+        return None if outcome is None else _local(outcome, found.timezone)
+
+
+def _local(outcome: VisitOutcome, zone: str) -> VisitOutcome:
+    """The outcome with its times (actual start and end, when it was marked) in the area's
+    zone, as a visit's own times are given, whatever offset they were sent or stored with."""
+
+    def local(when: pendulum.DateTime | None) -> pendulum.DateTime | None:
+        return None if when is None else when.in_timezone(zone)
+
+    return replace(
+        outcome, actual_start=local(outcome.actual_start), actual_end=local(outcome.actual_end),
+        marked_at=outcome.marked_at.in_timezone(zone),
+    )  # fmt: skip
 
 
 def _markable(
