@@ -26,6 +26,19 @@ LEDGER: dict[str, tuple[str, str]] = {
         "request '{id}' was withdrawn; record a new request instead",
         "请求 '{id}' 已撤回；请另行登记新的请求",
     ),
+    "draw_week_gone": (
+        "the week of {week} is before this week ({this_week}) and the area has no week yet: a "
+        "draw does not create a week gone by; draw this week or a later one",
+        "{week} 这一周早于本周（{this_week}），且本区域还没有任何一周：抽取不能新建已过去的一周；"
+        "请抽取本周或以后的一周",
+    ),
+    "draw_week_gone_first": (
+        "the week of {week} is before this week ({this_week}) and before the area's first "
+        "week ({first}): a draw does not create a week that far back; check the date, or "
+        "import that week's scenario if it is meant",
+        "{week} 这一周早于本周（{this_week}），也早于本区域的第一周（{first}）：抽取不能新建"
+        "这么早的一周；请核对日期，如确有需要，请先导入该周的场景",
+    ),
     "draw_contended": (
         "the week of {week} kept changing while it was drawn; draw it again",
         "抽取期间 {week} 这一周的任务不断变化；请再抽取一次",

@@ -214,12 +214,30 @@ def draw_week(
     raise ConflictError(msg("draw_contended", week=week.isoformat()))
 
 
+def _refuse_a_week_gone(
+    reader: BooksUnitOfWork, where: str, week: pendulum.Date, today: pendulum.Date
+) -> None:
+    """A draw creates a missing week only from this week on or from the area's first week on
+    (a gap between its weeks is drawn): a week further back (2000 for 2026, a click far back)
+    is refused naming `week_start`, rather than left behind empty."""
+    this_week = today.start_of("week")
+    if week >= this_week:
+        return
+    starts = [w.week_start for w in reader.weeks.all(where)]
+    if starts and week >= min(starts):
+        return
+    key, first = ("draw_week_gone_first", min(starts)) if starts else ("draw_week_gone", None)
+    text = msg(key, week=week.isoformat(), this_week=this_week.isoformat(), first=first)
+    raise InvalidRequest([Problem("week_start", text)])
+
+
 def _plan_draw(
     reader: BooksUnitOfWork, where: str, week: pendulum.Date, today: pendulum.Date | None
 ) -> _Planned:
     with reader:
         reader.areas.get(where)  # an unknown area is not found, whoever says what day it is
         today = today or today_in(reader, where)
+        _refuse_a_week_gone(reader, where, week, today)
         published: dict[pendulum.Date, dict[str, int]] = {}
 
         def served(d: Draw) -> bool:
