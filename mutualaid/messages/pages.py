@@ -247,6 +247,7 @@ PAGE_CATALOGUE: dict[str, tuple[str, str]] = {
         "good (scored again: a grown task held apart)",
         "可行（已重新评分：需求增加的任务另行处理）",
     ),
+    "page_visit_kept": ("marked visit, kept apart", "已标记的探访，另行保留"),
     "page_bound_static": (
         "Here “most possible” is a static count of what each priority could serve, not the "
         "solve's proof: the plan was scored again after a task that grew was held apart, "

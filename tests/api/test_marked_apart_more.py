@@ -39,22 +39,30 @@ def _held_apart(client: Client, coordinator: Headers) -> tuple[int, str, dict[st
     return zhang, was, plan
 
 
-def test_the_plan_page_says_why_a_plan_holding_a_grown_task_apart_is_not_proved(
+def test_the_plan_page_says_why_a_plan_holding_a_grown_task_apart_is_not_proved_and_draws_it(
     client: Client, coordinator: Headers
 ) -> None:
+    """The status says it was scored again, the figures that "most possible" is static (never
+    "time ran out"), and the timeline draws the marked visit kept apart, marked as kept."""
     _, _, plan = _held_apart(client, coordinator)
     assert plan["status"] == "feasible" and plan["plan"].get("rescored"), plan
     sign_in(client, coordinator["Authorization"].split()[1])
     url = f"/desk/{AREA}/weeks/{PAST.isoformat()}/plans/{plan['id']}"
     for lang, words, never in (
-        ("en", ["scored again: a grown task held apart", "static count"], "time ran out"),
-        ("zh", ["已重新评分", "静态估算"], "已到时限"),
+        (
+            "en",
+            ["scored again: a grown task held apart", "static count", "marked visit, kept apart"],
+            "time ran out",
+        ),
+        ("zh", ["已重新评分", "静态估算", "已标记的探访，另行保留"], "已到时限"),
     ):
         client.cookies.set("lang", lang)
         page = client.get(url)
         assert page.status_code == 200, page.text[:500]
         assert all(w in page.text for w in words), [w for w in words if w not in page.text]
         assert never not in page.text
+        # the marked visit on the timeline, in 王师傅's row, drawn as kept
+        assert page.text.count('class="tl-block tl-kept"') == 1
 
 
 def test_a_chosen_recommendation_after_a_grown_task_was_held_apart_keeps_the_marked_visit(
