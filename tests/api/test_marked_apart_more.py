@@ -90,3 +90,20 @@ def test_a_chosen_recommendation_after_a_grown_task_was_held_apart_keeps_the_mar
     assert _start(client, coordinator, zhang) == was
     marked = client.get(f"/assignments/{zhang}/outcome", headers=coordinator).json()
     assert marked["state"] == "done"
+
+
+def test_the_noticeboard_and_the_coordinators_sheets_print_the_marked_visit_kept_apart(
+    client: Client, coordinator: Headers
+) -> None:
+    """The plan holding the grown task apart published: the board's grid and the sheets the
+    desk prints (everyone's, and 王师傅's) show the marked visit once, marked as kept."""
+    _, _, plan = _held_apart(client, coordinator)
+    assert client.post(f"/plans/{plan['id']}/publish", headers=coordinator).status_code == 200
+    sign_in(client, coordinator["Authorization"].split()[1])
+    week = PAST.isoformat()
+    for lang, label in (("en", "marked visit, kept apart"), ("zh", "已标记的探访，另行保留")):
+        client.cookies.set("lang", lang)
+        for url in ("board", "sheets", "sheets?volunteer=v-wang"):
+            page = client.get(f"/print/{AREA}/{week}/{url}")
+            assert page.status_code == 200, page.text[:300]
+            assert page.text.count(label) == 1, (url, lang)
