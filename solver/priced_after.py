@@ -42,10 +42,14 @@ PRICING_SHARE = 0.5
 """The part of the time left that pricing may take; the integer choice and ruin and recreate
 on it share the rest."""
 
-LABELS = 2_000
-"""Labels a wide block's pricing keeps (`route_pricing.LABELS` keeps 20,000): only routes are
-wanted here, not a floor, and with 20,000 one round on 7003 took 5.6 s at load 7 (of 11 s
-left): one round, no route better than ruin and recreate's."""
+LABELS = 100
+"""Labels a block's pricing keeps before it keeps only the cheapest tenth of each level
+(`route_pricing.LABELS` keeps 20,000): only routes are wanted here, not a floor. With 20,000
+one round on 7003 took 5.6 s at load 7 (of 11 s left). Stop 25, C: on the plans the travel
+stage priced in a solve at load 7.7 (7003, 7009), one round with 2,000 took 3.6-4.2 s and
+16.5 s, with 100 1.2-1.35 s, and found the same routes (2,559 and 2,520) and the same choice
+(868 -> 848, 984 -> 950); at 2,000 the first round did not fit in the travel stage's 1.2-1.6 s
+of pricing at that load."""
 
 TRAVEL_STAGE_ROUNDS = 2
 """In CP-SAT's travel stage, pricing goes on past its first round only when that round took

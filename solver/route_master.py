@@ -45,7 +45,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -210,10 +210,12 @@ class RouteMaster:
         self, priority: str, held: Mapping[str, int], *, deadline: float | None = None,
         target: int | None = None, max_rounds: int = 200,
         seed: Iterable[tuple[int, frozenset[str]]] = (),
+        stop: Callable[[], bool] | None = None,
     ) -> MasterBound:  # fmt: skip
         """Column generation for `priority` given `held`, until converged, `deadline`
-        (time.monotonic), `max_rounds`, or the bound proves `target`; `seed`: sets (slot
-        index, visits) added before the first round (a plan's routes, an earlier step's sets)."""
+        (time.monotonic), `max_rounds`, `stop()`, or the bound proves `target`; `seed`: sets
+        (slot index, visits) added before the first round (a plan's routes, an earlier step's
+        sets)."""
         t0 = time.monotonic()
         sc, tasks = self.scenario, self.scenario.tasks
         lp = pywraplp.Solver.CreateSolver("GLOP")
@@ -332,6 +334,8 @@ class RouteMaster:
             if target is not None and out.proves(target):
                 break
             if deadline is not None and time.monotonic() > deadline:
+                break
+            if stop is not None and stop():  # (checked between rounds, as the deadline)
                 break
         out.columns, out.seconds = columns, time.monotonic() - t0
         out.sets, out.tids = sorted(seen, key=lambda c: (c[0], sorted(c[1]))), tids

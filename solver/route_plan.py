@@ -22,7 +22,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,10 +58,12 @@ class IntegerMaster:
 def integer_master(
     master: RouteMaster, priority: str, held: Mapping[str, int], step: MasterBound, *,
     seconds: float = 10.0, workers: int = 2, soft: bool = False,
+    start: Iterable[tuple[int, frozenset[str]]] = (),
 ) -> IntegerMaster:  # fmt: skip
     """The master over `step.sets` with x and y integral (module docstring); `soft`: each
     held count short costs more than every task of the step (feasible by construction; the
-    value is then the step's count less that cost)."""
+    value is then the step's count less that cost). `start`: sets hinted (a plan's routes,
+    cut to the step's tasks as `RouteMaster.bound` cuts its seed), the search starting there."""
     t0 = time.monotonic()
     sc, tasks, slots = master.scenario, master.scenario.tasks, master.slots
     m = cp_model.CpModel()
@@ -99,6 +101,13 @@ def integer_master(
             m.add(sum(y[t] for t in tids if tasks[t].priority == q) + gap >= n)
         else:
             m.add(sum(y[t] for t in tids if tasks[t].priority == q) >= n)
+    if start:
+        keep = set(tids)
+        hinted = {(i, s & keep) for i, s in start}
+        for var, c in zip(x, step.sets, strict=True):
+            m.add_hint(var, c in hinted)
+        for t in tids:
+            m.add_hint(y[t], any(t in s for _, s in hinted))
     big = len(tids) + 1
     m.maximize(sum(y[t] for t in tids if tasks[t].priority == priority) - big * sum(short))
     solver = cp_model.CpSolver()

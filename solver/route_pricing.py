@@ -77,6 +77,8 @@ class Priced:
     relaxed_blocks: int = 0
     history: list[tuple[int, float, float]] = field(default_factory=list)
     """(round, LP value, bound) after each round."""
+    unpriced: int = 0
+    """Blocks the clock left unpriced in the last round."""
     slow: bool = False
     """Stopped after the first round, which took more than its share of `rounds` (see
     `priced_routes`): its routes are not worth the time they would take."""
@@ -95,6 +97,7 @@ def priced_routes(
     bounded: bool = True,
     labels: int = LABELS,
     rounds: int = 0,
+    first: Mapping[Block, float] | None = None,
 ) -> Priced:
     """Column generation for the least travel of plans serving at least `served[p]` of every
     priority with at least `pairs` continuity pairs, over these blocks (each the visits it may
@@ -103,7 +106,10 @@ def priced_routes(
     plan's); every single visit that fits is one too. `bounded` False: routes alone, no
     `relaxed_least` for blocks priced inexactly, so `Priced.bound` is no floor.
     `labels`: a block's label setting keeps at most this many (`LABELS`). `rounds`: when the
-    first round takes more than `seconds / rounds`, stop there (`Priced.slow`). Never past
+    first round takes more than `seconds / rounds`, stop there (`Priced.slow`). `first`: each
+    round prices these blocks first, the highest value first (the travel of the plan's route
+    in each: where travel is to be saved), then the rest in their order, so that a round the
+    clock cuts short has priced those. Never past
     `seconds` by more than one label's extension: every step checks the clock (the blocks'
     legs, the master LP by GLOP's time limit, each block's pricing, each label); TimeoutError
     when it passes before the first master LP is solved, else the rounds so far (a block left
@@ -127,6 +133,8 @@ def priced_routes(
     pair_set = scenario.continuity_pairs()
     tasks = scenario.tasks
     out = Priced(routes, -math.inf, False, 0)
+    ahead = first or {}
+    ordered = sorted(data.items(), key=lambda kb: (-ahead.get(kb[0], -math.inf), kb[0]))
     while True:
         solved = _master(scenario, routes, served, pairs, pair_set, ends)
         if solved is None:  # the clock passed while the master was solved: its rounds so far
@@ -139,11 +147,12 @@ def priced_routes(
         least: dict[Block, float] = {}
         added = 0
         exact = True
-        out.exact_blocks = out.relaxed_blocks = 0
-        for k, blk in sorted(data.items()):
+        out.exact_blocks = out.relaxed_blocks = out.unpriced = 0
+        for k, blk in ordered:
             if time.monotonic() >= ends:  # the blocks left unpriced: nothing known of them
                 exact = False
                 least[k] = -math.inf
+                out.unpriced += 1
                 continue
             gain = {
                 t: duals.task[t]
@@ -299,7 +308,8 @@ def priced_listing(
     where every block listed whole. `cache`: blocks listed before (and filled in);
     `bounded`, `labels`, `rounds` as `priced_routes`; `whole` False: blocks not in `cache` are
     priced, not listed; `pool`: routes priced before (a block's, for the same visits' ranges),
-    columns from the first round. Listing and pricing together take `seconds` (pricing may
+    columns from the first round. `priced_routes`' rounds price first the blocks where the
+    plan's route travels most. Listing and pricing together take `seconds` (pricing may
     pass it by one label's extension); TimeoutError when it passes before the first master LP
     is solved."""
     ends = time.monotonic() + seconds
@@ -332,6 +342,7 @@ def priced_listing(
     pair_set = scenario.continuity_pairs()
     pairs = sum((t, a.id) in pair_set for t, crew in sol.crews.items() for a in crew)
     start: dict[Block, dict[frozenset[str], Route]] = {}
+    travelled: dict[Block, float] = {}  # the plan's route's travel, per block priced
     for k, ranges in blocks.items():
         if time.monotonic() >= ends:
             raise TimeoutError("the plan's routes as columns")
@@ -341,6 +352,7 @@ def priced_listing(
             route = walk(blk, mine)
             if route is not None:
                 start[k] = {frozenset(mine): route}
+                travelled[k] = route[0]
         if pool is not None and k in pool:
             start[k] = {**pool[k], **start.get(k, {})}
     priced = priced_routes(
@@ -355,6 +367,7 @@ def priced_listing(
         bounded=bounded,
         labels=labels,
         rounds=rounds,
+        first=travelled,
     )
     for k, ranges in blocks.items():
         if listed[k] is None:

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from ortools.sat.python import cp_model
 
 from mutualaid.domain.model import PRIORITIES
-from solver import clock, route_plan, settle
+from solver import clock, column_step, settle
 from solver.cpsat import PlanModel
 from solver.greedy import greedy_plan
 from solver.solution import Solution, count_by_priority
@@ -450,12 +450,8 @@ def _coverage_by_priority(
             continue
         if run.stop is not None and run.stop():
             raise Stopped
-        t0 = time.monotonic()  # on a one-day step the column plan hinted first (off: HINT)
-        held = {r.priority: r.value for r in results}
-        if cols := route_plan.column_hint(model, p, held, hinted, limit, best):
-            model.hint(cols)
-        if route_plan.HINT:
-            limit = max(0.05, limit - (time.monotonic() - t0))
+        held = {r.priority: r.value for r in results}  # on a one-day step: the columns first
+        entrant, cols, limit = column_step.before(model, p, held, hinted, limit, best, run)
         m.maximize(expr)
         solver = new_solver(m, workers=run.workers, seed=run.seed, limit=max(0.05, limit),
                             deterministic=run.deterministic, settings=run.settings)  # fmt: skip
@@ -470,23 +466,25 @@ def _coverage_by_priority(
         seconds += time.monotonic() - t0
         work += _work(solver)
         spent += _work(solver) if run.deterministic else time.monotonic() - t0
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            if best is None or hinted is None:
-                return None, None, solver.status_name(status)
-            if cols:
-                model.hint(best)  # not the column plan's hint
-            # no plan in time (the hint is one): no bound of CP-SAT's, the ceiling is one
-            results.append(PriorityResult(p, hinted, ceiling, False))
-            _fix(m, expr, hinted, True, exact=False)
-            continue
-        value = round(solver.objective_value)
-        optimal = status == cp_model.OPTIMAL
-        bound = value if optimal else min(ceiling, int(solver.best_objective_bound + 1e-6))
+        found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        if not found and (best is None or hinted is None) and not column_step.wins(entrant, -1):
+            return None, None, solver.status_name(status)
+        if found:
+            value, optimal = round(solver.objective_value), status == cp_model.OPTIMAL
+            bound = value if optimal else min(ceiling, int(solver.best_objective_bound + 1e-6))
+        else:  # no plan in time (the hint is one): no bound of CP-SAT's, the ceiling is one
+            value, optimal, bound = hinted if hinted is not None else -1, False, ceiling
+        # the column plan, when it serves more (stop 25 A), and the master's bound
+        taken, value, bound, optimal = column_step.judge(entrant, value, bound, optimal)
         results.append(PriorityResult(p, value, bound, optimal))
         _fix(m, expr, value, True, exact=optimal)
+        if taken is None and not found:
+            if cols and best is not None:
+                model.hint(best)  # not the column plan's hint
+            continue
         # the plan kept is the one hinted next: a later priority proved by its hint alone (it
         # serves them all) or kept for want of time must be served by the plan given back
-        best = _filled(model, model.extract(solver), p)
+        best = _filled(model, taken if taken is not None else model.extract(solver), p)
         model.hint(best)
     weights = model.weights
     value = sum(weights[r.priority] * r.value for r in results)
