@@ -54,6 +54,7 @@ def part_bounds(
     deterministic: bool = False,
     deadline: float | None = None,
     stop: StopFn | None = None,
+    build_share: float = 1 / 6,
 ) -> dict[str, int]:
     """For each priority p, a bound on the part's tasks of p served by any plan of the part
     that serves, at each priority above p, at least what `plan` serves there: the pairwise
@@ -61,8 +62,8 @@ def part_bounds(
     what is left of `budget` (seconds; CP-SAT's deterministic time when `deterministic`),
     never past the wall-clock `deadline`. With a `focus`, only its tasks are modelled, every
     other task of the part counted as served. A priority that gets no answer in time: all its
-    tasks. A model that would take too long to build: every task (the caller keeps its
-    weighted bound)."""
+    tasks. A model that would take longer to build than `build_share` of the budget (by
+    `solver.relax.affordable`'s rate): every task (the caller keeps its weighted bound)."""
     mine = set(tids)
     served = count_by_priority(scenario, (t for t in plan.crews if t in mine))
     totals = count_by_priority(scenario, tids)
@@ -76,8 +77,10 @@ def part_bounds(
         rest = budget - (spent if deterministic else time.monotonic() - started)
         return rest if deadline is None else min(rest, deadline - time.time())
 
-    if not focus or left() <= 0.05 or not affordable(scenario, analyses, focus, left() / 2):
-        return out  # (half: BoundModel's rows take longer to build than solver.relax measured)
+    if not focus or left() <= 0.05 or not affordable(scenario, analyses, focus,
+                                                     3 * build_share * left()):  # fmt: skip
+        return out  # (a sixth by default: BoundModel's rows take longer to build than
+        # solver.relax measured)
     model = BoundModel(scenario, analyses, focus, travel, weights)
     model.hint(plan)
     m = model.m

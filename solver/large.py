@@ -458,11 +458,11 @@ def search_part(
     def finish(
         job: PartJob, plan: Solution, budget: float
     ) -> tuple[list[StageResult], int | None, dict[str, int] | None]:
-        bounding = time.monotonic()
+        began = time.monotonic()  # (`bounding` is the seconds kept for these bounds)
         found, proved, conditional = part_bounds_after(
             scenario, job, travel, plan, budget, stop, planned=bounding
         )
-        return stages_of(plan, found, proved, time.monotonic() - bounding), None, conditional
+        return stages_of(plan, found, proved, time.monotonic() - began), None, conditional
 
     if job.coverage_only:  # the bounds change no plan: a check (`coverage_only`) needs none
         return sol, stages_of(sol, None, False, 0.0), None

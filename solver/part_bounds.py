@@ -15,7 +15,7 @@ from solver import clock
 from solver.colgen import ColumnBound, tighter
 from solver.conditional import choose_focus, part_bounds
 from solver.energy_bound import energetic_bounds, one_day
-from solver.relax import focused_bound
+from solver.relax import affordable, focused_bound
 from solver.solution import Solution, count_by_priority
 from solver.stages import StageResult, StopFn, Stopped
 
@@ -56,6 +56,21 @@ POLISH_BOUND_SHARE = 0.5
 """Of the polishing time after an exact model that did not prove coverage, what goes to the
 bounds when column generation is one of them (BOUND_SHARE, a quarter, without): 4 s of a
 60 s contended week, under load, did not reach its normal and low tasks."""
+
+WHOLE_FIRST = False
+"""On a part that is not one day, with wall-clock budgets, the pairwise model of the whole part
+per priority (`solver.conditional.BoundModel`) first, for WHOLE_SHARE of the bounds' time,
+when it is built in at most WHOLE_BUILD of it; column generation and the relaxations then get
+what it left (False: column generation first). Off: it lost. Offline on contended 7005 (dense,
+43k routing arcs) that model, given 17/72 and its whole time, bounded normal at 133 after 6 s
+and 128 after 92 s (load 6.5-11; `bench/contended_truth.py`), where column generation stays
+at 134-137; but in the planner at 60 s (load 11.5) its share, split over the open priorities,
+gave nothing, and column generation in what it left stopped short: 17/72/165/61 against
+17/72/137/45 (3.66% -> 8.82%; docs/engine-on-unseen-weeks.md, stop 25, helper B)."""
+
+WHOLE_SHARE = 0.6
+
+WHOLE_BUILD = 0.5
 
 CONDITIONAL_SHARE = 0.6
 """Of the time for bounds, what goes to the bound per priority (`solver.conditional`); the rest
@@ -118,11 +133,19 @@ def _bounds(
     started = time.monotonic()
     value = sum(job.weights[scenario.tasks[t].priority] for t in sol.crews)
     columns = None
+    whole_done = False  # (WHOLE_FIRST's model: not built twice)
     if ENERGY and not job.reproducible and one_day(job.analyses, job.tids):
         columns = energetic_bounds(scenario, job.analyses, job.tids, travel, sol,
                                    budget=budget * ENERGY_SHARE, deadline=job.deadline)  # fmt: skip
         if columns == count_by_priority(scenario, sol.crews):
             return value, True, columns
+        budget -= time.monotonic() - started
+        started = time.monotonic()
+    elif WHOLE_FIRST and not job.reproducible:
+        whole = _whole_first(scenario, job, travel, sol, budget * WHOLE_SHARE, stop)
+        if whole == count_by_priority(scenario, sol.crews):
+            return value, True, whole
+        columns, whole_done = whole, whole is not None
         budget -= time.monotonic() - started
         started = time.monotonic()
     if job.colgen:  # first: an LP, quick and (on hours against crews) the tightest
@@ -140,9 +163,32 @@ def _bounds(
             budget = min(budget, max(planned - used, planned * RELAXED_SHARE))
         started = time.monotonic()
     try:
-        return _relaxations(scenario, job, travel, sol, budget, stop, columns, started, value)
+        return _relaxations(scenario, job, travel, sol, budget, stop, columns, started, value,
+                            whole_done)  # fmt: skip
     except clock.OutOfTime:  # a relaxation's model was cut: column generation's bound alone
         return None, False, columns
+
+
+def _whole_first(
+    scenario: Scenario,
+    job: PartJob,
+    travel: TravelModel,
+    sol: Solution,
+    budget: float,
+    stop: StopFn | None,
+) -> dict[str, int] | None:
+    """`WHOLE_FIRST`'s bounds per priority, None when the whole part's model would not be
+    built in WHOLE_BUILD of `budget`."""
+    if not affordable(scenario, job.analyses, job.tids, 3 * WHOLE_BUILD * budget):
+        return None
+    try:
+        return part_bounds(
+            scenario, job.analyses, job.tids, travel, job.weights, sol, budget=budget,
+            workers=job.workers, seed=job.seed, deterministic=False, deadline=job.deadline,
+            stop=stop, build_share=WHOLE_BUILD,
+        )  # fmt: skip
+    except clock.OutOfTime:  # its building was cut: no bound from it
+        return None
 
 
 def _relaxations(
@@ -155,9 +201,13 @@ def _relaxations(
     columns: dict[str, int] | None,
     started: float,
     value: int,
+    whole_done: bool = False,
 ) -> tuple[int | None, bool, dict[str, int] | None]:
-    """CP-SAT's relaxations after column generation's bound (`columns`, None without one)."""
-    whole = choose_focus(scenario, job.analyses, job.tids, sol, budget / 2, whole_only=True)
+    """CP-SAT's relaxations after column generation's bound (`columns`, None without one);
+    the whole part's model unless `whole_done` (`WHOLE_FIRST` built it)."""
+    whole = None
+    if not whole_done:
+        whole = choose_focus(scenario, job.analyses, job.tids, sol, budget / 2, whole_only=True)
     if whole is not None:  # the whole part's model bounds weighted coverage no better
         whole_bounds = part_bounds(
             scenario, job.analyses, job.tids, travel, job.weights, sol, budget=budget,

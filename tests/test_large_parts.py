@@ -340,3 +340,27 @@ def test_on_a_part_past_one_exact_model_the_routes_near_the_plans_cannot_take_re
     assert calls, "the part was proved before rerouting: no order to test"
     assert calls[0][0] == "ruin and recreate", calls
     assert calls[0][1] > 0.2, calls  # (rerouting's time is ~1.5 s of the 6)
+
+
+def test_a_large_parts_deferred_bounds_are_kept_to_the_seconds_kept_for_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The bounds left until the part is rerouted get what the part kept for them
+    (`Deferred.seconds`) as `planned`, the time past which column generation's leftovers go
+    back to the caller's coverage sweeps: a clock reading there (stop 25, B: `finish` shadowed
+    the seconds with `time.monotonic()`) let CP-SAT's relaxations keep every second."""
+    scenario = build_scenario(greedy_falls_short())
+    travel = HaversineTravel(scenario.settings)
+    (job,) = _jobs(scenario)
+    seen: list[float | None] = []
+
+    def spy(*args: Any, planned: float | None = None, **kw: Any) -> tuple[None, bool, None]:
+        seen.append(planned)
+        return None, False, None
+
+    monkeypatch.setattr(solver.large, "part_bounds_after", spy)
+    monkeypatch.setattr(solver.large, "_quick_cover", lambda *a: (job.floor, None, None, 0.0))
+    sol, _, deferred = solver.large.search_part(scenario, job, travel, None, None)
+    assert deferred is not None
+    deferred.finish(job, sol, 10.0)
+    assert seen == [deferred.seconds] and 0 < deferred.seconds <= job.budget
