@@ -254,8 +254,18 @@ def plan_page(
     return page(
         request, viewer, lang, "coordinator/plan.html", nav="weeks", plan=plan, week=week,
         progress=progress_of(plan, lang, infra_of(request).runner.trouble()), view=view,
-        marked_notes=notes, **context,
+        marked_notes=notes, status_key=status_key(plan), **context,
     )  # fmt: skip
+
+
+def status_key(plan: PlanRecord) -> str:
+    """The message that names the plan's status: a plan with a grown task held apart
+    (`marked_kept`) is `feasible` because it was scored again, not because time ran out."""
+    extra = plan.result.extra if plan.result is not None else {}
+    kept = bool(extra.get("marked_kept")) and bool(extra.get("rescored"))
+    if plan.status == "feasible" and kept:
+        return "page_status_kept_apart"
+    return f"page_status_{plan.status}"
 
 
 @get("/desk/plans/{plan_id:str}/progress", sync_to_thread=True)

@@ -32,6 +32,8 @@ class Block:
     left: float
     """Percent of the day's span."""
     width: float
+    kept: bool = False
+    """A marked visit kept apart from the plan (`marked_kept`): drawn, marked as kept."""
 
 
 @dataclass
@@ -113,7 +115,9 @@ def plan_view(scenario: Json, result: Json, lang: str, tile_url: str | None = No
     people = {v["id"]: v for v in scenario.get("volunteers") or []}
     tasks = {t["id"]: t for t in scenario.get("tasks") or []}
     assignments = sorted(result.get("assignments") or [], key=lambda a: str(a["start"]))
-    involved = sorted({v["id"] for a in assignments for v in a.get("volunteers") or []})
+    kept = [{**k, "kept": True} for k in result.get("marked_kept") or []]
+    drawn = sorted([*assignments, *kept], key=lambda a: str(a["start"]))
+    involved = sorted({v["id"] for a in drawn for v in a.get("volunteers") or []})
     colour = {v: PALETTE[i % len(PALETTE)] for i, v in enumerate(involved)}
 
     def name(v: str) -> str:
@@ -121,7 +125,7 @@ def plan_view(scenario: Json, result: Json, lang: str, tile_url: str | None = No
 
     # timeline: the hours every visit fits in, at least 08:00-18:00
     spans = []
-    for a in assignments:
+    for a in drawn:
         start = pendulum.parse(a["start"]).in_timezone(zone)  # type: ignore[union-attr]
         end = pendulum.parse(a["end"]).in_timezone(zone)  # type: ignore[union-attr]
         spans.append((a, start, end))
@@ -144,6 +148,7 @@ def plan_view(scenario: Json, result: Json, lang: str, tile_url: str | None = No
                 row.blocks.append(Block(
                     str(a["task"]), str(task.get("title", a["task"])), place,
                     start.format("HH:mm"), end.format("HH:mm"), round(left, 2), round(width, 2),
+                    bool(a.get("kept")),
                 ))  # fmt: skip
         days.append(Day(msg_in(lang, f"day_{code}"), date.isoformat(),
                         sorted(rows.values(), key=lambda r: r.name)))  # fmt: skip
@@ -173,8 +178,8 @@ def plan_view(scenario: Json, result: Json, lang: str, tile_url: str | None = No
     for v in involved:
         home = people.get(v, {}).get("home")
         by_day: dict[str, list[tuple[float, float]]] = {}
-        for a, start, _ in spans:
-            if any(x["id"] == v for x in a.get("volunteers") or []):
+        for a, start, _ in spans:  # the plan's routes: a visit kept apart is not routed
+            if not a.get("kept") and any(x["id"] == v for x in a.get("volunteers") or []):
                 _, where = _place(_task(tasks, str(a["task"])), sites, residents)
                 by_day.setdefault(start.date().isoformat(), []).append(
                     project(where["lat"], where["lon"])

@@ -43,6 +43,8 @@ class Visit:
     """The place's address and phone when the roster has them (the sheet shows them only
     then); the co-volunteers carry their phones the same way."""
     phone: str | None = None
+    kept: bool = False
+    """A marked visit kept apart from the plan (`marked_kept`): printed, marked as kept."""
 
 
 @dataclass(frozen=True)
@@ -166,8 +168,9 @@ class PlanReader:
         if self._visits is not None:
             return self._visits
         out: dict[str, list[tuple[pendulum.Date, Visit]]] = {}
-        found = sorted(self.result.get("assignments") or [], key=lambda a: str(a["start"]))
-        for a in found:
+        kept = [{**k, "kept": True} for k in self.result.get("marked_kept") or []]
+        found = [*(self.result.get("assignments") or []), *kept]
+        for a in sorted(found, key=lambda a: str(a["start"])):
             start = minute_at(self.monday, self.zone, a["start"])
             end = minute_at(self.monday, self.zone, a["end"])
             date = self.monday.add(days=start // MINUTES_PER_DAY)
@@ -187,7 +190,7 @@ class PlanReader:
                     clock_text(end % MINUTES_PER_DAY),
                     str(task.get("title", a["task"])), resident, place,
                     tuple(self.reachable(o) for o in crew if o != v), travel_in, from_home, back,
-                    (entry or {}).get("address"), (entry or {}).get("phone"),
+                    (entry or {}).get("address"), (entry or {}).get("phone"), bool(a.get("kept")),
                 )  # fmt: skip
                 out.setdefault(v, []).append((date, visit))
         self._visits = out

@@ -243,6 +243,18 @@ PAGE_CATALOGUE: dict[str, tuple[str, str]] = {
     "page_status_optimal": ("best possible", "最优"),
     "page_status_feasible": ("good (time ran out)", "可行（已到时限）"),
     "page_status_error": ("failed", "失败"),
+    "page_status_kept_apart": (
+        "good (scored again: a grown task held apart)",
+        "可行（已重新评分：需求增加的任务另行处理）",
+    ),
+    "page_visit_kept": ("marked visit, kept apart", "已标记的探访，另行保留"),
+    "page_bound_static": (
+        "Here “most possible” is a static count of what each priority could serve, not the "
+        "solve's proof: the plan was scored again after a task that grew was held apart, "
+        "so no proof of the best plan is claimed.",
+        "此处“最多可安排”是对各优先级最多可安排多少的静态估算，并非求解的证明："
+        "需求增加的任务另行处理后，计划已重新评分，因此不声称已证明最优。",
+    ),
     "page_progress": ("Progress", "进度"),
     "page_progress_served": (
         "{served:plural:task:tasks} served of at most {bound}",

@@ -117,9 +117,27 @@ def test_the_plan_page_lists_a_grown_task_no_one_can_join_as_unserved_beside_its
     entry = page.locator("ul.unserved > li").filter(has_text="t-visit-zhang")
     expect(entry).to_contain_text("保持不变" if lang == "zh" else "stays as it was")
     expect(entry).to_contain_text("王师傅")  # the marked volunteer by name, not by id
+    expect(page.locator("#plan-status")).to_have_text(t("page_status_kept_apart"))
+    expect(page.locator("#bound-static")).to_be_visible()
+    kept = page.locator(".tl-block.tl-kept")
+    expect(kept).to_have_count(1)
+    expect(kept).to_contain_text(t("page_visit_kept"))
     b.assert_fits()
     b.shoot("plan-desk")
     page.set_viewport_size({"width": 360, "height": 780})
     expect(entry).to_be_visible()
     b.assert_fits()
     b.shoot("plan-360")
+    auth = {"Authorization": f"Bearer {served.secrets['coordinator']}"}
+    with httpx.Client(base_url=served.base, headers=auth, timeout=60) as api:
+        assert api.post(f"/plans/{plan}/publish").status_code == 200
+    for sheet in ("board", "sheets"):
+        page.set_viewport_size({"width": 1280, "height": 900})
+        b.go(f"/print/{AREA}/{PAST}/{sheet}")
+        label = page.locator("em.kept")
+        expect(label).to_have_count(1)
+        expect(label).to_contain_text(t("page_visit_kept"))
+        b.shoot(f"{sheet}-desk")
+        page.set_viewport_size({"width": 360, "height": 780})
+        b.assert_fits()
+        b.shoot(f"{sheet}-360")
