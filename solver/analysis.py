@@ -208,6 +208,8 @@ class Analyzer:
             a.reason = "no_time"
             if not any(within_hours(sc.volunteers[v], dur) for v in allowed):
                 a.detail = reason("why_no_time_hours", duration=dur)
+            elif sum(n.min_people for n in needs) == len(allowed) > 1:  # all of them needed
+                a.detail = reason("why_no_time_all", count=len(allowed), duration=dur)
             elif sum(n.min_people for n in needs) > 1:  # a crew: never free at once
                 a.detail = reason(
                     "why_no_time", count=len(allowed), people=sum(n.min_people for n in needs),

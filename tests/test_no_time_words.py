@@ -26,10 +26,17 @@ def _details() -> dict[str, tuple[str, str]]:
         {"id": "t-talk-crew", "site": "jzj-station", "duration_minutes": 60, "windows": monday,
          "needs": [{"skill": "companionship", "count": 2}]},
     ]  # fmt: skip
+    out = _said(data, {t: t for t in ("t-tap-feng", "t-talk-one", "t-talk-crew")})
+    data["volunteers"].append({**data["volunteers"][1], "id": "v-wu2", "name": "吴二哥"})
+    return out | _said(data, {"t-talk-crew": "t-talk-crew-of-3"})
+
+
+def _said(data: dict[str, object], tasks: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """The no_time detail of each task (by the name given), in English and Chinese."""
     sc = parse_scenario(yaml.safe_dump(data, allow_unicode=True))
     analyzer = Analyzer(sc)
     out = {}
-    for tid in ("t-tap-feng", "t-talk-one", "t-talk-crew"):
+    for tid, name in tasks.items():
         a = analyzer.analyse(sc.tasks[tid])
         assert a.reason == "no_time", tid
         assert a.detail is not None
@@ -37,7 +44,7 @@ def _details() -> dict[str, tuple[str, str]]:
             en = say(a.detail)
         with using_locale("zh"):
             zh = say(a.detail)
-        out[tid] = (en, zh)
+        out[name] = (en, zh)
     return out
 
 
@@ -66,6 +73,9 @@ def test_a_one_person_task_says_none_is_free_not_never_together(
 
 
 def test_a_crew_says_how_many_must_be_free_together(details: dict[str, tuple[str, str]]) -> None:
-    en, zh = details["t-talk-crew"]
-    assert en.startswith("no 2 of the 2 who qualify are free together for 60 minutes"), en
-    assert "2 人共同空闲 60 分钟" in zh, zh
+    en, zh = details["t-talk-crew"]  # both who qualify are needed
+    assert en.startswith("the 2 who qualify, all needed, are never free together for 60"), en
+    assert "须全部到场" in zh and "共同的 60 分钟" in zh, zh
+    en, zh = details["t-talk-crew-of-3"]
+    assert en.startswith("no 2 of the 3 who qualify are free together for 60 minutes"), en
+    assert "3 人中" in zh and "2 人共同空闲 60 分钟" in zh, zh

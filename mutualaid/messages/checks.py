@@ -56,6 +56,12 @@ CHECKS: dict[str, tuple[str, str]] = {
         "符合条件的 {count} 人中，在其时间窗内找不到 {people} 人共同空闲 {duration} 分钟"
         "（含往返路程）",
     ),
+    "why_no_time_all": (
+        "the {count} who qualify, all needed, are never free together for {duration} minutes "
+        "inside its windows, travel from and back home included",
+        "符合条件的 {count} 人（须全部到场）在其时间窗内没有共同的 {duration} 分钟空闲"
+        "（含往返路程）",
+    ),
     "why_no_time_one": (
         "none of the {count} who qualify is free for {duration} minutes inside its windows, "
         "travel from and back home included",
