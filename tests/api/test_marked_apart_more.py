@@ -107,3 +107,22 @@ def test_the_noticeboard_and_the_coordinators_sheets_print_the_marked_visit_kept
             page = client.get(f"/print/{AREA}/{week}/{url}")
             assert page.status_code == 200, page.text[:300]
             assert page.text.count(label) == 1, (url, lang)
+
+
+def test_the_week_pages_list_of_plans_names_a_plan_holding_a_grown_task_apart_as_the_plan_page_does(
+    client: Client, coordinator: Headers
+) -> None:
+    """The week page's list of plans uses the plan page's words for such a plan ("scored
+    again"), never "time ran out" (en/zh)."""
+    _, _, plan = _held_apart(client, coordinator)
+    sign_in(client, coordinator["Authorization"].split()[1])
+    url = f"/desk/{AREA}/weeks/{PAST.isoformat()}"
+    for lang, words, never in (
+        ("en", "scored again: a grown task held apart", "time ran out"),
+        ("zh", "已重新评分", "已到时限"),
+    ):
+        client.cookies.set("lang", lang)
+        page = client.get(url)
+        assert page.status_code == 200, page.text[:500]
+        listed = page.text.split(f'/plans/{plan["id"]}">', 1)[1].split("</li>", 1)[0]
+        assert words in listed and never not in page.text, listed
