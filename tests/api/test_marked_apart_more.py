@@ -5,6 +5,10 @@ possible" is static (en/zh); and a chosen recommendation's repair keeps the mark
 
 from __future__ import annotations
 
+import csv
+import io
+
+import openpyxl
 import pendulum
 import pytest
 
@@ -126,3 +130,28 @@ def test_the_week_pages_list_of_plans_names_a_plan_holding_a_grown_task_apart_as
         assert page.status_code == 200, page.text[:500]
         listed = page.text.split(f'/plans/{plan["id"]}">', 1)[1].split("</li>", 1)[0]
         assert words in listed and never not in page.text, listed
+
+
+def test_the_plans_export_lists_the_marked_visit_kept_apart_labelled_as_kept(
+    client: Client, coordinator: Headers
+) -> None:
+    """The published plan's spreadsheet (CSV and XLSX) lists the marked visit kept apart in
+    its visit table, once, 王师傅's, labelled as kept (en/zh), as the page and paper do."""
+    _, _, plan = _held_apart(client, coordinator)
+    assert client.post(f"/plans/{plan['id']}/publish", headers=coordinator).status_code == 200
+    sign_in(client, coordinator["Authorization"].split()[1])
+    week = PAST.isoformat()
+    for lang, label in (("en", "marked visit, kept apart"), ("zh", "已标记的探访，另行保留")):
+        client.cookies.set("lang", lang)
+        got = client.get(f"/desk/{AREA}/export/plan.csv?week={week}")
+        assert got.status_code == 200, got.text[:300]
+        rows = list(csv.reader(io.StringIO(got.content.decode("utf-8-sig"))))
+        table = rows[: rows.index([])]  # the visits, before the unserved section
+        book = openpyxl.load_workbook(io.BytesIO(
+            client.get(f"/desk/{AREA}/export/plan.xlsx?week={week}").content))  # fmt: skip
+        sheet = [[str(c or "") for c in r] for r in book.worksheets[0].iter_rows(values_only=True)]
+        for found in (table, sheet):
+            kept = [r for r in found if r[-1] == "t-visit-zhang"]
+            assert len(kept) == 1, (lang, found)
+            assert label in kept[0][-2] and kept[0][4] == "王师傅", kept
+            assert sum(label in " ".join(r) for r in found) == 1
