@@ -155,3 +155,26 @@ def test_the_plans_export_lists_the_marked_visit_kept_apart_labelled_as_kept(
             assert len(kept) == 1, (lang, found)
             assert label in kept[0][-2] and kept[0][4] == "王师傅", kept
             assert sum(label in " ".join(r) for r in found) == 1
+
+
+def test_the_plan_page_says_why_a_plan_holding_a_grown_task_apart_gives_no_suggestions(
+    client: Client, coordinator: Headers
+) -> None:
+    """Its unserved tasks carry no suggestions (the second solve's were for the week with the
+    grown task taken out): the page says so and why, under what is not served (en/zh)."""
+    _, _, plan = _held_apart(client, coordinator)
+    assert plan["plan"]["unserved"], plan
+    assert not any(u.get("suggestions") for u in plan["plan"]["unserved"]), plan
+    sign_in(client, coordinator["Authorization"].split()[1])
+    url = f"/desk/{AREA}/weeks/{PAST.isoformat()}/plans/{plan['id']}"
+    for lang, words in (
+        ("en", ["No suggestions are given for this plan", "held apart"]),
+        ("zh", ["此计划不提供建议", "另行处理"]),
+    ):
+        client.cookies.set("lang", lang)
+        page = client.get(url)
+        assert page.status_code == 200, page.text[:500]
+        said = page.text.split('id="unserved-h"', 1)[1].split("</section>", 1)[0]
+        assert 'id="suggestions-none"' in said, said
+        note = said.split('id="suggestions-none"', 1)[1].split("</p>", 1)[0]
+        assert all(w in note for w in words), note
