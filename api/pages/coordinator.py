@@ -167,7 +167,7 @@ def week_page(
     table = task_table(request.query_params, state["tasks"], state["people"], outcomes)
     return page(
         request, viewer, lang, "coordinator/week.html", nav="weeks", outcomes=outcomes,
-        priorities=PRIORITIES, table=table, **state, **context,
+        priorities=PRIORITIES, table=table, status_key=status_key, **state, **context,
     )  # fmt: skip
 
 

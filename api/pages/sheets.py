@@ -198,13 +198,17 @@ class PlanReader:
 
     def table(self) -> list[list[str]]:
         """The plan as a spreadsheet: one row per visit (day, date, time, volunteers, who is
-        helped, place, address, task), by start; visits no one is left to make are left out."""
+        helped, place, address, task), by start; visits no one is left to make are left out.
+        A marked visit kept apart (`marked_kept`) is listed too, its task labelled as kept."""
         words = (
             "page_day", "page_date", "page_from", "page_to", "page_volunteers", "page_helping",
             "page_place", "page_sheet_address", "page_task", "page_id",
         )  # fmt: skip
         out = [[msg_in(self.lang, w) for w in words]]
-        for a in sorted(self.result.get("assignments") or [], key=lambda a: str(a["start"])):
+        kept = [{**k, "kept": True} for k in self.result.get("marked_kept") or []]
+        found = [*(self.result.get("assignments") or []), *kept]
+        label = f" ({msg_in(self.lang, 'page_visit_kept')})"
+        for a in sorted(found, key=lambda a: str(a["start"])):
             task = _in_week(self.tasks, str(a["task"]))
             crew = [str(v["id"]) for v in a.get("volunteers") or []
                     if (str(a["task"]), str(v["id"])) not in self.declined]  # fmt: skip
@@ -217,7 +221,8 @@ class PlanReader:
                 day_name(self.lang, start.date()), start.date().isoformat(),
                 start.format("HH:mm"), end.format("HH:mm"),
                 ", ".join(self.name(v) for v in crew), resident or "", place,
-                str((entry or {}).get("address") or ""), str(task.get("title", a["task"])),
+                str((entry or {}).get("address") or ""),
+                str(task.get("title", a["task"])) + (label if a.get("kept") else ""),
                 str(a["task"]),
             ])  # fmt: skip
         return out

@@ -248,6 +248,15 @@ PAGE_CATALOGUE: dict[str, tuple[str, str]] = {
         "可行（已重新评分：需求增加的任务另行处理）",
     ),
     "page_visit_kept": ("marked visit, kept apart", "已标记的探访，另行保留"),
+    "page_suggestions_none_apart": (
+        "No suggestions are given for this plan: it was made for the week with the grown task "
+        "held apart, so what would serve each request was worked out for a week other than the "
+        "one stored, and could not be kept. Set the task's needs back, or add it again as a new "
+        "task, and make the plan again to get suggestions.",
+        "此计划不提供建议：计划是在需求增加的任务另行处理后的一周上生成的，"
+        "各项需求的建议针对的并非已保存的这一周，无法兑现。"
+        "请将该任务的需求改回，或将其另行添加为新任务，再重新生成计划以获得建议。",
+    ),
     "page_bound_static": (
         "Here “most possible” is a static count of what each priority could serve, not the "
         "solve's proof: the plan was scored again after a task that grew was held apart, "

@@ -5,6 +5,10 @@ possible" is static (en/zh); and a chosen recommendation's repair keeps the mark
 
 from __future__ import annotations
 
+import csv
+import io
+
+import openpyxl
 import pendulum
 import pytest
 
@@ -107,3 +111,70 @@ def test_the_noticeboard_and_the_coordinators_sheets_print_the_marked_visit_kept
             page = client.get(f"/print/{AREA}/{week}/{url}")
             assert page.status_code == 200, page.text[:300]
             assert page.text.count(label) == 1, (url, lang)
+
+
+def test_the_week_pages_list_of_plans_names_a_plan_holding_a_grown_task_apart_as_the_plan_page_does(
+    client: Client, coordinator: Headers
+) -> None:
+    """The week page's list of plans uses the plan page's words for such a plan ("scored
+    again"), never "time ran out" (en/zh)."""
+    _, _, plan = _held_apart(client, coordinator)
+    sign_in(client, coordinator["Authorization"].split()[1])
+    url = f"/desk/{AREA}/weeks/{PAST.isoformat()}"
+    for lang, words, never in (
+        ("en", "scored again: a grown task held apart", "time ran out"),
+        ("zh", "已重新评分", "已到时限"),
+    ):
+        client.cookies.set("lang", lang)
+        page = client.get(url)
+        assert page.status_code == 200, page.text[:500]
+        listed = page.text.split(f'/plans/{plan["id"]}">', 1)[1].split("</li>", 1)[0]
+        assert words in listed and never not in page.text, listed
+
+
+def test_the_plans_export_lists_the_marked_visit_kept_apart_labelled_as_kept(
+    client: Client, coordinator: Headers
+) -> None:
+    """The published plan's spreadsheet (CSV and XLSX) lists the marked visit kept apart in
+    its visit table, once, 王师傅's, labelled as kept (en/zh), as the page and paper do."""
+    _, _, plan = _held_apart(client, coordinator)
+    assert client.post(f"/plans/{plan['id']}/publish", headers=coordinator).status_code == 200
+    sign_in(client, coordinator["Authorization"].split()[1])
+    week = PAST.isoformat()
+    for lang, label in (("en", "marked visit, kept apart"), ("zh", "已标记的探访，另行保留")):
+        client.cookies.set("lang", lang)
+        got = client.get(f"/desk/{AREA}/export/plan.csv?week={week}")
+        assert got.status_code == 200, got.text[:300]
+        rows = list(csv.reader(io.StringIO(got.content.decode("utf-8-sig"))))
+        table = rows[: rows.index([])]  # the visits, before the unserved section
+        book = openpyxl.load_workbook(io.BytesIO(
+            client.get(f"/desk/{AREA}/export/plan.xlsx?week={week}").content))  # fmt: skip
+        sheet = [[str(c or "") for c in r] for r in book.worksheets[0].iter_rows(values_only=True)]
+        for found in (table, sheet):
+            kept = [r for r in found if r[-1] == "t-visit-zhang"]
+            assert len(kept) == 1, (lang, found)
+            assert label in kept[0][-2] and kept[0][4] == "王师傅", kept
+            assert sum(label in " ".join(r) for r in found) == 1
+
+
+def test_the_plan_page_says_why_a_plan_holding_a_grown_task_apart_gives_no_suggestions(
+    client: Client, coordinator: Headers
+) -> None:
+    """Its unserved tasks carry no suggestions (the second solve's were for the week with the
+    grown task taken out): the page says so and why, under what is not served (en/zh)."""
+    _, _, plan = _held_apart(client, coordinator)
+    assert plan["plan"]["unserved"], plan
+    assert not any(u.get("suggestions") for u in plan["plan"]["unserved"]), plan
+    sign_in(client, coordinator["Authorization"].split()[1])
+    url = f"/desk/{AREA}/weeks/{PAST.isoformat()}/plans/{plan['id']}"
+    for lang, words in (
+        ("en", ["No suggestions are given for this plan", "held apart"]),
+        ("zh", ["此计划不提供建议", "另行处理"]),
+    ):
+        client.cookies.set("lang", lang)
+        page = client.get(url)
+        assert page.status_code == 200, page.text[:500]
+        said = page.text.split('id="unserved-h"', 1)[1].split("</section>", 1)[0]
+        assert 'id="suggestions-none"' in said, said
+        note = said.split('id="suggestions-none"', 1)[1].split("</p>", 1)[0]
+        assert all(w in note for w in words), note

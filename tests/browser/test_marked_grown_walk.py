@@ -119,6 +119,7 @@ def test_the_plan_page_lists_a_grown_task_no_one_can_join_as_unserved_beside_its
     expect(entry).to_contain_text("王师傅")  # the marked volunteer by name, not by id
     expect(page.locator("#plan-status")).to_have_text(t("page_status_kept_apart"))
     expect(page.locator("#bound-static")).to_be_visible()
+    expect(page.locator("#suggestions-none")).to_have_text(t("page_suggestions_none_apart"))
     kept = page.locator(".tl-block.tl-kept")
     expect(kept).to_have_count(1)
     expect(kept).to_contain_text(t("page_visit_kept"))
@@ -141,3 +142,13 @@ def test_the_plan_page_lists_a_grown_task_no_one_can_join_as_unserved_beside_its
         page.set_viewport_size({"width": 360, "height": 780})
         b.assert_fits()
         b.shoot(f"{sheet}-360")
+    # the week page's list of plans names it as the plan page does
+    page.set_viewport_size({"width": 1280, "height": 900})
+    b.go(f"/desk/{AREA}/weeks/{PAST}")
+    listed = page.locator(f"li:has(a[href$='/plans/{plan}'])")
+    expect(listed).to_contain_text(t("page_status_kept_apart"))
+    b.shoot("week-desk")
+    page.set_viewport_size({"width": 360, "height": 780})
+    expect(listed).to_be_visible()
+    b.assert_fits()
+    b.shoot("week-360")
