@@ -243,6 +243,11 @@ class Task(Entity):
     waited: int = 0
     """Weeks this request already waited unserved (the objective's waiting stage)."""
 
+    @property
+    def people(self) -> int:
+        """The fewest people its needs take (a task is served only with all of them)."""
+        return sum(n.min_people for n in self.needs)
+
 
 def free_starts(blocks: tuple[Span, ...], task: Task, travel: int) -> list[Span]:
     """Closed start ranges at which someone with these blocks, living `travel` minutes from the

@@ -95,7 +95,7 @@ def solver_unkept(
 
     def why(visit: MarkedVisit) -> tuple[Reason, ...]:
         task = tasks.get(visit.task)
-        people = 0 if task is None else sum(n.min_people for n in task.needs)
+        people = 0 if task is None else task.people
         if people > counts[visit.task]:
             return (reason("marked_grown_unfilled", people=people),)
         return (reason("marked_no_crew"),)

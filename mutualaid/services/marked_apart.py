@@ -14,13 +14,8 @@ from typing import Any
 
 from mutualaid.contract import clock
 from mutualaid.domain.marks import MarkedVisit
-from mutualaid.domain.model import Scenario, Span, Task
+from mutualaid.domain.model import Scenario, Span
 from mutualaid.domain.plan import Plan, Reason, reason
-
-
-def people(task: Task) -> int:
-    """The fewest people the task's needs take."""
-    return sum(n.min_people for n in task.needs)
 
 
 def grown_unkept(
@@ -35,7 +30,7 @@ def grown_unkept(
         tid: by_task[tid]
         for tid in unkept_pins
         if tid in by_task and tid in scenario.tasks
-        and people(scenario.tasks[tid]) > len(by_task[tid])
+        and scenario.tasks[tid].people > len(by_task[tid])
     }  # fmt: skip
 
 
@@ -123,7 +118,7 @@ def kept_apart(plan: Plan, week: Scenario, apart: dict[str, list[MarkedVisit]]) 
             "marked_grown_apart", state=reason(f"outcome_{visits[0].state}"),
             volunteers=", ".join(v.volunteer for v in visits),
             when=clock.iso(week, start)[5:16].replace("T", " "),
-            people=people(week.tasks[u.task]), why=why,
+            people=week.tasks[u.task].people, why=why,
         )  # fmt: skip
         unserved.append(replace(u, detail=detail))
     kept: list[dict[str, Any]] = [
