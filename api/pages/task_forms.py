@@ -243,7 +243,7 @@ def _flash_repair(
         why = f"{msg_in(lang, f'reason_{u.reason}')}: {detail}" if detail else u.reason
         flash(request, "page_task_repaired_unserved", title=title, why=why, people=told)
     else:
-        flash(request, "page_task_repaired", title=title, changed=repair.changed, people=told)
+        flash(request, "page_task_repaired", title=title, people=told)
 
 
 @post("/desk/{area:str}/weeks/{week:str}/tasks/new", sync_to_thread=True)

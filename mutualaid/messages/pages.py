@@ -219,9 +219,8 @@ PAGE_CATALOGUE: dict[str, tuple[str, str]] = {
     "page_task_saved": ("Task '{title}' saved.", "已保存任务“{title}”。"),
     "page_task_repaired": (
         "Task '{title}' saved. Its visits in the published plan no longer held: they were "
-        "planned again and the plan published ({changed} changes); told: {people}.",
-        "已保存任务“{title}”。已发布计划中该任务的上门安排不再成立："
-        "已重新安排并发布计划（{changed} 处改动）；"
+        "planned again and the plan published; told: {people}.",
+        "已保存任务“{title}”。已发布计划中该任务的上门安排不再成立：已重新安排并发布计划；"
         "已通知：{people}。",
     ),
     "page_task_repaired_unserved": (
