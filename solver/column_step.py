@@ -127,7 +127,7 @@ def enter(model: Any, p: str, held: Mapping[str, int], seconds: float,
     step = master.bound(p, held, deadline=t0 + seconds * share, seed=seed, stop=stop,
                         smooth=SMOOTH if last else 0.0)  # fmt: skip
     model._column_step = (master, sorted(set(sets) | set(step.sets), key=_order))
-    proving = BOUND or (LOW and last)
+    proving = (BOUND or (LOW and last)) and step.sound()
     bound = math.floor(step.bound + MARGIN) if proving and math.isfinite(step.bound) else None
     out = Entrant(None, 0, bound, 0.0)
     info: dict[str, Any] = {}
@@ -149,7 +149,7 @@ def enter(model: Any, p: str, held: Mapping[str, int], seconds: float,
     out.seconds = time.monotonic() - t0
     if LOG is not None:
         LOG.append(info | {"priority": p, "held": dict(held), "first": first, "lp": step.lp,
-                    "lagrangian": step.bound, "converged": step.converged,
+                    "lagrangian": step.bound, "converged": step.converged, "sound": step.sound(),
                     "rounds": step.rounds, "sets": len(step.sets), "count": out.count,
                     "plan": out.plan is not None, "seconds": out.seconds})  # fmt: skip
     return out

@@ -264,6 +264,14 @@ class MasterBound:
     """The tasks of the step's master (the priority's and the held ones)."""
     cpu: list[float] = field(default_factory=list)
     """Each round: the process's CPU seconds so far (all threads), beside `history`'s wall."""
+    feasible: float = -math.inf
+    """The most LP value seen with every held count met (no slack): a plan of the master's
+    LP, so a bound below it breaks weak duality (`sound`)."""
+
+    def sound(self) -> bool:
+        """Whether the bound is no less than an LP value the master reached (weak duality): a
+        check of the pricing's bounds, which stop 26 A saw fail once beside CP-SAT (8036)."""
+        return self.bound >= self.feasible - 1e-6
 
     def proves(self, count: int) -> bool:
         """Whether no plan serves more than `count` tasks of the priority."""
@@ -331,9 +339,11 @@ class RouteMaster:
         objective = lp.Objective()
         for t in tids:
             objective.SetCoefficient(y[t], 1 if tasks[t].priority == priority else 0)
+        slacks = []
         for c in sigma.values():
             # Short of `held` while few sets are known: a slack at a price above any gain.
             slack = lp.NumVar(0, inf, "")
+            slacks.append(slack)
             c.SetCoefficient(slack, 1)
             objective.SetCoefficient(slack, -(len(tids) + 1))
         objective.SetMaximization()
@@ -421,6 +431,8 @@ class RouteMaster:
             if status != pywraplp.Solver.OPTIMAL:
                 break
             out.lp = objective.Value()
+            if all(v.solution_value() <= 1e-9 for v in slacks):
+                out.feasible = max(out.feasible, out.lp)
             # GLOP's duals of a maximisation: a <= row's is >= 0, a >= row's <= 0; each clipped
             # to its sign (any value of the right sign is sound).
             d: Duals = (

@@ -287,3 +287,24 @@ def test_beside_the_search_the_entrant_is_the_one_found_before_it() -> None:
         stopped = column_step.Beside(_model(world), "normal", {"high": 1}, 10.0, None)
         got = stopped.get()  # (at once: no plan, unless its thread was done before)
         assert got is not None and (got.plan is None or got.count == alone.count), got
+
+
+def test_a_bound_below_an_lp_value_the_master_reached_is_not_used() -> None:
+    """Stop 26 A: weak duality says the Lagrangian bound is never below an LP value of the
+    master with every held count met; one that is (a pricing fault) bounds nothing."""
+    world = crews_against_hours()
+    for task in world["tasks"]:
+        task["priority"] = "low" if task["priority"] == "normal" else task["priority"]
+    real = RouteMaster.bound
+
+    def broken(self: Any, *args: Any, **kw: Any) -> Any:
+        got = real(self, *args, **kw)
+        got.bound = got.feasible - 0.5
+        return got
+
+    with patch.multiple(column_step, LOW=True):
+        fine = column_step.enter(_model(world), "low", {"high": 1}, 10.0, None)
+        assert fine.bound == 1, fine  # (the LP's 4/3 visits each, as at normal)
+        with patch.object(RouteMaster, "bound", broken):
+            got = column_step.enter(_model(world), "low", {"high": 1}, 10.0, None)
+    assert got.bound is None, got

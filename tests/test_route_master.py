@@ -118,7 +118,7 @@ def _against_brute(world: World, smooth: float = 0.0) -> None:
         if any(scenario.tasks[t].priority == p for t in open_):
             held = {q: truth[q] for q in PRIORITIES[:n]}
             got = master.bound(p, held, smooth=smooth)
-            assert got.bound >= truth[p] - 1e-6, (p, got, truth)
+            assert got.bound >= truth[p] - 1e-6 and got.sound(), (p, got, truth)
             assert not got.proves(truth[p] - 1), (p, got, truth)
             assert got.converged
             lp = listed.linear(p, held)[1]
