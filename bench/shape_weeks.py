@@ -419,6 +419,7 @@ MODIFIERS: dict[str, Modifier] = {
 LATE = ("tight-windows", "declined", "pinned", "dst-week")
 SIZES: dict[str, tuple[int, int]] = {
     "tiny": (6, 3),
+    "tiny8": (8, 4),
     "small": (20, 8),
     "subdistrict": (200, 80),
     "large": (2000, 600),

@@ -169,7 +169,11 @@ def main() -> None:
                 out.unlink(missing_ok=True)
                 got = run_one(path, args.time_limit, out)
                 optimum = None
-                if size in ("tiny", "single") and got["rc"] == 0 and got.get("status") != "error":
+                if (
+                    size in ("tiny", "tiny8", "single")
+                    and got["rc"] == 0
+                    and got.get("status") != "error"
+                ):
                     optimum = brute_optimum(path)
                 bad = failures(got, args.time_limit, optimum)
                 rows.append((size, shape, seed, got, bad))
