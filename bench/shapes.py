@@ -182,6 +182,7 @@ def main() -> None:
                     f"{got['wall'] / args.time_limit:5.2f} rss={got['rss_mb'] or 0:6.0f}MB "
                     f"served={got.get('served')} bound={got.get('bound')} "
                     f"cov_opt={got.get('coverage_optimal')} gap={gap(got):.2%}"
+                    + (f" brute={optimum}" if optimum is not None else "")
                 )
                 print(line + (f"  FAIL: {'; '.join(bad)}" if bad else ""), flush=True)
                 if bad:
