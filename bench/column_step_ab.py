@@ -8,7 +8,8 @@ taken). Not a test.
     .venv/bin/python bench/column_step_ab.py --arm off --size district --seeds 7004 7010 \\
         --time-limit 60
 
-`--arm compete` or `bound`: one of the two alone.
+`--arm compete` or `bound`: one of the two alone; `--arm low`: the low step's bound alone
+(`column_step.LOW`, stop 26 A), its duals smoothed by `--smooth`.
 """
 
 from __future__ import annotations
@@ -32,15 +33,17 @@ from solver import column_step  # noqa: E402
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--arm", choices=["on", "off", "compete", "bound"], required=True)
+    parser.add_argument("--arm", choices=["on", "off", "compete", "bound", "low"], required=True)
     parser.add_argument("--size", default="subdistrict", choices=list(unseen.SIZES))
     parser.add_argument("--seeds", type=int, nargs="+", required=True)
     parser.add_argument("--time-limit", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--smooth", type=float, default=column_step.SMOOTH)
     args = parser.parse_args()
     print(said_command("bench/column_step_ab.py"), flush=True)
     column_step.COMPETE = args.arm in ("on", "compete")
     column_step.BOUND = args.arm in ("on", "bound")
+    column_step.LOW, column_step.SMOOTH = args.arm == "low", args.smooth
     for seed in args.seeds:
         week = unseen.Week.of(args.size, seed)
         column_step.LOG = []

@@ -56,6 +56,15 @@ BOUND = False
 proved at 61, 7004's normal bound 64 where CP-SAT's was 65-66), but its column generation
 shares the CPU with CP-SAT's search."""
 
+LOW = False
+"""The master's bound beside the last priority's step (low) of a one-day part, alone: column
+generation beside CP-SAT's search for the whole step, its duals smoothed (SMOOTH), no integer
+master (stop 26 A; docs/engine-on-unseen-weeks.md)."""
+
+SMOOTH = 0.0
+"""The weight of the best bound's duals in the duals priced at the low step (Wentges smoothing,
+`RouteMaster.bound(smooth=)`); 0: the LP's own."""
+
 COLUMN_SHARE = 0.35
 """Of an open step's time, what column generation may take: most of the part's columns are
 generated at its first expensive step (normal)."""
@@ -92,7 +101,7 @@ class Entrant:
 
 def applies(model: Any, deterministic: bool) -> bool:
     """Whether the model's part gets columns (module docstring)."""
-    if not (COMPETE or BOUND) or deterministic or len(model.tids) > MAX_TASKS:
+    if not (COMPETE or BOUND or LOW) or deterministic or len(model.tids) > MAX_TASKS:
         return False
     mine = set(model.tids)
     if any(pin.task in mine for pin in model.scenario.pinned):
@@ -106,7 +115,8 @@ def enter(model: Any, p: str, held: Mapping[str, int], seconds: float,
     with `best`'s routes), the integer master and its plan, within the step's `seconds` (or
     until `stop()`: then no integer master)."""
     t0 = time.monotonic()
-    share = BESIDE_SHARE if stop is not None else COLUMN_SHARE
+    last = p == PRIORITIES[-1]  # (LOW: the bound alone, until CP-SAT's search ends)
+    share = (1.0 if last else BESIDE_SHARE) if stop is not None else COLUMN_SHARE
     kept = getattr(model, "_column_step", None)
     first = kept is None
     if kept is None:
@@ -114,12 +124,14 @@ def enter(model: Any, p: str, held: Mapping[str, int], seconds: float,
     master, sets = kept
     mine = route_plan.routes_of(master, best) if best is not None else []
     seed = sets + mine
-    step = master.bound(p, held, deadline=t0 + seconds * share, seed=seed, stop=stop)
+    step = master.bound(p, held, deadline=t0 + seconds * share, seed=seed, stop=stop,
+                        smooth=SMOOTH if last else 0.0)  # fmt: skip
     model._column_step = (master, sorted(set(sets) | set(step.sets), key=_order))
-    bound = math.floor(step.bound + MARGIN) if BOUND and math.isfinite(step.bound) else None
+    proving = (BOUND or (LOW and last)) and step.sound()
+    bound = math.floor(step.bound + MARGIN) if proving and math.isfinite(step.bound) else None
     out = Entrant(None, 0, bound, 0.0)
     info: dict[str, Any] = {}
-    if COMPETE and step.sets and not (stop is not None and stop()):
+    if COMPETE and not last and step.sets and not (stop is not None and stop()):
         mip = max(0.2, seconds * MIP_SHARE)
         got = route_plan.integer_master(master, p, held, step, seconds=mip, workers=1,
                                         soft=True, start=mine)  # fmt: skip
@@ -137,7 +149,7 @@ def enter(model: Any, p: str, held: Mapping[str, int], seconds: float,
     out.seconds = time.monotonic() - t0
     if LOG is not None:
         LOG.append(info | {"priority": p, "held": dict(held), "first": first, "lp": step.lp,
-                    "lagrangian": step.bound, "converged": step.converged,
+                    "lagrangian": step.bound, "converged": step.converged, "sound": step.sound(),
                     "rounds": step.rounds, "sets": len(step.sets), "count": out.count,
                     "plan": out.plan is not None, "seconds": out.seconds})  # fmt: skip
     return out
@@ -217,7 +229,8 @@ def before(
     if cols := route_plan.column_hint(model, p, held, hinted, limit, best):
         model.hint(cols)
     entrant: Entrant | Beside | None = None
-    if p != PRIORITIES[-1] and applies(model, run.deterministic):
+    steps = (COMPETE or BOUND) if p != PRIORITIES[-1] else LOW
+    if steps and applies(model, run.deterministic):
         if BESIDE:
             return Beside(model, p, held, limit, best), cols, limit
         entrant = enter(model, p, held, limit, best)

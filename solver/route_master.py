@@ -42,6 +42,7 @@ bound falls below count + 1 only at convergence.
 
 from __future__ import annotations
 
+import heapq
 import math
 import time
 from collections import defaultdict
@@ -68,6 +69,17 @@ that finds no set is followed by one priced with LABELS."""
 MARGIN = 1e-6
 """What the bound must clear below count + 1 to prove count: the duals and prizes are floats."""
 
+KNAPSACK = True
+"""`best_set` bounds a label's completion by the fractional knapsack of the block's time
+left (stop 26 A), not only by the sum of the prizes still startable."""
+
+KNOWN = True
+"""`RouteMaster.bound` starts each slot's pricing from its best column (stop 26 A)."""
+
+MORE = 3
+"""Sets of positive reduced cost a slot's pricing adds in a round at most (its best among
+them): more sets a round, fewer rounds (stop 26 A)."""
+
 
 @dataclass
 class Slot:
@@ -81,6 +93,8 @@ class Slot:
     legs: dict[tuple[str, str], int]
     minutes: dict[str, int]
     triangle: bool = False
+    into: dict[str, int] = field(default_factory=dict)
+    """Each visit's shortest leg in (from home or another visit of the slot)."""
 
 
 def slot_of(
@@ -106,21 +120,62 @@ def slot_of(
     # leg(a, c) <= leg(a, b) + minutes_b + leg(b, c) for every visit b between (home is no b).
     via = d[:, 1:, None] + through[None, 1:, None] + d[None, 1:, :]
     slot.triangle = bool((d[:, None, :] <= via).all())
+    slot.into = {t: int(np.delete(d[:, j + 1], j + 1).min())
+                 for j, t in enumerate(places[1:])}  # fmt: skip
     return slot
 
 
 def best_set(
-    slot: Slot, prize: Mapping[str, float], cap: int = LABELS
-) -> tuple[float, frozenset[str], float]:
+    slot: Slot, prize: Mapping[str, float], cap: int = LABELS,
+    known: Iterable[frozenset[str]] = (), more: tuple[float, list[Any]] | None = None,
+) -> tuple[float, frozenset[str], float]:  # fmt: skip
     """The most prize of a set of visits the slot can route found within `cap` labels, the
     set, and a bound on the most (the same when the search ended within `cap`, else the sum
-    of positive prizes)."""
+    of positive prizes). `known`: sets the slot routes (its columns), the search's first
+    best: a label that cannot beat them is not extended. `more`: (a threshold, a heap) gets
+    the MORE sets of most prize above the threshold met on the way, as (prize, n, set)."""
     positive = sum(max(0.0, prize[t]) for t in slot.ranges)
     tids = sorted(t for t in slot.ranges if prize[t] > 0 or not slot.triangle)
     legs, ranges, minutes = slot.legs, slot.ranges, slot.minutes
     latest = {t: max(hi for _, hi in ranges[t]) for t in tids}
     gain = {t: max(0.0, prize[t]) for t in tids}
     best: tuple[float, frozenset[str]] = (0.0, frozenset())
+    for s in known:
+        # Routable; its visits of gain > 0 alone are too where the triangle holds (module
+        # docstring), and elsewhere every visit is in `gain` (at max(0, prize)).
+        s = frozenset(t for t in s if t in gain)
+        value = sum(gain[t] for t in s)
+        if value > best[0]:
+            best = (value, s)
+    # Completion bound (KNAPSACK): a visit after the label takes at least its minutes and the
+    # shortest leg into it (`Slot.into`), all before the block ends, so the prizes still
+    # startable are bounded by the fractional knapsack of the time left (by prize a minute).
+    weight = {t: minutes[t] + slot.into[t] for t in tids}
+    by_ratio = sorted(tids, key=lambda t: (-gain[t] / max(1, weight[t]), t))
+    # A visit startable after a label: reached by its leg from the last visit, or where the
+    # triangle fails, by its shortest leg from anywhere (a detour may be shorter there).
+    reach = legs if slot.triangle else {
+        (a, t): min(legs[(a, t)], slot.into[t]) for a in ["", *tids] for t in tids if a != t
+    }  # fmt: skip
+
+    def completion(visited: frozenset[str], last: str, ready: int) -> float:
+        """The most prize the visits after a label can add (a bound)."""
+        if not KNAPSACK:
+            return sum(
+                gain[t] for t in tids
+                if t not in visited and latest[t] >= ready + reach[(last, t)]
+            )  # fmt: skip
+        rest, room = 0.0, slot.end - ready
+        for t in by_ratio:
+            if t in visited or latest[t] < ready + reach[(last, t)]:
+                continue
+            if weight[t] <= room:
+                rest += gain[t]
+                room -= weight[t]
+            else:
+                return rest + gain[t] * max(0, room) / max(1, weight[t])
+        return rest
+
     # Labels (visits made, last visit) keep the earliest time ready, as `block_sets` lists: the
     # prize is the visits' own, so a label ready earlier with the same visits dominates.
     level: dict[tuple[frozenset[str], str], tuple[int, float]] = {
@@ -130,13 +185,9 @@ def best_set(
     while level:
         following: dict[tuple[frozenset[str], str], tuple[int, float]] = {}
         for (visited, last), (ready, got) in level.items():
-            # Bounding: the prizes of the visits still startable after this label; a label that
-            # cannot beat the best set found even with all of them is not extended.
-            rest = sum(
-                gain[t] for t in tids
-                if t not in visited and latest[t] >= ready + legs[(last, t) if last else ("", t)]
-            )  # fmt: skip
-            if got + rest <= best[0]:
+            # Bounding: a label that cannot beat the best set found even with every visit
+            # still startable (their knapsack) is not extended.
+            if got + completion(visited, last, ready) <= best[0]:
                 continue
             for t in tids:
                 if t in visited:
@@ -155,11 +206,42 @@ def best_set(
                 following[key] = (done, value)
                 if value > best[0]:
                     best = (value, key[0])
+                if more is not None and value > more[0]:
+                    item = (value, made, key[0])
+                    if len(more[1]) < MORE:
+                        heapq.heappush(more[1], item)
+                    elif value > more[1][0][0]:
+                        heapq.heapreplace(more[1], item)
                 made += 1
                 if made > cap:
-                    return best[0], best[1], positive
+                    # Every set not yet seen extends a label of this level (or one dominating
+                    # it, or one that could not beat the best): their completions bound it.
+                    if not KNAPSACK:
+                        return best[0], best[1], positive
+                    above = max(
+                        (g + completion(v, a, r) for (v, a), (r, g) in level.items()),
+                        default=0.0,
+                    )  # fmt: skip
+                    return best[0], best[1], max(best[0], min(positive, above))
         level = following
     return best[0], best[1], best[0]
+
+
+Duals = tuple[
+    dict[tuple[str, int], float], dict[str, float], dict[tuple[str, str], float],
+    dict[str, float], dict[str, float],
+]  # fmt: skip
+"""The master's duals, each of its sign: alpha, beta, gamma, eta, sigma (module docstring)."""
+
+
+def _mix(center: Duals, d: Duals, w: float) -> Duals:
+    """w of `center` and 1 - w of `d`, family by family (a row new since the center: d's)."""
+
+    def one(c: Mapping[Any, float], now: Mapping[Any, float]) -> dict[Any, float]:
+        return {k: w * c.get(k, v) + (1 - w) * v for k, v in now.items()}
+
+    return (one(center[0], d[0]), one(center[1], d[1]), one(center[2], d[2]),
+            one(center[3], d[3]), one(center[4], d[4]))  # fmt: skip
 
 
 @dataclass
@@ -180,6 +262,16 @@ class MasterBound:
     """The sets generated (slot index, visits): the integer master's columns (`route_plan`)."""
     tids: list[str] = field(default_factory=list)
     """The tasks of the step's master (the priority's and the held ones)."""
+    cpu: list[float] = field(default_factory=list)
+    """Each round: the process's CPU seconds so far (all threads), beside `history`'s wall."""
+    feasible: float = -math.inf
+    """The most LP value seen with every held count met (no slack): a plan of the master's
+    LP, so a bound below it breaks weak duality (`sound`)."""
+
+    def sound(self) -> bool:
+        """Whether the bound is no less than an LP value the master reached (weak duality): a
+        check of the pricing's bounds, which stop 26 A saw fail once beside CP-SAT (8036)."""
+        return self.bound >= self.feasible - 1e-6
 
     def proves(self, count: int) -> bool:
         """Whether no plan serves more than `count` tasks of the priority."""
@@ -210,13 +302,14 @@ class RouteMaster:
         self, priority: str, held: Mapping[str, int], *, deadline: float | None = None,
         target: int | None = None, max_rounds: int = 200,
         seed: Iterable[tuple[int, frozenset[str]]] = (),
-        stop: Callable[[], bool] | None = None,
+        stop: Callable[[], bool] | None = None, labels: int = LABELS, smooth: float = 0.0,
     ) -> MasterBound:  # fmt: skip
         """Column generation for `priority` given `held`, until converged, `deadline`
         (time.monotonic), `max_rounds`, `stop()`, or the bound proves `target`; `seed`: sets
         (slot index, visits) added before the first round (a plan's routes, an earlier step's
-        sets)."""
-        t0 = time.monotonic()
+        sets); `labels`: an exact round's cap per slot; `smooth`: the center's weight in the
+        duals priced (0: the LP's own)."""
+        t0, c0 = time.monotonic(), time.process_time()
         sc, tasks = self.scenario, self.scenario.tasks
         lp = pywraplp.Solver.CreateSolver("GLOP")
         tids = [t for t in self.open if tasks[t].priority == priority or tasks[t].priority in held]
@@ -246,14 +339,17 @@ class RouteMaster:
         objective = lp.Objective()
         for t in tids:
             objective.SetCoefficient(y[t], 1 if tasks[t].priority == priority else 0)
+        slacks = []
         for c in sigma.values():
             # Short of `held` while few sets are known: a slack at a price above any gain.
             slack = lp.NumVar(0, inf, "")
+            slacks.append(slack)
             c.SetCoefficient(slack, 1)
             objective.SetCoefficient(slack, -(len(tids) + 1))
         objective.SetMaximization()
         keep = set(tids)
         seen: set[tuple[int, frozenset[str]]] = set()
+        of_slot: dict[int, list[frozenset[str]]] = defaultdict(list)
         columns = 0
 
         def add(i: int, s: frozenset[str]) -> None:
@@ -272,6 +368,7 @@ class RouteMaster:
                     for r in roles_of[(slot.vid, t)]:
                         alpha[(t, r)].SetCoefficient(x, -1)
             seen.add((i, s))
+            of_slot[i].append(s)
             columns += 1
 
         for i, slot in enumerate(self.slots):
@@ -282,21 +379,14 @@ class RouteMaster:
             s = whole & keep
             if s and (i, s) not in seen and s <= self.slots[i].ranges.keys():
                 add(i, s)
-        out = MasterBound(priority, math.inf, math.nan, 0, False, 0.0, 0)
-        exact_round = False
-        while out.rounds < max_rounds:
-            status = lp.Solve()
-            out.rounds += 1
-            if status != pywraplp.Solver.OPTIMAL:
-                break
-            out.lp = objective.Value()
-            # GLOP's duals of a maximisation: a <= row's is >= 0, a >= row's <= 0; each clipped
-            # to its sign (any value of the right sign is sound).
-            a = {key: max(0.0, c.dual_value()) for key, c in alpha.items()}
-            b = {t: max(0.0, c.dual_value()) for t, c in beta.items()}
-            g = {key: max(0.0, c.dual_value()) for key, c in gamma.items()}
-            e = {v: max(0.0, c.dual_value()) for v, c in eta.items()}
-            s_ = {q: max(0.0, -c.dual_value()) for q, c in sigma.items()}
+
+        def price(
+            d: Duals, cap: int, floor: list[float] | None = None
+        ) -> tuple[float, bool, list[tuple[int, frozenset[str], float]]]:
+            """The Lagrangian bound at duals `d` (module docstring), whether every slot was
+            priced exactly, and each slot's best set found (with `floor`, the slots' duals:
+            up to MORE sets of each above it)."""
+            a, b, g, e, s_ = d
             value = sum(e[v] * sc.volunteers[v].max_service_minutes for v in vols)
             value += sum(g.values()) - sum(s_[q] * n for q, n in held.items())
             for t in tids:
@@ -307,23 +397,78 @@ class RouteMaster:
                 )  # fmt: skip
                 reduced -= sum(n.min_people for n in task.needs) * b[t]
                 value += max(0.0, reduced)
-            m_ = [max(0.0, mu[i].dual_value()) for i in range(len(self.slots))]
-            exact, new = True, []
+            exact, found = True, []
             for i, slot in enumerate(self.slots):
-                pay = {t: b[t] + sum(a[(t, r)] for r in roles_of[(slot.vid, t)]) for t in keep}
-                prize = {
-                    t: pay.get(t, 0.0) - g.get((slot.vid, t), 0.0) - e[slot.vid] * slot.minutes[t]
-                    for t in slot.ranges
-                }
-                most, s, above = best_set(slot, prize, LABELS if exact_round else QUICK)
+                if stop is not None and stop():  # (a round cut short bounds nothing)
+                    return math.inf, False, []
+                heap: list[Any] = []
+                more = (floor[i] + 1e-9, heap) if floor is not None and MORE > 1 else None
+                most, s, above = best_set(
+                    slot, prizes(d, i), cap, of_slot[i] if KNOWN else (), more
+                )  # fmt: skip
                 exact &= above == most
                 value += above
-                if s and most > m_[i] + 1e-9 and (i, s) not in seen:
-                    new.append((i, s))
+                if s:
+                    found.append((i, s, most))
+                found += [(i, got, v) for v, _, got in heap if got != s]
+            return value, exact, found
+
+        def prizes(d: Duals, i: int) -> dict[str, float]:
+            a, b, g, e, _ = d
+            slot = self.slots[i]
+            return {
+                t: (b[t] + sum(a[(t, r)] for r in roles_of[(slot.vid, t)]) if t in keep else 0.0)
+                - g.get((slot.vid, t), 0.0) - e[slot.vid] * slot.minutes[t]
+                for t in slot.ranges
+            }  # fmt: skip
+
+        out = MasterBound(priority, math.inf, math.nan, 0, False, 0.0, 0)
+        exact_round = False
+        center: tuple[Duals, float] | None = None
+        while out.rounds < max_rounds:
+            status = lp.Solve()
+            out.rounds += 1
+            if status != pywraplp.Solver.OPTIMAL:
+                break
+            out.lp = objective.Value()
+            if all(v.solution_value() <= 1e-9 for v in slacks):
+                out.feasible = max(out.feasible, out.lp)
+            # GLOP's duals of a maximisation: a <= row's is >= 0, a >= row's <= 0; each clipped
+            # to its sign (any value of the right sign is sound).
+            d: Duals = (
+                {key: max(0.0, c.dual_value()) for key, c in alpha.items()},
+                {t: max(0.0, c.dual_value()) for t, c in beta.items()},
+                {key: max(0.0, c.dual_value()) for key, c in gamma.items()},
+                {v: max(0.0, c.dual_value()) for v, c in eta.items()},
+                {q: max(0.0, -c.dual_value()) for q, c in sigma.items()},
+            )
+            m_ = [max(0.0, mu[i].dual_value()) for i in range(len(self.slots))]
+            cap = labels if exact_round else QUICK
+            # Smoothing (Wentges): price at the mix of the best bound's duals and the LP's, so
+            # the bound does not follow the LP's duals' swings; a mix that finds no set
+            # improving the LP (mispricing) is followed by pricing at the LP's own duals.
+            point = d if center is None or smooth <= 0 else _mix(center[0], d, smooth)
+            while True:
+                value, exact, found = price(point, cap, m_ if point is d else None)
+                if not math.isfinite(value):
+                    break
+                if center is None or value < center[1]:
+                    center = (point, value)
+                out.bound = min(out.bound, value)
+                new = [
+                    (i, s) for i, s, most in found
+                    if (i, s) not in seen
+                    and (most if point is d else sum(prizes(d, i)[t] for t in s)) > m_[i] + 1e-9
+                ]  # fmt: skip
+                if new or point is d:
+                    break
+                point = d  # mispriced
+            if not math.isfinite(value):
+                break  # stopped inside the round
             for i, s in new:
                 add(i, s)  # after pricing: GLOP's duals are gone once the model changes
             out.history.append((out.lp, value, time.monotonic() - t0, exact_round))
-            out.bound = min(out.bound, value)
+            out.cpu.append(time.process_time() - c0)
             if not new:
                 if exact_round:
                     out.converged = exact
