@@ -69,3 +69,48 @@ def local_start(value: Any) -> str:
 def clock_text(minute_of_day: int) -> str:
     """`HH:MM` of a minute of the day (24:00 for the day's end)."""
     return f"{minute_of_day // 60:02d}:{minute_of_day % 60:02d}"
+
+
+@functools.cache
+def missing_minutes(week_start: dt.date, zone: str) -> tuple[tuple[int, int], ...]:
+    """The minutes of the week whose local clock time does not exist, as half-open spans
+    [a, b): the hour the clocks jump over when daylight saving starts (02:00-03:00 on a
+    European spring Sunday). No time of a plan may be one of them: written with its offset,
+    02:30 would read back as 03:30 and a visit would lose an hour."""
+    tz = ZoneInfo(zone)
+    gaps: list[tuple[int, int]] = []
+    for day in range(7):
+        date = week_start + dt.timedelta(days=day)
+        first = dt.datetime.combine(date, dt.time(), tz).utcoffset()
+        last = dt.datetime.combine(date + dt.timedelta(days=1), dt.time(), tz).utcoffset()
+        if first is None or last is None or last <= first:
+            continue  # no gap starts on a day whose offset does not grow
+        for minute in range(MINUTES_PER_DAY):
+            wall = dt.datetime.combine(date, dt.time(minute // 60, minute % 60))
+            there = wall.replace(tzinfo=tz).astimezone(dt.UTC).astimezone(tz)
+            if there.replace(tzinfo=None) != wall:
+                at = day * MINUTES_PER_DAY + minute
+                if gaps and gaps[-1][1] == at:
+                    gaps[-1] = (gaps[-1][0], at + 1)
+                else:
+                    gaps.append((at, at + 1))
+    return tuple(gaps)
+
+
+def starts_that_exist(
+    ranges: list[tuple[int, int]], duration: int, gaps: tuple[tuple[int, int], ...]
+) -> list[tuple[int, int]]:
+    """The start ranges (inclusive) less every start whose start or end minute is missing."""
+    for g0, g1 in gaps:
+        for lo_cut, hi_cut in ((g0, g1 - 1), (g0 - duration, g1 - 1 - duration)):
+            kept: list[tuple[int, int]] = []
+            for a, b in ranges:
+                if hi_cut < a or lo_cut > b:
+                    kept.append((a, b))
+                    continue
+                if a < lo_cut:
+                    kept.append((a, lo_cut - 1))
+                if hi_cut < b:
+                    kept.append((hi_cut + 1, b))
+            ranges = kept
+    return sorted(set(ranges))

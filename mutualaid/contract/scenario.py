@@ -156,7 +156,7 @@ def _build(r: Reader, data: Any, source: str | None) -> Scenario:
     for tid, (p, raw) in tasks.items():
         if raw is None:
             continue
-        task = place_task(r, tid, p, raw, sites, residents, teams, week_start)
+        task = place_task(r, tid, p, raw, sites, residents, teams, week_start, timezone)
         if task is not None:
             final_tasks[tid] = task
 

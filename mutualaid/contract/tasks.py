@@ -183,6 +183,11 @@ def _fixed_start(
     if duration is not None and minute + duration > MINUTES_PER_WEEK:
         r.add(path, msg("start_crosses_week"))
         return None
+    if duration is not None and timezone is not None:
+        end = minute + duration  # a visit's end must exist too, or it reads back an hour off
+        if any(g0 <= end < g1 for g0, g1 in clock.missing_minutes(week_start, timezone)):
+            r.add(path, msg("end_in_gap", got=describe(value), zone=timezone))
+            return None
     return minute
 
 
@@ -195,6 +200,7 @@ def place_task(
     residents: dict[str, tuple[FieldPath, Resident | None]],
     teams: dict[str, tuple[FieldPath, Team | None]],
     week_start: pendulum.Date | None,
+    timezone: str | None = None,
 ) -> Task | None:
     for i, need in enumerate(raw["needs"]):
         if isinstance(need, TeamNeed) and need.team not in teams:
@@ -230,7 +236,12 @@ def place_task(
             r.add(raw["window_path"], msg("task_no_window_in_week"))
             return None
         ranges = sorted({(a, b - duration) for a, b in spans if b - duration >= a})
-        if spans and not ranges:
+        if ranges and timezone is not None:
+            gaps = clock.missing_minutes(week_start, timezone)
+            if gaps and not (ranges := clock.starts_that_exist(ranges, duration, gaps)):
+                r.add(raw["window_path"], msg("window_in_gap", zone=timezone))
+                return None
+        elif spans and not ranges:
             longest = max(b - a for a, b in spans)
             r.add(
                 raw["window_path"],

@@ -232,6 +232,16 @@ SCENARIO: dict[str, tuple[str, str]] = {
         "the event would end after the week ends (Sunday 24:00)",
         "活动会在本周结束（周日 24:00）之后才结束",
     ),
+    "end_in_gap": (
+        "a visit starting {got} would end at a time that does not exist in {zone}: the clocks "
+        "jump over it (daylight saving)",
+        "从 {got} 开始的服务会结束在 {zone} 不存在的时刻：夏令时切换时时钟跳过了它",
+    ),
+    "window_in_gap": (
+        "no start in its windows exists in {zone}: the clocks jump over the start or the end "
+        "of every one (daylight saving)",
+        "时间窗内没有一个开始时刻在 {zone} 存在：夏令时切换时，时钟跳过了每个可能的开始或结束时刻",
+    ),
     "duration_fits_no_window": (
         "the duration of {duration} minutes fits no window (the longest is {longest} minutes)",
         "时长 {duration} 分钟放不进任何时间窗（最长的时间窗为 {longest} 分钟）",
