@@ -123,14 +123,16 @@ def read_table(data: bytes, lang: str) -> list[list[str]]:
         return _read_xlsx(data, lang)
     # Excel's "Unicode text" is UTF-16 with its byte-order mark; else UTF-8 or GB18030
     utf16 = data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    first_bad: UnicodeDecodeError | None = None
     for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
             break
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            first_bad = first_bad or exc
             continue
     else:
-        raise TableError(msg_in(lang, "import_not_table"))
+        raise _not_text(data, first_bad, utf16, lang)
     if "\x00" in text:
         raise TableError(msg_in(lang, "import_not_table"))
     first, _, rest = text.partition("\n")
@@ -149,6 +151,10 @@ def read_table(data: bytes, lang: str) -> list[list[str]]:
     reader = csv.reader(io.StringIO(text), dialect)
     try:
         for row in reader:
+            if len(row) > MAX_COLUMNS:  # as an .xlsx: a header of 200,000 names took 15 s
+                if any(cell.strip() for cell in row[MAX_COLUMNS:]):
+                    raise TableError(msg_in(lang, "import_too_many_columns", most=MAX_COLUMNS))
+                row = row[:MAX_COLUMNS]
             cells = [as_typed(cell.strip()).strip() for cell in row]
             filled += any(cells)
             if filled > MAX_ROWS + 1:  # the header and the rows a file may hold, as an .xlsx
@@ -160,6 +166,15 @@ def read_table(data: bytes, lang: str) -> list[list[str]]:
             msg_in(lang, "import_cell_too_long", row=len(out) + 1, most=most)
         ) from None
     return out
+
+
+def _not_text(data: bytes, exc: UnicodeDecodeError | None, utf16: bool, lang: str) -> TableError:
+    """A CSV in an encoding this does not read (Latin-1, Shift-JIS with bytes GBK lacks...):
+    said as that, with the row of the first byte UTF-8 does not read, not as "no table"."""
+    if exc is None or utf16 or b"\x00" in data[:1024]:
+        return TableError(msg_in(lang, "import_not_table"))
+    row = data[: exc.start].count(b"\n") + 1
+    return TableError(msg_in(lang, "import_not_text", row=row))
 
 
 def _read_xlsx(data: bytes, lang: str) -> list[list[str]]:

@@ -99,6 +99,11 @@ SPREADSHEETS: dict[str, tuple[str, str]] = {
         "this is not a CSV or Excel (.xlsx) file",
         "这不是 CSV 或 Excel（.xlsx）文件",
     ),
+    "import_not_text": (
+        "row {row}: the text is neither UTF-8 nor GBK (as Excel saves it); save the file "
+        'again as "CSV UTF-8" (or .xlsx)',
+        "第 {row} 行：文字既不是 UTF-8 也不是 GBK 编码；请另存为“CSV UTF-8”（或 .xlsx）",
+    ),
     "import_formula_unsaved": (
         "the cells {cells} hold a formula whose result was never saved (a program wrote the "
         "file, not Excel or WPS): open the file in Excel or WPS and save it, or type the values",
