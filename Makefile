@@ -29,7 +29,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 # Lint and every test not marked slow (browser walks, long solves, Dask, big property runs, the
-# stateful machine): under two minutes on two cores. `make test` stays the whole suite.
+# stateful machine): some 3-5 minutes on two quiet cores (README, "The suite"). `make test` stays the whole suite.
 check: lint
 	$(BIN)/pytest -n 2 -m "not slow"
 
