@@ -114,6 +114,10 @@ class FakeRoster:
         stored[entry.id] = entry
         return entry, new
 
+    def upsert_all(self, area: str, entries: Sequence[Any]) -> None:
+        for entry in entries:
+            self.upsert(area, entry)
+
     def delete(self, area: str, ident: str) -> None:
         self.get(area, ident)
         users = self._users(area, ident)

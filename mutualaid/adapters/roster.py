@@ -111,6 +111,37 @@ class SqlRoster(Repository, Generic[R, E]):
         self.write(area, to_json(entry), existing if existing is not None else self._next(area))
         return self.get(area, entry.id), existing is None
 
+    def upsert_all(self, area: str, entries: Sequence[E]) -> None:
+        """Store the entries (checked by the use case) in one INSERT ... ON CONFLICT DO UPDATE
+        executemany: a known id keeps its place, new ones go last in their order. An import
+        of 3,000 people took four queries each, holding SQLite's write lock 5 s."""
+        if not entries:
+            return
+        self.session.flush()
+        table = metadata.tables[self.model.__tablename__]
+        connection = self.session.connection()
+        places = dict(
+            connection.execute(
+                core_select(table.c.id, table.c.position).where(
+                    table.c.area_id == area, table.c.id.in_(sorted({e.id for e in entries}))
+                )
+            ).all()
+        )
+        following = self._next(area)
+        rows = []
+        for entry in entries:
+            if entry.id not in places:
+                places[entry.id], following = following, following + 1
+            rows.append(self.to_row(area, to_json(entry), places[entry.id]))
+        dialect = postgresql if self.dialect == "postgresql" else sqlite
+        stmt = dialect.insert(table)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["area_id", "id"],
+            set_={k: stmt.excluded[k] for k in rows[0] if k not in ("area_id", "id")},
+        )
+        connection.execute(stmt, rows)
+        self.session.expire_all()  # roster rows this session had loaded are stale now
+
     def create(self, area: str, entry: E) -> E:
         """Store a new entry (checked by the use case), last. One INSERT that fails on a
         taken id (ConflictError), also when another request creates the same id at the same

@@ -85,3 +85,24 @@ def test_a_name_deleted_between_the_check_and_the_write_is_the_row_s_problem(
     assert "v-gone" in problems[0].message
     stored = roster.list_entities(make_uow(), access.CLI, "residents", world.AREA)
     assert not {"r-a", "r-b"} & {r.id for r in stored}
+
+
+def test_an_import_keeps_a_known_person_in_their_place_and_adds_the_new_ones_last(
+    make_uow: UowFactory,
+) -> None:
+    roster.create_area(make_uow(), access.CLI, world.AREA, "经八路", world.ZONE)
+    for ident in ("r-1", "r-2", "r-3"):
+        roster.put_entity(make_uow(), access.CLI, "residents", world.AREA, ident,
+                          {"name": ident, "location": HOME})  # fmt: skip
+    rows = [imports.Row(2, {"id": "r-9", "name": "新", "location": HOME}),
+            imports.Row(3, {"id": "r-2", "name": "改", "location": HOME}),
+            imports.Row(4, {"id": "r-5", "name": "新二", "location": HOME})]  # fmt: skip
+    assert imports.import_roster(make_uow(), access.CLI, "residents", world.AREA, rows, True) == []
+    stored = roster.list_entities(make_uow(), access.CLI, "residents", world.AREA)
+    assert [(r.id, r.name) for r in stored] == [
+        ("r-1", "r-1"),
+        ("r-2", "改"),
+        ("r-3", "r-3"),
+        ("r-9", "新"),
+        ("r-5", "新二"),
+    ]

@@ -40,21 +40,17 @@ def stall_at(point: str, marker: Path) -> None:
             return done
 
         SqlPlans.publish = stalled  # type: ignore[method-assign]
-    elif point == "import":  # inside an import's transaction, its third row written
+    elif point == "import":  # inside an import's transaction, its rows written (one statement)
         from mutualaid.adapters.roster import SqlRoster
 
-        upsert = SqlRoster.upsert
-        written: list[object] = []
+        upsert_all = SqlRoster.upsert_all
 
-        def stalled_upsert(self: SqlRoster[Any, Any], area: str, entry: Any) -> Any:
-            done = upsert(self, area, entry)
-            written.append(entry)
-            if len(written) == 3:
-                self.session.flush()
-                stall()
-            return done
+        def stalled_upsert_all(self: SqlRoster[Any, Any], area: str, entries: Any) -> None:
+            upsert_all(self, area, entries)
+            self.session.flush()
+            stall()
 
-        SqlRoster.upsert = stalled_upsert  # type: ignore[method-assign]
+        SqlRoster.upsert_all = stalled_upsert_all  # type: ignore[method-assign]
     elif point == "checks":  # the change is published; its suggestions are being checked
         import solver.suggest_checks
 

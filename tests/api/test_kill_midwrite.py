@@ -160,8 +160,9 @@ def checked_after_restart(
 def test_killed_while_an_import_is_stored_stores_none_of_its_rows_and_the_next_import_all(
     client: Client, admin: Headers, published: str, settings: Settings, tmp_path: Path
 ) -> None:
-    """Killed after three of five rows were written inside the import's transaction: none is
-    stored, and the same file imported after it is stored whole."""
+    """Killed after the five rows were written inside the import's transaction (one statement
+    since stop 26 D2; three rows of five before): none is stored, and the same file imported
+    after it is stored whole."""
     rows = [{"id": f"r-k{n}", "name": f"居民{n}", "location": {"lat": 34.78, "lon": 113.68}}
             for n in range(5)]  # fmt: skip
 
