@@ -46,15 +46,15 @@ def bound(self: Any, priority: str, held: Any, **kw: Any) -> Any:
     first = len(CALLS)
     out = REAL_BOUND(self, priority, held, **kw)
     RUNS.append((priority, dict(held), out, first, len(CALLS), threading.get_ident(),
-                 len(self.slots)))  # fmt: skip
+                 (self, kw)))  # fmt: skip
     return out
 
 
 def audit(floor: float | None) -> None:
-    for priority, held, out, lo, hi, ident, _nslots in RUNS:
+    for priority, held, out, lo, hi, ident, _called in RUNS:
         print(f"  master {priority} {held}: rounds {out.rounds} LP {out.lp:.3f} "
               f"L {out.bound:.3f} feasible {out.feasible:.3f} sound {out.sound()} "
-              f"converged {out.converged}")  # fmt: skip
+              f"converged {out.converged} sets {len(out.sets)}")  # fmt: skip
         for k, (lp, value, secs, exact) in enumerate(out.history):
             print(f"    round {k + 1}: LP {lp:.3f} L {value:.3f} {secs:.1f} s exact {exact}")
         bad = not out.sound() or (floor is not None and out.bound < floor - 1e-6)
@@ -72,13 +72,27 @@ def audit(floor: float | None) -> None:
         print(f"  {wrong} of {len(mine)} pricings wrong (the thread's {len(mine)} of {hi - lo})")
 
 
+def replay(floor: float | None, upto: int) -> None:
+    """Each master of the run again on the same slots, held counts and seed sets, in this
+    thread, no deadline, no stop, to convergence: the path the thread was on, continued."""
+    for priority, held, _, _, _, _, (master, kw) in list(RUNS):
+        RUNS.clear()
+        CALLS.clear()
+        got = master.bound(priority, held, seed=kw.get("seed", ()), max_rounds=upto,
+                           smooth=kw.get("smooth", 0.0))  # fmt: skip
+        print(f"  replayed without the thread ({upto} rounds at most): sets {len(got.sets)}")
+        audit(floor)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", required=True)
     parser.add_argument("--floor", type=float, default=None)
     parser.add_argument("--time-limit", type=float, default=30.0)
+    parser.add_argument("--replay", action="store_true", help="each master again, no thread")
+    parser.add_argument("--upto", type=int, default=200, help="the replay's rounds at most")
     args = parser.parse_args()
-    route_master.best_set = best_set  # type: ignore[assignment]
+    route_master.best_set = best_set
     route_master.RouteMaster.bound = bound  # type: ignore[method-assign]
     column_step.LOW = True
     for seed in args.seeds:
@@ -89,6 +103,8 @@ def main() -> int:
         print(f"{seed}: served {unseen.quad(r['served'])} bound {unseen.quad(r['bound'])} "
               f"load {os.getloadavg()[0]:.1f} log {column_step.LOG}", flush=True)  # fmt: skip
         audit(args.floor if seed == 8036 else None)
+        if args.replay:
+            replay(args.floor if seed == 8036 else None, args.upto)
     return 0
 
 
