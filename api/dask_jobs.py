@@ -204,24 +204,16 @@ class DaskJobRunner(Dispatcher):
         self.name = f"dask-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self._cluster: LocalCluster | None = None
         self._client: Client | None = None
-        self._trouble: Reason | None = None
         self._running: dict[str, tuple[Future[Any], str, str]] = {}
         """The submitted tasks not yet seen done, by Dask key: the future, the plan's id and
         the worker name it was claimed for."""
 
-    def trouble(self) -> Reason | None:
-        return self._trouble
-
     def step(self) -> bool:
         try:
-            busy = self._dispatch(self._connected())
-        except OSError as exc:  # refused, timed out, or the connection closed (CommClosedError)
-            self._lost(exc)
-            return False
-        if self._trouble is not None:
-            log.warning("dask runner: the scheduler at %s answers again", self._address())
-            self._trouble = None
-        return busy
+            return self._dispatch(self._connected())
+        except OSError:  # refused, timed out, or the connection closed (CommClosedError):
+            self._drop_client()  # made again at the next poll
+            raise  # said once (`_said`) until a step works again
 
     def _address(self) -> str:
         return self.settings.dask_scheduler or "(in-process cluster)"
@@ -240,19 +232,26 @@ class DaskJobRunner(Dispatcher):
             self._client = Client(target, set_as_default=False, timeout=self.connect_seconds)
         return self._client
 
-    def _lost(self, exc: OSError) -> None:
-        """The scheduler does not answer: said once in the log (one line, no traceback) and
-        to coordinators (`trouble`) until it answers again; the client is made again at the
-        next poll. Runs it had are taken again when their leases run out."""
-        self._drop_client()
-        if self._trouble is None:
-            log.warning(
-                "dask runner: the scheduler at %s does not answer (%s); queued plans wait "
-                "and it is tried again every %s s", self._address(), exc, self.poll_seconds,
-            )  # fmt: skip
-        self._trouble = reason(
+    def _said(self, exc: Exception) -> tuple[Reason, str]:
+        """The scheduler does not answer (refused, timed out, the connection closed): said
+        once in the log (one line, no traceback) and to coordinators (`trouble`) until it
+        answers again. Runs it had are taken again when their leases run out. Any other
+        failure (the database gone, a scheduler answering garbage) as every dispatcher's."""
+        if not isinstance(exc, OSError):
+            return super()._said(exc)
+        line = (
+            f"dask runner: the scheduler at {self._address()} does not answer ({exc}); queued "
+            f"plans wait and it is tried again every {self.poll_seconds} s"
+        )
+        said = reason(
             "solver_unreachable", address=self._address(), error=str(exc) or type(exc).__name__
         )
+        return said, line
+
+    def _works_again(self, failure: Reason) -> str:
+        if failure.code == "solver_unreachable":
+            return f"dask runner: the scheduler at {self._address()} answers again"
+        return super()._works_again(failure)
 
     def _drop_client(self) -> None:
         self._running.clear()

@@ -15,7 +15,7 @@ import threading
 import uuid
 
 from api.settings import JobSettings
-from mutualaid.domain.plan import Reason
+from mutualaid.domain.plan import Reason, reason
 from mutualaid.services.jobs import RunOptions, UowFactory, run_next_plan
 from mutualaid.services.ports import Planner
 from solver.service import rescored
@@ -36,6 +36,10 @@ class Dispatcher:
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        self._failure: Reason | None = None
+        """While steps fail with something other than a lost scheduler (the database gone,
+        a scheduler answering what we cannot read): what coordinators are told; None while
+        steps work."""
 
     def start(self) -> None:
         if self._thread is not None:
@@ -57,9 +61,9 @@ class Dispatcher:
         self._wake.set()
 
     def trouble(self) -> Reason | None:
-        """Why queued plans cannot be solved now, or None (a thread in this process always
-        can; the Dask runner says when its scheduler does not answer)."""
-        return None
+        """Why queued plans cannot be solved now, or None: the steps fail (`_failed`); the
+        Dask runner also says when its scheduler does not answer."""
+        return self._failure
 
     def step(self) -> bool:
         """Do one piece of work in the thread; whether there was any."""
@@ -74,13 +78,46 @@ class Dispatcher:
                 self._wake.clear()
                 try:
                     busy = self.step()
-                except Exception:  # the database (or scheduler) went away for a moment
-                    log.exception("%s: a dispatcher step failed", self.thread_name)
+                except Exception as exc:  # the database (or scheduler) went away for a moment
+                    self._failed(exc)
                     busy = False
+                else:
+                    self._works()
                 if not busy:
                     self._wake.wait(self.poll_seconds)
         finally:
             self.close()
+
+    def _failed(self, exc: Exception) -> None:
+        """A step failed: one log line when steps begin to fail (its traceback at debug level
+        only), never one per poll, even when the failures differ (a scheduler answering
+        garbage fails one way, then another), and coordinators told the latest (`trouble`)
+        until a step works again."""
+        said, line = self._said(exc)
+        if self._failure is None:
+            log.warning("%s", line)
+            log.debug("%s: the failed step", self.thread_name, exc_info=exc)
+        self._failure = said
+
+    def _said(self, exc: Exception) -> tuple[Reason, str]:
+        """What coordinators are told of a failed step, and the log's line for it."""
+        driver = getattr(exc, "orig", None) or exc  # a driver's own words, not the SQL sent
+        error = " ".join(str(driver).split())[:300] or type(exc).__name__
+        line = (
+            f"{self.thread_name}: a dispatcher step failed ({type(exc).__name__}: {error}); "
+            f"its work waits and it is tried again every {self.poll_seconds} s"
+        )
+        return reason("solver_failing", error=error, seconds=self.poll_seconds), line
+
+    def _works(self) -> None:
+        """A step worked: a failure said before is over (one line)."""
+        if self._failure is not None:
+            log.warning("%s", self._works_again(self._failure))
+            self._failure = None
+
+    def _works_again(self, failure: Reason) -> str:
+        """The log's line when steps work again after `failure`."""
+        return f"{self.thread_name}: dispatcher steps work again"
 
 
 class InProcessJobRunner(Dispatcher):

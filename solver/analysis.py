@@ -25,6 +25,7 @@ from mutualaid.domain.model import (
     Task,
     TeamNeed,
     Volunteer,
+    people_of,
 )
 from mutualaid.domain.plan import AssignedVolunteer, Reason, reason
 from mutualaid.travel import HaversineTravel, Point, TravelModel, point, reach_radians
@@ -71,7 +72,7 @@ def fillable(needs: tuple[Need, ...], pools: RolePools) -> bool:
 
 def best_fill(needs: tuple[Need, ...], pools: RolePools) -> tuple[bool, int, int]:
     """(fillable, most places filled, places needed) over every choice of teams."""
-    need_total = sum(n.min_people for n in needs)
+    need_total = people_of(needs)
     best = 0
     for choice in itertools.product(*pools):
         slots: list[frozenset[str]] = []
@@ -208,11 +209,11 @@ class Analyzer:
             a.reason = "no_time"
             if not any(within_hours(sc.volunteers[v], dur) for v in allowed):
                 a.detail = reason("why_no_time_hours", duration=dur)
-            elif sum(n.min_people for n in needs) == len(allowed) > 1:  # all of them needed
+            elif task.people == len(allowed) > 1:  # all of them needed
                 a.detail = reason("why_no_time_all", count=len(allowed), duration=dur)
-            elif sum(n.min_people for n in needs) > 1:  # a crew: never free at once
+            elif task.people > 1:  # a crew: never free at once
                 a.detail = reason(
-                    "why_no_time", count=len(allowed), people=sum(n.min_people for n in needs),
+                    "why_no_time", count=len(allowed), people=task.people,
                     duration=dur,
                 )  # fmt: skip
             elif len(allowed) == 1:

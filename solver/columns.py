@@ -160,7 +160,7 @@ class ColumnModel:
             for need, role in zip(task.needs, a.pools, strict=True):
                 members = {v for pool in role for v in pool.members} & set(going[t])
                 m.add(sum(going[t][v] for v in sorted(members)) >= need.min_people * self.served[t])
-            total = sum(n.min_people for n in task.needs)
+            total = task.people
             m.add(sum(going[t].values()) >= total * self.served[t])
 
     def lexicographic(
@@ -234,7 +234,7 @@ class ColumnModel:
             for need, role in zip(task.needs, a.pools, strict=True):
                 members = {v for pool in role for v in pool.members} & set(going[t])
                 lp.Add(lp.Sum([going[t][v] for v in sorted(members)]) >= need.min_people * y[t])
-            lp.Add(lp.Sum(list(going[t].values())) >= sum(n.min_people for n in task.needs) * y[t])
+            lp.Add(lp.Sum(list(going[t].values())) >= task.people * y[t])
 
         def count(p: str) -> Any:
             return lp.Sum([y[t] for t in y if tasks[t].priority == p])

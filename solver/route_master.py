@@ -331,7 +331,7 @@ class RouteMaster:
                 for v in sorted({v for pool in role for v in pool.members}):
                     roles_of[(v, t)].append(r)
             beta[t] = c = lp.Constraint(-inf, 0)
-            c.SetCoefficient(y[t], sum(n.min_people for n in task.needs))
+            c.SetCoefficient(y[t], task.people)
         sigma = {q: lp.Constraint(n, inf) for q, n in held.items()}
         for t in tids:
             if tasks[t].priority in sigma:
@@ -395,7 +395,7 @@ class RouteMaster:
                 reduced -= sum(
                     need.min_people * a[(t, r)] for r, need in enumerate(task.needs)
                 )  # fmt: skip
-                reduced -= sum(n.min_people for n in task.needs) * b[t]
+                reduced -= task.people * b[t]
                 value += max(0.0, reduced)
             exact, found = True, []
             for i, slot in enumerate(self.slots):

@@ -93,7 +93,7 @@ def integer_master(
             mine = [var for v in people for var in holds.get((v, t), [])]
             m.add(need.min_people * y[t] <= sum(mine))
         everyone = [var for v in master.analyses[t].candidates for var in holds.get((v, t), [])]
-        m.add(sum(n.min_people for n in task.needs) * y[t] <= sum(everyone))
+        m.add(task.people * y[t] <= sum(everyone))
     short = []
     for q, n in held.items():
         if soft:

@@ -17,6 +17,7 @@ from api.controllers.common import AreaParam, CurrentActor, IdempotencyKey
 from api.errors import responses
 from mutualaid.contract.requests import request_json
 from mutualaid.domain.ledger import LedgerEntry, VisitOutcome, hours
+from mutualaid.messages import msg
 from mutualaid.services import backlog, ledger
 from mutualaid.services.ledger_ports import BooksUnitOfWork
 
@@ -114,6 +115,9 @@ class DrawnView:
     overdue: list[str]
     skipped: list[dict[str, Any]]
     """Open requests the week cannot take as they are, with the problems of their task."""
+    kept: list[dict[str, Any]]
+    """Requests changed since their task was drawn, whose task the published plan gives
+    visits: the week keeps the task as drawn (`request`, `task`, `message`: what to do)."""
 
 
 class DrawController(Controller):
@@ -140,6 +144,9 @@ class DrawController(Controller):
                                                for p in problems]}
                 for r, problems in done.skipped
             ],
+            [{"request": r.id, "task": r.task_id,
+              "message": msg("draw_kept_published", request=r.id, task=r.task_id)}
+             for r in done.kept],
         )  # fmt: skip
 
 

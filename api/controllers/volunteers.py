@@ -82,6 +82,9 @@ class VolunteerAssignmentView(AssignmentView):
     """The place's address and phone, when the roster has them (the volunteer going there
     may see them)."""
     phone: str | None = None
+    task_changed: bool = False
+    """The task was changed since the published plan gave this visit and no longer allows it
+    as given (its times, length or people): ask the coordinator before going."""
 
     @classmethod
     def seen(cls, a: volunteers.VolunteerAssignment) -> VolunteerAssignmentView:
@@ -99,6 +102,7 @@ class VolunteerAssignmentView(AssignmentView):
             ],
             address=a.address,
             phone=a.phone,
+            task_changed=a.task_changed,
         )
 
 
@@ -248,6 +252,8 @@ def calendar(schedule: volunteers.Schedule, *more: volunteers.Schedule) -> bytes
         lines.append(msg("cal_role", role=skill_name(a.role_name)))
         names = ", ".join(c.name for c in a.co_volunteers)
         lines.append(msg("cal_with", who=names) if names else msg("cal_alone"))
+        if a.task_changed:
+            lines.insert(0, msg("page_visit_task_changed"))
         event.add("description", "\n".join(lines))
         event.add("status", CALENDAR_STATUS.get(r.state, "CANCELLED"))
         event.add("sequence", a.sequence)

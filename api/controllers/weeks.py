@@ -10,7 +10,14 @@ from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.openapi.spec import Example
 from litestar.params import Body, FromPath, QueryParameter, RawBody
 
-from api.controllers.common import AreaParam, CurrentActor, IdempotencyKey, Jobs, Uow
+from api.controllers.common import (
+    AreaParam,
+    CurrentActor,
+    IdempotencyKey,
+    Jobs,
+    Recommends,
+    Uow,
+)
 from api.dto import PlanDTO, PlanView, WeekDTO, WeekView
 from api.errors import responses
 from mutualaid.contract.answers import TASK_ANSWERS
@@ -18,7 +25,7 @@ from mutualaid.contract.data import Json
 from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.written import written_json
 from mutualaid.domain.tasks import SentTask
-from mutualaid.services import plans, weeks
+from mutualaid.services import plans, task_edits, weeks
 from mutualaid.services.access import Actor
 
 YAML = "application/yaml"
@@ -117,14 +124,25 @@ class WeekController(Controller):
     ) -> Json:  # fmt: skip
         return stored_task_json(weeks.get_task(reader, actor, area, week_start, task))
 
-    @put("/{week_start:str}/tasks/{task:str}", sync_to_thread=True, responses=responses(404))
+    @put(
+        "/{week_start:str}/tasks/{task:str}", sync_to_thread=True, responses=responses(404, 409)
+    )  # fmt: skip
     def put_task(
-        self, actor: CurrentActor, uow: Uow, week_start: FromPath[str], task: FromPath[str],
-        data: TaskBody, area: AreaParam = None,
+        self, actor: CurrentActor, uow: Uow, recommender: Recommends, week_start: FromPath[str],
+        task: FromPath[str], data: TaskBody, area: AreaParam = None,
     ) -> Response[Json]:  # fmt: skip
-        """Create (201) or replace (200) one task."""
-        stored, new = weeks.put_task(uow, actor, area, week_start, task, SentTask(data))
-        return Response(stored_task_json(stored), status_code=201 if new else 200)
+        """Create (201) or replace (200) one task. When the published plan gives it visits the
+        change no longer allows (a window moved, more people, another skill), they are planned
+        again at once in a repair, published and told to their volunteers: its id is in the
+        `Repair-Plan` header (`GET /plans/{id}`). 409 while a solve of the week runs (change
+        it once that plan is done)."""
+        done = task_edits.edit_task(uow, recommender, actor, area, week_start, task, SentTask(data))
+        headers = None
+        if done.repair is not None and done.repair.plan is not None:
+            headers = {"Repair-Plan": done.repair.plan.id}
+        return Response(
+            stored_task_json(done.task), status_code=201 if done.new else 200, headers=headers
+        )  # fmt: skip
 
     @delete("/{week_start:str}/tasks/{task:str}", sync_to_thread=True, responses=responses(404))
     def delete_task(

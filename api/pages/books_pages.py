@@ -70,6 +70,8 @@ def draw_page(
     done = in_lang(lang, backlog.draw_week, infra_of(request).uow(), viewer.actor, area, week)
     flash(request, "page_drawn", week=week, drawn=len(done.drawn), served=len(done.served),
           overdue=len(done.overdue), skipped=len(done.skipped))  # fmt: skip
+    if done.kept:
+        flash(request, "page_drawn_kept", tasks=", ".join(r.task_id for r in done.kept))
     return Redirect(f"/desk/{area}/weeks/{week}", status_code=303)
 
 

@@ -26,6 +26,7 @@ from api.pages.desk import DAYS, PRIORITIES, area_context, in_lang, infra_of
 from api.pages.marked_notes import plan_notes
 from api.pages.named import Names, names_of
 from api.pages.plan_view import plan_view
+from api.pages.task_changed import task_changed_note
 from api.pages.task_forms import TASK_PAGES
 from api.pages.task_table import task_table
 from mutualaid.contract import plan_json
@@ -93,7 +94,7 @@ def _week_state(
     except NotFoundError as exc:
         if exc.kind != "week":
             raise
-        tasks, found = [], []
+        listed, tasks, found = [], [], []
     people = {
         kind: {
             e.id: roster_json(e)
@@ -109,7 +110,7 @@ def _week_state(
     return {
         "week": monday.isoformat(), "monday": monday, "tasks": tasks, "plans": found,
         "active": active, "published": published, "shown": shown, "latest": latest,
-        "people": people,
+        "people": people, "stored_tasks": listed,
     }  # fmt: skip
 
 
@@ -165,9 +166,14 @@ def week_page(
     result = plan_in(lang, shown, names) if shown and shown.result is not None else None
     outcomes = task_outcomes(result, state["people"], lang, zone)
     table = task_table(request.query_params, state["tasks"], state["people"], outcomes)
+    changed = task_changed_note(shown, state["stored_tasks"], state["monday"], names, lang)
+    active, trouble = state.get("active"), None
+    if active is not None:
+        trouble = progress_of(active, lang, infra_of(request).runner.trouble())["trouble"]
     return page(
         request, viewer, lang, "coordinator/week.html", nav="weeks", outcomes=outcomes,
-        priorities=PRIORITIES, table=table, status_key=status_key, **state, **context,
+        priorities=PRIORITIES, table=table, status_key=status_key, trouble=trouble,
+        task_changed=changed, **state, **context,
     )  # fmt: skip
 
 
@@ -242,7 +248,7 @@ def plan_page(
     plan = in_lang(lang, plans.get_plan, infra_of(request).reader(), viewer.actor, plan_id)
     if plan.area != area or plan.week_start.isoformat() != week:
         raise NotFoundError("plan", plan_id)
-    view, notes = None, []
+    view, notes, changed = None, [], None
     if plan.result is not None and plan.status in ("optimal", "feasible"):
         written = in_lang(lang, weeks.export_scenario, infra_of(request).reader(), viewer.actor,
                           area, week)  # fmt: skip
@@ -251,10 +257,11 @@ def plan_page(
         result = plan_in(lang, plan, names)
         view = plan_view(scenario, result, lang, request.app.state.pages.tile_url)
         notes = plan_notes(infra_of(request).reader(), plan, written, result, names, lang)
+        changed = task_changed_note(plan, list(written.tasks), written.week_start, names, lang)
     return page(
         request, viewer, lang, "coordinator/plan.html", nav="weeks", plan=plan, week=week,
         progress=progress_of(plan, lang, infra_of(request).runner.trouble()), view=view,
-        marked_notes=notes, status_key=status_key(plan), **context,
+        marked_notes=notes, task_changed=changed, status_key=status_key(plan), **context,
     )  # fmt: skip
 
 

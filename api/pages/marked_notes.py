@@ -20,9 +20,9 @@ from mutualaid.services.ports import PlanRecord, UnitOfWork
 
 
 def people_needed(week: WrittenWeek) -> dict[str, int]:
-    """Task id (a series once, by its id) -> the fewest people its needs take, from the
-    domain's needs (`Need.min_people`), not from their written form."""
-    return {t.id: sum(n.min_people for n in t.needs) for t in week.tasks}
+    """Task id (a series once, by its id) -> the fewest people its needs take
+    (`StoredTask.people`, the domain's one definition), not from their written form."""
+    return {t.id: t.people for t in week.tasks}
 
 
 def grown_notes(

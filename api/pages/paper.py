@@ -19,6 +19,7 @@ from api.pages.common import CurrentViewer, Lang, page, plan_in
 from api.pages.marked_notes import plan_notes
 from api.pages.named import names_of
 from api.pages.sheets import PlanReader, schedule_sheets
+from api.pages.task_changed import task_changed_note
 from mutualaid.contract.written import written_json
 from mutualaid.domain.model import DAYS
 from mutualaid.messages import msg, using_locale
@@ -76,7 +77,8 @@ def _reader(
         names = names_of(scenario)
         result = plan_in(lang, shown, names)
         notes = plan_notes(infra.reader(), shown, written, result, names, lang)
-        return shown, PlanReader(scenario, result, lang, tuple(notes))
+        changed = task_changed_note(shown, list(written.tasks), written.week_start, names, lang)
+        return shown, PlanReader(scenario, result, lang, tuple(notes), changed)
 
 
 @get("/print/{area:str}/{week:str}/sheets", sync_to_thread=True)

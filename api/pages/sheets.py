@@ -82,6 +82,9 @@ class Board:
     unserved: list[Unserved] = field(default_factory=list)
     notes: tuple[str, ...] = ()
     """What changed for a marked visit's task (`api.pages.marked_notes`)."""
+    changed: str | None = None
+    """The plan's visits whose task, changed since, no longer allows them
+    (`api.pages.coordinator.task_changed_note`)."""
 
 
 def day_name(lang: str, date: pendulum.Date) -> str:
@@ -104,11 +107,14 @@ class PlanReader:
     every volunteer, with names, places and the plan's travel."""
 
     def __init__(
-        self, scenario: Json, result: Json, lang: str, notes: tuple[str, ...] = ()
-    ) -> None:
+        self, scenario: Json, result: Json, lang: str, notes: tuple[str, ...] = (),
+        changed: str | None = None,
+    ) -> None:  # fmt: skip
         self.lang = lang
         self.notes = notes
         """Sentences on marked visits' tasks that grew (`api.pages.marked_notes`)."""
+        self.changed = changed
+        """The sentence on visits whose task changed since and no longer allows them."""
         self.zone = str(scenario.get("timezone") or "UTC")
         self.monday = pendulum.Date.fromisoformat(str(scenario["week_start"]))
         self.sites = {s["id"]: s for s in scenario.get("sites") or []}
@@ -280,6 +286,7 @@ class PlanReader:
             board.rows.append((self.name(v), cells))
         board.unserved = self.unserved()
         board.notes = self.notes
+        board.changed = self.changed
         return board
 
 

@@ -30,9 +30,10 @@ from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.roster import to_json as roster_json
 from mutualaid.domain.tasks import SentTask
 from mutualaid.errors import ScenarioError
-from mutualaid.messages import msg_in
+from mutualaid.messages import msg_in, say, using_locale
 from mutualaid.messages.skills import skill_id
-from mutualaid.services import access, roster, weeks
+from mutualaid.services import access, roster, task_edits, weeks
+from mutualaid.services.absences import WeekRepair
 from mutualaid.services.ports import ConflictError, InvalidRequest, NotFoundError
 
 TASK_FIELDS = {
@@ -207,17 +208,42 @@ def _save_task(
     task = task_from_form(data, base, lang, form)
     if form.ok:
         try:
-            _, new = in_lang(
-                lang, weeks.put_task, infra.uow(), viewer.actor, area, week, ident, SentTask(task)
-            )
+            done = in_lang(lang, task_edits.edit_task, infra.uow(), infra.recommender,
+                           viewer.actor, area, week, ident, SentTask(task))  # fmt: skip
         except (InvalidRequest, ScenarioError) as exc:
             problems_into(form, exc.problems, TASK_FIELDS)
+        except ConflictError as exc:
+            form.general.append(str(exc))
         else:
-            flash(request, "page_task_saved" if not new else "page_task_added", title=task["title"])
+            if done.repair is not None and done.repair.plan is not None:
+                _flash_repair(request, viewer, lang, area, str(task["title"]), done.repair)
+            else:
+                key = "page_task_saved" if not done.new else "page_task_added"
+                flash(request, key, title=task["title"])
             if editing is None:
                 remember_once(request, data.get(ONCE))
             return Redirect(f"/desk/{area}/weeks/{week}", status_code=303)
     return _task_page(request, viewer, lang, area, week, form, editing, 400)
+
+
+def _flash_repair(
+    request: Request[Any, Any, Any], viewer: CurrentViewer, lang: str, area: str, title: str,
+    repair: WeekRepair,
+) -> None:  # fmt: skip
+    """The note after a change that broke the task's published visits: they were planned
+    again (or could not be), and who was told."""
+    people = {v.id: v.name for v in in_lang(lang, roster.list_entities, infra_of(request).reader(),
+                                            viewer.actor, "volunteers", area)}  # fmt: skip
+    told = ", ".join(people.get(m.volunteer, m.volunteer) for m in repair.moved)
+    told = told or msg_in(lang, "page_nobody")
+    if repair.unserved:
+        u = repair.unserved[0]
+        with using_locale(lang):
+            detail = u.detail if isinstance(u.detail, str) else say(u.detail)
+        why = f"{msg_in(lang, f'reason_{u.reason}')}: {detail}" if detail else u.reason
+        flash(request, "page_task_repaired_unserved", title=title, why=why, people=told)
+    else:
+        flash(request, "page_task_repaired", title=title, people=told)
 
 
 @post("/desk/{area:str}/weeks/{week:str}/tasks/new", sync_to_thread=True)

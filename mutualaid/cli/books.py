@@ -127,6 +127,11 @@ def week_draw(week: str, area: Area, url: Url = None) -> None:
     for r, problems in done.skipped:
         for p in problems:
             errors.print(f"  {r.id}: {p.render()}", markup=False, highlight=False)
+    for r in done.kept:
+        errors.print(
+            "  " + msg("draw_kept_published", request=r.id, task=r.task_id), markup=False,
+            highlight=False,
+        )  # fmt: skip
 
 
 def _mark(ident: int, state: str | None, start: str | None, end: str | None,

@@ -246,7 +246,13 @@ class Task(Entity):
     @property
     def people(self) -> int:
         """The fewest people its needs take (a task is served only with all of them)."""
-        return sum(n.min_people for n in self.needs)
+        return people_of(self.needs)
+
+
+def people_of(needs: Iterable[Need]) -> int:
+    """The fewest people `needs` take together: every role's `min_people` (one definition for
+    a task as planned, `Task.people`, and as stored, `StoredTask.people`)."""
+    return sum(n.min_people for n in needs)
 
 
 def free_starts(blocks: tuple[Span, ...], task: Task, travel: int) -> list[Span]:

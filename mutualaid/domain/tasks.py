@@ -7,10 +7,10 @@ as a request sent it, before the store has read it."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from mutualaid.domain.model import Location, Need, TimeBlock
+from mutualaid.domain.model import Location, Need, TimeBlock, people_of
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,11 @@ class StoredTask:
     def place(self) -> str | None:
         """The resident or site it is at (None: its own location)."""
         return self.resident or self.site
+
+    @property
+    def people(self) -> int:
+        """The fewest people its needs take, as `Task.people`."""
+        return people_of(self.needs)
 
 
 @dataclass(frozen=True)
@@ -68,3 +73,52 @@ class SentTask:
         ident = str(self.value.get("id", "")).strip()
         every = self.every
         return [f"{ident}@{d}" for d in every] if isinstance(every, list) else [ident]
+
+
+def still_allows(task: StoredTask, day: str | None, start: dt.datetime, end: dt.datetime) -> bool:
+    """Whether the task as it now stands allows a visit from `start` to `end` (local wall-clock
+    times; `day` the series' day a plan's `t@mon` names): its length, its fixed start, its
+    windows or the series' window. A visit a published plan gave before the task was changed
+    (a batch of tasks replaced, a scenario imported) may no longer fit: its volunteer is told
+    so rather than shown it as if it held."""
+    if round((end - start).total_seconds() / 60) != task.duration_minutes:
+        return False
+    if task.start is not None:
+        return task.start.replace(tzinfo=None, second=0, microsecond=0) == start.replace(
+            tzinfo=None, second=0, microsecond=0
+        )  # fmt: skip
+    lo = start.hour * 60 + start.minute
+    hi = lo + task.duration_minutes
+    weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[start.weekday()]
+    if task.every is not None:
+        if day is not None and day != weekday:
+            return False
+        return task.window is None or (task.window[0] <= lo and hi <= task.window[1])
+    if not task.windows:
+        return True
+    for w in task.windows:
+        on = weekday in w.days if w.days is not None else w.date == start.date()
+        if on and (w.start is None or w.start <= lo) and (w.end is None or hi <= w.end):
+            return True
+    return False
+
+
+def no_longer_allowed(
+    visits: Iterable[tuple[str, int, int, int]], tasks: Iterable[StoredTask], monday: dt.date
+) -> list[str]:
+    """The plan's tasks (`t`, or a series' `t@mon`) among `visits` (task, start and end in
+    minutes of the week from `monday`, crew size) that their task as it now stands no longer
+    allows (`still_allows`, or fewer people than it needs); a task since deleted is not
+    named (its visits are withdrawn)."""
+    by_id = {t.id: t for t in tasks}
+    midnight = dt.datetime(monday.year, monday.month, monday.day)
+    out = []
+    for ident, start, end, crew in visits:
+        base, _, day = ident.rpartition("@") if "@" in ident else (ident, "", "")
+        task = by_id.get(ident) or by_id.get(base)
+        if task is None:
+            continue
+        at, until = midnight + dt.timedelta(minutes=start), midnight + dt.timedelta(minutes=end)
+        if not still_allows(task, day or None, at, until) or crew < task.people:
+            out.append(ident)
+    return out

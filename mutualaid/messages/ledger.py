@@ -195,6 +195,16 @@ LEDGER: dict[str, tuple[str, str]] = {
     ),
     "cli_drawn_task": ("  {task}\twaited {weeks:plural:week:weeks}", "  {task}\t已等待 {weeks} 周"),
     "cli_overdue": (" (overdue)", "（已逾期）"),
+    "draw_kept_published": (
+        "request {request} changed since task '{task}' was drawn into this week, and the "
+        "published plan gives that task visits: the week keeps it as drawn (its volunteers' "
+        "visits stay true); to change this week's visit, change task '{task}' on the week (the "
+        "plan is repaired and its volunteers told); later weeks draw the request as it is now",
+        "请求 {request} 在任务“{task}”被抽入本周后已修改，"
+        "而已发布的计划中有该任务的上门安排：本周保留抽取时的任务"
+        "（志愿者看到的安排仍然成立）；如需修改本周的上门安排，请在本周任务中修改“{task}”"
+        "（计划会随之修复并通知相关志愿者）；以后各周会按修改后的请求抽取",
+    ),
     "cli_drawn": (
         "week of {week}: requests drawn {drawn}, served before {served}, overdue {overdue}, "
         "could not be drawn {skipped}",
@@ -234,6 +244,13 @@ LEDGER: dict[str, tuple[str, str]] = {
         "could not be drawn {skipped}.",
         "{week} 这一周：抽取 {drawn} 个请求，{served} 个此前已办结，{overdue} 个已逾期，"
         "{skipped} 个无法抽取。",
+    ),
+    "page_drawn_kept": (
+        "Kept as drawn before (the published plan gives them visits): {tasks}. To change this "
+        "week's visit, change the task on the week: the plan is repaired and its volunteers told.",
+        "保留抽取时的任务（已发布的计划中有其上门安排）：{tasks}。"
+        "如需修改本周的上门安排，请在本周任务中修改该任务："
+        "计划会随之修复并通知相关志愿者。",
     ),
     "page_request_status": ("Status", "状态"),
     "page_request_who": ("For", "对象"),

@@ -217,6 +217,34 @@ PAGE_CATALOGUE: dict[str, tuple[str, str]] = {
     "page_not_planned": ("not in the plan (added since)", "计划中没有（之后新增）"),
     "page_task_added": ("Task '{title}' added.", "已添加任务“{title}”。"),
     "page_task_saved": ("Task '{title}' saved.", "已保存任务“{title}”。"),
+    "page_task_repaired": (
+        "Task '{title}' saved. Its visits in the published plan no longer held: they were "
+        "planned again and the plan published; told: {people}.",
+        "已保存任务“{title}”。已发布计划中该任务的上门安排不再成立：已重新安排并发布计划；"
+        "已通知：{people}。",
+    ),
+    "page_task_repaired_unserved": (
+        "Task '{title}' saved. Its visits in the published plan no longer held, and no one can "
+        "take it as it now stands ({why}): the published plan no longer gives it and lists it "
+        "unserved; told: {people}.",
+        "已保存任务“{title}”。已发布计划中该任务的上门安排不再成立，"
+        "按现在的要求无人能接（{why}）："
+        "已发布的计划不再安排它，并列为未安排；已通知：{people}。",
+    ),
+    "page_nobody": ("nobody", "无人"),
+    "page_plan_task_changed": (
+        "Tasks changed since this plan gave their visits no longer allow them as given (their "
+        "times, length or people): {tasks}. Their volunteers see a warning on their week. Solve "
+        "the week again, or change each of those tasks on its own (its visits are then planned "
+        "again at once).",
+        "以下任务在本计划安排上门之后被修改，已与所安排的时间、时长或人数不符：{tasks}。"
+        "相关志愿者会在其周安排中看到提醒。请重新求解本周，或逐个修改这些任务（其上门安排会随即重新安排）。",
+    ),
+    "page_visit_task_changed": (
+        "This request was changed after the plan gave you this visit, and no longer fits these "
+        "times as given: ask your coordinator before you go.",
+        "这项请求在计划为您安排这次上门之后被修改，已与上述时间不符：出发前请先联系协调员。",
+    ),
     "page_task_deleted": (
         "Task {task} deleted "
         "({withdrawn:plural:published assignment:published assignments} withdrawn).",

@@ -97,6 +97,28 @@ REPLAN: dict[str, tuple[str, str]] = {
         "这次缺席会使 {week} 这一周失效，因此未作任何保存：{problems}；"
         "请先取消该志愿者在这些日子的固定安排",
     ),
+    "task_edit_contended": (
+        "the plan of week {week} kept changing while the change to task '{task}' was being "
+        "repaired; nothing was stored: save the change again",
+        "在为任务“{task}”的修改修复计划期间，{week} 这一周的计划不断变化；"
+        "未保存任何内容：请再次保存修改",
+    ),
+    "task_edit_solving": (
+        "the published plan gives task '{task}' visits this change would no longer allow, and "
+        "a plan of the week is being made without it; nothing was stored: change the task once "
+        "that plan is done (or stop it)",
+        "已发布的计划中有任务“{task}”的上门安排，这次修改会使其不再成立，"
+        "而本周正在制定的计划没有考虑这次修改；"
+        "未保存任何内容：请等该计划完成（或停止它）后再修改",
+    ),
+    "task_edit_unrepaired": (
+        "the published plan gives task '{task}' visits this change would no longer allow, and "
+        "planning them again broke a rule ({why}); nothing was stored: solve the week again "
+        "after the change, or change it less",
+        "已发布的计划中有任务“{task}”的上门安排，这次修改会使其不再成立，"
+        "而重新安排时违反了规则（{why}）；"
+        "未保存任何内容：请修改后重新求解本周，或少改一些",
+    ),
     "kind_absence": ("absence", "缺席记录"),
     "absence_unserved": (
         "no one else could take it in the repair",

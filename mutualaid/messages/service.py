@@ -32,6 +32,13 @@ SERVICE: dict[str, tuple[str, str]] = {
         "目前无法求解计划：求解器的 Dask 调度器（{address}）没有响应（{error}）；"
         "排队的计划会等待，调度器恢复响应后即开始求解",
     ),
+    "solver_failing": (
+        "plans cannot be solved now: the job runner fails at each try ({error}); queued plans "
+        "wait and are solved once it works again (it tries every {seconds} s; the server's log "
+        "says more)",
+        "目前无法求解计划：作业调度每次尝试都失败（{error}）；排队的计划会等待，恢复正常后即开始求解"
+        "（每 {seconds} 秒重试一次；详情见服务器日志）",
+    ),
     "json_syntax": ("not valid JSON: {problem}", "不是有效的 JSON：{problem}"),
     "bad_body": ("the request body is not valid: {problem}", "请求内容无效：{problem}"),
     # what Litestar's decoder (msgspec) refuses before any handler, in our words (api.decoding)

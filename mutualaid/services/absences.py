@@ -345,7 +345,8 @@ def _store(
             assert before is not None
             unserved = tuple(Unserved(u.task, u.reason, u.detail)
                              for u in w.result.unserved if u.task in lost)  # fmt: skip
-            repairs.append(WeekRepair(w.week, plan, w.changed, _moved(before, w.result), unserved))
+            moved = moved_between(before, w.result)
+            repairs.append(WeekRepair(w.week, plan, w.changed, moved, unserved))
         if new:
             detail: Json = {"from": days[0].isoformat(), "to": days[1].isoformat(),
                             "reason": days[4]}  # fmt: skip
@@ -431,7 +432,7 @@ def _spans(a: AbsenceRecord, week: pendulum.Date) -> list[tuple[int, int]]:
     return out
 
 
-def _moved(before: Plan, after: Plan) -> tuple[Moved, ...]:
+def moved_between(before: Plan, after: Plan) -> tuple[Moved, ...]:
     """Everyone whose visits differ between the two plans, with those visits."""
 
     def visits(plan: Plan) -> dict[str, tuple[int, frozenset[str]]]:

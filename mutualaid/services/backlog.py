@@ -145,6 +145,11 @@ class Drawn:
     """Flagged now: their deadline passed unserved."""
     skipped: list[tuple[Request, list[Problem]]]
     """Open requests whose task the week cannot take as it is (a resident since deleted...)."""
+    kept: list[Request] = dataclasses.field(default_factory=list)
+    """Requests changed since their task was drawn into this week, whose task the published
+    plan gives visits: the week keeps the task as drawn (a published visit never changes
+    under its volunteer); the coordinator changes the week's task itself, which repairs the
+    plan (`services.task_edits`), and later weeks draw the request as it is now."""
 
 
 DRAW_ATTEMPTS = 3
@@ -164,6 +169,7 @@ class _Planned:
     """The week's tasks with the drawn ones, checked; None when nothing is drawn."""
     drawn: list[tuple[Request, int]]
     skipped: list[tuple[Request, list[Problem]]]
+    kept: list[Request] = dataclasses.field(default_factory=list)
 
 
 def draw_week(
@@ -200,12 +206,14 @@ def draw_week(
                 [d.request for d in planned.decisions if d.request.status == SERVED],
                 [d.request for d in planned.decisions if d.request.status == OVERDUE],
                 planned.skipped,
+                planned.kept,
             )
             detail: Mapping[str, Any] = {
                 "drawn": [r.id for r, _ in result.drawn],
                 "served": [r.id for r in result.served],
                 "overdue": [r.id for r in result.overdue],
                 "skipped": [r.id for r, _ in result.skipped],
+                "kept": [r.id for r in result.kept],
             }
             target = f"week {where}/{week.isoformat()}"
             uow.audit.record(actor.id, "week.draw", target, where, detail)
@@ -280,10 +288,36 @@ def _plan_draw(
                 for ident, problems in bad.items():
                     skipped.append((drawn.pop(ident)[0], problems))
                 merged = [t for t in merged if str(t.id) not in bad]
+        kept = _kept_under_plan(reader, where, week, tasks, prepared, drawn)
+        if kept:  # the week keeps those tasks as drawn before: checked again with them
+            merged = [kept[str(t.id)][1] if str(t.id) in kept else t for t in merged]
+            prepared = reader.weeks.prepare_tasks(where, week, merged)
+            for ident in kept:
+                drawn.pop(ident)
     return _Planned(
         decisions, {r.id for r in requests}, task_ids, prepared,
         [(request, waited) for request, waited, _ in drawn.values()], skipped,
+        [request for request, _ in kept.values()],
     )  # fmt: skip
+
+
+def _kept_under_plan(
+    reader: BooksUnitOfWork, where: str, week: pendulum.Date, tasks: list[StoredTask],
+    prepared: PreparedTasks | None, drawn: Mapping[str, tuple[Request, int, SentTask]],
+) -> dict[str, tuple[Request, StoredTask]]:  # fmt: skip
+    """The drawn tasks the draw would change (their request changed since) while the week's
+    published plan gives them visits, by id: each with its request and the task as stored,
+    which the week keeps."""
+    if prepared is None:
+        return {}
+    live = {t.split("@")[0] for t in _published_tasks(reader, where, week)}
+    stored = {t.id: t for t in tasks if t.id in live and t.id in drawn}
+    out = {}
+    for task in prepared.tasks:
+        old = stored.get(task.id)
+        if old is not None and dataclasses.replace(task, waited=old.waited) != old:
+            out[task.id] = (drawn[task.id][0], old)
+    return out
 
 
 def _drawn_problems(

@@ -23,7 +23,7 @@ from mutualaid.domain.lifecycle import PlanRequest, same_or_narrower
 from mutualaid.domain.model import Location, SkillNeed, TeamSkillNeed
 from mutualaid.domain.plan import Plan
 from mutualaid.domain.roster import StoredResident, StoredSite, StoredVolunteer
-from mutualaid.domain.tasks import StoredTask
+from mutualaid.domain.tasks import StoredTask, still_allows
 from mutualaid.errors import Problem
 from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
@@ -77,6 +77,10 @@ class VolunteerAssignment:
     """The place's address and phone (the site's, else the resident's), when the roster has
     them: the volunteer going there is entitled to them."""
     phone: str | None = None
+    task_changed: bool = False
+    """The task was changed since the published plan gave this visit, and no longer allows
+    it as given (its times, length or people: a batch of tasks replaced under the plan); the
+    volunteer is told so, and to ask their coordinator, until a plan gives it again."""
 
 
 @dataclass(frozen=True)
@@ -298,10 +302,16 @@ def _view(
             need.skill if isinstance(need, SkillNeed)
             else need.team_skill if isinstance(need, TeamSkillNeed) else need.team
         )  # fmt: skip
+    changed = going and (
+        not still_allows(task, r.task.rpartition("@")[2] if task.every else None,
+                         r.start.in_timezone(r.timezone), r.end.in_timezone(r.timezone))
+        or len(crew) < task.people
+    )  # fmt: skip
     return VolunteerAssignment(
         r, task.title, place, where,
         None if resident is None else resident.name, role_name, others, sequence,
         None if contact is None else contact.address, None if contact is None else contact.phone,
+        changed,
     )  # fmt: skip
 
 
