@@ -173,7 +173,7 @@ def week_page(
     return page(
         request, viewer, lang, "coordinator/week.html", nav="weeks", outcomes=outcomes,
         priorities=PRIORITIES, table=table, status_key=status_key, trouble=trouble,
-        task_changed=changed, **state, **context,
+        repair_key=repair_key, task_changed=changed, **state, **context,
     )  # fmt: skip
 
 
@@ -263,6 +263,16 @@ def plan_page(
         progress=progress_of(plan, lang, infra_of(request).runner.trouble()), view=view,
         marked_notes=notes, task_changed=changed, status_key=status_key(plan), **context,
     )  # fmt: skip
+
+
+def repair_key(plan: PlanRecord) -> str:
+    """The message that says why a repair was made (`extra.repair.cause`: a decline, an
+    absence, a task edited under the published plan, a recommendation taken); a repair
+    stored before causes were kept is only a repair."""
+    extra = plan.result.extra if plan.result is not None else {}
+    cause = (extra.get("repair") or {}).get("cause")
+    known = ("decline", "absence", "task_edit", "recommendation")
+    return f"page_repair_{cause}" if cause in known else "page_repair"
 
 
 def status_key(plan: PlanRecord) -> str:

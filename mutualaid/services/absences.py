@@ -308,7 +308,7 @@ def _repair(recommender: Recommender, w: _Week) -> _Week:
     if not list(result.extra.get("repair", {}).get("tasks") or ()):
         return w
     result.extra["repair"] = {**result.extra["repair"], "parent": w.published.id,
-                              "changed": changed}  # fmt: skip
+                              "changed": changed, "cause": "absence"}  # fmt: skip
     result.extra["basis"] = w.built.basis.to_json()
     carry_kept(result, before)
     report = validate(scenario, plan_json.dump(result, scenario))

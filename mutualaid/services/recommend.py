@@ -149,7 +149,8 @@ def apply_recommendation(
             if chosen is None:
                 raise ConflictError(msg("recommendation_gone", id=option_id, task=r.task))
             plan = recommender.insert(r.scenario, r.published, chosen)
-            plan.extra["repair"] = {**plan.extra.get("repair", {}), "parent": r.plan_id}
+            plan.extra["repair"] = {**plan.extra.get("repair", {}), "parent": r.plan_id,
+                                   "cause": "recommendation"}  # fmt: skip
             carry_kept(plan, r.published)  # a marked visit kept apart stays so
             report = validate(r.scenario, plan_json.dump(plan, r.scenario))
             if not report.ok:  # the safety net: nothing is stored

@@ -134,7 +134,7 @@ def _repair(recommender: Recommender, w: _Broken) -> _Broken:
     scenario = kept_busy(scenario, before)  # a marked visit kept apart: its time is taken
     result, changed = recommender.repair_all(scenario, before, w.hit)
     result.extra["repair"] = {**(result.extra.get("repair") or {}), "parent": w.published.id,
-                              "changed": changed, "tasks": w.hit}  # fmt: skip
+                              "changed": changed, "tasks": w.hit, "cause": "task_edit"}  # fmt: skip
     result.extra["basis"] = w.built.basis.to_json()
     carry_kept(result, before)
     report = validate(scenario, plan_json.dump(result, scenario))

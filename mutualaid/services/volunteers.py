@@ -414,7 +414,8 @@ def _repair_on(
     scenario = kept_busy(scenario, published.result)  # a marked visit kept apart: its time
     result, changed = repairer.repair(scenario, published.result, declined.task, same)
     carry_kept(result, published.result)  # ... and the visit, so publishing keeps it
-    repaired = {**result.extra.get("repair", {}), "parent": published.id, "changed": changed}
+    repaired = {**result.extra.get("repair", {}), "parent": published.id, "changed": changed,
+                "cause": "decline"}  # fmt: skip
     result.extra["repair"] = repaired
     result.extra["basis"] = basis.to_json()
     report = validate(scenario, plan_json.dump(result, scenario))

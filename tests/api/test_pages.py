@@ -304,6 +304,9 @@ def test_a_volunteer_declines_with_a_reason_and_the_plan_is_repaired(desk: Desk)
     with infra(desk.client).reader() as reader:
         record = reader.assignments.get(int(ids[0]))
     assert (record.state, record.decline_reason) == ("declined", "我这周住院")
+    sign_in(desk.client, desk.secrets["coordinator"])  # the week's plans name the repair's cause
+    week = desk.client.get(f"/desk/{AREA}/weeks/{WEEK}").text
+    assert "(repaired after a decline)" in week
 
 
 @pytest.mark.slow

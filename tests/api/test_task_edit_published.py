@@ -17,6 +17,7 @@ from mutualaid.validation import validate
 from tests.adapters import world
 
 from .conftest import Client, bearer, infra, wait_for
+from .test_pages import sign_in
 
 AREA, WEEK = world.AREA, world.WEEK.isoformat()
 TASK = "t-visit-zhang"
@@ -78,6 +79,14 @@ def test_a_task_moved_off_its_published_visit_is_repaired_at_once_and_its_volunt
              for v in visits(client, admin, p) if v["task"] == TASK]  # fmt: skip
     assert given and all(day == 2 for _, day in given), given  # Wednesday, never Tuesday
     published_plan_holds(client, admin)
+    # the desk's list of the week's plans says why the repair was made (not "after a decline")
+    _, boss = access.create_token(infra(client).uow(), access.CLI, "coordinator", [AREA])
+    assert sign_in(client, boss).status_code in (302, 303)
+    for lang, words in (("en", "repaired after a task was changed"), ("zh", "任务修改后自动调整")):
+        page = client.get(f"/desk/{AREA}/weeks/{WEEK}", headers={"Accept-Language": lang}).text
+        listed = page.split(f'<li><a href="/desk/{AREA}/weeks/{WEEK}/plans/{repair}">')[1]
+        listed = listed.split("</li>")[0]
+        assert words in listed, (lang, listed)
     told = client.get(f"/volunteers/v-wang/notices?area={AREA}", headers=admin).json()
     assert any(n["task"] == TASK for n in told), told
 
