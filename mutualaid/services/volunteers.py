@@ -5,8 +5,7 @@ A repair runs in the request (it frees only the declined task, or a small neighb
 it, and takes well under a second); the repaired plan is validated and, when valid, published
 at once: the week was already in volunteers' hands, and the repair keeps every other answer.
 Repairs of one week are serialised: each starts from the plan published at that moment and is
-published only if that plan is still the published one (else it is made again on the newer).
-"""
+published only if that plan is still the published one (else it is made again on the newer)."""
 
 from __future__ import annotations
 
@@ -111,13 +110,12 @@ class Declined:
     already: bool = False
     """Declined before: recorded once, nothing changed (and no second repair)."""
     moved: bool = False
-    """A repair had given the task to someone else before the decline came: the decline is
-    recorded (no later plan gives the volunteer the task), nothing to repair."""
+    """A repair had given the task to someone else before the decline: recorded, no repair."""
 
 
 REPAIR_ATTEMPTS = 20
-"""How often a repair is made again on a newer published plan (another process published
-first) before the decline is answered with a conflict (declining again repairs then)."""
+"""How often a repair is made again on a newer published plan (another process published first)
+before the decline is answered with a conflict (declining again repairs then)."""
 
 
 @dataclass
@@ -128,6 +126,9 @@ class _WeekLocks:
 
     guard: threading.Lock = field(default_factory=threading.Lock)
     locks: dict[tuple[str, pendulum.Date], threading.Lock] = field(default_factory=dict)
+    repairing: set[int] = field(default_factory=set)
+    """Declines whose first answer is making their repair: declined again meanwhile, it is
+    'already declined' (else, under load, the second repaired first, and the first again)."""
 
     def of(self, area: str, week: pendulum.Date) -> threading.Lock:
         with self.guard:
@@ -326,9 +327,9 @@ def decline_assignment(
     repair the published plan and publish the repair when it passes the validator.
 
     A second decline of the same assignment (at the same time or later) records nothing and
-    makes no repair (`already`), unless the published plan still gives the pair (its repair
-    was not made: a solve was running, the store was busy, or the repair lost too many
-    races): then it repairs. A decline of a visit a repair had just given to someone else
+    makes no repair (`already`), unless the published plan still gives the pair and no first
+    answer is repairing it (a solve was running, the store was busy, or the repair lost too
+    many races): then it repairs. A decline of a visit a repair had just given to someone else
     is recorded all the same, with nothing to repair (`moved`).
 
     A visit marked done or missed is not declined (ConflictError): it is past, and its
@@ -346,6 +347,7 @@ def decline_assignment(
         if (marked := uow.assignments.marked(ident)) is not None:  # it happened, or not
             raise ConflictError(msg("decline_marked", id=ident, state=msg(f"outcome_{marked}")))
         already = uow.assignments.get(ident).state == "declined"
+        pending = already and ident in _REPAIRS.repairing
         done = uow.assignments.decline(ident, reason)
         moved = not uow.assignments.given(ident)
         if not already:  # recorded for the week: no later plan gives them the task
@@ -356,13 +358,17 @@ def decline_assignment(
             uow.audit.record(
                 actor.id, "assignment.decline", f"assignment {ident}", done.area, detail
             )
+            _REPAIRS.repairing.add(ident)
         uow.commit()
-    if moved:
-        return Declined(done, None, already, moved=True)
     try:
+        if moved or pending:
+            return Declined(done, None, already, moved=moved)
         repair = repair_week(uow, repairer, actor, done, only_if_given=already)
     except StoreBusy as busy:
         raise RepairBusy(done.id, busy.retry_after) from busy
+    finally:
+        if not already:
+            _REPAIRS.repairing.discard(ident)
     return Declined(done, repair, already)
 
 

@@ -148,6 +148,9 @@ class Week(RuleBasedStateMachine):
         )
         assert answer.status_code == (200 if task["id"] in self.tasks else 201), answer.text
         self.tasks[task["id"]] = self.get(f"/weeks/{{week}}/tasks/{task['id']}")
+        if "Repair-Plan" in answer.headers:  # a published visit broken by the edit: repaired
+            assert self.published is not None
+            self.published = (answer.headers["Repair-Plan"], self.scenario())
 
     @precondition(lambda self: self.tasks)
     @rule(data=st.data())

@@ -4,6 +4,7 @@ behaviour is tested on SQLite and PostgreSQL in tests/adapters."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +131,38 @@ def test_a_decline_is_recorded_for_the_week_and_repaired_at_once(store: FakeStor
     again = volunteers.decline_assignment(FakeUnitOfWork(store), REPAIRER, volunteer, first.ref)
     assert again.already and again.repair is None  # recorded once, no second repair
     assert len(week.declines) == len({(d.task, d.volunteer) for d in week.declines})
+
+
+def test_a_decline_repeated_while_its_first_answer_repairs_is_already_declined_and_repaired_once(
+    store: FakeStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under load the second answer could reach the week's repair before the first: it then
+    repaired in the first's place, and the first repaired the repair."""
+    ident = solved(store)
+    plans.publish_plan(FakeUnitOfWork(store), REPAIRER, COORDINATOR, ident)
+    first = next(a for a in store.state.assignments if a.plan_id == ident)
+    volunteer = Actor("tok-v", "volunteer", (AREA,), first.volunteer)
+    real, reached, go = volunteers.repair_week, threading.Event(), threading.Event()
+
+    def held(*args: Any, **kwargs: Any) -> Any:  # the first answer, recorded, waits here
+        if not reached.is_set():
+            reached.set()
+            assert go.wait(60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(volunteers, "repair_week", held)
+    answers: list[volunteers.Declined] = []
+    decline = volunteers.decline_assignment
+    thread = threading.Thread(target=lambda: answers.append(
+        decline(FakeUnitOfWork(store), REPAIRER, volunteer, first.ref, "ill")))  # fmt: skip
+    thread.start()
+    assert reached.wait(60)
+    again = decline(FakeUnitOfWork(store), REPAIRER, volunteer, first.ref)
+    go.set()
+    thread.join(60)
+    assert again.already and again.repair is None
+    assert len(answers) == 1 and not answers[0].already and answers[0].repair is not None
+    assert len([p for p in store.state.plans.values() if p.kind == "repair"]) == 1
 
 
 def test_an_accepted_visit_keeps_its_answer_through_a_repair_of_another(
