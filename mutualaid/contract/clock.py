@@ -71,6 +71,13 @@ def clock_text(minute_of_day: int) -> str:
     return f"{minute_of_day // 60:02d}:{minute_of_day % 60:02d}"
 
 
+def exists(wall: dt.datetime, zone: ZoneInfo) -> bool:
+    """Whether a local clock time (naive) exists in `zone`: not in the hour the clocks jump
+    over when daylight saving starts."""
+    there = wall.replace(tzinfo=zone).astimezone(dt.UTC).astimezone(zone)
+    return there.replace(tzinfo=None) == wall
+
+
 @functools.cache
 def missing_minutes(week_start: dt.date, zone: str) -> tuple[tuple[int, int], ...]:
     """The minutes of the week whose local clock time does not exist, as half-open spans
@@ -86,9 +93,7 @@ def missing_minutes(week_start: dt.date, zone: str) -> tuple[tuple[int, int], ..
         if first is None or last is None or last <= first:
             continue  # no gap starts on a day whose offset does not grow
         for minute in range(MINUTES_PER_DAY):
-            wall = dt.datetime.combine(date, dt.time(minute // 60, minute % 60))
-            there = wall.replace(tzinfo=tz).astimezone(dt.UTC).astimezone(tz)
-            if there.replace(tzinfo=None) != wall:
+            if not exists(dt.datetime.combine(date, dt.time(minute // 60, minute % 60)), tz):
                 at = day * MINUTES_PER_DAY + minute
                 if gaps and gaps[-1][1] == at:
                     gaps[-1] = (gaps[-1][0], at + 1)

@@ -160,12 +160,9 @@ def _fixed_start(
     if parsed.tzinfo is not None:
         r.add(path, msg("start_has_offset", got=describe(value)))
         return None
-    if timezone is not None:
-        zone = ZoneInfo(timezone)
-        there = parsed.replace(tzinfo=zone).astimezone(dt.UTC).astimezone(zone)
-        if there.replace(tzinfo=None) != parsed:  # clocks jump over it (daylight saving)
-            r.add(path, msg("start_in_gap", got=describe(value), zone=timezone))
-            return None
+    if timezone is not None and not clock.exists(parsed, ZoneInfo(timezone)):  # daylight saving
+        r.add(path, msg("start_in_gap", got=describe(value), zone=timezone))
+        return None
     if week_start is None:
         return None
     minute = clock.local_minute(week_start, parsed)
