@@ -40,7 +40,7 @@ from mutualaid.services.ports import (
 from mutualaid.services.recommend import Recommender
 from mutualaid.services.roster import with_id
 from mutualaid.services.volunteers import _REPAIRS, REPAIR_ATTEMPTS, still_current, store_repair
-from mutualaid.validation import Report, validate
+from mutualaid.validation import Report, Violation, validate
 
 
 @dataclass(frozen=True)
@@ -114,16 +114,22 @@ def _broken(
         if any(of_task(m.task, ident) for m in uow.plans.marked_visits(published.id)):
             return None  # the marked visit stays as the ledger counts it (services.marked)
         version = uow.weeks.version(where, week)
+        before = published.result
+        known = _violations_of(built_week(uow, published.id, where, week)[0], before, ident)
         uow.weeks.store_task(where, week, prepared)
         built, _ = built_week(uow, published.id, where, week)
-        before = published.result
-        report = validate(built.scenario, plan_json.dump(before, built.scenario))
-        if not any(v.task is not None and of_task(v.task, ident) for v in report.violations):
-            return None
+        if not _violations_of(built, before, ident) - known:
+            return None  # the change breaks nothing (what was broken before, a decline, stays)
         if uow.plans.active(where, week) is not None:
             raise ConflictError(msg("task_edit_solving", task=ident))
         hit = sorted({a.task for a in before.assignments if of_task(a.task, ident)})
         return _Broken(published, version, built, hit)  # left without commit: nothing stored
+
+
+def _violations_of(built: BuiltWeek, plan: Plan, ident: str) -> set[Violation]:
+    """The rules `plan` breaks in the week `built` on the visits of task `ident`."""
+    report = validate(built.scenario, plan_json.dump(plan, built.scenario))
+    return {v for v in report.violations if v.task is not None and of_task(v.task, ident)}
 
 
 def _repair(recommender: Recommender, w: _Broken) -> _Broken:
