@@ -63,7 +63,7 @@ def my_week(
         return Redirect("/desk", status_code=303)
     with using_locale(lang):
         schedule = volunteers.volunteer_schedule(
-            _infra(request).reader(), viewer.actor, _mine(viewer), week
+            _infra(request).reader(), viewer.actor, _mine(viewer), week, unplanned_empty=True
         )
         outcomes = ledger.visit_outcomes(
             _infra(request).reader(), viewer.actor, schedule.area, schedule.volunteer,
@@ -178,7 +178,7 @@ def my_calendar(
     """The week as an iCalendar file, for the phone's calendar."""
     with using_locale(lang):
         schedule = volunteers.volunteer_schedule(
-            _infra(request).reader(), viewer.actor, _mine(viewer), week
+            _infra(request).reader(), viewer.actor, _mine(viewer), week, unplanned_empty=True
         )
         body = calendar(schedule)
     name = f"mutualaid-{schedule.week_start.isoformat()}.ics"
