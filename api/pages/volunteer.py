@@ -155,8 +155,9 @@ def _visit(
         )  # fmt: skip
     for a in schedule.assignments:
         if a.record.id == assignment_id:
+            when = when_text(a.record.start.isoformat(), schedule.timezone, lang)  # Fri 11 Dec
             return {"a": a, "start": a.record.start.in_timezone(schedule.timezone),
-                    "end": a.record.end.in_timezone(schedule.timezone)}  # fmt: skip
+                    "end": a.record.end.in_timezone(schedule.timezone), "when": when}  # fmt: skip
     raise _NotInWeek(assignment_id, record.state == "declined", record.week_start.isoformat())
 
 
