@@ -11,7 +11,10 @@ and one body shape, and the same mapping declared in the OpenAPI schema with exa
     ├── ConflictError                    409 conflict
     ├── Throttled (api.throttle)         429 too_many_failures (with Retry-After)
     └── StoreBusy                        503 busy, with Retry-After (other writers held the
-                                             lock past the wait allowed; nothing stored)
+        │                                    lock past the wait allowed; nothing stored)
+        └── StoreLost                    503 store_lost, with Retry-After (the database's
+                                             connection went away: nothing stored, or, lost
+                                             during the commit, all or nothing: look first)
     Litestar's own: a body or parameter that does not decode 400, a body the client hung up
     in the middle of 400 client_disconnected (logged as one line), an unknown route 404,
     a method the route lacks 405. Anything else is our bug: 500, and nothing is stored
@@ -50,6 +53,7 @@ from mutualaid.services.ports import (
     InvalidRequest,
     NotFoundError,
     StoreBusy,
+    StoreLost,
     TokenExpired,
     Unauthenticated,
 )
@@ -97,6 +101,7 @@ STATUS: tuple[tuple[type[BaseException], int, str], ...] = (
     (ActivePlanExists, 409, "active_plan_exists"),
     (ConflictError, 409, "conflict"),
     (Throttled, 429, "too_many_failures"),
+    (StoreLost, 503, "store_lost"),
     (StoreBusy, 503, "busy"),
     (MutualAidError, 400, "invalid"),
     (ValidationException, 400, "invalid"),

@@ -50,6 +50,12 @@ def is_busy(exc: BaseException) -> bool:
     return "database is locked" in text or "database table is locked" in text
 
 
+def is_connection_lost(exc: BaseException) -> bool:
+    """True when `exc` says the connection to the database went away (SQLAlchemy
+    invalidated it: the server restarted, or an administrator terminated the session)."""
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+
+
 def is_unique_violation(exc: BaseException) -> bool:
     """True when `exc` is a UNIQUE (or primary key) violation: another writer stored the
     same key first (SQLite's constraint error, PostgreSQL's 23505)."""

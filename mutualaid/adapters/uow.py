@@ -30,6 +30,7 @@ from mutualaid.adapters.db import (
     READ_ONLY,
     SQLITE_BUSY_TIMEOUT_MS,
     is_busy,
+    is_connection_lost,
     is_unique_violation,
 )
 from mutualaid.adapters.ledger import SqlLedger, SqlRequests, SqlVisits
@@ -60,6 +61,7 @@ from mutualaid.services.ports import (
     PlanRepository,
     RosterRepository,
     StoreBusy,
+    StoreLost,
     TokenRepository,
     WeekRepository,
 )
@@ -108,6 +110,7 @@ class SqlUnitOfWork:
         self.outbox_only = outbox_only
         self._session: Session | None = None
         self._gate: threading.RLock | None = None
+        self._committing = False
 
     def reading(self) -> SqlUnitOfWork:
         """A read-only unit of work on the same sessions and clock."""
@@ -208,13 +211,17 @@ class SqlUnitOfWork:
             self._leave_gate()
         if exc is not None and is_busy(exc):
             raise self._busy() from exc
+        if exc is not None and is_connection_lost(exc):
+            raise StoreLost(max(1, math.ceil(self.lock_wait or 1)), self._committing) from exc
         if exc is not None and is_unique_violation(exc):
             # another transaction stored the same key first (two creations at once): the
             # one place a unique violation becomes the user's 409, never a 500
             raise ConflictError(msg("store_conflict")) from exc
 
     def commit(self) -> None:
+        self._committing = True  # a connection lost from here on may have stored it all
         self.session.commit()
+        self._committing = False
         if not self.outbox_only:
             writes.bump()  # caches of reads made before this commit are stale now
 
