@@ -140,6 +140,9 @@ class SqlUnitOfWork:
     def _busy(self) -> StoreBusy:
         return StoreBusy(max(1, math.ceil(self.lock_wait or 1)))
 
+    def _lost(self, at_commit: bool) -> StoreLost:
+        return StoreLost(max(1, math.ceil(self.lock_wait or 1)), at_commit)
+
     @property
     def session(self) -> Session:
         if self._session is None:
@@ -168,6 +171,8 @@ class SqlUnitOfWork:
                 self._leave_gate()
                 if is_busy(exc):
                     raise self._busy() from exc
+                if is_connection_lost(exc):  # a pooled connection the server had cut
+                    raise self._lost(at_commit=False) from exc
                 raise
         self._session = session
         areas = SqlAreas(session, self.clock)
@@ -205,6 +210,9 @@ class SqlUnitOfWork:
     ) -> None:
         try:
             self.rollback()  # nothing left to undo after commit()
+        except Exception as failed:  # a lost connection has nothing to roll back
+            if not is_connection_lost(failed):
+                raise
         finally:
             self.session.close()
             self._session = None
@@ -212,7 +220,7 @@ class SqlUnitOfWork:
         if exc is not None and is_busy(exc):
             raise self._busy() from exc
         if exc is not None and is_connection_lost(exc):
-            raise StoreLost(max(1, math.ceil(self.lock_wait or 1)), self._committing) from exc
+            raise self._lost(at_commit=self._committing) from exc
         if exc is not None and is_unique_violation(exc):
             # another transaction stored the same key first (two creations at once): the
             # one place a unique violation becomes the user's 409, never a 500

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from api.errors import status_of
 from mutualaid.messages import msg_in
-from mutualaid.services.ports import StoreLost
+from mutualaid.services.ports import ConflictError, StoreLost
 
 from .conftest import UowFactory
 
@@ -62,3 +62,14 @@ def test_the_words_in_both_languages() -> None:
     for key in ("store_lost", "store_lost_at_commit"):
         en, zh = msg_in("en", key, seconds=5), msg_in("zh", key, seconds=5)
         assert "5" in en and "5" in zh and en != zh
+
+
+def test_an_error_raised_after_the_connection_was_cut_is_still_that_error(
+    pg: Engine, make_uow: UowFactory
+) -> None:
+    """The roll-back of a transaction whose connection is gone raised its own error in
+    place of the one the request was failing with (seen as a 500 on a task edit)."""
+    uow = make_uow()
+    with pytest.raises(ConflictError), uow:
+        _cut(pg, _pid(uow))
+        raise ConflictError("the use case's own refusal")
