@@ -155,7 +155,8 @@ def error_body(request: Request[Any, Any, Any], exc: BaseException) -> ErrorBody
     elif isinstance(exc, ConflictError):
         detail = msg("conflict", detail=exc)
     elif isinstance(exc, StoreBusy):
-        log.warning("busy store on %s %s: %s", request.method, request.url.path, exc.__cause__)
+        what = "lost the store's connection" if isinstance(exc, StoreLost) else "busy store"
+        log.warning("%s on %s %s: %s", what, request.method, request.url.path, exc.__cause__)
         detail = str(exc)
     elif isinstance(exc, Forbidden | MutualAidError):
         detail = str(exc)
