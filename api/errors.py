@@ -15,6 +15,8 @@ and one body shape, and the same mapping declared in the OpenAPI schema with exa
         └── StoreLost                    503 store_lost, with Retry-After (the database's
                                              connection went away: nothing stored, or, lost
                                              during the commit, all or nothing: look first)
+    StoreFull                            507 store_full (the database's disk is full; nothing
+                                             stored; reads still work)
     Litestar's own: a body or parameter that does not decode 400, a body the client hung up
     in the middle of 400 client_disconnected (logged as one line), an unknown route 404,
     a method the route lacks 405. Anything else is our bug: 500, and nothing is stored
@@ -53,6 +55,7 @@ from mutualaid.services.ports import (
     InvalidRequest,
     NotFoundError,
     StoreBusy,
+    StoreFull,
     StoreLost,
     TokenExpired,
     Unauthenticated,
@@ -102,6 +105,7 @@ STATUS: tuple[tuple[type[BaseException], int, str], ...] = (
     (ConflictError, 409, "conflict"),
     (Throttled, 429, "too_many_failures"),
     (StoreLost, 503, "store_lost"),
+    (StoreFull, 507, "store_full"),
     (StoreBusy, 503, "busy"),
     (MutualAidError, 400, "invalid"),
     (ValidationException, 400, "invalid"),
@@ -157,6 +161,9 @@ def error_body(request: Request[Any, Any, Any], exc: BaseException) -> ErrorBody
     elif isinstance(exc, StoreBusy):
         what = "lost the store's connection" if isinstance(exc, StoreLost) else "busy store"
         log.warning("%s on %s %s: %s", what, request.method, request.url.path, exc.__cause__)
+        detail = str(exc)
+    elif isinstance(exc, StoreFull):  # the operator's to mend: said in the log as an error
+        log.error("disk full on %s %s: %s", request.method, request.url.path, exc.__cause__)
         detail = str(exc)
     elif isinstance(exc, Forbidden | MutualAidError):
         detail = str(exc)

@@ -31,6 +31,7 @@ from mutualaid.adapters.db import (
     SQLITE_BUSY_TIMEOUT_MS,
     is_busy,
     is_connection_lost,
+    is_disk_full,
     is_unique_violation,
 )
 from mutualaid.adapters.ledger import SqlLedger, SqlRequests, SqlVisits
@@ -61,6 +62,7 @@ from mutualaid.services.ports import (
     PlanRepository,
     RosterRepository,
     StoreBusy,
+    StoreFull,
     StoreLost,
     TokenRepository,
     WeekRepository,
@@ -221,6 +223,8 @@ class SqlUnitOfWork:
             raise self._busy() from exc
         if exc is not None and is_connection_lost(exc):
             raise self._lost(at_commit=self._committing) from exc
+        if exc is not None and is_disk_full(exc):
+            raise StoreFull() from exc
         if exc is not None and is_unique_violation(exc):
             # another transaction stored the same key first (two creations at once): the
             # one place a unique violation becomes the user's 409, never a 500

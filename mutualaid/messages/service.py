@@ -266,6 +266,11 @@ SERVICE: dict[str, tuple[str, str]] = {
         "try again in {seconds} s",
         "数据库正忙于其他修改；此请求的内容均未保存，请 {seconds} 秒后重试",
     ),
+    "store_full": (
+        "the database's disk is full; nothing of this request was stored (reading still "
+        "works): tell whoever runs this server to free some space",
+        "数据库所在的磁盘已满；此请求的内容均未保存（仍可查看）：请告知服务器管理员清理空间",
+    ),
     "store_lost": (
         "the connection to the database was lost; nothing of this request was stored: "
         "send it again in {seconds} s",

@@ -74,6 +74,14 @@ class StoreLost(StoreBusy):
         StoreError.__init__(self, Said(key, seconds=retry_after))
 
 
+class StoreFull(StoreError):
+    """The database's disk is full (SQLite's SQLITE_FULL, PostgreSQL's disk_full): 507,
+    nothing was stored; reads still work. Whoever runs the server must free space."""
+
+    def __init__(self) -> None:
+        super().__init__(Said("store_full"))
+
+
 class RepairBusy(StoreBusy):
     """A decline was recorded, but its repair could not get the store's lock in time (503
     saying so): declining again makes the repair."""
