@@ -47,6 +47,7 @@ from api.throttle import Throttled
 from mutualaid.bounds import shown
 from mutualaid.errors import MutualAidError, Problem, ScenarioError
 from mutualaid.messages import CATALOGUE, msg
+from mutualaid.services.errors import StoreFull, StoreLost
 from mutualaid.services.ports import (
     ActivePlanExists,
     ConflictError,
@@ -55,8 +56,6 @@ from mutualaid.services.ports import (
     InvalidRequest,
     NotFoundError,
     StoreBusy,
-    StoreFull,
-    StoreLost,
     TokenExpired,
     Unauthenticated,
 )

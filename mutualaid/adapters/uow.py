@@ -50,6 +50,7 @@ from mutualaid.adapters.weeks import SqlWeeks
 from mutualaid.domain.roster import StoredResident, StoredSite, StoredTeam, StoredVolunteer
 from mutualaid.messages import msg
 from mutualaid.services.absence_ports import AbsenceRepository
+from mutualaid.services.errors import StoreFull, StoreLost
 from mutualaid.services.ledger_ports import LedgerRepository, RequestRepository, VisitRepository
 from mutualaid.services.notice_ports import NoticeRepository
 from mutualaid.services.ports import (
@@ -62,8 +63,6 @@ from mutualaid.services.ports import (
     PlanRepository,
     RosterRepository,
     StoreBusy,
-    StoreFull,
-    StoreLost,
     TokenRepository,
     WeekRepository,
 )

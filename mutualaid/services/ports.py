@@ -76,12 +76,6 @@ from mutualaid.services.errors import (
     StoreError as StoreError,
 )
 from mutualaid.services.errors import (
-    StoreFull as StoreFull,
-)
-from mutualaid.services.errors import (
-    StoreLost as StoreLost,
-)
-from mutualaid.services.errors import (
     TokenExpired as TokenExpired,
 )
 from mutualaid.services.errors import (

@@ -13,7 +13,8 @@ from sqlalchemy.engine import Engine
 
 from api.errors import status_of
 from mutualaid.messages import msg_in
-from mutualaid.services.ports import ConflictError, StoreLost
+from mutualaid.services.errors import StoreLost
+from mutualaid.services.ports import ConflictError
 
 from .conftest import UowFactory
 

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from api.errors import status_of
 from mutualaid.messages import msg_in
-from mutualaid.services.ports import StoreFull
+from mutualaid.services.errors import StoreFull
 
 from .conftest import UowFactory
 
