@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from hypothesis import assume, example, given, settings
+from hypothesis import assume, event, example, given, settings
 from hypothesis import strategies as st
 
 from mutualaid.contract.scenario import build_scenario
@@ -96,6 +96,7 @@ def _against_brute(world: World) -> None:
         # One try at the truth: where the master's relaxation is tight, proved exactly there.
         right = prove(master, p, held, step, target=truth[p], seconds=30.0)
         assert right.proved is None or right.proved >= truth[p], (p, right.tries, truth)
+        event(f"a step proved at the truth: {right.proved == truth[p]}")
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=SLOW_OK)
