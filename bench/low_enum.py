@@ -18,6 +18,8 @@ import math
 import sys
 import tempfile
 import time
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +29,13 @@ for path in (HERE, HERE.parent):
         sys.path.insert(0, str(path))
 
 from low_colgen import load, planned  # noqa: E402
+from ortools.linear_solver import pywraplp  # noqa: E402
 
 from mutualaid.contract import plan_json  # noqa: E402
 from mutualaid.validation import validate  # noqa: E402
 from solver import route_enum, route_plan  # noqa: E402
 from solver.column_step import restore  # noqa: E402
-from solver.route_master import RouteMaster  # noqa: E402
+from solver.route_master import MasterBound, RouteMaster  # noqa: E402
 from solver.solution import build_plan, count_by_priority  # noqa: E402
 from tests.reference import reference_check  # noqa: E402
 
@@ -53,7 +56,10 @@ def main() -> None:
     )
     ap.add_argument("--held", type=int, nargs=3, default=None, help="urgent high normal held")
     ap.add_argument("--check", action="store_true")
+    ap.add_argument("--scip", action="store_true", help="the integer master by SCIP")
     args = ap.parse_args()
+    if args.scip:
+        route_plan.integer_master = scip_master  # type: ignore[assignment]
     cache = args.cache or Path(f"/tmp/hA_low_{args.seed}.pkl")
     wp, plan, steps = planned(args.seed, args.first, cache)
     tasks = wp.scenario.tasks
@@ -96,6 +102,67 @@ def main() -> None:
           flush=True)  # fmt: skip
     if args.check and got.chosen:
         check(wp, master, got, plan, held)
+
+
+def scip_master(
+    master: RouteMaster, priority: str, held: Mapping[str, int], step: MasterBound, *,
+    seconds: float = 10.0, workers: int = 1, start: Any = (), at_least: int | None = None,
+    cut: tuple[Sequence[int], Mapping[str, int], int] | None = None,
+) -> route_plan.IntegerMaster:  # fmt: skip
+    """`route_plan.integer_master`'s rows as a MIP for SCIP (`--scip`: a branch and bound
+    on the LP, where the listed sets' LP is near L), the same answer's fields."""
+    t0 = time.monotonic()
+    sc, tasks, slots = master.scenario, master.scenario.tasks, master.slots
+    m = pywraplp.Solver.CreateSolver("SCIP")
+    tids = step.tids
+    y = {t: m.BoolVar(f"y_{t}") for t in tids}
+    x = [m.BoolVar(f"x_{n}") for n in range(len(step.sets))]
+    by_slot: dict[int, list[Any]] = defaultdict(list)
+    minutes: dict[str, list[tuple[int, Any]]] = defaultdict(list)
+    holds: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for var, (i, s) in zip(x, step.sets, strict=True):
+        by_slot[i].append(var)
+        minutes[slots[i].vid].append((sum(slots[i].minutes[t] for t in s), var))
+        for t in s:
+            if t in y:
+                holds[(slots[i].vid, t)].append(var)
+    for vs in by_slot.values():
+        m.Add(sum(vs) <= 1)
+    for v, terms in minutes.items():
+        m.Add(sum(c * var for c, var in terms) <= sc.volunteers[v].max_service_minutes)
+    for vs in holds.values():
+        m.Add(sum(vs) <= 1)
+    for t in tids:
+        task, pools = tasks[t], master.analyses[t].pools
+        for need, role in zip(task.needs, pools, strict=True):
+            people = {v for pool in role for v in pool.members}
+            m.Add(
+                need.min_people * y[t] <= sum(var for v in people for var in holds.get((v, t), []))
+            )
+        every = [var for v in master.analyses[t].candidates for var in holds.get((v, t), [])]
+        m.Add(task.people * y[t] <= sum(every))
+    for q, n in held.items():
+        m.Add(sum(y[t] for t in tids if tasks[t].priority == q) >= n)
+    count = sum(y[t] for t in tids if tasks[t].priority == priority)
+    if at_least is not None:
+        m.Add(count >= at_least)
+    if cut is not None:
+        w, of_task, least = cut
+        m.Add(sum(c * var for c, var in zip(w, x, strict=True))
+              + sum(of_task.get(t, 0) * y[t] for t in tids) >= least)  # fmt: skip
+    if at_least is None:
+        m.Maximize(count)
+    m.SetTimeLimit(int(seconds * 1000))
+    status = m.Solve()
+    name = {m.OPTIMAL: "OPTIMAL", m.FEASIBLE: "FEASIBLE", m.INFEASIBLE: "INFEASIBLE"}.get(
+        status, "UNKNOWN"
+    )
+    if name not in ("OPTIMAL", "FEASIBLE"):
+        return route_plan.IntegerMaster([], set(), 0, math.inf, name, time.monotonic() - t0)
+    chosen = [c for var, c in zip(x, step.sets, strict=True) if var.solution_value() > 0.5]
+    served = {t for t in tids if y[t].solution_value() > 0.5}
+    value = sum(tasks[t].priority == priority for t in served)
+    return route_plan.IntegerMaster(chosen, served, value, value, name, time.monotonic() - t0)
 
 
 def check(wp: Any, master: RouteMaster, got: route_enum.Proof, plan: Any,
