@@ -66,13 +66,20 @@ def hour_pairs(
     return out
 
 
-def binding(scenario: Scenario, pairs: dict[str, list[str]]) -> bool:
-    """Whether someone's weekly minutes cannot hold every visit they could make."""
-    asked: dict[str, int] = defaultdict(int)
+def short_of_hours(scenario: Scenario, pairs: dict[str, list[str]]) -> bool:
+    """Whether the visits everyone's minutes hold at most (`most_visits` of their candidate
+    tasks) are fewer than the places of the tasks static analysis allows: only then can the
+    LP bound below static analysis's count. On a district or contended week of 40-hour people
+    they are not (and the time goes to the other bounds)."""
+    tasks_of: dict[str, list[int]] = defaultdict(list)
+    places = 0
     for t, vs in pairs.items():
+        places += people_of(scenario.tasks[t].needs)
         for v in vs:
-            asked[v] += scenario.tasks[t].duration_minutes
-    return any(m > scenario.volunteers[v].max_service_minutes for v, m in asked.items())
+            tasks_of[v].append(scenario.tasks[t].duration_minutes)
+    vols = scenario.volunteers
+    held = sum(most_visits(vols[v].max_service_minutes, ds) for v, ds in tasks_of.items())
+    return held < places
 
 
 def most_visits(minutes: int, durations: list[int]) -> int:
@@ -98,9 +105,8 @@ def hours_bounds(
     least `plan`'s count at each priority above p (the module's LP); a priority the plan
     serves whole, or one left when the time runs out: its count of tasks static analysis
     allows. The open priorities go most at stake first (GAP_WEIGHTS times the tasks the plan
-    leaves unserved). None when the pairs are more than MOST_PAIRS, when everyone's minutes
-    hold every visit they could make (the LP would bound nothing static analysis does not), or
-    when no LP was solved."""
+    leaves unserved). None when the pairs are more than MOST_PAIRS, when the hours are not
+    short of the tasks (`short_of_hours`), or when no LP was solved."""
     started = time.monotonic()
     if deadline is not None:  # (a wall-clock time: the solve's end)
         budget = min(budget, deadline - time.time())
@@ -109,7 +115,7 @@ def hours_bounds(
     if (
         sum(len(vs) for vs in pairs.values()) > MOST_PAIRS
         or budget <= 0
-        or not binding(scenario, pairs)
+        or not short_of_hours(scenario, pairs)
     ):
         return None
     allowed = sorted(pairs)

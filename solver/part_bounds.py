@@ -54,12 +54,13 @@ at 913 (4 s after its 2.5 s of building, load 10) where column generation's boun
 every normal task (991) in its time."""
 
 HOURS = True
-"""The weekly hours' LP (`solver.hours_bound`) first, on a part whose pairs it takes and where
-someone's hours cannot hold all the visits they could make, with wall-clock budgets only (a
-GLOP solve cut by the clock would make the bound depend on the load); False: not run (the
-bench's before). On the hours-tiny large week (600 volunteers of 0-1.5 h, 2,000 tasks, load
-8) it bounds urgent at 345 and, given the plan's urgent, high at 127, normal at 102 and low at
-94, where column generation left 348-401/429/426/415 in its time."""
+"""The weekly hours' LP (`solver.hours_bound`) first, on a part whose pairs it takes and whose
+people's hours cannot hold a visit for every place of its tasks (`short_of_hours`), with
+wall-clock budgets only (a GLOP solve cut by the clock would make the bound depend on the
+load); False: not run (the bench's before). On the hours-tiny large week (600 volunteers of
+0-1.5 h, 2,000 tasks, load 8) it bounds urgent at 345 and, given the plan's urgent, high at
+127, normal at 102 and low at 94, where column generation left 348-401/429/426/415 in its
+time."""
 
 HOURS_SHARE = 0.5
 """Of the time for bounds, what the weekly hours' LP may take (the rest as before)."""

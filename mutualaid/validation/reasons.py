@@ -25,19 +25,20 @@ def safeguard(
 ) -> str | None:
     """Why this volunteer may not serve this task at all (rule 1 beyond skills), as the
     catalogue key of the violation, else None (`declined`: the scenario's declined pairs)."""
+    code = None  # (as `code = "..."`: the catalogue's test finds each key the code names)
     if task.vetted_only and not vol.vetted:
-        return "check_not_vetted"
-    if (
+        code = "check_not_vetted"
+    elif (
         task.resident
         and (pref := scenario.residents[task.resident].gender_preference)
         and (vol.gender != pref)
     ):
-        return "check_gender"
-    if task.languages and not task.languages & vol.languages:
-        return "check_language"
-    if (task.id, vol.id) in declined:
-        return "check_declined"
-    return None
+        code = "check_gender"
+    elif task.languages and not task.languages & vol.languages:
+        code = "check_language"
+    elif (task.id, vol.id) in declined:
+        code = "check_declined"
+    return code
 
 
 def _ways(scenario: Scenario, need: Need) -> list[set[str]]:
