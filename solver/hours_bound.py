@@ -148,6 +148,9 @@ class HoursLp:
         s = self.solver = pywraplp.Solver.CreateSolver("GLOP")
         s.SetSolverSpecificParametersAsString(GLOP_PARAMETERS)
         self.y = {t: s.NumVar(0.0, 1.0, "") for t in pairs}
+        self.z: dict[tuple[str, str], pywraplp.Variable] = {}
+        """Per (task, candidate), how much of the task's crew they are (read by
+        `solver.hours_assign` after a solve)."""
         tasks_of: dict[str, list[tuple[str, pywraplp.Variable]]] = defaultdict(list)
         for t, vs in pairs.items():
             clock.check()
@@ -155,7 +158,7 @@ class HoursLp:
             crew.SetCoefficient(self.y[t], -float(people_of(scenario.tasks[t].needs)))
             crewed = people_of(scenario.tasks[t].needs) > 1
             for v in vs:
-                z = s.NumVar(0.0, 1.0, "")
+                z = self.z[t, v] = s.NumVar(0.0, 1.0, "")
                 crew.SetCoefficient(z, 1.0)
                 if crewed:  # (for one person, more z than y only costs the LP minutes)
                     within = s.Constraint(-s.infinity(), 0.0)

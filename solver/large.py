@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from mutualaid.domain.model import PRIORITIES, Scenario
 from mutualaid.travel import TravelModel
-from solver import clock
+from solver import clock, hours_assign
 from solver.analysis import TaskAnalysis, route_arcs
 from solver.by_priority import by_priority
 from solver.coverage import CoverageModel
@@ -427,6 +427,7 @@ def search_part(
             top_bound, spent = None, 0.0
         budget -= min(spent, budget * share) if SHARE_BY_GAP else budget * share
         cover_bound = None
+    mine, budget = hours_assign.assigned_first(scenario, job, travel, mine, budget)
     searching = budget * (1 - BOUND_SHARE)
     search_deadline = job.deadline
     if job.deadline is not None:  # leave the bound its share of the time that is left
