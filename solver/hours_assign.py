@@ -44,6 +44,10 @@ EXACT_VISITS = 4
 """A person's one-person visits are tried in every order up to this many (24 orders); more
 are seated in the assignment's priority order."""
 
+BUILD_SECONDS_PER_PAIR = 6e-5
+"""The step runs only when its share holds at least this per pair: the LP's build (35,000
+pairs: 0.7-1.0 s at load 8, 2.8 s at load 10) and one priority's solve (0.3 s), with room."""
+
 ROUNDING = 0.01
 """A share of a crew the LP gives below this is none."""
 
@@ -67,6 +71,8 @@ def assigned_first(
     share = budget * ASSIGN_SHARE
     if job.deadline is not None:
         share = min(share, job.deadline - time.time())
+    if share < BUILD_SECONDS_PER_PAIR * sum(len(vs) for vs in pairs.values()):
+        return mine, budget  # (the LP would not be built in it: the time stays the search's)
     try:
         better = assign_first(
             scenario, job.analyses, travel, job.weights, mine, pairs,

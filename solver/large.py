@@ -375,6 +375,7 @@ def search_part(
         waited = sum(scenario.tasks[t].waited for t in part)  # all served: at its most too
         later = [StageResult(n, 0, 0, False, 0.0) for n in scenario.settings.objective_order]
         return sol, [at_most, StageResult("waited", waited, waited, True, 0.0), *later], None
+    mine, budget = hours_assign.assigned_first(scenario, job, travel, mine, budget)
     mine, quick, quick_bound, spent = _quick_cover(
         scenario, job, travel, mine, budget * QUICK_SHARE, report, stop
     )
@@ -427,7 +428,6 @@ def search_part(
             top_bound, spent = None, 0.0
         budget -= min(spent, budget * share) if SHARE_BY_GAP else budget * share
         cover_bound = None
-    mine, budget = hours_assign.assigned_first(scenario, job, travel, mine, budget)
     searching = budget * (1 - BOUND_SHARE)
     search_deadline = job.deadline
     if job.deadline is not None:  # leave the bound its share of the time that is left
