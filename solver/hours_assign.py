@@ -8,12 +8,15 @@ routes-free assignment serves 25-30 urgent visits more (stop 27, helper C). Run 
 hours are short of the tasks (`solver.hours_bound.short_of_hours`, the test the hours bound runs
 by) and its pairs few (`MOST_PAIRS`): elsewhere hours bind little and routes decide.
 
-The assignment (CP-SAT, the part's coverage weights): x_tv per task and candidate whose weekly
-minutes hold the visit, y_t per task; sum over v of x_tv >= people(t) * y_t, x_tv <= y_t, each
-person's minutes and `most_visits`. Then, priority by priority, each assigned crew is seated
-(`greedy._seat` among the assigned people only), and each person's one-person visits in the
-order of theirs that seats the most (every order of up to `EXACT_VISITS` visits, each at its
-earliest start); what does not fit is left to greedy, which then fits the rest among everyone.
+The assignment is the hours bound's LP (`solver.hours_bound.HoursLp`: who gives how much of
+each task, each person's minutes and `most_visits`), solved priority by priority given what the
+assignment so far serves above (while its share of the time lasts), and rounded: a task the
+LP serves at least half goes to the people with the most of it, and each person keeps the
+visits given that fit their minutes, the most weight first. Then, priority by priority, each
+assigned crew is seated (`greedy._seat` among the assigned people only), and each person's
+one-person visits in the order of theirs that seats the most (every order of up to
+`EXACT_VISITS` visits, each at its earliest start); what does not fit is left to greedy, which
+then fits the rest among everyone. The LP is kept for the part's hours bound (`keep_lp`).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from mutualaid.travel import TravelModel
 from solver import clock
 from solver.analysis import TaskAnalysis
 from solver.greedy import _booked, _ranges, _Schedules, _seat, greedy_plan
-from solver.hours_bound import MOST_PAIRS, HoursLp, hour_pairs, short_of_hours
+from solver.hours_bound import MOST_PAIRS, HoursLp, hour_pairs, keep_lp, short_of_hours
 from solver.solution import Solution, count_by_priority
 
 if TYPE_CHECKING:
@@ -61,7 +64,7 @@ def assigned_first(
     scenario: Scenario, job: PartJob, travel: TravelModel, mine: Solution, budget: float
 ) -> tuple[Solution, float]:
     """`mine`, or the plan of `solver.hours_assign` when it serves more; and the budget left.
-    Never in a reproducible solve (its CP-SAT is cut by the wall clock)."""
+    Never in a reproducible solve (its LP is cut by the wall clock)."""
     if job.reproducible:
         return mine, budget
     pairs = wanted(scenario, job.analyses, job.tids)
@@ -124,6 +127,7 @@ def assign_first(
         chosen = _rounded(scenario, weights, lp, pairs, p, chosen)
         sol = realise(scenario, analyses, travel, chosen, kept)
         above[p] = count_by_priority(scenario, (t for t in sol.crews if t in pairs))[p]
+    keep_lp(scenario, pairs, lp)  # (the part's bound solves it again: built once)
     if sol is kept:
         return None
     sol = greedy_plan(scenario, {t: analyses[t] for t in pairs}, travel, fixed=sol)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import time
+import weakref
 from collections import defaultdict
 from collections.abc import Mapping
 
@@ -123,7 +124,7 @@ def hours_bounds(
     totals = count_by_priority(scenario, allowed)
     out = dict(totals)
     try:
-        lp = HoursLp(scenario, pairs)
+        lp = taken_lp(scenario, pairs) or HoursLp(scenario, pairs)
     except clock.OutOfTime:
         return None
     solved = False
@@ -138,6 +139,26 @@ def hours_bounds(
             solved = True
             out[p] = max(served[p], min(totals[p], math.floor(got + ROUNDING)))
     return out if solved else None
+
+
+_KEPT: list[tuple[weakref.ref[Scenario], dict[str, list[str]], HoursLp]] = []
+"""At most one LP built for a week's part and not yet used again (`keep_lp`)."""
+
+
+def keep_lp(scenario: Scenario, pairs: dict[str, list[str]], lp: HoursLp) -> None:
+    """Keep `lp` (built by `solver.hours_assign` on these pairs) for the part's bound, which
+    then spends its seconds solving, not building it again (2-3 s under load, its budget)."""
+    _KEPT[:] = [(weakref.ref(scenario), pairs, lp)]
+
+
+def taken_lp(scenario: Scenario, pairs: dict[str, list[str]]) -> HoursLp | None:
+    """The kept LP when it was built for this very scenario and these pairs (taken: used
+    once), else None."""
+    kept, _KEPT[:] = list(_KEPT), []
+    for ref, kept_pairs, lp in kept:
+        if ref() is scenario and kept_pairs == pairs:
+            return lp
+    return None
 
 
 class HoursLp:
