@@ -13,6 +13,7 @@ from mutualaid.validation import validate
 from solver import shared_week
 from solver.greedy import greedy_plan
 from solver.hours_assign import assign_first, realise, wanted
+from solver.hours_bound import HoursLp, keep_lp, taken_lp
 from solver.solution import Solution, build_plan
 from solver.stages import coverage_weights
 
@@ -100,3 +101,29 @@ def test_a_persons_visits_are_seated_in_the_order_that_fits_them_all() -> None:
     plan = build_plan(scenario, sol, analyses, travel, status="feasible", bound={},
                       started=time.time())  # fmt: skip
     assert validate(scenario, plan_json.dump(plan, scenario)).violations == []
+
+
+def test_a_kept_lp_serves_only_its_own_week_and_part_and_only_once() -> None:
+    """The LP the assignment built is kept for the part's bound: taken for the very scenario
+    and pairs it was built on, once; never for another week (even one equal to it) or other
+    pairs (a bound from another part's LP would be wrong)."""
+    lines = [
+        *HEAD,
+        *person("a", "34.770", "cook", 1),
+        "tasks:",
+        *visit("x", "34.771", "cook", 60, ("09:00", "12:00")),
+        *visit("y", "34.771", "cook", 60, ("09:00", "12:00")),
+    ]
+    scenario, twin = week(lines), week(lines)
+    travel = shared_week.travel_for(scenario)
+    analyses = shared_week.analyses_for(scenario, travel)
+    pairs = wanted(scenario, analyses, sorted(scenario.tasks))
+    assert pairs is not None
+    lp = HoursLp(scenario, pairs)
+    keep_lp(scenario, pairs, lp)
+    assert taken_lp(scenario, {"x": pairs["x"]}) is None
+    keep_lp(scenario, pairs, lp)
+    assert taken_lp(twin, pairs) is None
+    keep_lp(scenario, pairs, lp)
+    assert taken_lp(scenario, pairs) is lp
+    assert taken_lp(scenario, pairs) is None
