@@ -90,6 +90,21 @@ SPREADSHEETS: dict[str, tuple[str, str]] = {
     "import_again": ("Choose the corrected file", "选择改正后的文件"),
     "import_rows_shown": ("Rows {shown} of {count}", "显示 {shown} 行，共 {count} 行"),
     "import_done": ("{count:plural:row:rows} of {name} stored.", "已保存 {name} 中的 {count} 行。"),
+    "import_repaired": (
+        "Visits of {tasks} in the published plan no longer held with these rows: they were "
+        "planned again and the plan published; told: {people}.",
+        "按这些行修改后，已发布计划中 {tasks} 的上门安排不再成立：已重新安排并发布计划；"
+        "已通知：{people}。",
+    ),
+    "import_repaired_unserved": (
+        "No one can take {tasks} as now written: the published plan no longer gives them and "
+        "lists them unserved.",
+        "按现在的写法，没有人能接下 {tasks}：已发布的计划不再安排它们，并将其列为未安排。",
+    ),
+    "import_refused": (
+        "Nothing of {name} was stored: {why}",
+        "{name} 的内容均未保存：{why}",
+    ),
     "import_expired": (
         "That check has expired (or was confirmed already): choose the file again.",
         "该检查结果已过期（或已确认过）：请重新选择文件。",

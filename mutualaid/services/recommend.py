@@ -33,7 +33,7 @@ from mutualaid.services.ports import (
     PreparedTasks,
     UnitOfWork,
 )
-from mutualaid.services.volunteers import _REPAIRS, REPAIR_ATTEMPTS, still_current
+from mutualaid.services.repair_chain import REPAIR_ATTEMPTS, REPAIRS, still_current
 from mutualaid.services.weeks import request_hash
 from mutualaid.validation import validate
 
@@ -139,7 +139,7 @@ def apply_recommendation(
             stored = reader.idempotency.lookup(scope, idempotency_key, digest)
         if stored is not None:
             return _replayed(stored.response)
-    with _REPAIRS.of(where, week):
+    with REPAIRS.of(where, week):
         for _ in range(REPAIR_ATTEMPTS):
             r = _read(uow, actor, area, week_start, task)
             chosen = next(
