@@ -60,7 +60,9 @@ class _Broken:
     """The week's version before the change (it must be so when the repair is stored)."""
     built: BuiltWeek
     hit: list[str]
-    """The plan's tasks whose visits no longer hold (a series' days by day)."""
+    """The plan's tasks whose visits, or unserved reason, no longer hold (a series' days by
+    day): a task changed back after its repair withdrew it gets its reason as it now stands
+    (or is served again)."""
     result: Plan | None = None
     changed: int = 0
     report: Report | None = None
@@ -155,9 +157,9 @@ def _broken(
             published = None
         if published is None or published.result is None:
             return None
-        if only is not None and not any(
-            of_task(t, only) for t in uow.weeks.published_tasks(where, week)
-        ):
+        given = [*uow.weeks.published_tasks(where, week), *(u.task for u in
+                                                            published.result.unserved)]  # fmt: skip
+        if only is not None and not any(of_task(t, only) for t in given):
             return None
         marked = {m.task.split("@")[0] for m in uow.plans.marked_visits(published.id)}
         if only is not None and only in marked:
@@ -169,10 +171,10 @@ def _broken(
         report = validate(built.scenario, plan_json.dump(before, built.scenario))
         known = set(built.scenario.tasks)
         bad = {v.task for v in report.violations if v.task is not None}
+        planned = [a.task for a in before.assignments] + [u.task for u in before.unserved]
         hit = sorted(
-            {a.task for a in before.assignments
-             if a.task in bad and a.task in known and a.task.split("@")[0] not in marked
-             and (only is None or of_task(a.task, only))}
+            {t for t in planned if t in bad and t in known and t.split("@")[0] not in marked
+             and (only is None or of_task(t, only))}
         )  # fmt: skip
         if not hit:
             return None
