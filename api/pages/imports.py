@@ -167,7 +167,7 @@ def check_file(
         in_lang(lang, access.parse_week, week)
     if len(raw) > MAX_FILE_BYTES:
         raise TableError(msg_in(lang, "import_too_big", most="5 MB"))
-    table = read_table(raw, lang)
+    table = read_table(raw, lang, name)
     stored = _stored(infra, actor, lang, kind, area, week)
     names = None
     if kind == "tasks":  # "张奶奶" as well as "r-zhang"

@@ -114,6 +114,14 @@ SPREADSHEETS: dict[str, tuple[str, str]] = {
         "this is not a CSV or Excel (.xlsx) file",
         "这不是 CSV 或 Excel（.xlsx）文件",
     ),
+    "import_not_gbk": (
+        "{name}, row {row}: read as GBK (as Chinese Excel saves it) the text looks garbled "
+        '("{sample}"), so it is likely in another encoding (Shift-JIS, Big5, ...); nothing was '
+        'read: save the file again as "CSV UTF-8" (or .xlsx)',
+        "{name} 第 {row} 行：按 GBK（中文 Excel 的保存方式）读取后文字像是乱码（“{sample}”），"
+        "文件很可能是其他编码（Shift-JIS、Big5 等）；未读取任何内容："
+        "请另存为“CSV UTF-8”（或 .xlsx）",
+    ),
     "import_not_text": (
         "row {row}: the text is neither UTF-8 nor GBK (as Excel saves it); save the file "
         'again as "CSV UTF-8" (or .xlsx)',
