@@ -33,6 +33,7 @@ from mutualaid.services.access import Actor, parse_week
 from mutualaid.services.built import BuiltWeek, built_week
 from mutualaid.services.jobs import check_suggestions, safety_net
 from mutualaid.services.marked_apart import carry_kept, kept_busy
+from mutualaid.services.notices import note_places
 from mutualaid.services.ports import ConflictError, NotFoundError, PlanRecord, UnitOfWork
 from mutualaid.services.recommend import Recommender
 from mutualaid.services.repair_chain import REPAIR_ATTEMPTS, REPAIRS, still_current, store_repair
@@ -222,6 +223,7 @@ def _store(
                 if only is not None:
                     raise ConflictError(msg("task_edit_unrepaired", task=only, why=why))
                 raise ConflictError(msg("tasks_edit_unrepaired", tasks=_named(w.hit), why=why))
+        places = _places(uow, where, week)
         value = write(uow)
         if w is not None and w.result is not None and w.report is not None:
             if uow.plans.active(where, week) is not None:
@@ -240,5 +242,22 @@ def _store(
                              for u in w.result.unserved if u.task in lost)  # fmt: skip
             moved = moved_between(before, w.result)
             repair = WeekRepair(week, plan, w.changed, moved, unserved, tasks=tuple(w.hit))
+        if places:  # a visit still given at another place: told, as for a time change
+            now = _places(uow, where, week)
+            repaired_ = {t.split("@")[0] for t in (w.hit if w is not None else ())}
+            elsewhere = {t for t, p in places.items() if t in now and now[t] != p} - repaired_
+            if elsewhere:
+                note_places(uow, where, week, elsewhere)
         uow.commit()
     return value, repair
+
+
+def _places(uow: UnitOfWork, where: str, week: pendulum.Date) -> dict[str, object]:
+    """Where each of the week's tasks is (site, resident or location), when a plan of the
+    week is published ({} otherwise: no visit to tell of)."""
+    try:
+        if uow.plans.published_id(where, week) is None:
+            return {}
+        return {t.id: (t.site, t.resident, t.location) for t in uow.weeks.tasks(where, week)}
+    except NotFoundError:  # a new week
+        return {}
