@@ -267,6 +267,8 @@ class MasterBound:
     feasible: float = -math.inf
     """The most LP value seen with every held count met (no slack): a plan of the master's
     LP, so a bound below it breaks weak duality (`sound`)."""
+    duals: Duals | None = None
+    """The duals priced at the least bound (`solver.route_enum` enumerates from them)."""
 
     def sound(self) -> bool:
         """Whether the bound is no less than an LP value the master reached (weak duality): a
@@ -454,7 +456,8 @@ class RouteMaster:
                     break
                 if center is None or value < center[1]:
                     center = (point, value)
-                out.bound = min(out.bound, value)
+                if value < out.bound:
+                    out.bound, out.duals = value, point
                 new = [
                     (i, s) for i, s, most in found
                     if (i, s) not in seen

@@ -22,7 +22,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,12 +58,17 @@ class IntegerMaster:
 def integer_master(
     master: RouteMaster, priority: str, held: Mapping[str, int], step: MasterBound, *,
     seconds: float = 10.0, workers: int = 2, soft: bool = False,
-    start: Iterable[tuple[int, frozenset[str]]] = (),
+    start: Iterable[tuple[int, frozenset[str]]] = (), at_least: int | None = None,
+    cut: tuple[Sequence[int], Mapping[str, int], int] | None = None, linearization: int = 1,
 ) -> IntegerMaster:  # fmt: skip
     """The master over `step.sets` with x and y integral (module docstring); `soft`: each
     held count short costs more than every task of the step (feasible by construction; the
     value is then the step's count less that cost). `start`: sets hinted (a plan's routes,
-    cut to the step's tasks as `RouteMaster.bound` cuts its seed), the search starting there."""
+    cut to the step's tasks as `RouteMaster.bound` cuts its seed), the search starting there.
+    `at_least`: the step's count at least that; `cut`: (each set's integer weight, each
+    task's, a floor) with sum of the chosen sets' and served tasks' weights >= the floor
+    (`route_enum`'s reduced-cost row); `linearization`: CP-SAT's linearization_level (2: the
+    whole model in its LP, which decides `route_enum`'s questions 4-10 times faster)."""
     t0 = time.monotonic()
     sc, tasks, slots = master.scenario, master.scenario.tasks, master.slots
     m = cp_model.CpModel()
@@ -108,11 +113,19 @@ def integer_master(
             m.add_hint(var, c in hinted)
         for t in tids:
             m.add_hint(y[t], any(t in s for _, s in hinted))
+    if at_least is not None:
+        m.add(sum(y[t] for t in tids if tasks[t].priority == priority) >= at_least)
+    if cut is not None:
+        weights, of_task, least = cut
+        m.add(sum(w * var for w, var in zip(weights, x, strict=True))
+              + sum(of_task.get(t, 0) * y[t] for t in tids) >= least)  # fmt: skip
     big = len(tids) + 1
-    m.maximize(sum(y[t] for t in tids if tasks[t].priority == priority) - big * sum(short))
+    if at_least is None:  # (with it: is there such a solution, the first found)
+        m.maximize(sum(y[t] for t in tids if tasks[t].priority == priority) - big * sum(short))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = workers
+    solver.parameters.linearization_level = linearization
     status = solver.solve(m)
     name = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -120,10 +133,11 @@ def integer_master(
                              time.monotonic() - t0)  # fmt: skip
     chosen = [c for var, c in zip(x, step.sets, strict=True) if solver.value(var)]
     served = {t for t in tids if solver.value(y[t])}
+    value = (int(solver.objective_value) if at_least is None
+             else sum(tasks[t].priority == priority for t in served))  # fmt: skip
     return IntegerMaster(
-        chosen, served, int(solver.objective_value), solver.best_objective_bound, name,
-        time.monotonic() - t0,
-    )  # fmt: skip
+        chosen, served, value, solver.best_objective_bound, name, time.monotonic() - t0
+    )
 
 
 def route(slot: Slot, visits: frozenset[str], at_least: Mapping[str, int]) -> dict[str, int] | None:

@@ -38,7 +38,7 @@ from mutualaid.services.ports import ConflictError, NotFoundError, PlanRecord, U
 from mutualaid.services.recommend import Recommender
 from mutualaid.services.repair_chain import REPAIR_ATTEMPTS, REPAIRS, still_current, store_repair
 from mutualaid.services.roster import with_id
-from mutualaid.validation import Report, validate
+from mutualaid.validation import Report, Violation, validate
 
 T = TypeVar("T")
 
@@ -166,19 +166,19 @@ def _broken(
         if only is not None and only in marked:
             return None  # the marked visit stays as the ledger counts it (services.marked)
         version = uow.weeks.version(where, week)
+        before = published.result
+        old = _violations(built_week(uow, published.id, where, week)[0], before)
         write(uow)
         built, _ = built_week(uow, published.id, where, week)
-        before = published.result
-        report = validate(built.scenario, plan_json.dump(before, built.scenario))
         known = set(built.scenario.tasks)
-        bad = {v.task for v in report.violations if v.task is not None}
+        bad = {v.task for v in _violations(built, before) - old}
         planned = [a.task for a in before.assignments] + [u.task for u in before.unserved]
         hit = sorted(
             {t for t in planned if t in bad and t in known and t.split("@")[0] not in marked
              and (only is None or of_task(t, only))}
         )  # fmt: skip
         if not hit:
-            return None
+            return None  # the change breaks nothing (what was broken before, a decline, stays)
         if uow.plans.active(where, week) is not None:
             raise _solving(only, hit)
         return _Broken(published, version, built, hit)  # left without commit: nothing stored
@@ -188,6 +188,12 @@ def _solving(only: str | None, hit: list[str]) -> ConflictError:
     if only is not None:
         return ConflictError(msg("task_edit_solving", task=only))
     return ConflictError(msg("tasks_edit_solving", tasks=_named(hit)))
+
+
+def _violations(built: BuiltWeek, plan: Plan) -> set[Violation]:
+    """The rules `plan` breaks in the week `built` on a task (its visits, or its reason)."""
+    report = validate(built.scenario, plan_json.dump(plan, built.scenario))
+    return {v for v in report.violations if v.task is not None}
 
 
 def _repair(recommender: Recommender, w: _Broken) -> _Broken:
