@@ -33,7 +33,7 @@ from mutualaid.services.ports import (
     PreparedTasks,
     UnitOfWork,
 )
-from mutualaid.services.volunteers import _REPAIRS, REPAIR_ATTEMPTS, still_current
+from mutualaid.services.repair_chain import REPAIR_ATTEMPTS, REPAIRS, still_current
 from mutualaid.services.weeks import request_hash
 from mutualaid.validation import validate
 
@@ -136,7 +136,7 @@ def apply_recommendation(
     digest = request_hash({"task": task.value, "option": option_id})
     if (replay := _replay(uow, scope, idempotency_key, digest)) is not None:
         return replay
-    with _REPAIRS.of(where, week):
+    with REPAIRS.of(where, week):
         for _ in range(REPAIR_ATTEMPTS):
             try:
                 r = _read(uow, actor, area, week_start, task)

@@ -11,10 +11,7 @@ re-exported here."""
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, field
-
-import pendulum
+from dataclasses import dataclass
 
 from mutualaid.bounds import MAX_TEXT_LENGTH, text_problem
 from mutualaid.contract import plan_json
@@ -26,10 +23,9 @@ from mutualaid.messages import msg
 from mutualaid.services.access import Actor
 from mutualaid.services.answers import accept_assignment as accept_assignment
 from mutualaid.services.answers import get_assignment as get_assignment
-from mutualaid.services.built import BuiltWeek, built_week, keep
-from mutualaid.services.jobs import check_suggestions, safety_net
+from mutualaid.services.built import BuiltWeek, built_week
+from mutualaid.services.jobs import check_suggestions
 from mutualaid.services.marked_apart import carry_kept, kept_busy
-from mutualaid.services.notices import before_change, note_changes
 from mutualaid.services.ports import (
     ActivePlanExists,
     AssignmentRecord,
@@ -41,6 +37,7 @@ from mutualaid.services.ports import (
     StoreBusy,
     UnitOfWork,
 )
+from mutualaid.services.repair_chain import REPAIR_ATTEMPTS, REPAIRS, still_current, store_repair
 from mutualaid.services.schedules import Colleague as Colleague
 from mutualaid.services.schedules import Schedule as Schedule
 from mutualaid.services.schedules import VolunteerAssignment as VolunteerAssignment
@@ -48,7 +45,7 @@ from mutualaid.services.schedules import volunteer_area as volunteer_area
 from mutualaid.services.schedules import volunteer_calendar as volunteer_calendar
 from mutualaid.services.schedules import volunteer_routes as volunteer_routes
 from mutualaid.services.schedules import volunteer_schedule as volunteer_schedule
-from mutualaid.validation import Report, validate
+from mutualaid.validation import validate
 
 
 @dataclass(frozen=True)
@@ -70,31 +67,6 @@ class Declined:
     """Declined before: recorded once, nothing changed (and no second repair)."""
     moved: bool = False
     """A repair had given the task to someone else before the decline: recorded, no repair."""
-
-
-REPAIR_ATTEMPTS = 20
-"""How often a repair is made again on a newer published plan (another process published first)
-before the decline is answered with a conflict (declining again repairs then)."""
-
-
-@dataclass
-class _WeekLocks:
-    """One lock per week repaired in this process: its repairs queue here instead of all
-    computing on the same plan and all but one starting again. Only an economy: the compare
-    and swap under the week's database lock is what keeps repairs a chain across processes."""
-
-    guard: threading.Lock = field(default_factory=threading.Lock)
-    locks: dict[tuple[str, pendulum.Date], threading.Lock] = field(default_factory=dict)
-    repairing: set[int] = field(default_factory=set)
-    """Declines whose first answer is making their repair: declined again meanwhile, it is
-    'already declined' (else, under load, the second repaired first, and the first again)."""
-
-    def of(self, area: str, week: pendulum.Date) -> threading.Lock:
-        with self.guard:
-            return self.locks.setdefault((area, week), threading.Lock())
-
-
-_REPAIRS = _WeekLocks()
 
 
 def decline_assignment(
@@ -124,7 +96,7 @@ def decline_assignment(
         if (marked := uow.assignments.marked(ident)) is not None:  # it happened, or not
             raise ConflictError(msg("decline_marked", id=ident, state=msg(f"outcome_{marked}")))
         already = uow.assignments.get(ident).state == "declined"
-        pending = already and ident in _REPAIRS.repairing
+        pending = already and ident in REPAIRS.repairing
         done = uow.assignments.decline(ident, reason)
         moved = not uow.assignments.given(ident)
         if not already:  # recorded for the week: no later plan gives them the task
@@ -135,7 +107,7 @@ def decline_assignment(
             uow.audit.record(
                 actor.id, "assignment.decline", f"assignment {ident}", done.area, detail
             )
-            _REPAIRS.repairing.add(ident)
+            REPAIRS.repairing.add(ident)
         uow.commit()
     try:
         if moved or pending:
@@ -145,7 +117,7 @@ def decline_assignment(
         raise RepairBusy(done.id, busy.retry_after) from busy
     finally:
         if not already:
-            _REPAIRS.repairing.discard(ident)
+            REPAIRS.repairing.discard(ident)
     return Declined(done, repair, already)
 
 
@@ -164,7 +136,7 @@ def repair_week(
     area, week = declined.area, declined.week_start
     pair = (declined.task, declined.volunteer)
     lost_to: str | None = None  # the plan a repair started from when another was published
-    with _REPAIRS.of(area, week):
+    with REPAIRS.of(area, week):
         for _ in range(REPAIR_ATTEMPTS):
             with uow:
                 published = uow.plans.published(area, week)
@@ -216,44 +188,6 @@ def _repair_on(
         uow.commit()
     check_suggestions(uow, repairer, scenario, plan)
     return RepairOutcome(plan, changed, declined.task in _served(result))
-
-
-def still_current(
-    uow: UnitOfWork, where: tuple[str, pendulum.Date], published: str, version: str
-) -> bool:
-    """Inside the week's lock: whether a repair made from `published` on the week at `version`
-    may be stored, i.e. neither another plan was published nor the week written (a task
-    deleted, the roster edited) while it was made outside the lock. Else it is made again on
-    the week as it is now: a repair is validated against the week it was made on, so it
-    would otherwise be published unchecked against the week as stored."""
-    area, week = where
-    return (
-        uow.plans.published_id(area, week) == published and uow.weeks.version(area, week) == version
-    )
-
-
-def store_repair(
-    uow: UnitOfWork, actor: Actor, where: tuple[str, pendulum.Date], parent: str, result: Plan,
-    report: Report, kept: tuple[BuiltWeek, str], request: PlanRequest, detail: Json,
-) -> PlanRecord:  # fmt: skip
-    """Inside the week's lock: a `repair` plan of `parent` with `result`, published when the
-    validator passed it (the built week kept for it), failed with what broke otherwise, and
-    audited as `plan.repair`. ActivePlanExists when a solve of the week was queued meanwhile."""
-    area, week = where
-    plan = uow.plans.create(area, week, kind="repair", parent_id=parent, request=request)
-    noticed = 0
-    if report.ok:
-        uow.plans.finish(plan.id, result)
-        before = before_change(uow, area, week)
-        plan = uow.plans.publish(plan.id)
-        noticed = len(note_changes(uow, before, plan.id))
-        keep(plan.id, kept[1], kept[0])
-    else:
-        plan = uow.plans.fail(plan.id, safety_net(report.violations))
-    uow.audit.record(actor.id, "plan.repair", f"plan {plan.id}", area,
-                     {"parent": parent, **detail, "status": plan.status,
-                      "notices": noticed})  # fmt: skip
-    return plan
 
 
 def _repaired_since(uow: UnitOfWork, plan: PlanRecord, since: str, declined: int) -> bool:
