@@ -10,11 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 import pendulum
+import pytest
 
+from api.pages.roster_forms import values_of
 from mutualaid.contract.roster import to_json
+from mutualaid.services import access
 from tests.adapters import world
 
 from .conftest import Client, infra
+from .test_pages import csrf, sign_in
 from .test_task_edit_published import (
     AREA,
     Headers,
@@ -113,3 +117,25 @@ def test_a_change_breaking_a_visit_while_a_solve_runs_is_refused_storing_nothing
         assert answer.status_code == 200, answer.text
     finally:
         runner.start()
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", "planned again"), ("zh", "已重新安排")], ids=["en", "zh"]
+)
+def test_the_desk_people_form_repairs_as_the_api_does_and_says_who_was_told(
+    client: Client, admin: Headers, published: str, lang: str, words: str
+) -> None:
+    _, boss = access.create_token(infra(client).uow(), access.CLI, "coordinator", [AREA])
+    assert sign_in(client, boss).status_code in (302, 303)
+    edit = f"/desk/{AREA}/roster/volunteers/{WANG}/edit"
+    with infra(client).uow() as uow:
+        shown = values_of("volunteers", to_json(uow.volunteers.get(AREA, WANG)))
+    form = {k: ("on" if v else "") if isinstance(v, bool) else str(v) for k, v in shown.items()}
+    form = {**form, "max_hours_per_week": "1", "_csrf_token": csrf(client, edit)}
+    sent = client.post(edit, data=form, headers={"Accept-Language": lang}, follow_redirects=False)
+    assert sent.status_code == 303, sent.text
+    assert published_id(client) != published
+    assert minutes_of(client, admin, WANG) <= 60
+    page = client.get(sent.headers["location"], headers={"Accept-Language": lang}).text
+    note = page.split(words)[1].split("<")[0] if words in page else ""
+    assert "王师傅" in note, page  # told, by name
