@@ -15,10 +15,10 @@ counts it (it is not planned again)."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import pendulum
 
@@ -37,6 +37,8 @@ from mutualaid.services.recommend import Recommender
 from mutualaid.services.repair_chain import REPAIR_ATTEMPTS, REPAIRS, still_current, store_repair
 from mutualaid.services.roster import checked_entry, with_id
 from mutualaid.validation import Report, Violation, validate
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -79,31 +81,66 @@ def edit_volunteer(
     with uow.reading() as reader:
         entry = checked_entry(reader, "volunteers", where, item)
         assert isinstance(entry, StoredVolunteer)
-        weeks = _weeks_giving(reader, where, ident)
+
+    def write(w: UnitOfWork) -> tuple[StoredVolunteer, bool]:
+        return _write(w, actor, where, entry)
+
+    (stored, new), repairs = repaired(uow, recommender, actor, where, {ident}, write)
+    return VolunteerEdited(stored, new, repairs)
+
+
+@dataclass
+class RosterRepairing:
+    """Runs a batch of volunteers' write (`imports.import_roster`) as one volunteer's edit:
+    the published visits it breaks are repaired in the same transaction. `repairs` are
+    then the repairs made (none when nothing broke)."""
+
+    recommender: Recommender
+    actor: Actor
+    repairs: tuple[WeekRepair, ...] = field(default=(), init=False)
+
+    def __call__(
+        self, uow: UnitOfWork, where: str, named: set[str], write: Callable[[UnitOfWork], T]
+    ) -> T:
+        value, self.repairs = repaired(uow, self.recommender, self.actor, where, named, write)
+        return value
+
+
+def repaired(
+    uow: UnitOfWork, recommender: Recommender, actor: Actor, where: str, named: set[str],
+    write: Callable[[UnitOfWork], T],
+) -> tuple[T, tuple[WeekRepair, ...]]:  # fmt: skip
+    """`write` (a change of the volunteers `named`, stored and audited, not committed) in
+    one transaction with the repairs of the published visits it breaks. `write` runs once
+    on a transaction rolled back per attempt (to see the weeks as they will be), then again
+    for good."""
+    with uow.reading() as reader:
+        weeks = _weeks_giving(reader, where, named)
+    who = ", ".join(sorted(named))
     with ExitStack() as held:  # this process's repairs of these weeks wait (in week order)
         for week in weeks:
             held.enter_context(REPAIRS.of(where, week))
         for _ in range(REPAIR_ATTEMPTS):
-            found = _broken(uow, where, ident, entry, weeks)
+            found = _broken(uow, where, who, write, weeks)
             made = [_repair(recommender, w) for w in found]
-            done = _store(uow, actor, where, entry, made)
+            done = _store(uow, actor, where, who, write, made)
             if done is not None:
-                for w, repair in zip(made, done.repairs, strict=True):
+                for w, repair in zip(made, done[1], strict=True):
                     if repair.plan is not None:
                         check_suggestions(uow, recommender, w.built.scenario, repair.plan)
                 return done
     first = weeks[0].isoformat() if weeks else ""
-    raise ConflictError(msg("volunteer_edit_contended", volunteer=ident, week=first))
+    raise ConflictError(msg("volunteer_edit_contended", volunteer=who, week=first))
 
 
-def _weeks_giving(uow: UnitOfWork, where: str, ident: str) -> list[pendulum.Date]:
-    """The weeks whose published plan gives the volunteer a visit, in order."""
+def _weeks_giving(uow: UnitOfWork, where: str, named: set[str]) -> list[pendulum.Date]:
+    """The weeks whose published plan gives one of the volunteers a visit, in order."""
     out = []
     for record in uow.weeks.all(where):
         published = uow.plans.published(where, record.week_start)
         if published is None or published.result is None:
             continue
-        if any(v.id == ident for a in published.result.assignments for v in a.volunteers):
+        if any(v.id in named for a in published.result.assignments for v in a.volunteers):
             out.append(record.week_start)
     return sorted(out)
 
@@ -137,8 +174,9 @@ def _hit(plan: Plan, new: Iterable[Violation], marked: set[str]) -> list[str]:
 
 
 def _broken(
-    uow: UnitOfWork, where: str, ident: str, entry: StoredVolunteer, weeks: list[pendulum.Date]
-) -> list[_Week]:
+    uow: UnitOfWork, where: str, who: str, write: Callable[[UnitOfWork], T],
+    weeks: list[pendulum.Date],
+) -> list[_Week]:  # fmt: skip
     """Each of `weeks` whose published visits the change breaks, built as it will be with
     it: the change written in a transaction that is then rolled back (stored only with the
     repairs). ConflictError when a solve of such a week is queued or running."""
@@ -154,7 +192,7 @@ def _broken(
                 continue
             known = _violations_of(built_week(uow, published.id, where, week)[0], published.result)
             found.append((week, published, uow.weeks.version(where, week), known))
-        uow.volunteers.upsert(where, entry)
+        write(uow)
         for week, published, version, known in found:
             assert published.result is not None
             built, _ = built_week(uow, published.id, where, week)
@@ -164,7 +202,7 @@ def _broken(
                 continue
             if uow.plans.active(where, week) is not None:
                 raise ConflictError(
-                    msg("volunteer_edit_solving", volunteer=ident, week=week.isoformat())
+                    msg("volunteer_edit_solving", volunteer=who, week=week.isoformat())
                 )
             out.append(_Week(week, published, version, built, hit))
     return out  # left without commit: nothing of it stored
@@ -187,8 +225,9 @@ def _repair(recommender: Recommender, w: _Week) -> _Week:
 
 
 def _store(
-    uow: UnitOfWork, actor: Actor, where: str, entry: StoredVolunteer, made: list[_Week]
-) -> VolunteerEdited | None:
+    uow: UnitOfWork, actor: Actor, where: str, who: str, write: Callable[[UnitOfWork], T],
+    made: list[_Week],
+) -> tuple[T, tuple[WeekRepair, ...]] | None:  # fmt: skip
     """The change and every week's repair stored and published in one transaction, if no
     week was published or written meanwhile (else None: made again on the weeks now)."""
     repairs: list[WeekRepair] = []
@@ -200,19 +239,19 @@ def _store(
             assert w.result is not None and w.report is not None
             if not w.report.ok:  # a repair breaks a rule: nothing is stored
                 why = say(safety_net(w.report.violations))
-                raise ConflictError(msg("volunteer_edit_unrepaired", volunteer=entry.id,
+                raise ConflictError(msg("volunteer_edit_unrepaired", volunteer=who,
                                         week=w.week.isoformat(), why=why))  # fmt: skip
-        stored, new = _write(uow, actor, where, entry)
+        value = write(uow)
         for w in made:
             assert w.result is not None and w.report is not None
             if uow.plans.active(where, w.week) is not None:
-                raise ConflictError(msg("volunteer_edit_solving", volunteer=entry.id,
+                raise ConflictError(msg("volunteer_edit_solving", volunteer=who,
                                         week=w.week.isoformat()))  # fmt: skip
             version = uow.weeks.version(where, w.week)  # with the change, as it is stored
             plan = store_repair(
                 uow, actor, (where, w.week), w.published.id, w.result, w.report,
                 (w.built, version), PlanRequest(actor.id),
-                {"changed": w.changed, "volunteer": entry.id, "tasks": w.hit},
+                {"changed": w.changed, "volunteers": who, "tasks": w.hit},
             )  # fmt: skip
             before = w.published.result
             assert before is not None
@@ -222,4 +261,4 @@ def _store(
             moved = moved_between(before, w.result)
             repairs.append(WeekRepair(w.week, plan, w.changed, moved, unserved, tasks=tuple(w.hit)))
         uow.commit()
-    return VolunteerEdited(stored, new, tuple(repairs))
+    return value, tuple(repairs)

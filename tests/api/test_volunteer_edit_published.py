@@ -139,3 +139,20 @@ def test_the_desk_people_form_repairs_as_the_api_does_and_says_who_was_told(
     page = client.get(sent.headers["location"], headers={"Accept-Language": lang}).text
     note = page.split(words)[1].split("<")[0] if words in page else ""
     assert "王师傅" in note, page  # told, by name
+
+
+def test_a_people_import_cutting_hours_repairs_as_one_edit_does(
+    client: Client, admin: Headers, published: str
+) -> None:
+    """A spreadsheet's row for v-wang with 1 hour a week: stored, and his published week
+    repaired in the import's transaction, the answer naming the repair and who was told."""
+    body = "id,name,max_hours_per_week\nv-wang,王师傅,1\n".encode()
+    sent = {**admin, "Content-Type": "text/csv"}
+    answer = client.post(f"/imports/volunteers?area={AREA}&store=true", content=body, headers=sent)
+    assert answer.status_code == 200, answer.text
+    with infra(client).uow() as uow:
+        assert to_json(uow.volunteers.get(AREA, WANG))["max_hours_per_week"] == 1
+    assert answer.headers["Repair-Plan"] == published_id(client) != published
+    assert WANG in answer.headers["Repair-Told"].split(",")
+    assert minutes_of(client, admin, WANG) <= 60
+    published_plan_holds(client, admin)
