@@ -134,13 +134,16 @@ def repaired(
 
 
 def _weeks_giving(uow: UnitOfWork, where: str, named: set[str]) -> list[pendulum.Date]:
-    """The weeks whose published plan gives one of the volunteers a visit, in order."""
+    """The weeks whose published plan gives one of the volunteers a visit, or lists a task
+    unserved (its reason may no longer hold: no one has the skill, and now someone does, or
+    the other way round), in order."""
     out = []
     for record in uow.weeks.all(where):
         published = uow.plans.published(where, record.week_start)
         if published is None or published.result is None:
             continue
-        if any(v.id in named for a in published.result.assignments for v in a.volunteers):
+        result = published.result
+        if result.unserved or any(v.id in named for a in result.assignments for v in a.volunteers):
             out.append(record.week_start)
     return sorted(out)
 
