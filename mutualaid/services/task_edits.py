@@ -167,14 +167,14 @@ def _broken(
             return None  # the marked visit stays as the ledger counts it (services.marked)
         version = uow.weeks.version(where, week)
         before = published.result
-        known = _violations_of(built_week(uow, published.id, where, week)[0], before)
+        old = _violations(built_week(uow, published.id, where, week)[0], before)
         write(uow)
         built, _ = built_week(uow, published.id, where, week)
-        tasks = set(built.scenario.tasks)
-        bad = {v.task for v in _violations_of(built, before) - known}
+        known = set(built.scenario.tasks)
+        bad = {v.task for v in _violations(built, before) - old}
         planned = [a.task for a in before.assignments] + [u.task for u in before.unserved]
         hit = sorted(
-            {t for t in planned if t in bad and t in tasks and t.split("@")[0] not in marked
+            {t for t in planned if t in bad and t in known and t.split("@")[0] not in marked
              and (only is None or of_task(t, only))}
         )  # fmt: skip
         if not hit:
@@ -184,16 +184,16 @@ def _broken(
         return _Broken(published, version, built, hit)  # left without commit: nothing stored
 
 
-def _violations_of(built: BuiltWeek, plan: Plan) -> set[Violation]:
-    """The rules `plan` breaks in the week `built` on a task's visits or reason."""
-    report = validate(built.scenario, plan_json.dump(plan, built.scenario))
-    return {v for v in report.violations if v.task is not None}
-
-
 def _solving(only: str | None, hit: list[str]) -> ConflictError:
     if only is not None:
         return ConflictError(msg("task_edit_solving", task=only))
     return ConflictError(msg("tasks_edit_solving", tasks=_named(hit)))
+
+
+def _violations(built: BuiltWeek, plan: Plan) -> set[Violation]:
+    """The rules `plan` breaks in the week `built` on a task (its visits, or its reason)."""
+    report = validate(built.scenario, plan_json.dump(plan, built.scenario))
+    return {v for v in report.violations if v.task is not None}
 
 
 def _repair(recommender: Recommender, w: _Broken) -> _Broken:

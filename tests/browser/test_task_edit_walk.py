@@ -4,6 +4,8 @@ now is (or no longer shows it), never at the old times; in both languages."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from typing import Any
 
@@ -85,12 +87,16 @@ def test_a_spreadsheet_lengthening_a_published_visit_repairs_it_and_says_whom_it
     desk.go(f"/desk/{AREA}/import")
     page = desk.page
     page.get_by_label(t("import_list"), exact=True).select_option(value="tasks")
-    page.get_by_label(t("import_week"), exact=True).select_option(value=WEEK)
-    body = f"id,duration_minutes\n{task},{minutes + 30}\n".encode()
+    page.get_by_label(t("import_week"), exact=True).fill(WEEK)
+    title = weeks.get_task(served.infra.reader(), access.CLI, AREA, WEEK, task).title
+    out = io.StringIO()
+    csv.writer(out).writerows([["id", "title", "duration_minutes"], [task, title, minutes + 30]])
+    body = out.getvalue().encode()
     page.get_by_label(t("import_file")).set_input_files(
         {"name": "tasks.csv", "mimeType": "text/csv", "buffer": body}
     )
     page.get_by_role("button", name=t("import_check")).click()
+    desk.shoot("import-preview")
     expect(page.get_by_text(t("import_all_good"))).to_be_visible()
     page.get_by_role("button", name=t("import_confirm", count=1)).click()
     page.wait_for_url(re.compile(rf"/desk/{AREA}/weeks/{WEEK}$"))
