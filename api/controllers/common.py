@@ -3,6 +3,7 @@ the dependencies every handler takes."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 from litestar.di import NamedDependency
@@ -56,3 +57,13 @@ def repair_headers(repair: WeekRepair | None) -> dict[str, str]:
         return {}
     told = ",".join(m.volunteer for m in repair.moved)
     return {"Repair-Plan": repair.plan.id, "Repair-Told": told}
+
+
+def repairs_headers(repairs: Sequence[WeekRepair]) -> dict[str, str]:
+    """A change's repairs of several weeks in the answer: the repair plans' ids and the
+    volunteers told (whose visits they changed, each once), by id, comma-separated."""
+    plans = [r.plan.id for r in repairs if r.plan is not None]
+    if not plans:
+        return {}
+    told = dict.fromkeys(m.volunteer for r in repairs if r.plan is not None for m in r.moved)
+    return {"Repair-Plan": ",".join(plans), "Repair-Told": ",".join(told)}

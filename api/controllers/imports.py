@@ -9,7 +9,7 @@ from typing import Any
 from litestar import Request, Response, post
 from litestar.params import FromPath, FromQuery, RawBody
 
-from api.controllers.common import AreaParam, CurrentActor, repair_headers
+from api.controllers.common import AreaParam, CurrentActor, repair_headers, repairs_headers
 from api.errors import responses
 from api.pages.imports import check_file
 from api.pages.spreadsheet import TableError
@@ -17,6 +17,7 @@ from mutualaid.errors import Problem
 from mutualaid.messages import locale
 from mutualaid.services import task_edits
 from mutualaid.services.ports import InvalidRequest
+from mutualaid.services.volunteer_edits import RosterRepairing
 
 
 @dataclass
@@ -41,18 +42,21 @@ def import_spreadsheet(
     transaction (known ids updated, their empty cells kept); visits of the published plan
     the task rows no longer allow are then planned again at once, as `PUT
     /weeks/{week}/tasks/{task}` does (`Repair-Plan`, `Repair-Told` headers; 409 while a solve
-    of the week runs)."""
+    of the week runs); so are those the volunteer rows no longer allow, week by week, as
+    `PUT /volunteers/{id}` does (`Repair-Plan` and `Repair-Told` comma-separated)."""
     where = actor.area(area)
     infra = request.app.state.infra
     run = task_edits.Repairing(infra.recommender, actor)
+    people = RosterRepairing(infra.recommender, actor)
     try:
         draft, problems = check_file(
             infra, actor, locale(), name, where, (week or "").strip(), f"{name}.upload", body,
-            store, run,
+            store, run, people,
         )  # fmt: skip
     except TableError as exc:
         raise InvalidRequest([Problem("", str(exc))]) from None
     if problems:
         raise InvalidRequest([Problem(p.field, p.message, p.row or None) for p in problems])
     view = ImportView(draft.kind, len(draft.rows), store)
-    return Response(view, headers=repair_headers(run.repair) or None)
+    headers = repair_headers(run.repair) or repairs_headers(people.repairs)
+    return Response(view, headers=headers or None)

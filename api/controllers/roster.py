@@ -8,12 +8,12 @@ from litestar import Controller, Response, delete, get, post, put
 from litestar.openapi.spec import Example
 from litestar.params import Body, FromPath
 
-from api.controllers.common import AreaParam, CurrentActor, Uow
+from api.controllers.common import AreaParam, CurrentActor, Recommends, Uow, repairs_headers
 from api.errors import responses
 from mutualaid.contract.data import Json
 from mutualaid.contract.roster import to_json
 from mutualaid.domain.roster import RosterKind
-from mutualaid.services import roster
+from mutualaid.services import roster, volunteer_edits
 
 EXAMPLES: dict[RosterKind, Json] = {
     "sites": {
@@ -85,14 +85,24 @@ def roster_controller(kind: RosterKind) -> type[Controller]:
         ) -> Json:
             return to_json(roster.get_entity(reader, actor, kind, area, ident))
 
-        @put("/{ident:str}", sync_to_thread=True, responses=responses(404))
+        @put("/{ident:str}", sync_to_thread=True, responses=responses(404, 409))
         def put_entity(
-            self, actor: CurrentActor, uow: Uow, ident: FromPath[str], data: EntityBody,
-            area: AreaParam = None,
+            self, actor: CurrentActor, uow: Uow, recommender: Recommends, ident: FromPath[str],
+            data: EntityBody, area: AreaParam = None,
         ) -> Response[Json]:  # fmt: skip
-            """Create (201) or replace (200) it."""
-            stored, new = roster.put_entity(uow, actor, kind, area, ident, data)
-            return Response(to_json(stored), status_code=201 if new else 200)
+            """Create (201) or replace (200) it. A volunteer whose published visits the
+            change no longer allows (fewer hours, a skill or day dropped, another home) has
+            them planned again at once, week by week, published and told: the repairs' ids
+            are in the `Repair-Plan` header and the volunteers told in `Repair-Told`
+            (comma-separated). 409, storing nothing, while a solve of such a week runs."""
+            if kind != "volunteers":
+                stored, new = roster.put_entity(uow, actor, kind, area, ident, data)
+                return Response(to_json(stored), status_code=201 if new else 200)
+            done = volunteer_edits.edit_volunteer(uow, recommender, actor, area, ident, data)
+            return Response(
+                to_json(done.volunteer), status_code=201 if done.new else 200,
+                headers=repairs_headers(done.repairs) or None,
+            )  # fmt: skip
 
         @delete("/{ident:str}", sync_to_thread=True, responses=responses(404, 409))
         def delete_entity(

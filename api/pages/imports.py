@@ -53,6 +53,7 @@ from mutualaid.services.absences import WeekRepair
 from mutualaid.services.access import Actor
 from mutualaid.services.imports import Row, RowProblem
 from mutualaid.services.ports import ConflictError, InvalidRequest, NotFoundError
+from mutualaid.services.volunteer_edits import RosterRepairing
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MultiPart = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
@@ -133,7 +134,7 @@ def _stored(infra: Any, actor: Actor, lang: str, kind: str, area: str,
 
 def _check(
     infra: Any, actor: Actor, lang: str, draft: Draft, store: bool,
-    run: task_edits.Repairing | None = None,
+    run: task_edits.Repairing | None = None, people: RosterRepairing | None = None,
 ) -> list[RowProblem]:  # fmt: skip
     """The use case's answer for the rows, each problem named by the file's column (task
     rows stored by `run`: the published visits they break repaired with them)."""
@@ -143,7 +144,7 @@ def _check(
                         draft.rows, store, run)  # fmt: skip
     else:
         found = in_lang(lang, imports.import_roster, uow, actor, draft.kind, draft.area,
-                        draft.rows, store)  # fmt: skip
+                        draft.rows, store, people)  # fmt: skip
     by_number = {r.number: r for r in draft.rows}
     return [
         RowProblem(
@@ -158,6 +159,7 @@ def _check(
 def check_file(
     infra: Any, actor: Actor, lang: str, kind: str, area: str, week: str, name: str, raw: bytes,
     store: bool = False, run: task_edits.Repairing | None = None,
+    people: RosterRepairing | None = None,
 ) -> tuple[Draft, list[RowProblem]]:  # fmt: skip
     """Read the file and check every row (and, with `store` and no bad row, store them all in
     one transaction): the rows read and every problem, by row and column. TableError for a
@@ -181,7 +183,7 @@ def check_file(
         return draft, problems
     try:
         told = {(p.row, p.field) for p in problems}  # a cell unread is "missing" after
-        checked = _check(infra, actor, lang, draft, store and not problems, run)
+        checked = _check(infra, actor, lang, draft, store and not problems, run, people)
         problems += [p for p in checked if (p.row, p.field) not in told]
     except InvalidRequest as exc:
         problems += [RowProblem(0, name, p.message) for p in exc.problems]
@@ -260,8 +262,9 @@ def import_confirm(
         return Redirect(f"/desk/{area}/import", status_code=303)
     infra = infra_of(request)
     run = task_edits.Repairing(infra.recommender, viewer.actor)
+    people = RosterRepairing(infra.recommender, viewer.actor)
     try:
-        problems = _check(infra, viewer.actor, lang, draft, True, run)
+        problems = _check(infra, viewer.actor, lang, draft, True, run, people)
     except ConflictError as exc:  # a solve of the week runs: nothing stored
         flash(request, "import_refused", name=draft.filename, why=str(exc))
         return Redirect(f"/desk/{area}/import", status_code=303)
@@ -270,6 +273,9 @@ def import_confirm(
     flash(request, "import_done", count=len(draft.rows), name=draft.filename)
     if run.repair is not None and run.repair.plan is not None:
         _flash_repair(request, infra, viewer.actor, lang, area, run.repair)
+    for repair in people.repairs:  # each week the people's rows broke
+        if repair.plan is not None:
+            _flash_repair(request, infra, viewer.actor, lang, area, repair)
     if draft.kind == "tasks":
         return Redirect(f"/desk/{area}/weeks/{draft.week}", status_code=303)
     return Redirect(f"/desk/{area}/roster/{draft.kind}", status_code=303)

@@ -32,7 +32,8 @@ from mutualaid.domain.roster import RosterKind
 from mutualaid.errors import ScenarioError
 from mutualaid.messages import msg_in, using_locale
 from mutualaid.messages.skills import skill_id
-from mutualaid.services import roster
+from mutualaid.services import roster, volunteer_edits
+from mutualaid.services.absences import WeekRepair
 from mutualaid.services.ports import (
     ConflictError,
     InvalidRequest,
@@ -228,8 +229,13 @@ def _save(
         entity["id"] = ident
         if form.ok:
             try:
+                repairs: tuple[WeekRepair, ...] = ()
                 if editing is None:
                     roster.create_entity(infra.uow(), viewer.actor, kind, area, entity)
+                elif kind == "volunteers":  # published visits it breaks are planned again
+                    repairs = volunteer_edits.edit_volunteer(
+                        infra.uow(), infra.recommender, viewer.actor, area, ident, entity
+                    ).repairs
                 else:
                     roster.put_entity(infra.uow(), viewer.actor, kind, area, ident, entity)
             except (InvalidRequest, ScenarioError) as exc:
@@ -237,7 +243,11 @@ def _save(
             except ConflictError as exc:
                 form.add("id", str(exc))
             else:
-                flash(request, "page_roster_saved", name=entity.get("name") or ident)
+                name = entity.get("name") or ident
+                if made := [r for r in repairs if r.plan is not None]:
+                    _flash_repairs(request, viewer, lang, area, str(name), made)
+                else:
+                    flash(request, "page_roster_saved", name=name)
                 return Redirect(f"/desk/{area}/roster/{kind}", status_code=303)
     return _form_page(request, viewer, lang, area, kind, form, editing, 400)
 
@@ -274,3 +284,17 @@ def delete_entity(
 
 
 ROSTER_PAGES = [new_entity_form, edit_entity_form, add_entity, edit_entity, delete_entity]
+
+
+def _flash_repairs(
+    request: Request[Any, Any, Any], viewer: Any, lang: str, area: str, name: str,
+    repairs: list[WeekRepair],
+) -> None:  # fmt: skip
+    """The note after a volunteer's change broke published visits: the weeks planned again
+    and who was told, by name."""
+    listed = roster.list_entities(_infra(request).reader(), viewer.actor, "volunteers", area)
+    people = {v.id: v.name for v in listed}  # in the page's language: called under its locale
+    told = dict.fromkeys(people.get(m.volunteer, m.volunteer) for r in repairs for m in r.moved)
+    weeks = ", ".join(r.week.isoformat() for r in repairs)
+    flash(request, "page_volunteer_repaired", name=name, weeks=weeks,
+          people=", ".join(told) or msg_in(lang, "page_nobody"))  # fmt: skip

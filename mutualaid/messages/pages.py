@@ -480,6 +480,12 @@ PAGE_CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "page_delete_entity_confirm": ("Delete {name}?", "确定删除 {name} 吗？"),
     "page_roster_saved": ("Saved: {name}.", "已保存：{name}。"),
+    "page_volunteer_repaired": (
+        "Saved: {name}. Visits in the published plans of {weeks} no longer held: they were "
+        "planned again and the plans published; told: {people}.",
+        "已保存：{name}。{weeks} 已发布计划中的上门安排不再成立：已重新安排并发布计划；"
+        "已通知：{people}。",
+    ),
     "page_roster_deleted": ("Deleted: {id}.", "已删除：{id}。"),
     "page_roster_in_use": ("Not deleted: {detail}", "未删除：{detail}"),
 }

@@ -141,6 +141,28 @@ REPLAN: dict[str, tuple[str, str]] = {
         "而重新安排时违反了规则（{why}）；"
         "未保存任何内容：请修改后重新求解本周，或少改一些",
     ),
+    "volunteer_edit_contended": (
+        "the plan of week {week} kept changing while the visits the change to volunteer "
+        "'{volunteer}' broke were being repaired; nothing was stored: save the change again",
+        "在为志愿者“{volunteer}”的修改所影响的上门安排修复计划期间，{week} 这一周的计划不断变化；"
+        "未保存任何内容：请再次保存修改",
+    ),
+    "volunteer_edit_solving": (
+        "the published plan of week {week} gives volunteer '{volunteer}' visits this change "
+        "would no longer allow, and a plan of that week is being made without it; nothing was "
+        "stored: change the volunteer once that plan is done (or stop it)",
+        "{week} 这一周已发布的计划中有志愿者“{volunteer}”的上门安排，这次修改会使其不再成立，"
+        "而该周正在制定的计划没有考虑这次修改；"
+        "未保存任何内容：请等该计划完成（或停止它）后再修改",
+    ),
+    "volunteer_edit_unrepaired": (
+        "the published plan of week {week} gives volunteer '{volunteer}' visits this change "
+        "would no longer allow, and planning them again broke a rule ({why}); nothing was "
+        "stored: solve the week again after the change, or change it less",
+        "{week} 这一周已发布的计划中有志愿者“{volunteer}”的上门安排，这次修改会使其不再成立，"
+        "而重新安排时违反了规则（{why}）；"
+        "未保存任何内容：请修改后重新求解该周，或少改一些",
+    ),
     "kind_absence": ("absence", "缺席记录"),
     "absence_unserved": (
         "no one else could take it in the repair",

@@ -17,6 +17,7 @@ from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
 from mutualaid.services.ports import InvalidRequest, PreparedTasks, UnitOfWork
 from mutualaid.services.roster import SINGULAR, checked_entry, repo_of
+from mutualaid.services.volunteer_edits import RosterRepairing
 from mutualaid.services.weeks import Runner, plainly
 
 MAX_ROWS = 5_000
@@ -67,7 +68,7 @@ def _too_many(rows: Sequence[Row]) -> None:
 
 def import_roster(
     uow: UnitOfWork, actor: Actor, kind: RosterKind, area: str | None, rows: Sequence[Row],
-    store: bool,
+    store: bool, run: RosterRepairing | None = None,
 ) -> list[RowProblem]:  # fmt: skip
     """Add or update each row's volunteer or resident (by id), as `put_entity` would. Every
     row is checked, in order, in a read-only transaction; with any problem, or when only
@@ -85,16 +86,43 @@ def import_roster(
     problems.extend(bad)
     if problems or not store:
         return sorted(problems, key=lambda p: p.row)
-    with uow:
-        if not _still_known(uow, kind, where, rows):
-            entries, bad = _checked(uow, kind, where, rows)
+
+    def write(w: UnitOfWork) -> list[RowProblem]:
+        stored = entries
+        if not _still_known(w, kind, where, rows):
+            stored, bad = _checked(w, kind, where, rows)
             if bad:
                 return sorted(bad, key=lambda p: p.row)
-        repo_of(uow, kind).upsert_all(where, entries)
+        repo_of(w, kind).upsert_all(where, stored)
         detail: dict[str, Fact] = {"kind": kind, "rows": len(rows)}
-        uow.audit.record(actor.id, f"{SINGULAR[kind]}.import", f"area {where}", where, detail)
+        w.audit.record(actor.id, f"{SINGULAR[kind]}.import", f"area {where}", where, detail)
+        return []
+
+    if kind == "volunteers" and run is not None:  # the published visits it breaks: repaired
+        named = {e.id for e in entries}
+        try:
+            return run(uow, where, named, lambda w: _or_roll_back(write(w)))
+        except _RowsBroke as broke:  # raised inside the write: rolled back, nothing stored
+            return broke.problems
+    with uow:
+        if problems := write(uow):
+            return problems
         uow.commit()
     return []
+
+
+class _RowsBroke(Exception):
+    """Rows that no longer hold inside the write: nothing is stored."""
+
+    def __init__(self, problems: list[RowProblem]) -> None:
+        super().__init__("rows no longer hold")
+        self.problems = problems
+
+
+def _or_roll_back(problems: list[RowProblem]) -> list[RowProblem]:
+    if problems:
+        raise _RowsBroke(problems)
+    return problems
 
 
 def _checked(

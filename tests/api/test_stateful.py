@@ -85,6 +85,8 @@ POOL = _pool()
 SCENARIO = WORLD.read_bytes()
 VOLUNTEERS = ("v-cao", "v-yan", "v-hua")
 FINISHED = ("optimal", "feasible")
+CHANGES: list[Json] = [{"max_hours_per_week": 1}, {"skills": ["errands"]}, {"skills": []},
+                       {"max_hours_per_week": 40}]  # fmt: skip
 
 
 def pairs(plan: Json) -> set[tuple[str, str]]:
@@ -172,6 +174,32 @@ class Week(RuleBasedStateMachine):
             broken = [v for v in report.violations if v.rule != "listed"  # new: the next solve
                       and (v.task or "").split("@")[0] == task["id"]]  # fmt: skip
             assert not broken, broken
+
+    @rule(who=st.sampled_from(VOLUNTEERS), change=st.sampled_from(CHANGES))
+    def edit_volunteer(self, who: str, change: Json) -> None:
+        """A volunteer replaced with fewer hours, a skill dropped, or as imported: the
+        published visits it breaks are repaired at once (validated against the week as it now
+        stands); the rules the published plan broke before stay as they were."""
+        person = next(v for v in self.scenario()["volunteers"] if v["id"] == who)
+        before = self._published_violations()
+        answer = self.client.put(
+            self.url(f"/volunteers/{who}"), json={**person, **change}, headers=self.headers
+        )
+        assert answer.status_code == 200, answer.text
+        if "Repair-Plan" in answer.headers:
+            assert self.published is not None
+            self.published = (answer.headers["Repair-Plan"], self.scenario())
+        assert self._published_violations() <= before
+
+    def _published_violations(self) -> set[Any]:
+        """The rules the published plan breaks in the week as it now stands, on its visits
+        and reasons (a listing, figures or bound gone stale are the next solve's: fewer hours
+        change a volunteer's load figure without breaking a visit)."""
+        if self.published is None:
+            return set()
+        plan = self.get(f"/plans/{self.published[0]}")["plan"]
+        report = validate(build_scenario(self.scenario()), plan)
+        return {v for v in report.violations if v.rule not in ("listed", "figures", "bound")}
 
     @precondition(lambda self: self.tasks)
     @rule(data=st.data())
