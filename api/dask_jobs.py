@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import queue
 import socket
 import threading
 import time
@@ -189,8 +190,6 @@ class DaskJobRunner(Dispatcher):
 
     thread_name = "mutualaid-dask"
     stop_seconds = 60.0
-    connect_seconds = 10.0
-    """How long a poll waits for the scheduler to answer before it says it does not."""
 
     def __init__(
         self, new_uow: UowFactory, planner: Planner, settings: JobSettings, database_url: str
@@ -201,6 +200,8 @@ class DaskJobRunner(Dispatcher):
         """Pickled into each task (SolverPlanner is: it holds only its settings)."""
         self.settings = settings
         self.database_url = database_url
+        self.connect_seconds = settings.dask_connect_seconds
+        """How long a poll waits for the scheduler to answer before it says it does not."""
         self.name = f"dask-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self._cluster: LocalCluster | None = None
         self._client: Client | None = None
@@ -229,8 +230,43 @@ class DaskJobRunner(Dispatcher):
                     processes=False, n_workers=1, threads_per_worker=2, dashboard_address=":0"
                 )
             target = self._cluster or self.settings.dask_scheduler
-            self._client = Client(target, set_as_default=False, timeout=self.connect_seconds)
+            self._client = self._client_within(target)
         return self._client
+
+    def _client_within(self, target: Any) -> Client:
+        """A client of `target`, made in a thread of its own and waited for at most twice
+        `connect_seconds` (Dask's own timeout first): a TCP peer answering garbage can hang
+        `Client()` for good (its loop thread never starts), which would stop this
+        dispatcher until a restart. Then TimeoutError, said as a scheduler that does not
+        answer; the hung thread is left (a daemon), and a client it makes late is closed."""
+        made: queue.Queue[tuple[Client | None, BaseException | None]] = queue.Queue(1)
+        late = threading.Event()
+
+        def make() -> None:
+            try:
+                client = Client(target, set_as_default=False, timeout=self.connect_seconds)
+            except BaseException as exc:  # MemoryError, AssertionError from garbage, OSError
+                made.put((None, exc))
+                return
+            made.put((client, None))
+            if late.is_set():
+                client.close(timeout=self.connect_seconds)
+
+        threading.Thread(target=make, name="mutualaid-dask-connect", daemon=True).start()
+        try:
+            client, exc = made.get(timeout=2 * self.connect_seconds)
+        except queue.Empty:
+            late.set()
+            if not made.empty():  # made just now, after all
+                client, exc = made.get()
+            else:
+                raise TimeoutError(
+                    f"no Dask client within {2 * self.connect_seconds:g} s"
+                ) from None
+        if exc is not None:
+            raise exc
+        assert client is not None
+        return client
 
     def _said(self, exc: Exception) -> tuple[Reason, str]:
         """The scheduler does not answer (refused, timed out, the connection closed): said

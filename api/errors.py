@@ -11,7 +11,12 @@ and one body shape, and the same mapping declared in the OpenAPI schema with exa
     ├── ConflictError                    409 conflict
     ├── Throttled (api.throttle)         429 too_many_failures (with Retry-After)
     └── StoreBusy                        503 busy, with Retry-After (other writers held the
-                                             lock past the wait allowed; nothing stored)
+        │                                    lock past the wait allowed; nothing stored)
+        └── StoreLost                    503 store_lost, with Retry-After (the database's
+                                             connection went away: nothing stored, or, lost
+                                             during the commit, all or nothing: look first)
+    StoreFull                            507 store_full (the database's disk is full; nothing
+                                             stored; reads still work)
     Litestar's own: a body or parameter that does not decode 400, a body the client hung up
     in the middle of 400 client_disconnected (logged as one line), an unknown route 404,
     a method the route lacks 405. Anything else is our bug: 500, and nothing is stored
@@ -42,6 +47,7 @@ from api.throttle import Throttled
 from mutualaid.bounds import shown
 from mutualaid.errors import MutualAidError, Problem, ScenarioError
 from mutualaid.messages import CATALOGUE, msg
+from mutualaid.services.errors import StoreFull, StoreLost
 from mutualaid.services.ports import (
     ActivePlanExists,
     ConflictError,
@@ -97,6 +103,8 @@ STATUS: tuple[tuple[type[BaseException], int, str], ...] = (
     (ActivePlanExists, 409, "active_plan_exists"),
     (ConflictError, 409, "conflict"),
     (Throttled, 429, "too_many_failures"),
+    (StoreLost, 503, "store_lost"),
+    (StoreFull, 507, "store_full"),
     (StoreBusy, 503, "busy"),
     (MutualAidError, 400, "invalid"),
     (ValidationException, 400, "invalid"),
@@ -150,7 +158,11 @@ def error_body(request: Request[Any, Any, Any], exc: BaseException) -> ErrorBody
     elif isinstance(exc, ConflictError):
         detail = msg("conflict", detail=exc)
     elif isinstance(exc, StoreBusy):
-        log.warning("busy store on %s %s: %s", request.method, request.url.path, exc.__cause__)
+        what = "lost the store's connection" if isinstance(exc, StoreLost) else "busy store"
+        log.warning("%s on %s %s: %s", what, request.method, request.url.path, exc.__cause__)
+        detail = str(exc)
+    elif isinstance(exc, StoreFull):  # the operator's to mend: said in the log as an error
+        log.error("disk full on %s %s: %s", request.method, request.url.path, exc.__cause__)
         detail = str(exc)
     elif isinstance(exc, Forbidden | MutualAidError):
         detail = str(exc)

@@ -106,6 +106,10 @@ class JobSettings:
     dask_scheduler: str | None = None
     """MUTUALAID_DASK_SCHEDULER: with the `dask` runner, the address of a cluster's scheduler
     (`tcp://host:8786`) whose workers can reach DATABASE_URL; unset, an in-process cluster."""
+    dask_connect_seconds: float = 10.0
+    """MUTUALAID_DASK_CONNECT_SECONDS: how long a poll waits for the Dask client to connect
+    (Dask's own timeout, and a bound on the client's making: a scheduler answering garbage
+    could hang it for good) before it says the scheduler does not answer."""
     lease_seconds: float = 60.0
     """MUTUALAID_JOB_LEASE_SECONDS: how long a worker's claim on a plan holds without a
     heartbeat, on top of the solve's budget; then another worker takes the plan."""
@@ -234,6 +238,9 @@ class Settings:
             jobs=JobSettings(
                 runner=read("MUTUALAID_JOB_RUNNER", _runner, JobSettings.runner),
                 dask_scheduler=read("MUTUALAID_DASK_SCHEDULER", _scheduler, None),
+                dask_connect_seconds=read(
+                    "MUTUALAID_DASK_CONNECT_SECONDS", _timer, JobSettings.dask_connect_seconds
+                ),
                 lease_seconds=read(
                     "MUTUALAID_JOB_LEASE_SECONDS", _timer, JobSettings.lease_seconds
                 ),

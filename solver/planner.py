@@ -39,6 +39,14 @@ ASSEMBLY_SECONDS_PER_TASK = 0.0005
 assembling the plan (routes, figures, reasons): 1-2 s on a 2,000-task district at load 10
 (bench/overrun.py's `assembly`)."""
 
+CHECK_SECONDS_PER_UNSERVED = 0.001
+"""What the parts leave too, per task greedy's plan leaves unserved, for the safety net every
+caller runs on the plan (`mutualaid.validation`: each unserved task's reason is worked out again
+from first principles, the costliest of its checks): on a 2,000-task week of people giving an
+hour, 1,650-1,665 unserved, it took 0.8-2.0 s at load 6-7. The plan serves at least greedy's,
+so its unserved are at most these. With ASSEMBLY_SECONDS_PER_TASK, at most a tenth of the
+budget."""
+
 
 @dataclass(frozen=True)
 class SolveOptions:
@@ -268,6 +276,10 @@ def _prepare(
         raise Stopped
     with clock.phase("greedy"):
         floor = greedy_plan(scenario, analyses, travel)
+    if deadline is not None:  # and the safety net's time, by what greedy leaves unserved
+        deadline = _checked_by(deadline, scenario, floor, budget)
+        if timer is not None:
+            timer.deadline = deadline
     if stop is not None and stop():
         raise Stopped
     possible = allowed(scenario, analyses)
@@ -305,6 +317,14 @@ def _prepare(
     return _Prepared(
         started, budget, deadline, travel, analyses, floor, possible, weights, jobs, sizes
     )
+
+
+def _checked_by(deadline: float, scenario: Scenario, floor: Solution, budget: float) -> float:
+    """`deadline` (which leaves the assembly its reserve) moved earlier by the safety net's
+    reserve for what `floor` leaves unserved, the two reserves at most a tenth of `budget`."""
+    assembly = min(ASSEMBLY_SECONDS_PER_TASK * len(scenario.tasks), budget / 10)
+    unserved = len(scenario.tasks) - len(floor.crews)
+    return deadline - min(CHECK_SECONDS_PER_UNSERVED * unserved, budget / 10 - assembly)
 
 
 def _floor_is_enough(

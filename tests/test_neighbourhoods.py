@@ -237,6 +237,8 @@ def test_relaxations_after_column_generation_get_the_time_kept_for_them_not_all_
         patch.object(solver.part_bounds, "_relaxations", relaxations),
         patch.object(solver.part_bounds, "ENERGY", False),  # (a one-day week: the energetic
         # LP would prove its plan before column generation; the split after it is the subject)
+        patch.object(solver.part_bounds, "HOURS", False),  # (the hours' LP, first where hours
+        # bind, takes its time out of the budget too: not the subject either)
     ):
         part_bounds_after(scenario, job, HaversineTravel(scenario.settings), job.floor, 20.0, None,
                           planned=4.0)  # fmt: skip

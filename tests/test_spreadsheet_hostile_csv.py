@@ -1,7 +1,8 @@
 """A CSV an outsider's attack sent (stop 26, D2): a header of 200,000 names took the server 15 s
 to answer with 200,000 problems, so a CSV is held to the columns an .xlsx is held to; a Latin-1
 or other non-UTF-8, non-GBK file is said to be that, with the row of its first unread byte, not
-"not a CSV or Excel file"."""
+"not a CSV or Excel file"; a Shift-JIS or Big5 file that happens to decode as GBK is said to
+look garbled, with its file and row, rather than read as garbled text."""
 
 from __future__ import annotations
 
@@ -37,3 +38,27 @@ def test_a_latin_1_csv_is_said_to_be_neither_utf_8_nor_gbk_with_its_row() -> Non
 def test_binary_is_still_no_table() -> None:
     with pytest.raises(TableError, match="not a CSV or Excel"):
         read_table(bytes(range(256)) * 10, "en")
+
+
+SHIFT_JIS = "id,name,note\nr-1,Anna,\nr-2,日本語テスト,こんにちは\n".encode("shift_jis")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [SHIFT_JIS, "id,name\nr-1,Anna\nr-2,陳大文,臺北市\n".encode("big5")],
+    ids=["shift-jis", "big5"],
+)
+def test_a_csv_in_another_encoding_that_happens_to_read_as_gbk_is_said_with_file_and_row(
+    data: bytes,
+) -> None:
+    """Before: read as GB18030 without a word, `日本語テスト` stored as `擔杮岅僥僗僩`."""
+    with pytest.raises(TableError, match=r"^people\.csv, row 3: read as GBK .* looks garbled"):
+        read_table(data, "en", "people.csv")
+    with pytest.raises(TableError, match=r"^people\.csv 第 3 行：按 GBK.*乱码"):
+        read_table(data, "zh", "people.csv")
+
+
+def test_chinese_excel_s_gbk_is_read_even_with_a_rare_name() -> None:
+    data = "编号,姓名,地址\nr-1,王喆,经八路 5 号\nr-2,李堃,郑州市金水区\n".encode("gbk")
+    assert read_table(data, "zh", "people.csv")[1:] == [
+        ["r-1", "王喆", "经八路 5 号"], ["r-2", "李堃", "郑州市金水区"]]  # fmt: skip

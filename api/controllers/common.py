@@ -8,6 +8,7 @@ from typing import Annotated
 from litestar.di import NamedDependency
 from litestar.params import HeaderParameter, QueryParameter, SkipValidation
 
+from mutualaid.services.absences import WeekRepair
 from mutualaid.services.access import Actor
 from mutualaid.services.ports import JobRunner, Repairer, UnitOfWork
 from mutualaid.services.recommend import Recommender
@@ -46,3 +47,12 @@ Recommends = NamedDependency[SkipValidation[Recommender]]
 """What recommends options for a new request and repairs an absence."""
 CurrentActor = NamedDependency[Actor]
 """Who is asking (the token's holder), from the authentication middleware."""
+
+
+def repair_headers(repair: WeekRepair | None) -> dict[str, str]:
+    """A change's repair in the answer: the repair plan's id, and the volunteers told (whose
+    visits it changed), by id."""
+    if repair is None or repair.plan is None:
+        return {}
+    told = ",".join(m.volunteer for m in repair.moved)
+    return {"Repair-Plan": repair.plan.id, "Repair-Told": told}

@@ -17,6 +17,7 @@ from api.controllers.common import (
     Jobs,
     Recommends,
     Uow,
+    repair_headers,
 )
 from api.dto import PlanDTO, PlanView, WeekDTO, WeekView
 from api.errors import responses
@@ -96,26 +97,25 @@ class WeekController(Controller):
 
     @put("/{week_start:str}/tasks", sync_to_thread=True, responses=responses(404, 409, 422))
     def submit_tasks(
-        self, actor: CurrentActor, uow: Uow, week_start: FromPath[str], data: TasksBody,
-        area: AreaParam = None, idempotency_key: IdempotencyKey = None,
+        self, actor: CurrentActor, uow: Uow, recommender: Recommends, week_start: FromPath[str],
+        data: TasksBody, area: AreaParam = None, idempotency_key: IdempotencyKey = None,
         replace: ReplaceParam = False,
     ) -> Response[list[Json]]:  # fmt: skip
         """Replace the week's tasks in one batch (the week is created when missing). 409,
         storing nothing, when tasks the published plan gives are left out (their assignments
         would be withdrawn) unless `?replace=true`; a left-out task with a visit marked done
-        or missed is refused (409) even then, as its delete is."""
+        or missed is refused (409) even then, as its delete is. Visits of the published plan
+        the batch no longer allows are planned again at once, as `PUT .../tasks/{task}` does
+        (`Repair-Plan`, `Repair-Told` headers; 409 while a solve of the week runs)."""
+        run = task_edits.Repairing(recommender, actor)
         done = weeks.submit_tasks(
-            uow,
-            actor,
-            area,
-            week_start,
-            [SentTask(t) for t in data],
-            idempotency_key,
-            replace,
-            TASK_ANSWERS,
-        )
-        headers = {"Idempotent-Replayed": "true"} if done.replayed else None
-        return Response([stored_task_json(t) for t in done.tasks], headers=headers)
+            uow, actor, area, week_start, [SentTask(t) for t in data], idempotency_key,
+            replace, TASK_ANSWERS, run,
+        )  # fmt: skip
+        headers = repair_headers(run.repair)
+        if done.replayed:
+            headers["Idempotent-Replayed"] = "true"
+        return Response([stored_task_json(t) for t in done.tasks], headers=headers or None)
 
     @get("/{week_start:str}/tasks/{task:str}", sync_to_thread=True, responses=responses(404))
     def get_task(
@@ -137,11 +137,9 @@ class WeekController(Controller):
         `Repair-Plan` header (`GET /plans/{id}`). 409 while a solve of the week runs (change
         it once that plan is done)."""
         done = task_edits.edit_task(uow, recommender, actor, area, week_start, task, SentTask(data))
-        headers = None
-        if done.repair is not None and done.repair.plan is not None:
-            headers = {"Repair-Plan": done.repair.plan.id}
         return Response(
-            stored_task_json(done.task), status_code=201 if done.new else 200, headers=headers
+            stored_task_json(done.task), status_code=201 if done.new else 200,
+            headers=repair_headers(done.repair) or None,
         )  # fmt: skip
 
     @delete("/{week_start:str}/tasks/{task:str}", sync_to_thread=True, responses=responses(404))
@@ -163,16 +161,21 @@ class WeekController(Controller):
     )  # fmt: skip
     def import_scenario(
         self, request: Request[Actor, str, Any], actor: CurrentActor, uow: Uow,
-        week_start: FromPath[str], body: ScenarioBody, area: AreaParam = None,
-        replace: ReplaceParam = False,
-    ) -> WeekView:  # fmt: skip
+        recommender: Recommends, week_start: FromPath[str], body: ScenarioBody,
+        area: AreaParam = None, replace: ReplaceParam = False,
+    ) -> Response[WeekView]:  # fmt: skip
         """Store a whole scenario: its roster into the area (added to or replacing what is
         there), its tasks, pins, declines and history as the week's. 409, storing nothing,
         when tasks the published plan gives are left out (their assignments would be
         withdrawn) unless `?replace=true`; a left-out task with a visit marked done or
-        missed is refused (409) even then, as its delete is."""
+        missed is refused (409) even then, as its delete is. Visits of the published plan the
+        week as imported no longer allows are planned again at once, as `PUT
+        .../tasks/{task}` does (`Repair-Plan`, `Repair-Told` headers; 409 while a solve of the
+        week runs)."""
         data = weeks.read_scenario(body, request.headers.get("content-type"))
-        return WeekView.of(weeks.import_scenario(uow, actor, area, week_start, data, replace))
+        run = task_edits.Repairing(recommender, actor)
+        week = weeks.import_scenario(uow, actor, area, week_start, data, replace, run)
+        return Response(WeekView.of(week), headers=repair_headers(run.repair) or None)
 
     @get(
         "/{week_start:str}/scenario", sync_to_thread=True, responses=responses(404),

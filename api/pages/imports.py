@@ -48,10 +48,11 @@ from mutualaid.contract.export import stored_task_json
 from mutualaid.contract.roster import to_json as roster_json
 from mutualaid.contract.written import written_json
 from mutualaid.messages import msg_in
-from mutualaid.services import access, imports, plans, roster, weeks
+from mutualaid.services import access, imports, plans, roster, task_edits, weeks
+from mutualaid.services.absences import WeekRepair
 from mutualaid.services.access import Actor
 from mutualaid.services.imports import Row, RowProblem
-from mutualaid.services.ports import InvalidRequest, NotFoundError
+from mutualaid.services.ports import ConflictError, InvalidRequest, NotFoundError
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MultiPart = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
@@ -130,12 +131,16 @@ def _stored(infra: Any, actor: Actor, lang: str, kind: str, area: str,
     return {e.id: roster_json(e) for e in found}
 
 
-def _check(infra: Any, actor: Actor, lang: str, draft: Draft, store: bool) -> list[RowProblem]:
-    """The use case's answer for the rows, each problem named by the file's column."""
+def _check(
+    infra: Any, actor: Actor, lang: str, draft: Draft, store: bool,
+    run: task_edits.Repairing | None = None,
+) -> list[RowProblem]:  # fmt: skip
+    """The use case's answer for the rows, each problem named by the file's column (task
+    rows stored by `run`: the published visits they break repaired with them)."""
     uow = infra.uow()
     if draft.kind == "tasks":
         found = in_lang(lang, imports.import_tasks, uow, actor, draft.area, draft.week,
-                        draft.rows, store)  # fmt: skip
+                        draft.rows, store, run)  # fmt: skip
     else:
         found = in_lang(lang, imports.import_roster, uow, actor, draft.kind, draft.area,
                         draft.rows, store)  # fmt: skip
@@ -152,7 +157,7 @@ def _check(infra: Any, actor: Actor, lang: str, draft: Draft, store: bool) -> li
 
 def check_file(
     infra: Any, actor: Actor, lang: str, kind: str, area: str, week: str, name: str, raw: bytes,
-    store: bool = False,
+    store: bool = False, run: task_edits.Repairing | None = None,
 ) -> tuple[Draft, list[RowProblem]]:  # fmt: skip
     """Read the file and check every row (and, with `store` and no bad row, store them all in
     one transaction): the rows read and every problem, by row and column. TableError for a
@@ -162,7 +167,7 @@ def check_file(
         in_lang(lang, access.parse_week, week)
     if len(raw) > MAX_FILE_BYTES:
         raise TableError(msg_in(lang, "import_too_big", most="5 MB"))
-    table = read_table(raw, lang)
+    table = read_table(raw, lang, name)
     stored = _stored(infra, actor, lang, kind, area, week)
     names = None
     if kind == "tasks":  # "张奶奶" as well as "r-zhang"
@@ -176,7 +181,7 @@ def check_file(
         return draft, problems
     try:
         told = {(p.row, p.field) for p in problems}  # a cell unread is "missing" after
-        checked = _check(infra, actor, lang, draft, store and not problems)
+        checked = _check(infra, actor, lang, draft, store and not problems, run)
         problems += [p for p in checked if (p.row, p.field) not in told]
     except InvalidRequest as exc:
         problems += [RowProblem(0, name, p.message) for p in exc.problems]
@@ -253,13 +258,37 @@ def import_confirm(
     if draft is None or draft.area != area:
         flash(request, "import_expired")
         return Redirect(f"/desk/{area}/import", status_code=303)
-    problems = _check(infra_of(request), viewer.actor, lang, draft, store=True)
+    infra = infra_of(request)
+    run = task_edits.Repairing(infra.recommender, viewer.actor)
+    try:
+        problems = _check(infra, viewer.actor, lang, draft, True, run)
+    except ConflictError as exc:  # a solve of the week runs: nothing stored
+        flash(request, "import_refused", name=draft.filename, why=str(exc))
+        return Redirect(f"/desk/{area}/import", status_code=303)
     if problems:
         return _form(request, viewer, lang, area, draft.kind, draft.week, problems, 409)
     flash(request, "import_done", count=len(draft.rows), name=draft.filename)
+    if run.repair is not None and run.repair.plan is not None:
+        _flash_repair(request, infra, viewer.actor, lang, area, run.repair)
     if draft.kind == "tasks":
         return Redirect(f"/desk/{area}/weeks/{draft.week}", status_code=303)
     return Redirect(f"/desk/{area}/roster/{draft.kind}", status_code=303)
+
+
+def _flash_repair(
+    request: Request[Any, Any, Any], infra: Any, actor: Actor, lang: str, area: str,
+    repair: WeekRepair,
+) -> None:  # fmt: skip
+    """The note after rows that broke published visits: planned again, who was told, and
+    what no one can take now."""
+    people = {v.id: v.name for v in in_lang(lang, roster.list_entities, infra.reader(), actor,
+                                            "volunteers", area)}  # fmt: skip
+    told = ", ".join(people.get(m.volunteer, m.volunteer) for m in repair.moved)
+    tasks = ", ".join(sorted({t.split("@")[0] for t in repair.tasks}))
+    flash(request, "import_repaired", tasks=tasks, people=told or msg_in(lang, "page_nobody"))
+    if repair.unserved:
+        lost = ", ".join(sorted({u.task.split("@")[0] for u in repair.unserved}))
+        flash(request, "import_repaired_unserved", tasks=lost)
 
 
 def _file(

@@ -113,10 +113,11 @@ class TableError(Exception):
 # --- reading ---------------------------------------------------------------------------------
 
 
-def read_table(data: bytes, lang: str) -> list[list[str]]:
+def read_table(data: bytes, lang: str, name: str = "") -> list[list[str]]:
     """The file's rows as text (the first is the header): an .xlsx workbook's first sheet,
     else CSV in UTF-8 (with or without a BOM), UTF-16 with its BOM (Excel's "Unicode text",
-    tab-separated) or GB18030, as Chinese Excel saves it."""
+    tab-separated) or GB18030, as Chinese Excel saves it. A file that reads as GB18030 but
+    looks like another encoding (`_not_gbk`) is refused, naming `name` and the row."""
     if not data.strip():
         raise TableError(msg_in(lang, "import_empty_file"))
     if data[:4] == b"PK\x03\x04":
@@ -133,6 +134,11 @@ def read_table(data: bytes, lang: str) -> list[list[str]]:
             continue
     else:
         raise _not_text(data, first_bad, utf16, lang)
+    if encoding == "gb18030" and (suspect := _not_gbk(text)) is not None:
+        line = text.splitlines()[suspect - 1]
+        sample = "".join(c for c in line if ord(c) > 0x7F)[:12]
+        raise TableError(msg_in(lang, "import_not_gbk", name=name or "CSV", row=suspect,
+                                sample=sample))  # fmt: skip
     if "\x00" in text:
         raise TableError(msg_in(lang, "import_not_table"))
     first, _, rest = text.partition("\n")
@@ -175,6 +181,25 @@ def _not_text(data: bytes, exc: UnicodeDecodeError | None, utf16: bool, lang: st
         return TableError(msg_in(lang, "import_not_table"))
     row = data[: exc.start].count(b"\n") + 1
     return TableError(msg_in(lang, "import_not_text", row=row))
+
+
+def _not_gbk(text: str) -> int | None:
+    """The row of the first suspect character when text read as GB18030 looks like another
+    encoding read wrong (Shift-JIS kana, Big5, Latin-1 pairs happen to be valid GBK): Chinese
+    Excel's text is almost all GB2312 (both bytes 0xA1-0xFE), so more than a third of its
+    non-ASCII characters outside GB2312 is suspect; None when it looks like Chinese."""
+    wide = odd = 0
+    first: int | None = None
+    for row, line in enumerate(text.splitlines(), 1):
+        for c in line:
+            if ord(c) < 0x80:
+                continue
+            wide += 1
+            code = c.encode("gb18030")
+            if len(code) != 2 or not (0xA1 <= code[0] <= 0xFE and 0xA1 <= code[1] <= 0xFE):
+                odd += 1
+                first = row if first is None else first
+    return first if wide >= 2 and 3 * odd > wide else None
 
 
 def _read_xlsx(data: bytes, lang: str) -> list[list[str]]:

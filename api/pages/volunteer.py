@@ -63,7 +63,7 @@ def my_week(
         return Redirect("/desk", status_code=303)
     with using_locale(lang):
         schedule = volunteers.volunteer_schedule(
-            _infra(request).reader(), viewer.actor, _mine(viewer), week
+            _infra(request).reader(), viewer.actor, _mine(viewer), week, unplanned_empty=True
         )
         outcomes = ledger.visit_outcomes(
             _infra(request).reader(), viewer.actor, schedule.area, schedule.volunteer,
@@ -155,8 +155,9 @@ def _visit(
         )  # fmt: skip
     for a in schedule.assignments:
         if a.record.id == assignment_id:
+            when = when_text(a.record.start.isoformat(), schedule.timezone, lang)  # Fri 11 Dec
             return {"a": a, "start": a.record.start.in_timezone(schedule.timezone),
-                    "end": a.record.end.in_timezone(schedule.timezone)}  # fmt: skip
+                    "end": a.record.end.in_timezone(schedule.timezone), "when": when}  # fmt: skip
     raise _NotInWeek(assignment_id, record.state == "declined", record.week_start.isoformat())
 
 
@@ -178,7 +179,7 @@ def my_calendar(
     """The week as an iCalendar file, for the phone's calendar."""
     with using_locale(lang):
         schedule = volunteers.volunteer_schedule(
-            _infra(request).reader(), viewer.actor, _mine(viewer), week
+            _infra(request).reader(), viewer.actor, _mine(viewer), week, unplanned_empty=True
         )
         body = calendar(schedule)
     name = f"mutualaid-{schedule.week_start.isoformat()}.ics"

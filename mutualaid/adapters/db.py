@@ -50,6 +50,22 @@ def is_busy(exc: BaseException) -> bool:
     return "database is locked" in text or "database table is locked" in text
 
 
+def is_disk_full(exc: BaseException) -> bool:
+    """True when `exc` says the database's disk is full (SQLITE_FULL, PostgreSQL 53100)."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF == 13  # SQLITE_FULL
+    return getattr(exc.orig, "sqlstate", None) == "53100"
+
+
+def is_connection_lost(exc: BaseException) -> bool:
+    """True when `exc` says the connection to the database went away (SQLAlchemy
+    invalidated it: the server restarted, or an administrator terminated the session)."""
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+
+
 def is_unique_violation(exc: BaseException) -> bool:
     """True when `exc` is a UNIQUE (or primary key) violation: another writer stored the
     same key first (SQLite's constraint error, PostgreSQL's 23505)."""

@@ -369,7 +369,7 @@ class IdempotencyRow(Base, table=True):
 
 # --- notices to volunteers: the outbox and where it goes -----------------------------------
 
-NOTICE_KINDS = ("given", "moved", "withdrawn")
+NOTICE_KINDS = ("given", "moved", "withdrawn", "place")
 NOTICE_STATES = ("pending", "sending", "sent", "failed", "unrouted")
 
 

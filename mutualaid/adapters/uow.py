@@ -30,6 +30,8 @@ from mutualaid.adapters.db import (
     READ_ONLY,
     SQLITE_BUSY_TIMEOUT_MS,
     is_busy,
+    is_connection_lost,
+    is_disk_full,
     is_unique_violation,
 )
 from mutualaid.adapters.ledger import SqlLedger, SqlRequests, SqlVisits
@@ -48,6 +50,7 @@ from mutualaid.adapters.weeks import SqlWeeks
 from mutualaid.domain.roster import StoredResident, StoredSite, StoredTeam, StoredVolunteer
 from mutualaid.messages import msg
 from mutualaid.services.absence_ports import AbsenceRepository
+from mutualaid.services.errors import StoreFull, StoreLost
 from mutualaid.services.ledger_ports import LedgerRepository, RequestRepository, VisitRepository
 from mutualaid.services.notice_ports import NoticeRepository
 from mutualaid.services.ports import (
@@ -108,6 +111,7 @@ class SqlUnitOfWork:
         self.outbox_only = outbox_only
         self._session: Session | None = None
         self._gate: threading.RLock | None = None
+        self._committing = False
 
     def reading(self) -> SqlUnitOfWork:
         """A read-only unit of work on the same sessions and clock."""
@@ -137,6 +141,9 @@ class SqlUnitOfWork:
     def _busy(self) -> StoreBusy:
         return StoreBusy(max(1, math.ceil(self.lock_wait or 1)))
 
+    def _lost(self, at_commit: bool) -> StoreLost:
+        return StoreLost(max(1, math.ceil(self.lock_wait or 1)), at_commit)
+
     @property
     def session(self) -> Session:
         if self._session is None:
@@ -165,6 +172,8 @@ class SqlUnitOfWork:
                 self._leave_gate()
                 if is_busy(exc):
                     raise self._busy() from exc
+                if is_connection_lost(exc):  # a pooled connection the server had cut
+                    raise self._lost(at_commit=False) from exc
                 raise
         self._session = session
         areas = SqlAreas(session, self.clock)
@@ -202,19 +211,28 @@ class SqlUnitOfWork:
     ) -> None:
         try:
             self.rollback()  # nothing left to undo after commit()
+        except Exception as failed:  # a lost connection has nothing to roll back
+            if not is_connection_lost(failed):
+                raise
         finally:
             self.session.close()
             self._session = None
             self._leave_gate()
         if exc is not None and is_busy(exc):
             raise self._busy() from exc
+        if exc is not None and is_connection_lost(exc):
+            raise self._lost(at_commit=self._committing) from exc
+        if exc is not None and is_disk_full(exc):
+            raise StoreFull() from exc
         if exc is not None and is_unique_violation(exc):
             # another transaction stored the same key first (two creations at once): the
             # one place a unique violation becomes the user's 409, never a 500
             raise ConflictError(msg("store_conflict")) from exc
 
     def commit(self) -> None:
+        self._committing = True  # a connection lost from here on may have stored it all
         self.session.commit()
+        self._committing = False
         if not self.outbox_only:
             writes.bump()  # caches of reads made before this commit are stale now
 

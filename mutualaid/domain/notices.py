@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 GIVEN, MOVED, WITHDRAWN = "given", "moved", "withdrawn"
+PLACE = "place"
+"""A visit whose task is now at another place, its times the same (`before` == `after`)."""
 KINDS: tuple[str, ...] = (GIVEN, MOVED, WITHDRAWN)
 
 PENDING, SENDING, SENT, FAILED, UNROUTED = "pending", "sending", "sent", "failed", "unrouted"
@@ -38,7 +40,7 @@ class Change:
     volunteer: str
     task: str
     kind: str
-    """given | moved | withdrawn"""
+    """given | moved | withdrawn | place"""
     before: Visit | None
     after: Visit | None
 

@@ -12,6 +12,11 @@ NOTICES: dict[str, tuple[str, str]] = {
         "You have a new visit: {title}, {after}. Please accept or decline it in the app.",
         "您有一项新的服务安排：{title}，{after}。请在应用中接受或婉拒。",
     ),
+    "notice_subject_place": ("Visit at another place: {title}", "服务地点变更：{title}"),
+    "notice_place": (
+        "Your visit {title}, {after}, is now at another place: see your week for where.",
+        "您的服务 {title}（{after}）地点已变更：请在本周安排中查看新地点。",
+    ),
     "notice_moved": (
         "Your visit {title} moved from {before} to {after}.",
         "您的服务 {title} 时间由 {before} 改为 {after}。",

@@ -119,6 +119,28 @@ REPLAN: dict[str, tuple[str, str]] = {
         "而重新安排时违反了规则（{why}）；"
         "未保存任何内容：请修改后重新求解本周，或少改一些",
     ),
+    "tasks_edit_contended": (
+        "the plan of week {week} kept changing while the visits of tasks {tasks} this change "
+        "broke were being repaired; nothing was stored: send the change again",
+        "在为这次修改所影响的任务 {tasks} 修复计划期间，{week} 这一周的计划不断变化；"
+        "未保存任何内容：请再次提交修改",
+    ),
+    "tasks_edit_solving": (
+        "the published plan gives tasks {tasks} visits this change would no longer allow, and "
+        "a plan of the week is being made without it; nothing was stored: send the change once "
+        "that plan is done (or stop it)",
+        "已发布的计划中有任务 {tasks} 的上门安排，这次修改会使其不再成立，"
+        "而本周正在制定的计划没有考虑这次修改；"
+        "未保存任何内容：请等该计划完成（或停止它）后再提交",
+    ),
+    "tasks_edit_unrepaired": (
+        "the published plan gives tasks {tasks} visits this change would no longer allow, and "
+        "planning them again broke a rule ({why}); nothing was stored: solve the week again "
+        "after the change, or change it less",
+        "已发布的计划中有任务 {tasks} 的上门安排，这次修改会使其不再成立，"
+        "而重新安排时违反了规则（{why}）；"
+        "未保存任何内容：请修改后重新求解本周，或少改一些",
+    ),
     "kind_absence": ("absence", "缺席记录"),
     "absence_unserved": (
         "no one else could take it in the repair",

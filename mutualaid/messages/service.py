@@ -266,6 +266,23 @@ SERVICE: dict[str, tuple[str, str]] = {
         "try again in {seconds} s",
         "数据库正忙于其他修改；此请求的内容均未保存，请 {seconds} 秒后重试",
     ),
+    "store_full": (
+        "the database's disk is full; nothing of this request was stored (reading still "
+        "works): tell whoever runs this server to free some space",
+        "数据库所在的磁盘已满；此请求的内容均未保存（仍可查看）：请告知服务器管理员清理空间",
+    ),
+    "store_lost": (
+        "the connection to the database was lost; nothing of this request was stored: "
+        "send it again in {seconds} s",
+        "与数据库的连接中断；此请求的内容均未保存，请 {seconds} 秒后重新提交",
+    ),
+    "store_lost_at_commit": (
+        "the connection to the database was lost while this request was being stored: it "
+        "may have been stored in full or not at all; look before sending it again "
+        "(in {seconds} s)",
+        "保存此请求时与数据库的连接中断：可能已全部保存，也可能完全没有保存；"
+        "请先查看再决定是否重新提交（{seconds} 秒后）",
+    ),
     "token_needs_area": (
         "a coordinator's token names at least one area",
         "协调员的令牌至少需要指定一个区域",

@@ -90,6 +90,21 @@ SPREADSHEETS: dict[str, tuple[str, str]] = {
     "import_again": ("Choose the corrected file", "选择改正后的文件"),
     "import_rows_shown": ("Rows {shown} of {count}", "显示 {shown} 行，共 {count} 行"),
     "import_done": ("{count:plural:row:rows} of {name} stored.", "已保存 {name} 中的 {count} 行。"),
+    "import_repaired": (
+        "Visits of {tasks} in the published plan no longer held with these rows: they were "
+        "planned again and the plan published; told: {people}.",
+        "按这些行修改后，已发布计划中 {tasks} 的上门安排不再成立：已重新安排并发布计划；"
+        "已通知：{people}。",
+    ),
+    "import_repaired_unserved": (
+        "No one can take {tasks} as now written: the published plan no longer gives them and "
+        "lists them unserved.",
+        "按现在的写法，没有人能接下 {tasks}：已发布的计划不再安排它们，并将其列为未安排。",
+    ),
+    "import_refused": (
+        "Nothing of {name} was stored: {why}",
+        "{name} 的内容均未保存：{why}",
+    ),
     "import_expired": (
         "That check has expired (or was confirmed already): choose the file again.",
         "该检查结果已过期（或已确认过）：请重新选择文件。",
@@ -98,6 +113,14 @@ SPREADSHEETS: dict[str, tuple[str, str]] = {
     "import_not_table": (
         "this is not a CSV or Excel (.xlsx) file",
         "这不是 CSV 或 Excel（.xlsx）文件",
+    ),
+    "import_not_gbk": (
+        "{name}, row {row}: read as GBK (as Chinese Excel saves it) the text looks garbled "
+        '("{sample}"), so it is likely in another encoding (Shift-JIS, Big5, ...); nothing was '
+        'read: save the file again as "CSV UTF-8" (or .xlsx)',
+        "{name} 第 {row} 行：按 GBK（中文 Excel 的保存方式）读取后文字像是乱码（“{sample}”），"
+        "文件很可能是其他编码（Shift-JIS、Big5 等）；未读取任何内容："
+        "请另存为“CSV UTF-8”（或 .xlsx）",
     ),
     "import_not_text": (
         "row {row}: the text is neither UTF-8 nor GBK (as Excel saves it); save the file "

@@ -38,13 +38,8 @@ from mutualaid.services.ports import (
     UnitOfWork,
 )
 from mutualaid.services.recommend import Recommender
-from mutualaid.services.volunteers import (
-    _REPAIRS,
-    REPAIR_ATTEMPTS,
-    still_current,
-    store_repair,
-    volunteer_area,
-)
+from mutualaid.services.repair_chain import REPAIR_ATTEMPTS, REPAIRS, still_current, store_repair
+from mutualaid.services.volunteers import volunteer_area
 from mutualaid.validation import Report, validate
 
 _EPOCH = pendulum.datetime(2000, 1, 1)
@@ -81,6 +76,8 @@ class WeekRepair:
     moved: tuple[Moved, ...] = ()
     unserved: tuple[Unserved, ...] = ()
     waiting: bool = False
+    tasks: tuple[str, ...] = ()
+    """The plan's tasks whose visits were planned again (a task edit's repair)."""
 
 
 @dataclass(frozen=True)
@@ -179,7 +176,7 @@ def report_absence(
         week = week.add(days=7)
     with ExitStack() as held:  # this process's repairs of these weeks wait (in week order)
         for week in weeks:
-            held.enter_context(_REPAIRS.of(where, week))
+            held.enter_context(REPAIRS.of(where, week))
         for _ in range(REPAIR_ATTEMPTS):
             found = _weeks_with(uow, actor, where, volunteer, days, weeks)
             made = [_repair(recommender, w) for w in found]

@@ -62,6 +62,26 @@ class StoreBusy(StoreError):
         super().__init__(Said("store_busy", seconds=retry_after))
 
 
+class StoreLost(StoreBusy):
+    """The connection to the database was lost in the middle of the request (the server
+    restarted or cut it): 503 with Retry-After. Lost before the commit, nothing was stored;
+    lost during it (`at_commit`), the database may have stored it all or nothing: look
+    before sending it again."""
+
+    def __init__(self, retry_after: int, at_commit: bool) -> None:
+        self.retry_after, self.at_commit = retry_after, at_commit
+        key = "store_lost_at_commit" if at_commit else "store_lost"
+        StoreError.__init__(self, Said(key, seconds=retry_after))
+
+
+class StoreFull(StoreError):
+    """The database's disk is full (SQLite's SQLITE_FULL, PostgreSQL's disk_full): 507,
+    nothing was stored; reads still work. Whoever runs the server must free space."""
+
+    def __init__(self) -> None:
+        super().__init__(Said("store_full"))
+
+
 class RepairBusy(StoreBusy):
     """A decline was recorded, but its repair could not get the store's lock in time (503
     saying so): declining again makes the repair."""

@@ -17,6 +17,7 @@ from mutualaid.messages import msg
 from mutualaid.services.access import Actor, parse_week
 from mutualaid.services.ports import InvalidRequest, PreparedTasks, UnitOfWork
 from mutualaid.services.roster import SINGULAR, checked_entry, repo_of
+from mutualaid.services.weeks import Runner, plainly
 
 MAX_ROWS = 5_000
 """Rows in one file: a district's list fits; past that it is refused before any check."""
@@ -121,11 +122,12 @@ def _still_known(uow: UnitOfWork, kind: RosterKind, where: str, rows: Sequence[R
 
 def import_tasks(
     uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, rows: Sequence[Row],
-    store: bool,
+    store: bool, run: Runner | None = None,
 ) -> list[RowProblem]:  # fmt: skip
     """Add or update each row's task of the week (by id), as `put_task` would: every row
     checked against the week in a read-only transaction, then (when none is bad and `store`)
-    all stored in one write transaction."""
+    all stored in one write transaction, run by `run` (`task_edits.Repairing`: the published
+    visits the rows break repaired in it)."""
     where, week = actor.area(area), parse_week(week_start)
     _too_many(rows)
     problems = _repeated(rows)
@@ -138,10 +140,12 @@ def import_tasks(
                 problems.extend(_problems(r.number, exc))
     if problems or not store:
         return sorted(problems, key=lambda p: p.row)
-    with uow:
+
+    def write(w: UnitOfWork) -> None:
         for one in prepared:
-            uow.weeks.store_task(where, week, one)
+            w.weeks.store_task(where, week, one)
         detail: dict[str, Fact] = {"week": week.isoformat(), "rows": len(rows)}
-        uow.audit.record(actor.id, "task.import", f"week {where}/{week}", where, detail)
-        uow.commit()
+        w.audit.record(actor.id, "task.import", f"week {where}/{week}", where, detail)
+
+    (run or plainly)(uow, where, week, write)
     return []

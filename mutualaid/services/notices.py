@@ -27,6 +27,7 @@ from mutualaid.domain.notices import (
     FAILED,
     LANGUAGES,
     PENDING,
+    PLACE,
     SENT,
     STATES,
     UNROUTED,
@@ -90,11 +91,31 @@ def note_changes(uow: UnitOfWork, before: Before, plan_id: str | None = None) ->
     withdrawn, per volunteer, in their language. The changes noted."""
     area, week = before.area, before.week_start
     found = changes(before.visits, published_visits(uow, area, week))
+    _write(uow, area, week, found, before.titles, plan_id)
+    return found
+
+
+def note_places(uow: UnitOfWork, area: str, week: pendulum.Date, tasks: set[str]) -> list[Change]:
+    """After a change of `tasks`' place (site, resident or location) their published visits
+    still fit, in its transaction: a `place` notice to each of their volunteers, as for a
+    time change. The changes noted."""
+    found = [Change(v.volunteer, v.task, PLACE, v, v) for v in published_visits(uow, area, week)
+             if v.task.split("@")[0] in tasks]  # fmt: skip
+    _write(uow, area, week, found, {}, None)
+    return found
+
+
+def _write(
+    uow: UnitOfWork, area: str, week: pendulum.Date, found: list[Change],
+    known: dict[str, str], plan_id: str | None,
+) -> None:  # fmt: skip
+    """The notices of `found`, per volunteer, in their language (`known`: titles read before
+    their tasks went)."""
     if not found:
-        return found
+        return
     zone = uow.areas.get(area).timezone
     tasks = {c.task for c in found}
-    titles = {**before.titles, **_titles(uow, area, week, tasks - before.titles.keys())}
+    titles = {**known, **_titles(uow, area, week, tasks - known.keys())}
     people = {c.volunteer for c in found}
     contacts = uow.notices.contacts(area, people)
     roster = uow.volunteers.some(area, people)
@@ -119,7 +140,6 @@ def note_changes(uow: UnitOfWork, before: Before, plan_id: str | None = None) ->
             )
         )
     uow.notices.add(drafts)
-    return found
 
 
 def _titles(uow: UnitOfWork, area: str, week: pendulum.Date, tasks: set[str]) -> dict[str, str]:

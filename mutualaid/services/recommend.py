@@ -33,7 +33,7 @@ from mutualaid.services.ports import (
     PreparedTasks,
     UnitOfWork,
 )
-from mutualaid.services.volunteers import _REPAIRS, REPAIR_ATTEMPTS, still_current
+from mutualaid.services.repair_chain import REPAIR_ATTEMPTS, REPAIRS, still_current
 from mutualaid.services.weeks import request_hash
 from mutualaid.validation import validate
 
@@ -134,14 +134,16 @@ def apply_recommendation(
     where, week = actor.area(area), parse_week(week_start)
     scope = f"POST recommendation {where}/{week.isoformat()}"
     digest = request_hash({"task": task.value, "option": option_id})
-    if idempotency_key is not None:
-        with uow.reading() as reader:
-            stored = reader.idempotency.lookup(scope, idempotency_key, digest)
-        if stored is not None:
-            return _replayed(stored.response)
-    with _REPAIRS.of(where, week):
+    if (replay := _replay(uow, scope, idempotency_key, digest)) is not None:
+        return replay
+    with REPAIRS.of(where, week):
         for _ in range(REPAIR_ATTEMPTS):
-            r = _read(uow, actor, area, week_start, task)
+            try:
+                r = _read(uow, actor, area, week_start, task)
+            except ConflictError:  # the task is in the week: by this very key meanwhile?
+                if (replay := _replay(uow, scope, idempotency_key, digest)) is not None:
+                    return replay  # a double click: the second waited for the first
+                raise
             chosen = next(
                 (o for o in recommender.recommend(r.scenario, r.published, r.task)
                  if o.id == option_id), None,
@@ -165,6 +167,15 @@ def apply_recommendation(
                     check_suggestions(uow, recommender, r.scenario, record)
                 return done
     raise ConflictError(msg("recommendation_contended", id=option_id))
+
+
+def _replay(uow: UnitOfWork, scope: str, key: str | None, digest: str) -> Applied | None:
+    """The answer stored under `key`, when this request was applied before."""
+    if key is None:
+        return None
+    with uow.reading() as reader:
+        stored = reader.idempotency.lookup(scope, key, digest)
+    return None if stored is None else _replayed(stored.response)
 
 
 def _store(

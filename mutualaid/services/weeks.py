@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import pendulum
 
@@ -34,6 +34,8 @@ from mutualaid.services.ports import (
     WouldWithdraw,
 )
 from mutualaid.services.roster import with_id
+
+T = TypeVar("T")
 
 JSON_TYPES = ("application/json",)
 
@@ -76,6 +78,25 @@ class TaskAnswers(Protocol):
     def load(self, answer: Fact) -> list[StoredTask]: ...
 
 
+class Runner(Protocol):
+    """Runs a write of the week's tasks in one transaction and commits it: `plainly`, or
+    `task_edits.Repairing` (the published visits it breaks repaired in the same one)."""
+
+    def __call__(
+        self, uow: UnitOfWork, where: str, week: pendulum.Date, write: Callable[[UnitOfWork], T]
+    ) -> T: ...
+
+
+def plainly(
+    uow: UnitOfWork, where: str, week: pendulum.Date, write: Callable[[UnitOfWork], T]
+) -> T:
+    """Runs `write` in one transaction and commits it."""
+    with uow:
+        value = write(uow)
+        uow.commit()
+    return value
+
+
 def request_hash(body: Any) -> str:
     """A fingerprint of a request body (key order does not matter)."""
     text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
@@ -91,6 +112,7 @@ def submit_tasks(
     idempotency_key: str | None = None,
     replace: bool = False,
     answers: TaskAnswers | None = None,
+    run: Runner | None = None,
 ) -> Submitted:
     """Replace the week's tasks (the week is created when missing). Leaving out tasks the
     published plan gives withdraws their assignments: refused (WouldWithdraw) unless
@@ -101,8 +123,10 @@ def submit_tasks(
     it again and changes nothing, with a different body it is refused (IdempotencyKeyReused).
 
     The tasks are checked and their rows built in a read-only transaction first, so the
-    write transaction (which holds SQLite's one write lock) only stores them.
+    write transaction (which holds SQLite's one write lock) only stores them. `run` runs that
+    transaction (`task_edits.Repairing`: the published visits it breaks repaired in it).
     """
+    run = run or plainly
     where, week = actor.area(area), parse_week(week_start)
     if idempotency_key is not None and answers is None:
         raise TypeError("an Idempotency-Key needs `answers` to keep the answer")
@@ -114,33 +138,33 @@ def submit_tasks(
             if stored is not None:
                 return Submitted(answers.load(stored.response), replayed=True)
         prepared = reader.weeks.prepare_tasks(where, week, tasks)
+
+    def write(w: UnitOfWork) -> Submitted:
+        if idempotency_key is not None and answers is not None:
+            stored = w.idempotency.lookup(scope, idempotency_key, digest)
+            if stored is not None:
+                return Submitted(answers.load(stored.response), replayed=True)
+        before = _published(w, where, week)
+        visits = _before(w, where, week) if replace and before else None
+        marked = _marked(w, where, week) if before else []
+        saved = w.weeks.store_tasks(where, week, prepared)
+        _keeps_marked(w, where, week, marked)
+        detail: Json = {"tasks": len(saved), **_withdrawn(w, where, week, before, replace)}
+        if visits is not None and "withdrawn" in detail:
+            detail["notices"] = len(note_changes(w, visits))
+        if idempotency_key is not None:
+            detail["idempotency_key"] = idempotency_key
+        w.audit.record(actor.id, "tasks.submit", _week(where, week_start), where, detail)
+        if idempotency_key is not None and answers is not None:
+            w.idempotency.save(scope, idempotency_key, digest, 200, answers.dump(saved))
+        return Submitted(saved, replayed=False)
+
     for attempt in range(2):
-        with uow:
-            if idempotency_key is not None and answers is not None:
-                stored = uow.idempotency.lookup(scope, idempotency_key, digest)
-                if stored is not None:
-                    return Submitted(answers.load(stored.response), replayed=True)
-            before = _published(uow, where, week)
-            visits = _before(uow, where, week) if replace and before else None
-            marked = _marked(uow, where, week) if before else []
-            saved = uow.weeks.store_tasks(where, week, prepared)
-            _keeps_marked(uow, where, week, marked)
-            detail: Json = {"tasks": len(saved), **_withdrawn(uow, where, week, before, replace)}
-            if visits is not None and "withdrawn" in detail:
-                detail["notices"] = len(note_changes(uow, visits))
-            if idempotency_key is not None:
-                detail["idempotency_key"] = idempotency_key
-            uow.audit.record(actor.id, "tasks.submit", _week(where, week_start), where, detail)
-            if idempotency_key is not None and answers is not None:
-                try:
-                    answer = answers.dump(saved)
-                    uow.idempotency.save(scope, idempotency_key, digest, 200, answer)
-                except IdempotencyKeyReused:
-                    if attempt:
-                        raise
-                    continue  # the same key was stored meanwhile: look it up again
-            uow.commit()
-            return Submitted(saved, replayed=False)
+        try:
+            return run(uow, where, week, write)
+        except IdempotencyKeyReused:
+            if attempt:
+                raise  # the same key was stored meanwhile: looked up again once
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -207,7 +231,7 @@ def read_scenario(body: bytes, media_type: str | None) -> ScenarioBody:
 
 def import_scenario(
     uow: UnitOfWork, actor: Actor, area: str | None, week_start: str, data: Any,
-    replace: bool = False,
+    replace: bool = False, run: Runner | None = None,
 ) -> WeekRecord:  # fmt: skip
     """Store a whole scenario: its roster into the area, the rest as the week. Its
     week_start must be the week named. Only an admin creates an area this way. A scenario
@@ -230,20 +254,23 @@ def import_scenario(
         if not actor.is_admin:
             reader.areas.get(where)
         prepared = reader.weeks.prepare_scenario(where, written(data))
-    with uow:
+
+    def write(w: UnitOfWork) -> WeekRecord:
         if not actor.is_admin:
-            uow.areas.get(where)
-        before = _published(uow, where, week)
-        visits = _before(uow, where, week) if replace and before else None
-        marked = _marked(uow, where, week) if before else []
-        record = uow.weeks.store_scenario(where, prepared)
-        _keeps_marked(uow, where, week, marked)
+            w.areas.get(where)
+        before = _published(w, where, week)
+        visits = _before(w, where, week) if replace and before else None
+        marked = _marked(w, where, week) if before else []
+        record = w.weeks.store_scenario(where, prepared)
+        _keeps_marked(w, where, week, marked)
         counts: Json = {k: len(data.get(k) or ()) for k in ("volunteers", "residents", "tasks")}
-        counts.update(_withdrawn(uow, where, week, before, replace))
+        counts.update(_withdrawn(w, where, week, before, replace))
         if visits is not None and "withdrawn" in counts:
-            counts["notices"] = len(note_changes(uow, visits))
-        uow.audit.record(actor.id, "scenario.import", _week(where, week_start), where, counts)
-        uow.commit()
+            counts["notices"] = len(note_changes(w, visits))
+        w.audit.record(actor.id, "scenario.import", _week(where, week_start), where, counts)
+        return record
+
+    record = (run or plainly)(uow, where, week, write)
     return record
 
 

@@ -64,9 +64,9 @@ def test_an_unreachable_scheduler_is_said_once_shown_to_the_coordinator_and_solv
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     jobs = dataclasses.replace(
-        settings.jobs, runner="dask", dask_scheduler=address, poll_seconds=0.2
+        settings.jobs, runner="dask", dask_scheduler=address, poll_seconds=0.2,
+        dask_connect_seconds=1.0,
     )  # fmt: skip
-    monkeypatch.setattr(DaskJobRunner, "connect_seconds", 1.0)
     steps = [0]
     step = DaskJobRunner.step
 

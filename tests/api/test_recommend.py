@@ -124,3 +124,33 @@ def test_an_option_s_sentence_names_the_person_and_the_day_as_a_coordinator_read
             assert {"v-wang": "王师傅", "v-li": "李姐"}[ident] in text and ident not in text, text
             if not o["moves"]:
                 assert " 0 " not in text and "0 other" not in text, text
+
+
+def test_a_double_click_whose_second_send_passed_the_key_check_first_is_answered_the_same(
+    client: Client, admin: Headers, published: str, monkeypatch: Any
+) -> None:
+    """Found by two users at once (threads on a live server, SQLite): the same Idempotency-Key
+    sent twice at once; the first applied it, the second answered 409 "task 't-…' is already
+    in the week". Both had looked the key up before either stored it, so the second waited
+    for the first and then read the week with the request in it. Here the second send's
+    first look-up is made to miss (as it did then): it must answer as the first."""
+    from mutualaid.adapters.access import SqlIdempotency
+
+    options = client.post(URL, json=NEW, headers=admin).json()["options"]
+    done = apply(client, admin, options[0]["id"], key="k-twice")
+    assert done.status_code == 200, done.text
+    real, missed = SqlIdempotency.lookup, []
+
+    def lookup(self: Any, scope: str, key: str, digest: str) -> Any:
+        if not missed:  # the look-up made before the first send stored its answer
+            missed.append(key)
+            return None
+        return real(self, scope, key, digest)
+
+    monkeypatch.setattr(SqlIdempotency, "lookup", lookup)
+    again = apply(client, admin, options[0]["id"], key="k-twice")
+    assert missed == ["k-twice"]
+    assert again.status_code == 200, again.text
+    assert again.json() == done.json() and again.headers.get("Idempotent-Replayed") == "true"
+    audit = client.get(f"/audit?area={AREA}", headers=admin).json()
+    assert [e["action"] for e in audit].count("recommendation.apply") == 1

@@ -200,3 +200,37 @@ def test_a_task_edited_with_no_published_plan_is_stored_as_before(
     assert made.status_code == 201 and "Repair-Plan" not in made.headers
     again = client.put(f"/weeks/{WEEK}/tasks/t-new?area={AREA}", json=fresh, headers=admin)
     assert again.status_code == 200 and "Repair-Plan" not in again.headers
+
+
+def test_a_title_changed_while_a_declined_visit_waits_for_a_solve_is_stored_as_a_title(
+    client: Client, admin: Headers, published: str
+) -> None:
+    """Found by two users at once: v-wang declined his visit while a solve ran (no repair:
+    the solve sees it), and a coordinator then changed only the task's title. The published
+    plan still gave the declined pair, and the edit was refused (409) saying "this change
+    would no longer allow" the visits, which the title did not do. A change is judged by
+    what it breaks, not by what was broken before it."""
+    runner = infra(client).runner
+    runner.stop()  # the test holds the claim: the solve stays running
+    try:
+        with infra(client).uow() as uow:
+            uow.plans.create(AREA, world.WEEK)
+            uow.commit()
+        with infra(client).uow() as uow:
+            assert uow.plans.claim("the-test", 600.0) is not None
+            uow.commit()
+        [visit] = [v for v in visits(client, admin, "v-wang") if v["task"] == TASK]
+        answer = client.post(f"/assignments/{visit['id']}/decline", json={}, headers=admin)
+        assert answer.status_code == 200 and answer.json()["repair"] is None, answer.text
+        titled = {**the_task(), "title": "陪张奶奶"}
+        answer = client.put(f"/weeks/{WEEK}/tasks/{TASK}?area={AREA}", json=titled, headers=admin)
+        assert answer.status_code == 200, answer.text
+        assert "Repair-Plan" not in answer.headers and published_id(client) == published
+        kept = client.get(f"/weeks/{WEEK}/tasks/{TASK}?area={AREA}", headers=admin).json()
+        assert kept["title"] == "陪张奶奶"
+        # a change that does break the visit is still refused while the solve runs
+        moved = {**the_task(), "windows": [{"days": ["wed"], "from": "09:00", "to": "11:30"}]}
+        answer = client.put(f"/weeks/{WEEK}/tasks/{TASK}?area={AREA}", json=moved, headers=admin)
+        assert answer.status_code == 409, answer.text
+    finally:
+        runner.start()

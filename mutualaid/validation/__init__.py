@@ -10,9 +10,6 @@ fields), compared as data; `messages.violation_text` words one at the edge.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import itertools
-import math
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -23,7 +20,6 @@ from mutualaid.contract import clock
 from mutualaid.domain.model import (
     MINUTES_PER_DAY,
     PRIORITIES,
-    Location,
     Need,
     Scenario,
     SkillNeed,
@@ -31,7 +27,8 @@ from mutualaid.domain.model import (
     TeamNeed,
     Volunteer,
 )
-from mutualaid.travel import EARTH_RADIUS_KM, HaversineTravel
+from mutualaid.travel import HaversineTravel
+from mutualaid.validation.reasons import safeguard, static_reason
 
 # The rules a violation names: the contract's hard rules, then what a plan says of itself.
 FORMAT = "format"
@@ -161,19 +158,7 @@ def _safeguards_ok(
 ) -> Violation | None:
     """Why this volunteer may not serve this task at all (rule 1 beyond skills), as the
     violation to report, else None (`declined`: the scenario's declined pairs)."""
-    code = None
-    if task.vetted_only and not vol.vetted:
-        code = "check_not_vetted"
-    elif (
-        task.resident
-        and (pref := scenario.residents[task.resident].gender_preference)
-        and (vol.gender != pref)
-    ):
-        code = "check_gender"
-    elif task.languages and not task.languages & vol.languages:
-        code = "check_language"
-    elif (task.id, vol.id) in declined:
-        code = "check_declined"
+    code = safeguard(scenario, task, vol, declined)
     return None if code is None else Violation(QUALIFIES, task.id, vol.id, code)
 
 
@@ -287,10 +272,11 @@ def validate(scenario: Scenario, plan: dict[str, Any]) -> Report:
         if not set(pin.volunteers) <= crews.get(pin.task, set()):
             bad(v(PINS, "check_pin_not_kept", pin.task, volunteers=", ".join(pin.volunteers)))
 
+    ways: dict[Need, list[set[str]]] = {}  # (each role's people, once for every task)
     for u in plan.get("unserved", []):
         tid = u.get("task")
         if isinstance(tid, str) and tid in tasks:
-            want = static_reason(scenario, tasks[tid], travel, declined) or "capacity"
+            want = static_reason(scenario, tasks[tid], travel, declined, ways) or "capacity"
             if u.get("reason") != want:
                 bad(v(REASON, "check_wrong_reason", tid, got=u.get("reason"), want=want))
     # A served task needs no static check of its own: each of its crew was checked above
@@ -369,106 +355,3 @@ def _routes(
             if free_at + back > be:
                 bad(_violation(ROUTE, "check_not_home", stops[-1][2], vid))
     return total, worst
-
-
-# --- static reasons, from first principles --------------------------------------------------
-
-
-def _ways(scenario: Scenario, need: Need) -> list[set[str]]:
-    """The sets of people that could fill a role, one per team (or one set for a skill)."""
-    vols = scenario.volunteers.values()
-    if isinstance(need, SkillNeed):
-        return [{v.id for v in vols if need.skill in v.skills}]
-    if isinstance(need, TeamNeed):
-        teams = [need.team] if need.team in scenario.teams else []
-    else:
-        teams = [t.id for t in scenario.teams.values() if need.team_skill in t.skills]
-    return [{v.id for v in vols if t in v.teams} for t in teams]
-
-
-def _can_fill(needs: tuple[Need, ...], ways: list[list[set[str]]], allowed: set[str]) -> bool:
-    for pick in itertools.product(*ways):
-        places = [people & allowed for need, people in zip(needs, pick, strict=True)
-                  for _ in range(need.min_people)]  # fmt: skip
-        if _perfect(places):
-            return True
-    return False
-
-
-def _perfect(places: list[set[str]]) -> bool:
-    taken: dict[str, int] = {}
-
-    def seat(i: int, tried: set[str]) -> bool:
-        for v in sorted(places[i]):
-            if v not in tried:
-                tried.add(v)
-                if v not in taken or seat(taken[v], tried):
-                    taken[v] = i
-                    return True
-        return False
-
-    return all(seat(i, set()) for i in range(len(places)))
-
-
-def _surely_too_far(scenario: Scenario, vol: Volunteer, there: Location) -> bool:
-    """True when the straight chord through the earth (never longer than the great-circle
-    distance) already takes longer than the volunteer travels; saves the full haversine for
-    most pairs of a large world and never changes an answer (one minute of slack)."""
-    a, b = _unit(vol.home), _unit(there)
-    km = EARTH_RADIUS_KM * math.dist(a, b)
-    minutes = km * scenario.settings.detour_factor / scenario.settings.speeds_kmh[vol.mode] * 60
-    return minutes > vol.max_travel_minutes + 1
-
-
-@functools.lru_cache(maxsize=65536)
-def _unit(at: Location) -> tuple[float, float, float]:
-    """The point on the unit sphere."""
-    lat, lon = math.radians(at.lat), math.radians(at.lon)
-    return (math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat))
-
-
-def static_reason(
-    scenario: Scenario,
-    task: Task,
-    travel: HaversineTravel,
-    declined: frozenset[tuple[str, str]] | None = None,
-) -> str | None:
-    """The contract's reasons 1-4 for a task on its own, or None when it could be served.
-    Only people who could fill some role are looked at: no one else changes the answer."""
-    ways = [_ways(scenario, n) for n in task.needs]
-    everyone = {v for way in ways for people in way for v in people}
-    if declined is None:
-        declined = scenario.declined_pairs()
-    if not _can_fill(task.needs, ways, everyone):
-        return "no_skill"
-    vols = scenario.volunteers
-    home_travel = {
-        v: travel.minutes(vols[v].mode, vols[v].home, task.location)
-        for v in everyone
-        if not _surely_too_far(scenario, vols[v], task.location)
-    }
-    near = {v for v, tr in home_travel.items() if tr <= vols[v].max_travel_minutes}
-    if not _can_fill(task.needs, ways, near):
-        return "out_of_range"
-    ok = {v for v in near if _safeguards_ok(scenario, task, vols[v], declined) is None}
-    if not _can_fill(task.needs, ways, ok):
-        return "excluded"
-    dur = task.duration_minutes
-    windows: dict[str, list[tuple[int, int]]] = {}
-    for v in ok:
-        if vols[v].max_service_minutes < dur:
-            continue
-        tr = home_travel[v]
-        windows[v] = [
-            (bs + tr, be - tr - dur) for bs, be in vols[v].blocks if be - tr - dur >= bs + tr
-        ]
-    candidates = {lo for lo, _ in task.start_ranges} | {
-        a for spans in windows.values() for a, _ in spans
-    }
-    for p in sorted(candidates):
-        if not any(lo <= p <= hi for lo, hi in task.start_ranges):
-            continue
-        free = {v for v, spans in windows.items() if any(a <= p <= b for a, b in spans)}
-        if _can_fill(task.needs, ways, free):
-            return None
-    return "no_time"
