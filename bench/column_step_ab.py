@@ -9,7 +9,8 @@ taken). Not a test.
         --time-limit 60
 
 `--arm compete` or `bound`: one of the two alone; `--arm low`: the low step's bound alone
-(`column_step.LOW`, stop 26 A), its duals smoothed by `--smooth`.
+(`column_step.LOW`, stop 26 A), its duals smoothed by `--smooth`; `--arm enum`: the low
+step's route enumeration alone (`low_enum_step.ENUM`, stop 27 A2).
 """
 
 from __future__ import annotations
@@ -28,12 +29,13 @@ for path in (HERE, HERE.parent):
 import unseen  # noqa: E402
 from command import said_command  # noqa: E402
 
-from solver import column_step  # noqa: E402
+from solver import column_step, low_enum_step  # noqa: E402
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--arm", choices=["on", "off", "compete", "bound", "low"], required=True)
+    arms = ["on", "off", "compete", "bound", "low", "enum"]
+    parser.add_argument("--arm", choices=arms, required=True)
     parser.add_argument("--size", default="subdistrict", choices=list(unseen.SIZES))
     parser.add_argument("--seeds", type=int, nargs="+", required=True)
     parser.add_argument("--time-limit", type=float, default=30.0)
@@ -44,9 +46,10 @@ def main() -> int:
     column_step.COMPETE = args.arm in ("on", "compete")
     column_step.BOUND = args.arm in ("on", "bound")
     column_step.LOW, column_step.SMOOTH = args.arm == "low", args.smooth
+    low_enum_step.ENUM = args.arm == "enum"
     for seed in args.seeds:
         week = unseen.Week.of(args.size, seed)
-        column_step.LOG = []
+        column_step.LOG, low_enum_step.LOG = [], []
         load = os.getloadavg()[0]
         t0 = time.monotonic()
         r = unseen.run_week(week, args.time_limit, args.workers)
@@ -58,7 +61,7 @@ def main() -> int:
             f"load {load:.1f}-{r['load']:.1f}",
             flush=True,
         )
-        for step in column_step.LOG:
+        for step in column_step.LOG + low_enum_step.LOG:
             print("   ", {k: round(v, 3) if isinstance(v, float) else v for k, v in step.items()},
                   flush=True)  # fmt: skip
     return 0

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mutualaid.domain.model import PRIORITIES
-from solver import route_plan
+from solver import low_enum_step, route_plan
 from solver.energy_bound import one_day
 from solver.route_master import MARGIN, RouteMaster, Slot
 from solver.solution import Solution
@@ -101,7 +101,8 @@ class Entrant:
 
 def applies(model: Any, deterministic: bool) -> bool:
     """Whether the model's part gets columns (module docstring)."""
-    if not (COMPETE or BOUND or LOW) or deterministic or len(model.tids) > MAX_TASKS:
+    switched = COMPETE or BOUND or LOW or low_enum_step.ENUM
+    if not switched or deterministic or len(model.tids) > MAX_TASKS:
         return False
     mine = set(model.tids)
     if any(pin.task in mine for pin in model.scenario.pinned):
@@ -220,14 +221,20 @@ def _fits(slot: Slot, starts: Mapping[str, int]) -> bool:
 def before(
     model: Any, p: str, held: Mapping[str, int], hinted: int | None, limit: float,
     best: Solution | None, run: Any,
-) -> tuple[Entrant | Beside | None, Solution | None, float]:  # fmt: skip
+) -> tuple[Entrant | Beside | low_enum_step.Early | None, Solution | None, float]:  # fmt: skip
     """Before CP-SAT searches step `p`: the column plan's hint (`route_plan.column_hint`, off
     unless `route_plan.HINT`, given to the model here) and this module's entrant (None where it
     does not apply, and on the last priority's step), hinted when it serves more
-    than the hint; the step's time left for CP-SAT."""
+    than the hint; the step's time left for CP-SAT. With `low_enum_step.ENUM`, the low step's
+    enumeration starts at the step before it and is the low step's entrant."""
     t0 = time.monotonic()
     if cols := route_plan.column_hint(model, p, held, hinted, limit, best):
         model.hint(cols)
+    if low_enum_step.ENUM and p in PRIORITIES[-2:] and applies(model, run.deterministic):
+        if p != PRIORITIES[-1]:
+            low_enum_step.start(model, p, held, hinted, best, limit)
+        else:
+            return low_enum_step.at_low(model, held, limit, best), cols, limit
     entrant: Entrant | Beside | None = None
     steps = (COMPETE or BOUND) if p != PRIORITIES[-1] else LOW
     if steps and applies(model, run.deterministic):
@@ -271,21 +278,25 @@ class Beside:
         return self.out
 
 
-def _got(entrant: Entrant | Beside | None) -> Entrant | None:
+def _got(entrant: Entrant | Beside | low_enum_step.Early | None) -> Entrant | None:
+    if isinstance(entrant, low_enum_step.Early):
+        got: Entrant | None = entrant.get()
+        return got
     return entrant.get() if isinstance(entrant, Beside) else entrant
 
 
-def wins(entrant: Entrant | Beside | None, value: int) -> bool:
+def wins(entrant: Entrant | Beside | low_enum_step.Early | None, value: int) -> bool:
     """Whether the entrant's plan serves more of its step than `value` (CP-SAT's)."""
     got = _got(entrant)
     return got is not None and got.plan is not None and got.count > value
 
 
 def judge(
-    entrant: Entrant | Beside | None, value: int, bound: int, optimal: bool
+    entrant: Entrant | Beside | low_enum_step.Early | None, value: int, bound: int, optimal: bool
 ) -> tuple[Solution | None, int, int, bool]:
     """The step's result beside CP-SAT's (`value`, `bound`, `optimal`): the entrant's plan
     when it serves more (else None), the count, the smaller bound, and whether proved."""
+    early = entrant if isinstance(entrant, low_enum_step.Early) else None
     entrant = _got(entrant)
     if entrant is None:
         return None, value, bound, optimal
@@ -294,10 +305,17 @@ def judge(
         value = entrant.count
     if entrant.bound is not None and entrant.bound >= value:  # (below: never, by weak duality)
         bound = min(bound, entrant.bound)
-    if LOG is not None:
+    if early is not None:
+        early.info.update(taken=taken is not None, step_value=value, step_bound=bound)
+    elif LOG is not None:
         LOG[-1].update(taken=taken is not None, step_value=value, step_bound=bound)
     return taken, value, bound, optimal or value >= bound
 
 
 def _order(c: tuple[int, frozenset[str]]) -> tuple[int, list[str]]:
     return c[0], sorted(c[1])
+
+
+def finish(model: Any) -> None:
+    """After a part's coverage steps: no thread of theirs left running."""
+    low_enum_step.finish(model)

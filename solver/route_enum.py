@@ -228,11 +228,12 @@ def prove(
     master: RouteMaster, priority: str, held: Mapping[str, int], step: MasterBound, *,
     target: int | None = None, cap: int = CAP, seconds: float = 10.0, workers: int = 1,
     deadline: float | None = None, start: Iterable[tuple[int, frozenset[str]]] = (),
+    max_gap: float = math.inf,
 ) -> Proof:  # fmt: skip
     """From `step`'s duals (module docstring): is there an integer solution of the master
     serving I + 1 over the sets within G of zero reduced cost; none proves I. From I =
     `target` (one try), else from floor(L) - 1 down until one is found (the optimum then
-    I + 1, proved at I + 1 the try before) or a try is cut."""
+    I + 1, proved at I + 1 the try before) or a try is cut, or G would pass `max_gap`."""
     c0 = time.process_time()
     if step.duals is None:
         return Proof(math.inf)
@@ -248,6 +249,8 @@ def prove(
         return out
     while i >= 0:
         gap = pricing.value - (i + 1)
+        if gap >= max_gap:
+            return out
         sets, sizes, most = listed(master, pricing, gap, cap, deadline)
         out.tries.append((i, gap, -1 if sets is None else len(sets), most, sum(sizes),
                           "listed", time.process_time() - c0))  # fmt: skip

@@ -486,6 +486,7 @@ def _coverage_by_priority(
         # serves them all) or kept for want of time must be served by the plan given back
         best = _filled(model, taken if taken is not None else model.extract(solver), p)
         model.hint(best)
+    column_step.finish(model)
     weights = model.weights
     value = sum(weights[r.priority] * r.value for r in results)
     bound = sum(weights[r.priority] * r.bound for r in results)
