@@ -290,10 +290,16 @@ def _flash_repair(
     people = {v.id: v.name for v in in_lang(lang, roster.list_entities, infra.reader(), actor,
                                             "volunteers", area)}  # fmt: skip
     told = ", ".join(people.get(m.volunteer, m.volunteer) for m in repair.moved)
-    tasks = ", ".join(sorted({t.split("@")[0] for t in repair.tasks}))
+    week = in_lang(lang, weeks.list_tasks, infra.reader(), actor, area, str(repair.week))
+    titles = {t.id: t.title for t in week}
+
+    def said(ids: set[str]) -> str:  # a coordinator knows a task by its title, not its id
+        return ", ".join(f"“{titles.get(i, i)}”" for i in sorted(ids))
+
+    tasks = said({t.split("@")[0] for t in repair.tasks})
     flash(request, "import_repaired", tasks=tasks, people=told or msg_in(lang, "page_nobody"))
     if repair.unserved:
-        lost = ", ".join(sorted({u.task.split("@")[0] for u in repair.unserved}))
+        lost = said({u.task.split("@")[0] for u in repair.unserved})
         flash(request, "import_repaired_unserved", tasks=lost)
 
 
